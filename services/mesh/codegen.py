@@ -1,0 +1,83 @@
+"""Generates gen/ from protos/: Python messages, gRPC stubs, type stubs and the descriptor set
+that Envoy's JSON transcoder and `buf lint` read.
+
+`buf/validate/validate.proto` is not shipped as a file by any package; protovalidate embeds its
+descriptor, so we hand protoc that descriptor instead of a source file.
+
+    python -m mesh.codegen [--out DIR]
+"""
+
+import argparse
+import pathlib
+import shutil
+import sys
+import tempfile
+
+import grpc_tools
+from google.protobuf import descriptor_pb2
+from grpc_tools import protoc
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+PROTOS = ROOT / "protos"
+DESCRIPTOR_SET = "padel.binpb"
+VALIDATE_PROTO = "buf/validate/validate.proto"
+# google.rpc detail types go into the descriptor set so Envoy can render rich errors as JSON.
+RPC_DETAIL_PROTOS = ["google/rpc/status.proto", "google/rpc/error_details.proto"]
+
+
+def _googleapis_include() -> pathlib.Path:
+    import google.api.annotations_pb2 as annotations
+
+    return pathlib.Path(annotations.__file__).resolve().parents[2]
+
+
+def _write_validate_descriptor(path: pathlib.Path) -> None:
+    from protovalidate._gen.buf.validate import validate_pb
+
+    files = descriptor_pb2.FileDescriptorSet()
+    files.file.add().ParseFromString(validate_pb.desc().proto.to_binary())
+    path.write_bytes(files.SerializeToString())
+
+
+def _protoc(args: list[str]) -> None:
+    if protoc.main(["protoc", *args]) != 0:
+        sys.exit(f"protoc failed: {' '.join(args)}")
+
+
+def generate(out: pathlib.Path) -> None:
+    """Writes every generated file for protos/ into `out` (replacing what was there)."""
+    contracts = sorted(str(p.relative_to(PROTOS)) for p in PROTOS.rglob("*.proto"))
+    with tempfile.TemporaryDirectory() as tmp:
+        validate_set = pathlib.Path(tmp) / "validate.binpb"
+        _write_validate_descriptor(validate_set)
+        include = [
+            f"-I{pathlib.Path(grpc_tools.__file__).parent / '_proto'}",
+            f"--descriptor_set_in={validate_set}",
+            f"-I{PROTOS}",
+            f"-I{_googleapis_include()}",
+        ]
+        staging = pathlib.Path(tmp) / "gen"
+        staging.mkdir()
+        _protoc([*include, f"--python_out={staging}", f"--pyi_out={staging}",
+                 f"--grpc_python_out={staging}", *contracts, VALIDATE_PROTO])
+        _protoc([*include, "--include_imports", "--include_source_info",
+                 f"--descriptor_set_out={staging / DESCRIPTOR_SET}", *contracts, *RPC_DETAIL_PROTOS])
+        # Messages-only files get an empty *_grpc.py from protoc; they are noise.
+        for stub in staging.rglob("*_pb2_grpc.py"):
+            if "class " not in stub.read_text():
+                stub.unlink()
+        for package in [p for p in staging.rglob("*") if p.is_dir()]:
+            (package / "__init__.py").touch()
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(staging, out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=pathlib.Path, default=ROOT / "gen")
+    generate(parser.parse_args().out)
+
+
+if __name__ == "__main__":
+    main()

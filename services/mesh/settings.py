@@ -1,0 +1,135 @@
+"""Settings from environment variables, read once at start into frozen objects.
+
+Every variable has a working default for the embedded shape; a value that cannot be parsed stops
+the process at start with a message naming the variable.
+"""
+
+import os
+import pathlib
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, TypeVar
+
+T = TypeVar("T")
+
+# The four services with their default gRPC and metrics ports.
+SERVICES: dict[str, tuple[int, int]] = {
+    "auth": (3001, 9101),
+    "user": (3002, 9102),
+    "booking": (3003, 9103),
+    "notify": (3004, 9104),
+}
+# Full protobuf names of each service's public gRPC service.
+GRPC_SERVICES: dict[str, str] = {
+    "auth": "padel.auth.v1.AuthService",
+    "user": "padel.user.v1.UserService",
+    "booking": "padel.booking.v1.BookingService",
+    "notify": "padel.notify.v1.NotifyService",
+}
+VERSION = "0.1.0"
+
+
+class SettingsError(SystemExit):
+    """A bad environment value; raised at start so the process exits with the reason."""
+
+
+class Env:
+    """Typed reads of PADEL_* variables from a mapping (os.environ by default)."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None):
+        self.environ = os.environ if environ is None else environ
+
+    def _read(self, name: str, default: T, parse: Callable[[str], T], expected: str) -> T:
+        raw = self.environ.get(name, "").strip()
+        if not raw:
+            return default
+        try:
+            return parse(raw)
+        except ValueError:
+            raise SettingsError(f"{name}: expected {expected}, got {raw!r}") from None
+
+    def str(self, name: str, default: str = "") -> str:
+        return self._read(name, default, str, "a string")
+
+    def int(self, name: str, default: int, low: int | None = None, high: int | None = None) -> int:
+        value = self._read(name, default, int, "an integer")
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise SettingsError(f"{name}: expected an integer in [{low}, {high}], got {value}")
+        return value
+
+    def float(self, name: str, default: float) -> float:
+        return self._read(name, default, float, "a number")
+
+    def bool(self, name: str, default: bool) -> bool:
+        def parse(raw: str) -> bool:
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+
+        return self._read(name, default, parse, "true or false")
+
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        value = self.str(name, default)
+        if value not in choices:
+            raise SettingsError(f"{name}: expected one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    def required(self, name: str) -> str:
+        value = self.str(name)
+        if not value:
+            raise SettingsError(f"{name}: required but not set")
+        return value
+
+
+def data_dir(env: Env) -> pathlib.Path:
+    """The folder holding the embedded shape's SQLite files, keys and outbox of sent messages."""
+    return pathlib.Path(env.str("PADEL_DATA_DIR", "data")).resolve()
+
+
+def service_address(env: Env, name: str) -> str:
+    """Where callers reach service `name` (host:port)."""
+    port = env.int(f"PADEL_{name.upper()}_PORT", SERVICES[name][0], 0, 65535)
+    return env.str(f"PADEL_{name.upper()}_ADDR", f"127.0.0.1:{port}")
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """What every server needs, whichever service it is."""
+
+    name: str
+    host: str
+    port: int
+    metrics_port: int
+    database_url: str
+    redis_url: str
+    data_dir: pathlib.Path
+    log_level: str
+    workers: int
+    grace_seconds: float
+    version: str = VERSION
+    peers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def grpc_service(self) -> str:
+        return GRPC_SERVICES[self.name]
+
+    @classmethod
+    def from_env(cls, name: str, environ: Mapping[str, str] | None = None) -> "ServiceSettings":
+        env = Env(environ)
+        prefix = f"PADEL_{name.upper()}_"
+        folder = data_dir(env)
+        grpc_port, metrics_port = SERVICES[name]
+        return cls(
+            name=name,
+            host=env.str("PADEL_BIND_HOST", "127.0.0.1"),
+            port=env.int(prefix + "PORT", grpc_port, 0, 65535),
+            metrics_port=env.int(prefix + "METRICS_PORT", metrics_port, 0, 65535),
+            database_url=env.str(prefix + "DATABASE_URL", f"sqlite:///{folder / (name + '.db')}"),
+            redis_url=env.str("PADEL_REDIS_URL"),
+            data_dir=folder,
+            log_level=env.choice("PADEL_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+            workers=env.int(prefix + "WORKERS", 32, 1, 1024),
+            grace_seconds=env.float("PADEL_SHUTDOWN_GRACE_SECONDS", 10.0),
+            peers={peer: service_address(env, peer) for peer in SERVICES if peer != name},
+        )
