@@ -1,0 +1,285 @@
+import datetime
+
+from buf.validate import validate_pb2 as _validate_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class BookingStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    BOOKING_STATUS_UNSPECIFIED: _ClassVar[BookingStatus]
+    BOOKING_STATUS_PENDING: _ClassVar[BookingStatus]
+    BOOKING_STATUS_CONFIRMED: _ClassVar[BookingStatus]
+    BOOKING_STATUS_IN_PROGRESS: _ClassVar[BookingStatus]
+    BOOKING_STATUS_COMPLETED: _ClassVar[BookingStatus]
+    BOOKING_STATUS_CANCELLED: _ClassVar[BookingStatus]
+    BOOKING_STATUS_NO_SHOW: _ClassVar[BookingStatus]
+
+class ConfirmationMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONFIRMATION_MODE_UNSPECIFIED: _ClassVar[ConfirmationMode]
+    CONFIRMATION_MODE_INSTANT: _ClassVar[ConfirmationMode]
+    CONFIRMATION_MODE_MANUAL: _ClassVar[ConfirmationMode]
+
+class CourtEnvironment(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    COURT_ENVIRONMENT_UNSPECIFIED: _ClassVar[CourtEnvironment]
+    COURT_ENVIRONMENT_INDOOR: _ClassVar[CourtEnvironment]
+    COURT_ENVIRONMENT_OUTDOOR: _ClassVar[CourtEnvironment]
+
+class CourtSurface(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    COURT_SURFACE_UNSPECIFIED: _ClassVar[CourtSurface]
+    COURT_SURFACE_ARTIFICIAL_GRASS: _ClassVar[CourtSurface]
+    COURT_SURFACE_CONCRETE: _ClassVar[CourtSurface]
+    COURT_SURFACE_CUSHIONED: _ClassVar[CourtSurface]
+
+class Weekday(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    WEEKDAY_UNSPECIFIED: _ClassVar[Weekday]
+    WEEKDAY_MONDAY: _ClassVar[Weekday]
+    WEEKDAY_TUESDAY: _ClassVar[Weekday]
+    WEEKDAY_WEDNESDAY: _ClassVar[Weekday]
+    WEEKDAY_THURSDAY: _ClassVar[Weekday]
+    WEEKDAY_FRIDAY: _ClassVar[Weekday]
+    WEEKDAY_SATURDAY: _ClassVar[Weekday]
+    WEEKDAY_SUNDAY: _ClassVar[Weekday]
+BOOKING_STATUS_UNSPECIFIED: BookingStatus
+BOOKING_STATUS_PENDING: BookingStatus
+BOOKING_STATUS_CONFIRMED: BookingStatus
+BOOKING_STATUS_IN_PROGRESS: BookingStatus
+BOOKING_STATUS_COMPLETED: BookingStatus
+BOOKING_STATUS_CANCELLED: BookingStatus
+BOOKING_STATUS_NO_SHOW: BookingStatus
+CONFIRMATION_MODE_UNSPECIFIED: ConfirmationMode
+CONFIRMATION_MODE_INSTANT: ConfirmationMode
+CONFIRMATION_MODE_MANUAL: ConfirmationMode
+COURT_ENVIRONMENT_UNSPECIFIED: CourtEnvironment
+COURT_ENVIRONMENT_INDOOR: CourtEnvironment
+COURT_ENVIRONMENT_OUTDOOR: CourtEnvironment
+COURT_SURFACE_UNSPECIFIED: CourtSurface
+COURT_SURFACE_ARTIFICIAL_GRASS: CourtSurface
+COURT_SURFACE_CONCRETE: CourtSurface
+COURT_SURFACE_CUSHIONED: CourtSurface
+WEEKDAY_UNSPECIFIED: Weekday
+WEEKDAY_MONDAY: Weekday
+WEEKDAY_TUESDAY: Weekday
+WEEKDAY_WEDNESDAY: Weekday
+WEEKDAY_THURSDAY: Weekday
+WEEKDAY_FRIDAY: Weekday
+WEEKDAY_SATURDAY: Weekday
+WEEKDAY_SUNDAY: Weekday
+
+class Money(_message.Message):
+    __slots__ = ("amount_paisa", "currency")
+    AMOUNT_PAISA_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    amount_paisa: int
+    currency: str
+    def __init__(self, amount_paisa: _Optional[int] = ..., currency: _Optional[str] = ...) -> None: ...
+
+class GeoPoint(_message.Message):
+    __slots__ = ("latitude", "longitude")
+    LATITUDE_FIELD_NUMBER: _ClassVar[int]
+    LONGITUDE_FIELD_NUMBER: _ClassVar[int]
+    latitude: float
+    longitude: float
+    def __init__(self, latitude: _Optional[float] = ..., longitude: _Optional[float] = ...) -> None: ...
+
+class OpeningHours(_message.Message):
+    __slots__ = ("weekday", "open", "close")
+    WEEKDAY_FIELD_NUMBER: _ClassVar[int]
+    OPEN_FIELD_NUMBER: _ClassVar[int]
+    CLOSE_FIELD_NUMBER: _ClassVar[int]
+    weekday: Weekday
+    open: str
+    close: str
+    def __init__(self, weekday: _Optional[_Union[Weekday, str]] = ..., open: _Optional[str] = ..., close: _Optional[str] = ...) -> None: ...
+
+class CancellationPolicy(_message.Message):
+    __slots__ = ("free_until_hours", "late_fee_percent")
+    FREE_UNTIL_HOURS_FIELD_NUMBER: _ClassVar[int]
+    LATE_FEE_PERCENT_FIELD_NUMBER: _ClassVar[int]
+    free_until_hours: int
+    late_fee_percent: int
+    def __init__(self, free_until_hours: _Optional[int] = ..., late_fee_percent: _Optional[int] = ...) -> None: ...
+
+class Court(_message.Message):
+    __slots__ = ("court_id", "venue_id", "name", "environment", "surface", "active")
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ENVIRONMENT_FIELD_NUMBER: _ClassVar[int]
+    SURFACE_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    court_id: str
+    venue_id: str
+    name: str
+    environment: CourtEnvironment
+    surface: CourtSurface
+    active: bool
+    def __init__(self, court_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., name: _Optional[str] = ..., environment: _Optional[_Union[CourtEnvironment, str]] = ..., surface: _Optional[_Union[CourtSurface, str]] = ..., active: _Optional[bool] = ...) -> None: ...
+
+class PriceRule(_message.Message):
+    __slots__ = ("rule_id", "court_id", "weekdays", "start", "end", "hourly_price")
+    RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    WEEKDAYS_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    HOURLY_PRICE_FIELD_NUMBER: _ClassVar[int]
+    rule_id: str
+    court_id: str
+    weekdays: _containers.RepeatedScalarFieldContainer[Weekday]
+    start: str
+    end: str
+    hourly_price: Money
+    def __init__(self, rule_id: _Optional[str] = ..., court_id: _Optional[str] = ..., weekdays: _Optional[_Iterable[_Union[Weekday, str]]] = ..., start: _Optional[str] = ..., end: _Optional[str] = ..., hourly_price: _Optional[_Union[Money, _Mapping]] = ...) -> None: ...
+
+class Venue(_message.Message):
+    __slots__ = ("venue_id", "owner_id", "name", "city", "address", "location", "time_zone", "opening_hours", "slot_minutes", "durations_minutes", "cancellation_policy", "horizon_days", "confirmation_mode", "hold_minutes", "max_live_bookings_per_day", "base_hourly_price", "courts", "active", "distance_km", "created_at", "updated_at")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CITY_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    OPENING_HOURS_FIELD_NUMBER: _ClassVar[int]
+    SLOT_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    DURATIONS_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    CANCELLATION_POLICY_FIELD_NUMBER: _ClassVar[int]
+    HORIZON_DAYS_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMATION_MODE_FIELD_NUMBER: _ClassVar[int]
+    HOLD_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    MAX_LIVE_BOOKINGS_PER_DAY_FIELD_NUMBER: _ClassVar[int]
+    BASE_HOURLY_PRICE_FIELD_NUMBER: _ClassVar[int]
+    COURTS_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    DISTANCE_KM_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    owner_id: str
+    name: str
+    city: str
+    address: str
+    location: GeoPoint
+    time_zone: str
+    opening_hours: _containers.RepeatedCompositeFieldContainer[OpeningHours]
+    slot_minutes: int
+    durations_minutes: _containers.RepeatedScalarFieldContainer[int]
+    cancellation_policy: CancellationPolicy
+    horizon_days: int
+    confirmation_mode: ConfirmationMode
+    hold_minutes: int
+    max_live_bookings_per_day: int
+    base_hourly_price: Money
+    courts: _containers.RepeatedCompositeFieldContainer[Court]
+    active: bool
+    distance_km: float
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, venue_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., name: _Optional[str] = ..., city: _Optional[str] = ..., address: _Optional[str] = ..., location: _Optional[_Union[GeoPoint, _Mapping]] = ..., time_zone: _Optional[str] = ..., opening_hours: _Optional[_Iterable[_Union[OpeningHours, _Mapping]]] = ..., slot_minutes: _Optional[int] = ..., durations_minutes: _Optional[_Iterable[int]] = ..., cancellation_policy: _Optional[_Union[CancellationPolicy, _Mapping]] = ..., horizon_days: _Optional[int] = ..., confirmation_mode: _Optional[_Union[ConfirmationMode, str]] = ..., hold_minutes: _Optional[int] = ..., max_live_bookings_per_day: _Optional[int] = ..., base_hourly_price: _Optional[_Union[Money, _Mapping]] = ..., courts: _Optional[_Iterable[_Union[Court, _Mapping]]] = ..., active: _Optional[bool] = ..., distance_km: _Optional[float] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Closure(_message.Message):
+    __slots__ = ("closure_id", "court_id", "start_time", "end_time", "reason")
+    CLOSURE_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    closure_id: str
+    court_id: str
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    reason: str
+    def __init__(self, closure_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class Cancellation(_message.Message):
+    __slots__ = ("reason", "cancelled_by", "cancelled_at", "fee", "refund")
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    CANCELLED_BY_FIELD_NUMBER: _ClassVar[int]
+    CANCELLED_AT_FIELD_NUMBER: _ClassVar[int]
+    FEE_FIELD_NUMBER: _ClassVar[int]
+    REFUND_FIELD_NUMBER: _ClassVar[int]
+    reason: str
+    cancelled_by: str
+    cancelled_at: _timestamp_pb2.Timestamp
+    fee: Money
+    refund: Money
+    def __init__(self, reason: _Optional[str] = ..., cancelled_by: _Optional[str] = ..., cancelled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., fee: _Optional[_Union[Money, _Mapping]] = ..., refund: _Optional[_Union[Money, _Mapping]] = ...) -> None: ...
+
+class Booking(_message.Message):
+    __slots__ = ("booking_id", "venue_id", "court_id", "player_id", "participant_ids", "start_time", "end_time", "time_zone", "local_date", "local_start", "duration_minutes", "status", "price", "commission", "special_requests", "hold_expires_at", "cancellation", "venue_name", "court_name", "created_at", "updated_at")
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    PARTICIPANT_IDS_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    LOCAL_DATE_FIELD_NUMBER: _ClassVar[int]
+    LOCAL_START_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    COMMISSION_FIELD_NUMBER: _ClassVar[int]
+    SPECIAL_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    HOLD_EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    CANCELLATION_FIELD_NUMBER: _ClassVar[int]
+    VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
+    COURT_NAME_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    venue_id: str
+    court_id: str
+    player_id: str
+    participant_ids: _containers.RepeatedScalarFieldContainer[str]
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    time_zone: str
+    local_date: str
+    local_start: str
+    duration_minutes: int
+    status: BookingStatus
+    price: Money
+    commission: Money
+    special_requests: str
+    hold_expires_at: _timestamp_pb2.Timestamp
+    cancellation: Cancellation
+    venue_name: str
+    court_name: str
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., player_id: _Optional[str] = ..., participant_ids: _Optional[_Iterable[str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., local_date: _Optional[str] = ..., local_start: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., status: _Optional[_Union[BookingStatus, str]] = ..., price: _Optional[_Union[Money, _Mapping]] = ..., commission: _Optional[_Union[Money, _Mapping]] = ..., special_requests: _Optional[str] = ..., hold_expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancellation: _Optional[_Union[Cancellation, _Mapping]] = ..., venue_name: _Optional[str] = ..., court_name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Slot(_message.Message):
+    __slots__ = ("start_time", "end_time", "local_start", "local_end", "price")
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    LOCAL_START_FIELD_NUMBER: _ClassVar[int]
+    LOCAL_END_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    local_start: str
+    local_end: str
+    price: Money
+    def __init__(self, start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., local_start: _Optional[str] = ..., local_end: _Optional[str] = ..., price: _Optional[_Union[Money, _Mapping]] = ...) -> None: ...
+
+class CourtAvailability(_message.Message):
+    __slots__ = ("court", "slots")
+    COURT_FIELD_NUMBER: _ClassVar[int]
+    SLOTS_FIELD_NUMBER: _ClassVar[int]
+    court: Court
+    slots: _containers.RepeatedCompositeFieldContainer[Slot]
+    def __init__(self, court: _Optional[_Union[Court, _Mapping]] = ..., slots: _Optional[_Iterable[_Union[Slot, _Mapping]]] = ...) -> None: ...

@@ -1,0 +1,362 @@
+import datetime
+
+from buf.validate import validate_pb2 as _validate_pb2
+from google.api import annotations_pb2 as _annotations_pb2
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from padel.booking.v1 import booking_pb2 as _booking_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ListVenuesRequest(_message.Message):
+    __slots__ = ("city", "query", "near", "radius_km", "page_size", "page_token")
+    CITY_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    NEAR_FIELD_NUMBER: _ClassVar[int]
+    RADIUS_KM_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    city: str
+    query: str
+    near: _booking_pb2.GeoPoint
+    radius_km: float
+    page_size: int
+    page_token: str
+    def __init__(self, city: _Optional[str] = ..., query: _Optional[str] = ..., near: _Optional[_Union[_booking_pb2.GeoPoint, _Mapping]] = ..., radius_km: _Optional[float] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListVenuesResponse(_message.Message):
+    __slots__ = ("venues", "next_page_token")
+    VENUES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    venues: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Venue]
+    next_page_token: str
+    def __init__(self, venues: _Optional[_Iterable[_Union[_booking_pb2.Venue, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetVenueRequest(_message.Message):
+    __slots__ = ("venue_id",)
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    def __init__(self, venue_id: _Optional[str] = ...) -> None: ...
+
+class GetVenueResponse(_message.Message):
+    __slots__ = ("venue",)
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    venue: _booking_pb2.Venue
+    def __init__(self, venue: _Optional[_Union[_booking_pb2.Venue, _Mapping]] = ...) -> None: ...
+
+class CreateVenueRequest(_message.Message):
+    __slots__ = ("venue",)
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    venue: _booking_pb2.Venue
+    def __init__(self, venue: _Optional[_Union[_booking_pb2.Venue, _Mapping]] = ...) -> None: ...
+
+class CreateVenueResponse(_message.Message):
+    __slots__ = ("venue",)
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    venue: _booking_pb2.Venue
+    def __init__(self, venue: _Optional[_Union[_booking_pb2.Venue, _Mapping]] = ...) -> None: ...
+
+class UpdateVenueRequest(_message.Message):
+    __slots__ = ("venue_id", "venue", "update_mask")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    venue: _booking_pb2.Venue
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, venue_id: _Optional[str] = ..., venue: _Optional[_Union[_booking_pb2.Venue, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class UpdateVenueResponse(_message.Message):
+    __slots__ = ("venue",)
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    venue: _booking_pb2.Venue
+    def __init__(self, venue: _Optional[_Union[_booking_pb2.Venue, _Mapping]] = ...) -> None: ...
+
+class AddCourtRequest(_message.Message):
+    __slots__ = ("venue_id", "court")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    court: _booking_pb2.Court
+    def __init__(self, venue_id: _Optional[str] = ..., court: _Optional[_Union[_booking_pb2.Court, _Mapping]] = ...) -> None: ...
+
+class AddCourtResponse(_message.Message):
+    __slots__ = ("court",)
+    COURT_FIELD_NUMBER: _ClassVar[int]
+    court: _booking_pb2.Court
+    def __init__(self, court: _Optional[_Union[_booking_pb2.Court, _Mapping]] = ...) -> None: ...
+
+class UpdateCourtRequest(_message.Message):
+    __slots__ = ("venue_id", "court_id", "court", "update_mask")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    court_id: str
+    court: _booking_pb2.Court
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., court: _Optional[_Union[_booking_pb2.Court, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class UpdateCourtResponse(_message.Message):
+    __slots__ = ("court",)
+    COURT_FIELD_NUMBER: _ClassVar[int]
+    court: _booking_pb2.Court
+    def __init__(self, court: _Optional[_Union[_booking_pb2.Court, _Mapping]] = ...) -> None: ...
+
+class AddClosureRequest(_message.Message):
+    __slots__ = ("venue_id", "court_id", "start_time", "end_time", "reason")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    court_id: str
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    reason: str
+    def __init__(self, venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class AddClosureResponse(_message.Message):
+    __slots__ = ("closure",)
+    CLOSURE_FIELD_NUMBER: _ClassVar[int]
+    closure: _booking_pb2.Closure
+    def __init__(self, closure: _Optional[_Union[_booking_pb2.Closure, _Mapping]] = ...) -> None: ...
+
+class ListClosuresRequest(_message.Message):
+    __slots__ = ("venue_id",)
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    def __init__(self, venue_id: _Optional[str] = ...) -> None: ...
+
+class ListClosuresResponse(_message.Message):
+    __slots__ = ("closures",)
+    CLOSURES_FIELD_NUMBER: _ClassVar[int]
+    closures: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Closure]
+    def __init__(self, closures: _Optional[_Iterable[_Union[_booking_pb2.Closure, _Mapping]]] = ...) -> None: ...
+
+class DeleteClosureRequest(_message.Message):
+    __slots__ = ("venue_id", "closure_id")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    CLOSURE_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    closure_id: str
+    def __init__(self, venue_id: _Optional[str] = ..., closure_id: _Optional[str] = ...) -> None: ...
+
+class DeleteClosureResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class SetPriceRulesRequest(_message.Message):
+    __slots__ = ("venue_id", "base_hourly_price", "rules")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    BASE_HOURLY_PRICE_FIELD_NUMBER: _ClassVar[int]
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    base_hourly_price: _booking_pb2.Money
+    rules: _containers.RepeatedCompositeFieldContainer[_booking_pb2.PriceRule]
+    def __init__(self, venue_id: _Optional[str] = ..., base_hourly_price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., rules: _Optional[_Iterable[_Union[_booking_pb2.PriceRule, _Mapping]]] = ...) -> None: ...
+
+class SetPriceRulesResponse(_message.Message):
+    __slots__ = ("base_hourly_price", "rules")
+    BASE_HOURLY_PRICE_FIELD_NUMBER: _ClassVar[int]
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    base_hourly_price: _booking_pb2.Money
+    rules: _containers.RepeatedCompositeFieldContainer[_booking_pb2.PriceRule]
+    def __init__(self, base_hourly_price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., rules: _Optional[_Iterable[_Union[_booking_pb2.PriceRule, _Mapping]]] = ...) -> None: ...
+
+class ListPriceRulesRequest(_message.Message):
+    __slots__ = ("venue_id",)
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    def __init__(self, venue_id: _Optional[str] = ...) -> None: ...
+
+class ListPriceRulesResponse(_message.Message):
+    __slots__ = ("base_hourly_price", "rules")
+    BASE_HOURLY_PRICE_FIELD_NUMBER: _ClassVar[int]
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    base_hourly_price: _booking_pb2.Money
+    rules: _containers.RepeatedCompositeFieldContainer[_booking_pb2.PriceRule]
+    def __init__(self, base_hourly_price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., rules: _Optional[_Iterable[_Union[_booking_pb2.PriceRule, _Mapping]]] = ...) -> None: ...
+
+class GetVenueScheduleRequest(_message.Message):
+    __slots__ = ("venue_id", "date")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    date: str
+    def __init__(self, venue_id: _Optional[str] = ..., date: _Optional[str] = ...) -> None: ...
+
+class GetVenueScheduleResponse(_message.Message):
+    __slots__ = ("bookings",)
+    BOOKINGS_FIELD_NUMBER: _ClassVar[int]
+    bookings: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Booking]
+    def __init__(self, bookings: _Optional[_Iterable[_Union[_booking_pb2.Booking, _Mapping]]] = ...) -> None: ...
+
+class GetAvailabilityRequest(_message.Message):
+    __slots__ = ("venue_id", "date", "duration_minutes", "court_id")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    date: str
+    duration_minutes: int
+    court_id: str
+    def __init__(self, venue_id: _Optional[str] = ..., date: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., court_id: _Optional[str] = ...) -> None: ...
+
+class GetAvailabilityResponse(_message.Message):
+    __slots__ = ("venue_id", "date", "time_zone", "courts")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    COURTS_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    date: str
+    time_zone: str
+    courts: _containers.RepeatedCompositeFieldContainer[_booking_pb2.CourtAvailability]
+    def __init__(self, venue_id: _Optional[str] = ..., date: _Optional[str] = ..., time_zone: _Optional[str] = ..., courts: _Optional[_Iterable[_Union[_booking_pb2.CourtAvailability, _Mapping]]] = ...) -> None: ...
+
+class BookRequest(_message.Message):
+    __slots__ = ("court_id", "start_time", "duration_minutes", "participant_ids", "special_requests", "idempotency_key")
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    PARTICIPANT_IDS_FIELD_NUMBER: _ClassVar[int]
+    SPECIAL_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    court_id: str
+    start_time: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    participant_ids: _containers.RepeatedScalarFieldContainer[str]
+    special_requests: str
+    idempotency_key: str
+    def __init__(self, court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., participant_ids: _Optional[_Iterable[str]] = ..., special_requests: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class BookResponse(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: _booking_pb2.Booking
+    def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
+class ListBookingsRequest(_message.Message):
+    __slots__ = ("past", "page_size", "page_token")
+    PAST_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    past: bool
+    page_size: int
+    page_token: str
+    def __init__(self, past: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListBookingsResponse(_message.Message):
+    __slots__ = ("bookings", "next_page_token")
+    BOOKINGS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    bookings: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Booking]
+    next_page_token: str
+    def __init__(self, bookings: _Optional[_Iterable[_Union[_booking_pb2.Booking, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetBookingRequest(_message.Message):
+    __slots__ = ("booking_id",)
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    def __init__(self, booking_id: _Optional[str] = ...) -> None: ...
+
+class GetBookingResponse(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: _booking_pb2.Booking
+    def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
+class UpdateBookingRequest(_message.Message):
+    __slots__ = ("booking_id", "court_id", "start_time", "duration_minutes", "participant_ids", "special_requests", "update_mask")
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    PARTICIPANT_IDS_FIELD_NUMBER: _ClassVar[int]
+    SPECIAL_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    court_id: str
+    start_time: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    participant_ids: _containers.RepeatedScalarFieldContainer[str]
+    special_requests: str
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, booking_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., participant_ids: _Optional[_Iterable[str]] = ..., special_requests: _Optional[str] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class UpdateBookingResponse(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: _booking_pb2.Booking
+    def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
+class CancelBookingRequest(_message.Message):
+    __slots__ = ("booking_id", "reason")
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    reason: str
+    def __init__(self, booking_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class CancelBookingResponse(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: _booking_pb2.Booking
+    def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
+class ConfirmBookingRequest(_message.Message):
+    __slots__ = ("booking_id",)
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    def __init__(self, booking_id: _Optional[str] = ...) -> None: ...
+
+class ConfirmBookingResponse(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: _booking_pb2.Booking
+    def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
+class CheckInBookingRequest(_message.Message):
+    __slots__ = ("booking_id",)
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    def __init__(self, booking_id: _Optional[str] = ...) -> None: ...
+
+class CheckInBookingResponse(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: _booking_pb2.Booking
+    def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
+class CompleteBookingRequest(_message.Message):
+    __slots__ = ("booking_id",)
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    def __init__(self, booking_id: _Optional[str] = ...) -> None: ...
+
+class CompleteBookingResponse(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: _booking_pb2.Booking
+    def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
+class MarkNoShowRequest(_message.Message):
+    __slots__ = ("booking_id",)
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    def __init__(self, booking_id: _Optional[str] = ...) -> None: ...
+
+class MarkNoShowResponse(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: _booking_pb2.Booking
+    def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...

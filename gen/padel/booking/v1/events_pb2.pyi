@@ -1,0 +1,79 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from padel.booking.v1 import booking_pb2 as _booking_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class BookingSnapshot(_message.Message):
+    __slots__ = ("booking_id", "venue_id", "venue_name", "court_id", "court_name", "player_id", "participant_ids", "start_time", "end_time", "time_zone", "price", "status")
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_NAME_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    PARTICIPANT_IDS_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    venue_id: str
+    venue_name: str
+    court_id: str
+    court_name: str
+    player_id: str
+    participant_ids: _containers.RepeatedScalarFieldContainer[str]
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    time_zone: str
+    price: _booking_pb2.Money
+    status: _booking_pb2.BookingStatus
+    def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., court_id: _Optional[str] = ..., court_name: _Optional[str] = ..., player_id: _Optional[str] = ..., participant_ids: _Optional[_Iterable[str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[_booking_pb2.BookingStatus, str]] = ...) -> None: ...
+
+class BookingCreated(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: BookingSnapshot
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ...) -> None: ...
+
+class BookingConfirmed(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: BookingSnapshot
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ...) -> None: ...
+
+class BookingCancelled(_message.Message):
+    __slots__ = ("booking", "cancellation")
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    CANCELLATION_FIELD_NUMBER: _ClassVar[int]
+    booking: BookingSnapshot
+    cancellation: _booking_pb2.Cancellation
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., cancellation: _Optional[_Union[_booking_pb2.Cancellation, _Mapping]] = ...) -> None: ...
+
+class BookingRescheduled(_message.Message):
+    __slots__ = ("booking", "previous_start_time")
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_START_TIME_FIELD_NUMBER: _ClassVar[int]
+    booking: BookingSnapshot
+    previous_start_time: _timestamp_pb2.Timestamp
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., previous_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class BookingCompleted(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: BookingSnapshot
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ...) -> None: ...
+
+class BookingNoShow(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: BookingSnapshot
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ...) -> None: ...

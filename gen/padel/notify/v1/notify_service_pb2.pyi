@@ -1,0 +1,122 @@
+from buf.validate import validate_pb2 as _validate_pb2
+from google.api import annotations_pb2 as _annotations_pb2
+from padel.notify.v1 import notify_pb2 as _notify_pb2
+from padel.user.v1 import user_pb2 as _user_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class SendNotificationRequest(_message.Message):
+    __slots__ = ("user_id", "channels", "kind", "variables", "subject", "body")
+    class VariablesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNELS_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    VARIABLES_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    channels: _containers.RepeatedScalarFieldContainer[_notify_pb2.NotificationChannel]
+    kind: str
+    variables: _containers.ScalarMap[str, str]
+    subject: str
+    body: str
+    def __init__(self, user_id: _Optional[str] = ..., channels: _Optional[_Iterable[_Union[_notify_pb2.NotificationChannel, str]]] = ..., kind: _Optional[str] = ..., variables: _Optional[_Mapping[str, str]] = ..., subject: _Optional[str] = ..., body: _Optional[str] = ...) -> None: ...
+
+class SendNotificationResponse(_message.Message):
+    __slots__ = ("deliveries",)
+    DELIVERIES_FIELD_NUMBER: _ClassVar[int]
+    deliveries: _containers.RepeatedCompositeFieldContainer[_notify_pb2.Delivery]
+    def __init__(self, deliveries: _Optional[_Iterable[_Union[_notify_pb2.Delivery, _Mapping]]] = ...) -> None: ...
+
+class ListTemplatesRequest(_message.Message):
+    __slots__ = ("kind", "channel", "language")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    channel: _notify_pb2.NotificationChannel
+    language: _user_pb2.Language
+    def __init__(self, kind: _Optional[str] = ..., channel: _Optional[_Union[_notify_pb2.NotificationChannel, str]] = ..., language: _Optional[_Union[_user_pb2.Language, str]] = ...) -> None: ...
+
+class ListTemplatesResponse(_message.Message):
+    __slots__ = ("templates",)
+    TEMPLATES_FIELD_NUMBER: _ClassVar[int]
+    templates: _containers.RepeatedCompositeFieldContainer[_notify_pb2.Template]
+    def __init__(self, templates: _Optional[_Iterable[_Union[_notify_pb2.Template, _Mapping]]] = ...) -> None: ...
+
+class UpsertTemplateRequest(_message.Message):
+    __slots__ = ("template",)
+    TEMPLATE_FIELD_NUMBER: _ClassVar[int]
+    template: _notify_pb2.Template
+    def __init__(self, template: _Optional[_Union[_notify_pb2.Template, _Mapping]] = ...) -> None: ...
+
+class UpsertTemplateResponse(_message.Message):
+    __slots__ = ("template",)
+    TEMPLATE_FIELD_NUMBER: _ClassVar[int]
+    template: _notify_pb2.Template
+    def __init__(self, template: _Optional[_Union[_notify_pb2.Template, _Mapping]] = ...) -> None: ...
+
+class ListDeliveryLogsRequest(_message.Message):
+    __slots__ = ("user_id", "channel", "status", "page_size", "page_token")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    channel: _notify_pb2.NotificationChannel
+    status: _notify_pb2.DeliveryStatus
+    page_size: int
+    page_token: str
+    def __init__(self, user_id: _Optional[str] = ..., channel: _Optional[_Union[_notify_pb2.NotificationChannel, str]] = ..., status: _Optional[_Union[_notify_pb2.DeliveryStatus, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListDeliveryLogsResponse(_message.Message):
+    __slots__ = ("deliveries", "next_page_token")
+    DELIVERIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    deliveries: _containers.RepeatedCompositeFieldContainer[_notify_pb2.Delivery]
+    next_page_token: str
+    def __init__(self, deliveries: _Optional[_Iterable[_Union[_notify_pb2.Delivery, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ListInboxRequest(_message.Message):
+    __slots__ = ("unread_only", "page_size", "page_token")
+    UNREAD_ONLY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    unread_only: bool
+    page_size: int
+    page_token: str
+    def __init__(self, unread_only: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListInboxResponse(_message.Message):
+    __slots__ = ("messages", "next_page_token", "unread_count")
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    UNREAD_COUNT_FIELD_NUMBER: _ClassVar[int]
+    messages: _containers.RepeatedCompositeFieldContainer[_notify_pb2.InboxMessage]
+    next_page_token: str
+    unread_count: int
+    def __init__(self, messages: _Optional[_Iterable[_Union[_notify_pb2.InboxMessage, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., unread_count: _Optional[int] = ...) -> None: ...
+
+class MarkInboxReadRequest(_message.Message):
+    __slots__ = ("message_id",)
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    message_id: str
+    def __init__(self, message_id: _Optional[str] = ...) -> None: ...
+
+class MarkInboxReadResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: _notify_pb2.InboxMessage
+    def __init__(self, message: _Optional[_Union[_notify_pb2.InboxMessage, _Mapping]] = ...) -> None: ...
