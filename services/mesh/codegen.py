@@ -73,10 +73,10 @@ def generate(out: pathlib.Path) -> None:
         shutil.copytree(staging, out)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "gen")
-    generate(parser.parse_args().out)
+    generate(parser.parse_args(argv).out)
 
 
 if __name__ == "__main__":

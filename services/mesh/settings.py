@@ -107,8 +107,12 @@ class ServiceSettings:
     log_level: str
     workers: int
     grace_seconds: float
+    token_issuer: str = "padel-auth"
+    token_audience: str = "padel-platform"
+    database_wait_seconds: float = 60.0
     version: str = VERSION
-    peers: dict[str, str] = field(default_factory=dict)
+    # Where every service of the platform (this one included) is reached.
+    addresses: dict[str, str] = field(default_factory=dict)
 
     @property
     def grpc_service(self) -> str:
@@ -131,5 +135,8 @@ class ServiceSettings:
             log_level=env.choice("PADEL_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
             workers=env.int(prefix + "WORKERS", 32, 1, 1024),
             grace_seconds=env.float("PADEL_SHUTDOWN_GRACE_SECONDS", 10.0),
-            peers={peer: service_address(env, peer) for peer in SERVICES if peer != name},
+            token_issuer=env.str("PADEL_TOKEN_ISSUER", "padel-auth"),
+            token_audience=env.str("PADEL_TOKEN_AUDIENCE", "padel-platform"),
+            database_wait_seconds=env.float("PADEL_DATABASE_WAIT_SECONDS", 60.0),
+            addresses={service: service_address(env, service) for service in SERVICES},
         )

@@ -23,10 +23,11 @@ _sym_db = _symbol_database.Default()
 
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from padel.access.v1 import access_pb2 as padel_dot_access_dot_v1_dot_access__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$padel/status/v1/status_service.proto\x12\x0fpadel.status.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x12\n\x10GetHealthRequest\"^\n\x11GetHealthResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x12\n\x10GetStatusRequest\"\x7f\n\x11GetStatusResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x30\n\x08services\x18\x02 \x03(\x0b\x32\x1e.padel.status.v1.ServiceStatus\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"e\n\rServiceStatus\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0cgrpc_service\x18\x02 \x01(\t\x12\x0e\n\x06health\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x05 \x01(\t2\xdd\x01\n\rStatusService\x12\x63\n\tGetHealth\x12!.padel.status.v1.GetHealthRequest\x1a\".padel.status.v1.GetHealthResponse\"\x0f\x82\xd3\xe4\x93\x02\t\x12\x07/health\x12g\n\tGetStatus\x12!.padel.status.v1.GetStatusRequest\x1a\".padel.status.v1.GetStatusResponse\"\x13\x82\xd3\xe4\x93\x02\r\x12\x0b/api/statusb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$padel/status/v1/status_service.proto\x12\x0fpadel.status.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cpadel/access/v1/access.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x12\n\x10GetHealthRequest\"^\n\x11GetHealthResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x12\n\x10GetStatusRequest\"\x7f\n\x11GetStatusResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x30\n\x08services\x18\x02 \x03(\x0b\x32\x1e.padel.status.v1.ServiceStatus\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"e\n\rServiceStatus\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0cgrpc_service\x18\x02 \x01(\t\x12\x0e\n\x06health\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x05 \x01(\t2\xe9\x01\n\rStatusService\x12i\n\tGetHealth\x12!.padel.status.v1.GetHealthRequest\x1a\".padel.status.v1.GetHealthResponse\"\x15\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\t\x12\x07/health\x12m\n\tGetStatus\x12!.padel.status.v1.GetStatusRequest\x1a\".padel.status.v1.GetStatusResponse\"\x19\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\r\x12\x0b/api/statusb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,19 +35,19 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'padel.status.v1.status_serv
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_STATUSSERVICE'].methods_by_name['GetHealth']._loaded_options = None
-  _globals['_STATUSSERVICE'].methods_by_name['GetHealth']._serialized_options = b'\202\323\344\223\002\t\022\007/health'
+  _globals['_STATUSSERVICE'].methods_by_name['GetHealth']._serialized_options = b'\302\363\030\002\010\001\202\323\344\223\002\t\022\007/health'
   _globals['_STATUSSERVICE'].methods_by_name['GetStatus']._loaded_options = None
-  _globals['_STATUSSERVICE'].methods_by_name['GetStatus']._serialized_options = b'\202\323\344\223\002\r\022\013/api/status'
-  _globals['_GETHEALTHREQUEST']._serialized_start=120
-  _globals['_GETHEALTHREQUEST']._serialized_end=138
-  _globals['_GETHEALTHRESPONSE']._serialized_start=140
-  _globals['_GETHEALTHRESPONSE']._serialized_end=234
-  _globals['_GETSTATUSREQUEST']._serialized_start=236
-  _globals['_GETSTATUSREQUEST']._serialized_end=254
-  _globals['_GETSTATUSRESPONSE']._serialized_start=256
-  _globals['_GETSTATUSRESPONSE']._serialized_end=383
-  _globals['_SERVICESTATUS']._serialized_start=385
-  _globals['_SERVICESTATUS']._serialized_end=486
-  _globals['_STATUSSERVICE']._serialized_start=489
-  _globals['_STATUSSERVICE']._serialized_end=710
+  _globals['_STATUSSERVICE'].methods_by_name['GetStatus']._serialized_options = b'\302\363\030\002\010\001\202\323\344\223\002\r\022\013/api/status'
+  _globals['_GETHEALTHREQUEST']._serialized_start=150
+  _globals['_GETHEALTHREQUEST']._serialized_end=168
+  _globals['_GETHEALTHRESPONSE']._serialized_start=170
+  _globals['_GETHEALTHRESPONSE']._serialized_end=264
+  _globals['_GETSTATUSREQUEST']._serialized_start=266
+  _globals['_GETSTATUSREQUEST']._serialized_end=284
+  _globals['_GETSTATUSRESPONSE']._serialized_start=286
+  _globals['_GETSTATUSRESPONSE']._serialized_end=413
+  _globals['_SERVICESTATUS']._serialized_start=415
+  _globals['_SERVICESTATUS']._serialized_end=516
+  _globals['_STATUSSERVICE']._serialized_start=519
+  _globals['_STATUSSERVICE']._serialized_end=752
 # @@protoc_insertion_point(module_scope)

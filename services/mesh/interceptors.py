@@ -1,0 +1,244 @@
+"""The one fixed interceptor chain every server runs: metrics → logging → auth → validation → errors.
+
+Auth, validation and error mapping apply to the platform's own RPCs (`/padel.…`); health and
+reflection stay open to operators and only pass through metrics and logging.
+"""
+
+import functools
+import logging
+import time
+import uuid
+
+import grpc
+import protovalidate
+import redis
+import sqlalchemy.exc
+from google.protobuf import descriptor_pool, duration_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_interceptor import ServerInterceptor
+from grpc_status import rpc_status
+
+from mesh import caller, errors, metrics
+from mesh.logs import REQUEST_ID
+from mesh.tokens import TokenVerifier
+
+log = logging.getLogger("padel.rpc")
+
+_CODES = {
+    errors.InvalidArgument: code_pb2.INVALID_ARGUMENT,
+    errors.NotFound: code_pb2.NOT_FOUND,
+    errors.AlreadyExists: code_pb2.ALREADY_EXISTS,
+    errors.Conflict: code_pb2.ABORTED,
+    errors.FailedPrecondition: code_pb2.FAILED_PRECONDITION,
+    errors.Unauthenticated: code_pb2.UNAUTHENTICATED,
+    errors.PermissionDenied: code_pb2.PERMISSION_DENIED,
+    errors.ResourceExhausted: code_pb2.RESOURCE_EXHAUSTED,
+    errors.Unavailable: code_pb2.UNAVAILABLE,
+}
+_PEER_UNAVAILABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
+
+
+def _is_platform(method_name: str) -> bool:
+    return method_name.startswith("/padel.")
+
+
+@functools.lru_cache(maxsize=None)
+def _method(method_name: str):
+    """The method descriptor of '/pkg.Service/Method', or None for unknown methods."""
+    service, _, name = method_name.lstrip("/").rpartition("/")
+    try:
+        return descriptor_pool.Default().FindServiceByName(service).methods_by_name[name]
+    except KeyError:
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def _labels(method_name: str) -> tuple[str, str, str]:
+    service, _, name = method_name.lstrip("/").rpartition("/")
+    method = _method(method_name)
+    streaming = (method.client_streaming, method.server_streaming) if method else (False, False)
+    kind = {(False, False): "unary", (False, True): "server_stream",
+            (True, False): "client_stream", (True, True): "bidi_stream"}[streaming]
+    return kind, service, name
+
+
+@functools.lru_cache(maxsize=None)
+def is_public(method_name: str) -> bool:
+    """Whether the contract marks the RPC `(padel.access.v1.access).public`."""
+    from padel.access.v1 import access_pb2
+
+    method = _method(method_name)
+    return bool(method and method.GetOptions().Extensions[access_pb2.access].public)
+
+
+def _code(context: grpc.ServicerContext) -> grpc.StatusCode:
+    return context.code() or grpc.StatusCode.OK
+
+
+def abort(context: grpc.ServicerContext, error: errors.DomainError, domain: str) -> None:
+    """Ends the RPC with the error's code, message and google.rpc details (ErrorInfo, BadRequest, RetryInfo)."""
+    status = status_pb2.Status(code=_CODES.get(type(error), code_pb2.INTERNAL), message=error.message)
+    status.details.add().Pack(error_details_pb2.ErrorInfo(reason=error.reason, domain=domain))
+    if isinstance(error, errors.InvalidArgument) and error.fields:
+        status.details.add().Pack(error_details_pb2.BadRequest(field_violations=[
+            error_details_pb2.BadRequest.FieldViolation(field=f, description=d) for f, d in error.fields.items()]))
+    if isinstance(error, errors.ResourceExhausted):
+        status.details.add().Pack(error_details_pb2.RetryInfo(
+            retry_delay=duration_pb2.Duration(seconds=error.retry_after_seconds)))
+        context.set_trailing_metadata((("retry-after", str(error.retry_after_seconds)),))
+    context.abort_with_status(rpc_status.to_status(status))
+
+
+class MetricsInterceptor(ServerInterceptor):
+    """Counts and times every RPC with go-grpc-prometheus names and labels."""
+
+    def intercept(self, method, request, context, method_name):
+        labels = _labels(method_name)
+        metrics.STARTED.labels(*labels).inc()
+        started = time.perf_counter()
+        try:
+            response = method(request, context)
+        except Exception:
+            self._handled(labels, context, started)
+            raise
+        if labels[0] in ("server_stream", "bidi_stream"):
+            return self._stream(response, labels, context, started)
+        self._handled(labels, context, started)
+        return response
+
+    def _stream(self, responses, labels, context, started):
+        try:
+            for response in responses:
+                metrics.MSG_SENT.labels(*labels).inc()
+                yield response
+        finally:
+            self._handled(labels, context, started)
+
+    @staticmethod
+    def _handled(labels, context, started):
+        metrics.HANDLED.labels(*labels, _code(context).name).inc()
+        metrics.HANDLING_SECONDS.labels(*labels).observe(time.perf_counter() - started)
+
+
+class LoggingInterceptor(ServerInterceptor):
+    """One JSON line per RPC with method, status, duration and the request id Envoy assigned."""
+
+    def __init__(self, service: str):
+        self.service = service
+
+    def intercept(self, method, request, context, method_name):
+        request_id = dict(context.invocation_metadata()).get("x-request-id") or uuid.uuid4().hex
+        token = REQUEST_ID.set(request_id)
+        started = time.perf_counter()
+        try:
+            return method(request, context)
+        finally:
+            code = _code(context)
+            log.log(logging.WARNING if code == grpc.StatusCode.INTERNAL else logging.INFO, "rpc", extra={
+                "method": method_name, "status": code.name,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
+            REQUEST_ID.reset(token)
+
+
+class AuthInterceptor(ServerInterceptor):
+    """Verifies the bearer token on every platform RPC not marked public, and binds the caller."""
+
+    def __init__(self, verifier: TokenVerifier | None, domain: str):
+        self.verifier = verifier
+        self.domain = domain
+
+    def _caller(self, context, method_name) -> caller.Caller | None:
+        header = dict(context.invocation_metadata()).get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        public = is_public(method_name)
+        if not token or scheme.lower() != "bearer":
+            if public:
+                return None
+            raise errors.Unauthenticated("sign in first: this call needs an access token")
+        if self.verifier is None:
+            raise errors.Unavailable("token verification is not configured")
+        try:
+            return self.verifier.verify(token)
+        except errors.Unauthenticated:
+            if public:
+                return None  # a stale token on a public call is ignored, as if absent
+            raise
+
+    def intercept(self, method, request, context, method_name):
+        if not _is_platform(method_name):
+            return method(request, context)
+        try:
+            who = self._caller(context, method_name)
+        except errors.DomainError as error:
+            abort(context, error, self.domain)
+        token = caller.bind(who)
+        try:
+            return method(request, context)
+        finally:
+            caller.unbind(token)
+
+
+def _field_path(violation: protovalidate.Violation) -> str:
+    """`venue.opening_hours[0].open` from protovalidate's structured path."""
+    parts = []
+    for element in violation.proto.field.elements:
+        subscript = element.subscript
+        parts.append(element.field_name + (f"[{subscript.value}]" if subscript is not None else ""))
+    return ".".join(parts)
+
+
+class ValidationInterceptor(ServerInterceptor):
+    """Enforces the protovalidate rules written in the contracts before any service code runs."""
+
+    def __init__(self, domain: str):
+        self.domain = domain
+        self.validator = protovalidate.Validator()
+
+    def intercept(self, method, request, context, method_name):
+        if _is_platform(method_name):
+            violations = self.validator.collect_violations(request)
+            if violations:
+                fields = {}
+                for violation in violations:
+                    fields.setdefault(_field_path(violation), violation.proto.message)
+                message = "invalid request: " + "; ".join(f"{f}: {d}" for f, d in fields.items())
+                abort(context, errors.InvalidArgument(message, fields=fields), self.domain)
+        return method(request, context)
+
+
+class ErrorInterceptor(ServerInterceptor):
+    """Maps domain errors and infrastructure faults to status codes; hides everything else."""
+
+    def __init__(self, domain: str):
+        self.domain = domain
+
+    def intercept(self, method, request, context, method_name):
+        if not _is_platform(method_name):
+            return method(request, context)
+        try:
+            return method(request, context)
+        except errors.DomainError as error:
+            abort(context, error, self.domain)
+        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError) as exc:
+            log.warning("database unavailable: %s", type(exc).__name__)
+            abort(context, errors.Unavailable("database unavailable; try again shortly"), self.domain)
+        except redis.RedisError as exc:
+            log.warning("redis unavailable: %s", type(exc).__name__)
+            abort(context, errors.Unavailable("event and cache store unavailable; try again shortly"), self.domain)
+        except grpc.RpcError as exc:
+            if exc.code() in _PEER_UNAVAILABLE:  # a peer service is down or slow
+                abort(context, errors.Unavailable(f"a platform service is unavailable: {exc.details()}"), self.domain)
+            log.exception("peer call failed")
+            abort(context, errors.DomainError("internal error"), self.domain)
+        except Exception:
+            if context.code() not in (None, grpc.StatusCode.OK):
+                raise  # already aborted by the servicer's own status
+            log.exception("unhandled error in %s", method_name)
+            abort(context, errors.DomainError("internal error"), self.domain)
+
+
+def chain(service: str, verifier: TokenVerifier | None) -> list[grpc.ServerInterceptor]:
+    """The platform's interceptors, outermost first."""
+    domain = f"{service}.padel"
+    return [MetricsInterceptor(), LoggingInterceptor(service), AuthInterceptor(verifier, domain),
+            ValidationInterceptor(domain), ErrorInterceptor(domain)]

@@ -1,0 +1,145 @@
+"""Server bootstrap shared by every service: the interceptor chain, health, reflection, status,
+metrics, background workers and graceful shutdown.
+
+A service's `build_server(settings)` calls `build(...)` and returns `(host, port)`; tests start that
+on port 0 with the full chain. `serve(...)` is the process entry point.
+"""
+
+import logging
+import signal
+import threading
+from concurrent import futures
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from padel.status.v1 import status_service_pb2, status_service_pb2_grpc
+
+from mesh import interceptors, logs, metrics
+from mesh.settings import ServiceSettings
+from mesh.status import StatusServicer
+from mesh.tokens import TokenVerifier
+
+log = logging.getLogger("padel.server")
+
+HEALTH_CHECK_SECONDS = 2.0
+STATUS_SERVICE = status_service_pb2.DESCRIPTOR.services_by_name["StatusService"].full_name
+HEALTH_SERVICE = health_pb2.DESCRIPTOR.services_by_name["Health"].full_name
+
+
+class Worker(Protocol):
+    """A background job that lives as long as the server (outbox relay, event consumer, expiry job)."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class Database(Protocol):
+    def ping(self) -> bool: ...
+
+
+@dataclass
+class Host:
+    """A built server with everything that runs beside it."""
+
+    server: grpc.Server
+    port: int
+    health: health.HealthServicer
+    service_names: list[str]
+    database: Database | None = None
+    workers: list[Worker] = field(default_factory=list)
+    metrics_port: int | None = None
+    _stopping: threading.Event = field(default_factory=threading.Event)
+
+    def start(self) -> "Host":
+        self.server.start()
+        for worker in self.workers:
+            worker.start()
+        threading.Thread(target=self._watch_health, name="health", daemon=True).start()
+        return self
+
+    def _watch_health(self) -> None:
+        """NOT_SERVING while the database is unreachable, so Envoy and Kubernetes route around us."""
+        serving = None
+        while not self._stopping.is_set():
+            ok = self.database.ping() if self.database is not None else True
+            if ok != serving:
+                status = health_pb2.HealthCheckResponse.SERVING if ok else health_pb2.HealthCheckResponse.NOT_SERVING
+                for name in ("", *self.service_names):
+                    self.health.set(name, status)
+                if serving is not None:
+                    log.warning("health changed", extra={"serving": ok})
+                serving = ok
+            self._stopping.wait(HEALTH_CHECK_SECONDS)
+
+    def stop(self, grace: float | None = None) -> None:
+        """Stops taking calls, lets in-flight calls finish, then stops (and flushes) the workers."""
+        self._stopping.set()
+        self.health.enter_graceful_shutdown()
+        self.server.stop(grace).wait()
+        for worker in reversed(self.workers):
+            worker.stop()
+
+    def wait(self) -> None:
+        self.server.wait_for_termination()
+
+
+def build(
+    name: str,
+    settings: ServiceSettings,
+    servicers: list[tuple[Callable[[Any, grpc.Server], None], Any]],
+    service_names: list[str],
+    *,
+    verifier: TokenVerifier | None,
+    database: Database | None = None,
+    workers: list[Worker] | None = None,
+    reflection_names: list[str] | None = None,
+) -> tuple[Host, int]:
+    """A server with the platform's interceptor chain, health, reflection and status service."""
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix=name),
+        interceptors=interceptors.chain(name, verifier),
+        # A port clash must be an error, not two servers silently sharing one port.
+        options=[("grpc.so_reuseport", 0)],
+    )
+    for add, servicer in servicers:
+        add(servicer, server)
+    health_servicer = health.HealthServicer(experimental_non_blocking=True)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    status_service_pb2_grpc.add_StatusServiceServicer_to_server(
+        StatusServicer(settings.version, settings.addresses), server)
+    names = [*service_names, STATUS_SERVICE]
+    reflection.enable_server_reflection(
+        sorted({*names, *(reflection_names or []), HEALTH_SERVICE, reflection.SERVICE_NAME}), server)
+    port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+    if port == 0:
+        raise SystemExit(f"{name}: cannot bind {settings.host}:{settings.port} (port in use?)")
+    # Until the first database check, the server says NOT_SERVING rather than guess.
+    for service in ("", *names):
+        health_servicer.set(service, health_pb2.HealthCheckResponse.NOT_SERVING)
+    return Host(server=server, port=port, health=health_servicer, service_names=names,
+                database=database, workers=list(workers or [])), port
+
+
+def serve(name: str, build_server: Callable[[ServiceSettings], tuple[Host, int]],
+          settings: ServiceSettings) -> None:
+    """Runs a service until SIGTERM or SIGINT, then shuts down gracefully."""
+    logs.configure(name, settings.log_level)
+    host, port = build_server(settings)
+    host.start()
+    host.metrics_port = metrics.serve_metrics(settings.host, settings.metrics_port)
+    log.info("serving", extra={"grpc_port": port, "metrics_port": host.metrics_port, "version": settings.version})
+    stopped = threading.Event()
+
+    def shut_down(signum, _frame):
+        log.info("shutting down", extra={"signal": signal.Signals(signum).name})
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, shut_down)
+    signal.signal(signal.SIGINT, shut_down)
+    stopped.wait()
+    host.stop(settings.grace_seconds)
+    log.info("stopped")

@@ -1,0 +1,1 @@
+"""notify_svc: see server.py for how it is put together."""

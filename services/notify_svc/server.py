@@ -1,0 +1,24 @@
+"""Builds notify_svc's gRPC server from the mesh runtime."""
+
+import pathlib
+
+from padel.notify.v1 import notify_service_pb2_grpc
+
+from mesh import plumbing, server
+from mesh.settings import ServiceSettings
+
+NAME = "notify"
+MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
+
+
+def build_server(settings: ServiceSettings) -> tuple[server.Host, int]:
+    parts = plumbing.build(settings, MIGRATIONS)
+    return server.build(
+        NAME, settings,
+        servicers=[(notify_service_pb2_grpc.add_NotifyServiceServicer_to_server, notify_service_pb2_grpc.NotifyServiceServicer())],
+        service_names=[settings.grpc_service],
+        verifier=parts.verifier, database=parts.database, workers=[parts.relay])
+
+
+def main() -> None:
+    server.serve(NAME, build_server, ServiceSettings.from_env(NAME))

@@ -1,0 +1,361 @@
+"""The edge's Envoy config: both environments pass `envoy --mode validate`, and a real Envoy in
+front of a real gRPC server transcodes REST, passes native gRPC and answers every error in JSON."""
+
+import contextlib
+import json
+import pathlib
+import socket
+import subprocess
+import sys
+import time
+from concurrent import futures
+
+import grpc
+import pytest
+import requests
+from google.api import annotations_pb2
+from google.protobuf import descriptor_pb2
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from edge.__main__ import envoy_binary, envoy_command
+from edge.render import (
+    DEFAULT_DESCRIPTOR,
+    K8S_DESCRIPTOR,
+    RenderError,
+    cluster_for_package,
+    read_services,
+    render,
+)
+from padel.status.v1 import status_service_pb2, status_service_pb2_grpc
+
+STATUS_FILE = "padel/status/v1/status_service.proto"
+PROBE_SERVICE = "padel.auth.v1.EdgeTestProbeService"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def validate(config: pathlib.Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [envoy_binary(), "--mode", "validate", "-c", str(config), "--log-level", "warn"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_local_config_validates(tmp_path):
+    config = tmp_path / "envoy.yaml"
+    config.write_text(render("local", DEFAULT_DESCRIPTOR, environ={}))
+    result = validate(config)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_k8s_config_validates(tmp_path):
+    text = render("k8s", DEFAULT_DESCRIPTOR, environ={})
+    assert '"address": "auth", "port_value": 3001' in text
+    assert 'address: "0.0.0.0"' in text
+    # The transcoder opens the descriptor while validating; /etc/padel exists only in the pod.
+    assert K8S_DESCRIPTOR in text
+    config = tmp_path / "envoy.yaml"
+    config.write_text(text.replace(K8S_DESCRIPTOR, str(DEFAULT_DESCRIPTOR)))
+    result = validate(config)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_every_padel_service_is_transcoded_and_routed():
+    yaml = pytest.importorskip("yaml")
+    config = yaml.safe_load(render("local", DEFAULT_DESCRIPTOR, environ={}))
+    manager = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
+    routes = {
+        route["match"]["prefix"]: route.get("route", {}).get("cluster")
+        for route in manager["route_config"]["virtual_hosts"][0]["routes"]
+    }
+    filters = [f["name"].rsplit(".", 1)[-1] for f in manager["http_filters"]]
+    assert filters == ["cors", "local_ratelimit", "grpc_json_transcoder", "router"]
+    transcoded = manager["http_filters"][2]["typed_config"]["services"]
+    clusters = {cluster["name"] for cluster in config["static_resources"]["clusters"]}
+    for package, names in read_services(DEFAULT_DESCRIPTOR).items():
+        assert routes[f"/{package}."] == cluster_for_package(package) in clusters
+        assert set(names) <= set(transcoded)
+    assert list(routes)[-1] == "/" and routes["/grpc.health.v1.Health/"] == "edge_directory"
+    assert routes["/grpc.reflection."] == "edge_directory"
+
+
+def test_cors_origins_and_bad_values():
+    yaml = pytest.importorskip("yaml")
+    config = yaml.safe_load(
+        render("local", DEFAULT_DESCRIPTOR, environ={"PADEL_EDGE_CORS_ORIGINS": "https://a.example, https://b.example"})
+    )
+    manager = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
+    cors = manager["route_config"]["virtual_hosts"][0]["typed_per_filter_config"]["envoy.filters.http.cors"]
+    assert cors["allow_origin_string_match"] == [{"exact": "https://a.example"}, {"exact": "https://b.example"}]
+    with pytest.raises(RenderError, match="PADEL_EDGE_DIRECTORY_ADDR"):
+        render("local", DEFAULT_DESCRIPTOR, environ={"PADEL_EDGE_DIRECTORY_ADDR": "nowhere"})
+    with pytest.raises(SystemExit, match="PADEL_EDGE_RATE_LIMIT_RPS"):
+        render("local", DEFAULT_DESCRIPTOR, environ={"PADEL_EDGE_RATE_LIMIT_RPS": "lots"})
+
+
+def test_a_new_package_needs_an_address(tmp_path):
+    files = descriptor_pb2.FileDescriptorSet.FromString(DEFAULT_DESCRIPTOR.read_bytes())
+    venue = files.file.add(name="padel/venue/v1/venue_service.proto", package="padel.venue.v1", syntax="proto3")
+    venue.service.add(name="VenueService")
+    descriptor = tmp_path / "padel.binpb"
+    descriptor.write_bytes(files.SerializeToString())
+    with pytest.raises(RenderError, match="PADEL_VENUE_ADDR"):
+        render("local", descriptor, environ={})
+    text = render("k8s", descriptor, environ={"PADEL_VENUE_ADDR": "venue:3005"})
+    assert '{"prefix": "/padel.venue.v1."}, "route": {"cluster": "venue"' in text
+    assert '"padel.venue.v1.VenueService"' in text
+
+
+def add_probe_service(file: descriptor_pb2.FileDescriptorProto, name: str, path: str) -> None:
+    """A service with `Get` (GET path) and `Post` (POST path, JSON body) reusing status messages."""
+    service = file.service.add(name=name)
+    for method_name, verb in (("Get", "get"), ("Post", "post")):
+        method = service.method.add(
+            name=method_name,
+            input_type=".padel.status.v1.GetHealthRequest",
+            output_type=".padel.status.v1.GetHealthResponse",
+        )
+        rule = method.options.Extensions[annotations_pb2.http]
+        setattr(rule, verb, path)
+        if verb == "post":
+            rule.body = "*"
+
+
+def descriptor_with_probe(out: pathlib.Path) -> pathlib.Path:
+    """The real descriptor set plus a `padel.auth.v1` service, so a REST path reaches a cluster
+    with nothing listening whatever protos the platform has today."""
+    files = descriptor_pb2.FileDescriptorSet.FromString(DEFAULT_DESCRIPTOR.read_bytes())
+    probe = files.file.add(
+        name="padel/auth/v1/edge_test_probe.proto",
+        package="padel.auth.v1",
+        syntax="proto3",
+        dependency=["google/api/annotations.proto", STATUS_FILE],
+    )
+    add_probe_service(probe, "EdgeTestProbeService", "/api/edge-test/probe")
+    # GetHealth also at POST /api/edge-test/echo, so bad JSON meets a healthy upstream that
+    # implements the method (one that does not may answer UNIMPLEMENTED before the body is read).
+    status = next(file for file in files.file if file.name == STATUS_FILE)
+    get_health = next(method for method in status.service[0].method if method.name == "GetHealth")
+    echo = get_health.options.Extensions[annotations_pb2.http].additional_bindings.add(post="/api/edge-test/echo")
+    echo.body = "*"
+    out.write_bytes(files.SerializeToString())
+    return out
+
+
+class Status(status_service_pb2_grpc.StatusServiceServicer):
+    """GetHealth only; GetStatus stays UNIMPLEMENTED on purpose."""
+
+    def GetHealth(self, request, context):
+        return status_service_pb2.GetHealthResponse(status="ok", version="test")
+
+
+@contextlib.contextmanager
+def directory_server():
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8), options=[("grpc.so_reuseport", 0)])
+    status_service_pb2_grpc.add_StatusServiceServicer_to_server(Status(), server)
+    health_servicer = health.HealthServicer()
+    health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection(
+        ("padel.status.v1.StatusService", "grpc.health.v1.Health", reflection.SERVICE_NAME), server
+    )
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        yield port
+    finally:
+        server.stop(0)
+
+
+@contextlib.contextmanager
+def running_edge(folder: pathlib.Path, directory_port: int, **overrides: str):
+    """A real Envoy on free ports in front of the directory at `directory_port`; yields its ports.
+    Every other upstream points at a port nothing listens on."""
+    descriptor = descriptor_with_probe(folder / "padel.binpb")
+    ports = {name: free_port() for name in ("edge", "admin", "ops", "dead")}
+    environ = {
+        "PADEL_EDGE_PORT": str(ports["edge"]),
+        "PADEL_EDGE_ADMIN_PORT": str(ports["admin"]),
+        "PADEL_EDGE_OPS_PORT": str(ports["ops"]),
+        "PADEL_EDGE_DIRECTORY_ADDR": f"127.0.0.1:{directory_port}",
+        "PADEL_EDGE_UPSTREAM_HEALTH_INTERVAL_SECONDS": "1",
+    }
+    names = {cluster_for_package(package) for package in read_services(descriptor)}
+    for name in (names | {"auth", "user", "booking", "notify"}) - {"edge_directory"}:
+        environ[f"PADEL_{name.upper()}_ADDR"] = f"127.0.0.1:{ports['dead']}"
+    environ.update(overrides)
+    config = folder / "envoy.yaml"
+    config.write_text(render("local", descriptor, environ=environ))
+    log, errors = folder / "access.log", folder / "envoy.err"
+    with open(log, "w") as out, open(errors, "w") as err:
+        process = subprocess.Popen(envoy_command(config, None, "warn", []), stdout=out, stderr=err)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            assert process.poll() is None, errors.read_text()
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"http://127.0.0.1:{ports['admin']}/ready", timeout=1).status_code == 200:
+                    break
+            assert time.monotonic() < deadline, "Envoy not ready in 10 s"
+            time.sleep(0.05)
+        yield {**ports, "base": f"http://127.0.0.1:{ports['edge']}", "log": log}
+    finally:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def directory():
+    with directory_server() as port:
+        yield port
+
+
+@pytest.fixture(scope="module")
+def edge(tmp_path_factory, directory):
+    with running_edge(tmp_path_factory.mktemp("edge"), directory) as ports:
+        yield ports
+
+
+def json_error(response: requests.Response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json"), response.headers
+    return response.json()
+
+
+def test_rest_health_is_transcoded(edge):
+    response = requests.get(f"{edge['base']}/health", timeout=5)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "ok" and body["version"] == "test"
+    assert response.headers["x-request-id"]
+
+
+def test_unknown_path_is_json_404(edge):
+    body = json_error(requests.get(f"{edge['base']}/api/nope", timeout=5), 404)
+    assert body["code"] == 404 and body["message"]
+
+
+def test_unknown_query_parameter_is_json_400(edge):
+    body = json_error(requests.get(f"{edge['base']}/health?nope=1", timeout=5), 400)
+    assert body["code"] == 400
+
+
+def test_bad_json_is_json_400(edge):
+    echo = requests.post(f"{edge['base']}/api/edge-test/echo", json={}, timeout=5)
+    assert echo.status_code == 200 and echo.json()["status"] == "ok", echo.text
+    response = requests.post(
+        f"{edge['base']}/api/edge-test/echo",
+        data="{not json",
+        headers={"content-type": "application/json"},
+        timeout=5,
+    )
+    assert json_error(response, 400)["code"] == 400
+
+
+def test_unimplemented_rpc_is_json_501(edge):
+    body = json_error(requests.get(f"{edge['base']}/api/status", timeout=5), 501)
+    assert body["code"] == grpc.StatusCode.UNIMPLEMENTED.value[0]
+
+
+def test_upstream_down_is_json_503(edge):
+    body = json_error(requests.get(f"{edge['base']}/api/edge-test/probe", timeout=5), 503)
+    assert body["code"] == 503 and body["message"]
+
+
+@pytest.mark.parametrize("path", ["/api/edge-test/probe", "/padel.status.v1.StatusService/GetHealth", "/nope"])
+def test_cors_preflight(edge, path):
+    response = requests.options(
+        f"{edge['base']}{path}",
+        headers={
+            "origin": "https://app.example",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "authorization, content-type",
+        },
+        timeout=5,
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["access-control-allow-origin"] == "https://app.example"
+    assert "authorization" in response.headers["access-control-allow-headers"]
+
+
+def test_native_grpc_through_the_edge(edge):
+    with grpc.insecure_channel(f"127.0.0.1:{edge['edge']}") as channel:
+        reply = status_service_pb2_grpc.StatusServiceStub(channel).GetHealth(
+            status_service_pb2.GetHealthRequest(), timeout=5
+        )
+        assert reply.status == "ok"
+        # An upstream that is down answers UNAVAILABLE with a plain message, not a JSON string.
+        probe = channel.unary_unary(
+            f"/{PROBE_SERVICE}/Get",
+            request_serializer=status_service_pb2.GetHealthRequest.SerializeToString,
+            response_deserializer=status_service_pb2.GetHealthResponse.FromString,
+        )
+        with pytest.raises(grpc.RpcError) as error:
+            probe(status_service_pb2.GetHealthRequest(), timeout=5)
+        assert error.value.code() == grpc.StatusCode.UNAVAILABLE
+        assert not error.value.details().startswith("{")
+
+
+def test_native_grpc_for_an_unknown_package_is_unimplemented(edge):
+    with grpc.insecure_channel(f"127.0.0.1:{edge['edge']}") as channel:
+        nope = channel.unary_unary(
+            "/padel.nope.v1.NopeService/Get",
+            request_serializer=status_service_pb2.GetHealthRequest.SerializeToString,
+            response_deserializer=status_service_pb2.GetHealthResponse.FromString,
+        )
+        with pytest.raises(grpc.RpcError) as error:
+            nope(status_service_pb2.GetHealthRequest(), timeout=5)
+        assert error.value.code() == grpc.StatusCode.UNIMPLEMENTED
+
+
+def test_rate_limit_is_json_429(tmp_path, directory):
+    with running_edge(tmp_path, directory, PADEL_EDGE_RATE_LIMIT_RPS="1") as edge:
+        statuses = [requests.get(f"{edge['base']}/health", timeout=5) for _ in range(3)]
+        assert statuses[0].status_code == 200
+        assert json_error(statuses[-1], 429)["code"] == 429
+
+
+def test_grpcurl_health_and_reflection_through_the_edge(edge):
+    grpcurl = str(pathlib.Path(sys.executable).parent / "grpcurl")
+    address = f"127.0.0.1:{edge['edge']}"
+    check = subprocess.run(
+        [grpcurl, "-plaintext", address, "grpc.health.v1.Health/Check"], capture_output=True, text=True, timeout=10
+    )
+    assert check.returncode == 0, check.stderr
+    assert json.loads(check.stdout)["status"] == "SERVING"
+    listing = subprocess.run([grpcurl, "-plaintext", address, "list"], capture_output=True, text=True, timeout=10)
+    assert "padel.status.v1.StatusService" in listing.stdout, listing.stderr
+
+
+def test_ops_port_serves_readiness(edge):
+    assert requests.get(f"http://127.0.0.1:{edge['ops']}/ready", timeout=5).status_code == 200
+    assert "envoy_cluster_upstream_rq" in requests.get(f"http://127.0.0.1:{edge['ops']}/stats/prometheus", timeout=5).text
+    assert requests.post(f"http://127.0.0.1:{edge['ops']}/quitquitquit", timeout=5).status_code == 404
+
+
+def test_access_log_is_json_with_rest_path(edge):
+    requests.get(f"{edge['base']}/health", headers={"x-request-id": "edge-log-probe"}, timeout=5)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        lines = [json.loads(line) for line in edge["log"].read_text().splitlines() if line.startswith("{")]
+        mine = [line for line in lines if line.get("request_id") == "edge-log-probe"]
+        if mine:
+            entry = mine[0]
+            assert entry["path"] == "/health" and entry["method"] == "GET"
+            assert entry["grpc_path"] == "/padel.status.v1.StatusService/GetHealth"
+            assert entry["upstream_cluster"] == "edge_directory"
+            assert str(entry["status"]) == "200"
+            return
+        time.sleep(0.1)
+    pytest.fail(f"no access log line for the request: {edge['log'].read_text()[-2000:]}")

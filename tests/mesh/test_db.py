@@ -1,0 +1,192 @@
+"""mesh.db on SQLite and real PostgreSQL: sessions, ping, migrations and fault mapping."""
+
+import pathlib
+import textwrap
+import threading
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from mesh.db import Database, is_database_fault, normalize_url
+from mesh.events import OutboxEvent
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request) -> str:
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def database(database_url):
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def migrations(tmp_path) -> pathlib.Path:
+    """A tiny service migration folder: the shared env.py and one revision."""
+    folder = tmp_path / "migrations"
+    (folder / "versions").mkdir(parents=True)
+    (folder / "env.py").write_text("from mesh.db import run_migrations_online\n\nrun_migrations_online()\n")
+    (folder / "versions" / "0001_courts.py").write_text(
+        textwrap.dedent(
+            '''
+            """Courts and the event tables."""
+            import sqlalchemy as sa
+            from alembic import op
+
+            from mesh.events import create_event_tables, drop_event_tables
+
+            revision = "0001"
+            down_revision = None
+
+
+            def upgrade():
+                create_event_tables(op)
+                op.create_table(
+                    "court",
+                    sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("name", sa.String(50), nullable=False, unique=True),
+                )
+
+
+            def downgrade():
+                op.drop_table("court")
+                drop_event_tables(op)
+            '''
+        )
+    )
+    return folder
+
+
+def test_url_pins_psycopg_and_refuses_other_databases():
+    assert normalize_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
+    assert normalize_url("postgres://u@h/db").drivername == "postgresql+psycopg"
+    assert normalize_url("sqlite:///x.db").drivername == "sqlite"
+    with pytest.raises(ValueError, match="mysql"):
+        normalize_url("mysql://u@h/db")
+
+
+def test_no_engine_until_used(sqlite_url):
+    database = Database(sqlite_url)
+    assert database._engine is None
+    assert not pathlib.Path(database.url.database).parent.exists()
+    assert database.ping()
+    assert pathlib.Path(database.url.database).exists()
+    database.dispose()
+
+
+def test_sqlite_settings(sqlite_url):
+    database = Database(sqlite_url)
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+    database.dispose()
+
+
+def test_migrate_creates_tables_and_is_idempotent(database, migrations):
+    database.migrate(migrations)
+    database.migrate(migrations)
+    tables = set(inspect(database.engine).get_table_names())
+    assert {"court", "outbox", "processed_events", "alembic_version"} <= tables
+    with database.session() as session:
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+        assert session.scalars(select(OutboxEvent)).all() == []
+
+
+def test_replicas_migrating_at_once_do_not_race(database_url, migrations):
+    replicas = [Database(database_url) for _ in range(4)]
+    errors: list[BaseException] = []
+
+    def start(replica: Database) -> None:
+        try:
+            replica.migrate(migrations)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=start, args=(replica,)) for replica in replicas]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for replica in replicas:
+        replica.dispose()
+    assert errors == []
+
+
+def test_session_commits_or_rolls_back(database, migrations):
+    database.migrate(migrations)
+    with database.session() as session:
+        session.execute(text("INSERT INTO court (name) VALUES ('Court 1')"))
+    with pytest.raises(RuntimeError):
+        with database.session() as session:
+            session.execute(text("INSERT INTO court (name) VALUES ('Court 2')"))
+            raise RuntimeError("domain rule broken")
+    with database.session() as session:
+        assert session.execute(text("SELECT name FROM court")).scalars().all() == ["Court 1"]
+
+
+def test_concurrent_writers_wait_instead_of_failing(database, migrations):
+    """Read-then-write transactions from many threads all succeed (BEGIN IMMEDIATE on SQLite)."""
+    database.migrate(migrations)
+    with database.session() as session:
+        session.execute(text("INSERT INTO court (name) VALUES ('n0')"))
+    errors: list[BaseException] = []
+
+    def add_court() -> None:
+        try:
+            for _ in range(5):
+                with database.session() as session:
+                    count = session.execute(text("SELECT count(*) FROM court")).scalar_one()
+                    session.execute(text(f"INSERT INTO court (name) VALUES ('n{count}-{threading.get_ident()}')"))
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=add_court) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with database.session() as session:
+        assert session.execute(text("SELECT count(*) FROM court")).scalar_one() == 21
+
+
+def test_statement_errors_are_not_database_faults(database, migrations):
+    from sqlalchemy.exc import IntegrityError
+
+    database.migrate(migrations)
+    with pytest.raises(IntegrityError) as caught:
+        with database.session() as session:
+            session.execute(text("INSERT INTO court (name) VALUES ('same'), ('same')"))
+    assert not is_database_fault(caught.value)
+
+
+def test_unreachable_database_is_unavailable(unused_port):
+    errors = pytest.importorskip("mesh.errors")
+    database = Database(f"postgresql://postgres@127.0.0.1:{unused_port}/padel")
+    assert database.ping() is False
+    with pytest.raises(errors.Unavailable, match="database unavailable"):
+        with database.session() as session:
+            session.execute(text("SELECT 1"))
+    database.dispose()
+
+
+def test_unreachable_database_is_a_fault(unused_port):
+    database = Database(f"postgresql://postgres@127.0.0.1:{unused_port}/padel")
+    with pytest.raises(Exception) as caught:
+        with database.engine.connect():
+            pass
+    assert is_database_fault(caught.value)
+    database.dispose()
+
+
+@pytest.fixture
+def unused_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -1,0 +1,349 @@
+"""mesh.events end to end: outbox → relay → Redis stream → consumer, on SQLite and PostgreSQL,
+on the embedded Redis stand-in and on real Redis, including Redis and consumer restarts."""
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import time
+from typing import Callable
+
+import fakeredis
+import pytest
+import redis
+from google.protobuf.wrappers_pb2 import Int32Value, StringValue
+from sqlalchemy import String, func, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from mesh.db import Database
+from mesh.events import EventBase, EventConsumer, OutboxEvent, OutboxRelay, make_redis, publish
+
+STREAM = "padel.test.events"
+GROUP = "test_svc"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Court(Base):
+    """A business row written with an event, and by handlers, to see what was committed."""
+
+    __tablename__ = "court"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.02)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request):
+    database = Database(request.getfixturevalue(f"{request.param}_url"))
+    EventBase.metadata.create_all(database.engine)
+    Base.metadata.create_all(database.engine)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def bus(redis_url):
+    client = make_redis(redis_url)
+    yield client
+    client.close()
+
+
+class RedisThatFails:
+    """A Redis the test can take down and bring back: a fake server, or a redis-server process
+    of our own on a free port (started without persistence, so a restart empties it)."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        if kind == "embedded":
+            self.server = fakeredis.FakeServer()
+            self.client = fakeredis.FakeRedis(server=self.server)
+            return
+        if not shutil.which("redis-server"):
+            if os.environ.get("CI"):
+                pytest.fail("redis-server not found")
+            pytest.skip("redis-server not found")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process: subprocess.Popen | None = None
+        self.up()
+        self.client = make_redis(f"redis://127.0.0.1:{self.port}/0")
+
+    def up(self) -> None:
+        if self.kind == "embedded":
+            self.server.connected = True
+            return
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        probe = redis.Redis(port=self.port)
+        wait_for(lambda: _answers(probe))
+        probe.close()
+
+    def down(self) -> None:
+        if self.kind == "embedded":
+            self.server.connected = False
+            return
+        assert self.process is not None
+        self.process.terminate()
+        self.process.wait()
+        self.process = None
+
+    def close(self) -> None:
+        self.client.close()
+        if self.kind == "real" and self.process is not None:
+            self.down()
+
+
+def _answers(client: redis.Redis) -> bool:
+    try:
+        return client.ping()
+    except redis.ConnectionError:
+        return False
+
+
+@pytest.fixture(params=["embedded", pytest.param("real", marks=pytest.mark.redis)])
+def failing_redis(request):
+    target = RedisThatFails(request.param)
+    yield target
+    target.close()
+
+
+def record(database: Database, name: str, stream: str = STREAM) -> str:
+    """A use case: one court row and its event, committed together."""
+    with database.session() as session:
+        session.add(Court(name=name))
+        return publish(session, stream, StringValue(value=name))
+
+
+def stored_courts(database: Database) -> list[str]:
+    with database.session() as session:
+        return sorted(session.scalars(select(Court.name)))
+
+
+def unpublished(database: Database) -> int:
+    with database.session() as session:
+        return session.scalar(
+            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.published_at.is_(None))
+        )
+
+
+class Handled:
+    """A handler that writes a court row per event (in the consumer's transaction) and counts
+    its calls; `fail` makes it raise for the named events."""
+
+    def __init__(self):
+        self.calls: list[str] = []
+        self.fail: set[str] = set()
+
+    def __call__(self, session: Session, event_id: str, message: StringValue) -> None:
+        self.calls.append(message.value)
+        if message.value in self.fail:
+            raise RuntimeError(f"cannot handle {message.value}")
+        session.add(Court(name=f"handled {message.value}"))
+
+
+def handled_rows(database: Database) -> list[str]:
+    return [name.removeprefix("handled ") for name in stored_courts(database) if name.startswith("handled ")]
+
+
+def consumer(database: Database, client: redis.Redis, handler: Handled, **options) -> EventConsumer:
+    options = {"name": "worker-1", "block_ms": 100, "max_backoff": 0.3} | options
+    member = EventConsumer(database, client, GROUP, [STREAM], **options)
+    member.on(StringValue, handler)
+    return member
+
+
+def test_event_committed_with_change_reaches_the_stream(database, bus):
+    relay = OutboxRelay(database, bus)
+    relay.start()
+    try:
+        event_id = record(database, "Court 1")
+        wait_for(lambda: bus.xlen(STREAM) == 1)
+    finally:
+        relay.stop()
+    [(_, fields)] = bus.xrange(STREAM)
+    assert fields[b"id"].decode() == event_id
+    assert fields[b"type"] == b"google.protobuf.StringValue"
+    assert StringValue.FromString(fields[b"data"]).value == "Court 1"
+    assert fields[b"occurred_at"].decode().endswith("+00:00")
+    assert unpublished(database) == 0
+
+
+def test_rolled_back_change_publishes_nothing(database, bus):
+    with pytest.raises(RuntimeError):
+        with database.session() as session:
+            session.add(Court(name="Court 1"))
+            publish(session, STREAM, StringValue(value="Court 1"))
+            raise RuntimeError("court name taken")
+    assert OutboxRelay(database, bus).publish_pending() == 0
+    assert bus.exists(STREAM) == 0
+    assert stored_courts(database) == []
+
+
+def test_events_are_published_in_commit_order(database, bus):
+    names = [f"Court {n}" for n in range(7)]
+    for name in names:
+        record(database, name)
+    assert OutboxRelay(database, bus, batch_size=3).publish_pending() == 7
+    assert [StringValue.FromString(f[b"data"]).value for _, f in bus.xrange(STREAM)] == names
+
+
+def test_relay_keeps_events_while_redis_is_down(database, failing_redis, caplog):
+    relay = OutboxRelay(database, failing_redis.client, max_backoff=0.2)
+    relay.start()
+    try:
+        failing_redis.down()
+        record(database, "Court 1")
+        record(database, "Court 2")
+        time.sleep(0.5)
+        assert unpublished(database) == 2
+        failing_redis.up()
+        wait_for(lambda: unpublished(database) == 0)
+    finally:
+        relay.stop()
+    assert failing_redis.client.xlen(STREAM) == 2
+    # One warning for the outage, not one per retry.
+    assert len([r for r in caplog.records if "outbox relay failing" in r.message]) == 1
+
+
+def test_stop_flushes_pending_events(database, bus):
+    relay = OutboxRelay(database, bus, poll_interval=60)
+    relay.start()
+    time.sleep(0.1)  # the thread has had its first look at an empty outbox
+    with Session(database.engine) as session, session.begin():
+        # A plain Session, so the commit does not wake the relay: only stop() can send it.
+        session.add(
+            OutboxEvent(
+                id="e-1",
+                stream=STREAM,
+                event_type="google.protobuf.StringValue",
+                payload=b"",
+                created_at=dt.datetime.now(dt.timezone.utc),
+            )
+        )
+    relay.stop(flush=True)
+    assert bus.xlen(STREAM) == 1
+
+
+def test_each_event_is_handled_once_despite_duplicates(database, bus):
+    first = record(database, "a")
+    record(database, "b")
+    relay = OutboxRelay(database, bus)
+    relay.publish_pending()
+    # The same event sent twice more, as a relay that crashed before marking it would.
+    [(_, fields), _] = bus.xrange(STREAM)
+    assert fields[b"id"].decode() == first
+    bus.xadd(STREAM, fields)
+    bus.xadd(STREAM, fields)
+    handler = Handled()
+    member = consumer(database, bus, handler)
+    member.start()
+    try:
+        wait_for(lambda: bus.xpending(STREAM, GROUP)["pending"] == 0 and len(handled_rows(database)) == 2)
+    finally:
+        member.stop()
+    assert sorted(handler.calls) == ["a", "b"]  # the duplicates never reached the handler
+    assert handled_rows(database) == ["a", "b"]
+
+
+def test_consumer_restart_loses_nothing(database, bus):
+    names = [f"e{n}" for n in range(10)]
+    for name in names:
+        record(database, name)
+    OutboxRelay(database, bus).publish_pending()
+
+    # First life: some events fail (e.g. a dependency is down) and then the process dies.
+    first_life = Handled()
+    first_life.fail = {"e3", "e7"}
+    member = consumer(database, bus, first_life)
+    member.start()
+    wait_for(lambda: set(first_life.calls) == set(names))
+    member.stop()
+    assert bus.xpending(STREAM, GROUP)["pending"] == 2
+
+    # Entries read by this member but never handled: it died right after XREADGROUP.
+    record(database, "e10")
+    record(database, "e11")
+    OutboxRelay(database, bus).publish_pending()
+    assert len(bus.xreadgroup(GROUP, "worker-1", {STREAM: ">"}, count=2)[0][1]) == 2
+
+    # Second life, same name: its pending entries come first, then the rest of the stream.
+    record(database, "e12")
+    OutboxRelay(database, bus).publish_pending()
+    second_life = Handled()
+    member = consumer(database, bus, second_life)
+    member.start()
+    try:
+        wait_for(lambda: len(handled_rows(database)) == 13 and bus.xpending(STREAM, GROUP)["pending"] == 0)
+    finally:
+        member.stop()
+    assert sorted(second_life.calls) == ["e10", "e11", "e12", "e3", "e7"]
+    assert handled_rows(database) == sorted(names + ["e10", "e11", "e12"])
+
+
+def test_entries_of_a_dead_member_are_claimed_by_another(database, bus):
+    record(database, "a")
+    record(database, "b")
+    OutboxRelay(database, bus).publish_pending()
+    bus.xgroup_create(STREAM, GROUP, id="0")
+    bus.xreadgroup(GROUP, "dead-pod", {STREAM: ">"})  # read, then the pod vanished for good
+
+    handler = Handled()
+    member = consumer(database, bus, handler, name="live-pod", claim_idle_seconds=0.2)
+    member.start()
+    try:
+        wait_for(lambda: handled_rows(database) == ["a", "b"])
+        wait_for(lambda: bus.xpending(STREAM, GROUP)["pending"] == 0)
+    finally:
+        member.stop()
+
+
+def test_events_without_a_handler_are_acknowledged(database, bus):
+    with database.session() as session:
+        publish(session, STREAM, Int32Value(value=7))
+        publish(session, STREAM, StringValue(value="a"))
+    OutboxRelay(database, bus).publish_pending()
+    bus.xadd(STREAM, {"junk": "no event fields"})
+    handler = Handled()
+    member = consumer(database, bus, handler)
+    member.start()
+    try:
+        wait_for(lambda: handled_rows(database) == ["a"])
+        wait_for(lambda: bus.xpending(STREAM, GROUP)["pending"] == 0)
+    finally:
+        member.stop()
+    assert handler.calls == ["a"]
+
+
+def test_redis_restart_loses_no_event(database, failing_redis):
+    """Invariant 3: committed while Redis was down, delivered after it came back (to a stream
+    and group that the restart wiped, for the real server)."""
+    relay = OutboxRelay(database, failing_redis.client, max_backoff=0.2)
+    handler = Handled()
+    member = consumer(database, failing_redis.client, handler, max_backoff=0.2)
+    relay.start()
+    member.start()
+    try:
+        record(database, "before")
+        wait_for(lambda: handled_rows(database) == ["before"])
+        failing_redis.down()
+        record(database, "during")
+        time.sleep(0.4)
+        failing_redis.up()
+        wait_for(lambda: handled_rows(database) == ["before", "during"])
+    finally:
+        member.stop()
+        relay.stop()
+    assert unpublished(database) == 0
