@@ -11,6 +11,10 @@ NAME = "booking"
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 
 
+def settings_from_env(environ=None) -> ServiceSettings:
+    return ServiceSettings.from_env(NAME, environ)
+
+
 def build_server(settings: ServiceSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
     return server.build(
@@ -21,4 +25,4 @@ def build_server(settings: ServiceSettings) -> tuple[server.Host, int]:
 
 
 def main() -> None:
-    server.serve(NAME, build_server, ServiceSettings.from_env(NAME))
+    server.serve(NAME, build_server, settings_from_env())

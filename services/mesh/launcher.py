@@ -60,11 +60,14 @@ def _serving(address: str) -> bool:
 
 
 def _edge_ready(admin_port: int) -> bool:
+    """Envoy is ready and its health checks have found every upstream healthy (so no early 503s)."""
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/ready", timeout=1) as answer:
-            return answer.status == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/clusters", timeout=1) as answer:
+            flags = [line.rsplit("::", 1)[1] for line in answer.read().decode().splitlines()
+                     if "::health_flags::" in line]
     except OSError:
         return False
+    return bool(flags) and all(flag == "healthy" for flag in flags)
 
 
 class Platform:

@@ -1,0 +1,68 @@
+"""The operator's first minute: the platform answers at the edge, per service, and in metrics."""
+
+import json
+import subprocess
+import sys
+import pathlib
+
+import requests
+
+GRPCURL = str(pathlib.Path(sys.executable).parent / "grpcurl")
+
+
+def grpcurl(*args: str) -> str:
+    return subprocess.run([GRPCURL, "-plaintext", *args], capture_output=True, text=True, check=True, timeout=20).stdout
+
+
+def test_health_and_status_through_the_edge(platform):
+    health = requests.get(f"{platform.url}/health", timeout=5)
+    assert health.status_code == 200 and health.json()["status"] == "ok"
+    status = requests.get(f"{platform.url}/api/status", timeout=5).json()
+    assert [s["name"] for s in status["services"]] == ["auth", "user", "booking", "notify"]
+    assert all(s["health"] == "SERVING" and s["version"] for s in status["services"]), status
+
+
+def test_grpcurl_lists_and_checks_each_service_and_the_edge(platform):
+    for service, full_name in [("auth", "padel.auth.v1.AuthService"), ("user", "padel.user.v1.UserService"),
+                               ("booking", "padel.booking.v1.BookingService"), ("notify", "padel.notify.v1.NotifyService")]:
+        listed = grpcurl(platform.address(service), "list").split()
+        assert {full_name, "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"} <= set(listed)
+        assert json.loads(grpcurl(platform.address(service), "grpc.health.v1.Health/Check"))["status"] == "SERVING"
+    through_edge = set(grpcurl(platform.edge, "list").split())
+    assert {"padel.auth.v1.AuthService", "padel.booking.v1.BookingService", "grpc.health.v1.Health"} <= through_edge
+    assert json.loads(grpcurl(platform.edge, "grpc.health.v1.Health/Check"))["status"] == "SERVING"
+    checked = grpcurl("-d", '{"service": "padel.booking.v1.BookingService"}', platform.edge, "grpc.health.v1.Health/Check")
+    assert json.loads(checked)["status"] == "SERVING"
+
+
+def test_metrics_count_the_calls_just_made(platform):
+    before = _handled(platform, "auth", "GetJwks")
+    grpcurl(platform.address("auth"), "padel.auth.v1.AuthService/GetJwks")
+    requests.get(f"{platform.url}/api/auth/jwks", timeout=5)
+    assert _handled(platform, "auth", "GetJwks") == before + 2
+
+
+def _handled(platform, service: str, method: str) -> float:
+    text = requests.get(platform.metrics_url(service), timeout=5).text
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith("grpc_server_handled_total{") and f'grpc_method="{method}"' in line \
+                and 'grpc_code="OK"' in line and 'grpc_type="unary"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def test_unknown_path_is_404_json(platform):
+    answer = requests.get(f"{platform.url}/api/no-such-thing", timeout=5)
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("application/json")
+    assert "message" in answer.json()
+
+
+def test_bad_input_is_400_naming_the_field(platform):
+    answer = requests.post(f"{platform.url}/api/auth/register", json={"email": "not-an-email", "password": "x"}, timeout=5)
+    assert answer.status_code == 400, answer.text
+    body = answer.json()
+    assert "email" in body["message"] and "password" in body["message"]
+    violations = [d for d in body["details"] if d["@type"].endswith("google.rpc.BadRequest")]
+    assert {v["field"] for v in violations[0]["field_violations"]} >= {"email", "password"}
