@@ -86,6 +86,7 @@ def redis_url(request) -> str:
 
 import dataclasses
 import pathlib
+import random
 import signal
 import socket
 import subprocess
@@ -102,9 +103,16 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port below the kernel's ephemeral range (32768+), so outgoing connections made while
+    the platform starts cannot take it before its server binds it."""
+    while True:
+        port = random.randint(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 @dataclasses.dataclass

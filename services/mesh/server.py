@@ -114,9 +114,10 @@ def build(
     names = [*service_names, STATUS_SERVICE]
     reflection.enable_server_reflection(
         sorted({*names, *(reflection_names or []), HEALTH_SERVICE, reflection.SERVICE_NAME}), server)
-    port = server.add_insecure_port(f"{settings.host}:{settings.port}")
-    if port == 0:
-        raise SystemExit(f"{name}: cannot bind {settings.host}:{settings.port} (port in use?)")
+    try:
+        port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+    except RuntimeError:
+        raise SystemExit(f"{name}: cannot listen on {settings.host}:{settings.port} (port in use?)") from None
     # Until the first database check, the server says NOT_SERVING rather than guess.
     for service in ("", *names):
         health_servicer.set(service, health_pb2.HealthCheckResponse.NOT_SERVING)
