@@ -80,6 +80,9 @@ def _unavailable() -> Exception:
     return Unavailable("database unavailable")
 
 
+SHARED_MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
+
+
 class Database:
     """One service's database: engine made on first use, sessions, ping and migrations."""
 
@@ -157,6 +160,11 @@ class Database:
 
         config = Config()
         config.set_main_option("script_location", str(script_location))
+        # Every history starts with mesh's shared revision 0001 (the event tables), then the
+        # service's own revisions, which name "0001" as their first down_revision.
+        config.set_main_option("version_path_separator", "os")
+        config.set_main_option("version_locations", os.pathsep.join(
+            [str(pathlib.Path(script_location) / "versions"), str(SHARED_MIGRATIONS)]))
         with self.engine.begin() as connection:
             self._lock_migrations(connection)
             config.attributes["connection"] = connection

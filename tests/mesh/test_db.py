@@ -25,25 +25,22 @@ def database(database_url):
 
 @pytest.fixture
 def migrations(tmp_path) -> pathlib.Path:
-    """A tiny service migration folder: the shared env.py and one revision."""
+    """A tiny service migration folder: the shared env.py and one revision after mesh's 0001."""
     folder = tmp_path / "migrations"
     (folder / "versions").mkdir(parents=True)
     (folder / "env.py").write_text("from mesh.db import run_migrations_online\n\nrun_migrations_online()\n")
-    (folder / "versions" / "0001_courts.py").write_text(
+    (folder / "versions" / "0002_courts.py").write_text(
         textwrap.dedent(
             '''
-            """Courts and the event tables."""
+            """Courts, after the event tables every service starts with."""
             import sqlalchemy as sa
             from alembic import op
 
-            from mesh.events import create_event_tables, drop_event_tables
-
-            revision = "0001"
-            down_revision = None
+            revision = "0002"
+            down_revision = "0001"
 
 
             def upgrade():
-                create_event_tables(op)
                 op.create_table(
                     "court",
                     sa.Column("id", sa.Integer, primary_key=True),
@@ -53,7 +50,6 @@ def migrations(tmp_path) -> pathlib.Path:
 
             def downgrade():
                 op.drop_table("court")
-                drop_event_tables(op)
             '''
         )
     )
@@ -92,7 +88,7 @@ def test_migrate_creates_tables_and_is_idempotent(database, migrations):
     tables = set(inspect(database.engine).get_table_names())
     assert {"court", "outbox", "processed_events", "alembic_version"} <= tables
     with database.session() as session:
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
         assert session.scalars(select(OutboxEvent)).all() == []
 
 

@@ -1,4 +1,5 @@
-"""The outbox and processed-events tables every service has.
+"""The outbox and processed-events tables every service has: the first revision of every
+service's history (mesh.db adds this folder to each service's version locations).
 
 Revision ID: 0001
 Revises:
