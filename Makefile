@@ -36,7 +36,7 @@ lint: gen
 breaking: gen
 	rm -rf build/breaking && mkdir -p build/breaking
 	git archive main protos | tar -x -C build/breaking
-	$(PY) -c 'import pathlib, sys; from mesh import codegen; codegen.PROTOS = pathlib.Path("build/breaking/protos").resolve(); codegen.generate(pathlib.Path("build/breaking/gen"))'
+	$(PY) -m mesh.codegen --protos build/breaking/protos --out build/breaking/gen
 	$(VENV)/bin/buf breaking gen/padel.binpb --against build/breaking/gen/padel.binpb --path padel
 
 clean:

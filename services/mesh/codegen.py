@@ -4,7 +4,7 @@ that Envoy's JSON transcoder and `buf lint` read.
 `buf/validate/validate.proto` is not shipped as a file by any package; protovalidate embeds its
 descriptor, so we hand protoc that descriptor instead of a source file.
 
-    python -m mesh.codegen [--out DIR]
+    python -m mesh.codegen [--out DIR] [--protos DIR]
 """
 
 import argparse
@@ -44,16 +44,16 @@ def _protoc(args: list[str]) -> None:
         sys.exit(f"protoc failed: {' '.join(args)}")
 
 
-def generate(out: pathlib.Path) -> None:
-    """Writes every generated file for protos/ into `out` (replacing what was there)."""
-    contracts = sorted(str(p.relative_to(PROTOS)) for p in PROTOS.rglob("*.proto"))
+def generate(out: pathlib.Path, protos: pathlib.Path = PROTOS) -> None:
+    """Writes every generated file for the contracts under `protos` into `out` (replacing what was there)."""
+    contracts = sorted(str(p.relative_to(protos)) for p in protos.rglob("*.proto"))
     with tempfile.TemporaryDirectory() as tmp:
         validate_set = pathlib.Path(tmp) / "validate.binpb"
         _write_validate_descriptor(validate_set)
         include = [
             f"-I{pathlib.Path(grpc_tools.__file__).parent / '_proto'}",
             f"--descriptor_set_in={validate_set}",
-            f"-I{PROTOS}",
+            f"-I{protos}",
             f"-I{_googleapis_include()}",
         ]
         staging = pathlib.Path(tmp) / "gen"
@@ -76,7 +76,9 @@ def generate(out: pathlib.Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "gen")
-    generate(parser.parse_args(argv).out)
+    parser.add_argument("--protos", type=pathlib.Path, default=PROTOS, help="contracts to compile")
+    args = parser.parse_args(argv)
+    generate(args.out, args.protos.resolve())
 
 
 if __name__ == "__main__":

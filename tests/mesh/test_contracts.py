@@ -52,3 +52,17 @@ def test_rest_paths_are_the_documented_ones():
                 assert path in ("/health", "/api/status")
             else:
                 assert path.startswith(prefixes[area]), f"{method.full_name}: {path}"
+
+
+def test_buf_breaking_catches_a_renamed_field(tmp_path):
+    import shutil
+
+    changed = tmp_path / "protos"
+    shutil.copytree(ROOT / "protos", changed)
+    booking = changed / "padel" / "booking" / "v1" / "booking.proto"
+    booking.write_text(booking.read_text().replace("string court_name = 19;", "string court_title = 19;"))
+    codegen.generate(tmp_path / "gen", changed)
+    result = subprocess.run([BUF, "breaking", str(tmp_path / "gen" / "padel.binpb"), "--against",
+                             "gen/padel.binpb", "--path", "padel"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "court_name" in result.stdout + result.stderr
