@@ -21,21 +21,29 @@ from PIL import Image
 from mesh.events import make_redis
 
 
-@pytest.fixture(params=["embedded", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.redis])])
-def user_service(request, start_service, tmp_path, token_issuer):
-    """(stub, as_user, redis client, avatar folder) of a running user_svc."""
-    env = {"PADEL_USER_AVATAR_DIR": str(tmp_path / "avatars")}
+@pytest.fixture(scope="module", params=["embedded", pytest.param("postgres", marks=[pytest.mark.postgres,
+                                                                                   pytest.mark.redis])])
+def user_service(request, tmp_path_factory, token_issuer):
+    """One running user_svc per shape for the whole module (tests use fresh user ids), built as
+    `start_service` builds it: the real server on port 0 with the full chain, tokens of `token_issuer`."""
+    from user_svc import server
+
+    folder = tmp_path_factory.mktemp("user")
+    environ = {"PADEL_DATA_DIR": str(folder / "data"), "PADEL_USER_PORT": "0", "PADEL_AUTH_ADDR": token_issuer.address}
     redis_url = ""
     if request.param == "postgres":
         import conftest
 
         redis_url = conftest._real_server("PADEL_TEST_REDIS_URL")
-        env.update(PADEL_USER_DATABASE_URL=request.getfixturevalue("postgres_url"), PADEL_REDIS_URL=redis_url)
-    _, channel = start_service("user", **env)
-    stub = user_service_pb2_grpc.UserServiceStub(channel)
+        environ.update(PADEL_USER_DATABASE_URL=request.getfixturevalue("make_postgres_db")(), PADEL_REDIS_URL=redis_url)
+    host, port = server.build_server(server.settings_from_env(environ))
+    host.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     client = make_redis(redis_url)
-    yield Service(stub, token_issuer, client, tmp_path / "avatars")
+    yield Service(user_service_pb2_grpc.UserServiceStub(channel), token_issuer, client, folder / "data" / "avatars")
     client.close()
+    channel.close()
+    host.stop(0)
 
 
 class Service:
@@ -178,12 +186,17 @@ def test_get_user_shows_only_the_public_part(user_service):
     assert error_of(user_service.call, "GetUser", viewer, user_id=new_id()).code() == grpc.StatusCode.NOT_FOUND
 
 
-def test_calls_need_a_valid_token(user_service):
-    error = error_of(user_service.stub.GetProfile, pb.GetProfileRequest(), timeout=10)
+def test_calls_need_a_valid_token(start_service, token_issuer):
+    _, channel = start_service("user")
+    stub = user_service_pb2_grpc.UserServiceStub(channel)
+    error = error_of(stub.GetProfile, pb.GetProfileRequest(), timeout=10)
     assert error.code() == grpc.StatusCode.UNAUTHENTICATED
-    bad = (("authorization", "Bearer " + user_service.issuer.token(new_id(), lifetime=dt.timedelta(seconds=-60))),)
-    error = error_of(user_service.stub.GetProfile, pb.GetProfileRequest(), metadata=bad, timeout=10)
+    expired = token_issuer.token(new_id(), lifetime=dt.timedelta(seconds=-60))
+    error = error_of(stub.GetProfile, pb.GetProfileRequest(), metadata=(("authorization", f"Bearer {expired}"),),
+                     timeout=10)
     assert error.code() == grpc.StatusCode.UNAUTHENTICATED
+    me = new_id()
+    assert stub.GetProfile(pb.GetProfileRequest(), metadata=token_issuer.metadata(me), timeout=10).profile.user_id == me
 
 
 # -- preferences ----------------------------------------------------------------------------------
