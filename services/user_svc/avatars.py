@@ -42,13 +42,15 @@ def process(raw: bytes) -> ProcessedAvatar:
             source_format = image.format or ""
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise _bad(f"{width}×{height} pixels is too large; at most {MAX_PIXELS:,} pixels")
+                raise _bad(f"{width}×{height} is too large; at most {MAX_PIXELS:,} pixels")
             image.draft("RGB", (SIZE, SIZE))  # JPEG: decode at a reduced scale, much faster
             image = ImageOps.exif_transpose(image)  # phone photos carry their rotation in EXIF
             image.load()
     except UnidentifiedImageError:
         raise _bad("not a JPEG, PNG or WebP image") from None
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _bad(f"too large; at most {MAX_PIXELS:,} pixels") from None
+    except (OSError, SyntaxError, ValueError):
         # Truncated or corrupt data: Pillow reports it as one of these while decoding.
         raise _bad(f"the {source_format or 'image'} data cannot be decoded") from None
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)

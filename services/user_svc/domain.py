@@ -133,8 +133,18 @@ def decode_page_token(token: str) -> tuple[dt.datetime, str]:
 
 
 def players_of_booking(player_id: str, participant_ids: Iterable[str]) -> list[str]:
-    """Everyone a booking counts for: the booker and each participant, once each."""
-    return [p for p in dict.fromkeys([player_id, *participant_ids]) if p]
+    """Everyone a booking counts for: the booker and each participant, once each.
+
+    Ids that are not UUIDs cannot be accounts; skipping them keeps one bad event from failing forever.
+    """
+    return [p for p in dict.fromkeys([player_id, *participant_ids]) if is_user_id(p)]
+
+
+def is_user_id(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
 
 
 # -- views returned to the servicer ---------------------------------------------------------------
@@ -223,7 +233,6 @@ class UserBook:
             return self._view(session, ensure_profile(session, user_id))
 
     def update_profile(self, user_id: str, paths: Sequence[str], values: dict[str, Any]) -> ProfileView:
-        check_mask(paths, PROFILE_WRITABLE, PROFILE_READ_ONLY)  # before touching the database
         with self.database.session() as session:
             ensure_profile(session, user_id)
             profile = store.get_profile(session, user_id, for_update=True)
@@ -249,7 +258,6 @@ class UserBook:
             return store.get_preferences(session, user_id)
 
     def update_preferences(self, user_id: str, paths: Sequence[str], values: dict[str, Any]) -> store.Preferences:
-        check_mask(paths, PREFERENCES_WRITABLE)
         with self.database.session() as session:
             ensure_profile(session, user_id)
             store.get_profile(session, user_id, for_update=True)  # serialises updates of one player
@@ -424,6 +432,8 @@ class UserBook:
     @staticmethod
     def record_registration(session: Session, user_id: str, display_name: str) -> None:
         """The account exists: make the profile, and name it unless the player already chose a name."""
+        if not is_user_id(user_id):
+            return  # not an account id: nothing to make, and retrying would not help
         profile = ensure_profile(session, user_id)
         if not profile.display_name_chosen:
             profile.display_name = display_name.strip()[:60]
