@@ -10,7 +10,7 @@ import uuid
 import grpc
 import pytest
 from google.protobuf import field_mask_pb2
-from google.rpc import error_details_pb2, status_pb2
+from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import events_pb2 as booking_events
@@ -445,3 +445,23 @@ def test_export_and_delete(user_service):
                    for _, fields in user_service.redis.xrange("padel.user.events"))
 
     assert wait_for(deleted_published)
+
+
+def test_concurrent_first_calls_make_one_profile(user_service):
+    from concurrent.futures import ThreadPoolExecutor
+
+    me = new_id()
+    with ThreadPoolExecutor(8) as pool:
+        profiles = list(pool.map(lambda _: user_service.call("GetProfile", me).profile, range(8)))
+    assert len({p.created_at.ToNanoseconds() for p in profiles}) == 1
+
+    def published():
+        from padel.user.v1 import events_pb2
+
+        return [fields for _, fields in user_service.redis.xrange("padel.user.events")
+                if fields[b"type"] == b"padel.user.v1.PreferencesChanged"
+                and events_pb2.PreferencesChanged.FromString(fields[b"data"]).user_id == me]
+
+    assert wait_for(published)
+    time.sleep(0.3)
+    assert len(published()) == 1  # defaults announced once, by the call that made the profile
