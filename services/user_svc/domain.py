@@ -226,7 +226,10 @@ class UserBook:
 
     def _view(self, session: Session, profile: store.Profile) -> ProfileView:
         avatar = store.get_avatar(session, profile.user_id)
-        return ProfileView(profile, self.avatar_base_url + avatar.file_name if avatar else "")
+        return self._with_avatar(profile, avatar.file_name if avatar else None)
+
+    def _with_avatar(self, profile: store.Profile, avatar_file: str | None) -> ProfileView:
+        return ProfileView(profile, self.avatar_base_url + avatar_file if avatar_file else "")
 
     def get_profile(self, user_id: str) -> ProfileView:
         with self.database.session() as session:
@@ -394,7 +397,7 @@ class UserBook:
         with self.database.session() as session:
             ensure_profile(session, caller_id)
             rows = store.list_connections(session, caller_id, statuses, after=after, limit=size + 1)
-            views = [self._connection_view(session, c, p) for c, p in rows[:size]]
+            views = [ConnectionView(c, self._with_avatar(p, avatar)) for c, p, avatar in rows[:size]]
         token = ""
         if len(rows) > size:
             last = views[-1].connection
@@ -446,7 +449,7 @@ class UserBook:
             profile = ensure_profile(session, user_id)
             rows = store.list_connections(session, user_id, list(ConnectionStatus))
             return ExportedData(self._view(session, profile), store.get_preferences(session, user_id),
-                                [self._connection_view(session, c, p) for c, p in rows])
+                                [ConnectionView(c, self._with_avatar(p, avatar)) for c, p, avatar in rows])
 
     def delete_profile(self, user_id: str) -> None:
         """Forget the player's personal details, avatar, connections and history; the empty row stays."""

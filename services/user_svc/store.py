@@ -160,14 +160,16 @@ def delete_connection_pair(session: Session, a: str, b: str, *, keep_blocks: boo
 
 def list_connections(session: Session, user_id: str, statuses: Sequence[str], *,
                      after: tuple[dt.datetime, str] | None = None, limit: int | None = None
-                     ) -> list[tuple[Connection, Profile]]:
-    """`user_id`'s rows with the given statuses, oldest first, with the other player's profile.
+                     ) -> list[tuple[Connection, Profile, str | None]]:
+    """`user_id`'s rows with the given statuses, oldest first, with the other player's profile and
+    avatar file name (one query for the page).
 
     `after` is the (created_at, other_id) of the last row already seen (keyset paging).
     """
     query = (
-        select(Connection, Profile)
+        select(Connection, Profile, Avatar.file_name)
         .join(Profile, Profile.user_id == Connection.other_id)
+        .outerjoin(Avatar, Avatar.user_id == Connection.other_id)
         .where(Connection.user_id == user_id, Connection.status.in_(list(statuses)))
         .order_by(Connection.created_at, Connection.other_id)
     )
@@ -177,7 +179,7 @@ def list_connections(session: Session, user_id: str, statuses: Sequence[str], *,
                                 and_(Connection.created_at == created_at, Connection.other_id > other_id)))
     if limit is not None:
         query = query.limit(limit)
-    return [(connection, profile) for connection, profile in session.execute(query)]
+    return [(connection, profile, file_name) for connection, profile, file_name in session.execute(query)]
 
 
 def delete_connections_of(session: Session, user_id: str) -> None:

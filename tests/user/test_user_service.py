@@ -298,8 +298,9 @@ def test_connection_request_accept_and_remove(user_service):
     assert [(c.user_id, c.status) for c in incoming] == [(a, u.CONNECTION_STATUS_PENDING_INCOMING)]
     accepted = user_service.call("AcceptConnection", b, user_id=a).connection
     assert accepted.status == u.CONNECTION_STATUS_CONNECTED
+    avatar_url = user_service.call("UploadAvatar", b, image=image_bytes("JPEG")).avatar_url
     listed = user_service.call("ListConnections", a, status=u.CONNECTION_STATUS_CONNECTED).connections
-    assert [c.user_id for c in listed] == [b]
+    assert [(c.user_id, c.profile.avatar_url) for c in listed] == [(b, avatar_url)]
     user_service.call("RemoveConnection", a, user_id=b)
     assert list(user_service.call("ListConnections", b).connections) == []
 
