@@ -5,23 +5,28 @@ import pathlib
 from padel.user.v1 import user_service_pb2_grpc
 
 from mesh import plumbing, server
-from mesh.settings import ServiceSettings
+from user_svc import events
+from user_svc.blobs import FileBlobStore
+from user_svc.domain import UserBook
+from user_svc.servicer import UserServicer
+from user_svc.settings import NAME, UserSettings
 
-NAME = "user"
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 
 
-def settings_from_env(environ=None) -> ServiceSettings:
-    return ServiceSettings.from_env(NAME, environ)
+def settings_from_env(environ=None) -> UserSettings:
+    return UserSettings.from_env(NAME, environ)
 
 
-def build_server(settings: ServiceSettings) -> tuple[server.Host, int]:
+def build_server(settings: UserSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
+    book = UserBook(parts.database, FileBlobStore(settings.avatar_dir), settings.avatar_base_url)
+    consumer = events.consumer(parts.database, parts.redis, book)
     return server.build(
         NAME, settings,
-        servicers=[(user_service_pb2_grpc.add_UserServiceServicer_to_server, user_service_pb2_grpc.UserServiceServicer())],
+        servicers=[(user_service_pb2_grpc.add_UserServiceServicer_to_server, UserServicer(book))],
         service_names=[settings.grpc_service],
-        verifier=parts.verifier, database=parts.database, workers=[parts.relay])
+        verifier=parts.verifier, database=parts.database, workers=[parts.relay, consumer])
 
 
 def main() -> None:

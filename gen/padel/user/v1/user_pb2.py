@@ -22,44 +22,77 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18padel/user/v1/user.proto\x12\rpadel.user.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"i\n\x0bPlayerStats\x12\x16\n\x0ematches_played\x18\x01 \x01(\x05\x12\x18\n\x10minutes_on_court\x18\x02 \x01(\x03\x12\x16\n\x0evenues_visited\x18\x03 \x01(\x05\x12\x10\n\x08no_shows\x18\x04 \x01(\x05\"\xa2\x04\n\x07Profile\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0b\n\x03\x62io\x18\x03 \x01(\t\x12!\n\x04\x63ity\x18\x04 \x01(\x0e\x32\x13.padel.user.v1.City\x12\x12\n\ncity_other\x18\x05 \x01(\t\x12\x13\n\x0bskill_level\x18\x06 \x01(\x01\x12\x30\n\x0cskill_source\x18\x07 \x01(\x0e\x32\x1a.padel.user.v1.SkillSource\x12\x34\n\x0eplay_frequency\x18\x08 \x01(\x0e\x32\x1c.padel.user.v1.PlayFrequency\x12\x35\n\x14preferred_play_times\x18\t \x03(\x0e\x32\x17.padel.user.v1.PlayTime\x12+\n\x0epreferred_hand\x18\n \x01(\x0e\x32\x13.padel.user.v1.Hand\x12,\n\ncourt_side\x18\x0b \x01(\x0e\x32\x18.padel.user.v1.CourtSide\x12\x12\n\navatar_url\x18\x0c \x01(\t\x12)\n\x05stats\x18\r \x01(\x0b\x32\x1a.padel.user.v1.PlayerStats\x12.\n\ncreated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x89\x02\n\rPublicProfile\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12!\n\x04\x63ity\x18\x03 \x01(\x0e\x32\x13.padel.user.v1.City\x12\x12\n\ncity_other\x18\x04 \x01(\t\x12\x13\n\x0bskill_level\x18\x05 \x01(\x01\x12+\n\x0epreferred_hand\x18\x06 \x01(\x0e\x32\x13.padel.user.v1.Hand\x12,\n\ncourt_side\x18\x07 \x01(\x0e\x32\x18.padel.user.v1.CourtSide\x12\x12\n\navatar_url\x18\x08 \x01(\t\x12\x16\n\x0ematches_played\x18\t \x01(\x05\"\xd9\x01\n\x0bPreferences\x12)\n\x08language\x18\x01 \x01(\x0e\x32\x17.padel.user.v1.Language\x12(\n\x08\x63hannels\x18\x02 \x03(\x0e\x32\x16.padel.user.v1.Channel\x12.\n\x05kinds\x18\x03 \x03(\x0e\x32\x1f.padel.user.v1.NotificationKind\x12\x19\n\x11quiet_hours_start\x18\x04 \x01(\t\x12\x17\n\x0fquiet_hours_end\x18\x05 \x01(\t\x12\x11\n\ttime_zone\x18\x06 \x01(\t\"\xdd\x01\n\nConnection\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12/\n\x06status\x18\x02 \x01(\x0e\x32\x1f.padel.user.v1.ConnectionStatus\x12-\n\x07profile\x18\x03 \x01(\x0b\x32\x1c.padel.user.v1.PublicProfile\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\xb1\x01\n\x04\x43ity\x12\x14\n\x10\x43ITY_UNSPECIFIED\x10\x00\x12\x10\n\x0c\x43ITY_KARACHI\x10\x01\x12\x0f\n\x0b\x43ITY_LAHORE\x10\x02\x12\x12\n\x0e\x43ITY_ISLAMABAD\x10\x03\x12\x13\n\x0f\x43ITY_RAWALPINDI\x10\x04\x12\x13\n\x0f\x43ITY_FAISALABAD\x10\x05\x12\x0f\n\x0b\x43ITY_MULTAN\x10\x06\x12\x11\n\rCITY_PESHAWAR\x10\x07\x12\x0e\n\nCITY_OTHER\x10\x08*\x83\x01\n\x0bSkillSource\x12\x1c\n\x18SKILL_SOURCE_UNSPECIFIED\x10\x00\x12\x1e\n\x1aSKILL_SOURCE_SELF_ASSESSED\x10\x01\x12\x16\n\x12SKILL_SOURCE_COACH\x10\x02\x12\x1e\n\x1aSKILL_SOURCE_MATCH_RESULTS\x10\x03*\xa6\x01\n\rPlayFrequency\x12\x1e\n\x1aPLAY_FREQUENCY_UNSPECIFIED\x10\x00\x12\x1d\n\x19PLAY_FREQUENCY_OCCASIONAL\x10\x01\x12\x19\n\x15PLAY_FREQUENCY_WEEKLY\x10\x02\x12!\n\x1dPLAY_FREQUENCY_SEVERAL_A_WEEK\x10\x03\x12\x18\n\x14PLAY_FREQUENCY_DAILY\x10\x04*\x81\x01\n\x08PlayTime\x12\x19\n\x15PLAY_TIME_UNSPECIFIED\x10\x00\x12\x15\n\x11PLAY_TIME_MORNING\x10\x01\x12\x17\n\x13PLAY_TIME_AFTERNOON\x10\x02\x12\x15\n\x11PLAY_TIME_EVENING\x10\x03\x12\x13\n\x0fPLAY_TIME_NIGHT\x10\x04*;\n\x04Hand\x12\x14\n\x10HAND_UNSPECIFIED\x10\x00\x12\x0e\n\nHAND_RIGHT\x10\x01\x12\r\n\tHAND_LEFT\x10\x02*g\n\tCourtSide\x12\x1a\n\x16\x43OURT_SIDE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43OURT_SIDE_LEFT\x10\x01\x12\x14\n\x10\x43OURT_SIDE_RIGHT\x10\x02\x12\x13\n\x0f\x43OURT_SIDE_BOTH\x10\x03*F\n\x08Language\x12\x18\n\x14LANGUAGE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bLANGUAGE_EN\x10\x01\x12\x0f\n\x0bLANGUAGE_UR\x10\x02*n\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x11\n\rCHANNEL_EMAIL\x10\x01\x12\x0f\n\x0b\x43HANNEL_SMS\x10\x02\x12\x14\n\x10\x43HANNEL_WHATSAPP\x10\x03\x12\x10\n\x0c\x43HANNEL_PUSH\x10\x04*\xc9\x01\n\x10NotificationKind\x12!\n\x1dNOTIFICATION_KIND_UNSPECIFIED\x10\x00\x12+\n\'NOTIFICATION_KIND_BOOKING_CONFIRMATIONS\x10\x01\x12\x1f\n\x1bNOTIFICATION_KIND_REMINDERS\x10\x02\x12#\n\x1fNOTIFICATION_KIND_MATCH_INVITES\x10\x03\x12\x1f\n\x1bNOTIFICATION_KIND_MARKETING\x10\x04*\xc5\x01\n\x10\x43onnectionStatus\x12!\n\x1d\x43ONNECTION_STATUS_UNSPECIFIED\x10\x00\x12&\n\"CONNECTION_STATUS_PENDING_OUTGOING\x10\x01\x12&\n\"CONNECTION_STATUS_PENDING_INCOMING\x10\x02\x12\x1f\n\x1b\x43ONNECTION_STATUS_CONNECTED\x10\x03\x12\x1d\n\x19\x43ONNECTION_STATUS_BLOCKED\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18padel/user/v1/user.proto\x12\rpadel.user.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"i\n\x0bPlayerStats\x12\x16\n\x0ematches_played\x18\x01 \x01(\x05\x12\x18\n\x10minutes_on_court\x18\x02 \x01(\x03\x12\x16\n\x0evenues_visited\x18\x03 \x01(\x05\x12\x10\n\x08no_shows\x18\x04 \x01(\x05\"\x9c\x05\n\x07Profile\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x1d\n\x0c\x64isplay_name\x18\x02 \x01(\tB\x07\xbaH\x04r\x02\x18<\x12\x15\n\x03\x62io\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\xf4\x03\x12+\n\x04\x63ity\x18\x04 \x01(\x0e\x32\x13.padel.user.v1.CityB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1b\n\ncity_other\x18\x05 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\x12,\n\x0bskill_level\x18\x06 \x01(\x01\x42\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x00\x1c@)\x00\x00\x00\x00\x00\x00\x00\x00\x12:\n\x0cskill_source\x18\x07 \x01(\x0e\x32\x1a.padel.user.v1.SkillSourceB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12>\n\x0eplay_frequency\x18\x08 \x01(\x0e\x32\x1c.padel.user.v1.PlayFrequencyB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12H\n\x14preferred_play_times\x18\t \x03(\x0e\x32\x17.padel.user.v1.PlayTimeB\x11\xbaH\x0e\x92\x01\x0b\x18\x01\"\x07\x82\x01\x04\x10\x01 \x00\x12\x35\n\x0epreferred_hand\x18\n \x01(\x0e\x32\x13.padel.user.v1.HandB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x36\n\ncourt_side\x18\x0b \x01(\x0e\x32\x18.padel.user.v1.CourtSideB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x12\n\navatar_url\x18\x0c \x01(\t\x12)\n\x05stats\x18\r \x01(\x0b\x32\x1a.padel.user.v1.PlayerStats\x12.\n\ncreated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x89\x02\n\rPublicProfile\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12!\n\x04\x63ity\x18\x03 \x01(\x0e\x32\x13.padel.user.v1.City\x12\x12\n\ncity_other\x18\x04 \x01(\t\x12\x13\n\x0bskill_level\x18\x05 \x01(\x01\x12+\n\x0epreferred_hand\x18\x06 \x01(\x0e\x32\x13.padel.user.v1.Hand\x12,\n\ncourt_side\x18\x07 \x01(\x0e\x32\x18.padel.user.v1.CourtSide\x12\x12\n\navatar_url\x18\x08 \x01(\t\x12\x16\n\x0ematches_played\x18\t \x01(\x05\"\xe8\x02\n\x0bPreferences\x12\x33\n\x08language\x18\x01 \x01(\x0e\x32\x17.padel.user.v1.LanguageB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12;\n\x08\x63hannels\x18\x02 \x03(\x0e\x32\x16.padel.user.v1.ChannelB\x11\xbaH\x0e\x92\x01\x0b\x18\x01\"\x07\x82\x01\x04\x10\x01 \x00\x12\x41\n\x05kinds\x18\x03 \x03(\x0e\x32\x1f.padel.user.v1.NotificationKindB\x11\xbaH\x0e\x92\x01\x0b\x18\x01\"\x07\x82\x01\x04\x10\x01 \x00\x12\x44\n\x11quiet_hours_start\x18\x04 \x01(\tB)\xbaH&r!2\x1f^([01][0-9]|2[0-3]):[0-5][0-9]$\xd8\x01\x01\x12\x42\n\x0fquiet_hours_end\x18\x05 \x01(\tB)\xbaH&r!2\x1f^([01][0-9]|2[0-3]):[0-5][0-9]$\xd8\x01\x01\x12\x1a\n\ttime_zone\x18\x06 \x01(\tB\x07\xbaH\x04r\x02\x18@\"\xdd\x01\n\nConnection\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12/\n\x06status\x18\x02 \x01(\x0e\x32\x1f.padel.user.v1.ConnectionStatus\x12-\n\x07profile\x18\x03 \x01(\x0b\x32\x1c.padel.user.v1.PublicProfile\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\xb1\x01\n\x04\x43ity\x12\x14\n\x10\x43ITY_UNSPECIFIED\x10\x00\x12\x10\n\x0c\x43ITY_KARACHI\x10\x01\x12\x0f\n\x0b\x43ITY_LAHORE\x10\x02\x12\x12\n\x0e\x43ITY_ISLAMABAD\x10\x03\x12\x13\n\x0f\x43ITY_RAWALPINDI\x10\x04\x12\x13\n\x0f\x43ITY_FAISALABAD\x10\x05\x12\x0f\n\x0b\x43ITY_MULTAN\x10\x06\x12\x11\n\rCITY_PESHAWAR\x10\x07\x12\x0e\n\nCITY_OTHER\x10\x08*\x83\x01\n\x0bSkillSource\x12\x1c\n\x18SKILL_SOURCE_UNSPECIFIED\x10\x00\x12\x1e\n\x1aSKILL_SOURCE_SELF_ASSESSED\x10\x01\x12\x16\n\x12SKILL_SOURCE_COACH\x10\x02\x12\x1e\n\x1aSKILL_SOURCE_MATCH_RESULTS\x10\x03*\xa6\x01\n\rPlayFrequency\x12\x1e\n\x1aPLAY_FREQUENCY_UNSPECIFIED\x10\x00\x12\x1d\n\x19PLAY_FREQUENCY_OCCASIONAL\x10\x01\x12\x19\n\x15PLAY_FREQUENCY_WEEKLY\x10\x02\x12!\n\x1dPLAY_FREQUENCY_SEVERAL_A_WEEK\x10\x03\x12\x18\n\x14PLAY_FREQUENCY_DAILY\x10\x04*\x81\x01\n\x08PlayTime\x12\x19\n\x15PLAY_TIME_UNSPECIFIED\x10\x00\x12\x15\n\x11PLAY_TIME_MORNING\x10\x01\x12\x17\n\x13PLAY_TIME_AFTERNOON\x10\x02\x12\x15\n\x11PLAY_TIME_EVENING\x10\x03\x12\x13\n\x0fPLAY_TIME_NIGHT\x10\x04*;\n\x04Hand\x12\x14\n\x10HAND_UNSPECIFIED\x10\x00\x12\x0e\n\nHAND_RIGHT\x10\x01\x12\r\n\tHAND_LEFT\x10\x02*g\n\tCourtSide\x12\x1a\n\x16\x43OURT_SIDE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43OURT_SIDE_LEFT\x10\x01\x12\x14\n\x10\x43OURT_SIDE_RIGHT\x10\x02\x12\x13\n\x0f\x43OURT_SIDE_BOTH\x10\x03*F\n\x08Language\x12\x18\n\x14LANGUAGE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bLANGUAGE_EN\x10\x01\x12\x0f\n\x0bLANGUAGE_UR\x10\x02*n\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x11\n\rCHANNEL_EMAIL\x10\x01\x12\x0f\n\x0b\x43HANNEL_SMS\x10\x02\x12\x14\n\x10\x43HANNEL_WHATSAPP\x10\x03\x12\x10\n\x0c\x43HANNEL_PUSH\x10\x04*\xc9\x01\n\x10NotificationKind\x12!\n\x1dNOTIFICATION_KIND_UNSPECIFIED\x10\x00\x12+\n\'NOTIFICATION_KIND_BOOKING_CONFIRMATIONS\x10\x01\x12\x1f\n\x1bNOTIFICATION_KIND_REMINDERS\x10\x02\x12#\n\x1fNOTIFICATION_KIND_MATCH_INVITES\x10\x03\x12\x1f\n\x1bNOTIFICATION_KIND_MARKETING\x10\x04*\xc5\x01\n\x10\x43onnectionStatus\x12!\n\x1d\x43ONNECTION_STATUS_UNSPECIFIED\x10\x00\x12&\n\"CONNECTION_STATUS_PENDING_OUTGOING\x10\x01\x12&\n\"CONNECTION_STATUS_PENDING_INCOMING\x10\x02\x12\x1f\n\x1b\x43ONNECTION_STATUS_CONNECTED\x10\x03\x12\x1d\n\x19\x43ONNECTION_STATUS_BLOCKED\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'padel.user.v1.user_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CITY']._serialized_start=1445
-  _globals['_CITY']._serialized_end=1622
-  _globals['_SKILLSOURCE']._serialized_start=1625
-  _globals['_SKILLSOURCE']._serialized_end=1756
-  _globals['_PLAYFREQUENCY']._serialized_start=1759
-  _globals['_PLAYFREQUENCY']._serialized_end=1925
-  _globals['_PLAYTIME']._serialized_start=1928
-  _globals['_PLAYTIME']._serialized_end=2057
-  _globals['_HAND']._serialized_start=2059
-  _globals['_HAND']._serialized_end=2118
-  _globals['_COURTSIDE']._serialized_start=2120
-  _globals['_COURTSIDE']._serialized_end=2223
-  _globals['_LANGUAGE']._serialized_start=2225
-  _globals['_LANGUAGE']._serialized_end=2295
-  _globals['_CHANNEL']._serialized_start=2297
-  _globals['_CHANNEL']._serialized_end=2407
-  _globals['_NOTIFICATIONKIND']._serialized_start=2410
-  _globals['_NOTIFICATIONKIND']._serialized_end=2611
-  _globals['_CONNECTIONSTATUS']._serialized_start=2614
-  _globals['_CONNECTIONSTATUS']._serialized_end=2811
-  _globals['_PLAYERSTATS']._serialized_start=76
-  _globals['_PLAYERSTATS']._serialized_end=181
-  _globals['_PROFILE']._serialized_start=184
-  _globals['_PROFILE']._serialized_end=730
-  _globals['_PUBLICPROFILE']._serialized_start=733
-  _globals['_PUBLICPROFILE']._serialized_end=998
-  _globals['_PREFERENCES']._serialized_start=1001
-  _globals['_PREFERENCES']._serialized_end=1218
-  _globals['_CONNECTION']._serialized_start=1221
-  _globals['_CONNECTION']._serialized_end=1442
+  _globals['_PROFILE'].fields_by_name['display_name']._loaded_options = None
+  _globals['_PROFILE'].fields_by_name['display_name']._serialized_options = b'\272H\004r\002\030<'
+  _globals['_PROFILE'].fields_by_name['bio']._loaded_options = None
+  _globals['_PROFILE'].fields_by_name['bio']._serialized_options = b'\272H\005r\003\030\364\003'
+  _globals['_PROFILE'].fields_by_name['city']._loaded_options = None
+  _globals['_PROFILE'].fields_by_name['city']._serialized_options = b'\272H\005\202\001\002\020\001'
+  _globals['_PROFILE'].fields_by_name['city_other']._loaded_options = None
+  _globals['_PROFILE'].fields_by_name['city_other']._serialized_options = b'\272H\004r\002\030d'
+  _globals['_PROFILE'].fields_by_name['skill_level']._loaded_options = None
+  _globals['_PROFILE'].fields_by_name['skill_level']._serialized_options = b'\272H\024\022\022\031\000\000\000\000\000\000\034@)\000\000\000\000\000\000\000\000'
+  _globals['_PROFILE'].fields_by_name['skill_source']._loaded_options = None
+  _globals['_PROFILE'].fields_by_name['skill_source']._serialized_options = b'\272H\005\202\001\002\020\001'
+  _globals['_PROFILE'].fields_by_name['play_frequency']._loaded_options = None
+  _globals['_PROFILE'].fields_by_name['play_frequency']._serialized_options = b'\272H\005\202\001\002\020\001'
+  _globals['_PROFILE'].fields_by_name['preferred_play_times']._loaded_options = None
+  _globals['_PROFILE'].fields_by_name['preferred_play_times']._serialized_options = b'\272H\016\222\001\013\030\001\"\007\202\001\004\020\001 \000'
+  _globals['_PROFILE'].fields_by_name['preferred_hand']._loaded_options = None
+  _globals['_PROFILE'].fields_by_name['preferred_hand']._serialized_options = b'\272H\005\202\001\002\020\001'
+  _globals['_PROFILE'].fields_by_name['court_side']._loaded_options = None
+  _globals['_PROFILE'].fields_by_name['court_side']._serialized_options = b'\272H\005\202\001\002\020\001'
+  _globals['_PREFERENCES'].fields_by_name['language']._loaded_options = None
+  _globals['_PREFERENCES'].fields_by_name['language']._serialized_options = b'\272H\005\202\001\002\020\001'
+  _globals['_PREFERENCES'].fields_by_name['channels']._loaded_options = None
+  _globals['_PREFERENCES'].fields_by_name['channels']._serialized_options = b'\272H\016\222\001\013\030\001\"\007\202\001\004\020\001 \000'
+  _globals['_PREFERENCES'].fields_by_name['kinds']._loaded_options = None
+  _globals['_PREFERENCES'].fields_by_name['kinds']._serialized_options = b'\272H\016\222\001\013\030\001\"\007\202\001\004\020\001 \000'
+  _globals['_PREFERENCES'].fields_by_name['quiet_hours_start']._loaded_options = None
+  _globals['_PREFERENCES'].fields_by_name['quiet_hours_start']._serialized_options = b'\272H&r!2\037^([01][0-9]|2[0-3]):[0-5][0-9]$\330\001\001'
+  _globals['_PREFERENCES'].fields_by_name['quiet_hours_end']._loaded_options = None
+  _globals['_PREFERENCES'].fields_by_name['quiet_hours_end']._serialized_options = b'\272H&r!2\037^([01][0-9]|2[0-3]):[0-5][0-9]$\330\001\001'
+  _globals['_PREFERENCES'].fields_by_name['time_zone']._loaded_options = None
+  _globals['_PREFERENCES'].fields_by_name['time_zone']._serialized_options = b'\272H\004r\002\030@'
+  _globals['_CITY']._serialized_start=1739
+  _globals['_CITY']._serialized_end=1916
+  _globals['_SKILLSOURCE']._serialized_start=1919
+  _globals['_SKILLSOURCE']._serialized_end=2050
+  _globals['_PLAYFREQUENCY']._serialized_start=2053
+  _globals['_PLAYFREQUENCY']._serialized_end=2219
+  _globals['_PLAYTIME']._serialized_start=2222
+  _globals['_PLAYTIME']._serialized_end=2351
+  _globals['_HAND']._serialized_start=2353
+  _globals['_HAND']._serialized_end=2412
+  _globals['_COURTSIDE']._serialized_start=2414
+  _globals['_COURTSIDE']._serialized_end=2517
+  _globals['_LANGUAGE']._serialized_start=2519
+  _globals['_LANGUAGE']._serialized_end=2589
+  _globals['_CHANNEL']._serialized_start=2591
+  _globals['_CHANNEL']._serialized_end=2701
+  _globals['_NOTIFICATIONKIND']._serialized_start=2704
+  _globals['_NOTIFICATIONKIND']._serialized_end=2905
+  _globals['_CONNECTIONSTATUS']._serialized_start=2908
+  _globals['_CONNECTIONSTATUS']._serialized_end=3105
+  _globals['_PLAYERSTATS']._serialized_start=105
+  _globals['_PLAYERSTATS']._serialized_end=210
+  _globals['_PROFILE']._serialized_start=213
+  _globals['_PROFILE']._serialized_end=881
+  _globals['_PUBLICPROFILE']._serialized_start=884
+  _globals['_PUBLICPROFILE']._serialized_end=1149
+  _globals['_PREFERENCES']._serialized_start=1152
+  _globals['_PREFERENCES']._serialized_end=1512
+  _globals['_CONNECTION']._serialized_start=1515
+  _globals['_CONNECTION']._serialized_end=1736
 # @@protoc_insertion_point(module_scope)

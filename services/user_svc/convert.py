@@ -1,0 +1,80 @@
+"""Conversions between the contract's messages and user_svc's rows: the one place that knows both."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from padel.user.v1 import user_pb2
+
+from user_svc import store
+from user_svc.store import ConnectionStatus
+
+CONNECTION_STATUS = {
+    ConnectionStatus.PENDING_OUTGOING: user_pb2.CONNECTION_STATUS_PENDING_OUTGOING,
+    ConnectionStatus.PENDING_INCOMING: user_pb2.CONNECTION_STATUS_PENDING_INCOMING,
+    ConnectionStatus.CONNECTED: user_pb2.CONNECTION_STATUS_CONNECTED,
+    ConnectionStatus.BLOCKED: user_pb2.CONNECTION_STATUS_BLOCKED,
+}
+CONNECTION_STATUS_FROM_PROTO = {number: status for status, number in CONNECTION_STATUS.items()}
+
+
+def timestamp(value: dt.datetime | None) -> Timestamp | None:
+    if value is None:
+        return None
+    stamp = Timestamp()
+    stamp.FromDatetime(value)
+    return stamp
+
+
+def datetime(value: Timestamp) -> dt.datetime:
+    return value.ToDatetime(tzinfo=dt.timezone.utc)
+
+
+def stats(profile: store.Profile) -> user_pb2.PlayerStats:
+    return user_pb2.PlayerStats(matches_played=profile.matches_played, minutes_on_court=profile.minutes_on_court,
+                                venues_visited=profile.venues_visited, no_shows=profile.no_shows)
+
+
+def profile(row: store.Profile, avatar_url: str) -> user_pb2.Profile:
+    return user_pb2.Profile(
+        user_id=row.user_id, display_name=row.display_name, bio=row.bio, city=row.city, city_other=row.city_other,
+        skill_level=row.skill_level, skill_source=row.skill_source, play_frequency=row.play_frequency,
+        preferred_play_times=row.preferred_play_times, preferred_hand=row.preferred_hand,
+        court_side=row.court_side, avatar_url=avatar_url, stats=stats(row),
+        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at))
+
+
+def public_profile(row: store.Profile, avatar_url: str) -> user_pb2.PublicProfile:
+    """Only what other players may see: no bio, no play habits, no preferences, no other stats."""
+    return user_pb2.PublicProfile(
+        user_id=row.user_id, display_name=row.display_name, city=row.city, city_other=row.city_other,
+        skill_level=row.skill_level, preferred_hand=row.preferred_hand, court_side=row.court_side,
+        avatar_url=avatar_url, matches_played=row.matches_played)
+
+
+def profile_values(message: user_pb2.Profile) -> dict[str, Any]:
+    """The writable fields of a request's profile, as plain values (the mask picks among them)."""
+    return {"display_name": message.display_name, "bio": message.bio, "city": message.city,
+            "city_other": message.city_other, "skill_level": message.skill_level,
+            "play_frequency": message.play_frequency, "preferred_play_times": list(message.preferred_play_times),
+            "preferred_hand": message.preferred_hand, "court_side": message.court_side}
+
+
+def preferences(row: store.Preferences) -> user_pb2.Preferences:
+    return user_pb2.Preferences(language=row.language, channels=row.channels, kinds=row.kinds,
+                                quiet_hours_start=row.quiet_hours_start, quiet_hours_end=row.quiet_hours_end,
+                                time_zone=row.time_zone)
+
+
+def preference_values(message: user_pb2.Preferences) -> dict[str, Any]:
+    return {"language": message.language, "channels": list(message.channels), "kinds": list(message.kinds),
+            "quiet_hours_start": message.quiet_hours_start, "quiet_hours_end": message.quiet_hours_end,
+            "time_zone": message.time_zone}
+
+
+def connection(row: store.Connection, other: store.Profile, other_avatar_url: str) -> user_pb2.Connection:
+    return user_pb2.Connection(user_id=row.other_id, status=CONNECTION_STATUS[ConnectionStatus(row.status)],
+                               profile=public_profile(other, other_avatar_url),
+                               created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at))

@@ -1,0 +1,206 @@
+"""user_svc's tables and queries (SQLAlchemy 2): profiles, preferences, connections, avatars and
+the venues each player has visited. Repositories take a session; the caller owns the transaction.
+
+Enum-valued columns (city, hand, language, channels, …) hold the contract's enum numbers: those
+are stable by the contract's own rules (`buf breaking`), and the servicer maps them one to one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Sequence
+
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Integer, String, Text, and_, delete, or_, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from mesh.db import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ConnectionStatus(enum.StrEnum):
+    """A connection row as its owner sees it; one row per direction."""
+
+    PENDING_OUTGOING = "pending_outgoing"
+    PENDING_INCOMING = "pending_incoming"
+    CONNECTED = "connected"
+    BLOCKED = "blocked"
+
+
+class Profile(Base):
+    """A player's profile; the row exists for every known user (deleted ones keep an empty row)."""
+
+    __tablename__ = "profiles"
+
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(60), default="")
+    # Set once the player chose a display name (or deleted the profile): a late UserRegistered
+    # event then no longer fills in the name from the account.
+    display_name_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
+    bio: Mapped[str] = mapped_column(Text, default="")
+    city: Mapped[int] = mapped_column(Integer, default=0)
+    city_other: Mapped[str] = mapped_column(String(100), default="")
+    skill_level: Mapped[float] = mapped_column(Float, default=0.0)
+    skill_source: Mapped[int] = mapped_column(Integer, default=0)
+    play_frequency: Mapped[int] = mapped_column(Integer, default=0)
+    preferred_play_times: Mapped[list[int]] = mapped_column(JSON, default=list)
+    preferred_hand: Mapped[int] = mapped_column(Integer, default=0)
+    court_side: Mapped[int] = mapped_column(Integer, default=0)
+    matches_played: Mapped[int] = mapped_column(Integer, default=0)
+    minutes_on_court: Mapped[int] = mapped_column(BigInteger, default=0)
+    venues_visited: Mapped[int] = mapped_column(Integer, default=0)
+    no_shows: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
+
+
+class Preferences(Base):
+    """How and when a player wants to hear from the platform."""
+
+    __tablename__ = "preferences"
+
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("profiles.user_id", ondelete="CASCADE"),
+                                         primary_key=True)
+    language: Mapped[int] = mapped_column(Integer)
+    channels: Mapped[list[int]] = mapped_column(JSON)
+    kinds: Mapped[list[int]] = mapped_column(JSON)
+    quiet_hours_start: Mapped[str] = mapped_column(String(5), default="")
+    quiet_hours_end: Mapped[str] = mapped_column(String(5), default="")
+    time_zone: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Connection(Base):
+    """One direction of a link between two players: `user_id`'s view of `other_id`.
+
+    A request or a connection is two rows (outgoing/incoming, or connected both ways); a block is
+    one row owned by the blocker, so two players may block each other independently.
+    """
+
+    __tablename__ = "connections"
+
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("profiles.user_id", ondelete="CASCADE"),
+                                         primary_key=True)
+    other_id: Mapped[str] = mapped_column(String(36), ForeignKey("profiles.user_id", ondelete="CASCADE"),
+                                          primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Avatar(Base):
+    """The processed avatar a player has now; the file itself is in the blob store."""
+
+    __tablename__ = "avatars"
+
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("profiles.user_id", ondelete="CASCADE"),
+                                         primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(50))
+    source_format: Mapped[str] = mapped_column(String(10))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class VenueVisit(Base):
+    """A venue a player has completed a booking at; their count is `Profile.venues_visited`."""
+
+    __tablename__ = "venue_visits"
+
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("profiles.user_id", ondelete="CASCADE"),
+                                         primary_key=True)
+    venue_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    first_visit_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+# -- queries --------------------------------------------------------------------------------------
+
+
+def get_profile(session: Session, user_id: str, *, for_update: bool = False) -> Profile | None:
+    return session.get(Profile, user_id, with_for_update=for_update)
+
+
+def get_preferences(session: Session, user_id: str) -> Preferences | None:
+    return session.get(Preferences, user_id)
+
+
+def get_avatar(session: Session, user_id: str) -> Avatar | None:
+    return session.get(Avatar, user_id)
+
+
+def get_connection(session: Session, user_id: str, other_id: str) -> Connection | None:
+    return session.get(Connection, (user_id, other_id))
+
+
+def is_blocked_between(session: Session, a: str, b: str) -> bool:
+    """Whether either player blocked the other."""
+    blocked = select(Connection.user_id).where(
+        Connection.status == ConnectionStatus.BLOCKED,
+        or_(and_(Connection.user_id == a, Connection.other_id == b),
+            and_(Connection.user_id == b, Connection.other_id == a)),
+    )
+    return session.execute(blocked.limit(1)).first() is not None
+
+
+def delete_connection_pair(session: Session, a: str, b: str, *, keep_blocks: bool = True) -> None:
+    """Remove the rows between two players (both directions), blocks kept unless told otherwise."""
+    condition = or_(and_(Connection.user_id == a, Connection.other_id == b),
+                    and_(Connection.user_id == b, Connection.other_id == a))
+    statement = delete(Connection).where(condition)
+    if keep_blocks:
+        statement = statement.where(Connection.status != ConnectionStatus.BLOCKED)
+    session.execute(statement)
+
+
+def list_connections(session: Session, user_id: str, statuses: Sequence[str], *,
+                     after: tuple[dt.datetime, str] | None = None, limit: int | None = None
+                     ) -> list[tuple[Connection, Profile, str | None]]:
+    """`user_id`'s rows with the given statuses, oldest first, with the other player's profile and
+    avatar file name (one query for the page).
+
+    `after` is the (created_at, other_id) of the last row already seen (keyset paging).
+    """
+    query = (
+        select(Connection, Profile, Avatar.file_name)
+        .join(Profile, Profile.user_id == Connection.other_id)
+        .outerjoin(Avatar, Avatar.user_id == Connection.other_id)
+        .where(Connection.user_id == user_id, Connection.status.in_(list(statuses)))
+        .order_by(Connection.created_at, Connection.other_id)
+    )
+    if after is not None:
+        created_at, other_id = after
+        query = query.where(or_(Connection.created_at > created_at,
+                                and_(Connection.created_at == created_at, Connection.other_id > other_id)))
+    if limit is not None:
+        query = query.limit(limit)
+    return [(connection, profile, file_name) for connection, profile, file_name in session.execute(query)]
+
+
+def delete_connections_of(session: Session, user_id: str) -> None:
+    """Every row the player owns, and the other side of their requests and connections.
+
+    Blocks other players set on them stay: those rows belong to the blockers.
+    """
+    session.execute(delete(Connection).where(or_(
+        Connection.user_id == user_id,
+        and_(Connection.other_id == user_id, Connection.status != ConnectionStatus.BLOCKED),
+    )))
+
+
+def record_venue_visit(session: Session, user_id: str, venue_id: str, at: dt.datetime) -> bool:
+    """Remember that the player played at the venue; True when it is their first time there."""
+    if session.get(VenueVisit, (user_id, venue_id)) is not None:
+        return False
+    session.add(VenueVisit(user_id=user_id, venue_id=venue_id, first_visit_at=at))
+    session.flush()
+    return True
+
+
+def delete_venue_visits(session: Session, user_id: str) -> None:
+    session.execute(delete(VenueVisit).where(VenueVisit.user_id == user_id))

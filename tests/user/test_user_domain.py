@@ -1,0 +1,134 @@
+"""user_svc's pure rules: field masks, profile and preference consistency, page tokens, who a
+booking counts for, and avatar image handling. No server, no database."""
+
+import datetime as dt
+import io
+import uuid
+
+import pytest
+from padel.user.v1 import user_pb2 as u
+from PIL import Image
+
+from mesh.errors import InvalidArgument
+from user_svc import avatars, domain, store
+
+
+def blank_profile() -> store.Profile:
+    return store.Profile(user_id=str(uuid.uuid4()), display_name="", display_name_chosen=False, bio="", city=0,
+                         city_other="", skill_level=0.0, skill_source=0, play_frequency=0, preferred_play_times=[],
+                         preferred_hand=0, court_side=0)
+
+
+def values(**changes):
+    base = {"display_name": "", "bio": "", "city": 0, "city_other": "", "skill_level": 0.0, "play_frequency": 0,
+            "preferred_play_times": [], "preferred_hand": 0, "court_side": 0}
+    return {**base, **changes}
+
+
+def field_of(error: InvalidArgument) -> str:
+    return next(iter(error.fields))
+
+
+@pytest.mark.parametrize("paths", [[], ["user_id"], ["avatar_url"], ["stats.no_shows"], ["skill_source"], ["email"]])
+def test_profile_masks_name_only_writable_fields(paths):
+    with pytest.raises(InvalidArgument) as caught:
+        domain.apply_profile_changes(blank_profile(), paths, values())
+    assert field_of(caught.value) == "update_mask"
+
+
+def test_only_masked_fields_change_and_the_skill_source_is_recorded():
+    profile = blank_profile()
+    domain.apply_profile_changes(profile, ["bio", "skill_level"], values(bio="  Drive side  ", skill_level=5.5,
+                                                                         display_name="ignored"))
+    assert (profile.bio, profile.skill_level, profile.display_name) == ("Drive side", 5.5, "")
+    assert profile.skill_source == u.SKILL_SOURCE_SELF_ASSESSED and not profile.display_name_chosen
+    domain.apply_profile_changes(profile, ["display_name"], values(display_name="Ali"))
+    assert profile.display_name_chosen
+
+
+def test_city_other_goes_with_city_other_only():
+    profile = blank_profile()
+    with pytest.raises(InvalidArgument) as caught:
+        domain.apply_profile_changes(profile, ["city"], values(city=u.CITY_OTHER))
+    assert field_of(caught.value) == "profile.city_other"
+    with pytest.raises(InvalidArgument):
+        domain.apply_profile_changes(profile, ["city", "city_other"], values(city=u.CITY_LAHORE, city_other="Gujrat"))
+    domain.apply_profile_changes(profile, ["city", "city_other"], values(city=u.CITY_OTHER, city_other="Gujrat"))
+    domain.apply_profile_changes(profile, ["city"], values(city=u.CITY_KARACHI))
+    assert (profile.city, profile.city_other) == (u.CITY_KARACHI, "")
+
+
+def preferences() -> store.Preferences:
+    return domain.default_preferences(str(uuid.uuid4()), dt.datetime.now(dt.timezone.utc))
+
+
+def test_default_preferences():
+    p = preferences()
+    assert (p.language, p.channels, p.time_zone, p.quiet_hours_start) == (u.LANGUAGE_EN, [u.CHANNEL_EMAIL],
+                                                                         "Asia/Karachi", "")
+    assert u.NOTIFICATION_KIND_MARKETING not in p.kinds and len(p.kinds) == 3
+
+
+@pytest.mark.parametrize("paths, changes, field", [
+    (["time_zone"], {"time_zone": "Asia/Lahore"}, "preferences.time_zone"),
+    (["time_zone"], {"time_zone": "../../etc/passwd"}, "preferences.time_zone"),
+    (["quiet_hours_start"], {"quiet_hours_start": "22:00"}, "preferences.quiet_hours_end"),
+    (["quiet_hours_start", "quiet_hours_end"], {"quiet_hours_start": "22:00", "quiet_hours_end": "22:00"},
+     "preferences.quiet_hours_end"),
+    (["email"], {}, "update_mask"),
+])
+def test_bad_preferences_name_the_field(paths, changes, field):
+    base = {"language": 0, "channels": [], "kinds": [], "quiet_hours_start": "", "quiet_hours_end": "",
+            "time_zone": ""}
+    with pytest.raises(InvalidArgument) as caught:
+        domain.apply_preference_changes(preferences(), paths, {**base, **changes})
+    assert field_of(caught.value) == field
+
+
+def test_zero_values_reset_language_and_zone_to_defaults():
+    p = preferences()
+    p.language, p.time_zone = u.LANGUAGE_UR, "Europe/London"
+    domain.apply_preference_changes(p, ["language", "time_zone"], {"language": 0, "time_zone": ""})
+    assert (p.language, p.time_zone) == (u.LANGUAGE_EN, "Asia/Karachi")
+
+
+def test_page_tokens_round_trip_and_bad_ones_are_refused():
+    when, other = dt.datetime(2026, 11, 25, 10, 0, 0, 123456, tzinfo=dt.timezone.utc), str(uuid.uuid4())
+    assert domain.decode_page_token(domain.encode_page_token(when, other)) == (when, other)
+    for bad in ("", "%%%", "bm90LWEtdG9rZW4", domain.encode_page_token(when, "x").upper()):
+        with pytest.raises(InvalidArgument) as caught:
+            domain.decode_page_token(bad)
+        assert field_of(caught.value) == "page_token"
+
+
+def test_a_booking_counts_once_for_each_real_player():
+    a, b = str(uuid.uuid4()), str(uuid.uuid4())
+    assert domain.players_of_booking(a, [b, a, "", "not-a-uuid"]) == [a, b]
+
+
+def encoded(fmt, size=(400, 300), mode="RGB") -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, fmt)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt, mode", [("JPEG", "RGB"), ("PNG", "RGBA"), ("PNG", "P"), ("WEBP", "RGB")])
+def test_avatars_become_256_px_webp_squares(fmt, mode):
+    result = avatars.process(encoded(fmt, (900, 300), mode))
+    assert result.source_format == fmt and result.content_type == "image/webp"
+    with Image.open(io.BytesIO(result.data)) as image:
+        assert image.format == "WEBP" and image.size == (256, 256)
+
+
+@pytest.mark.parametrize("data", [b"", b"hello", encoded("GIF"), encoded("BMP"), encoded("JPEG")[:200],
+                                  b"RIFF\x00\x00\x00\x00WEBPVP8 garbage"])
+def test_anything_else_is_refused_naming_image(data):
+    with pytest.raises(InvalidArgument) as caught:
+        avatars.process(data)
+    assert field_of(caught.value) == "image"
+
+
+def test_images_too_large_in_pixels_are_refused_before_decoding():
+    with pytest.raises(InvalidArgument) as caught:
+        avatars.process(encoded("PNG", (10_000, 5_000), mode="1"))
+    assert "too large" in caught.value.message

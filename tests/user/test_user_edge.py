@@ -1,0 +1,218 @@
+"""user_svc through the real Envoy edge: REST/JSON with real access tokens (the `platform` fixture,
+embedded shape), as web and mobile clients call it."""
+
+import base64
+import io
+import uuid
+
+import pytest
+import requests
+from PIL import Image
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def png(size=(120, 80)) -> str:
+    out = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 60)).save(out, "PNG")
+    return base64.b64encode(out.getvalue()).decode()
+
+
+class Client:
+    """One player talking to the edge."""
+
+    def __init__(self, platform, user_id=None):
+        self.user_id = user_id or new_id()
+        self.base = platform.url
+        self.headers = platform.headers(self.user_id)
+
+    def __getattr__(self, verb):
+        def send(path, **kwargs):
+            return requests.request(verb.upper(), self.base + path, headers=self.headers, timeout=15, **kwargs)
+        return send
+
+
+@pytest.fixture
+def player(platform):
+    return Client(platform)
+
+
+def test_profile_get_and_masked_update(platform, player):
+    response = player.get("/api/users/profile")
+    assert response.status_code == 200, response.text
+    assert response.json()["profile"]["user_id"] == player.user_id
+    body = {"profile": {"display_name": "Zara", "bio": "Weekend smasher", "city": "CITY_ISLAMABAD",
+                        "skill_level": 2.5, "court_side": "COURT_SIDE_LEFT", "preferred_play_times": ["PLAY_TIME_MORNING"]},
+            "update_mask": "displayName,bio,city,skillLevel,courtSide,preferredPlayTimes"}
+    response = player.put("/api/users/profile", json=body)
+    assert response.status_code == 200, response.text
+    profile = response.json()["profile"]
+    assert profile["display_name"] == "Zara" and profile["city"] == "CITY_ISLAMABAD"
+    assert profile["skill_source"] == "SKILL_SOURCE_SELF_ASSESSED"
+    response = player.put("/api/users/profile", json={"profile": {"bio": "changed", "display_name": "not me"},
+                                                        "update_mask": "bio"})
+    assert response.json()["profile"]["display_name"] == "Zara" and response.json()["profile"]["bio"] == "changed"
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"profile": {"avatar_url": "http://evil.example/x.png"}, "update_mask": "avatarUrl"}, "update_mask"),
+    ({"profile": {"bio": "x" * 501}, "update_mask": "bio"}, "profile.bio"),
+    ({"profile": {"skill_level": 9}, "update_mask": "skillLevel"}, "profile.skill_level"),
+])
+def test_bad_profile_updates_are_400_naming_the_field(player, body, field):
+    response = player.put("/api/users/profile", json=body)
+    assert response.status_code == 400, response.text
+    assert field in response.text
+
+
+def test_others_see_only_the_public_profile(platform, player):
+    player.put("/api/users/profile", json={"profile": {"display_name": "Kamran", "bio": "secret-bio-1234",
+                                                       "play_frequency": "PLAY_FREQUENCY_DAILY"},
+                                           "update_mask": "displayName,bio,playFrequency"})
+    player.put("/api/users/preferences", json={"preferences": {"time_zone": "Europe/London"}, "update_mask": "timeZone"})
+    viewer = Client(platform)
+    response = viewer.get(f"/api/users/{player.user_id}")
+    assert response.status_code == 200, response.text
+    public = response.json()["profile"]
+    assert public["display_name"] == "Kamran"
+    for private in ("secret-bio-1234", "PLAY_FREQUENCY_DAILY", "Europe/London", "bio", "preferences"):
+        assert private not in response.text
+    assert viewer.get(f"/api/users/{new_id()}").status_code == 404
+    # There is no call to change someone else's profile: the update always applies to the caller.
+    viewer.put("/api/users/profile", json={"profile": {"user_id": player.user_id, "bio": "hacked"},
+                                           "update_mask": "bio"})
+    assert player.get("/api/users/profile").json()["profile"]["bio"] == "secret-bio-1234"
+
+
+def test_requests_without_a_valid_token_are_401(platform):
+    assert requests.get(platform.url + "/api/users/profile", timeout=10).status_code == 401
+    bad = {"authorization": "Bearer not.a.token"}
+    assert requests.get(platform.url + "/api/users/preferences", headers=bad, timeout=10).status_code == 401
+
+
+def test_preferences(player):
+    response = player.get("/api/users/preferences")
+    assert response.status_code == 200, response.text
+    preferences = response.json()["preferences"]
+    assert preferences["language"] == "LANGUAGE_EN" and preferences["channels"] == ["CHANNEL_EMAIL"]
+    assert preferences["time_zone"] == "Asia/Karachi"
+    assert "NOTIFICATION_KIND_MARKETING" not in preferences["kinds"]
+    body = {"preferences": {"language": "LANGUAGE_UR", "quiet_hours_start": "23:00", "quiet_hours_end": "08:00"},
+            "update_mask": "language,quietHoursStart,quietHoursEnd"}
+    response = player.put("/api/users/preferences", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["preferences"]["quiet_hours_start"] == "23:00"
+    response = player.put("/api/users/preferences", json={"preferences": {"time_zone": "Asia/Nowhere"},
+                                                          "update_mask": "timeZone"})
+    assert response.status_code == 400 and "preferences.time_zone" in response.text
+
+
+def test_avatar_upload(player):
+    response = player.post("/api/users/upload-avatar", json={"image": png()})
+    assert response.status_code == 200, response.text
+    url = response.json()["avatar_url"]
+    assert url.startswith("/avatars/") and url.endswith(".webp")
+    assert player.get("/api/users/profile").json()["profile"]["avatar_url"] == url
+
+
+@pytest.mark.parametrize("image", [base64.b64encode(b"<svg xmlns='http://www.w3.org/2000/svg'/>").decode(),
+                                   base64.b64encode(b"\x89PNG\r\n\x1a\n truncated").decode()])
+def test_bad_avatars_are_400(player, image):
+    response = player.post("/api/users/upload-avatar", json={"image": image})
+    assert response.status_code == 400, response.text
+    assert "image" in response.text
+
+
+@pytest.mark.parametrize("size", [2 * 1024 * 1024 + 1, 3 * 1024 * 1024])
+def test_oversized_avatars_are_400_naming_image(player, size):
+    image = base64.b64encode(b"\xff\xd8\xff" + b"\0" * (size - 3)).decode()
+    response = player.post("/api/users/upload-avatar", json={"image": image})
+    assert response.status_code == 400, (response.status_code, response.text[:200])
+    assert "image" in response.text
+
+
+def test_huge_bodies_are_refused_with_a_4xx_never_a_5xx(player):
+    # Beyond gRPC's 4 MB receive limit the server refuses the message before the validation
+    # interceptor sees it (RESOURCE_EXHAUSTED); the edge has no body limit of its own yet.
+    image = base64.b64encode(b"\0" * (6 * 1024 * 1024)).decode()
+    response = player.post("/api/users/upload-avatar", json={"image": image})
+    assert 400 <= response.status_code < 500, (response.status_code, response.text[:200])
+
+
+def test_connections_flow(platform, player):
+    friend = Client(platform)
+    friend.get("/api/users/profile")
+    response = player.post("/api/users/connections", json={"user_id": friend.user_id})
+    assert response.status_code == 200, response.text
+    assert response.json()["connection"]["status"] == "CONNECTION_STATUS_PENDING_OUTGOING"
+    assert player.post("/api/users/connections", json={"user_id": friend.user_id}).status_code == 200
+    incoming = friend.get("/api/users/connections", params={"status": "CONNECTION_STATUS_PENDING_INCOMING"}).json()
+    assert [c["user_id"] for c in incoming["connections"]] == [player.user_id]
+    response = friend.post(f"/api/users/connections/{player.user_id}/accept")
+    assert response.status_code == 200 and response.json()["connection"]["status"] == "CONNECTION_STATUS_CONNECTED"
+    listed = player.get("/api/users/connections", params={"page_size": 10}).json()["connections"]
+    assert [(c["user_id"], c["profile"]["user_id"]) for c in listed] == [(friend.user_id, friend.user_id)]
+    assert player.delete(f"/api/users/connections/{friend.user_id}").status_code == 200
+    assert player.get("/api/users/connections").json().get("connections", []) == []
+
+    assert player.post("/api/users/connections", json={"user_id": new_id()}).status_code == 404
+    assert player.post("/api/users/connections", json={"user_id": player.user_id}).status_code == 400
+    assert player.post("/api/users/connections", json={"user_id": "not-a-uuid"}).status_code == 400
+
+    player.post("/api/users/connections", json={"user_id": friend.user_id})
+    assert friend.post(f"/api/users/connections/{player.user_id}/decline").status_code == 200
+    assert friend.post(f"/api/users/connections/{player.user_id}/accept").status_code == 404
+
+
+def test_block_and_unblock(platform, player):
+    other = Client(platform)
+    other.get("/api/users/profile")
+    assert player.post(f"/api/users/connections/{other.user_id}/block").status_code == 200
+    assert other.get(f"/api/users/{player.user_id}").status_code == 404
+    assert player.get(f"/api/users/{other.user_id}").status_code == 404
+    assert other.post("/api/users/connections", json={"user_id": player.user_id}).status_code == 404
+    blocked = player.get("/api/users/connections", params={"status": "CONNECTION_STATUS_BLOCKED"}).json()
+    assert [c["user_id"] for c in blocked["connections"]] == [other.user_id]
+    assert player.delete(f"/api/users/connections/{other.user_id}/block").status_code == 200
+    assert other.get(f"/api/users/{player.user_id}").status_code == 200
+
+
+def test_stats_export_and_delete(platform, player):
+    response = player.get("/api/users/stats")
+    assert response.status_code == 200, response.text
+    assert response.json()["stats"]["matches_played"] == 0
+    player.put("/api/users/profile", json={"profile": {"display_name": "Noor", "bio": "to be forgotten"},
+                                           "update_mask": "displayName,bio"})
+    player.post("/api/users/upload-avatar", json={"image": png()})
+    exported = player.get("/api/users/export")
+    assert exported.status_code == 200, exported.text
+    data = exported.json()
+    assert data["profile"]["bio"] == "to be forgotten" and data["preferences"]["time_zone"] == "Asia/Karachi"
+    assert player.delete("/api/users/profile").status_code == 200
+    profile = player.get("/api/users/profile").json()["profile"]
+    assert profile["display_name"] == "" and profile["bio"] == "" and profile["avatar_url"] == ""
+    avatars = list((platform.data_dir / "avatars").glob(f"{player.user_id}-*"))
+    assert avatars == []
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_profile_preferences_and_connections_on_postgres(platform_postgres):
+    me, friend = Client(platform_postgres), Client(platform_postgres)
+    friend.get("/api/users/profile")
+    response = me.put("/api/users/profile", json={"profile": {"display_name": "Saad", "city": "CITY_OTHER",
+                                                              "city_other": "Quetta"},
+                                                  "update_mask": "displayName,city,cityOther"})
+    assert response.status_code == 200, response.text
+    assert response.json()["profile"]["city_other"] == "Quetta"
+    response = me.put("/api/users/preferences", json={"preferences": {"channels": ["CHANNEL_SMS", "CHANNEL_PUSH"]},
+                                                      "update_mask": "channels"})
+    assert response.json()["preferences"]["channels"] == ["CHANNEL_SMS", "CHANNEL_PUSH"]
+    assert me.post("/api/users/connections", json={"user_id": friend.user_id}).status_code == 200
+    assert friend.post(f"/api/users/connections/{me.user_id}/accept").status_code == 200
+    assert friend.get(f"/api/users/{me.user_id}").json()["profile"]["display_name"] == "Saad"
+    assert me.post("/api/users/upload-avatar", json={"image": png()}).status_code == 200
+    assert me.get("/api/users/export").json()["connections"][0]["status"] == "CONNECTION_STATUS_CONNECTED"
