@@ -308,3 +308,21 @@ def test_redis_down_makes_login_unavailable(start_service, sqlite_url):
     register(stub, address)
     error = rpc_error(stub.Login, pb.LoginRequest(email=address, password=PASSWORD))
     assert error.code() == grpc.StatusCode.UNAVAILABLE and PASSWORD not in error.details()
+
+
+def test_unknown_email_costs_the_same_bcrypt_work_as_a_wrong_password(start_service, sqlite_url):
+    _, channel = start_service("auth", PADEL_AUTH_BCRYPT_ROUNDS="10", PADEL_AUTH_DATABASE_URL=sqlite_url,
+                               PADEL_AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT="100")
+    stub = auth_service_pb2_grpc.AuthServiceStub(channel)
+    address = email()
+    register(stub, address)
+
+    def seconds(login_email: str) -> float:
+        started = time.perf_counter()
+        rpc_error(stub.Login, pb.LoginRequest(email=login_email, password="not the password"))
+        return time.perf_counter() - started
+
+    wrong = sorted(seconds(address) for _ in range(3))[1]
+    unknown = sorted(seconds(email()) for _ in range(3))[1]
+    # Without the dummy hash an unknown email would answer in ~1 ms against ~60 ms.
+    assert unknown > wrong / 2 and wrong > unknown / 2, (wrong, unknown)
