@@ -160,9 +160,9 @@ class Accounts:
             row = store.refresh_token_by_hash(session, domain.hash_secret(refresh_token))
             verdict = domain.RefreshVerdict.DEAD if row is None else domain.judge_refresh(
                 row.spent_at, row.revoked_at, row.expires_at, now)
-            if verdict is domain.RefreshVerdict.USABLE:
+            account = store.account_by_id(session, row.user_id) if row is not None else None
+            if verdict is domain.RefreshVerdict.USABLE and account is not None:
                 row.spent_at = now
-                account = store.account_by_id(session, row.user_id)
                 return self._issue(session, account, row.family_id)
             live_access = []
             if verdict is domain.RefreshVerdict.REPLAYED:
