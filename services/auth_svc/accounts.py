@@ -11,14 +11,14 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy.exc
 
-from auth_svc import domain, events, store
+from auth_svc import domain, events, metrics, store
 from auth_svc.google import GoogleVerifier
 from auth_svc.passwords import PasswordHasher, common_passwords
 from auth_svc.throttle import LoginThrottle
 from auth_svc.tokens import IssuedPair, TokenMint
 from mesh.caller import ADMIN, PLAYER, Caller
 from mesh.db import Database
-from mesh.errors import AlreadyExists, InvalidArgument, NotFound, Unauthenticated
+from mesh.errors import AlreadyExists, InvalidArgument, NotFound, ResourceExhausted, Unauthenticated
 from mesh.tokens import RevocationList
 
 BAD_CREDENTIALS = "wrong email or password"
@@ -64,6 +64,7 @@ class Accounts:
                 self._request_verification(session, account)
         except sqlalchemy.exc.IntegrityError:  # a concurrent registration of the same email won
             raise AlreadyExists("an account with this email exists already") from None
+        metrics.REGISTERED.labels("password").inc()
         return account
 
     def _create(self, session, email: str, first_name: str, last_name: str, phone: str, roles,
@@ -125,15 +126,22 @@ class Accounts:
 
     def login(self, email: str, password: str, client_address: str) -> tuple[store.Account, IssuedPair]:
         email = domain.normalize_email(email)
-        self.throttle.check(email, client_address)
+        try:
+            self.throttle.check(email, client_address)
+        except ResourceExhausted:
+            metrics.LOGIN_FAILURES.labels("throttled").inc()
+            raise
         with self.db.session() as session:
             account = store.account_by_email(session, email)
         # Unknown email and wrong password: the same error after the same bcrypt work.
         if not self.hasher.verify(password, account.password_hash if account else None):
             self.throttle.failed(email, client_address)
+            metrics.LOGIN_FAILURES.labels("bad_credentials").inc()
             raise Unauthenticated(BAD_CREDENTIALS)
         self.throttle.succeeded(email)
-        return self._sign_in(account.id)
+        signed_in = self._sign_in(account.id)
+        metrics.SESSIONS.labels("password").inc()
+        return signed_in
 
     def _sign_in(self, user_id: str) -> tuple[store.Account, IssuedPair]:
         """A new session: a token pair starting a new refresh family."""
@@ -212,6 +220,9 @@ class Accounts:
                 raise Unauthenticated("this email is linked to another Google account")
             pair = self._issue(session, account, family_id=str(uuid.uuid4()))
         self._revoke_access(live_access)
+        if created:
+            metrics.REGISTERED.labels("google").inc()
+        metrics.SESSIONS.labels("google").inc()
         return account, pair, created
 
     # -- one-time tokens ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ from auth_svc.keys import SigningKeys, generate_pem
 from auth_svc.passwords import PasswordHasher
 from auth_svc.servicer import AuthServicer
 from auth_svc.settings import NAME, AuthSettings
+from auth_svc.sweeper import TokenSweeper
 from auth_svc.throttle import LoginThrottle
 from auth_svc.tokens import TokenMint
 from mesh import plumbing, server
@@ -51,7 +52,8 @@ def build_server(settings: AuthSettings) -> tuple[server.Host, int]:
         NAME, settings,
         servicers=[(auth_service_pb2_grpc.add_AuthServiceServicer_to_server, AuthServicer(keys, accounts))],
         service_names=[settings.grpc_service],
-        verifier=parts.verifier, database=parts.database, workers=[parts.relay])
+        verifier=parts.verifier, database=parts.database,
+        workers=[parts.relay, TokenSweeper(parts.database)])
 
 
 def main() -> None:

@@ -3,7 +3,7 @@ and one-time tokens (email verification, password reset). Secrets are stored onl
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, select, update
+from sqlalchemy import Boolean, ForeignKey, Index, String, delete, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from mesh.db import UtcDateTime
@@ -133,3 +133,10 @@ def use_up_one_time_tokens(session: Session, user_id: str, purpose: str, now: da
                     .where(OneTimeToken.user_id == user_id, OneTimeToken.purpose == purpose,
                            OneTimeToken.used_at.is_(None))
                     .values(used_at=now))
+
+
+def delete_expired_tokens(session: Session, before: datetime) -> int:
+    """Deletes refresh and one-time tokens that expired before `before`; returns the count."""
+    refresh = session.execute(delete(RefreshToken).where(RefreshToken.expires_at < before))
+    one_time = session.execute(delete(OneTimeToken).where(OneTimeToken.expires_at < before))
+    return refresh.rowcount + one_time.rowcount

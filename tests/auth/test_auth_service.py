@@ -326,3 +326,38 @@ def test_unknown_email_costs_the_same_bcrypt_work_as_a_wrong_password(start_serv
     unknown = sorted(seconds(email()) for _ in range(3))[1]
     # Without the dummy hash an unknown email would answer in ~1 ms against ~60 ms.
     assert unknown > wrong / 2 and wrong > unknown / 2, (wrong, unknown)
+
+
+def test_expired_tokens_are_swept_and_live_ones_kept(auth):
+    from datetime import datetime, timedelta, timezone
+
+    from auth_svc.sweeper import TokenSweeper
+
+    stub, host = auth
+    address = email()
+    register(stub, address)  # leaves a verification token (48 h)
+    tokens = login(stub, address).tokens  # a refresh token (7 days)
+    sweeper = TokenSweeper(host.database)
+    assert sweeper.sweep() == 0
+    stub.Refresh(pb.RefreshRequest(refresh_token=tokens.refresh_token), timeout=10)
+    # Nine days on, everything issued now expired more than a day ago.
+    assert sweeper.sweep(datetime.now(timezone.utc) + timedelta(days=9)) >= 3
+
+
+def test_sign_ins_and_failures_are_counted_without_user_data(auth):
+    from prometheus_client import REGISTRY
+
+    def sample(name: str, **labels) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    stub, _ = auth
+    address = email()
+    registered = sample("users_registered_total", method="password")
+    register(stub, address)
+    sessions, failures = sample("user_sessions_total", method="password"), sample(
+        "auth_login_failures_total", reason="bad_credentials")
+    login(stub, address)
+    rpc_error(stub.Login, pb.LoginRequest(email=address, password="wrong password"))
+    assert sample("users_registered_total", method="password") == registered + 1
+    assert sample("user_sessions_total", method="password") == sessions + 1
+    assert sample("auth_login_failures_total", reason="bad_credentials") == failures + 1
