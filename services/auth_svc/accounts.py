@@ -244,10 +244,13 @@ class Accounts:
         """Sends a reset link if the account exists; the caller learns nothing either way."""
         with self.db.session() as session:
             account = store.account_by_email(session, domain.normalize_email(email))
-            if account is not None:
-                token, expires_at = self._one_time_token(session, account, domain.RESET_PASSWORD,
-                                                         self.lifetimes.reset_seconds)
-                events.password_reset_requested(session, account, token, expires_at)
+            if account is None or store.count_one_time_tokens_since(
+                    session, account.id, domain.RESET_PASSWORD, _now() - timedelta(hours=1)
+            ) >= domain.MAX_RESET_EMAILS_PER_HOUR:
+                return
+            token, expires_at = self._one_time_token(session, account, domain.RESET_PASSWORD,
+                                                     self.lifetimes.reset_seconds)
+            events.password_reset_requested(session, account, token, expires_at)
 
     def reset_password(self, token: str, new_password: str) -> None:
         """Sets the password and signs the account out everywhere (refresh families and every

@@ -17,6 +17,9 @@ GRANTABLE_ROLES = (VENUE_OWNER, ADMIN)
 MIN_PASSWORD_LENGTH = 8
 # Purposes of one-time tokens.
 VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"
+# Reset emails per account per hour; more requests are answered the same but send nothing, so
+# nobody can flood a player's mailbox through ForgotPassword.
+MAX_RESET_EMAILS_PER_HOUR = 3
 
 
 def normalize_email(email: str) -> str:

@@ -3,7 +3,7 @@ and one-time tokens (email verification, password reset). Secrets are stored onl
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, delete, select, update
+from sqlalchemy import Boolean, ForeignKey, Index, String, delete, func, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from mesh.db import UtcDateTime
@@ -125,6 +125,11 @@ def revoke_refresh_tokens(session: Session, now: datetime, *, family_id: str | N
 def one_time_token_by_hash(session: Session, token_hash: str) -> OneTimeToken | None:
     query = select(OneTimeToken).where(OneTimeToken.token_hash == token_hash).with_for_update()
     return session.scalars(query).one_or_none()
+
+
+def count_one_time_tokens_since(session: Session, user_id: str, purpose: str, since: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(OneTimeToken).where(
+        OneTimeToken.user_id == user_id, OneTimeToken.purpose == purpose, OneTimeToken.created_at >= since))
 
 
 def use_up_one_time_tokens(session: Session, user_id: str, purpose: str, now: datetime) -> None:

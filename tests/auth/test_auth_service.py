@@ -361,3 +361,13 @@ def test_sign_ins_and_failures_are_counted_without_user_data(auth):
     assert sample("users_registered_total", method="password") == registered + 1
     assert sample("user_sessions_total", method="password") == sessions + 1
     assert sample("auth_login_failures_total", reason="bad_credentials") == failures + 1
+
+
+def test_reset_emails_are_capped_per_account_and_hour(auth):
+    stub, host = auth
+    address = email()
+    account = register(stub, address).account
+    for _ in range(5):
+        assert stub.ForgotPassword(pb.ForgotPasswordRequest(email=address), timeout=10) == pb.ForgotPasswordResponse()
+    sent = [e for e in outbox(host) if isinstance(e, events_pb2.PasswordResetRequested) and e.user_id == account.user_id]
+    assert len(sent) == 3
