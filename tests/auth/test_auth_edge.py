@@ -176,3 +176,20 @@ def test_native_grpc_is_default_deny_at_the_edge(platform):
         through_edge.GetMe(auth_service_pb2.GetMeRequest(), timeout=10)
     assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert through_edge.GetJwks(auth_service_pb2.GetJwksRequest(), timeout=10).keys  # public
+
+
+def test_an_admin_grants_and_revokes_a_role_over_rest(platform):
+    email, account = new_player(platform)
+    path = f"/api/auth/users/{account['user_id']}/roles"
+    player = status(post(platform, "/api/auth/login", {"email": email, "password": PASSWORD}), 200)["tokens"]
+    assert status(post(platform, path, {"role": "ROLE_VENUE_OWNER"}, player["access_token"]), 403)
+    admin = platform.token(roles=("player", "admin"))
+    granted = status(post(platform, path, {"role": "ROLE_VENUE_OWNER"}, admin), 200)["account"]
+    assert granted["roles"] == ["ROLE_PLAYER", "ROLE_VENUE_OWNER"]
+    # Roles travel in access tokens: the next one (here from a refresh) carries the new role.
+    renewed = status(post(platform, "/api/auth/refresh", {"refresh_token": player["refresh_token"]}), 200)
+    claims = json.loads(base64.urlsafe_b64decode(renewed["tokens"]["access_token"].split(".")[1] + "=="))
+    assert claims["roles"] == ["player", "venue_owner"]
+    revoked = requests.delete(f"{platform.url}{path}/ROLE_VENUE_OWNER", headers={"authorization": f"Bearer {admin}"},
+                              timeout=10)
+    assert status(revoked, 200)["account"]["roles"] == ["ROLE_PLAYER"]
