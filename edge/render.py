@@ -90,8 +90,6 @@ def read_services(descriptor: pathlib.Path) -> dict[str, list[str]]:
     """Full names of every service in a `padel.*` package, by package, from a descriptor set."""
     by_package: dict[str, list[str]] = {}
     for file in _padel_files(descriptor):
-        if not file.package.startswith("padel."):
-            continue
         for service in file.service:
             by_package.setdefault(file.package, []).append(f"{file.package}.{service.name}")
     return {package: sorted(set(names)) for package, names in sorted(by_package.items())}
@@ -244,20 +242,21 @@ def _cluster(upstream: Upstream, health_interval: int) -> dict:
     }
 
 
-def _admin_cluster(admin_port: int) -> dict:
+def _local_cluster(name: str, host: str, port: int) -> dict:
+    """A plain HTTP/1.1 cluster of one fixed local address (Envoy's own admin or edge listener)."""
     return {
-        "name": "envoy_admin",
+        "name": name,
         "type": "STATIC",
         "connect_timeout": "1s",
         "load_assignment": {
-            "cluster_name": "envoy_admin",
+            "cluster_name": name,
             "endpoints": [
                 {
                     "lb_endpoints": [
                         {
                             "endpoint": {
                                 "address": {
-                                    "socket_address": {"address": "127.0.0.1", "port_value": admin_port}
+                                    "socket_address": {"address": host, "port_value": port}
                                 }
                             }
                         }
@@ -269,17 +268,9 @@ def _admin_cluster(admin_port: int) -> dict:
 
 
 def _self_host(bind_host: str) -> str:
-    """Where the edge reaches its own listener."""
+    """Where the edge reaches its own listener (cluster edge_self: jwt_authn fetches the JWKS over
+    the transcoded REST route)."""
     return "127.0.0.1" if bind_host in ("0.0.0.0", "::", "") else bind_host.strip("[]")
-
-
-def _edge_self_cluster(host: str, edge_port: int) -> dict:
-    """The edge's own listener, so jwt_authn fetches the JWKS over the transcoded REST route."""
-    cluster = _admin_cluster(edge_port)
-    cluster["load_assignment"]["cluster_name"] = cluster["name"] = EDGE_SELF
-    cluster["load_assignment"]["endpoints"][0]["lb_endpoints"][0]["endpoint"]["address"]["socket_address"][
-        "address"] = host
-    return cluster
 
 
 def _route(prefix: str, cluster: str) -> dict:
@@ -344,7 +335,8 @@ def render(
         "jwt_rules": json.dumps(jwt_rules(descriptor)),
         "clusters": json.dumps(
             [_cluster(upstream, health_interval) for upstream in upstreams]
-            + [_admin_cluster(admin_port), _edge_self_cluster(_self_host(bind_host), edge_port)]
+            + [_local_cluster("envoy_admin", "127.0.0.1", admin_port),
+               _local_cluster(EDGE_SELF, _self_host(bind_host), edge_port)]
         ),
     }
     try:
