@@ -18,6 +18,16 @@ from PADEL_* environment variables with per-environment defaults:
 | PADEL_EDGE_MAX_CONNECTIONS (open client connections) | 10000 | 10000 |
 | PADEL_EDGE_CORS_ORIGINS (`*` or comma list) | * | * |
 | PADEL_EDGE_UPSTREAM_HEALTH_INTERVAL_SECONDS | 2 | 2 |
+| PADEL_TOKEN_ISSUER / PADEL_TOKEN_AUDIENCE (what jwt_authn accepts) | padel-auth / padel-platform | same |
+| PADEL_EDGE_JWKS_CACHE_SECONDS (how long fetched signing keys are trusted) | 300 | 300 |
+
+Access tokens (jwt_authn) are checked default-deny: the JWT rules are generated from the contracts.
+Every RPC marked `(padel.access.v1.access).public` is open at its gRPC path and at its REST path
+and verb (google.api.http, including additional bindings); so are health, status, reflection and
+CORS preflights. Everything else, native gRPC included, needs a valid token. On a public route a
+missing or failing token is let through (a client may send a stale token to Refresh); the service
+ignores a bad token on a public RPC, as its auth interceptor does. The signing keys come from
+auth_svc's `/api/auth/jwks`, fetched through the edge's own listener (cluster `edge_self`).
 """
 
 import json
@@ -27,8 +37,10 @@ import string
 from dataclasses import dataclass
 from typing import Mapping
 
+from google.api import annotations_pb2
 from google.protobuf import descriptor_pb2
 from mesh.settings import SERVICES, Env, service_address
+from padel.access.v1 import access_pb2
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "envoy" / "envoy.yaml"
@@ -40,6 +52,14 @@ DEFAULT_DIRECTORY_ADDR = "127.0.0.1:3010"
 # The directory answers for the whole platform: status, gRPC health and reflection.
 DIRECTORY_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 ROUTE_TIMEOUT = "15s"
+JWT_PROVIDER = "padel"
+EDGE_SELF = "edge_self"
+JWKS_PATH = "/api/auth/jwks"
+# Open to everyone whatever the contracts say: operators' probes and tools.
+OPEN_PATHS = ("/health", "/api/status")
+OPEN_PREFIXES = ("/padel.status.v1.", "/grpc.health.v1.", "/grpc.reflection.")
+_HTTP_VERBS = ("get", "put", "post", "delete", "patch")
+_TEMPLATE_VARIABLE = re.compile(r"\{([^}=]+)(?:=([^}]*))?\}")
 
 _PACKAGE = re.compile(r"^padel\.([a-z][a-z0-9_]*)\.v\d+[a-z0-9]*$")
 
@@ -57,20 +77,78 @@ class Upstream:
     port: int
 
 
-def read_services(descriptor: pathlib.Path) -> dict[str, list[str]]:
-    """Full names of every service in a `padel.*` package, by package, from a descriptor set."""
+def _padel_files(descriptor: pathlib.Path) -> list[descriptor_pb2.FileDescriptorProto]:
     try:
         data = descriptor.read_bytes()
     except OSError as exc:
         raise RenderError(f"descriptor set {descriptor}: {exc.strerror}") from None
-    files = descriptor_pb2.FileDescriptorSet.FromString(data)
+    return [file for file in descriptor_pb2.FileDescriptorSet.FromString(data).file
+            if file.package.startswith("padel.")]
+
+
+def read_services(descriptor: pathlib.Path) -> dict[str, list[str]]:
+    """Full names of every service in a `padel.*` package, by package, from a descriptor set."""
     by_package: dict[str, list[str]] = {}
-    for file in files.file:
-        if not file.package.startswith("padel."):
-            continue
+    for file in _padel_files(descriptor):
         for service in file.service:
             by_package.setdefault(file.package, []).append(f"{file.package}.{service.name}")
     return {package: sorted(set(names)) for package, names in sorted(by_package.items())}
+
+
+def template_regex(template: str) -> str:
+    """A google.api.http path template as an anchored RE2 regex: `{id}` and `{id=*}` are one
+    segment, `{path=**}` any rest; everything else is literal."""
+    parts, last = [], 0
+    for match in _TEMPLATE_VARIABLE.finditer(template):
+        parts.append(re.escape(template[last:match.start()]))
+        parts.append(".+" if (match.group(2) or "*") == "**" else "[^/]+")
+        last = match.end()
+    parts.append(re.escape(template[last:]))
+    return "^" + "".join(parts) + "$"
+
+
+def public_routes(descriptor: pathlib.Path) -> list[tuple[str, str | None]]:
+    """(path or path template, HTTP verb) of every RPC the contracts mark public: its gRPC path
+    (verb None: any) and each of its REST bindings."""
+    routes: list[tuple[str, str | None]] = []
+    for file in _padel_files(descriptor):
+        for service in file.service:
+            for method in service.method:
+                if not method.options.Extensions[access_pb2.access].public:
+                    continue
+                routes.append((f"/{file.package}.{service.name}/{method.name}", None))
+                rule = method.options.Extensions[annotations_pb2.http]
+                for binding in (rule, *rule.additional_bindings):
+                    pattern = binding.WhichOneof("pattern")
+                    if pattern in _HTTP_VERBS:
+                        routes.append((getattr(binding, pattern), pattern.upper()))
+                    elif pattern == "custom":
+                        routes.append((binding.custom.path, binding.custom.kind.upper()))
+    return routes
+
+
+def _path_match(path: str, verb: str | None = None) -> dict:
+    match: dict = {"safe_regex": {"regex": template_regex(path)}} if "{" in path else {"path": path}
+    if verb:
+        match["headers"] = [{"name": ":method", "string_match": {"exact": verb}}]
+    return match
+
+
+def jwt_rules(descriptor: pathlib.Path) -> list[dict]:
+    """jwt_authn rules, default-deny: open routes first, then every path requires a valid token."""
+    # Verified when present and valid, let through when missing or failing (see the module doc).
+    optional = {"requires_any": {"requirements": [{"provider_name": JWT_PROVIDER}, {"allow_missing_or_failed": {}}]}}
+    rules: list[dict] = [{"match": {"prefix": "/", "headers": [
+        {"name": ":method", "string_match": {"exact": "OPTIONS"}}]}}]  # CORS preflights carry no token
+    rules += [{"match": _path_match(path)} for path in OPEN_PATHS]
+    rules += [{"match": {"prefix": prefix}} for prefix in OPEN_PREFIXES]
+    seen = set()
+    for path, verb in public_routes(descriptor):
+        if (path, verb) not in seen and path not in OPEN_PATHS and not path.startswith(OPEN_PREFIXES):
+            seen.add((path, verb))
+            rules.append({"match": _path_match(path, verb), "requires": optional})
+    rules.append({"match": {"prefix": "/"}, "requires": {"provider_name": JWT_PROVIDER}})
+    return rules
 
 
 def cluster_for_package(package: str) -> str:
@@ -164,20 +242,21 @@ def _cluster(upstream: Upstream, health_interval: int) -> dict:
     }
 
 
-def _admin_cluster(admin_port: int) -> dict:
+def _local_cluster(name: str, host: str, port: int) -> dict:
+    """A plain HTTP/1.1 cluster of one fixed local address (Envoy's own admin or edge listener)."""
     return {
-        "name": "envoy_admin",
+        "name": name,
         "type": "STATIC",
         "connect_timeout": "1s",
         "load_assignment": {
-            "cluster_name": "envoy_admin",
+            "cluster_name": name,
             "endpoints": [
                 {
                     "lb_endpoints": [
                         {
                             "endpoint": {
                                 "address": {
-                                    "socket_address": {"address": "127.0.0.1", "port_value": admin_port}
+                                    "socket_address": {"address": host, "port_value": port}
                                 }
                             }
                         }
@@ -186,6 +265,12 @@ def _admin_cluster(admin_port: int) -> dict:
             ],
         },
     }
+
+
+def _self_host(bind_host: str) -> str:
+    """Where the edge reaches its own listener (cluster edge_self: jwt_authn fetches the JWKS over
+    the transcoded REST route)."""
+    return "127.0.0.1" if bind_host in ("0.0.0.0", "::", "") else bind_host.strip("[]")
 
 
 def _route(prefix: str, cluster: str) -> dict:
@@ -218,6 +303,8 @@ def render(
     upstreams = [Upstream(name, *_address(env, environment, name)) for name in cluster_names]
     admin_port = env.int("PADEL_EDGE_ADMIN_PORT", 9901, 1, 65535)
     rps = env.int("PADEL_EDGE_RATE_LIMIT_RPS", 200, 1, 1_000_000)
+    edge_port = env.int("PADEL_EDGE_PORT", 3000, 1, 65535)
+    bind_host = env.str("PADEL_BIND_HOST", "0.0.0.0" if k8s else "127.0.0.1")
 
     routes = [_route(f"/{package}.", cluster) for package, cluster in sorted(packages.items())]
     routes += [_route(prefix, DIRECTORY) for prefix in DIRECTORY_PREFIXES]
@@ -229,8 +316,8 @@ def render(
     routes.append(_route("/", DIRECTORY))
 
     values = {
-        "bind_host": env.str("PADEL_BIND_HOST", "0.0.0.0" if k8s else "127.0.0.1"),
-        "edge_port": env.int("PADEL_EDGE_PORT", 3000, 0, 65535),
+        "bind_host": bind_host,
+        "edge_port": edge_port,
         "admin_host": "127.0.0.1",
         "admin_port": admin_port,
         "ops_port": env.int("PADEL_EDGE_OPS_PORT", 9902, 0, 65535),
@@ -241,8 +328,15 @@ def render(
         "cors_origins": json.dumps(_cors_origins(env)),
         "routes": json.dumps(routes),
         "transcoded_services": json.dumps([name for names in services.values() for name in names]),
+        "token_issuer": json.dumps(env.str("PADEL_TOKEN_ISSUER", "padel-auth")),
+        "token_audiences": json.dumps([env.str("PADEL_TOKEN_AUDIENCE", "padel-platform")]),
+        "jwks_uri": json.dumps(f"http://{_self_host(bind_host)}:{edge_port}{JWKS_PATH}"),
+        "jwks_cache_seconds": env.int("PADEL_EDGE_JWKS_CACHE_SECONDS", 300, 1, 86400),
+        "jwt_rules": json.dumps(jwt_rules(descriptor)),
         "clusters": json.dumps(
-            [_cluster(upstream, health_interval) for upstream in upstreams] + [_admin_cluster(admin_port)]
+            [_cluster(upstream, health_interval) for upstream in upstreams]
+            + [_local_cluster("envoy_admin", "127.0.0.1", admin_port),
+               _local_cluster(EDGE_SELF, _self_host(bind_host), edge_port)]
         ),
     }
     try:

@@ -4,9 +4,15 @@ import pathlib
 
 from padel.auth.v1 import auth_service_pb2_grpc
 
+from auth_svc.accounts import Accounts, Lifetimes
+from auth_svc.google import GoogleVerifier
 from auth_svc.keys import SigningKeys, generate_pem
+from auth_svc.passwords import PasswordHasher
 from auth_svc.servicer import AuthServicer
 from auth_svc.settings import NAME, AuthSettings
+from auth_svc.sweeper import TokenSweeper
+from auth_svc.throttle import LoginThrottle
+from auth_svc.tokens import TokenMint
 from mesh import plumbing, server
 
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
@@ -22,14 +28,32 @@ def load_keys(settings: AuthSettings) -> SigningKeys:
     return SigningKeys.load(settings.signing_key_file, list(settings.previous_public_key_files))
 
 
+def build_accounts(settings: AuthSettings, keys: SigningKeys, parts: plumbing.Plumbing) -> Accounts:
+    return Accounts(
+        database=parts.database,
+        hasher=PasswordHasher(settings.bcrypt_rounds),
+        mint=TokenMint(keys, settings.token_issuer, settings.token_audience,
+                       settings.access_token_seconds, settings.refresh_token_seconds),
+        throttle=LoginThrottle(parts.redis, settings.login_max_failures_per_account,
+                               settings.login_max_failures_per_client, settings.login_failure_window_seconds),
+        revocations=parts.revocations,
+        google=GoogleVerifier(settings.google_client_id, settings.google_jwks_url),
+        lifetimes=Lifetimes(settings.verification_token_seconds, settings.reset_token_seconds),
+    )
+
+
 def build_server(settings: AuthSettings) -> tuple[server.Host, int]:
     keys = load_keys(settings)
     parts = plumbing.build(settings, MIGRATIONS, fetch_jwks=lambda: keys.jwks)
+    accounts = build_accounts(settings, keys, parts)
+    if settings.admin_email:
+        accounts.ensure_admin(settings.admin_email, settings.admin_password)
     return server.build(
         NAME, settings,
-        servicers=[(auth_service_pb2_grpc.add_AuthServiceServicer_to_server, AuthServicer(keys))],
+        servicers=[(auth_service_pb2_grpc.add_AuthServiceServicer_to_server, AuthServicer(keys, accounts))],
         service_names=[settings.grpc_service],
-        verifier=parts.verifier, database=parts.database, workers=[parts.relay])
+        verifier=parts.verifier, database=parts.database,
+        workers=[parts.relay, TokenSweeper(parts.database)])
 
 
 def main() -> None:

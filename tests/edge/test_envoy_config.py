@@ -11,10 +11,11 @@ import time
 from concurrent import futures
 
 import grpc
+import jwt
 import pytest
 import requests
 from google.api import annotations_pb2
-from google.protobuf import descriptor_pb2
+from google.protobuf import descriptor_pb2, json_format
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -24,13 +25,18 @@ from edge.render import (
     K8S_DESCRIPTOR,
     RenderError,
     cluster_for_package,
+    jwt_rules,
+    public_routes,
     read_services,
     render,
+    template_regex,
 )
+from padel.access.v1 import access_pb2
+from padel.auth.v1 import auth_service_pb2, auth_service_pb2_grpc
 from padel.status.v1 import status_service_pb2, status_service_pb2_grpc
 
 STATUS_FILE = "padel/status/v1/status_service.proto"
-PROBE_SERVICE = "padel.auth.v1.EdgeTestProbeService"
+PROBE_SERVICE = "padel.probe.v1.EdgeTestProbeService"
 
 
 def free_port() -> int:
@@ -76,8 +82,8 @@ def test_every_padel_service_is_transcoded_and_routed():
         for route in manager["route_config"]["virtual_hosts"][0]["routes"]
     }
     filters = [f["name"].rsplit(".", 1)[-1] for f in manager["http_filters"]]
-    assert filters == ["cors", "local_ratelimit", "grpc_json_transcoder", "router"]
-    transcoded = manager["http_filters"][2]["typed_config"]["services"]
+    assert filters == ["cors", "jwt_authn", "local_ratelimit", "grpc_json_transcoder", "router"]
+    transcoded = manager["http_filters"][3]["typed_config"]["services"]
     clusters = {cluster["name"] for cluster in config["static_resources"]["clusters"]}
     for package, names in read_services(DEFAULT_DESCRIPTOR).items():
         assert routes[f"/{package}."] == cluster_for_package(package) in clusters
@@ -114,14 +120,19 @@ def test_a_new_package_needs_an_address(tmp_path):
 
 
 def add_probe_service(file: descriptor_pb2.FileDescriptorProto, name: str, path: str) -> None:
-    """A service with `Get` (GET path) and `Post` (POST path, JSON body) reusing status messages."""
+    """A public service with `Get` (GET path) and `Post` (POST path, JSON body) reusing status
+    messages, plus `Private` (GET path/private) that needs a token."""
     service = file.service.add(name=name)
+    private = service.method.add(name="Private", input_type=".padel.status.v1.GetHealthRequest",
+                                 output_type=".padel.status.v1.GetHealthResponse")
+    private.options.Extensions[annotations_pb2.http].get = path + "/private"
     for method_name, verb in (("Get", "get"), ("Post", "post")):
         method = service.method.add(
             name=method_name,
             input_type=".padel.status.v1.GetHealthRequest",
             output_type=".padel.status.v1.GetHealthResponse",
         )
+        method.options.Extensions[access_pb2.access].public = True
         rule = method.options.Extensions[annotations_pb2.http]
         setattr(rule, verb, path)
         if verb == "post":
@@ -129,14 +140,14 @@ def add_probe_service(file: descriptor_pb2.FileDescriptorProto, name: str, path:
 
 
 def descriptor_with_probe(out: pathlib.Path) -> pathlib.Path:
-    """The real descriptor set plus a `padel.auth.v1` service, so a REST path reaches a cluster
+    """The real descriptor set plus a `padel.probe.v1` service, so a REST path reaches a cluster
     with nothing listening whatever protos the platform has today."""
     files = descriptor_pb2.FileDescriptorSet.FromString(DEFAULT_DESCRIPTOR.read_bytes())
     probe = files.file.add(
-        name="padel/auth/v1/edge_test_probe.proto",
-        package="padel.auth.v1",
+        name="padel/probe/v1/edge_test_probe.proto",
+        package="padel.probe.v1",
         syntax="proto3",
-        dependency=["google/api/annotations.proto", STATUS_FILE],
+        dependency=["google/api/annotations.proto", "padel/access/v1/access.proto", STATUS_FILE],
     )
     add_probe_service(probe, "EdgeTestProbeService", "/api/edge-test/probe")
     # GetHealth also at POST /api/edge-test/echo, so bad JSON meets a healthy upstream that
@@ -221,9 +232,34 @@ def directory():
         yield port
 
 
+class Jwks(auth_service_pb2_grpc.AuthServiceServicer):
+    """auth_svc's GetJwks only, serving the test token issuer's key."""
+
+    def __init__(self, issuer):
+        key = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(issuer.key.public_key()))
+        self.document = {"keys": [{**key, "kid": issuer.kid, "alg": "RS256", "use": "sig"}]}
+
+    def GetJwks(self, request, context):
+        return json_format.ParseDict(self.document, auth_service_pb2.GetJwksResponse(), ignore_unknown_fields=True)
+
+
 @pytest.fixture(scope="module")
-def edge(tmp_path_factory, directory):
-    with running_edge(tmp_path_factory.mktemp("edge"), directory) as ports:
+def jwks_upstream(token_issuer):
+    """A healthy `auth` upstream whose JWKS holds `token_issuer`'s key, so its tokens pass the edge."""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=[("grpc.so_reuseport", 0)])
+    auth_service_pb2_grpc.add_AuthServiceServicer_to_server(Jwks(token_issuer), server)
+    health_servicer = health.HealthServicer()
+    health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    yield f"127.0.0.1:{port}"
+    server.stop(0)
+
+
+@pytest.fixture(scope="module")
+def edge(tmp_path_factory, directory, jwks_upstream):
+    with running_edge(tmp_path_factory.mktemp("edge"), directory, PADEL_AUTH_ADDR=jwks_upstream) as ports:
         yield ports
 
 
@@ -241,8 +277,11 @@ def test_rest_health_is_transcoded(edge):
     assert response.headers["x-request-id"]
 
 
-def test_unknown_path_is_json_404(edge):
-    body = json_error(requests.get(f"{edge['base']}/api/nope", timeout=5), 404)
+def test_unknown_path_is_json_404(edge, token_issuer):
+    # Default-deny: without a token an unknown path is refused before anyone looks it up.
+    assert json_error(requests.get(f"{edge['base']}/api/nope", timeout=5), 401)["code"] == 401
+    answer = requests.get(f"{edge['base']}/api/nope", headers=bearer(token_issuer.token()), timeout=5)
+    body = json_error(answer, 404)
     assert body["code"] == 404 and body["message"]
 
 
@@ -307,15 +346,18 @@ def test_native_grpc_through_the_edge(edge):
         assert not error.value.details().startswith("{")
 
 
-def test_native_grpc_for_an_unknown_package_is_unimplemented(edge):
+def test_native_grpc_for_an_unknown_package_is_unimplemented(edge, token_issuer):
     with grpc.insecure_channel(f"127.0.0.1:{edge['edge']}") as channel:
         nope = channel.unary_unary(
             "/padel.nope.v1.NopeService/Get",
             request_serializer=status_service_pb2.GetHealthRequest.SerializeToString,
             response_deserializer=status_service_pb2.GetHealthResponse.FromString,
         )
-        with pytest.raises(grpc.RpcError) as error:
+        with pytest.raises(grpc.RpcError) as error:  # default-deny: no token, no answer
             nope(status_service_pb2.GetHealthRequest(), timeout=5)
+        assert error.value.code() == grpc.StatusCode.UNAUTHENTICATED
+        with pytest.raises(grpc.RpcError) as error:
+            nope(status_service_pb2.GetHealthRequest(), metadata=token_issuer.metadata(), timeout=5)
         assert error.value.code() == grpc.StatusCode.UNIMPLEMENTED
 
 
@@ -359,3 +401,62 @@ def test_access_log_is_json_with_rest_path(edge):
             return
         time.sleep(0.1)
     pytest.fail(f"no access log line for the request: {edge['log'].read_text()[-2000:]}")
+
+
+# -- access tokens (jwt_authn) ---------------------------------------------------------------------
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
+
+
+def test_template_regex():
+    assert template_regex("/api/bookings/venues/{venue_id}") == "^/api/bookings/venues/[^/]+$"
+    assert template_regex("/api/files/{path=**}") == "^/api/files/.+$"
+    assert template_regex("/api/a/{x=*}/b-c") == "^/api/a/[^/]+/b\\-c$"
+
+
+def test_jwt_rules_are_generated_from_the_contracts_and_default_deny():
+    rules = jwt_rules(DEFAULT_DESCRIPTOR)
+    assert rules[-1] == {"match": {"prefix": "/"}, "requires": {"provider_name": "padel"}}
+    open_matches = [rule["match"] for rule in rules[:-1]]
+    assert {"path": "/padel.auth.v1.AuthService/Login"} in open_matches
+    assert {"path": "/api/auth/login", "headers": [{"name": ":method", "string_match": {"exact": "POST"}}]} \
+        in open_matches
+    assert not any("GetMe" in json.dumps(match) or "/api/auth/me" in json.dumps(match) for match in open_matches)
+    public = public_routes(DEFAULT_DESCRIPTOR)
+    assert ("/api/auth/jwks", "GET") in public and ("/padel.auth.v1.AuthService/GetJwks", None) in public
+    assert not any(path.endswith("/Logout") or path == "/api/auth/logout" for path, _ in public)
+
+
+def test_private_routes_need_a_token_over_rest_and_native_grpc(edge, token_issuer):
+    private = f"{edge['base']}/api/edge-test/probe/private"
+    refused = json_error(requests.get(private, timeout=5), 401)
+    assert refused["code"] == 401 and "Jwt" in refused["message"]
+    assert json_error(requests.get(private, headers=bearer("not.a.token"), timeout=5), 401)["code"] == 401
+    wrong_audience = token_issuer.token(aud="someone-else")
+    assert json_error(requests.get(private, headers=bearer(wrong_audience), timeout=5), 401)["code"] == 401
+    # A valid token passes the edge and meets the (dead) upstream.
+    assert requests.get(private, headers=bearer(token_issuer.token()), timeout=5).status_code == 503
+    with grpc.insecure_channel(f"127.0.0.1:{edge['edge']}") as channel:
+        call = channel.unary_unary(
+            f"/{PROBE_SERVICE}/Private",
+            request_serializer=status_service_pb2.GetHealthRequest.SerializeToString,
+            response_deserializer=status_service_pb2.GetHealthResponse.FromString,
+        )
+        for metadata in ((), (("authorization", f"Bearer {wrong_audience}"),)):
+            with pytest.raises(grpc.RpcError) as error:
+                call(status_service_pb2.GetHealthRequest(), metadata=metadata, timeout=5)
+            assert error.value.code() == grpc.StatusCode.UNAUTHENTICATED
+            assert not error.value.details().startswith("{")
+        with pytest.raises(grpc.RpcError) as error:
+            call(status_service_pb2.GetHealthRequest(), metadata=token_issuer.metadata(), timeout=5)
+        assert error.value.code() == grpc.StatusCode.UNAVAILABLE
+
+
+def test_public_routes_pass_with_no_token_a_valid_one_or_a_stale_one(edge, token_issuer):
+    public = f"{edge['base']}/api/edge-test/probe"
+    expired = token_issuer.token(lifetime=-__import__("datetime").timedelta(minutes=5))
+    for headers in ({}, bearer(token_issuer.token()), bearer(expired)):
+        assert requests.get(public, headers=headers, timeout=5).status_code == 503  # the upstream is down
+    assert requests.get(f"{edge['base']}/health", headers=bearer(expired), timeout=5).status_code == 200

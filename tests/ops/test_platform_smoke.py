@@ -53,7 +53,9 @@ def _handled(platform, service: str, method: str) -> float:
 
 
 def test_unknown_path_is_404_json(platform):
-    answer = requests.get(f"{platform.url}/api/no-such-thing", timeout=5)
+    # Default-deny at the edge: without a token an unknown path is a 401, with one a 404.
+    assert requests.get(f"{platform.url}/api/no-such-thing", timeout=5).status_code == 401
+    answer = requests.get(f"{platform.url}/api/no-such-thing", headers=platform.headers(), timeout=5)
     assert answer.status_code == 404
     assert answer.headers["content-type"].startswith("application/json")
     assert "message" in answer.json()

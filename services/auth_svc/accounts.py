@@ -1,0 +1,287 @@
+"""The use cases of auth_svc, each one or two short transactions: register, sign in (password or
+Google), refresh, sign out, verify the email, reset the password, change roles, the first admin.
+
+bcrypt runs outside any transaction: on SQLite a transaction holds the write lock, and a
+password check must not stall every other writer.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy.exc
+
+from auth_svc import domain, events, metrics, store
+from auth_svc.google import GoogleVerifier
+from auth_svc.passwords import PasswordHasher, common_passwords
+from auth_svc.throttle import LoginThrottle
+from auth_svc.tokens import IssuedPair, TokenMint
+from mesh.caller import ADMIN, PLAYER, Caller
+from mesh.db import Database
+from mesh.errors import AlreadyExists, InvalidArgument, NotFound, ResourceExhausted, Unauthenticated
+from mesh.tokens import RevocationList
+
+BAD_CREDENTIALS = "wrong email or password"
+BAD_REFRESH = "refresh token is invalid, expired or revoked; sign in again"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    verification_seconds: int
+    reset_seconds: int
+
+
+class Accounts:
+    def __init__(self, database: Database, hasher: PasswordHasher, mint: TokenMint, throttle: LoginThrottle,
+                 revocations: RevocationList, google: GoogleVerifier, lifetimes: Lifetimes):
+        self.db = database
+        self.hasher = hasher
+        self.mint = mint
+        self.throttle = throttle
+        self.revocations = revocations
+        self.google = google
+        self.lifetimes = lifetimes
+
+    # -- accounts ----------------------------------------------------------------------------
+
+    def register(self, email: str, password: str, first_name: str, last_name: str, phone: str,
+                 role: str) -> store.Account:
+        email = domain.normalize_email(email)
+        if role not in domain.SELF_SERVICE_ROLES:
+            raise InvalidArgument.field("role", "must be player or venue_owner")
+        domain.check_password(password, email, "password", common_passwords())
+        password_hash = self.hasher.hash(password)
+        try:
+            with self.db.session() as session:
+                if store.account_by_email(session, email) is not None:
+                    raise AlreadyExists("an account with this email exists already")
+                account = self._create(session, email, first_name, last_name, phone, {PLAYER, role},
+                                       password_hash=password_hash)
+                self._request_verification(session, account)
+        except sqlalchemy.exc.IntegrityError:  # a concurrent registration of the same email won
+            raise AlreadyExists("an account with this email exists already") from None
+        metrics.REGISTERED.labels("password").inc()
+        return account
+
+    def _create(self, session, email: str, first_name: str, last_name: str, phone: str, roles,
+                *, password_hash: str | None = None, google_subject: str | None = None,
+                email_verified: bool = False) -> store.Account:
+        account = store.Account(id=str(uuid.uuid4()), email=email, password_hash=password_hash,
+                                first_name=first_name, last_name=last_name, phone=phone,
+                                email_verified=email_verified, google_subject=google_subject, created_at=_now())
+        for role in roles:
+            account.grant(role)
+        session.add(account)
+        session.flush()  # the unique email is checked here, inside the transaction
+        events.user_registered(session, account)
+        return account
+
+    def _request_verification(self, session, account: store.Account) -> None:
+        token, expires_at = self._one_time_token(session, account, domain.VERIFY_EMAIL,
+                                                 self.lifetimes.verification_seconds)
+        events.email_verification_requested(session, account, token, expires_at)
+
+    def _one_time_token(self, session, account: store.Account, purpose: str, seconds: int) -> tuple[str, datetime]:
+        token, now = domain.new_secret(), _now()
+        expires_at = now + timedelta(seconds=seconds)
+        session.add(store.OneTimeToken(token_hash=domain.hash_secret(token), user_id=account.id, purpose=purpose,
+                                       created_at=now, expires_at=expires_at))
+        return token, expires_at
+
+    def me(self, caller: Caller) -> store.Account:
+        with self.db.session() as session:
+            account = store.account_by_id(session, caller.user_id)
+        if account is None:
+            raise NotFound("account not found")
+        return account
+
+    def ensure_admin(self, email: str, password: str) -> None:
+        """The first admin from configuration: created, or promoted if the account exists; run at
+        every start, so it is idempotent. An existing account keeps its password."""
+        email = domain.normalize_email(email)
+        try:
+            domain.check_password(password, email, "PADEL_AUTH_ADMIN_PASSWORD", common_passwords())
+        except InvalidArgument as exc:
+            raise SystemExit(exc.message) from None
+        password_hash = self.hasher.hash(password)
+        for _attempt in range(2):  # a replica starting at the same moment may create it first
+            try:
+                with self.db.session() as session:
+                    account = store.account_by_email(session, email)
+                    if account is None:
+                        self._create(session, email, "Admin", "Padel", "", {PLAYER, ADMIN},
+                                     password_hash=password_hash, email_verified=True)
+                    elif ADMIN not in account.roles:
+                        account.grant(ADMIN)
+                        events.roles_changed(session, account, changed_by="configuration")
+                return
+            except sqlalchemy.exc.IntegrityError:
+                continue
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def login(self, email: str, password: str, client_address: str) -> tuple[store.Account, IssuedPair]:
+        email = domain.normalize_email(email)
+        try:
+            self.throttle.check(email, client_address)
+        except ResourceExhausted:
+            metrics.LOGIN_FAILURES.labels("throttled").inc()
+            raise
+        with self.db.session() as session:
+            account = store.account_by_email(session, email)
+        # Unknown email and wrong password: the same error after the same bcrypt work.
+        if not self.hasher.verify(password, account.password_hash if account else None):
+            self.throttle.failed(email, client_address)
+            metrics.LOGIN_FAILURES.labels("bad_credentials").inc()
+            raise Unauthenticated(BAD_CREDENTIALS)
+        self.throttle.succeeded(email)
+        signed_in = self._sign_in(account.id)
+        metrics.SESSIONS.labels("password").inc()
+        return signed_in
+
+    def _sign_in(self, user_id: str) -> tuple[store.Account, IssuedPair]:
+        """A new session: a token pair starting a new refresh family."""
+        with self.db.session() as session:
+            account = store.account_by_id(session, user_id)
+            if account is None:  # deleted between the password check and now
+                raise Unauthenticated(BAD_CREDENTIALS)
+            pair = self._issue(session, account, family_id=str(uuid.uuid4()))
+        return account, pair
+
+    def _issue(self, session, account: store.Account, family_id: str) -> IssuedPair:
+        now = _now()
+        pair = self.mint.pair(account.id, account.roles, now)
+        session.add(store.RefreshToken(
+            id=str(uuid.uuid4()), token_hash=pair.refresh_hash, user_id=account.id, family_id=family_id,
+            access_token_id=pair.access_token_id, access_expires_at=pair.access_expires_at,
+            issued_at=now, expires_at=pair.refresh_expires_at))
+        return pair
+
+    def refresh(self, refresh_token: str) -> IssuedPair:
+        """Spends the token for a new pair (roles re-read, so role changes show up here)."""
+        now = _now()
+        with self.db.session() as session:
+            row = store.refresh_token_by_hash(session, domain.hash_secret(refresh_token))
+            verdict = domain.RefreshVerdict.DEAD if row is None else domain.judge_refresh(
+                row.spent_at, row.revoked_at, row.expires_at, now)
+            account = store.account_by_id(session, row.user_id) if row is not None else None
+            if verdict is domain.RefreshVerdict.USABLE and account is not None:
+                row.spent_at = now
+                return self._issue(session, account, row.family_id)
+            live_access = []
+            if verdict is domain.RefreshVerdict.REPLAYED:
+                live_access = store.revoke_refresh_tokens(session, now, family_id=row.family_id)
+        # Committed above: the family stays revoked although this call fails.
+        self._revoke_access(live_access)
+        raise Unauthenticated(BAD_REFRESH)
+
+    def _revoke_access(self, tokens: list[tuple[str, datetime]]) -> None:
+        for token_id, expires_at in tokens:
+            self.revocations.revoke_token(token_id, expires_at)
+
+    def logout(self, caller: Caller, refresh_token: str) -> None:
+        """Ends the caller's session: the access token presented and its refresh family (found from
+        the refresh token given, else from the access token itself)."""
+        now = _now()
+        with self.db.session() as session:
+            row = None
+            if refresh_token:
+                row = store.refresh_token_by_hash(session, domain.hash_secret(refresh_token))
+                if row is not None and row.user_id != caller.user_id:
+                    row = None  # someone else's token: not the caller's to end, and no hint given
+            row = row or store.refresh_token_by_access_id(session, caller.token_id)
+            live_access = store.revoke_refresh_tokens(session, now, family_id=row.family_id) if row else []
+        self._revoke_access([(caller.token_id, caller.expires_at), *live_access])
+
+    def sign_in_with_google(self, id_token: str) -> tuple[store.Account, IssuedPair, bool]:
+        identity = self.google.verify(id_token)
+        email = domain.normalize_email(identity.email)
+        created, live_access = False, []
+        with self.db.session() as session:
+            account = store.account_by_google_subject(session, identity.subject) or \
+                store.account_by_email(session, email)
+            if account is None:
+                account = self._create(session, email, identity.given_name, identity.family_name, "", {PLAYER},
+                                       google_subject=identity.subject, email_verified=True)
+                created = True
+            elif account.google_subject is None:
+                if not account.email_verified:
+                    # Whoever registered this address never proved they own it: their password
+                    # and sessions must not survive the real owner signing in.
+                    account.password_hash = None
+                    live_access = store.revoke_refresh_tokens(session, _now(), user_id=account.id)
+                account.google_subject = identity.subject
+                account.email_verified = True
+            elif account.google_subject != identity.subject:
+                raise Unauthenticated("this email is linked to another Google account")
+            pair = self._issue(session, account, family_id=str(uuid.uuid4()))
+        self._revoke_access(live_access)
+        if created:
+            metrics.REGISTERED.labels("google").inc()
+        metrics.SESSIONS.labels("google").inc()
+        return account, pair, created
+
+    # -- one-time tokens ---------------------------------------------------------------------
+
+    def _spend_one_time_token(self, session, token: str, purpose: str, now: datetime) -> store.Account:
+        row = store.one_time_token_by_hash(session, domain.hash_secret(token))
+        if row is None or row.purpose != purpose or not domain.one_time_token_usable(row.used_at, row.expires_at, now):
+            raise InvalidArgument.field("token", "invalid, expired or already used")
+        row.used_at = now
+        return store.account_by_id(session, row.user_id)
+
+    def verify_email(self, token: str) -> store.Account:
+        with self.db.session() as session:
+            account = self._spend_one_time_token(session, token, domain.VERIFY_EMAIL, _now())
+            account.email_verified = True
+        return account
+
+    def forgot_password(self, email: str) -> None:
+        """Sends a reset link if the account exists; the caller learns nothing either way."""
+        with self.db.session() as session:
+            account = store.account_by_email(session, domain.normalize_email(email))
+            if account is None or store.count_one_time_tokens_since(
+                    session, account.id, domain.RESET_PASSWORD, _now() - timedelta(hours=1)
+            ) >= domain.MAX_RESET_EMAILS_PER_HOUR:
+                return
+            token, expires_at = self._one_time_token(session, account, domain.RESET_PASSWORD,
+                                                     self.lifetimes.reset_seconds)
+            events.password_reset_requested(session, account, token, expires_at)
+
+    def reset_password(self, token: str, new_password: str) -> None:
+        """Sets the password and signs the account out everywhere (refresh families and every
+        access token issued so far)."""
+        password_hash = self.hasher.hash(new_password)
+        now = _now()
+        with self.db.session() as session:
+            account = self._spend_one_time_token(session, token, domain.RESET_PASSWORD, now)
+            domain.check_password(new_password, account.email, "new_password", common_passwords())
+            account.password_hash = password_hash
+            account.email_verified = True  # the reset link reached the mailbox
+            store.use_up_one_time_tokens(session, account.id, domain.RESET_PASSWORD, now)
+            store.revoke_refresh_tokens(session, now, user_id=account.id)
+            events.password_changed(session, account, now)
+        self.revocations.revoke_user(account.id, self.mint.access_seconds)
+
+    # -- roles -------------------------------------------------------------------------------
+
+    def change_role(self, admin: Caller, user_id: str, role: str, granting: bool) -> store.Account:
+        """Takes effect on the account's next access token (tokens carry roles): at the next
+        refresh or sign-in, at the latest when the current access token expires."""
+        domain.check_role_change(admin.user_id, user_id, role, granting)
+        with self.db.session() as session:
+            account = store.account_by_id(session, user_id)
+            if account is None:
+                raise NotFound("no account with this user_id")
+            if (role in account.roles) != granting:
+                if granting:
+                    account.grant(role)
+                else:
+                    account.revoke(role)
+                session.flush()
+                events.roles_changed(session, account, changed_by=admin.user_id)
+        return account

@@ -1,0 +1,82 @@
+"""The rules of accounts and sessions, with no I/O: password policy, secrets, the life cycle of
+refresh and one-time tokens, and who may change which role."""
+
+import enum
+import hashlib
+import secrets
+from datetime import datetime
+
+from mesh.caller import ADMIN, PLAYER, VENUE_OWNER
+from mesh.errors import FailedPrecondition, InvalidArgument
+
+ROLES = (PLAYER, VENUE_OWNER, ADMIN)
+# Roles a person may pick when registering; admins are only made by admins (or configuration).
+SELF_SERVICE_ROLES = (PLAYER, VENUE_OWNER)
+# Roles an admin grants and revokes; everyone is a player for good.
+GRANTABLE_ROLES = (VENUE_OWNER, ADMIN)
+MIN_PASSWORD_LENGTH = 8
+# Purposes of one-time tokens.
+VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"
+# Reset emails per account per hour; more requests are answered the same but send nothing, so
+# nobody can flood a player's mailbox through ForgotPassword.
+MAX_RESET_EMAILS_PER_HOUR = 3
+
+
+def normalize_email(email: str) -> str:
+    """The stored form: emails are unique regardless of letter case."""
+    return email.strip().lower()
+
+
+def check_password(password: str, email: str, field: str, common: frozenset[str]) -> None:
+    """Raises InvalidArgument on `field` when the password is too weak to accept."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidArgument.field(field, f"must be at least {MIN_PASSWORD_LENGTH} characters")
+    if password.strip().lower() == normalize_email(email):
+        raise InvalidArgument.field(field, "must not be the email address")
+    if password.lower() in common:
+        raise InvalidArgument.field(field, "is one of the most common passwords; choose another")
+
+
+def new_secret() -> str:
+    """An opaque, URL-safe secret with 256 bits of randomness (refresh and one-time tokens)."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_secret(secret: str) -> str:
+    """Secrets are stored only as this hash; a database leak gives no usable token. A fast hash is
+    enough because the secret itself is random, unlike a password."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class RefreshVerdict(enum.Enum):
+    USABLE = "usable"
+    REPLAYED = "replayed"  # spent before: someone holds a stolen copy, so the family dies
+    DEAD = "dead"  # expired or revoked
+
+
+def judge_refresh(spent_at: datetime | None, revoked_at: datetime | None, expires_at: datetime,
+                  now: datetime) -> RefreshVerdict:
+    """What presenting a known refresh token means."""
+    if revoked_at is not None or expires_at <= now:
+        return RefreshVerdict.DEAD
+    if spent_at is not None:
+        return RefreshVerdict.REPLAYED
+    return RefreshVerdict.USABLE
+
+
+def one_time_token_usable(used_at: datetime | None, expires_at: datetime, now: datetime) -> bool:
+    """A verification or reset token works once, before it expires."""
+    return used_at is None and now < expires_at
+
+
+def check_role_change(admin_id: str, user_id: str, role: str, granting: bool) -> None:
+    """Admins change roles, but not so that the platform could lose its last way in."""
+    if role not in GRANTABLE_ROLES:
+        raise InvalidArgument.field("role", f"must be one of {', '.join(GRANTABLE_ROLES)}")
+    if not granting and role == ADMIN and admin_id == user_id:
+        raise FailedPrecondition("an admin cannot revoke their own admin role; ask another admin")
+
+
+def ordered_roles(roles) -> list[str]:
+    """Roles in a stable order (player, venue_owner, admin), for tokens and responses."""
+    return [role for role in ROLES if role in set(roles)]

@@ -1,0 +1,58 @@
+"""What auth_svc publishes (padel.auth.v1 events), always in the transaction of the change.
+
+EmailVerificationRequested and PasswordResetRequested carry the raw single-use token: notify_svc
+needs it to build the link, and auth keeps only its hash.
+"""
+
+from datetime import datetime
+
+from google.protobuf import timestamp_pb2
+from padel.auth.v1 import auth_pb2, events_pb2
+from sqlalchemy.orm import Session
+
+from auth_svc.domain import ordered_roles
+from auth_svc.store import Account
+from mesh import events, plumbing
+
+STREAM = plumbing.stream("auth")
+ROLE_TO_PROTO = {"player": auth_pb2.ROLE_PLAYER, "venue_owner": auth_pb2.ROLE_VENUE_OWNER,
+                 "admin": auth_pb2.ROLE_ADMIN}
+ROLE_FROM_PROTO = {value: name for name, value in ROLE_TO_PROTO.items()}
+
+
+def timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(moment)
+    return stamp
+
+
+def proto_roles(roles) -> list[int]:
+    return [ROLE_TO_PROTO[role] for role in ordered_roles(roles)]
+
+
+def user_registered(session: Session, account: Account) -> None:
+    events.publish(session, STREAM, events_pb2.UserRegistered(
+        user_id=account.id, email=account.email, first_name=account.first_name, last_name=account.last_name,
+        phone=account.phone, roles=proto_roles(account.roles), registered_at=timestamp(account.created_at)))
+
+
+def email_verification_requested(session: Session, account: Account, token: str, expires_at: datetime) -> None:
+    events.publish(session, STREAM, events_pb2.EmailVerificationRequested(
+        user_id=account.id, email=account.email, first_name=account.first_name, token=token,
+        expires_at=timestamp(expires_at)))
+
+
+def password_reset_requested(session: Session, account: Account, token: str, expires_at: datetime) -> None:
+    events.publish(session, STREAM, events_pb2.PasswordResetRequested(
+        user_id=account.id, email=account.email, first_name=account.first_name, token=token,
+        expires_at=timestamp(expires_at)))
+
+
+def password_changed(session: Session, account: Account, changed_at: datetime) -> None:
+    events.publish(session, STREAM, events_pb2.PasswordChanged(
+        user_id=account.id, email=account.email, changed_at=timestamp(changed_at)))
+
+
+def roles_changed(session: Session, account: Account, changed_by: str) -> None:
+    events.publish(session, STREAM, events_pb2.RolesChanged(
+        user_id=account.id, roles=proto_roles(account.roles), changed_by=changed_by))

@@ -1,0 +1,49 @@
+"""Issuing tokens: short-lived signed access tokens (JWT, RS256) and opaque refresh tokens.
+
+Access-token claims are what `mesh.tokens.TokenVerifier` checks in every service and what the
+edge's jwt_authn checks: `sub`, `roles`, `iss`, `aud`, `exp`, `iat`, `jti`, header `kid`.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from auth_svc.domain import hash_secret, new_secret, ordered_roles
+from auth_svc.keys import SigningKeys
+
+TOKEN_TYPE = "Bearer"
+
+
+@dataclass(frozen=True)
+class IssuedPair:
+    """A new access token and refresh token; the refresh secret exists only here and in the reply."""
+
+    access_token: str
+    access_token_id: str
+    access_expires_at: datetime
+    refresh_token: str
+    refresh_hash: str
+    refresh_expires_at: datetime
+    access_seconds: int
+
+
+class TokenMint:
+    def __init__(self, keys: SigningKeys, issuer: str, audience: str, access_seconds: int, refresh_seconds: int):
+        self.keys = keys
+        self.issuer = issuer
+        self.audience = audience
+        self.access_seconds = access_seconds
+        self.refresh_seconds = refresh_seconds
+
+    def pair(self, user_id: str, roles, now: datetime) -> IssuedPair:
+        token_id = uuid.uuid4().hex
+        access_expires_at = now + timedelta(seconds=self.access_seconds)
+        access = self.keys.sign({
+            "sub": user_id, "roles": ordered_roles(roles), "iss": self.issuer, "aud": self.audience,
+            "iat": int(now.timestamp()), "exp": int(access_expires_at.timestamp()), "jti": token_id,
+        })
+        refresh = new_secret()
+        return IssuedPair(
+            access_token=access, access_token_id=token_id, access_expires_at=access_expires_at,
+            refresh_token=refresh, refresh_hash=hash_secret(refresh),
+            refresh_expires_at=now + timedelta(seconds=self.refresh_seconds), access_seconds=self.access_seconds)

@@ -1,0 +1,77 @@
+"""The rules of accounts and sessions, without I/O."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from auth_svc import domain
+from auth_svc.passwords import PasswordHasher, common_passwords
+from mesh.errors import FailedPrecondition, InvalidArgument
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("password, problem", [
+    ("seven77", "at least 8"),
+    ("Ali@Example.com", "email"),
+    ("PASSWORD123", "common"),
+    ("pakistan786", "common"),
+])
+def test_weak_passwords(password, problem):
+    with pytest.raises(InvalidArgument) as caught:
+        domain.check_password(password, "ali@example.com", "password", common_passwords())
+    assert caught.value.fields == {"password": caught.value.fields["password"]}
+    assert problem in caught.value.message
+
+
+def test_a_reasonable_password_passes():
+    domain.check_password("court at seven", "ali@example.com", "password", common_passwords())
+
+
+def test_common_list_is_shipped_and_lower_case():
+    common = common_passwords()
+    assert len(common) > 100 and "password" in common and all(p == p.lower() for p in common)
+
+
+def test_secrets_are_random_and_hashed():
+    first, second = domain.new_secret(), domain.new_secret()
+    assert first != second and len(first) >= 43
+    assert domain.hash_secret(first) == domain.hash_secret(first) != first
+    assert len(domain.hash_secret(first)) == 64
+
+
+def test_refresh_life_cycle():
+    later = NOW + timedelta(days=7)
+    assert domain.judge_refresh(None, None, later, NOW) is domain.RefreshVerdict.USABLE
+    assert domain.judge_refresh(NOW, None, later, NOW) is domain.RefreshVerdict.REPLAYED
+    assert domain.judge_refresh(NOW, NOW, later, NOW) is domain.RefreshVerdict.DEAD
+    assert domain.judge_refresh(None, None, NOW, NOW) is domain.RefreshVerdict.DEAD
+
+
+def test_one_time_tokens_work_once_before_expiry():
+    assert domain.one_time_token_usable(None, NOW + timedelta(hours=1), NOW)
+    assert not domain.one_time_token_usable(NOW, NOW + timedelta(hours=1), NOW)
+    assert not domain.one_time_token_usable(None, NOW, NOW)
+
+
+def test_role_changes():
+    domain.check_role_change("admin", "someone", "venue_owner", granting=True)
+    domain.check_role_change("admin", "someone", "admin", granting=False)
+    with pytest.raises(FailedPrecondition):
+        domain.check_role_change("admin", "admin", "admin", granting=False)
+    with pytest.raises(InvalidArgument):
+        domain.check_role_change("admin", "someone", "player", granting=False)
+    assert domain.ordered_roles({"admin", "player"}) == ["player", "admin"]
+
+
+def test_email_is_normalised():
+    assert domain.normalize_email("  Ali.Khan@Example.COM ") == "ali.khan@example.com"
+
+
+def test_password_hashing():
+    hasher = PasswordHasher(rounds=4)
+    hashed = hasher.hash("court at seven")
+    assert hashed.startswith("$2b$04$") and "court" not in hashed
+    assert hasher.verify("court at seven", hashed)
+    assert not hasher.verify("court at eight", hashed)
+    assert not hasher.verify("court at seven", None)  # no account: dummy work, always False

@@ -1,0 +1,373 @@
+"""auth_svc over real gRPC (server on port 0, full interceptor chain), on the embedded shape
+(SQLite, Redis stand-in) and on real PostgreSQL and Redis."""
+
+import time
+import uuid
+
+import grpc
+import jwt
+import pytest
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+from padel.auth.v1 import auth_pb2
+from padel.auth.v1 import auth_service_pb2 as pb
+from padel.auth.v1 import auth_service_pb2_grpc
+from padel.auth.v1 import events_pb2
+
+from mesh.events import make_redis
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(params=["embedded", pytest.param("real", marks=[pytest.mark.postgres, pytest.mark.redis])])
+def shape(request) -> dict[str, str]:
+    """Database and Redis for one auth server: SQLite + stand-in, or PostgreSQL + Redis."""
+    if request.param == "embedded":
+        redis_url = ""
+        database = request.getfixturevalue("sqlite_url")
+    else:
+        from conftest import _real_server
+
+        redis_url = _real_server("PADEL_TEST_REDIS_URL")
+        database = request.getfixturevalue("postgres_url")
+    client = make_redis(redis_url)
+    client.flushdb()
+    client.close()
+    return {"PADEL_AUTH_DATABASE_URL": database, "PADEL_REDIS_URL": redis_url}
+
+
+@pytest.fixture
+def auth(start_service, shape):
+    """A running auth_svc with fast bcrypt and a throttle of 3 failures; yields (stub, host)."""
+    host, channel = start_service("auth", PADEL_AUTH_BCRYPT_ROUNDS="4", PADEL_AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT="3",
+                                  PADEL_AUTH_LOGIN_FAILURE_WINDOW_SECONDS="60",
+                                  PADEL_AUTH_ADMIN_EMAIL="root@padel.example", PADEL_AUTH_ADMIN_PASSWORD="admin pass 123",
+                                  **shape)
+    return auth_service_pb2_grpc.AuthServiceStub(channel), host
+
+
+def email() -> str:
+    return f"Player-{uuid.uuid4().hex[:10]}@Example.com"
+
+
+def register(stub, address=None, password=PASSWORD, **fields) -> pb.RegisterResponse:
+    request = pb.RegisterRequest(email=address or email(), password=password, first_name="Ali", last_name="Khan",
+                                 **fields)
+    return stub.Register(request, timeout=10)
+
+
+def login(stub, address, password=PASSWORD, metadata=()) -> pb.LoginResponse:
+    return stub.Login(pb.LoginRequest(email=address, password=password), metadata=metadata, timeout=10)
+
+
+def bearer(token: str) -> tuple:
+    return (("authorization", f"Bearer {token}"),)
+
+
+def rpc_error(call, *args, **kwargs) -> grpc.RpcError:
+    with pytest.raises(grpc.RpcError) as caught:
+        call(*args, timeout=10, **kwargs)
+    return caught.value
+
+
+def outbox(host) -> list:
+    """Every event auth_svc recorded, decoded, oldest first."""
+    from sqlalchemy import select
+
+    from mesh.events import OutboxEvent
+
+    with host.database.session() as session:
+        rows = session.scalars(select(OutboxEvent).order_by(OutboxEvent.created_at)).all()
+    types = {m.DESCRIPTOR.full_name: m for m in (events_pb2.UserRegistered, events_pb2.EmailVerificationRequested,
+                                                 events_pb2.PasswordResetRequested, events_pb2.PasswordChanged,
+                                                 events_pb2.RolesChanged)}
+    return [types[row.event_type].FromString(row.payload) for row in rows]
+
+
+def test_register_then_login_and_me(auth):
+    stub, host = auth
+    address = email()
+    account = register(stub, address, phone="+923001234567", role=auth_pb2.ROLE_VENUE_OWNER).account
+    assert account.email == address.lower() and not account.email_verified
+    assert list(account.roles) == [auth_pb2.ROLE_PLAYER, auth_pb2.ROLE_VENUE_OWNER]
+    signed_in = login(stub, address.upper())  # the email is case-insensitive at sign-in too
+    tokens = signed_in.tokens
+    assert tokens.token_type == "Bearer" and tokens.expires_in == 900
+    claims = jwt.decode(tokens.access_token, options={"verify_signature": False})
+    assert claims["sub"] == account.user_id and claims["roles"] == ["player", "venue_owner"]
+    assert claims["iss"] == "padel-auth" and claims["aud"] == "padel-platform" and claims["jti"]
+    assert claims["exp"] - claims["iat"] == 900
+    assert jwt.get_unverified_header(tokens.access_token)["kid"]
+    assert tokens.refresh_expires_at.seconds - tokens.access_expires_at.seconds == 7 * 24 * 3600 - 900
+    me = stub.GetMe(pb.GetMeRequest(), metadata=bearer(tokens.access_token), timeout=10).account
+    assert me.user_id == account.user_id and me.phone == "+923001234567"
+    # Registration announced the account and asked for a verification email, in the outbox.
+    mine = [e for e in outbox(host) if getattr(e, "user_id", "") == account.user_id]
+    assert [type(e).__name__ for e in mine] == ["UserRegistered", "EmailVerificationRequested"]
+    assert mine[0].email == address.lower() and len(mine[1].token) >= 32
+
+
+def test_refresh_tokens_are_stored_only_hashed(auth):
+    stub, host = auth
+    address = email()
+    register(stub, address)
+    refresh_token = login(stub, address).tokens.refresh_token
+    from sqlalchemy import text
+
+    with host.database.session() as session:
+        stored = [row[0] for row in session.execute(text("SELECT token_hash FROM refresh_tokens"))]
+    assert refresh_token not in stored and len(stored[0]) == 64
+
+
+def test_email_is_unique_regardless_of_case(auth):
+    stub, _ = auth
+    address = email()
+    register(stub, address)
+    error = rpc_error(stub.Register, pb.RegisterRequest(email=address.upper(), password=PASSWORD, first_name="A",
+                                                         last_name="B"))
+    assert error.code() == grpc.StatusCode.ALREADY_EXISTS
+
+
+@pytest.mark.parametrize("password, problem", [
+    ("short", "at least 8"), ("Password123", "common"), (None, "email")])
+def test_weak_passwords_are_refused_naming_the_field(auth, password, problem):
+    stub, _ = auth
+    address = email()
+    error = rpc_error(stub.Register, pb.RegisterRequest(email=address, password=password or address.lower(),
+                                                         first_name="A", last_name="B"))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "password" in error.details() and problem in error.details()
+
+
+def test_wrong_password_and_unknown_email_look_the_same(auth):
+    stub, _ = auth
+    address = email()
+    register(stub, address)
+    wrong = rpc_error(stub.Login, pb.LoginRequest(email=address, password="not the password"))
+    unknown = rpc_error(stub.Login, pb.LoginRequest(email=email(), password="not the password"))
+    assert wrong.code() == unknown.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert wrong.details() == unknown.details()
+
+
+def test_refresh_rotates_and_a_replay_revokes_the_family(auth):
+    stub, _ = auth
+    address = email()
+    register(stub, address)
+    first = login(stub, address).tokens
+    second = stub.Refresh(pb.RefreshRequest(refresh_token=first.refresh_token), timeout=10).tokens
+    assert second.refresh_token != first.refresh_token and second.access_token != first.access_token
+    third = stub.Refresh(pb.RefreshRequest(refresh_token=second.refresh_token), timeout=10).tokens
+    # The spent first token comes back: someone holds a copy, so the whole login ends.
+    replay = rpc_error(stub.Refresh, pb.RefreshRequest(refresh_token=first.refresh_token))
+    assert replay.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert rpc_error(stub.Refresh, pb.RefreshRequest(refresh_token=third.refresh_token)).code() == \
+        grpc.StatusCode.UNAUTHENTICATED
+    # ...and the access token issued with the family's latest refresh token dies with it.
+    assert rpc_error(stub.GetMe, pb.GetMeRequest(), metadata=bearer(third.access_token)).code() == \
+        grpc.StatusCode.UNAUTHENTICATED
+    # Another login of the same account is not affected.
+    other = login(stub, address).tokens
+    assert stub.GetMe(pb.GetMeRequest(), metadata=bearer(other.access_token), timeout=10).account.email
+
+
+def test_logout_revokes_the_access_token_and_the_family(auth):
+    stub, _ = auth
+    address = email()
+    register(stub, address)
+    tokens = login(stub, address).tokens
+    stub.Logout(pb.LogoutRequest(), metadata=bearer(tokens.access_token), timeout=10)
+    assert rpc_error(stub.GetMe, pb.GetMeRequest(), metadata=bearer(tokens.access_token)).code() == \
+        grpc.StatusCode.UNAUTHENTICATED
+    assert rpc_error(stub.Refresh, pb.RefreshRequest(refresh_token=tokens.refresh_token)).code() == \
+        grpc.StatusCode.UNAUTHENTICATED
+    assert rpc_error(stub.Logout, pb.LogoutRequest()).code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_failed_logins_are_throttled_per_account_and_success_resets(auth):
+    stub, _ = auth
+    address = email()
+    register(stub, address)
+    for _ in range(2):
+        rpc_error(stub.Login, pb.LoginRequest(email=address, password="wrong password"))
+    login(stub, address)  # a success clears the count
+    for _ in range(3):
+        assert rpc_error(stub.Login, pb.LoginRequest(email=address, password="wrong password")).code() == \
+            grpc.StatusCode.UNAUTHENTICATED
+    locked = rpc_error(stub.Login, pb.LoginRequest(email=address, password=PASSWORD))  # even the right one
+    assert locked.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    status = rpc_status.from_call(locked)
+    retry = [d for d in status.details if d.Is(error_details_pb2.RetryInfo.DESCRIPTOR)]
+    info = error_details_pb2.RetryInfo()
+    retry[0].Unpack(info)
+    assert 0 < info.retry_delay.seconds <= 60
+
+
+def test_failed_logins_are_throttled_per_client_address(start_service, shape):
+    _, channel = start_service("auth", PADEL_AUTH_BCRYPT_ROUNDS="4", PADEL_AUTH_LOGIN_MAX_FAILURES_PER_CLIENT="2",
+                               **shape)
+    stub = auth_service_pb2_grpc.AuthServiceStub(channel)
+    from_there = (("x-envoy-external-address", "203.0.113.7"),)
+    for _ in range(2):  # two different accounts, one address
+        rpc_error(stub.Login, pb.LoginRequest(email=email(), password="wrong password"), metadata=from_there)
+    assert rpc_error(stub.Login, pb.LoginRequest(email=email(), password="wrong password"),
+                     metadata=from_there).code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    elsewhere = (("x-envoy-external-address", "198.51.100.9"),)
+    assert rpc_error(stub.Login, pb.LoginRequest(email=email(), password="wrong password"),
+                     metadata=elsewhere).code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_email_verification_is_single_use(auth):
+    stub, host = auth
+    account = register(stub).account
+    token = [e for e in outbox(host) if isinstance(e, events_pb2.EmailVerificationRequested)
+             and e.user_id == account.user_id][0].token
+    verified = stub.VerifyEmail(pb.VerifyEmailRequest(token=token), timeout=10).account
+    assert verified.email_verified
+    again = rpc_error(stub.VerifyEmail, pb.VerifyEmailRequest(token=token))
+    assert again.code() == grpc.StatusCode.INVALID_ARGUMENT and "token" in again.details()
+
+
+def test_password_reset_signs_out_everywhere(auth):
+    stub, host = auth
+    address = email()
+    account = register(stub, address).account
+    tokens = login(stub, address).tokens
+    stub.ForgotPassword(pb.ForgotPasswordRequest(email=address), timeout=10)
+    # An unknown email gets the same empty answer, and no event.
+    before = len(outbox(host))
+    assert stub.ForgotPassword(pb.ForgotPasswordRequest(email=email()), timeout=10) == pb.ForgotPasswordResponse()
+    assert len(outbox(host)) == before
+    reset = [e for e in outbox(host) if isinstance(e, events_pb2.PasswordResetRequested)
+             and e.user_id == account.user_id][0]
+    weak = rpc_error(stub.ResetPassword, pb.ResetPasswordRequest(token=reset.token, new_password="password123"))
+    assert weak.code() == grpc.StatusCode.INVALID_ARGUMENT and "new_password" in weak.details()
+    time.sleep(1.1)  # the per-user cut-off counts whole seconds of `iat`
+    stub.ResetPassword(pb.ResetPasswordRequest(token=reset.token, new_password="a brand new secret"), timeout=10)
+    assert rpc_error(stub.GetMe, pb.GetMeRequest(), metadata=bearer(tokens.access_token)).code() == \
+        grpc.StatusCode.UNAUTHENTICATED
+    assert rpc_error(stub.Refresh, pb.RefreshRequest(refresh_token=tokens.refresh_token)).code() == \
+        grpc.StatusCode.UNAUTHENTICATED
+    assert rpc_error(stub.Login, pb.LoginRequest(email=address, password=PASSWORD)).code() == \
+        grpc.StatusCode.UNAUTHENTICATED
+    assert rpc_error(stub.ResetPassword, pb.ResetPasswordRequest(token=reset.token, new_password="another secret 1")
+                     ).code() == grpc.StatusCode.INVALID_ARGUMENT
+    time.sleep(1.1)
+    fresh = login(stub, address, "a brand new secret").tokens
+    assert stub.GetMe(pb.GetMeRequest(), metadata=bearer(fresh.access_token), timeout=10).account.email_verified
+    changed = [e for e in outbox(host) if isinstance(e, events_pb2.PasswordChanged)]
+    assert changed and changed[-1].user_id == account.user_id
+
+
+def test_only_admins_change_roles_and_it_shows_in_the_next_token(auth):
+    stub, host = auth
+    address = email()
+    account = register(stub, address).account
+    player = login(stub, address).tokens
+    grant = pb.GrantRoleRequest(user_id=account.user_id, role=auth_pb2.ROLE_VENUE_OWNER)
+    assert rpc_error(stub.GrantRole, grant, metadata=bearer(player.access_token)).code() == \
+        grpc.StatusCode.PERMISSION_DENIED
+    assert rpc_error(stub.GrantRole, grant).code() == grpc.StatusCode.UNAUTHENTICATED
+    admin = login(stub, "root@padel.example", "admin pass 123")  # the configured first admin
+    assert auth_pb2.ROLE_ADMIN in admin.account.roles
+    changed = stub.GrantRole(grant, metadata=bearer(admin.tokens.access_token), timeout=10).account
+    assert list(changed.roles) == [auth_pb2.ROLE_PLAYER, auth_pb2.ROLE_VENUE_OWNER]
+    event = [e for e in outbox(host) if isinstance(e, events_pb2.RolesChanged)][-1]
+    assert event.user_id == account.user_id and event.changed_by == admin.account.user_id
+    renewed = stub.Refresh(pb.RefreshRequest(refresh_token=player.refresh_token), timeout=10).tokens
+    assert jwt.decode(renewed.access_token, options={"verify_signature": False})["roles"] == ["player", "venue_owner"]
+    revoked = stub.RevokeRole(pb.RevokeRoleRequest(user_id=account.user_id, role=auth_pb2.ROLE_VENUE_OWNER),
+                              metadata=bearer(admin.tokens.access_token), timeout=10).account
+    assert list(revoked.roles) == [auth_pb2.ROLE_PLAYER]
+    missing = pb.GrantRoleRequest(user_id=str(uuid.uuid4()), role=auth_pb2.ROLE_ADMIN)
+    assert rpc_error(stub.GrantRole, missing, metadata=bearer(admin.tokens.access_token)).code() == \
+        grpc.StatusCode.NOT_FOUND
+    own = pb.RevokeRoleRequest(user_id=admin.account.user_id, role=auth_pb2.ROLE_ADMIN)
+    assert rpc_error(stub.RevokeRole, own, metadata=bearer(admin.tokens.access_token)).code() == \
+        grpc.StatusCode.FAILED_PRECONDITION
+
+
+def test_first_admin_is_promoted_idempotently(start_service, shape, tmp_path):
+    env = dict(PADEL_AUTH_BCRYPT_ROUNDS="4", **shape)
+    _, channel = start_service("auth", **env)
+    stub = auth_service_pb2_grpc.AuthServiceStub(channel)
+    address = email()
+    register(stub, address)
+    for _ in range(2):  # two starts with the same configuration
+        _, channel = start_service("auth", PADEL_AUTH_ADMIN_EMAIL=address, PADEL_AUTH_ADMIN_PASSWORD="ignored pass 99",
+                                   **env)
+    stub = auth_service_pb2_grpc.AuthServiceStub(channel)
+    signed_in = login(stub, address)  # the existing account keeps its password
+    assert list(signed_in.account.roles) == [auth_pb2.ROLE_PLAYER, auth_pb2.ROLE_ADMIN]
+
+
+def test_redis_down_makes_login_unavailable(start_service, sqlite_url):
+    _, channel = start_service("auth", PADEL_AUTH_BCRYPT_ROUNDS="4", PADEL_AUTH_DATABASE_URL=sqlite_url,
+                               PADEL_REDIS_URL="redis://127.0.0.1:1/0")
+    stub = auth_service_pb2_grpc.AuthServiceStub(channel)
+    address = email()
+    register(stub, address)
+    error = rpc_error(stub.Login, pb.LoginRequest(email=address, password=PASSWORD))
+    assert error.code() == grpc.StatusCode.UNAVAILABLE and PASSWORD not in error.details()
+
+
+def test_unknown_email_costs_the_same_bcrypt_work_as_a_wrong_password(start_service, sqlite_url):
+    _, channel = start_service("auth", PADEL_AUTH_BCRYPT_ROUNDS="10", PADEL_AUTH_DATABASE_URL=sqlite_url,
+                               PADEL_AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT="100")
+    stub = auth_service_pb2_grpc.AuthServiceStub(channel)
+    address = email()
+    register(stub, address)
+
+    def seconds(login_email: str) -> float:
+        started = time.perf_counter()
+        rpc_error(stub.Login, pb.LoginRequest(email=login_email, password="not the password"))
+        return time.perf_counter() - started
+
+    wrong = sorted(seconds(address) for _ in range(3))[1]
+    unknown = sorted(seconds(email()) for _ in range(3))[1]
+    # Without the dummy hash an unknown email would answer in ~1 ms against ~60 ms.
+    assert unknown > wrong / 2 and wrong > unknown / 2, (wrong, unknown)
+
+
+def test_expired_tokens_are_swept_and_live_ones_kept(auth):
+    from datetime import datetime, timedelta, timezone
+
+    from auth_svc.sweeper import TokenSweeper
+
+    stub, host = auth
+    address = email()
+    register(stub, address)  # leaves a verification token (48 h)
+    tokens = login(stub, address).tokens  # a refresh token (7 days)
+    sweeper = TokenSweeper(host.database)
+    assert sweeper.sweep() == 0
+    stub.Refresh(pb.RefreshRequest(refresh_token=tokens.refresh_token), timeout=10)
+    # Nine days on, everything issued now expired more than a day ago.
+    assert sweeper.sweep(datetime.now(timezone.utc) + timedelta(days=9)) >= 3
+
+
+def test_sign_ins_and_failures_are_counted_without_user_data(auth):
+    from prometheus_client import REGISTRY
+
+    def sample(name: str, **labels) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    stub, _ = auth
+    address = email()
+    registered = sample("users_registered_total", method="password")
+    register(stub, address)
+    sessions, failures = sample("user_sessions_total", method="password"), sample(
+        "auth_login_failures_total", reason="bad_credentials")
+    login(stub, address)
+    rpc_error(stub.Login, pb.LoginRequest(email=address, password="wrong password"))
+    assert sample("users_registered_total", method="password") == registered + 1
+    assert sample("user_sessions_total", method="password") == sessions + 1
+    assert sample("auth_login_failures_total", reason="bad_credentials") == failures + 1
+
+
+def test_reset_emails_are_capped_per_account_and_hour(auth):
+    stub, host = auth
+    address = email()
+    account = register(stub, address).account
+    for _ in range(5):
+        assert stub.ForgotPassword(pb.ForgotPasswordRequest(email=address), timeout=10) == pb.ForgotPasswordResponse()
+    sent = [e for e in outbox(host) if isinstance(e, events_pb2.PasswordResetRequested) and e.user_id == account.user_id]
+    assert len(sent) == 3
