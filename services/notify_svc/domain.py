@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jinja2 import UndefinedError
+from jinja2 import TemplateError
 from sqlalchemy.orm import Session
 
 from mesh import caller
@@ -250,7 +250,7 @@ class Notifications:
             return Rendered(templates.render(found.subject, variables, html=False),
                             templates.render(found.body, variables, html=templates.is_html(channel, "body")),
                             templates.is_html(channel, "body"))
-        except UndefinedError as error:
+        except TemplateError as error:  # a missing variable, or a sandbox refusal
             raise InvalidArgument.field("variables", str(error)) from None
 
     # queueing

@@ -4,13 +4,15 @@ sending to a real local SMTP server and a local HTTP provider stand-in."""
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import re
 import time
 import uuid
 
 import grpc
 import pytest
-from conftest import eventually, publish
+from notify_standins import eventually, publish
 from google.protobuf.timestamp_pb2 import Timestamp
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import booking_pb2
@@ -404,3 +406,14 @@ def test_inbox_is_private_and_marks_read(notify, token_issuer):
     unread = notify.stub.ListInbox(pb.ListInboxRequest(unread_only=True), metadata=token_issuer.metadata(owner))
     assert [m.title for m in unread.messages] == ["First"] and unread.unread_count == 1
     assert notify.stub.ListInbox(pb.ListInboxRequest(), metadata=token_issuer.metadata(other)).messages == []
+
+
+def test_without_providers_messages_land_in_the_outbox_folder(start_service, embedded_redis, tmp_path):
+    start_service("notify", PADEL_NOTIFY_POLL_SECONDS="0.05")
+    token = "tok_" + uuid.uuid4().hex
+    publish(embedded_redis, "auth", auth_events.EmailVerificationRequested(
+        user_id=str(uuid.uuid4()), email="newcomer@example.pk", first_name="New", token=token))
+    [eml] = eventually(lambda: list((tmp_path / "data" / "outbox").glob("*-email-*.eml")))
+    mail = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert mail["To"] == "newcomer@example.pk"
+    assert f"/verify-email?token={token}" in mail.get_content()
