@@ -7,7 +7,7 @@ import threading
 import uuid
 
 import pytest
-from notify_standins import eventually, publish
+from notify_standins import eventually, notify_env, provider, publish, smtp  # noqa: F401 - fixtures
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import booking_pb2
 from padel.booking.v1 import events_pb2 as booking_events

@@ -12,7 +12,7 @@ import uuid
 
 import grpc
 import pytest
-from notify_standins import eventually, publish
+from notify_standins import embedded_redis, eventually, notify_env, provider, publish, smtp  # noqa: F401 - fixtures
 from google.protobuf.timestamp_pb2 import Timestamp
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import booking_pb2
