@@ -210,9 +210,9 @@ class Notifications:
 
     def remember_contact(self, session: Session, user_id: str, contact: Contact) -> store.Recipient:
         recipient = store.recipient_or_new(session, user_id, self.clock())
-        for name in ("email", "phone", "first_name", "last_name"):
+        for name, limit in (("email", 320), ("phone", 32), ("first_name", 100), ("last_name", 100)):
             if getattr(contact, name):
-                setattr(recipient, name, getattr(contact, name))
+                setattr(recipient, name, getattr(contact, name)[:limit])  # never fail an event on a column size
         recipient.updated_at = self.clock()
         return recipient
 
@@ -277,13 +277,13 @@ class Notifications:
             text = free or self._render(session, kind, channel, recipient.language, values)
             delivery = store.Delivery(
                 id=str(uuid.uuid4()), user_id=user_id, kind=kind, channel=channel, recipient=to,
-                subject=text.subject, body=text.body, html=text.html, urgent=urgent, status=store.QUEUED,
+                subject=text.subject[:400], body=text.body, html=text.html, urgent=urgent, status=store.QUEUED,
                 attempts=0, next_attempt_at=held_until or at, last_error="", provider_message_id="",
                 created_at=at, sent_at=None)
             if channel == IN_APP:
                 # The inbox is ours: delivered at once, quiet hours do not apply to a silent message.
                 store.add_inbox_message(session, store.InboxMessage(
-                    id=str(uuid.uuid4()), user_id=user_id, kind=kind, title=text.subject, body=text.body,
+                    id=str(uuid.uuid4()), user_id=user_id, kind=kind, title=text.subject[:400], body=text.body,
                     created_at=at, read_at=None))
                 delivery.status, delivery.attempts, delivery.sent_at, delivery.next_attempt_at = \
                     store.DELIVERED, 1, at, None

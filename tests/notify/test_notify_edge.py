@@ -85,3 +85,7 @@ def test_inbox_templates_and_logs_over_rest(edge):
     assert logs.status_code == 200
     assert [d["channel"] for d in logs.json()["deliveries"]] == ["NOTIFICATION_CHANNEL_IN_APP"]
     assert requests.get(f"{edge.url}/api/notifications/logs", headers=edge.headers(player), timeout=10).status_code == 403
+
+    metrics = requests.get(edge.metrics_url("notify"), timeout=5).text
+    assert re.search(r'padel_notifications_sent_total\{channel="in_app",outcome="delivered"\} [1-9]', metrics)
+    assert "padel_notification_queue_depth " in metrics

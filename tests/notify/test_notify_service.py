@@ -12,6 +12,7 @@ import uuid
 
 import grpc
 import pytest
+from prometheus_client import REGISTRY
 from notify_standins import embedded_redis, eventually, notify_env, provider, publish, smtp  # noqa: F401 - fixtures
 from google.protobuf.timestamp_pb2 import Timestamp
 from padel.auth.v1 import events_pb2 as auth_events
@@ -156,8 +157,15 @@ def test_urdu_speakers_get_the_urdu_template(notify, smtp):
     assert "rain" in mail.get_content()
 
 
+def counted(name: str, **labels) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
 def test_provider_503_is_retried_until_it_succeeds(notify, provider):
     user_id = str(uuid.uuid4())
+    retries, sent = counted("padel_notifications_sent_total", channel="sms", outcome="retry"), \
+        counted("padel_notifications_sent_total", channel="sms", outcome="sent")
+    timed = counted("padel_notification_delivery_seconds_count", channel="sms")
     provider.statuses = [503, 503]
     register(notify.redis, user_id, "", phone="+923005550001")
     prefer(notify.redis, user_id, [user_pb2.CHANNEL_SMS])
@@ -168,6 +176,10 @@ def test_provider_503_is_retried_until_it_succeeds(notify, provider):
     sms = [d for d in notify.settled(user_id, 2) if d.channel == notify_pb2.NOTIFICATION_CHANNEL_SMS][0]
     assert sms.status == notify_pb2.DELIVERY_STATUS_SENT and sms.attempts == 3
     assert [r["status"] for r in provider.to("+923005550001")] == [503, 503, 201]
+    # The metrics say the same: two retries, one success, its queue-to-sent time observed.
+    assert counted("padel_notifications_sent_total", channel="sms", outcome="retry") - retries == 2
+    assert counted("padel_notifications_sent_total", channel="sms", outcome="sent") - sent == 1
+    assert counted("padel_notification_delivery_seconds_count", channel="sms") - timed == 1
 
 
 def test_provider_400_is_not_retried(notify, provider):
