@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass, field
+from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import TemplateError
@@ -112,8 +113,9 @@ def local_text(at: dt.datetime, zone: str) -> dict[str, str]:
 
 
 def money_text(amount_paisa: int, currency: str) -> str:
-    return f"{currency or 'PKR'} {amount_paisa / 100:,.0f}" if amount_paisa % 100 == 0 else \
-        f"{currency or 'PKR'} {amount_paisa / 100:,.2f}"
+    """"PKR 4,500" for 450000 paisa; paisa are shown only when there are some."""
+    digits = 0 if amount_paisa % 100 == 0 else 2
+    return f"{currency or 'PKR'} {amount_paisa / 100:,.{digits}f}"
 
 
 def encode_page_token(created_at: dt.datetime, row_id: str) -> str:
@@ -204,7 +206,7 @@ class Notifications:
     retry_base_seconds: float = 30.0
     retry_max_seconds: float = 3600.0
     max_attempts: int = 5
-    clock: object = field(default=now)
+    clock: Callable[[], dt.datetime] = field(default=now)
 
     # recipients
 

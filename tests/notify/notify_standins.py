@@ -1,8 +1,9 @@
 """notify's test stand-ins: a real local SMTP server (aiosmtpd), an HTTP provider that records
 requests and answers from a script, event publishing into the streams notify reads, and waiting.
 
-Test modules import the fixtures they use from here (a uniquely named module: a conftest.py of
-our own would shadow tests/conftest.py, whose `launch_platform` the edge tests import)."""
+Test modules load the fixtures with `pytest_plugins = ["notify_standins"]` (a uniquely named
+module: a conftest.py of our own would shadow tests/conftest.py, whose `launch_platform` the edge
+tests import)."""
 
 from __future__ import annotations
 

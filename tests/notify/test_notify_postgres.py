@@ -7,7 +7,7 @@ import threading
 import uuid
 
 import pytest
-from notify_standins import eventually, notify_env, provider, publish, smtp  # noqa: F401 - fixtures
+from notify_standins import eventually, publish
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import booking_pb2
 from padel.booking.v1 import events_pb2 as booking_events
@@ -21,6 +21,8 @@ from notify_svc import channels, store
 from notify_svc.domain import Notifications
 from notify_svc.server import MIGRATIONS, settings_from_env
 from notify_svc.worker import DeliveryWorker
+
+pytest_plugins = ["notify_standins"]  # the stand-in fixtures: smtp, provider, notify_env, embedded_redis
 
 pytestmark = pytest.mark.postgres
 

@@ -13,7 +13,7 @@ import uuid
 import grpc
 import pytest
 from prometheus_client import REGISTRY
-from notify_standins import embedded_redis, eventually, notify_env, provider, publish, smtp  # noqa: F401 - fixtures
+from notify_standins import eventually, publish
 from google.protobuf.timestamp_pb2 import Timestamp
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import booking_pb2
@@ -21,6 +21,8 @@ from padel.booking.v1 import events_pb2 as booking_events
 from padel.notify.v1 import notify_pb2, notify_service_pb2 as pb, notify_service_pb2_grpc
 from padel.user.v1 import events_pb2 as user_events
 from padel.user.v1 import user_pb2
+
+pytest_plugins = ["notify_standins"]  # the stand-in fixtures: smtp, provider, notify_env, embedded_redis
 
 KARACHI = dt.timezone(dt.timedelta(hours=5))
 
