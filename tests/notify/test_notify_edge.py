@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 
 import pytest
 import requests
 from aiosmtpd.controller import Controller
 from conftest import launch_platform, stop_platform
-from notify_standins import Mailbox, _free_port, eventually
+from fakeredis import TcpFakeServer
+from notify_standins import Mailbox, _free_port, eventually, publish
+from padel.auth.v1 import events_pb2 as auth_events
+
+from mesh.events import make_redis
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +28,38 @@ def mailbox():
 
 
 @pytest.fixture(scope="module")
-def edge(tmp_path_factory, mailbox):
+def streams():
+    """A Redis stand-in the platform uses and the tests can publish into."""
+    server = TcpFakeServer(("127.0.0.1", 0))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"redis://127.0.0.1:{server.server_address[1]}/0"
+    client = make_redis(url)
+    yield client
+    client.close()
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def edge(tmp_path_factory, mailbox, streams):
     """The whole platform, its notify pointed at the local SMTP server."""
+    url = "redis://{host}:{port}/0".format(**streams.connection_pool.connection_kwargs)
     running = launch_platform(tmp_path_factory.mktemp("notify-edge"), PADEL_NOTIFY_SMTP_HOST="127.0.0.1",
-                              PADEL_NOTIFY_SMTP_PORT=str(mailbox.port), PADEL_NOTIFY_POLL_SECONDS="0.1")
+                              PADEL_NOTIFY_SMTP_PORT=str(mailbox.port), PADEL_NOTIFY_POLL_SECONDS="0.1",
+                              PADEL_REDIS_URL=url)
     yield running
     stop_platform(running)
+
+
+def test_a_verification_request_on_the_auth_stream_reaches_smtp(edge, mailbox, streams):
+    """notify's half of registration, independent of auth: the event as auth publishes it."""
+    token = "verify_" + uuid.uuid4().hex
+    address = f"stream-{uuid.uuid4().hex[:8]}@example.pk"
+    publish(streams, "auth", auth_events.EmailVerificationRequested(
+        user_id=str(uuid.uuid4()), email=address, first_name="Fatima", token=token))
+    mail = eventually(lambda: mailbox.to(address), timeout=15)[0]
+    assert f"/verify-email?token={token}" in mail.get_content()
+    assert mail["Subject"] == "Verify your email for Padel Platform"
 
 
 def test_register_then_verify_with_the_emailed_token(edge, mailbox):
