@@ -45,14 +45,20 @@ class DeliveryWorker:
             self._thread = None
 
     def _run(self) -> None:
+        failing = False
         while not self._stopping.is_set():
             try:
                 busy = self.run_once()
-            except Exception:  # noqa: BLE001 - database down: log, wait, try again
-                log.exception("delivery worker round failed; will retry")
-                busy = False
+            except Exception as error:  # noqa: BLE001 - database down: wait and try again
+                if not failing:  # once per outage, not once per round
+                    log.warning("delivery worker failing, will retry: %s", error)
+                failing, busy = True, False
+            else:
+                if failing:
+                    log.info("delivery worker recovered")
+                failing = False
             if not busy:
-                self._stopping.wait(self.poll_seconds)
+                self._stopping.wait(self.poll_seconds * (5 if failing else 1))
 
     def run_once(self) -> bool:
         """One round; True when there may be more work right away."""

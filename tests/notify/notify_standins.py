@@ -22,7 +22,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -61,7 +61,7 @@ class Mailbox:
 def smtp():
     """A real SMTP server on a fixed free port (aiosmtpd fails with port 0)."""
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     mailbox.port = controller.port
     yield mailbox

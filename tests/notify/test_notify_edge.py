@@ -11,7 +11,7 @@ import requests
 from aiosmtpd.controller import Controller
 from conftest import launch_platform, stop_platform
 from fakeredis import TcpFakeServer
-from notify_standins import Mailbox, _free_port, eventually, publish
+from notify_standins import Mailbox, free_port, eventually, publish
 from padel.auth.v1 import events_pb2 as auth_events
 
 from mesh.events import make_redis
@@ -20,7 +20,7 @@ from mesh.events import make_redis
 @pytest.fixture(scope="module")
 def mailbox():
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
     box.port = controller.port
     yield box
