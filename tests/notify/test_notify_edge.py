@@ -112,7 +112,8 @@ def test_inbox_templates_and_logs_over_rest(edge):
         "body": "{{ first_name }}, bring {{ racket_count }} rackets"}})
     assert bad.status_code == 400 and "template.body" in bad.text and "racket_count" in bad.text
 
-    logs = requests.get(f"{edge.url}/api/notifications/logs", params={"user_id": player}, headers=as_admin, timeout=10)
+    filters = {"user_id": player, "channel": "NOTIFICATION_CHANNEL_IN_APP", "status": "DELIVERY_STATUS_DELIVERED"}
+    logs = requests.get(f"{edge.url}/api/notifications/logs", params=filters, headers=as_admin, timeout=10)
     assert logs.status_code == 200
     assert [d["channel"] for d in logs.json()["deliveries"]] == ["NOTIFICATION_CHANNEL_IN_APP"]
     assert requests.get(f"{edge.url}/api/notifications/logs", headers=edge.headers(player), timeout=10).status_code == 403
