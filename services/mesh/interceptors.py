@@ -82,11 +82,14 @@ def abort(context: grpc.ServicerContext, error: errors.DomainError, domain: str)
     if isinstance(error, errors.InvalidArgument) and error.fields:
         status.details.add().Pack(error_details_pb2.BadRequest(field_violations=[
             error_details_pb2.BadRequest.FieldViolation(field=f, description=d) for f, d in error.fields.items()]))
-    if isinstance(error, errors.ResourceExhausted):
-        status.details.add().Pack(error_details_pb2.RetryInfo(
-            retry_delay=duration_pb2.Duration(seconds=error.retry_after_seconds)))
-        context.set_trailing_metadata((("retry-after", str(error.retry_after_seconds)),))
-    context.abort_with_status(rpc_status.to_status(status))
+    retry_after = getattr(error, "retry_after_seconds", None)
+    if retry_after is not None:
+        status.details.add().Pack(error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration(seconds=retry_after)))
+    trailer = rpc_status.to_status(status)
+    if retry_after is not None:
+        # abort_with_status sends only the status's own trailing metadata, so the hint goes there.
+        trailer = trailer._replace(trailing_metadata=(*trailer.trailing_metadata, ("retry-after", str(retry_after))))
+    context.abort_with_status(trailer)
 
 
 class MetricsInterceptor(ServerInterceptor):

@@ -14,6 +14,7 @@ import grpc
 import jwt
 import pytest
 import requests
+import yaml
 from google.api import annotations_pb2
 from google.protobuf import descriptor_pb2, json_format
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -74,7 +75,6 @@ def test_k8s_config_validates(tmp_path):
 
 
 def test_every_padel_service_is_transcoded_and_routed():
-    yaml = pytest.importorskip("yaml")
     config = yaml.safe_load(render("local", DEFAULT_DESCRIPTOR, environ={}))
     manager = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
     routes = {
@@ -93,7 +93,6 @@ def test_every_padel_service_is_transcoded_and_routed():
 
 
 def test_cors_origins_and_bad_values():
-    yaml = pytest.importorskip("yaml")
     config = yaml.safe_load(
         render("local", DEFAULT_DESCRIPTOR, environ={"PADEL_EDGE_CORS_ORIGINS": "https://a.example, https://b.example"})
     )

@@ -212,6 +212,7 @@ def test_too_many_attempts_carry_a_retry_hint(chain):
     assert failure.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     [retry] = _details(failure.value, error_details_pb2.RetryInfo)
     assert retry.retry_delay.seconds == 42
+    assert ("retry-after", "42") in failure.value.trailing_metadata()
 
 
 def test_unexpected_errors_are_internal_without_leaking_the_cause(chain):

@@ -9,6 +9,7 @@ from sqlalchemy import inspect, select, text
 
 from mesh.db import Database, is_database_fault, normalize_url
 from mesh.events import OutboxEvent
+from mesh.errors import Unavailable
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -161,10 +162,9 @@ def test_statement_errors_are_not_database_faults(database, migrations):
 
 
 def test_unreachable_database_is_unavailable(unused_port):
-    errors = pytest.importorskip("mesh.errors")
     database = Database(f"postgresql://postgres@127.0.0.1:{unused_port}/padel")
     assert database.ping() is False
-    with pytest.raises(errors.Unavailable, match="database unavailable"):
+    with pytest.raises(Unavailable, match="database unavailable"):
         with database.session() as session:
             session.execute(text("SELECT 1"))
     database.dispose()

@@ -2,4 +2,6 @@
 
 from mesh.db import run_migrations_online
 
-run_migrations_online()
+from notify_svc.store import Base
+
+run_migrations_online(Base.metadata)

@@ -1,0 +1,36 @@
+"""The embedded default of every channel: one readable file per message in a local folder, plus a log line.
+
+Emails are kept as .eml files (open them in any mail program or a text editor), other channels as
+.txt files, so a newcomer can read the verification email of the account they just registered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import pathlib
+
+from notify_svc.channels import OutgoingMessage
+from notify_svc.channels.email import compose
+
+log = logging.getLogger(__name__)
+
+
+class OutboxFolder:
+    def __init__(self, folder: pathlib.Path, sender: str):
+        self.folder = folder
+        self.sender = sender
+
+    def send(self, message: OutgoingMessage) -> str:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+        if message.channel == "email":
+            path = self.folder / f"{stamp}-email-{message.delivery_id}.eml"
+            path.write_bytes(bytes(compose(message, self.sender)))
+        else:
+            path = self.folder / f"{stamp}-{message.channel}-{message.delivery_id}.txt"
+            path.write_text(f"Channel: {message.channel}\nTo: {message.to}\nSubject: {message.subject}\n\n"
+                            f"{message.body}\n", encoding="utf-8")
+        # The path, not the text: messages carry one-time tokens that have no place in logs.
+        log.info("message written to the outbox folder", extra={"channel": message.channel, "file": str(path)})
+        return path.name

@@ -1,0 +1,121 @@
+"""The events notify consumes (group "notify") and what each one turns into.
+
+Every handler runs in the consumer's transaction together with the record of the event id, so a
+redelivered event queues nothing twice and a crash before the commit queues nothing at all.
+"""
+
+from __future__ import annotations
+
+from padel.auth.v1 import events_pb2 as auth_events
+from padel.booking.v1 import booking_pb2
+from padel.booking.v1 import events_pb2 as booking_events
+from padel.user.v1 import events_pb2 as user_events
+
+from mesh import plumbing
+from mesh.events import EventConsumer
+from notify_svc import convert
+from notify_svc.domain import Booking, Contact, Notifications, Preferences, local_text, money_text, now
+
+VERIFY_PATH = "/verify-email"
+RESET_PATH = "/reset-password"
+
+
+def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
+    return Booking(
+        booking_id=snapshot.booking_id, player_id=snapshot.player_id, venue_name=snapshot.venue_name,
+        court_name=snapshot.court_name, start_time=convert.when(snapshot.start_time),
+        end_time=convert.when(snapshot.end_time), time_zone=snapshot.time_zone,
+        price_paisa=snapshot.price.amount_paisa, currency=snapshot.price.currency,
+        confirmed=snapshot.status == booking_pb2.BOOKING_STATUS_CONFIRMED)
+
+
+def consumer(database, redis_client, notifications: Notifications, **options) -> EventConsumer:
+    events = EventConsumer(database, redis_client, group="notify",
+                           streams=[plumbing.stream("auth"), plumbing.stream("booking"), plumbing.stream("user")],
+                           **options)
+
+    def registered(session, _event_id, message: auth_events.UserRegistered) -> None:
+        notifications.remember_contact(session, message.user_id, Contact(
+            email=message.email, phone=message.phone, first_name=message.first_name, last_name=message.last_name))
+
+    def verification(session, _event_id, message: auth_events.EmailVerificationRequested) -> None:
+        notifications.security_link(session, message.user_id, "email_verification", VERIFY_PATH, message.token,
+                                    convert.when(message.expires_at),
+                                    Contact(email=message.email, first_name=message.first_name))
+
+    def reset(session, _event_id, message: auth_events.PasswordResetRequested) -> None:
+        notifications.security_link(session, message.user_id, "password_reset", RESET_PATH, message.token,
+                                    convert.when(message.expires_at),
+                                    Contact(email=message.email, first_name=message.first_name))
+
+    def password_changed(session, _event_id, message: auth_events.PasswordChanged) -> None:
+        recipient = notifications.remember_contact(session, message.user_id, Contact(email=message.email))
+        changed = convert.when(message.changed_at)
+
+        notifications.notify(session, message.user_id, "password_changed",
+                             {"changed_at": local_text(changed or now(), recipient.time_zone)["stamp"]})
+
+    def preferences(session, _event_id, message: user_events.PreferencesChanged) -> None:
+        chosen = message.preferences
+        notifications.remember_preferences(session, message.user_id, Preferences(
+            language=convert.language_name(chosen.language) or "en",
+            channels=[convert.user_channel_name(c) for c in chosen.channels if c],
+            kinds=[convert.kind_family_name(k) for k in chosen.kinds if k],
+            quiet_hours_start=chosen.quiet_hours_start, quiet_hours_end=chosen.quiet_hours_end,
+            time_zone=chosen.time_zone))
+
+    def profile_deleted(session, _event_id, message: user_events.ProfileDeleted) -> None:
+        notifications.forget(session, message.user_id)
+
+    def created(session, _event_id, message: booking_events.BookingCreated) -> None:
+        made = booking(message.booking)
+        notifications.booking_message(session, "booking_created", made)
+        if made.confirmed:  # confirmed at once: no BookingConfirmed may follow
+            notifications.schedule_reminder(session, made)
+
+    def confirmed(session, _event_id, message: booking_events.BookingConfirmed) -> None:
+        made = booking(message.booking)
+        notifications.booking_message(session, "booking_confirmed", made)
+        notifications.schedule_reminder(session, made)
+
+    def cancelled(session, _event_id, message: booking_events.BookingCancelled) -> None:
+        made = booking(message.booking)
+        notifications.cancel_reminder(session, made.booking_id)
+
+        refund = message.cancellation.refund
+        notifications.booking_message(session, "booking_cancelled", made, {
+            "reason": message.cancellation.reason or "cancelled",
+            "refund": money_text(refund.amount_paisa, refund.currency)})
+
+    def rescheduled(session, _event_id, message: booking_events.BookingRescheduled) -> None:
+
+        made = booking(message.booking)
+        previous = convert.when(message.previous_start_time)
+        notifications.booking_message(session, "booking_rescheduled", made, {
+            "previous_start_time": local_text(previous, made.time_zone)["stamp"] if previous else ""})
+        if made.confirmed:
+            notifications.schedule_reminder(session, made)
+        else:
+            notifications.cancel_reminder(session, made.booking_id)
+
+    def completed(session, _event_id, message: booking_events.BookingCompleted) -> None:
+        notifications.cancel_reminder(session, message.booking.booking_id)
+
+    def no_show(session, _event_id, message: booking_events.BookingNoShow) -> None:
+        made = booking(message.booking)
+        notifications.cancel_reminder(session, made.booking_id)
+        notifications.booking_message(session, "booking_no_show", made)
+
+    events.on(auth_events.UserRegistered, registered)
+    events.on(auth_events.EmailVerificationRequested, verification)
+    events.on(auth_events.PasswordResetRequested, reset)
+    events.on(auth_events.PasswordChanged, password_changed)
+    events.on(user_events.PreferencesChanged, preferences)
+    events.on(user_events.ProfileDeleted, profile_deleted)
+    events.on(booking_events.BookingCreated, created)
+    events.on(booking_events.BookingConfirmed, confirmed)
+    events.on(booking_events.BookingCancelled, cancelled)
+    events.on(booking_events.BookingRescheduled, rescheduled)
+    events.on(booking_events.BookingCompleted, completed)
+    events.on(booking_events.BookingNoShow, no_show)
+    return events

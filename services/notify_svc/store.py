@@ -1,0 +1,281 @@
+"""notify_svc's tables and the queries on them (SQLAlchemy 2). Callers own the transaction.
+
+- `recipients`: notify's own copy of each user's contact details and notification preferences,
+  kept from auth's and user's events (so sending never waits on another service).
+- `templates`: message texts per kind, channel and language.
+- `deliveries`: one row per message and channel, the queue the delivery worker works through and
+  the delivery log admins read.
+- `inbox_messages`: in-app notifications.
+- `reminders`: one per confirmed booking, due `lead` minutes before play; the row (not a timer in
+  memory) is what makes a restart neither lose nor repeat a reminder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Index, Integer, MetaData, String, Text, func, select, tuple_
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from mesh.db import UtcDateTime
+
+QUEUED, SENT, DELIVERED, FAILED, DEAD = "queued", "sent", "delivered", "failed", "dead"
+REMINDER_PENDING, REMINDER_SENT, REMINDER_CANCELLED = "pending", "sent", "cancelled"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData()
+
+
+class Recipient(Base):
+    """Where and how a user may be reached; defaults apply until user_svc says otherwise."""
+
+    __tablename__ = "recipients"
+
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    # Comma-separated names, e.g. "email,sms" and "booking_confirmations,reminders".
+    channels: Mapped[str] = mapped_column(String(100), default="email")
+    kinds: Mapped[str] = mapped_column(String(200), default="booking_confirmations,reminders,match_invites")
+    quiet_hours_start: Mapped[str] = mapped_column(String(5), default="")
+    quiet_hours_end: Mapped[str] = mapped_column(String(5), default="")
+    time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Karachi")
+    device_token: Mapped[str] = mapped_column(String(4096), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Template(Base):
+    __tablename__ = "templates"
+
+    kind: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    built_in: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Delivery(Base):
+    __tablename__ = "deliveries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(4096))
+    subject: Mapped[str] = mapped_column(String(400), default="")
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Urgent (security) messages never wait for quiet hours.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default=QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    provider_message_id: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_deliveries_newest", "created_at", "id"),
+        Index("ix_deliveries_user", "user_id", "created_at"),
+    )
+
+
+class InboxMessage(Base):
+    __tablename__ = "inbox_messages"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(400), default="")
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    read_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_inbox_user", "user_id", "created_at", "id"),)
+
+
+class Reminder(Base):
+    __tablename__ = "reminders"
+
+    booking_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36))
+    venue_name: Mapped[str] = mapped_column(String(200), default="")
+    court_name: Mapped[str] = mapped_column(String(200), default="")
+    time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Karachi")
+    start_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    end_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    remind_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(16), default=REMINDER_PENDING)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_reminders_due", "status", "remind_at"),)
+
+
+# -- recipients -----------------------------------------------------------------------------------
+
+
+def recipient(session: Session, user_id: str) -> Recipient | None:
+    return session.get(Recipient, user_id)
+
+
+def recipient_or_new(session: Session, user_id: str, now: dt.datetime) -> Recipient:
+    """The stored recipient, or a new one with the default preferences (added to the session)."""
+    found = session.get(Recipient, user_id)
+    if found is None:
+        found = Recipient(user_id=user_id, email="", phone="", first_name="", last_name="", language="en",
+                          channels="email", kinds="booking_confirmations,reminders,match_invites",
+                          quiet_hours_start="", quiet_hours_end="", time_zone="Asia/Karachi",
+                          device_token="", updated_at=now)
+        session.add(found)
+    return found
+
+
+def forget_recipient(session: Session, user_id: str) -> None:
+    """Deletes a user's contact details, inbox and pending reminders (their profile was deleted)."""
+    found = session.get(Recipient, user_id)
+    if found is not None:
+        session.delete(found)
+    for message in session.scalars(select(InboxMessage).where(InboxMessage.user_id == user_id)):
+        session.delete(message)
+    for reminder in session.scalars(select(Reminder).where(Reminder.user_id == user_id)):
+        reminder.status = REMINDER_CANCELLED
+    for delivery in session.scalars(select(Delivery).where(Delivery.user_id == user_id, Delivery.status == QUEUED)):
+        delivery.status, delivery.last_error, delivery.body = FAILED, "recipient deleted their profile", ""
+
+
+# -- templates ------------------------------------------------------------------------------------
+
+
+def template(session: Session, kind: str, channel: str, language: str) -> Template | None:
+    return session.get(Template, (kind, channel, language))
+
+
+def templates(session: Session, kind: str = "", channel: str = "", language: str = "") -> list[Template]:
+    query = select(Template).order_by(Template.kind, Template.channel, Template.language)
+    if kind:
+        query = query.where(Template.kind == kind)
+    if channel:
+        query = query.where(Template.channel == channel)
+    if language:
+        query = query.where(Template.language == language)
+    return list(session.scalars(query))
+
+
+def add_template_if_missing(session: Session, kind: str, channel: str, language: str, subject: str,
+                            body: str, now: dt.datetime) -> None:
+    """Ships a default; a built-in row is refreshed, an admin's edit is kept."""
+    found = session.get(Template, (kind, channel, language))
+    if found is None:
+        session.add(Template(kind=kind, channel=channel, language=language, subject=subject, body=body,
+                             built_in=True, updated_at=now))
+    elif found.built_in and (found.subject, found.body) != (subject, body):
+        found.subject, found.body, found.updated_at = subject, body, now
+
+
+def save_template(session: Session, kind: str, channel: str, language: str, subject: str, body: str,
+                  now: dt.datetime) -> Template:
+    found = session.get(Template, (kind, channel, language))
+    if found is None:
+        found = Template(kind=kind, channel=channel, language=language)
+        session.add(found)
+    found.subject, found.body, found.built_in, found.updated_at = subject, body, False, now
+    session.flush()
+    return found
+
+
+# -- deliveries -----------------------------------------------------------------------------------
+
+
+def add_delivery(session: Session, delivery: Delivery) -> Delivery:
+    session.add(delivery)
+    return delivery
+
+
+def claim_due_deliveries(session: Session, now: dt.datetime, limit: int) -> list[Delivery]:
+    """Queued deliveries whose time has come, locked so another replica skips them."""
+    return list(session.scalars(
+        select(Delivery)
+        .where(Delivery.status == QUEUED, Delivery.next_attempt_at <= now)
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)))
+
+
+def delivery(session: Session, delivery_id: str) -> Delivery | None:
+    return session.get(Delivery, delivery_id)
+
+
+def deliveries(session: Session, *, user_id: str = "", channel: str = "", status: str = "",
+               before: tuple[dt.datetime, str] | None = None, limit: int = 20) -> list[Delivery]:
+    """Newest first; `before` is the (created_at, id) of the last row of the previous page."""
+    query = select(Delivery).order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit)
+    if user_id:
+        query = query.where(Delivery.user_id == user_id)
+    if channel:
+        query = query.where(Delivery.channel == channel)
+    if status:
+        query = query.where(Delivery.status == status)
+    if before is not None:
+        query = query.where(tuple_(Delivery.created_at, Delivery.id) < tuple_(*before))
+    return list(session.scalars(query))
+
+
+def queue_depth(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == QUEUED)) or 0
+
+
+# -- inbox ----------------------------------------------------------------------------------------
+
+
+def add_inbox_message(session: Session, message: InboxMessage) -> InboxMessage:
+    session.add(message)
+    return message
+
+
+def inbox_message(session: Session, message_id: str) -> InboxMessage | None:
+    return session.get(InboxMessage, message_id)
+
+
+def inbox(session: Session, user_id: str, *, unread_only: bool, before: tuple[dt.datetime, str] | None,
+          limit: int) -> list[InboxMessage]:
+    query = (select(InboxMessage).where(InboxMessage.user_id == user_id)
+             .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc()).limit(limit))
+    if unread_only:
+        query = query.where(InboxMessage.read_at.is_(None))
+    if before is not None:
+        query = query.where(tuple_(InboxMessage.created_at, InboxMessage.id) < tuple_(*before))
+    return list(session.scalars(query))
+
+
+def unread_count(session: Session, user_id: str) -> int:
+    return session.scalar(select(func.count()).select_from(InboxMessage).where(
+        InboxMessage.user_id == user_id, InboxMessage.read_at.is_(None))) or 0
+
+
+# -- reminders ------------------------------------------------------------------------------------
+
+
+def reminder(session: Session, booking_id: str) -> Reminder | None:
+    return session.get(Reminder, booking_id)
+
+
+def add_reminder(session: Session, found: Reminder) -> Reminder:
+    session.add(found)
+    return found
+
+
+def claim_due_reminders(session: Session, now: dt.datetime, limit: int) -> list[Reminder]:
+    return list(session.scalars(
+        select(Reminder)
+        .where(Reminder.status == REMINDER_PENDING, Reminder.remind_at <= now)
+        .order_by(Reminder.remind_at, Reminder.booking_id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)))

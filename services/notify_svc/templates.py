@@ -1,0 +1,180 @@
+"""Message kinds, the templates that ship with the service, and rendering with Jinja2.
+
+Each kind belongs to a family the user can switch off (`security` ones cannot be switched off and
+never wait for quiet hours) and has a fixed set of variables; a template using any other name is
+refused when it is saved (`check`), so rendering never meets an unknown name at send time.
+Rendering is sandboxed (admins write templates), strict (a missing variable is an error, not an
+empty string) and autoescaped for HTML email.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from mesh.errors import InvalidArgument
+
+EMAIL, SMS, WHATSAPP, PUSH, IN_APP = "email", "sms", "whatsapp", "push", "in_app"
+CHANNELS = (EMAIL, SMS, WHATSAPP, PUSH, IN_APP)
+LANGUAGES = ("en", "ur")
+SECURITY = "security"
+
+
+@dataclass(frozen=True)
+class Kind:
+    family: str  # the preference family ("booking_confirmations", "reminders", ...) or "security"
+    variables: frozenset[str]
+
+    @property
+    def urgent(self) -> bool:
+        return self.family == SECURITY
+
+
+_LINK = frozenset({"first_name", "link", "token", "expires_at"})
+_BOOKING = frozenset({"first_name", "venue_name", "court_name", "date", "start_time", "end_time", "booking_id"})
+
+KINDS: dict[str, Kind] = {
+    "email_verification": Kind(SECURITY, _LINK),
+    "password_reset": Kind(SECURITY, _LINK),
+    "password_changed": Kind(SECURITY, frozenset({"first_name", "changed_at"})),
+    "booking_created": Kind("booking_confirmations", _BOOKING | {"price"}),
+    "booking_confirmed": Kind("booking_confirmations", _BOOKING | {"price"}),
+    "booking_cancelled": Kind("booking_confirmations", _BOOKING | {"price", "reason", "refund"}),
+    "booking_rescheduled": Kind("booking_confirmations", _BOOKING | {"price", "previous_start_time"}),
+    "booking_no_show": Kind("booking_confirmations", _BOOKING | {"price"}),
+    "booking_reminder": Kind("reminders", _BOOKING),
+    "announcement": Kind("marketing", frozenset({"first_name", "headline", "message"})),
+}
+
+# (subject, text) per kind and language. Email gets the text as HTML paragraphs (see `_html`);
+# the other channels get the text itself. Security kinds only ever go by email.
+_DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
+    "email_verification": {
+        "en": ("Verify your email for Padel Platform",
+               "Hi {{ first_name }},\n\nPlease confirm your email address by opening this link: {{ link }}\n\n"
+               "Or enter this code in the app: {{ token }}\n\nThe link works until {{ expires_at }}."),
+        "ur": ("پیڈل پلیٹ فارم کے لیے اپنی ای میل کی تصدیق کریں",
+               "السلام علیکم {{ first_name }}،\n\nاپنی ای میل کی تصدیق کے لیے یہ لنک کھولیں: {{ link }}\n\n"
+               "یا ایپ میں یہ کوڈ درج کریں: {{ token }}\n\nیہ لنک {{ expires_at }} تک کام کرے گا۔"),
+    },
+    "password_reset": {
+        "en": ("Reset your Padel Platform password",
+               "Hi {{ first_name }},\n\nSomeone asked to reset your password. To choose a new one, open: {{ link }}\n\n"
+               "Or enter this code in the app: {{ token }}\n\nThe link works until {{ expires_at }}. "
+               "If it was not you, ignore this email."),
+        "ur": ("اپنا پیڈل پلیٹ فارم پاس ورڈ دوبارہ ترتیب دیں",
+               "السلام علیکم {{ first_name }}،\n\nنیا پاس ورڈ منتخب کرنے کے لیے یہ لنک کھولیں: {{ link }}\n\n"
+               "یا ایپ میں یہ کوڈ درج کریں: {{ token }}\n\nیہ لنک {{ expires_at }} تک کام کرے گا۔ "
+               "اگر یہ آپ نے نہیں کیا تو اس ای میل کو نظرانداز کریں۔"),
+    },
+    "password_changed": {
+        "en": ("Your Padel Platform password was changed",
+               "Hi {{ first_name }},\n\nYour password was changed on {{ changed_at }}. "
+               "If this was not you, reset your password at once."),
+        "ur": ("آپ کا پیڈل پلیٹ فارم پاس ورڈ تبدیل ہو گیا",
+               "السلام علیکم {{ first_name }}،\n\nآپ کا پاس ورڈ {{ changed_at }} کو تبدیل کیا گیا۔ "
+               "اگر یہ آپ نے نہیں کیا تو فوراً پاس ورڈ دوبارہ ترتیب دیں۔"),
+    },
+    "booking_created": {
+        "en": ("Booking received: {{ venue_name }}, {{ date }}",
+               "Hi {{ first_name }}, your booking of {{ court_name }} at {{ venue_name }} on {{ date }}, "
+               "{{ start_time }}–{{ end_time }} ({{ price }}) was received."),
+        "ur": ("بکنگ موصول ہوئی: {{ venue_name }}، {{ date }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} کی آپ کی بکنگ "
+               "({{ date }}، {{ start_time }}–{{ end_time }}، {{ price }}) موصول ہو گئی ہے۔"),
+    },
+    "booking_confirmed": {
+        "en": ("Booking confirmed: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, your booking is confirmed: {{ court_name }} at {{ venue_name }} on {{ date }}, "
+               "{{ start_time }}–{{ end_time }} ({{ price }})."),
+        "ur": ("بکنگ کی تصدیق: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، آپ کی بکنگ کی تصدیق ہو گئی: {{ venue_name }} میں {{ court_name }}، "
+               "{{ date }}، {{ start_time }}–{{ end_time }} ({{ price }})۔"),
+    },
+    "booking_cancelled": {
+        "en": ("Booking cancelled: {{ venue_name }}, {{ date }}",
+               "Hi {{ first_name }}, your booking of {{ court_name }} at {{ venue_name }} on {{ date }}, "
+               "{{ start_time }} was cancelled ({{ reason }}). Refund: {{ refund }}."),
+        "ur": ("بکنگ منسوخ: {{ venue_name }}، {{ date }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} کی آپ کی بکنگ "
+               "({{ date }}، {{ start_time }}) منسوخ ہو گئی ({{ reason }})۔ واپسی: {{ refund }}۔"),
+    },
+    "booking_rescheduled": {
+        "en": ("Booking moved: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, your booking moved from {{ previous_start_time }} to {{ court_name }} at "
+               "{{ venue_name }} on {{ date }}, {{ start_time }}–{{ end_time }}."),
+        "ur": ("بکنگ کا وقت تبدیل: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، آپ کی بکنگ {{ previous_start_time }} سے {{ venue_name }} میں "
+               "{{ court_name }}، {{ date }}، {{ start_time }}–{{ end_time }} پر منتقل ہو گئی۔"),
+    },
+    "booking_no_show": {
+        "en": ("Missed booking at {{ venue_name }}",
+               "Hi {{ first_name }}, nobody checked in for your booking of {{ court_name }} at {{ venue_name }} "
+               "on {{ date }}, {{ start_time }}."),
+        "ur": ("{{ venue_name }} میں بکنگ چھوٹ گئی",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} کی آپ کی بکنگ "
+               "({{ date }}، {{ start_time }}) پر کوئی نہیں آیا۔"),
+    },
+    "booking_reminder": {
+        "en": ("Reminder: padel at {{ start_time }} at {{ venue_name }}",
+               "Hi {{ first_name }}, see you on {{ court_name }} at {{ venue_name }} on {{ date }}, "
+               "{{ start_time }}–{{ end_time }}."),
+        "ur": ("یاد دہانی: {{ venue_name }} میں {{ start_time }} بجے پیڈل",
+               "السلام علیکم {{ first_name }}، {{ date }} کو {{ start_time }}–{{ end_time }} "
+               "{{ venue_name }} میں {{ court_name }} پر ملاقات ہو گی۔"),
+    },
+    "announcement": {
+        "en": ("{{ headline }}", "Hi {{ first_name }}, {{ message }}"),
+        "ur": ("{{ headline }}", "السلام علیکم {{ first_name }}، {{ message }}"),
+    },
+}
+
+_text = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+_html = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
+
+
+def is_html(channel: str, field: str) -> bool:
+    """Only an email body is HTML; subjects and every other channel are plain text."""
+    return channel == EMAIL and field == "body"
+
+
+def _email_html(text: str) -> str:
+    paragraphs = "".join(f"<p>{part}</p>" for part in text.split("\n\n"))
+    paragraphs = paragraphs.replace("{{ link }}", '<a href="{{ link }}">{{ link }}</a>')
+    return f'<!doctype html>\n<html><body style="font-family: sans-serif">{paragraphs}</body></html>\n'
+
+
+def defaults() -> list[tuple[str, str, str, str, str]]:
+    """(kind, channel, language, subject, body) of every template that ships with the service."""
+    shipped = []
+    for kind, languages in _DEFAULTS.items():
+        channels = (EMAIL,) if KINDS[kind].urgent else CHANNELS
+        for language, (subject, text) in languages.items():
+            for channel in channels:
+                shipped.append((kind, channel, language, subject, _email_html(text) if channel == EMAIL else text))
+    return shipped
+
+
+def check(kind: str, channel: str, subject: str, body: str) -> None:
+    """Refuses a template that does not parse or uses a name its kind does not provide."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise InvalidArgument.field("template.kind", f"unknown kind; one of {', '.join(sorted(KINDS))}")
+    for field, source in (("subject", subject), ("body", body)):
+        environment = _html if is_html(channel, field) else _text
+        try:
+            parsed = environment.parse(source)
+        except TemplateSyntaxError as error:
+            raise InvalidArgument.field(f"template.{field}", f"line {error.lineno}: {error.message}") from None
+        unknown = meta.find_undeclared_variables(parsed) - spec.variables
+        if unknown:
+            raise InvalidArgument.field(
+                f"template.{field}",
+                f"unknown variable {', '.join(sorted(unknown))}; {kind} provides {', '.join(sorted(spec.variables))}")
+
+
+def render(source: str, variables: dict[str, str], *, html: bool) -> str:
+    """Renders one template text; a missing variable raises jinja2.UndefinedError."""
+    return (_html if html else _text).from_string(source).render(variables)

@@ -1,0 +1,101 @@
+"""notify's rules without I/O: quiet hours, backoff, channel choice, templates."""
+
+import datetime as dt
+
+import pytest
+
+from mesh.errors import InvalidArgument
+from notify_svc import store, templates
+from notify_svc.domain import backoff_seconds, channels_for, decode_page_token, encode_page_token, mask, quiet_until
+
+UTC = dt.timezone.utc
+
+
+def karachi(hour: int, minute: int = 0, day: int = 25) -> dt.datetime:
+    """A Karachi wall-clock time (UTC+5) as UTC."""
+    return dt.datetime(2026, 11, day, hour, minute, tzinfo=dt.timezone(dt.timedelta(hours=5))).astimezone(UTC)
+
+
+@pytest.mark.parametrize(("at", "expected"), [
+    (karachi(23, 30), karachi(7, 0, day=26)),   # after the start: ends tomorrow morning
+    (karachi(3, 0), karachi(7, 0)),             # after midnight: ends this morning
+    (karachi(7, 0), None),                      # the end itself is no longer quiet
+    (karachi(12, 0), None),
+    (karachi(22, 0), karachi(7, 0, day=26)),
+])
+def test_quiet_hours_across_midnight(at, expected):
+    assert quiet_until("22:00", "07:00", "Asia/Karachi", at) == expected
+
+
+def test_quiet_hours_within_a_day_and_unset():
+    assert quiet_until("13:00", "15:00", "Asia/Karachi", karachi(14)) == karachi(15)
+    assert quiet_until("13:00", "15:00", "Asia/Karachi", karachi(16)) is None
+    assert quiet_until("", "", "Asia/Karachi", karachi(14)) is None
+    assert quiet_until("13:00", "13:00", "Asia/Karachi", karachi(13)) is None
+
+
+def test_backoff_doubles_up_to_the_ceiling():
+    assert [backoff_seconds(n, 30, 200) for n in range(1, 6)] == [30, 60, 120, 200, 200]
+
+
+def recipient(**preferences) -> store.Recipient:
+    defaults = {"user_id": "u1", "email": "a@b.pk", "phone": "+92300", "channels": "email",
+                "kinds": "booking_confirmations,reminders,match_invites"}
+    return store.Recipient(**{**defaults, **preferences})
+
+
+def test_security_messages_go_by_email_whatever_the_preferences():
+    assert channels_for(recipient(channels="sms", kinds=""), "password_reset") == ["email"]
+    assert channels_for(recipient(channels="sms", kinds=""), "email_verification") == ["email"]
+
+
+def test_other_messages_follow_channels_and_kinds():
+    assert channels_for(recipient(channels="email,sms"), "booking_confirmed") == ["email", "sms", "in_app"]
+    assert channels_for(recipient(kinds="booking_confirmations"), "booking_reminder") == []
+    assert channels_for(recipient(), "announcement") == []  # marketing is opt-in
+
+
+def test_masked_addresses():
+    assert mask("ayesha@example.pk") == "ay***@example.pk"
+    assert mask("+923001234567") == "+923***67"
+
+
+def test_page_tokens_round_trip_and_refuse_junk():
+    at = dt.datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    assert decode_page_token(encode_page_token(at, "abc")) == (at, "abc")
+    with pytest.raises(InvalidArgument) as bad:
+        decode_page_token("%%%")
+    assert "page_token" in bad.value.fields
+
+
+def test_every_shipped_template_passes_its_own_check_in_both_languages():
+    shipped = templates.defaults()
+    for kind, channel, language, subject, body in shipped:
+        templates.check(kind, channel, subject, body)
+    keys = {(kind, channel, language) for kind, channel, language, _s, _b in shipped}
+    assert ("booking_reminder", "sms", "ur") in keys and ("password_reset", "email", "en") in keys
+
+
+def test_check_names_the_field_and_the_unknown_variable():
+    with pytest.raises(InvalidArgument) as unknown:
+        templates.check("booking_confirmed", "sms", "Hi", "{{ first_name }} owes {{ balance }}")
+    assert "template.body" in unknown.value.fields and "balance" in unknown.value.message
+    with pytest.raises(InvalidArgument) as syntax:
+        templates.check("booking_confirmed", "email", "{% if %}", "ok")
+    assert "template.subject" in syntax.value.fields
+    with pytest.raises(InvalidArgument) as kind:
+        templates.check("tea_party", "email", "", "x")
+    assert "template.kind" in kind.value.fields
+
+
+def test_html_email_is_escaped_text_is_not():
+    values = {"venue_name": "<script>x</script>"}
+    assert templates.render("{{ venue_name }}", values, html=True) == "&lt;script&gt;x&lt;/script&gt;"
+    assert templates.render("{{ venue_name }}", values, html=False) == "<script>x</script>"
+
+
+def test_sandbox_refuses_reaching_into_python():
+    from jinja2.exceptions import SecurityError
+
+    with pytest.raises(SecurityError):
+        templates.render("{{ first_name.__class__.__mro__ }}", {"first_name": "a"}, html=False)

@@ -1,0 +1,123 @@
+"""notify through the real Envoy edge (REST/JSON), on a platform whose notify sends to a real local SMTP server."""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+
+import pytest
+import requests
+from aiosmtpd.controller import Controller
+from conftest import launch_platform, stop_platform
+from fakeredis import TcpFakeServer
+from notify_standins import Mailbox, free_port, eventually, publish
+from padel.auth.v1 import events_pb2 as auth_events
+
+from mesh.events import make_redis
+
+
+@pytest.fixture(scope="module")
+def mailbox():
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port
+    yield box
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def streams():
+    """A Redis stand-in the platform uses and the tests can publish into."""
+    server = TcpFakeServer(("127.0.0.1", 0))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"redis://127.0.0.1:{server.server_address[1]}/0"
+    client = make_redis(url)
+    yield client
+    client.close()
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def edge(tmp_path_factory, mailbox, streams):
+    """The whole platform, its notify pointed at the local SMTP server."""
+    url = "redis://{host}:{port}/0".format(**streams.connection_pool.connection_kwargs)
+    running = launch_platform(tmp_path_factory.mktemp("notify-edge"), PADEL_NOTIFY_SMTP_HOST="127.0.0.1",
+                              PADEL_NOTIFY_SMTP_PORT=str(mailbox.port), PADEL_NOTIFY_POLL_SECONDS="0.1",
+                              PADEL_REDIS_URL=url)
+    yield running
+    stop_platform(running)
+
+
+def test_a_verification_request_on_the_auth_stream_reaches_smtp(edge, mailbox, streams):
+    """notify's half of registration, independent of auth: the event as auth publishes it."""
+    token = "verify_" + uuid.uuid4().hex
+    address = f"stream-{uuid.uuid4().hex[:8]}@example.pk"
+    publish(streams, "auth", auth_events.EmailVerificationRequested(
+        user_id=str(uuid.uuid4()), email=address, first_name="Fatima", token=token))
+    mail = eventually(lambda: mailbox.to(address), timeout=15)[0]
+    assert f"/verify-email?token={token}" in mail.get_content()
+    assert mail["Subject"] == "Verify your email for Padel Platform"
+
+
+def test_register_then_verify_with_the_emailed_token(edge, mailbox):
+    address = f"player-{uuid.uuid4().hex[:8]}@example.pk"
+    registered = requests.post(f"{edge.url}/api/auth/register", json={
+        "email": address, "password": "Padel-Court-2026!", "first_name": "Imran", "last_name": "Ali"}, timeout=10)
+    assert registered.status_code == 200, registered.text
+
+    mail = eventually(lambda: mailbox.to(address), timeout=15)[0]
+    body = mail.get_content()
+    link = re.search(r'href="([^"]+)"', body).group(1)
+    token = re.search(r"[?&]token=([^&\"]+)", link).group(1)
+    assert link.startswith("http://127.0.0.1:3000/verify-email?token=")
+    verified = requests.post(f"{edge.url}/api/auth/verify-email", json={"token": token}, timeout=10)
+    assert verified.status_code == 200, verified.text
+
+
+def test_inbox_templates_and_logs_over_rest(edge):
+    player, stranger, admin = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    as_admin = edge.headers(admin, ("admin",))
+    sent = requests.post(f"{edge.url}/api/notifications/send", headers=as_admin, timeout=10, json={
+        "user_id": player, "channels": ["NOTIFICATION_CHANNEL_IN_APP"],
+        "subject": "Court 3 reopens", "body": "Court 3 is open again from Monday."})
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["deliveries"][0]["status"] == "DELIVERY_STATUS_DELIVERED"
+    denied = requests.post(f"{edge.url}/api/notifications/send", headers=edge.headers(player), timeout=10,
+                           json={"user_id": player, "body": "hi"})
+    assert denied.status_code == 403
+
+    inbox = requests.get(f"{edge.url}/api/notifications/inbox", headers=edge.headers(player), timeout=10).json()
+    assert [m["title"] for m in inbox["messages"]] == ["Court 3 reopens"] and inbox["unread_count"] == 1
+    message_id = inbox["messages"][0]["message_id"]
+    foreign = requests.post(f"{edge.url}/api/notifications/inbox/{message_id}/read", headers=edge.headers(stranger),
+                            timeout=10)
+    assert foreign.status_code == 404
+    read = requests.post(f"{edge.url}/api/notifications/inbox/{message_id}/read", headers=edge.headers(player),
+                         timeout=10)
+    assert read.status_code == 200 and read.json()["message"]["read_at"]
+    unread = requests.get(f"{edge.url}/api/notifications/inbox", params={"unread_only": "true"},
+                          headers=edge.headers(player), timeout=10).json()
+    assert unread["messages"] == [] and unread["unread_count"] == 0
+
+    templates = requests.get(f"{edge.url}/api/notifications/templates", params={"kind": "booking_reminder"},
+                             headers=edge.headers(player), timeout=10)
+    assert templates.status_code == 200
+    assert {(t["channel"], t["language"]) for t in templates.json()["templates"]} >= {
+        ("NOTIFICATION_CHANNEL_EMAIL", "LANGUAGE_UR"), ("NOTIFICATION_CHANNEL_SMS", "LANGUAGE_EN")}
+    bad = requests.put(f"{edge.url}/api/notifications/templates", headers=as_admin, timeout=10, json={"template": {
+        "kind": "booking_reminder", "channel": "NOTIFICATION_CHANNEL_SMS", "language": "LANGUAGE_EN",
+        "body": "{{ first_name }}, bring {{ racket_count }} rackets"}})
+    assert bad.status_code == 400 and "template.body" in bad.text and "racket_count" in bad.text
+
+    filters = {"user_id": player, "channel": "NOTIFICATION_CHANNEL_IN_APP", "status": "DELIVERY_STATUS_DELIVERED"}
+    logs = requests.get(f"{edge.url}/api/notifications/logs", params=filters, headers=as_admin, timeout=10)
+    assert logs.status_code == 200
+    assert [d["channel"] for d in logs.json()["deliveries"]] == ["NOTIFICATION_CHANNEL_IN_APP"]
+    assert requests.get(f"{edge.url}/api/notifications/logs", headers=edge.headers(player), timeout=10).status_code == 403
+
+    metrics = requests.get(edge.metrics_url("notify"), timeout=5).text
+    assert re.search(r'padel_notifications_sent_total\{channel="in_app",outcome="delivered"\} [1-9]', metrics)
+    assert "padel_notification_queue_depth " in metrics
