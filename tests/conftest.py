@@ -92,6 +92,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from concurrent import futures
 from datetime import datetime, timedelta, timezone
 
@@ -266,10 +267,19 @@ def platform(tmp_path_factory) -> Iterator[Platform]:
     stop_platform(running)
 
 
+def _neighbour_database(url: str) -> str:
+    """The same Redis server, next database number. The session-long platform gets its own, or its
+    consumer groups (named after the services) would take the events of service tests on the
+    shared database, and the `redis_url` fixture's flush would wipe its streams."""
+    parsed = urllib.parse.urlsplit(url)
+    number = int(parsed.path.strip("/") or 0)
+    return urllib.parse.urlunsplit(parsed._replace(path=f"/{(number + 1) % 16}"))
+
+
 @pytest.fixture(scope="session")
 def platform_postgres(tmp_path_factory, make_postgres_db) -> Iterator[Platform]:
     """The whole platform on real PostgreSQL (one database per service) and real Redis."""
-    redis_url = _real_server("PADEL_TEST_REDIS_URL")
+    redis_url = _neighbour_database(_real_server("PADEL_TEST_REDIS_URL"))
     from mesh.events import make_redis
 
     client = make_redis(redis_url)

@@ -162,7 +162,7 @@ class Database:
         config.set_main_option("script_location", str(script_location))
         # Every history starts with mesh's shared revision 0001 (the event tables), then the
         # service's own revisions, which name "0001" as their first down_revision.
-        config.set_main_option("version_path_separator", "os")
+        config.set_main_option("path_separator", "os")
         config.set_main_option("version_locations", os.pathsep.join(
             [str(pathlib.Path(script_location) / "versions"), str(SHARED_MIGRATIONS)]))
         with self.engine.begin() as connection:

@@ -17,8 +17,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 def test_sigterm_drains_and_exits_zero(tmp_path):
     port = free_port()
+    log = tmp_path / "notify.log"  # a file, not a pipe: a full pipe would block the service's logging
     process = subprocess.Popen(
-        [sys.executable, "-m", "notify_svc"], cwd=ROOT, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "notify_svc"], cwd=ROOT, stderr=log.open("w"),
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{ROOT/'gen'}:{ROOT/'services'}:{ROOT}",
              "PADEL_DATA_DIR": str(tmp_path), "PADEL_NOTIFY_PORT": str(port),
              "PADEL_NOTIFY_METRICS_PORT": str(free_port())})
@@ -39,5 +40,5 @@ def test_sigterm_drains_and_exits_zero(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
-    messages = [json.loads(line)["message"] for line in process.stderr.read().splitlines() if line.startswith("{")]
+    messages = [json.loads(line)["message"] for line in log.read_text().splitlines() if line.startswith("{")]
     assert messages[-2:] == ["shutting down", "stopped"]

@@ -510,6 +510,8 @@ def test_the_edge_config_points_at_services_that_exist(overlay):
     clusters = {c["name"]: c["load_assignment"]["endpoints"][0]["lb_endpoints"][0]["endpoint"]["address"]["socket_address"]
                 for c in config["static_resources"]["clusters"] if c["name"] != "envoy_admin"}
     assert set(SERVICES) <= set(clusters)
+    # The edge fetches the JWKS through its own listener (jwt_authn's remote_jwks needs a cluster).
+    assert clusters.pop("edge_self") == {"address": "127.0.0.1", "port_value": edge.ports["http"]}
     for name, socket in clusters.items():
         if socket["address"] == "127.0.0.1":
             assert socket["port_value"] == directory.ports["directory"], f"cluster {name}: no sidecar there"

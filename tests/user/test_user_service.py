@@ -4,7 +4,6 @@ embedded default (SQLite + in-process Redis) and on real PostgreSQL + real Redis
 import datetime as dt
 import io
 import time
-import urllib.parse
 import uuid
 
 import grpc
@@ -35,7 +34,7 @@ def user_service(request, tmp_path_factory, token_issuer):
     if request.param == "postgres":
         import conftest
 
-        redis_url = neighbour_database(conftest._real_server("PADEL_TEST_REDIS_URL"))
+        redis_url = conftest._real_server("PADEL_TEST_REDIS_URL")
         environ.update(PADEL_USER_DATABASE_URL=request.getfixturevalue("make_postgres_db")(), PADEL_REDIS_URL=redis_url)
     host, port = server.build_server(server.settings_from_env(environ))
     host.start()
@@ -45,14 +44,6 @@ def user_service(request, tmp_path_factory, token_issuer):
     client.close()
     channel.close()
     host.stop(0)
-
-
-def neighbour_database(url: str) -> str:
-    """The same Redis server, next database number: `platform_postgres` may be running on the
-    shared one, and its user_svc (same consumer group "user") would take this server's events."""
-    parsed = urllib.parse.urlsplit(url)
-    number = int(parsed.path.strip("/") or 0)
-    return urllib.parse.urlunsplit(parsed._replace(path=f"/{(number + 1) % 16}"))
 
 
 class Service:
