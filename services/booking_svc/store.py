@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Sequence
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
-                        UniqueConstraint, exc, func, select, type_coerce, union_all)
+                        UniqueConstraint, delete, exc, func, select, type_coerce, union_all)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from booking_svc.domain import LIVE, Status
@@ -241,3 +241,12 @@ def finished(session: Session, now: dt.datetime, limit: int = 200) -> list[Booki
     return list(session.scalars(select(Booking).where(
         Booking.status.in_([Status.CONFIRMED.value, Status.IN_PROGRESS.value]), Booking.end_time <= now)
         .order_by(Booking.end_time).limit(limit).with_for_update(skip_locked=True)))
+
+
+def open_closures(session: Session, venue_id: str, now: dt.datetime) -> list[Closure]:
+    return list(session.scalars(select(Closure).where(Closure.venue_id == venue_id, Closure.end_time > now)
+                                .order_by(Closure.start_time, Closure.id)))
+
+
+def delete_price_rules(session: Session, venue_id: str) -> None:
+    session.execute(delete(PriceRule).where(PriceRule.venue_id == venue_id))
