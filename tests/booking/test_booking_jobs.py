@@ -1,0 +1,95 @@
+"""The booking job and the events it and the desk write, on a real database with a controlled clock."""
+
+import datetime as dt
+import pathlib
+import uuid
+
+import pytest
+from padel.booking.v1 import events_pb2
+from sqlalchemy import select
+
+from booking_svc import desk as desk_module
+from booking_svc.desk import BookingDesk
+from booking_svc.jobs import BookingJob
+from booking_testkit import local_day, local_dt
+from mesh import caller
+from mesh.db import Database
+from mesh.events import OutboxEvent
+
+MIGRATIONS = pathlib.Path(desk_module.__file__).parent / "migrations"
+EVERY_DAY = [{"weekday": w, "open": "08:00", "close": "23:00"} for w in range(1, 8)]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request, sqlite_url):
+    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    db = Database(url)
+    db.migrate(MIGRATIONS)
+    yield db
+    db.dispose()
+
+
+class Clock:
+    def __init__(self):
+        self.now = dt.datetime.now(dt.timezone.utc)
+
+    def __call__(self):
+        return self.now
+
+
+def acting_as(user_id: str, *roles: str):
+    return caller.bind(caller.Caller(user_id, frozenset(roles), "jti", dt.datetime.now(dt.timezone.utc), "token"))
+
+
+def events_of(db: Database, booking_id: str) -> list[str]:
+    """Event type names in the outbox for one booking, oldest first."""
+    names = []
+    with db.session() as session:
+        for row in session.scalars(select(OutboxEvent).order_by(OutboxEvent.created_at)):
+            message = getattr(events_pb2, row.event_type.rsplit(".", 1)[1])()
+            message.ParseFromString(row.payload)
+            if message.booking.booking_id == booking_id:
+                names.append(row.event_type.rsplit(".", 1)[1])
+    return names
+
+
+def test_expired_holds_are_cancelled_and_finished_games_completed(database):
+    clock = Clock()
+    desk = BookingDesk(database, commission_percent=10, clock=clock)
+    job = BookingJob(desk, interval_seconds=60)
+    token = acting_as(str(uuid.uuid4()), "venue_owner")
+    try:
+        manual = desk.create_venue({"name": "Manual", "city": "Karachi", "opening_hours": EVERY_DAY,
+                                    "instant_confirmation": False, "hold_minutes": 15}, [{"name": "Court 1"}])
+        instant = desk.create_venue({"name": "Instant", "city": "Karachi", "opening_hours": EVERY_DAY,
+                                     "base_hourly_price_paisa": 600_000}, [{"name": "Court 1"}])
+    finally:
+        caller.unbind(token)
+    token = acting_as(str(uuid.uuid4()), "player")
+    try:
+        start = local_dt(local_day(2), "12:00").astimezone(dt.timezone.utc)
+        held = desk.book(manual.courts[0].id, start, 60, [], "", uuid.uuid4().hex).booking
+        played = desk.book(instant.courts[0].id, start, 60, [], "", uuid.uuid4().hex).booking
+    finally:
+        caller.unbind(token)
+    assert played.price_paisa == 600_000 and played.commission_paisa == 60_000
+
+    clock.now += dt.timedelta(minutes=14)
+    assert job.run_once() == (0, 0)
+    clock.now += dt.timedelta(minutes=2)
+    assert job.run_once() == (1, 0)
+    clock.now = played.end_time + dt.timedelta(seconds=1)
+    assert job.run_once() == (0, 1)
+    assert job.run_once() == (0, 0)
+
+    token = acting_as(str(uuid.uuid4()), "admin")
+    try:
+        expired = desk.get_booking(held.id).booking
+        completed = desk.get_booking(played.id).booking
+    finally:
+        caller.unbind(token)
+    assert (expired.status, expired.cancel_reason, expired.cancellation_fee_paisa) == ("cancelled", "expired", 0)
+    assert completed.status == "completed"
+    assert events_of(database, held.id) == ["BookingCreated", "BookingCancelled"]
+    # Confirmed at once: created and confirmed in one transaction, so notify can send a confirmation.
+    assert events_of(database, played.id) == ["BookingCreated", "BookingConfirmed", "BookingCompleted"]
