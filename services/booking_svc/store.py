@@ -250,3 +250,7 @@ def open_closures(session: Session, venue_id: str, now: dt.datetime) -> list[Clo
 
 def delete_price_rules(session: Session, venue_id: str) -> None:
     session.execute(delete(PriceRule).where(PriceRule.venue_id == venue_id))
+
+
+def venue_named(session: Session, owner_id: str, name: str) -> Venue | None:
+    return session.scalars(select(Venue).where(Venue.owner_id == owner_id, Venue.name == name)).first()

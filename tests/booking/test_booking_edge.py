@@ -1,5 +1,6 @@
 """Booking over REST/JSON through the real Envoy edge (`platform`: SQLite, Redis stand-in)."""
 
+import datetime as dt
 import threading
 import uuid
 from concurrent import futures
@@ -162,7 +163,28 @@ def test_past_midnight_booking_over_rest(platform):
     venue = create_venue(platform, new_user(), opening_hours=hours)
     court, day = venue["courts"][0]["court_id"], local_day(2)
     assert free_starts(platform, venue["venue_id"], day)[court][-1] == "02:00"
-    import datetime as dt
     made = book(platform, new_user(), court, day + dt.timedelta(days=1), "01:00")
     assert made.status_code == 200, made.text
     assert "01:00" not in free_starts(platform, venue["venue_id"], day)[court]
+
+
+def test_a_newcomer_finds_a_demo_venue_and_books_it(platform):
+    """`make run` seeds demo venues (booking_svc.seed); the README's curl session in test form."""
+    venues = requests.get(f"{platform.url}/api/bookings/venues", params={"city": "Karachi"}, timeout=TIMEOUT).json()["venues"]
+    demo = next(v for v in venues if v["name"] == "Clifton Padel Club")
+    assert len(demo["courts"]) == 3 and demo["owner_id"] == "00000000-0000-4000-a000-00000000d3e0"
+    day = local_day(6)
+    answer = requests.get(f"{platform.url}/api/bookings/availability", timeout=TIMEOUT,
+                          params={"venue_id": demo["venue_id"], "date": day.isoformat(), "duration_minutes": 90})
+    court = answer.json()["courts"][-1]
+    slot = next(s for s in court["slots"] if s["local_start"] == "17:30")
+    assert slot["price"] == {"amount_paisa": "1100000", "currency": "PKR"}  # 30 min at Rs 6,000/h + 60 at Rs 8,000/h
+    made = requests.post(f"{platform.url}/api/bookings/book", headers=platform.headers(), timeout=TIMEOUT,
+                         json={"court_id": court["court"]["court_id"], "start_time": slot["start_time"],
+                               "duration_minutes": 90, "idempotency_key": uuid.uuid4().hex})
+    assert made.status_code == 200 and made.json()["booking"]["price"]["amount_paisa"] == "1100000"
+    lahore = requests.get(f"{platform.url}/api/bookings/venues", params={"city": "lahore"}, timeout=TIMEOUT).json()["venues"]
+    night = next(v for v in lahore if v["name"] == "Gulberg Night Padel")
+    starts = requests.get(f"{platform.url}/api/bookings/availability", timeout=TIMEOUT, params={
+        "venue_id": night["venue_id"], "date": day.isoformat(), "duration_minutes": 60}).json()["courts"][0]["slots"]
+    assert starts[-1]["local_start"] == "02:00"
