@@ -268,9 +268,15 @@ class BookingDesk:
             busy = store.busy_intervals(session, [c.id for c in courts], *window)
             windows = price_windows(store.price_rules_of(session, venue.id))
         length = dt.timedelta(minutes=duration)
+        # Courts without rules of their own share the venue's prices: price the day once for them.
+        own_rules = {w.court_id for w in windows if w.court_id}
+        day_prices: dict[str | None, domain.DayPrices] = {}
         answer = []
         for court in courts:
-            prices = domain.DayPrices(rules, windows, court.id, window)
+            key = court.id if court.id in own_rules else None
+            if key not in day_prices:
+                day_prices[key] = domain.DayPrices(rules, windows, court.id, window)
+            prices = day_prices[key]
             answer.append(CourtSlots(court, [(s, s + length, prices.price(s, duration))
                                              for s in domain.free_starts(starts, duration, busy[court.id])]))
         return venue, answer

@@ -258,20 +258,57 @@ def free_starts(starts: Iterable[dt.datetime], duration: int, busy: Sequence[Int
 # -- prices -------------------------------------------------------------------------------------------
 
 
+def _day_rates(base: int, windows: Sequence[PriceWindow], court_id: str, weekday: int) -> list[int]:
+    """The hourly price in force at each of the 1440 local minutes of a day with ISO `weekday`.
+
+    Painted from the weakest rule to the strongest: the base price, then the venue-wide rules,
+    then this court's own rules, each list from its last rule to its first (the first listed wins).
+    """
+    rates = [base] * MINUTES_PER_DAY
+    yesterday = 7 if weekday == 1 else weekday - 1
+    venue_wide = [w for w in windows if w.court_id is None]
+    own = [w for w in windows if w.court_id == court_id]
+    for window in [*reversed(venue_wide), *reversed(own)]:
+        def on(day: int) -> bool:
+            return not window.weekdays or day in window.weekdays
+
+        price = window.hourly_paisa
+        if window.start < window.end:
+            if on(weekday):
+                rates[window.start:window.end] = [price] * (window.end - window.start)
+            continue
+        # Past midnight: the early morning belongs to yesterday's window, the evening to today's.
+        if on(yesterday):
+            rates[:window.end] = [price] * window.end
+        if on(weekday):
+            rates[window.start:] = [price] * (MINUTES_PER_DAY - window.start)
+    return rates
+
+
 def minute_rates(rules: VenueRules, windows: Sequence[PriceWindow], court_id: str,
                  start: dt.datetime, minutes: int) -> list[int]:
     """The hourly price in force for each minute from `start`: a rule for this court beats a rule
     for the whole venue, which beats the base price; among equals the first listed wins."""
-    court_rules = [w for w in windows if w.court_id == court_id]
-    venue_rules = [w for w in windows if w.court_id is None]
     zone = rules.zone
-    rates = []
-    for i in range(minutes):
-        local = (start + i * ONE_MINUTE).astimezone(zone)
-        weekday, minute = local.isoweekday(), local.hour * 60 + local.minute
-        rule = next((w for w in court_rules if w.covers(weekday, minute)), None) or \
-            next((w for w in venue_rules if w.covers(weekday, minute)), None)
-        rates.append(rule.hourly_paisa if rule else rules.base_hourly_paisa)
+    days: dict[int, list[int]] = {}
+
+    def day_rates(weekday: int) -> list[int]:
+        if weekday not in days:
+            days[weekday] = _day_rates(rules.base_hourly_paisa, windows, court_id, weekday)
+        return days[weekday]
+
+    first = start.astimezone(zone)
+    if first.utcoffset() != (start + minutes * ONE_MINUTE).astimezone(zone).utcoffset():
+        # The clocks change inside the game: convert minute by minute.
+        locals_ = ((start + i * ONE_MINUTE).astimezone(zone) for i in range(minutes))
+        return [day_rates(t.isoweekday())[t.hour * 60 + t.minute] for t in locals_]
+    # Local wall time advances with UTC: copy whole runs of each local day's table.
+    rates: list[int] = []
+    day, minute = first.date(), first.hour * 60 + first.minute
+    while len(rates) < minutes:
+        take = min(minutes - len(rates), MINUTES_PER_DAY - minute)
+        rates += day_rates(day.isoweekday())[minute:minute + take]
+        day, minute = day + dt.timedelta(days=1), 0
     return rates
 
 

@@ -162,3 +162,12 @@ def test_venue_rules_need_durations_on_the_grid_and_a_known_zone():
 
 def test_distance_between_karachi_and_lahore():
     assert 1000 < domain.distance_km((24.8607, 67.0011), (31.5204, 74.3587)) < 1050
+
+
+def test_a_game_across_a_clock_change_is_priced_by_local_wall_time():
+    london = rules(time_zone="Europe/London", openings=tuple(Opening(w, 0, 0) for w in range(1, 8)))
+    night = [PriceWindow(None, frozenset(), 2 * 60, 4 * 60, 1_200_000)]
+    # 31 March 2030: at 01:00 UTC London jumps from 01:00 GMT to 02:00 BST.
+    start = dt.datetime(2030, 3, 31, 0, 30, tzinfo=dt.timezone.utc)
+    # 00:30–01:00 local at the base price, then 02:00–03:30 local inside the window.
+    assert domain.price_of(london, night, "c", start, 120) == 300_000 + 1_800_000

@@ -74,6 +74,9 @@ def test_owner_sets_up_and_a_player_books_reschedules_and_cancels_over_rest(plat
     booking = made.json()["booking"]
     assert booking["status"] == "BOOKING_STATUS_CONFIRMED" and booking["price"]["amount_paisa"] == "800000"
     assert "19:00" not in free_starts(platform, venue["venue_id"], day)[court]
+    metrics = requests.get(platform.metrics_url("booking"), timeout=TIMEOUT).text
+    assert f'padel_bookings_created_total{{venue_id="{venue["venue_id"]}"}} 1.0' in metrics
+    assert f'padel_booking_revenue_paisa_total{{venue_id="{venue["venue_id"]}"}} 800000.0' in metrics
 
     moved = requests.put(f"{platform.url}/api/bookings/bookings/{booking['booking_id']}", headers=platform.headers(player),
                          timeout=TIMEOUT, json={"start_time": iso(day, "12:00"), "update_mask": "start_time"})
@@ -89,6 +92,9 @@ def test_owner_sets_up_and_a_player_books_reschedules_and_cancels_over_rest(plat
     assert cancelled.status_code == 200, cancelled.text
     cancellation = cancelled.json()["booking"]["cancellation"]
     assert cancellation["fee"]["amount_paisa"] == "150000" and cancellation["refund"]["amount_paisa"] == "450000"
+    metrics = requests.get(platform.metrics_url("booking"), timeout=TIMEOUT).text
+    assert f'padel_bookings_cancelled_total{{reason="player",venue_id="{venue["venue_id"]}"}} 1.0' in metrics
+    assert player not in metrics
     again = requests.post(f"{platform.url}/api/bookings/bookings/{booking['booking_id']}/cancel",
                           headers=platform.headers(player), json={}, timeout=TIMEOUT)
     assert again.status_code == 400 and again.json()["message"] == "cannot go from cancelled to cancelled"
