@@ -33,8 +33,6 @@ VENUE_DEFAULTS: dict[str, Any] = {
     "horizon_days": 14, "instant_confirmation": True, "hold_minutes": 15, "max_live_bookings_per_day": 2,
     "base_hourly_price_paisa": 0, "active": True,
 }
-VENUE_COLUMNS = frozenset({"name", "city", "opening_hours", *VENUE_DEFAULTS})
-COURT_COLUMNS = frozenset({"name", "environment", "surface", "active"})
 
 
 def utcnow() -> dt.datetime:

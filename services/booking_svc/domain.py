@@ -87,18 +87,6 @@ class PriceWindow:
     end: int
     hourly_paisa: int
 
-    def covers(self, weekday: int, minute: int) -> bool:
-        """Whether local minute `minute` of a day with ISO weekday `weekday` is inside the window."""
-        def on(day: int) -> bool:
-            return not self.weekdays or day in self.weekdays
-
-        if self.start < self.end:
-            return on(weekday) and self.start <= minute < self.end
-        # Past midnight (or all day when start == end): the evening part belongs to today,
-        # the early-morning part to yesterday's window.
-        yesterday = 7 if weekday == 1 else weekday - 1
-        return (on(weekday) and minute >= self.start) or (on(yesterday) and minute < self.end)
-
 
 @dataclass(frozen=True)
 class VenueRules:

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import threading
-import time
 import uuid
 from concurrent import futures
 
