@@ -272,3 +272,63 @@ def test_a_closure_takes_the_court_out_of_availability(booking):
     assert free[0] == "12:00"
     error = rpc_error(booking.book, new_user(), court, day, "10:00")
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "closed" in error.details()
+
+
+def test_a_move_onto_a_taken_slot_is_refused_and_changes_nothing(booking):
+    venue = booking.create_venue(new_user())
+    court, day = venue.courts[0].court_id, local_day(2)
+    booking.book(new_user(), court, day, "10:00")
+    theirs_player = new_user()
+    theirs = booking.book(theirs_player, court, day, "12:00", duration=90)
+    error = rpc_error(booking.stub.UpdateBooking, api.UpdateBookingRequest(
+        booking_id=theirs.booking_id, start_time=stamp(day, "09:30"), update_mask=FieldMask(paths=["start_time"])),
+        metadata=booking.player(theirs_player))
+    assert error.code() == grpc.StatusCode.ABORTED and error.details() == "this slot was just taken; choose another time"
+    unchanged = booking.stub.GetBooking(api.GetBookingRequest(booking_id=theirs.booking_id),
+                                        metadata=booking.player(theirs_player)).booking
+    assert unchanged.local_start == "12:00" and unchanged.price.amount_paisa == theirs.price.amount_paisa
+    # Onto the other court at the same time is fine: the court is part of the move.
+    moved = booking.stub.UpdateBooking(api.UpdateBookingRequest(
+        booking_id=theirs.booking_id, court_id=venue.courts[1].court_id, start_time=stamp(day, "10:00"),
+        update_mask=FieldMask(paths=["court_id", "start_time"])), metadata=booking.player(theirs_player)).booking
+    assert moved.court_id == venue.courts[1].court_id and moved.local_start == "10:00"
+
+
+def test_participants_and_requests_change_through_the_field_mask(booking):
+    venue = booking.create_venue(new_user())
+    player, friends = new_user(), [new_user(), new_user()]
+    made = booking.book(player, venue.courts[0].court_id, local_day(2), "10:00", participant_ids=friends[:1])
+    changed = booking.stub.UpdateBooking(api.UpdateBookingRequest(
+        booking_id=made.booking_id, participant_ids=friends, special_requests="need rackets",
+        update_mask=FieldMask(paths=["participant_ids", "special_requests"])), metadata=booking.player(player)).booking
+    assert list(changed.participant_ids) == friends and changed.special_requests == "need rackets"
+    assert changed.local_start == "10:00" and changed.price == made.price
+    seen = booking.stub.GetBooking(api.GetBookingRequest(booking_id=made.booking_id), metadata=booking.player(friends[1]))
+    assert seen.booking.booking_id == made.booking_id  # an invited player sees it too
+    error = rpc_error(booking.stub.UpdateBooking, api.UpdateBookingRequest(
+        booking_id=made.booking_id, participant_ids=[player], update_mask=FieldMask(paths=["participant_ids"])),
+        metadata=booking.player(player))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and error.details().startswith("participant_ids:")
+    error = rpc_error(booking.stub.UpdateBooking, api.UpdateBookingRequest(
+        booking_id=made.booking_id, update_mask=FieldMask(paths=["price"])), metadata=booking.player(player))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "update_mask" in error.details()
+
+
+def test_closures_are_listed_and_deleted_and_inactive_courts_disappear(booking):
+    owner = new_user()
+    venue = booking.create_venue(owner)
+    court, day = venue.courts[0].court_id, local_day(2)
+    closure = booking.stub.AddClosure(api.AddClosureRequest(
+        venue_id=venue.venue_id, court_id=court, start_time=stamp(day, "08:00"), end_time=stamp(day, "23:00")),
+        metadata=booking.owner(owner)).closure
+    listed = booking.stub.ListClosures(api.ListClosuresRequest(venue_id=venue.venue_id), metadata=booking.owner(owner))
+    assert [c.closure_id for c in listed.closures] == [closure.closure_id]
+    assert booking.starts(venue.venue_id, day)[court] == []
+    booking.stub.DeleteClosure(api.DeleteClosureRequest(venue_id=venue.venue_id, closure_id=closure.closure_id),
+                               metadata=booking.owner(owner))
+    assert booking.starts(venue.venue_id, day)[court][0] == "08:00"
+    booking.stub.UpdateCourt(api.UpdateCourtRequest(venue_id=venue.venue_id, court_id=court, court=pb.Court(active=False),
+                                                    update_mask=FieldMask(paths=["active"])), metadata=booking.owner(owner))
+    assert court not in booking.starts(venue.venue_id, day)
+    error = rpc_error(booking.book, new_user(), court, day, "10:00")
+    assert error.code() == grpc.StatusCode.FAILED_PRECONDITION
