@@ -8,7 +8,7 @@ from concurrent import futures
 import pytest
 import requests
 
-from booking_testkit import iso, local_day
+from booking_testkit import iso, local_day, platform_headers
 
 TIMEOUT = 10
 
@@ -48,7 +48,7 @@ def free_starts(platform, venue_id: str, day, duration=60) -> dict[str, list[str
 
 
 def book(platform, player: str, court_id: str, day, clock: str, duration=60, key=None):
-    return requests.post(f"{platform.url}/api/bookings/book", headers=platform.headers(player), timeout=TIMEOUT,
+    return requests.post(f"{platform.url}/api/bookings/book", headers=platform_headers(platform, player), timeout=TIMEOUT,
                          json={"court_id": court_id, "start_time": iso(day, clock), "duration_minutes": duration,
                                "idempotency_key": key or uuid.uuid4().hex})
 

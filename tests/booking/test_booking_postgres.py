@@ -18,7 +18,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from padel.booking.v1 import booking_service_pb2 as api
 from padel.booking.v1 import booking_service_pb2_grpc
 
-from booking_testkit import iso, local_day, stamp, venue_message
+from booking_testkit import iso, local_day, platform_headers, stamp, venue_message
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -66,7 +66,7 @@ def test_two_processes_on_one_database_sell_a_slot_once(platform_postgres, secon
     venue = stubs[0].CreateVenue(api.CreateVenueRequest(venue=venue_message()), metadata=(
         ("authorization", f"Bearer {platform_postgres.token(owner, ('venue_owner',))}"),)).venue
     court, day = venue.courts[0].court_id, local_day(4)
-    tokens = [platform_postgres.token(str(uuid.uuid4())) for _ in range(50)]
+    players = [platform_headers(platform_postgres)["authorization"] for _ in range(50)]
     barrier = threading.Barrier(50)
 
     def attempt(i):
@@ -74,7 +74,7 @@ def test_two_processes_on_one_database_sell_a_slot_once(platform_postgres, secon
                                   idempotency_key=uuid.uuid4().hex)
         barrier.wait()
         try:
-            stubs[i % 2].Book(request, metadata=(("authorization", f"Bearer {tokens[i]}"),), timeout=30)
+            stubs[i % 2].Book(request, metadata=(("authorization", players[i]),), timeout=30)
             return "booked", i % 2
         except grpc.RpcError as error:
             return error.code(), error.details()
@@ -95,7 +95,7 @@ def test_fifty_clients_through_the_edge_on_postgres_get_one_booking(platform_pos
                           json={"venue": json_format.MessageToDict(venue_message(), preserving_proto_field_name=True)},
                           headers=platform_postgres.headers(owner, roles=("venue_owner",)), timeout=10).json()["venue"]
     court, day = venue["courts"][0]["court_id"], local_day(5)
-    headers = [platform_postgres.headers(str(uuid.uuid4())) for _ in range(50)]
+    headers = [platform_headers(platform_postgres) for _ in range(50)]
     barrier = threading.Barrier(50)
 
     def attempt(i):
