@@ -442,6 +442,7 @@ class BookingDesk:
             by_player = who.user_id == booking.player_id
             if not by_player and not _may_manage(view.venue):
                 raise PermissionDenied("only the player who booked, the venue's owner or an admin may cancel")
+            self._expire_holds(session, now, booking.court_id)
             domain.transition(booking.state, Status.CANCELLED)
             fee, refund = domain.cancellation_charge(rules_of(view.venue), booking.price_paisa, booking.start_time,
                                                      now, by_venue=not by_player, status=booking.state)
@@ -462,13 +463,16 @@ class BookingDesk:
     def _venue_action(self, booking_id: str, target: Status,
                       announce: Callable[[Session, store.Booking, store.Venue, store.Court], None]) -> BookingView:
         """An owner's step in the life cycle: confirm, check in, complete, no-show."""
+        now = self.clock()
         with self.db.session() as session:
             view = self._booking_for(session, booking_id)
             _require_manager(view.venue)
             booking = view.booking
+            # A hold that ran out is over even if the job has not got to it yet.
+            self._expire_holds(session, now, booking.court_id)
             booking.status = domain.transition(booking.state, target).value
             booking.hold_expires_at = None
-            booking.updated_at = self.clock()
+            booking.updated_at = now
             announce(session, booking, view.venue, view.court)
             return view
 

@@ -262,7 +262,9 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
             try:
                 after = (dt.datetime.fromisoformat(key[0]), str(key[1]))
             except (TypeError, ValueError, IndexError, KeyError):
-                raise InvalidArgument.field("page_token", "not a token this service gave out") from None
+                after = None
+            if after is None or after[0].tzinfo is None:
+                raise InvalidArgument.field("page_token", "not a token this service gave out")
         size = page_size(request.page_size)
         views = self.desk.list_bookings(request.past, after, size + 1)
         following = ""

@@ -93,3 +93,33 @@ def test_expired_holds_are_cancelled_and_finished_games_completed(database):
     assert events_of(database, held.id) == ["BookingCreated", "BookingCancelled"]
     # Confirmed at once: created and confirmed in one transaction, so notify can send a confirmation.
     assert events_of(database, played.id) == ["BookingCreated", "BookingConfirmed", "BookingCompleted"]
+
+
+def test_a_moved_then_cancelled_booking_announces_each_step(database):
+    clock = Clock()
+    desk = BookingDesk(database, commission_percent=10, clock=clock)
+    token = acting_as(str(uuid.uuid4()), "venue_owner")
+    try:
+        venue = desk.create_venue({"name": "Events", "city": "Lahore", "opening_hours": EVERY_DAY,
+                                   "base_hourly_price_paisa": 600_000, "free_until_hours": 720,
+                                   "late_fee_percent": 20}, [{"name": "Court 1"}])
+    finally:
+        caller.unbind(token)
+    token = acting_as(str(uuid.uuid4()), "player")
+    try:
+        day = local_day(2)
+        made = desk.book(venue.courts[0].id, local_dt(day, "10:00").astimezone(dt.timezone.utc), 60, [], "",
+                         uuid.uuid4().hex).booking
+        desk.update_booking(made.id, {"start_time": local_dt(day, "14:00").astimezone(dt.timezone.utc)})
+        desk.cancel(made.id, "")
+    finally:
+        caller.unbind(token)
+    assert events_of(database, made.id) == ["BookingCreated", "BookingConfirmed", "BookingRescheduled",
+                                            "BookingCancelled"]
+    with database.session() as session:
+        row = session.scalars(select(OutboxEvent).where(
+            OutboxEvent.event_type == "padel.booking.v1.BookingCancelled").order_by(OutboxEvent.created_at.desc())).first()
+    cancelled = events_pb2.BookingCancelled.FromString(row.payload)
+    assert cancelled.booking.booking_id == made.id and cancelled.booking.venue_name == "Events"
+    assert (cancelled.cancellation.fee.amount_paisa, cancelled.cancellation.refund.amount_paisa) == (120_000, 480_000)
+    assert cancelled.cancellation.reason == "cancelled by the player"

@@ -16,9 +16,10 @@ import requests
 from google.protobuf import json_format
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from padel.booking.v1 import booking_service_pb2 as api
-from padel.booking.v1 import booking_service_pb2_grpc
+from padel.booking.v1 import booking_service_pb2_grpc, events_pb2
 
 from booking_testkit import iso, local_day, platform_headers, stamp, venue_message
+from mesh.events import make_redis
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -109,3 +110,24 @@ def test_fifty_clients_through_the_edge_on_postgres_get_one_booking(platform_pos
         outcomes = list(pool.map(attempt, range(50)))
     assert sorted(code for code, _ in outcomes) == [200] + [409] * 49, outcomes
     assert all(body["message"] == SLOT_TAKEN for code, body in outcomes if code == 409)
+    winner = next(body["booking"] for code, body in outcomes if code == 200)
+    assert announced(platform_postgres, winner["booking_id"]) == ["BookingCreated", "BookingConfirmed"]
+
+
+def announced(platform, booking_id: str, wait_seconds: float = 10) -> list[str]:
+    """Event names on the padel.booking.events stream (real Redis) about one booking."""
+    client = make_redis(platform.env["PADEL_REDIS_URL"])
+    deadline = time.monotonic() + wait_seconds
+    try:
+        while True:
+            names = []
+            for _id, fields in client.xrange("padel.booking.events"):
+                name = fields[b"type"].decode().rsplit(".", 1)[1]
+                message = getattr(events_pb2, name).FromString(fields[b"data"])
+                if message.booking.booking_id == booking_id:
+                    names.append(name)
+            if len(names) >= 2 or time.monotonic() > deadline:
+                return names
+            time.sleep(0.2)
+    finally:
+        client.close()
