@@ -1,5 +1,6 @@
 """The booking job and the events it and the desk write, on a real database with a controlled clock."""
 
+import contextlib
 import datetime as dt
 import pathlib
 import uuid
@@ -14,6 +15,7 @@ from booking_svc.jobs import BookingJob
 from booking_testkit import local_day, local_dt
 from mesh import caller
 from mesh.db import Database
+from mesh.errors import FailedPrecondition
 from mesh.events import OutboxEvent
 
 MIGRATIONS = pathlib.Path(desk_module.__file__).parent / "migrations"
@@ -37,8 +39,14 @@ class Clock:
         return self.now
 
 
+@contextlib.contextmanager
 def acting_as(user_id: str, *roles: str):
-    return caller.bind(caller.Caller(user_id, frozenset(roles), "jti", dt.datetime.now(dt.timezone.utc), "token"))
+    """Runs the block as the RPC caller `user_id`, as the auth interceptor would."""
+    token = caller.bind(caller.Caller(user_id, frozenset(roles), "jti", dt.datetime.now(dt.timezone.utc), "token"))
+    try:
+        yield
+    finally:
+        caller.unbind(token)
 
 
 def events_of(db: Database, booking_id: str) -> list[str]:
@@ -57,21 +65,15 @@ def test_expired_holds_are_cancelled_and_finished_games_completed(database):
     clock = Clock()
     desk = BookingDesk(database, commission_percent=10, clock=clock)
     job = BookingJob(desk, interval_seconds=60)
-    token = acting_as(str(uuid.uuid4()), "venue_owner")
-    try:
+    with acting_as(str(uuid.uuid4()), "venue_owner"):
         manual = desk.create_venue({"name": "Manual", "city": "Karachi", "opening_hours": EVERY_DAY,
                                     "instant_confirmation": False, "hold_minutes": 15}, [{"name": "Court 1"}])
         instant = desk.create_venue({"name": "Instant", "city": "Karachi", "opening_hours": EVERY_DAY,
                                      "base_hourly_price_paisa": 600_000}, [{"name": "Court 1"}])
-    finally:
-        caller.unbind(token)
-    token = acting_as(str(uuid.uuid4()), "player")
-    try:
+    with acting_as(str(uuid.uuid4()), "player"):
         start = local_dt(local_day(2), "12:00").astimezone(dt.timezone.utc)
         held = desk.book(manual.courts[0].id, start, 60, [], "", uuid.uuid4().hex).booking
         played = desk.book(instant.courts[0].id, start, 60, [], "", uuid.uuid4().hex).booking
-    finally:
-        caller.unbind(token)
     assert played.price_paisa == 600_000 and played.commission_paisa == 60_000
 
     clock.now += dt.timedelta(minutes=14)
@@ -82,12 +84,9 @@ def test_expired_holds_are_cancelled_and_finished_games_completed(database):
     assert job.run_once() == (0, 1)
     assert job.run_once() == (0, 0)
 
-    token = acting_as(str(uuid.uuid4()), "admin")
-    try:
+    with acting_as(str(uuid.uuid4()), "admin"):
         expired = desk.get_booking(held.id).booking
         completed = desk.get_booking(played.id).booking
-    finally:
-        caller.unbind(token)
     assert (expired.status, expired.cancel_reason, expired.cancellation_fee_paisa) == ("cancelled", "expired", 0)
     assert completed.status == "completed"
     assert events_of(database, held.id) == ["BookingCreated", "BookingCancelled"]
@@ -98,22 +97,16 @@ def test_expired_holds_are_cancelled_and_finished_games_completed(database):
 def test_a_moved_then_cancelled_booking_announces_each_step(database):
     clock = Clock()
     desk = BookingDesk(database, commission_percent=10, clock=clock)
-    token = acting_as(str(uuid.uuid4()), "venue_owner")
-    try:
+    with acting_as(str(uuid.uuid4()), "venue_owner"):
         venue = desk.create_venue({"name": "Events", "city": "Lahore", "opening_hours": EVERY_DAY,
                                    "base_hourly_price_paisa": 600_000, "free_until_hours": 720,
                                    "late_fee_percent": 20}, [{"name": "Court 1"}])
-    finally:
-        caller.unbind(token)
-    token = acting_as(str(uuid.uuid4()), "player")
-    try:
+    with acting_as(str(uuid.uuid4()), "player"):
         day = local_day(2)
         made = desk.book(venue.courts[0].id, local_dt(day, "10:00").astimezone(dt.timezone.utc), 60, [], "",
                          uuid.uuid4().hex).booking
         desk.update_booking(made.id, {"start_time": local_dt(day, "14:00").astimezone(dt.timezone.utc)})
         desk.cancel(made.id, "")
-    finally:
-        caller.unbind(token)
     assert events_of(database, made.id) == ["BookingCreated", "BookingConfirmed", "BookingRescheduled",
                                             "BookingCancelled"]
     with database.session() as session:
@@ -123,3 +116,24 @@ def test_a_moved_then_cancelled_booking_announces_each_step(database):
     assert cancelled.booking.booking_id == made.id and cancelled.booking.venue_name == "Events"
     assert (cancelled.cancellation.fee.amount_paisa, cancelled.cancellation.refund.amount_paisa) == (120_000, 480_000)
     assert cancelled.cancellation.reason == "cancelled by the player"
+
+
+def test_a_run_out_hold_cannot_be_confirmed_even_before_the_job_runs(database):
+    clock = Clock()
+    desk = BookingDesk(database, commission_percent=10, clock=clock)
+    owner = str(uuid.uuid4())
+    with acting_as(owner, "venue_owner"):
+        venue = desk.create_venue({"name": "Held", "city": "Karachi", "opening_hours": EVERY_DAY,
+                                   "instant_confirmation": False, "hold_minutes": 10}, [{"name": "Court 1"}])
+    start = local_dt(local_day(2), "12:00").astimezone(dt.timezone.utc)
+    with acting_as(str(uuid.uuid4()), "player"):
+        held = desk.book(venue.courts[0].id, start, 60, [], "", uuid.uuid4().hex).booking
+    clock.now += dt.timedelta(minutes=11)
+    with acting_as(owner, "venue_owner"):
+        with pytest.raises(FailedPrecondition, match="cannot go from cancelled to confirmed"):
+            desk.confirm(held.id)
+    # Someone else may take the court at once: booking releases run-out holds on that court.
+    with acting_as(str(uuid.uuid4()), "player"):
+        taken = desk.book(venue.courts[0].id, start, 60, [], "", uuid.uuid4().hex).booking
+    assert taken.status == "pending"
+    assert events_of(database, held.id) == ["BookingCreated", "BookingCancelled"]
