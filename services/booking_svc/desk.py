@@ -100,6 +100,8 @@ def _require_manager(venue: store.Venue) -> None:
 
 
 class BookingDesk:
+    """The use cases, each one transaction; the caller is read from `mesh.caller`."""
+
     def __init__(self, database: Database, commission_percent: int, clock: Callable[[], dt.datetime] = utcnow):
         self.db = database
         self.commission_percent = commission_percent
@@ -120,8 +122,8 @@ class BookingDesk:
 
     def create_venue(self, columns: dict[str, Any], courts: list[dict[str, Any]]) -> VenueView:
         owner = caller.require_role(caller.VENUE_OWNER, caller.ADMIN)
-        for field in ("name", "city"):
-            if not (columns.get(field) or "").strip():
+        for field in ("name", "city", "opening_hours"):
+            if not columns.get(field):
                 raise InvalidArgument.field(f"venue.{field}", "is required")
         now = self.clock()
         venue = store.Venue(id=new_id(), owner_id=owner.user_id, created_at=now, updated_at=now,

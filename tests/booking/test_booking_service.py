@@ -336,3 +336,21 @@ def test_closures_are_listed_and_deleted_and_inactive_courts_disappear(booking):
     assert court not in booking.starts(venue.venue_id, day)
     error = rpc_error(booking.book, new_user(), court, day, "10:00")
     assert error.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+@pytest.mark.parametrize("change, field", [
+    (dict(name=""), "venue.name"),
+    (dict(opening_hours=[]), "venue.opening_hours"),
+    (dict(time_zone="Asia/Lahore"), "venue.time_zone"),
+    (dict(durations_minutes=[45]), "venue.durations_minutes"),
+])
+def test_a_bad_venue_is_invalid_naming_the_field(booking, change, field):
+    venue = venue_message()
+    venue.ClearField(next(iter(change)))
+    for name, value in change.items():
+        if isinstance(value, list):
+            getattr(venue, name).extend(value)
+        else:
+            setattr(venue, name, value)
+    error = rpc_error(booking.stub.CreateVenue, api.CreateVenueRequest(venue=venue), metadata=booking.owner(new_user()))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and error.details().startswith(f"{field}:"), error.details()
