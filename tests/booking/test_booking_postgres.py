@@ -131,3 +131,27 @@ def announced(platform, booking_id: str, wait_seconds: float = 10) -> list[str]:
             time.sleep(0.2)
     finally:
         client.close()
+
+
+def test_retries_with_one_key_across_two_processes_make_one_booking(platform_postgres, second_booking_svc):
+    channels = [grpc.insecure_channel(a) for a in (platform_postgres.address("booking"), second_booking_svc)]
+    stubs = [booking_service_pb2_grpc.BookingServiceStub(c) for c in channels]
+    owner_headers = platform_headers(platform_postgres, roles=("venue_owner",))
+    venue = stubs[1].CreateVenue(api.CreateVenueRequest(venue=venue_message()),
+                                 metadata=tuple(owner_headers.items())).venue
+    player = tuple(platform_headers(platform_postgres).items())
+    request = api.BookRequest(court_id=venue.courts[1].court_id, start_time=stamp(local_day(3), "11:00"),
+                              duration_minutes=60, idempotency_key=uuid.uuid4().hex)
+    barrier = threading.Barrier(20)
+
+    def retry(i):
+        barrier.wait()
+        return stubs[i % 2].Book(request, metadata=player, timeout=30).booking.booking_id
+
+    try:
+        with futures.ThreadPoolExecutor(20) as pool:
+            ids = set(pool.map(retry, range(20)))
+    finally:
+        for channel in channels:
+            channel.close()
+    assert len(ids) == 1

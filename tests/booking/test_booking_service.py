@@ -354,3 +354,19 @@ def test_a_bad_venue_is_invalid_naming_the_field(booking, change, field):
             setattr(venue, name, value)
     error = rpc_error(booking.stub.CreateVenue, api.CreateVenueRequest(venue=venue), metadata=booking.owner(new_user()))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and error.details().startswith(f"{field}:"), error.details()
+
+
+def test_concurrent_retries_with_one_key_all_get_the_one_booking(booking):
+    venue = booking.create_venue(new_user())
+    player, court, day, key = new_user(), venue.courts[0].court_id, local_day(3), uuid.uuid4().hex
+    barrier = threading.Barrier(10)
+
+    def retry(_):
+        barrier.wait()
+        return booking.book(player, court, day, "16:00", key=key).booking_id
+
+    with futures.ThreadPoolExecutor(10) as pool:
+        ids = set(pool.map(retry, range(10)))
+    assert len(ids) == 1
+    listed = booking.stub.ListBookings(api.ListBookingsRequest(), metadata=booking.player(player)).bookings
+    assert [b.booking_id for b in listed] == list(ids)
