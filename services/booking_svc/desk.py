@@ -265,7 +265,7 @@ class BookingDesk:
             if not starts or not venue.active:
                 return venue, [CourtSlots(c, []) for c in courts]
             window = domain.opening_window(rules, day)
-            busy = store.busy_intervals(session, [c.id for c in courts], *window)
+            busy = store.busy_intervals(session, [c.id for c in courts], *window, now)
             windows = price_windows(store.price_rules_of(session, venue.id))
         length = dt.timedelta(minutes=duration)
         # Courts without rules of their own share the venue's prices: price the day once for them.

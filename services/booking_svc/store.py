@@ -161,11 +161,15 @@ def price_rules_of(session: Session, venue_id: str) -> list[PriceRule]:
     return list(session.scalars(select(PriceRule).where(PriceRule.venue_id == venue_id).order_by(PriceRule.position)))
 
 
-def busy_intervals(session: Session, court_ids: Sequence[str], start: dt.datetime,
-                   end: dt.datetime) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
-    """Per court, the live bookings and closures overlapping [start, end): one query."""
+def busy_intervals(session: Session, court_ids: Sequence[str], start: dt.datetime, end: dt.datetime,
+                   now: dt.datetime) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+    """Per court, the live bookings and closures overlapping [start, end): one query.
+
+    A pending booking whose hold ran out does not count: booking that court releases it first.
+    """
     bookings = select(Booking.court_id, Booking.start_time, Booking.end_time).where(
         Booking.court_id.in_(court_ids), Booking.status.in_(_LIVE),
+        (Booking.status != Status.PENDING.value) | (Booking.hold_expires_at > now),
         Booking.start_time < end, Booking.end_time > start)
     closures = select(Closure.court_id, Closure.start_time, Closure.end_time).where(
         Closure.court_id.in_(court_ids), Closure.start_time < end, Closure.end_time > start)

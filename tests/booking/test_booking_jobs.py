@@ -4,6 +4,7 @@ import contextlib
 import datetime as dt
 import pathlib
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from padel.booking.v1 import events_pb2
@@ -59,6 +60,13 @@ def events_of(db: Database, booking_id: str) -> list[str]:
             if message.booking.booking_id == booking_id:
                 names.append(row.event_type.rsplit(".", 1)[1])
     return names
+
+
+def free_starts(desk: BookingDesk, venue_id: str, start: dt.datetime) -> list[str]:
+    """Free local starts of 60-minute games on the opening of `start`'s local day, on any court."""
+    local = start.astimezone(ZoneInfo("Asia/Karachi"))
+    _venue, courts = desk.availability(venue_id, local.date(), 60)
+    return [s.astimezone(ZoneInfo("Asia/Karachi")).strftime("%H:%M") for c in courts for s, _e, _p in c.slots]
 
 
 def test_expired_holds_are_cancelled_and_finished_games_completed(database):
@@ -128,12 +136,15 @@ def test_a_run_out_hold_cannot_be_confirmed_even_before_the_job_runs(database):
     start = local_dt(local_day(2), "12:00").astimezone(dt.timezone.utc)
     with acting_as(str(uuid.uuid4()), "player"):
         held = desk.book(venue.courts[0].id, start, 60, [], "", uuid.uuid4().hex).booking
+    court = venue.courts[0].id
+    assert "12:00" not in free_starts(desk, venue.venue.id, start)
     clock.now += dt.timedelta(minutes=11)
+    assert "12:00" in free_starts(desk, venue.venue.id, start)  # before the job has run
     with acting_as(owner, "venue_owner"):
         with pytest.raises(FailedPrecondition, match="cannot go from cancelled to confirmed"):
             desk.confirm(held.id)
     # Someone else may take the court at once: booking releases run-out holds on that court.
     with acting_as(str(uuid.uuid4()), "player"):
-        taken = desk.book(venue.courts[0].id, start, 60, [], "", uuid.uuid4().hex).booking
+        taken = desk.book(court, start, 60, [], "", uuid.uuid4().hex).booking
     assert taken.status == "pending"
     assert events_of(database, held.id) == ["BookingCreated", "BookingCancelled"]
