@@ -316,19 +316,10 @@ class BookingDesk:
                 if court is None:
                     raise NotFound(f"no court {court_id}")
                 venue = session.get(store.Venue, court.venue_id)
-                if not (court.active and venue.active):
-                    raise FailedPrecondition("this court takes no bookings at the moment")
-                rules = rules_of(venue)
                 domain.check_participants(player.user_id, participant_ids)
-                day = domain.check_slot(rules, start, duration, now)
-                end = start + dt.timedelta(minutes=duration)
-                if store.closure_overlapping(session, court.id, start, end):
-                    raise InvalidArgument.field("start_time", "the court is closed then")
-                self._expire_holds(session, now, court.id)
-                domain.check_daily_limit(rules, store.live_bookings_that_day(session, venue.id, player.user_id, day))
-                price = domain.price_of(rules, price_windows(store.price_rules_of(session, venue.id)), court.id,
-                                        start, duration)
-                status = Status.CONFIRMED if rules.instant else Status.PENDING
+                day, end, price = self._place(session, venue, court, start, duration, player.user_id, now)
+                instant = venue.instant_confirmation
+                status = Status.CONFIRMED if instant else Status.PENDING
                 booking = store.Booking(
                     id=new_id(), venue_id=venue.id, court_id=court.id, player_id=player.user_id,
                     participant_ids=list(participant_ids), start_time=start, end_time=end, opening_date=day,
@@ -336,7 +327,7 @@ class BookingDesk:
                     commission_percent=self.commission_percent,
                     commission_paisa=domain.percent_of(price, self.commission_percent),
                     special_requests=special_requests,
-                    hold_expires_at=None if rules.instant else now + dt.timedelta(minutes=rules.hold_minutes),
+                    hold_expires_at=None if instant else now + dt.timedelta(minutes=venue.hold_minutes),
                     idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now)
                 session.add(booking)
                 session.flush()
@@ -352,6 +343,25 @@ class BookingDesk:
             if store.is_slot_taken(error):
                 raise Conflict(SLOT_TAKEN, reason="SLOT_TAKEN") from None
             raise
+
+    def _place(self, session: Session, venue: store.Venue, court: store.Court, start: dt.datetime, duration: int,
+               player_id: str, now: dt.datetime, moving: store.Booking | None = None) -> tuple[dt.date, dt.datetime, int]:
+        """Checks a game on `court` at `start` against the venue's rules, closures and the player's
+        daily limit (not counting the booking `moving` there), releases run-out holds on the court,
+        and prices it: (opening date, end, price). Whether the court is free the database decides."""
+        if not (court.active and venue.active):
+            raise FailedPrecondition("this court takes no bookings at the moment")
+        rules = rules_of(venue)
+        day = domain.check_slot(rules, start, duration, now)
+        end = start + dt.timedelta(minutes=duration)
+        if store.closure_overlapping(session, court.id, start, end):
+            raise InvalidArgument.field("start_time", "the court is closed then")
+        self._expire_holds(session, now, court.id)
+        if moving is None or day != moving.opening_date:
+            domain.check_daily_limit(rules, store.live_bookings_that_day(
+                session, venue.id, player_id, day, excluding=moving.id if moving else None))
+        price = domain.price_of(rules, price_windows(store.price_rules_of(session, venue.id)), court.id, start, duration)
+        return day, end, price
 
     def _booking_for(self, session: Session, booking_id: str) -> BookingView:
         booking = session.get(store.Booking, booking_id)
@@ -415,20 +425,9 @@ class BookingDesk:
     def _move(self, session: Session, view: BookingView, moves: dict[str, Any], now: dt.datetime) -> BookingView:
         booking, venue = view.booking, view.venue
         court = self._court(session, venue, moves["court_id"]) if moves.get("court_id") else view.court
-        if not court.active:
-            raise FailedPrecondition("this court takes no bookings at the moment")
         start = moves.get("start_time") or booking.start_time
         duration = moves.get("duration_minutes") or booking.duration_minutes
-        rules = rules_of(venue)
-        day = domain.check_slot(rules, start, duration, now)
-        end = start + dt.timedelta(minutes=duration)
-        if store.closure_overlapping(session, court.id, start, end):
-            raise InvalidArgument.field("start_time", "the court is closed then")
-        self._expire_holds(session, now, court.id)
-        if day != booking.opening_date:
-            domain.check_daily_limit(rules, store.live_bookings_that_day(
-                session, venue.id, booking.player_id, day, excluding=booking.id))
-        price = domain.price_of(rules, price_windows(store.price_rules_of(session, venue.id)), court.id, start, duration)
+        day, end, price = self._place(session, venue, court, start, duration, booking.player_id, now, moving=booking)
         booking.court_id, booking.start_time, booking.end_time = court.id, start, end
         booking.opening_date, booking.duration_minutes = day, duration
         booking.price_paisa = price
