@@ -1,0 +1,367 @@
+"""Booking rules, pure: opening hours (past midnight too), the slot grid, durations, horizon,
+closures and bookings in the way, minute-by-minute pricing, commission, the cancellation policy,
+the fair-access limit and the booking state machine.
+
+No I/O here: every function takes what it needs (a venue's rules, "now", the busy intervals) and
+raises `mesh.errors` exceptions naming the field at fault.
+
+A venue's opening belongs to the local day it starts on: 18:00–03:00 on Monday is Monday's
+opening, so Monday's availability includes 01:00 on Tuesday morning, and a booking at 01:00 has
+Monday as its *opening date* (used for the venue's schedule and the per-day limit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Iterable, Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from mesh.errors import FailedPrecondition, InvalidArgument
+
+DEFAULT_TIME_ZONE = "Asia/Karachi"
+MINUTES_PER_DAY = 24 * 60
+ONE_MINUTE = dt.timedelta(minutes=1)
+
+
+class Status(enum.StrEnum):
+    """A booking's life-cycle state, as stored."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+# States in which a booking holds its court; the database refuses two overlapping ones per court.
+LIVE = (Status.PENDING, Status.CONFIRMED, Status.IN_PROGRESS)
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.PENDING: frozenset({Status.CONFIRMED, Status.CANCELLED}),
+    Status.CONFIRMED: frozenset({Status.IN_PROGRESS, Status.CANCELLED, Status.NO_SHOW}),
+    Status.IN_PROGRESS: frozenset({Status.COMPLETED}),
+}
+
+
+def transition(current: Status, target: Status) -> Status:
+    """`target` if the state machine allows going there from `current`; else FailedPrecondition."""
+    if target not in TRANSITIONS.get(current, frozenset()):
+        raise FailedPrecondition(f"cannot go from {current.value} to {target.value}", reason="BAD_TRANSITION")
+    return target
+
+
+# -- venue rules ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opening:
+    """One weekday's opening: minutes after local midnight; close <= open runs past midnight."""
+
+    weekday: int  # ISO: 1 = Monday … 7 = Sunday
+    open: int
+    close: int
+
+    @property
+    def minutes(self) -> int:
+        length = (self.close - self.open) % MINUTES_PER_DAY
+        return length or MINUTES_PER_DAY  # open == close: open round the clock
+
+
+@dataclass(frozen=True)
+class PriceWindow:
+    """An hourly price for a local time window on some weekdays; end <= start runs past midnight.
+
+    A window belongs to the weekday it starts on, like an opening.
+    """
+
+    court_id: str | None  # None: every court of the venue
+    weekdays: frozenset[int]  # empty: every day
+    start: int
+    end: int
+    hourly_paisa: int
+
+
+@dataclass(frozen=True)
+class VenueRules:
+    """Everything about a venue that decides what can be booked, when, and for how much."""
+
+    time_zone: str
+    openings: tuple[Opening, ...]
+    slot_minutes: int = 30
+    durations: tuple[int, ...] = (60, 90, 120)
+    horizon_days: int = 14
+    free_until_hours: int = 24
+    late_fee_percent: int = 50
+    instant: bool = True
+    hold_minutes: int = 15
+    max_live_bookings_per_day: int = 2
+    base_hourly_paisa: int = 0
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+def parse_hhmm(value: str, field: str) -> int:
+    """Minutes after midnight of "HH:MM"."""
+    try:
+        clock = dt.time.fromisoformat(value)
+    except ValueError:
+        raise InvalidArgument.field(field, "expected a local time HH:MM") from None
+    if clock.second or clock.microsecond or len(value) != 5:
+        raise InvalidArgument.field(field, "expected a local time HH:MM")
+    return clock.hour * 60 + clock.minute
+
+
+def format_hhmm(minutes: int) -> str:
+    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+
+
+def parse_date(value: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidArgument.field(field, "expected a date YYYY-MM-DD") from None
+
+
+def check_time_zone(name: str, field: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidArgument.field(field, f"unknown time zone {name!r}; use an IANA name like Asia/Karachi") from None
+    return name
+
+
+def check_venue_rules(rules: VenueRules, prefix: str = "venue") -> VenueRules:
+    """Cross-field checks the proto cannot express; raises InvalidArgument naming the field."""
+    check_time_zone(rules.time_zone, f"{prefix}.time_zone")
+    if not rules.openings:
+        raise InvalidArgument.field(f"{prefix}.opening_hours", "give at least one weekday's opening")
+    weekdays = [o.weekday for o in rules.openings]
+    if len(set(weekdays)) != len(weekdays):
+        raise InvalidArgument.field(f"{prefix}.opening_hours", "at most one opening per weekday")
+    if not rules.durations:
+        raise InvalidArgument.field(f"{prefix}.durations_minutes", "offer at least one duration")
+    for duration in rules.durations:
+        if duration % rules.slot_minutes:
+            raise InvalidArgument.field(f"{prefix}.durations_minutes",
+                                        f"{duration} is not a multiple of the {rules.slot_minutes}-minute grid")
+    return rules
+
+
+# -- opening hours and the grid ---------------------------------------------------------------------
+
+
+def _local(day: dt.date, minutes: int, zone: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60), tzinfo=zone)
+
+
+def opening_window(rules: VenueRules, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+    """The UTC [start, end) of the opening that starts on local `day`, or None when closed."""
+    opening = next((o for o in rules.openings if o.weekday == day.isoweekday()), None)
+    if opening is None:
+        return None
+    zone = rules.zone
+    start = _local(day, opening.open, zone)
+    end_day = day + dt.timedelta(days=1) if opening.open + opening.minutes >= MINUTES_PER_DAY else day
+    end = _local(end_day, opening.close, zone)
+    return start.astimezone(dt.timezone.utc), end.astimezone(dt.timezone.utc)
+
+
+def opening_date_of(rules: VenueRules, start: dt.datetime) -> dt.date | None:
+    """The local date whose opening contains `start` (yesterday's for play after midnight)."""
+    local_day = start.astimezone(rules.zone).date()
+    for day in (local_day, local_day - dt.timedelta(days=1)):
+        window = opening_window(rules, day)
+        if window and window[0] <= start < window[1]:
+            return day
+    return None
+
+
+def today(rules: VenueRules, now: dt.datetime) -> dt.date:
+    return now.astimezone(rules.zone).date()
+
+
+def check_duration(rules: VenueRules, duration: int, field: str = "duration_minutes") -> None:
+    if duration not in rules.durations:
+        offered = ", ".join(str(d) for d in sorted(rules.durations))
+        raise InvalidArgument.field(field, f"{duration} minutes is not offered here; choose one of {offered}")
+
+
+def check_slot(rules: VenueRules, start: dt.datetime, duration: int, now: dt.datetime,
+               *, start_field: str = "start_time", duration_field: str = "duration_minutes") -> dt.date:
+    """Checks a wanted start and duration against the venue's rules; returns the opening date."""
+    check_duration(rules, duration, duration_field)
+    if start <= now:
+        raise InvalidArgument.field(start_field, "is in the past")
+    day = opening_date_of(rules, start)
+    if day is None:
+        raise InvalidArgument.field(start_field, "is outside the venue's opening hours")
+    window_start, window_end = opening_window(rules, day)
+    if (start - window_start) % dt.timedelta(minutes=rules.slot_minutes):
+        raise InvalidArgument.field(start_field, f"is not on the venue's {rules.slot_minutes}-minute grid")
+    if start + dt.timedelta(minutes=duration) > window_end:
+        raise InvalidArgument.field(duration_field, "the game would end after closing time")
+    if day > today(rules, now) + dt.timedelta(days=rules.horizon_days):
+        raise InvalidArgument.field(start_field, f"bookings open {rules.horizon_days} days ahead")
+    return day
+
+
+def candidate_starts(rules: VenueRules, day: dt.date, duration: int, now: dt.datetime) -> list[dt.datetime]:
+    """Every grid start of `day`'s opening that fits `duration`, is in the future and in the horizon."""
+    window = opening_window(rules, day)
+    if window is None or day > today(rules, now) + dt.timedelta(days=rules.horizon_days):
+        return []
+    start, end = window
+    step, length = dt.timedelta(minutes=rules.slot_minutes), dt.timedelta(minutes=duration)
+    starts = []
+    while start + length <= end:
+        if start > now:
+            starts.append(start)
+        start += step
+    return starts
+
+
+Interval = tuple[dt.datetime, dt.datetime]
+
+
+def overlaps(a: Interval, b: Interval) -> bool:
+    """Half-open intervals [start, end) overlap (back-to-back games do not)."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def free_starts(starts: Iterable[dt.datetime], duration: int, busy: Sequence[Interval]) -> list[dt.datetime]:
+    """The starts whose game would not overlap a live booking or a closure."""
+    length = dt.timedelta(minutes=duration)
+    return [s for s in starts if not any(overlaps((s, s + length), b) for b in busy)]
+
+
+# -- prices -------------------------------------------------------------------------------------------
+
+
+def _day_rates(base: int, windows: Sequence[PriceWindow], court_id: str, weekday: int) -> list[int]:
+    """The hourly price in force at each of the 1440 local minutes of a day with ISO `weekday`.
+
+    Painted from the weakest rule to the strongest: the base price, then the venue-wide rules,
+    then this court's own rules, each list from its last rule to its first (the first listed wins).
+    """
+    rates = [base] * MINUTES_PER_DAY
+    yesterday = 7 if weekday == 1 else weekday - 1
+    venue_wide = [w for w in windows if w.court_id is None]
+    own = [w for w in windows if w.court_id == court_id]
+    for window in [*reversed(venue_wide), *reversed(own)]:
+        def on(day: int) -> bool:
+            return not window.weekdays or day in window.weekdays
+
+        price = window.hourly_paisa
+        if window.start < window.end:
+            if on(weekday):
+                rates[window.start:window.end] = [price] * (window.end - window.start)
+            continue
+        # Past midnight: the early morning belongs to yesterday's window, the evening to today's.
+        if on(yesterday):
+            rates[:window.end] = [price] * window.end
+        if on(weekday):
+            rates[window.start:] = [price] * (MINUTES_PER_DAY - window.start)
+    return rates
+
+
+def minute_rates(rules: VenueRules, windows: Sequence[PriceWindow], court_id: str,
+                 start: dt.datetime, minutes: int) -> list[int]:
+    """The hourly price in force for each minute from `start`: a rule for this court beats a rule
+    for the whole venue, which beats the base price; among equals the first listed wins."""
+    zone = rules.zone
+    days: dict[int, list[int]] = {}
+
+    def day_rates(weekday: int) -> list[int]:
+        if weekday not in days:
+            days[weekday] = _day_rates(rules.base_hourly_paisa, windows, court_id, weekday)
+        return days[weekday]
+
+    first = start.astimezone(zone)
+    if first.utcoffset() != (start + minutes * ONE_MINUTE).astimezone(zone).utcoffset():
+        # The clocks change inside the game: convert minute by minute.
+        locals_ = ((start + i * ONE_MINUTE).astimezone(zone) for i in range(minutes))
+        return [day_rates(t.isoweekday())[t.hour * 60 + t.minute] for t in locals_]
+    # Local wall time advances with UTC: copy whole runs of each local day's table.
+    rates: list[int] = []
+    day, minute = first.date(), first.hour * 60 + first.minute
+    while len(rates) < minutes:
+        take = min(minutes - len(rates), MINUTES_PER_DAY - minute)
+        rates += day_rates(day.isoweekday())[minute:minute + take]
+        day, minute = day + dt.timedelta(days=1), 0
+    return rates
+
+
+def price_from_rates(rates: Sequence[int]) -> int:
+    """Sum of per-minute shares of hourly prices, rounded half up to whole paisa."""
+    return (sum(rates) + 30) // 60
+
+
+def price_of(rules: VenueRules, windows: Sequence[PriceWindow], court_id: str,
+             start: dt.datetime, duration: int) -> int:
+    """The price of one game, minute by minute across price windows."""
+    return price_from_rates(minute_rates(rules, windows, court_id, start, duration))
+
+
+class DayPrices:
+    """Prices of many games in one span (a day's availability) from one pass over its minutes."""
+
+    def __init__(self, rules: VenueRules, windows: Sequence[PriceWindow], court_id: str,
+                 span: Interval):
+        self.origin = span[0]
+        minutes = int((span[1] - span[0]) / ONE_MINUTE)
+        self.totals = [0, *accumulate(minute_rates(rules, windows, court_id, span[0], minutes))]
+
+    def price(self, start: dt.datetime, duration: int) -> int:
+        first = int((start - self.origin) / ONE_MINUTE)
+        return (self.totals[first + duration] - self.totals[first] + 30) // 60
+
+
+def percent_of(amount: int, percent: int) -> int:
+    """`percent` % of `amount` paisa, rounded half up."""
+    return (amount * percent + 50) // 100
+
+
+def cancellation_charge(rules: VenueRules, price: int, start: dt.datetime, now: dt.datetime,
+                        *, by_venue: bool, status: Status) -> tuple[int, int]:
+    """(fee, refund) for cancelling now. Free at least `free_until_hours` before the start; later,
+    the late fee percent. A venue calling a game off, or a booking never confirmed, costs nothing."""
+    free = by_venue or status == Status.PENDING or now <= start - dt.timedelta(hours=rules.free_until_hours)
+    fee = 0 if free else percent_of(price, rules.late_fee_percent)
+    return fee, price - fee
+
+
+def check_daily_limit(rules: VenueRules, live_that_day: int) -> None:
+    """Fair access: a player holds at most N live bookings per opening day at a venue."""
+    if live_that_day >= rules.max_live_bookings_per_day:
+        raise FailedPrecondition(
+            f"you already hold {live_that_day} bookings that day here; the venue allows "
+            f"{rules.max_live_bookings_per_day} per player per day", reason="DAILY_LIMIT")
+
+
+def check_participants(player_id: str, participant_ids: Sequence[str], field: str = "participant_ids") -> None:
+    if player_id in participant_ids:
+        raise InvalidArgument.field(field, "list the other players; the booker plays anyway")
+
+
+def request_fingerprint(court_id: str, start: dt.datetime, duration: int,
+                        participant_ids: Sequence[str], special_requests: str) -> str:
+    """What makes two Book requests "the same body" for an idempotency key."""
+    body = json.dumps([court_id, start.astimezone(dt.timezone.utc).isoformat(), duration,
+                       sorted(participant_ids), special_requests])
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine) between two (latitude, longitude) points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))

@@ -1,0 +1,75 @@
+"""Demo venues for a first session: `python -m booking_svc.seed` (run by `make run` once the
+platform is healthy; settings from the same PADEL_* variables as the server).
+
+Creates, once, three venues owned by the demo venue owner DEMO_OWNER_ID: Karachi (07:00–23:00),
+Lahore (18:00–03:00, past midnight, as in Ramadan) and Islamabad (08:00–22:00), with courts and
+peak prices. Running it again changes nothing. Prints each venue's id and city.
+"""
+
+import datetime as dt
+
+from booking_svc import store
+from booking_svc.desk import BookingDesk
+from booking_svc.server import MIGRATIONS, settings_from_env
+from mesh import caller
+from mesh.db import Database
+
+# The demo venue owner's user id (no account in auth_svc: a token with this subject and the
+# venue_owner role manages the demo venues).
+DEMO_OWNER_ID = "00000000-0000-4000-a000-00000000d3e0"
+EVERY_DAY = range(1, 8)
+
+
+def _venue(name, city, latitude, longitude, address, open_, close, courts, base_rupees, peak):
+    start, end, peak_rupees = peak
+    return {
+        "columns": {"name": name, "city": city, "address": address, "latitude": latitude, "longitude": longitude,
+                    "opening_hours": [{"weekday": w, "open": open_, "close": close} for w in EVERY_DAY],
+                    "base_hourly_price_paisa": base_rupees * 100},
+        "courts": [{"name": f"Court {i}", "environment": 1 if i == 1 else 2, "surface": 1} for i in range(1, courts + 1)],
+        "rules": [{"court_id": None, "weekdays": [], "start": start, "end": end, "hourly_price_paisa": peak_rupees * 100}],
+    }
+
+
+DEMO_VENUES = [
+    _venue("Clifton Padel Club", "Karachi", 24.8138, 67.0300, "Block 4, Clifton", "07:00", "23:00", 3,
+           6000, ("18:00", "23:00", 8000)),
+    _venue("Gulberg Night Padel", "Lahore", 31.5090, 74.3440, "MM Alam Road, Gulberg III", "18:00", "03:00", 2,
+           5000, ("20:00", "01:00", 7000)),
+    _venue("F-7 Padel Courts", "Islamabad", 33.7215, 73.0565, "Jinnah Super Market, F-7", "08:00", "22:00", 2,
+           5500, ("17:00", "22:00", 7500)),
+]
+
+
+def seed(database: Database) -> list[store.Venue]:
+    desk = BookingDesk(database, commission_percent=0)
+    token = caller.bind(caller.Caller(DEMO_OWNER_ID, frozenset({caller.VENUE_OWNER}), "seed",
+                                      dt.datetime.now(dt.timezone.utc), ""))
+    try:
+        venues = []
+        for demo in DEMO_VENUES:
+            with database.session() as session:
+                venue = store.venue_named(session, DEMO_OWNER_ID, demo["columns"]["name"])
+            if venue is None:
+                venue = desk.create_venue(demo["columns"], demo["courts"]).venue
+                desk.set_price_rules(venue.id, venue.base_hourly_price_paisa, demo["rules"])
+            venues.append(venue)
+        return venues
+    finally:
+        caller.unbind(token)
+
+
+def main() -> None:
+    settings = settings_from_env()
+    database = Database(settings.database_url)
+    try:
+        database.migrate(MIGRATIONS)
+        for venue in seed(database):
+            print(f"demo venue {venue.id}  {venue.city:<10} {venue.name}")
+        print(f"demo venue owner id {DEMO_OWNER_ID}")
+    finally:
+        database.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,260 @@
+"""booking_svc's tables and queries (SQLAlchemy 2): venues, courts, closures, price rules, bookings.
+
+The no-double-booking invariant lives in the database (see migration 0002): an exclusion
+constraint on PostgreSQL, triggers on SQLite. `is_slot_taken` recognises either refusal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Sequence
+
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
+                        UniqueConstraint, delete, exc, func, select, type_coerce, union_all)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from booking_svc.domain import LIVE, Status
+from mesh.db import UtcDateTime
+
+SLOT_TAKEN_SQLITE = "court slot taken"
+EXCLUSION_VIOLATION = "23P01"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Venue(Base):
+    __tablename__ = "venues"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(String(36), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    city: Mapped[str] = mapped_column(String(60))
+    # Lower-cased city: searches by city are case-insensitive and use the index.
+    city_key: Mapped[str] = mapped_column(String(60), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    # [{"weekday": 1, "open": "18:00", "close": "03:00"}, ...]
+    opening_hours: Mapped[list] = mapped_column(JSON)
+    slot_minutes: Mapped[int] = mapped_column(Integer)
+    durations_minutes: Mapped[list] = mapped_column(JSON)
+    free_until_hours: Mapped[int] = mapped_column(Integer)
+    late_fee_percent: Mapped[int] = mapped_column(Integer)
+    horizon_days: Mapped[int] = mapped_column(Integer)
+    instant_confirmation: Mapped[bool] = mapped_column(Boolean)
+    hold_minutes: Mapped[int] = mapped_column(Integer)
+    max_live_bookings_per_day: Mapped[int] = mapped_column(Integer)
+    base_hourly_price_paisa: Mapped[int] = mapped_column(BigInteger)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Court(Base):
+    __tablename__ = "courts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    environment: Mapped[int] = mapped_column(Integer, default=0)  # padel.booking.v1.CourtEnvironment
+    surface: Mapped[int] = mapped_column(Integer, default=0)  # padel.booking.v1.CourtSurface
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Closure(Base):
+    __tablename__ = "closures"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"))
+    court_id: Mapped[str] = mapped_column(ForeignKey("courts.id"))
+    start_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    end_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (Index("ix_closures_court_time", "court_id", "start_time"),)
+
+
+class PriceRule(Base):
+    __tablename__ = "price_rules"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"), index=True)
+    court_id: Mapped[str | None] = mapped_column(ForeignKey("courts.id"))
+    position: Mapped[int] = mapped_column(Integer)  # the order the owner gave; the first match wins
+    weekdays: Mapped[list] = mapped_column(JSON)  # ISO weekdays; [] = every day
+    start: Mapped[str] = mapped_column(String(5))
+    end: Mapped[str] = mapped_column(String(5))
+    hourly_price_paisa: Mapped[int] = mapped_column(BigInteger)
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"))
+    court_id: Mapped[str] = mapped_column(ForeignKey("courts.id"))
+    player_id: Mapped[str] = mapped_column(String(36))
+    participant_ids: Mapped[list] = mapped_column(JSON, default=list)
+    start_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    end_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # The local date whose opening the game belongs to (the day before, for play after midnight).
+    opening_date: Mapped[dt.date] = mapped_column(Date)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    price_paisa: Mapped[int] = mapped_column(BigInteger)
+    commission_percent: Mapped[int] = mapped_column(Integer)
+    commission_paisa: Mapped[int] = mapped_column(BigInteger)
+    special_requests: Mapped[str] = mapped_column(String(500), default="")
+    hold_expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    request_fingerprint: Mapped[str] = mapped_column(String(64))
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    cancelled_by: Mapped[str | None] = mapped_column(String(36))
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    cancellation_fee_paisa: Mapped[int | None] = mapped_column(BigInteger)
+    refund_paisa: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("player_id", "idempotency_key", name="uq_bookings_player_idempotency_key"),
+        Index("ix_bookings_court_start", "court_id", "start_time"),
+        Index("ix_bookings_player_start", "player_id", "start_time"),
+        Index("ix_bookings_venue_opening_date", "venue_id", "opening_date"),
+        Index("ix_bookings_status_end", "status", "end_time"),
+    )
+
+    @property
+    def state(self) -> Status:
+        return Status(self.status)
+
+
+_LIVE = [s.value for s in LIVE]
+
+
+def is_slot_taken(error: exc.IntegrityError) -> bool:
+    """Whether the database refused a write because the court is taken at that time."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    return sqlstate == EXCLUSION_VIOLATION or SLOT_TAKEN_SQLITE in str(error.orig)
+
+
+# -- queries ----------------------------------------------------------------------------------------
+
+
+def courts_of(session: Session, venue_id: str) -> list[Court]:
+    return list(session.scalars(select(Court).where(Court.venue_id == venue_id).order_by(Court.created_at, Court.id)))
+
+
+def courts_of_venues(session: Session, venue_ids: Sequence[str]) -> dict[str, list[Court]]:
+    courts: dict[str, list[Court]] = {venue_id: [] for venue_id in venue_ids}
+    rows = session.scalars(select(Court).where(Court.venue_id.in_(venue_ids)).order_by(Court.created_at, Court.id))
+    for court in rows:
+        courts[court.venue_id].append(court)
+    return courts
+
+
+def price_rules_of(session: Session, venue_id: str) -> list[PriceRule]:
+    return list(session.scalars(select(PriceRule).where(PriceRule.venue_id == venue_id).order_by(PriceRule.position)))
+
+
+def busy_intervals(session: Session, court_ids: Sequence[str], start: dt.datetime, end: dt.datetime,
+                   now: dt.datetime) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+    """Per court, the live bookings and closures overlapping [start, end): one query.
+
+    A pending booking whose hold ran out does not count: booking that court releases it first.
+    """
+    bookings = select(Booking.court_id, Booking.start_time, Booking.end_time).where(
+        Booking.court_id.in_(court_ids), Booking.status.in_(_LIVE),
+        (Booking.status != Status.PENDING.value) | (Booking.hold_expires_at > now),
+        Booking.start_time < end, Booking.end_time > start)
+    closures = select(Closure.court_id, Closure.start_time, Closure.end_time).where(
+        Closure.court_id.in_(court_ids), Closure.start_time < end, Closure.end_time > start)
+    busy: dict[str, list] = {court_id: [] for court_id in court_ids}
+    both = union_all(bookings, closures).subquery()
+    # Read through the typed columns so SQLite's text timestamps come back as aware datetimes.
+    typed = select(both.c.court_id, type_coerce(both.c.start_time, UtcDateTime()),
+                   type_coerce(both.c.end_time, UtcDateTime()))
+    for court_id, s, e in session.execute(typed):
+        busy[court_id].append((s, e))
+    return busy
+
+
+def closure_overlapping(session: Session, court_id: str, start: dt.datetime, end: dt.datetime) -> Closure | None:
+    return session.scalars(select(Closure).where(
+        Closure.court_id == court_id, Closure.start_time < end, Closure.end_time > start).limit(1)).first()
+
+
+def live_bookings_that_day(session: Session, venue_id: str, player_id: str, day: dt.date,
+                           excluding: str | None = None) -> int:
+    query = select(func.count()).select_from(Booking).where(
+        Booking.venue_id == venue_id, Booking.player_id == player_id, Booking.opening_date == day,
+        Booking.status.in_(_LIVE))
+    if excluding:
+        query = query.where(Booking.id != excluding)
+    return session.scalar(query) or 0
+
+
+def booking_by_key(session: Session, player_id: str, key: str) -> Booking | None:
+    return session.scalars(select(Booking).where(
+        Booking.player_id == player_id, Booking.idempotency_key == key)).first()
+
+
+def venue_schedule(session: Session, venue_id: str, day: dt.date) -> list[Booking]:
+    return list(session.scalars(select(Booking).where(
+        Booking.venue_id == venue_id, Booking.opening_date == day).order_by(Booking.court_id, Booking.start_time)))
+
+
+def bookings_of_player(session: Session, player_id: str, now: dt.datetime, *, past: bool,
+                       after: tuple[dt.datetime, str] | None, limit: int) -> list[Booking]:
+    """One page of a player's bookings: upcoming soonest first, or past latest first."""
+    query = select(Booking).where(Booking.player_id == player_id)
+    if past:
+        query = query.where(Booking.end_time <= now).order_by(Booking.start_time.desc(), Booking.id.desc())
+        if after:
+            query = query.where((Booking.start_time < after[0]) |
+                                ((Booking.start_time == after[0]) & (Booking.id < after[1])))
+    else:
+        query = query.where(Booking.end_time > now).order_by(Booking.start_time, Booking.id)
+        if after:
+            query = query.where((Booking.start_time > after[0]) |
+                                ((Booking.start_time == after[0]) & (Booking.id > after[1])))
+    return list(session.scalars(query.limit(limit)))
+
+
+def venues_matching(session: Session, city: str, query: str) -> list[Venue]:
+    statement = select(Venue).where(Venue.active.is_(True)).order_by(Venue.name, Venue.id)
+    if city:
+        statement = statement.where(Venue.city_key == city.strip().lower())
+    if query:
+        statement = statement.where(func.lower(Venue.name).contains(query.strip().lower(), autoescape=True))
+    return list(session.scalars(statement))
+
+
+def expired_holds(session: Session, now: dt.datetime, court_id: str | None = None) -> list[Booking]:
+    query = select(Booking).where(Booking.status == Status.PENDING.value, Booking.hold_expires_at <= now)
+    if court_id:
+        query = query.where(Booking.court_id == court_id)
+    return list(session.scalars(query.with_for_update(skip_locked=True)))
+
+
+def finished(session: Session, now: dt.datetime, limit: int = 200) -> list[Booking]:
+    return list(session.scalars(select(Booking).where(
+        Booking.status.in_([Status.CONFIRMED.value, Status.IN_PROGRESS.value]), Booking.end_time <= now)
+        .order_by(Booking.end_time).limit(limit).with_for_update(skip_locked=True)))
+
+
+def open_closures(session: Session, venue_id: str, now: dt.datetime) -> list[Closure]:
+    return list(session.scalars(select(Closure).where(Closure.venue_id == venue_id, Closure.end_time > now)
+                                .order_by(Closure.start_time, Closure.id)))
+
+
+def delete_price_rules(session: Session, venue_id: str) -> None:
+    session.execute(delete(PriceRule).where(PriceRule.venue_id == venue_id))
+
+
+def venue_named(session: Session, owner_id: str, name: str) -> Venue | None:
+    return session.scalars(select(Venue).where(Venue.owner_id == owner_id, Venue.name == name)).first()

@@ -1,0 +1,116 @@
+"""Helpers for booking_svc's tests (imported by tests/booking/conftest.py and the test modules): venues to create, future local dates and times in the venue's
+zone (bookings open only inside the horizon), and a small client with tokens per role."""
+
+import dataclasses
+import datetime as dt
+import functools
+import uuid
+from zoneinfo import ZoneInfo
+
+import grpc
+import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
+from padel.booking.v1 import booking_pb2 as pb
+from padel.booking.v1 import booking_service_pb2 as api
+from padel.booking.v1 import booking_service_pb2_grpc
+
+KARACHI = ZoneInfo("Asia/Karachi")
+
+
+def local_day(days_ahead: int = 2) -> dt.date:
+    """A venue-local date `days_ahead` from today in Karachi."""
+    return dt.datetime.now(KARACHI).date() + dt.timedelta(days=days_ahead)
+
+
+def local_dt(day: dt.date, clock: str) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.fromisoformat(clock), tzinfo=KARACHI)
+
+
+def stamp(day: dt.date, clock: str) -> Timestamp:
+    value = Timestamp()
+    value.FromDatetime(local_dt(day, clock).astimezone(dt.timezone.utc))
+    return value
+
+
+def iso(day: dt.date, clock: str) -> str:
+    """The RFC 3339 UTC form REST clients send for a Timestamp."""
+    return local_dt(day, clock).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def venue_message(name: str = "Test Padel Club", *, city: str = "Karachi", open_: str = "08:00", close: str = "23:00",
+                  instant: bool = True, free_until_hours: int = 24, late_fee_percent: int = 50,
+                  courts: int = 2, max_per_day: int = 2, base_paisa: int = 600_000,
+                  location: tuple[float, float] = (24.81, 67.03)) -> pb.Venue:
+    return pb.Venue(
+        name=name, city=city, address="Block 4, Clifton", location=pb.GeoPoint(latitude=location[0], longitude=location[1]),
+        time_zone="Asia/Karachi",
+        opening_hours=[pb.OpeningHours(weekday=w, open=open_, close=close) for w in range(1, 8)],
+        slot_minutes=30, durations_minutes=[60, 90, 120],
+        cancellation_policy=pb.CancellationPolicy(free_until_hours=free_until_hours, late_fee_percent=late_fee_percent),
+        horizon_days=14,
+        confirmation_mode=pb.CONFIRMATION_MODE_INSTANT if instant else pb.CONFIRMATION_MODE_MANUAL,
+        hold_minutes=15, max_live_bookings_per_day=max_per_day,
+        base_hourly_price=pb.Money(amount_paisa=base_paisa, currency="PKR"),
+        courts=[pb.Court(name=f"Court {i + 1}", environment=pb.COURT_ENVIRONMENT_INDOOR,
+                         surface=pb.COURT_SURFACE_ARTIFICIAL_GRASS) for i in range(courts)])
+
+
+@dataclasses.dataclass
+class BookingClient:
+    """BookingService over gRPC with tokens from the test issuer."""
+
+    stub: booking_service_pb2_grpc.BookingServiceStub
+    issuer: object
+
+    def owner(self, user_id: str) -> tuple:
+        return self.issuer.metadata(user_id, ("venue_owner",))
+
+    def player(self, user_id: str) -> tuple:
+        return self.issuer.metadata(user_id, ("player",))
+
+    def create_venue(self, owner_id: str, **options) -> pb.Venue:
+        return self.stub.CreateVenue(api.CreateVenueRequest(venue=venue_message(**options)),
+                                     metadata=self.owner(owner_id)).venue
+
+    def book(self, player_id: str, court_id: str, day: dt.date, clock: str, duration: int = 60,
+             key: str | None = None, **fields) -> pb.Booking:
+        request = api.BookRequest(court_id=court_id, start_time=stamp(day, clock), duration_minutes=duration,
+                                  idempotency_key=key or uuid.uuid4().hex, **fields)
+        return self.stub.Book(request, metadata=self.player(player_id)).booking
+
+    def starts(self, venue_id: str, day: dt.date, duration: int = 60) -> dict[str, list[str]]:
+        """Free local start times per court id."""
+        answer = self.stub.GetAvailability(api.GetAvailabilityRequest(venue_id=venue_id, date=day.isoformat(),
+                                                                      duration_minutes=duration))
+        return {c.court.court_id: [s.local_start for s in c.slots] for c in answer.courts}
+
+
+@pytest.fixture
+def booking(start_service, token_issuer) -> BookingClient:
+    """booking_svc on SQLite, port 0, with a job interval short enough to watch it work."""
+    _host, channel = start_service("booking", PADEL_BOOKING_JOB_INTERVAL_SECONDS="0.2")
+    return BookingClient(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer)
+
+
+def rpc_error(call, *args, **kwargs) -> grpc.RpcError:
+    """The error `call` fails with (the test fails if it succeeds)."""
+    with pytest.raises(grpc.RpcError) as error:
+        call(*args, **kwargs)
+    return error.value
+
+
+@functools.cache
+def _platform_keys(data_dir):
+    from auth_svc.keys import SigningKeys
+
+    return SigningKeys.load(data_dir / "auth" / "signing-key.pem", [])
+
+
+def platform_headers(platform, user_id: str | None = None, roles=("player",)) -> dict[str, str]:
+    """Like `platform.headers`, but loads the running auth_svc's key once: 50 racing clients
+    need 50 tokens, and parsing the key for each one takes longer than the race."""
+    now = dt.datetime.now(dt.timezone.utc)
+    token = _platform_keys(platform.data_dir).sign({
+        "sub": user_id or str(uuid.uuid4()), "roles": list(roles), "iss": "padel-auth", "aud": "padel-platform",
+        "iat": now, "exp": now + dt.timedelta(minutes=15), "jti": uuid.uuid4().hex})
+    return {"authorization": f"Bearer {token}"}
