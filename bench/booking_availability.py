@@ -23,7 +23,7 @@ import requests
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "gen"), str(ROOT / "services"), str(ROOT), str(ROOT / "tests")]
 
-from conftest import launch_platform, stop_platform  # noqa: E402  (the test suite's launcher)
+from padel_testkit import launch_platform, stop_platform  # noqa: E402  (the test suite's launcher)
 from padel.booking.v1 import booking_service_pb2 as api  # noqa: E402
 from padel.booking.v1 import booking_service_pb2_grpc  # noqa: E402
 

@@ -18,7 +18,7 @@ import requests
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "gen"), str(ROOT / "services"), str(ROOT)]
 
-from conftest import launch_platform, stop_platform  # noqa: E402  (the same launcher the tests use)
+from padel_testkit import launch_platform, stop_platform  # noqa: E402  (the same launcher the tests use)
 from padel.status.v1 import status_service_pb2 as pb  # noqa: E402
 from padel.status.v1 import status_service_pb2_grpc  # noqa: E402
 

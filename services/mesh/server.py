@@ -40,6 +40,8 @@ class Worker(Protocol):
 class Database(Protocol):
     def ping(self) -> bool: ...
 
+    def dispose(self) -> None: ...
+
 
 @dataclass
 class Host:
@@ -82,6 +84,8 @@ class Host:
         self.server.stop(grace).wait()
         for worker in reversed(self.workers):
             worker.stop()
+        if self.database is not None:
+            self.database.dispose()  # hand the connections back to the database server now
 
     def wait(self) -> None:
         self.server.wait_for_termination()

@@ -26,9 +26,9 @@ def shape(request) -> dict[str, str]:
         redis_url = ""
         database = request.getfixturevalue("sqlite_url")
     else:
-        from conftest import _real_server
+        from padel_testkit import real_server
 
-        redis_url = _real_server("PADEL_TEST_REDIS_URL")
+        redis_url = real_server("PADEL_TEST_REDIS_URL")
         database = request.getfixturevalue("postgres_url")
     client = make_redis(redis_url)
     client.flushdb()

@@ -10,7 +10,7 @@ import time
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from conftest import free_port
+from padel_testkit import free_port
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 

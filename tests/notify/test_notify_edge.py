@@ -9,7 +9,7 @@ import uuid
 import pytest
 import requests
 from aiosmtpd.controller import Controller
-from conftest import launch_platform, stop_platform
+from padel_testkit import launch_platform, stop_platform
 from fakeredis import TcpFakeServer
 from notify_standins import Mailbox, free_port, eventually, publish
 from padel.auth.v1 import events_pb2 as auth_events

@@ -32,9 +32,9 @@ def user_service(request, tmp_path_factory, token_issuer):
     environ = {"PADEL_DATA_DIR": str(folder / "data"), "PADEL_USER_PORT": "0", "PADEL_AUTH_ADDR": token_issuer.address}
     redis_url = ""
     if request.param == "postgres":
-        import conftest
+        import padel_testkit
 
-        redis_url = conftest._real_server("PADEL_TEST_REDIS_URL")
+        redis_url = padel_testkit.real_server("PADEL_TEST_REDIS_URL")
         environ.update(PADEL_USER_DATABASE_URL=request.getfixturevalue("make_postgres_db")(), PADEL_REDIS_URL=redis_url)
     host, port = server.build_server(server.settings_from_env(environ))
     host.start()
