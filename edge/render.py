@@ -15,6 +15,7 @@ from PADEL_* environment variables with per-environment defaults:
 | PADEL_EDGE_DIRECTORY_ADDR | 127.0.0.1:3010 | 127.0.0.1:3010 (sidecar) |
 | PADEL_EDGE_DESCRIPTOR (path written into the config) | the --descriptor file | /etc/padel/padel.binpb |
 | PADEL_EDGE_RATE_LIMIT_RPS / _BURST | 200 / = rps | 200 / = rps |
+| PADEL_EDGE_MAX_REQUEST_BYTES (largest REST body; larger is 413) | 4194304 | 4194304 |
 | PADEL_EDGE_MAX_CONNECTIONS (open client connections) | 10000 | 10000 |
 | PADEL_EDGE_CORS_ORIGINS (`*` or comma list) | * | * |
 | PADEL_EDGE_UPSTREAM_HEALTH_INTERVAL_SECONDS | 2 | 2 |
@@ -107,23 +108,22 @@ def template_regex(template: str) -> str:
     return "^" + "".join(parts) + "$"
 
 
-def public_routes(descriptor: pathlib.Path) -> list[tuple[str, str | None]]:
-    """(path or path template, HTTP verb) of every RPC the contracts mark public: its gRPC path
-    (verb None: any) and each of its REST bindings."""
-    routes: list[tuple[str, str | None]] = []
+def rpc_routes(descriptor: pathlib.Path) -> list[tuple[str, str | None, bool]]:
+    """(path or path template, HTTP verb, public) of every RPC: its gRPC path (verb None: any) and
+    each of its REST bindings; `public` is the contract's `(padel.access.v1.access).public`."""
+    routes: list[tuple[str, str | None, bool]] = []
     for file in _padel_files(descriptor):
         for service in file.service:
             for method in service.method:
-                if not method.options.Extensions[access_pb2.access].public:
-                    continue
-                routes.append((f"/{file.package}.{service.name}/{method.name}", None))
+                public = method.options.Extensions[access_pb2.access].public
+                routes.append((f"/{file.package}.{service.name}/{method.name}", None, public))
                 rule = method.options.Extensions[annotations_pb2.http]
                 for binding in (rule, *rule.additional_bindings):
                     pattern = binding.WhichOneof("pattern")
                     if pattern in _HTTP_VERBS:
-                        routes.append((getattr(binding, pattern), pattern.upper()))
+                        routes.append((getattr(binding, pattern), pattern.upper(), public))
                     elif pattern == "custom":
-                        routes.append((binding.custom.path, binding.custom.kind.upper()))
+                        routes.append((binding.custom.path, binding.custom.kind.upper(), public))
     return routes
 
 
@@ -135,19 +135,27 @@ def _path_match(path: str, verb: str | None = None) -> dict:
 
 
 def jwt_rules(descriptor: pathlib.Path) -> list[dict]:
-    """jwt_authn rules, default-deny: open routes first, then every path requires a valid token."""
+    """jwt_authn rules, default-deny for everything that can reach a service: open routes first,
+    then every private REST binding and every gRPC request requires a valid token. Only a path no
+    RPC binds is let through without one, and the transcoder refuses it (404)."""
     # Verified when present and valid, let through when missing or failing (see the module doc).
     optional = {"requires_any": {"requirements": [{"provider_name": JWT_PROVIDER}, {"allow_missing_or_failed": {}}]}}
+    required = {"provider_name": JWT_PROVIDER}
     rules: list[dict] = [{"match": {"prefix": "/", "headers": [
         {"name": ":method", "string_match": {"exact": "OPTIONS"}}]}}]  # CORS preflights carry no token
     rules += [{"match": _path_match(path)} for path in OPEN_PATHS]
     rules += [{"match": {"prefix": prefix}} for prefix in OPEN_PREFIXES]
-    seen = set()
-    for path, verb in public_routes(descriptor):
-        if (path, verb) not in seen and path not in OPEN_PATHS and not path.startswith(OPEN_PREFIXES):
-            seen.add((path, verb))
-            rules.append({"match": _path_match(path, verb), "requires": optional})
-    rules.append({"match": {"prefix": "/"}, "requires": {"provider_name": JWT_PROVIDER}})
+    routes = [r for r in dict.fromkeys(rpc_routes(descriptor))
+              if r[0] not in OPEN_PATHS and not r[0].startswith(OPEN_PREFIXES)]
+    rules += [{"match": _path_match(path, verb), "requires": optional} for path, verb, public in routes if public]
+    rules += [{"match": _path_match(path, verb), "requires": required}
+              for path, verb, public in routes if not public and verb is not None]
+    # Native gRPC, whatever the path (private methods and packages not bound yet).
+    rules.append({"match": {"prefix": "/", "headers": [
+        {"name": "content-type", "string_match": {"prefix": "application/grpc"}}]}, "requires": required})
+    rules.append({"match": {"prefix": "/padel."}, "requires": required})
+    # No RPC has this path: a token is not needed to be told 404 (a bad one is still refused).
+    rules.append({"match": {"prefix": "/"}, "requires": {"allow_missing": {}}})
     return rules
 
 
@@ -273,8 +281,14 @@ def _self_host(bind_host: str) -> str:
     return "127.0.0.1" if bind_host in ("0.0.0.0", "::", "") else bind_host.strip("[]")
 
 
-def _route(prefix: str, cluster: str) -> dict:
-    return {"match": {"prefix": prefix}, "route": {"cluster": cluster, "timeout": ROUTE_TIMEOUT}}
+def _route(prefix: str, cluster: str, *, buffered: bool = False) -> dict:
+    """A route by path prefix. Only the catch-all that REST paths match before transcoding holds
+    bodies whole (the buffer filter); native gRPC streams through."""
+    route = {"match": {"prefix": prefix}, "route": {"cluster": cluster, "timeout": ROUTE_TIMEOUT}}
+    if not buffered:
+        route["typed_per_filter_config"] = {"envoy.filters.http.buffer": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.BufferPerRoute", "disabled": True}}
+    return route
 
 
 def render(
@@ -313,7 +327,7 @@ def render(
     # preflights would fail). The transcoder then refuses an unknown REST path with 404 or
     # rewrites a known one and the router re-matches above; only native gRPC for a package no
     # one serves gets here, and the directory answers it UNIMPLEMENTED.
-    routes.append(_route("/", DIRECTORY))
+    routes.append(_route("/", DIRECTORY, buffered=True))
 
     values = {
         "bind_host": bind_host,
@@ -324,6 +338,7 @@ def render(
         "descriptor_path": env.str("PADEL_EDGE_DESCRIPTOR", K8S_DESCRIPTOR if k8s else str(descriptor)),
         "max_connections": env.int("PADEL_EDGE_MAX_CONNECTIONS", 10_000, 1, 1_000_000),
         "rate_limit_rps": rps,
+        "max_request_bytes": env.int("PADEL_EDGE_MAX_REQUEST_BYTES", 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
         "rate_limit_burst": env.int("PADEL_EDGE_RATE_LIMIT_BURST", rps, 1, 10_000_000),
         "cors_origins": json.dumps(_cors_origins(env)),
         "routes": json.dumps(routes),

@@ -27,7 +27,7 @@ from edge.render import (
     RenderError,
     cluster_for_package,
     jwt_rules,
-    public_routes,
+    rpc_routes,
     read_services,
     render,
     template_regex,
@@ -82,14 +82,18 @@ def test_every_padel_service_is_transcoded_and_routed():
         for route in manager["route_config"]["virtual_hosts"][0]["routes"]
     }
     filters = [f["name"].rsplit(".", 1)[-1] for f in manager["http_filters"]]
-    assert filters == ["cors", "jwt_authn", "local_ratelimit", "grpc_json_transcoder", "router"]
-    transcoded = manager["http_filters"][3]["typed_config"]["services"]
+    assert filters == ["cors", "jwt_authn", "local_ratelimit", "buffer", "grpc_json_transcoder", "router"]
+    transcoded = manager["http_filters"][4]["typed_config"]["services"]
     clusters = {cluster["name"] for cluster in config["static_resources"]["clusters"]}
     for package, names in read_services(DEFAULT_DESCRIPTOR).items():
         assert routes[f"/{package}."] == cluster_for_package(package) in clusters
         assert set(names) <= set(transcoded)
     assert list(routes)[-1] == "/" and routes["/grpc.health.v1.Health/"] == "edge_directory"
     assert routes["/grpc.reflection."] == "edge_directory"
+    # Only the catch-all that REST paths match before transcoding holds bodies whole.
+    buffered = [r["match"]["prefix"] for r in manager["route_config"]["virtual_hosts"][0]["routes"]
+                if "envoy.filters.http.buffer" not in r.get("typed_per_filter_config", {})]
+    assert buffered == ["/"]
 
 
 def test_cors_origins_and_bad_values():
@@ -277,16 +281,16 @@ def test_rest_health_is_transcoded(edge):
 
 
 def test_unknown_path_is_json_404(edge, token_issuer):
-    # Default-deny: without a token an unknown path is refused before anyone looks it up.
-    assert json_error(requests.get(f"{edge['base']}/api/nope", timeout=5), 401)["code"] == 401
-    answer = requests.get(f"{edge['base']}/api/nope", headers=bearer(token_issuer.token()), timeout=5)
-    body = json_error(answer, 404)
-    assert body["code"] == 404 and body["message"]
+    for headers in ({}, bearer(token_issuer.token())):
+        body = json_error(requests.get(f"{edge['base']}/api/nope", headers=headers, timeout=5), 404)
+        assert body["code"] == grpc.StatusCode.NOT_FOUND.value[0] and body["message"]
+    # A bad token is refused even where nothing would be found.
+    json_error(requests.get(f"{edge['base']}/api/nope", headers=bearer("not.a.token"), timeout=5), 401)
 
 
 def test_unknown_query_parameter_is_json_400(edge):
     body = json_error(requests.get(f"{edge['base']}/health?nope=1", timeout=5), 400)
-    assert body["code"] == 400
+    assert body["code"] == grpc.StatusCode.INVALID_ARGUMENT.value[0]
 
 
 def test_bad_json_is_json_400(edge):
@@ -298,7 +302,7 @@ def test_bad_json_is_json_400(edge):
         headers={"content-type": "application/json"},
         timeout=5,
     )
-    assert json_error(response, 400)["code"] == 400
+    assert json_error(response, 400)["code"] == grpc.StatusCode.INVALID_ARGUMENT.value[0]
 
 
 def test_unimplemented_rpc_is_json_501(edge):
@@ -308,7 +312,7 @@ def test_unimplemented_rpc_is_json_501(edge):
 
 def test_upstream_down_is_json_503(edge):
     body = json_error(requests.get(f"{edge['base']}/api/edge-test/probe", timeout=5), 503)
-    assert body["code"] == 503 and body["message"]
+    assert body["code"] == grpc.StatusCode.UNAVAILABLE.value[0] and body["message"]
 
 
 @pytest.mark.parametrize("path", ["/api/edge-test/probe", "/padel.status.v1.StatusService/GetHealth", "/nope"])
@@ -361,10 +365,12 @@ def test_native_grpc_for_an_unknown_package_is_unimplemented(edge, token_issuer)
 
 
 def test_rate_limit_is_json_429(tmp_path, directory):
-    with running_edge(tmp_path, directory, PADEL_EDGE_RATE_LIMIT_RPS="1") as edge:
-        statuses = [requests.get(f"{edge['base']}/health", timeout=5) for _ in range(3)]
-        assert statuses[0].status_code == 200
-        assert json_error(statuses[-1], 429)["code"] == 429
+    # The edge's own JWKS fetches pass its listener too and may take a token, so count outcomes
+    # rather than expect the first request to win.
+    with running_edge(tmp_path, directory, PADEL_EDGE_RATE_LIMIT_RPS="1", PADEL_EDGE_RATE_LIMIT_BURST="3") as edge:
+        statuses = [requests.get(f"{edge['base']}/health", timeout=5) for _ in range(8)]
+        assert 200 in [s.status_code for s in statuses]
+        assert json_error(statuses[-1], 429)["code"] == grpc.StatusCode.RESOURCE_EXHAUSTED.value[0]
 
 
 def test_grpcurl_health_and_reflection_through_the_edge(edge):
@@ -405,6 +411,9 @@ def test_access_log_is_json_with_rest_path(edge):
 # -- access tokens (jwt_authn) ---------------------------------------------------------------------
 
 
+UNAUTHENTICATED = grpc.StatusCode.UNAUTHENTICATED.value[0]
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
 
@@ -417,24 +426,33 @@ def test_template_regex():
 
 def test_jwt_rules_are_generated_from_the_contracts_and_default_deny():
     rules = jwt_rules(DEFAULT_DESCRIPTOR)
-    assert rules[-1] == {"match": {"prefix": "/"}, "requires": {"provider_name": "padel"}}
-    open_matches = [rule["match"] for rule in rules[:-1]]
+    required = {"provider_name": "padel"}
+    # Everything that can reach a service needs a token: native gRPC by content type and path,
+    # then only paths no RPC binds pass without one (the transcoder answers those 404).
+    assert rules[-3:] == [
+        {"match": {"prefix": "/", "headers": [{"name": "content-type", "string_match": {"prefix": "application/grpc"}}]},
+         "requires": required},
+        {"match": {"prefix": "/padel."}, "requires": required},
+        {"match": {"prefix": "/"}, "requires": {"allow_missing": {}}}]
+    open_matches = [rule["match"] for rule in rules if rule.get("requires", {}) != required][:-1]
     assert {"path": "/padel.auth.v1.AuthService/Login"} in open_matches
     assert {"path": "/api/auth/login", "headers": [{"name": ":method", "string_match": {"exact": "POST"}}]} \
         in open_matches
     assert not any("GetMe" in json.dumps(match) or "/api/auth/me" in json.dumps(match) for match in open_matches)
-    public = public_routes(DEFAULT_DESCRIPTOR)
-    assert ("/api/auth/jwks", "GET") in public and ("/padel.auth.v1.AuthService/GetJwks", None) in public
-    assert not any(path.endswith("/Logout") or path == "/api/auth/logout" for path, _ in public)
+    assert {"match": {"path": "/api/auth/me", "headers": [{"name": ":method", "string_match": {"exact": "GET"}}]},
+            "requires": required} in rules
+    routes = rpc_routes(DEFAULT_DESCRIPTOR)
+    assert ("/api/auth/jwks", "GET", True) in routes and ("/padel.auth.v1.AuthService/GetJwks", None, True) in routes
+    assert ("/api/auth/logout", "POST", False) in routes
 
 
 def test_private_routes_need_a_token_over_rest_and_native_grpc(edge, token_issuer):
     private = f"{edge['base']}/api/edge-test/probe/private"
     refused = json_error(requests.get(private, timeout=5), 401)
-    assert refused["code"] == 401 and "Jwt" in refused["message"]
-    assert json_error(requests.get(private, headers=bearer("not.a.token"), timeout=5), 401)["code"] == 401
+    assert refused["code"] == UNAUTHENTICATED and "Jwt" in refused["message"]
+    assert json_error(requests.get(private, headers=bearer("not.a.token"), timeout=5), 401)["code"] == UNAUTHENTICATED
     wrong_audience = token_issuer.token(aud="someone-else")
-    assert json_error(requests.get(private, headers=bearer(wrong_audience), timeout=5), 401)["code"] == 401
+    assert json_error(requests.get(private, headers=bearer(wrong_audience), timeout=5), 401)["code"] == UNAUTHENTICATED
     # A valid token passes the edge and meets the (dead) upstream.
     assert requests.get(private, headers=bearer(token_issuer.token()), timeout=5).status_code == 503
     with grpc.insecure_channel(f"127.0.0.1:{edge['edge']}") as channel:
