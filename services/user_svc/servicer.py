@@ -1,5 +1,6 @@
 """UserService over gRPC: request → UserBook call → response. The caller comes from the token."""
 
+from google.api import httpbody_pb2
 from padel.user.v1 import user_service_pb2 as pb
 from padel.user.v1 import user_service_pb2_grpc
 
@@ -37,6 +38,10 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
 
     def UploadAvatar(self, request, context):
         return pb.UploadAvatarResponse(avatar_url=self.book.upload_avatar(caller.current().user_id, request.image))
+
+    def GetAvatar(self, request, context):
+        data, content_type = self.book.avatar(request.file_name)
+        return pb.GetAvatarResponse(body=httpbody_pb2.HttpBody(content_type=content_type, data=data))
 
     def GetPreferences(self, request, context):
         return pb.GetPreferencesResponse(
