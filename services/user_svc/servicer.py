@@ -9,6 +9,9 @@ from user_svc import convert
 from user_svc.domain import ConnectionView, UserBook
 
 
+AVATAR_CACHING = (("cache-control", "public, max-age=31536000, immutable"),)
+
+
 def _connection(view: ConnectionView):
     return convert.connection(view.connection, view.other.profile, view.other.avatar_url)
 
@@ -41,6 +44,9 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
 
     def GetAvatar(self, request, context):
         data, content_type = self.book.avatar(request.file_name)
+        # A file name is never reused for other bytes, so caches may keep it for good. gRPC initial
+        # metadata becomes HTTP response headers at the edge (HttpBody has no headers of its own).
+        context.send_initial_metadata(AVATAR_CACHING)
         return pb.GetAvatarResponse(body=httpbody_pb2.HttpBody(content_type=content_type, data=data))
 
     def GetPreferences(self, request, context):

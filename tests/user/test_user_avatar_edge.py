@@ -35,6 +35,8 @@ def test_avatar_url_from_the_profile_serves_the_webp_without_a_token(platform):
     response = fetch(platform, url)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "image/webp"
+    # Names are never reused for other bytes, so browsers and CDNs may keep the file.
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
     with Image.open(io.BytesIO(response.content)) as image:
         assert image.format == "WEBP" and image.size == (256, 256)
         assert image.convert("RGB").getpixel((128, 128)) == pytest.approx((200, 30, 90), abs=8)
@@ -48,6 +50,7 @@ def test_unknown_avatar_is_404_json(platform):
     assert response.status_code == 404, response.text
     assert response.headers["content-type"].startswith("application/json")
     assert "no such avatar" in response.text
+    assert "cache-control" not in response.headers
 
 
 def test_replaced_avatar_is_gone(platform):
