@@ -9,7 +9,9 @@ from user_svc import convert
 from user_svc.domain import ConnectionView, UserBook
 
 
-AVATAR_CACHING = (("cache-control", "public, max-age=31536000, immutable"),)
+# A file name is never reused for other bytes, so caches may keep an avatar for good; nosniff keeps
+# browsers from reading the bytes as anything but the image type given.
+AVATAR_HEADERS = (("cache-control", "public, max-age=31536000, immutable"), ("x-content-type-options", "nosniff"))
 
 
 def _connection(view: ConnectionView):
@@ -44,9 +46,8 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
 
     def GetAvatar(self, request, context):
         data, content_type = self.book.avatar(request.file_name)
-        # A file name is never reused for other bytes, so caches may keep it for good. gRPC initial
-        # metadata becomes HTTP response headers at the edge (HttpBody has no headers of its own).
-        context.send_initial_metadata(AVATAR_CACHING)
+        # gRPC initial metadata becomes HTTP response headers at the edge (HttpBody has none of its own).
+        context.send_initial_metadata(AVATAR_HEADERS)
         return pb.GetAvatarResponse(body=httpbody_pb2.HttpBody(content_type=content_type, data=data))
 
     def GetPreferences(self, request, context):

@@ -37,6 +37,7 @@ def test_avatar_url_from_the_profile_serves_the_webp_without_a_token(platform):
     assert response.headers["content-type"] == "image/webp"
     # Names are never reused for other bytes, so browsers and CDNs may keep the file.
     assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert response.headers["x-content-type-options"] == "nosniff"
     with Image.open(io.BytesIO(response.content)) as image:
         assert image.format == "WEBP" and image.size == (256, 256)
         assert image.convert("RGB").getpixel((128, 128)) == pytest.approx((200, 30, 90), abs=8)
