@@ -301,7 +301,7 @@ class UserBook:
             self.blobs.delete(previous)
         return self.avatar_base_url + file_name
 
-    def avatar(self, file_name: str) -> tuple[bytes, str]:
+    def get_avatar(self, file_name: str) -> tuple[bytes, str]:
         """The bytes and content type of a player's current avatar, by the file name in its URL.
 
         Only the file the profile points at now is served: a replaced or deleted avatar is gone

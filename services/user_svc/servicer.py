@@ -45,7 +45,7 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         return pb.UploadAvatarResponse(avatar_url=self.book.upload_avatar(caller.current().user_id, request.image))
 
     def GetAvatar(self, request, context):
-        data, content_type = self.book.avatar(request.file_name)
+        data, content_type = self.book.get_avatar(request.file_name)
         # gRPC initial metadata becomes HTTP response headers at the edge (HttpBody has none of its own).
         context.send_initial_metadata(AVATAR_HEADERS)
         return pb.GetAvatarResponse(body=httpbody_pb2.HttpBody(content_type=content_type, data=data))
