@@ -301,6 +301,20 @@ class UserBook:
             self.blobs.delete(previous)
         return self.avatar_base_url + file_name
 
+    def get_avatar(self, file_name: str) -> tuple[bytes, str]:
+        """The bytes and content type of a player's current avatar, by the file name in its URL.
+
+        Only the file the profile points at now is served: a replaced or deleted avatar is gone
+        even if removing its file failed."""
+        user_id = file_name.rsplit("-", 1)[0]  # names are "<user_id>-<random>.<extension>"
+        with self.database.session() as session:
+            avatar = store.get_avatar(session, user_id)
+            content_type = avatar.content_type if avatar and avatar.file_name == file_name else None
+        data = self.blobs.get(file_name) if content_type else None
+        if data is None:
+            raise NotFound("no such avatar")
+        return data, content_type
+
     # -- connections --
 
     def _other_player(self, session: Session, caller_id: str, user_id: str) -> store.Profile:

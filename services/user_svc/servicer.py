@@ -1,11 +1,17 @@
 """UserService over gRPC: request → UserBook call → response. The caller comes from the token."""
 
+from google.api import httpbody_pb2
 from padel.user.v1 import user_service_pb2 as pb
 from padel.user.v1 import user_service_pb2_grpc
 
 from mesh import caller
 from user_svc import convert
 from user_svc.domain import ConnectionView, UserBook
+
+
+# A file name is never reused for other bytes, so caches may keep an avatar for good; nosniff keeps
+# browsers from reading the bytes as anything but the image type given.
+AVATAR_HEADERS = (("cache-control", "public, max-age=31536000, immutable"), ("x-content-type-options", "nosniff"))
 
 
 def _connection(view: ConnectionView):
@@ -37,6 +43,12 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
 
     def UploadAvatar(self, request, context):
         return pb.UploadAvatarResponse(avatar_url=self.book.upload_avatar(caller.current().user_id, request.image))
+
+    def GetAvatar(self, request, context):
+        data, content_type = self.book.get_avatar(request.file_name)
+        # gRPC initial metadata becomes HTTP response headers at the edge (HttpBody has none of its own).
+        context.send_initial_metadata(AVATAR_HEADERS)
+        return pb.GetAvatarResponse(body=httpbody_pb2.HttpBody(content_type=content_type, data=data))
 
     def GetPreferences(self, request, context):
         return pb.GetPreferencesResponse(

@@ -113,7 +113,7 @@ def test_avatar_upload(player):
     response = player.post("/api/users/upload-avatar", json={"image": png()})
     assert response.status_code == 200, response.text
     url = response.json()["avatar_url"]
-    assert url.startswith("/avatars/") and url.endswith(".webp")
+    assert url.startswith("/api/users/avatars/") and url.endswith(".webp")
     assert player.get("/api/users/profile").json()["profile"]["avatar_url"] == url
 
 

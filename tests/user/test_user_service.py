@@ -253,8 +253,8 @@ def test_preferences_changes_are_published_for_notify(user_service):
 def test_avatar_is_recognised_cropped_and_stored(user_service, fmt):
     me = new_id()
     url = user_service.call("UploadAvatar", me, image=image_bytes(fmt, size=(640, 320))).avatar_url
-    assert url.startswith("/avatars/") and url.endswith(".webp")
-    stored = user_service.avatar_dir / url.removeprefix("/avatars/")
+    assert url.startswith("/api/users/avatars/") and url.endswith(".webp")
+    stored = user_service.avatar_dir / url.removeprefix("/api/users/avatars/")
     with Image.open(stored) as image:
         assert image.format == "WEBP" and image.size == (256, 256)
     assert user_service.call("GetProfile", me).profile.avatar_url == url
@@ -428,7 +428,7 @@ def test_export_and_delete(user_service):
     user_service.call("DeleteProfile", me)
     profile = user_service.call("GetProfile", me).profile
     assert (profile.display_name, profile.bio, profile.avatar_url) == ("", "", "")
-    assert not (user_service.avatar_dir / url.removeprefix("/avatars/")).exists()
+    assert not (user_service.avatar_dir / url.removeprefix("/api/users/avatars/")).exists()
     assert list(user_service.call("ListConnections", friend).connections) == []
     assert list(user_service.call("ExportData", me).connections) == []
 

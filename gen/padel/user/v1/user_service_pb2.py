@@ -24,11 +24,13 @@ _sym_db = _symbol_database.Default()
 
 from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from padel.access.v1 import access_pb2 as padel_dot_access_dot_v1_dot_access__pb2
 from padel.user.v1 import user_pb2 as padel_dot_user_dot_v1_dot_user__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n padel/user/v1/user_service.proto\x12\rpadel.user.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a google/protobuf/field_mask.proto\x1a\x18padel/user/v1/user.proto\"\x13\n\x11GetProfileRequest\"=\n\x12GetProfileResponse\x12\'\n\x07profile\x18\x01 \x01(\x0b\x32\x16.padel.user.v1.Profile\"\x80\x01\n\x14UpdateProfileRequest\x12/\n\x07profile\x18\x01 \x01(\x0b\x32\x16.padel.user.v1.ProfileB\x06\xbaH\x03\xc8\x01\x01\x12\x37\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01\"@\n\x15UpdateProfileResponse\x12\'\n\x07profile\x18\x01 \x01(\x0b\x32\x16.padel.user.v1.Profile\"\x16\n\x14\x44\x65leteProfileRequest\"\x17\n\x15\x44\x65leteProfileResponse\"\x13\n\x11\x45xportDataRequest\"\x9e\x01\n\x12\x45xportDataResponse\x12\'\n\x07profile\x18\x01 \x01(\x0b\x32\x16.padel.user.v1.Profile\x12/\n\x0bpreferences\x18\x02 \x01(\x0b\x32\x1a.padel.user.v1.Preferences\x12.\n\x0b\x63onnections\x18\x03 \x03(\x0b\x32\x19.padel.user.v1.Connection\"2\n\x13UploadAvatarRequest\x12\x1b\n\x05image\x18\x01 \x01(\x0c\x42\x0c\xbaH\tz\x07\x10\x01\x18\x80\x80\x80\x01\"*\n\x14UploadAvatarResponse\x12\x12\n\navatar_url\x18\x01 \x01(\t\"\x17\n\x15GetPreferencesRequest\"I\n\x16GetPreferencesResponse\x12/\n\x0bpreferences\x18\x01 \x01(\x0b\x32\x1a.padel.user.v1.Preferences\"\x8c\x01\n\x18UpdatePreferencesRequest\x12\x37\n\x0bpreferences\x18\x01 \x01(\x0b\x32\x1a.padel.user.v1.PreferencesB\x06\xbaH\x03\xc8\x01\x01\x12\x37\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01\"L\n\x19UpdatePreferencesResponse\x12/\n\x0bpreferences\x18\x01 \x01(\x0b\x32\x1a.padel.user.v1.Preferences\"\x11\n\x0fGetStatsRequest\"=\n\x10GetStatsResponse\x12)\n\x05stats\x18\x01 \x01(\x0b\x32\x1a.padel.user.v1.PlayerStats\"\x8f\x01\n\x16ListConnectionsRequest\x12\x39\n\x06status\x18\x01 \x01(\x0e\x32\x1f.padel.user.v1.ConnectionStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"b\n\x17ListConnectionsResponse\x12.\n\x0b\x63onnections\x18\x01 \x03(\x0b\x32\x19.padel.user.v1.Connection\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"5\n\x18RequestConnectionRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"J\n\x19RequestConnectionResponse\x12-\n\nconnection\x18\x01 \x01(\x0b\x32\x19.padel.user.v1.Connection\"4\n\x17\x41\x63\x63\x65ptConnectionRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"I\n\x18\x41\x63\x63\x65ptConnectionResponse\x12-\n\nconnection\x18\x01 \x01(\x0b\x32\x19.padel.user.v1.Connection\"5\n\x18\x44\x65\x63lineConnectionRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"\x1b\n\x19\x44\x65\x63lineConnectionResponse\"4\n\x17RemoveConnectionRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"\x1a\n\x18RemoveConnectionResponse\"-\n\x10\x42lockUserRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"\x13\n\x11\x42lockUserResponse\"/\n\x12UnblockUserRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"\x15\n\x13UnblockUserResponse\"+\n\x0eGetUserRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"@\n\x0fGetUserResponse\x12-\n\x07profile\x18\x01 \x01(\x0b\x32\x1c.padel.user.v1.PublicProfile2\x8d\x10\n\x0bUserService\x12m\n\nGetProfile\x12 .padel.user.v1.GetProfileRequest\x1a!.padel.user.v1.GetProfileResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/api/users/profile\x12y\n\rUpdateProfile\x12#.padel.user.v1.UpdateProfileRequest\x1a$.padel.user.v1.UpdateProfileResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x1a\x12/api/users/profile:\x01*\x12v\n\rDeleteProfile\x12#.padel.user.v1.DeleteProfileRequest\x1a$.padel.user.v1.DeleteProfileResponse\"\x1a\x82\xd3\xe4\x93\x02\x14*\x12/api/users/profile\x12l\n\nExportData\x12 .padel.user.v1.ExportDataRequest\x1a!.padel.user.v1.ExportDataResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/api/users/export\x12|\n\x0cUploadAvatar\x12\".padel.user.v1.UploadAvatarRequest\x1a#.padel.user.v1.UploadAvatarResponse\"#\x82\xd3\xe4\x93\x02\x1d\"\x18/api/users/upload-avatar:\x01*\x12}\n\x0eGetPreferences\x12$.padel.user.v1.GetPreferencesRequest\x1a%.padel.user.v1.GetPreferencesResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/api/users/preferences\x12\x89\x01\n\x11UpdatePreferences\x12\'.padel.user.v1.UpdatePreferencesRequest\x1a(.padel.user.v1.UpdatePreferencesResponse\"!\x82\xd3\xe4\x93\x02\x1b\x1a\x16/api/users/preferences:\x01*\x12\x65\n\x08GetStats\x12\x1e.padel.user.v1.GetStatsRequest\x1a\x1f.padel.user.v1.GetStatsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/api/users/stats\x12\x80\x01\n\x0fListConnections\x12%.padel.user.v1.ListConnectionsRequest\x1a&.padel.user.v1.ListConnectionsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/api/users/connections\x12\x89\x01\n\x11RequestConnection\x12\'.padel.user.v1.RequestConnectionRequest\x1a(.padel.user.v1.RequestConnectionResponse\"!\x82\xd3\xe4\x93\x02\x1b\"\x16/api/users/connections:\x01*\x12\x94\x01\n\x10\x41\x63\x63\x65ptConnection\x12&.padel.user.v1.AcceptConnectionRequest\x1a\'.padel.user.v1.AcceptConnectionResponse\"/\x82\xd3\xe4\x93\x02)\"\'/api/users/connections/{user_id}/accept\x12\x98\x01\n\x11\x44\x65\x63lineConnection\x12\'.padel.user.v1.DeclineConnectionRequest\x1a(.padel.user.v1.DeclineConnectionResponse\"0\x82\xd3\xe4\x93\x02*\"(/api/users/connections/{user_id}/decline\x12\x8d\x01\n\x10RemoveConnection\x12&.padel.user.v1.RemoveConnectionRequest\x1a\'.padel.user.v1.RemoveConnectionResponse\"(\x82\xd3\xe4\x93\x02\"* /api/users/connections/{user_id}\x12~\n\tBlockUser\x12\x1f.padel.user.v1.BlockUserRequest\x1a .padel.user.v1.BlockUserResponse\".\x82\xd3\xe4\x93\x02(\"&/api/users/connections/{user_id}/block\x12\x84\x01\n\x0bUnblockUser\x12!.padel.user.v1.UnblockUserRequest\x1a\".padel.user.v1.UnblockUserResponse\".\x82\xd3\xe4\x93\x02(*&/api/users/connections/{user_id}/block\x12\x66\n\x07GetUser\x12\x1d.padel.user.v1.GetUserRequest\x1a\x1e.padel.user.v1.GetUserResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/api/users/{user_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n padel/user/v1/user_service.proto\x12\rpadel.user.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a google/protobuf/field_mask.proto\x1a\x1cpadel/access/v1/access.proto\x1a\x18padel/user/v1/user.proto\"\x13\n\x11GetProfileRequest\"=\n\x12GetProfileResponse\x12\'\n\x07profile\x18\x01 \x01(\x0b\x32\x16.padel.user.v1.Profile\"\x80\x01\n\x14UpdateProfileRequest\x12/\n\x07profile\x18\x01 \x01(\x0b\x32\x16.padel.user.v1.ProfileB\x06\xbaH\x03\xc8\x01\x01\x12\x37\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01\"@\n\x15UpdateProfileResponse\x12\'\n\x07profile\x18\x01 \x01(\x0b\x32\x16.padel.user.v1.Profile\"\x16\n\x14\x44\x65leteProfileRequest\"\x17\n\x15\x44\x65leteProfileResponse\"\x13\n\x11\x45xportDataRequest\"\x9e\x01\n\x12\x45xportDataResponse\x12\'\n\x07profile\x18\x01 \x01(\x0b\x32\x16.padel.user.v1.Profile\x12/\n\x0bpreferences\x18\x02 \x01(\x0b\x32\x1a.padel.user.v1.Preferences\x12.\n\x0b\x63onnections\x18\x03 \x03(\x0b\x32\x19.padel.user.v1.Connection\"2\n\x13UploadAvatarRequest\x12\x1b\n\x05image\x18\x01 \x01(\x0c\x42\x0c\xbaH\tz\x07\x10\x01\x18\x80\x80\x80\x01\"*\n\x14UploadAvatarResponse\x12\x12\n\navatar_url\x18\x01 \x01(\t\"\x7f\n\x10GetAvatarRequest\x12k\n\tfile_name\x18\x01 \x01(\tBX\xbaHUrS2Q^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[0-9a-f]{12}\\.webp$\"7\n\x11GetAvatarResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"\x17\n\x15GetPreferencesRequest\"I\n\x16GetPreferencesResponse\x12/\n\x0bpreferences\x18\x01 \x01(\x0b\x32\x1a.padel.user.v1.Preferences\"\x8c\x01\n\x18UpdatePreferencesRequest\x12\x37\n\x0bpreferences\x18\x01 \x01(\x0b\x32\x1a.padel.user.v1.PreferencesB\x06\xbaH\x03\xc8\x01\x01\x12\x37\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01\"L\n\x19UpdatePreferencesResponse\x12/\n\x0bpreferences\x18\x01 \x01(\x0b\x32\x1a.padel.user.v1.Preferences\"\x11\n\x0fGetStatsRequest\"=\n\x10GetStatsResponse\x12)\n\x05stats\x18\x01 \x01(\x0b\x32\x1a.padel.user.v1.PlayerStats\"\x8f\x01\n\x16ListConnectionsRequest\x12\x39\n\x06status\x18\x01 \x01(\x0e\x32\x1f.padel.user.v1.ConnectionStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"b\n\x17ListConnectionsResponse\x12.\n\x0b\x63onnections\x18\x01 \x03(\x0b\x32\x19.padel.user.v1.Connection\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"5\n\x18RequestConnectionRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"J\n\x19RequestConnectionResponse\x12-\n\nconnection\x18\x01 \x01(\x0b\x32\x19.padel.user.v1.Connection\"4\n\x17\x41\x63\x63\x65ptConnectionRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"I\n\x18\x41\x63\x63\x65ptConnectionResponse\x12-\n\nconnection\x18\x01 \x01(\x0b\x32\x19.padel.user.v1.Connection\"5\n\x18\x44\x65\x63lineConnectionRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"\x1b\n\x19\x44\x65\x63lineConnectionResponse\"4\n\x17RemoveConnectionRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"\x1a\n\x18RemoveConnectionResponse\"-\n\x10\x42lockUserRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"\x13\n\x11\x42lockUserResponse\"/\n\x12UnblockUserRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"\x15\n\x13UnblockUserResponse\"+\n\x0eGetUserRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"@\n\x0fGetUserResponse\x12-\n\x07profile\x18\x01 \x01(\x0b\x32\x1c.padel.user.v1.PublicProfile2\x92\x11\n\x0bUserService\x12m\n\nGetProfile\x12 .padel.user.v1.GetProfileRequest\x1a!.padel.user.v1.GetProfileResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/api/users/profile\x12y\n\rUpdateProfile\x12#.padel.user.v1.UpdateProfileRequest\x1a$.padel.user.v1.UpdateProfileResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x1a\x12/api/users/profile:\x01*\x12v\n\rDeleteProfile\x12#.padel.user.v1.DeleteProfileRequest\x1a$.padel.user.v1.DeleteProfileResponse\"\x1a\x82\xd3\xe4\x93\x02\x14*\x12/api/users/profile\x12l\n\nExportData\x12 .padel.user.v1.ExportDataRequest\x1a!.padel.user.v1.ExportDataResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/api/users/export\x12|\n\x0cUploadAvatar\x12\".padel.user.v1.UploadAvatarRequest\x1a#.padel.user.v1.UploadAvatarResponse\"#\x82\xd3\xe4\x93\x02\x1d\"\x18/api/users/upload-avatar:\x01*\x12\x82\x01\n\tGetAvatar\x12\x1f.padel.user.v1.GetAvatarRequest\x1a .padel.user.v1.GetAvatarResponse\"2\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02&\x12\x1e/api/users/avatars/{file_name}b\x04\x62ody\x12}\n\x0eGetPreferences\x12$.padel.user.v1.GetPreferencesRequest\x1a%.padel.user.v1.GetPreferencesResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/api/users/preferences\x12\x89\x01\n\x11UpdatePreferences\x12\'.padel.user.v1.UpdatePreferencesRequest\x1a(.padel.user.v1.UpdatePreferencesResponse\"!\x82\xd3\xe4\x93\x02\x1b\x1a\x16/api/users/preferences:\x01*\x12\x65\n\x08GetStats\x12\x1e.padel.user.v1.GetStatsRequest\x1a\x1f.padel.user.v1.GetStatsResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/api/users/stats\x12\x80\x01\n\x0fListConnections\x12%.padel.user.v1.ListConnectionsRequest\x1a&.padel.user.v1.ListConnectionsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/api/users/connections\x12\x89\x01\n\x11RequestConnection\x12\'.padel.user.v1.RequestConnectionRequest\x1a(.padel.user.v1.RequestConnectionResponse\"!\x82\xd3\xe4\x93\x02\x1b\"\x16/api/users/connections:\x01*\x12\x94\x01\n\x10\x41\x63\x63\x65ptConnection\x12&.padel.user.v1.AcceptConnectionRequest\x1a\'.padel.user.v1.AcceptConnectionResponse\"/\x82\xd3\xe4\x93\x02)\"\'/api/users/connections/{user_id}/accept\x12\x98\x01\n\x11\x44\x65\x63lineConnection\x12\'.padel.user.v1.DeclineConnectionRequest\x1a(.padel.user.v1.DeclineConnectionResponse\"0\x82\xd3\xe4\x93\x02*\"(/api/users/connections/{user_id}/decline\x12\x8d\x01\n\x10RemoveConnection\x12&.padel.user.v1.RemoveConnectionRequest\x1a\'.padel.user.v1.RemoveConnectionResponse\"(\x82\xd3\xe4\x93\x02\"* /api/users/connections/{user_id}\x12~\n\tBlockUser\x12\x1f.padel.user.v1.BlockUserRequest\x1a .padel.user.v1.BlockUserResponse\".\x82\xd3\xe4\x93\x02(\"&/api/users/connections/{user_id}/block\x12\x84\x01\n\x0bUnblockUser\x12!.padel.user.v1.UnblockUserRequest\x1a\".padel.user.v1.UnblockUserResponse\".\x82\xd3\xe4\x93\x02(*&/api/users/connections/{user_id}/block\x12\x66\n\x07GetUser\x12\x1d.padel.user.v1.GetUserRequest\x1a\x1e.padel.user.v1.GetUserResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/api/users/{user_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,6 +43,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_UPDATEPROFILEREQUEST'].fields_by_name['update_mask']._serialized_options = b'\272H\003\310\001\001'
   _globals['_UPLOADAVATARREQUEST'].fields_by_name['image']._loaded_options = None
   _globals['_UPLOADAVATARREQUEST'].fields_by_name['image']._serialized_options = b'\272H\tz\007\020\001\030\200\200\200\001'
+  _globals['_GETAVATARREQUEST'].fields_by_name['file_name']._loaded_options = None
+  _globals['_GETAVATARREQUEST'].fields_by_name['file_name']._serialized_options = b'\272HUrS2Q^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[0-9a-f]{12}\\.webp$'
   _globals['_UPDATEPREFERENCESREQUEST'].fields_by_name['preferences']._loaded_options = None
   _globals['_UPDATEPREFERENCESREQUEST'].fields_by_name['preferences']._serialized_options = b'\272H\003\310\001\001'
   _globals['_UPDATEPREFERENCESREQUEST'].fields_by_name['update_mask']._loaded_options = None
@@ -75,6 +79,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_USERSERVICE'].methods_by_name['ExportData']._serialized_options = b'\202\323\344\223\002\023\022\021/api/users/export'
   _globals['_USERSERVICE'].methods_by_name['UploadAvatar']._loaded_options = None
   _globals['_USERSERVICE'].methods_by_name['UploadAvatar']._serialized_options = b'\202\323\344\223\002\035\"\030/api/users/upload-avatar:\001*'
+  _globals['_USERSERVICE'].methods_by_name['GetAvatar']._loaded_options = None
+  _globals['_USERSERVICE'].methods_by_name['GetAvatar']._serialized_options = b'\302\363\030\002\010\001\202\323\344\223\002&\022\036/api/users/avatars/{file_name}b\004body'
   _globals['_USERSERVICE'].methods_by_name['GetPreferences']._loaded_options = None
   _globals['_USERSERVICE'].methods_by_name['GetPreferences']._serialized_options = b'\202\323\344\223\002\030\022\026/api/users/preferences'
   _globals['_USERSERVICE'].methods_by_name['UpdatePreferences']._loaded_options = None
@@ -97,70 +103,74 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_USERSERVICE'].methods_by_name['UnblockUser']._serialized_options = b'\202\323\344\223\002(*&/api/users/connections/{user_id}/block'
   _globals['_USERSERVICE'].methods_by_name['GetUser']._loaded_options = None
   _globals['_USERSERVICE'].methods_by_name['GetUser']._serialized_options = b'\202\323\344\223\002\026\022\024/api/users/{user_id}'
-  _globals['_GETPROFILEREQUEST']._serialized_start=170
-  _globals['_GETPROFILEREQUEST']._serialized_end=189
-  _globals['_GETPROFILERESPONSE']._serialized_start=191
-  _globals['_GETPROFILERESPONSE']._serialized_end=252
-  _globals['_UPDATEPROFILEREQUEST']._serialized_start=255
-  _globals['_UPDATEPROFILEREQUEST']._serialized_end=383
-  _globals['_UPDATEPROFILERESPONSE']._serialized_start=385
-  _globals['_UPDATEPROFILERESPONSE']._serialized_end=449
-  _globals['_DELETEPROFILEREQUEST']._serialized_start=451
-  _globals['_DELETEPROFILEREQUEST']._serialized_end=473
-  _globals['_DELETEPROFILERESPONSE']._serialized_start=475
-  _globals['_DELETEPROFILERESPONSE']._serialized_end=498
-  _globals['_EXPORTDATAREQUEST']._serialized_start=500
-  _globals['_EXPORTDATAREQUEST']._serialized_end=519
-  _globals['_EXPORTDATARESPONSE']._serialized_start=522
-  _globals['_EXPORTDATARESPONSE']._serialized_end=680
-  _globals['_UPLOADAVATARREQUEST']._serialized_start=682
-  _globals['_UPLOADAVATARREQUEST']._serialized_end=732
-  _globals['_UPLOADAVATARRESPONSE']._serialized_start=734
-  _globals['_UPLOADAVATARRESPONSE']._serialized_end=776
-  _globals['_GETPREFERENCESREQUEST']._serialized_start=778
-  _globals['_GETPREFERENCESREQUEST']._serialized_end=801
-  _globals['_GETPREFERENCESRESPONSE']._serialized_start=803
-  _globals['_GETPREFERENCESRESPONSE']._serialized_end=876
-  _globals['_UPDATEPREFERENCESREQUEST']._serialized_start=879
-  _globals['_UPDATEPREFERENCESREQUEST']._serialized_end=1019
-  _globals['_UPDATEPREFERENCESRESPONSE']._serialized_start=1021
-  _globals['_UPDATEPREFERENCESRESPONSE']._serialized_end=1097
-  _globals['_GETSTATSREQUEST']._serialized_start=1099
-  _globals['_GETSTATSREQUEST']._serialized_end=1116
-  _globals['_GETSTATSRESPONSE']._serialized_start=1118
-  _globals['_GETSTATSRESPONSE']._serialized_end=1179
-  _globals['_LISTCONNECTIONSREQUEST']._serialized_start=1182
-  _globals['_LISTCONNECTIONSREQUEST']._serialized_end=1325
-  _globals['_LISTCONNECTIONSRESPONSE']._serialized_start=1327
-  _globals['_LISTCONNECTIONSRESPONSE']._serialized_end=1425
-  _globals['_REQUESTCONNECTIONREQUEST']._serialized_start=1427
-  _globals['_REQUESTCONNECTIONREQUEST']._serialized_end=1480
-  _globals['_REQUESTCONNECTIONRESPONSE']._serialized_start=1482
-  _globals['_REQUESTCONNECTIONRESPONSE']._serialized_end=1556
-  _globals['_ACCEPTCONNECTIONREQUEST']._serialized_start=1558
-  _globals['_ACCEPTCONNECTIONREQUEST']._serialized_end=1610
-  _globals['_ACCEPTCONNECTIONRESPONSE']._serialized_start=1612
-  _globals['_ACCEPTCONNECTIONRESPONSE']._serialized_end=1685
-  _globals['_DECLINECONNECTIONREQUEST']._serialized_start=1687
-  _globals['_DECLINECONNECTIONREQUEST']._serialized_end=1740
-  _globals['_DECLINECONNECTIONRESPONSE']._serialized_start=1742
-  _globals['_DECLINECONNECTIONRESPONSE']._serialized_end=1769
-  _globals['_REMOVECONNECTIONREQUEST']._serialized_start=1771
-  _globals['_REMOVECONNECTIONREQUEST']._serialized_end=1823
-  _globals['_REMOVECONNECTIONRESPONSE']._serialized_start=1825
-  _globals['_REMOVECONNECTIONRESPONSE']._serialized_end=1851
-  _globals['_BLOCKUSERREQUEST']._serialized_start=1853
-  _globals['_BLOCKUSERREQUEST']._serialized_end=1898
-  _globals['_BLOCKUSERRESPONSE']._serialized_start=1900
-  _globals['_BLOCKUSERRESPONSE']._serialized_end=1919
-  _globals['_UNBLOCKUSERREQUEST']._serialized_start=1921
-  _globals['_UNBLOCKUSERREQUEST']._serialized_end=1968
-  _globals['_UNBLOCKUSERRESPONSE']._serialized_start=1970
-  _globals['_UNBLOCKUSERRESPONSE']._serialized_end=1991
-  _globals['_GETUSERREQUEST']._serialized_start=1993
-  _globals['_GETUSERREQUEST']._serialized_end=2036
-  _globals['_GETUSERRESPONSE']._serialized_start=2038
-  _globals['_GETUSERRESPONSE']._serialized_end=2102
-  _globals['_USERSERVICE']._serialized_start=2105
-  _globals['_USERSERVICE']._serialized_end=4166
+  _globals['_GETPROFILEREQUEST']._serialized_start=227
+  _globals['_GETPROFILEREQUEST']._serialized_end=246
+  _globals['_GETPROFILERESPONSE']._serialized_start=248
+  _globals['_GETPROFILERESPONSE']._serialized_end=309
+  _globals['_UPDATEPROFILEREQUEST']._serialized_start=312
+  _globals['_UPDATEPROFILEREQUEST']._serialized_end=440
+  _globals['_UPDATEPROFILERESPONSE']._serialized_start=442
+  _globals['_UPDATEPROFILERESPONSE']._serialized_end=506
+  _globals['_DELETEPROFILEREQUEST']._serialized_start=508
+  _globals['_DELETEPROFILEREQUEST']._serialized_end=530
+  _globals['_DELETEPROFILERESPONSE']._serialized_start=532
+  _globals['_DELETEPROFILERESPONSE']._serialized_end=555
+  _globals['_EXPORTDATAREQUEST']._serialized_start=557
+  _globals['_EXPORTDATAREQUEST']._serialized_end=576
+  _globals['_EXPORTDATARESPONSE']._serialized_start=579
+  _globals['_EXPORTDATARESPONSE']._serialized_end=737
+  _globals['_UPLOADAVATARREQUEST']._serialized_start=739
+  _globals['_UPLOADAVATARREQUEST']._serialized_end=789
+  _globals['_UPLOADAVATARRESPONSE']._serialized_start=791
+  _globals['_UPLOADAVATARRESPONSE']._serialized_end=833
+  _globals['_GETAVATARREQUEST']._serialized_start=835
+  _globals['_GETAVATARREQUEST']._serialized_end=962
+  _globals['_GETAVATARRESPONSE']._serialized_start=964
+  _globals['_GETAVATARRESPONSE']._serialized_end=1019
+  _globals['_GETPREFERENCESREQUEST']._serialized_start=1021
+  _globals['_GETPREFERENCESREQUEST']._serialized_end=1044
+  _globals['_GETPREFERENCESRESPONSE']._serialized_start=1046
+  _globals['_GETPREFERENCESRESPONSE']._serialized_end=1119
+  _globals['_UPDATEPREFERENCESREQUEST']._serialized_start=1122
+  _globals['_UPDATEPREFERENCESREQUEST']._serialized_end=1262
+  _globals['_UPDATEPREFERENCESRESPONSE']._serialized_start=1264
+  _globals['_UPDATEPREFERENCESRESPONSE']._serialized_end=1340
+  _globals['_GETSTATSREQUEST']._serialized_start=1342
+  _globals['_GETSTATSREQUEST']._serialized_end=1359
+  _globals['_GETSTATSRESPONSE']._serialized_start=1361
+  _globals['_GETSTATSRESPONSE']._serialized_end=1422
+  _globals['_LISTCONNECTIONSREQUEST']._serialized_start=1425
+  _globals['_LISTCONNECTIONSREQUEST']._serialized_end=1568
+  _globals['_LISTCONNECTIONSRESPONSE']._serialized_start=1570
+  _globals['_LISTCONNECTIONSRESPONSE']._serialized_end=1668
+  _globals['_REQUESTCONNECTIONREQUEST']._serialized_start=1670
+  _globals['_REQUESTCONNECTIONREQUEST']._serialized_end=1723
+  _globals['_REQUESTCONNECTIONRESPONSE']._serialized_start=1725
+  _globals['_REQUESTCONNECTIONRESPONSE']._serialized_end=1799
+  _globals['_ACCEPTCONNECTIONREQUEST']._serialized_start=1801
+  _globals['_ACCEPTCONNECTIONREQUEST']._serialized_end=1853
+  _globals['_ACCEPTCONNECTIONRESPONSE']._serialized_start=1855
+  _globals['_ACCEPTCONNECTIONRESPONSE']._serialized_end=1928
+  _globals['_DECLINECONNECTIONREQUEST']._serialized_start=1930
+  _globals['_DECLINECONNECTIONREQUEST']._serialized_end=1983
+  _globals['_DECLINECONNECTIONRESPONSE']._serialized_start=1985
+  _globals['_DECLINECONNECTIONRESPONSE']._serialized_end=2012
+  _globals['_REMOVECONNECTIONREQUEST']._serialized_start=2014
+  _globals['_REMOVECONNECTIONREQUEST']._serialized_end=2066
+  _globals['_REMOVECONNECTIONRESPONSE']._serialized_start=2068
+  _globals['_REMOVECONNECTIONRESPONSE']._serialized_end=2094
+  _globals['_BLOCKUSERREQUEST']._serialized_start=2096
+  _globals['_BLOCKUSERREQUEST']._serialized_end=2141
+  _globals['_BLOCKUSERRESPONSE']._serialized_start=2143
+  _globals['_BLOCKUSERRESPONSE']._serialized_end=2162
+  _globals['_UNBLOCKUSERREQUEST']._serialized_start=2164
+  _globals['_UNBLOCKUSERREQUEST']._serialized_end=2211
+  _globals['_UNBLOCKUSERRESPONSE']._serialized_start=2213
+  _globals['_UNBLOCKUSERRESPONSE']._serialized_end=2234
+  _globals['_GETUSERREQUEST']._serialized_start=2236
+  _globals['_GETUSERREQUEST']._serialized_end=2279
+  _globals['_GETUSERRESPONSE']._serialized_start=2281
+  _globals['_GETUSERRESPONSE']._serialized_end=2345
+  _globals['_USERSERVICE']._serialized_start=2348
+  _globals['_USERSERVICE']._serialized_end=4542
 # @@protoc_insertion_point(module_scope)

@@ -1,6 +1,8 @@
 from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
+from google.api import httpbody_pb2 as _httpbody_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
+from padel.access.v1 import access_pb2 as _access_pb2
 from padel.user.v1 import user_pb2 as _user_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -67,6 +69,18 @@ class UploadAvatarResponse(_message.Message):
     AVATAR_URL_FIELD_NUMBER: _ClassVar[int]
     avatar_url: str
     def __init__(self, avatar_url: _Optional[str] = ...) -> None: ...
+
+class GetAvatarRequest(_message.Message):
+    __slots__ = ("file_name",)
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    file_name: str
+    def __init__(self, file_name: _Optional[str] = ...) -> None: ...
+
+class GetAvatarResponse(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class GetPreferencesRequest(_message.Message):
     __slots__ = ()

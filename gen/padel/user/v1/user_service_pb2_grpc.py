@@ -60,6 +60,11 @@ class UserServiceStub:
                 request_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.UploadAvatarRequest.SerializeToString,
                 response_deserializer=padel_dot_user_dot_v1_dot_user__service__pb2.UploadAvatarResponse.FromString,
                 _registered_method=True)
+        self.GetAvatar = channel.unary_unary(
+                '/padel.user.v1.UserService/GetAvatar',
+                request_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.GetAvatarRequest.SerializeToString,
+                response_deserializer=padel_dot_user_dot_v1_dot_user__service__pb2.GetAvatarResponse.FromString,
+                _registered_method=True)
         self.GetPreferences = channel.unary_unary(
                 '/padel.user.v1.UserService/GetPreferences',
                 request_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.GetPreferencesRequest.SerializeToString,
@@ -151,6 +156,13 @@ class UserServiceServicer:
 
     def UploadAvatar(self, request, context):
         """UploadAvatar stores a new avatar image for the caller.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAvatar(self, request, context):
+        """GetAvatar returns an avatar image as raw WebP bytes; avatars are part of the public profile.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -260,6 +272,11 @@ def add_UserServiceServicer_to_server(servicer, server):
                     servicer.UploadAvatar,
                     request_deserializer=padel_dot_user_dot_v1_dot_user__service__pb2.UploadAvatarRequest.FromString,
                     response_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.UploadAvatarResponse.SerializeToString,
+            ),
+            'GetAvatar': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAvatar,
+                    request_deserializer=padel_dot_user_dot_v1_dot_user__service__pb2.GetAvatarRequest.FromString,
+                    response_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.GetAvatarResponse.SerializeToString,
             ),
             'GetPreferences': grpc.unary_unary_rpc_method_handler(
                     servicer.GetPreferences,
@@ -453,6 +470,33 @@ class UserService:
             '/padel.user.v1.UserService/UploadAvatar',
             padel_dot_user_dot_v1_dot_user__service__pb2.UploadAvatarRequest.SerializeToString,
             padel_dot_user_dot_v1_dot_user__service__pb2.UploadAvatarResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAvatar(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.user.v1.UserService/GetAvatar',
+            padel_dot_user_dot_v1_dot_user__service__pb2.GetAvatarRequest.SerializeToString,
+            padel_dot_user_dot_v1_dot_user__service__pb2.GetAvatarResponse.FromString,
             options,
             channel_credentials,
             insecure,

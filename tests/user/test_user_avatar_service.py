@@ -1,0 +1,85 @@
+"""GetAvatar over real gRPC (`start_service("user")`, full interceptor chain): no token needed, the
+current avatar's bytes and type come back, anything else is NOT_FOUND or INVALID_ARGUMENT."""
+
+import io
+import uuid
+
+import grpc
+import pytest
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+from padel.user.v1 import user_service_pb2 as pb
+from padel.user.v1 import user_service_pb2_grpc
+from PIL import Image
+
+
+@pytest.fixture(params=["embedded", pytest.param("postgres", marks=pytest.mark.postgres)])
+def users(request, start_service, token_issuer):
+    env = {}
+    if request.param == "postgres":
+        env["PADEL_USER_DATABASE_URL"] = request.getfixturevalue("make_postgres_db")()
+    _, channel = start_service("user", **env)
+    return user_service_pb2_grpc.UserServiceStub(channel)
+
+
+def upload(users, token_issuer, user_id: str) -> str:
+    out = io.BytesIO()
+    Image.new("RGB", (500, 260), (20, 90, 200)).save(out, "JPEG")
+    response = users.UploadAvatar(pb.UploadAvatarRequest(image=out.getvalue()),
+                                  metadata=token_issuer.metadata(user_id), timeout=10)
+    return response.avatar_url.rsplit("/", 1)[1]
+
+
+def get_avatar(users, file_name: str):
+    """GetAvatar without any token; (response, initial metadata as a dict)."""
+    response, call = users.GetAvatar.with_call(pb.GetAvatarRequest(file_name=file_name), timeout=10)
+    return response, dict(call.initial_metadata())
+
+
+def error_of(users, file_name: str) -> grpc.RpcError:
+    with pytest.raises(grpc.RpcError) as caught:
+        users.GetAvatar(pb.GetAvatarRequest(file_name=file_name), timeout=10)
+    return caught.value
+
+
+def bad_fields(error: grpc.RpcError) -> set[str]:
+    fields = set()
+    for detail in rpc_status.from_call(error).details:
+        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad_request = error_details_pb2.BadRequest()
+            detail.Unpack(bad_request)
+            fields.update(violation.field for violation in bad_request.field_violations)
+    return fields
+
+
+def test_get_avatar_returns_the_webp_without_a_token(users, token_issuer):
+    file_name = upload(users, token_issuer, str(uuid.uuid4()))
+    response, metadata = get_avatar(users, file_name)
+    assert response.body.content_type == "image/webp"
+    with Image.open(io.BytesIO(response.body.data)) as image:
+        assert image.format == "WEBP" and image.size == (256, 256)
+    assert metadata["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_replaced_deleted_and_unknown_avatars_are_not_found(users, token_issuer):
+    user_id = str(uuid.uuid4())
+    first = upload(users, token_issuer, user_id)
+    second = upload(users, token_issuer, user_id)
+    assert error_of(users, first).code() == grpc.StatusCode.NOT_FOUND
+    assert get_avatar(users, second)[0].body.data
+    users.DeleteProfile(pb.DeleteProfileRequest(), metadata=token_issuer.metadata(user_id), timeout=10)
+    assert error_of(users, second).code() == grpc.StatusCode.NOT_FOUND
+    # Another player's id with this player's suffix is not their avatar either.
+    other = f"{uuid.uuid4()}-{second.rsplit('-', 1)[1]}"
+    assert error_of(users, other).code() == grpc.StatusCode.NOT_FOUND
+
+
+BAD_NAMES = ["", "../../auth/signing-key.pem", "../x", "..", "x.webp", ".incoming-abc",
+             f"{uuid.uuid4()}-0123456789ab.webp/..", f"{uuid.uuid4()}-0123456789AB.webp",
+             f"{uuid.uuid4()}-0123456789ab.png", f"../{uuid.uuid4()}-0123456789ab.webp"]
+
+
+def test_names_that_are_not_avatar_names_are_invalid(users):
+    for file_name in BAD_NAMES:  # one server for all names: starting one per name is the slow part
+        error = error_of(users, file_name)
+        assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and bad_fields(error) == {"file_name"}, file_name
