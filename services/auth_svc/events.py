@@ -6,24 +6,18 @@ needs it to build the link, and auth keeps only its hash.
 
 from datetime import datetime
 
-from google.protobuf import timestamp_pb2
 from padel.auth.v1 import auth_pb2, events_pb2
 from sqlalchemy.orm import Session
 
 from auth_svc.domain import ordered_roles
 from auth_svc.store import Account
 from mesh import events, plumbing
+from mesh.convert import timestamp
 
 STREAM = plumbing.stream("auth")
 ROLE_TO_PROTO = {"player": auth_pb2.ROLE_PLAYER, "venue_owner": auth_pb2.ROLE_VENUE_OWNER,
                  "admin": auth_pb2.ROLE_ADMIN}
 ROLE_FROM_PROTO = {value: name for name, value in ROLE_TO_PROTO.items()}
-
-
-def timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
 
 
 def proto_roles(roles) -> list[int]:

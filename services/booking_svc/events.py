@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from google.protobuf.timestamp_pb2 import Timestamp
 from padel.booking.v1 import booking_pb2, events_pb2
 from prometheus_client import Counter
 from sqlalchemy import event
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 from booking_svc import store
 from booking_svc.domain import Status
 from mesh import events, plumbing
+from mesh.convert import timestamp
 
 STREAM = plumbing.stream("booking")
 
@@ -40,14 +40,6 @@ STATUS_TO_PROTO = {
     Status.CANCELLED: booking_pb2.BOOKING_STATUS_CANCELLED,
     Status.NO_SHOW: booking_pb2.BOOKING_STATUS_NO_SHOW,
 }
-
-
-def timestamp(value: dt.datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
 
 
 def money(paisa: int | None) -> booking_pb2.Money:

@@ -20,13 +20,10 @@ from padel.booking.v1 import booking_service_pb2_grpc
 from booking_svc import domain, store
 from booking_svc.desk import VENUE_DEFAULTS, BookingDesk, BookingView, PriceList, VenueView
 from booking_svc.events import STATUS_TO_PROTO, cancellation, money, timestamp
+from mesh.convert import to_datetime
 from mesh.errors import InvalidArgument
 
 DEFAULT_PAGE_SIZE = 20
-
-
-def aware(stamp) -> dt.datetime:
-    return stamp.ToDatetime(tzinfo=dt.timezone.utc)
 
 
 # -- page tokens --------------------------------------------------------------------------------------
@@ -211,8 +208,8 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         return api.UpdateCourtResponse(court=court_pb(self.desk.update_court(request.venue_id, request.court_id, columns)))
 
     def AddClosure(self, request, context):
-        closure = self.desk.add_closure(request.venue_id, request.court_id, aware(request.start_time),
-                                        aware(request.end_time), request.reason)
+        closure = self.desk.add_closure(request.venue_id, request.court_id, to_datetime(request.start_time),
+                                        to_datetime(request.end_time), request.reason)
         return api.AddClosureResponse(closure=closure_pb(closure))
 
     def ListClosures(self, request, context):
@@ -251,7 +248,7 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     # bookings
 
     def Book(self, request, context):
-        view = self.desk.book(request.court_id, aware(request.start_time), request.duration_minutes,
+        view = self.desk.book(request.court_id, to_datetime(request.start_time), request.duration_minutes,
                               list(request.participant_ids), request.special_requests, request.idempotency_key)
         return api.BookResponse(booking=booking_pb(view))
 
@@ -286,7 +283,7 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
                 case "start_time":
                     if not request.HasField("start_time"):
                         raise InvalidArgument.field("start_time", "give the new start")
-                    changes["start_time"] = aware(request.start_time)
+                    changes["start_time"] = to_datetime(request.start_time)
                 case "duration_minutes":
                     changes["duration_minutes"] = request.duration_minutes
                 case "participant_ids":

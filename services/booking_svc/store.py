@@ -146,12 +146,12 @@ def is_slot_taken(error: exc.IntegrityError) -> bool:
 
 
 def courts_of(session: Session, venue_id: str) -> list[Court]:
-    return list(session.scalars(select(Court).where(Court.venue_id == venue_id).order_by(Court.created_at, Court.id)))
+    return list(session.scalars(select(Court).where(Court.venue_id == venue_id).order_by(Court.created_at, Court.name, Court.id)))
 
 
 def courts_of_venues(session: Session, venue_ids: Sequence[str]) -> dict[str, list[Court]]:
     courts: dict[str, list[Court]] = {venue_id: [] for venue_id in venue_ids}
-    rows = session.scalars(select(Court).where(Court.venue_id.in_(venue_ids)).order_by(Court.created_at, Court.id))
+    rows = session.scalars(select(Court).where(Court.venue_id.in_(venue_ids)).order_by(Court.created_at, Court.name, Court.id))
     for court in rows:
         courts[court.venue_id].append(court)
     return courts

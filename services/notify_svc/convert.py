@@ -12,6 +12,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from padel.notify.v1 import notify_pb2
 from padel.user.v1 import user_pb2
 
+from mesh.convert import timestamp, to_datetime  # noqa: F401  (timestamp: used as convert.timestamp)
 from notify_svc import store
 from notify_svc.domain import mask
 from notify_svc.templates import KINDS
@@ -46,19 +47,11 @@ def status_name(value: int) -> str:
     return name(notify_pb2.DeliveryStatus, value, "DELIVERY_STATUS_")
 
 
-def timestamp(value: dt.datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
-
-
 def when(stamp: Timestamp) -> dt.datetime | None:
     """None for an unset timestamp."""
     if not stamp.seconds and not stamp.nanos:
         return None
-    return stamp.ToDatetime(tzinfo=dt.timezone.utc)
+    return to_datetime(stamp)
 
 
 def template(row: store.Template) -> notify_pb2.Template:

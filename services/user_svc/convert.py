@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from google.protobuf.timestamp_pb2 import Timestamp
 from padel.user.v1 import user_pb2
 
+from mesh.convert import timestamp, to_datetime  # noqa: F401  (the service reads them as convert.*)
 from user_svc import store
 from user_svc.store import ConnectionStatus
 
@@ -20,16 +19,6 @@ CONNECTION_STATUS = {
 CONNECTION_STATUS_FROM_PROTO = {number: status for status, number in CONNECTION_STATUS.items()}
 
 
-def timestamp(value: dt.datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
-
-
-def datetime(value: Timestamp) -> dt.datetime:
-    return value.ToDatetime(tzinfo=dt.timezone.utc)
 
 
 def stats(profile: store.Profile) -> user_pb2.PlayerStats:

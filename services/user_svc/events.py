@@ -34,7 +34,7 @@ def profile_deleted(session: Session, user_id: str) -> None:
 
 
 def _minutes(snapshot: booking_events.BookingSnapshot) -> int:
-    played = convert.datetime(snapshot.end_time) - convert.datetime(snapshot.start_time)
+    played = convert.to_datetime(snapshot.end_time) - convert.to_datetime(snapshot.start_time)
     return int(played.total_seconds() // 60)
 
 
