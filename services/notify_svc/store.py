@@ -6,8 +6,9 @@
 - `deliveries`: one row per message and channel, the queue the delivery worker works through and
   the delivery log admins read.
 - `inbox_messages`: in-app notifications.
-- `reminders`: one per confirmed booking, due `lead` minutes before play; the row (not a timer in
-  memory) is what makes a restart neither lose nor repeat a reminder.
+- `reminders`: one per confirmed booking and player (who booked, and each invited player), due
+  `lead` minutes before play; the row (not a timer in memory) is what makes a restart neither lose
+  nor repeat a reminder. A booking's rows also record which invited players notify has told about it.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ class Reminder(Base):
     __tablename__ = "reminders"
 
     booking_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    user_id: Mapped[str] = mapped_column(String(36))
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     venue_name: Mapped[str] = mapped_column(String(200), default="")
     court_name: Mapped[str] = mapped_column(String(200), default="")
     time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Karachi")
@@ -263,8 +264,13 @@ def unread_count(session: Session, user_id: str) -> int:
 # -- reminders ------------------------------------------------------------------------------------
 
 
-def reminder(session: Session, booking_id: str) -> Reminder | None:
-    return session.get(Reminder, booking_id)
+def reminder(session: Session, booking_id: str, user_id: str) -> Reminder | None:
+    return session.get(Reminder, (booking_id, user_id))
+
+
+def reminders_of(session: Session, booking_id: str) -> list[Reminder]:
+    """Every player's reminder of one booking."""
+    return list(session.scalars(select(Reminder).where(Reminder.booking_id == booking_id).order_by(Reminder.user_id)))
 
 
 def add_reminder(session: Session, found: Reminder) -> Reminder:
@@ -276,6 +282,6 @@ def claim_due_reminders(session: Session, now: dt.datetime, limit: int) -> list[
     return list(session.scalars(
         select(Reminder)
         .where(Reminder.status == REMINDER_PENDING, Reminder.remind_at <= now)
-        .order_by(Reminder.remind_at, Reminder.booking_id)
+        .order_by(Reminder.remind_at, Reminder.booking_id, Reminder.user_id)
         .limit(limit)
         .with_for_update(skip_locked=True)))
