@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ZONE = "Asia/Karachi"
 FREE_KIND = "message"  # the kind of a free (untemplated) message sent by an admin
+MASKED = "***"
 
 
 def now() -> dt.datetime:
@@ -95,11 +96,24 @@ def address(recipient: store.Recipient, channel: str) -> str:
 
 
 def mask(value: str) -> str:
-    """An address as the delivery log shows it: enough to recognise, not enough to harvest."""
+    """An address as the delivery log shows it: enough to recognise, not enough to harvest. At most
+    half of an email's name (two letters) shows; of a phone number, device token or user id the
+    first four and last two characters; an address masked already (a forgotten one) stays as it is."""
+    if MASKED in value:
+        return value
     if "@" in value:
         name, domain = value.split("@", 1)
-        return f"{name[:2]}***@{domain}"
-    return f"{value[:4]}***{value[-2:]}" if len(value) > 8 else "***"
+        return f"{name[:min(2, len(name) // 2)]}{MASKED}@{domain}"
+    return f"{value[:4]}{MASKED}{value[-2:]}" if len(value) > 8 else MASKED
+
+
+def without_address(text: str, address: str) -> str:
+    """A provider's error text with the recipient's address masked (SMS providers echo the number,
+    with or without its "+"), so the delivery log and the service log show only masked addresses."""
+    for form in dict.fromkeys((address, address.lstrip("+"))):
+        if len(form) > 3:
+            text = text.replace(form, mask(address))
+    return text
 
 
 def _split(names: str) -> list[str]:
@@ -230,7 +244,15 @@ class Notifications:
         recipient.updated_at = self.clock()
 
     def forget(self, session: Session, user_id: str) -> None:
+        """Their profile was deleted: contact details and inbox go, reminders are cancelled, queued
+        deliveries fail unsent; the log keeps each delivery's kind, channel and outcome, with the
+        address masked and no text."""
         store.forget_recipient(session, user_id)
+        for delivery in store.deliveries_of(session, user_id):
+            if delivery.status == store.QUEUED:
+                delivery.status, delivery.next_attempt_at = store.FAILED, None
+                delivery.last_error = "recipient deleted their profile"
+            delivery.recipient, delivery.subject, delivery.body = mask(delivery.recipient), "", ""
 
     # templates
 
@@ -432,7 +454,7 @@ class Notifications:
         metrics.DELIVERY_SECONDS.labels(delivery.channel).observe((at - delivery.created_at).total_seconds())
 
     def failed(self, delivery: store.Delivery, error: str, *, temporary: bool) -> None:
-        delivery.last_error = error[:500]
+        delivery.last_error = without_address(error, delivery.recipient)[:500]
         if not temporary:
             delivery.status, delivery.next_attempt_at = store.FAILED, None
         elif delivery.attempts >= self.max_attempts:

@@ -140,7 +140,7 @@ def recipient_or_new(session: Session, user_id: str, now: dt.datetime) -> Recipi
 
 
 def forget_recipient(session: Session, user_id: str) -> None:
-    """Deletes a user's contact details, inbox and pending reminders (their profile was deleted)."""
+    """Deletes a user's contact details and inbox and cancels their reminders."""
     found = session.get(Recipient, user_id)
     if found is not None:
         session.delete(found)
@@ -148,8 +148,6 @@ def forget_recipient(session: Session, user_id: str) -> None:
         session.delete(message)
     for reminder in session.scalars(select(Reminder).where(Reminder.user_id == user_id)):
         reminder.status = REMINDER_CANCELLED
-    for delivery in session.scalars(select(Delivery).where(Delivery.user_id == user_id, Delivery.status == QUEUED)):
-        delivery.status, delivery.last_error, delivery.body = FAILED, "recipient deleted their profile", ""
 
 
 # -- templates ------------------------------------------------------------------------------------
@@ -227,6 +225,11 @@ def deliveries(session: Session, *, user_id: str = "", channel: str = "", status
     if before is not None:
         query = query.where(tuple_(Delivery.created_at, Delivery.id) < tuple_(*before))
     return list(session.scalars(query))
+
+
+def deliveries_of(session: Session, user_id: str) -> list[Delivery]:
+    """Every delivery to one user, whatever its status."""
+    return list(session.scalars(select(Delivery).where(Delivery.user_id == user_id)))
 
 
 def queue_depth(session: Session) -> int:

@@ -92,7 +92,11 @@ class Provider:
                     status = provider.statuses.pop(0) if provider.statuses else 201
                     provider.requests.append({"path": self.path, "headers": dict(self.headers), "body": body,
                                               "status": status})
-                answer = json.dumps({"sid": f"SM{uuid.uuid4().hex}"} if status < 400 else {"message": "no"}).encode()
+                # A refusal echoes the number, as Twilio's does ("The 'To' number +92… is not valid").
+                to = parse_qs(body).get("To", ["?"])[0]
+                answer = json.dumps({"sid": f"SM{uuid.uuid4().hex}"} if status < 400 else
+                                    {"code": 21211, "message": f"The 'To' number {to} is not a valid phone number."})
+                answer = answer.encode()
                 self.send_response(status)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(answer)))

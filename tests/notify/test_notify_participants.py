@@ -11,6 +11,7 @@ from notify_standins import eventually, prefer, publish, register, snapshot
 from padel.booking.v1 import booking_pb2
 from padel.booking.v1 import events_pb2 as booking_events
 from padel.notify.v1 import notify_pb2, notify_service_pb2 as pb
+from padel.user.v1 import events_pb2 as user_events
 from padel.user.v1 import user_pb2
 
 pytest_plugins = ["notify_standins"]  # the stand-in fixtures: smtp, provider, notify_env, embedded_redis, notify
@@ -124,3 +125,31 @@ def test_each_invited_players_reminder_is_sent_once_across_restarts(notify, smtp
     assert [len(reminders(user_id)) for user_id in (player, known, unknown)] == [2, 2, 1]  # email + inbox; inbox
     assert [m["Subject"].startswith("Reminder") for m in smtp.to("guest@example.pk")] == [False, True]
     assert inbox_kinds(notify, token_issuer, unknown) == ["booking_invitation", "booking_reminder"]
+
+
+def test_a_deleted_profile_takes_the_invited_players_pending_messages_and_reminder_along(notify, smtp, token_issuer):
+    player, gone = str(uuid.uuid4()), str(uuid.uuid4())
+    register(notify.redis, player, "stays@example.pk")
+    register(notify.redis, gone, "dani@example.pk")
+    local_now = dt.datetime.now(KARACHI)
+    quiet = ((local_now - dt.timedelta(hours=1)).strftime("%H:%M"), (local_now + dt.timedelta(hours=1)).strftime("%H:%M"))
+    prefer(notify.redis, gone, [user_pb2.CHANNEL_EMAIL], quiet=quiet, kinds=INVITES)
+    # Reminders are due 3 s from now; the invitation email waits for Dani's quiet hours.
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=120, seconds=3)
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(booking=snapshot(player, start, participants=[gone])),
+            wait=True)
+    assert {d.status for d in notify.logs(user_id=gone)} == {notify_pb2.DELIVERY_STATUS_QUEUED,
+                                                            notify_pb2.DELIVERY_STATUS_DELIVERED}
+    publish(notify.redis, "user", user_events.ProfileDeleted(user_id=gone), wait=True)
+
+    # The player who booked is still reminded; the deleted invited player is not.
+    eventually(lambda: [d for d in notify.logs(user_id=player) if d.kind == "booking_reminder"])
+    time.sleep(0.3)
+    rows = {d.channel: d for d in notify.logs(user_id=gone)}
+    assert [d.kind for d in rows.values()] == ["booking_invitation", "booking_invitation"]
+    email = rows[notify_pb2.NOTIFICATION_CHANNEL_EMAIL]
+    assert email.status == notify_pb2.DELIVERY_STATUS_FAILED and email.last_error == "recipient deleted their profile"
+    assert email.recipient == "da***@example.pk"  # masked as before, and no longer stored in full
+    assert rows[notify_pb2.NOTIFICATION_CHANNEL_IN_APP].status == notify_pb2.DELIVERY_STATUS_DELIVERED
+    assert inbox_kinds(notify, token_issuer, gone) == []
+    assert smtp.to("dani@example.pk") == []

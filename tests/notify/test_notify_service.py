@@ -135,6 +135,9 @@ def test_provider_400_is_not_retried(notify, provider):
     sms = [d for d in notify.settled(user_id, 2) if d.channel == notify_pb2.NOTIFICATION_CHANNEL_SMS][0]
     assert sms.status == notify_pb2.DELIVERY_STATUS_FAILED and sms.attempts == 1
     assert "HTTP 400" in sms.last_error and "sms-secret" not in sms.last_error
+    # The provider echoed the number; the log shows it masked like the recipient column.
+    assert "+923***02" in sms.last_error and "3005550002" not in sms.last_error
+    assert sms.recipient == "+923***02"
     time.sleep(0.5)  # several retry periods
     assert len(provider.to("+923005550002")) == 1
 
