@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ZONE = "Asia/Karachi"
 FREE_KIND = "message"  # the kind of a free (untemplated) message sent by an admin
+MASKED = "***"
 
 
 def now() -> dt.datetime:
@@ -95,11 +96,24 @@ def address(recipient: store.Recipient, channel: str) -> str:
 
 
 def mask(value: str) -> str:
-    """An address as the delivery log shows it: enough to recognise, not enough to harvest."""
+    """An address as the delivery log shows it: enough to recognise, not enough to harvest. At most
+    half of an email's name (two letters) shows; of a phone number, device token or user id the
+    first four and last two characters; an address masked already (a forgotten one) stays as it is."""
+    if MASKED in value:
+        return value
     if "@" in value:
         name, domain = value.split("@", 1)
-        return f"{name[:2]}***@{domain}"
-    return f"{value[:4]}***{value[-2:]}" if len(value) > 8 else "***"
+        return f"{name[:min(2, len(name) // 2)]}{MASKED}@{domain}"
+    return f"{value[:4]}{MASKED}{value[-2:]}" if len(value) > 8 else MASKED
+
+
+def without_address(text: str, address: str) -> str:
+    """A provider's error text with the recipient's address masked (SMS providers echo the number,
+    with or without its "+"), so the delivery log and the service log show only masked addresses."""
+    for form in dict.fromkeys((address, address.lstrip("+"))):
+        if len(form) > 3:
+            text = text.replace(form, mask(address))
+    return text
 
 
 def _split(names: str) -> list[str]:
@@ -157,6 +171,7 @@ class Booking:
     price_paisa: int
     currency: str
     confirmed: bool
+    participant_ids: tuple[str, ...] = ()  # invited players, never the player who booked
 
     def variables(self) -> dict[str, str]:
         start, end = local_text(self.start_time, self.time_zone), local_text(self.end_time, self.time_zone)
@@ -229,7 +244,15 @@ class Notifications:
         recipient.updated_at = self.clock()
 
     def forget(self, session: Session, user_id: str) -> None:
+        """Their profile was deleted: contact details and inbox go, reminders are cancelled, queued
+        deliveries fail unsent; the log keeps each delivery's kind, channel and outcome, with the
+        address masked and no text."""
         store.forget_recipient(session, user_id)
+        for delivery in store.deliveries_of(session, user_id):
+            if delivery.status == store.QUEUED:
+                delivery.status, delivery.next_attempt_at = store.FAILED, None
+                delivery.last_error = "recipient deleted their profile"
+            delivery.recipient, delivery.subject, delivery.body = mask(delivery.recipient), "", ""
 
     # templates
 
@@ -316,21 +339,79 @@ class Notifications:
             "link": f"{self.app_base_url}{path}?token={token}", "token": token,
             "expires_at": local_text(expires_at, zone)["stamp"] if expires_at else ""}, contact=contact)
 
-    # bookings and reminders
+    # bookings, invited players and reminders
+    #
+    # The player who booked hears about every step of their booking. Invited players (the
+    # booking's participant_ids) hear about it once it is confirmed: an invitation, then a move, a
+    # cancellation or being taken off the list; everybody gets a reminder. A booking's reminder rows
+    # are also notify's record of whom it has told, so a repeated confirmation invites nobody twice.
 
     def booking_message(self, session: Session, kind: str, booking: Booking, extra: dict[str, str] | None = None) -> None:
+        """Tells the player who booked."""
         self.notify(session, booking.player_id, kind, {**booking.variables(), **(extra or {})})
 
-    def schedule_reminder(self, session: Session, booking: Booking) -> None:
-        """One reminder per booking, `reminder_lead` before play; a moved booking moves it."""
+    def booking_placed(self, session: Session, kind: str, booking: Booking) -> None:
+        """Created or confirmed: the player hears `kind`; a confirmed booking invites its players."""
+        self.booking_message(session, kind, booking)
+        if booking.confirmed:
+            self._keep_players_posted(session, booking, previous_start_time=None)
+
+    def booking_moved(self, session: Session, booking: Booking, previous_start: dt.datetime | None) -> None:
+        """A new court, time or list of players (the event carries the list as it is now)."""
+        previous = {"previous_start_time": local_text(previous_start, booking.time_zone)["stamp"] if previous_start else ""}
+        self.booking_message(session, "booking_rescheduled", booking, previous)
+        if booking.confirmed:
+            self._keep_players_posted(session, booking, previous_start_time=previous["previous_start_time"])
+        else:
+            self.booking_over(session, booking.booking_id)
+
+    def booking_cancelled(self, session: Session, booking: Booking, reason: str, refund: str) -> None:
+        """The player hears the reason and refund; every invited player who was told hears the reason."""
+        told = self._told(session, booking)
+        self.booking_over(session, booking.booking_id)
+        self.booking_message(session, "booking_cancelled", booking, {"reason": reason, "refund": refund})
+        for user_id in told:
+            self.notify(session, user_id, "invitation_cancelled", {**booking.variables(), "reason": reason})
+
+    def booking_over(self, session: Session, booking_id: str) -> None:
+        """Cancels every pending reminder of the booking (cancelled, played, missed)."""
+        for reminder in store.reminders_of(session, booking_id):
+            if reminder.status == store.REMINDER_PENDING:
+                reminder.status, reminder.updated_at = store.REMINDER_CANCELLED, self.clock()
+
+    def _told(self, session: Session, booking: Booking) -> list[str]:
+        """Invited players notify has told about the booking and not yet taken off it."""
+        return [row.user_id for row in store.reminders_of(session, booking.booking_id)
+                if row.user_id != booking.player_id and row.status != store.REMINDER_CANCELLED]
+
+    def _keep_players_posted(self, session: Session, booking: Booking, *, previous_start_time: str | None) -> None:
+        """Invites players not told yet, tells the others about a move (`previous_start_time` set),
+        withdraws the invitation of players no longer listed, and (re)schedules everyone's reminder."""
+        told, listed = self._told(session, booking), set(booking.participant_ids)
+        variables = booking.variables()
+        for user_id in booking.participant_ids:
+            if user_id not in told:
+                self.notify(session, user_id, "booking_invitation", variables)
+            elif previous_start_time is not None:
+                self.notify(session, user_id, "invitation_rescheduled",
+                            {**variables, "previous_start_time": previous_start_time})
+        for user_id in told:
+            if user_id not in listed:
+                self.notify(session, user_id, "invitation_withdrawn", variables)
+                reminder = store.reminder(session, booking.booking_id, user_id)
+                reminder.status, reminder.updated_at = store.REMINDER_CANCELLED, self.clock()
+        for user_id in (booking.player_id, *booking.participant_ids):
+            self._schedule_reminder(session, booking, user_id)
+
+    def _schedule_reminder(self, session: Session, booking: Booking, user_id: str) -> None:
+        """One reminder per booking and player, `reminder_lead` before play; a moved booking moves it."""
         at = self.clock()
-        reminder = store.reminder(session, booking.booking_id)
+        reminder = store.reminder(session, booking.booking_id, user_id)
         if reminder is None:
-            reminder = store.add_reminder(session, store.Reminder(booking_id=booking.booking_id,
+            reminder = store.add_reminder(session, store.Reminder(booking_id=booking.booking_id, user_id=user_id,
                                                                  status=store.REMINDER_PENDING))
         elif reminder.status == store.REMINDER_SENT and reminder.start_time == booking.start_time:
             return  # already reminded about this very start time
-        reminder.user_id = booking.player_id
         reminder.venue_name, reminder.court_name = booking.venue_name, booking.court_name
         reminder.time_zone = booking.time_zone or DEFAULT_ZONE
         reminder.start_time, reminder.end_time = booking.start_time, booking.end_time
@@ -338,11 +419,6 @@ class Notifications:
         # Play already started: no point in a reminder any more.
         reminder.status = store.REMINDER_PENDING if booking.start_time > at else store.REMINDER_CANCELLED
         reminder.updated_at = at
-
-    def cancel_reminder(self, session: Session, booking_id: str) -> None:
-        reminder = store.reminder(session, booking_id)
-        if reminder is not None and reminder.status == store.REMINDER_PENDING:
-            reminder.status, reminder.updated_at = store.REMINDER_CANCELLED, self.clock()
 
     def release_due_reminders(self, session: Session, limit: int = 100) -> int:
         """Turns due reminders into messages, in the transaction that marks them sent."""
@@ -378,7 +454,7 @@ class Notifications:
         metrics.DELIVERY_SECONDS.labels(delivery.channel).observe((at - delivery.created_at).total_seconds())
 
     def failed(self, delivery: store.Delivery, error: str, *, temporary: bool) -> None:
-        delivery.last_error = error[:500]
+        delivery.last_error = without_address(error, delivery.recipient)[:500]
         if not temporary:
             delivery.status, delivery.next_attempt_at = store.FAILED, None
         elif delivery.attempts >= self.max_attempts:

@@ -26,7 +26,8 @@ def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
         court_name=snapshot.court_name, start_time=convert.when(snapshot.start_time),
         end_time=convert.when(snapshot.end_time), time_zone=snapshot.time_zone,
         price_paisa=snapshot.price.amount_paisa, currency=snapshot.price.currency,
-        confirmed=snapshot.status == booking_pb2.BOOKING_STATUS_CONFIRMED)
+        confirmed=snapshot.status == booking_pb2.BOOKING_STATUS_CONFIRMED,
+        participant_ids=tuple(dict.fromkeys(p for p in snapshot.participant_ids if p and p != snapshot.player_id)))
 
 
 def consumer(database, redis_client, notifications: Notifications, **options) -> EventConsumer:
@@ -68,42 +69,26 @@ def consumer(database, redis_client, notifications: Notifications, **options) ->
         notifications.forget(session, message.user_id)
 
     def created(session, _event_id, message: booking_events.BookingCreated) -> None:
-        made = booking(message.booking)
-        notifications.booking_message(session, "booking_created", made)
-        if made.confirmed:  # confirmed at once: no BookingConfirmed may follow
-            notifications.schedule_reminder(session, made)
+        # Confirmed at once (no BookingConfirmed follows): invitations and reminders go out now.
+        notifications.booking_placed(session, "booking_created", booking(message.booking))
 
     def confirmed(session, _event_id, message: booking_events.BookingConfirmed) -> None:
-        made = booking(message.booking)
-        notifications.booking_message(session, "booking_confirmed", made)
-        notifications.schedule_reminder(session, made)
+        notifications.booking_placed(session, "booking_confirmed", booking(message.booking))
 
     def cancelled(session, _event_id, message: booking_events.BookingCancelled) -> None:
-        made = booking(message.booking)
-        notifications.cancel_reminder(session, made.booking_id)
-
         refund = message.cancellation.refund
-        notifications.booking_message(session, "booking_cancelled", made, {
-            "reason": message.cancellation.reason or "cancelled",
-            "refund": money_text(refund.amount_paisa, refund.currency)})
+        notifications.booking_cancelled(session, booking(message.booking), message.cancellation.reason or "cancelled",
+                                        money_text(refund.amount_paisa, refund.currency))
 
     def rescheduled(session, _event_id, message: booking_events.BookingRescheduled) -> None:
-
-        made = booking(message.booking)
-        previous = convert.when(message.previous_start_time)
-        notifications.booking_message(session, "booking_rescheduled", made, {
-            "previous_start_time": local_text(previous, made.time_zone)["stamp"] if previous else ""})
-        if made.confirmed:
-            notifications.schedule_reminder(session, made)
-        else:
-            notifications.cancel_reminder(session, made.booking_id)
+        notifications.booking_moved(session, booking(message.booking), convert.when(message.previous_start_time))
 
     def completed(session, _event_id, message: booking_events.BookingCompleted) -> None:
-        notifications.cancel_reminder(session, message.booking.booking_id)
+        notifications.booking_over(session, message.booking.booking_id)
 
     def no_show(session, _event_id, message: booking_events.BookingNoShow) -> None:
         made = booking(message.booking)
-        notifications.cancel_reminder(session, made.booking_id)
+        notifications.booking_over(session, made.booking_id)
         notifications.booking_message(session, "booking_no_show", made)
 
     events.on(auth_events.UserRegistered, registered)

@@ -6,8 +6,9 @@
 - `deliveries`: one row per message and channel, the queue the delivery worker works through and
   the delivery log admins read.
 - `inbox_messages`: in-app notifications.
-- `reminders`: one per confirmed booking, due `lead` minutes before play; the row (not a timer in
-  memory) is what makes a restart neither lose nor repeat a reminder.
+- `reminders`: one per confirmed booking and player (who booked, and each invited player), due
+  `lead` minutes before play; the row (not a timer in memory) is what makes a restart neither lose
+  nor repeat a reminder. A booking's rows also record which invited players notify has told about it.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ class Reminder(Base):
     __tablename__ = "reminders"
 
     booking_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    user_id: Mapped[str] = mapped_column(String(36))
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     venue_name: Mapped[str] = mapped_column(String(200), default="")
     court_name: Mapped[str] = mapped_column(String(200), default="")
     time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Karachi")
@@ -139,7 +140,7 @@ def recipient_or_new(session: Session, user_id: str, now: dt.datetime) -> Recipi
 
 
 def forget_recipient(session: Session, user_id: str) -> None:
-    """Deletes a user's contact details, inbox and pending reminders (their profile was deleted)."""
+    """Deletes a user's contact details and inbox and cancels their reminders."""
     found = session.get(Recipient, user_id)
     if found is not None:
         session.delete(found)
@@ -147,8 +148,6 @@ def forget_recipient(session: Session, user_id: str) -> None:
         session.delete(message)
     for reminder in session.scalars(select(Reminder).where(Reminder.user_id == user_id)):
         reminder.status = REMINDER_CANCELLED
-    for delivery in session.scalars(select(Delivery).where(Delivery.user_id == user_id, Delivery.status == QUEUED)):
-        delivery.status, delivery.last_error, delivery.body = FAILED, "recipient deleted their profile", ""
 
 
 # -- templates ------------------------------------------------------------------------------------
@@ -228,6 +227,11 @@ def deliveries(session: Session, *, user_id: str = "", channel: str = "", status
     return list(session.scalars(query))
 
 
+def deliveries_of(session: Session, user_id: str) -> list[Delivery]:
+    """Every delivery to one user, whatever its status."""
+    return list(session.scalars(select(Delivery).where(Delivery.user_id == user_id)))
+
+
 def queue_depth(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == QUEUED)) or 0
 
@@ -263,8 +267,13 @@ def unread_count(session: Session, user_id: str) -> int:
 # -- reminders ------------------------------------------------------------------------------------
 
 
-def reminder(session: Session, booking_id: str) -> Reminder | None:
-    return session.get(Reminder, booking_id)
+def reminder(session: Session, booking_id: str, user_id: str) -> Reminder | None:
+    return session.get(Reminder, (booking_id, user_id))
+
+
+def reminders_of(session: Session, booking_id: str) -> list[Reminder]:
+    """Every player's reminder of one booking."""
+    return list(session.scalars(select(Reminder).where(Reminder.booking_id == booking_id).order_by(Reminder.user_id)))
 
 
 def add_reminder(session: Session, found: Reminder) -> Reminder:
@@ -276,6 +285,6 @@ def claim_due_reminders(session: Session, now: dt.datetime, limit: int) -> list[
     return list(session.scalars(
         select(Reminder)
         .where(Reminder.status == REMINDER_PENDING, Reminder.remind_at <= now)
-        .order_by(Reminder.remind_at, Reminder.booking_id)
+        .order_by(Reminder.remind_at, Reminder.booking_id, Reminder.user_id)
         .limit(limit)
         .with_for_update(skip_locked=True)))

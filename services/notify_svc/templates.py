@@ -45,6 +45,11 @@ KINDS: dict[str, Kind] = {
     "booking_rescheduled": Kind("booking_confirmations", _BOOKING | {"price", "previous_start_time"}),
     "booking_no_show": Kind("booking_confirmations", _BOOKING | {"price"}),
     "booking_reminder": Kind("reminders", _BOOKING),
+    # To invited players (a booking's participants) about someone else's booking.
+    "booking_invitation": Kind("match_invites", _BOOKING),
+    "invitation_rescheduled": Kind("match_invites", _BOOKING | {"previous_start_time"}),
+    "invitation_cancelled": Kind("match_invites", _BOOKING | {"reason"}),
+    "invitation_withdrawn": Kind("match_invites", _BOOKING),
     "announcement": Kind("marketing", frozenset({"first_name", "headline", "message"})),
 }
 
@@ -124,6 +129,38 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "ur": ("یاد دہانی: {{ venue_name }} میں {{ start_time }} بجے پیڈل",
                "السلام علیکم {{ first_name }}، {{ date }} کو {{ start_time }}–{{ end_time }} "
                "{{ venue_name }} میں {{ court_name }} پر ملاقات ہو گی۔"),
+    },
+    "booking_invitation": {
+        "en": ("You are invited to play padel: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, you are invited to a game on {{ court_name }} at {{ venue_name }} on {{ date }}, "
+               "{{ start_time }}–{{ end_time }}."),
+        "ur": ("پیڈل کھیلنے کی دعوت: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، آپ کو {{ venue_name }} میں {{ court_name }} پر {{ date }}، "
+               "{{ start_time }}–{{ end_time }} کے کھیل کی دعوت دی گئی ہے۔"),
+    },
+    "invitation_rescheduled": {
+        "en": ("Game moved: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the game you are invited to moved from {{ previous_start_time }} to "
+               "{{ court_name }} at {{ venue_name }} on {{ date }}, {{ start_time }}–{{ end_time }}."),
+        "ur": ("کھیل کا وقت تبدیل: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، جس کھیل کی آپ کو دعوت دی گئی تھی وہ {{ previous_start_time }} سے "
+               "{{ venue_name }} میں {{ court_name }}، {{ date }}، {{ start_time }}–{{ end_time }} پر منتقل ہو گیا۔"),
+    },
+    "invitation_cancelled": {
+        "en": ("Game cancelled: {{ venue_name }}, {{ date }}",
+               "Hi {{ first_name }}, the game you were invited to on {{ court_name }} at {{ venue_name }} on {{ date }}, "
+               "{{ start_time }} was cancelled ({{ reason }})."),
+        "ur": ("کھیل منسوخ: {{ venue_name }}، {{ date }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} پر {{ date }}، {{ start_time }} "
+               "کا کھیل، جس کی آپ کو دعوت دی گئی تھی، منسوخ ہو گیا ({{ reason }})۔"),
+    },
+    "invitation_withdrawn": {
+        "en": ("You are no longer in the game at {{ venue_name }}, {{ date }}",
+               "Hi {{ first_name }}, you were taken off the players of the game on {{ court_name }} at "
+               "{{ venue_name }} on {{ date }}, {{ start_time }}."),
+        "ur": ("آپ اب {{ venue_name }} کے کھیل میں شامل نہیں، {{ date }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} پر {{ date }}، {{ start_time }} "
+               "کے کھیل کے کھلاڑیوں سے آپ کا نام نکال دیا گیا ہے۔"),
     },
     "announcement": {
         "en": ("{{ headline }}", "Hi {{ first_name }}, {{ message }}"),

@@ -102,8 +102,8 @@ class DeliveryWorker:
             if delivery is None or delivery.status != store.QUEUED:
                 return
             if error:
-                log.warning("delivery failed", extra={"delivery_id": delivery.id, "channel": delivery.channel,
-                                                      "attempt": delivery.attempts, "error": error})
                 self.notifications.failed(delivery, error, temporary=temporary)
+                log.warning("delivery failed", extra={"delivery_id": delivery.id, "channel": delivery.channel,
+                                                      "attempt": delivery.attempts, "error": delivery.last_error})
             else:
                 self.notifications.sent(delivery, provider_id)

@@ -1,5 +1,6 @@
 """notify's test stand-ins: a real local SMTP server (aiosmtpd), an HTTP provider that records
-requests and answers from a script, event publishing into the streams notify reads, and waiting.
+requests and answers from a script, event publishing into the streams notify reads, and waiting;
+the `notify` fixture starts the real server pointed at them.
 
 Test modules load the fixtures with `pytest_plugins = ["notify_standins"]` (a uniquely named
 module: a conftest.py of our own would shadow tests/conftest.py, whose `launch_platform` the edge
@@ -20,6 +21,13 @@ from urllib.parse import parse_qs
 
 import pytest
 from aiosmtpd.controller import Controller
+from google.protobuf.timestamp_pb2 import Timestamp
+from padel.auth.v1 import events_pb2 as auth_events
+from padel.booking.v1 import booking_pb2
+from padel.booking.v1 import events_pb2 as booking_events
+from padel.notify.v1 import notify_pb2, notify_service_pb2 as pb, notify_service_pb2_grpc
+from padel.user.v1 import events_pb2 as user_events
+from padel.user.v1 import user_pb2
 
 
 def free_port() -> int:
@@ -84,7 +92,11 @@ class Provider:
                     status = provider.statuses.pop(0) if provider.statuses else 201
                     provider.requests.append({"path": self.path, "headers": dict(self.headers), "body": body,
                                               "status": status})
-                answer = json.dumps({"sid": f"SM{uuid.uuid4().hex}"} if status < 400 else {"message": "no"}).encode()
+                # A refusal echoes the number, as Twilio's does ("The 'To' number +92… is not valid").
+                to = parse_qs(body).get("To", ["?"])[0]
+                answer = json.dumps({"sid": f"SM{uuid.uuid4().hex}"} if status < 400 else
+                                    {"code": 21211, "message": f"The 'To' number {to} is not a valid phone number."})
+                answer = answer.encode()
                 self.send_response(status)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(answer)))
@@ -149,6 +161,65 @@ def notify_env(smtp, provider):
         "PADEL_NOTIFY_RETRY_BASE_SECONDS": "0.05", "PADEL_NOTIFY_RETRY_MAX_SECONDS": "0.2",
         "PADEL_NOTIFY_POLL_SECONDS": "0.05", "PADEL_NOTIFY_SEND_TIMEOUT_SECONDS": "2",
     }
+
+
+def stamp(value: dt.datetime) -> Timestamp:
+    result = Timestamp()
+    result.FromDatetime(value)
+    return result
+
+
+def snapshot(player_id: str, start: dt.datetime, *, venue="Padel Arena DHA", status=booking_pb2.BOOKING_STATUS_CONFIRMED,
+             booking_id: str | None = None, participants=()) -> booking_events.BookingSnapshot:
+    return booking_events.BookingSnapshot(
+        booking_id=booking_id or str(uuid.uuid4()), venue_id=str(uuid.uuid4()), venue_name=venue,
+        court_name="Court 1", court_id=str(uuid.uuid4()), player_id=player_id, participant_ids=participants,
+        start_time=stamp(start),
+        end_time=stamp(start + dt.timedelta(minutes=90)), time_zone="Asia/Karachi",
+        price=booking_pb2.Money(amount_paisa=450000, currency="PKR"), status=status)
+
+
+def register(redis, user_id: str, email: str, phone: str = "") -> None:
+    publish(redis, "auth", auth_events.UserRegistered(user_id=user_id, email=email, first_name="Ayesha",
+                                                      last_name="Khan", phone=phone), wait=True)
+
+
+def prefer(redis, user_id: str, channels, *, quiet: tuple[str, str] = ("", ""), language=user_pb2.LANGUAGE_EN,
+           kinds=(user_pb2.NOTIFICATION_KIND_BOOKING_CONFIRMATIONS, user_pb2.NOTIFICATION_KIND_REMINDERS)) -> None:
+    publish(redis, "user", user_events.PreferencesChanged(user_id=user_id, preferences=user_pb2.Preferences(
+        language=language, channels=channels, kinds=kinds, quiet_hours_start=quiet[0], quiet_hours_end=quiet[1],
+        time_zone="Asia/Karachi")), wait=True)
+
+
+@pytest.fixture
+def notify(start_service, notify_env, embedded_redis, token_issuer):
+    """Starts notify (SQLite, embedded Redis) pointed at the stand-ins; returns a small handle."""
+
+    class Handle:
+        redis = embedded_redis
+        admin = token_issuer.metadata(str(uuid.uuid4()), ("admin",))
+
+        def start(self, **env):
+            self.host, channel = start_service("notify", **{**notify_env, **env})
+            self.stub = notify_service_pb2_grpc.NotifyServiceStub(channel)
+            return self
+
+        def stop(self):
+            self.host.stop(0)
+
+        def logs(self, **filters) -> list[notify_pb2.Delivery]:
+            return list(self.stub.ListDeliveryLogs(pb.ListDeliveryLogsRequest(page_size=100, **filters),
+                                                   metadata=self.admin).deliveries)
+
+        def settled(self, user_id: str, count: int) -> list[notify_pb2.Delivery]:
+            """The user's deliveries once `count` exist and none is queued any more."""
+            def check():
+                rows = self.logs(user_id=user_id)
+                done = len(rows) >= count and all(r.status != notify_pb2.DELIVERY_STATUS_QUEUED for r in rows)
+                return rows if done else None
+            return eventually(check)
+
+    return Handle().start()
 
 
 @pytest.fixture

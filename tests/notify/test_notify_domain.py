@@ -6,7 +6,8 @@ import pytest
 
 from mesh.errors import InvalidArgument
 from notify_svc import store, templates
-from notify_svc.domain import backoff_seconds, channels_for, decode_page_token, encode_page_token, mask, quiet_until
+from notify_svc.domain import (backoff_seconds, channels_for, decode_page_token, encode_page_token, mask, quiet_until,
+                               without_address)
 
 UTC = dt.timezone.utc
 
@@ -58,6 +59,19 @@ def test_other_messages_follow_channels_and_kinds():
 def test_masked_addresses():
     assert mask("ayesha@example.pk") == "ay***@example.pk"
     assert mask("+923001234567") == "+923***67"
+    assert mask("ab@example.pk") == "a***@example.pk"  # never more than half of the name
+    assert mask("a@example.pk") == "***@example.pk"
+    assert mask("+92300") == "***"
+    for address in ("ayesha@example.pk", "ab@example.pk", "+923001234567", "+92300", "d" * 200):
+        assert mask(mask(address)) == mask(address)  # a forgotten recipient's masked address stays masked
+
+
+def test_provider_errors_show_the_address_masked():
+    error = "sms refused with HTTP 400: The 'To' number +923001234567 (923001234567) is not valid"
+    assert without_address(error, "+923001234567") == \
+        "sms refused with HTTP 400: The 'To' number +923***67 (+923***67) is not valid"
+    assert without_address("550 no mailbox ayesha@example.pk", "ayesha@example.pk") == "550 no mailbox ay***@example.pk"
+    assert without_address("HTTP 503", "") == "HTTP 503"
 
 
 def test_page_tokens_round_trip_and_refuse_junk():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import uuid
@@ -15,6 +16,8 @@ from notify_standins import Mailbox, free_port, eventually, publish
 from padel.auth.v1 import events_pb2 as auth_events
 
 from mesh.events import make_redis
+
+KARACHI = dt.timezone(dt.timedelta(hours=5))
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +124,47 @@ def test_inbox_templates_and_logs_over_rest(edge):
     metrics = requests.get(edge.metrics_url("notify"), timeout=5).text
     assert re.search(r'padel_notifications_sent_total\{channel="in_app",outcome="delivered"\} [1-9]', metrics)
     assert "padel_notification_queue_depth " in metrics
+
+
+def test_a_booking_with_invited_players_reaches_their_inboxes(edge):
+    """booking_svc's own events end to end: who is invited, who is told of the move, who is taken off."""
+    owner, player, friend, other = (str(uuid.uuid4()) for _ in range(4))
+    week = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+    venue = requests.post(f"{edge.url}/api/bookings/venues", headers=edge.headers(owner, ("venue_owner",)), timeout=10,
+                          json={"venue": {
+        "name": f"Invite Padel {uuid.uuid4().hex[:6]}", "city": "Karachi", "address": "Clifton",
+        "location": {"latitude": 24.8, "longitude": 67.0}, "time_zone": "Asia/Karachi", "slot_minutes": 30,
+        "opening_hours": [{"weekday": f"WEEKDAY_{day}", "open": "08:00", "close": "23:00"} for day in week],
+        "durations_minutes": [60], "horizon_days": 14, "confirmation_mode": "CONFIRMATION_MODE_INSTANT",
+        "cancellation_policy": {"free_until_hours": 24, "late_fee_percent": 25}, "max_live_bookings_per_day": 2,
+        "base_hourly_price": {"amount_paisa": "600000", "currency": "PKR"}, "courts": [{"name": "Court 1"}]}})
+    assert venue.status_code == 200, venue.text
+    court = venue.json()["venue"]["courts"][0]["court_id"]
+    day = (dt.datetime.now(KARACHI) + dt.timedelta(days=3)).date()
+
+    def at(clock: str) -> str:
+        local = dt.datetime.combine(day, dt.time.fromisoformat(clock), tzinfo=KARACHI)
+        return local.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    booked = requests.post(f"{edge.url}/api/bookings/book", headers=edge.headers(player), timeout=10, json={
+        "court_id": court, "start_time": at("18:00"), "duration_minutes": 60, "participant_ids": [friend],
+        "idempotency_key": uuid.uuid4().hex})
+    assert booked.status_code == 200, booked.text
+    booking_id = booked.json()["booking"]["booking_id"]
+    moved = requests.put(f"{edge.url}/api/bookings/bookings/{booking_id}", headers=edge.headers(player), timeout=10,
+                         json={"start_time": at("20:00"), "participant_ids": [other],
+                               "update_mask": "start_time,participant_ids"})
+    assert moved.status_code == 200, moved.text
+
+    def inbox(user_id: str, count: int) -> list[dict] | None:
+        messages = requests.get(f"{edge.url}/api/notifications/inbox", headers=edge.headers(user_id),
+                                timeout=10).json().get("messages", [])
+        return list(reversed(messages)) if len(messages) >= count else None
+
+    # An instant venue publishes BookingCreated and BookingConfirmed: the friend is still invited once.
+    assert [m["kind"] for m in eventually(lambda: inbox(player, 3), timeout=15)] == [
+        "booking_created", "booking_confirmed", "booking_rescheduled"]
+    assert [m["kind"] for m in eventually(lambda: inbox(friend, 2), timeout=15)] == ["booking_invitation",
+                                                                                      "invitation_withdrawn"]
+    [invitation] = eventually(lambda: inbox(other, 1), timeout=15)
+    assert invitation["kind"] == "booking_invitation" and "20:00" in invitation["title"]

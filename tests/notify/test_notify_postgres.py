@@ -18,7 +18,7 @@ from padel.user.v1 import user_pb2
 from mesh.db import Database
 from mesh.events import make_redis
 from notify_svc import channels, store
-from notify_svc.domain import Notifications
+from notify_svc.domain import Booking, Notifications
 from notify_svc.server import MIGRATIONS, settings_from_env
 from notify_svc.worker import DeliveryWorker
 
@@ -96,4 +96,43 @@ def test_two_workers_share_the_queue_and_send_each_message_once(postgres_url, pr
     with database.session() as session:
         assert store.queue_depth(session) == 0
         assert {d.attempts for d in store.deliveries(session, limit=100)} == {1}
+    database.dispose()
+
+
+def test_two_replicas_release_each_players_reminder_once(postgres_url):
+    database = Database(postgres_url)
+    database.migrate(MIGRATIONS)
+    now = dt.datetime.now(dt.timezone.utc)
+    players = [str(uuid.uuid4()) for _ in range(8)]
+    with database.session() as session:
+        Notifications().install_default_templates(session)  # as the server does at start
+        for n in range(5):  # five bookings, each with the player who booked and seven invited players
+            Notifications().booking_placed(session, "booking_confirmed", Booking(
+                booking_id=str(uuid.uuid4()), player_id=players[0], venue_name="Padel Arena DHA",
+                court_name=f"Court {n}", start_time=now + dt.timedelta(hours=1),
+                end_time=now + dt.timedelta(minutes=150), time_zone="Asia/Karachi", price_paisa=450000,
+                currency="PKR", confirmed=True, participant_ids=tuple(players[1:])))
+    start = threading.Barrier(2)
+
+    def release():
+        replica = Notifications()  # each replica its own domain object, one shared database
+        start.wait()
+        while True:
+            with database.session() as session:
+                if not replica.release_due_reminders(session, limit=2):
+                    break
+
+    threads = [threading.Thread(target=release) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    with database.session() as session:
+        for user_id in players:
+            reminders = [d.subject for d in store.deliveries(session, user_id=user_id, limit=100)
+                         if d.kind == "booking_reminder"]
+            assert sorted(reminders) == sorted(["Reminder: padel at " + (now + dt.timedelta(hours=1)).astimezone(
+                dt.timezone(dt.timedelta(hours=5))).strftime("%H:%M") + " at Padel Arena DHA"] * 5)
+        assert Notifications().release_due_reminders(session) == 0
     database.dispose()

@@ -13,76 +13,16 @@ import uuid
 import grpc
 import pytest
 from prometheus_client import REGISTRY
-from notify_standins import eventually, publish
-from google.protobuf.timestamp_pb2 import Timestamp
+from notify_standins import eventually, prefer, publish, register, snapshot, stamp
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import booking_pb2
 from padel.booking.v1 import events_pb2 as booking_events
 from padel.notify.v1 import notify_pb2, notify_service_pb2 as pb, notify_service_pb2_grpc
-from padel.user.v1 import events_pb2 as user_events
 from padel.user.v1 import user_pb2
 
-pytest_plugins = ["notify_standins"]  # the stand-in fixtures: smtp, provider, notify_env, embedded_redis
+pytest_plugins = ["notify_standins"]  # the stand-in fixtures: smtp, provider, notify_env, embedded_redis, notify
 
 KARACHI = dt.timezone(dt.timedelta(hours=5))
-
-
-def stamp(value: dt.datetime) -> Timestamp:
-    result = Timestamp()
-    result.FromDatetime(value)
-    return result
-
-
-def snapshot(player_id: str, start: dt.datetime, *, venue="Padel Arena DHA", status=booking_pb2.BOOKING_STATUS_CONFIRMED,
-             booking_id: str | None = None) -> booking_events.BookingSnapshot:
-    return booking_events.BookingSnapshot(
-        booking_id=booking_id or str(uuid.uuid4()), venue_id=str(uuid.uuid4()), venue_name=venue,
-        court_name="Court 1", court_id=str(uuid.uuid4()), player_id=player_id, start_time=stamp(start),
-        end_time=stamp(start + dt.timedelta(minutes=90)), time_zone="Asia/Karachi",
-        price=booking_pb2.Money(amount_paisa=450000, currency="PKR"), status=status)
-
-
-def register(redis, user_id: str, email: str, phone: str = "") -> None:
-    publish(redis, "auth", auth_events.UserRegistered(user_id=user_id, email=email, first_name="Ayesha",
-                                                      last_name="Khan", phone=phone), wait=True)
-
-
-def prefer(redis, user_id: str, channels, *, quiet: tuple[str, str] = ("", ""), language=user_pb2.LANGUAGE_EN,
-           kinds=(user_pb2.NOTIFICATION_KIND_BOOKING_CONFIRMATIONS, user_pb2.NOTIFICATION_KIND_REMINDERS)) -> None:
-    publish(redis, "user", user_events.PreferencesChanged(user_id=user_id, preferences=user_pb2.Preferences(
-        language=language, channels=channels, kinds=kinds, quiet_hours_start=quiet[0], quiet_hours_end=quiet[1],
-        time_zone="Asia/Karachi")), wait=True)
-
-
-@pytest.fixture
-def notify(start_service, notify_env, embedded_redis, token_issuer):
-    """Starts notify (SQLite, embedded Redis) pointed at the stand-ins; returns a small handle."""
-
-    class Handle:
-        redis = embedded_redis
-        admin = token_issuer.metadata(str(uuid.uuid4()), ("admin",))
-
-        def start(self, **env):
-            self.host, channel = start_service("notify", **{**notify_env, **env})
-            self.stub = notify_service_pb2_grpc.NotifyServiceStub(channel)
-            return self
-
-        def stop(self):
-            self.host.stop(0)
-
-        def logs(self, **filters) -> list[notify_pb2.Delivery]:
-            return list(self.stub.ListDeliveryLogs(pb.ListDeliveryLogsRequest(page_size=100, **filters),
-                                                   metadata=self.admin).deliveries)
-
-        def settled(self, user_id: str, count: int) -> list[notify_pb2.Delivery]:
-            """The user's deliveries once `count` exist and none is queued any more."""
-            def check():
-                rows = self.logs(user_id=user_id)
-                done = len(rows) >= count and all(r.status != notify_pb2.DELIVERY_STATUS_QUEUED for r in rows)
-                return rows if done else None
-            return eventually(check)
-
-    return Handle().start()
 
 
 def test_verification_email_carries_a_working_link_and_the_token(notify, smtp):
@@ -195,6 +135,9 @@ def test_provider_400_is_not_retried(notify, provider):
     sms = [d for d in notify.settled(user_id, 2) if d.channel == notify_pb2.NOTIFICATION_CHANNEL_SMS][0]
     assert sms.status == notify_pb2.DELIVERY_STATUS_FAILED and sms.attempts == 1
     assert "HTTP 400" in sms.last_error and "sms-secret" not in sms.last_error
+    # The provider echoed the number; the log shows it masked like the recipient column.
+    assert "+923***02" in sms.last_error and "3005550002" not in sms.last_error
+    assert sms.recipient == "+923***02"
     time.sleep(0.5)  # several retry periods
     assert len(provider.to("+923005550002")) == 1
 

@@ -1,0 +1,155 @@
+"""Invited players (a booking's participant_ids) through the real server: invitations, moves,
+withdrawals, cancellations and reminders, each by the invited player's own preferences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+
+from notify_standins import eventually, prefer, publish, register, snapshot
+from padel.booking.v1 import booking_pb2
+from padel.booking.v1 import events_pb2 as booking_events
+from padel.notify.v1 import notify_pb2, notify_service_pb2 as pb
+from padel.user.v1 import events_pb2 as user_events
+from padel.user.v1 import user_pb2
+
+pytest_plugins = ["notify_standins"]  # the stand-in fixtures: smtp, provider, notify_env, embedded_redis, notify
+
+KARACHI = dt.timezone(dt.timedelta(hours=5))
+INVITES = [user_pb2.NOTIFICATION_KIND_MATCH_INVITES, user_pb2.NOTIFICATION_KIND_REMINDERS]
+
+
+def inbox_kinds(notify, token_issuer, user_id: str) -> list[str]:
+    """The user's in-app messages, oldest first, as kinds."""
+    listed = notify.stub.ListInbox(pb.ListInboxRequest(page_size=100), metadata=token_issuer.metadata(user_id))
+    return [m.kind for m in reversed(listed.messages)]
+
+
+def test_invited_players_are_invited_once_confirmed_by_their_own_preferences(notify, smtp, provider, token_issuer):
+    player, urdu, no_invites, unknown, sleeping = (str(uuid.uuid4()) for _ in range(5))
+    register(notify.redis, player, "organiser@example.pk")
+    register(notify.redis, urdu, "amna@example.pk", phone="+923001230001")
+    prefer(notify.redis, urdu, [user_pb2.CHANNEL_EMAIL, user_pb2.CHANNEL_SMS], language=user_pb2.LANGUAGE_UR,
+           kinds=INVITES)
+    register(notify.redis, no_invites, "bina@example.pk")
+    prefer(notify.redis, no_invites, [user_pb2.CHANNEL_EMAIL])  # confirmations and reminders, no invitations
+    register(notify.redis, sleeping, "dani@example.pk")
+    local_now = dt.datetime.now(KARACHI)
+    quiet = ((local_now - dt.timedelta(hours=1)).strftime("%H:%M"), (local_now + dt.timedelta(hours=1)).strftime("%H:%M"))
+    prefer(notify.redis, sleeping, [user_pb2.CHANNEL_EMAIL], quiet=quiet, kinds=INVITES)
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3)
+    invited = [urdu, no_invites, unknown, sleeping]
+    pending = snapshot(player, start, status=booking_pb2.BOOKING_STATUS_PENDING, participants=invited)
+
+    # A pending booking (a hold that may run out) invites nobody yet.
+    publish(notify.redis, "booking", booking_events.BookingCreated(booking=pending), wait=True)
+    eventually(lambda: smtp.to("organiser@example.pk"))
+    assert all(notify.logs(user_id=user_id) == [] for user_id in invited)
+
+    confirmed = snapshot(player, start, booking_id=pending.booking_id, participants=invited)
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(booking=confirmed), wait=True)
+
+    mail = eventually(lambda: smtp.to("amna@example.pk"))[0]
+    assert mail["Subject"].startswith("پیڈل کھیلنے کی دعوت: Padel Arena DHA")  # in the language Amna chose
+    sms = eventually(lambda: provider.to("+923001230001"))[0]
+    sms_body = provider.form(provider.requests.index(sms))["Body"]
+    assert "دعوت" in sms_body and "Court 1" in sms_body
+    assert {(d.kind, d.channel) for d in notify.settled(urdu, 3)} == {
+        ("booking_invitation", notify_pb2.NOTIFICATION_CHANNEL_EMAIL),
+        ("booking_invitation", notify_pb2.NOTIFICATION_CHANNEL_SMS),
+        ("booking_invitation", notify_pb2.NOTIFICATION_CHANNEL_IN_APP)}
+
+    # Never registered with auth (no contact details known): the in-app inbox still gets it.
+    assert eventually(lambda: inbox_kinds(notify, token_issuer, unknown)) == ["booking_invitation"]
+    assert [d.channel for d in notify.logs(user_id=unknown)] == [notify_pb2.NOTIFICATION_CHANNEL_IN_APP]
+
+    # Quiet hours: the invitation email waits for them to end; the silent inbox message does not.
+    held = {d.channel: d for d in notify.logs(user_id=sleeping)}
+    assert held[notify_pb2.NOTIFICATION_CHANNEL_EMAIL].status == notify_pb2.DELIVERY_STATUS_QUEUED
+    quiet_end = dt.datetime.combine(local_now.date(), dt.time.fromisoformat(quiet[1]), tzinfo=KARACHI)
+    quiet_end += dt.timedelta(days=1) if quiet_end < local_now else dt.timedelta()
+    assert held[notify_pb2.NOTIFICATION_CHANNEL_EMAIL].next_attempt_at.ToDatetime(tzinfo=dt.timezone.utc) == quiet_end
+    assert held[notify_pb2.NOTIFICATION_CHANNEL_IN_APP].status == notify_pb2.DELIVERY_STATUS_DELIVERED
+
+    # Bina switched invitations off: nothing at all.
+    time.sleep(0.3)
+    assert notify.logs(user_id=no_invites) == [] and smtp.to("bina@example.pk") == []
+    # The player who booked heard "received" then "confirmed", never an invitation.
+    assert [m["Subject"].split(":")[0] for m in smtp.to("organiser@example.pk")] == ["Booking received",
+                                                                                     "Booking confirmed"]
+
+
+def test_a_move_tells_invited_players_invites_new_ones_and_withdraws_removed_ones(notify, token_issuer):
+    player, stays, leaves, joins = (str(uuid.uuid4()) for _ in range(4))
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
+    booked = snapshot(player, start, participants=[stays, leaves])
+    publish(notify.redis, "booking", booking_events.BookingCreated(booking=booked))  # confirmed at once
+    moved = snapshot(player, start + dt.timedelta(hours=3), booking_id=booked.booking_id, participants=[stays, joins])
+    publish(notify.redis, "booking", booking_events.BookingRescheduled(booking=moved, previous_start_time=booked.start_time))
+    cancelled = booking_events.BookingCancelled(booking=snapshot(
+        player, start + dt.timedelta(hours=3), booking_id=booked.booking_id, participants=[stays, joins],
+        status=booking_pb2.BOOKING_STATUS_CANCELLED), cancellation=booking_pb2.Cancellation(reason="rain"))
+    publish(notify.redis, "booking", cancelled, wait=True)
+
+    assert inbox_kinds(notify, token_issuer, player) == ["booking_created", "booking_rescheduled", "booking_cancelled"]
+    assert inbox_kinds(notify, token_issuer, stays) == ["booking_invitation", "invitation_rescheduled",
+                                                        "invitation_cancelled"]
+    assert inbox_kinds(notify, token_issuer, leaves) == ["booking_invitation", "invitation_withdrawn"]
+    assert inbox_kinds(notify, token_issuer, joins) == ["booking_invitation", "invitation_cancelled"]
+    last = notify.stub.ListInbox(pb.ListInboxRequest(page_size=1), metadata=token_issuer.metadata(joins)).messages[0]
+    assert "(rain)" in last.body and "Refund" not in last.body  # invited players paid nothing
+    moved_text = notify.stub.ListInbox(pb.ListInboxRequest(page_size=2), metadata=token_issuer.metadata(stays)).messages[1]
+    assert (start + dt.timedelta(hours=3)).astimezone(KARACHI).strftime("%H:%M") in moved_text.body
+
+
+def test_each_invited_players_reminder_is_sent_once_across_restarts(notify, smtp, token_issuer):
+    player, known, unknown = (str(uuid.uuid4()) for _ in range(3))
+    register(notify.redis, player, "host@example.pk")
+    register(notify.redis, known, "guest@example.pk")
+    # Lead time 120 min: a booking starting in 120 min + 1.5 s is due for its reminders in 1.5 s.
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=120, seconds=1.5)
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(
+        booking=snapshot(player, start, participants=[known, unknown])))
+    eventually(lambda: smtp.to("guest@example.pk"))  # the invitation
+    notify.stop()
+    notify.start()
+
+    def reminders(user_id: str) -> list[notify_pb2.Delivery]:
+        return [d for d in notify.logs(user_id=user_id) if d.kind == "booking_reminder"]
+
+    eventually(lambda: all(reminders(user_id) for user_id in (player, known, unknown)))
+    notify.stop()
+    notify.start()
+    time.sleep(0.5)
+    assert [len(reminders(user_id)) for user_id in (player, known, unknown)] == [2, 2, 1]  # email + inbox; inbox
+    assert [m["Subject"].startswith("Reminder") for m in smtp.to("guest@example.pk")] == [False, True]
+    assert inbox_kinds(notify, token_issuer, unknown) == ["booking_invitation", "booking_reminder"]
+
+
+def test_a_deleted_profile_takes_the_invited_players_pending_messages_and_reminder_along(notify, smtp, token_issuer):
+    player, gone = str(uuid.uuid4()), str(uuid.uuid4())
+    register(notify.redis, player, "stays@example.pk")
+    register(notify.redis, gone, "dani@example.pk")
+    local_now = dt.datetime.now(KARACHI)
+    quiet = ((local_now - dt.timedelta(hours=1)).strftime("%H:%M"), (local_now + dt.timedelta(hours=1)).strftime("%H:%M"))
+    prefer(notify.redis, gone, [user_pb2.CHANNEL_EMAIL], quiet=quiet, kinds=INVITES)
+    # Reminders are due 3 s from now; the invitation email waits for Dani's quiet hours.
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=120, seconds=3)
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(booking=snapshot(player, start, participants=[gone])),
+            wait=True)
+    assert {d.status for d in notify.logs(user_id=gone)} == {notify_pb2.DELIVERY_STATUS_QUEUED,
+                                                            notify_pb2.DELIVERY_STATUS_DELIVERED}
+    publish(notify.redis, "user", user_events.ProfileDeleted(user_id=gone), wait=True)
+
+    # The player who booked is still reminded; the deleted invited player is not.
+    eventually(lambda: [d for d in notify.logs(user_id=player) if d.kind == "booking_reminder"])
+    time.sleep(0.3)
+    rows = {d.channel: d for d in notify.logs(user_id=gone)}
+    assert [d.kind for d in rows.values()] == ["booking_invitation", "booking_invitation"]
+    email = rows[notify_pb2.NOTIFICATION_CHANNEL_EMAIL]
+    assert email.status == notify_pb2.DELIVERY_STATUS_FAILED and email.last_error == "recipient deleted their profile"
+    assert email.recipient == "da***@example.pk"  # masked as before, and no longer stored in full
+    assert rows[notify_pb2.NOTIFICATION_CHANNEL_IN_APP].status == notify_pb2.DELIVERY_STATUS_DELIVERED
+    assert inbox_kinds(notify, token_issuer, gone) == []
+    assert smtp.to("dani@example.pk") == []
