@@ -207,6 +207,13 @@ class BookingDesk:
         with self.db.session() as session:
             venue = self._managed_venue(session, venue_id)
             self._court(session, venue, court_id)
+            # Closing over sold time would leave players with bookings for a closed court; the
+            # owner cancels those first (the players are told and refunded by the policy).
+            booked = store.live_bookings_overlapping(session, court_id, start, end)
+            if booked:
+                raise FailedPrecondition(
+                    f"{len(booked)} live booking(s) fall in this closure, the first at "
+                    f"{booked[0].start_time.isoformat()}; cancel them first", reason="COURT_BOOKED")
             closure = store.Closure(id=new_id(), venue_id=venue.id, court_id=court_id, start_time=start,
                                     end_time=end, reason=reason)
             session.add(closure)
@@ -472,6 +479,7 @@ class BookingDesk:
             # A hold that ran out is over even if the job has not got to it yet.
             self._expire_holds(session, now, booking.court_id)
             booking.status = domain.transition(booking.state, target).value
+            domain.check_timing(target, booking.start_time, now)
             booking.hold_expires_at = None
             booking.updated_at = now
             announce(session, booking, view.venue, view.court)

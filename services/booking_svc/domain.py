@@ -57,6 +57,20 @@ def transition(current: Status, target: Status) -> Status:
     return target
 
 
+# Players may be let on court a little early; nobody is "on court", "done" or "absent" days ahead
+# (that would free a court that is still sold, and count games that were never played).
+CHECK_IN_OPENS = dt.timedelta(minutes=30)
+
+
+def check_timing(target: Status, start: dt.datetime, now: dt.datetime) -> None:
+    """The venue's life-cycle steps happen at the game: check-in from 30 minutes before its start,
+    completion and no-show only once it has started."""
+    if target is Status.IN_PROGRESS and now < start - CHECK_IN_OPENS:
+        raise FailedPrecondition("check-in opens 30 minutes before the start", reason="TOO_EARLY")
+    if target in (Status.COMPLETED, Status.NO_SHOW) and now < start:
+        raise FailedPrecondition(f"cannot mark {target.value} before the game starts", reason="TOO_EARLY")
+
+
 # -- venue rules ------------------------------------------------------------------------------------
 
 
@@ -201,6 +215,9 @@ def check_slot(rules: VenueRules, start: dt.datetime, duration: int, now: dt.dat
     check_duration(rules, duration, duration_field)
     if start <= now:
         raise InvalidArgument.field(start_field, "is in the past")
+    # Before any calendar arithmetic, which fails near year 9999; the exact local-day check follows.
+    if start - now > dt.timedelta(days=rules.horizon_days + 2):
+        raise InvalidArgument.field(start_field, f"bookings open {rules.horizon_days} days ahead")
     day = opening_date_of(rules, start)
     if day is None:
         raise InvalidArgument.field(start_field, "is outside the venue's opening hours")
@@ -216,8 +233,10 @@ def check_slot(rules: VenueRules, start: dt.datetime, duration: int, now: dt.dat
 
 def candidate_starts(rules: VenueRules, day: dt.date, duration: int, now: dt.datetime) -> list[dt.datetime]:
     """Every grid start of `day`'s opening that fits `duration`, is in the future and in the horizon."""
+    if day > today(rules, now) + dt.timedelta(days=rules.horizon_days):
+        return []
     window = opening_window(rules, day)
-    if window is None or day > today(rules, now) + dt.timedelta(days=rules.horizon_days):
+    if window is None:
         return []
     start, end = window
     step, length = dt.timedelta(minutes=rules.slot_minutes), dt.timedelta(minutes=duration)

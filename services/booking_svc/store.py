@@ -188,6 +188,12 @@ def closure_overlapping(session: Session, court_id: str, start: dt.datetime, end
         Closure.court_id == court_id, Closure.start_time < end, Closure.end_time > start).limit(1)).first()
 
 
+def live_bookings_overlapping(session: Session, court_id: str, start: dt.datetime, end: dt.datetime) -> list[Booking]:
+    return list(session.scalars(select(Booking).where(
+        Booking.court_id == court_id, Booking.status.in_(_LIVE), Booking.start_time < end, Booking.end_time > start)
+        .order_by(Booking.start_time)))
+
+
 def live_bookings_that_day(session: Session, venue_id: str, player_id: str, day: dt.date,
                            excluding: str | None = None) -> int:
     query = select(func.count()).select_from(Booking).where(

@@ -1,6 +1,7 @@
 """Helpers for booking_svc's tests (imported by tests/booking/conftest.py and the test modules): venues to create, future local dates and times in the venue's
 zone (bookings open only inside the horizon), and a small client with tokens per role."""
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import grpc
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
+from booking_svc.jobs import BookingJob
 from padel.booking.v1 import booking_pb2 as pb
 from padel.booking.v1 import booking_service_pb2 as api
 from padel.booking.v1 import booking_service_pb2_grpc
@@ -61,6 +63,17 @@ class BookingClient:
 
     stub: booking_service_pb2_grpc.BookingServiceStub
     issuer: object
+    desk: object = None  # the running server's desk, whose clock `at` moves
+
+    @contextlib.contextmanager
+    def at(self, moment: dt.datetime):
+        """The server's clock reads `moment` inside the block (the venue's steps happen at the game)."""
+        real = self.desk.clock
+        self.desk.clock = lambda: moment
+        try:
+            yield
+        finally:
+            self.desk.clock = real
 
     def owner(self, user_id: str) -> tuple:
         return self.issuer.metadata(user_id, ("venue_owner",))
@@ -88,8 +101,9 @@ class BookingClient:
 @pytest.fixture
 def booking(start_service, token_issuer) -> BookingClient:
     """booking_svc on SQLite, port 0, with a job interval short enough to watch it work."""
-    _host, channel = start_service("booking", PADEL_BOOKING_JOB_INTERVAL_SECONDS="0.2")
-    return BookingClient(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer)
+    host, channel = start_service("booking", PADEL_BOOKING_JOB_INTERVAL_SECONDS="0.2")
+    desk = next(worker.desk for worker in host.workers if isinstance(worker, BookingJob))
+    return BookingClient(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer, desk)
 
 
 def rpc_error(call, *args, **kwargs) -> grpc.RpcError:

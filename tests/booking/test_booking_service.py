@@ -137,7 +137,11 @@ def to_state(booking, owner, player, venue, state, hour) -> pb.Booking:
              "no_show": ["ConfirmBooking", "MarkNoShow"], "cancelled": ["CancelBooking"]}[state]
     for step in steps:
         request = getattr(api, f"{step}Request")(booking_id=made.booking_id)
-        getattr(booking.stub, step)(request, metadata=booking.owner(owner))
+        if step in ("CheckInBooking", "CompleteBooking", "MarkNoShow"):
+            with booking.at(made.start_time.ToDatetime(tzinfo=dt.timezone.utc) + dt.timedelta(minutes=1)):
+                getattr(booking.stub, step)(request, metadata=booking.owner(owner))
+        else:
+            getattr(booking.stub, step)(request, metadata=booking.owner(owner))
     return made
 
 ACTIONS = {"confirmed": "ConfirmBooking", "in_progress": "CheckInBooking", "completed": "CompleteBooking",
@@ -158,6 +162,55 @@ def test_every_forbidden_transition_fails_naming_both_states(booking, state):
                           metadata=booking.owner(owner))
         assert error.code() == grpc.StatusCode.FAILED_PRECONDITION, (state, target)
         assert error.details() == f"cannot go from {state} to {target}"
+
+
+@pytest.mark.parametrize("action, minutes_before, message", [
+    ("CheckInBooking", 31, "check-in opens 30 minutes before the start"),
+    ("CompleteBooking", 1, "cannot mark completed before the game starts"),
+    ("MarkNoShow", 1, "cannot mark no_show before the game starts"),
+])
+def test_the_venue_acts_on_a_game_only_when_it_happens(booking, action, minutes_before, message):
+    owner, player = new_user(), new_user()
+    venue = booking.create_venue(owner, max_per_day=10)
+    made = booking.book(player, venue.courts[0].court_id, local_day(2), "10:00")
+    if action == "CompleteBooking":  # completing needs a checked-in game
+        to_start = made.start_time.ToDatetime(tzinfo=dt.timezone.utc)
+        with booking.at(to_start - dt.timedelta(minutes=10)):
+            booking.stub.CheckInBooking(api.CheckInBookingRequest(booking_id=made.booking_id), metadata=booking.owner(owner))
+    start = made.start_time.ToDatetime(tzinfo=dt.timezone.utc)
+    request = getattr(api, f"{action}Request")(booking_id=made.booking_id)
+    with booking.at(start - dt.timedelta(minutes=minutes_before)):
+        error = rpc_error(getattr(booking.stub, action), request, metadata=booking.owner(owner))
+    assert error.code() == grpc.StatusCode.FAILED_PRECONDITION and error.details() == message
+    # The court stays sold: nobody else can take that time.
+    taken = rpc_error(booking.book, new_user(), venue.courts[0].court_id, local_day(2), "10:00")
+    assert taken.code() == grpc.StatusCode.ABORTED
+
+
+def test_a_closure_cannot_cover_a_sold_game(booking):
+    owner, player = new_user(), new_user()
+    venue = booking.create_venue(owner)
+    court = venue.courts[0].court_id
+    made = booking.book(player, court, local_day(3), "12:00")
+    closure = api.AddClosureRequest(venue_id=venue.venue_id, court_id=court, start_time=stamp(local_day(3), "11:00"),
+                                    end_time=stamp(local_day(3), "14:00"), reason="resurfacing")
+    error = rpc_error(booking.stub.AddClosure, closure, metadata=booking.owner(owner))
+    assert error.code() == grpc.StatusCode.FAILED_PRECONDITION and "cancel them first" in error.details()
+    booking.stub.CancelBooking(api.CancelBookingRequest(booking_id=made.booking_id, reason="court work"),
+                               metadata=booking.owner(owner))
+    booking.stub.AddClosure(closure, metadata=booking.owner(owner))
+    assert "12:00" not in booking.starts(venue.venue_id, local_day(3))[court]
+
+
+def test_dates_far_ahead_are_refused_cleanly(booking):
+    venue = booking.create_venue(new_user())
+    free = booking.stub.GetAvailability(api.GetAvailabilityRequest(venue_id=venue.venue_id, date="9999-12-31",
+                                                                   duration_minutes=60))
+    assert all(not court.slots for court in free.courts)
+    request = api.BookRequest(court_id=venue.courts[0].court_id, duration_minutes=60, idempotency_key="far-ahead-1")
+    request.start_time.FromJsonString("9999-12-31T23:30:00Z")
+    error = rpc_error(booking.stub.Book, request, metadata=booking.player(new_user()))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "start_time" in error.details()
 
 
 def test_owners_touch_only_their_own_venues(booking):
