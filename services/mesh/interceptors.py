@@ -6,6 +6,7 @@ reflection stay open to operators and only pass through metrics and logging.
 
 import functools
 import logging
+import re
 import time
 import uuid
 
@@ -190,6 +191,32 @@ def _field_path(violation: protovalidate.Violation) -> str:
     return ".".join(parts)
 
 
+def _enum_of(request, violation: protovalidate.Violation):
+    """The enum type of the violated field, or None when it is not an enum."""
+    descriptor, field = request.DESCRIPTOR, None
+    for element in violation.proto.field.elements:
+        field = descriptor.fields_by_name.get(element.field_name) if descriptor else None
+        if field is None:
+            return None
+        descriptor = field.message_type
+    return field.enum_type if field is not None else None
+
+
+def _readable(request, violation: protovalidate.Violation) -> str:
+    """protovalidate's message, with enum numbers ("must be in list [2, 3]") given their names."""
+    message = violation.proto.message
+    enum = _enum_of(request, violation)
+    if enum is None:
+        return message
+
+    def named(match: re.Match) -> str:
+        numbers = [int(n) for n in match.group(1).split(",")]
+        return "[" + ", ".join(enum.values_by_number[n].name if n in enum.values_by_number else str(n)
+                               for n in numbers) + "]"
+
+    return re.sub(r"\[(-?\d+(?:, ?-?\d+)*)\]", named, message)
+
+
 class ValidationInterceptor(ServerInterceptor):
     """Enforces the protovalidate rules written in the contracts before any service code runs."""
 
@@ -203,7 +230,7 @@ class ValidationInterceptor(ServerInterceptor):
             if violations:
                 fields = {}
                 for violation in violations:
-                    fields.setdefault(_field_path(violation), violation.proto.message)
+                    fields.setdefault(_field_path(violation), _readable(request, violation))
                 message = "invalid request: " + "; ".join(f"{f}: {d}" for f, d in fields.items())
                 abort(context, errors.InvalidArgument(message, fields=fields), self.domain)
         return method(request, context)

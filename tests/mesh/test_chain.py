@@ -250,3 +250,24 @@ def test_each_call_logs_one_json_line_with_the_request_id(chain, token_issuer):
     assert line["service"] == "booking" and line["request_id"] == "req-123"
     assert line["method"] == "/padel.booking.v1.BookingService/ListBookings" and line["status"] == "OK"
     assert "authorization" not in stream.getvalue().lower() or "bearer" not in stream.getvalue().lower()
+
+
+def test_enum_rules_name_the_values_not_their_numbers(tmp_path, token_issuer):
+    from padel.auth.v1 import auth_pb2, auth_service_pb2, auth_service_pb2_grpc
+
+    settings = ServiceSettings.from_env("auth", {"PADEL_DATA_DIR": str(tmp_path), "PADEL_AUTH_PORT": "0"})
+    host, port = server.build("auth", settings, [(auth_service_pb2_grpc.add_AuthServiceServicer_to_server,
+                                                  auth_service_pb2_grpc.AuthServiceServicer())],
+                              [settings.grpc_service], verifier=None)
+    host.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = auth_service_pb2_grpc.AuthServiceStub(channel)
+            with pytest.raises(grpc.RpcError) as failure:
+                stub.Register(auth_service_pb2.RegisterRequest(
+                    email="a@b.pk", password="long enough pass", first_name="A", last_name="B",
+                    role=auth_pb2.ROLE_ADMIN))
+    finally:
+        host.stop(0)
+    assert failure.value.details() == (
+        "invalid request: role: must be in list [ROLE_UNSPECIFIED, ROLE_PLAYER, ROLE_VENUE_OWNER]")
