@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 
 from mesh.db import Database
+from mesh.jobs import PeriodicJob
 from notify_svc import metrics, store
 from notify_svc.channels import Channel, OutgoingMessage, PermanentFailure, TemporaryFailure
 from notify_svc.domain import Notifications
@@ -21,44 +21,18 @@ from notify_svc.domain import Notifications
 log = logging.getLogger(__name__)
 
 
-class DeliveryWorker:
+class DeliveryWorker(PeriodicJob):
     def __init__(self, database: Database, notifications: Notifications, channels: dict[str, Channel], *,
                  poll_seconds: float = 1.0, lease_seconds: float = 60.0, batch_size: int = 20):
+        super().__init__("notify-delivery", poll_seconds)
         self.database = database
         self.notifications = notifications
         self.channels = channels
-        self.poll_seconds = poll_seconds
         self.lease = dt.timedelta(seconds=lease_seconds)
         self.batch_size = batch_size
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="notify-delivery", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _run(self) -> None:
-        failing = False
-        while not self._stopping.is_set():
-            try:
-                busy = self.run_once()
-            except Exception as error:  # noqa: BLE001 - database down: wait and try again
-                if not failing:  # once per outage, not once per round
-                    log.warning("delivery worker failing, will retry: %s", error)
-                failing, busy = True, False
-            else:
-                if failing:
-                    log.info("delivery worker recovered")
-                failing = False
-            if not busy:
-                self._stopping.wait(self.poll_seconds * (5 if failing else 1))
+    def work(self) -> bool:
+        return self.run_once()
 
     def run_once(self) -> bool:
         """One round; True when there may be more work right away."""
