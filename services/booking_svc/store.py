@@ -7,10 +7,11 @@ constraint on PostgreSQL, triggers on SQLite. `is_slot_taken` recognises either 
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from typing import Sequence
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
-                        UniqueConstraint, delete, exc, func, select, type_coerce, union_all)
+                        UniqueConstraint, delete, exc, func, select, text, type_coerce, union_all)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from booking_svc.domain import LIVE, Status
@@ -134,6 +135,8 @@ class Booking(Base):
 
 
 _LIVE = [s.value for s in LIVE]
+# The advisory-lock namespace of the per-player daily limit (any constant unique to this purpose).
+_DAILY_LIMIT_LOCKS = 0x7061_6431
 
 
 def is_slot_taken(error: exc.IntegrityError) -> bool:
@@ -196,6 +199,13 @@ def live_bookings_overlapping(session: Session, court_id: str, start: dt.datetim
 
 def live_bookings_that_day(session: Session, venue_id: str, player_id: str, day: dt.date,
                            excluding: str | None = None) -> int:
+    """How many live bookings the player holds at the venue on that opening day. On PostgreSQL the
+    count is taken under a transaction lock on (player, venue, day), so two concurrent bookings of
+    one player cannot both see room under the limit; SQLite already serializes writers."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"{player_id}/{venue_id}/{day.isoformat()}".encode())
+        session.execute(text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
+                        {"namespace": _DAILY_LIMIT_LOCKS, "key": key - 2**31})
     query = select(func.count()).select_from(Booking).where(
         Booking.venue_id == venue_id, Booking.player_id == player_id, Booking.opening_date == day,
         Booking.status.in_(_LIVE))

@@ -2,7 +2,6 @@
 through the edge (`platform_postgres`: PostgreSQL per service, real Redis)."""
 
 import pathlib
-import socket
 import subprocess
 import sys
 import threading
@@ -20,16 +19,11 @@ from padel.booking.v1 import booking_service_pb2_grpc, events_pb2
 
 from booking_testkit import iso, local_day, platform_headers, stamp, venue_message
 from mesh.events import make_redis
+from padel_testkit import free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SLOT_TAKEN = "this slot was just taken; choose another time"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serving(address: str) -> bool:
@@ -155,3 +149,34 @@ def test_retries_with_one_key_across_two_processes_make_one_booking(platform_pos
         for channel in channels:
             channel.close()
     assert len(ids) == 1
+
+
+def test_one_player_racing_for_many_slots_stays_within_the_daily_limit(platform_postgres):
+    owner, player = str(uuid.uuid4()), str(uuid.uuid4())
+    channel = grpc.insecure_channel(platform_postgres.address("booking"))
+    stub = booking_service_pb2_grpc.BookingServiceStub(channel)
+    venue = stub.CreateVenue(api.CreateVenueRequest(venue=venue_message(courts=3, max_per_day=2)), metadata=(
+        ("authorization", f"Bearer {platform_postgres.token(owner, ('venue_owner',))}"),)).venue
+    token = platform_headers(platform_postgres, player)["authorization"]
+    day = local_day(6)
+    slots = [(court.court_id, hour) for court in venue.courts for hour in ("10:00", "12:00", "14:00")]
+    barrier = threading.Barrier(len(slots))
+
+    def attempt(slot):
+        court, hour = slot
+        request = api.BookRequest(court_id=court, start_time=stamp(day, hour), duration_minutes=60,
+                                  idempotency_key=uuid.uuid4().hex)
+        barrier.wait()
+        try:
+            stub.Book(request, metadata=(("authorization", token),), timeout=30)
+            return "booked"
+        except grpc.RpcError as error:
+            return error.code()
+
+    try:
+        with futures.ThreadPoolExecutor(len(slots)) as pool:
+            outcomes = list(pool.map(attempt, slots))
+    finally:
+        channel.close()
+    assert outcomes.count("booked") == 2, outcomes
+    assert set(outcomes) == {"booked", grpc.StatusCode.FAILED_PRECONDITION}, outcomes
