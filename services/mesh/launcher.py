@@ -70,6 +70,10 @@ def _edge_ready(admin_port: int) -> bool:
     return bool(flags) and all(flag == "healthy" for flag in flags)
 
 
+class Stopped(Exception):
+    """Ctrl-C or SIGTERM arrived while starting."""
+
+
 class Platform:
     """The children of one `padel run`, started and stopped together."""
 
@@ -77,6 +81,7 @@ class Platform:
         self.env = env
         self.settings = Env(env)
         self.children: list[Child] = []
+        self.stopping = threading.Event()  # set by Ctrl-C / SIGTERM
 
     def start(self) -> None:
         folder = data_dir(self.settings)
@@ -106,26 +111,29 @@ class Platform:
         pending = self._targets()
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while pending:
+            if self.stopping.is_set():
+                raise Stopped
             for child in self.children:
                 if not child.alive():
                     raise RuntimeError(f"{child.name} exited during start; its log ends:\n{child.tail()}")
             pending = {name: check for name, check in pending.items() if not check()}
             if time.monotonic() > deadline:
                 raise RuntimeError(f"not healthy after {START_TIMEOUT_SECONDS}s: {', '.join(pending)}")
-            time.sleep(0.3)
+            self.stopping.wait(0.3)
 
     def seed(self) -> None:
         """Demo venues, so a newcomer can book a court with curl in the first minute."""
         if importlib.util.find_spec("booking_svc.seed") is None:
             return
-        subprocess.run([sys.executable, "-m", "booking_svc.seed"], env=self.env, check=True)
+        if subprocess.run([sys.executable, "-m", "booking_svc.seed"], env=self.env).returncode != 0:
+            raise RuntimeError("seeding the demo venues failed (see above)")
 
-    def watch(self, stop: threading.Event) -> None:
-        while not stop.wait(1):
+    def watch(self) -> None:
+        """Returns on Ctrl-C or SIGTERM; raises when a child dies on its own."""
+        while not self.stopping.wait(1):
             for child in self.children:
                 if not child.alive():
-                    print(f"\n{child.name} stopped unexpectedly; its log ends:\n{child.tail()}", file=sys.stderr)
-                    return
+                    raise RuntimeError(f"{child.name} stopped unexpectedly; its log ends:\n{child.tail()}")
 
     def stop(self) -> None:
         for child in reversed(self.children):
@@ -166,14 +174,16 @@ def run() -> int:
     env = dict(os.environ)
     try:
         platform = Platform(env)
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        # Handled here rather than as KeyboardInterrupt: a shell starting us in the background
+        # ignores SIGINT for us, and a handler of our own makes Ctrl-C and SIGTERM work the same.
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop_signal, lambda *_: platform.stopping.set())
         try:
             platform.start()
             platform.seed()
             print(_summary(platform.settings, data_dir(platform.settings)), flush=True)
-            platform.watch(stop)
-        except KeyboardInterrupt:
+            platform.watch()
+        except Stopped:
             pass
         except RuntimeError as exc:
             print(f"padel run: {exc}", file=sys.stderr)
