@@ -2,7 +2,7 @@
 
 Real servers come from the environment: `PADEL_TEST_POSTGRES_URL` (a server where the user may
 create databases, e.g. postgresql://postgres@127.0.0.1:5432/postgres) and `PADEL_TEST_REDIS_URL`
-(e.g. redis://127.0.0.1:6379/15; that database is flushed). Without them the tests that need
+(e.g. redis://127.0.0.1:6379/14; that database and the next one are emptied). Without them the tests that need
 them are skipped, except under CI (env `CI` set), where a missing server is a failure.
 """
 
