@@ -399,7 +399,8 @@ class BookingDesk:
     def update_booking(self, booking_id: str, changes: dict[str, Any]) -> BookingView:
         """Reschedules (court_id, start_time, duration_minutes) and/or changes participant_ids and
         special_requests. A move is checked like a new booking, repriced, and the database again
-        refuses an overlap."""
+        refuses an overlap. A move announces BookingRescheduled, which carries the new list of
+        invited players; a change of that list alone announces BookingParticipantsChanged."""
         now = self.clock()
         try:
             with self.db.session() as session:
@@ -410,6 +411,7 @@ class BookingDesk:
                     raise PermissionDenied("only the player who booked may change this booking")
                 if booking.state not in (Status.PENDING, Status.CONFIRMED):
                     raise FailedPrecondition(f"cannot change a booking that is {booking.status}")
+                invited_before = list(booking.participant_ids)
                 if "participant_ids" in changes:
                     domain.check_participants(booking.player_id, changes["participant_ids"])
                     booking.participant_ids = list(changes["participant_ids"])
@@ -421,8 +423,11 @@ class BookingDesk:
                     view = self._move(session, view, moves, now)
                 booking.updated_at = now
                 session.flush()
+                added, removed = domain.invitation_changes(invited_before, booking.participant_ids)
                 if moves:
                     events.rescheduled(session, booking, venue, view.court, previous_start)
+                elif added or removed:
+                    events.participants_changed(session, booking, venue, view.court, added, removed)
                 return view
         except exc.IntegrityError as error:
             if store.is_slot_taken(error):

@@ -371,6 +371,14 @@ def check_participants(player_id: str, participant_ids: Sequence[str], field: st
         raise InvalidArgument.field(field, "list the other players; the booker plays anyway")
 
 
+def invitation_changes(before: Sequence[str], after: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(added, removed) invited players between two lists, each in its list's order; a reordered
+    list changes nobody's invitation."""
+    added = [p for p in dict.fromkeys(after) if p not in before]
+    removed = [p for p in dict.fromkeys(before) if p not in after]
+    return added, removed
+
+
 def request_fingerprint(court_id: str, start: dt.datetime, duration: int,
                         participant_ids: Sequence[str], special_requests: str) -> str:
     """What makes two Book requests "the same body" for an idempotency key."""

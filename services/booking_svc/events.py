@@ -93,6 +93,13 @@ def rescheduled(session: Session, booking: store.Booking, venue: store.Venue, co
         booking=snapshot(booking, venue, court), previous_start_time=timestamp(previous_start)))
 
 
+def participants_changed(session: Session, booking: store.Booking, venue: store.Venue, court: store.Court,
+                         added: list[str], removed: list[str]) -> None:
+    """Only the invited players changed (a move announces the new list in BookingRescheduled)."""
+    events.publish(session, STREAM, events_pb2.BookingParticipantsChanged(
+        booking=snapshot(booking, venue, court), added_ids=added, removed_ids=removed))
+
+
 def completed(session: Session, booking: store.Booking, venue: store.Venue, court: store.Court) -> None:
     events.publish(session, STREAM, events_pb2.BookingCompleted(booking=snapshot(booking, venue, court)))
 

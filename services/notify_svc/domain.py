@@ -365,6 +365,12 @@ class Notifications:
         else:
             self.booking_over(session, booking.booking_id)
 
+    def players_changed(self, session: Session, booking: Booking) -> None:
+        """Only the list of invited players changed: a confirmed booking invites the new ones and
+        withdraws the removed ones; a pending one tells nobody yet (its confirmation invites)."""
+        if booking.confirmed:
+            self._keep_players_posted(session, booking, previous_start_time=None)
+
     def booking_cancelled(self, session: Session, booking: Booking, reason: str, refund: str) -> None:
         """The player hears the reason and refund; every invited player who was told hears the reason."""
         told = self._told(session, booking)

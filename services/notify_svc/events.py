@@ -83,6 +83,11 @@ def consumer(database, redis_client, notifications: Notifications, **options) ->
     def rescheduled(session, _event_id, message: booking_events.BookingRescheduled) -> None:
         notifications.booking_moved(session, booking(message.booking), convert.when(message.previous_start_time))
 
+    def participants_changed(session, _event_id, message: booking_events.BookingParticipantsChanged) -> None:
+        # The snapshot's list as it is now, against whom notify has told, decides (not added_ids and
+        # removed_ids): the same rule as for a move, and a repeated change invites nobody twice.
+        notifications.players_changed(session, booking(message.booking))
+
     def completed(session, _event_id, message: booking_events.BookingCompleted) -> None:
         notifications.booking_over(session, message.booking.booking_id)
 
@@ -101,6 +106,7 @@ def consumer(database, redis_client, notifications: Notifications, **options) ->
     events.on(booking_events.BookingConfirmed, confirmed)
     events.on(booking_events.BookingCancelled, cancelled)
     events.on(booking_events.BookingRescheduled, rescheduled)
+    events.on(booking_events.BookingParticipantsChanged, participants_changed)
     events.on(booking_events.BookingCompleted, completed)
     events.on(booking_events.BookingNoShow, no_show)
     return events

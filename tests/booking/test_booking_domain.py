@@ -171,3 +171,13 @@ def test_a_game_across_a_clock_change_is_priced_by_local_wall_time():
     start = dt.datetime(2030, 3, 31, 0, 30, tzinfo=dt.timezone.utc)
     # 00:30–01:00 local at the base price, then 02:00–03:30 local inside the window.
     assert domain.price_of(london, night, "c", start, 120) == 300_000 + 1_800_000
+
+
+@pytest.mark.parametrize("before, after, added, removed", [
+    (["a", "b"], ["b", "c"], ["c"], ["a"]),
+    (["a", "b"], ["b", "a"], [], []),
+    ([], ["a", "a"], ["a"], []),
+    (["a"], [], [], ["a"]),
+])
+def test_invitation_changes_ignore_order_and_repeats(before, after, added, removed):
+    assert domain.invitation_changes(before, after) == (added, removed)

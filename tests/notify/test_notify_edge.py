@@ -127,8 +127,9 @@ def test_inbox_templates_and_logs_over_rest(edge):
 
 
 def test_a_booking_with_invited_players_reaches_their_inboxes(edge):
-    """booking_svc's own events end to end: who is invited, who is told of the move, who is taken off."""
-    owner, player, friend, other = (str(uuid.uuid4()) for _ in range(4))
+    """booking_svc's own events end to end: who is invited, who is told of the move, who is taken off,
+    and who is added or taken off by a change of the list alone."""
+    owner, player, friend, other, late = (str(uuid.uuid4()) for _ in range(5))
     week = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
     venue = requests.post(f"{edge.url}/api/bookings/venues", headers=edge.headers(owner, ("venue_owner",)), timeout=10,
                           json={"venue": {
@@ -168,3 +169,18 @@ def test_a_booking_with_invited_players_reaches_their_inboxes(edge):
                                                                                       "invitation_withdrawn"]
     [invitation] = eventually(lambda: inbox(other, 1), timeout=15)
     assert invitation["kind"] == "booking_invitation" and "20:00" in invitation["title"]
+
+    # Only the list changes (no move): the added player is invited, then the removed one withdrawn.
+    def invite(participants: list[str]) -> None:
+        answer = requests.put(f"{edge.url}/api/bookings/bookings/{booking_id}", headers=edge.headers(player),
+                              timeout=10, json={"participant_ids": participants, "update_mask": "participant_ids"})
+        assert answer.status_code == 200, answer.text
+
+    invite([other, late])
+    [added] = eventually(lambda: inbox(late, 1), timeout=15)
+    assert added["kind"] == "booking_invitation" and "20:00" in added["title"]
+    invite([late])
+    assert [m["kind"] for m in eventually(lambda: inbox(other, 2), timeout=15)] == ["booking_invitation",
+                                                                                     "invitation_withdrawn"]
+    assert [m["kind"] for m in inbox(late, 1)] == ["booking_invitation"]  # still on the list: told nothing new
+    assert [m["kind"] for m in inbox(player, 3)] == ["booking_created", "booking_confirmed", "booking_rescheduled"]

@@ -103,6 +103,67 @@ def test_a_move_tells_invited_players_invites_new_ones_and_withdraws_removed_one
     assert (start + dt.timedelta(hours=3)).astimezone(KARACHI).strftime("%H:%M") in moved_text.body
 
 
+def changed(player: str, start: dt.datetime, booking_id: str, participants: list[str], added: list[str],
+            removed: list[str], status=booking_pb2.BOOKING_STATUS_CONFIRMED) -> booking_events.BookingParticipantsChanged:
+    """The event booking_svc publishes when only the invited players change."""
+    return booking_events.BookingParticipantsChanged(
+        booking=snapshot(player, start, booking_id=booking_id, participants=participants, status=status),
+        added_ids=added, removed_ids=removed)
+
+
+def test_a_new_list_of_players_invites_the_added_and_withdraws_the_removed_with_their_reminders(notify, smtp,
+                                                                                                token_issuer):
+    player, stays, leaves, joins = (str(uuid.uuid4()) for _ in range(4))
+    register(notify.redis, player, "captain@example.pk")
+    register(notify.redis, joins, "newcomer@example.pk")
+    prefer(notify.redis, joins, [user_pb2.CHANNEL_EMAIL], kinds=INVITES)
+    # Reminders are due 3 s from now (lead time 120 min).
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=120, seconds=3)
+    booked = snapshot(player, start, participants=[stays, leaves])
+    publish(notify.redis, "booking", booking_events.BookingCreated(booking=booked))  # confirmed at once
+    publish(notify.redis, "booking", changed(player, start, booked.booking_id, [stays, joins], [joins], [leaves]),
+            wait=True)
+
+    def told(user_id: str) -> list[str]:
+        """Inbox kinds apart from the reminders (due any moment)."""
+        return [kind for kind in inbox_kinds(notify, token_issuer, user_id) if kind != "booking_reminder"]
+
+    def reminded(user_id: str) -> bool:
+        return "booking_reminder" in inbox_kinds(notify, token_issuer, user_id)
+
+    assert told(joins) == ["booking_invitation"]
+    invitation = eventually(lambda: smtp.to("newcomer@example.pk"))[0]
+    assert invitation["Subject"].startswith("You are invited to play padel: Padel Arena DHA")
+    assert told(leaves) == ["booking_invitation", "invitation_withdrawn"]
+    assert told(stays) == ["booking_invitation"]  # nothing new for them
+    assert told(player) == ["booking_created"]  # their own change: no message
+
+    eventually(lambda: all(reminded(user_id) for user_id in (player, stays, joins)))
+    assert [m["Subject"].startswith("Reminder") for m in eventually(lambda: smtp.to("newcomer@example.pk")[1:])] == [True]
+    time.sleep(0.3)
+    assert not reminded(leaves)  # their reminder was cancelled with the invitation
+
+
+def test_a_pending_booking_invites_its_new_players_only_once_confirmed(notify, token_issuer):
+    player, first, second = (str(uuid.uuid4()) for _ in range(3))
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
+    pending = snapshot(player, start, status=booking_pb2.BOOKING_STATUS_PENDING, participants=[first])
+    publish(notify.redis, "booking", booking_events.BookingCreated(booking=pending))
+    publish(notify.redis, "booking", changed(player, start, pending.booking_id, [first, second], [second], [],
+                                             status=booking_pb2.BOOKING_STATUS_PENDING), wait=True)
+    assert notify.logs(user_id=first) == [] and notify.logs(user_id=second) == []
+
+    confirmed = snapshot(player, start, booking_id=pending.booking_id, participants=[first, second])
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(booking=confirmed))
+    # Taken off and put back after the confirmation: withdrawn, then invited again.
+    publish(notify.redis, "booking", changed(player, start, pending.booking_id, [second], [], [first]))
+    publish(notify.redis, "booking", changed(player, start, pending.booking_id, [second, first], [first], []),
+            wait=True)
+    assert inbox_kinds(notify, token_issuer, second) == ["booking_invitation"]
+    assert inbox_kinds(notify, token_issuer, first) == ["booking_invitation", "invitation_withdrawn",
+                                                        "booking_invitation"]
+
+
 def test_each_invited_players_reminder_is_sent_once_across_restarts(notify, smtp, token_issuer):
     player, known, unknown = (str(uuid.uuid4()) for _ in range(3))
     register(notify.redis, player, "host@example.pk")

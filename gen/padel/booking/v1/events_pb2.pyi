@@ -66,6 +66,16 @@ class BookingRescheduled(_message.Message):
     previous_start_time: _timestamp_pb2.Timestamp
     def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., previous_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class BookingParticipantsChanged(_message.Message):
+    __slots__ = ("booking", "added_ids", "removed_ids")
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    ADDED_IDS_FIELD_NUMBER: _ClassVar[int]
+    REMOVED_IDS_FIELD_NUMBER: _ClassVar[int]
+    booking: BookingSnapshot
+    added_ids: _containers.RepeatedScalarFieldContainer[str]
+    removed_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., added_ids: _Optional[_Iterable[str]] = ..., removed_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class BookingCompleted(_message.Message):
     __slots__ = ("booking",)
     BOOKING_FIELD_NUMBER: _ClassVar[int]
