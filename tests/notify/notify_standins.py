@@ -36,7 +36,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def eventually(check, timeout: float = 10.0, interval: float = 0.05):
+def eventually(check, timeout: float = 20.0, interval: float = 0.05):
     """The first truthy result of `check()`, or an AssertionError after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:
