@@ -26,11 +26,15 @@ class OutboxFolder:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
         if message.channel == "email":
             path = self.folder / f"{stamp}-email-{message.delivery_id}.eml"
-            path.write_bytes(bytes(compose(message, self.sender)))
+            content = bytes(compose(message, self.sender))
         else:
             path = self.folder / f"{stamp}-{message.channel}-{message.delivery_id}.txt"
-            path.write_text(f"Channel: {message.channel}\nTo: {message.to}\nSubject: {message.subject}\n\n"
-                            f"{message.body}\n", encoding="utf-8")
+            content = (f"Channel: {message.channel}\nTo: {message.to}\nSubject: {message.subject}\n\n"
+                       f"{message.body}\n").encode()
+        # Written aside and renamed, so whoever watches the folder never reads half a message.
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_bytes(content)
+        partial.replace(path)
         # The path, not the text: messages carry one-time tokens that have no place in logs.
         log.info("message written to the outbox folder", extra={"channel": message.channel, "file": str(path)})
         return path.name
