@@ -18,6 +18,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from psycopg import sql
 
+pytest.register_assert_rewrite("padel_testkit", "notify_standins", "booking_testkit")
+
 from padel_testkit import (Platform, TokenIssuer, launch_platform, libpq_url, neighbour_database, real_server,
                            stop_platform)
 
