@@ -24,11 +24,12 @@ _sym_db = _symbol_database.Default()
 
 from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from padel.access.v1 import access_pb2 as padel_dot_access_dot_v1_dot_access__pb2
 from padel.auth.v1 import auth_pb2 as padel_dot_auth_dot_v1_dot_auth__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n padel/auth/v1/auth_service.proto\x12\rpadel.auth.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1cpadel/access/v1/access.proto\x1a\x18padel/auth/v1/auth.proto\"\xe1\x01\n\x0fRegisterRequest\x12\x19\n\x05\x65mail\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x18\xfe\x01`\x01\x12\x1b\n\x08password\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x08(H\x12\x1d\n\nfirst_name\x18\x03 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12\x1c\n\tlast_name\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12(\n\x05phone\x18\x05 \x01(\tB\x19\xbaH\x16r\x11\x32\x0f^\\+92[0-9]{10}$\xd8\x01\x01\x12/\n\x04role\x18\x06 \x01(\x0e\x32\x13.padel.auth.v1.RoleB\x0c\xbaH\t\x82\x01\x06\x18\x00\x18\x01\x18\x02\";\n\x10RegisterResponse\x12\'\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x16.padel.auth.v1.Account\"F\n\x0cLoginRequest\x12\x19\n\x05\x65mail\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x03\x18\xfe\x01\x12\x1b\n\x08password\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01(H\"b\n\rLoginResponse\x12(\n\x06tokens\x18\x01 \x01(\x0b\x32\x18.padel.auth.v1.TokenPair\x12\'\n\x07\x61\x63\x63ount\x18\x02 \x01(\x0b\x32\x16.padel.auth.v1.Account\"0\n\rLogoutRequest\x12\x1f\n\rrefresh_token\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"\x10\n\x0eLogoutResponse\"3\n\x0eRefreshRequest\x12!\n\rrefresh_token\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x10\x18\x80\x04\";\n\x0fRefreshResponse\x12(\n\x06tokens\x18\x01 \x01(\x0b\x32\x18.padel.auth.v1.TokenPair\"2\n\x15\x46orgotPasswordRequest\x12\x19\n\x05\x65mail\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x18\xfe\x01`\x01\"\x18\n\x16\x46orgotPasswordResponse\"R\n\x14ResetPasswordRequest\x12\x19\n\x05token\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x10\x18\x80\x04\x12\x1f\n\x0cnew_password\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x08(H\"\x17\n\x15ResetPasswordResponse\"/\n\x12VerifyEmailRequest\x12\x19\n\x05token\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x10\x18\x80\x04\">\n\x13VerifyEmailResponse\x12\'\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x16.padel.auth.v1.Account\"\x0e\n\x0cGetMeRequest\"8\n\rGetMeResponse\x12\'\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x16.padel.auth.v1.Account\"\x10\n\x0eGetJwksRequest\":\n\x0fGetJwksResponse\x12\'\n\x04keys\x18\x01 \x03(\x0b\x32\x19.padel.auth.v1.JsonWebKey\"7\n\x17SignInWithGoogleRequest\x12\x1c\n\x08id_token\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x10\x18\x80@\"~\n\x18SignInWithGoogleResponse\x12(\n\x06tokens\x18\x01 \x01(\x0b\x32\x18.padel.auth.v1.TokenPair\x12\'\n\x07\x61\x63\x63ount\x18\x02 \x01(\x0b\x32\x16.padel.auth.v1.Account\x12\x0f\n\x07\x63reated\x18\x03 \x01(\x08\"\\\n\x10GrantRoleRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12-\n\x04role\x18\x02 \x01(\x0e\x32\x13.padel.auth.v1.RoleB\n\xbaH\x07\x82\x01\x04\x18\x02\x18\x03\"<\n\x11GrantRoleResponse\x12\'\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x16.padel.auth.v1.Account\"]\n\x11RevokeRoleRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12-\n\x04role\x18\x02 \x01(\x0e\x32\x13.padel.auth.v1.RoleB\n\xbaH\x07\x82\x01\x04\x18\x02\x18\x03\"=\n\x12RevokeRoleResponse\x12\'\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x16.padel.auth.v1.Account2\x9b\x0b\n\x0b\x41uthService\x12p\n\x08Register\x12\x1e.padel.auth.v1.RegisterRequest\x1a\x1f.padel.auth.v1.RegisterResponse\"#\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x17\"\x12/api/auth/register:\x01*\x12\x64\n\x05Login\x12\x1b.padel.auth.v1.LoginRequest\x1a\x1c.padel.auth.v1.LoginResponse\" \xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x14\"\x0f/api/auth/login:\x01*\x12\x62\n\x06Logout\x12\x1c.padel.auth.v1.LogoutRequest\x1a\x1d.padel.auth.v1.LogoutResponse\"\x1b\x82\xd3\xe4\x93\x02\x15\"\x10/api/auth/logout:\x01*\x12l\n\x07Refresh\x12\x1d.padel.auth.v1.RefreshRequest\x1a\x1e.padel.auth.v1.RefreshResponse\"\"\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x16\"\x11/api/auth/refresh:\x01*\x12\x89\x01\n\x0e\x46orgotPassword\x12$.padel.auth.v1.ForgotPasswordRequest\x1a%.padel.auth.v1.ForgotPasswordResponse\"*\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x1e\"\x19/api/auth/forgot-password:\x01*\x12\x85\x01\n\rResetPassword\x12#.padel.auth.v1.ResetPasswordRequest\x1a$.padel.auth.v1.ResetPasswordResponse\")\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x1d\"\x18/api/auth/reset-password:\x01*\x12}\n\x0bVerifyEmail\x12!.padel.auth.v1.VerifyEmailRequest\x1a\".padel.auth.v1.VerifyEmailResponse\"\'\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x1b\"\x16/api/auth/verify-email:\x01*\x12X\n\x05GetMe\x12\x1b.padel.auth.v1.GetMeRequest\x1a\x1c.padel.auth.v1.GetMeResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\x0c/api/auth/me\x12\x66\n\x07GetJwks\x12\x1d.padel.auth.v1.GetJwksRequest\x1a\x1e.padel.auth.v1.GetJwksResponse\"\x1c\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x10\x12\x0e/api/auth/jwks\x12\x8c\x01\n\x10SignInWithGoogle\x12&.padel.auth.v1.SignInWithGoogleRequest\x1a\'.padel.auth.v1.SignInWithGoogleResponse\"\'\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x1b\"\x16/api/auth/oauth/google:\x01*\x12z\n\tGrantRole\x12\x1f.padel.auth.v1.GrantRoleRequest\x1a .padel.auth.v1.GrantRoleResponse\"*\x82\xd3\xe4\x93\x02$\"\x1f/api/auth/users/{user_id}/roles:\x01*\x12\x81\x01\n\nRevokeRole\x12 .padel.auth.v1.RevokeRoleRequest\x1a!.padel.auth.v1.RevokeRoleResponse\".\x82\xd3\xe4\x93\x02(*&/api/auth/users/{user_id}/roles/{role}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n padel/auth/v1/auth_service.proto\x12\rpadel.auth.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cpadel/access/v1/access.proto\x1a\x18padel/auth/v1/auth.proto\"\xe1\x01\n\x0fRegisterRequest\x12\x19\n\x05\x65mail\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x18\xfe\x01`\x01\x12\x1b\n\x08password\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x08(H\x12\x1d\n\nfirst_name\x18\x03 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12\x1c\n\tlast_name\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18\x64\x12(\n\x05phone\x18\x05 \x01(\tB\x19\xbaH\x16r\x11\x32\x0f^\\+92[0-9]{10}$\xd8\x01\x01\x12/\n\x04role\x18\x06 \x01(\x0e\x32\x13.padel.auth.v1.RoleB\x0c\xbaH\t\x82\x01\x06\x18\x00\x18\x01\x18\x02\";\n\x10RegisterResponse\x12\'\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x16.padel.auth.v1.Account\"F\n\x0cLoginRequest\x12\x19\n\x05\x65mail\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x03\x18\xfe\x01\x12\x1b\n\x08password\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01(H\"b\n\rLoginResponse\x12(\n\x06tokens\x18\x01 \x01(\x0b\x32\x18.padel.auth.v1.TokenPair\x12\'\n\x07\x61\x63\x63ount\x18\x02 \x01(\x0b\x32\x16.padel.auth.v1.Account\"0\n\rLogoutRequest\x12\x1f\n\rrefresh_token\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"\x10\n\x0eLogoutResponse\"3\n\x0eRefreshRequest\x12!\n\rrefresh_token\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x10\x18\x80\x04\";\n\x0fRefreshResponse\x12(\n\x06tokens\x18\x01 \x01(\x0b\x32\x18.padel.auth.v1.TokenPair\"2\n\x15\x46orgotPasswordRequest\x12\x19\n\x05\x65mail\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x18\xfe\x01`\x01\"\x18\n\x16\x46orgotPasswordResponse\"R\n\x14ResetPasswordRequest\x12\x19\n\x05token\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x10\x18\x80\x04\x12\x1f\n\x0cnew_password\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x08(H\"\x17\n\x15ResetPasswordResponse\"/\n\x12VerifyEmailRequest\x12\x19\n\x05token\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x10\x18\x80\x04\">\n\x13VerifyEmailResponse\x12\'\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x16.padel.auth.v1.Account\"\x0e\n\x0cGetMeRequest\"8\n\rGetMeResponse\x12\'\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x16.padel.auth.v1.Account\"\x10\n\x0eGetJwksRequest\":\n\x0fGetJwksResponse\x12\'\n\x04keys\x18\x01 \x03(\x0b\x32\x19.padel.auth.v1.JsonWebKey\"7\n\x17SignInWithGoogleRequest\x12\x1c\n\x08id_token\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x10\x18\x80@\"~\n\x18SignInWithGoogleResponse\x12(\n\x06tokens\x18\x01 \x01(\x0b\x32\x18.padel.auth.v1.TokenPair\x12\'\n\x07\x61\x63\x63ount\x18\x02 \x01(\x0b\x32\x16.padel.auth.v1.Account\x12\x0f\n\x07\x63reated\x18\x03 \x01(\x08\"\\\n\x10GrantRoleRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12-\n\x04role\x18\x02 \x01(\x0e\x32\x13.padel.auth.v1.RoleB\n\xbaH\x07\x82\x01\x04\x18\x02\x18\x03\"<\n\x11GrantRoleResponse\x12\'\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x16.padel.auth.v1.Account\"]\n\x11RevokeRoleRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12-\n\x04role\x18\x02 \x01(\x0e\x32\x13.padel.auth.v1.RoleB\n\xbaH\x07\x82\x01\x04\x18\x02\x18\x03\"=\n\x12RevokeRoleResponse\x12\'\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x16.padel.auth.v1.Account\"s\n\x14\x44\x65leteAccountRequest\x12\x1d\n\x08password\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01(HH\x00\x12%\n\x0fgoogle_id_token\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x10\x18\x80@H\x00\x42\x15\n\x0c\x63onfirmation\x12\x05\xbaH\x02\x08\x01\"G\n\x15\x44\x65leteAccountResponse\x12.\n\ndeleted_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp2\x95\x0c\n\x0b\x41uthService\x12p\n\x08Register\x12\x1e.padel.auth.v1.RegisterRequest\x1a\x1f.padel.auth.v1.RegisterResponse\"#\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x17\"\x12/api/auth/register:\x01*\x12\x64\n\x05Login\x12\x1b.padel.auth.v1.LoginRequest\x1a\x1c.padel.auth.v1.LoginResponse\" \xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x14\"\x0f/api/auth/login:\x01*\x12\x62\n\x06Logout\x12\x1c.padel.auth.v1.LogoutRequest\x1a\x1d.padel.auth.v1.LogoutResponse\"\x1b\x82\xd3\xe4\x93\x02\x15\"\x10/api/auth/logout:\x01*\x12l\n\x07Refresh\x12\x1d.padel.auth.v1.RefreshRequest\x1a\x1e.padel.auth.v1.RefreshResponse\"\"\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x16\"\x11/api/auth/refresh:\x01*\x12\x89\x01\n\x0e\x46orgotPassword\x12$.padel.auth.v1.ForgotPasswordRequest\x1a%.padel.auth.v1.ForgotPasswordResponse\"*\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x1e\"\x19/api/auth/forgot-password:\x01*\x12\x85\x01\n\rResetPassword\x12#.padel.auth.v1.ResetPasswordRequest\x1a$.padel.auth.v1.ResetPasswordResponse\")\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x1d\"\x18/api/auth/reset-password:\x01*\x12}\n\x0bVerifyEmail\x12!.padel.auth.v1.VerifyEmailRequest\x1a\".padel.auth.v1.VerifyEmailResponse\"\'\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x1b\"\x16/api/auth/verify-email:\x01*\x12X\n\x05GetMe\x12\x1b.padel.auth.v1.GetMeRequest\x1a\x1c.padel.auth.v1.GetMeResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\x0c/api/auth/me\x12\x66\n\x07GetJwks\x12\x1d.padel.auth.v1.GetJwksRequest\x1a\x1e.padel.auth.v1.GetJwksResponse\"\x1c\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x10\x12\x0e/api/auth/jwks\x12\x8c\x01\n\x10SignInWithGoogle\x12&.padel.auth.v1.SignInWithGoogleRequest\x1a\'.padel.auth.v1.SignInWithGoogleResponse\"\'\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x1b\"\x16/api/auth/oauth/google:\x01*\x12z\n\tGrantRole\x12\x1f.padel.auth.v1.GrantRoleRequest\x1a .padel.auth.v1.GrantRoleResponse\"*\x82\xd3\xe4\x93\x02$\"\x1f/api/auth/users/{user_id}/roles:\x01*\x12\x81\x01\n\nRevokeRole\x12 .padel.auth.v1.RevokeRoleRequest\x1a!.padel.auth.v1.RevokeRoleResponse\".\x82\xd3\xe4\x93\x02(*&/api/auth/users/{user_id}/roles/{role}\x12x\n\rDeleteAccount\x12#.padel.auth.v1.DeleteAccountRequest\x1a$.padel.auth.v1.DeleteAccountResponse\"\x1c\x82\xd3\xe4\x93\x02\x16*\x11/api/auth/account:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -73,6 +74,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REVOKEROLEREQUEST'].fields_by_name['user_id']._serialized_options = b'\272H\005r\003\260\001\001'
   _globals['_REVOKEROLEREQUEST'].fields_by_name['role']._loaded_options = None
   _globals['_REVOKEROLEREQUEST'].fields_by_name['role']._serialized_options = b'\272H\007\202\001\004\030\002\030\003'
+  _globals['_DELETEACCOUNTREQUEST'].oneofs_by_name['confirmation']._loaded_options = None
+  _globals['_DELETEACCOUNTREQUEST'].oneofs_by_name['confirmation']._serialized_options = b'\272H\002\010\001'
+  _globals['_DELETEACCOUNTREQUEST'].fields_by_name['password']._loaded_options = None
+  _globals['_DELETEACCOUNTREQUEST'].fields_by_name['password']._serialized_options = b'\272H\006r\004\020\001(H'
+  _globals['_DELETEACCOUNTREQUEST'].fields_by_name['google_id_token']._loaded_options = None
+  _globals['_DELETEACCOUNTREQUEST'].fields_by_name['google_id_token']._serialized_options = b'\272H\007r\005\020\020\030\200@'
   _globals['_AUTHSERVICE'].methods_by_name['Register']._loaded_options = None
   _globals['_AUTHSERVICE'].methods_by_name['Register']._serialized_options = b'\302\363\030\002\010\001\202\323\344\223\002\027\"\022/api/auth/register:\001*'
   _globals['_AUTHSERVICE'].methods_by_name['Login']._loaded_options = None
@@ -97,54 +104,60 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_AUTHSERVICE'].methods_by_name['GrantRole']._serialized_options = b'\202\323\344\223\002$\"\037/api/auth/users/{user_id}/roles:\001*'
   _globals['_AUTHSERVICE'].methods_by_name['RevokeRole']._loaded_options = None
   _globals['_AUTHSERVICE'].methods_by_name['RevokeRole']._serialized_options = b'\202\323\344\223\002(*&/api/auth/users/{user_id}/roles/{role}'
-  _globals['_REGISTERREQUEST']._serialized_start=167
-  _globals['_REGISTERREQUEST']._serialized_end=392
-  _globals['_REGISTERRESPONSE']._serialized_start=394
-  _globals['_REGISTERRESPONSE']._serialized_end=453
-  _globals['_LOGINREQUEST']._serialized_start=455
-  _globals['_LOGINREQUEST']._serialized_end=525
-  _globals['_LOGINRESPONSE']._serialized_start=527
-  _globals['_LOGINRESPONSE']._serialized_end=625
-  _globals['_LOGOUTREQUEST']._serialized_start=627
-  _globals['_LOGOUTREQUEST']._serialized_end=675
-  _globals['_LOGOUTRESPONSE']._serialized_start=677
-  _globals['_LOGOUTRESPONSE']._serialized_end=693
-  _globals['_REFRESHREQUEST']._serialized_start=695
-  _globals['_REFRESHREQUEST']._serialized_end=746
-  _globals['_REFRESHRESPONSE']._serialized_start=748
-  _globals['_REFRESHRESPONSE']._serialized_end=807
-  _globals['_FORGOTPASSWORDREQUEST']._serialized_start=809
-  _globals['_FORGOTPASSWORDREQUEST']._serialized_end=859
-  _globals['_FORGOTPASSWORDRESPONSE']._serialized_start=861
-  _globals['_FORGOTPASSWORDRESPONSE']._serialized_end=885
-  _globals['_RESETPASSWORDREQUEST']._serialized_start=887
-  _globals['_RESETPASSWORDREQUEST']._serialized_end=969
-  _globals['_RESETPASSWORDRESPONSE']._serialized_start=971
-  _globals['_RESETPASSWORDRESPONSE']._serialized_end=994
-  _globals['_VERIFYEMAILREQUEST']._serialized_start=996
-  _globals['_VERIFYEMAILREQUEST']._serialized_end=1043
-  _globals['_VERIFYEMAILRESPONSE']._serialized_start=1045
-  _globals['_VERIFYEMAILRESPONSE']._serialized_end=1107
-  _globals['_GETMEREQUEST']._serialized_start=1109
-  _globals['_GETMEREQUEST']._serialized_end=1123
-  _globals['_GETMERESPONSE']._serialized_start=1125
-  _globals['_GETMERESPONSE']._serialized_end=1181
-  _globals['_GETJWKSREQUEST']._serialized_start=1183
-  _globals['_GETJWKSREQUEST']._serialized_end=1199
-  _globals['_GETJWKSRESPONSE']._serialized_start=1201
-  _globals['_GETJWKSRESPONSE']._serialized_end=1259
-  _globals['_SIGNINWITHGOOGLEREQUEST']._serialized_start=1261
-  _globals['_SIGNINWITHGOOGLEREQUEST']._serialized_end=1316
-  _globals['_SIGNINWITHGOOGLERESPONSE']._serialized_start=1318
-  _globals['_SIGNINWITHGOOGLERESPONSE']._serialized_end=1444
-  _globals['_GRANTROLEREQUEST']._serialized_start=1446
-  _globals['_GRANTROLEREQUEST']._serialized_end=1538
-  _globals['_GRANTROLERESPONSE']._serialized_start=1540
-  _globals['_GRANTROLERESPONSE']._serialized_end=1600
-  _globals['_REVOKEROLEREQUEST']._serialized_start=1602
-  _globals['_REVOKEROLEREQUEST']._serialized_end=1695
-  _globals['_REVOKEROLERESPONSE']._serialized_start=1697
-  _globals['_REVOKEROLERESPONSE']._serialized_end=1758
-  _globals['_AUTHSERVICE']._serialized_start=1761
-  _globals['_AUTHSERVICE']._serialized_end=3196
+  _globals['_AUTHSERVICE'].methods_by_name['DeleteAccount']._loaded_options = None
+  _globals['_AUTHSERVICE'].methods_by_name['DeleteAccount']._serialized_options = b'\202\323\344\223\002\026*\021/api/auth/account:\001*'
+  _globals['_REGISTERREQUEST']._serialized_start=200
+  _globals['_REGISTERREQUEST']._serialized_end=425
+  _globals['_REGISTERRESPONSE']._serialized_start=427
+  _globals['_REGISTERRESPONSE']._serialized_end=486
+  _globals['_LOGINREQUEST']._serialized_start=488
+  _globals['_LOGINREQUEST']._serialized_end=558
+  _globals['_LOGINRESPONSE']._serialized_start=560
+  _globals['_LOGINRESPONSE']._serialized_end=658
+  _globals['_LOGOUTREQUEST']._serialized_start=660
+  _globals['_LOGOUTREQUEST']._serialized_end=708
+  _globals['_LOGOUTRESPONSE']._serialized_start=710
+  _globals['_LOGOUTRESPONSE']._serialized_end=726
+  _globals['_REFRESHREQUEST']._serialized_start=728
+  _globals['_REFRESHREQUEST']._serialized_end=779
+  _globals['_REFRESHRESPONSE']._serialized_start=781
+  _globals['_REFRESHRESPONSE']._serialized_end=840
+  _globals['_FORGOTPASSWORDREQUEST']._serialized_start=842
+  _globals['_FORGOTPASSWORDREQUEST']._serialized_end=892
+  _globals['_FORGOTPASSWORDRESPONSE']._serialized_start=894
+  _globals['_FORGOTPASSWORDRESPONSE']._serialized_end=918
+  _globals['_RESETPASSWORDREQUEST']._serialized_start=920
+  _globals['_RESETPASSWORDREQUEST']._serialized_end=1002
+  _globals['_RESETPASSWORDRESPONSE']._serialized_start=1004
+  _globals['_RESETPASSWORDRESPONSE']._serialized_end=1027
+  _globals['_VERIFYEMAILREQUEST']._serialized_start=1029
+  _globals['_VERIFYEMAILREQUEST']._serialized_end=1076
+  _globals['_VERIFYEMAILRESPONSE']._serialized_start=1078
+  _globals['_VERIFYEMAILRESPONSE']._serialized_end=1140
+  _globals['_GETMEREQUEST']._serialized_start=1142
+  _globals['_GETMEREQUEST']._serialized_end=1156
+  _globals['_GETMERESPONSE']._serialized_start=1158
+  _globals['_GETMERESPONSE']._serialized_end=1214
+  _globals['_GETJWKSREQUEST']._serialized_start=1216
+  _globals['_GETJWKSREQUEST']._serialized_end=1232
+  _globals['_GETJWKSRESPONSE']._serialized_start=1234
+  _globals['_GETJWKSRESPONSE']._serialized_end=1292
+  _globals['_SIGNINWITHGOOGLEREQUEST']._serialized_start=1294
+  _globals['_SIGNINWITHGOOGLEREQUEST']._serialized_end=1349
+  _globals['_SIGNINWITHGOOGLERESPONSE']._serialized_start=1351
+  _globals['_SIGNINWITHGOOGLERESPONSE']._serialized_end=1477
+  _globals['_GRANTROLEREQUEST']._serialized_start=1479
+  _globals['_GRANTROLEREQUEST']._serialized_end=1571
+  _globals['_GRANTROLERESPONSE']._serialized_start=1573
+  _globals['_GRANTROLERESPONSE']._serialized_end=1633
+  _globals['_REVOKEROLEREQUEST']._serialized_start=1635
+  _globals['_REVOKEROLEREQUEST']._serialized_end=1728
+  _globals['_REVOKEROLERESPONSE']._serialized_start=1730
+  _globals['_REVOKEROLERESPONSE']._serialized_end=1791
+  _globals['_DELETEACCOUNTREQUEST']._serialized_start=1793
+  _globals['_DELETEACCOUNTREQUEST']._serialized_end=1908
+  _globals['_DELETEACCOUNTRESPONSE']._serialized_start=1910
+  _globals['_DELETEACCOUNTRESPONSE']._serialized_end=1981
+  _globals['_AUTHSERVICE']._serialized_start=1984
+  _globals['_AUTHSERVICE']._serialized_end=3541
 # @@protoc_insertion_point(module_scope)

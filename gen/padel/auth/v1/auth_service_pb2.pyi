@@ -1,5 +1,8 @@
+import datetime
+
 from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from padel.access.v1 import access_pb2 as _access_pb2
 from padel.auth.v1 import auth_pb2 as _auth_pb2
 from google.protobuf.internal import containers as _containers
@@ -167,3 +170,17 @@ class RevokeRoleResponse(_message.Message):
     ACCOUNT_FIELD_NUMBER: _ClassVar[int]
     account: _auth_pb2.Account
     def __init__(self, account: _Optional[_Union[_auth_pb2.Account, _Mapping]] = ...) -> None: ...
+
+class DeleteAccountRequest(_message.Message):
+    __slots__ = ("password", "google_id_token")
+    PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    GOOGLE_ID_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    password: str
+    google_id_token: str
+    def __init__(self, password: _Optional[str] = ..., google_id_token: _Optional[str] = ...) -> None: ...
+
+class DeleteAccountResponse(_message.Message):
+    __slots__ = ("deleted_at",)
+    DELETED_AT_FIELD_NUMBER: _ClassVar[int]
+    deleted_at: _timestamp_pb2.Timestamp
+    def __init__(self, deleted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

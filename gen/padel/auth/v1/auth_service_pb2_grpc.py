@@ -95,6 +95,11 @@ class AuthServiceStub:
                 request_serializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.RevokeRoleRequest.SerializeToString,
                 response_deserializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.RevokeRoleResponse.FromString,
                 _registered_method=True)
+        self.DeleteAccount = channel.unary_unary(
+                '/padel.auth.v1.AuthService/DeleteAccount',
+                request_serializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.DeleteAccountRequest.SerializeToString,
+                response_deserializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.DeleteAccountResponse.FromString,
+                _registered_method=True)
 
 
 class AuthServiceServicer:
@@ -185,6 +190,14 @@ class AuthServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeleteAccount(self, request, context):
+        """DeleteAccount ends the caller's account for good: every session is revoked at once, credentials
+        and personal data are erased in every service, and the email may register again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuthServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -247,6 +260,11 @@ def add_AuthServiceServicer_to_server(servicer, server):
                     servicer.RevokeRole,
                     request_deserializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.RevokeRoleRequest.FromString,
                     response_serializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.RevokeRoleResponse.SerializeToString,
+            ),
+            'DeleteAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteAccount,
+                    request_deserializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.DeleteAccountRequest.FromString,
+                    response_serializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.DeleteAccountResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -574,6 +592,33 @@ class AuthService:
             '/padel.auth.v1.AuthService/RevokeRole',
             padel_dot_auth_dot_v1_dot_auth__service__pb2.RevokeRoleRequest.SerializeToString,
             padel_dot_auth_dot_v1_dot_auth__service__pb2.RevokeRoleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.auth.v1.AuthService/DeleteAccount',
+            padel_dot_auth_dot_v1_dot_auth__service__pb2.DeleteAccountRequest.SerializeToString,
+            padel_dot_auth_dot_v1_dot_auth__service__pb2.DeleteAccountResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -75,3 +75,11 @@ class RolesChanged(_message.Message):
     roles: _containers.RepeatedScalarFieldContainer[_auth_pb2.Role]
     changed_by: str
     def __init__(self, user_id: _Optional[str] = ..., roles: _Optional[_Iterable[_Union[_auth_pb2.Role, str]]] = ..., changed_by: _Optional[str] = ...) -> None: ...
+
+class AccountDeleted(_message.Message):
+    __slots__ = ("user_id", "deleted_at")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    DELETED_AT_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    deleted_at: _timestamp_pb2.Timestamp
+    def __init__(self, user_id: _Optional[str] = ..., deleted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
