@@ -45,13 +45,15 @@ def libpq_url(url: str, database: str | None = None) -> str:
 
 
 _handed_out: set[int] = set()
+# Two suites run side by side on one machine (two work trees) take disjoint blocks, e.g. 20000-23999.
+_PORT_BLOCK = tuple(int(end) for end in os.environ.get("PADEL_TEST_PORTS", "20000-32000").split("-"))
 
 
 def free_port() -> int:
     """A free port below the kernel's ephemeral range (32768+), so outgoing connections made while
     the platform starts cannot take it before its server binds it; never the same one twice."""
     while True:
-        port = random.randint(20000, 32000)
+        port = random.randint(*_PORT_BLOCK)
         if port in _handed_out:
             continue
         with socket.socket() as s:
