@@ -8,39 +8,32 @@ server reflection, so `grpcurl -plaintext EDGE list` shows the whole platform an
 """
 
 import dataclasses
-import threading
 
 from grpc_health.v1 import health_pb2
 
 from mesh import contracts, server, status
+from mesh.jobs import Loop
 from mesh.settings import GRPC_SERVICES, SERVICES, Env, ServiceSettings, service_address
 
 NAME = "edge"
 UPSTREAM_POLL_SECONDS = 2.0
 
 
-class UpstreamHealth:
+class UpstreamHealth(Loop):
     """Mirrors each service's health into the directory's health service."""
 
     def __init__(self, health_servicer, targets: dict[str, str]):
+        super().__init__("upstream health", UPSTREAM_POLL_SECONDS)
         self.health = health_servicer
         self.targets = targets
-        self._stop = threading.Event()
 
-    def start(self) -> None:
-        threading.Thread(target=self._run, name="upstream-health", daemon=True).start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            for name, address in self.targets.items():
-                entry = status.StatusServicer._check(name, address)
-                serving = entry.health == "SERVING"
-                self.health.set(GRPC_SERVICES[name], health_pb2.HealthCheckResponse.SERVING if serving
-                                else health_pb2.HealthCheckResponse.NOT_SERVING)
-            self._stop.wait(UPSTREAM_POLL_SECONDS)
+    def step(self) -> bool:
+        for name, address in self.targets.items():
+            entry = status.StatusServicer._check(name, address)
+            serving = entry.health == "SERVING"
+            self.health.set(GRPC_SERVICES[name], health_pb2.HealthCheckResponse.SERVING if serving
+                            else health_pb2.HealthCheckResponse.NOT_SERVING)
+        return False
 
 
 def settings_from_env(environ=None) -> ServiceSettings:

@@ -61,9 +61,9 @@ def sqlite_url(tmp_path) -> str:
 
 @pytest.fixture(params=["embedded", pytest.param("real", marks=pytest.mark.redis)])
 def redis_url(request) -> str:
-    """A Redis URL, emptied: "" (the in-process stand-in `mesh.events.make_redis` gives for an
+    """A Redis URL, emptied: "" (the in-process stand-in `mesh.redis.make_redis` gives for an
     empty URL) or the real server of `PADEL_TEST_REDIS_URL`."""
-    from mesh.events import make_redis
+    from mesh.redis import make_redis
 
     url = "" if request.param == "embedded" else real_server("PADEL_TEST_REDIS_URL")
     client = make_redis(url)
@@ -136,7 +136,7 @@ def platform(tmp_path_factory) -> Iterator[Platform]:
 def platform_postgres(tmp_path_factory, make_postgres_db) -> Iterator[Platform]:
     """The whole platform on real PostgreSQL (one database per service) and real Redis."""
     redis_url = neighbour_database(real_server("PADEL_TEST_REDIS_URL"))
-    from mesh.events import make_redis
+    from mesh.redis import make_redis
 
     client = make_redis(redis_url)
     client.flushdb()

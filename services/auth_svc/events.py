@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from auth_svc.domain import ordered_roles
 from auth_svc.store import Account
-from mesh import events, plumbing
+from mesh import outbox, plumbing
 from mesh.convert import timestamp
 
 STREAM = plumbing.stream("auth")
@@ -25,28 +25,28 @@ def proto_roles(roles) -> list[int]:
 
 
 def user_registered(session: Session, account: Account) -> None:
-    events.publish(session, STREAM, events_pb2.UserRegistered(
+    outbox.publish(session, STREAM, events_pb2.UserRegistered(
         user_id=account.id, email=account.email, first_name=account.first_name, last_name=account.last_name,
         phone=account.phone, roles=proto_roles(account.roles), registered_at=timestamp(account.created_at)))
 
 
 def email_verification_requested(session: Session, account: Account, token: str, expires_at: datetime) -> None:
-    events.publish(session, STREAM, events_pb2.EmailVerificationRequested(
+    outbox.publish(session, STREAM, events_pb2.EmailVerificationRequested(
         user_id=account.id, email=account.email, first_name=account.first_name, token=token,
         expires_at=timestamp(expires_at)))
 
 
 def password_reset_requested(session: Session, account: Account, token: str, expires_at: datetime) -> None:
-    events.publish(session, STREAM, events_pb2.PasswordResetRequested(
+    outbox.publish(session, STREAM, events_pb2.PasswordResetRequested(
         user_id=account.id, email=account.email, first_name=account.first_name, token=token,
         expires_at=timestamp(expires_at)))
 
 
 def password_changed(session: Session, account: Account, changed_at: datetime) -> None:
-    events.publish(session, STREAM, events_pb2.PasswordChanged(
+    outbox.publish(session, STREAM, events_pb2.PasswordChanged(
         user_id=account.id, email=account.email, changed_at=timestamp(changed_at)))
 
 
 def roles_changed(session: Session, account: Account, changed_by: str) -> None:
-    events.publish(session, STREAM, events_pb2.RolesChanged(
+    outbox.publish(session, STREAM, events_pb2.RolesChanged(
         user_id=account.id, roles=proto_roles(account.roles), changed_by=changed_by))

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String, delete, func, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
-from mesh.db import UtcDateTime
+from mesh.sqltypes import UtcDateTime
 
 
 class Base(DeclarativeBase):

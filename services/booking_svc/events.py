@@ -1,6 +1,6 @@
 """What booking_svc announces: booking events through the outbox, and its business metrics.
 
-Every event is written with `mesh.events.publish` in the transaction that makes the change, so it
+Every event is written with `mesh.outbox.publish` in the transaction that makes the change, so it
 is delivered exactly when the change commits. A booking confirmed at once (a venue with instant
 confirmation) publishes BookingCreated *and* BookingConfirmed in the same transaction: consumers
 that send confirmations and reminders listen to BookingConfirmed only, whichever way it came.
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from booking_svc import store
 from booking_svc.domain import Status
-from mesh import events, plumbing
+from mesh import outbox, plumbing
 from mesh.convert import timestamp
 
 STREAM = plumbing.stream("booking")
@@ -69,12 +69,12 @@ def after_commit(session: Session, count: Callable[[], None]) -> None:
 
 
 def created(session: Session, booking: store.Booking, venue: store.Venue, court: store.Court) -> None:
-    events.publish(session, STREAM, events_pb2.BookingCreated(booking=snapshot(booking, venue, court)))
+    outbox.publish(session, STREAM, events_pb2.BookingCreated(booking=snapshot(booking, venue, court)))
     after_commit(session, BOOKINGS_CREATED.labels(venue.id).inc)
 
 
 def confirmed(session: Session, booking: store.Booking, venue: store.Venue, court: store.Court) -> None:
-    events.publish(session, STREAM, events_pb2.BookingConfirmed(booking=snapshot(booking, venue, court)))
+    outbox.publish(session, STREAM, events_pb2.BookingConfirmed(booking=snapshot(booking, venue, court)))
     price = booking.price_paisa
     after_commit(session, lambda: REVENUE_PAISA.labels(venue.id).inc(price))
 
@@ -82,27 +82,27 @@ def confirmed(session: Session, booking: store.Booking, venue: store.Venue, cour
 def cancelled(session: Session, booking: store.Booking, venue: store.Venue, court: store.Court,
               category: str) -> None:
     """`category` is who or what cancelled: "player", "venue" or "expired" (the metric's label)."""
-    events.publish(session, STREAM, events_pb2.BookingCancelled(
+    outbox.publish(session, STREAM, events_pb2.BookingCancelled(
         booking=snapshot(booking, venue, court), cancellation=cancellation(booking)))
     after_commit(session, BOOKINGS_CANCELLED.labels(venue.id, category).inc)
 
 
 def rescheduled(session: Session, booking: store.Booking, venue: store.Venue, court: store.Court,
                 previous_start: dt.datetime) -> None:
-    events.publish(session, STREAM, events_pb2.BookingRescheduled(
+    outbox.publish(session, STREAM, events_pb2.BookingRescheduled(
         booking=snapshot(booking, venue, court), previous_start_time=timestamp(previous_start)))
 
 
 def participants_changed(session: Session, booking: store.Booking, venue: store.Venue, court: store.Court,
                          added: list[str], removed: list[str]) -> None:
     """Only the invited players changed (a move announces the new list in BookingRescheduled)."""
-    events.publish(session, STREAM, events_pb2.BookingParticipantsChanged(
+    outbox.publish(session, STREAM, events_pb2.BookingParticipantsChanged(
         booking=snapshot(booking, venue, court), added_ids=added, removed_ids=removed))
 
 
 def completed(session: Session, booking: store.Booking, venue: store.Venue, court: store.Court) -> None:
-    events.publish(session, STREAM, events_pb2.BookingCompleted(booking=snapshot(booking, venue, court)))
+    outbox.publish(session, STREAM, events_pb2.BookingCompleted(booking=snapshot(booking, venue, court)))
 
 
 def no_show(session: Session, booking: store.Booking, venue: store.Venue, court: store.Court) -> None:
-    events.publish(session, STREAM, events_pb2.BookingNoShow(booking=snapshot(booking, venue, court)))
+    outbox.publish(session, STREAM, events_pb2.BookingNoShow(booking=snapshot(booking, venue, court)))

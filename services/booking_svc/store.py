@@ -15,7 +15,7 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Inde
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from booking_svc.domain import LIVE, Status
-from mesh.db import UtcDateTime
+from mesh.sqltypes import UtcDateTime
 
 SLOT_TAKEN_SQLITE = "court slot taken"
 EXCLUSION_VIOLATION = "23P01"

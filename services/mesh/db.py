@@ -6,7 +6,6 @@ The same code runs on an embedded SQLite file and on PostgreSQL (psycopg 3); onl
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import pathlib
 import threading
@@ -14,9 +13,11 @@ import zlib
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from sqlalchemy import DateTime, Dialect, Engine, MetaData, TypeDecorator, create_engine, event, exc, text
+from sqlalchemy import Engine, MetaData, create_engine, event, exc, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session
+
+from mesh.errors import Conflict, Unavailable
 
 # Every replica of a service takes this lock before upgrading its database, so replicas that
 # start together run the migrations one after the other instead of racing on DDL.
@@ -34,31 +35,6 @@ def normalize_url(url: str) -> URL:
     return parsed
 
 
-class UtcDateTime(TypeDecorator[dt.datetime]):
-    """A timestamp stored in UTC and always read back timezone-aware.
-
-    SQLite keeps no zone, so a plain `DateTime(timezone=True)` reads back naive there and aware
-    on PostgreSQL; this type gives both databases the same behaviour. Naive input is refused.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: pass an aware one (UTC)")
-        return value.astimezone(dt.timezone.utc)
-
-    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc)
-
-
 def is_database_fault(error: BaseException) -> bool:
     """True when the database itself failed (down, unreachable, pool exhausted, locked).
 
@@ -73,11 +49,15 @@ def is_database_fault(error: BaseException) -> bool:
     return not sqlstate.startswith("40")
 
 
-def _unavailable() -> Exception:
-    # Imported here so this module does not depend on the error module at import time.
-    from mesh.errors import Unavailable
-
-    return Unavailable("database unavailable")
+def _as_domain_error(error: exc.SQLAlchemyError) -> Exception | None:
+    """What a failed transaction means to the caller, or None when the caller must decide (a
+    constraint it knows about). The one place database faults are mapped."""
+    if is_database_fault(error):
+        return Unavailable("database unavailable; try again shortly")
+    sqlstate = getattr(getattr(error, "orig", None), "sqlstate", None) or ""
+    if sqlstate.startswith("40"):  # serialization failure or deadlock: another change won
+        return Conflict("the change clashed with another one made at the same moment; try again")
+    return None
 
 
 SHARED_MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
@@ -129,16 +109,17 @@ class Database:
     def session(self) -> Iterator[Session]:
         """A session inside one transaction: committed on success, rolled back on error.
 
-        A database fault (see `is_database_fault`) is raised as `mesh.errors.Unavailable`, so
-        callers and the error interceptor see one meaning for "the database is down".
+        A database fault (see `is_database_fault`) is raised as `mesh.errors.Unavailable` and a
+        lost serialization race as `mesh.errors.Conflict`, so every caller sees one meaning.
         """
         try:
             # expire_on_commit=False: objects stay readable after the block, for the response.
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 yield session
         except exc.SQLAlchemyError as error:
-            if is_database_fault(error):
-                raise _unavailable() from error
+            meaning = _as_domain_error(error)
+            if meaning is not None:
+                raise meaning from error
             raise
 
     def ping(self) -> bool:
@@ -232,10 +213,10 @@ def run_migrations_online(target_metadata: MetaData | None = None) -> None:
 def _run_migrations(connection: Connection, target_metadata: MetaData | None) -> None:
     from alembic import context
 
-    from mesh.events import EVENT_TABLES
+    from mesh.outbox import EVENT_TABLES
 
     def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-        # The event tables are created by mesh.events, not by the service's models, so
+        # The event tables are created by mesh.outbox, not by the service's models, so
         # autogenerate must not offer to drop them.
         return not (type_ == "table" and reflected and compare_to is None and name in EVENT_TABLES)
 

@@ -12,8 +12,6 @@ import uuid
 
 import grpc
 import protovalidate
-import redis
-import sqlalchemy.exc
 from google.protobuf import descriptor_pool, duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_interceptor import ServerInterceptor
@@ -36,7 +34,6 @@ _CODES = {
     errors.ResourceExhausted: code_pb2.RESOURCE_EXHAUSTED,
     errors.Unavailable: code_pb2.UNAVAILABLE,
 }
-_PEER_UNAVAILABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
 
 
 def _is_platform(method_name: str) -> bool:
@@ -237,7 +234,9 @@ class ValidationInterceptor(ServerInterceptor):
 
 
 class ErrorInterceptor(ServerInterceptor):
-    """Maps domain errors and infrastructure faults to status codes; hides everything else."""
+    """Maps domain errors to status codes and hides everything else as INTERNAL. Infrastructure
+    faults arrive here as domain errors already: they are mapped where they are met (the database
+    session, the Redis callers, the peer client)."""
 
     def __init__(self, domain: str):
         self.domain = domain
@@ -249,17 +248,6 @@ class ErrorInterceptor(ServerInterceptor):
             return method(request, context)
         except errors.DomainError as error:
             abort(context, error, self.domain)
-        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError) as exc:
-            log.warning("database unavailable: %s", type(exc).__name__)
-            abort(context, errors.Unavailable("database unavailable; try again shortly"), self.domain)
-        except redis.RedisError as exc:
-            log.warning("redis unavailable: %s", type(exc).__name__)
-            abort(context, errors.Unavailable("event and cache store unavailable; try again shortly"), self.domain)
-        except grpc.RpcError as exc:
-            if exc.code() in _PEER_UNAVAILABLE:  # a peer service is down or slow
-                abort(context, errors.Unavailable(f"a platform service is unavailable: {exc.details()}"), self.domain)
-            log.exception("peer call failed")
-            abort(context, errors.DomainError("internal error"), self.domain)
         except Exception:
             if context.code() not in (None, grpc.StatusCode.OK):
                 raise  # already aborted by the servicer's own status

@@ -4,6 +4,8 @@ import functools
 
 import grpc
 
+from mesh.errors import Unavailable
+
 # Keepalive so a peer that vanished (pod gone) is noticed instead of hanging calls.
 _OPTIONS = [
     ("grpc.keepalive_time_ms", 30_000),
@@ -11,11 +13,23 @@ _OPTIONS = [
     ("grpc.enable_retries", 1),
 ]
 CALL_TIMEOUT_SECONDS = 5.0
+_PEER_DOWN = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
 
 
 @functools.lru_cache(maxsize=None)
 def channel(address: str) -> grpc.Channel:
     return grpc.insecure_channel(address, options=_OPTIONS)
+
+
+def call(method, request):
+    """One call to a peer service; a peer that is down or too slow is `mesh.errors.Unavailable` (the
+    one place peer faults are mapped), any other failure stays an error of the caller's own."""
+    try:
+        return method(request, timeout=CALL_TIMEOUT_SECONDS)
+    except grpc.RpcError as error:
+        if error.code() in _PEER_DOWN:
+            raise Unavailable(f"a platform service is unavailable: {error.details()}") from error
+        raise
 
 
 def jwks_fetcher(auth_address: str):
@@ -26,7 +40,7 @@ def jwks_fetcher(auth_address: str):
     stub = auth_service_pb2_grpc.AuthServiceStub(channel(auth_address))
 
     def fetch() -> dict:
-        response = stub.GetJwks(auth_service_pb2.GetJwksRequest(), timeout=CALL_TIMEOUT_SECONDS)
+        response = call(stub.GetJwks, auth_service_pb2.GetJwksRequest())
         return json_format.MessageToDict(response, preserving_proto_field_name=True)
 
     return fetch

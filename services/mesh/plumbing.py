@@ -12,7 +12,8 @@ import sqlalchemy.exc
 
 from mesh import peers
 from mesh.db import Database
-from mesh.events import OutboxRelay, make_redis
+from mesh.redis import make_redis
+from mesh.relay import OutboxRelay
 from mesh.settings import ServiceSettings
 from mesh.tokens import RevocationList, TokenVerifier
 

@@ -18,6 +18,7 @@ from grpc_reflection.v1alpha import reflection
 from padel.status.v1 import status_service_pb2, status_service_pb2_grpc
 
 from mesh import interceptors, logs, metrics
+from mesh.jobs import Loop
 from mesh.settings import ServiceSettings
 from mesh.status import StatusServicer
 from mesh.tokens import TokenVerifier
@@ -43,6 +44,28 @@ class Database(Protocol):
     def dispose(self) -> None: ...
 
 
+class HealthWatch(Loop):
+    """NOT_SERVING while the database is unreachable, so Envoy and Kubernetes route around us."""
+
+    def __init__(self, health_servicer: health.HealthServicer, service_names: list[str], database: Database | None):
+        super().__init__("health", HEALTH_CHECK_SECONDS)
+        self.health = health_servicer
+        self.service_names = service_names
+        self.database = database
+        self._serving: bool | None = None
+
+    def step(self) -> bool:
+        ok = self.database.ping() if self.database is not None else True
+        if ok != self._serving:
+            status = health_pb2.HealthCheckResponse.SERVING if ok else health_pb2.HealthCheckResponse.NOT_SERVING
+            for name in ("", *self.service_names):
+                self.health.set(name, status)
+            if self._serving is not None:
+                log.warning("health changed", extra={"serving": ok})
+            self._serving = ok
+        return False
+
+
 @dataclass
 class Host:
     """A built server with everything that runs beside it."""
@@ -54,32 +77,20 @@ class Host:
     database: Database | None = None
     workers: list[Worker] = field(default_factory=list)
     metrics_port: int | None = None
-    _stopping: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self._health_watch = HealthWatch(self.health, self.service_names, self.database)
 
     def start(self) -> "Host":
         self.server.start()
         for worker in self.workers:
             worker.start()
-        threading.Thread(target=self._watch_health, name="health", daemon=True).start()
+        self._health_watch.start()
         return self
-
-    def _watch_health(self) -> None:
-        """NOT_SERVING while the database is unreachable, so Envoy and Kubernetes route around us."""
-        serving = None
-        while not self._stopping.is_set():
-            ok = self.database.ping() if self.database is not None else True
-            if ok != serving:
-                status = health_pb2.HealthCheckResponse.SERVING if ok else health_pb2.HealthCheckResponse.NOT_SERVING
-                for name in ("", *self.service_names):
-                    self.health.set(name, status)
-                if serving is not None:
-                    log.warning("health changed", extra={"serving": ok})
-                serving = ok
-            self._stopping.wait(HEALTH_CHECK_SECONDS)
 
     def stop(self, grace: float | None = None) -> None:
         """Stops taking calls, lets in-flight calls finish, then stops (and flushes) the workers."""
-        self._stopping.set()
+        self._health_watch.stop()
         self.health.enter_graceful_shutdown()
         self.server.stop(grace).wait()
         for worker in reversed(self.workers):

@@ -12,7 +12,7 @@ from padel.booking.v1 import events_pb2 as booking_events
 from padel.user.v1 import events_pb2 as user_events
 
 from mesh import plumbing
-from mesh.events import EventConsumer
+from mesh.consumer import EventConsumer
 from notify_svc import convert
 from notify_svc.domain import Booking, Contact, Notifications, Preferences, local_text, money_text, now
 

@@ -18,7 +18,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Index, Integer, MetaData, String, Text, func, select, tuple_
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from mesh.db import UtcDateTime
+from mesh.sqltypes import UtcDateTime
 
 QUEUED, SENT, DELIVERED, FAILED, DEAD = "queued", "sent", "delivered", "failed", "dead"
 REMINDER_PENDING, REMINDER_SENT, REMINDER_CANCELLED = "pending", "sent", "cancelled"

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from mesh import plumbing
 from mesh.db import Database
-from mesh.events import EventConsumer, publish
+from mesh.consumer import EventConsumer
+from mesh.outbox import publish
 from user_svc import convert, store
 
 if TYPE_CHECKING:

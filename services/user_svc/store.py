@@ -14,7 +14,7 @@ from typing import Sequence
 from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Integer, String, Text, and_, delete, or_, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from mesh.db import UtcDateTime
+from mesh.sqltypes import UtcDateTime
 
 
 class Base(DeclarativeBase):

@@ -14,7 +14,7 @@ from padel.auth.v1 import auth_service_pb2 as pb
 from padel.auth.v1 import auth_service_pb2_grpc
 from padel.auth.v1 import events_pb2
 
-from mesh.events import make_redis
+from mesh.redis import make_redis
 
 PASSWORD = "correct horse battery"
 
@@ -74,7 +74,7 @@ def outbox(host) -> list:
     """Every event auth_svc recorded, decoded, oldest first."""
     from sqlalchemy import select
 
-    from mesh.events import OutboxEvent
+    from mesh.outbox import OutboxEvent
 
     with host.database.session() as session:
         rows = session.scalars(select(OutboxEvent).order_by(OutboxEvent.created_at)).all()

@@ -11,7 +11,7 @@ from padel.booking.v1 import booking_service_pb2 as api
 from padel.booking.v1 import booking_service_pb2_grpc, events_pb2
 
 from booking_testkit import BookingClient, local_day, rpc_error, stamp
-from mesh.events import make_redis
+from mesh.redis import make_redis
 
 STREAM = "padel.booking.events"
 

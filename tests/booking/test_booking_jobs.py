@@ -17,7 +17,7 @@ from booking_testkit import local_day, local_dt
 from mesh import caller
 from mesh.db import Database
 from mesh.errors import FailedPrecondition
-from mesh.events import OutboxEvent
+from mesh.outbox import OutboxEvent
 
 MIGRATIONS = pathlib.Path(desk_module.__file__).parent / "migrations"
 EVERY_DAY = [{"weekday": w, "open": "08:00", "close": "23:00"} for w in range(1, 8)]

@@ -18,7 +18,7 @@ from padel.booking.v1 import booking_service_pb2 as api
 from padel.booking.v1 import booking_service_pb2_grpc, events_pb2
 
 from booking_testkit import iso, local_day, platform_headers, stamp, venue_message
-from mesh.events import make_redis
+from mesh.redis import make_redis
 from padel_testkit import free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]

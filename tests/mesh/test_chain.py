@@ -22,7 +22,7 @@ from padel.booking.v1 import booking_service_pb2_grpc
 
 from mesh import caller, errors, logs, metrics, peers, server
 from mesh.db import Database
-from mesh.events import make_redis
+from mesh.redis import make_redis
 from mesh.settings import ServiceSettings
 from mesh.tokens import RevocationList, TokenVerifier
 

@@ -1,4 +1,4 @@
-"""mesh.events end to end: outbox → relay → Redis stream → consumer, on SQLite and PostgreSQL,
+"""mesh.outbox, mesh.relay and mesh.consumer end to end: outbox → relay → Redis stream → consumer, on SQLite and PostgreSQL,
 on the embedded Redis stand-in and on real Redis, including Redis and consumer restarts."""
 
 import datetime as dt
@@ -17,7 +17,10 @@ from sqlalchemy import String, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from mesh.db import Database
-from mesh.events import EventBase, EventConsumer, OutboxEvent, OutboxRelay, make_redis, publish
+from mesh.consumer import EventConsumer
+from mesh.outbox import EventBase, OutboxEvent, publish
+from mesh.redis import make_redis
+from mesh.relay import OutboxRelay
 
 STREAM = "padel.test.events"
 GROUP = "test_svc"

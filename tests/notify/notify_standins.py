@@ -225,7 +225,7 @@ def notify(start_service, notify_env, embedded_redis, token_issuer):
 @pytest.fixture
 def embedded_redis():
     """The in-process Redis stand-in a server started in this process uses, emptied."""
-    from mesh.events import make_redis
+    from mesh.redis import make_redis
 
     client = make_redis("")
     client.flushdb()

@@ -15,7 +15,7 @@ from fakeredis import TcpFakeServer
 from notify_standins import Mailbox, free_port, eventually, publish
 from padel.auth.v1 import events_pb2 as auth_events
 
-from mesh.events import make_redis
+from mesh.redis import make_redis
 
 KARACHI = dt.timezone(dt.timedelta(hours=5))
 

@@ -16,7 +16,7 @@ from padel.user.v1 import events_pb2 as user_events
 from padel.user.v1 import user_pb2
 
 from mesh.db import Database
-from mesh.events import make_redis
+from mesh.redis import make_redis
 from notify_svc import channels, store
 from notify_svc.domain import Booking, Notifications
 from notify_svc.server import MIGRATIONS, settings_from_env

@@ -18,7 +18,7 @@ from padel.user.v1 import user_service_pb2 as pb
 from padel.user.v1 import user_service_pb2_grpc
 from PIL import Image
 
-from mesh.events import make_redis
+from mesh.redis import make_redis
 
 
 @pytest.fixture(scope="module", params=["embedded", pytest.param("postgres", marks=[pytest.mark.postgres,
@@ -56,7 +56,7 @@ class Service:
         return rpc(message, metadata=self.issuer.metadata(caller_id), timeout=10)
 
     def publish(self, stream, message, event_id=None):
-        """An event as the outbox relay writes it into a stream (mesh.events entry format)."""
+        """An event as the outbox relay writes it into a stream (mesh.relay entry format)."""
         event_id = event_id or str(uuid.uuid4())
         self.redis.xadd(stream, {"id": event_id, "type": message.DESCRIPTOR.full_name,
                                  "data": message.SerializeToString(),

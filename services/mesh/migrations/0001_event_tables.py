@@ -7,7 +7,7 @@ Revises:
 
 from alembic import op
 
-from mesh.events import create_event_tables, drop_event_tables
+from mesh.outbox import create_event_tables, drop_event_tables
 
 revision = "0001"
 down_revision = None

@@ -1,0 +1,163 @@
+"""Event consumers: a consumer group member reads other services' streams and runs a handler per
+event type. Delivery is at-least-once and handling effectively once: the event id is recorded in
+`processed_events` in the handler's transaction, and the entry acknowledged after the commit; an
+event waits in the stream while a consumer is down.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+from typing import Any, Callable, Iterable
+
+import redis
+from google.protobuf.message import DecodeError, Message
+from sqlalchemy.orm import Session
+
+from mesh.db import Database
+from mesh.jobs import Loop
+from mesh.outbox import ProcessedEvent, now
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Session, str, Message], None]
+
+
+class EventConsumer(Loop):
+    """A consumer group member on one or more streams, running registered handlers in a thread.
+
+    Each handler runs as `handler(session, event_id, message)` in one transaction with the record
+    of the event id in `processed_events`; the entry is acknowledged after the commit. A handler
+    that raises leaves its entry pending: it is retried once idle for `claim_idle_seconds` (by this
+    or another member, via XAUTOCLAIM). A restarted member with the same `name` first re-reads its
+    own pending entries. Entries of types with no handler are acknowledged and skipped.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        redis_client: redis.Redis,
+        group: str,
+        streams: Iterable[str],
+        *,
+        name: str | None = None,
+        claim_idle_seconds: float = 30.0,
+        batch_size: int = 50,
+        block_ms: int = 1000,
+        max_backoff: float = 5.0,
+    ):
+        super().__init__(f"event consumer {group}", 0.0, first_backoff=0.1, max_backoff=max_backoff)
+        self.database = database
+        self.redis = redis_client
+        self.group = group
+        self.streams = list(streams)
+        # The host name is the pod name under Kubernetes: a restarted container keeps it and so
+        # finds its own pending entries.
+        self.name = name or socket.gethostname()
+        self.claim_idle_ms = int(claim_idle_seconds * 1000)
+        self.batch_size = batch_size
+        self.block_ms = block_ms
+        self._handlers: dict[str, tuple[type[Message], Handler]] = {}
+        self._ready = False  # groups created and own pending entries handled since (re)connecting
+        self._next_claim = 0.0
+
+    def on(self, message_class: type[Message], handler: Handler) -> None:
+        """Run `handler` for each event of `message_class` (one handler per type)."""
+        self._handlers[message_class.DESCRIPTOR.full_name] = (message_class, handler)
+
+    def step(self) -> bool:
+        if not self._ready:
+            self._create_groups()
+            self._handle_own_pending()
+            self._ready = True
+        if time.monotonic() >= self._next_claim:
+            self._claim_idle()
+            self._next_claim = time.monotonic() + self.claim_idle_ms / 2000
+        self._read_new()  # blocks up to block_ms when nothing is waiting
+        return True
+
+    def interrupted(self) -> None:
+        self._ready = False
+
+    def _create_groups(self) -> None:
+        for stream in self.streams:
+            try:
+                # From the start of the stream: events sent before this service first ran count.
+                self.redis.xgroup_create(stream, self.group, id="0", mkstream=True)
+            except redis.ResponseError as error:
+                if "BUSYGROUP" not in str(error):
+                    raise
+
+    def _handle_own_pending(self) -> None:
+        """Entries delivered to this member before a restart and never acknowledged."""
+        for stream in self.streams:
+            after = "0"
+            while not self.stopping:
+                reply = self.redis.xreadgroup(
+                    self.group, self.name, {stream: after}, count=self.batch_size
+                )
+                entries = reply[0][1] if reply else []
+                if not entries:
+                    break
+                self._handle_entries(stream, entries)
+                after = entries[-1][0]
+
+    def _claim_idle(self) -> None:
+        """Take over entries left pending too long by any member (a dead one, or a failed try)."""
+        for stream in self.streams:
+            start = "0-0"
+            while not self.stopping:
+                reply = self.redis.xautoclaim(
+                    stream, self.group, self.name, self.claim_idle_ms, start, count=self.batch_size
+                )
+                start, entries = reply[0], reply[1]
+                self._handle_entries(stream, entries)
+                if start in (b"0-0", "0-0"):
+                    break
+
+    def _read_new(self) -> None:
+        reply = self.redis.xreadgroup(
+            self.group,
+            self.name,
+            {stream: ">" for stream in self.streams},
+            count=self.batch_size,
+            block=self.block_ms,
+        )
+        for stream, entries in reply or []:
+            self._handle_entries(stream, entries)
+
+    def _handle_entries(self, stream: str | bytes, entries: list[tuple[Any, Any]]) -> None:
+        for entry_id, fields in entries:
+            if self.stopping:
+                return
+            if self._handle(entry_id, fields or {}):
+                self.redis.xack(stream, self.group, entry_id)
+
+    def _handle(self, entry_id: bytes, fields: dict[bytes, bytes]) -> bool:
+        """Handle one entry; True when it may be acknowledged."""
+        event_id = fields.get(b"id", b"").decode()
+        event_type = fields.get(b"type", b"").decode()
+        registered = self._handlers.get(event_type)
+        if not event_id or registered is None:
+            log.debug("skipping entry %s of type %r: no handler", entry_id, event_type)
+            return True
+        message_class, handler = registered
+        try:
+            message = message_class.FromString(fields.get(b"data", b""))
+        except DecodeError:
+            log.error("dropping event %s: payload is not a valid %s", event_id, event_type)
+            return True
+        try:
+            with self.database.session() as session:
+                if session.get(ProcessedEvent, (self.group, event_id)) is not None:
+                    return True
+                # Recorded before the handler runs: a concurrent duplicate then waits on (or
+                # fails on) this key instead of running the handler a second time.
+                session.add(ProcessedEvent(consumer_group=self.group, event_id=event_id, handled_at=now()))
+                session.flush()
+                handler(session, event_id, message)
+        except Exception:  # noqa: BLE001 - a failing handler must not stop the others
+            log.exception("handler for %s %s failed; it will be retried", event_type, event_id)
+            return False
+        return True

@@ -1,0 +1,125 @@
+"""The transactional outbox: a service records an event with `publish(session, stream, message)` in
+the same transaction as the change it describes, so the event exists exactly when the change does.
+`mesh.relay` sends committed rows on to Redis Streams; `mesh.consumer` reads them in other services.
+
+The event tables (`outbox`, `processed_events`) are in every service's database, created by the one
+shared Alembic revision in `services/mesh/migrations`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Callable
+
+from google.protobuf.message import Message
+from sqlalchemy import Index, LargeBinary, MetaData, String, event, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from mesh.sqltypes import UtcDateTime
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class EventBase(DeclarativeBase):
+    """Mesh-owned tables present in every service database, apart from the service's models."""
+
+    metadata = MetaData()
+
+
+class OutboxEvent(EventBase):
+    """An event committed with the change it describes, waiting to be relayed to Redis."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    stream: Mapped[str] = mapped_column(String(200))
+    event_type: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    published_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        # Only unpublished rows are ever scanned; the partial index stays as small as the backlog.
+        Index(
+            "ix_outbox_unpublished",
+            "created_at",
+            postgresql_where=text("published_at IS NULL"),
+            sqlite_where=text("published_at IS NULL"),
+        ),
+    )
+
+
+class ProcessedEvent(EventBase):
+    """An event a consumer group has handled; its presence makes a redelivery a no-op."""
+
+    __tablename__ = "processed_events"
+
+    consumer_group: Mapped[str] = mapped_column(String(200), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    handled_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+EVENT_TABLES = frozenset(EventBase.metadata.tables)
+
+
+def create_event_tables(op: Any) -> None:
+    """Create `outbox` and `processed_events`; called from a service's first Alembic migration.
+
+    Takes `alembic.op` so every service creates the same tables from this one definition. A later
+    change to these tables needs a new migration in each service.
+    """
+    bind = op.get_bind()
+    for table in EventBase.metadata.sorted_tables:
+        table.create(bind)
+
+
+def drop_event_tables(op: Any) -> None:
+    """Drop what `create_event_tables` created (the first migration's downgrade)."""
+    bind = op.get_bind()
+    for table in reversed(EventBase.metadata.sorted_tables):
+        table.drop(bind)
+
+
+# Called after a commit that carried an event (the relays of this process, to send it at once).
+_after_commit: list[Callable[[], None]] = []
+_WAKES_RELAYS = "mesh.outbox.wakes_relays"
+
+
+def on_commit(callback: Callable[[], None]) -> Callable[[], None]:
+    """Run `callback` after each commit that published an event; returns what `forget` takes."""
+    _after_commit.append(callback)
+    return callback
+
+
+def forget(callback: Callable[[], None]) -> None:
+    if callback in _after_commit:
+        _after_commit.remove(callback)
+
+
+def _committed(_session: Session) -> None:
+    for callback in list(_after_commit):
+        callback()
+
+
+def publish(session: Session, stream: str, message: Message) -> str:
+    """Record `message` for `stream` in the caller's transaction; returns the new event id.
+
+    Nothing leaves the process unless that transaction commits.
+    """
+    event_id = str(uuid.uuid4())
+    session.add(
+        OutboxEvent(
+            id=event_id,
+            stream=stream,
+            event_type=message.DESCRIPTOR.full_name,
+            payload=message.SerializeToString(),
+            created_at=now(),
+        )
+    )
+    if not session.info.get(_WAKES_RELAYS):
+        event.listen(session, "after_commit", _committed)
+        session.info[_WAKES_RELAYS] = True
+    return event_id

@@ -1,0 +1,118 @@
+"""The outbox relay: copies committed outbox rows to their Redis streams, oldest first.
+
+Stream entry fields: `id` (event id, a UUID), `type` (full protobuf name), `data` (serialized
+message), `occurred_at` (ISO 8601, UTC).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Sequence
+
+import redis
+from sqlalchemy import select, update
+
+from mesh import outbox
+from mesh.db import Database
+from mesh.jobs import Loop
+from mesh.outbox import OutboxEvent
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay(Loop):
+    """A background thread copying committed outbox rows to their Redis streams, oldest first.
+
+    On PostgreSQL several replicas relay at once: each batch is locked with `FOR UPDATE SKIP
+    LOCKED` while it is sent. An XADD that succeeds before its commit fails is sent again later;
+    consumers drop the duplicate by event id.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        redis_client: redis.Redis,
+        *,
+        batch_size: int = 100,
+        poll_interval: float = 0.2,
+        max_backoff: float = 5.0,
+    ):
+        super().__init__("outbox relay", poll_interval, max_backoff=max_backoff)
+        self.database = database
+        self.redis = redis_client
+        self.batch_size = batch_size
+        self._on_commit = None
+
+    def start(self) -> None:
+        # A commit in this process that carried an event wakes the relay at once.
+        self._on_commit = outbox.on_commit(self.wake)
+        super().start()
+
+    def stop(self, flush: bool = True, timeout: float = 10.0) -> None:
+        """Stop the thread; with `flush`, first send what is already committed (graceful exit)."""
+        if self._on_commit is not None:
+            outbox.forget(self._on_commit)
+            self._on_commit = None
+        super().stop(timeout)
+        if flush:
+            try:
+                self.publish_pending()
+            except Exception as error:  # noqa: BLE001 - the rows stay for the next start
+                log.warning("outbox not flushed at shutdown, rows wait for the next start: %s", error)
+
+    def step(self) -> bool:
+        self.publish_pending()
+        return False
+
+    def publish_pending(self) -> int:
+        """Send every committed, unpublished row now; returns how many were sent."""
+        sent = 0
+        while True:
+            count = self._publish_batch()
+            sent += count
+            if count < self.batch_size:
+                return sent
+
+    def _publish_batch(self) -> int:
+        pending = (
+            select(OutboxEvent)
+            .where(OutboxEvent.published_at.is_(None))
+            .order_by(OutboxEvent.created_at, OutboxEvent.id)
+            .limit(self.batch_size)
+        )
+        if self.database.is_postgres:
+            with self.database.session() as session:
+                rows = session.scalars(pending.with_for_update(skip_locked=True)).all()
+                self._send(rows)
+                for row in rows:
+                    row.published_at = outbox.now()
+            return len(rows)
+        # SQLite: the write lock is not held while Redis is being talked to (it would stall
+        # every writer of the service for as long as Redis is slow). One relay per SQLite file.
+        with self.database.session() as session:
+            rows = session.scalars(pending).all()
+        self._send(rows)
+        if rows:
+            with self.database.session() as session:
+                session.execute(
+                    update(OutboxEvent)
+                    .where(OutboxEvent.id.in_([row.id for row in rows]))
+                    .values(published_at=outbox.now())
+                )
+        return len(rows)
+
+    def _send(self, rows: Sequence[OutboxEvent]) -> None:
+        if not rows:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for row in rows:
+            pipe.xadd(
+                row.stream,
+                {
+                    "id": row.id,
+                    "type": row.event_type,
+                    "data": row.payload,
+                    "occurred_at": row.created_at.isoformat(),
+                },
+            )
+        pipe.execute()
