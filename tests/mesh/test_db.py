@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from mesh.db import Database, is_database_fault, normalize_url
-from mesh.events import OutboxEvent
+from mesh.outbox import OutboxEvent
 from mesh.errors import Unavailable
 
 
