@@ -11,7 +11,7 @@ import pathlib
 import threading
 import zlib
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, ContextManager, Iterator, Protocol
 
 from sqlalchemy import Engine, MetaData, create_engine, event, exc, text
 from sqlalchemy.engine import URL, Connection, make_url
@@ -61,6 +61,26 @@ def _as_domain_error(error: exc.SQLAlchemyError) -> Exception | None:
 
 
 SHARED_MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
+
+
+class UnitOfWork(Protocol):
+    """What a use case is given by its caller (servicer, consumer or job): `session()` opens the
+    transaction the use case works in. A `Database` opens a new one each time; `Joined` is one the
+    caller holds open already."""
+
+    def session(self) -> ContextManager[Session]: ...
+
+
+class Joined:
+    """The unit of work of a transaction already open, e.g. a consumer's (which records the event as
+    handled in it): a use case's changes commit or roll back with the caller's whole transaction."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        yield self._session
 
 
 class Database:

@@ -186,3 +186,22 @@ def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_a_joined_unit_of_work_commits_and_rolls_back_with_its_callers_transaction(database, migrations):
+    from mesh.db import Joined
+    from mesh.outbox import now
+
+    database.migrate(migrations)
+
+    def use_case(uow, event_id):
+        with uow.session() as session:
+            session.add(OutboxEvent(id=event_id, stream="s", event_type="t", payload=b"", created_at=now()))
+
+    with database.session() as session:
+        use_case(Joined(session), "kept")
+    with pytest.raises(RuntimeError), database.session() as session:
+        use_case(Joined(session), "dropped")
+        raise RuntimeError("the caller's transaction fails after the use case")
+    with database.session() as session:
+        assert [row.id for row in session.scalars(select(OutboxEvent))] == ["kept"]
