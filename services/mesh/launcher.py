@@ -18,6 +18,7 @@ import urllib.request
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from mesh import redis
 from mesh.settings import SERVICES, Env, SettingsError, data_dir
 
 START_TIMEOUT_SECONDS = 90
@@ -39,15 +40,6 @@ class Child:
 
     def tail(self, lines: int = 20) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def _start_embedded_redis() -> str:
-    """A Redis stand-in on a free local port, shared by every child process."""
-    from fakeredis import TcpFakeServer
-
-    server = TcpFakeServer(("127.0.0.1", 0))
-    threading.Thread(target=server.serve_forever, name="embedded-redis", daemon=True).start()
-    return f"redis://127.0.0.1:{server.server_address[1]}/0"
 
 
 def _serving(address: str) -> bool:
@@ -89,7 +81,7 @@ class Platform:
         logs.mkdir(parents=True, exist_ok=True)
         self.env["PADEL_DATA_DIR"] = str(folder)
         if not self.settings.str("PADEL_REDIS_URL"):
-            self.env["PADEL_REDIS_URL"] = _start_embedded_redis()
+            self.env["PADEL_REDIS_URL"] = redis.serve_embedded()
         for name in SERVICES:
             self.children.append(Child(name, f"{name}_svc", self.env, logs))
         self.children.append(Child("edge-directory", "edge.directory", self.env, logs))

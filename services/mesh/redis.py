@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 
 import fakeredis
 import redis
+from fakeredis.commands_mixins.streams_mixin import StreamsCommandsMixin
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
+
+
+def _read_blocks_until_an_entry_arrives(read):
+    """fakeredis 2.40: `XREADGROUP … COUNT n BLOCK ms STREAMS s >` on an empty stream answers an empty
+    reply at once instead of blocking (its first pass returns `{}`, not the None that keeps `_blocking`
+    waiting; without COUNT it does block). Every idle consumer then spins a core. Nothing read means
+    "keep waiting", as in Redis; a read of a consumer's history (not `>`) still answers at once, since it
+    puts the stream in the reply even when empty."""
+
+    @functools.wraps(read)
+    def blocking_read(self, *args, **kwargs):
+        return read(self, *args, **kwargs) or None
+
+    return blocking_read
+
+
+StreamsCommandsMixin._xreadgroup = _read_blocks_until_an_entry_arrives(StreamsCommandsMixin._xreadgroup)
 
 _embedded_server: fakeredis.FakeServer | None = None
 _embedded_lock = threading.Lock()
@@ -35,3 +54,11 @@ def make_redis(url: str) -> redis.Redis:
         # would only hide an outage for several seconds per call.
         retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
     )
+
+
+def serve_embedded() -> str:
+    """The embedded shape's Redis: a stand-in on a free local port in this process, shared by every
+    child process (the `padel run` launcher hosts it); returns its URL."""
+    server = fakeredis.TcpFakeServer(("127.0.0.1", 0))
+    threading.Thread(target=server.serve_forever, name="embedded-redis", daemon=True).start()
+    return f"redis://127.0.0.1:{server.server_address[1]}/0"

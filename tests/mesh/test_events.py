@@ -350,3 +350,26 @@ def test_redis_restart_loses_no_event(database, failing_redis):
         member.stop()
         relay.stop()
     assert unpublished(database) == 0
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_an_idle_consumer_waits_in_its_blocking_read_instead_of_spinning(database, bus):
+    """An idle consumer costs one XREADGROUP per block time, also on the embedded stand-in (fakeredis
+    2.40 answered a COUNT + BLOCK read at once, so every idle consumer re-read in a tight loop)."""
+    client = bus
+    reads = []
+    original = client.xreadgroup
+
+    def counting(*args, **kwargs):
+        reads.append(kwargs.get("block"))
+        return original(*args, **kwargs)
+
+    client.xreadgroup = counting
+    consumer = EventConsumer(database, client, "idle-group", ["padel.idle.events"], block_ms=200)
+    consumer.start()
+    try:
+        time.sleep(1.0)  # five block times
+    finally:
+        consumer.stop()
+    blocking_reads = [block for block in reads if block]
+    assert 1 <= len(blocking_reads) <= 10, f"{len(blocking_reads)} blocking reads in five block times"
