@@ -109,6 +109,44 @@ def test_cors_origins_and_bad_values():
         render("local", DEFAULT_DESCRIPTOR, environ={"PADEL_EDGE_RATE_LIMIT_RPS": "lots"})
 
 
+def cluster_addresses(text: str) -> dict[str, str]:
+    config = yaml.safe_load(text)
+    return {cluster["name"]: "{address}:{port_value}".format(
+        **cluster["load_assignment"]["endpoints"][0]["lb_endpoints"][0]["endpoint"]["address"]["socket_address"])
+        for cluster in config["static_resources"]["clusters"]}
+
+
+def test_every_upstream_follows_the_port_settings():
+    """A platform on another port block: the edge reaches its own directory and services, and
+    fetches the JWKS through its own listener, with only the PADEL_*_PORT settings given."""
+    environ = {"PADEL_EDGE_PORT": "4000", "PADEL_EDGE_ADMIN_PORT": "4901", "PADEL_EDGE_DIRECTORY_PORT": "4010",
+               "PADEL_AUTH_PORT": "4001", "PADEL_USER_PORT": "4002", "PADEL_BOOKING_PORT": "4003",
+               "PADEL_NOTIFY_PORT": "4004"}
+    local = render("local", DEFAULT_DESCRIPTOR, environ=environ)
+    assert cluster_addresses(local) == {
+        "edge_directory": "127.0.0.1:4010", "auth": "127.0.0.1:4001", "user": "127.0.0.1:4002",
+        "booking": "127.0.0.1:4003", "notify": "127.0.0.1:4004", "envoy_admin": "127.0.0.1:4901",
+        "edge_self": "127.0.0.1:4000"}
+    manager = yaml.safe_load(local)["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]
+    jwt_authn = manager["typed_config"]["http_filters"][1]["typed_config"]
+    assert jwt_authn["providers"]["padel"]["remote_jwks"]["http_uri"]["uri"] == "http://127.0.0.1:4000/api/auth/jwks"
+    k8s = cluster_addresses(render("k8s", DEFAULT_DESCRIPTOR, environ=environ))
+    assert k8s["edge_directory"] == "127.0.0.1:4010" and k8s["booking"] == "booking:4003"
+    # A server bound to one address is reached there, not on 127.0.0.1.
+    bound = cluster_addresses(render("local", DEFAULT_DESCRIPTOR, environ={**environ, "PADEL_BIND_HOST": "127.0.0.5"}))
+    assert bound["edge_directory"] == "127.0.0.5:4010" and bound["auth"] == "127.0.0.5:4001"
+    assert bound["edge_self"] == "127.0.0.5:4000"
+
+
+def test_links_in_emails_follow_the_edge_port():
+    from notify_svc.settings import NotifySettings
+
+    assert NotifySettings.from_env(environ={"PADEL_EDGE_PORT": "4000"}).app_base_url == "http://127.0.0.1:4000"
+    assert NotifySettings.from_env(environ={}).app_base_url == "http://127.0.0.1:3000"
+    chosen = {"PADEL_EDGE_PORT": "4000", "PADEL_NOTIFY_APP_BASE_URL": "https://padel.example/"}
+    assert NotifySettings.from_env(environ=chosen).app_base_url == "https://padel.example"
+
+
 def test_a_new_package_needs_an_address(tmp_path):
     files = descriptor_pb2.FileDescriptorSet.FromString(DEFAULT_DESCRIPTOR.read_bytes())
     venue = files.file.add(name="padel/venue/v1/venue_service.proto", package="padel.venue.v1", syntax="proto3")
