@@ -487,7 +487,7 @@ def test_jwt_rules_are_generated_from_the_contracts_and_default_deny():
 def test_private_routes_need_a_token_over_rest_and_native_grpc(edge, token_issuer):
     private = f"{edge['base']}/api/edge-test/probe/private"
     refused = json_error(requests.get(private, timeout=5), 401)
-    assert refused["code"] == UNAUTHENTICATED and "Jwt" in refused["message"]
+    assert refused["code"] == UNAUTHENTICATED and refused["message"] == "sign in first: this call needs an access token"
     assert json_error(requests.get(private, headers=bearer("not.a.token"), timeout=5), 401)["code"] == UNAUTHENTICATED
     wrong_audience = token_issuer.token(aud="someone-else")
     assert json_error(requests.get(private, headers=bearer(wrong_audience), timeout=5), 401)["code"] == UNAUTHENTICATED
@@ -515,3 +515,46 @@ def test_public_routes_pass_with_no_token_a_valid_one_or_a_stale_one(edge, token
     for headers in ({}, bearer(token_issuer.token()), bearer(expired)):
         assert requests.get(public, headers=headers, timeout=5).status_code == 503  # the upstream is down
     assert requests.get(f"{edge['base']}/health", headers=bearer(expired), timeout=5).status_code == 200
+
+
+@pytest.fixture
+def user_service(start_service):
+    """A real user_svc (its full interceptor chain) trusting `token_issuer`'s key, as the edge does."""
+    from padel.user.v1 import user_service_pb2_grpc
+
+    _, channel = start_service("user")
+    return user_service_pb2_grpc.UserServiceStub(channel)
+
+
+def test_the_edge_refuses_a_token_in_the_words_of_the_services(edge, token_issuer, user_service):
+    """A token the edge refuses gets the answer a service gives for the same token: the same
+    message and ErrorInfo reason, as google.rpc.Status JSON over REST and as grpc-message over gRPC."""
+    from grpc_status import rpc_status
+    from google.rpc import error_details_pb2
+    from padel.user.v1 import user_service_pb2
+
+    tokens = {"no token": None, "garbage": "not-a-jwt", "garbage with dots": "not.a.token",
+              "expired": token_issuer.token(lifetime=-__import__("datetime").timedelta(minutes=5)),
+              "another audience": token_issuer.token(aud="someone-else")}
+    with grpc.insecure_channel(f"127.0.0.1:{edge['edge']}") as channel:
+        through_edge = channel.unary_unary(
+            f"/{PROBE_SERVICE}/Private", request_serializer=status_service_pb2.GetHealthRequest.SerializeToString,
+            response_deserializer=status_service_pb2.GetHealthResponse.FromString)
+        for kind, token in tokens.items():
+            metadata = (("authorization", f"Bearer {token}"),) if token else ()
+            with pytest.raises(grpc.RpcError) as direct:
+                user_service.GetProfile(user_service_pb2.GetProfileRequest(), metadata=metadata, timeout=10)
+            assert direct.value.code() == grpc.StatusCode.UNAUTHENTICATED, kind
+            [info] = [detail for detail in rpc_status.from_call(direct.value).details
+                      if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR)]
+            reason = error_details_pb2.ErrorInfo()
+            info.Unpack(reason)
+            refused = json_error(requests.get(f"{edge['base']}/api/edge-test/probe/private",
+                                              headers=bearer(token) if token else {}, timeout=5), 401)
+            assert refused == {"code": UNAUTHENTICATED, "message": direct.value.details(), "details": [
+                {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": reason.reason,
+                 "domain": "edge.padel"}]}, kind
+            with pytest.raises(grpc.RpcError) as native:
+                through_edge(status_service_pb2.GetHealthRequest(), metadata=metadata, timeout=5)
+            assert native.value.code() == grpc.StatusCode.UNAUTHENTICATED, kind
+            assert native.value.details() == direct.value.details(), kind
