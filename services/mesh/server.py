@@ -18,6 +18,7 @@ from grpc_reflection.v1alpha import reflection
 from padel.status.v1 import status_service_pb2, status_service_pb2_grpc
 
 from mesh import interceptors, logs, metrics
+from mesh.reflection import contract_pool
 from mesh.settings import ServiceSettings
 from mesh.status import StatusServicer
 from mesh.tokens import TokenVerifier
@@ -117,7 +118,8 @@ def build(
         StatusServicer(settings.version, settings.addresses), server)
     names = [*service_names, STATUS_SERVICE]
     reflection.enable_server_reflection(
-        sorted({*names, *(reflection_names or []), HEALTH_SERVICE, reflection.SERVICE_NAME}), server)
+        sorted({*names, *(reflection_names or []), HEALTH_SERVICE, reflection.SERVICE_NAME}), server,
+        pool=contract_pool())
     try:
         port = server.add_insecure_port(f"{settings.host}:{settings.port}")
     except RuntimeError:
