@@ -29,6 +29,10 @@ CORS preflights. Everything else, native gRPC included, needs a valid token. On 
 missing or failing token is let through (a client may send a stale token to Refresh); the service
 ignores a bad token on a public RPC, as its auth interceptor does. The signing keys come from
 auth_svc's `/api/auth/jwks`, fetched through the edge's own listener (cluster `edge_self`).
+
+Every request forwarded carries the client's address and the edge secret (mesh.origin), the secret
+read by Envoy from its environment at run time: `python -m edge` puts it there from
+PADEL_EDGE_SECRET_FILE, so no rendered file holds it.
 """
 
 import json
@@ -40,6 +44,7 @@ from typing import Mapping
 
 from google.api import annotations_pb2
 from google.protobuf import descriptor_pb2
+from mesh import origin
 from mesh.settings import SERVICES, Env, directory_address, edge_port, reach_host, service_address
 from padel.access.v1 import access_pb2
 
@@ -342,6 +347,9 @@ def render(
         "jwks_uri": json.dumps(f"http://{self_host}:{port}{JWKS_PATH}"),
         "jwks_cache_seconds": env.int("PADEL_EDGE_JWKS_CACHE_SECONDS", 300, 1, 86400),
         "jwt_rules": json.dumps(jwt_rules(descriptor)),
+        "client_address_header": origin.CLIENT_ADDRESS_HEADER,
+        "edge_secret_header": origin.SECRET_HEADER,
+        "edge_secret_variable": origin.ENVOY_SECRET_VARIABLE,
         "clusters": json.dumps(
             [_cluster(upstream, health_interval) for upstream in upstreams]
             + [_local_cluster("envoy_admin", "127.0.0.1", admin_port),

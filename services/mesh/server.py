@@ -17,7 +17,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from padel.status.v1 import status_service_pb2, status_service_pb2_grpc
 
-from mesh import interceptors, logs, metrics
+from mesh import interceptors, logs, metrics, origin
 from mesh.reflection import contract_pool
 from mesh.settings import ServiceSettings
 from mesh.status import StatusServicer
@@ -106,7 +106,8 @@ def build(
     """A server with the platform's interceptor chain, health, reflection and status service."""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix=name),
-        interceptors=interceptors.chain(name, verifier),
+        interceptors=interceptors.chain(
+            name, verifier, origin.load_secret(settings.edge_secret_file) if settings.edge_secret_file else ""),
         # A port clash must be an error, not two servers silently sharing one port.
         options=[("grpc.so_reuseport", 0)],
     )

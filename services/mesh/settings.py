@@ -99,6 +99,11 @@ def reach_host(env: Env) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def edge_secret_file(env: Env) -> pathlib.Path:
+    """The file holding the secret the edge proves itself with to the services (mesh.origin)."""
+    return pathlib.Path(env.str("PADEL_EDGE_SECRET_FILE", str(data_dir(env) / "edge" / "edge-secret")))
+
+
 def service_address(env: Env, name: str, host: str | None = None) -> str:
     """Where callers reach service `name` (host:port): PADEL_<NAME>_ADDR, else `host` (this machine
     by default) on the service's port."""
@@ -145,6 +150,8 @@ class ServiceSettings:
     version: str = VERSION
     # Where every service of the platform (this one included) is reached.
     addresses: dict[str, str] = field(default_factory=dict)
+    # The edge's secret (mesh.origin); without one no caller is believed about its address.
+    edge_secret_file: pathlib.Path | None = None
 
     @property
     def grpc_service(self) -> str:
@@ -171,4 +178,5 @@ class ServiceSettings:
             token_audience=env.str("PADEL_TOKEN_AUDIENCE", "padel-platform"),
             database_wait_seconds=env.float("PADEL_DATABASE_WAIT_SECONDS", 60.0),
             addresses={service: service_address(env, service) for service in SERVICES},
+            edge_secret_file=edge_secret_file(env),
         )

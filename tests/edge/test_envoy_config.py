@@ -2,12 +2,14 @@
 front of a real gRPC server transcodes REST, passes native gRPC and answers every error in JSON."""
 
 import contextlib
+import http.client
 import json
 import pathlib
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from concurrent import futures
 
 import grpc
@@ -20,7 +22,7 @@ from google.protobuf import descriptor_pb2, json_format
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from edge.__main__ import envoy_binary, envoy_command
+from edge.__main__ import envoy_binary, envoy_command, envoy_environment
 from edge.render import (
     DEFAULT_DESCRIPTOR,
     K8S_DESCRIPTOR,
@@ -227,9 +229,10 @@ def directory_server():
 
 
 @contextlib.contextmanager
-def running_edge(folder: pathlib.Path, directory_port: int, **overrides: str):
+def running_edge(folder: pathlib.Path, directory_port: int, secret: str | None = None, **overrides: str):
     """A real Envoy on free ports in front of the directory at `directory_port`; yields its ports.
-    Every other upstream points at a port nothing listens on."""
+    Every other upstream points at a port nothing listens on. With `secret`, Envoy gets the edge
+    secret as `python -m edge` gives it."""
     descriptor = descriptor_with_probe(folder / "padel.binpb")
     ports = {name: free_port() for name in ("edge", "admin", "ops", "dead")}
     environ = {
@@ -247,7 +250,8 @@ def running_edge(folder: pathlib.Path, directory_port: int, **overrides: str):
     config.write_text(render("local", descriptor, environ=environ))
     log, errors = folder / "access.log", folder / "envoy.err"
     with open(log, "w") as out, open(errors, "w") as err:
-        process = subprocess.Popen(envoy_command(config, None, "warn", []), stdout=out, stderr=err)
+        process = subprocess.Popen(envoy_command(config, None, "warn", []), stdout=out, stderr=err,
+                                   env=envoy_environment(secret) if secret else None)
     try:
         deadline = time.monotonic() + 10
         while True:
@@ -558,3 +562,43 @@ def test_the_edge_refuses_a_token_in_the_words_of_the_services(edge, token_issue
                 through_edge(status_service_pb2.GetHealthRequest(), metadata=metadata, timeout=5)
             assert native.value.code() == grpc.StatusCode.UNAUTHENTICATED, kind
             assert native.value.details() == direct.value.details(), kind
+
+
+def login_from(edge, source: str, headers: dict[str, str] | None = None) -> int:
+    """The HTTP status of a failed sign-in through the edge, sent from the local address `source`
+    (every 127.x address is this machine), for an account of its own."""
+    connection = http.client.HTTPConnection("127.0.0.1", edge["edge"], timeout=10, source_address=(source, 0))
+    try:
+        body = json.dumps({"email": f"player-{uuid.uuid4().hex[:8]}@example.com", "password": "not the password"})
+        connection.request("POST", "/api/auth/login", body, {"content-type": "application/json", **(headers or {})})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def wait_healthy(edge, cluster: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        clusters = requests.get(f"http://127.0.0.1:{edge['admin']}/clusters", timeout=5).text
+        if f"{cluster}::" in clusters and all(line.endswith("::healthy") for line in clusters.splitlines()
+                                              if line.startswith(f"{cluster}::") and "::health_flags::" in line):
+            return
+        assert time.monotonic() < deadline, f"cluster {cluster} not healthy in 30 s"
+        time.sleep(0.1)
+
+
+def test_the_login_throttle_counts_the_client_the_edge_saw_and_no_forged_header(tmp_path, directory, start_service):
+    from mesh import origin
+
+    host, _ = start_service("auth", PADEL_AUTH_BCRYPT_ROUNDS="4", PADEL_AUTH_LOGIN_MAX_FAILURES_PER_CLIENT="2")
+    secret = (tmp_path / "data" / "edge" / "edge-secret").read_text().strip()  # what the service trusts
+    forged = {origin.SECRET_HEADER: "a guess at the edge secret, long enough", origin.CLIENT_ADDRESS_HEADER: "203.0.113.7",
+              "x-envoy-external-address": "203.0.113.7", "x-forwarded-for": "203.0.113.7"}
+    (tmp_path / "edge").mkdir()
+    with running_edge(tmp_path / "edge", directory, secret, PADEL_AUTH_ADDR=f"127.0.0.1:{host.port}") as edge:
+        wait_healthy(edge, "auth")
+        assert login_from(edge, "127.0.0.2") == 401
+        assert login_from(edge, "127.0.0.2", forged) == 401  # counted for 127.0.0.2, whatever it claims
+        assert login_from(edge, "127.0.0.2", forged) == 429
+        assert login_from(edge, "127.0.0.2") == 429
+        assert login_from(edge, "127.0.0.3") == 401  # another client, and not the edge's own address
