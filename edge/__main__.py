@@ -4,7 +4,8 @@
                    [--log-level warn] [-- extra envoy args]
     python -m edge render [--env local|k8s] [--descriptor gen/padel.binpb] [--out FILE]
 
-Envoy replaces this process (exec), so Ctrl-C and SIGTERM reach Envoy directly. Without
+Envoy replaces this process (exec), so Ctrl-C and SIGTERM reach Envoy directly; it inherits the
+environment, plus the edge secret from PADEL_EDGE_SECRET_FILE (created there when missing). Without
 --base-id, Envoy picks an unused base id itself, so a test Envoy and a dev Envoy can share a host.
 """
 
@@ -15,6 +16,8 @@ import shutil
 import sys
 
 from edge.render import DEFAULT_DESCRIPTOR, ENVIRONMENTS, render, write
+from mesh import origin
+from mesh.settings import Env, edge_secret_file
 
 
 def envoy_binary() -> str:
@@ -34,6 +37,11 @@ def envoy_command(config: pathlib.Path, base_id: int | None, log_level: str, ext
     command = [envoy_binary(), "-c", str(config), "--log-level", log_level, "--file-flush-interval-msec", "1000"]
     command += ["--use-dynamic-base-id"] if base_id is None else ["--base-id", str(base_id)]
     return command + extra
+
+
+def envoy_environment(secret: str, environ=None) -> dict[str, str]:
+    """Envoy's environment: ours, plus the edge secret it adds to every request it forwards."""
+    return {**(os.environ if environ is None else environ), origin.ENVOY_SECRET_VARIABLE: secret}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -58,10 +66,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--log-level", default="warn")
     parser.add_argument("envoy_args", nargs="*", help="passed to envoy after `--`")
     args = parser.parse_args(argv)
+    secret = origin.load_secret(edge_secret_file(Env()))
     config = write(render("local", args.descriptor), args.config_dir / "envoy.yaml")
     command = envoy_command(config, args.base_id, args.log_level, args.envoy_args)
     sys.stdout.flush()
-    os.execv(command[0], command)
+    os.execve(command[0], command, envoy_environment(secret))
 
 
 if __name__ == "__main__":

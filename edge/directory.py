@@ -13,7 +13,7 @@ from grpc_health.v1 import health_pb2
 
 from mesh import contracts, server, status
 from mesh.jobs import Loop
-from mesh.settings import GRPC_SERVICES, SERVICES, Env, ServiceSettings, service_address
+from mesh.settings import DIRECTORY_PORTS, GRPC_SERVICES, SERVICES, Env, ServiceSettings, directory_port, service_address
 
 NAME = "edge"
 UPSTREAM_POLL_SECONDS = 2.0
@@ -41,8 +41,8 @@ def settings_from_env(environ=None) -> ServiceSettings:
     base = ServiceSettings.from_env("auth", environ)  # shared values: bind host, log level, data dir
     return dataclasses.replace(
         base, name=NAME,
-        port=env.int("PADEL_EDGE_DIRECTORY_PORT", 3010, 0, 65535),
-        metrics_port=env.int("PADEL_EDGE_DIRECTORY_METRICS_PORT", 9105, 0, 65535),
+        port=directory_port(env),
+        metrics_port=env.int("PADEL_EDGE_DIRECTORY_METRICS_PORT", DIRECTORY_PORTS[1], 0, 65535),
         database_url="", workers=8,
         addresses={name: service_address(env, name) for name in SERVICES})
 

@@ -11,8 +11,8 @@ from PADEL_* environment variables with per-environment defaults:
 | PADEL_EDGE_PORT | 3000 | 3000 |
 | PADEL_EDGE_ADMIN_PORT (always on 127.0.0.1) | 9901 | 9901 |
 | PADEL_EDGE_OPS_PORT (/ready, /stats/prometheus) | 9902 | 9902 |
-| PADEL_AUTH_ADDR, ..._USER_, ..._BOOKING_, ..._NOTIFY_ | 127.0.0.1:3001..3004 | auth:3001 ... |
-| PADEL_EDGE_DIRECTORY_ADDR | 127.0.0.1:3010 | 127.0.0.1:3010 (sidecar) |
+| PADEL_AUTH_ADDR, ..._USER_, ..._BOOKING_, ..._NOTIFY_ | 127.0.0.1:PADEL_<SVC>_PORT (3001..3004) | auth:PADEL_AUTH_PORT ... |
+| PADEL_EDGE_DIRECTORY_ADDR | 127.0.0.1:PADEL_EDGE_DIRECTORY_PORT (3010) | the same (a sidecar) |
 | PADEL_EDGE_DESCRIPTOR (path written into the config) | the --descriptor file | /etc/padel/padel.binpb |
 | PADEL_EDGE_RATE_LIMIT_RPS / _BURST | 200 / = rps | 200 / = rps |
 | PADEL_EDGE_MAX_REQUEST_BYTES (largest REST body; larger is 413) | 4194304 | 4194304 |
@@ -29,6 +29,10 @@ CORS preflights. Everything else, native gRPC included, needs a valid token. On 
 missing or failing token is let through (a client may send a stale token to Refresh); the service
 ignores a bad token on a public RPC, as its auth interceptor does. The signing keys come from
 auth_svc's `/api/auth/jwks`, fetched through the edge's own listener (cluster `edge_self`).
+
+Every request forwarded carries the client's address and the edge secret (mesh.origin), the secret
+read by Envoy from its environment at run time: `python -m edge` puts it there from
+PADEL_EDGE_SECRET_FILE, so no rendered file holds it.
 """
 
 import json
@@ -40,7 +44,8 @@ from typing import Mapping
 
 from google.api import annotations_pb2
 from google.protobuf import descriptor_pb2
-from mesh.settings import SERVICES, Env, service_address
+from mesh import origin
+from mesh.settings import SERVICES, Env, directory_address, edge_port, reach_host, service_address
 from padel.access.v1 import access_pb2
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -49,7 +54,6 @@ DEFAULT_DESCRIPTOR = ROOT / "gen" / "padel.binpb"
 ENVIRONMENTS = ("local", "k8s")
 K8S_DESCRIPTOR = "/etc/padel/padel.binpb"
 DIRECTORY = "edge_directory"
-DEFAULT_DIRECTORY_ADDR = "127.0.0.1:3010"
 # The directory answers for the whole platform: status, gRPC health and reflection.
 DIRECTORY_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 ROUTE_TIMEOUT = "15s"
@@ -178,12 +182,10 @@ def _split_address(variable: str, address: str) -> tuple[str, int]:
 def _address(env: Env, environment: str, name: str) -> tuple[str, int]:
     variable = f"PADEL_{name.upper()}_ADDR"
     if name == DIRECTORY:
-        address = env.str(variable, DEFAULT_DIRECTORY_ADDR)
-    elif environment == "k8s":
-        default_port = SERVICES[name][0] if name in SERVICES else None
-        address = env.str(variable, f"{name}:{default_port}" if default_port else "")
+        address = directory_address(env)
     elif name in SERVICES:
-        address = service_address(env, name)
+        # In Kubernetes a service is reached by its Service name; here, on this machine.
+        address = service_address(env, name, host=name if environment == "k8s" else None)
     else:
         address = env.str(variable)
     if not address:
@@ -275,12 +277,6 @@ def _local_cluster(name: str, host: str, port: int) -> dict:
     }
 
 
-def _self_host(bind_host: str) -> str:
-    """Where the edge reaches its own listener (cluster edge_self: jwt_authn fetches the JWKS over
-    the transcoded REST route)."""
-    return "127.0.0.1" if bind_host in ("0.0.0.0", "::", "") else bind_host.strip("[]")
-
-
 def _route(prefix: str, cluster: str, *, buffered: bool = False) -> dict:
     """A route by path prefix. Only the catch-all that REST paths match before transcoding holds
     bodies whole (the buffer filter); native gRPC streams through."""
@@ -317,8 +313,11 @@ def render(
     upstreams = [Upstream(name, *_address(env, environment, name)) for name in cluster_names]
     admin_port = env.int("PADEL_EDGE_ADMIN_PORT", 9901, 1, 65535)
     rps = env.int("PADEL_EDGE_RATE_LIMIT_RPS", 200, 1, 1_000_000)
-    edge_port = env.int("PADEL_EDGE_PORT", 3000, 1, 65535)
+    port = edge_port(env)
     bind_host = env.str("PADEL_BIND_HOST", "0.0.0.0" if k8s else "127.0.0.1")
+    # Where the edge reaches its own listener (cluster edge_self: jwt_authn fetches the JWKS over
+    # the transcoded REST route); a wildcard bind, the k8s default, is reached on loopback.
+    self_host = reach_host(env)
 
     routes = [_route(f"/{package}.", cluster) for package, cluster in sorted(packages.items())]
     routes += [_route(prefix, DIRECTORY) for prefix in DIRECTORY_PREFIXES]
@@ -331,7 +330,7 @@ def render(
 
     values = {
         "bind_host": bind_host,
-        "edge_port": edge_port,
+        "edge_port": port,
         "admin_host": "127.0.0.1",
         "admin_port": admin_port,
         "ops_port": env.int("PADEL_EDGE_OPS_PORT", 9902, 0, 65535),
@@ -345,13 +344,16 @@ def render(
         "transcoded_services": json.dumps([name for names in services.values() for name in names]),
         "token_issuer": json.dumps(env.str("PADEL_TOKEN_ISSUER", "padel-auth")),
         "token_audiences": json.dumps([env.str("PADEL_TOKEN_AUDIENCE", "padel-platform")]),
-        "jwks_uri": json.dumps(f"http://{_self_host(bind_host)}:{edge_port}{JWKS_PATH}"),
+        "jwks_uri": json.dumps(f"http://{self_host}:{port}{JWKS_PATH}"),
         "jwks_cache_seconds": env.int("PADEL_EDGE_JWKS_CACHE_SECONDS", 300, 1, 86400),
         "jwt_rules": json.dumps(jwt_rules(descriptor)),
+        "client_address_header": origin.CLIENT_ADDRESS_HEADER,
+        "edge_secret_header": origin.SECRET_HEADER,
+        "edge_secret_variable": origin.ENVOY_SECRET_VARIABLE,
         "clusters": json.dumps(
             [_cluster(upstream, health_interval) for upstream in upstreams]
             + [_local_cluster("envoy_admin", "127.0.0.1", admin_port),
-               _local_cluster(EDGE_SELF, _self_host(bind_host), edge_port)]
+               _local_cluster(EDGE_SELF, self_host.strip("[]"), port)]
         ),
     }
     try:

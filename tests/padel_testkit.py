@@ -96,18 +96,37 @@ class Platform:
     data_dir: pathlib.Path
 
     @property
+    def settings(self):
+        from mesh.settings import Env
+
+        return Env(self.env)
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.env['PADEL_EDGE_PORT']}"
+        from mesh.settings import edge_url
+
+        return edge_url(self.settings)
 
     @property
     def edge(self) -> str:
-        return f"127.0.0.1:{self.env['PADEL_EDGE_PORT']}"
+        return self.url.removeprefix("http://")
 
     def address(self, service: str) -> str:
-        return f"127.0.0.1:{self.env[f'PADEL_{service.upper()}_PORT']}"
+        from mesh.settings import service_address
+
+        return service_address(self.settings, service)
+
+    @property
+    def directory(self) -> str:
+        from mesh.settings import directory_address
+
+        return directory_address(self.settings)
 
     def metrics_url(self, service: str) -> str:
-        return f"http://127.0.0.1:{self.env[f'PADEL_{service.upper()}_METRICS_PORT']}/metrics"
+        from mesh.settings import SERVICES
+
+        port = self.settings.int(f"PADEL_{service.upper()}_METRICS_PORT", SERVICES[service][1])
+        return f"http://127.0.0.1:{port}/metrics"
 
     def log(self, name: str) -> str:
         return (self.data_dir / "logs" / f"{name}.log").read_text(errors="replace")
@@ -129,16 +148,20 @@ class Platform:
         return {"authorization": f"Bearer {self.token(user_id, roles)}"}
 
 
-def launch_platform(data_dir: pathlib.Path, **extra_env: str) -> Platform:
-    """Starts the whole platform with `python -m mesh.cli run` and waits until it says it runs."""
-    env = {**os.environ, "PADEL_DATA_DIR": str(data_dir), "PYTHONPATH": f"{ROOT/'gen'}:{ROOT/'services'}:{ROOT}",
-           "PADEL_EDGE_PORT": str(free_port()), "PADEL_EDGE_ADMIN_PORT": str(free_port()),
-           "PADEL_EDGE_OPS_PORT": str(free_port()), "PADEL_EDGE_DIRECTORY_PORT": str(free_port()),
-           "PADEL_EDGE_DIRECTORY_METRICS_PORT": str(free_port())}
-    for service in ("auth", "user", "booking", "notify"):
-        env[f"PADEL_{service.upper()}_PORT"] = str(free_port())
-        env[f"PADEL_{service.upper()}_METRICS_PORT"] = str(free_port())
-    env["PADEL_EDGE_DIRECTORY_ADDR"] = f"127.0.0.1:{env['PADEL_EDGE_DIRECTORY_PORT']}"
+def launch_platform(data_dir: pathlib.Path, *, default_ports: bool = False, **extra_env: str) -> Platform:
+    """Starts the whole platform with `python -m mesh.cli run` and waits until it says it runs: on
+    free ports given as a user would give them (each server's PADEL_*_PORT, nothing else), or, with
+    `default_ports`, on the defaults of the README."""
+    env = {**os.environ, "PADEL_DATA_DIR": str(data_dir), "PYTHONPATH": f"{ROOT/'gen'}:{ROOT/'services'}:{ROOT}"}
+    if default_ports:
+        env = {name: value for name, value in env.items()
+               if not (name.startswith("PADEL_") and name.endswith(("_PORT", "_ADDR")))}
+    else:
+        ports = ["PADEL_EDGE_PORT", "PADEL_EDGE_ADMIN_PORT", "PADEL_EDGE_OPS_PORT", "PADEL_EDGE_DIRECTORY_PORT",
+                 "PADEL_EDGE_DIRECTORY_METRICS_PORT"]
+        for service in ("auth", "user", "booking", "notify"):
+            ports += [f"PADEL_{service.upper()}_PORT", f"PADEL_{service.upper()}_METRICS_PORT"]
+        env.update({variable: str(free_port()) for variable in ports})
     env.update(extra_env)
     data_dir.mkdir(parents=True, exist_ok=True)
     output = (data_dir / "launcher.log").open("wb")

@@ -11,7 +11,7 @@ from auth_svc.accounts import Accounts
 from auth_svc.keys import SigningKeys
 from auth_svc.store import Account
 from auth_svc.tokens import TOKEN_TYPE, IssuedPair
-from mesh import caller
+from mesh import caller, origin
 from mesh.caller import ADMIN
 
 
@@ -30,18 +30,8 @@ def token_pair(pair: IssuedPair) -> auth_pb2.TokenPair:
 
 
 def client_address(context) -> str:
-    """The client's address for throttling. Envoy sets x-envoy-external-address itself and strips
-    a client's copy; behind it, the last x-forwarded-for hop is the one Envoy appended. A direct
-    gRPC caller is known by its peer address."""
-    metadata = dict(context.invocation_metadata())
-    if metadata.get("x-envoy-external-address"):
-        return metadata["x-envoy-external-address"]
-    forwarded = [hop.strip() for hop in metadata.get("x-forwarded-for", "").split(",") if hop.strip()]
-    if forwarded:
-        return forwarded[-1]
-    peer = context.peer() or ""  # "ipv4:127.0.0.1:54321", "ipv6:[::1]:54321"
-    kind, _, rest = peer.partition(":")
-    return rest.rpartition(":")[0] if kind in ("ipv4", "ipv6") else peer
+    """The client's address for throttling: the one the edge vouches for, else the caller's own."""
+    return origin.client_address(context)
 
 
 class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):

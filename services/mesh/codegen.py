@@ -17,9 +17,10 @@ import grpc_tools
 from google.protobuf import descriptor_pb2
 from grpc_tools import protoc
 
+from mesh.contracts import DESCRIPTOR_SET
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PROTOS = ROOT / "protos"
-DESCRIPTOR_SET = "padel.binpb"
 VALIDATE_PROTO = "buf/validate/validate.proto"
 # google.rpc detail types go into the descriptor set so Envoy can render rich errors as JSON.
 RPC_DETAIL_PROTOS = ["google/rpc/status.proto", "google/rpc/error_details.proto"]

@@ -1,4 +1,5 @@
-"""The one fixed interceptor chain every server runs: metrics → logging → auth → validation → errors.
+"""The one fixed interceptor chain every server runs: metrics → logging → origin → auth →
+validation → errors (origin: mesh.origin, the client address the edge vouches for).
 
 Auth, validation and error mapping apply to the platform's own RPCs (`/padel.…`); health and
 reflection stay open to operators and only pass through metrics and logging.
@@ -19,6 +20,7 @@ from grpc_status import rpc_status
 
 from mesh import caller, errors, metrics
 from mesh.logs import REQUEST_ID
+from mesh.origin import OriginInterceptor
 from mesh.tokens import TokenVerifier
 
 log = logging.getLogger("padel.rpc")
@@ -255,8 +257,9 @@ class ErrorInterceptor(ServerInterceptor):
             abort(context, errors.DomainError("internal error"), self.domain)
 
 
-def chain(service: str, verifier: TokenVerifier | None) -> list[grpc.ServerInterceptor]:
-    """The platform's interceptors, outermost first."""
+def chain(service: str, verifier: TokenVerifier | None, edge_secret: str = "") -> list[grpc.ServerInterceptor]:
+    """The platform's interceptors, outermost first. Without `edge_secret` no caller is believed
+    about its client address."""
     domain = f"{service}.padel"
-    return [MetricsInterceptor(), LoggingInterceptor(service), AuthInterceptor(verifier, domain),
-            ValidationInterceptor(domain), ErrorInterceptor(domain)]
+    return [MetricsInterceptor(), LoggingInterceptor(service), OriginInterceptor(edge_secret),
+            AuthInterceptor(verifier, domain), ValidationInterceptor(domain), ErrorInterceptor(domain)]

@@ -17,8 +17,9 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from padel.status.v1 import status_service_pb2, status_service_pb2_grpc
 
-from mesh import interceptors, logs, metrics
+from mesh import interceptors, logs, metrics, origin
 from mesh.jobs import Loop
+from mesh.reflection import contract_pool
 from mesh.settings import ServiceSettings
 from mesh.status import StatusServicer
 from mesh.tokens import TokenVerifier
@@ -116,7 +117,8 @@ def build(
     """A server with the platform's interceptor chain, health, reflection and status service."""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix=name),
-        interceptors=interceptors.chain(name, verifier),
+        interceptors=interceptors.chain(
+            name, verifier, origin.load_secret(settings.edge_secret_file) if settings.edge_secret_file else ""),
         # A port clash must be an error, not two servers silently sharing one port.
         options=[("grpc.so_reuseport", 0)],
     )
@@ -128,7 +130,8 @@ def build(
         StatusServicer(settings.version, settings.addresses), server)
     names = [*service_names, STATUS_SERVICE]
     reflection.enable_server_reflection(
-        sorted({*names, *(reflection_names or []), HEALTH_SERVICE, reflection.SERVICE_NAME}), server)
+        sorted({*names, *(reflection_names or []), HEALTH_SERVICE, reflection.SERVICE_NAME}), server,
+        pool=contract_pool())
     try:
         port = server.add_insecure_port(f"{settings.host}:{settings.port}")
     except RuntimeError:

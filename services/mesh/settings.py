@@ -25,6 +25,9 @@ GRPC_SERVICES: dict[str, str] = {
     "booking": "padel.booking.v1.BookingService",
     "notify": "padel.notify.v1.NotifyService",
 }
+# The edge's own ports: Envoy (REST + gRPC) and the edge directory (gRPC, metrics).
+EDGE_PORT = 3000
+DIRECTORY_PORTS = (3010, 9105)
 VERSION = "0.1.0"
 
 
@@ -87,10 +90,44 @@ def data_dir(env: Env) -> pathlib.Path:
     return pathlib.Path(env.str("PADEL_DATA_DIR", "data")).resolve()
 
 
-def service_address(env: Env, name: str) -> str:
-    """Where callers reach service `name` (host:port)."""
+def reach_host(env: Env) -> str:
+    """Where a process on this machine reaches a server bound to PADEL_BIND_HOST (a wildcard bind
+    is reached on loopback), written as the host part of host:port."""
+    host = env.str("PADEL_BIND_HOST", "127.0.0.1").strip("[]")
+    if host in ("0.0.0.0", "::"):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def edge_secret_file(env: Env) -> pathlib.Path:
+    """The file holding the secret the edge proves itself with to the services (mesh.origin)."""
+    return pathlib.Path(env.str("PADEL_EDGE_SECRET_FILE", str(data_dir(env) / "edge" / "edge-secret")))
+
+
+def service_address(env: Env, name: str, host: str | None = None) -> str:
+    """Where callers reach service `name` (host:port): PADEL_<NAME>_ADDR, else `host` (this machine
+    by default) on the service's port."""
     port = env.int(f"PADEL_{name.upper()}_PORT", SERVICES[name][0], 0, 65535)
-    return env.str(f"PADEL_{name.upper()}_ADDR", f"127.0.0.1:{port}")
+    return env.str(f"PADEL_{name.upper()}_ADDR", f"{host or reach_host(env)}:{port}")
+
+
+def directory_port(env: Env) -> int:
+    return env.int("PADEL_EDGE_DIRECTORY_PORT", DIRECTORY_PORTS[0], 0, 65535)
+
+
+def directory_address(env: Env) -> str:
+    """Where the edge reaches its directory (host:port): PADEL_EDGE_DIRECTORY_ADDR, else this
+    machine on PADEL_EDGE_DIRECTORY_PORT (in Kubernetes the directory is a sidecar of the edge)."""
+    return env.str("PADEL_EDGE_DIRECTORY_ADDR", f"{reach_host(env)}:{directory_port(env)}")
+
+
+def edge_port(env: Env) -> int:
+    return env.int("PADEL_EDGE_PORT", EDGE_PORT, 1, 65535)
+
+
+def edge_url(env: Env) -> str:
+    """The edge's base URL on this machine, as the platform's own links should point at it."""
+    return f"http://{reach_host(env)}:{edge_port(env)}"
 
 
 @dataclass(frozen=True)
@@ -113,6 +150,8 @@ class ServiceSettings:
     version: str = VERSION
     # Where every service of the platform (this one included) is reached.
     addresses: dict[str, str] = field(default_factory=dict)
+    # The edge's secret (mesh.origin); without one no caller is believed about its address.
+    edge_secret_file: pathlib.Path | None = None
 
     @property
     def grpc_service(self) -> str:
@@ -139,4 +178,5 @@ class ServiceSettings:
             token_audience=env.str("PADEL_TOKEN_AUDIENCE", "padel-platform"),
             database_wait_seconds=env.float("PADEL_DATABASE_WAIT_SECONDS", 60.0),
             addresses={service: service_address(env, service) for service in SERVICES},
+            edge_secret_file=edge_secret_file(env),
         )

@@ -7,7 +7,7 @@ local outbox folder (`<data_dir>/outbox/`) instead, so the embedded shape needs 
 import dataclasses
 import pathlib
 
-from mesh.settings import Env, ServiceSettings
+from mesh.settings import Env, ServiceSettings, edge_url
 
 NAME = "notify"
 
@@ -46,7 +46,7 @@ class NotifySettings(ServiceSettings):
         fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(ServiceSettings)}
         return cls(
             **fields,
-            app_base_url=env.str("PADEL_NOTIFY_APP_BASE_URL", "http://127.0.0.1:3000").rstrip("/"),
+            app_base_url=env.str("PADEL_NOTIFY_APP_BASE_URL", edge_url(env)).rstrip("/"),
             reminder_lead_minutes=env.int("PADEL_NOTIFY_REMINDER_LEAD_MINUTES", 120, 0, 10080),
             retry_base_seconds=env.float("PADEL_NOTIFY_RETRY_BASE_SECONDS", 30.0),
             retry_max_seconds=env.float("PADEL_NOTIFY_RETRY_MAX_SECONDS", 3600.0),

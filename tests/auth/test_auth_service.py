@@ -1,6 +1,7 @@
 """auth_svc over real gRPC (server on port 0, full interceptor chain), on the embedded shape
 (SQLite, Redis stand-in) and on real PostgreSQL and Redis."""
 
+import pathlib
 import time
 import uuid
 
@@ -202,18 +203,52 @@ def test_failed_logins_are_throttled_per_account_and_success_resets(auth):
     assert 0 < info.retry_delay.seconds <= 60
 
 
-def test_failed_logins_are_throttled_per_client_address(start_service, shape):
+def as_the_edge(data_dir: pathlib.Path, client: str) -> tuple:
+    """The metadata the edge adds to what it forwards: the client's address, and the edge secret
+    the server found or created in its data folder at start."""
+    from mesh import origin
+
+    secret = (data_dir / "edge" / "edge-secret").read_text().strip()
+    return ((origin.CLIENT_ADDRESS_HEADER, client), (origin.SECRET_HEADER, secret))
+
+
+def test_failed_logins_are_throttled_per_client_address(start_service, shape, tmp_path):
     _, channel = start_service("auth", PADEL_AUTH_BCRYPT_ROUNDS="4", PADEL_AUTH_LOGIN_MAX_FAILURES_PER_CLIENT="2",
-                               **shape)
+                                  **shape)
     stub = auth_service_pb2_grpc.AuthServiceStub(channel)
-    from_there = (("x-envoy-external-address", "203.0.113.7"),)
+    from_there = as_the_edge(tmp_path / "data", "203.0.113.7")
     for _ in range(2):  # two different accounts, one address
         rpc_error(stub.Login, pb.LoginRequest(email=email(), password="wrong password"), metadata=from_there)
     assert rpc_error(stub.Login, pb.LoginRequest(email=email(), password="wrong password"),
                      metadata=from_there).code() == grpc.StatusCode.RESOURCE_EXHAUSTED
-    elsewhere = (("x-envoy-external-address", "198.51.100.9"),)
+    elsewhere = as_the_edge(tmp_path / "data", "198.51.100.9")
     assert rpc_error(stub.Login, pb.LoginRequest(email=email(), password="wrong password"),
                      metadata=elsewhere).code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_a_direct_caller_is_throttled_by_its_own_address_whatever_metadata_it_sends(start_service, shape, tmp_path):
+    """Client-address metadata counts only from the edge: forged, it changes nothing."""
+    from mesh import origin
+
+    _, channel = start_service("auth", PADEL_AUTH_BCRYPT_ROUNDS="4", PADEL_AUTH_LOGIN_MAX_FAILURES_PER_CLIENT="3",
+                                  **shape)
+    stub = auth_service_pb2_grpc.AuthServiceStub(channel)
+
+    def claiming(address: str) -> tuple:
+        return (("x-envoy-external-address", address), ("x-forwarded-for", address),
+                (origin.CLIENT_ADDRESS_HEADER, address), (origin.SECRET_HEADER, "a guess at the edge secret, long enough"))
+
+    for claimed in ("203.0.113.7", "198.51.100.9", "192.0.2.1"):
+        assert rpc_error(stub.Login, pb.LoginRequest(email=email(), password="wrong password"),
+                         metadata=claiming(claimed)).code() == grpc.StatusCode.UNAUTHENTICATED
+    # All three came from this test's own address (127.0.0.1), which is now locked, and so is
+    # whoever else dials in from it, claiming an address or not.
+    for metadata in (claiming("192.0.2.99"), ()):
+        assert rpc_error(stub.Login, pb.LoginRequest(email=email(), password="wrong password"),
+                         metadata=metadata).code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    # The edge, with the secret, still speaks for other clients.
+    assert rpc_error(stub.Login, pb.LoginRequest(email=email(), password="wrong password"),
+                     metadata=as_the_edge(tmp_path / "data", "192.0.2.99")).code() == grpc.StatusCode.UNAUTHENTICATED
 
 
 def test_email_verification_is_single_use(auth):

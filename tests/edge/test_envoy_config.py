@@ -2,12 +2,14 @@
 front of a real gRPC server transcodes REST, passes native gRPC and answers every error in JSON."""
 
 import contextlib
+import http.client
 import json
 import pathlib
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from concurrent import futures
 
 import grpc
@@ -20,7 +22,7 @@ from google.protobuf import descriptor_pb2, json_format
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from edge.__main__ import envoy_binary, envoy_command
+from edge.__main__ import envoy_binary, envoy_command, envoy_environment
 from edge.render import (
     DEFAULT_DESCRIPTOR,
     K8S_DESCRIPTOR,
@@ -109,6 +111,44 @@ def test_cors_origins_and_bad_values():
         render("local", DEFAULT_DESCRIPTOR, environ={"PADEL_EDGE_RATE_LIMIT_RPS": "lots"})
 
 
+def cluster_addresses(text: str) -> dict[str, str]:
+    config = yaml.safe_load(text)
+    return {cluster["name"]: "{address}:{port_value}".format(
+        **cluster["load_assignment"]["endpoints"][0]["lb_endpoints"][0]["endpoint"]["address"]["socket_address"])
+        for cluster in config["static_resources"]["clusters"]}
+
+
+def test_every_upstream_follows_the_port_settings():
+    """A platform on another port block: the edge reaches its own directory and services, and
+    fetches the JWKS through its own listener, with only the PADEL_*_PORT settings given."""
+    environ = {"PADEL_EDGE_PORT": "4000", "PADEL_EDGE_ADMIN_PORT": "4901", "PADEL_EDGE_DIRECTORY_PORT": "4010",
+               "PADEL_AUTH_PORT": "4001", "PADEL_USER_PORT": "4002", "PADEL_BOOKING_PORT": "4003",
+               "PADEL_NOTIFY_PORT": "4004"}
+    local = render("local", DEFAULT_DESCRIPTOR, environ=environ)
+    assert cluster_addresses(local) == {
+        "edge_directory": "127.0.0.1:4010", "auth": "127.0.0.1:4001", "user": "127.0.0.1:4002",
+        "booking": "127.0.0.1:4003", "notify": "127.0.0.1:4004", "envoy_admin": "127.0.0.1:4901",
+        "edge_self": "127.0.0.1:4000"}
+    manager = yaml.safe_load(local)["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]
+    jwt_authn = manager["typed_config"]["http_filters"][1]["typed_config"]
+    assert jwt_authn["providers"]["padel"]["remote_jwks"]["http_uri"]["uri"] == "http://127.0.0.1:4000/api/auth/jwks"
+    k8s = cluster_addresses(render("k8s", DEFAULT_DESCRIPTOR, environ=environ))
+    assert k8s["edge_directory"] == "127.0.0.1:4010" and k8s["booking"] == "booking:4003"
+    # A server bound to one address is reached there, not on 127.0.0.1.
+    bound = cluster_addresses(render("local", DEFAULT_DESCRIPTOR, environ={**environ, "PADEL_BIND_HOST": "127.0.0.5"}))
+    assert bound["edge_directory"] == "127.0.0.5:4010" and bound["auth"] == "127.0.0.5:4001"
+    assert bound["edge_self"] == "127.0.0.5:4000"
+
+
+def test_links_in_emails_follow_the_edge_port():
+    from notify_svc.settings import NotifySettings
+
+    assert NotifySettings.from_env(environ={"PADEL_EDGE_PORT": "4000"}).app_base_url == "http://127.0.0.1:4000"
+    assert NotifySettings.from_env(environ={}).app_base_url == "http://127.0.0.1:3000"
+    chosen = {"PADEL_EDGE_PORT": "4000", "PADEL_NOTIFY_APP_BASE_URL": "https://padel.example/"}
+    assert NotifySettings.from_env(environ=chosen).app_base_url == "https://padel.example"
+
+
 def test_a_new_package_needs_an_address(tmp_path):
     files = descriptor_pb2.FileDescriptorSet.FromString(DEFAULT_DESCRIPTOR.read_bytes())
     venue = files.file.add(name="padel/venue/v1/venue_service.proto", package="padel.venue.v1", syntax="proto3")
@@ -189,9 +229,10 @@ def directory_server():
 
 
 @contextlib.contextmanager
-def running_edge(folder: pathlib.Path, directory_port: int, **overrides: str):
+def running_edge(folder: pathlib.Path, directory_port: int, secret: str | None = None, **overrides: str):
     """A real Envoy on free ports in front of the directory at `directory_port`; yields its ports.
-    Every other upstream points at a port nothing listens on."""
+    Every other upstream points at a port nothing listens on. With `secret`, Envoy gets the edge
+    secret as `python -m edge` gives it."""
     descriptor = descriptor_with_probe(folder / "padel.binpb")
     ports = {name: free_port() for name in ("edge", "admin", "ops", "dead")}
     environ = {
@@ -209,7 +250,8 @@ def running_edge(folder: pathlib.Path, directory_port: int, **overrides: str):
     config.write_text(render("local", descriptor, environ=environ))
     log, errors = folder / "access.log", folder / "envoy.err"
     with open(log, "w") as out, open(errors, "w") as err:
-        process = subprocess.Popen(envoy_command(config, None, "warn", []), stdout=out, stderr=err)
+        process = subprocess.Popen(envoy_command(config, None, "warn", []), stdout=out, stderr=err,
+                                   env=envoy_environment(secret) if secret else None)
     try:
         deadline = time.monotonic() + 10
         while True:
@@ -449,7 +491,7 @@ def test_jwt_rules_are_generated_from_the_contracts_and_default_deny():
 def test_private_routes_need_a_token_over_rest_and_native_grpc(edge, token_issuer):
     private = f"{edge['base']}/api/edge-test/probe/private"
     refused = json_error(requests.get(private, timeout=5), 401)
-    assert refused["code"] == UNAUTHENTICATED and "Jwt" in refused["message"]
+    assert refused["code"] == UNAUTHENTICATED and refused["message"] == "sign in first: this call needs an access token"
     assert json_error(requests.get(private, headers=bearer("not.a.token"), timeout=5), 401)["code"] == UNAUTHENTICATED
     wrong_audience = token_issuer.token(aud="someone-else")
     assert json_error(requests.get(private, headers=bearer(wrong_audience), timeout=5), 401)["code"] == UNAUTHENTICATED
@@ -477,3 +519,86 @@ def test_public_routes_pass_with_no_token_a_valid_one_or_a_stale_one(edge, token
     for headers in ({}, bearer(token_issuer.token()), bearer(expired)):
         assert requests.get(public, headers=headers, timeout=5).status_code == 503  # the upstream is down
     assert requests.get(f"{edge['base']}/health", headers=bearer(expired), timeout=5).status_code == 200
+
+
+@pytest.fixture
+def user_service(start_service):
+    """A real user_svc (its full interceptor chain) trusting `token_issuer`'s key, as the edge does."""
+    from padel.user.v1 import user_service_pb2_grpc
+
+    _, channel = start_service("user")
+    return user_service_pb2_grpc.UserServiceStub(channel)
+
+
+def test_the_edge_refuses_a_token_in_the_words_of_the_services(edge, token_issuer, user_service):
+    """A token the edge refuses gets the answer a service gives for the same token: the same
+    message and ErrorInfo reason, as google.rpc.Status JSON over REST and as grpc-message over gRPC."""
+    from grpc_status import rpc_status
+    from google.rpc import error_details_pb2
+    from padel.user.v1 import user_service_pb2
+
+    tokens = {"no token": None, "garbage": "not-a-jwt", "garbage with dots": "not.a.token",
+              "expired": token_issuer.token(lifetime=-__import__("datetime").timedelta(minutes=5)),
+              "another audience": token_issuer.token(aud="someone-else")}
+    with grpc.insecure_channel(f"127.0.0.1:{edge['edge']}") as channel:
+        through_edge = channel.unary_unary(
+            f"/{PROBE_SERVICE}/Private", request_serializer=status_service_pb2.GetHealthRequest.SerializeToString,
+            response_deserializer=status_service_pb2.GetHealthResponse.FromString)
+        for kind, token in tokens.items():
+            metadata = (("authorization", f"Bearer {token}"),) if token else ()
+            with pytest.raises(grpc.RpcError) as direct:
+                user_service.GetProfile(user_service_pb2.GetProfileRequest(), metadata=metadata, timeout=10)
+            assert direct.value.code() == grpc.StatusCode.UNAUTHENTICATED, kind
+            [info] = [detail for detail in rpc_status.from_call(direct.value).details
+                      if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR)]
+            reason = error_details_pb2.ErrorInfo()
+            info.Unpack(reason)
+            refused = json_error(requests.get(f"{edge['base']}/api/edge-test/probe/private",
+                                              headers=bearer(token) if token else {}, timeout=5), 401)
+            assert refused == {"code": UNAUTHENTICATED, "message": direct.value.details(), "details": [
+                {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": reason.reason,
+                 "domain": "edge.padel"}]}, kind
+            with pytest.raises(grpc.RpcError) as native:
+                through_edge(status_service_pb2.GetHealthRequest(), metadata=metadata, timeout=5)
+            assert native.value.code() == grpc.StatusCode.UNAUTHENTICATED, kind
+            assert native.value.details() == direct.value.details(), kind
+
+
+def login_from(edge, source: str, headers: dict[str, str] | None = None) -> int:
+    """The HTTP status of a failed sign-in through the edge, sent from the local address `source`
+    (every 127.x address is this machine), for an account of its own."""
+    connection = http.client.HTTPConnection("127.0.0.1", edge["edge"], timeout=10, source_address=(source, 0))
+    try:
+        body = json.dumps({"email": f"player-{uuid.uuid4().hex[:8]}@example.com", "password": "not the password"})
+        connection.request("POST", "/api/auth/login", body, {"content-type": "application/json", **(headers or {})})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def wait_healthy(edge, cluster: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        clusters = requests.get(f"http://127.0.0.1:{edge['admin']}/clusters", timeout=5).text
+        if f"{cluster}::" in clusters and all(line.endswith("::healthy") for line in clusters.splitlines()
+                                              if line.startswith(f"{cluster}::") and "::health_flags::" in line):
+            return
+        assert time.monotonic() < deadline, f"cluster {cluster} not healthy in 30 s"
+        time.sleep(0.1)
+
+
+def test_the_login_throttle_counts_the_client_the_edge_saw_and_no_forged_header(tmp_path, directory, start_service):
+    from mesh import origin
+
+    host, _ = start_service("auth", PADEL_AUTH_BCRYPT_ROUNDS="4", PADEL_AUTH_LOGIN_MAX_FAILURES_PER_CLIENT="2")
+    secret = (tmp_path / "data" / "edge" / "edge-secret").read_text().strip()  # what the service trusts
+    forged = {origin.SECRET_HEADER: "a guess at the edge secret, long enough", origin.CLIENT_ADDRESS_HEADER: "203.0.113.7",
+              "x-envoy-external-address": "203.0.113.7", "x-forwarded-for": "203.0.113.7"}
+    (tmp_path / "edge").mkdir()
+    with running_edge(tmp_path / "edge", directory, secret, PADEL_AUTH_ADDR=f"127.0.0.1:{host.port}") as edge:
+        wait_healthy(edge, "auth")
+        assert login_from(edge, "127.0.0.2") == 401
+        assert login_from(edge, "127.0.0.2", forged) == 401  # counted for 127.0.0.2, whatever it claims
+        assert login_from(edge, "127.0.0.2", forged) == 429
+        assert login_from(edge, "127.0.0.2") == 429
+        assert login_from(edge, "127.0.0.3") == 401  # another client, and not the edge's own address

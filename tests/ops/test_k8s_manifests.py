@@ -43,6 +43,7 @@ UID = 10001
 CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass"}
 PROD_SECRETS_EXAMPLE = K8S / "overlays" / "prod" / "secrets.env.example"
 SIGNING_KEY_SECRET = "padel-auth-signing-key"
+EDGE_SECRET = "padel-edge-secret"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -491,6 +492,33 @@ def test_every_component_runs_with_working_settings_from_exactly_the_variables_i
         created = by_kind(resources, "ConfigMap")["postgres-init"]["data"]["10-padel-databases.sh"]
         for name, database in databases.items():
             assert re.search(rf"for db in .*\b{database.rsplit('/', 1)[1]}\b", created), f"{name}: database not created"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_edge_and_every_service_read_one_edge_secret_from_a_mounted_secret(overlay):
+    """A pod that generated a secret of its own would silently count every client through the edge
+    as the edge (mesh.origin): each reads the same Secret, mounted read-only."""
+    from mesh.origin import MIN_SECRET_LENGTH
+    from mesh.settings import Env, edge_secret_file
+
+    resources = rendered(overlay)
+    for component in platform_components(overlay):
+        where = f"{overlay}: {component.module}"
+        path = edge_secret_file(Env(component.environment))
+        mount = next((m for m in component.container.get("volumeMounts", [])
+                      if pathlib.Path(m["mountPath"]) == path.parent), None)
+        assert mount and mount.get("readOnly"), f"{where}: PADEL_EDGE_SECRET_FILE={path} is not a read-only mount"
+        secret = {v["name"]: v for v in pod_spec(component.workload)["volumes"]}[mount["name"]].get("secret", {})
+        assert secret.get("secretName") == EDGE_SECRET, f"{where}: {path} is not from the Secret {EDGE_SECRET}"
+        assert [item["path"] for item in secret["items"]] == [path.name], where
+        key = secret["items"][0]["key"]
+    secrets = secret_values(resources, overlay)
+    if overlay == "dev":
+        assert len(secrets[EDGE_SECRET][key].strip()) >= MIN_SECRET_LENGTH
+    else:
+        assert EDGE_SECRET not in secrets, "prod must not carry the edge secret in the repository"
+        readme = (K8S / "README.md").read_text()
+        assert f"create secret generic {EDGE_SECRET} --from-literal={key}=" in readme, "how to create it"
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

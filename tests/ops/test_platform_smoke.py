@@ -35,6 +35,19 @@ def test_grpcurl_lists_and_checks_each_service_and_the_edge(platform):
     assert json.loads(checked)["status"] == "SERVING"
 
 
+def test_grpcurl_describes_methods_and_messages_with_the_proto_comments(platform):
+    """At a service, at the edge directory and through the edge: the contract's own text."""
+    for address in (platform.address("booking"), platform.directory, platform.edge):
+        method = grpcurl(address, "describe", "padel.booking.v1.BookingService.Book")
+        assert "rpc Book ( .padel.booking.v1.BookRequest ) returns ( .padel.booking.v1.BookResponse )" in method
+        assert "// Book holds a court for the caller; the same idempotency key returns the same booking." in method
+        service = grpcurl(address, "describe", "padel.booking.v1.BookingService")
+        assert "// BookingService sells court time" in service
+        assert "grpc.health.v1.Health is a service" in grpcurl(address, "describe", "grpc.health.v1.Health")
+    message = grpcurl(platform.edge, "describe", "padel.auth.v1.LoginRequest")
+    assert "// LoginRequest carries the credentials." in message and "// email is the sign-in address." in message
+
+
 def test_metrics_count_the_calls_just_made(platform):
     before = _handled(platform, "auth", "GetJwks")
     grpcurl(platform.address("auth"), "padel.auth.v1.AuthService/GetJwks")
