@@ -129,8 +129,8 @@ class Platform:
         return {"authorization": f"Bearer {self.token(user_id, roles)}"}
 
 
-def launch_platform(data_dir: pathlib.Path, **extra_env: str) -> Platform:
-    """Starts the whole platform with `python -m mesh.cli run` and waits until it says it runs."""
+def platform_env(data_dir: pathlib.Path, **extra_env: str) -> dict[str, str]:
+    """The environment of a `padel run` on free ports with its data in `data_dir`."""
     env = {**os.environ, "PADEL_DATA_DIR": str(data_dir), "PYTHONPATH": f"{ROOT/'gen'}:{ROOT/'services'}:{ROOT}",
            "PADEL_EDGE_PORT": str(free_port()), "PADEL_EDGE_ADMIN_PORT": str(free_port()),
            "PADEL_EDGE_OPS_PORT": str(free_port()), "PADEL_EDGE_DIRECTORY_PORT": str(free_port()),
@@ -140,6 +140,12 @@ def launch_platform(data_dir: pathlib.Path, **extra_env: str) -> Platform:
         env[f"PADEL_{service.upper()}_METRICS_PORT"] = str(free_port())
     env["PADEL_EDGE_DIRECTORY_ADDR"] = f"127.0.0.1:{env['PADEL_EDGE_DIRECTORY_PORT']}"
     env.update(extra_env)
+    return env
+
+
+def launch_platform(data_dir: pathlib.Path, **extra_env: str) -> Platform:
+    """Starts the whole platform with `python -m mesh.cli run` and waits until it says it runs."""
+    env = platform_env(data_dir, **extra_env)
     data_dir.mkdir(parents=True, exist_ok=True)
     output = (data_dir / "launcher.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "mesh.cli", "run"], cwd=ROOT, env=env,
@@ -152,6 +158,14 @@ def launch_platform(data_dir: pathlib.Path, **extra_env: str) -> Platform:
             raise RuntimeError("platform did not start:\n" + (data_dir / "launcher.log").read_text())
         time.sleep(0.2)
     return platform
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def stop_platform(platform: Platform) -> None:
