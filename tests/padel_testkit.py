@@ -148,10 +148,10 @@ class Platform:
         return {"authorization": f"Bearer {self.token(user_id, roles)}"}
 
 
-def launch_platform(data_dir: pathlib.Path, *, default_ports: bool = False, **extra_env: str) -> Platform:
-    """Starts the whole platform with `python -m mesh.cli run` and waits until it says it runs: on
-    free ports given as a user would give them (each server's PADEL_*_PORT, nothing else), or, with
-    `default_ports`, on the defaults of the README."""
+def platform_env(data_dir: pathlib.Path, *, default_ports: bool = False, **extra_env: str) -> dict[str, str]:
+    """The environment of a `padel run` with its data in `data_dir`: on free ports given as a user
+    would give them (each server's PADEL_*_PORT, nothing else), or, with `default_ports`, on the
+    defaults of the README."""
     env = {**os.environ, "PADEL_DATA_DIR": str(data_dir), "PYTHONPATH": f"{ROOT/'gen'}:{ROOT/'services'}:{ROOT}"}
     if default_ports:
         env = {name: value for name, value in env.items()
@@ -163,6 +163,12 @@ def launch_platform(data_dir: pathlib.Path, *, default_ports: bool = False, **ex
             ports += [f"PADEL_{service.upper()}_PORT", f"PADEL_{service.upper()}_METRICS_PORT"]
         env.update({variable: str(free_port()) for variable in ports})
     env.update(extra_env)
+    return env
+
+
+def launch_platform(data_dir: pathlib.Path, *, default_ports: bool = False, **extra_env: str) -> Platform:
+    """Starts the whole platform with `python -m mesh.cli run` and waits until it says it runs."""
+    env = platform_env(data_dir, default_ports=default_ports, **extra_env)
     data_dir.mkdir(parents=True, exist_ok=True)
     output = (data_dir / "launcher.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "mesh.cli", "run"], cwd=ROOT, env=env,
@@ -175,6 +181,14 @@ def launch_platform(data_dir: pathlib.Path, *, default_ports: bool = False, **ex
             raise RuntimeError("platform did not start:\n" + (data_dir / "launcher.log").read_text())
         time.sleep(0.2)
     return platform
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def stop_platform(platform: Platform) -> None:

@@ -10,10 +10,12 @@ import logging
 import re
 import time
 import uuid
+from dataclasses import dataclass
 
 import grpc
 import protovalidate
 from google.protobuf import descriptor_pool, duration_pb2
+from google.protobuf.message import DecodeError
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_interceptor import ServerInterceptor
 from grpc_status import rpc_status
@@ -216,14 +218,50 @@ def _readable(request, violation: protovalidate.Violation) -> str:
     return re.sub(r"\[(-?\d+(?:, ?-?\d+)*)\]", named, message)
 
 
+@dataclass(frozen=True)
+class Undecodable:
+    """Stands in for a request whose bytes are not a message of the method's input type."""
+
+    message_type: str
+
+
+def _tolerant(deserialize, message_type: str):
+    """The method's request deserializer, giving `Undecodable` instead of raising.
+
+    grpc-python deserializes before any interceptor runs and answers a DecodeError itself, with
+    INTERNAL and a logged traceback; with this, the failure reaches the validation interceptor.
+    """
+
+    def parse(data: bytes):
+        try:
+            return deserialize(data)
+        except DecodeError:
+            return Undecodable(message_type)
+
+    return parse
+
+
 class ValidationInterceptor(ServerInterceptor):
-    """Enforces the protovalidate rules written in the contracts before any service code runs."""
+    """Enforces the protovalidate rules written in the contracts before any service code runs, and
+    refuses requests that are not even a message of the right type."""
 
     def __init__(self, domain: str):
         self.domain = domain
         self.validator = protovalidate.Validator()
 
+    def intercept_service(self, continuation, handler_call_details):
+        handler = super().intercept_service(continuation, handler_call_details)
+        method = _method(handler_call_details.method) if _is_platform(handler_call_details.method) else None
+        if handler is None or method is None or handler.request_streaming or handler.request_deserializer is None:
+            return handler
+        # The outer interceptors copy this deserializer into the handler grpc finally runs.
+        return handler._replace(request_deserializer=_tolerant(handler.request_deserializer,
+                                                               method.input_type.full_name))
+
     def intercept(self, method, request, context, method_name):
+        if isinstance(request, Undecodable):
+            abort(context, errors.InvalidArgument(f"the request is not a valid {request.message_type}",
+                                                  reason="MALFORMED_REQUEST"), self.domain)
         if _is_platform(method_name):
             violations = self.validator.collect_violations(request)
             if violations:
