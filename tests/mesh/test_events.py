@@ -37,9 +37,18 @@ class Court(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+def _met(condition: Callable[[], bool]) -> bool:
+    try:
+        return condition()
+    except redis.ResponseError as error:  # NOGROUP: the consumer has not created its group yet
+        if "NOGROUP" not in str(error):
+            raise
+        return False
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
-    while not condition():
+    while not _met(condition):
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.02)
