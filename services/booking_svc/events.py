@@ -12,17 +12,15 @@ and a reason category, never user ids or free text.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
-
 from padel.booking.v1 import booking_pb2, events_pb2
 from prometheus_client import Counter
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from booking_svc import store
 from booking_svc.domain import Status
 from mesh import events, plumbing
 from mesh.convert import timestamp
+from mesh.db import after_commit
 
 STREAM = plumbing.stream("booking")
 
@@ -61,11 +59,6 @@ def snapshot(booking: store.Booking, venue: store.Venue, court: store.Court) -> 
         court_name=court.name, player_id=booking.player_id, participant_ids=booking.participant_ids,
         start_time=timestamp(booking.start_time), end_time=timestamp(booking.end_time),
         time_zone=venue.time_zone, price=money(booking.price_paisa), status=STATUS_TO_PROTO[booking.state])
-
-
-def after_commit(session: Session, count: Callable[[], None]) -> None:
-    """Runs `count` once the session's transaction commits."""
-    event.listen(session, "after_commit", lambda _session: count(), once=True)
 
 
 def created(session: Session, booking: store.Booking, venue: store.Venue, court: store.Court) -> None:

@@ -11,8 +11,8 @@ import os
 import pathlib
 import threading
 import zlib
-from contextlib import contextmanager
-from typing import Any, Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import DateTime, Dialect, Engine, MetaData, TypeDecorator, create_engine, event, exc, text
 from sqlalchemy.engine import URL, Connection, make_url
@@ -80,6 +80,16 @@ def _unavailable() -> Exception:
     return Unavailable("database unavailable")
 
 
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Runs `action` once the session's transaction commits, never if it rolls back: for what
+    must not happen before the change is durable (counting it, removing a file it replaced).
+
+    An exception from `action` propagates out of the commit after the change is committed, so an
+    action that may fail catches its own errors.
+    """
+    event.listen(session, "after_commit", lambda _session: action(), once=True)
+
+
 SHARED_MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 
 
@@ -92,6 +102,11 @@ class Database:
         self._max_overflow = max_overflow
         self._engine: Engine | None = None
         self._lock = threading.Lock()
+        # SQLite: every transaction holds the file's one write lock (BEGIN IMMEDIATE). This
+        # process's threads queue for it here, where waiting has no time limit; SQLite's own busy
+        # polling gives up after SQLITE_BUSY_TIMEOUT_MS, however short each transaction is, once
+        # enough of them wait (32 uploads at once on a loaded machine failed that way).
+        self._sqlite_turns = None if self.is_postgres else threading.RLock()
 
     def __repr__(self) -> str:
         return f"Database({self.url.render_as_string(hide_password=True)!r})"
@@ -134,7 +149,8 @@ class Database:
         """
         try:
             # expire_on_commit=False: objects stay readable after the block, for the response.
-            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            with self._sqlite_turns or nullcontext(), Session(self.engine, expire_on_commit=False) as session, \
+                    session.begin():
                 yield session
         except exc.SQLAlchemyError as error:
             if is_database_fault(error):
