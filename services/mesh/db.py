@@ -11,7 +11,7 @@ import os
 import pathlib
 import threading
 import zlib
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from sqlalchemy import DateTime, Dialect, Engine, MetaData, TypeDecorator, create_engine, event, exc, text
@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 # start together run the migrations one after the other instead of racing on DDL.
 _MIGRATION_LOCK_KEY = zlib.crc32(b"padel.mesh.migrate")
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long a thread waits for its turn at a SQLite file before the database counts as unavailable.
+SQLITE_TURN_TIMEOUT_SECONDS = 30.0
 
 
 def normalize_url(url: str) -> URL:
@@ -103,8 +105,8 @@ class Database:
         self._engine: Engine | None = None
         self._lock = threading.Lock()
         # SQLite: every transaction holds the file's one write lock (BEGIN IMMEDIATE). This
-        # process's threads queue for it here, where waiting has no time limit; SQLite's own busy
-        # polling gives up after SQLITE_BUSY_TIMEOUT_MS, however short each transaction is, once
+        # process's threads queue for it here (SQLITE_TURN_TIMEOUT_SECONDS at most); SQLite's own
+        # busy polling gives up after SQLITE_BUSY_TIMEOUT_MS however short each transaction is, once
         # enough of them wait (32 uploads at once on a loaded machine failed that way).
         self._sqlite_turns = None if self.is_postgres else threading.RLock()
 
@@ -149,13 +151,24 @@ class Database:
         """
         try:
             # expire_on_commit=False: objects stay readable after the block, for the response.
-            with self._sqlite_turns or nullcontext(), Session(self.engine, expire_on_commit=False) as session, \
-                    session.begin():
+            with self._sqlite_turn(), Session(self.engine, expire_on_commit=False) as session, session.begin():
                 yield session
         except exc.SQLAlchemyError as error:
             if is_database_fault(error):
                 raise _unavailable() from error
             raise
+
+    @contextmanager
+    def _sqlite_turn(self) -> Iterator[None]:
+        if self._sqlite_turns is None:
+            yield
+            return
+        if not self._sqlite_turns.acquire(timeout=SQLITE_TURN_TIMEOUT_SECONDS):
+            raise _unavailable()
+        try:
+            yield
+        finally:
+            self._sqlite_turns.release()
 
     def ping(self) -> bool:
         """Whether the database answers `SELECT 1` now (the health check's question)."""
