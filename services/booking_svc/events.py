@@ -26,7 +26,7 @@ STREAM = plumbing.stream("booking")
 
 BOOKINGS_CREATED = Counter("padel_bookings_created", "Bookings made, by venue.", ("venue_id",))
 BOOKINGS_CANCELLED = Counter("padel_bookings_cancelled", "Bookings cancelled, by venue and who or what "
-                             "cancelled (player, venue, expired).", ("venue_id", "reason"))
+                             "cancelled (player, venue, expired, account_closed).", ("venue_id", "reason"))
 REVENUE_PAISA = Counter("padel_booking_revenue_paisa", "Price of bookings confirmed, in paisa, by venue.",
                         ("venue_id",))
 
@@ -74,7 +74,8 @@ def confirmed(session: Session, booking: store.Booking, venue: store.Venue, cour
 
 def cancelled(session: Session, booking: store.Booking, venue: store.Venue, court: store.Court,
               category: str) -> None:
-    """`category` is who or what cancelled: "player", "venue" or "expired" (the metric's label)."""
+    """`category` is who or what cancelled: "player", "venue", "expired" or "account_closed" (the
+    metric's label)."""
     events.publish(session, STREAM, events_pb2.BookingCancelled(
         booking=snapshot(booking, venue, court), cancellation=cancellation(booking)))
     after_commit(session, BOOKINGS_CANCELLED.labels(venue.id, category).inc)
