@@ -200,6 +200,36 @@ def stop_platform(platform: Platform) -> None:
             platform.process.kill()
 
 
+def publish_event(redis_client, stream: str, message, event_id: str | None = None, *,
+                  handled_by: str | None = None, timeout: float = 20.0) -> str:
+    """Adds an event to `stream` exactly as mesh's outbox relay writes it; returns its event id.
+
+    With `handled_by` (a consumer group), returns once that group has read and acknowledged it,
+    so a test can tell an event that changed nothing from one not handled yet.
+    """
+    event_id = event_id or str(uuid.uuid4())
+    entry = redis_client.xadd(stream, {"id": event_id, "type": message.DESCRIPTOR.full_name,
+                                       "data": message.SerializeToString(),
+                                       "occurred_at": datetime.now(timezone.utc).isoformat()})
+
+    def position(entry_id) -> tuple[int, ...]:
+        return tuple(int(p) for p in (entry_id.decode() if isinstance(entry_id, bytes) else entry_id).split("-"))
+
+    def handled() -> bool:
+        for group in redis_client.xinfo_groups(stream):
+            name = group["name"].decode() if isinstance(group["name"], bytes) else group["name"]
+            if name == handled_by:
+                return not group["pending"] and position(group["last-delivered-id"]) >= position(entry)
+        return False
+
+    deadline = time.monotonic() + timeout
+    while handled_by and not handled():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{handled_by} did not handle {message.DESCRIPTOR.name} within {timeout}s")
+        time.sleep(0.05)
+    return event_id
+
+
 def neighbour_database(url: str) -> str:
     """The same Redis server, next database number. The session-long platform gets its own, or its
     consumer groups (named after the services) would take the events of service tests on the

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import uuid
 from typing import Any, Callable, Sequence
 
@@ -22,9 +23,12 @@ from mesh import caller
 from mesh.db import Database
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 
+log = logging.getLogger("padel.booking")
+
 SLOT_TAKEN = "this slot was just taken; choose another time"
 KEY_REUSED = "this idempotency key was already used for a different booking request"
 DEFAULT_RADIUS_KM = 25.0
+ACCOUNT_CLOSED = "the player's account was closed"
 
 # What a new venue gets for each setting the owner leaves out.
 VENUE_DEFAULTS: dict[str, Any] = {
@@ -450,19 +454,26 @@ class BookingDesk:
         now = self.clock()
         with self.db.session() as session:
             view = self._booking_for(session, booking_id)
-            booking = view.booking
             who = caller.current()
-            by_player = who.user_id == booking.player_id
+            by_player = who.user_id == view.booking.player_id
             if not by_player and not _may_manage(view.venue):
                 raise PermissionDenied("only the player who booked, the venue's owner or an admin may cancel")
-            self._expire_holds(session, now, booking.court_id)
-            domain.transition(booking.state, Status.CANCELLED)
-            fee, refund = domain.cancellation_charge(rules_of(view.venue), booking.price_paisa, booking.start_time,
-                                                     now, by_venue=not by_player, status=booking.state)
+            self._expire_holds(session, now, view.booking.court_id)
             category = "player" if by_player else "venue"
-            self._record_cancellation(booking, reason or f"cancelled by the {category}", who.user_id, now, fee, refund)
-            events.cancelled(session, booking, view.venue, view.court, category)
+            self._cancel(session, view, reason or f"cancelled by the {category}", who.user_id, category, now)
             return view
+
+    def _cancel(self, session: Session, view: BookingView, reason: str, by: str, category: str,
+                now: dt.datetime) -> None:
+        """Cancels a live booking by the venue's policy and announces it (BookingCancelled: the
+        invited players and the venue are told). `category` is who cancelled: "player", "venue",
+        or "account_closed" (the player's account was deleted: charged as the player cancelling)."""
+        booking = view.booking
+        domain.transition(booking.state, Status.CANCELLED)
+        fee, refund = domain.cancellation_charge(rules_of(view.venue), booking.price_paisa, booking.start_time,
+                                                 now, by_venue=category == "venue", status=booking.state)
+        self._record_cancellation(booking, reason, by, now, fee, refund)
+        events.cancelled(session, booking, view.venue, view.court, category)
 
     @staticmethod
     def _record_cancellation(booking: store.Booking, reason: str, by: str | None, now: dt.datetime,
@@ -529,3 +540,27 @@ class BookingDesk:
                 view = self._view(session, booking)
                 events.completed(session, booking, view.venue, view.court)
             return len(done)
+
+    # -- a closed account (auth's AccountDeleted) -----------------------------------------------------
+
+    def close_account(self, session: Session, user_id: str) -> None:
+        """In the consumer's transaction: the person's future live bookings are cancelled by the
+        venue's policy, as if they had cancelled them, and they leave other players' future
+        bookings; every booking of theirs loses the text they wrote (requests, reasons, keys), the
+        ids stay for the history. Venues they own stay open and their bookings valid (admins
+        manage them). Handled again, it finds nothing left to do."""
+        now = self.clock()
+        store.erase_player_texts(session, user_id, "cancelled by the player", [ACCOUNT_CLOSED])
+        cancelled = store.future_live_bookings_of(session, user_id, now)
+        for booking in cancelled:
+            self._cancel(session, self._view(session, booking), ACCOUNT_CLOSED, user_id, "account_closed", now)
+        invited = store.future_live_bookings_inviting(session, user_id, now)
+        for booking in invited:
+            view = self._view(session, booking)
+            booking.participant_ids = [p for p in booking.participant_ids if p != user_id]
+            booking.updated_at = now
+            events.participants_changed(session, booking, view.venue, view.court, [], [user_id])
+        venues = store.venues_owned_by(session, user_id)
+        session.flush()
+        log.info("account closed", extra={"cancelled": len(cancelled), "uninvited": len(invited),
+                                          "venues_left_to_admins": len(venues)})

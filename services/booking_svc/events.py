@@ -12,23 +12,21 @@ and a reason category, never user ids or free text.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
-
 from padel.booking.v1 import booking_pb2, events_pb2
 from prometheus_client import Counter
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from booking_svc import store
 from booking_svc.domain import Status
 from mesh import outbox, plumbing
 from mesh.convert import timestamp
+from mesh.db import after_commit
 
 STREAM = plumbing.stream("booking")
 
 BOOKINGS_CREATED = Counter("padel_bookings_created", "Bookings made, by venue.", ("venue_id",))
 BOOKINGS_CANCELLED = Counter("padel_bookings_cancelled", "Bookings cancelled, by venue and who or what "
-                             "cancelled (player, venue, expired).", ("venue_id", "reason"))
+                             "cancelled (player, venue, expired, account_closed).", ("venue_id", "reason"))
 REVENUE_PAISA = Counter("padel_booking_revenue_paisa", "Price of bookings confirmed, in paisa, by venue.",
                         ("venue_id",))
 
@@ -63,11 +61,6 @@ def snapshot(booking: store.Booking, venue: store.Venue, court: store.Court) -> 
         time_zone=venue.time_zone, price=money(booking.price_paisa), status=STATUS_TO_PROTO[booking.state])
 
 
-def after_commit(session: Session, count: Callable[[], None]) -> None:
-    """Runs `count` once the session's transaction commits."""
-    event.listen(session, "after_commit", lambda _session: count(), once=True)
-
-
 def created(session: Session, booking: store.Booking, venue: store.Venue, court: store.Court) -> None:
     outbox.publish(session, STREAM, events_pb2.BookingCreated(booking=snapshot(booking, venue, court)))
     after_commit(session, BOOKINGS_CREATED.labels(venue.id).inc)
@@ -81,7 +74,8 @@ def confirmed(session: Session, booking: store.Booking, venue: store.Venue, cour
 
 def cancelled(session: Session, booking: store.Booking, venue: store.Venue, court: store.Court,
               category: str) -> None:
-    """`category` is who or what cancelled: "player", "venue" or "expired" (the metric's label)."""
+    """`category` is who or what cancelled: "player", "venue", "expired" or "account_closed" (the
+    metric's label)."""
     outbox.publish(session, STREAM, events_pb2.BookingCancelled(
         booking=snapshot(booking, venue, court), cancellation=cancellation(booking)))
     after_commit(session, BOOKINGS_CANCELLED.labels(venue.id, category).inc)

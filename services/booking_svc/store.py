@@ -11,7 +11,7 @@ import zlib
 from typing import Sequence
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
-                        UniqueConstraint, delete, exc, func, select, text, type_coerce, union_all)
+                        UniqueConstraint, cast, delete, exc, func, select, text, type_coerce, union_all, update)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from booking_svc.domain import LIVE, Status
@@ -274,3 +274,48 @@ def delete_price_rules(session: Session, venue_id: str) -> None:
 
 def venue_named(session: Session, owner_id: str, name: str) -> Venue | None:
     return session.scalars(select(Venue).where(Venue.owner_id == owner_id, Venue.name == name)).first()
+
+
+# -- a closed account ---------------------------------------------------------------------------------
+
+_UPCOMING = [Status.PENDING.value, Status.CONFIRMED.value]
+
+
+def _upcoming_live(now: dt.datetime):
+    """Pending (hold still running) or confirmed bookings that have not started: what may still be
+    cancelled or changed. A run-out hold is the booking job's to expire."""
+    return select(Booking).where(
+        Booking.status.in_(_UPCOMING), Booking.start_time > now,
+        (Booking.status != Status.PENDING.value) | (Booking.hold_expires_at > now),
+    ).order_by(Booking.start_time, Booking.id).with_for_update()
+
+
+def future_live_bookings_of(session: Session, player_id: str, now: dt.datetime) -> list[Booking]:
+    return list(session.scalars(_upcoming_live(now).where(Booking.player_id == player_id)))
+
+
+def future_live_bookings_inviting(session: Session, user_id: str, now: dt.datetime) -> list[Booking]:
+    """Other players' upcoming bookings that list `user_id` among their participants.
+
+    The list is a JSON array of ids; its text contains `"<id>"` exactly when the id is listed
+    (ids hold no quote), which both databases can test. The list itself decides in the end.
+    """
+    listed = cast(Booking.participant_ids, String).contains(f'"{user_id}"', autoescape=True)
+    rows = session.scalars(_upcoming_live(now).where(Booking.player_id != user_id, listed))
+    return [booking for booking in rows if user_id in booking.participant_ids]
+
+
+def erase_player_texts(session: Session, player_id: str, reason: str, standard_reasons: Sequence[str]) -> None:
+    """What the player wrote on their bookings: requests, the idempotency keys their app chose (a
+    key may be made of anything: the booking's id replaces it, still unique per player) with the
+    request fingerprint (a hash of the request), and the reasons they gave when cancelling, which
+    become `reason`; the service's own wordings (`standard_reasons`) stay."""
+    session.execute(update(Booking).where(Booking.player_id == player_id)
+                    .values(special_requests="", idempotency_key=Booking.id, request_fingerprint=""))
+    session.execute(update(Booking).where(Booking.player_id == player_id, Booking.cancelled_by == player_id,
+                                          Booking.cancel_reason.not_in([reason, *standard_reasons]))
+                    .values(cancel_reason=reason))
+
+
+def venues_owned_by(session: Session, owner_id: str) -> list[Venue]:
+    return list(session.scalars(select(Venue).where(Venue.owner_id == owner_id)))

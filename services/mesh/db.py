@@ -11,7 +11,7 @@ import pathlib
 import threading
 import zlib
 from contextlib import contextmanager
-from typing import Any, ContextManager, Iterator, Protocol
+from typing import Any, Callable, ContextManager, Iterator, Protocol
 
 from sqlalchemy import Engine, MetaData, create_engine, event, exc, text
 from sqlalchemy.engine import URL, Connection, make_url
@@ -23,6 +23,8 @@ from mesh.errors import Conflict, Unavailable
 # start together run the migrations one after the other instead of racing on DDL.
 _MIGRATION_LOCK_KEY = zlib.crc32(b"padel.mesh.migrate")
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long a thread waits for its turn at a SQLite file before the database counts as unavailable.
+SQLITE_TURN_TIMEOUT_SECONDS = 30.0
 
 
 def normalize_url(url: str) -> URL:
@@ -60,6 +62,16 @@ def _as_domain_error(error: exc.SQLAlchemyError) -> Exception | None:
     return None
 
 
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Runs `action` once the session's transaction commits, never if it rolls back: for what
+    must not happen before the change is durable (counting it, removing a file it replaced).
+
+    An exception from `action` propagates out of the commit after the change is committed, so an
+    action that may fail catches its own errors.
+    """
+    event.listen(session, "after_commit", lambda _session: action(), once=True)
+
+
 SHARED_MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 
 
@@ -92,6 +104,11 @@ class Database:
         self._max_overflow = max_overflow
         self._engine: Engine | None = None
         self._lock = threading.Lock()
+        # SQLite: every transaction holds the file's one write lock (BEGIN IMMEDIATE). This
+        # process's threads queue for it here (SQLITE_TURN_TIMEOUT_SECONDS at most); SQLite's own
+        # busy polling gives up after SQLITE_BUSY_TIMEOUT_MS however short each transaction is, once
+        # enough of them wait (32 uploads at once on a loaded machine failed that way).
+        self._sqlite_turns = None if self.is_postgres else threading.RLock()
 
     def __repr__(self) -> str:
         return f"Database({self.url.render_as_string(hide_password=True)!r})"
@@ -134,13 +151,25 @@ class Database:
         """
         try:
             # expire_on_commit=False: objects stay readable after the block, for the response.
-            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            with self._sqlite_turn(), Session(self.engine, expire_on_commit=False) as session, session.begin():
                 yield session
         except exc.SQLAlchemyError as error:
             meaning = _as_domain_error(error)
             if meaning is not None:
                 raise meaning from error
             raise
+
+    @contextmanager
+    def _sqlite_turn(self) -> Iterator[None]:
+        if self._sqlite_turns is None:
+            yield
+            return
+        if not self._sqlite_turns.acquire(timeout=SQLITE_TURN_TIMEOUT_SECONDS):
+            raise Unavailable("database unavailable; try again shortly")
+        try:
+            yield
+        finally:
+            self._sqlite_turns.release()
 
     def ping(self) -> bool:
         """Whether the database answers `SELECT 1` now (the health check's question)."""

@@ -14,7 +14,6 @@ import os
 import pathlib
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse

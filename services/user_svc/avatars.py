@@ -3,6 +3,8 @@ Pillow, centre-cropped to a square and re-encoded as WebP, so what is stored and
 an image the service produced itself (no metadata, no scripts, no oversized pixels)."""
 
 import io
+import os
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -16,6 +18,10 @@ OUTPUT_FORMAT, OUTPUT_CONTENT_TYPE, OUTPUT_EXTENSION = "WEBP", "image/webp", "we
 # A 2 MB file can still declare huge dimensions (a flat PNG compresses very well); decoding one
 # would take gigabytes, so the size is checked from the header before any pixel is decoded.
 MAX_PIXELS = 40_000_000
+# Decoding takes up to MAX_PIXELS × 4 bytes and a core: a burst of uploads is processed a few at a
+# time instead of all at once (32 at once would want gigabytes, and would slow every other call,
+# the short transactions that store the results included).
+_PROCESSING = threading.BoundedSemaphore(os.cpu_count() or 2)
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,11 @@ def _bad(problem: str) -> InvalidArgument:
 
 def process(raw: bytes) -> ProcessedAvatar:
     """The uploaded bytes as a SIZE×SIZE WebP; InvalidArgument naming `image` for anything else."""
+    with _PROCESSING:
+        return _process(raw)
+
+
+def _process(raw: bytes) -> ProcessedAvatar:
     source_format = ""
     try:
         with warnings.catch_warnings():

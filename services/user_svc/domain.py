@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import logging
 import uuid
 import zoneinfo
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from padel.user.v1 import user_pb2
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mesh.db import Database
+from mesh.db import Database, after_commit
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
 from user_svc import avatars, events, store
 from user_svc.blobs import BlobStore
@@ -44,6 +45,9 @@ LISTED_BY_DEFAULT = (ConnectionStatus.PENDING_OUTGOING, ConnectionStatus.PENDING
 DEFAULT_PAGE_SIZE = 20
 
 UNKNOWN_PLAYER = "no player with this id"
+ACCOUNT_CLOSED = "this account was deleted"
+
+log = logging.getLogger("padel.user")
 
 
 def _now() -> dt.datetime:
@@ -184,8 +188,9 @@ def default_preferences(user_id: str, now: dt.datetime) -> store.Preferences:
                              time_zone=DEFAULT_TIME_ZONE, updated_at=now)
 
 
-def ensure_profile(session: Session, user_id: str) -> store.Profile:
-    """The player's profile, created with default preferences if this is the first we hear of them.
+def known_profile(session: Session, user_id: str, *, with_preferences: bool = True) -> store.Profile:
+    """The player's profile row (a closed account's tombstone included), created if this is the
+    first we hear of them: with default preferences, announced, unless `with_preferences` is off.
 
     A concurrent creation (the event and a first call at once) loses on the primary key inside a
     savepoint and reads the winner's row.
@@ -203,15 +208,34 @@ def ensure_profile(session: Session, user_id: str) -> store.Profile:
                                     updated_at=now)
             session.add(profile)
             session.flush()
-            preferences = default_preferences(user_id, now)
-            session.add(preferences)
-            session.flush()
-            events.preferences_changed(session, preferences)
+            if with_preferences:
+                preferences = default_preferences(user_id, now)
+                session.add(preferences)
+                session.flush()
+                events.preferences_changed(session, preferences)
     except IntegrityError:
         profile = store.get_profile(session, user_id)
         if profile is None:
             raise
     return profile
+
+
+def ensure_profile(session: Session, user_id: str, *, for_update: bool = False) -> store.Profile:
+    """The caller's own profile, created on first use; NotFound once their account is closed.
+
+    `for_update` locks the row first: the changes of one player (and the erasure) take turns.
+    """
+    profile = known_profile(session, user_id)
+    if for_update:
+        profile = store.get_profile(session, user_id, for_update=True)
+    if profile.closed_at is not None:
+        raise NotFound(ACCOUNT_CLOSED)
+    return profile
+
+
+def is_gone(profile: store.Profile | None) -> bool:
+    """No such player for anyone else: never heard of, or their account was closed."""
+    return profile is None or profile.closed_at is not None
 
 
 class UserBook:
@@ -237,8 +261,7 @@ class UserBook:
 
     def update_profile(self, user_id: str, paths: Sequence[str], values: dict[str, Any]) -> ProfileView:
         with self.database.session() as session:
-            ensure_profile(session, user_id)
-            profile = store.get_profile(session, user_id, for_update=True)
+            profile = ensure_profile(session, user_id, for_update=True)
             apply_profile_changes(profile, paths, values)
             profile.updated_at = _now()
             return self._view(session, profile)
@@ -249,7 +272,7 @@ class UserBook:
             if user_id == caller_id:
                 return self._view(session, ensure_profile(session, caller_id))
             profile = store.get_profile(session, user_id)
-            if profile is None or store.is_blocked_between(session, caller_id, user_id):
+            if is_gone(profile) or store.is_blocked_between(session, caller_id, user_id):
                 raise NotFound(UNKNOWN_PLAYER)
             return self._view(session, profile)
 
@@ -262,8 +285,7 @@ class UserBook:
 
     def update_preferences(self, user_id: str, paths: Sequence[str], values: dict[str, Any]) -> store.Preferences:
         with self.database.session() as session:
-            ensure_profile(session, user_id)
-            store.get_profile(session, user_id, for_update=True)  # serialises updates of one player
+            ensure_profile(session, user_id, for_update=True)  # serialises updates of one player
             preferences = store.get_preferences(session, user_id)
             before = preference_values(preferences)
             apply_preference_changes(preferences, paths, values)
@@ -275,19 +297,25 @@ class UserBook:
     # -- avatars --
 
     def upload_avatar(self, user_id: str, image: bytes) -> str:
-        """Store the re-encoded image and return its URL; the previous file is deleted."""
+        """Store the re-encoded image and return its URL; the previous file is deleted.
+
+        Uploads of one player take turns on their profile row: each finds the avatar the one
+        before it committed and replaces it, so every upload succeeds and the last one wins. The
+        file is written first (a committed row always points at an existing file) and removed
+        again if the row is not committed; a replaced file goes once the new row is committed.
+        """
         processed = avatars.process(image)
         file_name = f"{user_id}-{uuid.uuid4().hex[:12]}.{processed.extension}"
-        # The file is written first: a committed row then always points at an existing file.
         self.blobs.put(file_name, processed.data)
         try:
             with self.database.session() as session:
-                profile = ensure_profile(session, user_id)
+                profile = ensure_profile(session, user_id, for_update=True)
                 avatar = store.get_avatar(session, user_id)
-                previous = avatar.file_name if avatar else None
                 if avatar is None:
                     avatar = store.Avatar(user_id=user_id)
                     session.add(avatar)
+                else:
+                    self._remove_file_after_commit(session, avatar.file_name)
                 avatar.file_name = file_name
                 avatar.content_type = processed.content_type
                 avatar.source_format = processed.source_format
@@ -297,9 +325,19 @@ class UserBook:
         except BaseException:
             self.blobs.delete(file_name)
             raise
-        if previous:
-            self.blobs.delete(previous)
         return self.avatar_base_url + file_name
+
+    def _remove_file_after_commit(self, session: Session, file_name: str) -> None:
+        """The avatar file no row names once this transaction commits goes then (it stays if the
+        transaction rolls back: the row still names it)."""
+
+        def remove() -> None:
+            try:
+                self.blobs.delete(file_name)
+            except Exception:  # noqa: BLE001 - the change is committed; a stray file is served to nobody
+                log.exception("avatar file %s could not be removed", file_name)
+
+        after_commit(session, remove)
 
     def get_avatar(self, file_name: str) -> tuple[bytes, str]:
         """The bytes and content type of a player's current avatar, by the file name in its URL.
@@ -322,7 +360,7 @@ class UserBook:
         if user_id == caller_id:
             raise InvalidArgument.field("user_id", "that is you")
         other = store.get_profile(session, user_id)
-        if other is None:
+        if is_gone(other):
             raise NotFound(UNKNOWN_PLAYER)
         return other
 
@@ -430,7 +468,9 @@ class UserBook:
         """A played booking counts once for each of its players (the event id guards redelivery)."""
         now = _now()
         for user_id in players_of_booking(player_id, participant_ids):
-            profile = ensure_profile(session, user_id)
+            profile = known_profile(session, user_id)
+            if profile.closed_at is not None:
+                continue  # a game they played before closing their account counts for nobody
             # SQL-side increments: replicas consuming at once never lose a count.
             profile.matches_played = store.Profile.matches_played + 1
             profile.minutes_on_court = store.Profile.minutes_on_court + max(minutes, 0)
@@ -442,7 +482,9 @@ class UserBook:
     def record_no_show(session: Session, player_id: str, participant_ids: Iterable[str]) -> None:
         """Nobody came: the booking counts as missed for each of its players."""
         for user_id in players_of_booking(player_id, participant_ids):
-            profile = ensure_profile(session, user_id)
+            profile = known_profile(session, user_id)
+            if profile.closed_at is not None:
+                continue
             profile.no_shows = store.Profile.no_shows + 1
             session.flush()
 
@@ -451,8 +493,8 @@ class UserBook:
         """The account exists: make the profile, and name it unless the player already chose a name."""
         if not is_user_id(user_id):
             return  # not an account id: nothing to make, and retrying would not help
-        profile = ensure_profile(session, user_id)
-        if not profile.display_name_chosen:
+        profile = known_profile(session, user_id)
+        if profile.closed_at is None and not profile.display_name_chosen:
             profile.display_name = display_name.strip()[:60]
             profile.updated_at = _now()
 
@@ -466,29 +508,52 @@ class UserBook:
                                 [ConnectionView(c, self._with_avatar(p, avatar)) for c, p, avatar in rows])
 
     def delete_profile(self, user_id: str) -> None:
-        """Forget the player's personal details, avatar, connections and history; the empty row stays."""
+        """DeleteProfile: the player's own erasure; their account, and so an empty profile, stays."""
         with self.database.session() as session:
-            profile = ensure_profile(session, user_id)
-            store.get_profile(session, user_id, for_update=True)
-            now = _now()
-            for name, value in (("display_name", ""), ("bio", ""), ("city", 0), ("city_other", ""),
-                                ("skill_level", 0.0), ("skill_source", 0), ("play_frequency", 0),
-                                ("preferred_play_times", []), ("preferred_hand", 0), ("court_side", 0),
-                                ("matches_played", 0), ("minutes_on_court", 0), ("venues_visited", 0),
-                                ("no_shows", 0)):
-                setattr(profile, name, value)
-            profile.display_name_chosen = True  # a late UserRegistered must not bring the name back
-            profile.deleted_at = profile.updated_at = now
-            avatar = store.get_avatar(session, user_id)
-            file_name = avatar.file_name if avatar else None
-            if avatar is not None:
-                session.delete(avatar)
-            store.delete_connections_of(session, user_id)
-            store.delete_venue_visits(session, user_id)
-            preferences = store.get_preferences(session, user_id)
+            self._erase(session, ensure_profile(session, user_id, for_update=True), account_closed=False)
+
+    def close_account(self, session: Session, user_id: str) -> None:
+        """AccountDeleted (in the consumer's transaction): everything about the person goes, and the
+        empty row stays as a tombstone, so a redelivered or late event finds it and changes nothing."""
+        if not is_user_id(user_id):
+            return  # not an account id: nothing to erase, and retrying would not help
+        known_profile(session, user_id, with_preferences=False)
+        profile = store.get_profile(session, user_id, for_update=True)
+        if profile.closed_at is None:
+            self._erase(session, profile, account_closed=True)
+
+    def _erase(self, session: Session, profile: store.Profile, *, account_closed: bool) -> None:
+        """The one erasure of a person's data, for both paths, in the caller's transaction (the
+        profile row locked): personal fields, stats, visits, the avatar (its file once the
+        transaction commits), requests and connections both ways and preferences; ProfileDeleted
+        tells notify to forget them too.
+
+        A deleted profile keeps the account: preferences start again from the defaults and blocks
+        other players set on them stay (deleting the profile is no way out of a block). A closed
+        account keeps nothing: no preferences, no block either way, and `closed_at` makes the
+        empty row a tombstone that calls (NotFound) and later events cannot fill again.
+        """
+        user_id, now = profile.user_id, _now()
+        for name, value in (("display_name", ""), ("bio", ""), ("city", 0), ("city_other", ""),
+                            ("skill_level", 0.0), ("skill_source", 0), ("play_frequency", 0),
+                            ("preferred_play_times", []), ("preferred_hand", 0), ("court_side", 0),
+                            ("matches_played", 0), ("minutes_on_court", 0), ("venues_visited", 0),
+                            ("no_shows", 0)):
+            setattr(profile, name, value)
+        profile.display_name_chosen = True  # a late UserRegistered must not bring the name back
+        profile.deleted_at = profile.updated_at = now
+        if account_closed:
+            profile.closed_at = now
+        avatar = store.get_avatar(session, user_id)
+        if avatar is not None:
+            session.delete(avatar)
+            self._remove_file_after_commit(session, avatar.file_name)
+        store.delete_connections_of(session, user_id, blocks_on_them=account_closed)
+        store.delete_venue_visits(session, user_id)
+        preferences = store.get_preferences(session, user_id)
+        if preferences is not None:
             session.delete(preferences)
             session.flush()
+        if not account_closed:
             session.add(default_preferences(user_id, now))
-            events.profile_deleted(session, user_id)
-        if file_name:
-            self.blobs.delete(file_name)
+        events.profile_deleted(session, user_id)

@@ -1,6 +1,7 @@
 """What user_svc publishes (PreferencesChanged, ProfileDeleted on `padel.user.events`) and what it
-consumes: UserRegistered from auth (create the profile) and played or missed bookings from
-booking (statistics). Handlers run inside the consumer's transaction, once per event id."""
+consumes: UserRegistered from auth (create the profile), AccountDeleted from auth (erase the
+person), and played or missed bookings from booking (statistics). Handlers run inside the
+consumer's transaction, once per event id."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ def preferences_changed(session: Session, row: store.Preferences) -> None:
 
 
 def profile_deleted(session: Session, user_id: str) -> None:
+    """After every erasure (DeleteProfile and a closed account): notify forgets the person's contact
+    details and messages on it."""
     publish(session, STREAM, user_events.ProfileDeleted(user_id=user_id))
 
 
@@ -46,6 +49,9 @@ def consumer(database: Database, redis_client: redis.Redis, book: "UserBook") ->
         name = f"{message.first_name} {message.last_name}".strip()
         book.record_registration(session, message.user_id, name)
 
+    def account_deleted(session: Session, _event_id: str, message: auth_events.AccountDeleted) -> None:
+        book.close_account(session, message.user_id)
+
     def completed(session: Session, _event_id: str, message: booking_events.BookingCompleted) -> None:
         booking = message.booking
         book.record_completed_booking(session, booking.player_id, booking.participant_ids, booking.venue_id,
@@ -58,6 +64,7 @@ def consumer(database: Database, redis_client: redis.Redis, book: "UserBook") ->
     events = EventConsumer(database, redis_client, group=GROUP,
                            streams=[plumbing.stream("auth"), plumbing.stream("booking")])
     events.on(auth_events.UserRegistered, registered)
+    events.on(auth_events.AccountDeleted, account_deleted)
     events.on(booking_events.BookingCompleted, completed)
     events.on(booking_events.BookingNoShow, no_show)
     return events

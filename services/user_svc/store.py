@@ -31,7 +31,8 @@ class ConnectionStatus(enum.StrEnum):
 
 
 class Profile(Base):
-    """A player's profile; the row exists for every known user (deleted ones keep an empty row)."""
+    """A player's profile; the row exists for every known user (deleted ones keep an empty row, and
+    a closed account's row stays empty for good, as a tombstone that late events cannot refill)."""
 
     __tablename__ = "profiles"
 
@@ -56,6 +57,8 @@ class Profile(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # When the account was deleted (auth's AccountDeleted); such a profile is gone for every caller.
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class Preferences(Base):
@@ -123,7 +126,11 @@ class VenueVisit(Base):
 
 
 def get_profile(session: Session, user_id: str, *, for_update: bool = False) -> Profile | None:
-    return session.get(Profile, user_id, with_for_update=for_update)
+    """The profile row; `for_update` locks it (PostgreSQL) and reads it again, so what the caller
+    sees is what the previous holder of the lock committed."""
+    if for_update:
+        return session.get(Profile, user_id, with_for_update=True, populate_existing=True)
+    return session.get(Profile, user_id)
 
 
 def get_preferences(session: Session, user_id: str) -> Preferences | None:
@@ -182,15 +189,16 @@ def list_connections(session: Session, user_id: str, statuses: Sequence[str], *,
     return [(connection, profile, file_name) for connection, profile, file_name in session.execute(query)]
 
 
-def delete_connections_of(session: Session, user_id: str) -> None:
+def delete_connections_of(session: Session, user_id: str, *, blocks_on_them: bool = False) -> None:
     """Every row the player owns, and the other side of their requests and connections.
 
-    Blocks other players set on them stay: those rows belong to the blockers.
+    Blocks other players set on them stay unless `blocks_on_them` (the account is gone): while the
+    player is still around, those rows belong to the blockers.
     """
-    session.execute(delete(Connection).where(or_(
-        Connection.user_id == user_id,
-        and_(Connection.other_id == user_id, Connection.status != ConnectionStatus.BLOCKED),
-    )))
+    theirs = Connection.other_id == user_id
+    if not blocks_on_them:
+        theirs = and_(theirs, Connection.status != ConnectionStatus.BLOCKED)
+    session.execute(delete(Connection).where(or_(Connection.user_id == user_id, theirs)))
 
 
 def record_venue_visit(session: Session, user_id: str, venue_id: str, at: dt.datetime) -> bool:

@@ -1,8 +1,11 @@
-"""GetAvatar over real gRPC (`start_service("user")`, full interceptor chain): no token needed, the
-current avatar's bytes and type come back, anything else is NOT_FOUND or INVALID_ARGUMENT."""
+"""Avatars over real gRPC (`start_service("user")`, full interceptor chain): GetAvatar needs no
+token and returns the current avatar's bytes and type, anything else is NOT_FOUND or
+INVALID_ARGUMENT; uploads racing each other leave one avatar and its one file."""
 
 import io
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import grpc
 import pytest
@@ -11,22 +14,45 @@ from grpc_status import rpc_status
 from padel.user.v1 import user_service_pb2 as pb
 from padel.user.v1 import user_service_pb2_grpc
 from PIL import Image
+from sqlalchemy import func, select
+
+from user_svc import store
+
+
+class Users(user_service_pb2_grpc.UserServiceStub):
+    """The stub, plus where the running server keeps its avatar rows and files."""
+
+    def __init__(self, channel, host, avatar_dir):
+        super().__init__(channel)
+        self.database, self.avatar_dir = host.database, avatar_dir
+
+    def avatar_rows(self, user_id: str) -> list[str]:
+        with self.database.session() as session:
+            return list(session.scalars(select(store.Avatar.file_name).where(store.Avatar.user_id == user_id)))
+
+    def files(self) -> list[str]:
+        """Every file in the avatar folder (temporary ones included)."""
+        return sorted(p.name for p in self.avatar_dir.iterdir()) if self.avatar_dir.exists() else []
 
 
 @pytest.fixture(params=["embedded", pytest.param("postgres", marks=pytest.mark.postgres)])
-def users(request, start_service, token_issuer):
+def users(request, start_service, tmp_path):
     env = {}
     if request.param == "postgres":
         env["PADEL_USER_DATABASE_URL"] = request.getfixturevalue("make_postgres_db")()
-    _, channel = start_service("user", **env)
-    return user_service_pb2_grpc.UserServiceStub(channel)
+    host, channel = start_service("user", **env)
+    return Users(channel, host, tmp_path / "data" / "avatars")
 
 
-def upload(users, token_issuer, user_id: str) -> str:
+def jpeg(color=(20, 90, 200)) -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", (500, 260), (20, 90, 200)).save(out, "JPEG")
-    response = users.UploadAvatar(pb.UploadAvatarRequest(image=out.getvalue()),
-                                  metadata=token_issuer.metadata(user_id), timeout=10)
+    Image.new("RGB", (500, 260), color).save(out, "JPEG")
+    return out.getvalue()
+
+
+def upload(users, token_issuer, user_id: str, image: bytes | None = None) -> str:
+    response = users.UploadAvatar(pb.UploadAvatarRequest(image=image or jpeg()),
+                                  metadata=token_issuer.metadata(user_id), timeout=30)
     return response.avatar_url.rsplit("/", 1)[1]
 
 
@@ -83,3 +109,30 @@ def test_names_that_are_not_avatar_names_are_invalid(users):
     for file_name in BAD_NAMES:  # one server for all names: starting one per name is the slow part
         error = error_of(users, file_name)
         assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and bad_fields(error) == {"file_name"}, file_name
+
+
+def test_parallel_uploads_all_succeed_and_leave_one_avatar_and_one_file(users, token_issuer):
+    """32 uploads at once for a player with no avatar: each is 200 (the last one wins), and what is
+    left is one avatar row and exactly one file on disk, the one the row and the profile name."""
+    user_id, count = str(uuid.uuid4()), 32
+    images = [jpeg((i * 7, 255 - i * 7, 90)) for i in range(count)]
+    start = threading.Barrier(count)
+
+    def racer(image: bytes):
+        request, metadata = pb.UploadAvatarRequest(image=image), token_issuer.metadata(user_id)
+        start.wait()
+        try:
+            return users.UploadAvatar(request, metadata=metadata, timeout=60).avatar_url.rsplit("/", 1)[1]
+        except grpc.RpcError as error:
+            return error
+
+    with ThreadPoolExecutor(count) as pool:
+        results = list(pool.map(racer, images))
+    failures = [(r.code(), r.details()) for r in results if isinstance(r, grpc.RpcError)]
+    assert failures == []
+    rows = users.avatar_rows(user_id)
+    assert len(rows) == 1 and rows[0] in results
+    assert users.files() == rows
+    profile = users.GetProfile(pb.GetProfileRequest(), metadata=token_issuer.metadata(user_id), timeout=10).profile
+    assert profile.avatar_url.rsplit("/", 1)[1] == rows[0]
+    assert get_avatar(users, rows[0])[0].body.data == (users.avatar_dir / rows[0]).read_bytes()

@@ -19,6 +19,7 @@ from padel.user.v1 import user_service_pb2_grpc
 from PIL import Image
 
 from mesh.redis import make_redis
+from padel_testkit import publish_event
 
 
 @pytest.fixture(scope="module", params=["embedded", pytest.param("postgres", marks=[pytest.mark.postgres,
@@ -40,28 +41,26 @@ def user_service(request, tmp_path_factory, token_issuer):
     host.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     client = make_redis(redis_url)
-    yield Service(user_service_pb2_grpc.UserServiceStub(channel), token_issuer, client, folder / "data" / "avatars")
+    yield Service(user_service_pb2_grpc.UserServiceStub(channel), token_issuer, client, folder / "data" / "avatars",
+                  host.database)
     client.close()
     channel.close()
     host.stop(0)
 
 
 class Service:
-    def __init__(self, stub, issuer, redis_client, avatar_dir):
+    def __init__(self, stub, issuer, redis_client, avatar_dir, database):
         self.stub, self.issuer, self.redis, self.avatar_dir = stub, issuer, redis_client, avatar_dir
+        self.database = database
 
     def call(self, method, caller_id, request=None, /, **fields):
         rpc = getattr(self.stub, method)
         message = request if request is not None else getattr(pb, method + "Request")(**fields)
         return rpc(message, metadata=self.issuer.metadata(caller_id), timeout=10)
 
-    def publish(self, stream, message, event_id=None):
-        """An event as the outbox relay writes it into a stream (mesh.relay entry format)."""
-        event_id = event_id or str(uuid.uuid4())
-        self.redis.xadd(stream, {"id": event_id, "type": message.DESCRIPTOR.full_name,
-                                 "data": message.SerializeToString(),
-                                 "occurred_at": dt.datetime.now(dt.timezone.utc).isoformat()})
-        return event_id
+    def publish(self, stream, message, event_id=None, **options):
+        """An event as the outbox relay writes it into a stream (`padel_testkit.publish_event`)."""
+        return publish_event(self.redis, stream, message, event_id, **options)
 
 
 def new_id() -> str:
@@ -98,6 +97,12 @@ def wait_for(predicate, timeout=10.0):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.05)
+
+
+def published_on_user_stream(user_service, event_type: str, user_id: str) -> int:
+    """How many events of `event_type` about `user_id` reached padel.user.events."""
+    return sum(1 for _, fields in user_service.redis.xrange("padel.user.events")
+               if fields[b"type"] == event_type.encode() and user_id.encode() in fields[b"data"])
 
 
 def mask(*paths):
@@ -457,3 +462,81 @@ def test_concurrent_first_calls_make_one_profile(user_service):
     assert wait_for(published)
     time.sleep(0.3)
     assert len(published()) == 1  # defaults announced once, by the call that made the profile
+
+
+def test_account_deleted_erases_the_person_for_everyone(user_service):
+    """auth's AccountDeleted (delivered twice, under two event ids): the person's profile, avatar
+    (file too), preferences and every connection, request and block either way are gone for the
+    others, late events cannot bring the profile back, and notify is told (ProfileDeleted)."""
+    from sqlalchemy import or_, select
+
+    from user_svc import store
+
+    me, friend, asked, blocker, blocked = (new_id() for _ in range(5))
+    for other in (friend, asked, blocker, blocked):
+        user_service.call("GetProfile", other)
+    user_service.publish("padel.auth.events", auth_events.UserRegistered(user_id=me, first_name="Zara", last_name="Ali"))
+    request = pb.UpdateProfileRequest(profile=u.Profile(bio="lefty from Lahore", city=u.CITY_LAHORE),
+                                      update_mask=mask("bio", "city"))
+    user_service.call("UpdateProfile", me, request)
+    request = pb.UpdatePreferencesRequest(preferences=u.Preferences(quiet_hours_start="23:00", quiet_hours_end="07:00"),
+                                          update_mask=mask("quiet_hours_start", "quiet_hours_end"))
+    user_service.call("UpdatePreferences", me, request)
+    file_name = user_service.call("UploadAvatar", me, image=image_bytes("PNG")).avatar_url.rsplit("/", 1)[1]
+    user_service.call("RequestConnection", me, user_id=friend)
+    user_service.call("AcceptConnection", friend, user_id=me)
+    user_service.call("RequestConnection", me, user_id=asked)
+    user_service.call("BlockUser", me, user_id=blocked)
+    user_service.call("BlockUser", blocker, user_id=me)
+    assert wait_for(lambda: user_service.call("GetProfile", me).profile.display_name == "Zara Ali")
+
+    deleted = auth_events.AccountDeleted(user_id=me)
+    deleted.deleted_at.GetCurrentTime()
+    user_service.publish("padel.auth.events", deleted)
+    user_service.publish("padel.auth.events", deleted, handled_by="user")  # auth's relay sent it twice
+
+    for other in (friend, asked, blocker, blocked):
+        assert error_of(user_service.call, "GetUser", other, user_id=me).code() == grpc.StatusCode.NOT_FOUND
+        assert error_of(user_service.call, "RequestConnection", other, user_id=me).code() == grpc.StatusCode.NOT_FOUND
+        for status in (0, u.CONNECTION_STATUS_BLOCKED):
+            assert list(user_service.call("ListConnections", other, status=status).connections) == []
+    error = error_of(user_service.stub.GetAvatar, pb.GetAvatarRequest(file_name=file_name), timeout=10)
+    assert error.code() == grpc.StatusCode.NOT_FOUND
+    assert not (user_service.avatar_dir / file_name).exists()
+    # A token that outlived the account reaches nothing, and recreates nothing.
+    for method in ("GetProfile", "GetPreferences", "ExportData", "GetStats"):
+        assert error_of(user_service.call, method, me).code() == grpc.StatusCode.NOT_FOUND, method
+    assert wait_for(lambda: published_on_user_stream(user_service, "padel.user.v1.ProfileDeleted", me) == 1)
+
+    # Late events: a redelivered registration, and a game finished after the account closed (with
+    # a friend, whose count shows the event was handled).
+    user_service.publish("padel.auth.events", auth_events.UserRegistered(user_id=me, first_name="Zara", last_name="Ali"),
+                         handled_by="user")
+    game = booking_events.BookingSnapshot(booking_id=new_id(), venue_id=new_id(), player_id=me, participant_ids=[friend])
+    game.start_time.GetCurrentTime()
+    game.end_time.GetCurrentTime()
+    user_service.publish("padel.booking.events", booking_events.BookingCompleted(booking=game), handled_by="user")
+    assert user_service.call("GetStats", friend).stats.matches_played == 1
+    assert error_of(user_service.call, "GetUser", friend, user_id=me).code() == grpc.StatusCode.NOT_FOUND
+
+    # Nothing that names the person is left: an empty row (the tombstone), no other row about them.
+    with user_service.database.session() as session:
+        profile = session.get(store.Profile, me)
+        assert profile.closed_at is not None
+        assert (profile.display_name, profile.bio, profile.city, profile.matches_played) == ("", "", 0, 0)
+        assert session.get(store.Preferences, me) is None and session.get(store.Avatar, me) is None
+        assert session.scalars(select(store.Connection).where(
+            or_(store.Connection.user_id == me, store.Connection.other_id == me))).all() == []
+        assert session.scalars(select(store.VenueVisit).where(store.VenueVisit.user_id == me)).all() == []
+    assert published_on_user_stream(user_service, "padel.user.v1.ProfileDeleted", me) == 1
+
+
+def test_account_deleted_for_a_player_never_seen_leaves_only_the_tombstone(user_service):
+    """An account user_svc never heard of (its registration not handled yet) gets no profile later."""
+    me = new_id()
+    user_service.publish("padel.auth.events", auth_events.AccountDeleted(user_id=me), handled_by="user")
+    assert wait_for(lambda: published_on_user_stream(user_service, "padel.user.v1.ProfileDeleted", me) == 1)
+    user_service.publish("padel.auth.events", auth_events.UserRegistered(user_id=me, first_name="Late"),
+                         handled_by="user")
+    assert error_of(user_service.call, "GetProfile", me).code() == grpc.StatusCode.NOT_FOUND
+    assert published_on_user_stream(user_service, "padel.user.v1.PreferencesChanged", me) == 0
