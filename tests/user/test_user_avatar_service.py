@@ -14,7 +14,7 @@ from grpc_status import rpc_status
 from padel.user.v1 import user_service_pb2 as pb
 from padel.user.v1 import user_service_pb2_grpc
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from user_svc import store
 
