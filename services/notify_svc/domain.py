@@ -225,8 +225,12 @@ class Notifications:
 
     # recipients
 
+    # A user notify knows is one auth's events (registration, security links) or user_svc's
+    # preferences spoke of; an id seen only in a booking is not (see `known`).
+
     def remember_contact(self, session: Session, user_id: str, contact: Contact) -> store.Recipient:
-        recipient = store.recipient_or_new(session, user_id, self.clock())
+        """What auth's events say about a user."""
+        recipient = self._known(session, user_id)
         for name, limit in (("email", 320), ("phone", 32), ("first_name", 100), ("last_name", 100)):
             if getattr(contact, name):
                 setattr(recipient, name, getattr(contact, name)[:limit])  # never fail an event on a column size
@@ -234,7 +238,7 @@ class Notifications:
         return recipient
 
     def remember_preferences(self, session: Session, user_id: str, preferences: Preferences) -> None:
-        recipient = store.recipient_or_new(session, user_id, self.clock())
+        recipient = self._known(session, user_id)
         recipient.language = preferences.language if preferences.language in templates.LANGUAGES else "en"
         recipient.channels = ",".join(preferences.channels)
         recipient.kinds = ",".join(preferences.kinds)
@@ -242,6 +246,18 @@ class Notifications:
         recipient.quiet_hours_end = preferences.quiet_hours_end
         recipient.time_zone = preferences.time_zone or DEFAULT_ZONE
         recipient.updated_at = self.clock()
+
+    def _known(self, session: Session, user_id: str) -> store.Recipient:
+        recipient = store.recipient_or_new(session, user_id, self.clock())
+        recipient.known_since = recipient.known_since or self.clock()
+        return recipient
+
+    def known(self, session: Session, user_id: str) -> store.Recipient:
+        """The recipient auth or user_svc told notify about, or NotFound."""
+        recipient = store.recipient(session, user_id)
+        if recipient is None or recipient.known_since is None:
+            raise NotFound("no user with this user_id")
+        return recipient
 
     def forget(self, session: Session, user_id: str) -> None:
         """Their profile was deleted: contact details and inbox go, reminders are cancelled, queued
@@ -281,11 +297,10 @@ class Notifications:
     # queueing
 
     def notify(self, session: Session, user_id: str, kind: str, variables: dict[str, str], *,
-               channels: list[str] | None = None, contact: Contact | None = None,
-               free: Rendered | None = None) -> list[store.Delivery]:
+               channels: list[str] | None = None, free: Rendered | None = None) -> list[store.Delivery]:
         """Queues one message to `user_id` on each channel (their preferences when `channels` is
         None); a channel with no address for them is skipped and logged."""
-        recipient = self.remember_contact(session, user_id, contact or Contact())
+        recipient = store.recipient_or_new(session, user_id, self.clock())
         spec = KINDS.get(kind)
         urgent = spec is not None and spec.urgent
         at = self.clock()
@@ -327,6 +342,7 @@ class Notifications:
             if not body.strip():
                 raise InvalidArgument.field("body", "a message without a kind needs a body")
             free = Rendered(subject, body)
+        self.known(session, user_id)
         queued = self.notify(session, user_id, kind or FREE_KIND, variables, channels=channels or None, free=free)
         if not queued:
             raise FailedPrecondition("the recipient cannot be reached on any of these channels")
@@ -337,7 +353,7 @@ class Notifications:
         zone = self.remember_contact(session, user_id, contact).time_zone
         self.notify(session, user_id, kind, {
             "link": f"{self.app_base_url}{path}?token={token}", "token": token,
-            "expires_at": local_text(expires_at, zone)["stamp"] if expires_at else ""}, contact=contact)
+            "expires_at": local_text(expires_at, zone)["stamp"] if expires_at else ""})
 
     # bookings, invited players and reminders
     #

@@ -47,6 +47,9 @@ class Recipient(Base):
     time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Karachi")
     device_token: Mapped[str] = mapped_column(String(4096), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # When auth's or user_svc's events first spoke of the user; None for an id notify saw only in a
+    # booking (an invited player nobody else told it about).
+    known_since: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 class Template(Base):
@@ -134,7 +137,7 @@ def recipient_or_new(session: Session, user_id: str, now: dt.datetime) -> Recipi
         found = Recipient(user_id=user_id, email="", phone="", first_name="", last_name="", language="en",
                           channels="email", kinds="booking_confirmations,reminders,match_invites",
                           quiet_hours_start="", quiet_hours_end="", time_zone="Asia/Karachi",
-                          device_token="", updated_at=now)
+                          device_token="", updated_at=now, known_since=None)
         session.add(found)
     return found
 

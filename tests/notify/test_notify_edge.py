@@ -80,9 +80,13 @@ def test_register_then_verify_with_the_emailed_token(edge, mailbox):
     assert verified.status_code == 200, verified.text
 
 
-def test_inbox_templates_and_logs_over_rest(edge):
+def test_inbox_templates_and_logs_over_rest(edge, streams):
     player, stranger, admin = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
     as_admin = edge.headers(admin, ("admin",))
+    unknown = requests.post(f"{edge.url}/api/notifications/send", headers=as_admin, timeout=10, json={
+        "user_id": player, "channels": ["NOTIFICATION_CHANNEL_IN_APP"], "body": "Anyone there?"})
+    assert unknown.status_code == 404, unknown.text  # notify has not heard of this user yet
+    publish(streams, "auth", auth_events.UserRegistered(user_id=player, email=f"{player[:8]}@example.pk"), wait=True)
     sent = requests.post(f"{edge.url}/api/notifications/send", headers=as_admin, timeout=10, json={
         "user_id": player, "channels": ["NOTIFICATION_CHANNEL_IN_APP"],
         "subject": "Court 3 reopens", "body": "Court 3 is open again from Monday."})
