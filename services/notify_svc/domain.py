@@ -226,49 +226,66 @@ class Notifications:
     # recipients
 
     # A user notify knows is one auth's events (registration, security links) or user_svc's
-    # preferences spoke of; an id seen only in a booking is not (see `known`).
+    # preferences spoke of; an id seen only in a booking is not (see `known`). Nothing is
+    # remembered about, or sent to, a deleted account (see `erase`).
 
     def remember_contact(self, session: Session, user_id: str, contact: Contact) -> store.Recipient:
         """What auth's events say about a user."""
         recipient = self._known(session, user_id)
-        for name, limit in (("email", 320), ("phone", 32), ("first_name", 100), ("last_name", 100)):
-            if getattr(contact, name):
-                setattr(recipient, name, getattr(contact, name)[:limit])  # never fail an event on a column size
-        recipient.updated_at = self.clock()
+        if recipient.deleted_at is None:
+            for name, limit in (("email", 320), ("phone", 32), ("first_name", 100), ("last_name", 100)):
+                if getattr(contact, name):
+                    setattr(recipient, name, getattr(contact, name)[:limit])  # never fail an event on a column size
         return recipient
 
     def remember_preferences(self, session: Session, user_id: str, preferences: Preferences) -> None:
         recipient = self._known(session, user_id)
+        if recipient.deleted_at is not None:
+            return
         recipient.language = preferences.language if preferences.language in templates.LANGUAGES else "en"
         recipient.channels = ",".join(preferences.channels)
         recipient.kinds = ",".join(preferences.kinds)
         recipient.quiet_hours_start = preferences.quiet_hours_start
         recipient.quiet_hours_end = preferences.quiet_hours_end
         recipient.time_zone = preferences.time_zone or DEFAULT_ZONE
-        recipient.updated_at = self.clock()
 
     def _known(self, session: Session, user_id: str) -> store.Recipient:
-        recipient = store.recipient_or_new(session, user_id, self.clock())
-        recipient.known_since = recipient.known_since or self.clock()
+        recipient = store.recipient_or_new(session, user_id, self.clock(), to_change=True)
+        if recipient.deleted_at is None:
+            recipient.known_since = recipient.known_since or self.clock()
+            recipient.updated_at = self.clock()
         return recipient
 
     def known(self, session: Session, user_id: str) -> store.Recipient:
-        """The recipient auth or user_svc told notify about, or NotFound."""
+        """The recipient auth or user_svc told notify about and whose account lives, or NotFound."""
         recipient = store.recipient(session, user_id)
-        if recipient is None or recipient.known_since is None:
+        if recipient is None or recipient.known_since is None or recipient.deleted_at is not None:
             raise NotFound("no user with this user_id")
         return recipient
 
-    def forget(self, session: Session, user_id: str) -> None:
-        """Their profile was deleted: contact details and inbox go, reminders are cancelled, queued
-        deliveries fail unsent; the log keeps each delivery's kind, channel and outcome, with the
-        address masked and no text."""
-        store.forget_recipient(session, user_id)
+    def _deleted(self, session: Session, user_id: str) -> bool:
+        recipient = store.recipient(session, user_id)
+        return recipient is not None and recipient.deleted_at is not None
+
+    def erase(self, session: Session, user_id: str, why: str, *, deleted_at: dt.datetime | None = None) -> None:
+        """Forgets a person whose profile or account was deleted, idempotently: addresses, names
+        and preferences are blanked, the inbox is emptied, reminders are cancelled (also as an
+        invited player) and queued deliveries fail unsent with `why`. The delivery log keeps each
+        delivery's kind, channel and outcome, and no address, text or provider message id.
+
+        `deleted_at` (the account is gone) also closes the row for good, so that events arriving
+        later (a booking cancelled by policy, an invitation in flight) queue and remember nothing.
+        After a profile deletion the account lives on: auth's next event brings an address back.
+        """
+        recipient = store.erase_recipient(session, user_id, self.clock())
+        if deleted_at is not None:
+            recipient.deleted_at = recipient.deleted_at or deleted_at
         for delivery in store.deliveries_of(session, user_id):
             if delivery.status == store.QUEUED:
-                delivery.status, delivery.next_attempt_at = store.FAILED, None
-                delivery.last_error = "recipient deleted their profile"
-            delivery.recipient, delivery.subject, delivery.body = mask(delivery.recipient), "", ""
+                delivery.status, delivery.next_attempt_at, delivery.last_error = store.FAILED, None, why
+            # A provider's error text had the address masked (`without_address`); now not even that.
+            delivery.last_error = delivery.last_error.replace(mask(delivery.recipient), MASKED)
+            delivery.recipient, delivery.subject, delivery.body, delivery.provider_message_id = "", "", "", ""
 
     # templates
 
@@ -300,7 +317,10 @@ class Notifications:
                channels: list[str] | None = None, free: Rendered | None = None) -> list[store.Delivery]:
         """Queues one message to `user_id` on each channel (their preferences when `channels` is
         None); a channel with no address for them is skipped and logged."""
-        recipient = store.recipient_or_new(session, user_id, self.clock())
+        recipient = store.recipient_or_new(session, user_id, self.clock(), to_change=False)
+        if recipient.deleted_at is not None:
+            log.info("account deleted, message dropped", extra={"user_id": user_id, "kind": kind})
+            return []
         spec = KINDS.get(kind)
         urgent = spec is not None and spec.urgent
         at = self.clock()
@@ -427,6 +447,8 @@ class Notifications:
 
     def _schedule_reminder(self, session: Session, booking: Booking, user_id: str) -> None:
         """One reminder per booking and player, `reminder_lead` before play; a moved booking moves it."""
+        if self._deleted(session, user_id):
+            return  # a deleted account is reminded of nothing
         at = self.clock()
         reminder = store.reminder(session, booking.booking_id, user_id)
         if reminder is None:
