@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jinja2 import TemplateError
 from sqlalchemy.orm import Session
 
 from mesh import caller
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
 from notify_svc import metrics, store, templates
-from notify_svc.templates import EMAIL, IN_APP, KINDS
+from notify_svc.rendering import Renderer
+from notify_svc.templates import EMAIL, IN_APP, KINDS, Refused
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +222,7 @@ class Notifications:
     retry_max_seconds: float = 3600.0
     max_attempts: int = 5
     clock: Callable[[], dt.datetime] = field(default=now)
+    renderer: Renderer = field(default_factory=Renderer)
 
     # recipients
 
@@ -296,7 +297,7 @@ class Notifications:
     def save_template(self, session: Session, kind: str, channel: str, language: str, subject: str,
                       body: str) -> store.Template:
         caller.require_role(caller.ADMIN)
-        templates.check(kind, channel, subject, body)
+        self.renderer.check(kind, channel, subject, body)
         return store.save_template(session, kind, channel, language, subject, body, self.clock())
 
     def _render(self, session: Session, kind: str, channel: str, language: str,
@@ -304,12 +305,24 @@ class Notifications:
         found = store.template(session, kind, channel, language) or store.template(session, kind, channel, "en")
         if found is None:
             raise FailedPrecondition(f"no template for {kind} on {channel}")
-        try:
-            return Rendered(templates.render(found.subject, variables, html=False),
-                            templates.render(found.body, variables, html=templates.is_html(channel, "body")),
-                            templates.is_html(channel, "body"))
-        except TemplateError as error:  # a missing variable, or a sandbox refusal
-            raise InvalidArgument.field("variables", str(error)) from None
+        html = templates.is_html(channel, "body")
+        return Rendered(self.renderer.render(found.subject, variables, html=False),
+                        self.renderer.render(found.body, variables, html=html), html)
+
+    def _template_failed(self, delivery: store.Delivery, language: str, problem: str,
+                         variables: dict[str, str]) -> None:
+        """A template that fails with these values fails its own delivery only: never the event,
+        the other channels or the delivery worker. The values are masked out of the reason (a
+        security link's token has no place in the log)."""
+        for value in sorted(variables.values(), key=len, reverse=True):
+            if len(value) > 3:
+                problem = problem.replace(value, MASKED)
+        delivery.status, delivery.next_attempt_at = store.FAILED, None
+        delivery.last_error = f"template {delivery.kind}/{delivery.channel}/{language}: {problem}"[:500]
+        log.warning("template failed, delivery failed", extra={
+            "delivery_id": delivery.id, "kind": delivery.kind, "channel": delivery.channel, "language": language,
+            "error": delivery.last_error})
+        metrics.SENT.labels(delivery.channel, store.FAILED).inc()
 
     # queueing
 
@@ -334,12 +347,18 @@ class Notifications:
                 log.info("no address for this channel, message skipped",
                          extra={"user_id": user_id, "kind": kind, "channel": channel})
                 continue
-            text = free or self._render(session, kind, channel, recipient.language, values)
-            delivery = store.Delivery(
-                id=str(uuid.uuid4()), user_id=user_id, kind=kind, channel=channel, recipient=to,
-                subject=text.subject[:400], body=text.body, html=text.html, urgent=urgent, status=store.QUEUED,
-                attempts=0, next_attempt_at=held_until or at, last_error="", provider_message_id="",
-                created_at=at, sent_at=None)
+            delivery = store.add_delivery(session, store.Delivery(
+                id=str(uuid.uuid4()), user_id=user_id, kind=kind, channel=channel, recipient=to, subject="",
+                body="", html=False, urgent=urgent, status=store.QUEUED, attempts=0,
+                next_attempt_at=held_until or at, last_error="", provider_message_id="", created_at=at,
+                sent_at=None))
+            queued.append(delivery)
+            try:
+                text = free or self._render(session, kind, channel, recipient.language, values)
+            except Refused as refused:
+                self._template_failed(delivery, recipient.language, str(refused), values)
+                continue
+            delivery.subject, delivery.body, delivery.html = text.subject[:400], text.body, text.html
             if channel == IN_APP:
                 # The inbox is ours: delivered at once, quiet hours do not apply to a silent message.
                 store.add_inbox_message(session, store.InboxMessage(
@@ -348,7 +367,6 @@ class Notifications:
                 delivery.status, delivery.attempts, delivery.sent_at, delivery.next_attempt_at = \
                     store.DELIVERED, 1, at, None
                 metrics.SENT.labels(channel, "delivered").inc()
-            queued.append(store.add_delivery(session, delivery))
         return queued
 
     def send_by_admin(self, session: Session, user_id: str, channels: list[str], kind: str,
@@ -358,6 +376,9 @@ class Notifications:
         if kind:
             if kind not in KINDS:
                 raise InvalidArgument.field("kind", f"unknown kind; one of {', '.join(sorted(KINDS))}")
+            missing = KINDS[kind].variables - {"first_name"} - variables.keys()  # notify knows the name
+            if missing:
+                raise InvalidArgument.field("variables", f"{kind} needs {', '.join(sorted(missing))}")
         else:
             if not body.strip():
                 raise InvalidArgument.field("body", "a message without a kind needs a body")

@@ -118,6 +118,10 @@ def test_inbox_templates_and_logs_over_rest(edge, streams):
         "kind": "booking_reminder", "channel": "NOTIFICATION_CHANNEL_SMS", "language": "LANGUAGE_EN",
         "body": "{{ first_name }}, bring {{ racket_count }} rackets"}})
     assert bad.status_code == 400 and "template.body" in bad.text and "racket_count" in bad.text
+    huge = requests.put(f"{edge.url}/api/notifications/templates", headers=as_admin, timeout=10, json={"template": {
+        "kind": "booking_reminder", "channel": "NOTIFICATION_CHANNEL_SMS", "language": "LANGUAGE_EN",
+        "body": '{{ ("a"*100000)*100000 }}'}})
+    assert huge.status_code == 400 and "template.body" in huge.text and "repeating" in huge.text
 
     filters = {"user_id": player, "channel": "NOTIFICATION_CHANNEL_IN_APP", "status": "DELIVERY_STATUS_DELIVERED"}
     logs = requests.get(f"{edge.url}/api/notifications/logs", params=filters, headers=as_admin, timeout=10)
