@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jinja2 import TemplateError
 from sqlalchemy.orm import Session
 
 from mesh import caller
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
 from notify_svc import metrics, store, templates
-from notify_svc.templates import EMAIL, IN_APP, KINDS
+from notify_svc.rendering import Renderer
+from notify_svc.templates import EMAIL, IN_APP, KINDS, Refused
 
 log = logging.getLogger(__name__)
 
@@ -222,37 +222,71 @@ class Notifications:
     retry_max_seconds: float = 3600.0
     max_attempts: int = 5
     clock: Callable[[], dt.datetime] = field(default=now)
+    renderer: Renderer = field(default_factory=Renderer)
 
     # recipients
 
+    # A user notify knows is one auth's events (registration, security links) or user_svc's
+    # preferences spoke of; an id seen only in a booking is not (see `known`). Nothing is
+    # remembered about, or sent to, a deleted account (see `erase`).
+
     def remember_contact(self, session: Session, user_id: str, contact: Contact) -> store.Recipient:
-        recipient = store.recipient_or_new(session, user_id, self.clock())
-        for name, limit in (("email", 320), ("phone", 32), ("first_name", 100), ("last_name", 100)):
-            if getattr(contact, name):
-                setattr(recipient, name, getattr(contact, name)[:limit])  # never fail an event on a column size
-        recipient.updated_at = self.clock()
+        """What auth's events say about a user."""
+        recipient = self._known(session, user_id)
+        if recipient.deleted_at is None:
+            for name, limit in (("email", 320), ("phone", 32), ("first_name", 100), ("last_name", 100)):
+                if getattr(contact, name):
+                    setattr(recipient, name, getattr(contact, name)[:limit])  # never fail an event on a column size
         return recipient
 
     def remember_preferences(self, session: Session, user_id: str, preferences: Preferences) -> None:
-        recipient = store.recipient_or_new(session, user_id, self.clock())
+        recipient = self._known(session, user_id)
+        if recipient.deleted_at is not None:
+            return
         recipient.language = preferences.language if preferences.language in templates.LANGUAGES else "en"
         recipient.channels = ",".join(preferences.channels)
         recipient.kinds = ",".join(preferences.kinds)
         recipient.quiet_hours_start = preferences.quiet_hours_start
         recipient.quiet_hours_end = preferences.quiet_hours_end
         recipient.time_zone = preferences.time_zone or DEFAULT_ZONE
-        recipient.updated_at = self.clock()
 
-    def forget(self, session: Session, user_id: str) -> None:
-        """Their profile was deleted: contact details and inbox go, reminders are cancelled, queued
-        deliveries fail unsent; the log keeps each delivery's kind, channel and outcome, with the
-        address masked and no text."""
-        store.forget_recipient(session, user_id)
+    def _known(self, session: Session, user_id: str) -> store.Recipient:
+        recipient = store.recipient_or_new(session, user_id, self.clock(), to_change=True)
+        if recipient.deleted_at is None:
+            recipient.known_since = recipient.known_since or self.clock()
+            recipient.updated_at = self.clock()
+        return recipient
+
+    def known(self, session: Session, user_id: str) -> store.Recipient:
+        """The recipient auth or user_svc told notify about and whose account lives, or NotFound."""
+        recipient = store.recipient(session, user_id)
+        if recipient is None or recipient.known_since is None or recipient.deleted_at is not None:
+            raise NotFound("no user with this user_id")
+        return recipient
+
+    def _deleted(self, session: Session, user_id: str) -> bool:
+        recipient = store.recipient(session, user_id)
+        return recipient is not None and recipient.deleted_at is not None
+
+    def erase(self, session: Session, user_id: str, why: str, *, deleted_at: dt.datetime | None = None) -> None:
+        """Forgets a person whose profile or account was deleted, idempotently: addresses, names
+        and preferences are blanked, the inbox is emptied, reminders are cancelled (also as an
+        invited player) and queued deliveries fail unsent with `why`. The delivery log keeps each
+        delivery's kind, channel and outcome, and no address, text or provider message id.
+
+        `deleted_at` (the account is gone) also closes the row for good, so that events arriving
+        later (a booking cancelled by policy, an invitation in flight) queue and remember nothing.
+        After a profile deletion the account lives on: auth's next event brings an address back.
+        """
+        recipient = store.erase_recipient(session, user_id, self.clock())
+        if deleted_at is not None:
+            recipient.deleted_at = recipient.deleted_at or deleted_at
         for delivery in store.deliveries_of(session, user_id):
             if delivery.status == store.QUEUED:
-                delivery.status, delivery.next_attempt_at = store.FAILED, None
-                delivery.last_error = "recipient deleted their profile"
-            delivery.recipient, delivery.subject, delivery.body = mask(delivery.recipient), "", ""
+                delivery.status, delivery.next_attempt_at, delivery.last_error = store.FAILED, None, why
+            # A provider's error text had the address masked (`without_address`); now not even that.
+            delivery.last_error = delivery.last_error.replace(mask(delivery.recipient), MASKED)
+            delivery.recipient, delivery.subject, delivery.body, delivery.provider_message_id = "", "", "", ""
 
     # templates
 
@@ -263,7 +297,7 @@ class Notifications:
     def save_template(self, session: Session, kind: str, channel: str, language: str, subject: str,
                       body: str) -> store.Template:
         caller.require_role(caller.ADMIN)
-        templates.check(kind, channel, subject, body)
+        self.renderer.check(kind, channel, subject, body)
         return store.save_template(session, kind, channel, language, subject, body, self.clock())
 
     def _render(self, session: Session, kind: str, channel: str, language: str,
@@ -271,21 +305,35 @@ class Notifications:
         found = store.template(session, kind, channel, language) or store.template(session, kind, channel, "en")
         if found is None:
             raise FailedPrecondition(f"no template for {kind} on {channel}")
-        try:
-            return Rendered(templates.render(found.subject, variables, html=False),
-                            templates.render(found.body, variables, html=templates.is_html(channel, "body")),
-                            templates.is_html(channel, "body"))
-        except TemplateError as error:  # a missing variable, or a sandbox refusal
-            raise InvalidArgument.field("variables", str(error)) from None
+        html = templates.is_html(channel, "body")
+        return Rendered(self.renderer.render(found.subject, variables, html=False),
+                        self.renderer.render(found.body, variables, html=html), html)
+
+    def _template_failed(self, delivery: store.Delivery, language: str, problem: str,
+                         variables: dict[str, str]) -> None:
+        """A template that fails with these values fails its own delivery only: never the event,
+        the other channels or the delivery worker. The values are masked out of the reason (a
+        security link's token has no place in the log)."""
+        for value in sorted(variables.values(), key=len, reverse=True):
+            if len(value) > 3:
+                problem = problem.replace(value, MASKED)
+        delivery.status, delivery.next_attempt_at = store.FAILED, None
+        delivery.last_error = f"template {delivery.kind}/{delivery.channel}/{language}: {problem}"[:500]
+        log.warning("template failed, delivery failed", extra={
+            "delivery_id": delivery.id, "kind": delivery.kind, "channel": delivery.channel, "language": language,
+            "error": delivery.last_error})
+        metrics.SENT.labels(delivery.channel, store.FAILED).inc()
 
     # queueing
 
     def notify(self, session: Session, user_id: str, kind: str, variables: dict[str, str], *,
-               channels: list[str] | None = None, contact: Contact | None = None,
-               free: Rendered | None = None) -> list[store.Delivery]:
+               channels: list[str] | None = None, free: Rendered | None = None) -> list[store.Delivery]:
         """Queues one message to `user_id` on each channel (their preferences when `channels` is
         None); a channel with no address for them is skipped and logged."""
-        recipient = self.remember_contact(session, user_id, contact or Contact())
+        recipient = store.recipient_or_new(session, user_id, self.clock(), to_change=False)
+        if recipient.deleted_at is not None:
+            log.info("account deleted, message dropped", extra={"user_id": user_id, "kind": kind})
+            return []
         spec = KINDS.get(kind)
         urgent = spec is not None and spec.urgent
         at = self.clock()
@@ -299,12 +347,18 @@ class Notifications:
                 log.info("no address for this channel, message skipped",
                          extra={"user_id": user_id, "kind": kind, "channel": channel})
                 continue
-            text = free or self._render(session, kind, channel, recipient.language, values)
-            delivery = store.Delivery(
-                id=str(uuid.uuid4()), user_id=user_id, kind=kind, channel=channel, recipient=to,
-                subject=text.subject[:400], body=text.body, html=text.html, urgent=urgent, status=store.QUEUED,
-                attempts=0, next_attempt_at=held_until or at, last_error="", provider_message_id="",
-                created_at=at, sent_at=None)
+            delivery = store.add_delivery(session, store.Delivery(
+                id=str(uuid.uuid4()), user_id=user_id, kind=kind, channel=channel, recipient=to, subject="",
+                body="", html=False, urgent=urgent, status=store.QUEUED, attempts=0,
+                next_attempt_at=held_until or at, last_error="", provider_message_id="", created_at=at,
+                sent_at=None))
+            queued.append(delivery)
+            try:
+                text = free or self._render(session, kind, channel, recipient.language, values)
+            except Refused as refused:
+                self._template_failed(delivery, recipient.language, str(refused), values)
+                continue
+            delivery.subject, delivery.body, delivery.html = text.subject[:400], text.body, text.html
             if channel == IN_APP:
                 # The inbox is ours: delivered at once, quiet hours do not apply to a silent message.
                 store.add_inbox_message(session, store.InboxMessage(
@@ -313,7 +367,6 @@ class Notifications:
                 delivery.status, delivery.attempts, delivery.sent_at, delivery.next_attempt_at = \
                     store.DELIVERED, 1, at, None
                 metrics.SENT.labels(channel, "delivered").inc()
-            queued.append(store.add_delivery(session, delivery))
         return queued
 
     def send_by_admin(self, session: Session, user_id: str, channels: list[str], kind: str,
@@ -323,10 +376,14 @@ class Notifications:
         if kind:
             if kind not in KINDS:
                 raise InvalidArgument.field("kind", f"unknown kind; one of {', '.join(sorted(KINDS))}")
+            missing = KINDS[kind].variables - {"first_name"} - variables.keys()  # notify knows the name
+            if missing:
+                raise InvalidArgument.field("variables", f"{kind} needs {', '.join(sorted(missing))}")
         else:
             if not body.strip():
                 raise InvalidArgument.field("body", "a message without a kind needs a body")
             free = Rendered(subject, body)
+        self.known(session, user_id)
         queued = self.notify(session, user_id, kind or FREE_KIND, variables, channels=channels or None, free=free)
         if not queued:
             raise FailedPrecondition("the recipient cannot be reached on any of these channels")
@@ -337,7 +394,7 @@ class Notifications:
         zone = self.remember_contact(session, user_id, contact).time_zone
         self.notify(session, user_id, kind, {
             "link": f"{self.app_base_url}{path}?token={token}", "token": token,
-            "expires_at": local_text(expires_at, zone)["stamp"] if expires_at else ""}, contact=contact)
+            "expires_at": local_text(expires_at, zone)["stamp"] if expires_at else ""})
 
     # bookings, invited players and reminders
     #
@@ -411,6 +468,8 @@ class Notifications:
 
     def _schedule_reminder(self, session: Session, booking: Booking, user_id: str) -> None:
         """One reminder per booking and player, `reminder_lead` before play; a moved booking moves it."""
+        if self._deleted(session, user_id):
+            return  # a deleted account is reminded of nothing
         at = self.clock()
         reminder = store.reminder(session, booking.booking_id, user_id)
         if reminder is None:

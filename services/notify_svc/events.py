@@ -65,8 +65,12 @@ def consumer(database, redis_client, notifications: Notifications, **options) ->
             quiet_hours_start=chosen.quiet_hours_start, quiet_hours_end=chosen.quiet_hours_end,
             time_zone=chosen.time_zone))
 
+    def account_deleted(session, _event_id, message: auth_events.AccountDeleted) -> None:
+        notifications.erase(session, message.user_id, "recipient deleted their account",
+                            deleted_at=convert.when(message.deleted_at) or now())
+
     def profile_deleted(session, _event_id, message: user_events.ProfileDeleted) -> None:
-        notifications.forget(session, message.user_id)
+        notifications.erase(session, message.user_id, "recipient deleted their profile")
 
     def created(session, _event_id, message: booking_events.BookingCreated) -> None:
         # Confirmed at once (no BookingConfirmed follows): invitations and reminders go out now.
@@ -100,6 +104,7 @@ def consumer(database, redis_client, notifications: Notifications, **options) ->
     events.on(auth_events.EmailVerificationRequested, verification)
     events.on(auth_events.PasswordResetRequested, reset)
     events.on(auth_events.PasswordChanged, password_changed)
+    events.on(auth_events.AccountDeleted, account_deleted)
     events.on(user_events.PreferencesChanged, preferences)
     events.on(user_events.ProfileDeleted, profile_deleted)
     events.on(booking_events.BookingCreated, created)

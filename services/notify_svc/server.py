@@ -8,6 +8,7 @@ from padel.notify.v1 import notify_service_pb2_grpc
 from mesh import plumbing, server
 from notify_svc import channels, events
 from notify_svc.domain import Notifications
+from notify_svc.rendering import Renderer
 from notify_svc.servicer import NotifyServicer
 from notify_svc.settings import NAME, NotifySettings
 from notify_svc.worker import DeliveryWorker
@@ -21,10 +22,11 @@ def settings_from_env(environ=None) -> NotifySettings:
 
 def build_server(settings: NotifySettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
+    renderer = Renderer(seconds=settings.template_render_seconds, memory_mib=settings.template_memory_mib)
     notifications = Notifications(
         app_base_url=settings.app_base_url, reminder_lead=dt.timedelta(minutes=settings.reminder_lead_minutes),
         retry_base_seconds=settings.retry_base_seconds, retry_max_seconds=settings.retry_max_seconds,
-        max_attempts=settings.max_attempts)
+        max_attempts=settings.max_attempts, renderer=renderer)
     with parts.database.session() as session:
         notifications.install_default_templates(session)
     worker = DeliveryWorker(parts.database, notifications, channels.build(settings),
@@ -36,7 +38,8 @@ def build_server(settings: NotifySettings) -> tuple[server.Host, int]:
                     NotifyServicer(parts.database, notifications))],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
-        workers=[parts.relay, events.consumer(parts.database, parts.redis, notifications), worker])
+        # The renderer first: started before anything renders, stopped after everything that does.
+        workers=[renderer, parts.relay, events.consumer(parts.database, parts.redis, notifications), worker])
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""notify_svc's settings: what every service has, plus message links, reminders, retries and providers.
+"""notify_svc's settings: what every service has, plus message links, reminders, retries, template
+limits and providers.
 
 Every provider is optional: a channel whose provider is not configured writes its messages to the
 local outbox folder (`<data_dir>/outbox/`) instead, so the embedded shape needs no account anywhere.
@@ -21,6 +22,8 @@ class NotifySettings(ServiceSettings):
     max_attempts: int = 5
     poll_seconds: float = 1.0
     send_timeout_seconds: float = 10.0
+    template_render_seconds: float = 2.0
+    template_memory_mib: int = 128
     outbox_dir: pathlib.Path = pathlib.Path("data/outbox")
     smtp_host: str = ""
     smtp_port: int = 587
@@ -53,6 +56,8 @@ class NotifySettings(ServiceSettings):
             max_attempts=env.int("PADEL_NOTIFY_MAX_ATTEMPTS", 5, 1, 100),
             poll_seconds=env.float("PADEL_NOTIFY_POLL_SECONDS", 1.0),
             send_timeout_seconds=env.float("PADEL_NOTIFY_SEND_TIMEOUT_SECONDS", 10.0),
+            template_render_seconds=env.float("PADEL_NOTIFY_TEMPLATE_RENDER_SECONDS", 2.0),
+            template_memory_mib=env.int("PADEL_NOTIFY_TEMPLATE_MEMORY_MIB", 128, 16, 4096),
             outbox_dir=pathlib.Path(env.str("PADEL_NOTIFY_OUTBOX_DIR", str(base.data_dir / "outbox"))),
             smtp_host=env.str("PADEL_NOTIFY_SMTP_HOST"),
             smtp_port=env.int("PADEL_NOTIFY_SMTP_PORT", 587, 1, 65535),

@@ -1,7 +1,8 @@
 """notify_svc's tables and the queries on them (SQLAlchemy 2). Callers own the transaction.
 
 - `recipients`: notify's own copy of each user's contact details and notification preferences,
-  kept from auth's and user's events (so sending never waits on another service).
+  kept from auth's and user's events (so sending never waits on another service). A deleted
+  account's row keeps only its id, so that later events about the person queue nothing.
 - `templates`: message texts per kind, channel and language.
 - `deliveries`: one row per message and channel, the queue the delivery worker works through and
   the delivery log admins read.
@@ -47,6 +48,12 @@ class Recipient(Base):
     time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Karachi")
     device_token: Mapped[str] = mapped_column(String(4096), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # When auth's or user_svc's events first spoke of the user; None for an id notify saw only in a
+    # booking (an invited player nobody else told it about).
+    known_since: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    # When the account was deleted: the row then holds nothing but the id, and nothing more is
+    # remembered or sent.
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 class Template(Base):
@@ -127,27 +134,37 @@ def recipient(session: Session, user_id: str) -> Recipient | None:
     return session.get(Recipient, user_id)
 
 
-def recipient_or_new(session: Session, user_id: str, now: dt.datetime) -> Recipient:
-    """The stored recipient, or a new one with the default preferences (added to the session)."""
-    found = session.get(Recipient, user_id)
+def recipient_or_new(session: Session, user_id: str, now: dt.datetime, *, to_change: bool) -> Recipient:
+    """The stored recipient, or a new one with the default preferences (added to the session).
+
+    The row is locked until the commit: shared to queue messages (they go side by side), exclusive
+    `to_change` it (new details, an erasure), so no message is queued past an erasure unseen.
+    """
+    found = session.get(Recipient, user_id, with_for_update=True if to_change else {"read": True})
     if found is None:
-        found = Recipient(user_id=user_id, email="", phone="", first_name="", last_name="", language="en",
-                          channels="email", kinds="booking_confirmations,reminders,match_invites",
-                          quiet_hours_start="", quiet_hours_end="", time_zone="Asia/Karachi",
-                          device_token="", updated_at=now)
+        found = Recipient(user_id=user_id, **_NOBODY, updated_at=now, known_since=None, deleted_at=None)
         session.add(found)
     return found
 
 
-def forget_recipient(session: Session, user_id: str) -> None:
-    """Deletes a user's contact details and inbox and cancels their reminders."""
-    found = session.get(Recipient, user_id)
-    if found is not None:
-        session.delete(found)
+# A recipient's details before anyone told notify anything, and after an erasure.
+_NOBODY = dict(email="", phone="", first_name="", last_name="", language="en", channels="email",
+               kinds="booking_confirmations,reminders,match_invites", quiet_hours_start="", quiet_hours_end="",
+               time_zone="Asia/Karachi", device_token="")
+
+
+def erase_recipient(session: Session, user_id: str, now: dt.datetime) -> Recipient:
+    """Blanks a user's contact details and preferences, deletes their inbox and cancels their
+    reminders (as the player who booked and as an invited player)."""
+    found = recipient_or_new(session, user_id, now, to_change=True)
+    for name, value in _NOBODY.items():
+        setattr(found, name, value)
+    found.updated_at = now
     for message in session.scalars(select(InboxMessage).where(InboxMessage.user_id == user_id)):
         session.delete(message)
     for reminder in session.scalars(select(Reminder).where(Reminder.user_id == user_id)):
-        reminder.status = REMINDER_CANCELLED
+        reminder.status, reminder.updated_at = REMINDER_CANCELLED, now
+    return found
 
 
 # -- templates ------------------------------------------------------------------------------------

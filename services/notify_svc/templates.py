@@ -5,13 +5,23 @@ never wait for quiet hours) and has a fixed set of variables; a template using a
 refused when it is saved (`check`), so rendering never meets an unknown name at send time.
 Rendering is sandboxed (admins write templates), strict (a missing variable is an error, not an
 empty string) and autoescaped for HTML email.
+
+Admins write templates, so a template's text is untrusted code: Jinja2's SandboxedEnvironment
+keeps it away from Python's insides and caps `range()` at MAX_RANGE items, `_Bounded` also refuses
+`*` that repeats a text or list past MAX_CHARS items and `**` past MAX_POWER_BITS (the operator
+interception Jinja's sandbox documents), and output stops at MAX_CHARS. That does not bound
+everything (a filter such as `center(10**9)`, a short list shown as a huge text, a loop in a loop)
+and Jinja evaluates constant expressions while compiling, so `check` and `render` run only in the
+renderer processes of `notify_svc.rendering`, with a memory cap and a deadline.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, meta
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from mesh.errors import InvalidArgument
@@ -20,6 +30,8 @@ EMAIL, SMS, WHATSAPP, PUSH, IN_APP = "email", "sms", "whatsapp", "push", "in_app
 CHANNELS = (EMAIL, SMS, WHATSAPP, PUSH, IN_APP)
 LANGUAGES = ("en", "ur")
 SECURITY = "security"
+MAX_CHARS = 100_000  # the longest text a template may render, and the most items `*` may make
+MAX_POWER_BITS = 10_000  # the largest number `**` may make (about 3,000 digits)
 
 
 @dataclass(frozen=True)
@@ -168,8 +180,39 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
-_text = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
-_html = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
+class Refused(Exception):
+    """A template that cannot be rendered within the limits, or with these values; str() says why."""
+
+
+class _Bounded(SandboxedEnvironment):
+    """The sandbox, refusing also to repeat a text or list past MAX_CHARS items or to raise a
+    number past MAX_POWER_BITS (intercepted operators are also never evaluated while compiling)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(times, int) \
+                        and len(sequence) * times > MAX_CHARS:
+                    raise SecurityError(f"repeating {len(sequence)} items {times} times makes more than {MAX_CHARS}")
+        elif isinstance(left, int) and isinstance(right, int) and right * abs(left).bit_length() > MAX_POWER_BITS:
+            raise SecurityError(f"{left} ** {right} is a number of more than {MAX_POWER_BITS} bits")
+        return super().call_binop(context, operator, left, right)
+
+
+_text = _Bounded(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+_html = _Bounded(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
+
+# What a template is rendered with when it is saved: every variable a kind provides, a plausible value.
+SAMPLES = {
+    "first_name": "Ayesha", "link": "http://127.0.0.1:3000/verify-email?token=sample-token",
+    "token": "sample-token", "expires_at": "03 Dec 2026 18:00 PKT", "changed_at": "01 Dec 2026 09:30 PKT",
+    "venue_name": "Padel Arena DHA", "court_name": "Court 1", "date": "Thu 03 Dec 2026", "start_time": "18:00",
+    "end_time": "19:30", "booking_id": "00000000-0000-4000-8000-000000000000", "price": "PKR 4,500",
+    "reason": "rain", "refund": "PKR 4,500", "previous_start_time": "03 Dec 2026 16:00 PKT",
+    "headline": "Two new courts in DHA", "message": "Book them from Monday.",
+}
 
 
 def is_html(channel: str, field: str) -> bool:
@@ -195,23 +238,50 @@ def defaults() -> list[tuple[str, str, str, str, str]]:
 
 
 def check(kind: str, channel: str, subject: str, body: str) -> None:
-    """Refuses a template that does not parse or uses a name its kind does not provide."""
+    """Refuses a template whose subject or body fails `check_field`."""
+    for field, source in (("subject", subject), ("body", body)):
+        check_field(kind, channel, field, source)
+
+
+def check_field(kind: str, channel: str, field: str, source: str) -> None:
+    """Refuses (InvalidArgument naming `template.<field>`) a template text that does not parse, uses
+    a name its kind does not provide, or cannot be rendered within the limits with sample values."""
     spec = KINDS.get(kind)
     if spec is None:
         raise InvalidArgument.field("template.kind", f"unknown kind; one of {', '.join(sorted(KINDS))}")
-    for field, source in (("subject", subject), ("body", body)):
-        environment = _html if is_html(channel, field) else _text
-        try:
-            parsed = environment.parse(source)
-        except TemplateSyntaxError as error:
-            raise InvalidArgument.field(f"template.{field}", f"line {error.lineno}: {error.message}") from None
-        unknown = meta.find_undeclared_variables(parsed) - spec.variables
-        if unknown:
-            raise InvalidArgument.field(
-                f"template.{field}",
-                f"unknown variable {', '.join(sorted(unknown))}; {kind} provides {', '.join(sorted(spec.variables))}")
+    html = is_html(channel, field)
+    try:
+        parsed = (_html if html else _text).parse(source)
+    except TemplateSyntaxError as error:
+        raise InvalidArgument.field(f"template.{field}", f"line {error.lineno}: {error.message}") from None
+    unknown = meta.find_undeclared_variables(parsed) - spec.variables
+    if unknown:
+        raise InvalidArgument.field(
+            f"template.{field}",
+            f"unknown variable {', '.join(sorted(unknown))}; {kind} provides {', '.join(sorted(spec.variables))}")
+    try:
+        render(source, {name: SAMPLES[name] for name in spec.variables}, html=html)
+    except Refused as refused:
+        raise InvalidArgument.field(f"template.{field}", f"cannot be rendered: {refused}") from None
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str, html: bool) -> Template:
+    return (_html if html else _text).from_string(source)
 
 
 def render(source: str, variables: dict[str, str], *, html: bool) -> str:
-    """Renders one template text; a missing variable raises jinja2.UndefinedError."""
-    return (_html if html else _text).from_string(source).render(variables)
+    """Renders one template text, or raises Refused (a missing variable, a sandbox refusal, output
+    past MAX_CHARS, any other failure of the template) or MemoryError."""
+    try:
+        parts, size = [], 0
+        for part in _compiled(source, html).generate(variables):
+            size += len(part)
+            if size > MAX_CHARS:
+                raise Refused(f"renders more than {MAX_CHARS} characters")
+            parts.append(part)
+    except (Refused, MemoryError):
+        raise  # MemoryError: the renderer process says how much a template may use
+    except Exception as error:  # noqa: BLE001 - whatever the template does wrong is its own failure
+        raise Refused(str(error) or type(error).__name__) from None
+    return "".join(parts)

@@ -109,7 +109,24 @@ def test_html_email_is_escaped_text_is_not():
 
 
 def test_sandbox_refuses_reaching_into_python():
-    from jinja2.exceptions import SecurityError
-
-    with pytest.raises(SecurityError):
+    with pytest.raises(templates.Refused) as refused:
         templates.render("{{ first_name.__class__.__mro__ }}", {"first_name": "a"}, html=False)
+    assert "unsafe" in str(refused.value)
+
+
+@pytest.mark.parametrize(("source", "problem"), [
+    ('{{ ("a"*100000)*100000 }}', "repeating 100000 items 100000 times"),
+    ("{{ 100000 * [1, 2] }}", "repeating 2 items 100000 times"),
+    ("{{ 7 ** 100000 }}", "more than 10000 bits"),
+    ("{{ range(10**9)|list }}", "MAX_RANGE"),
+    ("{% for i in range(20000) %}{{ i }} {% endfor %}", f"more than {templates.MAX_CHARS} characters"),
+])
+def test_the_bounded_sandbox_refuses_before_it_grows(source, problem):
+    with pytest.raises(templates.Refused) as refused:
+        templates.render(source, {}, html=False)
+    assert problem in str(refused.value)
+    assert templates.render('{{ "ab" * 3 }} {{ 2 ** 10 }}', {}, html=False) == "ababab 1024"
+
+
+def test_every_variable_of_every_kind_has_a_sample_to_check_templates_with():
+    assert set().union(*(kind.variables for kind in templates.KINDS.values())) <= templates.SAMPLES.keys()

@@ -80,9 +80,13 @@ def test_register_then_verify_with_the_emailed_token(edge, mailbox):
     assert verified.status_code == 200, verified.text
 
 
-def test_inbox_templates_and_logs_over_rest(edge):
+def test_inbox_templates_and_logs_over_rest(edge, streams):
     player, stranger, admin = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
     as_admin = edge.headers(admin, ("admin",))
+    unknown = requests.post(f"{edge.url}/api/notifications/send", headers=as_admin, timeout=10, json={
+        "user_id": player, "channels": ["NOTIFICATION_CHANNEL_IN_APP"], "body": "Anyone there?"})
+    assert unknown.status_code == 404, unknown.text  # notify has not heard of this user yet
+    publish(streams, "auth", auth_events.UserRegistered(user_id=player, email=f"{player[:8]}@example.pk"), wait=True)
     sent = requests.post(f"{edge.url}/api/notifications/send", headers=as_admin, timeout=10, json={
         "user_id": player, "channels": ["NOTIFICATION_CHANNEL_IN_APP"],
         "subject": "Court 3 reopens", "body": "Court 3 is open again from Monday."})
@@ -114,6 +118,10 @@ def test_inbox_templates_and_logs_over_rest(edge):
         "kind": "booking_reminder", "channel": "NOTIFICATION_CHANNEL_SMS", "language": "LANGUAGE_EN",
         "body": "{{ first_name }}, bring {{ racket_count }} rackets"}})
     assert bad.status_code == 400 and "template.body" in bad.text and "racket_count" in bad.text
+    huge = requests.put(f"{edge.url}/api/notifications/templates", headers=as_admin, timeout=10, json={"template": {
+        "kind": "booking_reminder", "channel": "NOTIFICATION_CHANNEL_SMS", "language": "LANGUAGE_EN",
+        "body": '{{ ("a"*100000)*100000 }}'}})
+    assert huge.status_code == 400 and "template.body" in huge.text and "repeating" in huge.text
 
     filters = {"user_id": player, "channel": "NOTIFICATION_CHANNEL_IN_APP", "status": "DELIVERY_STATUS_DELIVERED"}
     logs = requests.get(f"{edge.url}/api/notifications/logs", params=filters, headers=as_admin, timeout=10)

@@ -104,25 +104,27 @@ def test_two_replicas_release_each_players_reminder_once(postgres_url):
     database.migrate(MIGRATIONS)
     now = dt.datetime.now(dt.timezone.utc)
     players = [str(uuid.uuid4()) for _ in range(8)]
+    setup = Notifications()
     with database.session() as session:
-        Notifications().install_default_templates(session)  # as the server does at start
+        setup.install_default_templates(session)  # as the server does at start
         for n in range(5):  # five bookings, each with the player who booked and seven invited players
-            Notifications().booking_placed(session, "booking_confirmed", Booking(
+            setup.booking_placed(session, "booking_confirmed", Booking(
                 booking_id=str(uuid.uuid4()), player_id=players[0], venue_name="Padel Arena DHA",
                 court_name=f"Court {n}", start_time=now + dt.timedelta(hours=1),
                 end_time=now + dt.timedelta(minutes=150), time_zone="Asia/Karachi", price_paisa=450000,
                 currency="PKR", confirmed=True, participant_ids=tuple(players[1:])))
+    setup.renderer.stop()
     start = threading.Barrier(2)
+    replicas = [Notifications() for _ in range(2)]  # each replica its own domain object, one shared database
 
-    def release():
-        replica = Notifications()  # each replica its own domain object, one shared database
+    def release(replica):
         start.wait()
         while True:
             with database.session() as session:
                 if not replica.release_due_reminders(session, limit=2):
                     break
 
-    threads = [threading.Thread(target=release) for _ in range(2)]
+    threads = [threading.Thread(target=release, args=(replica,)) for replica in replicas]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -134,5 +136,7 @@ def test_two_replicas_release_each_players_reminder_once(postgres_url):
                          if d.kind == "booking_reminder"]
             assert sorted(reminders) == sorted(["Reminder: padel at " + (now + dt.timedelta(hours=1)).astimezone(
                 dt.timezone(dt.timedelta(hours=5))).strftime("%H:%M") + " at Padel Arena DHA"] * 5)
-        assert Notifications().release_due_reminders(session) == 0
+        assert replicas[0].release_due_reminders(session) == 0
+    for replica in replicas:
+        replica.renderer.stop()
     database.dispose()

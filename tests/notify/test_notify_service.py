@@ -346,6 +346,7 @@ def test_admin_sends_free_and_templated_messages_and_reads_the_log(notify, smtp,
 
 def test_inbox_is_private_and_marks_read(notify, token_issuer):
     owner, other = str(uuid.uuid4()), str(uuid.uuid4())
+    register(notify.redis, owner, "owner@example.pk")
     for subject in ("First", "Second"):
         notify.stub.SendNotification(pb.SendNotificationRequest(
             user_id=owner, channels=[notify_pb2.NOTIFICATION_CHANNEL_IN_APP], subject=subject, body="text"),
@@ -374,3 +375,31 @@ def test_without_providers_messages_land_in_the_outbox_folder(start_service, emb
     mail = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert mail["To"] == "newcomer@example.pk"
     assert f"/verify-email?token={token}" in mail.get_content()
+
+
+def test_an_admin_send_reaches_only_users_auth_or_user_svc_told_notify_about(notify, token_issuer):
+    """notify knows a user from auth's events (registration, security links) and user_svc's
+    preferences; an id it only saw in a booking's list of invited players, or never saw, is nobody."""
+    stranger, invited_only, registered, with_preferences = (str(uuid.uuid4()) for _ in range(4))
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(booking=snapshot(
+        str(uuid.uuid4()), dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2), participants=[invited_only])),
+        wait=True)
+    register(notify.redis, registered, "known@example.pk")
+    prefer(notify.redis, with_preferences, [user_pb2.CHANNEL_EMAIL])
+
+    def send(user_id: str) -> pb.SendNotificationResponse:
+        return notify.stub.SendNotification(pb.SendNotificationRequest(
+            user_id=user_id, channels=[notify_pb2.NOTIFICATION_CHANNEL_IN_APP], subject="Courts closed Friday",
+            body="Maintenance on Friday."), metadata=notify.admin)
+
+    for nobody in (stranger, invited_only):
+        before = notify.logs(user_id=nobody)
+        with pytest.raises(grpc.RpcError) as unknown:
+            send(nobody)
+        assert unknown.value.code() == grpc.StatusCode.NOT_FOUND and "user" in unknown.value.details()
+        assert notify.logs(user_id=nobody) == before  # nothing queued for nobody
+        assert all(m.title != "Courts closed Friday" for m in notify.stub.ListInbox(
+            pb.ListInboxRequest(), metadata=token_issuer.metadata(nobody)).messages)
+    for somebody in (registered, with_preferences):
+        [delivery] = send(somebody).deliveries
+        assert delivery.status == notify_pb2.DELIVERY_STATUS_DELIVERED
