@@ -20,7 +20,8 @@ from padel_testkit import real_server
 from sqlalchemy import String, Text, select
 
 from mesh.db import Database
-from mesh.events import EventBase, make_redis
+from mesh.outbox import EventBase
+from mesh.redis import make_redis
 from notify_svc import store
 
 pytest_plugins = ["notify_standins"]  # the stand-in fixtures: smtp, provider, notify_env
