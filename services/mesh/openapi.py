@@ -370,15 +370,16 @@ class Builder:
         return operation
 
     def success(self, response: str, response_body: str) -> dict:
+        # A google.api.HttpBody is served as its bytes under its own content type (an image, a
+        # page, a JSON document): any media type, any content.
+        raw = {"description": "The body itself, with its own content type.", "content": {"*/*": {"schema": {}}}}
         if response_body:
             field = self.field_by_path(response, response_body)
             if _type_name(field) == HTTP_BODY:
-                return {"description": "The raw body, with its own content type.",
-                        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}
+                return raw
             schema = self.field_schema(field)
         elif response == HTTP_BODY:
-            return {"description": "The raw body, with its own content type.",
-                    "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}
+            return raw
         else:
             schema = self.message_ref(response)
         return {"description": self.c.doc(response) or "OK", "content": {"application/json": {"schema": schema}}}
