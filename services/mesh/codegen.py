@@ -1,5 +1,6 @@
-"""Generates gen/ from protos/: Python messages, gRPC stubs, type stubs and the descriptor set
-that Envoy's JSON transcoder and `buf lint` read.
+"""Generates gen/ from protos/: Python messages, gRPC stubs, type stubs, the descriptor set
+that Envoy's JSON transcoder and `buf lint` read, and the REST API's OpenAPI document
+(gen/openapi.json, walked from that descriptor set by mesh.openapi).
 
 `buf/validate/validate.proto` is not shipped as a file by any package; protovalidate embeds its
 descriptor, so we hand protoc that descriptor instead of a source file.
@@ -9,7 +10,9 @@ descriptor, so we hand protoc that descriptor instead of a source file.
 
 import argparse
 import pathlib
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -21,6 +24,7 @@ from mesh.contracts import DESCRIPTOR_SET
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PROTOS = ROOT / "protos"
+OPENAPI = "openapi.json"
 VALIDATE_PROTO = "buf/validate/validate.proto"
 # google.rpc detail types go into the descriptor set so Envoy can render rich errors as JSON.
 RPC_DETAIL_PROTOS = ["google/rpc/status.proto", "google/rpc/error_details.proto"]
@@ -45,6 +49,18 @@ def _protoc(args: list[str]) -> None:
         sys.exit(f"protoc failed: {' '.join(args)}")
 
 
+def _openapi(staging: pathlib.Path) -> None:
+    """gen/openapi.json from the descriptor set just built, read with the stubs just built (the
+    contracts' own options are extensions the walker must know)."""
+    code = ("import pathlib, sys; from mesh import openapi; "
+            "openapi.write(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(staging), str(ROOT / "services")])}
+    result = subprocess.run([sys.executable, "-c", code, str(staging / DESCRIPTOR_SET), str(staging / OPENAPI)],
+                            env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"openapi: {result.stderr.strip()}")
+
+
 def generate(out: pathlib.Path, protos: pathlib.Path = PROTOS) -> None:
     """Writes every generated file for the contracts under `protos` into `out` (replacing what was there)."""
     contracts = sorted(str(p.relative_to(protos)) for p in protos.rglob("*.proto"))
@@ -63,6 +79,7 @@ def generate(out: pathlib.Path, protos: pathlib.Path = PROTOS) -> None:
                  f"--grpc_python_out={staging}", *contracts, VALIDATE_PROTO])
         _protoc([*include, "--include_imports", "--include_source_info",
                  f"--descriptor_set_out={staging / DESCRIPTOR_SET}", *contracts, *RPC_DETAIL_PROTOS])
+        _openapi(staging)
         # Messages-only files get an empty *_grpc.py from protoc; they are noise.
         for stub in staging.rglob("*_pb2_grpc.py"):
             if "class " not in stub.read_text():

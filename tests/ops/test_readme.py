@@ -26,7 +26,7 @@ def documented() -> set[str]:
 
 def read_by_code() -> set[str]:
     found = set()
-    for path in [*(ROOT / "services").rglob("*.py"), *(ROOT / "edge").rglob("*.py")]:
+    for path in [*(ROOT / "services").rglob("*.py"), *(ROOT / "edge").rglob("*.py"), *(ROOT / "observe").rglob("*.py")]:
         found.update(re.findall(r"PADEL_[A-Z0-9_]+", path.read_text()))
     return {name.rstrip("_") for name in found if not name.endswith("_")}
 
