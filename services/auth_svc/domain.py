@@ -4,7 +4,7 @@ refresh and one-time tokens, and who may change which role."""
 import enum
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from mesh.caller import ADMIN, PLAYER, VENUE_OWNER
 from mesh.errors import FailedPrecondition, InvalidArgument
@@ -62,6 +62,34 @@ def judge_refresh(spent_at: datetime | None, revoked_at: datetime | None, expire
     if spent_at is not None:
         return RefreshVerdict.REPLAYED
     return RefreshVerdict.USABLE
+
+
+def second(at: datetime) -> int:
+    """`at` in whole epoch seconds, the resolution of a token's `iat`."""
+    return int(at.timestamp())
+
+
+def next_cut_off(now: datetime, previous: datetime | None) -> datetime:
+    """When a new cut-off ("every token of the account issued up to here is void") falls. In whole
+    seconds, like `iat`; past the previous cut-off too, because tokens issued after that one carry
+    an `iat` one second past it (`issued_at`), and this cut-off must void them as well."""
+    at = second(now)
+    if previous is not None:
+        at = max(at, second(previous) + 1)
+    return datetime.fromtimestamp(at, timezone.utc)
+
+
+def cut_off_expiry(cut_off: datetime, access_seconds: int) -> datetime:
+    """When a cut-off stops mattering: the last token it voids has expired."""
+    return cut_off + timedelta(seconds=access_seconds)
+
+
+def issued_at(now: datetime, cut_off: datetime | None) -> int:
+    """The `iat` of an access token issued at `now`: after the account's cut-off, so a token issued
+    in the same second as a role change or password reset is not void at birth (at most a second
+    early, well within every verifier's clock-skew leeway)."""
+    at = second(now)
+    return at if cut_off is None else max(at, second(cut_off) + 1)
 
 
 def one_time_token_usable(used_at: datetime | None, expires_at: datetime, now: datetime) -> bool:

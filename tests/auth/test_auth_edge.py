@@ -186,10 +186,15 @@ def test_an_admin_grants_and_revokes_a_role_over_rest(platform):
     admin = platform.token(roles=("player", "admin"))
     granted = status(post(platform, path, {"role": "ROLE_VENUE_OWNER"}, admin), 200)["account"]
     assert granted["roles"] == ["ROLE_PLAYER", "ROLE_VENUE_OWNER"]
-    # Roles travel in access tokens: the next one (here from a refresh) carries the new role.
+    # Roles travel in access tokens: the player's stops working in every service at once, and the
+    # refresh the client then makes carries the new role and works at once.
+    for where in ("/api/auth/me", "/api/bookings/bookings"):
+        status(get(platform, where, player["access_token"]), 401)
     renewed = status(post(platform, "/api/auth/refresh", {"refresh_token": player["refresh_token"]}), 200)
     claims = json.loads(base64.urlsafe_b64decode(renewed["tokens"]["access_token"].split(".")[1] + "=="))
     assert claims["roles"] == ["player", "venue_owner"]
+    for where in ("/api/auth/me", "/api/bookings/bookings"):
+        status(get(platform, where, renewed["tokens"]["access_token"]), 200)
     revoked = requests.delete(f"{platform.url}{path}/ROLE_VENUE_OWNER", headers={"authorization": f"Bearer {admin}"},
                               timeout=10)
     assert status(revoked, 200)["account"]["roles"] == ["ROLE_PLAYER"]
