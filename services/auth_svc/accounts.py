@@ -1,5 +1,6 @@
 """The use cases of auth_svc, each one or two short transactions: register, sign in (password or
-Google), refresh, sign out, verify the email, reset the password, change roles, the first admin.
+Google), refresh, sign out, verify the email, reset the password, change roles, the first admin,
+delete an account.
 
 bcrypt runs outside any transaction: on SQLite a transaction holds the write lock, and a
 password check must not stall every other writer.
@@ -24,6 +25,8 @@ from auth_svc.tokens import IssuedPair, TokenMint
 from mesh.caller import ADMIN, PLAYER, Caller
 from mesh.db import Database
 from mesh.errors import AlreadyExists, InvalidArgument, NotFound, ResourceExhausted, Unauthenticated
+
+WRONG_PASSWORD = "wrong password"
 
 BAD_CREDENTIALS = "wrong email or password"
 BAD_REFRESH = "refresh token is invalid, expired or revoked; sign in again"
@@ -50,7 +53,7 @@ class Revoked:
 class Accounts:
     def __init__(self, database: Database, hasher: PasswordHasher, mint: TokenMint, throttle: LoginThrottle,
                  revocations: RevocationCache, google: GoogleVerifier, lifetimes: Lifetimes,
-                 clock: Callable[[], datetime] = _now):
+                 erasure_pepper: bytes, clock: Callable[[], datetime] = _now):
         self.db = database
         self.hasher = hasher
         self.mint = mint
@@ -58,6 +61,7 @@ class Accounts:
         self.revocations = revocations
         self.google = google
         self.lifetimes = lifetimes
+        self.erasure_pepper = erasure_pepper
         self.clock = clock
 
     # -- revocations -------------------------------------------------------------------------
@@ -130,6 +134,31 @@ class Accounts:
         if account is None:
             raise NotFound("account not found")
         return account
+
+    def delete_account(self, caller: Caller, password: str | None, google_id_token: str | None,
+                       client_address: str) -> datetime:
+        """Ends the caller's account for good, once they prove again who they are (their password,
+        throttled like a sign-in, or a fresh Google sign-in): in one transaction every session and
+        access token is revoked, credentials and personal data are erased (store.erase_account keeps
+        only the pseudonymised record) and AccountDeleted tells every service to erase theirs."""
+        account = self.me(caller)
+        domain.check_deletion(account.roles)
+        if google_id_token is not None:
+            identity = self.google.verify(google_id_token)
+            domain.check_google_confirmation(identity.subject, identity.issued_at, account.google_subject, self.clock())
+        else:
+            self._check_password(account.email, password, client_address, account, WRONG_PASSWORD)
+        now, revoked = self.clock(), Revoked()
+        with self.db.session() as session:
+            account = store.account_by_id_for_update(session, caller.user_id)
+            if account is None:  # deleted by a concurrent call
+                raise NotFound("account not found")
+            domain.check_deletion(account.roles)
+            self._cut_off(session, revoked, account.id)
+            store.erase_account(session, account, domain.pseudonymise_email(account.email, self.erasure_pepper), now)
+            events.account_deleted(session, account.id, now)
+        self._cache(revoked)
+        return now
 
     def ensure_admin(self, email: str, password: str) -> None:
         """The first admin from configuration: created, or promoted if the account exists; run at

@@ -3,11 +3,12 @@ refresh and one-time tokens, and who may change which role."""
 
 import enum
 import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta, timezone
 
 from mesh.caller import ADMIN, PLAYER, VENUE_OWNER
-from mesh.errors import FailedPrecondition, InvalidArgument
+from mesh.errors import FailedPrecondition, InvalidArgument, Unauthenticated
 
 ROLES = (PLAYER, VENUE_OWNER, ADMIN)
 # Roles a person may pick when registering; admins are only made by admins (or configuration).
@@ -20,6 +21,9 @@ VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"
 # Reset emails per account per hour; more requests are answered the same but send nothing, so
 # nobody can flood a player's mailbox through ForgotPassword.
 MAX_RESET_EMAILS_PER_HOUR = 3
+# Deleting an account with Google needs a Google sign-in this recent: a token copied from an
+# earlier sign-in (still unexpired for up to an hour) does not prove the person is here now.
+MAX_GOOGLE_CONFIRMATION_AGE = timedelta(minutes=5)
 
 
 def normalize_email(email: str) -> str:
@@ -103,6 +107,30 @@ def check_role_change(admin_id: str, user_id: str, role: str, granting: bool) ->
         raise InvalidArgument.field("role", f"must be one of {', '.join(GRANTABLE_ROLES)}")
     if not granting and role == ADMIN and admin_id == user_id:
         raise FailedPrecondition("an admin cannot revoke their own admin role; ask another admin")
+
+
+def check_deletion(roles) -> None:
+    """Anyone may delete their account, except an admin: the platform must not lose its last way
+    in, so another admin first takes the admin role away (as with revoking one's own)."""
+    if ADMIN in set(roles):
+        raise FailedPrecondition("an admin account cannot be deleted; ask another admin to revoke your admin role first")
+
+
+def check_google_confirmation(subject: str, issued_at: datetime, account_subject: str | None,
+                              now: datetime) -> None:
+    """A Google ID token confirms an account deletion when it is this account's Google identity
+    and was issued moments ago."""
+    if account_subject is None or not hmac.compare_digest(subject, account_subject):
+        raise Unauthenticated("this Google account is not the one linked to your account")
+    if not now - MAX_GOOGLE_CONFIRMATION_AGE <= issued_at:
+        raise Unauthenticated("the Google sign-in is not recent; sign in with Google again to confirm")
+
+
+def pseudonymise_email(email: str, pepper: bytes) -> str:
+    """What is kept of a deleted account's email: a keyed hash (HMAC-SHA256 with a server-side
+    pepper), so the same address can be recognised if it comes back (fraud prevention), while the
+    record alone, or a dictionary of addresses, does not give the address back."""
+    return hmac.new(pepper, normalize_email(email).encode(), hashlib.sha256).hexdigest()
 
 
 def ordered_roles(roles) -> list[str]:

@@ -47,6 +47,10 @@ def password_changed(session: Session, account: Account, changed_at: datetime) -
         user_id=account.id, email=account.email, changed_at=timestamp(changed_at)))
 
 
+def account_deleted(session: Session, user_id: str, deleted_at: datetime) -> None:
+    events.publish(session, STREAM, events_pb2.AccountDeleted(user_id=user_id, deleted_at=timestamp(deleted_at)))
+
+
 def roles_changed(session: Session, account: Account, changed_by: str) -> None:
     events.publish(session, STREAM, events_pb2.RolesChanged(
         user_id=account.id, roles=proto_roles(account.roles), changed_by=changed_by))

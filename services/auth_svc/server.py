@@ -7,7 +7,7 @@ from padel.auth.v1 import auth_service_pb2_grpc
 
 from auth_svc.accounts import Accounts, Lifetimes
 from auth_svc.google import GoogleVerifier
-from auth_svc.keys import SigningKeys, generate_pem
+from auth_svc.keys import SigningKeys, generate_pem, load_pepper
 from auth_svc.passwords import PasswordHasher
 from auth_svc.servicer import AuthServicer
 from auth_svc.settings import NAME, AuthSettings
@@ -42,6 +42,7 @@ def build_accounts(settings: AuthSettings, keys: SigningKeys, parts: plumbing.Pl
         revocations=revocations,
         google=GoogleVerifier(settings.google_client_id, settings.google_jwks_url),
         lifetimes=Lifetimes(settings.verification_token_seconds, settings.reset_token_seconds),
+        erasure_pepper=load_pepper(settings.erasure_pepper, settings.data_dir / "auth" / "erasure-pepper"),
     )
 
 

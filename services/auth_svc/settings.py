@@ -27,6 +27,8 @@ class AuthSettings(ServiceSettings):
     admin_password: str = dataclasses.field(default="", repr=False)  # a secret: never in a repr or log
     google_client_id: str = ""
     google_jwks_url: str = GOOGLE_CERTS_URL
+    # Keys the hash kept of a deleted account's email; empty: generated into the data folder.
+    erasure_pepper: str = dataclasses.field(default="", repr=False)  # a secret: never in a repr or log
 
     @classmethod
     def from_env(cls, name: str = NAME, environ=None) -> "AuthSettings":
@@ -67,4 +69,5 @@ class AuthSettings(ServiceSettings):
             admin_password=admin_password,
             google_client_id=env.str("PADEL_AUTH_GOOGLE_CLIENT_ID"),
             google_jwks_url=env.str("PADEL_AUTH_GOOGLE_JWKS_URL", GOOGLE_CERTS_URL),
+            erasure_pepper=env.str("PADEL_AUTH_ERASURE_PEPPER"),
         )

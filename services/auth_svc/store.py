@@ -88,6 +88,21 @@ class OneTimeToken(Base):
     __table_args__ = (Index("ix_one_time_tokens_user_purpose", "user_id", "purpose"),)
 
 
+class DeletedAccount(Base):
+    """What is kept of a deleted account, and why: the user id (a random UUID, never reused, which
+    other services' pseudonymised records such as past bookings and payments refer to) with the
+    time of deletion, to answer a dispute or a data-protection request about what happened when;
+    and a keyed hash of the normalised email (domain.pseudonymise_email), so fraud prevention can
+    recognise an address that returns (a banned player, repeated chargebacks) without keeping the
+    address. Nothing else: no name, phone, password hash or Google subject."""
+
+    __tablename__ = "deleted_accounts"
+
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    email_hash: Mapped[str] = mapped_column(String(64), index=True)
+    deleted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class RevokedAccessToken(Base):
     """An access token refused before it expires (logout, a family revoked for a replayed refresh
     token). Kept until it expires, then swept."""
@@ -123,6 +138,21 @@ def account_by_email(session: Session, email: str) -> Account | None:
 
 def account_by_google_subject(session: Session, subject: str) -> Account | None:
     return session.scalars(select(Account).where(Account.google_subject == subject)).one_or_none()
+
+
+def account_by_id_for_update(session: Session, user_id: str) -> Account | None:
+    """Locked for the transaction (PostgreSQL): a deletion and a role change do not interleave."""
+    return session.get(Account, user_id, with_for_update=True)
+
+
+def erase_account(session: Session, account: Account, email_hash: str, deleted_at: datetime) -> None:
+    """Deletes the account with its credentials, roles, sessions and pending links, and keeps the
+    pseudonymised record (DeletedAccount). The email is free for a new account at once."""
+    session.add(DeletedAccount(user_id=account.id, email_hash=email_hash, deleted_at=deleted_at))
+    for model in (RefreshToken, OneTimeToken):
+        session.execute(delete(model).where(model.user_id == account.id))
+    session.delete(account)
+    session.flush()
 
 
 def refresh_token_by_hash(session: Session, token_hash: str) -> RefreshToken | None:

@@ -44,7 +44,10 @@ def status(response: requests.Response, expected: int) -> dict:
 
 
 def new_player(platform) -> tuple[str, dict]:
-    email = f"player-{uuid.uuid4().hex[:10]}@example.com"
+    return new_player_with(platform, f"player-{uuid.uuid4().hex[:10]}@example.com")
+
+
+def new_player_with(platform, email: str) -> tuple[str, dict]:
     account = status(post(platform, "/api/auth/register", {
         "email": email, "password": PASSWORD, "first_name": "Hamza", "last_name": "Ali",
         "phone": "+923001234567"}), 200)["account"]
@@ -198,3 +201,28 @@ def test_an_admin_grants_and_revokes_a_role_over_rest(platform):
     revoked = requests.delete(f"{platform.url}{path}/ROLE_VENUE_OWNER", headers={"authorization": f"Bearer {admin}"},
                               timeout=10)
     assert status(revoked, 200)["account"]["roles"] == ["ROLE_PLAYER"]
+
+
+def delete(platform, path: str, body: dict, token: str | None = None) -> requests.Response:
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    return requests.delete(f"{platform.url}{path}", json=body, headers=headers, timeout=10)
+
+
+def test_an_account_deleted_over_rest_is_signed_out_everywhere_and_its_email_free(running):
+    email, account = new_player(running)
+    tokens = status(post(running, "/api/auth/login", {"email": email, "password": PASSWORD}), 200)["tokens"]
+    unconfirmed = status(delete(running, "/api/auth/account", {}, tokens["access_token"]), 400)
+    assert "confirmation" in unconfirmed["message"]
+    assert status(delete(running, "/api/auth/account", {"password": "not my password"}, tokens["access_token"]), 401)
+    assert status(delete(running, "/api/auth/account", {"password": PASSWORD}), 401)  # no token: the edge refuses
+    deleted = status(delete(running, "/api/auth/account", {"password": PASSWORD}, tokens["access_token"]), 200)
+    assert datetime.fromisoformat(deleted["deleted_at"].replace("Z", "+00:00")) <= datetime.now(timezone.utc)
+    for path in ("/api/auth/me", "/api/users/profile", "/api/bookings/bookings", "/api/notifications/inbox"):
+        status(get(running, path, tokens["access_token"]), 401)
+    status(post(running, "/api/auth/refresh", {"refresh_token": tokens["refresh_token"]}), 401)
+    gone = status(post(running, "/api/auth/login", {"email": email, "password": PASSWORD}), 401)
+    unknown = status(post(running, "/api/auth/login", {"email": "nobody-" + email, "password": PASSWORD}), 401)
+    assert gone["message"] == unknown["message"]
+    _, again = new_player_with(running, email)
+    assert again["user_id"] != account["user_id"]
+    status(post(running, "/api/auth/login", {"email": email, "password": PASSWORD}), 200)

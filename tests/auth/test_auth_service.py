@@ -95,7 +95,7 @@ def outbox(host) -> list:
         rows = session.scalars(select(OutboxEvent).order_by(OutboxEvent.created_at)).all()
     types = {m.DESCRIPTOR.full_name: m for m in (events_pb2.UserRegistered, events_pb2.EmailVerificationRequested,
                                                  events_pb2.PasswordResetRequested, events_pb2.PasswordChanged,
-                                                 events_pb2.RolesChanged)}
+                                                 events_pb2.RolesChanged, events_pb2.AccountDeleted)}
     return [types[row.event_type].FromString(row.payload) for row in rows]
 
 
@@ -426,3 +426,83 @@ def test_reset_emails_are_capped_per_account_and_hour(auth):
         assert stub.ForgotPassword(pb.ForgotPasswordRequest(email=address), timeout=10) == pb.ForgotPasswordResponse()
     sent = [e for e in outbox(host) if isinstance(e, events_pb2.PasswordResetRequested) and e.user_id == account.user_id]
     assert len(sent) == 3
+
+
+# -- account deletion ----------------------------------------------------------------------------
+
+
+def stored_text(host) -> str:
+    """Every value in auth's own tables (not the event outbox), as one text."""
+    from sqlalchemy import select
+
+    from auth_svc.store import Base
+
+    with host.database.session() as session:
+        return " ".join(str(value) for table in Base.metadata.sorted_tables
+                        for row in session.execute(select(table)) for value in row)
+
+
+def test_deleting_an_account_ends_every_session_erases_it_and_frees_the_email(auth, start_service, shape):
+    stub, host = auth
+    address = email()
+    account = register(stub, address, phone="+923001112233").account
+    first, second = login(stub, address).tokens, login(stub, address).tokens
+    rotated = stub.Refresh(pb.RefreshRequest(refresh_token=second.refresh_token), timeout=10).tokens
+    _, user_channel = start_service("user", PADEL_AUTH_ADDR=f"127.0.0.1:{host.port}",
+                                    PADEL_REDIS_URL=shape["PADEL_REDIS_URL"])
+    from padel.user.v1 import user_service_pb2, user_service_pb2_grpc
+
+    profile = user_service_pb2_grpc.UserServiceStub(user_channel).GetProfile
+    wrong = rpc_error(stub.DeleteAccount, pb.DeleteAccountRequest(password="not the password"),
+                      metadata=bearer(first.access_token))
+    assert wrong.code() == grpc.StatusCode.UNAUTHENTICATED and wrong.details() == "wrong password"
+    unconfirmed = rpc_error(stub.DeleteAccount, pb.DeleteAccountRequest(), metadata=bearer(first.access_token))
+    assert unconfirmed.code() == grpc.StatusCode.INVALID_ARGUMENT and "confirmation" in unconfirmed.details()
+    assert stub.GetMe(pb.GetMeRequest(), metadata=bearer(first.access_token), timeout=10).account.email
+
+    deleted = stub.DeleteAccount(pb.DeleteAccountRequest(password=PASSWORD), metadata=bearer(first.access_token),
+                                 timeout=10)
+    assert deleted.deleted_at.seconds > 0
+    for token in (first.access_token, second.access_token, rotated.access_token):
+        assert rpc_error(stub.GetMe, pb.GetMeRequest(), metadata=bearer(token)).code() == \
+            grpc.StatusCode.UNAUTHENTICATED
+        assert rpc_error(profile, user_service_pb2.GetProfileRequest(), metadata=bearer(token)).code() == \
+            grpc.StatusCode.UNAUTHENTICATED  # another service, through the shared token check
+    for spent in (first.refresh_token, rotated.refresh_token):
+        assert rpc_error(stub.Refresh, pb.RefreshRequest(refresh_token=spent)).code() == \
+            grpc.StatusCode.UNAUTHENTICATED
+    gone = rpc_error(stub.Login, pb.LoginRequest(email=address, password=PASSWORD))
+    unknown = rpc_error(stub.Login, pb.LoginRequest(email=email(), password=PASSWORD))
+    assert (gone.code(), gone.details()) == (unknown.code(), unknown.details())
+    [announced] = [e for e in outbox(host) if isinstance(e, events_pb2.AccountDeleted)]
+    assert announced.user_id == account.user_id and announced.deleted_at == deleted.deleted_at
+    kept = stored_text(host)
+    for personal in (address.lower(), "+923001112233", "Khan"):
+        assert personal not in kept
+    assert account.user_id in kept  # the pseudonymised record
+
+    again = register(stub, address).account
+    assert again.user_id != account.user_id
+    assert login(stub, address).account.user_id == again.user_id
+
+
+def test_the_last_way_in_cannot_be_deleted(auth):
+    stub, _ = auth
+    admin = login(stub, "root@padel.example", "admin pass 123").tokens
+    refused = rpc_error(stub.DeleteAccount, pb.DeleteAccountRequest(password="admin pass 123"),
+                        metadata=bearer(admin.access_token))
+    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION and "admin" in refused.details()
+    assert stub.GetMe(pb.GetMeRequest(), metadata=bearer(admin.access_token), timeout=10).account.email
+
+
+def test_confirming_a_deletion_with_the_password_is_throttled_like_a_sign_in(auth):
+    stub, _ = auth
+    address = email()
+    register(stub, address)
+    token = login(stub, address).tokens.access_token
+    for _ in range(3):  # the fixture's PADEL_AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT
+        assert rpc_error(stub.DeleteAccount, pb.DeleteAccountRequest(password="a wrong guess"),
+                         metadata=bearer(token)).code() == grpc.StatusCode.UNAUTHENTICATED
+    throttled = rpc_error(stub.DeleteAccount, pb.DeleteAccountRequest(password="another guess"), metadata=bearer(token))
+    assert throttled.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert stub.GetMe(pb.GetMeRequest(), metadata=bearer(token), timeout=10).account.email
