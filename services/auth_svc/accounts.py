@@ -9,6 +9,7 @@ Revocations (tokens and per-user cut-offs) are recorded in the transaction of th
 causes them and cached in Redis once it commits (`RevocationCache.write`).
 """
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -24,9 +25,10 @@ from auth_svc.throttle import LoginThrottle
 from auth_svc.tokens import IssuedPair, TokenMint
 from mesh.caller import ADMIN, PLAYER, Caller
 from mesh.db import Database
-from mesh.errors import AlreadyExists, InvalidArgument, NotFound, ResourceExhausted, Unauthenticated
+from mesh.errors import AlreadyExists, InvalidArgument, NotFound, ResourceExhausted, Unauthenticated, Unavailable
 
 WRONG_PASSWORD = "wrong password"
+log = logging.getLogger("padel.auth")
 
 BAD_CREDENTIALS = "wrong email or password"
 BAD_REFRESH = "refresh token is invalid, expired or revoked; sign in again"
@@ -206,10 +208,13 @@ class Accounts:
             metrics.LOGIN_FAILURES.labels("throttled").inc()
             raise
         if not self.hasher.verify(password, account.password_hash if account else None):
-            self.throttle.failed(email, client_address)
+            burst = self.throttle.failed(email, client_address)
             metrics.LOGIN_FAILURES.labels("bad_credentials").inc()
+            if burst is not None and account is not None:
+                with self.db.session() as session:
+                    events.sign_in_failures_detected(session, account, burst)
             raise Unauthenticated(refusal)
-        self.throttle.succeeded(email)
+        self.throttle.succeeded(email, client_address)
 
     def _sign_in(self, user_id: str) -> tuple[store.Account, IssuedPair]:
         """A new session: a token pair starting a new refresh family."""
@@ -319,9 +324,10 @@ class Accounts:
                                                      self.lifetimes.reset_seconds)
             events.password_reset_requested(session, account, token, expires_at)
 
-    def reset_password(self, token: str, new_password: str) -> None:
+    def reset_password(self, token: str, new_password: str, client_address: str) -> None:
         """Sets the password and signs the account out everywhere (refresh families and every
-        access token issued so far)."""
+        access token issued so far). The owner proved themselves through their mailbox, so failed
+        sign-ins slow the account down nowhere any more."""
         password_hash = self.hasher.hash(new_password)
         now, revoked = self.clock(), Revoked()
         with self.db.session() as session:
@@ -334,6 +340,10 @@ class Accounts:
             self._cut_off(session, revoked, account.id)
             events.password_changed(session, account, now)
         self._cache(revoked)
+        try:
+            self.throttle.cleared(account.email, client_address)
+        except Unavailable:  # the reset stands; the old delays run out by themselves
+            log.warning("sign-in throttle not cleared after a password reset: Redis unreachable")
 
     # -- roles -------------------------------------------------------------------------------
 

@@ -1,10 +1,12 @@
 """The rules of accounts and sessions, with no I/O: password policy, secrets, the life cycle of
-refresh and one-time tokens, and who may change which role."""
+refresh and one-time tokens, who may change which role, and how failed sign-ins slow down."""
 
 import enum
 import hashlib
 import hmac
+import math
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from mesh.caller import ADMIN, PLAYER, VENUE_OWNER
@@ -131,6 +133,50 @@ def pseudonymise_email(email: str, pepper: bytes) -> str:
     pepper), so the same address can be recognised if it comes back (fraud prevention), while the
     record alone, or a dictionary of addresses, does not give the address back."""
     return hmac.new(pepper, normalize_email(email).encode(), hashlib.sha256).hexdigest()
+
+
+# A client address an account signed in from (or reset its password from) is known for this long:
+# failures of other accounts from the same address (a campus or office NAT) do not slow it down.
+KNOWN_CLIENT_SECONDS = 30 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Growing delays instead of a lock-out (OWASP Authentication Cheat Sheet): `free` failures
+    cost nothing; from then on each failure makes the next try wait `first_delay` seconds, doubled
+    with every further failure, at most `window`. Failures are forgotten `window` seconds after
+    the last one. Times are epoch seconds."""
+
+    free: int
+    first_delay: int
+    window: int
+
+    def remembered(self, failures: int, last_failed_at: float | None, now: float) -> int:
+        """How many of the failures still count at `now`."""
+        return 0 if last_failed_at is None or now - last_failed_at >= self.window else failures
+
+    def wait(self, failures: int, last_failed_at: float | None, now: float) -> int:
+        """Seconds until the next try is taken: 0 for now."""
+        failures = self.remembered(failures, last_failed_at, now)
+        if failures < self.free:
+            return 0
+        delay = min(self.window, self.first_delay * 2 ** min(failures - self.free, 32))
+        return max(0, math.ceil(last_failed_at + delay - now))
+
+
+@dataclass(frozen=True)
+class FailureBurst:
+    """Failed sign-ins to one account, from any address, with no quiet `window` between them."""
+
+    failures: int
+    first_failed_at: float
+    last_failed_at: float
+    addresses: int
+
+
+def alert_due(failures: int, alerted: bool, threshold: int) -> bool:
+    """The account holder hears of a burst once, when it reaches `threshold` failures."""
+    return not alerted and failures >= threshold
 
 
 def ordered_roles(roles) -> list[str]:

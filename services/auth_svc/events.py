@@ -4,12 +4,12 @@ EmailVerificationRequested and PasswordResetRequested carry the raw single-use t
 needs it to build the link, and auth keeps only its hash.
 """
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from padel.auth.v1 import auth_pb2, events_pb2
 from sqlalchemy.orm import Session
 
-from auth_svc.domain import ordered_roles
+from auth_svc.domain import FailureBurst, ordered_roles
 from auth_svc.store import Account
 from mesh import events, plumbing
 from mesh.convert import timestamp
@@ -49,6 +49,14 @@ def password_changed(session: Session, account: Account, changed_at: datetime) -
 
 def account_deleted(session: Session, user_id: str, deleted_at: datetime) -> None:
     events.publish(session, STREAM, events_pb2.AccountDeleted(user_id=user_id, deleted_at=timestamp(deleted_at)))
+
+
+def sign_in_failures_detected(session: Session, account: Account, burst: FailureBurst) -> None:
+    events.publish(session, STREAM, events_pb2.SignInFailuresDetected(
+        user_id=account.id, email=account.email, first_name=account.first_name, failures=burst.failures,
+        first_failed_at=timestamp(datetime.fromtimestamp(burst.first_failed_at, timezone.utc)),
+        last_failed_at=timestamp(datetime.fromtimestamp(burst.last_failed_at, timezone.utc)),
+        client_addresses=burst.addresses))
 
 
 def roles_changed(session: Session, account: Account, changed_by: str) -> None:

@@ -6,6 +6,7 @@ import pathlib
 from padel.auth.v1 import auth_service_pb2_grpc
 
 from auth_svc.accounts import Accounts, Lifetimes
+from auth_svc.domain import Backoff
 from auth_svc.google import GoogleVerifier
 from auth_svc.keys import SigningKeys, generate_pem, load_pepper
 from auth_svc.passwords import PasswordHasher
@@ -37,8 +38,13 @@ def build_accounts(settings: AuthSettings, keys: SigningKeys, parts: plumbing.Pl
         hasher=PasswordHasher(settings.bcrypt_rounds),
         mint=TokenMint(keys, settings.token_issuer, settings.token_audience,
                        settings.access_token_seconds, settings.refresh_token_seconds),
-        throttle=LoginThrottle(parts.redis, settings.login_max_failures_per_account,
-                               settings.login_max_failures_per_client, settings.login_failure_window_seconds),
+        throttle=LoginThrottle(
+            parts.redis,
+            per_account=Backoff(settings.login_max_failures_per_account, settings.login_first_delay_seconds,
+                                settings.login_failure_window_seconds),
+            per_client=Backoff(settings.login_max_failures_per_client, settings.login_first_delay_seconds,
+                               settings.login_failure_window_seconds),
+            alert_failures=settings.login_alert_failures),
         revocations=revocations,
         google=GoogleVerifier(settings.google_client_id, settings.google_jwks_url),
         lifetimes=Lifetimes(settings.verification_token_seconds, settings.reset_token_seconds),

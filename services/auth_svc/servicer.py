@@ -80,7 +80,7 @@ class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
         return pb.ForgotPasswordResponse()
 
     def ResetPassword(self, request, context):
-        self.accounts.reset_password(request.token, request.new_password)
+        self.accounts.reset_password(request.token, request.new_password, client_address(context))
         return pb.ResetPasswordResponse()
 
     def SignInWithGoogle(self, request, context):

@@ -22,6 +22,8 @@ class AuthSettings(ServiceSettings):
     login_max_failures_per_account: int = 5
     login_max_failures_per_client: int = 50
     login_failure_window_seconds: int = 15 * 60
+    login_first_delay_seconds: int = 30
+    login_alert_failures: int = 10
     revocation_check_seconds: float = 1.0
     admin_email: str = ""
     admin_password: str = dataclasses.field(default="", repr=False)  # a secret: never in a repr or log
@@ -63,6 +65,8 @@ class AuthSettings(ServiceSettings):
             # Higher than per account: many players share one address behind carrier NAT.
             login_max_failures_per_client=env.int("PADEL_AUTH_LOGIN_MAX_FAILURES_PER_CLIENT", 50, 1, 100_000),
             login_failure_window_seconds=env.int("PADEL_AUTH_LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60, 1, 24 * 3600),
+            login_first_delay_seconds=env.int("PADEL_AUTH_LOGIN_FIRST_DELAY_SECONDS", 30, 1, 24 * 3600),
+            login_alert_failures=env.int("PADEL_AUTH_LOGIN_ALERT_FAILURES", 10, 1, 100_000),
             # How long every service may refuse sign-ins after Redis lost its data.
             revocation_check_seconds=revocation_check_seconds,
             admin_email=admin_email,

@@ -38,9 +38,10 @@ def shape(request) -> dict[str, str]:
 
 @pytest.fixture
 def auth(start_service, shape):
-    """A running auth_svc with fast bcrypt and a throttle of 3 failures; yields (stub, host)."""
+    """A running auth_svc with fast bcrypt, a throttle of 3 failures per account and address, and
+    the owner told of a burst at 4; yields (stub, host)."""
     host, channel = start_service("auth", PADEL_AUTH_BCRYPT_ROUNDS="4", PADEL_AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT="3",
-                                  PADEL_AUTH_LOGIN_FAILURE_WINDOW_SECONDS="60",
+                                  PADEL_AUTH_LOGIN_FAILURE_WINDOW_SECONDS="60", PADEL_AUTH_LOGIN_ALERT_FAILURES="4",
                                   PADEL_AUTH_ADMIN_EMAIL="root@padel.example", PADEL_AUTH_ADMIN_PASSWORD="admin pass 123",
                                   **shape)
     return auth_service_pb2_grpc.AuthServiceStub(channel), host
@@ -95,7 +96,8 @@ def outbox(host) -> list:
         rows = session.scalars(select(OutboxEvent).order_by(OutboxEvent.created_at)).all()
     types = {m.DESCRIPTOR.full_name: m for m in (events_pb2.UserRegistered, events_pb2.EmailVerificationRequested,
                                                  events_pb2.PasswordResetRequested, events_pb2.PasswordChanged,
-                                                 events_pb2.RolesChanged, events_pb2.AccountDeleted)}
+                                                 events_pb2.RolesChanged, events_pb2.AccountDeleted,
+                                                 events_pb2.SignInFailuresDetected)}
     return [types[row.event_type].FromString(row.payload) for row in rows]
 
 
@@ -252,6 +254,63 @@ def test_failed_logins_are_throttled_per_client_address(start_service, shape):
     elsewhere = (("x-envoy-external-address", "198.51.100.9"),)
     assert rpc_error(stub.Login, pb.LoginRequest(email=email(), password="wrong password"),
                      metadata=elsewhere).code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def from_address(address: str) -> tuple:
+    """Metadata as the edge sends it for a client at `address`."""
+    return (("x-envoy-external-address", address),)
+
+
+def test_a_guesser_is_slowed_down_and_the_owner_elsewhere_is_not(auth):
+    stub, host = auth
+    address = email()
+    account = register(stub, address).account
+    guesser, owner = from_address("203.0.113.7"), from_address("198.51.100.9")
+    for _ in range(3):
+        rpc_error(stub.Login, pb.LoginRequest(email=address, password="wrong password"), metadata=guesser)
+    assert rpc_error(stub.Login, pb.LoginRequest(email=address, password=PASSWORD), metadata=guesser).code() == \
+        grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert not [e for e in outbox(host) if isinstance(e, events_pb2.SignInFailuresDetected)]
+    assert login(stub, address, metadata=owner).account.user_id == account.user_id
+    # One more failure, from yet another address, makes a burst of four: the owner is told.
+    rpc_error(stub.Login, pb.LoginRequest(email=address, password="wrong password"),
+              metadata=from_address("192.0.2.44"))
+    [told] = [e for e in outbox(host) if isinstance(e, events_pb2.SignInFailuresDetected)]
+    assert (told.user_id, told.email, told.first_name) == (account.user_id, address.lower(), "Ali")
+    assert told.failures == 4 and told.client_addresses == 2
+    assert told.first_failed_at.seconds <= told.last_failed_at.seconds
+
+
+def test_a_password_reset_lets_the_owner_in_from_the_address_that_was_slowed_down(auth):
+    stub, host = auth
+    address = email()
+    account = register(stub, address).account
+    shared = from_address("203.0.113.7")  # the owner and a guesser behind one NAT
+    for _ in range(3):
+        rpc_error(stub.Login, pb.LoginRequest(email=address, password="wrong password"), metadata=shared)
+    assert rpc_error(stub.Login, pb.LoginRequest(email=address, password=PASSWORD), metadata=shared).code() == \
+        grpc.StatusCode.RESOURCE_EXHAUSTED
+    stub.ForgotPassword(pb.ForgotPasswordRequest(email=address), timeout=10)
+    reset = [e for e in outbox(host) if isinstance(e, events_pb2.PasswordResetRequested)
+             and e.user_id == account.user_id][0]
+    stub.ResetPassword(pb.ResetPasswordRequest(token=reset.token, new_password="a brand new secret"),
+                       metadata=shared, timeout=10)
+    assert login(stub, address, "a brand new secret", metadata=shared).account.user_id == account.user_id
+
+
+def test_an_address_that_sprays_guesses_still_lets_in_those_who_sign_in_from_it(start_service, shape):
+    _, channel = start_service("auth", PADEL_AUTH_BCRYPT_ROUNDS="4", PADEL_AUTH_LOGIN_MAX_FAILURES_PER_CLIENT="2",
+                               **shape)
+    stub = auth_service_pb2_grpc.AuthServiceStub(channel)
+    office = from_address("203.0.113.7")
+    regular = email()
+    register(stub, regular)
+    login(stub, regular, metadata=office)  # signs in from the office as every day
+    for _ in range(2):
+        rpc_error(stub.Login, pb.LoginRequest(email=email(), password="wrong password"), metadata=office)
+    assert rpc_error(stub.Login, pb.LoginRequest(email=email(), password="wrong password"),
+                     metadata=office).code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert login(stub, regular, metadata=office).tokens.access_token
 
 
 def test_email_verification_is_single_use(auth):
