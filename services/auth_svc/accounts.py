@@ -25,7 +25,7 @@ from auth_svc.throttle import LoginThrottle
 from auth_svc.tokens import IssuedPair, TokenMint
 from mesh.caller import ADMIN, PLAYER, Caller
 from mesh.db import Database
-from mesh.errors import AlreadyExists, InvalidArgument, NotFound, ResourceExhausted, Unauthenticated, Unavailable
+from mesh.errors import InvalidArgument, NotFound, ResourceExhausted, Unauthenticated, Unavailable
 
 WRONG_PASSWORD = "wrong password"
 log = logging.getLogger("padel.auth")
@@ -88,21 +88,40 @@ class Accounts:
 
     def register(self, email: str, password: str, first_name: str, last_name: str, phone: str,
                  role: str) -> store.Account:
+        """Creates the account and asks for a verification email. An email that has an account
+        already is answered exactly alike (a new-looking account after the same bcrypt work), so
+        Register tells nobody who has an account; the holder is emailed instead
+        (RegistrationAttempted), and the existing account is left as it is."""
         email = domain.normalize_email(email)
         if role not in domain.SELF_SERVICE_ROLES:
             raise InvalidArgument.field("role", "must be player or venue_owner")
         domain.check_password(password, email, "password", common_passwords())
         password_hash = self.hasher.hash(password)
+        now = self.clock()
         try:
             with self.db.session() as session:
-                if store.account_by_email(session, email) is not None:
-                    raise AlreadyExists("an account with this email exists already")
+                existing = store.account_by_email(session, email)
+                if existing is not None:
+                    if domain.registration_notice_due(existing.registration_notice_at, now):
+                        existing.registration_notice_at = now
+                        events.registration_attempted(session, existing, now)
+                    return self._look_alike(email, first_name, last_name, phone, {PLAYER, role}, now)
                 account = self._create(session, email, first_name, last_name, phone, {PLAYER, role},
                                        password_hash=password_hash)
                 self._request_verification(session, account)
         except sqlalchemy.exc.IntegrityError:  # a concurrent registration of the same email won
-            raise AlreadyExists("an account with this email exists already") from None
+            return self._look_alike(email, first_name, last_name, phone, {PLAYER, role}, now)
         metrics.REGISTERED.labels("password").inc()
+        return account
+
+    @staticmethod
+    def _look_alike(email: str, first_name: str, last_name: str, phone: str, roles, now: datetime) -> store.Account:
+        """What Register answers for an email that has an account: what it would answer for a new
+        one. Never stored; its id belongs to no account."""
+        account = store.Account(id=str(uuid.uuid4()), email=email, first_name=first_name, last_name=last_name,
+                                phone=phone, email_verified=False, created_at=now)
+        for role in roles:
+            account.grant(role)
         return account
 
     def _create(self, session, email: str, first_name: str, last_name: str, phone: str, roles,

@@ -23,6 +23,9 @@ VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"
 # Reset emails per account per hour; more requests are answered the same but send nothing, so
 # nobody can flood a player's mailbox through ForgotPassword.
 MAX_RESET_EMAILS_PER_HOUR = 3
+# An attempt to register an existing email emails its holder at most once an hour, so nobody can
+# flood a mailbox through Register.
+REGISTRATION_NOTICE_INTERVAL = timedelta(hours=1)
 # Deleting an account with Google needs a Google sign-in this recent: a token copied from an
 # earlier sign-in (still unexpired for up to an hour) does not prove the person is here now.
 MAX_GOOGLE_CONFIRMATION_AGE = timedelta(minutes=5)
@@ -109,6 +112,11 @@ def check_role_change(admin_id: str, user_id: str, role: str, granting: bool) ->
         raise InvalidArgument.field("role", f"must be one of {', '.join(GRANTABLE_ROLES)}")
     if not granting and role == ADMIN and admin_id == user_id:
         raise FailedPrecondition("an admin cannot revoke their own admin role; ask another admin")
+
+
+def registration_notice_due(last_notice_at: datetime | None, now: datetime) -> bool:
+    """Whether someone registering an existing email makes its holder hear of it now."""
+    return last_notice_at is None or now - last_notice_at >= REGISTRATION_NOTICE_INTERVAL
 
 
 def check_deletion(roles) -> None:

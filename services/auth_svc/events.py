@@ -36,6 +36,12 @@ def email_verification_requested(session: Session, account: Account, token: str,
         expires_at=timestamp(expires_at)))
 
 
+def registration_attempted(session: Session, account: Account, attempted_at: datetime) -> None:
+    events.publish(session, STREAM, events_pb2.RegistrationAttempted(
+        user_id=account.id, email=account.email, first_name=account.first_name,
+        attempted_at=timestamp(attempted_at)))
+
+
 def password_reset_requested(session: Session, account: Account, token: str, expires_at: datetime) -> None:
     events.publish(session, STREAM, events_pb2.PasswordResetRequested(
         user_id=account.id, email=account.email, first_name=account.first_name, token=token,

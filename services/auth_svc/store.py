@@ -32,6 +32,8 @@ class Account(Base):
     # Google's stable `sub` once the account is linked to a Google sign-in.
     google_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # When the holder was last told that someone tried to register this email again.
+    registration_notice_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     role_rows: Mapped[list["AccountRole"]] = relationship(
         back_populates="account", cascade="all, delete-orphan", lazy="selectin")
 

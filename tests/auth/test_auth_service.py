@@ -52,8 +52,8 @@ def email() -> str:
 
 
 def register(stub, address=None, password=PASSWORD, **fields) -> pb.RegisterResponse:
-    request = pb.RegisterRequest(email=address or email(), password=password, first_name="Ali", last_name="Khan",
-                                 **fields)
+    request = pb.RegisterRequest(email=address or email(), password=password,
+                                 **{"first_name": "Ali", "last_name": "Khan", **fields})
     return stub.Register(request, timeout=10)
 
 
@@ -97,7 +97,7 @@ def outbox(host) -> list:
     types = {m.DESCRIPTOR.full_name: m for m in (events_pb2.UserRegistered, events_pb2.EmailVerificationRequested,
                                                  events_pb2.PasswordResetRequested, events_pb2.PasswordChanged,
                                                  events_pb2.RolesChanged, events_pb2.AccountDeleted,
-                                                 events_pb2.SignInFailuresDetected)}
+                                                 events_pb2.SignInFailuresDetected, events_pb2.RegistrationAttempted)}
     return [types[row.event_type].FromString(row.payload) for row in rows]
 
 
@@ -136,13 +136,47 @@ def test_refresh_tokens_are_stored_only_hashed(auth):
     assert refresh_token not in stored and len(stored[0]) == 64
 
 
-def test_email_is_unique_regardless_of_case(auth):
-    stub, _ = auth
+def test_registering_an_existing_email_answers_as_for_a_new_one_and_tells_its_holder(auth, monkeypatch):
+    from auth_svc import passwords
+
+    stub, host = auth
+    hashed = []  # the cost factor of every bcrypt hash made
+    real_hash = passwords.bcrypt.hashpw
+    monkeypatch.setattr(passwords.bcrypt, "hashpw", lambda password, salt: hashed.append(salt[:7]) or
+                        real_hash(password, salt))
     address = email()
-    register(stub, address)
-    error = rpc_error(stub.Register, pb.RegisterRequest(email=address.upper(), password=PASSWORD, first_name="A",
-                                                         last_name="B"))
-    assert error.code() == grpc.StatusCode.ALREADY_EXISTS
+    first = register(stub, address, phone="+923001234567")
+    work_new = hashed[:]
+    hashed.clear()
+    again = stub.Register(pb.RegisterRequest(email=address.upper(), password="another password 2", first_name="Zara",
+                                             last_name="Ali", phone="+923009998877"), timeout=10)
+    assert hashed == work_new == [b"$2b$04$"]  # the same bcrypt work
+    fresh = register(stub, email(), first_name="Zara", last_name="Ali", phone="+923009998877")
+
+    def shape(response) -> list:
+        return [(f.name, [g.name for g, _ in getattr(response.account, f.name).ListFields()] if f.name == "created_at"
+                 else None) for f, _ in response.account.ListFields()]
+
+    assert shape(again) == shape(fresh) == shape(first)
+    assert again.account.email == address.lower() and again.account.first_name == "Zara"
+    assert uuid.UUID(again.account.user_id) and again.account.user_id != first.account.user_id
+    assert list(again.account.roles) == [auth_pb2.ROLE_PLAYER] and not again.account.email_verified
+    # One account: the first one, with its own password and details.
+    assert login(stub, address).account == first.account
+    assert rpc_error(stub.Login, pb.LoginRequest(email=address, password="another password 2")).code() == \
+        grpc.StatusCode.UNAUTHENTICATED
+    from sqlalchemy import func, select
+
+    from auth_svc.store import Account
+
+    with host.database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Account).where(Account.email == address.lower())) == 1
+    [told] = [e for e in outbox(host) if isinstance(e, events_pb2.RegistrationAttempted)]
+    assert (told.user_id, told.email, told.first_name) == (first.account.user_id, address.lower(), "Ali")
+    assert told.attempted_at.seconds >= first.account.created_at.seconds
+    # Registered for her again and again: her mailbox hears of it once an hour, the answer stays the same.
+    assert shape(register(stub, address, phone="+923001112233")) == shape(fresh)
+    assert len([e for e in outbox(host) if isinstance(e, events_pb2.RegistrationAttempted)]) == 1
 
 
 @pytest.mark.parametrize("password, problem", [

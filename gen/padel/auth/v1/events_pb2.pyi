@@ -101,3 +101,15 @@ class SignInFailuresDetected(_message.Message):
     last_failed_at: _timestamp_pb2.Timestamp
     client_addresses: int
     def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., first_name: _Optional[str] = ..., failures: _Optional[int] = ..., first_failed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_failed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., client_addresses: _Optional[int] = ...) -> None: ...
+
+class RegistrationAttempted(_message.Message):
+    __slots__ = ("user_id", "email", "first_name", "attempted_at")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTED_AT_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    email: str
+    first_name: str
+    attempted_at: _timestamp_pb2.Timestamp
+    def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., first_name: _Optional[str] = ..., attempted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
