@@ -21,7 +21,7 @@ from psycopg import sql
 pytest.register_assert_rewrite("padel_testkit", "notify_standins", "booking_testkit")
 
 from padel_testkit import (Platform, TokenIssuer, launch_platform, libpq_url, neighbour_database, real_server,
-                           stop_platform)
+                           revocations_of_a_standin_auth, stop_platform)
 
 
 @pytest.fixture(scope="session")
@@ -95,6 +95,17 @@ def token_issuer() -> Iterator[TokenIssuer]:
     server.start()
     yield TokenIssuer(address=f"127.0.0.1:{port}", key=key, kid=kid)
     server.stop(None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def standin_auth_revocations(token_issuer):
+    """Services backed by the stand-in auth (`token_issuer`) find its revocation list loaded, as
+    auth_svc keeps it (a Redis without one refuses every token: mesh.tokens.RevocationList)."""
+    from mesh import plumbing
+
+    original = revocations_of_a_standin_auth(token_issuer)
+    yield
+    plumbing.build = original
 
 
 @pytest.fixture

@@ -87,6 +87,31 @@ class TokenIssuer:
         return (("authorization", f"Bearer {self.token(user_id, roles)}"),)
 
 
+def revocations_of_a_standin_auth(issuer: TokenIssuer):
+    """Wraps `mesh.plumbing.build` so a service whose auth is the stand-in `issuer` checks tokens
+    against Redis as always, with the revocation list loaded the way auth_svc loads it: the
+    stand-in revokes nothing, and refills its (empty) list whenever Redis lost it. Services
+    pointed at a real auth_svc are left alone. Returns the original, to restore."""
+    from mesh import plumbing
+    from mesh.tokens import RevocationList
+
+    class StandInRevocations(RevocationList):
+        def is_revoked(self, token_id: str, user_id: str, issued_at: int) -> bool:
+            self.refill(lambda: ([], []))
+            return super().is_revoked(token_id, user_id, issued_at)
+
+    original = plumbing.build
+
+    def build(settings, migrations, fetch_jwks=None):
+        parts = original(settings, migrations, fetch_jwks)
+        if fetch_jwks is None and settings.addresses.get("auth") == issuer.address:
+            parts.revocations = parts.verifier.revocations = StandInRevocations(parts.redis)
+        return parts
+
+    plumbing.build = build
+    return original
+
+
 @dataclasses.dataclass
 class Platform:
     """A running `padel run` on free ports."""

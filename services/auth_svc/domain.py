@@ -1,13 +1,16 @@
 """The rules of accounts and sessions, with no I/O: password policy, secrets, the life cycle of
-refresh and one-time tokens, and who may change which role."""
+refresh and one-time tokens, who may change which role, and how failed sign-ins slow down."""
 
 import enum
 import hashlib
+import hmac
+import math
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from mesh.caller import ADMIN, PLAYER, VENUE_OWNER
-from mesh.errors import FailedPrecondition, InvalidArgument
+from mesh.errors import FailedPrecondition, InvalidArgument, Unauthenticated
 
 ROLES = (PLAYER, VENUE_OWNER, ADMIN)
 # Roles a person may pick when registering; admins are only made by admins (or configuration).
@@ -20,6 +23,12 @@ VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"
 # Reset emails per account per hour; more requests are answered the same but send nothing, so
 # nobody can flood a player's mailbox through ForgotPassword.
 MAX_RESET_EMAILS_PER_HOUR = 3
+# An attempt to register an existing email emails its holder at most once an hour, so nobody can
+# flood a mailbox through Register.
+REGISTRATION_NOTICE_INTERVAL = timedelta(hours=1)
+# Deleting an account with Google needs a Google sign-in this recent: a token copied from an
+# earlier sign-in (still unexpired for up to an hour) does not prove the person is here now.
+MAX_GOOGLE_CONFIRMATION_AGE = timedelta(minutes=5)
 
 
 def normalize_email(email: str) -> str:
@@ -64,6 +73,34 @@ def judge_refresh(spent_at: datetime | None, revoked_at: datetime | None, expire
     return RefreshVerdict.USABLE
 
 
+def second(at: datetime) -> int:
+    """`at` in whole epoch seconds, the resolution of a token's `iat`."""
+    return int(at.timestamp())
+
+
+def next_cut_off(now: datetime, previous: datetime | None) -> datetime:
+    """When a new cut-off ("every token of the account issued up to here is void") falls. In whole
+    seconds, like `iat`; past the previous cut-off too, because tokens issued after that one carry
+    an `iat` one second past it (`issued_at`), and this cut-off must void them as well."""
+    at = second(now)
+    if previous is not None:
+        at = max(at, second(previous) + 1)
+    return datetime.fromtimestamp(at, timezone.utc)
+
+
+def cut_off_expiry(cut_off: datetime, access_seconds: int) -> datetime:
+    """When a cut-off stops mattering: the last token it voids has expired."""
+    return cut_off + timedelta(seconds=access_seconds)
+
+
+def issued_at(now: datetime, cut_off: datetime | None) -> int:
+    """The `iat` of an access token issued at `now`: after the account's cut-off, so a token issued
+    in the same second as a role change or password reset is not void at birth (at most a second
+    early, well within every verifier's clock-skew leeway)."""
+    at = second(now)
+    return at if cut_off is None else max(at, second(cut_off) + 1)
+
+
 def one_time_token_usable(used_at: datetime | None, expires_at: datetime, now: datetime) -> bool:
     """A verification or reset token works once, before it expires."""
     return used_at is None and now < expires_at
@@ -75,6 +112,79 @@ def check_role_change(admin_id: str, user_id: str, role: str, granting: bool) ->
         raise InvalidArgument.field("role", f"must be one of {', '.join(GRANTABLE_ROLES)}")
     if not granting and role == ADMIN and admin_id == user_id:
         raise FailedPrecondition("an admin cannot revoke their own admin role; ask another admin")
+
+
+def registration_notice_due(last_notice_at: datetime | None, now: datetime) -> bool:
+    """Whether someone registering an existing email makes its holder hear of it now."""
+    return last_notice_at is None or now - last_notice_at >= REGISTRATION_NOTICE_INTERVAL
+
+
+def check_deletion(roles) -> None:
+    """Anyone may delete their account, except an admin: the platform must not lose its last way
+    in, so another admin first takes the admin role away (as with revoking one's own)."""
+    if ADMIN in set(roles):
+        raise FailedPrecondition("an admin account cannot be deleted; ask another admin to revoke your admin role first")
+
+
+def check_google_confirmation(subject: str, issued_at: datetime, account_subject: str | None,
+                              now: datetime) -> None:
+    """A Google ID token confirms an account deletion when it is this account's Google identity
+    and was issued moments ago."""
+    if account_subject is None or not hmac.compare_digest(subject, account_subject):
+        raise Unauthenticated("this Google account is not the one linked to your account")
+    if not now - MAX_GOOGLE_CONFIRMATION_AGE <= issued_at:
+        raise Unauthenticated("the Google sign-in is not recent; sign in with Google again to confirm")
+
+
+def pseudonymise_email(email: str, pepper: bytes) -> str:
+    """What is kept of a deleted account's email: a keyed hash (HMAC-SHA256 with a server-side
+    pepper), so the same address can be recognised if it comes back (fraud prevention), while the
+    record alone, or a dictionary of addresses, does not give the address back."""
+    return hmac.new(pepper, normalize_email(email).encode(), hashlib.sha256).hexdigest()
+
+
+# A client address an account signed in from (or reset its password from) is known for this long:
+# failures of other accounts from the same address (a campus or office NAT) do not slow it down.
+KNOWN_CLIENT_SECONDS = 30 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Growing delays instead of a lock-out (OWASP Authentication Cheat Sheet): `free` failures
+    cost nothing; from then on each failure makes the next try wait `first_delay` seconds, doubled
+    with every further failure, at most `window`. Failures are forgotten `window` seconds after
+    the last one. Times are epoch seconds."""
+
+    free: int
+    first_delay: int
+    window: int
+
+    def remembered(self, failures: int, last_failed_at: float | None, now: float) -> int:
+        """How many of the failures still count at `now`."""
+        return 0 if last_failed_at is None or now - last_failed_at >= self.window else failures
+
+    def wait(self, failures: int, last_failed_at: float | None, now: float) -> int:
+        """Seconds until the next try is taken: 0 for now."""
+        failures = self.remembered(failures, last_failed_at, now)
+        if failures < self.free:
+            return 0
+        delay = min(self.window, self.first_delay * 2 ** min(failures - self.free, 32))
+        return max(0, math.ceil(last_failed_at + delay - now))
+
+
+@dataclass(frozen=True)
+class FailureBurst:
+    """Failed sign-ins to one account, from any address, with no quiet `window` between them."""
+
+    failures: int
+    first_failed_at: float
+    last_failed_at: float
+    addresses: int
+
+
+def alert_due(failures: int, alerted: bool, threshold: int) -> bool:
+    """The account holder hears of a burst once, when it reaches `threshold` failures."""
+    return not alerted and failures >= threshold
 
 
 def ordered_roles(roles) -> list[str]:

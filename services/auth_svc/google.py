@@ -5,6 +5,7 @@ spellings), `aud` (our OAuth client id), `exp`, and that Google verified the ema
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import jwt
 
@@ -21,6 +22,7 @@ class GoogleIdentity:
     email: str
     given_name: str
     family_name: str
+    issued_at: datetime  # when Google issued the token: how recently the person signed in
 
 
 class GoogleVerifier:
@@ -40,7 +42,7 @@ class GoogleVerifier:
             raise Unauthenticated("invalid Google ID token") from None
         try:
             claims = jwt.decode(id_token, key=key, algorithms=["RS256"], audience=self.client_id, issuer=ISSUERS,
-                                options={"require": ["iss", "aud", "exp", "sub", "email"]})
+                                options={"require": ["iss", "aud", "exp", "iat", "sub", "email"]})
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("Google ID token expired") from None
         except jwt.PyJWTError:
@@ -51,5 +53,6 @@ class GoogleVerifier:
         name = str(claims.get("name") or "")
         return GoogleIdentity(
             subject=str(claims["sub"]), email=email,
+            issued_at=datetime.fromtimestamp(int(claims["iat"]), timezone.utc),
             given_name=str(claims.get("given_name") or name.split(" ")[0] or email.split("@")[0])[:100],
             family_name=str(claims.get("family_name") or " ".join(name.split(" ")[1:]) or "-")[:100])

@@ -1,4 +1,5 @@
-"""The access-token signing keys: the current private key and the public keys still trusted.
+"""The access-token signing keys: the current private key and the public keys still trusted; and
+the pepper that keys the hash of a deleted account's email.
 
 The key comes from configuration (a PEM file or secret). The embedded default generates one on first
 start and keeps it in the data folder. Previous public keys stay in the JWKS after a rotation, so
@@ -8,6 +9,7 @@ tokens signed before it keep working until they expire.
 import json
 import os
 import pathlib
+import secrets
 from dataclasses import dataclass
 
 import jwt
@@ -40,6 +42,23 @@ def generate_pem(path: pathlib.Path) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as out:
         out.write(pem)
+
+
+def load_pepper(configured: str, path: pathlib.Path) -> bytes:
+    """The erasure pepper: from configuration, or (embedded default) a random one generated on
+    first start and kept in the data folder, readable only by its owner. Every replica must use
+    the same one, and it must never change, or a returning address is no longer recognised."""
+    if configured:
+        return configured.encode()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process of this data folder wrote it first
+            return path.read_bytes().strip()
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    return path.read_bytes().strip()
 
 
 @dataclass(frozen=True)

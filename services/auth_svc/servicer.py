@@ -70,7 +70,7 @@ class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
         return pb.ForgotPasswordResponse()
 
     def ResetPassword(self, request, context):
-        self.accounts.reset_password(request.token, request.new_password)
+        self.accounts.reset_password(request.token, request.new_password, client_address(context))
         return pb.ResetPasswordResponse()
 
     def SignInWithGoogle(self, request, context):
@@ -81,6 +81,13 @@ class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
         account = self.accounts.change_role(caller.require_role(ADMIN), request.user_id,
                                             events.ROLE_FROM_PROTO.get(request.role, ""), granting=True)
         return pb.GrantRoleResponse(account=account_message(account))
+
+    def DeleteAccount(self, request, context):
+        confirmation = request.WhichOneof("confirmation")
+        deleted_at = self.accounts.delete_account(
+            caller.current(), request.password if confirmation == "password" else None,
+            request.google_id_token if confirmation == "google_id_token" else None, client_address(context))
+        return pb.DeleteAccountResponse(deleted_at=events.timestamp(deleted_at))
 
     def RevokeRole(self, request, context):
         account = self.accounts.change_role(caller.require_role(ADMIN), request.user_id,

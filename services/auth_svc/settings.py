@@ -22,10 +22,15 @@ class AuthSettings(ServiceSettings):
     login_max_failures_per_account: int = 5
     login_max_failures_per_client: int = 50
     login_failure_window_seconds: int = 15 * 60
+    login_first_delay_seconds: int = 30
+    login_alert_failures: int = 10
+    revocation_check_seconds: float = 1.0
     admin_email: str = ""
     admin_password: str = dataclasses.field(default="", repr=False)  # a secret: never in a repr or log
     google_client_id: str = ""
     google_jwks_url: str = GOOGLE_CERTS_URL
+    # Keys the hash kept of a deleted account's email; empty: generated into the data folder.
+    erasure_pepper: str = dataclasses.field(default="", repr=False)  # a secret: never in a repr or log
 
     @classmethod
     def from_env(cls, name: str = NAME, environ=None) -> "AuthSettings":
@@ -41,6 +46,10 @@ class AuthSettings(ServiceSettings):
         admin_password = env.str("PADEL_AUTH_ADMIN_PASSWORD")
         if bool(admin_email) != bool(admin_password):
             raise SettingsError("PADEL_AUTH_ADMIN_EMAIL and PADEL_AUTH_ADMIN_PASSWORD: set both or neither")
+        revocation_check_seconds = env.float("PADEL_AUTH_REVOCATION_CHECK_SECONDS", 1.0)
+        if not 0 < revocation_check_seconds <= 60:
+            raise SettingsError(f"PADEL_AUTH_REVOCATION_CHECK_SECONDS: expected a number in (0, 60], "
+                                f"got {revocation_check_seconds}")
         fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(ServiceSettings)}
         return cls(
             **fields,
@@ -56,8 +65,13 @@ class AuthSettings(ServiceSettings):
             # Higher than per account: many players share one address behind carrier NAT.
             login_max_failures_per_client=env.int("PADEL_AUTH_LOGIN_MAX_FAILURES_PER_CLIENT", 50, 1, 100_000),
             login_failure_window_seconds=env.int("PADEL_AUTH_LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60, 1, 24 * 3600),
+            login_first_delay_seconds=env.int("PADEL_AUTH_LOGIN_FIRST_DELAY_SECONDS", 30, 1, 24 * 3600),
+            login_alert_failures=env.int("PADEL_AUTH_LOGIN_ALERT_FAILURES", 10, 1, 100_000),
+            # How long every service may refuse sign-ins after Redis lost its data.
+            revocation_check_seconds=revocation_check_seconds,
             admin_email=admin_email,
             admin_password=admin_password,
             google_client_id=env.str("PADEL_AUTH_GOOGLE_CLIENT_ID"),
             google_jwks_url=env.str("PADEL_AUTH_GOOGLE_JWKS_URL", GOOGLE_CERTS_URL),
+            erasure_pepper=env.str("PADEL_AUTH_ERASURE_PEPPER"),
         )

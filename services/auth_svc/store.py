@@ -1,9 +1,12 @@
 """auth_svc's tables and queries: accounts with their roles, refresh tokens grouped in families,
-and one-time tokens (email verification, password reset). Secrets are stored only as hashes."""
+one-time tokens (email verification, password reset), and revocations: revoked access tokens and
+per-user cut-offs, the source of truth the Redis revocation cache is refilled from. Secrets are
+stored only as hashes."""
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, delete, func, select, update
+from sqlalchemy import Boolean, ForeignKey, Index, String, case, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from mesh.sqltypes import UtcDateTime
@@ -29,6 +32,8 @@ class Account(Base):
     # Google's stable `sub` once the account is linked to a Google sign-in.
     google_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # When the holder was last told that someone tried to register this email again.
+    registration_notice_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     role_rows: Mapped[list["AccountRole"]] = relationship(
         back_populates="account", cascade="all, delete-orphan", lazy="selectin")
 
@@ -85,6 +90,43 @@ class OneTimeToken(Base):
     __table_args__ = (Index("ix_one_time_tokens_user_purpose", "user_id", "purpose"),)
 
 
+class DeletedAccount(Base):
+    """What is kept of a deleted account, and why: the user id (a random UUID, never reused, which
+    other services' pseudonymised records such as past bookings and payments refer to) with the
+    time of deletion, to answer a dispute or a data-protection request about what happened when;
+    and a keyed hash of the normalised email (domain.pseudonymise_email), so fraud prevention can
+    recognise an address that returns (a banned player, repeated chargebacks) without keeping the
+    address. Nothing else: no name, phone, password hash or Google subject."""
+
+    __tablename__ = "deleted_accounts"
+
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    email_hash: Mapped[str] = mapped_column(String(64), index=True)
+    deleted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class RevokedAccessToken(Base):
+    """An access token refused before it expires (logout, a family revoked for a replayed refresh
+    token). Kept until it expires, then swept."""
+
+    __tablename__ = "revoked_access_tokens"
+
+    token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class AccessCutOff(Base):
+    """Every access token of the user issued at or before `cut_off_at` is void (password reset, a
+    role change, account deletion). No foreign key: it must outlive a deleted account for as long
+    as that account's last tokens would live (`expires_at`)."""
+
+    __tablename__ = "access_cut_offs"
+
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    cut_off_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
 # -- queries -----------------------------------------------------------------------------------
 
 
@@ -98,6 +140,21 @@ def account_by_email(session: Session, email: str) -> Account | None:
 
 def account_by_google_subject(session: Session, subject: str) -> Account | None:
     return session.scalars(select(Account).where(Account.google_subject == subject)).one_or_none()
+
+
+def account_by_id_for_update(session: Session, user_id: str) -> Account | None:
+    """Locked for the transaction (PostgreSQL): a deletion and a role change do not interleave."""
+    return session.get(Account, user_id, with_for_update=True)
+
+
+def erase_account(session: Session, account: Account, email_hash: str, deleted_at: datetime) -> None:
+    """Deletes the account with its credentials, roles, sessions and pending links, and keeps the
+    pseudonymised record (DeletedAccount). The email is free for a new account at once."""
+    session.add(DeletedAccount(user_id=account.id, email_hash=email_hash, deleted_at=deleted_at))
+    for model in (RefreshToken, OneTimeToken):
+        session.execute(delete(model).where(model.user_id == account.id))
+    session.delete(account)
+    session.flush()
 
 
 def refresh_token_by_hash(session: Session, token_hash: str) -> RefreshToken | None:
@@ -141,7 +198,48 @@ def use_up_one_time_tokens(session: Session, user_id: str, purpose: str, now: da
 
 
 def delete_expired_tokens(session: Session, before: datetime) -> int:
-    """Deletes refresh and one-time tokens that expired before `before`; returns the count."""
-    refresh = session.execute(delete(RefreshToken).where(RefreshToken.expires_at < before))
-    one_time = session.execute(delete(OneTimeToken).where(OneTimeToken.expires_at < before))
-    return refresh.rowcount + one_time.rowcount
+    """Deletes refresh and one-time tokens, revocations and cut-offs that expired before `before`
+    (a revoked token that expired is refused as expired); returns the count."""
+    return sum(session.execute(delete(model).where(model.expires_at < before)).rowcount
+               for model in (RefreshToken, OneTimeToken, RevokedAccessToken, AccessCutOff))
+
+
+# -- revocations -------------------------------------------------------------------------------
+
+
+def _insert(session: Session, model):
+    """INSERT with ON CONFLICT for this database (SQLite in the embedded shape, else PostgreSQL)."""
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    return dialect.insert(model)
+
+
+def record_revoked_tokens(session: Session, tokens: list[tuple[str, datetime]]) -> None:
+    """Records revoked access tokens (id, expiry); one revoked twice stays one row."""
+    if tokens:
+        rows = [{"token_id": token_id, "expires_at": expires_at} for token_id, expires_at in tokens]
+        session.execute(_insert(session, RevokedAccessToken).values(rows).on_conflict_do_nothing(
+            index_elements=[RevokedAccessToken.token_id]))
+
+
+def raise_cut_off(session: Session, user_id: str, cut_off_at: datetime, expires_at: datetime) -> None:
+    """Voids the user's tokens issued up to `cut_off_at`; an existing later cut-off stays."""
+    insert = _insert(session, AccessCutOff).values(user_id=user_id, cut_off_at=cut_off_at, expires_at=expires_at)
+    later = insert.excluded.cut_off_at > AccessCutOff.cut_off_at
+    session.execute(insert.on_conflict_do_update(index_elements=[AccessCutOff.user_id], set_={
+        "cut_off_at": case((later, insert.excluded.cut_off_at), else_=AccessCutOff.cut_off_at),
+        "expires_at": case((later, insert.excluded.expires_at), else_=AccessCutOff.expires_at)}))
+
+
+def cut_off_of(session: Session, user_id: str) -> datetime | None:
+    return session.scalar(select(AccessCutOff.cut_off_at).where(AccessCutOff.user_id == user_id))
+
+
+def live_revocations(session: Session, now: datetime) -> tuple[list[tuple[str, datetime]],
+                                                                list[tuple[str, datetime, datetime]]]:
+    """What the revocation cache must hold at `now`: revoked tokens (id, expiry) and cut-offs
+    (user id, cut-off time, expiry) that still refuse a live token."""
+    tokens = session.execute(select(RevokedAccessToken.token_id, RevokedAccessToken.expires_at)
+                             .where(RevokedAccessToken.expires_at > now)).all()
+    cut_offs = session.execute(select(AccessCutOff.user_id, AccessCutOff.cut_off_at, AccessCutOff.expires_at)
+                               .where(AccessCutOff.expires_at > now)).all()
+    return [tuple(row) for row in tokens], [tuple(row) for row in cut_offs]

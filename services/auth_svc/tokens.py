@@ -6,7 +6,7 @@ edge's jwt_authn checks: `sub`, `roles`, `iss`, `aud`, `exp`, `iat`, `jti`, head
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from auth_svc.domain import hash_secret, new_secret, ordered_roles
 from auth_svc.keys import SigningKeys
@@ -35,12 +35,14 @@ class TokenMint:
         self.access_seconds = access_seconds
         self.refresh_seconds = refresh_seconds
 
-    def pair(self, user_id: str, roles, now: datetime) -> IssuedPair:
+    def pair(self, user_id: str, roles, now: datetime, issued_at: int) -> IssuedPair:
+        """A new pair at `now`; the access token's `iat` is `issued_at` (see domain.issued_at)."""
         token_id = uuid.uuid4().hex
-        access_expires_at = now + timedelta(seconds=self.access_seconds)
+        expires = issued_at + self.access_seconds
+        access_expires_at = datetime.fromtimestamp(expires, timezone.utc)
         access = self.keys.sign({
             "sub": user_id, "roles": ordered_roles(roles), "iss": self.issuer, "aud": self.audience,
-            "iat": int(now.timestamp()), "exp": int(access_expires_at.timestamp()), "jti": token_id,
+            "iat": issued_at, "exp": expires, "jti": token_id,
         })
         refresh = new_secret()
         return IssuedPair(

@@ -166,9 +166,9 @@ class AuthInterceptor(ServerInterceptor):
             raise errors.Unavailable("token verification is not configured")
         try:
             return self.verifier.verify(token)
-        except errors.Unauthenticated:
+        except (errors.Unauthenticated, errors.Unavailable):
             if public:
-                return None  # a stale token on a public call is ignored, as if absent
+                return None  # a stale or (for now) uncheckable token on a public call is ignored, as if absent
             raise
 
     def intercept(self, method, request, context, method_name):

@@ -75,3 +75,19 @@ def test_password_hashing():
     assert hasher.verify("court at seven", hashed)
     assert not hasher.verify("court at eight", hashed)
     assert not hasher.verify("court at seven", None)  # no account: dummy work, always False
+
+
+def test_failed_sign_ins_cost_growing_delays_then_are_forgotten():
+    backoff = domain.Backoff(free=3, first_delay=10, window=100)
+    now = 1000.0
+    assert [backoff.wait(n, now, now) for n in range(7)] == [0, 0, 0, 10, 20, 40, 80]
+    assert backoff.wait(9, now, now) == 100  # never longer than the window
+    assert backoff.wait(3, now - 4, now) == 6  # what is left of the delay
+    assert backoff.wait(9, now - 100, now) == 0 and backoff.remembered(9, now - 100, now) == 0
+    assert backoff.wait(0, None, now) == 0
+
+
+def test_the_owner_hears_of_a_burst_once():
+    assert not domain.alert_due(9, alerted=False, threshold=10)
+    assert domain.alert_due(10, alerted=False, threshold=10)
+    assert not domain.alert_due(11, alerted=True, threshold=10)

@@ -115,3 +115,35 @@ def test_not_configured_is_a_failed_precondition(start_service, sqlite_url, goog
     error = refused(auth_service_pb2_grpc.AuthServiceStub(channel), id_token(google_key, email()))
     assert error.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert error.details() == "Google sign-in is not configured"
+
+
+def test_a_google_account_is_deleted_with_a_fresh_sign_in_of_its_own_google_identity(stub, google_key):
+    address, subject = email(), uuid.uuid4().hex
+    signed_in = sign_in(stub, id_token(google_key, address, subject))
+    token = (("authorization", f"Bearer {signed_in.tokens.access_token}"),)
+    now = datetime.now(timezone.utc)
+
+    def delete(google_id_token: str):
+        return stub.DeleteAccount(pb.DeleteAccountRequest(google_id_token=google_id_token), metadata=token, timeout=10)
+
+    for wrong, problem in (
+            (id_token(google_key, address), "not the one linked"),  # someone else's Google account
+            (id_token(google_key, address, subject, iat=now - timedelta(minutes=20)), "not recent"),
+            (id_token(other_key(), address, subject), "invalid Google ID token")):
+        with pytest.raises(grpc.RpcError) as caught:
+            delete(wrong)
+        assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED and problem in caught.value.details()
+    with pytest.raises(grpc.RpcError) as no_password:
+        stub.DeleteAccount(pb.DeleteAccountRequest(password="any password at all"), metadata=token, timeout=10)
+    assert no_password.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert delete(id_token(google_key, address, subject)).deleted_at.seconds
+    with pytest.raises(grpc.RpcError) as ended:
+        stub.GetMe(pb.GetMeRequest(), metadata=token, timeout=10)
+    assert ended.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    # The same Google identity signing in again starts a new account.
+    again = sign_in(stub, id_token(google_key, address, subject))
+    assert again.created and again.account.user_id != signed_in.account.user_id
+
+
+def other_key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -57,7 +57,10 @@ class StandIn(booking_service_pb2_grpc.BookingServiceServicer):
 @pytest.fixture
 def chain(tmp_path, token_issuer):
     settings = ServiceSettings.from_env("booking", {"PADEL_DATA_DIR": str(tmp_path), "PADEL_BOOKING_PORT": "0"})
-    revocations = RevocationList(make_redis(""))
+    client = make_redis("")
+    client.flushdb()
+    revocations = RevocationList(client)
+    revocations.refill(lambda: ([], []))  # what auth_svc does at start: nothing revoked yet
     verifier = TokenVerifier(peers.jwks_fetcher(token_issuer.address), "padel-auth", "padel-platform", revocations)
     servicer = StandIn()
     host, port = server.build(
@@ -182,6 +185,38 @@ def test_revoked_token_is_refused(chain, token_issuer):
         stub.ListBookings(pb.ListBookingsRequest(), metadata=metadata)
     assert failure.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert "revoked" in failure.value.details()
+
+
+def test_a_cut_off_refuses_the_users_tokens_issued_until_then_and_no_later(chain, token_issuer):
+    from datetime import datetime, timezone
+
+    stub, _, revocations = chain
+    user_id, now = str(uuid.uuid4()), datetime.now(timezone.utc)
+    older, later = (token_issuer.token(user_id, iat=int(now.timestamp()) + shift) for shift in (0, 1))
+    other = token_issuer.token(iat=int(now.timestamp()))
+    revocations.cut_off(user_id, int(now.timestamp()), now + timedelta(minutes=15))
+    revocations.cut_off(user_id, int(now.timestamp()) - 60, now + timedelta(minutes=15))  # an older one, late
+    with pytest.raises(grpc.RpcError) as failure:
+        stub.ListBookings(pb.ListBookingsRequest(), metadata=(("authorization", f"Bearer {older}"),))
+    assert failure.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    for token in (later, other):
+        stub.ListBookings(pb.ListBookingsRequest(), metadata=(("authorization", f"Bearer {token}"),))
+
+
+def test_after_redis_lost_its_data_tokens_are_refused_until_the_revocations_are_restored(chain, token_issuer):
+    stub, servicer, revocations = chain
+    metadata = token_issuer.metadata()
+    stub.ListBookings(pb.ListBookingsRequest(), metadata=metadata)
+    revocations.redis.flushdb()  # a restart without persistence, a failover to an empty replica
+    with pytest.raises(grpc.RpcError) as failure:
+        stub.ListBookings(pb.ListBookingsRequest(), metadata=metadata)
+    assert failure.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert failure.value.details() == "sign-in check is being restored; retry"
+    # A public call does not need the token: it is answered, as if sent without one.
+    stub.GetVenue(pb.GetVenueRequest(venue_id=str(uuid.uuid4())), metadata=metadata)
+    assert servicer.seen_caller is None
+    revocations.refill(lambda: ([], []))
+    stub.ListBookings(pb.ListBookingsRequest(), metadata=metadata)
 
 
 @pytest.mark.parametrize("raised, code, reason", [

@@ -23,7 +23,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 PROMETHEUS_OWN = {"up"}
 # Named by an alert before the code exports it: the contract the owner is asked to export. Once it
 # does, the name leaves this list (the test below says so).
-PROMISED = {"padel_outbox_unpublished_events": "the outbox relay (services/mesh/events.py), a gauge per service"}
+PROMISED = {"padel_outbox_unpublished_events": "the outbox relay (services/mesh/relay.py), a gauge per service"}
 _KEYWORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "and", "or", "unless", "bool", "offset"}
 
 

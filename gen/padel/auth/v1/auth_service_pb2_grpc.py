@@ -107,7 +107,9 @@ class AuthServiceServicer:
     """
 
     def Register(self, request, context):
-        """Register creates a player or venue-owner account and sends a verification email.
+        """Register creates a player or venue-owner account and sends a verification email. An email that
+        has an account already gets the same answer (its holder is emailed instead), so Register does
+        not reveal who has an account.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -83,3 +83,33 @@ class AccountDeleted(_message.Message):
     user_id: str
     deleted_at: _timestamp_pb2.Timestamp
     def __init__(self, user_id: _Optional[str] = ..., deleted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SignInFailuresDetected(_message.Message):
+    __slots__ = ("user_id", "email", "first_name", "failures", "first_failed_at", "last_failed_at", "client_addresses")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    FAILURES_FIELD_NUMBER: _ClassVar[int]
+    FIRST_FAILED_AT_FIELD_NUMBER: _ClassVar[int]
+    LAST_FAILED_AT_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ADDRESSES_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    email: str
+    first_name: str
+    failures: int
+    first_failed_at: _timestamp_pb2.Timestamp
+    last_failed_at: _timestamp_pb2.Timestamp
+    client_addresses: int
+    def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., first_name: _Optional[str] = ..., failures: _Optional[int] = ..., first_failed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_failed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., client_addresses: _Optional[int] = ...) -> None: ...
+
+class RegistrationAttempted(_message.Message):
+    __slots__ = ("user_id", "email", "first_name", "attempted_at")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTED_AT_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    email: str
+    first_name: str
+    attempted_at: _timestamp_pb2.Timestamp
+    def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., first_name: _Optional[str] = ..., attempted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
