@@ -88,9 +88,11 @@ class Contracts:
             for location in file.source_code_info.location:
                 if location.leading_comments:
                     self.comments[(file.name, *location.path)] = _comment(location.leading_comments)
-            self._index(file, file.package, file.message_type, file.enum_type, (file.name,), 4, 5)
+            self._index(file.package, file.message_type, file.enum_type, (file.name,), 4, 5)
 
-    def _index(self, file, prefix, messages, enums, path, message_tag, enum_tag):
+    def _index(self, prefix, messages, enums, path, message_tag, enum_tag):
+        """Names every enum and message under `prefix`, nested ones too (descriptor tags: file 4/5,
+        message 3/4 for nested messages/enums)."""
         for i, enum in enumerate(enums):
             self.enums[f"{prefix}.{enum.name}"] = enum
             self._paths[f"{prefix}.{enum.name}"] = (*path, enum_tag, i)
@@ -98,7 +100,7 @@ class Contracts:
             name = f"{prefix}.{message.name}"
             self.messages[name] = message
             self._paths[name] = (*path, message_tag, i)
-            self._index(file, name, message.nested_type, message.enum_type, (*path, message_tag, i), 3, 4)
+            self._index(name, message.nested_type, message.enum_type, (*path, message_tag, i), 3, 4)
 
     def doc(self, name: str, *sub: int) -> str:
         """The leading comment of a message or enum (`sub`: its field / value path)."""
@@ -346,9 +348,8 @@ class Builder:
             if self.c.doc(owner, 2, index):
                 parameter["description"] = self.c.doc(owner, 2, index)
             parameters.append(parameter)
-        if rule.body == "*":
-            body = self.message_ref(request, tuple(bound), f"{request}.Body" if bound else None) if bound \
-                else self.message_ref(request)
+        if rule.body == "*":  # everything the path does not bind; a Body schema of its own when it binds some
+            body = self.message_ref(request, tuple(bound), f"{request}.Body" if bound else None)
         elif rule.body:
             body = self.field_schema(self.field_by_path(request, rule.body))
             parameters += self.query_parameters(request, {*bound, rule.body})
