@@ -8,7 +8,7 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 
-from mesh.db import UtcDateTime
+from mesh.sqltypes import UtcDateTime
 
 revision = "0003"
 down_revision = "0002"

@@ -7,7 +7,7 @@ Revises: 0004
 import sqlalchemy as sa
 from alembic import op
 
-from mesh.db import UtcDateTime
+from mesh.sqltypes import UtcDateTime
 
 revision = "0005"
 down_revision = "0004"

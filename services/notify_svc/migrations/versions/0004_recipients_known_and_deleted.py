@@ -13,7 +13,7 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
-from mesh.db import UtcDateTime
+from mesh.sqltypes import UtcDateTime
 
 revision = "0004"
 down_revision = "0003"
