@@ -18,6 +18,7 @@ from notify_svc.domain import Booking, Contact, Notifications, Preferences, loca
 
 VERIFY_PATH = "/verify-email"
 RESET_PATH = "/reset-password"
+FORGOT_PATH = "/forgot-password"  # the app's page that asks auth for a reset link (no token in it)
 
 
 def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
@@ -55,6 +56,22 @@ def consumer(database, redis_client, notifications: Notifications, **options) ->
 
         notifications.notify(session, message.user_id, "password_changed",
                              {"changed_at": local_text(changed or now(), recipient.time_zone)["stamp"]})
+
+    def registration_attempted(session, _event_id, message: auth_events.RegistrationAttempted) -> None:
+        recipient = notifications.remember_contact(session, message.user_id, Contact(
+            email=message.email, first_name=message.first_name))
+        attempted = convert.when(message.attempted_at) or now()
+        notifications.notify(session, message.user_id, "registration_attempted", {
+            "attempted_at": local_text(attempted, recipient.time_zone)["stamp"],
+            "link": notifications.app_base_url + FORGOT_PATH})
+
+    def sign_in_failures(session, _event_id, message: auth_events.SignInFailuresDetected) -> None:
+        recipient = notifications.remember_contact(session, message.user_id, Contact(
+            email=message.email, first_name=message.first_name))
+        last = convert.when(message.last_failed_at) or now()
+        notifications.notify(session, message.user_id, "sign_in_failures", {
+            "failures": str(message.failures), "last_failed_at": local_text(last, recipient.time_zone)["stamp"],
+            "link": notifications.app_base_url + FORGOT_PATH})
 
     def preferences(session, _event_id, message: user_events.PreferencesChanged) -> None:
         chosen = message.preferences
@@ -104,6 +121,8 @@ def consumer(database, redis_client, notifications: Notifications, **options) ->
     events.on(auth_events.EmailVerificationRequested, verification)
     events.on(auth_events.PasswordResetRequested, reset)
     events.on(auth_events.PasswordChanged, password_changed)
+    events.on(auth_events.RegistrationAttempted, registration_attempted)
+    events.on(auth_events.SignInFailuresDetected, sign_in_failures)
     events.on(auth_events.AccountDeleted, account_deleted)
     events.on(user_events.PreferencesChanged, preferences)
     events.on(user_events.ProfileDeleted, profile_deleted)

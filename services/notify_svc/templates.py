@@ -51,6 +51,10 @@ KINDS: dict[str, Kind] = {
     "email_verification": Kind(SECURITY, _LINK),
     "password_reset": Kind(SECURITY, _LINK),
     "password_changed": Kind(SECURITY, frozenset({"first_name", "changed_at"})),
+    # Told to an account holder: someone tried to register their email again (Register answers that
+    # as a new account, so the attempt learns nothing), or a burst of failed sign-ins to their account.
+    "registration_attempted": Kind(SECURITY, frozenset({"first_name", "attempted_at", "link"})),
+    "sign_in_failures": Kind(SECURITY, frozenset({"first_name", "failures", "last_failed_at", "link"})),
     "booking_created": Kind("booking_confirmations", _BOOKING | {"price"}),
     "booking_confirmed": Kind("booking_confirmations", _BOOKING | {"price"}),
     "booking_cancelled": Kind("booking_confirmations", _BOOKING | {"price", "reason", "refund"}),
@@ -93,6 +97,26 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "ur": ("آپ کا پیڈل پلیٹ فارم پاس ورڈ تبدیل ہو گیا",
                "السلام علیکم {{ first_name }}،\n\nآپ کا پاس ورڈ {{ changed_at }} کو تبدیل کیا گیا۔ "
                "اگر یہ آپ نے نہیں کیا تو فوراً پاس ورڈ دوبارہ ترتیب دیں۔"),
+    },
+    "registration_attempted": {
+        "en": ("Someone tried to register with your email",
+               "Hi {{ first_name }},\n\nOn {{ attempted_at }} someone tried to create a Padel Platform account with "
+               "this email, which already has one: yours. If it was you, sign in instead; if you forgot your "
+               "password, reset it here: {{ link }}\n\nIf it was not you, nothing changed and you need do nothing."),
+        "ur": ("کسی نے آپ کی ای میل سے رجسٹر کرنے کی کوشش کی",
+               "السلام علیکم {{ first_name }}،\n\n{{ attempted_at }} کو کسی نے اس ای میل سے پیڈل پلیٹ فارم اکاؤنٹ "
+               "بنانے کی کوشش کی، جس کا اکاؤنٹ پہلے سے موجود ہے: آپ کا۔ اگر یہ آپ تھے تو سائن ان کریں؛ پاس ورڈ بھول "
+               "گئے ہیں تو یہاں دوبارہ ترتیب دیں: {{ link }}\n\nاگر یہ آپ نہیں تھے تو کچھ نہیں بدلا۔"),
+    },
+    "sign_in_failures": {
+        "en": ("Failed sign-ins to your Padel Platform account",
+               "Hi {{ first_name }},\n\n{{ failures }} sign-ins to your account failed, the last on "
+               "{{ last_failed_at }}. If that was you, nothing is locked: sign in as usual. If not, someone may be "
+               "guessing your password; choose a new one here: {{ link }}"),
+        "ur": ("آپ کے پیڈل پلیٹ فارم اکاؤنٹ میں ناکام سائن ان",
+               "السلام علیکم {{ first_name }}،\n\nآپ کے اکاؤنٹ میں {{ failures }} سائن ان ناکام ہوئے، آخری "
+               "{{ last_failed_at }} کو۔ اگر یہ آپ تھے تو کچھ بند نہیں ہوا۔ ورنہ کوئی آپ کا پاس ورڈ آزما رہا ہو سکتا ہے؛ "
+               "یہاں نیا پاس ورڈ منتخب کریں: {{ link }}"),
     },
     "booking_created": {
         "en": ("Booking received: {{ venue_name }}, {{ date }}",
@@ -212,6 +236,7 @@ SAMPLES = {
     "end_time": "19:30", "booking_id": "00000000-0000-4000-8000-000000000000", "price": "PKR 4,500",
     "reason": "rain", "refund": "PKR 4,500", "previous_start_time": "03 Dec 2026 16:00 PKT",
     "headline": "Two new courts in DHA", "message": "Book them from Monday.",
+    "attempted_at": "01 Dec 2026 09:30 PKT", "failures": "4", "last_failed_at": "01 Dec 2026 09:31 PKT",
 }
 
 

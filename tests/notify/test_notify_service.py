@@ -403,3 +403,24 @@ def test_an_admin_send_reaches_only_users_auth_or_user_svc_told_notify_about(not
     for somebody in (registered, with_preferences):
         [delivery] = send(somebody).deliveries
         assert delivery.status == notify_pb2.DELIVERY_STATUS_DELIVERED
+
+
+def test_an_account_holder_is_told_of_a_repeated_registration_and_of_failed_sign_ins(notify, smtp):
+    """auth answers a second registration of an email as a new one and slows a guesser down without
+    locking anyone out; the account holder hears of both by email, with a link to choose a new password."""
+    user_id = str(uuid.uuid4())
+    register(notify.redis, user_id, "owner@example.pk")
+    publish(notify.redis, "auth", auth_events.RegistrationAttempted(
+        user_id=user_id, email="owner@example.pk", first_name="Owner"))
+    publish(notify.redis, "auth", auth_events.SignInFailuresDetected(
+        user_id=user_id, email="owner@example.pk", first_name="Owner", failures=4, client_addresses=2))
+
+    mails = eventually(lambda: len(smtp.to("owner@example.pk")) == 2 and smtp.to("owner@example.pk"))
+    by_subject = {mail["Subject"]: mail for mail in mails}
+    assert set(by_subject) == {"Someone tried to register with your email",
+                               "Failed sign-ins to your Padel Platform account"}
+    for mail in mails:
+        text = mail.get_body(("plain", "html")).get_content()
+        assert "/forgot-password" in text and "Owner" in text
+    assert "4 sign-ins" in by_subject["Failed sign-ins to your Padel Platform account"].get_body(
+        ("plain", "html")).get_content()
