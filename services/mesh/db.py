@@ -10,7 +10,7 @@ import os
 import pathlib
 import threading
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, ContextManager, Iterator, Protocol
 
 from sqlalchemy import Engine, MetaData, create_engine, event, exc, text
@@ -80,7 +80,7 @@ class UnitOfWork(Protocol):
     transaction the use case works in. A `Database` opens a new one each time; `Joined` is one the
     caller holds open already."""
 
-    def session(self) -> ContextManager[Session]: ...
+    def session(self, *, read_only: bool = False) -> ContextManager[Session]: ...
 
 
 class Joined:
@@ -91,7 +91,7 @@ class Joined:
         self._session = session
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, *, read_only: bool = False) -> Iterator[Session]:
         yield self._session
 
 
@@ -103,6 +103,7 @@ class Database:
         self._pool_size = pool_size
         self._max_overflow = max_overflow
         self._engine: Engine | None = None
+        self._read_only_engine: Engine | None = None
         self._lock = threading.Lock()
         # SQLite: every transaction holds the file's one write lock (BEGIN IMMEDIATE). This
         # process's threads queue for it here (SQLITE_TURN_TIMEOUT_SECONDS at most); SQLite's own
@@ -122,6 +123,8 @@ class Database:
         with self._lock:
             if self._engine is None:
                 self._engine = self._make_engine()
+                # The same pool, marked so that `_sqlite_on_begin` starts a deferred transaction.
+                self._read_only_engine = self._engine.execution_options(padel_read_only=True)
             return self._engine
 
     def _make_engine(self) -> Engine:
@@ -143,15 +146,21 @@ class Database:
         return engine
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, *, read_only: bool = False) -> Iterator[Session]:
         """A session inside one transaction: committed on success, rolled back on error.
+
+        `read_only` is a promise that the transaction writes nothing. On SQLite it then neither
+        waits for this process's write turn nor takes the file's write lock (a deferred BEGIN sees
+        one WAL snapshot), so reads run beside writers instead of queueing behind them.
 
         A database fault (see `is_database_fault`) is raised as `mesh.errors.Unavailable` and a
         lost serialization race as `mesh.errors.Conflict`, so every caller sees one meaning.
         """
+        turn = nullcontext() if read_only else self._sqlite_turn()
+        bind = self.engine if not read_only else self._read_only_engine
         try:
             # expire_on_commit=False: objects stay readable after the block, for the response.
-            with self._sqlite_turn(), Session(self.engine, expire_on_commit=False) as session, session.begin():
+            with turn, Session(bind, expire_on_commit=False) as session, session.begin():
                 yield session
         except exc.SQLAlchemyError as error:
             meaning = _as_domain_error(error)
@@ -228,8 +237,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_on_begin(connection: Connection) -> None:
     # Take the write lock when the transaction starts: a deferred transaction that reads and
     # then writes fails at once with "database is locked" when another writer got there first,
-    # whereas an immediate one waits its turn (busy_timeout).
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # whereas an immediate one waits its turn (busy_timeout). A read-only one needs no lock.
+    read_only = connection.get_execution_options().get("padel_read_only", False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def run_migrations_online(target_metadata: MetaData | None = None) -> None:

@@ -29,6 +29,8 @@ GRPC_SERVICES: dict[str, str] = {
 EDGE_PORT = 3000
 DIRECTORY_PORTS = (3010, 9105)
 VERSION = "0.1.0"
+# The zone of a venue or a person who has not chosen one: the platform's cities all keep it.
+DEFAULT_TIME_ZONE = "Asia/Karachi"
 
 
 class SettingsError(SystemExit):

@@ -205,3 +205,37 @@ def test_a_joined_unit_of_work_commits_and_rolls_back_with_its_callers_transacti
         raise RuntimeError("the caller's transaction fails after the use case")
     with database.session() as session:
         assert [row.id for row in session.scalars(select(OutboxEvent))] == ["kept"]
+
+
+def test_a_read_only_session_reads_while_a_writer_holds_the_database(database, migrations):
+    """A read needs no write turn: it sees the last committed state while a write is under way
+    (on SQLite a read taking BEGIN IMMEDIATE would wait for the writer instead)."""
+    database.migrate(migrations)
+    with database.session() as session:
+        session.execute(text("INSERT INTO court (name) VALUES ('Court 1')"))
+    writing, release = threading.Event(), threading.Event()
+
+    def slow_writer() -> None:
+        with database.session() as session:
+            session.execute(text("INSERT INTO court (name) VALUES ('Court 2')"))
+            writing.set()
+            release.wait(30)
+
+    writer = threading.Thread(target=slow_writer)
+    writer.start()
+    try:
+        assert writing.wait(30)
+        seen: list[list[str]] = []
+        reader = threading.Thread(target=lambda: seen.append(_court_names(database)))
+        reader.start()
+        reader.join(10)
+        assert seen == [["Court 1"]], "the read waited for the writer instead of reading the last commit"
+    finally:
+        release.set()
+        writer.join()
+    assert _court_names(database) == ["Court 1", "Court 2"]
+
+
+def _court_names(database) -> list[str]:
+    with database.session(read_only=True) as session:
+        return list(session.execute(text("SELECT name FROM court ORDER BY name")).scalars())
