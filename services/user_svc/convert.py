@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from padel.auth.v1 import events_pb2 as auth_events
+from padel.booking.v1 import events_pb2 as booking_events
+from padel.user.v1 import events_pb2 as user_events
 from padel.user.v1 import user_pb2
 
-from mesh.convert import timestamp, to_datetime  # noqa: F401  (the service reads them as convert.*)
+from mesh.convert import timestamp, to_datetime
 from user_svc import store
 from user_svc.store import ConnectionStatus
 
@@ -17,8 +20,6 @@ CONNECTION_STATUS = {
     ConnectionStatus.BLOCKED: user_pb2.CONNECTION_STATUS_BLOCKED,
 }
 CONNECTION_STATUS_FROM_PROTO = {number: status for status, number in CONNECTION_STATUS.items()}
-
-
 
 
 def stats(profile: store.Profile) -> user_pb2.PlayerStats:
@@ -67,3 +68,24 @@ def connection(row: store.Connection, other: store.Profile, other_avatar_url: st
     return user_pb2.Connection(user_id=row.other_id, status=CONNECTION_STATUS[ConnectionStatus(row.status)],
                                profile=public_profile(other, other_avatar_url),
                                created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at))
+
+
+# -- event payloads -------------------------------------------------------------------------------
+
+
+def preferences_changed(row: store.Preferences) -> user_events.PreferencesChanged:
+    return user_events.PreferencesChanged(user_id=row.user_id, preferences=preferences(row))
+
+
+def profile_deleted(user_id: str) -> user_events.ProfileDeleted:
+    return user_events.ProfileDeleted(user_id=user_id)
+
+
+def registered_name(message: auth_events.UserRegistered) -> str:
+    """The name an account was registered with, as a display name."""
+    return f"{message.first_name} {message.last_name}".strip()
+
+
+def minutes_played(snapshot: booking_events.BookingSnapshot) -> int:
+    played = to_datetime(snapshot.end_time) - to_datetime(snapshot.start_time)
+    return int(played.total_seconds() // 60)

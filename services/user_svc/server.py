@@ -5,7 +5,7 @@ import pathlib
 from padel.user.v1 import user_service_pb2_grpc
 
 from mesh import plumbing, server
-from user_svc import events
+from user_svc import consumers
 from user_svc.blobs import FileBlobStore
 from user_svc.domain import UserBook
 from user_svc.servicer import UserServicer
@@ -21,7 +21,7 @@ def settings_from_env(environ=None) -> UserSettings:
 def build_server(settings: UserSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
     book = UserBook(parts.database, FileBlobStore(settings.avatar_dir), settings.avatar_base_url)
-    consumer = events.consumer(parts.database, parts.redis, book)
+    consumer = consumers.consumer(parts.database, parts.redis, book)
     return server.build(
         NAME, settings,
         servicers=[(user_service_pb2_grpc.add_UserServiceServicer_to_server, UserServicer(book))],
