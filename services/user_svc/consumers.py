@@ -1,7 +1,7 @@
 """What user_svc does with other services' events: UserRegistered from auth (make the profile),
 AccountDeleted from auth (erase the person), and played or missed bookings from booking
-(statistics). Each handler runs in the consumer's transaction, which also records the event id,
-so a redelivered event changes nothing."""
+(statistics). Each handler decodes the event and calls the same use cases as the servicer, in the
+consumer's transaction (`Joined`), which also records the event id: a redelivery changes nothing."""
 
 from __future__ import annotations
 
@@ -12,30 +12,27 @@ from sqlalchemy.orm import Session
 
 from mesh import plumbing
 from mesh.consumer import EventConsumer
-from mesh.db import Database
+from mesh.db import Database, Joined
 from user_svc import convert
-from user_svc.domain import UserBook
+from user_svc.service import Profiles, stats
 
 GROUP = "user"
 
 
-def consumer(database: Database, redis_client: redis.Redis, book: UserBook) -> EventConsumer:
+def consumer(database: Database, redis_client: redis.Redis, profiles: Profiles) -> EventConsumer:
     """The consumer of auth's and booking's events, as a server worker."""
 
     def registered(session: Session, _event_id: str, message: auth_events.UserRegistered) -> None:
-        book.record_registration(session, message.user_id, convert.registered_name(message))
+        profiles.record_registration(Joined(session), message.user_id, convert.registered_name(message))
 
     def account_deleted(session: Session, _event_id: str, message: auth_events.AccountDeleted) -> None:
-        book.close_account(session, message.user_id)
+        profiles.close_account(Joined(session), message.user_id)
 
     def completed(session: Session, _event_id: str, message: booking_events.BookingCompleted) -> None:
-        booking = message.booking
-        book.record_completed_booking(session, booking.player_id, booking.participant_ids, booking.venue_id,
-                                      convert.minutes_played(booking))
+        stats.record_completed_booking(Joined(session), convert.played_booking(message.booking))
 
     def no_show(session: Session, _event_id: str, message: booking_events.BookingNoShow) -> None:
-        booking = message.booking
-        book.record_no_show(session, booking.player_id, booking.participant_ids)
+        stats.record_no_show(Joined(session), convert.played_booking(message.booking))
 
     events = EventConsumer(database, redis_client, group=GROUP,
                            streams=[plumbing.stream("auth"), plumbing.stream("booking")])

@@ -1,4 +1,6 @@
-"""Conversions between the contract's messages and user_svc's rows: the one place that knows both."""
+"""Conversions between the contract's messages and user_svc's rows and values, event payloads
+included: the one module that knows both protobuf and the service's types. Enum-valued fields are
+the contract's numbers, passed on as they are."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from padel.user.v1 import user_pb2
 
 from mesh.convert import timestamp, to_datetime
 from user_svc import store
-from user_svc.store import ConnectionStatus
+from user_svc.domain import ConnectionStatus, PlayedBooking
 
 CONNECTION_STATUS = {
     ConnectionStatus.PENDING_OUTGOING: user_pb2.CONNECTION_STATUS_PENDING_OUTGOING,
@@ -86,6 +88,7 @@ def registered_name(message: auth_events.UserRegistered) -> str:
     return f"{message.first_name} {message.last_name}".strip()
 
 
-def minutes_played(snapshot: booking_events.BookingSnapshot) -> int:
+def played_booking(snapshot: booking_events.BookingSnapshot) -> PlayedBooking:
     played = to_datetime(snapshot.end_time) - to_datetime(snapshot.start_time)
-    return int(played.total_seconds() // 60)
+    return PlayedBooking(player_id=snapshot.player_id, participant_ids=tuple(snapshot.participant_ids),
+                         venue_id=snapshot.venue_id, minutes=int(played.total_seconds() // 60))

@@ -1,4 +1,5 @@
-"""Builds user_svc's gRPC server from the mesh runtime."""
+"""Builds user_svc's gRPC server from the mesh runtime: the use cases with their collaborators,
+the servicer, the outbox relay and the event consumer."""
 
 import pathlib
 
@@ -7,7 +8,7 @@ from padel.user.v1 import user_service_pb2_grpc
 from mesh import plumbing, server
 from user_svc import consumers
 from user_svc.blobs import FileBlobStore
-from user_svc.domain import UserBook
+from user_svc.service import Avatars, Connections, Profiles
 from user_svc.servicer import UserServicer
 from user_svc.settings import NAME, UserSettings
 
@@ -20,11 +21,13 @@ def settings_from_env(environ=None) -> UserSettings:
 
 def build_server(settings: UserSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
-    book = UserBook(parts.database, FileBlobStore(settings.avatar_dir), settings.avatar_base_url)
-    consumer = consumers.consumer(parts.database, parts.redis, book)
+    avatars = Avatars(FileBlobStore(settings.avatar_dir), settings.avatar_base_url)
+    profiles = Profiles(avatars)
+    servicer = UserServicer(parts.database, profiles, Connections(avatars), avatars)
+    consumer = consumers.consumer(parts.database, parts.redis, profiles)
     return server.build(
         NAME, settings,
-        servicers=[(user_service_pb2_grpc.add_UserServiceServicer_to_server, UserServicer(book))],
+        servicers=[(user_service_pb2_grpc.add_UserServiceServicer_to_server, servicer)],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database, workers=[parts.relay, consumer])
 

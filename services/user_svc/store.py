@@ -2,32 +2,25 @@
 the venues each player has visited. Repositories take a session; the caller owns the transaction.
 
 Enum-valued columns (city, hand, language, channels, …) hold the contract's enum numbers: those
-are stable by the contract's own rules (`buf breaking`), and the servicer maps them one to one.
+are stable by the contract's own rules (`buf breaking`), and `convert` passes them on one to one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Sequence
 
 from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Integer, String, Text, and_, delete, or_, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from mesh.settings import DEFAULT_TIME_ZONE
 from mesh.sqltypes import UtcDateTime
+from user_svc import domain
+from user_svc.domain import ConnectionStatus
 
 
 class Base(DeclarativeBase):
     pass
-
-
-class ConnectionStatus(enum.StrEnum):
-    """A connection row as its owner sees it; one row per direction."""
-
-    PENDING_OUTGOING = "pending_outgoing"
-    PENDING_INCOMING = "pending_incoming"
-    CONNECTED = "connected"
-    BLOCKED = "blocked"
 
 
 class Profile(Base):
@@ -120,6 +113,21 @@ class VenueVisit(Base):
                                          primary_key=True)
     venue_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     first_visit_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+def new_profile(user_id: str, now: dt.datetime) -> Profile:
+    """The empty profile of a player first heard of."""
+    return Profile(user_id=user_id, display_name="", display_name_chosen=False, bio="", city=0, city_other="",
+                   skill_level=0.0, skill_source=0, play_frequency=0, preferred_play_times=[], preferred_hand=0,
+                   court_side=0, matches_played=0, minutes_on_court=0, venues_visited=0, no_shows=0, created_at=now,
+                   updated_at=now)
+
+
+def default_preferences(user_id: str, now: dt.datetime) -> Preferences:
+    """The preferences of a player who has not chosen any (domain's defaults)."""
+    return Preferences(user_id=user_id, language=domain.DEFAULT_LANGUAGE, channels=list(domain.DEFAULT_CHANNELS),
+                       kinds=list(domain.DEFAULT_KINDS), quiet_hours_start="", quiet_hours_end="",
+                       time_zone=DEFAULT_TIME_ZONE, updated_at=now)
 
 
 # -- queries --------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""user_svc's pure rules: field masks, profile and preference consistency, page tokens, who a
-booking counts for, and avatar image handling. No server, no database."""
+"""user_svc's pure rules: field masks, profile and preference consistency (and the defaults a new
+player's preferences row gets), page tokens, who a booking counts for, and avatar image handling.
+No server, no database."""
 
 import datetime as dt
 import io
@@ -59,7 +60,15 @@ def test_city_other_goes_with_city_other_only():
 
 
 def preferences() -> store.Preferences:
-    return domain.default_preferences(str(uuid.uuid4()), dt.datetime.now(dt.timezone.utc))
+    return store.default_preferences(str(uuid.uuid4()), dt.datetime.now(dt.timezone.utc))
+
+
+def test_the_numbers_the_rules_use_are_the_contracts():
+    assert (domain.CITY_OTHER, domain.SKILL_SOURCE_SELF_ASSESSED) == (u.CITY_OTHER, u.SKILL_SOURCE_SELF_ASSESSED)
+    assert (domain.LANGUAGE_EN, domain.CHANNEL_EMAIL) == (u.LANGUAGE_EN, u.CHANNEL_EMAIL)
+    assert (domain.NOTIFICATION_KIND_BOOKING_CONFIRMATIONS, domain.NOTIFICATION_KIND_REMINDERS,
+            domain.NOTIFICATION_KIND_MATCH_INVITES) == (u.NOTIFICATION_KIND_BOOKING_CONFIRMATIONS,
+                                                        u.NOTIFICATION_KIND_REMINDERS, u.NOTIFICATION_KIND_MATCH_INVITES)
 
 
 def test_default_preferences():

@@ -1,0 +1,127 @@
+"""Connections between players: requests, accepting, declining, removing, blocks (which hide both
+players from each other) and the caller's paged list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from mesh.caller import Caller
+from mesh.db import UnitOfWork
+from mesh.outbox import now
+from user_svc import domain, store
+from user_svc.domain import ConnectionStatus
+from user_svc.service.avatars import Avatars
+from user_svc.service.players import ensure_profile
+from user_svc.service.views import ConnectionPage, ConnectionView, ProfileView
+
+DEFAULT_PAGE_SIZE = 20
+
+
+def connection_views(avatars: Avatars, rows: list[tuple[store.Connection, store.Profile, str | None]]
+                     ) -> list[ConnectionView]:
+    """Rows of `store.list_connections` with the other player's avatar URL."""
+    return [ConnectionView(connection, ProfileView(other, avatars.url(file_name)))
+            for connection, other, file_name in rows]
+
+
+def _status(row: store.Connection | None) -> ConnectionStatus | None:
+    return ConnectionStatus(row.status) if row is not None else None
+
+
+class Connections:
+    """Connection use cases; `avatars` gives the other player's avatar URL."""
+
+    def __init__(self, avatars: Avatars):
+        self.avatars = avatars
+
+    def _other_player(self, session: Session, caller: Caller, user_id: str) -> store.Profile:
+        """The player the caller names, if they may deal with each other at all."""
+        other = store.get_profile(session, user_id)
+        domain.check_other_player(caller, user_id, other)
+        return other
+
+    def _view(self, session: Session, connection: store.Connection, other: store.Profile) -> ConnectionView:
+        return ConnectionView(connection, self.avatars.view(session, other))
+
+    def request_connection(self, uow: UnitOfWork, caller: Caller, user_id: str) -> ConnectionView:
+        """Ask to connect; asking again changes nothing, and a request the other sent is accepted."""
+        with uow.session() as session:
+            ensure_profile(session, caller.user_id)
+            other = self._other_player(session, caller, user_id)
+            mine = store.get_connection(session, caller.user_id, user_id)
+            domain.check_may_request(_status(mine), store.is_blocked_between(session, caller.user_id, user_id))
+            moment = now()
+            if mine is None:
+                mine = store.Connection(user_id=caller.user_id, other_id=user_id,
+                                        status=ConnectionStatus.PENDING_OUTGOING, created_at=moment,
+                                        updated_at=moment)
+                session.add(mine)
+                session.add(store.Connection(user_id=user_id, other_id=caller.user_id,
+                                             status=ConnectionStatus.PENDING_INCOMING, created_at=moment,
+                                             updated_at=moment))
+            elif mine.status == ConnectionStatus.PENDING_INCOMING:
+                _connect(session, caller.user_id, user_id, moment)
+            return self._view(session, mine, other)
+
+    def accept_connection(self, uow: UnitOfWork, caller: Caller, user_id: str) -> ConnectionView:
+        with uow.session() as session:
+            other = self._other_player(session, caller, user_id)
+            mine = store.get_connection(session, caller.user_id, user_id)
+            domain.check_may_accept(_status(mine))
+            if mine.status == ConnectionStatus.PENDING_INCOMING:
+                _connect(session, caller.user_id, user_id, now())
+            return self._view(session, mine, other)
+
+    def decline_connection(self, uow: UnitOfWork, caller: Caller, user_id: str) -> None:
+        with uow.session() as session:
+            self._other_player(session, caller, user_id)
+            domain.check_may_decline(_status(store.get_connection(session, caller.user_id, user_id)))
+            store.delete_connection_pair(session, caller.user_id, user_id)
+
+    def remove_connection(self, uow: UnitOfWork, caller: Caller, user_id: str) -> None:
+        with uow.session() as session:
+            self._other_player(session, caller, user_id)
+            domain.check_may_remove(_status(store.get_connection(session, caller.user_id, user_id)))
+            store.delete_connection_pair(session, caller.user_id, user_id)
+
+    def block_user(self, uow: UnitOfWork, caller: Caller, user_id: str) -> None:
+        """Block: any request or connection between the two ends, and each is hidden from the other."""
+        with uow.session() as session:
+            ensure_profile(session, caller.user_id)
+            self._other_player(session, caller, user_id)
+            if _status(store.get_connection(session, caller.user_id, user_id)) == ConnectionStatus.BLOCKED:
+                return
+            store.delete_connection_pair(session, caller.user_id, user_id)
+            moment = now()
+            session.add(store.Connection(user_id=caller.user_id, other_id=user_id, status=ConnectionStatus.BLOCKED,
+                                         created_at=moment, updated_at=moment))
+
+    def unblock_user(self, uow: UnitOfWork, caller: Caller, user_id: str) -> None:
+        with uow.session() as session:
+            self._other_player(session, caller, user_id)
+            mine = store.get_connection(session, caller.user_id, user_id)
+            domain.check_may_unblock(_status(mine))
+            session.delete(mine)
+
+    def list_connections(self, uow: UnitOfWork, caller: Caller, status: ConnectionStatus | None, page_size: int,
+                         page_token: str) -> ConnectionPage:
+        after = domain.decode_page_token(page_token) if page_token else None
+        size = page_size or DEFAULT_PAGE_SIZE
+        with uow.session() as session:
+            ensure_profile(session, caller.user_id)
+            rows = store.list_connections(session, caller.user_id, domain.listed_statuses(status), after=after,
+                                          limit=size + 1)
+        views = connection_views(self.avatars, rows[:size])
+        token = ""
+        if len(rows) > size:
+            last = views[-1].connection
+            token = domain.encode_page_token(last.created_at, last.other_id)
+        return ConnectionPage(views, token)
+
+
+def _connect(session: Session, a: str, b: str, moment: dt.datetime) -> None:
+    for owner, other in ((a, b), (b, a)):
+        row = store.get_connection(session, owner, other)
+        row.status, row.updated_at = ConnectionStatus.CONNECTED, moment
