@@ -10,8 +10,6 @@ numbers the rules need are named below.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import enum
 import uuid
@@ -217,23 +215,6 @@ def check_may_unblock(mine: ConnectionStatus | None) -> None:
 
 def listed_statuses(status: ConnectionStatus | None) -> tuple[ConnectionStatus, ...]:
     return (status,) if status else LISTED_BY_DEFAULT
-
-
-def encode_page_token(created_at: dt.datetime, other_id: str) -> str:
-    raw = f"{created_at.isoformat()}|{other_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_page_token(token: str) -> tuple[dt.datetime, str]:
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        created_at, other_id = raw.split("|", 1)
-        when = dt.datetime.fromisoformat(created_at)
-        if when.tzinfo is None:
-            raise ValueError("naive")
-        return when, str(uuid.UUID(other_id))
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidArgument.field("page_token", "not a token from a previous page") from None
 
 
 # -- statistics -----------------------------------------------------------------------------------

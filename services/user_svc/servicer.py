@@ -73,7 +73,7 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         status = convert.CONNECTION_STATUS_FROM_PROTO.get(request.status)
         page = self.connections.list_connections(self.database, caller.current(), status, request.page_size,
                                                  request.page_token)
-        return pb.ListConnectionsResponse(connections=[_connection(view) for view in page.connections],
+        return pb.ListConnectionsResponse(connections=[_connection(view) for view in page.items],
                                           next_page_token=page.next_page_token)
 
     def RequestConnection(self, request, context):

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Sequence
 
-from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Integer, String, Text, and_, delete, or_, select
+from sqlalchemy import (JSON, BigInteger, Boolean, Float, ForeignKey, Integer, Select, String, Text, and_, delete, or_,
+                        select)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from mesh import pager
 from mesh.settings import DEFAULT_TIME_ZONE
 from mesh.sqltypes import UtcDateTime
 from user_svc import domain
@@ -173,28 +175,35 @@ def delete_connection_pair(session: Session, a: str, b: str, *, keep_blocks: boo
     session.execute(statement)
 
 
-def list_connections(session: Session, user_id: str, statuses: Sequence[str], *,
-                     after: tuple[dt.datetime, str] | None = None, limit: int | None = None
-                     ) -> list[tuple[Connection, Profile, str | None]]:
-    """`user_id`'s rows with the given statuses, oldest first, with the other player's profile and
-    avatar file name (one query for the page).
+def _connections(user_id: str, statuses: Sequence[str]) -> Select:
+    return select(Connection).where(Connection.user_id == user_id, Connection.status.in_(list(statuses)))
 
-    `after` is the (created_at, other_id) of the last row already seen (keyset paging).
-    """
-    query = (
-        select(Connection, Profile, Avatar.file_name)
-        .join(Profile, Profile.user_id == Connection.other_id)
-        .outerjoin(Avatar, Avatar.user_id == Connection.other_id)
-        .where(Connection.user_id == user_id, Connection.status.in_(list(statuses)))
-        .order_by(Connection.created_at, Connection.other_id)
-    )
-    if after is not None:
-        created_at, other_id = after
-        query = query.where(or_(Connection.created_at > created_at,
-                                and_(Connection.created_at == created_at, Connection.other_id > other_id)))
-    if limit is not None:
-        query = query.limit(limit)
-    return [(connection, profile, file_name) for connection, profile, file_name in session.execute(query)]
+
+# Listings are oldest first; the other player's id breaks ties (the key mesh.pager pages by).
+CONNECTION_ORDER = (Connection.created_at, Connection.other_id)
+
+
+def list_connections(session: Session, user_id: str, statuses: Sequence[str]) -> list[Connection]:
+    """All of `user_id`'s rows with the given statuses, oldest first."""
+    return list(session.scalars(_connections(user_id, statuses).order_by(*CONNECTION_ORDER)))
+
+
+def connections_page(session: Session, user_id: str, statuses: Sequence[str], page_size: int,
+                     page_token: str) -> pager.Page[Connection]:
+    """One page of `user_id`'s rows with the given statuses, oldest first (keyset paging in SQL)."""
+    return pager.page(session, "connections", _connections(user_id, statuses), CONNECTION_ORDER, page_size,
+                      page_token)
+
+
+def with_others(session: Session, connections: Sequence[Connection]
+                ) -> list[tuple[Connection, Profile, str | None]]:
+    """Each connection with the other player's profile and avatar file name (one query for all)."""
+    if not connections:
+        return []
+    query = (select(Profile, Avatar.file_name).outerjoin(Avatar, Avatar.user_id == Profile.user_id)
+             .where(Profile.user_id.in_([connection.other_id for connection in connections])))
+    others = {profile.user_id: (profile, file_name) for profile, file_name in session.execute(query)}
+    return [(connection, *others[connection.other_id]) for connection in connections]
 
 
 def delete_connections_of(session: Session, user_id: str, *, blocks_on_them: bool = False) -> None:

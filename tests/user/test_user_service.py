@@ -18,6 +18,7 @@ from padel.user.v1 import user_service_pb2 as pb
 from padel.user.v1 import user_service_pb2_grpc
 from PIL import Image
 
+from mesh import pager
 from mesh.redis import make_redis
 from padel_testkit import publish_event
 
@@ -345,7 +346,7 @@ def test_connections_are_paginated(user_service):
     for other in others:
         user_service.call("GetProfile", other)
         user_service.call("RequestConnection", me, user_id=other)
-    seen, token = [], ""
+    seen, token, tokens = [], "", []
     while True:
         page = user_service.call("ListConnections", me, page_size=2, page_token=token)
         assert len(page.connections) <= 2
@@ -353,9 +354,12 @@ def test_connections_are_paginated(user_service):
         token = page.next_page_token
         if not token:
             break
+        tokens.append(token)
     assert sorted(seen) == sorted(others) and len(seen) == 5
-    error = error_of(user_service.call, "ListConnections", me, page_token="not-a-token")
-    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "page_token" in bad_fields(error)
+    # Garbage, a forged token and a token of another list are refused, naming the field.
+    for bad in ("not-a-token", "%%%", "bm90LWEtdG9rZW4", tokens[0].upper(), pager.encode_token("venues", [1, 2])):
+        error = error_of(user_service.call, "ListConnections", me, page_token=bad)
+        assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "page_token" in bad_fields(error), bad
 
 
 # -- events ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from mesh import pager
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.outbox import now
@@ -14,14 +15,11 @@ from user_svc import domain, store
 from user_svc.domain import ConnectionStatus
 from user_svc.service.avatars import Avatars
 from user_svc.service.players import ensure_profile
-from user_svc.service.views import ConnectionPage, ConnectionView, ProfileView
-
-DEFAULT_PAGE_SIZE = 20
-
+from user_svc.service.views import ConnectionView, ProfileView
 
 def connection_views(avatars: Avatars, rows: list[tuple[store.Connection, store.Profile, str | None]]
                      ) -> list[ConnectionView]:
-    """Rows of `store.list_connections` with the other player's avatar URL."""
+    """Rows of `store.with_others` with the other player's avatar URL."""
     return [ConnectionView(connection, ProfileView(other, avatars.url(file_name)))
             for connection, other, file_name in rows]
 
@@ -106,19 +104,14 @@ class Connections:
             session.delete(mine)
 
     def list_connections(self, uow: UnitOfWork, caller: Caller, status: ConnectionStatus | None, page_size: int,
-                         page_token: str) -> ConnectionPage:
-        after = domain.decode_page_token(page_token) if page_token else None
-        size = page_size or DEFAULT_PAGE_SIZE
+                         page_token: str) -> pager.Page[ConnectionView]:
+        """One page of the caller's connections (blocks only when asked for by status)."""
         with uow.session() as session:
             ensure_profile(session, caller.user_id)
-            rows = store.list_connections(session, caller.user_id, domain.listed_statuses(status), after=after,
-                                          limit=size + 1)
-        views = connection_views(self.avatars, rows[:size])
-        token = ""
-        if len(rows) > size:
-            last = views[-1].connection
-            token = domain.encode_page_token(last.created_at, last.other_id)
-        return ConnectionPage(views, token)
+            page = store.connections_page(session, caller.user_id, domain.listed_statuses(status), page_size,
+                                          page_token)
+            rows = store.with_others(session, page.items)
+        return pager.Page(connection_views(self.avatars, rows), page.next_page_token)
 
 
 def _connect(session: Session, a: str, b: str, moment: dt.datetime) -> None:

@@ -49,7 +49,7 @@ class Profiles:
     def export_data(self, uow: UnitOfWork, caller: Caller) -> ExportedData:
         with uow.session() as session:
             profile = ensure_profile(session, caller.user_id)
-            rows = store.list_connections(session, caller.user_id, list(ConnectionStatus))
+            rows = store.with_others(session, store.list_connections(session, caller.user_id, list(ConnectionStatus)))
             return ExportedData(self.avatars.view(session, profile), store.get_preferences(session, caller.user_id),
                                 connection_views(self.avatars, rows))
 

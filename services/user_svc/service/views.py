@@ -21,12 +21,6 @@ class ConnectionView:
 
 
 @dataclass(frozen=True)
-class ConnectionPage:
-    connections: list[ConnectionView]
-    next_page_token: str
-
-
-@dataclass(frozen=True)
 class ExportedData:
     profile: ProfileView
     preferences: store.Preferences
