@@ -1,6 +1,6 @@
 """user_svc's pure rules: field masks, profile and preference consistency (and the defaults a new
-player's preferences row gets), who a booking counts for, and avatar image handling.
-No server, no database."""
+player's preferences row gets), who may deal with whom, who a booking counts for, and avatar image
+handling. No server, no database."""
 
 import datetime as dt
 import io
@@ -10,8 +10,10 @@ import pytest
 from padel.user.v1 import user_pb2 as u
 from PIL import Image
 
-from mesh.errors import InvalidArgument
+from mesh.caller import PLAYER, Caller
+from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
 from user_svc import avatars, domain, store
+from user_svc.domain import ConnectionStatus
 
 
 def blank_profile() -> store.Profile:
@@ -99,6 +101,36 @@ def test_zero_values_reset_language_and_zone_to_defaults():
     p.language, p.time_zone = u.LANGUAGE_UR, "Europe/London"
     domain.apply_preference_changes(p, ["language", "time_zone"], {"language": 0, "time_zone": ""})
     assert (p.language, p.time_zone) == (u.LANGUAGE_EN, "Asia/Karachi")
+
+
+def caller(user_id: str) -> Caller:
+    return Caller(user_id=user_id, roles=frozenset({PLAYER}), token_id="t", expires_at=dt.datetime.now(dt.timezone.utc),
+                  token="")
+
+
+def test_a_player_deals_only_with_someone_else_who_is_still_around():
+    me, other = str(uuid.uuid4()), blank_profile()
+    with pytest.raises(InvalidArgument) as caught:
+        domain.check_other_player(caller(me), me, blank_profile())
+    assert field_of(caught.value) == "user_id"
+    domain.check_other_player(caller(me), other.user_id, other)
+    for gone in (None, store.Profile(user_id=other.user_id, closed_at=dt.datetime.now(dt.timezone.utc))):
+        with pytest.raises(NotFound):
+            domain.check_other_player(caller(me), other.user_id, gone)
+
+
+def test_connection_requests_respect_blocks_without_revealing_theirs():
+    with pytest.raises(FailedPrecondition):  # the caller's own block: they may be told
+        domain.check_may_request(ConnectionStatus.BLOCKED, blocked_between=True)
+    with pytest.raises(NotFound):  # the other's block looks like no such player
+        domain.check_may_request(None, blocked_between=True)
+    domain.check_may_request(ConnectionStatus.PENDING_INCOMING, blocked_between=False)
+    with pytest.raises(NotFound):
+        domain.check_may_accept(ConnectionStatus.PENDING_OUTGOING)
+    with pytest.raises(NotFound):
+        domain.check_may_remove(ConnectionStatus.BLOCKED)
+    with pytest.raises(NotFound):
+        domain.check_may_unblock(ConnectionStatus.CONNECTED)
 
 
 def test_a_booking_counts_once_for_each_real_player():
