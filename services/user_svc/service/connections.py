@@ -17,6 +17,7 @@ from user_svc.service.avatars import Avatars
 from user_svc.service.players import ensure_profile
 from user_svc.service.views import ConnectionView, ProfileView
 
+
 def connection_views(avatars: Avatars, rows: list[tuple[store.Connection, store.Profile, str | None]]
                      ) -> list[ConnectionView]:
     """Rows of `store.with_others` with the other player's avatar URL."""
