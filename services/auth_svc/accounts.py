@@ -22,7 +22,8 @@ from auth_svc.google import GoogleVerifier
 from auth_svc.passwords import PasswordHasher, common_passwords
 from auth_svc.sweeper import RevocationCache
 from auth_svc.throttle import LoginThrottle
-from auth_svc.tokens import IssuedPair, TokenMint
+from auth_svc.domain import IssuedPair
+from auth_svc.tokens import TokenMint
 from mesh.caller import ADMIN, PLAYER, Caller
 from mesh.db import Database
 from mesh.errors import InvalidArgument, NotFound, ResourceExhausted, Unauthenticated, Unavailable

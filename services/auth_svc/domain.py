@@ -57,6 +57,19 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class IssuedPair:
+    """A new access token and refresh token; the refresh secret exists only here and in the reply."""
+
+    access_token: str
+    access_token_id: str
+    access_expires_at: datetime
+    refresh_token: str
+    refresh_hash: str
+    refresh_expires_at: datetime
+    access_seconds: int
+
+
 class RefreshVerdict(enum.Enum):
     USABLE = "usable"
     REPLAYED = "replayed"  # spent before: someone holds a stolen copy, so the family dies
