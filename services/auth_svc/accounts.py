@@ -281,8 +281,8 @@ class Accounts:
             row = None
             if refresh_token:
                 row = store.refresh_token_by_hash(session, domain.hash_secret(refresh_token))
-                if row is not None and row.user_id != caller.user_id:
-                    row = None  # someone else's token: not the caller's to end, and no hint given
+                if row is not None and not domain.may_end_session(caller, row.user_id):
+                    row = None
             row = row or store.refresh_token_by_access_id(session, caller.token_id)
             live_access = store.revoke_refresh_tokens(session, now, family_id=row.family_id) if row else []
             self._revoke_tokens(session, revoked, [(caller.token_id, caller.expires_at), *live_access])
@@ -374,10 +374,10 @@ class Accounts:
         self._cut_off(session, revoked, account.id)
         events.roles_changed(session, account, changed_by=changed_by)
 
-    def change_role(self, admin: Caller, user_id: str, role: str, granting: bool) -> store.Account:
+    def change_role(self, caller: Caller, user_id: str, role: str, granting: bool) -> store.Account:
         """Takes effect at once: the account's access tokens are cut off, and the refresh that
         follows issues one with the new roles (its sessions stay signed in)."""
-        domain.check_role_change(admin.user_id, user_id, role, granting)
+        domain.check_may_change_role(caller, user_id, role, granting)
         revoked = Revoked()
         with self.db.session() as session:
             account = store.account_by_id(session, user_id)
@@ -388,6 +388,6 @@ class Accounts:
                     account.grant(role)
                 else:
                     account.revoke(role)
-                self._roles_changed(session, revoked, account, changed_by=admin.user_id)
+                self._roles_changed(session, revoked, account, changed_by=caller.user_id)
         self._cache(revoked)
         return account

