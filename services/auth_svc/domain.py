@@ -164,6 +164,11 @@ def pseudonymise_email(email: str, pepper: bytes) -> str:
     return hmac.new(pepper, normalize_email(email).encode(), hashlib.sha256).hexdigest()
 
 
+# Expired tokens are swept a day after they expire, not at once: a refresh token replayed shortly
+# after its expiry is still recognised as such.
+KEEP_EXPIRED = timedelta(days=1)
+
+
 # A client address an account signed in from (or reset its password from) is known for this long:
 # failures of other accounts from the same address (a campus or office NAT) do not slow it down.
 KNOWN_CLIENT_SECONDS = 30 * 24 * 3600
