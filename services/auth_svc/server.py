@@ -68,7 +68,7 @@ def build_server(settings: AuthSettings) -> tuple[server.Host, int]:
     return server.build(
         NAME, settings,
         servicers=[(auth_service_pb2_grpc.add_AuthServiceServicer_to_server,
-                    AuthServicer(parts.database, keys, accounts, sessions))],
+                    AuthServicer(parts.database, keys.jwks, accounts, sessions))],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
         workers=[parts.relay, RevocationCacheJob(parts.database, revocations, settings.revocation_check_seconds),

@@ -6,7 +6,6 @@ from padel.auth.v1 import auth_service_pb2 as pb
 from padel.auth.v1 import auth_service_pb2_grpc
 
 from auth_svc import convert
-from auth_svc.keys import SigningKeys
 from auth_svc.service.accounts import Accounts
 from auth_svc.service.sessions import Sessions
 from mesh import caller, origin
@@ -21,14 +20,14 @@ def client_address(context) -> str:
 
 
 class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
-    def __init__(self, database: Database, keys: SigningKeys, accounts: Accounts, sessions: Sessions):
+    def __init__(self, database: Database, jwks: dict, accounts: Accounts, sessions: Sessions):
         self.database = database
-        self.keys = keys
+        self.jwks = jwks  # the signing keys' public half, fixed for the process's life
         self.accounts = accounts
         self.sessions = sessions
 
     def GetJwks(self, request, context):
-        return convert.jwks(self.keys.jwks)
+        return convert.jwks(self.jwks)
 
     def Register(self, request, context):
         account = self.accounts.register(self.database, request.email, request.password, request.first_name,
