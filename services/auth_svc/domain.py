@@ -1,5 +1,6 @@
 """The rules of accounts and sessions, with no I/O: password policy, secrets, the life cycle of
-refresh and one-time tokens, who may change which role, and how failed sign-ins slow down."""
+refresh and one-time tokens, who may change which role or end a session (pure functions of the
+`Caller`), and how failed sign-ins slow down."""
 
 import enum
 import hashlib

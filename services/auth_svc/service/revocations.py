@@ -35,6 +35,8 @@ class Revocations:
     def revoke_tokens(self, session: Session, tokens: list[tuple[str, datetime]]) -> None:
         """Refuses these access tokens (id, expiry) once `session`'s transaction commits."""
         store.record_revoked_tokens(session, tokens)
+        # After the commit, never before: a rolled-back change revokes nothing. When the Redis
+        # write fails, `_cache` leaves the revocation to the next `restore`; the change stands.
         after_commit(session, lambda: self._cache(tokens, []))
 
     def cut_off(self, session: Session, user_id: str) -> datetime:
