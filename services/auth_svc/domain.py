@@ -1,5 +1,6 @@
 """The rules of accounts and sessions, with no I/O: password policy, secrets, the life cycle of
-refresh and one-time tokens, who may change which role, and how failed sign-ins slow down."""
+refresh and one-time tokens, who may change which role or end a session (pure functions of the
+`Caller`), and how failed sign-ins slow down."""
 
 import enum
 import hashlib
@@ -9,8 +10,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from mesh.caller import ADMIN, PLAYER, VENUE_OWNER
-from mesh.errors import FailedPrecondition, InvalidArgument, Unauthenticated
+from mesh.caller import ADMIN, PLAYER, VENUE_OWNER, Caller
+from mesh.errors import FailedPrecondition, InvalidArgument, PermissionDenied, Unauthenticated
 
 ROLES = (PLAYER, VENUE_OWNER, ADMIN)
 # Roles a person may pick when registering; admins are only made by admins (or configuration).
@@ -55,6 +56,19 @@ def hash_secret(secret: str) -> str:
     """Secrets are stored only as this hash; a database leak gives no usable token. A fast hash is
     enough because the secret itself is random, unlike a password."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedPair:
+    """A new access token and refresh token; the refresh secret exists only here and in the reply."""
+
+    access_token: str
+    access_token_id: str
+    access_expires_at: datetime
+    refresh_token: str
+    refresh_hash: str
+    refresh_expires_at: datetime
+    access_seconds: int
 
 
 class RefreshVerdict(enum.Enum):
@@ -106,12 +120,20 @@ def one_time_token_usable(used_at: datetime | None, expires_at: datetime, now: d
     return used_at is None and now < expires_at
 
 
-def check_role_change(admin_id: str, user_id: str, role: str, granting: bool) -> None:
+def check_may_change_role(caller: Caller, user_id: str, role: str, granting: bool) -> None:
     """Admins change roles, but not so that the platform could lose its last way in."""
+    if not caller.is_admin:
+        raise PermissionDenied(f"this call needs the role {ADMIN}")
     if role not in GRANTABLE_ROLES:
         raise InvalidArgument.field("role", f"must be one of {', '.join(GRANTABLE_ROLES)}")
-    if not granting and role == ADMIN and admin_id == user_id:
+    if not granting and role == ADMIN and caller.user_id == user_id:
         raise FailedPrecondition("an admin cannot revoke their own admin role; ask another admin")
+
+
+def may_end_session(caller: Caller, holder_id: str) -> bool:
+    """A session is ended only by its own account: someone else's refresh token is not the caller's
+    to end (and is ignored without a hint that it exists)."""
+    return caller.user_id == holder_id
 
 
 def registration_notice_due(last_notice_at: datetime | None, now: datetime) -> bool:
@@ -141,6 +163,11 @@ def pseudonymise_email(email: str, pepper: bytes) -> str:
     pepper), so the same address can be recognised if it comes back (fraud prevention), while the
     record alone, or a dictionary of addresses, does not give the address back."""
     return hmac.new(pepper, normalize_email(email).encode(), hashlib.sha256).hexdigest()
+
+
+# Expired tokens are swept a day after they expire, not at once: a refresh token replayed shortly
+# after its expiry is still recognised as such.
+KEEP_EXPIRED = timedelta(days=1)
 
 
 # A client address an account signed in from (or reset its password from) is known for this long:

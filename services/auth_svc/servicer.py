@@ -1,32 +1,17 @@
-"""AuthService over gRPC: request message → use case → response message. Conversions between
-protobuf and Python live here and in events.py (roles, timestamps)."""
+"""AuthService over gRPC: request message → convert → use case → convert → response message. The
+caller comes from `mesh.caller` and is passed explicitly; the unit of work is the service's
+database."""
 
-from google.protobuf import json_format
-from padel.auth.v1 import auth_pb2
 from padel.auth.v1 import auth_service_pb2 as pb
 from padel.auth.v1 import auth_service_pb2_grpc
 
-from auth_svc import events
-from auth_svc.accounts import Accounts
-from auth_svc.keys import SigningKeys
-from auth_svc.store import Account
-from auth_svc.tokens import TOKEN_TYPE, IssuedPair
+from auth_svc import convert
+from auth_svc.service.accounts import Accounts
+from auth_svc.service.sessions import Sessions
 from mesh import caller, origin
-from mesh.caller import ADMIN
-
-
-def account_message(account: Account) -> auth_pb2.Account:
-    return auth_pb2.Account(
-        user_id=account.id, email=account.email, first_name=account.first_name, last_name=account.last_name,
-        phone=account.phone, roles=events.proto_roles(account.roles), email_verified=account.email_verified,
-        created_at=events.timestamp(account.created_at))
-
-
-def token_pair(pair: IssuedPair) -> auth_pb2.TokenPair:
-    return auth_pb2.TokenPair(
-        access_token=pair.access_token, refresh_token=pair.refresh_token, token_type=TOKEN_TYPE,
-        expires_in=pair.access_seconds, access_expires_at=events.timestamp(pair.access_expires_at),
-        refresh_expires_at=events.timestamp(pair.refresh_expires_at))
+from mesh.caller import PLAYER
+from mesh.convert import timestamp
+from mesh.db import Database
 
 
 def client_address(context) -> str:
@@ -35,61 +20,65 @@ def client_address(context) -> str:
 
 
 class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
-    def __init__(self, keys: SigningKeys, accounts: Accounts):
-        self.keys = keys
+    def __init__(self, database: Database, jwks: dict, accounts: Accounts, sessions: Sessions):
+        self.database = database
+        self.jwks = jwks  # the signing keys' public half, fixed for the process's life
         self.accounts = accounts
+        self.sessions = sessions
 
     def GetJwks(self, request, context):
-        return json_format.ParseDict(self.keys.jwks, pb.GetJwksResponse())
+        return convert.jwks(self.jwks)
 
     def Register(self, request, context):
-        role = events.ROLE_FROM_PROTO.get(request.role, "player")
-        account = self.accounts.register(request.email, request.password, request.first_name, request.last_name,
-                                         request.phone, role)
-        return pb.RegisterResponse(account=account_message(account))
+        account = self.accounts.register(self.database, request.email, request.password, request.first_name,
+                                         request.last_name, request.phone, convert.role(request.role, PLAYER))
+        return pb.RegisterResponse(account=convert.account(account))
 
     def Login(self, request, context):
-        account, pair = self.accounts.login(request.email, request.password, client_address(context))
-        return pb.LoginResponse(tokens=token_pair(pair), account=account_message(account))
+        account, pair = self.sessions.login(self.database, request.email, request.password, client_address(context))
+        return pb.LoginResponse(tokens=convert.token_pair(pair), account=convert.account(account))
 
     def Refresh(self, request, context):
-        return pb.RefreshResponse(tokens=token_pair(self.accounts.refresh(request.refresh_token)))
+        return pb.RefreshResponse(tokens=convert.token_pair(self.sessions.refresh(self.database,
+                                                                                  request.refresh_token)))
 
     def Logout(self, request, context):
-        self.accounts.logout(caller.current(), request.refresh_token)
+        self.sessions.logout(self.database, caller.current(), request.refresh_token)
         return pb.LogoutResponse()
 
     def GetMe(self, request, context):
-        return pb.GetMeResponse(account=account_message(self.accounts.me(caller.current())))
+        return pb.GetMeResponse(account=convert.account(self.accounts.me(self.database, caller.current())))
 
     def VerifyEmail(self, request, context):
-        return pb.VerifyEmailResponse(account=account_message(self.accounts.verify_email(request.token)))
+        return pb.VerifyEmailResponse(account=convert.account(self.accounts.verify_email(self.database,
+                                                                                         request.token)))
 
     def ForgotPassword(self, request, context):
-        self.accounts.forgot_password(request.email)
+        self.accounts.forgot_password(self.database, request.email)
         return pb.ForgotPasswordResponse()
 
     def ResetPassword(self, request, context):
-        self.accounts.reset_password(request.token, request.new_password, client_address(context))
+        self.accounts.reset_password(self.database, request.token, request.new_password, client_address(context))
         return pb.ResetPasswordResponse()
 
     def SignInWithGoogle(self, request, context):
-        account, pair, created = self.accounts.sign_in_with_google(request.id_token)
-        return pb.SignInWithGoogleResponse(tokens=token_pair(pair), account=account_message(account), created=created)
+        account, pair, created = self.sessions.sign_in_with_google(self.database, request.id_token)
+        return pb.SignInWithGoogleResponse(tokens=convert.token_pair(pair), account=convert.account(account),
+                                           created=created)
 
     def GrantRole(self, request, context):
-        account = self.accounts.change_role(caller.require_role(ADMIN), request.user_id,
-                                            events.ROLE_FROM_PROTO.get(request.role, ""), granting=True)
-        return pb.GrantRoleResponse(account=account_message(account))
+        account = self.accounts.change_role(self.database, caller.current(), request.user_id,
+                                            convert.role(request.role, ""), granting=True)
+        return pb.GrantRoleResponse(account=convert.account(account))
 
     def DeleteAccount(self, request, context):
         confirmation = request.WhichOneof("confirmation")
         deleted_at = self.accounts.delete_account(
-            caller.current(), request.password if confirmation == "password" else None,
+            self.database, caller.current(), request.password if confirmation == "password" else None,
             request.google_id_token if confirmation == "google_id_token" else None, client_address(context))
-        return pb.DeleteAccountResponse(deleted_at=events.timestamp(deleted_at))
+        return pb.DeleteAccountResponse(deleted_at=timestamp(deleted_at))
 
     def RevokeRole(self, request, context):
-        account = self.accounts.change_role(caller.require_role(ADMIN), request.user_id,
-                                            events.ROLE_FROM_PROTO.get(request.role, ""), granting=False)
-        return pb.RevokeRoleResponse(account=account_message(account))
+        account = self.accounts.change_role(self.database, caller.current(), request.user_id,
+                                            convert.role(request.role, ""), granting=False)
+        return pb.RevokeRoleResponse(account=convert.account(account))

@@ -5,26 +5,10 @@ edge's jwt_authn checks: `sub`, `roles`, `iss`, `aud`, `exp`, `iat`, `jti`, head
 """
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from auth_svc.domain import hash_secret, new_secret, ordered_roles
+from auth_svc.domain import IssuedPair, hash_secret, new_secret, ordered_roles
 from auth_svc.keys import SigningKeys
-
-TOKEN_TYPE = "Bearer"
-
-
-@dataclass(frozen=True)
-class IssuedPair:
-    """A new access token and refresh token; the refresh secret exists only here and in the reply."""
-
-    access_token: str
-    access_token_id: str
-    access_expires_at: datetime
-    refresh_token: str
-    refresh_hash: str
-    refresh_expires_at: datetime
-    access_seconds: int
 
 
 class TokenMint:

@@ -6,7 +6,8 @@ import pytest
 
 from auth_svc import domain
 from auth_svc.passwords import PasswordHasher, common_passwords
-from mesh.errors import FailedPrecondition, InvalidArgument
+from mesh.caller import Caller
+from mesh.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 
@@ -54,14 +55,26 @@ def test_one_time_tokens_work_once_before_expiry():
     assert not domain.one_time_token_usable(None, NOW, NOW)
 
 
+def caller(user_id: str, *roles: str) -> Caller:
+    return Caller(user_id=user_id, roles=frozenset(roles), token_id="t", expires_at=NOW, token="")
+
+
 def test_role_changes():
-    domain.check_role_change("admin", "someone", "venue_owner", granting=True)
-    domain.check_role_change("admin", "someone", "admin", granting=False)
+    admin = caller("admin", "player", "admin")
+    domain.check_may_change_role(admin, "someone", "venue_owner", granting=True)
+    domain.check_may_change_role(admin, "someone", "admin", granting=False)
     with pytest.raises(FailedPrecondition):
-        domain.check_role_change("admin", "admin", "admin", granting=False)
+        domain.check_may_change_role(admin, "admin", "admin", granting=False)
     with pytest.raises(InvalidArgument):
-        domain.check_role_change("admin", "someone", "player", granting=False)
+        domain.check_may_change_role(admin, "someone", "player", granting=False)
+    with pytest.raises(PermissionDenied):
+        domain.check_may_change_role(caller("owner", "player", "venue_owner"), "someone", "venue_owner", granting=True)
     assert domain.ordered_roles({"admin", "player"}) == ["player", "admin"]
+
+
+def test_a_session_is_ended_only_by_its_own_account():
+    assert domain.may_end_session(caller("ali", "player"), "ali")
+    assert not domain.may_end_session(caller("ali", "player", "admin"), "sara")
 
 
 def test_email_is_normalised():

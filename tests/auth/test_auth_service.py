@@ -526,17 +526,16 @@ def test_unknown_email_costs_the_same_bcrypt_work_as_a_wrong_password(start_serv
 def test_expired_tokens_are_swept_and_live_ones_kept(auth):
     from datetime import datetime, timedelta, timezone
 
-    from auth_svc.sweeper import TokenSweeper
+    from auth_svc.service.revocations import sweep_expired
 
     stub, host = auth
     address = email()
     register(stub, address)  # leaves a verification token (48 h)
     tokens = login(stub, address).tokens  # a refresh token (7 days)
-    sweeper = TokenSweeper(host.database)
-    assert sweeper.sweep() == 0
+    assert sweep_expired(host.database, datetime.now(timezone.utc)) == 0
     stub.Refresh(pb.RefreshRequest(refresh_token=tokens.refresh_token), timeout=10)
     # Nine days on, everything issued now expired more than a day ago.
-    assert sweeper.sweep(datetime.now(timezone.utc) + timedelta(days=9)) >= 3
+    assert sweep_expired(host.database, datetime.now(timezone.utc) + timedelta(days=9)) >= 3
 
 
 def test_sign_ins_and_failures_are_counted_without_user_data(auth):

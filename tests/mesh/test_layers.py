@@ -4,6 +4,8 @@ mesh imports no service and has no import cycle (lazy imports inside functions c
 import ast
 import pathlib
 
+import pytest
+
 SERVICES = pathlib.Path(__file__).resolve().parents[2] / "services"
 
 
@@ -55,3 +57,37 @@ def test_mesh_has_no_import_cycle():
     for module in graph:
         cycle = cycle_from(module, module, [module])
         assert cycle is None, " → ".join(cycle)
+
+
+# -- inside a service, in the one shape (issue 10) ------------------------------------------------
+# Checked in every service that has its use-case layer (`service.py` or a `service/` package).
+
+SHAPED = sorted(p.name for p in SERVICES.iterdir() if p.name.endswith("_svc")
+                and ((p / "service.py").is_file() or (p / "service").is_dir()))
+# What only convert.py (and the wiring) may know: protobuf, generated code, grpc.
+WIRE = ("grpc", "padel", "google.protobuf")
+
+
+def _uses(names: set[str], roots: tuple[str, ...]) -> set[str]:
+    return {n for n in names if any(n == root or n.startswith(root + ".") for root in roots)}
+
+
+@pytest.mark.parametrize("package", SHAPED)
+def test_domain_is_pure_rules(package):
+    offending = _uses(_imports(SERVICES / package / "domain.py"), (*WIRE, "sqlalchemy"))
+    assert not offending, f"{package}.domain imports {offending}"
+
+
+@pytest.mark.parametrize("package", SHAPED)
+def test_servicer_never_touches_the_store(package):
+    offending = _uses(_imports(SERVICES / package / "servicer.py"), (f"{package}.store",))
+    assert not offending, f"{package}.servicer imports {offending}"
+
+
+@pytest.mark.parametrize("package", SHAPED)
+def test_use_cases_know_no_protobuf_or_grpc(package):
+    modules = {m: p for m, p in _package_modules(package).items()
+               if m == f"{package}.service" or m.startswith(f"{package}.service.")}
+    for module, path in modules.items():
+        offending = _uses(_imports(path), WIRE)
+        assert not offending, f"{module} imports {offending}"
