@@ -35,7 +35,7 @@ def profile(row: store.Profile, avatar_url: str) -> user_pb2.Profile:
         skill_level=row.skill_level, skill_source=row.skill_source, play_frequency=row.play_frequency,
         preferred_play_times=row.preferred_play_times, preferred_hand=row.preferred_hand,
         court_side=row.court_side, avatar_url=avatar_url, stats=stats(row),
-        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at))
+        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at), findable=row.findable)
 
 
 def public_profile(row: store.Profile, avatar_url: str) -> user_pb2.PublicProfile:
@@ -51,7 +51,7 @@ def profile_values(message: user_pb2.Profile) -> dict[str, Any]:
     return {"display_name": message.display_name, "bio": message.bio, "city": message.city,
             "city_other": message.city_other, "skill_level": message.skill_level,
             "play_frequency": message.play_frequency, "preferred_play_times": list(message.preferred_play_times),
-            "preferred_hand": message.preferred_hand, "court_side": message.court_side}
+            "preferred_hand": message.preferred_hand, "court_side": message.court_side, "findable": message.findable}
 
 
 def preferences(row: store.Preferences) -> user_pb2.Preferences:

@@ -1,5 +1,5 @@
 """Connections between players: requests, accepting, declining, removing, blocks (which hide both
-players from each other) and the caller's paged list."""
+players from each other, and which the two and admins may check) and the caller's paged list."""
 
 from __future__ import annotations
 
@@ -103,6 +103,20 @@ class Connections:
             mine = store.get_connection(session, caller.user_id, user_id)
             domain.check_may_unblock(_status(mine))
             session.delete(mine)
+
+    @staticmethod
+    def check_blocked(uow: UnitOfWork, caller: Caller, user_id: str, other_id: str) -> bool:
+        """Whether a block stands between two players, as the caller may learn it (see
+        `domain.block_answer`); a player other than the caller who is unknown or gone is NotFound."""
+        domain.check_may_check_blocks(caller, user_id, other_id)
+        with uow.session(read_only=True) as session:
+            for player_id in (user_id, other_id):
+                if player_id != caller.user_id:
+                    domain.check_may_see(store.get_profile(session, player_id), blocked_between=False)
+            return domain.block_answer(
+                caller, user_id,
+                _status(store.get_connection(session, user_id, other_id)) == ConnectionStatus.BLOCKED,
+                _status(store.get_connection(session, other_id, user_id)) == ConnectionStatus.BLOCKED)
 
     def list_connections(self, uow: UnitOfWork, caller: Caller, status: ConnectionStatus | None, page_size: int,
                          page_token: str) -> pager.Page[ConnectionView]:
