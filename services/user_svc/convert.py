@@ -83,6 +83,16 @@ def profile_deleted(user_id: str) -> user_events.ProfileDeleted:
     return user_events.ProfileDeleted(user_id=user_id)
 
 
+def connection_requested(requester: store.Profile, addressee_id: str) -> user_events.ConnectionRequested:
+    return user_events.ConnectionRequested(requester_id=requester.user_id, requester_name=requester.display_name,
+                                           addressee_id=addressee_id)
+
+
+def connection_accepted(requester_id: str, addressee: store.Profile) -> user_events.ConnectionAccepted:
+    return user_events.ConnectionAccepted(requester_id=requester_id, addressee_id=addressee.user_id,
+                                          addressee_name=addressee.display_name)
+
+
 def registered_name(message: auth_events.UserRegistered) -> str:
     """The name an account was registered with, as a display name."""
     return f"{message.first_name} {message.last_name}".strip()

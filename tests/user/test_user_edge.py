@@ -4,14 +4,19 @@ embedded shape), as web and mobile clients call it."""
 import base64
 import io
 import random
+import re
 import string
+import time
 import uuid
 
 import grpc
 import pytest
 import requests
+from padel.user.v1 import events_pb2 as user_events
 from padel.user.v1 import user_service_pb2, user_service_pb2_grpc
 from PIL import Image
+
+from mesh.redis import make_redis
 
 
 def new_id() -> str:
@@ -61,6 +66,13 @@ def found(client, **params) -> list[str]:
     response = client.get("/api/users/search", params=params)
     assert response.status_code == 200, response.text
     return [player["user_id"] for player in response.json().get("players", [])]
+
+
+def counter(platform, name: str) -> float:
+    """A counter's value on user_svc's metrics port (0 before its first increment)."""
+    text = requests.get(platform.metrics_url("user"), timeout=15).text
+    match = re.search(rf"^{re.escape(name)} ([0-9.e+]+)$", text, re.MULTILINE)
+    return float(match.group(1)) if match else 0.0
 
 
 def test_profile_get_and_masked_update(platform, player):
@@ -243,7 +255,7 @@ def test_profile_preferences_and_connections_on_postgres(platform_postgres):
     assert me.get("/api/users/export").json()["connections"][0]["status"] == "CONNECTION_STATUS_CONNECTED"
 
 
-# -- finding players and blocks (issue 12) --------------------- -----------------------------------
+# -- finding players, blocks, announcements, metrics (issue 12) -----------------------------------
 
 
 def test_players_are_found_by_name_ignoring_case_and_accents_city_and_level(platform):
@@ -332,3 +344,62 @@ def test_check_blocked_is_for_the_two_players_and_admins(platform):
         stub.CheckBlocked(request, metadata=[("authorization", stranger.headers["authorization"])], timeout=15)
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
+
+def test_business_metrics_count_profiles_and_connections(platform):
+    created, deleted = "padel_profiles_created_total", 'padel_profiles_deleted_total{reason="profile"}'
+    requested, accepted = "padel_connections_requested_total", "padel_connections_accepted_total"
+    before = {name: counter(platform, name) for name in (created, deleted, requested, accepted)}
+    me, friend = Client(platform), Client(platform)
+    me.get("/api/users/profile")
+    friend.get("/api/users/profile")
+    assert me.post("/api/users/connections", json={"user_id": friend.user_id}).status_code == 200
+    assert me.post("/api/users/connections", json={"user_id": friend.user_id}).status_code == 200  # no change
+    assert friend.post(f"/api/users/connections/{me.user_id}/accept").status_code == 200
+    assert friend.post(f"/api/users/connections/{me.user_id}/accept").status_code == 200  # no change
+    assert me.post("/api/users/connections", json={"user_id": new_id()}).status_code == 404  # rolled back
+    assert me.delete("/api/users/profile").status_code == 200
+    after = {name: counter(platform, name) for name in before}
+    assert {name: after[name] - before[name] for name in before} == {created: 2, deleted: 1, requested: 1,
+                                                                     accepted: 1}
+
+
+def user_events_of(redis_client, event_type, **fields) -> list:
+    """The events of `event_type` on padel.user.events whose fields have the given values."""
+    matching = []
+    for _, entry in redis_client.xrange("padel.user.events"):
+        if entry[b"type"] == event_type.DESCRIPTOR.full_name.encode():
+            message = event_type.FromString(entry[b"data"])
+            if all(getattr(message, name) == value for name, value in fields.items()):
+                matching.append(message)
+    return matching
+
+
+def published(redis_client, event_type, **fields) -> list:
+    """Waits (20 s at most) for the outbox relay to publish such an event."""
+    deadline = time.monotonic() + 20
+    while not (events := user_events_of(redis_client, event_type, **fields)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return events
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_connection_requests_and_acceptances_are_announced_and_search_works_on_postgres(platform_postgres):
+    word = tag()
+    asker = named(platform_postgres, f"Ãsker Ñame {word}")
+    asked = named(platform_postgres, f"Åsked {word}", city="CITY_ISLAMABAD")
+    assert found(asker, query=f"asked {word}", city="CITY_ISLAMABAD") == [asked.user_id]
+    assert found(asked, query=f"ASKER NAME {word}") == [asker.user_id]
+
+    assert asker.post("/api/users/connections", json={"user_id": asked.user_id}).status_code == 200
+    assert asker.post("/api/users/connections", json={"user_id": asked.user_id}).status_code == 200
+    assert asked.post(f"/api/users/connections/{asker.user_id}/accept").status_code == 200
+    redis_client = make_redis(platform_postgres.env["PADEL_REDIS_URL"])
+    try:
+        accepted = published(redis_client, user_events.ConnectionAccepted, requester_id=asker.user_id)
+        assert [(e.addressee_id, e.addressee_name) for e in accepted] == [(asked.user_id, f"Åsked {word}")]
+        requested = user_events_of(redis_client, user_events.ConnectionRequested, addressee_id=asked.user_id)
+        assert [(e.requester_id, e.requester_name) for e in requested] == [(asker.user_id, f"Ãsker Ñame {word}")]
+    finally:
+        redis_client.close()
