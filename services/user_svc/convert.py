@@ -35,7 +35,7 @@ def profile(row: store.Profile, avatar_url: str) -> user_pb2.Profile:
         skill_level=row.skill_level, skill_source=row.skill_source, play_frequency=row.play_frequency,
         preferred_play_times=row.preferred_play_times, preferred_hand=row.preferred_hand,
         court_side=row.court_side, avatar_url=avatar_url, stats=stats(row),
-        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at))
+        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at), findable=row.findable)
 
 
 def public_profile(row: store.Profile, avatar_url: str) -> user_pb2.PublicProfile:
@@ -51,7 +51,7 @@ def profile_values(message: user_pb2.Profile) -> dict[str, Any]:
     return {"display_name": message.display_name, "bio": message.bio, "city": message.city,
             "city_other": message.city_other, "skill_level": message.skill_level,
             "play_frequency": message.play_frequency, "preferred_play_times": list(message.preferred_play_times),
-            "preferred_hand": message.preferred_hand, "court_side": message.court_side}
+            "preferred_hand": message.preferred_hand, "court_side": message.court_side, "findable": message.findable}
 
 
 def preferences(row: store.Preferences) -> user_pb2.Preferences:
@@ -81,6 +81,16 @@ def preferences_changed(row: store.Preferences) -> user_events.PreferencesChange
 
 def profile_deleted(user_id: str) -> user_events.ProfileDeleted:
     return user_events.ProfileDeleted(user_id=user_id)
+
+
+def connection_requested(requester: store.Profile, addressee_id: str) -> user_events.ConnectionRequested:
+    return user_events.ConnectionRequested(requester_id=requester.user_id, requester_name=requester.display_name,
+                                           addressee_id=addressee_id)
+
+
+def connection_accepted(requester_id: str, addressee: store.Profile) -> user_events.ConnectionAccepted:
+    return user_events.ConnectionAccepted(requester_id=requester_id, addressee_id=addressee.user_id,
+                                          addressee_name=addressee.display_name)
 
 
 def registered_name(message: auth_events.UserRegistered) -> str:

@@ -1,6 +1,6 @@
 """user_svc's rules, pure: profile and preference updates (field masks, city and skill
-consistency, defaults), the erasure of a person, connection states and who may deal with whom, and
-who a booking counts for.
+consistency, defaults), the erasure of a person, connection states and who may deal with whom, what
+a player search looks for, and who a booking counts for.
 
 No I/O here: the rules read and change the attributes of the rows they are given (a profile, a
 preferences row) and raise `mesh.errors` exceptions naming the field at fault. Enum-valued fields
@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import unicodedata
 import uuid
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from mesh.caller import Caller
-from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
+from mesh.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from mesh.settings import DEFAULT_TIME_ZONE
 
 # The contract's numbers the rules need (padel.user.v1 City, SkillSource, Language, Channel,
@@ -36,14 +37,17 @@ DEFAULT_KINDS = (NOTIFICATION_KIND_BOOKING_CONFIRMATIONS, NOTIFICATION_KIND_REMI
                  NOTIFICATION_KIND_MATCH_INVITES)
 
 PROFILE_WRITABLE = ("display_name", "bio", "city", "city_other", "skill_level", "play_frequency",
-                    "preferred_play_times", "preferred_hand", "court_side")
+                    "preferred_play_times", "preferred_hand", "court_side", "findable")
 PROFILE_READ_ONLY = ("user_id", "skill_source", "avatar_url", "stats", "created_at", "updated_at")
 PREFERENCES_WRITABLE = ("language", "channels", "kinds", "quiet_hours_start", "quiet_hours_end", "time_zone")
 
-# What an erasure leaves of a profile: every personal field and statistic back to empty.
+# What an erasure leaves of a profile: every personal field and statistic back to empty, and the
+# findable setting back to its default.
 ERASED_PROFILE = {"display_name": "", "bio": "", "city": 0, "city_other": "", "skill_level": 0.0, "skill_source": 0,
                   "play_frequency": 0, "preferred_play_times": [], "preferred_hand": 0, "court_side": 0,
-                  "matches_played": 0, "minutes_on_court": 0, "venues_visited": 0, "no_shows": 0}
+                  "matches_played": 0, "minutes_on_court": 0, "venues_visited": 0, "no_shows": 0, "findable": True}
+# At most this many words of a search query count: enough for any name.
+MAX_SEARCH_WORDS = 5
 
 UNKNOWN_PLAYER = "no player with this id"
 ACCOUNT_CLOSED = "this account was deleted"
@@ -61,6 +65,20 @@ class ConnectionStatus(enum.StrEnum):
 # What an unfiltered listing shows: blocks only appear when asked for by status.
 LISTED_BY_DEFAULT = (ConnectionStatus.PENDING_OUTGOING, ConnectionStatus.PENDING_INCOMING,
                      ConnectionStatus.CONNECTED)
+
+
+@dataclass(frozen=True)
+class PlayerSearch:
+    """What a player search looks for: every word in the name, a city, a level range (0: no bound)."""
+
+    words: tuple[str, ...]
+    city: int
+    min_level: float
+    max_level: float
+
+    @property
+    def by_level(self) -> bool:
+        return bool(self.min_level or self.max_level)
 
 
 @dataclass(frozen=True)
@@ -215,6 +233,49 @@ def check_may_unblock(mine: ConnectionStatus | None) -> None:
 
 def listed_statuses(status: ConnectionStatus | None) -> tuple[ConnectionStatus, ...]:
     return (status,) if status else LISTED_BY_DEFAULT
+
+
+def check_may_check_blocks(caller: Caller, user_id: str, other_id: str) -> None:
+    """Whether a block stands between two players is theirs and the admins' to ask."""
+    if user_id == other_id:
+        raise InvalidArgument.field("other_id", "name two different players")
+    if not caller.is_admin and caller.user_id not in (user_id, other_id):
+        raise PermissionDenied("only the two players concerned or an admin may ask")
+
+
+def block_answer(caller: Caller, user_id: str, user_blocked_other: bool, other_blocked_user: bool) -> bool:
+    """Whether a block stands between the two, as the caller may learn it: an admin learns either
+    block; one of the two learns of their own block, and one set against them hides the other
+    player as everywhere else (NotFound)."""
+    if caller.is_admin:
+        return user_blocked_other or other_blocked_user
+    own, against = ((user_blocked_other, other_blocked_user) if caller.user_id == user_id
+                    else (other_blocked_user, user_blocked_other))
+    if against and not own:
+        raise NotFound(UNKNOWN_PLAYER)
+    return own
+
+
+# -- finding players ------------------------------------------------------------------------------
+
+
+def search_key(text: str) -> str:
+    """`text` as searches compare it: accents and other combining marks dropped, case folded,
+    spaces collapsed ("  Zára  KHAN" → "zara khan"). Done in Python, stored beside the name, so
+    SQLite and PostgreSQL match the same way without extensions."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+def player_search(query: str, city: int, min_level: float, max_level: float) -> PlayerSearch:
+    """The search asked for; it must narrow by something, so nobody lists every player at once."""
+    words = tuple(dict.fromkeys(search_key(query).split()))[:MAX_SEARCH_WORDS]
+    if not (words or city or min_level or max_level):
+        raise InvalidArgument.field("query", "say whom to look for: a name, a city or a level")
+    if min_level and max_level and min_level > max_level:
+        raise InvalidArgument.field("max_level", "must not be below min_level")
+    return PlayerSearch(words, city, min_level, max_level)
 
 
 # -- statistics -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from padel.user.v1 import user_service_pb2_grpc
 from mesh import plumbing, server
 from user_svc import consumers
 from user_svc.blobs import FileBlobStore
-from user_svc.service import Avatars, Connections, Profiles
+from user_svc.service import Avatars, Connections, Directory, Profiles
 from user_svc.servicer import UserServicer
 from user_svc.settings import NAME, UserSettings
 
@@ -23,7 +23,7 @@ def build_server(settings: UserSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
     avatars = Avatars(FileBlobStore(settings.avatar_dir), settings.avatar_base_url)
     profiles = Profiles(avatars)
-    servicer = UserServicer(parts.database, profiles, Connections(avatars), avatars)
+    servicer = UserServicer(parts.database, profiles, Connections(avatars), avatars, Directory(avatars))
     consumer = consumers.consumer(parts.database, parts.redis, profiles)
     return server.build(
         NAME, settings,

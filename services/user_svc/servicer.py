@@ -8,7 +8,7 @@ from padel.user.v1 import user_service_pb2_grpc
 from mesh import caller
 from mesh.db import Database
 from user_svc import convert
-from user_svc.service import Avatars, Connections, Profiles, preferences, stats
+from user_svc.service import Avatars, Connections, Directory, Profiles, preferences, stats
 from user_svc.service.views import ConnectionView
 
 # A file name is never reused for other bytes, so caches may keep an avatar for good; nosniff keeps
@@ -23,11 +23,13 @@ def _connection(view: ConnectionView):
 class UserServicer(user_service_pb2_grpc.UserServiceServicer):
     """Each call runs its use case in a transaction of `database`."""
 
-    def __init__(self, database: Database, profiles: Profiles, connections: Connections, avatars: Avatars):
+    def __init__(self, database: Database, profiles: Profiles, connections: Connections, avatars: Avatars,
+                 directory: Directory):
         self.database = database
         self.profiles = profiles
         self.connections = connections
         self.avatars = avatars
+        self.directory = directory
 
     def GetProfile(self, request, context):
         view = self.profiles.get_profile(self.database, caller.current())
@@ -103,3 +105,15 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
     def GetUser(self, request, context):
         view = self.profiles.get_user(self.database, caller.current(), request.user_id)
         return pb.GetUserResponse(profile=convert.public_profile(view.profile, view.avatar_url))
+
+    def SearchPlayers(self, request, context):
+        page = self.directory.search_players(self.database, caller.current(), request.query, request.city,
+                                             request.min_level, request.max_level, request.page_size,
+                                             request.page_token)
+        return pb.SearchPlayersResponse(
+            players=[convert.public_profile(view.profile, view.avatar_url) for view in page.items],
+            next_page_token=page.next_page_token)
+
+    def CheckBlocked(self, request, context):
+        blocked = self.connections.check_blocked(self.database, caller.current(), request.user_id, request.other_id)
+        return pb.CheckBlockedResponse(blocked=blocked)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Sequence
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Float, ForeignKey, Integer, Select, String, Text, and_, delete, or_,
-                        select)
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import (JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, Select, String, Text, and_,
+                        delete, exists, or_, select)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, validates
 
 from mesh import pager
 from mesh.settings import DEFAULT_TIME_ZONE
@@ -25,11 +25,17 @@ class Base(DeclarativeBase):
     pass
 
 
+# Room for a 60-character display name that decomposition made longer (ligatures, "ß" → "ss").
+SEARCH_NAME_LENGTH = 200
+
+
 class Profile(Base):
     """A player's profile; the row exists for every known user (deleted ones keep an empty row, and
     a closed account's row stays empty for good, as a tombstone that late events cannot refill)."""
 
     __tablename__ = "profiles"
+    # Search results are listed by name (SEARCH_ORDER).
+    __table_args__ = (Index("ix_profiles_search_name", "search_name", "user_id"),)
 
     user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     display_name: Mapped[str] = mapped_column(String(60), default="")
@@ -54,6 +60,15 @@ class Profile(Base):
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
     # When the account was deleted (auth's AccountDeleted); such a profile is gone for every caller.
     closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # Whether SearchPlayers may list the player (their choice; findable unless they said no).
+    findable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # display_name as searches compare it (domain.search_key), kept in step by `_keep_search_name`.
+    search_name: Mapped[str] = mapped_column(String(SEARCH_NAME_LENGTH), default="")
+
+    @validates("display_name")
+    def _keep_search_name(self, _key: str, value: str) -> str:
+        self.search_name = domain.search_key(value)[:SEARCH_NAME_LENGTH]
+        return value
 
 
 class Preferences(Base):
@@ -121,8 +136,8 @@ def new_profile(user_id: str, now: dt.datetime) -> Profile:
     """The empty profile of a player first heard of."""
     return Profile(user_id=user_id, display_name="", display_name_chosen=False, bio="", city=0, city_other="",
                    skill_level=0.0, skill_source=0, play_frequency=0, preferred_play_times=[], preferred_hand=0,
-                   court_side=0, matches_played=0, minutes_on_court=0, venues_visited=0, no_shows=0, created_at=now,
-                   updated_at=now)
+                   court_side=0, matches_played=0, minutes_on_court=0, venues_visited=0, no_shows=0, findable=True,
+                   created_at=now, updated_at=now)
 
 
 def default_preferences(user_id: str, now: dt.datetime) -> Preferences:
@@ -195,15 +210,53 @@ def connections_page(session: Session, user_id: str, statuses: Sequence[str], pa
                       page_token)
 
 
+def _with_avatars(session: Session, user_ids: Sequence[str]) -> dict[str, tuple[Profile, str | None]]:
+    """The players' profiles and avatar file names by id (one query for all)."""
+    if not user_ids:
+        return {}
+    query = (select(Profile, Avatar.file_name).outerjoin(Avatar, Avatar.user_id == Profile.user_id)
+             .where(Profile.user_id.in_(list(user_ids))))
+    return {profile.user_id: (profile, file_name) for profile, file_name in session.execute(query)}
+
+
 def with_others(session: Session, connections: Sequence[Connection]
                 ) -> list[tuple[Connection, Profile, str | None]]:
     """Each connection with the other player's profile and avatar file name (one query for all)."""
-    if not connections:
-        return []
-    query = (select(Profile, Avatar.file_name).outerjoin(Avatar, Avatar.user_id == Profile.user_id)
-             .where(Profile.user_id.in_([connection.other_id for connection in connections])))
-    others = {profile.user_id: (profile, file_name) for profile, file_name in session.execute(query)}
+    others = _with_avatars(session, [connection.other_id for connection in connections])
     return [(connection, *others[connection.other_id]) for connection in connections]
+
+
+def avatar_files(session: Session, profiles: Sequence[Profile]) -> list[tuple[Profile, str | None]]:
+    """Each profile with its avatar file name (one query for all)."""
+    found = _with_avatars(session, [profile.user_id for profile in profiles])
+    return [found[profile.user_id] for profile in profiles]
+
+
+# Search results go by name; the id breaks ties (the key mesh.pager pages by).
+SEARCH_ORDER = (Profile.search_name, Profile.user_id)
+
+
+def search_players(session: Session, caller_id: str, search: domain.PlayerSearch, page_size: int,
+                   page_token: str) -> pager.Page[Profile]:
+    """One page of the findable players `search` matches, by name: never the caller, a player
+    either of them blocked, a closed account or a profile without a name (deleted)."""
+    blocked = select(Connection.user_id).where(
+        Connection.status == ConnectionStatus.BLOCKED,
+        or_(and_(Connection.user_id == caller_id, Connection.other_id == Profile.user_id),
+            and_(Connection.user_id == Profile.user_id, Connection.other_id == caller_id)))
+    query = select(Profile).where(Profile.findable.is_(True), Profile.closed_at.is_(None), Profile.search_name != "",
+                                  Profile.user_id != caller_id, ~exists(blocked))
+    for word in search.words:
+        query = query.where(Profile.search_name.contains(word, autoescape=True))
+    if search.city:
+        query = query.where(Profile.city == search.city)
+    if search.by_level:  # only players who have a level can be within a range
+        query = query.where(Profile.skill_source != 0)
+    if search.min_level:
+        query = query.where(Profile.skill_level >= search.min_level)
+    if search.max_level:
+        query = query.where(Profile.skill_level <= search.max_level)
+    return pager.page(session, "players", query, SEARCH_ORDER, page_size, page_token)
 
 
 def delete_connections_of(session: Session, user_id: str, *, blocks_on_them: bool = False) -> None:

@@ -10,8 +10,8 @@ import pytest
 from padel.user.v1 import user_pb2 as u
 from PIL import Image
 
-from mesh.caller import PLAYER, Caller
-from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
+from mesh.caller import ADMIN, PLAYER, Caller
+from mesh.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from user_svc import avatars, domain, store
 from user_svc.domain import ConnectionStatus
 
@@ -103,8 +103,8 @@ def test_zero_values_reset_language_and_zone_to_defaults():
     assert (p.language, p.time_zone) == (u.LANGUAGE_EN, "Asia/Karachi")
 
 
-def caller(user_id: str) -> Caller:
-    return Caller(user_id=user_id, roles=frozenset({PLAYER}), token_id="t", expires_at=dt.datetime.now(dt.timezone.utc),
+def caller(user_id: str, role: str = PLAYER) -> Caller:
+    return Caller(user_id=user_id, roles=frozenset({role}), token_id="t", expires_at=dt.datetime.now(dt.timezone.utc),
                   token="")
 
 
@@ -131,6 +131,55 @@ def test_connection_requests_respect_blocks_without_revealing_theirs():
         domain.check_may_remove(ConnectionStatus.BLOCKED)
     with pytest.raises(NotFound):
         domain.check_may_unblock(ConnectionStatus.CONNECTED)
+
+
+def test_blocks_are_checked_by_the_two_players_or_an_admin():
+    me, other = str(uuid.uuid4()), str(uuid.uuid4())
+    domain.check_may_check_blocks(caller(me), me, other)
+    domain.check_may_check_blocks(caller(me), other, me)
+    domain.check_may_check_blocks(caller(str(uuid.uuid4()), ADMIN), me, other)
+    with pytest.raises(PermissionDenied):
+        domain.check_may_check_blocks(caller(str(uuid.uuid4())), me, other)
+    with pytest.raises(InvalidArgument) as caught:
+        domain.check_may_check_blocks(caller(me), me, me)
+    assert field_of(caught.value) == "other_id"
+
+
+def test_a_block_answer_tells_the_caller_only_of_their_own_block():
+    me, other = str(uuid.uuid4()), str(uuid.uuid4())
+    assert domain.block_answer(caller(me), me, user_blocked_other=True, other_blocked_user=False)
+    assert domain.block_answer(caller(me), other, user_blocked_other=False, other_blocked_user=True)
+    assert not domain.block_answer(caller(me), me, user_blocked_other=False, other_blocked_user=False)
+    with pytest.raises(NotFound):  # they blocked me: they look like no such player
+        domain.block_answer(caller(me), me, user_blocked_other=False, other_blocked_user=True)
+    assert domain.block_answer(caller(str(uuid.uuid4()), ADMIN), me, user_blocked_other=False,
+                               other_blocked_user=True)
+
+
+@pytest.mark.parametrize("name, key", [("  Zára   KHAN ", "zara khan"), ("Ñoño Straße", "nono strasse"),
+                                       ("Çelik Öztürk", "celik ozturk"), ("", "")])
+def test_search_keys_ignore_case_accents_and_spacing(name, key):
+    assert domain.search_key(name) == key
+
+
+def test_a_profile_keeps_its_search_name_in_step_with_its_display_name():
+    profile = blank_profile()
+    domain.apply_profile_changes(profile, ["display_name"], values(display_name="Zoë Ahmed"))
+    assert profile.search_name == "zoe ahmed"
+    domain.erase_profile(profile, dt.datetime.now(dt.timezone.utc), account_closed=False)
+    assert profile.search_name == "" and profile.findable is True
+
+
+def test_a_search_must_narrow_by_something_and_its_levels_make_a_range():
+    assert domain.player_search(" Zára  zara khan ", 0, 0, 0).words == ("zara", "khan")
+    assert domain.player_search("", u.CITY_LAHORE, 0, 0).city == u.CITY_LAHORE
+    assert domain.player_search("", 0, 2.0, 0).by_level
+    with pytest.raises(InvalidArgument) as caught:
+        domain.player_search("   ", 0, 0, 0)
+    assert field_of(caught.value) == "query"
+    with pytest.raises(InvalidArgument) as caught:
+        domain.player_search("ali", 0, 4.0, 3.0)
+    assert field_of(caught.value) == "max_level"
 
 
 def test_a_booking_counts_once_for_each_real_player():

@@ -544,3 +544,27 @@ def test_account_deleted_for_a_player_never_seen_leaves_only_the_tombstone(user_
                          handled_by="user")
     assert error_of(user_service.call, "GetProfile", me).code() == grpc.StatusCode.NOT_FOUND
     assert published_on_user_stream(user_service, "padel.user.v1.PreferencesChanged", me) == 0
+
+
+# -- announcements, search and blocks (issue 12) --------------------------------------------------
+
+
+def test_requests_and_acceptances_are_announced_once_and_closed_accounts_are_never_found(user_service):
+    me, friend, word = new_id(), new_id(), uuid.uuid4().hex
+    user_service.call("UpdateProfile", me, profile=u.Profile(display_name="Asker"), update_mask=mask("display_name"))
+    user_service.call("UpdateProfile", friend, profile=u.Profile(display_name=f"Friend {word}"),
+                      update_mask=mask("display_name"))
+    for _ in range(2):  # asking or accepting again changes nothing, so announces nothing
+        user_service.call("RequestConnection", me, user_id=friend)
+    for _ in range(2):
+        user_service.call("AcceptConnection", friend, user_id=me)
+    # The relay publishes in outbox order: once the acceptance is out, a second request would be too.
+    assert wait_for(lambda: published_on_user_stream(user_service, "padel.user.v1.ConnectionAccepted", friend) == 1)
+    assert published_on_user_stream(user_service, "padel.user.v1.ConnectionRequested", friend) == 1
+
+    assert [p.user_id for p in user_service.call("SearchPlayers", me, query=word).players] == [friend]
+    assert not user_service.call("CheckBlocked", me, user_id=me, other_id=friend).blocked
+    user_service.publish("padel.auth.events", auth_events.AccountDeleted(user_id=friend), handled_by="user")
+    assert list(user_service.call("SearchPlayers", me, query=word).players) == []
+    error = error_of(user_service.call, "CheckBlocked", me, user_id=me, other_id=friend)
+    assert error.code() == grpc.StatusCode.NOT_FOUND

@@ -1,5 +1,5 @@
 """user_svc's use cases, by subject: profiles (and the player's own data), preferences, avatars,
-connections and statistics.
+connections, the directory of findable players and statistics.
 
 Each use case takes the unit of work its caller opened (`mesh.db.UnitOfWork`: the servicer and jobs
 pass the `Database`, a consumer `Joined(session)`), then the `Caller` when it acts for someone;
@@ -10,6 +10,7 @@ event (`events`) in that one transaction.
 from user_svc.service import preferences, stats
 from user_svc.service.avatars import Avatars
 from user_svc.service.connections import Connections
+from user_svc.service.directory import Directory
 from user_svc.service.profiles import Profiles
 
-__all__ = ["Avatars", "Connections", "Profiles", "preferences", "stats"]
+__all__ = ["Avatars", "Connections", "Directory", "Profiles", "preferences", "stats"]

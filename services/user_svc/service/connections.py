@@ -1,5 +1,6 @@
-"""Connections between players: requests, accepting, declining, removing, blocks (which hide both
-players from each other) and the caller's paged list."""
+"""Connections between players: requests (announced to the other player), accepting (announced to
+the one who asked), declining, removing, blocks (which hide both players from each other, and which
+the two and admins may check) and the caller's paged list."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from mesh import pager
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.outbox import now
-from user_svc import domain, store
+from user_svc import domain, events, store
 from user_svc.domain import ConnectionStatus
 from user_svc.service.avatars import Avatars
 from user_svc.service.players import ensure_profile
@@ -47,7 +48,7 @@ class Connections:
     def request_connection(self, uow: UnitOfWork, caller: Caller, user_id: str) -> ConnectionView:
         """Ask to connect; asking again changes nothing, and a request the other sent is accepted."""
         with uow.session() as session:
-            ensure_profile(session, caller.user_id)
+            me = ensure_profile(session, caller.user_id)
             other = self._other_player(session, caller, user_id)
             mine = store.get_connection(session, caller.user_id, user_id)
             domain.check_may_request(_status(mine), store.is_blocked_between(session, caller.user_id, user_id))
@@ -60,17 +61,21 @@ class Connections:
                 session.add(store.Connection(user_id=user_id, other_id=caller.user_id,
                                              status=ConnectionStatus.PENDING_INCOMING, created_at=moment,
                                              updated_at=moment))
+                events.connection_requested(session, me, user_id)
             elif mine.status == ConnectionStatus.PENDING_INCOMING:
                 _connect(session, caller.user_id, user_id, moment)
+                events.connection_accepted(session, user_id, me)
             return self._view(session, mine, other)
 
     def accept_connection(self, uow: UnitOfWork, caller: Caller, user_id: str) -> ConnectionView:
         with uow.session() as session:
+            me = ensure_profile(session, caller.user_id)
             other = self._other_player(session, caller, user_id)
             mine = store.get_connection(session, caller.user_id, user_id)
             domain.check_may_accept(_status(mine))
             if mine.status == ConnectionStatus.PENDING_INCOMING:
                 _connect(session, caller.user_id, user_id, now())
+                events.connection_accepted(session, user_id, me)
             return self._view(session, mine, other)
 
     def decline_connection(self, uow: UnitOfWork, caller: Caller, user_id: str) -> None:
@@ -103,6 +108,20 @@ class Connections:
             mine = store.get_connection(session, caller.user_id, user_id)
             domain.check_may_unblock(_status(mine))
             session.delete(mine)
+
+    @staticmethod
+    def check_blocked(uow: UnitOfWork, caller: Caller, user_id: str, other_id: str) -> bool:
+        """Whether a block stands between two players, as the caller may learn it (see
+        `domain.block_answer`); a player other than the caller who is unknown or gone is NotFound."""
+        domain.check_may_check_blocks(caller, user_id, other_id)
+        with uow.session(read_only=True) as session:
+            for player_id in (user_id, other_id):
+                if player_id != caller.user_id:
+                    domain.check_may_see(store.get_profile(session, player_id), blocked_between=False)
+            return domain.block_answer(
+                caller, user_id,
+                _status(store.get_connection(session, user_id, other_id)) == ConnectionStatus.BLOCKED,
+                _status(store.get_connection(session, other_id, user_id)) == ConnectionStatus.BLOCKED)
 
     def list_connections(self, uow: UnitOfWork, caller: Caller, status: ConnectionStatus | None, page_size: int,
                          page_token: str) -> pager.Page[ConnectionView]:

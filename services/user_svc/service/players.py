@@ -35,6 +35,8 @@ def known_profile(session: Session, user_id: str, *, with_preferences: bool = Tr
         profile = store.get_profile(session, user_id)
         if profile is None:
             raise
+    else:
+        events.profile_created(session)
     return profile
 
 

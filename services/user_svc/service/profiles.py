@@ -99,4 +99,4 @@ class Profiles:
             session.flush()
         if not account_closed:
             session.add(store.default_preferences(user_id, moment))
-        events.profile_deleted(session, user_id)
+        events.profile_deleted(session, user_id, account_closed=account_closed)

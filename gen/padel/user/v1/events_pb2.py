@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from padel.user.v1 import user_pb2 as padel_dot_user_dot_v1_dot_user__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1apadel/user/v1/events.proto\x12\rpadel.user.v1\x1a\x18padel/user/v1/user.proto\"V\n\x12PreferencesChanged\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12/\n\x0bpreferences\x18\x02 \x01(\x0b\x32\x1a.padel.user.v1.Preferences\"!\n\x0eProfileDeleted\x12\x0f\n\x07user_id\x18\x01 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1apadel/user/v1/events.proto\x12\rpadel.user.v1\x1a\x18padel/user/v1/user.proto\"V\n\x12PreferencesChanged\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12/\n\x0bpreferences\x18\x02 \x01(\x0b\x32\x1a.padel.user.v1.Preferences\"!\n\x0eProfileDeleted\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"Y\n\x13\x43onnectionRequested\x12\x14\n\x0crequester_id\x18\x01 \x01(\t\x12\x16\n\x0erequester_name\x18\x02 \x01(\t\x12\x14\n\x0c\x61\x64\x64ressee_id\x18\x03 \x01(\t\"X\n\x12\x43onnectionAccepted\x12\x14\n\x0crequester_id\x18\x01 \x01(\t\x12\x14\n\x0c\x61\x64\x64ressee_id\x18\x02 \x01(\t\x12\x16\n\x0e\x61\x64\x64ressee_name\x18\x03 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,4 +36,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PREFERENCESCHANGED']._serialized_end=157
   _globals['_PROFILEDELETED']._serialized_start=159
   _globals['_PROFILEDELETED']._serialized_end=192
+  _globals['_CONNECTIONREQUESTED']._serialized_start=194
+  _globals['_CONNECTIONREQUESTED']._serialized_end=283
+  _globals['_CONNECTIONACCEPTED']._serialized_start=285
+  _globals['_CONNECTIONACCEPTED']._serialized_end=373
 # @@protoc_insertion_point(module_scope)

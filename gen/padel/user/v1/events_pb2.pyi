@@ -19,3 +19,23 @@ class ProfileDeleted(_message.Message):
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     user_id: str
     def __init__(self, user_id: _Optional[str] = ...) -> None: ...
+
+class ConnectionRequested(_message.Message):
+    __slots__ = ("requester_id", "requester_name", "addressee_id")
+    REQUESTER_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_NAME_FIELD_NUMBER: _ClassVar[int]
+    ADDRESSEE_ID_FIELD_NUMBER: _ClassVar[int]
+    requester_id: str
+    requester_name: str
+    addressee_id: str
+    def __init__(self, requester_id: _Optional[str] = ..., requester_name: _Optional[str] = ..., addressee_id: _Optional[str] = ...) -> None: ...
+
+class ConnectionAccepted(_message.Message):
+    __slots__ = ("requester_id", "addressee_id", "addressee_name")
+    REQUESTER_ID_FIELD_NUMBER: _ClassVar[int]
+    ADDRESSEE_ID_FIELD_NUMBER: _ClassVar[int]
+    ADDRESSEE_NAME_FIELD_NUMBER: _ClassVar[int]
+    requester_id: str
+    addressee_id: str
+    addressee_name: str
+    def __init__(self, requester_id: _Optional[str] = ..., addressee_id: _Optional[str] = ..., addressee_name: _Optional[str] = ...) -> None: ...

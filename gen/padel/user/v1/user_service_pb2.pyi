@@ -209,3 +209,41 @@ class GetUserResponse(_message.Message):
     PROFILE_FIELD_NUMBER: _ClassVar[int]
     profile: _user_pb2.PublicProfile
     def __init__(self, profile: _Optional[_Union[_user_pb2.PublicProfile, _Mapping]] = ...) -> None: ...
+
+class SearchPlayersRequest(_message.Message):
+    __slots__ = ("query", "city", "min_level", "max_level", "page_size", "page_token")
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    CITY_FIELD_NUMBER: _ClassVar[int]
+    MIN_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    MAX_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    query: str
+    city: _user_pb2.City
+    min_level: float
+    max_level: float
+    page_size: int
+    page_token: str
+    def __init__(self, query: _Optional[str] = ..., city: _Optional[_Union[_user_pb2.City, str]] = ..., min_level: _Optional[float] = ..., max_level: _Optional[float] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class SearchPlayersResponse(_message.Message):
+    __slots__ = ("players", "next_page_token")
+    PLAYERS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    players: _containers.RepeatedCompositeFieldContainer[_user_pb2.PublicProfile]
+    next_page_token: str
+    def __init__(self, players: _Optional[_Iterable[_Union[_user_pb2.PublicProfile, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class CheckBlockedRequest(_message.Message):
+    __slots__ = ("user_id", "other_id")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    OTHER_ID_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    other_id: str
+    def __init__(self, user_id: _Optional[str] = ..., other_id: _Optional[str] = ...) -> None: ...
+
+class CheckBlockedResponse(_message.Message):
+    __slots__ = ("blocked",)
+    BLOCKED_FIELD_NUMBER: _ClassVar[int]
+    blocked: bool
+    def __init__(self, blocked: _Optional[bool] = ...) -> None: ...

@@ -120,6 +120,16 @@ class UserServiceStub:
                 request_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.GetUserRequest.SerializeToString,
                 response_deserializer=padel_dot_user_dot_v1_dot_user__service__pb2.GetUserResponse.FromString,
                 _registered_method=True)
+        self.SearchPlayers = channel.unary_unary(
+                '/padel.user.v1.UserService/SearchPlayers',
+                request_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.SearchPlayersRequest.SerializeToString,
+                response_deserializer=padel_dot_user_dot_v1_dot_user__service__pb2.SearchPlayersResponse.FromString,
+                _registered_method=True)
+        self.CheckBlocked = channel.unary_unary(
+                '/padel.user.v1.UserService/CheckBlocked',
+                request_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.CheckBlockedRequest.SerializeToString,
+                response_deserializer=padel_dot_user_dot_v1_dot_user__service__pb2.CheckBlockedResponse.FromString,
+                _registered_method=True)
 
 
 class UserServiceServicer:
@@ -245,6 +255,22 @@ class UserServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SearchPlayers(self, request, context):
+        """SearchPlayers finds findable players by name, city and level, e.g. to invite or connect with
+        them; it never lists the caller, a player either of them blocked or a deleted account.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckBlocked(self, request, context):
+        """CheckBlocked says whether a block stands between two players, e.g. for booking_svc before an
+        invitation (called with the booker's token, as the booker). Only the two players and admins may ask.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_UserServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -332,6 +358,16 @@ def add_UserServiceServicer_to_server(servicer, server):
                     servicer.GetUser,
                     request_deserializer=padel_dot_user_dot_v1_dot_user__service__pb2.GetUserRequest.FromString,
                     response_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.GetUserResponse.SerializeToString,
+            ),
+            'SearchPlayers': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchPlayers,
+                    request_deserializer=padel_dot_user_dot_v1_dot_user__service__pb2.SearchPlayersRequest.FromString,
+                    response_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.SearchPlayersResponse.SerializeToString,
+            ),
+            'CheckBlocked': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckBlocked,
+                    request_deserializer=padel_dot_user_dot_v1_dot_user__service__pb2.CheckBlockedRequest.FromString,
+                    response_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.CheckBlockedResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -794,6 +830,60 @@ class UserService:
             '/padel.user.v1.UserService/GetUser',
             padel_dot_user_dot_v1_dot_user__service__pb2.GetUserRequest.SerializeToString,
             padel_dot_user_dot_v1_dot_user__service__pb2.GetUserResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchPlayers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.user.v1.UserService/SearchPlayers',
+            padel_dot_user_dot_v1_dot_user__service__pb2.SearchPlayersRequest.SerializeToString,
+            padel_dot_user_dot_v1_dot_user__service__pb2.SearchPlayersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckBlocked(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.user.v1.UserService/CheckBlocked',
+            padel_dot_user_dot_v1_dot_user__service__pb2.CheckBlockedRequest.SerializeToString,
+            padel_dot_user_dot_v1_dot_user__service__pb2.CheckBlockedResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,45 @@
+"""user_svc's schema history on SQLite and PostgreSQL: profiles that existed before players could
+be found become findable, with the search form of their names (revision 0004)."""
+
+import datetime as dt
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+
+from mesh.db import Database
+from user_svc import store
+from user_svc.server import MIGRATIONS
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request) -> str:
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+
+
+def test_profiles_from_before_the_search_become_findable_by_their_names(database_url, monkeypatch):
+    database = Database(database_url)
+    upgrade = command.upgrade
+    monkeypatch.setattr(command, "upgrade", lambda config, _revision: upgrade(config, "0003"))
+    database.migrate(MIGRATIONS)
+    monkeypatch.undo()
+    moment = dt.datetime.now(dt.timezone.utc)
+    named, nameless = str(uuid.uuid4()), str(uuid.uuid4())
+    profiles = sa.table("profiles", *[sa.column(name) for name in (
+        "user_id", "display_name", "display_name_chosen", "bio", "city", "city_other", "skill_level", "skill_source",
+        "play_frequency", "preferred_play_times", "preferred_hand", "court_side", "matches_played",
+        "minutes_on_court", "venues_visited", "no_shows", "created_at", "updated_at")])
+    with database.engine.begin() as connection:
+        for user_id, name in ((named, "Zára  Khan"), (nameless, "")):
+            connection.execute(profiles.insert().values(
+                user_id=user_id, display_name=name, display_name_chosen=True, bio="", city=0, city_other="",
+                skill_level=0.0, skill_source=0, play_frequency=0, preferred_play_times="[]", preferred_hand=0,
+                court_side=0, matches_played=0, minutes_on_court=0, venues_visited=0, no_shows=0, created_at=moment,
+                updated_at=moment))
+
+    database.migrate(MIGRATIONS)
+    with database.session() as session:
+        found = {p.user_id: (p.search_name, p.findable) for p in session.scalars(sa.select(store.Profile))}
+    assert found == {named: ("zara khan", True), nameless: ("", True)}
+    database.dispose()
