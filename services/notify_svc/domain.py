@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 
 from mesh import caller
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
+from mesh.settings import DEFAULT_TIME_ZONE
 from notify_svc import metrics, store, templates
 from notify_svc.rendering import Renderer
 from notify_svc.templates import EMAIL, IN_APP, KINDS, Refused
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ZONE = "Asia/Karachi"
 FREE_KIND = "message"  # the kind of a free (untemplated) message sent by an admin
 MASKED = "***"
 
@@ -36,9 +36,9 @@ def now() -> dt.datetime:
 
 def _zone(name: str) -> ZoneInfo:
     try:
-        return ZoneInfo(name or DEFAULT_ZONE)
+        return ZoneInfo(name or DEFAULT_TIME_ZONE)
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_ZONE)
+        return ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 def _clock(value: str) -> dt.time | None:
@@ -248,7 +248,7 @@ class Notifications:
         recipient.kinds = ",".join(preferences.kinds)
         recipient.quiet_hours_start = preferences.quiet_hours_start
         recipient.quiet_hours_end = preferences.quiet_hours_end
-        recipient.time_zone = preferences.time_zone or DEFAULT_ZONE
+        recipient.time_zone = preferences.time_zone or DEFAULT_TIME_ZONE
 
     def _known(self, session: Session, user_id: str) -> store.Recipient:
         recipient = store.recipient_or_new(session, user_id, self.clock(), to_change=True)
@@ -478,7 +478,7 @@ class Notifications:
         elif reminder.status == store.REMINDER_SENT and reminder.start_time == booking.start_time:
             return  # already reminded about this very start time
         reminder.venue_name, reminder.court_name = booking.venue_name, booking.court_name
-        reminder.time_zone = booking.time_zone or DEFAULT_ZONE
+        reminder.time_zone = booking.time_zone or DEFAULT_TIME_ZONE
         reminder.start_time, reminder.end_time = booking.start_time, booking.end_time
         reminder.remind_at = booking.start_time - self.reminder_lead
         # Play already started: no point in a reminder any more.

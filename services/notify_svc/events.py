@@ -77,8 +77,7 @@ def consumer(database, redis_client, notifications: Notifications, **options) ->
         chosen = message.preferences
         notifications.remember_preferences(session, message.user_id, Preferences(
             language=convert.language_name(chosen.language) or "en",
-            channels=[convert.user_channel_name(c) for c in chosen.channels if c],
-            kinds=[convert.kind_family_name(k) for k in chosen.kinds if k],
+            channels=convert.preferred_channels(chosen.channels), kinds=convert.families(chosen.kinds),
             quiet_hours_start=chosen.quiet_hours_start, quiet_hours_end=chosen.quiet_hours_end,
             time_zone=chosen.time_zone))
 

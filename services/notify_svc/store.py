@@ -19,6 +19,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Index, Integer, MetaData, String, Text, func, select, tuple_
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from mesh.settings import DEFAULT_TIME_ZONE
 from mesh.sqltypes import UtcDateTime
 
 QUEUED, SENT, DELIVERED, FAILED, DEAD = "queued", "sent", "delivered", "failed", "dead"
@@ -45,7 +46,7 @@ class Recipient(Base):
     kinds: Mapped[str] = mapped_column(String(200), default="booking_confirmations,reminders,match_invites")
     quiet_hours_start: Mapped[str] = mapped_column(String(5), default="")
     quiet_hours_end: Mapped[str] = mapped_column(String(5), default="")
-    time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Karachi")
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
     device_token: Mapped[str] = mapped_column(String(4096), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     # When auth's or user_svc's events first spoke of the user; None for an id notify saw only in a
@@ -117,7 +118,7 @@ class Reminder(Base):
     user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     venue_name: Mapped[str] = mapped_column(String(200), default="")
     court_name: Mapped[str] = mapped_column(String(200), default="")
-    time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Karachi")
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
     start_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     end_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     remind_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
@@ -150,7 +151,7 @@ def recipient_or_new(session: Session, user_id: str, now: dt.datetime, *, to_cha
 # A recipient's details before anyone told notify anything, and after an erasure.
 _NOBODY = dict(email="", phone="", first_name="", last_name="", language="en", channels="email",
                kinds="booking_confirmations,reminders,match_invites", quiet_hours_start="", quiet_hours_end="",
-               time_zone="Asia/Karachi", device_token="")
+               time_zone=DEFAULT_TIME_ZONE, device_token="")
 
 
 def erase_recipient(session: Session, user_id: str, now: dt.datetime) -> Recipient:
