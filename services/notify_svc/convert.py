@@ -1,4 +1,5 @@
-"""Protobuf ↔ Python conversions, in one place for the servicer and the event handlers.
+"""Protobuf ↔ notify's values, in one place for the servicer and the consumers: messages, event
+payloads, timestamps and enums.
 
 notify stores enums as lower-case names ("in_app", "ur", "queued"); the tables below are the one
 place that says which wire value each name has.
@@ -8,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
+from padel.booking.v1 import booking_pb2
+from padel.booking.v1 import events_pb2 as booking_events
 from padel.notify.v1 import notify_pb2
 from padel.user.v1 import user_pb2
 
-from mesh.convert import timestamp, to_datetime  # noqa: F401  (timestamp: used as convert.timestamp)
+from mesh.convert import timestamp, to_datetime
 from notify_svc import store
-from notify_svc.domain import mask
+from notify_svc.domain import Booking, Contact, Preferences, mask
 from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH, SMS, WHATSAPP
 
 # A channel's name in notify, its value in notify's contract and in user_svc's preferences. Two enums
@@ -63,21 +67,44 @@ def status_name(value: int) -> str:
     return _name(STATUSES, value)
 
 
-def preferred_channels(values) -> list[str]:
-    """user_svc's chosen channels as names (a value notify does not know yet is left out)."""
-    return [PREFERRED_CHANNELS[value] for value in values if value in PREFERRED_CHANNELS]
-
-
-def families(values) -> list[str]:
-    """user_svc's chosen notification kinds as family names (unknown values left out)."""
-    return [FAMILIES[value] for value in values if value in FAMILIES]
-
-
 def when(stamp: Timestamp) -> dt.datetime | None:
     """None for an unset timestamp."""
     if not stamp.seconds and not stamp.nanos:
         return None
     return to_datetime(stamp)
+
+
+# -- event payloads -------------------------------------------------------------------------------
+
+
+def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
+    return Booking(
+        booking_id=snapshot.booking_id, player_id=snapshot.player_id, venue_name=snapshot.venue_name,
+        court_name=snapshot.court_name, start_time=when(snapshot.start_time),
+        end_time=when(snapshot.end_time), time_zone=snapshot.time_zone,
+        price_paisa=snapshot.price.amount_paisa, currency=snapshot.price.currency,
+        confirmed=snapshot.status == booking_pb2.BOOKING_STATUS_CONFIRMED,
+        participant_ids=tuple(dict.fromkeys(p for p in snapshot.participant_ids if p and p != snapshot.player_id)))
+
+
+def contact(message: Message) -> Contact:
+    """The contact details one of auth's events carries (a field it does not have stays empty)."""
+    fields = message.DESCRIPTOR.fields_by_name
+    return Contact(**{name: getattr(message, name) for name in ("email", "phone", "first_name", "last_name")
+                      if name in fields})
+
+
+def preferences(chosen: user_pb2.Preferences) -> Preferences:
+    """user_svc's preferences as names; a channel or kind notify does not know yet is left out."""
+    return Preferences(
+        language=language_name(chosen.language) or "en",
+        channels=[PREFERRED_CHANNELS[c] for c in chosen.channels if c in PREFERRED_CHANNELS],
+        kinds=[FAMILIES[k] for k in chosen.kinds if k in FAMILIES],
+        quiet_hours_start=chosen.quiet_hours_start, quiet_hours_end=chosen.quiet_hours_end,
+        time_zone=chosen.time_zone)
+
+
+# -- messages -------------------------------------------------------------------------------------
 
 
 def template(row: store.Template) -> notify_pb2.Template:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Index, Integer, MetaData, String, Text, func, select, tuple_
+from sqlalchemy import Boolean, Index, Integer, MetaData, String, Text, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from mesh.pager import Page, page
 from mesh.settings import DEFAULT_TIME_ZONE
 from mesh.sqltypes import UtcDateTime
 
@@ -135,6 +136,12 @@ def recipient(session: Session, user_id: str) -> Recipient | None:
     return session.get(Recipient, user_id)
 
 
+def known_recipient(session: Session, user_id: str) -> Recipient | None:
+    """The recipient auth or user_svc told notify about and whose account lives."""
+    found = session.get(Recipient, user_id)
+    return found if found is not None and found.known_since is not None and found.deleted_at is None else None
+
+
 def recipient_or_new(session: Session, user_id: str, now: dt.datetime, *, to_change: bool) -> Recipient:
     """The stored recipient, or a new one with the default preferences (added to the session).
 
@@ -230,19 +237,18 @@ def delivery(session: Session, delivery_id: str) -> Delivery | None:
     return session.get(Delivery, delivery_id)
 
 
-def deliveries(session: Session, *, user_id: str = "", channel: str = "", status: str = "",
-               before: tuple[dt.datetime, str] | None = None, limit: int = 20) -> list[Delivery]:
-    """Newest first; `before` is the (created_at, id) of the last row of the previous page."""
-    query = select(Delivery).order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit)
+def deliveries(session: Session, *, user_id: str = "", channel: str = "", status: str = "", page_size: int = 0,
+               page_token: str = "") -> Page[Delivery]:
+    """One page of the delivery log, newest first."""
+    query = select(Delivery)
     if user_id:
         query = query.where(Delivery.user_id == user_id)
     if channel:
         query = query.where(Delivery.channel == channel)
     if status:
         query = query.where(Delivery.status == status)
-    if before is not None:
-        query = query.where(tuple_(Delivery.created_at, Delivery.id) < tuple_(*before))
-    return list(session.scalars(query))
+    return page(session, "notify.deliveries", query, (Delivery.created_at, Delivery.id), page_size, page_token,
+                descending=True)
 
 
 def deliveries_of(session: Session, user_id: str) -> list[Delivery]:
@@ -266,15 +272,14 @@ def inbox_message(session: Session, message_id: str) -> InboxMessage | None:
     return session.get(InboxMessage, message_id)
 
 
-def inbox(session: Session, user_id: str, *, unread_only: bool, before: tuple[dt.datetime, str] | None,
-          limit: int) -> list[InboxMessage]:
-    query = (select(InboxMessage).where(InboxMessage.user_id == user_id)
-             .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc()).limit(limit))
+def inbox(session: Session, user_id: str, *, unread_only: bool = False, page_size: int = 0,
+          page_token: str = "") -> Page[InboxMessage]:
+    """One page of a user's messages, newest first."""
+    query = select(InboxMessage).where(InboxMessage.user_id == user_id)
     if unread_only:
         query = query.where(InboxMessage.read_at.is_(None))
-    if before is not None:
-        query = query.where(tuple_(InboxMessage.created_at, InboxMessage.id) < tuple_(*before))
-    return list(session.scalars(query))
+    return page(session, "notify.inbox", query, (InboxMessage.created_at, InboxMessage.id), page_size, page_token,
+                descending=True)
 
 
 def unread_count(session: Session, user_id: str) -> int:

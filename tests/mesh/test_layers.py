@@ -4,6 +4,8 @@ mesh imports no service and has no import cycle (lazy imports inside functions c
 import ast
 import pathlib
 
+import pytest
+
 SERVICES = pathlib.Path(__file__).resolve().parents[2] / "services"
 
 
@@ -55,3 +57,27 @@ def test_mesh_has_no_import_cycle():
     for module in graph:
         cycle = cycle_from(module, module, [module])
         assert cycle is None, " → ".join(cycle)
+
+
+def _shaped_services() -> list[str]:
+    """Services in the one shape (DESIGN.md): those with a `service` module or package of use cases."""
+    return sorted(p.name for p in SERVICES.iterdir() if p.name.endswith("_svc")
+                  and ((p / "service.py").exists() or (p / "service").is_dir()))
+
+
+# What each layer of a service in the one shape must not import (by module name prefix).
+_FORBIDDEN = {
+    "domain": ("grpc", "sqlalchemy", "padel", "google.protobuf"),
+    "servicer": ("{svc}.store",),
+    "service": ("grpc", "padel", "google.protobuf"),
+}
+
+
+@pytest.mark.parametrize("package", _shaped_services())
+def test_the_layers_of_a_service_import_only_what_they_may(package):
+    for module, path in _package_modules(package).items():
+        layer = module.split(".")[1] if "." in module else ""
+        forbidden = tuple(prefix.format(svc=package) for prefix in _FORBIDDEN.get(layer, ()))
+        offending = {name for name in _imports(path)
+                     if any(name == prefix or name.startswith(prefix + ".") for prefix in forbidden)}
+        assert not offending, f"{module} imports {offending}"
