@@ -26,9 +26,11 @@ class NotifyServicer(notify_service_pb2_grpc.NotifyServiceServicer):
         return pb.SendNotificationResponse(deliveries=[convert.delivery(row) for row in queued])
 
     def ListTemplates(self, request, context):
-        rows = self.templates.list(self.database, kind=request.kind, channel=convert.channel_name(request.channel),
-                                   language=convert.language_name(request.language))
-        return pb.ListTemplatesResponse(templates=[convert.template(row) for row in rows])
+        page = self.templates.list(self.database, kind=request.kind, channel=convert.channel_name(request.channel),
+                                   language=convert.language_name(request.language), page_size=request.page_size,
+                                   page_token=request.page_token)
+        return pb.ListTemplatesResponse(templates=[convert.template(row) for row in page.items],
+                                        next_page_token=page.next_page_token)
 
     def UpsertTemplate(self, request, context):
         sent = request.template

@@ -182,15 +182,18 @@ def template(session: Session, kind: str, channel: str, language: str) -> Templa
     return session.get(Template, (kind, channel, language))
 
 
-def templates(session: Session, kind: str = "", channel: str = "", language: str = "") -> list[Template]:
-    query = select(Template).order_by(Template.kind, Template.channel, Template.language)
+def templates(session: Session, *, kind: str = "", channel: str = "", language: str = "", page_size: int = 0,
+              page_token: str = "") -> Page[Template]:
+    """One page, ordered by kind, channel and language."""
+    query = select(Template)
     if kind:
         query = query.where(Template.kind == kind)
     if channel:
         query = query.where(Template.channel == channel)
     if language:
         query = query.where(Template.language == language)
-    return list(session.scalars(query))
+    return page(session, "notify.templates", query, (Template.kind, Template.channel, Template.language),
+                page_size, page_token)
 
 
 def add_template_if_missing(session: Session, kind: str, channel: str, language: str, subject: str,

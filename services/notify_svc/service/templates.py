@@ -9,6 +9,7 @@ from typing import Callable
 
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
+from mesh.pager import Page
 from notify_svc import domain, store, templates
 from notify_svc.rendering import Renderer
 
@@ -24,9 +25,11 @@ class Templates:
             for kind, channel, language, subject, body in templates.defaults():
                 store.add_template_if_missing(session, kind, channel, language, subject, body, self.clock())
 
-    def list(self, uow: UnitOfWork, *, kind: str, channel: str, language: str) -> list[store.Template]:
+    def list(self, uow: UnitOfWork, *, kind: str, channel: str, language: str, page_size: int,
+             page_token: str) -> Page[store.Template]:
         with uow.session(read_only=True) as session:
-            return store.templates(session, kind, channel, language)
+            return store.templates(session, kind=kind, channel=channel, language=language, page_size=page_size,
+                                   page_token=page_token)
 
     def save(self, uow: UnitOfWork, caller: Caller, kind: str, channel: str, language: str, subject: str,
              body: str) -> store.Template:
