@@ -39,10 +39,10 @@ class NotifyServicer(notify_service_pb2_grpc.NotifyServiceServicer):
         return pb.UpsertTemplateResponse(template=convert.template(row))
 
     def ListDeliveryLogs(self, request, context):
-        page = self.deliveries.log(self.database, caller.current(), user_id=request.user_id,
-                                   channel=convert.channel_name(request.channel),
-                                   status=convert.status_name(request.status), page_size=request.page_size,
-                                   page_token=request.page_token)
+        page = self.deliveries.delivery_log(self.database, caller.current(), user_id=request.user_id,
+                                            channel=convert.channel_name(request.channel),
+                                            status=convert.status_name(request.status), page_size=request.page_size,
+                                            page_token=request.page_token)
         return pb.ListDeliveryLogsResponse(deliveries=[convert.delivery(row) for row in page.items],
                                            next_page_token=page.next_page_token)
 

@@ -4,7 +4,7 @@
   kept from auth's and user's events (so sending never waits on another service). A deleted
   account's row keeps only its id, so that later events about the person queue nothing.
 - `templates`: message texts per kind, channel and language.
-- `deliveries`: one row per message and channel, the queue the delivery worker works through and
+- `deliveries`: one row per message and channel, the queue the delivery job works through and
   the delivery log admins read.
 - `inbox_messages`: in-app notifications.
 - `reminders`: one per confirmed booking and player (who booked, and each invited player), due

@@ -1,7 +1,7 @@
 """Deliveries: a message queued on each channel in the transaction of the change that causes it, an
-admin's send, the delivery log, and the delivery worker's round.
+admin's send, the delivery log, and the delivery job's round (`send_due`).
 
-The worker claims due deliveries in a short transaction (rows locked with `FOR UPDATE SKIP LOCKED`
+The round claims due deliveries in a short transaction (rows locked with `FOR UPDATE SKIP LOCKED`
 on PostgreSQL, so replicas never take the same row; SQLite serializes writers) that counts the try
 and pushes `next_attempt_at` one lease ahead; the provider is called outside any transaction; the
 outcome is written in a second one. A process that dies mid-send leaves the row queued: it is tried
@@ -99,7 +99,7 @@ class Deliveries:
     def _template_failed(self, delivery: store.Delivery, language: str, problem: str,
                          variables: dict[str, str]) -> None:
         """A template that fails with these values fails its own delivery only: never the event,
-        the other channels or the delivery worker."""
+        the other channels or the delivery job."""
         problem = domain.without_values(problem, variables)
         delivery.status, delivery.next_attempt_at = store.FAILED, None
         delivery.last_error = f"template {delivery.kind}/{delivery.channel}/{language}: {problem}"[:500]
@@ -124,8 +124,8 @@ class Deliveries:
                 raise FailedPrecondition("the recipient cannot be reached on any of these channels")
             return queued
 
-    def log(self, uow: UnitOfWork, caller: Caller, *, user_id: str, channel: str, status: str, page_size: int,
-            page_token: str) -> Page[store.Delivery]:
+    def delivery_log(self, uow: UnitOfWork, caller: Caller, *, user_id: str, channel: str, status: str,
+                     page_size: int, page_token: str) -> Page[store.Delivery]:
         """One page of the delivery log, newest first (admins)."""
         domain.check_admin(caller)
         with uow.session(read_only=True) as session:
@@ -133,7 +133,7 @@ class Deliveries:
                                     page_token=page_token)
 
     def send_due(self, uow: UnitOfWork, limit: int) -> int:
-        """The worker's round: claims up to `limit` due deliveries, hands each to its provider and
+        """The delivery job's round: claims up to `limit` due deliveries, hands each to its provider and
         records the outcome; returns how many were claimed."""
         claimed = self._claim(uow, limit)
         for message in claimed:
