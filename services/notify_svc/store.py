@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Index, Integer, MetaData, String, Text, func, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import Boolean, Index, Integer, MetaData, Select, String, Text, func, select
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Mapped, Session, mapped_column
 
 from mesh.pager import Page, page
 from mesh.settings import DEFAULT_TIME_ZONE
@@ -129,6 +129,15 @@ class Reminder(Base):
     __table_args__ = (Index("ix_reminders_due", "status", "remind_at"),)
 
 
+def _filtered(query: Select, *filters: tuple[InstrumentedAttribute, str]) -> Select:
+    """`query` keeping rows whose column equals the value, for each filter given (an empty value
+    filters nothing: a list request's unset field)."""
+    for column, value in filters:
+        if value:
+            query = query.where(column == value)
+    return query
+
+
 # -- recipients -----------------------------------------------------------------------------------
 
 
@@ -185,13 +194,8 @@ def template(session: Session, kind: str, channel: str, language: str) -> Templa
 def templates(session: Session, *, kind: str = "", channel: str = "", language: str = "", page_size: int = 0,
               page_token: str = "") -> Page[Template]:
     """One page, ordered by kind, channel and language."""
-    query = select(Template)
-    if kind:
-        query = query.where(Template.kind == kind)
-    if channel:
-        query = query.where(Template.channel == channel)
-    if language:
-        query = query.where(Template.language == language)
+    query = _filtered(select(Template), (Template.kind, kind), (Template.channel, channel),
+                      (Template.language, language))
     return page(session, "notify.templates", query, (Template.kind, Template.channel, Template.language),
                 page_size, page_token)
 
@@ -243,13 +247,8 @@ def delivery(session: Session, delivery_id: str) -> Delivery | None:
 def deliveries(session: Session, *, user_id: str = "", channel: str = "", status: str = "", page_size: int = 0,
                page_token: str = "") -> Page[Delivery]:
     """One page of the delivery log, newest first."""
-    query = select(Delivery)
-    if user_id:
-        query = query.where(Delivery.user_id == user_id)
-    if channel:
-        query = query.where(Delivery.channel == channel)
-    if status:
-        query = query.where(Delivery.status == status)
+    query = _filtered(select(Delivery), (Delivery.user_id, user_id), (Delivery.channel, channel),
+                      (Delivery.status, status))
     return page(session, "notify.deliveries", query, (Delivery.created_at, Delivery.id), page_size, page_token,
                 descending=True)
 
