@@ -59,25 +59,35 @@ def test_mesh_has_no_import_cycle():
         assert cycle is None, " → ".join(cycle)
 
 
-def _shaped_services() -> list[str]:
-    """Services in the one shape (DESIGN.md): those with a `service` module or package of use cases."""
-    return sorted(p.name for p in SERVICES.iterdir() if p.name.endswith("_svc")
-                  and ((p / "service.py").exists() or (p / "service").is_dir()))
+# -- inside a service, in the one shape (issue 10) ------------------------------------------------
+# Checked in every service that has its use-case layer (`service.py` or a `service/` package).
+
+SHAPED = sorted(p.name for p in SERVICES.iterdir() if p.name.endswith("_svc")
+                and ((p / "service.py").is_file() or (p / "service").is_dir()))
+# What only convert.py (and the wiring) may know: protobuf, generated code, grpc.
+WIRE = ("grpc", "padel", "google.protobuf")
 
 
-# What each layer of a service in the one shape must not import (by module name prefix).
-_FORBIDDEN = {
-    "domain": ("grpc", "sqlalchemy", "padel", "google.protobuf"),
-    "servicer": ("{svc}.store",),
-    "service": ("grpc", "padel", "google.protobuf"),
-}
+def _uses(names: set[str], roots: tuple[str, ...]) -> set[str]:
+    return {n for n in names if any(n == root or n.startswith(root + ".") for root in roots)}
 
 
-@pytest.mark.parametrize("package", _shaped_services())
-def test_the_layers_of_a_service_import_only_what_they_may(package):
-    for module, path in _package_modules(package).items():
-        layer = module.split(".")[1] if "." in module else ""
-        forbidden = tuple(prefix.format(svc=package) for prefix in _FORBIDDEN.get(layer, ()))
-        offending = {name for name in _imports(path)
-                     if any(name == prefix or name.startswith(prefix + ".") for prefix in forbidden)}
+@pytest.mark.parametrize("package", SHAPED)
+def test_domain_is_pure_rules(package):
+    offending = _uses(_imports(SERVICES / package / "domain.py"), (*WIRE, "sqlalchemy"))
+    assert not offending, f"{package}.domain imports {offending}"
+
+
+@pytest.mark.parametrize("package", SHAPED)
+def test_servicer_never_touches_the_store(package):
+    offending = _uses(_imports(SERVICES / package / "servicer.py"), (f"{package}.store",))
+    assert not offending, f"{package}.servicer imports {offending}"
+
+
+@pytest.mark.parametrize("package", SHAPED)
+def test_use_cases_know_no_protobuf_or_grpc(package):
+    modules = {m: p for m, p in _package_modules(package).items()
+               if m == f"{package}.service" or m.startswith(f"{package}.service.")}
+    for module, path in modules.items():
+        offending = _uses(_imports(path), WIRE)
         assert not offending, f"{module} imports {offending}"
