@@ -1,50 +1,70 @@
-"""Protobuf ↔ Python conversions, in one place for the servicer and the event handlers.
+"""Protobuf ↔ notify's values, in one place for the servicer and the consumers: messages, event
+payloads, timestamps and enums.
 
-Enums become lower-case names without their prefix (NOTIFICATION_CHANNEL_IN_APP → "in_app",
-CHANNEL_SMS → "sms", LANGUAGE_UR → "ur"), which is how notify stores them.
+notify stores enums as lower-case names ("in_app", "ur", "queued"); the tables below are the one
+place that says which wire value each name has.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
+from padel.booking.v1 import booking_pb2
+from padel.booking.v1 import events_pb2 as booking_events
 from padel.notify.v1 import notify_pb2
 from padel.user.v1 import user_pb2
 
-from mesh.convert import timestamp, to_datetime  # noqa: F401  (timestamp: used as convert.timestamp)
+from mesh.convert import timestamp, to_datetime
 from notify_svc import store
-from notify_svc.domain import mask
-from notify_svc.templates import KINDS
+from notify_svc.domain import Booking, Contact, Preferences, mask
+from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH, SMS, WHATSAPP
+
+# A channel's name in notify, its value in notify's contract and in user_svc's preferences. Two enums
+# on the wire (published contracts keep their types); user_svc has no in-app channel: the inbox is
+# always on.
+_CHANNELS = (
+    (EMAIL, notify_pb2.NOTIFICATION_CHANNEL_EMAIL, user_pb2.CHANNEL_EMAIL),
+    (SMS, notify_pb2.NOTIFICATION_CHANNEL_SMS, user_pb2.CHANNEL_SMS),
+    (WHATSAPP, notify_pb2.NOTIFICATION_CHANNEL_WHATSAPP, user_pb2.CHANNEL_WHATSAPP),
+    (PUSH, notify_pb2.NOTIFICATION_CHANNEL_PUSH, user_pb2.CHANNEL_PUSH),
+    (IN_APP, notify_pb2.NOTIFICATION_CHANNEL_IN_APP, None),
+)
+CHANNELS = {name: number for name, number, _preference in _CHANNELS}
+PREFERRED_CHANNELS = {preference: name for name, _number, preference in _CHANNELS if preference is not None}
+LANGUAGES = {"en": user_pb2.LANGUAGE_EN, "ur": user_pb2.LANGUAGE_UR}
+# user_svc's notification kinds are notify's kind families (templates.Kind.family).
+FAMILIES = {
+    user_pb2.NOTIFICATION_KIND_BOOKING_CONFIRMATIONS: "booking_confirmations",
+    user_pb2.NOTIFICATION_KIND_REMINDERS: "reminders",
+    user_pb2.NOTIFICATION_KIND_MATCH_INVITES: "match_invites",
+    user_pb2.NOTIFICATION_KIND_MARKETING: "marketing",
+}
+STATUSES = {
+    store.QUEUED: notify_pb2.DELIVERY_STATUS_QUEUED,
+    store.SENT: notify_pb2.DELIVERY_STATUS_SENT,
+    store.DELIVERED: notify_pb2.DELIVERY_STATUS_DELIVERED,
+    store.FAILED: notify_pb2.DELIVERY_STATUS_FAILED,
+    store.DEAD: notify_pb2.DELIVERY_STATUS_DEAD,
+}
 
 
-def name(enum, value: int, prefix: str) -> str:
-    """"" for the zero value."""
-    return "" if value == 0 else enum.Name(value).removeprefix(prefix).lower()
-
-
-def number(enum, text: str, prefix: str) -> int:
-    return enum.Value(prefix + text.upper()) if text else 0
+def _name(table: dict[str, int], value: int) -> str:
+    """The name of a wire value; "" for the zero value (no filter, not chosen)."""
+    return next((name for name, number in table.items() if number == value), "")
 
 
 def channel_name(value: int) -> str:
-    return name(notify_pb2.NotificationChannel, value, "NOTIFICATION_CHANNEL_")
-
-
-def user_channel_name(value: int) -> str:
-    return name(user_pb2.Channel, value, "CHANNEL_")
-
-
-def kind_family_name(value: int) -> str:
-    return name(user_pb2.NotificationKind, value, "NOTIFICATION_KIND_")
+    return _name(CHANNELS, value)
 
 
 def language_name(value: int) -> str:
-    return name(user_pb2.Language, value, "LANGUAGE_")
+    return _name(LANGUAGES, value)
 
 
 def status_name(value: int) -> str:
-    return name(notify_pb2.DeliveryStatus, value, "DELIVERY_STATUS_")
+    return _name(STATUSES, value)
 
 
 def when(stamp: Timestamp) -> dt.datetime | None:
@@ -54,11 +74,44 @@ def when(stamp: Timestamp) -> dt.datetime | None:
     return to_datetime(stamp)
 
 
+# -- event payloads -------------------------------------------------------------------------------
+
+
+def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
+    return Booking(
+        booking_id=snapshot.booking_id, player_id=snapshot.player_id, venue_name=snapshot.venue_name,
+        court_name=snapshot.court_name, start_time=when(snapshot.start_time),
+        end_time=when(snapshot.end_time), time_zone=snapshot.time_zone,
+        price_paisa=snapshot.price.amount_paisa, currency=snapshot.price.currency,
+        confirmed=snapshot.status == booking_pb2.BOOKING_STATUS_CONFIRMED,
+        participant_ids=tuple(dict.fromkeys(p for p in snapshot.participant_ids if p and p != snapshot.player_id)))
+
+
+def contact(message: Message) -> Contact:
+    """The contact details one of auth's events carries (a field it does not have stays empty)."""
+    fields = message.DESCRIPTOR.fields_by_name
+    return Contact(**{name: getattr(message, name) for name in ("email", "phone", "first_name", "last_name")
+                      if name in fields})
+
+
+def preferences(chosen: user_pb2.Preferences) -> Preferences:
+    """user_svc's preferences as names; a channel or kind notify does not know yet is left out."""
+    return Preferences(
+        language=language_name(chosen.language) or "en",
+        channels=[PREFERRED_CHANNELS[c] for c in chosen.channels if c in PREFERRED_CHANNELS],
+        kinds=[FAMILIES[k] for k in chosen.kinds if k in FAMILIES],
+        quiet_hours_start=chosen.quiet_hours_start, quiet_hours_end=chosen.quiet_hours_end,
+        time_zone=chosen.time_zone)
+
+
+# -- messages -------------------------------------------------------------------------------------
+
+
 def template(row: store.Template) -> notify_pb2.Template:
     spec = KINDS.get(row.kind)
     return notify_pb2.Template(
-        kind=row.kind, channel=number(notify_pb2.NotificationChannel, row.channel, "NOTIFICATION_CHANNEL_"),
-        language=number(user_pb2.Language, row.language, "LANGUAGE_"), subject=row.subject, body=row.body,
+        kind=row.kind, channel=CHANNELS.get(row.channel, 0),
+        language=LANGUAGES.get(row.language, 0), subject=row.subject, body=row.body,
         variables=sorted(spec.variables) if spec else [], built_in=row.built_in,
         updated_at=timestamp(row.updated_at))
 
@@ -66,8 +119,8 @@ def template(row: store.Template) -> notify_pb2.Template:
 def delivery(row: store.Delivery) -> notify_pb2.Delivery:
     return notify_pb2.Delivery(
         delivery_id=row.id, user_id=row.user_id, kind=row.kind,
-        channel=number(notify_pb2.NotificationChannel, row.channel, "NOTIFICATION_CHANNEL_"),
-        status=number(notify_pb2.DeliveryStatus, row.status, "DELIVERY_STATUS_"), attempts=row.attempts,
+        channel=CHANNELS.get(row.channel, 0),
+        status=STATUSES.get(row.status, 0), attempts=row.attempts,
         last_error=row.last_error, recipient=mask(row.recipient), created_at=timestamp(row.created_at),
         sent_at=timestamp(row.sent_at), next_attempt_at=timestamp(row.next_attempt_at))
 

@@ -1,4 +1,5 @@
-"""Builds notify_svc's gRPC server from the mesh runtime, with its event consumer and delivery worker."""
+"""Builds notify_svc's gRPC server from the mesh runtime: the use cases, the servicer, the event
+consumer and the reminder and delivery jobs."""
 
 import datetime as dt
 import pathlib
@@ -6,12 +7,12 @@ import pathlib
 from padel.notify.v1 import notify_service_pb2_grpc
 
 from mesh import plumbing, server
-from notify_svc import channels, events
-from notify_svc.domain import Notifications
+from notify_svc import channels, consumers
+from notify_svc.jobs import DeliveryJob, ReminderJob
 from notify_svc.rendering import Renderer
+from notify_svc.service import Accounts, Bookings, Deliveries, Inbox, Templates
 from notify_svc.servicer import NotifyServicer
 from notify_svc.settings import NAME, NotifySettings
-from notify_svc.worker import DeliveryWorker
 
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 
@@ -23,23 +24,24 @@ def settings_from_env(environ=None) -> NotifySettings:
 def build_server(settings: NotifySettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
     renderer = Renderer(seconds=settings.template_render_seconds, memory_mib=settings.template_memory_mib)
-    notifications = Notifications(
-        app_base_url=settings.app_base_url, reminder_lead=dt.timedelta(minutes=settings.reminder_lead_minutes),
-        retry_base_seconds=settings.retry_base_seconds, retry_max_seconds=settings.retry_max_seconds,
-        max_attempts=settings.max_attempts, renderer=renderer)
-    with parts.database.session() as session:
-        notifications.install_default_templates(session)
-    worker = DeliveryWorker(parts.database, notifications, channels.build(settings),
-                            poll_seconds=settings.poll_seconds,
+    deliveries = Deliveries(renderer, channels.build(settings), retry_base_seconds=settings.retry_base_seconds,
+                            retry_max_seconds=settings.retry_max_seconds, max_attempts=settings.max_attempts,
                             lease_seconds=max(60.0, 3 * settings.send_timeout_seconds))
+    accounts = Accounts(deliveries, app_base_url=settings.app_base_url)
+    bookings = Bookings(deliveries, reminder_lead=dt.timedelta(minutes=settings.reminder_lead_minutes))
+    templates = Templates(renderer)
+    templates.install_defaults(parts.database)
+    delivery_job = DeliveryJob(parts.database, deliveries, poll_seconds=settings.poll_seconds)
     return server.build(
         NAME, settings,
         servicers=[(notify_service_pb2_grpc.add_NotifyServiceServicer_to_server,
-                    NotifyServicer(parts.database, notifications))],
+                    NotifyServicer(parts.database, deliveries, Inbox(), templates))],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
         # The renderer first: started before anything renders, stopped after everything that does.
-        workers=[renderer, parts.relay, events.consumer(parts.database, parts.redis, notifications), worker])
+        workers=[renderer, parts.relay, consumers.consumer(parts.database, parts.redis, accounts, bookings),
+                 ReminderJob(parts.database, bookings, delivery_job, poll_seconds=settings.poll_seconds),
+                 delivery_job])
 
 
 def main() -> None:

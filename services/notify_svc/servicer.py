@@ -1,59 +1,57 @@
-"""NotifyService over gRPC: request message → domain call → response message."""
+"""NotifyService over gRPC, thin: request message → convert → use case (with the caller and the
+service's database as the unit of work) → convert → response message."""
 
 from __future__ import annotations
 
 from padel.notify.v1 import notify_service_pb2 as pb
 from padel.notify.v1 import notify_service_pb2_grpc
 
+from mesh import caller
 from mesh.db import Database
-from notify_svc import convert, store
-from notify_svc.domain import Notifications
+from notify_svc import convert
+from notify_svc.service import Deliveries, Inbox, Templates
 
 
 class NotifyServicer(notify_service_pb2_grpc.NotifyServiceServicer):
-    def __init__(self, database: Database, notifications: Notifications):
+    def __init__(self, database: Database, deliveries: Deliveries, inbox: Inbox, templates: Templates):
         self.database = database
-        self.notifications = notifications
+        self.deliveries = deliveries
+        self.inbox = inbox
+        self.templates = templates
 
     def SendNotification(self, request, context):
-        with self.database.session() as session:
-            queued = self.notifications.send_by_admin(
-                session, request.user_id, [convert.channel_name(c) for c in request.channels], request.kind,
-                dict(request.variables), request.subject, request.body)
-            return pb.SendNotificationResponse(deliveries=[convert.delivery(row) for row in queued])
+        queued = self.deliveries.send_by_admin(
+            self.database, caller.current(), request.user_id, [convert.channel_name(c) for c in request.channels],
+            request.kind, dict(request.variables), request.subject, request.body)
+        return pb.SendNotificationResponse(deliveries=[convert.delivery(row) for row in queued])
 
     def ListTemplates(self, request, context):
-        with self.database.session() as session:
-            rows = store.templates(session, request.kind, convert.channel_name(request.channel),
-                                   convert.language_name(request.language))
-            return pb.ListTemplatesResponse(templates=[convert.template(row) for row in rows])
+        page = self.templates.list(self.database, kind=request.kind, channel=convert.channel_name(request.channel),
+                                   language=convert.language_name(request.language), page_size=request.page_size,
+                                   page_token=request.page_token)
+        return pb.ListTemplatesResponse(templates=[convert.template(row) for row in page.items],
+                                        next_page_token=page.next_page_token)
 
     def UpsertTemplate(self, request, context):
         sent = request.template
-        with self.database.session() as session:
-            row = self.notifications.save_template(
-                session, sent.kind, convert.channel_name(sent.channel),
-                convert.language_name(sent.language), sent.subject, sent.body)
-            return pb.UpsertTemplateResponse(template=convert.template(row))
+        row = self.templates.save(self.database, caller.current(), sent.kind, convert.channel_name(sent.channel),
+                                  convert.language_name(sent.language), sent.subject, sent.body)
+        return pb.UpsertTemplateResponse(template=convert.template(row))
 
     def ListDeliveryLogs(self, request, context):
-        with self.database.session() as session:
-            rows, token = self.notifications.delivery_log(
-                session, user_id=request.user_id, channel=convert.channel_name(request.channel),
-                status=convert.status_name(request.status), size=request.page_size, token=request.page_token)
-            return pb.ListDeliveryLogsResponse(deliveries=[convert.delivery(row) for row in rows],
-                                               next_page_token=token)
+        page = self.deliveries.delivery_log(self.database, caller.current(), user_id=request.user_id,
+                                            channel=convert.channel_name(request.channel),
+                                            status=convert.status_name(request.status), page_size=request.page_size,
+                                            page_token=request.page_token)
+        return pb.ListDeliveryLogsResponse(deliveries=[convert.delivery(row) for row in page.items],
+                                           next_page_token=page.next_page_token)
 
     def ListInbox(self, request, context):
-        with self.database.session() as session:
-            rows, token, unread = self.notifications.inbox(
-                session, unread_only=request.unread_only, size=request.page_size, token=request.page_token)
-            return pb.ListInboxResponse(messages=[convert.inbox_message(row) for row in rows],
-                                        next_page_token=token, unread_count=unread)
+        page, unread = self.inbox.list(self.database, caller.current(), unread_only=request.unread_only,
+                                       page_size=request.page_size, page_token=request.page_token)
+        return pb.ListInboxResponse(messages=[convert.inbox_message(row) for row in page.items],
+                                    next_page_token=page.next_page_token, unread_count=unread)
 
     def MarkInboxRead(self, request, context):
-        with self.database.session() as session:
-            message = self.notifications.mark_read(session, request.message_id)
-            return pb.MarkInboxReadResponse(message=convert.inbox_message(message))
-
-
+        message = self.inbox.mark_read(self.database, caller.current(), request.message_id)
+        return pb.MarkInboxReadResponse(message=convert.inbox_message(message))

@@ -4,7 +4,7 @@
   kept from auth's and user's events (so sending never waits on another service). A deleted
   account's row keeps only its id, so that later events about the person queue nothing.
 - `templates`: message texts per kind, channel and language.
-- `deliveries`: one row per message and channel, the queue the delivery worker works through and
+- `deliveries`: one row per message and channel, the queue the delivery job works through and
   the delivery log admins read.
 - `inbox_messages`: in-app notifications.
 - `reminders`: one per confirmed booking and player (who booked, and each invited player), due
@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Index, Integer, MetaData, String, Text, func, select, tuple_
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import Boolean, Index, Integer, MetaData, Select, String, Text, func, select
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Mapped, Session, mapped_column
 
+from mesh.pager import Page, page
+from mesh.settings import DEFAULT_TIME_ZONE
 from mesh.sqltypes import UtcDateTime
 
 QUEUED, SENT, DELIVERED, FAILED, DEAD = "queued", "sent", "delivered", "failed", "dead"
@@ -45,7 +47,7 @@ class Recipient(Base):
     kinds: Mapped[str] = mapped_column(String(200), default="booking_confirmations,reminders,match_invites")
     quiet_hours_start: Mapped[str] = mapped_column(String(5), default="")
     quiet_hours_end: Mapped[str] = mapped_column(String(5), default="")
-    time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Karachi")
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
     device_token: Mapped[str] = mapped_column(String(4096), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     # When auth's or user_svc's events first spoke of the user; None for an id notify saw only in a
@@ -117,7 +119,7 @@ class Reminder(Base):
     user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     venue_name: Mapped[str] = mapped_column(String(200), default="")
     court_name: Mapped[str] = mapped_column(String(200), default="")
-    time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Karachi")
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
     start_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     end_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     remind_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
@@ -127,11 +129,26 @@ class Reminder(Base):
     __table_args__ = (Index("ix_reminders_due", "status", "remind_at"),)
 
 
+def _filtered(query: Select, *filters: tuple[InstrumentedAttribute, str]) -> Select:
+    """`query` keeping rows whose column equals the value, for each filter given (an empty value
+    filters nothing: a list request's unset field)."""
+    for column, value in filters:
+        if value:
+            query = query.where(column == value)
+    return query
+
+
 # -- recipients -----------------------------------------------------------------------------------
 
 
 def recipient(session: Session, user_id: str) -> Recipient | None:
     return session.get(Recipient, user_id)
+
+
+def known_recipient(session: Session, user_id: str) -> Recipient | None:
+    """The recipient auth or user_svc told notify about and whose account lives."""
+    found = session.get(Recipient, user_id)
+    return found if found is not None and found.known_since is not None and found.deleted_at is None else None
 
 
 def recipient_or_new(session: Session, user_id: str, now: dt.datetime, *, to_change: bool) -> Recipient:
@@ -150,7 +167,7 @@ def recipient_or_new(session: Session, user_id: str, now: dt.datetime, *, to_cha
 # A recipient's details before anyone told notify anything, and after an erasure.
 _NOBODY = dict(email="", phone="", first_name="", last_name="", language="en", channels="email",
                kinds="booking_confirmations,reminders,match_invites", quiet_hours_start="", quiet_hours_end="",
-               time_zone="Asia/Karachi", device_token="")
+               time_zone=DEFAULT_TIME_ZONE, device_token="")
 
 
 def erase_recipient(session: Session, user_id: str, now: dt.datetime) -> Recipient:
@@ -174,15 +191,13 @@ def template(session: Session, kind: str, channel: str, language: str) -> Templa
     return session.get(Template, (kind, channel, language))
 
 
-def templates(session: Session, kind: str = "", channel: str = "", language: str = "") -> list[Template]:
-    query = select(Template).order_by(Template.kind, Template.channel, Template.language)
-    if kind:
-        query = query.where(Template.kind == kind)
-    if channel:
-        query = query.where(Template.channel == channel)
-    if language:
-        query = query.where(Template.language == language)
-    return list(session.scalars(query))
+def templates(session: Session, *, kind: str = "", channel: str = "", language: str = "", page_size: int = 0,
+              page_token: str = "") -> Page[Template]:
+    """One page, ordered by kind, channel and language."""
+    query = _filtered(select(Template), (Template.kind, kind), (Template.channel, channel),
+                      (Template.language, language))
+    return page(session, "notify.templates", query, (Template.kind, Template.channel, Template.language),
+                page_size, page_token)
 
 
 def add_template_if_missing(session: Session, kind: str, channel: str, language: str, subject: str,
@@ -229,19 +244,13 @@ def delivery(session: Session, delivery_id: str) -> Delivery | None:
     return session.get(Delivery, delivery_id)
 
 
-def deliveries(session: Session, *, user_id: str = "", channel: str = "", status: str = "",
-               before: tuple[dt.datetime, str] | None = None, limit: int = 20) -> list[Delivery]:
-    """Newest first; `before` is the (created_at, id) of the last row of the previous page."""
-    query = select(Delivery).order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit)
-    if user_id:
-        query = query.where(Delivery.user_id == user_id)
-    if channel:
-        query = query.where(Delivery.channel == channel)
-    if status:
-        query = query.where(Delivery.status == status)
-    if before is not None:
-        query = query.where(tuple_(Delivery.created_at, Delivery.id) < tuple_(*before))
-    return list(session.scalars(query))
+def deliveries(session: Session, *, user_id: str = "", channel: str = "", status: str = "", page_size: int = 0,
+               page_token: str = "") -> Page[Delivery]:
+    """One page of the delivery log, newest first."""
+    query = _filtered(select(Delivery), (Delivery.user_id, user_id), (Delivery.channel, channel),
+                      (Delivery.status, status))
+    return page(session, "notify.deliveries", query, (Delivery.created_at, Delivery.id), page_size, page_token,
+                descending=True)
 
 
 def deliveries_of(session: Session, user_id: str) -> list[Delivery]:
@@ -265,15 +274,14 @@ def inbox_message(session: Session, message_id: str) -> InboxMessage | None:
     return session.get(InboxMessage, message_id)
 
 
-def inbox(session: Session, user_id: str, *, unread_only: bool, before: tuple[dt.datetime, str] | None,
-          limit: int) -> list[InboxMessage]:
-    query = (select(InboxMessage).where(InboxMessage.user_id == user_id)
-             .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc()).limit(limit))
+def inbox(session: Session, user_id: str, *, unread_only: bool = False, page_size: int = 0,
+          page_token: str = "") -> Page[InboxMessage]:
+    """One page of a user's messages, newest first."""
+    query = select(InboxMessage).where(InboxMessage.user_id == user_id)
     if unread_only:
         query = query.where(InboxMessage.read_at.is_(None))
-    if before is not None:
-        query = query.where(tuple_(InboxMessage.created_at, InboxMessage.id) < tuple_(*before))
-    return list(session.scalars(query))
+    return page(session, "notify.inbox", query, (InboxMessage.created_at, InboxMessage.id), page_size, page_token,
+                descending=True)
 
 
 def unread_count(session: Session, user_id: str) -> int:

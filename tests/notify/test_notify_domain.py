@@ -1,13 +1,14 @@
-"""notify's rules without I/O: quiet hours, backoff, channel choice, templates."""
+"""notify's rules without I/O: permissions, quiet hours, backoff, channel choice, templates."""
 
 import datetime as dt
 
 import pytest
 
-from mesh.errors import InvalidArgument
+from mesh.caller import Caller
+from mesh.errors import InvalidArgument, NotFound, PermissionDenied
 from notify_svc import store, templates
-from notify_svc.domain import (backoff_seconds, channels_for, decode_page_token, encode_page_token, mask, quiet_until,
-                               without_address)
+from notify_svc.domain import (Rendered, backoff_seconds, channels_for, check_admin, check_inbox_owner, free_message,
+                               mask, quiet_until, without_address)
 
 UTC = dt.timezone.utc
 
@@ -74,14 +75,6 @@ def test_provider_errors_show_the_address_masked():
     assert without_address("HTTP 503", "") == "HTTP 503"
 
 
-def test_page_tokens_round_trip_and_refuse_junk():
-    at = dt.datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-    assert decode_page_token(encode_page_token(at, "abc")) == (at, "abc")
-    with pytest.raises(InvalidArgument) as bad:
-        decode_page_token("%%%")
-    assert "page_token" in bad.value.fields
-
-
 def test_every_shipped_template_passes_its_own_check_in_both_languages():
     shipped = templates.defaults()
     for kind, channel, language, subject, body in shipped:
@@ -130,3 +123,32 @@ def test_the_bounded_sandbox_refuses_before_it_grows(source, problem):
 
 def test_every_variable_of_every_kind_has_a_sample_to_check_templates_with():
     assert set().union(*(kind.variables for kind in templates.KINDS.values())) <= templates.SAMPLES.keys()
+
+
+def caller(*roles: str, user_id: str = "u1") -> Caller:
+    return Caller(user_id=user_id, roles=frozenset(roles), token_id="t1",
+                  expires_at=dt.datetime(2030, 1, 1, tzinfo=UTC), token="token")
+
+
+def test_only_admins_send_by_hand_edit_templates_and_read_the_log():
+    check_admin(caller("admin"))
+    for roles in (("player",), ("venue_owner",), ()):
+        with pytest.raises(PermissionDenied):
+            check_admin(caller(*roles))
+
+
+def test_someone_elses_inbox_message_is_as_good_as_absent():
+    check_inbox_owner(caller("player", user_id="u1"), "u1")
+    for owner in ("u2", None):
+        with pytest.raises(NotFound):
+            check_inbox_owner(caller("admin", user_id="u1"), owner)  # not even an admin reads another's inbox
+
+
+def test_an_admin_message_is_free_text_or_a_kind_with_its_variables():
+    assert free_message("", {}, "Closed", "Courts closed Friday") == Rendered("Closed", "Courts closed Friday")
+    assert free_message("announcement", {"headline": "New", "message": "Two more"}, "", "") is None
+    for kind, variables, body, field in (("tea_party", {}, "", "kind"), ("announcement", {"headline": "New"}, "", "variables"),
+                                         ("", {}, "  ", "body")):
+        with pytest.raises(InvalidArgument) as bad:
+            free_message(kind, variables, "", body)
+        assert field in bad.value.fields

@@ -18,9 +18,11 @@ from padel.user.v1 import user_pb2
 from mesh.db import Database
 from mesh.redis import make_redis
 from notify_svc import channels, store
-from notify_svc.domain import Booking, Notifications
+from notify_svc.domain import Booking
+from notify_svc.jobs import DeliveryJob
+from notify_svc.rendering import Renderer
 from notify_svc.server import MIGRATIONS, settings_from_env
-from notify_svc.worker import DeliveryWorker
+from notify_svc.service import Bookings, Deliveries, Templates
 
 pytest_plugins = ["notify_standins"]  # the stand-in fixtures: smtp, provider, notify_env, embedded_redis
 
@@ -79,10 +81,11 @@ def test_two_workers_share_the_queue_and_send_each_message_once(postgres_url, pr
                 id=str(uuid.uuid4()), user_id=str(uuid.uuid4()), kind="message", channel="sms", recipient="+92300",
                 subject="", body=f"message {n}", html=False, urgent=False, status=store.QUEUED, attempts=0,
                 next_attempt_at=now, last_error="", provider_message_id="", created_at=now, sent_at=None))
-    workers = [DeliveryWorker(database, Notifications(), channels.build(settings), batch_size=3) for _ in range(2)]
+    workers = [DeliveryJob(database, Deliveries(Renderer(), channels.build(settings)), batch_size=3)
+               for _ in range(2)]
 
     def drain(worker):
-        while worker.run_once():
+        while worker.step():
             pass
 
     threads = [threading.Thread(target=drain, args=(worker,)) for worker in workers]
@@ -95,7 +98,7 @@ def test_two_workers_share_the_queue_and_send_each_message_once(postgres_url, pr
     assert bodies == sorted(f"message {n}" for n in range(40))
     with database.session() as session:
         assert store.queue_depth(session) == 0
-        assert {d.attempts for d in store.deliveries(session, limit=100)} == {1}
+        assert {d.attempts for d in store.deliveries(session, page_size=100).items} == {1}
     database.dispose()
 
 
@@ -104,25 +107,23 @@ def test_two_replicas_release_each_players_reminder_once(postgres_url):
     database.migrate(MIGRATIONS)
     now = dt.datetime.now(dt.timezone.utc)
     players = [str(uuid.uuid4()) for _ in range(8)]
-    setup = Notifications()
-    with database.session() as session:
-        setup.install_default_templates(session)  # as the server does at start
-        for n in range(5):  # five bookings, each with the player who booked and seven invited players
-            setup.booking_placed(session, "booking_confirmed", Booking(
-                booking_id=str(uuid.uuid4()), player_id=players[0], venue_name="Padel Arena DHA",
-                court_name=f"Court {n}", start_time=now + dt.timedelta(hours=1),
-                end_time=now + dt.timedelta(minutes=150), time_zone="Asia/Karachi", price_paisa=450000,
-                currency="PKR", confirmed=True, participant_ids=tuple(players[1:])))
-    setup.renderer.stop()
+    renderers = [Renderer() for _ in range(3)]
+    Templates(renderers[0]).install_defaults(database)  # as the server does at start
+    setup = Bookings(Deliveries(renderers[0], {}))
+    for n in range(5):  # five bookings, each with the player who booked and seven invited players
+        setup.placed(database, "booking_confirmed", Booking(
+            booking_id=str(uuid.uuid4()), player_id=players[0], venue_name="Padel Arena DHA",
+            court_name=f"Court {n}", start_time=now + dt.timedelta(hours=1),
+            end_time=now + dt.timedelta(minutes=150), time_zone="Asia/Karachi", price_paisa=450000,
+            currency="PKR", confirmed=True, participant_ids=tuple(players[1:])))
     start = threading.Barrier(2)
-    replicas = [Notifications() for _ in range(2)]  # each replica its own domain object, one shared database
+    # Each replica its own use cases and renderer, one shared database.
+    replicas = [Bookings(Deliveries(renderer, {})) for renderer in renderers[1:]]
 
     def release(replica):
         start.wait()
-        while True:
-            with database.session() as session:
-                if not replica.release_due_reminders(session, limit=2):
-                    break
+        while replica.release_due_reminders(database, limit=2):
+            pass
 
     threads = [threading.Thread(target=release, args=(replica,)) for replica in replicas]
     for thread in threads:
@@ -132,11 +133,11 @@ def test_two_replicas_release_each_players_reminder_once(postgres_url):
 
     with database.session() as session:
         for user_id in players:
-            reminders = [d.subject for d in store.deliveries(session, user_id=user_id, limit=100)
+            reminders = [d.subject for d in store.deliveries(session, user_id=user_id, page_size=100).items
                          if d.kind == "booking_reminder"]
             assert sorted(reminders) == sorted(["Reminder: padel at " + (now + dt.timedelta(hours=1)).astimezone(
                 dt.timezone(dt.timedelta(hours=5))).strftime("%H:%M") + " at Padel Arena DHA"] * 5)
-        assert replicas[0].release_due_reminders(session) == 0
-    for replica in replicas:
-        replica.renderer.stop()
+    assert replicas[0].release_due_reminders(database) == 0
+    for renderer in renderers:
+        renderer.stop()
     database.dispose()

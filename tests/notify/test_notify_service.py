@@ -366,6 +366,25 @@ def test_inbox_is_private_and_marks_read(notify, token_issuer):
     assert notify.stub.ListInbox(pb.ListInboxRequest(), metadata=token_issuer.metadata(other)).messages == []
 
 
+def test_the_inbox_is_read_a_page_at_a_time(notify, token_issuer):
+    owner = str(uuid.uuid4())
+    register(notify.redis, owner, "pages@example.pk")
+    for subject in ("First", "Second", "Third"):
+        notify.stub.SendNotification(pb.SendNotificationRequest(
+            user_id=owner, channels=[notify_pb2.NOTIFICATION_CHANNEL_IN_APP], subject=subject, body="text"),
+            metadata=notify.admin)
+    mine = token_issuer.metadata(owner)
+    first = notify.stub.ListInbox(pb.ListInboxRequest(page_size=2), metadata=mine)
+    second = notify.stub.ListInbox(pb.ListInboxRequest(page_size=2, page_token=first.next_page_token), metadata=mine)
+    assert [m.title for m in first.messages] == ["Third", "Second"] and first.unread_count == 3
+    assert [m.title for m in second.messages] == ["First"] and not second.next_page_token
+    with pytest.raises(grpc.RpcError) as foreign:  # the delivery log's token is no inbox token
+        notify.stub.ListInbox(pb.ListInboxRequest(page_token=notify.stub.ListDeliveryLogs(
+            pb.ListDeliveryLogsRequest(user_id=owner, page_size=1), metadata=notify.admin).next_page_token),
+            metadata=mine)
+    assert foreign.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "page_token" in foreign.value.details()
+
+
 def test_without_providers_messages_land_in_the_outbox_folder(start_service, embedded_redis, tmp_path):
     start_service("notify", PADEL_NOTIFY_POLL_SECONDS="0.05")
     token = "tok_" + uuid.uuid4().hex

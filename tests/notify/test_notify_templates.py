@@ -93,3 +93,31 @@ def test_a_reminder_template_failing_in_the_delivery_worker_stops_nothing_else(n
     failed = [d for d in notify.logs(user_id=player) if d.status == notify_pb2.DELIVERY_STATUS_FAILED]
     assert [(d.kind, d.channel) for d in failed] == [("booking_reminder", EMAIL)]
     eventually(lambda: len(smtp.to("reminded@example.pk")) == 3)  # both confirmations too
+
+
+def test_templates_are_listed_a_page_at_a_time(notify, token_issuer):
+    player = token_issuer.metadata(str(uuid.uuid4()))
+
+    def listed(**request) -> pb.ListTemplatesResponse:
+        return notify.stub.ListTemplates(pb.ListTemplatesRequest(**request), metadata=player)
+
+    first = listed()
+    assert len(first.templates) == 20 and first.next_page_token  # the default page; more than that ship
+    pages, token = [], ""
+    while True:
+        page = listed(language=user_pb2.LANGUAGE_UR, page_size=7, page_token=token)
+        assert len(page.templates) <= 7
+        pages.append(page)
+        token = page.next_page_token
+        if not token:
+            break
+    keys = [(t.kind, t.channel) for page in pages for t in page.templates]
+    assert len(pages) > 2 and len(set(keys)) == len(keys)  # no template twice, none skipped below
+    assert [kind for kind, _channel in keys] == sorted(kind for kind, _channel in keys)
+    assert all(t.language == user_pb2.LANGUAGE_UR for page in pages for t in page.templates)
+    assert ("booking_reminder", SMS) in keys and ("password_reset", EMAIL) in keys
+    everything = listed(language=user_pb2.LANGUAGE_UR, page_size=100).templates
+    assert sorted(keys) == sorted((t.kind, t.channel) for t in everything)
+    with pytest.raises(grpc.RpcError) as junk:
+        listed(page_token="not-a-token")
+    assert junk.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "page_token" in junk.value.details()

@@ -2,8 +2,8 @@
 
 A channel raises `TemporaryFailure` when trying again later may work (HTTP 5xx/429, timeouts,
 refused connections, SMTP 4xx) and `PermanentFailure` when it will not (HTTP 4xx, SMTP 5xx); the
-delivery worker turns those into a retry or a failed delivery. In-app messages never leave: the
-domain writes them straight into the inbox.
+delivery job (`service.Deliveries.send_due`) turns those into a retry or a failed delivery. In-app
+messages never leave: `Deliveries.queue` writes them straight into the inbox.
 
 `build(settings)` picks the provider of each channel from configuration; a channel with no
 provider configured writes to the local outbox folder, so the embedded shape works offline.

@@ -28,7 +28,7 @@ from padel.notify.v1 import notify_pb2 as padel_dot_notify_dot_v1_dot_notify__pb
 from padel.user.v1 import user_pb2 as padel_dot_user_dot_v1_dot_user__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$padel/notify/v1/notify_service.proto\x12\x0fpadel.notify.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1cpadel/notify/v1/notify.proto\x1a\x18padel/user/v1/user.proto\"\xd3\x02\n\x17SendNotificationRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12K\n\x08\x63hannels\x18\x02 \x03(\x0e\x32$.padel.notify.v1.NotificationChannelB\x13\xbaH\x10\x92\x01\r\x10\x05\x18\x01\"\x07\x82\x01\x04\x10\x01 \x00\x12\x15\n\x04kind\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12T\n\tvariables\x18\x04 \x03(\x0b\x32\x37.padel.notify.v1.SendNotificationRequest.VariablesEntryB\x08\xbaH\x05\x9a\x01\x02\x10\x32\x12\x19\n\x07subject\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12\x16\n\x04\x62ody\x18\x06 \x01(\tB\x08\xbaH\x05r\x03\x18\x88\'\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"I\n\x18SendNotificationResponse\x12-\n\ndeliveries\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Delivery\"\xa3\x01\n\x14ListTemplatesRequest\x12\x15\n\x04kind\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12?\n\x07\x63hannel\x18\x02 \x01(\x0e\x32$.padel.notify.v1.NotificationChannelB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x33\n\x08language\x18\x03 \x01(\x0e\x32\x17.padel.user.v1.LanguageB\x08\xbaH\x05\x82\x01\x02\x10\x01\"E\n\x15ListTemplatesResponse\x12,\n\ttemplates\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Template\"L\n\x15UpsertTemplateRequest\x12\x33\n\x08template\x18\x01 \x01(\x0b\x32\x19.padel.notify.v1.TemplateB\x06\xbaH\x03\xc8\x01\x01\"E\n\x16UpsertTemplateResponse\x12+\n\x08template\x18\x01 \x01(\x0b\x32\x19.padel.notify.v1.Template\"\xef\x01\n\x17ListDeliveryLogsRequest\x12\x1c\n\x07user_id\x18\x01 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\x12?\n\x07\x63hannel\x18\x02 \x01(\x0e\x32$.padel.notify.v1.NotificationChannelB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x39\n\x06status\x18\x03 \x01(\x0e\x32\x1f.padel.notify.v1.DeliveryStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1c\n\tpage_size\x18\x04 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"b\n\x18ListDeliveryLogsResponse\x12-\n\ndeliveries\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Delivery\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"c\n\x10ListInboxRequest\x12\x13\n\x0bunread_only\x18\x01 \x01(\x08\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"s\n\x11ListInboxResponse\x12/\n\x08messages\x18\x01 \x03(\x0b\x32\x1d.padel.notify.v1.InboxMessage\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x14\n\x0cunread_count\x18\x03 \x01(\x05\"4\n\x14MarkInboxReadRequest\x12\x1c\n\nmessage_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"G\n\x15MarkInboxReadResponse\x12.\n\x07message\x18\x01 \x01(\x0b\x32\x1d.padel.notify.v1.InboxMessage2\xc7\x06\n\rNotifyService\x12\x8b\x01\n\x10SendNotification\x12(.padel.notify.v1.SendNotificationRequest\x1a).padel.notify.v1.SendNotificationResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/api/notifications/send:\x01*\x12\x84\x01\n\rListTemplates\x12%.padel.notify.v1.ListTemplatesRequest\x1a&.padel.notify.v1.ListTemplatesResponse\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/api/notifications/templates\x12\x8a\x01\n\x0eUpsertTemplate\x12&.padel.notify.v1.UpsertTemplateRequest\x1a\'.padel.notify.v1.UpsertTemplateResponse\"\'\x82\xd3\xe4\x93\x02!\x1a\x1c/api/notifications/templates:\x01*\x12\x88\x01\n\x10ListDeliveryLogs\x12(.padel.notify.v1.ListDeliveryLogsRequest\x1a).padel.notify.v1.ListDeliveryLogsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/api/notifications/logs\x12t\n\tListInbox\x12!.padel.notify.v1.ListInboxRequest\x1a\".padel.notify.v1.ListInboxResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/api/notifications/inbox\x12\x92\x01\n\rMarkInboxRead\x12%.padel.notify.v1.MarkInboxReadRequest\x1a&.padel.notify.v1.MarkInboxReadResponse\"2\x82\xd3\xe4\x93\x02,\"*/api/notifications/inbox/{message_id}/readb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$padel/notify/v1/notify_service.proto\x12\x0fpadel.notify.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1cpadel/notify/v1/notify.proto\x1a\x18padel/user/v1/user.proto\"\xd3\x02\n\x17SendNotificationRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12K\n\x08\x63hannels\x18\x02 \x03(\x0e\x32$.padel.notify.v1.NotificationChannelB\x13\xbaH\x10\x92\x01\r\x10\x05\x18\x01\"\x07\x82\x01\x04\x10\x01 \x00\x12\x15\n\x04kind\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12T\n\tvariables\x18\x04 \x03(\x0b\x32\x37.padel.notify.v1.SendNotificationRequest.VariablesEntryB\x08\xbaH\x05\x9a\x01\x02\x10\x32\x12\x19\n\x07subject\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12\x16\n\x04\x62ody\x18\x06 \x01(\tB\x08\xbaH\x05r\x03\x18\x88\'\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"I\n\x18SendNotificationResponse\x12-\n\ndeliveries\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Delivery\"\xdf\x01\n\x14ListTemplatesRequest\x12\x15\n\x04kind\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12?\n\x07\x63hannel\x18\x02 \x01(\x0e\x32$.padel.notify.v1.NotificationChannelB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x33\n\x08language\x18\x03 \x01(\x0e\x32\x17.padel.user.v1.LanguageB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1c\n\tpage_size\x18\x04 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"^\n\x15ListTemplatesResponse\x12,\n\ttemplates\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Template\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"L\n\x15UpsertTemplateRequest\x12\x33\n\x08template\x18\x01 \x01(\x0b\x32\x19.padel.notify.v1.TemplateB\x06\xbaH\x03\xc8\x01\x01\"E\n\x16UpsertTemplateResponse\x12+\n\x08template\x18\x01 \x01(\x0b\x32\x19.padel.notify.v1.Template\"\xef\x01\n\x17ListDeliveryLogsRequest\x12\x1c\n\x07user_id\x18\x01 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\x12?\n\x07\x63hannel\x18\x02 \x01(\x0e\x32$.padel.notify.v1.NotificationChannelB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x39\n\x06status\x18\x03 \x01(\x0e\x32\x1f.padel.notify.v1.DeliveryStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1c\n\tpage_size\x18\x04 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"b\n\x18ListDeliveryLogsResponse\x12-\n\ndeliveries\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Delivery\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"c\n\x10ListInboxRequest\x12\x13\n\x0bunread_only\x18\x01 \x01(\x08\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"s\n\x11ListInboxResponse\x12/\n\x08messages\x18\x01 \x03(\x0b\x32\x1d.padel.notify.v1.InboxMessage\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x14\n\x0cunread_count\x18\x03 \x01(\x05\"4\n\x14MarkInboxReadRequest\x12\x1c\n\nmessage_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"G\n\x15MarkInboxReadResponse\x12.\n\x07message\x18\x01 \x01(\x0b\x32\x1d.padel.notify.v1.InboxMessage2\xc7\x06\n\rNotifyService\x12\x8b\x01\n\x10SendNotification\x12(.padel.notify.v1.SendNotificationRequest\x1a).padel.notify.v1.SendNotificationResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/api/notifications/send:\x01*\x12\x84\x01\n\rListTemplates\x12%.padel.notify.v1.ListTemplatesRequest\x1a&.padel.notify.v1.ListTemplatesResponse\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/api/notifications/templates\x12\x8a\x01\n\x0eUpsertTemplate\x12&.padel.notify.v1.UpsertTemplateRequest\x1a\'.padel.notify.v1.UpsertTemplateResponse\"\'\x82\xd3\xe4\x93\x02!\x1a\x1c/api/notifications/templates:\x01*\x12\x88\x01\n\x10ListDeliveryLogs\x12(.padel.notify.v1.ListDeliveryLogsRequest\x1a).padel.notify.v1.ListDeliveryLogsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/api/notifications/logs\x12t\n\tListInbox\x12!.padel.notify.v1.ListInboxRequest\x1a\".padel.notify.v1.ListInboxResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/api/notifications/inbox\x12\x92\x01\n\rMarkInboxRead\x12%.padel.notify.v1.MarkInboxReadRequest\x1a&.padel.notify.v1.MarkInboxReadResponse\"2\x82\xd3\xe4\x93\x02,\"*/api/notifications/inbox/{message_id}/readb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -55,6 +55,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTTEMPLATESREQUEST'].fields_by_name['channel']._serialized_options = b'\272H\005\202\001\002\020\001'
   _globals['_LISTTEMPLATESREQUEST'].fields_by_name['language']._loaded_options = None
   _globals['_LISTTEMPLATESREQUEST'].fields_by_name['language']._serialized_options = b'\272H\005\202\001\002\020\001'
+  _globals['_LISTTEMPLATESREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_LISTTEMPLATESREQUEST'].fields_by_name['page_size']._serialized_options = b'\272H\006\032\004\030d(\000'
+  _globals['_LISTTEMPLATESREQUEST'].fields_by_name['page_token']._loaded_options = None
+  _globals['_LISTTEMPLATESREQUEST'].fields_by_name['page_token']._serialized_options = b'\272H\005r\003\030\200\002'
   _globals['_UPSERTTEMPLATEREQUEST'].fields_by_name['template']._loaded_options = None
   _globals['_UPSERTTEMPLATEREQUEST'].fields_by_name['template']._serialized_options = b'\272H\003\310\001\001'
   _globals['_LISTDELIVERYLOGSREQUEST'].fields_by_name['user_id']._loaded_options = None
@@ -92,25 +96,25 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SENDNOTIFICATIONRESPONSE']._serialized_start=514
   _globals['_SENDNOTIFICATIONRESPONSE']._serialized_end=587
   _globals['_LISTTEMPLATESREQUEST']._serialized_start=590
-  _globals['_LISTTEMPLATESREQUEST']._serialized_end=753
-  _globals['_LISTTEMPLATESRESPONSE']._serialized_start=755
-  _globals['_LISTTEMPLATESRESPONSE']._serialized_end=824
-  _globals['_UPSERTTEMPLATEREQUEST']._serialized_start=826
-  _globals['_UPSERTTEMPLATEREQUEST']._serialized_end=902
-  _globals['_UPSERTTEMPLATERESPONSE']._serialized_start=904
-  _globals['_UPSERTTEMPLATERESPONSE']._serialized_end=973
-  _globals['_LISTDELIVERYLOGSREQUEST']._serialized_start=976
-  _globals['_LISTDELIVERYLOGSREQUEST']._serialized_end=1215
-  _globals['_LISTDELIVERYLOGSRESPONSE']._serialized_start=1217
-  _globals['_LISTDELIVERYLOGSRESPONSE']._serialized_end=1315
-  _globals['_LISTINBOXREQUEST']._serialized_start=1317
-  _globals['_LISTINBOXREQUEST']._serialized_end=1416
-  _globals['_LISTINBOXRESPONSE']._serialized_start=1418
-  _globals['_LISTINBOXRESPONSE']._serialized_end=1533
-  _globals['_MARKINBOXREADREQUEST']._serialized_start=1535
-  _globals['_MARKINBOXREADREQUEST']._serialized_end=1587
-  _globals['_MARKINBOXREADRESPONSE']._serialized_start=1589
-  _globals['_MARKINBOXREADRESPONSE']._serialized_end=1660
-  _globals['_NOTIFYSERVICE']._serialized_start=1663
-  _globals['_NOTIFYSERVICE']._serialized_end=2502
+  _globals['_LISTTEMPLATESREQUEST']._serialized_end=813
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_start=815
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_end=909
+  _globals['_UPSERTTEMPLATEREQUEST']._serialized_start=911
+  _globals['_UPSERTTEMPLATEREQUEST']._serialized_end=987
+  _globals['_UPSERTTEMPLATERESPONSE']._serialized_start=989
+  _globals['_UPSERTTEMPLATERESPONSE']._serialized_end=1058
+  _globals['_LISTDELIVERYLOGSREQUEST']._serialized_start=1061
+  _globals['_LISTDELIVERYLOGSREQUEST']._serialized_end=1300
+  _globals['_LISTDELIVERYLOGSRESPONSE']._serialized_start=1302
+  _globals['_LISTDELIVERYLOGSRESPONSE']._serialized_end=1400
+  _globals['_LISTINBOXREQUEST']._serialized_start=1402
+  _globals['_LISTINBOXREQUEST']._serialized_end=1501
+  _globals['_LISTINBOXRESPONSE']._serialized_start=1503
+  _globals['_LISTINBOXRESPONSE']._serialized_end=1618
+  _globals['_MARKINBOXREADREQUEST']._serialized_start=1620
+  _globals['_MARKINBOXREADREQUEST']._serialized_end=1672
+  _globals['_MARKINBOXREADRESPONSE']._serialized_start=1674
+  _globals['_MARKINBOXREADRESPONSE']._serialized_end=1745
+  _globals['_NOTIFYSERVICE']._serialized_start=1748
+  _globals['_NOTIFYSERVICE']._serialized_end=2587
 # @@protoc_insertion_point(module_scope)

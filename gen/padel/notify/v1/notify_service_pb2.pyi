@@ -40,20 +40,26 @@ class SendNotificationResponse(_message.Message):
     def __init__(self, deliveries: _Optional[_Iterable[_Union[_notify_pb2.Delivery, _Mapping]]] = ...) -> None: ...
 
 class ListTemplatesRequest(_message.Message):
-    __slots__ = ("kind", "channel", "language")
+    __slots__ = ("kind", "channel", "language", "page_size", "page_token")
     KIND_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     kind: str
     channel: _notify_pb2.NotificationChannel
     language: _user_pb2.Language
-    def __init__(self, kind: _Optional[str] = ..., channel: _Optional[_Union[_notify_pb2.NotificationChannel, str]] = ..., language: _Optional[_Union[_user_pb2.Language, str]] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, kind: _Optional[str] = ..., channel: _Optional[_Union[_notify_pb2.NotificationChannel, str]] = ..., language: _Optional[_Union[_user_pb2.Language, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListTemplatesResponse(_message.Message):
-    __slots__ = ("templates",)
+    __slots__ = ("templates", "next_page_token")
     TEMPLATES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     templates: _containers.RepeatedCompositeFieldContainer[_notify_pb2.Template]
-    def __init__(self, templates: _Optional[_Iterable[_Union[_notify_pb2.Template, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, templates: _Optional[_Iterable[_Union[_notify_pb2.Template, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class UpsertTemplateRequest(_message.Message):
     __slots__ = ("template",)

@@ -79,7 +79,7 @@ class NotifyServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListTemplates(self, request, context):
-        """ListTemplates lists the message templates.
+        """ListTemplates lists the message templates, a page at a time.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

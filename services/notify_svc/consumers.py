@@ -1,0 +1,107 @@
+"""The events notify consumes (group "notify") from auth, user_svc and booking_svc, each handed to a
+use case.
+
+Every handler runs in the consumer's transaction (`Joined(session)`) together with the record of the
+event id, so a redelivered event queues nothing twice and a crash before the commit queues nothing.
+"""
+
+from __future__ import annotations
+
+import redis
+from padel.auth.v1 import events_pb2 as auth_events
+from padel.booking.v1 import events_pb2 as booking_events
+from padel.user.v1 import events_pb2 as user_events
+from sqlalchemy.orm import Session
+
+from mesh import plumbing
+from mesh.consumer import EventConsumer
+from mesh.db import Database, Joined
+from notify_svc import convert
+from notify_svc.service import Accounts, Bookings
+
+GROUP = "notify"
+
+
+def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, bookings: Bookings,
+             **options) -> EventConsumer:
+    """The consumer of auth's, user_svc's and booking_svc's events, as a server worker."""
+    events = EventConsumer(database, redis_client, group=GROUP,
+                           streams=[plumbing.stream("auth"), plumbing.stream("booking"), plumbing.stream("user")],
+                           **options)
+
+    def registered(session: Session, _event_id: str, message: auth_events.UserRegistered) -> None:
+        accounts.registered(Joined(session), message.user_id, convert.contact(message))
+
+    def verification(session: Session, _event_id: str, message: auth_events.EmailVerificationRequested) -> None:
+        accounts.email_verification(Joined(session), message.user_id, message.token,
+                                    convert.when(message.expires_at), convert.contact(message))
+
+    def reset(session: Session, _event_id: str, message: auth_events.PasswordResetRequested) -> None:
+        accounts.password_reset(Joined(session), message.user_id, message.token, convert.when(message.expires_at),
+                                convert.contact(message))
+
+    def password_changed(session: Session, _event_id: str, message: auth_events.PasswordChanged) -> None:
+        accounts.password_changed(Joined(session), message.user_id, convert.contact(message),
+                                  convert.when(message.changed_at))
+
+    def registration_attempted(session: Session, _event_id: str, message: auth_events.RegistrationAttempted) -> None:
+        accounts.registration_attempted(Joined(session), message.user_id, convert.contact(message),
+                                        convert.when(message.attempted_at))
+
+    def sign_in_failures(session: Session, _event_id: str, message: auth_events.SignInFailuresDetected) -> None:
+        accounts.sign_in_failures(Joined(session), message.user_id, convert.contact(message), message.failures,
+                                  convert.when(message.last_failed_at))
+
+    def account_deleted(session: Session, _event_id: str, message: auth_events.AccountDeleted) -> None:
+        accounts.account_deleted(Joined(session), message.user_id, convert.when(message.deleted_at))
+
+    def preferences(session: Session, _event_id: str, message: user_events.PreferencesChanged) -> None:
+        accounts.preferences_changed(Joined(session), message.user_id, convert.preferences(message.preferences))
+
+    def profile_deleted(session: Session, _event_id: str, message: user_events.ProfileDeleted) -> None:
+        accounts.profile_deleted(Joined(session), message.user_id)
+
+    def created(session: Session, _event_id: str, message: booking_events.BookingCreated) -> None:
+        # Confirmed at once (no BookingConfirmed follows): invitations and reminders go out now.
+        bookings.placed(Joined(session), "booking_created", convert.booking(message.booking))
+
+    def confirmed(session: Session, _event_id: str, message: booking_events.BookingConfirmed) -> None:
+        bookings.placed(Joined(session), "booking_confirmed", convert.booking(message.booking))
+
+    def cancelled(session: Session, _event_id: str, message: booking_events.BookingCancelled) -> None:
+        refund = message.cancellation.refund
+        bookings.cancelled(Joined(session), convert.booking(message.booking),
+                           message.cancellation.reason or "cancelled", refund.amount_paisa, refund.currency)
+
+    def rescheduled(session: Session, _event_id: str, message: booking_events.BookingRescheduled) -> None:
+        bookings.moved(Joined(session), convert.booking(message.booking), convert.when(message.previous_start_time))
+
+    def participants_changed(session: Session, _event_id: str,
+                             message: booking_events.BookingParticipantsChanged) -> None:
+        # The snapshot's list as it is now, against whom notify has told, decides (not added_ids and
+        # removed_ids): the same rule as for a move, and a repeated change invites nobody twice.
+        bookings.players_changed(Joined(session), convert.booking(message.booking))
+
+    def completed(session: Session, _event_id: str, message: booking_events.BookingCompleted) -> None:
+        bookings.completed(Joined(session), message.booking.booking_id)
+
+    def no_show(session: Session, _event_id: str, message: booking_events.BookingNoShow) -> None:
+        bookings.no_show(Joined(session), convert.booking(message.booking))
+
+    events.on(auth_events.UserRegistered, registered)
+    events.on(auth_events.EmailVerificationRequested, verification)
+    events.on(auth_events.PasswordResetRequested, reset)
+    events.on(auth_events.PasswordChanged, password_changed)
+    events.on(auth_events.RegistrationAttempted, registration_attempted)
+    events.on(auth_events.SignInFailuresDetected, sign_in_failures)
+    events.on(auth_events.AccountDeleted, account_deleted)
+    events.on(user_events.PreferencesChanged, preferences)
+    events.on(user_events.ProfileDeleted, profile_deleted)
+    events.on(booking_events.BookingCreated, created)
+    events.on(booking_events.BookingConfirmed, confirmed)
+    events.on(booking_events.BookingCancelled, cancelled)
+    events.on(booking_events.BookingRescheduled, rescheduled)
+    events.on(booking_events.BookingParticipantsChanged, participants_changed)
+    events.on(booking_events.BookingCompleted, completed)
+    events.on(booking_events.BookingNoShow, no_show)
+    return events

@@ -1,0 +1,11 @@
+"""notify's use cases, one class per subject. Each use case takes the unit of work its caller holds
+(the servicer's and the jobs' `Database`, a consumer's `Joined(session)`) and, when it acts for
+someone, the `Caller`."""
+
+from notify_svc.service.accounts import Accounts
+from notify_svc.service.bookings import Bookings
+from notify_svc.service.deliveries import Deliveries
+from notify_svc.service.inbox import Inbox
+from notify_svc.service.templates import Templates
+
+__all__ = ["Accounts", "Bookings", "Deliveries", "Inbox", "Templates"]

@@ -1,0 +1,146 @@
+"""What players hear about bookings, and their reminders.
+
+The player who booked hears about every step of their booking. Invited players (the booking's
+participant_ids) hear about it once it is confirmed: an invitation, then a move, a cancellation or
+being taken off the list; everybody gets a reminder, `reminder_lead` before play. A booking's
+reminder rows are also notify's record of whom it has told, so a repeated confirmation invites
+nobody twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from mesh.db import UnitOfWork
+from mesh.settings import DEFAULT_TIME_ZONE
+from notify_svc import domain, store
+from notify_svc.domain import Booking, local_text
+from notify_svc.service.deliveries import Deliveries
+
+
+class Bookings:
+    def __init__(self, deliveries: Deliveries, *, reminder_lead: dt.timedelta = dt.timedelta(hours=2),
+                 clock: Callable[[], dt.datetime] = domain.now):
+        self.deliveries = deliveries
+        self.reminder_lead = reminder_lead
+        self.clock = clock
+
+    # use cases
+
+    def placed(self, uow: UnitOfWork, kind: str, booking: Booking) -> None:
+        """Created or confirmed: the player hears `kind`; a confirmed booking invites its players."""
+        with uow.session() as session:
+            self._tell_player(session, kind, booking)
+            if booking.confirmed:
+                self._keep_players_posted(session, booking, previous_start_time=None)
+
+    def moved(self, uow: UnitOfWork, booking: Booking, previous_start: dt.datetime | None) -> None:
+        """A new court or time (the event carries the list of players as it is now)."""
+        previous = {"previous_start_time": local_text(previous_start, booking.time_zone)["stamp"]
+                    if previous_start else ""}
+        with uow.session() as session:
+            self._tell_player(session, "booking_rescheduled", booking, previous)
+            if booking.confirmed:
+                self._keep_players_posted(session, booking, previous_start_time=previous["previous_start_time"])
+            else:
+                self._cancel_reminders(session, booking.booking_id)
+
+    def players_changed(self, uow: UnitOfWork, booking: Booking) -> None:
+        """Only the list of invited players changed: a confirmed booking invites the new ones and
+        withdraws the removed ones; a pending one tells nobody yet (its confirmation invites)."""
+        if booking.confirmed:
+            with uow.session() as session:
+                self._keep_players_posted(session, booking, previous_start_time=None)
+
+    def cancelled(self, uow: UnitOfWork, booking: Booking, reason: str, refund_paisa: int, currency: str) -> None:
+        """The player hears the reason and refund; every invited player who was told hears the reason."""
+        refund = domain.money_text(refund_paisa, currency)
+        with uow.session() as session:
+            told = self._told(session, booking)
+            self._cancel_reminders(session, booking.booking_id)
+            self._tell_player(session, "booking_cancelled", booking, {"reason": reason, "refund": refund})
+            for user_id in told:
+                self.deliveries.queue(session, user_id, "invitation_cancelled", {**booking.variables(), "reason": reason})
+
+    def completed(self, uow: UnitOfWork, booking_id: str) -> None:
+        """Played: nobody is reminded any more."""
+        with uow.session() as session:
+            self._cancel_reminders(session, booking_id)
+
+    def no_show(self, uow: UnitOfWork, booking: Booking) -> None:
+        """Missed: nobody is reminded any more, and the player hears about it."""
+        with uow.session() as session:
+            self._cancel_reminders(session, booking.booking_id)
+            self._tell_player(session, "booking_no_show", booking)
+
+    def release_due_reminders(self, uow: UnitOfWork, limit: int = 100) -> int:
+        """Turns due reminders into messages, in the transaction that marks them sent; how many."""
+        with uow.session() as session:
+            due = store.claim_due_reminders(session, self.clock(), limit)
+            for reminder in due:
+                start = local_text(reminder.start_time, reminder.time_zone)
+                end = local_text(reminder.end_time, reminder.time_zone)
+                self.deliveries.queue(session, reminder.user_id, "booking_reminder", {
+                    "venue_name": reminder.venue_name, "court_name": reminder.court_name, "date": start["date"],
+                    "start_time": start["time"], "end_time": end["time"], "booking_id": reminder.booking_id})
+                reminder.status, reminder.updated_at = store.REMINDER_SENT, self.clock()
+            return len(due)
+
+    # steps inside one use case's transaction
+
+    def _tell_player(self, session: Session, kind: str, booking: Booking, extra: dict[str, str] | None = None) -> None:
+        """Tells the player who booked."""
+        self.deliveries.queue(session, booking.player_id, kind, {**booking.variables(), **(extra or {})})
+
+    def _cancel_reminders(self, session: Session, booking_id: str) -> None:
+        """Cancels every pending reminder of the booking (cancelled, played, missed)."""
+        for reminder in store.reminders_of(session, booking_id):
+            if reminder.status == store.REMINDER_PENDING:
+                reminder.status, reminder.updated_at = store.REMINDER_CANCELLED, self.clock()
+
+    def _told(self, session: Session, booking: Booking) -> list[str]:
+        """Invited players notify has told about the booking and not yet taken off it."""
+        return [row.user_id for row in store.reminders_of(session, booking.booking_id)
+                if row.user_id != booking.player_id and row.status != store.REMINDER_CANCELLED]
+
+    def _keep_players_posted(self, session: Session, booking: Booking, *, previous_start_time: str | None) -> None:
+        """Invites players not told yet, tells the others about a move (`previous_start_time` set),
+        withdraws the invitation of players no longer listed, and (re)schedules everyone's reminder."""
+        told, listed = self._told(session, booking), set(booking.participant_ids)
+        variables = booking.variables()
+        for user_id in booking.participant_ids:
+            if user_id not in told:
+                self.deliveries.queue(session, user_id, "booking_invitation", variables)
+            elif previous_start_time is not None:
+                self.deliveries.queue(session, user_id, "invitation_rescheduled",
+                                      {**variables, "previous_start_time": previous_start_time})
+        for user_id in told:
+            if user_id not in listed:
+                self.deliveries.queue(session, user_id, "invitation_withdrawn", variables)
+                reminder = store.reminder(session, booking.booking_id, user_id)
+                reminder.status, reminder.updated_at = store.REMINDER_CANCELLED, self.clock()
+        for user_id in (booking.player_id, *booking.participant_ids):
+            self._schedule_reminder(session, booking, user_id)
+
+    def _schedule_reminder(self, session: Session, booking: Booking, user_id: str) -> None:
+        """One reminder per booking and player, `reminder_lead` before play; a moved booking moves it."""
+        recipient = store.recipient(session, user_id)
+        if recipient is not None and recipient.deleted_at is not None:
+            return  # a deleted account is reminded of nothing
+        at = self.clock()
+        reminder = store.reminder(session, booking.booking_id, user_id)
+        if reminder is None:
+            reminder = store.add_reminder(session, store.Reminder(booking_id=booking.booking_id, user_id=user_id,
+                                                                 status=store.REMINDER_PENDING))
+        elif reminder.status == store.REMINDER_SENT and reminder.start_time == booking.start_time:
+            return  # already reminded about this very start time
+        reminder.venue_name, reminder.court_name = booking.venue_name, booking.court_name
+        reminder.time_zone = booking.time_zone or DEFAULT_TIME_ZONE
+        reminder.start_time, reminder.end_time = booking.start_time, booking.end_time
+        reminder.remind_at = booking.start_time - self.reminder_lead
+        # Play already started: no point in a reminder any more.
+        reminder.status = store.REMINDER_PENDING if booking.start_time > at else store.REMINDER_CANCELLED
+        reminder.updated_at = at
