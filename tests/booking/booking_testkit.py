@@ -63,17 +63,18 @@ class BookingClient:
 
     stub: booking_service_pb2_grpc.BookingServiceStub
     issuer: object
-    desk: object = None  # the running server's desk, whose clock `at` moves
+    bookings: object = None  # the running server's booking life cycle, whose clock `at` moves
 
     @contextlib.contextmanager
     def at(self, moment: dt.datetime):
-        """The server's clock reads `moment` inside the block (the venue's steps happen at the game)."""
-        real = self.desk.clock
-        self.desk.clock = lambda: moment
+        """The booking life cycle's clock reads `moment` inside the block (the venue's steps happen at
+        the game)."""
+        real = self.bookings.clock
+        self.bookings.clock = lambda: moment
         try:
             yield
         finally:
-            self.desk.clock = real
+            self.bookings.clock = real
 
     def owner(self, user_id: str) -> tuple:
         return self.issuer.metadata(user_id, ("venue_owner",))
@@ -102,8 +103,8 @@ class BookingClient:
 def booking(start_service, token_issuer) -> BookingClient:
     """booking_svc on SQLite, port 0, with a job interval short enough to watch it work."""
     host, channel = start_service("booking", PADEL_BOOKING_JOB_INTERVAL_SECONDS="0.2")
-    desk = next(worker.desk for worker in host.workers if isinstance(worker, BookingJob))
-    return BookingClient(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer, desk)
+    bookings = next(worker.bookings for worker in host.workers if isinstance(worker, BookingJob))
+    return BookingClient(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer, bookings)
 
 
 def rpc_error(call, *args, **kwargs) -> grpc.RpcError:
