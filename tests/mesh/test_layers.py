@@ -1,8 +1,11 @@
 """The layers, checked by imports (DESIGN.md): `*_svc → mesh → gen`, no service imports another,
-mesh imports no service and has no import cycle (lazy imports inside functions count too)."""
+mesh imports no service and has no import cycle (lazy imports inside functions count too); inside a
+service, domain is pure, the servicer never reaches the store and use cases know no grpc or proto."""
 
 import ast
 import pathlib
+
+import pytest
 
 SERVICES = pathlib.Path(__file__).resolve().parents[2] / "services"
 
@@ -55,3 +58,38 @@ def test_mesh_has_no_import_cycle():
     for module in graph:
         cycle = cycle_from(module, module, [module])
         assert cycle is None, " → ".join(cycle)
+
+
+# -- inside one service (issue 10's one shape) ---------------------------------------------------------
+
+# Services already in the one shape (a `service.py` or `service/` of use cases); once every service is,
+# this is every `*_svc`.
+SHAPED = sorted(p.name for p in SERVICES.glob("*_svc") if (p / "service.py").exists() or (p / "service").is_dir())
+INFRASTRUCTURE = ("grpc", "sqlalchemy", "padel", "google.protobuf")
+
+
+def _offending(imports: set[str], roots: tuple[str, ...]) -> set[str]:
+    return {n for n in imports if any(n == r or n.startswith(r + ".") for r in roots)}
+
+
+@pytest.mark.parametrize("package", SHAPED)
+def test_domain_is_pure(package):
+    """No grpc, SQL or generated code in the rules."""
+    offending = _offending(_imports(SERVICES / package / "domain.py"), INFRASTRUCTURE)
+    assert not offending, f"{package}.domain imports {offending}"
+
+
+@pytest.mark.parametrize("package", SHAPED)
+def test_servicer_never_reaches_the_store(package):
+    offending = _offending(_imports(SERVICES / package / "servicer.py"), (f"{package}.store",))
+    assert not offending, f"{package}.servicer imports {offending}"
+
+
+@pytest.mark.parametrize("package", SHAPED)
+def test_use_cases_know_no_grpc_or_generated_code(package):
+    modules = {m: p for m, p in _package_modules(package).items()
+               if m == f"{package}.service" or m.startswith(f"{package}.service.")}
+    assert modules
+    for module, path in modules.items():
+        offending = _offending(_imports(path), ("grpc", "padel", "google.protobuf"))
+        assert not offending, f"{module} imports {offending}"
