@@ -38,6 +38,12 @@ STATUS_TO_PROTO = {
 # -- values -----------------------------------------------------------------------------------------
 
 
+def _hhmm(moment: dt.datetime, zone: domain.ZoneInfo) -> str:
+    """The local clock time "HH:MM" (a format string costs more, and availability makes many)."""
+    local = moment.astimezone(zone)
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
 def money(paisa: int | None) -> pb.Money:
     return pb.Money(amount_paisa=paisa or 0, currency=CURRENCY)
 
@@ -230,9 +236,8 @@ def availability(venue_row: store.Venue, local_day: dt.date,
     return api.GetAvailabilityResponse(
         venue_id=venue_row.id, date=local_day.isoformat(), time_zone=venue_row.time_zone,
         courts=[pb.CourtAvailability(court=court(row), slots=[
-            pb.Slot(start_time=timestamp(s.start), end_time=timestamp(s.end),
-                    local_start=s.start.astimezone(zone).strftime("%H:%M"),
-                    local_end=s.end.astimezone(zone).strftime("%H:%M"), price=money(s.price_paisa)) for s in slots])
+            pb.Slot(start_time=timestamp(s.start), end_time=timestamp(s.end), local_start=_hhmm(s.start, zone),
+                    local_end=_hhmm(s.end, zone), price=money(s.price_paisa)) for s in slots])
             for row, slots in courts])
 
 
