@@ -8,7 +8,7 @@ from padel.booking.v1 import booking_service_pb2_grpc
 
 from booking_svc import consumers
 from booking_svc.jobs import BookingJob
-from booking_svc.service import Availability, Bookings, Venues
+from booking_svc.service import Availability, Bookings, Venues, VenueSetups
 from booking_svc.servicer import BookingServicer
 from booking_svc.settings import NAME, BookingSettings
 from mesh import plumbing, server
@@ -22,8 +22,9 @@ def settings_from_env(environ=None) -> BookingSettings:
 
 def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
-    bookings = Bookings(settings.commission_percent)
-    servicer = BookingServicer(parts.database, Venues(), Availability(), bookings)
+    setups = VenueSetups()
+    bookings = Bookings(setups, settings.commission_percent)
+    servicer = BookingServicer(parts.database, Venues(), Availability(setups), bookings)
     return server.build(
         NAME, settings,
         servicers=[(booking_service_pb2_grpc.add_BookingServiceServicer_to_server, servicer)],

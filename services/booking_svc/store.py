@@ -14,7 +14,8 @@ import zlib
 from typing import Sequence
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
-                        UniqueConstraint, cast, delete, exc, func, select, text, type_coerce, union_all, update)
+                        UniqueConstraint, bindparam, cast, delete, exc, func, select, text, type_coerce, union_all,
+                        update)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, query_expression, with_expression
 
 from booking_svc.domain import LIVE, Status
@@ -56,6 +57,8 @@ class Venue(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # Raised by every change to the venue's settings, courts or prices (`bump_setup_version`).
+    setup_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # Filled only by a search near a point: the haversine term of the distance (see `venues_near`).
     nearness: Mapped[float | None] = query_expression()
 
@@ -197,24 +200,34 @@ def price_rules_of(session: Session, venue_id: str) -> list[PriceRule]:
     return list(session.scalars(select(PriceRule).where(PriceRule.venue_id == venue_id).order_by(PriceRule.position)))
 
 
-def busy_intervals(session: Session, court_ids: Sequence[str], start: dt.datetime, end: dt.datetime,
-                   now: dt.datetime) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
-    """Per court, the live bookings and closures overlapping [start, end): one query.
+def _busy_statement():
+    """Live bookings and closures of some courts overlapping [start, end), as (court, start, end).
 
-    A pending booking whose hold ran out does not count: booking that court releases it first.
-    """
+    Built once: availability asks it on every call. A pending booking whose hold ran out does not
+    count (booking that court releases it first)."""
+    court_ids, start, end, now = (bindparam("court_ids", expanding=True), bindparam("start"), bindparam("end"),
+                                  bindparam("now"))
     bookings = select(Booking.court_id, Booking.start_time, Booking.end_time).where(
         Booking.court_id.in_(court_ids), Booking.status.in_(_LIVE),
         (Booking.status != Status.PENDING.value) | (Booking.hold_expires_at > now),
         Booking.start_time < end, Booking.end_time > start)
     closures = select(Closure.court_id, Closure.start_time, Closure.end_time).where(
         Closure.court_id.in_(court_ids), Closure.start_time < end, Closure.end_time > start)
-    busy: dict[str, list] = {court_id: [] for court_id in court_ids}
     both = union_all(bookings, closures).subquery()
     # Read through the typed columns so SQLite's text timestamps come back as aware datetimes.
-    typed = select(both.c.court_id, type_coerce(both.c.start_time, UtcDateTime()),
-                   type_coerce(both.c.end_time, UtcDateTime()))
-    for court_id, s, e in session.execute(typed):
+    return select(both.c.court_id, type_coerce(both.c.start_time, UtcDateTime()),
+                  type_coerce(both.c.end_time, UtcDateTime()))
+
+
+_BUSY = _busy_statement()
+
+
+def busy_intervals(session: Session, court_ids: Sequence[str], start: dt.datetime, end: dt.datetime,
+                   now: dt.datetime) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+    """Per court, the live bookings and closures overlapping [start, end): one query."""
+    busy: dict[str, list] = {court_id: [] for court_id in court_ids}
+    for court_id, s, e in session.execute(_BUSY, {"court_ids": list(court_ids), "start": start, "end": end,
+                                                  "now": now}):
         busy[court_id].append((s, e))
     return busy
 
@@ -330,6 +343,20 @@ def price_rules_page(session: Session, venue_id: str, page_size: int, page_token
 
 def delete_price_rules(session: Session, venue_id: str) -> None:
     session.execute(delete(PriceRule).where(PriceRule.venue_id == venue_id))
+
+
+def setup_version(session: Session, venue_id: str) -> int | None:
+    """The venue's setup version (None: no such venue), read without loading the venue."""
+    return session.scalar(_SETUP_VERSION, {"venue_id": venue_id})
+
+
+_SETUP_VERSION = select(Venue.setup_version).where(Venue.id == bindparam("venue_id"))
+
+
+def bump_setup_version(venue: Venue) -> None:
+    """Raises the venue's setup version in the session's transaction. Computed by the database
+    (`setup_version + 1`), so two changes at once never end on the same version."""
+    venue.setup_version = Venue.setup_version + 1
 
 
 def booking_view(session: Session, booking: Booking) -> BookingView:

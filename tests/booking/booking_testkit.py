@@ -1,5 +1,6 @@
 """Helpers for booking_svc's tests (imported by tests/booking/conftest.py and the test modules): venues to create, future local dates and times in the venue's
-zone (bookings open only inside the horizon), and a small client with tokens per role."""
+zone (bookings open only inside the horizon), a small client with tokens per role, and the use cases
+wired on a database with a clock the test moves."""
 
 import contextlib
 import dataclasses
@@ -11,10 +12,16 @@ from zoneinfo import ZoneInfo
 import grpc
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
-from booking_svc.jobs import BookingJob
 from padel.booking.v1 import booking_pb2 as pb
 from padel.booking.v1 import booking_service_pb2 as api
 from padel.booking.v1 import booking_service_pb2_grpc
+
+from booking_svc import store
+from booking_svc.jobs import BookingJob
+from booking_svc.server import MIGRATIONS
+from booking_svc.service import Availability, Bookings, Venues, VenueSetups
+from mesh import caller
+from mesh.db import Database
 
 KARACHI = ZoneInfo("Asia/Karachi")
 
@@ -129,3 +136,59 @@ def platform_headers(platform, user_id: str | None = None, roles=("player",)) ->
         "sub": user_id or str(uuid.uuid4()), "roles": list(roles), "iss": "padel-auth", "aud": "padel-platform",
         "iat": now, "exp": now + dt.timedelta(minutes=15), "jti": uuid.uuid4().hex})
     return {"authorization": f"Bearer {token}"}
+
+
+# -- the use cases in process, on a real database ----------------------------------------------------
+
+EVERY_DAY = [{"weekday": w, "open": "08:00", "close": "23:00"} for w in range(1, 8)]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request, sqlite_url):
+    """booking_svc's database, migrated: a SQLite file, or a throwaway PostgreSQL database."""
+    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    db = Database(url)
+    db.migrate(MIGRATIONS)
+    yield db
+    db.dispose()
+
+
+class Clock:
+    """A clock the test moves."""
+
+    def __init__(self):
+        self.now = dt.datetime.now(dt.timezone.utc)
+
+    def __call__(self):
+        return self.now
+
+
+def someone(*roles: str, user_id: str | None = None) -> caller.Caller:
+    """A caller with `roles`, as the auth interceptor makes one from an access token."""
+    return caller.Caller(user_id or str(uuid.uuid4()), frozenset(roles), "jti", dt.datetime.now(dt.timezone.utc),
+                         "token")
+
+
+class Desk:
+    """The three use-case classes on one database and one clock, as server.py wires them."""
+
+    def __init__(self, database: Database, clock: Clock):
+        self.db = database
+        setups = VenueSetups()
+        self.venues, self.availability = Venues(clock), Availability(setups, clock)
+        self.bookings = Bookings(setups, commission_percent=10, clock=clock)
+
+    def venue(self, **columns) -> store.VenueView:
+        """A venue open 08:00–23:00 every day with one court, owned by a new venue owner."""
+        return self.venues.create(self.db, someone("venue_owner"), {"city": "Karachi", "opening_hours": EVERY_DAY,
+                                                                     **columns}, [{"name": "Court 1"}])
+
+    def book(self, player: caller.Caller, court_id: str, start: dt.datetime):
+        return self.bookings.book(self.db, player, court_id, start, 60, [], "", uuid.uuid4().hex).booking
+
+
+def free_starts(desk: Desk, venue_id: str, start: dt.datetime) -> list[str]:
+    """Free local starts of 60-minute games on the opening of `start`'s local day, on any court."""
+    local = start.astimezone(ZoneInfo("Asia/Karachi"))
+    _venue, courts = desk.availability.free_slots(desk.db, venue_id, local.date(), 60)
+    return [s.start.astimezone(ZoneInfo("Asia/Karachi")).strftime("%H:%M") for _court, slots in courts for s in slots]

@@ -1,62 +1,16 @@
 """The booking job and the events it and the use cases write, on a real database with a controlled clock."""
 
 import datetime as dt
-import uuid
-from zoneinfo import ZoneInfo
 
 import pytest
 from padel.booking.v1 import events_pb2
 from sqlalchemy import select
 
 from booking_svc.jobs import BookingJob
-from booking_svc.server import MIGRATIONS
-from booking_svc.service import Availability, Bookings, Venues
-from booking_testkit import local_day, local_dt
-from mesh import caller
+from booking_testkit import Clock, Desk, free_starts, local_day, local_dt, someone
 from mesh.db import Database
 from mesh.errors import FailedPrecondition
 from mesh.outbox import OutboxEvent
-
-EVERY_DAY = [{"weekday": w, "open": "08:00", "close": "23:00"} for w in range(1, 8)]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request, sqlite_url):
-    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    db = Database(url)
-    db.migrate(MIGRATIONS)
-    yield db
-    db.dispose()
-
-
-class Clock:
-    def __init__(self):
-        self.now = dt.datetime.now(dt.timezone.utc)
-
-    def __call__(self):
-        return self.now
-
-
-def someone(*roles: str, user_id: str | None = None) -> caller.Caller:
-    """A caller with `roles`, as the auth interceptor makes one from an access token."""
-    return caller.Caller(user_id or str(uuid.uuid4()), frozenset(roles), "jti", dt.datetime.now(dt.timezone.utc),
-                         "token")
-
-
-class Desk:
-    """The three use-case classes on one database and one clock, as server.py wires them."""
-
-    def __init__(self, database: Database, clock: Clock):
-        self.db = database
-        self.venues, self.availability = Venues(clock), Availability(clock)
-        self.bookings = Bookings(commission_percent=10, clock=clock)
-
-    def venue(self, **columns):
-        return self.venues.create(self.db, someone("venue_owner"), {"city": "Karachi", "opening_hours": EVERY_DAY,
-                                                                     **columns}, [{"name": "Court 1"}])
-
-    def book(self, player: caller.Caller, court_id: str, start: dt.datetime):
-        return self.bookings.book(self.db, player, court_id, start, 60, [], "", uuid.uuid4().hex).booking
 
 
 def events_of(db: Database, booking_id: str) -> list[str]:
@@ -69,13 +23,6 @@ def events_of(db: Database, booking_id: str) -> list[str]:
             if message.booking.booking_id == booking_id:
                 names.append(row.event_type.rsplit(".", 1)[1])
     return names
-
-
-def free_starts(desk: Desk, venue_id: str, start: dt.datetime) -> list[str]:
-    """Free local starts of 60-minute games on the opening of `start`'s local day, on any court."""
-    local = start.astimezone(ZoneInfo("Asia/Karachi"))
-    _venue, courts = desk.availability.free_slots(desk.db, venue_id, local.date(), 60)
-    return [s.start.astimezone(ZoneInfo("Asia/Karachi")).strftime("%H:%M") for _court, slots in courts for s in slots]
 
 
 def test_expired_holds_are_cancelled_and_finished_games_completed(database):

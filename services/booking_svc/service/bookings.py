@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from booking_svc import domain, events, metrics, store
 from booking_svc.domain import Status
 from booking_svc.service import rows
+from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
@@ -52,7 +53,9 @@ def _record_cancellation(booking: store.Booking, reason: str, by: str | None, no
 class Bookings:
     """The booking life cycle; `commission_percent` is the platform's share, recorded on each booking."""
 
-    def __init__(self, commission_percent: int, clock: Callable[[], dt.datetime] = rows.utcnow):
+    def __init__(self, setups: VenueSetups, commission_percent: int,
+                 clock: Callable[[], dt.datetime] = rows.utcnow):
+        self.setups = setups
         self.commission_percent = commission_percent
         self.clock = clock
 
@@ -129,7 +132,7 @@ class Bookings:
         if moving is None or day != moving.opening_date:
             domain.check_daily_limit(rules, store.live_bookings_that_day(
                 session, venue.id, player_id, day, excluding=moving.id if moving else None))
-        windows = rows.price_windows(store.price_rules_of(session, venue.id))
+        windows = self.setups.windows_of(session, venue)
         return day, end, domain.price_of(rules, windows, court.id, start, duration)
 
     # -- seeing -------------------------------------------------------------------------------------

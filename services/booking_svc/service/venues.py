@@ -1,7 +1,8 @@
 """Venue setup: venues (with their opening hours and policies), courts, closures and price rules.
 
 An owner manages only their venues, an admin any (`domain.check_may_manage`); finding venues, a
-venue and its prices is public.
+venue and its prices is public. A change to a venue's settings, courts or prices raises its setup
+version in the same transaction (what keeps every replica's `VenueSetups` exact).
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ class Venues:
     def _managed(session: Session, caller: Caller, venue_id: str) -> store.Venue:
         venue = rows.venue(session, venue_id)
         domain.check_may_manage(caller, venue.owner_id)
+        return venue
+
+    @classmethod
+    def _changing(cls, session: Session, caller: Caller, venue_id: str) -> store.Venue:
+        """A venue the caller manages, whose setup this transaction changes."""
+        venue = cls._managed(session, caller, venue_id)
+        store.bump_setup_version(venue)
         return venue
 
     @staticmethod
@@ -63,7 +71,7 @@ class Venues:
 
     def update(self, uow: UnitOfWork, caller: Caller, venue_id: str, columns: dict[str, Any]) -> store.VenueView:
         with uow.session() as session:
-            venue = self._managed(session, caller, venue_id)
+            venue = self._changing(session, caller, venue_id)
             for name, value in columns.items():
                 if name in ("name", "city") and not (value or "").strip():
                     raise InvalidArgument.field(f"venue.{name}", "cannot be empty")
@@ -95,13 +103,13 @@ class Venues:
 
     def add_court(self, uow: UnitOfWork, caller: Caller, venue_id: str, columns: dict[str, Any]) -> store.Court:
         with uow.session() as session:
-            venue = self._managed(session, caller, venue_id)
+            venue = self._changing(session, caller, venue_id)
             return self._new_court(session, venue, columns, self.clock())
 
     def update_court(self, uow: UnitOfWork, caller: Caller, venue_id: str, court_id: str,
                      columns: dict[str, Any]) -> store.Court:
         with uow.session() as session:
-            court = rows.court_at(session, self._managed(session, caller, venue_id), court_id)
+            court = rows.court_at(session, self._changing(session, caller, venue_id), court_id)
             if "name" in columns and not columns["name"].strip():
                 raise InvalidArgument.field("court.name", "cannot be empty")
             for name, value in columns.items():
@@ -148,7 +156,7 @@ class Venues:
     def set_price_rules(self, uow: UnitOfWork, caller: Caller, venue_id: str, base_hourly_paisa: int,
                         rules: list[dict[str, Any]]) -> store.PriceList:
         with uow.session() as session:
-            venue = self._managed(session, caller, venue_id)
+            venue = self._changing(session, caller, venue_id)
             court_ids = {c.id for c in store.courts_of(session, venue.id)}
             added = []
             for i, rule in enumerate(rules):
