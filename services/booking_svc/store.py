@@ -260,6 +260,13 @@ def live_bookings_that_day(session: Session, venue_id: str, player_id: str, day:
     return session.scalar(query) or 0
 
 
+def court_with_venue(session: Session, court_id: str) -> tuple[Court | None, Venue | None]:
+    """A court and its venue, in one query; (None, None) for no such court."""
+    row = session.execute(select(Court, Venue).join(Venue, Venue.id == Court.venue_id)
+                          .where(Court.id == court_id)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def booking_by_key(session: Session, player_id: str, key: str) -> Booking | None:
     return session.scalars(select(Booking).where(
         Booking.player_id == player_id, Booking.idempotency_key == key)).first()

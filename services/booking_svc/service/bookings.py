@@ -3,8 +3,8 @@ policy, the venue's steps (confirm, check in, complete, no-show), the job's work
 finished games) and what a closed account leaves behind.
 
 Whether a court is free at a time the database decides: a court taken then → Conflict (HTTP 409),
-nothing written. Every change writes its event (and counts its metric after the commit) in its own
-transaction.
+nothing written. Every change writes its event (and counts its metric after the commit) in the
+change's own transaction.
 """
 
 from __future__ import annotations
@@ -62,30 +62,28 @@ class Bookings:
     # -- booking ------------------------------------------------------------------------------------
 
     @staticmethod
-    def _replay(uow: UnitOfWork, player_id: str, key: str, fingerprint: str) -> store.BookingView | None:
+    def _earlier(session: Session, player_id: str, key: str, fingerprint: str) -> store.BookingView | None:
         """The booking an earlier request with this key made, if the body is the same; else Conflict."""
-        with uow.session(read_only=True) as session:
-            earlier = store.booking_by_key(session, player_id, key)
-            if earlier is None:
-                return None
-            if earlier.request_fingerprint != fingerprint:
-                raise Conflict(KEY_REUSED, reason="IDEMPOTENCY_KEY_REUSED")
-            return store.booking_view(session, earlier)
+        earlier = store.booking_by_key(session, player_id, key)
+        if earlier is None:
+            return None
+        if earlier.request_fingerprint != fingerprint:
+            raise Conflict(KEY_REUSED, reason="IDEMPOTENCY_KEY_REUSED")
+        return store.booking_view(session, earlier)
 
     def book(self, uow: UnitOfWork, caller: Caller, court_id: str, start: dt.datetime, duration: int,
              participant_ids: list[str], special_requests: str, idempotency_key: str) -> store.BookingView:
         """A booking for the caller; the same key and body again return the same booking."""
         fingerprint = domain.request_fingerprint(court_id, start, duration, participant_ids, special_requests)
-        earlier = self._replay(uow, caller.user_id, idempotency_key, fingerprint)
-        if earlier is not None:
-            return earlier
         now = self.clock()
         try:
             with uow.session() as session:
-                court = session.get(store.Court, court_id)
+                earlier = self._earlier(session, caller.user_id, idempotency_key, fingerprint)
+                if earlier is not None:
+                    return earlier
+                court, venue = store.court_with_venue(session, court_id)
                 if court is None:
                     raise NotFound(f"no court {court_id}")
-                venue = session.get(store.Venue, court.venue_id)
                 domain.check_participants(caller.user_id, participant_ids)
                 day, end, price = self._place(session, venue, court, start, duration, caller.user_id, now)
                 instant = venue.instant_confirmation
@@ -109,7 +107,8 @@ class Bookings:
                 return view
         except exc.IntegrityError as error:
             # A twin request with the same key may have won the race; else the slot went.
-            earlier = self._replay(uow, caller.user_id, idempotency_key, fingerprint)
+            with uow.session(read_only=True) as session:
+                earlier = self._earlier(session, caller.user_id, idempotency_key, fingerprint)
             if earlier is not None:
                 return earlier
             if store.is_slot_taken(error):
