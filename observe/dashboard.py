@@ -17,7 +17,7 @@ from grafana_foundation_sdk.models.dashboard import DataSourceRef, GridPos, Vari
 from prometheus_client.metrics import MetricWrapperBase
 
 from auth_svc import metrics as auth_metrics
-from booking_svc import events as booking_events
+from booking_svc import metrics as booking_metrics
 from mesh import metrics as grpc_metrics
 from mesh.settings import SERVICES
 from notify_svc import metrics as notify_metrics
@@ -70,11 +70,11 @@ def panels() -> list[timeseries.Panel]:
               (f"sum by (grpc_code) ({rate(HANDLED, APP, NOT_OK)})", "{{grpc_code}}")),
         panel("Latency p50 / p95 / p99 (unary)", "s", *latency),
         panel("Bookings created / cancelled", "short",
-              (f"sum({rate(series(booking_events.BOOKINGS_CREATED))}) * 3600", "created per hour"),
-              (f"sum by (reason) ({rate(series(booking_events.BOOKINGS_CANCELLED))}) * 3600",
+              (f"sum({rate(series(booking_metrics.BOOKINGS_CREATED))}) * 3600", "created per hour"),
+              (f"sum by (reason) ({rate(series(booking_metrics.BOOKINGS_CANCELLED))}) * 3600",
                "cancelled per hour ({{reason}})")),
         panel("Revenue (PKR, per hour)", "short",
-              (f"sum(increase({series(booking_events.REVENUE_PAISA)}[1h])) / 100", "PKR in the last hour")),
+              (f"sum(increase({series(booking_metrics.REVENUE_PAISA)}[1h])) / 100", "PKR in the last hour")),
         panel("Registrations and sign-ins", "short",
               (f"sum by (method) ({rate(series(auth_metrics.REGISTERED))}) * 3600", "registered per hour ({{method}})"),
               (f"sum by (method) ({rate(series(auth_metrics.SESSIONS))}) * 3600", "sign-ins per hour ({{method}})")),

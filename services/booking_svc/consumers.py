@@ -1,5 +1,6 @@
 """The events booking_svc consumes (group "booking"): AccountDeleted from auth, which ends what the
-person holds here. Handlers run in the consumer's transaction, once per event id."""
+person holds here. Each handler runs the use case in the consumer's transaction (`Joined`), which
+also records the event as handled, so an event is handled once however often it comes."""
 
 from __future__ import annotations
 
@@ -7,19 +8,19 @@ import redis
 from padel.auth.v1 import events_pb2 as auth_events
 from sqlalchemy.orm import Session
 
-from booking_svc.desk import BookingDesk
+from booking_svc.service import Bookings
 from mesh import plumbing
-from mesh.db import Database
 from mesh.consumer import EventConsumer
+from mesh.db import Database, Joined
 
 GROUP = "booking"
 
 
-def consumer(database: Database, redis_client: redis.Redis, desk: BookingDesk) -> EventConsumer:
+def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings) -> EventConsumer:
     """The consumer of auth's events, as a server worker."""
 
     def account_deleted(session: Session, _event_id: str, message: auth_events.AccountDeleted) -> None:
-        desk.close_account(session, message.user_id)
+        bookings.close_account(Joined(session), message.user_id)
 
     events = EventConsumer(database, redis_client, group=GROUP, streams=[plumbing.stream("auth")])
     events.on(auth_events.AccountDeleted, account_deleted)

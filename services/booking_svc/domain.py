@@ -2,8 +2,10 @@
 closures and bookings in the way, minute-by-minute pricing, commission, the cancellation policy,
 the fair-access limit and the booking state machine.
 
-No I/O here: every function takes what it needs (a venue's rules, "now", the busy intervals) and
-raises `mesh.errors` exceptions naming the field at fault.
+No I/O here: every function takes what it needs (a venue's rules, "now", the busy intervals, the
+`Caller`) and raises `mesh.errors` exceptions naming the field at fault. Who may do what is here too,
+as pure functions of the caller: an owner manages only their venues, an admin any; a player sees and
+changes only their bookings.
 
 A venue's opening belongs to the local day it starts on: 18:00–03:00 on Monday is Monday's
 opening, so Monday's availability includes 01:00 on Tuesday morning, and a booking at 01:00 has
@@ -19,12 +21,13 @@ import json
 import math
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from mesh.errors import FailedPrecondition, InvalidArgument
+from mesh.caller import ADMIN, VENUE_OWNER, Caller
+from mesh.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from mesh.settings import DEFAULT_TIME_ZONE
 
-DEFAULT_TIME_ZONE = "Asia/Karachi"
 MINUTES_PER_DAY = 24 * 60
 ONE_MINUTE = dt.timedelta(minutes=1)
 
@@ -71,7 +74,56 @@ def check_timing(target: Status, start: dt.datetime, now: dt.datetime) -> None:
         raise FailedPrecondition(f"cannot mark {target.value} before the game starts", reason="TOO_EARLY")
 
 
+# -- who may do what ----------------------------------------------------------------------------------
+
+
+def may_manage(who: Caller, owner_id: str) -> bool:
+    """An owner manages only their venues; an admin any."""
+    return who.is_admin or who.user_id == owner_id
+
+
+def check_may_manage(who: Caller, owner_id: str) -> None:
+    if not may_manage(who, owner_id):
+        raise PermissionDenied("only the venue's owner or an admin may do that")
+
+
+def check_may_open_venues(who: Caller) -> None:
+    """Venue owners and admins open venues (the opener owns them)."""
+    if not who.roles & {VENUE_OWNER, ADMIN}:
+        raise PermissionDenied(f"this call needs the role {VENUE_OWNER} or {ADMIN}")
+
+
+def check_may_see_booking(who: Caller, player_id: str, participant_ids: Sequence[str], owner_id: str) -> None:
+    """A booking is seen by who booked it, who plays in it, and who manages its venue."""
+    if who.user_id != player_id and who.user_id not in participant_ids and not may_manage(who, owner_id):
+        # Not NotFound: the id is a random uuid, and a clear answer helps support.
+        raise PermissionDenied("this booking is neither yours nor at your venue")
+
+
+def check_may_change_booking(who: Caller, player_id: str) -> None:
+    """Only who booked (or an admin) moves a booking or changes its players and requests."""
+    if who.user_id != player_id and not who.is_admin:
+        raise PermissionDenied("only the player who booked may change this booking")
+
+
+def canceller(who: Caller, player_id: str, owner_id: str) -> str:
+    """Who cancels, as the policy sees it: "player" (who booked) or "venue" (its owner or an admin)."""
+    if who.user_id == player_id:
+        return "player"
+    if may_manage(who, owner_id):
+        return "venue"
+    raise PermissionDenied("only the player who booked, the venue's owner or an admin may cancel")
+
+
 # -- venue rules ------------------------------------------------------------------------------------
+
+# What a new venue gets for each setting the owner leaves out.
+VENUE_DEFAULTS: dict[str, Any] = {
+    "address": "", "latitude": None, "longitude": None, "time_zone": DEFAULT_TIME_ZONE,
+    "slot_minutes": 30, "durations_minutes": [60, 90, 120], "free_until_hours": 24, "late_fee_percent": 50,
+    "horizon_days": 14, "instant_confirmation": True, "hold_minutes": 15, "max_live_bookings_per_day": 2,
+    "base_hourly_price_paisa": 0, "active": True,
+}
 
 
 @dataclass(frozen=True)
@@ -251,6 +303,14 @@ def candidate_starts(rules: VenueRules, day: dt.date, duration: int, now: dt.dat
 Interval = tuple[dt.datetime, dt.datetime]
 
 
+class Slot(NamedTuple):
+    """A game that can be booked: its start and end, and its price in paisa."""
+
+    start: dt.datetime
+    end: dt.datetime
+    price_paisa: int
+
+
 def overlaps(a: Interval, b: Interval) -> bool:
     """Half-open intervals [start, end) overlap (back-to-back games do not)."""
     return a[0] < b[1] and b[0] < a[1]
@@ -387,8 +447,19 @@ def request_fingerprint(court_id: str, start: dt.datetime, duration: int,
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+EARTH_RADIUS_KM = 6371.0088
+# A search near a point without a radius keeps the venues this close.
+DEFAULT_RADIUS_KM = 25.0
+
+
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance (haversine) between two (latitude, longitude) points."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def haversine_within(radius_km: float) -> float:
+    """The largest haversine term (the `h` of `distance_km`) of two points at most `radius_km` apart:
+    distance grows with `h`, so a database sorts and filters by `h` without an arcsine."""
+    return math.sin(min(radius_km / (2 * EARTH_RADIUS_KM), math.pi / 2)) ** 2

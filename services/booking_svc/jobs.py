@@ -6,20 +6,22 @@ with FOR UPDATE SKIP LOCKED, so two replicas never handle the same booking twice
 
 import logging
 
-from booking_svc.desk import BookingDesk
+from booking_svc.service import Bookings
+from mesh.db import Database
 from mesh.jobs import PeriodicJob
 
 log = logging.getLogger("padel.booking.jobs")
 
 
 class BookingJob(PeriodicJob):
-    def __init__(self, desk: BookingDesk, interval_seconds: float):
+    def __init__(self, bookings: Bookings, database: Database, interval_seconds: float):
         super().__init__("booking-job", interval_seconds)
-        self.desk = desk
+        self.bookings = bookings
+        self.database = database
 
     def run_once(self) -> tuple[int, int]:
         """(holds expired, bookings completed) in this pass."""
-        return self.desk.expire_holds(), self.desk.complete_finished()
+        return self.bookings.expire_holds(self.database), self.bookings.complete_finished(self.database)
 
     def work(self) -> bool:
         expired, completed = self.run_once()

@@ -9,8 +9,8 @@ peak prices. Running it again changes nothing. Prints each venue's id and city.
 import datetime as dt
 
 from booking_svc import store
-from booking_svc.desk import BookingDesk
 from booking_svc.server import MIGRATIONS, settings_from_env
+from booking_svc.service import Venues
 from mesh import caller
 from mesh.db import Database
 
@@ -42,21 +42,17 @@ DEMO_VENUES = [
 
 
 def seed(database: Database) -> list[store.Venue]:
-    desk = BookingDesk(database, commission_percent=0)
-    token = caller.bind(caller.Caller(DEMO_OWNER_ID, frozenset({caller.VENUE_OWNER}), "seed",
-                                      dt.datetime.now(dt.timezone.utc), ""))
-    try:
-        venues = []
-        for demo in DEMO_VENUES:
-            with database.session() as session:
-                venue = store.venue_named(session, DEMO_OWNER_ID, demo["columns"]["name"])
-            if venue is None:
-                venue = desk.create_venue(demo["columns"], demo["courts"]).venue
-                desk.set_price_rules(venue.id, venue.base_hourly_price_paisa, demo["rules"])
-            venues.append(venue)
-        return venues
-    finally:
-        caller.unbind(token)
+    venues = Venues()
+    owner = caller.Caller(DEMO_OWNER_ID, frozenset({caller.VENUE_OWNER}), "seed", dt.datetime.now(dt.timezone.utc), "")
+    seeded = []
+    for demo in DEMO_VENUES:
+        with database.session(read_only=True) as session:
+            venue = store.venue_named(session, DEMO_OWNER_ID, demo["columns"]["name"])
+        if venue is None:
+            venue = venues.create(database, owner, demo["columns"], demo["courts"]).venue
+            venues.set_price_rules(database, owner, venue.id, venue.base_hourly_price_paisa, demo["rules"])
+        seeded.append(venue)
+    return seeded
 
 
 def main() -> None:

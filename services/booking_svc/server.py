@@ -1,14 +1,14 @@
-"""Builds booking_svc's gRPC server from the mesh runtime: the servicer over the booking desk, the
-outbox relay, the consumer of auth's events and the booking job (expired holds, finished games) as
-background workers."""
+"""Builds booking_svc's gRPC server from the mesh runtime: the use cases (venue setup, availability,
+the booking life cycle) behind the servicer, the outbox relay, the consumer of auth's events and the
+booking job (expired holds, finished games) as background workers."""
 
 import pathlib
 
 from padel.booking.v1 import booking_service_pb2_grpc
 
 from booking_svc import consumers
-from booking_svc.desk import BookingDesk
 from booking_svc.jobs import BookingJob
+from booking_svc.service import Availability, Bookings, Venues, VenueSetups
 from booking_svc.servicer import BookingServicer
 from booking_svc.settings import NAME, BookingSettings
 from mesh import plumbing, server
@@ -22,14 +22,16 @@ def settings_from_env(environ=None) -> BookingSettings:
 
 def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
-    desk = BookingDesk(parts.database, settings.commission_percent)
+    setups = VenueSetups()
+    bookings = Bookings(setups, settings.commission_percent)
+    servicer = BookingServicer(parts.database, Venues(), Availability(setups), bookings)
     return server.build(
         NAME, settings,
-        servicers=[(booking_service_pb2_grpc.add_BookingServiceServicer_to_server, BookingServicer(desk))],
+        servicers=[(booking_service_pb2_grpc.add_BookingServiceServicer_to_server, servicer)],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
-        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, desk),
-                 BookingJob(desk, settings.job_interval_seconds)])
+        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings),
+                 BookingJob(bookings, parts.database, settings.job_interval_seconds)])
 
 
 def main() -> None:

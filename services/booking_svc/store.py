@@ -1,20 +1,25 @@
 """booking_svc's tables and queries (SQLAlchemy 2): venues, courts, closures, price rules, bookings.
 
+Queries take the caller's session and flush at most; lists are pages of `mesh.pager`, paged in SQL.
+
 The no-double-booking invariant lives in the database (see migration 0002): an exclusion
 constraint on PostgreSQL, triggers on SQLite. `is_slot_taken` recognises either refusal.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zlib
 from typing import Sequence
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
-                        UniqueConstraint, cast, delete, exc, func, select, text, type_coerce, union_all, update)
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+                        UniqueConstraint, bindparam, cast, delete, exc, func, select, text, type_coerce, union_all,
+                        update)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, query_expression, with_expression
 
 from booking_svc.domain import LIVE, Status
+from mesh import pager
 from mesh.sqltypes import UtcDateTime
 
 SLOT_TAKEN_SQLITE = "court slot taken"
@@ -52,6 +57,10 @@ class Venue(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # Raised by every change to the venue's settings, courts or prices (`bump_setup_version`).
+    setup_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Filled only by a search near a point: the haversine term of the distance (see `venues_near`).
+    nearness: Mapped[float | None] = query_expression()
 
 
 class Court(Base):
@@ -134,6 +143,33 @@ class Booking(Base):
         return Status(self.status)
 
 
+@dataclasses.dataclass
+class VenueView:
+    """A venue with its courts (and, in a search near a point, its distance from there)."""
+
+    venue: Venue
+    courts: list[Court]
+    distance_km: float = 0.0
+
+
+@dataclasses.dataclass
+class BookingView:
+    """A booking with the venue and court it is at."""
+
+    booking: Booking
+    venue: Venue
+    court: Court
+
+
+@dataclasses.dataclass
+class PriceList:
+    """A venue's base hourly price and one page of its price rules, in the owner's order."""
+
+    base_hourly_paisa: int
+    rules: list[PriceRule]
+    next_page_token: str = ""
+
+
 _LIVE = [s.value for s in LIVE]
 # The advisory-lock namespace of the per-player daily limit (any constant unique to this purpose).
 _DAILY_LIMIT_LOCKS = 0x7061_6431
@@ -164,24 +200,34 @@ def price_rules_of(session: Session, venue_id: str) -> list[PriceRule]:
     return list(session.scalars(select(PriceRule).where(PriceRule.venue_id == venue_id).order_by(PriceRule.position)))
 
 
-def busy_intervals(session: Session, court_ids: Sequence[str], start: dt.datetime, end: dt.datetime,
-                   now: dt.datetime) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
-    """Per court, the live bookings and closures overlapping [start, end): one query.
+def _busy_statement():
+    """Live bookings and closures of some courts overlapping [start, end), as (court, start, end).
 
-    A pending booking whose hold ran out does not count: booking that court releases it first.
-    """
+    Built once: availability asks it on every call. A pending booking whose hold ran out does not
+    count (booking that court releases it first)."""
+    court_ids, start, end, now = (bindparam("court_ids", expanding=True), bindparam("start"), bindparam("end"),
+                                  bindparam("now"))
     bookings = select(Booking.court_id, Booking.start_time, Booking.end_time).where(
         Booking.court_id.in_(court_ids), Booking.status.in_(_LIVE),
         (Booking.status != Status.PENDING.value) | (Booking.hold_expires_at > now),
         Booking.start_time < end, Booking.end_time > start)
     closures = select(Closure.court_id, Closure.start_time, Closure.end_time).where(
         Closure.court_id.in_(court_ids), Closure.start_time < end, Closure.end_time > start)
-    busy: dict[str, list] = {court_id: [] for court_id in court_ids}
     both = union_all(bookings, closures).subquery()
     # Read through the typed columns so SQLite's text timestamps come back as aware datetimes.
-    typed = select(both.c.court_id, type_coerce(both.c.start_time, UtcDateTime()),
-                   type_coerce(both.c.end_time, UtcDateTime()))
-    for court_id, s, e in session.execute(typed):
+    return select(both.c.court_id, type_coerce(both.c.start_time, UtcDateTime()),
+                  type_coerce(both.c.end_time, UtcDateTime()))
+
+
+_BUSY = _busy_statement()
+
+
+def busy_intervals(session: Session, court_ids: Sequence[str], start: dt.datetime, end: dt.datetime,
+                   now: dt.datetime) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+    """Per court, the live bookings and closures overlapping [start, end): one query."""
+    busy: dict[str, list] = {court_id: [] for court_id in court_ids}
+    for court_id, s, e in session.execute(_BUSY, {"court_ids": list(court_ids), "start": start, "end": end,
+                                                  "now": now}):
         busy[court_id].append((s, e))
     return busy
 
@@ -214,6 +260,13 @@ def live_bookings_that_day(session: Session, venue_id: str, player_id: str, day:
     return session.scalar(query) or 0
 
 
+def court_with_venue(session: Session, court_id: str) -> tuple[Court | None, Venue | None]:
+    """A court and its venue, in one query; (None, None) for no such court."""
+    row = session.execute(select(Court, Venue).join(Venue, Venue.id == Court.venue_id)
+                          .where(Court.id == court_id)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def booking_by_key(session: Session, player_id: str, key: str) -> Booking | None:
     return session.scalars(select(Booking).where(
         Booking.player_id == player_id, Booking.idempotency_key == key)).first()
@@ -224,30 +277,49 @@ def venue_schedule(session: Session, venue_id: str, day: dt.date) -> list[Bookin
         Booking.venue_id == venue_id, Booking.opening_date == day).order_by(Booking.court_id, Booking.start_time)))
 
 
-def bookings_of_player(session: Session, player_id: str, now: dt.datetime, *, past: bool,
-                       after: tuple[dt.datetime, str] | None, limit: int) -> list[Booking]:
+def bookings_of_player(session: Session, player_id: str, now: dt.datetime, *, past: bool, page_size: int,
+                       page_token: str) -> pager.Page[Booking]:
     """One page of a player's bookings: upcoming soonest first, or past latest first."""
     query = select(Booking).where(Booking.player_id == player_id)
     if past:
-        query = query.where(Booking.end_time <= now).order_by(Booking.start_time.desc(), Booking.id.desc())
-        if after:
-            query = query.where((Booking.start_time < after[0]) |
-                                ((Booking.start_time == after[0]) & (Booking.id < after[1])))
-    else:
-        query = query.where(Booking.end_time > now).order_by(Booking.start_time, Booking.id)
-        if after:
-            query = query.where((Booking.start_time > after[0]) |
-                                ((Booking.start_time == after[0]) & (Booking.id > after[1])))
-    return list(session.scalars(query.limit(limit)))
+        return pager.page(session, "bookings.past", query.where(Booking.end_time <= now),
+                          [Booking.start_time, Booking.id], page_size, page_token, descending=True)
+    return pager.page(session, "bookings.upcoming", query.where(Booking.end_time > now),
+                      [Booking.start_time, Booking.id], page_size, page_token)
 
 
-def venues_matching(session: Session, city: str, query: str) -> list[Venue]:
-    statement = select(Venue).where(Venue.active.is_(True)).order_by(Venue.name, Venue.id)
+def _active_venues(city: str, query: str):
+    statement = select(Venue).where(Venue.active.is_(True))
     if city:
         statement = statement.where(Venue.city_key == city.strip().lower())
     if query:
         statement = statement.where(func.lower(Venue.name).contains(query.strip().lower(), autoescape=True))
-    return list(session.scalars(statement))
+    return statement
+
+
+def venues_by_name(session: Session, city: str, query: str, page_size: int, page_token: str) -> pager.Page[Venue]:
+    """One page of the active venues matching a city and a part of the name, by name."""
+    return pager.page(session, "venues.by_name", _active_venues(city, query), [Venue.name, Venue.id],
+                      page_size, page_token)
+
+
+def venues_near(session: Session, city: str, query: str, near: tuple[float, float], max_nearness: float,
+                page_size: int, page_token: str) -> pager.Page[Venue]:
+    """One page of the matching active venues around `near`, nearest first, whose haversine term
+    (`domain.distance_km`'s `h`, which grows with the distance) is at most `max_nearness`.
+
+    The term is computed in SQL (both databases have sin, cos and radians) and pages by the key
+    (term, id); each venue carries its term in `nearness`, so the page token holds the very value
+    the database compared."""
+    lat, lon = func.radians(Venue.latitude), func.radians(Venue.longitude)
+    half_dlat, half_dlon = (func.radians(near[0]) - lat) / 2, (func.radians(near[1]) - lon) / 2
+    h = (func.sin(half_dlat) * func.sin(half_dlat)
+         + func.cos(lat) * func.cos(func.radians(near[0])) * func.sin(half_dlon) * func.sin(half_dlon))
+    statement = _active_venues(city, query).where(
+        Venue.latitude.is_not(None), Venue.longitude.is_not(None), h <= max_nearness,
+    ).options(with_expression(Venue.nearness, h))
+    return pager.page(session, "venues.near", statement, [h, Venue.id], page_size, page_token,
+                      key=lambda venue: (venue.nearness, venue.id))
 
 
 def expired_holds(session: Session, now: dt.datetime, court_id: str | None = None) -> list[Booking]:
@@ -263,13 +335,39 @@ def finished(session: Session, now: dt.datetime, limit: int = 200) -> list[Booki
         .order_by(Booking.end_time).limit(limit).with_for_update(skip_locked=True)))
 
 
-def open_closures(session: Session, venue_id: str, now: dt.datetime) -> list[Closure]:
-    return list(session.scalars(select(Closure).where(Closure.venue_id == venue_id, Closure.end_time > now)
-                                .order_by(Closure.start_time, Closure.id)))
+def open_closures(session: Session, venue_id: str, now: dt.datetime, page_size: int,
+                  page_token: str) -> pager.Page[Closure]:
+    """One page of a venue's closures that have not ended, by start."""
+    return pager.page(session, "closures", select(Closure).where(Closure.venue_id == venue_id, Closure.end_time > now),
+                      [Closure.start_time, Closure.id], page_size, page_token)
+
+
+def price_rules_page(session: Session, venue_id: str, page_size: int, page_token: str) -> pager.Page[PriceRule]:
+    """One page of a venue's price rules, in the owner's order."""
+    return pager.page(session, "price_rules", select(PriceRule).where(PriceRule.venue_id == venue_id),
+                      [PriceRule.position, PriceRule.id], page_size, page_token)
 
 
 def delete_price_rules(session: Session, venue_id: str) -> None:
     session.execute(delete(PriceRule).where(PriceRule.venue_id == venue_id))
+
+
+def setup_version(session: Session, venue_id: str) -> int | None:
+    """The venue's setup version (None: no such venue), read without loading the venue."""
+    return session.scalar(_SETUP_VERSION, {"venue_id": venue_id})
+
+
+_SETUP_VERSION = select(Venue.setup_version).where(Venue.id == bindparam("venue_id"))
+
+
+def bump_setup_version(venue: Venue) -> None:
+    """Raises the venue's setup version in the session's transaction. Computed by the database
+    (`setup_version + 1`), so two changes at once never end on the same version."""
+    venue.setup_version = Venue.setup_version + 1
+
+
+def booking_view(session: Session, booking: Booking) -> BookingView:
+    return BookingView(booking, session.get(Venue, booking.venue_id), session.get(Court, booking.court_id))
 
 
 def venue_named(session: Session, owner_id: str, name: str) -> Venue | None:

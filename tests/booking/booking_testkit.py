@@ -1,5 +1,6 @@
 """Helpers for booking_svc's tests (imported by tests/booking/conftest.py and the test modules): venues to create, future local dates and times in the venue's
-zone (bookings open only inside the horizon), and a small client with tokens per role."""
+zone (bookings open only inside the horizon), a small client with tokens per role, and the use cases
+wired on a database with a clock the test moves."""
 
 import contextlib
 import dataclasses
@@ -11,10 +12,16 @@ from zoneinfo import ZoneInfo
 import grpc
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
-from booking_svc.jobs import BookingJob
 from padel.booking.v1 import booking_pb2 as pb
 from padel.booking.v1 import booking_service_pb2 as api
 from padel.booking.v1 import booking_service_pb2_grpc
+
+from booking_svc import store
+from booking_svc.jobs import BookingJob
+from booking_svc.server import MIGRATIONS
+from booking_svc.service import Availability, Bookings, Venues, VenueSetups
+from mesh import caller
+from mesh.db import Database
 
 KARACHI = ZoneInfo("Asia/Karachi")
 
@@ -63,17 +70,18 @@ class BookingClient:
 
     stub: booking_service_pb2_grpc.BookingServiceStub
     issuer: object
-    desk: object = None  # the running server's desk, whose clock `at` moves
+    bookings: object = None  # the running server's booking life cycle, whose clock `at` moves
 
     @contextlib.contextmanager
     def at(self, moment: dt.datetime):
-        """The server's clock reads `moment` inside the block (the venue's steps happen at the game)."""
-        real = self.desk.clock
-        self.desk.clock = lambda: moment
+        """The booking life cycle's clock reads `moment` inside the block (the venue's steps happen at
+        the game)."""
+        real = self.bookings.clock
+        self.bookings.clock = lambda: moment
         try:
             yield
         finally:
-            self.desk.clock = real
+            self.bookings.clock = real
 
     def owner(self, user_id: str) -> tuple:
         return self.issuer.metadata(user_id, ("venue_owner",))
@@ -102,8 +110,8 @@ class BookingClient:
 def booking(start_service, token_issuer) -> BookingClient:
     """booking_svc on SQLite, port 0, with a job interval short enough to watch it work."""
     host, channel = start_service("booking", PADEL_BOOKING_JOB_INTERVAL_SECONDS="0.2")
-    desk = next(worker.desk for worker in host.workers if isinstance(worker, BookingJob))
-    return BookingClient(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer, desk)
+    bookings = next(worker.bookings for worker in host.workers if isinstance(worker, BookingJob))
+    return BookingClient(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer, bookings)
 
 
 def rpc_error(call, *args, **kwargs) -> grpc.RpcError:
@@ -128,3 +136,59 @@ def platform_headers(platform, user_id: str | None = None, roles=("player",)) ->
         "sub": user_id or str(uuid.uuid4()), "roles": list(roles), "iss": "padel-auth", "aud": "padel-platform",
         "iat": now, "exp": now + dt.timedelta(minutes=15), "jti": uuid.uuid4().hex})
     return {"authorization": f"Bearer {token}"}
+
+
+# -- the use cases in process, on a real database ----------------------------------------------------
+
+EVERY_DAY = [{"weekday": w, "open": "08:00", "close": "23:00"} for w in range(1, 8)]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request, sqlite_url):
+    """booking_svc's database, migrated: a SQLite file, or a throwaway PostgreSQL database."""
+    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    db = Database(url)
+    db.migrate(MIGRATIONS)
+    yield db
+    db.dispose()
+
+
+class Clock:
+    """A clock the test moves."""
+
+    def __init__(self):
+        self.now = dt.datetime.now(dt.timezone.utc)
+
+    def __call__(self):
+        return self.now
+
+
+def someone(*roles: str, user_id: str | None = None) -> caller.Caller:
+    """A caller with `roles`, as the auth interceptor makes one from an access token."""
+    return caller.Caller(user_id or str(uuid.uuid4()), frozenset(roles), "jti", dt.datetime.now(dt.timezone.utc),
+                         "token")
+
+
+class Desk:
+    """The three use-case classes on one database and one clock, as server.py wires them."""
+
+    def __init__(self, database: Database, clock: Clock):
+        self.db = database
+        setups = VenueSetups()
+        self.venues, self.availability = Venues(clock), Availability(setups, clock)
+        self.bookings = Bookings(setups, commission_percent=10, clock=clock)
+
+    def venue(self, **columns) -> store.VenueView:
+        """A venue open 08:00–23:00 every day with one court, owned by a new venue owner."""
+        return self.venues.create(self.db, someone("venue_owner"), {"city": "Karachi", "opening_hours": EVERY_DAY,
+                                                                     **columns}, [{"name": "Court 1"}])
+
+    def book(self, player: caller.Caller, court_id: str, start: dt.datetime):
+        return self.bookings.book(self.db, player, court_id, start, 60, [], "", uuid.uuid4().hex).booking
+
+
+def free_starts(desk: Desk, venue_id: str, start: dt.datetime) -> list[str]:
+    """Free local starts of 60-minute games on the opening of `start`'s local day, on any court."""
+    local = start.astimezone(ZoneInfo("Asia/Karachi"))
+    _venue, courts = desk.availability.free_slots(desk.db, venue_id, local.date(), 60)
+    return [s.start.astimezone(ZoneInfo("Asia/Karachi")).strftime("%H:%M") for _court, slots in courts for s in slots]

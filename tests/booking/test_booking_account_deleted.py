@@ -56,8 +56,8 @@ def closing(request, start_service, token_issuer):
     client = make_redis(redis_url)
     client.flushdb()
     host, channel = start_service("booking", **env)
-    desk = next(worker.desk for worker in host.workers if isinstance(worker, BookingJob))
-    closing = Closing(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer, desk)
+    bookings = next(worker.bookings for worker in host.workers if isinstance(worker, BookingJob))
+    closing = Closing(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer, bookings)
     closing.database, closing.redis = host.database, client
     yield closing
     client.close()

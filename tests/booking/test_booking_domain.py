@@ -1,15 +1,17 @@
 """The booking rules without I/O: opening hours past midnight, the grid, horizon, prices, policy,
-fair access and every transition of the state machine."""
+fair access, every transition of the state machine, and who may do what."""
 
 import datetime as dt
 import itertools
+import math
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from booking_svc import domain
 from booking_svc.domain import Opening, PriceWindow, Status, VenueRules
-from mesh.errors import FailedPrecondition, InvalidArgument
+from mesh.caller import Caller
+from mesh.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 
 KARACHI = ZoneInfo("Asia/Karachi")
 MONDAY = dt.date(2030, 1, 7)  # a Monday
@@ -181,3 +183,44 @@ def test_a_game_across_a_clock_change_is_priced_by_local_wall_time():
 ])
 def test_invitation_changes_ignore_order_and_repeats(before, after, added, removed):
     assert domain.invitation_changes(before, after) == (added, removed)
+
+
+def _caller(user_id: str, *roles: str) -> Caller:
+    return Caller(user_id, frozenset(roles), "jti", dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc), "token")
+
+
+def test_an_owner_manages_only_their_venues_and_an_admin_any():
+    owner, other, admin = _caller("o", "venue_owner"), _caller("x", "venue_owner"), _caller("a", "admin")
+    domain.check_may_manage(owner, "o")
+    domain.check_may_manage(admin, "o")
+    with pytest.raises(PermissionDenied):
+        domain.check_may_manage(other, "o")
+    domain.check_may_open_venues(owner)
+    with pytest.raises(PermissionDenied, match="venue_owner or admin"):
+        domain.check_may_open_venues(_caller("p", "player"))
+
+
+def test_a_booking_is_seen_by_its_players_and_venue_and_changed_or_cancelled_by_its_booker():
+    booker, friend, stranger = _caller("b", "player"), _caller("f", "player"), _caller("s", "player")
+    owner, admin = _caller("o", "venue_owner"), _caller("a", "admin")
+    for who in (booker, friend, owner, admin):
+        domain.check_may_see_booking(who, "b", ["f"], "o")
+    with pytest.raises(PermissionDenied):
+        domain.check_may_see_booking(stranger, "b", ["f"], "o")
+    domain.check_may_change_booking(booker, "b")
+    domain.check_may_change_booking(admin, "b")
+    for who in (friend, owner):
+        with pytest.raises(PermissionDenied):
+            domain.check_may_change_booking(who, "b")
+    assert [domain.canceller(who, "b", "o") for who in (booker, owner, admin)] == ["player", "venue", "venue"]
+    for who in (friend, stranger):
+        with pytest.raises(PermissionDenied):
+            domain.canceller(who, "b", "o")
+
+
+def test_the_haversine_bound_keeps_exactly_what_lies_within_the_radius():
+    karachi, lahore = (24.8607, 67.0011), (31.5204, 74.3587)
+    distance = domain.distance_km(karachi, lahore)
+    lat1, lon1, lat2, lon2 = map(math.radians, (*karachi, *lahore))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    assert domain.haversine_within(distance + 0.001) > h > domain.haversine_within(distance - 0.001)

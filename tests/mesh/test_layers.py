@@ -60,10 +60,11 @@ def test_mesh_has_no_import_cycle():
 
 
 # -- inside a service, in the one shape (issue 10) ------------------------------------------------
-# Checked in every service that has its use-case layer (`service.py` or a `service/` package).
 
-SHAPED = sorted(p.name for p in SERVICES.iterdir() if p.name.endswith("_svc")
-                and ((p / "service.py").is_file() or (p / "service").is_dir()))
+SHAPED = sorted(p.name for p in SERVICES.iterdir() if p.name.endswith("_svc"))
+# The files every service has, named by layer (DESIGN.md); the use cases are `service.py` or `service/`,
+# and `events.py` / `consumers.py` exist where a service publishes / consumes events.
+SHAPE = ("server.py", "servicer.py", "convert.py", "domain.py", "store.py", "settings.py")
 # What only convert.py (and the wiring) may know: protobuf, generated code, grpc.
 WIRE = ("grpc", "padel", "google.protobuf")
 
@@ -91,3 +92,12 @@ def test_use_cases_know_no_protobuf_or_grpc(package):
     for module, path in modules.items():
         offending = _uses(_imports(path), WIRE)
         assert not offending, f"{module} imports {offending}"
+
+
+@pytest.mark.parametrize("package", SHAPED)
+def test_every_service_has_the_same_files(package):
+    root = SERVICES / package
+    missing = [name for name in SHAPE if not (root / name).is_file()]
+    if not ((root / "service.py").is_file() or (root / "service").is_dir()):
+        missing.append("service.py or service/")
+    assert not missing, f"{package} lacks {missing}"

@@ -131,16 +131,22 @@ class AddClosureResponse(_message.Message):
     def __init__(self, closure: _Optional[_Union[_booking_pb2.Closure, _Mapping]] = ...) -> None: ...
 
 class ListClosuresRequest(_message.Message):
-    __slots__ = ("venue_id",)
+    __slots__ = ("venue_id", "page_size", "page_token")
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     venue_id: str
-    def __init__(self, venue_id: _Optional[str] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, venue_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListClosuresResponse(_message.Message):
-    __slots__ = ("closures",)
+    __slots__ = ("closures", "next_page_token")
     CLOSURES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     closures: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Closure]
-    def __init__(self, closures: _Optional[_Iterable[_Union[_booking_pb2.Closure, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, closures: _Optional[_Iterable[_Union[_booking_pb2.Closure, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class DeleteClosureRequest(_message.Message):
     __slots__ = ("venue_id", "closure_id")
@@ -173,18 +179,24 @@ class SetPriceRulesResponse(_message.Message):
     def __init__(self, base_hourly_price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., rules: _Optional[_Iterable[_Union[_booking_pb2.PriceRule, _Mapping]]] = ...) -> None: ...
 
 class ListPriceRulesRequest(_message.Message):
-    __slots__ = ("venue_id",)
+    __slots__ = ("venue_id", "page_size", "page_token")
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     venue_id: str
-    def __init__(self, venue_id: _Optional[str] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, venue_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListPriceRulesResponse(_message.Message):
-    __slots__ = ("base_hourly_price", "rules")
+    __slots__ = ("base_hourly_price", "rules", "next_page_token")
     BASE_HOURLY_PRICE_FIELD_NUMBER: _ClassVar[int]
     RULES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     base_hourly_price: _booking_pb2.Money
     rules: _containers.RepeatedCompositeFieldContainer[_booking_pb2.PriceRule]
-    def __init__(self, base_hourly_price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., rules: _Optional[_Iterable[_Union[_booking_pb2.PriceRule, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, base_hourly_price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., rules: _Optional[_Iterable[_Union[_booking_pb2.PriceRule, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class GetVenueScheduleRequest(_message.Message):
     __slots__ = ("venue_id", "date")

@@ -1,0 +1,282 @@
+"""The one module that knows both booking_svc's protobuf messages and its domain and store types.
+
+Messages in → column values and domain values (Venue/Court fields, dates, field masks); rows and
+domain values → messages out (venues, courts, closures, prices, bookings, availability) and the
+payloads of the events booking_svc publishes. Timestamp ⇄ aware datetime, Money ⇄ paisa, and the
+booking status enum live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Sequence
+
+from google.protobuf.field_mask_pb2 import FieldMask
+from google.protobuf.message import Message
+from padel.booking.v1 import booking_pb2 as pb
+from padel.booking.v1 import booking_service_pb2 as api
+from padel.booking.v1 import events_pb2
+
+from booking_svc import domain, store
+from booking_svc.domain import VENUE_DEFAULTS, Slot, Status
+from mesh.convert import timestamp, to_datetime
+from mesh.errors import InvalidArgument
+from mesh.settings import DEFAULT_TIME_ZONE
+
+CURRENCY = "PKR"
+
+STATUS_TO_PROTO = {
+    Status.PENDING: pb.BOOKING_STATUS_PENDING,
+    Status.CONFIRMED: pb.BOOKING_STATUS_CONFIRMED,
+    Status.IN_PROGRESS: pb.BOOKING_STATUS_IN_PROGRESS,
+    Status.COMPLETED: pb.BOOKING_STATUS_COMPLETED,
+    Status.CANCELLED: pb.BOOKING_STATUS_CANCELLED,
+    Status.NO_SHOW: pb.BOOKING_STATUS_NO_SHOW,
+}
+
+
+# -- values -----------------------------------------------------------------------------------------
+
+
+def _hhmm(moment: dt.datetime, zone: domain.ZoneInfo) -> str:
+    """The local clock time "HH:MM" (a format string costs more, and availability makes many)."""
+    local = moment.astimezone(zone)
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def money(paisa: int | None) -> pb.Money:
+    return pb.Money(amount_paisa=paisa or 0, currency=CURRENCY)
+
+
+def day(value: str, field: str = "date") -> dt.date:
+    """A venue-local date from "YYYY-MM-DD"; INVALID_ARGUMENT naming `field` otherwise."""
+    return domain.parse_date(value, field)
+
+
+def near(request) -> tuple[float, float] | None:
+    """The (latitude, longitude) a venue search is around, if it names one."""
+    return (request.near.latitude, request.near.longitude) if request.HasField("near") else None
+
+
+def mask_paths(mask: FieldMask) -> list[str]:
+    if not mask.paths:
+        raise InvalidArgument.field("update_mask", "name at least one field to change")
+    return list(mask.paths)
+
+
+def _set_fields(message: Message) -> list[str]:
+    return [descriptor.name for descriptor, _ in message.ListFields()]
+
+
+# -- messages in ------------------------------------------------------------------------------------
+
+VENUE_FIELDS = ("name", "city", "address", "location", "time_zone", "opening_hours", "slot_minutes",
+                "durations_minutes", "cancellation_policy", "horizon_days", "confirmation_mode", "hold_minutes",
+                "max_live_bookings_per_day", "base_hourly_price", "active")
+
+
+def venue_columns(venue: pb.Venue, field: str) -> dict[str, Any]:
+    """Column values for one settable Venue field; zero values take the defaults where zero makes no sense."""
+    match field:
+        case "name" | "city" | "address":
+            return {field: getattr(venue, field).strip()}
+        case "location":
+            if not venue.HasField("location"):
+                return {"latitude": None, "longitude": None}
+            return {"latitude": venue.location.latitude, "longitude": venue.location.longitude}
+        case "time_zone":
+            return {"time_zone": domain.check_time_zone(venue.time_zone or DEFAULT_TIME_ZONE, "venue.time_zone")}
+        case "opening_hours":
+            return {"opening_hours": [{"weekday": o.weekday, "open": o.open, "close": o.close}
+                                      for o in venue.opening_hours]}
+        case "slot_minutes":
+            return {"slot_minutes": venue.slot_minutes or VENUE_DEFAULTS["slot_minutes"]}
+        case "durations_minutes":
+            return {"durations_minutes": sorted(venue.durations_minutes) or VENUE_DEFAULTS["durations_minutes"]}
+        case "cancellation_policy":
+            return {"free_until_hours": venue.cancellation_policy.free_until_hours,
+                    "late_fee_percent": venue.cancellation_policy.late_fee_percent}
+        case "confirmation_mode":
+            return {"instant_confirmation": venue.confirmation_mode != pb.CONFIRMATION_MODE_MANUAL}
+        case "base_hourly_price":
+            return {"base_hourly_price_paisa": venue.base_hourly_price.amount_paisa}
+        case "horizon_days" | "hold_minutes" | "max_live_bookings_per_day" | "active":
+            return {field: getattr(venue, field)}
+    raise InvalidArgument.field("update_mask", f"{field} cannot be changed here")
+
+
+def new_venue_columns(venue: pb.Venue) -> dict[str, Any]:
+    """A new venue's settings: the fields the owner set, the defaults for the rest."""
+    columns: dict[str, Any] = {}
+    for name in _set_fields(venue):
+        if name in VENUE_FIELDS and name != "active":
+            columns.update(venue_columns(venue, name))
+    return columns
+
+
+def venue_changes(venue: pb.Venue, mask: FieldMask) -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    for path in mask_paths(mask):
+        columns.update(venue_columns(venue, path))
+    return columns
+
+
+def new_court_columns(court: pb.Court) -> dict[str, Any]:
+    return {"name": court.name.strip(), "environment": court.environment, "surface": court.surface}
+
+
+def court_changes(court: pb.Court, mask: FieldMask) -> dict[str, Any]:
+    columns = {}
+    for name in mask_paths(mask):
+        if name not in ("name", "environment", "surface", "active"):
+            raise InvalidArgument.field("update_mask", f"{name} cannot be changed here")
+        value = getattr(court, name)
+        columns[name] = value.strip() if name == "name" else value
+    return columns
+
+
+def price_rule_columns(rules: Sequence[pb.PriceRule]) -> list[dict[str, Any]]:
+    return [{"court_id": r.court_id or None, "weekdays": sorted(r.weekdays), "start": r.start, "end": r.end,
+             "hourly_price_paisa": r.hourly_price.amount_paisa} for r in rules]
+
+
+def booking_changes(request) -> dict[str, Any]:
+    """What an UpdateBookingRequest changes, by its update_mask."""
+    changes: dict[str, Any] = {}
+    for path in mask_paths(request.update_mask):
+        match path:
+            case "court_id":
+                changes["court_id"] = request.court_id
+            case "start_time":
+                if not request.HasField("start_time"):
+                    raise InvalidArgument.field("start_time", "give the new start")
+                changes["start_time"] = to_datetime(request.start_time)
+            case "duration_minutes":
+                changes["duration_minutes"] = request.duration_minutes
+            case "participant_ids":
+                changes["participant_ids"] = list(request.participant_ids)
+            case "special_requests":
+                changes["special_requests"] = request.special_requests
+            case _:
+                raise InvalidArgument.field("update_mask", f"{path} cannot be changed")
+    return changes
+
+
+# -- messages out -----------------------------------------------------------------------------------
+
+
+def court(row: store.Court) -> pb.Court:
+    return pb.Court(court_id=row.id, venue_id=row.venue_id, name=row.name, environment=row.environment,
+                    surface=row.surface, active=row.active)
+
+
+def venue(view: store.VenueView) -> pb.Venue:
+    v = view.venue
+    message = pb.Venue(
+        venue_id=v.id, owner_id=v.owner_id, name=v.name, city=v.city, address=v.address, time_zone=v.time_zone,
+        opening_hours=[pb.OpeningHours(weekday=o["weekday"], open=o["open"], close=o["close"]) for o in v.opening_hours],
+        slot_minutes=v.slot_minutes, durations_minutes=v.durations_minutes,
+        cancellation_policy=pb.CancellationPolicy(free_until_hours=v.free_until_hours,
+                                                  late_fee_percent=v.late_fee_percent),
+        horizon_days=v.horizon_days,
+        confirmation_mode=pb.CONFIRMATION_MODE_INSTANT if v.instant_confirmation else pb.CONFIRMATION_MODE_MANUAL,
+        hold_minutes=v.hold_minutes, max_live_bookings_per_day=v.max_live_bookings_per_day,
+        base_hourly_price=money(v.base_hourly_price_paisa), courts=[court(c) for c in view.courts],
+        active=v.active, distance_km=round(view.distance_km, 3),
+        created_at=timestamp(v.created_at), updated_at=timestamp(v.updated_at))
+    if v.latitude is not None and v.longitude is not None:
+        message.location.CopyFrom(pb.GeoPoint(latitude=v.latitude, longitude=v.longitude))
+    return message
+
+
+def closure(row: store.Closure) -> pb.Closure:
+    return pb.Closure(closure_id=row.id, court_id=row.court_id, start_time=timestamp(row.start_time),
+                      end_time=timestamp(row.end_time), reason=row.reason)
+
+
+def price_rule(row: store.PriceRule) -> pb.PriceRule:
+    return pb.PriceRule(rule_id=row.id, court_id=row.court_id or "", weekdays=row.weekdays, start=row.start,
+                        end=row.end, hourly_price=money(row.hourly_price_paisa))
+
+
+def prices(price_list: store.PriceList, response_class):
+    """A SetPriceRulesResponse or ListPriceRulesResponse (the same fields, paged for the list)."""
+    answer = response_class(base_hourly_price=money(price_list.base_hourly_paisa),
+                            rules=[price_rule(r) for r in price_list.rules])
+    if price_list.next_page_token:
+        answer.next_page_token = price_list.next_page_token
+    return answer
+
+
+def cancellation(row: store.Booking) -> pb.Cancellation | None:
+    if row.cancelled_at is None:
+        return None
+    return pb.Cancellation(
+        reason=row.cancel_reason or "", cancelled_by=row.cancelled_by or "",
+        cancelled_at=timestamp(row.cancelled_at), fee=money(row.cancellation_fee_paisa),
+        refund=money(row.refund_paisa))
+
+
+def booking(view: store.BookingView) -> pb.Booking:
+    b, zone = view.booking, view.venue.time_zone
+    local = b.start_time.astimezone(domain.ZoneInfo(zone))
+    return pb.Booking(
+        booking_id=b.id, venue_id=b.venue_id, court_id=b.court_id, player_id=b.player_id,
+        participant_ids=b.participant_ids, start_time=timestamp(b.start_time), end_time=timestamp(b.end_time),
+        time_zone=zone, local_date=local.date().isoformat(), local_start=local.strftime("%H:%M"),
+        duration_minutes=b.duration_minutes, status=STATUS_TO_PROTO[b.state], price=money(b.price_paisa),
+        commission=money(b.commission_paisa), special_requests=b.special_requests,
+        hold_expires_at=timestamp(b.hold_expires_at), cancellation=cancellation(b), venue_name=view.venue.name,
+        court_name=view.court.name, created_at=timestamp(b.created_at), updated_at=timestamp(b.updated_at))
+
+
+def availability(venue_row: store.Venue, local_day: dt.date,
+                 courts: Sequence[tuple[store.Court, Sequence[Slot]]]) -> api.GetAvailabilityResponse:
+    zone = domain.ZoneInfo(venue_row.time_zone)
+    return api.GetAvailabilityResponse(
+        venue_id=venue_row.id, date=local_day.isoformat(), time_zone=venue_row.time_zone,
+        courts=[pb.CourtAvailability(court=court(row), slots=[
+            pb.Slot(start_time=timestamp(s.start), end_time=timestamp(s.end), local_start=_hhmm(s.start, zone),
+                    local_end=_hhmm(s.end, zone), price=money(s.price_paisa)) for s in slots])
+            for row, slots in courts])
+
+
+# -- event payloads ---------------------------------------------------------------------------------
+
+
+def snapshot(view: store.BookingView) -> events_pb2.BookingSnapshot:
+    b, v, c = view.booking, view.venue, view.court
+    return events_pb2.BookingSnapshot(
+        booking_id=b.id, venue_id=v.id, venue_name=v.name, court_id=c.id,
+        court_name=c.name, player_id=b.player_id, participant_ids=b.participant_ids,
+        start_time=timestamp(b.start_time), end_time=timestamp(b.end_time),
+        time_zone=v.time_zone, price=money(b.price_paisa), status=STATUS_TO_PROTO[b.state])
+
+
+def booking_created(view: store.BookingView) -> events_pb2.BookingCreated:
+    return events_pb2.BookingCreated(booking=snapshot(view))
+
+
+def booking_confirmed(view: store.BookingView) -> events_pb2.BookingConfirmed:
+    return events_pb2.BookingConfirmed(booking=snapshot(view))
+
+
+def booking_cancelled(view: store.BookingView) -> events_pb2.BookingCancelled:
+    return events_pb2.BookingCancelled(booking=snapshot(view), cancellation=cancellation(view.booking))
+
+
+def booking_rescheduled(view: store.BookingView, previous_start: dt.datetime) -> events_pb2.BookingRescheduled:
+    return events_pb2.BookingRescheduled(booking=snapshot(view), previous_start_time=timestamp(previous_start))
+
+
+def booking_participants_changed(view: store.BookingView, added: Sequence[str],
+                                 removed: Sequence[str]) -> events_pb2.BookingParticipantsChanged:
+    return events_pb2.BookingParticipantsChanged(booking=snapshot(view), added_ids=added, removed_ids=removed)
+
+
+def booking_completed(view: store.BookingView) -> events_pb2.BookingCompleted:
+    return events_pb2.BookingCompleted(booking=snapshot(view))
+
+
+def booking_no_show(view: store.BookingView) -> events_pb2.BookingNoShow:
+    return events_pb2.BookingNoShow(booking=snapshot(view))

@@ -1,0 +1,315 @@
+"""The booking life cycle: book (idempotent), see, list, move, change players, cancel by the venue's
+policy, the venue's steps (confirm, check in, complete, no-show), the job's work (run-out holds,
+finished games) and what a closed account leaves behind.
+
+Whether a court is free at a time the database decides: a court taken then → Conflict (HTTP 409),
+nothing written. Every change writes its event (and counts its metric after the commit) in the
+change's own transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any, Callable
+
+from sqlalchemy import exc
+from sqlalchemy.orm import Session
+
+from booking_svc import domain, events, metrics, store
+from booking_svc.domain import Status
+from booking_svc.service import rows
+from booking_svc.service.setups import VenueSetups
+from mesh.caller import Caller
+from mesh.db import UnitOfWork
+from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
+from mesh.pager import Page
+
+log = logging.getLogger("padel.booking")
+
+SLOT_TAKEN = "this slot was just taken; choose another time"
+KEY_REUSED = "this idempotency key was already used for a different booking request"
+ACCOUNT_CLOSED = "the player's account was closed"
+
+
+def _confirmed(session: Session, view: store.BookingView) -> None:
+    events.confirmed(session, view)
+    metrics.confirmed(session, view.venue.id, view.booking.price_paisa)
+
+
+def _checked_in(_session: Session, _view: store.BookingView) -> None:
+    """A game under way announces nothing."""
+
+
+def _record_cancellation(booking: store.Booking, reason: str, by: str | None, now: dt.datetime,
+                         fee: int, refund: int) -> None:
+    booking.status = Status.CANCELLED.value
+    booking.cancel_reason, booking.cancelled_by, booking.cancelled_at = reason, by, now
+    booking.cancellation_fee_paisa, booking.refund_paisa = fee, refund
+    booking.hold_expires_at = None
+    booking.updated_at = now
+
+
+class Bookings:
+    """The booking life cycle; `commission_percent` is the platform's share, recorded on each booking."""
+
+    def __init__(self, setups: VenueSetups, commission_percent: int,
+                 clock: Callable[[], dt.datetime] = rows.utcnow):
+        self.setups = setups
+        self.commission_percent = commission_percent
+        self.clock = clock
+
+    # -- booking ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _earlier(session: Session, player_id: str, key: str, fingerprint: str) -> store.BookingView | None:
+        """The booking an earlier request with this key made, if the body is the same; else Conflict."""
+        earlier = store.booking_by_key(session, player_id, key)
+        if earlier is None:
+            return None
+        if earlier.request_fingerprint != fingerprint:
+            raise Conflict(KEY_REUSED, reason="IDEMPOTENCY_KEY_REUSED")
+        return store.booking_view(session, earlier)
+
+    def book(self, uow: UnitOfWork, caller: Caller, court_id: str, start: dt.datetime, duration: int,
+             participant_ids: list[str], special_requests: str, idempotency_key: str) -> store.BookingView:
+        """A booking for the caller; the same key and body again return the same booking."""
+        fingerprint = domain.request_fingerprint(court_id, start, duration, participant_ids, special_requests)
+        now = self.clock()
+        try:
+            with uow.session() as session:
+                earlier = self._earlier(session, caller.user_id, idempotency_key, fingerprint)
+                if earlier is not None:
+                    return earlier
+                court, venue = store.court_with_venue(session, court_id)
+                if court is None:
+                    raise NotFound(f"no court {court_id}")
+                domain.check_participants(caller.user_id, participant_ids)
+                day, end, price = self._place(session, venue, court, start, duration, caller.user_id, now)
+                instant = venue.instant_confirmation
+                status = Status.CONFIRMED if instant else Status.PENDING
+                booking = store.Booking(
+                    id=rows.new_id(), venue_id=venue.id, court_id=court.id, player_id=caller.user_id,
+                    participant_ids=list(participant_ids), start_time=start, end_time=end, opening_date=day,
+                    duration_minutes=duration, status=status.value, price_paisa=price,
+                    commission_percent=self.commission_percent,
+                    commission_paisa=domain.percent_of(price, self.commission_percent),
+                    special_requests=special_requests,
+                    hold_expires_at=None if instant else now + dt.timedelta(minutes=venue.hold_minutes),
+                    idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now)
+                session.add(booking)
+                session.flush()
+                view = store.BookingView(booking, venue, court)
+                events.created(session, view)
+                metrics.booked(session, venue.id)
+                if status == Status.CONFIRMED:
+                    _confirmed(session, view)
+                return view
+        except exc.IntegrityError as error:
+            # A twin request with the same key may have won the race; else the slot went.
+            with uow.session(read_only=True) as session:
+                earlier = self._earlier(session, caller.user_id, idempotency_key, fingerprint)
+            if earlier is not None:
+                return earlier
+            if store.is_slot_taken(error):
+                raise Conflict(SLOT_TAKEN, reason="SLOT_TAKEN") from None
+            raise
+
+    def _place(self, session: Session, venue: store.Venue, court: store.Court, start: dt.datetime, duration: int,
+               player_id: str, now: dt.datetime, moving: store.Booking | None = None) -> tuple[dt.date, dt.datetime, int]:
+        """Checks a game on `court` at `start` against the venue's rules, closures and the player's
+        daily limit (not counting the booking `moving` there), releases run-out holds on the court,
+        and prices it: (opening date, end, price). Whether the court is free the database decides."""
+        if not (court.active and venue.active):
+            raise FailedPrecondition("this court takes no bookings at the moment")
+        rules = rows.rules_of(venue)
+        day = domain.check_slot(rules, start, duration, now)
+        end = start + dt.timedelta(minutes=duration)
+        if store.closure_overlapping(session, court.id, start, end):
+            raise InvalidArgument.field("start_time", "the court is closed then")
+        self._expire_holds(session, now, court.id)
+        if moving is None or day != moving.opening_date:
+            domain.check_daily_limit(rules, store.live_bookings_that_day(
+                session, venue.id, player_id, day, excluding=moving.id if moving else None))
+        windows = self.setups.windows_of(session, venue)
+        return day, end, domain.price_of(rules, windows, court.id, start, duration)
+
+    # -- seeing -------------------------------------------------------------------------------------
+
+    def get(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> store.BookingView:
+        """The booking, if the caller booked it, plays in it, or manages its venue."""
+        with uow.session(read_only=True) as session:
+            view = rows.booking(session, booking_id)
+            domain.check_may_see_booking(caller, view.booking.player_id, view.booking.participant_ids,
+                                         view.venue.owner_id)
+            return view
+
+    def list_mine(self, uow: UnitOfWork, caller: Caller, past: bool, page_size: int,
+             page_token: str) -> Page[store.BookingView]:
+        """One page of the caller's bookings: upcoming soonest first, or past latest first."""
+        with uow.session(read_only=True) as session:
+            found = store.bookings_of_player(session, caller.user_id, self.clock(), past=past,
+                                             page_size=page_size, page_token=page_token)
+            return Page([store.booking_view(session, b) for b in found.items], found.next_page_token)
+
+    # -- changing -----------------------------------------------------------------------------------
+
+    def update(self, uow: UnitOfWork, caller: Caller, booking_id: str, changes: dict[str, Any]) -> store.BookingView:
+        """Reschedules (court_id, start_time, duration_minutes) and/or changes participant_ids and
+        special_requests. A move is checked like a new booking, repriced, and the database again
+        refuses an overlap. A move announces BookingRescheduled, which carries the new list of
+        invited players; a change of that list alone announces BookingParticipantsChanged."""
+        now = self.clock()
+        try:
+            with uow.session() as session:
+                view = rows.booking(session, booking_id)
+                booking = view.booking
+                domain.check_may_change_booking(caller, booking.player_id)
+                if booking.state not in (Status.PENDING, Status.CONFIRMED):
+                    raise FailedPrecondition(f"cannot change a booking that is {booking.status}")
+                invited_before = list(booking.participant_ids)
+                if "participant_ids" in changes:
+                    domain.check_participants(booking.player_id, changes["participant_ids"])
+                    booking.participant_ids = list(changes["participant_ids"])
+                if "special_requests" in changes:
+                    booking.special_requests = changes["special_requests"]
+                previous_start = booking.start_time
+                moves = {k: changes[k] for k in ("court_id", "start_time", "duration_minutes") if k in changes}
+                if moves:
+                    view = self._move(session, view, moves, now)
+                booking.updated_at = now
+                session.flush()
+                added, removed = domain.invitation_changes(invited_before, booking.participant_ids)
+                if moves:
+                    events.rescheduled(session, view, previous_start)
+                elif added or removed:
+                    events.participants_changed(session, view, added, removed)
+                return view
+        except exc.IntegrityError as error:
+            if store.is_slot_taken(error):
+                raise Conflict(SLOT_TAKEN, reason="SLOT_TAKEN") from None
+            raise
+
+    def _move(self, session: Session, view: store.BookingView, moves: dict[str, Any],
+              now: dt.datetime) -> store.BookingView:
+        booking, venue = view.booking, view.venue
+        court = rows.court_at(session, venue, moves["court_id"]) if moves.get("court_id") else view.court
+        start = moves.get("start_time") or booking.start_time
+        duration = moves.get("duration_minutes") or booking.duration_minutes
+        day, end, price = self._place(session, venue, court, start, duration, booking.player_id, now, moving=booking)
+        booking.court_id, booking.start_time, booking.end_time = court.id, start, end
+        booking.opening_date, booking.duration_minutes = day, duration
+        booking.price_paisa = price
+        booking.commission_paisa = domain.percent_of(price, booking.commission_percent)
+        return store.BookingView(booking, venue, court)
+
+    # -- cancelling ---------------------------------------------------------------------------------
+
+    def cancel(self, uow: UnitOfWork, caller: Caller, booking_id: str, reason: str) -> store.BookingView:
+        """By the player who booked, or by the venue (its owner or an admin), at the policy's price."""
+        now = self.clock()
+        with uow.session() as session:
+            view = rows.booking(session, booking_id)
+            category = domain.canceller(caller, view.booking.player_id, view.venue.owner_id)
+            self._expire_holds(session, now, view.booking.court_id)
+            self._cancel(session, view, reason or f"cancelled by the {category}", caller.user_id, category, now)
+            return view
+
+    @staticmethod
+    def _cancel(session: Session, view: store.BookingView, reason: str, by: str, category: str,
+                now: dt.datetime) -> None:
+        """Cancels a live booking by the venue's policy and announces it (BookingCancelled: the
+        invited players and the venue are told). `category` is who cancelled: "player", "venue",
+        or "account_closed" (the player's account was deleted: charged as the player cancelling)."""
+        booking = view.booking
+        domain.transition(booking.state, Status.CANCELLED)
+        fee, refund = domain.cancellation_charge(rows.rules_of(view.venue), booking.price_paisa, booking.start_time,
+                                                 now, by_venue=category == "venue", status=booking.state)
+        _record_cancellation(booking, reason, by, now, fee, refund)
+        events.cancelled(session, view)
+        metrics.cancelled(session, view.venue.id, category)
+
+    # -- the venue's steps --------------------------------------------------------------------------
+
+    def _venue_step(self, uow: UnitOfWork, caller: Caller, booking_id: str, target: Status,
+                    announce: Callable[[Session, store.BookingView], None]) -> store.BookingView:
+        """An owner's step in the life cycle: confirm, check in, complete, no-show."""
+        now = self.clock()
+        with uow.session() as session:
+            view = rows.booking(session, booking_id)
+            domain.check_may_manage(caller, view.venue.owner_id)
+            booking = view.booking
+            # A hold that ran out is over even if the job has not got to it yet.
+            self._expire_holds(session, now, booking.court_id)
+            booking.status = domain.transition(booking.state, target).value
+            domain.check_timing(target, booking.start_time, now)
+            booking.hold_expires_at = None
+            booking.updated_at = now
+            announce(session, view)
+            return view
+
+    def confirm(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> store.BookingView:
+        return self._venue_step(uow, caller, booking_id, Status.CONFIRMED, _confirmed)
+
+    def check_in(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> store.BookingView:
+        return self._venue_step(uow, caller, booking_id, Status.IN_PROGRESS, _checked_in)
+
+    def complete(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> store.BookingView:
+        return self._venue_step(uow, caller, booking_id, Status.COMPLETED, events.completed)
+
+    def no_show(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> store.BookingView:
+        return self._venue_step(uow, caller, booking_id, Status.NO_SHOW, events.no_show)
+
+    # -- the background job's work ------------------------------------------------------------------
+
+    @staticmethod
+    def _expire_holds(session: Session, now: dt.datetime, court_id: str | None = None) -> int:
+        """Cancels pending bookings whose hold ran out (reason "expired"), freeing their courts."""
+        expired = store.expired_holds(session, now, court_id)
+        for booking in expired:
+            _record_cancellation(booking, "expired", None, now, 0, booking.price_paisa)
+            view = store.booking_view(session, booking)
+            events.cancelled(session, view)
+            metrics.cancelled(session, view.venue.id, "expired")
+        session.flush()
+        return len(expired)
+
+    def expire_holds(self, uow: UnitOfWork) -> int:
+        with uow.session() as session:
+            return self._expire_holds(session, self.clock())
+
+    def complete_finished(self, uow: UnitOfWork) -> int:
+        """Confirmed or in-progress bookings past their end become completed."""
+        now = self.clock()
+        with uow.session() as session:
+            done = store.finished(session, now)
+            for booking in done:
+                booking.status = Status.COMPLETED.value
+                booking.updated_at = now
+                events.completed(session, store.booking_view(session, booking))
+            return len(done)
+
+    # -- a closed account (auth's AccountDeleted) ---------------------------------------------------
+
+    def close_account(self, uow: UnitOfWork, user_id: str) -> None:
+        """The person's future live bookings are cancelled by the venue's policy, as if they had
+        cancelled them, and they leave other players' future bookings; every booking of theirs loses
+        the text they wrote (requests, reasons, keys), the ids stay for the history. Venues they own
+        stay open and their bookings valid (admins manage them). Handled again, it finds nothing left
+        to do."""
+        now = self.clock()
+        with uow.session() as session:
+            store.erase_player_texts(session, user_id, "cancelled by the player", [ACCOUNT_CLOSED])
+            cancelled = store.future_live_bookings_of(session, user_id, now)
+            for booking in cancelled:
+                self._cancel(session, store.booking_view(session, booking), ACCOUNT_CLOSED, user_id,
+                             "account_closed", now)
+            invited = store.future_live_bookings_inviting(session, user_id, now)
+            for booking in invited:
+                booking.participant_ids = [p for p in booking.participant_ids if p != user_id]
+                booking.updated_at = now
+                events.participants_changed(session, store.booking_view(session, booking), [], [user_id])
+            venues = store.venues_owned_by(session, user_id)
+            session.flush()
+        log.info("account closed", extra={"cancelled": len(cancelled), "uninvited": len(invited),
+                                          "venues_left_to_admins": len(venues)})

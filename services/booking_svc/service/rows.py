@@ -1,0 +1,62 @@
+"""The rows every use case starts from: found by id (NotFound when missing, or not at the venue
+given), new ids and times, and a venue row read as the domain's rules and price windows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Sequence
+
+from sqlalchemy.orm import Session
+
+from booking_svc import domain, store
+from mesh.errors import NotFound
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def venue(session: Session, venue_id: str) -> store.Venue:
+    found = session.get(store.Venue, venue_id)
+    if found is None:
+        raise NotFound(f"no venue {venue_id}")
+    return found
+
+
+def court_at(session: Session, venue_row: store.Venue, court_id: str) -> store.Court:
+    found = session.get(store.Court, court_id)
+    if found is None or found.venue_id != venue_row.id:
+        raise NotFound(f"no court {court_id} at this venue")
+    return found
+
+
+def booking(session: Session, booking_id: str) -> store.BookingView:
+    found = session.get(store.Booking, booking_id)
+    if found is None:
+        raise NotFound(f"no booking {booking_id}")
+    return store.booking_view(session, found)
+
+
+def rules_of(row: store.Venue) -> domain.VenueRules:
+    """The domain's view of a venue row; opening hours are checked again (field names for errors)."""
+    openings = tuple(
+        domain.Opening(o["weekday"], domain.parse_hhmm(o["open"], f"venue.opening_hours[{i}].open"),
+                       domain.parse_hhmm(o["close"], f"venue.opening_hours[{i}].close"))
+        for i, o in enumerate(row.opening_hours))
+    return domain.VenueRules(
+        time_zone=row.time_zone, openings=openings, slot_minutes=row.slot_minutes,
+        durations=tuple(row.durations_minutes), horizon_days=row.horizon_days,
+        free_until_hours=row.free_until_hours, late_fee_percent=row.late_fee_percent,
+        instant=row.instant_confirmation, hold_minutes=row.hold_minutes,
+        max_live_bookings_per_day=row.max_live_bookings_per_day,
+        base_hourly_paisa=row.base_hourly_price_paisa)
+
+
+def price_windows(rules: Sequence[store.PriceRule]) -> list[domain.PriceWindow]:
+    return [domain.PriceWindow(r.court_id, frozenset(r.weekdays), domain.parse_hhmm(r.start, "rules.start"),
+                               domain.parse_hhmm(r.end, "rules.end"), r.hourly_price_paisa) for r in rules]

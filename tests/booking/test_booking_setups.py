@@ -1,0 +1,92 @@
+"""Availability keeps each venue's setup in the process (`VenueSetups`) and stays exact: two replicas
+on one database (each with its own setups, as two booking_svc processes), on SQLite and PostgreSQL.
+A change made through one replica — prices, courts, opening hours, a booking, a cancellation, a
+closure — shows in the very next availability call of the other; nothing waits for a time to pass."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import event
+
+from booking_testkit import EVERY_DAY, Clock, Desk, local_day, local_dt, someone
+
+
+@pytest.fixture
+def replicas(database):
+    """Two replicas' use cases on one database and one clock."""
+    clock = Clock()
+    return Desk(database, clock), Desk(database, clock)
+
+
+def slots(desk: Desk, venue_id: str, day: dt.date) -> dict[str, dict[str, int]]:
+    """Per court name, the free local starts of 60-minute games with their prices (paisa)."""
+    zone = local_dt(day, "00:00").tzinfo
+    _venue, courts = desk.availability.free_slots(desk.db, venue_id, day, 60)
+    return {court.name: {s.start.astimezone(zone).strftime("%H:%M"): s.price_paisa for s in free}
+            for court, free in courts}
+
+
+def test_a_setup_change_on_one_replica_shows_in_the_others_next_call(replicas):
+    one, other = replicas
+    venue = one.venue(name="Setups", base_hourly_price_paisa=600_000)
+    owner = someone("venue_owner", user_id=venue.venue.owner_id)
+    venue_id, day = venue.venue.id, local_day(2)
+    assert slots(other, venue_id, day)["Court 1"]["18:00"] == 600_000  # now kept by the other replica
+
+    one.venues.set_price_rules(one.db, owner, venue_id, 600_000, [
+        {"court_id": None, "weekdays": [], "start": "18:00", "end": "23:00", "hourly_price_paisa": 800_000}])
+    assert slots(other, venue_id, day)["Court 1"]["18:00"] == 800_000
+
+    court = one.venues.add_court(one.db, owner, venue_id, {"name": "Court 2"})
+    assert set(slots(other, venue_id, day)) == {"Court 1", "Court 2"}
+    one.venues.update_court(one.db, owner, venue_id, court.id, {"active": False})
+    assert set(slots(other, venue_id, day)) == {"Court 1"}
+
+    later = [{**opening, "open": "10:00"} for opening in EVERY_DAY]
+    one.venues.update(one.db, owner, venue_id, {"opening_hours": later})
+    assert min(slots(other, venue_id, day)["Court 1"]) == "10:00"
+
+    # A booking on the other replica is priced by the setup now in force, not the one it kept.
+    one.venues.set_price_rules(one.db, owner, venue_id, 500_000, [])
+    made = other.book(someone("player"), venue.courts[0].id, local_dt(day, "19:00").astimezone(dt.timezone.utc))
+    assert made.price_paisa == 500_000
+
+
+def test_bookings_cancellations_and_closures_show_in_the_very_next_call_of_every_replica(replicas):
+    one, other = replicas
+    venue = one.venue(name="Busy")
+    owner = someone("venue_owner", user_id=venue.venue.owner_id)
+    venue_id, court_id, day = venue.venue.id, venue.courts[0].id, local_day(3)
+    start = local_dt(day, "12:00").astimezone(dt.timezone.utc)
+    assert "12:00" in slots(one, venue_id, day)["Court 1"] and "12:00" in slots(other, venue_id, day)["Court 1"]
+
+    player = someone("player")
+    made = one.book(player, court_id, start)
+    assert "12:00" not in slots(other, venue_id, day)["Court 1"]
+    other.bookings.cancel(other.db, player, made.id, "")
+    assert "12:00" in slots(one, venue_id, day)["Court 1"]
+
+    one.venues.add_closure(one.db, owner, venue_id, court_id, start, start + dt.timedelta(hours=2), "repairs")
+    assert not {"11:30", "12:00", "13:30"} & set(slots(other, venue_id, day)["Court 1"])
+
+
+def test_a_kept_setup_spares_the_courts_and_prices_queries_until_it_changes(replicas):
+    one, other = replicas
+    venue = one.venue(name="Kept")
+    owner = someone("venue_owner", user_id=venue.venue.owner_id)
+    venue_id, day = venue.venue.id, local_day(2)
+    asked: list[str] = []
+    event.listen(other.db.engine, "before_cursor_execute",
+                 lambda _conn, _cursor, statement, *_rest: asked.append(statement))
+
+    def setup_reads() -> int:
+        """How many statements the other replica's next availability call spends on courts and prices."""
+        asked.clear()
+        slots(other, venue_id, day)
+        return sum(1 for s in asked if "FROM courts" in s or "FROM price_rules" in s)
+
+    assert setup_reads() == 2  # first call: loads the setup
+    assert setup_reads() == 0  # kept: only the version and what is busy are read
+    one.venues.set_price_rules(one.db, owner, venue_id, 700_000, [])
+    assert setup_reads() == 2  # changed elsewhere: loaded again
+    assert setup_reads() == 0
