@@ -236,3 +236,27 @@ def test_browsing_filters_by_city_date_time_of_day_level_and_free_places_and_pag
                                                                      page_token=first.next_page_token))
     assert [x.match_id for x in [*first.matches, *second.matches]] == browse(city="Lahore")
     assert second.next_page_token == ""
+
+
+@pytest.mark.postgres
+def test_twenty_players_racing_for_the_last_place_on_postgresql_one_wins(matches_postgres):
+    from concurrent import futures
+
+    matches = matches_postgres
+    match = matches.open(matches.new_player(3.0))
+    matches.join(match.match_id, matches.new_player(3.0))
+    matches.join(match.match_id, matches.new_player(3.0))
+    racers = [matches.new_player(3.0) for _ in range(20)]
+
+    def race(racer):
+        try:
+            matches.join(match.match_id, racer)
+            return "won"
+        except grpc.RpcError as error:
+            return error.code()
+
+    with futures.ThreadPoolExecutor(20) as pool:
+        outcomes = list(pool.map(race, racers))
+    assert sorted(outcomes, key=str) == sorted(["won"] + [grpc.StatusCode.ABORTED] * 19, key=str)
+    got = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(racers[0]))
+    assert len(got.match.seats) == 4 and racers[outcomes.index("won")] in [s.player_id for s in got.match.seats]
