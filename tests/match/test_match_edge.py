@@ -81,3 +81,25 @@ def test_bad_input_is_refused_naming_the_field(platform):
                            headers=platform_headers(platform, player))
     assert unknown.status_code == 404
     assert requests.get(f"{platform.url}/api/matches/{uuid.uuid4()}", timeout=TIMEOUT).status_code == 401
+
+
+def test_match_svc_runs_in_the_platform_with_health_reflection_status_and_metrics(platform):
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+    from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+    with grpc.insecure_channel(platform.address("match")) as channel:
+        health = health_pb2_grpc.HealthStub(channel).Check(
+            health_pb2.HealthCheckRequest(service="padel.match.v1.MatchService"), timeout=5)
+        assert health.status == health_pb2.HealthCheckResponse.SERVING
+        answers = reflection_pb2_grpc.ServerReflectionStub(channel).ServerReflectionInfo(
+            iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=5)
+        listed = {s.name for answer in answers for s in answer.list_services_response.service}
+    assert "padel.match.v1.MatchService" in listed
+    status = requests.get(f"{platform.url}/api/status", timeout=TIMEOUT).json()
+    assert {"name": "match", "address": platform.address("match")}.items() <= next(
+        s for s in status["services"] if s["name"] == "match").items()
+    player_at(platform, 2.0)
+    metrics = requests.get(platform.metrics_url("match"), timeout=TIMEOUT).text
+    assert ('grpc_server_handled_total{grpc_code="OK",grpc_method="AnswerQuestionnaire",'
+            'grpc_service="padel.match.v1.MatchService",grpc_type="unary"}') in metrics
