@@ -48,3 +48,7 @@ def level_changed(session: Session, step: store.LevelStep) -> None:
     publish(session, STREAM, events_pb2.LevelChanged(
         player_id=step.player_id, match_id=step.match_id, level_before=step.level_before,
         level_after=step.level_after, reliability_after=step.reliability_after))
+
+
+def match_cancelled(session: Session, row: store.Match) -> None:
+    publish(session, STREAM, events_pb2.MatchCancelled(match=convert.snapshot(row)))

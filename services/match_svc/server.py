@@ -1,11 +1,12 @@
 """Builds match_svc's gRPC server from the mesh runtime: the servicer over the use cases, the outbox
-relay and the result job as background workers."""
+relay, the consumer of booking's and auth's events and the result job as background workers."""
 
 import datetime as dt
 import pathlib
 
 from padel.match.v1 import match_service_pb2_grpc
 
+from match_svc import consumers
 from match_svc.courts import BookingDesk
 from match_svc.jobs import ResultJob
 from match_svc.service import Clock, Levels, Matches, Results
@@ -32,7 +33,8 @@ def build_server(settings: MatchSettings) -> tuple[server.Host, int]:
         servicers=[(match_service_pb2_grpc.add_MatchServiceServicer_to_server, servicer)],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
-        workers=[parts.relay, ResultJob(parts.database, results, settings.job_interval_seconds)])
+        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, matches, levels),
+                 ResultJob(parts.database, results, settings.job_interval_seconds)])
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, exc, select
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, delete, exc, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from match_svc.domain import Gender, Place, ResultStatus, Side, Status, TimeOfDay, local_start_range
@@ -150,8 +150,26 @@ def match(session: Session, match_id: str, *, for_update: bool = False) -> Match
     return session.scalars(query).first()
 
 
-def match_of_booking(session: Session, booking_id: str) -> Match | None:
-    return session.scalars(select(Match).where(Match.booking_id == booking_id)).first()
+def match_of_booking(session: Session, booking_id: str, *, for_update: bool = False) -> Match | None:
+    query = select(Match).where(Match.booking_id == booking_id)
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def matches_ahead_of(session: Session, player_id: str, now: dt.datetime) -> list[Match]:
+    """Matches not started in which the player holds a place or asked for one, locked."""
+    seated = select(Seat.match_id).where(Seat.player_id == player_id)
+    asked = select(JoinRequest.match_id).where(JoinRequest.player_id == player_id)
+    query = (select(Match).where(Match.start_time > now, Match.id.in_(seated.union(asked)))
+             .order_by(Match.id).with_for_update())
+    return list(session.scalars(query))
+
+
+def erase_player(session: Session, player_id: str) -> None:
+    """A deleted account's rating, partner record and level history."""
+    session.execute(delete(LevelStep).where(LevelStep.player_id == player_id))
+    session.execute(delete(Rating).where(Rating.player_id == player_id))
 
 
 def add_match(session: Session, row: Match) -> Match:

@@ -45,6 +45,10 @@ class Levels:
                 raise NotFound(f"player {player_id} has no level yet")
             return row, store.level_history(session, player_id, page_size, page_token)
 
+    def account_deleted(self, uow: UnitOfWork, player_id: str) -> None:
+        with uow.session() as session:
+            store.erase_player(session, player_id)
+
     def record_played(self, session, match_id: str, sides: dict[Side, list[str]], winner: Side, kind: Kind,
                       now: dt.datetime) -> None:
         """A confirmed result: every player's partner record counts the match; a competitive one moves

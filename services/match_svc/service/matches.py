@@ -185,6 +185,29 @@ class Matches:
             session.flush()
             return player
 
+    def booking_cancelled(self, uow: UnitOfWork, booking_id: str) -> None:
+        """The court is gone: the match on it is called off and its players told (once)."""
+        with uow.session() as session:
+            row = store.match_of_booking(session, booking_id, for_update=True)
+            if row is None or row.status == Status.CANCELLED.value:
+                return
+            row.status, row.updated_at = Status.CANCELLED.value, self.clock()
+            session.flush()
+            events.match_cancelled(session, row)
+
+    def account_deleted(self, uow: UnitOfWork, player_id: str) -> None:
+        """A deleted account leaves every match not started yet and withdraws its requests (its own
+        matches end with its bookings, which booking_svc cancels)."""
+        now = self.clock()
+        with uow.session() as session:
+            for row in store.matches_ahead_of(session, player_id, now):
+                for request in [r for r in row.join_requests if r.player_id == player_id]:
+                    row.join_requests.remove(request)
+                if row.seat_of(player_id) is not None and player_id != row.organiser_id:
+                    self._unseat(session, row, player_id, now)
+                    events.player_left(session, row, player_id, removed_by="", late=False)
+            session.flush()
+
     @staticmethod
     def _side(row: store.Match, wanted: Side | None, gender: Gender) -> Side:
         return domain.free_place(row.places, wanted, GenderMode(row.gender_mode), gender)

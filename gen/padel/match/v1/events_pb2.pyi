@@ -105,3 +105,9 @@ class LevelChanged(_message.Message):
     level_after: float
     reliability_after: float
     def __init__(self, player_id: _Optional[str] = ..., match_id: _Optional[str] = ..., level_before: _Optional[float] = ..., level_after: _Optional[float] = ..., reliability_after: _Optional[float] = ...) -> None: ...
+
+class MatchCancelled(_message.Message):
+    __slots__ = ("match",)
+    MATCH_FIELD_NUMBER: _ClassVar[int]
+    match: MatchSnapshot
+    def __init__(self, match: _Optional[_Union[MatchSnapshot, _Mapping]] = ...) -> None: ...
