@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from padel.match.v1 import events_pb2, match_pb2
 
-from match_svc import rating, store
+from match_svc import domain, rating, store
 from match_svc.domain import Gender, GenderMode, Kind, ResultStatus, Side, Status, TimeOfDay
 from mesh.convert import timestamp
 
@@ -86,3 +86,12 @@ def snapshot(row: store.Match) -> events_pb2.MatchSnapshot:
         match_id=row.id, organiser_id=row.organiser_id, venue_name=row.venue_name, court_name=row.court_name,
         start_time=timestamp(row.start_time), time_zone=row.time_zone, player_ids=[s.player_id for s in row.seats],
         free_places=row.free_places, kind=KIND[Kind(row.kind)])
+
+
+def suggestion(found: domain.Suggestion) -> match_pb2.PlayerSuggestion:
+    candidate = found.candidate
+    return match_pb2.PlayerSuggestion(
+        player_id=candidate.player_id, level=candidate.level, reliability=candidate.reliability,
+        same_city=found.same_city, last_active_at=timestamp(candidate.last_active_at),
+        record=match_pb2.PartnerRecord(matches_played=candidate.matches_played, no_shows=candidate.no_shows,
+                                       late_drop_outs=candidate.late_drop_outs), score=found.score)

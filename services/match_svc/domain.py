@@ -134,11 +134,14 @@ def check_not_in(places: Iterable[Place], player_id: str) -> None:
         raise FailedPrecondition("you have a place in this match already")
 
 
-def check_gender(mode: GenderMode, gender: Gender) -> None:
+def may_play(mode: GenderMode, gender: Gender) -> bool:
     """Whether a player may play in the mode at all (which side: `free_place`)."""
-    allowed = {GenderMode.OPEN: set(Gender), GenderMode.WOMEN: {Gender.WOMAN}, GenderMode.MEN: {Gender.MAN},
-               GenderMode.MIXED: {Gender.WOMAN, Gender.MAN}}[mode]
-    if gender not in allowed:
+    return gender in {GenderMode.OPEN: set(Gender), GenderMode.WOMEN: {Gender.WOMAN}, GenderMode.MEN: {Gender.MAN},
+                      GenderMode.MIXED: {Gender.WOMAN, Gender.MAN}}[mode]
+
+
+def check_gender(mode: GenderMode, gender: Gender) -> None:
+    if not may_play(mode, gender):
         raise FailedPrecondition(f"this match is for {mode.value} (tell the questionnaire your gender to join)",
                                  reason="GENDER_MODE")
 
@@ -206,3 +209,49 @@ def starting_level(years_played: int, other_racket_sports: bool, self_assessment
 def check_seated(places: Iterable[Place], player_id: str) -> None:
     if not any(p.player_id == player_id for p in places):
         raise PermissionDenied("only the match's players may do this")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A player who might fill a place, as the suggestion ranking reads them."""
+
+    player_id: str
+    level: float
+    reliability: float
+    city_key: str  # of their latest match; "" when they have none
+    last_active_at: dt.datetime
+    matches_played: int
+    no_shows: int
+    late_drop_outs: int
+
+
+# How far outside the range a suggestion may be, in levels (beyond, the level fit is 0).
+SUGGESTION_LEVEL_REACH = 1.0
+# A player active this long ago counts as inactive.
+SUGGESTION_ACTIVITY_DAYS = 60
+
+
+def suggestion_score(candidate: Candidate, low: float, high: float, city_key: str, now: dt.datetime) -> float:
+    """0 to 1: level fit 0.5 (1 inside the range, falling to 0 a level outside), same city 0.2, recent
+    activity 0.15 (falling to 0 over 60 days), turning up 0.15 (the share of their matches played,
+    not missed or left late; 0.5 for a player with no record yet)."""
+    distance = max(0.0, low - candidate.level, candidate.level - high)
+    level_fit = max(0.0, 1.0 - distance / SUGGESTION_LEVEL_REACH)
+    days = (now - candidate.last_active_at).total_seconds() / 86400
+    activity = min(1.0, max(0.0, 1.0 - days / SUGGESTION_ACTIVITY_DAYS))
+    booked = candidate.matches_played + candidate.no_shows + candidate.late_drop_outs
+    turning_up = candidate.matches_played / booked if booked else 0.5
+    return round(0.5 * level_fit + 0.2 * same_city(candidate, city_key) + 0.15 * activity + 0.15 * turning_up, 6)
+
+
+def same_city(candidate: Candidate, city_key: str) -> bool:
+    return bool(city_key) and candidate.city_key == city_key
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A candidate with their rank's score, as a match's players see it."""
+
+    candidate: Candidate
+    score: float
+    same_city: bool

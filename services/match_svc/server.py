@@ -9,6 +9,7 @@ from padel.match.v1 import match_service_pb2_grpc
 from match_svc import consumers
 from match_svc.courts import BookingDesk
 from match_svc.jobs import ResultJob
+from match_svc.players import UserDirectory
 from match_svc.service import Clock, Levels, Matches, Results
 from match_svc.servicer import MatchServicer
 from match_svc.settings import NAME, MatchSettings
@@ -24,7 +25,8 @@ def settings_from_env(environ=None) -> MatchSettings:
 def build_server(settings: MatchSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
     clock = Clock()
-    matches = Matches(BookingDesk(settings.addresses["booking"]), dt.timedelta(hours=settings.leave_cutoff_hours), clock)
+    matches = Matches(BookingDesk(settings.addresses["booking"]), UserDirectory(settings.addresses["user"]),
+                      dt.timedelta(hours=settings.leave_cutoff_hours), clock)
     levels = Levels(clock)
     results = Results(levels, dt.timedelta(hours=settings.confirm_window_hours), clock)
     servicer = MatchServicer(parts.database, matches, results, levels)

@@ -79,6 +79,10 @@ class MatchServicer(match_service_pb2_grpc.MatchServiceServicer):
                                                convert.GENDER_FROM_PROTO[request.gender])
         return pb.AnswerQuestionnaireResponse(level=convert.player_level(row))
 
+    def SuggestPlayers(self, request, context):
+        found = self.matches.suggest(self.database, caller.current(), request.match_id, request.max_suggestions or 10)
+        return pb.SuggestPlayersResponse(suggestions=[convert.suggestion(s) for s in found])
+
     def GetPlayerLevel(self, request, context):
         row, history = self.levels.get(self.database, request.player_id, request.page_size, request.page_token)
         return pb.GetPlayerLevelResponse(level=convert.player_level(row),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, delete, exc, select
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, delete, exc, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from match_svc.domain import Gender, Place, ResultStatus, Side, Status, TimeOfDay, local_start_range
@@ -164,6 +164,27 @@ def matches_ahead_of(session: Session, player_id: str, now: dt.datetime) -> list
     query = (select(Match).where(Match.start_time > now, Match.id.in_(seated.union(asked)))
              .order_by(Match.id).with_for_update())
     return list(session.scalars(query))
+
+
+def ratings_between(session: Session, mu_low: float, mu_high: float, genders: list[str], excluded: set[str],
+                    limit: int) -> list[Rating]:
+    """Players whose rating lies in [mu_low, mu_high], of the genders given, nearest the middle first."""
+    middle = (mu_low + mu_high) / 2
+    query = (select(Rating).where(Rating.mu >= mu_low, Rating.mu <= mu_high, Rating.gender.in_(genders))
+             .order_by(func.abs(Rating.mu - middle), Rating.player_id).limit(limit))
+    if excluded:
+        query = query.where(Rating.player_id.not_in(excluded))
+    return list(session.scalars(query))
+
+
+def latest_seats(session: Session, player_ids: list[str]) -> dict[str, tuple[str, dt.datetime]]:
+    """Each player's latest place: (the match's city key, when they took it)."""
+    query = (select(Seat.player_id, Match.city_key, Seat.joined_at).join(Match, Match.id == Seat.match_id)
+             .where(Seat.player_id.in_(player_ids)).order_by(Seat.joined_at.desc()))
+    latest: dict[str, tuple[str, dt.datetime]] = {}
+    for player_id, city_key, joined_at in session.execute(query):
+        latest.setdefault(player_id, (city_key, joined_at))
+    return latest
 
 
 def erase_player(session: Session, player_id: str) -> None:

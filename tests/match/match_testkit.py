@@ -12,6 +12,7 @@ from padel.booking.v1 import booking_service_pb2_grpc
 from padel.match.v1 import match_pb2 as m
 from padel.match.v1 import match_service_pb2 as api
 from padel.match.v1 import match_service_pb2_grpc
+from padel.user.v1 import user_service_pb2_grpc
 
 from booking_testkit import BookingClient, local_day
 from booking_svc.jobs import BookingJob
@@ -25,6 +26,7 @@ class MatchClient:
     stub: match_service_pb2_grpc.MatchServiceStub
     issuer: object
     courts: BookingClient
+    users: user_service_pb2_grpc.UserServiceStub
     job: ResultJob  # the running server's result job: its use cases' clocks are the server's
 
     def player(self, user_id: str) -> tuple:
@@ -70,23 +72,26 @@ class MatchClient:
 
 def _start(start_service, token_issuer, booking_env: dict, match_env: dict) -> MatchClient:
     booking_host, booking_channel = start_service("booking", **booking_env)
+    user_host, user_channel = start_service("user")
     desk = next(worker.desk for worker in booking_host.workers if isinstance(worker, BookingJob))
     courts = BookingClient(booking_service_pb2_grpc.BookingServiceStub(booking_channel), token_issuer, desk)
     host, channel = start_service("match", PADEL_BOOKING_ADDR=f"127.0.0.1:{booking_host.port}",
+                                  PADEL_USER_ADDR=f"127.0.0.1:{user_host.port}",
                                   PADEL_MATCH_JOB_INTERVAL_SECONDS="0.2", **match_env)
     job = next(worker for worker in host.workers if isinstance(worker, ResultJob))
-    return MatchClient(match_service_pb2_grpc.MatchServiceStub(channel), token_issuer, courts, job)
+    return MatchClient(match_service_pb2_grpc.MatchServiceStub(channel), token_issuer, courts,
+                       user_service_pb2_grpc.UserServiceStub(user_channel), job)
 
 
 @pytest.fixture
 def matches(start_service, token_issuer) -> MatchClient:
-    """match_svc and booking_svc on SQLite."""
+    """match_svc, with the booking_svc and user_svc it asks, on SQLite."""
     return _start(start_service, token_issuer, {}, {})
 
 
 @pytest.fixture
 def matches_postgres(start_service, token_issuer, make_postgres_db) -> MatchClient:
-    """match_svc and booking_svc on PostgreSQL, one database each."""
+    """match_svc and booking_svc on PostgreSQL, one database each (user_svc on SQLite)."""
     return _start(start_service, token_issuer, {"PADEL_BOOKING_DATABASE_URL": make_postgres_db()},
                   {"PADEL_MATCH_DATABASE_URL": make_postgres_db()})
 

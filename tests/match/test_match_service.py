@@ -260,3 +260,36 @@ def test_twenty_players_racing_for_the_last_place_on_postgresql_one_wins(matches
     assert sorted(outcomes, key=str) == sorted(["won"] + [grpc.StatusCode.ABORTED] * 19, key=str)
     got = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(racers[0]))
     assert len(got.match.seats) == 4 and racers[outcomes.index("won")] in [s.player_id for s in got.match.seats]
+
+
+def test_suggestions_rank_players_by_level_city_activity_and_reliability_without_blocked_ones(matches):
+    from padel.user.v1 import user_service_pb2 as users
+
+    organiser = matches.new_player(3.0)
+    match = matches.open(organiser, city="Multan")
+    in_range, a_bit_strong, far_too_strong = (matches.new_player(level) for level in (3.2, 3.9, 6.0))
+    blocked, absent = matches.new_player(3.0), matches.new_player(3.0)
+    # `absent` played in Multan before, but did not turn up.
+    elsewhere = matches.open(matches.new_player(3.0), city="Multan")
+    matches.join(elsewhere.match_id, absent)
+    with matches.at(elsewhere.start_time.ToDatetime(tzinfo=dt.timezone.utc) + dt.timedelta(minutes=20)):
+        matches.stub.ReportNoShow(api.ReportNoShowRequest(match_id=elsewhere.match_id, player_id=absent),
+                                  metadata=matches.player(elsewhere.organiser_id))
+    matches.users.GetProfile(users.GetProfileRequest(), metadata=matches.player(blocked))
+    matches.users.BlockUser(users.BlockUserRequest(user_id=blocked), metadata=matches.player(organiser))
+
+    answer = matches.stub.SuggestPlayers(api.SuggestPlayersRequest(match_id=match.match_id, max_suggestions=50),
+                                         metadata=matches.player(organiser))
+    ranked = [(s.player_id, round(s.score, 3)) for s in answer.suggestions]
+    # Level fit 0.5 (0.6 of it half a level .4 out of range), same city 0.2, activity 0.15 (all active today),
+    # turning up 0.15 (half for no record yet): the other Multan organiser beats `absent`, who missed a
+    # match; both beat an in-range player from elsewhere; the stronger one comes last; the blocked player,
+    # the far too strong one and the match's own players not at all.
+    assert ranked == [(elsewhere.organiser_id, 0.925), (absent, 0.85), (in_range, 0.725), (a_bit_strong, 0.525)]
+    suggested = {s.player_id: s for s in answer.suggestions}
+    assert suggested[absent].same_city and suggested[absent].record.no_shows == 1
+    assert not suggested[in_range].same_city and blocked not in suggested and far_too_strong not in suggested
+    # Only the match's players ask for suggestions.
+    outsider = rpc_error(matches.stub.SuggestPlayers, api.SuggestPlayersRequest(match_id=match.match_id),
+                         metadata=matches.player(in_range))
+    assert outsider.code() == grpc.StatusCode.PERMISSION_DENIED

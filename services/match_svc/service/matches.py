@@ -21,6 +21,12 @@ class CourtBookings(Protocol):
     def lookup(self, caller: Caller, booking_id: str) -> domain.CourtBooking: ...
 
 
+class PlayerDirectory(Protocol):
+    """Who the caller blocked (user_svc, asked as the caller)."""
+
+    def blocked_by(self, caller: Caller) -> set[str]: ...
+
+
 def find_match(session, match_id: str, *, for_update: bool = True) -> store.Match:
     row = store.match(session, match_id, for_update=for_update)
     if row is None:
@@ -47,9 +53,14 @@ def _newcomer(session, caller: Caller, match_id: str, now: dt.datetime) -> tuple
     return row, gender, rating.level_of(player.mu)
 
 
+# How many players nearest the match's level the ranking reads at most.
+SUGGESTION_POOL = 500
+
+
 class Matches:
-    def __init__(self, courts: CourtBookings, leave_cutoff: dt.timedelta, clock: Clock):
+    def __init__(self, courts: CourtBookings, players: PlayerDirectory, leave_cutoff: dt.timedelta, clock: Clock):
         self.courts = courts
+        self.players = players
         self.leave_cutoff = leave_cutoff
         self.clock = clock
 
@@ -184,6 +195,31 @@ class Matches:
             player.no_shows += 1
             session.flush()
             return player
+
+    def suggest(self, uow: UnitOfWork, caller: Caller, match_id: str, limit: int) -> list[domain.Suggestion]:
+        """Players to fill the match's places, best first, with their scores (domain.suggestion_score);
+        never a player in the match, asking to join it, or blocked by the caller."""
+        blocked = self.players.blocked_by(caller)  # before the transaction: a peer call holds no lock
+        now = self.clock()
+        with uow.session(read_only=True) as session:
+            row = find_match(session, match_id, for_update=False)
+            domain.check_seated(row.places, caller.user_id)
+            excluded = {s.player_id for s in row.seats} | {r.player_id for r in row.join_requests} | blocked
+            reach = domain.SUGGESTION_LEVEL_REACH
+            genders = [g.value for g in Gender if domain.may_play(GenderMode(row.gender_mode), g)]
+            rows = store.ratings_between(session, rating.mu_of(row.min_level - reach), rating.mu_of(row.max_level + reach),
+                                         genders, excluded, limit=SUGGESTION_POOL)
+            latest = store.latest_seats(session, [r.player_id for r in rows])
+        candidates = []
+        for r in rows:
+            city_key, joined_at = latest.get(r.player_id, ("", r.updated_at))
+            skill = rating.Skill(r.mu, r.sigma)
+            candidate = domain.Candidate(r.player_id, skill.level, skill.reliability, city_key,
+                                         max(joined_at, r.updated_at), r.matches_played, r.no_shows, r.late_drop_outs)
+            score = domain.suggestion_score(candidate, row.min_level, row.max_level, row.city_key, now)
+            candidates.append(domain.Suggestion(candidate, score, domain.same_city(candidate, row.city_key)))
+        candidates.sort(key=lambda s: (-s.score, s.candidate.player_id))
+        return candidates[:limit]
 
     def booking_cancelled(self, uow: UnitOfWork, booking_id: str) -> None:
         """The court is gone: the match on it is called off and its players told (once)."""

@@ -225,3 +225,21 @@ class PartnerRecord(_message.Message):
     no_shows: int
     late_drop_outs: int
     def __init__(self, matches_played: _Optional[int] = ..., no_shows: _Optional[int] = ..., late_drop_outs: _Optional[int] = ...) -> None: ...
+
+class PlayerSuggestion(_message.Message):
+    __slots__ = ("player_id", "level", "reliability", "same_city", "last_active_at", "record", "score")
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    RELIABILITY_FIELD_NUMBER: _ClassVar[int]
+    SAME_CITY_FIELD_NUMBER: _ClassVar[int]
+    LAST_ACTIVE_AT_FIELD_NUMBER: _ClassVar[int]
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    player_id: str
+    level: float
+    reliability: float
+    same_city: bool
+    last_active_at: _timestamp_pb2.Timestamp
+    record: PartnerRecord
+    score: float
+    def __init__(self, player_id: _Optional[str] = ..., level: _Optional[float] = ..., reliability: _Optional[float] = ..., same_city: _Optional[bool] = ..., last_active_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., record: _Optional[_Union[PartnerRecord, _Mapping]] = ..., score: _Optional[float] = ...) -> None: ...

@@ -227,3 +227,17 @@ class GetPlayerLevelResponse(_message.Message):
     next_page_token: str
     record: _match_pb2.PartnerRecord
     def __init__(self, level: _Optional[_Union[_match_pb2.PlayerLevel, _Mapping]] = ..., history: _Optional[_Iterable[_Union[_match_pb2.LevelChange, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., record: _Optional[_Union[_match_pb2.PartnerRecord, _Mapping]] = ...) -> None: ...
+
+class SuggestPlayersRequest(_message.Message):
+    __slots__ = ("match_id", "max_suggestions")
+    MATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    MAX_SUGGESTIONS_FIELD_NUMBER: _ClassVar[int]
+    match_id: str
+    max_suggestions: int
+    def __init__(self, match_id: _Optional[str] = ..., max_suggestions: _Optional[int] = ...) -> None: ...
+
+class SuggestPlayersResponse(_message.Message):
+    __slots__ = ("suggestions",)
+    SUGGESTIONS_FIELD_NUMBER: _ClassVar[int]
+    suggestions: _containers.RepeatedCompositeFieldContainer[_match_pb2.PlayerSuggestion]
+    def __init__(self, suggestions: _Optional[_Iterable[_Union[_match_pb2.PlayerSuggestion, _Mapping]]] = ...) -> None: ...

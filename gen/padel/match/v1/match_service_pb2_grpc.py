@@ -100,6 +100,11 @@ class MatchServiceStub:
                 request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.AnswerQuestionnaireRequest.SerializeToString,
                 response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.AnswerQuestionnaireResponse.FromString,
                 _registered_method=True)
+        self.SuggestPlayers = channel.unary_unary(
+                '/padel.match.v1.MatchService/SuggestPlayers',
+                request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.SuggestPlayersRequest.SerializeToString,
+                response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.SuggestPlayersResponse.FromString,
+                _registered_method=True)
         self.GetPlayerLevel = channel.unary_unary(
                 '/padel.match.v1.MatchService/GetPlayerLevel',
                 request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.GetPlayerLevelRequest.SerializeToString,
@@ -202,6 +207,14 @@ class MatchServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SuggestPlayers(self, request, context):
+        """SuggestPlayers ranks players for a match's free places by level fit, city, recent activity and
+        reliability as a partner, leaving out players the caller blocked; for the match's players.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetPlayerLevel(self, request, context):
         """GetPlayerLevel shows a player's level, its history (each match that moved it) and their record as a partner.
         """
@@ -276,6 +289,11 @@ def add_MatchServiceServicer_to_server(servicer, server):
                     servicer.AnswerQuestionnaire,
                     request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.AnswerQuestionnaireRequest.FromString,
                     response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.AnswerQuestionnaireResponse.SerializeToString,
+            ),
+            'SuggestPlayers': grpc.unary_unary_rpc_method_handler(
+                    servicer.SuggestPlayers,
+                    request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.SuggestPlayersRequest.FromString,
+                    response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.SuggestPlayersResponse.SerializeToString,
             ),
             'GetPlayerLevel': grpc.unary_unary_rpc_method_handler(
                     servicer.GetPlayerLevel,
@@ -635,6 +653,33 @@ class MatchService:
             '/padel.match.v1.MatchService/AnswerQuestionnaire',
             padel_dot_match_dot_v1_dot_match__service__pb2.AnswerQuestionnaireRequest.SerializeToString,
             padel_dot_match_dot_v1_dot_match__service__pb2.AnswerQuestionnaireResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SuggestPlayers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.match.v1.MatchService/SuggestPlayers',
+            padel_dot_match_dot_v1_dot_match__service__pb2.SuggestPlayersRequest.SerializeToString,
+            padel_dot_match_dot_v1_dot_match__service__pb2.SuggestPlayersResponse.FromString,
             options,
             channel_credentials,
             insecure,
