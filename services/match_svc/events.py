@@ -7,8 +7,9 @@ from __future__ import annotations
 from padel.match.v1 import events_pb2
 from sqlalchemy.orm import Session
 
-from match_svc import convert, store
+from match_svc import convert, metrics, store
 from mesh import plumbing
+from mesh.db import after_commit
 from mesh.outbox import publish
 
 STREAM = plumbing.stream("match")
@@ -16,13 +17,16 @@ STREAM = plumbing.stream("match")
 
 def match_opened(session: Session, row: store.Match) -> None:
     publish(session, STREAM, events_pb2.MatchOpened(match=convert.snapshot(row)))
+    after_commit(session, metrics.MATCHES_OPENED.labels(row.kind).inc)
 
 
 def player_joined(session: Session, row: store.Match, player_id: str) -> None:
     """Also MatchFilled when that was the last place: the players learn the match is on."""
     publish(session, STREAM, events_pb2.PlayerJoined(match=convert.snapshot(row), player_id=player_id))
+    after_commit(session, metrics.PLACES_TAKEN.inc)
     if row.free_places == 0:
         publish(session, STREAM, events_pb2.MatchFilled(match=convert.snapshot(row)))
+        after_commit(session, metrics.MATCHES_FILLED.inc)
 
 
 def join_requested(session: Session, row: store.Match, player_id: str, level: float) -> None:
@@ -33,6 +37,8 @@ def join_requested(session: Session, row: store.Match, player_id: str, level: fl
 def player_left(session: Session, row: store.Match, player_id: str, removed_by: str, late: bool) -> None:
     publish(session, STREAM, events_pb2.PlayerLeft(match=convert.snapshot(row), player_id=player_id,
                                                    removed_by=removed_by, late=late))
+    if late:
+        after_commit(session, metrics.LATE_DROP_OUTS.inc)
 
 
 def result_recorded(session: Session, row: store.Match, confirmer_ids: list[str]) -> None:
@@ -42,6 +48,7 @@ def result_recorded(session: Session, row: store.Match, confirmer_ids: list[str]
 
 def result_settled(session: Session, row: store.Match) -> None:
     publish(session, STREAM, events_pb2.ResultSettled(match=convert.snapshot(row), result=convert.result(row)))
+    after_commit(session, metrics.RESULTS_SETTLED.labels(row.result_status).inc)
 
 
 def level_changed(session: Session, step: store.LevelStep) -> None:

@@ -69,6 +69,11 @@ def test_players_fill_an_open_match_and_twenty_race_for_the_last_place(platform)
     # A full match is no longer listed as open.
     listed = requests.get(f"{platform.url}/api/matches/open", timeout=TIMEOUT, params={"venue_id": venue["venue_id"]})
     assert listed.json()["matches"] == []
+    counted = {line.split(" ")[0]: float(line.split(" ")[1])
+               for line in requests.get(platform.metrics_url("match"), timeout=TIMEOUT).text.splitlines()
+               if line.startswith("padel_match")}
+    assert counted['padel_matches_opened_total{kind="competitive"}'] >= 1
+    assert counted["padel_match_places_taken_total"] >= 3 and counted["padel_matches_filled_total"] >= 1
 
 
 def test_bad_input_is_refused_naming_the_field(platform):
