@@ -256,6 +256,15 @@ def rating(session: Session, player_id: str, *, for_update: bool = False) -> Rat
     return session.scalars(query).first()
 
 
+def add_rating(session: Session, row: Rating) -> Rating:
+    session.add(row)
+    try:
+        session.flush()
+    except exc.IntegrityError as error:  # the same player's first answer, sent twice at once
+        raise Conflict("your questionnaire was just answered; try again") from error
+    return row
+
+
 def ratings(session: Session, player_ids: list[str]) -> dict[str, Rating]:
     """The players' ratings, locked in a fixed order so two results settling at once never deadlock."""
     query = select(Rating).where(Rating.player_id.in_(player_ids)).order_by(Rating.player_id).with_for_update()

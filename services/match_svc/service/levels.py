@@ -20,7 +20,7 @@ class Levels:
 
     def answer_questionnaire(self, uow: UnitOfWork, caller: Caller, years_played: int, other_racket_sports: bool,
                              self_assessment: float, gender: Gender) -> store.Rating:
-        """A starting level with low reliability; once matches have moved it, only the gender changes."""
+        """A starting level with low reliability; answered again it starts over, until a match has moved it."""
         now = self.clock()
         level = domain.starting_level(years_played, other_racket_sports, self_assessment)
         with uow.session() as session:
@@ -29,12 +29,14 @@ class Levels:
                 raise FailedPrecondition("your level comes from your matches now; the questionnaire cannot reset it")
             skill = rating.starting_skill(level)
             if row is None:
-                row = store.Rating(player_id=caller.user_id, matches_counted=0, matches_played=0, no_shows=0,
-                                   late_drop_outs=0)
-                session.add(row)
-            before = rating.level_of(row.mu) if row.mu is not None else level
-            row.mu, row.sigma, row.gender, row.updated_at = skill.mu, skill.sigma, gender.value, now
-            session.flush()
+                before = skill.level
+                row = store.add_rating(session, store.Rating(
+                    player_id=caller.user_id, mu=skill.mu, sigma=skill.sigma, gender=gender.value, matches_counted=0,
+                    matches_played=0, no_shows=0, late_drop_outs=0, updated_at=now))
+            else:
+                before = rating.level_of(row.mu)
+                row.mu, row.sigma, row.gender, row.updated_at = skill.mu, skill.sigma, gender.value, now
+                session.flush()
             store.add_step(session, caller.user_id, "", before, skill.level, skill.reliability, now)
             return row
 

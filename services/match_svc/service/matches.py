@@ -7,8 +7,8 @@ import datetime as dt
 from typing import Protocol
 
 from match_svc import domain, events, rating, store
-from match_svc.service.clock import Clock
 from match_svc.domain import Gender, GenderMode, Kind, Side, Status, TimeOfDay
+from match_svc.service.clock import Clock
 from mesh import pager
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
