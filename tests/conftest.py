@@ -152,7 +152,9 @@ def platform_postgres(tmp_path_factory, make_postgres_db) -> Iterator[Platform]:
     client = make_redis(redis_url)
     client.flushdb()
     client.close()
-    databases = {f"PADEL_{s.upper()}_DATABASE_URL": make_postgres_db() for s in ("auth", "user", "booking", "notify")}
+    from mesh.settings import SERVICES
+
+    databases = {f"PADEL_{s.upper()}_DATABASE_URL": make_postgres_db() for s in SERVICES}
     running = launch_platform(tmp_path_factory.mktemp("platform-pg"), PADEL_REDIS_URL=redis_url, **databases)
     yield running
     stop_platform(running)

@@ -184,7 +184,9 @@ def platform_env(data_dir: pathlib.Path, *, default_ports: bool = False, **extra
     else:
         ports = ["PADEL_EDGE_PORT", "PADEL_EDGE_ADMIN_PORT", "PADEL_EDGE_OPS_PORT", "PADEL_EDGE_DIRECTORY_PORT",
                  "PADEL_EDGE_DIRECTORY_METRICS_PORT"]
-        for service in ("auth", "user", "booking", "notify"):
+        from mesh.settings import SERVICES
+
+        for service in SERVICES:
             ports += [f"PADEL_{service.upper()}_PORT", f"PADEL_{service.upper()}_METRICS_PORT"]
         env.update({variable: str(free_port()) for variable in ports})
     env.update(extra_env)

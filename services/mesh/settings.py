@@ -17,6 +17,7 @@ SERVICES: dict[str, tuple[int, int]] = {
     "user": (3002, 9102),
     "booking": (3003, 9103),
     "notify": (3004, 9104),
+    "match": (3006, 9107),
 }
 # Full protobuf names of each service's public gRPC service.
 GRPC_SERVICES: dict[str, str] = {
@@ -24,6 +25,7 @@ GRPC_SERVICES: dict[str, str] = {
     "user": "padel.user.v1.UserService",
     "booking": "padel.booking.v1.BookingService",
     "notify": "padel.notify.v1.NotifyService",
+    "match": "padel.match.v1.MatchService",
 }
 # The edge's own ports: Envoy (REST + gRPC) and the edge directory (gRPC, metrics).
 EDGE_PORT = 3000

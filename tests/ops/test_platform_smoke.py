@@ -18,13 +18,14 @@ def test_health_and_status_through_the_edge(platform):
     health = requests.get(f"{platform.url}/health", timeout=5)
     assert health.status_code == 200 and health.json()["status"] == "ok"
     status = requests.get(f"{platform.url}/api/status", timeout=5).json()
-    assert [s["name"] for s in status["services"]] == ["auth", "user", "booking", "notify"]
+    assert [s["name"] for s in status["services"]] == ["auth", "user", "booking", "notify", "match"]
     assert all(s["health"] == "SERVING" and s["version"] for s in status["services"]), status
 
 
 def test_grpcurl_lists_and_checks_each_service_and_the_edge(platform):
     for service, full_name in [("auth", "padel.auth.v1.AuthService"), ("user", "padel.user.v1.UserService"),
-                               ("booking", "padel.booking.v1.BookingService"), ("notify", "padel.notify.v1.NotifyService")]:
+                               ("booking", "padel.booking.v1.BookingService"), ("notify", "padel.notify.v1.NotifyService"),
+                               ("match", "padel.match.v1.MatchService")]:
         listed = grpcurl(platform.address(service), "list").split()
         assert {full_name, "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"} <= set(listed)
         assert json.loads(grpcurl(platform.address(service), "grpc.health.v1.Health/Check"))["status"] == "SERVING"

@@ -1,0 +1,1 @@
+"""match_svc: open matches by level, results and a level rating players trust."""

@@ -1,0 +1,39 @@
+"""The court a match is played on, as booking_svc tells it: the organiser's booking (asked with the
+organiser's own token, so booking_svc applies its own rule that a player sees only their bookings)
+and its venue's city."""
+
+from __future__ import annotations
+
+import functools
+
+import grpc
+from padel.booking.v1 import booking_pb2, booking_service_pb2, booking_service_pb2_grpc
+
+from match_svc.domain import CourtBooking
+from mesh import peers
+from mesh.caller import Caller
+from mesh.convert import to_datetime
+from mesh.errors import NotFound
+
+
+class BookingDesk:
+    """`service.matches.CourtBookings` over booking_svc's gRPC API."""
+
+    def __init__(self, address: str):
+        self.stub = booking_service_pb2_grpc.BookingServiceStub(peers.channel(address))
+
+    def lookup(self, caller: Caller, booking_id: str) -> CourtBooking:
+        as_caller = functools.partial(self.stub.GetBooking, metadata=(("authorization", f"Bearer {caller.token}"),))
+        try:
+            booking = peers.call(as_caller, booking_service_pb2.GetBookingRequest(booking_id=booking_id)).booking
+        except grpc.RpcError as error:
+            if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED):
+                raise NotFound(f"booking {booking_id} not found among your bookings") from error
+            raise
+        venue = peers.call(self.stub.GetVenue, booking_service_pb2.GetVenueRequest(venue_id=booking.venue_id)).venue
+        return CourtBooking(
+            booking_id=booking.booking_id, player_id=booking.player_id,
+            confirmed=booking.status == booking_pb2.BOOKING_STATUS_CONFIRMED, venue_id=booking.venue_id,
+            venue_name=booking.venue_name, city=venue.city, court_id=booking.court_id, court_name=booking.court_name,
+            start_time=to_datetime(booking.start_time), end_time=to_datetime(booking.end_time),
+            time_zone=booking.time_zone, local_date=booking.local_date, local_start=booking.local_start)

@@ -1,0 +1,61 @@
+"""What match_svc publishes on `padel.match.events`, each written to the outbox in the use case's own
+transaction, so players are told exactly when the change happened (notify_svc tells them by their
+preferences)."""
+
+from __future__ import annotations
+
+from padel.match.v1 import events_pb2
+from sqlalchemy.orm import Session
+
+from match_svc import convert, metrics, store
+from mesh import plumbing
+from mesh.db import after_commit
+from mesh.outbox import publish
+
+STREAM = plumbing.stream("match")
+
+
+def match_opened(session: Session, row: store.Match) -> None:
+    publish(session, STREAM, events_pb2.MatchOpened(match=convert.snapshot(row)))
+    after_commit(session, metrics.MATCHES_OPENED.labels(row.kind).inc)
+
+
+def player_joined(session: Session, row: store.Match, player_id: str) -> None:
+    """Also MatchFilled when that was the last place: the players learn the match is on."""
+    publish(session, STREAM, events_pb2.PlayerJoined(match=convert.snapshot(row), player_id=player_id))
+    after_commit(session, metrics.PLACES_TAKEN.inc)
+    if row.free_places == 0:
+        publish(session, STREAM, events_pb2.MatchFilled(match=convert.snapshot(row)))
+        after_commit(session, metrics.MATCHES_FILLED.inc)
+
+
+def join_requested(session: Session, row: store.Match, player_id: str, level: float) -> None:
+    """The players in the match are asked to approve."""
+    publish(session, STREAM, events_pb2.JoinRequested(match=convert.snapshot(row), player_id=player_id, level=level))
+
+
+def player_left(session: Session, row: store.Match, player_id: str, removed_by: str, late: bool) -> None:
+    publish(session, STREAM, events_pb2.PlayerLeft(match=convert.snapshot(row), player_id=player_id,
+                                                   removed_by=removed_by, late=late))
+    if late:
+        after_commit(session, metrics.LATE_DROP_OUTS.inc)
+
+
+def result_recorded(session: Session, row: store.Match, confirmer_ids: list[str]) -> None:
+    publish(session, STREAM, events_pb2.ResultRecorded(match=convert.snapshot(row), result=convert.result(row),
+                                                       confirmer_ids=confirmer_ids))
+
+
+def result_settled(session: Session, row: store.Match) -> None:
+    publish(session, STREAM, events_pb2.ResultSettled(match=convert.snapshot(row), result=convert.result(row)))
+    after_commit(session, metrics.RESULTS_SETTLED.labels(row.result_status).inc)
+
+
+def level_changed(session: Session, step: store.LevelStep) -> None:
+    publish(session, STREAM, events_pb2.LevelChanged(
+        player_id=step.player_id, match_id=step.match_id, level_before=step.level_before,
+        level_after=step.level_after, reliability_after=step.reliability_after))
+
+
+def match_cancelled(session: Session, row: store.Match) -> None:
+    publish(session, STREAM, events_pb2.MatchCancelled(match=convert.snapshot(row)))

@@ -1,0 +1,73 @@
+"""Levels: a new player's questionnaire, the level and its history, and moving the four levels of
+a confirmed competitive match with the rating model (match_svc.rating)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from match_svc import domain, events, rating, store
+from match_svc.domain import Gender, Kind, Side
+from match_svc.service.clock import Clock
+from mesh import pager
+from mesh.caller import Caller
+from mesh.db import UnitOfWork
+from mesh.errors import FailedPrecondition, NotFound
+
+
+class Levels:
+    def __init__(self, clock: Clock):
+        self.clock = clock
+
+    def answer_questionnaire(self, uow: UnitOfWork, caller: Caller, years_played: int, other_racket_sports: bool,
+                             self_assessment: float, gender: Gender) -> store.Rating:
+        """A starting level with low reliability; answered again it starts over, until a match has moved it."""
+        now = self.clock()
+        level = domain.starting_level(years_played, other_racket_sports, self_assessment)
+        with uow.session() as session:
+            row = store.rating(session, caller.user_id, for_update=True)
+            if row is not None and row.matches_counted:
+                raise FailedPrecondition("your level comes from your matches now; the questionnaire cannot reset it")
+            skill = rating.starting_skill(level)
+            if row is None:
+                before = skill.level
+                row = store.add_rating(session, store.Rating(
+                    player_id=caller.user_id, mu=skill.mu, sigma=skill.sigma, gender=gender.value, matches_counted=0,
+                    matches_played=0, no_shows=0, late_drop_outs=0, updated_at=now))
+            else:
+                before = rating.level_of(row.mu)
+                row.mu, row.sigma, row.gender, row.updated_at = skill.mu, skill.sigma, gender.value, now
+                session.flush()
+            store.add_step(session, caller.user_id, "", before, skill.level, skill.reliability, now)
+            return row
+
+    def get(self, uow: UnitOfWork, player_id: str, page_size: int, page_token: str) -> tuple[store.Rating, pager.Page]:
+        with uow.session(read_only=True) as session:
+            row = store.rating(session, player_id)
+            if row is None:
+                raise NotFound(f"player {player_id} has no level yet")
+            return row, store.level_history(session, player_id, page_size, page_token)
+
+    def account_deleted(self, uow: UnitOfWork, player_id: str) -> None:
+        with uow.session() as session:
+            store.erase_player(session, player_id)
+
+    def record_played(self, session, match_id: str, sides: dict[Side, list[str]], winner: Side, kind: Kind,
+                      now: dt.datetime) -> None:
+        """A confirmed result: every player's partner record counts the match; a competitive one moves
+        the four levels as the model says, each step in the history and published."""
+        rows = store.ratings(session, [*sides[Side.A], *sides[Side.B]])
+        for row in rows.values():
+            row.matches_played += 1
+        if kind != Kind.COMPETITIVE:
+            session.flush()
+            return
+        before = {side: tuple(rating.Skill(rows[p].mu, rows[p].sigma) for p in sides[side]) for side in Side}
+        after = dict(zip(Side, rating.rate(before[Side.A], before[Side.B], winner.value)))
+        for side in Side:
+            for player_id, old, new in zip(sides[side], before[side], after[side]):
+                row = rows[player_id]
+                row.mu, row.sigma, row.updated_at = new.mu, new.sigma, now
+                row.matches_counted += 1
+                session.flush()
+                events.level_changed(session, store.add_step(session, player_id, match_id, old.level, new.level,
+                                                             new.reliability, now))

@@ -1,0 +1,271 @@
+"""Open matches: opening one on a booked court, browsing, and the life of its four places (join, ask
+and approve, leave, remove, no-shows). Each use case runs in the unit of work its caller gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+from match_svc import domain, events, rating, store
+from match_svc.domain import Gender, GenderMode, Kind, Side, Status, TimeOfDay
+from match_svc.service.clock import Clock
+from mesh import pager
+from mesh.caller import Caller
+from mesh.db import UnitOfWork
+from mesh.errors import FailedPrecondition, NotFound
+
+
+class CourtBookings(Protocol):
+    """Where the organiser's booking is looked up (booking_svc, asked as the caller)."""
+
+    def lookup(self, caller: Caller, booking_id: str) -> domain.CourtBooking: ...
+
+
+class PlayerDirectory(Protocol):
+    """Who the caller blocked (user_svc, asked as the caller)."""
+
+    def blocked_by(self, caller: Caller) -> set[str]: ...
+
+
+def find_match(session, match_id: str, *, for_update: bool = True) -> store.Match:
+    row = store.match(session, match_id, for_update=for_update)
+    if row is None:
+        raise NotFound(f"match {match_id} not found")
+    return row
+
+
+def _rating(session, player_id: str) -> store.Rating:
+    row = store.rating(session, player_id, for_update=True)
+    if row is None:
+        raise FailedPrecondition("answer the level questionnaire first (POST /api/matches/questionnaire)",
+                                 reason="NO_LEVEL")
+    return row
+
+
+def _newcomer(session, caller: Caller, match_id: str, now: dt.datetime) -> tuple[store.Match, Gender, float]:
+    """The match a player wants in (locked), with their gender and level, once they may play in it at all."""
+    row = find_match(session, match_id)
+    domain.check_open(Status(row.status), row.start_time, now)
+    domain.check_not_in(row.places, caller.user_id)
+    player = _rating(session, caller.user_id)
+    gender = Gender(player.gender)
+    domain.check_gender(GenderMode(row.gender_mode), gender)
+    return row, gender, rating.level_of(player.mu)
+
+
+# How many players nearest the match's level the ranking reads at most.
+SUGGESTION_POOL = 500
+
+
+class Matches:
+    def __init__(self, courts: CourtBookings, players: PlayerDirectory, leave_cutoff: dt.timedelta, clock: Clock):
+        self.courts = courts
+        self.players = players
+        self.leave_cutoff = leave_cutoff
+        self.clock = clock
+
+    def open(self, uow: UnitOfWork, caller: Caller, booking_id: str, kind: Kind, gender_mode: GenderMode,
+             level_spread: float) -> store.Match:
+        """The organiser takes place A1 of a new match on their confirmed booking."""
+        booking = self.courts.lookup(caller, booking_id)  # before the transaction: a peer call holds no lock
+        now = self.clock()
+        domain.check_may_open(caller, booking, now)
+        with uow.session() as session:
+            organiser = _rating(session, caller.user_id)
+            gender = Gender(organiser.gender)
+            domain.check_gender(gender_mode, gender)
+            level = rating.level_of(organiser.mu)
+            low, high = domain.level_range(level, level_spread)
+            row = store.add_match(session, store.Match(
+                id=store.new_id(), organiser_id=caller.user_id, booking_id=booking.booking_id,
+                venue_id=booking.venue_id, venue_name=booking.venue_name, city=booking.city,
+                city_key=booking.city.strip().lower(), court_id=booking.court_id, court_name=booking.court_name,
+                start_time=booking.start_time, end_time=booking.end_time, time_zone=booking.time_zone,
+                local_date=booking.local_date, local_start=booking.local_start, kind=kind.value,
+                gender_mode=gender_mode.value, min_level=low, max_level=high, status=Status.OPEN.value,
+                free_places=domain.PLACES, created_at=now, updated_at=now, seats=[], join_requests=[]))
+            self._seat(session, row, Side.A, caller.user_id, gender, level, now)
+            events.match_opened(session, row)
+            return row
+
+    def browse(self, uow: UnitOfWork, *, city: str, venue_id: str, date: str, time_of_day: TimeOfDay | None,
+               level: float, min_free_places: int, page_size: int, page_token: str) -> pager.Page:
+        with uow.session(read_only=True) as session:
+            return store.open_matches(session, self.clock(), city=city, venue_id=venue_id, date=date,
+                                      time_of_day=time_of_day, level=level, min_free_places=min_free_places,
+                                      page_size=page_size, page_token=page_token)
+
+    def get(self, uow: UnitOfWork, match_id: str) -> store.Match:
+        with uow.session(read_only=True) as session:
+            return find_match(session, match_id, for_update=False)
+
+    def join(self, uow: UnitOfWork, caller: Caller, match_id: str, side: Side | None) -> store.Match:
+        """A free place for a player whose level is in the range; the database settles a race."""
+        now = self.clock()
+        with uow.session() as session:
+            row, gender, level = _newcomer(session, caller, match_id, now)
+            if not domain.fits(level, row.min_level, row.max_level):
+                raise FailedPrecondition(f"your level {level:.2f} is outside {row.min_level:.2f}–{row.max_level:.2f}: "
+                                         "ask to join instead", reason="LEVEL_OUT_OF_RANGE")
+            self._seat(session, row, self._side(row, side, gender), caller.user_id, gender, level, now)
+            events.player_joined(session, row, caller.user_id)
+            return row
+
+    def ask(self, uow: UnitOfWork, caller: Caller, match_id: str, side: Side | None) -> store.Match:
+        """A player outside the range asks; every player already in must approve."""
+        now = self.clock()
+        with uow.session() as session:
+            row, _gender, level = _newcomer(session, caller, match_id, now)
+            if domain.fits(level, row.min_level, row.max_level):
+                raise FailedPrecondition("your level is in the match's range: join directly", reason="LEVEL_FITS")
+            if any(r.player_id == caller.user_id for r in row.join_requests):
+                raise FailedPrecondition("you asked to join this match already")
+            row.join_requests.append(store.JoinRequest(
+                match_id=row.id, player_id=caller.user_id, side=side.value if side else "", level=level,
+                approved_by=[], requested_at=now))
+            row.updated_at = now
+            session.flush()
+            events.join_requested(session, row, caller.user_id, level)
+            return row
+
+    def approve(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Match:
+        """One seated player's yes; once every seated player said yes, the asking player is seated."""
+        now = self.clock()
+        with uow.session() as session:
+            row = find_match(session, match_id)
+            domain.check_open(Status(row.status), row.start_time, now)
+            domain.check_seated(row.places, caller.user_id)
+            request = next((r for r in row.join_requests if r.player_id == player_id), None)
+            if request is None:
+                raise NotFound(f"no request of player {player_id} to join this match")
+            request.approved_by = sorted({*request.approved_by, caller.user_id})
+            row.updated_at = now
+            if {p.player_id for p in row.places} <= set(request.approved_by):
+                player = _rating(session, player_id)
+                gender = Gender(player.gender)
+                wanted = Side(request.side) if request.side else None
+                row.join_requests.remove(request)
+                self._seat(session, row, self._side(row, wanted, gender), player_id, gender, request.level, now)
+                events.player_joined(session, row, player_id)
+            session.flush()
+            return row
+
+    def leave(self, uow: UnitOfWork, caller: Caller, match_id: str) -> store.Match:
+        """Frees the caller's place; after the cut-off it is recorded as a late drop-out."""
+        now = self.clock()
+        with uow.session() as session:
+            row = find_match(session, match_id)
+            domain.check_before_start(row.start_time, now)
+            if caller.user_id == row.organiser_id:
+                raise FailedPrecondition("the organiser holds the court booking and cannot leave their match")
+            late = domain.is_late(row.start_time, now, self.leave_cutoff)
+            self._unseat(session, row, caller.user_id, now)
+            if late:
+                _rating(session, caller.user_id).late_drop_outs += 1
+            events.player_left(session, row, caller.user_id, removed_by="", late=late)
+            return row
+
+    def remove(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Match:
+        now = self.clock()
+        with uow.session() as session:
+            row = find_match(session, match_id)
+            domain.check_organiser(caller, row.organiser_id)
+            domain.check_before_start(row.start_time, now)
+            if player_id == row.organiser_id:
+                raise FailedPrecondition("the organiser cannot remove themselves")
+            self._unseat(session, row, player_id, now)
+            events.player_left(session, row, player_id, removed_by=caller.user_id, late=False)
+            return row
+
+    def report_no_show(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Rating:
+        """The organiser records, once play has started, that a player did not come (once per match)."""
+        now = self.clock()
+        with uow.session() as session:
+            row = find_match(session, match_id)
+            domain.check_organiser(caller, row.organiser_id)
+            if now < row.start_time:
+                raise FailedPrecondition("a no-show is reported once the match has started")
+            seat = row.seat_of(player_id)
+            if seat is None:
+                raise NotFound(f"player {player_id} has no place in this match")
+            if seat.no_show:
+                raise FailedPrecondition("this no-show is recorded already")
+            seat.no_show = True
+            player = _rating(session, player_id)
+            player.no_shows += 1
+            session.flush()
+            return player
+
+    def suggest(self, uow: UnitOfWork, caller: Caller, match_id: str, limit: int) -> list[domain.Suggestion]:
+        """Players to fill the match's places, best first, with their scores (domain.suggestion_score);
+        never a player in the match, asking to join it, or blocked by the caller."""
+        blocked = self.players.blocked_by(caller)  # before the transaction: a peer call holds no lock
+        now = self.clock()
+        with uow.session(read_only=True) as session:
+            row = find_match(session, match_id, for_update=False)
+            domain.check_seated(row.places, caller.user_id)
+            excluded = {s.player_id for s in row.seats} | {r.player_id for r in row.join_requests} | blocked
+            reach = domain.SUGGESTION_LEVEL_REACH
+            genders = [g.value for g in Gender if domain.may_play(GenderMode(row.gender_mode), g)]
+            rows = store.ratings_between(session, rating.mu_of(row.min_level - reach), rating.mu_of(row.max_level + reach),
+                                         genders, excluded, limit=SUGGESTION_POOL)
+            latest = store.latest_seats(session, [r.player_id for r in rows])
+        candidates = []
+        for r in rows:
+            city_key, joined_at = latest.get(r.player_id, ("", r.updated_at))
+            skill = rating.Skill(r.mu, r.sigma)
+            candidate = domain.Candidate(r.player_id, skill.level, skill.reliability, city_key,
+                                         max(joined_at, r.updated_at), r.matches_played, r.no_shows, r.late_drop_outs)
+            score = domain.suggestion_score(candidate, row.min_level, row.max_level, row.city_key, now)
+            candidates.append(domain.Suggestion(candidate, score, domain.same_city(candidate, row.city_key)))
+        candidates.sort(key=lambda s: (-s.score, s.candidate.player_id))
+        return candidates[:limit]
+
+    def booking_cancelled(self, uow: UnitOfWork, booking_id: str) -> None:
+        """The court is gone: the match on it is called off and its players told (once)."""
+        with uow.session() as session:
+            row = store.match_of_booking(session, booking_id, for_update=True)
+            if row is None or row.status == Status.CANCELLED.value:
+                return
+            row.status, row.updated_at = Status.CANCELLED.value, self.clock()
+            session.flush()
+            events.match_cancelled(session, row)
+
+    def account_deleted(self, uow: UnitOfWork, player_id: str) -> None:
+        """A deleted account leaves every match not started yet and withdraws its requests (its own
+        matches end with its bookings, which booking_svc cancels)."""
+        now = self.clock()
+        with uow.session() as session:
+            for row in store.matches_ahead_of(session, player_id, now):
+                for request in [r for r in row.join_requests if r.player_id == player_id]:
+                    row.join_requests.remove(request)
+                if row.seat_of(player_id) is not None and player_id != row.organiser_id:
+                    self._unseat(session, row, player_id, now)
+                    events.player_left(session, row, player_id, removed_by="", late=False)
+            session.flush()
+
+    @staticmethod
+    def _side(row: store.Match, wanted: Side | None, gender: Gender) -> Side:
+        return domain.free_place(row.places, wanted, GenderMode(row.gender_mode), gender)
+
+    @staticmethod
+    def _seat(session, row: store.Match, side: Side, player_id: str, gender: Gender, level: float,
+              now: dt.datetime) -> None:
+        store.take_seat(session, row, side, player_id, gender, level, now)
+        row.free_places = domain.PLACES - len(row.seats)
+        row.status = (Status.FULL if row.free_places == 0 else Status.OPEN).value
+        row.updated_at = now
+        session.flush()
+
+    @staticmethod
+    def _unseat(session, row: store.Match, player_id: str, now: dt.datetime) -> None:
+        seat = row.seat_of(player_id)
+        if seat is None:
+            raise NotFound(f"player {player_id} has no place in this match")
+        if row.result_status is not None:
+            raise FailedPrecondition("the match has a result")
+        store.free_seat(session, row, seat)
+        row.free_places = domain.PLACES - len(row.seats)
+        row.status = Status.OPEN.value
+        row.updated_at = now
+        session.flush()

@@ -1,0 +1,110 @@
+"""Open matches over REST/JSON through the real Envoy edge (`platform`: SQLite, Redis stand-in): a
+match opened on a booked court, players joining (one out of range asks and is approved), and the last
+place raced by 20 players of whom exactly one wins."""
+
+import uuid
+from concurrent import futures
+
+import requests
+
+from booking_testkit import local_day, platform_headers
+from test_booking_edge import TIMEOUT, book, create_venue
+
+
+def post(platform, player: str, path: str, body: dict | None = None) -> requests.Response:
+    return requests.post(f"{platform.url}/api/matches/{path}", json=body or {}, timeout=TIMEOUT,
+                         headers=platform_headers(platform, player))
+
+
+def player_at(platform, level: float) -> str:
+    player = str(uuid.uuid4())
+    answer = post(platform, player, "questionnaire", {"years_played": 10, "self_assessment": level})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["level"]["level"] == level and answer.json()["level"]["reliability"] < 0.25
+    return player
+
+
+def test_players_fill_an_open_match_and_twenty_race_for_the_last_place(platform):
+    organiser = player_at(platform, 3.0)
+    venue = create_venue(platform, str(uuid.uuid4()), city="Islamabad")
+    booked = book(platform, organiser, venue["courts"][0]["court_id"], local_day(4), "18:00")
+    assert booked.status_code == 200, booked.text
+    opened = post(platform, organiser, "open", {"booking_id": booked.json()["booking"]["booking_id"],
+                                                "kind": "MATCH_KIND_COMPETITIVE", "gender_mode": "GENDER_MODE_OPEN"})
+    assert opened.status_code == 200, opened.text
+    match_id = opened.json()["match"]["match_id"]
+
+    listed = requests.get(f"{platform.url}/api/matches/open", timeout=TIMEOUT,
+                          params={"city": "Islamabad", "level": 3.2, "venue_id": venue["venue_id"]})
+    assert listed.status_code == 200, listed.text
+    assert [m["match_id"] for m in listed.json()["matches"]] == [match_id]
+    assert listed.json()["matches"][0]["free_places"] == 3
+
+    second = player_at(platform, 3.4)
+    assert post(platform, second, f"{match_id}/join", {"side": "SIDE_A"}).status_code == 200
+    strong = player_at(platform, 5.5)
+    refused = post(platform, strong, f"{match_id}/join")
+    assert refused.status_code == 400 and "ask to join" in refused.json()["message"]
+    assert post(platform, strong, f"{match_id}/requests", {"side": "SIDE_B"}).status_code == 200
+    assert post(platform, organiser, f"{match_id}/requests/{strong}/approve").status_code == 200
+    approved = post(platform, second, f"{match_id}/requests/{strong}/approve")
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["match"]["free_places"] == 1
+    assert {s["player_id"]: s["side"] for s in approved.json()["match"]["seats"]} == {
+        organiser: "SIDE_A", second: "SIDE_A", strong: "SIDE_B"}
+
+    racers = [player_at(platform, 3.0) for _ in range(20)]
+    with futures.ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(lambda racer: post(platform, racer, f"{match_id}/join"), racers))
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [200] + [409] * 19, [a.text for a in answers if a.status_code not in (200, 409)]
+    winner = racers[[a.status_code for a in answers].index(200)]
+
+    got = requests.get(f"{platform.url}/api/matches/{match_id}", timeout=TIMEOUT,
+                       headers=platform_headers(platform, organiser))
+    assert got.status_code == 200, got.text
+    match = got.json()["match"]
+    assert match["status"] == "MATCH_STATUS_FULL" and match["free_places"] == 0
+    assert sorted(s["player_id"] for s in match["seats"]) == sorted([organiser, second, strong, winner])
+    # A full match is no longer listed as open.
+    listed = requests.get(f"{platform.url}/api/matches/open", timeout=TIMEOUT, params={"venue_id": venue["venue_id"]})
+    assert listed.json()["matches"] == []
+    counted = {line.split(" ")[0]: float(line.split(" ")[1])
+               for line in requests.get(platform.metrics_url("match"), timeout=TIMEOUT).text.splitlines()
+               if line.startswith("padel_match")}
+    assert counted['padel_matches_opened_total{kind="competitive"}'] >= 1
+    assert counted["padel_match_places_taken_total"] >= 3 and counted["padel_matches_filled_total"] >= 1
+
+
+def test_bad_input_is_refused_naming_the_field(platform):
+    player = player_at(platform, 3.0)
+    bad = post(platform, player, "questionnaire", {"years_played": 3, "self_assessment": 9})
+    assert bad.status_code == 400 and "self_assessment" in bad.text
+    bad = requests.get(f"{platform.url}/api/matches/open", params={"date": "tomorrow"}, timeout=TIMEOUT)
+    assert bad.status_code == 400 and "date" in bad.text
+    unknown = requests.get(f"{platform.url}/api/matches/{uuid.uuid4()}", timeout=TIMEOUT,
+                           headers=platform_headers(platform, player))
+    assert unknown.status_code == 404
+    assert requests.get(f"{platform.url}/api/matches/{uuid.uuid4()}", timeout=TIMEOUT).status_code == 401
+
+
+def test_match_svc_runs_in_the_platform_with_health_reflection_status_and_metrics(platform):
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+    from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+    with grpc.insecure_channel(platform.address("match")) as channel:
+        health = health_pb2_grpc.HealthStub(channel).Check(
+            health_pb2.HealthCheckRequest(service="padel.match.v1.MatchService"), timeout=5)
+        assert health.status == health_pb2.HealthCheckResponse.SERVING
+        answers = reflection_pb2_grpc.ServerReflectionStub(channel).ServerReflectionInfo(
+            iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=5)
+        listed = {s.name for answer in answers for s in answer.list_services_response.service}
+    assert "padel.match.v1.MatchService" in listed
+    status = requests.get(f"{platform.url}/api/status", timeout=TIMEOUT).json()
+    assert {"name": "match", "address": platform.address("match")}.items() <= next(
+        s for s in status["services"] if s["name"] == "match").items()
+    player_at(platform, 2.0)
+    metrics = requests.get(platform.metrics_url("match"), timeout=TIMEOUT).text
+    assert ('grpc_server_handled_total{grpc_code="OK",grpc_method="AnswerQuestionnaire",'
+            'grpc_service="padel.match.v1.MatchService",grpc_type="unary"}') in metrics

@@ -1,0 +1,295 @@
+"""match_svc over gRPC on port 0 with the real booking_svc beside it: opening a match on a booked
+court, joining by level, asking and approving, leaving, removing, results and the levels they move."""
+
+import datetime as dt
+import uuid
+
+import grpc
+import pytest
+from padel.match.v1 import match_pb2 as m
+from padel.match.v1 import match_service_pb2 as api
+
+from match_svc import rating
+from match_testkit import rpc_error
+
+
+def played(match: m.Match) -> dt.datetime:
+    """A moment after the match's end."""
+    return match.end_time.ToDatetime(tzinfo=dt.timezone.utc) + dt.timedelta(minutes=10)
+
+
+def full_match(matches, levels=(3.5, 3.5, 3.6, 3.4), kind=m.MATCH_KIND_COMPETITIVE) -> tuple[m.Match, list[str]]:
+    """A match with four players: the organiser and the first joiner on side A, the other two on B."""
+    players = [matches.new_player(level) for level in levels]
+    match = matches.open(players[0], kind=kind)
+    matches.join(match.match_id, players[1], m.SIDE_A)
+    matches.join(match.match_id, players[2], m.SIDE_B)
+    match = matches.join(match.match_id, players[3], m.SIDE_B)
+    return match, players
+
+
+def test_an_organiser_opens_a_match_on_their_booked_court(matches):
+    organiser = matches.new_player(3.0)
+    match = matches.open(organiser, spread=0.75)
+    assert match.organiser_id == organiser and match.status == m.MATCH_STATUS_OPEN
+    assert [(s.side, s.player_id) for s in match.seats] == [(m.SIDE_A, organiser)]
+    assert match.free_places == 3 and (match.min_level, match.max_level) == (2.25, 3.75)
+    assert match.city == "Karachi" and match.local_start == "19:00" and match.court_name == "Court 1"
+    # Nobody else opens a match on that court: booking_svc tells match_svc it is not their booking.
+    stranger = matches.new_player(3.0)
+    error = rpc_error(matches.stub.OpenMatch, api.OpenMatchRequest(
+        booking_id=match.booking_id, kind=m.MATCH_KIND_FRIENDLY, gender_mode=m.GENDER_MODE_OPEN),
+        metadata=matches.player(stranger))
+    assert error.code() == grpc.StatusCode.NOT_FOUND
+    # Nor a second match on the same booking.
+    error = rpc_error(matches.stub.OpenMatch, api.OpenMatchRequest(
+        booking_id=match.booking_id, kind=m.MATCH_KIND_FRIENDLY, gender_mode=m.GENDER_MODE_OPEN),
+        metadata=matches.player(organiser))
+    assert error.code() == grpc.StatusCode.ABORTED
+
+
+def test_a_player_without_a_level_is_sent_to_the_questionnaire(matches):
+    match = matches.open(matches.new_player(3.0))
+    error = rpc_error(matches.join, match.match_id, str(uuid.uuid4()))
+    assert error.code() == grpc.StatusCode.FAILED_PRECONDITION and "questionnaire" in error.details()
+
+
+def test_players_in_range_join_and_one_out_of_range_asks_and_every_player_approves(matches):
+    organiser, second, third = (matches.new_player(level) for level in (3.0, 3.2, 2.8))
+    strong = matches.new_player(5.0)
+    match = matches.open(organiser)
+    matches.join(match.match_id, second)
+    matches.join(match.match_id, third)
+    refused = rpc_error(matches.join, match.match_id, strong)
+    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION and "ask to join" in refused.details()
+
+    asked = matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(strong)).match
+    assert [r.player_id for r in asked.join_requests] == [strong] and asked.free_places == 1
+    # Only players in the match approve; the asking player is seated once all three did.
+    outsider = rpc_error(matches.stub.ApproveJoinRequest, api.ApproveJoinRequestRequest(
+        match_id=match.match_id, player_id=strong), metadata=matches.player(str(uuid.uuid4())))
+    assert outsider.code() == grpc.StatusCode.PERMISSION_DENIED
+    for approver in (organiser, second):
+        after = matches.stub.ApproveJoinRequest(api.ApproveJoinRequestRequest(match_id=match.match_id, player_id=strong),
+                                                metadata=matches.player(approver)).match
+        assert strong not in [s.player_id for s in after.seats]
+    after = matches.stub.ApproveJoinRequest(api.ApproveJoinRequestRequest(match_id=match.match_id, player_id=strong),
+                                            metadata=matches.player(third)).match
+    assert strong in [s.player_id for s in after.seats]
+    assert after.status == m.MATCH_STATUS_FULL and after.free_places == 0 and not after.join_requests
+
+
+def test_the_organiser_removes_a_player_and_a_player_leaves_freeing_their_place(matches):
+    organiser, player, other = (matches.new_player(3.0) for _ in range(3))
+    match = matches.open(organiser)
+    matches.join(match.match_id, player)
+    matches.join(match.match_id, other)
+    denied = rpc_error(matches.stub.RemovePlayer, api.RemovePlayerRequest(match_id=match.match_id, player_id=other),
+                       metadata=matches.player(player))
+    assert denied.code() == grpc.StatusCode.PERMISSION_DENIED
+    removed = matches.stub.RemovePlayer(api.RemovePlayerRequest(match_id=match.match_id, player_id=other),
+                                        metadata=matches.player(organiser)).match
+    assert other not in [s.player_id for s in removed.seats] and removed.free_places == 2
+    left = matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=match.match_id), metadata=matches.player(player)).match
+    assert [s.player_id for s in left.seats] == [organiser] and left.free_places == 3
+    # Leaving three days ahead is not late.
+    assert matches.level(player).record.late_drop_outs == 0
+
+
+def test_leaving_after_the_cut_off_is_a_late_drop_out_and_no_shows_are_recorded(matches):
+    organiser, late, absent = (matches.new_player(3.0) for _ in range(3))
+    match = matches.open(organiser)
+    matches.join(match.match_id, late)
+    matches.join(match.match_id, absent)
+    start = match.start_time.ToDatetime(tzinfo=dt.timezone.utc)
+    with matches.at(start - dt.timedelta(hours=2)):
+        matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=match.match_id), metadata=matches.player(late))
+    assert matches.level(late).record.late_drop_outs == 1
+    early = rpc_error(matches.stub.ReportNoShow, api.ReportNoShowRequest(match_id=match.match_id, player_id=absent),
+                      metadata=matches.player(organiser))
+    assert early.code() == grpc.StatusCode.FAILED_PRECONDITION
+    with matches.at(start + dt.timedelta(minutes=15)):
+        record = matches.stub.ReportNoShow(api.ReportNoShowRequest(match_id=match.match_id, player_id=absent),
+                                           metadata=matches.player(organiser)).record
+        again = rpc_error(matches.stub.ReportNoShow, api.ReportNoShowRequest(match_id=match.match_id, player_id=absent),
+                          metadata=matches.player(organiser))
+    assert record.no_shows == 1 and again.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert matches.level(absent).record.no_shows == 1
+
+
+def test_a_confirmed_competitive_result_moves_the_levels_as_the_model_says(matches):
+    match, players = full_match(matches)
+    before = {p: matches.level(p).level for p in players}
+    sets = [m.SetScore(side_a_games=6, side_b_games=4), m.SetScore(side_a_games=3, side_b_games=6),
+            m.SetScore(side_a_games=7, side_b_games=6)]
+    too_early = rpc_error(matches.stub.RecordResult, api.RecordResultRequest(match_id=match.match_id, sets=sets),
+                          metadata=matches.player(players[0]))
+    assert too_early.code() == grpc.StatusCode.FAILED_PRECONDITION
+    with matches.at(played(match)):
+        recorded = matches.stub.RecordResult(api.RecordResultRequest(match_id=match.match_id, sets=sets),
+                                             metadata=matches.player(players[1])).match
+        assert recorded.result.status == m.RESULT_STATUS_PENDING and recorded.result.winner == m.SIDE_A
+        # The recorder's own side does not confirm.
+        own = rpc_error(matches.stub.ConfirmResult, api.ConfirmResultRequest(match_id=match.match_id),
+                        metadata=matches.player(players[0]))
+        assert own.code() == grpc.StatusCode.PERMISSION_DENIED
+        confirmed = matches.stub.ConfirmResult(api.ConfirmResultRequest(match_id=match.match_id),
+                                               metadata=matches.player(players[3])).match
+    assert confirmed.result.status == m.RESULT_STATUS_CONFIRMED and confirmed.result.answered_by == players[3]
+
+    start = [rating.starting_skill(before[p].level) for p in players]
+    side_a, side_b = rating.rate((start[0], start[1]), (start[2], start[3]), "A")
+    for player, expected in zip(players, [*side_a, *side_b]):
+        level = matches.level(player)
+        assert level.level.level == pytest.approx(expected.level)
+        assert level.level.reliability == pytest.approx(expected.reliability)
+        assert level.level.reliability > before[player].reliability
+        assert level.level.matches_counted == 1 and level.record.matches_played == 1
+        assert level.history[0].match_id == match.match_id
+        assert level.history[0].level_before == pytest.approx(before[player].level)
+    assert matches.level(players[0]).level.level > before[players[0]].level
+    assert matches.level(players[2]).level.level < before[players[2]].level
+
+
+def test_a_disputed_result_changes_nothing(matches):
+    match, players = full_match(matches)
+    before = [matches.level(p).level for p in players]
+    with matches.at(played(match)):
+        matches.stub.RecordResult(api.RecordResultRequest(match_id=match.match_id, sets=[
+            m.SetScore(side_a_games=6, side_b_games=0), m.SetScore(side_a_games=6, side_b_games=0)]),
+            metadata=matches.player(players[0]))
+        disputed = matches.stub.DisputeResult(api.DisputeResultRequest(match_id=match.match_id),
+                                              metadata=matches.player(players[2])).match
+        late = rpc_error(matches.stub.ConfirmResult, api.ConfirmResultRequest(match_id=match.match_id),
+                         metadata=matches.player(players[3]))
+    assert disputed.result.status == m.RESULT_STATUS_DISPUTED and late.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert [matches.level(p).level for p in players] == before
+
+
+def test_a_friendly_result_changes_no_level(matches):
+    match, players = full_match(matches, kind=m.MATCH_KIND_FRIENDLY)
+    before = [matches.level(p).level for p in players]
+    with matches.at(played(match)):
+        matches.stub.RecordResult(api.RecordResultRequest(match_id=match.match_id, sets=[
+            m.SetScore(side_a_games=6, side_b_games=2), m.SetScore(side_a_games=6, side_b_games=3)]),
+            metadata=matches.player(players[0]))
+        matches.stub.ConfirmResult(api.ConfirmResultRequest(match_id=match.match_id),
+                                   metadata=matches.player(players[2]))
+    after = [matches.level(p) for p in players]
+    assert [a.level for a in after] == before
+    assert all(a.record.matches_played == 1 for a in after)
+
+
+def test_an_unanswered_result_is_confirmed_after_the_window_by_the_job(matches):
+    match, players = full_match(matches)
+    before = matches.level(players[0]).level.level
+    with matches.at(played(match)):
+        matches.stub.RecordResult(api.RecordResultRequest(match_id=match.match_id, sets=[
+            m.SetScore(side_a_games=6, side_b_games=3), m.SetScore(side_a_games=6, side_b_games=4)]),
+            metadata=matches.player(players[0]))
+    with matches.at(played(match) + dt.timedelta(hours=23)):
+        assert matches.job.results.confirm_due(matches.job.database) == 0
+    with matches.at(played(match) + dt.timedelta(hours=24, minutes=1)):
+        assert matches.job.results.confirm_due(matches.job.database) == 1
+    got = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(players[1]))
+    assert got.match.result.status == m.RESULT_STATUS_CONFIRMED and got.match.result.answered_by == ""
+    assert matches.level(players[0]).level.level > before
+
+
+@pytest.mark.parametrize("sets, field", [
+    ([(6, 5), (6, 0)], "sets[0]"),
+    ([(6, 0), (6, 6)], "sets[1]"),
+    ([(6, 0), (6, 1), (6, 2)], "sets[2]"),
+    ([(6, 0), (0, 6)], "sets"),
+    ([(8, 6), (6, 0)], "sets[0].side_a_games"),
+])
+def test_a_score_that_breaks_padel_rules_is_refused_naming_the_set(matches, sets, field):
+    match, players = full_match(matches)
+    with matches.at(played(match)):
+        error = rpc_error(matches.stub.RecordResult, api.RecordResultRequest(
+            match_id=match.match_id, sets=[m.SetScore(side_a_games=a, side_b_games=b) for a, b in sets]),
+            metadata=matches.player(players[0]))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and field in error.details()
+    got = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(players[0]))
+    assert not got.match.HasField("result")
+
+
+def test_browsing_filters_by_city_date_time_of_day_level_and_free_places_and_pages(matches):
+    organisers = [matches.new_player(level) for level in (2.0, 4.0, 4.0)]
+    morning = matches.open(organisers[0], clock="09:00", city="Lahore")
+    evening = matches.open(organisers[1], clock="19:00", city="Lahore")
+    other_day = matches.open(organisers[2], clock="19:00", days_ahead=4, city="Lahore")
+
+    def browse(**query):
+        return [x.match_id for x in matches.stub.ListOpenMatches(api.ListOpenMatchesRequest(**query)).matches]
+
+    assert browse(city="lahore") == [morning.match_id, evening.match_id, other_day.match_id]
+    assert browse(city="Lahore", date=morning.local_date) == [morning.match_id, evening.match_id]
+    assert browse(city="Lahore", time_of_day=m.TIME_OF_DAY_MORNING) == [morning.match_id]
+    assert browse(city="Lahore", level=4.2) == [evening.match_id, other_day.match_id]
+    assert browse(venue_id=evening.venue_id) == [evening.match_id]
+    assert browse(city="Lahore", min_free_places=3) == [morning.match_id, evening.match_id, other_day.match_id]
+    matches.join(evening.match_id, matches.new_player(4.0))
+    assert browse(city="Lahore", min_free_places=3) == [morning.match_id, other_day.match_id]
+    first = matches.stub.ListOpenMatches(api.ListOpenMatchesRequest(city="Lahore", page_size=2))
+    second = matches.stub.ListOpenMatches(api.ListOpenMatchesRequest(city="Lahore", page_size=2,
+                                                                     page_token=first.next_page_token))
+    assert [x.match_id for x in [*first.matches, *second.matches]] == browse(city="Lahore")
+    assert second.next_page_token == ""
+
+
+@pytest.mark.postgres
+def test_twenty_players_racing_for_the_last_place_on_postgresql_one_wins(matches_postgres):
+    from concurrent import futures
+
+    matches = matches_postgres
+    match = matches.open(matches.new_player(3.0))
+    matches.join(match.match_id, matches.new_player(3.0))
+    matches.join(match.match_id, matches.new_player(3.0))
+    racers = [matches.new_player(3.0) for _ in range(20)]
+
+    def race(racer):
+        try:
+            matches.join(match.match_id, racer)
+            return "won"
+        except grpc.RpcError as error:
+            return error.code()
+
+    with futures.ThreadPoolExecutor(20) as pool:
+        outcomes = list(pool.map(race, racers))
+    assert sorted(outcomes, key=str) == sorted(["won"] + [grpc.StatusCode.ABORTED] * 19, key=str)
+    got = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(racers[0]))
+    assert len(got.match.seats) == 4 and racers[outcomes.index("won")] in [s.player_id for s in got.match.seats]
+
+
+def test_suggestions_rank_players_by_level_city_activity_and_reliability_without_blocked_ones(matches):
+    from padel.user.v1 import user_service_pb2 as users
+
+    organiser = matches.new_player(3.0)
+    match = matches.open(organiser, city="Multan")
+    in_range, a_bit_strong, far_too_strong = (matches.new_player(level) for level in (3.2, 3.9, 6.0))
+    blocked, absent = matches.new_player(3.0), matches.new_player(3.0)
+    # `absent` played in Multan before, but did not turn up.
+    elsewhere = matches.open(matches.new_player(3.0), city="Multan")
+    matches.join(elsewhere.match_id, absent)
+    with matches.at(elsewhere.start_time.ToDatetime(tzinfo=dt.timezone.utc) + dt.timedelta(minutes=20)):
+        matches.stub.ReportNoShow(api.ReportNoShowRequest(match_id=elsewhere.match_id, player_id=absent),
+                                  metadata=matches.player(elsewhere.organiser_id))
+    matches.users.GetProfile(users.GetProfileRequest(), metadata=matches.player(blocked))
+    matches.users.BlockUser(users.BlockUserRequest(user_id=blocked), metadata=matches.player(organiser))
+
+    answer = matches.stub.SuggestPlayers(api.SuggestPlayersRequest(match_id=match.match_id, max_suggestions=50),
+                                         metadata=matches.player(organiser))
+    ranked = [(s.player_id, round(s.score, 3)) for s in answer.suggestions]
+    # Level fit 0.5 (0.6 of it half a level .4 out of range), same city 0.2, activity 0.15 (all active today),
+    # turning up 0.15 (half for no record yet): the other Multan organiser beats `absent`, who missed a
+    # match; both beat an in-range player from elsewhere; the stronger one comes last; the blocked player,
+    # the far too strong one and the match's own players not at all.
+    assert ranked == [(elsewhere.organiser_id, 0.925), (absent, 0.85), (in_range, 0.725), (a_bit_strong, 0.525)]
+    suggested = {s.player_id: s for s in answer.suggestions}
+    assert suggested[absent].same_city and suggested[absent].record.no_shows == 1
+    assert not suggested[in_range].same_city and blocked not in suggested and far_too_strong not in suggested
+    # Only the match's players ask for suggestions.
+    outsider = rpc_error(matches.stub.SuggestPlayers, api.SuggestPlayersRequest(match_id=match.match_id),
+                         metadata=matches.player(in_range))
+    assert outsider.code() == grpc.StatusCode.PERMISSION_DENIED
