@@ -58,7 +58,8 @@ def snapshot(booking: store.Booking, venue: store.Venue, court: store.Court) -> 
         booking_id=booking.id, venue_id=venue.id, venue_name=venue.name, court_id=court.id,
         court_name=court.name, player_id=booking.player_id, participant_ids=booking.participant_ids,
         start_time=timestamp(booking.start_time), end_time=timestamp(booking.end_time),
-        time_zone=venue.time_zone, price=money(booking.price_paisa), status=STATUS_TO_PROTO[booking.state])
+        time_zone=venue.time_zone, price=money(booking.price_paisa), status=STATUS_TO_PROTO[booking.state],
+        commission=money(booking.commission_paisa))
 
 
 def created(session: Session, booking: store.Booking, venue: store.Venue, court: store.Court) -> None:
