@@ -148,11 +148,12 @@ def platform_postgres(tmp_path_factory, make_postgres_db) -> Iterator[Platform]:
     """The whole platform on real PostgreSQL (one database per service) and real Redis."""
     redis_url = neighbour_database(real_server("PADEL_TEST_REDIS_URL"))
     from mesh.redis import make_redis
+    from mesh.settings import SERVICES
 
     client = make_redis(redis_url)
     client.flushdb()
     client.close()
-    databases = {f"PADEL_{s.upper()}_DATABASE_URL": make_postgres_db() for s in ("auth", "user", "booking", "notify")}
+    databases = {f"PADEL_{s.upper()}_DATABASE_URL": make_postgres_db() for s in SERVICES}
     running = launch_platform(tmp_path_factory.mktemp("platform-pg"), PADEL_REDIS_URL=redis_url, **databases)
     yield running
     stop_platform(running)
