@@ -504,6 +504,23 @@ class BookingDesk:
     def confirm(self, booking_id: str) -> BookingView:
         return self._venue_action(booking_id, Status.CONFIRMED, events.confirmed)
 
+    def confirm_paid(self, session: Session, booking_id: str) -> None:
+        """In the consumer's transaction (payments' PaymentCaptured, whole price paid): a pending
+        booking is confirmed, as the venue's confirmation would; one no longer pending (already
+        confirmed, or its hold ran out first) is left as it is: payments refunds a cancelled one."""
+        booking = session.get(store.Booking, booking_id)
+        if booking is None:
+            return
+        now = self.clock()
+        self._expire_holds(session, now, booking.court_id)
+        if booking.state != Status.PENDING:
+            return
+        booking.status = domain.transition(booking.state, Status.CONFIRMED).value
+        booking.hold_expires_at = None
+        booking.updated_at = now
+        view = self._view(session, booking)
+        events.confirmed(session, booking, view.venue, view.court)
+
     def check_in(self, booking_id: str) -> BookingView:
         return self._venue_action(booking_id, Status.IN_PROGRESS, lambda *args: None)
 
