@@ -82,6 +82,8 @@ class Bills:
         due_by = domain.share_deadline(now, facts.start, self.window, self.lead)
         for position, (player, amount) in enumerate(
                 zip(facts.player_ids, domain.split_price(facts.price, len(facts.player_ids)))):
+            if not amount:
+                continue  # a price of fewer paisa than players: those left over owe nothing
             session.add(store.Share(id=store.new_id(), booking_id=facts.booking_id, player_id=player,
                                     position=position, amount_paisa=amount, state=ShareState.DUE.value,
                                     due_by=due_by))
