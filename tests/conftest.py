@@ -59,6 +59,12 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'data' / 'test.sqlite'}"
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, sqlite_url) -> str:
+    """A fresh, empty database of each kind in turn: a SQLite file, then a PostgreSQL database."""
+    return sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture(params=["embedded", pytest.param("real", marks=pytest.mark.redis)])
 def redis_url(request) -> str:
     """A Redis URL, emptied: "" (the in-process stand-in `mesh.redis.make_redis` gives for an
