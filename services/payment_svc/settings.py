@@ -31,8 +31,9 @@ class PaymentSettings(ServiceSettings):
     easypaisa_password: str = field(default="", repr=False)
     # How long a provider call may take before the payment is left pending for the inquiry job.
     provider_timeout_seconds: float = 10.0
-    # How long invited players have to pay their share, and how long before play it falls due at the latest.
-    share_window_seconds: float = 900.0
+    # How long invited players have to pay their share (shorter than the venues' holds, so the booker
+    # has time to cover what falls to them), and how long before play it falls due at the latest.
+    share_window_seconds: float = 600.0
     share_lead_minutes: int = 120
     # How often the settlement job asks about pending payments, sends refunds and moves unpaid shares.
     job_interval_seconds: float = 5.0
@@ -59,7 +60,7 @@ class PaymentSettings(ServiceSettings):
             easypaisa_base_url=easypaisa_url,
             easypaisa_store_id=easypaisa[0], easypaisa_username=easypaisa[1], easypaisa_password=easypaisa[2],
             provider_timeout_seconds=_positive(env, "PADEL_PAYMENT_PROVIDER_TIMEOUT_SECONDS", 10.0),
-            share_window_seconds=_positive(env, "PADEL_PAYMENT_SHARE_WINDOW_SECONDS", 900.0),
+            share_window_seconds=_positive(env, "PADEL_PAYMENT_SHARE_WINDOW_SECONDS", 600.0),
             share_lead_minutes=env.int("PADEL_PAYMENT_SHARE_LEAD_MINUTES", 120, 0, 10080),
             job_interval_seconds=_positive(env, "PADEL_PAYMENT_JOB_INTERVAL_SECONDS", 5.0),
         )

@@ -77,6 +77,14 @@ def bill_when_ready(platform, booking_id: str, user: str) -> dict:
     return answer.json()["bill"]
 
 
+def booked(platform, court: Court, *friends: str) -> tuple[str, str]:
+    """(booker, booking id) of a new booking with `friends` invited, once its bill exists."""
+    booker = new_user()
+    booking_id = court.book(booker, list(friends))
+    bill_when_ready(platform, booking_id, booker)
+    return booker, booking_id
+
+
 def pay(platform, booking_id: str, user: str, number: str = PAYS, wallet="WALLET_JAZZCASH", cover="PAY_COVER_SHARE"):
     return requests.post(f"{platform.url}/api/payments/bookings/{booking_id}/pay", headers=platform.headers(user),
                          timeout=TIMEOUT, json={"wallet": wallet, "mobile_number": number, "cnic_last_six": "345678",
@@ -141,9 +149,7 @@ def test_four_players_split_three_pay_and_the_fourth_share_falls_to_the_booker(p
 
 
 def test_forged_replayed_and_wrong_amount_callbacks_are_refused_and_change_nothing(pay_platform, court):
-    booker = new_user()
-    booking_id = court.book(booker, [])
-    bill_when_ready(pay_platform, booking_id, booker)
+    booker, booking_id = booked(pay_platform, court)
     answer = pay(pay_platform, booking_id, booker, PENDING_THEN_PAYS)
     assert answer.status_code == 200, answer.text
     attempt = answer.json()["payment"]
@@ -182,10 +188,28 @@ def test_forged_replayed_and_wrong_amount_callbacks_are_refused_and_change_nothi
     assert SALT not in log and "standin-password" not in log
 
 
+def test_an_easypaisa_notice_fetched_back_from_the_provider_counts_once(pay_platform, court):
+    booker, booking_id = booked(pay_platform, court)
+    answer = pay(pay_platform, booking_id, booker, PENDING_THEN_PAYS, wallet="WALLET_EASYPAISA")
+    assert answer.status_code == 200, answer.text
+    attempt = answer.json()["payment"]
+    assert attempt["status"] == "PAYMENT_STATUS_PENDING"
+    standin = f"http://127.0.0.1:{pay_platform.env['PADEL_PAYMENT_STANDIN_PORT']}"
+    notice = f"{standin}/easypay-service/ipn/{attempt['transaction_reference']}"
+    # The stand-in approves a second after the pending answer and sends its IPN (the inquiry job may
+    # find the payment first); the PAID notice, fetched back from the stand-in, then counts once.
+    eventually(lambda: payment(pay_platform, attempt["payment_id"], booker)["status"] == "PAYMENT_STATUS_CAPTURED",
+               "the payment is captured")
+    seen = []
+    eventually(lambda: seen.append(requests.get(f"{pay_platform.url}/api/payments/callbacks/easypaisa",
+                                                params={"url": notice}, timeout=TIMEOUT)) or seen[-1].status_code == 409,
+               "the PAID notice again is refused as a replay")
+    assert all(r.status_code == 409 or r.json()["status"] == "PAYMENT_STATUS_CAPTURED" for r in seen), seen
+    assert paisa(bill_when_ready(pay_platform, booking_id, booker)["paid"]) == 600100
+
+
 def test_a_provider_outage_leaves_the_payment_pending_and_the_inquiry_captures_it_once(pay_platform, court):
-    booker = new_user()
-    booking_id = court.book(booker, [new_user()])
-    bill_when_ready(pay_platform, booking_id, booker)
+    booker, booking_id = booked(pay_platform, court, new_user())
     answer = pay(pay_platform, booking_id, booker, DOWN_THEN_PAYS, cover="PAY_COVER_ALL")
     assert answer.status_code == 200, answer.text
     attempt = answer.json()["payment"]
@@ -204,9 +228,7 @@ def test_a_provider_outage_leaves_the_payment_pending_and_the_inquiry_captures_i
 
 
 def test_a_timed_out_payment_is_settled_by_inquiry(pay_platform, court):
-    booker = new_user()
-    booking_id = court.book(booker, [])
-    bill_when_ready(pay_platform, booking_id, booker)
+    booker, booking_id = booked(pay_platform, court)
     answer = pay(pay_platform, booking_id, booker, TIMES_OUT, wallet="WALLET_EASYPAISA")
     assert answer.status_code == 200, answer.text
     assert answer.json()["payment"]["status"] == "PAYMENT_STATUS_PENDING"
@@ -216,9 +238,7 @@ def test_a_timed_out_payment_is_settled_by_inquiry(pay_platform, court):
 
 
 def test_a_declined_wallet_takes_nothing(pay_platform, court):
-    booker = new_user()
-    booking_id = court.book(booker, [])
-    bill_when_ready(pay_platform, booking_id, booker)
+    booker, booking_id = booked(pay_platform, court)
     answer = pay(pay_platform, booking_id, booker, DECLINES)
     assert answer.status_code == 200, answer.text
     eventually(lambda: payment(pay_platform, answer.json()["payment"]["payment_id"], booker)["status"]
@@ -228,9 +248,8 @@ def test_a_declined_wallet_takes_nothing(pay_platform, court):
 
 
 def test_a_cancellation_refunds_each_share_to_its_wallet_less_the_fee(pay_platform, court):
-    booker, friend = new_user(), new_user()
-    booking_id = court.book(booker, [friend])
-    bill_when_ready(pay_platform, booking_id, booker)
+    friend = new_user()
+    booker, booking_id = booked(pay_platform, court, friend)
     assert pay(pay_platform, booking_id, booker, PAYS).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
     assert pay(pay_platform, booking_id, friend, PAYS, wallet="WALLET_EASYPAISA").json()["payment"]["status"] \
         == "PAYMENT_STATUS_CAPTURED"

@@ -3,7 +3,7 @@
 Easypaisa's IPN carries no signature: it calls our URL with `?url=<an Easypaisa URL>`; we fetch
 that URL only if it is on Easypaisa's own host (the configured base URL's scheme, host and port)
 and take the notice it returns, which the use case checks against the order, store and amount.
-One notice is one `transaction_id` (a replay has the same one).
+One notice is one `transaction_id` in one status (a replay has the same both).
 """
 
 from __future__ import annotations
@@ -90,6 +90,7 @@ class Easypaisa:
         transaction = str(notice.get("transaction_id", ""))
         if not transaction:
             raise ForgedCallback("Easypaisa IPN: the notice names no transaction")
-        return Outcome(str(notice.get("order_id", "")), STATES.get(str(notice.get("transaction_status", "")).upper()),
-                       paisa(notice.get("transaction_amount", "")), transaction,
-                       str(notice.get("transaction_status", ""))[:200], callback_key=transaction)
+        status = str(notice.get("transaction_status", "")).upper()
+        # One notice per transaction and status: the PAID notice after a PENDING one is news.
+        return Outcome(str(notice.get("order_id", "")), STATES.get(status), paisa(notice.get("transaction_amount", "")),
+                       transaction, status[:200], callback_key=f"{transaction}:{status}"[:64])
