@@ -15,7 +15,7 @@ from mesh.convert import timestamp, to_datetime
 from mesh.errors import InvalidArgument
 from mesh.settings import DEFAULT_TIME_ZONE
 from payment_svc import store
-from payment_svc.domain import Balance, BookingFacts, PaymentState, ShareState, Wallet
+from payment_svc.domain import Balance, BookingFacts, PaymentMode, PaymentState, ShareState, VenueFacts, Wallet
 
 WALLETS = {Wallet.JAZZCASH: pb.WALLET_JAZZCASH, Wallet.EASYPAISA: pb.WALLET_EASYPAISA}
 WALLET_OF = {number: wallet for wallet, number in WALLETS.items()}
@@ -24,6 +24,9 @@ PAYMENT_STATES = {PaymentState.PENDING: pb.PAYMENT_STATUS_PENDING, PaymentState.
 SHARE_STATES = {ShareState.DUE: pb.SHARE_STATUS_DUE, ShareState.PAID: pb.SHARE_STATUS_PAID,
                 ShareState.OWED_BY_BOOKER: pb.SHARE_STATUS_OWED_BY_BOOKER,
                 ShareState.REFUNDED: pb.SHARE_STATUS_REFUNDED, ShareState.VOID: pb.SHARE_STATUS_VOID}
+MODES = {PaymentMode.AT_VENUE: pb.PAYMENT_MODE_AT_VENUE, PaymentMode.DEPOSIT: pb.PAYMENT_MODE_DEPOSIT,
+         PaymentMode.FULL: pb.PAYMENT_MODE_FULL}
+MODE_OF = {**{number: mode for mode, number in MODES.items()}, pb.PAYMENT_MODE_UNSPECIFIED: PaymentMode.AT_VENUE}
 BOOKING_STATUSES = {value: name.removeprefix("BOOKING_STATUS_").lower()
                     for name, value in booking_pb2.BookingStatus.items() if value}
 BOOKING_STATUS_OF = {name: value for value, name in BOOKING_STATUSES.items()}
@@ -45,6 +48,16 @@ def booking_facts(snapshot: booking_events.BookingSnapshot) -> BookingFacts:
         player_ids=[snapshot.player_id, *snapshot.participant_ids], start=start,
         local_date=start.astimezone(zone).date(), price=snapshot.price.amount_paisa,
         commission=snapshot.commission.amount_paisa, status=BOOKING_STATUSES.get(snapshot.status, "pending"))
+
+
+def venue_facts(venue: booking_pb2.Venue) -> VenueFacts:
+    return VenueFacts(venue.owner_id, venue.confirmation_mode == booking_pb2.CONFIRMATION_MODE_MANUAL)
+
+
+def venue_payment(venue_id: str, row: store.VenuePayment | None) -> pb.VenuePayment:
+    if row is None:
+        return pb.VenuePayment(venue_id=venue_id, mode=pb.PAYMENT_MODE_AT_VENUE)
+    return pb.VenuePayment(venue_id=venue_id, mode=MODES[PaymentMode(row.mode)], deposit_percent=row.deposit_percent)
 
 
 def day(raw: str) -> dt.date:
@@ -89,10 +102,14 @@ def bill(view) -> pb.Bill:
         price=money(booking.price_paisa), paid=money(view.balance.paid), due=money(view.due),
         owed_by_booker=money(view.owed_by_booker), refunded=money(view.balance.refunded),
         shares=[share(row, *view.returned.get(row.id, (0, 0))) for row in view.shares],
-        booking_status=BOOKING_STATUS_OF.get(booking.status, booking_pb2.BOOKING_STATUS_UNSPECIFIED))
+        booking_status=BOOKING_STATUS_OF.get(booking.status, booking_pb2.BOOKING_STATUS_UNSPECIFIED),
+        at_venue=money(booking.price_paisa - booking.online_paisa))
 
 
-def payout_line(booking_id: str, price: int, due: int, balance: Balance) -> pb.PayoutLine:
-    return pb.PayoutLine(booking_id=booking_id, price=money(price), paid=money(balance.captured),
-                         refunded=money(balance.refunded), fees=money(balance.fees), due=money(due),
-                         commission=money(balance.commission), payout=money(balance.payout))
+def payout_line(line) -> pb.PayoutLine:
+    """`line` is a service.payouts.PayoutLine."""
+    balance = line.balance
+    return pb.PayoutLine(booking_id=line.booking_id, price=money(line.price), paid=money(balance.captured),
+                         refunded=money(balance.refunded), fees=money(balance.fees), due=money(line.due),
+                         commission=money(balance.commission), payout=money(balance.payout),
+                         at_venue=money(line.at_venue))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from mesh.caller import Caller
-from mesh.errors import FailedPrecondition, PermissionDenied
+from mesh.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 
 
 class PaymentState(enum.StrEnum):
@@ -39,6 +39,12 @@ class EntryKind(enum.StrEnum):
     COMMISSION = "commission"
 
 
+class PaymentMode(enum.StrEnum):
+    AT_VENUE = "at_venue"
+    DEPOSIT = "deposit"
+    FULL = "full"
+
+
 class Wallet(enum.StrEnum):
     JAZZCASH = "jazzcash"
     EASYPAISA = "easypaisa"
@@ -47,6 +53,34 @@ class Wallet(enum.StrEnum):
 # The booking statuses payments acts on (booking_svc's names).
 BOOKING_PENDING, BOOKING_CANCELLED = "pending", "cancelled"
 UNPAID = (ShareState.DUE, ShareState.OWED_BY_BOOKER)
+
+
+def online_part(mode: PaymentMode, deposit_percent: int, price: int) -> int:
+    """What of `price` is paid online under the venue's mode; the rest is paid at the venue."""
+    if mode == PaymentMode.FULL:
+        return price
+    if mode == PaymentMode.DEPOSIT:
+        return price * deposit_percent // 100
+    return 0
+
+
+@dataclass(frozen=True)
+class VenueFacts:
+    """What payments needs to know of a venue (asked of booking_svc)."""
+
+    owner_id: str
+    holds_bookings: bool  # bookings wait (PENDING, with a hold) instead of confirming at once
+
+
+def check_venue_payment(caller: Caller, venue: VenueFacts, mode: PaymentMode, deposit_percent: int) -> None:
+    if caller.user_id != venue.owner_id and not caller.is_admin:
+        raise PermissionDenied("only the venue's owner or an admin chooses how it is paid")
+    if mode == PaymentMode.DEPOSIT and not deposit_percent:
+        raise InvalidArgument.field("deposit_percent", "a deposit is 1 to 99 percent of the price")
+    if mode != PaymentMode.AT_VENUE and not venue.holds_bookings:
+        raise FailedPrecondition("online payment needs the venue to hold bookings until paid: set its "
+                                 "confirmation_mode to CONFIRMATION_MODE_MANUAL (the hold is the payment deadline)",
+                                 reason="VENUE_CONFIRMS_AT_ONCE")
 
 
 def split_price(price: int, players: int) -> list[int]:
@@ -90,7 +124,9 @@ def shares_to_cover(shares: Sequence[ShareView], payer_id: str, booker_id: str, 
     return chosen
 
 
-def check_payable(booking_status: str) -> None:
+def check_payable(booking_status: str, online: int) -> None:
+    if not online:
+        raise FailedPrecondition("this booking is paid at the venue", reason="PAID_AT_VENUE")
     if booking_status == BOOKING_CANCELLED:
         raise FailedPrecondition("this booking was cancelled; nothing can be paid on it", reason="BOOKING_CANCELLED")
 
@@ -140,7 +176,8 @@ def refund_plan(paid: Sequence[ShareView], fee: int) -> list[RefundPlan]:
 
 
 def commission_kept(commission: int, price: int, kept: int) -> int:
-    """The platform's commission on what the venue keeps of a cancelled booking (its fee)."""
+    """The platform's commission on the part `kept` of a booking's price (paid online; or, once
+    cancelled, the fee the venue keeps)."""
     return commission * kept // price if price else 0
 
 

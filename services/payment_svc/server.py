@@ -18,6 +18,7 @@ from payment_svc.service.bills import Bills
 from payment_svc.service.payments import Payments
 from payment_svc.service.payouts import Payouts
 from payment_svc.service.refunds import Refunds
+from payment_svc.service.venue_payments import VenuePayments
 from payment_svc.servicer import PaymentServicer
 from payment_svc.settings import NAME, PaymentSettings
 
@@ -52,7 +53,8 @@ def build_server(settings: PaymentSettings) -> tuple[server.Host, int]:
     refunds = Refunds(wallets, utcnow)
     payments = Payments(wallets, utcnow, interval)
     settlement = Settlement(parts.database, bills, payments, refunds, settings.job_interval_seconds)
-    servicer = PaymentServicer(parts.database, bills, payments, Payouts(venues.owner_lookup(settings.addresses["booking"])))
+    venue = venues.venue_lookup(settings.addresses["booking"])
+    servicer = PaymentServicer(parts.database, bills, payments, Payouts(venue), VenuePayments(venue, utcnow))
     return server.build(
         NAME, settings,
         servicers=[(payment_service_pb2_grpc.add_PaymentServiceServicer_to_server, servicer)],

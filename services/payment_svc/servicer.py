@@ -11,14 +11,17 @@ from payment_svc import convert
 from payment_svc.service.bills import Bills
 from payment_svc.service.payments import Payments
 from payment_svc.service.payouts import Payouts
+from payment_svc.service.venue_payments import VenuePayments
 
 
 class PaymentServicer(payment_service_pb2_grpc.PaymentServiceServicer):
-    def __init__(self, database: Database, bills: Bills, payments: Payments, payouts: Payouts):
+    def __init__(self, database: Database, bills: Bills, payments: Payments, payouts: Payouts,
+                 venue_payments: VenuePayments):
         self.database = database
         self.bills = bills
         self.payments = payments
         self.payouts = payouts
+        self.venue_payments = venue_payments
 
     def GetBill(self, request, context):
         view = self.bills.get_bill(self.database, caller.current(), request.booking_id)
@@ -44,10 +47,18 @@ class PaymentServicer(payment_service_pb2_grpc.PaymentServiceServicer):
         return api.EasypaisaIpnResponse(transaction_reference=payment.reference,
                                         status=convert.PAYMENT_STATES[payment.payment_state])
 
+    def GetVenuePayment(self, request, context):
+        row = self.venue_payments.get(self.database, request.venue_id)
+        return api.GetVenuePaymentResponse(venue_payment=convert.venue_payment(request.venue_id, row))
+
+    def SetVenuePayment(self, request, context):
+        row = self.venue_payments.set(self.database, caller.current(), request.venue_id,
+                                      convert.MODE_OF[request.mode], request.deposit_percent)
+        return api.SetVenuePaymentResponse(venue_payment=convert.venue_payment(request.venue_id, row))
+
     def GetPayoutReport(self, request, context):
         report = self.payouts.report(self.database, caller.current(), request.venue_id, convert.day(request.date),
                                      request.page_size, request.page_token)
-        return api.GetPayoutReportResponse(
-            lines=[convert.payout_line(l.booking_id, l.price, l.due, l.balance) for l in report.lines],
-            totals=convert.payout_line("", report.totals.price, report.totals.due, report.totals.balance),
-            next_page_token=report.next_page_token)
+        return api.GetPayoutReportResponse(lines=[convert.payout_line(line) for line in report.lines],
+                                           totals=convert.payout_line(report.totals),
+                                           next_page_token=report.next_page_token)

@@ -40,12 +40,25 @@ class Booking(Base):
     start_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     local_date: Mapped[dt.date] = mapped_column(Date)
     price_paisa: Mapped[int] = mapped_column(BigInteger)
+    # What of the price is paid online (the venue's mode when booked); the rest at the venue.
+    online_paisa: Mapped[int] = mapped_column(BigInteger)
     commission_paisa: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_bookings_venue_day", "venue_id", "local_date", "id"),)
+
+
+class VenuePayment(Base):
+    """How a venue is paid; a venue with no row is paid at the venue."""
+
+    __tablename__ = "venue_payments"
+
+    venue_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(20))
+    deposit_percent: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class Share(Base):

@@ -27,7 +27,8 @@ def new_user() -> str:
 
 class Court:
     """A court at a venue where bookings wait for payment (manual confirmation, a 30-minute hold),
-    an hour costs PKR 6,001 (so four shares do not divide evenly) and a late cancellation costs 50%."""
+    an hour costs PKR 6,001 (so four shares do not divide evenly), a late cancellation costs 50%, and
+    the owner asks for the whole price online."""
 
     def __init__(self, platform):
         self.platform = platform
@@ -44,8 +45,16 @@ class Court:
         assert answer.status_code == 200, answer.text
         self.venue_id = answer.json()["venue"]["venue_id"]
         self.court_id = answer.json()["venue"]["courts"][0]["court_id"]
+        self.set_payment({"mode": "PAYMENT_MODE_FULL"})
         self.next_hour = 6
         self.day = dt.datetime.now(KARACHI).date() + dt.timedelta(days=3)
+
+    def set_payment(self, body: dict, user: str | None = None, expect: int = 200) -> requests.Response:
+        answer = requests.put(f"{self.platform.url}/api/payments/venues/{self.venue_id}/payment", json=body,
+                              headers=self.platform.headers(user or self.owner, roles=("venue_owner",)),
+                              timeout=TIMEOUT)
+        assert answer.status_code == expect, answer.text
+        return answer
 
     def book(self, booker: str, friends: list[str]) -> str:
         start = dt.datetime.combine(self.day, dt.time(self.next_hour), tzinfo=KARACHI)
@@ -293,3 +302,52 @@ def test_bad_requests_are_400_naming_the_field(pay_platform, court):
     answer = requests.get(f"{pay_platform.url}/api/payments/callbacks/easypaisa", timeout=TIMEOUT,
                           params={"url": "https://evil.example.com/easypay-service/ipn/T1"})
     assert answer.status_code == 403, answer.text
+
+
+def test_a_venue_chooses_how_it_is_paid_at_the_venue_a_deposit_or_in_full(pay_platform):
+    court = Court(pay_platform)
+    court.set_payment({"mode": "PAYMENT_MODE_FULL"}, user=new_user(), expect=403)  # not the owner
+    assert "deposit_percent" in court.set_payment({"mode": "PAYMENT_MODE_DEPOSIT"}, expect=400).text
+
+    court.set_payment({"mode": "PAYMENT_MODE_AT_VENUE"})
+    booker, booking_id = booked(pay_platform, court, new_user())
+    at_venue = bill_when_ready(pay_platform, booking_id, booker)
+    assert paisa(at_venue["at_venue"]) == 600100 and at_venue.get("shares", []) == [] and paisa(at_venue["due"]) == 0
+    refused = pay(pay_platform, booking_id, booker)
+    assert refused.status_code == 400 and "paid at the venue" in refused.text
+
+    court.set_payment({"mode": "PAYMENT_MODE_DEPOSIT", "deposit_percent": 20})
+    public = requests.get(f"{pay_platform.url}/api/payments/venues/{court.venue_id}/payment", timeout=TIMEOUT)
+    assert public.json()["venue_payment"] == {"venue_id": court.venue_id, "mode": "PAYMENT_MODE_DEPOSIT",
+                                              "deposit_percent": 20}
+    friend = new_user()
+    booker, booking_id = booked(pay_platform, court, friend)
+    deposit = bill_when_ready(pay_platform, booking_id, booker)
+    assert paisa(deposit["at_venue"]) == 600100 - 120020
+    assert sorted(paisa(s["amount"]) for s in deposit["shares"]) == [60010, 60010]
+    assert pay(pay_platform, booking_id, booker, cover="PAY_COVER_ALL").json()["payment"]["status"] \
+        == "PAYMENT_STATUS_CAPTURED"
+    # The deposit in, the booking is the players'; the rest is paid at the venue.
+    eventually(lambda: booking_status(pay_platform, booking_id, booker) == "BOOKING_STATUS_CONFIRMED", "confirmed")
+    report = requests.get(f"{pay_platform.url}/api/payments/venues/{court.venue_id}/payouts", timeout=TIMEOUT,
+                          params={"date": court.day.isoformat()},
+                          headers=pay_platform.headers(court.owner, roles=("venue_owner",)))
+    line = next(l for l in report.json()["lines"] if l["booking_id"] == booking_id)
+    assert paisa(line["paid"]) == 120020 and paisa(line["at_venue"]) == 480080
+    assert paisa(line["commission"]) == 12002  # 10% of what was paid online
+
+
+def test_a_venue_that_confirms_at_once_cannot_ask_for_online_payment(pay_platform, court):
+    venue = requests.get(f"{pay_platform.url}/api/bookings/venues/{court.venue_id}", timeout=TIMEOUT).json()["venue"]
+    changed = requests.put(f"{pay_platform.url}/api/bookings/venues/{court.venue_id}", timeout=TIMEOUT,
+                           headers=pay_platform.headers(court.owner, roles=("venue_owner",)),
+                           json={"venue": {**venue, "confirmation_mode": "CONFIRMATION_MODE_INSTANT"},
+                                 "update_mask": "confirmation_mode"})
+    assert changed.status_code == 200, changed.text
+    try:
+        refused = court.set_payment({"mode": "PAYMENT_MODE_FULL"}, expect=400)
+        assert "CONFIRMATION_MODE_MANUAL" in refused.text
+    finally:
+        requests.put(f"{pay_platform.url}/api/bookings/venues/{court.venue_id}", timeout=TIMEOUT,
+                     headers=pay_platform.headers(court.owner, roles=("venue_owner",)),
+                     json={"venue": venue, "update_mask": "confirmation_mode"})

@@ -18,12 +18,13 @@ from mesh.caller import Caller
 from mesh.db import Database, Joined
 from mesh.errors import DomainError
 from payment_svc import domain, store
-from payment_svc.domain import BookingFacts, EntryKind, PaymentState, ShareState, Wallet
+from payment_svc.domain import BookingFacts, EntryKind, PaymentMode, PaymentState, ShareState, VenueFacts, Wallet
 from payment_svc.providers import Outcome, ProviderDown
 from payment_svc.server import MIGRATIONS
 from payment_svc.service.bills import Bills
 from payment_svc.service.payments import Payments
 from payment_svc.service.refunds import Refunds
+from payment_svc.service.venue_payments import VenuePayments
 
 START = dt.datetime(2030, 1, 1, 12, tzinfo=dt.timezone.utc)
 
@@ -102,7 +103,10 @@ def test_the_ledger_balances_after_any_sequence_of_pay_refund_and_cancel(ledger_
     ids = [str(uuid.uuid4()) for _ in range(players)]
     booking_id, commission = str(uuid.uuid4()), price // 10
     clock.now = START - dt.timedelta(days=2)
-    bills.record_booking(database, BookingFacts(booking_id, str(uuid.uuid4()), ids[0], ids, START, START.date(),
+    venue_id = str(uuid.uuid4())
+    VenuePayments(lambda _venue: VenueFacts("owner", holds_bookings=True), clock).set(
+        database, caller("owner"), venue_id, PaymentMode.FULL, 0)
+    bills.record_booking(database, BookingFacts(booking_id, venue_id, ids[0], ids, START, START.date(),
                                                 price, commission, "pending"))
     cancelled_fee = None
     for action, *args in steps:

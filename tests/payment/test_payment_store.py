@@ -27,7 +27,8 @@ def a_booking(db: Database) -> tuple[str, str, str]:
     booking_id, share_id, payment_id = (str(uuid.uuid4()) for _ in range(3))
     with db.session() as session:
         session.add(store.Booking(id=booking_id, venue_id=str(uuid.uuid4()), booker_id="b", player_ids=["b"],
-                                  start_time=NOW, local_date=NOW.date(), price_paisa=500000, commission_paisa=50000,
+                                  start_time=NOW, local_date=NOW.date(), price_paisa=500000, online_paisa=500000,
+                                  commission_paisa=50000,
                                   status="pending", created_at=NOW, updated_at=NOW))
         session.flush()
         session.add(store.Share(id=share_id, booking_id=booking_id, player_id="b", position=0, amount_paisa=500000,

@@ -12,7 +12,8 @@ from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import NotFound
 from payment_svc import domain, events, store
-from payment_svc.domain import BOOKING_CANCELLED, UNPAID, Balance, BookingFacts, EntryKind, ShareState, ShareView
+from payment_svc.domain import (BOOKING_CANCELLED, UNPAID, Balance, BookingFacts, EntryKind, PaymentMode, ShareState,
+                                ShareView)
 
 
 def share_view(row: store.Share) -> ShareView:
@@ -69,19 +70,22 @@ class Bills:
         with uow.session() as session:
             if session.get(store.Booking, facts.booking_id) is not None:
                 return
+            venue = session.get(store.VenuePayment, facts.venue_id)
+            online = domain.online_part(PaymentMode(venue.mode), venue.deposit_percent, facts.price) if venue else 0
             session.add(store.Booking(
                 id=facts.booking_id, venue_id=facts.venue_id, booker_id=facts.booker_id, player_ids=facts.player_ids,
-                start_time=facts.start, local_date=facts.local_date, price_paisa=facts.price,
+                start_time=facts.start, local_date=facts.local_date, price_paisa=facts.price, online_paisa=online,
                 commission_paisa=facts.commission, status=facts.status, created_at=now, updated_at=now))
             session.flush()
-            self._split(session, facts, now)
+            self._split(session, facts, online, now)
 
-    def _split(self, session, facts: BookingFacts, now: dt.datetime) -> None:
-        if not facts.price:
+    def _split(self, session, facts: BookingFacts, online: int, now: dt.datetime) -> None:
+        """Shares of what is paid online: equal between the players, the odd paisa on the booker."""
+        if not online:
             return
         due_by = domain.share_deadline(now, facts.start, self.window, self.lead)
         for position, (player, amount) in enumerate(
-                zip(facts.player_ids, domain.split_price(facts.price, len(facts.player_ids)))):
+                zip(facts.player_ids, domain.split_price(online, len(facts.player_ids)))):
             if not amount:
                 continue  # a price of fewer paisa than players: those left over owe nothing
             session.add(store.Share(id=store.new_id(), booking_id=facts.booking_id, player_id=player,
@@ -106,10 +110,12 @@ class Bills:
             if changed and untouched:
                 for share in shares:
                     session.delete(share)
-                booking.price_paisa, booking.commission_paisa = facts.price, facts.commission
+                # The same part online as when booked (a deposit stays the same percentage).
+                online = booking.online_paisa * facts.price // booking.price_paisa if booking.price_paisa else 0
+                booking.price_paisa, booking.commission_paisa, booking.online_paisa = facts.price, facts.commission, online
                 booking.player_ids, booking.start_time, booking.local_date = facts.player_ids, facts.start, facts.local_date
                 session.flush()
-                self._split(session, facts, now)
+                self._split(session, facts, online, now)
 
     def get_bill(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> BillView:
         with uow.session(read_only=True) as session:

@@ -46,7 +46,7 @@ class Payments:
             if booking is None:
                 raise FailedPrecondition("payments has not heard of this booking yet; try again in a moment",
                                          reason="BOOKING_NOT_KNOWN")
-            domain.check_payable(booking.status)
+            domain.check_payable(booking.status, booking.online_paisa)
             shares = store.shares_of(session, booking_id)
             chosen = domain.shares_to_cover([share_view(s) for s in shares], caller.user_id, booking.booker_id, cover_all)
             ids = [s.share_id for s in chosen]
@@ -121,7 +121,9 @@ class Payments:
             store.record(session, booking.id, EntryKind.CAPTURED, share.amount_paisa, now, share.id, payment.id)
         paid = all(s.share_state == ShareState.PAID for s in store.shares_of(session, booking.id))
         if paid and booking.status != BOOKING_CANCELLED:
-            store.record(session, booking.id, EntryKind.COMMISSION, booking.commission_paisa, now)
+            # The platform's commission on what was paid online (all of it, or the deposit).
+            store.record(session, booking.id, EntryKind.COMMISSION,
+                         domain.commission_kept(booking.commission_paisa, booking.price_paisa, booking.online_paisa), now)
         events.captured(session, payment, paid and booking.status != BOOKING_CANCELLED)
         if booking.status == BOOKING_CANCELLED:
             give_back(session, booking, covered, 0, now)  # money for a booking already over goes back whole

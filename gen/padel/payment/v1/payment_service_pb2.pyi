@@ -83,6 +83,34 @@ class EasypaisaIpnResponse(_message.Message):
     status: _payment_pb2.PaymentStatus
     def __init__(self, transaction_reference: _Optional[str] = ..., status: _Optional[_Union[_payment_pb2.PaymentStatus, str]] = ...) -> None: ...
 
+class GetVenuePaymentRequest(_message.Message):
+    __slots__ = ("venue_id",)
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    def __init__(self, venue_id: _Optional[str] = ...) -> None: ...
+
+class GetVenuePaymentResponse(_message.Message):
+    __slots__ = ("venue_payment",)
+    VENUE_PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    venue_payment: _payment_pb2.VenuePayment
+    def __init__(self, venue_payment: _Optional[_Union[_payment_pb2.VenuePayment, _Mapping]] = ...) -> None: ...
+
+class SetVenuePaymentRequest(_message.Message):
+    __slots__ = ("venue_id", "mode", "deposit_percent")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    DEPOSIT_PERCENT_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    mode: _payment_pb2.PaymentMode
+    deposit_percent: int
+    def __init__(self, venue_id: _Optional[str] = ..., mode: _Optional[_Union[_payment_pb2.PaymentMode, str]] = ..., deposit_percent: _Optional[int] = ...) -> None: ...
+
+class SetVenuePaymentResponse(_message.Message):
+    __slots__ = ("venue_payment",)
+    VENUE_PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    venue_payment: _payment_pb2.VenuePayment
+    def __init__(self, venue_payment: _Optional[_Union[_payment_pb2.VenuePayment, _Mapping]] = ...) -> None: ...
+
 class GetPayoutReportRequest(_message.Message):
     __slots__ = ("venue_id", "date", "page_size", "page_token")
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]

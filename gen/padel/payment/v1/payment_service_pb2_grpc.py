@@ -61,6 +61,16 @@ class PaymentServiceStub:
                 request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.EasypaisaIpnRequest.SerializeToString,
                 response_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.EasypaisaIpnResponse.FromString,
                 _registered_method=True)
+        self.GetVenuePayment = channel.unary_unary(
+                '/padel.payment.v1.PaymentService/GetVenuePayment',
+                request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetVenuePaymentRequest.SerializeToString,
+                response_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetVenuePaymentResponse.FromString,
+                _registered_method=True)
+        self.SetVenuePayment = channel.unary_unary(
+                '/padel.payment.v1.PaymentService/SetVenuePayment',
+                request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.SetVenuePaymentRequest.SerializeToString,
+                response_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.SetVenuePaymentResponse.FromString,
+                _registered_method=True)
         self.GetPayoutReport = channel.unary_unary(
                 '/padel.payment.v1.PaymentService/GetPayoutReport',
                 request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPayoutReportRequest.SerializeToString,
@@ -111,6 +121,21 @@ class PaymentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetVenuePayment(self, request, context):
+        """GetVenuePayment says how a venue is paid; no sign-in needed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetVenuePayment(self, request, context):
+        """SetVenuePayment chooses how a venue is paid (its owner or an admin); online payment needs the
+        venue to hold bookings until they are paid (manual confirmation: the hold is the payment deadline).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetPayoutReport(self, request, context):
         """GetPayoutReport lists a venue's bookings of one local day with what was paid, refunded and is
         still due, and the platform's commission apart (the venue's owner or an admin).
@@ -146,6 +171,16 @@ def add_PaymentServiceServicer_to_server(servicer, server):
                     servicer.EasypaisaIpn,
                     request_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.EasypaisaIpnRequest.FromString,
                     response_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.EasypaisaIpnResponse.SerializeToString,
+            ),
+            'GetVenuePayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetVenuePayment,
+                    request_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetVenuePaymentRequest.FromString,
+                    response_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetVenuePaymentResponse.SerializeToString,
+            ),
+            'SetVenuePayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetVenuePayment,
+                    request_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.SetVenuePaymentRequest.FromString,
+                    response_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.SetVenuePaymentResponse.SerializeToString,
             ),
             'GetPayoutReport': grpc.unary_unary_rpc_method_handler(
                     servicer.GetPayoutReport,
@@ -290,6 +325,60 @@ class PaymentService:
             '/padel.payment.v1.PaymentService/EasypaisaIpn',
             padel_dot_payment_dot_v1_dot_payment__service__pb2.EasypaisaIpnRequest.SerializeToString,
             padel_dot_payment_dot_v1_dot_payment__service__pb2.EasypaisaIpnResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetVenuePayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.payment.v1.PaymentService/GetVenuePayment',
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.GetVenuePaymentRequest.SerializeToString,
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.GetVenuePaymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetVenuePayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.payment.v1.PaymentService/SetVenuePayment',
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.SetVenuePaymentRequest.SerializeToString,
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.SetVenuePaymentResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,4 +1,4 @@
-"""Bookings as payments knows them, shares, payment attempts, the append-only ledger, refunds and
+"""How venues are paid, bookings as payments knows them, shares, payment attempts, the append-only ledger, refunds and
 counted callbacks.
 
 The ledger refuses UPDATE and DELETE (a trigger on both databases), and a share's capture, refund
@@ -31,12 +31,20 @@ def upgrade() -> None:
         sa.Column("start_time", UtcDateTime(), nullable=False),
         sa.Column("local_date", sa.Date(), nullable=False),
         sa.Column("price_paisa", sa.BigInteger(), nullable=False),
+        sa.Column("online_paisa", sa.BigInteger(), nullable=False),
         sa.Column("commission_paisa", sa.BigInteger(), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.Column("updated_at", UtcDateTime(), nullable=False),
     )
     op.create_index("ix_bookings_venue_day", "bookings", ["venue_id", "local_date", "id"])
+    op.create_table(
+        "venue_payments",
+        sa.Column("venue_id", sa.String(36), primary_key=True),
+        sa.Column("mode", sa.String(20), nullable=False),
+        sa.Column("deposit_percent", sa.Integer(), nullable=False),
+        sa.Column("updated_at", UtcDateTime(), nullable=False),
+    )
     op.create_table(
         "shares",
         sa.Column("id", sa.String(36), primary_key=True),
@@ -122,7 +130,7 @@ def _ledger_append_only() -> None:
 
 
 def downgrade() -> None:
-    for table in ("callbacks", "refunds", "ledger_entries", "payments", "shares", "bookings"):
+    for table in ("callbacks", "refunds", "ledger_entries", "payments", "shares", "venue_payments", "bookings"):
         op.drop_table(table)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS ledger_entries_append_only()")
