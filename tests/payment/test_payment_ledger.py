@@ -63,20 +63,30 @@ class Clock:
         return self.now
 
 
+def world_on(database: Database):
+    database.migrate(MIGRATIONS)
+    wallet, clock = ScriptedWallet(), Clock()
+    wallets = {Wallet.JAZZCASH: wallet}
+    bills = Bills(dt.timedelta(minutes=15), dt.timedelta(hours=2), clock)
+    return database, wallet, clock, bills, Payments(wallets, clock, dt.timedelta(seconds=0)), Refunds(wallets, clock)
+
+
 @pytest.fixture(scope="module")
 def ledger_world(tmp_path_factory):
     # On a memory-backed file system where there is one: the thousands of commits need no disk flush.
     shm = pathlib.Path("/dev/shm")
     folder = pathlib.Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() else tmp_path_factory.mktemp("ledger")
     database = Database(f"sqlite:///{folder / 'payment.db'}")
-    database.migrate(MIGRATIONS)
-    wallet, clock = ScriptedWallet(), Clock()
-    wallets = {Wallet.JAZZCASH: wallet}
-    bills = Bills(dt.timedelta(minutes=15), dt.timedelta(hours=2), clock)
-    world = (database, wallet, clock, bills, Payments(wallets, clock, dt.timedelta(seconds=0)), Refunds(wallets, clock))
-    yield world
+    yield world_on(database)
     database.dispose()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def postgres_ledger_world(make_postgres_db):
+    database = Database(make_postgres_db())
+    yield world_on(database)
+    database.dispose()
 
 
 def caller(user_id: str) -> Caller:
@@ -94,12 +104,28 @@ step = st.one_of(
 )
 
 
+SEQUENCES = dict(players=st.integers(1, 4), price=st.integers(1, 2_000_000), steps=st.lists(step, max_size=8))
+UNHURRIED = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
 @pytest.mark.slow
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                    HealthCheck.too_slow])
-@given(players=st.integers(1, 4), price=st.integers(1, 2_000_000), steps=st.lists(step, max_size=8))
+@settings(max_examples=1000, **UNHURRIED)
+@given(**SEQUENCES)
 def test_the_ledger_balances_after_any_sequence_of_pay_refund_and_cancel(ledger_world, players, price, steps):
-    database, wallet, clock, bills, payments, refunds = ledger_world
+    run_sequence(ledger_world, players, price, steps)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@settings(max_examples=100, **UNHURRIED)
+@given(**SEQUENCES)
+def test_the_ledger_balances_on_postgresql_too(postgres_ledger_world, players, price, steps):
+    """The same on PostgreSQL (row locks, partial unique indexes, the trigger): fewer sequences."""
+    run_sequence(postgres_ledger_world, players, price, steps)
+
+
+def run_sequence(world, players, price, steps):
+    database, wallet, clock, bills, payments, refunds = world
     ids = [str(uuid.uuid4()) for _ in range(players)]
     booking_id, commission = str(uuid.uuid4()), price // 10
     clock.now = START - dt.timedelta(days=2)
