@@ -60,7 +60,7 @@ def build_server(settings: PaymentSettings) -> tuple[server.Host, int]:
         servicers=[(payment_service_pb2_grpc.add_PaymentServiceServicer_to_server, servicer)],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
-        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bills, refunds), settlement])
+        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bills, payments, refunds), settlement])
 
 
 def main() -> None:

@@ -248,3 +248,11 @@ def new_reference(prefix: str) -> str:
     """Our transaction reference: unique per attempt (the column is unique too), at most 20
     characters as JazzCash's pp_TxnRefNo allows."""
     return prefix + secrets.token_hex(8).upper()
+
+
+def erase_mobile_numbers(session: Session, payer_id: str) -> int:
+    """A closed account's wallet numbers, off its settled payments (the ledger and ids stay for the
+    accounts; a pending attempt keeps its number until the provider settles it)."""
+    return session.execute(update(Payment).where(Payment.payer_id == payer_id, Payment.mobile_number != "",
+                                                 Payment.state != PaymentState.PENDING.value)
+                           .values(mobile_number="").execution_options(synchronize_session=False)).rowcount

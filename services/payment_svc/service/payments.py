@@ -170,6 +170,12 @@ class Payments:
         """The longer an attempt has been pending, the less often it is asked about."""
         return min(max(self.inquiry_delay, (now - payment.created_at) / 4), MAX_INQUIRY_DELAY)
 
+    def close_account(self, uow: UnitOfWork, user_id: str) -> None:
+        """auth's AccountDeleted: the person's wallet numbers are erased; what was paid stays in the ledger."""
+        with uow.session() as session:
+            erased = store.erase_mobile_numbers(session, user_id)
+        log.info("account closed", extra={"wallet_numbers_erased": erased})
+
     def get_payment(self, uow: UnitOfWork, caller: Caller, payment_id: str) -> store.Payment:
         with uow.session(read_only=True) as session:
             payment = session.get(store.Payment, payment_id)
