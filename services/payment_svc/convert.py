@@ -15,7 +15,7 @@ from mesh.convert import timestamp, to_datetime
 from mesh.errors import InvalidArgument
 from mesh.settings import DEFAULT_TIME_ZONE
 from payment_svc import store
-from payment_svc.domain import Balance, BookingFacts, PaymentMode, PaymentState, ShareState, VenueFacts, Wallet
+from payment_svc.domain import BookingFacts, PaymentMode, PaymentState, ShareState, VenueFacts, Wallet
 
 WALLETS = {Wallet.JAZZCASH: pb.WALLET_JAZZCASH, Wallet.EASYPAISA: pb.WALLET_EASYPAISA}
 WALLET_OF = {number: wallet for wallet, number in WALLETS.items()}

@@ -47,11 +47,10 @@ def settings_from_env(environ=None) -> PaymentSettings:
 def build_server(settings: PaymentSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
     wallets = providers(settings)
-    interval = dt.timedelta(seconds=settings.job_interval_seconds)
     bills = Bills(dt.timedelta(seconds=settings.share_window_seconds),
                   dt.timedelta(minutes=settings.share_lead_minutes), utcnow)
     refunds = Refunds(wallets, utcnow)
-    payments = Payments(wallets, utcnow, interval)
+    payments = Payments(wallets, utcnow)
     settlement = Settlement(parts.database, bills, payments, refunds, settings.job_interval_seconds)
     venue = venues.venue_lookup(settings.addresses["booking"])
     servicer = PaymentServicer(parts.database, bills, payments, Payouts(venue), VenuePayments(venue, utcnow))

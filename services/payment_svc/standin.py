@@ -14,7 +14,6 @@ import json
 import logging
 import threading
 import time
-import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 

@@ -24,12 +24,14 @@ from payment_svc.service.refunds import give_back
 log = logging.getLogger("padel.payment.payments")
 # How long the payer has to approve a wallet charge on their phone.
 CHARGE_EXPIRY = dt.timedelta(minutes=15)
+# The first inquiry about a pending attempt, and the longest pause between two.
+FIRST_INQUIRY = dt.timedelta(seconds=2)
 MAX_INQUIRY_DELAY = dt.timedelta(minutes=10)
 
 
 class Payments:
     def __init__(self, providers: Mapping[Wallet, Provider], clock: Callable[[], dt.datetime],
-                 inquiry_delay: dt.timedelta):
+                 inquiry_delay: dt.timedelta = FIRST_INQUIRY):
         self.providers = providers
         self.clock = clock
         # How long after an attempt starts the settlement job first asks about it.
