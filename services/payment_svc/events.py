@@ -1,6 +1,6 @@
-"""What payment_svc publishes, each written to the outbox in the caller's transaction: a capture
-(receipts; booking confirms a fully paid pending booking), a refund (receipts), shares that fell to
-the booker (the booker is told what is owed)."""
+"""What payment_svc publishes, each written to the outbox in the caller's transaction: an invited
+player's share to pay (the payment request), a capture (receipts; booking confirms a fully paid
+pending booking), a refund (receipts), shares that fell to the booker (the booker is told what is owed)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,11 @@ from mesh import outbox, plumbing
 from payment_svc import convert, store
 
 STREAM = plumbing.stream("payment")
+
+
+def share_requested(session: Session, booking_id: str, booker_id: str, share: store.Share) -> None:
+    outbox.publish(session, STREAM, events_pb2.SharePaymentRequested(
+        booking_id=booking_id, booker_id=booker_id, share=convert.share(share)))
 
 
 def captured(session: Session, payment: store.Payment, booking_paid: bool) -> None:

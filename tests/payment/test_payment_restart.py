@@ -9,7 +9,7 @@ import uuid
 import pytest
 from padel.booking.v1 import booking_pb2
 from padel.booking.v1 import events_pb2 as booking_events
-from padel.payment.v1 import payment_pb2 as pb
+from padel.payment.v1 import events_pb2, payment_pb2 as pb
 from padel.payment.v1 import payment_service_pb2 as api
 from padel.payment.v1 import payment_service_pb2_grpc
 
@@ -43,20 +43,29 @@ def test_a_payment_left_pending_by_an_outage_is_captured_once_by_the_next_server
            "PADEL_PAYMENT_JAZZCASH_INTEGRITY_SALT": salt}
     first, channel = start_service("payment", PADEL_PAYMENT_JOB_INTERVAL_SECONDS="3600", **env)
     booker, booking_id, venue_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    friends = [str(uuid.uuid4()), str(uuid.uuid4())]
     database = Database(sqlite_url)
     with database.session() as session:  # the venue takes the whole price online, as its owner chose
         session.add(store.VenuePayment(venue_id=venue_id, mode="full", deposit_percent=0,
                                        updated_at=dt.datetime.now(dt.timezone.utc)))
     start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
     publish_event(redis_client, "padel.booking.events", booking_events.BookingCreated(booking=booking_events.BookingSnapshot(
-        booking_id=booking_id, venue_id=venue_id, player_id=booker, start_time=timestamp(start),
+        booking_id=booking_id, venue_id=venue_id, player_id=booker, participant_ids=friends, start_time=timestamp(start),
         end_time=timestamp(start + dt.timedelta(hours=1)), time_zone="Asia/Karachi",
         price=booking_pb2.Money(amount_paisa=500000, currency="PKR"),
         commission=booking_pb2.Money(amount_paisa=50000, currency="PKR"),
         status=booking_pb2.BOOKING_STATUS_PENDING)), handled_by="payment")
     stub = payment_service_pb2_grpc.PaymentServiceStub(channel)
+    # Each invited player is asked for their share (notify sends the request).
+    asked = eventually(lambda: [events_pb2.SharePaymentRequested.FromString(fields[b"data"])
+                                   for _id, fields in redis_client.xrange("padel.payment.events")] or None,
+                          "the payment requests are published")
+    assert sorted(r.share.player_id for r in asked) == sorted(friends)
+    assert {r.share.amount.amount_paisa for r in asked} == {166666} and {r.booker_id for r in asked} == {booker}
+
     paid = stub.Pay(api.PayRequest(booking_id=booking_id, wallet=pb.WALLET_JAZZCASH, mobile_number="03000000005",
-                                   cnic_last_six="345678"), metadata=token_issuer.metadata(booker)).payment
+                                   cnic_last_six="345678", cover=pb.PAY_COVER_ALL),
+                    metadata=token_issuer.metadata(booker)).payment
     assert paid.status == pb.PAYMENT_STATUS_PENDING  # the provider answered 503
     first.stop(0)  # before any inquiry
 
@@ -71,5 +80,6 @@ def test_a_payment_left_pending_by_an_outage_is_captured_once_by_the_next_server
     bill = stub.GetBill(api.GetBillRequest(booking_id=booking_id), metadata=token_issuer.metadata(booker)).bill
     assert bill.paid.amount_paisa == 500000 and bill.due.amount_paisa == 0
     with database.session(read_only=True) as session:
-        assert [e.kind for e in store.entries_of(session, booking_id)].count("captured") == 1
+        captured = [e.share_id for e in store.entries_of(session, booking_id) if e.kind == "captured"]
+    assert len(captured) == len(set(captured)) == 3  # each of the three shares, once
     database.dispose()

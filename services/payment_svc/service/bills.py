@@ -88,9 +88,11 @@ class Bills:
                 zip(facts.player_ids, domain.split_price(online, len(facts.player_ids)))):
             if not amount:
                 continue  # a price of fewer paisa than players: those left over owe nothing
-            session.add(store.Share(id=store.new_id(), booking_id=facts.booking_id, player_id=player,
-                                    position=position, amount_paisa=amount, state=ShareState.DUE.value,
-                                    due_by=due_by))
+            share = store.Share(id=store.new_id(), booking_id=facts.booking_id, player_id=player, position=position,
+                                amount_paisa=amount, state=ShareState.DUE.value, due_by=due_by)
+            session.add(share)
+            if player != facts.booker_id:
+                events.share_requested(session, facts.booking_id, facts.booker_id, share)
         session.flush()
 
     def booking_changed(self, uow: UnitOfWork, facts: BookingFacts) -> None:

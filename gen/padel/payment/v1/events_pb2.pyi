@@ -28,6 +28,16 @@ class PaymentRefunded(_message.Message):
     fee: _booking_pb2.Money
     def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ..., share_id: _Optional[str] = ..., refund: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
 
+class SharePaymentRequested(_message.Message):
+    __slots__ = ("booking_id", "booker_id", "share")
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    BOOKER_ID_FIELD_NUMBER: _ClassVar[int]
+    SHARE_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    booker_id: str
+    share: _payment_pb2.Share
+    def __init__(self, booking_id: _Optional[str] = ..., booker_id: _Optional[str] = ..., share: _Optional[_Union[_payment_pb2.Share, _Mapping]] = ...) -> None: ...
+
 class SharesOwedByBooker(_message.Message):
     __slots__ = ("booking_id", "booker_id", "shares", "owed")
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
