@@ -59,6 +59,12 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'data' / 'test.sqlite'}"
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, sqlite_url) -> str:
+    """A fresh, empty database of each kind in turn: a SQLite file, then a PostgreSQL database."""
+    return sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture(params=["embedded", pytest.param("real", marks=pytest.mark.redis)])
 def redis_url(request) -> str:
     """A Redis URL, emptied: "" (the in-process stand-in `mesh.redis.make_redis` gives for an
@@ -148,12 +154,11 @@ def platform_postgres(tmp_path_factory, make_postgres_db) -> Iterator[Platform]:
     """The whole platform on real PostgreSQL (one database per service) and real Redis."""
     redis_url = neighbour_database(real_server("PADEL_TEST_REDIS_URL"))
     from mesh.redis import make_redis
+    from mesh.settings import SERVICES
 
     client = make_redis(redis_url)
     client.flushdb()
     client.close()
-    from mesh.settings import SERVICES
-
     databases = {f"PADEL_{s.upper()}_DATABASE_URL": make_postgres_db() for s in SERVICES}
     running = launch_platform(tmp_path_factory.mktemp("platform-pg"), PADEL_REDIS_URL=redis_url, **databases)
     yield running

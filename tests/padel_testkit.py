@@ -188,6 +188,7 @@ def platform_env(data_dir: pathlib.Path, *, default_ports: bool = False, **extra
 
         for service in SERVICES:
             ports += [f"PADEL_{service.upper()}_PORT", f"PADEL_{service.upper()}_METRICS_PORT"]
+        ports.append("PADEL_PAYMENT_STANDIN_PORT")
         env.update({variable: str(free_port()) for variable in ports})
     env.update(extra_env)
     return env
@@ -264,3 +265,16 @@ def neighbour_database(url: str) -> str:
     parsed = urllib.parse.urlsplit(url)
     number = int(parsed.path.strip("/") or 0)
     return urllib.parse.urlunsplit(parsed._replace(path=f"/{(number + 1) % 16}"))
+
+
+def eventually(check, what: str, timeout: float = 30.0, interval: float = 0.2):
+    """The first truthy result of `check()`, polled until `timeout` (what events and background jobs
+    do takes a moment); an AssertionError naming `what` after that."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout}s: {what}")
+        time.sleep(interval)

@@ -1,11 +1,13 @@
 """The events booking_svc consumes (group "booking"): AccountDeleted from auth, which ends what the
-person holds here. Each handler runs the use case in the consumer's transaction (`Joined`), which
-also records the event as handled, so an event is handled once however often it comes."""
+person holds here, and PaymentCaptured from payments, which confirms a pending booking once its whole
+price is paid. Each handler runs the use case in the consumer's transaction (`Joined`), which also
+records the event as handled, so an event is handled once however often it comes."""
 
 from __future__ import annotations
 
 import redis
 from padel.auth.v1 import events_pb2 as auth_events
+from padel.payment.v1 import events_pb2 as payment_events
 from sqlalchemy.orm import Session
 
 from booking_svc.service import Bookings
@@ -17,11 +19,17 @@ GROUP = "booking"
 
 
 def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings) -> EventConsumer:
-    """The consumer of auth's events, as a server worker."""
+    """The consumer of auth's and payments' events, as a server worker."""
 
     def account_deleted(session: Session, _event_id: str, message: auth_events.AccountDeleted) -> None:
         bookings.close_account(Joined(session), message.user_id)
 
-    events = EventConsumer(database, redis_client, group=GROUP, streams=[plumbing.stream("auth")])
+    def payment_captured(session: Session, _event_id: str, message: payment_events.PaymentCaptured) -> None:
+        if message.booking_paid:
+            bookings.confirm_paid(Joined(session), message.payment.booking_id)
+
+    events = EventConsumer(database, redis_client, group=GROUP,
+                           streams=[plumbing.stream("auth"), plumbing.stream("payment")])
     events.on(auth_events.AccountDeleted, account_deleted)
+    events.on(payment_events.PaymentCaptured, payment_captured)
     return events

@@ -250,7 +250,8 @@ def snapshot(view: store.BookingView) -> events_pb2.BookingSnapshot:
         booking_id=b.id, venue_id=v.id, venue_name=v.name, court_id=c.id,
         court_name=c.name, player_id=b.player_id, participant_ids=b.participant_ids,
         start_time=timestamp(b.start_time), end_time=timestamp(b.end_time),
-        time_zone=v.time_zone, price=money(b.price_paisa), status=STATUS_TO_PROTO[b.state])
+        time_zone=v.time_zone, price=money(b.price_paisa), status=STATUS_TO_PROTO[b.state],
+        commission=money(b.commission_paisa))
 
 
 def booking_created(view: store.BookingView) -> events_pb2.BookingCreated:

@@ -121,6 +121,9 @@ class Platform:
             self.env["PADEL_REDIS_URL"] = redis.serve_embedded()
             say(f"in-process Redis stand-in at {self.env['PADEL_REDIS_URL']}")
         modules = {f"{name}_svc": f"{name}_svc" for name in SERVICES}
+        if not (self.settings.str("PADEL_PAYMENT_JAZZCASH_BASE_URL") and self.settings.str("PADEL_PAYMENT_EASYPAISA_BASE_URL")):
+            # A wallet with no real provider set is paid at the local stand-in (payment_svc.standin).
+            modules["payment-standin"] = "payment_svc.standin"
         modules.update({"edge-directory": "edge.directory", "edge": "edge"})
         self.supervisor.children[:] = [Child(name, [sys.executable, "-m", module], self.env, logs / f"{name}.log")
                                        for name, module in modules.items()]

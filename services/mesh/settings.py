@@ -11,12 +11,13 @@ from typing import Callable, Mapping, TypeVar
 
 T = TypeVar("T")
 
-# The four services with their default gRPC and metrics ports.
+# The services with their default gRPC and metrics ports.
 SERVICES: dict[str, tuple[int, int]] = {
     "auth": (3001, 9101),
     "user": (3002, 9102),
     "booking": (3003, 9103),
     "notify": (3004, 9104),
+    "payment": (3005, 9106),
     "match": (3006, 9107),
 }
 # Full protobuf names of each service's public gRPC service.
@@ -25,6 +26,7 @@ GRPC_SERVICES: dict[str, str] = {
     "user": "padel.user.v1.UserService",
     "booking": "padel.booking.v1.BookingService",
     "notify": "padel.notify.v1.NotifyService",
+    "payment": "padel.payment.v1.PaymentService",
     "match": "padel.match.v1.MatchService",
 }
 # The edge's own ports: Envoy (REST + gRPC) and the edge directory (gRPC, metrics).

@@ -123,12 +123,12 @@ def test_every_upstream_follows_the_port_settings():
     fetches the JWKS through its own listener, with only the PADEL_*_PORT settings given."""
     environ = {"PADEL_EDGE_PORT": "4000", "PADEL_EDGE_ADMIN_PORT": "4901", "PADEL_EDGE_DIRECTORY_PORT": "4010",
                "PADEL_AUTH_PORT": "4001", "PADEL_USER_PORT": "4002", "PADEL_BOOKING_PORT": "4003",
-               "PADEL_NOTIFY_PORT": "4004", "PADEL_MATCH_PORT": "4006"}
+               "PADEL_NOTIFY_PORT": "4004", "PADEL_PAYMENT_PORT": "4005", "PADEL_MATCH_PORT": "4006"}
     local = render("local", DEFAULT_DESCRIPTOR, environ=environ)
     assert cluster_addresses(local) == {
         "edge_directory": "127.0.0.1:4010", "auth": "127.0.0.1:4001", "user": "127.0.0.1:4002",
-        "booking": "127.0.0.1:4003", "notify": "127.0.0.1:4004", "match": "127.0.0.1:4006",
-        "envoy_admin": "127.0.0.1:4901",
+        "booking": "127.0.0.1:4003", "notify": "127.0.0.1:4004", "payment": "127.0.0.1:4005",
+        "match": "127.0.0.1:4006", "envoy_admin": "127.0.0.1:4901",
         "edge_self": "127.0.0.1:4000"}
     manager = yaml.safe_load(local)["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]
     jwt_authn = manager["typed_config"]["http_filters"][1]["typed_config"]

@@ -73,8 +73,8 @@ class MatchClient:
 def _start(start_service, token_issuer, booking_env: dict, match_env: dict) -> MatchClient:
     booking_host, booking_channel = start_service("booking", **booking_env)
     user_host, user_channel = start_service("user")
-    desk = next(worker.desk for worker in booking_host.workers if isinstance(worker, BookingJob))
-    courts = BookingClient(booking_service_pb2_grpc.BookingServiceStub(booking_channel), token_issuer, desk)
+    bookings = next(worker.bookings for worker in booking_host.workers if isinstance(worker, BookingJob))
+    courts = BookingClient(booking_service_pb2_grpc.BookingServiceStub(booking_channel), token_issuer, bookings)
     host, channel = start_service("match", PADEL_BOOKING_ADDR=f"127.0.0.1:{booking_host.port}",
                                   PADEL_USER_ADDR=f"127.0.0.1:{user_host.port}",
                                   PADEL_MATCH_JOB_INTERVAL_SECONDS="0.2", **match_env)

@@ -42,7 +42,7 @@ def test_rest_paths_are_the_documented_ones():
     from google.api import annotations_pb2
 
     prefixes = {"auth": "/api/auth/", "user": "/api/users/", "booking": "/api/bookings/",
-                "notify": "/api/notifications/", "match": "/api/matches/"}
+                "notify": "/api/notifications/", "payment": "/api/payments/", "match": "/api/matches/"}
     for service in contracts.services():
         area = service.full_name.split(".")[1]
         for method in service.methods:

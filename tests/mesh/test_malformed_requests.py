@@ -23,7 +23,7 @@ def _methods(service: str) -> dict[str, str]:
     return {path: message for path, message in methods.items() if service != "auth" or is_public(path)}
 
 
-@pytest.mark.parametrize("service", ["auth", "user", "booking", "notify", "match"])
+@pytest.mark.parametrize("service", ["auth", "user", "booking", "notify", "payment", "match"])
 def test_malformed_bytes_are_invalid_argument_without_a_traceback(service, start_service, token_issuer, caplog):
     _, channel = start_service(service)
     methods = _methods(service)

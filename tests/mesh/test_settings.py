@@ -18,7 +18,7 @@ def test_defaults_are_the_documented_ports_and_embedded_stores(tmp_path):
     assert settings.redis_url == ""
     assert settings.addresses == {"auth": "127.0.0.1:3001", "user": "127.0.0.1:3002",
                                   "booking": "127.0.0.1:3003", "notify": "127.0.0.1:3004",
-                                  "match": "127.0.0.1:3006"}
+                                  "payment": "127.0.0.1:3005", "match": "127.0.0.1:3006"}
 
 
 @pytest.mark.parametrize("variable, value", [

@@ -651,7 +651,8 @@ def test_network_policies_allow_the_platform_paths_and_deny_the_rest(overlay):
         assert allowed(policies, monitoring, pod[name], metrics_port), f"Prometheus → {name} metrics"
         assert not allowed(policies, stranger, pod[name], grpc_port), f"another namespace → {name}"
         assert not allowed(policies, internet, pod[name], grpc_port), f"outside → {name}"
-        assert not allowed(policies, pod[name], internet, 443) or name == "notify", f"{name} → internet"
+        # notify reaches its message providers, payment the wallets.
+        assert not allowed(policies, pod[name], internet, 443) or name in ("notify", "payment"), f"{name} → internet"
     assert allowed(policies, monitoring, pod["edge"], 9902) and allowed(policies, monitoring, pod["edge"], 9105)
     assert not allowed(policies, pod["edge"], managed_database, 5432), "the edge never talks to a database"
     for backend in backends:

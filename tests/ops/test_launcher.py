@@ -45,14 +45,14 @@ def _wait_gone(pids) -> list[int]:
 def test_ctrl_c_or_sigterm_stops_every_process(tmp_path, stop_signal):
     platform = launch_platform(tmp_path)
     children = list(_children(platform.process.pid))
-    assert len(children) == len(SERVICES) + 2  # the services, the edge directory and Envoy
+    assert len(children) == len(SERVICES) + 3  # the services, the wallets' stand-in, the edge directory and Envoy
     platform.process.send_signal(stop_signal)
     assert platform.process.wait(40) == 0
     assert _wait_gone(children) == []
     output = (tmp_path / "launcher.log").read_text()
     assert "stopping" in output
     # It said what it was doing while it started, service by service.
-    for step in ("auth_svc is healthy", "notify_svc is healthy", "Envoy finds every service healthy",
+    for step in ("auth_svc is healthy", "notify_svc is healthy", "payment_svc is healthy", "Envoy finds every service healthy",
                  "seeding the demo venues", "checking the edge's own routes"):
         assert step in output
 

@@ -4,7 +4,7 @@ import pathlib
 import re
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-SERVICES = ("AUTH", "USER", "BOOKING", "NOTIFY", "MATCH")
+SERVICES = ("AUTH", "USER", "BOOKING", "NOTIFY", "PAYMENT", "MATCH")
 
 
 def documented() -> set[str]:

@@ -251,6 +251,23 @@ class Bookings:
     def confirm(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> store.BookingView:
         return self._venue_step(uow, caller, booking_id, Status.CONFIRMED, _confirmed)
 
+    def confirm_paid(self, uow: UnitOfWork, booking_id: str) -> None:
+        """Payments captured the booking's whole online part (PaymentCaptured): a pending booking is
+        confirmed, as the venue's confirmation would; one no longer pending (already confirmed, or its
+        hold ran out first) is left as it is, and payments refunds a cancelled one."""
+        now = self.clock()
+        with uow.session() as session:
+            booking = session.get(store.Booking, booking_id)
+            if booking is None:
+                return
+            self._expire_holds(session, now, booking.court_id)
+            if booking.state != Status.PENDING:
+                return
+            booking.status = domain.transition(booking.state, Status.CONFIRMED).value
+            booking.hold_expires_at = None
+            booking.updated_at = now
+            _confirmed(session, store.booking_view(session, booking))
+
     def check_in(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> store.BookingView:
         return self._venue_step(uow, caller, booking_id, Status.IN_PROGRESS, _checked_in)
 

@@ -1,0 +1,134 @@
+from buf.validate import validate_pb2 as _validate_pb2
+from google.api import annotations_pb2 as _annotations_pb2
+from google.api import httpbody_pb2 as _httpbody_pb2
+from padel.access.v1 import access_pb2 as _access_pb2
+from padel.payment.v1 import payment_pb2 as _payment_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class GetBillRequest(_message.Message):
+    __slots__ = ("booking_id",)
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    def __init__(self, booking_id: _Optional[str] = ...) -> None: ...
+
+class GetBillResponse(_message.Message):
+    __slots__ = ("bill",)
+    BILL_FIELD_NUMBER: _ClassVar[int]
+    bill: _payment_pb2.Bill
+    def __init__(self, bill: _Optional[_Union[_payment_pb2.Bill, _Mapping]] = ...) -> None: ...
+
+class PayRequest(_message.Message):
+    __slots__ = ("booking_id", "wallet", "mobile_number", "cnic_last_six", "cover")
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    WALLET_FIELD_NUMBER: _ClassVar[int]
+    MOBILE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CNIC_LAST_SIX_FIELD_NUMBER: _ClassVar[int]
+    COVER_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    wallet: _payment_pb2.Wallet
+    mobile_number: str
+    cnic_last_six: str
+    cover: _payment_pb2.PayCover
+    def __init__(self, booking_id: _Optional[str] = ..., wallet: _Optional[_Union[_payment_pb2.Wallet, str]] = ..., mobile_number: _Optional[str] = ..., cnic_last_six: _Optional[str] = ..., cover: _Optional[_Union[_payment_pb2.PayCover, str]] = ...) -> None: ...
+
+class PayResponse(_message.Message):
+    __slots__ = ("payment",)
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    payment: _payment_pb2.Payment
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...
+
+class GetPaymentRequest(_message.Message):
+    __slots__ = ("payment_id",)
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    payment_id: str
+    def __init__(self, payment_id: _Optional[str] = ...) -> None: ...
+
+class GetPaymentResponse(_message.Message):
+    __slots__ = ("payment",)
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    payment: _payment_pb2.Payment
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...
+
+class JazzCashCallbackRequest(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+
+class JazzCashCallbackResponse(_message.Message):
+    __slots__ = ("transaction_reference", "status")
+    TRANSACTION_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    transaction_reference: str
+    status: _payment_pb2.PaymentStatus
+    def __init__(self, transaction_reference: _Optional[str] = ..., status: _Optional[_Union[_payment_pb2.PaymentStatus, str]] = ...) -> None: ...
+
+class EasypaisaIpnRequest(_message.Message):
+    __slots__ = ("url",)
+    URL_FIELD_NUMBER: _ClassVar[int]
+    url: str
+    def __init__(self, url: _Optional[str] = ...) -> None: ...
+
+class EasypaisaIpnResponse(_message.Message):
+    __slots__ = ("transaction_reference", "status")
+    TRANSACTION_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    transaction_reference: str
+    status: _payment_pb2.PaymentStatus
+    def __init__(self, transaction_reference: _Optional[str] = ..., status: _Optional[_Union[_payment_pb2.PaymentStatus, str]] = ...) -> None: ...
+
+class GetVenuePaymentRequest(_message.Message):
+    __slots__ = ("venue_id",)
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    def __init__(self, venue_id: _Optional[str] = ...) -> None: ...
+
+class GetVenuePaymentResponse(_message.Message):
+    __slots__ = ("venue_payment",)
+    VENUE_PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    venue_payment: _payment_pb2.VenuePayment
+    def __init__(self, venue_payment: _Optional[_Union[_payment_pb2.VenuePayment, _Mapping]] = ...) -> None: ...
+
+class SetVenuePaymentRequest(_message.Message):
+    __slots__ = ("venue_id", "mode", "deposit_percent")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    DEPOSIT_PERCENT_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    mode: _payment_pb2.PaymentMode
+    deposit_percent: int
+    def __init__(self, venue_id: _Optional[str] = ..., mode: _Optional[_Union[_payment_pb2.PaymentMode, str]] = ..., deposit_percent: _Optional[int] = ...) -> None: ...
+
+class SetVenuePaymentResponse(_message.Message):
+    __slots__ = ("venue_payment",)
+    VENUE_PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    venue_payment: _payment_pb2.VenuePayment
+    def __init__(self, venue_payment: _Optional[_Union[_payment_pb2.VenuePayment, _Mapping]] = ...) -> None: ...
+
+class GetPayoutReportRequest(_message.Message):
+    __slots__ = ("venue_id", "date", "page_size", "page_token")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    date: str
+    page_size: int
+    page_token: str
+    def __init__(self, venue_id: _Optional[str] = ..., date: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class GetPayoutReportResponse(_message.Message):
+    __slots__ = ("lines", "totals", "next_page_token")
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    TOTALS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    lines: _containers.RepeatedCompositeFieldContainer[_payment_pb2.PayoutLine]
+    totals: _payment_pb2.PayoutLine
+    next_page_token: str
+    def __init__(self, lines: _Optional[_Iterable[_Union[_payment_pb2.PayoutLine, _Mapping]]] = ..., totals: _Optional[_Union[_payment_pb2.PayoutLine, _Mapping]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -1,0 +1,1 @@
+"""payment_svc: see server.py for how it is put together."""

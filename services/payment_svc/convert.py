@@ -1,0 +1,115 @@
+"""The one module that knows both protobuf and payment_svc's domain and store types: messages to
+values and back, paisa to Money, wallet and status enums, booking events to booking facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+import zoneinfo
+
+from padel.booking.v1 import booking_pb2
+from padel.booking.v1 import events_pb2 as booking_events
+from padel.payment.v1 import payment_pb2 as pb
+
+from mesh.convert import timestamp, to_datetime
+from mesh.errors import InvalidArgument
+from mesh.settings import DEFAULT_TIME_ZONE
+from payment_svc import store
+from payment_svc.domain import BookingFacts, PaymentMode, PaymentState, ShareState, VenueFacts, Wallet
+
+WALLETS = {Wallet.JAZZCASH: pb.WALLET_JAZZCASH, Wallet.EASYPAISA: pb.WALLET_EASYPAISA}
+WALLET_OF = {number: wallet for wallet, number in WALLETS.items()}
+PAYMENT_STATES = {PaymentState.PENDING: pb.PAYMENT_STATUS_PENDING, PaymentState.CAPTURED: pb.PAYMENT_STATUS_CAPTURED,
+                  PaymentState.DECLINED: pb.PAYMENT_STATUS_DECLINED}
+SHARE_STATES = {ShareState.DUE: pb.SHARE_STATUS_DUE, ShareState.PAID: pb.SHARE_STATUS_PAID,
+                ShareState.OWED_BY_BOOKER: pb.SHARE_STATUS_OWED_BY_BOOKER,
+                ShareState.REFUNDED: pb.SHARE_STATUS_REFUNDED, ShareState.VOID: pb.SHARE_STATUS_VOID}
+MODES = {PaymentMode.AT_VENUE: pb.PAYMENT_MODE_AT_VENUE, PaymentMode.DEPOSIT: pb.PAYMENT_MODE_DEPOSIT,
+         PaymentMode.FULL: pb.PAYMENT_MODE_FULL}
+MODE_OF = {**{number: mode for mode, number in MODES.items()}, pb.PAYMENT_MODE_UNSPECIFIED: PaymentMode.AT_VENUE}
+BOOKING_STATUSES = {value: name.removeprefix("BOOKING_STATUS_").lower()
+                    for name, value in booking_pb2.BookingStatus.items() if value}
+BOOKING_STATUS_OF = {name: value for value, name in BOOKING_STATUSES.items()}
+
+
+def money(paisa: int) -> booking_pb2.Money:
+    return booking_pb2.Money(amount_paisa=paisa, currency="PKR")
+
+
+def booking_facts(snapshot: booking_events.BookingSnapshot) -> BookingFacts:
+    """What payments keeps of a booking event; the local day is the venue's."""
+    start = to_datetime(snapshot.start_time)
+    try:
+        zone = zoneinfo.ZoneInfo(snapshot.time_zone or DEFAULT_TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
+    return BookingFacts(
+        booking_id=snapshot.booking_id, venue_id=snapshot.venue_id, booker_id=snapshot.player_id,
+        player_ids=[snapshot.player_id, *snapshot.participant_ids], start=start,
+        local_date=start.astimezone(zone).date(), price=snapshot.price.amount_paisa,
+        commission=snapshot.commission.amount_paisa, status=BOOKING_STATUSES.get(snapshot.status, "pending"))
+
+
+def venue_facts(venue: booking_pb2.Venue) -> VenueFacts:
+    return VenueFacts(venue.owner_id, venue.confirmation_mode == booking_pb2.CONFIRMATION_MODE_MANUAL)
+
+
+def venue_payment(venue_id: str, row: store.VenuePayment | None) -> pb.VenuePayment:
+    if row is None:
+        return pb.VenuePayment(venue_id=venue_id, mode=pb.PAYMENT_MODE_AT_VENUE)
+    return pb.VenuePayment(venue_id=venue_id, mode=MODES[PaymentMode(row.mode)], deposit_percent=row.deposit_percent)
+
+
+def day(raw: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidArgument.field("date", "not a calendar date (YYYY-MM-DD)") from None
+
+
+def form_fields(body: bytes) -> dict[str, str]:
+    """A form post (application/x-www-form-urlencoded) as field → value; a field sent twice is refused."""
+    try:
+        pairs = urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body))
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidArgument.field("body", "not a form (application/x-www-form-urlencoded)") from None
+    fields = dict(pairs)
+    if len(fields) != len(pairs):
+        raise InvalidArgument.field("body", "a field appears twice")
+    return fields
+
+
+def payment(row: store.Payment) -> pb.Payment:
+    return pb.Payment(
+        payment_id=row.id, booking_id=row.booking_id, payer_id=row.payer_id, wallet=WALLETS[Wallet(row.wallet)],
+        amount=money(row.amount_paisa), status=PAYMENT_STATES[row.payment_state],
+        transaction_reference=row.reference, provider_reference=row.provider_reference,
+        provider_message=row.provider_message, share_ids=row.share_ids,
+        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at))
+
+
+def share(row: store.Share, refunded: int = 0, fee: int = 0) -> pb.Share:
+    return pb.Share(share_id=row.id, player_id=row.player_id, amount=money(row.amount_paisa),
+                    status=SHARE_STATES[row.share_state], due_by=timestamp(row.due_by), paid_by=row.paid_by or "",
+                    refunded=money(refunded), fee=money(fee))
+
+
+def bill(view) -> pb.Bill:
+    """`view` is a service.bills.BillView."""
+    booking = view.booking
+    return pb.Bill(
+        booking_id=booking.id, venue_id=booking.venue_id, booker_id=booking.booker_id,
+        price=money(booking.price_paisa), paid=money(view.balance.paid), due=money(view.due),
+        owed_by_booker=money(view.owed_by_booker), refunded=money(view.balance.refunded),
+        shares=[share(row, *view.returned.get(row.id, (0, 0))) for row in view.shares],
+        booking_status=BOOKING_STATUS_OF.get(booking.status, booking_pb2.BOOKING_STATUS_UNSPECIFIED),
+        at_venue=money(booking.price_paisa - booking.online_paisa))
+
+
+def payout_line(line) -> pb.PayoutLine:
+    """`line` is a service.payouts.PayoutLine."""
+    balance = line.balance
+    return pb.PayoutLine(booking_id=line.booking_id, price=money(line.price), paid=money(balance.captured),
+                         refunded=money(balance.refunded), fees=money(balance.fees), due=money(line.due),
+                         commission=money(balance.commission), payout=money(balance.payout),
+                         at_venue=money(line.at_venue))

@@ -1,0 +1,230 @@
+"""payment_svc's pure rules: states, how a price is split into shares, which shares a payment
+covers, how a cancellation fee is shared out, what a ledger adds up to, and who may see what.
+
+Money is integer paisa everywhere; nothing here does I/O or knows protobuf or SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from mesh.caller import Caller
+from mesh.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+
+
+class PaymentState(enum.StrEnum):
+    PENDING = "pending"
+    CAPTURED = "captured"
+    DECLINED = "declined"
+
+
+class ShareState(enum.StrEnum):
+    DUE = "due"
+    PAID = "paid"
+    OWED_BY_BOOKER = "owed_by_booker"
+    REFUNDED = "refunded"
+    VOID = "void"
+
+
+class EntryKind(enum.StrEnum):
+    """The ledger's four kinds of entry. Amounts are positive, except a commission entry that gives
+    back commission on money refunded (a reversal, never an edit)."""
+
+    CAPTURED = "captured"
+    REFUNDED = "refunded"
+    FEE = "fee"
+    COMMISSION = "commission"
+
+
+class PaymentMode(enum.StrEnum):
+    AT_VENUE = "at_venue"
+    DEPOSIT = "deposit"
+    FULL = "full"
+
+
+class Wallet(enum.StrEnum):
+    JAZZCASH = "jazzcash"
+    EASYPAISA = "easypaisa"
+
+
+# The booking statuses payments acts on (booking_svc's names).
+BOOKING_PENDING, BOOKING_CANCELLED = "pending", "cancelled"
+UNPAID = (ShareState.DUE, ShareState.OWED_BY_BOOKER)
+
+
+def online_part(mode: PaymentMode, deposit_percent: int, price: int) -> int:
+    """What of `price` is paid online under the venue's mode; the rest is paid at the venue."""
+    if mode == PaymentMode.FULL:
+        return price
+    if mode == PaymentMode.DEPOSIT:
+        return price * deposit_percent // 100
+    return 0
+
+
+@dataclass(frozen=True)
+class VenueFacts:
+    """What payments needs to know of a venue (asked of booking_svc)."""
+
+    owner_id: str
+    holds_bookings: bool  # bookings wait (PENDING, with a hold) instead of confirming at once
+
+
+def check_venue_payment(caller: Caller, venue: VenueFacts, mode: PaymentMode, deposit_percent: int) -> None:
+    if caller.user_id != venue.owner_id and not caller.is_admin:
+        raise PermissionDenied("only the venue's owner or an admin chooses how it is paid")
+    if mode == PaymentMode.DEPOSIT and not deposit_percent:
+        raise InvalidArgument.field("deposit_percent", "a deposit is 1 to 99 percent of the price")
+    if mode != PaymentMode.AT_VENUE and not venue.holds_bookings:
+        raise FailedPrecondition("online payment needs the venue to hold bookings until paid: set its "
+                                 "confirmation_mode to CONFIRMATION_MODE_MANUAL (the hold is the payment deadline)",
+                                 reason="VENUE_CONFIRMS_AT_ONCE")
+
+
+def split_price(price: int, players: int) -> list[int]:
+    """Equal shares of `price`; the booker (first) takes the paisa that do not divide evenly."""
+    base, rest = divmod(price, players)
+    return [base + rest] + [base] * (players - 1)
+
+
+def share_deadline(created: dt.datetime, start: dt.datetime, window: dt.timedelta,
+                   lead: dt.timedelta) -> dt.datetime:
+    """When an invited player's unpaid share falls to the booker: `window` after the booking, and
+    never later than `lead` before play (nor before the booking was made)."""
+    return max(created, min(created + window, start - lead))
+
+
+@dataclass(frozen=True)
+class ShareView:
+    """What the rules need of a share."""
+
+    share_id: str
+    player_id: str
+    amount: int
+    state: ShareState
+
+
+def shares_to_cover(shares: Sequence[ShareView], payer_id: str, booker_id: str, cover_all: bool) -> list[ShareView]:
+    """The shares one payment by `payer_id` pays. The booker pays their own share and those fallen
+    to them, or with `cover_all` every unpaid share; an invited player pays their own share, also
+    after it fell to the booker (whoever pays first settles it)."""
+    if cover_all and payer_id != booker_id:
+        raise PermissionDenied("only the player who booked may pay for everyone")
+    if payer_id == booker_id:
+        chosen = [s for s in shares if s.state in UNPAID and (
+            cover_all or s.player_id == booker_id or s.state == ShareState.OWED_BY_BOOKER)]
+    else:
+        chosen = [s for s in shares if s.player_id == payer_id and s.state in UNPAID]
+        if not any(s.player_id == payer_id for s in shares):
+            raise PermissionDenied("you have no share in this booking")
+    if not chosen:
+        raise FailedPrecondition("nothing is left for you to pay on this booking", reason="NOTHING_DUE")
+    return chosen
+
+
+def check_payable(booking_status: str, online: int) -> None:
+    if not online:
+        raise FailedPrecondition("this booking is paid at the venue", reason="PAID_AT_VENUE")
+    if booking_status == BOOKING_CANCELLED:
+        raise FailedPrecondition("this booking was cancelled; nothing can be paid on it", reason="BOOKING_CANCELLED")
+
+
+def check_may_see_bill(caller: Caller, players: Iterable[str]) -> None:
+    if caller.user_id not in players and not caller.is_admin:
+        raise PermissionDenied("this bill is for the booking's players")
+
+
+def check_may_see_payment(caller: Caller, payer_id: str) -> None:
+    if caller.user_id != payer_id and not caller.is_admin:
+        raise PermissionDenied("this payment is someone else's")
+
+
+def check_may_see_payouts(caller: Caller, owner_id: str) -> None:
+    if caller.user_id != owner_id and not caller.is_admin:
+        raise PermissionDenied("payouts are shown to the venue's owner")
+
+
+def share_out(total: int, weights: Sequence[int]) -> list[int]:
+    """`total` shared in proportion to `weights` by largest remainder: the parts add up to `total`
+    exactly (never more than each weight when total <= sum(weights))."""
+    whole = sum(weights)
+    if whole == 0 or total == 0:
+        return [0] * len(weights)
+    parts = [total * w // whole for w in weights]
+    order = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+@dataclass(frozen=True)
+class RefundPlan:
+    """What a cancellation gives back of one paid share, and what its fee keeps."""
+
+    share_id: str
+    refund: int
+    fee: int
+
+
+def refund_plan(paid: Sequence[ShareView], fee: int) -> list[RefundPlan]:
+    """The venue's cancellation fee (as booking_svc computed it) is kept from the paid shares in
+    proportion to their amounts, at most what was paid; the rest of each goes back to its wallet."""
+    kept = share_out(min(fee, sum(s.amount for s in paid)), [s.amount for s in paid])
+    return [RefundPlan(s.share_id, s.amount - k, k) for s, k in zip(paid, kept)]
+
+
+def commission_kept(commission: int, price: int, kept: int) -> int:
+    """The platform's commission on the part `kept` of a booking's price (paid online; or, once
+    cancelled, the fee the venue keeps)."""
+    return commission * kept // price if price else 0
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: EntryKind
+    amount: int
+
+
+@dataclass(frozen=True)
+class Balance:
+    """What a set of ledger entries adds up to; every amount shown anywhere comes from here."""
+
+    captured: int = 0
+    refunded: int = 0
+    fees: int = 0
+    commission: int = 0
+
+    @property
+    def paid(self) -> int:
+        """What the payers have in: captured less refunded."""
+        return self.captured - self.refunded
+
+    @property
+    def payout(self) -> int:
+        """What the venue receives: what is paid in, less the platform's commission."""
+        return self.paid - self.commission
+
+
+def balance(entries: Iterable[Entry]) -> Balance:
+    sums = {kind: 0 for kind in EntryKind}
+    for entry in entries:
+        sums[entry.kind] += entry.amount
+    return Balance(sums[EntryKind.CAPTURED], sums[EntryKind.REFUNDED], sums[EntryKind.FEE],
+                   sums[EntryKind.COMMISSION])
+
+
+@dataclass(frozen=True)
+class BookingFacts:
+    """A booking as booking_svc's events describe it; the booker is the first of `player_ids`."""
+
+    booking_id: str
+    venue_id: str
+    booker_id: str
+    player_ids: list[str]
+    start: dt.datetime
+    local_date: dt.date
+    price: int
+    commission: int
+    status: str

@@ -1,0 +1,34 @@
+"""What payment_svc publishes, each written to the outbox in the caller's transaction: an invited
+player's share to pay (the payment request), a capture (receipts; booking confirms a fully paid
+pending booking), a refund (receipts), shares that fell to the booker (the booker is told what is owed)."""
+
+from __future__ import annotations
+
+from padel.payment.v1 import events_pb2
+from sqlalchemy.orm import Session
+
+from mesh import outbox, plumbing
+from payment_svc import convert, store
+
+STREAM = plumbing.stream("payment")
+
+
+def share_requested(session: Session, booking_id: str, booker_id: str, share: store.Share) -> None:
+    outbox.publish(session, STREAM, events_pb2.SharePaymentRequested(
+        booking_id=booking_id, booker_id=booker_id, share=convert.share(share)))
+
+
+def captured(session: Session, payment: store.Payment, booking_paid: bool) -> None:
+    outbox.publish(session, STREAM, events_pb2.PaymentCaptured(payment=convert.payment(payment),
+                                                               booking_paid=booking_paid))
+
+
+def refunded(session: Session, payment: store.Payment, share: store.Share, refund: int, fee: int) -> None:
+    outbox.publish(session, STREAM, events_pb2.PaymentRefunded(
+        payment=convert.payment(payment), share_id=share.id, refund=convert.money(refund), fee=convert.money(fee)))
+
+
+def owed_by_booker(session: Session, booking: store.Booking, shares: list[store.Share], owed: int) -> None:
+    outbox.publish(session, STREAM, events_pb2.SharesOwedByBooker(
+        booking_id=booking.id, booker_id=booking.booker_id, shares=[convert.share(s) for s in shares],
+        owed=convert.money(owed)))

@@ -1,0 +1,99 @@
+"""One interface over the wallets: start a charge, ask about it (inquiry), refund part of it, and
+turn a provider's callback into a verified outcome. `jazzcash` and `easypaisa` implement it; the
+use cases never see a provider's field names.
+
+A provider that does not answer in time, or answers 5xx, raises `ProviderDown`: the payment stays
+pending and the settlement job asks again. A callback that fails verification raises
+`ForgedCallback`; its message never carries a secret or the received hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+import requests
+
+from payment_svc.domain import PaymentState, Wallet
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One attempt to take money from a wallet; `reference` is ours, unique per attempt."""
+
+    reference: str
+    amount: int
+    mobile_number: str
+    cnic_last_six: str
+    description: str
+    created: dt.datetime
+    expires: dt.datetime
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a provider says about an attempt. `state` None: not settled yet (ask again later)."""
+
+    reference: str
+    state: PaymentState | None
+    amount: int | None = None
+    provider_reference: str = ""
+    message: str = ""
+    # Identifies one callback (a replay has the same key); empty for answers to our own calls.
+    callback_key: str = ""
+
+
+class ProviderDown(Exception):
+    """The provider did not answer usefully (timeout, unreachable, 5xx, not its format)."""
+
+
+class ForgedCallback(Exception):
+    """A callback that does not verify: not signed with our salt, or not from the provider's host."""
+
+
+class RefundRefused(Exception):
+    """The provider answered a refund with a refusal (e.g. already refunded in full)."""
+
+
+class Provider(Protocol):
+    wallet: Wallet
+
+    def charge(self, charge: Charge) -> Outcome: ...
+
+    def inquire(self, reference: str, mobile_number: str) -> Outcome: ...
+
+    def refund(self, reference: str, refund_reference: str, amount: int) -> str:
+        """Gives `amount` of the attempt back to its wallet; returns the provider's reference."""
+        ...
+
+
+class Http:
+    """JSON over HTTP with one timeout; every transport fault is `ProviderDown`."""
+
+    def __init__(self, timeout_seconds: float):
+        self.timeout = timeout_seconds
+        self.session = requests.Session()
+
+    def post(self, url: str, body: dict, headers: dict | None = None) -> dict:
+        return self._json(lambda: self.session.post(url, json=body, headers=headers, timeout=self.timeout))
+
+    def get(self, url: str) -> dict:
+        return self._json(lambda: self.session.get(url, timeout=self.timeout, allow_redirects=False))
+
+    @staticmethod
+    def _json(send) -> dict:
+        try:
+            answer = send()
+        except requests.RequestException as error:
+            # The class name only: a URL in the message could carry a query with account data.
+            raise ProviderDown(f"provider unreachable ({type(error).__name__})") from None
+        if answer.status_code >= 500:
+            raise ProviderDown(f"provider answered HTTP {answer.status_code}")
+        try:
+            body = answer.json()
+        except ValueError:
+            raise ProviderDown(f"provider answered HTTP {answer.status_code} without JSON") from None
+        if not isinstance(body, dict):
+            raise ProviderDown("provider answered JSON that is not an object")
+        return body

@@ -1,0 +1,96 @@
+"""Easypaisa: the mobile-account API (v4) with its inquiry and refund, and the IPN.
+
+Easypaisa's IPN carries no signature: it calls our URL with `?url=<an Easypaisa URL>`; we fetch
+that URL only if it is on Easypaisa's own host (the configured base URL's scheme, host and port)
+and take the notice it returns, which the use case checks against the order, store and amount.
+One notice is one `transaction_id` in one status (a replay has the same both).
+"""
+
+from __future__ import annotations
+
+import base64
+import urllib.parse
+
+from payment_svc.domain import PaymentState, Wallet
+from payment_svc.providers import Charge, ForgedCallback, Http, Outcome, ProviderDown, RefundRefused
+
+SUCCESS = "0000"
+INITIATE_PATH = "/easypay-service/rest/v4/initiate-ma-transaction"
+INQUIRY_PATH = "/easypay-service/rest/v4/inquire-transaction"
+REFUND_PATH = "/easypay-service/rest/v4/refund-transaction"
+STATES = {"PAID": PaymentState.CAPTURED, "FAILED": PaymentState.DECLINED, "DECLINED": PaymentState.DECLINED,
+          "EXPIRED": PaymentState.DECLINED, "REVERSED": PaymentState.DECLINED}
+
+
+def rupees(paisa: int) -> str:
+    """Easypaisa amounts are rupees with two decimals, written from integer paisa (never a float)."""
+    return f"{paisa // 100}.{paisa % 100:02d}"
+
+
+def paisa(raw) -> int | None:
+    whole, _, fraction = str(raw).partition(".")
+    if not whole.isdigit() or (fraction and not fraction.isdigit()) or len(fraction) > 2:
+        return None
+    return int(whole) * 100 + int((fraction or "0").ljust(2, "0"))
+
+
+def credentials(username: str, password: str) -> str:
+    """The `Credentials` header of Easypaisa's API: base64 of user:password."""
+    return base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+class Easypaisa:
+    wallet = Wallet.EASYPAISA
+
+    def __init__(self, base_url: str, store_id: str, username: str, password: str, http: Http):
+        self.base_url = base_url
+        self.store_id = store_id
+        self._credentials = credentials(username, password)
+        self.http = http
+
+    def _call(self, path: str, body: dict) -> dict:
+        return self.http.post(self.base_url + path, body, headers={"Credentials": self._credentials})
+
+    def charge(self, charge: Charge) -> Outcome:
+        answer = self._call(INITIATE_PATH, {
+            "orderId": charge.reference, "storeId": self.store_id, "transactionAmount": rupees(charge.amount),
+            "transactionType": "MA", "mobileAccountNo": charge.mobile_number, "emailAddress": ""})
+        paid = answer.get("responseCode") == SUCCESS
+        return Outcome(charge.reference, PaymentState.CAPTURED if paid else None,
+                       paisa(answer.get("transactionAmount", rupees(charge.amount))) if paid else None,
+                       str(answer.get("transactionId", "")), str(answer.get("responseDesc", ""))[:200])
+
+    def inquire(self, reference: str, mobile_number: str) -> Outcome:
+        answer = self._call(INQUIRY_PATH, {"orderId": reference, "storeId": self.store_id, "accountNum": mobile_number})
+        if answer.get("responseCode") != SUCCESS:
+            raise ProviderDown(f"Easypaisa inquiry answered {answer.get('responseCode')!r}")
+        state = STATES.get(str(answer.get("transactionStatus", "")).upper())
+        return Outcome(reference, state, paisa(answer.get("transactionAmount", "")),
+                       str(answer.get("transactionId", "")), str(answer.get("transactionStatus", ""))[:200])
+
+    def refund(self, reference: str, refund_reference: str, amount: int) -> str:
+        answer = self._call(REFUND_PATH, {"orderId": reference, "storeId": self.store_id,
+                                          "transactionAmount": rupees(amount), "refundReference": refund_reference})
+        if answer.get("responseCode") != SUCCESS:
+            raise RefundRefused(str(answer.get("responseDesc", ""))[:200])
+        return str(answer.get("transactionId", "") or refund_reference)
+
+    def notice(self, url: str) -> Outcome:
+        """The IPN's notice, fetched back from Easypaisa's own host."""
+        if _origin(url) != _origin(self.base_url):
+            raise ForgedCallback("Easypaisa IPN: the notice is not on Easypaisa's host")
+        notice = self.http.get(url)
+        if str(notice.get("store_id", "")) != self.store_id:
+            raise ForgedCallback("Easypaisa IPN: the notice is for another store")
+        transaction = str(notice.get("transaction_id", ""))
+        if not transaction:
+            raise ForgedCallback("Easypaisa IPN: the notice names no transaction")
+        status = str(notice.get("transaction_status", "")).upper()
+        # One notice per transaction and status: the PAID notice after a PENDING one is news.
+        return Outcome(str(notice.get("order_id", "")), STATES.get(status), paisa(notice.get("transaction_amount", "")),
+                       transaction, status[:200], callback_key=f"{transaction}:{status}"[:64])

@@ -1,0 +1,142 @@
+"""Bills: a booking's shares, made when booking_svc announces the booking, what each player still
+owes, and the deadline after which an invited player's unpaid share falls to the booker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from typing import Callable
+
+from mesh.caller import Caller
+from mesh.db import UnitOfWork
+from mesh.errors import NotFound
+from payment_svc import domain, events, store
+from payment_svc.domain import (BOOKING_CANCELLED, UNPAID, Balance, BookingFacts, EntryKind, PaymentMode, ShareState,
+                                ShareView)
+
+
+def share_view(row: store.Share) -> ShareView:
+    return ShareView(row.id, row.player_id, row.amount_paisa, row.share_state)
+
+
+def owed_by_booker(booking: store.Booking, shares: list[store.Share]) -> int:
+    if booking.status == BOOKING_CANCELLED:
+        return 0
+    return sum(s.amount_paisa for s in shares if s.share_state in UNPAID and (
+        s.player_id == booking.booker_id or s.share_state == ShareState.OWED_BY_BOOKER))
+
+
+@dataclass(frozen=True)
+class BillView:
+    booking: store.Booking
+    shares: list[store.Share]
+    balance: Balance
+    # share id → (refunded, fee kept), from the ledger.
+    returned: dict[str, tuple[int, int]]
+
+    @property
+    def due(self) -> int:
+        if self.booking.status == BOOKING_CANCELLED:
+            return 0
+        return sum(s.amount_paisa for s in self.shares if s.share_state in UNPAID)
+
+    @property
+    def owed_by_booker(self) -> int:
+        return owed_by_booker(self.booking, self.shares)
+
+
+def bill_of(session, booking: store.Booking) -> BillView:
+    rows = store.entries_of(session, booking.id)
+    returned: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        refunded, fee = returned.get(row.share_id, (0, 0))
+        if row.kind == EntryKind.REFUNDED:
+            returned[row.share_id] = (refunded + row.amount_paisa, fee)
+        elif row.kind == EntryKind.FEE:
+            returned[row.share_id] = (refunded, fee + row.amount_paisa)
+    return BillView(booking, store.shares_of(session, booking.id), domain.balance(store.as_entries(rows)), returned)
+
+
+class Bills:
+    def __init__(self, window: dt.timedelta, lead: dt.timedelta, clock: Callable[[], dt.datetime]):
+        self.window = window
+        self.lead = lead
+        self.clock = clock
+
+    def record_booking(self, uow: UnitOfWork, facts: BookingFacts) -> None:
+        """A new booking (BookingCreated): its price split equally between its players. Again: nothing."""
+        now = self.clock()
+        with uow.session() as session:
+            if session.get(store.Booking, facts.booking_id) is not None:
+                return
+            venue = session.get(store.VenuePayment, facts.venue_id)
+            online = domain.online_part(PaymentMode(venue.mode), venue.deposit_percent, facts.price) if venue else 0
+            session.add(store.Booking(
+                id=facts.booking_id, venue_id=facts.venue_id, booker_id=facts.booker_id, player_ids=facts.player_ids,
+                start_time=facts.start, local_date=facts.local_date, price_paisa=facts.price, online_paisa=online,
+                commission_paisa=facts.commission, status=facts.status, created_at=now, updated_at=now))
+            session.flush()
+            self._split(session, facts, online, now)
+
+    def _split(self, session, facts: BookingFacts, online: int, now: dt.datetime) -> None:
+        """Shares of what is paid online: equal between the players, the odd paisa on the booker."""
+        if not online:
+            return
+        due_by = domain.share_deadline(now, facts.start, self.window, self.lead)
+        for position, (player, amount) in enumerate(
+                zip(facts.player_ids, domain.split_price(online, len(facts.player_ids)))):
+            if not amount:
+                continue  # a price of fewer paisa than players: those left over owe nothing
+            share = store.Share(id=store.new_id(), booking_id=facts.booking_id, player_id=player, position=position,
+                                amount_paisa=amount, state=ShareState.DUE.value, due_by=due_by)
+            session.add(share)
+            if player != facts.booker_id:
+                events.share_requested(session, facts.booking_id, facts.booker_id, share)
+        session.flush()
+
+    def booking_changed(self, uow: UnitOfWork, facts: BookingFacts) -> None:
+        """A later booking event: its status, and, while nothing is paid or being paid, new shares for
+        a changed price or list of players (once money moved, the shares stay as they are)."""
+        now = self.clock()
+        with uow.session() as session:
+            booking = session.get(store.Booking, facts.booking_id)
+            if booking is None or booking.status == BOOKING_CANCELLED:
+                return
+            if facts.status != BOOKING_CANCELLED:  # a cancellation is the refunds' to record
+                booking.status = facts.status
+            booking.updated_at = now
+            shares = store.shares_of(session, booking.id)
+            changed = (facts.price, facts.player_ids) != (booking.price_paisa, booking.player_ids)
+            untouched = all(s.share_state == ShareState.DUE for s in shares) and not store.payments_of(session, booking.id)
+            if changed and untouched:
+                for share in shares:
+                    session.delete(share)
+                # The same part online as when booked (a deposit stays the same percentage).
+                online = booking.online_paisa * facts.price // booking.price_paisa if booking.price_paisa else 0
+                booking.price_paisa, booking.commission_paisa, booking.online_paisa = facts.price, facts.commission, online
+                booking.player_ids, booking.start_time, booking.local_date = facts.player_ids, facts.start, facts.local_date
+                session.flush()
+                self._split(session, facts, online, now)
+
+    def get_bill(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> BillView:
+        with uow.session(read_only=True) as session:
+            booking = session.get(store.Booking, booking_id)
+            if booking is None:
+                raise NotFound(f"no bill for booking {booking_id} (yet: a new booking's bill takes a moment)")
+            domain.check_may_see_bill(caller, booking.player_ids)
+            return bill_of(session, booking)
+
+    def fall_due(self, uow: UnitOfWork) -> int:
+        """Invited players' shares unpaid at their deadline fall to the booker, who is told what is owed."""
+        now = self.clock()
+        with uow.session() as session:
+            late = store.shares_past_due(session, now)
+            for booking_id, shares in itertools.groupby(late, key=lambda s: s.booking_id):
+                shares = list(shares)
+                for share in shares:
+                    share.state = ShareState.OWED_BY_BOOKER.value
+                booking = session.get(store.Booking, booking_id)
+                session.flush()
+                events.owed_by_booker(session, booking, shares, owed_by_booker(booking, store.shares_of(session, booking_id)))
+            return len(late)

@@ -1,0 +1,187 @@
+"""Payments: an attempt per Pay (our unique reference), the provider's call outside any transaction,
+and one way every word from a provider is counted — the answer to our call, a verified callback, or
+the settlement job's inquiry — so a payment is captured once however many of them arrive.
+
+A provider that does not answer leaves the attempt pending; the settlement job asks it again
+(inquiry) until it settles, also after a restart (the attempt is in the database).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Callable, Mapping
+
+from mesh.caller import Caller
+from mesh.db import UnitOfWork, after_commit
+from mesh.errors import AlreadyExists, Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from payment_svc import domain, events, metrics, store
+from payment_svc.domain import BOOKING_CANCELLED, EntryKind, PaymentState, ShareState, Wallet
+from payment_svc.providers import Charge, ForgedCallback, Outcome, Provider, ProviderDown
+from payment_svc.service.bills import share_view
+from payment_svc.service.refunds import give_back
+
+log = logging.getLogger("padel.payment.payments")
+# How long the payer has to approve a wallet charge on their phone.
+CHARGE_EXPIRY = dt.timedelta(minutes=15)
+# The first inquiry about a pending attempt, and the longest pause between two.
+FIRST_INQUIRY = dt.timedelta(seconds=2)
+MAX_INQUIRY_DELAY = dt.timedelta(minutes=10)
+
+
+class Payments:
+    def __init__(self, providers: Mapping[Wallet, Provider], clock: Callable[[], dt.datetime],
+                 inquiry_delay: dt.timedelta = FIRST_INQUIRY):
+        self.providers = providers
+        self.clock = clock
+        # How long after an attempt starts the settlement job first asks about it.
+        self.inquiry_delay = inquiry_delay
+
+    def pay(self, uow: UnitOfWork, caller: Caller, booking_id: str, wallet: Wallet, mobile_number: str,
+            cnic_last_six: str, cover_all: bool) -> store.Payment:
+        if wallet == Wallet.JAZZCASH and not cnic_last_six:
+            raise InvalidArgument.field("cnic_last_six", "JazzCash asks for the last six digits of the payer's CNIC")
+        now = self.clock()
+        with uow.session() as session:
+            # On PostgreSQL one Pay per booking at a time: two cannot both take the same share.
+            booking = session.get(store.Booking, booking_id, with_for_update=True)
+            if booking is None:
+                raise FailedPrecondition("payments has not heard of this booking yet; try again in a moment",
+                                         reason="BOOKING_NOT_KNOWN")
+            domain.check_payable(booking.status, booking.online_paisa)
+            shares = store.shares_of(session, booking_id)
+            chosen = domain.shares_to_cover([share_view(s) for s in shares], caller.user_id, booking.booker_id, cover_all)
+            ids = [s.share_id for s in chosen]
+            if store.open_payment_for(session, booking_id, ids) is not None:
+                raise Conflict("a payment of this share is waiting for the wallet; it settles shortly",
+                               reason="PAYMENT_IN_PROGRESS")
+            payment = store.Payment(
+                id=store.new_id(), booking_id=booking_id, payer_id=caller.user_id, wallet=wallet.value,
+                amount_paisa=sum(s.amount for s in chosen), state=PaymentState.PENDING.value,
+                reference=store.new_reference("T"), mobile_number=mobile_number, share_ids=ids,
+                provider_reference="", provider_message="", next_inquiry_at=now + self.inquiry_delay,
+                created_at=now, updated_at=now)
+            session.add(payment)
+        charge = Charge(payment.reference, payment.amount_paisa, mobile_number, cnic_last_six,
+                        f"Padel court {booking_id[:8]}", now, now + CHARGE_EXPIRY)
+        try:
+            outcome = self.providers[wallet].charge(charge)
+        except ProviderDown as error:
+            log.warning("provider did not answer; the payment stays pending for the inquiry",
+                        extra={"wallet": wallet.value, "reference": payment.reference, "error": str(error)})
+            return payment
+        return self.settle(uow, outcome, wallet)
+
+    def settle(self, uow: UnitOfWork, outcome: Outcome, wallet: Wallet) -> store.Payment:
+        """Counts what a provider said about one of our attempts. A callback (with a key) counts once:
+        its second delivery is refused. A wrong amount, an unknown reference or a word contradicting
+        how the attempt was settled is refused, logged, and changes nothing."""
+        now = self.clock()
+        with uow.session() as session:
+            payment = store.payment_by_reference(session, outcome.reference)
+            if payment is None or payment.wallet != wallet.value:
+                self._refuse(wallet, "unknown", outcome)
+                raise NotFound("no payment with this transaction reference")
+            if outcome.callback_key:
+                if session.get(store.Callback, (wallet.value, outcome.callback_key)) is not None:
+                    self._refuse(wallet, "replayed", outcome)
+                    raise AlreadyExists("this callback was counted already", reason="CALLBACK_REPLAYED")
+                session.add(store.Callback(wallet=wallet.value, key=outcome.callback_key, payment_id=payment.id,
+                                           received_at=now))
+            if outcome.state is not None and outcome.amount is not None and outcome.amount != payment.amount_paisa:
+                self._refuse(wallet, "amount", outcome)
+                raise FailedPrecondition("the amount does not match the payment", reason="AMOUNT_MISMATCH")
+            if outcome.state is None:
+                payment.provider_message = outcome.message or payment.provider_message
+                payment.updated_at = now
+                return payment
+            if not store.settle(session, payment, outcome.state, now):
+                if payment.payment_state == outcome.state:
+                    return payment  # said again (an answer and a callback): counted once already
+                self._refuse(wallet, "contradicts", outcome)
+                raise FailedPrecondition(f"the payment was {payment.state} already", reason="SETTLED_OTHERWISE")
+            payment.provider_reference = outcome.provider_reference[:64]
+            payment.provider_message = outcome.message
+            if outcome.state == PaymentState.CAPTURED:
+                self._capture(session, payment, now)
+            log.info("payment settled", extra={"wallet": wallet.value, "reference": payment.reference,
+                                               "state": payment.state})
+            after_commit(session, metrics.ATTEMPTS.labels(wallet.value, payment.state).inc)
+            return payment
+
+    @staticmethod
+    def _refuse(wallet: Wallet, reason: str, outcome: Outcome) -> None:
+        log.warning("provider word refused, nothing changed", extra={
+            "wallet": wallet.value, "reason": reason, "reference": outcome.reference[:40]})
+        metrics.CALLBACKS_REFUSED.labels(wallet.value, reason).inc()
+
+    def _capture(self, session, payment: store.Payment, now: dt.datetime) -> None:
+        booking = session.get(store.Booking, payment.booking_id)
+        covered = [session.get(store.Share, share_id) for share_id in payment.share_ids]
+        for share in covered:
+            share.state, share.paid_by, share.payment_id = ShareState.PAID.value, payment.payer_id, payment.id
+            store.record(session, booking.id, EntryKind.CAPTURED, share.amount_paisa, now, share.id, payment.id)
+        paid = all(s.share_state == ShareState.PAID for s in store.shares_of(session, booking.id))
+        if paid and booking.status != BOOKING_CANCELLED:
+            # The platform's commission on what was paid online (all of it, or the deposit).
+            store.record(session, booking.id, EntryKind.COMMISSION,
+                         domain.commission_kept(booking.commission_paisa, booking.price_paisa, booking.online_paisa), now)
+        events.captured(session, payment, paid and booking.status != BOOKING_CANCELLED)
+        if booking.status == BOOKING_CANCELLED:
+            give_back(session, booking, covered, 0, now)  # money for a booking already over goes back whole
+        amount, wallet = payment.amount_paisa, payment.wallet
+        after_commit(session, lambda: metrics.CAPTURED_PAISA.labels(wallet).inc(amount))
+
+    def jazzcash_callback(self, uow: UnitOfWork, fields: Mapping[str, str]) -> store.Payment:
+        return self._callback(uow, Wallet.JAZZCASH, lambda provider: provider.callback(fields))
+
+    def easypaisa_notice(self, uow: UnitOfWork, url: str) -> store.Payment:
+        return self._callback(uow, Wallet.EASYPAISA, lambda provider: provider.notice(url))
+
+    def _callback(self, uow: UnitOfWork, wallet: Wallet, verify) -> store.Payment:
+        try:
+            outcome = verify(self.providers[wallet])
+        except ForgedCallback as error:
+            log.warning("forged callback refused, nothing changed", extra={"wallet": wallet.value, "error": str(error)})
+            metrics.CALLBACKS_REFUSED.labels(wallet.value, "forged").inc()
+            raise PermissionDenied("the callback does not verify", reason="CALLBACK_FORGED") from None
+        except ProviderDown as error:
+            raise FailedPrecondition(f"the notice could not be fetched: {error}", reason="NOTICE_UNREACHABLE") from None
+        return self.settle(uow, outcome, wallet)
+
+    def inquire_pending(self, uow: UnitOfWork) -> int:
+        """Asks the providers about attempts still pending; returns how many settled."""
+        now = self.clock()
+        with uow.session() as session:
+            due = [p for p in store.pending_payments(session, now)
+                   if store.claim(session, p, "next_inquiry_at", now + self._backoff(p, now))]
+        settled = 0
+        for payment in due:
+            wallet = Wallet(payment.wallet)
+            try:
+                outcome = self.providers[wallet].inquire(payment.reference, payment.mobile_number)
+                settled += self.settle(uow, outcome, wallet).payment_state != PaymentState.PENDING
+            except ProviderDown as error:
+                log.warning("inquiry unanswered; will ask again", extra={
+                    "wallet": wallet.value, "reference": payment.reference, "error": str(error)})
+            except (FailedPrecondition, NotFound) as error:  # refused and logged in settle
+                log.error("inquiry answer refused", extra={"reference": payment.reference, "error": error.message})
+        return settled
+
+    def _backoff(self, payment: store.Payment, now: dt.datetime) -> dt.timedelta:
+        """The longer an attempt has been pending, the less often it is asked about."""
+        return min(max(self.inquiry_delay, (now - payment.created_at) / 4), MAX_INQUIRY_DELAY)
+
+    def close_account(self, uow: UnitOfWork, user_id: str) -> None:
+        """auth's AccountDeleted: the person's wallet numbers are erased; what was paid stays in the ledger."""
+        with uow.session() as session:
+            erased = store.erase_mobile_numbers(session, user_id)
+        log.info("account closed", extra={"wallet_numbers_erased": erased})
+
+    def get_payment(self, uow: UnitOfWork, caller: Caller, payment_id: str) -> store.Payment:
+        with uow.session(read_only=True) as session:
+            payment = session.get(store.Payment, payment_id)
+            if payment is None:
+                raise NotFound(f"no payment {payment_id}")
+            domain.check_may_see_payment(caller, payment.payer_id)
+            return payment

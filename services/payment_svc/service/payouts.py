@@ -1,0 +1,54 @@
+"""Payouts: an owner's report of one local day at a venue, per booking, from the ledger: what was
+paid, refunded, kept as fees and is still due, and the platform's commission apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from mesh.caller import Caller
+from mesh.db import UnitOfWork
+from payment_svc import domain, store
+from payment_svc.domain import BOOKING_CANCELLED, Balance, VenueFacts
+from payment_svc.service.bills import bill_of
+
+
+@dataclass(frozen=True)
+class PayoutLine:
+    booking_id: str
+    price: int
+    due: int
+    balance: Balance
+    at_venue: int = 0
+
+
+@dataclass(frozen=True)
+class PayoutReport:
+    lines: list[PayoutLine]
+    totals: PayoutLine
+    next_page_token: str
+
+
+class Payouts:
+    def __init__(self, venue: Callable[[str], VenueFacts]):
+        # Asks booking_svc about a venue (NotFound for no venue).
+        self.venue = venue
+
+    def report(self, uow: UnitOfWork, caller: Caller, venue_id: str, day: dt.date, page_size: int,
+               page_token: str) -> PayoutReport:
+        domain.check_may_see_payouts(caller, self.venue(venue_id).owner_id)
+        with uow.session(read_only=True) as session:
+            page = store.payout_page(session, venue_id, day, page_size, page_token)
+            lines = [self._line(session, booking) for booking in page.items]
+            every = [self._line(session, booking) for booking in store.bookings_of_day(session, venue_id, day)]
+        totals = PayoutLine("", sum(l.price for l in every), sum(l.due for l in every), Balance(
+            *(sum(getattr(l.balance, f) for l in every) for f in ("captured", "refunded", "fees", "commission"))),
+            sum(l.at_venue for l in every))
+        return PayoutReport(lines, totals, page.next_page_token)
+
+    @staticmethod
+    def _line(session, booking: store.Booking) -> PayoutLine:
+        bill = bill_of(session, booking)
+        at_venue = 0 if booking.status == BOOKING_CANCELLED else booking.price_paisa - booking.online_paisa
+        return PayoutLine(booking.id, booking.price_paisa, bill.due, bill.balance, at_venue)

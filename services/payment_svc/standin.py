@@ -1,0 +1,270 @@
+"""The local provider stand-in: one small HTTP server speaking JazzCash's and Easypaisa's request,
+answer and callback shapes, so the embedded platform takes payments with no merchant account.
+`padel run` starts it (`python -m payment_svc.standin`) when no provider base URL is set.
+
+Outcomes are scripted by the wallet's number, 0300000000N (any other number pays):
+  1 success · 2 decline · 3 pending, then success (the provider calls us back a second later)
+  4 timeout (the answer comes after the caller gave up; the money moved) · 5 HTTP 503, then success
+It checks the credentials and JazzCash's pp_SecureHash of what it is sent, as the real ones do.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import requests
+
+from mesh import logs
+from mesh.settings import Env, edge_url
+from payment_svc.providers import easypaisa, jazzcash
+from payment_svc.settings import STANDIN_PORT, PaymentSettings
+
+log = logging.getLogger("padel.payment.standin")
+SUCCESS, DECLINE, PENDING_THEN_SUCCESS, TIMEOUT, OUTAGE_THEN_SUCCESS = "1", "2", "3", "4", "5"
+NOTICE_PATH = "/easypay-service/ipn/"
+
+
+class Ledger:
+    """The stand-in's own record of transactions: reference → what happened."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.transactions: dict[str, dict] = {}
+
+    def open(self, reference: str, amount: int, number: str) -> dict:
+        script = number[-1] if number.startswith("030000000") else SUCCESS
+        with self.lock:
+            return self.transactions.setdefault(reference, {
+                "amount": amount, "script": script, "inquiries": 0, "refunded": 0, "id": uuid.uuid4().hex[:12].upper(),
+                "state": {DECLINE: "declined", PENDING_THEN_SUCCESS: "pending"}.get(script, "paid")})
+
+    def inquire(self, reference: str) -> dict | None:
+        with self.lock:
+            found = self.transactions.get(reference)
+            if found is not None:
+                found["inquiries"] += 1
+            return dict(found) if found else None
+
+    def refund(self, reference: str, amount: int) -> bool:
+        with self.lock:
+            found = self.transactions.get(reference)
+            if found is None or found["state"] != "paid" or found["refunded"] + amount > found["amount"]:
+                return False
+            found["refunded"] += amount
+            return True
+
+    def approve(self, reference: str) -> None:
+        with self.lock:
+            self.transactions[reference]["state"] = "paid"
+
+
+class StandIn(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, settings: PaymentSettings, easypaisa_ipn_url: str, delay_seconds: float):
+        super().__init__(address, Handler)
+        self.settings = settings
+        self.easypaisa_ipn_url = easypaisa_ipn_url
+        self.delay_seconds = delay_seconds
+        self.ledger = Ledger()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: StandIn
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        log.info("%s %s", self.command, self.path.split("?")[0])
+
+    def _reply(self, status: int, body: dict) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _body(self) -> dict:
+        length = int(self.headers.get("content-length") or 0)
+        try:
+            body = json.loads(self.rfile.read(length) or b"{}")
+        except ValueError:
+            body = {}
+        return body if isinstance(body, dict) else {}
+
+    def do_GET(self):
+        if self.path.startswith(NOTICE_PATH):
+            reference = self.path[len(NOTICE_PATH):]
+            found = self.server.ledger.inquire(reference)
+            if found is None:
+                return self._reply(404, {"error": "no such order"})
+            return self._reply(200, {
+                "order_id": reference, "store_id": self.server.settings.easypaisa_store_id,
+                "transaction_id": found["id"], "transaction_status": found["state"].upper(),
+                "transaction_amount": easypaisa.rupees(found["amount"]), "payment_method": "MA"})
+        self._reply(404, {"error": "unknown path"})
+
+    def do_POST(self):
+        routes = {jazzcash.WALLET_PATH: self._jazzcash_charge, jazzcash.INQUIRY_PATH: self._jazzcash_inquiry,
+                  jazzcash.REFUND_PATH: self._jazzcash_refund, easypaisa.INITIATE_PATH: self._easypaisa_charge,
+                  easypaisa.INQUIRY_PATH: self._easypaisa_inquiry, easypaisa.REFUND_PATH: self._easypaisa_refund}
+        route = routes.get(self.path)
+        if route is None:
+            return self._reply(404, {"error": "unknown path"})
+        route(self._body())
+
+    # -- JazzCash ----------------------------------------------------------------------------------
+
+    def _jazzcash(self, fields: dict) -> None:
+        salt = self.server.settings.jazzcash_integrity_salt
+        self._reply(200, jazzcash.signed({k: str(v) for k, v in fields.items()}, salt))
+
+    def _jazzcash_refused(self, body: dict) -> bool:
+        settings = self.server.settings
+        if (body.get("pp_MerchantID") != settings.jazzcash_merchant_id
+                or body.get("pp_Password") != settings.jazzcash_password
+                or not jazzcash.verified(body, settings.jazzcash_integrity_salt)):
+            self._jazzcash({"pp_ResponseCode": "110", "pp_ResponseMessage": "Please provide valid credentials and hash"})
+            return True
+        return False
+
+    def _jazzcash_charge(self, body: dict) -> None:
+        if self._jazzcash_refused(body):
+            return
+        reference, amount = body.get("pp_TxnRefNo", ""), int(body.get("pp_Amount") or 0)
+        found = self.server.ledger.open(reference, amount, body.get("pp_MobileNumber", ""))
+        if self._scripted_fault(found):
+            return
+        code, message = {"paid": ("000", "Thank you for Using JazzCash, your transaction was successful."),
+                         "declined": ("999", "The wallet declined the transaction."),
+                         "pending": ("157", "Transaction is pending: approve it on the phone.")}[found["state"]]
+        self._jazzcash({"pp_ResponseCode": code, "pp_ResponseMessage": message, "pp_TxnRefNo": reference,
+                        "pp_Amount": str(amount), "pp_RetreivalReferenceNo": found["id"]})
+        if found["script"] == PENDING_THEN_SUCCESS:
+            self._later(lambda: self._jazzcash_callback(reference, amount, found["id"]))
+
+    def _jazzcash_callback(self, reference: str, amount: int, retrieval: str) -> None:
+        self.server.ledger.approve(reference)
+        form = jazzcash.signed({"pp_TxnRefNo": reference, "pp_Amount": str(amount), "pp_ResponseCode": "000",
+                                "pp_ResponseMessage": "Thank you for Using JazzCash", "pp_TxnCurrency": "PKR",
+                                "pp_RetreivalReferenceNo": retrieval, "pp_MerchantID": self.server.settings.jazzcash_merchant_id},
+                               self.server.settings.jazzcash_integrity_salt)
+        requests.post(self.server.settings.jazzcash_return_url, data=form, timeout=10)
+
+    def _jazzcash_inquiry(self, body: dict) -> None:
+        if self._jazzcash_refused(body):
+            return
+        reference = body.get("pp_TxnRefNo", "")
+        found = self.server.ledger.inquire(reference)
+        if found is not None and found["script"] == OUTAGE_THEN_SUCCESS and found["inquiries"] == 1:
+            return self._reply(503, {"error": "service unavailable"})
+        state = found["state"] if found else "unknown"
+        self._jazzcash({"pp_ResponseCode": "000", "pp_ResponseMessage": "Inquiry successful", "pp_TxnRefNo": reference,
+                        "pp_PaymentResponseCode": {"paid": "121", "pending": "157"}.get(state, "199"),
+                        "pp_Amount": str(found["amount"]) if found else "", "pp_RetreivalReferenceNo": found["id"] if found else ""})
+
+    def _jazzcash_refund(self, body: dict) -> None:
+        if self._jazzcash_refused(body):
+            return
+        done = self.server.ledger.refund(body.get("pp_TxnRefNo", ""), int(body.get("pp_Amount") or 0))
+        self._jazzcash({"pp_ResponseCode": "000" if done else "999", "pp_TxnRefNo": body.get("pp_TxnRefNo", ""),
+                        "pp_ResponseMessage": "Refund successful" if done else "Refund not possible",
+                        "pp_RetreivalReferenceNo": uuid.uuid4().hex[:12].upper()})
+
+    # -- Easypaisa ---------------------------------------------------------------------------------
+
+    def _easypaisa_refused(self, body: dict) -> bool:
+        settings = self.server.settings
+        expected = easypaisa.credentials(settings.easypaisa_username, settings.easypaisa_password)
+        if self.headers.get("Credentials") != expected or body.get("storeId") != settings.easypaisa_store_id:
+            self._reply(200, {"responseCode": "0003", "responseDesc": "Invalid credentials"})
+            return True
+        return False
+
+    def _easypaisa_charge(self, body: dict) -> None:
+        if self._easypaisa_refused(body):
+            return
+        reference = body.get("orderId", "")
+        found = self.server.ledger.open(reference, easypaisa.paisa(body.get("transactionAmount")) or 0,
+                                        body.get("mobileAccountNo", ""))
+        if self._scripted_fault(found):
+            return
+        code, message = {"paid": ("0000", "SUCCESS"), "declined": ("0013", "Insufficient balance"),
+                         "pending": ("0001", "Transaction pending approval")}[found["state"]]
+        self._reply(200, {"responseCode": code, "responseDesc": message, "orderId": reference,
+                          "storeId": body.get("storeId"), "transactionId": found["id"],
+                          "transactionAmount": body.get("transactionAmount")})
+        if found["script"] == PENDING_THEN_SUCCESS:
+            self._later(lambda: self._easypaisa_ipn(reference))
+
+    def _easypaisa_ipn(self, reference: str) -> None:
+        self.server.ledger.approve(reference)
+        notice = self.server.base_url + NOTICE_PATH + reference
+        requests.get(self.server.easypaisa_ipn_url, params={"url": notice}, timeout=10)
+
+    def _easypaisa_inquiry(self, body: dict) -> None:
+        if self._easypaisa_refused(body):
+            return
+        found = self.server.ledger.inquire(body.get("orderId", ""))
+        if found is not None and found["script"] == OUTAGE_THEN_SUCCESS and found["inquiries"] == 1:
+            return self._reply(503, {"error": "service unavailable"})
+        self._reply(200, {"responseCode": "0000", "orderId": body.get("orderId"),
+                          "transactionStatus": found["state"].upper() if found else "FAILED",
+                          "transactionAmount": easypaisa.rupees(found["amount"]) if found else "",
+                          "transactionId": found["id"] if found else ""})
+
+    def _easypaisa_refund(self, body: dict) -> None:
+        if self._easypaisa_refused(body):
+            return
+        done = self.server.ledger.refund(body.get("orderId", ""), easypaisa.paisa(body.get("transactionAmount")) or 0)
+        self._reply(200, {"responseCode": "0000" if done else "0009",
+                          "responseDesc": "SUCCESS" if done else "Refund not possible",
+                          "transactionId": uuid.uuid4().hex[:12].upper()})
+
+    # -- scripts -----------------------------------------------------------------------------------
+
+    def _scripted_fault(self, found: dict) -> bool:
+        if found["script"] == OUTAGE_THEN_SUCCESS:
+            self._reply(503, {"error": "service unavailable"})
+            return True
+        if found["script"] == TIMEOUT:
+            time.sleep(self.server.delay_seconds)  # the caller has given up by now
+        return False
+
+    def _later(self, call) -> None:
+        def run():
+            time.sleep(1.0)
+            try:
+                call()
+            except requests.RequestException as error:
+                log.warning("callback not delivered: %s", type(error).__name__)
+
+        threading.Thread(target=run, daemon=True).start()
+
+
+def build(settings: PaymentSettings, env: Env) -> StandIn:
+    port = env.int("PADEL_PAYMENT_STANDIN_PORT", STANDIN_PORT, 0, 65535)
+    ipn = env.str("PADEL_PAYMENT_EASYPAISA_IPN_URL", edge_url(env) + "/api/payments/callbacks/easypaisa")
+    return StandIn(("127.0.0.1", port), settings, ipn,
+                   env.float("PADEL_PAYMENT_STANDIN_DELAY_SECONDS", settings.provider_timeout_seconds + 2))
+
+
+def main() -> None:
+    settings = PaymentSettings.from_env()
+    logs.configure("payment-standin", settings.log_level)
+    standin = build(settings, Env())
+    log.info("provider stand-in serving", extra={"url": standin.base_url})
+    standin.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

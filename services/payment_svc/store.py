@@ -1,0 +1,258 @@
+"""payment_svc's tables and queries: bookings as payments knows them (from booking's events), their
+shares, payment attempts, the append-only ledger, refunds to send and callbacks counted.
+
+The ledger is append-only (the migration adds triggers that refuse UPDATE and DELETE) and a share
+is captured, refunded and charged a fee at most once each (partial unique indexes): the database,
+not one process, keeps money from counting twice. Functions flush, never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, select, text, update
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from mesh import pager
+from mesh.sqltypes import UtcDateTime
+from payment_svc.domain import Entry, EntryKind, PaymentState, ShareState
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Booking(Base):
+    """A booking as booking_svc announced it (payments' own copy)."""
+
+    __tablename__ = "bookings"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    venue_id: Mapped[str] = mapped_column(String(36), index=True)
+    booker_id: Mapped[str] = mapped_column(String(36))
+    player_ids: Mapped[list[str]] = mapped_column(JSON)
+    start_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    local_date: Mapped[dt.date] = mapped_column(Date)
+    price_paisa: Mapped[int] = mapped_column(BigInteger)
+    # What of the price is paid online (the venue's mode when booked); the rest at the venue.
+    online_paisa: Mapped[int] = mapped_column(BigInteger)
+    commission_paisa: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_bookings_venue_day", "venue_id", "local_date", "id"),)
+
+
+class VenuePayment(Base):
+    """How a venue is paid; a venue with no row is paid at the venue."""
+
+    __tablename__ = "venue_payments"
+
+    venue_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(20))
+    deposit_percent: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Share(Base):
+    """One player's part of a booking's price."""
+
+    __tablename__ = "shares"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    booking_id: Mapped[str] = mapped_column(ForeignKey("bookings.id"), index=True)
+    player_id: Mapped[str] = mapped_column(String(36))
+    position: Mapped[int] = mapped_column(Integer)
+    amount_paisa: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(20))
+    due_by: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    paid_by: Mapped[str | None] = mapped_column(String(36))
+    payment_id: Mapped[str | None] = mapped_column(String(36))
+
+    @property
+    def share_state(self) -> ShareState:
+        return ShareState(self.state)
+
+
+class Payment(Base):
+    """One attempt to pay through a wallet; `reference` is ours and unique per attempt."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    booking_id: Mapped[str] = mapped_column(ForeignKey("bookings.id"), index=True)
+    payer_id: Mapped[str] = mapped_column(String(36), index=True)
+    wallet: Mapped[str] = mapped_column(String(20))
+    amount_paisa: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    mobile_number: Mapped[str] = mapped_column(String(11))
+    share_ids: Mapped[list[str]] = mapped_column(JSON)
+    provider_reference: Mapped[str] = mapped_column(String(64), default="")
+    provider_message: Mapped[str] = mapped_column(String(200), default="")
+    # When the settlement job next asks the provider about a pending attempt.
+    next_inquiry_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        Index("ix_payments_pending", "next_inquiry_at",
+              postgresql_where=text("state = 'pending'"), sqlite_where=text("state = 'pending'")),
+    )
+
+    @property
+    def payment_state(self) -> PaymentState:
+        return PaymentState(self.state)
+
+
+class LedgerEntry(Base):
+    """An immutable record of money moving: captured, refunded, fee kept, or commission."""
+
+    __tablename__ = "ledger_entries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    booking_id: Mapped[str] = mapped_column(ForeignKey("bookings.id"), index=True)
+    share_id: Mapped[str | None] = mapped_column(String(36))
+    payment_id: Mapped[str | None] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(20))
+    amount_paisa: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = tuple(
+        Index(f"ux_ledger_{kind}_once", "share_id", unique=True,
+              postgresql_where=text(f"kind = '{kind}'"), sqlite_where=text(f"kind = '{kind}'"))
+        for kind in (EntryKind.CAPTURED, EntryKind.REFUNDED, EntryKind.FEE))
+
+
+class Refund(Base):
+    """Money to give back to the wallet a share came from, until the provider confirms it."""
+
+    __tablename__ = "refunds"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    booking_id: Mapped[str] = mapped_column(ForeignKey("bookings.id"))
+    share_id: Mapped[str] = mapped_column(String(36), unique=True)
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"))
+    amount_paisa: Mapped[int] = mapped_column(BigInteger)
+    fee_paisa: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    next_try_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Callback(Base):
+    """A provider callback that counted; a second delivery of the same one is a replay."""
+
+    __tablename__ = "callbacks"
+
+    wallet: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    payment_id: Mapped[str] = mapped_column(String(36))
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+# -- queries --------------------------------------------------------------------------------------
+
+def shares_of(session: Session, booking_id: str) -> list[Share]:
+    return list(session.scalars(select(Share).where(Share.booking_id == booking_id).order_by(Share.position)))
+
+
+def entries_of(session: Session, booking_id: str) -> list[LedgerEntry]:
+    return list(session.scalars(select(LedgerEntry).where(LedgerEntry.booking_id == booking_id)
+                                .order_by(LedgerEntry.created_at, LedgerEntry.id)))
+
+
+def as_entries(rows: list[LedgerEntry]) -> list[Entry]:
+    return [Entry(EntryKind(row.kind), row.amount_paisa) for row in rows]
+
+
+def record(session: Session, booking_id: str, kind: EntryKind, amount: int, now: dt.datetime,
+           share_id: str | None = None, payment_id: str | None = None) -> None:
+    """Appends one ledger entry (a capture, refund or fee of a share counts once: the database refuses a second)."""
+    session.add(LedgerEntry(id=new_id(), booking_id=booking_id, share_id=share_id, payment_id=payment_id,
+                            kind=kind.value, amount_paisa=amount, created_at=now))
+    session.flush()
+
+
+def payment_by_reference(session: Session, reference: str) -> Payment | None:
+    return session.scalar(select(Payment).where(Payment.reference == reference))
+
+
+def settle(session: Session, payment: Payment, state: PaymentState, now: dt.datetime) -> bool:
+    """Moves a pending attempt to `state`; False when someone else settled it first (then nothing
+    changes here: a capture happens once even when a callback and an inquiry race)."""
+    moved = session.execute(update(Payment).where(Payment.id == payment.id, Payment.state == PaymentState.PENDING.value)
+                            .values(state=state.value, next_inquiry_at=None, updated_at=now)
+                            .execution_options(synchronize_session=False)).rowcount
+    session.refresh(payment)
+    return moved == 1
+
+
+def open_payment_for(session: Session, booking_id: str, share_ids: list[str]) -> Payment | None:
+    """A pending attempt that already covers one of these shares."""
+    pending = session.scalars(select(Payment).where(Payment.booking_id == booking_id,
+                                                    Payment.state == PaymentState.PENDING.value))
+    return next((p for p in pending if set(p.share_ids) & set(share_ids)), None)
+
+
+def pending_payments(session: Session, now: dt.datetime, limit: int = 50) -> list[Payment]:
+    return list(session.scalars(select(Payment).where(Payment.state == PaymentState.PENDING.value,
+                                                      Payment.next_inquiry_at <= now)
+                                .order_by(Payment.next_inquiry_at).limit(limit)))
+
+
+def refunds_to_send(session: Session, now: dt.datetime, limit: int = 50) -> list[Refund]:
+    return list(session.scalars(select(Refund).where(Refund.sent_at.is_(None), Refund.next_try_at <= now)
+                                .order_by(Refund.next_try_at).limit(limit)))
+
+
+def shares_past_due(session: Session, now: dt.datetime) -> list[Share]:
+    return list(session.scalars(select(Share).join(Booking, Booking.id == Share.booking_id).where(
+        Share.state == ShareState.DUE.value, Share.due_by <= now, Share.player_id != Booking.booker_id,
+        Booking.status != "cancelled").order_by(Share.booking_id, Share.position)))
+
+
+def payout_page(session: Session, venue_id: str, day: dt.date, page_size: int, token: str) -> pager.Page:
+    query = select(Booking).where(Booking.venue_id == venue_id, Booking.local_date == day)
+    return pager.page(session, f"payouts:{venue_id}:{day.isoformat()}", query, [Booking.id], page_size, token)
+
+
+def bookings_of_day(session: Session, venue_id: str, day: dt.date) -> list[Booking]:
+    return list(session.scalars(select(Booking).where(Booking.venue_id == venue_id, Booking.local_date == day)))
+
+
+
+def payments_of(session: Session, booking_id: str) -> list[Payment]:
+    return list(session.scalars(select(Payment).where(Payment.booking_id == booking_id).order_by(Payment.created_at)))
+
+
+def claim(session: Session, row: Payment | Refund, column: str, until: dt.datetime) -> bool:
+    """Takes a pending inquiry or refund for this replica until `until` (a conditional update on the
+    time it was due): a provider is asked by one replica at a time."""
+    model = type(row)
+    due = getattr(row, column)
+    moved = session.execute(update(model).where(model.id == row.id, getattr(model, column) == due)
+                            .values({column: until}).execution_options(synchronize_session=False)).rowcount
+    return moved == 1
+
+
+def new_reference(prefix: str) -> str:
+    """Our transaction reference: unique per attempt (the column is unique too), at most 20
+    characters as JazzCash's pp_TxnRefNo allows."""
+    return prefix + secrets.token_hex(8).upper()
+
+
+def erase_mobile_numbers(session: Session, payer_id: str) -> int:
+    """A closed account's wallet numbers, off its settled payments (the ledger and ids stay for the
+    accounts; a pending attempt keeps its number until the provider settles it)."""
+    return session.execute(update(Payment).where(Payment.payer_id == payer_id, Payment.mobile_number != "",
+                                                 Payment.state != PaymentState.PENDING.value)
+                           .values(mobile_number="").execution_options(synchronize_session=False)).rowcount

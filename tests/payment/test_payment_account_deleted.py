@@ -1,0 +1,60 @@
+"""auth's AccountDeleted as payment_svc handles it: payment_svc on port 0 with its real consumer,
+the event published into auth's stream, and what stays of the person's payments."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from padel.auth.v1 import events_pb2 as auth_events
+
+from mesh.db import Database
+from mesh.redis import make_redis
+from padel_testkit import publish_event, real_server
+from payment_svc import store
+from payment_svc.domain import EntryKind
+
+NOW = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def a_payment(session, booking_id: str, payer: str, state: str) -> str:
+    payment_id = str(uuid.uuid4())
+    session.add(store.Payment(id=payment_id, booking_id=booking_id, payer_id=payer, wallet="jazzcash", amount_paisa=100,
+                              state=state, reference=store.new_reference("T"), mobile_number="03001234567",
+                              share_ids=[], provider_reference="", provider_message="", next_inquiry_at=None,
+                              created_at=NOW, updated_at=NOW))
+    return payment_id
+
+
+@pytest.fixture(params=["embedded", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.redis])])
+def payment_server(request, start_service, sqlite_url):
+    redis_url, database_url = "", sqlite_url
+    if request.param == "postgres":
+        redis_url, database_url = real_server("PADEL_TEST_REDIS_URL"), request.getfixturevalue("postgres_url")
+    client = make_redis(redis_url)
+    client.flushdb()
+    start_service("payment", PADEL_PAYMENT_DATABASE_URL=database_url, PADEL_REDIS_URL=redis_url)
+    database = Database(database_url)
+    yield database, client
+    database.dispose()
+    client.close()
+
+
+def test_a_deleted_account_leaves_no_wallet_number_and_the_ledger_as_it_was(payment_server):
+    database, redis_client = payment_server
+    gone, other, booking_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    with database.session() as session:
+        session.add(store.Booking(id=booking_id, venue_id=str(uuid.uuid4()), booker_id=gone, player_ids=[gone, other],
+                                  start_time=NOW, local_date=NOW.date(), price_paisa=200, online_paisa=200,
+                                  commission_paisa=20, status="confirmed", created_at=NOW, updated_at=NOW))
+        session.flush()
+        captured, pending = a_payment(session, booking_id, gone, "captured"), a_payment(session, booking_id, gone, "pending")
+        others = a_payment(session, booking_id, other, "captured")
+        store.record(session, booking_id, EntryKind.CAPTURED, 100, NOW, "share", captured)
+    message = auth_events.AccountDeleted(user_id=gone)
+    for _ in range(2):  # delivered twice: handled twice, the same outcome
+        publish_event(redis_client, "padel.auth.events", message, handled_by="payment")
+    with database.session(read_only=True) as session:
+        numbers = {p.id: p.mobile_number for p in store.payments_of(session, booking_id)}
+        entries = store.entries_of(session, booking_id)
+    assert numbers == {captured: "", pending: "03001234567", others: "03001234567"}
+    assert [(e.kind, e.amount_paisa) for e in entries] == [("captured", 100)]

@@ -1,0 +1,106 @@
+"""payment_svc's pure rules: shares, who pays what, the fee shared out, JazzCash's signature and
+Easypaisa's amounts (no I/O)."""
+
+import datetime as dt
+import hashlib
+import hmac
+
+import pytest
+
+from mesh.caller import Caller
+from mesh.errors import FailedPrecondition, PermissionDenied
+from payment_svc import domain
+from payment_svc.domain import ShareState, ShareView
+from payment_svc.providers import ForgedCallback, easypaisa, jazzcash
+
+
+def test_a_price_splits_into_equal_shares_with_the_odd_paisa_on_the_booker():
+    assert domain.split_price(600100, 4) == [150025] * 4
+    assert domain.split_price(600103, 4) == [150028, 150025, 150025, 150025]
+    assert sum(domain.split_price(999_999, 3)) == 999_999
+
+
+def test_the_share_deadline_is_the_window_or_the_lead_before_play_whichever_comes_first():
+    made = dt.datetime(2030, 1, 1, 10, tzinfo=dt.timezone.utc)
+    window, lead = dt.timedelta(minutes=15), dt.timedelta(hours=2)
+    assert domain.share_deadline(made, made + dt.timedelta(days=1), window, lead) == made + window
+    assert domain.share_deadline(made, made + dt.timedelta(hours=2, minutes=5), window, lead) == made + dt.timedelta(minutes=5)
+    assert domain.share_deadline(made, made + dt.timedelta(hours=1), window, lead) == made  # already due
+
+
+SHARES = [ShareView("s1", "booker", 100, ShareState.DUE), ShareView("s2", "ali", 100, ShareState.PAID),
+          ShareView("s3", "zara", 100, ShareState.OWED_BY_BOOKER), ShareView("s4", "omar", 100, ShareState.DUE)]
+
+
+def covered(payer, cover_all=False):
+    return [s.share_id for s in domain.shares_to_cover(SHARES, payer, "booker", cover_all)]
+
+
+def test_who_pays_which_shares():
+    assert covered("booker") == ["s1", "s3"]  # their own and the one fallen to them
+    assert covered("booker", cover_all=True) == ["s1", "s3", "s4"]
+    assert covered("zara") == ["s3"]  # still payable by its player
+    with pytest.raises(FailedPrecondition):
+        covered("ali")
+    with pytest.raises(PermissionDenied):
+        covered("omar", cover_all=True)
+    with pytest.raises(PermissionDenied):
+        covered("stranger")
+
+
+def test_a_fee_is_kept_in_proportion_and_adds_up_exactly():
+    paid = [ShareView("a", "x", 150028, ShareState.PAID), ShareView("b", "y", 150025, ShareState.PAID)]
+    plan = domain.refund_plan(paid, 100001)
+    assert sum(p.fee for p in plan) == 100001
+    assert all(p.fee + p.refund == s.amount for p, s in zip(plan, paid))
+    assert [p.fee for p in domain.refund_plan(paid, 10**9)] == [150028, 150025]  # never more than was paid
+    assert domain.share_out(0, [1, 2]) == [0, 0] and domain.share_out(5, [0, 0]) == [0, 0]
+
+
+def test_bills_are_for_their_players_and_payouts_for_the_owner():
+    player = Caller("p", frozenset({"player"}), "t", dt.datetime.now(dt.timezone.utc), "")
+    admin = Caller("a", frozenset({"admin"}), "t", dt.datetime.now(dt.timezone.utc), "")
+    domain.check_may_see_bill(player, ["p", "q"])
+    domain.check_may_see_bill(admin, ["q"])
+    with pytest.raises(PermissionDenied):
+        domain.check_may_see_bill(player, ["q"])
+    with pytest.raises(PermissionDenied):
+        domain.check_may_see_payouts(player, "owner")
+
+
+def test_jazzcash_secure_hash_is_hmac_sha256_with_the_salt_first_over_sorted_non_empty_pp_values():
+    fields = {"pp_TxnRefNo": "T1", "pp_Amount": "150025", "pp_BillReference": "", "ppmpf_1": "x",
+              "pp_ResponseCode": "000", "other": "ignored"}
+    message = "salt&150025&000&T1&x"  # pp_Amount, pp_ResponseCode, pp_TxnRefNo, ppmpf_1; empty left out
+    expected = hmac.new(b"salt", message.encode(), hashlib.sha256).hexdigest().upper()
+    assert jazzcash.secure_hash(fields, "salt") == expected
+    signed = jazzcash.signed(fields, "salt")
+    assert jazzcash.verified(signed, "salt")
+    assert jazzcash.verified({**signed, "pp_SecureHash": signed["pp_SecureHash"].lower()}, "salt")
+    assert not jazzcash.verified({**signed, "pp_Amount": "150026"}, "salt")
+    assert not jazzcash.verified(signed, "another salt")
+    assert not jazzcash.verified(fields, "salt")
+
+
+def test_a_jazzcash_callback_that_does_not_verify_is_forged():
+    wallet = jazzcash.JazzCash("http://wallet", "MC", "pw", "salt", "http://back", http=None)
+    with pytest.raises(ForgedCallback):
+        wallet.callback(jazzcash.signed({"pp_TxnRefNo": "T1", "pp_ResponseCode": "000"}, "not the salt"))
+    outcome = wallet.callback(jazzcash.signed({"pp_TxnRefNo": "T1", "pp_ResponseCode": "000", "pp_Amount": "5"}, "salt"))
+    assert (outcome.reference, outcome.state, outcome.amount) == ("T1", domain.PaymentState.CAPTURED, 5)
+    pending = wallet.callback(jazzcash.signed({"pp_TxnRefNo": "T1", "pp_ResponseCode": "157"}, "salt"))
+    assert pending.state is None  # anything but 000 is "not paid yet": the inquiry decides
+
+
+def test_easypaisa_amounts_are_rupees_with_two_decimals_from_integer_paisa():
+    assert easypaisa.rupees(150025) == "1500.25" and easypaisa.rupees(5) == "0.05"
+    assert easypaisa.paisa("1500.25") == 150025 and easypaisa.paisa("10.0") == 1000 and easypaisa.paisa("10") == 1000
+    assert easypaisa.paisa("1e3") is None and easypaisa.paisa("-1.00") is None and easypaisa.paisa("1.005") is None
+
+
+def test_an_easypaisa_notice_is_fetched_only_from_easypaisas_host():
+    wallet = easypaisa.Easypaisa("https://easypay.easypaisa.com.pk", "store", "u", "p", http=None)
+    for url in ("https://evil.example.com/ipn/T1", "http://easypay.easypaisa.com.pk/ipn/T1",
+                "https://easypay.easypaisa.com.pk.evil.example.com/ipn/T1"):
+        with pytest.raises(ForgedCallback):
+            wallet.notice(url)

@@ -1,0 +1,353 @@
+"""Paying for courts through the real Envoy edge, with the provider stand-in that `padel run` starts:
+a split between four players, callbacks forged, replayed and with a wrong amount, a provider
+outage, and refunds per share after a cancellation."""
+
+import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+
+from padel_testkit import eventually
+from payment_svc.providers import jazzcash
+from payment_svc.settings import STANDIN_JAZZCASH
+
+TIMEOUT = 10
+KARACHI = ZoneInfo("Asia/Karachi")
+SALT = STANDIN_JAZZCASH[2]
+# The stand-in's scripts, by the wallet's number (payment_svc.standin).
+PAYS, DECLINES, PENDING_THEN_PAYS, TIMES_OUT, DOWN_THEN_PAYS = (f"0300000000{n}" for n in "12345")
+WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+def new_user() -> str:
+    return str(uuid.uuid4())
+
+
+class Court:
+    """A court at a venue where bookings wait for payment (manual confirmation, a 30-minute hold),
+    an hour costs PKR 6,001 (so four shares do not divide evenly), a late cancellation costs 50%, and
+    the owner asks for the whole price online."""
+
+    def __init__(self, platform):
+        self.platform = platform
+        self.owner = new_user()
+        venue = {
+            "name": f"Pay Padel {uuid.uuid4().hex[:6]}", "city": "Lahore", "address": "Gulberg III",
+            "time_zone": "Asia/Karachi", "slot_minutes": 60, "durations_minutes": [60], "horizon_days": 14,
+            "opening_hours": [{"weekday": f"WEEKDAY_{d}", "open": "06:00", "close": "23:00"} for d in WEEKDAYS],
+            "cancellation_policy": {"free_until_hours": 720, "late_fee_percent": 50},
+            "confirmation_mode": "CONFIRMATION_MODE_MANUAL", "hold_minutes": 30, "max_live_bookings_per_day": 20,
+            "base_hourly_price": {"amount_paisa": "600100", "currency": "PKR"}, "courts": [{"name": "Court 1"}]}
+        answer = requests.post(f"{platform.url}/api/bookings/venues", json={"venue": venue}, timeout=TIMEOUT,
+                               headers=platform.headers(self.owner, roles=("venue_owner",)))
+        assert answer.status_code == 200, answer.text
+        self.venue_id = answer.json()["venue"]["venue_id"]
+        self.court_id = answer.json()["venue"]["courts"][0]["court_id"]
+        self.set_payment({"mode": "PAYMENT_MODE_FULL"})
+        self.next_hour = 6
+        self.day = dt.datetime.now(KARACHI).date() + dt.timedelta(days=3)
+
+    def set_payment(self, body: dict, user: str | None = None, expect: int = 200) -> requests.Response:
+        answer = requests.put(f"{self.platform.url}/api/payments/venues/{self.venue_id}/payment", json=body,
+                              headers=self.platform.headers(user or self.owner, roles=("venue_owner",)),
+                              timeout=TIMEOUT)
+        assert answer.status_code == expect, answer.text
+        return answer
+
+    def book(self, booker: str, friends: list[str]) -> str:
+        start = dt.datetime.combine(self.day, dt.time(self.next_hour), tzinfo=KARACHI)
+        self.next_hour += 1
+        answer = requests.post(f"{self.platform.url}/api/bookings/book", headers=self.platform.headers(booker),
+                               timeout=TIMEOUT, json={
+                                   "court_id": self.court_id, "duration_minutes": 60, "participant_ids": friends,
+                                   "start_time": start.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                   "idempotency_key": uuid.uuid4().hex})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["booking"]["status"] == "BOOKING_STATUS_PENDING"
+        return answer.json()["booking"]["booking_id"]
+
+
+@pytest.fixture(scope="module")
+def court(pay_platform) -> Court:
+    return Court(pay_platform)
+
+
+def bill(platform, booking_id: str, user: str) -> requests.Response:
+    return requests.get(f"{platform.url}/api/payments/bookings/{booking_id}", headers=platform.headers(user),
+                        timeout=TIMEOUT)
+
+
+def bill_when_ready(platform, booking_id: str, user: str) -> dict:
+    """The bill, once payments has heard of the booking (BookingCreated comes as an event)."""
+    answer = eventually(lambda: (r := bill(platform, booking_id, user)).status_code == 200 and r,
+                        "the booking's bill exists")
+    return answer.json()["bill"]
+
+
+def booked(platform, court: Court, *friends: str) -> tuple[str, str]:
+    """(booker, booking id) of a new booking with `friends` invited, once its bill exists."""
+    booker = new_user()
+    booking_id = court.book(booker, list(friends))
+    bill_when_ready(platform, booking_id, booker)
+    return booker, booking_id
+
+
+def pay(platform, booking_id: str, user: str, number: str = PAYS, wallet="WALLET_JAZZCASH", cover="PAY_COVER_SHARE"):
+    return requests.post(f"{platform.url}/api/payments/bookings/{booking_id}/pay", headers=platform.headers(user),
+                         timeout=TIMEOUT, json={"wallet": wallet, "mobile_number": number, "cnic_last_six": "345678",
+                                                "cover": cover})
+
+
+def payment(platform, payment_id: str, user: str) -> dict:
+    answer = requests.get(f"{platform.url}/api/payments/payments/{payment_id}", headers=platform.headers(user),
+                          timeout=TIMEOUT)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["payment"]
+
+
+def booking_status(platform, booking_id: str, user: str) -> str:
+    answer = requests.get(f"{platform.url}/api/bookings/bookings/{booking_id}", headers=platform.headers(user),
+                          timeout=TIMEOUT)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["booking"]["status"]
+
+
+def paisa(money: dict) -> int:
+    return int(money.get("amount_paisa", 0))
+
+
+def jazzcash_callback(platform, fields: dict) -> requests.Response:
+    return requests.post(f"{platform.url}/api/payments/callbacks/jazzcash", data=fields, timeout=TIMEOUT)
+
+
+def test_four_players_split_three_pay_and_the_fourth_share_falls_to_the_booker(pay_platform, court):
+    booker, friends = new_user(), [new_user() for _ in range(3)]
+    booking_id = court.book(booker, friends)
+    shares = {s["player_id"]: s for s in bill_when_ready(pay_platform, booking_id, booker)["shares"]}
+    # PKR 6,001 in four: the booker's share carries the paisa that do not divide evenly.
+    assert [paisa(shares[p]["amount"]) for p in (booker, *friends)] == [150025, 150025, 150025, 150025]
+
+    for player, number in ((booker, PAYS), (friends[0], PAYS), (friends[1], PAYS)):
+        answer = pay(pay_platform, booking_id, player, number)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
+        assert paisa(answer.json()["payment"]["amount"]) == 150025
+    assert booking_status(pay_platform, booking_id, booker) == "BOOKING_STATUS_PENDING"
+
+    # The fourth player never pays: after the deadline the share is the booker's to pay, and the
+    # booker sees it as owed.
+    owed = eventually(lambda: (b := bill_when_ready(pay_platform, booking_id, booker))
+                      and paisa(b["owed_by_booker"]) == 150025 and b, "the unpaid share falls to the booker")
+    fourth = next(s for s in owed["shares"] if s["player_id"] == friends[2])
+    assert fourth["status"] == "SHARE_STATUS_OWED_BY_BOOKER"
+    assert paisa(owed["due"]) == 150025 and paisa(owed["paid"]) == 3 * 150025
+
+    answer = pay(pay_platform, booking_id, booker, PAYS, wallet="WALLET_EASYPAISA")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
+    assert answer.json()["payment"]["share_ids"] == [fourth["share_id"]]
+    # The whole price is in: PaymentCaptured confirms the pending booking.
+    eventually(lambda: booking_status(pay_platform, booking_id, booker) == "BOOKING_STATUS_CONFIRMED",
+               "booking_svc confirms the paid booking")
+    final = bill_when_ready(pay_platform, booking_id, friends[0])
+    assert paisa(final["paid"]) == 600100 and paisa(final["due"]) == 0 and paisa(final["owed_by_booker"]) == 0
+    assert pay(pay_platform, booking_id, friends[2]).status_code == 400  # nothing left to pay
+    assert bill(pay_platform, booking_id, new_user()).status_code == 403  # not a player of it
+
+
+def test_forged_replayed_and_wrong_amount_callbacks_are_refused_and_change_nothing(pay_platform, court):
+    booker, booking_id = booked(pay_platform, court)
+    answer = pay(pay_platform, booking_id, booker, PENDING_THEN_PAYS)
+    assert answer.status_code == 200, answer.text
+    attempt = answer.json()["payment"]
+    assert attempt["status"] == "PAYMENT_STATUS_PENDING"
+    reference, amount = attempt["transaction_reference"], paisa(attempt["amount"])
+    success = {"pp_TxnRefNo": reference, "pp_Amount": str(amount), "pp_ResponseCode": "000",
+               "pp_ResponseMessage": "Thank you for Using JazzCash", "pp_RetreivalReferenceNo": "FORGED1"}
+
+    # Forged: signed with a salt that is not ours.
+    forged = jazzcash_callback(pay_platform, jazzcash.signed(success, "not-the-salt"))
+    assert forged.status_code == 403, forged.text
+    # Unsigned, or the hash of the right salt over other values.
+    assert jazzcash_callback(pay_platform, success).status_code == 403
+    tampered = {**jazzcash.signed(success, SALT), "pp_Amount": "1"}
+    assert jazzcash_callback(pay_platform, tampered).status_code == 403
+    # Correctly signed, but for another amount than the attempt's.
+    wrong_amount = jazzcash_callback(pay_platform, jazzcash.signed({**success, "pp_Amount": str(amount - 100)}, SALT))
+    assert wrong_amount.status_code == 400, wrong_amount.text
+    assert "amount" in wrong_amount.json()["message"]
+
+    # The stand-in's real callback (a second after the pending answer) captures it, once.
+    eventually(lambda: payment(pay_platform, attempt["payment_id"], booker)["status"] == "PAYMENT_STATUS_CAPTURED",
+               "the provider's callback captures the payment")
+    genuine = jazzcash.signed({**success, "pp_RetreivalReferenceNo": "RRN-REPLAY"}, SALT)
+    first = jazzcash_callback(pay_platform, genuine)
+    assert first.status_code == 200 and first.json()["status"] == "PAYMENT_STATUS_CAPTURED", first.text
+    replayed = jazzcash_callback(pay_platform, genuine)
+    assert replayed.status_code == 409, replayed.text
+    # Counted once, for the right amount, by the provider's own callback (not a forged one).
+    assert paisa(bill_when_ready(pay_platform, booking_id, booker)["paid"]) == 600100
+    settled = payment(pay_platform, attempt["payment_id"], booker)
+    assert paisa(settled["amount"]) == amount and settled["provider_reference"] not in ("FORGED1", "RRN-REPLAY")
+    log = pay_platform.log("payment_svc")
+    assert '"reason": "replayed"' in log and '"reason": "amount"' in log
+    assert "forged callback refused" in log
+    assert SALT not in log and "standin-password" not in log
+
+
+def test_an_easypaisa_notice_fetched_back_from_the_provider_counts_once(pay_platform, court):
+    booker, booking_id = booked(pay_platform, court)
+    answer = pay(pay_platform, booking_id, booker, PENDING_THEN_PAYS, wallet="WALLET_EASYPAISA")
+    assert answer.status_code == 200, answer.text
+    attempt = answer.json()["payment"]
+    assert attempt["status"] == "PAYMENT_STATUS_PENDING"
+    standin = f"http://127.0.0.1:{pay_platform.env['PADEL_PAYMENT_STANDIN_PORT']}"
+    notice = f"{standin}/easypay-service/ipn/{attempt['transaction_reference']}"
+    # The stand-in approves a second after the pending answer and sends its IPN (the inquiry job may
+    # find the payment first); the PAID notice, fetched back from the stand-in, then counts once.
+    eventually(lambda: payment(pay_platform, attempt["payment_id"], booker)["status"] == "PAYMENT_STATUS_CAPTURED",
+               "the payment is captured")
+    seen = []
+    eventually(lambda: seen.append(requests.get(f"{pay_platform.url}/api/payments/callbacks/easypaisa",
+                                                params={"url": notice}, timeout=TIMEOUT)) or seen[-1].status_code == 409,
+               "the PAID notice again is refused as a replay")
+    assert all(r.status_code == 409 or r.json()["status"] == "PAYMENT_STATUS_CAPTURED" for r in seen), seen
+    assert paisa(bill_when_ready(pay_platform, booking_id, booker)["paid"]) == 600100
+
+
+def test_a_provider_outage_leaves_the_payment_pending_and_the_inquiry_captures_it_once(pay_platform, court):
+    booker, booking_id = booked(pay_platform, court, new_user())
+    answer = pay(pay_platform, booking_id, booker, DOWN_THEN_PAYS, cover="PAY_COVER_ALL")
+    assert answer.status_code == 200, answer.text
+    attempt = answer.json()["payment"]
+    assert attempt["status"] == "PAYMENT_STATUS_PENDING"  # the provider answered 503
+    assert paisa(attempt["amount"]) == 600100
+    # While it is pending the shares cannot be paid a second time.
+    assert pay(pay_platform, booking_id, booker, PAYS, cover="PAY_COVER_ALL").status_code == 409
+    # The first inquiry meets the outage as well; a later one finds the money moved.
+    eventually(lambda: payment(pay_platform, attempt["payment_id"], booker)["status"] == "PAYMENT_STATUS_CAPTURED",
+               "the inquiry job captures the payment")
+    eventually(lambda: booking_status(pay_platform, booking_id, booker) == "BOOKING_STATUS_CONFIRMED",
+               "booking_svc confirms the paid booking")
+    final = bill_when_ready(pay_platform, booking_id, booker)
+    assert paisa(final["paid"]) == 600100
+    assert all(s["status"] == "SHARE_STATUS_PAID" for s in final["shares"])
+
+
+def test_a_timed_out_payment_is_settled_by_inquiry(pay_platform, court):
+    booker, booking_id = booked(pay_platform, court)
+    answer = pay(pay_platform, booking_id, booker, TIMES_OUT, wallet="WALLET_EASYPAISA")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["payment"]["status"] == "PAYMENT_STATUS_PENDING"
+    eventually(lambda: payment(pay_platform, answer.json()["payment"]["payment_id"], booker)["status"]
+               == "PAYMENT_STATUS_CAPTURED", "the inquiry job captures the timed-out payment")
+    assert paisa(bill_when_ready(pay_platform, booking_id, booker)["paid"]) == 600100
+
+
+def test_a_declined_wallet_takes_nothing(pay_platform, court):
+    booker, booking_id = booked(pay_platform, court)
+    answer = pay(pay_platform, booking_id, booker, DECLINES)
+    assert answer.status_code == 200, answer.text
+    eventually(lambda: payment(pay_platform, answer.json()["payment"]["payment_id"], booker)["status"]
+               == "PAYMENT_STATUS_DECLINED", "the inquiry confirms the decline")
+    assert paisa(bill_when_ready(pay_platform, booking_id, booker)["paid"]) == 0
+    assert pay(pay_platform, booking_id, booker, PAYS).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
+
+
+def test_a_cancellation_refunds_each_share_to_its_wallet_less_the_fee(pay_platform, court):
+    friend = new_user()
+    booker, booking_id = booked(pay_platform, court, friend)
+    assert pay(pay_platform, booking_id, booker, PAYS).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
+    assert pay(pay_platform, booking_id, friend, PAYS, wallet="WALLET_EASYPAISA").json()["payment"]["status"] \
+        == "PAYMENT_STATUS_CAPTURED"
+    eventually(lambda: booking_status(pay_platform, booking_id, booker) == "BOOKING_STATUS_CONFIRMED", "confirmed")
+
+    # Three days ahead is inside the 720-hour window: the venue keeps 50%.
+    cancelled = requests.post(f"{pay_platform.url}/api/bookings/bookings/{booking_id}/cancel", json={"reason": "rain"},
+                              headers=pay_platform.headers(booker), timeout=TIMEOUT)
+    assert cancelled.status_code == 200, cancelled.text
+    assert paisa(cancelled.json()["booking"]["cancellation"]["fee"]) == 300050
+
+    refunded = eventually(lambda: (b := bill_when_ready(pay_platform, booking_id, friend))
+                          and all(s["status"] == "SHARE_STATUS_REFUNDED" for s in b["shares"]) and b,
+                          "both shares are refunded")
+    shares = {s["player_id"]: s for s in refunded["shares"]}
+    assert paisa(shares[booker]["refunded"]) == 150025 and paisa(shares[booker]["fee"]) == 150025
+    assert paisa(shares[friend]["refunded"]) == 150025 and paisa(shares[friend]["fee"]) == 150025
+    assert paisa(refunded["refunded"]) == 300050 and paisa(refunded["paid"]) == 300050
+    assert paisa(refunded["due"]) == 0
+
+    report = requests.get(f"{pay_platform.url}/api/payments/venues/{court.venue_id}/payouts",
+                          params={"date": court.day.isoformat()}, timeout=TIMEOUT,
+                          headers=pay_platform.headers(court.owner, roles=("venue_owner",)))
+    assert report.status_code == 200, report.text
+    line = next(l for l in report.json()["lines"] if l["booking_id"] == booking_id)
+    assert paisa(line["paid"]) == 600100 and paisa(line["refunded"]) == 300050 and paisa(line["fees"]) == 300050
+    # The platform's 10% commission is on what the venue keeps (the fee), shown apart.
+    assert paisa(line["commission"]) == 30005 and paisa(line["payout"]) == 300050 - 30005
+    assert requests.get(f"{pay_platform.url}/api/payments/venues/{court.venue_id}/payouts", timeout=TIMEOUT,
+                        params={"date": court.day.isoformat()}, headers=pay_platform.headers(booker)).status_code == 403
+
+
+def test_bad_requests_are_400_naming_the_field(pay_platform, court):
+    booker = new_user()
+    booking_id = court.book(booker, [])
+    answer = pay(pay_platform, booking_id, booker, "12345")
+    assert answer.status_code == 400 and "mobile_number" in answer.text
+    answer = requests.post(f"{pay_platform.url}/api/payments/bookings/{booking_id}/pay", timeout=TIMEOUT,
+                           headers=pay_platform.headers(booker), json={"wallet": "WALLET_JAZZCASH", "mobile_number": PAYS})
+    assert answer.status_code == 400 and "cnic_last_six" in answer.text
+    answer = requests.get(f"{pay_platform.url}/api/payments/callbacks/easypaisa", timeout=TIMEOUT,
+                          params={"url": "https://evil.example.com/easypay-service/ipn/T1"})
+    assert answer.status_code == 403, answer.text
+
+
+def test_a_venue_chooses_how_it_is_paid_at_the_venue_a_deposit_or_in_full(pay_platform):
+    court = Court(pay_platform)
+    court.set_payment({"mode": "PAYMENT_MODE_FULL"}, user=new_user(), expect=403)  # not the owner
+    assert "deposit_percent" in court.set_payment({"mode": "PAYMENT_MODE_DEPOSIT"}, expect=400).text
+
+    court.set_payment({"mode": "PAYMENT_MODE_AT_VENUE"})
+    booker, booking_id = booked(pay_platform, court, new_user())
+    at_venue = bill_when_ready(pay_platform, booking_id, booker)
+    assert paisa(at_venue["at_venue"]) == 600100 and at_venue.get("shares", []) == [] and paisa(at_venue["due"]) == 0
+    refused = pay(pay_platform, booking_id, booker)
+    assert refused.status_code == 400 and "paid at the venue" in refused.text
+
+    court.set_payment({"mode": "PAYMENT_MODE_DEPOSIT", "deposit_percent": 20})
+    public = requests.get(f"{pay_platform.url}/api/payments/venues/{court.venue_id}/payment", timeout=TIMEOUT)
+    assert public.json()["venue_payment"] == {"venue_id": court.venue_id, "mode": "PAYMENT_MODE_DEPOSIT",
+                                              "deposit_percent": 20}
+    friend = new_user()
+    booker, booking_id = booked(pay_platform, court, friend)
+    deposit = bill_when_ready(pay_platform, booking_id, booker)
+    assert paisa(deposit["at_venue"]) == 600100 - 120020
+    assert sorted(paisa(s["amount"]) for s in deposit["shares"]) == [60010, 60010]
+    assert pay(pay_platform, booking_id, booker, cover="PAY_COVER_ALL").json()["payment"]["status"] \
+        == "PAYMENT_STATUS_CAPTURED"
+    # The deposit in, the booking is the players'; the rest is paid at the venue.
+    eventually(lambda: booking_status(pay_platform, booking_id, booker) == "BOOKING_STATUS_CONFIRMED", "confirmed")
+    report = requests.get(f"{pay_platform.url}/api/payments/venues/{court.venue_id}/payouts", timeout=TIMEOUT,
+                          params={"date": court.day.isoformat()},
+                          headers=pay_platform.headers(court.owner, roles=("venue_owner",)))
+    line = next(l for l in report.json()["lines"] if l["booking_id"] == booking_id)
+    assert paisa(line["paid"]) == 120020 and paisa(line["at_venue"]) == 480080
+    assert paisa(line["commission"]) == 12002  # 10% of what was paid online
+
+
+def test_a_venue_that_confirms_at_once_cannot_ask_for_online_payment(pay_platform, court):
+    venue = requests.get(f"{pay_platform.url}/api/bookings/venues/{court.venue_id}", timeout=TIMEOUT).json()["venue"]
+    changed = requests.put(f"{pay_platform.url}/api/bookings/venues/{court.venue_id}", timeout=TIMEOUT,
+                           headers=pay_platform.headers(court.owner, roles=("venue_owner",)),
+                           json={"venue": {**venue, "confirmation_mode": "CONFIRMATION_MODE_INSTANT"},
+                                 "update_mask": "confirmation_mode"})
+    assert changed.status_code == 200, changed.text
+    try:
+        refused = court.set_payment({"mode": "PAYMENT_MODE_FULL"}, expect=400)
+        assert "CONFIRMATION_MODE_MANUAL" in refused.text
+    finally:
+        requests.put(f"{pay_platform.url}/api/bookings/venues/{court.venue_id}", timeout=TIMEOUT,
+                     headers=pay_platform.headers(court.owner, roles=("venue_owner",)),
+                     json={"venue": venue, "update_mask": "confirmation_mode"})
