@@ -155,6 +155,13 @@ def span_file(settings: ServiceSettings, service: str) -> SpanFile | None:
     return SpanFile(settings.data_dir / "traces" / f"{service}.jsonl") if settings.trace_files else None
 
 
+def provider(service: str, version: str) -> TracerProvider:
+    """The SDK for one service, keeping what the caller's trace keeps and new traces of RPCs and
+    events only (exporters are added to it)."""
+    return TracerProvider(resource=Resource.create({"service.name": service, "service.version": version}),
+                          sampler=ParentBased(root=_StartedOnPurpose()))
+
+
 _configured = False
 
 
@@ -171,8 +178,7 @@ def configure(service: str, settings: ServiceSettings) -> None:
         exporter = span_file(settings, service)
         if exporter is None:
             return  # nowhere to send spans: none are recorded (trace context still flows)
-    provider = TracerProvider(resource=Resource.create({"service.name": service, "service.version": settings.version}),
-                              sampler=ParentBased(root=_StartedOnPurpose()))
-    provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=EXPORT_DELAY_MILLIS))
-    trace.set_tracer_provider(provider)
+    sdk = provider(service, settings.version)
+    sdk.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=EXPORT_DELAY_MILLIS))
+    trace.set_tracer_provider(sdk)
     _configured = True
