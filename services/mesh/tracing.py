@@ -8,7 +8,7 @@ stream entry, and the consumer handles the event in a CONSUMER span of that trac
 so e.g. notify's work for a booking joins the booking's trace.
 
 `configure` (once per server process, from `mesh.server.serve`) installs the SDK: spans go to an
-OTLP/HTTP collector at PADEL_OTLP_ENDPOINT, else one JSON object a line to
+OTLP/HTTP collector at PADEL_OTLP_ENDPOINT, else one JSON object a line (`span_line`) to
 `<data dir>/traces/<service>.jsonl` (unless PADEL_TRACE_FILES is off). Without it (a server built in
 a test) spans are not recorded, but trace context still flows from the caller to the outbox.
 
@@ -19,6 +19,8 @@ Redis command outside both (a relay poll, a consumer's blocking read, a health p
 from __future__ import annotations
 
 import pathlib
+import datetime as dt
+import json
 from contextlib import contextmanager
 from typing import Iterator, Sequence
 
@@ -133,8 +135,26 @@ class _StartedOnPurpose(Sampler):
         return "StartedOnPurpose"
 
 
+def span_line(span: ReadableSpan) -> str:
+    """One span as a JSON line a newcomer reads: ids in the hex of Envoy's access log and the log
+    lines, the service, times in UTC. (The SDK's own `to_json` costs several times as much.)"""
+    fields = {
+        "trace_id": f"{span.context.trace_id:032x}", "span_id": f"{span.context.span_id:016x}",
+        "parent_id": f"{span.parent.span_id:016x}" if span.parent else None,
+        "service": span.resource.attributes.get("service.name"), "name": span.name, "kind": span.kind.name,
+        "start": dt.datetime.fromtimestamp(span.start_time / 1e9, dt.timezone.utc).isoformat(),
+        "duration_ms": round((span.end_time - span.start_time) / 1e6, 3),
+        "status": span.status.status_code.name, "attributes": dict(span.attributes),
+    }
+    if span.status.description:
+        fields["status_description"] = span.status.description
+    if span.events:
+        fields["events"] = [{"name": event.name, **dict(event.attributes)} for event in span.events]
+    return json.dumps(fields, default=str) + "\n"
+
+
 class SpanFile(SpanExporter):
-    """One span a line, as the SDK prints a span (ids in hex), appended to one service's file."""
+    """Spans appended to one service's file, one `span_line` each."""
 
     def __init__(self, path: pathlib.Path):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -142,7 +162,7 @@ class SpanFile(SpanExporter):
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         # One write per batch: lines of another process appending to the same file stay whole.
-        self._file.write("".join(span.to_json(indent=None) + "\n" for span in spans))
+        self._file.write("".join(span_line(span) for span in spans))
         self._file.flush()
         return SpanExportResult.SUCCESS
 

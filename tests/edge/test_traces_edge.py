@@ -27,9 +27,9 @@ def access_log_entry(platform, request_id: str) -> dict | None:
 
 
 def spans(platform, service: str, trace_id: str) -> list[dict]:
-    """The spans of one trace that `service` filed (ids as the SDK prints them: 0x + hex)."""
+    """The spans of one trace that `service` filed."""
     return [span for span in json_lines(platform.data_dir / "traces" / f"{service}.jsonl")
-            if span["context"]["trace_id"] == f"0x{trace_id}"]
+            if span["trace_id"] == trace_id]
 
 
 def a_free_slot(platform) -> tuple[str, str]:
@@ -61,17 +61,17 @@ def test_a_booking_is_one_trace_from_the_edge_to_notify(platform):
 
     # booking_svc's span continues the edge's; its SQL statements are its children.
     booking = eventually(lambda: [s for s in spans(platform, "booking", trace_id) if s["name"] == BOOK])[0]
-    assert booking["kind"] == "SpanKind.SERVER" and booking["attributes"]["rpc.grpc.status_code"] == 0
+    assert booking["kind"] == "SERVER" and booking["attributes"]["rpc.grpc.status_code"] == 0
     edge = eventually(lambda: spans(platform, "envoy", trace_id))
-    assert booking["parent_id"] in {span["context"]["span_id"] for span in edge}
-    children = [s for s in spans(platform, "booking", trace_id) if s.get("parent_id") == booking["context"]["span_id"]]
+    assert booking["parent_id"] in {span["span_id"] for span in edge}
+    children = [s for s in spans(platform, "booking", trace_id) if s.get("parent_id") == booking["span_id"]]
     assert any(s["attributes"].get("db.system") == "sqlite" and s["name"].startswith("INSERT") for s in children)
     assert any(s["attributes"].get("db.system") == "redis" for s in children), children  # the revocation check
 
     # Each outbox event of the booking keeps the trace context of the booking's span …
     with sqlite3.connect(f"file:{platform.data_dir / 'booking.db'}?mode=ro", uri=True) as db:
         events = dict(db.execute("SELECT id, event_type FROM outbox WHERE traceparent = ?",
-                                 (f"00-{trace_id}-{booking['context']['span_id'][2:]}-01",)).fetchall())
+                                 (f"00-{trace_id}-{booking['span_id']}-01",)).fetchall())
     assert "padel.booking.v1.BookingCreated" in events.values(), events
 
     # … and notify handles each in the same trace, as a child of the booking's span, its database
@@ -79,12 +79,12 @@ def test_a_booking_is_one_trace_from_the_edge_to_notify(platform):
     for event_id, event_type in events.items():
         handled = eventually(lambda: [s for s in spans(platform, "notify", trace_id)
                                       if s["attributes"].get("messaging.message.id") == event_id])[0]
-        assert handled["name"] == f"process {event_type}" and handled["kind"] == "SpanKind.CONSUMER"
-        assert handled["parent_id"] == booking["context"]["span_id"]
+        assert handled["name"] == f"process {event_type}" and handled["kind"] == "CONSUMER"
+        assert handled["parent_id"] == booking["span_id"]
         assert handled["attributes"]["messaging.consumer.group.name"] == "notify"
-        assert handled["status"]["status_code"] == "UNSET"
+        assert handled["status"] == "UNSET" and handled["service"] == "notify"
         assert eventually(lambda: [s for s in spans(platform, "notify", trace_id)
-                                   if s.get("parent_id") == handled["context"]["span_id"]
+                                   if s.get("parent_id") == handled["span_id"]
                                    and s["name"].startswith("INSERT")])
 
     # booking_svc's log line for the call carries the same trace id.
@@ -102,6 +102,6 @@ def test_a_client_traceparent_is_continued(platform):
     assert answer.status_code == 200, answer.text
     assert eventually(lambda: access_log_entry(platform, request_id))["trace_id"] == client_trace
     edge = eventually(lambda: spans(platform, "envoy", client_trace))
-    assert [span["parent_id"] for span in edge] == [f"0x{client_span}"]
+    assert [span["parent_id"] for span in edge] == [client_span]
     served = eventually(lambda: spans(platform, "booking", client_trace))
-    assert [s["name"] for s in served if s["kind"] == "SpanKind.SERVER"] == ["padel.booking.v1.BookingService/ListVenues"]
+    assert [s["name"] for s in served if s["kind"] == "SERVER"] == ["padel.booking.v1.BookingService/ListVenues"]

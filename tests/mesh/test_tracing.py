@@ -6,9 +6,15 @@ any RPC or event (a relay poll, a blocking read) records nothing.
 The spans are those mesh.tracing's own SDK provider keeps, read from an in-memory exporter.
 """
 
+import http.server
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
+import textwrap
+import threading
 import uuid
 
 import grpc
@@ -30,6 +36,7 @@ from mesh.outbox import EventBase, OutboxEvent, publish
 from mesh.redis import make_redis
 from mesh.relay import OutboxRelay
 from mesh.settings import ServiceSettings
+from padel_testkit import free_port
 
 STREAM = "padel.test.events"
 LIST_VENUES = "padel.booking.v1.BookingService/ListVenues"
@@ -174,3 +181,50 @@ def test_health_checks_are_not_traced(venues, finished):
     _, _, _, channel = venues
     health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest())
     assert finished.get_finished_spans() == ()
+
+
+def test_with_an_otlp_endpoint_spans_are_exported_there(tmp_path):
+    """A service process with PADEL_OTLP_ENDPOINT sends its spans to that collector over OTLP/HTTP
+    (here a stand-in answering POST /v1/traces) and writes no trace file."""
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+
+    received = []
+
+    class Collector(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["content-length"]))
+            received.append((self.path, self.headers["content-type"],
+                             trace_service_pb2.ExportTraceServiceRequest.FromString(body)))
+            self.send_response(200)
+            self.send_header("content-type", "application/x-protobuf")
+            self.end_headers()
+            self.wfile.write(trace_service_pb2.ExportTraceServiceResponse().SerializeToString())
+
+        def log_message(self, *args):
+            pass
+
+    collector = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Collector)
+    threading.Thread(target=collector.serve_forever, daemon=True).start()
+    _, _, header = traceparent()
+    script = textwrap.dedent(f"""
+        from mesh import tracing
+        from mesh.settings import ServiceSettings
+        tracing.configure("notify", ServiceSettings.from_env("notify"))
+        with tracing.handling_event({header!r}, group="notify", stream="padel.booking.events",
+                                    event_type="padel.booking.v1.BookingCreated", event_id="e-1"):
+            pass
+        """)  # the SDK flushes its batch when the process exits
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "PADEL_DATA_DIR": str(tmp_path),
+           "PADEL_OTLP_ENDPOINT": f"http://127.0.0.1:{collector.server_address[1]}"}
+    try:
+        subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=60)
+    finally:
+        collector.shutdown()
+    [(path, content_type, request)] = received
+    assert path == "/v1/traces" and content_type == "application/x-protobuf"
+    [resource_spans] = request.resource_spans
+    resource = {a.key: a.value.string_value for a in resource_spans.resource.attributes}
+    [span] = [s for scope in resource_spans.scope_spans for s in scope.spans]
+    assert resource["service.name"] == "notify" and span.name == "process padel.booking.v1.BookingCreated"
+    assert span.trace_id.hex() == header.split("-")[1]
+    assert not (tmp_path / "traces").exists()
