@@ -19,8 +19,6 @@ import pathlib
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 
 import grpc
 
@@ -29,6 +27,8 @@ sys.path[:0] = [str(ROOT / "gen"), str(ROOT / "services"), str(ROOT)]
 
 from padel.status.v1 import status_service_pb2 as pb  # noqa: E402
 from padel.status.v1 import status_service_pb2_grpc  # noqa: E402
+
+from edge_overhead import measure  # noqa: E402  (bench/: the same loop of callers)
 
 MODES = ("untraced", "no export", "file")
 TRACEPARENT = ("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
@@ -52,25 +52,10 @@ def serve(mode: str, data_dir: str) -> None:
     host.stop(0)
 
 
-def measure(address: str, seconds: float, threads: int) -> float:
-    """Calls per second over `seconds`, with `threads` callers each on its own channel."""
-    counts = [0] * threads
-    deadline = time.monotonic() + seconds
-
-    def loop(i: int) -> None:
-        with grpc.insecure_channel(address) as channel:
-            stub = status_service_pb2_grpc.StatusServiceStub(channel)
-            stub.GetHealth(pb.GetHealthRequest(), timeout=5)  # connected before the clock counts
-            while time.monotonic() < deadline:
-                stub.GetHealth(pb.GetHealthRequest(), metadata=[TRACEPARENT], timeout=5)
-                counts[i] += 1
-
-    workers = [threading.Thread(target=loop, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return sum(counts) / seconds
+def traced_caller(address: str):
+    """A make_call for edge_overhead.measure: GetHealth on its own channel, with a traceparent."""
+    stub = status_service_pb2_grpc.StatusServiceStub(grpc.insecure_channel(address))
+    return lambda: stub.GetHealth(pb.GetHealthRequest(), metadata=[TRACEPARENT], timeout=5)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -101,7 +86,7 @@ def main() -> None:
                 address = f"127.0.0.1:{child.stdout.readline().strip()}"
                 for threads in (1, args.threads):
                     before = cpu_seconds(child.pid)
-                    rate = measure(address, args.seconds, threads)
+                    rate = measure(lambda: traced_caller(address), args.seconds, threads)
                     rates[mode, threads] += rate
                     cpu[mode][0] += cpu_seconds(child.pid) - before
                     cpu[mode][1] += rate * args.seconds
