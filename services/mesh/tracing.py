@@ -18,9 +18,9 @@ Redis command outside both (a relay poll, a consumer's blocking read, a health p
 
 from __future__ import annotations
 
-import pathlib
 import datetime as dt
 import json
+import pathlib
 from contextlib import contextmanager
 from typing import Iterator, Sequence
 
@@ -56,7 +56,10 @@ EXPORT_DELAY_MILLIS = 1000  # a newcomer sees a request's spans in the file abou
 class TracingInterceptor(ServerInterceptor):
     """A SERVER span around every platform RPC, continuing the caller's `traceparent` (Envoy's);
     health and reflection are not traced. Outermost in the chain, so every log line of the call
-    carries its trace id."""
+    carries its trace id. The platform's RPCs are unary: the span ends with the call.
+
+    The status is the call's gRPC code; only a server fault (INTERNAL, UNAVAILABLE …) marks the span
+    failed, not a caller's mistake (INVALID_ARGUMENT, NOT_FOUND …) that ends the call with an abort."""
 
     def intercept(self, method, request, context, method_name):
         if not method_name.startswith("/padel."):
@@ -65,7 +68,8 @@ class TracingInterceptor(ServerInterceptor):
         service, _, rpc = name.rpartition("/")
         caller = _PROPAGATOR.extract(dict(context.invocation_metadata()))
         with _tracer.start_as_current_span(name, context=caller, kind=SpanKind.SERVER, attributes={
-                "rpc.system": "grpc", "rpc.service": service, "rpc.method": rpc}) as span:
+                "rpc.system": "grpc", "rpc.service": service, "rpc.method": rpc},
+                record_exception=False, set_status_on_exception=False) as span:
             try:
                 return method(request, context)
             finally:

@@ -29,7 +29,7 @@ from padel.booking.v1 import booking_service_pb2 as pb
 from padel.booking.v1 import booking_service_pb2_grpc
 from sqlalchemy import select
 
-from mesh import logs, server, tracing
+from mesh import errors, logs, server, tracing
 from mesh.consumer import EventConsumer
 from mesh.db import Database
 from mesh.outbox import EventBase, OutboxEvent, publish
@@ -55,12 +55,16 @@ def finished():
 
 
 class Venues(booking_service_pb2_grpc.BookingServiceServicer):
-    """ListVenues (public) records an event in the outbox and reads Redis, as a use case would."""
+    """ListVenues (public) records an event in the outbox and reads Redis, as a use case would, or
+    raises what the test puts in `fail_with`."""
 
     def __init__(self, database: Database, client):
         self.database, self.redis = database, client
+        self.fail_with: Exception | None = None
 
     def ListVenues(self, request, context):
+        if self.fail_with is not None:
+            raise self.fail_with
         with self.database.session() as session:
             publish(session, STREAM, StringValue(value="venue listed"))
         self.redis.get("padel:test:venues")
@@ -76,13 +80,14 @@ def venues(tmp_path, finished):
     client = tracing.watch_redis(make_redis(""))
     client.flushdb()
     settings = ServiceSettings.from_env("booking", {"PADEL_DATA_DIR": str(tmp_path), "PADEL_BOOKING_PORT": "0"})
+    servicer = Venues(database, client)
     host, port = server.build("booking", settings, [(booking_service_pb2_grpc.add_BookingServiceServicer_to_server,
-                                                     Venues(database, client))],
+                                                     servicer)],
                               [settings.grpc_service], verifier=None, database=database)
     host.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     finished.clear()
-    yield booking_service_pb2_grpc.BookingServiceStub(channel), database, client, channel
+    yield booking_service_pb2_grpc.BookingServiceStub(channel), database, client, channel, servicer
     channel.close()
     host.stop(0)
 
@@ -98,7 +103,7 @@ def only(spans, **wanted):
 
 
 def test_an_rpc_and_the_event_it_writes_are_one_trace_with_its_caller(venues, finished):
-    stub, database, client, _ = venues
+    stub, database, client, _, _ = venues
     trace_id, caller_span, header = traceparent()
     log_lines = io.StringIO()
     logs.configure("booking")
@@ -143,7 +148,7 @@ def test_an_rpc_and_the_event_it_writes_are_one_trace_with_its_caller(venues, fi
 
 
 def test_a_failing_handler_marks_its_span_and_logs_in_its_trace(venues, finished, caplog):
-    stub, database, client, _ = venues
+    stub, database, client, _, _ = venues
     trace_id, _, header = traceparent()
     stub.ListVenues(pb.ListVenuesRequest(), metadata=[("traceparent", header)])
     OutboxRelay(database, client).publish_pending()
@@ -164,7 +169,7 @@ def test_a_failing_handler_marks_its_span_and_logs_in_its_trace(venues, finished
 
 
 def test_without_a_caller_trace_an_rpc_starts_one_and_an_unsampled_caller_is_followed(venues, finished):
-    stub, _, _, _ = venues
+    stub, _, _, _, _ = venues
     stub.ListVenues(pb.ListVenuesRequest())
     served = only(finished.get_finished_spans(), name=LIST_VENUES)
     assert served.parent is None and served.context.trace_id != 0
@@ -178,7 +183,7 @@ def test_without_a_caller_trace_an_rpc_starts_one_and_an_unsampled_caller_is_fol
 def test_health_checks_are_not_traced(venues, finished):
     from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-    _, _, _, channel = venues
+    _, _, _, channel, _ = venues
     health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest())
     assert finished.get_finished_spans() == ()
 
@@ -228,3 +233,18 @@ def test_with_an_otlp_endpoint_spans_are_exported_there(tmp_path):
     assert resource["service.name"] == "notify" and span.name == "process padel.booking.v1.BookingCreated"
     assert span.trace_id.hex() == header.split("-")[1]
     assert not (tmp_path / "traces").exists()
+
+
+@pytest.mark.parametrize("error, code, failed", [
+    (errors.InvalidArgument("city: unknown", fields={"city": "unknown"}), grpc.StatusCode.INVALID_ARGUMENT, False),
+    (errors.Unavailable("database unavailable; try again shortly"), grpc.StatusCode.UNAVAILABLE, True),
+    (RuntimeError("a bug"), grpc.StatusCode.INTERNAL, True)])
+def test_an_rpc_span_is_failed_only_by_a_server_fault(venues, finished, error, code, failed):
+    stub, _, _, _, servicer = venues
+    servicer.fail_with = error
+    with pytest.raises(grpc.RpcError) as refused:
+        stub.ListVenues(pb.ListVenuesRequest())
+    assert refused.value.code() == code
+    served = only(finished.get_finished_spans(), name=LIST_VENUES)
+    assert served.attributes["rpc.grpc.status_code"] == code.value[0]
+    assert served.status.status_code == (StatusCode.ERROR if failed else StatusCode.UNSET)
