@@ -66,6 +66,7 @@ ROUTE_TIMEOUT = "15s"
 JWT_PROVIDER = "padel"
 EDGE_SELF = "edge_self"
 OTLP_CLUSTER = "otlp_collector"
+TRACE_RECEIVER = "/opentelemetry.proto.collector.trace.v1.TraceService/"
 JWKS_PATH = "/api/auth/jwks"
 # Open to everyone whatever the contracts say: operators' probes and tools.
 OPEN_PATHS = ("/health", "/api/status")
@@ -303,13 +304,16 @@ def tracer(env: Env) -> tuple[dict, list[dict]]:
     return config, [cluster]
 
 
+_UNBUFFERED = {"envoy.filters.http.buffer": {
+    "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.BufferPerRoute", "disabled": True}}
+
+
 def _route(prefix: str, cluster: str, *, buffered: bool = False) -> dict:
     """A route by path prefix. Only the catch-all that REST paths match before transcoding holds
     bodies whole (the buffer filter); native gRPC streams through."""
     route = {"match": {"prefix": prefix}, "route": {"cluster": cluster, "timeout": ROUTE_TIMEOUT}}
     if not buffered:
-        route["typed_per_filter_config"] = {"envoy.filters.http.buffer": {
-            "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.BufferPerRoute", "disabled": True}}
+        route["typed_per_filter_config"] = _UNBUFFERED
     return route
 
 
@@ -352,6 +356,9 @@ def render(
     # preflights would fail). The transcoder then refuses an unknown REST path with 404 or
     # rewrites a known one and the router re-matches above; only native gRPC for a package no
     # one serves gets here, and the directory answers it UNIMPLEMENTED.
+    # The directory files Envoy's own spans (edge/traces.py); nobody outside may write them.
+    routes.append({"match": {"prefix": TRACE_RECEIVER}, "direct_response": {"status": 404},
+                   "typed_per_filter_config": _UNBUFFERED})
     routes.append(_route("/", DIRECTORY, buffered=True))
 
     tracer_config, tracer_clusters = tracer(env)

@@ -7,6 +7,8 @@ import json
 import sqlite3
 import uuid
 
+import grpc
+import pytest
 import requests
 
 from padel_testkit import eventually
@@ -105,3 +107,19 @@ def test_a_client_traceparent_is_continued(platform):
     assert [span["parent_id"] for span in edge] == [client_span]
     served = eventually(lambda: spans(platform, "booking", client_trace))
     assert [s["name"] for s in served if s["kind"] == "SERVER"] == ["padel.booking.v1.BookingService/ListVenues"]
+
+
+def test_nobody_outside_can_write_the_edge_spans(platform):
+    """The directory files what Envoy's tracer sends it; the same service is not reachable through the edge."""
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
+    from opentelemetry.proto.trace.v1 import trace_pb2
+
+    forged = uuid.uuid4().bytes
+    request = trace_service_pb2.ExportTraceServiceRequest(resource_spans=[trace_pb2.ResourceSpans(scope_spans=[
+        trace_pb2.ScopeSpans(spans=[trace_pb2.Span(trace_id=forged, span_id=forged[:8], name="forged")])])])
+    with grpc.insecure_channel(platform.edge) as channel:
+        with pytest.raises(grpc.RpcError) as refused:
+            trace_service_pb2_grpc.TraceServiceStub(channel).Export(
+                request, metadata=[("authorization", platform.headers()["authorization"])], timeout=TIMEOUT)
+    assert refused.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    assert spans(platform, "envoy", forged.hex()) == []
