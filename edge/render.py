@@ -21,6 +21,7 @@ from PADEL_* environment variables with per-environment defaults:
 | PADEL_EDGE_UPSTREAM_HEALTH_INTERVAL_SECONDS | 2 | 2 |
 | PADEL_TOKEN_ISSUER / PADEL_TOKEN_AUDIENCE (what jwt_authn accepts) | padel-auth / padel-platform | same |
 | PADEL_EDGE_JWKS_CACHE_SECONDS (how long fetched signing keys are trusted) | 300 | 300 |
+| PADEL_OTLP_ENDPOINT (OTLP/HTTP collector for the edge's spans, as for the services) | none | none |
 
 Access tokens (jwt_authn) are checked default-deny: the JWT rules are generated from the contracts.
 Every RPC marked `(padel.access.v1.access).public` is open at its gRPC path and at its REST path
@@ -29,6 +30,10 @@ CORS preflights. Everything else, native gRPC included, needs a valid token. On 
 missing or failing token is let through (a client may send a stale token to Refresh); the service
 ignores a bad token on a public RPC, as its auth interceptor does. The signing keys come from
 auth_svc's `/api/auth/jwks`, fetched through the edge's own listener (cluster `edge_self`).
+
+Envoy starts or continues a W3C `traceparent` on every request (OpenTelemetry tracer, service
+`envoy`) and logs its trace id; it exports its spans to PADEL_OTLP_ENDPOINT (cluster
+`otlp_collector`), else to the edge directory, which files them beside the services' (edge/traces.py).
 
 Every request forwarded carries the client's address and the edge secret (mesh.origin), the secret
 read by Envoy from its environment at run time: `python -m edge` puts it there from
@@ -39,13 +44,14 @@ import json
 import pathlib
 import re
 import string
+import urllib.parse
 from dataclasses import dataclass
 from typing import Mapping
 
 from google.api import annotations_pb2
 from google.protobuf import descriptor_pb2
 from mesh import origin
-from mesh.settings import SERVICES, Env, directory_address, edge_port, reach_host, service_address
+from mesh.settings import SERVICES, Env, directory_address, edge_port, otlp_endpoint, reach_host, service_address
 from padel.access.v1 import access_pb2
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -59,6 +65,8 @@ DIRECTORY_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 ROUTE_TIMEOUT = "15s"
 JWT_PROVIDER = "padel"
 EDGE_SELF = "edge_self"
+OTLP_CLUSTER = "otlp_collector"
+TRACE_RECEIVER = "/opentelemetry.proto.collector.trace.v1.TraceService/"
 JWKS_PATH = "/api/auth/jwks"
 # Open to everyone whatever the contracts say: operators' probes and tools.
 OPEN_PATHS = ("/health", "/api/status")
@@ -277,13 +285,35 @@ def _local_cluster(name: str, host: str, port: int) -> dict:
     }
 
 
+def tracer(env: Env) -> tuple[dict, list[dict]]:
+    """Envoy's OpenTelemetry tracer, and the cluster its OTLP/HTTP exporter needs. Without
+    PADEL_OTLP_ENDPOINT it exports over OTLP/gRPC to the edge directory (edge/traces.py)."""
+    config = {"@type": "type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig", "service_name": "envoy"}
+    endpoint = otlp_endpoint(env)
+    if not endpoint:
+        config["grpc_service"] = {"envoy_grpc": {"cluster_name": DIRECTORY}, "timeout": "2s"}
+        return config, []
+    parts = urllib.parse.urlsplit(endpoint)
+    tls = parts.scheme == "https"
+    config["http_service"] = {"http_uri": {"uri": f"{endpoint}/v1/traces", "cluster": OTLP_CLUSTER, "timeout": "2s"}}
+    cluster = {**_local_cluster(OTLP_CLUSTER, parts.hostname, parts.port or (443 if tls else 80)), "type": "STRICT_DNS"}
+    if tls:
+        cluster["transport_socket"] = {"name": "envoy.transport_sockets.tls", "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+            "sni": parts.hostname}}
+    return config, [cluster]
+
+
+_UNBUFFERED = {"envoy.filters.http.buffer": {
+    "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.BufferPerRoute", "disabled": True}}
+
+
 def _route(prefix: str, cluster: str, *, buffered: bool = False) -> dict:
     """A route by path prefix. Only the catch-all that REST paths match before transcoding holds
     bodies whole (the buffer filter); native gRPC streams through."""
     route = {"match": {"prefix": prefix}, "route": {"cluster": cluster, "timeout": ROUTE_TIMEOUT}}
     if not buffered:
-        route["typed_per_filter_config"] = {"envoy.filters.http.buffer": {
-            "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.BufferPerRoute", "disabled": True}}
+        route["typed_per_filter_config"] = _UNBUFFERED
     return route
 
 
@@ -326,8 +356,12 @@ def render(
     # preflights would fail). The transcoder then refuses an unknown REST path with 404 or
     # rewrites a known one and the router re-matches above; only native gRPC for a package no
     # one serves gets here, and the directory answers it UNIMPLEMENTED.
+    # The directory files Envoy's own spans (edge/traces.py); nobody outside may write them.
+    routes.append({"match": {"prefix": TRACE_RECEIVER}, "direct_response": {"status": 404},
+                   "typed_per_filter_config": _UNBUFFERED})
     routes.append(_route("/", DIRECTORY, buffered=True))
 
+    tracer_config, tracer_clusters = tracer(env)
     values = {
         "bind_host": bind_host,
         "edge_port": port,
@@ -350,10 +384,12 @@ def render(
         "client_address_header": origin.CLIENT_ADDRESS_HEADER,
         "edge_secret_header": origin.SECRET_HEADER,
         "edge_secret_variable": origin.ENVOY_SECRET_VARIABLE,
+        "tracer": json.dumps(tracer_config),
         "clusters": json.dumps(
             [_cluster(upstream, health_interval) for upstream in upstreams]
             + [_local_cluster("envoy_admin", "127.0.0.1", admin_port),
                _local_cluster(EDGE_SELF, self_host.strip("[]"), port)]
+            + tracer_clusters
         ),
     }
     try:

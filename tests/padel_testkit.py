@@ -258,6 +258,18 @@ def publish_event(redis_client, stream: str, message, event_id: str | None = Non
     return event_id
 
 
+def eventually(check, timeout: float = 20.0, interval: float = 0.05):
+    """The first truthy result of `check()`, or an AssertionError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout}s: {check}")
+        time.sleep(interval)
+
+
 def neighbour_database(url: str) -> str:
     """The same Redis server, next database number. The session-long platform gets its own, or its
     consumer groups (named after the services) would take the events of service tests on the

@@ -1,7 +1,8 @@
 """Event consumers: a consumer group member reads other services' streams and runs a handler per
 event type. Delivery is at-least-once and handling effectively once: the event id is recorded in
 `processed_events` in the handler's transaction, and the entry acknowledged after the commit; an
-event waits in the stream while a consumer is down.
+event waits in the stream while a consumer is down. Each event is handled in a span of the trace of
+the work that published it (mesh.tracing).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import redis
 from google.protobuf.message import DecodeError, Message
 from sqlalchemy.orm import Session
 
+from mesh import tracing
 from mesh.db import Database
 from mesh.jobs import Loop
 from mesh.outbox import ProcessedEvent, now
@@ -131,10 +133,10 @@ class EventConsumer(Loop):
         for entry_id, fields in entries:
             if self.stopping:
                 return
-            if self._handle(entry_id, fields or {}):
+            if self._handle(stream, entry_id, fields or {}):
                 self.redis.xack(stream, self.group, entry_id)
 
-    def _handle(self, entry_id: bytes, fields: dict[bytes, bytes]) -> bool:
+    def _handle(self, stream: str | bytes, entry_id: bytes, fields: dict[bytes, bytes]) -> bool:
         """Handle one entry; True when it may be acknowledged."""
         event_id = fields.get(b"id", b"").decode()
         event_type = fields.get(b"type", b"").decode()
@@ -148,16 +150,21 @@ class EventConsumer(Loop):
         except DecodeError:
             log.error("dropping event %s: payload is not a valid %s", event_id, event_type)
             return True
-        try:
-            with self.database.session() as session:
-                if session.get(ProcessedEvent, (self.group, event_id)) is not None:
-                    return True
-                # Recorded before the handler runs: a concurrent duplicate then waits on (or
-                # fails on) this key instead of running the handler a second time.
-                session.add(ProcessedEvent(consumer_group=self.group, event_id=event_id, handled_at=now()))
-                session.flush()
-                handler(session, event_id, message)
-        except Exception:  # noqa: BLE001 - a failing handler must not stop the others
-            log.exception("handler for %s %s failed; it will be retried", event_type, event_id)
-            return False
+        traceparent = fields.get(tracing.TRACEPARENT.encode(), b"").decode() or None
+        stream = stream.decode() if isinstance(stream, bytes) else stream
+        with tracing.handling_event(traceparent, group=self.group, stream=stream, event_type=event_type,
+                                    event_id=event_id):
+            try:
+                with self.database.session() as session:
+                    if session.get(ProcessedEvent, (self.group, event_id)) is not None:
+                        return True
+                    # Recorded before the handler runs: a concurrent duplicate then waits on (or
+                    # fails on) this key instead of running the handler a second time.
+                    session.add(ProcessedEvent(consumer_group=self.group, event_id=event_id, handled_at=now()))
+                    session.flush()
+                    handler(session, event_id, message)
+            except Exception as error:  # noqa: BLE001 - a failing handler must not stop the others
+                tracing.record_failure(error)
+                log.exception("handler for %s %s failed; it will be retried", event_type, event_id)
+                return False
         return True

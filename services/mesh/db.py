@@ -200,14 +200,15 @@ class Database:
         config = Config()
         config.set_main_option("script_location", str(script_location))
         # Every history starts with mesh's shared revision 0001 (the event tables), then the
-        # service's own revisions, which name "0001" as their first down_revision.
+        # service's own revisions, which name "0001" as their first down_revision; mesh's later
+        # revisions (mesh_0002 …) are a second branch from 0001, hence "heads".
         config.set_main_option("path_separator", "os")
         config.set_main_option("version_locations", os.pathsep.join(
             [str(pathlib.Path(script_location) / "versions"), str(SHARED_MIGRATIONS)]))
         with self.engine.begin() as connection:
             self._lock_migrations(connection)
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")
 
     def _lock_migrations(self, connection: Connection) -> None:
         # Transaction-scoped, so it is released by the commit that ends the upgrade. SQLite

@@ -1,5 +1,6 @@
-"""The one fixed interceptor chain every server runs: metrics → logging → origin → auth →
-validation → errors (origin: mesh.origin, the client address the edge vouches for).
+"""The one fixed interceptor chain every server runs: tracing → metrics → logging → origin → auth →
+validation → errors (tracing: mesh.tracing, the span of the call in the edge's trace; origin:
+mesh.origin, the client address the edge vouches for).
 
 Auth, validation and error mapping apply to the platform's own RPCs (`/padel.…`); health and
 reflection stay open to operators and only pass through metrics and logging.
@@ -23,6 +24,7 @@ from grpc_status import rpc_status
 from mesh import caller, errors, metrics
 from mesh.logs import REQUEST_ID
 from mesh.origin import OriginInterceptor
+from mesh.tracing import TracingInterceptor
 from mesh.tokens import TokenVerifier
 
 log = logging.getLogger("padel.rpc")
@@ -301,5 +303,5 @@ def chain(service: str, verifier: TokenVerifier | None, edge_secret: str = "") -
     """The platform's interceptors, outermost first. Without `edge_secret` no caller is believed
     about its client address."""
     domain = f"{service}.padel"
-    return [MetricsInterceptor(), LoggingInterceptor(service), OriginInterceptor(edge_secret),
+    return [TracingInterceptor(), MetricsInterceptor(), LoggingInterceptor(service), OriginInterceptor(edge_secret),
             AuthInterceptor(verifier, domain), ValidationInterceptor(domain), ErrorInterceptor(domain)]

@@ -2,8 +2,9 @@
 the same transaction as the change it describes, so the event exists exactly when the change does.
 `mesh.relay` sends committed rows on to Redis Streams; `mesh.consumer` reads them in other services.
 
-The event tables (`outbox`, `processed_events`) are in every service's database, created by the one
-shared Alembic revision in `services/mesh/migrations`.
+The event tables (`outbox`, `processed_events`) are in every service's database, created by the
+shared Alembic revisions in `services/mesh/migrations`. Each row keeps the W3C `traceparent` of the
+work that wrote it (mesh.tracing), so the consumers' work joins that trace.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from google.protobuf.message import Message
 from sqlalchemy import Index, LargeBinary, MetaData, String, event, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from mesh import tracing
 from mesh.sqltypes import UtcDateTime
 
 
@@ -40,6 +42,8 @@ class OutboxEvent(EventBase):
     payload: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     published_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    # Added by revision mesh_0002; None for an event written outside any trace.
+    traceparent: Mapped[str | None] = mapped_column(String(55))
 
     __table_args__ = (
         # Only unpublished rows are ever scanned; the partial index stays as small as the backlog.
@@ -117,6 +121,7 @@ def publish(session: Session, stream: str, message: Message) -> str:
             event_type=message.DESCRIPTOR.full_name,
             payload=message.SerializeToString(),
             created_at=now(),
+            traceparent=tracing.current_traceparent(),
         )
     )
     if not session.info.get(_WAKES_RELAYS):

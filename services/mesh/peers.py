@@ -4,6 +4,7 @@ import functools
 
 import grpc
 
+from mesh import tracing
 from mesh.errors import Unavailable
 
 # Keepalive so a peer that vanished (pod gone) is noticed instead of hanging calls.
@@ -18,7 +19,7 @@ _PEER_DOWN = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
 
 @functools.lru_cache(maxsize=None)
 def channel(address: str) -> grpc.Channel:
-    return grpc.insecure_channel(address, options=_OPTIONS)
+    return tracing.traced_channel(grpc.insecure_channel(address, options=_OPTIONS))
 
 
 def call(method, request):

@@ -10,7 +10,7 @@ from typing import Callable
 import redis
 import sqlalchemy.exc
 
-from mesh import peers
+from mesh import peers, tracing
 from mesh.db import Database
 from mesh.redis import make_redis
 from mesh.relay import OutboxRelay
@@ -53,7 +53,8 @@ def build(settings: ServiceSettings, migrations: pathlib.Path,
     """`fetch_jwks` defaults to asking auth_svc; auth_svc passes its own key store."""
     database = Database(settings.database_url)
     _migrate(database, migrations, settings.database_wait_seconds)
-    client = make_redis(settings.redis_url)
+    tracing.watch_database(database.engine)
+    client = tracing.watch_redis(make_redis(settings.redis_url))
     revocations = RevocationList(client)
     verifier = TokenVerifier(fetch_jwks or peers.jwks_fetcher(settings.addresses["auth"]),
                              settings.token_issuer, settings.token_audience, revocations)

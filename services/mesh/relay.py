@@ -1,7 +1,7 @@
 """The outbox relay: copies committed outbox rows to their Redis streams, oldest first.
 
 Stream entry fields: `id` (event id, a UUID), `type` (full protobuf name), `data` (serialized
-message), `occurred_at` (ISO 8601, UTC).
+message), `occurred_at` (ISO 8601, UTC), and `traceparent` (W3C) when the event was written in a trace.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Sequence
 import redis
 from sqlalchemy import select, update
 
-from mesh import outbox
+from mesh import outbox, tracing
 from mesh.db import Database
 from mesh.jobs import Loop
 from mesh.outbox import OutboxEvent
@@ -106,13 +106,9 @@ class OutboxRelay(Loop):
             return
         pipe = self.redis.pipeline(transaction=False)
         for row in rows:
-            pipe.xadd(
-                row.stream,
-                {
-                    "id": row.id,
-                    "type": row.event_type,
-                    "data": row.payload,
-                    "occurred_at": row.created_at.isoformat(),
-                },
-            )
+            fields = {"id": row.id, "type": row.event_type, "data": row.payload,
+                      "occurred_at": row.created_at.isoformat()}
+            if row.traceparent:
+                fields[tracing.TRACEPARENT] = row.traceparent
+            pipe.xadd(row.stream, fields)
         pipe.execute()

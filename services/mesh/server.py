@@ -17,7 +17,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from padel.status.v1 import status_service_pb2, status_service_pb2_grpc
 
-from mesh import interceptors, logs, metrics, origin
+from mesh import interceptors, logs, metrics, origin, tracing
 from mesh.jobs import Loop
 from mesh.reflection import contract_pool
 from mesh.settings import ServiceSettings
@@ -147,6 +147,7 @@ def serve(name: str, build_server: Callable[[ServiceSettings], tuple[Host, int]]
           settings: ServiceSettings) -> None:
     """Runs a service until SIGTERM or SIGINT, then shuts down gracefully."""
     logs.configure(name, settings.log_level)
+    tracing.configure(name, settings)
     host, port = build_server(settings)
     host.start()
     host.metrics_port = metrics.serve_metrics(settings.host, settings.metrics_port)

@@ -6,6 +6,7 @@ the process at start with a message naming the variable.
 
 import os
 import pathlib
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, TypeVar
 
@@ -136,6 +137,21 @@ def edge_url(env: Env) -> str:
     return f"http://{reach_host(env)}:{edge_port(env)}"
 
 
+def otlp_endpoint(env: Env) -> str:
+    """PADEL_OTLP_ENDPOINT: the base URL of an OTLP/HTTP collector (`http://collector:4318`; spans go
+    to `<it>/v1/traces`), without a trailing slash; "" when unset (mesh.tracing then writes files)."""
+    raw = env.str("PADEL_OTLP_ENDPOINT").rstrip("/")
+    parts = urllib.parse.urlsplit(raw)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if raw and (parts.scheme not in ("http", "https") or not parts.hostname or port == -1
+                or parts.query or parts.fragment):
+        raise SettingsError(f"PADEL_OTLP_ENDPOINT: expected an http(s)://host[:port] URL, got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class ServiceSettings:
     """What every server needs, whichever service it is."""
@@ -158,6 +174,10 @@ class ServiceSettings:
     addresses: dict[str, str] = field(default_factory=dict)
     # The edge's secret (mesh.origin); without one no caller is believed about its address.
     edge_secret_file: pathlib.Path | None = None
+    # Where spans go (mesh.tracing): an OTLP/HTTP collector, else JSON lines under data_dir/traces
+    # unless trace_files is off.
+    otlp_endpoint: str = ""
+    trace_files: bool = True
 
     @property
     def grpc_service(self) -> str:
@@ -185,4 +205,6 @@ class ServiceSettings:
             database_wait_seconds=env.float("PADEL_DATABASE_WAIT_SECONDS", 60.0),
             addresses={service: service_address(env, service) for service in SERVICES},
             edge_secret_file=edge_secret_file(env),
+            otlp_endpoint=otlp_endpoint(env),
+            trace_files=env.bool("PADEL_TRACE_FILES", True),
         )

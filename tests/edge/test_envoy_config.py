@@ -57,11 +57,31 @@ def validate(config: pathlib.Path) -> subprocess.CompletedProcess:
     )
 
 
-def test_local_config_validates(tmp_path):
+@pytest.mark.parametrize("environ", [{}, {"PADEL_OTLP_ENDPOINT": "http://collector.example:4318"},
+                                     {"PADEL_OTLP_ENDPOINT": "https://otel.example.com/"}])
+def test_local_config_validates(tmp_path, environ):
     config = tmp_path / "envoy.yaml"
-    config.write_text(render("local", DEFAULT_DESCRIPTOR, environ={}))
+    config.write_text(render("local", DEFAULT_DESCRIPTOR, environ=environ))
     result = validate(config)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_the_edge_exports_its_spans_to_the_collector_or_else_to_the_directory():
+    def tracer(environ):
+        config = yaml.safe_load(render("local", DEFAULT_DESCRIPTOR, environ=environ))
+        manager = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
+        clusters = {c["name"]: c for c in config["static_resources"]["clusters"]}
+        return manager["tracing"]["provider"]["typed_config"], clusters
+
+    config, clusters = tracer({})
+    assert config["grpc_service"]["envoy_grpc"]["cluster_name"] == "edge_directory" and "otlp_collector" not in clusters
+    config, clusters = tracer({"PADEL_OTLP_ENDPOINT": "http://collector.example:4318/"})
+    assert config["http_service"]["http_uri"]["uri"] == "http://collector.example:4318/v1/traces"
+    address = clusters["otlp_collector"]["load_assignment"]["endpoints"][0]["lb_endpoints"][0]["endpoint"]["address"]
+    assert address["socket_address"] == {"address": "collector.example", "port_value": 4318}
+    for bad in ("collector:4318", "ftp://collector", "http://collector:port"):
+        with pytest.raises(SystemExit, match="PADEL_OTLP_ENDPOINT"):
+            render("local", DEFAULT_DESCRIPTOR, environ={"PADEL_OTLP_ENDPOINT": bad})
 
 
 def test_k8s_config_validates(tmp_path):

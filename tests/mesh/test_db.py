@@ -89,8 +89,22 @@ def test_migrate_creates_tables_and_is_idempotent(database, migrations):
     tables = set(inspect(database.engine).get_table_names())
     assert {"court", "outbox", "processed_events", "alembic_version"} <= tables
     with database.session() as session:
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+        # The service's head and mesh's own (mesh_0002: the outbox's traceparent).
+        assert set(session.scalars(text("SELECT version_num FROM alembic_version"))) == {"0002", "mesh_0002"}
         assert session.scalars(select(OutboxEvent)).all() == []
+
+
+def test_a_database_migrated_before_traces_gets_the_outbox_traceparent(database, migrations):
+    database.migrate(migrations)
+    # What a database migrated before mesh_0002 existed looks like: no column, only the service's head.
+    with database.session() as session:
+        session.execute(text("ALTER TABLE outbox DROP COLUMN traceparent"))
+        session.execute(text("DELETE FROM alembic_version WHERE version_num = 'mesh_0002'"))
+    assert "traceparent" not in {c["name"] for c in inspect(database.engine).get_columns("outbox")}
+    database.migrate(migrations)
+    assert "traceparent" in {c["name"] for c in inspect(database.engine).get_columns("outbox")}
+    with database.session() as session:
+        assert set(session.scalars(text("SELECT version_num FROM alembic_version"))) == {"0002", "mesh_0002"}
 
 
 def test_replicas_migrating_at_once_do_not_race(database_url, migrations):

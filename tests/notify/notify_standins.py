@@ -14,7 +14,6 @@ import email.policy
 import json
 import socket
 import threading
-import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -28,24 +27,13 @@ from padel.booking.v1 import events_pb2 as booking_events
 from padel.notify.v1 import notify_pb2, notify_service_pb2 as pb, notify_service_pb2_grpc
 from padel.user.v1 import events_pb2 as user_events
 from padel.user.v1 import user_pb2
+from padel_testkit import eventually  # noqa: F401  (the notify tests import it from here)
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def eventually(check, timeout: float = 20.0, interval: float = 0.05):
-    """The first truthy result of `check()`, or an AssertionError after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true after {timeout}s: {check}")
-        time.sleep(interval)
 
 
 class Mailbox:

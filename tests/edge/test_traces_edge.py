@@ -1,0 +1,125 @@
+"""Traces across the mesh, through the real edge (`platform`: SQLite, Redis stand-in): a booking made
+over REST is one trace from Envoy's access log through booking_svc's span and its outbox event to
+notify's handling of that event, in the JSON-lines files under data/traces/."""
+
+import datetime as dt
+import json
+import sqlite3
+import uuid
+
+import grpc
+import pytest
+import requests
+
+from padel_testkit import eventually
+
+TIMEOUT = 10
+BOOK = "padel.booking.v1.BookingService/Book"
+
+
+def json_lines(path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.startswith("{")]
+
+
+def access_log_entry(platform, request_id: str) -> dict | None:
+    return next((line for line in json_lines(platform.data_dir / "logs" / "edge.log")
+                 if line.get("request_id") == request_id), None)
+
+
+def spans(platform, service: str, trace_id: str) -> list[dict]:
+    """The spans of one trace that `service` filed."""
+    return [span for span in json_lines(platform.data_dir / "traces" / f"{service}.jsonl")
+            if span["trace_id"] == trace_id]
+
+
+def a_free_slot(platform) -> tuple[str, str]:
+    """(court id, start time) of a free 90-minute slot at a seeded demo venue in Karachi."""
+    venue = requests.get(f"{platform.url}/api/bookings/venues", params={"city": "KARACHI"}, timeout=TIMEOUT)
+    assert venue.status_code == 200, venue.text
+    venue_id = venue.json()["venues"][0]["venue_id"]
+    day = dt.date.today() + dt.timedelta(days=4)
+    free = requests.get(f"{platform.url}/api/bookings/availability", timeout=TIMEOUT,
+                        params={"venue_id": venue_id, "date": day.isoformat(), "duration_minutes": 90})
+    assert free.status_code == 200, free.text
+    court = next(c for c in free.json()["courts"] if c["slots"])
+    return court["court"]["court_id"], court["slots"][-1]["start_time"]
+
+
+def test_a_booking_is_one_trace_from_the_edge_to_notify(platform):
+    court_id, start = a_free_slot(platform)
+    request_id = f"trace-{uuid.uuid4().hex}"
+    made = requests.post(f"{platform.url}/api/bookings/book", timeout=TIMEOUT,
+                         headers={**platform.headers(str(uuid.uuid4())), "x-request-id": request_id},
+                         json={"court_id": court_id, "start_time": start, "duration_minutes": 90,
+                               "idempotency_key": uuid.uuid4().hex})
+    assert made.status_code == 200, made.text
+
+    # The edge started the trace (the client sent no traceparent) and logged its id.
+    entry = eventually(lambda: access_log_entry(platform, request_id))
+    trace_id = entry["trace_id"]
+    assert len(trace_id) == 32 and int(trace_id, 16) and entry["path"] == "/api/bookings/book"
+
+    # booking_svc's span continues the edge's; its SQL statements are its children.
+    booking = eventually(lambda: [s for s in spans(platform, "booking", trace_id) if s["name"] == BOOK])[0]
+    assert booking["kind"] == "SERVER" and booking["attributes"]["rpc.grpc.status_code"] == 0
+    edge = eventually(lambda: spans(platform, "envoy", trace_id))
+    assert booking["parent_id"] in {span["span_id"] for span in edge}
+    children = [s for s in spans(platform, "booking", trace_id) if s.get("parent_id") == booking["span_id"]]
+    assert any(s["attributes"].get("db.system") == "sqlite" and s["name"].startswith("INSERT") for s in children)
+    assert any(s["attributes"].get("db.system") == "redis" for s in children), children  # the revocation check
+
+    # Each outbox event of the booking keeps the trace context of the booking's span …
+    with sqlite3.connect(f"file:{platform.data_dir / 'booking.db'}?mode=ro", uri=True) as db:
+        events = dict(db.execute("SELECT id, event_type FROM outbox WHERE traceparent = ?",
+                                 (f"00-{trace_id}-{booking['span_id']}-01",)).fetchall())
+    assert "padel.booking.v1.BookingCreated" in events.values(), events
+
+    # … and notify handles each in the same trace, as a child of the booking's span, its database
+    # work (queueing the confirmation) inside.
+    for event_id, event_type in events.items():
+        handled = eventually(lambda: [s for s in spans(platform, "notify", trace_id)
+                                      if s["attributes"].get("messaging.message.id") == event_id])[0]
+        assert handled["name"] == f"process {event_type}" and handled["kind"] == "CONSUMER"
+        assert handled["parent_id"] == booking["span_id"]
+        assert handled["attributes"]["messaging.consumer.group.name"] == "notify"
+        assert handled["status"] == "UNSET" and handled["service"] == "notify"
+        assert eventually(lambda: [s for s in spans(platform, "notify", trace_id)
+                                   if s.get("parent_id") == handled["span_id"]
+                                   and s["name"].startswith("INSERT")])
+
+    # booking_svc's log line for the call carries the same trace id.
+    rpc_lines = [line for line in json_lines(platform.data_dir / "logs" / "booking_svc.log")
+                 if line.get("message") == "rpc" and line.get("trace_id") == trace_id]
+    assert [line["method"] for line in rpc_lines] == [f"/{BOOK}"]
+    assert rpc_lines[0]["request_id"] == request_id
+
+
+def test_a_client_traceparent_is_continued(platform):
+    client_trace, client_span = uuid.uuid4().hex, uuid.uuid4().hex[:16]
+    request_id = f"trace-{uuid.uuid4().hex}"
+    answer = requests.get(f"{platform.url}/api/bookings/venues", params={"city": "KARACHI"}, timeout=TIMEOUT,
+                          headers={"traceparent": f"00-{client_trace}-{client_span}-01", "x-request-id": request_id})
+    assert answer.status_code == 200, answer.text
+    assert eventually(lambda: access_log_entry(platform, request_id))["trace_id"] == client_trace
+    edge = eventually(lambda: spans(platform, "envoy", client_trace))
+    assert [span["parent_id"] for span in edge] == [client_span]
+    served = eventually(lambda: spans(platform, "booking", client_trace))
+    assert [s["name"] for s in served if s["kind"] == "SERVER"] == ["padel.booking.v1.BookingService/ListVenues"]
+
+
+def test_nobody_outside_can_write_the_edge_spans(platform):
+    """The directory files what Envoy's tracer sends it; the same service is not reachable through the edge."""
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
+    from opentelemetry.proto.trace.v1 import trace_pb2
+
+    forged = uuid.uuid4().bytes
+    request = trace_service_pb2.ExportTraceServiceRequest(resource_spans=[trace_pb2.ResourceSpans(scope_spans=[
+        trace_pb2.ScopeSpans(spans=[trace_pb2.Span(trace_id=forged, span_id=forged[:8], name="forged")])])])
+    with grpc.insecure_channel(platform.edge) as channel:
+        with pytest.raises(grpc.RpcError) as refused:
+            trace_service_pb2_grpc.TraceServiceStub(channel).Export(
+                request, metadata=[("authorization", platform.headers()["authorization"])], timeout=TIMEOUT)
+    assert refused.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    assert spans(platform, "envoy", forged.hex()) == []
