@@ -3,9 +3,10 @@ spent refresh token presented again revokes its whole family), sign out; and the
 they write.
 
 Each sign-in starts a refresh family; every pair of it is recorded with its access token's id, so
-ending the family also ends the access token issued with it. Every sign-in, refresh and replayed
-refresh token is written to the account's history in its own transaction; a wrong password to an
-existing account too (tries the throttle refused are not: they cost a guesser nothing to repeat).
+ending the family also ends the access token issued with it. Every sign-in and refresh is written
+to the account's history in the transaction that issues its tokens, a replayed refresh token in the
+one that revokes its family, and a wrong password to an existing account in one of its own (tries
+the throttle refused are not written: they cost a guesser nothing to repeat).
 """
 
 import uuid
