@@ -3,11 +3,13 @@ edge directory.
 
 `GET /verify-email?token=…` sends the token to `POST /api/auth/verify-email` and says whether the
 email is verified; `GET /reset-password?token=…` asks for a new password (twice) and sends it with
-the token to `POST /api/auth/reset-password`, showing the server's reason when it refuses. Plain
-HTML and a few lines of JavaScript, nothing fetched from elsewhere. The token stays in the browser:
-the script reads it from the page's address and removes it from there (and from the history), the
-page is never cached and sends no referrer, and its content security policy lets only its own
-inline script and style run and only the edge be called.
+the token to `POST /api/auth/reset-password`, showing the server's reason when it refuses;
+`GET /forgot-password` (linked from the "someone tried to register your email" email) asks
+`POST /api/auth/forgot-password` for a reset link. Plain HTML and a few lines of JavaScript,
+nothing fetched from elsewhere. The token stays in the browser: the script reads it from the page's
+address and removes it from there (and from the history), the page is never cached and sends no
+referrer, and its content security policy lets only its own inline script and style run and only
+the edge be called.
 """
 
 import base64
@@ -22,6 +24,7 @@ from padel.status.v1 import account_pages_service_pb2_grpc
 # prefix a proxy puts in front of the edge.
 VERIFY_EMAIL_ROUTE = "api/auth/verify-email"
 RESET_PASSWORD_ROUTE = "api/auth/reset-password"
+FORGOT_PASSWORD_ROUTE = "api/auth/forgot-password"
 STYLE = """body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f4;color:#1d2b1f}
 main{max-width:26rem;margin:3rem auto;padding:1.5rem 2rem;background:#fff;border-radius:.5rem;
 box-shadow:0 1px 4px rgba(0,0,0,.12)}
@@ -29,11 +32,13 @@ label{display:block;margin:.8rem 0 .3rem}
 input{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem}
 button{margin-top:1rem;padding:.6rem 1.2rem;font-size:1rem}
 .refused{color:#a31515}.done{color:#1b6e2a}"""
-# Shared by both pages: the token from the address (then removed from it), the call, and the
-# server's reason in words (google.rpc.Status: its field violations, else its message).
+# Shared by the pages: the token from the address (then removed from it), and the call with its
+# outcome shown, a refusal in the server's words (google.rpc.Status: its field violations, else
+# its message).
 COMMON_SCRIPT = """var token = new URLSearchParams(window.location.search).get("token") || "";
 history.replaceState(null, "", window.location.pathname);
 var outcome = document.getElementById("outcome");
+var NO_TOKEN = "This link has no token: open the link from the email again.";
 function show(text, kind) { outcome.textContent = text; outcome.className = kind || ""; }
 function reason(body) {
   var found = [];
@@ -42,26 +47,23 @@ function reason(body) {
   });
   return found.length ? found.join("; ") : ((body && body.message) || "the platform refused it");
 }
-function send(route, request) {
+function send(route, request, done, refused) {
   return fetch(route, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify(request)})
     .then(function (answer) {
-      return answer.json().catch(function () { return {}; }).then(function (body) { return {ok: answer.ok, body: body}; });
-    });
+      return answer.json().catch(function () { return {}; }).then(function (body) {
+        if (answer.ok) { show(done(body), "done"); } else { show(refused + " " + reason(body), "refused"); }
+        return answer.ok;
+      });
+    }, function () { show("The platform could not be reached; try again in a moment.", "refused"); return false; });
 }
-var UNREACHABLE = "The platform could not be reached; try again in a moment.";
-var NO_TOKEN = "This link has no token: open the link from the email again.";
 """
 VERIFY_SCRIPT = COMMON_SCRIPT + """var LABELS = {token: "The link"};
 if (!token) {
   show(NO_TOKEN, "refused");
 } else {
-  send("%(route)s", {token: token}).then(function (result) {
-    if (result.ok) {
-      show("Your email " + result.body.account.email + " is verified. You can close this page.", "done");
-    } else {
-      show("Not verified. " + reason(result.body), "refused");
-    }
-  }, function () { show(UNREACHABLE, "refused"); });
+  send("%(route)s", {token: token}, function (body) {
+    return "Your email " + body.account.email + " is verified. You can close this page.";
+  }, "Not verified.");
 }
 """ % {"route": VERIFY_EMAIL_ROUTE}
 RESET_SCRIPT = COMMON_SCRIPT + """var LABELS = {token: "The link", new_password: "New password"};
@@ -78,16 +80,21 @@ form.addEventListener("submit", function (event) {
     return;
   }
   show("Saving…");
-  send("%(route)s", {token: token, new_password: password}).then(function (result) {
-    if (result.ok) {
-      form.hidden = true;
-      show("Your password is changed and every session is signed out. Sign in with the new password.", "done");
-    } else {
-      show("Not changed. " + reason(result.body), "refused");
-    }
-  }, function () { show(UNREACHABLE, "refused"); });
+  send("%(route)s", {token: token, new_password: password}, function () {
+    return "Your password is changed and every session is signed out. Sign in with the new password.";
+  }, "Not changed.").then(function (changed) { form.hidden = changed; });
 });
 """ % {"route": RESET_PASSWORD_ROUTE}
+FORGOT_SCRIPT = COMMON_SCRIPT + """var LABELS = {email: "Email"};
+var form = document.getElementById("forgot");
+form.addEventListener("submit", function (event) {
+  event.preventDefault();
+  show("Sending…");
+  send("%(route)s", {email: form.elements.email.value}, function () {
+    return "If this email has an account, a link to choose a new password is on its way.";
+  }, "Not sent.").then(function (sent) { form.hidden = sent; });
+});
+""" % {"route": FORGOT_PASSWORD_ROUTE}
 VERIFY_BODY = """<h1>Verify your email</h1>
 <p id="outcome" role="status">Verifying…</p>"""
 RESET_BODY = """<h1>Choose a new password</h1>
@@ -97,6 +104,13 @@ RESET_BODY = """<h1>Choose a new password</h1>
 <label for="repeated">The same again</label>
 <input id="repeated" name="repeated" type="password" autocomplete="new-password" minlength="8" required>
 <button type="submit">Change the password</button>
+</form>
+<p id="outcome" role="status"></p>"""
+FORGOT_BODY = """<h1>Forgot your password?</h1>
+<form id="forgot">
+<label for="email">Your email</label>
+<input id="email" name="email" type="email" autocomplete="email" required>
+<button type="submit">Email me a link</button>
 </form>
 <p id="outcome" role="status"></p>"""
 
@@ -132,24 +146,26 @@ def page(title: str, body: str, script: str) -> tuple[bytes, tuple]:
     return document.encode(), headers
 
 
-def _body(data: bytes) -> httpbody_pb2.HttpBody:
-    return httpbody_pb2.HttpBody(content_type="text/html; charset=utf-8", data=data)
-
-
 class AccountPagesServicer(account_pages_service_pb2_grpc.AccountPagesServiceServicer):
     def __init__(self):
         self.verify_email = page("Verify your email", VERIFY_BODY, VERIFY_SCRIPT)
         self.reset_password = page("Choose a new password", RESET_BODY, RESET_SCRIPT)
+        self.forgot_password = page("Forgot your password?", FORGOT_BODY, FORGOT_SCRIPT)
+
+    @staticmethod
+    def _serve(built: tuple[bytes, tuple], context) -> httpbody_pb2.HttpBody:
+        data, headers = built
+        context.send_initial_metadata(headers)
+        return httpbody_pb2.HttpBody(content_type="text/html; charset=utf-8", data=data)
 
     def GetVerifyEmailPage(self, request, context):
-        data, headers = self.verify_email
-        context.send_initial_metadata(headers)
-        return pb.GetVerifyEmailPageResponse(body=_body(data))
+        return pb.GetVerifyEmailPageResponse(body=self._serve(self.verify_email, context))
 
     def GetResetPasswordPage(self, request, context):
-        data, headers = self.reset_password
-        context.send_initial_metadata(headers)
-        return pb.GetResetPasswordPageResponse(body=_body(data))
+        return pb.GetResetPasswordPageResponse(body=self._serve(self.reset_password, context))
+
+    def GetForgotPasswordPage(self, request, context):
+        return pb.GetForgotPasswordPageResponse(body=self._serve(self.forgot_password, context))
 
 
 def servicer() -> tuple:

@@ -1,6 +1,7 @@
 """The links in auth's emails open pages the edge serves itself, and the calls those pages make work:
-a real registration's verification link and a real reset link, taken from the emails the platform
-wrote to its outbox folder, through the real Envoy edge."""
+a real registration's verification link, a real reset link and the forgot-password link of a
+repeated registration, taken from the emails the platform wrote to its outbox folder, through the
+real Envoy edge."""
 
 import base64
 import email
@@ -17,10 +18,11 @@ import requests
 PASSWORD = "a long padel password"
 
 
-def emailed_link(platform, address: str, path: str) -> str:
+def emailed_link(platform, address: str, path: str, with_token: bool = True) -> str:
     """The link to `path` in the newest email to `address` that has one (notify writes each email
     as an .eml file into the data folder's outbox when no SMTP server is configured)."""
-    pattern = re.compile(rf"https?://[^\s\"'<>]+{re.escape(path)}\?token=[A-Za-z0-9_-]+")
+    query = r"\?token=[A-Za-z0-9_-]+" if with_token else r"(?![?\w/-])"
+    pattern = re.compile(rf"https?://[^\s\"'<>]+{re.escape(path)}{query}")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         for mail in sorted((platform.data_dir / "outbox").glob("*-email-*.eml"), reverse=True):
@@ -103,6 +105,22 @@ def test_the_reset_link_opens_a_form_that_sets_the_new_password(platform):
     signed_in = requests.post(f"{platform.url}/api/auth/login", timeout=10,
                               json={"email": address, "password": "a new padel password"})
     assert signed_in.status_code == 200, signed_in.text
+
+
+def test_the_link_of_a_repeated_registration_opens_a_page_that_sends_a_reset_link(platform):
+    address = register(platform)
+    again = requests.post(f"{platform.url}/api/auth/register", timeout=10, json={
+        "email": address, "password": "another padel password", "first_name": "M", "last_name": "S"})
+    assert again.status_code == 200, again.text
+    link = emailed_link(platform, address, "/forgot-password", with_token=False)
+    assert link == f"{platform.url}/forgot-password"
+    page, script = open_page(link)
+    assert re.search(r'<input id="email" name="email" type="email"', page.text)
+    route = called_route(link, script, "api/auth/forgot-password")
+    assert "form.elements.email.value" in script
+    asked = requests.post(route, json={"email": address}, timeout=10)
+    assert asked.status_code == 200, asked.text
+    assert token_of(emailed_link(platform, address, "/reset-password"))  # the reset link arrives
 
 
 def test_the_pages_open_without_a_token_and_take_no_other_query(platform):

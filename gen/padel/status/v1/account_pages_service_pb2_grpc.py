@@ -47,6 +47,11 @@ class AccountPagesServiceStub:
                 request_serializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetResetPasswordPageRequest.SerializeToString,
                 response_deserializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetResetPasswordPageResponse.FromString,
                 _registered_method=True)
+        self.GetForgotPasswordPage = channel.unary_unary(
+                '/padel.status.v1.AccountPagesService/GetForgotPasswordPage',
+                request_serializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetForgotPasswordPageRequest.SerializeToString,
+                response_deserializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetForgotPasswordPageResponse.FromString,
+                _registered_method=True)
 
 
 class AccountPagesServiceServicer:
@@ -72,6 +77,15 @@ class AccountPagesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetForgotPasswordPage(self, request, context):
+        """GetForgotPasswordPage returns the page the "someone tried to register your email" email links
+        to (`/forgot-password`): a form for the email that asks POST /api/auth/forgot-password for a
+        reset link.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AccountPagesServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -84,6 +98,11 @@ def add_AccountPagesServiceServicer_to_server(servicer, server):
                     servicer.GetResetPasswordPage,
                     request_deserializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetResetPasswordPageRequest.FromString,
                     response_serializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetResetPasswordPageResponse.SerializeToString,
+            ),
+            'GetForgotPasswordPage': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetForgotPasswordPage,
+                    request_deserializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetForgotPasswordPageRequest.FromString,
+                    response_serializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetForgotPasswordPageResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -143,6 +162,33 @@ class AccountPagesService:
             '/padel.status.v1.AccountPagesService/GetResetPasswordPage',
             padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetResetPasswordPageRequest.SerializeToString,
             padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetResetPasswordPageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetForgotPasswordPage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.status.v1.AccountPagesService/GetForgotPasswordPage',
+            padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetForgotPasswordPageRequest.SerializeToString,
+            padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetForgotPasswordPageResponse.FromString,
             options,
             channel_credentials,
             insecure,
