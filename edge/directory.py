@@ -1,7 +1,9 @@
 """The edge directory: the gRPC server behind the edge's own answers.
 
 Envoy sends it `/health`, `/api/status` (padel.status.v1.StatusService), the API reference
-(`/api/openapi.json`, `/api/docs`: padel.status.v1.DocsService, edge/docs.py), the gRPC health
+(`/api/openapi.json`, `/api/docs`: padel.status.v1.DocsService, edge/docs.py), the pages of the
+links in auth's emails (`/verify-email`, `/reset-password`, `/forgot-password`: AccountPagesService,
+edge/account_pages.py), the gRPC health
 service and server reflection, so `grpcurl -plaintext EDGE list` shows the whole platform and
 `grpc.health.v1.Health/Check` through the edge reports each service's real health. It also files
 Envoy's own spans when no collector is configured (edge/traces.py).
@@ -13,7 +15,7 @@ import dataclasses
 
 from grpc_health.v1 import health_pb2
 
-from edge import docs, traces
+from edge import account_pages, docs, traces
 from mesh import contracts, server, status
 from mesh.jobs import Loop
 from mesh.settings import DIRECTORY_PORTS, GRPC_SERVICES, SERVICES, Env, ServiceSettings, directory_port, service_address
@@ -52,7 +54,8 @@ def settings_from_env(environ=None) -> ServiceSettings:
 
 def build_server(settings: ServiceSettings):
     host, port = server.build(
-        NAME, settings, servicers=[docs.servicer(), traces.servicer(settings)], service_names=[], verifier=None,
+        NAME, settings, servicers=[docs.servicer(), traces.servicer(settings),
+                   account_pages.servicer()], service_names=[], verifier=None,
         reflection_names=[s.full_name for s in contracts.services()])
     host.workers.append(UpstreamHealth(host.health, settings.addresses))
     return host, port

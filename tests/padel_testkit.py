@@ -258,18 +258,6 @@ def publish_event(redis_client, stream: str, message, event_id: str | None = Non
     return event_id
 
 
-def eventually(check, timeout: float = 20.0, interval: float = 0.05):
-    """The first truthy result of `check()`, or an AssertionError after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true after {timeout}s: {check}")
-        time.sleep(interval)
-
-
 def neighbour_database(url: str) -> str:
     """The same Redis server, next database number. The session-long platform gets its own, or its
     consumer groups (named after the services) would take the events of service tests on the
@@ -279,14 +267,14 @@ def neighbour_database(url: str) -> str:
     return urllib.parse.urlunsplit(parsed._replace(path=f"/{(number + 1) % 16}"))
 
 
-def eventually(check, what: str, timeout: float = 30.0, interval: float = 0.2):
+def eventually(check, what: str = "", timeout: float = 30.0, interval: float = 0.05):
     """The first truthy result of `check()`, polled until `timeout` (what events and background jobs
-    do takes a moment); an AssertionError naming `what` after that."""
+    do takes a moment); an AssertionError naming `what` (or the check) after that."""
     deadline = time.monotonic() + timeout
     while True:
         found = check()
         if found:
             return found
         if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout}s: {what}")
+            raise AssertionError(f"not within {timeout}s: {what or check}")
         time.sleep(interval)

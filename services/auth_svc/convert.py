@@ -1,5 +1,6 @@
-"""Between padel.auth.v1 messages and auth_svc's values: roles, accounts, token pairs, the JWKS
-document and the payloads of the events auth publishes. The only module that knows both."""
+"""Between padel.auth.v1 messages and auth_svc's values: roles, accounts, token pairs, the account
+export with its sign-in history, the JWKS document and the payloads of the events auth publishes.
+The only module that knows both."""
 
 from datetime import datetime, timezone
 
@@ -7,8 +8,9 @@ from google.protobuf import json_format
 from padel.auth.v1 import auth_pb2, events_pb2
 from padel.auth.v1 import auth_service_pb2 as pb
 
+from auth_svc import domain
 from auth_svc.domain import FailureBurst, IssuedPair, ordered_roles
-from auth_svc.store import Account
+from auth_svc.store import Account, SignIn
 from mesh.caller import ADMIN, PLAYER, VENUE_OWNER
 from mesh.convert import timestamp
 
@@ -16,6 +18,15 @@ from mesh.convert import timestamp
 TOKEN_TYPE = "Bearer"
 ROLE_TO_PROTO = {PLAYER: auth_pb2.ROLE_PLAYER, VENUE_OWNER: auth_pb2.ROLE_VENUE_OWNER, ADMIN: auth_pb2.ROLE_ADMIN}
 ROLE_FROM_PROTO = {value: name for name, value in ROLE_TO_PROTO.items()}
+SIGN_IN_METHODS = {domain.PASSWORD_SIGN_IN: auth_pb2.SIGN_IN_METHOD_PASSWORD,
+                   domain.GOOGLE_SIGN_IN: auth_pb2.SIGN_IN_METHOD_GOOGLE,
+                   domain.REFRESH_SIGN_IN: auth_pb2.SIGN_IN_METHOD_REFRESH}
+SIGN_IN_OUTCOMES = {domain.SUCCEEDED: auth_pb2.SIGN_IN_OUTCOME_SUCCEEDED,
+                    domain.WRONG_PASSWORD: auth_pb2.SIGN_IN_OUTCOME_WRONG_PASSWORD,
+                    domain.REFRESH_REPLAYED: auth_pb2.SIGN_IN_OUTCOME_REFRESH_REPLAYED}
+# What Register says comes next, the same for a new email and one that has an account.
+REGISTERED = "Account created. Sign in with your email and password (POST /api/auth/login); " \
+             "check your email for the verification link."
 
 
 def role(value: int, unspecified: str) -> str:
@@ -32,6 +43,20 @@ def account(row: Account) -> auth_pb2.Account:
         user_id=row.id, email=row.email, first_name=row.first_name, last_name=row.last_name,
         phone=row.phone, roles=roles(row.roles), email_verified=row.email_verified,
         created_at=timestamp(row.created_at))
+
+
+def registered(row: Account) -> pb.RegisterResponse:
+    return pb.RegisterResponse(account=account(row), next_step=pb.RegisterResponse.NEXT_STEP_SIGN_IN,
+                               message=REGISTERED)
+
+
+def account_export(row: Account, sign_ins: list[SignIn], exported_at: datetime) -> pb.ExportAccountResponse:
+    return pb.ExportAccountResponse(
+        account=account(row), password_set=row.password_hash is not None, google_linked=row.google_subject is not None,
+        sign_ins=[auth_pb2.SignIn(signed_in_at=timestamp(s.at), client_address=s.client_address,
+                                  method=SIGN_IN_METHODS[s.method], outcome=SIGN_IN_OUTCOMES[s.outcome])
+                  for s in sign_ins],
+        exported_at=timestamp(exported_at))
 
 
 def token_pair(pair: IssuedPair) -> auth_pb2.TokenPair:

@@ -1,6 +1,6 @@
 """The rules of accounts and sessions, with no I/O: password policy, secrets, the life cycle of
 refresh and one-time tokens, who may change which role or end a session (pure functions of the
-`Caller`), and how failed sign-ins slow down."""
+`Caller`), how failed sign-ins slow down, and the sign-in history's kinds and retention."""
 
 import enum
 import hashlib
@@ -163,6 +163,15 @@ def pseudonymise_email(email: str, pepper: bytes) -> str:
     pepper), so the same address can be recognised if it comes back (fraud prevention), while the
     record alone, or a dictionary of addresses, does not give the address back."""
     return hmac.new(pepper, normalize_email(email).encode(), hashlib.sha256).hexdigest()
+
+
+# How a sign-in was made, and how it ended (the account's sign-in history).
+PASSWORD_SIGN_IN, GOOGLE_SIGN_IN, REFRESH_SIGN_IN = "password", "google", "refresh"
+SUCCEEDED, WRONG_PASSWORD, REFRESH_REPLAYED = "succeeded", "wrong_password", "refresh_replayed"
+# The sign-in history is kept this long, and at most this many entries per account: enough to
+# answer "where did I sign in from lately?", bounded for an account that refreshes every 15 minutes.
+SIGN_IN_RETENTION = timedelta(days=90)
+MAX_SIGN_INS_PER_ACCOUNT = 200
 
 
 # Expired tokens are swept a day after they expire, not at once: a refresh token replayed shortly

@@ -1,10 +1,10 @@
 """auth_svc's background jobs: the revocation cache kept complete in Redis, and the sweep of tokens
 that can no longer be used (so the tables hold live sessions and pending links, not every token
-ever issued)."""
+ever issued) and of sign-ins past the history's retention."""
 
 from datetime import datetime, timezone
 
-from auth_svc.service import revocations
+from auth_svc.service import revocations, sessions
 from mesh.db import Database
 from mesh.jobs import PeriodicJob
 
@@ -23,10 +23,15 @@ class RevocationCacheJob(PeriodicJob):
 
 
 class TokenSweeper(PeriodicJob):
+    """Hourly: expired tokens and revocations (`revocations.sweep_expired`) and old sign-ins
+    (`sessions.prune_sign_ins`)."""
+
     def __init__(self, database: Database, interval_seconds: float = 3600.0):
         super().__init__("token-sweeper", interval_seconds)
         self.database = database
 
     def work(self) -> bool:
-        revocations.sweep_expired(self.database, datetime.now(timezone.utc))
+        now = datetime.now(timezone.utc)
+        revocations.sweep_expired(self.database, now)
+        sessions.prune_sign_ins(self.database, now)
         return False

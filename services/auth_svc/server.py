@@ -61,6 +61,8 @@ def build_server(settings: AuthSettings) -> tuple[server.Host, int]:
                         revocations)
     if settings.admin_email:
         accounts.ensure_admin(parts.database, settings.admin_email, settings.admin_password)
+    if settings.demo_owner_email:
+        accounts.ensure_demo_owner(parts.database, settings.demo_owner_email, settings.demo_owner_password)
     try:
         revocations.restore(parts.database)  # before serving: a fresh Redis gets its revocations before any check
     except Exception as error:  # noqa: BLE001 - Redis down at start: the job keeps trying

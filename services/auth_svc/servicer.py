@@ -15,7 +15,8 @@ from mesh.db import Database
 
 
 def client_address(context) -> str:
-    """The client's address for throttling: the one the edge vouches for, else the caller's own."""
+    """The client's address for throttling and the sign-in history: the one the edge vouches for,
+    else the caller's own."""
     return origin.client_address(context)
 
 
@@ -32,15 +33,15 @@ class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
     def Register(self, request, context):
         account = self.accounts.register(self.database, request.email, request.password, request.first_name,
                                          request.last_name, request.phone, convert.role(request.role, PLAYER))
-        return pb.RegisterResponse(account=convert.account(account))
+        return convert.registered(account)
 
     def Login(self, request, context):
         account, pair = self.sessions.login(self.database, request.email, request.password, client_address(context))
         return pb.LoginResponse(tokens=convert.token_pair(pair), account=convert.account(account))
 
     def Refresh(self, request, context):
-        return pb.RefreshResponse(tokens=convert.token_pair(self.sessions.refresh(self.database,
-                                                                                  request.refresh_token)))
+        pair = self.sessions.refresh(self.database, request.refresh_token, client_address(context))
+        return pb.RefreshResponse(tokens=convert.token_pair(pair))
 
     def Logout(self, request, context):
         self.sessions.logout(self.database, caller.current(), request.refresh_token)
@@ -62,7 +63,8 @@ class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
         return pb.ResetPasswordResponse()
 
     def SignInWithGoogle(self, request, context):
-        account, pair, created = self.sessions.sign_in_with_google(self.database, request.id_token)
+        account, pair, created = self.sessions.sign_in_with_google(self.database, request.id_token,
+                                                                   client_address(context))
         return pb.SignInWithGoogleResponse(tokens=convert.token_pair(pair), account=convert.account(account),
                                            created=created)
 
@@ -77,6 +79,9 @@ class AuthServicer(auth_service_pb2_grpc.AuthServiceServicer):
             self.database, caller.current(), request.password if confirmation == "password" else None,
             request.google_id_token if confirmation == "google_id_token" else None, client_address(context))
         return pb.DeleteAccountResponse(deleted_at=timestamp(deleted_at))
+
+    def ExportAccount(self, request, context):
+        return convert.account_export(*self.accounts.export(self.database, caller.current()))
 
     def RevokeRole(self, request, context):
         account = self.accounts.change_role(self.database, caller.current(), request.user_id,

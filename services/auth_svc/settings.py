@@ -1,5 +1,5 @@
 """auth_svc's settings: what every service has, plus signing keys, token lifetimes, password
-hashing cost, login throttling, the first admin and Google sign-in."""
+hashing cost, login throttling, the first admin, the demo venue owner and Google sign-in."""
 
 import dataclasses
 import pathlib
@@ -27,6 +27,9 @@ class AuthSettings(ServiceSettings):
     revocation_check_seconds: float = 1.0
     admin_email: str = ""
     admin_password: str = dataclasses.field(default="", repr=False)  # a secret: never in a repr or log
+    # The demo venue owner `padel run` creates (mesh.settings.DEMO_OWNER_ID); empty: none.
+    demo_owner_email: str = ""
+    demo_owner_password: str = dataclasses.field(default="", repr=False)  # a secret: never in a repr or log
     google_client_id: str = ""
     google_jwks_url: str = GOOGLE_CERTS_URL
     # Keys the hash kept of a deleted account's email; empty: generated into the data folder.
@@ -46,6 +49,10 @@ class AuthSettings(ServiceSettings):
         admin_password = env.str("PADEL_AUTH_ADMIN_PASSWORD")
         if bool(admin_email) != bool(admin_password):
             raise SettingsError("PADEL_AUTH_ADMIN_EMAIL and PADEL_AUTH_ADMIN_PASSWORD: set both or neither")
+        demo_owner_email = env.str("PADEL_AUTH_DEMO_OWNER_EMAIL")
+        demo_owner_password = env.str("PADEL_AUTH_DEMO_OWNER_PASSWORD")
+        if bool(demo_owner_email) != bool(demo_owner_password):
+            raise SettingsError("PADEL_AUTH_DEMO_OWNER_EMAIL and PADEL_AUTH_DEMO_OWNER_PASSWORD: set both or neither")
         revocation_check_seconds = env.float("PADEL_AUTH_REVOCATION_CHECK_SECONDS", 1.0)
         if not 0 < revocation_check_seconds <= 60:
             raise SettingsError(f"PADEL_AUTH_REVOCATION_CHECK_SECONDS: expected a number in (0, 60], "
@@ -71,6 +78,8 @@ class AuthSettings(ServiceSettings):
             revocation_check_seconds=revocation_check_seconds,
             admin_email=admin_email,
             admin_password=admin_password,
+            demo_owner_email=demo_owner_email,
+            demo_owner_password=demo_owner_password,
             google_client_id=env.str("PADEL_AUTH_GOOGLE_CLIENT_ID"),
             google_jwks_url=env.str("PADEL_AUTH_GOOGLE_JWKS_URL", GOOGLE_CERTS_URL),
             erasure_pepper=env.str("PADEL_AUTH_ERASURE_PEPPER"),

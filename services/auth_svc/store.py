@@ -1,11 +1,11 @@
 """auth_svc's tables and queries: accounts with their roles, refresh tokens grouped in families,
-one-time tokens (email verification, password reset), and revocations: revoked access tokens and
-per-user cut-offs, the source of truth the Redis revocation cache is refilled from. Secrets are
-stored only as hashes."""
+one-time tokens (email verification, password reset), revocations: revoked access tokens and
+per-user cut-offs, the source of truth the Redis revocation cache is refilled from; and each
+account's sign-in history. Secrets are stored only as hashes."""
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, case, delete, func, select, update
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -90,6 +90,23 @@ class OneTimeToken(Base):
     __table_args__ = (Index("ix_one_time_tokens_user_purpose", "user_id", "purpose"),)
 
 
+class SignIn(Base):
+    """One sign-in to an account (password, Google or refresh) with its outcome and the client
+    address, for the holder's data export. Kept `domain.SIGN_IN_RETENTION`, at most
+    `domain.MAX_SIGN_INS_PER_ACCOUNT` per account (`prune_sign_ins`); erased with the account."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    client_address: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(20))
+
+    __table_args__ = (Index("ix_sign_ins_user_at", "user_id", "at"),)
+
+
 class DeletedAccount(Base):
     """What is kept of a deleted account, and why: the user id (a random UUID, never reused, which
     other services' pseudonymised records such as past bookings and payments refer to) with the
@@ -147,11 +164,16 @@ def account_by_id_for_update(session: Session, user_id: str) -> Account | None:
     return session.get(Account, user_id, with_for_update=True)
 
 
+def deleted_account(session: Session, user_id: str) -> DeletedAccount | None:
+    return session.get(DeletedAccount, user_id)
+
+
 def erase_account(session: Session, account: Account, email_hash: str, deleted_at: datetime) -> None:
-    """Deletes the account with its credentials, roles, sessions and pending links, and keeps the
+    """Deletes the account with its credentials, roles, sessions, pending links and sign-in
+    history, and keeps the
     pseudonymised record (DeletedAccount). The email is free for a new account at once."""
     session.add(DeletedAccount(user_id=account.id, email_hash=email_hash, deleted_at=deleted_at))
-    for model in (RefreshToken, OneTimeToken):
+    for model in (RefreshToken, OneTimeToken, SignIn):
         session.execute(delete(model).where(model.user_id == account.id))
     session.delete(account)
     session.flush()
@@ -202,6 +224,31 @@ def delete_expired_tokens(session: Session, before: datetime) -> int:
     (a revoked token that expired is refused as expired); returns the count."""
     return sum(session.execute(delete(model).where(model.expires_at < before)).rowcount
                for model in (RefreshToken, OneTimeToken, RevokedAccessToken, AccessCutOff))
+
+
+# -- sign-in history ---------------------------------------------------------------------------
+
+
+def record_sign_in(session: Session, user_id: str, at: datetime, client_address: str, method: str,
+                   outcome: str) -> None:
+    session.add(SignIn(user_id=user_id, at=at, client_address=client_address[:64], method=method, outcome=outcome))
+
+
+def sign_ins_of(session: Session, user_id: str) -> list[SignIn]:
+    """The account's sign-in history, newest first."""
+    return list(session.scalars(select(SignIn).where(SignIn.user_id == user_id)
+                                .order_by(SignIn.at.desc(), SignIn.id.desc())))
+
+
+def prune_sign_ins(session: Session, before: datetime, keep_per_account: int) -> int:
+    """Deletes the sign-ins older than `before` and, of each account, all but the newest
+    `keep_per_account`; returns the count."""
+    newest_first = func.row_number().over(partition_by=SignIn.user_id,
+                                          order_by=(SignIn.at.desc(), SignIn.id.desc())).label("place")
+    ranked = select(SignIn.id, newest_first).subquery()
+    surplus = select(ranked.c.id).where(ranked.c.place > keep_per_account)
+    return (session.execute(delete(SignIn).where(SignIn.at < before)).rowcount
+            + session.execute(delete(SignIn).where(SignIn.id.in_(surplus))).rowcount)
 
 
 # -- revocations -------------------------------------------------------------------------------

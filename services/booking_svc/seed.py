@@ -13,10 +13,10 @@ from booking_svc.server import MIGRATIONS, settings_from_env
 from booking_svc.service import Venues
 from mesh import caller
 from mesh.db import Database
+# The demo venue owner: auth_svc makes the account with this id at `padel run`, and the launcher
+# prints its email and password.
+from mesh.settings import DEMO_OWNER_ID
 
-# The demo venue owner's user id (no account in auth_svc: a token with this subject and the
-# venue_owner role manages the demo venues).
-DEMO_OWNER_ID = "00000000-0000-4000-a000-00000000d3e0"
 EVERY_DAY = range(1, 8)
 
 
@@ -62,7 +62,6 @@ def main() -> None:
         database.migrate(MIGRATIONS)
         for venue in seed(database):
             print(f"demo venue {venue.id}  {venue.city:<10} {venue.name}")
-        print(f"demo venue owner id {DEMO_OWNER_ID}")
     finally:
         database.dispose()
 

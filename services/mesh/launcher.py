@@ -2,8 +2,8 @@
 
 Starts a Redis stand-in (unless PADEL_REDIS_URL points at a real Redis), the four services, the
 edge directory and the Envoy edge as child processes; waits until they are healthy and the edge
-answers `/health` and `/api/status` for this platform; seeds demo data; prints where to reach
-everything. Then it keeps them running: a child that dies is started again after a growing pause
+answers `/health` and `/api/status` for this platform; seeds demo data (and has auth_svc create the
+demo venue owner's account); prints where to reach everything and how to sign in as the demo owner. Then it keeps them running: a child that dies is started again after a growing pause
 (`mesh.supervisor`), and one that keeps dying ends the run with exit code 1. Ctrl-C or SIGTERM stops
 every child.
 """
@@ -12,6 +12,7 @@ import importlib.util
 import json
 import os
 import pathlib
+import secrets
 import subprocess
 import sys
 import time
@@ -29,6 +30,8 @@ from mesh.supervisor import Child, StopSignals, Supervisor
 START_TIMEOUT_SECONDS = 90
 STOP_GRACE_SECONDS = 15
 DIRECTORY_CLUSTER = "edge_directory"  # the Envoy cluster edge/render.py names for the edge directory
+# The demo venue owner's sign-in (auth_svc's PADEL_AUTH_DEMO_OWNER_*): `.example` reaches no mailbox.
+DEMO_OWNER_EMAIL = "demo-owner@padel.example"
 
 
 def say(line: str) -> None:
@@ -93,6 +96,21 @@ def without_password(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
+def demo_owner(env: dict[str, str], folder: pathlib.Path) -> None:
+    """Has auth_svc create the demo venue owner, unless the run names its own (or none, with an
+    empty PADEL_AUTH_DEMO_OWNER_EMAIL): its password is random, made once per data folder and kept
+    there, so it stays the same from run to run and differs between machines."""
+    if "PADEL_AUTH_DEMO_OWNER_EMAIL" in env:
+        return
+    kept = folder / "auth" / "demo-owner-password"
+    if not kept.exists():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.touch(mode=0o600)
+        kept.write_text(secrets.token_urlsafe(12) + "\n")
+    env["PADEL_AUTH_DEMO_OWNER_EMAIL"] = DEMO_OWNER_EMAIL
+    env["PADEL_AUTH_DEMO_OWNER_PASSWORD"] = kept.read_text().strip()
+
+
 class Stopped(Exception):
     """Ctrl-C or SIGTERM arrived while starting."""
 
@@ -117,6 +135,7 @@ class Platform:
         logs.mkdir(parents=True, exist_ok=True)
         self.env["PADEL_DATA_DIR"] = str(self.folder)
         say(f"data and logs in {self.folder}")
+        demo_owner(self.env, self.folder)
         if self.redis_embedded:
             self.env["PADEL_REDIS_URL"] = redis.serve_embedded()
             say(f"in-process Redis stand-in at {self.env['PADEL_REDIS_URL']}")
@@ -255,6 +274,9 @@ def summary(env: Env, folder: pathlib.Path, databases: dict[str, str], redis_url
         *store_rows,
         f"  {'Redis':<18} " + (f"in-process stand-in at {redis_url}" if redis_embedded else without_password(redis_url)),
         f"  data and logs      {folder}",
+        *([f"  {'demo venue owner':<18} {env.str('PADEL_AUTH_DEMO_OWNER_EMAIL')}   password "
+           f"{env.str('PADEL_AUTH_DEMO_OWNER_PASSWORD')}   (owns the demo venues: sign in with POST /api/auth/login)"]
+          if env.str("PADEL_AUTH_DEMO_OWNER_EMAIL") else []),
         "",
         f"  grpcurl -plaintext 127.0.0.1:{edge} list",
         "",

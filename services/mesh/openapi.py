@@ -251,7 +251,11 @@ class Builder:
             notes = [f"{name} = {value}" for name, value in _set_fields(getattr(rules, kind))]
         if rules.required and field.type == F.TYPE_STRING and "minLength" not in limits:
             limits["minLength"] = 1
-        notes += [r.message or r.expression for r in rules.cel]
+        for rule in rules.cel:
+            matched = _CEL_MATCHES.match(rule.expression)
+            if matched and "pattern" not in limits:
+                limits["pattern"] = matched.group(1)
+            notes.append(rule.message or rule.expression)
         return limits, notes
 
     def constrained(self, field, schema: dict, rules: validate_pb2.FieldRules, description: str = "") -> dict:
@@ -444,6 +448,11 @@ INTRODUCTION = (
     'answered, is a google.rpc.Status: `{"code": 3, "message": "email: value must be a valid email '
     'address", "details": [...]}` with the HTTP status its gRPC code maps to.'
 )
+
+
+# A CEL rule `this.matches('<regex>')` (a pattern with a message of its own) is a JSON Schema
+# pattern too; only a regex with no quote or backslash, so no CEL escape needs reading.
+_CEL_MATCHES = re.compile(r"^this\.matches\('([^'\\]*)'\)$")
 
 
 def _set_fields(rules) -> list[tuple[str, Any]]:

@@ -36,6 +36,9 @@ DIRECTORY_PORTS = (3010, 9105)
 VERSION = "0.1.0"
 # The zone of a venue or a person who has not chosen one: the platform's cities all keep it.
 DEFAULT_TIME_ZONE = "Asia/Karachi"
+# The demo venue owner's account id: `padel run` has auth_svc create the account
+# (PADEL_AUTH_DEMO_OWNER_*) and booking_svc's seed give it the demo venues.
+DEMO_OWNER_ID = "00000000-0000-4000-a000-00000000d3e0"
 
 
 class SettingsError(SystemExit):

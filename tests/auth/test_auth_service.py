@@ -599,9 +599,16 @@ def test_deleting_an_account_ends_every_session_erases_it_and_frees_the_email(au
     assert unconfirmed.code() == grpc.StatusCode.INVALID_ARGUMENT and "confirmation" in unconfirmed.details()
     assert stub.GetMe(pb.GetMeRequest(), metadata=bearer(first.access_token), timeout=10).account.email
 
+    export = stub.ExportAccount(pb.ExportAccountRequest(), metadata=bearer(first.access_token), timeout=10)
+    assert len(export.sign_ins) == 3  # two sign-ins and a refresh (a deletion's password check is none)
+
     deleted = stub.DeleteAccount(pb.DeleteAccountRequest(password=PASSWORD), metadata=bearer(first.access_token),
                                  timeout=10)
     assert deleted.deleted_at.seconds > 0
+    from auth_svc import store
+
+    with host.database.session() as session:
+        assert store.sign_ins_of(session, account.user_id) == []  # the history went with the account
     for token in (first.access_token, second.access_token, rotated.access_token):
         assert rpc_error(stub.GetMe, pb.GetMeRequest(), metadata=bearer(token)).code() == \
             grpc.StatusCode.UNAUTHENTICATED
@@ -645,3 +652,45 @@ def test_confirming_a_deletion_with_the_password_is_throttled_like_a_sign_in(aut
     throttled = rpc_error(stub.DeleteAccount, pb.DeleteAccountRequest(password="another guess"), metadata=bearer(token))
     assert throttled.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert stub.GetMe(pb.GetMeRequest(), metadata=bearer(token), timeout=10).account.email
+
+
+def test_the_sign_in_history_keeps_90_days_and_at_most_the_newest_200(auth):
+    from datetime import datetime, timedelta, timezone
+
+    from auth_svc.service.sessions import prune_sign_ins
+
+    stub, host = auth
+    address = email()
+    register(stub, address)
+    tokens = login(stub, address).tokens
+    for _ in range(200):  # an app that refreshes every 15 minutes for two days
+        tokens = stub.Refresh(pb.RefreshRequest(refresh_token=tokens.refresh_token), timeout=10).tokens
+
+    def history() -> list:
+        return list(stub.ExportAccount(pb.ExportAccountRequest(), metadata=bearer(tokens.access_token),
+                                       timeout=10).sign_ins)
+
+    assert len(history()) == 201
+    assert prune_sign_ins(host.database, datetime.now(timezone.utc)) == 1
+    kept = history()
+    assert len(kept) == 200 and {s.method for s in kept} == {auth_pb2.SIGN_IN_METHOD_REFRESH}  # the oldest went
+    assert prune_sign_ins(host.database, datetime.now(timezone.utc) + timedelta(days=91)) == 200
+    assert history() == []
+
+
+def test_the_demo_owner_comes_from_configuration_with_the_password_configured_last(start_service, shape):
+    from mesh.settings import DEMO_OWNER_ID
+
+    env = dict(PADEL_AUTH_BCRYPT_ROUNDS="4", PADEL_AUTH_DEMO_OWNER_EMAIL="Demo-Owner@padel.example", **shape)
+    for password in ("first demo pass", "second demo pass"):  # two starts, the password changed between
+        _, channel = start_service("auth", PADEL_AUTH_DEMO_OWNER_PASSWORD=password, **env)
+    stub = auth_service_pb2_grpc.AuthServiceStub(channel)
+    stale = rpc_error(stub.Login, pb.LoginRequest(email="demo-owner@padel.example", password="first demo pass"))
+    assert stale.code() == grpc.StatusCode.UNAUTHENTICATED
+    owner = login(stub, "demo-owner@padel.example", "second demo pass").account
+    assert owner.user_id == DEMO_OWNER_ID and owner.email_verified
+    assert list(owner.roles) == [auth_pb2.ROLE_PLAYER, auth_pb2.ROLE_VENUE_OWNER]
+    with pytest.raises(SystemExit, match="PADEL_AUTH_DEMO_OWNER_PASSWORD"):
+        start_service("auth", PADEL_AUTH_DEMO_OWNER_PASSWORD="password123", **env)
+    with pytest.raises(SystemExit, match="PADEL_AUTH_DEMO_OWNER_EMAIL and PADEL_AUTH_DEMO_OWNER_PASSWORD"):
+        start_service("auth", **env)

@@ -25,11 +25,11 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+from mesh.settings import DEMO_OWNER_ID
 from padel_testkit import launch_platform, stop_platform
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("PADEL_FUZZ_EXAMPLES", "3"))
-DEMO_OWNER = "00000000-0000-4000-a000-00000000d3e0"  # owns the demo venues `padel run` seeds
 CALLERS = ("player", "venue_owner", "admin")
 # 501: a route whose RPC is not implemented yet; 503: a dependency is down. Both are intended.
 ACCEPTED = ["1xx", "2xx", "3xx", "4xx", 501, 503]
@@ -56,7 +56,7 @@ def callers(fuzzed_platform) -> dict[str, dict[str, str]]:
     answer = requests.post(f"{fuzzed_platform.url}/api/auth/register", timeout=15, json={
         "email": "fuzz-player@example.com", "password": "court at seven", "first_name": "Fuzz", "last_name": "Player"})
     assert answer.status_code == 200, answer.text
-    ids = {"player": answer.json()["account"]["user_id"], "venue_owner": DEMO_OWNER, "admin": None}
+    ids = {"player": answer.json()["account"]["user_id"], "venue_owner": DEMO_OWNER_ID, "admin": None}
     return {role: fuzzed_platform.headers(ids[role], roles=(role,)) for role in CALLERS}
 
 

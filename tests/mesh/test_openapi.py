@@ -114,8 +114,10 @@ def test_protovalidate_rules_are_schema_constraints(document):
     assert register["properties"]["email"]["format"] == "email"
     assert register["properties"]["password"]["minLength"] == 8
     assert "max_bytes = 72" in register["properties"]["password"]["description"]  # no JSON Schema word for it
-    # An optional phone: empty, or the pattern (IGNORE_IF_ZERO_VALUE).
-    assert register["properties"]["phone"]["anyOf"] == [{"const": ""}, {"pattern": "^\\+92[0-9]{10}$"}]
+    # An optional phone: empty, or the pattern of its CEL rule (IGNORE_IF_ZERO_VALUE), with the
+    # rule's own message.
+    assert register["properties"]["phone"]["anyOf"] == [{"const": ""}, {"pattern": "^[+]92[0-9]{10}$"}]
+    assert "+92 and 10 digits, e.g. +923001234567" in register["properties"]["phone"]["description"]
     assert "ROLE_ADMIN" not in register["properties"]["role"]["enum"]
     preferences = schema(document, "padel.user.v1.Preferences")["properties"]["channels"]
     assert preferences["uniqueItems"] and "CHANNEL_UNSPECIFIED" not in preferences["items"]["allOf"][1]["enum"]

@@ -120,7 +120,8 @@ def test_the_readme_shows_what_make_run_prints():
     block = readme.split("seeds three demo venues, and prints where everything is:\n\n```\n", 1)[1].split("```", 1)[0]
     folder = pathlib.Path("/…/data")
     databases = {name: f"sqlite:///{folder / (name + '.db')}" for name in SERVICES}
-    printed = launcher.summary(Env({}), folder, databases, "redis://127.0.0.1:…/0", True)
+    demo_owner = Env({"PADEL_AUTH_DEMO_OWNER_EMAIL": launcher.DEMO_OWNER_EMAIL, "PADEL_AUTH_DEMO_OWNER_PASSWORD": "…"})
+    printed = launcher.summary(demo_owner, folder, databases, "redis://127.0.0.1:…/0", True)
     assert block.strip() == printed.strip()
 
 

@@ -7,6 +7,8 @@ import pathlib
 
 import requests
 
+from mesh.settings import SERVICES
+
 GRPCURL = str(pathlib.Path(sys.executable).parent / "grpcurl")
 
 
@@ -18,7 +20,7 @@ def test_health_and_status_through_the_edge(platform):
     health = requests.get(f"{platform.url}/health", timeout=5)
     assert health.status_code == 200 and health.json()["status"] == "ok"
     status = requests.get(f"{platform.url}/api/status", timeout=5).json()
-    assert [s["name"] for s in status["services"]] == ["auth", "user", "booking", "notify", "match"]
+    assert [s["name"] for s in status["services"]] == list(SERVICES)
     assert all(s["health"] == "SERVING" and s["version"] for s in status["services"]), status
 
 

@@ -1,5 +1,6 @@
-"""Accounts: register, read one's own, verify the email, reset the password, change roles, the
-first admin from configuration, delete an account.
+"""Accounts: register, read one's own, export what auth keeps about it, verify the email, reset the
+password, change roles, the first admin and the demo venue owner from configuration, delete an
+account.
 
 Revocations a change causes (password reset, role change, deletion) are recorded in its
 transaction and cached once it commits (`Revocations`).
@@ -18,9 +19,10 @@ from auth_svc.passwords import common_passwords
 from auth_svc.service import utc_now
 from auth_svc.service.credentials import Credentials
 from auth_svc.service.revocations import Revocations
-from mesh.caller import ADMIN, PLAYER, Caller
+from mesh.caller import ADMIN, PLAYER, VENUE_OWNER, Caller
 from mesh.db import UnitOfWork
 from mesh.errors import InvalidArgument, NotFound
+from mesh.settings import DEMO_OWNER_ID
 
 WRONG_PASSWORD = "wrong password"
 
@@ -33,9 +35,9 @@ class Lifetimes:
 
 def open_account(session: Session, now: datetime, email: str, first_name: str, last_name: str, phone: str, roles,
                  *, password_hash: str | None = None, google_subject: str | None = None,
-                 email_verified: bool = False) -> store.Account:
-    """A new account, announced (UserRegistered) in the same transaction."""
-    account = store.Account(id=str(uuid.uuid4()), email=email, password_hash=password_hash,
+                 email_verified: bool = False, user_id: str | None = None) -> store.Account:
+    """A new account (a random id unless given), announced (UserRegistered) in the same transaction."""
+    account = store.Account(id=user_id or str(uuid.uuid4()), email=email, password_hash=password_hash,
                             first_name=first_name, last_name=last_name, phone=phone,
                             email_verified=email_verified, google_subject=google_subject, created_at=now)
     for role in roles:
@@ -114,6 +116,16 @@ class Accounts:
             raise NotFound("account not found")
         return account
 
+    def export(self, uow: UnitOfWork, caller: Caller) -> tuple[store.Account, list[store.SignIn], datetime]:
+        """Everything auth keeps about the caller: the account and its sign-in history (newest
+        first), with the time of the export."""
+        exported_at = self.clock()
+        with uow.session(read_only=True) as session:
+            account = store.account_by_id(session, caller.user_id)
+            if account is None:
+                raise NotFound("account not found")
+            return account, store.sign_ins_of(session, account.id), exported_at
+
     def delete_account(self, uow: UnitOfWork, caller: Caller, password: str | None, google_id_token: str | None,
                        client_address: str) -> datetime:
         """Ends the caller's account for good, once they prove again who they are (their password,
@@ -137,15 +149,20 @@ class Accounts:
             events.account_deleted(session, account.id, now)
         return now
 
+    def _configured(self, email: str, password: str, variable: str) -> tuple[str, str]:
+        """An account from configuration: its stored email and password hash. A password too weak
+        to accept stops the start, naming the `variable` it came from."""
+        email = domain.normalize_email(email)
+        try:
+            domain.check_password(password, email, variable, common_passwords())
+        except InvalidArgument as exc:
+            raise SystemExit(exc.message) from None
+        return email, self.credentials.hash(password)
+
     def ensure_admin(self, uow: UnitOfWork, email: str, password: str) -> None:
         """The first admin from configuration: created, or promoted if the account exists; run at
         every start, so it is idempotent. An existing account keeps its password."""
-        email = domain.normalize_email(email)
-        try:
-            domain.check_password(password, email, "PADEL_AUTH_ADMIN_PASSWORD", common_passwords())
-        except InvalidArgument as exc:
-            raise SystemExit(exc.message) from None
-        password_hash = self.credentials.hash(password)
+        email, password_hash = self._configured(email, password, "PADEL_AUTH_ADMIN_PASSWORD")
         for _attempt in range(2):  # a replica starting at the same moment may create it first
             try:
                 with uow.session() as session:
@@ -159,6 +176,32 @@ class Accounts:
                 return
             except sqlalchemy.exc.IntegrityError:
                 continue
+
+    def ensure_demo_owner(self, uow: UnitOfWork, email: str, password: str) -> None:
+        """The demo venue owner of `padel run` (PADEL_AUTH_DEMO_OWNER_EMAIL / _PASSWORD): the account
+        `DEMO_OWNER_ID`, which owns the venues booking seeds, verified, a player and venue owner. Run
+        at every start: it is created, or given the configured email and password again, so the
+        credentials `padel run` prints always sign in. Once deleted it stays deleted (its id is
+        never reused); a new data folder brings it back."""
+        email, password_hash = self._configured(email, password, "PADEL_AUTH_DEMO_OWNER_PASSWORD")
+        try:
+            with uow.session() as session:
+                if store.deleted_account(session, DEMO_OWNER_ID) is not None:
+                    return
+                account = store.account_by_id(session, DEMO_OWNER_ID)
+                if account is None:
+                    open_account(session, self.clock(), email, "Demo", "Owner", "", {PLAYER, VENUE_OWNER},
+                                 password_hash=password_hash, email_verified=True, user_id=DEMO_OWNER_ID)
+                else:
+                    account.email, account.password_hash = email, password_hash
+                    if VENUE_OWNER not in account.roles:
+                        account.grant(VENUE_OWNER)
+                        self._roles_changed(session, account, changed_by="configuration")
+        except sqlalchemy.exc.IntegrityError:  # the email is another account's, or a replica was first
+            with uow.session(read_only=True) as session:
+                account = store.account_by_id(session, DEMO_OWNER_ID)
+            if account is None or account.email != email:
+                raise SystemExit(f"PADEL_AUTH_DEMO_OWNER_EMAIL: {email} belongs to another account") from None
 
     # -- one-time tokens ---------------------------------------------------------------------
 

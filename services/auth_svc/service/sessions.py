@@ -1,8 +1,12 @@
 """Sessions: sign in with a password or a Google ID token, refresh (rotating the token pair; a
-spent refresh token presented again revokes its whole family), sign out.
+spent refresh token presented again revokes its whole family), sign out; and the sign-in history
+they write.
 
 Each sign-in starts a refresh family; every pair of it is recorded with its access token's id, so
-ending the family also ends the access token issued with it.
+ending the family also ends the access token issued with it. Every sign-in and refresh is written
+to the account's history in the transaction that issues its tokens, a replayed refresh token in the
+one that revokes its family, and a wrong password to an existing account in one of its own (tries
+the throttle refused are not written: they cost a guesser nothing to repeat).
 """
 
 import uuid
@@ -42,14 +46,24 @@ class Sessions:
         email = domain.normalize_email(email)
         with uow.session(read_only=True) as session:
             account = store.account_by_email(session, email)
-        self.credentials.check_password(uow, email, password, client_address, account, BAD_CREDENTIALS)
+        try:
+            self.credentials.check_password(uow, email, password, client_address, account, BAD_CREDENTIALS)
+        except Unauthenticated:
+            if account is not None:
+                with uow.session() as session:
+                    self._record(session, account.id, domain.PASSWORD_SIGN_IN, domain.WRONG_PASSWORD, client_address)
+            raise
         with uow.session() as session:
             account = store.account_by_id(session, account.id)
             if account is None:  # deleted between the password check and now
                 raise Unauthenticated(BAD_CREDENTIALS)
             pair = self._issue(session, account, family_id=str(uuid.uuid4()))
+            self._record(session, account.id, domain.PASSWORD_SIGN_IN, domain.SUCCEEDED, client_address)
         metrics.SESSIONS.labels("password").inc()
         return account, pair
+
+    def _record(self, session: Session, user_id: str, method: str, outcome: str, client_address: str) -> None:
+        store.record_sign_in(session, user_id, self.clock(), client_address, method, outcome)
 
     def _issue(self, session: Session, account: store.Account, family_id: str) -> IssuedPair:
         now = self.clock()
@@ -61,7 +75,7 @@ class Sessions:
             issued_at=now, expires_at=pair.refresh_expires_at))
         return pair
 
-    def refresh(self, uow: UnitOfWork, refresh_token: str) -> IssuedPair:
+    def refresh(self, uow: UnitOfWork, refresh_token: str, client_address: str) -> IssuedPair:
         """Spends the token for a new pair (roles re-read, so role changes show up here)."""
         now = self.clock()
         with uow.session() as session:
@@ -71,10 +85,14 @@ class Sessions:
             account = store.account_by_id(session, row.user_id) if row is not None else None
             if verdict is domain.RefreshVerdict.USABLE and account is not None:
                 row.spent_at = now
+                self._record(session, account.id, domain.REFRESH_SIGN_IN, domain.SUCCEEDED, client_address)
                 return self._issue(session, account, row.family_id)
             if verdict is domain.RefreshVerdict.REPLAYED:
                 self.revocations.revoke_tokens(session, store.revoke_refresh_tokens(
                     session, now, family_id=row.family_id))
+                if account is not None:
+                    self._record(session, account.id, domain.REFRESH_SIGN_IN, domain.REFRESH_REPLAYED,
+                                 client_address)
         # Committed above: the family stays revoked although this call fails.
         raise Unauthenticated(BAD_REFRESH)
 
@@ -92,7 +110,8 @@ class Sessions:
             live_access = store.revoke_refresh_tokens(session, now, family_id=row.family_id) if row else []
             self.revocations.revoke_tokens(session, [(caller.token_id, caller.expires_at), *live_access])
 
-    def sign_in_with_google(self, uow: UnitOfWork, id_token: str) -> tuple[store.Account, IssuedPair, bool]:
+    def sign_in_with_google(self, uow: UnitOfWork, id_token: str,
+                            client_address: str) -> tuple[store.Account, IssuedPair, bool]:
         """Signs in the account of this Google identity, linking it to the account of its email or
         opening one."""
         identity = self.credentials.google_identity(id_token)
@@ -117,7 +136,15 @@ class Sessions:
             elif account.google_subject != identity.subject:
                 raise Unauthenticated("this email is linked to another Google account")
             pair = self._issue(session, account, family_id=str(uuid.uuid4()))
+            self._record(session, account.id, domain.GOOGLE_SIGN_IN, domain.SUCCEEDED, client_address)
         if created:
             metrics.REGISTERED.labels("google").inc()
         metrics.SESSIONS.labels("google").inc()
         return account, pair, created
+
+
+def prune_sign_ins(uow: UnitOfWork, now: datetime) -> int:
+    """Deletes sign-ins past the history's retention (domain.SIGN_IN_RETENTION, at most
+    domain.MAX_SIGN_INS_PER_ACCOUNT per account); returns how many went."""
+    with uow.session() as session:
+        return store.prune_sign_ins(session, now - domain.SIGN_IN_RETENTION, domain.MAX_SIGN_INS_PER_ACCOUNT)

@@ -25,19 +25,25 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18padel/auth/v1/auth.proto\x12\rpadel.auth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcb\x01\n\x07\x41\x63\x63ount\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x12\n\nfirst_name\x18\x03 \x01(\t\x12\x11\n\tlast_name\x18\x04 \x01(\t\x12\r\n\x05phone\x18\x05 \x01(\t\x12\"\n\x05roles\x18\x06 \x03(\x0e\x32\x13.padel.auth.v1.Role\x12\x16\n\x0e\x65mail_verified\x18\x07 \x01(\x08\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xcf\x01\n\tTokenPair\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x15\n\rrefresh_token\x18\x02 \x01(\t\x12\x12\n\ntoken_type\x18\x03 \x01(\t\x12\x12\n\nexpires_in\x18\x04 \x01(\x03\x12\x35\n\x11\x61\x63\x63\x65ss_expires_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x36\n\x12refresh_expires_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"V\n\nJsonWebKey\x12\x0b\n\x03kty\x18\x01 \x01(\t\x12\x0b\n\x03use\x18\x02 \x01(\t\x12\x0b\n\x03kid\x18\x03 \x01(\t\x12\x0b\n\x03\x61lg\x18\x04 \x01(\t\x12\t\n\x01n\x18\x05 \x01(\t\x12\t\n\x01\x65\x18\x06 \x01(\t*S\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bROLE_PLAYER\x10\x01\x12\x14\n\x10ROLE_VENUE_OWNER\x10\x02\x12\x0e\n\nROLE_ADMIN\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18padel/auth/v1/auth.proto\x12\rpadel.auth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcb\x01\n\x07\x41\x63\x63ount\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x12\n\nfirst_name\x18\x03 \x01(\t\x12\x11\n\tlast_name\x18\x04 \x01(\t\x12\r\n\x05phone\x18\x05 \x01(\t\x12\"\n\x05roles\x18\x06 \x03(\x0e\x32\x13.padel.auth.v1.Role\x12\x16\n\x0e\x65mail_verified\x18\x07 \x01(\x08\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xcf\x01\n\tTokenPair\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x15\n\rrefresh_token\x18\x02 \x01(\t\x12\x12\n\ntoken_type\x18\x03 \x01(\t\x12\x12\n\nexpires_in\x18\x04 \x01(\x03\x12\x35\n\x11\x61\x63\x63\x65ss_expires_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x36\n\x12refresh_expires_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"V\n\nJsonWebKey\x12\x0b\n\x03kty\x18\x01 \x01(\t\x12\x0b\n\x03use\x18\x02 \x01(\t\x12\x0b\n\x03kid\x18\x03 \x01(\t\x12\x0b\n\x03\x61lg\x18\x04 \x01(\t\x12\t\n\x01n\x18\x05 \x01(\t\x12\t\n\x01\x65\x18\x06 \x01(\t\"\xae\x01\n\x06SignIn\x12\x30\n\x0csigned_in_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x63lient_address\x18\x02 \x01(\t\x12+\n\x06method\x18\x03 \x01(\x0e\x32\x1b.padel.auth.v1.SignInMethod\x12-\n\x07outcome\x18\x04 \x01(\x0e\x32\x1c.padel.auth.v1.SignInOutcome*S\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bROLE_PLAYER\x10\x01\x12\x14\n\x10ROLE_VENUE_OWNER\x10\x02\x12\x0e\n\nROLE_ADMIN\x10\x03*\x82\x01\n\x0cSignInMethod\x12\x1e\n\x1aSIGN_IN_METHOD_UNSPECIFIED\x10\x00\x12\x1b\n\x17SIGN_IN_METHOD_PASSWORD\x10\x01\x12\x19\n\x15SIGN_IN_METHOD_GOOGLE\x10\x02\x12\x1a\n\x16SIGN_IN_METHOD_REFRESH\x10\x03*\x99\x01\n\rSignInOutcome\x12\x1f\n\x1bSIGN_IN_OUTCOME_UNSPECIFIED\x10\x00\x12\x1d\n\x19SIGN_IN_OUTCOME_SUCCEEDED\x10\x01\x12\"\n\x1eSIGN_IN_OUTCOME_WRONG_PASSWORD\x10\x02\x12$\n SIGN_IN_OUTCOME_REFRESH_REPLAYED\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'padel.auth.v1.auth_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ROLE']._serialized_start=580
-  _globals['_ROLE']._serialized_end=663
+  _globals['_ROLE']._serialized_start=757
+  _globals['_ROLE']._serialized_end=840
+  _globals['_SIGNINMETHOD']._serialized_start=843
+  _globals['_SIGNINMETHOD']._serialized_end=973
+  _globals['_SIGNINOUTCOME']._serialized_start=976
+  _globals['_SIGNINOUTCOME']._serialized_end=1129
   _globals['_ACCOUNT']._serialized_start=77
   _globals['_ACCOUNT']._serialized_end=280
   _globals['_TOKENPAIR']._serialized_start=283
   _globals['_TOKENPAIR']._serialized_end=490
   _globals['_JSONWEBKEY']._serialized_start=492
   _globals['_JSONWEBKEY']._serialized_end=578
+  _globals['_SIGNIN']._serialized_start=581
+  _globals['_SIGNIN']._serialized_end=755
 # @@protoc_insertion_point(module_scope)

@@ -16,10 +16,32 @@ class Role(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ROLE_PLAYER: _ClassVar[Role]
     ROLE_VENUE_OWNER: _ClassVar[Role]
     ROLE_ADMIN: _ClassVar[Role]
+
+class SignInMethod(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SIGN_IN_METHOD_UNSPECIFIED: _ClassVar[SignInMethod]
+    SIGN_IN_METHOD_PASSWORD: _ClassVar[SignInMethod]
+    SIGN_IN_METHOD_GOOGLE: _ClassVar[SignInMethod]
+    SIGN_IN_METHOD_REFRESH: _ClassVar[SignInMethod]
+
+class SignInOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SIGN_IN_OUTCOME_UNSPECIFIED: _ClassVar[SignInOutcome]
+    SIGN_IN_OUTCOME_SUCCEEDED: _ClassVar[SignInOutcome]
+    SIGN_IN_OUTCOME_WRONG_PASSWORD: _ClassVar[SignInOutcome]
+    SIGN_IN_OUTCOME_REFRESH_REPLAYED: _ClassVar[SignInOutcome]
 ROLE_UNSPECIFIED: Role
 ROLE_PLAYER: Role
 ROLE_VENUE_OWNER: Role
 ROLE_ADMIN: Role
+SIGN_IN_METHOD_UNSPECIFIED: SignInMethod
+SIGN_IN_METHOD_PASSWORD: SignInMethod
+SIGN_IN_METHOD_GOOGLE: SignInMethod
+SIGN_IN_METHOD_REFRESH: SignInMethod
+SIGN_IN_OUTCOME_UNSPECIFIED: SignInOutcome
+SIGN_IN_OUTCOME_SUCCEEDED: SignInOutcome
+SIGN_IN_OUTCOME_WRONG_PASSWORD: SignInOutcome
+SIGN_IN_OUTCOME_REFRESH_REPLAYED: SignInOutcome
 
 class Account(_message.Message):
     __slots__ = ("user_id", "email", "first_name", "last_name", "phone", "roles", "email_verified", "created_at")
@@ -72,3 +94,15 @@ class JsonWebKey(_message.Message):
     n: str
     e: str
     def __init__(self, kty: _Optional[str] = ..., use: _Optional[str] = ..., kid: _Optional[str] = ..., alg: _Optional[str] = ..., n: _Optional[str] = ..., e: _Optional[str] = ...) -> None: ...
+
+class SignIn(_message.Message):
+    __slots__ = ("signed_in_at", "client_address", "method", "outcome")
+    SIGNED_IN_AT_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    signed_in_at: _timestamp_pb2.Timestamp
+    client_address: str
+    method: SignInMethod
+    outcome: SignInOutcome
+    def __init__(self, signed_in_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., client_address: _Optional[str] = ..., method: _Optional[_Union[SignInMethod, str]] = ..., outcome: _Optional[_Union[SignInOutcome, str]] = ...) -> None: ...

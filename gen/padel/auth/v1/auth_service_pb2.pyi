@@ -6,6 +6,7 @@ from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from padel.access.v1 import access_pb2 as _access_pb2
 from padel.auth.v1 import auth_pb2 as _auth_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
@@ -30,10 +31,20 @@ class RegisterRequest(_message.Message):
     def __init__(self, email: _Optional[str] = ..., password: _Optional[str] = ..., first_name: _Optional[str] = ..., last_name: _Optional[str] = ..., phone: _Optional[str] = ..., role: _Optional[_Union[_auth_pb2.Role, str]] = ...) -> None: ...
 
 class RegisterResponse(_message.Message):
-    __slots__ = ("account",)
+    __slots__ = ("account", "next_step", "message")
+    class NextStep(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        NEXT_STEP_UNSPECIFIED: _ClassVar[RegisterResponse.NextStep]
+        NEXT_STEP_SIGN_IN: _ClassVar[RegisterResponse.NextStep]
+    NEXT_STEP_UNSPECIFIED: RegisterResponse.NextStep
+    NEXT_STEP_SIGN_IN: RegisterResponse.NextStep
     ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    NEXT_STEP_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
     account: _auth_pb2.Account
-    def __init__(self, account: _Optional[_Union[_auth_pb2.Account, _Mapping]] = ...) -> None: ...
+    next_step: RegisterResponse.NextStep
+    message: str
+    def __init__(self, account: _Optional[_Union[_auth_pb2.Account, _Mapping]] = ..., next_step: _Optional[_Union[RegisterResponse.NextStep, str]] = ..., message: _Optional[str] = ...) -> None: ...
 
 class LoginRequest(_message.Message):
     __slots__ = ("email", "password")
@@ -184,3 +195,21 @@ class DeleteAccountResponse(_message.Message):
     DELETED_AT_FIELD_NUMBER: _ClassVar[int]
     deleted_at: _timestamp_pb2.Timestamp
     def __init__(self, deleted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ExportAccountRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ExportAccountResponse(_message.Message):
+    __slots__ = ("account", "password_set", "google_linked", "sign_ins", "exported_at")
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_SET_FIELD_NUMBER: _ClassVar[int]
+    GOOGLE_LINKED_FIELD_NUMBER: _ClassVar[int]
+    SIGN_INS_FIELD_NUMBER: _ClassVar[int]
+    EXPORTED_AT_FIELD_NUMBER: _ClassVar[int]
+    account: _auth_pb2.Account
+    password_set: bool
+    google_linked: bool
+    sign_ins: _containers.RepeatedCompositeFieldContainer[_auth_pb2.SignIn]
+    exported_at: _timestamp_pb2.Timestamp
+    def __init__(self, account: _Optional[_Union[_auth_pb2.Account, _Mapping]] = ..., password_set: _Optional[bool] = ..., google_linked: _Optional[bool] = ..., sign_ins: _Optional[_Iterable[_Union[_auth_pb2.SignIn, _Mapping]]] = ..., exported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

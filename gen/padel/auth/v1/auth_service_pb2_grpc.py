@@ -100,6 +100,11 @@ class AuthServiceStub:
                 request_serializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.DeleteAccountRequest.SerializeToString,
                 response_deserializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.DeleteAccountResponse.FromString,
                 _registered_method=True)
+        self.ExportAccount = channel.unary_unary(
+                '/padel.auth.v1.AuthService/ExportAccount',
+                request_serializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.ExportAccountRequest.SerializeToString,
+                response_deserializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.ExportAccountResponse.FromString,
+                _registered_method=True)
 
 
 class AuthServiceServicer:
@@ -200,6 +205,14 @@ class AuthServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportAccount(self, request, context):
+        """ExportAccount returns everything auth keeps about the caller: the account (email, phone, roles,
+        verification, creation) and its sign-in history. Auth's part of the platform's data export.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuthServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -267,6 +280,11 @@ def add_AuthServiceServicer_to_server(servicer, server):
                     servicer.DeleteAccount,
                     request_deserializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.DeleteAccountRequest.FromString,
                     response_serializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.DeleteAccountResponse.SerializeToString,
+            ),
+            'ExportAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportAccount,
+                    request_deserializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.ExportAccountRequest.FromString,
+                    response_serializer=padel_dot_auth_dot_v1_dot_auth__service__pb2.ExportAccountResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -621,6 +639,33 @@ class AuthService:
             '/padel.auth.v1.AuthService/DeleteAccount',
             padel_dot_auth_dot_v1_dot_auth__service__pb2.DeleteAccountRequest.SerializeToString,
             padel_dot_auth_dot_v1_dot_auth__service__pb2.DeleteAccountResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.auth.v1.AuthService/ExportAccount',
+            padel_dot_auth_dot_v1_dot_auth__service__pb2.ExportAccountRequest.SerializeToString,
+            padel_dot_auth_dot_v1_dot_auth__service__pb2.ExportAccountResponse.FromString,
             options,
             channel_credentials,
             insecure,

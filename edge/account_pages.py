@@ -1,0 +1,173 @@
+"""`padel.status.v1.AccountPagesService`: the pages the links in auth's emails open, served by the
+edge directory.
+
+`GET /verify-email?token=…` sends the token to `POST /api/auth/verify-email` and says whether the
+email is verified; `GET /reset-password?token=…` asks for a new password (twice) and sends it with
+the token to `POST /api/auth/reset-password`, showing the server's reason when it refuses;
+`GET /forgot-password` (linked from the "someone tried to register your email" email) asks
+`POST /api/auth/forgot-password` for a reset link. Plain HTML and a few lines of JavaScript,
+nothing fetched from elsewhere. The token stays in the browser: the script reads it from the page's
+address and removes it from there (and from the history), the page is never cached and sends no
+referrer, and its content security policy lets only its own inline script and style run and only
+the edge be called.
+"""
+
+import base64
+import hashlib
+import html
+
+from google.api import httpbody_pb2
+from padel.status.v1 import account_pages_service_pb2 as pb
+from padel.status.v1 import account_pages_service_pb2_grpc
+
+# Relative paths: the pages are at the edge's root, so `api/auth/…` is `/api/auth/…` under whatever
+# prefix a proxy puts in front of the edge.
+VERIFY_EMAIL_ROUTE = "api/auth/verify-email"
+RESET_PASSWORD_ROUTE = "api/auth/reset-password"
+FORGOT_PASSWORD_ROUTE = "api/auth/forgot-password"
+STYLE = """body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f4;color:#1d2b1f}
+main{max-width:26rem;margin:3rem auto;padding:1.5rem 2rem;background:#fff;border-radius:.5rem;
+box-shadow:0 1px 4px rgba(0,0,0,.12)}
+label{display:block;margin:.8rem 0 .3rem}
+input{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem}
+button{margin-top:1rem;padding:.6rem 1.2rem;font-size:1rem}
+.refused{color:#a31515}.done{color:#1b6e2a}"""
+# Shared by the pages: the token from the address (then removed from it), and the call with its
+# outcome shown, a refusal in the server's words (google.rpc.Status: its field violations, else
+# its message).
+COMMON_SCRIPT = """var token = new URLSearchParams(window.location.search).get("token") || "";
+history.replaceState(null, "", window.location.pathname);
+var outcome = document.getElementById("outcome");
+var NO_TOKEN = "This link has no token: open the link from the email again.";
+function show(text, kind) { outcome.textContent = text; outcome.className = kind || ""; }
+function reason(body) {
+  var found = [];
+  ((body && body.details) || []).forEach(function (detail) {
+    (detail.field_violations || []).forEach(function (v) { found.push((LABELS[v.field] || v.field) + ": " + v.description); });
+  });
+  return found.length ? found.join("; ") : ((body && body.message) || "the platform refused it");
+}
+function send(route, request, done, refused) {
+  return fetch(route, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify(request)})
+    .then(function (answer) {
+      return answer.json().catch(function () { return {}; }).then(function (body) {
+        if (answer.ok) { show(done(body), "done"); } else { show(refused + " " + reason(body), "refused"); }
+        return answer.ok;
+      });
+    }, function () { show("The platform could not be reached; try again in a moment.", "refused"); return false; });
+}
+"""
+VERIFY_SCRIPT = COMMON_SCRIPT + """var LABELS = {token: "The link"};
+if (!token) {
+  show(NO_TOKEN, "refused");
+} else {
+  send("%(route)s", {token: token}, function (body) {
+    return "Your email " + body.account.email + " is verified. You can close this page.";
+  }, "Not verified.");
+}
+""" % {"route": VERIFY_EMAIL_ROUTE}
+RESET_SCRIPT = COMMON_SCRIPT + """var LABELS = {token: "The link", new_password: "New password"};
+var form = document.getElementById("reset");
+if (!token) {
+  show(NO_TOKEN, "refused");
+  form.hidden = true;
+}
+form.addEventListener("submit", function (event) {
+  event.preventDefault();
+  var password = form.elements.new_password.value;
+  if (password !== form.elements.repeated.value) {
+    show("The two passwords differ.", "refused");
+    return;
+  }
+  show("Saving…");
+  send("%(route)s", {token: token, new_password: password}, function () {
+    return "Your password is changed and every session is signed out. Sign in with the new password.";
+  }, "Not changed.").then(function (changed) { form.hidden = changed; });
+});
+""" % {"route": RESET_PASSWORD_ROUTE}
+FORGOT_SCRIPT = COMMON_SCRIPT + """var LABELS = {email: "Email"};
+var form = document.getElementById("forgot");
+form.addEventListener("submit", function (event) {
+  event.preventDefault();
+  show("Sending…");
+  send("%(route)s", {email: form.elements.email.value}, function () {
+    return "If this email has an account, a link to choose a new password is on its way.";
+  }, "Not sent.").then(function (sent) { form.hidden = sent; });
+});
+""" % {"route": FORGOT_PASSWORD_ROUTE}
+VERIFY_BODY = """<h1>Verify your email</h1>
+<p id="outcome" role="status">Verifying…</p>"""
+RESET_BODY = """<h1>Choose a new password</h1>
+<form id="reset">
+<label for="new_password">New password (at least 8 characters)</label>
+<input id="new_password" name="new_password" type="password" autocomplete="new-password" minlength="8" required>
+<label for="repeated">The same again</label>
+<input id="repeated" name="repeated" type="password" autocomplete="new-password" minlength="8" required>
+<button type="submit">Change the password</button>
+</form>
+<p id="outcome" role="status"></p>"""
+FORGOT_BODY = """<h1>Forgot your password?</h1>
+<form id="forgot">
+<label for="email">Your email</label>
+<input id="email" name="email" type="email" autocomplete="email" required>
+<button type="submit">Email me a link</button>
+</form>
+<p id="outcome" role="status"></p>"""
+
+
+def _hash(source: str) -> str:
+    """A CSP source allowing exactly this inline script or style."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
+
+
+def page(title: str, body: str, script: str) -> tuple[bytes, tuple]:
+    """The page's HTML and its response headers."""
+    document = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)} · Padel Platform</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<main>
+{body}
+<noscript>This page needs JavaScript to send the link to the platform.</noscript>
+</main>
+<script>{script}</script>
+</body>
+</html>
+"""
+    policy = (f"default-src 'none'; script-src {_hash(script)}; style-src {_hash(STYLE)}; connect-src 'self'; "
+              "form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+    headers = (("content-security-policy", policy), ("referrer-policy", "no-referrer"),
+               ("cache-control", "no-store"), ("x-content-type-options", "nosniff"))
+    return document.encode(), headers
+
+
+class AccountPagesServicer(account_pages_service_pb2_grpc.AccountPagesServiceServicer):
+    def __init__(self):
+        self.verify_email = page("Verify your email", VERIFY_BODY, VERIFY_SCRIPT)
+        self.reset_password = page("Choose a new password", RESET_BODY, RESET_SCRIPT)
+        self.forgot_password = page("Forgot your password?", FORGOT_BODY, FORGOT_SCRIPT)
+
+    @staticmethod
+    def _serve(built: tuple[bytes, tuple], context) -> httpbody_pb2.HttpBody:
+        data, headers = built
+        context.send_initial_metadata(headers)
+        return httpbody_pb2.HttpBody(content_type="text/html; charset=utf-8", data=data)
+
+    def GetVerifyEmailPage(self, request, context):
+        return pb.GetVerifyEmailPageResponse(body=self._serve(self.verify_email, context))
+
+    def GetResetPasswordPage(self, request, context):
+        return pb.GetResetPasswordPageResponse(body=self._serve(self.reset_password, context))
+
+    def GetForgotPasswordPage(self, request, context):
+        return pb.GetForgotPasswordPageResponse(body=self._serve(self.forgot_password, context))
+
+
+def servicer() -> tuple:
+    """(add function, servicer) as mesh.server.build takes them."""
+    return account_pages_service_pb2_grpc.add_AccountPagesServiceServicer_to_server, AccountPagesServicer()
