@@ -23,6 +23,7 @@ class OutgoingMessage:
     subject: str
     body: str
     html: bool
+    calendar: str = ""  # an iCalendar text to attach (email only), e.g. a booking's entry
 
 
 class TemporaryFailure(Exception):
