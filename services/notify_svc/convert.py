@@ -132,6 +132,10 @@ def delivery(row: store.Delivery) -> notify_pb2.Delivery:
         sent_at=timestamp(row.sent_at), next_attempt_at=timestamp(row.next_attempt_at))
 
 
+def device(row: store.Device) -> notify_pb2.Device:
+    return notify_pb2.Device(device_id=row.id, created_at=timestamp(row.created_at))
+
+
 def inbox_message(row: store.InboxMessage) -> notify_pb2.InboxMessage:
     return notify_pb2.InboxMessage(message_id=row.id, kind=row.kind, title=row.title, body=row.body,
                                    created_at=timestamp(row.created_at), read_at=timestamp(row.read_at))

@@ -8,6 +8,7 @@ message texts use the recipient's or the venue's zone.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,11 +35,36 @@ def check_admin(caller: Caller) -> None:
         raise PermissionDenied("this call needs the role admin")
 
 
-def check_inbox_owner(caller: Caller, owner_id: str | None) -> None:
-    """Only the addressee reads or marks an inbox message. Someone else's message is as good as
+def check_own(caller: Caller, owner_id: str | None, what: str) -> None:
+    """Only its owner reads or changes their inbox message or device. Someone else's is as good as
     absent (`owner_id` None): a 403 would confirm that it exists."""
     if owner_id is None or owner_id != caller.user_id:
-        raise NotFound("no such message in your inbox")
+        raise NotFound(f"no such {what} of yours")
+
+
+def check_inbox_owner(caller: Caller, owner_id: str | None) -> None:
+    check_own(caller, owner_id, "inbox message")
+
+
+# -- calendar feeds -------------------------------------------------------------------------------
+
+FEED_SUFFIX = ".ics"
+
+
+def feed_token(file_name: str) -> str:
+    """The secret token a feed's file name ("<token>.ics") carries."""
+    return file_name.removesuffix(FEED_SUFFIX)
+
+
+def feed_token_hash(token: str) -> str:
+    """What is kept of a feed's token: enough to recognise it, useless to whoever reads the table."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_feed(owner_id: str | None) -> None:
+    """An unknown or rotated feed URL is simply not there."""
+    if owner_id is None:
+        raise NotFound("no such calendar feed; make a new one with RotateCalendarFeed")
 
 
 # -- facts carried by events ----------------------------------------------------------------------

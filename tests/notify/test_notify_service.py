@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import json
 import re
 import time
 import uuid
@@ -500,3 +501,31 @@ def test_an_account_holder_is_told_of_a_repeated_registration_and_of_failed_sign
         assert "/forgot-password" in text and "Owner" in text
     assert "4 sign-ins" in by_subject["Failed sign-ins to your Padel Platform account"].get_body(
         ("plain", "html")).get_content()
+
+
+def test_push_goes_to_every_registered_phone_through_fcm_until_the_account_is_deleted(start_service, notify_env,
+                                                                                      embedded_redis, provider,
+                                                                                      token_issuer):
+    _host, channel = start_service("notify", **notify_env, PADEL_NOTIFY_FCM_BASE_URL=provider.url,
+                                   PADEL_NOTIFY_FCM_PROJECT_ID="padel-test", PADEL_NOTIFY_FCM_TOKEN="fcm-secret")
+    stub = notify_service_pb2_grpc.NotifyServiceStub(channel)
+    player, admin = str(uuid.uuid4()), token_issuer.metadata(str(uuid.uuid4()), ("admin",))
+    register(embedded_redis, player, "phones@example.pk")
+    prefer(embedded_redis, player, [user_pb2.CHANNEL_PUSH])
+    phones = ["fcm:" + uuid.uuid4().hex + "-phone", "fcm:" + uuid.uuid4().hex + "-tablet"]
+    devices = [stub.RegisterDevice(pb.RegisterDeviceRequest(token=token), metadata=token_issuer.metadata(player)).device
+               for token in phones]
+
+    publish(embedded_redis, "booking", booking_events.BookingConfirmed(
+        booking=snapshot(player, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2))))
+    pushed = eventually(lambda: len(provider.requests) == 2 and provider.requests)
+    assert {r["path"] for r in pushed} == {"/v1/projects/padel-test/messages:send"}
+    messages = [json.loads(r["body"])["message"] for r in pushed]
+    assert sorted(m["token"] for m in messages) == sorted(phones)
+    assert all(m["notification"]["title"].startswith("Booking confirmed") for m in messages)
+
+    publish(embedded_redis, "auth", auth_events.AccountDeleted(user_id=player), wait=True)
+    with pytest.raises(grpc.RpcError) as gone:  # the account's devices went with it
+        stub.UnregisterDevice(pb.UnregisterDeviceRequest(device_id=devices[0].device_id),
+                              metadata=token_issuer.metadata(player))
+    assert gone.value.code() == grpc.StatusCode.NOT_FOUND
