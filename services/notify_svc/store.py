@@ -413,6 +413,13 @@ def devices_of(session: Session, user_id: str) -> list[Device]:
                                 .order_by(Device.created_at.desc(), Device.id.desc())))
 
 
+def forget_device(session: Session, token: str) -> None:
+    """Removes the device with this token, whoever it belongs to (no row: nothing to do)."""
+    found = device_by_token(session, token)
+    if found is not None:
+        session.delete(found)
+
+
 def add_device(session: Session, found: Device) -> Device:
     session.add(found)
     session.flush()  # the token is unique: a clash shows here, inside the use case

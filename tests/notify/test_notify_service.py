@@ -524,8 +524,24 @@ def test_push_goes_to_every_registered_phone_through_fcm_until_the_account_is_de
     assert sorted(m["token"] for m in messages) == sorted(phones)
     assert all(m["notification"]["title"].startswith("Booking confirmed") for m in messages)
 
+    # FCM says one phone's app is gone (404 UNREGISTERED): it is forgotten, the other keeps getting pushes.
+    provider.statuses = [404]
+    for _ in range(2):
+        publish(embedded_redis, "booking", booking_events.BookingConfirmed(
+            booking=snapshot(player, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3))), wait=True)
+        eventually(lambda: all(d.status != notify_pb2.DELIVERY_STATUS_QUEUED for d in notify_logs(stub, admin, player)))
+    later = [json.loads(r["body"])["message"]["token"] for r in provider.requests[2:]]
+    [gone] = [json.loads(r["body"])["message"]["token"] for r in provider.requests[2:] if r["status"] == 404]
+    assert len(later) == 3 and later.count(gone) == 1  # two pushes, then only the phone still there
+
     publish(embedded_redis, "auth", auth_events.AccountDeleted(user_id=player), wait=True)
     with pytest.raises(grpc.RpcError) as gone:  # the account's devices went with it
         stub.UnregisterDevice(pb.UnregisterDeviceRequest(device_id=devices[0].device_id),
                               metadata=token_issuer.metadata(player))
     assert gone.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def notify_logs(stub, admin, user_id: str) -> list[notify_pb2.Delivery]:
+    """The user's delivery log (admins)."""
+    listed = stub.ListDeliveryLogs(pb.ListDeliveryLogsRequest(user_id=user_id, page_size=100), metadata=admin)
+    return list(listed.deliveries)

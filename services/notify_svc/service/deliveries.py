@@ -22,7 +22,7 @@ from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition, NotFound
 from mesh.pager import Page
 from notify_svc import domain, metrics, store, templates
-from notify_svc.channels import Channel, OutgoingMessage, PermanentFailure, TemporaryFailure
+from notify_svc.channels import AddressGone, Channel, OutgoingMessage, PermanentFailure, TemporaryFailure
 from notify_svc.domain import Rendered
 from notify_svc.rendering import Renderer
 from notify_svc.templates import EMAIL, IN_APP, KINDS, Refused
@@ -178,7 +178,7 @@ class Deliveries:
 
     def _send(self, uow: UnitOfWork, message: OutgoingMessage) -> None:
         channel = self.channels.get(message.channel)
-        provider_id, error, temporary = "", "", True
+        provider_id, error, temporary, gone = "", "", True, False
         try:
             if channel is None:
                 raise PermanentFailure(f"no channel {message.channel}")
@@ -186,7 +186,7 @@ class Deliveries:
         except TemporaryFailure as failure:
             error = str(failure)
         except PermanentFailure as failure:
-            error, temporary = str(failure), False
+            error, temporary, gone = str(failure), False, isinstance(failure, AddressGone)
         except Exception as failure:  # noqa: BLE001 - an unforeseen fault is retried, not lost
             log.exception("channel %s failed unexpectedly", message.channel)
             error = f"unexpected {type(failure).__name__}"
@@ -194,6 +194,8 @@ class Deliveries:
             delivery = store.delivery(session, message.delivery_id)
             if delivery is None or delivery.status != store.QUEUED:
                 return
+            if gone:
+                store.forget_device(session, message.to)  # uninstalled or expired: never push to it again
             if error:
                 self._failed(delivery, error, temporary=temporary)
                 log.warning("delivery failed", extra={"delivery_id": delivery.id, "channel": delivery.channel,
