@@ -140,7 +140,7 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "ur": ("بکنگ موصول ہوئی: {{ venue_name }}، {{ date }}",
                "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} کی آپ کی بکنگ "
                "({{ date }}، {{ start_time }}–{{ end_time }}، {{ price }}) موصول ہو گئی ہے۔ وینیو اس کی تصدیق "
-               "کرے گا؛ تصدیق ہوتے ہی ہم آپ کو بتائیں گے۔"),
+               "کرے گا؛ تصدیق ہوتے ہی ہم آپ کو بتائیں گے۔" + _WHERE_UR),
     },
     "booking_confirmed": {
         "en": ("Booking confirmed: {{ venue_name }}, {{ date }} {{ start_time }}",
@@ -164,7 +164,7 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "{{ venue_name }} on {{ date }}, {{ start_time }}–{{ end_time }}." + _WHERE_EN),
         "ur": ("بکنگ کا وقت تبدیل: {{ venue_name }}، {{ date }} {{ start_time }}",
                "السلام علیکم {{ first_name }}، آپ کی بکنگ {{ previous_start_time }} سے {{ venue_name }} میں "
-               "{{ court_name }}، {{ date }}، {{ start_time }}–{{ end_time }} پر منتقل ہو گئی۔"),
+               "{{ court_name }}، {{ date }}، {{ start_time }}–{{ end_time }} پر منتقل ہو گئی۔" + _WHERE_UR),
     },
     "booking_no_show": {
         "en": ("Missed booking at {{ venue_name }}",
@@ -188,7 +188,7 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "{{ start_time }}–{{ end_time }}." + _WHERE_EN),
         "ur": ("پیڈل کھیلنے کی دعوت: {{ venue_name }}، {{ date }} {{ start_time }}",
                "السلام علیکم {{ first_name }}، آپ کو {{ venue_name }} میں {{ court_name }} پر {{ date }}، "
-               "{{ start_time }}–{{ end_time }} کے کھیل کی دعوت دی گئی ہے۔"),
+               "{{ start_time }}–{{ end_time }} کے کھیل کی دعوت دی گئی ہے۔" + _WHERE_UR),
     },
     "invitation_rescheduled": {
         "en": ("Game moved: {{ venue_name }}, {{ date }} {{ start_time }}",
@@ -196,7 +196,7 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "{{ court_name }} at {{ venue_name }} on {{ date }}, {{ start_time }}–{{ end_time }}." + _WHERE_EN),
         "ur": ("کھیل کا وقت تبدیل: {{ venue_name }}، {{ date }} {{ start_time }}",
                "السلام علیکم {{ first_name }}، جس کھیل کی آپ کو دعوت دی گئی تھی وہ {{ previous_start_time }} سے "
-               "{{ venue_name }} میں {{ court_name }}، {{ date }}، {{ start_time }}–{{ end_time }} پر منتقل ہو گیا۔"),
+               "{{ venue_name }} میں {{ court_name }}، {{ date }}، {{ start_time }}–{{ end_time }} پر منتقل ہو گیا۔" + _WHERE_UR),
     },
     "invitation_cancelled": {
         "en": ("Game cancelled: {{ venue_name }}, {{ date }}",
