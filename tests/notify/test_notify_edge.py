@@ -104,6 +104,7 @@ def test_register_then_verify_with_the_emailed_token(edge, mailbox):
     mail = eventually(lambda: mailbox.to(address), timeout=15)[0]
     body = mail.get_body(("html",)).get_content()
     link = re.search(r'href="([^"]+)"', body).group(1)
+    assert link in mail.get_body(("plain",)).get_content()  # the text part has the link written out
     token = re.search(r"[?&]token=([^&\"]+)", link).group(1)
     assert link.startswith(f"{edge.url}/verify-email?token=")  # links follow the edge's own port
     verified = requests.post(f"{edge.url}/api/auth/verify-email", json={"token": token}, timeout=10)
@@ -280,3 +281,32 @@ def test_push_devices_are_registered_used_and_removed_over_rest(edge, streams):
                               timeout=10)
     assert removed.status_code == 200, removed.text
     assert pushed() == [f"{phones[0][:4]}***{phones[0][-2:]}"]
+
+
+def test_a_connection_request_and_its_acceptance_reach_the_other_players_inbox(edge):
+    """user_svc's ConnectionRequested and ConnectionAccepted, from two real registrations to the inboxes."""
+    def register(first: str, last: str) -> str:
+        answer = requests.post(f"{edge.url}/api/auth/register", timeout=10, json={
+            "email": f"{first.lower()}-{uuid.uuid4().hex[:8]}@example.pk", "password": "Padel-Court-2026!",
+            "first_name": first, "last_name": last})
+        assert answer.status_code == 200, answer.text
+        return answer.json()["account"]["user_id"]
+
+    asker, asked = register("Bilal", "Ahmed"), register("Sana", "Malik")
+
+    def ask() -> bool:  # once user_svc has made both profiles from auth's events
+        return requests.post(f"{edge.url}/api/users/connections", headers=edge.headers(asker), timeout=10,
+                             json={"user_id": asked}).status_code == 200
+
+    def titles(user_id: str) -> list[str]:
+        messages = requests.get(f"{edge.url}/api/notifications/inbox", headers=edge.headers(user_id),
+                                timeout=10).json().get("messages", [])
+        return [m["title"] for m in messages if m["kind"].startswith("connection_")]
+
+    eventually(ask, timeout=15)
+    assert eventually(lambda: titles(asked), timeout=15) == ["Bilal Ahmed wants to connect"]
+    accepted = requests.post(f"{edge.url}/api/users/connections/{asker}/accept", headers=edge.headers(asked),
+                             timeout=10)
+    assert accepted.status_code == 200, accepted.text
+    assert eventually(lambda: titles(asker), timeout=15) == ["Sana Malik accepted your connection"]
+    assert titles(asked) == ["Bilal Ahmed wants to connect"]  # nothing about their own acceptance
