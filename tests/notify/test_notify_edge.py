@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+import time
 import uuid
 
 import pytest
@@ -82,6 +83,15 @@ def book(edge, player: str, court: str, start: str) -> str:
         "court_id": court, "start_time": start, "duration_minutes": 60, "idempotency_key": uuid.uuid4().hex})
     assert booked.status_code == 200, booked.text
     return booked.json()["booking"]["booking_id"]
+
+
+def register_account(edge, first: str, last: str) -> tuple[str, str]:
+    """A new account registered through the edge: its user id and email."""
+    address = f"{first.lower()}-{uuid.uuid4().hex[:8]}@example.pk"
+    answer = requests.post(f"{edge.url}/api/auth/register", timeout=10, json={
+        "email": address, "password": "Padel-Court-2026!", "first_name": first, "last_name": last})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["account"]["user_id"], address
 
 
 def test_a_verification_request_on_the_auth_stream_reaches_smtp(edge, mailbox, streams):
@@ -215,6 +225,27 @@ def test_a_booking_with_invited_players_reaches_their_inboxes(edge):
     assert [m["kind"] for m in inbox(player, 2)] == ["booking_confirmed", "booking_rescheduled"]
 
 
+def test_an_instant_booking_emails_one_confirmation_with_the_game_for_the_calendar(edge, mailbox):
+    player, address = register_account(edge, "Hamza", "Qureshi")
+    court = open_venue(edge, str(uuid.uuid4()))
+    day = (dt.datetime.now(KARACHI) + dt.timedelta(days=5)).date()
+    eventually(lambda: mailbox.to(address), timeout=15)  # the verification email: notify knows the address
+    booking_id = book(edge, player, court, utc_text(day, "19:00"))
+
+    def booking_mails():
+        return [m for m in mailbox.to(address) if m["Subject"].startswith("Booking")]
+
+    [mail] = eventually(booking_mails, timeout=15)
+    assert mail["Subject"].startswith("Booking confirmed")  # not "received" and "confirmed"
+    assert "Court 1" in mail.get_body(("plain",)).get_content() and mail.get_body(("html",)) is not None
+    [ics] = [part for part in mail.iter_attachments() if part.get_content_type() == "text/calendar"]
+    [event] = Calendar.from_ical(ics.get_content()).walk("VEVENT")
+    assert str(event["UID"]) == f"{booking_id}@padel-platform"
+    assert event.decoded("DTSTART") == dt.datetime.fromisoformat(utc_text(day, "19:00").replace("Z", "+00:00"))
+    time.sleep(0.5)
+    assert len(booking_mails()) == 1
+
+
 def test_a_player_subscribes_to_their_bookings_as_a_private_calendar_feed(edge):
     owner, player, stranger = (str(uuid.uuid4()) for _ in range(3))
     court = open_venue(edge, owner)
@@ -285,14 +316,7 @@ def test_push_devices_are_registered_used_and_removed_over_rest(edge, streams):
 
 def test_a_connection_request_and_its_acceptance_reach_the_other_players_inbox(edge):
     """user_svc's ConnectionRequested and ConnectionAccepted, from two real registrations to the inboxes."""
-    def register(first: str, last: str) -> str:
-        answer = requests.post(f"{edge.url}/api/auth/register", timeout=10, json={
-            "email": f"{first.lower()}-{uuid.uuid4().hex[:8]}@example.pk", "password": "Padel-Court-2026!",
-            "first_name": first, "last_name": last})
-        assert answer.status_code == 200, answer.text
-        return answer.json()["account"]["user_id"]
-
-    asker, asked = register("Bilal", "Ahmed"), register("Sana", "Malik")
+    (asker, _), (asked, _) = register_account(edge, "Bilal", "Ahmed"), register_account(edge, "Sana", "Malik")
 
     def ask() -> bool:  # once user_svc has made both profiles from auth's events
         return requests.post(f"{edge.url}/api/users/connections", headers=edge.headers(asker), timeout=10,
