@@ -17,13 +17,13 @@ from mesh import plumbing
 from mesh.consumer import EventConsumer
 from mesh.db import Database, Joined
 from notify_svc import convert
-from notify_svc.service import Accounts, Bookings
+from notify_svc.service import Accounts, Bookings, Connections
 
 GROUP = "notify"
 
 
 def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, bookings: Bookings,
-             **options) -> EventConsumer:
+             connections: Connections, **options) -> EventConsumer:
     """The consumer of auth's, user_svc's and booking_svc's events, as a server worker."""
     events = EventConsumer(database, redis_client, group=GROUP,
                            streams=[plumbing.stream("auth"), plumbing.stream("booking"), plumbing.stream("user")],
@@ -61,12 +61,17 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     def profile_deleted(session: Session, _event_id: str, message: user_events.ProfileDeleted) -> None:
         accounts.profile_deleted(Joined(session), message.user_id)
 
+    def connection_requested(session: Session, _event_id: str, message: user_events.ConnectionRequested) -> None:
+        connections.requested(Joined(session), message.requester_name, message.addressee_id)
+
+    def connection_accepted(session: Session, _event_id: str, message: user_events.ConnectionAccepted) -> None:
+        connections.accepted(Joined(session), message.requester_id, message.addressee_name)
+
     def created(session: Session, _event_id: str, message: booking_events.BookingCreated) -> None:
-        # Confirmed at once (no BookingConfirmed follows): invitations and reminders go out now.
-        bookings.placed(Joined(session), "booking_created", convert.booking(message.booking))
+        bookings.created(Joined(session), convert.booking(message.booking))
 
     def confirmed(session: Session, _event_id: str, message: booking_events.BookingConfirmed) -> None:
-        bookings.placed(Joined(session), "booking_confirmed", convert.booking(message.booking))
+        bookings.confirmed(Joined(session), convert.booking(message.booking))
 
     def cancelled(session: Session, _event_id: str, message: booking_events.BookingCancelled) -> None:
         refund = message.cancellation.refund
@@ -97,6 +102,8 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     events.on(auth_events.AccountDeleted, account_deleted)
     events.on(user_events.PreferencesChanged, preferences)
     events.on(user_events.ProfileDeleted, profile_deleted)
+    events.on(user_events.ConnectionRequested, connection_requested)
+    events.on(user_events.ConnectionAccepted, connection_accepted)
     events.on(booking_events.BookingCreated, created)
     events.on(booking_events.BookingConfirmed, confirmed)
     events.on(booking_events.BookingCancelled, cancelled)

@@ -78,20 +78,27 @@ def when(stamp: Timestamp) -> dt.datetime | None:
 
 
 def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
+    """The booking an event speaks of. The venue's address and phone are read when the snapshot has
+    them (booking_svc's `venue_address` and `venue_phone`, not published yet) and "" otherwise."""
     return Booking(
         booking_id=snapshot.booking_id, player_id=snapshot.player_id, venue_name=snapshot.venue_name,
         court_name=snapshot.court_name, start_time=when(snapshot.start_time),
         end_time=when(snapshot.end_time), time_zone=snapshot.time_zone,
         price_paisa=snapshot.price.amount_paisa, currency=snapshot.price.currency,
         confirmed=snapshot.status == booking_pb2.BOOKING_STATUS_CONFIRMED,
-        participant_ids=tuple(dict.fromkeys(p for p in snapshot.participant_ids if p and p != snapshot.player_id)))
+        participant_ids=tuple(dict.fromkeys(p for p in snapshot.participant_ids if p and p != snapshot.player_id)),
+        **_present(snapshot, "venue_address", "venue_phone"))
+
+
+def _present(message: Message, *names: str) -> dict[str, str]:
+    """The fields of `message` among `names` that its type has (a newer sender may add them)."""
+    fields = message.DESCRIPTOR.fields_by_name
+    return {name: getattr(message, name) for name in names if name in fields}
 
 
 def contact(message: Message) -> Contact:
     """The contact details one of auth's events carries (a field it does not have stays empty)."""
-    fields = message.DESCRIPTOR.fields_by_name
-    return Contact(**{name: getattr(message, name) for name in ("email", "phone", "first_name", "last_name")
-                      if name in fields})
+    return Contact(**_present(message, "email", "phone", "first_name", "last_name"))
 
 
 def preferences(chosen: user_pb2.Preferences) -> Preferences:
@@ -123,6 +130,10 @@ def delivery(row: store.Delivery) -> notify_pb2.Delivery:
         status=STATUSES.get(row.status, 0), attempts=row.attempts,
         last_error=row.last_error, recipient=mask(row.recipient), created_at=timestamp(row.created_at),
         sent_at=timestamp(row.sent_at), next_attempt_at=timestamp(row.next_attempt_at))
+
+
+def device(row: store.Device) -> notify_pb2.Device:
+    return notify_pb2.Device(device_id=row.id, created_at=timestamp(row.created_at))
 
 
 def inbox_message(row: store.InboxMessage) -> notify_pb2.InboxMessage:

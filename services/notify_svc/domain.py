@@ -8,6 +8,7 @@ message texts use the recipient's or the venue's zone.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from mesh.caller import Caller
 from mesh.errors import InvalidArgument, NotFound, PermissionDenied
 from mesh.settings import DEFAULT_TIME_ZONE
-from notify_svc.templates import EMAIL, IN_APP, KINDS
+from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH
 
 FREE_KIND = "message"  # the kind of a free (untemplated) message sent by an admin
 MASKED = "***"
@@ -34,11 +35,36 @@ def check_admin(caller: Caller) -> None:
         raise PermissionDenied("this call needs the role admin")
 
 
-def check_inbox_owner(caller: Caller, owner_id: str | None) -> None:
-    """Only the addressee reads or marks an inbox message. Someone else's message is as good as
+def check_own(caller: Caller, owner_id: str | None, what: str) -> None:
+    """Only its owner reads or changes their inbox message or device. Someone else's is as good as
     absent (`owner_id` None): a 403 would confirm that it exists."""
     if owner_id is None or owner_id != caller.user_id:
-        raise NotFound("no such message in your inbox")
+        raise NotFound(f"no such {what} of yours")
+
+
+def check_inbox_owner(caller: Caller, owner_id: str | None) -> None:
+    check_own(caller, owner_id, "inbox message")
+
+
+# -- calendar feeds -------------------------------------------------------------------------------
+
+FEED_SUFFIX = ".ics"
+
+
+def feed_token(file_name: str) -> str:
+    """The secret token a feed's file name ("<token>.ics") carries."""
+    return file_name.removesuffix(FEED_SUFFIX)
+
+
+def feed_token_hash(token: str) -> str:
+    """What is kept of a feed's token: enough to recognise it, useless to whoever reads the table."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_feed(owner_id: str | None) -> None:
+    """An unknown or rotated feed URL is simply not there."""
+    if owner_id is None:
+        raise NotFound("no such calendar feed; make a new one with RotateCalendarFeed")
 
 
 # -- facts carried by events ----------------------------------------------------------------------
@@ -78,12 +104,15 @@ class Booking:
     currency: str
     confirmed: bool
     participant_ids: tuple[str, ...] = ()  # invited players, never the player who booked
+    venue_address: str = ""  # "" while booking_svc's events do not carry it
+    venue_phone: str = ""
 
     def variables(self) -> dict[str, str]:
         start, end = local_text(self.start_time, self.time_zone), local_text(self.end_time, self.time_zone)
         return {"venue_name": self.venue_name, "court_name": self.court_name, "date": start["date"],
                 "start_time": start["time"], "end_time": end["time"], "booking_id": self.booking_id,
-                "price": money_text(self.price_paisa, self.currency)}
+                "price": money_text(self.price_paisa, self.currency), "venue_address": self.venue_address,
+                "venue_phone": self.venue_phone}
 
 
 @dataclass(frozen=True)
@@ -124,7 +153,6 @@ class Reachable(Protocol):
     user_id: str
     email: str
     phone: str
-    device_token: str
     channels: str  # comma-separated names, e.g. "email,sms"
     kinds: str  # comma-separated families, e.g. "booking_confirmations,reminders"
 
@@ -135,19 +163,24 @@ def _split(names: str) -> list[str]:
 
 def channels_for(recipient: Reachable, kind: str) -> list[str]:
     """The channels a message of `kind` goes out on: security by email only, whatever the
-    preferences; others on the recipient's channels plus the in-app inbox, if they want the kind."""
+    preferences; others on the recipient's channels plus the in-app inbox, if they want the kind
+    or it is essential (a cancellation or a move is sent whatever kinds they switched off)."""
     spec = KINDS.get(kind)
     if spec is not None and spec.urgent:
         return [EMAIL]
-    if spec is not None and spec.family not in _split(recipient.kinds):
+    if spec is not None and not spec.essential and spec.family not in _split(recipient.kinds):
         return []
     return [*_split(recipient.channels), IN_APP]
 
 
-def address(recipient: Reachable, channel: str) -> str:
-    """Where `channel` reaches the recipient; empty when it cannot."""
-    return {"email": recipient.email, "sms": recipient.phone, "whatsapp": recipient.phone,
-            "push": recipient.device_token, "in_app": recipient.user_id}.get(channel, "")
+def addresses(recipient: Reachable, channel: str, devices: list[str]) -> list[str]:
+    """Where `channel` reaches the recipient: push each of their `devices` (FCM tokens), the other
+    channels one address; empty when it cannot."""
+    if channel == PUSH:
+        return [token for token in devices if token]
+    found = {"email": recipient.email, "sms": recipient.phone, "whatsapp": recipient.phone,
+             "in_app": recipient.user_id}.get(channel, "")
+    return [found] if found else []
 
 
 def free_message(kind: str, variables: dict[str, str], subject: str, body: str) -> Rendered | None:

@@ -2,6 +2,7 @@
 consumer and the reminder and delivery jobs."""
 
 import datetime as dt
+import email.utils
 import pathlib
 
 from padel.notify.v1 import notify_service_pb2_grpc
@@ -10,7 +11,7 @@ from mesh import plumbing, server
 from notify_svc import channels, consumers
 from notify_svc.jobs import DeliveryJob, ReminderJob
 from notify_svc.rendering import Renderer
-from notify_svc.service import Accounts, Bookings, Deliveries, Inbox, Templates
+from notify_svc.service import Accounts, Bookings, CalendarFeeds, Connections, Deliveries, Devices, Inbox, Templates
 from notify_svc.servicer import NotifyServicer
 from notify_svc.settings import NAME, NotifySettings
 
@@ -28,18 +29,22 @@ def build_server(settings: NotifySettings) -> tuple[server.Host, int]:
                             retry_max_seconds=settings.retry_max_seconds, max_attempts=settings.max_attempts,
                             lease_seconds=max(60.0, 3 * settings.send_timeout_seconds))
     accounts = Accounts(deliveries, app_base_url=settings.app_base_url)
-    bookings = Bookings(deliveries, reminder_lead=dt.timedelta(minutes=settings.reminder_lead_minutes))
+    organizer = email.utils.parseaddr(settings.smtp_from)[1]  # who calendar entries say sent them
+    bookings = Bookings(deliveries, reminder_lead=dt.timedelta(minutes=settings.reminder_lead_minutes),
+                        organizer=organizer)
+    feeds = CalendarFeeds(app_base_url=settings.app_base_url, organizer=organizer)
     templates = Templates(renderer)
     templates.install_defaults(parts.database)
     delivery_job = DeliveryJob(parts.database, deliveries, poll_seconds=settings.poll_seconds)
     return server.build(
         NAME, settings,
         servicers=[(notify_service_pb2_grpc.add_NotifyServiceServicer_to_server,
-                    NotifyServicer(parts.database, deliveries, Inbox(), templates))],
+                    NotifyServicer(parts.database, deliveries, Inbox(), templates, Devices(), feeds))],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
         # The renderer first: started before anything renders, stopped after everything that does.
-        workers=[renderer, parts.relay, consumers.consumer(parts.database, parts.redis, accounts, bookings),
+        workers=[renderer, parts.relay,
+                 consumers.consumer(parts.database, parts.redis, accounts, bookings, Connections(deliveries)),
                  ReminderJob(parts.database, bookings, delivery_job, poll_seconds=settings.poll_seconds),
                  delivery_job])
 

@@ -3,21 +3,28 @@ service's database as the unit of work) → convert → response message."""
 
 from __future__ import annotations
 
+from google.api import httpbody_pb2
 from padel.notify.v1 import notify_service_pb2 as pb
 from padel.notify.v1 import notify_service_pb2_grpc
 
 from mesh import caller
 from mesh.db import Database
 from notify_svc import convert
-from notify_svc.service import Deliveries, Inbox, Templates
+from notify_svc.service import CalendarFeeds, Deliveries, Devices, Inbox, Templates
+
+# A feed URL is a secret: no shared cache keeps it; calendar programs poll it every few hours anyway.
+FEED_HEADERS = (("cache-control", "private, max-age=300"),)
 
 
 class NotifyServicer(notify_service_pb2_grpc.NotifyServiceServicer):
-    def __init__(self, database: Database, deliveries: Deliveries, inbox: Inbox, templates: Templates):
+    def __init__(self, database: Database, deliveries: Deliveries, inbox: Inbox, templates: Templates,
+                 devices: Devices, feeds: CalendarFeeds):
         self.database = database
         self.deliveries = deliveries
         self.inbox = inbox
         self.templates = templates
+        self.devices = devices
+        self.feeds = feeds
 
     def SendNotification(self, request, context):
         queued = self.deliveries.send_by_admin(
@@ -55,3 +62,21 @@ class NotifyServicer(notify_service_pb2_grpc.NotifyServiceServicer):
     def MarkInboxRead(self, request, context):
         message = self.inbox.mark_read(self.database, caller.current(), request.message_id)
         return pb.MarkInboxReadResponse(message=convert.inbox_message(message))
+
+    def RegisterDevice(self, request, context):
+        device = self.devices.register(self.database, caller.current(), request.token)
+        return pb.RegisterDeviceResponse(device=convert.device(device))
+
+    def UnregisterDevice(self, request, context):
+        self.devices.unregister(self.database, caller.current(), request.device_id)
+        return pb.UnregisterDeviceResponse()
+
+    def RotateCalendarFeed(self, request, context):
+        return pb.RotateCalendarFeedResponse(feed_url=self.feeds.rotate(self.database, caller.current()))
+
+    def GetCalendarFeed(self, request, context):
+        text = self.feeds.feed(self.database, request.file_name)
+        # gRPC initial metadata becomes HTTP response headers at the edge (HttpBody has none of its own).
+        context.send_initial_metadata(FEED_HEADERS)
+        return pb.GetCalendarFeedResponse(body=httpbody_pb2.HttpBody(content_type="text/calendar; charset=utf-8",
+                                                                     data=text.encode()))

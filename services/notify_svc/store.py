@@ -10,6 +10,10 @@
 - `reminders`: one per confirmed booking and player (who booked, and each invited player), due
   `lead` minutes before play; the row (not a timer in memory) is what makes a restart neither lose
   nor repeat a reminder. A booking's rows also record which invited players notify has told about it.
+- `calendar_entries`: one per booking and player told about it, the entry their calendar holds (sent
+  as .ics attachments, listed in their feed) and its SEQUENCE, raised at each change.
+- `calendar_feeds`: a player's private feed URL, kept as a hash of its secret token.
+- `devices`: the push (FCM) tokens of each user's devices.
 """
 
 from __future__ import annotations
@@ -48,7 +52,6 @@ class Recipient(Base):
     quiet_hours_start: Mapped[str] = mapped_column(String(5), default="")
     quiet_hours_end: Mapped[str] = mapped_column(String(5), default="")
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
-    device_token: Mapped[str] = mapped_column(String(4096), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     # When auth's or user_svc's events first spoke of the user; None for an id notify saw only in a
     # booking (an invited player nobody else told it about).
@@ -81,6 +84,8 @@ class Delivery(Base):
     subject: Mapped[str] = mapped_column(String(400), default="")
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An iCalendar text attached to an email (a booking's entry); "" for none.
+    calendar: Mapped[str] = mapped_column(Text, default="")
     # Urgent (security) messages never wait for quiet hours.
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default=QUEUED)
@@ -112,21 +117,56 @@ class InboxMessage(Base):
     __table_args__ = (Index("ix_inbox_user", "user_id", "created_at", "id"),)
 
 
-class Reminder(Base):
-    __tablename__ = "reminders"
+class _PlayersGame:
+    """What a row about one booking and one of its players (who booked or invited) knows of the game."""
 
     booking_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     venue_name: Mapped[str] = mapped_column(String(200), default="")
     court_name: Mapped[str] = mapped_column(String(200), default="")
-    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
     start_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     end_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
-    remind_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
-    status: Mapped[str] = mapped_column(String(16), default=REMINDER_PENDING)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
+
+class Reminder(_PlayersGame, Base):
+    __tablename__ = "reminders"
+
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
+    remind_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(16), default=REMINDER_PENDING)
+
     __table_args__ = (Index("ix_reminders_due", "status", "remind_at"),)
+
+
+class CalendarEntry(_PlayersGame, Base):
+    __tablename__ = "calendar_entries"
+
+    venue_address: Mapped[str] = mapped_column(String(300), default="")
+    venue_phone: Mapped[str] = mapped_column(String(32), default="")
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_calendar_entries_user", "user_id", "start_time"),)
+
+
+class CalendarFeed(Base):
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Device(Base):
+    __tablename__ = "devices"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36))
+    token: Mapped[str] = mapped_column(String(4096), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_devices_user", "user_id", "created_at"),)
 
 
 def _filtered(query: Select, *filters: tuple[InstrumentedAttribute, str]) -> Select:
@@ -167,7 +207,7 @@ def recipient_or_new(session: Session, user_id: str, now: dt.datetime, *, to_cha
 # A recipient's details before anyone told notify anything, and after an erasure.
 _NOBODY = dict(email="", phone="", first_name="", last_name="", language="en", channels="email",
                kinds="booking_confirmations,reminders,match_invites", quiet_hours_start="", quiet_hours_end="",
-               time_zone=DEFAULT_TIME_ZONE, device_token="")
+               time_zone=DEFAULT_TIME_ZONE)
 
 
 def erase_recipient(session: Session, user_id: str, now: dt.datetime) -> Recipient:
@@ -181,6 +221,9 @@ def erase_recipient(session: Session, user_id: str, now: dt.datetime) -> Recipie
         session.delete(message)
     for reminder in session.scalars(select(Reminder).where(Reminder.user_id == user_id)):
         reminder.status, reminder.updated_at = REMINDER_CANCELLED, now
+    for table in (Device, CalendarFeed, CalendarEntry):
+        for row in session.scalars(select(table).where(table.user_id == user_id)):
+            session.delete(row)
     return found
 
 
@@ -313,3 +356,71 @@ def claim_due_reminders(session: Session, now: dt.datetime, limit: int) -> list[
         .order_by(Reminder.remind_at, Reminder.booking_id, Reminder.user_id)
         .limit(limit)
         .with_for_update(skip_locked=True)))
+
+
+# -- calendar -------------------------------------------------------------------------------------
+
+
+def calendar_entry(session: Session, booking_id: str, user_id: str) -> CalendarEntry | None:
+    return session.get(CalendarEntry, (booking_id, user_id))
+
+
+def add_calendar_entry(session: Session, entry: CalendarEntry) -> CalendarEntry:
+    session.add(entry)
+    return entry
+
+
+def calendar_of(session: Session, user_id: str, since: dt.datetime, limit: int) -> list[CalendarEntry]:
+    """A user's live entries starting from `since`, soonest first, at most `limit`."""
+    return list(session.scalars(
+        select(CalendarEntry)
+        .where(CalendarEntry.user_id == user_id, CalendarEntry.cancelled.is_(False), CalendarEntry.start_time >= since)
+        .order_by(CalendarEntry.start_time, CalendarEntry.booking_id)
+        .limit(limit)))
+
+
+def calendar_feed(session: Session, user_id: str) -> CalendarFeed | None:
+    return session.get(CalendarFeed, user_id, with_for_update=True)
+
+
+def calendar_feed_by_hash(session: Session, token_hash: str) -> CalendarFeed | None:
+    return session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == token_hash))
+
+
+def add_calendar_feed(session: Session, feed: CalendarFeed) -> CalendarFeed:
+    session.add(feed)
+    return feed
+
+
+def delete(session: Session, row: Base) -> None:
+    session.delete(row)
+
+
+# -- devices --------------------------------------------------------------------------------------
+
+
+def device_by_token(session: Session, token: str) -> Device | None:
+    return session.scalar(select(Device).where(Device.token == token).with_for_update())
+
+
+def device(session: Session, device_id: str) -> Device | None:
+    return session.get(Device, device_id)
+
+
+def devices_of(session: Session, user_id: str) -> list[Device]:
+    """A user's devices, newest first."""
+    return list(session.scalars(select(Device).where(Device.user_id == user_id)
+                                .order_by(Device.created_at.desc(), Device.id.desc())))
+
+
+def forget_device(session: Session, token: str) -> None:
+    """Removes the device with this token, whoever it belongs to (no row: nothing to do)."""
+    found = device_by_token(session, token)
+    if found is not None:
+        session.delete(found)
+
+
+def add_device(session: Session, found: Device) -> Device:
+    session.add(found)
+    session.flush()  # the token is unique: a clash shows here, inside the use case
+    return found

@@ -38,6 +38,9 @@ MAX_POWER_BITS = 10_000  # the largest number `**` may make (about 3,000 digits)
 class Kind:
     family: str  # the preference family ("booking_confirmations", "reminders", ...) or "security"
     variables: frozenset[str]
+    # Sent even when the family is switched off (on the recipient's channels, after quiet hours):
+    # a cancellation or a move is about money and time, never news to drop.
+    essential: bool = False
 
     @property
     def urgent(self) -> bool:
@@ -46,6 +49,8 @@ class Kind:
 
 _LINK = frozenset({"first_name", "link", "token", "expires_at"})
 _BOOKING = frozenset({"first_name", "venue_name", "court_name", "date", "start_time", "end_time", "booking_id"})
+# Where the venue is and how to call it: every booking message but the reminder (from a booking event).
+_VENUE = frozenset({"venue_address", "venue_phone"})
 
 KINDS: dict[str, Kind] = {
     "email_verification": Kind(SECURITY, _LINK),
@@ -55,19 +60,28 @@ KINDS: dict[str, Kind] = {
     # as a new account, so the attempt learns nothing), or a burst of failed sign-ins to their account.
     "registration_attempted": Kind(SECURITY, frozenset({"first_name", "attempted_at", "link"})),
     "sign_in_failures": Kind(SECURITY, frozenset({"first_name", "failures", "last_failed_at", "link"})),
-    "booking_created": Kind("booking_confirmations", _BOOKING | {"price"}),
-    "booking_confirmed": Kind("booking_confirmations", _BOOKING | {"price"}),
-    "booking_cancelled": Kind("booking_confirmations", _BOOKING | {"price", "reason", "refund"}),
-    "booking_rescheduled": Kind("booking_confirmations", _BOOKING | {"price", "previous_start_time"}),
-    "booking_no_show": Kind("booking_confirmations", _BOOKING | {"price"}),
+    "booking_created": Kind("booking_confirmations", _BOOKING | _VENUE | {"price"}),
+    "booking_confirmed": Kind("booking_confirmations", _BOOKING | _VENUE | {"price"}),
+    "booking_cancelled": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "reason", "refund"}, essential=True),
+    "booking_rescheduled": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "previous_start_time"}, essential=True),
+    "booking_no_show": Kind("booking_confirmations", _BOOKING | _VENUE | {"price"}),
     "booking_reminder": Kind("reminders", _BOOKING),
     # To invited players (a booking's participants) about someone else's booking.
-    "booking_invitation": Kind("match_invites", _BOOKING),
-    "invitation_rescheduled": Kind("match_invites", _BOOKING | {"previous_start_time"}),
-    "invitation_cancelled": Kind("match_invites", _BOOKING | {"reason"}),
-    "invitation_withdrawn": Kind("match_invites", _BOOKING),
+    "booking_invitation": Kind("match_invites", _BOOKING | _VENUE),
+    "invitation_rescheduled": Kind("match_invites", _BOOKING | _VENUE | {"previous_start_time"}, essential=True),
+    "invitation_cancelled": Kind("match_invites", _BOOKING | _VENUE | {"reason"}, essential=True),
+    "invitation_withdrawn": Kind("match_invites", _BOOKING | _VENUE),
+    # To a player about another who wants to connect, or accepted (user_svc has no kind of its own for these).
+    "connection_requested": Kind("match_invites", frozenset({"first_name", "requester_name"})),
+    "connection_accepted": Kind("match_invites", frozenset({"first_name", "addressee_name"})),
     "announcement": Kind("marketing", frozenset({"first_name", "headline", "message"})),
 }
+
+# Where the venue is and how to call it, in a booking's texts (nothing while events do not carry it).
+_WHERE_EN = "{% if venue_address %} Address: {{ venue_address }}.{% endif %}" \
+            "{% if venue_phone %} Venue phone: {{ venue_phone }}.{% endif %}"
+_WHERE_UR = "{% if venue_address %} پتہ: {{ venue_address }}۔{% endif %}" \
+            "{% if venue_phone %} وینیو کا فون: {{ venue_phone }}۔{% endif %}"
 
 # (subject, text) per kind and language. Email gets the text as HTML paragraphs (see `_html`);
 # the other channels get the text itself. Security kinds only ever go by email.
@@ -121,18 +135,20 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
     "booking_created": {
         "en": ("Booking received: {{ venue_name }}, {{ date }}",
                "Hi {{ first_name }}, your booking of {{ court_name }} at {{ venue_name }} on {{ date }}, "
-               "{{ start_time }}–{{ end_time }} ({{ price }}) was received."),
+               "{{ start_time }}–{{ end_time }} ({{ price }}) was received. The venue confirms it; we will tell "
+               "you when it does." + _WHERE_EN),
         "ur": ("بکنگ موصول ہوئی: {{ venue_name }}، {{ date }}",
                "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} کی آپ کی بکنگ "
-               "({{ date }}، {{ start_time }}–{{ end_time }}، {{ price }}) موصول ہو گئی ہے۔"),
+               "({{ date }}، {{ start_time }}–{{ end_time }}، {{ price }}) موصول ہو گئی ہے۔ وینیو اس کی تصدیق "
+               "کرے گا؛ تصدیق ہوتے ہی ہم آپ کو بتائیں گے۔" + _WHERE_UR),
     },
     "booking_confirmed": {
         "en": ("Booking confirmed: {{ venue_name }}, {{ date }} {{ start_time }}",
                "Hi {{ first_name }}, your booking is confirmed: {{ court_name }} at {{ venue_name }} on {{ date }}, "
-               "{{ start_time }}–{{ end_time }} ({{ price }})."),
+               "{{ start_time }}–{{ end_time }} ({{ price }})." + _WHERE_EN),
         "ur": ("بکنگ کی تصدیق: {{ venue_name }}، {{ date }} {{ start_time }}",
                "السلام علیکم {{ first_name }}، آپ کی بکنگ کی تصدیق ہو گئی: {{ venue_name }} میں {{ court_name }}، "
-               "{{ date }}، {{ start_time }}–{{ end_time }} ({{ price }})۔"),
+               "{{ date }}، {{ start_time }}–{{ end_time }} ({{ price }})۔" + _WHERE_UR),
     },
     "booking_cancelled": {
         "en": ("Booking cancelled: {{ venue_name }}, {{ date }}",
@@ -145,10 +161,10 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
     "booking_rescheduled": {
         "en": ("Booking moved: {{ venue_name }}, {{ date }} {{ start_time }}",
                "Hi {{ first_name }}, your booking moved from {{ previous_start_time }} to {{ court_name }} at "
-               "{{ venue_name }} on {{ date }}, {{ start_time }}–{{ end_time }}."),
+               "{{ venue_name }} on {{ date }}, {{ start_time }}–{{ end_time }}." + _WHERE_EN),
         "ur": ("بکنگ کا وقت تبدیل: {{ venue_name }}، {{ date }} {{ start_time }}",
                "السلام علیکم {{ first_name }}، آپ کی بکنگ {{ previous_start_time }} سے {{ venue_name }} میں "
-               "{{ court_name }}، {{ date }}، {{ start_time }}–{{ end_time }} پر منتقل ہو گئی۔"),
+               "{{ court_name }}، {{ date }}، {{ start_time }}–{{ end_time }} پر منتقل ہو گئی۔" + _WHERE_UR),
     },
     "booking_no_show": {
         "en": ("Missed booking at {{ venue_name }}",
@@ -169,18 +185,18 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
     "booking_invitation": {
         "en": ("You are invited to play padel: {{ venue_name }}, {{ date }} {{ start_time }}",
                "Hi {{ first_name }}, you are invited to a game on {{ court_name }} at {{ venue_name }} on {{ date }}, "
-               "{{ start_time }}–{{ end_time }}."),
+               "{{ start_time }}–{{ end_time }}." + _WHERE_EN),
         "ur": ("پیڈل کھیلنے کی دعوت: {{ venue_name }}، {{ date }} {{ start_time }}",
                "السلام علیکم {{ first_name }}، آپ کو {{ venue_name }} میں {{ court_name }} پر {{ date }}، "
-               "{{ start_time }}–{{ end_time }} کے کھیل کی دعوت دی گئی ہے۔"),
+               "{{ start_time }}–{{ end_time }} کے کھیل کی دعوت دی گئی ہے۔" + _WHERE_UR),
     },
     "invitation_rescheduled": {
         "en": ("Game moved: {{ venue_name }}, {{ date }} {{ start_time }}",
                "Hi {{ first_name }}, the game you are invited to moved from {{ previous_start_time }} to "
-               "{{ court_name }} at {{ venue_name }} on {{ date }}, {{ start_time }}–{{ end_time }}."),
+               "{{ court_name }} at {{ venue_name }} on {{ date }}, {{ start_time }}–{{ end_time }}." + _WHERE_EN),
         "ur": ("کھیل کا وقت تبدیل: {{ venue_name }}، {{ date }} {{ start_time }}",
                "السلام علیکم {{ first_name }}، جس کھیل کی آپ کو دعوت دی گئی تھی وہ {{ previous_start_time }} سے "
-               "{{ venue_name }} میں {{ court_name }}، {{ date }}، {{ start_time }}–{{ end_time }} پر منتقل ہو گیا۔"),
+               "{{ venue_name }} میں {{ court_name }}، {{ date }}، {{ start_time }}–{{ end_time }} پر منتقل ہو گیا۔" + _WHERE_UR),
     },
     "invitation_cancelled": {
         "en": ("Game cancelled: {{ venue_name }}, {{ date }}",
@@ -197,6 +213,22 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "ur": ("آپ اب {{ venue_name }} کے کھیل میں شامل نہیں، {{ date }}",
                "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} پر {{ date }}، {{ start_time }} "
                "کے کھیل کے کھلاڑیوں سے آپ کا نام نکال دیا گیا ہے۔"),
+    },
+    "connection_requested": {
+        "en": ("{{ requester_name }} wants to connect",
+               "Hi {{ first_name }}, {{ requester_name }} wants to connect with you on Padel Platform. "
+               "Accept or decline in the app, under Connections."),
+        "ur": ("{{ requester_name }} آپ سے جڑنا چاہتے ہیں",
+               "السلام علیکم {{ first_name }}، {{ requester_name }} پیڈل پلیٹ فارم پر آپ سے جڑنا چاہتے ہیں۔ "
+               "ایپ میں کنکشنز کے تحت قبول یا مسترد کریں۔"),
+    },
+    "connection_accepted": {
+        "en": ("{{ addressee_name }} accepted your connection",
+               "Hi {{ first_name }}, {{ addressee_name }} accepted your request: you are now connected on "
+               "Padel Platform and can invite each other to games."),
+        "ur": ("{{ addressee_name }} نے آپ کا کنکشن قبول کر لیا",
+               "السلام علیکم {{ first_name }}، {{ addressee_name }} نے آپ کی درخواست قبول کر لی: اب آپ پیڈل "
+               "پلیٹ فارم پر جڑے ہوئے ہیں اور ایک دوسرے کو کھیل کی دعوت دے سکتے ہیں۔"),
     },
     "announcement": {
         "en": ("{{ headline }}", "Hi {{ first_name }}, {{ message }}"),
@@ -234,8 +266,9 @@ SAMPLES = {
     "token": "sample-token", "expires_at": "03 Dec 2026 18:00 PKT", "changed_at": "01 Dec 2026 09:30 PKT",
     "venue_name": "Padel Arena DHA", "court_name": "Court 1", "date": "Thu 03 Dec 2026", "start_time": "18:00",
     "end_time": "19:30", "booking_id": "00000000-0000-4000-8000-000000000000", "price": "PKR 4,500",
-    "reason": "rain", "refund": "PKR 4,500", "previous_start_time": "03 Dec 2026 16:00 PKT",
-    "headline": "Two new courts in DHA", "message": "Book them from Monday.",
+    "reason": "rain", "refund": "PKR 4,500", "venue_address": "Street 12, DHA Phase 6, Karachi",
+    "venue_phone": "+922135550100", "previous_start_time": "03 Dec 2026 16:00 PKT",
+    "headline": "Two new courts in DHA", "requester_name": "Bilal Ahmed", "addressee_name": "Sana Malik", "message": "Book them from Monday.",
     "attempted_at": "01 Dec 2026 09:30 PKT", "failures": "4", "last_failed_at": "01 Dec 2026 09:31 PKT",
 }
 

@@ -57,6 +57,14 @@ def test_other_messages_follow_channels_and_kinds():
     assert channels_for(recipient(), "announcement") == []  # marketing is opt-in
 
 
+def test_switching_confirmations_off_never_silences_cancellations_and_moves():
+    """They follow the channel choice, but a cancellation or a move is about money and time."""
+    without = recipient(channels="sms", kinds="reminders")
+    assert channels_for(without, "booking_confirmed") == []
+    for kind in ("booking_cancelled", "booking_rescheduled", "invitation_cancelled", "invitation_rescheduled"):
+        assert channels_for(without, kind) == ["sms", "in_app"], kind
+
+
 def test_masked_addresses():
     assert mask("ayesha@example.pk") == "ay***@example.pk"
     assert mask("+923001234567") == "+923***67"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+import time
 import uuid
 
 import pytest
 import requests
 from aiosmtpd.controller import Controller
+from icalendar import Calendar, Event
 from padel_testkit import launch_platform, stop_platform
 from fakeredis import TcpFakeServer
 from notify_standins import Mailbox, free_port, eventually, publish
@@ -54,6 +56,44 @@ def edge(tmp_path_factory, mailbox, streams):
     stop_platform(running)
 
 
+def open_venue(edge, owner: str, *, address: str = "Clifton") -> str:
+    """A new venue open every day 08:00–23:00 that confirms bookings at once; its court's id."""
+    week = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+    venue = requests.post(f"{edge.url}/api/bookings/venues", headers=edge.headers(owner, ("venue_owner",)), timeout=10,
+                          json={"venue": {
+        "name": f"Invite Padel {uuid.uuid4().hex[:6]}", "city": "Karachi", "address": address,
+        "location": {"latitude": 24.8, "longitude": 67.0}, "time_zone": "Asia/Karachi", "slot_minutes": 30,
+        "opening_hours": [{"weekday": f"WEEKDAY_{day}", "open": "08:00", "close": "23:00"} for day in week],
+        "durations_minutes": [60], "horizon_days": 14, "confirmation_mode": "CONFIRMATION_MODE_INSTANT",
+        "cancellation_policy": {"free_until_hours": 24, "late_fee_percent": 25}, "max_live_bookings_per_day": 2,
+        "base_hourly_price": {"amount_paisa": "600000", "currency": "PKR"}, "courts": [{"name": "Court 1"}]}})
+    assert venue.status_code == 200, venue.text
+    return venue.json()["venue"]["courts"][0]["court_id"]
+
+
+def utc_text(day: dt.date, clock: str) -> str:
+    """A Karachi wall-clock time on `day` as the UTC timestamp the REST API takes."""
+    local = dt.datetime.combine(day, dt.time.fromisoformat(clock), tzinfo=KARACHI)
+    return local.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def book(edge, player: str, court: str, start: str) -> str:
+    """The player books the court for an hour; the booking's id."""
+    booked = requests.post(f"{edge.url}/api/bookings/book", headers=edge.headers(player), timeout=10, json={
+        "court_id": court, "start_time": start, "duration_minutes": 60, "idempotency_key": uuid.uuid4().hex})
+    assert booked.status_code == 200, booked.text
+    return booked.json()["booking"]["booking_id"]
+
+
+def register_account(edge, first: str, last: str) -> tuple[str, str]:
+    """A new account registered through the edge: its user id and email."""
+    address = f"{first.lower()}-{uuid.uuid4().hex[:8]}@example.pk"
+    answer = requests.post(f"{edge.url}/api/auth/register", timeout=10, json={
+        "email": address, "password": "Padel-Court-2026!", "first_name": first, "last_name": last})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["account"]["user_id"], address
+
+
 def test_a_verification_request_on_the_auth_stream_reaches_smtp(edge, mailbox, streams):
     """notify's half of registration, independent of auth: the event as auth publishes it."""
     token = "verify_" + uuid.uuid4().hex
@@ -61,7 +101,7 @@ def test_a_verification_request_on_the_auth_stream_reaches_smtp(edge, mailbox, s
     publish(streams, "auth", auth_events.EmailVerificationRequested(
         user_id=str(uuid.uuid4()), email=address, first_name="Fatima", token=token))
     mail = eventually(lambda: mailbox.to(address), timeout=15)[0]
-    assert f"/verify-email?token={token}" in mail.get_content()
+    assert f"/verify-email?token={token}" in mail.get_body(("plain",)).get_content()
     assert mail["Subject"] == "Verify your email for Padel Platform"
 
 
@@ -72,8 +112,9 @@ def test_register_then_verify_with_the_emailed_token(edge, mailbox):
     assert registered.status_code == 200, registered.text
 
     mail = eventually(lambda: mailbox.to(address), timeout=15)[0]
-    body = mail.get_content()
+    body = mail.get_body(("html",)).get_content()
     link = re.search(r'href="([^"]+)"', body).group(1)
+    assert link in mail.get_body(("plain",)).get_content()  # the text part has the link written out
     token = re.search(r"[?&]token=([^&\"]+)", link).group(1)
     assert link.startswith(f"{edge.url}/verify-email?token=")  # links follow the edge's own port
     verified = requests.post(f"{edge.url}/api/auth/verify-email", json={"token": token}, timeout=10)
@@ -138,22 +179,11 @@ def test_a_booking_with_invited_players_reaches_their_inboxes(edge):
     """booking_svc's own events end to end: who is invited, who is told of the move, who is taken off,
     and who is added or taken off by a change of the list alone."""
     owner, player, friend, other, late = (str(uuid.uuid4()) for _ in range(5))
-    week = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
-    venue = requests.post(f"{edge.url}/api/bookings/venues", headers=edge.headers(owner, ("venue_owner",)), timeout=10,
-                          json={"venue": {
-        "name": f"Invite Padel {uuid.uuid4().hex[:6]}", "city": "Karachi", "address": "Clifton",
-        "location": {"latitude": 24.8, "longitude": 67.0}, "time_zone": "Asia/Karachi", "slot_minutes": 30,
-        "opening_hours": [{"weekday": f"WEEKDAY_{day}", "open": "08:00", "close": "23:00"} for day in week],
-        "durations_minutes": [60], "horizon_days": 14, "confirmation_mode": "CONFIRMATION_MODE_INSTANT",
-        "cancellation_policy": {"free_until_hours": 24, "late_fee_percent": 25}, "max_live_bookings_per_day": 2,
-        "base_hourly_price": {"amount_paisa": "600000", "currency": "PKR"}, "courts": [{"name": "Court 1"}]}})
-    assert venue.status_code == 200, venue.text
-    court = venue.json()["venue"]["courts"][0]["court_id"]
+    court = open_venue(edge, owner)
     day = (dt.datetime.now(KARACHI) + dt.timedelta(days=3)).date()
 
     def at(clock: str) -> str:
-        local = dt.datetime.combine(day, dt.time.fromisoformat(clock), tzinfo=KARACHI)
-        return local.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return utc_text(day, clock)
 
     booked = requests.post(f"{edge.url}/api/bookings/book", headers=edge.headers(player), timeout=10, json={
         "court_id": court, "start_time": at("18:00"), "duration_minutes": 60, "participant_ids": [friend],
@@ -170,9 +200,10 @@ def test_a_booking_with_invited_players_reaches_their_inboxes(edge):
                                 timeout=10).json().get("messages", [])
         return list(reversed(messages)) if len(messages) >= count else None
 
-    # An instant venue publishes BookingCreated and BookingConfirmed: the friend is still invited once.
-    assert [m["kind"] for m in eventually(lambda: inbox(player, 3), timeout=15)] == [
-        "booking_created", "booking_confirmed", "booking_rescheduled"]
+    # An instant venue publishes BookingCreated and BookingConfirmed: the player hears one "Booking
+    # confirmed" (not "received" too), the friend is invited once.
+    assert [m["kind"] for m in eventually(lambda: inbox(player, 2), timeout=15)] == [
+        "booking_confirmed", "booking_rescheduled"]
     assert [m["kind"] for m in eventually(lambda: inbox(friend, 2), timeout=15)] == ["booking_invitation",
                                                                                       "invitation_withdrawn"]
     [invitation] = eventually(lambda: inbox(other, 1), timeout=15)
@@ -191,4 +222,115 @@ def test_a_booking_with_invited_players_reaches_their_inboxes(edge):
     assert [m["kind"] for m in eventually(lambda: inbox(other, 2), timeout=15)] == ["booking_invitation",
                                                                                      "invitation_withdrawn"]
     assert [m["kind"] for m in inbox(late, 1)] == ["booking_invitation"]  # still on the list: told nothing new
-    assert [m["kind"] for m in inbox(player, 3)] == ["booking_created", "booking_confirmed", "booking_rescheduled"]
+    assert [m["kind"] for m in inbox(player, 2)] == ["booking_confirmed", "booking_rescheduled"]
+
+
+def test_an_instant_booking_emails_one_confirmation_with_the_game_for_the_calendar(edge, mailbox):
+    player, address = register_account(edge, "Hamza", "Qureshi")
+    court = open_venue(edge, str(uuid.uuid4()))
+    day = (dt.datetime.now(KARACHI) + dt.timedelta(days=5)).date()
+    eventually(lambda: mailbox.to(address), timeout=15)  # the verification email: notify knows the address
+    booking_id = book(edge, player, court, utc_text(day, "19:00"))
+
+    def booking_mails():
+        return [m for m in mailbox.to(address) if m["Subject"].startswith("Booking")]
+
+    [mail] = eventually(booking_mails, timeout=15)
+    assert mail["Subject"].startswith("Booking confirmed")  # not "received" and "confirmed"
+    assert "Court 1" in mail.get_body(("plain",)).get_content() and mail.get_body(("html",)) is not None
+    [ics] = [part for part in mail.iter_attachments() if part.get_content_type() == "text/calendar"]
+    [event] = Calendar.from_ical(ics.get_content()).walk("VEVENT")
+    assert str(event["UID"]) == f"{booking_id}@padel-platform"
+    assert event.decoded("DTSTART") == dt.datetime.fromisoformat(utc_text(day, "19:00").replace("Z", "+00:00"))
+    time.sleep(0.5)
+    assert len(booking_mails()) == 1
+
+
+def test_a_player_subscribes_to_their_bookings_as_a_private_calendar_feed(edge):
+    owner, player, stranger = (str(uuid.uuid4()) for _ in range(3))
+    court = open_venue(edge, owner)
+    day = (dt.datetime.now(KARACHI) + dt.timedelta(days=4)).date()
+    mine = book(edge, player, court, utc_text(day, "09:00"))
+    theirs = book(edge, stranger, court, utc_text(day, "11:00"))
+    assert requests.post(f"{edge.url}/api/notifications/calendar-feed", json={}, timeout=10).status_code == 401
+
+    def subscribe() -> str:
+        answer = requests.post(f"{edge.url}/api/notifications/calendar-feed", headers=edge.headers(player), json={},
+                               timeout=10)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["feed_url"]
+
+    def entries(url: str) -> dict[str, Event] | None:
+        """The feed's events by UID, fetched as a calendar program does (no sign-in)."""
+        answer = requests.get(url, timeout=10)
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"].startswith("text/calendar")
+        found = {str(e["UID"]): e for e in Calendar.from_ical(answer.content).walk("VEVENT")}
+        return found or None
+
+    first = subscribe()
+    assert first.startswith(f"{edge.url}/api/notifications/calendar/") and first.endswith(".ics")
+    events = eventually(lambda: entries(first), timeout=15)
+    assert list(events) == [f"{mine}@padel-platform"]  # the stranger's booking is not in it
+    assert events[f"{mine}@padel-platform"].decoded("DTSTART") == dt.datetime.fromisoformat(
+        utc_text(day, "09:00").replace("Z", "+00:00"))
+    assert f"{theirs}@padel-platform" not in events
+
+    second = subscribe()  # rotated: the old URL is dead at once, the new one serves the same bookings
+    assert second != first
+    assert requests.get(first, timeout=10).status_code == 404
+    assert list(entries(second)) == [f"{mine}@padel-platform"]
+    bad = requests.get(f"{edge.url}/api/notifications/calendar/not-a-feed.ics", timeout=10)
+    assert bad.status_code == 400 and "file_name" in bad.text
+
+
+def test_push_devices_are_registered_used_and_removed_over_rest(edge, streams):
+    player, stranger, admin = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    publish(streams, "auth", auth_events.UserRegistered(user_id=player, email=f"{player[:8]}@example.pk"), wait=True)
+    phones = ["fcm-phone-one-" + uuid.uuid4().hex, "fcm-phone-two-" + uuid.uuid4().hex]
+
+    def register(token: str, user_id: str = player) -> requests.Response:
+        return requests.post(f"{edge.url}/api/notifications/devices", headers=edge.headers(user_id),
+                             json={"token": token}, timeout=10)
+
+    ids = [register(token).json()["device"]["device_id"] for token in phones]
+    assert register(phones[0]).json()["device"]["device_id"] == ids[0]  # the same phone again: the same device
+    bad = register("not a token")
+    assert bad.status_code == 400 and "token" in bad.text
+
+    def pushed() -> list[str]:
+        sent = requests.post(f"{edge.url}/api/notifications/send", headers=edge.headers(admin, ("admin",)), timeout=10,
+                             json={"user_id": player, "channels": ["NOTIFICATION_CHANNEL_PUSH"], "body": "Court 2 free"})
+        assert sent.status_code == 200, sent.text
+        return sorted(d["recipient"] for d in sent.json()["deliveries"])
+
+    assert pushed() == sorted(f"{token[:4]}***{token[-2:]}" for token in phones)  # one per phone
+    foreign = requests.delete(f"{edge.url}/api/notifications/devices/{ids[1]}", headers=edge.headers(stranger),
+                              timeout=10)
+    assert foreign.status_code == 404
+    removed = requests.delete(f"{edge.url}/api/notifications/devices/{ids[1]}", headers=edge.headers(player),
+                              timeout=10)
+    assert removed.status_code == 200, removed.text
+    assert pushed() == [f"{phones[0][:4]}***{phones[0][-2:]}"]
+
+
+def test_a_connection_request_and_its_acceptance_reach_the_other_players_inbox(edge):
+    """user_svc's ConnectionRequested and ConnectionAccepted, from two real registrations to the inboxes."""
+    (asker, _), (asked, _) = register_account(edge, "Bilal", "Ahmed"), register_account(edge, "Sana", "Malik")
+
+    def ask() -> bool:  # once user_svc has made both profiles from auth's events
+        return requests.post(f"{edge.url}/api/users/connections", headers=edge.headers(asker), timeout=10,
+                             json={"user_id": asked}).status_code == 200
+
+    def titles(user_id: str) -> list[str]:
+        messages = requests.get(f"{edge.url}/api/notifications/inbox", headers=edge.headers(user_id),
+                                timeout=10).json().get("messages", [])
+        return [m["title"] for m in messages if m["kind"].startswith("connection_")]
+
+    eventually(ask, timeout=15)
+    assert eventually(lambda: titles(asked), timeout=15) == ["Bilal Ahmed wants to connect"]
+    accepted = requests.post(f"{edge.url}/api/users/connections/{asker}/accept", headers=edge.headers(asked),
+                             timeout=10)
+    assert accepted.status_code == 200, accepted.text
+    assert eventually(lambda: titles(asker), timeout=15) == ["Sana Malik accepted your connection"]
+    assert titles(asked) == ["Bilal Ahmed wants to connect"]  # nothing about their own acceptance

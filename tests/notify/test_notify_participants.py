@@ -20,6 +20,12 @@ KARACHI = dt.timezone(dt.timedelta(hours=5))
 INVITES = [user_pb2.NOTIFICATION_KIND_MATCH_INVITES, user_pb2.NOTIFICATION_KIND_REMINDERS]
 
 
+def placed_at_once(notify, booked) -> None:
+    """What booking_svc publishes for a venue confirming at once: BookingCreated and BookingConfirmed."""
+    publish(notify.redis, "booking", booking_events.BookingCreated(booking=booked))
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(booking=booked))
+
+
 def inbox_kinds(notify, token_issuer, user_id: str) -> list[str]:
     """The user's in-app messages, oldest first, as kinds."""
     listed = notify.stub.ListInbox(pb.ListInboxRequest(page_size=100), metadata=token_issuer.metadata(user_id))
@@ -84,7 +90,7 @@ def test_a_move_tells_invited_players_invites_new_ones_and_withdraws_removed_one
     player, stays, leaves, joins = (str(uuid.uuid4()) for _ in range(4))
     start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
     booked = snapshot(player, start, participants=[stays, leaves])
-    publish(notify.redis, "booking", booking_events.BookingCreated(booking=booked))  # confirmed at once
+    placed_at_once(notify, booked)
     moved = snapshot(player, start + dt.timedelta(hours=3), booking_id=booked.booking_id, participants=[stays, joins])
     publish(notify.redis, "booking", booking_events.BookingRescheduled(booking=moved, previous_start_time=booked.start_time))
     cancelled = booking_events.BookingCancelled(booking=snapshot(
@@ -92,7 +98,7 @@ def test_a_move_tells_invited_players_invites_new_ones_and_withdraws_removed_one
         status=booking_pb2.BOOKING_STATUS_CANCELLED), cancellation=booking_pb2.Cancellation(reason="rain"))
     publish(notify.redis, "booking", cancelled, wait=True)
 
-    assert inbox_kinds(notify, token_issuer, player) == ["booking_created", "booking_rescheduled", "booking_cancelled"]
+    assert inbox_kinds(notify, token_issuer, player) == ["booking_confirmed", "booking_rescheduled", "booking_cancelled"]
     assert inbox_kinds(notify, token_issuer, stays) == ["booking_invitation", "invitation_rescheduled",
                                                         "invitation_cancelled"]
     assert inbox_kinds(notify, token_issuer, leaves) == ["booking_invitation", "invitation_withdrawn"]
@@ -120,7 +126,7 @@ def test_a_new_list_of_players_invites_the_added_and_withdraws_the_removed_with_
     # Reminders are due 3 s from now (lead time 120 min).
     start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=120, seconds=3)
     booked = snapshot(player, start, participants=[stays, leaves])
-    publish(notify.redis, "booking", booking_events.BookingCreated(booking=booked))  # confirmed at once
+    placed_at_once(notify, booked)
     publish(notify.redis, "booking", changed(player, start, booked.booking_id, [stays, joins], [joins], [leaves]),
             wait=True)
 
@@ -136,7 +142,7 @@ def test_a_new_list_of_players_invites_the_added_and_withdraws_the_removed_with_
     assert invitation["Subject"].startswith("You are invited to play padel: Padel Arena DHA")
     assert told(leaves) == ["booking_invitation", "invitation_withdrawn"]
     assert told(stays) == ["booking_invitation"]  # nothing new for them
-    assert told(player) == ["booking_created"]  # their own change: no message
+    assert told(player) == ["booking_confirmed"]  # their own change: no message
 
     eventually(lambda: all(reminded(user_id) for user_id in (player, stays, joins)))
     assert [m["Subject"].startswith("Reminder") for m in eventually(lambda: smtp.to("newcomer@example.pk")[1:])] == [True]

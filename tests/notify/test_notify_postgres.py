@@ -111,7 +111,7 @@ def test_two_replicas_release_each_players_reminder_once(postgres_url):
     Templates(renderers[0]).install_defaults(database)  # as the server does at start
     setup = Bookings(Deliveries(renderers[0], {}))
     for n in range(5):  # five bookings, each with the player who booked and seven invited players
-        setup.placed(database, "booking_confirmed", Booking(
+        setup.confirmed(database, Booking(
             booking_id=str(uuid.uuid4()), player_id=players[0], venue_name="Padel Arena DHA",
             court_name=f"Court {n}", start_time=now + dt.timedelta(hours=1),
             end_time=now + dt.timedelta(minutes=150), time_zone="Asia/Karachi", price_paisa=450000,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import json
 import re
 import time
 import uuid
@@ -18,6 +19,7 @@ from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import booking_pb2
 from padel.booking.v1 import events_pb2 as booking_events
 from padel.notify.v1 import notify_pb2, notify_service_pb2 as pb, notify_service_pb2_grpc
+from padel.user.v1 import events_pb2 as user_events
 from padel.user.v1 import user_pb2
 
 pytest_plugins = ["notify_standins"]  # the stand-in fixtures: smtp, provider, notify_env, embedded_redis, notify
@@ -32,10 +34,14 @@ def test_verification_email_carries_a_working_link_and_the_token(notify, smtp):
         expires_at=stamp(dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=24))))
 
     mail = eventually(lambda: smtp.to("ayesha@example.pk"))[0]
-    body = mail.get_content()
+    assert mail.get_content_type() == "multipart/alternative"  # plain text and HTML, a mail program picks
+    body = mail.get_body(("html",)).get_content()
     assert "Verify your email" in mail["Subject"]
     assert f'href="http://127.0.0.1:3000/verify-email?token={token}"' in body
     assert token in re.sub(r"<[^>]+>", " ", body)  # also readable as a code, outside the link
+    plain = mail.get_body(("plain",)).get_content()
+    assert "<" not in plain and f"enter this code in the app: {token}" in plain
+    assert f"http://127.0.0.1:3000/verify-email?token={token}" in plain
     [delivery] = notify.settled(user_id, 1)
     assert delivery.channel == notify_pb2.NOTIFICATION_CHANNEL_EMAIL
     assert delivery.status == notify_pb2.DELIVERY_STATUS_SENT
@@ -50,7 +56,9 @@ def test_security_email_ignores_preferences_without_email(notify, smtp, provider
         user_id=user_id, email="sana@example.pk", first_name="Sana", token="reset_" + uuid.uuid4().hex))
 
     mail = eventually(lambda: smtp.to("sana@example.pk"))[0]
-    assert "/reset-password?token=reset_" in mail.get_content()
+    assert "/reset-password?token=reset_" in mail.get_body(("html",)).get_content()
+    plain = mail.get_body(("plain",)).get_content()
+    assert "http://127.0.0.1:3000/reset-password?token=reset_" in plain and "code in the app: reset_" in plain
     assert provider.requests == []
 
 
@@ -67,8 +75,9 @@ def test_booking_confirmation_reaches_email_and_sms_by_preferences(notify, smtp,
 
     bilal_mail = eventually(lambda: smtp.to("bilal@example.pk"))[0]
     assert "Booking confirmed" in bilal_mail["Subject"]
-    assert "Padel &lt;Arena&gt; DHA" in bilal_mail.get_content()  # autoescaped HTML
-    assert "PKR 4,500" in bilal_mail.get_content()
+    assert "Padel &lt;Arena&gt; DHA" in bilal_mail.get_body(("html",)).get_content()  # autoescaped HTML
+    assert "PKR 4,500" in bilal_mail.get_body(("html",)).get_content()
+    assert "Padel <Arena> DHA" in bilal_mail.get_body(("plain",)).get_content()  # the plain part reads as text
     sms = eventually(lambda: provider.to("+923001112223"))[0]
     assert sms["path"] == "/2010-04-01/Accounts/AC123/Messages.json"
     assert sms["headers"]["Authorization"].startswith("Basic ")
@@ -87,6 +96,55 @@ def test_booking_confirmation_reaches_email_and_sms_by_preferences(notify, smtp,
                         notify_pb2.NOTIFICATION_CHANNEL_IN_APP: notify_pb2.DELIVERY_STATUS_DELIVERED}
 
 
+def test_an_instant_booking_sends_one_booking_confirmed(notify, smtp):
+    """A venue confirming at once publishes BookingCreated and BookingConfirmed: one message, not two."""
+    user_id = str(uuid.uuid4())
+    register(notify.redis, user_id, "instant@example.pk")
+    booked = snapshot(user_id, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2))
+    publish(notify.redis, "booking", booking_events.BookingCreated(booking=booked))
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(booking=booked), wait=True)
+    assert sorted((d.kind, d.channel) for d in notify.settled(user_id, 2)) == [
+        ("booking_confirmed", notify_pb2.NOTIFICATION_CHANNEL_EMAIL),
+        ("booking_confirmed", notify_pb2.NOTIFICATION_CHANNEL_IN_APP)]
+    assert [m["Subject"].split(":")[0] for m in smtp.to("instant@example.pk")] == ["Booking confirmed"]
+
+
+def test_switching_confirmations_off_does_not_silence_a_cancellation_or_a_move(notify, smtp):
+    user_id = str(uuid.uuid4())
+    register(notify.redis, user_id, "quiet-player@example.pk")
+    prefer(notify.redis, user_id, [user_pb2.CHANNEL_EMAIL], kinds=[user_pb2.NOTIFICATION_KIND_REMINDERS])
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
+    booked = snapshot(user_id, start)
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(booking=booked))
+    publish(notify.redis, "booking", booking_events.BookingRescheduled(
+        booking=snapshot(user_id, start + dt.timedelta(hours=2), booking_id=booked.booking_id),
+        previous_start_time=booked.start_time))
+    publish(notify.redis, "booking", booking_events.BookingCancelled(
+        booking=snapshot(user_id, start, booking_id=booked.booking_id, status=booking_pb2.BOOKING_STATUS_CANCELLED),
+        cancellation=booking_pb2.Cancellation(reason="court flooded")), wait=True)
+    mails = eventually(lambda: len(smtp.to("quiet-player@example.pk")) == 2 and smtp.to("quiet-player@example.pk"))
+    assert [m["Subject"].split(":")[0] for m in mails] == ["Booking moved", "Booking cancelled"]
+    assert "booking_confirmed" not in {d.kind for d in notify.logs(user_id=user_id)}
+
+
+def test_a_connection_request_and_its_acceptance_are_announced(notify, smtp, token_issuer):
+    """user_svc's ConnectionRequested tells the addressee, ConnectionAccepted the requester."""
+    requester, addressee, nameless = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    register(notify.redis, addressee, "sana@example.pk")
+    publish(notify.redis, "user", user_events.ConnectionRequested(
+        requester_id=requester, requester_name="Bilal Ahmed", addressee_id=addressee))
+    publish(notify.redis, "user", user_events.ConnectionAccepted(
+        requester_id=requester, addressee_id=addressee, addressee_name="Sana Malik"))
+    publish(notify.redis, "user", user_events.ConnectionRequested(requester_id=nameless, addressee_id=requester),
+            wait=True)
+
+    mail = eventually(lambda: smtp.to("sana@example.pk"))[0]
+    assert mail["Subject"] == "Bilal Ahmed wants to connect"
+    told = notify.stub.ListInbox(pb.ListInboxRequest(), metadata=token_issuer.metadata(requester)).messages
+    assert [m.title for m in reversed(told)] == ["Sana Malik accepted your connection", "A player wants to connect"]
+    assert notify.logs(user_id=nameless) == []  # the one who asks hears nothing of their own request
+
+
 def test_urdu_speakers_get_the_urdu_template(notify, smtp):
     user_id = str(uuid.uuid4())
     register(notify.redis, user_id, "urdu@example.pk")
@@ -96,7 +154,7 @@ def test_urdu_speakers_get_the_urdu_template(notify, smtp):
         cancellation=booking_pb2.Cancellation(reason="rain", refund=booking_pb2.Money(amount_paisa=450000))))
     mail = eventually(lambda: smtp.to("urdu@example.pk"))[0]
     assert "بکنگ منسوخ" in mail["Subject"]
-    assert "rain" in mail.get_content()
+    assert "rain" in mail.get_body(("plain",)).get_content()
 
 
 def counted(name: str, **labels) -> float:
@@ -393,7 +451,7 @@ def test_without_providers_messages_land_in_the_outbox_folder(start_service, emb
     [eml] = eventually(lambda: list((tmp_path / "data" / "outbox").glob("*-email-*.eml")))
     mail = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert mail["To"] == "newcomer@example.pk"
-    assert f"/verify-email?token={token}" in mail.get_content()
+    assert f"/verify-email?token={token}" in mail.get_body(("plain",)).get_content()
 
 
 def test_an_admin_send_reaches_only_users_auth_or_user_svc_told_notify_about(notify, token_issuer):
@@ -443,3 +501,47 @@ def test_an_account_holder_is_told_of_a_repeated_registration_and_of_failed_sign
         assert "/forgot-password" in text and "Owner" in text
     assert "4 sign-ins" in by_subject["Failed sign-ins to your Padel Platform account"].get_body(
         ("plain", "html")).get_content()
+
+
+def test_push_goes_to_every_registered_phone_through_fcm_until_the_account_is_deleted(start_service, notify_env,
+                                                                                      embedded_redis, provider,
+                                                                                      token_issuer):
+    _host, channel = start_service("notify", **notify_env, PADEL_NOTIFY_FCM_BASE_URL=provider.url,
+                                   PADEL_NOTIFY_FCM_PROJECT_ID="padel-test", PADEL_NOTIFY_FCM_TOKEN="fcm-secret")
+    stub = notify_service_pb2_grpc.NotifyServiceStub(channel)
+    player, admin = str(uuid.uuid4()), token_issuer.metadata(str(uuid.uuid4()), ("admin",))
+    register(embedded_redis, player, "phones@example.pk")
+    prefer(embedded_redis, player, [user_pb2.CHANNEL_PUSH])
+    phones = ["fcm:" + uuid.uuid4().hex + "-phone", "fcm:" + uuid.uuid4().hex + "-tablet"]
+    devices = [stub.RegisterDevice(pb.RegisterDeviceRequest(token=token), metadata=token_issuer.metadata(player)).device
+               for token in phones]
+
+    publish(embedded_redis, "booking", booking_events.BookingConfirmed(
+        booking=snapshot(player, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2))))
+    pushed = eventually(lambda: len(provider.requests) == 2 and provider.requests)
+    assert {r["path"] for r in pushed} == {"/v1/projects/padel-test/messages:send"}
+    messages = [json.loads(r["body"])["message"] for r in pushed]
+    assert sorted(m["token"] for m in messages) == sorted(phones)
+    assert all(m["notification"]["title"].startswith("Booking confirmed") for m in messages)
+
+    # FCM says one phone's app is gone (404 UNREGISTERED): it is forgotten, the other keeps getting pushes.
+    provider.statuses = [404]
+    for _ in range(2):
+        publish(embedded_redis, "booking", booking_events.BookingConfirmed(
+            booking=snapshot(player, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3))), wait=True)
+        eventually(lambda: all(d.status != notify_pb2.DELIVERY_STATUS_QUEUED for d in notify_logs(stub, admin, player)))
+    later = [json.loads(r["body"])["message"]["token"] for r in provider.requests[2:]]
+    [gone] = [json.loads(r["body"])["message"]["token"] for r in provider.requests[2:] if r["status"] == 404]
+    assert len(later) == 3 and later.count(gone) == 1  # two pushes, then only the phone still there
+
+    publish(embedded_redis, "auth", auth_events.AccountDeleted(user_id=player), wait=True)
+    with pytest.raises(grpc.RpcError) as gone:  # the account's devices went with it
+        stub.UnregisterDevice(pb.UnregisterDeviceRequest(device_id=devices[0].device_id),
+                              metadata=token_issuer.metadata(player))
+    assert gone.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def notify_logs(stub, admin, user_id: str) -> list[notify_pb2.Delivery]:
+    """The user's delivery log (admins)."""
+    listed = stub.ListDeliveryLogs(pb.ListDeliveryLogsRequest(user_id=user_id, page_size=100), metadata=admin)
+    return list(listed.deliveries)

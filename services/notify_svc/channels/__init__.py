@@ -23,6 +23,7 @@ class OutgoingMessage:
     subject: str
     body: str
     html: bool
+    calendar: str = ""  # an iCalendar text to attach (email only), e.g. a booking's entry
 
 
 class TemporaryFailure(Exception):
@@ -30,7 +31,16 @@ class TemporaryFailure(Exception):
 
 
 class PermanentFailure(Exception):
-    """The provider refused the message for good; the text is safe to log (no secrets)."""
+    """The provider refused the message for good; the text is safe to log (no secrets). `status` is
+    the provider's HTTP status, when it answered over HTTP."""
+
+    def __init__(self, text: str, *, status: int = 0):
+        super().__init__(text)
+        self.status = status
+
+
+class AddressGone(PermanentFailure):
+    """The address exists no more (FCM: the app was uninstalled or the token expired): forget it."""
 
 
 class Channel(Protocol):

@@ -1,12 +1,17 @@
-"""Email over SMTP (smtplib): STARTTLS and login when configured; SMTP 4xx is temporary, 5xx permanent."""
+"""Email over SMTP (smtplib): STARTTLS and login when configured; SMTP 4xx is temporary, 5xx permanent.
+
+An HTML email goes as multipart/alternative (a plain-text part first, then the HTML), with a
+booking's calendar entry (.ics) attached when the message has one."""
 
 from __future__ import annotations
 
 import email.message
+import re
 import email.utils
 import smtplib
 
 from notify_svc.channels import OutgoingMessage, PermanentFailure, TemporaryFailure
+from notify_svc.channels.plaintext import plain_text
 
 
 def compose(message: OutgoingMessage, sender: str) -> email.message.EmailMessage:
@@ -17,8 +22,22 @@ def compose(message: OutgoingMessage, sender: str) -> email.message.EmailMessage
     mail["Subject"] = message.subject
     mail["Date"] = email.utils.formatdate(localtime=False)
     mail["Message-ID"] = email.utils.make_msgid(idstring=message.delivery_id, domain="padel.local")
-    mail.set_content(message.body, subtype="html" if message.html else "plain")
+    if message.html:
+        mail.set_content(plain_text(message.body))
+        mail.add_alternative(message.body, subtype="html")
+    else:
+        mail.set_content(message.body)
+    if message.calendar:
+        # The method in the content type lets a mail program offer "add to calendar" (or remove it).
+        mail.add_attachment(message.calendar.encode(), maintype="text", subtype="calendar", filename="booking.ics",
+                            params={"method": calendar_method(message.calendar), "charset": "utf-8"})
     return mail
+
+
+def calendar_method(calendar: str) -> str:
+    """The METHOD line of an iCalendar text (PUBLISH when it has none)."""
+    found = re.search(r"^METHOD:(\w+)", calendar, re.MULTILINE)
+    return found.group(1) if found else "PUBLISH"
 
 
 def _failure(code: int, what: str) -> Exception:

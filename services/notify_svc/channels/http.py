@@ -16,7 +16,8 @@ def post(provider: str, url: str, *, timeout: float, **kwargs) -> dict:
     if response.status_code >= 500 or response.status_code == 429:
         raise TemporaryFailure(f"{provider} answered HTTP {response.status_code}: {response.text[:200]}")
     if response.status_code >= 400:
-        raise PermanentFailure(f"{provider} refused with HTTP {response.status_code}: {response.text[:200]}")
+        raise PermanentFailure(f"{provider} refused with HTTP {response.status_code}: {response.text[:200]}",
+                               status=response.status_code)
     try:
         return response.json()
     except ValueError:

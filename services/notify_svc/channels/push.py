@@ -1,8 +1,11 @@
-"""Push through FCM HTTP v1: POST {base}/v1/projects/{project}/messages:send with a bearer token."""
+"""Push through FCM HTTP v1: POST {base}/v1/projects/{project}/messages:send with a bearer token.
+
+FCM answers 404 (UNREGISTERED) for a token whose app was uninstalled or that expired: that device
+is gone for good (`AddressGone`), and the delivery job forgets it."""
 
 from __future__ import annotations
 
-from notify_svc.channels import OutgoingMessage
+from notify_svc.channels import AddressGone, OutgoingMessage, PermanentFailure
 from notify_svc.channels.http import post
 
 
@@ -13,7 +16,12 @@ class FcmPush:
         self.timeout = settings.send_timeout_seconds
 
     def send(self, message: OutgoingMessage) -> str:
-        answer = post("FCM", self.url, timeout=self.timeout, headers=self.headers,
-                      json={"message": {"token": message.to,
-                                        "notification": {"title": message.subject, "body": message.body}}})
+        try:
+            answer = post("FCM", self.url, timeout=self.timeout, headers=self.headers,
+                          json={"message": {"token": message.to,
+                                            "notification": {"title": message.subject, "body": message.body}}})
+        except PermanentFailure as refused:
+            if refused.status == 404:
+                raise AddressGone(f"FCM: the device is no longer registered ({refused})") from None
+            raise
         return str(answer.get("name", ""))

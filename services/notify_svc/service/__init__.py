@@ -4,8 +4,11 @@ someone, the `Caller`."""
 
 from notify_svc.service.accounts import Accounts
 from notify_svc.service.bookings import Bookings
+from notify_svc.service.calendars import CalendarFeeds
+from notify_svc.service.connections import Connections
 from notify_svc.service.deliveries import Deliveries
+from notify_svc.service.devices import Devices
 from notify_svc.service.inbox import Inbox
 from notify_svc.service.templates import Templates
 
-__all__ = ["Accounts", "Bookings", "Deliveries", "Inbox", "Templates"]
+__all__ = ["Accounts", "Bookings", "CalendarFeeds", "Connections", "Deliveries", "Devices", "Inbox", "Templates"]

@@ -118,6 +118,7 @@ class Accounts:
             # A provider's error text had the address masked (`without_address`); now not even that.
             delivery.last_error = delivery.last_error.replace(domain.mask(delivery.recipient), MASKED)
             delivery.recipient, delivery.subject, delivery.body, delivery.provider_message_id = "", "", "", ""
+            delivery.calendar = ""
         return recipient
 
     def _remember(self, session: Session, user_id: str, contact: Contact) -> store.Recipient:

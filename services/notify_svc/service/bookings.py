@@ -5,6 +5,10 @@ participant_ids) hear about it once it is confirmed: an invitation, then a move,
 being taken off the list; everybody gets a reminder, `reminder_lead` before play. A booking's
 reminder rows are also notify's record of whom it has told, so a repeated confirmation invites
 nobody twice.
+
+Every booking email carries the booking's calendar entry (.ics): added with the confirmation or the
+invitation, updated with a move, removed with a cancellation or a withdrawal (`notify_svc.calendar`).
+The same entries make up each player's calendar feed (`service.calendars`).
 """
 
 from __future__ import annotations
@@ -16,33 +20,44 @@ from sqlalchemy.orm import Session
 
 from mesh.db import UnitOfWork
 from mesh.settings import DEFAULT_TIME_ZONE
-from notify_svc import domain, store
+from notify_svc import calendar, domain, store
 from notify_svc.domain import Booking, local_text
 from notify_svc.service.deliveries import Deliveries
 
 
 class Bookings:
     def __init__(self, deliveries: Deliveries, *, reminder_lead: dt.timedelta = dt.timedelta(hours=2),
-                 clock: Callable[[], dt.datetime] = domain.now):
+                 organizer: str = "", clock: Callable[[], dt.datetime] = domain.now):
         self.deliveries = deliveries
         self.reminder_lead = reminder_lead
+        self.organizer = organizer  # the email address calendar entries name as their organizer
         self.clock = clock
 
     # use cases
 
-    def placed(self, uow: UnitOfWork, kind: str, booking: Booking) -> None:
-        """Created or confirmed: the player hears `kind`; a confirmed booking invites its players."""
+    def created(self, uow: UnitOfWork, booking: Booking) -> None:
+        """A new booking. One waiting for the venue's confirmation: the player hears it was received.
+        One confirmed at once: nothing here, since booking_svc publishes BookingConfirmed with it and
+        the player hears one "Booking confirmed", not "received" and "confirmed" (issue 12)."""
+        if booking.confirmed:
+            return
         with uow.session() as session:
-            self._tell_player(session, kind, booking)
-            if booking.confirmed:
-                self._keep_players_posted(session, booking, previous_start_time=None)
+            self._tell_player(session, "booking_created", booking)
+
+    def confirmed(self, uow: UnitOfWork, booking: Booking) -> None:
+        """Confirmed (at once or by the venue): the player hears it, the invited players are invited."""
+        with uow.session() as session:
+            entry = self._entry(session, booking, booking.player_id)
+            self._tell_player(session, "booking_confirmed", booking, calendar=entry)
+            self._keep_players_posted(session, booking, previous_start_time=None)
 
     def moved(self, uow: UnitOfWork, booking: Booking, previous_start: dt.datetime | None) -> None:
         """A new court or time (the event carries the list of players as it is now)."""
         previous = {"previous_start_time": local_text(previous_start, booking.time_zone)["stamp"]
                     if previous_start else ""}
         with uow.session() as session:
-            self._tell_player(session, "booking_rescheduled", booking, previous)
+            entry = self._entry(session, booking, booking.player_id) if booking.confirmed else ""
+            self._tell_player(session, "booking_rescheduled", booking, previous, calendar=entry)
             if booking.confirmed:
                 self._keep_players_posted(session, booking, previous_start_time=previous["previous_start_time"])
             else:
@@ -61,9 +76,11 @@ class Bookings:
         with uow.session() as session:
             told = self._told(session, booking)
             self._cancel_reminders(session, booking.booking_id)
-            self._tell_player(session, "booking_cancelled", booking, {"reason": reason, "refund": refund})
+            self._tell_player(session, "booking_cancelled", booking, {"reason": reason, "refund": refund},
+                              calendar=self._removed(session, booking.booking_id, booking.player_id))
             for user_id in told:
-                self.deliveries.queue(session, user_id, "invitation_cancelled", {**booking.variables(), "reason": reason})
+                self.deliveries.queue(session, user_id, "invitation_cancelled", {**booking.variables(), "reason": reason},
+                                      calendar=self._removed(session, booking.booking_id, user_id))
 
     def completed(self, uow: UnitOfWork, booking_id: str) -> None:
         """Played: nobody is reminded any more."""
@@ -91,9 +108,39 @@ class Bookings:
 
     # steps inside one use case's transaction
 
-    def _tell_player(self, session: Session, kind: str, booking: Booking, extra: dict[str, str] | None = None) -> None:
+    def _tell_player(self, session: Session, kind: str, booking: Booking, extra: dict[str, str] | None = None,
+                     *, calendar: str = "") -> None:
         """Tells the player who booked."""
-        self.deliveries.queue(session, booking.player_id, kind, {**booking.variables(), **(extra or {})})
+        self.deliveries.queue(session, booking.player_id, kind, {**booking.variables(), **(extra or {})},
+                              calendar=calendar)
+
+    def _entry(self, session: Session, booking: Booking, user_id: str) -> str:
+        """The player's calendar entry of the booking as it is now, added or updated (a higher
+        SEQUENCE), as the .ics text to attach; "" for a deleted account, whose calendar is gone."""
+        recipient = store.recipient(session, user_id)
+        if recipient is not None and recipient.deleted_at is not None:
+            return ""
+        at = self.clock()
+        entry = store.calendar_entry(session, booking.booking_id, user_id)
+        if entry is None:
+            entry = store.add_calendar_entry(session, store.CalendarEntry(
+                booking_id=booking.booking_id, user_id=user_id, sequence=0))
+        else:
+            entry.sequence += 1
+        entry.venue_name, entry.court_name = booking.venue_name, booking.court_name
+        entry.venue_address, entry.venue_phone = booking.venue_address[:300], booking.venue_phone[:32]
+        entry.start_time, entry.end_time, entry.cancelled, entry.updated_at = \
+            booking.start_time, booking.end_time, False, at
+        return calendar.booking_entry(entry, self.organizer)
+
+    def _removed(self, session: Session, booking_id: str, user_id: str) -> str:
+        """The player's calendar entry of the booking, cancelled (METHOD:CANCEL, a higher SEQUENCE);
+        "" when they never had one."""
+        entry = store.calendar_entry(session, booking_id, user_id)
+        if entry is None:
+            return ""
+        entry.sequence, entry.cancelled, entry.updated_at = entry.sequence + 1, True, self.clock()
+        return calendar.booking_entry(entry, self.organizer)
 
     def _cancel_reminders(self, session: Session, booking_id: str) -> None:
         """Cancels every pending reminder of the booking (cancelled, played, missed)."""
@@ -113,13 +160,16 @@ class Bookings:
         variables = booking.variables()
         for user_id in booking.participant_ids:
             if user_id not in told:
-                self.deliveries.queue(session, user_id, "booking_invitation", variables)
+                self.deliveries.queue(session, user_id, "booking_invitation", variables,
+                                      calendar=self._entry(session, booking, user_id))
             elif previous_start_time is not None:
                 self.deliveries.queue(session, user_id, "invitation_rescheduled",
-                                      {**variables, "previous_start_time": previous_start_time})
+                                      {**variables, "previous_start_time": previous_start_time},
+                                      calendar=self._entry(session, booking, user_id))
         for user_id in told:
             if user_id not in listed:
-                self.deliveries.queue(session, user_id, "invitation_withdrawn", variables)
+                self.deliveries.queue(session, user_id, "invitation_withdrawn", variables,
+                                      calendar=self._removed(session, booking.booking_id, user_id))
                 reminder = store.reminder(session, booking.booking_id, user_id)
                 reminder.status, reminder.updated_at = store.REMINDER_CANCELLED, self.clock()
         for user_id in (booking.player_id, *booking.participant_ids):

@@ -22,10 +22,10 @@ from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition, NotFound
 from mesh.pager import Page
 from notify_svc import domain, metrics, store, templates
-from notify_svc.channels import Channel, OutgoingMessage, PermanentFailure, TemporaryFailure
+from notify_svc.channels import AddressGone, Channel, OutgoingMessage, PermanentFailure, TemporaryFailure
 from notify_svc.domain import Rendered
 from notify_svc.rendering import Renderer
-from notify_svc.templates import IN_APP, KINDS, Refused
+from notify_svc.templates import EMAIL, IN_APP, KINDS, Refused
 
 log = logging.getLogger("notify_svc.deliveries")
 
@@ -45,9 +45,11 @@ class Deliveries:
     # queueing, in the transaction of whatever causes the message
 
     def queue(self, session: Session, user_id: str, kind: str, variables: dict[str, str], *,
-              channels: list[str] | None = None, free: Rendered | None = None) -> list[store.Delivery]:
+              channels: list[str] | None = None, free: Rendered | None = None,
+              calendar: str = "") -> list[store.Delivery]:
         """Queues one message to `user_id` on each channel (their preferences when `channels` is
-        None); a channel with no address for them is skipped and logged."""
+        None), on push once per device; a channel with no address for them is skipped and logged.
+        `calendar` (an iCalendar text) is attached to the email."""
         recipient = store.recipient_or_new(session, user_id, self.clock(), to_change=False)
         if recipient.deleted_at is not None:
             log.info("account deleted, message dropped", extra={"user_id": user_id, "kind": kind})
@@ -58,34 +60,40 @@ class Deliveries:
         held_until = None if urgent else domain.quiet_until(recipient.quiet_hours_start, recipient.quiet_hours_end,
                                                              recipient.time_zone, at)
         values = {"first_name": recipient.first_name or recipient.email.split("@")[0], **variables}
+        devices = [device.token for device in store.devices_of(session, user_id)]
         queued = []
         for channel in (domain.channels_for(recipient, kind) if channels is None else channels):
-            to = domain.address(recipient, channel)
-            if not to:
+            targets = domain.addresses(recipient, channel, devices)
+            if not targets:
                 log.info("no address for this channel, message skipped",
                          extra={"user_id": user_id, "kind": kind, "channel": channel})
                 continue
-            delivery = store.add_delivery(session, store.Delivery(
-                id=str(uuid.uuid4()), user_id=user_id, kind=kind, channel=channel, recipient=to, subject="",
-                body="", html=False, urgent=urgent, status=store.QUEUED, attempts=0,
-                next_attempt_at=held_until or at, last_error="", provider_message_id="", created_at=at,
-                sent_at=None))
-            queued.append(delivery)
             try:
                 text = free or self._render(session, kind, channel, recipient.language, values)
             except Refused as refused:
-                self._template_failed(delivery, recipient.language, str(refused), values)
-                continue
-            delivery.subject, delivery.body, delivery.html = text.subject[:400], text.body, text.html
-            if channel == IN_APP:
-                # The inbox is ours: delivered at once, quiet hours do not apply to a silent message.
-                store.add_inbox_message(session, store.InboxMessage(
-                    id=str(uuid.uuid4()), user_id=user_id, kind=kind, title=text.subject[:400], body=text.body,
-                    created_at=at, read_at=None))
-                delivery.status, delivery.attempts, delivery.sent_at, delivery.next_attempt_at = \
-                    store.DELIVERED, 1, at, None
-                metrics.SENT.labels(channel, "delivered").inc()
+                text, problem = None, str(refused)
+            for to in targets:
+                delivery = store.add_delivery(session, store.Delivery(
+                    id=str(uuid.uuid4()), user_id=user_id, kind=kind, channel=channel, recipient=to, subject="",
+                    body="", html=False, calendar=calendar if channel == EMAIL else "", urgent=urgent,
+                    status=store.QUEUED, attempts=0, next_attempt_at=held_until or at, last_error="",
+                    provider_message_id="", created_at=at, sent_at=None))
+                queued.append(delivery)
+                if text is None:
+                    self._template_failed(delivery, recipient.language, problem, values)
+                    continue
+                delivery.subject, delivery.body, delivery.html = text.subject[:400], text.body, text.html
+                if channel == IN_APP:
+                    self._deliver_to_inbox(session, delivery, at)
         return queued
+
+    def _deliver_to_inbox(self, session: Session, delivery: store.Delivery, at: dt.datetime) -> None:
+        """The inbox is ours: delivered at once, quiet hours do not apply to a silent message."""
+        store.add_inbox_message(session, store.InboxMessage(
+            id=str(uuid.uuid4()), user_id=delivery.user_id, kind=delivery.kind, title=delivery.subject,
+            body=delivery.body, created_at=at, read_at=None))
+        delivery.status, delivery.attempts, delivery.sent_at, delivery.next_attempt_at = store.DELIVERED, 1, at, None
+        metrics.SENT.labels(IN_APP, "delivered").inc()
 
     def _render(self, session: Session, kind: str, channel: str, language: str,
                 variables: dict[str, str]) -> Rendered:
@@ -151,7 +159,7 @@ class Deliveries:
                 delivery.attempts += 1
                 delivery.next_attempt_at = self.clock() + self.lease
                 claimed.append(OutgoingMessage(delivery.id, delivery.channel, delivery.recipient, delivery.subject,
-                                               delivery.body, delivery.html))
+                                               delivery.body, delivery.html, delivery.calendar))
         return claimed
 
     def _hold_for_quiet_hours(self, session: Session, delivery: store.Delivery) -> bool:
@@ -170,7 +178,7 @@ class Deliveries:
 
     def _send(self, uow: UnitOfWork, message: OutgoingMessage) -> None:
         channel = self.channels.get(message.channel)
-        provider_id, error, temporary = "", "", True
+        provider_id, error, temporary, gone = "", "", True, False
         try:
             if channel is None:
                 raise PermanentFailure(f"no channel {message.channel}")
@@ -178,7 +186,7 @@ class Deliveries:
         except TemporaryFailure as failure:
             error = str(failure)
         except PermanentFailure as failure:
-            error, temporary = str(failure), False
+            error, temporary, gone = str(failure), False, isinstance(failure, AddressGone)
         except Exception as failure:  # noqa: BLE001 - an unforeseen fault is retried, not lost
             log.exception("channel %s failed unexpectedly", message.channel)
             error = f"unexpected {type(failure).__name__}"
@@ -186,6 +194,8 @@ class Deliveries:
             delivery = store.delivery(session, message.delivery_id)
             if delivery is None or delivery.status != store.QUEUED:
                 return
+            if gone:
+                store.forget_device(session, message.to)  # uninstalled or expired: never push to it again
             if error:
                 self._failed(delivery, error, temporary=temporary)
                 log.warning("delivery failed", extra={"delivery_id": delivery.id, "channel": delivery.channel,

@@ -24,11 +24,13 @@ _sym_db = _symbol_database.Default()
 
 from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
+from padel.access.v1 import access_pb2 as padel_dot_access_dot_v1_dot_access__pb2
 from padel.notify.v1 import notify_pb2 as padel_dot_notify_dot_v1_dot_notify__pb2
 from padel.user.v1 import user_pb2 as padel_dot_user_dot_v1_dot_user__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$padel/notify/v1/notify_service.proto\x12\x0fpadel.notify.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1cpadel/notify/v1/notify.proto\x1a\x18padel/user/v1/user.proto\"\xd3\x02\n\x17SendNotificationRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12K\n\x08\x63hannels\x18\x02 \x03(\x0e\x32$.padel.notify.v1.NotificationChannelB\x13\xbaH\x10\x92\x01\r\x10\x05\x18\x01\"\x07\x82\x01\x04\x10\x01 \x00\x12\x15\n\x04kind\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12T\n\tvariables\x18\x04 \x03(\x0b\x32\x37.padel.notify.v1.SendNotificationRequest.VariablesEntryB\x08\xbaH\x05\x9a\x01\x02\x10\x32\x12\x19\n\x07subject\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12\x16\n\x04\x62ody\x18\x06 \x01(\tB\x08\xbaH\x05r\x03\x18\x88\'\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"I\n\x18SendNotificationResponse\x12-\n\ndeliveries\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Delivery\"\xdf\x01\n\x14ListTemplatesRequest\x12\x15\n\x04kind\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12?\n\x07\x63hannel\x18\x02 \x01(\x0e\x32$.padel.notify.v1.NotificationChannelB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x33\n\x08language\x18\x03 \x01(\x0e\x32\x17.padel.user.v1.LanguageB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1c\n\tpage_size\x18\x04 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"^\n\x15ListTemplatesResponse\x12,\n\ttemplates\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Template\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"L\n\x15UpsertTemplateRequest\x12\x33\n\x08template\x18\x01 \x01(\x0b\x32\x19.padel.notify.v1.TemplateB\x06\xbaH\x03\xc8\x01\x01\"E\n\x16UpsertTemplateResponse\x12+\n\x08template\x18\x01 \x01(\x0b\x32\x19.padel.notify.v1.Template\"\xef\x01\n\x17ListDeliveryLogsRequest\x12\x1c\n\x07user_id\x18\x01 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\x12?\n\x07\x63hannel\x18\x02 \x01(\x0e\x32$.padel.notify.v1.NotificationChannelB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x39\n\x06status\x18\x03 \x01(\x0e\x32\x1f.padel.notify.v1.DeliveryStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1c\n\tpage_size\x18\x04 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"b\n\x18ListDeliveryLogsResponse\x12-\n\ndeliveries\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Delivery\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"c\n\x10ListInboxRequest\x12\x13\n\x0bunread_only\x18\x01 \x01(\x08\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"s\n\x11ListInboxResponse\x12/\n\x08messages\x18\x01 \x03(\x0b\x32\x1d.padel.notify.v1.InboxMessage\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x14\n\x0cunread_count\x18\x03 \x01(\x05\"4\n\x14MarkInboxReadRequest\x12\x1c\n\nmessage_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"G\n\x15MarkInboxReadResponse\x12.\n\x07message\x18\x01 \x01(\x0b\x32\x1d.padel.notify.v1.InboxMessage2\xc7\x06\n\rNotifyService\x12\x8b\x01\n\x10SendNotification\x12(.padel.notify.v1.SendNotificationRequest\x1a).padel.notify.v1.SendNotificationResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/api/notifications/send:\x01*\x12\x84\x01\n\rListTemplates\x12%.padel.notify.v1.ListTemplatesRequest\x1a&.padel.notify.v1.ListTemplatesResponse\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/api/notifications/templates\x12\x8a\x01\n\x0eUpsertTemplate\x12&.padel.notify.v1.UpsertTemplateRequest\x1a\'.padel.notify.v1.UpsertTemplateResponse\"\'\x82\xd3\xe4\x93\x02!\x1a\x1c/api/notifications/templates:\x01*\x12\x88\x01\n\x10ListDeliveryLogs\x12(.padel.notify.v1.ListDeliveryLogsRequest\x1a).padel.notify.v1.ListDeliveryLogsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/api/notifications/logs\x12t\n\tListInbox\x12!.padel.notify.v1.ListInboxRequest\x1a\".padel.notify.v1.ListInboxResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/api/notifications/inbox\x12\x92\x01\n\rMarkInboxRead\x12%.padel.notify.v1.MarkInboxReadRequest\x1a&.padel.notify.v1.MarkInboxReadResponse\"2\x82\xd3\xe4\x93\x02,\"*/api/notifications/inbox/{message_id}/readb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$padel/notify/v1/notify_service.proto\x12\x0fpadel.notify.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cpadel/access/v1/access.proto\x1a\x1cpadel/notify/v1/notify.proto\x1a\x18padel/user/v1/user.proto\"\xd3\x02\n\x17SendNotificationRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12K\n\x08\x63hannels\x18\x02 \x03(\x0e\x32$.padel.notify.v1.NotificationChannelB\x13\xbaH\x10\x92\x01\r\x10\x05\x18\x01\"\x07\x82\x01\x04\x10\x01 \x00\x12\x15\n\x04kind\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12T\n\tvariables\x18\x04 \x03(\x0b\x32\x37.padel.notify.v1.SendNotificationRequest.VariablesEntryB\x08\xbaH\x05\x9a\x01\x02\x10\x32\x12\x19\n\x07subject\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12\x16\n\x04\x62ody\x18\x06 \x01(\tB\x08\xbaH\x05r\x03\x18\x88\'\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"I\n\x18SendNotificationResponse\x12-\n\ndeliveries\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Delivery\"\xdf\x01\n\x14ListTemplatesRequest\x12\x15\n\x04kind\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12?\n\x07\x63hannel\x18\x02 \x01(\x0e\x32$.padel.notify.v1.NotificationChannelB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x33\n\x08language\x18\x03 \x01(\x0e\x32\x17.padel.user.v1.LanguageB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1c\n\tpage_size\x18\x04 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"^\n\x15ListTemplatesResponse\x12,\n\ttemplates\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Template\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"L\n\x15UpsertTemplateRequest\x12\x33\n\x08template\x18\x01 \x01(\x0b\x32\x19.padel.notify.v1.TemplateB\x06\xbaH\x03\xc8\x01\x01\"E\n\x16UpsertTemplateResponse\x12+\n\x08template\x18\x01 \x01(\x0b\x32\x19.padel.notify.v1.Template\"\xef\x01\n\x17ListDeliveryLogsRequest\x12\x1c\n\x07user_id\x18\x01 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\x12?\n\x07\x63hannel\x18\x02 \x01(\x0e\x32$.padel.notify.v1.NotificationChannelB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x39\n\x06status\x18\x03 \x01(\x0e\x32\x1f.padel.notify.v1.DeliveryStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1c\n\tpage_size\x18\x04 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"b\n\x18ListDeliveryLogsResponse\x12-\n\ndeliveries\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Delivery\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"c\n\x10ListInboxRequest\x12\x13\n\x0bunread_only\x18\x01 \x01(\x08\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"s\n\x11ListInboxResponse\x12/\n\x08messages\x18\x01 \x03(\x0b\x32\x1d.padel.notify.v1.InboxMessage\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x14\n\x0cunread_count\x18\x03 \x01(\x05\"4\n\x14MarkInboxReadRequest\x12\x1c\n\nmessage_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"G\n\x15MarkInboxReadResponse\x12.\n\x07message\x18\x01 \x01(\x0b\x32\x1d.padel.notify.v1.InboxMessage\"F\n\x15RegisterDeviceRequest\x12-\n\x05token\x18\x01 \x01(\tB\x1e\xbaH\x1br\x19\x10\x10\x18\x80 2\x12^[A-Za-z0-9_:.-]+$\"A\n\x16RegisterDeviceResponse\x12\'\n\x06\x64\x65vice\x18\x01 \x01(\x0b\x32\x17.padel.notify.v1.Device\"6\n\x17UnregisterDeviceRequest\x12\x1b\n\tdevice_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"\x1a\n\x18UnregisterDeviceResponse\"\x1b\n\x19RotateCalendarFeedRequest\".\n\x1aRotateCalendarFeedResponse\x12\x10\n\x08\x66\x65\x65\x64_url\x18\x01 \x01(\t\"L\n\x16GetCalendarFeedRequest\x12\x32\n\tfile_name\x18\x01 \x01(\tB\x1f\xbaH\x1cr\x1a\x32\x18^[A-Za-z0-9_-]{43}\\.ics$\"=\n\x17GetCalendarFeedResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody2\xad\x0b\n\rNotifyService\x12\x8b\x01\n\x10SendNotification\x12(.padel.notify.v1.SendNotificationRequest\x1a).padel.notify.v1.SendNotificationResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/api/notifications/send:\x01*\x12\x84\x01\n\rListTemplates\x12%.padel.notify.v1.ListTemplatesRequest\x1a&.padel.notify.v1.ListTemplatesResponse\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/api/notifications/templates\x12\x8a\x01\n\x0eUpsertTemplate\x12&.padel.notify.v1.UpsertTemplateRequest\x1a\'.padel.notify.v1.UpsertTemplateResponse\"\'\x82\xd3\xe4\x93\x02!\x1a\x1c/api/notifications/templates:\x01*\x12\x88\x01\n\x10ListDeliveryLogs\x12(.padel.notify.v1.ListDeliveryLogsRequest\x1a).padel.notify.v1.ListDeliveryLogsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/api/notifications/logs\x12t\n\tListInbox\x12!.padel.notify.v1.ListInboxRequest\x1a\".padel.notify.v1.ListInboxResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/api/notifications/inbox\x12\x92\x01\n\rMarkInboxRead\x12%.padel.notify.v1.MarkInboxReadRequest\x1a&.padel.notify.v1.MarkInboxReadResponse\"2\x82\xd3\xe4\x93\x02,\"*/api/notifications/inbox/{message_id}/read\x12\x88\x01\n\x0eRegisterDevice\x12&.padel.notify.v1.RegisterDeviceRequest\x1a\'.padel.notify.v1.RegisterDeviceResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/api/notifications/devices:\x01*\x12\x97\x01\n\x10UnregisterDevice\x12(.padel.notify.v1.UnregisterDeviceRequest\x1a).padel.notify.v1.UnregisterDeviceResponse\".\x82\xd3\xe4\x93\x02(*&/api/notifications/devices/{device_id}\x12\x9a\x01\n\x12RotateCalendarFeed\x12*.padel.notify.v1.RotateCalendarFeedRequest\x1a+.padel.notify.v1.RotateCalendarFeedResponse\"+\x82\xd3\xe4\x93\x02%\" /api/notifications/calendar-feed:\x01*\x12\xa1\x01\n\x0fGetCalendarFeed\x12\'.padel.notify.v1.GetCalendarFeedRequest\x1a(.padel.notify.v1.GetCalendarFeedResponse\";\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02/\x12\'/api/notifications/calendar/{file_name}b\x04\x62odyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -77,6 +79,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTINBOXREQUEST'].fields_by_name['page_token']._serialized_options = b'\272H\005r\003\030\200\002'
   _globals['_MARKINBOXREADREQUEST'].fields_by_name['message_id']._loaded_options = None
   _globals['_MARKINBOXREADREQUEST'].fields_by_name['message_id']._serialized_options = b'\272H\005r\003\260\001\001'
+  _globals['_REGISTERDEVICEREQUEST'].fields_by_name['token']._loaded_options = None
+  _globals['_REGISTERDEVICEREQUEST'].fields_by_name['token']._serialized_options = b'\272H\033r\031\020\020\030\200 2\022^[A-Za-z0-9_:.-]+$'
+  _globals['_UNREGISTERDEVICEREQUEST'].fields_by_name['device_id']._loaded_options = None
+  _globals['_UNREGISTERDEVICEREQUEST'].fields_by_name['device_id']._serialized_options = b'\272H\005r\003\260\001\001'
+  _globals['_GETCALENDARFEEDREQUEST'].fields_by_name['file_name']._loaded_options = None
+  _globals['_GETCALENDARFEEDREQUEST'].fields_by_name['file_name']._serialized_options = b'\272H\034r\0322\030^[A-Za-z0-9_-]{43}\\.ics$'
   _globals['_NOTIFYSERVICE'].methods_by_name['SendNotification']._loaded_options = None
   _globals['_NOTIFYSERVICE'].methods_by_name['SendNotification']._serialized_options = b'\202\323\344\223\002\034\"\027/api/notifications/send:\001*'
   _globals['_NOTIFYSERVICE'].methods_by_name['ListTemplates']._loaded_options = None
@@ -89,32 +97,56 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NOTIFYSERVICE'].methods_by_name['ListInbox']._serialized_options = b'\202\323\344\223\002\032\022\030/api/notifications/inbox'
   _globals['_NOTIFYSERVICE'].methods_by_name['MarkInboxRead']._loaded_options = None
   _globals['_NOTIFYSERVICE'].methods_by_name['MarkInboxRead']._serialized_options = b'\202\323\344\223\002,\"*/api/notifications/inbox/{message_id}/read'
-  _globals['_SENDNOTIFICATIONREQUEST']._serialized_start=173
-  _globals['_SENDNOTIFICATIONREQUEST']._serialized_end=512
-  _globals['_SENDNOTIFICATIONREQUEST_VARIABLESENTRY']._serialized_start=464
-  _globals['_SENDNOTIFICATIONREQUEST_VARIABLESENTRY']._serialized_end=512
-  _globals['_SENDNOTIFICATIONRESPONSE']._serialized_start=514
-  _globals['_SENDNOTIFICATIONRESPONSE']._serialized_end=587
-  _globals['_LISTTEMPLATESREQUEST']._serialized_start=590
-  _globals['_LISTTEMPLATESREQUEST']._serialized_end=813
-  _globals['_LISTTEMPLATESRESPONSE']._serialized_start=815
-  _globals['_LISTTEMPLATESRESPONSE']._serialized_end=909
-  _globals['_UPSERTTEMPLATEREQUEST']._serialized_start=911
-  _globals['_UPSERTTEMPLATEREQUEST']._serialized_end=987
-  _globals['_UPSERTTEMPLATERESPONSE']._serialized_start=989
-  _globals['_UPSERTTEMPLATERESPONSE']._serialized_end=1058
-  _globals['_LISTDELIVERYLOGSREQUEST']._serialized_start=1061
-  _globals['_LISTDELIVERYLOGSREQUEST']._serialized_end=1300
-  _globals['_LISTDELIVERYLOGSRESPONSE']._serialized_start=1302
-  _globals['_LISTDELIVERYLOGSRESPONSE']._serialized_end=1400
-  _globals['_LISTINBOXREQUEST']._serialized_start=1402
-  _globals['_LISTINBOXREQUEST']._serialized_end=1501
-  _globals['_LISTINBOXRESPONSE']._serialized_start=1503
-  _globals['_LISTINBOXRESPONSE']._serialized_end=1618
-  _globals['_MARKINBOXREADREQUEST']._serialized_start=1620
-  _globals['_MARKINBOXREADREQUEST']._serialized_end=1672
-  _globals['_MARKINBOXREADRESPONSE']._serialized_start=1674
-  _globals['_MARKINBOXREADRESPONSE']._serialized_end=1745
-  _globals['_NOTIFYSERVICE']._serialized_start=1748
-  _globals['_NOTIFYSERVICE']._serialized_end=2587
+  _globals['_NOTIFYSERVICE'].methods_by_name['RegisterDevice']._loaded_options = None
+  _globals['_NOTIFYSERVICE'].methods_by_name['RegisterDevice']._serialized_options = b'\202\323\344\223\002\037\"\032/api/notifications/devices:\001*'
+  _globals['_NOTIFYSERVICE'].methods_by_name['UnregisterDevice']._loaded_options = None
+  _globals['_NOTIFYSERVICE'].methods_by_name['UnregisterDevice']._serialized_options = b'\202\323\344\223\002(*&/api/notifications/devices/{device_id}'
+  _globals['_NOTIFYSERVICE'].methods_by_name['RotateCalendarFeed']._loaded_options = None
+  _globals['_NOTIFYSERVICE'].methods_by_name['RotateCalendarFeed']._serialized_options = b'\202\323\344\223\002%\" /api/notifications/calendar-feed:\001*'
+  _globals['_NOTIFYSERVICE'].methods_by_name['GetCalendarFeed']._loaded_options = None
+  _globals['_NOTIFYSERVICE'].methods_by_name['GetCalendarFeed']._serialized_options = b'\302\363\030\002\010\001\202\323\344\223\002/\022\'/api/notifications/calendar/{file_name}b\004body'
+  _globals['_SENDNOTIFICATIONREQUEST']._serialized_start=230
+  _globals['_SENDNOTIFICATIONREQUEST']._serialized_end=569
+  _globals['_SENDNOTIFICATIONREQUEST_VARIABLESENTRY']._serialized_start=521
+  _globals['_SENDNOTIFICATIONREQUEST_VARIABLESENTRY']._serialized_end=569
+  _globals['_SENDNOTIFICATIONRESPONSE']._serialized_start=571
+  _globals['_SENDNOTIFICATIONRESPONSE']._serialized_end=644
+  _globals['_LISTTEMPLATESREQUEST']._serialized_start=647
+  _globals['_LISTTEMPLATESREQUEST']._serialized_end=870
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_start=872
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_end=966
+  _globals['_UPSERTTEMPLATEREQUEST']._serialized_start=968
+  _globals['_UPSERTTEMPLATEREQUEST']._serialized_end=1044
+  _globals['_UPSERTTEMPLATERESPONSE']._serialized_start=1046
+  _globals['_UPSERTTEMPLATERESPONSE']._serialized_end=1115
+  _globals['_LISTDELIVERYLOGSREQUEST']._serialized_start=1118
+  _globals['_LISTDELIVERYLOGSREQUEST']._serialized_end=1357
+  _globals['_LISTDELIVERYLOGSRESPONSE']._serialized_start=1359
+  _globals['_LISTDELIVERYLOGSRESPONSE']._serialized_end=1457
+  _globals['_LISTINBOXREQUEST']._serialized_start=1459
+  _globals['_LISTINBOXREQUEST']._serialized_end=1558
+  _globals['_LISTINBOXRESPONSE']._serialized_start=1560
+  _globals['_LISTINBOXRESPONSE']._serialized_end=1675
+  _globals['_MARKINBOXREADREQUEST']._serialized_start=1677
+  _globals['_MARKINBOXREADREQUEST']._serialized_end=1729
+  _globals['_MARKINBOXREADRESPONSE']._serialized_start=1731
+  _globals['_MARKINBOXREADRESPONSE']._serialized_end=1802
+  _globals['_REGISTERDEVICEREQUEST']._serialized_start=1804
+  _globals['_REGISTERDEVICEREQUEST']._serialized_end=1874
+  _globals['_REGISTERDEVICERESPONSE']._serialized_start=1876
+  _globals['_REGISTERDEVICERESPONSE']._serialized_end=1941
+  _globals['_UNREGISTERDEVICEREQUEST']._serialized_start=1943
+  _globals['_UNREGISTERDEVICEREQUEST']._serialized_end=1997
+  _globals['_UNREGISTERDEVICERESPONSE']._serialized_start=1999
+  _globals['_UNREGISTERDEVICERESPONSE']._serialized_end=2025
+  _globals['_ROTATECALENDARFEEDREQUEST']._serialized_start=2027
+  _globals['_ROTATECALENDARFEEDREQUEST']._serialized_end=2054
+  _globals['_ROTATECALENDARFEEDRESPONSE']._serialized_start=2056
+  _globals['_ROTATECALENDARFEEDRESPONSE']._serialized_end=2102
+  _globals['_GETCALENDARFEEDREQUEST']._serialized_start=2104
+  _globals['_GETCALENDARFEEDREQUEST']._serialized_end=2180
+  _globals['_GETCALENDARFEEDRESPONSE']._serialized_start=2182
+  _globals['_GETCALENDARFEEDRESPONSE']._serialized_end=2243
+  _globals['_NOTIFYSERVICE']._serialized_start=2246
+  _globals['_NOTIFYSERVICE']._serialized_end=3699
 # @@protoc_insertion_point(module_scope)

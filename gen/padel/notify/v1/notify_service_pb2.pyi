@@ -1,5 +1,7 @@
 from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
+from google.api import httpbody_pb2 as _httpbody_pb2
+from padel.access.v1 import access_pb2 as _access_pb2
 from padel.notify.v1 import notify_pb2 as _notify_pb2
 from padel.user.v1 import user_pb2 as _user_pb2
 from google.protobuf.internal import containers as _containers
@@ -126,3 +128,47 @@ class MarkInboxReadResponse(_message.Message):
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     message: _notify_pb2.InboxMessage
     def __init__(self, message: _Optional[_Union[_notify_pb2.InboxMessage, _Mapping]] = ...) -> None: ...
+
+class RegisterDeviceRequest(_message.Message):
+    __slots__ = ("token",)
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    def __init__(self, token: _Optional[str] = ...) -> None: ...
+
+class RegisterDeviceResponse(_message.Message):
+    __slots__ = ("device",)
+    DEVICE_FIELD_NUMBER: _ClassVar[int]
+    device: _notify_pb2.Device
+    def __init__(self, device: _Optional[_Union[_notify_pb2.Device, _Mapping]] = ...) -> None: ...
+
+class UnregisterDeviceRequest(_message.Message):
+    __slots__ = ("device_id",)
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    def __init__(self, device_id: _Optional[str] = ...) -> None: ...
+
+class UnregisterDeviceResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RotateCalendarFeedRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RotateCalendarFeedResponse(_message.Message):
+    __slots__ = ("feed_url",)
+    FEED_URL_FIELD_NUMBER: _ClassVar[int]
+    feed_url: str
+    def __init__(self, feed_url: _Optional[str] = ...) -> None: ...
+
+class GetCalendarFeedRequest(_message.Message):
+    __slots__ = ("file_name",)
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    file_name: str
+    def __init__(self, file_name: _Optional[str] = ...) -> None: ...
+
+class GetCalendarFeedResponse(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...

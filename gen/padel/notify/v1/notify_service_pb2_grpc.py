@@ -65,6 +65,26 @@ class NotifyServiceStub:
                 request_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.MarkInboxReadRequest.SerializeToString,
                 response_deserializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.MarkInboxReadResponse.FromString,
                 _registered_method=True)
+        self.RegisterDevice = channel.unary_unary(
+                '/padel.notify.v1.NotifyService/RegisterDevice',
+                request_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.RegisterDeviceRequest.SerializeToString,
+                response_deserializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.RegisterDeviceResponse.FromString,
+                _registered_method=True)
+        self.UnregisterDevice = channel.unary_unary(
+                '/padel.notify.v1.NotifyService/UnregisterDevice',
+                request_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.UnregisterDeviceRequest.SerializeToString,
+                response_deserializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.UnregisterDeviceResponse.FromString,
+                _registered_method=True)
+        self.RotateCalendarFeed = channel.unary_unary(
+                '/padel.notify.v1.NotifyService/RotateCalendarFeed',
+                request_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.RotateCalendarFeedRequest.SerializeToString,
+                response_deserializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.RotateCalendarFeedResponse.FromString,
+                _registered_method=True)
+        self.GetCalendarFeed = channel.unary_unary(
+                '/padel.notify.v1.NotifyService/GetCalendarFeed',
+                request_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.GetCalendarFeedRequest.SerializeToString,
+                response_deserializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.GetCalendarFeedResponse.FromString,
+                _registered_method=True)
 
 
 class NotifyServiceServicer:
@@ -113,6 +133,38 @@ class NotifyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RegisterDevice(self, request, context):
+        """RegisterDevice lets the caller's phone receive push notifications (its FCM registration token).
+        The same token again is the same device; a token another account registered moves to the caller
+        (the phone changed hands or accounts), so nobody's messages reach someone else's phone.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnregisterDevice(self, request, context):
+        """UnregisterDevice stops push notifications to one of the caller's devices (e.g. at sign-out).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RotateCalendarFeed(self, request, context):
+        """RotateCalendarFeed gives the caller a new private URL of their bookings as a calendar feed (ICS),
+        to subscribe to in any calendar program; the URL they had before stops working at once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCalendarFeed(self, request, context):
+        """GetCalendarFeed serves a player's calendar feed (text/calendar) to whoever holds its URL: no
+        sign-in, since calendar programs cannot sign in; the secret in the URL is the key.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotifyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -145,6 +197,26 @@ def add_NotifyServiceServicer_to_server(servicer, server):
                     servicer.MarkInboxRead,
                     request_deserializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.MarkInboxReadRequest.FromString,
                     response_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.MarkInboxReadResponse.SerializeToString,
+            ),
+            'RegisterDevice': grpc.unary_unary_rpc_method_handler(
+                    servicer.RegisterDevice,
+                    request_deserializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.RegisterDeviceRequest.FromString,
+                    response_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.RegisterDeviceResponse.SerializeToString,
+            ),
+            'UnregisterDevice': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnregisterDevice,
+                    request_deserializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.UnregisterDeviceRequest.FromString,
+                    response_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.UnregisterDeviceResponse.SerializeToString,
+            ),
+            'RotateCalendarFeed': grpc.unary_unary_rpc_method_handler(
+                    servicer.RotateCalendarFeed,
+                    request_deserializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.RotateCalendarFeedRequest.FromString,
+                    response_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.RotateCalendarFeedResponse.SerializeToString,
+            ),
+            'GetCalendarFeed': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCalendarFeed,
+                    request_deserializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.GetCalendarFeedRequest.FromString,
+                    response_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.GetCalendarFeedResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -310,6 +382,114 @@ class NotifyService:
             '/padel.notify.v1.NotifyService/MarkInboxRead',
             padel_dot_notify_dot_v1_dot_notify__service__pb2.MarkInboxReadRequest.SerializeToString,
             padel_dot_notify_dot_v1_dot_notify__service__pb2.MarkInboxReadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RegisterDevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.notify.v1.NotifyService/RegisterDevice',
+            padel_dot_notify_dot_v1_dot_notify__service__pb2.RegisterDeviceRequest.SerializeToString,
+            padel_dot_notify_dot_v1_dot_notify__service__pb2.RegisterDeviceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnregisterDevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.notify.v1.NotifyService/UnregisterDevice',
+            padel_dot_notify_dot_v1_dot_notify__service__pb2.UnregisterDeviceRequest.SerializeToString,
+            padel_dot_notify_dot_v1_dot_notify__service__pb2.UnregisterDeviceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RotateCalendarFeed(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.notify.v1.NotifyService/RotateCalendarFeed',
+            padel_dot_notify_dot_v1_dot_notify__service__pb2.RotateCalendarFeedRequest.SerializeToString,
+            padel_dot_notify_dot_v1_dot_notify__service__pb2.RotateCalendarFeedResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCalendarFeed(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.notify.v1.NotifyService/GetCalendarFeed',
+            padel_dot_notify_dot_v1_dot_notify__service__pb2.GetCalendarFeedRequest.SerializeToString,
+            padel_dot_notify_dot_v1_dot_notify__service__pb2.GetCalendarFeedResponse.FromString,
             options,
             channel_credentials,
             insecure,
