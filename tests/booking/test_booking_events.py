@@ -47,7 +47,8 @@ def update(booking: BookingClient, player: str, booking_id: str, paths: list[str
 
 def test_changing_only_the_invited_players_announces_who_was_added_and_removed(relayed):
     booking, client = relayed
-    venue = booking.create_venue(str(uuid.uuid4()))
+    owner = str(uuid.uuid4())
+    venue = booking.create_venue(owner)
     player, leaves, stays, joins = (str(uuid.uuid4()) for _ in range(4))
     day = local_day(3)
     made = booking.book(player, venue.courts[0].court_id, day, "10:00", participant_ids=[leaves, stays])
@@ -63,13 +64,17 @@ def test_changing_only_the_invited_players_announces_who_was_added_and_removed(r
            participant_ids=[joins])
 
     events = announced(client, made.booking_id, until="BookingRescheduled")
-    assert [name for name, _ in events] == ["BookingCreated", "BookingConfirmed", "BookingParticipantsChanged",
-                                            "BookingRescheduled"]
-    changed = events[2][1]
+    assert [name for name, _ in events] == ["BookingCreated", "BookingConfirmed", "InvitationSent", "InvitationSent",
+                                            "InvitationSent", "BookingParticipantsChanged", "BookingRescheduled"]
+    # Each invited player is asked once: when booked, or when added.
+    assert [m.player_id for name, m in events if name == "InvitationSent"] == [leaves, stays, joins]
+    changed = events[5][1]
     assert (list(changed.added_ids), list(changed.removed_ids)) == ([joins], [leaves])
     assert list(changed.booking.participant_ids) == [stays, joins]
     assert changed.booking.status == pb.BOOKING_STATUS_CONFIRMED and changed.booking.court_name == "Court 1"
-    assert list(events[3][1].booking.participant_ids) == [joins]
+    # The venue's owner is named on every event, so notify can tell them.
+    assert {m.booking.venue_owner_id for _name, m in events} == {owner}
+    assert list(events[6][1].booking.participant_ids) == [joins]
 
 
 def test_a_pending_booking_announces_its_new_players_too(relayed):
@@ -80,6 +85,7 @@ def test_a_pending_booking_announces_its_new_players_too(relayed):
     made = booking.book(player, venue.courts[0].court_id, local_day(2), "12:00")
     update(booking, player, made.booking_id, ["participant_ids"], participant_ids=[friend])
     events = announced(client, made.booking_id, until="BookingParticipantsChanged")
-    assert [name for name, _ in events] == ["BookingCreated", "BookingParticipantsChanged"]
-    assert events[1][1].booking.status == pb.BOOKING_STATUS_PENDING
-    assert (list(events[1][1].added_ids), list(events[1][1].removed_ids)) == ([friend], [])
+    assert [name for name, _ in events] == ["BookingCreated", "InvitationSent", "BookingParticipantsChanged"]
+    assert events[1][1].player_id == friend
+    assert events[2][1].booking.status == pb.BOOKING_STATUS_PENDING
+    assert (list(events[2][1].added_ids), list(events[2][1].removed_ids)) == ([friend], [])

@@ -59,8 +59,10 @@ def test_owner_sets_up_a_venue_and_a_player_books_reschedules_and_cancels(bookin
     free = booking.starts(venue.venue_id, day)
     assert "17:30" in free[court] and "10:00" not in free[court]
 
-    cancelled = booking.stub.CancelBooking(api.CancelBookingRequest(booking_id=made.booking_id, reason="rain"),
-                                           metadata=booking.player(player)).booking
+    # Past the free grace period after booking.
+    with booking.at(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=11)):
+        cancelled = booking.stub.CancelBooking(api.CancelBookingRequest(booking_id=made.booking_id, reason="rain"),
+                                               metadata=booking.player(player)).booking
     assert cancelled.status == pb.BOOKING_STATUS_CANCELLED
     assert cancelled.cancellation.fee.amount_paisa == 450_000 and cancelled.cancellation.refund.amount_paisa == 450_000
     assert cancelled.cancellation.reason == "rain" and cancelled.cancellation.cancelled_by == player
