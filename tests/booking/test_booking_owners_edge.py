@@ -117,10 +117,17 @@ def test_invited_players_accept_or_decline_and_the_booker_sees_each_answer(platf
     booker = new_user()
     comes, skips, instead = a_player(platform, "Comes"), a_player(platform, "Skips"), a_player(platform, "Instead")
     venue = create_venue(platform, new_user())
-    made = requests.post(f"{platform.url}/api/bookings/book", headers=platform.headers(booker), timeout=TIMEOUT,
-                         json={"court_id": venue["courts"][0]["court_id"], "start_time": iso(local_day(3), "10:00"),
-                               "duration_minutes": 60, "participant_ids": [comes, skips],
-                               "idempotency_key": uuid.uuid4().hex})
+
+    def book_with(invited: list[str]) -> requests.Response:
+        return requests.post(f"{platform.url}/api/bookings/book", headers=platform.headers(booker), timeout=TIMEOUT,
+                             json={"court_id": venue["courts"][0]["court_id"], "start_time": iso(local_day(3), "10:00"),
+                                   "duration_minutes": 60, "participant_ids": invited,
+                                   "idempotency_key": uuid.uuid4().hex})
+
+    unknown = new_user()  # user_svc has never heard of them
+    refused = book_with([comes, unknown])
+    assert refused.status_code == 400 and refused.json()["message"].startswith(f"participant_ids[1]: {unknown} ")
+    made = book_with([comes, skips])
     assert made.status_code == 200, made.text
     booking_id = made.json()["booking"]["booking_id"]
     states = {i["player_id"]: i["state"] for i in made.json()["booking"]["invitations"]}

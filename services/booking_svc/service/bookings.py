@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Callable
+from typing import Any, Callable, Protocol, Sequence
 
 from sqlalchemy import exc
 from sqlalchemy.orm import Session
@@ -73,13 +73,21 @@ def _record_cancellation(booking: store.Booking, reason: str, by: str | None, no
     booking.updated_at = now
 
 
-class Bookings:
-    """The booking life cycle; `commission_percent` is the platform's share, recorded on each booking."""
+class Invitable(Protocol):
+    """Who may be invited (user_svc's players, `booking_svc.players.Players`)."""
 
-    def __init__(self, setups: VenueSetups, commission_percent: int,
+    def check_invitable(self, booker: Caller, player_ids: Sequence[str]) -> None: ...
+
+
+class Bookings:
+    """The booking life cycle; `commission_percent` is the platform's share, recorded on each booking;
+    `players` says who the booker may invite (asked before the transaction: it is a network call)."""
+
+    def __init__(self, setups: VenueSetups, commission_percent: int, players: Invitable,
                  clock: Callable[[], dt.datetime] = rows.utcnow):
         self.setups = setups
         self.commission_percent = commission_percent
+        self.players = players
         self.clock = clock
 
     # -- booking ------------------------------------------------------------------------------------
@@ -98,6 +106,7 @@ class Bookings:
              participant_ids: list[str], special_requests: str, idempotency_key: str) -> store.BookingView:
         """A booking for the caller; the same key and body again return the same booking."""
         fingerprint = domain.request_fingerprint(court_id, start, duration, participant_ids, special_requests)
+        self.players.check_invitable(caller, participant_ids)
         now = self.clock()
         try:
             with uow.session() as session:
@@ -185,7 +194,10 @@ class Bookings:
         """Reschedules (court_id, start_time, duration_minutes) and/or changes participant_ids and
         special_requests. A move is checked like a new booking, repriced, and the database again
         refuses an overlap. A move announces BookingRescheduled, which carries the new list of
-        invited players; a change of that list alone announces BookingParticipantsChanged."""
+        invited players; a change of that list alone announces BookingParticipantsChanged. Every
+        listed player must be one the caller may invite."""
+        if "participant_ids" in changes:
+            self.players.check_invitable(caller, changes["participant_ids"])
         now = self.clock()
         try:
             with uow.session() as session:
