@@ -235,6 +235,10 @@ def invitation(row: store.Invitation) -> pb.Invitation:
                          invited_at=timestamp(row.invited_at), answered_at=timestamp(row.answered_at))
 
 
+def scheduled_player(row: store.Player) -> api.ScheduledPlayer:
+    return api.ScheduledPlayer(user_id=row.id, name=row.name, phone=row.phone)
+
+
 def booking_filter(request: api.ListBookingsRequest) -> str:
     if request.filter:
         return BOOKING_FILTERS[request.filter]
@@ -284,7 +288,8 @@ def snapshot(view: store.BookingView) -> events_pb2.BookingSnapshot:
         court_name=c.name, player_id=b.player_id, participant_ids=b.participant_ids,
         start_time=timestamp(b.start_time), end_time=timestamp(b.end_time),
         time_zone=v.time_zone, price=money(b.price_paisa), status=STATUS_TO_PROTO[b.state],
-        venue_owner_id=v.owner_id, special_requests=b.special_requests)
+        venue_owner_id=v.owner_id, special_requests=b.special_requests,
+        player_name=view.player.name if view.player else "", player_phone=view.player.phone if view.player else "")
 
 
 def booking_created(view: store.BookingView) -> events_pb2.BookingCreated:

@@ -83,8 +83,10 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     # availability and schedule
 
     def GetVenueSchedule(self, request, context):
-        views = self.availability.schedule(self.db, caller.current(), request.venue_id, convert.day(request.date))
-        return api.GetVenueScheduleResponse(bookings=[convert.booking(v) for v in views])
+        views, people = self.availability.schedule(self.db, caller.current(), request.venue_id,
+                                                   convert.day(request.date))
+        return api.GetVenueScheduleResponse(bookings=[convert.booking(v) for v in views],
+                                            players=[convert.scheduled_player(p) for p in people])
 
     def GetAvailability(self, request, context):
         day = convert.day(request.date)

@@ -104,6 +104,16 @@ class PriceRule(Base):
     hourly_price_paisa: Mapped[int] = mapped_column(BigInteger)
 
 
+class Player(Base):
+    """A player as auth announced them (UserRegistered): what the venue's staff need to reach them."""
+
+    __tablename__ = "players"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(32))
+
+
 class Invitation(Base):
     """One invited player of a booking and their answer; a declined player is off the booking's
     participant_ids but keeps their row, so the booker sees the answer."""
@@ -179,11 +189,12 @@ class VenueView:
 
 @dataclasses.dataclass
 class BookingView:
-    """A booking with the venue and court it is at."""
+    """A booking with the venue and court it is at (and the booker, if booking_svc has heard of them)."""
 
     booking: Booking
     venue: Venue
     court: Court
+    player: Player | None = None
 
 
 @dataclasses.dataclass
@@ -419,7 +430,20 @@ def bump_setup_version(venue: Venue) -> None:
 
 
 def booking_view(session: Session, booking: Booking) -> BookingView:
-    return BookingView(booking, session.get(Venue, booking.venue_id), session.get(Court, booking.court_id))
+    return BookingView(booking, session.get(Venue, booking.venue_id), session.get(Court, booking.court_id),
+                       session.get(Player, booking.player_id))
+
+
+def remember_player(session: Session, user_id: str, name: str, phone: str) -> None:
+    session.merge(Player(id=user_id, name=name, phone=phone))
+
+
+def forget_player(session: Session, user_id: str) -> None:
+    session.execute(delete(Player).where(Player.id == user_id))
+
+
+def players_of(session: Session, user_ids: Sequence[str]) -> list[Player]:
+    return list(session.scalars(select(Player).where(Player.id.in_(user_ids)).order_by(Player.name, Player.id)))
 
 
 def venue_named(session: Session, owner_id: str, name: str) -> Venue | None:

@@ -129,3 +129,19 @@ def test_a_closed_venue_owners_venues_stay_open_with_their_bookings(closing):
     assert closing.stub.GetVenue(api.GetVenueRequest(venue_id=venue.venue_id)).venue.name == venue.name
     assert closing.book(player, venue.courts[0].court_id, local_day(3), "12:00").status == pb.BOOKING_STATUS_CONFIRMED
     assert not [name for name, _ in closing.announced() if name == "BookingCancelled"]
+
+
+def test_the_bookers_name_and_phone_travel_with_booking_events_until_the_account_closes(closing):
+    """auth's UserRegistered tells booking_svc who the player is; BookingCreated then carries the name,
+    the phone and the venue's owner (what notify needs to tell the owner); AccountDeleted forgets them."""
+    owner, player = str(uuid.uuid4()), str(uuid.uuid4())
+    publish_event(closing.redis, "padel.auth.events", auth_events.UserRegistered(
+        user_id=player, first_name="Zara", last_name="Khan", phone="+923001234567"), handled_by="booking")
+    venue = closing.create_venue(owner)
+    made = closing.book(player, venue.courts[0].court_id, local_day(3), "10:00")
+    closing.close_account(player)
+    created = [m.booking for name, m in closing.announced()
+               if name == "BookingCreated" and m.booking.booking_id == made.booking_id]
+    assert [(b.player_name, b.player_phone, b.venue_owner_id) for b in created] == [("Zara Khan", "+923001234567", owner)]
+    with closing.database.session() as session:
+        assert session.get(store.Player, player) is None

@@ -2,6 +2,7 @@
 owner's own venues, retiring courts and venues, price rules that may not overlap, errors in the venue's
 local time, invitations that need consent, my bookings by status, and the cancellation fee shown first."""
 
+import time
 import uuid
 
 import requests
@@ -201,3 +202,47 @@ def test_the_cancellation_fee_is_shown_before_cancelling_and_is_due_at_the_venue
     assert cancelled.json()["booking"]["cancellation"]["fee"]["amount_paisa"] == "150000"
     assert call(platform, "GET", f"/api/bookings/bookings/{late['booking_id']}/cancellation",
                 new_user()).status_code == 403
+
+
+def registered(platform, first: str, last: str, phone: str) -> str:
+    """A player who registered with auth (UserRegistered tells booking_svc their name and phone)."""
+    answer = requests.post(f"{platform.url}/api/auth/register", timeout=TIMEOUT, json={
+        "email": f"p-{uuid.uuid4().hex[:10]}@example.com", "password": "a long padel password",
+        "first_name": first, "last_name": last, "phone": phone})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["account"]["user_id"]
+
+
+def test_the_day_schedule_shows_who_plays_with_name_and_phone(platform):
+    owner = new_user()
+    venue = create_venue(platform, owner)
+    booker = registered(platform, "Ayesha", "Malik", "+923001234567")
+    friend = registered(platform, "Bilal", "Khan", "+923331112223")
+    day = local_day(4)
+    assert _known_to_users(platform, friend)
+    made = requests.post(f"{platform.url}/api/bookings/book", headers=platform.headers(booker), timeout=TIMEOUT,
+                         json={"court_id": venue["courts"][0]["court_id"], "start_time": iso(day, "18:00"),
+                               "duration_minutes": 60, "participant_ids": [friend],
+                               "idempotency_key": uuid.uuid4().hex})
+    assert made.status_code == 200, made.text
+
+    def who_plays() -> dict:
+        answer = call(platform, "GET", f"/api/bookings/venues/{venue['venue_id']}/schedule", owner, ("venue_owner",),
+                      params={"date": day.isoformat()})
+        assert answer.status_code == 200, answer.text
+        return {p["user_id"]: (p["name"], p["phone"]) for p in answer.json().get("players", [])}
+
+    deadline = time.monotonic() + 20
+    while len(who_plays()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert who_plays() == {booker: ("Ayesha Malik", "+923001234567"), friend: ("Bilal Khan", "+923331112223")}
+
+
+def _known_to_users(platform, user_id: str) -> bool:
+    """Whether user_svc has made the registered player's profile yet (it hears of them by event too)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if call(platform, "GET", f"/api/users/{user_id}", new_user()).status_code == 200:
+            return True
+        time.sleep(0.2)
+    return False

@@ -131,7 +131,7 @@ class Bookings:
                     idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now)
                 session.add(booking)
                 session.flush()
-                view = store.BookingView(booking, venue, court)
+                view = store.BookingView(booking, venue, court, session.get(store.Player, caller.user_id))
                 events.created(session, view)
                 metrics.booked(session, venue.id)
                 if status == Status.CONFIRMED:
@@ -395,5 +395,14 @@ class Bookings:
             venues = store.venues_owned_by(session, user_id)
             session.flush()
             store.delete_invitations_of(session, user_id)
+            store.forget_player(session, user_id)
         log.info("account closed", extra={"cancelled": len(cancelled), "uninvited": len(invited),
                                           "venues_left_to_admins": len(venues)})
+
+    # -- who the players are (auth's UserRegistered) ------------------------------------------------
+
+    @staticmethod
+    def remember_player(uow: UnitOfWork, user_id: str, name: str, phone: str) -> None:
+        """The name and phone a player registered with, for the venue's schedule and its messages."""
+        with uow.session() as session:
+            store.remember_player(session, user_id, name, phone)

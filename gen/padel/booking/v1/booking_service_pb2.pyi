@@ -219,10 +219,12 @@ class GetVenueScheduleRequest(_message.Message):
     def __init__(self, venue_id: _Optional[str] = ..., date: _Optional[str] = ...) -> None: ...
 
 class GetVenueScheduleResponse(_message.Message):
-    __slots__ = ("bookings",)
+    __slots__ = ("bookings", "players")
     BOOKINGS_FIELD_NUMBER: _ClassVar[int]
+    PLAYERS_FIELD_NUMBER: _ClassVar[int]
     bookings: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Booking]
-    def __init__(self, bookings: _Optional[_Iterable[_Union[_booking_pb2.Booking, _Mapping]]] = ...) -> None: ...
+    players: _containers.RepeatedCompositeFieldContainer[ScheduledPlayer]
+    def __init__(self, bookings: _Optional[_Iterable[_Union[_booking_pb2.Booking, _Mapping]]] = ..., players: _Optional[_Iterable[_Union[ScheduledPlayer, _Mapping]]] = ...) -> None: ...
 
 class GetAvailabilityRequest(_message.Message):
     __slots__ = ("venue_id", "date", "duration_minutes", "court_id")
@@ -469,3 +471,13 @@ class DeclineInvitationResponse(_message.Message):
     BOOKING_FIELD_NUMBER: _ClassVar[int]
     booking: _booking_pb2.Booking
     def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
+class ScheduledPlayer(_message.Message):
+    __slots__ = ("user_id", "name", "phone")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    name: str
+    phone: str
+    def __init__(self, user_id: _Optional[str] = ..., name: _Optional[str] = ..., phone: _Optional[str] = ...) -> None: ...

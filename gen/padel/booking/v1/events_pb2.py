@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from padel.booking.v1 import booking_pb2 as padel_dot_booking_dot_v1_dot_booking__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dpadel/booking/v1/events.proto\x12\x10padel.booking.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1epadel/booking/v1/booking.proto\"\x99\x03\n\x0f\x42ookingSnapshot\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x10\n\x08venue_id\x18\x02 \x01(\t\x12\x12\n\nvenue_name\x18\x03 \x01(\t\x12\x10\n\x08\x63ourt_id\x18\x04 \x01(\t\x12\x12\n\ncourt_name\x18\x05 \x01(\t\x12\x11\n\tplayer_id\x18\x06 \x01(\t\x12\x17\n\x0fparticipant_ids\x18\x07 \x03(\t\x12.\n\nstart_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttime_zone\x18\n \x01(\t\x12&\n\x05price\x18\x0b \x01(\x0b\x32\x17.padel.booking.v1.Money\x12/\n\x06status\x18\x0c \x01(\x0e\x32\x1f.padel.booking.v1.BookingStatus\x12\x16\n\x0evenue_owner_id\x18\r \x01(\t\x12\x18\n\x10special_requests\x18\x0e \x01(\t\"D\n\x0e\x42ookingCreated\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"F\n\x10\x42ookingConfirmed\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"|\n\x10\x42ookingCancelled\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x34\n\x0c\x63\x61ncellation\x18\x02 \x01(\x0b\x32\x1e.padel.booking.v1.Cancellation\"\x81\x01\n\x12\x42ookingRescheduled\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x37\n\x13previous_start_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"x\n\x1a\x42ookingParticipantsChanged\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tadded_ids\x18\x02 \x03(\t\x12\x13\n\x0bremoved_ids\x18\x03 \x03(\t\"F\n\x10\x42ookingCompleted\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"C\n\rBookingNoShow\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"W\n\x0eInvitationSent\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"[\n\x12InvitationAccepted\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"[\n\x12InvitationDeclined\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dpadel/booking/v1/events.proto\x12\x10padel.booking.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1epadel/booking/v1/booking.proto\"\xc4\x03\n\x0f\x42ookingSnapshot\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x10\n\x08venue_id\x18\x02 \x01(\t\x12\x12\n\nvenue_name\x18\x03 \x01(\t\x12\x10\n\x08\x63ourt_id\x18\x04 \x01(\t\x12\x12\n\ncourt_name\x18\x05 \x01(\t\x12\x11\n\tplayer_id\x18\x06 \x01(\t\x12\x17\n\x0fparticipant_ids\x18\x07 \x03(\t\x12.\n\nstart_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttime_zone\x18\n \x01(\t\x12&\n\x05price\x18\x0b \x01(\x0b\x32\x17.padel.booking.v1.Money\x12/\n\x06status\x18\x0c \x01(\x0e\x32\x1f.padel.booking.v1.BookingStatus\x12\x16\n\x0evenue_owner_id\x18\r \x01(\t\x12\x18\n\x10special_requests\x18\x0e \x01(\t\x12\x13\n\x0bplayer_name\x18\x0f \x01(\t\x12\x14\n\x0cplayer_phone\x18\x10 \x01(\t\"D\n\x0e\x42ookingCreated\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"F\n\x10\x42ookingConfirmed\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"|\n\x10\x42ookingCancelled\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x34\n\x0c\x63\x61ncellation\x18\x02 \x01(\x0b\x32\x1e.padel.booking.v1.Cancellation\"\x81\x01\n\x12\x42ookingRescheduled\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x37\n\x13previous_start_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"x\n\x1a\x42ookingParticipantsChanged\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tadded_ids\x18\x02 \x03(\t\x12\x13\n\x0bremoved_ids\x18\x03 \x03(\t\"F\n\x10\x42ookingCompleted\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"C\n\rBookingNoShow\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"W\n\x0eInvitationSent\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"[\n\x12InvitationAccepted\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"[\n\x12InvitationDeclined\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,25 +34,25 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'padel.booking.v1.events_pb2
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_BOOKINGSNAPSHOT']._serialized_start=117
-  _globals['_BOOKINGSNAPSHOT']._serialized_end=526
-  _globals['_BOOKINGCREATED']._serialized_start=528
-  _globals['_BOOKINGCREATED']._serialized_end=596
-  _globals['_BOOKINGCONFIRMED']._serialized_start=598
-  _globals['_BOOKINGCONFIRMED']._serialized_end=668
-  _globals['_BOOKINGCANCELLED']._serialized_start=670
-  _globals['_BOOKINGCANCELLED']._serialized_end=794
-  _globals['_BOOKINGRESCHEDULED']._serialized_start=797
-  _globals['_BOOKINGRESCHEDULED']._serialized_end=926
-  _globals['_BOOKINGPARTICIPANTSCHANGED']._serialized_start=928
-  _globals['_BOOKINGPARTICIPANTSCHANGED']._serialized_end=1048
-  _globals['_BOOKINGCOMPLETED']._serialized_start=1050
-  _globals['_BOOKINGCOMPLETED']._serialized_end=1120
-  _globals['_BOOKINGNOSHOW']._serialized_start=1122
-  _globals['_BOOKINGNOSHOW']._serialized_end=1189
-  _globals['_INVITATIONSENT']._serialized_start=1191
-  _globals['_INVITATIONSENT']._serialized_end=1278
-  _globals['_INVITATIONACCEPTED']._serialized_start=1280
-  _globals['_INVITATIONACCEPTED']._serialized_end=1371
-  _globals['_INVITATIONDECLINED']._serialized_start=1373
-  _globals['_INVITATIONDECLINED']._serialized_end=1464
+  _globals['_BOOKINGSNAPSHOT']._serialized_end=569
+  _globals['_BOOKINGCREATED']._serialized_start=571
+  _globals['_BOOKINGCREATED']._serialized_end=639
+  _globals['_BOOKINGCONFIRMED']._serialized_start=641
+  _globals['_BOOKINGCONFIRMED']._serialized_end=711
+  _globals['_BOOKINGCANCELLED']._serialized_start=713
+  _globals['_BOOKINGCANCELLED']._serialized_end=837
+  _globals['_BOOKINGRESCHEDULED']._serialized_start=840
+  _globals['_BOOKINGRESCHEDULED']._serialized_end=969
+  _globals['_BOOKINGPARTICIPANTSCHANGED']._serialized_start=971
+  _globals['_BOOKINGPARTICIPANTSCHANGED']._serialized_end=1091
+  _globals['_BOOKINGCOMPLETED']._serialized_start=1093
+  _globals['_BOOKINGCOMPLETED']._serialized_end=1163
+  _globals['_BOOKINGNOSHOW']._serialized_start=1165
+  _globals['_BOOKINGNOSHOW']._serialized_end=1232
+  _globals['_INVITATIONSENT']._serialized_start=1234
+  _globals['_INVITATIONSENT']._serialized_end=1321
+  _globals['_INVITATIONACCEPTED']._serialized_start=1323
+  _globals['_INVITATIONACCEPTED']._serialized_end=1414
+  _globals['_INVITATIONDECLINED']._serialized_start=1416
+  _globals['_INVITATIONDECLINED']._serialized_end=1507
 # @@protoc_insertion_point(module_scope)

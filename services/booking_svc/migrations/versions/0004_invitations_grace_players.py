@@ -1,5 +1,6 @@
 """Invitations with consent (one row per invited player of a booking: pending, accepted or declined)
-and the venue's cancellation grace period (minutes after booking in which cancelling is free).
+, the venue's cancellation grace period (minutes after booking in which cancelling is free), and the
+players booking_svc has heard of from auth's UserRegistered (name and phone, for the venue's staff).
 
 Existing bookings' invited players become pending invitations.
 
@@ -33,6 +34,12 @@ def upgrade() -> None:
         sa.Column("answered_at", UtcDateTime(), nullable=True),
     )
     op.create_index("ix_invitations_player", "invitations", ["player_id", "state"])
+    op.create_table(
+        "players",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("phone", sa.String(32), nullable=False),
+    )
     bookings = op.get_bind().execute(sa.text("SELECT id, participant_ids FROM bookings")).fetchall()
     now = dt.datetime.now(dt.timezone.utc)
     rows = [{"booking_id": booking_id, "player_id": player_id, "state": "pending", "invited_at": now,
@@ -44,6 +51,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("players")
     op.drop_index("ix_invitations_player", table_name="invitations")
     op.drop_table("invitations")
     with op.batch_alter_table("venues") as batch:
