@@ -1,7 +1,9 @@
-"""The events booking_svc consumes (group "booking"): AccountDeleted from auth, which ends what the
-person holds here, and PaymentCaptured from payments, which confirms a pending booking once its whole
-price is paid. Each handler runs the use case in the consumer's transaction (`Joined`), which also
-records the event as handled, so an event is handled once however often it comes."""
+"""The events booking_svc consumes (group "booking"): from auth, UserRegistered (the player's name
+and phone, for the venue's schedule and the events notify turns into messages to the owner) and
+AccountDeleted, which ends what the person holds here; from payments, PaymentCaptured, which confirms a
+pending booking once its whole price is paid. Each handler runs the use case in the consumer's
+transaction (`Joined`), which also records the event as handled, so an event is handled once however
+often it comes."""
 
 from __future__ import annotations
 
@@ -21,6 +23,10 @@ GROUP = "booking"
 def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings) -> EventConsumer:
     """The consumer of auth's and payments' events, as a server worker."""
 
+    def user_registered(session: Session, _event_id: str, message: auth_events.UserRegistered) -> None:
+        name = f"{message.first_name} {message.last_name}".strip()
+        bookings.remember_player(Joined(session), message.user_id, name, message.phone)
+
     def account_deleted(session: Session, _event_id: str, message: auth_events.AccountDeleted) -> None:
         bookings.close_account(Joined(session), message.user_id)
 
@@ -30,6 +36,7 @@ def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings) 
 
     events = EventConsumer(database, redis_client, group=GROUP,
                            streams=[plumbing.stream("auth"), plumbing.stream("payment")])
+    events.on(auth_events.UserRegistered, user_registered)
     events.on(auth_events.AccountDeleted, account_deleted)
     events.on(payment_events.PaymentCaptured, payment_captured)
     return events

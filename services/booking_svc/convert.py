@@ -18,7 +18,7 @@ from padel.booking.v1 import booking_service_pb2 as api
 from padel.booking.v1 import events_pb2
 
 from booking_svc import domain, store
-from booking_svc.domain import VENUE_DEFAULTS, Slot, Status
+from booking_svc.domain import VENUE_DEFAULTS, InvitationState, Slot, Status
 from mesh.convert import timestamp, to_datetime
 from mesh.errors import InvalidArgument
 from mesh.settings import DEFAULT_TIME_ZONE
@@ -33,6 +33,16 @@ STATUS_TO_PROTO = {
     Status.CANCELLED: pb.BOOKING_STATUS_CANCELLED,
     Status.NO_SHOW: pb.BOOKING_STATUS_NO_SHOW,
 }
+
+INVITATION_TO_PROTO = {
+    InvitationState.PENDING: pb.INVITATION_STATE_PENDING,
+    InvitationState.ACCEPTED: pb.INVITATION_STATE_ACCEPTED,
+    InvitationState.DECLINED: pb.INVITATION_STATE_DECLINED,
+}
+
+# ListBookings' filter as the store names it; unset follows the older `past` flag.
+BOOKING_FILTERS = {api.BOOKING_FILTER_UPCOMING: "upcoming", api.BOOKING_FILTER_PAST: "past",
+                   api.BOOKING_FILTER_CANCELLED: "cancelled"}
 
 
 # -- values -----------------------------------------------------------------------------------------
@@ -94,8 +104,10 @@ def venue_columns(venue: pb.Venue, field: str) -> dict[str, Any]:
         case "durations_minutes":
             return {"durations_minutes": sorted(venue.durations_minutes) or VENUE_DEFAULTS["durations_minutes"]}
         case "cancellation_policy":
-            return {"free_until_hours": venue.cancellation_policy.free_until_hours,
-                    "late_fee_percent": venue.cancellation_policy.late_fee_percent}
+            policy = venue.cancellation_policy
+            return {"free_until_hours": policy.free_until_hours, "late_fee_percent": policy.late_fee_percent,
+                    "cancellation_grace_minutes": policy.grace_minutes if policy.HasField("grace_minutes")
+                    else VENUE_DEFAULTS["cancellation_grace_minutes"]}
         case "confirmation_mode":
             return {"instant_confirmation": venue.confirmation_mode != pb.CONFIRMATION_MODE_MANUAL}
         case "base_hourly_price":
@@ -177,7 +189,8 @@ def venue(view: store.VenueView) -> pb.Venue:
         opening_hours=[pb.OpeningHours(weekday=o["weekday"], open=o["open"], close=o["close"]) for o in v.opening_hours],
         slot_minutes=v.slot_minutes, durations_minutes=v.durations_minutes,
         cancellation_policy=pb.CancellationPolicy(free_until_hours=v.free_until_hours,
-                                                  late_fee_percent=v.late_fee_percent),
+                                                  late_fee_percent=v.late_fee_percent,
+                                                  grace_minutes=v.cancellation_grace_minutes),
         horizon_days=v.horizon_days,
         confirmation_mode=pb.CONFIRMATION_MODE_INSTANT if v.instant_confirmation else pb.CONFIRMATION_MODE_MANUAL,
         hold_minutes=v.hold_minutes, max_live_bookings_per_day=v.max_live_bookings_per_day,
@@ -217,10 +230,34 @@ def cancellation(row: store.Booking) -> pb.Cancellation | None:
         refund=money(row.refund_paisa))
 
 
-def booking(view: store.BookingView) -> pb.Booking:
+def invitation(row: store.Invitation) -> pb.Invitation:
+    return pb.Invitation(player_id=row.player_id, state=INVITATION_TO_PROTO[row.answer],
+                         invited_at=timestamp(row.invited_at), answered_at=timestamp(row.answered_at))
+
+
+def scheduled_player(row: store.Player) -> api.ScheduledPlayer:
+    return api.ScheduledPlayer(user_id=row.id, name=row.name, phone=row.phone)
+
+
+def booking_filter(request: api.ListBookingsRequest) -> str:
+    if request.filter:
+        return BOOKING_FILTERS[request.filter]
+    return "past" if request.past else "upcoming"
+
+
+def cancellation_preview(quote: domain.CancellationQuote) -> api.GetCancellationPreviewResponse:
+    return api.GetCancellationPreviewResponse(preview=pb.CancellationPreview(
+        fee=money(quote.fee_paisa), free=quote.fee_paisa == 0, free_until=timestamp(quote.free_until),
+        note=quote.note))
+
+
+def booking(view: store.BookingView, viewer: str = "") -> pb.Booking:
+    """The booking as `viewer` (a user id, if known) sees it: `invited` when they did not book it."""
     b, zone = view.booking, view.venue.time_zone
     local = b.start_time.astimezone(domain.ZoneInfo(zone))
     return pb.Booking(
+        invitations=[invitation(i) for i in b.invitations],
+        invited=bool(viewer) and viewer != b.player_id and any(i.player_id == viewer for i in b.invitations),
         booking_id=b.id, venue_id=b.venue_id, court_id=b.court_id, player_id=b.player_id,
         participant_ids=b.participant_ids, start_time=timestamp(b.start_time), end_time=timestamp(b.end_time),
         time_zone=zone, local_date=local.date().isoformat(), local_start=local.strftime("%H:%M"),
@@ -251,7 +288,9 @@ def snapshot(view: store.BookingView) -> events_pb2.BookingSnapshot:
         court_name=c.name, player_id=b.player_id, participant_ids=b.participant_ids,
         start_time=timestamp(b.start_time), end_time=timestamp(b.end_time),
         time_zone=v.time_zone, price=money(b.price_paisa), status=STATUS_TO_PROTO[b.state],
-        commission=money(b.commission_paisa))
+        commission=money(b.commission_paisa),
+        venue_owner_id=v.owner_id, special_requests=b.special_requests,
+        player_name=view.player.name if view.player else "", player_phone=view.player.phone if view.player else "")
 
 
 def booking_created(view: store.BookingView) -> events_pb2.BookingCreated:
@@ -281,3 +320,15 @@ def booking_completed(view: store.BookingView) -> events_pb2.BookingCompleted:
 
 def booking_no_show(view: store.BookingView) -> events_pb2.BookingNoShow:
     return events_pb2.BookingNoShow(booking=snapshot(view))
+
+
+def invitation_sent(view: store.BookingView, player_id: str) -> events_pb2.InvitationSent:
+    return events_pb2.InvitationSent(booking=snapshot(view), player_id=player_id)
+
+
+def invitation_accepted(view: store.BookingView, player_id: str) -> events_pb2.InvitationAccepted:
+    return events_pb2.InvitationAccepted(booking=snapshot(view), player_id=player_id)
+
+
+def invitation_declined(view: store.BookingView, player_id: str) -> events_pb2.InvitationDeclined:
+    return events_pb2.InvitationDeclined(booking=snapshot(view), player_id=player_id)

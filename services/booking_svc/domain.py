@@ -43,6 +43,14 @@ class Status(enum.StrEnum):
     NO_SHOW = "no_show"
 
 
+class InvitationState(enum.StrEnum):
+    """An invited player's answer, as stored."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
 # States in which a booking holds its court; the database refuses two overlapping ones per court.
 LIVE = (Status.PENDING, Status.CONFIRMED, Status.IN_PROGRESS)
 
@@ -122,7 +130,7 @@ VENUE_DEFAULTS: dict[str, Any] = {
     "address": "", "latitude": None, "longitude": None, "time_zone": DEFAULT_TIME_ZONE,
     "slot_minutes": 30, "durations_minutes": [60, 90, 120], "free_until_hours": 24, "late_fee_percent": 50,
     "horizon_days": 14, "instant_confirmation": True, "hold_minutes": 15, "max_live_bookings_per_day": 2,
-    "base_hourly_price_paisa": 0, "active": True,
+    "base_hourly_price_paisa": 0, "active": True, "cancellation_grace_minutes": 10,
 }
 
 
@@ -169,6 +177,7 @@ class VenueRules:
     hold_minutes: int = 15
     max_live_bookings_per_day: int = 2
     base_hourly_paisa: int = 0
+    grace_minutes: int = 10
 
     @property
     def zone(self) -> ZoneInfo:
@@ -251,6 +260,20 @@ def opening_date_of(rules: VenueRules, start: dt.datetime) -> dt.date | None:
     return None
 
 
+def local_span(rules: VenueRules, start: dt.datetime, end: dt.datetime) -> str:
+    """A time range as the venue's people read it: "from 18:00 to 22:00 (Asia/Karachi)", with the
+    local date when it is not the start's ("to 02:00 on 2026-12-08")."""
+    zone = rules.zone
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    until = last.strftime("%H:%M") if last.date() == first.date() else last.strftime("%H:%M on %Y-%m-%d")
+    return f"from {first.strftime('%H:%M')} to {until} ({rules.time_zone})"
+
+
+def local_clock(rules: VenueRules, moment: dt.datetime) -> str:
+    """A moment as the venue's people read it: "2026-12-08 18:00 (Asia/Karachi)"."""
+    return f"{moment.astimezone(rules.zone).strftime('%Y-%m-%d %H:%M')} ({rules.time_zone})"
+
+
 def today(rules: VenueRules, now: dt.datetime) -> dt.date:
     return now.astimezone(rules.zone).date()
 
@@ -272,12 +295,16 @@ def check_slot(rules: VenueRules, start: dt.datetime, duration: int, now: dt.dat
         raise InvalidArgument.field(start_field, f"bookings open {rules.horizon_days} days ahead")
     day = opening_date_of(rules, start)
     if day is None:
-        raise InvalidArgument.field(start_field, "is outside the venue's opening hours")
+        local_day = start.astimezone(rules.zone).date()
+        window = opening_window(rules, local_day)
+        hours = f"open {local_span(rules, *window)} that day" if window else "closed that day"
+        raise InvalidArgument.field(start_field, f"is outside the venue's opening hours: {hours}")
     window_start, window_end = opening_window(rules, day)
     if (start - window_start) % dt.timedelta(minutes=rules.slot_minutes):
         raise InvalidArgument.field(start_field, f"is not on the venue's {rules.slot_minutes}-minute grid")
     if start + dt.timedelta(minutes=duration) > window_end:
-        raise InvalidArgument.field(duration_field, "the game would end after closing time")
+        raise InvalidArgument.field(duration_field, "the game would end after closing time "
+                                    f"({local_clock(rules, window_end)})")
     if day > today(rules, now) + dt.timedelta(days=rules.horizon_days):
         raise InvalidArgument.field(start_field, f"bookings open {rules.horizon_days} days ahead")
     return day
@@ -409,13 +436,96 @@ def percent_of(amount: int, percent: int) -> int:
     return (amount * percent + 50) // 100
 
 
+def free_until(rules: VenueRules, start: dt.datetime, booked_at: dt.datetime | None) -> dt.datetime:
+    """The last moment a player cancels for free: `free_until_hours` before the start, or the end of
+    the grace period after booking (`grace_minutes`), whichever is later."""
+    by_policy = start - dt.timedelta(hours=rules.free_until_hours)
+    if booked_at is None:
+        return by_policy
+    return max(by_policy, min(start, booked_at + dt.timedelta(minutes=rules.grace_minutes)))
+
+
 def cancellation_charge(rules: VenueRules, price: int, start: dt.datetime, now: dt.datetime,
-                        *, by_venue: bool, status: Status) -> tuple[int, int]:
-    """(fee, refund) for cancelling now. Free at least `free_until_hours` before the start; later,
-    the late fee percent. A venue calling a game off, or a booking never confirmed, costs nothing."""
-    free = by_venue or status == Status.PENDING or now <= start - dt.timedelta(hours=rules.free_until_hours)
+                        *, by_venue: bool, status: Status, booked_at: dt.datetime | None = None) -> tuple[int, int]:
+    """(fee, refund) for cancelling now. Free until `free_until` (the policy's hours before the start,
+    or the grace period after booking); later, the late fee percent. A venue calling a game off, or a
+    booking never confirmed, costs nothing."""
+    free = by_venue or status == Status.PENDING or now <= free_until(rules, start, booked_at)
     fee = 0 if free else percent_of(price, rules.late_fee_percent)
     return fee, price - fee
+
+
+@dataclass(frozen=True)
+class CancellationQuote:
+    """What cancelling now would cost: the fee (due at the venue), the last free moment if it is
+    still ahead, and the sentence the player reads."""
+
+    fee_paisa: int
+    free_until: dt.datetime | None
+    note: str
+
+
+def quote_cancellation(rules: VenueRules, price: int, start: dt.datetime, booked_at: dt.datetime,
+                       now: dt.datetime, *, by_venue: bool, status: Status) -> CancellationQuote:
+    fee, _refund = cancellation_charge(rules, price, start, now, by_venue=by_venue, status=status,
+                                       booked_at=booked_at)
+    until = free_until(rules, start, booked_at)
+    ahead = until if now <= until else None
+    return CancellationQuote(fee, ahead, cancellation_note(fee, ahead, rules))
+
+
+def rupees(paisa: int) -> str:
+    """Paisa as people write rupees: "Rs 1,500" (or "Rs 1,500.50")."""
+    whole, cents = divmod(paisa, 100)
+    return f"Rs {whole:,}" + (f".{cents:02d}" if cents else "")
+
+
+def cancellation_note(fee: int, free_until_ahead: dt.datetime | None, rules: VenueRules) -> str:
+    """What the player reads before cancelling. Payment is at the venue: a fee is due there, nothing
+    is refunded."""
+    if fee:
+        return f"Cancelling now costs {rupees(fee)}, fee due at the venue"
+    if free_until_ahead is not None:
+        return f"Cancelling now is free (until {local_clock(rules, free_until_ahead)})"
+    return "Cancelling now is free"
+
+
+MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _week_spans(window: PriceWindow) -> list[tuple[int, int]]:
+    """The minutes of the week (Monday 00:00 = 0) a window covers, as [start, end) spans; a window past
+    midnight on Sunday runs into Monday morning."""
+    spans = []
+    for weekday in sorted(window.weekdays) or range(1, 8):
+        first = (weekday - 1) * MINUTES_PER_DAY + window.start
+        length = (window.end - window.start) % MINUTES_PER_DAY or MINUTES_PER_DAY
+        last = first + length
+        spans += [(first, min(last, MINUTES_PER_WEEK))] + ([(0, last - MINUTES_PER_WEEK)]
+                                                           if last > MINUTES_PER_WEEK else [])
+    return spans
+
+
+def _first_shared_minute(a: PriceWindow, b: PriceWindow) -> int | None:
+    shared = [max(x[0], y[0]) for x in _week_spans(a) for y in _week_spans(b) if x[0] < y[1] and y[0] < x[1]]
+    return min(shared) if shared else None
+
+
+def check_price_windows_apart(windows: Sequence[PriceWindow], field: str = "rules") -> None:
+    """Two rules for the same court (or both for the whole venue) may not price the same minute: the
+    owner must say which price holds. A court's own rule may still cover a venue-wide one: it is that
+    court's exception."""
+    for j, later in enumerate(windows):
+        for i, earlier in enumerate(windows[:j]):
+            if earlier.court_id != later.court_id:
+                continue
+            minute = _first_shared_minute(earlier, later)
+            if minute is not None:
+                day, clock = divmod(minute, MINUTES_PER_DAY)
+                raise InvalidArgument.field(
+                    f"{field}[{j}]", f"overlaps {field}[{i}] on {WEEKDAY_NAMES[day]} from {format_hhmm(clock)}; "
+                    "price rules of the same court may not overlap")
 
 
 def check_daily_limit(rules: VenueRules, live_that_day: int) -> None:
@@ -429,6 +539,14 @@ def check_daily_limit(rules: VenueRules, live_that_day: int) -> None:
 def check_participants(player_id: str, participant_ids: Sequence[str], field: str = "participant_ids") -> None:
     if player_id in participant_ids:
         raise InvalidArgument.field(field, "list the other players; the booker plays anyway")
+
+
+def answer_invitation(current: InvitationState, target: InvitationState) -> InvitationState:
+    """An invited player accepts or declines; a declined seat is the booker's to offer again."""
+    if current is InvitationState.DECLINED and target is InvitationState.ACCEPTED:
+        raise FailedPrecondition("you declined this invitation; the booker can invite you again",
+                                 reason="INVITATION_DECLINED")
+    return target
 
 
 def invitation_changes(before: Sequence[str], after: Sequence[str]) -> tuple[list[str], list[str]]:

@@ -51,3 +51,15 @@ def completed(session: Session, view: BookingView) -> None:
 
 def no_show(session: Session, view: BookingView) -> None:
     outbox.publish(session, STREAM, convert.booking_no_show(view))
+
+
+def invitation_sent(session: Session, view: BookingView, player_id: str) -> None:
+    outbox.publish(session, STREAM, convert.invitation_sent(view, player_id))
+
+
+def invitation_accepted(session: Session, view: BookingView, player_id: str) -> None:
+    outbox.publish(session, STREAM, convert.invitation_accepted(view, player_id))
+
+
+def invitation_declined(session: Session, view: BookingView, player_id: str) -> None:
+    outbox.publish(session, STREAM, convert.invitation_declined(view, player_id))

@@ -1,21 +1,22 @@
 """Demo venues for a first session: `python -m booking_svc.seed` (run by `make run` once the
 platform is healthy; settings from the same PADEL_* variables as the server).
 
-Creates, once, three venues owned by the demo venue owner DEMO_OWNER_ID: Karachi (07:00–23:00),
-Lahore (18:00–03:00, past midnight, as in Ramadan) and Islamabad (08:00–22:00), with courts and
-peak prices. Running it again changes nothing. Prints each venue's id and city.
+Creates, once, three venues owned by the demo venue owner: Karachi (07:00–23:00), Lahore
+(18:00–03:00, past midnight, as in Ramadan) and Islamabad (08:00–22:00), with courts and peak prices.
+The owner is `--owner-id`, else PADEL_BOOKING_DEMO_OWNER_ID, else `mesh.settings.DEMO_OWNER_ID`: the
+id of the demo owner account auth_svc makes at `padel run`, whose email and password the launcher prints.
+Running it again changes nothing. Prints each venue's id and city.
 """
 
+import argparse
 import datetime as dt
+import uuid
 
 from booking_svc import store
 from booking_svc.server import MIGRATIONS, settings_from_env
 from booking_svc.service import Venues
 from mesh import caller
 from mesh.db import Database
-# The demo venue owner: auth_svc makes the account with this id at `padel run`, and the launcher
-# prints its email and password.
-from mesh.settings import DEMO_OWNER_ID
 
 EVERY_DAY = range(1, 8)
 
@@ -41,13 +42,13 @@ DEMO_VENUES = [
 ]
 
 
-def seed(database: Database) -> list[store.Venue]:
+def seed(database: Database, owner_id: str) -> list[store.Venue]:
     venues = Venues()
-    owner = caller.Caller(DEMO_OWNER_ID, frozenset({caller.VENUE_OWNER}), "seed", dt.datetime.now(dt.timezone.utc), "")
+    owner = caller.Caller(owner_id, frozenset({caller.VENUE_OWNER}), "seed", dt.datetime.now(dt.timezone.utc), "")
     seeded = []
     for demo in DEMO_VENUES:
         with database.session(read_only=True) as session:
-            venue = store.venue_named(session, DEMO_OWNER_ID, demo["columns"]["name"])
+            venue = store.venue_named(session, owner_id, demo["columns"]["name"])
         if venue is None:
             venue = venues.create(database, owner, demo["columns"], demo["courts"]).venue
             venues.set_price_rules(database, owner, venue.id, venue.base_hourly_price_paisa, demo["rules"])
@@ -55,12 +56,22 @@ def seed(database: Database) -> list[store.Venue]:
     return seeded
 
 
-def main() -> None:
+def uuid_text(value: str) -> str:
+    """A user id as given, if it is a uuid (argparse names the option otherwise)."""
+    uuid.UUID(value)
+    return value
+
+
+def main(argv: list[str] | None = None) -> None:
     settings = settings_from_env()
+    parser = argparse.ArgumentParser(prog="python -m booking_svc.seed", description="Seeds the demo venues.")
+    parser.add_argument("--owner-id", default=settings.demo_owner_id, type=uuid_text,
+                        help="the demo venue owner's user id (default: PADEL_BOOKING_DEMO_OWNER_ID)")
+    owner_id = parser.parse_args(argv).owner_id
     database = Database(settings.database_url)
     try:
         database.migrate(MIGRATIONS)
-        for venue in seed(database):
+        for venue in seed(database, owner_id):
             print(f"demo venue {venue.id}  {venue.city:<10} {venue.name}")
     finally:
         database.dispose()

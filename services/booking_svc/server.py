@@ -8,6 +8,7 @@ from padel.booking.v1 import booking_service_pb2_grpc
 
 from booking_svc import consumers
 from booking_svc.jobs import BookingJob
+from booking_svc.players import Players
 from booking_svc.service import Availability, Bookings, Venues, VenueSetups
 from booking_svc.servicer import BookingServicer
 from booking_svc.settings import NAME, BookingSettings
@@ -23,7 +24,7 @@ def settings_from_env(environ=None) -> BookingSettings:
 def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
     setups = VenueSetups()
-    bookings = Bookings(setups, settings.commission_percent)
+    bookings = Bookings(setups, settings.commission_percent, Players(settings.addresses["user"]))
     servicer = BookingServicer(parts.database, Venues(), Availability(setups), bookings)
     return server.build(
         NAME, settings,

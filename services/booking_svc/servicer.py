@@ -83,8 +83,10 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     # availability and schedule
 
     def GetVenueSchedule(self, request, context):
-        views = self.availability.schedule(self.db, caller.current(), request.venue_id, convert.day(request.date))
-        return api.GetVenueScheduleResponse(bookings=[convert.booking(v) for v in views])
+        views, people = self.availability.schedule(self.db, caller.current(), request.venue_id,
+                                                   convert.day(request.date))
+        return api.GetVenueScheduleResponse(bookings=[convert.booking(v) for v in views],
+                                            players=[convert.scheduled_player(p) for p in people])
 
     def GetAvailability(self, request, context):
         day = convert.day(request.date)
@@ -101,14 +103,16 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         return api.BookResponse(booking=convert.booking(view))
 
     def ListBookings(self, request, context):
-        found = self.bookings.list_mine(self.db, caller.current(), request.past, request.page_size,
+        me = caller.current()
+        found = self.bookings.list_mine(self.db, me, convert.booking_filter(request), request.page_size,
                                         request.page_token)
-        return api.ListBookingsResponse(bookings=[convert.booking(v) for v in found.items],
+        return api.ListBookingsResponse(bookings=[convert.booking(v, me.user_id) for v in found.items],
                                         next_page_token=found.next_page_token)
 
     def GetBooking(self, request, context):
-        return api.GetBookingResponse(booking=convert.booking(self.bookings.get(self.db, caller.current(),
-                                                                                request.booking_id)))
+        me = caller.current()
+        return api.GetBookingResponse(booking=convert.booking(self.bookings.get(self.db, me, request.booking_id),
+                                                              me.user_id))
 
     def UpdateBooking(self, request, context):
         view = self.bookings.update(self.db, caller.current(), request.booking_id, convert.booking_changes(request))
@@ -133,3 +137,32 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     def MarkNoShow(self, request, context):
         view = self.bookings.no_show(self.db, caller.current(), request.booking_id)
         return api.MarkNoShowResponse(booking=convert.booking(view))
+
+    # an owner's venues, retiring, cancellation preview, invitations
+
+    def ListMyVenues(self, request, context):
+        found = self.venues.list_mine(self.db, caller.current(), request.page_size, request.page_token)
+        return api.ListMyVenuesResponse(venues=[convert.venue(v) for v in found.items],
+                                        next_page_token=found.next_page_token)
+
+    def RetireCourt(self, request, context):
+        court, live = self.venues.retire_court(self.db, caller.current(), request.venue_id, request.court_id)
+        return api.RetireCourtResponse(court=convert.court(court), live_bookings=[convert.booking(v) for v in live])
+
+    def RetireVenue(self, request, context):
+        view, live = self.venues.retire_venue(self.db, caller.current(), request.venue_id)
+        return api.RetireVenueResponse(venue=convert.venue(view), live_bookings=[convert.booking(v) for v in live])
+
+    def GetCancellationPreview(self, request, context):
+        return convert.cancellation_preview(self.bookings.cancellation_preview(self.db, caller.current(),
+                                                                               request.booking_id))
+
+    def AcceptInvitation(self, request, context):
+        me = caller.current()
+        view = self.bookings.answer_invitation(self.db, me, request.booking_id, accept=True)
+        return api.AcceptInvitationResponse(booking=convert.booking(view, me.user_id))
+
+    def DeclineInvitation(self, request, context):
+        me = caller.current()
+        view = self.bookings.answer_invitation(self.db, me, request.booking_id, accept=False)
+        return api.DeclineInvitationResponse(booking=convert.booking(view, me.user_id))

@@ -1,8 +1,10 @@
-"""booking_svc's settings: what every service has, plus the platform commission and the job interval."""
+"""booking_svc's settings: what every service has, plus the platform commission, the job interval and
+the demo venues' owner."""
 
 import dataclasses
+import uuid
 
-from mesh.settings import Env, ServiceSettings, SettingsError
+from mesh.settings import DEMO_OWNER_ID, Env, ServiceSettings, SettingsError
 
 NAME = "booking"
 
@@ -13,6 +15,8 @@ class BookingSettings(ServiceSettings):
     commission_percent: int = 10
     # How often the background job expires holds and completes bookings past their end.
     job_interval_seconds: float = 30.0
+    # The user id owning the demo venues `booking_svc.seed` creates (the demo owner account auth makes).
+    demo_owner_id: str = DEMO_OWNER_ID
 
     @classmethod
     def from_env(cls, name: str = NAME, environ=None) -> "BookingSettings":
@@ -22,6 +26,11 @@ class BookingSettings(ServiceSettings):
         interval = env.float("PADEL_BOOKING_JOB_INTERVAL_SECONDS", 30.0)
         if interval <= 0:
             raise SettingsError(f"PADEL_BOOKING_JOB_INTERVAL_SECONDS: expected a positive number, got {interval}")
+        owner = env.str("PADEL_BOOKING_DEMO_OWNER_ID", DEMO_OWNER_ID)
+        try:
+            uuid.UUID(owner)
+        except ValueError:
+            raise SettingsError(f"PADEL_BOOKING_DEMO_OWNER_ID: expected a user id (uuid), got {owner!r}") from None
         return cls(**fields,
                    commission_percent=env.int("PADEL_BOOKING_COMMISSION_PERCENT", 10, 0, 100),
-                   job_interval_seconds=interval)
+                   job_interval_seconds=interval, demo_owner_id=owner)

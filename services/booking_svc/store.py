@@ -16,9 +16,10 @@ from typing import Sequence
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
                         UniqueConstraint, bindparam, cast, delete, exc, func, select, text, type_coerce, union_all,
                         update)
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, query_expression, with_expression
+from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, query_expression, relationship,
+                            with_expression)
 
-from booking_svc.domain import LIVE, Status
+from booking_svc.domain import LIVE, InvitationState, Status
 from mesh import pager
 from mesh.sqltypes import UtcDateTime
 
@@ -53,6 +54,8 @@ class Venue(Base):
     instant_confirmation: Mapped[bool] = mapped_column(Boolean)
     hold_minutes: Mapped[int] = mapped_column(Integer)
     max_live_bookings_per_day: Mapped[int] = mapped_column(Integer)
+    # Minutes after booking in which cancelling is free, whatever the start (migration 0004).
+    cancellation_grace_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     base_hourly_price_paisa: Mapped[int] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
@@ -101,6 +104,35 @@ class PriceRule(Base):
     hourly_price_paisa: Mapped[int] = mapped_column(BigInteger)
 
 
+class Player(Base):
+    """A player as auth announced them (UserRegistered): what the venue's staff need to reach them."""
+
+    __tablename__ = "players"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(32))
+
+
+class Invitation(Base):
+    """One invited player of a booking and their answer; a declined player is off the booking's
+    participant_ids but keeps their row, so the booker sees the answer."""
+
+    __tablename__ = "invitations"
+
+    booking_id: Mapped[str] = mapped_column(ForeignKey("bookings.id"), primary_key=True)
+    player_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+    invited_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_invitations_player", "player_id", "state"),)
+
+    @property
+    def answer(self) -> InvitationState:
+        return InvitationState(self.state)
+
+
 class Booking(Base):
     __tablename__ = "bookings"
 
@@ -129,6 +161,9 @@ class Booking(Base):
     refund_paisa: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # Loaded with the bookings in one more query per list (every booking shown carries its answers).
+    invitations: Mapped[list[Invitation]] = relationship(
+        lazy="selectin", order_by=Invitation.invited_at, cascade="all, delete-orphan")
 
     __table_args__ = (
         UniqueConstraint("player_id", "idempotency_key", name="uq_bookings_player_idempotency_key"),
@@ -154,11 +189,12 @@ class VenueView:
 
 @dataclasses.dataclass
 class BookingView:
-    """A booking with the venue and court it is at."""
+    """A booking with the venue and court it is at (and the booker, if booking_svc has heard of them)."""
 
     booking: Booking
     venue: Venue
     court: Court
+    player: Player | None = None
 
 
 @dataclasses.dataclass
@@ -277,15 +313,42 @@ def venue_schedule(session: Session, venue_id: str, day: dt.date) -> list[Bookin
         Booking.venue_id == venue_id, Booking.opening_date == day).order_by(Booking.court_id, Booking.start_time)))
 
 
-def bookings_of_player(session: Session, player_id: str, now: dt.datetime, *, past: bool, page_size: int,
+def bookings_of_player(session: Session, player_id: str, now: dt.datetime, *, which: str, page_size: int,
                        page_token: str) -> pager.Page[Booking]:
-    """One page of a player's bookings: upcoming soonest first, or past latest first."""
-    query = select(Booking).where(Booking.player_id == player_id)
-    if past:
-        return pager.page(session, "bookings.past", query.where(Booking.end_time <= now),
-                          [Booking.start_time, Booking.id], page_size, page_token, descending=True)
-    return pager.page(session, "bookings.upcoming", query.where(Booking.end_time > now),
-                      [Booking.start_time, Booking.id], page_size, page_token)
+    """One page of the bookings a player made or was invited to (and has not declined): `which` is
+    "upcoming" (live, not ended; soonest first), "past" (ended, not cancelled; latest first) or
+    "cancelled" (latest start first)."""
+    invited = select(Invitation.booking_id).where(Invitation.player_id == player_id,
+                                                  Invitation.state != InvitationState.DECLINED.value)
+    query = select(Booking).where((Booking.player_id == player_id) | Booking.id.in_(invited))
+    order = [Booking.start_time, Booking.id]
+    if which == "past":
+        return pager.page(session, "bookings.past", query.where(
+            Booking.end_time <= now, Booking.status != Status.CANCELLED.value), order, page_size, page_token,
+            descending=True)
+    if which == "cancelled":
+        return pager.page(session, "bookings.cancelled", query.where(Booking.status == Status.CANCELLED.value),
+                          order, page_size, page_token, descending=True)
+    return pager.page(session, "bookings.upcoming", query.where(Booking.end_time > now, Booking.status.in_(_LIVE)),
+                      order, page_size, page_token)
+
+
+def venues_of_owner(session: Session, owner_id: str, page_size: int, page_token: str) -> pager.Page[Venue]:
+    """One page of an owner's venues, retired ones included, by name."""
+    return pager.page(session, "venues.of_owner", select(Venue).where(Venue.owner_id == owner_id),
+                      [Venue.name, Venue.id], page_size, page_token)
+
+
+def live_bookings_on(session: Session, court_ids: Sequence[str], now: dt.datetime) -> list[Booking]:
+    """The bookings of some courts that have not ended and still hold their court, soonest first."""
+    return list(session.scalars(select(Booking).where(
+        Booking.court_id.in_(court_ids), Booking.status.in_(_LIVE), Booking.end_time > now)
+        .order_by(Booking.start_time, Booking.id)))
+
+
+def delete_invitations_of(session: Session, player_id: str) -> None:
+    """Every invitation of a player (a closed account leaves no answers behind)."""
+    session.execute(delete(Invitation).where(Invitation.player_id == player_id))
 
 
 def _active_venues(city: str, query: str):
@@ -367,7 +430,20 @@ def bump_setup_version(venue: Venue) -> None:
 
 
 def booking_view(session: Session, booking: Booking) -> BookingView:
-    return BookingView(booking, session.get(Venue, booking.venue_id), session.get(Court, booking.court_id))
+    return BookingView(booking, session.get(Venue, booking.venue_id), session.get(Court, booking.court_id),
+                       session.get(Player, booking.player_id))
+
+
+def remember_player(session: Session, user_id: str, name: str, phone: str) -> None:
+    session.merge(Player(id=user_id, name=name, phone=phone))
+
+
+def forget_player(session: Session, user_id: str) -> None:
+    session.execute(delete(Player).where(Player.id == user_id))
+
+
+def players_of(session: Session, user_ids: Sequence[str]) -> list[Player]:
+    return list(session.scalars(select(Player).where(Player.id.in_(user_ids)).order_by(Player.name, Player.id)))
 
 
 def venue_named(session: Session, owner_id: str, name: str) -> Venue | None:

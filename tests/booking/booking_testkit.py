@@ -11,13 +11,16 @@ from zoneinfo import ZoneInfo
 
 import grpc
 import pytest
+from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.timestamp_pb2 import Timestamp
 from padel.booking.v1 import booking_pb2 as pb
 from padel.booking.v1 import booking_service_pb2 as api
 from padel.booking.v1 import booking_service_pb2_grpc
+from padel.user.v1 import user_pb2, user_service_pb2, user_service_pb2_grpc
 
 from booking_svc import store
 from booking_svc.jobs import BookingJob
+from booking_svc.players import Players
 from booking_svc.server import MIGRATIONS
 from booking_svc.service import Availability, Bookings, Venues, VenueSetups
 from mesh import caller
@@ -106,12 +109,48 @@ class BookingClient:
         return {c.court.court_id: [s.local_start for s in c.slots] for c in answer.courts}
 
 
+@dataclasses.dataclass
+class PlayerDirectory:
+    """user_svc on port 0, which booking_svc asks who may be invited (`PADEL_USER_ADDR=address`)."""
+
+    address: str
+    stub: user_service_pb2_grpc.UserServiceStub
+    issuer: object
+
+    def block(self, blocker: str, blocked: str) -> None:
+        self.stub.BlockUser(user_service_pb2.BlockUserRequest(user_id=blocked), metadata=self.issuer.metadata(blocker))
+
+    def new(self, name: str = "Invited Player") -> str:
+        """A player with a profile in user_svc: one who can be invited."""
+        user_id = str(uuid.uuid4())
+        self.stub.UpdateProfile(user_service_pb2.UpdateProfileRequest(
+            profile=user_pb2.Profile(display_name=name), update_mask=FieldMask(paths=["display_name"])),
+            metadata=self.issuer.metadata(user_id))
+        return user_id
+
+
 @pytest.fixture
-def booking(start_service, token_issuer) -> BookingClient:
+def players(start_service, token_issuer) -> PlayerDirectory:
+    host, channel = start_service("user")
+    return PlayerDirectory(f"127.0.0.1:{host.port}", user_service_pb2_grpc.UserServiceStub(channel), token_issuer)
+
+
+def _booking_client(start_service, token_issuer, **env: str) -> BookingClient:
     """booking_svc on SQLite, port 0, with a job interval short enough to watch it work."""
-    host, channel = start_service("booking", PADEL_BOOKING_JOB_INTERVAL_SECONDS="0.2")
+    host, channel = start_service("booking", PADEL_BOOKING_JOB_INTERVAL_SECONDS="0.2", **env)
     bookings = next(worker.bookings for worker in host.workers if isinstance(worker, BookingJob))
     return BookingClient(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer, bookings)
+
+
+@pytest.fixture
+def booking(start_service, token_issuer) -> BookingClient:
+    return _booking_client(start_service, token_issuer)
+
+
+@pytest.fixture
+def inviting(start_service, token_issuer, players) -> BookingClient:
+    """booking_svc asking user_svc (`players`) who may be invited."""
+    return _booking_client(start_service, token_issuer, PADEL_USER_ADDR=players.address)
 
 
 def rpc_error(call, *args, **kwargs) -> grpc.RpcError:
@@ -176,7 +215,8 @@ class Desk:
         self.db = database
         setups = VenueSetups()
         self.venues, self.availability = Venues(clock), Availability(setups, clock)
-        self.bookings = Bookings(setups, commission_percent=10, clock=clock)
+        # These tests invite nobody, so user_svc is never asked (nothing listens there).
+        self.bookings = Bookings(setups, commission_percent=10, players=Players("127.0.0.1:1"), clock=clock)
 
     def venue(self, **columns) -> store.VenueView:
         """A venue open 08:00–23:00 every day with one court, owned by a new venue owner."""

@@ -47,7 +47,7 @@ class Closing(BookingClient):
 
 
 @pytest.fixture(params=["embedded", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.redis])])
-def closing(request, start_service, token_issuer):
+def closing(request, start_service, token_issuer, players):
     env, redis_url = {}, ""
     if request.param == "postgres":
         redis_url = real_server("PADEL_TEST_REDIS_URL")
@@ -55,7 +55,7 @@ def closing(request, start_service, token_issuer):
                "PADEL_REDIS_URL": redis_url}
     client = make_redis(redis_url)
     client.flushdb()
-    host, channel = start_service("booking", **env)
+    host, channel = start_service("booking", PADEL_USER_ADDR=players.address, **env)
     bookings = next(worker.bookings for worker in host.workers if isinstance(worker, BookingJob))
     closing = Closing(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer, bookings)
     closing.database, closing.redis = host.database, client
@@ -63,8 +63,8 @@ def closing(request, start_service, token_issuer):
     client.close()
 
 
-def test_a_closed_account_cancels_its_future_bookings_by_policy_and_leaves_invitations(closing):
-    owner, gone, friend, host = (str(uuid.uuid4()) for _ in range(4))
+def test_a_closed_account_cancels_its_future_bookings_by_policy_and_leaves_invitations(closing, players):
+    owner, gone, friend, host = str(uuid.uuid4()), players.new(), players.new(), str(uuid.uuid4())
     venue = closing.create_venue(owner, free_until_hours=24, late_fee_percent=50)
     court = venue.courts[0].court_id
     played_day, soon, later = local_day(1), local_day(3), local_day(6)
@@ -95,6 +95,8 @@ def test_a_closed_account_cancels_its_future_bookings_by_policy_and_leaves_invit
         (0, free.price.amount_paisa)
     assert "10:00" in closing.starts(venue.venue_id, soon)[court]  # the slot is for sale again
     assert list(closing.get(invited.booking_id, host).participant_ids) == [friend]
+    # No answer of theirs is kept either.
+    assert [i.player_id for i in closing.get(invited.booking_id, host).invitations] == [friend]
     history = closing.get(played.booking_id, owner, ("venue_owner",))
     assert history.status == pb.BOOKING_STATUS_COMPLETED and history.player_id == gone
     assert late_now.special_requests == history.special_requests == ""
@@ -127,3 +129,19 @@ def test_a_closed_venue_owners_venues_stay_open_with_their_bookings(closing):
     assert closing.stub.GetVenue(api.GetVenueRequest(venue_id=venue.venue_id)).venue.name == venue.name
     assert closing.book(player, venue.courts[0].court_id, local_day(3), "12:00").status == pb.BOOKING_STATUS_CONFIRMED
     assert not [name for name, _ in closing.announced() if name == "BookingCancelled"]
+
+
+def test_the_bookers_name_and_phone_travel_with_booking_events_until_the_account_closes(closing):
+    """auth's UserRegistered tells booking_svc who the player is; BookingCreated then carries the name,
+    the phone and the venue's owner (what notify needs to tell the owner); AccountDeleted forgets them."""
+    owner, player = str(uuid.uuid4()), str(uuid.uuid4())
+    publish_event(closing.redis, "padel.auth.events", auth_events.UserRegistered(
+        user_id=player, first_name="Zara", last_name="Khan", phone="+923001234567"), handled_by="booking")
+    venue = closing.create_venue(owner)
+    made = closing.book(player, venue.courts[0].court_id, local_day(3), "10:00")
+    closing.close_account(player)
+    created = [m.booking for name, m in closing.announced()
+               if name == "BookingCreated" and m.booking.booking_id == made.booking_id]
+    assert [(b.player_name, b.player_phone, b.venue_owner_id) for b in created] == [("Zara Khan", "+923001234567", owner)]
+    with closing.database.session() as session:
+        assert session.get(store.Player, player) is None

@@ -224,3 +224,33 @@ def test_the_haversine_bound_keeps_exactly_what_lies_within_the_radius():
     lat1, lon1, lat2, lon2 = map(math.radians, (*karachi, *lahore))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     assert domain.haversine_within(distance + 0.001) > h > domain.haversine_within(distance - 0.001)
+
+
+@pytest.mark.parametrize("second, clash", [
+    (PriceWindow(None, frozenset({1}), 1 * 60, 3 * 60, 1), "rules[1]: overlaps rules[0] on Monday from 01:00"),
+    (PriceWindow(None, frozenset({1}), 2 * 60, 3 * 60, 1), None),  # back to back with Sunday night's window
+    (PriceWindow(None, frozenset({6}), 23 * 60, 23 * 60 + 30, 1), None),  # Saturday, not Sunday
+    (PriceWindow(None, frozenset(), 23 * 60 + 30, 0, 1), "rules[1]: overlaps rules[0] on Sunday from 23:30"),
+    (PriceWindow("court-1", frozenset({1}), 1 * 60, 3 * 60, 1), None),  # one court's exception
+])
+def test_price_windows_of_one_court_may_not_overlap_even_across_sunday_midnight(second, clash):
+    sunday_night = PriceWindow(None, frozenset({7}), 22 * 60, 2 * 60, 900_000)
+    if clash is None:
+        domain.check_price_windows_apart([sunday_night, second])
+        return
+    with pytest.raises(InvalidArgument) as error:
+        domain.check_price_windows_apart([sunday_night, second])
+    assert str(error.value).startswith(clash)
+
+
+def test_cancelling_within_the_grace_period_after_booking_is_free_and_says_so():
+    start = at(MONDAY, "19:00")
+    booked = start - dt.timedelta(hours=2)
+    inside = domain.quote_cancellation(rules(), 600_000, start, booked, booked + dt.timedelta(minutes=9),
+                                       by_venue=False, status=Status.CONFIRMED)
+    assert (inside.fee_paisa, inside.free_until) == (0, booked + dt.timedelta(minutes=10))
+    assert inside.note == f"Cancelling now is free (until {MONDAY} 17:10 (Asia/Karachi))"
+    after = domain.quote_cancellation(rules(), 600_000, start, booked, booked + dt.timedelta(minutes=11),
+                                      by_venue=False, status=Status.CONFIRMED)
+    assert (after.fee_paisa, after.free_until) == (300_000, None)
+    assert after.note == "Cancelling now costs Rs 3,000, fee due at the venue"

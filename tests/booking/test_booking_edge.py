@@ -25,7 +25,7 @@ def a_venue(**overrides) -> dict:
                           ("WEEKDAY_MONDAY", "WEEKDAY_TUESDAY", "WEEKDAY_WEDNESDAY", "WEEKDAY_THURSDAY",
                            "WEEKDAY_FRIDAY", "WEEKDAY_SATURDAY", "WEEKDAY_SUNDAY")],
         "slot_minutes": 30, "durations_minutes": [60, 90, 120],
-        "cancellation_policy": {"free_until_hours": 720, "late_fee_percent": 25},
+        "cancellation_policy": {"free_until_hours": 720, "late_fee_percent": 25, "grace_minutes": 0},
         "horizon_days": 14, "confirmation_mode": "CONFIRMATION_MODE_INSTANT", "max_live_bookings_per_day": 2,
         "base_hourly_price": {"amount_paisa": "600000", "currency": "PKR"},
         "courts": [{"name": "Court 1", "environment": "COURT_ENVIRONMENT_INDOOR"}, {"name": "Court 2"}],

@@ -17,9 +17,9 @@ STREAM = "padel.booking.events"
 
 
 @pytest.fixture
-def relayed(start_service, token_issuer, redis_url):
-    """booking_svc relaying to `redis_url`, and a client reading that Redis."""
-    _host, channel = start_service("booking", PADEL_REDIS_URL=redis_url)
+def relayed(start_service, token_issuer, redis_url, players):
+    """booking_svc relaying to `redis_url` (asking `players` who may be invited), and a client reading that Redis."""
+    _host, channel = start_service("booking", PADEL_REDIS_URL=redis_url, PADEL_USER_ADDR=players.address)
     client = make_redis(redis_url)
     yield BookingClient(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer), client
     client.close()
@@ -45,10 +45,11 @@ def update(booking: BookingClient, player: str, booking_id: str, paths: list[str
         booking_id=booking_id, update_mask=FieldMask(paths=paths), **fields), metadata=booking.player(player)).booking
 
 
-def test_changing_only_the_invited_players_announces_who_was_added_and_removed(relayed):
+def test_changing_only_the_invited_players_announces_who_was_added_and_removed(relayed, players):
     booking, client = relayed
-    venue = booking.create_venue(str(uuid.uuid4()))
-    player, leaves, stays, joins = (str(uuid.uuid4()) for _ in range(4))
+    owner = str(uuid.uuid4())
+    venue = booking.create_venue(owner)
+    player, leaves, stays, joins = str(uuid.uuid4()), players.new(), players.new(), players.new()
     day = local_day(3)
     made = booking.book(player, venue.courts[0].court_id, day, "10:00", participant_ids=[leaves, stays])
 
@@ -63,23 +64,49 @@ def test_changing_only_the_invited_players_announces_who_was_added_and_removed(r
            participant_ids=[joins])
 
     events = announced(client, made.booking_id, until="BookingRescheduled")
-    assert [name for name, _ in events] == ["BookingCreated", "BookingConfirmed", "BookingParticipantsChanged",
-                                            "BookingRescheduled"]
-    changed = events[2][1]
+    assert [name for name, _ in events] == ["BookingCreated", "BookingConfirmed", "InvitationSent", "InvitationSent",
+                                            "InvitationSent", "BookingParticipantsChanged", "BookingRescheduled"]
+    # Each invited player is asked once: when booked, or when added.
+    assert [m.player_id for name, m in events if name == "InvitationSent"] == [leaves, stays, joins]
+    changed = events[5][1]
     assert (list(changed.added_ids), list(changed.removed_ids)) == ([joins], [leaves])
     assert list(changed.booking.participant_ids) == [stays, joins]
     assert changed.booking.status == pb.BOOKING_STATUS_CONFIRMED and changed.booking.court_name == "Court 1"
-    assert list(events[3][1].booking.participant_ids) == [joins]
+    # The venue's owner is named on every event, so notify can tell them.
+    assert {m.booking.venue_owner_id for _name, m in events} == {owner}
+    assert list(events[6][1].booking.participant_ids) == [joins]
 
 
-def test_a_pending_booking_announces_its_new_players_too(relayed):
+def test_a_pending_booking_announces_its_new_players_too(relayed, players):
     """booking_svc says what changed whatever the status; the snapshot's status lets notify decide."""
     booking, client = relayed
     venue = booking.create_venue(str(uuid.uuid4()), instant=False)
-    player, friend = str(uuid.uuid4()), str(uuid.uuid4())
+    player, friend = str(uuid.uuid4()), players.new()
     made = booking.book(player, venue.courts[0].court_id, local_day(2), "12:00")
     update(booking, player, made.booking_id, ["participant_ids"], participant_ids=[friend])
     events = announced(client, made.booking_id, until="BookingParticipantsChanged")
-    assert [name for name, _ in events] == ["BookingCreated", "BookingParticipantsChanged"]
-    assert events[1][1].booking.status == pb.BOOKING_STATUS_PENDING
-    assert (list(events[1][1].added_ids), list(events[1][1].removed_ids)) == ([friend], [])
+    assert [name for name, _ in events] == ["BookingCreated", "InvitationSent", "BookingParticipantsChanged"]
+    assert events[1][1].player_id == friend
+    assert events[2][1].booking.status == pb.BOOKING_STATUS_PENDING
+    assert (list(events[2][1].added_ids), list(events[2][1].removed_ids)) == ([friend], [])
+
+
+def test_answers_to_an_invitation_are_announced(relayed, players):
+    """InvitationAccepted / InvitationDeclined carry the player and the booking (with its owner), so
+    notify tells the booker; the same answer twice is announced once."""
+    booking, client = relayed
+    owner = str(uuid.uuid4())
+    venue = booking.create_venue(owner)
+    comes, skips = players.new(), players.new()
+    made = booking.book(str(uuid.uuid4()), venue.courts[0].court_id, local_day(3), "18:00", participant_ids=[comes, skips])
+    for _ in range(2):
+        booking.stub.AcceptInvitation(api.AcceptInvitationRequest(booking_id=made.booking_id),
+                                      metadata=booking.player(comes))
+    booking.stub.DeclineInvitation(api.DeclineInvitationRequest(booking_id=made.booking_id),
+                                   metadata=booking.player(skips))
+    events = announced(client, made.booking_id, until="InvitationDeclined")
+    answers = [(name, m.player_id) for name, m in events if name.startswith("Invitation")]
+    assert answers == [("InvitationSent", comes), ("InvitationSent", skips), ("InvitationAccepted", comes),
+                       ("InvitationDeclined", skips)]
+    declined = events[-1][1]
+    assert list(declined.booking.participant_ids) == [comes] and declined.booking.venue_owner_id == owner

@@ -59,8 +59,10 @@ def test_owner_sets_up_a_venue_and_a_player_books_reschedules_and_cancels(bookin
     free = booking.starts(venue.venue_id, day)
     assert "17:30" in free[court] and "10:00" not in free[court]
 
-    cancelled = booking.stub.CancelBooking(api.CancelBookingRequest(booking_id=made.booking_id, reason="rain"),
-                                           metadata=booking.player(player)).booking
+    # Past the free grace period after booking.
+    with booking.at(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=11)):
+        cancelled = booking.stub.CancelBooking(api.CancelBookingRequest(booking_id=made.booking_id, reason="rain"),
+                                               metadata=booking.player(player)).booking
     assert cancelled.status == pb.BOOKING_STATUS_CANCELLED
     assert cancelled.cancellation.fee.amount_paisa == 450_000 and cancelled.cancellation.refund.amount_paisa == 450_000
     assert cancelled.cancellation.reason == "rain" and cancelled.cancellation.cancelled_by == player
@@ -351,9 +353,10 @@ def test_a_move_onto_a_taken_slot_is_refused_and_changes_nothing(booking):
     assert moved.court_id == venue.courts[1].court_id and moved.local_start == "10:00"
 
 
-def test_participants_and_requests_change_through_the_field_mask(booking):
+def test_participants_and_requests_change_through_the_field_mask(inviting, players):
+    booking = inviting
     venue = booking.create_venue(new_user())
-    player, friends = new_user(), [new_user(), new_user()]
+    player, friends = new_user(), [players.new(), players.new()]
     made = booking.book(player, venue.courts[0].court_id, local_day(2), "10:00", participant_ids=friends[:1])
     changed = booking.stub.UpdateBooking(api.UpdateBookingRequest(
         booking_id=made.booking_id, participant_ids=friends, special_requests="need rackets",
@@ -369,6 +372,28 @@ def test_participants_and_requests_change_through_the_field_mask(booking):
     error = rpc_error(booking.stub.UpdateBooking, api.UpdateBookingRequest(
         booking_id=made.booking_id, update_mask=FieldMask(paths=["price"])), metadata=booking.player(player))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "update_mask" in error.details()
+
+
+def test_only_known_players_with_no_block_between_them_and_the_booker_can_be_invited(inviting, players):
+    """user_svc decides (CheckBlocked, asked with the booker's token): an unknown id, a player who
+    blocked the booker and one the booker blocked are all a 400 naming the field; nothing is booked."""
+    booking = inviting
+    venue = booking.create_venue(new_user())
+    booker, friend, blocks_booker, blocked = players.new(), players.new(), players.new(), players.new()
+    players.block(blocks_booker, booker)
+    players.block(booker, blocked)
+    court, day = venue.courts[0].court_id, local_day(2)
+    for stranger in (new_user(), blocks_booker, blocked):
+        error = rpc_error(booking.book, booker, court, day, "10:00", participant_ids=[friend, stranger])
+        assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert error.details() == (f"participant_ids[1]: {stranger} is not a player you can invite "
+                                   "(no such player, or a block stands between you)")
+    assert "10:00" in booking.starts(venue.venue_id, day)[court]
+    made = booking.book(booker, court, day, "10:00", participant_ids=[friend])
+    error = rpc_error(booking.stub.UpdateBooking, api.UpdateBookingRequest(
+        booking_id=made.booking_id, participant_ids=[friend, blocked], update_mask=FieldMask(paths=["participant_ids"])),
+        metadata=booking.player(booker))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and error.details().startswith("participant_ids[1]:")
 
 
 def test_closures_are_listed_and_deleted_and_inactive_courts_disappear(booking):

@@ -1,8 +1,12 @@
 """booking_svc's own settings: defaults, and a bad value stops the start naming the variable."""
 
+import uuid
+
 import pytest
 
+from booking_svc import seed, store
 from booking_svc.server import settings_from_env
+from mesh.db import Database
 from mesh.settings import SettingsError
 
 
@@ -14,7 +18,26 @@ def test_defaults_and_overrides():
 
 @pytest.mark.parametrize("name, value", [("PADEL_BOOKING_COMMISSION_PERCENT", "101"),
                                          ("PADEL_BOOKING_COMMISSION_PERCENT", "ten"),
-                                         ("PADEL_BOOKING_JOB_INTERVAL_SECONDS", "0")])
+                                         ("PADEL_BOOKING_JOB_INTERVAL_SECONDS", "0"),
+                                         ("PADEL_BOOKING_DEMO_OWNER_ID", "demo-owner")])
 def test_a_bad_value_names_the_variable(name, value):
     with pytest.raises(SettingsError, match=name):
         settings_from_env({name: value})
+
+
+def test_the_demo_venues_belong_to_the_owner_the_setting_or_the_argument_names(tmp_path, monkeypatch, capsys):
+    """`padel run` starts the seed with the platform's environment: PADEL_BOOKING_DEMO_OWNER_ID (the
+    demo owner account auth creates) owns the venues; `--owner-id` wins over it."""
+    from_setting, from_argument = str(uuid.uuid4()), str(uuid.uuid4())
+    monkeypatch.setenv("PADEL_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PADEL_BOOKING_DEMO_OWNER_ID", from_setting)
+    seed.main([])
+    seed.main(["--owner-id", from_argument])
+    assert f"demo venue owner id {from_argument}" in capsys.readouterr().out
+    database = Database(settings_from_env().database_url)
+    try:
+        with database.session() as session:
+            assert len(store.venues_owned_by(session, from_setting)) == len(seed.DEMO_VENUES) == 3
+            assert len(store.venues_owned_by(session, from_argument)) == 3
+    finally:
+        database.dispose()

@@ -51,11 +51,17 @@ class Availability:
                                    for s in domain.free_starts(starts, duration, busy[court.id])]))
         return setup.venue, answer
 
-    def schedule(self, uow: UnitOfWork, caller: Caller, venue_id: str, day: dt.date) -> list[store.BookingView]:
-        """Every booking of the venue's opening on local `day` (its owner or an admin)."""
+    def schedule(self, uow: UnitOfWork, caller: Caller, venue_id: str,
+                 day: dt.date) -> tuple[list[store.BookingView], list[store.Player]]:
+        """Every booking of the venue's opening on local `day` (its owner or an admin), and who plays:
+        the bookers and invited players booking_svc knows (name and phone)."""
         with uow.session(read_only=True) as session:
             venue = rows.venue(session, venue_id)
             domain.check_may_manage(caller, venue.owner_id)
             courts = {c.id: c for c in store.courts_of(session, venue.id)}
-            return [store.BookingView(b, venue, courts[b.court_id])
-                    for b in store.venue_schedule(session, venue.id, day)]
+            day_bookings = store.venue_schedule(session, venue.id, day)
+            people = store.players_of(session, list({p: None for b in day_bookings
+                                                     for p in (b.player_id, *b.participant_ids)}))
+            known = {p.id: p for p in people}
+            return [store.BookingView(b, venue, courts[b.court_id], known.get(b.player_id))
+                    for b in day_bookings], people

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Callable
+from typing import Any, Callable, Protocol, Sequence
 
 from sqlalchemy import exc
 from sqlalchemy.orm import Session
 
 from booking_svc import domain, events, metrics, store
-from booking_svc.domain import Status
+from booking_svc.domain import InvitationState, Status
 from booking_svc.service import rows
 from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
-from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
+from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from mesh.pager import Page
 
 log = logging.getLogger("padel.booking")
@@ -41,6 +41,29 @@ def _checked_in(_session: Session, _view: store.BookingView) -> None:
     """A game under way announces nothing."""
 
 
+def _invite(session: Session, view: store.BookingView, player_ids: list[str], now: dt.datetime) -> None:
+    """Pending invitations for `player_ids` (a declined player invited again is asked again), each
+    announced (InvitationSent)."""
+    booking = view.booking
+    known = {i.player_id: i for i in booking.invitations}
+    for player_id in player_ids:
+        invitation = known.get(player_id)
+        if invitation is None:
+            booking.invitations.append(store.Invitation(player_id=player_id, state=InvitationState.PENDING.value,
+                                                        invited_at=now))
+        else:
+            invitation.state, invitation.invited_at, invitation.answered_at = InvitationState.PENDING.value, now, None
+    session.flush()
+    for player_id in player_ids:
+        events.invitation_sent(session, view, player_id)
+
+
+def _uninvite(booking: store.Booking, player_ids: list[str]) -> None:
+    """The booker took these players off: their invitations go."""
+    for invitation in [i for i in booking.invitations if i.player_id in player_ids]:
+        booking.invitations.remove(invitation)
+
+
 def _record_cancellation(booking: store.Booking, reason: str, by: str | None, now: dt.datetime,
                          fee: int, refund: int) -> None:
     booking.status = Status.CANCELLED.value
@@ -50,13 +73,21 @@ def _record_cancellation(booking: store.Booking, reason: str, by: str | None, no
     booking.updated_at = now
 
 
-class Bookings:
-    """The booking life cycle; `commission_percent` is the platform's share, recorded on each booking."""
+class Invitable(Protocol):
+    """Who may be invited (user_svc's players, `booking_svc.players.Players`)."""
 
-    def __init__(self, setups: VenueSetups, commission_percent: int,
+    def check_invitable(self, booker: Caller, player_ids: Sequence[str]) -> None: ...
+
+
+class Bookings:
+    """The booking life cycle; `commission_percent` is the platform's share, recorded on each booking;
+    `players` says who the booker may invite (asked before the transaction: it is a network call)."""
+
+    def __init__(self, setups: VenueSetups, commission_percent: int, players: Invitable,
                  clock: Callable[[], dt.datetime] = rows.utcnow):
         self.setups = setups
         self.commission_percent = commission_percent
+        self.players = players
         self.clock = clock
 
     # -- booking ------------------------------------------------------------------------------------
@@ -75,6 +106,7 @@ class Bookings:
              participant_ids: list[str], special_requests: str, idempotency_key: str) -> store.BookingView:
         """A booking for the caller; the same key and body again return the same booking."""
         fingerprint = domain.request_fingerprint(court_id, start, duration, participant_ids, special_requests)
+        self.players.check_invitable(caller, participant_ids)
         now = self.clock()
         try:
             with uow.session() as session:
@@ -99,11 +131,12 @@ class Bookings:
                     idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now)
                 session.add(booking)
                 session.flush()
-                view = store.BookingView(booking, venue, court)
+                view = store.BookingView(booking, venue, court, session.get(store.Player, caller.user_id))
                 events.created(session, view)
                 metrics.booked(session, venue.id)
                 if status == Status.CONFIRMED:
                     _confirmed(session, view)
+                _invite(session, view, list(participant_ids), now)
                 return view
         except exc.IntegrityError as error:
             # A twin request with the same key may have won the race; else the slot went.
@@ -125,8 +158,10 @@ class Bookings:
         rules = rows.rules_of(venue)
         day = domain.check_slot(rules, start, duration, now)
         end = start + dt.timedelta(minutes=duration)
-        if store.closure_overlapping(session, court.id, start, end):
-            raise InvalidArgument.field("start_time", "the court is closed then")
+        closure = store.closure_overlapping(session, court.id, start, end)
+        if closure is not None:
+            raise InvalidArgument.field("start_time", "the court is closed "
+                                        f"{domain.local_span(rules, closure.start_time, closure.end_time)}")
         self._expire_holds(session, now, court.id)
         if moving is None or day != moving.opening_date:
             domain.check_daily_limit(rules, store.live_bookings_that_day(
@@ -140,15 +175,16 @@ class Bookings:
         """The booking, if the caller booked it, plays in it, or manages its venue."""
         with uow.session(read_only=True) as session:
             view = rows.booking(session, booking_id)
-            domain.check_may_see_booking(caller, view.booking.player_id, view.booking.participant_ids,
-                                         view.venue.owner_id)
+            invited = [*view.booking.participant_ids, *(i.player_id for i in view.booking.invitations)]
+            domain.check_may_see_booking(caller, view.booking.player_id, invited, view.venue.owner_id)
             return view
 
-    def list_mine(self, uow: UnitOfWork, caller: Caller, past: bool, page_size: int,
-             page_token: str) -> Page[store.BookingView]:
-        """One page of the caller's bookings: upcoming soonest first, or past latest first."""
+    def list_mine(self, uow: UnitOfWork, caller: Caller, which: str, page_size: int,
+                  page_token: str) -> Page[store.BookingView]:
+        """One page of the games the caller booked or was invited to (not declined): "upcoming" (live,
+        soonest first), "past" (played or missed, latest first) or "cancelled" (latest first)."""
         with uow.session(read_only=True) as session:
-            found = store.bookings_of_player(session, caller.user_id, self.clock(), past=past,
+            found = store.bookings_of_player(session, caller.user_id, self.clock(), which=which,
                                              page_size=page_size, page_token=page_token)
             return Page([store.booking_view(session, b) for b in found.items], found.next_page_token)
 
@@ -158,7 +194,10 @@ class Bookings:
         """Reschedules (court_id, start_time, duration_minutes) and/or changes participant_ids and
         special_requests. A move is checked like a new booking, repriced, and the database again
         refuses an overlap. A move announces BookingRescheduled, which carries the new list of
-        invited players; a change of that list alone announces BookingParticipantsChanged."""
+        invited players; a change of that list alone announces BookingParticipantsChanged. Every
+        listed player must be one the caller may invite."""
+        if "participant_ids" in changes:
+            self.players.check_invitable(caller, changes["participant_ids"])
         now = self.clock()
         try:
             with uow.session() as session:
@@ -180,6 +219,8 @@ class Bookings:
                 booking.updated_at = now
                 session.flush()
                 added, removed = domain.invitation_changes(invited_before, booking.participant_ids)
+                _uninvite(booking, removed)
+                _invite(session, view, added, now)
                 if moves:
                     events.rescheduled(session, view, previous_start)
                 elif added or removed:
@@ -224,10 +265,52 @@ class Bookings:
         booking = view.booking
         domain.transition(booking.state, Status.CANCELLED)
         fee, refund = domain.cancellation_charge(rows.rules_of(view.venue), booking.price_paisa, booking.start_time,
-                                                 now, by_venue=category == "venue", status=booking.state)
+                                                 now, by_venue=category == "venue", status=booking.state,
+                                                 booked_at=booking.created_at)
         _record_cancellation(booking, reason, by, now, fee, refund)
         events.cancelled(session, view)
         metrics.cancelled(session, view.venue.id, category)
+
+    def cancellation_preview(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> domain.CancellationQuote:
+        """What `cancel` would charge now, for whoever may cancel the booking; nothing changes."""
+        now = self.clock()
+        with uow.session(read_only=True) as session:
+            view = rows.booking(session, booking_id)
+            booking = view.booking
+            category = domain.canceller(caller, booking.player_id, view.venue.owner_id)
+            domain.transition(booking.state, Status.CANCELLED)
+            return domain.quote_cancellation(rows.rules_of(view.venue), booking.price_paisa, booking.start_time,
+                                             booking.created_at, now, by_venue=category == "venue",
+                                             status=booking.state)
+
+    # -- invitations --------------------------------------------------------------------------------
+
+    def answer_invitation(self, uow: UnitOfWork, caller: Caller, booking_id: str, accept: bool) -> store.BookingView:
+        """The invited caller accepts or declines (InvitationAccepted / InvitationDeclined). A declined
+        player leaves participant_ids (the seat is free for someone else) but the answer stays on the
+        booking for the booker to see. The same answer again changes nothing."""
+        now = self.clock()
+        target = InvitationState.ACCEPTED if accept else InvitationState.DECLINED
+        with uow.session() as session:
+            view = rows.booking(session, booking_id)
+            booking = view.booking
+            invitation = next((i for i in booking.invitations if i.player_id == caller.user_id), None)
+            if invitation is None:
+                raise PermissionDenied("you are not invited to this booking")
+            if booking.state not in (Status.PENDING, Status.CONFIRMED) or booking.start_time <= now:
+                raise FailedPrecondition(f"this game can no longer be answered: it is {booking.status}"
+                                         if booking.start_time > now else "this game has started",
+                                         reason="INVITATION_CLOSED")
+            domain.answer_invitation(invitation.answer, target)
+            if invitation.answer is target:
+                return view
+            invitation.state, invitation.answered_at = target.value, now
+            if not accept:
+                booking.participant_ids = [p for p in booking.participant_ids if p != caller.user_id]
+            booking.updated_at = now
+            session.flush()
+            (events.invitation_accepted if accept else events.invitation_declined)(session, view, caller.user_id)
+            return view
 
     # -- the venue's steps --------------------------------------------------------------------------
 
@@ -328,5 +411,15 @@ class Bookings:
                 events.participants_changed(session, store.booking_view(session, booking), [], [user_id])
             venues = store.venues_owned_by(session, user_id)
             session.flush()
+            store.delete_invitations_of(session, user_id)
+            store.forget_player(session, user_id)
         log.info("account closed", extra={"cancelled": len(cancelled), "uninvited": len(invited),
                                           "venues_left_to_admins": len(venues)})
+
+    # -- who the players are (auth's UserRegistered) ------------------------------------------------
+
+    @staticmethod
+    def remember_player(uow: UnitOfWork, user_id: str, name: str, phone: str) -> None:
+        """The name and phone a player registered with, for the venue's schedule and its messages."""
+        with uow.session() as session:
+            store.remember_player(session, user_id, name, phone)

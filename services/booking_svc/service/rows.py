@@ -54,7 +54,7 @@ def rules_of(row: store.Venue) -> domain.VenueRules:
         free_until_hours=row.free_until_hours, late_fee_percent=row.late_fee_percent,
         instant=row.instant_confirmation, hold_minutes=row.hold_minutes,
         max_live_bookings_per_day=row.max_live_bookings_per_day,
-        base_hourly_paisa=row.base_hourly_price_paisa)
+        base_hourly_paisa=row.base_hourly_price_paisa, grace_minutes=row.cancellation_grace_minutes)
 
 
 def price_windows(rules: Sequence[store.PriceRule]) -> list[domain.PriceWindow]:

@@ -131,7 +131,8 @@ class Venues:
             if booked:
                 raise FailedPrecondition(
                     f"{len(booked)} live booking(s) fall in this closure, the first at "
-                    f"{booked[0].start_time.isoformat()}; cancel them first", reason="COURT_BOOKED")
+                    f"{domain.local_clock(rows.rules_of(venue), booked[0].start_time)}; cancel them first",
+                    reason="COURT_BOOKED")
             closure = store.Closure(id=rows.new_id(), venue_id=venue.id, court_id=court_id, start_time=start,
                                     end_time=end, reason=reason)
             session.add(closure)
@@ -165,6 +166,7 @@ class Venues:
                 domain.parse_hhmm(rule["start"], f"rules[{i}].start")
                 domain.parse_hhmm(rule["end"], f"rules[{i}].end")
                 added.append(store.PriceRule(id=rows.new_id(), venue_id=venue.id, position=i, **rule))
+            domain.check_price_windows_apart(rows.price_windows(added))
             store.delete_price_rules(session, venue.id)
             session.add_all(added)
             venue.base_hourly_price_paisa = base_hourly_paisa
@@ -176,3 +178,37 @@ class Venues:
             venue = rows.venue(session, venue_id)
             found = store.price_rules_page(session, venue.id, page_size, page_token)
             return store.PriceList(venue.base_hourly_price_paisa, found.items, found.next_page_token)
+
+    # -- an owner's venues, and retiring them -------------------------------------------------------
+
+    def list_mine(self, uow: UnitOfWork, caller: Caller, page_size: int, page_token: str) -> Page[store.VenueView]:
+        """One page of the caller's venues by name, retired ones included (venue owners and admins)."""
+        domain.check_may_open_venues(caller)
+        with uow.session(read_only=True) as session:
+            found = store.venues_of_owner(session, caller.user_id, page_size, page_token)
+            courts = store.courts_of_venues(session, [v.id for v in found.items])
+        return Page([store.VenueView(v, courts[v.id]) for v in found.items], found.next_page_token)
+
+    def retire_court(self, uow: UnitOfWork, caller: Caller, venue_id: str,
+                     court_id: str) -> tuple[store.Court, list[store.BookingView]]:
+        """The court takes no new bookings (its bookings stay valid); the answer lists its live
+        bookings for the owner to move or cancel (cancelling tells the players)."""
+        with uow.session() as session:
+            venue = self._changing(session, caller, venue_id)
+            court = rows.court_at(session, venue, court_id)
+            court.active = False
+            venue.updated_at = self.clock()
+            live = store.live_bookings_on(session, [court.id], self.clock())
+            return court, [store.BookingView(b, venue, court) for b in live]
+
+    def retire_venue(self, uow: UnitOfWork, caller: Caller,
+                     venue_id: str) -> tuple[store.VenueView, list[store.BookingView]]:
+        """The venue leaves the listings and takes no new bookings; the answer lists its live bookings."""
+        with uow.session() as session:
+            venue = self._changing(session, caller, venue_id)
+            venue.active = False
+            venue.updated_at = self.clock()
+            courts = store.courts_of(session, venue.id)
+            by_id = {c.id: c for c in courts}
+            live = store.live_bookings_on(session, list(by_id), self.clock())
+            return store.VenueView(venue, courts), [store.BookingView(b, venue, by_id[b.court_id]) for b in live]

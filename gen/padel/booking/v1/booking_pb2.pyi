@@ -50,6 +50,13 @@ class Weekday(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     WEEKDAY_FRIDAY: _ClassVar[Weekday]
     WEEKDAY_SATURDAY: _ClassVar[Weekday]
     WEEKDAY_SUNDAY: _ClassVar[Weekday]
+
+class InvitationState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    INVITATION_STATE_UNSPECIFIED: _ClassVar[InvitationState]
+    INVITATION_STATE_PENDING: _ClassVar[InvitationState]
+    INVITATION_STATE_ACCEPTED: _ClassVar[InvitationState]
+    INVITATION_STATE_DECLINED: _ClassVar[InvitationState]
 BOOKING_STATUS_UNSPECIFIED: BookingStatus
 BOOKING_STATUS_PENDING: BookingStatus
 BOOKING_STATUS_CONFIRMED: BookingStatus
@@ -75,6 +82,10 @@ WEEKDAY_THURSDAY: Weekday
 WEEKDAY_FRIDAY: Weekday
 WEEKDAY_SATURDAY: Weekday
 WEEKDAY_SUNDAY: Weekday
+INVITATION_STATE_UNSPECIFIED: InvitationState
+INVITATION_STATE_PENDING: InvitationState
+INVITATION_STATE_ACCEPTED: InvitationState
+INVITATION_STATE_DECLINED: InvitationState
 
 class Money(_message.Message):
     __slots__ = ("amount_paisa", "currency")
@@ -103,12 +114,14 @@ class OpeningHours(_message.Message):
     def __init__(self, weekday: _Optional[_Union[Weekday, str]] = ..., open: _Optional[str] = ..., close: _Optional[str] = ...) -> None: ...
 
 class CancellationPolicy(_message.Message):
-    __slots__ = ("free_until_hours", "late_fee_percent")
+    __slots__ = ("free_until_hours", "late_fee_percent", "grace_minutes")
     FREE_UNTIL_HOURS_FIELD_NUMBER: _ClassVar[int]
     LATE_FEE_PERCENT_FIELD_NUMBER: _ClassVar[int]
+    GRACE_MINUTES_FIELD_NUMBER: _ClassVar[int]
     free_until_hours: int
     late_fee_percent: int
-    def __init__(self, free_until_hours: _Optional[int] = ..., late_fee_percent: _Optional[int] = ...) -> None: ...
+    grace_minutes: int
+    def __init__(self, free_until_hours: _Optional[int] = ..., late_fee_percent: _Optional[int] = ..., grace_minutes: _Optional[int] = ...) -> None: ...
 
 class Court(_message.Message):
     __slots__ = ("court_id", "venue_id", "name", "environment", "surface", "active")
@@ -217,7 +230,7 @@ class Cancellation(_message.Message):
     def __init__(self, reason: _Optional[str] = ..., cancelled_by: _Optional[str] = ..., cancelled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., fee: _Optional[_Union[Money, _Mapping]] = ..., refund: _Optional[_Union[Money, _Mapping]] = ...) -> None: ...
 
 class Booking(_message.Message):
-    __slots__ = ("booking_id", "venue_id", "court_id", "player_id", "participant_ids", "start_time", "end_time", "time_zone", "local_date", "local_start", "duration_minutes", "status", "price", "commission", "special_requests", "hold_expires_at", "cancellation", "venue_name", "court_name", "created_at", "updated_at")
+    __slots__ = ("booking_id", "venue_id", "court_id", "player_id", "participant_ids", "start_time", "end_time", "time_zone", "local_date", "local_start", "duration_minutes", "status", "price", "commission", "special_requests", "hold_expires_at", "cancellation", "venue_name", "court_name", "created_at", "updated_at", "invitations", "invited")
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
     COURT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -239,6 +252,8 @@ class Booking(_message.Message):
     COURT_NAME_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    INVITATIONS_FIELD_NUMBER: _ClassVar[int]
+    INVITED_FIELD_NUMBER: _ClassVar[int]
     booking_id: str
     venue_id: str
     court_id: str
@@ -260,7 +275,9 @@ class Booking(_message.Message):
     court_name: str
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., player_id: _Optional[str] = ..., participant_ids: _Optional[_Iterable[str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., local_date: _Optional[str] = ..., local_start: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., status: _Optional[_Union[BookingStatus, str]] = ..., price: _Optional[_Union[Money, _Mapping]] = ..., commission: _Optional[_Union[Money, _Mapping]] = ..., special_requests: _Optional[str] = ..., hold_expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancellation: _Optional[_Union[Cancellation, _Mapping]] = ..., venue_name: _Optional[str] = ..., court_name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    invitations: _containers.RepeatedCompositeFieldContainer[Invitation]
+    invited: bool
+    def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., player_id: _Optional[str] = ..., participant_ids: _Optional[_Iterable[str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., local_date: _Optional[str] = ..., local_start: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., status: _Optional[_Union[BookingStatus, str]] = ..., price: _Optional[_Union[Money, _Mapping]] = ..., commission: _Optional[_Union[Money, _Mapping]] = ..., special_requests: _Optional[str] = ..., hold_expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancellation: _Optional[_Union[Cancellation, _Mapping]] = ..., venue_name: _Optional[str] = ..., court_name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., invitations: _Optional[_Iterable[_Union[Invitation, _Mapping]]] = ..., invited: _Optional[bool] = ...) -> None: ...
 
 class Slot(_message.Message):
     __slots__ = ("start_time", "end_time", "local_start", "local_end", "price")
@@ -283,3 +300,27 @@ class CourtAvailability(_message.Message):
     court: Court
     slots: _containers.RepeatedCompositeFieldContainer[Slot]
     def __init__(self, court: _Optional[_Union[Court, _Mapping]] = ..., slots: _Optional[_Iterable[_Union[Slot, _Mapping]]] = ...) -> None: ...
+
+class Invitation(_message.Message):
+    __slots__ = ("player_id", "state", "invited_at", "answered_at")
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    INVITED_AT_FIELD_NUMBER: _ClassVar[int]
+    ANSWERED_AT_FIELD_NUMBER: _ClassVar[int]
+    player_id: str
+    state: InvitationState
+    invited_at: _timestamp_pb2.Timestamp
+    answered_at: _timestamp_pb2.Timestamp
+    def __init__(self, player_id: _Optional[str] = ..., state: _Optional[_Union[InvitationState, str]] = ..., invited_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CancellationPreview(_message.Message):
+    __slots__ = ("fee", "free", "free_until", "note")
+    FEE_FIELD_NUMBER: _ClassVar[int]
+    FREE_FIELD_NUMBER: _ClassVar[int]
+    FREE_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    fee: Money
+    free: bool
+    free_until: _timestamp_pb2.Timestamp
+    note: str
+    def __init__(self, fee: _Optional[_Union[Money, _Mapping]] = ..., free: _Optional[bool] = ..., free_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., note: _Optional[str] = ...) -> None: ...

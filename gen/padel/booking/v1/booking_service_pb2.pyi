@@ -7,12 +7,24 @@ from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from padel.booking.v1 import booking_pb2 as _booking_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class BookingFilter(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    BOOKING_FILTER_UNSPECIFIED: _ClassVar[BookingFilter]
+    BOOKING_FILTER_UPCOMING: _ClassVar[BookingFilter]
+    BOOKING_FILTER_PAST: _ClassVar[BookingFilter]
+    BOOKING_FILTER_CANCELLED: _ClassVar[BookingFilter]
+BOOKING_FILTER_UNSPECIFIED: BookingFilter
+BOOKING_FILTER_UPCOMING: BookingFilter
+BOOKING_FILTER_PAST: BookingFilter
+BOOKING_FILTER_CANCELLED: BookingFilter
 
 class ListVenuesRequest(_message.Message):
     __slots__ = ("city", "query", "near", "radius_km", "page_size", "page_token")
@@ -207,10 +219,12 @@ class GetVenueScheduleRequest(_message.Message):
     def __init__(self, venue_id: _Optional[str] = ..., date: _Optional[str] = ...) -> None: ...
 
 class GetVenueScheduleResponse(_message.Message):
-    __slots__ = ("bookings",)
+    __slots__ = ("bookings", "players")
     BOOKINGS_FIELD_NUMBER: _ClassVar[int]
+    PLAYERS_FIELD_NUMBER: _ClassVar[int]
     bookings: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Booking]
-    def __init__(self, bookings: _Optional[_Iterable[_Union[_booking_pb2.Booking, _Mapping]]] = ...) -> None: ...
+    players: _containers.RepeatedCompositeFieldContainer[ScheduledPlayer]
+    def __init__(self, bookings: _Optional[_Iterable[_Union[_booking_pb2.Booking, _Mapping]]] = ..., players: _Optional[_Iterable[_Union[ScheduledPlayer, _Mapping]]] = ...) -> None: ...
 
 class GetAvailabilityRequest(_message.Message):
     __slots__ = ("venue_id", "date", "duration_minutes", "court_id")
@@ -259,14 +273,16 @@ class BookResponse(_message.Message):
     def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
 
 class ListBookingsRequest(_message.Message):
-    __slots__ = ("past", "page_size", "page_token")
+    __slots__ = ("past", "page_size", "page_token", "filter")
     PAST_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
     past: bool
     page_size: int
     page_token: str
-    def __init__(self, past: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    filter: BookingFilter
+    def __init__(self, past: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[_Union[BookingFilter, str]] = ...) -> None: ...
 
 class ListBookingsResponse(_message.Message):
     __slots__ = ("bookings", "next_page_token")
@@ -373,3 +389,95 @@ class MarkNoShowResponse(_message.Message):
     BOOKING_FIELD_NUMBER: _ClassVar[int]
     booking: _booking_pb2.Booking
     def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
+class ListMyVenuesRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListMyVenuesResponse(_message.Message):
+    __slots__ = ("venues", "next_page_token")
+    VENUES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    venues: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Venue]
+    next_page_token: str
+    def __init__(self, venues: _Optional[_Iterable[_Union[_booking_pb2.Venue, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class RetireCourtRequest(_message.Message):
+    __slots__ = ("venue_id", "court_id")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    court_id: str
+    def __init__(self, venue_id: _Optional[str] = ..., court_id: _Optional[str] = ...) -> None: ...
+
+class RetireCourtResponse(_message.Message):
+    __slots__ = ("court", "live_bookings")
+    COURT_FIELD_NUMBER: _ClassVar[int]
+    LIVE_BOOKINGS_FIELD_NUMBER: _ClassVar[int]
+    court: _booking_pb2.Court
+    live_bookings: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Booking]
+    def __init__(self, court: _Optional[_Union[_booking_pb2.Court, _Mapping]] = ..., live_bookings: _Optional[_Iterable[_Union[_booking_pb2.Booking, _Mapping]]] = ...) -> None: ...
+
+class RetireVenueRequest(_message.Message):
+    __slots__ = ("venue_id",)
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    def __init__(self, venue_id: _Optional[str] = ...) -> None: ...
+
+class RetireVenueResponse(_message.Message):
+    __slots__ = ("venue", "live_bookings")
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    LIVE_BOOKINGS_FIELD_NUMBER: _ClassVar[int]
+    venue: _booking_pb2.Venue
+    live_bookings: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Booking]
+    def __init__(self, venue: _Optional[_Union[_booking_pb2.Venue, _Mapping]] = ..., live_bookings: _Optional[_Iterable[_Union[_booking_pb2.Booking, _Mapping]]] = ...) -> None: ...
+
+class GetCancellationPreviewRequest(_message.Message):
+    __slots__ = ("booking_id",)
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    def __init__(self, booking_id: _Optional[str] = ...) -> None: ...
+
+class GetCancellationPreviewResponse(_message.Message):
+    __slots__ = ("preview",)
+    PREVIEW_FIELD_NUMBER: _ClassVar[int]
+    preview: _booking_pb2.CancellationPreview
+    def __init__(self, preview: _Optional[_Union[_booking_pb2.CancellationPreview, _Mapping]] = ...) -> None: ...
+
+class AcceptInvitationRequest(_message.Message):
+    __slots__ = ("booking_id",)
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    def __init__(self, booking_id: _Optional[str] = ...) -> None: ...
+
+class AcceptInvitationResponse(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: _booking_pb2.Booking
+    def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
+class DeclineInvitationRequest(_message.Message):
+    __slots__ = ("booking_id",)
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    def __init__(self, booking_id: _Optional[str] = ...) -> None: ...
+
+class DeclineInvitationResponse(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: _booking_pb2.Booking
+    def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
+class ScheduledPlayer(_message.Message):
+    __slots__ = ("user_id", "name", "phone")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    name: str
+    phone: str
+    def __init__(self, user_id: _Optional[str] = ..., name: _Optional[str] = ..., phone: _Optional[str] = ...) -> None: ...

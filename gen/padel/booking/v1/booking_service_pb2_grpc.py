@@ -145,6 +145,36 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.MarkNoShowRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.MarkNoShowResponse.FromString,
                 _registered_method=True)
+        self.ListMyVenues = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ListMyVenues',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyVenuesRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyVenuesResponse.FromString,
+                _registered_method=True)
+        self.RetireCourt = channel.unary_unary(
+                '/padel.booking.v1.BookingService/RetireCourt',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireCourtRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireCourtResponse.FromString,
+                _registered_method=True)
+        self.RetireVenue = channel.unary_unary(
+                '/padel.booking.v1.BookingService/RetireVenue',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireVenueRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireVenueResponse.FromString,
+                _registered_method=True)
+        self.GetCancellationPreview = channel.unary_unary(
+                '/padel.booking.v1.BookingService/GetCancellationPreview',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetCancellationPreviewRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetCancellationPreviewResponse.FromString,
+                _registered_method=True)
+        self.AcceptInvitation = channel.unary_unary(
+                '/padel.booking.v1.BookingService/AcceptInvitation',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.AcceptInvitationRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.AcceptInvitationResponse.FromString,
+                _registered_method=True)
+        self.DeclineInvitation = channel.unary_unary(
+                '/padel.booking.v1.BookingService/DeclineInvitation',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DeclineInvitationRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DeclineInvitationResponse.FromString,
+                _registered_method=True)
 
 
 class BookingServiceServicer:
@@ -305,6 +335,48 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListMyVenues(self, request, context):
+        """ListMyVenues lists the caller's own venues, retired ones included (venue owners and admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetireCourt(self, request, context):
+        """RetireCourt stops a court taking bookings for good and lists its live bookings to move or cancel.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetireVenue(self, request, context):
+        """RetireVenue hides a venue and stops its bookings for good, and lists its live bookings to move or cancel.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCancellationPreview(self, request, context):
+        """GetCancellationPreview says what cancelling a booking now would cost, before the player confirms.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptInvitation(self, request, context):
+        """AcceptInvitation says the caller, invited to a booking, will play.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeclineInvitation(self, request, context):
+        """DeclineInvitation says the caller, invited to a booking, will not play; the seat is free again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BookingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -417,6 +489,36 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.MarkNoShow,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.MarkNoShowRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.MarkNoShowResponse.SerializeToString,
+            ),
+            'ListMyVenues': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMyVenues,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyVenuesRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyVenuesResponse.SerializeToString,
+            ),
+            'RetireCourt': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetireCourt,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireCourtRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireCourtResponse.SerializeToString,
+            ),
+            'RetireVenue': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetireVenue,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireVenueRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireVenueResponse.SerializeToString,
+            ),
+            'GetCancellationPreview': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCancellationPreview,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetCancellationPreviewRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetCancellationPreviewResponse.SerializeToString,
+            ),
+            'AcceptInvitation': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptInvitation,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.AcceptInvitationRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.AcceptInvitationResponse.SerializeToString,
+            ),
+            'DeclineInvitation': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclineInvitation,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DeclineInvitationRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DeclineInvitationResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1014,6 +1116,168 @@ class BookingService:
             '/padel.booking.v1.BookingService/MarkNoShow',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.MarkNoShowRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.MarkNoShowResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMyVenues(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ListMyVenues',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyVenuesRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyVenuesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetireCourt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/RetireCourt',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireCourtRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireCourtResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetireVenue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/RetireVenue',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireVenueRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireVenueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCancellationPreview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/GetCancellationPreview',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetCancellationPreviewRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetCancellationPreviewResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptInvitation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/AcceptInvitation',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.AcceptInvitationRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.AcceptInvitationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclineInvitation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/DeclineInvitation',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.DeclineInvitationRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.DeclineInvitationResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class BookingSnapshot(_message.Message):
-    __slots__ = ("booking_id", "venue_id", "venue_name", "court_id", "court_name", "player_id", "participant_ids", "start_time", "end_time", "time_zone", "price", "status", "commission")
+    __slots__ = ("booking_id", "venue_id", "venue_name", "court_id", "court_name", "player_id", "participant_ids", "start_time", "end_time", "time_zone", "price", "status", "commission", "venue_owner_id", "special_requests", "player_name", "player_phone")
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -25,6 +25,10 @@ class BookingSnapshot(_message.Message):
     PRICE_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     COMMISSION_FIELD_NUMBER: _ClassVar[int]
+    VENUE_OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    SPECIAL_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_NAME_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_PHONE_FIELD_NUMBER: _ClassVar[int]
     booking_id: str
     venue_id: str
     venue_name: str
@@ -38,7 +42,11 @@ class BookingSnapshot(_message.Message):
     price: _booking_pb2.Money
     status: _booking_pb2.BookingStatus
     commission: _booking_pb2.Money
-    def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., court_id: _Optional[str] = ..., court_name: _Optional[str] = ..., player_id: _Optional[str] = ..., participant_ids: _Optional[_Iterable[str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[_booking_pb2.BookingStatus, str]] = ..., commission: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
+    venue_owner_id: str
+    special_requests: str
+    player_name: str
+    player_phone: str
+    def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., court_id: _Optional[str] = ..., court_name: _Optional[str] = ..., player_id: _Optional[str] = ..., participant_ids: _Optional[_Iterable[str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[_booking_pb2.BookingStatus, str]] = ..., commission: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_owner_id: _Optional[str] = ..., special_requests: _Optional[str] = ..., player_name: _Optional[str] = ..., player_phone: _Optional[str] = ...) -> None: ...
 
 class BookingCreated(_message.Message):
     __slots__ = ("booking",)
@@ -89,3 +97,27 @@ class BookingNoShow(_message.Message):
     BOOKING_FIELD_NUMBER: _ClassVar[int]
     booking: BookingSnapshot
     def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ...) -> None: ...
+
+class InvitationSent(_message.Message):
+    __slots__ = ("booking", "player_id")
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    booking: BookingSnapshot
+    player_id: str
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., player_id: _Optional[str] = ...) -> None: ...
+
+class InvitationAccepted(_message.Message):
+    __slots__ = ("booking", "player_id")
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    booking: BookingSnapshot
+    player_id: str
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., player_id: _Optional[str] = ...) -> None: ...
+
+class InvitationDeclined(_message.Message):
+    __slots__ = ("booking", "player_id")
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    booking: BookingSnapshot
+    player_id: str
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., player_id: _Optional[str] = ...) -> None: ...

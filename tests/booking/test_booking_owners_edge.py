@@ -1,0 +1,248 @@
+"""What owners and invited players missed (issue 12), over REST/JSON through the real Envoy edge: an
+owner's own venues, retiring courts and venues, price rules that may not overlap, errors in the venue's
+local time, invitations that need consent, my bookings by status, and the cancellation fee shown first."""
+
+import time
+import uuid
+
+import requests
+
+from booking_testkit import iso, local_day
+from test_booking_edge import TIMEOUT, book, create_venue, new_user
+
+
+def call(platform, method: str, path: str, user: str, roles=("player",), **kwargs) -> requests.Response:
+    return requests.request(method, f"{platform.url}{path}", headers=platform.headers(user, roles=roles),
+                            timeout=TIMEOUT, **kwargs)
+
+
+def a_player(platform, name: str) -> str:
+    """A player with a profile in user_svc (only they can be invited)."""
+    user = new_user()
+    answer = call(platform, "PUT", "/api/users/profile", user,
+                  json={"profile": {"display_name": name}, "update_mask": "display_name"})
+    assert answer.status_code == 200, answer.text
+    return user
+
+
+def test_an_owner_lists_their_venues_page_by_page_and_retires_a_court_and_a_venue(platform):
+    owner, player = new_user(), new_user()
+    first, second = create_venue(platform, owner, name="A Owners Club"), create_venue(platform, owner, name="B Owners Club")
+    create_venue(platform, new_user(), name="A Someone Else's Club")
+
+    page = call(platform, "GET", "/api/bookings/owner/venues", owner, ("venue_owner",), params={"page_size": 1})
+    assert page.status_code == 200, page.text
+    assert [v["venue_id"] for v in page.json()["venues"]] == [first["venue_id"]]
+    rest = call(platform, "GET", "/api/bookings/owner/venues", owner, ("venue_owner",),
+                params={"page_size": 1, "page_token": page.json()["next_page_token"]}).json()
+    assert [v["venue_id"] for v in rest["venues"]] == [second["venue_id"]] and not rest.get("next_page_token")
+    assert call(platform, "GET", "/api/bookings/owner/venues", player).status_code == 403
+
+    court, day = first["courts"][0]["court_id"], local_day(3)
+    made = book(platform, player, court, day, "19:00")
+    assert made.status_code == 200, made.text
+    booking_id = made.json()["booking"]["booking_id"]
+    retired = call(platform, "POST", f"/api/bookings/venues/{first['venue_id']}/courts/{court}/retire", owner,
+                   ("venue_owner",))
+    assert retired.status_code == 200, retired.text
+    assert retired.json()["court"]["active"] is False
+    assert [b["booking_id"] for b in retired.json()["live_bookings"]] == [booking_id]
+    refused = book(platform, new_user(), court, day, "12:00")
+    assert refused.status_code == 400 and "takes no bookings" in refused.json()["message"]
+    # The owner cancels what the answer listed; the player is told by BookingCancelled as before.
+    cancelled = call(platform, "POST", f"/api/bookings/bookings/{booking_id}/cancel", owner, ("venue_owner",),
+                     json={"reason": "court retired"})
+    assert cancelled.status_code == 200 and cancelled.json()["booking"]["status"] == "BOOKING_STATUS_CANCELLED"
+
+    other_court = second["courts"][1]["court_id"]
+    kept = book(platform, player, other_court, day, "10:00").json()["booking"]
+    gone = call(platform, "POST", f"/api/bookings/venues/{second['venue_id']}/retire", owner, ("venue_owner",))
+    assert gone.status_code == 200, gone.text
+    assert gone.json()["venue"]["active"] is False
+    assert [b["booking_id"] for b in gone.json()["live_bookings"]] == [kept["booking_id"]]
+    listed = requests.get(f"{platform.url}/api/bookings/venues", params={"query": "B Owners Club"},
+                          timeout=TIMEOUT).json().get("venues", [])
+    assert second["venue_id"] not in [v["venue_id"] for v in listed]
+    assert book(platform, new_user(), other_court, day, "14:00").status_code == 400
+    mine = call(platform, "GET", "/api/bookings/owner/venues", owner, ("venue_owner",)).json()["venues"]
+    assert {v["venue_id"]: v["active"] for v in mine} == {first["venue_id"]: True, second["venue_id"]: False}
+    intruder = call(platform, "POST", f"/api/bookings/venues/{first['venue_id']}/retire", new_user(), ("venue_owner",))
+    assert intruder.status_code == 403
+
+
+def test_overlapping_price_rules_are_refused_naming_both(platform):
+    owner = new_user()
+    venue = create_venue(platform, owner)
+    path = f"/api/bookings/venues/{venue['venue_id']}/prices"
+    base = {"amount_paisa": "600000", "currency": "PKR"}
+    rules = [{"start": "18:00", "end": "23:00", "hourly_price": {"amount_paisa": "800000"}},
+             {"weekdays": ["WEEKDAY_FRIDAY"], "start": "22:00", "end": "01:00", "hourly_price": {"amount_paisa": "900000"}}]
+    answer = call(platform, "PUT", path, owner, ("venue_owner",), json={"base_hourly_price": base, "rules": rules})
+    assert answer.status_code == 400
+    assert answer.json()["message"] == ("rules[1]: overlaps rules[0] on Friday from 22:00; "
+                                        "price rules of the same court may not overlap")
+    # Back to back is fine, and one court's own rule is that court's exception to a venue-wide one.
+    rules[1]["start"] = "23:00"
+    court_rule = {"court_id": venue["courts"][0]["court_id"], "start": "19:00", "end": "20:00",
+                  "hourly_price": {"amount_paisa": "1000000"}}
+    answer = call(platform, "PUT", path, owner, ("venue_owner",),
+                  json={"base_hourly_price": base, "rules": [*rules, court_rule]})
+    assert answer.status_code == 200, answer.text
+
+
+def test_errors_about_closures_and_hours_speak_the_venues_local_time(platform):
+    owner, player = new_user(), new_user()
+    venue = create_venue(platform, owner)
+    court, day = venue["courts"][0]["court_id"], local_day(4)
+    assert book(platform, player, court, day, "19:00").status_code == 200
+    closing = call(platform, "POST", f"/api/bookings/venues/{venue['venue_id']}/courts/{court}/closures", owner,
+                   ("venue_owner",), json={"start_time": iso(day, "18:00"), "end_time": iso(day, "22:00")})
+    assert closing.status_code == 400
+    assert f"the first at {day.isoformat()} 19:00 (Asia/Karachi)" in closing.json()["message"]
+
+    other = venue["courts"][1]["court_id"]
+    closed = call(platform, "POST", f"/api/bookings/venues/{venue['venue_id']}/courts/{other}/closures", owner,
+                  ("venue_owner",), json={"start_time": iso(day, "18:00"), "end_time": iso(day, "22:00")})
+    assert closed.status_code == 200, closed.text
+    refused = book(platform, player, other, day, "20:00")
+    assert refused.status_code == 400
+    assert refused.json()["message"] == "start_time: the court is closed from 18:00 to 22:00 (Asia/Karachi)"
+    early = book(platform, player, other, day, "07:00")
+    assert early.json()["message"] == ("start_time: is outside the venue's opening hours: "
+                                       "open from 08:00 to 23:00 (Asia/Karachi) that day")
+    late = book(platform, player, other, day, "22:30")
+    assert late.json()["message"] == f"duration_minutes: the game would end after closing time ({day} 23:00 (Asia/Karachi))"
+
+
+def test_invited_players_accept_or_decline_and_the_booker_sees_each_answer(platform):
+    booker = new_user()
+    comes, skips, instead = a_player(platform, "Comes"), a_player(platform, "Skips"), a_player(platform, "Instead")
+    venue = create_venue(platform, new_user())
+
+    def book_with(invited: list[str]) -> requests.Response:
+        return requests.post(f"{platform.url}/api/bookings/book", headers=platform.headers(booker), timeout=TIMEOUT,
+                             json={"court_id": venue["courts"][0]["court_id"], "start_time": iso(local_day(3), "10:00"),
+                                   "duration_minutes": 60, "participant_ids": invited,
+                                   "idempotency_key": uuid.uuid4().hex})
+
+    unknown = new_user()  # user_svc has never heard of them
+    refused = book_with([comes, unknown])
+    assert refused.status_code == 400 and refused.json()["message"].startswith(f"participant_ids[1]: {unknown} ")
+    made = book_with([comes, skips])
+    assert made.status_code == 200, made.text
+    booking_id = made.json()["booking"]["booking_id"]
+    states = {i["player_id"]: i["state"] for i in made.json()["booking"]["invitations"]}
+    assert states == {comes: "INVITATION_STATE_PENDING", skips: "INVITATION_STATE_PENDING"}
+
+    # The invited see the game among their bookings, marked as an invitation.
+    theirs = call(platform, "GET", "/api/bookings/bookings", comes).json()["bookings"]
+    assert [(b["booking_id"], b["invited"]) for b in theirs] == [(booking_id, True)]
+    accepted = call(platform, "POST", f"/api/bookings/bookings/{booking_id}/invitation:accept", comes)
+    assert accepted.status_code == 200, accepted.text
+    declined = call(platform, "POST", f"/api/bookings/bookings/{booking_id}/invitation:decline", skips)
+    assert declined.status_code == 200, declined.text
+    assert skips not in declined.json()["booking"]["participant_ids"]
+    again = call(platform, "POST", f"/api/bookings/bookings/{booking_id}/invitation:accept", skips)
+    assert again.status_code == 400 and "invite you again" in again.json()["message"]
+    assert call(platform, "POST", f"/api/bookings/bookings/{booking_id}/invitation:accept", new_user()).status_code == 403
+
+    seen = call(platform, "GET", f"/api/bookings/bookings/{booking_id}", booker).json()["booking"]
+    assert seen["invited"] is False
+    assert {i["player_id"]: i["state"] for i in seen["invitations"]} == {
+        comes: "INVITATION_STATE_ACCEPTED", skips: "INVITATION_STATE_DECLINED"}
+    # The declined seat is offered to someone else.
+    offered = call(platform, "PUT", f"/api/bookings/bookings/{booking_id}", booker,
+                   json={"participant_ids": [comes, instead], "update_mask": "participant_ids"})
+    assert offered.status_code == 200, offered.text
+    assert {i["player_id"]: i["state"] for i in offered.json()["booking"]["invitations"]} == {
+        comes: "INVITATION_STATE_ACCEPTED", skips: "INVITATION_STATE_DECLINED", instead: "INVITATION_STATE_PENDING"}
+
+
+def test_my_bookings_show_live_games_by_default_and_cancelled_and_past_apart(platform):
+    player = new_user()
+    venue = create_venue(platform, new_user())
+    court, day = venue["courts"][0]["court_id"], local_day(5)
+    kept = book(platform, player, court, day, "10:00").json()["booking"]["booking_id"]
+    dropped = book(platform, player, court, day, "12:00").json()["booking"]["booking_id"]
+    assert call(platform, "POST", f"/api/bookings/bookings/{dropped}/cancel", player, json={}).status_code == 200
+
+    def listed(**params) -> list[str]:
+        answer = call(platform, "GET", "/api/bookings/bookings", player, params=params)
+        assert answer.status_code == 200, answer.text
+        return [b["booking_id"] for b in answer.json().get("bookings", [])]
+
+    assert listed() == [kept]
+    assert listed(filter="BOOKING_FILTER_UPCOMING") == [kept]
+    assert listed(filter="BOOKING_FILTER_CANCELLED") == [dropped]
+    assert listed(filter="BOOKING_FILTER_PAST") == []
+
+
+def test_the_cancellation_fee_is_shown_before_cancelling_and_is_due_at_the_venue(platform):
+    player = new_user()
+    # Free until 30 days before the start, 25 % after; the default 10-minute grace after booking.
+    venue = create_venue(platform, new_user(), cancellation_policy={"free_until_hours": 720, "late_fee_percent": 25})
+    assert venue["cancellation_policy"]["grace_minutes"] == 10
+    made = book(platform, player, venue["courts"][0]["court_id"], local_day(2), "10:00")
+    assert made.status_code == 200, made.text
+    booking_id = made.json()["booking"]["booking_id"]
+    preview = call(platform, "GET", f"/api/bookings/bookings/{booking_id}/cancellation", player)
+    assert preview.status_code == 200, preview.text
+    quote = preview.json()["preview"]
+    # Late by the policy, but just booked: inside the grace period, free.
+    assert quote["free"] is True and quote["fee"]["amount_paisa"] == "0"
+    assert quote["note"].startswith("Cancelling now is free (until ") and quote["free_until"]
+
+    strict = create_venue(platform, new_user(), cancellation_policy={"free_until_hours": 720, "late_fee_percent": 25,
+                                                                     "grace_minutes": 0})
+    late = book(platform, player, strict["courts"][0]["court_id"], local_day(2), "10:00").json()["booking"]
+    quote = call(platform, "GET", f"/api/bookings/bookings/{late['booking_id']}/cancellation", player).json()["preview"]
+    assert quote["free"] is False and quote["fee"]["amount_paisa"] == "150000" and "free_until" not in quote
+    assert quote["note"] == "Cancelling now costs Rs 1,500, fee due at the venue"
+    cancelled = call(platform, "POST", f"/api/bookings/bookings/{late['booking_id']}/cancel", player, json={})
+    assert cancelled.json()["booking"]["cancellation"]["fee"]["amount_paisa"] == "150000"
+    assert call(platform, "GET", f"/api/bookings/bookings/{late['booking_id']}/cancellation",
+                new_user()).status_code == 403
+
+
+def registered(platform, first: str, last: str, phone: str) -> str:
+    """A player who registered with auth (UserRegistered tells booking_svc their name and phone)."""
+    answer = requests.post(f"{platform.url}/api/auth/register", timeout=TIMEOUT, json={
+        "email": f"p-{uuid.uuid4().hex[:10]}@example.com", "password": "a long padel password",
+        "first_name": first, "last_name": last, "phone": phone})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["account"]["user_id"]
+
+
+def test_the_day_schedule_shows_who_plays_with_name_and_phone(platform):
+    owner = new_user()
+    venue = create_venue(platform, owner)
+    booker = registered(platform, "Ayesha", "Malik", "+923001234567")
+    friend = registered(platform, "Bilal", "Khan", "+923331112223")
+    day = local_day(4)
+    assert _known_to_users(platform, friend)
+    made = requests.post(f"{platform.url}/api/bookings/book", headers=platform.headers(booker), timeout=TIMEOUT,
+                         json={"court_id": venue["courts"][0]["court_id"], "start_time": iso(day, "18:00"),
+                               "duration_minutes": 60, "participant_ids": [friend],
+                               "idempotency_key": uuid.uuid4().hex})
+    assert made.status_code == 200, made.text
+
+    def who_plays() -> dict:
+        answer = call(platform, "GET", f"/api/bookings/venues/{venue['venue_id']}/schedule", owner, ("venue_owner",),
+                      params={"date": day.isoformat()})
+        assert answer.status_code == 200, answer.text
+        return {p["user_id"]: (p["name"], p["phone"]) for p in answer.json().get("players", [])}
+
+    deadline = time.monotonic() + 20
+    while len(who_plays()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert who_plays() == {booker: ("Ayesha Malik", "+923001234567"), friend: ("Bilal Khan", "+923331112223")}
+
+
+def _known_to_users(platform, user_id: str) -> bool:
+    """Whether user_svc has made the registered player's profile yet (it hears of them by event too)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if call(platform, "GET", f"/api/users/{user_id}", new_user()).status_code == 200:
+            return True
+        time.sleep(0.2)
+    return False
