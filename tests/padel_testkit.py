@@ -172,6 +172,16 @@ class Platform:
     def headers(self, user_id: str | None = None, roles=("player",)) -> dict[str, str]:
         return {"authorization": f"Bearer {self.token(user_id, roles)}"}
 
+    def known_player(self, user_id: str | None = None) -> str:
+        """A player user_svc knows (their profile is made by their first call, as after registering),
+        so that others may invite them; a new one unless `user_id` is given."""
+        import requests
+
+        user_id = user_id or str(uuid.uuid4())
+        answer = requests.get(f"{self.url}/api/users/profile", headers=self.headers(user_id), timeout=10)
+        assert answer.status_code == 200, answer.text
+        return user_id
+
 
 def platform_env(data_dir: pathlib.Path, *, default_ports: bool = False, **extra_env: str) -> dict[str, str]:
     """The environment of a `padel run` with its data in `data_dir`: on free ports given as a user

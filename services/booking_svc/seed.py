@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> None:
         database.migrate(MIGRATIONS)
         for venue in seed(database, owner_id):
             print(f"demo venue {venue.id}  {venue.city:<10} {venue.name}")
+        print(f"demo venue owner id {owner_id}")
     finally:
         database.dispose()
 

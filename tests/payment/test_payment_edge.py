@@ -37,7 +37,7 @@ class Court:
             "name": f"Pay Padel {uuid.uuid4().hex[:6]}", "city": "Lahore", "address": "Gulberg III",
             "time_zone": "Asia/Karachi", "slot_minutes": 60, "durations_minutes": [60], "horizon_days": 14,
             "opening_hours": [{"weekday": f"WEEKDAY_{d}", "open": "06:00", "close": "23:00"} for d in WEEKDAYS],
-            "cancellation_policy": {"free_until_hours": 720, "late_fee_percent": 50},
+            "cancellation_policy": {"free_until_hours": 720, "late_fee_percent": 50, "grace_minutes": 0},
             "confirmation_mode": "CONFIRMATION_MODE_MANUAL", "hold_minutes": 30, "max_live_bookings_per_day": 20,
             "base_hourly_price": {"amount_paisa": "600100", "currency": "PKR"}, "courts": [{"name": "Court 1"}]}
         answer = requests.post(f"{platform.url}/api/bookings/venues", json={"venue": venue}, timeout=TIMEOUT,
@@ -57,6 +57,8 @@ class Court:
         return answer
 
     def book(self, booker: str, friends: list[str]) -> str:
+        for friend in friends:
+            self.platform.known_player(friend)
         start = dt.datetime.combine(self.day, dt.time(self.next_hour), tzinfo=KARACHI)
         self.next_hour += 1
         answer = requests.post(f"{self.platform.url}/api/bookings/book", headers=self.platform.headers(booker),
