@@ -45,7 +45,7 @@ def _wait_gone(pids) -> list[int]:
 def test_ctrl_c_or_sigterm_stops_every_process(tmp_path, stop_signal):
     platform = launch_platform(tmp_path)
     children = list(_children(platform.process.pid))
-    assert len(children) == 6  # four services, the edge directory and Envoy
+    assert len(children) == 7  # the embedded Redis, four services, the edge directory and Envoy
     platform.process.send_signal(stop_signal)
     assert platform.process.wait(40) == 0
     assert _wait_gone(children) == []
