@@ -12,6 +12,7 @@ fast.
 """
 
 import collections
+import contextlib
 import dataclasses
 import os
 import pathlib
@@ -77,9 +78,10 @@ def _noted(signum, frame) -> None:
 
 
 class Child:
-    """One process with its log file; can be started again after it died."""
+    """One process with its log file (None: it writes where this process does); can be started
+    again after it died."""
 
-    def __init__(self, name: str, argv: Sequence[str], env: Mapping[str, str], log_path: pathlib.Path):
+    def __init__(self, name: str, argv: Sequence[str], env: Mapping[str, str], log_path: pathlib.Path | None):
         self.name = name
         self.argv = list(argv)
         self.env = dict(env)
@@ -87,10 +89,10 @@ class Child:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        with self.log_path.open("ab") as log:
+        with self.log_path.open("ab") if self.log_path else contextlib.nullcontext() as log:
             self.process = subprocess.Popen(
-                self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True)  # our Ctrl-C is handled by us, not them
+                self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT if log else None,
+                stdin=subprocess.DEVNULL, start_new_session=True)  # our Ctrl-C is handled by us, not them
 
     @property
     def pid(self) -> int | None:
@@ -110,6 +112,8 @@ class Child:
         return f"exit code {code}"
 
     def tail(self, lines: int = 20) -> str:
+        if self.log_path is None:
+            return "    (its output is above)"
         try:
             text = self.log_path.read_text(errors="replace")
         except FileNotFoundError:

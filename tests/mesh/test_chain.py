@@ -8,6 +8,7 @@ error mapping with google.rpc details, metrics and JSON logs.
 import io
 import json
 import logging
+import os
 import uuid
 from datetime import timedelta
 
@@ -275,14 +276,14 @@ def test_metrics_count_each_call_by_code(chain, token_issuer):
 def test_each_call_logs_one_json_line_with_the_request_id(chain, token_issuer):
     stub, _, _ = chain
     stream = io.StringIO()
-    logs.configure("booking")
-    logging.getLogger().handlers[0].stream = stream
+    logs.configure("booking", stream=stream)
     try:
         stub.ListBookings(pb.ListBookingsRequest(), metadata=(*token_issuer.metadata(), ("x-request-id", "req-123")))
     finally:
         logging.getLogger().handlers.clear()
+        logs.stop()  # the writer thread has written every line
     [line] = [json.loads(l) for l in stream.getvalue().splitlines() if '"rpc"' in l]
-    assert line["service"] == "booking" and line["request_id"] == "req-123"
+    assert line["service"] == "booking" and line["request_id"] == "req-123" and line["process"] == os.getpid()
     assert line["method"] == "/padel.booking.v1.BookingService/ListBookings" and line["status"] == "OK"
     assert "authorization" not in stream.getvalue().lower() or "bearer" not in stream.getvalue().lower()
 
