@@ -71,8 +71,9 @@ def measure(shape: str, options, folder: pathlib.Path) -> list[str]:
     lines = [f"### {shape} shape ({settings}): wrk -t2 -c{options.connections} -d{options.seconds:g}s through Envoy",
              "", "| route | req/s | × GET /health | p50 | p99 | max | failed |", "|---|---|---|---|---|---|---|"]
     for route, result in results:
+        failed = f"{result.failed}" + (f" (HTTP {result.statuses})" if result.statuses else "")
         lines.append(f"| {route.name} | {result.rate:,.0f} | {result.rate / health:.2f} | {result.p50_ms:.1f} ms "
-                     f"| {result.p99_ms:.1f} ms | {result.max_ms:.0f} ms | {result.failed} |")
+                     f"| {result.p99_ms:.1f} ms | {result.max_ms:.0f} ms | {failed} |")
         if result.out_of_slots:
             lines.append(f"|   (ran out of distinct free slots: raise scenario.MAX_BOOKINGS_PER_SECOND) | | | | | | |")
     login = results[-1][1].rate

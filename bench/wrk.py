@@ -22,6 +22,7 @@ class Result:
     max_ms: float
     failed: int  # HTTP status ≥ 400, socket errors and timeouts
     out_of_slots: bool = False  # a booking run ran out of distinct free slots
+    statuses: dict[int, int] = dataclasses.field(default_factory=dict)  # HTTP status ≥ 400 → count
 
     @property
     def rate(self) -> float:
@@ -37,7 +38,8 @@ def parse(output: str) -> Result:
                 requests=summary["requests"], seconds=summary["duration_us"] / 1e6,
                 p50_ms=summary["p50_us"] / 1000, p99_ms=summary["p99_us"] / 1000, max_ms=summary["max_us"] / 1000,
                 failed=summary["http_errors"] + summary["socket_errors"] + summary["timeouts"],
-                out_of_slots=summary["exhausted_threads"] > 0)
+                out_of_slots=summary["exhausted_threads"] > 0,
+                statuses={int(status): count for status, count in summary["statuses"].items()})
     raise ValueError(f"no {MARK.strip()} line in wrk's output:\n{output}")
 
 

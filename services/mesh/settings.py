@@ -18,6 +18,11 @@ SERVICES: dict[str, tuple[int, int]] = {
     "booking": (3003, 9103),
     "notify": (3004, 9104),
 }
+# gRPC worker threads per server process. Measured (bench/): 4 beat 32 where calls hold the GIL; auth's
+# sign-ins wait on bcrypt with the GIL released, and with 4 threads Envoy's health checks queued behind
+# them past their 1 s timeout (auth marked down, 503s).
+WORKER_THREADS = {"auth": 16}
+DEFAULT_WORKER_THREADS = 4
 # Full protobuf names of each service's public gRPC service.
 GRPC_SERVICES: dict[str, str] = {
     "auth": "padel.auth.v1.AuthService",
@@ -176,8 +181,7 @@ class ServiceSettings:
             redis_url=env.str("PADEL_REDIS_URL"),
             data_dir=folder,
             log_level=env.choice("PADEL_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
-            # Measured (bench/): 4 threads beat 32 on both shapes; more only queue on the GIL.
-            workers=env.int(prefix + "WORKERS", 4, 1, 1024),
+            workers=env.int(prefix + "WORKERS", WORKER_THREADS.get(name, DEFAULT_WORKER_THREADS), 1, 1024),
             processes=env.int(prefix + "PROCESSES", 1, 1, 64),
             grace_seconds=env.float("PADEL_SHUTDOWN_GRACE_SECONDS", 10.0),
             token_issuer=env.str("PADEL_TOKEN_ISSUER", "padel-auth"),

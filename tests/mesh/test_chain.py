@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import os
+import time
 import uuid
 from datetime import timedelta
 
@@ -186,6 +187,24 @@ def test_revoked_token_is_refused(chain, token_issuer):
         stub.ListBookings(pb.ListBookingsRequest(), metadata=metadata)
     assert failure.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert "revoked" in failure.value.details()
+
+
+def test_a_token_accepted_before_is_refused_once_it_expires(chain, token_issuer):
+    """Verified tokens are remembered (their signature is not checked again), never past their expiry."""
+    from mesh.tokens import CLOCK_SKEW_SECONDS
+
+    stub, _, _ = chain
+    now = time.time()
+    expires = int(now) - CLOCK_SKEW_SECONDS + 2  # accepted for 1 to 2 s more, within the allowed clock skew
+    token = token_issuer.token(iat=int(now) - 60, exp=expires)
+    metadata = (("authorization", f"Bearer {token}"),)
+    assert stub.ListBookings(pb.ListBookingsRequest(), metadata=metadata).next_page_token  # the caller's id
+    while time.time() < expires + CLOCK_SKEW_SECONDS:
+        time.sleep(0.1)
+    with pytest.raises(grpc.RpcError) as failure:
+        stub.ListBookings(pb.ListBookingsRequest(), metadata=metadata)
+    assert failure.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert failure.value.details() == "access token expired"
 
 
 def test_a_cut_off_refuses_the_users_tokens_issued_until_then_and_no_later(chain, token_issuer):
