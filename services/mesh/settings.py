@@ -18,10 +18,10 @@ SERVICES: dict[str, tuple[int, int]] = {
     "booking": (3003, 9103),
     "notify": (3004, 9104),
 }
-# gRPC worker threads per server process. Measured (bench/): 4 beat 32 where calls hold the GIL; auth's
-# sign-ins wait on bcrypt with the GIL released, and with 4 threads Envoy's health checks queued behind
-# them past their 1 s timeout (auth marked down, 503s).
-WORKER_THREADS = {"auth": 16}
+# gRPC worker threads per server process. Measured (bench/): 4 beat 32 where calls hold the GIL. Auth's
+# sign-ins wait on bcrypt with the GIL released, and Envoy's health checks share the pool: with 4 or
+# 16 threads under 16 concurrent sign-ins they queued past their 1 s timeout (auth marked down, 503s).
+WORKER_THREADS = {"auth": 32}
 DEFAULT_WORKER_THREADS = 4
 # Full protobuf names of each service's public gRPC service.
 GRPC_SERVICES: dict[str, str] = {
