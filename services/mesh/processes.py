@@ -72,7 +72,7 @@ def serve_group(settings: ServiceSettings) -> int:
     MultiProcessCollector(registry, path=folder)
     try:
         with StopSignals() as stop:
-            supervisor = Supervisor(workers, stop)
+            supervisor = Supervisor(workers, stop, who=f"{settings.name}_svc")
             supervisor.start()
             metrics_port = metrics.serve_metrics(settings.host, settings.metrics_port, registry)
             log.info("serving", extra={"grpc_port": port, "metrics_port": metrics_port,

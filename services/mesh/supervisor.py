@@ -145,8 +145,9 @@ class Supervisor:
     TICK_SECONDS = 0.5
 
     def __init__(self, children: list[Child], stop: StopSignals, restarts: Restarts = Restarts(),
-                 say: Callable[[str], None] | None = None):
+                 say: Callable[[str], None] | None = None, who: str = "padel run"):
         self.children = children
+        self.who = who  # who tells of deaths and restarts
         self.stop_signals = stop
         self.restarts = restarts
         self.say = say or (lambda line: print(line, file=sys.stderr, flush=True))
@@ -170,7 +171,7 @@ class Supervisor:
                 if now >= self._restart_at[child.name]:
                     del self._restart_at[child.name]
                     child.start()
-                    self.say(f"padel run: {child.name} started again (pid {child.pid})")
+                    self.say(f"{self.who}: {child.name} started again (pid {child.pid})")
             elif not child.alive():
                 self._died(child, now)
 
@@ -185,7 +186,7 @@ class Supervisor:
                 f"(last: {child.exit_description()}); giving up. Its log ends:\n{child.tail()}")
         delay = min(self.restarts.max_delay, self.restarts.first_delay * 2 ** (len(deaths) - 1))
         self._restart_at[child.name] = now + delay
-        self.say(f"padel run: {child.name} died ({child.exit_description()}); starting it again in {delay:g} s. "
+        self.say(f"{self.who}: {child.name} died ({child.exit_description()}); starting it again in {delay:g} s. "
                  f"Its log ends:\n{child.tail()}")
 
     def first_dead(self) -> Child | None:

@@ -11,6 +11,7 @@ import time
 import urllib.request
 
 import grpc
+import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -47,7 +48,25 @@ def _handled_checks(metrics_port: int) -> float:
                if sample.name == "grpc_server_handled_total" and sample.labels.get("grpc_method") == "Check")
 
 
-def test_two_processes_serve_one_port_and_its_metrics_count_both(tmp_path):
+def _serving(log) -> dict[int, list[int]]:
+    """pid → the worker pids it announced (parent) or [] (a worker), for each process that said "serving"."""
+    return {line["process"]: line.get("processes", []) for line in _json_lines(log) if line.get("message") == "serving"}
+
+
+def _answering(log) -> set[int]:
+    return {line["process"] for line in _json_lines(log) if line.get("method") == "/grpc.health.v1.Health/Check"}
+
+
+def _wait(condition, log, parent) -> None:
+    deadline = time.monotonic() + 90
+    while not condition():
+        assert parent.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def user_svc_of_two(tmp_path):
+    """user_svc as two processes on one port: (parent process, port, metrics port, log path)."""
     port, metrics_port = free_port(), free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(ROOT / part) for part in ("gen", "services", ".")),
            "PADEL_DATA_DIR": str(tmp_path), "PADEL_USER_PORT": str(port), "PADEL_USER_METRICS_PORT": str(metrics_port),
@@ -57,20 +76,35 @@ def test_two_processes_serve_one_port_and_its_metrics_count_both(tmp_path):
         parent = subprocess.Popen([sys.executable, "-m", "user_svc"], env=env, stdout=output,
                                   stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 90
-        while len({line["process"] for line in _json_lines(log) if line.get("message") == "serving"}) < 3:
-            assert parent.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
-        answered = sum(_check(port) for _ in range(CALLS))
-        assert answered == CALLS
-        assert _handled_checks(metrics_port) == CALLS  # the calls of both workers, on one port
+        _wait(lambda: len(_serving(log)) == 3, log, parent)  # the parent and its two workers
+        yield parent, port, metrics_port, log
     finally:
-        parent.send_signal(signal.SIGTERM)
-        parent.wait(60)
+        if parent.poll() is None:
+            parent.send_signal(signal.SIGTERM)
+            parent.wait(60)
+
+
+def test_two_processes_serve_one_port_and_its_metrics_count_both(user_svc_of_two):
+    parent, port, metrics_port, log = user_svc_of_two
+    answered = sum(_check(port) for _ in range(CALLS))
+    assert answered == CALLS
+    assert _handled_checks(metrics_port) == CALLS  # the calls of both workers, on one port
+    parent.send_signal(signal.SIGTERM)
+    parent.wait(60)
     assert parent.returncode == 0
-    lines = _json_lines(log)
-    [group] = [line for line in lines if line.get("message") == "serving" and line["process"] == parent.pid]
-    workers = set(group["processes"])
-    answering = {line["process"] for line in lines if line.get("method") == "/grpc.health.v1.Health/Check"}
-    assert len(workers) == 2 and answering == workers  # both workers took connections
+    workers = set(_serving(log)[parent.pid])
+    assert len(workers) == 2 and _answering(log) == workers  # both workers took connections
     assert not any(process_alive(pid) for pid in workers)
+
+
+def test_a_worker_that_dies_is_started_again_on_the_same_port(user_svc_of_two):
+    parent, port, _, log = user_svc_of_two
+    first, second = _serving(log)[parent.pid]
+    os.kill(first, signal.SIGKILL)
+    _wait(lambda: len(_serving(log)) == 4, log, parent)  # a third worker said "serving"
+    [successor] = set(_serving(log)) - {parent.pid, first, second}
+    assert sum(_check(port) for _ in range(CALLS)) == CALLS
+    parent.send_signal(signal.SIGTERM)
+    parent.wait(60)
+    assert _answering(log) == {second, successor}
+    assert "user_svc: user_svc worker 0 died (killed by SIGKILL)" in log.read_text()
