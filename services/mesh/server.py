@@ -7,6 +7,7 @@ on port 0 with the full chain. `serve(...)` is the process entry point.
 
 import logging
 import signal
+import sys
 import threading
 from concurrent import futures
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from padel.status.v1 import status_service_pb2, status_service_pb2_grpc
 
-from mesh import interceptors, logs, metrics, origin, tracing
+from mesh import interceptors, logs, metrics, origin, processes, tracing
 from mesh.jobs import Loop
 from mesh.reflection import contract_pool
 from mesh.settings import ServiceSettings
@@ -119,8 +120,9 @@ def build(
         futures.ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix=name),
         interceptors=interceptors.chain(
             name, verifier, origin.load_secret(settings.edge_secret_file) if settings.edge_secret_file else ""),
-        # A port clash must be an error, not two servers silently sharing one port.
-        options=[("grpc.so_reuseport", 0)],
+        # A port clash must be an error, not two servers silently sharing one port; unless the
+        # service runs as several processes on purpose (mesh.processes).
+        options=[("grpc.so_reuseport", 1 if settings.processes > 1 else 0)],
     )
     for add, servicer in servicers:
         add(servicer, server)
@@ -145,12 +147,16 @@ def build(
 
 def serve(name: str, build_server: Callable[[ServiceSettings], tuple[Host, int]],
           settings: ServiceSettings) -> None:
-    """Runs a service until SIGTERM or SIGINT, then shuts down gracefully."""
+    """Runs a service until SIGTERM or SIGINT, then shuts down gracefully; with several processes
+    (`settings.processes`), as the parent of the workers that serve (mesh.processes)."""
     logs.configure(name, settings.log_level)
+    if settings.processes > 1 and not processes.is_worker():
+        sys.exit(processes.serve_group(settings))
     tracing.configure(name, settings)
     host, port = build_server(settings)
     host.start()
-    host.metrics_port = metrics.serve_metrics(settings.host, settings.metrics_port)
+    if not processes.is_worker():  # a group's parent serves its workers' metrics
+        host.metrics_port = metrics.serve_metrics(settings.host, settings.metrics_port)
     log.info("serving", extra={"grpc_port": port, "metrics_port": host.metrics_port, "version": settings.version})
     stopped = threading.Event()
 
@@ -160,6 +166,8 @@ def serve(name: str, build_server: Callable[[ServiceSettings], tuple[Host, int]]
 
     signal.signal(signal.SIGTERM, shut_down)
     signal.signal(signal.SIGINT, shut_down)
+    if processes.is_worker():
+        processes.end_with_parent()
     stopped.wait()
     host.stop(settings.grace_seconds)
     log.info("stopped")

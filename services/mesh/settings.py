@@ -21,6 +21,11 @@ SERVICES: dict[str, tuple[int, int]] = {
     "payment": (3005, 9106),
     "match": (3006, 9107),
 }
+# gRPC worker threads per server process. Measured (bench/): 4 beat 32 where calls hold the GIL. Auth's
+# sign-ins wait on bcrypt with the GIL released, and Envoy's health checks share the pool: with 4 or
+# 16 threads under 16 concurrent sign-ins they queued past their 1 s timeout (auth marked down, 503s).
+WORKER_THREADS = {"auth": 32}
+DEFAULT_WORKER_THREADS = 4
 # Full protobuf names of each service's public gRPC service.
 GRPC_SERVICES: dict[str, str] = {
     "auth": "padel.auth.v1.AuthService",
@@ -169,6 +174,8 @@ class ServiceSettings:
     log_level: str
     workers: int
     grace_seconds: float
+    # Server processes sharing the port (mesh.processes); each has `workers` threads.
+    processes: int = 1
     token_issuer: str = "padel-auth"
     token_audience: str = "padel-platform"
     database_wait_seconds: float = 60.0
@@ -201,7 +208,8 @@ class ServiceSettings:
             redis_url=env.str("PADEL_REDIS_URL"),
             data_dir=folder,
             log_level=env.choice("PADEL_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
-            workers=env.int(prefix + "WORKERS", 32, 1, 1024),
+            workers=env.int(prefix + "WORKERS", WORKER_THREADS.get(name, DEFAULT_WORKER_THREADS), 1, 1024),
+            processes=env.int(prefix + "PROCESSES", 1, 1, 64),
             grace_seconds=env.float("PADEL_SHUTDOWN_GRACE_SECONDS", 10.0),
             token_issuer=env.str("PADEL_TOKEN_ISSUER", "padel-auth"),
             token_audience=env.str("PADEL_TOKEN_AUDIENCE", "padel-platform"),

@@ -12,6 +12,7 @@ fast.
 """
 
 import collections
+import contextlib
 import dataclasses
 import os
 import pathlib
@@ -77,9 +78,10 @@ def _noted(signum, frame) -> None:
 
 
 class Child:
-    """One process with its log file; can be started again after it died."""
+    """One process with its log file (None: it writes where this process does); can be started
+    again after it died."""
 
-    def __init__(self, name: str, argv: Sequence[str], env: Mapping[str, str], log_path: pathlib.Path):
+    def __init__(self, name: str, argv: Sequence[str], env: Mapping[str, str], log_path: pathlib.Path | None):
         self.name = name
         self.argv = list(argv)
         self.env = dict(env)
@@ -87,10 +89,10 @@ class Child:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        with self.log_path.open("ab") as log:
+        with self.log_path.open("ab") if self.log_path else contextlib.nullcontext() as log:
             self.process = subprocess.Popen(
-                self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True)  # our Ctrl-C is handled by us, not them
+                self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT if log else None,
+                stdin=subprocess.DEVNULL, start_new_session=True)  # our Ctrl-C is handled by us, not them
 
     @property
     def pid(self) -> int | None:
@@ -110,6 +112,8 @@ class Child:
         return f"exit code {code}"
 
     def tail(self, lines: int = 20) -> str:
+        if self.log_path is None:
+            return "    (its output is above)"
         try:
             text = self.log_path.read_text(errors="replace")
         except FileNotFoundError:
@@ -141,8 +145,9 @@ class Supervisor:
     TICK_SECONDS = 0.5
 
     def __init__(self, children: list[Child], stop: StopSignals, restarts: Restarts = Restarts(),
-                 say: Callable[[str], None] | None = None):
+                 say: Callable[[str], None] | None = None, who: str = "padel run"):
         self.children = children
+        self.who = who  # who tells of deaths and restarts
         self.stop_signals = stop
         self.restarts = restarts
         self.say = say or (lambda line: print(line, file=sys.stderr, flush=True))
@@ -166,7 +171,7 @@ class Supervisor:
                 if now >= self._restart_at[child.name]:
                     del self._restart_at[child.name]
                     child.start()
-                    self.say(f"padel run: {child.name} started again (pid {child.pid})")
+                    self.say(f"{self.who}: {child.name} started again (pid {child.pid})")
             elif not child.alive():
                 self._died(child, now)
 
@@ -181,7 +186,7 @@ class Supervisor:
                 f"(last: {child.exit_description()}); giving up. Its log ends:\n{child.tail()}")
         delay = min(self.restarts.max_delay, self.restarts.first_delay * 2 ** (len(deaths) - 1))
         self._restart_at[child.name] = now + delay
-        self.say(f"padel run: {child.name} died ({child.exit_description()}); starting it again in {delay:g} s. "
+        self.say(f"{self.who}: {child.name} died ({child.exit_description()}); starting it again in {delay:g} s. "
                  f"Its log ends:\n{child.tail()}")
 
     def first_dead(self) -> Child | None:

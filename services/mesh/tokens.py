@@ -6,6 +6,7 @@ a replayed refresh token, password reset, a role change, account deletion) is a 
 by every replica of every service; Redis is only a cache of auth_svc's database (see RevocationList).
 """
 
+import dataclasses
 import threading
 import time
 import uuid
@@ -22,6 +23,9 @@ ALGORITHM = "RS256"
 CLOCK_SKEW_SECONDS = 10
 # An unknown `kid` triggers a JWKS refetch, at most this often, so garbage tokens can't hammer auth.
 MIN_REFRESH_SECONDS = 10.0
+# Tokens whose signature and claims were checked, kept until they expire (a client sends its token
+# with every call for 15 minutes): the RSA check is most of the auth interceptor's time.
+VERIFIED_TOKENS = 4096
 
 _TOKEN_KEY = "padel:revoked:jti:"
 _CUT_OFF_KEY = "padel:revoked:user:"
@@ -125,8 +129,21 @@ class RevocationList:
         return True
 
 
+@dataclasses.dataclass(frozen=True)
+class _Verified:
+    """A token whose signature and claims passed, with what its later uses still need checked."""
+
+    caller: Caller
+    key: jwt.PyJWK  # the key it was checked with: a token of a key dropped from the JWKS is checked again
+    usable_until: float  # its `exp` plus the clock skew allowed, as jwt.decode allows it
+    issued_at: int
+
+
 class TokenVerifier:
-    """Verifies access tokens against a JWKS obtained from `fetch_jwks` (cached, refetched on rotation)."""
+    """Verifies access tokens against a JWKS obtained from `fetch_jwks` (cached, refetched on rotation).
+
+    A token that passed is remembered until it expires, so its next calls skip the signature check;
+    its revocation is looked up on every call all the same."""
 
     def __init__(self, fetch_jwks: Callable[[], dict], issuer: str, audience: str,
                  revocations: RevocationList | None):
@@ -137,6 +154,8 @@ class TokenVerifier:
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = 0.0
         self._lock = threading.Lock()
+        self._verified: dict[str, _Verified] = {}
+        self._verified_lock = threading.Lock()
 
     def _key(self, kid: str) -> jwt.PyJWK:
         key = self._keys.get(kid)
@@ -161,6 +180,14 @@ class TokenVerifier:
                       if k.get("alg", ALGORITHM) == ALGORITHM and k.get("kid")}
 
     def verify(self, token: str) -> Caller:
+        known = self._verified.get(token)
+        if known is None or time.time() >= known.usable_until or self._keys.get(known.key.key_id) is not known.key:
+            known = self._check(token)
+        self._refuse_revoked(known)
+        return known.caller
+
+    def _check(self, token: str) -> _Verified:
+        """The signature and claims of `token`, checked and remembered."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -176,12 +203,22 @@ class TokenVerifier:
             raise Unauthenticated("access token expired") from None
         except jwt.PyJWTError:
             raise Unauthenticated("invalid access token") from None
-        if self.revocations and self.revocations.is_revoked(claims["jti"], claims["sub"], int(claims["iat"])):
+        verified = _Verified(
+            caller=Caller(
+                user_id=claims["sub"],
+                roles=frozenset(claims.get("roles", [])),
+                token_id=claims["jti"],
+                expires_at=datetime.fromtimestamp(claims["exp"], tz=timezone.utc),
+                token=token,
+            ),
+            key=key, usable_until=claims["exp"] + CLOCK_SKEW_SECONDS, issued_at=int(claims["iat"]))
+        with self._verified_lock:
+            while len(self._verified) >= VERIFIED_TOKENS:
+                del self._verified[next(iter(self._verified))]  # the oldest first
+            self._verified[token] = verified
+        return verified
+
+    def _refuse_revoked(self, verified: _Verified) -> None:
+        caller = verified.caller
+        if self.revocations and self.revocations.is_revoked(caller.token_id, caller.user_id, verified.issued_at):
             raise Unauthenticated("access token revoked")
-        return Caller(
-            user_id=claims["sub"],
-            roles=frozenset(claims.get("roles", [])),
-            token_id=claims["jti"],
-            expires_at=datetime.fromtimestamp(claims["exp"], tz=timezone.utc),
-            token=token,
-        )

@@ -8,6 +8,8 @@ error mapping with google.rpc details, metrics and JSON logs.
 import io
 import json
 import logging
+import os
+import time
 import uuid
 from datetime import timedelta
 
@@ -187,6 +189,24 @@ def test_revoked_token_is_refused(chain, token_issuer):
     assert "revoked" in failure.value.details()
 
 
+def test_a_token_accepted_before_is_refused_once_it_expires(chain, token_issuer):
+    """Verified tokens are remembered (their signature is not checked again), never past their expiry."""
+    from mesh.tokens import CLOCK_SKEW_SECONDS
+
+    stub, _, _ = chain
+    now = time.time()
+    expires = int(now) - CLOCK_SKEW_SECONDS + 2  # accepted for 1 to 2 s more, within the allowed clock skew
+    token = token_issuer.token(iat=int(now) - 60, exp=expires)
+    metadata = (("authorization", f"Bearer {token}"),)
+    assert stub.ListBookings(pb.ListBookingsRequest(), metadata=metadata).next_page_token  # the caller's id
+    while time.time() < expires + CLOCK_SKEW_SECONDS:
+        time.sleep(0.1)
+    with pytest.raises(grpc.RpcError) as failure:
+        stub.ListBookings(pb.ListBookingsRequest(), metadata=metadata)
+    assert failure.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert failure.value.details() == "access token expired"
+
+
 def test_a_cut_off_refuses_the_users_tokens_issued_until_then_and_no_later(chain, token_issuer):
     from datetime import datetime, timezone
 
@@ -275,14 +295,14 @@ def test_metrics_count_each_call_by_code(chain, token_issuer):
 def test_each_call_logs_one_json_line_with_the_request_id(chain, token_issuer):
     stub, _, _ = chain
     stream = io.StringIO()
-    logs.configure("booking")
-    logging.getLogger().handlers[0].stream = stream
+    logs.configure("booking", stream=stream)
     try:
         stub.ListBookings(pb.ListBookingsRequest(), metadata=(*token_issuer.metadata(), ("x-request-id", "req-123")))
     finally:
         logging.getLogger().handlers.clear()
+        logs.stop()  # the writer thread has written every line
     [line] = [json.loads(l) for l in stream.getvalue().splitlines() if '"rpc"' in l]
-    assert line["service"] == "booking" and line["request_id"] == "req-123"
+    assert line["service"] == "booking" and line["request_id"] == "req-123" and line["process"] == os.getpid()
     assert line["method"] == "/padel.booking.v1.BookingService/ListBookings" and line["status"] == "OK"
     assert "authorization" not in stream.getvalue().lower() or "bearer" not in stream.getvalue().lower()
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from typing import Callable
 
@@ -21,6 +22,7 @@ from mesh.consumer import EventConsumer
 from mesh.outbox import EventBase, OutboxEvent, publish
 from mesh.redis import make_redis
 from mesh.relay import OutboxRelay
+from padel_testkit import ROOT, real_server
 
 STREAM = "padel.test.events"
 GROUP = "test_svc"
@@ -382,3 +384,34 @@ def test_an_idle_consumer_waits_in_its_blocking_read_instead_of_spinning(databas
         consumer.stop()
     blocking_reads = [block for block in reads if block]
     assert 1 <= len(blocking_reads) <= 10, f"{len(blocking_reads)} blocking reads in five block times"
+
+
+READ_ONE_ENTRY = """
+import sys
+from mesh.consumer import EventConsumer
+from mesh.redis import make_redis
+
+member = EventConsumer(None, make_redis(sys.argv[1]), "replicas", ["padel.replicas.events"], batch_size=1)
+member._create_groups()
+member._read_new()
+print(member.name)
+"""
+
+
+@pytest.mark.redis
+def test_two_replicas_on_one_host_are_two_members_of_the_group():
+    """Two processes of one service on one host (two booking_svc replicas, or the worker processes of
+    one) each own what they read: had they one name, each would take the other's pending entries
+    for its own on restart, and XAUTOCLAIM could not tell a dead member from a live one."""
+    url = real_server("PADEL_TEST_REDIS_URL")
+    client = make_redis(url)
+    client.flushdb()
+    client.xadd("padel.replicas.events", {"id": "e-1"})
+    client.xadd("padel.replicas.events", {"id": "e-2"})
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(ROOT / part) for part in ("gen", "services", "."))}
+    names = [subprocess.run([sys.executable, "-c", READ_ONE_ENTRY, url], env=env, capture_output=True, text=True,
+                            check=True, timeout=60).stdout.strip() for _ in range(2)]
+    members = {member["name"].decode() for member in client.xinfo_consumers("padel.replicas.events", "replicas")}
+    client.close()
+    assert names[0] != names[1]
+    assert members == set(names)

@@ -106,11 +106,11 @@ def test_an_rpc_and_the_event_it_writes_are_one_trace_with_its_caller(venues, fi
     stub, database, client, _, _ = venues
     trace_id, caller_span, header = traceparent()
     log_lines = io.StringIO()
-    logs.configure("booking")
-    logging.getLogger().handlers[0].stream = log_lines
+    logs.configure("booking", stream=log_lines)
     try:
         stub.ListVenues(pb.ListVenuesRequest(), metadata=[("traceparent", header)])
     finally:
+        logs.stop()  # the writer thread has written every queued line
         logging.getLogger().handlers.clear()
 
     served = only(finished.get_finished_spans(), name=LIST_VENUES)

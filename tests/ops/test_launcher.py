@@ -44,10 +44,14 @@ def _wait_gone(pids) -> list[int]:
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_or_sigterm_stops_every_process(tmp_path, stop_signal):
     platform = launch_platform(tmp_path)
-    children = list(_children(platform.process.pid))
-    assert len(children) == len(SERVICES) + 3  # the services, the wallets' stand-in, the edge directory and Envoy
-    platform.process.send_signal(stop_signal)
-    assert platform.process.wait(40) == 0
+    try:
+        children = list(_children(platform.process.pid))
+        # the embedded Redis, the services, the wallets' stand-in, the edge directory and Envoy
+        assert len(children) == len(SERVICES) + 4
+        platform.process.send_signal(stop_signal)
+        assert platform.process.wait(40) == 0
+    finally:
+        stop_platform(platform)  # also when an assertion failed: no platform left running
     assert _wait_gone(children) == []
     output = (tmp_path / "launcher.log").read_text()
     assert "stopping" in output

@@ -1,0 +1,109 @@
+"""Issue 11's table in one run: each route through Envoy's REST port under `wrk`, as requests per
+second, as a multiple of GET /health measured in the same run, and its latency; plus the CPU the
+whole platform burns at idle. For the embedded shape, and for PostgreSQL + Redis when given.
+
+    make bench                                   # both shapes when PADEL_TEST_POSTGRES_URL/_REDIS_URL are set
+    .venv/bin/python -m bench [--seconds 10] [--connections 16] [--shape embedded|postgres]
+                              [--set PADEL_BOOKING_PROCESSES=2 …]
+
+The machine runs the clients and every server: compare ratios within one run, not figures across
+runs. The edge's rate limit is lifted; the PostgreSQL shape creates throwaway databases and empties
+the Redis database it is given.
+"""
+
+import argparse
+import contextlib
+import os
+import pathlib
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "gen"), str(ROOT / "services"), str(ROOT)]
+
+from bench import idle, scenario, wrk  # noqa: E402
+from padel_testkit import ThrowawayDatabases, launch_platform, stop_platform  # noqa: E402  (the suite's launcher)
+
+SERVICES = ("auth", "user", "booking", "notify")
+IDLE_SETTLE_SECONDS = 5
+
+
+@contextlib.contextmanager
+def running(shape: str, folder: pathlib.Path, settings: dict[str, str], postgres: str, redis_url: str):
+    """The platform of `shape` on free ports, the edge's rate limit lifted."""
+    env = {"PADEL_EDGE_RATE_LIMIT_RPS": "1000000", **settings}
+    databases = None
+    if shape == "postgres":
+        from mesh.redis import make_redis
+
+        databases = ThrowawayDatabases(postgres, prefix="padel_bench")
+        env.update({f"PADEL_{name.upper()}_DATABASE_URL": databases.make() for name in SERVICES})
+        env["PADEL_REDIS_URL"] = redis_url
+        client = make_redis(redis_url)
+        client.flushdb()
+        client.close()
+    try:
+        platform = launch_platform(folder / "platform", **env)
+        try:
+            yield platform
+        finally:
+            stop_platform(platform)
+    finally:
+        if databases is not None:
+            databases.drop()
+
+
+def measure(shape: str, options, folder: pathlib.Path) -> list[str]:
+    """The table of one shape, as markdown lines."""
+    with running(shape, folder, dict(options.set), options.postgres, options.redis) as platform:
+        routes = scenario.prepare(platform, folder, options.seconds)
+        time.sleep(IDLE_SETTLE_SECONDS)  # the events of the preparation handled
+        idle_cpu, processes = idle.cpu_percent(platform.process.pid, options.idle_seconds)
+        wrk.run(platform.url + routes[0].path, seconds=2, connections=options.connections)  # warm the connections
+        results = [(route, wrk.run(platform.url + route.path, *route.mode, seconds=options.seconds,
+                                   connections=options.connections)) for route in routes]
+        from auth_svc.server import settings_from_env
+
+        bound = scenario.bcrypt_bound(settings_from_env(platform.env).bcrypt_rounds, os.cpu_count() or 1)
+    health = results[0][1].rate
+    settings = ", ".join(f"{name}={value}" for name, value in options.set) or "defaults"
+    lines = [f"### {shape} shape ({settings}): wrk -t2 -c{options.connections} -d{options.seconds:g}s through Envoy",
+             "", "| route | req/s | × GET /health | p50 | p99 | max | failed |", "|---|---|---|---|---|---|---|"]
+    for route, result in results:
+        failed = f"{result.failed}" + (f" (HTTP {result.statuses})" if result.statuses else "")
+        lines.append(f"| {route.name} | {result.rate:,.0f} | {result.rate / health:.2f} | {result.p50_ms:.1f} ms "
+                     f"| {result.p99_ms:.1f} ms | {result.max_ms:.0f} ms | {failed} |")
+        if result.out_of_slots:
+            lines.append(f"|   (ran out of distinct free slots: raise scenario.MAX_BOOKINGS_PER_SECOND) | | | | | | |")
+    login = results[-1][1].rate
+    lines += ["", f"login: {login:,.1f}/s = {login / bound:.2f} × the bcrypt bound "
+                  f"({os.cpu_count()} cores / one bcrypt check = {bound:,.1f}/s)",
+              f"idle: {idle_cpu:.1f}% of one core, {processes} platform processes over {options.idle_seconds:g} s", ""]
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="per route")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--idle-seconds", type=float, default=10.0)
+    parser.add_argument("--shape", choices=("embedded", "postgres"), action="append",
+                        help="default: embedded, and postgres when --postgres and --redis are known")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        type=lambda pair: tuple(pair.split("=", 1)), help="a setting of every platform started")
+    parser.add_argument("--postgres", default=os.environ.get("PADEL_TEST_POSTGRES_URL", ""),
+                        help="a server where throwaway databases may be created (default $PADEL_TEST_POSTGRES_URL)")
+    parser.add_argument("--redis", default=os.environ.get("PADEL_TEST_REDIS_URL", ""),
+                        help="a Redis database the run may empty (default $PADEL_TEST_REDIS_URL)")
+    options = parser.parse_args()
+    shapes = options.shape or ["embedded", *(["postgres"] if options.postgres and options.redis else [])]
+    if "postgres" in shapes and not (options.postgres and options.redis):
+        parser.error("the postgres shape needs --postgres and --redis (or PADEL_TEST_POSTGRES_URL/_REDIS_URL)")
+    for shape in shapes:
+        with tempfile.TemporaryDirectory(prefix=f"padel-bench-{shape}-") as folder:
+            print("\n".join(measure(shape, options, pathlib.Path(folder))), flush=True)
+
+
+if __name__ == "__main__":
+    main()

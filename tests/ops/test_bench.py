@@ -1,0 +1,86 @@
+"""The benchmark harness (bench/, `make bench`) drives Debian's wrk and reads its results: checked on a
+tiny load against a recording HTTP server, asserting the work done, never how fast."""
+
+import http.server
+import json
+import threading
+
+import pytest
+
+from bench import wrk
+
+
+class Recorder(http.server.ThreadingHTTPServer):
+    """Answers every request (404 for /missing) and records what it received."""
+
+    daemon_threads = True
+
+    def __init__(self):
+        self.received: list[tuple[str, str, str, bytes]] = []  # method, path, authorization, body
+        self.lock = threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as wrk expects
+
+            def _answer(handler):
+                body = handler.rfile.read(int(handler.headers.get("content-length") or 0))
+                with self.lock:
+                    self.received.append((handler.command, handler.path, handler.headers.get("authorization", ""),
+                                          body))
+                handler.send_response(404 if handler.path == "/missing" else 200)
+                handler.send_header("content-length", "2")
+                handler.end_headers()
+                handler.wfile.write(b"{}")
+
+            do_GET = do_POST = _answer
+
+            def log_message(handler, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+    def handle_error(self, request, client_address):
+        pass  # wrk closes its connections when it stops, in the middle of an answer
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+@pytest.fixture
+def recorder():
+    server = Recorder()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_booking_run_sends_each_slot_once_with_its_own_token(recorder, tmp_path):
+    slots = [(f"token-{n}", json.dumps({"court_id": f"court-{n % 3}", "start_time": f"slot-{n}"})) for n in range(40)]
+    path = tmp_path / "slots.txt"
+    path.write_text("".join(f"{token} {body}\n" for token, body in slots))
+    # One connection per wrk thread: a thread out of slots then has no request in flight when it stops.
+    result = wrk.run(recorder.url + "/api/bookings/book", "book", str(path), seconds=1, connections=2, threads=2)
+    posted = [(auth, body.decode()) for method, route, auth, body in recorder.received
+              if method == "POST" and route == "/api/bookings/book"]
+    assert sorted(posted) == sorted((f"Bearer {token}", body) for token, body in slots)  # each once, no repeat
+    assert result.out_of_slots  # 40 slots cannot last a second: the harness is told
+    assert result.requests >= len(slots) and result.failed == 0
+
+
+def test_a_run_counts_requests_and_names_the_failures(recorder, tmp_path):
+    body = tmp_path / "login.json"
+    body.write_text('{"email": "sara@example.com"}')
+    signed_in = wrk.run(recorder.url + "/", "post", "/api/auth/login", str(body), seconds=1, connections=2)
+    missing = wrk.run(recorder.url + "/missing", seconds=1, connections=2)
+    logins = [entry for entry in recorder.received if entry[:2] == ("POST", "/api/auth/login")]
+    assert 0 < signed_in.requests <= len(logins) and signed_in.failed == 0 and not signed_in.out_of_slots
+    assert logins[0][3] == b'{"email": "sara@example.com"}'
+    assert missing.requests > 0 and missing.statuses == {404: missing.requests} and missing.failed == missing.requests
+    assert missing.p50_ms <= missing.p99_ms <= missing.max_ms and missing.rate > 0
+
+
+def test_output_without_the_summary_line_is_refused():
+    with pytest.raises(ValueError, match="PADEL_BENCH"):
+        wrk.parse("Running 1s test @ http://127.0.0.1:3000/health\n  2 threads and 16 connections\n")
