@@ -1,27 +1,37 @@
 """The events booking_svc consumes (group "booking"): AccountDeleted from auth, which ends what the
-person holds here. Each handler runs the use case in the consumer's transaction (`Joined`), which
+person holds here, and its own BookingCancelled, whose freed slot goes to the first in the waitlist. Each handler runs the use case in the consumer's transaction (`Joined`), which
 also records the event as handled, so an event is handled once however often it comes."""
 
 from __future__ import annotations
 
 import redis
 from padel.auth.v1 import events_pb2 as auth_events
+from padel.booking.v1 import events_pb2 as booking_events
 from sqlalchemy.orm import Session
 
 from booking_svc.service import Bookings
+from booking_svc.service.waitlist import Waitlist
 from mesh import plumbing
 from mesh.consumer import EventConsumer
+from mesh.convert import to_datetime
 from mesh.db import Database, Joined
 
 GROUP = "booking"
 
 
-def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings) -> EventConsumer:
-    """The consumer of auth's events, as a server worker."""
+def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings, waitlist: Waitlist) -> EventConsumer:
+    """The consumer of auth's events and of freed slots, as a server worker."""
 
     def account_deleted(session: Session, _event_id: str, message: auth_events.AccountDeleted) -> None:
         bookings.close_account(Joined(session), message.user_id)
 
-    events = EventConsumer(database, redis_client, group=GROUP, streams=[plumbing.stream("auth")])
+    def booking_cancelled(session: Session, _event_id: str, message: booking_events.BookingCancelled) -> None:
+        freed = message.booking
+        waitlist.offer_freed(Joined(session), freed.court_id, to_datetime(freed.start_time),
+                             to_datetime(freed.end_time))
+
+    events = EventConsumer(database, redis_client, group=GROUP,
+                           streams=[plumbing.stream("auth"), plumbing.stream("booking")])
     events.on(auth_events.AccountDeleted, account_deleted)
+    events.on(booking_events.BookingCancelled, booking_cancelled)
     return events

@@ -18,7 +18,7 @@ from booking_svc import convert
 from mesh import outbox, plumbing
 
 if TYPE_CHECKING:
-    from booking_svc.store import BookingView
+    from booking_svc.store import BookingView, WaitlistOffer
 
 STREAM = plumbing.stream("booking")
 
@@ -51,3 +51,17 @@ def completed(session: Session, view: BookingView) -> None:
 
 def no_show(session: Session, view: BookingView) -> None:
     outbox.publish(session, STREAM, convert.booking_no_show(view))
+
+
+def waitlist_offered(session: Session, offer: WaitlistOffer, view: BookingView) -> None:
+    """A freed slot held for one waiting player: notify tells them, with the window to accept."""
+    outbox.publish(session, STREAM, convert.waitlist_offered(offer, view))
+
+
+def waitlist_accepted(session: Session, offer: WaitlistOffer, view: BookingView) -> None:
+    outbox.publish(session, STREAM, convert.waitlist_accepted(offer, view))
+
+
+def waitlist_expired(session: Session, offer: WaitlistOffer, view: BookingView) -> None:
+    """The player let the window pass (or gave the offer up); the slot goes to the next in line."""
+    outbox.publish(session, STREAM, convert.waitlist_expired(offer, view))

@@ -9,6 +9,9 @@ from padel.booking.v1 import booking_service_pb2_grpc
 from booking_svc import consumers
 from booking_svc.jobs import BookingJob
 from booking_svc.service import Availability, Bookings, Venues, VenueSetups
+from booking_svc.service.reviews import Reviews
+from booking_svc.service.series import Series
+from booking_svc.service.waitlist import Waitlist
 from booking_svc.servicer import BookingServicer
 from booking_svc.settings import NAME, BookingSettings
 from mesh import plumbing, server
@@ -24,14 +27,16 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
     setups = VenueSetups()
     bookings = Bookings(setups, settings.commission_percent)
-    servicer = BookingServicer(parts.database, Venues(), Availability(setups), bookings)
+    waitlist = Waitlist(bookings)
+    servicer = BookingServicer(parts.database, Venues(), Availability(setups), bookings, Series(bookings), waitlist,
+                               Reviews())
     return server.build(
         NAME, settings,
         servicers=[(booking_service_pb2_grpc.add_BookingServiceServicer_to_server, servicer)],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
-        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings),
-                 BookingJob(bookings, parts.database, settings.job_interval_seconds)])
+        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings, waitlist),
+                 BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist)])
 
 
 def main() -> None:
