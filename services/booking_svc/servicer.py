@@ -33,7 +33,7 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
 
     def ListVenues(self, request, context):
         found = self.venues.search(self.db, request.city, request.query, convert.near(request), request.radius_km,
-                                   request.page_size, request.page_token)
+                                   request.page_size, request.page_token, request.order_by_rating)
         return api.ListVenuesResponse(venues=[convert.venue(v) for v in found.items],
                                       next_page_token=found.next_page_token)
 

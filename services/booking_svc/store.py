@@ -62,6 +62,8 @@ class Venue(Base):
     setup_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # Filled only by a search near a point: the haversine term of the distance (see `venues_near`).
     nearness: Mapped[float | None] = query_expression()
+    # Filled only by a search by rating: the average of the visible reviews (see `venues_by_rating`).
+    rating: Mapped[float | None] = query_expression()
 
 
 class Court(Base):
@@ -683,3 +685,13 @@ def venue_rating(session: Session, venue_id: str) -> tuple[float, int]:
     average, count = session.execute(select(func.avg(Review.rating), func.count()).where(
         Review.venue_id == venue_id, Review.hidden.is_(False))).one()
     return float(average or 0.0), int(count)
+
+
+def venues_by_rating(session: Session, city: str, query: str, page_size: int, page_token: str) -> pager.Page[Venue]:
+    """One page of the matching active venues, best average rating first (unrated ones last, as 0),
+    paged by (rating, id); the rating is a double on both databases, so the token holds it exactly."""
+    rating = select(cast(func.coalesce(func.avg(Review.rating), 0), Float)).where(
+        Review.venue_id == Venue.id, Review.hidden.is_(False)).scalar_subquery()
+    statement = _active_venues(city, query).options(with_expression(Venue.rating, rating))
+    return pager.page(session, "venues.by_rating", statement, [rating, Venue.id], page_size, page_token,
+                      descending=True, key=lambda venue: (venue.rating, venue.id))

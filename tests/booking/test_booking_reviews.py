@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from booking_svc.service.reviews import Reviews
-from booking_testkit import Clock, Desk, local_day, local_dt, someone
-from mesh.errors import AlreadyExists, FailedPrecondition, PermissionDenied
+from booking_testkit import EVERY_DAY, Clock, Desk, local_day, local_dt, someone
+from mesh.errors import AlreadyExists, FailedPrecondition, InvalidArgument, PermissionDenied
 
 
 def test_the_players_of_a_played_game_rate_the_venue_once_and_abuse_can_be_hidden(database):
@@ -43,3 +43,33 @@ def test_the_players_of_a_played_game_rate_the_venue_once_and_abuse_can_be_hidde
     shown = reviews.of_venue(database, made.venue.id, 0, "")
     assert (shown.average, shown.count) == (5.0, 1)
     assert [(r.player_id, r.answer) for r in shown.page.items] == [(booker.user_id, "thank you, see you soon")]
+
+
+def test_venue_search_lists_the_best_rated_first_page_by_page(database):
+    clock = Clock()
+    desk, reviews = Desk(database, clock), Reviews(clock)
+    city = f"Rated Town {clock.now.timestamp()}"
+    start = local_dt(local_day(2), "18:00").astimezone(dt.timezone.utc)
+    made = {}
+    for name, rating in (("Three Stars", 3), ("Unrated", None), ("Five Stars", 5)):
+        venue = desk.venues.create(database, someone("venue_owner"), {"name": name, "city": city,
+                                                                        "opening_hours": EVERY_DAY}, [{"name": "Court 1"}])
+        made[name] = venue.venue.id
+        if rating:
+            owner, player = someone("venue_owner", user_id=venue.venue.owner_id), someone("player")
+            clock.now = dt.datetime.now(dt.timezone.utc)
+            game = desk.book(player, venue.courts[0].id, start)
+            clock.now = start + dt.timedelta(minutes=5)
+            desk.bookings.check_in(database, owner, game.id)
+            desk.bookings.complete(database, owner, game.id)
+            reviews.write(database, player, game.id, rating, "")
+
+    names, token = [], ""
+    while True:
+        page = desk.venues.search(database, city, "", None, 0, 1, token, by_rating=True)
+        names += [v.venue.name for v in page.items]
+        if not (token := page.next_page_token):
+            break
+    assert names == ["Five Stars", "Three Stars", "Unrated"]
+    with pytest.raises(InvalidArgument, match="order_by_rating"):
+        desk.venues.search(database, city, "", (24.8, 67.0), 0, 1, "", by_rating=True)

@@ -26,6 +26,12 @@ def test_only_players_review_and_only_once_the_game_is_played_and_reviews_are_pu
     assert listed.status_code == 200, listed.text
     assert (listed.json().get("reviews", []), listed.json()["review_count"], listed.json()["average_rating"]) == (
         [], "0", 0)
+    by_rating = requests.get(f"{platform.url}/api/bookings/venues", timeout=TIMEOUT,
+                             params={"query": venue["name"], "order_by_rating": "true"})
+    assert [v["venue_id"] for v in by_rating.json()["venues"]] == [venue["venue_id"]]
+    both = requests.get(f"{platform.url}/api/bookings/venues", timeout=TIMEOUT,
+                        params={"order_by_rating": "true", "near.latitude": 24.8, "near.longitude": 67.0})
+    assert both.status_code == 400 and "order_by_rating" in both.json()["message"]
     nobody = requests.post(f"{platform.url}/api/bookings/reviews/{uuid.uuid4()}/answer", json={"answer": "thanks"},
                            headers=platform.headers(owner, roles=("venue_owner",)), timeout=TIMEOUT)
     assert nobody.status_code == 404

@@ -28,20 +28,22 @@ SERIES_CANCEL_SCOPE_FOLLOWING: SeriesCancelScope
 SERIES_CANCEL_SCOPE_ALL: SeriesCancelScope
 
 class ListVenuesRequest(_message.Message):
-    __slots__ = ("city", "query", "near", "radius_km", "page_size", "page_token")
+    __slots__ = ("city", "query", "near", "radius_km", "page_size", "page_token", "order_by_rating")
     CITY_FIELD_NUMBER: _ClassVar[int]
     QUERY_FIELD_NUMBER: _ClassVar[int]
     NEAR_FIELD_NUMBER: _ClassVar[int]
     RADIUS_KM_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ORDER_BY_RATING_FIELD_NUMBER: _ClassVar[int]
     city: str
     query: str
     near: _booking_pb2.GeoPoint
     radius_km: float
     page_size: int
     page_token: str
-    def __init__(self, city: _Optional[str] = ..., query: _Optional[str] = ..., near: _Optional[_Union[_booking_pb2.GeoPoint, _Mapping]] = ..., radius_km: _Optional[float] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    order_by_rating: bool
+    def __init__(self, city: _Optional[str] = ..., query: _Optional[str] = ..., near: _Optional[_Union[_booking_pb2.GeoPoint, _Mapping]] = ..., radius_km: _Optional[float] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., order_by_rating: _Optional[bool] = ...) -> None: ...
 
 class ListVenuesResponse(_message.Message):
     __slots__ = ("venues", "next_page_token")
