@@ -384,3 +384,14 @@ def report_file(csv_text: bytes) -> api.ExportVenueReportResponse:
 def review(row: store.Review) -> pb.Review:
     return pb.Review(review_id=row.id, venue_id=row.venue_id, booking_id=row.booking_id, player_id=row.player_id,
                      rating=row.rating, text=row.text, answer=row.answer, created_at=timestamp(row.created_at))
+
+
+# -- lotteries ------------------------------------------------------------------------------------------
+
+
+def lottery(row: store.Lottery, entries: Sequence[store.LotteryEntry]) -> pb.Lottery:
+    players = {e.id: e.player_id for e in entries}
+    return pb.Lottery(lottery_id=row.id, venue_id=row.venue_id, court_id=row.court_id,
+                      start_time=timestamp(row.start_time), duration_minutes=row.duration_minutes,
+                      entries_close_at=timestamp(row.entries_close_at), entry_count=len(entries), seed=row.seed,
+                      drawn_player_ids=[players[e] for e in row.drawn_order], booking_id=row.booking_id or "")

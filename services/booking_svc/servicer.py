@@ -11,6 +11,7 @@ from padel.booking.v1 import booking_service_pb2_grpc
 
 from booking_svc import convert
 from booking_svc.service import Availability, Bookings, Venues, reports, series
+from booking_svc.service.lotteries import Lotteries
 from booking_svc.service.reviews import Reviews
 from booking_svc.service.waitlist import Waitlist
 from mesh import caller
@@ -20,7 +21,7 @@ from mesh.db import Database
 
 class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     def __init__(self, database: Database, venues: Venues, availability: Availability, bookings: Bookings,
-                 recurring: series.Series, waitlist: Waitlist, reviews: Reviews):
+                 recurring: series.Series, waitlist: Waitlist, reviews: Reviews, lotteries: Lotteries):
         self.db = database
         self.venues = venues
         self.availability = availability
@@ -28,6 +29,7 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         self.series = recurring
         self.waitlist = waitlist
         self.reviews = reviews
+        self.lotteries = lotteries
 
     # venues
 
@@ -221,3 +223,22 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     def HideReview(self, request, context):
         self.reviews.hide(self.db, caller.current(), request.review_id, request.reason.strip())
         return api.HideReviewResponse()
+
+    # lotteries of prime slots
+
+    def CreateLottery(self, request, context):
+        made = self.lotteries.create(self.db, caller.current(), request.venue_id, request.court_id,
+                                     to_datetime(request.start_time), request.duration_minutes,
+                                     to_datetime(request.entries_close_at))
+        return api.CreateLotteryResponse(lottery=convert.lottery(made, []))
+
+    def EnterLottery(self, request, context):
+        self.lotteries.enter(self.db, caller.current(), request.lottery_id)
+        return api.EnterLotteryResponse(lottery=convert.lottery(*self.lotteries.get(self.db, request.lottery_id)))
+
+    def GetLottery(self, request, context):
+        return api.GetLotteryResponse(lottery=convert.lottery(*self.lotteries.get(self.db, request.lottery_id)))
+
+    def DrawLottery(self, request, context):
+        return api.DrawLotteryResponse(lottery=convert.lottery(*self.lotteries.draw(self.db, caller.current(),
+                                                                                    request.lottery_id)))

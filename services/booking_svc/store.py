@@ -695,3 +695,45 @@ def venues_by_rating(session: Session, city: str, query: str, page_size: int, pa
     statement = _active_venues(city, query).options(with_expression(Venue.rating, rating))
     return pager.page(session, "venues.by_rating", statement, [rating, Venue.id], page_size, page_token,
                       descending=True, key=lambda venue: (venue.rating, venue.id))
+
+
+# -- lotteries ------------------------------------------------------------------------------------------
+
+
+class Lottery(Base):
+    """A prime slot sold by lottery: closed to booking (`closure_id`) until the draw; `seed` and
+    `drawn_order` (entry ids, the winner first) are kept so anyone can check the draw."""
+
+    __tablename__ = "lotteries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"), index=True)
+    court_id: Mapped[str] = mapped_column(ForeignKey("courts.id"))
+    closure_id: Mapped[str] = mapped_column(String(36))
+    start_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    entries_close_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    seed: Mapped[str] = mapped_column(String(64), default="")
+    drawn_order: Mapped[list] = mapped_column(JSON, default=list)
+    booking_id: Mapped[str | None] = mapped_column(ForeignKey("bookings.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class LotteryEntry(Base):
+    """A player's entry to a lottery: one per player (the database refuses a second)."""
+
+    __tablename__ = "lottery_entries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    lottery_id: Mapped[str] = mapped_column(ForeignKey("lotteries.id"))
+    player_id: Mapped[str] = mapped_column(String(36))
+    weight: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("lottery_id", "player_id", name="uq_lottery_entries_player"),)
+
+
+def lottery_entries(session: Session, lottery_id: str) -> list[LotteryEntry]:
+    """A lottery's entries in joining order: the order the draw reads them in."""
+    return list(session.scalars(select(LotteryEntry).where(LotteryEntry.lottery_id == lottery_id)
+                                .order_by(LotteryEntry.created_at, LotteryEntry.id)))

@@ -15,7 +15,7 @@ from booking_svc import domain, store
 from booking_svc.service import rows
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
-from mesh.errors import AlreadyExists, NotFound
+from mesh.errors import AlreadyExists
 from mesh.pager import Page
 
 REVIEWED = "you already reviewed this game"
@@ -28,13 +28,6 @@ class VenueReviews:
     page: Page[store.Review]
     average: float
     count: int
-
-
-def _review(session, review_id: str) -> store.Review:
-    found = session.get(store.Review, review_id)
-    if found is None:
-        raise NotFound(f"no review {review_id}")
-    return found
 
 
 class Reviews:
@@ -65,7 +58,7 @@ class Reviews:
     @staticmethod
     def answer(uow: UnitOfWork, caller: Caller, review_id: str, answer: str) -> store.Review:
         with uow.session() as session:
-            review = _review(session, review_id)
+            review = rows.one(session, store.Review, review_id, "review")
             domain.check_may_manage(caller, rows.venue(session, review.venue_id).owner_id)
             review.answer = answer
             return review
@@ -74,5 +67,5 @@ class Reviews:
     def hide(uow: UnitOfWork, caller: Caller, review_id: str, reason: str) -> None:
         domain.check_may_hide_reviews(caller)
         with uow.session() as session:
-            review = _review(session, review_id)
+            review = rows.one(session, store.Review, review_id, "review")
             review.hidden, review.hidden_reason = True, reason

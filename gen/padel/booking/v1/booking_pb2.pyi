@@ -490,3 +490,27 @@ class Review(_message.Message):
     answer: str
     created_at: _timestamp_pb2.Timestamp
     def __init__(self, review_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., player_id: _Optional[str] = ..., rating: _Optional[int] = ..., text: _Optional[str] = ..., answer: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Lottery(_message.Message):
+    __slots__ = ("lottery_id", "venue_id", "court_id", "start_time", "duration_minutes", "entries_close_at", "entry_count", "seed", "drawn_player_ids", "booking_id")
+    LOTTERY_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_CLOSE_AT_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    DRAWN_PLAYER_IDS_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    lottery_id: str
+    venue_id: str
+    court_id: str
+    start_time: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    entries_close_at: _timestamp_pb2.Timestamp
+    entry_count: int
+    seed: str
+    drawn_player_ids: _containers.RepeatedScalarFieldContainer[str]
+    booking_id: str
+    def __init__(self, lottery_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., entries_close_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., entry_count: _Optional[int] = ..., seed: _Optional[str] = ..., drawn_player_ids: _Optional[_Iterable[str]] = ..., booking_id: _Optional[str] = ...) -> None: ...

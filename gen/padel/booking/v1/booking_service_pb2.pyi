@@ -622,3 +622,59 @@ class HideReviewRequest(_message.Message):
 class HideReviewResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class CreateLotteryRequest(_message.Message):
+    __slots__ = ("venue_id", "court_id", "start_time", "duration_minutes", "entries_close_at")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_CLOSE_AT_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    court_id: str
+    start_time: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    entries_close_at: _timestamp_pb2.Timestamp
+    def __init__(self, venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., entries_close_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateLotteryResponse(_message.Message):
+    __slots__ = ("lottery",)
+    LOTTERY_FIELD_NUMBER: _ClassVar[int]
+    lottery: _booking_pb2.Lottery
+    def __init__(self, lottery: _Optional[_Union[_booking_pb2.Lottery, _Mapping]] = ...) -> None: ...
+
+class EnterLotteryRequest(_message.Message):
+    __slots__ = ("lottery_id",)
+    LOTTERY_ID_FIELD_NUMBER: _ClassVar[int]
+    lottery_id: str
+    def __init__(self, lottery_id: _Optional[str] = ...) -> None: ...
+
+class EnterLotteryResponse(_message.Message):
+    __slots__ = ("lottery",)
+    LOTTERY_FIELD_NUMBER: _ClassVar[int]
+    lottery: _booking_pb2.Lottery
+    def __init__(self, lottery: _Optional[_Union[_booking_pb2.Lottery, _Mapping]] = ...) -> None: ...
+
+class GetLotteryRequest(_message.Message):
+    __slots__ = ("lottery_id",)
+    LOTTERY_ID_FIELD_NUMBER: _ClassVar[int]
+    lottery_id: str
+    def __init__(self, lottery_id: _Optional[str] = ...) -> None: ...
+
+class GetLotteryResponse(_message.Message):
+    __slots__ = ("lottery",)
+    LOTTERY_FIELD_NUMBER: _ClassVar[int]
+    lottery: _booking_pb2.Lottery
+    def __init__(self, lottery: _Optional[_Union[_booking_pb2.Lottery, _Mapping]] = ...) -> None: ...
+
+class DrawLotteryRequest(_message.Message):
+    __slots__ = ("lottery_id",)
+    LOTTERY_ID_FIELD_NUMBER: _ClassVar[int]
+    lottery_id: str
+    def __init__(self, lottery_id: _Optional[str] = ...) -> None: ...
+
+class DrawLotteryResponse(_message.Message):
+    __slots__ = ("lottery",)
+    LOTTERY_FIELD_NUMBER: _ClassVar[int]
+    lottery: _booking_pb2.Lottery
+    def __init__(self, lottery: _Optional[_Union[_booking_pb2.Lottery, _Mapping]] = ...) -> None: ...

@@ -220,6 +220,26 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HideReviewRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HideReviewResponse.FromString,
                 _registered_method=True)
+        self.CreateLottery = channel.unary_unary(
+                '/padel.booking.v1.BookingService/CreateLottery',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryResponse.FromString,
+                _registered_method=True)
+        self.EnterLottery = channel.unary_unary(
+                '/padel.booking.v1.BookingService/EnterLottery',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryResponse.FromString,
+                _registered_method=True)
+        self.GetLottery = channel.unary_unary(
+                '/padel.booking.v1.BookingService/GetLottery',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetLotteryRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetLotteryResponse.FromString,
+                _registered_method=True)
+        self.DrawLottery = channel.unary_unary(
+                '/padel.booking.v1.BookingService/DrawLottery',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryResponse.FromString,
+                _registered_method=True)
 
 
 class BookingServiceServicer:
@@ -486,6 +506,34 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateLottery(self, request, context):
+        """CreateLottery marks a prime slot to be sold by lottery (the venue's owner or an admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EnterLottery(self, request, context):
+        """EnterLottery enters the caller in a lottery while entries are open, once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetLottery(self, request, context):
+        """GetLottery returns a lottery; once drawn, its seed and drawn order for anyone to check.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DrawLottery(self, request, context):
+        """DrawLottery draws the winner once entries close (owner or admin); the others join the waitlist.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BookingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -673,6 +721,26 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.HideReview,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HideReviewRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HideReviewResponse.SerializeToString,
+            ),
+            'CreateLottery': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateLottery,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryResponse.SerializeToString,
+            ),
+            'EnterLottery': grpc.unary_unary_rpc_method_handler(
+                    servicer.EnterLottery,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryResponse.SerializeToString,
+            ),
+            'GetLottery': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetLottery,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetLotteryRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetLotteryResponse.SerializeToString,
+            ),
+            'DrawLottery': grpc.unary_unary_rpc_method_handler(
+                    servicer.DrawLottery,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1675,6 +1743,114 @@ class BookingService:
             '/padel.booking.v1.BookingService/HideReview',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.HideReviewRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.HideReviewResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateLottery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/CreateLottery',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EnterLottery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/EnterLottery',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetLottery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/GetLottery',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetLotteryRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetLotteryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DrawLottery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/DrawLottery',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryResponse.FromString,
             options,
             channel_credentials,
             insecure,
