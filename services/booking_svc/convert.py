@@ -27,6 +27,7 @@ from mesh.settings import DEFAULT_TIME_ZONE
 
 if TYPE_CHECKING:
     from booking_svc.service.series import SeriesView
+    from booking_svc.service.memberships import MembershipView
     from booking_svc.service.reports import Report
     from booking_svc.service.waitlist import EntryView
 
@@ -395,3 +396,22 @@ def lottery(row: store.Lottery, entries: Sequence[store.LotteryEntry]) -> pb.Lot
                       start_time=timestamp(row.start_time), duration_minutes=row.duration_minutes,
                       entries_close_at=timestamp(row.entries_close_at), entry_count=len(entries), seed=row.seed,
                       drawn_player_ids=[players[e] for e in row.drawn_order], booking_id=row.booking_id or "")
+
+
+# -- memberships ----------------------------------------------------------------------------------------
+
+PERIODS = {pb.MEMBERSHIP_PERIOD_MONTHLY: "monthly", pb.MEMBERSHIP_PERIOD_QUARTERLY: "quarterly",
+           pb.MEMBERSHIP_PERIOD_YEARLY: "yearly"}
+PERIODS_TO_PROTO = {name: value for value, name in PERIODS.items()}
+
+
+def membership_plan(row: store.MembershipPlan) -> pb.MembershipPlan:
+    return pb.MembershipPlan(plan_id=row.id, venue_id=row.venue_id, name=row.name, price=money(row.price_paisa),
+                             period=PERIODS_TO_PROTO[row.period], grace_days=row.grace_days,
+                             percent_off=row.percent_off)
+
+
+def membership(view: MembershipView) -> pb.Membership:
+    return pb.Membership(membership_id=view.membership.id, plan=membership_plan(view.plan),
+                         player_id=view.membership.player_id, paid_until=timestamp(view.membership.paid_until),
+                         state=view.state)

@@ -10,6 +10,7 @@ from booking_svc import consumers
 from booking_svc.jobs import BookingJob
 from booking_svc.service import Availability, Bookings, Venues, VenueSetups
 from booking_svc.service.lotteries import Lotteries
+from booking_svc.service.memberships import Memberships
 from booking_svc.service.reviews import Reviews
 from booking_svc.service.series import Series
 from booking_svc.service.waitlist import Waitlist
@@ -30,7 +31,7 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
     bookings = Bookings(setups, settings.commission_percent)
     waitlist = Waitlist(bookings)
     servicer = BookingServicer(parts.database, Venues(), Availability(setups), bookings, Series(bookings), waitlist,
-                               Reviews(), Lotteries(bookings))
+                               Reviews(), Lotteries(bookings), Memberships())
     return server.build(
         NAME, settings,
         servicers=[(booking_service_pb2_grpc.add_BookingServiceServicer_to_server, servicer)],

@@ -12,6 +12,7 @@ from padel.booking.v1 import booking_service_pb2_grpc
 from booking_svc import convert
 from booking_svc.service import Availability, Bookings, Venues, reports, series
 from booking_svc.service.lotteries import Lotteries
+from booking_svc.service.memberships import Memberships
 from booking_svc.service.reviews import Reviews
 from booking_svc.service.waitlist import Waitlist
 from mesh import caller
@@ -21,7 +22,8 @@ from mesh.db import Database
 
 class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     def __init__(self, database: Database, venues: Venues, availability: Availability, bookings: Bookings,
-                 recurring: series.Series, waitlist: Waitlist, reviews: Reviews, lotteries: Lotteries):
+                 recurring: series.Series, waitlist: Waitlist, reviews: Reviews, lotteries: Lotteries,
+                 memberships: Memberships):
         self.db = database
         self.venues = venues
         self.availability = availability
@@ -30,6 +32,7 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         self.waitlist = waitlist
         self.reviews = reviews
         self.lotteries = lotteries
+        self.memberships = memberships
 
     # venues
 
@@ -242,3 +245,22 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     def DrawLottery(self, request, context):
         return api.DrawLotteryResponse(lottery=convert.lottery(*self.lotteries.draw(self.db, caller.current(),
                                                                                     request.lottery_id)))
+
+    # memberships
+
+    def CreateMembershipPlan(self, request, context):
+        p = request.plan
+        plan = self.memberships.create_plan(self.db, caller.current(), request.venue_id, p.name.strip(),
+                                            p.price.amount_paisa, convert.PERIODS[p.period], p.grace_days,
+                                            p.percent_off)
+        return api.CreateMembershipPlanResponse(plan=convert.membership_plan(plan))
+
+    def RecordMembershipPayment(self, request, context):
+        view = self.memberships.record_payment(self.db, caller.current(), request.venue_id, request.plan_id,
+                                               request.player_id)
+        return api.RecordMembershipPaymentResponse(membership=convert.membership(view))
+
+    def ListMyMemberships(self, request, context):
+        found = self.memberships.list_mine(self.db, caller.current(), request.page_size, request.page_token)
+        return api.ListMyMembershipsResponse(memberships=[convert.membership(v) for v in found.items],
+                                             next_page_token=found.next_page_token)

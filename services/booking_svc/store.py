@@ -737,3 +737,56 @@ def lottery_entries(session: Session, lottery_id: str) -> list[LotteryEntry]:
     """A lottery's entries in joining order: the order the draw reads them in."""
     return list(session.scalars(select(LotteryEntry).where(LotteryEntry.lottery_id == lottery_id)
                                 .order_by(LotteryEntry.created_at, LotteryEntry.id)))
+
+
+# -- memberships ----------------------------------------------------------------------------------------
+
+
+class MembershipPlan(Base):
+    __tablename__ = "membership_plans"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    price_paisa: Mapped[int] = mapped_column(BigInteger)
+    period: Mapped[str] = mapped_column(String(16))  # monthly, quarterly, yearly
+    grace_days: Mapped[int] = mapped_column(Integer)
+    percent_off: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Membership(Base):
+    """A player's membership of a plan: one per player and plan, paid until `paid_until`."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("membership_plans.id"))
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"))
+    player_id: Mapped[str] = mapped_column(String(36))
+    paid_until: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("plan_id", "player_id", name="uq_memberships_plan_player"),
+        Index("ix_memberships_player_venue", "player_id", "venue_id"),
+    )
+
+
+def membership_of(session: Session, plan_id: str, player_id: str) -> Membership | None:
+    return session.scalars(select(Membership).where(Membership.plan_id == plan_id,
+                                                    Membership.player_id == player_id).with_for_update()).first()
+
+
+def member_terms(session: Session, venue_id: str, player_id: str) -> list[tuple[int, dt.datetime, int]]:
+    """(percent off, paid until, grace days) of each of the player's memberships at the venue."""
+    return [(p, until, grace) for p, until, grace in session.execute(
+        select(MembershipPlan.percent_off, Membership.paid_until, MembershipPlan.grace_days)
+        .join(MembershipPlan, MembershipPlan.id == Membership.plan_id)
+        .where(Membership.venue_id == venue_id, Membership.player_id == player_id))]
+
+
+def memberships_page(session: Session, player_id: str, page_size: int,
+                     page_token: str) -> pager.Page[Membership]:
+    return pager.page(session, "memberships", select(Membership).where(Membership.player_id == player_id),
+                      [Membership.created_at, Membership.id], page_size, page_token)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from booking_svc import domain, events, metrics, store
 from booking_svc.domain import Status
 from booking_svc.service import rows
+from booking_svc.service.memberships import member_discount
 from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
@@ -87,6 +88,7 @@ class Bookings:
                     raise NotFound(f"no court {court_id}")
                 domain.check_participants(caller.user_id, participant_ids)
                 day, end, price = self._place(session, venue, court, start, duration, caller.user_id, now)
+                price -= member_discount(session, venue.id, caller.user_id, price, now)
                 return self._insert(session, venue, court, caller.user_id, list(participant_ids), start, end, day,
                                     price, special_requests, idempotency_key, fingerprint, now)
         except exc.IntegrityError as error:

@@ -50,6 +50,13 @@ class Weekday(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     WEEKDAY_FRIDAY: _ClassVar[Weekday]
     WEEKDAY_SATURDAY: _ClassVar[Weekday]
     WEEKDAY_SUNDAY: _ClassVar[Weekday]
+
+class MembershipPeriod(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MEMBERSHIP_PERIOD_UNSPECIFIED: _ClassVar[MembershipPeriod]
+    MEMBERSHIP_PERIOD_MONTHLY: _ClassVar[MembershipPeriod]
+    MEMBERSHIP_PERIOD_QUARTERLY: _ClassVar[MembershipPeriod]
+    MEMBERSHIP_PERIOD_YEARLY: _ClassVar[MembershipPeriod]
 BOOKING_STATUS_UNSPECIFIED: BookingStatus
 BOOKING_STATUS_PENDING: BookingStatus
 BOOKING_STATUS_CONFIRMED: BookingStatus
@@ -75,6 +82,10 @@ WEEKDAY_THURSDAY: Weekday
 WEEKDAY_FRIDAY: Weekday
 WEEKDAY_SATURDAY: Weekday
 WEEKDAY_SUNDAY: Weekday
+MEMBERSHIP_PERIOD_UNSPECIFIED: MembershipPeriod
+MEMBERSHIP_PERIOD_MONTHLY: MembershipPeriod
+MEMBERSHIP_PERIOD_QUARTERLY: MembershipPeriod
+MEMBERSHIP_PERIOD_YEARLY: MembershipPeriod
 
 class Money(_message.Message):
     __slots__ = ("amount_paisa", "currency")
@@ -514,3 +525,35 @@ class Lottery(_message.Message):
     drawn_player_ids: _containers.RepeatedScalarFieldContainer[str]
     booking_id: str
     def __init__(self, lottery_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., entries_close_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., entry_count: _Optional[int] = ..., seed: _Optional[str] = ..., drawn_player_ids: _Optional[_Iterable[str]] = ..., booking_id: _Optional[str] = ...) -> None: ...
+
+class MembershipPlan(_message.Message):
+    __slots__ = ("plan_id", "venue_id", "name", "price", "period", "grace_days", "percent_off")
+    PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    GRACE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    PERCENT_OFF_FIELD_NUMBER: _ClassVar[int]
+    plan_id: str
+    venue_id: str
+    name: str
+    price: Money
+    period: MembershipPeriod
+    grace_days: int
+    percent_off: int
+    def __init__(self, plan_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., name: _Optional[str] = ..., price: _Optional[_Union[Money, _Mapping]] = ..., period: _Optional[_Union[MembershipPeriod, str]] = ..., grace_days: _Optional[int] = ..., percent_off: _Optional[int] = ...) -> None: ...
+
+class Membership(_message.Message):
+    __slots__ = ("membership_id", "plan", "player_id", "paid_until", "state")
+    MEMBERSHIP_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    PAID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    membership_id: str
+    plan: MembershipPlan
+    player_id: str
+    paid_until: _timestamp_pb2.Timestamp
+    state: str
+    def __init__(self, membership_id: _Optional[str] = ..., plan: _Optional[_Union[MembershipPlan, _Mapping]] = ..., player_id: _Optional[str] = ..., paid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[str] = ...) -> None: ...

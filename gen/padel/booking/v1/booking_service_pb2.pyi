@@ -678,3 +678,49 @@ class DrawLotteryResponse(_message.Message):
     LOTTERY_FIELD_NUMBER: _ClassVar[int]
     lottery: _booking_pb2.Lottery
     def __init__(self, lottery: _Optional[_Union[_booking_pb2.Lottery, _Mapping]] = ...) -> None: ...
+
+class CreateMembershipPlanRequest(_message.Message):
+    __slots__ = ("venue_id", "plan")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    plan: _booking_pb2.MembershipPlan
+    def __init__(self, venue_id: _Optional[str] = ..., plan: _Optional[_Union[_booking_pb2.MembershipPlan, _Mapping]] = ...) -> None: ...
+
+class CreateMembershipPlanResponse(_message.Message):
+    __slots__ = ("plan",)
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    plan: _booking_pb2.MembershipPlan
+    def __init__(self, plan: _Optional[_Union[_booking_pb2.MembershipPlan, _Mapping]] = ...) -> None: ...
+
+class RecordMembershipPaymentRequest(_message.Message):
+    __slots__ = ("venue_id", "plan_id", "player_id")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    plan_id: str
+    player_id: str
+    def __init__(self, venue_id: _Optional[str] = ..., plan_id: _Optional[str] = ..., player_id: _Optional[str] = ...) -> None: ...
+
+class RecordMembershipPaymentResponse(_message.Message):
+    __slots__ = ("membership",)
+    MEMBERSHIP_FIELD_NUMBER: _ClassVar[int]
+    membership: _booking_pb2.Membership
+    def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ...) -> None: ...
+
+class ListMyMembershipsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListMyMembershipsResponse(_message.Message):
+    __slots__ = ("memberships", "next_page_token")
+    MEMBERSHIPS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    memberships: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Membership]
+    next_page_token: str
+    def __init__(self, memberships: _Optional[_Iterable[_Union[_booking_pb2.Membership, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -240,6 +240,21 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryResponse.FromString,
                 _registered_method=True)
+        self.CreateMembershipPlan = channel.unary_unary(
+                '/padel.booking.v1.BookingService/CreateMembershipPlan',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanResponse.FromString,
+                _registered_method=True)
+        self.RecordMembershipPayment = channel.unary_unary(
+                '/padel.booking.v1.BookingService/RecordMembershipPayment',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentResponse.FromString,
+                _registered_method=True)
+        self.ListMyMemberships = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ListMyMemberships',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsResponse.FromString,
+                _registered_method=True)
 
 
 class BookingServiceServicer:
@@ -534,6 +549,28 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateMembershipPlan(self, request, context):
+        """CreateMembershipPlan adds a membership plan to a venue (the venue's owner or an admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordMembershipPayment(self, request, context):
+        """RecordMembershipPayment makes a player a member of a plan, or extends their membership by one
+        period: the owner marks the plan paid (until payments go through payment_svc).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMyMemberships(self, request, context):
+        """ListMyMemberships lists the caller's memberships with their state.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BookingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -741,6 +778,21 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.DrawLottery,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryResponse.SerializeToString,
+            ),
+            'CreateMembershipPlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateMembershipPlan,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanResponse.SerializeToString,
+            ),
+            'RecordMembershipPayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordMembershipPayment,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentResponse.SerializeToString,
+            ),
+            'ListMyMemberships': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMyMemberships,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1851,6 +1903,87 @@ class BookingService:
             '/padel.booking.v1.BookingService/DrawLottery',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateMembershipPlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/CreateMembershipPlan',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordMembershipPayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/RecordMembershipPayment',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMyMemberships(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ListMyMemberships',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsResponse.FromString,
             options,
             channel_credentials,
             insecure,
