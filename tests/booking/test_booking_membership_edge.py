@@ -3,7 +3,7 @@ owner, the member's state, and the member's price taken off the member's own sha
 
 import requests
 
-from booking_testkit import local_day
+from booking_testkit import iso, local_day
 from test_booking_edge import TIMEOUT, book, create_venue, new_user
 
 
@@ -35,3 +35,24 @@ def test_a_member_price_lowers_only_the_members_share_of_the_court(platform):
     # 6,000 PKR a court-hour: the member's quarter (1,500) is 20 % off (300); the other shares are not.
     assert members_game.json()["booking"]["price"]["amount_paisa"] == "570000"
     assert guests_game.json()["booking"]["price"]["amount_paisa"] == "600000"
+
+
+def test_a_members_series_games_are_priced_as_members_too(platform):
+    owner, member = new_user(), new_user()
+    venue = create_venue(platform, owner)
+    owner_headers = platform.headers(owner, roles=("venue_owner",))
+    plan = requests.post(f"{platform.url}/api/bookings/venues/{venue['venue_id']}/membership-plans",
+                         headers=owner_headers, timeout=TIMEOUT,
+                         json={"plan": {"name": "Silver", "price": {"amount_paisa": "300000"},
+                                        "period": "MEMBERSHIP_PERIOD_YEARLY", "percent_off": 40}})
+    requests.post(f"{platform.url}/api/bookings/venues/{venue['venue_id']}/members", headers=owner_headers,
+                  timeout=TIMEOUT, json={"plan_id": plan.json()["plan"]["plan_id"], "player_id": member})
+    court = venue["courts"][0]["court_id"]
+    series = requests.post(f"{platform.url}/api/bookings/series", headers=platform.headers(member), timeout=TIMEOUT,
+                           json={"court_id": court, "first_start": iso(local_day(2), "09:00"), "duration_minutes": 60,
+                                 "recurrence": {"count": 2}, "idempotency_key": "member-series-1"})
+    assert series.status_code == 200, series.text
+    for game in series.json()["series"]["occurrences"]:
+        booking = requests.get(f"{platform.url}/api/bookings/bookings/{game['booking_id']}",
+                               headers=platform.headers(member), timeout=TIMEOUT).json()["booking"]
+        assert booking["price"]["amount_paisa"] == "540000"  # 40 % off the member's 1,500 PKR quarter

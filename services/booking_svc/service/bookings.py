@@ -88,7 +88,6 @@ class Bookings:
                     raise NotFound(f"no court {court_id}")
                 domain.check_participants(caller.user_id, participant_ids)
                 day, end, price = self._place(session, venue, court, start, duration, caller.user_id, now)
-                price -= member_discount(session, venue.id, caller.user_id, price, now)
                 return self._insert(session, venue, court, caller.user_id, list(participant_ids), start, end, day,
                                     price, special_requests, idempotency_key, fingerprint, now)
         except exc.IntegrityError as error:
@@ -132,8 +131,8 @@ class Bookings:
                horizon_days: int | None = None) -> tuple[dt.date, dt.datetime, int]:
         """Checks a game on `court` at `start` against the venue's rules (or a series' horizon),
         closures and the player's daily limit (not counting the booking `moving` there), releases
-        run-out holds on the court, and prices it: (opening date, end, price). Whether the court is
-        free the database decides."""
+        run-out holds on the court, and prices it for the player (a member's own share is cheaper):
+        (opening date, end, price). Whether the court is free the database decides."""
         if not (court.active and venue.active):
             raise FailedPrecondition("this court takes no bookings at the moment")
         rules = rows.rules_of(venue)
@@ -148,7 +147,8 @@ class Bookings:
             domain.check_daily_limit(rules, store.live_bookings_that_day(
                 session, venue.id, player_id, day, excluding=moving.id if moving else None))
         windows = self.setups.windows_of(session, venue)
-        return day, end, domain.price_of(rules, windows, court.id, start, duration)
+        price = domain.price_of(rules, windows, court.id, start, duration)
+        return day, end, price - member_discount(session, venue.id, player_id, price, now)
 
     # -- seeing -------------------------------------------------------------------------------------
 
