@@ -408,7 +408,7 @@ PERIODS_TO_PROTO = {name: value for value, name in PERIODS.items()}
 def membership_plan(row: store.MembershipPlan) -> pb.MembershipPlan:
     return pb.MembershipPlan(plan_id=row.id, venue_id=row.venue_id, name=row.name, price=money(row.price_paisa),
                              period=PERIODS_TO_PROTO[row.period], grace_days=row.grace_days,
-                             percent_off=row.percent_off)
+                             percent_off=row.percent_off, lottery_weight=row.lottery_weight)
 
 
 def membership(view: MembershipView) -> pb.Membership:

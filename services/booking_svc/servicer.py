@@ -252,7 +252,7 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         p = request.plan
         plan = self.memberships.create_plan(self.db, caller.current(), request.venue_id, p.name.strip(),
                                             p.price.amount_paisa, convert.PERIODS[p.period], p.grace_days,
-                                            p.percent_off)
+                                            p.percent_off, p.lottery_weight)
         return api.CreateMembershipPlanResponse(plan=convert.membership_plan(plan))
 
     def RecordMembershipPayment(self, request, context):

@@ -752,6 +752,7 @@ class MembershipPlan(Base):
     period: Mapped[str] = mapped_column(String(16))  # monthly, quarterly, yearly
     grace_days: Mapped[int] = mapped_column(Integer)
     percent_off: Mapped[int] = mapped_column(Integer)
+    lottery_weight: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
@@ -778,10 +779,11 @@ def membership_of(session: Session, plan_id: str, player_id: str) -> Membership 
                                                     Membership.player_id == player_id).with_for_update()).first()
 
 
-def member_terms(session: Session, venue_id: str, player_id: str) -> list[tuple[int, dt.datetime, int]]:
-    """(percent off, paid until, grace days) of each of the player's memberships at the venue."""
-    return [(p, until, grace) for p, until, grace in session.execute(
-        select(MembershipPlan.percent_off, Membership.paid_until, MembershipPlan.grace_days)
+def member_terms(session: Session, venue_id: str, player_id: str) -> list[tuple[int, int, dt.datetime, int]]:
+    """(percent off, lottery weight, paid until, grace days) of each of the player's memberships at the venue."""
+    return [(p, w, until, grace) for p, w, until, grace in session.execute(
+        select(MembershipPlan.percent_off, MembershipPlan.lottery_weight, Membership.paid_until,
+               MembershipPlan.grace_days)
         .join(MembershipPlan, MembershipPlan.id == Membership.plan_id)
         .where(Membership.venue_id == venue_id, Membership.player_id == player_id))]
 

@@ -8,6 +8,7 @@ import pytest
 
 from booking_svc import lottery
 from booking_svc.service.lotteries import Lotteries
+from booking_svc.service.memberships import Memberships
 from booking_svc.service.waitlist import Waitlist
 from booking_testkit import Clock, Desk, local_day, local_dt, someone
 from mesh.errors import AlreadyExists, FailedPrecondition, InvalidArgument, PermissionDenied
@@ -29,6 +30,10 @@ def test_a_lottery_draw_is_reproducible_from_its_seed_and_the_rest_go_to_the_wai
         desk.book(someone("player"), court, start)
 
     players = [someone("player") for _ in range(4)]
+    # The first player's plan counts their entry three times.
+    memberships = Memberships(clock)
+    gold = memberships.create_plan(database, owner, made.venue.id, "Gold", 500_000, "monthly", 7, 0, 3)
+    memberships.record_payment(database, owner, made.venue.id, gold.id, players[0].user_id)
     for player in players:
         clock.now += dt.timedelta(seconds=1)
         lotteries.enter(database, player, prime.id)
@@ -41,6 +46,7 @@ def test_a_lottery_draw_is_reproducible_from_its_seed_and_the_rest_go_to_the_wai
     with pytest.raises(FailedPrecondition, match="closed"):
         lotteries.enter(database, someone("player"), prime.id)
     drawn, entries = lotteries.draw(database, owner, prime.id)
+    assert [e.weight for e in entries] == [3, 1, 1, 1]
     # Anyone with the seed and the entries in joining order draws the same order again.
     assert lottery.draw(drawn.seed, [(e.id, e.weight) for e in entries]) == drawn.drawn_order
     by_entry = {e.id: e.player_id for e in entries}

@@ -14,6 +14,7 @@ from sqlalchemy import exc
 from booking_svc import domain, lottery, store
 from booking_svc.service import rows
 from booking_svc.service.bookings import Bookings
+from booking_svc.service.memberships import lottery_weight
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import AlreadyExists, FailedPrecondition, InvalidArgument
@@ -56,9 +57,10 @@ class Lotteries:
                 draw = rows.one(session, store.Lottery, lottery_id, "lottery")
                 if self.clock() >= draw.entries_close_at:
                     raise FailedPrecondition("entries to this lottery have closed")
-                # Each entry weighs 1 until membership plans (which may weigh their members more) exist.
+                # Each entry counts once, a member's as many times as their plan says.
+                weight = lottery_weight(session, draw.venue_id, caller.user_id, self.clock())
                 session.add(store.LotteryEntry(id=rows.new_id(), lottery_id=draw.id, player_id=caller.user_id,
-                                               weight=1, created_at=self.clock()))
+                                               weight=weight, created_at=self.clock()))
                 session.flush()
         except exc.IntegrityError:
             raise AlreadyExists(ENTERED) from None

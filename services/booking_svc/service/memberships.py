@@ -27,12 +27,22 @@ class MembershipView:
     state: str
 
 
+def _live_terms(session: Session, venue_id: str, player_id: str, now: dt.datetime) -> list[tuple[int, int]]:
+    """(percent off, lottery weight) of the player's memberships at the venue, active or in grace."""
+    return [(p, w) for p, w, until, grace in store.member_terms(session, venue_id, player_id)
+            if membership.state(until, grace, now) != membership.EXPIRED]
+
+
 def member_discount(session: Session, venue_id: str, player_id: str, court_price: int, now: dt.datetime) -> int:
     """What the player saves on a court's price at the venue: the best percent off of their
-    memberships there that are active or in grace, on their own share only."""
-    percent = max((p for p, until, grace in store.member_terms(session, venue_id, player_id)
-                   if membership.state(until, grace, now) != membership.EXPIRED), default=0)
+    memberships there, on their own share only."""
+    percent = max((p for p, _ in _live_terms(session, venue_id, player_id, now)), default=0)
     return membership.member_discount(court_price, percent)
+
+
+def lottery_weight(session: Session, venue_id: str, player_id: str, now: dt.datetime) -> int:
+    """How many entries the player's lottery entry at the venue counts as: 1, or more by a plan."""
+    return max([1, *(w for _, w in _live_terms(session, venue_id, player_id, now))])
 
 
 class Memberships:
@@ -40,12 +50,12 @@ class Memberships:
         self.clock = clock
 
     def create_plan(self, uow: UnitOfWork, caller: Caller, venue_id: str, name: str, price_paisa: int, period: str,
-                    grace_days: int, percent_off: int) -> store.MembershipPlan:
+                    grace_days: int, percent_off: int, lottery_weight: int = 1) -> store.MembershipPlan:
         with uow.session() as session:
             domain.check_may_manage(caller, rows.venue(session, venue_id).owner_id)
             plan = store.MembershipPlan(id=rows.new_id(), venue_id=venue_id, name=name, price_paisa=price_paisa,
                                         period=period, grace_days=grace_days, percent_off=percent_off,
-                                        created_at=self.clock())
+                                        lottery_weight=max(1, lottery_weight), created_at=self.clock())
             session.add(plan)
             session.flush()
             return plan

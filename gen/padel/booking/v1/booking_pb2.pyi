@@ -527,7 +527,7 @@ class Lottery(_message.Message):
     def __init__(self, lottery_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., entries_close_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., entry_count: _Optional[int] = ..., seed: _Optional[str] = ..., drawn_player_ids: _Optional[_Iterable[str]] = ..., booking_id: _Optional[str] = ...) -> None: ...
 
 class MembershipPlan(_message.Message):
-    __slots__ = ("plan_id", "venue_id", "name", "price", "period", "grace_days", "percent_off")
+    __slots__ = ("plan_id", "venue_id", "name", "price", "period", "grace_days", "percent_off", "lottery_weight")
     PLAN_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -535,6 +535,7 @@ class MembershipPlan(_message.Message):
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     GRACE_DAYS_FIELD_NUMBER: _ClassVar[int]
     PERCENT_OFF_FIELD_NUMBER: _ClassVar[int]
+    LOTTERY_WEIGHT_FIELD_NUMBER: _ClassVar[int]
     plan_id: str
     venue_id: str
     name: str
@@ -542,7 +543,8 @@ class MembershipPlan(_message.Message):
     period: MembershipPeriod
     grace_days: int
     percent_off: int
-    def __init__(self, plan_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., name: _Optional[str] = ..., price: _Optional[_Union[Money, _Mapping]] = ..., period: _Optional[_Union[MembershipPeriod, str]] = ..., grace_days: _Optional[int] = ..., percent_off: _Optional[int] = ...) -> None: ...
+    lottery_weight: int
+    def __init__(self, plan_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., name: _Optional[str] = ..., price: _Optional[_Union[Money, _Mapping]] = ..., period: _Optional[_Union[MembershipPeriod, str]] = ..., grace_days: _Optional[int] = ..., percent_off: _Optional[int] = ..., lottery_weight: _Optional[int] = ...) -> None: ...
 
 class Membership(_message.Message):
     __slots__ = ("membership_id", "plan", "player_id", "paid_until", "state")

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("period", sa.String(16), nullable=False),
         sa.Column("grace_days", sa.Integer(), nullable=False),
         sa.Column("percent_off", sa.Integer(), nullable=False),
+        sa.Column("lottery_weight", sa.Integer(), nullable=False),
         sa.Column("created_at", UtcDateTime(), nullable=False),
     )
     op.create_table(
