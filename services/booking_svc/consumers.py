@@ -1,27 +1,30 @@
 """The events booking_svc consumes (group "booking"): from auth, UserRegistered (the player's name
 and phone, for the venue's schedule and the events notify turns into messages to the owner) and
 AccountDeleted, which ends what the person holds here; from payments, PaymentCaptured, which confirms a
-pending booking once its whole price is paid. Each handler runs the use case in the consumer's
-transaction (`Joined`), which also records the event as handled, so an event is handled once however
-often it comes."""
+pending booking once its whole price is paid; and its own BookingCancelled, whose freed slot goes to the
+first in the waitlist. Each handler runs the use case in the consumer's transaction (`Joined`), which
+also records the event as handled, so an event is handled once however often it comes."""
 
 from __future__ import annotations
 
 import redis
 from padel.auth.v1 import events_pb2 as auth_events
+from padel.booking.v1 import events_pb2 as booking_events
 from padel.payment.v1 import events_pb2 as payment_events
 from sqlalchemy.orm import Session
 
 from booking_svc.service import Bookings
+from booking_svc.service.waitlist import Waitlist
 from mesh import plumbing
 from mesh.consumer import EventConsumer
+from mesh.convert import to_datetime
 from mesh.db import Database, Joined
 
 GROUP = "booking"
 
 
-def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings) -> EventConsumer:
-    """The consumer of auth's and payments' events, as a server worker."""
+def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings, waitlist: Waitlist) -> EventConsumer:
+    """The consumer of auth's and payments' events and of freed slots, as a server worker."""
 
     def user_registered(session: Session, _event_id: str, message: auth_events.UserRegistered) -> None:
         name = f"{message.first_name} {message.last_name}".strip()
@@ -34,9 +37,15 @@ def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings) 
         if message.booking_paid:
             bookings.confirm_paid(Joined(session), message.payment.booking_id)
 
+    def booking_cancelled(session: Session, _event_id: str, message: booking_events.BookingCancelled) -> None:
+        freed = message.booking
+        waitlist.offer_freed(Joined(session), freed.court_id, to_datetime(freed.start_time),
+                             to_datetime(freed.end_time))
+
     events = EventConsumer(database, redis_client, group=GROUP,
-                           streams=[plumbing.stream("auth"), plumbing.stream("payment")])
+                           streams=[plumbing.stream("auth"), plumbing.stream("payment"), plumbing.stream("booking")])
     events.on(auth_events.UserRegistered, user_registered)
     events.on(auth_events.AccountDeleted, account_deleted)
     events.on(payment_events.PaymentCaptured, payment_captured)
+    events.on(booking_events.BookingCancelled, booking_cancelled)
     return events

@@ -9,8 +9,9 @@ booking status enum live here and nowhere else.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
+from google.api import httpbody_pb2
 from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.message import Message
 from padel.booking.v1 import booking_pb2 as pb
@@ -19,9 +20,16 @@ from padel.booking.v1 import events_pb2
 
 from booking_svc import domain, store
 from booking_svc.domain import VENUE_DEFAULTS, InvitationState, Slot, Status
+from booking_svc.recurrence import Recurrence
 from mesh.convert import timestamp, to_datetime
 from mesh.errors import InvalidArgument
 from mesh.settings import DEFAULT_TIME_ZONE
+
+if TYPE_CHECKING:
+    from booking_svc.service.series import SeriesView
+    from booking_svc.service.memberships import MembershipView
+    from booking_svc.service.reports import Report
+    from booking_svc.service.waitlist import EntryView
 
 CURRENCY = "PKR"
 
@@ -332,3 +340,130 @@ def invitation_accepted(view: store.BookingView, player_id: str) -> events_pb2.I
 
 def invitation_declined(view: store.BookingView, player_id: str) -> events_pb2.InvitationDeclined:
     return events_pb2.InvitationDeclined(booking=snapshot(view), player_id=player_id)
+
+
+# -- recurring series and a venue's terms ---------------------------------------------------------------
+
+SERIES_SCOPES = {api.SERIES_CANCEL_SCOPE_ONE: "one", api.SERIES_CANCEL_SCOPE_FOLLOWING: "following",
+                 api.SERIES_CANCEL_SCOPE_ALL: "all"}
+
+
+def recurrence(message: pb.SeriesRecurrence, field: str = "recurrence") -> Recurrence:
+    return Recurrence(
+        interval_weeks=message.interval_weeks, weekdays=tuple(message.weekdays),
+        until=day(message.until, f"{field}.until") if message.until else None, count=message.count,
+        exceptions=frozenset(day(d, f"{field}.exception_dates[{i}]") for i, d in enumerate(message.exception_dates)))
+
+
+def venue_terms(row: store.VenueTerms) -> pb.VenueTerms:
+    return pb.VenueTerms(venue_id=row.venue_id, series_horizon_days=row.series_horizon_days,
+                         max_series_per_player=row.max_series_per_player,
+                         waitlist_offer_minutes=row.waitlist_offer_minutes)
+
+
+def series(view: SeriesView) -> pb.BookingSeries:
+    zone = domain.ZoneInfo(view.venue.time_zone)
+    return pb.BookingSeries(
+        series_id=view.series.id if view.series else "", venue_id=view.venue.id, court_id=view.court_id,
+        player_id=view.player_id, rule=view.rule, duration_minutes=view.duration_minutes,
+        time_zone=view.venue.time_zone,
+        occurrences=[pb.SeriesOccurrence(
+            local_date=g.start.astimezone(zone).date().isoformat(), start_time=timestamp(g.start),
+            booking_id=g.booking.id if g.booking else "", clash=g.clash,
+            status=STATUS_TO_PROTO[g.booking.state] if g.booking else pb.BOOKING_STATUS_UNSPECIFIED)
+            for g in view.games])
+
+
+# -- the waitlist ---------------------------------------------------------------------------------------
+
+
+def waitlist_offer(row: store.WaitlistOffer) -> pb.WaitlistOffer:
+    return pb.WaitlistOffer(offer_id=row.id, booking_id=row.booking_id, court_id=row.court_id,
+                            start_time=timestamp(row.start_time), end_time=timestamp(row.end_time),
+                            expires_at=timestamp(row.expires_at), state=row.state)
+
+
+def waitlist_entry(view: EntryView) -> pb.WaitlistEntry:
+    e = view.entry
+    return pb.WaitlistEntry(
+        entry_id=e.id, venue_id=e.venue_id, court_id=e.court_id or "", player_id=e.player_id,
+        window_start=timestamp(e.window_start), window_end=timestamp(e.window_end),
+        duration_minutes=e.duration_minutes, state=e.state, joined_at=timestamp(e.joined_at),
+        offer=waitlist_offer(view.offer) if view.offer else None)
+
+
+def waitlist_offered(offer: store.WaitlistOffer, view: store.BookingView) -> events_pb2.WaitlistOffered:
+    return events_pb2.WaitlistOffered(offer_id=offer.id, entry_id=offer.entry_id, booking=snapshot(view),
+                                      expires_at=timestamp(offer.expires_at))
+
+
+def waitlist_accepted(offer: store.WaitlistOffer, view: store.BookingView) -> events_pb2.WaitlistOfferAccepted:
+    return events_pb2.WaitlistOfferAccepted(offer_id=offer.id, booking=snapshot(view))
+
+
+def waitlist_expired(offer: store.WaitlistOffer, view: store.BookingView) -> events_pb2.WaitlistOfferExpired:
+    return events_pb2.WaitlistOfferExpired(offer_id=offer.id, booking=snapshot(view))
+
+
+# -- the owner's numbers --------------------------------------------------------------------------------
+
+
+def report(numbers: Report) -> pb.VenueReport:
+    return pb.VenueReport(
+        venue_id=numbers.venue.id, time_zone=numbers.venue.time_zone, revenue=money(numbers.revenue_paisa),
+        courts=[pb.CourtReport(court_id=c.court.id, court_name=c.court.name, booked_minutes=c.booked_minutes,
+                               open_minutes=c.open_minutes, revenue=money(c.revenue_paisa), bookings=c.bookings)
+                for c in numbers.courts],
+        hours=[pb.HourOccupancy(weekday=weekday, local_start=clock, booked_minutes=booked, open_minutes=open_)
+               for (weekday, clock), (booked, open_) in numbers.steps.items()],
+        days=[pb.DayRevenue(local_date=d.isoformat(), revenue=money(revenue), bookings=n)
+              for d, n, revenue in numbers.days],
+        statuses=[pb.StatusCount(status=STATUS_TO_PROTO[Status(s)], count=n) for s, n in numbers.statuses],
+        no_show_rate=numbers.no_show_rate, new_players=numbers.new_players,
+        returning_players=numbers.returning_players,
+        top_players=[pb.PlayerTotal(player_id=p, bookings=n, spent=money(spent)) for p, n, spent in numbers.top_players],
+        **{"from": numbers.first.isoformat(), "to": numbers.last.isoformat()})
+
+
+def report_file(csv_text: bytes) -> api.ExportVenueReportResponse:
+    """The CSV file; over REST the edge serves its bytes as the body, with its content type."""
+    return api.ExportVenueReportResponse(body=httpbody_pb2.HttpBody(content_type="text/csv; charset=utf-8",
+                                                                    data=csv_text))
+
+
+# -- reviews --------------------------------------------------------------------------------------------
+
+
+def review(row: store.Review) -> pb.Review:
+    return pb.Review(review_id=row.id, venue_id=row.venue_id, booking_id=row.booking_id, player_id=row.player_id,
+                     rating=row.rating, text=row.text, answer=row.answer, created_at=timestamp(row.created_at))
+
+
+# -- lotteries ------------------------------------------------------------------------------------------
+
+
+def lottery(row: store.Lottery, entries: Sequence[store.LotteryEntry]) -> pb.Lottery:
+    players = {e.id: e.player_id for e in entries}
+    return pb.Lottery(lottery_id=row.id, venue_id=row.venue_id, court_id=row.court_id,
+                      start_time=timestamp(row.start_time), duration_minutes=row.duration_minutes,
+                      entries_close_at=timestamp(row.entries_close_at), entry_count=len(entries), seed=row.seed,
+                      drawn_player_ids=[players[e] for e in row.drawn_order], booking_id=row.booking_id or "")
+
+
+# -- memberships ----------------------------------------------------------------------------------------
+
+PERIODS = {pb.MEMBERSHIP_PERIOD_MONTHLY: "monthly", pb.MEMBERSHIP_PERIOD_QUARTERLY: "quarterly",
+           pb.MEMBERSHIP_PERIOD_YEARLY: "yearly"}
+PERIODS_TO_PROTO = {name: value for value, name in PERIODS.items()}
+
+
+def membership_plan(row: store.MembershipPlan) -> pb.MembershipPlan:
+    return pb.MembershipPlan(plan_id=row.id, venue_id=row.venue_id, name=row.name, price=money(row.price_paisa),
+                             period=PERIODS_TO_PROTO[row.period], grace_days=row.grace_days,
+                             percent_off=row.percent_off, lottery_weight=row.lottery_weight)
+
+
+def membership(view: MembershipView) -> pb.Membership:
+    return pb.Membership(membership_id=view.membership.id, plan=membership_plan(view.plan),
+                         player_id=view.membership.player_id, paid_until=timestamp(view.membership.paid_until),
+                         state=view.state)

@@ -581,3 +581,19 @@ def haversine_within(radius_km: float) -> float:
     """The largest haversine term (the `h` of `distance_km`) of two points at most `radius_km` apart:
     distance grows with `h`, so a database sorts and filters by `h` without an arcsine."""
     return math.sin(min(radius_km / (2 * EARTH_RADIUS_KM), math.pi / 2)) ** 2
+
+
+# -- reviews ------------------------------------------------------------------------------------------
+
+
+def check_may_review(who: Caller, player_id: str, participant_ids: Sequence[str], status: Status) -> None:
+    """Only the players of a game (who booked it, who played in it) review it, once it was played."""
+    if who.user_id != player_id and who.user_id not in participant_ids:
+        raise PermissionDenied("only the players of this game may review it")
+    if status is not Status.COMPLETED:
+        raise FailedPrecondition("a game is reviewed once it has been played")
+
+
+def check_may_hide_reviews(who: Caller) -> None:
+    if not who.is_admin:
+        raise PermissionDenied("only an admin may hide a review")

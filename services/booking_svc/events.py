@@ -18,7 +18,7 @@ from booking_svc import convert
 from mesh import outbox, plumbing
 
 if TYPE_CHECKING:
-    from booking_svc.store import BookingView
+    from booking_svc.store import BookingView, WaitlistOffer
 
 STREAM = plumbing.stream("booking")
 
@@ -63,3 +63,17 @@ def invitation_accepted(session: Session, view: BookingView, player_id: str) -> 
 
 def invitation_declined(session: Session, view: BookingView, player_id: str) -> None:
     outbox.publish(session, STREAM, convert.invitation_declined(view, player_id))
+
+
+def waitlist_offered(session: Session, offer: WaitlistOffer, view: BookingView) -> None:
+    """A freed slot held for one waiting player: notify tells them, with the window to accept."""
+    outbox.publish(session, STREAM, convert.waitlist_offered(offer, view))
+
+
+def waitlist_accepted(session: Session, offer: WaitlistOffer, view: BookingView) -> None:
+    outbox.publish(session, STREAM, convert.waitlist_accepted(offer, view))
+
+
+def waitlist_expired(session: Session, offer: WaitlistOffer, view: BookingView) -> None:
+    """The player let the window pass (or gave the offer up); the slot goes to the next in line."""
+    outbox.publish(session, STREAM, convert.waitlist_expired(offer, view))

@@ -1,4 +1,5 @@
-"""The booking job: a background worker that releases expired holds and completes finished games.
+"""The booking job: a background worker that releases expired holds, completes finished games and
+expires waitlist offers whose window ran out (each passing to the next in line).
 
 Runs every PADEL_BOOKING_JOB_INTERVAL_SECONDS in every replica; on PostgreSQL the rows are taken
 with FOR UPDATE SKIP LOCKED, so two replicas never handle the same booking twice.
@@ -7,6 +8,7 @@ with FOR UPDATE SKIP LOCKED, so two replicas never handle the same booking twice
 import logging
 
 from booking_svc.service import Bookings
+from booking_svc.service.waitlist import Waitlist
 from mesh.db import Database
 from mesh.jobs import PeriodicJob
 
@@ -14,13 +16,19 @@ log = logging.getLogger("padel.booking.jobs")
 
 
 class BookingJob(PeriodicJob):
-    def __init__(self, bookings: Bookings, database: Database, interval_seconds: float):
+    def __init__(self, bookings: Bookings, database: Database, interval_seconds: float,
+                 waitlist: Waitlist | None = None):
         super().__init__("booking-job", interval_seconds)
         self.bookings = bookings
         self.database = database
+        self.waitlist = waitlist
 
     def run_once(self) -> tuple[int, int]:
-        """(holds expired, bookings completed) in this pass."""
+        """(holds expired, bookings completed) in this pass; run-out waitlist offers first, so the
+        slot of an offer passes straight to the next in line."""
+        offers = self.waitlist.expire_offers(self.database) if self.waitlist else 0
+        if offers:
+            log.info("waitlist offers expired", extra={"offers": offers})
         return self.bookings.expire_holds(self.database), self.bookings.complete_finished(self.database)
 
     def work(self) -> bool:

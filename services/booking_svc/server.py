@@ -1,5 +1,5 @@
 """Builds booking_svc's gRPC server from the mesh runtime: the use cases (venue setup, availability,
-the booking life cycle) behind the servicer, the outbox relay, the consumer of auth's events and the
+the booking life cycle) behind the servicer, the outbox relay, the consumer of auth's, payments' and its own events and the
 booking job (expired holds, finished games) as background workers."""
 
 import pathlib
@@ -10,6 +10,11 @@ from booking_svc import consumers
 from booking_svc.jobs import BookingJob
 from booking_svc.players import Players
 from booking_svc.service import Availability, Bookings, Venues, VenueSetups
+from booking_svc.service.lotteries import Lotteries
+from booking_svc.service.memberships import Memberships
+from booking_svc.service.reviews import Reviews
+from booking_svc.service.series import Series
+from booking_svc.service.waitlist import Waitlist
 from booking_svc.servicer import BookingServicer
 from booking_svc.settings import NAME, BookingSettings
 from mesh import plumbing, server
@@ -25,14 +30,16 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
     setups = VenueSetups()
     bookings = Bookings(setups, settings.commission_percent, Players(settings.addresses["user"]))
-    servicer = BookingServicer(parts.database, Venues(), Availability(setups), bookings)
+    waitlist = Waitlist(bookings)
+    servicer = BookingServicer(parts.database, Venues(), Availability(setups), bookings, Series(bookings), waitlist,
+                               Reviews(), Lotteries(bookings), Memberships())
     return server.build(
         NAME, settings,
         servicers=[(booking_service_pb2_grpc.add_BookingServiceServicer_to_server, servicer)],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
-        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings),
-                 BookingJob(bookings, parts.database, settings.job_interval_seconds)])
+        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings, waitlist),
+                 BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist)])
 
 
 def main() -> None:

@@ -10,24 +10,35 @@ from padel.booking.v1 import booking_service_pb2 as api
 from padel.booking.v1 import booking_service_pb2_grpc
 
 from booking_svc import convert
-from booking_svc.service import Availability, Bookings, Venues
+from booking_svc.service import Availability, Bookings, Venues, reports, series
+from booking_svc.service.lotteries import Lotteries
+from booking_svc.service.memberships import Memberships
+from booking_svc.service.reviews import Reviews
+from booking_svc.service.waitlist import Waitlist
 from mesh import caller
 from mesh.convert import to_datetime
 from mesh.db import Database
 
 
 class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
-    def __init__(self, database: Database, venues: Venues, availability: Availability, bookings: Bookings):
+    def __init__(self, database: Database, venues: Venues, availability: Availability, bookings: Bookings,
+                 recurring: series.Series, waitlist: Waitlist, reviews: Reviews, lotteries: Lotteries,
+                 memberships: Memberships):
         self.db = database
         self.venues = venues
         self.availability = availability
         self.bookings = bookings
+        self.series = recurring
+        self.waitlist = waitlist
+        self.reviews = reviews
+        self.lotteries = lotteries
+        self.memberships = memberships
 
     # venues
 
     def ListVenues(self, request, context):
         found = self.venues.search(self.db, request.city, request.query, convert.near(request), request.radius_km,
-                                   request.page_size, request.page_token)
+                                   request.page_size, request.page_token, request.order_by_rating)
         return api.ListVenuesResponse(venues=[convert.venue(v) for v in found.items],
                                       next_page_token=found.next_page_token)
 
@@ -166,3 +177,123 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         me = caller.current()
         view = self.bookings.answer_invitation(self.db, me, request.booking_id, accept=False)
         return api.DeclineInvitationResponse(booking=convert.booking(view, me.user_id))
+
+    # a venue's terms and recurring series
+
+    def GetVenueTerms(self, request, context):
+        return api.GetVenueTermsResponse(terms=convert.venue_terms(series.get_terms(self.db, request.venue_id)))
+
+    def SetVenueTerms(self, request, context):
+        t = request.terms
+        terms = series.set_terms(self.db, caller.current(), request.venue_id, t.series_horizon_days,
+                                 t.max_series_per_player, t.waitlist_offer_minutes)
+        return api.SetVenueTermsResponse(terms=convert.venue_terms(terms))
+
+    def BookSeries(self, request, context):
+        view = self.series.book(self.db, caller.current(), request.court_id, to_datetime(request.first_start),
+                                request.duration_minutes, convert.recurrence(request.recurrence),
+                                list(request.participant_ids), request.preview, request.idempotency_key)
+        return api.BookSeriesResponse(series=convert.series(view))
+
+    def GetSeries(self, request, context):
+        return api.GetSeriesResponse(series=convert.series(self.series.get(self.db, caller.current(),
+                                                                           request.series_id)))
+
+    def CancelSeries(self, request, context):
+        cancelled, view = self.series.cancel(self.db, caller.current(), request.series_id,
+                                             convert.SERIES_SCOPES[request.scope], request.booking_id,
+                                             request.reason.strip())
+        return api.CancelSeriesResponse(cancelled=[convert.booking(v) for v in cancelled],
+                                        series=convert.series(view))
+
+    # the waitlist
+
+    def JoinWaitlist(self, request, context):
+        view = self.waitlist.join(self.db, caller.current(), request.venue_id, request.court_id,
+                                  to_datetime(request.window_start), to_datetime(request.window_end),
+                                  request.duration_minutes)
+        return api.JoinWaitlistResponse(entry=convert.waitlist_entry(view))
+
+    def ListWaitlist(self, request, context):
+        found = self.waitlist.list_mine(self.db, caller.current(), request.page_size, request.page_token)
+        return api.ListWaitlistResponse(entries=[convert.waitlist_entry(v) for v in found.items],
+                                        next_page_token=found.next_page_token)
+
+    def LeaveWaitlist(self, request, context):
+        self.waitlist.leave(self.db, caller.current(), request.entry_id)
+        return api.LeaveWaitlistResponse()
+
+    def AcceptWaitlistOffer(self, request, context):
+        view = self.waitlist.accept(self.db, caller.current(), request.offer_id)
+        return api.AcceptWaitlistOfferResponse(booking=convert.booking(view))
+
+    # the owner's numbers
+
+    def _report(self, request):
+        return reports.report(self.db, caller.current(), request.venue_id, convert.day(getattr(request, "from"), "from"),
+                              convert.day(request.to, "to"))
+
+    def GetVenueReport(self, request, context):
+        return api.GetVenueReportResponse(report=convert.report(self._report(request)))
+
+    def ExportVenueReport(self, request, context):
+        return convert.report_file(reports.as_csv(self._report(request)))
+
+    # reviews
+
+    def ReviewVenue(self, request, context):
+        written = self.reviews.write(self.db, caller.current(), request.booking_id, request.rating,
+                                     request.text.strip())
+        return api.ReviewVenueResponse(review=convert.review(written))
+
+    def ListReviews(self, request, context):
+        found = self.reviews.of_venue(self.db, request.venue_id, request.page_size, request.page_token)
+        return api.ListReviewsResponse(reviews=[convert.review(r) for r in found.page.items],
+                                       next_page_token=found.page.next_page_token,
+                                       average_rating=found.average, review_count=found.count)
+
+    def AnswerReview(self, request, context):
+        answered = self.reviews.answer(self.db, caller.current(), request.review_id, request.answer.strip())
+        return api.AnswerReviewResponse(review=convert.review(answered))
+
+    def HideReview(self, request, context):
+        self.reviews.hide(self.db, caller.current(), request.review_id, request.reason.strip())
+        return api.HideReviewResponse()
+
+    # lotteries of prime slots
+
+    def CreateLottery(self, request, context):
+        made = self.lotteries.create(self.db, caller.current(), request.venue_id, request.court_id,
+                                     to_datetime(request.start_time), request.duration_minutes,
+                                     to_datetime(request.entries_close_at))
+        return api.CreateLotteryResponse(lottery=convert.lottery(made, []))
+
+    def EnterLottery(self, request, context):
+        self.lotteries.enter(self.db, caller.current(), request.lottery_id)
+        return api.EnterLotteryResponse(lottery=convert.lottery(*self.lotteries.get(self.db, request.lottery_id)))
+
+    def GetLottery(self, request, context):
+        return api.GetLotteryResponse(lottery=convert.lottery(*self.lotteries.get(self.db, request.lottery_id)))
+
+    def DrawLottery(self, request, context):
+        return api.DrawLotteryResponse(lottery=convert.lottery(*self.lotteries.draw(self.db, caller.current(),
+                                                                                    request.lottery_id)))
+
+    # memberships
+
+    def CreateMembershipPlan(self, request, context):
+        p = request.plan
+        plan = self.memberships.create_plan(self.db, caller.current(), request.venue_id, p.name.strip(),
+                                            p.price.amount_paisa, convert.PERIODS[p.period], p.grace_days,
+                                            p.percent_off, p.lottery_weight)
+        return api.CreateMembershipPlanResponse(plan=convert.membership_plan(plan))
+
+    def RecordMembershipPayment(self, request, context):
+        view = self.memberships.record_payment(self.db, caller.current(), request.venue_id, request.plan_id,
+                                               request.player_id)
+        return api.RecordMembershipPaymentResponse(membership=convert.membership(view))
+
+    def ListMyMemberships(self, request, context):
+        found = self.memberships.list_mine(self.db, caller.current(), request.page_size, request.page_token)
+        return api.ListMyMembershipsResponse(memberships=[convert.membership(v) for v in found.items],
+                                             next_page_token=found.next_page_token)

@@ -14,8 +14,8 @@ import zlib
 from typing import Sequence
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
-                        UniqueConstraint, bindparam, cast, delete, exc, func, select, text, type_coerce, union_all,
-                        update)
+                        UniqueConstraint, bindparam, case, cast, delete, exc, func, select, text, type_coerce,
+                        union_all, update)
 from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, query_expression, relationship,
                             with_expression)
 
@@ -64,6 +64,8 @@ class Venue(Base):
     setup_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # Filled only by a search near a point: the haversine term of the distance (see `venues_near`).
     nearness: Mapped[float | None] = query_expression()
+    # Filled only by a search by rating: the average of the visible reviews (see `venues_by_rating`).
+    rating: Mapped[float | None] = query_expression()
 
 
 class Court(Base):
@@ -493,3 +495,375 @@ def erase_player_texts(session: Session, player_id: str, reason: str, standard_r
 
 def venues_owned_by(session: Session, owner_id: str) -> list[Venue]:
     return list(session.scalars(select(Venue).where(Venue.owner_id == owner_id)))
+
+
+# -- recurring series and a venue's terms ---------------------------------------------------------------
+
+
+class VenueTerms(Base):
+    """A venue's limits on series and its waitlist window; a venue without a row has the defaults."""
+
+    __tablename__ = "venue_terms"
+
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"), primary_key=True)
+    series_horizon_days: Mapped[int] = mapped_column(Integer)
+    max_series_per_player: Mapped[int] = mapped_column(Integer)
+    waitlist_offer_minutes: Mapped[int] = mapped_column(Integer)
+
+
+class BookingSeries(Base):
+    """A recurring booking: its rule, and the games that clashed when it was booked (the booked
+    games are bookings listed in `series_games`)."""
+
+    __tablename__ = "booking_series"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"))
+    court_id: Mapped[str] = mapped_column(ForeignKey("courts.id"))
+    player_id: Mapped[str] = mapped_column(String(36))
+    rule: Mapped[str] = mapped_column(String(2000))
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    # [{"start": iso UTC, "clash": "the court is closed then"}, ...]
+    clashes: Mapped[list] = mapped_column(JSON, default=list)
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    request_fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("player_id", "idempotency_key", name="uq_booking_series_player_idempotency_key"),
+    )
+
+
+class SeriesGame(Base):
+    """A booking that is a game of a series."""
+
+    __tablename__ = "series_games"
+
+    booking_id: Mapped[str] = mapped_column(ForeignKey("bookings.id"), primary_key=True)
+    series_id: Mapped[str] = mapped_column(ForeignKey("booking_series.id"), index=True)
+
+
+def series_by_key(session: Session, player_id: str, key: str) -> BookingSeries | None:
+    return session.scalars(select(BookingSeries).where(
+        BookingSeries.player_id == player_id, BookingSeries.idempotency_key == key)).first()
+
+
+def running_series(session: Session, venue_id: str, player_id: str, now: dt.datetime) -> int:
+    """How many of the player's series at the venue still have a live game to come."""
+    return session.scalar(select(func.count(func.distinct(SeriesGame.series_id)))
+                          .join(Booking, Booking.id == SeriesGame.booking_id).where(
+        Booking.venue_id == venue_id, Booking.player_id == player_id, Booking.status.in_(_LIVE),
+        Booking.start_time > now)) or 0
+
+
+def series_bookings(session: Session, series_id: str) -> list[Booking]:
+    """The series' booked games, soonest first."""
+    return list(session.scalars(select(Booking).join(SeriesGame, SeriesGame.booking_id == Booking.id)
+                                .where(SeriesGame.series_id == series_id).order_by(Booking.start_time)))
+
+
+# -- the waitlist ---------------------------------------------------------------------------------------
+
+
+class WaitlistEntry(Base):
+    """A player waiting for a court (or any court: `court_id` None) of a venue in a time window."""
+
+    __tablename__ = "waitlist_entries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"))
+    court_id: Mapped[str | None] = mapped_column(ForeignKey("courts.id"))
+    player_id: Mapped[str] = mapped_column(String(36))
+    window_start: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    window_end: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))  # waiting, offered, booked, left
+    joined_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        Index("ix_waitlist_entries_venue_state", "venue_id", "state", "joined_at"),
+        Index("ix_waitlist_entries_player_state", "player_id", "state"),
+    )
+
+
+class WaitlistOffer(Base):
+    """A freed slot offered to one entry, held for it by a pending booking until `expires_at`.
+    A slot is offered to an entry at most once (unique entry, court, start)."""
+
+    __tablename__ = "waitlist_offers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entry_id: Mapped[str] = mapped_column(ForeignKey("waitlist_entries.id"))
+    booking_id: Mapped[str] = mapped_column(ForeignKey("bookings.id"))
+    court_id: Mapped[str] = mapped_column(ForeignKey("courts.id"))
+    start_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    end_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    state: Mapped[str] = mapped_column(String(16))  # open, accepted, expired
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("entry_id", "court_id", "start_time", name="uq_waitlist_offers_entry_slot"),
+        Index("ix_waitlist_offers_state_expires", "state", "expires_at"),
+    )
+
+
+def active_entries_of(session: Session, player_id: str) -> int:
+    return session.scalar(select(func.count()).select_from(WaitlistEntry).where(
+        WaitlistEntry.player_id == player_id, WaitlistEntry.state.in_(["waiting", "offered"]))) or 0
+
+
+def entries_page(session: Session, player_id: str, page_size: int, page_token: str) -> pager.Page[WaitlistEntry]:
+    """One page of a player's entries waiting or offered, earliest joined first."""
+    query = select(WaitlistEntry).where(WaitlistEntry.player_id == player_id,
+                                        WaitlistEntry.state.in_(["waiting", "offered"]))
+    return pager.page(session, "waitlist", query, [WaitlistEntry.joined_at, WaitlistEntry.id], page_size, page_token)
+
+
+def open_offer_of(session: Session, entry_id: str) -> WaitlistOffer | None:
+    return session.scalars(select(WaitlistOffer).where(WaitlistOffer.entry_id == entry_id,
+                                                       WaitlistOffer.state == "open")).first()
+
+
+def next_in_line(session: Session, venue_id: str, court_id: str, start: dt.datetime,
+                 end: dt.datetime) -> list[WaitlistEntry]:
+    """The waiting entries a freed slot [start, end) on a court fits, in joining order, leaving out
+    those already offered this slot (a game of an entry's length starting at `start` must fit both
+    the slot and the entry's window). Locked, so two passes never offer one entry twice."""
+    offered = select(WaitlistOffer.id).where(WaitlistOffer.entry_id == WaitlistEntry.id,
+                                             WaitlistOffer.court_id == court_id, WaitlistOffer.start_time == start)
+    rows = session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.venue_id == venue_id, WaitlistEntry.state == "waiting",
+        (WaitlistEntry.court_id.is_(None)) | (WaitlistEntry.court_id == court_id),
+        WaitlistEntry.window_start <= start, WaitlistEntry.window_end > start, ~offered.exists(),
+    ).order_by(WaitlistEntry.joined_at, WaitlistEntry.id).with_for_update(skip_locked=True))
+    # Whether the game also fits the slot's and window's ends is arithmetic on the entry's length.
+    return [e for e in rows if start + dt.timedelta(minutes=e.duration_minutes) <= min(end, e.window_end)]
+
+
+def open_offer_on(session: Session, court_id: str, start: dt.datetime) -> WaitlistOffer | None:
+    return session.scalars(select(WaitlistOffer).where(WaitlistOffer.court_id == court_id,
+                                                       WaitlistOffer.start_time == start,
+                                                       WaitlistOffer.state == "open")).first()
+
+
+def run_out_offers(session: Session, now: dt.datetime, limit: int = 200) -> list[WaitlistOffer]:
+    return list(session.scalars(select(WaitlistOffer).where(
+        WaitlistOffer.state == "open", WaitlistOffer.expires_at <= now)
+        .order_by(WaitlistOffer.expires_at).limit(limit).with_for_update(skip_locked=True)))
+
+
+# -- the owner's numbers: every figure grouped in the database --------------------------------------------
+
+# Bookings that took the court: confirmed or under way, played, or paid for and not shown up to.
+_TAKING = [Status.CONFIRMED.value, Status.IN_PROGRESS.value, Status.COMPLETED.value, Status.NO_SHOW.value]
+_TAKES = Booking.status.in_(_TAKING)
+_CANCELLED_FEE = func.coalesce(Booking.cancellation_fee_paisa, 0)
+# What the venue keeps: the price less the platform's commission, or the fee of a cancellation.
+_NET = case((_TAKES, Booking.price_paisa - Booking.commission_paisa),
+            (Booking.status == Status.CANCELLED.value, _CANCELLED_FEE), else_=0)
+# What the player paid: the price, or the fee of a cancellation.
+_SPENT = case((_TAKES, Booking.price_paisa), (Booking.status == Status.CANCELLED.value, _CANCELLED_FEE), else_=0)
+_TAKEN = func.sum(case((_TAKES, 1), else_=0))
+
+
+def _period(venue_id: str, first: dt.date, last: dt.date):
+    return (Booking.venue_id == venue_id, Booking.opening_date >= first, Booking.opening_date <= last)
+
+
+def report_statuses(session: Session, venue_id: str, first: dt.date, last: dt.date) -> list[tuple[str, int]]:
+    return [(status, int(n)) for status, n in session.execute(
+        select(Booking.status, func.count()).where(*_period(venue_id, first, last))
+        .group_by(Booking.status).order_by(Booking.status))]
+
+
+def report_courts(session: Session, venue_id: str, first: dt.date,
+                  last: dt.date) -> dict[str, tuple[int, int, int]]:
+    """Per court: (bookings taking it, minutes taken, net revenue)."""
+    rows = session.execute(select(Booking.court_id, _TAKEN, func.sum(case((_TAKES, Booking.duration_minutes), else_=0)),
+                                  func.sum(_NET)).where(*_period(venue_id, first, last)).group_by(Booking.court_id))
+    return {court_id: (int(n or 0), int(minutes or 0), int(net or 0)) for court_id, n, minutes, net in rows}
+
+
+def report_days(session: Session, venue_id: str, first: dt.date, last: dt.date) -> list[tuple[dt.date, int, int]]:
+    """Per opening day with bookings: (day, bookings taking a court, net revenue)."""
+    return [(day, int(n or 0), int(net or 0)) for day, n, net in session.execute(
+        select(Booking.opening_date, _TAKEN, func.sum(_NET)).where(*_period(venue_id, first, last))
+        .group_by(Booking.opening_date).order_by(Booking.opening_date))]
+
+
+def report_games(session: Session, venue_id: str, first: dt.date,
+                 last: dt.date) -> list[tuple[dt.datetime, int, int]]:
+    """(start, duration, how many courts) of the games taking courts: one row per start and length,
+    however many courts and bookings share it."""
+    start = type_coerce(Booking.start_time, UtcDateTime())
+    return [(s, int(d), int(n)) for s, d, n in session.execute(
+        select(start, Booking.duration_minutes, func.count()).where(*_period(venue_id, first, last), _TAKES)
+        .group_by(Booking.start_time, Booking.duration_minutes))]
+
+
+def report_players(session: Session, venue_id: str, first: dt.date, last: dt.date) -> tuple[int, int]:
+    """(new, returning) players of the period: new ones had no booking at the venue before it."""
+    first_seen = select(Booking.player_id, func.min(Booking.opening_date).label("since")).where(
+        Booking.venue_id == venue_id).group_by(Booking.player_id).subquery()
+    in_period = select(Booking.player_id).where(*_period(venue_id, first, last)).distinct().subquery()
+    new, returning = session.execute(
+        select(func.sum(case((first_seen.c.since >= first, 1), else_=0)),
+               func.sum(case((first_seen.c.since < first, 1), else_=0)))
+        .select_from(in_period.join(first_seen, first_seen.c.player_id == in_period.c.player_id))).one()
+    return int(new or 0), int(returning or 0)
+
+
+def report_top_players(session: Session, venue_id: str, first: dt.date, last: dt.date,
+                       limit: int = 10) -> list[tuple[str, int, int]]:
+    """(player, bookings taking a court, spent), most bookings first, then most spent."""
+    taken, spent = _TAKEN.label("taken"), func.sum(_SPENT).label("spent")
+    return [(p, int(n or 0), int(s or 0)) for p, n, s in session.execute(
+        select(Booking.player_id, taken, spent).where(*_period(venue_id, first, last))
+        .group_by(Booking.player_id).order_by(taken.desc(), spent.desc(), Booking.player_id).limit(limit))]
+
+
+# -- reviews ----------------------------------------------------------------------------------------------
+
+
+class Review(Base):
+    """A player's rating of a venue after a game there: one per player and game."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"))
+    booking_id: Mapped[str] = mapped_column(ForeignKey("bookings.id"))
+    player_id: Mapped[str] = mapped_column(String(36))
+    rating: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(500))
+    answer: Mapped[str] = mapped_column(String(500), default="")
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("booking_id", "player_id", name="uq_reviews_booking_player"),
+        Index("ix_reviews_venue_created", "venue_id", "hidden", "created_at"),
+    )
+
+
+def visible_reviews(session: Session, venue_id: str, page_size: int, page_token: str) -> pager.Page[Review]:
+    """One page of a venue's visible reviews, newest first."""
+    query = select(Review).where(Review.venue_id == venue_id, Review.hidden.is_(False))
+    return pager.page(session, "reviews", query, [Review.created_at, Review.id], page_size, page_token,
+                      descending=True)
+
+
+def venue_rating(session: Session, venue_id: str) -> tuple[float, int]:
+    """(average rating, count) of a venue's visible reviews, computed by the database."""
+    average, count = session.execute(select(func.avg(Review.rating), func.count()).where(
+        Review.venue_id == venue_id, Review.hidden.is_(False))).one()
+    return float(average or 0.0), int(count)
+
+
+def venues_by_rating(session: Session, city: str, query: str, page_size: int, page_token: str) -> pager.Page[Venue]:
+    """One page of the matching active venues, best average rating first (unrated ones last, as 0),
+    paged by (rating, id); the rating is a double on both databases, so the token holds it exactly."""
+    rating = select(cast(func.coalesce(func.avg(Review.rating), 0), Float)).where(
+        Review.venue_id == Venue.id, Review.hidden.is_(False)).scalar_subquery()
+    statement = _active_venues(city, query).options(with_expression(Venue.rating, rating))
+    return pager.page(session, "venues.by_rating", statement, [rating, Venue.id], page_size, page_token,
+                      descending=True, key=lambda venue: (venue.rating, venue.id))
+
+
+# -- lotteries ------------------------------------------------------------------------------------------
+
+
+class Lottery(Base):
+    """A prime slot sold by lottery: closed to booking (`closure_id`) until the draw; `seed` and
+    `drawn_order` (entry ids, the winner first) are kept so anyone can check the draw."""
+
+    __tablename__ = "lotteries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"), index=True)
+    court_id: Mapped[str] = mapped_column(ForeignKey("courts.id"))
+    closure_id: Mapped[str] = mapped_column(String(36))
+    start_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    entries_close_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    seed: Mapped[str] = mapped_column(String(64), default="")
+    drawn_order: Mapped[list] = mapped_column(JSON, default=list)
+    booking_id: Mapped[str | None] = mapped_column(ForeignKey("bookings.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class LotteryEntry(Base):
+    """A player's entry to a lottery: one per player (the database refuses a second)."""
+
+    __tablename__ = "lottery_entries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    lottery_id: Mapped[str] = mapped_column(ForeignKey("lotteries.id"))
+    player_id: Mapped[str] = mapped_column(String(36))
+    weight: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("lottery_id", "player_id", name="uq_lottery_entries_player"),)
+
+
+def lottery_entries(session: Session, lottery_id: str) -> list[LotteryEntry]:
+    """A lottery's entries in joining order: the order the draw reads them in."""
+    return list(session.scalars(select(LotteryEntry).where(LotteryEntry.lottery_id == lottery_id)
+                                .order_by(LotteryEntry.created_at, LotteryEntry.id)))
+
+
+# -- memberships ----------------------------------------------------------------------------------------
+
+
+class MembershipPlan(Base):
+    __tablename__ = "membership_plans"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    price_paisa: Mapped[int] = mapped_column(BigInteger)
+    period: Mapped[str] = mapped_column(String(16))  # monthly, quarterly, yearly
+    grace_days: Mapped[int] = mapped_column(Integer)
+    percent_off: Mapped[int] = mapped_column(Integer)
+    lottery_weight: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Membership(Base):
+    """A player's membership of a plan: one per player and plan, paid until `paid_until`."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("membership_plans.id"))
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"))
+    player_id: Mapped[str] = mapped_column(String(36))
+    paid_until: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("plan_id", "player_id", name="uq_memberships_plan_player"),
+        Index("ix_memberships_player_venue", "player_id", "venue_id"),
+    )
+
+
+def membership_of(session: Session, plan_id: str, player_id: str) -> Membership | None:
+    return session.scalars(select(Membership).where(Membership.plan_id == plan_id,
+                                                    Membership.player_id == player_id).with_for_update()).first()
+
+
+def member_terms(session: Session, venue_id: str, player_id: str) -> list[tuple[int, int, dt.datetime, int]]:
+    """(percent off, lottery weight, paid until, grace days) of each of the player's memberships at the venue."""
+    return [(p, w, until, grace) for p, w, until, grace in session.execute(
+        select(MembershipPlan.percent_off, MembershipPlan.lottery_weight, Membership.paid_until,
+               MembershipPlan.grace_days)
+        .join(MembershipPlan, MembershipPlan.id == Membership.plan_id)
+        .where(Membership.venue_id == venue_id, Membership.player_id == player_id))]
+
+
+def memberships_page(session: Session, player_id: str, page_size: int,
+                     page_token: str) -> pager.Page[Membership]:
+    return pager.page(session, "memberships", select(Membership).where(Membership.player_id == player_id),
+                      [Membership.created_at, Membership.id], page_size, page_token)

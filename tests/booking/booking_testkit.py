@@ -211,12 +211,13 @@ def someone(*roles: str, user_id: str | None = None) -> caller.Caller:
 class Desk:
     """The three use-case classes on one database and one clock, as server.py wires them."""
 
-    def __init__(self, database: Database, clock: Clock):
+    def __init__(self, database: Database, clock: Clock, user_address: str = "127.0.0.1:1"):
         self.db = database
         setups = VenueSetups()
         self.venues, self.availability = Venues(clock), Availability(setups, clock)
-        # These tests invite nobody, so user_svc is never asked (nothing listens there).
-        self.bookings = Bookings(setups, commission_percent=10, players=Players("127.0.0.1:1"), clock=clock)
+        # Tests that invite nobody never ask user_svc (nothing listens there); those that invite pass
+        # a real user_svc's address (the `players` fixture).
+        self.bookings = Bookings(setups, commission_percent=10, players=Players(user_address), clock=clock)
 
     def venue(self, **columns) -> store.VenueView:
         """A venue open 08:00–23:00 every day with one court, owned by a new venue owner."""

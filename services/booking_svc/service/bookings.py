@@ -9,6 +9,7 @@ change's own transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from typing import Any, Callable, Protocol, Sequence
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from booking_svc import domain, events, metrics, store
 from booking_svc.domain import InvitationState, Status
 from booking_svc.service import rows
+from booking_svc.service.memberships import member_discount
 from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
@@ -118,26 +120,8 @@ class Bookings:
                     raise NotFound(f"no court {court_id}")
                 domain.check_participants(caller.user_id, participant_ids)
                 day, end, price = self._place(session, venue, court, start, duration, caller.user_id, now)
-                instant = venue.instant_confirmation
-                status = Status.CONFIRMED if instant else Status.PENDING
-                booking = store.Booking(
-                    id=rows.new_id(), venue_id=venue.id, court_id=court.id, player_id=caller.user_id,
-                    participant_ids=list(participant_ids), start_time=start, end_time=end, opening_date=day,
-                    duration_minutes=duration, status=status.value, price_paisa=price,
-                    commission_percent=self.commission_percent,
-                    commission_paisa=domain.percent_of(price, self.commission_percent),
-                    special_requests=special_requests,
-                    hold_expires_at=None if instant else now + dt.timedelta(minutes=venue.hold_minutes),
-                    idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now)
-                session.add(booking)
-                session.flush()
-                view = store.BookingView(booking, venue, court, session.get(store.Player, caller.user_id))
-                events.created(session, view)
-                metrics.booked(session, venue.id)
-                if status == Status.CONFIRMED:
-                    _confirmed(session, view)
-                _invite(session, view, list(participant_ids), now)
-                return view
+                return self._insert(session, venue, court, caller.user_id, list(participant_ids), start, end, day,
+                                    price, special_requests, idempotency_key, fingerprint, now)
         except exc.IntegrityError as error:
             # A twin request with the same key may have won the race; else the slot went.
             with uow.session(read_only=True) as session:
@@ -148,14 +132,45 @@ class Bookings:
                 raise Conflict(SLOT_TAKEN, reason="SLOT_TAKEN") from None
             raise
 
+    def _insert(self, session: Session, venue: store.Venue, court: store.Court, player_id: str,
+                participant_ids: list[str], start: dt.datetime, end: dt.datetime, day: dt.date, price: int,
+                special_requests: str, idempotency_key: str, fingerprint: str, now: dt.datetime,
+                hold_until: dt.datetime | None = None) -> store.BookingView:
+        """Writes a placed game (held, or confirmed at once by the venue's mode; held until
+        `hold_until` when given, as a waitlist offer is), invites its players and announces it."""
+        instant = venue.instant_confirmation and hold_until is None
+        status = Status.CONFIRMED if instant else Status.PENDING
+        booking = store.Booking(
+            id=rows.new_id(), venue_id=venue.id, court_id=court.id, player_id=player_id,
+            participant_ids=participant_ids, start_time=start, end_time=end, opening_date=day,
+            duration_minutes=int((end - start).total_seconds() // 60), status=status.value, price_paisa=price,
+            commission_percent=self.commission_percent,
+            commission_paisa=domain.percent_of(price, self.commission_percent),
+            special_requests=special_requests,
+            hold_expires_at=None if instant else hold_until or now + dt.timedelta(minutes=venue.hold_minutes),
+            idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now)
+        session.add(booking)
+        session.flush()
+        view = store.BookingView(booking, venue, court, session.get(store.Player, player_id))
+        events.created(session, view)
+        metrics.booked(session, venue.id)
+        if status == Status.CONFIRMED:
+            _confirmed(session, view)
+        _invite(session, view, participant_ids, now)
+        return view
+
     def _place(self, session: Session, venue: store.Venue, court: store.Court, start: dt.datetime, duration: int,
-               player_id: str, now: dt.datetime, moving: store.Booking | None = None) -> tuple[dt.date, dt.datetime, int]:
-        """Checks a game on `court` at `start` against the venue's rules, closures and the player's
-        daily limit (not counting the booking `moving` there), releases run-out holds on the court,
-        and prices it: (opening date, end, price). Whether the court is free the database decides."""
+               player_id: str, now: dt.datetime, moving: store.Booking | None = None,
+               horizon_days: int | None = None) -> tuple[dt.date, dt.datetime, int]:
+        """Checks a game on `court` at `start` against the venue's rules (or a series' horizon),
+        closures and the player's daily limit (not counting the booking `moving` there), releases
+        run-out holds on the court, and prices it for the player (a member's own share is cheaper):
+        (opening date, end, price). Whether the court is free the database decides."""
         if not (court.active and venue.active):
             raise FailedPrecondition("this court takes no bookings at the moment")
         rules = rows.rules_of(venue)
+        if horizon_days is not None:
+            rules = dataclasses.replace(rules, horizon_days=horizon_days)
         day = domain.check_slot(rules, start, duration, now)
         end = start + dt.timedelta(minutes=duration)
         closure = store.closure_overlapping(session, court.id, start, end)
@@ -167,7 +182,8 @@ class Bookings:
             domain.check_daily_limit(rules, store.live_bookings_that_day(
                 session, venue.id, player_id, day, excluding=moving.id if moving else None))
         windows = self.setups.windows_of(session, venue)
-        return day, end, domain.price_of(rules, windows, court.id, start, duration)
+        price = domain.price_of(rules, windows, court.id, start, duration)
+        return day, end, price - member_discount(session, venue.id, player_id, price, now)
 
     # -- seeing -------------------------------------------------------------------------------------
 

@@ -87,10 +87,14 @@ class Venues:
             return store.VenueView(venue, store.courts_of(session, venue.id))
 
     def search(self, uow: UnitOfWork, city: str, query: str, near: tuple[float, float] | None, radius_km: float,
-               page_size: int, page_token: str) -> Page[store.VenueView]:
-        """One page of active venues: by name, or nearest first within `radius_km` of `near`."""
+               page_size: int, page_token: str, by_rating: bool = False) -> Page[store.VenueView]:
+        """One page of active venues: by name, best rated first, or nearest first within `radius_km` of `near`."""
+        if by_rating and near is not None:
+            raise InvalidArgument.field("order_by_rating", "cannot be combined with near")
         with uow.session(read_only=True) as session:
-            if near is None:
+            if by_rating:
+                found = store.venues_by_rating(session, city, query, page_size, page_token)
+            elif near is None:
                 found = store.venues_by_name(session, city, query, page_size, page_token)
             else:
                 bound = domain.haversine_within(radius_km or domain.DEFAULT_RADIUS_KM)

@@ -57,6 +57,13 @@ class InvitationState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     INVITATION_STATE_PENDING: _ClassVar[InvitationState]
     INVITATION_STATE_ACCEPTED: _ClassVar[InvitationState]
     INVITATION_STATE_DECLINED: _ClassVar[InvitationState]
+
+class MembershipPeriod(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MEMBERSHIP_PERIOD_UNSPECIFIED: _ClassVar[MembershipPeriod]
+    MEMBERSHIP_PERIOD_MONTHLY: _ClassVar[MembershipPeriod]
+    MEMBERSHIP_PERIOD_QUARTERLY: _ClassVar[MembershipPeriod]
+    MEMBERSHIP_PERIOD_YEARLY: _ClassVar[MembershipPeriod]
 BOOKING_STATUS_UNSPECIFIED: BookingStatus
 BOOKING_STATUS_PENDING: BookingStatus
 BOOKING_STATUS_CONFIRMED: BookingStatus
@@ -86,6 +93,10 @@ INVITATION_STATE_UNSPECIFIED: InvitationState
 INVITATION_STATE_PENDING: InvitationState
 INVITATION_STATE_ACCEPTED: InvitationState
 INVITATION_STATE_DECLINED: InvitationState
+MEMBERSHIP_PERIOD_UNSPECIFIED: MembershipPeriod
+MEMBERSHIP_PERIOD_MONTHLY: MembershipPeriod
+MEMBERSHIP_PERIOD_QUARTERLY: MembershipPeriod
+MEMBERSHIP_PERIOD_YEARLY: MembershipPeriod
 
 class Money(_message.Message):
     __slots__ = ("amount_paisa", "currency")
@@ -324,3 +335,268 @@ class CancellationPreview(_message.Message):
     free_until: _timestamp_pb2.Timestamp
     note: str
     def __init__(self, fee: _Optional[_Union[Money, _Mapping]] = ..., free: _Optional[bool] = ..., free_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., note: _Optional[str] = ...) -> None: ...
+
+class VenueTerms(_message.Message):
+    __slots__ = ("venue_id", "series_horizon_days", "max_series_per_player", "waitlist_offer_minutes")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    SERIES_HORIZON_DAYS_FIELD_NUMBER: _ClassVar[int]
+    MAX_SERIES_PER_PLAYER_FIELD_NUMBER: _ClassVar[int]
+    WAITLIST_OFFER_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    series_horizon_days: int
+    max_series_per_player: int
+    waitlist_offer_minutes: int
+    def __init__(self, venue_id: _Optional[str] = ..., series_horizon_days: _Optional[int] = ..., max_series_per_player: _Optional[int] = ..., waitlist_offer_minutes: _Optional[int] = ...) -> None: ...
+
+class SeriesRecurrence(_message.Message):
+    __slots__ = ("interval_weeks", "weekdays", "until", "count", "exception_dates")
+    INTERVAL_WEEKS_FIELD_NUMBER: _ClassVar[int]
+    WEEKDAYS_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    EXCEPTION_DATES_FIELD_NUMBER: _ClassVar[int]
+    interval_weeks: int
+    weekdays: _containers.RepeatedScalarFieldContainer[Weekday]
+    until: str
+    count: int
+    exception_dates: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, interval_weeks: _Optional[int] = ..., weekdays: _Optional[_Iterable[_Union[Weekday, str]]] = ..., until: _Optional[str] = ..., count: _Optional[int] = ..., exception_dates: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class SeriesOccurrence(_message.Message):
+    __slots__ = ("local_date", "start_time", "booking_id", "status", "clash")
+    LOCAL_DATE_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    CLASH_FIELD_NUMBER: _ClassVar[int]
+    local_date: str
+    start_time: _timestamp_pb2.Timestamp
+    booking_id: str
+    status: BookingStatus
+    clash: str
+    def __init__(self, local_date: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., booking_id: _Optional[str] = ..., status: _Optional[_Union[BookingStatus, str]] = ..., clash: _Optional[str] = ...) -> None: ...
+
+class BookingSeries(_message.Message):
+    __slots__ = ("series_id", "venue_id", "court_id", "player_id", "rule", "duration_minutes", "time_zone", "occurrences")
+    SERIES_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    OCCURRENCES_FIELD_NUMBER: _ClassVar[int]
+    series_id: str
+    venue_id: str
+    court_id: str
+    player_id: str
+    rule: str
+    duration_minutes: int
+    time_zone: str
+    occurrences: _containers.RepeatedCompositeFieldContainer[SeriesOccurrence]
+    def __init__(self, series_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., player_id: _Optional[str] = ..., rule: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., time_zone: _Optional[str] = ..., occurrences: _Optional[_Iterable[_Union[SeriesOccurrence, _Mapping]]] = ...) -> None: ...
+
+class WaitlistOffer(_message.Message):
+    __slots__ = ("offer_id", "booking_id", "court_id", "start_time", "end_time", "expires_at", "state")
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    offer_id: str
+    booking_id: str
+    court_id: str
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    expires_at: _timestamp_pb2.Timestamp
+    state: str
+    def __init__(self, offer_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[str] = ...) -> None: ...
+
+class WaitlistEntry(_message.Message):
+    __slots__ = ("entry_id", "venue_id", "court_id", "player_id", "window_start", "window_end", "duration_minutes", "state", "joined_at", "offer")
+    ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_START_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_END_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    JOINED_AT_FIELD_NUMBER: _ClassVar[int]
+    OFFER_FIELD_NUMBER: _ClassVar[int]
+    entry_id: str
+    venue_id: str
+    court_id: str
+    player_id: str
+    window_start: _timestamp_pb2.Timestamp
+    window_end: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    state: str
+    joined_at: _timestamp_pb2.Timestamp
+    offer: WaitlistOffer
+    def __init__(self, entry_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., player_id: _Optional[str] = ..., window_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., state: _Optional[str] = ..., joined_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offer: _Optional[_Union[WaitlistOffer, _Mapping]] = ...) -> None: ...
+
+class CourtReport(_message.Message):
+    __slots__ = ("court_id", "court_name", "booked_minutes", "open_minutes", "revenue", "bookings")
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_NAME_FIELD_NUMBER: _ClassVar[int]
+    BOOKED_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    OPEN_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    REVENUE_FIELD_NUMBER: _ClassVar[int]
+    BOOKINGS_FIELD_NUMBER: _ClassVar[int]
+    court_id: str
+    court_name: str
+    booked_minutes: int
+    open_minutes: int
+    revenue: Money
+    bookings: int
+    def __init__(self, court_id: _Optional[str] = ..., court_name: _Optional[str] = ..., booked_minutes: _Optional[int] = ..., open_minutes: _Optional[int] = ..., revenue: _Optional[_Union[Money, _Mapping]] = ..., bookings: _Optional[int] = ...) -> None: ...
+
+class HourOccupancy(_message.Message):
+    __slots__ = ("weekday", "local_start", "booked_minutes", "open_minutes")
+    WEEKDAY_FIELD_NUMBER: _ClassVar[int]
+    LOCAL_START_FIELD_NUMBER: _ClassVar[int]
+    BOOKED_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    OPEN_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    weekday: Weekday
+    local_start: str
+    booked_minutes: int
+    open_minutes: int
+    def __init__(self, weekday: _Optional[_Union[Weekday, str]] = ..., local_start: _Optional[str] = ..., booked_minutes: _Optional[int] = ..., open_minutes: _Optional[int] = ...) -> None: ...
+
+class DayRevenue(_message.Message):
+    __slots__ = ("local_date", "revenue", "bookings")
+    LOCAL_DATE_FIELD_NUMBER: _ClassVar[int]
+    REVENUE_FIELD_NUMBER: _ClassVar[int]
+    BOOKINGS_FIELD_NUMBER: _ClassVar[int]
+    local_date: str
+    revenue: Money
+    bookings: int
+    def __init__(self, local_date: _Optional[str] = ..., revenue: _Optional[_Union[Money, _Mapping]] = ..., bookings: _Optional[int] = ...) -> None: ...
+
+class StatusCount(_message.Message):
+    __slots__ = ("status", "count")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    status: BookingStatus
+    count: int
+    def __init__(self, status: _Optional[_Union[BookingStatus, str]] = ..., count: _Optional[int] = ...) -> None: ...
+
+class PlayerTotal(_message.Message):
+    __slots__ = ("player_id", "bookings", "spent")
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    BOOKINGS_FIELD_NUMBER: _ClassVar[int]
+    SPENT_FIELD_NUMBER: _ClassVar[int]
+    player_id: str
+    bookings: int
+    spent: Money
+    def __init__(self, player_id: _Optional[str] = ..., bookings: _Optional[int] = ..., spent: _Optional[_Union[Money, _Mapping]] = ...) -> None: ...
+
+class VenueReport(_message.Message):
+    __slots__ = ("venue_id", "to", "time_zone", "revenue", "courts", "hours", "days", "statuses", "no_show_rate", "new_players", "returning_players", "top_players")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_FIELD_NUMBER: _ClassVar[int]
+    TO_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    REVENUE_FIELD_NUMBER: _ClassVar[int]
+    COURTS_FIELD_NUMBER: _ClassVar[int]
+    HOURS_FIELD_NUMBER: _ClassVar[int]
+    DAYS_FIELD_NUMBER: _ClassVar[int]
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    NO_SHOW_RATE_FIELD_NUMBER: _ClassVar[int]
+    NEW_PLAYERS_FIELD_NUMBER: _ClassVar[int]
+    RETURNING_PLAYERS_FIELD_NUMBER: _ClassVar[int]
+    TOP_PLAYERS_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    to: str
+    time_zone: str
+    revenue: Money
+    courts: _containers.RepeatedCompositeFieldContainer[CourtReport]
+    hours: _containers.RepeatedCompositeFieldContainer[HourOccupancy]
+    days: _containers.RepeatedCompositeFieldContainer[DayRevenue]
+    statuses: _containers.RepeatedCompositeFieldContainer[StatusCount]
+    no_show_rate: float
+    new_players: int
+    returning_players: int
+    top_players: _containers.RepeatedCompositeFieldContainer[PlayerTotal]
+    def __init__(self, venue_id: _Optional[str] = ..., to: _Optional[str] = ..., time_zone: _Optional[str] = ..., revenue: _Optional[_Union[Money, _Mapping]] = ..., courts: _Optional[_Iterable[_Union[CourtReport, _Mapping]]] = ..., hours: _Optional[_Iterable[_Union[HourOccupancy, _Mapping]]] = ..., days: _Optional[_Iterable[_Union[DayRevenue, _Mapping]]] = ..., statuses: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., no_show_rate: _Optional[float] = ..., new_players: _Optional[int] = ..., returning_players: _Optional[int] = ..., top_players: _Optional[_Iterable[_Union[PlayerTotal, _Mapping]]] = ..., **kwargs) -> None: ...
+
+class Review(_message.Message):
+    __slots__ = ("review_id", "venue_id", "booking_id", "player_id", "rating", "text", "answer", "created_at")
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    RATING_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    review_id: str
+    venue_id: str
+    booking_id: str
+    player_id: str
+    rating: int
+    text: str
+    answer: str
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, review_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., player_id: _Optional[str] = ..., rating: _Optional[int] = ..., text: _Optional[str] = ..., answer: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Lottery(_message.Message):
+    __slots__ = ("lottery_id", "venue_id", "court_id", "start_time", "duration_minutes", "entries_close_at", "entry_count", "seed", "drawn_player_ids", "booking_id")
+    LOTTERY_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_CLOSE_AT_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    DRAWN_PLAYER_IDS_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    lottery_id: str
+    venue_id: str
+    court_id: str
+    start_time: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    entries_close_at: _timestamp_pb2.Timestamp
+    entry_count: int
+    seed: str
+    drawn_player_ids: _containers.RepeatedScalarFieldContainer[str]
+    booking_id: str
+    def __init__(self, lottery_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., entries_close_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., entry_count: _Optional[int] = ..., seed: _Optional[str] = ..., drawn_player_ids: _Optional[_Iterable[str]] = ..., booking_id: _Optional[str] = ...) -> None: ...
+
+class MembershipPlan(_message.Message):
+    __slots__ = ("plan_id", "venue_id", "name", "price", "period", "grace_days", "percent_off", "lottery_weight")
+    PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    GRACE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    PERCENT_OFF_FIELD_NUMBER: _ClassVar[int]
+    LOTTERY_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    plan_id: str
+    venue_id: str
+    name: str
+    price: Money
+    period: MembershipPeriod
+    grace_days: int
+    percent_off: int
+    lottery_weight: int
+    def __init__(self, plan_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., name: _Optional[str] = ..., price: _Optional[_Union[Money, _Mapping]] = ..., period: _Optional[_Union[MembershipPeriod, str]] = ..., grace_days: _Optional[int] = ..., percent_off: _Optional[int] = ..., lottery_weight: _Optional[int] = ...) -> None: ...
+
+class Membership(_message.Message):
+    __slots__ = ("membership_id", "plan", "player_id", "paid_until", "state")
+    MEMBERSHIP_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    PAID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    membership_id: str
+    plan: MembershipPlan
+    player_id: str
+    paid_until: _timestamp_pb2.Timestamp
+    state: str
+    def __init__(self, membership_id: _Optional[str] = ..., plan: _Optional[_Union[MembershipPlan, _Mapping]] = ..., player_id: _Optional[str] = ..., paid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[str] = ...) -> None: ...

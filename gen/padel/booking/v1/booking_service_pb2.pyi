@@ -2,6 +2,7 @@ import datetime
 
 from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
+from google.api import httpbody_pb2 as _httpbody_pb2
 from padel.access.v1 import access_pb2 as _access_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
@@ -21,26 +22,39 @@ class BookingFilter(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     BOOKING_FILTER_UPCOMING: _ClassVar[BookingFilter]
     BOOKING_FILTER_PAST: _ClassVar[BookingFilter]
     BOOKING_FILTER_CANCELLED: _ClassVar[BookingFilter]
+
+class SeriesCancelScope(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SERIES_CANCEL_SCOPE_UNSPECIFIED: _ClassVar[SeriesCancelScope]
+    SERIES_CANCEL_SCOPE_ONE: _ClassVar[SeriesCancelScope]
+    SERIES_CANCEL_SCOPE_FOLLOWING: _ClassVar[SeriesCancelScope]
+    SERIES_CANCEL_SCOPE_ALL: _ClassVar[SeriesCancelScope]
 BOOKING_FILTER_UNSPECIFIED: BookingFilter
 BOOKING_FILTER_UPCOMING: BookingFilter
 BOOKING_FILTER_PAST: BookingFilter
 BOOKING_FILTER_CANCELLED: BookingFilter
+SERIES_CANCEL_SCOPE_UNSPECIFIED: SeriesCancelScope
+SERIES_CANCEL_SCOPE_ONE: SeriesCancelScope
+SERIES_CANCEL_SCOPE_FOLLOWING: SeriesCancelScope
+SERIES_CANCEL_SCOPE_ALL: SeriesCancelScope
 
 class ListVenuesRequest(_message.Message):
-    __slots__ = ("city", "query", "near", "radius_km", "page_size", "page_token")
+    __slots__ = ("city", "query", "near", "radius_km", "page_size", "page_token", "order_by_rating")
     CITY_FIELD_NUMBER: _ClassVar[int]
     QUERY_FIELD_NUMBER: _ClassVar[int]
     NEAR_FIELD_NUMBER: _ClassVar[int]
     RADIUS_KM_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ORDER_BY_RATING_FIELD_NUMBER: _ClassVar[int]
     city: str
     query: str
     near: _booking_pb2.GeoPoint
     radius_km: float
     page_size: int
     page_token: str
-    def __init__(self, city: _Optional[str] = ..., query: _Optional[str] = ..., near: _Optional[_Union[_booking_pb2.GeoPoint, _Mapping]] = ..., radius_km: _Optional[float] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    order_by_rating: bool
+    def __init__(self, city: _Optional[str] = ..., query: _Optional[str] = ..., near: _Optional[_Union[_booking_pb2.GeoPoint, _Mapping]] = ..., radius_km: _Optional[float] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., order_by_rating: _Optional[bool] = ...) -> None: ...
 
 class ListVenuesResponse(_message.Message):
     __slots__ = ("venues", "next_page_token")
@@ -481,3 +495,339 @@ class ScheduledPlayer(_message.Message):
     name: str
     phone: str
     def __init__(self, user_id: _Optional[str] = ..., name: _Optional[str] = ..., phone: _Optional[str] = ...) -> None: ...
+
+class GetVenueTermsRequest(_message.Message):
+    __slots__ = ("venue_id",)
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    def __init__(self, venue_id: _Optional[str] = ...) -> None: ...
+
+class GetVenueTermsResponse(_message.Message):
+    __slots__ = ("terms",)
+    TERMS_FIELD_NUMBER: _ClassVar[int]
+    terms: _booking_pb2.VenueTerms
+    def __init__(self, terms: _Optional[_Union[_booking_pb2.VenueTerms, _Mapping]] = ...) -> None: ...
+
+class SetVenueTermsRequest(_message.Message):
+    __slots__ = ("venue_id", "terms")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    TERMS_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    terms: _booking_pb2.VenueTerms
+    def __init__(self, venue_id: _Optional[str] = ..., terms: _Optional[_Union[_booking_pb2.VenueTerms, _Mapping]] = ...) -> None: ...
+
+class SetVenueTermsResponse(_message.Message):
+    __slots__ = ("terms",)
+    TERMS_FIELD_NUMBER: _ClassVar[int]
+    terms: _booking_pb2.VenueTerms
+    def __init__(self, terms: _Optional[_Union[_booking_pb2.VenueTerms, _Mapping]] = ...) -> None: ...
+
+class BookSeriesRequest(_message.Message):
+    __slots__ = ("court_id", "first_start", "duration_minutes", "recurrence", "participant_ids", "preview", "idempotency_key")
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    FIRST_START_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    RECURRENCE_FIELD_NUMBER: _ClassVar[int]
+    PARTICIPANT_IDS_FIELD_NUMBER: _ClassVar[int]
+    PREVIEW_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    court_id: str
+    first_start: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    recurrence: _booking_pb2.SeriesRecurrence
+    participant_ids: _containers.RepeatedScalarFieldContainer[str]
+    preview: bool
+    idempotency_key: str
+    def __init__(self, court_id: _Optional[str] = ..., first_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., recurrence: _Optional[_Union[_booking_pb2.SeriesRecurrence, _Mapping]] = ..., participant_ids: _Optional[_Iterable[str]] = ..., preview: _Optional[bool] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class BookSeriesResponse(_message.Message):
+    __slots__ = ("series",)
+    SERIES_FIELD_NUMBER: _ClassVar[int]
+    series: _booking_pb2.BookingSeries
+    def __init__(self, series: _Optional[_Union[_booking_pb2.BookingSeries, _Mapping]] = ...) -> None: ...
+
+class GetSeriesRequest(_message.Message):
+    __slots__ = ("series_id",)
+    SERIES_ID_FIELD_NUMBER: _ClassVar[int]
+    series_id: str
+    def __init__(self, series_id: _Optional[str] = ...) -> None: ...
+
+class GetSeriesResponse(_message.Message):
+    __slots__ = ("series",)
+    SERIES_FIELD_NUMBER: _ClassVar[int]
+    series: _booking_pb2.BookingSeries
+    def __init__(self, series: _Optional[_Union[_booking_pb2.BookingSeries, _Mapping]] = ...) -> None: ...
+
+class CancelSeriesRequest(_message.Message):
+    __slots__ = ("series_id", "scope", "booking_id", "reason")
+    SERIES_ID_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    series_id: str
+    scope: SeriesCancelScope
+    booking_id: str
+    reason: str
+    def __init__(self, series_id: _Optional[str] = ..., scope: _Optional[_Union[SeriesCancelScope, str]] = ..., booking_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class CancelSeriesResponse(_message.Message):
+    __slots__ = ("cancelled", "series")
+    CANCELLED_FIELD_NUMBER: _ClassVar[int]
+    SERIES_FIELD_NUMBER: _ClassVar[int]
+    cancelled: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Booking]
+    series: _booking_pb2.BookingSeries
+    def __init__(self, cancelled: _Optional[_Iterable[_Union[_booking_pb2.Booking, _Mapping]]] = ..., series: _Optional[_Union[_booking_pb2.BookingSeries, _Mapping]] = ...) -> None: ...
+
+class JoinWaitlistRequest(_message.Message):
+    __slots__ = ("venue_id", "court_id", "window_start", "window_end", "duration_minutes")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_START_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_END_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    court_id: str
+    window_start: _timestamp_pb2.Timestamp
+    window_end: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    def __init__(self, venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., window_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ...) -> None: ...
+
+class JoinWaitlistResponse(_message.Message):
+    __slots__ = ("entry",)
+    ENTRY_FIELD_NUMBER: _ClassVar[int]
+    entry: _booking_pb2.WaitlistEntry
+    def __init__(self, entry: _Optional[_Union[_booking_pb2.WaitlistEntry, _Mapping]] = ...) -> None: ...
+
+class ListWaitlistRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListWaitlistResponse(_message.Message):
+    __slots__ = ("entries", "next_page_token")
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[_booking_pb2.WaitlistEntry]
+    next_page_token: str
+    def __init__(self, entries: _Optional[_Iterable[_Union[_booking_pb2.WaitlistEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class LeaveWaitlistRequest(_message.Message):
+    __slots__ = ("entry_id",)
+    ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
+    entry_id: str
+    def __init__(self, entry_id: _Optional[str] = ...) -> None: ...
+
+class LeaveWaitlistResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class AcceptWaitlistOfferRequest(_message.Message):
+    __slots__ = ("offer_id",)
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    offer_id: str
+    def __init__(self, offer_id: _Optional[str] = ...) -> None: ...
+
+class AcceptWaitlistOfferResponse(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: _booking_pb2.Booking
+    def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
+class GetVenueReportRequest(_message.Message):
+    __slots__ = ("venue_id", "to")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_FIELD_NUMBER: _ClassVar[int]
+    TO_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    to: str
+    def __init__(self, venue_id: _Optional[str] = ..., to: _Optional[str] = ..., **kwargs) -> None: ...
+
+class GetVenueReportResponse(_message.Message):
+    __slots__ = ("report",)
+    REPORT_FIELD_NUMBER: _ClassVar[int]
+    report: _booking_pb2.VenueReport
+    def __init__(self, report: _Optional[_Union[_booking_pb2.VenueReport, _Mapping]] = ...) -> None: ...
+
+class ExportVenueReportRequest(_message.Message):
+    __slots__ = ("venue_id", "to")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_FIELD_NUMBER: _ClassVar[int]
+    TO_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    to: str
+    def __init__(self, venue_id: _Optional[str] = ..., to: _Optional[str] = ..., **kwargs) -> None: ...
+
+class ExportVenueReportResponse(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+
+class ReviewVenueRequest(_message.Message):
+    __slots__ = ("booking_id", "rating", "text")
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    RATING_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    rating: int
+    text: str
+    def __init__(self, booking_id: _Optional[str] = ..., rating: _Optional[int] = ..., text: _Optional[str] = ...) -> None: ...
+
+class ReviewVenueResponse(_message.Message):
+    __slots__ = ("review",)
+    REVIEW_FIELD_NUMBER: _ClassVar[int]
+    review: _booking_pb2.Review
+    def __init__(self, review: _Optional[_Union[_booking_pb2.Review, _Mapping]] = ...) -> None: ...
+
+class ListReviewsRequest(_message.Message):
+    __slots__ = ("venue_id", "page_size", "page_token")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, venue_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListReviewsResponse(_message.Message):
+    __slots__ = ("reviews", "next_page_token", "average_rating", "review_count")
+    REVIEWS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    AVERAGE_RATING_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    reviews: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Review]
+    next_page_token: str
+    average_rating: float
+    review_count: int
+    def __init__(self, reviews: _Optional[_Iterable[_Union[_booking_pb2.Review, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., average_rating: _Optional[float] = ..., review_count: _Optional[int] = ...) -> None: ...
+
+class AnswerReviewRequest(_message.Message):
+    __slots__ = ("review_id", "answer")
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_FIELD_NUMBER: _ClassVar[int]
+    review_id: str
+    answer: str
+    def __init__(self, review_id: _Optional[str] = ..., answer: _Optional[str] = ...) -> None: ...
+
+class AnswerReviewResponse(_message.Message):
+    __slots__ = ("review",)
+    REVIEW_FIELD_NUMBER: _ClassVar[int]
+    review: _booking_pb2.Review
+    def __init__(self, review: _Optional[_Union[_booking_pb2.Review, _Mapping]] = ...) -> None: ...
+
+class HideReviewRequest(_message.Message):
+    __slots__ = ("review_id", "reason")
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    review_id: str
+    reason: str
+    def __init__(self, review_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class HideReviewResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CreateLotteryRequest(_message.Message):
+    __slots__ = ("venue_id", "court_id", "start_time", "duration_minutes", "entries_close_at")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_CLOSE_AT_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    court_id: str
+    start_time: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    entries_close_at: _timestamp_pb2.Timestamp
+    def __init__(self, venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., entries_close_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateLotteryResponse(_message.Message):
+    __slots__ = ("lottery",)
+    LOTTERY_FIELD_NUMBER: _ClassVar[int]
+    lottery: _booking_pb2.Lottery
+    def __init__(self, lottery: _Optional[_Union[_booking_pb2.Lottery, _Mapping]] = ...) -> None: ...
+
+class EnterLotteryRequest(_message.Message):
+    __slots__ = ("lottery_id",)
+    LOTTERY_ID_FIELD_NUMBER: _ClassVar[int]
+    lottery_id: str
+    def __init__(self, lottery_id: _Optional[str] = ...) -> None: ...
+
+class EnterLotteryResponse(_message.Message):
+    __slots__ = ("lottery",)
+    LOTTERY_FIELD_NUMBER: _ClassVar[int]
+    lottery: _booking_pb2.Lottery
+    def __init__(self, lottery: _Optional[_Union[_booking_pb2.Lottery, _Mapping]] = ...) -> None: ...
+
+class GetLotteryRequest(_message.Message):
+    __slots__ = ("lottery_id",)
+    LOTTERY_ID_FIELD_NUMBER: _ClassVar[int]
+    lottery_id: str
+    def __init__(self, lottery_id: _Optional[str] = ...) -> None: ...
+
+class GetLotteryResponse(_message.Message):
+    __slots__ = ("lottery",)
+    LOTTERY_FIELD_NUMBER: _ClassVar[int]
+    lottery: _booking_pb2.Lottery
+    def __init__(self, lottery: _Optional[_Union[_booking_pb2.Lottery, _Mapping]] = ...) -> None: ...
+
+class DrawLotteryRequest(_message.Message):
+    __slots__ = ("lottery_id",)
+    LOTTERY_ID_FIELD_NUMBER: _ClassVar[int]
+    lottery_id: str
+    def __init__(self, lottery_id: _Optional[str] = ...) -> None: ...
+
+class DrawLotteryResponse(_message.Message):
+    __slots__ = ("lottery",)
+    LOTTERY_FIELD_NUMBER: _ClassVar[int]
+    lottery: _booking_pb2.Lottery
+    def __init__(self, lottery: _Optional[_Union[_booking_pb2.Lottery, _Mapping]] = ...) -> None: ...
+
+class CreateMembershipPlanRequest(_message.Message):
+    __slots__ = ("venue_id", "plan")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    plan: _booking_pb2.MembershipPlan
+    def __init__(self, venue_id: _Optional[str] = ..., plan: _Optional[_Union[_booking_pb2.MembershipPlan, _Mapping]] = ...) -> None: ...
+
+class CreateMembershipPlanResponse(_message.Message):
+    __slots__ = ("plan",)
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    plan: _booking_pb2.MembershipPlan
+    def __init__(self, plan: _Optional[_Union[_booking_pb2.MembershipPlan, _Mapping]] = ...) -> None: ...
+
+class RecordMembershipPaymentRequest(_message.Message):
+    __slots__ = ("venue_id", "plan_id", "player_id")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    plan_id: str
+    player_id: str
+    def __init__(self, venue_id: _Optional[str] = ..., plan_id: _Optional[str] = ..., player_id: _Optional[str] = ...) -> None: ...
+
+class RecordMembershipPaymentResponse(_message.Message):
+    __slots__ = ("membership",)
+    MEMBERSHIP_FIELD_NUMBER: _ClassVar[int]
+    membership: _booking_pb2.Membership
+    def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ...) -> None: ...
+
+class ListMyMembershipsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListMyMembershipsResponse(_message.Message):
+    __slots__ = ("memberships", "next_page_token")
+    MEMBERSHIPS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    memberships: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Membership]
+    next_page_token: str
+    def __init__(self, memberships: _Optional[_Iterable[_Union[_booking_pb2.Membership, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

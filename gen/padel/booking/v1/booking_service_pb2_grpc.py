@@ -175,6 +175,116 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DeclineInvitationRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DeclineInvitationResponse.FromString,
                 _registered_method=True)
+        self.GetVenueTerms = channel.unary_unary(
+                '/padel.booking.v1.BookingService/GetVenueTerms',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetVenueTermsRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetVenueTermsResponse.FromString,
+                _registered_method=True)
+        self.SetVenueTerms = channel.unary_unary(
+                '/padel.booking.v1.BookingService/SetVenueTerms',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.SetVenueTermsRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.SetVenueTermsResponse.FromString,
+                _registered_method=True)
+        self.BookSeries = channel.unary_unary(
+                '/padel.booking.v1.BookingService/BookSeries',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.BookSeriesRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.BookSeriesResponse.FromString,
+                _registered_method=True)
+        self.GetSeries = channel.unary_unary(
+                '/padel.booking.v1.BookingService/GetSeries',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetSeriesRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetSeriesResponse.FromString,
+                _registered_method=True)
+        self.CancelSeries = channel.unary_unary(
+                '/padel.booking.v1.BookingService/CancelSeries',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CancelSeriesRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CancelSeriesResponse.FromString,
+                _registered_method=True)
+        self.JoinWaitlist = channel.unary_unary(
+                '/padel.booking.v1.BookingService/JoinWaitlist',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinWaitlistRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinWaitlistResponse.FromString,
+                _registered_method=True)
+        self.ListWaitlist = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ListWaitlist',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListWaitlistRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListWaitlistResponse.FromString,
+                _registered_method=True)
+        self.LeaveWaitlist = channel.unary_unary(
+                '/padel.booking.v1.BookingService/LeaveWaitlist',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.LeaveWaitlistRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.LeaveWaitlistResponse.FromString,
+                _registered_method=True)
+        self.AcceptWaitlistOffer = channel.unary_unary(
+                '/padel.booking.v1.BookingService/AcceptWaitlistOffer',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.AcceptWaitlistOfferRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.AcceptWaitlistOfferResponse.FromString,
+                _registered_method=True)
+        self.GetVenueReport = channel.unary_unary(
+                '/padel.booking.v1.BookingService/GetVenueReport',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetVenueReportRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetVenueReportResponse.FromString,
+                _registered_method=True)
+        self.ExportVenueReport = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ExportVenueReport',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportResponse.FromString,
+                _registered_method=True)
+        self.ReviewVenue = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ReviewVenue',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ReviewVenueRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ReviewVenueResponse.FromString,
+                _registered_method=True)
+        self.ListReviews = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ListReviews',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListReviewsRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListReviewsResponse.FromString,
+                _registered_method=True)
+        self.AnswerReview = channel.unary_unary(
+                '/padel.booking.v1.BookingService/AnswerReview',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.AnswerReviewRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.AnswerReviewResponse.FromString,
+                _registered_method=True)
+        self.HideReview = channel.unary_unary(
+                '/padel.booking.v1.BookingService/HideReview',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HideReviewRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HideReviewResponse.FromString,
+                _registered_method=True)
+        self.CreateLottery = channel.unary_unary(
+                '/padel.booking.v1.BookingService/CreateLottery',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryResponse.FromString,
+                _registered_method=True)
+        self.EnterLottery = channel.unary_unary(
+                '/padel.booking.v1.BookingService/EnterLottery',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryResponse.FromString,
+                _registered_method=True)
+        self.GetLottery = channel.unary_unary(
+                '/padel.booking.v1.BookingService/GetLottery',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetLotteryRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetLotteryResponse.FromString,
+                _registered_method=True)
+        self.DrawLottery = channel.unary_unary(
+                '/padel.booking.v1.BookingService/DrawLottery',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryResponse.FromString,
+                _registered_method=True)
+        self.CreateMembershipPlan = channel.unary_unary(
+                '/padel.booking.v1.BookingService/CreateMembershipPlan',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanResponse.FromString,
+                _registered_method=True)
+        self.RecordMembershipPayment = channel.unary_unary(
+                '/padel.booking.v1.BookingService/RecordMembershipPayment',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentResponse.FromString,
+                _registered_method=True)
+        self.ListMyMemberships = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ListMyMemberships',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsResponse.FromString,
+                _registered_method=True)
 
 
 class BookingServiceServicer:
@@ -377,6 +487,162 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetVenueTerms(self, request, context):
+        """GetVenueTerms returns a venue's limits on series and its waitlist window; no sign-in needed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetVenueTerms(self, request, context):
+        """SetVenueTerms changes a venue's limits on series and its waitlist window (owner or admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BookSeries(self, request, context):
+        """BookSeries books every free game of a recurring series in one transaction and lists the clashes;
+        with preview it only lists them, so the caller can choose to book the rest or nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSeries(self, request, context):
+        """GetSeries returns a series with its games (its player, or the venue's owner or an admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelSeries(self, request, context):
+        """CancelSeries cancels one game, a game and all that follow, or the whole series, each by the policy.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def JoinWaitlist(self, request, context):
+        """JoinWaitlist puts the caller in line for a taken slot: freed slots are offered one player at a time.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListWaitlist(self, request, context):
+        """ListWaitlist lists the caller's waitlist entries still waiting or offered, with their open offers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LeaveWaitlist(self, request, context):
+        """LeaveWaitlist takes the caller out of line (an open offer is given up).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptWaitlistOffer(self, request, context):
+        """AcceptWaitlistOffer makes an offered slot the caller's booking, while the offer is open.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetVenueReport(self, request, context):
+        """GetVenueReport returns a venue's numbers over a range of opening days (owner or admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportVenueReport(self, request, context):
+        """ExportVenueReport returns the same numbers as CSV (owner or admin); over REST the body is the file.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReviewVenue(self, request, context):
+        """ReviewVenue rates a venue after a completed game there, once per player and game (its players only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListReviews(self, request, context):
+        """ListReviews lists a venue's visible reviews, newest first, with its average and count; no sign-in needed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnswerReview(self, request, context):
+        """AnswerReview sets the venue's reply to a review (the venue's owner or an admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def HideReview(self, request, context):
+        """HideReview hides an abusive review from everyone (admins only); it no longer counts in the average.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateLottery(self, request, context):
+        """CreateLottery marks a prime slot to be sold by lottery (the venue's owner or an admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EnterLottery(self, request, context):
+        """EnterLottery enters the caller in a lottery while entries are open, once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetLottery(self, request, context):
+        """GetLottery returns a lottery; once drawn, its seed and drawn order for anyone to check.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DrawLottery(self, request, context):
+        """DrawLottery draws the winner once entries close (owner or admin); the others join the waitlist.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateMembershipPlan(self, request, context):
+        """CreateMembershipPlan adds a membership plan to a venue (the venue's owner or an admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordMembershipPayment(self, request, context):
+        """RecordMembershipPayment makes a player a member of a plan, or extends their membership by one
+        period: the owner marks the plan paid (until payments go through payment_svc).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMyMemberships(self, request, context):
+        """ListMyMemberships lists the caller's memberships with their state.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BookingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -519,6 +785,116 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.DeclineInvitation,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DeclineInvitationRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DeclineInvitationResponse.SerializeToString,
+            ),
+            'GetVenueTerms': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetVenueTerms,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetVenueTermsRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetVenueTermsResponse.SerializeToString,
+            ),
+            'SetVenueTerms': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetVenueTerms,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.SetVenueTermsRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.SetVenueTermsResponse.SerializeToString,
+            ),
+            'BookSeries': grpc.unary_unary_rpc_method_handler(
+                    servicer.BookSeries,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.BookSeriesRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.BookSeriesResponse.SerializeToString,
+            ),
+            'GetSeries': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSeries,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetSeriesRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetSeriesResponse.SerializeToString,
+            ),
+            'CancelSeries': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelSeries,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CancelSeriesRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CancelSeriesResponse.SerializeToString,
+            ),
+            'JoinWaitlist': grpc.unary_unary_rpc_method_handler(
+                    servicer.JoinWaitlist,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinWaitlistRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinWaitlistResponse.SerializeToString,
+            ),
+            'ListWaitlist': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListWaitlist,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListWaitlistRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListWaitlistResponse.SerializeToString,
+            ),
+            'LeaveWaitlist': grpc.unary_unary_rpc_method_handler(
+                    servicer.LeaveWaitlist,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.LeaveWaitlistRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.LeaveWaitlistResponse.SerializeToString,
+            ),
+            'AcceptWaitlistOffer': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptWaitlistOffer,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.AcceptWaitlistOfferRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.AcceptWaitlistOfferResponse.SerializeToString,
+            ),
+            'GetVenueReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetVenueReport,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetVenueReportRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetVenueReportResponse.SerializeToString,
+            ),
+            'ExportVenueReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportVenueReport,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportResponse.SerializeToString,
+            ),
+            'ReviewVenue': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReviewVenue,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ReviewVenueRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ReviewVenueResponse.SerializeToString,
+            ),
+            'ListReviews': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReviews,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListReviewsRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListReviewsResponse.SerializeToString,
+            ),
+            'AnswerReview': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerReview,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.AnswerReviewRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.AnswerReviewResponse.SerializeToString,
+            ),
+            'HideReview': grpc.unary_unary_rpc_method_handler(
+                    servicer.HideReview,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HideReviewRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HideReviewResponse.SerializeToString,
+            ),
+            'CreateLottery': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateLottery,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryResponse.SerializeToString,
+            ),
+            'EnterLottery': grpc.unary_unary_rpc_method_handler(
+                    servicer.EnterLottery,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryResponse.SerializeToString,
+            ),
+            'GetLottery': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetLottery,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetLotteryRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetLotteryResponse.SerializeToString,
+            ),
+            'DrawLottery': grpc.unary_unary_rpc_method_handler(
+                    servicer.DrawLottery,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryResponse.SerializeToString,
+            ),
+            'CreateMembershipPlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateMembershipPlan,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanResponse.SerializeToString,
+            ),
+            'RecordMembershipPayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordMembershipPayment,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentResponse.SerializeToString,
+            ),
+            'ListMyMemberships': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMyMemberships,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1278,6 +1654,600 @@ class BookingService:
             '/padel.booking.v1.BookingService/DeclineInvitation',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.DeclineInvitationRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.DeclineInvitationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetVenueTerms(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/GetVenueTerms',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetVenueTermsRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetVenueTermsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetVenueTerms(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/SetVenueTerms',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.SetVenueTermsRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.SetVenueTermsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BookSeries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/BookSeries',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.BookSeriesRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.BookSeriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSeries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/GetSeries',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetSeriesRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetSeriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelSeries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/CancelSeries',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.CancelSeriesRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.CancelSeriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def JoinWaitlist(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/JoinWaitlist',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinWaitlistRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinWaitlistResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListWaitlist(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ListWaitlist',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListWaitlistRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListWaitlistResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LeaveWaitlist(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/LeaveWaitlist',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.LeaveWaitlistRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.LeaveWaitlistResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptWaitlistOffer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/AcceptWaitlistOffer',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.AcceptWaitlistOfferRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.AcceptWaitlistOfferResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetVenueReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/GetVenueReport',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetVenueReportRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetVenueReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportVenueReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ExportVenueReport',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReviewVenue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ReviewVenue',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ReviewVenueRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ReviewVenueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReviews(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ListReviews',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListReviewsRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListReviewsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerReview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/AnswerReview',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.AnswerReviewRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.AnswerReviewResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HideReview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/HideReview',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.HideReviewRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.HideReviewResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateLottery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/CreateLottery',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EnterLottery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/EnterLottery',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetLottery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/GetLottery',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetLotteryRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetLotteryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DrawLottery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/DrawLottery',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.DrawLotteryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateMembershipPlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/CreateMembershipPlan',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordMembershipPayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/RecordMembershipPayment',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMyMemberships(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ListMyMemberships',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsResponse.FromString,
             options,
             channel_credentials,
             insecure,

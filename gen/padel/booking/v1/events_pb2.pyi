@@ -121,3 +121,31 @@ class InvitationDeclined(_message.Message):
     booking: BookingSnapshot
     player_id: str
     def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., player_id: _Optional[str] = ...) -> None: ...
+
+class WaitlistOffered(_message.Message):
+    __slots__ = ("offer_id", "entry_id", "booking", "expires_at")
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    offer_id: str
+    entry_id: str
+    booking: BookingSnapshot
+    expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, offer_id: _Optional[str] = ..., entry_id: _Optional[str] = ..., booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class WaitlistOfferAccepted(_message.Message):
+    __slots__ = ("offer_id", "booking")
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    offer_id: str
+    booking: BookingSnapshot
+    def __init__(self, offer_id: _Optional[str] = ..., booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ...) -> None: ...
+
+class WaitlistOfferExpired(_message.Message):
+    __slots__ = ("offer_id", "booking")
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    offer_id: str
+    booking: BookingSnapshot
+    def __init__(self, offer_id: _Optional[str] = ..., booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ...) -> None: ...

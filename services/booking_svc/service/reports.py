@@ -1,0 +1,138 @@
+"""The owner's numbers over a range of opening days: occupancy per court and per 30-minute step of the
+week, net revenue per day and court, bookings by status, the no-show rate, new and returning players,
+the top players; and the same as CSV.
+
+Every figure about bookings is grouped in the database (`store.report_*`): no query loads the
+period's bookings. Occupancy reads one row per distinct (start, length) of the games and splits it
+into the local 30-minute steps it covers, by the clock (a game from 23:30 to 00:30 on a Friday night
+counts 30 minutes on Friday 23:30 and 30 on Saturday 00:00); open minutes come from the opening hours.
+"""
+
+from __future__ import annotations
+
+import collections
+import csv
+import dataclasses
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+from booking_svc import domain, store
+from booking_svc.service import rows
+from mesh.caller import Caller
+from mesh.db import UnitOfWork
+from mesh.errors import InvalidArgument
+
+STEP = dt.timedelta(minutes=30)
+LONGEST_PERIOD = dt.timedelta(days=366)
+TOP_PLAYERS = 10
+
+
+@dataclasses.dataclass
+class CourtFigures:
+    court: store.Court
+    bookings: int
+    booked_minutes: int
+    open_minutes: int
+    revenue_paisa: int
+
+
+@dataclasses.dataclass
+class Report:
+    venue: store.Venue
+    first: dt.date
+    last: dt.date
+    courts: list[CourtFigures]
+    # (ISO weekday, "HH:MM") → [booked minutes, open minutes], in the week's order
+    steps: dict[tuple[int, str], list[int]]
+    days: list[tuple[dt.date, int, int]]
+    statuses: list[tuple[str, int]]
+    new_players: int
+    returning_players: int
+    top_players: list[tuple[str, int, int]]
+
+    @property
+    def revenue_paisa(self) -> int:
+        return sum(c.revenue_paisa for c in self.courts)
+
+    @property
+    def no_show_rate(self) -> float:
+        counts = dict(self.statuses)
+        due = counts.get("completed", 0) + counts.get("no_show", 0)
+        return counts.get("no_show", 0) / due if due else 0.0
+
+
+def _step_of(moment: dt.datetime, zone: ZoneInfo) -> tuple[dt.datetime, tuple[int, str]]:
+    """The local 30-minute step a moment falls in: its end (UTC) and its key (weekday, "HH:MM")."""
+    local = moment.astimezone(zone)
+    start = local.replace(minute=local.minute // 30 * 30, second=0, microsecond=0)
+    return (start + STEP).astimezone(dt.timezone.utc), (start.isoweekday(), start.strftime("%H:%M"))
+
+
+def _spread(steps: dict, start: dt.datetime, end: dt.datetime, zone: ZoneInfo, courts: int, slot: int) -> None:
+    """Adds `courts` × the minutes of [start, end) to each local step it covers (`slot`: 0 booked, 1 open)."""
+    moment = start
+    while moment < end:
+        step_end, key = _step_of(moment, zone)
+        upto = min(step_end, end)
+        steps[key][slot] += courts * int((upto - moment).total_seconds() // 60)
+        moment = upto
+
+
+def period(first: dt.date, last: dt.date) -> None:
+    if last < first:
+        raise InvalidArgument.field("to", "is before from")
+    if last - first > LONGEST_PERIOD:
+        raise InvalidArgument.field("to", "a report covers at most 366 days")
+
+
+def report(uow: UnitOfWork, caller: Caller, venue_id: str, first: dt.date, last: dt.date) -> Report:
+    """The venue's numbers from `first` to `last` (opening days, both included), for who manages it."""
+    period(first, last)
+    with uow.session(read_only=True) as session:
+        venue = rows.venue(session, venue_id)
+        domain.check_may_manage(caller, venue.owner_id)
+        rules, zone = rows.rules_of(venue), ZoneInfo(venue.time_zone)
+        courts = store.courts_of(session, venue.id)
+        figures = store.report_courts(session, venue.id, first, last)
+        steps: dict[tuple[int, str], list[int]] = collections.defaultdict(lambda: [0, 0])
+        open_minutes, day = 0, first
+        while day <= last:
+            window = domain.opening_window(rules, day)
+            if window:
+                _spread(steps, window[0], window[1], zone, sum(c.active for c in courts), 1)
+                open_minutes += int((window[1] - window[0]).total_seconds() // 60)
+            day += dt.timedelta(days=1)
+        for start, duration, how_many in store.report_games(session, venue.id, first, last):
+            _spread(steps, start, start + dt.timedelta(minutes=duration), zone, how_many, 0)
+        new, returning = store.report_players(session, venue.id, first, last)
+        per_court = []
+        for court in courts:
+            bookings, booked, revenue = figures.get(court.id, (0, 0, 0))
+            per_court.append(CourtFigures(court, bookings, booked, open_minutes if court.active else 0, revenue))
+        return Report(
+            venue, first, last, per_court, dict(sorted(steps.items())), store.report_days(session, venue.id, first, last),
+            store.report_statuses(session, venue.id, first, last), new, returning,
+            store.report_top_players(session, venue.id, first, last, TOP_PLAYERS))
+
+
+def as_csv(numbers: Report) -> bytes:
+    """The report as one CSV table: a row per figure, named by its section and key."""
+    out = io.StringIO()
+    table = csv.writer(out, lineterminator="\n")
+    table.writerow(["section", "key", "bookings", "booked_minutes", "open_minutes", "amount_paisa"])
+    table.writerow(["venue", numbers.venue.id, "", "", "", numbers.revenue_paisa])
+    for c in numbers.courts:
+        table.writerow(["court", c.court.name, c.bookings, c.booked_minutes, c.open_minutes, c.revenue_paisa])
+    for (weekday, clock), (booked, open_) in numbers.steps.items():
+        table.writerow(["step", f"{weekday} {clock}", "", booked, open_, ""])
+    for day, bookings, revenue in numbers.days:
+        table.writerow(["day", day.isoformat(), bookings, "", "", revenue])
+    for status, count in numbers.statuses:
+        table.writerow(["status", status, count, "", "", ""])
+    table.writerow(["players", "new", numbers.new_players, "", "", ""])
+    table.writerow(["players", "returning", numbers.returning_players, "", "", ""])
+    table.writerow(["no_show_rate", f"{numbers.no_show_rate:.4f}", "", "", "", ""])
+    for player, bookings, spent in numbers.top_players:
+        table.writerow(["top_player", player, bookings, "", "", spent])
+    return out.getvalue().encode()

@@ -1,0 +1,207 @@
+"""Recurring series: checked as a whole, every free game booked in one transaction, the clashes
+listed (a preview lists them and books nothing, so the caller chooses: book the rest, or nothing);
+cancelling one game, a game and all that follow, or the whole series, each by the venue's policy.
+A venue's terms (how far ahead a series books, how many series a player holds) live here too.
+
+Each game is an ordinary booking: the database refuses a double booking of any game (a game taken
+between the check and the write becomes a clash, in its own savepoint), and each writes its events.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Callable, Sequence
+
+from sqlalchemy import exc
+from sqlalchemy.orm import Session
+
+from booking_svc import domain, recurrence, store
+from booking_svc.domain import Status
+from booking_svc.recurrence import Recurrence
+from booking_svc.service import rows
+from booking_svc.service.bookings import Bookings
+from mesh.caller import Caller
+from mesh.db import UnitOfWork
+from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
+
+TAKEN = "the court is taken then"
+KEY_REUSED = "this idempotency key was already used for a different series"
+# Which games of a series a cancellation takes (padel.booking.v1.SeriesCancelScope).
+ONE, FOLLOWING, ALL = "one", "following", "all"
+
+
+@dataclasses.dataclass
+class Game:
+    """One game of a series: its booking, or why it could not be booked."""
+
+    start: dt.datetime
+    booking: store.Booking | None = None
+    clash: str = ""
+
+
+@dataclasses.dataclass
+class SeriesView:
+    """A series (None in a preview) with its venue and games, in order."""
+
+    series: store.BookingSeries | None
+    venue: store.Venue
+    court_id: str
+    player_id: str
+    rule: str
+    duration_minutes: int
+    games: list[Game]
+
+
+def terms_of(session: Session, venue_id: str) -> store.VenueTerms:
+    """The venue's terms, or the defaults until its owner sets them."""
+    return session.get(store.VenueTerms, venue_id) or store.VenueTerms(
+        venue_id=venue_id, series_horizon_days=recurrence.SERIES_HORIZON_DAYS,
+        max_series_per_player=recurrence.MAX_SERIES_PER_PLAYER,
+        waitlist_offer_minutes=recurrence.WAITLIST_OFFER_MINUTES)
+
+
+def get_terms(uow: UnitOfWork, venue_id: str) -> store.VenueTerms:
+    with uow.session(read_only=True) as session:
+        rows.venue(session, venue_id)
+        return terms_of(session, venue_id)
+
+
+def set_terms(uow: UnitOfWork, caller: Caller, venue_id: str, horizon_days: int, max_series: int,
+              offer_minutes: int) -> store.VenueTerms:
+    with uow.session() as session:
+        domain.check_may_manage(caller, rows.venue(session, venue_id).owner_id)
+        terms = session.get(store.VenueTerms, venue_id) or store.VenueTerms(venue_id=venue_id)
+        terms.series_horizon_days, terms.max_series_per_player = horizon_days, max_series
+        terms.waitlist_offer_minutes = offer_minutes
+        session.add(terms)
+        session.flush()
+        return terms
+
+
+class Series:
+    """Recurring series, booked and cancelled through the booking life cycle's own steps."""
+
+    def __init__(self, bookings: Bookings, clock: Callable[[], dt.datetime] = rows.utcnow):
+        self.bookings = bookings
+        self.clock = clock
+
+    def book(self, uow: UnitOfWork, caller: Caller, court_id: str, first_start: dt.datetime, duration: int,
+             wanted: Recurrence, participant_ids: list[str], preview: bool, idempotency_key: str) -> SeriesView:
+        """Every free game of the series, booked for the caller in one transaction, and the clashes;
+        with `preview`, the same answer with nothing booked. The same key and body again return the
+        series booked the first time."""
+        recurrence.check(wanted)
+        domain.check_participants(caller.user_id, participant_ids)
+        self.bookings.players.check_invitable(caller, participant_ids)
+        now = self.clock()
+        with uow.session() as session:
+            court, venue = store.court_with_venue(session, court_id)
+            if court is None:
+                raise NotFound(f"no court {court_id}")
+            zone = domain.ZoneInfo(venue.time_zone)
+            rule = recurrence.rfc5545(wanted, first_start, zone)
+            fingerprint = domain.request_fingerprint(court_id, first_start, duration, participant_ids, rule)
+            key = idempotency_key or rows.new_id()
+            earlier = store.series_by_key(session, caller.user_id, key)
+            if earlier is not None and not preview:
+                if earlier.request_fingerprint != fingerprint:
+                    raise Conflict(KEY_REUSED, reason="IDEMPOTENCY_KEY_REUSED")
+                return self._view(session, earlier)
+            terms = terms_of(session, venue.id)
+            starts = recurrence.games(wanted, first_start, zone)
+            if not preview and store.running_series(session, venue.id, caller.user_id, now) >= terms.max_series_per_player:
+                raise FailedPrecondition(f"this venue allows {terms.max_series_per_player} running series per player")
+            view = SeriesView(None, venue, court.id, caller.user_id, rule, duration, [])
+            for number, start in enumerate(starts):
+                view.games.append(self._game(session, venue, court, start, duration, caller.user_id, participant_ids,
+                                             terms.series_horizon_days, now, None if preview else f"{key}#{number}"))
+            if preview:
+                return view
+            booked = [g.booking for g in view.games if g.booking is not None]
+            if not booked:
+                raise FailedPrecondition("no game of this series is free; nothing was booked")
+            view.series = store.BookingSeries(
+                id=rows.new_id(), venue_id=venue.id, court_id=court.id, player_id=caller.user_id, rule=rule,
+                duration_minutes=duration, idempotency_key=key, request_fingerprint=fingerprint,
+                clashes=[{"start": g.start.isoformat(), "clash": g.clash} for g in view.games if g.clash],
+                created_at=now)
+            session.add(view.series)
+            session.flush()
+            session.add_all([store.SeriesGame(booking_id=b.id, series_id=view.series.id) for b in booked])
+            session.flush()
+            return view
+
+    def _game(self, session: Session, venue: store.Venue, court: store.Court, start: dt.datetime, duration: int,
+              player_id: str, participant_ids: Sequence[str], horizon_days: int, now: dt.datetime,
+              key: str | None) -> Game:
+        """One game checked like a single booking (with the series' horizon); booked in its own
+        savepoint when `key` is given, so a game the database refuses leaves the others booked."""
+        try:
+            with session.begin_nested():
+                day, end, price = self.bookings._place(session, venue, court, start, duration, player_id, now,
+                                                       horizon_days=horizon_days)
+                if store.live_bookings_overlapping(session, court.id, start, end):
+                    return Game(start, clash=TAKEN)
+                if key is None:
+                    return Game(start)
+                view = self.bookings._insert(session, venue, court, player_id, list(participant_ids), start, end,
+                                             day, price, "", key, "", now)
+                return Game(start, booking=view.booking)
+        except (InvalidArgument, FailedPrecondition) as refused:
+            return Game(start, clash=refused.message)
+        except exc.IntegrityError as error:
+            if store.is_slot_taken(error):
+                return Game(start, clash=TAKEN)
+            raise
+
+    @staticmethod
+    def _view(session: Session, series: store.BookingSeries) -> SeriesView:
+        games = [Game(b.start_time, booking=b) for b in store.series_bookings(session, series.id)]
+        games += [Game(dt.datetime.fromisoformat(c["start"]), clash=c["clash"]) for c in series.clashes]
+        return SeriesView(series, rows.venue(session, series.venue_id), series.court_id, series.player_id,
+                          series.rule, series.duration_minutes, sorted(games, key=lambda g: g.start))
+
+    def _series(self, session: Session, series_id: str) -> SeriesView:
+        series = session.get(store.BookingSeries, series_id)
+        if series is None:
+            raise NotFound(f"no series {series_id}")
+        return self._view(session, series)
+
+    def get(self, uow: UnitOfWork, caller: Caller, series_id: str) -> SeriesView:
+        """The series, for its player or whoever manages its venue."""
+        with uow.session(read_only=True) as session:
+            view = self._series(session, series_id)
+            domain.check_may_see_booking(caller, view.player_id, [], view.venue.owner_id)
+            return view
+
+    def cancel(self, uow: UnitOfWork, caller: Caller, series_id: str, scope: str, booking_id: str,
+               reason: str) -> tuple[list[store.BookingView], SeriesView]:
+        """Cancels one game, a game and every later one, or every game to come, each by the venue's
+        policy (a game far ahead is free to cancel, a near one may carry the late fee)."""
+        now = self.clock()
+        with uow.session() as session:
+            view = self._series(session, series_id)
+            category = domain.canceller(caller, view.player_id, view.venue.owner_id)
+            games = [g.booking for g in view.games if g.booking is not None]
+            if scope == ALL:
+                chosen = [b for b in games if b.state in (Status.PENDING, Status.CONFIRMED) and b.start_time > now]
+            else:
+                named = next((b for b in games if b.id == booking_id), None)
+                if named is None:
+                    raise InvalidArgument.field("booking_id", "is not a game of this series")
+                later = [b for b in games if b.start_time > named.start_time
+                         and b.state in (Status.PENDING, Status.CONFIRMED)] if scope == FOLLOWING else []
+                chosen = [named, *later]
+            cancelled = []
+            for booking in chosen:
+                game = store.booking_view(session, booking)
+                self.bookings._cancel(session, game, reason or f"cancelled by the {category}", caller.user_id,
+                                      category, now)
+                cancelled.append(game)
+            if not cancelled:
+                raise FailedPrecondition("no game of this series is left to cancel")
+            session.flush()
+            return cancelled, self._view(session, view.series)
+
+

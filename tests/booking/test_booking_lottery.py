@@ -1,0 +1,67 @@
+"""A prime slot's lottery on a real database (SQLite and PostgreSQL) with a clock the test moves:
+the slot is closed to booking while entries are open, one draw reproducible from its seed picks the
+winner, who is booked, and the others wait for the slot in drawn order."""
+
+import datetime as dt
+
+import pytest
+
+from booking_svc import lottery
+from booking_svc.service.lotteries import Lotteries
+from booking_svc.service.memberships import Memberships
+from booking_svc.service.waitlist import Waitlist
+from booking_testkit import Clock, Desk, local_day, local_dt, someone
+from mesh.errors import AlreadyExists, FailedPrecondition, InvalidArgument, PermissionDenied
+
+
+def test_a_lottery_draw_is_reproducible_from_its_seed_and_the_rest_go_to_the_waitlist(database):
+    clock = Clock()
+    desk = Desk(database, clock)
+    lotteries, waitlist = Lotteries(desk.bookings, clock), Waitlist(desk.bookings, clock)
+    made = desk.venue(name="Prime Padel")
+    owner = someone("venue_owner", user_id=made.venue.owner_id)
+    court = made.courts[0].id
+    start = local_dt(local_day(3), "20:00").astimezone(dt.timezone.utc)
+    closes = clock.now + dt.timedelta(hours=1)
+    with pytest.raises(PermissionDenied):
+        lotteries.create(database, someone("player"), made.venue.id, court, start, 90, closes)
+    prime = lotteries.create(database, owner, made.venue.id, court, start, 90, closes)
+    with pytest.raises(InvalidArgument, match="closed"):
+        desk.book(someone("player"), court, start)
+
+    players = [someone("player") for _ in range(4)]
+    # The first player's plan counts their entry three times.
+    memberships = Memberships(clock)
+    gold = memberships.create_plan(database, owner, made.venue.id, "Gold", 500_000, "monthly", 7, 0, 3)
+    memberships.record_payment(database, owner, made.venue.id, gold.id, players[0].user_id)
+    for player in players:
+        clock.now += dt.timedelta(seconds=1)
+        lotteries.enter(database, player, prime.id)
+    with pytest.raises(AlreadyExists):
+        lotteries.enter(database, players[0], prime.id)
+    with pytest.raises(FailedPrecondition, match="still open"):
+        lotteries.draw(database, owner, prime.id)
+
+    clock.now = closes
+    with pytest.raises(FailedPrecondition, match="closed"):
+        lotteries.enter(database, someone("player"), prime.id)
+    drawn, entries = lotteries.draw(database, owner, prime.id)
+    assert [e.weight for e in entries] == [3, 1, 1, 1]
+    # Anyone with the seed and the entries in joining order draws the same order again.
+    assert lottery.draw(drawn.seed, [(e.id, e.weight) for e in entries]) == drawn.drawn_order
+    by_entry = {e.id: e.player_id for e in entries}
+    order = [by_entry[entry_id] for entry_id in drawn.drawn_order]
+    admin = someone("admin")
+    won = desk.bookings.get(database, admin, drawn.booking_id).booking
+    assert (won.player_id, won.status, won.start_time) == (order[0], "confirmed", start)
+    with pytest.raises(FailedPrecondition, match="drawn already"):
+        lotteries.draw(database, owner, prime.id)
+
+    winner = next(p for p in players if p.user_id == order[0])
+    desk.bookings.cancel(database, winner, won.id, "")
+    waitlist.offer_freed(database, court, won.start_time, won.end_time)
+    runner_up = next(p for p in players if p.user_id == order[1])
+    [entry] = waitlist.list_mine(database, runner_up, 0, "").items
+    assert entry.entry.state == "offered" and entry.offer.start_time == start
+    third = next(p for p in players if p.user_id == order[2])
+    assert waitlist.list_mine(database, third, 0, "").items[0].entry.state == "waiting"

@@ -1,0 +1,58 @@
+"""Memberships over REST through the real Envoy edge: an owner's plan, a payment recorded by the
+owner, the member's state, and the member's price taken off the member's own share only."""
+
+import requests
+
+from booking_testkit import iso, local_day
+from test_booking_edge import TIMEOUT, book, create_venue, new_user
+
+
+def test_a_member_price_lowers_only_the_members_share_of_the_court(platform):
+    owner, member, guest = new_user(), new_user(), new_user()
+    venue = create_venue(platform, owner)
+    owner_headers = platform.headers(owner, roles=("venue_owner",))
+    plan = requests.post(f"{platform.url}/api/bookings/venues/{venue['venue_id']}/membership-plans",
+                         headers=owner_headers, timeout=TIMEOUT,
+                         json={"plan": {"name": "Gold", "price": {"amount_paisa": "500000"},
+                                        "period": "MEMBERSHIP_PERIOD_MONTHLY", "grace_days": 7, "percent_off": 20}})
+    assert plan.status_code == 200, plan.text
+    plan_id = plan.json()["plan"]["plan_id"]
+    not_owner = requests.post(f"{platform.url}/api/bookings/venues/{venue['venue_id']}/members",
+                              headers=platform.headers(member), timeout=TIMEOUT,
+                              json={"plan_id": plan_id, "player_id": member})
+    assert not_owner.status_code == 403
+    paid = requests.post(f"{platform.url}/api/bookings/venues/{venue['venue_id']}/members", headers=owner_headers,
+                         timeout=TIMEOUT, json={"plan_id": plan_id, "player_id": member})
+    assert paid.status_code == 200, paid.text
+    assert paid.json()["membership"]["state"] == "active"
+    mine = requests.get(f"{platform.url}/api/bookings/memberships", headers=platform.headers(member), timeout=TIMEOUT)
+    assert [(m["plan"]["name"], m["state"]) for m in mine.json()["memberships"]] == [("Gold", "active")]
+
+    court, day = venue["courts"][0]["court_id"], local_day(2)
+    members_game = book(platform, member, court, day, "10:00")
+    guests_game = book(platform, guest, court, day, "12:00")
+    assert members_game.status_code == 200 and guests_game.status_code == 200
+    # 6,000 PKR a court-hour: the member's quarter (1,500) is 20 % off (300); the other shares are not.
+    assert members_game.json()["booking"]["price"]["amount_paisa"] == "570000"
+    assert guests_game.json()["booking"]["price"]["amount_paisa"] == "600000"
+
+
+def test_a_members_series_games_are_priced_as_members_too(platform):
+    owner, member = new_user(), new_user()
+    venue = create_venue(platform, owner)
+    owner_headers = platform.headers(owner, roles=("venue_owner",))
+    plan = requests.post(f"{platform.url}/api/bookings/venues/{venue['venue_id']}/membership-plans",
+                         headers=owner_headers, timeout=TIMEOUT,
+                         json={"plan": {"name": "Silver", "price": {"amount_paisa": "300000"},
+                                        "period": "MEMBERSHIP_PERIOD_YEARLY", "percent_off": 40}})
+    requests.post(f"{platform.url}/api/bookings/venues/{venue['venue_id']}/members", headers=owner_headers,
+                  timeout=TIMEOUT, json={"plan_id": plan.json()["plan"]["plan_id"], "player_id": member})
+    court = venue["courts"][0]["court_id"]
+    series = requests.post(f"{platform.url}/api/bookings/series", headers=platform.headers(member), timeout=TIMEOUT,
+                           json={"court_id": court, "first_start": iso(local_day(2), "09:00"), "duration_minutes": 60,
+                                 "recurrence": {"count": 2}, "idempotency_key": "member-series-1"})
+    assert series.status_code == 200, series.text
+    for game in series.json()["series"]["occurrences"]:
+        booking = requests.get(f"{platform.url}/api/bookings/bookings/{game['booking_id']}",
+                               headers=platform.headers(member), timeout=TIMEOUT).json()["booking"]
+        assert booking["price"]["amount_paisa"] == "540000"  # 40 % off the member's 1,500 PKR quarter

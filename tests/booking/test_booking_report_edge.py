@@ -1,0 +1,90 @@
+"""The owner's numbers over REST through the real Envoy edge, checked against bookings the test makes
+(a venue open past midnight, a game across midnight, a late cancellation's fee, a returning player)."""
+
+import csv
+import io
+
+import requests
+
+from booking_testkit import local_day
+from test_booking_edge import TIMEOUT, book, create_venue, new_user
+
+EVENINGS = [{"weekday": w, "open": "18:00", "close": "02:00"} for w in
+            ("WEEKDAY_MONDAY", "WEEKDAY_TUESDAY", "WEEKDAY_WEDNESDAY", "WEEKDAY_THURSDAY", "WEEKDAY_FRIDAY",
+             "WEEKDAY_SATURDAY", "WEEKDAY_SUNDAY")]
+WEEKDAYS = ["", "WEEKDAY_MONDAY", "WEEKDAY_TUESDAY", "WEEKDAY_WEDNESDAY", "WEEKDAY_THURSDAY", "WEEKDAY_FRIDAY",
+            "WEEKDAY_SATURDAY", "WEEKDAY_SUNDAY"]
+
+
+def booked(platform, player, court, day, clock, duration=60) -> dict:
+    answer = book(platform, player, court, day, clock, duration)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["booking"]
+
+
+def net(booking: dict) -> int:
+    return int(booking["price"]["amount_paisa"]) - int(booking["commission"]["amount_paisa"])
+
+
+def test_a_report_counts_the_bookings_made_its_period(platform):
+    owner, regular, newcomer, canceller = new_user(), new_user(), new_user(), new_user()
+    venue = create_venue(platform, owner, opening_hours=EVENINGS,
+                         cancellation_policy={"free_until_hours": 240, "late_fee_percent": 25, "grace_minutes": 0})
+    venue_id = venue["venue_id"]
+    court1, court2 = (c["court_id"] for c in venue["courts"])
+    before, day = local_day(2), local_day(3)
+    booked(platform, regular, court1, before, "19:00")  # before the period: the regular returns in it
+    early = booked(platform, regular, court1, day, "19:00")
+    midnight = booked(platform, regular, court1, day, "23:30")  # 23:30–00:30, across midnight
+    long_game = booked(platform, newcomer, court2, day, "20:00", 90)
+    dropped = booked(platform, canceller, court2, day, "22:00")
+    cancelled = requests.post(f"{platform.url}/api/bookings/bookings/{dropped['booking_id']}/cancel",
+                              headers=platform.headers(canceller), json={}, timeout=TIMEOUT)
+    fee = int(cancelled.json()["booking"]["cancellation"]["fee"]["amount_paisa"])
+    assert fee == 150_000  # a quarter of 6,000 PKR: cancelled inside the 10 days
+
+    owner_headers = platform.headers(owner, roles=("venue_owner",))
+    period = {"from": day.isoformat(), "to": day.isoformat()}
+    answer = requests.get(f"{platform.url}/api/bookings/venues/{venue_id}/report", params=period,
+                          headers=owner_headers, timeout=TIMEOUT)
+    assert answer.status_code == 200, answer.text
+    report = answer.json()["report"]
+    court1_net, court2_net = net(early) + net(midnight), net(long_game) + fee
+    assert report["revenue"]["amount_paisa"] == str(court1_net + court2_net)
+    courts = {c["court_id"]: c for c in report["courts"]}
+    assert (courts[court1]["booked_minutes"], courts[court1]["open_minutes"], courts[court1]["bookings"]) == (
+        "120", "480", "2")
+    assert courts[court1]["revenue"]["amount_paisa"] == str(court1_net)
+    assert (courts[court2]["booked_minutes"], courts[court2]["bookings"]) == ("90", "1")
+    assert courts[court2]["revenue"]["amount_paisa"] == str(court2_net)
+    assert report["days"] == [{"local_date": day.isoformat(), "bookings": "3",
+                               "revenue": {"amount_paisa": str(court1_net + court2_net), "currency": "PKR"}}]
+    assert {s["status"]: s["count"] for s in report["statuses"]} == {
+        "BOOKING_STATUS_CONFIRMED": "3", "BOOKING_STATUS_CANCELLED": "1"}
+    assert (report.get("new_players"), report.get("returning_players")) == ("2", "1")
+    assert [(p["player_id"], p["bookings"]) for p in report["top_players"]] == [
+        (regular, "2"), (newcomer, "1"), (canceller, "0")]
+    assert report["top_players"][2]["spent"]["amount_paisa"] == str(fee)
+
+    # By the clock: the game across midnight counts half on the day, half on the next weekday.
+    steps = {(h["weekday"], h["local_start"]): h for h in report["hours"]}
+    today, tomorrow = WEEKDAYS[day.isoweekday()], WEEKDAYS[day.isoweekday() % 7 + 1]
+    assert steps[(today, "23:30")]["booked_minutes"] == "30" and steps[(tomorrow, "00:00")]["booked_minutes"] == "30"
+    assert steps[(today, "20:30")]["booked_minutes"] == "30" and steps[(today, "20:30")]["open_minutes"] == "60"
+    assert steps[(tomorrow, "01:30")]["open_minutes"] == "60" and (tomorrow, "02:00") not in steps
+    assert sum(int(h.get("booked_minutes", 0)) for h in report["hours"]) == 210
+
+    exported = requests.get(f"{platform.url}/api/bookings/venues/{venue_id}/report/csv", params=period,
+                            headers=owner_headers, timeout=TIMEOUT)
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+    table = list(csv.DictReader(io.StringIO(exported.text)))
+    court_row = next(r for r in table if r["section"] == "court" and r["key"] == "Court 1")
+    assert (court_row["bookings"], court_row["booked_minutes"], court_row["amount_paisa"]) == (
+        "2", "120", str(court1_net))
+
+    player = requests.get(f"{platform.url}/api/bookings/venues/{venue_id}/report", params=period,
+                          headers=platform.headers(regular), timeout=TIMEOUT)
+    assert player.status_code == 403
+    backwards = requests.get(f"{platform.url}/api/bookings/venues/{venue_id}/report", headers=owner_headers,
+                             params={"from": day.isoformat(), "to": before.isoformat()}, timeout=TIMEOUT)
+    assert backwards.status_code == 400 and backwards.json()["message"].startswith("to:")

@@ -1,0 +1,105 @@
+"""The fair waitlist on a real database (SQLite and PostgreSQL), time driven through the booking job
+with a clock the test moves: a freed slot goes to one waiting player at a time, in joining order."""
+
+import datetime as dt
+
+import pytest
+from padel.booking.v1 import events_pb2
+from sqlalchemy import select
+
+from booking_svc.jobs import BookingJob
+from booking_svc.service.waitlist import MAX_ACTIVE_ENTRIES, Waitlist
+from booking_testkit import Clock, Desk, local_day, local_dt, someone
+from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
+from mesh.outbox import OutboxEvent
+
+
+def waitlist_events(db) -> list[tuple[str, str]]:
+    """(event type, player) of the waitlist events in the outbox, oldest first."""
+    found = []
+    with db.session() as session:
+        for row in session.scalars(select(OutboxEvent).order_by(OutboxEvent.created_at, OutboxEvent.id)):
+            name = row.event_type.rsplit(".", 1)[1]
+            if name.startswith("Waitlist"):
+                message = getattr(events_pb2, name)()
+                message.ParseFromString(row.payload)
+                found.append((name, message.booking.player_id))
+    return found
+
+
+def test_the_offer_passes_to_the_second_player_when_the_first_lets_it_expire(database):
+    clock = Clock()
+    desk = Desk(database, clock)
+    waitlist = Waitlist(desk.bookings, clock)
+    job = BookingJob(desk.bookings, database, interval_seconds=60, waitlist=waitlist)
+    venue = desk.venue(name="Waitlist Padel")
+    court = venue.courts[0].id
+    start = local_dt(local_day(2), "19:00").astimezone(dt.timezone.utc)
+    holder, first, second, walk_in = (someone("player") for _ in range(4))
+    taken = desk.book(holder, court, start)
+
+    window = (start - dt.timedelta(hours=1), start + dt.timedelta(hours=2))
+    in_line = []
+    for player in (first, second):
+        clock.now += dt.timedelta(seconds=1)
+        in_line.append(waitlist.join(database, player, venue.venue.id, "", *window, 60).entry)
+    assert [e.state for e in in_line] == ["waiting", "waiting"]
+
+    desk.bookings.cancel(database, holder, taken.id, "")
+    waitlist.offer_freed(database, court, taken.start_time, taken.end_time)  # what the consumer does
+    [offered] = waitlist.list_mine(database, first, 0, "").items
+    assert offered.entry.state == "offered" and offered.offer.start_time == start
+    assert waitlist.list_mine(database, second, 0, "").items[0].offer is None
+    # The slot is held for the first in line alone: a direct booking loses in the database.
+    with pytest.raises(Conflict):
+        desk.book(walk_in, court, start)
+    waitlist.offer_freed(database, court, taken.start_time, taken.end_time)  # the event again: no second offer
+    assert waitlist.list_mine(database, second, 0, "").items[0].offer is None
+
+    clock.now += dt.timedelta(minutes=9)
+    job.run_once()
+    assert waitlist.list_mine(database, second, 0, "").items[0].offer is None
+    clock.now += dt.timedelta(minutes=2)  # past the default 10-minute window
+    job.run_once()
+    [again_waiting] = waitlist.list_mine(database, first, 0, "").items
+    assert again_waiting.entry.state == "waiting" and again_waiting.offer is None
+    [passed] = waitlist.list_mine(database, second, 0, "").items
+    assert passed.entry.state == "offered"
+    with pytest.raises(FailedPrecondition):
+        waitlist.accept(database, first, offered.offer.id)
+    with pytest.raises(NotFound):
+        waitlist.accept(database, first, passed.offer.id)
+
+    booking = waitlist.accept(database, second, passed.offer.id).booking
+    assert (booking.player_id, booking.status, booking.start_time) == (second.user_id, "confirmed", start)
+    assert waitlist.list_mine(database, second, 0, "").items == []
+    job.run_once()
+    assert desk.bookings.get(database, second, booking.id).booking.status == "confirmed"
+    assert waitlist_events(database) == [
+        ("WaitlistOffered", first.user_id), ("WaitlistOfferExpired", first.user_id),
+        ("WaitlistOffered", second.user_id), ("WaitlistOfferAccepted", second.user_id)]
+
+
+def test_a_direct_booking_before_the_offer_wins_and_entries_are_limited(database):
+    clock = Clock()
+    desk = Desk(database, clock)
+    waitlist = Waitlist(desk.bookings, clock)
+    venue = desk.venue(name="Busy Padel")
+    court = venue.courts[0].id
+    start = local_dt(local_day(3), "20:00").astimezone(dt.timezone.utc)
+    holder, waiting, quick = (someone("player") for _ in range(3))
+    taken = desk.book(holder, court, start)
+    waitlist.join(database, waiting, venue.venue.id, court, start, start + dt.timedelta(hours=1), 60)
+    desk.bookings.cancel(database, holder, taken.id, "")
+    desk.book(quick, court, start)  # before the consumer offers the freed slot
+    waitlist.offer_freed(database, court, taken.start_time, taken.end_time)
+    [entry] = waitlist.list_mine(database, waiting, 0, "").items
+    assert entry.entry.state == "waiting" and entry.offer is None
+
+    with pytest.raises(InvalidArgument, match="window_end"):
+        waitlist.join(database, waiting, venue.venue.id, "", start, start + dt.timedelta(minutes=30), 60)
+    for hour in range(1, MAX_ACTIVE_ENTRIES):
+        later = start + dt.timedelta(days=1, minutes=30 * hour)
+        waitlist.join(database, waiting, venue.venue.id, "", later, later + dt.timedelta(hours=1), 60)
+    with pytest.raises(FailedPrecondition, match="at most 10"):
+        waitlist.join(database, waiting, venue.venue.id, "", start, start + dt.timedelta(hours=1), 60)
