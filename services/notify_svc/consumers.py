@@ -93,6 +93,17 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     def no_show(session: Session, _event_id: str, message: booking_events.BookingNoShow) -> None:
         bookings.no_show(Joined(session), convert.booking(message.booking))
 
+    def invitation_sent(session: Session, _event_id: str, message: booking_events.InvitationSent) -> None:
+        # The same rule as a new list of players: a confirmed booking invites whom notify has not
+        # told yet, a pending one waits for its confirmation; never a second invitation.
+        bookings.players_changed(Joined(session), convert.booking(message.booking))
+
+    def invitation_accepted(session: Session, _event_id: str, message: booking_events.InvitationAccepted) -> None:
+        bookings.invitation_answered(Joined(session), convert.booking(message.booking), message.player_id, True)
+
+    def invitation_declined(session: Session, _event_id: str, message: booking_events.InvitationDeclined) -> None:
+        bookings.invitation_answered(Joined(session), convert.booking(message.booking), message.player_id, False)
+
     events.on(auth_events.UserRegistered, registered)
     events.on(auth_events.EmailVerificationRequested, verification)
     events.on(auth_events.PasswordResetRequested, reset)
@@ -111,4 +122,7 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     events.on(booking_events.BookingParticipantsChanged, participants_changed)
     events.on(booking_events.BookingCompleted, completed)
     events.on(booking_events.BookingNoShow, no_show)
+    events.on(booking_events.InvitationSent, invitation_sent)
+    events.on(booking_events.InvitationAccepted, invitation_accepted)
+    events.on(booking_events.InvitationDeclined, invitation_declined)
     return events

@@ -51,6 +51,8 @@ _LINK = frozenset({"first_name", "link", "token", "expires_at"})
 _BOOKING = frozenset({"first_name", "venue_name", "court_name", "date", "start_time", "end_time", "booking_id"})
 # Where the venue is and how to call it: every booking message but the reminder (from a booking event).
 _VENUE = frozenset({"venue_address", "venue_phone"})
+# Who booked, for the venue's owner.
+_OWNER = frozenset({"player_name", "player_phone", "special_requests"})
 
 KINDS: dict[str, Kind] = {
     "email_verification": Kind(SECURITY, _LINK),
@@ -71,6 +73,18 @@ KINDS: dict[str, Kind] = {
     "invitation_rescheduled": Kind("match_invites", _BOOKING | _VENUE | {"previous_start_time"}, essential=True),
     "invitation_cancelled": Kind("match_invites", _BOOKING | _VENUE | {"reason"}, essential=True),
     "invitation_withdrawn": Kind("match_invites", _BOOKING | _VENUE),
+    # To the venue's owner about bookings at their venue (issue 12), by the owner's own preferences:
+    # a booking is their business news, the closest of user_svc's kinds is booking confirmations.
+    "venue_booking_pending": Kind("booking_confirmations", _BOOKING | _OWNER | {"price", "hold_expires_at"}),
+    "venue_booking_new": Kind("booking_confirmations", _BOOKING | _OWNER | {"price"}),
+    "venue_booking_rescheduled": Kind("booking_confirmations", _BOOKING | _OWNER | {"previous_start_time"},
+                                      essential=True),
+    "venue_booking_cancelled": Kind("booking_confirmations", _BOOKING | _OWNER | {"reason"}, essential=True),
+    "venue_booking_expired": Kind("booking_confirmations", _BOOKING | _OWNER, essential=True),
+    "venue_booking_no_show": Kind("booking_confirmations", _BOOKING | _OWNER),
+    # To the player who booked about an invited player's answer.
+    "invitation_accepted": Kind("match_invites", _BOOKING | {"invitee_name"}),
+    "invitation_declined": Kind("match_invites", _BOOKING | {"invitee_name"}),
     # To a player about another who wants to connect, or accepted (user_svc has no kind of its own for these).
     "connection_requested": Kind("match_invites", frozenset({"first_name", "requester_name"})),
     "connection_accepted": Kind("match_invites", frozenset({"first_name", "addressee_name"})),
@@ -82,6 +96,11 @@ _WHERE_EN = "{% if venue_address %} Address: {{ venue_address }}.{% endif %}" \
             "{% if venue_phone %} Venue phone: {{ venue_phone }}.{% endif %}"
 _WHERE_UR = "{% if venue_address %} پتہ: {{ venue_address }}۔{% endif %}" \
             "{% if venue_phone %} وینیو کا فون: {{ venue_phone }}۔{% endif %}"
+
+# Who booked and what they asked for, in the venue owner's texts.
+_BOOKER = "{{ player_name }}{% if player_phone %} ({{ player_phone }}){% endif %}"
+_REQUESTS_EN = "{% if special_requests %} Special requests: {{ special_requests }}{% endif %}"
+_REQUESTS_UR = "{% if special_requests %} خصوصی درخواست: {{ special_requests }}{% endif %}"
 
 # (subject, text) per kind and language. Email gets the text as HTML paragraphs (see `_html`);
 # the other channels get the text itself. Security kinds only ever go by email.
@@ -214,6 +233,74 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} پر {{ date }}، {{ start_time }} "
                "کے کھیل کے کھلاڑیوں سے آپ کا نام نکال دیا گیا ہے۔"),
     },
+    "venue_booking_pending": {
+        "en": ("Booking pending your confirmation: {{ court_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, " + _BOOKER + " booked {{ court_name }} at {{ venue_name }} on {{ date }}, "
+               "{{ start_time }}–{{ end_time }} ({{ price }}). It is pending your confirmation"
+               "{% if hold_expires_at %}: confirm it before {{ hold_expires_at }} or the hold runs out{% endif %}."
+               + _REQUESTS_EN),
+        "ur": ("بکنگ آپ کی تصدیق کی منتظر: {{ court_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _BOOKER + " نے {{ venue_name }} میں {{ court_name }} "
+               "({{ date }}، {{ start_time }}–{{ end_time }}، {{ price }}) بک کیا ہے۔ یہ آپ کی تصدیق کی منتظر ہے"
+               "{% if hold_expires_at %}: {{ hold_expires_at }} سے پہلے تصدیق کریں ورنہ ہولڈ ختم ہو جائے گا{% endif %}۔"
+               + _REQUESTS_UR),
+    },
+    "venue_booking_new": {
+        "en": ("New booking: {{ court_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, new booking: " + _BOOKER + " booked {{ court_name }} at {{ venue_name }} on "
+               "{{ date }}, {{ start_time }}–{{ end_time }} ({{ price }})." + _REQUESTS_EN),
+        "ur": ("نئی بکنگ: {{ court_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، نئی بکنگ: " + _BOOKER + " نے {{ venue_name }} میں {{ court_name }} "
+               "({{ date }}، {{ start_time }}–{{ end_time }}، {{ price }}) بک کیا ہے۔" + _REQUESTS_UR),
+    },
+    "venue_booking_rescheduled": {
+        "en": ("Booking moved: {{ court_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the booking of " + _BOOKER + " at {{ venue_name }} moved from "
+               "{{ previous_start_time }} to {{ court_name }} on {{ date }}, {{ start_time }}–{{ end_time }}."),
+        "ur": ("بکنگ کا وقت تبدیل: {{ court_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں " + _BOOKER + " کی بکنگ "
+               "{{ previous_start_time }} سے {{ court_name }}، {{ date }}، {{ start_time }}–{{ end_time }} پر منتقل ہو گئی۔"),
+    },
+    "venue_booking_cancelled": {
+        "en": ("Booking cancelled: {{ court_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the booking of " + _BOOKER + " of {{ court_name }} at {{ venue_name }} on "
+               "{{ date }}, {{ start_time }} was cancelled ({{ reason }}). The court is free again."),
+        "ur": ("بکنگ منسوخ: {{ court_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} ({{ date }}، {{ start_time }}) "
+               "کی " + _BOOKER + " کی بکنگ منسوخ ہو گئی ({{ reason }})۔ کورٹ دوبارہ خالی ہے۔"),
+    },
+    "venue_booking_expired": {
+        "en": ("Hold ran out: {{ court_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the booking of " + _BOOKER + " of {{ court_name }} at {{ venue_name }} on "
+               "{{ date }}, {{ start_time }} was not confirmed in time: the hold ran out and the court is free again."),
+        "ur": ("ہولڈ ختم: {{ court_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} ({{ date }}، {{ start_time }}) "
+               "کی " + _BOOKER + " کی بکنگ کی بروقت تصدیق نہیں ہوئی: ہولڈ ختم ہو گیا اور کورٹ دوبارہ خالی ہے۔"),
+    },
+    "venue_booking_no_show": {
+        "en": ("No-show: {{ court_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, " + _BOOKER + " did not come to their booking of {{ court_name }} at "
+               "{{ venue_name }} on {{ date }}, {{ start_time }}."),
+        "ur": ("کوئی نہیں آیا: {{ court_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _BOOKER + " {{ venue_name }} میں {{ court_name }} "
+               "({{ date }}، {{ start_time }}) کی اپنی بکنگ پر نہیں آئے۔"),
+    },
+    "invitation_accepted": {
+        "en": ("{{ invitee_name }} will play: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, {{ invitee_name }} accepted your invitation to play on {{ court_name }} at "
+               "{{ venue_name }} on {{ date }}, {{ start_time }}–{{ end_time }}."),
+        "ur": ("{{ invitee_name }} کھیلیں گے: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ invitee_name }} نے {{ venue_name }} میں {{ court_name }} پر "
+               "{{ date }}، {{ start_time }}–{{ end_time }} کھیلنے کی آپ کی دعوت قبول کر لی۔"),
+    },
+    "invitation_declined": {
+        "en": ("{{ invitee_name }} cannot play: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, {{ invitee_name }} declined your invitation to play on {{ court_name }} at "
+               "{{ venue_name }} on {{ date }}, {{ start_time }}–{{ end_time }}. You may invite someone else."),
+        "ur": ("{{ invitee_name }} نہیں کھیل سکتے: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ invitee_name }} نے {{ venue_name }} میں {{ court_name }} پر "
+               "{{ date }}، {{ start_time }}–{{ end_time }} کھیلنے کی آپ کی دعوت رد کر دی۔ آپ کسی اور کو دعوت دے سکتے ہیں۔"),
+    },
     "connection_requested": {
         "en": ("{{ requester_name }} wants to connect",
                "Hi {{ first_name }}, {{ requester_name }} wants to connect with you on Padel Platform. "
@@ -269,6 +356,8 @@ SAMPLES = {
     "reason": "rain", "refund": "PKR 4,500", "venue_address": "Street 12, DHA Phase 6, Karachi",
     "venue_phone": "+922135550100", "previous_start_time": "03 Dec 2026 16:00 PKT",
     "headline": "Two new courts in DHA", "requester_name": "Bilal Ahmed", "addressee_name": "Sana Malik", "message": "Book them from Monday.",
+    "player_name": "Bilal Ahmed", "player_phone": "+923001234567", "special_requests": "Two rackets, please",
+    "hold_expires_at": "03 Dec 2026 12:00 PKT", "invitee_name": "Sana Malik",
     "attempted_at": "01 Dec 2026 09:30 PKT", "failures": "4", "last_failed_at": "01 Dec 2026 09:31 PKT",
 }
 
