@@ -1,5 +1,5 @@
-"""The events notify consumes (group "notify") from auth, user_svc and booking_svc, each handed to a
-use case.
+"""The events notify consumes (group "notify") from auth, user_svc, booking_svc and payment_svc, each
+handed to a use case.
 
 Every handler runs in the consumer's transaction (`Joined(session)`) together with the record of the
 event id, so a redelivered event queues nothing twice and a crash before the commit queues nothing.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import redis
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import events_pb2 as booking_events
+from padel.payment.v1 import events_pb2 as payment_events
 from padel.user.v1 import events_pb2 as user_events
 from sqlalchemy.orm import Session
 
@@ -17,16 +18,17 @@ from mesh import plumbing
 from mesh.consumer import EventConsumer
 from mesh.db import Database, Joined
 from notify_svc import convert
-from notify_svc.service import Accounts, Bookings, Connections
+from notify_svc.service import Accounts, Bookings, Connections, Payments
 
 GROUP = "notify"
 
 
 def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, bookings: Bookings,
-             connections: Connections, **options) -> EventConsumer:
-    """The consumer of auth's, user_svc's and booking_svc's events, as a server worker."""
+             connections: Connections, payments: Payments, **options) -> EventConsumer:
+    """The consumer of auth's, user_svc's, booking_svc's and payment_svc's events, as a server worker."""
     events = EventConsumer(database, redis_client, group=GROUP,
-                           streams=[plumbing.stream("auth"), plumbing.stream("booking"), plumbing.stream("user")],
+                           streams=[plumbing.stream("auth"), plumbing.stream("booking"), plumbing.stream("user"),
+                                    plumbing.stream("payment")],
                            **options)
 
     def registered(session: Session, _event_id: str, message: auth_events.UserRegistered) -> None:
@@ -104,6 +106,25 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     def invitation_declined(session: Session, _event_id: str, message: booking_events.InvitationDeclined) -> None:
         bookings.invitation_answered(Joined(session), convert.booking(message.booking), message.player_id, False)
 
+    def captured(session: Session, _event_id: str, message: payment_events.PaymentCaptured) -> None:
+        paid = message.payment
+        payments.captured(Joined(session), paid.payer_id, paid.booking_id, convert.money(paid.amount),
+                          convert.wallet_name(paid.wallet), paid.provider_reference)
+
+    def refunded(session: Session, _event_id: str, message: payment_events.PaymentRefunded) -> None:
+        paid = message.payment
+        payments.refunded(Joined(session), paid.payer_id, paid.booking_id, convert.money(message.refund),
+                          convert.money(message.fee), convert.wallet_name(paid.wallet), paid.provider_reference)
+
+    def share_requested(session: Session, _event_id: str, message: payment_events.SharePaymentRequested) -> None:
+        share = message.share
+        payments.share_requested(Joined(session), share.player_id, message.booking_id, convert.money(share.amount),
+                                 convert.when(share.due_by))
+
+    def owed(session: Session, _event_id: str, message: payment_events.SharesOwedByBooker) -> None:
+        payments.owed_by_booker(Joined(session), message.booker_id, message.booking_id, convert.money(message.owed),
+                                len(message.shares))
+
     events.on(auth_events.UserRegistered, registered)
     events.on(auth_events.EmailVerificationRequested, verification)
     events.on(auth_events.PasswordResetRequested, reset)
@@ -125,4 +146,8 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     events.on(booking_events.InvitationSent, invitation_sent)
     events.on(booking_events.InvitationAccepted, invitation_accepted)
     events.on(booking_events.InvitationDeclined, invitation_declined)
+    events.on(payment_events.PaymentCaptured, captured)
+    events.on(payment_events.PaymentRefunded, refunded)
+    events.on(payment_events.SharePaymentRequested, share_requested)
+    events.on(payment_events.SharesOwedByBooker, owed)
     return events

@@ -14,11 +14,12 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from padel.booking.v1 import booking_pb2
 from padel.booking.v1 import events_pb2 as booking_events
 from padel.notify.v1 import notify_pb2
+from padel.payment.v1 import payment_pb2
 from padel.user.v1 import user_pb2
 
 from mesh.convert import timestamp, to_datetime
 from notify_svc import store
-from notify_svc.domain import Booking, Contact, Preferences, mask
+from notify_svc.domain import Booking, Contact, Money, Preferences, mask
 from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH, SMS, WHATSAPP
 
 # A channel's name in notify, its value in notify's contract and in user_svc's preferences. Two enums
@@ -41,6 +42,7 @@ FAMILIES = {
     user_pb2.NOTIFICATION_KIND_MATCH_INVITES: "match_invites",
     user_pb2.NOTIFICATION_KIND_MARKETING: "marketing",
 }
+WALLETS = {payment_pb2.WALLET_JAZZCASH: "JazzCash", payment_pb2.WALLET_EASYPAISA: "Easypaisa"}
 STATUSES = {
     store.QUEUED: notify_pb2.DELIVERY_STATUS_QUEUED,
     store.SENT: notify_pb2.DELIVERY_STATUS_SENT,
@@ -96,6 +98,15 @@ def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
 
 def _fields(message: Message) -> dict:
     return message.DESCRIPTOR.fields_by_name
+
+
+def money(amount: booking_pb2.Money) -> Money:
+    return Money(amount.amount_paisa, amount.currency)
+
+
+def wallet_name(wallet: int) -> str:
+    """The wallet as players know it: "JazzCash", "Easypaisa"."""
+    return WALLETS.get(wallet, "")
 
 
 def _present(message: Message, *names: str) -> dict[str, str]:

@@ -92,6 +92,17 @@ def money_text(amount_paisa: int, currency: str) -> str:
 
 
 @dataclass(frozen=True)
+class Money:
+    """An amount in paisa as events carry it (converted from protobuf in convert.py)."""
+
+    amount_paisa: int
+    currency: str = ""
+
+    def text(self) -> str:
+        return money_text(self.amount_paisa, self.currency)
+
+
+@dataclass(frozen=True)
 class Booking:
     """What a booking event says about the booking (converted from protobuf in convert.py)."""
 

@@ -51,6 +51,9 @@ _LINK = frozenset({"first_name", "link", "token", "expires_at"})
 _BOOKING = frozenset({"first_name", "venue_name", "court_name", "date", "start_time", "end_time", "booking_id"})
 # Where the venue is and how to call it: every booking message but the reminder (from a booking event).
 _VENUE = frozenset({"venue_address", "venue_phone"})
+# A sum of money for a booking, and the wallet it was paid from.
+_MONEY = frozenset({"first_name", "booking_id", "amount"})
+_PAID = _MONEY | {"wallet"}
 # Who booked, for the venue's owner.
 _OWNER = frozenset({"player_name", "player_phone", "special_requests"})
 
@@ -85,6 +88,11 @@ KINDS: dict[str, Kind] = {
     # To the player who booked about an invited player's answer.
     "invitation_accepted": Kind("match_invites", _BOOKING | {"invitee_name"}),
     "invitation_declined": Kind("match_invites", _BOOKING | {"invitee_name"}),
+    # About money (payment_svc's events, issue 14): closest to booking confirmations, always sent.
+    "payment_receipt": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
+    "refund_receipt": Kind("booking_confirmations", _PAID | {"fee", "provider_reference"}, essential=True),
+    "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by"}, essential=True),
+    "shares_owed": Kind("booking_confirmations", _MONEY | {"shares"}, essential=True),
     # To a player about another who wants to connect, or accepted (user_svc has no kind of its own for these).
     "connection_requested": Kind("match_invites", frozenset({"first_name", "requester_name"})),
     "connection_accepted": Kind("match_invites", frozenset({"first_name", "addressee_name"})),
@@ -301,6 +309,38 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "السلام علیکم {{ first_name }}، {{ invitee_name }} نے {{ venue_name }} میں {{ court_name }} پر "
                "{{ date }}، {{ start_time }}–{{ end_time }} کھیلنے کی آپ کی دعوت رد کر دی۔ آپ کسی اور کو دعوت دے سکتے ہیں۔"),
     },
+    "payment_receipt": {
+        "en": ("Payment received: {{ amount }}",
+               "Hi {{ first_name }}, we received your payment of {{ amount }} from your {{ wallet }} wallet for "
+               "booking {{ booking_id }}. {{ wallet }} reference: {{ provider_reference }}."),
+        "ur": ("ادائیگی موصول: {{ amount }}",
+               "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} کے لیے آپ کے {{ wallet }} والٹ سے {{ amount }} "
+               "کی ادائیگی موصول ہو گئی۔ {{ wallet }} حوالہ: {{ provider_reference }}۔"),
+    },
+    "refund_receipt": {
+        "en": ("Refund: {{ amount }}",
+               "Hi {{ first_name }}, {{ amount }} went back to your {{ wallet }} wallet for booking {{ booking_id }} "
+               "(the cancellation policy kept {{ fee }}). {{ wallet }} reference: {{ provider_reference }}."),
+        "ur": ("رقم کی واپسی: {{ amount }}",
+               "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} کے {{ amount }} آپ کے {{ wallet }} والٹ میں واپس "
+               "آ گئے (منسوخی کی پالیسی کے تحت {{ fee }} رکھے گئے)۔ {{ wallet }} حوالہ: {{ provider_reference }}۔"),
+    },
+    "share_payment_requested": {
+        "en": ("Please pay your share: {{ amount }}",
+               "Hi {{ first_name }}, your share of the game (booking {{ booking_id }}) is {{ amount }}"
+               "{% if due_by %}, due by {{ due_by }}{% endif %}. Pay it in the app with JazzCash or Easypaisa."),
+        "ur": ("براہ کرم اپنا حصہ ادا کریں: {{ amount }}",
+               "السلام علیکم {{ first_name }}، کھیل (بکنگ {{ booking_id }}) میں آپ کا حصہ {{ amount }} ہے"
+               "{% if due_by %}، {{ due_by }} تک واجب الادا{% endif %}۔ ایپ میں JazzCash یا Easypaisa سے ادا کریں۔"),
+    },
+    "shares_owed": {
+        "en": ("You now owe {{ amount }}",
+               "Hi {{ first_name }}, {{ shares }} invited players' shares of booking {{ booking_id }} were not paid "
+               "in time, so they fall to you: you now owe {{ amount }} in all. Pay it in the app."),
+        "ur": ("اب آپ کے ذمے {{ amount }} ہیں",
+               "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} میں مدعو کھلاڑیوں کے {{ shares }} حصے وقت پر ادا "
+               "نہیں ہوئے، اس لیے اب یہ آپ کے ذمے ہیں: کل {{ amount }}۔ ایپ میں ادا کریں۔"),
+    },
     "connection_requested": {
         "en": ("{{ requester_name }} wants to connect",
                "Hi {{ first_name }}, {{ requester_name }} wants to connect with you on Padel Platform. "
@@ -358,6 +398,8 @@ SAMPLES = {
     "headline": "Two new courts in DHA", "requester_name": "Bilal Ahmed", "addressee_name": "Sana Malik", "message": "Book them from Monday.",
     "player_name": "Bilal Ahmed", "player_phone": "+923001234567", "special_requests": "Two rackets, please",
     "hold_expires_at": "03 Dec 2026 12:00 PKT", "invitee_name": "Sana Malik",
+    "amount": "PKR 1,125", "wallet": "JazzCash", "provider_reference": "T20261203.0001", "fee": "PKR 0",
+    "due_by": "03 Dec 2026 16:00 PKT", "shares": "2",
     "attempted_at": "01 Dec 2026 09:30 PKT", "failures": "4", "last_failed_at": "01 Dec 2026 09:31 PKT",
 }
 
