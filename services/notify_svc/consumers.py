@@ -106,6 +106,12 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     def invitation_declined(session: Session, _event_id: str, message: booking_events.InvitationDeclined) -> None:
         bookings.invitation_answered(Joined(session), convert.booking(message.booking), message.player_id, False)
 
+    def waitlist_offered(session: Session, _event_id: str, message: booking_events.WaitlistOffered) -> None:
+        bookings.waitlist_offered(Joined(session), convert.booking(message.booking), convert.when(message.expires_at))
+
+    def waitlist_expired(session: Session, _event_id: str, message: booking_events.WaitlistOfferExpired) -> None:
+        bookings.waitlist_offer_expired(Joined(session), convert.booking(message.booking))
+
     def captured(session: Session, _event_id: str, message: payment_events.PaymentCaptured) -> None:
         paid = message.payment
         payments.captured(Joined(session), paid.payer_id, paid.booking_id, convert.money(paid.amount),
@@ -146,6 +152,8 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     events.on(booking_events.InvitationSent, invitation_sent)
     events.on(booking_events.InvitationAccepted, invitation_accepted)
     events.on(booking_events.InvitationDeclined, invitation_declined)
+    events.on(booking_events.WaitlistOffered, waitlist_offered)
+    events.on(booking_events.WaitlistOfferExpired, waitlist_expired)
     events.on(payment_events.PaymentCaptured, captured)
     events.on(payment_events.PaymentRefunded, refunded)
     events.on(payment_events.SharePaymentRequested, share_requested)

@@ -21,6 +21,9 @@ from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH
 FREE_KIND = "message"  # the kind of a free (untemplated) message sent by an admin
 SOMEONE = "A player"  # the name told when a player has no display name
 EXPIRED = "expired"  # booking_svc's cancellation reason when a pending booking's hold ran out
+# booking_svc's cancellation reason when a waiting player gives up the slot offered to them: the hold
+# was never their booking, nobody is told of its end.
+OFFER_GIVEN_UP = "waitlist offer given up"
 MASKED = "***"
 
 

@@ -85,6 +85,9 @@ KINDS: dict[str, Kind] = {
     "venue_booking_cancelled": Kind("booking_confirmations", _BOOKING | _OWNER | {"reason"}, essential=True),
     "venue_booking_expired": Kind("booking_confirmations", _BOOKING | _OWNER, essential=True),
     "venue_booking_no_show": Kind("booking_confirmations", _BOOKING | _OWNER),
+    # To a waiting player (issue 16): a freed slot offered for a while, then passed on if not taken.
+    "waitlist_offered": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "expires_at"}, essential=True),
+    "waitlist_offer_expired": Kind("booking_confirmations", _BOOKING, essential=True),
     # To the player who booked about an invited player's answer.
     "invitation_accepted": Kind("match_invites", _BOOKING | {"invitee_name"}),
     "invitation_declined": Kind("match_invites", _BOOKING | {"invitee_name"}),
@@ -292,6 +295,26 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "ur": ("کوئی نہیں آیا: {{ court_name }}، {{ date }} {{ start_time }}",
                "السلام علیکم {{ first_name }}، " + _BOOKER + " {{ venue_name }} میں {{ court_name }} "
                "({{ date }}، {{ start_time }}) کی اپنی بکنگ پر نہیں آئے۔"),
+    },
+    "waitlist_offered": {
+        "en": ("A slot is yours to accept: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, a slot you waited for is free: {{ court_name }} at {{ venue_name }} on {{ date }}, "
+               "{{ start_time }}–{{ end_time }} ({{ price }}). It is yours to accept"
+               "{% if expires_at %} until {{ expires_at }}{% endif %}; after that it goes to the next player in line."
+               + _WHERE_EN),
+        "ur": ("ایک سلاٹ آپ کے لیے: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، جس سلاٹ کا آپ انتظار کر رہے تھے وہ خالی ہے: {{ venue_name }} میں "
+               "{{ court_name }}، {{ date }}، {{ start_time }}–{{ end_time }} ({{ price }})۔ آپ اسے"
+               "{% if expires_at %} {{ expires_at }} تک{% endif %} قبول کر سکتے ہیں؛ اس کے بعد یہ قطار میں اگلے کھلاڑی "
+               "کو ملے گا۔" + _WHERE_UR),
+    },
+    "waitlist_offer_expired": {
+        "en": ("Offer passed on: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the slot on {{ court_name }} at {{ venue_name }} on {{ date }}, {{ start_time }} "
+               "was not accepted in time and went to the next player in line. You are still on the waitlist."),
+        "ur": ("پیشکش آگے چلی گئی: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} ({{ date }}، {{ start_time }}) کا "
+               "سلاٹ وقت پر قبول نہیں ہوا اور قطار میں اگلے کھلاڑی کو مل گیا۔ آپ اب بھی انتظار کی فہرست میں ہیں۔"),
     },
     "invitation_accepted": {
         "en": ("{{ invitee_name }} will play: {{ venue_name }}, {{ date }} {{ start_time }}",

@@ -74,7 +74,10 @@ class Bookings:
                 self._keep_players_posted(session, booking, previous_start_time=None)
 
     def cancelled(self, uow: UnitOfWork, booking: Booking, reason: str, refund_paisa: int, currency: str) -> None:
-        """The player hears the reason and refund; every invited player who was told hears the reason."""
+        """The player hears the reason and refund; every invited player who was told hears the reason.
+        A waitlist hold given up by its player ends silently (they did it, it was never a booking)."""
+        if reason == domain.OFFER_GIVEN_UP:
+            return
         refund = domain.money_text(refund_paisa, currency)
         with uow.session() as session:
             told = self._told(session, booking)
@@ -100,6 +103,17 @@ class Bookings:
             self._cancel_reminders(session, booking.booking_id)
             self._tell_player(session, "booking_no_show", booking)
             self._tell_owner(session, "venue_booking_no_show", booking)
+
+    def waitlist_offered(self, uow: UnitOfWork, booking: Booking, expires_at: dt.datetime | None) -> None:
+        """The first waiting player hears that the freed slot is theirs to accept until `expires_at`."""
+        until = local_text(expires_at, booking.time_zone)["stamp"] if expires_at else ""
+        with uow.session() as session:
+            self._tell_player(session, "waitlist_offered", booking, {"expires_at": until})
+
+    def waitlist_offer_expired(self, uow: UnitOfWork, booking: Booking) -> None:
+        """The offered player did not accept in time: the slot passed on, they wait in line again."""
+        with uow.session() as session:
+            self._tell_player(session, "waitlist_offer_expired", booking)
 
     def invitation_answered(self, uow: UnitOfWork, booking: Booking, invitee_id: str, accepted: bool) -> None:
         """The player who booked hears that an invited player will play or not; one who declined is
