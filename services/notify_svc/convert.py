@@ -13,13 +13,15 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from padel.booking.v1 import booking_pb2
 from padel.booking.v1 import events_pb2 as booking_events
+from padel.match.v1 import events_pb2 as match_events
+from padel.match.v1 import match_pb2
 from padel.notify.v1 import notify_pb2
 from padel.payment.v1 import payment_pb2
 from padel.user.v1 import user_pb2
 
 from mesh.convert import timestamp, to_datetime
 from notify_svc import store
-from notify_svc.domain import Booking, Contact, Money, Preferences, mask
+from notify_svc.domain import Booking, Contact, Match, Money, Preferences, mask
 from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH, SMS, WHATSAPP
 
 # A channel's name in notify, its value in notify's contract and in user_svc's preferences. Two enums
@@ -98,6 +100,18 @@ def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
 
 def _fields(message: Message) -> dict:
     return message.DESCRIPTOR.fields_by_name
+
+
+def match(snapshot: match_events.MatchSnapshot) -> Match:
+    """The open match an event speaks of."""
+    return Match(match_id=snapshot.match_id, venue_name=snapshot.venue_name, court_name=snapshot.court_name,
+                 start_time=when(snapshot.start_time), time_zone=snapshot.time_zone,
+                 player_ids=tuple(dict.fromkeys(p for p in snapshot.player_ids if p)),
+                 free_places=snapshot.free_places)
+
+
+def sets(result: match_pb2.Result) -> list[tuple[int, int]]:
+    return [(score.side_a_games, score.side_b_games) for score in result.sets]
 
 
 def money(amount: booking_pb2.Money) -> Money:

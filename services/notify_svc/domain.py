@@ -148,6 +148,34 @@ class Booking:
 
 
 @dataclass(frozen=True)
+class Match:
+    """What a match event says about an open match (converted from protobuf in convert.py)."""
+
+    match_id: str
+    venue_name: str
+    court_name: str
+    start_time: dt.datetime
+    time_zone: str
+    player_ids: tuple[str, ...]  # seated after the event
+    free_places: int
+
+    def variables(self) -> dict[str, str]:
+        start = local_text(self.start_time, self.time_zone)
+        return {"venue_name": self.venue_name, "court_name": self.court_name, "date": start["date"],
+                "start_time": start["time"], "match_id": self.match_id, "free_places": str(self.free_places)}
+
+
+def level_text(level: float) -> str:
+    """A level as players read it: "3.25"."""
+    return f"{level:.2f}"
+
+
+def score_text(sets: list[tuple[int, int]]) -> str:
+    """A result as players read it: "6-4, 3-6, 7-5"."""
+    return ", ".join(f"{a}-{b}" for a, b in sets)
+
+
+@dataclass(frozen=True)
 class Contact:
     """Contact details from auth's events; empty fields leave what is stored."""
 

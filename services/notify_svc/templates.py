@@ -54,6 +54,8 @@ _VENUE = frozenset({"venue_address", "venue_phone"})
 # A sum of money for a booking, and the wallet it was paid from.
 _MONEY = frozenset({"first_name", "booking_id", "amount"})
 _PAID = _MONEY | {"wallet"}
+# An open match.
+_MATCH = frozenset({"first_name", "venue_name", "court_name", "date", "start_time", "match_id", "free_places"})
 # Who booked, for the venue's owner.
 _OWNER = frozenset({"player_name", "player_phone", "special_requests"})
 
@@ -88,6 +90,15 @@ KINDS: dict[str, Kind] = {
     # To a waiting player (issue 16): a freed slot offered for a while, then passed on if not taken.
     "waitlist_offered": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "expires_at"}, essential=True),
     "waitlist_offer_expired": Kind("booking_confirmations", _BOOKING, essential=True),
+    # To an open match's players (issue 15): closest to match invites; a cancelled match always goes out.
+    "match_player_joined": Kind("match_invites", _MATCH | {"player_name"}),
+    "match_filled": Kind("match_invites", _MATCH),
+    "match_join_requested": Kind("match_invites", _MATCH | {"player_name", "level"}),
+    "match_player_left": Kind("match_invites", _MATCH | {"player_name"}),
+    "match_player_removed": Kind("match_invites", _MATCH),
+    "match_cancelled": Kind("match_invites", _MATCH, essential=True),
+    "match_result_recorded": Kind("match_invites", _MATCH | {"player_name", "score"}),
+    "level_changed": Kind("match_invites", frozenset({"first_name", "match_id", "level_before", "level_after"})),
     # To the player who booked about an invited player's answer.
     "invitation_accepted": Kind("match_invites", _BOOKING | {"invitee_name"}),
     "invitation_declined": Kind("match_invites", _BOOKING | {"invitee_name"}),
@@ -112,6 +123,10 @@ _WHERE_UR = "{% if venue_address %} پتہ: {{ venue_address }}۔{% endif %}" \
 _BOOKER = "{{ player_name }}{% if player_phone %} ({{ player_phone }}){% endif %}"
 _REQUESTS_EN = "{% if special_requests %} Special requests: {{ special_requests }}{% endif %}"
 _REQUESTS_UR = "{% if special_requests %} خصوصی درخواست: {{ special_requests }}{% endif %}"
+
+# Where and when an open match is played.
+_MATCH_AT_EN = "{{ court_name }} at {{ venue_name }} on {{ date }}, {{ start_time }}"
+_MATCH_AT_UR = "{{ venue_name }} میں {{ court_name }} ({{ date }}، {{ start_time }})"
 
 # (subject, text) per kind and language. Email gets the text as HTML paragraphs (see `_html`);
 # the other channels get the text itself. Security kinds only ever go by email.
@@ -316,6 +331,66 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} ({{ date }}، {{ start_time }}) کا "
                "سلاٹ وقت پر قبول نہیں ہوا اور قطار میں اگلے کھلاڑی کو مل گیا۔ آپ اب بھی انتظار کی فہرست میں ہیں۔"),
     },
+    "match_player_joined": {
+        "en": ("{{ player_name }} joined your match: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, {{ player_name }} joined the match on " + _MATCH_AT_EN + ". "
+               "Places still free: {{ free_places }}."),
+        "ur": ("{{ player_name }} آپ کے میچ میں شامل: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ player_name }} " + _MATCH_AT_UR + " کے میچ میں شامل ہو گئے۔ "
+               "خالی جگہیں: {{ free_places }}۔"),
+    },
+    "match_filled": {
+        "en": ("Your match is full: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, all four places of the match on " + _MATCH_AT_EN + " are taken. See you there."),
+        "ur": ("آپ کا میچ مکمل: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کے میچ کی چاروں جگہیں بھر گئیں۔ وہاں ملاقات ہو گی۔"),
+    },
+    "match_join_requested": {
+        "en": ("{{ player_name }} asks to join: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, {{ player_name }} (level {{ level }}) asks for a place in the match on "
+               + _MATCH_AT_EN + ". Approve or refuse in the app."),
+        "ur": ("{{ player_name }} شامل ہونا چاہتے ہیں: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ player_name }} (لیول {{ level }}) " + _MATCH_AT_UR + " کے میچ میں "
+               "جگہ چاہتے ہیں۔ ایپ میں منظور یا مسترد کریں۔"),
+    },
+    "match_player_left": {
+        "en": ("{{ player_name }} left your match: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, {{ player_name }} is no longer in the match on " + _MATCH_AT_EN + ". "
+               "Places free: {{ free_places }}."),
+        "ur": ("{{ player_name }} نے میچ چھوڑ دیا: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ player_name }} اب " + _MATCH_AT_UR + " کے میچ میں نہیں۔ "
+               "خالی جگہیں: {{ free_places }}۔"),
+    },
+    "match_player_removed": {
+        "en": ("You are no longer in the match: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the organiser took you off the match on " + _MATCH_AT_EN + "."),
+        "ur": ("آپ اب میچ میں شامل نہیں: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، منتظم نے آپ کو " + _MATCH_AT_UR + " کے میچ سے نکال دیا۔"),
+    },
+    "match_cancelled": {
+        "en": ("Match cancelled: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the court booking under the match on " + _MATCH_AT_EN + " was cancelled: "
+               "the match will not be played there."),
+        "ur": ("میچ منسوخ: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کے میچ کی کورٹ بکنگ منسوخ ہو گئی: "
+               "میچ وہاں نہیں کھیلا جائے گا۔"),
+    },
+    "match_result_recorded": {
+        "en": ("Confirm the result: {{ score }}",
+               "Hi {{ first_name }}, {{ player_name }} recorded {{ score }} for the match on " + _MATCH_AT_EN + ". "
+               "Confirm or dispute it in the app."),
+        "ur": ("نتیجے کی تصدیق کریں: {{ score }}",
+               "السلام علیکم {{ first_name }}، {{ player_name }} نے " + _MATCH_AT_UR + " کے میچ کا نتیجہ {{ score }} "
+               "درج کیا۔ ایپ میں تصدیق کریں یا اعتراض کریں۔"),
+    },
+    "level_changed": {
+        "en": ("Your level is now {{ level_after }}",
+               "Hi {{ first_name }}, your confirmed result moved your level from {{ level_before }} to "
+               "{{ level_after }}."),
+        "ur": ("آپ کا لیول اب {{ level_after }} ہے",
+               "السلام علیکم {{ first_name }}، تصدیق شدہ نتیجے سے آپ کا لیول {{ level_before }} سے "
+               "{{ level_after }} ہو گیا۔"),
+    },
     "invitation_accepted": {
         "en": ("{{ invitee_name }} will play: {{ venue_name }}, {{ date }} {{ start_time }}",
                "Hi {{ first_name }}, {{ invitee_name }} accepted your invitation to play on {{ court_name }} at "
@@ -423,6 +498,8 @@ SAMPLES = {
     "hold_expires_at": "03 Dec 2026 12:00 PKT", "invitee_name": "Sana Malik",
     "amount": "PKR 1,125", "wallet": "JazzCash", "provider_reference": "T20261203.0001", "fee": "PKR 0",
     "due_by": "03 Dec 2026 16:00 PKT", "shares": "2",
+    "match_id": "00000000-0000-4000-8000-000000000001", "free_places": "1", "level": "3.25",
+    "level_before": "3.10", "level_after": "3.25", "score": "6-4, 3-6, 7-5",
     "attempted_at": "01 Dec 2026 09:30 PKT", "failures": "4", "last_failed_at": "01 Dec 2026 09:31 PKT",
 }
 

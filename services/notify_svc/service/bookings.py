@@ -119,10 +119,8 @@ class Bookings:
         """The player who booked hears that an invited player will play or not; one who declined is
         reminded of nothing (their invitation message they had already)."""
         with uow.session() as session:
-            invitee = store.recipient(session, invitee_id)
-            name = " ".join(part for part in (invitee.first_name, invitee.last_name) if part) if invitee else ""
             self._tell_player(session, "invitation_accepted" if accepted else "invitation_declined", booking,
-                              {"invitee_name": name or domain.SOMEONE})
+                              {"invitee_name": store.display_name(session, invitee_id) or domain.SOMEONE})
             if not accepted:
                 self._cancel_reminders(session, booking.booking_id, invitee_id)
 
