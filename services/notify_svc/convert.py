@@ -85,6 +85,7 @@ def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
     """The booking an event speaks of. The venue's address and phone and the hold's expiry are read
     when the snapshot has them (booking_svc's `venue_address`, `venue_phone` and `hold_expires_at`,
     not published yet) and left empty otherwise."""
+    held = _present(snapshot, "hold_expires_at").get("hold_expires_at")
     return Booking(
         booking_id=snapshot.booking_id, player_id=snapshot.player_id, venue_name=snapshot.venue_name,
         court_name=snapshot.court_name, start_time=when(snapshot.start_time),
@@ -94,12 +95,9 @@ def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
         participant_ids=tuple(dict.fromkeys(p for p in snapshot.participant_ids if p and p != snapshot.player_id)),
         venue_owner_id=snapshot.venue_owner_id, player_name=snapshot.player_name,
         player_phone=snapshot.player_phone, special_requests=snapshot.special_requests,
-        hold_expires_at=when(getattr(snapshot, "hold_expires_at")) if "hold_expires_at" in _fields(snapshot) else None,
+        hold_expires_at=when(held) if held is not None else None,
         **_present(snapshot, "venue_address", "venue_phone"))
 
-
-def _fields(message: Message) -> dict:
-    return message.DESCRIPTOR.fields_by_name
 
 
 def match(snapshot: match_events.MatchSnapshot) -> Match:
@@ -125,7 +123,8 @@ def wallet_name(wallet: int) -> str:
 
 def _present(message: Message, *names: str) -> dict[str, str]:
     """The fields of `message` among `names` that its type has (a newer sender may add them)."""
-    return {name: getattr(message, name) for name in names if name in _fields(message)}
+    fields = message.DESCRIPTOR.fields_by_name
+    return {name: getattr(message, name) for name in names if name in fields}
 
 
 def contact(message: Message) -> Contact:
