@@ -1,5 +1,5 @@
-"""The events notify consumes (group "notify") from auth, user_svc and booking_svc, each handed to a
-use case.
+"""The events notify consumes (group "notify") from auth, user_svc, booking_svc, payment_svc and
+match_svc, each handed to a use case.
 
 Every handler runs in the consumer's transaction (`Joined(session)`) together with the record of the
 event id, so a redelivered event queues nothing twice and a crash before the commit queues nothing.
@@ -10,6 +10,8 @@ from __future__ import annotations
 import redis
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import events_pb2 as booking_events
+from padel.match.v1 import events_pb2 as match_events
+from padel.payment.v1 import events_pb2 as payment_events
 from padel.user.v1 import events_pb2 as user_events
 from sqlalchemy.orm import Session
 
@@ -17,16 +19,18 @@ from mesh import plumbing
 from mesh.consumer import EventConsumer
 from mesh.db import Database, Joined
 from notify_svc import convert
-from notify_svc.service import Accounts, Bookings, Connections
+from notify_svc.service import Accounts, Bookings, Connections, Matches, Payments
 
 GROUP = "notify"
 
 
 def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, bookings: Bookings,
-             connections: Connections, **options) -> EventConsumer:
-    """The consumer of auth's, user_svc's and booking_svc's events, as a server worker."""
+             connections: Connections, payments: Payments, matches: Matches, **options) -> EventConsumer:
+    """The consumer of auth's, user_svc's, booking_svc's, payment_svc's and match_svc's events, as a
+    server worker."""
     events = EventConsumer(database, redis_client, group=GROUP,
-                           streams=[plumbing.stream("auth"), plumbing.stream("booking"), plumbing.stream("user")],
+                           streams=[plumbing.stream("auth"), plumbing.stream("booking"), plumbing.stream("user"),
+                                    plumbing.stream("payment"), plumbing.stream("match")],
                            **options)
 
     def registered(session: Session, _event_id: str, message: auth_events.UserRegistered) -> None:
@@ -93,6 +97,66 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     def no_show(session: Session, _event_id: str, message: booking_events.BookingNoShow) -> None:
         bookings.no_show(Joined(session), convert.booking(message.booking))
 
+    def invitation_sent(session: Session, _event_id: str, message: booking_events.InvitationSent) -> None:
+        # The same rule as a new list of players: a confirmed booking invites whom notify has not
+        # told yet, a pending one waits for its confirmation; never a second invitation.
+        bookings.players_changed(Joined(session), convert.booking(message.booking))
+
+    def invitation_accepted(session: Session, _event_id: str, message: booking_events.InvitationAccepted) -> None:
+        bookings.invitation_answered(Joined(session), convert.booking(message.booking), message.player_id, True)
+
+    def invitation_declined(session: Session, _event_id: str, message: booking_events.InvitationDeclined) -> None:
+        bookings.invitation_answered(Joined(session), convert.booking(message.booking), message.player_id, False)
+
+    def waitlist_offered(session: Session, _event_id: str, message: booking_events.WaitlistOffered) -> None:
+        bookings.waitlist_offered(Joined(session), convert.booking(message.booking), convert.when(message.expires_at))
+
+    def waitlist_expired(session: Session, _event_id: str, message: booking_events.WaitlistOfferExpired) -> None:
+        bookings.waitlist_offer_expired(Joined(session), convert.booking(message.booking))
+
+    def captured(session: Session, _event_id: str, message: payment_events.PaymentCaptured) -> None:
+        paid = message.payment
+        payments.captured(Joined(session), paid.payer_id, paid.booking_id, convert.money(paid.amount),
+                          convert.wallet_name(paid.wallet), paid.provider_reference)
+
+    def refunded(session: Session, _event_id: str, message: payment_events.PaymentRefunded) -> None:
+        paid = message.payment
+        payments.refunded(Joined(session), paid.payer_id, paid.booking_id, convert.money(message.refund),
+                          convert.money(message.fee), convert.wallet_name(paid.wallet), paid.provider_reference)
+
+    def share_requested(session: Session, _event_id: str, message: payment_events.SharePaymentRequested) -> None:
+        share = message.share
+        payments.share_requested(Joined(session), share.player_id, message.booking_id, convert.money(share.amount),
+                                 convert.when(share.due_by))
+
+    def owed(session: Session, _event_id: str, message: payment_events.SharesOwedByBooker) -> None:
+        payments.owed_by_booker(Joined(session), message.booker_id, message.booking_id, convert.money(message.owed),
+                                len(message.shares))
+
+    def joined(session: Session, _event_id: str, message: match_events.PlayerJoined) -> None:
+        matches.player_joined(Joined(session), convert.match(message.match), message.player_id)
+
+    def filled(session: Session, _event_id: str, message: match_events.MatchFilled) -> None:
+        matches.filled(Joined(session), convert.match(message.match))
+
+    def join_requested(session: Session, _event_id: str, message: match_events.JoinRequested) -> None:
+        matches.join_requested(Joined(session), convert.match(message.match), message.player_id, message.level)
+
+    def left(session: Session, _event_id: str, message: match_events.PlayerLeft) -> None:
+        matches.player_left(Joined(session), convert.match(message.match), message.player_id,
+                            removed=bool(message.removed_by))
+
+    def match_cancelled(session: Session, _event_id: str, message: match_events.MatchCancelled) -> None:
+        matches.cancelled(Joined(session), convert.match(message.match))
+
+    def result_recorded(session: Session, _event_id: str, message: match_events.ResultRecorded) -> None:
+        matches.result_recorded(Joined(session), convert.match(message.match), convert.sets(message.result),
+                                message.result.recorded_by, list(message.confirmer_ids))
+
+    def level_changed(session: Session, _event_id: str, message: match_events.LevelChanged) -> None:
+        matches.level_changed(Joined(session), message.player_id, message.match_id, message.level_before,
+                              message.level_after)
+
     events.on(auth_events.UserRegistered, registered)
     events.on(auth_events.EmailVerificationRequested, verification)
     events.on(auth_events.PasswordResetRequested, reset)
@@ -111,4 +175,20 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     events.on(booking_events.BookingParticipantsChanged, participants_changed)
     events.on(booking_events.BookingCompleted, completed)
     events.on(booking_events.BookingNoShow, no_show)
+    events.on(booking_events.InvitationSent, invitation_sent)
+    events.on(booking_events.InvitationAccepted, invitation_accepted)
+    events.on(booking_events.InvitationDeclined, invitation_declined)
+    events.on(booking_events.WaitlistOffered, waitlist_offered)
+    events.on(booking_events.WaitlistOfferExpired, waitlist_expired)
+    events.on(match_events.PlayerJoined, joined)
+    events.on(match_events.MatchFilled, filled)
+    events.on(match_events.JoinRequested, join_requested)
+    events.on(match_events.PlayerLeft, left)
+    events.on(match_events.MatchCancelled, match_cancelled)
+    events.on(match_events.ResultRecorded, result_recorded)
+    events.on(match_events.LevelChanged, level_changed)
+    events.on(payment_events.PaymentCaptured, captured)
+    events.on(payment_events.PaymentRefunded, refunded)
+    events.on(payment_events.SharePaymentRequested, share_requested)
+    events.on(payment_events.SharesOwedByBooker, owed)
     return events

@@ -13,12 +13,15 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from padel.booking.v1 import booking_pb2
 from padel.booking.v1 import events_pb2 as booking_events
+from padel.match.v1 import events_pb2 as match_events
+from padel.match.v1 import match_pb2
 from padel.notify.v1 import notify_pb2
+from padel.payment.v1 import payment_pb2
 from padel.user.v1 import user_pb2
 
 from mesh.convert import timestamp, to_datetime
 from notify_svc import store
-from notify_svc.domain import Booking, Contact, Preferences, mask
+from notify_svc.domain import Booking, Contact, Match, Money, Preferences, mask
 from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH, SMS, WHATSAPP
 
 # A channel's name in notify, its value in notify's contract and in user_svc's preferences. Two enums
@@ -41,6 +44,7 @@ FAMILIES = {
     user_pb2.NOTIFICATION_KIND_MATCH_INVITES: "match_invites",
     user_pb2.NOTIFICATION_KIND_MARKETING: "marketing",
 }
+WALLETS = {payment_pb2.WALLET_JAZZCASH: "JazzCash", payment_pb2.WALLET_EASYPAISA: "Easypaisa"}
 STATUSES = {
     store.QUEUED: notify_pb2.DELIVERY_STATUS_QUEUED,
     store.SENT: notify_pb2.DELIVERY_STATUS_SENT,
@@ -78,8 +82,10 @@ def when(stamp: Timestamp) -> dt.datetime | None:
 
 
 def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
-    """The booking an event speaks of. The venue's address and phone are read when the snapshot has
-    them (booking_svc's `venue_address` and `venue_phone`, not published yet) and "" otherwise."""
+    """The booking an event speaks of. The venue's address and phone and the hold's expiry are read
+    when the snapshot has them (booking_svc's `venue_address`, `venue_phone` and `hold_expires_at`,
+    not published yet) and left empty otherwise."""
+    held = _present(snapshot, "hold_expires_at").get("hold_expires_at")
     return Booking(
         booking_id=snapshot.booking_id, player_id=snapshot.player_id, venue_name=snapshot.venue_name,
         court_name=snapshot.court_name, start_time=when(snapshot.start_time),
@@ -87,7 +93,32 @@ def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
         price_paisa=snapshot.price.amount_paisa, currency=snapshot.price.currency,
         confirmed=snapshot.status == booking_pb2.BOOKING_STATUS_CONFIRMED,
         participant_ids=tuple(dict.fromkeys(p for p in snapshot.participant_ids if p and p != snapshot.player_id)),
+        venue_owner_id=snapshot.venue_owner_id, player_name=snapshot.player_name,
+        player_phone=snapshot.player_phone, special_requests=snapshot.special_requests,
+        hold_expires_at=when(held) if held is not None else None,
         **_present(snapshot, "venue_address", "venue_phone"))
+
+
+
+def match(snapshot: match_events.MatchSnapshot) -> Match:
+    """The open match an event speaks of."""
+    return Match(match_id=snapshot.match_id, venue_name=snapshot.venue_name, court_name=snapshot.court_name,
+                 start_time=when(snapshot.start_time), time_zone=snapshot.time_zone,
+                 player_ids=tuple(dict.fromkeys(p for p in snapshot.player_ids if p)),
+                 free_places=snapshot.free_places)
+
+
+def sets(result: match_pb2.Result) -> list[tuple[int, int]]:
+    return [(score.side_a_games, score.side_b_games) for score in result.sets]
+
+
+def money(amount: booking_pb2.Money) -> Money:
+    return Money(amount.amount_paisa, amount.currency)
+
+
+def wallet_name(wallet: int) -> str:
+    """The wallet as players know it: "JazzCash", "Easypaisa"."""
+    return WALLETS.get(wallet, "")
 
 
 def _present(message: Message, *names: str) -> dict[str, str]:

@@ -19,6 +19,11 @@ from mesh.settings import DEFAULT_TIME_ZONE
 from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH
 
 FREE_KIND = "message"  # the kind of a free (untemplated) message sent by an admin
+SOMEONE = "A player"  # the name told when a player has no display name
+EXPIRED = "expired"  # booking_svc's cancellation reason when a pending booking's hold ran out
+# booking_svc's cancellation reason when a waiting player gives up the slot offered to them: the hold
+# was never their booking, nobody is told of its end.
+OFFER_GIVEN_UP = "waitlist offer given up"
 MASKED = "***"
 
 
@@ -90,6 +95,17 @@ def money_text(amount_paisa: int, currency: str) -> str:
 
 
 @dataclass(frozen=True)
+class Money:
+    """An amount in paisa as events carry it (converted from protobuf in convert.py)."""
+
+    amount_paisa: int
+    currency: str = ""
+
+    def text(self) -> str:
+        return money_text(self.amount_paisa, self.currency)
+
+
+@dataclass(frozen=True)
 class Booking:
     """What a booking event says about the booking (converted from protobuf in convert.py)."""
 
@@ -106,6 +122,11 @@ class Booking:
     participant_ids: tuple[str, ...] = ()  # invited players, never the player who booked
     venue_address: str = ""  # "" while booking_svc's events do not carry it
     venue_phone: str = ""
+    venue_owner_id: str = ""  # who is told of bookings at the venue; "" from an older sender
+    player_name: str = ""
+    player_phone: str = ""
+    special_requests: str = ""
+    hold_expires_at: dt.datetime | None = None  # None while booking_svc's snapshot does not carry it
 
     def variables(self) -> dict[str, str]:
         start, end = local_text(self.start_time, self.time_zone), local_text(self.end_time, self.time_zone)
@@ -113,6 +134,45 @@ class Booking:
                 "start_time": start["time"], "end_time": end["time"], "booking_id": self.booking_id,
                 "price": money_text(self.price_paisa, self.currency), "venue_address": self.venue_address,
                 "venue_phone": self.venue_phone}
+
+    def owner_variables(self) -> dict[str, str]:
+        """What the venue owner reads: the booking, who booked it and how to call them."""
+        hold = local_text(self.hold_expires_at, self.time_zone)["stamp"] if self.hold_expires_at else ""
+        return {**self.variables(), "player_name": self.player_name or SOMEONE, "player_phone": self.player_phone,
+                "special_requests": self.special_requests, "hold_expires_at": hold}
+
+    def owner_to_tell(self) -> str:
+        """The venue owner to tell about this booking; "" when unknown or when the owner booked it
+        themselves (they hear about it as its player, once)."""
+        return self.venue_owner_id if self.venue_owner_id != self.player_id else ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """What a match event says about an open match (converted from protobuf in convert.py)."""
+
+    match_id: str
+    venue_name: str
+    court_name: str
+    start_time: dt.datetime
+    time_zone: str
+    player_ids: tuple[str, ...]  # seated after the event
+    free_places: int
+
+    def variables(self) -> dict[str, str]:
+        start = local_text(self.start_time, self.time_zone)
+        return {"venue_name": self.venue_name, "court_name": self.court_name, "date": start["date"],
+                "start_time": start["time"], "match_id": self.match_id, "free_places": str(self.free_places)}
+
+
+def level_text(level: float) -> str:
+    """A level as players read it: "3.25"."""
+    return f"{level:.2f}"
+
+
+def score_text(sets: list[tuple[int, int]]) -> str:
+    """A result as players read it: "6-4, 3-6, 7-5"."""
+    return ", ".join(f"{a}-{b}" for a, b in sets)
 
 
 @dataclass(frozen=True)

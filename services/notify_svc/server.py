@@ -11,7 +11,8 @@ from mesh import plumbing, server
 from notify_svc import channels, consumers
 from notify_svc.jobs import DeliveryJob, ReminderJob
 from notify_svc.rendering import Renderer
-from notify_svc.service import Accounts, Bookings, CalendarFeeds, Connections, Deliveries, Devices, Inbox, Templates
+from notify_svc.service import (Accounts, Bookings, CalendarFeeds, Connections, Deliveries, Devices, Inbox, Matches,
+                                Payments, Templates)
 from notify_svc.servicer import NotifyServicer
 from notify_svc.settings import NAME, NotifySettings
 
@@ -44,7 +45,8 @@ def build_server(settings: NotifySettings) -> tuple[server.Host, int]:
         verifier=parts.verifier, database=parts.database,
         # The renderer first: started before anything renders, stopped after everything that does.
         workers=[renderer, parts.relay,
-                 consumers.consumer(parts.database, parts.redis, accounts, bookings, Connections(deliveries)),
+                 consumers.consumer(parts.database, parts.redis, accounts, bookings, Connections(deliveries),
+                                    Payments(deliveries), Matches(deliveries)),
                  ReminderJob(parts.database, bookings, delivery_job, poll_seconds=settings.poll_seconds),
                  delivery_job])
 

@@ -185,6 +185,12 @@ def recipient(session: Session, user_id: str) -> Recipient | None:
     return session.get(Recipient, user_id)
 
 
+def display_name(session: Session, user_id: str) -> str:
+    """The name notify knows for a user ("First Last"), or "" when it knows none."""
+    found = session.get(Recipient, user_id)
+    return " ".join(part for part in (found.first_name, found.last_name) if part) if found is not None else ""
+
+
 def known_recipient(session: Session, user_id: str) -> Recipient | None:
     """The recipient auth or user_svc told notify about and whose account lives."""
     found = session.get(Recipient, user_id)

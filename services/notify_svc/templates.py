@@ -51,6 +51,13 @@ _LINK = frozenset({"first_name", "link", "token", "expires_at"})
 _BOOKING = frozenset({"first_name", "venue_name", "court_name", "date", "start_time", "end_time", "booking_id"})
 # Where the venue is and how to call it: every booking message but the reminder (from a booking event).
 _VENUE = frozenset({"venue_address", "venue_phone"})
+# A sum of money for a booking, and the wallet it was paid from.
+_MONEY = frozenset({"first_name", "booking_id", "amount"})
+_PAID = _MONEY | {"wallet"}
+# An open match.
+_MATCH = frozenset({"first_name", "venue_name", "court_name", "date", "start_time", "match_id", "free_places"})
+# Who booked, for the venue's owner.
+_OWNER = frozenset({"player_name", "player_phone", "special_requests"})
 
 KINDS: dict[str, Kind] = {
     "email_verification": Kind(SECURITY, _LINK),
@@ -71,6 +78,35 @@ KINDS: dict[str, Kind] = {
     "invitation_rescheduled": Kind("match_invites", _BOOKING | _VENUE | {"previous_start_time"}, essential=True),
     "invitation_cancelled": Kind("match_invites", _BOOKING | _VENUE | {"reason"}, essential=True),
     "invitation_withdrawn": Kind("match_invites", _BOOKING | _VENUE),
+    # To the venue's owner about bookings at their venue (issue 12), by the owner's own preferences:
+    # a booking is their business news, the closest of user_svc's kinds is booking confirmations.
+    "venue_booking_pending": Kind("booking_confirmations", _BOOKING | _OWNER | {"price", "hold_expires_at"}),
+    "venue_booking_new": Kind("booking_confirmations", _BOOKING | _OWNER | {"price"}),
+    "venue_booking_rescheduled": Kind("booking_confirmations", _BOOKING | _OWNER | {"previous_start_time"},
+                                      essential=True),
+    "venue_booking_cancelled": Kind("booking_confirmations", _BOOKING | _OWNER | {"reason"}, essential=True),
+    "venue_booking_expired": Kind("booking_confirmations", _BOOKING | _OWNER, essential=True),
+    "venue_booking_no_show": Kind("booking_confirmations", _BOOKING | _OWNER),
+    # To a waiting player (issue 16): a freed slot offered for a while, then passed on if not taken.
+    "waitlist_offered": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "expires_at"}, essential=True),
+    "waitlist_offer_expired": Kind("booking_confirmations", _BOOKING, essential=True),
+    # To an open match's players (issue 15): closest to match invites; a cancelled match always goes out.
+    "match_player_joined": Kind("match_invites", _MATCH | {"player_name"}),
+    "match_filled": Kind("match_invites", _MATCH),
+    "match_join_requested": Kind("match_invites", _MATCH | {"player_name", "level"}),
+    "match_player_left": Kind("match_invites", _MATCH | {"player_name"}),
+    "match_player_removed": Kind("match_invites", _MATCH),
+    "match_cancelled": Kind("match_invites", _MATCH, essential=True),
+    "match_result_recorded": Kind("match_invites", _MATCH | {"player_name", "score"}),
+    "level_changed": Kind("match_invites", frozenset({"first_name", "match_id", "level_before", "level_after"})),
+    # To the player who booked about an invited player's answer.
+    "invitation_accepted": Kind("match_invites", _BOOKING | {"invitee_name"}),
+    "invitation_declined": Kind("match_invites", _BOOKING | {"invitee_name"}),
+    # About money (payment_svc's events, issue 14): closest to booking confirmations, always sent.
+    "payment_receipt": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
+    "refund_receipt": Kind("booking_confirmations", _PAID | {"fee", "provider_reference"}, essential=True),
+    "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by"}, essential=True),
+    "shares_owed": Kind("booking_confirmations", _MONEY | {"shares"}, essential=True),
     # To a player about another who wants to connect, or accepted (user_svc has no kind of its own for these).
     "connection_requested": Kind("match_invites", frozenset({"first_name", "requester_name"})),
     "connection_accepted": Kind("match_invites", frozenset({"first_name", "addressee_name"})),
@@ -82,6 +118,15 @@ _WHERE_EN = "{% if venue_address %} Address: {{ venue_address }}.{% endif %}" \
             "{% if venue_phone %} Venue phone: {{ venue_phone }}.{% endif %}"
 _WHERE_UR = "{% if venue_address %} پتہ: {{ venue_address }}۔{% endif %}" \
             "{% if venue_phone %} وینیو کا فون: {{ venue_phone }}۔{% endif %}"
+
+# Who booked and what they asked for, in the venue owner's texts.
+_BOOKER = "{{ player_name }}{% if player_phone %} ({{ player_phone }}){% endif %}"
+_REQUESTS_EN = "{% if special_requests %} Special requests: {{ special_requests }}{% endif %}"
+_REQUESTS_UR = "{% if special_requests %} خصوصی درخواست: {{ special_requests }}{% endif %}"
+
+# Where and when an open match is played.
+_MATCH_AT_EN = "{{ court_name }} at {{ venue_name }} on {{ date }}, {{ start_time }}"
+_MATCH_AT_UR = "{{ venue_name }} میں {{ court_name }} ({{ date }}، {{ start_time }})"
 
 # (subject, text) per kind and language. Email gets the text as HTML paragraphs (see `_html`);
 # the other channels get the text itself. Security kinds only ever go by email.
@@ -214,6 +259,186 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} پر {{ date }}، {{ start_time }} "
                "کے کھیل کے کھلاڑیوں سے آپ کا نام نکال دیا گیا ہے۔"),
     },
+    "venue_booking_pending": {
+        "en": ("Booking pending your confirmation: {{ court_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, " + _BOOKER + " booked {{ court_name }} at {{ venue_name }} on {{ date }}, "
+               "{{ start_time }}–{{ end_time }} ({{ price }}). It is pending your confirmation"
+               "{% if hold_expires_at %}: confirm it before {{ hold_expires_at }} or the hold runs out{% endif %}."
+               + _REQUESTS_EN),
+        "ur": ("بکنگ آپ کی تصدیق کی منتظر: {{ court_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _BOOKER + " نے {{ venue_name }} میں {{ court_name }} "
+               "({{ date }}، {{ start_time }}–{{ end_time }}، {{ price }}) بک کیا ہے۔ یہ آپ کی تصدیق کی منتظر ہے"
+               "{% if hold_expires_at %}: {{ hold_expires_at }} سے پہلے تصدیق کریں ورنہ ہولڈ ختم ہو جائے گا{% endif %}۔"
+               + _REQUESTS_UR),
+    },
+    "venue_booking_new": {
+        "en": ("New booking: {{ court_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, new booking: " + _BOOKER + " booked {{ court_name }} at {{ venue_name }} on "
+               "{{ date }}, {{ start_time }}–{{ end_time }} ({{ price }})." + _REQUESTS_EN),
+        "ur": ("نئی بکنگ: {{ court_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، نئی بکنگ: " + _BOOKER + " نے {{ venue_name }} میں {{ court_name }} "
+               "({{ date }}، {{ start_time }}–{{ end_time }}، {{ price }}) بک کیا ہے۔" + _REQUESTS_UR),
+    },
+    "venue_booking_rescheduled": {
+        "en": ("Booking moved: {{ court_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the booking of " + _BOOKER + " at {{ venue_name }} moved from "
+               "{{ previous_start_time }} to {{ court_name }} on {{ date }}, {{ start_time }}–{{ end_time }}."),
+        "ur": ("بکنگ کا وقت تبدیل: {{ court_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں " + _BOOKER + " کی بکنگ "
+               "{{ previous_start_time }} سے {{ court_name }}، {{ date }}، {{ start_time }}–{{ end_time }} پر منتقل ہو گئی۔"),
+    },
+    "venue_booking_cancelled": {
+        "en": ("Booking cancelled: {{ court_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the booking of " + _BOOKER + " of {{ court_name }} at {{ venue_name }} on "
+               "{{ date }}, {{ start_time }} was cancelled ({{ reason }}). The court is free again."),
+        "ur": ("بکنگ منسوخ: {{ court_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} ({{ date }}، {{ start_time }}) "
+               "کی " + _BOOKER + " کی بکنگ منسوخ ہو گئی ({{ reason }})۔ کورٹ دوبارہ خالی ہے۔"),
+    },
+    "venue_booking_expired": {
+        "en": ("Hold ran out: {{ court_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the booking of " + _BOOKER + " of {{ court_name }} at {{ venue_name }} on "
+               "{{ date }}, {{ start_time }} was not confirmed in time: the hold ran out and the court is free again."),
+        "ur": ("ہولڈ ختم: {{ court_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} ({{ date }}، {{ start_time }}) "
+               "کی " + _BOOKER + " کی بکنگ کی بروقت تصدیق نہیں ہوئی: ہولڈ ختم ہو گیا اور کورٹ دوبارہ خالی ہے۔"),
+    },
+    "venue_booking_no_show": {
+        "en": ("No-show: {{ court_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, " + _BOOKER + " did not come to their booking of {{ court_name }} at "
+               "{{ venue_name }} on {{ date }}, {{ start_time }}."),
+        "ur": ("کوئی نہیں آیا: {{ court_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _BOOKER + " {{ venue_name }} میں {{ court_name }} "
+               "({{ date }}، {{ start_time }}) کی اپنی بکنگ پر نہیں آئے۔"),
+    },
+    "waitlist_offered": {
+        "en": ("A slot is yours to accept: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, a slot you waited for is free: {{ court_name }} at {{ venue_name }} on {{ date }}, "
+               "{{ start_time }}–{{ end_time }} ({{ price }}). It is yours to accept"
+               "{% if expires_at %} until {{ expires_at }}{% endif %}; after that it goes to the next player in line."
+               + _WHERE_EN),
+        "ur": ("ایک سلاٹ آپ کے لیے: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، جس سلاٹ کا آپ انتظار کر رہے تھے وہ خالی ہے: {{ venue_name }} میں "
+               "{{ court_name }}، {{ date }}، {{ start_time }}–{{ end_time }} ({{ price }})۔ آپ اسے"
+               "{% if expires_at %} {{ expires_at }} تک{% endif %} قبول کر سکتے ہیں؛ اس کے بعد یہ قطار میں اگلے کھلاڑی "
+               "کو ملے گا۔" + _WHERE_UR),
+    },
+    "waitlist_offer_expired": {
+        "en": ("Offer passed on: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the slot on {{ court_name }} at {{ venue_name }} on {{ date }}, {{ start_time }} "
+               "was not accepted in time and went to the next player in line. You are still on the waitlist."),
+        "ur": ("پیشکش آگے چلی گئی: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} ({{ date }}، {{ start_time }}) کا "
+               "سلاٹ وقت پر قبول نہیں ہوا اور قطار میں اگلے کھلاڑی کو مل گیا۔ آپ اب بھی انتظار کی فہرست میں ہیں۔"),
+    },
+    "match_player_joined": {
+        "en": ("{{ player_name }} joined your match: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, {{ player_name }} joined the match on " + _MATCH_AT_EN + ". "
+               "Places still free: {{ free_places }}."),
+        "ur": ("{{ player_name }} آپ کے میچ میں شامل: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ player_name }} " + _MATCH_AT_UR + " کے میچ میں شامل ہو گئے۔ "
+               "خالی جگہیں: {{ free_places }}۔"),
+    },
+    "match_filled": {
+        "en": ("Your match is full: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, all four places of the match on " + _MATCH_AT_EN + " are taken. See you there."),
+        "ur": ("آپ کا میچ مکمل: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کے میچ کی چاروں جگہیں بھر گئیں۔ وہاں ملاقات ہو گی۔"),
+    },
+    "match_join_requested": {
+        "en": ("{{ player_name }} asks to join: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, {{ player_name }} (level {{ level }}) asks for a place in the match on "
+               + _MATCH_AT_EN + ". Approve or refuse in the app."),
+        "ur": ("{{ player_name }} شامل ہونا چاہتے ہیں: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ player_name }} (لیول {{ level }}) " + _MATCH_AT_UR + " کے میچ میں "
+               "جگہ چاہتے ہیں۔ ایپ میں منظور یا مسترد کریں۔"),
+    },
+    "match_player_left": {
+        "en": ("{{ player_name }} left your match: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, {{ player_name }} is no longer in the match on " + _MATCH_AT_EN + ". "
+               "Places free: {{ free_places }}."),
+        "ur": ("{{ player_name }} نے میچ چھوڑ دیا: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ player_name }} اب " + _MATCH_AT_UR + " کے میچ میں نہیں۔ "
+               "خالی جگہیں: {{ free_places }}۔"),
+    },
+    "match_player_removed": {
+        "en": ("You are no longer in the match: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the organiser took you off the match on " + _MATCH_AT_EN + "."),
+        "ur": ("آپ اب میچ میں شامل نہیں: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، منتظم نے آپ کو " + _MATCH_AT_UR + " کے میچ سے نکال دیا۔"),
+    },
+    "match_cancelled": {
+        "en": ("Match cancelled: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the court booking under the match on " + _MATCH_AT_EN + " was cancelled: "
+               "the match will not be played there."),
+        "ur": ("میچ منسوخ: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کے میچ کی کورٹ بکنگ منسوخ ہو گئی: "
+               "میچ وہاں نہیں کھیلا جائے گا۔"),
+    },
+    "match_result_recorded": {
+        "en": ("Confirm the result: {{ score }}",
+               "Hi {{ first_name }}, {{ player_name }} recorded {{ score }} for the match on " + _MATCH_AT_EN + ". "
+               "Confirm or dispute it in the app."),
+        "ur": ("نتیجے کی تصدیق کریں: {{ score }}",
+               "السلام علیکم {{ first_name }}، {{ player_name }} نے " + _MATCH_AT_UR + " کے میچ کا نتیجہ {{ score }} "
+               "درج کیا۔ ایپ میں تصدیق کریں یا اعتراض کریں۔"),
+    },
+    "level_changed": {
+        "en": ("Your level is now {{ level_after }}",
+               "Hi {{ first_name }}, your confirmed result moved your level from {{ level_before }} to "
+               "{{ level_after }}."),
+        "ur": ("آپ کا لیول اب {{ level_after }} ہے",
+               "السلام علیکم {{ first_name }}، تصدیق شدہ نتیجے سے آپ کا لیول {{ level_before }} سے "
+               "{{ level_after }} ہو گیا۔"),
+    },
+    "invitation_accepted": {
+        "en": ("{{ invitee_name }} will play: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, {{ invitee_name }} accepted your invitation to play on {{ court_name }} at "
+               "{{ venue_name }} on {{ date }}, {{ start_time }}–{{ end_time }}."),
+        "ur": ("{{ invitee_name }} کھیلیں گے: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ invitee_name }} نے {{ venue_name }} میں {{ court_name }} پر "
+               "{{ date }}، {{ start_time }}–{{ end_time }} کھیلنے کی آپ کی دعوت قبول کر لی۔"),
+    },
+    "invitation_declined": {
+        "en": ("{{ invitee_name }} cannot play: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, {{ invitee_name }} declined your invitation to play on {{ court_name }} at "
+               "{{ venue_name }} on {{ date }}, {{ start_time }}–{{ end_time }}. You may invite someone else."),
+        "ur": ("{{ invitee_name }} نہیں کھیل سکتے: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، {{ invitee_name }} نے {{ venue_name }} میں {{ court_name }} پر "
+               "{{ date }}، {{ start_time }}–{{ end_time }} کھیلنے کی آپ کی دعوت رد کر دی۔ آپ کسی اور کو دعوت دے سکتے ہیں۔"),
+    },
+    "payment_receipt": {
+        "en": ("Payment received: {{ amount }}",
+               "Hi {{ first_name }}, we received your payment of {{ amount }} from your {{ wallet }} wallet for "
+               "booking {{ booking_id }}. {{ wallet }} reference: {{ provider_reference }}."),
+        "ur": ("ادائیگی موصول: {{ amount }}",
+               "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} کے لیے آپ کے {{ wallet }} والٹ سے {{ amount }} "
+               "کی ادائیگی موصول ہو گئی۔ {{ wallet }} حوالہ: {{ provider_reference }}۔"),
+    },
+    "refund_receipt": {
+        "en": ("Refund: {{ amount }}",
+               "Hi {{ first_name }}, {{ amount }} went back to your {{ wallet }} wallet for booking {{ booking_id }} "
+               "(the cancellation policy kept {{ fee }}). {{ wallet }} reference: {{ provider_reference }}."),
+        "ur": ("رقم کی واپسی: {{ amount }}",
+               "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} کے {{ amount }} آپ کے {{ wallet }} والٹ میں واپس "
+               "آ گئے (منسوخی کی پالیسی کے تحت {{ fee }} رکھے گئے)۔ {{ wallet }} حوالہ: {{ provider_reference }}۔"),
+    },
+    "share_payment_requested": {
+        "en": ("Please pay your share: {{ amount }}",
+               "Hi {{ first_name }}, your share of the game (booking {{ booking_id }}) is {{ amount }}"
+               "{% if due_by %}, due by {{ due_by }}{% endif %}. Pay it in the app with JazzCash or Easypaisa."),
+        "ur": ("براہ کرم اپنا حصہ ادا کریں: {{ amount }}",
+               "السلام علیکم {{ first_name }}، کھیل (بکنگ {{ booking_id }}) میں آپ کا حصہ {{ amount }} ہے"
+               "{% if due_by %}، {{ due_by }} تک واجب الادا{% endif %}۔ ایپ میں JazzCash یا Easypaisa سے ادا کریں۔"),
+    },
+    "shares_owed": {
+        "en": ("You now owe {{ amount }}",
+               "Hi {{ first_name }}, {{ shares }} invited players' shares of booking {{ booking_id }} were not paid "
+               "in time, so they fall to you: you now owe {{ amount }} in all. Pay it in the app."),
+        "ur": ("اب آپ کے ذمے {{ amount }} ہیں",
+               "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} میں مدعو کھلاڑیوں کے {{ shares }} حصے وقت پر ادا "
+               "نہیں ہوئے، اس لیے اب یہ آپ کے ذمے ہیں: کل {{ amount }}۔ ایپ میں ادا کریں۔"),
+    },
     "connection_requested": {
         "en": ("{{ requester_name }} wants to connect",
                "Hi {{ first_name }}, {{ requester_name }} wants to connect with you on Padel Platform. "
@@ -269,6 +494,12 @@ SAMPLES = {
     "reason": "rain", "refund": "PKR 4,500", "venue_address": "Street 12, DHA Phase 6, Karachi",
     "venue_phone": "+922135550100", "previous_start_time": "03 Dec 2026 16:00 PKT",
     "headline": "Two new courts in DHA", "requester_name": "Bilal Ahmed", "addressee_name": "Sana Malik", "message": "Book them from Monday.",
+    "player_name": "Bilal Ahmed", "player_phone": "+923001234567", "special_requests": "Two rackets, please",
+    "hold_expires_at": "03 Dec 2026 12:00 PKT", "invitee_name": "Sana Malik",
+    "amount": "PKR 1,125", "wallet": "JazzCash", "provider_reference": "T20261203.0001", "fee": "PKR 0",
+    "due_by": "03 Dec 2026 16:00 PKT", "shares": "2",
+    "match_id": "00000000-0000-4000-8000-000000000001", "free_places": "1", "level": "3.25",
+    "level_before": "3.10", "level_after": "3.25", "score": "6-4, 3-6, 7-5",
     "attempted_at": "01 Dec 2026 09:30 PKT", "failures": "4", "last_failed_at": "01 Dec 2026 09:31 PKT",
 }
 

@@ -158,13 +158,14 @@ def stamp(value: dt.datetime) -> Timestamp:
 
 
 def snapshot(player_id: str, start: dt.datetime, *, venue="Padel Arena DHA", status=booking_pb2.BOOKING_STATUS_CONFIRMED,
-             booking_id: str | None = None, participants=()) -> booking_events.BookingSnapshot:
+             booking_id: str | None = None, participants=(), **more) -> booking_events.BookingSnapshot:
+    """A booking event's snapshot; `more` sets further fields (venue_owner_id, player_name, ...)."""
     return booking_events.BookingSnapshot(
         booking_id=booking_id or str(uuid.uuid4()), venue_id=str(uuid.uuid4()), venue_name=venue,
         court_name="Court 1", court_id=str(uuid.uuid4()), player_id=player_id, participant_ids=participants,
         start_time=stamp(start),
         end_time=stamp(start + dt.timedelta(minutes=90)), time_zone="Asia/Karachi",
-        price=booking_pb2.Money(amount_paisa=450000, currency="PKR"), status=status)
+        price=booking_pb2.Money(amount_paisa=450000, currency="PKR"), status=status, **more)
 
 
 def register(redis, user_id: str, email: str, phone: str = "") -> None:

@@ -205,6 +205,10 @@ def test_a_booking_with_invited_players_reaches_their_inboxes(edge):
     # confirmed" (not "received" too), the friend is invited once.
     assert [m["kind"] for m in eventually(lambda: inbox(player, 2), timeout=15)] == [
         "booking_confirmed", "booking_rescheduled"]
+    # The venue's owner hears of the new booking and of its move (issue 12).
+    told = eventually(lambda: inbox(owner, 2), timeout=15)
+    assert [m["kind"] for m in told] == ["venue_booking_new", "venue_booking_rescheduled"]
+    assert "18:00" in told[0]["title"] and "20:00" in told[1]["title"]
     assert [m["kind"] for m in eventually(lambda: inbox(friend, 2), timeout=15)] == ["booking_invitation",
                                                                                       "invitation_withdrawn"]
     [invitation] = eventually(lambda: inbox(other, 1), timeout=15)

@@ -9,6 +9,8 @@ from notify_svc.service.connections import Connections
 from notify_svc.service.deliveries import Deliveries
 from notify_svc.service.devices import Devices
 from notify_svc.service.inbox import Inbox
+from notify_svc.service.matches import Matches
+from notify_svc.service.payments import Payments
 from notify_svc.service.templates import Templates
 
-__all__ = ["Accounts", "Bookings", "CalendarFeeds", "Connections", "Deliveries", "Devices", "Inbox", "Templates"]
+__all__ = ["Accounts", "Bookings", "CalendarFeeds", "Connections", "Deliveries", "Devices", "Inbox", "Matches", "Payments", "Templates"]

@@ -1,6 +1,8 @@
 """What players hear about bookings, and their reminders.
 
-The player who booked hears about every step of their booking. Invited players (the booking's
+The player who booked hears about every step of their booking; the venue's owner hears of a new
+booking (pending their confirmation, or confirmed at once), a move, a cancellation or a run-out
+hold, and a no-show, each with the player's name and phone (never twice when they booked it). Invited players (the booking's
 participant_ids) hear about it once it is confirmed: an invitation, then a move, a cancellation or
 being taken off the list; everybody gets a reminder, `reminder_lead` before play. A booking's
 reminder rows are also notify's record of whom it has told, so a repeated confirmation invites
@@ -39,10 +41,10 @@ class Bookings:
         """A new booking. One waiting for the venue's confirmation: the player hears it was received.
         One confirmed at once: nothing here, since booking_svc publishes BookingConfirmed with it and
         the player hears one "Booking confirmed", not "received" and "confirmed" (issue 12)."""
-        if booking.confirmed:
-            return
         with uow.session() as session:
-            self._tell_player(session, "booking_created", booking)
+            self._tell_owner(session, "venue_booking_new" if booking.confirmed else "venue_booking_pending", booking)
+            if not booking.confirmed:
+                self._tell_player(session, "booking_created", booking)
 
     def confirmed(self, uow: UnitOfWork, booking: Booking) -> None:
         """Confirmed (at once or by the venue): the player hears it, the invited players are invited."""
@@ -58,6 +60,7 @@ class Bookings:
         with uow.session() as session:
             entry = self._entry(session, booking, booking.player_id) if booking.confirmed else ""
             self._tell_player(session, "booking_rescheduled", booking, previous, calendar=entry)
+            self._tell_owner(session, "venue_booking_rescheduled", booking, previous)
             if booking.confirmed:
                 self._keep_players_posted(session, booking, previous_start_time=previous["previous_start_time"])
             else:
@@ -71,7 +74,10 @@ class Bookings:
                 self._keep_players_posted(session, booking, previous_start_time=None)
 
     def cancelled(self, uow: UnitOfWork, booking: Booking, reason: str, refund_paisa: int, currency: str) -> None:
-        """The player hears the reason and refund; every invited player who was told hears the reason."""
+        """The player hears the reason and refund; every invited player who was told hears the reason.
+        A waitlist hold given up by its player ends silently (they did it, it was never a booking)."""
+        if reason == domain.OFFER_GIVEN_UP:
+            return
         refund = domain.money_text(refund_paisa, currency)
         with uow.session() as session:
             told = self._told(session, booking)
@@ -81,6 +87,10 @@ class Bookings:
             for user_id in told:
                 self.deliveries.queue(session, user_id, "invitation_cancelled", {**booking.variables(), "reason": reason},
                                       calendar=self._removed(session, booking.booking_id, user_id))
+            if reason == domain.EXPIRED:
+                self._tell_owner(session, "venue_booking_expired", booking)
+            else:
+                self._tell_owner(session, "venue_booking_cancelled", booking, {"reason": reason})
 
     def completed(self, uow: UnitOfWork, booking_id: str) -> None:
         """Played: nobody is reminded any more."""
@@ -92,6 +102,27 @@ class Bookings:
         with uow.session() as session:
             self._cancel_reminders(session, booking.booking_id)
             self._tell_player(session, "booking_no_show", booking)
+            self._tell_owner(session, "venue_booking_no_show", booking)
+
+    def waitlist_offered(self, uow: UnitOfWork, booking: Booking, expires_at: dt.datetime | None) -> None:
+        """The first waiting player hears that the freed slot is theirs to accept until `expires_at`."""
+        until = local_text(expires_at, booking.time_zone)["stamp"] if expires_at else ""
+        with uow.session() as session:
+            self._tell_player(session, "waitlist_offered", booking, {"expires_at": until})
+
+    def waitlist_offer_expired(self, uow: UnitOfWork, booking: Booking) -> None:
+        """The offered player did not accept in time: the slot passed on, they wait in line again."""
+        with uow.session() as session:
+            self._tell_player(session, "waitlist_offer_expired", booking)
+
+    def invitation_answered(self, uow: UnitOfWork, booking: Booking, invitee_id: str, accepted: bool) -> None:
+        """The player who booked hears that an invited player will play or not; one who declined is
+        reminded of nothing (their invitation message they had already)."""
+        with uow.session() as session:
+            self._tell_player(session, "invitation_accepted" if accepted else "invitation_declined", booking,
+                              {"invitee_name": store.display_name(session, invitee_id) or domain.SOMEONE})
+            if not accepted:
+                self._cancel_reminders(session, booking.booking_id, invitee_id)
 
     def release_due_reminders(self, uow: UnitOfWork, limit: int = 100) -> int:
         """Turns due reminders into messages, in the transaction that marks them sent; how many."""
@@ -113,6 +144,12 @@ class Bookings:
         """Tells the player who booked."""
         self.deliveries.queue(session, booking.player_id, kind, {**booking.variables(), **(extra or {})},
                               calendar=calendar)
+
+    def _tell_owner(self, session: Session, kind: str, booking: Booking, extra: dict[str, str] | None = None) -> None:
+        """Tells the venue's owner, by their own preferences (nobody when unknown or the owner booked)."""
+        owner = booking.owner_to_tell()
+        if owner:
+            self.deliveries.queue(session, owner, kind, {**booking.owner_variables(), **(extra or {})})
 
     def _entry(self, session: Session, booking: Booking, user_id: str) -> str:
         """The player's calendar entry of the booking as it is now, added or updated (a higher
@@ -142,10 +179,11 @@ class Bookings:
         entry.sequence, entry.cancelled, entry.updated_at = entry.sequence + 1, True, self.clock()
         return calendar.booking_entry(entry, self.organizer)
 
-    def _cancel_reminders(self, session: Session, booking_id: str) -> None:
-        """Cancels every pending reminder of the booking (cancelled, played, missed)."""
+    def _cancel_reminders(self, session: Session, booking_id: str, user_id: str = "") -> None:
+        """Cancels every pending reminder of the booking (cancelled, played, missed), or only
+        `user_id`'s (they declined)."""
         for reminder in store.reminders_of(session, booking_id):
-            if reminder.status == store.REMINDER_PENDING:
+            if reminder.status == store.REMINDER_PENDING and user_id in ("", reminder.user_id):
                 reminder.status, reminder.updated_at = store.REMINDER_CANCELLED, self.clock()
 
     def _told(self, session: Session, booking: Booking) -> list[str]:
@@ -154,7 +192,8 @@ class Bookings:
                 if row.user_id != booking.player_id and row.status != store.REMINDER_CANCELLED]
 
     def _keep_players_posted(self, session: Session, booking: Booking, *, previous_start_time: str | None) -> None:
-        """Invites players not told yet, tells the others about a move (`previous_start_time` set),
+        """Invites players not told yet, tells the others about a move (`previous_start_time` set)
+        unless they already know the new time,
         withdraws the invitation of players no longer listed, and (re)schedules everyone's reminder."""
         told, listed = self._told(session, booking), set(booking.participant_ids)
         variables = booking.variables()
@@ -162,7 +201,7 @@ class Bookings:
             if user_id not in told:
                 self.deliveries.queue(session, user_id, "booking_invitation", variables,
                                       calendar=self._entry(session, booking, user_id))
-            elif previous_start_time is not None:
+            elif previous_start_time is not None and not self._knows_the_time(session, booking, user_id):
                 self.deliveries.queue(session, user_id, "invitation_rescheduled",
                                       {**variables, "previous_start_time": previous_start_time},
                                       calendar=self._entry(session, booking, user_id))
@@ -174,6 +213,12 @@ class Bookings:
                 reminder.status, reminder.updated_at = store.REMINDER_CANCELLED, self.clock()
         for user_id in (booking.player_id, *booking.participant_ids):
             self._schedule_reminder(session, booking, user_id)
+
+    def _knows_the_time(self, session: Session, booking: Booking, user_id: str) -> bool:
+        """Whether the player was last told of the booking at its present time (an invitation sent
+        with the move, InvitationSent before BookingRescheduled): no news of the move for them."""
+        reminder = store.reminder(session, booking.booking_id, user_id)
+        return reminder is not None and reminder.start_time == booking.start_time
 
     def _schedule_reminder(self, session: Session, booking: Booking, user_id: str) -> None:
         """One reminder per booking and player, `reminder_lead` before play; a moved booking moves it."""

@@ -8,9 +8,8 @@ invitations (people who want to play with you) and follow that switch and the re
 from __future__ import annotations
 
 from mesh.db import UnitOfWork
+from notify_svc.domain import SOMEONE
 from notify_svc.service.deliveries import Deliveries
-
-SOMEONE = "A player"  # the name told when the other player has no display name
 
 
 class Connections:

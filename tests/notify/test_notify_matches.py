@@ -1,0 +1,95 @@
+"""Open matches (issue 15) through the real server, from match_svc's real event messages: the seated
+players hear who joined, asks to join or left and that the match filled or was cancelled, the other
+side is asked to confirm a result, and a player hears their level move."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from notify_standins import eventually, prefer, publish, register, stamp
+from padel.match.v1 import events_pb2 as match_events
+from padel.match.v1 import match_pb2
+from padel.notify.v1 import notify_service_pb2 as pb
+from padel.user.v1 import user_pb2
+
+pytest_plugins = ["notify_standins"]  # the stand-in fixtures: smtp, provider, notify_env, embedded_redis, notify
+
+KARACHI = dt.timezone(dt.timedelta(hours=5))
+
+
+def inbox(notify, token_issuer, user_id: str):
+    listed = notify.stub.ListInbox(pb.ListInboxRequest(page_size=100), metadata=token_issuer.metadata(user_id))
+    return list(reversed(listed.messages))
+
+
+def kinds(notify, token_issuer, user_id: str) -> list[str]:
+    return [m.kind for m in inbox(notify, token_issuer, user_id)]
+
+
+def seated(match_id: str, start: dt.datetime, players: list[str], organiser: str) -> match_events.MatchSnapshot:
+    return match_events.MatchSnapshot(
+        match_id=match_id, organiser_id=organiser, venue_name="Padel Arena DHA", court_name="Court 2",
+        start_time=stamp(start), time_zone="Asia/Karachi", player_ids=players, free_places=4 - len(players),
+        kind=match_pb2.MATCH_KIND_COMPETITIVE)
+
+
+def test_the_seated_players_follow_their_match(notify, smtp, token_issuer):
+    organiser, second, third, fourth, asker = (str(uuid.uuid4()) for _ in range(5))
+    register(notify.redis, organiser, "organiser@example.pk")
+    prefer(notify.redis, organiser, [user_pb2.CHANNEL_EMAIL], kinds=[user_pb2.NOTIFICATION_KIND_MATCH_INVITES])
+    register(notify.redis, fourth, "fourth@example.pk")  # named Ayesha Khan by the stand-in registration
+    match_id = str(uuid.uuid4())
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
+
+    def at(players: list[str]) -> match_events.MatchSnapshot:
+        return seated(match_id, start, players, organiser)
+
+    publish(notify.redis, "match", match_events.PlayerJoined(match=at([organiser, second]), player_id=second))
+    publish(notify.redis, "match", match_events.JoinRequested(match=at([organiser, second]), player_id=asker,
+                                                              level=4.5))
+    publish(notify.redis, "match", match_events.PlayerJoined(match=at([organiser, second, third]), player_id=third))
+    joined = match_events.PlayerJoined(match=at([organiser, second, third, fourth]), player_id=fourth)
+    event_id = publish(notify.redis, "match", joined)
+    publish(notify.redis, "match", joined, event_id)  # redelivered: told once
+    publish(notify.redis, "match", match_events.MatchFilled(match=at([organiser, second, third, fourth])))
+    publish(notify.redis, "match", match_events.PlayerLeft(match=at([organiser, second, fourth]), player_id=third,
+                                                           removed_by=organiser, late=True))
+    publish(notify.redis, "match", match_events.MatchCancelled(match=at([organiser, second, fourth])), wait=True)
+
+    assert kinds(notify, token_issuer, organiser) == [
+        "match_player_joined", "match_join_requested", "match_player_joined", "match_player_joined", "match_filled",
+        "match_player_left", "match_cancelled"]
+    assert kinds(notify, token_issuer, second) == [
+        "match_join_requested", "match_player_joined", "match_player_joined", "match_filled", "match_player_left",
+        "match_cancelled"]
+    assert kinds(notify, token_issuer, third) == ["match_player_joined", "match_filled", "match_player_removed"]
+    assert kinds(notify, token_issuer, fourth) == ["match_filled", "match_player_left", "match_cancelled"]
+    assert kinds(notify, token_issuer, asker) == []  # not seated: asked nothing
+
+    told = inbox(notify, token_issuer, organiser)
+    assert told[1].body.startswith("Hi Ayesha, A player (level 4.50) asks for a place in the match on Court 2 at "
+                                   "Padel Arena DHA")
+    assert told[3].title.startswith("Ayesha Khan joined your match: Padel Arena DHA")
+    assert "Places still free: 0." in told[3].body
+    assert f"{start.astimezone(KARACHI):%H:%M}" in told[6].title
+    # By the organiser's own channels: every one by email too.
+    mails = eventually(lambda: smtp.to("organiser@example.pk") if len(smtp.to("organiser@example.pk")) >= 7 else None)
+    assert any(mail["Subject"].startswith("Match cancelled: Padel Arena DHA") for mail in mails)
+
+
+def test_the_other_side_confirms_a_result_and_a_player_hears_their_level_move(notify, token_issuer):
+    a1, a2, b1, b2 = (str(uuid.uuid4()) for _ in range(4))
+    match = seated(str(uuid.uuid4()), dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2), [a1, a2, b1, b2], a1)
+    result = match_pb2.Result(sets=[match_pb2.SetScore(side_a_games=6, side_b_games=4),
+                                    match_pb2.SetScore(side_a_games=7, side_b_games=5)], recorded_by=a1)
+    publish(notify.redis, "match", match_events.ResultRecorded(match=match, result=result, confirmer_ids=[b1, b2]))
+    publish(notify.redis, "match", match_events.LevelChanged(player_id=a2, match_id=match.match_id, level_before=3.1,
+                                                             level_after=3.25, reliability_after=0.6), wait=True)
+
+    for confirmer in (b1, b2):
+        [asked] = inbox(notify, token_issuer, confirmer)
+        assert asked.kind == "match_result_recorded" and asked.title == "Confirm the result: 6-4, 7-5"
+    assert kinds(notify, token_issuer, a1) == []  # who recorded it confirms nothing
+    [level] = inbox(notify, token_issuer, a2)
+    assert level.title == "Your level is now 3.25" and "from 3.10 to 3.25" in level.body
