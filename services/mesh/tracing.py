@@ -22,7 +22,7 @@ import datetime as dt
 import json
 import pathlib
 from contextlib import contextmanager
-from typing import Iterator, Sequence
+from typing import ContextManager, Iterator, Sequence
 
 import grpc
 import redis
@@ -87,17 +87,22 @@ def current_traceparent() -> str | None:
 
 
 @contextmanager
-def handling_event(traceparent: str | None, *, group: str, stream: str, event_type: str,
-                   event_id: str) -> Iterator[None]:
-    """A CONSUMER span for one event's handling, in the trace of the work that published it."""
-    publisher = _PROPAGATOR.extract({TRACEPARENT: traceparent} if traceparent else {},
-                                    context=otel_context.Context())
-    with _tracer.start_as_current_span(f"process {event_type}", context=publisher, kind=SpanKind.CONSUMER,
-                                       attributes={"messaging.system": "redis", "messaging.operation.type": "process",
-                                                   "messaging.destination.name": stream,
-                                                   "messaging.consumer.group.name": group,
-                                                   "messaging.message.id": event_id}):
+def continuing(traceparent: str | None, name: str, kind: SpanKind, attributes: dict) -> Iterator[None]:
+    """A span for work done later on behalf of a traced one (an event's handling, a queued message's
+    sending), in the trace whose `traceparent` was kept with the work."""
+    earlier = _PROPAGATOR.extract({TRACEPARENT: traceparent} if traceparent else {},
+                                  context=otel_context.Context())
+    with _tracer.start_as_current_span(name, context=earlier, kind=kind, attributes=attributes):
         yield
+
+
+def handling_event(traceparent: str | None, *, group: str, stream: str, event_type: str,
+                   event_id: str) -> ContextManager[None]:
+    """A CONSUMER span for one event's handling, in the trace of the work that published it."""
+    return continuing(traceparent, f"process {event_type}", SpanKind.CONSUMER,
+                      {"messaging.system": "redis", "messaging.operation.type": "process",
+                       "messaging.destination.name": stream, "messaging.consumer.group.name": group,
+                       "messaging.message.id": event_id})
 
 
 def record_failure(error: BaseException) -> None:

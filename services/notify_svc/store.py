@@ -86,6 +86,8 @@ class Delivery(Base):
     html: Mapped[bool] = mapped_column(Boolean, default=False)
     # An iCalendar text attached to an email (a booking's entry); "" for none.
     calendar: Mapped[str] = mapped_column(Text, default="")
+    # The W3C traceparent of the work that queued it, so its sending joins that trace.
+    traceparent: Mapped[str | None] = mapped_column(String(55))
     # Urgent (security) messages never wait for quiet hours.
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default=QUEUED)

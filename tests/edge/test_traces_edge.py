@@ -49,9 +49,15 @@ def a_free_slot(platform) -> tuple[str, str]:
 
 def test_a_booking_is_one_trace_from_the_edge_to_notify(platform):
     court_id, start = a_free_slot(platform)
+    # A registered player, so that notify knows an email address to send the confirmation to.
+    registered = requests.post(f"{platform.url}/api/auth/register", timeout=TIMEOUT, json={
+        "email": f"traced-{uuid.uuid4().hex[:8]}@example.pk", "password": "Padel-Court-2026!",
+        "first_name": "Zainab", "last_name": "Traced"})
+    assert registered.status_code == 200, registered.text
+    player = registered.json()["account"]["user_id"]
     request_id = f"trace-{uuid.uuid4().hex}"
     made = requests.post(f"{platform.url}/api/bookings/book", timeout=TIMEOUT,
-                         headers={**platform.headers(str(uuid.uuid4())), "x-request-id": request_id},
+                         headers={**platform.headers(player), "x-request-id": request_id},
                          json={"court_id": court_id, "start_time": start, "duration_minutes": 90,
                                "idempotency_key": uuid.uuid4().hex})
     assert made.status_code == 200, made.text
@@ -88,6 +94,13 @@ def test_a_booking_is_one_trace_from_the_edge_to_notify(platform):
         assert eventually(lambda: [s for s in spans(platform, "notify", trace_id)
                                    if s.get("parent_id") == handled["span_id"]
                                    and s["name"].startswith("INSERT")])
+
+    # The delivery job emails the queued confirmation later, and that sending joins the trace too: a
+    # span of its own under the event's handling.
+    handlers = {s["span_id"] for s in spans(platform, "notify", trace_id) if s["kind"] == "CONSUMER"}
+    sent = eventually(lambda: [s for s in spans(platform, "notify", trace_id)
+                               if s["name"] == "send email" and s.get("parent_id") in handlers])[0]
+    assert sent["kind"] == "CLIENT" and sent["attributes"]["padel.delivery.channel"] == "email"
 
     # booking_svc's log line for the call carries the same trace id.
     rpc_lines = [line for line in json_lines(platform.data_dir / "logs" / "booking_svc.log")

@@ -24,6 +24,7 @@ class OutgoingMessage:
     body: str
     html: bool
     calendar: str = ""  # an iCalendar text to attach (email only), e.g. a booking's entry
+    traceparent: str | None = None  # the trace of the work that queued it (mesh.tracing)
 
 
 class TemporaryFailure(Exception):

@@ -15,8 +15,10 @@ import logging
 import uuid
 from typing import Callable
 
+from opentelemetry.trace import SpanKind
 from sqlalchemy.orm import Session
 
+from mesh import tracing
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition, NotFound
@@ -77,7 +79,8 @@ class Deliveries:
                     id=str(uuid.uuid4()), user_id=user_id, kind=kind, channel=channel, recipient=to, subject="",
                     body="", html=False, calendar=calendar if channel == EMAIL else "", urgent=urgent,
                     status=store.QUEUED, attempts=0, next_attempt_at=held_until or at, last_error="",
-                    provider_message_id="", created_at=at, sent_at=None))
+                    provider_message_id="", created_at=at, sent_at=None,
+                    traceparent=tracing.current_traceparent()))
                 queued.append(delivery)
                 if text is None:
                     self._template_failed(delivery, recipient.language, problem, values)
@@ -159,7 +162,8 @@ class Deliveries:
                 delivery.attempts += 1
                 delivery.next_attempt_at = self.clock() + self.lease
                 claimed.append(OutgoingMessage(delivery.id, delivery.channel, delivery.recipient, delivery.subject,
-                                               delivery.body, delivery.html, delivery.calendar))
+                                               delivery.body, delivery.html, delivery.calendar,
+                                               delivery.traceparent))
         return claimed
 
     def _hold_for_quiet_hours(self, session: Session, delivery: store.Delivery) -> bool:
@@ -177,6 +181,12 @@ class Deliveries:
         return True
 
     def _send(self, uow: UnitOfWork, message: OutgoingMessage) -> None:
+        # The sending joins the trace of the work that queued the message (e.g. a booking's).
+        with tracing.continuing(message.traceparent, f"send {message.channel}", SpanKind.CLIENT,
+                                {"padel.delivery.id": message.delivery_id, "padel.delivery.channel": message.channel}):
+            self._send_traced(uow, message)
+
+    def _send_traced(self, uow: UnitOfWork, message: OutgoingMessage) -> None:
         channel = self.channels.get(message.channel)
         provider_id, error, temporary, gone = "", "", True, False
         try:
