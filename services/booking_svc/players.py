@@ -5,7 +5,6 @@ way that player cannot be invited, and the answer does not say which it was."""
 
 from __future__ import annotations
 
-import functools
 from typing import Sequence
 
 import grpc
@@ -25,13 +24,12 @@ class Players:
     def check_invitable(self, booker: Caller, player_ids: Sequence[str], field: str = "participant_ids") -> None:
         """InvalidArgument naming the first player in `player_ids` the booker cannot invite. The booker
         themself is left to the domain's rule (they play anyway)."""
-        ask = functools.partial(self.stub.CheckBlocked, metadata=(("authorization", f"Bearer {booker.token}"),))
         for i, player_id in enumerate(player_ids):
             if player_id == booker.user_id:
                 continue
             try:
-                blocked = peers.call(ask, user_service_pb2.CheckBlockedRequest(user_id=booker.user_id,
-                                                                               other_id=player_id)).blocked
+                blocked = peers.call(self.stub.CheckBlocked, user_service_pb2.CheckBlockedRequest(
+                    user_id=booker.user_id, other_id=player_id), token=booker.token).blocked
             except grpc.RpcError as error:
                 if error.code() != grpc.StatusCode.NOT_FOUND:
                     raise

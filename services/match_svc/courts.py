@@ -4,7 +4,6 @@ and its venue's city."""
 
 from __future__ import annotations
 
-import functools
 
 import grpc
 from padel.booking.v1 import booking_pb2, booking_service_pb2, booking_service_pb2_grpc
@@ -23,9 +22,9 @@ class BookingDesk:
         self.stub = booking_service_pb2_grpc.BookingServiceStub(peers.channel(address))
 
     def lookup(self, caller: Caller, booking_id: str) -> CourtBooking:
-        as_caller = functools.partial(self.stub.GetBooking, metadata=(("authorization", f"Bearer {caller.token}"),))
         try:
-            booking = peers.call(as_caller, booking_service_pb2.GetBookingRequest(booking_id=booking_id)).booking
+            booking = peers.call(self.stub.GetBooking, booking_service_pb2.GetBookingRequest(booking_id=booking_id),
+                                 token=caller.token).booking
         except grpc.RpcError as error:
             if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED):
                 raise NotFound(f"booking {booking_id} not found among your bookings") from error

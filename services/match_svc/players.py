@@ -3,8 +3,6 @@ applies its own rule that a player sees only their own connections): suggestions
 
 from __future__ import annotations
 
-import functools
-
 from padel.user.v1 import user_pb2, user_service_pb2, user_service_pb2_grpc
 
 from mesh import peers
@@ -18,13 +16,11 @@ class UserDirectory:
         self.stub = user_service_pb2_grpc.UserServiceStub(peers.channel(address))
 
     def blocked_by(self, caller: Caller) -> set[str]:
-        as_caller = functools.partial(self.stub.ListConnections,
-                                      metadata=(("authorization", f"Bearer {caller.token}"),))
         blocked: set[str] = set()
         token = ""
         while True:
-            page = peers.call(as_caller, user_service_pb2.ListConnectionsRequest(
-                status=user_pb2.CONNECTION_STATUS_BLOCKED, page_size=100, page_token=token))
+            page = peers.call(self.stub.ListConnections, user_service_pb2.ListConnectionsRequest(
+                status=user_pb2.CONNECTION_STATUS_BLOCKED, page_size=100, page_token=token), token=caller.token)
             blocked.update(connection.user_id for connection in page.connections)
             token = page.next_page_token
             if not token:

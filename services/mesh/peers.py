@@ -22,11 +22,13 @@ def channel(address: str) -> grpc.Channel:
     return tracing.traced_channel(grpc.insecure_channel(address, options=_OPTIONS))
 
 
-def call(method, request):
-    """One call to a peer service; a peer that is down or too slow is `mesh.errors.Unavailable` (the
-    one place peer faults are mapped), any other failure stays an error of the caller's own."""
+def call(method, request, *, token: str | None = None):
+    """One call to a peer service, as the person whose access `token` is given (the peer applies its
+    own rules to them) or anonymously; a peer that is down or too slow is `mesh.errors.Unavailable`
+    (the one place peer faults are mapped), any other failure stays an error of the caller's own."""
+    metadata = (("authorization", f"Bearer {token}"),) if token else None
     try:
-        return method(request, timeout=CALL_TIMEOUT_SECONDS)
+        return method(request, timeout=CALL_TIMEOUT_SECONDS, metadata=metadata)
     except grpc.RpcError as error:
         if error.code() in _PEER_DOWN:
             raise Unavailable(f"a platform service is unavailable: {error.details()}") from error
