@@ -497,6 +497,48 @@ def venues_owned_by(session: Session, owner_id: str) -> list[Venue]:
     return list(session.scalars(select(Venue).where(Venue.owner_id == owner_id)))
 
 
+# -- the person's data export: every row about them, whole ----------------------------------------------
+
+
+def bookings_involving(session: Session, player_id: str) -> list[Booking]:
+    """Every booking the player made, was invited to (whatever their answer) or is listed on, by start."""
+    invited = select(Invitation.booking_id).where(Invitation.player_id == player_id)
+    listed = cast(Booking.participant_ids, String).contains(f'"{player_id}"', autoescape=True)
+    rows = session.scalars(select(Booking).where((Booking.player_id == player_id) | Booking.id.in_(invited) | listed)
+                           .order_by(Booking.start_time, Booking.id))
+    # The JSON text only narrows the search; the list itself decides (as in future_live_bookings_inviting).
+    return [b for b in rows if b.player_id == player_id or player_id in b.participant_ids
+            or any(i.player_id == player_id for i in b.invitations)]
+
+
+def series_of(session: Session, player_id: str) -> list[BookingSeries]:
+    return list(session.scalars(select(BookingSeries).where(BookingSeries.player_id == player_id)
+                                .order_by(BookingSeries.created_at, BookingSeries.id)))
+
+
+def waitlist_entries_of(session: Session, player_id: str) -> list[WaitlistEntry]:
+    """Every entry of the player, whatever its state, earliest joined first."""
+    return list(session.scalars(select(WaitlistEntry).where(WaitlistEntry.player_id == player_id)
+                                .order_by(WaitlistEntry.joined_at, WaitlistEntry.id)))
+
+
+def lottery_entries_of(session: Session, player_id: str) -> list[tuple[LotteryEntry, Lottery]]:
+    return [(entry, draw) for entry, draw in session.execute(
+        select(LotteryEntry, Lottery).join(Lottery, Lottery.id == LotteryEntry.lottery_id)
+        .where(LotteryEntry.player_id == player_id).order_by(LotteryEntry.created_at, LotteryEntry.id))]
+
+
+def reviews_by(session: Session, player_id: str) -> list[Review]:
+    return list(session.scalars(select(Review).where(Review.player_id == player_id)
+                                .order_by(Review.created_at, Review.id)))
+
+
+def memberships_of(session: Session, player_id: str) -> list[tuple[Membership, MembershipPlan]]:
+    return [(member, plan) for member, plan in session.execute(
+        select(Membership, MembershipPlan).join(MembershipPlan, MembershipPlan.id == Membership.plan_id)
+        .where(Membership.player_id == player_id).order_by(Membership.created_at, Membership.id))]
+
+
 # -- recurring series and a venue's terms ---------------------------------------------------------------
 
 

@@ -58,6 +58,16 @@ class ExportDataResponse(_message.Message):
     connections: _containers.RepeatedCompositeFieldContainer[_user_pb2.Connection]
     def __init__(self, profile: _Optional[_Union[_user_pb2.Profile, _Mapping]] = ..., preferences: _Optional[_Union[_user_pb2.Preferences, _Mapping]] = ..., connections: _Optional[_Iterable[_Union[_user_pb2.Connection, _Mapping]]] = ...) -> None: ...
 
+class ExportArchiveRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ExportArchiveResponse(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+
 class UploadAvatarRequest(_message.Message):
     __slots__ = ("image",)
     IMAGE_FIELD_NUMBER: _ClassVar[int]
