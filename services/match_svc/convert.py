@@ -3,11 +3,17 @@ place that knows both."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from padel.match.v1 import events_pb2, match_pb2
+from padel.match.v1 import match_service_pb2 as api
 
 from match_svc import domain, rating, store
 from match_svc.domain import Gender, GenderMode, Kind, ResultStatus, Side, Status, TimeOfDay
 from mesh.convert import timestamp
+
+if TYPE_CHECKING:
+    from match_svc.service.exports import MatchExport
 
 KIND = {Kind.COMPETITIVE: match_pb2.MATCH_KIND_COMPETITIVE, Kind.FRIENDLY: match_pb2.MATCH_KIND_FRIENDLY}
 GENDER_MODE = {GenderMode.OPEN: match_pb2.GENDER_MODE_OPEN, GenderMode.WOMEN: match_pb2.GENDER_MODE_WOMEN,
@@ -95,3 +101,12 @@ def suggestion(found: domain.Suggestion) -> match_pb2.PlayerSuggestion:
         same_city=found.same_city, last_active_at=timestamp(candidate.last_active_at),
         record=match_pb2.PartnerRecord(matches_played=candidate.matches_played, no_shows=candidate.no_shows,
                                        late_drop_outs=candidate.late_drop_outs), score=found.score)
+
+
+def match_export(export: MatchExport) -> api.ExportMatchDataResponse:
+    return api.ExportMatchDataResponse(
+        matches=[match(row) for row in export.matches],
+        level=player_level(export.rating) if export.rating else None,
+        level_history=[level_change(row) for row in export.history], record=partner_record(export.rating),
+        exported_at=timestamp(export.exported_at))
+

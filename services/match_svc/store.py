@@ -187,6 +187,20 @@ def latest_seats(session: Session, player_ids: list[str]) -> dict[str, tuple[str
     return latest
 
 
+def matches_of_person(session: Session, player_id: str) -> list[Match]:
+    """Every match the player organised, holds a place in or asked to join, by start (their export)."""
+    seated = select(Seat.match_id).where(Seat.player_id == player_id)
+    asked = select(JoinRequest.match_id).where(JoinRequest.player_id == player_id)
+    return list(session.scalars(select(Match).where(
+        (Match.organiser_id == player_id) | Match.id.in_(seated.union(asked))).order_by(Match.start_time, Match.id)))
+
+
+def whole_level_history(session: Session, player_id: str) -> list[LevelStep]:
+    """Every step of the player's level, oldest first (their export)."""
+    return list(session.scalars(select(LevelStep).where(LevelStep.player_id == player_id)
+                                .order_by(LevelStep.changed_at, LevelStep.id)))
+
+
 def erase_player(session: Session, player_id: str) -> None:
     """A deleted account's rating, partner record and level history."""
     session.execute(delete(LevelStep).where(LevelStep.player_id == player_id))
