@@ -4,16 +4,25 @@ the contract's numbers, passed on as they are."""
 
 from __future__ import annotations
 
-from typing import Any
+import io
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+from google.api import httpbody_pb2
+from google.protobuf import json_format
 
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import events_pb2 as booking_events
 from padel.user.v1 import events_pb2 as user_events
 from padel.user.v1 import user_pb2
+from padel.user.v1 import user_service_pb2 as api
 
 from mesh.convert import timestamp, to_datetime
 from user_svc import store
 from user_svc.domain import ConnectionStatus, PlayedBooking
+
+if TYPE_CHECKING:
+    from user_svc.service.views import Archive, ConnectionView, ExportedData
 
 CONNECTION_STATUS = {
     ConnectionStatus.PENDING_OUTGOING: user_pb2.CONNECTION_STATUS_PENDING_OUTGOING,
@@ -102,3 +111,51 @@ def played_booking(snapshot: booking_events.BookingSnapshot) -> PlayedBooking:
     played = to_datetime(snapshot.end_time) - to_datetime(snapshot.start_time)
     return PlayedBooking(player_id=snapshot.player_id, participant_ids=tuple(snapshot.participant_ids),
                          venue_id=snapshot.venue_id, minutes=int(played.total_seconds() // 60))
+
+
+# -- the person's data export ---------------------------------------------------------------------------
+
+
+def connection_view(view: ConnectionView) -> user_pb2.Connection:
+    return connection(view.connection, view.other.profile, view.other.avatar_url)
+
+
+def exported_data(data: ExportedData) -> api.ExportDataResponse:
+    return api.ExportDataResponse(profile=profile(data.profile.profile, data.profile.avatar_url),
+                                  preferences=preferences(data.preferences),
+                                  connections=[connection_view(view) for view in data.connections])
+
+
+# Each file of the archive, in order, and what it holds (the archive's README says so).
+ARCHIVE_FILES = {
+    "auth": "your account (email, phone, roles, verification) and your sign-in history",
+    "user": "your profile, preferences and connections (friends, requests and blocks)",
+    "booking": "your bookings and the games you were invited to, series, waitlist and lottery entries, "
+               "reviews, memberships, and the venues you own",
+    "notify": "how we reach you (addresses, channels, quiet hours), your devices, calendar and reminders, "
+              "your inbox messages and the log of every message sent to you",
+    "payment": "the bills of your bookings, your payments (receipts) and refunds",
+    "match": "your open matches with their seats and results, your level, its history and your record",
+}
+
+
+def archive_file_name(archive: Archive) -> str:
+    return f"padel-data-{archive.exported_at.date().isoformat()}.zip"
+
+
+def archive(made: Archive) -> api.ExportArchiveResponse:
+    """A zip of one JSON file per service (field names as the REST API prints them) and a README."""
+    sections = {**made.parts, "user": exported_data(made.own)}
+    stamp = made.exported_at.timetuple()[:6]
+    readme = (f"Everything the Padel Platform keeps about you (user {made.user_id}), "
+              f"exported {made.exported_at.isoformat(timespec='seconds')}.\n\n"
+              + "".join(f"{name}.json: {what}.\n" for name, what in ARCHIVE_FILES.items()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_file:
+        archive_file.writestr(zipfile.ZipInfo("README.txt", stamp), readme)
+        for name in ARCHIVE_FILES:
+            text = json_format.MessageToJson(sections[name], preserving_proto_field_name=True, indent=2)
+            archive_file.writestr(zipfile.ZipInfo(f"{name}.json", stamp), text + "\n")
+    return api.ExportArchiveResponse(body=httpbody_pb2.HttpBody(content_type="application/zip",
+                                                                 data=buffer.getvalue()))
+
