@@ -2,9 +2,20 @@
 
 import uuid
 
+import pytest
 from padel.booking.v1 import booking_service_pb2 as api
 
-from booking_testkit import local_day, stamp
+from booking_testkit import _booking_client, local_day, stamp
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def inviting(request, start_service, token_issuer, players):
+    """booking_svc asking user_svc who may be invited, on SQLite and on PostgreSQL (the export's
+    queries read JSON lists, which the two databases store differently)."""
+    env = {"PADEL_USER_ADDR": players.address}
+    if request.param == "postgres":
+        env["PADEL_BOOKING_DATABASE_URL"] = request.getfixturevalue("postgres_url")
+    return _booking_client(start_service, token_issuer, **env)
 
 
 def _export(booking, user_id: str) -> api.ExportBookingDataResponse:

@@ -13,8 +13,8 @@ from payment_svc.service import exports
 from payment_svc.service.venue_payments import VenuePayments
 
 
-def test_the_export_holds_the_callers_bills_payments_and_refunds_only(sqlite_url):
-    database, _wallet, clock, bills, payments, refunds = world_on(Database(sqlite_url))
+def test_the_export_holds_the_callers_bills_payments_and_refunds_only(database_url):
+    database, _wallet, clock, bills, payments, refunds = world_on(Database(database_url))
     sara, bilal, stranger = (str(uuid.uuid4()) for _ in range(3))
     venue_id, ours, theirs = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
     VenuePayments(lambda _venue: VenueFacts("owner", holds_bookings=True), clock).set(
@@ -40,3 +40,4 @@ def test_the_export_holds_the_callers_bills_payments_and_refunds_only(sqlite_url
     other = convert.payment_export(exports.export_data(database, caller(stranger)))
     assert [b.booking_id for b in other.bills] == [theirs] and [p.booking_id for p in other.payments] == [theirs]
     assert not other.refunds
+    database.dispose()
