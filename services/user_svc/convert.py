@@ -144,7 +144,8 @@ def archive_file_name(archive: Archive) -> str:
 
 
 def archive(made: Archive) -> api.ExportArchiveResponse:
-    """A zip of one JSON file per service (field names as the REST API prints them) and a README."""
+    """A zip of one JSON file per service, printed as the edge prints REST answers (proto field names,
+    fields at their default value too), and a README."""
     sections = {**made.parts, "user": exported_data(made.own)}
     stamp = made.exported_at.timetuple()[:6]
     readme = (f"Everything the Padel Platform keeps about you (user {made.user_id}), "
@@ -154,7 +155,8 @@ def archive(made: Archive) -> api.ExportArchiveResponse:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_file:
         archive_file.writestr(zipfile.ZipInfo("README.txt", stamp), readme)
         for name in ARCHIVE_FILES:
-            text = json_format.MessageToJson(sections[name], preserving_proto_field_name=True, indent=2)
+            text = json_format.MessageToJson(sections[name], preserving_proto_field_name=True, indent=2,
+                                             always_print_fields_with_no_presence=True)
             archive_file.writestr(zipfile.ZipInfo(f"{name}.json", stamp), text + "\n")
     return api.ExportArchiveResponse(body=httpbody_pb2.HttpBody(content_type="application/zip",
                                                                  data=buffer.getvalue()))

@@ -132,6 +132,11 @@ def test_the_archive_holds_what_every_service_keeps_about_the_caller_and_nobody_
     assert parts["match"]["level"]["level"] > 0 and len(parts["match"]["level_history"]) == 1
     assert "booking.json: your bookings" in parts["README.txt"]
     assert theirs["booking_id"] not in parts["text"]  # another person's booking is in no file
+    # Each part is also its service's own export, under the service's prefix.
+    for service, path, key in (("booking", "/api/bookings/export", "bookings"),
+                               ("notify", "/api/notifications/export", "messages"),
+                               ("payment", "/api/payments/export", "bills"), ("match", "/api/matches/export", "level")):
+        assert rest(platform, "GET", path, me)[key] == parts[service][key], path
     assert requests.get(f"{platform.url}/api/users/export/archive", timeout=10).status_code == 401
 
 

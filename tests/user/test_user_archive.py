@@ -67,5 +67,6 @@ def test_the_archive_is_a_zip_of_every_services_export_with_a_readme(sqlite_url,
     assert sara.user_id in readme and "booking.json: your bookings" in readme
     assert files["auth"]["account"]["email"] == "sara@example.com"
     assert files["user"]["profile"]["user_id"] == sara.user_id  # user_svc's own part, field names as REST's
-    assert files["booking"]["bookings"] == [{"booking_id": "b-1"}]
+    assert [b["booking_id"] for b in files["booking"]["bookings"]] == ["b-1"]
+    assert files["booking"]["bookings"][0]["invited"] is False  # fields at their default printed too, as REST does
     database.dispose()
