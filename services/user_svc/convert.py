@@ -123,13 +123,15 @@ def connection_view(view: ConnectionView) -> user_pb2.Connection:
 def exported_data(data: ExportedData) -> api.ExportDataResponse:
     return api.ExportDataResponse(profile=profile(data.profile.profile, data.profile.avatar_url),
                                   preferences=preferences(data.preferences),
-                                  connections=[connection_view(view) for view in data.connections])
+                                  connections=[connection_view(view) for view in data.connections],
+                                  venue_visits=[api.VenueVisit(venue_id=v.venue_id, first_visit_at=timestamp(v.first_visit_at))
+                                                for v in data.venue_visits])
 
 
 # Each file of the archive, in order, and what it holds (the archive's README says so).
 ARCHIVE_FILES = {
     "auth": "your account (email, phone, roles, verification) and your sign-in history",
-    "user": "your profile, preferences and connections (friends, requests and blocks)",
+    "user": "your profile, preferences, connections (friends, requests and blocks) and the venues you played at",
     "booking": "your bookings and the games you were invited to, series, waitlist and lottery entries, "
                "reviews, memberships, and the venues you own",
     "notify": "how we reach you (addresses, channels, quiet hours), your devices, calendar and reminders, "

@@ -280,5 +280,10 @@ def record_venue_visit(session: Session, user_id: str, venue_id: str, at: dt.dat
     return True
 
 
+def venue_visits_of(session: Session, user_id: str) -> list[VenueVisit]:
+    return list(session.scalars(select(VenueVisit).where(VenueVisit.user_id == user_id)
+                                .order_by(VenueVisit.first_visit_at, VenueVisit.venue_id)))
+
+
 def delete_venue_visits(session: Session, user_id: str) -> None:
     session.execute(delete(VenueVisit).where(VenueVisit.user_id == user_id))

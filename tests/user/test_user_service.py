@@ -416,6 +416,10 @@ def test_booking_events_count_into_stats_once(user_service):
     assert user_service.call("GetStats", friend).stats.matches_played == 3
     assert user_service.call("GetProfile", booker).profile.stats == stats
     assert user_service.call("GetUser", friend, user_id=booker).profile.matches_played == 3
+    # The export names the venues behind the count, each with its first visit.
+    visits = user_service.call("ExportData", booker).venue_visits
+    assert sorted(v.venue_id for v in visits) == sorted([venue_a, venue_b])
+    assert all(v.HasField("first_visit_at") for v in visits)
 
 
 # -- your data ------------------------------------------------------------------------------------

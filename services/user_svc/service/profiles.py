@@ -51,7 +51,7 @@ class Profiles:
             profile = ensure_profile(session, caller.user_id)
             rows = store.with_others(session, store.list_connections(session, caller.user_id, list(ConnectionStatus)))
             return ExportedData(self.avatars.view(session, profile), store.get_preferences(session, caller.user_id),
-                                connection_views(self.avatars, rows))
+                                connection_views(self.avatars, rows), store.venue_visits_of(session, caller.user_id))
 
     def delete_profile(self, uow: UnitOfWork, caller: Caller) -> None:
         """DeleteProfile: the player's own erasure; their account, and so an empty profile, stays."""

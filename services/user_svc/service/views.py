@@ -27,6 +27,7 @@ class ExportedData:
     profile: ProfileView
     preferences: store.Preferences
     connections: list[ConnectionView]
+    venue_visits: list[store.VenueVisit]
 
 
 @dataclass(frozen=True)
