@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import zlib
-from typing import Sequence
+from typing import Sequence, TypeVar
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
                         UniqueConstraint, bindparam, case, cast, delete, exc, func, select, text, type_coerce,
@@ -209,6 +209,7 @@ class PriceList:
 
 
 _LIVE = [s.value for s in LIVE]
+T = TypeVar("T")
 # The advisory-lock namespace of the per-player daily limit (any constant unique to this purpose).
 _DAILY_LIMIT_LOCKS = 0x7061_6431
 
@@ -511,26 +512,15 @@ def bookings_involving(session: Session, player_id: str) -> list[Booking]:
             or any(i.player_id == player_id for i in b.invitations)]
 
 
-def series_of(session: Session, player_id: str) -> list[BookingSeries]:
-    return list(session.scalars(select(BookingSeries).where(BookingSeries.player_id == player_id)
-                                .order_by(BookingSeries.created_at, BookingSeries.id)))
-
-
-def waitlist_entries_of(session: Session, player_id: str) -> list[WaitlistEntry]:
-    """Every entry of the player, whatever its state, earliest joined first."""
-    return list(session.scalars(select(WaitlistEntry).where(WaitlistEntry.player_id == player_id)
-                                .order_by(WaitlistEntry.joined_at, WaitlistEntry.id)))
+def rows_of_player(session: Session, table: type[T], player_id: str, *order) -> list[T]:
+    """Every row of `table` (one with a `player_id`) about the player, whatever its state, in `order`."""
+    return list(session.scalars(select(table).where(table.player_id == player_id).order_by(*order)))
 
 
 def lottery_entries_of(session: Session, player_id: str) -> list[tuple[LotteryEntry, Lottery]]:
     return [(entry, draw) for entry, draw in session.execute(
         select(LotteryEntry, Lottery).join(Lottery, Lottery.id == LotteryEntry.lottery_id)
         .where(LotteryEntry.player_id == player_id).order_by(LotteryEntry.created_at, LotteryEntry.id))]
-
-
-def reviews_by(session: Session, player_id: str) -> list[Review]:
-    return list(session.scalars(select(Review).where(Review.player_id == player_id)
-                                .order_by(Review.created_at, Review.id)))
 
 
 def memberships_of(session: Session, player_id: str) -> list[tuple[Membership, MembershipPlan]]:

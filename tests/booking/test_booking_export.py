@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from padel.booking.v1 import booking_pb2 as pb
 from padel.booking.v1 import booking_service_pb2 as api
 
 from booking_testkit import _booking_client, local_day, stamp
@@ -34,11 +35,18 @@ def test_the_export_holds_the_callers_bookings_invitations_and_waitlist_but_not_
                                                       window_start=stamp(day, "18:00"), window_end=stamp(day, "20:00"),
                                                       duration_minutes=60), metadata=booking.player(sara))
 
+    plan = booking.stub.CreateMembershipPlan(api.CreateMembershipPlanRequest(venue_id=venue.venue_id, plan=pb.MembershipPlan(
+        name="Monthly", price=pb.Money(amount_paisa=500_000, currency="PKR"), period=pb.MEMBERSHIP_PERIOD_MONTHLY,
+        grace_days=3, percent_off=10)), metadata=booking.owner(owner)).plan
+    booking.stub.RecordMembershipPayment(api.RecordMembershipPaymentRequest(
+        venue_id=venue.venue_id, plan_id=plan.plan_id, player_id=sara), metadata=booking.owner(owner))
+
     mine = _export(booking, sara)
     assert [b.booking_id for b in mine.bookings] == [sara_game.booking_id]
     assert mine.bookings[0].special_requests == "two rackets" and not mine.bookings[0].invited
     assert [i.player_id for i in mine.bookings[0].invitations] == [bilal]
     assert [(e.venue_id, e.state) for e in mine.waitlist_entries] == [(venue.venue_id, "waiting")]
+    assert [(m.plan.name, m.player_id) for m in mine.memberships] == [("Monthly", sara)]
     assert not mine.venues and mine.exported_at.seconds > 0
 
     invited = _export(booking, bilal)  # the game Bilal was invited to, marked so
@@ -47,7 +55,8 @@ def test_the_export_holds_the_callers_bookings_invitations_and_waitlist_but_not_
 
     other = _export(booking, stranger)  # neither Sara's game nor her place in line
     assert [b.booking_id for b in other.bookings] == [theirs.booking_id] and not other.waitlist_entries
+    assert not other.memberships
 
     owned = _export(booking, owner)  # an owner's venues are theirs; their players' bookings are not
-    assert [v.venue_id for v in owned.venues] == [venue.venue_id] and not owned.bookings
+    assert [v.venue_id for v in owned.venues] == [venue.venue_id] and not owned.bookings and not owned.memberships
     assert owned.venues[0].courts[0].court_id == court

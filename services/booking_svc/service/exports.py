@@ -46,11 +46,13 @@ def export_data(uow: UnitOfWork, caller: Caller, clock: Callable[[], dt.datetime
         return BookingExport(
             user_id=me, player=session.get(store.Player, me),
             bookings=[store.booking_view(session, b) for b in store.bookings_involving(session, me)],
-            series=[Series.view_of(session, s) for s in store.series_of(session, me)],
-            waitlist=[EntryView(e, store.open_offer_of(session, e.id)) for e in store.waitlist_entries_of(session, me)],
+            series=[Series.view_of(session, s) for s in store.rows_of_player(
+                session, store.BookingSeries, me, store.BookingSeries.created_at, store.BookingSeries.id)],
+            waitlist=[EntryView(e, store.open_offer_of(session, e.id)) for e in store.rows_of_player(
+                session, store.WaitlistEntry, me, store.WaitlistEntry.joined_at, store.WaitlistEntry.id)],
             lottery_entries=[LotteryEntryView(entry, draw, store.lottery_entries(session, draw.id))
                              for entry, draw in store.lottery_entries_of(session, me)],
-            reviews=store.reviews_by(session, me),
+            reviews=store.rows_of_player(session, store.Review, me, store.Review.created_at, store.Review.id),
             memberships=[MembershipView(m, plan, membership.state(m.paid_until, plan.grace_days, now))
                          for m, plan in store.memberships_of(session, me)],
             venues=[store.VenueView(v, courts[v.id]) for v in sorted(owned, key=lambda v: (v.name, v.id))],
