@@ -109,4 +109,3 @@ def match_export(export: MatchExport) -> api.ExportMatchDataResponse:
         level=player_level(export.rating) if export.rating else None,
         level_history=[level_change(row) for row in export.history], record=partner_record(export.rating),
         exported_at=timestamp(export.exported_at))
-

@@ -92,4 +92,3 @@ class MatchServicer(match_service_pb2_grpc.MatchServiceServicer):
 
     def ExportMatchData(self, request, context):
         return convert.match_export(exports.export_data(self.database, caller.current()))
-

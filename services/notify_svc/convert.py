@@ -207,4 +207,3 @@ def notify_export(export: NotifyExport) -> notify_api.ExportNotifyDataResponse:
         messages=[inbox_message(row) for row in export.messages],
         deliveries=[delivery(row) for row in export.deliveries],
         exported_at=timestamp(export.exported_at))
-

@@ -132,4 +132,3 @@ def payment_export(export: PaymentExport) -> api.ExportPaymentDataResponse:
                                          payments=[payment(row) for row in export.payments],
                                          refunds=[refund(row) for row in export.refunds],
                                          exported_at=timestamp(export.exported_at))
-

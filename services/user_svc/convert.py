@@ -124,8 +124,9 @@ def exported_data(data: ExportedData) -> api.ExportDataResponse:
     return api.ExportDataResponse(profile=profile(data.profile.profile, data.profile.avatar_url),
                                   preferences=preferences(data.preferences),
                                   connections=[connection_view(view) for view in data.connections],
-                                  venue_visits=[api.VenueVisit(venue_id=v.venue_id, first_visit_at=timestamp(v.first_visit_at))
-                                                for v in data.venue_visits])
+                                  venue_visits=[api.VenueVisit(venue_id=visit.venue_id,
+                                                               first_visit_at=timestamp(visit.first_visit_at))
+                                                for visit in data.venue_visits])
 
 
 # Each file of the archive, in order, and what it holds (the archive's README says so).
@@ -162,4 +163,3 @@ def archive(made: Archive) -> api.ExportArchiveResponse:
             archive_file.writestr(zipfile.ZipInfo(f"{name}.json", stamp), text + "\n")
     return api.ExportArchiveResponse(body=httpbody_pb2.HttpBody(content_type="application/zip",
                                                                  data=buffer.getvalue()))
-

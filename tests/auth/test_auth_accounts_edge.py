@@ -96,7 +96,8 @@ def test_the_archive_holds_what_every_service_keeps_about_the_caller_and_nobody_
     me, them = tokens["access_token"], others["access_token"]
     owner = platform.headers(str(uuid.uuid4()), roles=("venue_owner",))["authorization"].removeprefix("Bearer ")
     venue = rest(platform, "POST", "/api/bookings/venues", owner, venue={
-        "name": f"Archive Padel {uuid.uuid4().hex[:6]}", "city": "Karachi", "address": "Clifton", "time_zone": "Asia/Karachi",
+        "name": f"Archive Padel {uuid.uuid4().hex[:6]}", "city": "Karachi", "address": "Clifton",
+        "time_zone": "Asia/Karachi",
         "opening_hours": [{"weekday": w, "open": "08:00", "close": "23:00"} for w in range(1, 8)],
         "slot_minutes": 30, "durations_minutes": [60], "horizon_days": 14,
         "confirmation_mode": "CONFIRMATION_MODE_INSTANT", "hold_minutes": 15, "max_live_bookings_per_day": 2,

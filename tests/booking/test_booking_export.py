@@ -35,9 +35,10 @@ def test_the_export_holds_the_callers_bookings_invitations_and_waitlist_but_not_
                                                       window_start=stamp(day, "18:00"), window_end=stamp(day, "20:00"),
                                                       duration_minutes=60), metadata=booking.player(sara))
 
-    plan = booking.stub.CreateMembershipPlan(api.CreateMembershipPlanRequest(venue_id=venue.venue_id, plan=pb.MembershipPlan(
-        name="Monthly", price=pb.Money(amount_paisa=500_000, currency="PKR"), period=pb.MEMBERSHIP_PERIOD_MONTHLY,
-        grace_days=3, percent_off=10)), metadata=booking.owner(owner)).plan
+    monthly = pb.MembershipPlan(name="Monthly", price=pb.Money(amount_paisa=500_000, currency="PKR"),
+                                period=pb.MEMBERSHIP_PERIOD_MONTHLY, grace_days=3, percent_off=10)
+    plan = booking.stub.CreateMembershipPlan(api.CreateMembershipPlanRequest(venue_id=venue.venue_id, plan=monthly),
+                                             metadata=booking.owner(owner)).plan
     booking.stub.RecordMembershipPayment(api.RecordMembershipPaymentRequest(
         venue_id=venue.venue_id, plan_id=plan.plan_id, player_id=sara), metadata=booking.owner(owner))
 

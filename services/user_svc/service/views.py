@@ -39,4 +39,3 @@ class Archive:
     own: ExportedData
     parts: Mapping[str, object]
     exported_at: dt.datetime
-
