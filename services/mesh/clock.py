@@ -35,10 +35,11 @@ def offset(path: pathlib.Path) -> dt.timedelta:
         return dt.timedelta()
 
 
-def reading(offset_file: pathlib.Path | None) -> Callable[[], dt.datetime]:
-    """Real time, moved by the test clock file's offset when there is one."""
+def reading(offset_file: pathlib.Path | None,
+            read: Callable[[], dt.datetime] = utcnow) -> Callable[[], dt.datetime]:
+    """`read` (real time), moved by the test clock file's offset when there is one."""
     if offset_file is None:
-        return utcnow
+        return read
     log.warning("test clock on: time is real time moved by the seconds in %s (a test and staging facility)",
                 offset_file)
-    return lambda: utcnow() + offset(offset_file)
+    return lambda: read() + offset(offset_file)
