@@ -358,3 +358,18 @@ def test_a_player_without_the_questionnaire_starts_from_their_profiles_skill_lev
     # The player's own estimate stays on the profile beside match_svc's level.
     own = matches.users.GetProfile(users.GetProfileRequest(), metadata=matches.player(player)).profile
     assert own.skill_level == 5.0 and own.skill_source == u.SKILL_SOURCE_SELF_ASSESSED
+
+
+@pytest.mark.postgres
+def test_a_players_first_calls_at_once_on_postgresql_start_one_level_from_the_profile(matches_postgres):
+    from concurrent import futures
+
+    matches = matches_postgres
+    games = [matches.open(matches.new_player(3.0)) for _ in range(4)]
+    player = str(uuid.uuid4())
+    profile(matches, player, skill_level=3.0)
+    with futures.ThreadPoolExecutor(4) as pool:
+        joined = list(pool.map(lambda game: matches.join(game.match_id, player), games))
+    assert all(player in [s.player_id for s in game.seats] for game in joined)
+    history = matches.level(player).history
+    assert [(step.match_id, step.level_after) for step in history] == [("", pytest.approx(3.0))]
