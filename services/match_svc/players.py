@@ -5,6 +5,8 @@ who is not findable or is blocked either way), the candidates of suggestions."""
 
 from __future__ import annotations
 
+import math
+
 from padel.user.v1 import user_pb2, user_service_pb2, user_service_pb2_grpc
 
 from match_svc.domain import FoundPlayer
@@ -15,7 +17,7 @@ from mesh.caller import Caller
 PAGE_SIZE = 100
 
 
-def city_key(city: int, city_other: str) -> str:
+def _city_key(city: int, city_other: str) -> str:
     """A profile's city as match_svc keys cities (lower-cased names, as venues name them)."""
     if city == user_pb2.CITY_OTHER:
         return city_other.strip().lower()
@@ -24,7 +26,7 @@ def city_key(city: int, city_other: str) -> str:
     return user_pb2.City.Name(city).removeprefix("CITY_").lower()
 
 
-def _city(key: str) -> int:
+def _profile_city(key: str) -> int:
     """The profile city a match's city is, or unspecified for one the profiles do not list."""
     name = "CITY_" + key.upper()
     return user_pb2.City.Value(name) if name in user_pb2.City.keys() and key not in ("", "other") else 0
@@ -47,18 +49,19 @@ class UserDirectory:
         """Findable players whose level is in [low, high], as the caller may find them: those of the
         city first (a page), then of any city, at most `limit`, each once."""
         found: dict[str, FoundPlayer] = {}
-        profile_city = _city(city)
-        searches = ([(profile_city, 1)] if profile_city else []) + [(0, -(-limit // PAGE_SIZE))]
-        for profile_city, pages in searches:
+        match_city = _profile_city(city)
+        every_city = (user_pb2.CITY_UNSPECIFIED, math.ceil(limit / PAGE_SIZE))
+        searches = [(match_city, 1), every_city] if match_city else [every_city]
+        for in_city, pages in searches:
             token = ""
             for _ in range(pages):
                 page = peers.call(self.stub.SearchPlayers, user_service_pb2.SearchPlayersRequest(
-                    city=profile_city, min_level=low, max_level=high, page_size=PAGE_SIZE, page_token=token),
+                    city=in_city, min_level=low, max_level=high, page_size=PAGE_SIZE, page_token=token),
                     token=caller.token)
                 for player in page.players:
                     level = player.match_level.level if player.HasField("match_level") else player.skill_level
                     found.setdefault(player.user_id, FoundPlayer(player.user_id, level,
-                                                                 city_key(player.city, player.city_other)))
+                                                                 _city_key(player.city, player.city_other)))
                 token = page.next_page_token
                 if not token or len(found) >= limit:
                     break
