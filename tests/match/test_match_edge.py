@@ -2,7 +2,7 @@
 match opened on a booked court, players joining (one out of range asks and is approved), the last
 place raced by 20 players of whom exactly one wins, and matches played on the platform's test clock:
 a confirmed result moves the levels as the model says (and the profiles show them), a disputed or a
-friendly one moves nothing."""
+friendly one moves nothing; suggestions leave out players who are not findable or are blocked."""
 
 import datetime as dt
 import uuid
@@ -82,11 +82,12 @@ def test_players_fill_an_open_match_and_twenty_race_for_the_last_place(platform)
     assert counted["padel_match_places_taken_total"] >= 3 and counted["padel_matches_filled_total"] >= 1
 
 
-def self_assessed_player(platform, skill_level: float) -> str:
-    """A player who gave their profile a skill_level and never answered match's questionnaire."""
+def self_assessed_player(platform, skill_level: float, **profile) -> str:
+    """A player who gave their profile a skill_level (and `profile`) and never answered match's questionnaire."""
     player = str(uuid.uuid4())
+    fields = {"skill_level": skill_level, **profile}
     answer = requests.put(f"{platform.url}/api/users/profile", headers=platform_headers(platform, player),
-                          timeout=TIMEOUT, json={"profile": {"skill_level": skill_level}, "update_mask": "skill_level"})
+                          timeout=TIMEOUT, json={"profile": fields, "update_mask": ",".join(fields)})
     assert answer.status_code == 200, answer.text
     return player
 
@@ -136,6 +137,25 @@ def test_a_played_result_moves_levels_as_the_model_says_a_disputed_or_friendly_o
     # The profile shows match_svc's level beside the player's own estimate.
     shown = eventually(lambda: shown_level(platform, rivals[1]), "the profile shows the starting level")
     assert shown["level"] == pytest.approx(2.8) and shown["reliability"] == pytest.approx(0.1)
+
+    # Suggestions are the findable players user_svc lets the organiser find: never one who is not
+    # findable, whom the organiser blocked or who blocked the organiser.
+    word = uuid.uuid4().hex[:8]
+    findable, hidden, blocked, blocker = (
+        self_assessed_player(platform, 3.0, display_name=f"{name} {word}", city="CITY_LAHORE", **extra)
+        for name, extra in (("Findable", {}), ("Hidden", {"findable": False}), ("Blocked", {}), ("Blocker", {})))
+    for who, whom in ((organiser, blocked), (blocker, organiser)):
+        assert requests.post(f"{platform.url}/api/users/connections/{whom}/block", timeout=TIMEOUT,
+                             headers=platform_headers(platform, who)).status_code == 200
+
+    def suggested() -> set[str]:
+        answer = requests.get(f"{platform.url}/api/matches/{competitive['match_id']}/suggestions", timeout=TIMEOUT,
+                              params={"max_suggestions": 50}, headers=platform_headers(platform, organiser))
+        assert answer.status_code == 200, answer.text
+        return {s["player_id"] for s in answer.json().get("suggestions", [])}
+
+    eventually(lambda: findable in suggested(), "the findable player is suggested")
+    assert not {hidden, blocked, blocker, *players} & suggested()
 
     def answer(match: dict, recorder: str, answerer: str, verb: str) -> dict:
         recorded = post(platform, recorder, f"{match['match_id']}/result", {"sets": [
