@@ -13,13 +13,14 @@ from google.protobuf import json_format
 
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import events_pb2 as booking_events
+from padel.match.v1 import events_pb2 as match_events
 from padel.user.v1 import events_pb2 as user_events
 from padel.user.v1 import user_pb2
 from padel.user.v1 import user_service_pb2 as api
 
 from mesh.convert import timestamp, to_datetime
 from user_svc import store
-from user_svc.domain import ConnectionStatus, PlayedBooking
+from user_svc.domain import ConnectionStatus, MatchLevel, PlayedBooking
 
 if TYPE_CHECKING:
     from user_svc.service.views import Archive, ConnectionView, ExportedData
@@ -38,13 +39,21 @@ def stats(profile: store.Profile) -> user_pb2.PlayerStats:
                                 venues_visited=profile.venues_visited, no_shows=profile.no_shows)
 
 
+def match_level(row: store.Profile) -> user_pb2.MatchLevel | None:
+    if row.match_level is None:
+        return None
+    return user_pb2.MatchLevel(level=row.match_level, reliability=row.level_reliability or 0.0,
+                               updated_at=timestamp(row.level_updated_at))
+
+
 def profile(row: store.Profile, avatar_url: str) -> user_pb2.Profile:
     return user_pb2.Profile(
         user_id=row.user_id, display_name=row.display_name, bio=row.bio, city=row.city, city_other=row.city_other,
         skill_level=row.skill_level, skill_source=row.skill_source, play_frequency=row.play_frequency,
         preferred_play_times=row.preferred_play_times, preferred_hand=row.preferred_hand,
         court_side=row.court_side, avatar_url=avatar_url, stats=stats(row),
-        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at), findable=row.findable)
+        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at), findable=row.findable,
+        match_level=match_level(row))
 
 
 def public_profile(row: store.Profile, avatar_url: str) -> user_pb2.PublicProfile:
@@ -52,7 +61,7 @@ def public_profile(row: store.Profile, avatar_url: str) -> user_pb2.PublicProfil
     return user_pb2.PublicProfile(
         user_id=row.user_id, display_name=row.display_name, city=row.city, city_other=row.city_other,
         skill_level=row.skill_level, preferred_hand=row.preferred_hand, court_side=row.court_side,
-        avatar_url=avatar_url, matches_played=row.matches_played)
+        avatar_url=avatar_url, matches_played=row.matches_played, match_level=match_level(row))
 
 
 def profile_values(message: user_pb2.Profile) -> dict[str, Any]:
@@ -105,6 +114,15 @@ def connection_accepted(requester_id: str, addressee: store.Profile) -> user_eve
 def registered_name(message: auth_events.UserRegistered) -> str:
     """The name an account was registered with, as a display name."""
     return f"{message.first_name} {message.last_name}".strip()
+
+
+def level_changed(message: match_events.LevelChanged) -> MatchLevel:
+    return MatchLevel(level=message.level_after, reliability=message.reliability_after,
+                      at=to_datetime(message.changed_at))
+
+
+def starting_level_set(message: match_events.StartingLevelSet) -> MatchLevel:
+    return MatchLevel(level=message.level, reliability=message.reliability, at=to_datetime(message.changed_at))
 
 
 def played_booking(snapshot: booking_events.BookingSnapshot) -> PlayedBooking:

@@ -77,6 +77,16 @@ class Profiles:
         with uow.session() as session:
             domain.apply_registration(known_profile(session, user_id), display_name, now())
 
+    @staticmethod
+    def record_match_level(uow: UnitOfWork, user_id: str, level: domain.MatchLevel) -> None:
+        """match_svc rated the player: the profile shows the level and its reliability."""
+        if not domain.is_user_id(user_id):
+            return  # not an account id: nothing to show it on, and retrying would not help
+        with uow.session() as session:
+            known_profile(session, user_id)
+            domain.apply_match_level(store.get_profile(session, user_id, for_update=True), level)
+            session.flush()
+
     def _erase(self, session: Session, profile: store.Profile, *, account_closed: bool) -> None:
         """The one erasure of a person's data, for both paths, in the caller's transaction (the
         profile row locked): personal fields, stats, visits, the avatar (its file once the

@@ -214,7 +214,9 @@ class MatchServiceServicer:
 
     def SuggestPlayers(self, request, context):
         """SuggestPlayers ranks players for a match's free places by level fit, city, recent activity and
-        reliability as a partner, leaving out players the caller blocked; for the match's players.
+        reliability as a partner; for the match's players. The candidates are the findable players user_svc's
+        SearchPlayers gives the caller near the match's level range, so a player who is not findable or is
+        blocked either way by the caller is never suggested.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
