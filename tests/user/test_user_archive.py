@@ -8,12 +8,14 @@ import json
 import uuid
 import zipfile
 
+import grpc
 import pytest
 from padel.auth.v1 import auth_pb2, auth_service_pb2
 from padel.booking.v1 import booking_pb2, booking_service_pb2
 from padel.match.v1 import match_service_pb2
 from padel.notify.v1 import notify_service_pb2
 from padel.payment.v1 import payment_service_pb2
+from padel.user.v1 import user_service_pb2, user_service_pb2_grpc
 
 from mesh.caller import Caller
 from mesh.db import Database
@@ -40,6 +42,18 @@ def test_a_service_that_does_not_answer_fails_the_export_naming_it():
     with pytest.raises(Unavailable, match=r"^booking_svc is unavailable") as refused:
         sources.collect(person())
     assert nowhere not in refused.value.message  # internal addresses stay in the log
+
+
+def test_the_archive_call_answers_unavailable_over_grpc(start_service, token_issuer):
+    """The test's token issuer stands in for auth_svc (keys only: no ExportAccount), so auth's part fails."""
+    nowhere = f"127.0.0.1:{free_port()}"
+    peers_down = {f"PADEL_{name}_ADDR": nowhere for name in ("BOOKING", "NOTIFY", "PAYMENT", "MATCH")}
+    _, channel = start_service("user", **peers_down)
+    with pytest.raises(grpc.RpcError) as refused:
+        user_service_pb2_grpc.UserServiceStub(channel).ExportArchive(
+            user_service_pb2.ExportArchiveRequest(), metadata=token_issuer.metadata(str(uuid.uuid4())))
+    assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert refused.value.details().startswith("auth_svc is unavailable, so no archive was made")
 
 
 def test_the_archive_is_a_zip_of_every_services_export_with_a_readme(sqlite_url, tmp_path):
