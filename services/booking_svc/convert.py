@@ -9,7 +9,7 @@ booking status enum live here and nowhere else.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 from google.api import httpbody_pb2
 from google.protobuf.field_mask_pb2 import FieldMask
@@ -24,12 +24,6 @@ from booking_svc.recurrence import Recurrence
 from mesh.convert import timestamp, to_datetime
 from mesh.errors import InvalidArgument
 from mesh.settings import DEFAULT_TIME_ZONE
-
-if TYPE_CHECKING:
-    from booking_svc.service.series import SeriesView
-    from booking_svc.service.memberships import MembershipView
-    from booking_svc.service.reports import Report
-    from booking_svc.service.waitlist import EntryView
 
 CURRENCY = "PKR"
 
@@ -361,7 +355,7 @@ def venue_terms(row: store.VenueTerms) -> pb.VenueTerms:
                          waitlist_offer_minutes=row.waitlist_offer_minutes)
 
 
-def series(view: SeriesView) -> pb.BookingSeries:
+def series(view: store.SeriesView) -> pb.BookingSeries:
     zone = domain.ZoneInfo(view.venue.time_zone)
     return pb.BookingSeries(
         series_id=view.series.id if view.series else "", venue_id=view.venue.id, court_id=view.court_id,
@@ -383,7 +377,7 @@ def waitlist_offer(row: store.WaitlistOffer) -> pb.WaitlistOffer:
                             expires_at=timestamp(row.expires_at), state=row.state)
 
 
-def waitlist_entry(view: EntryView) -> pb.WaitlistEntry:
+def waitlist_entry(view: store.EntryView) -> pb.WaitlistEntry:
     e = view.entry
     return pb.WaitlistEntry(
         entry_id=e.id, venue_id=e.venue_id, court_id=e.court_id or "", player_id=e.player_id,
@@ -408,7 +402,7 @@ def waitlist_expired(offer: store.WaitlistOffer, view: store.BookingView) -> eve
 # -- the owner's numbers --------------------------------------------------------------------------------
 
 
-def report(numbers: Report) -> pb.VenueReport:
+def report(numbers: store.Report) -> pb.VenueReport:
     return pb.VenueReport(
         venue_id=numbers.venue.id, time_zone=numbers.venue.time_zone, revenue=money(numbers.revenue_paisa),
         courts=[pb.CourtReport(court_id=c.court.id, court_name=c.court.name, booked_minutes=c.booked_minutes,
@@ -463,7 +457,7 @@ def membership_plan(row: store.MembershipPlan) -> pb.MembershipPlan:
                              percent_off=row.percent_off, lottery_weight=row.lottery_weight)
 
 
-def membership(view: MembershipView) -> pb.Membership:
+def membership(view: store.MembershipView) -> pb.Membership:
     return pb.Membership(membership_id=view.membership.id, plan=membership_plan(view.plan),
                          player_id=view.membership.player_id, paid_until=timestamp(view.membership.paid_until),
                          state=view.state)

@@ -208,6 +208,80 @@ class PriceList:
     next_page_token: str = ""
 
 
+# -- what the use cases answer with (read by convert) ----------------------------------------------
+
+
+@dataclasses.dataclass
+class Game:
+    """One game of a series: its booking, or why it could not be booked."""
+
+    start: dt.datetime
+    booking: Booking | None = None
+    clash: str = ""
+
+
+@dataclasses.dataclass
+class SeriesView:
+    """A series (None in a preview) with its venue and games, in order."""
+
+    series: BookingSeries | None
+    venue: Venue
+    court_id: str
+    player_id: str
+    rule: str
+    duration_minutes: int
+    games: list[Game]
+
+
+@dataclasses.dataclass
+class MembershipView:
+    membership: Membership
+    plan: MembershipPlan
+    state: str
+
+
+@dataclasses.dataclass
+class CourtFigures:
+    court: Court
+    bookings: int
+    booked_minutes: int
+    open_minutes: int
+    revenue_paisa: int
+
+
+@dataclasses.dataclass
+class Report:
+    venue: Venue
+    first: dt.date
+    last: dt.date
+    courts: list[CourtFigures]
+    # (ISO weekday, "HH:MM") → [booked minutes, open minutes], in the week's order
+    steps: dict[tuple[int, str], list[int]]
+    days: list[tuple[dt.date, int, int]]
+    statuses: list[tuple[str, int]]
+    new_players: int
+    returning_players: int
+    top_players: list[tuple[str, int, int]]
+
+    @property
+    def revenue_paisa(self) -> int:
+        return sum(c.revenue_paisa for c in self.courts)
+
+    @property
+    def no_show_rate(self) -> float:
+        counts = dict(self.statuses)
+        due = counts.get("completed", 0) + counts.get("no_show", 0)
+        return counts.get("no_show", 0) / due if due else 0.0
+
+
+@dataclasses.dataclass
+class EntryView:
+    """An entry with its open offer, if it has one."""
+
+    entry: WaitlistEntry
+    offer: WaitlistOffer | None = None
+
+
 _LIVE = [s.value for s in LIVE]
 # The advisory-lock namespace of the per-player daily limit (any constant unique to this purpose).
 _DAILY_LIMIT_LOCKS = 0x7061_6431

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import collections
 import csv
-import dataclasses
 import datetime as dt
 import io
 from zoneinfo import ZoneInfo
 
 from booking_svc import domain, store
 from booking_svc.service import rows
+from booking_svc.store import CourtFigures, Report
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import InvalidArgument
@@ -26,40 +26,6 @@ from mesh.errors import InvalidArgument
 STEP = dt.timedelta(minutes=30)
 LONGEST_PERIOD = dt.timedelta(days=366)
 TOP_PLAYERS = 10
-
-
-@dataclasses.dataclass
-class CourtFigures:
-    court: store.Court
-    bookings: int
-    booked_minutes: int
-    open_minutes: int
-    revenue_paisa: int
-
-
-@dataclasses.dataclass
-class Report:
-    venue: store.Venue
-    first: dt.date
-    last: dt.date
-    courts: list[CourtFigures]
-    # (ISO weekday, "HH:MM") → [booked minutes, open minutes], in the week's order
-    steps: dict[tuple[int, str], list[int]]
-    days: list[tuple[dt.date, int, int]]
-    statuses: list[tuple[str, int]]
-    new_players: int
-    returning_players: int
-    top_players: list[tuple[str, int, int]]
-
-    @property
-    def revenue_paisa(self) -> int:
-        return sum(c.revenue_paisa for c in self.courts)
-
-    @property
-    def no_show_rate(self) -> float:
-        counts = dict(self.statuses)
-        due = counts.get("completed", 0) + counts.get("no_show", 0)
-        return counts.get("no_show", 0) / due if due else 0.0
 
 
 def _step_of(moment: dt.datetime, zone: ZoneInfo) -> tuple[dt.datetime, tuple[int, str]]:

@@ -9,7 +9,6 @@ between the check and the write becomes a clash, in its own savepoint), and each
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Callable, Sequence
 
@@ -21,6 +20,7 @@ from booking_svc.domain import Status
 from booking_svc.recurrence import Recurrence
 from booking_svc.service import rows
 from booking_svc.service.bookings import Bookings
+from booking_svc.store import Game, SeriesView
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
@@ -29,28 +29,6 @@ TAKEN = "the court is taken then"
 KEY_REUSED = "this idempotency key was already used for a different series"
 # Which games of a series a cancellation takes (padel.booking.v1.SeriesCancelScope).
 ONE, FOLLOWING, ALL = "one", "following", "all"
-
-
-@dataclasses.dataclass
-class Game:
-    """One game of a series: its booking, or why it could not be booked."""
-
-    start: dt.datetime
-    booking: store.Booking | None = None
-    clash: str = ""
-
-
-@dataclasses.dataclass
-class SeriesView:
-    """A series (None in a preview) with its venue and games, in order."""
-
-    series: store.BookingSeries | None
-    venue: store.Venue
-    court_id: str
-    player_id: str
-    rule: str
-    duration_minutes: int
-    games: list[Game]
 
 
 def terms_of(session: Session, venue_id: str) -> store.VenueTerms:

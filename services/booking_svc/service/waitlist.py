@@ -10,7 +10,6 @@ change's transaction (notify tells the player).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Callable
 
@@ -22,6 +21,7 @@ from booking_svc.domain import Status
 from booking_svc.service import rows
 from booking_svc.service.bookings import Bookings
 from booking_svc.service.series import terms_of
+from booking_svc.store import EntryView
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -33,14 +33,6 @@ MAX_ACTIVE_ENTRIES = 10
 LONGEST_WINDOW = dt.timedelta(days=1)
 WAITING, OFFERED, BOOKED, LEFT = "waiting", "offered", "booked", "left"
 OPEN, ACCEPTED, EXPIRED = "open", "accepted", "expired"
-
-
-@dataclasses.dataclass
-class EntryView:
-    """An entry with its open offer, if it has one."""
-
-    entry: store.WaitlistEntry
-    offer: store.WaitlistOffer | None = None
 
 
 class Waitlist:
