@@ -292,19 +292,21 @@ def snapshot(view: store.BookingView) -> events_pb2.BookingSnapshot:
         time_zone=v.time_zone, price=money(b.price_paisa), status=STATUS_TO_PROTO[b.state],
         commission=money(b.commission_paisa),
         venue_owner_id=v.owner_id, special_requests=b.special_requests,
-        player_name=view.player.name if view.player else "", player_phone=view.player.phone if view.player else "")
+        player_name=view.player.name if view.player else "", player_phone=view.player.phone if view.player else "",
+        waitlist_offer_id=b.waitlist_offer_id or "")
 
 
-def booking_created(view: store.BookingView) -> events_pb2.BookingCreated:
-    return events_pb2.BookingCreated(booking=snapshot(view))
+def booking_created(view: store.BookingView, series_id: str = "") -> events_pb2.BookingCreated:
+    return events_pb2.BookingCreated(booking=snapshot(view), series_id=series_id)
 
 
-def booking_confirmed(view: store.BookingView) -> events_pb2.BookingConfirmed:
-    return events_pb2.BookingConfirmed(booking=snapshot(view))
+def booking_confirmed(view: store.BookingView, series_id: str = "") -> events_pb2.BookingConfirmed:
+    return events_pb2.BookingConfirmed(booking=snapshot(view), series_id=series_id)
 
 
-def booking_cancelled(view: store.BookingView) -> events_pb2.BookingCancelled:
-    return events_pb2.BookingCancelled(booking=snapshot(view), cancellation=cancellation(view.booking))
+def booking_cancelled(view: store.BookingView, series_id: str = "") -> events_pb2.BookingCancelled:
+    return events_pb2.BookingCancelled(booking=snapshot(view), cancellation=cancellation(view.booking),
+                                       series_id=series_id)
 
 
 def booking_rescheduled(view: store.BookingView, previous_start: dt.datetime) -> events_pb2.BookingRescheduled:

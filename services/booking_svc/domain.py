@@ -20,8 +20,9 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
+from collections import Counter
 from itertools import accumulate
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mesh.caller import ADMIN, VENUE_OWNER, Caller
@@ -160,6 +161,7 @@ class PriceWindow:
     start: int
     end: int
     hourly_paisa: int
+    rule_id: str = ""  # the price rule it comes from (what revenue by price rule groups by)
 
 
 @dataclass(frozen=True)
@@ -352,8 +354,10 @@ def free_starts(starts: Iterable[dt.datetime], duration: int, busy: Sequence[Int
 # -- prices -------------------------------------------------------------------------------------------
 
 
-def _day_rates(base: int, windows: Sequence[PriceWindow], court_id: str, weekday: int) -> list[int]:
-    """The hourly price in force at each of the 1440 local minutes of a day with ISO `weekday`.
+def _day_rates(base: Any, windows: Sequence[PriceWindow], court_id: str, weekday: int,
+               of: Callable[[PriceWindow], Any] = lambda w: w.hourly_paisa) -> list:
+    """The hourly price (or another value `of` each window: its rule) in force at each of the 1440
+    local minutes of a day with ISO `weekday`; `base` outside every window.
 
     Painted from the weakest rule to the strongest: the base price, then the venue-wide rules,
     then this court's own rules, each list from its last rule to its first (the first listed wins).
@@ -366,7 +370,7 @@ def _day_rates(base: int, windows: Sequence[PriceWindow], court_id: str, weekday
         def on(day: int) -> bool:
             return not window.weekdays or day in window.weekdays
 
-        price = window.hourly_paisa
+        price = of(window)
         if window.start < window.end:
             if on(weekday):
                 rates[window.start:window.end] = [price] * (window.end - window.start)
@@ -380,15 +384,17 @@ def _day_rates(base: int, windows: Sequence[PriceWindow], court_id: str, weekday
 
 
 def minute_rates(rules: VenueRules, windows: Sequence[PriceWindow], court_id: str,
-                 start: dt.datetime, minutes: int) -> list[int]:
-    """The hourly price in force for each minute from `start`: a rule for this court beats a rule
-    for the whole venue, which beats the base price; among equals the first listed wins."""
+                 start: dt.datetime, minutes: int, of: Callable[[PriceWindow], Any] | None = None) -> list:
+    """The hourly price in force for each minute from `start` (or, with `of`, that value of the
+    window in force, None for the base price): a rule for this court beats a rule for the whole
+    venue, which beats the base price; among equals the first listed wins."""
     zone = rules.zone
-    days: dict[int, list[int]] = {}
+    days: dict[int, list] = {}
 
-    def day_rates(weekday: int) -> list[int]:
+    def day_rates(weekday: int) -> list:
         if weekday not in days:
-            days[weekday] = _day_rates(rules.base_hourly_paisa, windows, court_id, weekday)
+            days[weekday] = (_day_rates(rules.base_hourly_paisa, windows, court_id, weekday) if of is None
+                             else _day_rates(None, windows, court_id, weekday, of))
         return days[weekday]
 
     first = start.astimezone(zone)
@@ -415,6 +421,14 @@ def price_of(rules: VenueRules, windows: Sequence[PriceWindow], court_id: str,
              start: dt.datetime, duration: int) -> int:
     """The price of one game, minute by minute across price windows."""
     return price_from_rates(minute_rates(rules, windows, court_id, start, duration))
+
+
+def pricing_rule(rules: VenueRules, windows: Sequence[PriceWindow], court_id: str,
+                 start: dt.datetime, duration: int) -> str | None:
+    """The price rule that priced most of the game's minutes (on a tie, the earlier one); None
+    when the base price did."""
+    minutes = Counter(minute_rates(rules, windows, court_id, start, duration, of=lambda w: w.rule_id or None))
+    return minutes.most_common(1)[0][0] if minutes else None
 
 
 class DayPrices:

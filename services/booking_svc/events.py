@@ -23,17 +23,18 @@ if TYPE_CHECKING:
 STREAM = plumbing.stream("booking")
 
 
-def created(session: Session, view: BookingView) -> None:
-    outbox.publish(session, STREAM, convert.booking_created(view))
+def created(session: Session, view: BookingView, series_id: str = "") -> None:
+    outbox.publish(session, STREAM, convert.booking_created(view, series_id))
 
 
-def confirmed(session: Session, view: BookingView) -> None:
-    outbox.publish(session, STREAM, convert.booking_confirmed(view))
+def confirmed(session: Session, view: BookingView, series_id: str = "") -> None:
+    outbox.publish(session, STREAM, convert.booking_confirmed(view, series_id))
 
 
-def cancelled(session: Session, view: BookingView) -> None:
-    """The booking's cancellation (reason, fee, refund) travels with it: notify tells the players."""
-    outbox.publish(session, STREAM, convert.booking_cancelled(view))
+def cancelled(session: Session, view: BookingView, series_id: str = "") -> None:
+    """The booking's cancellation (reason, fee, refund) travels with it: notify tells the players
+    (of a game cancelled with its series, SeriesCancelled tells)."""
+    outbox.publish(session, STREAM, convert.booking_cancelled(view, series_id))
 
 
 def rescheduled(session: Session, view: BookingView, previous_start: dt.datetime) -> None:

@@ -163,6 +163,10 @@ class Booking(Base):
     refund_paisa: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # The price rule that priced most of the game's minutes (None: the base price), migration 0011.
+    price_rule_id: Mapped[str | None] = mapped_column(String(36))
+    # The waitlist offer this booking holds the slot for, until the player accepts (migration 0011).
+    waitlist_offer_id: Mapped[str | None] = mapped_column(String(36))
     # Loaded with the bookings in one more query per list (every booking shown carries its answers).
     invitations: Mapped[list[Invitation]] = relationship(
         lazy="selectin", order_by=Invitation.invited_at, cascade="all, delete-orphan")

@@ -95,7 +95,7 @@ def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
         participant_ids=tuple(dict.fromkeys(p for p in snapshot.participant_ids if p and p != snapshot.player_id)),
         venue_owner_id=snapshot.venue_owner_id, player_name=snapshot.player_name,
         player_phone=snapshot.player_phone, special_requests=snapshot.special_requests,
-        hold_expires_at=when(held) if held is not None else None,
+        hold_expires_at=when(held) if held is not None else None, waitlist_offer_id=snapshot.waitlist_offer_id,
         **_present(snapshot, "venue_address", "venue_phone"))
 
 

@@ -21,9 +21,6 @@ from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH
 FREE_KIND = "message"  # the kind of a free (untemplated) message sent by an admin
 SOMEONE = "A player"  # the name told when a player has no display name
 EXPIRED = "expired"  # booking_svc's cancellation reason when a pending booking's hold ran out
-# booking_svc's cancellation reason when a waiting player gives up the slot offered to them: the hold
-# was never their booking, nobody is told of its end.
-OFFER_GIVEN_UP = "waitlist offer given up"
 MASKED = "***"
 
 
@@ -127,6 +124,8 @@ class Booking:
     player_phone: str = ""
     special_requests: str = ""
     hold_expires_at: dt.datetime | None = None  # None while booking_svc's snapshot does not carry it
+    # Set while the booking only holds a slot offered to a waiting player: never a booking to tell of.
+    waitlist_offer_id: str = ""
 
     def variables(self) -> dict[str, str]:
         start, end = local_text(self.start_time, self.time_zone), local_text(self.end_time, self.time_zone)

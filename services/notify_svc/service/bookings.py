@@ -40,7 +40,10 @@ class Bookings:
     def created(self, uow: UnitOfWork, booking: Booking) -> None:
         """A new booking. One waiting for the venue's confirmation: the player hears it was received.
         One confirmed at once: nothing here, since booking_svc publishes BookingConfirmed with it and
-        the player hears one "Booking confirmed", not "received" and "confirmed" (issue 12)."""
+        the player hears one "Booking confirmed", not "received" and "confirmed" (issue 12). The hold
+        of a waitlist offer is no booking yet: the player hears of the offer (WaitlistOffered)."""
+        if booking.waitlist_offer_id:
+            return
         with uow.session() as session:
             self._tell_owner(session, "venue_booking_new" if booking.confirmed else "venue_booking_pending", booking)
             if not booking.confirmed:
@@ -75,8 +78,9 @@ class Bookings:
 
     def cancelled(self, uow: UnitOfWork, booking: Booking, reason: str, refund_paisa: int, currency: str) -> None:
         """The player hears the reason and refund; every invited player who was told hears the reason.
-        A waitlist hold given up by its player ends silently (they did it, it was never a booking)."""
-        if reason == domain.OFFER_GIVEN_UP:
+        A waitlist offer's hold, run out or given up, ends silently: it was never a booking (the
+        player hears "offer passed on" from WaitlistOfferExpired)."""
+        if booking.waitlist_offer_id:
             return
         refund = domain.money_text(refund_paisa, currency)
         with uow.session() as session:
