@@ -197,7 +197,8 @@ def venue(view: store.VenueView) -> pb.Venue:
         confirmation_mode=pb.CONFIRMATION_MODE_INSTANT if v.instant_confirmation else pb.CONFIRMATION_MODE_MANUAL,
         hold_minutes=v.hold_minutes, max_live_bookings_per_day=v.max_live_bookings_per_day,
         base_hourly_price=money(v.base_hourly_price_paisa), courts=[court(c) for c in view.courts],
-        active=v.active, distance_km=round(view.distance_km, 3),
+        active=v.active, distance_km=round(view.distance_km, 3), rating_average=round(view.rating_average, 2),
+        rating_count=view.rating_count,
         created_at=timestamp(v.created_at), updated_at=timestamp(v.updated_at))
     if v.latitude is not None and v.longitude is not None:
         message.location.CopyFrom(pb.GeoPoint(latitude=v.latitude, longitude=v.longitude))

@@ -64,8 +64,9 @@ class Venue(Base):
     setup_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # Filled only by a search near a point: the haversine term of the distance (see `venues_near`).
     nearness: Mapped[float | None] = query_expression()
-    # Filled only by a search by rating: the average of the visible reviews (see `venues_by_rating`).
+    # Filled by the venue lists: the average and count of the visible reviews (see `_rated`).
     rating: Mapped[float | None] = query_expression()
+    rating_count: Mapped[int | None] = query_expression()
 
 
 class Court(Base):
@@ -186,11 +187,18 @@ class Booking(Base):
 
 @dataclasses.dataclass
 class VenueView:
-    """A venue with its courts (and, in a search near a point, its distance from there)."""
+    """A venue with its courts and rating (and, in a search near a point, its distance from there)."""
 
     venue: Venue
     courts: list[Court]
     distance_km: float = 0.0
+    rating_average: float = 0.0
+    rating_count: int = 0
+
+    @classmethod
+    def listed(cls, venue: Venue, courts: list[Court], distance_km: float = 0.0) -> VenueView:
+        """A venue read by a list, which carries its rating (`_rated`)."""
+        return cls(venue, courts, distance_km, venue.rating or 0.0, venue.rating_count or 0)
 
 
 @dataclasses.dataclass
@@ -415,7 +423,7 @@ def bookings_of_player(session: Session, player_id: str, now: dt.datetime, *, wh
 
 def venues_of_owner(session: Session, owner_id: str, page_size: int, page_token: str) -> pager.Page[Venue]:
     """One page of an owner's venues, retired ones included, by name."""
-    return pager.page(session, "venues.of_owner", select(Venue).where(Venue.owner_id == owner_id),
+    return pager.page(session, "venues.of_owner", _rated(select(Venue).where(Venue.owner_id == owner_id)),
                       [Venue.name, Venue.id], page_size, page_token)
 
 
@@ -431,6 +439,21 @@ def delete_invitations_of(session: Session, player_id: str) -> None:
     session.execute(delete(Invitation).where(Invitation.player_id == player_id))
 
 
+def _rating_terms():
+    """(average, count) of the venue's visible reviews, as subqueries of a venue query: a list reads
+    every venue's rating in its one query (the reviews index covers them)."""
+    visible = (Review.venue_id == Venue.id, Review.hidden.is_(False))
+    return (select(cast(func.coalesce(func.avg(Review.rating), 0), Float)).where(*visible).scalar_subquery(),
+            select(func.count()).select_from(Review).where(*visible).scalar_subquery())
+
+
+def _rated(statement, average=None):
+    """The venue query with each venue's rating filled in (`Venue.rating`, `Venue.rating_count`)."""
+    terms = _rating_terms()
+    return statement.options(with_expression(Venue.rating, average if average is not None else terms[0]),
+                             with_expression(Venue.rating_count, terms[1]))
+
+
 def _active_venues(city: str, query: str):
     statement = select(Venue).where(Venue.active.is_(True))
     if city:
@@ -442,7 +465,7 @@ def _active_venues(city: str, query: str):
 
 def venues_by_name(session: Session, city: str, query: str, page_size: int, page_token: str) -> pager.Page[Venue]:
     """One page of the active venues matching a city and a part of the name, by name."""
-    return pager.page(session, "venues.by_name", _active_venues(city, query), [Venue.name, Venue.id],
+    return pager.page(session, "venues.by_name", _rated(_active_venues(city, query)), [Venue.name, Venue.id],
                       page_size, page_token)
 
 
@@ -458,9 +481,9 @@ def venues_near(session: Session, city: str, query: str, near: tuple[float, floa
     half_dlat, half_dlon = (func.radians(near[0]) - lat) / 2, (func.radians(near[1]) - lon) / 2
     h = (func.sin(half_dlat) * func.sin(half_dlat)
          + func.cos(lat) * func.cos(func.radians(near[0])) * func.sin(half_dlon) * func.sin(half_dlon))
-    statement = _active_venues(city, query).where(
+    statement = _rated(_active_venues(city, query).where(
         Venue.latitude.is_not(None), Venue.longitude.is_not(None), h <= max_nearness,
-    ).options(with_expression(Venue.nearness, h))
+    ).options(with_expression(Venue.nearness, h)))
     return pager.page(session, "venues.near", statement, [h, Venue.id], page_size, page_token,
                       key=lambda venue: (venue.nearness, venue.id))
 
@@ -843,9 +866,8 @@ def venue_rating(session: Session, venue_id: str) -> tuple[float, int]:
 def venues_by_rating(session: Session, city: str, query: str, page_size: int, page_token: str) -> pager.Page[Venue]:
     """One page of the matching active venues, best average rating first (unrated ones last, as 0),
     paged by (rating, id); the rating is a double on both databases, so the token holds it exactly."""
-    rating = select(cast(func.coalesce(func.avg(Review.rating), 0), Float)).where(
-        Review.venue_id == Venue.id, Review.hidden.is_(False)).scalar_subquery()
-    statement = _active_venues(city, query).options(with_expression(Venue.rating, rating))
+    rating = _rating_terms()[0]
+    statement = _rated(_active_venues(city, query), rating)
     return pager.page(session, "venues.by_rating", statement, [rating, Venue.id], page_size, page_token,
                       descending=True, key=lambda venue: (venue.rating, venue.id))
 
