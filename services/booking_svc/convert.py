@@ -419,6 +419,8 @@ def report(numbers: store.Report) -> pb.VenueReport:
         no_show_rate=numbers.no_show_rate, new_players=numbers.new_players,
         returning_players=numbers.returning_players,
         top_players=[pb.PlayerTotal(player_id=p, bookings=n, spent=money(spent)) for p, n, spent in numbers.top_players],
+        price_rules=[pb.PriceRuleRevenue(rule_id=rule_id, rule=price_rule(row) if row else None, bookings=n,
+                                         revenue=money(revenue)) for rule_id, row, n, revenue in numbers.price_rules],
         **{"from": numbers.first.isoformat(), "to": numbers.last.isoformat()})
 
 

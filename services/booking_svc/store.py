@@ -274,6 +274,8 @@ class Report:
     new_players: int
     returning_players: int
     top_players: list[tuple[str, int, int]]
+    # (rule id, "" for the base price; the rule as it stands, None when removed; bookings; net revenue)
+    price_rules: list[tuple[str, PriceRule | None, int, int]] = dataclasses.field(default_factory=list)
 
     @property
     def revenue_paisa(self) -> int:
@@ -512,6 +514,19 @@ def price_rules_page(session: Session, venue_id: str, page_size: int, page_token
     """One page of a venue's price rules, in the owner's order."""
     return pager.page(session, "price_rules", select(PriceRule).where(PriceRule.venue_id == venue_id),
                       [PriceRule.position, PriceRule.id], page_size, page_token)
+
+
+def price_rule_key(rule: dict) -> tuple:
+    """What makes two price rules the same rule: court, weekdays, window and price."""
+    return (rule["court_id"], tuple(sorted(rule["weekdays"])), rule["start"], rule["end"], rule["hourly_price_paisa"])
+
+
+def price_rule_ids(session: Session, venue_id: str) -> dict[tuple, str]:
+    """The ids of a venue's price rules by `price_rule_key` (read as values, not rows: the rules are
+    replaced in the same transaction)."""
+    return {price_rule_key(row._asdict()): row.id for row in session.execute(
+        select(PriceRule.id, PriceRule.court_id, PriceRule.weekdays, PriceRule.start, PriceRule.end,
+               PriceRule.hourly_price_paisa).where(PriceRule.venue_id == venue_id))}
 
 
 def delete_price_rules(session: Session, venue_id: str) -> None:
@@ -784,6 +799,16 @@ def report_courts(session: Session, venue_id: str, first: dt.date,
     rows = session.execute(select(Booking.court_id, _TAKEN, func.sum(case((_TAKES, Booking.duration_minutes), else_=0)),
                                   func.sum(_NET)).where(*_period(venue_id, first, last)).group_by(Booking.court_id))
     return {court_id: (int(n or 0), int(minutes or 0), int(net or 0)) for court_id, n, minutes, net in rows}
+
+
+def report_price_rules(session: Session, venue_id: str, first: dt.date,
+                       last: dt.date) -> list[tuple[str | None, int, int]]:
+    """Per price rule that priced bookings (None: the base price): (bookings taking a court, net
+    revenue), most revenue first; rules whose bookings brought nothing are left out."""
+    revenue = func.sum(_NET)
+    return [(rule_id, int(n or 0), int(net or 0)) for rule_id, n, net in session.execute(
+        select(Booking.price_rule_id, _TAKEN, revenue).where(*_period(venue_id, first, last))
+        .group_by(Booking.price_rule_id).order_by(revenue.desc(), Booking.price_rule_id)) if n or net]
 
 
 def report_days(session: Session, venue_id: str, first: dt.date, last: dt.date) -> list[tuple[dt.date, int, int]]:

@@ -1,5 +1,5 @@
 """The owner's numbers over a range of opening days: occupancy per court and per 30-minute step of the
-week, net revenue per day and court, bookings by status, the no-show rate, new and returning players,
+week, net revenue per day, court and price rule, bookings by status, the no-show rate, new and returning players,
 the top players; and the same as CSV.
 
 Every figure about bookings is grouped in the database (`store.report_*`): no query loads the
@@ -72,6 +72,9 @@ def report(uow: UnitOfWork, caller: Caller, venue_id: str, first: dt.date, last:
         for start, duration, how_many in store.report_games(session, venue.id, first, last):
             _spread(steps, start, start + dt.timedelta(minutes=duration), zone, how_many, 0)
         new, returning = store.report_players(session, venue.id, first, last)
+        rules = {r.id: r for r in store.price_rules_of(session, venue.id)}
+        by_rule = [(rule_id or "", rules.get(rule_id or ""), n, revenue)
+                   for rule_id, n, revenue in store.report_price_rules(session, venue.id, first, last)]
         per_court = []
         for court in courts:
             bookings, booked, revenue = figures.get(court.id, (0, 0, 0))
@@ -79,7 +82,7 @@ def report(uow: UnitOfWork, caller: Caller, venue_id: str, first: dt.date, last:
         return Report(
             venue, first, last, per_court, dict(sorted(steps.items())), store.report_days(session, venue.id, first, last),
             store.report_statuses(session, venue.id, first, last), new, returning,
-            store.report_top_players(session, venue.id, first, last, TOP_PLAYERS))
+            store.report_top_players(session, venue.id, first, last, TOP_PLAYERS), by_rule)
 
 
 def as_csv(numbers: Report) -> bytes:
@@ -101,4 +104,6 @@ def as_csv(numbers: Report) -> bytes:
     table.writerow(["no_show_rate", f"{numbers.no_show_rate:.4f}", "", "", "", ""])
     for player, bookings, spent in numbers.top_players:
         table.writerow(["top_player", player, bookings, "", "", spent])
+    for rule_id, _rule, bookings, revenue in numbers.price_rules:
+        table.writerow(["price_rule", rule_id or "base", bookings, "", "", revenue])
     return out.getvalue().encode()

@@ -164,13 +164,16 @@ class Venues:
         with uow.session() as session:
             venue = self._changing(session, caller, venue_id)
             court_ids = {c.id for c in store.courts_of(session, venue.id)}
+            # A rule given again unchanged keeps its id: the bookings it priced stay counted under it.
+            kept = store.price_rule_ids(session, venue.id)
             added = []
             for i, rule in enumerate(rules):
                 if rule["court_id"] and rule["court_id"] not in court_ids:
                     raise InvalidArgument.field(f"rules[{i}].court_id", "is not a court of this venue")
                 domain.parse_hhmm(rule["start"], f"rules[{i}].start")
                 domain.parse_hhmm(rule["end"], f"rules[{i}].end")
-                added.append(store.PriceRule(id=rows.new_id(), venue_id=venue.id, position=i, **rule))
+                rule_id = kept.pop(store.price_rule_key(rule), None) or rows.new_id()
+                added.append(store.PriceRule(id=rule_id, venue_id=venue.id, position=i, **rule))
             domain.check_price_windows_apart(rows.price_windows(added))
             store.delete_price_rules(session, venue.id)
             session.add_all(added)
