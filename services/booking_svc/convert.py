@@ -371,6 +371,31 @@ def series(view: store.SeriesView) -> pb.BookingSeries:
             for g in view.games])
 
 
+def series_snapshot(series_id: str, game: store.BookingView) -> events_pb2.SeriesSnapshot:
+    """A series as its events tell of it, from one of its games (the same venue, court and player)."""
+    b, v = game.booking, game.venue
+    return events_pb2.SeriesSnapshot(
+        series_id=series_id, venue_id=v.id, venue_name=v.name, court_id=game.court.id, court_name=game.court.name,
+        player_id=b.player_id, venue_owner_id=v.owner_id, time_zone=v.time_zone, duration_minutes=b.duration_minutes,
+        player_name=game.player.name if game.player else "", player_phone=game.player.phone if game.player else "")
+
+
+def series_booked(series_id: str, games: Sequence[store.BookingView], clashes: int) -> events_pb2.SeriesBooked:
+    return events_pb2.SeriesBooked(
+        series=series_snapshot(series_id, games[0]), start_times=[timestamp(g.booking.start_time) for g in games],
+        clash_count=clashes, price=money(sum(g.booking.price_paisa for g in games)),
+        status=STATUS_TO_PROTO[games[0].booking.state])
+
+
+def series_cancelled(series_id: str, games: Sequence[store.BookingView]) -> events_pb2.SeriesCancelled:
+    first = games[0].booking
+    return events_pb2.SeriesCancelled(
+        series=series_snapshot(series_id, games[0]), start_times=[timestamp(g.booking.start_time) for g in games],
+        reason=first.cancel_reason or "", cancelled_by=first.cancelled_by or "",
+        refund=money(sum(g.booking.refund_paisa or 0 for g in games)),
+        fee=money(sum(g.booking.cancellation_fee_paisa or 0 for g in games)))
+
+
 # -- the waitlist ---------------------------------------------------------------------------------------
 
 
@@ -438,6 +463,21 @@ def review(row: store.Review) -> pb.Review:
                      rating=row.rating, text=row.text, answer=row.answer, created_at=timestamp(row.created_at))
 
 
+def review_snapshot(row: store.Review, venue: store.Venue, player: store.Player | None) -> events_pb2.ReviewSnapshot:
+    return events_pb2.ReviewSnapshot(
+        review_id=row.id, venue_id=venue.id, venue_name=venue.name, venue_owner_id=venue.owner_id,
+        booking_id=row.booking_id, player_id=row.player_id, player_name=player.name if player else "",
+        rating=row.rating, text=row.text, answer=row.answer)
+
+
+def review_written(row: store.Review, venue: store.Venue, player: store.Player | None) -> events_pb2.ReviewWritten:
+    return events_pb2.ReviewWritten(review=review_snapshot(row, venue, player))
+
+
+def review_answered(row: store.Review, venue: store.Venue, player: store.Player | None) -> events_pb2.ReviewAnswered:
+    return events_pb2.ReviewAnswered(review=review_snapshot(row, venue, player))
+
+
 # -- lotteries ------------------------------------------------------------------------------------------
 
 
@@ -447,6 +487,13 @@ def lottery(row: store.Lottery, entries: Sequence[store.LotteryEntry]) -> pb.Lot
                       start_time=timestamp(row.start_time), duration_minutes=row.duration_minutes,
                       entries_close_at=timestamp(row.entries_close_at), entry_count=len(entries), seed=row.seed,
                       drawn_player_ids=[players[e] for e in row.drawn_order], booking_id=row.booking_id or "")
+
+
+def lottery_drawn(row: store.Lottery, entries: Sequence[store.LotteryEntry],
+                  won: store.BookingView) -> events_pb2.LotteryDrawn:
+    players = {e.id: e.player_id for e in entries}
+    return events_pb2.LotteryDrawn(lottery_id=row.id, booking=snapshot(won), winner_id=won.booking.player_id,
+                                   waiting_ids=[players[e] for e in row.drawn_order[1:]], seed=row.seed)
 
 
 # -- memberships ----------------------------------------------------------------------------------------

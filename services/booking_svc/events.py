@@ -18,7 +18,7 @@ from booking_svc import convert
 from mesh import outbox, plumbing
 
 if TYPE_CHECKING:
-    from booking_svc.store import BookingView, WaitlistOffer
+    from booking_svc.store import BookingView, Lottery, LotteryEntry, Player, Review, Venue, WaitlistOffer
 
 STREAM = plumbing.stream("booking")
 
@@ -78,3 +78,28 @@ def waitlist_accepted(session: Session, offer: WaitlistOffer, view: BookingView)
 def waitlist_expired(session: Session, offer: WaitlistOffer, view: BookingView) -> None:
     """The player let the window pass (or gave the offer up); the slot goes to the next in line."""
     outbox.publish(session, STREAM, convert.waitlist_expired(offer, view))
+
+
+def series_booked(session: Session, series_id: str, games: Sequence[BookingView], clashes: int) -> None:
+    """A series' booked games, told of together (its games' BookingCreated/BookingConfirmed name the series)."""
+    outbox.publish(session, STREAM, convert.series_booked(series_id, games, clashes))
+
+
+def series_cancelled(session: Session, series_id: str, games: Sequence[BookingView]) -> None:
+    """Games of a series cancelled together (each game's BookingCancelled names the series)."""
+    outbox.publish(session, STREAM, convert.series_cancelled(series_id, games))
+
+
+def review_written(session: Session, review: Review, venue: Venue, player: Player | None) -> None:
+    """A new review: notify tells the venue's owner."""
+    outbox.publish(session, STREAM, convert.review_written(review, venue, player))
+
+
+def review_answered(session: Session, review: Review, venue: Venue, player: Player | None) -> None:
+    """The venue answered a review: notify tells its writer."""
+    outbox.publish(session, STREAM, convert.review_answered(review, venue, player))
+
+
+def lottery_drawn(session: Session, draw: Lottery, entries: Sequence[LotteryEntry], won: BookingView) -> None:
+    """A prime slot's draw: notify tells the winner and the others (now on the slot's waitlist)."""
+    outbox.publish(session, STREAM, convert.lottery_drawn(draw, entries, won))

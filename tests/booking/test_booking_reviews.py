@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from booking_svc.service.reviews import Reviews
-from booking_testkit import EVERY_DAY, Clock, Desk, local_day, local_dt, someone
+from booking_testkit import EVERY_DAY, Clock, Desk, local_day, local_dt, outbox_messages, someone
 from mesh.errors import AlreadyExists, FailedPrecondition, InvalidArgument, PermissionDenied
 
 
@@ -55,6 +55,12 @@ def test_the_players_of_a_played_game_rate_the_venue_once_and_abuse_can_be_hidde
     reviews.hide(database, someone("admin"), partner_review.id, "abuse")
     shown = reviews.of_venue(database, made.venue.id, 0, "")
     assert (shown.average, shown.count) == (5.0, 1)
+    # The owner hears of each new review, its writer of the answer.
+    told = [(name, m.review.player_id, m.review.venue_owner_id, m.review.answer)
+            for name, m in outbox_messages(database, "Review") if m.review.venue_id == made.venue.id]
+    assert told == [("ReviewWritten", booker.user_id, owner.user_id, ""),
+                    ("ReviewWritten", partner.user_id, owner.user_id, ""),
+                    ("ReviewAnswered", booker.user_id, owner.user_id, "thank you, see you soon")]
     assert venue_ratings() == {(5.0, 1)}  # the hidden review counts no more
     assert [(r.player_id, r.answer) for r in shown.page.items] == [(booker.user_id, "thank you, see you soon")]
 

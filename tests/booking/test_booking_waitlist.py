@@ -5,26 +5,16 @@ import datetime as dt
 
 import pytest
 from padel.booking.v1 import events_pb2
-from sqlalchemy import select
 
 from booking_svc.jobs import BookingJob
 from booking_svc.service.waitlist import MAX_ACTIVE_ENTRIES, Waitlist
-from booking_testkit import Clock, Desk, local_day, local_dt, someone
+from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
-from mesh.outbox import OutboxEvent
 
 
 def outbox_events(db, prefix: str) -> list[tuple[str, events_pb2.BookingSnapshot]]:
     """(event type, booking snapshot) of the events in the outbox whose type starts with `prefix`, oldest first."""
-    found = []
-    with db.session() as session:
-        for row in session.scalars(select(OutboxEvent).order_by(OutboxEvent.created_at, OutboxEvent.id)):
-            name = row.event_type.rsplit(".", 1)[1]
-            if name.startswith(prefix):
-                message = getattr(events_pb2, name)()
-                message.ParseFromString(row.payload)
-                found.append((name, message.booking))
-    return found
+    return [(name, message.booking) for name, message in outbox_messages(db, prefix)]
 
 
 def waitlist_events(db) -> list[tuple[str, str]]:
