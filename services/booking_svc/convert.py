@@ -449,6 +449,16 @@ def report(numbers: store.Report) -> pb.VenueReport:
         **{"from": numbers.first.isoformat(), "to": numbers.last.isoformat()})
 
 
+def weekly_summary(numbers: store.Report, rating: tuple[float, int]) -> events_pb2.VenueWeeklySummary:
+    v = numbers.venue
+    return events_pb2.VenueWeeklySummary(
+        venue_id=v.id, venue_name=v.name, venue_owner_id=v.owner_id, time_zone=v.time_zone,
+        week_start=numbers.first.isoformat(), week_end=numbers.last.isoformat(),
+        bookings=sum(c.bookings for c in numbers.courts), occupancy=numbers.occupancy,
+        revenue=money(numbers.revenue_paisa), no_show_rate=numbers.no_show_rate, new_players=numbers.new_players,
+        rating_average=round(rating[0], 2), rating_count=rating[1])
+
+
 def report_file(csv_text: bytes) -> api.ExportVenueReportResponse:
     """The CSV file; over REST the edge serves its bytes as the body, with its content type."""
     return api.ExportVenueReportResponse(body=httpbody_pb2.HttpBody(content_type="text/csv; charset=utf-8",

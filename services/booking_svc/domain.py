@@ -445,6 +445,18 @@ class DayPrices:
         return (self.totals[first + duration] - self.totals[first] + 30) // 60
 
 
+SUMMARY_WEEKDAY, SUMMARY_TIME = 1, dt.time(8, 0)  # the owner's weekly summary: Monday 08:00, the venue's time
+
+
+def summary_week(now: dt.datetime, zone: ZoneInfo) -> dt.date:
+    """The Monday of the last week whose summary is due at `now` in `zone`: last week from Monday
+    08:00 local on, the week before until then."""
+    local = now.astimezone(zone)
+    monday = local.date() - dt.timedelta(days=local.isoweekday() - SUMMARY_WEEKDAY)
+    due = dt.datetime.combine(monday, SUMMARY_TIME, tzinfo=zone)
+    return monday - dt.timedelta(days=7 if local >= due else 14)
+
+
 def percent_of(amount: int, percent: int) -> int:
     """`percent` % of `amount` paisa, rounded half up."""
     return (amount * percent + 50) // 100

@@ -18,7 +18,7 @@ from booking_svc import convert
 from mesh import outbox, plumbing
 
 if TYPE_CHECKING:
-    from booking_svc.store import BookingView, Lottery, LotteryEntry, Player, Review, Venue, WaitlistOffer
+    from booking_svc.store import BookingView, Lottery, LotteryEntry, Player, Report, Review, Venue, WaitlistOffer
 
 STREAM = plumbing.stream("booking")
 
@@ -103,3 +103,8 @@ def review_answered(session: Session, review: Review, venue: Venue, player: Play
 def lottery_drawn(session: Session, draw: Lottery, entries: Sequence[LotteryEntry], won: BookingView) -> None:
     """A prime slot's draw: notify tells the winner and the others (now on the slot's waitlist)."""
     outbox.publish(session, STREAM, convert.lottery_drawn(draw, entries, won))
+
+
+def weekly_summary(session: Session, numbers: Report, rating: tuple[float, int]) -> None:
+    """A venue's week in headline numbers: notify sends them to its owner."""
+    outbox.publish(session, STREAM, convert.weekly_summary(numbers, rating))

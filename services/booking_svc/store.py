@@ -287,6 +287,12 @@ class Report:
         due = counts.get("completed", 0) + counts.get("no_show", 0)
         return counts.get("no_show", 0) / due if due else 0.0
 
+    @property
+    def occupancy(self) -> float:
+        """Booked minutes over open minutes of every court, 0 to 1."""
+        open_minutes = sum(c.open_minutes for c in self.courts)
+        return sum(c.booked_minutes for c in self.courts) / open_minutes if open_minutes else 0.0
+
 
 @dataclasses.dataclass
 class EntryView:
@@ -992,3 +998,23 @@ def memberships_page(session: Session, player_id: str, page_size: int,
                      page_token: str) -> pager.Page[Membership]:
     return pager.page(session, "memberships", select(Membership).where(Membership.player_id == player_id),
                       [Membership.created_at, Membership.id], page_size, page_token)
+
+
+# -- the owner's weekly summary ---------------------------------------------------------------------------
+
+
+class WeeklySummary(Base):
+    """A venue's weekly summary sent (one per venue and week: the database refuses a second)."""
+
+    __tablename__ = "weekly_summaries"
+
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"), primary_key=True)
+    week_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+def summary_candidates(session: Session) -> list[tuple[str, str, dt.datetime, dt.date | None]]:
+    """(venue, time zone, created, the last week summarized or None) of every active venue: one query."""
+    last = select(func.max(WeeklySummary.week_start)).where(WeeklySummary.venue_id == Venue.id).scalar_subquery()
+    return [(v, zone, created, since) for v, zone, created, since in session.execute(
+        select(Venue.id, Venue.time_zone, Venue.created_at, type_coerce(last, Date)).where(Venue.active.is_(True)))]

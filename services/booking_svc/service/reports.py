@@ -16,6 +16,8 @@ import datetime as dt
 import io
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from booking_svc import domain, store
 from booking_svc.service import rows
 from booking_svc.store import CourtFigures, Report
@@ -58,31 +60,36 @@ def report(uow: UnitOfWork, caller: Caller, venue_id: str, first: dt.date, last:
     with uow.session(read_only=True) as session:
         venue = rows.venue(session, venue_id)
         domain.check_may_manage(caller, venue.owner_id)
-        rules, zone = rows.rules_of(venue), ZoneInfo(venue.time_zone)
-        courts = store.courts_of(session, venue.id)
-        figures = store.report_courts(session, venue.id, first, last)
-        steps: dict[tuple[int, str], list[int]] = collections.defaultdict(lambda: [0, 0])
-        open_minutes, day = 0, first
-        while day <= last:
-            window = domain.opening_window(rules, day)
-            if window:
-                _spread(steps, window[0], window[1], zone, sum(c.active for c in courts), 1)
-                open_minutes += int((window[1] - window[0]).total_seconds() // 60)
-            day += dt.timedelta(days=1)
-        for start, duration, how_many in store.report_games(session, venue.id, first, last):
-            _spread(steps, start, start + dt.timedelta(minutes=duration), zone, how_many, 0)
-        new, returning = store.report_players(session, venue.id, first, last)
-        rules = {r.id: r for r in store.price_rules_of(session, venue.id)}
-        by_rule = [(rule_id or "", rules.get(rule_id or ""), n, revenue)
-                   for rule_id, n, revenue in store.report_price_rules(session, venue.id, first, last)]
-        per_court = []
-        for court in courts:
-            bookings, booked, revenue = figures.get(court.id, (0, 0, 0))
-            per_court.append(CourtFigures(court, bookings, booked, open_minutes if court.active else 0, revenue))
-        return Report(
-            venue, first, last, per_court, dict(sorted(steps.items())), store.report_days(session, venue.id, first, last),
-            store.report_statuses(session, venue.id, first, last), new, returning,
-            store.report_top_players(session, venue.id, first, last, TOP_PLAYERS), by_rule)
+        return figures(session, venue, first, last)
+
+
+def figures(session: Session, venue: store.Venue, first: dt.date, last: dt.date) -> Report:
+    """The venue's numbers from `first` to `last`, read in the caller's session (the report, the weekly summary)."""
+    rules, zone = rows.rules_of(venue), ZoneInfo(venue.time_zone)
+    courts = store.courts_of(session, venue.id)
+    by_court = store.report_courts(session, venue.id, first, last)
+    steps: dict[tuple[int, str], list[int]] = collections.defaultdict(lambda: [0, 0])
+    open_minutes, day = 0, first
+    while day <= last:
+        window = domain.opening_window(rules, day)
+        if window:
+            _spread(steps, window[0], window[1], zone, sum(c.active for c in courts), 1)
+            open_minutes += int((window[1] - window[0]).total_seconds() // 60)
+        day += dt.timedelta(days=1)
+    for start, duration, how_many in store.report_games(session, venue.id, first, last):
+        _spread(steps, start, start + dt.timedelta(minutes=duration), zone, how_many, 0)
+    new, returning = store.report_players(session, venue.id, first, last)
+    price_rules = {r.id: r for r in store.price_rules_of(session, venue.id)}
+    by_rule = [(rule_id or "", price_rules.get(rule_id or ""), n, revenue)
+               for rule_id, n, revenue in store.report_price_rules(session, venue.id, first, last)]
+    per_court = []
+    for court in courts:
+        bookings, booked, revenue = by_court.get(court.id, (0, 0, 0))
+        per_court.append(CourtFigures(court, bookings, booked, open_minutes if court.active else 0, revenue))
+    return Report(
+        venue, first, last, per_court, dict(sorted(steps.items())), store.report_days(session, venue.id, first, last),
+        store.report_statuses(session, venue.id, first, last), new, returning,
+        store.report_top_players(session, venue.id, first, last, TOP_PLAYERS), by_rule)
 
 
 def as_csv(numbers: Report) -> bytes:
