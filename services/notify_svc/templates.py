@@ -480,8 +480,8 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "ur": ("{{ headline }}", "السلام علیکم {{ first_name }}، {{ message }}"),
     },
     "series_booked": {
-        "en": ("Series booked: {{ games }} games at {{ venue_name }}",
-               "Hi {{ first_name }}, your series is booked: {{ court_name }} at {{ venue_name }}, {{ games }} games "
+        "en": ("Series booked: {{ games }} game{% if games != '1' %}s{% endif %} at {{ venue_name }}",
+               "Hi {{ first_name }}, your series is booked: {{ court_name }} at {{ venue_name }}, {{ games }} game{% if games != '1' %}s{% endif %} "
                "({{ price }} in all): {{ dates }}.{% if skipped != '0' %} {{ skipped }} date(s) could not be booked."
                "{% endif %}"),
         "ur": ("سیریز بک ہو گئی: {{ venue_name }} میں {{ games }} گیمز",
@@ -489,9 +489,9 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "(کل {{ price }}): {{ dates }}۔{% if skipped != '0' %} {{ skipped }} تاریخیں بک نہیں ہو سکیں۔{% endif %}"),
     },
     "series_requested": {
-        "en": ("Series received: {{ games }} games at {{ venue_name }}",
+        "en": ("Series received: {{ games }} game{% if games != '1' %}s{% endif %} at {{ venue_name }}",
                "Hi {{ first_name }}, your series is waiting for the venue's confirmation: {{ court_name }} at "
-               "{{ venue_name }}, {{ games }} games ({{ price }} in all): {{ dates }}."
+               "{{ venue_name }}, {{ games }} game{% if games != '1' %}s{% endif %} ({{ price }} in all): {{ dates }}."
                "{% if skipped != '0' %} {{ skipped }} date(s) could not be booked.{% endif %}"),
         "ur": ("سیریز موصول: {{ venue_name }} میں {{ games }} گیمز",
                "السلام علیکم {{ first_name }}، آپ کی سیریز وینیو کی تصدیق کی منتظر ہے: {{ venue_name }} میں {{ court_name }}، "
@@ -499,24 +499,24 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "{% if skipped != '0' %} {{ skipped }} تاریخیں بک نہیں ہو سکیں۔{% endif %}"),
     },
     "series_cancelled": {
-        "en": ("Series cancelled: {{ games }} games at {{ venue_name }}",
-               "Hi {{ first_name }}, {{ games }} games of your series on {{ court_name }} at {{ venue_name }} were "
+        "en": ("Series cancelled: {{ games }} game{% if games != '1' %}s{% endif %} at {{ venue_name }}",
+               "Hi {{ first_name }}, {{ games }} game{% if games != '1' %}s{% endif %} of your series on {{ court_name }} at {{ venue_name }} were "
                "cancelled ({{ reason }}): {{ dates }}. Refund: {{ refund }}."),
         "ur": ("سیریز منسوخ: {{ venue_name }} میں {{ games }} گیمز",
                "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} پر آپ کی سیریز کے {{ games }} گیمز منسوخ "
                "ہو گئے ({{ reason }}): {{ dates }}۔ واپسی: {{ refund }}۔"),
     },
     "venue_series_booked": {
-        "en": ("New series: {{ games }} games on {{ court_name }}",
+        "en": ("New series: {{ games }} game{% if games != '1' %}s{% endif %} on {{ court_name }}",
                "Hi {{ first_name }}, " + _BOOKER + " booked a series on {{ court_name }} at {{ venue_name }}, "
-               "{{ games }} games ({{ price }} in all): {{ dates }}."),
+               "{{ games }} game{% if games != '1' %}s{% endif %} ({{ price }} in all): {{ dates }}."),
         "ur": ("نئی سیریز: {{ court_name }} پر {{ games }} گیمز",
                "السلام علیکم {{ first_name }}، " + _BOOKER + " نے {{ venue_name }} میں {{ court_name }} پر سیریز بک کی، "
                "{{ games }} گیمز (کل {{ price }}): {{ dates }}۔"),
     },
     "venue_series_cancelled": {
-        "en": ("Series cancelled: {{ games }} games on {{ court_name }}",
-               "Hi {{ first_name }}, {{ games }} games of the series of " + _BOOKER + " on {{ court_name }} at "
+        "en": ("Series cancelled: {{ games }} game{% if games != '1' %}s{% endif %} on {{ court_name }}",
+               "Hi {{ first_name }}, {{ games }} game{% if games != '1' %}s{% endif %} of the series of " + _BOOKER + " on {{ court_name }} at "
                "{{ venue_name }} were cancelled ({{ reason }}): {{ dates }}."),
         "ur": ("سیریز منسوخ: {{ court_name }} پر {{ games }} گیمز",
                "السلام علیکم {{ first_name }}، " + _BOOKER + " کی سیریز کے {{ games }} گیمز ({{ venue_name }}، "
