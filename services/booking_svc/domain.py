@@ -19,8 +19,8 @@ import enum
 import hashlib
 import json
 import math
-from dataclasses import dataclass
 from collections import Counter
+from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -355,7 +355,7 @@ def free_starts(starts: Iterable[dt.datetime], duration: int, busy: Sequence[Int
 
 
 def _day_rates(base: Any, windows: Sequence[PriceWindow], court_id: str, weekday: int,
-               of: Callable[[PriceWindow], Any] = lambda w: w.hourly_paisa) -> list:
+               of: Callable[[PriceWindow], Any]) -> list:
     """The hourly price (or another value `of` each window: its rule) in force at each of the 1440
     local minutes of a day with ISO `weekday`; `base` outside every window.
 
@@ -383,6 +383,10 @@ def _day_rates(base: Any, windows: Sequence[PriceWindow], court_id: str, weekday
     return rates
 
 
+def _hourly(window: PriceWindow) -> int:
+    return window.hourly_paisa
+
+
 def minute_rates(rules: VenueRules, windows: Sequence[PriceWindow], court_id: str,
                  start: dt.datetime, minutes: int, of: Callable[[PriceWindow], Any] | None = None) -> list:
     """The hourly price in force for each minute from `start` (or, with `of`, that value of the
@@ -390,11 +394,11 @@ def minute_rates(rules: VenueRules, windows: Sequence[PriceWindow], court_id: st
     venue, which beats the base price; among equals the first listed wins."""
     zone = rules.zone
     days: dict[int, list] = {}
+    base, of = (rules.base_hourly_paisa, _hourly) if of is None else (None, of)
 
     def day_rates(weekday: int) -> list:
         if weekday not in days:
-            days[weekday] = (_day_rates(rules.base_hourly_paisa, windows, court_id, weekday) if of is None
-                             else _day_rates(None, windows, court_id, weekday, of))
+            days[weekday] = _day_rates(base, windows, court_id, weekday, of)
         return days[weekday]
 
     first = start.astimezone(zone)
