@@ -38,6 +38,9 @@ class VenueNews:
 
     def review_written(self, uow: UnitOfWork, owner_id: str, venue_name: str, player_name: str, rating: int,
                        text: str) -> None:
+        """The venue's owner hears of a new review (nobody, from a sender that does not name them)."""
+        if not owner_id:
+            return
         with uow.session() as session:
             self.deliveries.queue(session, owner_id, "venue_review_written", {
                 "venue_name": venue_name, "player_name": player_name or SOMEONE, "rating": str(rating),
