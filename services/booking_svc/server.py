@@ -14,6 +14,7 @@ from booking_svc.service.lotteries import Lotteries
 from booking_svc.service.memberships import Memberships
 from booking_svc.service.reviews import Reviews
 from booking_svc.service.series import Series
+from booking_svc.service.summaries import WeeklySummaries
 from booking_svc.service.waitlist import Waitlist
 from booking_svc.servicer import BookingServicer
 from booking_svc.settings import NAME, BookingSettings
@@ -39,7 +40,7 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
         workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings, waitlist),
-                 BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist)])
+                 BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist, WeeklySummaries())])
 
 
 def main() -> None:
