@@ -19,6 +19,7 @@ from prometheus_client.metrics import MetricWrapperBase
 from auth_svc import metrics as auth_metrics
 from booking_svc import metrics as booking_metrics
 from mesh import metrics as grpc_metrics
+from mesh.relay import EventBacklog
 from mesh.settings import SERVICES
 from notify_svc import metrics as notify_metrics
 
@@ -42,6 +43,7 @@ def series(metric: MetricWrapperBase, part: str = "") -> str:
 
 HANDLED = series(grpc_metrics.HANDLED)
 BUCKETS = series(grpc_metrics.HANDLING_SECONDS, "_bucket")
+EVENTS_UNPUBLISHED, EVENTS_LAG, EVENTS_PENDING = (family.name for family in EventBacklog.describe_families())
 
 
 def rate(name: str, *matchers: str) -> str:
@@ -74,7 +76,13 @@ def panels() -> list[timeseries.Panel]:
               (f"sum by (reason) ({rate(series(booking_metrics.BOOKINGS_CANCELLED))}) * 3600",
                "cancelled per hour ({{reason}})")),
         panel("Revenue (PKR, per hour)", "short",
-              (f"sum(increase({series(booking_metrics.REVENUE_PAISA)}[1h])) / 100", "PKR in the last hour")),
+              (f"sum(increase({series(booking_metrics.REVENUE_PAISA)}[1h])) / 100", "confirmed in the last hour"),
+              (f"sum(increase({series(booking_metrics.REFUNDED_PAISA)}[1h])) / 100", "given back in the last hour"),
+              (f"(sum(increase({series(booking_metrics.REVENUE_PAISA)}[1h])) or vector(0)) / 100"
+               f" - (sum(increase({series(booking_metrics.REFUNDED_PAISA)}[1h])) or vector(0)) / 100",
+               "net of cancellations"),
+              description="Bookings confirmed, less what cancelling or moving confirmed bookings gave back "
+                          "(a late cancellation's fee stays in the net)."),
         panel("Registrations and sign-ins", "short",
               (f"sum by (method) ({rate(series(auth_metrics.REGISTERED))}) * 3600", "registered per hour ({{method}})"),
               (f"sum by (method) ({rate(series(auth_metrics.SESSIONS))}) * 3600", "sign-ins per hour ({{method}})")),
@@ -86,6 +94,12 @@ def panels() -> list[timeseries.Panel]:
               (f"sum({series(notify_metrics.QUEUE_DEPTH)})", "queued deliveries"),
               (f"histogram_quantile(0.95, sum by (le) ({rate(series(notify_metrics.DELIVERY_SECONDS, '_bucket'))}))",
                "p95 seconds to deliver")),
+        panel("Events waiting (outbox and consumer groups)", "short",
+              (f"max by (app) ({EVENTS_UNPUBLISHED})", "{{app}} outbox"),
+              (f"max by (stream, consumer_group) ({EVENTS_LAG} + {EVENTS_PENDING})",
+               "{{consumer_group}} on {{stream}}"),
+              description="Events committed but not yet relayed to Redis, and entries of each stream a consumer "
+                          "group has not handled yet (not read, or read and not acknowledged)."),
         panel("Healthy upstream pods (edge's gRPC health checks)", "short",
               (f'max by (envoy_cluster_name) (envoy_cluster_membership_healthy{{envoy_cluster_name=~"{APPS}"}})',
                "{{envoy_cluster_name}}")),

@@ -94,6 +94,9 @@ def test_owner_sets_up_and_a_player_books_reschedules_and_cancels_over_rest(plat
     assert cancellation["fee"]["amount_paisa"] == "150000" and cancellation["refund"]["amount_paisa"] == "450000"
     metrics = requests.get(platform.metrics_url("booking"), timeout=TIMEOUT).text
     assert f'padel_bookings_cancelled_total{{reason="player",venue_id="{venue["venue_id"]}"}} 1.0' in metrics
+    # Net revenue is what the venue keeps: Rs 8,000 counted, Rs 2,000 given back by the move to a
+    # cheaper hour and Rs 4,500 by the cancellation; the Rs 1,500 fee remains.
+    assert f'padel_booking_refunded_paisa_total{{venue_id="{venue["venue_id"]}"}} 650000.0' in metrics
     assert player not in metrics
     again = requests.post(f"{platform.url}/api/bookings/bookings/{booking['booking_id']}/cancel",
                           headers=platform.headers(player), json={}, timeout=TIMEOUT)
