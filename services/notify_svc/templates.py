@@ -113,7 +113,7 @@ KINDS: dict[str, Kind] = {
     "announcement": Kind("marketing", frozenset({"first_name", "headline", "message"})),
 }
 
-# Where the venue is and how to call it, in a booking's texts (nothing while events do not carry it).
+# Where the venue is and how to call it, in a booking's texts (each only when the venue gave it).
 _WHERE_EN = "{% if venue_address %} Address: {{ venue_address }}.{% endif %}" \
             "{% if venue_phone %} Venue phone: {{ venue_phone }}.{% endif %}"
 _WHERE_UR = "{% if venue_address %} پتہ: {{ venue_address }}۔{% endif %}" \

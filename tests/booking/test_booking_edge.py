@@ -146,6 +146,27 @@ def test_another_owner_gets_403_and_a_player_cannot_create_venues(platform):
     assert requests.post(f"{platform.url}/api/bookings/venues", json={"venue": a_venue()}, timeout=TIMEOUT).status_code == 401
 
 
+def test_the_owner_gives_the_venue_a_phone_players_see_and_a_malformed_one_is_400(platform):
+    owner = new_user()
+    owner_headers = platform.headers(owner, roles=("venue_owner",))
+    refused = requests.post(f"{platform.url}/api/bookings/venues", headers=owner_headers, timeout=TIMEOUT,
+                            json={"venue": a_venue(phone="021-3587-0001")})
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["message"].endswith(
+        "venue.phone: must be a Pakistani phone number: +92 and 10 digits, e.g. +922134567890")
+    venue = create_venue(platform, owner, phone="+922135870001")
+    seen = requests.get(f"{platform.url}/api/bookings/venues/{venue['venue_id']}", timeout=TIMEOUT)  # no sign-in
+    assert seen.json()["venue"]["phone"] == "+922135870001"
+
+    def change(phone: str) -> requests.Response:
+        return requests.put(f"{platform.url}/api/bookings/venues/{venue['venue_id']}", headers=owner_headers,
+                            timeout=TIMEOUT, json={"venue": {"phone": phone}, "update_mask": "phone"})
+
+    assert change("+924235550100").json()["venue"]["phone"] == "+924235550100"
+    assert change("+92423555010").status_code == 400  # one digit short
+    assert change("").json()["venue"].get("phone", "") == ""  # taken off
+
+
 @pytest.mark.parametrize("params, field", [
     ({"date": "2030-02-30", "duration_minutes": 60}, "date"),
     ({"date": "next friday", "duration_minutes": 60}, "date"),
