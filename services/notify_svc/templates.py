@@ -107,9 +107,10 @@ KINDS: dict[str, Kind] = {
     "refund_receipt": Kind("booking_confirmations", _PAID | {"fee", "provider_reference"}, essential=True),
     "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by"}, essential=True),
     "shares_owed": Kind("booking_confirmations", _MONEY | {"shares"}, essential=True),
-    # To a player about another who wants to connect, or accepted (user_svc has no kind of its own for these).
-    "connection_requested": Kind("match_invites", frozenset({"first_name", "requester_name"})),
-    "connection_accepted": Kind("match_invites", frozenset({"first_name", "addressee_name"})),
+    # To a player about another who wants to connect, or accepted: a kind of their own, so a player can
+    # silence connections and still hear of games.
+    "connection_requested": Kind("connections", frozenset({"first_name", "requester_name"})),
+    "connection_accepted": Kind("connections", frozenset({"first_name", "addressee_name"})),
     "announcement": Kind("marketing", frozenset({"first_name", "headline", "message"})),
 }
 

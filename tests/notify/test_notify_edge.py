@@ -345,3 +345,21 @@ def test_a_connection_request_and_its_acceptance_reach_the_other_players_inbox(e
     assert accepted.status_code == 200, accepted.text
     assert eventually(lambda: titles(asker), timeout=15) == ["Sana Malik accepted your connection"]
     assert titles(asked) == ["Bilal Ahmed wants to connect"]  # nothing about their own acceptance
+
+    # Connections are a kind of their own, on by default: a player who switches them off (match
+    # invites kept) hears of no one asking to connect.
+    (quiet, _) = register_account(edge, "Zara", "Sheikh")
+    kinds = requests.get(f"{edge.url}/api/users/preferences", headers=edge.headers(quiet), timeout=10).json()
+    assert "NOTIFICATION_KIND_CONNECTIONS" in kinds["preferences"]["kinds"]
+    changed = requests.put(f"{edge.url}/api/users/preferences", headers=edge.headers(quiet), timeout=10, json={
+        "preferences": {"kinds": ["NOTIFICATION_KIND_BOOKING_CONFIRMATIONS", "NOTIFICATION_KIND_MATCH_INVITES"]},
+        "update_mask": "kinds"})
+    assert changed.status_code == 200, changed.text
+    eventually(lambda: ask(quiet), timeout=15)
+    accepted = requests.post(f"{edge.url}/api/users/connections/{asker}/accept", headers=edge.headers(quiet),
+                             timeout=10)
+    assert accepted.status_code == 200, accepted.text
+    # user_svc's events reach notify in order: once the acceptance is told, the request was handled.
+    assert eventually(lambda: len(titles(asker)) == 2 and titles(asker), timeout=15)[0] == \
+        "Zara Sheikh accepted your connection"
+    assert titles(quiet) == []
