@@ -43,7 +43,7 @@ def series(metric: MetricWrapperBase, part: str = "") -> str:
 
 HANDLED = series(grpc_metrics.HANDLED)
 BUCKETS = series(grpc_metrics.HANDLING_SECONDS, "_bucket")
-EVENTS_UNPUBLISHED, EVENTS_LAG, EVENTS_PENDING = (family.name for family in EventBacklog.describe_families())
+EVENTS_UNPUBLISHED, EVENTS_LAG, EVENTS_PENDING = (family.name for family in EventBacklog.describe())
 
 
 def rate(name: str, *matchers: str) -> str:

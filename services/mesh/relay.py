@@ -135,11 +135,8 @@ class EventBacklog:
         self.redis = redis_client
         self.stream = stream
 
-    def describe(self) -> list[GaugeMetricFamily]:
-        return self.describe_families()
-
     @staticmethod
-    def describe_families() -> list[GaugeMetricFamily]:
+    def describe() -> list[GaugeMetricFamily]:
         """The three families, without samples (their names are what the dashboard queries)."""
         labels = ("stream", "consumer_group")
         return [
@@ -153,7 +150,7 @@ class EventBacklog:
         ]
 
     def collect(self) -> list[GaugeMetricFamily]:
-        backlog, lag, pending = self.describe_families()
+        backlog, lag, pending = self.describe()
         try:
             with self.database.session(read_only=True) as session:
                 backlog.add_metric([], session.scalar(
