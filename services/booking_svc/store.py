@@ -41,6 +41,8 @@ class Venue(Base):
     # Lower-cased city: searches by city are case-insensitive and use the index.
     city_key: Mapped[str] = mapped_column(String(60), index=True)
     address: Mapped[str] = mapped_column(String(300), default="")
+    # +92 and 10 digits, or "" (migration 0012).
+    phone: Mapped[str] = mapped_column(String(16), default="", server_default="")
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     time_zone: Mapped[str] = mapped_column(String(64))

@@ -112,9 +112,10 @@ KINDS: dict[str, Kind] = {
     "refund_receipt": Kind("booking_confirmations", _PAID | {"fee", "provider_reference"}, essential=True),
     "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by"}, essential=True),
     "shares_owed": Kind("booking_confirmations", _MONEY | {"shares"}, essential=True),
-    # To a player about another who wants to connect, or accepted (user_svc has no kind of its own for these).
-    "connection_requested": Kind("match_invites", frozenset({"first_name", "requester_name"})),
-    "connection_accepted": Kind("match_invites", frozenset({"first_name", "addressee_name"})),
+    # To a player about another who wants to connect, or accepted: a kind of their own, so a player can
+    # silence connections and still hear of games.
+    "connection_requested": Kind("connections", frozenset({"first_name", "requester_name"})),
+    "connection_accepted": Kind("connections", frozenset({"first_name", "addressee_name"})),
     "announcement": Kind("marketing", frozenset({"first_name", "headline", "message"})),
     # The venue's business beyond single bookings (issue 16): a series told once with its dates, reviews,
     # a prime slot's draw; to the owner, their venue's week. Closest kind: booking confirmations.
@@ -133,7 +134,7 @@ KINDS: dict[str, Kind] = {
         "new_players", "rating"})),
 }
 
-# Where the venue is and how to call it, in a booking's texts (nothing while events do not carry it).
+# Where the venue is and how to call it, in a booking's texts (each only when the venue gave it).
 _WHERE_EN = "{% if venue_address %} Address: {{ venue_address }}.{% endif %}" \
             "{% if venue_phone %} Venue phone: {{ venue_phone }}.{% endif %}"
 _WHERE_UR = "{% if venue_address %} پتہ: {{ venue_address }}۔{% endif %}" \

@@ -713,7 +713,7 @@ def monitoring_expressions() -> dict[str, str]:
     expressions = {}
     for group in rule_file["spec"]["groups"]:
         for rule in group["rules"]:
-            expressions[f"alert {rule['alert']}"] = rule["expr"]
+            expressions[f"alert {rule['alert']}" if "alert" in rule else f"record {rule['record']}"] = rule["expr"]
     for panel in dashboard()["panels"]:
         for target in panel["targets"]:
             expressions[f"panel {panel['title']} {target['refId']}"] = target["expr"]
@@ -728,17 +728,22 @@ def dashboard() -> dict:
 
 def test_alert_rules_are_well_formed_and_cover_the_platform():
     (rules,) = [d for d in load_documents(MONITORING / "alerts.yaml") if d["kind"] == "PrometheusRule"]
-    alerts = {}
+    alerts, records = {}, {}
     for group in rules["spec"]["groups"]:
         assert set(group) == {"name", "rules"}, group.get("name")
         for rule in group["rules"]:
+            if "record" in rule:  # a recording rule: named level:metric:operations, as Prometheus advises
+                assert set(rule) == {"record", "expr"} and re.fullmatch(r"\w+:\w+:\w+", rule["record"]), rule
+                assert rule["expr"].count("(") == rule["expr"].count(")"), rule["record"]
+                records[rule["record"]] = rule["expr"]
+                continue
             assert set(rule) <= {"alert", "expr", "for", "labels", "annotations"}, rule
             assert rule["labels"]["severity"] in ("warning", "critical")
             assert rule["annotations"]["summary"] and rule["annotations"]["description"]
             assert re.fullmatch(r"\d+[smh]", rule.get("for", "0s")), rule["alert"]
             assert rule["expr"].count("(") == rule["expr"].count(")"), rule["alert"]
             alerts[rule["alert"]] = rule["expr"]
-    assert len(alerts) == sum(len(g["rules"]) for g in rules["spec"]["groups"]), "duplicate alert names"
+    assert len(alerts) + len(records) == sum(len(g["rules"]) for g in rules["spec"]["groups"]), "duplicate names"
     uses = {metric for expr in alerts.values() for metric in metric_names(expr)}
     assert {"grpc_server_handled_total", "grpc_server_handling_seconds_bucket",
             "envoy_cluster_membership_healthy", "up", "padel_notifications_sent_total"} <= uses

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 
 from padel_testkit import eventually
 from payment_svc.providers import jazzcash
@@ -23,6 +24,13 @@ WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", 
 
 def new_user() -> str:
     return str(uuid.uuid4())
+
+
+def counted(platform, service: str, name: str, **labels: str) -> float:
+    """A counter's value on the service's /metrics (0 before its first count)."""
+    text = requests.get(platform.metrics_url(service), timeout=TIMEOUT).text
+    return sum(sample.value for family in text_string_to_metric_families(text) for sample in family.samples
+               if sample.name == name and labels.items() <= sample.labels.items())
 
 
 class Court:
@@ -265,6 +273,8 @@ def test_a_cancellation_refunds_each_share_to_its_wallet_less_the_fee(pay_platfo
     assert pay(pay_platform, booking_id, friend, PAYS, wallet="WALLET_EASYPAISA").json()["payment"]["status"] \
         == "PAYMENT_STATUS_CAPTURED"
     eventually(lambda: booking_status(pay_platform, booking_id, booker) == "BOOKING_STATUS_CONFIRMED", "confirmed")
+    refunds_before = counted(pay_platform, "payment", "padel_payment_refunded_paisa_total")
+    given_back_before = counted(pay_platform, "booking", "padel_booking_refunded_paisa_total", venue_id=court.venue_id)
 
     # Three days ahead is inside the 720-hour window: the venue keeps 50%.
     cancelled = requests.post(f"{pay_platform.url}/api/bookings/bookings/{booking_id}/cancel", json={"reason": "rain"},
@@ -280,6 +290,10 @@ def test_a_cancellation_refunds_each_share_to_its_wallet_less_the_fee(pay_platfo
     assert paisa(shares[friend]["refunded"]) == 150025 and paisa(shares[friend]["fee"]) == 150025
     assert paisa(refunded["refunded"]) == 300050 and paisa(refunded["paid"]) == 300050
     assert paisa(refunded["due"]) == 0
+    # Both sides count what went back, so their net revenue keeps only the fee.
+    assert counted(pay_platform, "payment", "padel_payment_refunded_paisa_total") - refunds_before == 300050
+    assert counted(pay_platform, "booking", "padel_booking_refunded_paisa_total", venue_id=court.venue_id) \
+        - given_back_before == 300050
 
     report = requests.get(f"{pay_platform.url}/api/payments/venues/{court.venue_id}/payouts",
                           params={"date": court.day.isoformat()}, timeout=TIMEOUT,

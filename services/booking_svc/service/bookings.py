@@ -265,6 +265,8 @@ class Bookings:
         day, end, price = self._place(session, venue, court, start, duration, booking.player_id, now, moving=booking)
         booking.court_id, booking.start_time, booking.end_time = court.id, start, end
         booking.opening_date, booking.duration_minutes = day, duration
+        if booking.state != Status.PENDING:  # its price is counted as revenue since it was confirmed
+            metrics.repriced(session, venue.id, booking.price_paisa, price)
         booking.price_paisa = price
         booking.price_rule_id = self._rule_of(session, venue, court.id, start, end)
         booking.commission_paisa = domain.percent_of(price, booking.commission_percent)
@@ -294,9 +296,10 @@ class Bookings:
         fee, refund = domain.cancellation_charge(rows.rules_of(view.venue), booking.price_paisa, booking.start_time,
                                                  now, by_venue=category == "venue", status=booking.state,
                                                  booked_at=booking.created_at)
+        counted = booking.state != Status.PENDING  # confirmed: its price was counted as revenue
         _record_cancellation(booking, reason, by, now, fee, refund)
         events.cancelled(session, view, series_id)
-        metrics.cancelled(session, view.venue.id, category)
+        metrics.cancelled(session, view.venue.id, category, refund if counted else 0)
 
     def cancellation_preview(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> domain.CancellationQuote:
         """What `cancel` would charge now, for whoever may cancel the booking; nothing changes."""
