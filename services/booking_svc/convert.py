@@ -298,7 +298,8 @@ def snapshot(view: store.BookingView) -> events_pb2.BookingSnapshot:
         time_zone=v.time_zone, price=money(b.price_paisa), status=STATUS_TO_PROTO[b.state],
         commission=money(b.commission_paisa),
         venue_owner_id=v.owner_id, special_requests=b.special_requests,
-        player_name=view.player.name if view.player else "", player_phone=view.player.phone if view.player else "")
+        player_name=view.player.name if view.player else "", player_phone=view.player.phone if view.player else "",
+        match_id=b.match_id or "")
 
 
 def booking_created(view: store.BookingView) -> events_pb2.BookingCreated:

@@ -163,6 +163,8 @@ class Booking(Base):
     refund_paisa: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # The open match this booking holds the court for (migration 0013): only its events book or release it.
+    match_id: Mapped[str | None] = mapped_column(String(36))
     # Loaded with the bookings in one more query per list (every booking shown carries its answers).
     invitations: Mapped[list[Invitation]] = relationship(
         lazy="selectin", order_by=Invitation.invited_at, cascade="all, delete-orphan")
@@ -173,6 +175,7 @@ class Booking(Base):
         Index("ix_bookings_player_start", "player_id", "start_time"),
         Index("ix_bookings_venue_opening_date", "venue_id", "opening_date"),
         Index("ix_bookings_status_end", "status", "end_time"),
+        Index("uq_bookings_match_id", "match_id", unique=True),
     )
 
     @property

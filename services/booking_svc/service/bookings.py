@@ -135,9 +135,10 @@ class Bookings:
     def _insert(self, session: Session, venue: store.Venue, court: store.Court, player_id: str,
                 participant_ids: list[str], start: dt.datetime, end: dt.datetime, day: dt.date, price: int,
                 special_requests: str, idempotency_key: str, fingerprint: str, now: dt.datetime,
-                hold_until: dt.datetime | None = None) -> store.BookingView:
+                hold_until: dt.datetime | None = None, match_id: str | None = None) -> store.BookingView:
         """Writes a placed game (held, or confirmed at once by the venue's mode; held until
-        `hold_until` when given, as a waitlist offer is), invites its players and announces it."""
+        `hold_until` when given, as a waitlist offer or a match's hold is), invites its players and
+        announces it."""
         instant = venue.instant_confirmation and hold_until is None
         status = Status.CONFIRMED if instant else Status.PENDING
         booking = store.Booking(
@@ -148,7 +149,8 @@ class Bookings:
             commission_paisa=domain.percent_of(price, self.commission_percent),
             special_requests=special_requests,
             hold_expires_at=None if instant else hold_until or now + dt.timedelta(minutes=venue.hold_minutes),
-            idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now)
+            idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now,
+            match_id=match_id)
         session.add(booking)
         session.flush()
         view = store.BookingView(booking, venue, court, session.get(store.Player, player_id))
@@ -222,6 +224,8 @@ class Bookings:
                 domain.check_may_change_booking(caller, booking.player_id)
                 if booking.state not in (Status.PENDING, Status.CONFIRMED):
                     raise FailedPrecondition(f"cannot change a booking that is {booking.status}")
+                if booking.match_id and "participant_ids" in changes:
+                    raise FailedPrecondition("this court is held for an open match: its players are the match's")
                 invited_before = list(booking.participant_ids)
                 if "participant_ids" in changes:
                     domain.check_participants(booking.player_id, changes["participant_ids"])

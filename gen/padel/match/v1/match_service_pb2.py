@@ -24,11 +24,12 @@ _sym_db = _symbol_database.Default()
 
 from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from padel.access.v1 import access_pb2 as padel_dot_access_dot_v1_dot_access__pb2
 from padel.match.v1 import match_pb2 as padel_dot_match_dot_v1_dot_match__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"padel/match/v1/match_service.proto\x12\x0epadel.match.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1cpadel/access/v1/access.proto\x1a\x1apadel/match/v1/match.proto\"\xd1\x01\n\x10OpenMatchRequest\x12\x1c\n\nbooking_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x33\n\x04kind\x18\x02 \x01(\x0e\x32\x19.padel.match.v1.MatchKindB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12;\n\x0bgender_mode\x18\x03 \x01(\x0e\x32\x1a.padel.match.v1.GenderModeB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12-\n\x0clevel_spread\x18\x04 \x01(\x01\x42\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x00\x1c@)\x00\x00\x00\x00\x00\x00\x00\x00\"9\n\x11OpenMatchResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"\xbd\x02\n\x16ListOpenMatchesRequest\x12\x15\n\x04\x63ity\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18<\x12\x1d\n\x08venue_id\x18\x02 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\x12+\n\x04\x64\x61te\x18\x03 \x01(\tB\x1d\xbaH\x1ar\x18\x32\x16^(\\d{4}-\\d{2}-\\d{2})?$\x12\x38\n\x0btime_of_day\x18\x04 \x01(\x0e\x32\x19.padel.match.v1.TimeOfDayB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12&\n\x05level\x18\x05 \x01(\x01\x42\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x00\x1c@)\x00\x00\x00\x00\x00\x00\x00\x00\x12\"\n\x0fmin_free_places\x18\x06 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x03(\x00\x12\x1c\n\tpage_size\x18\x07 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x08 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"Z\n\x17ListOpenMatchesResponse\x12&\n\x07matches\x18\x01 \x03(\x0b\x32\x15.padel.match.v1.Match\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"-\n\x0fGetMatchRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"8\n\x10GetMatchResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"\\\n\x10JoinMatchRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12,\n\x04side\x18\x02 \x01(\x0e\x32\x14.padel.match.v1.SideB\x08\xbaH\x05\x82\x01\x02\x10\x01\"9\n\x11JoinMatchResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"\\\n\x10\x41skToJoinRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12,\n\x04side\x18\x02 \x01(\x0e\x32\x14.padel.match.v1.SideB\x08\xbaH\x05\x82\x01\x02\x10\x01\"9\n\x11\x41skToJoinResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"T\n\x19\x41pproveJoinRequestRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x1b\n\tplayer_id\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"B\n\x1a\x41pproveJoinRequestResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"/\n\x11LeaveMatchRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\":\n\x12LeaveMatchResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"N\n\x13RemovePlayerRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x1b\n\tplayer_id\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"<\n\x14RemovePlayerResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"N\n\x13ReportNoShowRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x1b\n\tplayer_id\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"E\n\x14ReportNoShowResponse\x12-\n\x06record\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.PartnerRecord\"e\n\x13RecordResultRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x32\n\x04sets\x18\x02 \x03(\x0b\x32\x18.padel.match.v1.SetScoreB\n\xbaH\x07\x92\x01\x04\x08\x02\x10\x03\"<\n\x14RecordResultResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"2\n\x14\x43onfirmResultRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"=\n\x15\x43onfirmResultResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"2\n\x14\x44isputeResultRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"=\n\x15\x44isputeResultResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"\xbe\x01\n\x1a\x41nswerQuestionnaireRequest\x12\x1f\n\x0cyears_played\x18\x01 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18P(\x00\x12\x1b\n\x13other_racket_sports\x18\x02 \x01(\x08\x12\x30\n\x0fself_assessment\x18\x03 \x01(\x01\x42\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x00\x1c@)\x00\x00\x00\x00\x00\x00\x00\x00\x12\x30\n\x06gender\x18\x04 \x01(\x0e\x32\x16.padel.match.v1.GenderB\x08\xbaH\x05\x82\x01\x02\x10\x01\"I\n\x1b\x41nswerQuestionnaireResponse\x12*\n\x05level\x18\x01 \x01(\x0b\x32\x1b.padel.match.v1.PlayerLevel\"p\n\x15GetPlayerLevelRequest\x12\x1b\n\tplayer_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"\xba\x01\n\x16GetPlayerLevelResponse\x12*\n\x05level\x18\x01 \x01(\x0b\x32\x1b.padel.match.v1.PlayerLevel\x12,\n\x07history\x18\x02 \x03(\x0b\x32\x1b.padel.match.v1.LevelChange\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\t\x12-\n\x06record\x18\x04 \x01(\x0b\x32\x1d.padel.match.v1.PartnerRecord\"W\n\x15SuggestPlayersRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\"\n\x0fmax_suggestions\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x32(\x00\"O\n\x16SuggestPlayersResponse\x12\x35\n\x0bsuggestions\x18\x01 \x03(\x0b\x32 .padel.match.v1.PlayerSuggestion2\xa5\x10\n\x0cMatchService\x12n\n\tOpenMatch\x12 .padel.match.v1.OpenMatchRequest\x1a!.padel.match.v1.OpenMatchResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\"\x11/api/matches/open:\x01*\x12\x83\x01\n\x0fListOpenMatches\x12&.padel.match.v1.ListOpenMatchesRequest\x1a\'.padel.match.v1.ListOpenMatchesResponse\"\x1f\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x13\x12\x11/api/matches/open\x12n\n\x08GetMatch\x12\x1f.padel.match.v1.GetMatchRequest\x1a .padel.match.v1.GetMatchResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/api/matches/{match_id}\x12y\n\tJoinMatch\x12 .padel.match.v1.JoinMatchRequest\x1a!.padel.match.v1.JoinMatchResponse\"\'\x82\xd3\xe4\x93\x02!\"\x1c/api/matches/{match_id}/join:\x01*\x12}\n\tAskToJoin\x12 .padel.match.v1.AskToJoinRequest\x1a!.padel.match.v1.AskToJoinResponse\"+\x82\xd3\xe4\x93\x02%\" /api/matches/{match_id}/requests:\x01*\x12\xa9\x01\n\x12\x41pproveJoinRequest\x12).padel.match.v1.ApproveJoinRequestRequest\x1a*.padel.match.v1.ApproveJoinRequestResponse\"<\x82\xd3\xe4\x93\x02\x36\"4/api/matches/{match_id}/requests/{player_id}/approve\x12z\n\nLeaveMatch\x12!.padel.match.v1.LeaveMatchRequest\x1a\".padel.match.v1.LeaveMatchResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1d/api/matches/{match_id}/leave\x12\x95\x01\n\x0cRemovePlayer\x12#.padel.match.v1.RemovePlayerRequest\x1a$.padel.match.v1.RemovePlayerResponse\":\x82\xd3\xe4\x93\x02\x34\"2/api/matches/{match_id}/players/{player_id}/remove\x12\x96\x01\n\x0cReportNoShow\x12#.padel.match.v1.ReportNoShowRequest\x1a$.padel.match.v1.ReportNoShowResponse\";\x82\xd3\xe4\x93\x02\x35\"3/api/matches/{match_id}/players/{player_id}/no-show\x12\x84\x01\n\x0cRecordResult\x12#.padel.match.v1.RecordResultRequest\x1a$.padel.match.v1.RecordResultResponse\")\x82\xd3\xe4\x93\x02#\"\x1e/api/matches/{match_id}/result:\x01*\x12\x8c\x01\n\rConfirmResult\x12$.padel.match.v1.ConfirmResultRequest\x1a%.padel.match.v1.ConfirmResultResponse\".\x82\xd3\xe4\x93\x02(\"&/api/matches/{match_id}/result/confirm\x12\x8c\x01\n\rDisputeResult\x12$.padel.match.v1.DisputeResultRequest\x1a%.padel.match.v1.DisputeResultResponse\".\x82\xd3\xe4\x93\x02(\"&/api/matches/{match_id}/result/dispute\x12\x95\x01\n\x13\x41nswerQuestionnaire\x12*.padel.match.v1.AnswerQuestionnaireRequest\x1a+.padel.match.v1.AnswerQuestionnaireResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/api/matches/questionnaire:\x01*\x12\x8c\x01\n\x0eSuggestPlayers\x12%.padel.match.v1.SuggestPlayersRequest\x1a&.padel.match.v1.SuggestPlayersResponse\"+\x82\xd3\xe4\x93\x02%\x12#/api/matches/{match_id}/suggestions\x12\x8f\x01\n\x0eGetPlayerLevel\x12%.padel.match.v1.GetPlayerLevelRequest\x1a&.padel.match.v1.GetPlayerLevelResponse\".\x82\xd3\xe4\x93\x02(\x12&/api/matches/players/{player_id}/levelb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"padel/match/v1/match_service.proto\x12\x0epadel.match.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cpadel/access/v1/access.proto\x1a\x1apadel/match/v1/match.proto\"\xfd\x01\n\x10OpenMatchRequest\x12\x1f\n\nbooking_id\x18\x01 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\x12\x33\n\x04kind\x18\x02 \x01(\x0e\x32\x19.padel.match.v1.MatchKindB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12;\n\x0bgender_mode\x18\x03 \x01(\x0e\x32\x1a.padel.match.v1.GenderModeB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12-\n\x0clevel_spread\x18\x04 \x01(\x01\x42\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x00\x1c@)\x00\x00\x00\x00\x00\x00\x00\x00\x12\'\n\x04slot\x18\x05 \x01(\x0b\x32\x19.padel.match.v1.CourtSlot\"\x85\x01\n\tCourtSlot\x12\x1a\n\x08\x63ourt_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x36\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01\x12$\n\x10\x64uration_minutes\x18\x03 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xf0\x01(\x1e\"9\n\x11OpenMatchResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"\xbd\x02\n\x16ListOpenMatchesRequest\x12\x15\n\x04\x63ity\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18<\x12\x1d\n\x08venue_id\x18\x02 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\x12+\n\x04\x64\x61te\x18\x03 \x01(\tB\x1d\xbaH\x1ar\x18\x32\x16^(\\d{4}-\\d{2}-\\d{2})?$\x12\x38\n\x0btime_of_day\x18\x04 \x01(\x0e\x32\x19.padel.match.v1.TimeOfDayB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12&\n\x05level\x18\x05 \x01(\x01\x42\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x00\x1c@)\x00\x00\x00\x00\x00\x00\x00\x00\x12\"\n\x0fmin_free_places\x18\x06 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x03(\x00\x12\x1c\n\tpage_size\x18\x07 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x08 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"Z\n\x17ListOpenMatchesResponse\x12&\n\x07matches\x18\x01 \x03(\x0b\x32\x15.padel.match.v1.Match\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"-\n\x0fGetMatchRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"8\n\x10GetMatchResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"\\\n\x10JoinMatchRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12,\n\x04side\x18\x02 \x01(\x0e\x32\x14.padel.match.v1.SideB\x08\xbaH\x05\x82\x01\x02\x10\x01\"9\n\x11JoinMatchResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"\\\n\x10\x41skToJoinRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12,\n\x04side\x18\x02 \x01(\x0e\x32\x14.padel.match.v1.SideB\x08\xbaH\x05\x82\x01\x02\x10\x01\"9\n\x11\x41skToJoinResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"T\n\x19\x41pproveJoinRequestRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x1b\n\tplayer_id\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"B\n\x1a\x41pproveJoinRequestResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"/\n\x11LeaveMatchRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\":\n\x12LeaveMatchResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"N\n\x13RemovePlayerRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x1b\n\tplayer_id\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"<\n\x14RemovePlayerResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"N\n\x13ReportNoShowRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x1b\n\tplayer_id\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"E\n\x14ReportNoShowResponse\x12-\n\x06record\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.PartnerRecord\"e\n\x13RecordResultRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x32\n\x04sets\x18\x02 \x03(\x0b\x32\x18.padel.match.v1.SetScoreB\n\xbaH\x07\x92\x01\x04\x08\x02\x10\x03\"<\n\x14RecordResultResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"2\n\x14\x43onfirmResultRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"=\n\x15\x43onfirmResultResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"2\n\x14\x44isputeResultRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"=\n\x15\x44isputeResultResponse\x12$\n\x05match\x18\x01 \x01(\x0b\x32\x15.padel.match.v1.Match\"\xbe\x01\n\x1a\x41nswerQuestionnaireRequest\x12\x1f\n\x0cyears_played\x18\x01 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18P(\x00\x12\x1b\n\x13other_racket_sports\x18\x02 \x01(\x08\x12\x30\n\x0fself_assessment\x18\x03 \x01(\x01\x42\x17\xbaH\x14\x12\x12\x19\x00\x00\x00\x00\x00\x00\x1c@)\x00\x00\x00\x00\x00\x00\x00\x00\x12\x30\n\x06gender\x18\x04 \x01(\x0e\x32\x16.padel.match.v1.GenderB\x08\xbaH\x05\x82\x01\x02\x10\x01\"I\n\x1b\x41nswerQuestionnaireResponse\x12*\n\x05level\x18\x01 \x01(\x0b\x32\x1b.padel.match.v1.PlayerLevel\"p\n\x15GetPlayerLevelRequest\x12\x1b\n\tplayer_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"\xba\x01\n\x16GetPlayerLevelResponse\x12*\n\x05level\x18\x01 \x01(\x0b\x32\x1b.padel.match.v1.PlayerLevel\x12,\n\x07history\x18\x02 \x03(\x0b\x32\x1b.padel.match.v1.LevelChange\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\t\x12-\n\x06record\x18\x04 \x01(\x0b\x32\x1d.padel.match.v1.PartnerRecord\"W\n\x15SuggestPlayersRequest\x12\x1a\n\x08match_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\"\n\x0fmax_suggestions\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x32(\x00\"O\n\x16SuggestPlayersResponse\x12\x35\n\x0bsuggestions\x18\x01 \x03(\x0b\x32 .padel.match.v1.PlayerSuggestion2\xa5\x10\n\x0cMatchService\x12n\n\tOpenMatch\x12 .padel.match.v1.OpenMatchRequest\x1a!.padel.match.v1.OpenMatchResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\"\x11/api/matches/open:\x01*\x12\x83\x01\n\x0fListOpenMatches\x12&.padel.match.v1.ListOpenMatchesRequest\x1a\'.padel.match.v1.ListOpenMatchesResponse\"\x1f\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x13\x12\x11/api/matches/open\x12n\n\x08GetMatch\x12\x1f.padel.match.v1.GetMatchRequest\x1a .padel.match.v1.GetMatchResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/api/matches/{match_id}\x12y\n\tJoinMatch\x12 .padel.match.v1.JoinMatchRequest\x1a!.padel.match.v1.JoinMatchResponse\"\'\x82\xd3\xe4\x93\x02!\"\x1c/api/matches/{match_id}/join:\x01*\x12}\n\tAskToJoin\x12 .padel.match.v1.AskToJoinRequest\x1a!.padel.match.v1.AskToJoinResponse\"+\x82\xd3\xe4\x93\x02%\" /api/matches/{match_id}/requests:\x01*\x12\xa9\x01\n\x12\x41pproveJoinRequest\x12).padel.match.v1.ApproveJoinRequestRequest\x1a*.padel.match.v1.ApproveJoinRequestResponse\"<\x82\xd3\xe4\x93\x02\x36\"4/api/matches/{match_id}/requests/{player_id}/approve\x12z\n\nLeaveMatch\x12!.padel.match.v1.LeaveMatchRequest\x1a\".padel.match.v1.LeaveMatchResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1d/api/matches/{match_id}/leave\x12\x95\x01\n\x0cRemovePlayer\x12#.padel.match.v1.RemovePlayerRequest\x1a$.padel.match.v1.RemovePlayerResponse\":\x82\xd3\xe4\x93\x02\x34\"2/api/matches/{match_id}/players/{player_id}/remove\x12\x96\x01\n\x0cReportNoShow\x12#.padel.match.v1.ReportNoShowRequest\x1a$.padel.match.v1.ReportNoShowResponse\";\x82\xd3\xe4\x93\x02\x35\"3/api/matches/{match_id}/players/{player_id}/no-show\x12\x84\x01\n\x0cRecordResult\x12#.padel.match.v1.RecordResultRequest\x1a$.padel.match.v1.RecordResultResponse\")\x82\xd3\xe4\x93\x02#\"\x1e/api/matches/{match_id}/result:\x01*\x12\x8c\x01\n\rConfirmResult\x12$.padel.match.v1.ConfirmResultRequest\x1a%.padel.match.v1.ConfirmResultResponse\".\x82\xd3\xe4\x93\x02(\"&/api/matches/{match_id}/result/confirm\x12\x8c\x01\n\rDisputeResult\x12$.padel.match.v1.DisputeResultRequest\x1a%.padel.match.v1.DisputeResultResponse\".\x82\xd3\xe4\x93\x02(\"&/api/matches/{match_id}/result/dispute\x12\x95\x01\n\x13\x41nswerQuestionnaire\x12*.padel.match.v1.AnswerQuestionnaireRequest\x1a+.padel.match.v1.AnswerQuestionnaireResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/api/matches/questionnaire:\x01*\x12\x8c\x01\n\x0eSuggestPlayers\x12%.padel.match.v1.SuggestPlayersRequest\x1a&.padel.match.v1.SuggestPlayersResponse\"+\x82\xd3\xe4\x93\x02%\x12#/api/matches/{match_id}/suggestions\x12\x8f\x01\n\x0eGetPlayerLevel\x12%.padel.match.v1.GetPlayerLevelRequest\x1a&.padel.match.v1.GetPlayerLevelResponse\".\x82\xd3\xe4\x93\x02(\x12&/api/matches/players/{player_id}/levelb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,13 +37,19 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'padel.match.v1.match_servic
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_OPENMATCHREQUEST'].fields_by_name['booking_id']._loaded_options = None
-  _globals['_OPENMATCHREQUEST'].fields_by_name['booking_id']._serialized_options = b'\272H\005r\003\260\001\001'
+  _globals['_OPENMATCHREQUEST'].fields_by_name['booking_id']._serialized_options = b'\272H\010r\003\260\001\001\330\001\001'
   _globals['_OPENMATCHREQUEST'].fields_by_name['kind']._loaded_options = None
   _globals['_OPENMATCHREQUEST'].fields_by_name['kind']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
   _globals['_OPENMATCHREQUEST'].fields_by_name['gender_mode']._loaded_options = None
   _globals['_OPENMATCHREQUEST'].fields_by_name['gender_mode']._serialized_options = b'\272H\007\202\001\004\020\001 \000'
   _globals['_OPENMATCHREQUEST'].fields_by_name['level_spread']._loaded_options = None
   _globals['_OPENMATCHREQUEST'].fields_by_name['level_spread']._serialized_options = b'\272H\024\022\022\031\000\000\000\000\000\000\034@)\000\000\000\000\000\000\000\000'
+  _globals['_COURTSLOT'].fields_by_name['court_id']._loaded_options = None
+  _globals['_COURTSLOT'].fields_by_name['court_id']._serialized_options = b'\272H\005r\003\260\001\001'
+  _globals['_COURTSLOT'].fields_by_name['start_time']._loaded_options = None
+  _globals['_COURTSLOT'].fields_by_name['start_time']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_COURTSLOT'].fields_by_name['duration_minutes']._loaded_options = None
+  _globals['_COURTSLOT'].fields_by_name['duration_minutes']._serialized_options = b'\272H\007\032\005\030\360\001(\036'
   _globals['_LISTOPENMATCHESREQUEST'].fields_by_name['city']._loaded_options = None
   _globals['_LISTOPENMATCHESREQUEST'].fields_by_name['city']._serialized_options = b'\272H\004r\002\030<'
   _globals['_LISTOPENMATCHESREQUEST'].fields_by_name['venue_id']._loaded_options = None
@@ -137,66 +144,68 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MATCHSERVICE'].methods_by_name['SuggestPlayers']._serialized_options = b'\202\323\344\223\002%\022#/api/matches/{match_id}/suggestions'
   _globals['_MATCHSERVICE'].methods_by_name['GetPlayerLevel']._loaded_options = None
   _globals['_MATCHSERVICE'].methods_by_name['GetPlayerLevel']._serialized_options = b'\202\323\344\223\002(\022&/api/matches/players/{player_id}/level'
-  _globals['_OPENMATCHREQUEST']._serialized_start=172
-  _globals['_OPENMATCHREQUEST']._serialized_end=381
-  _globals['_OPENMATCHRESPONSE']._serialized_start=383
-  _globals['_OPENMATCHRESPONSE']._serialized_end=440
-  _globals['_LISTOPENMATCHESREQUEST']._serialized_start=443
-  _globals['_LISTOPENMATCHESREQUEST']._serialized_end=760
-  _globals['_LISTOPENMATCHESRESPONSE']._serialized_start=762
-  _globals['_LISTOPENMATCHESRESPONSE']._serialized_end=852
-  _globals['_GETMATCHREQUEST']._serialized_start=854
-  _globals['_GETMATCHREQUEST']._serialized_end=899
-  _globals['_GETMATCHRESPONSE']._serialized_start=901
-  _globals['_GETMATCHRESPONSE']._serialized_end=957
-  _globals['_JOINMATCHREQUEST']._serialized_start=959
-  _globals['_JOINMATCHREQUEST']._serialized_end=1051
-  _globals['_JOINMATCHRESPONSE']._serialized_start=1053
-  _globals['_JOINMATCHRESPONSE']._serialized_end=1110
-  _globals['_ASKTOJOINREQUEST']._serialized_start=1112
-  _globals['_ASKTOJOINREQUEST']._serialized_end=1204
-  _globals['_ASKTOJOINRESPONSE']._serialized_start=1206
-  _globals['_ASKTOJOINRESPONSE']._serialized_end=1263
-  _globals['_APPROVEJOINREQUESTREQUEST']._serialized_start=1265
-  _globals['_APPROVEJOINREQUESTREQUEST']._serialized_end=1349
-  _globals['_APPROVEJOINREQUESTRESPONSE']._serialized_start=1351
-  _globals['_APPROVEJOINREQUESTRESPONSE']._serialized_end=1417
-  _globals['_LEAVEMATCHREQUEST']._serialized_start=1419
-  _globals['_LEAVEMATCHREQUEST']._serialized_end=1466
-  _globals['_LEAVEMATCHRESPONSE']._serialized_start=1468
-  _globals['_LEAVEMATCHRESPONSE']._serialized_end=1526
-  _globals['_REMOVEPLAYERREQUEST']._serialized_start=1528
-  _globals['_REMOVEPLAYERREQUEST']._serialized_end=1606
-  _globals['_REMOVEPLAYERRESPONSE']._serialized_start=1608
-  _globals['_REMOVEPLAYERRESPONSE']._serialized_end=1668
-  _globals['_REPORTNOSHOWREQUEST']._serialized_start=1670
-  _globals['_REPORTNOSHOWREQUEST']._serialized_end=1748
-  _globals['_REPORTNOSHOWRESPONSE']._serialized_start=1750
-  _globals['_REPORTNOSHOWRESPONSE']._serialized_end=1819
-  _globals['_RECORDRESULTREQUEST']._serialized_start=1821
-  _globals['_RECORDRESULTREQUEST']._serialized_end=1922
-  _globals['_RECORDRESULTRESPONSE']._serialized_start=1924
-  _globals['_RECORDRESULTRESPONSE']._serialized_end=1984
-  _globals['_CONFIRMRESULTREQUEST']._serialized_start=1986
-  _globals['_CONFIRMRESULTREQUEST']._serialized_end=2036
-  _globals['_CONFIRMRESULTRESPONSE']._serialized_start=2038
-  _globals['_CONFIRMRESULTRESPONSE']._serialized_end=2099
-  _globals['_DISPUTERESULTREQUEST']._serialized_start=2101
-  _globals['_DISPUTERESULTREQUEST']._serialized_end=2151
-  _globals['_DISPUTERESULTRESPONSE']._serialized_start=2153
-  _globals['_DISPUTERESULTRESPONSE']._serialized_end=2214
-  _globals['_ANSWERQUESTIONNAIREREQUEST']._serialized_start=2217
-  _globals['_ANSWERQUESTIONNAIREREQUEST']._serialized_end=2407
-  _globals['_ANSWERQUESTIONNAIRERESPONSE']._serialized_start=2409
-  _globals['_ANSWERQUESTIONNAIRERESPONSE']._serialized_end=2482
-  _globals['_GETPLAYERLEVELREQUEST']._serialized_start=2484
-  _globals['_GETPLAYERLEVELREQUEST']._serialized_end=2596
-  _globals['_GETPLAYERLEVELRESPONSE']._serialized_start=2599
-  _globals['_GETPLAYERLEVELRESPONSE']._serialized_end=2785
-  _globals['_SUGGESTPLAYERSREQUEST']._serialized_start=2787
-  _globals['_SUGGESTPLAYERSREQUEST']._serialized_end=2874
-  _globals['_SUGGESTPLAYERSRESPONSE']._serialized_start=2876
-  _globals['_SUGGESTPLAYERSRESPONSE']._serialized_end=2955
-  _globals['_MATCHSERVICE']._serialized_start=2958
-  _globals['_MATCHSERVICE']._serialized_end=5043
+  _globals['_OPENMATCHREQUEST']._serialized_start=205
+  _globals['_OPENMATCHREQUEST']._serialized_end=458
+  _globals['_COURTSLOT']._serialized_start=461
+  _globals['_COURTSLOT']._serialized_end=594
+  _globals['_OPENMATCHRESPONSE']._serialized_start=596
+  _globals['_OPENMATCHRESPONSE']._serialized_end=653
+  _globals['_LISTOPENMATCHESREQUEST']._serialized_start=656
+  _globals['_LISTOPENMATCHESREQUEST']._serialized_end=973
+  _globals['_LISTOPENMATCHESRESPONSE']._serialized_start=975
+  _globals['_LISTOPENMATCHESRESPONSE']._serialized_end=1065
+  _globals['_GETMATCHREQUEST']._serialized_start=1067
+  _globals['_GETMATCHREQUEST']._serialized_end=1112
+  _globals['_GETMATCHRESPONSE']._serialized_start=1114
+  _globals['_GETMATCHRESPONSE']._serialized_end=1170
+  _globals['_JOINMATCHREQUEST']._serialized_start=1172
+  _globals['_JOINMATCHREQUEST']._serialized_end=1264
+  _globals['_JOINMATCHRESPONSE']._serialized_start=1266
+  _globals['_JOINMATCHRESPONSE']._serialized_end=1323
+  _globals['_ASKTOJOINREQUEST']._serialized_start=1325
+  _globals['_ASKTOJOINREQUEST']._serialized_end=1417
+  _globals['_ASKTOJOINRESPONSE']._serialized_start=1419
+  _globals['_ASKTOJOINRESPONSE']._serialized_end=1476
+  _globals['_APPROVEJOINREQUESTREQUEST']._serialized_start=1478
+  _globals['_APPROVEJOINREQUESTREQUEST']._serialized_end=1562
+  _globals['_APPROVEJOINREQUESTRESPONSE']._serialized_start=1564
+  _globals['_APPROVEJOINREQUESTRESPONSE']._serialized_end=1630
+  _globals['_LEAVEMATCHREQUEST']._serialized_start=1632
+  _globals['_LEAVEMATCHREQUEST']._serialized_end=1679
+  _globals['_LEAVEMATCHRESPONSE']._serialized_start=1681
+  _globals['_LEAVEMATCHRESPONSE']._serialized_end=1739
+  _globals['_REMOVEPLAYERREQUEST']._serialized_start=1741
+  _globals['_REMOVEPLAYERREQUEST']._serialized_end=1819
+  _globals['_REMOVEPLAYERRESPONSE']._serialized_start=1821
+  _globals['_REMOVEPLAYERRESPONSE']._serialized_end=1881
+  _globals['_REPORTNOSHOWREQUEST']._serialized_start=1883
+  _globals['_REPORTNOSHOWREQUEST']._serialized_end=1961
+  _globals['_REPORTNOSHOWRESPONSE']._serialized_start=1963
+  _globals['_REPORTNOSHOWRESPONSE']._serialized_end=2032
+  _globals['_RECORDRESULTREQUEST']._serialized_start=2034
+  _globals['_RECORDRESULTREQUEST']._serialized_end=2135
+  _globals['_RECORDRESULTRESPONSE']._serialized_start=2137
+  _globals['_RECORDRESULTRESPONSE']._serialized_end=2197
+  _globals['_CONFIRMRESULTREQUEST']._serialized_start=2199
+  _globals['_CONFIRMRESULTREQUEST']._serialized_end=2249
+  _globals['_CONFIRMRESULTRESPONSE']._serialized_start=2251
+  _globals['_CONFIRMRESULTRESPONSE']._serialized_end=2312
+  _globals['_DISPUTERESULTREQUEST']._serialized_start=2314
+  _globals['_DISPUTERESULTREQUEST']._serialized_end=2364
+  _globals['_DISPUTERESULTRESPONSE']._serialized_start=2366
+  _globals['_DISPUTERESULTRESPONSE']._serialized_end=2427
+  _globals['_ANSWERQUESTIONNAIREREQUEST']._serialized_start=2430
+  _globals['_ANSWERQUESTIONNAIREREQUEST']._serialized_end=2620
+  _globals['_ANSWERQUESTIONNAIRERESPONSE']._serialized_start=2622
+  _globals['_ANSWERQUESTIONNAIRERESPONSE']._serialized_end=2695
+  _globals['_GETPLAYERLEVELREQUEST']._serialized_start=2697
+  _globals['_GETPLAYERLEVELREQUEST']._serialized_end=2809
+  _globals['_GETPLAYERLEVELRESPONSE']._serialized_start=2812
+  _globals['_GETPLAYERLEVELRESPONSE']._serialized_end=2998
+  _globals['_SUGGESTPLAYERSREQUEST']._serialized_start=3000
+  _globals['_SUGGESTPLAYERSREQUEST']._serialized_end=3087
+  _globals['_SUGGESTPLAYERSRESPONSE']._serialized_start=3089
+  _globals['_SUGGESTPLAYERSRESPONSE']._serialized_end=3168
+  _globals['_MATCHSERVICE']._serialized_start=3171
+  _globals['_MATCHSERVICE']._serialized_end=5256
 # @@protoc_insertion_point(module_scope)
