@@ -1,13 +1,15 @@
 """Open matches over REST/JSON through the real Envoy edge (`platform`: SQLite, Redis stand-in): a
 match opened on a booked court, players joining (one out of range asks and is approved), and the last
-place raced by 20 players of whom exactly one wins."""
+place raced by 20 players of whom exactly one wins; a match opened on a free slot, whose court is
+booked once enough players joined and whose seated players each owe their share."""
 
 import uuid
 from concurrent import futures
 
 import requests
 
-from booking_testkit import local_day, platform_headers
+from booking_testkit import iso, local_day, platform_headers
+from padel_testkit import eventually
 from test_booking_edge import TIMEOUT, book, create_venue
 
 
@@ -74,6 +76,45 @@ def test_players_fill_an_open_match_and_twenty_race_for_the_last_place(platform)
                if line.startswith("padel_match")}
     assert counted['padel_matches_opened_total{kind="competitive"}'] >= 1
     assert counted["padel_match_places_taken_total"] >= 3 and counted["padel_matches_filled_total"] >= 1
+
+
+def test_a_match_on_a_free_slot_is_booked_once_two_are_in_and_each_seated_player_owes_a_share(platform):
+    owner, organiser = str(uuid.uuid4()), player_at(platform, 3.0)
+    venue = create_venue(platform, owner, city="Islamabad", confirmation_mode="CONFIRMATION_MODE_MANUAL",
+                         hold_minutes=30)
+    paid_online = requests.put(f"{platform.url}/api/payments/venues/{venue['venue_id']}/payment", timeout=TIMEOUT,
+                               json={"mode": "PAYMENT_MODE_FULL"}, headers=platform.headers(owner, ("venue_owner",)))
+    assert paid_online.status_code == 200, paid_online.text
+    slot = {"court_id": venue["courts"][0]["court_id"], "start_time": iso(local_day(5), "20:00"), "duration_minutes": 60}
+    opened = post(platform, organiser, "open", {"slot": slot, "kind": "MATCH_KIND_FRIENDLY",
+                                                "gender_mode": "GENDER_MODE_OPEN"})
+    assert opened.status_code == 200, opened.text
+    match = opened.json()["match"]
+    assert not match.get("court_booked") and match["court_held_until"]
+
+    def booking() -> dict:
+        answer = requests.get(f"{platform.url}/api/bookings/bookings/{match['booking_id']}", timeout=TIMEOUT,
+                              headers=platform_headers(platform, organiser))
+        assert answer.status_code == 200, answer.text
+        return answer.json()["booking"]
+
+    def shares() -> dict[str, int]:
+        answer = requests.get(f"{platform.url}/api/payments/bookings/{match['booking_id']}", timeout=TIMEOUT,
+                              headers=platform_headers(platform, organiser))
+        return {s["player_id"]: int(s["amount"]["amount_paisa"]) for s in answer.json()["bill"]["shares"]} \
+            if answer.status_code == 200 else {}
+
+    assert booking()["status"] == "BOOKING_STATUS_PENDING"
+    assert eventually(shares, "payments bills the held court") == {organiser: 600000}
+    second, third = player_at(platform, 3.2), player_at(platform, 2.8)
+    assert post(platform, second, f"{match['match_id']}/join").status_code == 200
+    eventually(lambda: booking()["status"] == "BOOKING_STATUS_CONFIRMED", "two players five days ahead book the court")
+    assert booking()["participant_ids"] == [second]
+    assert eventually(lambda: len(shares()) == 2 and shares()) == {organiser: 300000, second: 300000}
+    assert post(platform, third, f"{match['match_id']}/join").status_code == 200
+    assert eventually(lambda: len(shares()) == 3 and shares()) == {organiser: 200000, second: 200000, third: 200000}
+    assert post(platform, second, f"{match['match_id']}/leave").status_code == 200
+    assert eventually(lambda: second not in shares() and shares()) == {organiser: 300000, third: 300000}
 
 
 def test_bad_input_is_refused_naming_the_field(platform):
