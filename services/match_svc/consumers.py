@@ -21,7 +21,8 @@ def consumer(database: Database, redis_client: redis.Redis, matches: Matches, le
     """The consumer of booking's and auth's events, as a server worker."""
 
     def booking_cancelled(session: Session, _event_id: str, message: booking_events.BookingCancelled) -> None:
-        matches.booking_cancelled(Joined(session), message.booking.booking_id)
+        matches.booking_cancelled(Joined(session), message.booking.booking_id,
+                                  ran_out=not message.cancellation.cancelled_by)
 
     def booking_confirmed(session: Session, _event_id: str, message: booking_events.BookingConfirmed) -> None:
         if message.booking.match_id:

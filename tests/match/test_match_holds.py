@@ -101,6 +101,18 @@ def test_within_twelve_hours_a_held_match_needs_three_and_one_short_at_its_deadl
     assert list(matches.stub.ListOpenMatches(api.ListOpenMatchesRequest(venue_id=match.venue_id)).matches) == []
 
 
+def test_a_hold_run_out_in_booking_releases_its_match_and_a_hold_given_up_calls_it_off(matches):
+    court, day = free_court(matches, courts=2), local_day(3)
+    expiring = open_on_slot(matches, matches.new_player(3.0), court, day, "18:00")
+    given_up = open_on_slot(matches, matches.new_player(3.0), court, day, "20:00")
+    deadline = local_dt(day, "18:00") - dt.timedelta(hours=3)
+    with matches.courts.at(deadline):  # booking's job expires the hold (match's clock is not there yet)
+        eventually(lambda: get(matches, expiring).status == m.MATCH_STATUS_RELEASED, "the match is released")
+    matches.courts.stub.CancelBooking(booking_api.CancelBookingRequest(booking_id=given_up.booking_id, reason="rain"),
+                                      metadata=matches.player(given_up.organiser_id))
+    eventually(lambda: get(matches, given_up).status == m.MATCH_STATUS_CANCELLED, "the match is called off")
+
+
 def test_a_match_on_a_free_slot_opens_before_its_deadline_and_names_a_bad_slot(matches):
     organiser = matches.new_player(3.0)
     court, day = free_court(matches), local_day(3)

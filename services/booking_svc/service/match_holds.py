@@ -53,6 +53,12 @@ class MatchHolds:
                 return self.bookings._insert(session, venue, court, caller.user_id, [], start, end, day, price, "",
                                              key, fingerprint, now, hold_until=hold_until, match_id=match_id)
         except exc.IntegrityError as error:
+            # The same request racing itself made the hold; else the slot went, or another player's
+            # request named this match.
+            with uow.session(read_only=True) as session:
+                earlier = self.bookings._earlier(session, caller.user_id, key, fingerprint)
+            if earlier is not None:
+                return earlier
             if store.is_slot_taken(error):
                 raise Conflict(SLOT_TAKEN, reason="SLOT_TAKEN") from None
             raise Conflict("this match holds a court already", reason="MATCH_HELD") from None

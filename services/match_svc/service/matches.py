@@ -240,15 +240,15 @@ class Matches:
         candidates.sort(key=lambda s: (-s.score, s.candidate.player_id))
         return candidates[:limit]
 
-    def booking_cancelled(self, uow: UnitOfWork, booking_id: str) -> None:
+    def booking_cancelled(self, uow: UnitOfWork, booking_id: str, ran_out: bool) -> None:
         """The court is gone: the match on it is called off and its players told (once); a match whose
-        court was only held (its hold ran out, or the organiser gave it up) is released."""
+        held court `ran_out` (booking_svc let the hold expire, nobody cancelled it) is released."""
         now = self.clock()
         with uow.session() as session:
             row = store.match_of_booking(session, booking_id, for_update=True)
             if row is None or row.status in (Status.CANCELLED.value, Status.RELEASED.value):
                 return
-            if not row.court_booked:
+            if not row.court_booked and ran_out:
                 self._release(session, row, now)
                 return
             row.status, row.updated_at = Status.CANCELLED.value, now
