@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 
 import grpc
+import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
 from padel.booking.v1 import booking_pb2 as b
 from padel.booking.v1 import booking_service_pb2 as booking_api
@@ -76,7 +77,14 @@ def test_a_match_on_a_free_slot_holds_the_court_books_it_when_two_are_in_and_sea
     assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION
 
 
-def test_within_twelve_hours_a_held_match_needs_three_and_one_short_at_its_deadline_is_released(matches):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_matches(request):
+    """match_svc and booking_svc on SQLite, then on PostgreSQL (the hold job's locking query)."""
+    return request.getfixturevalue("matches" if request.param == "sqlite" else "matches_postgres")
+
+
+def test_within_twelve_hours_a_held_match_needs_three_and_one_short_at_its_deadline_is_released(any_matches):
+    matches = any_matches
     organiser, second = matches.new_player(3.0), matches.new_player(3.0)
     court, day = free_court(matches), local_day(3)
     match = open_on_slot(matches, organiser, court, day)
@@ -106,7 +114,8 @@ def test_a_hold_run_out_in_booking_releases_its_match_and_a_hold_given_up_calls_
     expiring = open_on_slot(matches, matches.new_player(3.0), court, day, "18:00")
     given_up = open_on_slot(matches, matches.new_player(3.0), court, day, "20:00")
     deadline = local_dt(day, "18:00") - dt.timedelta(hours=3)
-    with matches.courts.at(deadline):  # booking's job expires the hold (match's clock is not there yet)
+    with matches.courts.at(deadline):  # booking_svc finds the hold run out (match's clock is not there yet)
+        matches.courts.book(str(uuid.uuid4()), court, day, "22:00")  # booking the court expires its run-out holds
         eventually(lambda: get(matches, expiring).status == m.MATCH_STATUS_RELEASED, "the match is released")
     matches.courts.stub.CancelBooking(booking_api.CancelBookingRequest(booking_id=given_up.booking_id, reason="rain"),
                                       metadata=matches.player(given_up.organiser_id))
