@@ -136,9 +136,10 @@ def test_a_match_on_a_free_slot_opens_before_its_deadline_and_names_a_bad_slot(m
     assert neither.code() == grpc.StatusCode.INVALID_ARGUMENT and "booking_id" in neither.details()
 
 
-def test_booking_acts_only_on_the_hold_of_the_match_an_event_names(matches):
-    organiser = matches.new_player(3.0)
-    court, day = free_court(matches, instant=False), local_day(3)
+def test_booking_acts_only_on_the_hold_of_the_match_an_event_names_and_the_venue_may_book_a_hold(matches):
+    organiser, owner = matches.new_player(3.0), str(uuid.uuid4())
+    court = matches.courts.create_venue(owner, name=f"Hold Club {uuid.uuid4().hex[:6]}", instant=False).courts[0].court_id
+    day = local_day(3)
     pending = matches.courts.book(organiser, court, day, "10:00")
     match = open_on_slot(matches, organiser, court, day)
     client = make_redis("")
@@ -150,6 +151,11 @@ def test_booking_acts_only_on_the_hold_of_the_match_an_event_names(matches):
     mine = matches.courts.stub.GetBooking(booking_api.GetBookingRequest(booking_id=pending.booking_id),
                                           metadata=matches.player(organiser)).booking
     assert mine.status == b.BOOKING_STATUS_PENDING
+    # The venue confirms the hold by hand: the court is the match's, and no deadline releases it.
+    matches.courts.stub.ConfirmBooking(booking_api.ConfirmBookingRequest(booking_id=match.booking_id),
+                                       metadata=matches.courts.owner(owner))
+    booked = eventually(lambda: (got := get(matches, match)).court_booked and got, "match_svc hears of it")
+    assert not booked.HasField("court_held_until")
 
 
 def m_event(booking_id: str, match_id: str, organiser_id: str) -> match_events.MatchHoldFilled:
