@@ -295,7 +295,7 @@ def snapshot(view: store.BookingView) -> events_pb2.BookingSnapshot:
         commission=money(b.commission_paisa),
         venue_owner_id=v.owner_id, special_requests=b.special_requests,
         player_name=view.player.name if view.player else "", player_phone=view.player.phone if view.player else "",
-        waitlist_offer_id=b.waitlist_offer_id or "")
+        waitlist_offer_id=b.waitlist_offer_id or "", match_id=b.match_id or "")
 
 
 def booking_created(view: store.BookingView, series_id: str = "") -> events_pb2.BookingCreated:

@@ -102,6 +102,7 @@ KINDS: dict[str, Kind] = {
     "match_player_left": Kind("match_invites", _MATCH | {"player_name"}),
     "match_player_removed": Kind("match_invites", _MATCH),
     "match_cancelled": Kind("match_invites", _MATCH, essential=True),
+    "match_released": Kind("match_invites", _MATCH, essential=True),
     "match_result_recorded": Kind("match_invites", _MATCH | {"player_name", "score"}),
     "level_changed": Kind("match_invites", frozenset({"first_name", "match_id", "level_before", "level_after"})),
     # To the player who booked about an invited player's answer.
@@ -395,6 +396,14 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "ur": ("میچ منسوخ: {{ venue_name }}، {{ date }} {{ start_time }}",
                "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کے میچ کی کورٹ بکنگ منسوخ ہو گئی: "
                "میچ وہاں نہیں کھیلا جائے گا۔"),
+    },
+    "match_released": {
+        "en": ("Match not on: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, not enough players joined the match on " + _MATCH_AT_EN + " in time, so the "
+               "court held for it was given back: the match will not be played."),
+        "ur": ("میچ نہیں ہو گا: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کے میچ میں وقت پر کافی کھلاڑی شامل نہیں ہوئے، "
+               "اس لیے اس کے لیے روکی گئی کورٹ واپس کر دی گئی: میچ نہیں کھیلا جائے گا۔"),
     },
     "match_result_recorded": {
         "en": ("Confirm the result: {{ score }}",

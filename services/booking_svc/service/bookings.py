@@ -136,10 +136,11 @@ class Bookings:
                 participant_ids: list[str], start: dt.datetime, end: dt.datetime, day: dt.date, price: int,
                 special_requests: str, idempotency_key: str, fingerprint: str, now: dt.datetime,
                 hold_until: dt.datetime | None = None, waitlist_offer_id: str | None = None,
-                series_id: str = "") -> store.BookingView:
+                series_id: str = "", match_id: str | None = None) -> store.BookingView:
         """Writes a placed game (held, or confirmed at once by the venue's mode; held until
-        `hold_until` for the waitlist offer `waitlist_offer_id`), invites its players and announces it
-        (as a game of `series_id`, when given: the series is told of as a whole)."""
+        `hold_until` when given, as a waitlist offer `waitlist_offer_id` or the hold of match `match_id`
+        is), invites its players and announces it (as a game of `series_id`, when given: the series is
+        told of as a whole)."""
         instant = venue.instant_confirmation and hold_until is None
         status = Status.CONFIRMED if instant else Status.PENDING
         booking = store.Booking(
@@ -151,7 +152,8 @@ class Bookings:
             special_requests=special_requests,
             hold_expires_at=None if instant else hold_until or now + dt.timedelta(minutes=venue.hold_minutes),
             idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now,
-            price_rule_id=self._rule_of(session, venue, court.id, start, end), waitlist_offer_id=waitlist_offer_id)
+            price_rule_id=self._rule_of(session, venue, court.id, start, end), waitlist_offer_id=waitlist_offer_id,
+            match_id=match_id)
         session.add(booking)
         session.flush()
         view = store.BookingView(booking, venue, court, session.get(store.Player, player_id))
@@ -231,6 +233,8 @@ class Bookings:
                 domain.check_may_change_booking(caller, booking.player_id)
                 if booking.state not in (Status.PENDING, Status.CONFIRMED):
                     raise FailedPrecondition(f"cannot change a booking that is {booking.status}")
+                if booking.match_id and "participant_ids" in changes:
+                    raise FailedPrecondition("this court is held for an open match: its players are the match's")
                 invited_before = list(booking.participant_ids)
                 if "participant_ids" in changes:
                     domain.check_participants(booking.player_id, changes["participant_ids"])
