@@ -45,13 +45,23 @@ class PaymentMode(enum.StrEnum):
     FULL = "full"
 
 
+class VenueFeeReason(enum.StrEnum):
+    LATE_CANCELLATION = "late_cancellation"
+    NO_SHOW = "no_show"
+
+
+class VenueFeeState(enum.StrEnum):
+    DUE = "due"
+    COLLECTED = "collected"
+
+
 class Wallet(enum.StrEnum):
     JAZZCASH = "jazzcash"
     EASYPAISA = "easypaisa"
 
 
 # The booking statuses payments acts on (booking_svc's names).
-BOOKING_PENDING, BOOKING_CANCELLED = "pending", "cancelled"
+BOOKING_PENDING, BOOKING_CANCELLED, BOOKING_NO_SHOW = "pending", "cancelled", "no_show"
 UNPAID = (ShareState.DUE, ShareState.OWED_BY_BOOKER)
 
 
@@ -62,6 +72,18 @@ def online_part(mode: PaymentMode, deposit_percent: int, price: int) -> int:
     if mode == PaymentMode.DEPOSIT:
         return price * deposit_percent // 100
     return 0
+
+
+def venue_fee_due(price: int, online: int, fee: int, kept_online: int) -> int:
+    """What of a cancellation fee is charged at the venue: only a booking with a part paid there
+    owes one; what the fee kept of money paid online counts first, and at most the part paid at the
+    venue is asked for."""
+    return max(0, min(fee - kept_online, price - online))
+
+
+def no_show_fee(price: int, online: int) -> int:
+    """Nobody came: the part of the price that was to be paid at the venue is due there all the same."""
+    return max(0, price - online)
 
 
 @dataclass(frozen=True)

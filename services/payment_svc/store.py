@@ -12,7 +12,7 @@ import datetime as dt
 import secrets
 import uuid
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, select, text, update
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, select, text, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from mesh import pager
@@ -97,6 +97,8 @@ class Payment(Base):
     share_ids: Mapped[list[str]] = mapped_column(JSON)
     provider_reference: Mapped[str] = mapped_column(String(64), default="")
     provider_message: Mapped[str] = mapped_column(String(200), default="")
+    # Paid on the provider's own page (hosted checkout), not by a charge we sent.
+    hosted: Mapped[bool] = mapped_column(Boolean, default=False)
     # When the settlement job next asks the provider about a pending attempt.
     next_inquiry_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
@@ -146,6 +148,20 @@ class Refund(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     next_try_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class VenueFee(Base):
+    """A fee due at the venue for a booking paid there (late cancellation, no-show); once per booking."""
+
+    __tablename__ = "venue_fees"
+
+    booking_id: Mapped[str] = mapped_column(ForeignKey("bookings.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    amount_paisa: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    collected_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    collected_by: Mapped[str | None] = mapped_column(String(36))
 
 
 class Callback(Base):

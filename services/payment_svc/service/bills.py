@@ -34,6 +34,8 @@ class BillView:
     balance: Balance
     # share id → (refunded, fee kept), from the ledger.
     returned: dict[str, tuple[int, int]]
+    # A fee due (or collected) at the venue: late cancellation or no-show of a booking paid there.
+    venue_fee: store.VenueFee | None = None
 
     @property
     def due(self) -> int:
@@ -49,13 +51,14 @@ class BillView:
 def bill_of(session, booking: store.Booking) -> BillView:
     rows = store.entries_of(session, booking.id)
     returned: dict[str, tuple[int, int]] = {}
-    for row in rows:
+    for row in (r for r in rows if r.share_id):
         refunded, fee = returned.get(row.share_id, (0, 0))
         if row.kind == EntryKind.REFUNDED:
             returned[row.share_id] = (refunded + row.amount_paisa, fee)
         elif row.kind == EntryKind.FEE:
             returned[row.share_id] = (refunded, fee + row.amount_paisa)
-    return BillView(booking, store.shares_of(session, booking.id), domain.balance(store.as_entries(rows)), returned)
+    return BillView(booking, store.shares_of(session, booking.id), domain.balance(store.as_entries(rows)), returned,
+                    session.get(store.VenueFee, booking.id))
 
 
 class Bills:
