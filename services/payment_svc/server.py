@@ -52,7 +52,7 @@ def build_server(settings: PaymentSettings) -> tuple[server.Host, int]:
     bills = Bills(dt.timedelta(seconds=settings.share_window_seconds),
                   dt.timedelta(minutes=settings.share_lead_minutes), utcnow)
     refunds = Refunds(wallets, utcnow)
-    payments = Payments(wallets, utcnow)
+    payments = Payments(wallets, utcnow, bills=bills)
     settlement = Settlement(parts.database, bills, payments, refunds, settings.job_interval_seconds)
     venue = venues.venue_lookup(settings.addresses["booking"])
     venue_fees = VenueFees(venue, utcnow)

@@ -44,6 +44,8 @@ class Booking(Base):
     online_paisa: Mapped[int] = mapped_column(BigInteger)
     commission_paisa: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(20))
+    # Players or price changed while a payment was pending: the bill follows once it settles.
+    rebalance_due: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
@@ -196,6 +198,23 @@ def record(session: Session, booking_id: str, kind: EntryKind, amount: int, now:
     session.add(LedgerEntry(id=new_id(), booking_id=booking_id, share_id=share_id, payment_id=payment_id,
                             kind=kind.value, amount_paisa=amount, created_at=now))
     session.flush()
+
+
+def plan_refund(session: Session, booking_id: str, share: Share, amount: int, fee: int, now: dt.datetime) -> None:
+    """A refund of `amount` of a paid share, for the settlement job to send to its wallet."""
+    session.add(Refund(id=new_id(), booking_id=booking_id, share_id=share.id, payment_id=share.payment_id,
+                       amount_paisa=amount, fee_paisa=fee, reference=new_reference("R"), next_try_at=now,
+                       created_at=now))
+
+
+def refunding(session: Session, booking_id: str) -> set[str]:
+    """The booking's shares with a refund planned or sent (a paid share goes back once)."""
+    return set(session.scalars(select(Refund.share_id).where(Refund.booking_id == booking_id)))
+
+
+def has_pending_payment(session: Session, booking_id: str) -> bool:
+    return session.scalar(select(Payment.id).where(Payment.booking_id == booking_id,
+                                                   Payment.state == PaymentState.PENDING.value).limit(1)) is not None
 
 
 def payment_by_reference(session: Session, reference: str) -> Payment | None:

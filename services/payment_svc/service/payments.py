@@ -17,9 +17,9 @@ from mesh.caller import Caller
 from mesh.db import UnitOfWork, after_commit
 from mesh.errors import AlreadyExists, Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from payment_svc import domain, events, metrics, store
-from payment_svc.domain import BOOKING_CANCELLED, EntryKind, PaymentState, ShareState, Wallet
+from payment_svc.domain import BOOKING_CANCELLED, UNPAID, EntryKind, PaymentState, ShareState, Wallet
 from payment_svc.providers import Charge, Checkout, ForgedCallback, Outcome, Provider, ProviderDown
-from payment_svc.service.bills import share_view
+from payment_svc.service.bills import Bills, share_view
 from payment_svc.service.refunds import give_back
 
 log = logging.getLogger("padel.payment.payments")
@@ -32,9 +32,11 @@ MAX_INQUIRY_DELAY = dt.timedelta(minutes=10)
 
 class Payments:
     def __init__(self, providers: Mapping[Wallet, Provider], clock: Callable[[], dt.datetime],
-                 inquiry_delay: dt.timedelta = FIRST_INQUIRY):
+                 inquiry_delay: dt.timedelta = FIRST_INQUIRY, bills: Bills | None = None):
         self.providers = providers
         self.clock = clock
+        # Re-balances a bill whose players or price changed while a payment was pending.
+        self.bills = bills
         # How long after an attempt starts the settlement job first asks about it.
         self.inquiry_delay = inquiry_delay
 
@@ -124,6 +126,8 @@ class Payments:
             payment.provider_message = outcome.message
             if outcome.state == PaymentState.CAPTURED:
                 self._capture(session, payment, now)
+            else:
+                self._rebalance_if_due(session, payment.booking_id, now)
             log.info("payment settled", extra={"wallet": wallet.value, "reference": payment.reference,
                                                "state": payment.state})
             after_commit(session, metrics.ATTEMPTS.labels(wallet.value, payment.state).inc)
@@ -141,16 +145,29 @@ class Payments:
         for share in covered:
             share.state, share.paid_by, share.payment_id = ShareState.PAID.value, payment.payer_id, payment.id
             store.record(session, booking.id, EntryKind.CAPTURED, share.amount_paisa, now, share.id, payment.id)
-        paid = all(s.share_state == ShareState.PAID for s in store.shares_of(session, booking.id))
-        if paid and booking.status != BOOKING_CANCELLED:
-            # The platform's commission on what was paid online (all of it, or the deposit).
-            store.record(session, booking.id, EntryKind.COMMISSION,
-                         domain.commission_kept(booking.commission_paisa, booking.price_paisa, booking.online_paisa), now)
-        events.captured(session, payment, paid and booking.status != BOOKING_CANCELLED)
+        self._rebalance_if_due(session, booking.id, now)
+        going_back = store.refunding(session, booking.id)
+        live = [s for s in store.shares_of(session, booking.id)
+                if s.share_state in (ShareState.PAID, *UNPAID) and s.id not in going_back]
+        paid = bool(live) and all(s.share_state == ShareState.PAID for s in live) and booking.status != BOOKING_CANCELLED
+        if paid:
+            # The platform's commission on what was paid online (all of it, or the deposit); a bill
+            # re-balanced to another price corrects it by a further entry, never an edit.
+            balance = domain.balance(store.as_entries(store.entries_of(session, booking.id)))
+            commission = domain.commission_kept(booking.commission_paisa, booking.price_paisa, booking.online_paisa)
+            if commission != balance.commission:
+                store.record(session, booking.id, EntryKind.COMMISSION, commission - balance.commission, now)
+        events.captured(session, payment, paid)
         if booking.status == BOOKING_CANCELLED:
             give_back(session, booking, covered, 0, now)  # money for a booking already over goes back whole
         amount, wallet = payment.amount_paisa, payment.wallet
         after_commit(session, lambda: metrics.CAPTURED_PAISA.labels(wallet).inc(amount))
+
+    def _rebalance_if_due(self, session, booking_id: str, now: dt.datetime) -> None:
+        booking = session.get(store.Booking, booking_id)
+        if (self.bills is not None and booking.rebalance_due and booking.status != BOOKING_CANCELLED
+                and not store.has_pending_payment(session, booking_id)):
+            self.bills.rebalance(session, booking, now)
 
     def jazzcash_callback(self, uow: UnitOfWork, fields: Mapping[str, str]) -> store.Payment:
         return self._callback(uow, Wallet.JAZZCASH, lambda provider: provider.callback(fields))

@@ -30,9 +30,7 @@ def give_back(session: Session, booking: store.Booking, paid: list[store.Share],
         if plan.fee:
             store.record(session, booking.id, EntryKind.FEE, plan.fee, now, share.id, share.payment_id)
         if plan.refund:
-            session.add(store.Refund(id=store.new_id(), booking_id=booking.id, share_id=share.id,
-                                     payment_id=share.payment_id, amount_paisa=plan.refund, fee_paisa=plan.fee,
-                                     reference=store.new_reference("R"), next_try_at=now, created_at=now))
+            store.plan_refund(session, booking.id, share, plan.refund, plan.fee, now)
         else:
             share.state = ShareState.REFUNDED.value  # the fee kept all of it: nothing to send
     session.flush()
@@ -60,7 +58,9 @@ class Refunds:
             for share in shares:
                 if share.share_state in UNPAID:
                     share.state = ShareState.VOID.value
-            give_back(session, booking, [s for s in shares if s.share_state == ShareState.PAID], fee, now)
+            going_back = store.refunding(session, booking_id)  # shares a re-balance gives back already
+            give_back(session, booking, [s for s in shares if s.share_state == ShareState.PAID and s.id not in going_back],
+                      fee, now)
             kept_online = domain.balance(store.as_entries(store.entries_of(session, booking_id))).fees
             charge_at_venue(session, booking, VenueFeeReason.LATE_CANCELLATION,
                             domain.venue_fee_due(booking.price_paisa, booking.online_paisa, fee, kept_online), now)

@@ -1,6 +1,7 @@
 """Hosted checkouts and fees due at the venue: a payment attempt says whether the player pays on the
 provider's own page (its first inquiry waits for the page to expire), and a booking paid at the
-venue may owe a late-cancellation or no-show fee there, due until the owner records it collected.
+venue may owe a late-cancellation or no-show fee there, due until the owner records it collected;
+a booking whose players or price changed while a payment was pending re-balances its bill once it settles.
 
 Revision ID: 0003
 Revises: 0002
@@ -20,6 +21,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("payments") as payments:
         payments.add_column(sa.Column("hosted", sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table("bookings") as bookings:
+        bookings.add_column(sa.Column("rebalance_due", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_table(
         "venue_fees",
         sa.Column("booking_id", sa.String(36), sa.ForeignKey("bookings.id"), primary_key=True),
@@ -36,5 +39,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("venue_fees")
+    with op.batch_alter_table("bookings") as bookings:
+        bookings.drop_column("rebalance_due")
     with op.batch_alter_table("payments") as payments:
         payments.drop_column("hosted")
