@@ -378,11 +378,20 @@ class Handler(BaseHTTPRequestHandler):
         threading.Thread(target=run, daemon=True).start()
 
 
+def listen_address(env: Env) -> tuple[str, int]:
+    """Where the stand-in listens: loopback on this machine; 0.0.0.0 in a cluster (k8s/overlays/dev),
+    where payment_svc reaches it as a Service."""
+    return (env.str("PADEL_PAYMENT_STANDIN_HOST", "127.0.0.1"),
+            env.int("PADEL_PAYMENT_STANDIN_PORT", STANDIN_PORT, 0, 65535))
+
+
+def ipn_url(env: Env) -> str:
+    """Where it sends Easypaisa's IPN: the edge's callback route."""
+    return env.str("PADEL_PAYMENT_EASYPAISA_IPN_URL", edge_url(env) + "/api/payments/callbacks/easypaisa")
+
+
 def build(settings: PaymentSettings, env: Env) -> StandIn:
-    port = env.int("PADEL_PAYMENT_STANDIN_PORT", STANDIN_PORT, 0, 65535)
-    ipn = env.str("PADEL_PAYMENT_EASYPAISA_IPN_URL", edge_url(env) + "/api/payments/callbacks/easypaisa")
-    # 0.0.0.0 in a cluster (k8s/overlays/dev), where payment_svc reaches it as a Service.
-    return StandIn((env.str("PADEL_PAYMENT_STANDIN_HOST", "127.0.0.1"), port), settings, ipn,
+    return StandIn(listen_address(env), settings, ipn_url(env),
                    env.float("PADEL_PAYMENT_STANDIN_DELAY_SECONDS", settings.provider_timeout_seconds + 2))
 
 
