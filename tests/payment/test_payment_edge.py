@@ -495,3 +495,23 @@ def test_a_late_cancellation_of_a_booking_paid_at_the_venue_leaves_a_fee_due_the
     _, other = booked(pay_platform, court)
     assert requests.post(f"{pay_platform.url}/api/payments/bookings/{other}/venue-fee/collect", json={},
                          headers=owner, timeout=TIMEOUT).status_code == 404
+
+
+def test_a_player_who_paid_and_is_taken_off_the_booking_gets_their_share_back_and_the_newcomer_is_asked(
+        pay_platform, court):
+    friend, newcomer = new_user(), new_user()
+    booker, booking_id = booked(pay_platform, court, friend)
+    assert pay(pay_platform, booking_id, friend).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
+    pay_platform.known_player(newcomer)
+    changed = requests.put(f"{pay_platform.url}/api/bookings/bookings/{booking_id}", headers=pay_platform.headers(booker),
+                           timeout=TIMEOUT, json={"participant_ids": [newcomer], "update_mask": "participant_ids"})
+    assert changed.status_code == 200, changed.text
+
+    # The removed player still sees the bill: their share went back whole to their wallet.
+    after = eventually(lambda: (b := bill_when_ready(pay_platform, booking_id, friend)) and any(
+        s["status"] == "SHARE_STATUS_REFUNDED" for s in b["shares"]) and b, "the removed player's share is refunded")
+    shares = {s["player_id"]: s for s in after["shares"] if s["status"] != "SHARE_STATUS_VOID"}
+    assert paisa(shares[friend]["refunded"]) == 300050
+    assert shares[newcomer]["status"] == "SHARE_STATUS_DUE" and paisa(shares[newcomer]["amount"]) == 300050
+    assert paisa(after["due"]) == 600100 and paisa(after["paid"]) == 0 and paisa(after["owed_by_booker"]) == 300050
+    assert pay(pay_platform, booking_id, newcomer).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
