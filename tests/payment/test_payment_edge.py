@@ -411,6 +411,18 @@ def test_a_hosted_jazzcash_checkout_through_the_standin_page_captures_once(pay_p
     assert shares[friend]["status"] == "SHARE_STATUS_PAID" and shares[booker]["status"] == "SHARE_STATUS_DUE"
     assert paisa(bill_when_ready(pay_platform, booking_id, booker)["paid"]) == 300050
 
+    # The booker cancels on the page: back unpaid, the wallet is asked at once, and they may try again.
+    started = start_checkout(pay_platform, booking_id, booker, "WALLET_JAZZCASH").json()
+    page = requests.post(started["checkout"]["url"], data=started["checkout"]["fields"], timeout=TIMEOUT)
+    choice = Form(page.text, started["checkout"]["url"])
+    back = Form(requests.post(choice.action, data={**choice.fields, "choice": "cancel"}, timeout=TIMEOUT).text,
+                choice.action)
+    landed = requests.post(back.action, data=back.fields, timeout=TIMEOUT)
+    assert landed.status_code == 200 and 'data-status="pending"' in landed.text, landed.text
+    eventually(lambda: payment(pay_platform, started["payment"]["payment_id"], booker)["status"]
+               == "PAYMENT_STATUS_DECLINED", "the inquiry finds the checkout was not paid")
+    assert pay(pay_platform, booking_id, booker).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
+
 
 def test_a_hosted_easypaisa_checkout_goes_through_its_three_steps_and_a_forged_return_is_refused(pay_platform, court):
     booker, booking_id = booked(pay_platform, court)
