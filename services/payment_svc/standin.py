@@ -379,7 +379,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def listen_address(env: Env) -> tuple[str, int]:
-    """Where the stand-in listens: loopback on this machine; 0.0.0.0 in a cluster (k8s/overlays/dev),
+    """Where the stand-in listens: loopback on this machine; 0.0.0.0 in a cluster (k8s/components/payment-standin),
     where payment_svc reaches it as a Service."""
     return (env.str("PADEL_PAYMENT_STANDIN_HOST", "127.0.0.1"),
             env.int("PADEL_PAYMENT_STANDIN_PORT", STANDIN_PORT, 0, 65535))
