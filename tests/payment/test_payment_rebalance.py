@@ -112,6 +112,8 @@ def test_a_move_to_a_dearer_slot_leaves_the_difference_to_the_booker_and_a_cheap
     assert by_player(cheaper)[booker] == [("refunded", 3000), ("void", 1000)]
     assert by_player(cheaper)[friend] == [("paid", 3000), ("void", 1000)]
     assert cheaper.due == 0 and cheaper.balance.paid == 3000 and cheaper.balance.refunded == 3000
+    # Paid in full at the new price: the platform's commission follows it (10%), by a further entry.
+    assert dearer.balance.commission == 600 and cheaper.balance.commission == 300
 
 
 def test_a_change_while_a_payment_is_pending_waits_for_it_to_settle(world):

@@ -27,6 +27,29 @@ def owed_by_booker(booking: store.Booking, shares: list[store.Share]) -> int:
         s.player_id == booking.booker_id or s.share_state == ShareState.OWED_BY_BOOKER))
 
 
+def live_shares(session, booking: store.Booking) -> list[store.Share]:
+    """The shares that make up the bill now: paid or owed, and not on their way back."""
+    going_back = store.refunding(session, booking.id)
+    return [s for s in store.shares_of(session, booking.id)
+            if s.share_state in (ShareState.PAID, *UNPAID) and s.id not in going_back]
+
+
+def fully_paid(session, booking: store.Booking) -> bool:
+    live = live_shares(session, booking)
+    return bool(live) and all(s.share_state == ShareState.PAID for s in live) and booking.status != BOOKING_CANCELLED
+
+
+def keep_commission(session, booking: store.Booking, now: dt.datetime) -> None:
+    """Once the online part is paid, the platform's commission on it (all of it, or the deposit) is
+    in the ledger; a bill re-balanced to another price corrects it by a further entry, never an edit."""
+    if not fully_paid(session, booking):
+        return
+    balance = domain.balance(store.as_entries(store.entries_of(session, booking.id)))
+    commission = domain.commission_kept(booking.commission_paisa, booking.price_paisa, booking.online_paisa)
+    if commission != balance.commission:
+        store.record(session, booking.id, EntryKind.COMMISSION, commission - balance.commission, now)
+
+
 @dataclass(frozen=True)
 class BillView:
     booking: store.Booking
@@ -110,6 +133,8 @@ class Bills:
             if facts.status != BOOKING_CANCELLED:  # a cancellation is the refunds' to record
                 booking.status = facts.status
             booking.updated_at = now
+            # A move keeps the payout report's day right, whatever else changes.
+            booking.start_time, booking.local_date = facts.start, facts.local_date
             shares = store.shares_of(session, booking.id)
             if (facts.price, facts.player_ids) == (booking.price_paisa, booking.player_ids):
                 return
@@ -117,7 +142,7 @@ class Bills:
             # The same part online as when booked (a deposit stays the same percentage).
             online = booking.online_paisa * facts.price // booking.price_paisa if booking.price_paisa else 0
             booking.price_paisa, booking.commission_paisa, booking.online_paisa = facts.price, facts.commission, online
-            booking.player_ids, booking.start_time, booking.local_date = facts.player_ids, facts.start, facts.local_date
+            booking.player_ids = facts.player_ids
             if untouched:
                 for share in shares:
                     session.delete(share)
@@ -157,6 +182,7 @@ class Bills:
                 events.share_requested(session, booking.id, booking.booker_id, share)
         booking.rebalance_due = False
         session.flush()
+        keep_commission(session, booking, now)
 
     def get_bill(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> BillView:
         with uow.session(read_only=True) as session:

@@ -17,9 +17,9 @@ from mesh.caller import Caller
 from mesh.db import UnitOfWork, after_commit
 from mesh.errors import AlreadyExists, Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from payment_svc import domain, events, metrics, store
-from payment_svc.domain import BOOKING_CANCELLED, UNPAID, EntryKind, PaymentState, ShareState, Wallet
+from payment_svc.domain import BOOKING_CANCELLED, EntryKind, PaymentState, ShareState, Wallet
 from payment_svc.providers import Charge, Checkout, ForgedCallback, Outcome, Provider, ProviderDown
-from payment_svc.service.bills import Bills, share_view
+from payment_svc.service.bills import Bills, fully_paid, keep_commission, share_view
 from payment_svc.service.refunds import give_back
 
 log = logging.getLogger("padel.payment.payments")
@@ -146,18 +146,8 @@ class Payments:
             share.state, share.paid_by, share.payment_id = ShareState.PAID.value, payment.payer_id, payment.id
             store.record(session, booking.id, EntryKind.CAPTURED, share.amount_paisa, now, share.id, payment.id)
         self._rebalance_if_due(session, booking.id, now)
-        going_back = store.refunding(session, booking.id)
-        live = [s for s in store.shares_of(session, booking.id)
-                if s.share_state in (ShareState.PAID, *UNPAID) and s.id not in going_back]
-        paid = bool(live) and all(s.share_state == ShareState.PAID for s in live) and booking.status != BOOKING_CANCELLED
-        if paid:
-            # The platform's commission on what was paid online (all of it, or the deposit); a bill
-            # re-balanced to another price corrects it by a further entry, never an edit.
-            balance = domain.balance(store.as_entries(store.entries_of(session, booking.id)))
-            commission = domain.commission_kept(booking.commission_paisa, booking.price_paisa, booking.online_paisa)
-            if commission != balance.commission:
-                store.record(session, booking.id, EntryKind.COMMISSION, commission - balance.commission, now)
-        events.captured(session, payment, paid)
+        keep_commission(session, booking, now)
+        events.captured(session, payment, fully_paid(session, booking))
         if booking.status == BOOKING_CANCELLED:
             give_back(session, booking, covered, 0, now)  # money for a booking already over goes back whole
         amount, wallet = payment.amount_paisa, payment.wallet
