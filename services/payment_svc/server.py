@@ -35,10 +35,12 @@ def providers(settings: PaymentSettings) -> dict[Wallet, object]:
     return {
         Wallet.JAZZCASH: JazzCash(settings.jazzcash_base_url, settings.jazzcash_merchant_id,
                                   settings.jazzcash_password, settings.jazzcash_integrity_salt,
-                                  settings.jazzcash_return_url, http, settings.checkout_return_url + "/jazzcash"),
+                                  settings.jazzcash_return_url, http, settings.checkout_return_url + "/jazzcash",
+                                  settings.checkout_page_url),
         Wallet.EASYPAISA: Easypaisa(settings.easypaisa_base_url, settings.easypaisa_store_id,
                                     settings.easypaisa_username, settings.easypaisa_password, http,
-                                    settings.easypaisa_hash_key, settings.checkout_return_url + "/easypaisa"),
+                                    settings.easypaisa_hash_key, settings.checkout_return_url + "/easypaisa",
+                                    settings.checkout_page_url),
     }
 
 

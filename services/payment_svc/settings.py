@@ -33,6 +33,9 @@ class PaymentSettings(ServiceSettings):
     easypaisa_hash_key: str = field(default="", repr=False)
     # Where the wallets' payment pages send the player back: <this>/jazzcash and <this>/easypaisa.
     checkout_return_url: str = ""
+    # The providers' host as the player's browser reaches it (their base URL unless set: a dev
+    # cluster's stand-in is reached through a port-forward).
+    checkout_page_url: str = ""
     # How long a provider call may take before the payment is left pending for the inquiry job.
     provider_timeout_seconds: float = 10.0
     # How long invited players have to pay their share (shorter than the venues' holds, so the booker
@@ -69,6 +72,7 @@ class PaymentSettings(ServiceSettings):
             easypaisa_hash_key=easypaisa[3],
             checkout_return_url=env.str("PADEL_PAYMENT_CHECKOUT_RETURN_URL",
                                         edge_url(env) + "/api/payments/checkout").rstrip("/"),
+            checkout_page_url=env.str("PADEL_PAYMENT_CHECKOUT_PAGE_URL").rstrip("/"),
             provider_timeout_seconds=_positive(env, "PADEL_PAYMENT_PROVIDER_TIMEOUT_SECONDS", 10.0),
             share_window_seconds=_positive(env, "PADEL_PAYMENT_SHARE_WINDOW_SECONDS", 600.0),
             share_lead_minutes=env.int("PADEL_PAYMENT_SHARE_LEAD_MINUTES", 120, 0, 10080),

@@ -83,7 +83,7 @@ class Easypaisa:
     wallet = Wallet.EASYPAISA
 
     def __init__(self, base_url: str, store_id: str, username: str, password: str, http: Http,
-                 hash_key: str = "", checkout_return_url: str = ""):
+                 hash_key: str = "", checkout_return_url: str = "", page_url: str = ""):
         self.base_url = base_url
         self.store_id = store_id
         self._credentials = credentials(username, password)
@@ -91,6 +91,8 @@ class Easypaisa:
         self._hash_key = hash_key
         # Our postBackURL: where Easypaisa's page sends the player, with a token, then the result.
         self.checkout_return_url = checkout_return_url
+        # Easypaisa's host as the player's browser reaches it.
+        self.page_url = page_url or base_url
 
     def _call(self, path: str, body: dict) -> dict:
         return self.http.post(self.base_url + path, body, headers={"Credentials": self._credentials})
@@ -111,12 +113,12 @@ class Easypaisa:
                   "paymentMethod": "MA_PAYMENT_METHOD"}
         if charge.mobile_number:
             fields["mobileNum"] = charge.mobile_number
-        return Checkout(self.base_url + CHECKOUT_PATH,
+        return Checkout(self.page_url + CHECKOUT_PATH,
                         {**fields, "merchantHashedReq": hashed_request(fields, self._hash_key)})
 
     def confirmation(self, auth_token: str) -> Checkout:
         """Step 2 of the hosted checkout: the token Easypaisa gave the player, posted on to Confirm.jsf."""
-        return Checkout(self.base_url + CONFIRM_PATH, {"auth_token": auth_token, "postBackURL": self.checkout_return_url})
+        return Checkout(self.page_url + CONFIRM_PATH, {"auth_token": auth_token, "postBackURL": self.checkout_return_url})
 
     def inquire(self, reference: str, mobile_number: str) -> Outcome:
         answer = self._call(INQUIRY_PATH, {"orderId": reference, "storeId": self.store_id, "accountNum": mobile_number})

@@ -58,7 +58,7 @@ class JazzCash:
     wallet = Wallet.JAZZCASH
 
     def __init__(self, base_url: str, merchant_id: str, password: str, salt: str, return_url: str, http: Http,
-                 checkout_return_url: str = ""):
+                 checkout_return_url: str = "", page_url: str = ""):
         self.base_url = base_url
         self.merchant_id = merchant_id
         self._password = password
@@ -67,6 +67,8 @@ class JazzCash:
         self.http = http
         # Where JazzCash's page sends the player back (pp_ReturnURL of a hosted checkout).
         self.checkout_return_url = checkout_return_url
+        # JazzCash's host as the player's browser reaches it.
+        self.page_url = page_url or base_url
 
     def _call(self, path: str, fields: dict[str, str]) -> dict:
         answer = self.http.post(self.base_url + path, signed(fields, self._salt))
@@ -99,7 +101,7 @@ class JazzCash:
             "pp_BillReference": charge.reference, "pp_Description": charge.description,
             "pp_ReturnURL": self.checkout_return_url,
         }
-        return Checkout(self.base_url + CHECKOUT_PATH, signed(fields, self._salt))
+        return Checkout(self.page_url + CHECKOUT_PATH, signed(fields, self._salt))
 
     def _outcome(self, fields: Mapping[str, str], reference: str, callback_key: str = "") -> Outcome:
         if fields.get("pp_TxnRefNo", reference) != reference:
