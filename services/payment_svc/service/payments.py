@@ -140,7 +140,9 @@ class Payments:
         metrics.CALLBACKS_REFUSED.labels(wallet.value, reason).inc()
 
     def _capture(self, session, payment: store.Payment, now: dt.datetime) -> None:
-        booking = session.get(store.Booking, payment.booking_id)
+        # Locked as booking_changed locks it: a change of players and this settlement see each other
+        # (the change defers to a pending payment; a settlement re-balances what was deferred).
+        booking = session.get(store.Booking, payment.booking_id, with_for_update=True, populate_existing=True)
         covered = [session.get(store.Share, share_id) for share_id in payment.share_ids]
         for share in covered:
             share.state, share.paid_by, share.payment_id = ShareState.PAID.value, payment.payer_id, payment.id
@@ -154,7 +156,7 @@ class Payments:
         after_commit(session, lambda: metrics.CAPTURED_PAISA.labels(wallet).inc(amount))
 
     def _rebalance_if_due(self, session, booking_id: str, now: dt.datetime) -> None:
-        booking = session.get(store.Booking, booking_id)
+        booking = session.get(store.Booking, booking_id, with_for_update=True, populate_existing=True)
         if (self.bills is not None and booking.rebalance_due and booking.status != BOOKING_CANCELLED
                 and not store.has_pending_payment(session, booking_id)):
             self.bills.rebalance(session, booking, now)
