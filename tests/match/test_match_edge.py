@@ -159,6 +159,13 @@ def test_a_played_result_moves_levels_as_the_model_says_a_disputed_or_friendly_o
 
     eventually(lambda: findable in suggested(), "the findable player is suggested")
     assert not {hidden, blocked, blocker, *players} & suggested()
+    # A player never in a match shows the organiser the level their profile starts them at; one who
+    # blocked the organiser shows nothing.
+    asked = {who: requests.get(f"{platform.url}/api/matches/players/{who}/level", timeout=TIMEOUT,
+                               headers=platform_headers(platform, organiser)) for who in (findable, blocker)}
+    assert asked[findable].status_code == 200, asked[findable].text
+    assert asked[findable].json()["level"]["start"] == "LEVEL_START_PROFILE"
+    assert asked[findable].json()["level"]["level"] == pytest.approx(3.0) and asked[blocker].status_code == 404
 
     def answer(match: dict, recorder: str, answerer: str, verb: str) -> dict:
         recorded = post(platform, recorder, f"{match['match_id']}/result", {"sets": [
