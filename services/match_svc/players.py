@@ -1,7 +1,8 @@
 """What user_svc tells match_svc about players, always asked with the caller's own token so that
 user_svc applies its own rules: the caller's self-assessed skill_level (their starting level before
-the questionnaire), the skill_level another player's profile shows the caller, and the findable players the caller may see (SearchPlayers never lists a player
-who is not findable or is blocked either way), the candidates of suggestions."""
+the questionnaire), the skill_level another player's profile shows the caller, and the findable
+players the caller may see (SearchPlayers never lists a player who is not findable or is blocked
+either way), the candidates of suggestions."""
 
 from __future__ import annotations
 
