@@ -126,6 +126,8 @@ class Booking:
     hold_expires_at: dt.datetime | None = None  # None while booking_svc's snapshot does not carry it
     # Set while the booking only holds a slot offered to a waiting player: never a booking to tell of.
     waitlist_offer_id: str = ""
+    # Set when the booking holds a court for an open match: a booking to tell of once the match books it.
+    match_id: str = ""
 
     def variables(self) -> dict[str, str]:
         start, end = local_text(self.start_time, self.time_zone), local_text(self.end_time, self.time_zone)
