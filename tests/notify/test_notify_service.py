@@ -76,7 +76,7 @@ def test_booking_confirmation_reaches_email_and_sms_by_preferences(notify, smtp,
     bilal_mail = eventually(lambda: smtp.to("bilal@example.pk"))[0]
     assert "Booking confirmed" in bilal_mail["Subject"]
     assert "Padel &lt;Arena&gt; DHA" in bilal_mail.get_body(("html",)).get_content()  # autoescaped HTML
-    assert "PKR 4,500" in bilal_mail.get_body(("html",)).get_content()
+    assert "Rs 4,500" in bilal_mail.get_body(("html",)).get_content()
     assert "Padel <Arena> DHA" in bilal_mail.get_body(("plain",)).get_content()  # the plain part reads as text
     sms = eventually(lambda: provider.to("+923001112223"))[0]
     assert sms["path"] == "/2010-04-01/Accounts/AC123/Messages.json"
