@@ -505,9 +505,9 @@ def test_an_account_holder_is_told_of_a_repeated_registration_and_of_failed_sign
 
 def test_push_goes_to_every_registered_phone_through_fcm_until_the_account_is_deleted(start_service, notify_env,
                                                                                       embedded_redis, provider,
-                                                                                      token_issuer):
+                                                                                      token_issuer, firebase):
     _host, channel = start_service("notify", **notify_env, PADEL_NOTIFY_FCM_BASE_URL=provider.url,
-                                   PADEL_NOTIFY_FCM_PROJECT_ID="padel-test", PADEL_NOTIFY_FCM_TOKEN="fcm-secret")
+                                   PADEL_NOTIFY_FCM_SERVICE_ACCOUNT_FILE=str(firebase.file))
     stub = notify_service_pb2_grpc.NotifyServiceStub(channel)
     player, admin = str(uuid.uuid4()), token_issuer.metadata(str(uuid.uuid4()), ("admin",))
     register(embedded_redis, player, "phones@example.pk")
@@ -519,7 +519,8 @@ def test_push_goes_to_every_registered_phone_through_fcm_until_the_account_is_de
     publish(embedded_redis, "booking", booking_events.BookingConfirmed(
         booking=snapshot(player, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2))))
     pushed = eventually(lambda: len(provider.requests) == 2 and provider.requests)
-    assert {r["path"] for r in pushed} == {"/v1/projects/padel-test/messages:send"}
+    assert {r["path"] for r in pushed} == {"/v1/projects/padel-firebase/messages:send"}
+    assert {r["headers"]["Authorization"] for r in pushed} == {"Bearer fcm-access-1"}  # the service account's
     messages = [json.loads(r["body"])["message"] for r in pushed]
     assert sorted(m["token"] for m in messages) == sorted(phones)
     assert all(m["notification"]["title"].startswith("Booking confirmed") for m in messages)
