@@ -124,3 +124,10 @@ def test_refusals_are_sorted_into_temporary_and_permanent(provider, status, fail
 def test_an_unreachable_provider_is_a_temporary_failure():
     with pytest.raises(TemporaryFailure):
         WhatsAppCloud(settings(f"http://127.0.0.1:{free_port()}")).send(MESSAGE)
+
+
+def test_a_key_file_without_a_project_stops_notify_at_start_naming_the_setting(provider, firebase, tmp_path):
+    key = {k: v for k, v in json.loads(firebase.file.read_text()).items() if k != "project_id"}
+    (tmp_path / "no-project.json").write_text(json.dumps(key))
+    with pytest.raises(ValueError, match="PADEL_NOTIFY_FCM_PROJECT_ID"):
+        FcmPush(settings(provider.url, PADEL_NOTIFY_FCM_SERVICE_ACCOUNT_FILE=str(tmp_path / "no-project.json")))
