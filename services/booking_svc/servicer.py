@@ -101,9 +101,8 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
 
     def GetAvailability(self, request, context):
         day = convert.day(request.date)
-        venue, courts = self.availability.free_slots(self.db, request.venue_id, day, request.duration_minutes,
-                                                     request.court_id)
-        return convert.availability(venue, day, courts)
+        return self.availability.rendered(self.db, request.venue_id, day, request.duration_minutes,
+                                          request.court_id, convert.availability)
 
     # bookings
 

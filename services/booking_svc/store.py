@@ -245,29 +245,33 @@ def _busy_statement():
     count (booking that court releases it first)."""
     court_ids, start, end, now = (bindparam("court_ids", expanding=True), bindparam("start"), bindparam("end"),
                                   bindparam("now"))
-    bookings = select(Booking.court_id, Booking.start_time, Booking.end_time).where(
+    bookings = select(Booking.court_id, Booking.start_time, Booking.end_time, Booking.hold_expires_at).where(
         Booking.court_id.in_(court_ids), Booking.status.in_(_LIVE),
         (Booking.status != Status.PENDING.value) | (Booking.hold_expires_at > now),
         Booking.start_time < end, Booking.end_time > start)
-    closures = select(Closure.court_id, Closure.start_time, Closure.end_time).where(
+    closures = select(Closure.court_id, Closure.start_time, Closure.end_time, cast(None, UtcDateTime())).where(
         Closure.court_id.in_(court_ids), Closure.start_time < end, Closure.end_time > start)
     both = union_all(bookings, closures).subquery()
     # Read through the typed columns so SQLite's text timestamps come back as aware datetimes.
     return select(both.c.court_id, type_coerce(both.c.start_time, UtcDateTime()),
-                  type_coerce(both.c.end_time, UtcDateTime()))
+                  type_coerce(both.c.end_time, UtcDateTime()), type_coerce(both.c.hold_expires_at, UtcDateTime()))
 
 
 _BUSY = _busy_statement()
 
 
 def busy_intervals(session: Session, court_ids: Sequence[str], start: dt.datetime, end: dt.datetime,
-                   now: dt.datetime) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
-    """Per court, the live bookings and closures overlapping [start, end): one query."""
+                   now: dt.datetime) -> tuple[dict[str, list[tuple[dt.datetime, dt.datetime]]], dt.datetime | None]:
+    """Per court, the live bookings and closures overlapping [start, end), and when the first of
+    their holds runs out (None: none held): one query."""
     busy: dict[str, list] = {court_id: [] for court_id in court_ids}
-    for court_id, s, e in session.execute(_BUSY, {"court_ids": list(court_ids), "start": start, "end": end,
-                                                  "now": now}):
+    first_expiry = None
+    for court_id, s, e, expiry in session.execute(_BUSY, {"court_ids": list(court_ids), "start": start, "end": end,
+                                                          "now": now}):
         busy[court_id].append((s, e))
-    return busy
+        if expiry is not None and expiry > now and (first_expiry is None or expiry < first_expiry):
+            first_expiry = expiry
+    return busy, first_expiry
 
 
 def closure_overlapping(session: Session, court_id: str, start: dt.datetime, end: dt.datetime) -> Closure | None:
@@ -415,6 +419,55 @@ def price_rules_page(session: Session, venue_id: str, page_size: int, page_token
 
 def delete_price_rules(session: Session, venue_id: str) -> None:
     session.execute(delete(PriceRule).where(PriceRule.venue_id == venue_id))
+
+
+class AvailabilityVersion(Base):
+    """Raised by the database (migration 0014's triggers) in every transaction that writes a booking
+    of the venue on that opening date: what availability's kept answers are checked against."""
+
+    __tablename__ = "availability_versions"
+
+    venue_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    opening_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+class VenueSearchVersion(Base):
+    """One row, raised by the database (migration 0014's triggers) by every write to what a venue in
+    a search shows (venues, courts, price rules, reviews, membership plans)."""
+
+    __tablename__ = "venue_search_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+def _day_versions():
+    """A venue's setup version and the sum of its availability versions of the opening dates around
+    a day (a booking made under other opening hours may overlap the neighbouring day's opening):
+    every raise raises the sum. One statement."""
+    days = select(func.coalesce(func.sum(AvailabilityVersion.version), 0)).where(
+        AvailabilityVersion.venue_id == Venue.id,
+        AvailabilityVersion.opening_date.between(bindparam("first"), bindparam("last"))).scalar_subquery()
+    return select(Venue.setup_version, days).where(Venue.id == bindparam("venue_id"))
+
+
+_DAY_VERSIONS = _day_versions()
+
+
+def day_versions(session: Session, venue_id: str, day: dt.date) -> tuple[int, int] | None:
+    """(setup version, bookings version) of the venue's opening on `day`; None: no such venue."""
+    first, last = (day - dt.timedelta(days=1) if day > dt.date.min else day,
+                   day + dt.timedelta(days=1) if day < dt.date.max else day)
+    row = session.execute(_DAY_VERSIONS, {"venue_id": venue_id, "first": first, "last": last}).first()
+    return None if row is None else (row[0], int(row[1]))
+
+
+_SEARCH_VERSION = select(VenueSearchVersion.version).where(VenueSearchVersion.id == 1)
+
+
+def venue_search_version(session: Session) -> int:
+    return session.scalar(_SEARCH_VERSION)
 
 
 def setup_version(session: Session, venue_id: str) -> int | None:

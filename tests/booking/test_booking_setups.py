@@ -6,8 +6,9 @@ closure — shows in the very next availability call of the other; nothing waits
 import datetime as dt
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 
+from booking_svc import store
 from booking_testkit import EVERY_DAY, Clock, Desk, local_day, local_dt, someone
 
 
@@ -90,3 +91,88 @@ def test_a_kept_setup_spares_the_courts_and_prices_queries_until_it_changes(repl
     one.venues.set_price_rules(one.db, owner, venue_id, 700_000, [])
     assert setup_reads() == 2  # changed elsewhere: loaded again
     assert setup_reads() == 0
+
+
+def test_a_held_slot_frees_itself_in_the_next_call_once_its_hold_runs_out(replicas):
+    """No write happens when a hold runs out: a kept answer must not outlive it."""
+    one, other = replicas
+    venue = one.venue(name="Held", instant_confirmation=False, hold_minutes=15)
+    venue_id, day = venue.venue.id, local_day(2)
+    start = local_dt(day, "12:00").astimezone(dt.timezone.utc)
+    one.book(someone("player"), venue.courts[0].id, start)
+    assert "12:00" not in slots(other, venue_id, day)["Court 1"]
+    one.availability.clock.now += dt.timedelta(minutes=14)
+    assert "12:00" not in slots(other, venue_id, day)["Court 1"]
+    one.availability.clock.now += dt.timedelta(minutes=2)
+    assert "12:00" in slots(other, venue_id, day)["Court 1"]
+
+
+def test_a_start_that_passes_leaves_the_next_answer(replicas):
+    one, other = replicas
+    venue = one.venue(name="Passing")
+    venue_id, day = venue.venue.id, local_day(0)
+    clock = one.availability.clock
+    clock.now = local_dt(day, "10:15").astimezone(dt.timezone.utc)
+    assert min(slots(other, venue_id, day)["Court 1"]) == "10:30"
+    clock.now = local_dt(day, "10:31").astimezone(dt.timezone.utc)
+    assert min(slots(other, venue_id, day)["Court 1"]) == "11:00"
+
+
+def test_a_booking_written_outside_the_use_cases_still_shows_in_the_next_call(replicas):
+    """The versions are raised by the database, whatever code writes the booking (here a Core update,
+    as a closed account's erasure makes)."""
+    one, other = replicas
+    venue = one.venue(name="Core")
+    venue_id, day = venue.venue.id, local_day(2)
+    made = one.book(someone("player"), venue.courts[0].id, local_dt(day, "12:00").astimezone(dt.timezone.utc))
+    assert "12:00" not in slots(other, venue_id, day)["Court 1"]
+    with one.db.session() as session:
+        session.execute(update(store.Booking).where(store.Booking.id == made.id).values(status="cancelled"))
+    assert "12:00" in slots(other, venue_id, day)["Court 1"]
+
+
+def statements(db, action) -> list[str]:
+    """The SQL statements `action` sends (transaction control left out)."""
+    sent: list[str] = []
+
+    def note(_conn, _cursor, statement, *_rest):
+        if statement.split()[0] not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    return sent
+
+
+def test_an_unchanged_day_is_answered_with_one_statement_and_a_booking_costs_one_query_more(replicas):
+    one, other = replicas
+    venue = one.venue(name="Counted")
+    venue_id, day = venue.venue.id, local_day(2)
+    slots(other, venue_id, day)
+    assert len(statements(other.db, lambda: slots(other, venue_id, day))) == 1  # the versions
+    other.availability.answer(other.db, venue_id, day, 90)
+    one.book(someone("player"), venue.courts[0].id, local_dt(day, "12:00").astimezone(dt.timezone.utc))
+    assert len(statements(other.db, lambda: slots(other, venue_id, day))) == 2  # the versions, what is busy
+    assert len(statements(other.db, lambda: slots(other, venue_id, day))) == 1
+    # Another duration of the same day was kept apart, and the booking reached it too.
+    assert len(statements(other.db, lambda: other.availability.answer(other.db, venue_id, day, 90))) == 2
+
+
+def test_the_rendered_answer_is_built_once_per_kept_answer(replicas):
+    one, other = replicas
+    venue = one.venue(name="Rendered")
+    venue_id, day = venue.venue.id, local_day(2)
+    built = []
+
+    def render(venue_row, local_day_, courts):
+        built.append(local_day_)
+        return object()
+
+    first = other.availability.rendered(other.db, venue_id, day, 60, "", render)
+    assert other.availability.rendered(other.db, venue_id, day, 60, "", render) is first
+    one.book(someone("player"), venue.courts[0].id, local_dt(day, "12:00").astimezone(dt.timezone.utc))
+    assert other.availability.rendered(other.db, venue_id, day, 60, "", render) is not first
+    assert len(built) == 2

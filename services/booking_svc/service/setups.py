@@ -53,9 +53,11 @@ class VenueSetups:
         self._kept: dict[str, VenueSetup] = {}
         self._lock = threading.Lock()
 
-    def current(self, session: Session, venue_id: str) -> VenueSetup:
-        """The venue's setup as the session's transaction sees it; NotFound for no such venue."""
-        version = store.setup_version(session, venue_id)
+    def current(self, session: Session, venue_id: str, version: int | None = None) -> VenueSetup:
+        """The venue's setup as the session's transaction sees it (at `version` when the caller has
+        just read it there); NotFound for no such venue."""
+        if version is None:
+            version = store.setup_version(session, venue_id)
         if version is None:
             raise NotFound(f"no venue {venue_id}")
         kept = self._kept.get(venue_id)
