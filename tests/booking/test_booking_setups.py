@@ -4,6 +4,7 @@ A change made through one replica — prices, courts, opening hours, a booking, 
 closure — shows in the very next availability call of the other; nothing waits for a time to pass."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from sqlalchemy import event, update
@@ -176,3 +177,31 @@ def test_the_rendered_answer_is_built_once_per_kept_answer(replicas):
     one.book(someone("player"), venue.courts[0].id, local_dt(day, "12:00").astimezone(dt.timezone.utc))
     assert other.availability.rendered(other.db, venue_id, day, 60, "", render) is not first
     assert len(built) == 2
+
+
+def test_a_venue_search_is_kept_until_anything_it_shows_changes_through_any_replica(replicas):
+    one, other = replicas
+    city = f"Searchtown {uuid.uuid4().hex[:6]}"
+    venue = one.venue(name="Alpha", city=city)
+    owner = someone("venue_owner", user_id=venue.venue.owner_id)
+
+    def search() -> list[tuple[str, int, list[str]]]:
+        found = other.venues.search(other.db, city, "", None, 0, 20, "")
+        return [(v.venue.name, v.venue.base_hourly_price_paisa, [c.name for c in v.courts if c.active])
+                for v in found.items]
+
+    assert search() == [("Alpha", venue.venue.base_hourly_price_paisa, ["Court 1"])]
+    assert len(statements(other.db, search)) == 1  # kept: only the version is read
+    one.venues.create(one.db, owner, {"name": "Beta", "city": city, "opening_hours": EVERY_DAY}, [{"name": "B1"}])
+    assert [name for name, _price, _courts in search()] == ["Alpha", "Beta"]
+    one.venues.set_price_rules(one.db, owner, venue.venue.id, 900_000, [])
+    assert search()[0][1] == 900_000
+    one.venues.update_court(one.db, owner, venue.venue.id, venue.courts[0].id, {"active": False})
+    assert search()[0][2] == []
+    one.venues.update(one.db, owner, venue.venue.id, {"name": "Gamma"})
+    assert [name for name, _price, _courts in search()] == ["Beta", "Gamma"]
+    assert len(statements(other.db, search)) == 1
+    # A booking changes nothing a search shows: the search stays kept.
+    one.book(someone("player"), one.venues.search(one.db, city, "", None, 0, 20, "").items[0].courts[0].id,
+             local_dt(local_day(2), "12:00").astimezone(dt.timezone.utc))
+    assert len(statements(other.db, search)) == 1

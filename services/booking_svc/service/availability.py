@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import threading
 from typing import Any, Callable
 
 from booking_svc import domain, store
 from booking_svc.domain import Slot
 from booking_svc.service import rows
+from booking_svc.service.answers import Answers, Kept
 from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
@@ -27,16 +27,14 @@ from mesh.errors import NotFound
 CourtSlots = list[tuple[store.Court, list[Slot]]]
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class FreeSlots:
-    """One answer: the venue and each court's free games, exact while the venue's versions are
-    `versions` and the clock is before `until`; `rendered` keeps its response once built."""
+    """One answer: the venue and each court's free games, exact until the clock reaches `until`
+    (and while the versions it is kept at hold)."""
 
-    versions: tuple[int, int]
     until: dt.datetime
     venue: store.Venue
     courts: CourtSlots
-    rendered: Any = None
 
 
 class Availability:
@@ -46,26 +44,22 @@ class Availability:
                  max_answers: int = 4096):
         self.setups = setups
         self.clock = clock
-        self.max_answers = max_answers
-        self._answers: dict[tuple, FreeSlots] = {}
-        self._lock = threading.Lock()
+        self._answers: Answers[FreeSlots] = Answers(max_answers)
 
     def free_slots(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int,
                    court_id: str = "") -> tuple[store.Venue, CourtSlots]:
         """Free games per active court on the opening of local `day`."""
-        answer = self.answer(uow, venue_id, day, duration, court_id)
+        answer = self.answer(uow, venue_id, day, duration, court_id).value
         return answer.venue, answer.courts
 
     def rendered(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int, court_id: str,
                  render: Callable[[store.Venue, dt.date, CourtSlots], Any]) -> Any:
-        """`render(venue, day, courts)` of the free games, built once per kept answer (the caller
-        must not change what it gets)."""
-        answer = self.answer(uow, venue_id, day, duration, court_id)
-        if answer.rendered is None:
-            answer.rendered = render(answer.venue, day, answer.courts)
-        return answer.rendered
+        """`render(venue, day, courts)` of the free games, built once per kept answer."""
+        return Answers.rendered(self.answer(uow, venue_id, day, duration, court_id),
+                                lambda answer: render(answer.venue, day, answer.courts))
 
-    def answer(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int, court_id: str = "") -> FreeSlots:
+    def answer(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int,
+               court_id: str = "") -> Kept[FreeSlots]:
         """The free games as of now: the kept answer while exact, else one query for what is busy."""
         now = self.clock()
         key = (venue_id, day, duration, court_id)
@@ -73,8 +67,8 @@ class Availability:
             versions = store.day_versions(session, venue_id, day)
             if versions is None:
                 raise NotFound(f"no venue {venue_id}")
-            kept = self._answers.get(key)
-            if kept is not None and kept.versions == versions and now < kept.until:
+            kept = self._answers.get(key, versions)
+            if kept is not None and now < kept.value.until:
                 return kept
             setup = self.setups.current(session, venue_id, versions[0])
             rules = setup.rules
@@ -86,7 +80,7 @@ class Availability:
                     raise NotFound(f"no active court {court_id} at this venue")
             starts = domain.candidate_starts(rules, day, duration, now)
             if not starts or not setup.venue.active:
-                return FreeSlots(versions, now, setup.venue, [(c, []) for c in courts])
+                return Kept(versions, FreeSlots(now, setup.venue, [(c, []) for c in courts]))  # not kept
             window = domain.opening_window(rules, day)
             # Read after the versions: at least as new as they say (a write in between only makes
             # the next call read again).
@@ -97,12 +91,8 @@ class Availability:
             prices = setup.day_prices(court.id, window)
             courts_slots.append((court, [Slot(s, s + length, prices.price(s, duration))
                                          for s in domain.free_starts(starts, duration, busy[court.id])]))
-        answer = FreeSlots(versions, min(starts[0], first_expiry or starts[0]), setup.venue, courts_slots)
-        with self._lock:
-            if len(self._answers) >= self.max_answers:
-                self._answers.clear()
-            self._answers[key] = answer
-        return answer
+        until = min(starts[0], first_expiry or starts[0])
+        return self._answers.keep(key, versions, FreeSlots(until, setup.venue, courts_slots))
 
     def schedule(self, uow: UnitOfWork, caller: Caller, venue_id: str,
                  day: dt.date) -> tuple[list[store.BookingView], list[store.Player]]:
