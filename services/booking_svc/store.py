@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import zlib
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
                         UniqueConstraint, bindparam, case, cast, delete, exc, func, select, text, type_coerce,
@@ -307,6 +307,38 @@ def court_with_venue(session: Session, court_id: str) -> tuple[Court | None, Ven
     row = session.execute(select(Court, Venue).join(Venue, Venue.id == Court.venue_id)
                           .where(Court.id == court_id)).first()
     return (row[0], row[1]) if row else (None, None)
+
+
+class Placing(NamedTuple):
+    """What booking a court needs first: its venue and setup version, whether the player's key was
+    used already, and the player as booking_svc knows them (None: not heard of)."""
+
+    venue_id: str
+    setup_version: int
+    earlier_id: str | None
+    player: Player | None
+
+
+def _placing():
+    player_id = bindparam("player_id")
+    earlier = select(Booking.id).where(Booking.player_id == player_id,
+                                       Booking.idempotency_key == bindparam("key")).scalar_subquery()
+    return (select(Court.venue_id, Venue.setup_version, earlier, Player.id, Player.name, Player.phone)
+            .join(Venue, Venue.id == Court.venue_id).outerjoin(Player, Player.id == player_id)
+            .where(Court.id == bindparam("court_id")))
+
+
+_PLACING = _placing()
+
+
+def placing(session: Session, court_id: str, player_id: str, key: str) -> Placing | None:
+    """A booking's first look (None: no such court), in one statement of columns (no ORM loading)."""
+    row = session.execute(_PLACING, {"court_id": court_id, "player_id": player_id, "key": key}).first()
+    if row is None:
+        return None
+    venue_id, version, earlier_id, known_id, name, phone = row
+    return Placing(venue_id, version, earlier_id,
+                   Player(id=known_id, name=name, phone=phone) if known_id is not None else None)
 
 
 def booking_by_key(session: Session, player_id: str, key: str) -> Booking | None:

@@ -205,3 +205,23 @@ def test_a_venue_search_is_kept_until_anything_it_shows_changes_through_any_repl
     one.book(someone("player"), one.venues.search(one.db, city, "", None, 0, 20, "").items[0].courts[0].id,
              local_dt(local_day(2), "12:00").astimezone(dt.timezone.utc))
     assert len(statements(other.db, search)) == 1
+
+
+def test_a_booking_takes_seven_statements_and_loads_no_venue_court_or_player_rows(replicas):
+    """One look (court's venue, the key, the booker), the closure, run-out holds, the daily limit
+    (under an advisory lock on PostgreSQL), the player's memberships, the booking, its event; the
+    venue and court come from the kept setup. (It was ten, with the venue, court and player loaded.)"""
+    one, _other = replicas
+    venue = one.venue(name="Booked")
+    day = local_day(2)
+    slots(one, venue.venue.id, day)
+    player = someone("player")
+    sent = statements(one.db, lambda: one.book(player, venue.courts[0].id, local_dt(day, "12:00")
+                                               .astimezone(dt.timezone.utc)))
+    assert len(sent) == 7 + (1 if one.db.is_postgres else 0), sent
+    assert not [s for s in sent if s.startswith(("SELECT venues.id", "SELECT courts.id", "SELECT players.id",
+                                                 "SELECT invitations."))]
+    # The same key and body again answer the booking it made.
+    key_start = local_dt(day, "14:00").astimezone(dt.timezone.utc)
+    first = one.bookings.book(one.db, player, venue.courts[0].id, key_start, 60, [], "", "same-key").booking
+    assert one.bookings.book(one.db, player, venue.courts[0].id, key_start, 60, [], "", "same-key").booking.id == first.id

@@ -33,6 +33,9 @@ class VenueSetup:
     windows: tuple[domain.PriceWindow, ...]
     _day_prices: dict = dataclasses.field(default_factory=dict, compare=False)
 
+    def court(self, court_id: str) -> store.Court | None:
+        return next((c for c in self.courts if c.id == court_id), None)
+
     def day_prices(self, court_id: str, span: domain.Interval) -> domain.DayPrices:
         """Prices of games in `span` on `court_id`; courts without rules of their own share one table."""
         own = any(w.court_id == court_id for w in self.windows)
