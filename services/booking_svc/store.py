@@ -13,7 +13,7 @@ import datetime as dt
 import zlib
 from typing import NamedTuple, Sequence
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
+from sqlalchemy import (JSON, Row, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
                         UniqueConstraint, bindparam, case, cast, delete, exc, func, select, text, type_coerce,
                         union_all, update)
 from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, query_expression, relationship,
@@ -274,8 +274,11 @@ def busy_intervals(session: Session, court_ids: Sequence[str], start: dt.datetim
     return busy, first_expiry
 
 
-def closure_overlapping(session: Session, court_id: str, start: dt.datetime, end: dt.datetime) -> Closure | None:
-    return session.scalars(select(Closure).where(
+def closure_overlapping(session: Session, court_id: str, start: dt.datetime,
+                        end: dt.datetime) -> Row[tuple[dt.datetime, dt.datetime]] | None:
+    """(start_time, end_time) of a closure of the court overlapping [start, end), if any (columns
+    only: asked on every booking)."""
+    return session.execute(select(Closure.start_time, Closure.end_time).where(
         Closure.court_id == court_id, Closure.start_time < end, Closure.end_time > start).limit(1)).first()
 
 
@@ -424,10 +427,13 @@ def venues_near(session: Session, city: str, query: str, near: tuple[float, floa
 
 
 def expired_holds(session: Session, now: dt.datetime, court_id: str | None = None) -> list[Booking]:
-    query = select(Booking).where(Booking.status == Status.PENDING.value, Booking.hold_expires_at <= now)
+    """Pending bookings whose hold ran out, locked. Asked on every booking of a court, where there
+    are usually none: their ids first (no ORM loading for an empty answer), the rows only if any."""
+    query = select(Booking.id).where(Booking.status == Status.PENDING.value, Booking.hold_expires_at <= now)
     if court_id:
         query = query.where(Booking.court_id == court_id)
-    return list(session.scalars(query.with_for_update(skip_locked=True)))
+    ids = list(session.scalars(query.with_for_update(skip_locked=True)))
+    return list(session.scalars(select(Booking).where(Booking.id.in_(ids)))) if ids else []
 
 
 def finished(session: Session, now: dt.datetime, limit: int = 200) -> list[Booking]:

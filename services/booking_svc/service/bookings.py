@@ -48,6 +48,8 @@ def _checked_in(_session: Session, _view: store.BookingView) -> None:
 def _invite(session: Session, view: store.BookingView, player_ids: list[str], now: dt.datetime) -> None:
     """Pending invitations for `player_ids` (a declined player invited again is asked again), each
     announced (InvitationSent)."""
+    if not player_ids:
+        return
     booking = view.booking
     known = {i.player_id: i for i in booking.invitations}
     for player_id in player_ids:
