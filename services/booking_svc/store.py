@@ -277,9 +277,13 @@ def busy_intervals(session: Session, court_ids: Sequence[str], start: dt.datetim
 def closure_overlapping(session: Session, court_id: str, start: dt.datetime,
                         end: dt.datetime) -> Row[tuple[dt.datetime, dt.datetime]] | None:
     """(start_time, end_time) of a closure of the court overlapping [start, end), if any (columns
-    only: asked on every booking)."""
-    return session.execute(select(Closure.start_time, Closure.end_time).where(
-        Closure.court_id == court_id, Closure.start_time < end, Closure.end_time > start).limit(1)).first()
+    only, built once: asked on every booking)."""
+    return session.execute(_CLOSURE_OVERLAPPING, {"court_id": court_id, "start": start, "end": end}).first()
+
+
+_CLOSURE_OVERLAPPING = select(Closure.start_time, Closure.end_time).where(
+    Closure.court_id == bindparam("court_id"), Closure.start_time < bindparam("end"),
+    Closure.end_time > bindparam("start")).limit(1)
 
 
 def live_bookings_overlapping(session: Session, court_id: str, start: dt.datetime, end: dt.datetime) -> list[Booking]:
@@ -297,12 +301,14 @@ def live_bookings_that_day(session: Session, venue_id: str, player_id: str, day:
         key = zlib.crc32(f"{player_id}/{venue_id}/{day.isoformat()}".encode())
         session.execute(text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
                         {"namespace": _DAILY_LIMIT_LOCKS, "key": key - 2**31})
-    query = select(func.count()).select_from(Booking).where(
-        Booking.venue_id == venue_id, Booking.player_id == player_id, Booking.opening_date == day,
-        Booking.status.in_(_LIVE))
-    if excluding:
-        query = query.where(Booking.id != excluding)
-    return session.scalar(query) or 0
+    return session.scalar(_LIVE_THAT_DAY, {"venue_id": venue_id, "player_id": player_id, "day": day,
+                                           "excluding": excluding or ""}) or 0
+
+
+# Built once (asked on every booking); "" excludes no booking (ids are never empty).
+_LIVE_THAT_DAY = select(func.count()).select_from(Booking).where(
+    Booking.venue_id == bindparam("venue_id"), Booking.player_id == bindparam("player_id"),
+    Booking.opening_date == bindparam("day"), Booking.status.in_(_LIVE), Booking.id != bindparam("excluding"))
 
 
 def court_with_venue(session: Session, court_id: str) -> tuple[Court | None, Venue | None]:
@@ -426,13 +432,22 @@ def venues_near(session: Session, city: str, query: str, near: tuple[float, floa
                       key=lambda venue: (venue.nearness, venue.id))
 
 
+def _expired_holds():
+    return select(Booking.id).where(Booking.status == Status.PENDING.value, Booking.hold_expires_at <= bindparam("now"))
+
+
+# Built once: the court's are asked on every booking.
+_EXPIRED = _expired_holds().with_for_update(skip_locked=True)
+_EXPIRED_ON_COURT = _expired_holds().where(Booking.court_id == bindparam("court_id")).with_for_update(skip_locked=True)
+
+
 def expired_holds(session: Session, now: dt.datetime, court_id: str | None = None) -> list[Booking]:
     """Pending bookings whose hold ran out, locked. Asked on every booking of a court, where there
     are usually none: their ids first (no ORM loading for an empty answer), the rows only if any."""
-    query = select(Booking.id).where(Booking.status == Status.PENDING.value, Booking.hold_expires_at <= now)
     if court_id:
-        query = query.where(Booking.court_id == court_id)
-    ids = list(session.scalars(query.with_for_update(skip_locked=True)))
+        ids = list(session.scalars(_EXPIRED_ON_COURT, {"now": now, "court_id": court_id}))
+    else:
+        ids = list(session.scalars(_EXPIRED, {"now": now}))
     return list(session.scalars(select(Booking).where(Booking.id.in_(ids)))) if ids else []
 
 
