@@ -11,9 +11,11 @@ from booking_svc.jobs import BookingJob
 from booking_svc.players import Players
 from booking_svc.service import Availability, Bookings, Venues, VenueSetups
 from booking_svc.service.lotteries import Lotteries
+from booking_svc.service.match_holds import MatchHolds
 from booking_svc.service.memberships import Memberships
 from booking_svc.service.reviews import Reviews
 from booking_svc.service.series import Series
+from booking_svc.service.summaries import WeeklySummaries
 from booking_svc.service.waitlist import Waitlist
 from booking_svc.servicer import BookingServicer
 from booking_svc.settings import NAME, BookingSettings
@@ -31,15 +33,16 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
     setups = VenueSetups()
     bookings = Bookings(setups, settings.commission_percent, Players(settings.addresses["user"]))
     waitlist = Waitlist(bookings)
+    match_holds = MatchHolds(bookings)
     servicer = BookingServicer(parts.database, Venues(), Availability(setups), bookings, Series(bookings), waitlist,
-                               Reviews(), Lotteries(bookings), Memberships())
+                               Reviews(), Lotteries(bookings), Memberships(), match_holds)
     return server.build(
         NAME, settings,
         servicers=[(booking_service_pb2_grpc.add_BookingServiceServicer_to_server, servicer)],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
-        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings, waitlist),
-                 BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist)])
+        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings, waitlist, match_holds),
+                 BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist, WeeklySummaries())])
 
 
 def main() -> None:

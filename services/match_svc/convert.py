@@ -3,11 +3,18 @@ place that knows both."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from padel.match.v1 import events_pb2, match_pb2
+from padel.match.v1 import match_service_pb2 as api
 
 from match_svc import domain, rating, store
-from match_svc.domain import Gender, GenderMode, Kind, ResultStatus, Side, Status, TimeOfDay
-from mesh.convert import timestamp
+from match_svc.domain import Gender, GenderMode, Kind, LevelStart, ResultStatus, Side, Status, TimeOfDay
+from mesh.convert import timestamp, to_datetime
+from mesh.errors import InvalidArgument
+
+if TYPE_CHECKING:
+    from match_svc.service.exports import MatchExport
 
 KIND = {Kind.COMPETITIVE: match_pb2.MATCH_KIND_COMPETITIVE, Kind.FRIENDLY: match_pb2.MATCH_KIND_FRIENDLY}
 GENDER_MODE = {GenderMode.OPEN: match_pb2.GENDER_MODE_OPEN, GenderMode.WOMEN: match_pb2.GENDER_MODE_WOMEN,
@@ -15,11 +22,13 @@ GENDER_MODE = {GenderMode.OPEN: match_pb2.GENDER_MODE_OPEN, GenderMode.WOMEN: ma
 GENDER = {Gender.UNSPECIFIED: match_pb2.GENDER_UNSPECIFIED, Gender.WOMAN: match_pb2.GENDER_WOMAN,
           Gender.MAN: match_pb2.GENDER_MAN}
 STATUS = {Status.OPEN: match_pb2.MATCH_STATUS_OPEN, Status.FULL: match_pb2.MATCH_STATUS_FULL,
-          Status.CANCELLED: match_pb2.MATCH_STATUS_CANCELLED}
+          Status.CANCELLED: match_pb2.MATCH_STATUS_CANCELLED, Status.RELEASED: match_pb2.MATCH_STATUS_RELEASED}
 SIDE = {Side.A: match_pb2.SIDE_A, Side.B: match_pb2.SIDE_B}
 RESULT_STATUS = {ResultStatus.PENDING: match_pb2.RESULT_STATUS_PENDING,
                  ResultStatus.CONFIRMED: match_pb2.RESULT_STATUS_CONFIRMED,
                  ResultStatus.DISPUTED: match_pb2.RESULT_STATUS_DISPUTED}
+LEVEL_START = {LevelStart.QUESTIONNAIRE: match_pb2.LEVEL_START_QUESTIONNAIRE,
+               LevelStart.PROFILE: match_pb2.LEVEL_START_PROFILE}
 TIME_OF_DAY = {match_pb2.TIME_OF_DAY_MORNING: TimeOfDay.MORNING, match_pb2.TIME_OF_DAY_AFTERNOON: TimeOfDay.AFTERNOON,
                match_pb2.TIME_OF_DAY_EVENING: TimeOfDay.EVENING}
 
@@ -30,6 +39,18 @@ def _reverse(mapping: dict) -> dict:
 
 KIND_FROM_PROTO, GENDER_MODE_FROM_PROTO = _reverse(KIND), _reverse(GENDER_MODE)
 GENDER_FROM_PROTO, SIDE_FROM_PROTO = _reverse(GENDER), _reverse(SIDE)
+
+
+def court_choice(request) -> tuple[str, domain.Slot | None]:
+    """OpenMatch's court: the organiser's booking, or a free slot to hold (one of the two)."""
+    if request.booking_id and request.HasField("slot"):
+        raise InvalidArgument.field("slot", "give booking_id or slot, not both")
+    if not request.booking_id and not request.HasField("slot"):
+        raise InvalidArgument.field("booking_id", "give your booking, or a free slot to hold for the match")
+    if not request.HasField("slot"):
+        return request.booking_id, None
+    slot = request.slot
+    return "", domain.Slot(slot.court_id, to_datetime(slot.start_time), slot.duration_minutes)
 
 
 def sets_from_proto(sets) -> list[tuple[int, int]]:
@@ -59,14 +80,23 @@ def match(row: store.Match) -> match_pb2.Match:
         join_requests=[match_pb2.JoinRequest(player_id=r.player_id, side=SIDE.get(Side(r.side)) if r.side else 0,
                                              level=r.level, approved_by=r.approved_by,
                                              requested_at=timestamp(r.requested_at)) for r in row.join_requests],
-        result=result(row), created_at=timestamp(row.created_at))
+        result=result(row), created_at=timestamp(row.created_at),
+        court_held_until=timestamp(row.held_until) if row.held_until and not row.court_booked else None,
+        court_booked=row.court_booked)
 
 
 def player_level(row: store.Rating) -> match_pb2.PlayerLevel:
     skill = rating.Skill(row.mu, row.sigma)
     return match_pb2.PlayerLevel(player_id=row.player_id, level=skill.level,
                                  reliability=skill.reliability, matches_counted=row.matches_counted,
-                                 gender=GENDER[Gender(row.gender)], updated_at=timestamp(row.updated_at))
+                                 gender=GENDER[Gender(row.gender)], updated_at=timestamp(row.updated_at),
+                                 start=LEVEL_START[LevelStart(row.start)])
+
+
+def starting_level_set(row: store.Rating) -> events_pb2.StartingLevelSet:
+    skill = rating.Skill(row.mu, row.sigma)
+    return events_pb2.StartingLevelSet(player_id=row.player_id, level=skill.level, reliability=skill.reliability,
+                                       start=LEVEL_START[LevelStart(row.start)], changed_at=timestamp(row.updated_at))
 
 
 def level_change(row: store.LevelStep) -> match_pb2.LevelChange:
@@ -85,7 +115,7 @@ def snapshot(row: store.Match) -> events_pb2.MatchSnapshot:
     return events_pb2.MatchSnapshot(
         match_id=row.id, organiser_id=row.organiser_id, venue_name=row.venue_name, court_name=row.court_name,
         start_time=timestamp(row.start_time), time_zone=row.time_zone, player_ids=[s.player_id for s in row.seats],
-        free_places=row.free_places, kind=KIND[Kind(row.kind)])
+        free_places=row.free_places, kind=KIND[Kind(row.kind)], booking_id=row.booking_id)
 
 
 def suggestion(found: domain.Suggestion) -> match_pb2.PlayerSuggestion:
@@ -95,3 +125,11 @@ def suggestion(found: domain.Suggestion) -> match_pb2.PlayerSuggestion:
         same_city=found.same_city, last_active_at=timestamp(candidate.last_active_at),
         record=match_pb2.PartnerRecord(matches_played=candidate.matches_played, no_shows=candidate.no_shows,
                                        late_drop_outs=candidate.late_drop_outs), score=found.score)
+
+
+def match_export(export: MatchExport) -> api.ExportMatchDataResponse:
+    return api.ExportMatchDataResponse(
+        matches=[match(row) for row in export.matches],
+        level=player_level(export.rating) if export.rating else None,
+        level_history=[level_change(row) for row in export.history], record=partner_record(export.rating),
+        exported_at=timestamp(export.exported_at))

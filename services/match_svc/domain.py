@@ -1,5 +1,5 @@
-"""match_svc's pure rules: who may act on a match, which place a player may take, the padel score
-rules, and a questionnaire's starting level. No I/O: the use cases bring the rows and the clock."""
+"""match_svc's pure rules: who may act on a match, which place a player may take, when a match on a
+held court has filled, the padel score rules, and a questionnaire's starting level. No I/O: the use cases bring the rows and the clock."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ class Status(enum.StrEnum):
     OPEN = "open"
     FULL = "full"
     CANCELLED = "cancelled"
+    # Opened on a free slot, it did not fill by its deadline: the court was given back.
+    RELEASED = "released"
 
 
 class Side(enum.StrEnum):
@@ -52,6 +54,13 @@ class ResultStatus(enum.StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     DISPUTED = "disputed"
+
+
+class LevelStart(enum.StrEnum):
+    """Where a level started: the questionnaire, or the skill_level of the player's profile."""
+
+    QUESTIONNAIRE = "questionnaire"
+    PROFILE = "profile"
 
 
 class TimeOfDay(enum.StrEnum):
@@ -86,6 +95,41 @@ class Place:
     side: Side
     player_id: str
     gender: Gender
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A free court at a time, to hold for a match until it fills."""
+
+    court_id: str
+    start_time: dt.datetime
+    duration_minutes: int
+
+
+@dataclass(frozen=True)
+class FillRule:
+    """When a match on a held court has filled and its court is booked: `early_players` seated with more
+    than `early_hours` to go, or `late_players` with more than `late_hours`; a match still short
+    `late_hours` before play is released (its deadline, the hold's expiry)."""
+
+    early_hours: float = 12.0
+    early_players: int = 2
+    late_hours: float = 3.0
+    late_players: int = 3
+
+    def deadline(self, start_time: dt.datetime) -> dt.datetime:
+        return start_time - dt.timedelta(hours=self.late_hours)
+
+    def filled(self, seated: int, start_time: dt.datetime, now: dt.datetime) -> bool:
+        ahead = start_time - now
+        if ahead > dt.timedelta(hours=self.early_hours):
+            return seated >= self.early_players
+        return ahead > dt.timedelta(hours=self.late_hours) and seated >= self.late_players
+
+    def check_may_hold(self, start_time: dt.datetime, now: dt.datetime) -> None:
+        if now >= self.deadline(start_time):
+            raise InvalidArgument.field("slot.start_time", f"a match on a free court opens at least "
+                                        f"{self.late_hours:g} h before play: book the court, then open the match on it")
 
 
 def local_start_range(part: TimeOfDay) -> tuple[str, str]:
@@ -123,9 +167,14 @@ def check_before_start(start_time: dt.datetime, now: dt.datetime) -> None:
         raise FailedPrecondition("the match has started")
 
 
-def check_open(status: Status, start_time: dt.datetime, now: dt.datetime) -> None:
+def check_open(status: Status, start_time: dt.datetime, now: dt.datetime,
+               held_until: dt.datetime | None = None) -> None:
+    """A match takes players until it starts, unless called off; a match on a held court only until
+    its deadline."""
     if status == Status.CANCELLED:
         raise FailedPrecondition("the match was cancelled")
+    if status == Status.RELEASED or (held_until is not None and now >= held_until):
+        raise FailedPrecondition("the match did not fill in time: its court was given back", reason="MATCH_RELEASED")
     check_before_start(start_time, now)
 
 
@@ -206,9 +255,23 @@ def starting_level(years_played: int, other_racket_sports: bool, self_assessment
     return round(min(7.0, max(0.0, min(self_assessment, ceiling))), 2)
 
 
+def follows_profile(start: LevelStart, matches_counted: int) -> bool:
+    """A level that started from the profile's skill_level follows it until a match moves it."""
+    return start == LevelStart.PROFILE and not matches_counted
+
+
 def check_seated(places: Iterable[Place], player_id: str) -> None:
     if not any(p.player_id == player_id for p in places):
         raise PermissionDenied("only the match's players may do this")
+
+
+@dataclass(frozen=True)
+class FoundPlayer:
+    """A findable player as user_svc's search gives them to the caller."""
+
+    player_id: str
+    level: float  # the level user_svc knows: match_svc's when it has one, else their skill_level
+    city_key: str  # their profile's city, lower-cased; "" when they have not said
 
 
 @dataclass(frozen=True)
@@ -218,8 +281,8 @@ class Candidate:
     player_id: str
     level: float
     reliability: float
-    city_key: str  # of their latest match; "" when they have none
-    last_active_at: dt.datetime
+    city_key: str  # their profile's city, else their latest match's; "" when neither is known
+    last_active_at: dt.datetime | None  # None: never joined a match nor had a level moved
     matches_played: int
     no_shows: int
     late_drop_outs: int
@@ -233,12 +296,14 @@ SUGGESTION_ACTIVITY_DAYS = 60
 
 def suggestion_score(candidate: Candidate, low: float, high: float, city_key: str, now: dt.datetime) -> float:
     """0 to 1: level fit 0.5 (1 inside the range, falling to 0 a level outside), same city 0.2, recent
-    activity 0.15 (falling to 0 over 60 days), turning up 0.15 (the share of their matches played,
-    not missed or left late; 0.5 for a player with no record yet)."""
+    activity 0.15 (falling to 0 over 60 days; 0 for a player never active in a match), turning up 0.15
+    (the share of their matches played, not missed or left late; 0.5 for a player with no record yet)."""
     distance = max(0.0, low - candidate.level, candidate.level - high)
     level_fit = max(0.0, 1.0 - distance / SUGGESTION_LEVEL_REACH)
-    days = (now - candidate.last_active_at).total_seconds() / 86400
-    activity = min(1.0, max(0.0, 1.0 - days / SUGGESTION_ACTIVITY_DAYS))
+    activity = 0.0
+    if candidate.last_active_at is not None:
+        days = (now - candidate.last_active_at).total_seconds() / 86400
+        activity = min(1.0, max(0.0, 1.0 - days / SUGGESTION_ACTIVITY_DAYS))
     booked = candidate.matches_played + candidate.no_shows + candidate.late_drop_outs
     turning_up = candidate.matches_played / booked if booked else 0.5
     return round(0.5 * level_fit + 0.2 * same_city(candidate, city_key) + 0.15 * activity + 0.15 * turning_up, 6)

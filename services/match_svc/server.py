@@ -8,11 +8,12 @@ from padel.match.v1 import match_service_pb2_grpc
 
 from match_svc import consumers
 from match_svc.courts import BookingDesk
-from match_svc.jobs import ResultJob
+from match_svc.jobs import HoldJob, ResultJob
 from match_svc.players import UserDirectory
 from match_svc.service import Clock, Levels, Matches, Results
 from match_svc.servicer import MatchServicer
 from match_svc.settings import NAME, MatchSettings
+from mesh import clock as mesh_clock
 from mesh import plumbing, server
 
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
@@ -24,10 +25,11 @@ def settings_from_env(environ=None) -> MatchSettings:
 
 def build_server(settings: MatchSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
-    clock = Clock()
-    matches = Matches(BookingDesk(settings.addresses["booking"]), UserDirectory(settings.addresses["user"]),
-                      dt.timedelta(hours=settings.leave_cutoff_hours), clock)
-    levels = Levels(clock)
+    clock = Clock(mesh_clock.reading(settings.test_clock_file))
+    players = UserDirectory(settings.addresses["user"])
+    levels = Levels(players, clock)
+    matches = Matches(BookingDesk(settings.addresses["booking"]), players, levels,
+                      dt.timedelta(hours=settings.leave_cutoff_hours), clock, settings.fill_rule)
     results = Results(levels, dt.timedelta(hours=settings.confirm_window_hours), clock)
     servicer = MatchServicer(parts.database, matches, results, levels)
     return server.build(
@@ -36,7 +38,8 @@ def build_server(settings: MatchSettings) -> tuple[server.Host, int]:
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
         workers=[parts.relay, consumers.consumer(parts.database, parts.redis, matches, levels),
-                 ResultJob(parts.database, results, settings.job_interval_seconds)])
+                 ResultJob(parts.database, results, settings.job_interval_seconds),
+                 HoldJob(parts.database, matches, settings.job_interval_seconds)])
 
 
 def main() -> None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, delete, exc, func, select
+from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, delete, exc, func,
+                        select, true)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
-from match_svc.domain import Gender, Place, ResultStatus, Side, Status, TimeOfDay, local_start_range
+from match_svc.domain import Gender, LevelStart, Place, ResultStatus, Side, Status, TimeOfDay, local_start_range
 from mesh import pager
 from mesh.errors import Conflict
 from mesh.sqltypes import UtcDateTime
@@ -85,6 +86,10 @@ class Match(Base):
     answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # A match opened on a free slot (migration 0003): its court is held until `held_until`, and
+    # `court_booked` once enough players joined; a match on the organiser's booking is booked from the start.
+    held_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    court_booked: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     seats: Mapped[list[Seat]] = relationship(lazy="selectin", order_by=(Seat.side, Seat.place),
                                              cascade="all, delete-orphan")
@@ -96,6 +101,8 @@ class Match(Base):
         Index("ix_matches_browse", "status", "start_time", "id"),
         # The auto-confirm job finds pending results by age.
         Index("ix_matches_pending_results", "result_status", "recorded_at"),
+        # The job finds held courts past their deadline.
+        Index("ix_matches_held", "court_booked", "held_until"),
     )
 
     @property
@@ -120,6 +127,8 @@ class Rating(Base):
     no_shows: Mapped[int] = mapped_column(Integer, default=0)
     late_drop_outs: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # Where the level started (domain.LevelStart): one from the profile follows it until replaced.
+    start: Mapped[str] = mapped_column(String(13), default=LevelStart.QUESTIONNAIRE.value)
 
 
 class LevelStep(Base):
@@ -166,15 +175,9 @@ def matches_ahead_of(session: Session, player_id: str, now: dt.datetime) -> list
     return list(session.scalars(query))
 
 
-def ratings_between(session: Session, mu_low: float, mu_high: float, genders: list[str], excluded: set[str],
-                    limit: int) -> list[Rating]:
-    """Players whose rating lies in [mu_low, mu_high], of the genders given, nearest the middle first."""
-    middle = (mu_low + mu_high) / 2
-    query = (select(Rating).where(Rating.mu >= mu_low, Rating.mu <= mu_high, Rating.gender.in_(genders))
-             .order_by(func.abs(Rating.mu - middle), Rating.player_id).limit(limit))
-    if excluded:
-        query = query.where(Rating.player_id.not_in(excluded))
-    return list(session.scalars(query))
+def ratings_of(session: Session, player_ids: list[str]) -> dict[str, Rating]:
+    """The ratings of those players who have one, read without locking."""
+    return {row.player_id: row for row in session.scalars(select(Rating).where(Rating.player_id.in_(player_ids)))}
 
 
 def latest_seats(session: Session, player_ids: list[str]) -> dict[str, tuple[str, dt.datetime]]:
@@ -185,6 +188,20 @@ def latest_seats(session: Session, player_ids: list[str]) -> dict[str, tuple[str
     for player_id, city_key, joined_at in session.execute(query):
         latest.setdefault(player_id, (city_key, joined_at))
     return latest
+
+
+def matches_of_person(session: Session, player_id: str) -> list[Match]:
+    """Every match the player organised, holds a place in or asked to join, by start (their export)."""
+    seated = select(Seat.match_id).where(Seat.player_id == player_id)
+    asked = select(JoinRequest.match_id).where(JoinRequest.player_id == player_id)
+    return list(session.scalars(select(Match).where(
+        (Match.organiser_id == player_id) | Match.id.in_(seated.union(asked))).order_by(Match.start_time, Match.id)))
+
+
+def whole_level_history(session: Session, player_id: str) -> list[LevelStep]:
+    """Every step of the player's level, oldest first (their export)."""
+    return list(session.scalars(select(LevelStep).where(LevelStep.player_id == player_id)
+                                .order_by(LevelStep.changed_at, LevelStep.id)))
 
 
 def erase_player(session: Session, player_id: str) -> None:
@@ -249,6 +266,15 @@ def results_due(session: Session, recorded_before: dt.datetime, limit: int = 50)
     return list(session.scalars(query))
 
 
+def holds_due(session: Session, now: dt.datetime, limit: int = 50) -> list[Match]:
+    """Matches on a held court still short of players at their deadline, locked so replicas never
+    take the same one."""
+    query = (select(Match).where(Match.court_booked.is_(False), Match.held_until <= now,
+                                 Match.status.in_([Status.OPEN.value, Status.FULL.value]))
+             .order_by(Match.held_until).limit(limit).with_for_update(skip_locked=True))
+    return list(session.scalars(query))
+
+
 def rating(session: Session, player_id: str, *, for_update: bool = False) -> Rating | None:
     query = select(Rating).where(Rating.player_id == player_id)
     if for_update:
@@ -257,11 +283,11 @@ def rating(session: Session, player_id: str, *, for_update: bool = False) -> Rat
 
 
 def add_rating(session: Session, row: Rating) -> Rating:
-    session.add(row)
     try:
-        session.flush()
-    except exc.IntegrityError as error:  # the same player's first answer, sent twice at once
-        raise Conflict("your questionnaire was just answered; try again") from error
+        with session.begin_nested():
+            session.add(row)
+    except exc.IntegrityError as error:  # the same player's first level, made twice at once
+        raise Conflict("your level was just set; try again") from error
     return row
 
 

@@ -8,6 +8,7 @@ place that says which wire value each name has.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -16,13 +17,17 @@ from padel.booking.v1 import events_pb2 as booking_events
 from padel.match.v1 import events_pb2 as match_events
 from padel.match.v1 import match_pb2
 from padel.notify.v1 import notify_pb2
+from padel.notify.v1 import notify_service_pb2 as notify_api
 from padel.payment.v1 import payment_pb2
 from padel.user.v1 import user_pb2
 
 from mesh.convert import timestamp, to_datetime
 from notify_svc import store
-from notify_svc.domain import Booking, Contact, Match, Money, Preferences, mask
+from notify_svc.domain import Booking, Contact, Match, Money, Preferences, Series, WeeklySummary, mask
 from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH, SMS, WHATSAPP
+
+if TYPE_CHECKING:
+    from notify_svc.service.exports import NotifyExport
 
 # A channel's name in notify, its value in notify's contract and in user_svc's preferences. Two enums
 # on the wire (published contracts keep their types); user_svc has no in-app channel: the inbox is
@@ -43,6 +48,7 @@ FAMILIES = {
     user_pb2.NOTIFICATION_KIND_REMINDERS: "reminders",
     user_pb2.NOTIFICATION_KIND_MATCH_INVITES: "match_invites",
     user_pb2.NOTIFICATION_KIND_MARKETING: "marketing",
+    user_pb2.NOTIFICATION_KIND_CONNECTIONS: "connections",
 }
 WALLETS = {payment_pb2.WALLET_JAZZCASH: "JazzCash", payment_pb2.WALLET_EASYPAISA: "Easypaisa"}
 STATUSES = {
@@ -82,9 +88,8 @@ def when(stamp: Timestamp) -> dt.datetime | None:
 
 
 def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
-    """The booking an event speaks of. The venue's address and phone and the hold's expiry are read
-    when the snapshot has them (booking_svc's `venue_address`, `venue_phone` and `hold_expires_at`,
-    not published yet) and left empty otherwise."""
+    """The booking an event speaks of. The hold's expiry is read when the snapshot has it
+    (booking_svc's `hold_expires_at`, not published yet) and left empty otherwise."""
     held = _present(snapshot, "hold_expires_at").get("hold_expires_at")
     return Booking(
         booking_id=snapshot.booking_id, player_id=snapshot.player_id, venue_name=snapshot.venue_name,
@@ -95,9 +100,25 @@ def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
         participant_ids=tuple(dict.fromkeys(p for p in snapshot.participant_ids if p and p != snapshot.player_id)),
         venue_owner_id=snapshot.venue_owner_id, player_name=snapshot.player_name,
         player_phone=snapshot.player_phone, special_requests=snapshot.special_requests,
-        hold_expires_at=when(held) if held is not None else None,
-        **_present(snapshot, "venue_address", "venue_phone"))
+        hold_expires_at=when(held) if held is not None else None, waitlist_offer_id=snapshot.waitlist_offer_id,
+        venue_address=snapshot.venue_address, venue_phone=snapshot.venue_phone)
 
+
+
+def series(snapshot: booking_events.SeriesSnapshot, starts) -> Series:
+    """A series and the games an event speaks of (booked or cancelled)."""
+    return Series(series_id=snapshot.series_id, player_id=snapshot.player_id, venue_owner_id=snapshot.venue_owner_id,
+                  venue_name=snapshot.venue_name, court_name=snapshot.court_name, time_zone=snapshot.time_zone,
+                  starts=tuple(when(s) for s in starts), player_name=snapshot.player_name,
+                  player_phone=snapshot.player_phone)
+
+
+def weekly_summary(message: booking_events.VenueWeeklySummary) -> WeeklySummary:
+    return WeeklySummary(
+        venue_owner_id=message.venue_owner_id, venue_name=message.venue_name, week_start=message.week_start,
+        week_end=message.week_end, bookings=message.bookings, occupancy=message.occupancy,
+        revenue=money(message.revenue), no_show_rate=message.no_show_rate, new_players=message.new_players,
+        rating_average=message.rating_average, rating_count=message.rating_count)
 
 
 def match(snapshot: match_events.MatchSnapshot) -> Match:
@@ -170,3 +191,35 @@ def device(row: store.Device) -> notify_pb2.Device:
 def inbox_message(row: store.InboxMessage) -> notify_pb2.InboxMessage:
     return notify_pb2.InboxMessage(message_id=row.id, kind=row.kind, title=row.title, body=row.body,
                                    created_at=timestamp(row.created_at), read_at=timestamp(row.read_at))
+
+
+# -- the person's data export -------------------------------------------------------------------------
+
+
+def _names(joined: str) -> list[str]:
+    return [name for name in joined.split(",") if name]
+
+
+def recipient(row: store.Recipient) -> notify_api.ExportedRecipient:
+    return notify_api.ExportedRecipient(
+        email=row.email, phone=row.phone, first_name=row.first_name, last_name=row.last_name,
+        language=row.language, channels=_names(row.channels), kinds=_names(row.kinds),
+        quiet_hours_start=row.quiet_hours_start, quiet_hours_end=row.quiet_hours_end, time_zone=row.time_zone,
+        updated_at=timestamp(row.updated_at))
+
+
+def notify_export(export: NotifyExport) -> notify_api.ExportNotifyDataResponse:
+    return notify_api.ExportNotifyDataResponse(
+        recipient=recipient(export.recipient) if export.recipient else None,
+        devices=[device(row) for row in export.devices],
+        calendar_feed_created_at=timestamp(export.feed.created_at) if export.feed else None,
+        calendar=[notify_api.ExportedGame(
+            booking_id=row.booking_id, venue_name=row.venue_name, court_name=row.court_name,
+            start_time=timestamp(row.start_time), end_time=timestamp(row.end_time), cancelled=row.cancelled)
+            for row in export.calendar],
+        reminders=[notify_api.ExportedReminder(
+            booking_id=row.booking_id, venue_name=row.venue_name, start_time=timestamp(row.start_time),
+            remind_at=timestamp(row.remind_at), status=row.status) for row in export.reminders],
+        messages=[inbox_message(row) for row in export.messages],
+        deliveries=[delivery(row) for row in export.deliveries],
+        exported_at=timestamp(export.exported_at))

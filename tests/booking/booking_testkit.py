@@ -15,8 +15,9 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.timestamp_pb2 import Timestamp
 from padel.booking.v1 import booking_pb2 as pb
 from padel.booking.v1 import booking_service_pb2 as api
-from padel.booking.v1 import booking_service_pb2_grpc
+from padel.booking.v1 import booking_service_pb2_grpc, events_pb2
 from padel.user.v1 import user_pb2, user_service_pb2, user_service_pb2_grpc
+from sqlalchemy import select
 
 from booking_svc import store
 from booking_svc.jobs import BookingJob
@@ -25,6 +26,7 @@ from booking_svc.server import MIGRATIONS
 from booking_svc.service import Availability, Bookings, Venues, VenueSetups
 from mesh import caller
 from mesh.db import Database
+from mesh.outbox import OutboxEvent
 
 KARACHI = ZoneInfo("Asia/Karachi")
 
@@ -233,3 +235,14 @@ def free_starts(desk: Desk, venue_id: str, start: dt.datetime) -> list[str]:
     local = start.astimezone(ZoneInfo("Asia/Karachi"))
     _venue, courts = desk.availability.free_slots(desk.db, venue_id, local.date(), 60)
     return [s.start.astimezone(ZoneInfo("Asia/Karachi")).strftime("%H:%M") for _court, slots in courts for s in slots]
+
+
+def outbox_messages(db: Database, prefix: str = "") -> list[tuple[str, object]]:
+    """(event type, message) of the events in the outbox whose type starts with `prefix`, oldest first."""
+    found = []
+    with db.session() as session:
+        for row in session.scalars(select(OutboxEvent).order_by(OutboxEvent.created_at, OutboxEvent.id)):
+            name = row.event_type.rsplit(".", 1)[1]
+            if name.startswith(prefix):
+                found.append((name, getattr(events_pb2, name).FromString(row.payload)))
+    return found

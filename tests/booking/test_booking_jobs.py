@@ -4,10 +4,12 @@ import datetime as dt
 
 import pytest
 from padel.booking.v1 import events_pb2
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from booking_svc.jobs import BookingJob
-from booking_testkit import Clock, Desk, free_starts, local_day, local_dt, someone
+from booking_svc.service.summaries import WeeklySummaries
+from booking_testkit import Clock, Desk, free_starts, local_day, local_dt, outbox_messages, someone
 from mesh.db import Database
 from mesh.errors import FailedPrecondition
 from mesh.outbox import OutboxEvent
@@ -94,3 +96,60 @@ def test_a_run_out_hold_cannot_be_confirmed_even_before_the_job_runs(database):
     taken = desk.book(someone("player"), court, start)
     assert taken.status == "pending"
     assert events_of(database, held.id) == ["BookingCreated", "BookingCancelled"]
+
+
+def test_the_owner_gets_the_weeks_summary_once_on_monday_morning_in_the_venues_time(database):
+    clock = Clock()
+    desk = Desk(database, clock)
+    job = BookingJob(desk.bookings, database, interval_seconds=60, summaries=WeeklySummaries(clock))
+    made = desk.venue(name="Weekly Padel", base_hourly_price_paisa=600_000)
+    owner = someone("venue_owner", user_id=made.venue.owner_id)
+    today = local_day(0)
+    monday = today + dt.timedelta(days=8 - today.isoweekday())  # next week's, in Karachi
+    played = desk.book(someone("player"), made.courts[0].id, local_dt(monday + dt.timedelta(days=1), "18:00"))
+    missed = desk.book(someone("player"), made.courts[0].id, local_dt(monday + dt.timedelta(days=2), "18:00"))
+    clock.now = played.start_time + dt.timedelta(minutes=5)
+    desk.bookings.check_in(database, owner, played.id)
+    desk.bookings.complete(database, owner, played.id)
+    clock.now = missed.start_time + dt.timedelta(minutes=20)
+    desk.bookings.no_show(database, owner, missed.id)
+
+    def summaries():
+        return [m for _, m in outbox_messages(database, "VenueWeeklySummary") if m.venue_id == made.venue.id]
+
+    clock.now = local_dt(monday + dt.timedelta(days=7), "07:59").astimezone(dt.timezone.utc)
+    job.run_once()  # the week the venue opened is due (since last Monday 08:00); the played week not yet
+    assert [(s.week_start, s.bookings) for s in summaries()] == [((monday - dt.timedelta(days=7)).isoformat(), 0)]
+    clock.now += dt.timedelta(minutes=1)  # Monday 08:00 in Karachi
+    job.run_once()
+    [_, summary] = summaries()
+    assert (summary.week_start, summary.week_end) == (monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat())
+    assert (summary.venue_owner_id, summary.bookings, summary.new_players, summary.no_show_rate) == (
+        owner.user_id, 2, 2, 0.5)
+    assert summary.revenue.amount_paisa == 2 * (600_000 - 60_000)  # both took the court; less the commission
+    assert summary.occupancy == pytest.approx(120 / (7 * 15 * 60))  # 2 hours of 08:00–23:00 every day
+    clock.now += dt.timedelta(hours=3)
+    job.run_once()
+    WeeklySummaries(clock).send_due(database)  # a restarted server: the week was sent
+    assert len(summaries()) == 2
+
+
+def test_revenue_is_counted_at_confirmation_and_given_back_less_the_fee_kept(database):
+    def counted(name: str, venue_id: str) -> float:
+        return REGISTRY.get_sample_value(f"padel_booking_{name}_paisa_total", {"venue_id": venue_id}) or 0
+
+    clock = Clock()
+    desk = Desk(database, clock)
+    manual = desk.venue(name="Manual", instant_confirmation=False, base_hourly_price_paisa=600_000)
+    instant = desk.venue(name="Instant", base_hourly_price_paisa=600_000, free_until_hours=720, late_fee_percent=25,
+                         cancellation_grace_minutes=0)
+    player = someone("player")
+    start = local_dt(local_day(2), "12:00").astimezone(dt.timezone.utc)
+    held, played = desk.book(player, manual.courts[0].id, start), desk.book(player, instant.courts[0].id, start)
+    clock.now += dt.timedelta(minutes=1)  # past the moment of booking: the late fee applies
+    desk.bookings.cancel(database, player, held.id, "")
+    desk.bookings.cancel(database, player, played.id, "")
+    # Never confirmed: no revenue, nothing given back.
+    assert (counted("revenue", manual.venue.id), counted("refunded", manual.venue.id)) == (0, 0)
+    # Confirmed at once, cancelled late: Rs 4,500 back, the Rs 1,500 fee stays in the net.
+    assert (counted("revenue", instant.venue.id), counted("refunded", instant.venue.id)) == (600_000, 450_000)

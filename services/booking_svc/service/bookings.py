@@ -36,8 +36,8 @@ ACCOUNT_CLOSED = "the player's account was closed"
 LOOK_UP = object()
 
 
-def _confirmed(session: Session, view: store.BookingView) -> None:
-    events.confirmed(session, view)
+def _confirmed(session: Session, view: store.BookingView, series_id: str = "") -> None:
+    events.confirmed(session, view, series_id)
     metrics.confirmed(session, view.venue.id, view.booking.price_paisa)
 
 
@@ -145,11 +145,14 @@ class Bookings:
     def _insert(self, session: Session, venue: store.Venue, court: store.Court, player_id: str,
                 participant_ids: list[str], start: dt.datetime, end: dt.datetime, day: dt.date, price: int,
                 special_requests: str, idempotency_key: str, fingerprint: str, now: dt.datetime,
-                hold_until: dt.datetime | None = None, player: store.Player | None | object = LOOK_UP
-                ) -> store.BookingView:
+                hold_until: dt.datetime | None = None, waitlist_offer_id: str | None = None,
+                series_id: str = "", match_id: str | None = None,
+                player: store.Player | None | object = LOOK_UP) -> store.BookingView:
         """Writes a placed game (held, or confirmed at once by the venue's mode; held until
-        `hold_until` when given, as a waitlist offer is), invites its players and announces it.
-        `player` is the booker as booking_svc knows them (None: not heard of), if already read."""
+        `hold_until` when given, as a waitlist offer `waitlist_offer_id` or the hold of match `match_id`
+        is), invites its players and announces it (as a game of `series_id`, when given: the series is
+        told of as a whole). `player` is the booker as booking_svc knows them (None: not heard of), if
+        already read."""
         instant = venue.instant_confirmation and hold_until is None
         status = Status.CONFIRMED if instant else Status.PENDING
         booking = store.Booking(
@@ -161,16 +164,17 @@ class Bookings:
             special_requests=special_requests,
             hold_expires_at=None if instant else hold_until or now + dt.timedelta(minutes=venue.hold_minutes),
             idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now,
-            invitations=[])  # a new booking has none: not loaded after the insert
+            price_rule_id=self._rule_of(session, venue, court.id, start, end), waitlist_offer_id=waitlist_offer_id,
+            match_id=match_id, invitations=[])  # a new booking has none: not loaded after the insert
         session.add(booking)
         session.flush()
         if player is LOOK_UP:
             player = session.get(store.Player, player_id)
         view = store.BookingView(booking, venue, court, player)
-        events.created(session, view)
+        events.created(session, view, series_id)
         metrics.booked(session, venue.id)
         if status == Status.CONFIRMED:
-            _confirmed(session, view)
+            _confirmed(session, view, series_id)
         _invite(session, view, participant_ids, now)
         return view
 
@@ -199,6 +203,12 @@ class Bookings:
         windows = self.setups.windows_of(session, venue)
         price = domain.price_of(rules, windows, court.id, start, duration)
         return day, end, price - member_discount(session, venue.id, player_id, price, now)
+
+    def _rule_of(self, session: Session, venue: store.Venue, court_id: str, start: dt.datetime,
+                 end: dt.datetime) -> str | None:
+        """The price rule a game is counted under in the owner's revenue by price rule."""
+        return domain.pricing_rule(rows.rules_of(venue), self.setups.windows_of(session, venue), court_id, start,
+                                   int((end - start).total_seconds() // 60))
 
     # -- seeing -------------------------------------------------------------------------------------
 
@@ -237,6 +247,8 @@ class Bookings:
                 domain.check_may_change_booking(caller, booking.player_id)
                 if booking.state not in (Status.PENDING, Status.CONFIRMED):
                     raise FailedPrecondition(f"cannot change a booking that is {booking.status}")
+                if booking.match_id and "participant_ids" in changes:
+                    raise FailedPrecondition("this court is held for an open match: its players are the match's")
                 invited_before = list(booking.participant_ids)
                 if "participant_ids" in changes:
                     domain.check_participants(booking.player_id, changes["participant_ids"])
@@ -271,7 +283,10 @@ class Bookings:
         day, end, price = self._place(session, venue, court, start, duration, booking.player_id, now, moving=booking)
         booking.court_id, booking.start_time, booking.end_time = court.id, start, end
         booking.opening_date, booking.duration_minutes = day, duration
+        if booking.state != Status.PENDING:  # its price is counted as revenue since it was confirmed
+            metrics.repriced(session, venue.id, booking.price_paisa, price)
         booking.price_paisa = price
+        booking.price_rule_id = self._rule_of(session, venue, court.id, start, end)
         booking.commission_paisa = domain.percent_of(price, booking.commission_percent)
         return store.BookingView(booking, venue, court)
 
@@ -289,18 +304,20 @@ class Bookings:
 
     @staticmethod
     def _cancel(session: Session, view: store.BookingView, reason: str, by: str, category: str,
-                now: dt.datetime) -> None:
+                now: dt.datetime, series_id: str = "") -> None:
         """Cancels a live booking by the venue's policy and announces it (BookingCancelled: the
-        invited players and the venue are told). `category` is who cancelled: "player", "venue",
-        or "account_closed" (the player's account was deleted: charged as the player cancelling)."""
+        invited players and the venue are told; as a game of `series_id`, when cancelled with its
+        series). `category` is who cancelled: "player", "venue", or "account_closed" (the player's
+        account was deleted: charged as the player cancelling)."""
         booking = view.booking
         domain.transition(booking.state, Status.CANCELLED)
         fee, refund = domain.cancellation_charge(rows.rules_of(view.venue), booking.price_paisa, booking.start_time,
                                                  now, by_venue=category == "venue", status=booking.state,
                                                  booked_at=booking.created_at)
+        counted = booking.state != Status.PENDING  # confirmed: its price was counted as revenue
         _record_cancellation(booking, reason, by, now, fee, refund)
-        events.cancelled(session, view)
-        metrics.cancelled(session, view.venue.id, category)
+        events.cancelled(session, view, series_id)
+        metrics.cancelled(session, view.venue.id, category, refund if counted else 0)
 
     def cancellation_preview(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> domain.CancellationQuote:
         """What `cancel` would charge now, for whoever may cancel the booking; nothing changes."""

@@ -6,7 +6,6 @@ them by one period; a member sees their memberships with their state (active, gr
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Callable
 
@@ -14,17 +13,11 @@ from sqlalchemy.orm import Session
 
 from booking_svc import domain, membership, store
 from booking_svc.service import rows
+from booking_svc.store import MembershipView
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import NotFound
 from mesh.pager import Page
-
-
-@dataclasses.dataclass
-class MembershipView:
-    membership: store.Membership
-    plan: store.MembershipPlan
-    state: str
 
 
 def _live_terms(session: Session, venue_id: str, player_id: str, now: dt.datetime) -> list[tuple[int, int]]:

@@ -12,5 +12,7 @@ from notify_svc.service.inbox import Inbox
 from notify_svc.service.matches import Matches
 from notify_svc.service.payments import Payments
 from notify_svc.service.templates import Templates
+from notify_svc.service.venues import VenueNews
 
-__all__ = ["Accounts", "Bookings", "CalendarFeeds", "Connections", "Deliveries", "Devices", "Inbox", "Matches", "Payments", "Templates"]
+__all__ = ["Accounts", "Bookings", "CalendarFeeds", "Connections", "Deliveries", "Devices", "Inbox", "Matches", "Payments",
+           "Templates", "VenueNews"]

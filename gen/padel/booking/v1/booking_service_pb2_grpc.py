@@ -230,6 +230,11 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportResponse.FromString,
                 _registered_method=True)
+        self.ExportBookingData = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ExportBookingData',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportBookingDataRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportBookingDataResponse.FromString,
+                _registered_method=True)
         self.ReviewVenue = channel.unary_unary(
                 '/padel.booking.v1.BookingService/ReviewVenue',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ReviewVenueRequest.SerializeToString,
@@ -284,6 +289,11 @@ class BookingServiceStub:
                 '/padel.booking.v1.BookingService/ListMyMemberships',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsResponse.FromString,
+                _registered_method=True)
+        self.HoldCourtForMatch = channel.unary_unary(
+                '/padel.booking.v1.BookingService/HoldCourtForMatch',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.FromString,
                 _registered_method=True)
 
 
@@ -565,6 +575,16 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportBookingData(self, request, context):
+        """ExportBookingData returns everything booking keeps about the caller: the name and phone the venues'
+        staff see, the bookings they made or were invited to (with the invitations' answers), their series,
+        waitlist entries, lottery entries, reviews and memberships, and the venues they own. Booking's part
+        of the platform's data export.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ReviewVenue(self, request, context):
         """ReviewVenue rates a venue after a completed game there, once per player and game (its players only).
         """
@@ -638,6 +658,15 @@ class BookingServiceServicer:
 
     def ListMyMemberships(self, request, context):
         """ListMyMemberships lists the caller's memberships with their state.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def HoldCourtForMatch(self, request, context):
+        """HoldCourtForMatch holds a free court for an open match its caller organises (match_svc asks it
+        with the organiser's token when they open a match on a free slot): a pending booking of the
+        caller's until `hold_until`, booked or given back only by match_svc's events about that match.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -841,6 +870,11 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportResponse.SerializeToString,
             ),
+            'ExportBookingData': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportBookingData,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportBookingDataRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportBookingDataResponse.SerializeToString,
+            ),
             'ReviewVenue': grpc.unary_unary_rpc_method_handler(
                     servicer.ReviewVenue,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ReviewVenueRequest.FromString,
@@ -895,6 +929,11 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.ListMyMemberships,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsResponse.SerializeToString,
+            ),
+            'HoldCourtForMatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.HoldCourtForMatch,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1962,6 +2001,33 @@ class BookingService:
             _registered_method=True)
 
     @staticmethod
+    def ExportBookingData(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ExportBookingData',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportBookingDataRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportBookingDataResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def ReviewVenue(request,
             target,
             options=(),
@@ -2248,6 +2314,33 @@ class BookingService:
             '/padel.booking.v1.BookingService/ListMyMemberships',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HoldCourtForMatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/HoldCourtForMatch',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,5 +1,8 @@
+import datetime
+
 from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from padel.access.v1 import access_pb2 as _access_pb2
 from padel.match.v1 import match_pb2 as _match_pb2
 from google.protobuf.internal import containers as _containers
@@ -11,16 +14,28 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class OpenMatchRequest(_message.Message):
-    __slots__ = ("booking_id", "kind", "gender_mode", "level_spread")
+    __slots__ = ("booking_id", "kind", "gender_mode", "level_spread", "slot")
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     GENDER_MODE_FIELD_NUMBER: _ClassVar[int]
     LEVEL_SPREAD_FIELD_NUMBER: _ClassVar[int]
+    SLOT_FIELD_NUMBER: _ClassVar[int]
     booking_id: str
     kind: _match_pb2.MatchKind
     gender_mode: _match_pb2.GenderMode
     level_spread: float
-    def __init__(self, booking_id: _Optional[str] = ..., kind: _Optional[_Union[_match_pb2.MatchKind, str]] = ..., gender_mode: _Optional[_Union[_match_pb2.GenderMode, str]] = ..., level_spread: _Optional[float] = ...) -> None: ...
+    slot: CourtSlot
+    def __init__(self, booking_id: _Optional[str] = ..., kind: _Optional[_Union[_match_pb2.MatchKind, str]] = ..., gender_mode: _Optional[_Union[_match_pb2.GenderMode, str]] = ..., level_spread: _Optional[float] = ..., slot: _Optional[_Union[CourtSlot, _Mapping]] = ...) -> None: ...
+
+class CourtSlot(_message.Message):
+    __slots__ = ("court_id", "start_time", "duration_minutes")
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    court_id: str
+    start_time: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    def __init__(self, court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ...) -> None: ...
 
 class OpenMatchResponse(_message.Message):
     __slots__ = ("match",)
@@ -241,3 +256,21 @@ class SuggestPlayersResponse(_message.Message):
     SUGGESTIONS_FIELD_NUMBER: _ClassVar[int]
     suggestions: _containers.RepeatedCompositeFieldContainer[_match_pb2.PlayerSuggestion]
     def __init__(self, suggestions: _Optional[_Iterable[_Union[_match_pb2.PlayerSuggestion, _Mapping]]] = ...) -> None: ...
+
+class ExportMatchDataRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ExportMatchDataResponse(_message.Message):
+    __slots__ = ("matches", "level", "level_history", "record", "exported_at")
+    MATCHES_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_HISTORY_FIELD_NUMBER: _ClassVar[int]
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    EXPORTED_AT_FIELD_NUMBER: _ClassVar[int]
+    matches: _containers.RepeatedCompositeFieldContainer[_match_pb2.Match]
+    level: _match_pb2.PlayerLevel
+    level_history: _containers.RepeatedCompositeFieldContainer[_match_pb2.LevelChange]
+    record: _match_pb2.PartnerRecord
+    exported_at: _timestamp_pb2.Timestamp
+    def __init__(self, matches: _Optional[_Iterable[_Union[_match_pb2.Match, _Mapping]]] = ..., level: _Optional[_Union[_match_pb2.PlayerLevel, _Mapping]] = ..., level_history: _Optional[_Iterable[_Union[_match_pb2.LevelChange, _Mapping]]] = ..., record: _Optional[_Union[_match_pb2.PartnerRecord, _Mapping]] = ..., exported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

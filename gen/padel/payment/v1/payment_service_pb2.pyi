@@ -1,7 +1,11 @@
+import datetime
+
 from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import httpbody_pb2 as _httpbody_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from padel.access.v1 import access_pb2 as _access_pb2
+from padel.booking.v1 import booking_pb2 as _booking_pb2
 from padel.payment.v1 import payment_pb2 as _payment_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -54,6 +58,44 @@ class GetPaymentResponse(_message.Message):
     PAYMENT_FIELD_NUMBER: _ClassVar[int]
     payment: _payment_pb2.Payment
     def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...
+
+class ExportPaymentDataRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ExportPaymentDataResponse(_message.Message):
+    __slots__ = ("bills", "payments", "refunds", "exported_at")
+    BILLS_FIELD_NUMBER: _ClassVar[int]
+    PAYMENTS_FIELD_NUMBER: _ClassVar[int]
+    REFUNDS_FIELD_NUMBER: _ClassVar[int]
+    EXPORTED_AT_FIELD_NUMBER: _ClassVar[int]
+    bills: _containers.RepeatedCompositeFieldContainer[_payment_pb2.Bill]
+    payments: _containers.RepeatedCompositeFieldContainer[_payment_pb2.Payment]
+    refunds: _containers.RepeatedCompositeFieldContainer[ExportedRefund]
+    exported_at: _timestamp_pb2.Timestamp
+    def __init__(self, bills: _Optional[_Iterable[_Union[_payment_pb2.Bill, _Mapping]]] = ..., payments: _Optional[_Iterable[_Union[_payment_pb2.Payment, _Mapping]]] = ..., refunds: _Optional[_Iterable[_Union[ExportedRefund, _Mapping]]] = ..., exported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ExportedRefund(_message.Message):
+    __slots__ = ("refund_id", "booking_id", "payment_id", "share_id", "amount", "fee", "transaction_reference", "sent_at", "created_at")
+    REFUND_ID_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    SHARE_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    FEE_FIELD_NUMBER: _ClassVar[int]
+    TRANSACTION_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    SENT_AT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    refund_id: str
+    booking_id: str
+    payment_id: str
+    share_id: str
+    amount: _booking_pb2.Money
+    fee: _booking_pb2.Money
+    transaction_reference: str
+    sent_at: _timestamp_pb2.Timestamp
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, refund_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., share_id: _Optional[str] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., transaction_reference: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class JazzCashCallbackRequest(_message.Message):
     __slots__ = ("body",)
@@ -132,3 +174,67 @@ class GetPayoutReportResponse(_message.Message):
     totals: _payment_pb2.PayoutLine
     next_page_token: str
     def __init__(self, lines: _Optional[_Iterable[_Union[_payment_pb2.PayoutLine, _Mapping]]] = ..., totals: _Optional[_Union[_payment_pb2.PayoutLine, _Mapping]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class StartCheckoutRequest(_message.Message):
+    __slots__ = ("booking_id", "wallet", "cover", "mobile_number")
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    WALLET_FIELD_NUMBER: _ClassVar[int]
+    COVER_FIELD_NUMBER: _ClassVar[int]
+    MOBILE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    wallet: _payment_pb2.Wallet
+    cover: _payment_pb2.PayCover
+    mobile_number: str
+    def __init__(self, booking_id: _Optional[str] = ..., wallet: _Optional[_Union[_payment_pb2.Wallet, str]] = ..., cover: _Optional[_Union[_payment_pb2.PayCover, str]] = ..., mobile_number: _Optional[str] = ...) -> None: ...
+
+class StartCheckoutResponse(_message.Message):
+    __slots__ = ("payment", "checkout")
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    CHECKOUT_FIELD_NUMBER: _ClassVar[int]
+    payment: _payment_pb2.Payment
+    checkout: _payment_pb2.HostedCheckout
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ..., checkout: _Optional[_Union[_payment_pb2.HostedCheckout, _Mapping]] = ...) -> None: ...
+
+class JazzCashCheckoutReturnRequest(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+
+class EasypaisaCheckoutReturnRequest(_message.Message):
+    __slots__ = ("auth_token", "order_ref_number", "success", "status", "desc")
+    AUTH_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ORDER_REF_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    SUCCESS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    DESC_FIELD_NUMBER: _ClassVar[int]
+    auth_token: str
+    order_ref_number: str
+    success: str
+    status: str
+    desc: str
+    def __init__(self, auth_token: _Optional[str] = ..., order_ref_number: _Optional[str] = ..., success: _Optional[str] = ..., status: _Optional[str] = ..., desc: _Optional[str] = ...) -> None: ...
+
+class JazzCashCheckoutReturnResponse(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+
+class EasypaisaCheckoutReturnResponse(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+
+class CollectVenueFeeRequest(_message.Message):
+    __slots__ = ("booking_id",)
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    def __init__(self, booking_id: _Optional[str] = ...) -> None: ...
+
+class CollectVenueFeeResponse(_message.Message):
+    __slots__ = ("venue_fee",)
+    VENUE_FEE_FIELD_NUMBER: _ClassVar[int]
+    venue_fee: _payment_pb2.VenueFee
+    def __init__(self, venue_fee: _Optional[_Union[_payment_pb2.VenueFee, _Mapping]] = ...) -> None: ...
