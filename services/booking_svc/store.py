@@ -665,7 +665,8 @@ def day_versions(session: Session, venue_id: str, day: dt.date) -> tuple[int, in
     """(setup version, bookings version) of the venue's opening on `day`; None: no such venue."""
     first, last = (day - dt.timedelta(days=1) if day > dt.date.min else day,
                    day + dt.timedelta(days=1) if day < dt.date.max else day)
-    row = session.execute(_DAY_VERSIONS, {"venue_id": venue_id, "first": first, "last": last}).first()
+    # On the session's connection: a Core statement needs none of the ORM's execution (every call asks it).
+    row = session.connection().execute(_DAY_VERSIONS, {"venue_id": venue_id, "first": first, "last": last}).first()
     return None if row is None else (row[0], int(row[1]))
 
 
@@ -673,7 +674,7 @@ _SEARCH_VERSION = select(VenueSearchVersion.version).where(VenueSearchVersion.id
 
 
 def venue_search_version(session: Session) -> int:
-    return session.scalar(_SEARCH_VERSION)
+    return session.connection().scalar(_SEARCH_VERSION)
 
 
 def setup_version(session: Session, venue_id: str) -> int | None:
