@@ -145,7 +145,12 @@ class Bookings:
                 self._cancel_reminders(session, booking.booking_id, invitee_id)
 
     def release_due_reminders(self, uow: UnitOfWork, limit: int = 100) -> int:
-        """Turns due reminders into messages, in the transaction that marks them sent; how many."""
+        """Turns due reminders into messages, in the transaction that marks them sent; how many.
+        When none is due, one read and no write transaction (the job looks every poll)."""
+        with uow.session(read_only=True) as session:
+            first_due = store.first_reminder_due(session)
+        if first_due is None or first_due > self.clock():
+            return 0
         with uow.session() as session:
             due = store.claim_due_reminders(session, self.clock(), limit)
             for reminder in due:
