@@ -14,35 +14,33 @@ Envoy's own spans when no collector is configured (edge/traces.py).
 import dataclasses
 
 import grpc
-from grpc_health.v1 import health_pb2
+from grpc_health.v1 import health, health_pb2
 
 from edge import account_pages, docs, traces
 from mesh import contracts, server, status
-from mesh.jobs import Loop
 from mesh.settings import DIRECTORY_PORTS, GRPC_SERVICES, SERVICES, Env, ServiceSettings, directory_port, service_address
 
 NAME = "edge"
-UPSTREAM_POLL_SECONDS = 2.0
 
 
-class UpstreamHealth(Loop):
-    """Mirrors each service's health into the directory's health service."""
+class UpstreamHealth(health.HealthServicer):
+    """The directory's health service: `Check` of a service's name asks that service when asked
+    (NOT_SERVING when it does not answer within a second), rather than a mirror polled every few
+    seconds, which kept every server of an idle platform busy; the rest is grpc's own."""
 
-    def __init__(self, health_servicer, targets: dict[str, str]):
-        super().__init__("upstream health", UPSTREAM_POLL_SECONDS)
-        self.health = health_servicer
-        self.targets = targets
+    def __init__(self, targets: dict[str, str]):
+        super().__init__(experimental_non_blocking=True)
+        self.upstreams = {GRPC_SERVICES[name]: (name, address) for name, address in targets.items()}
 
-    def step(self) -> bool:
-        # Health only (one call per service and poll; the version is the status page's business).
-        for name, address in self.targets.items():
-            try:
-                serving = status.health_of(name, address) == health_pb2.HealthCheckResponse.SERVING
-            except grpc.RpcError:
-                serving = False
-            self.health.set(GRPC_SERVICES[name], health_pb2.HealthCheckResponse.SERVING if serving
-                            else health_pb2.HealthCheckResponse.NOT_SERVING)
-        return False
+    def Check(self, request, context):
+        if request.service not in self.upstreams:
+            return super().Check(request, context)
+        try:
+            serving = status.health_of(*self.upstreams[request.service]) == health_pb2.HealthCheckResponse.SERVING
+        except grpc.RpcError:
+            serving = False
+        return health_pb2.HealthCheckResponse(status=health_pb2.HealthCheckResponse.SERVING if serving
+                                              else health_pb2.HealthCheckResponse.NOT_SERVING)
 
 
 def settings_from_env(environ=None) -> ServiceSettings:
@@ -57,12 +55,11 @@ def settings_from_env(environ=None) -> ServiceSettings:
 
 
 def build_server(settings: ServiceSettings):
-    host, port = server.build(
+    return server.build(
         NAME, settings, servicers=[docs.servicer(), traces.servicer(settings),
                    account_pages.servicer()], service_names=[], verifier=None,
-        reflection_names=[s.full_name for s in contracts.services()])
-    host.workers.append(UpstreamHealth(host.health, settings.addresses))
-    return host, port
+        reflection_names=[s.full_name for s in contracts.services()],
+        health_servicer=UpstreamHealth(settings.addresses))
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
 """Background loops that live as long as a server, written once: the outbox relay, event consumers,
-periodic jobs, the health watch and the edge directory's upstream mirror all run on `Loop`."""
+periodic jobs and the health watch all run on `Loop`."""
 
 import logging
 import threading

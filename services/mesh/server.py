@@ -138,8 +138,10 @@ def build(
     database: Database | None = None,
     workers: list[Worker] | None = None,
     reflection_names: list[str] | None = None,
+    health_servicer: health.HealthServicer | None = None,
 ) -> tuple[Host, int]:
-    """A server with the platform's interceptor chain, health, reflection and status service."""
+    """A server with the platform's interceptor chain, health (`health_servicer`, by default grpc's),
+    reflection and status service."""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix=name),
         interceptors=[HealthOffThePool(), *interceptors.chain(
@@ -150,7 +152,7 @@ def build(
     )
     for add, servicer in servicers:
         add(servicer, server)
-    health_servicer = health.HealthServicer(experimental_non_blocking=True)
+    health_servicer = health_servicer or health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     status_service_pb2_grpc.add_StatusServiceServicer_to_server(
         StatusServicer(settings.version, settings.addresses), server)
