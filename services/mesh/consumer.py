@@ -43,6 +43,10 @@ class EventConsumer(Loop):
     that raises leaves its entry pending: it is retried once idle for `claim_idle_seconds` (by this
     or another member, via XAUTOCLAIM). A restarted member with the same `name` first re-reads its
     own pending entries. Entries of types with no handler are acknowledged and skipped.
+
+    New entries are read on a connection of the consumer's own, blocking up to `block_ms` (4 s: an
+    idle consumer wakes once per block, and every wake costs the process and Redis CPU); `stop`
+    ends the blocked read at once (CLIENT UNBLOCK), so a longer block does not delay a shutdown.
     """
 
     def __init__(
@@ -55,7 +59,7 @@ class EventConsumer(Loop):
         name: str | None = None,
         claim_idle_seconds: float = 30.0,
         batch_size: int = 50,
-        block_ms: int = 1000,
+        block_ms: int = 4000,  # below the client's 5 s socket timeout (mesh.redis)
         max_backoff: float = 5.0,
     ):
         super().__init__(f"event consumer {group}", 0.0, first_backoff=0.1, max_backoff=max_backoff)
@@ -69,6 +73,8 @@ class EventConsumer(Loop):
         self.block_ms = block_ms
         self._handlers: dict[str, tuple[type[Message], Handler]] = {}
         self._ready = False  # groups created and own pending entries handled since (re)connecting
+        self._reader: redis.Redis | None = None  # the one connection the blocking reads use
+        self._reader_id: int | None = None  # its CLIENT ID, to unblock it
         self._next_claim = 0.0
 
     def on(self, message_class: type[Message], handler: Handler) -> None:
@@ -77,6 +83,9 @@ class EventConsumer(Loop):
 
     def step(self) -> bool:
         if not self._ready:
+            self._close_reader()
+            self._reader = self.redis.client()
+            self._reader_id = self._reader.client_id()
             self._create_groups()
             self._handle_own_pending()
             self._ready = True
@@ -88,6 +97,32 @@ class EventConsumer(Loop):
 
     def interrupted(self) -> None:
         self._ready = False
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        thread, deadline = self._thread, time.monotonic() + timeout
+        # Until the thread ends by itself (it was handling, not reading) or its blocked read is cut
+        # short: a read about to block when first asked would otherwise wait out its whole block.
+        while thread is not None and thread.is_alive() and not self._unblocked() and time.monotonic() < deadline:
+            thread.join(0.05)
+        super().stop(max(0.0, deadline - time.monotonic()))
+        self._close_reader()
+
+    def _unblocked(self) -> bool:
+        """True once a blocked read of this consumer answered "nothing" (or none can block: no
+        connection yet, or Redis is gone and the read fails by itself)."""
+        reader_id = self._reader_id
+        if reader_id is None:
+            return True
+        try:
+            return bool(self.redis.client_unblock(reader_id))
+        except redis.RedisError:
+            return True
+
+    def _close_reader(self) -> None:
+        reader, self._reader, self._reader_id = self._reader, None, None
+        if reader is not None:
+            reader.close()
 
     def _create_groups(self) -> None:
         for stream in self.streams:
@@ -126,7 +161,7 @@ class EventConsumer(Loop):
                     break
 
     def _read_new(self) -> None:
-        reply = self.redis.xreadgroup(
+        reply = self._reader.xreadgroup(
             self.group,
             self.name,
             {stream: ">" for stream in self.streams},

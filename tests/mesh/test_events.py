@@ -23,7 +23,7 @@ from mesh.consumer import EventConsumer
 from mesh.outbox import EventBase, OutboxEvent, publish
 from mesh.redis import make_redis
 from mesh.relay import EventBacklog, OutboxRelay
-from padel_testkit import ROOT, real_server
+from padel_testkit import ROOT, eventually, real_server
 
 STREAM = "padel.test.events"
 GROUP = "test_svc"
@@ -406,18 +406,18 @@ def test_redis_restart_loses_no_event(database, failing_redis):
 
 
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
-def test_an_idle_consumer_waits_in_its_blocking_read_instead_of_spinning(database, bus):
+def test_an_idle_consumer_waits_in_its_blocking_read_instead_of_spinning(database, bus, monkeypatch):
     """An idle consumer costs one XREADGROUP per block time, also on the embedded stand-in (fakeredis
     2.40 answered a COUNT + BLOCK read at once, so every idle consumer re-read in a tight loop)."""
     client = bus
     reads = []
-    original = client.xreadgroup
+    original = type(client).xreadgroup  # the consumer reads on a connection of its own (client.client())
 
-    def counting(*args, **kwargs):
+    def counting(self, *args, **kwargs):
         reads.append(kwargs.get("block"))
-        return original(*args, **kwargs)
+        return original(self, *args, **kwargs)
 
-    client.xreadgroup = counting
+    monkeypatch.setattr(type(client), "xreadgroup", counting)
     consumer = EventConsumer(database, client, "idle-group", ["padel.idle.events"], block_ms=200)
     consumer.start()
     try:
@@ -428,14 +428,34 @@ def test_an_idle_consumer_waits_in_its_blocking_read_instead_of_spinning(databas
     assert 1 <= len(blocking_reads) <= 10, f"{len(blocking_reads)} blocking reads in five block times"
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("redis_url", ["embedded"], indirect=True)  # no socket timeout cuts the block short
+def test_stopping_a_consumer_ends_its_blocked_read(database, bus, monkeypatch):
+    """A consumer blocks long between events (few wakes at idle), yet `stop` does not wait out the
+    block: the read is unblocked and the thread ends (here the block outlasts the stop's wait)."""
+    reads = []
+    original = type(bus).xreadgroup
+
+    def counting(self, *args, **kwargs):
+        reads.append(kwargs.get("block"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(bus), "xreadgroup", counting)
+    consumer = EventConsumer(database, bus, "patient-group", ["padel.patient.events"], block_ms=600_000)
+    consumer.start()
+    thread = consumer._thread
+    eventually(lambda: 600_000 in reads, "the consumer's blocking read")
+    consumer.stop(timeout=60)
+    assert not thread.is_alive()
+
+
 READ_ONE_ENTRY = """
 import sys
 from mesh.consumer import EventConsumer
 from mesh.redis import make_redis
 
 member = EventConsumer(None, make_redis(sys.argv[1]), "replicas", ["padel.replicas.events"], batch_size=1)
-member._create_groups()
-member._read_new()
+member.step()  # joins the group and reads one new entry
 print(member.name)
 """
 
