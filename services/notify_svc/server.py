@@ -1,5 +1,5 @@
 """Builds notify_svc's gRPC server from the mesh runtime: the use cases, the servicer, the event
-consumer and the reminder and delivery jobs."""
+consumer and the delivery job (which also releases due reminders)."""
 
 import datetime as dt
 import email.utils
@@ -9,7 +9,7 @@ from padel.notify.v1 import notify_service_pb2_grpc
 
 from mesh import plumbing, server
 from notify_svc import channels, consumers
-from notify_svc.jobs import DeliveryJob, ReminderJob
+from notify_svc.jobs import DeliveryJob
 from notify_svc.rendering import Renderer
 from notify_svc.service import (Accounts, Bookings, CalendarFeeds, Connections, Deliveries, Devices, Inbox, Matches,
                                 Payments, Templates, VenueNews)
@@ -36,7 +36,6 @@ def build_server(settings: NotifySettings) -> tuple[server.Host, int]:
     feeds = CalendarFeeds(app_base_url=settings.app_base_url, organizer=organizer)
     templates = Templates(renderer)
     templates.install_defaults(parts.database)
-    delivery_job = DeliveryJob(parts.database, deliveries, poll_seconds=settings.poll_seconds)
     return server.build(
         NAME, settings,
         servicers=[(notify_service_pb2_grpc.add_NotifyServiceServicer_to_server,
@@ -47,8 +46,7 @@ def build_server(settings: NotifySettings) -> tuple[server.Host, int]:
         workers=[renderer, parts.relay,
                  consumers.consumer(parts.database, parts.redis, accounts, bookings, Connections(deliveries),
                                     Payments(deliveries), Matches(deliveries), VenueNews(deliveries)),
-                 ReminderJob(parts.database, bookings, delivery_job, poll_seconds=settings.poll_seconds),
-                 delivery_job])
+                 DeliveryJob(parts.database, deliveries, bookings, poll_seconds=settings.poll_seconds)])
 
 
 def main() -> None:

@@ -81,8 +81,10 @@ def test_two_workers_share_the_queue_and_send_each_message_once(postgres_url, pr
                 id=str(uuid.uuid4()), user_id=str(uuid.uuid4()), kind="message", channel="sms", recipient="+92300",
                 subject="", body=f"message {n}", html=False, urgent=False, status=store.QUEUED, attempts=0,
                 next_attempt_at=now, last_error="", provider_message_id="", created_at=now, sent_at=None))
-    workers = [DeliveryJob(database, Deliveries(Renderer(), channels.build(settings)), batch_size=3)
-               for _ in range(2)]
+    workers = []
+    for _ in range(2):
+        deliveries = Deliveries(Renderer(), channels.build(settings))
+        workers.append(DeliveryJob(database, deliveries, Bookings(deliveries), batch_size=3))
 
     def drain(worker):
         while worker.step():
