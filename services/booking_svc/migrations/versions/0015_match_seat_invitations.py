@@ -1,15 +1,15 @@
 """Match seats on an organiser's own booking: an invitation a match's seat made names the match, so a
 player leaving the match takes off only the players the match added, never the booker's own invitees.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
