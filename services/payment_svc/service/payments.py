@@ -18,7 +18,7 @@ from mesh.db import UnitOfWork, after_commit
 from mesh.errors import AlreadyExists, Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from payment_svc import domain, events, metrics, store
 from payment_svc.domain import BOOKING_CANCELLED, EntryKind, PaymentState, ShareState, Wallet
-from payment_svc.providers import Charge, Checkout, ForgedCallback, Outcome, Provider, ProviderDown
+from payment_svc.providers import Charge, Checkout, ForgedCallback, NoSuchTransaction, Outcome, Provider, ProviderDown
 from payment_svc.service.bills import Bills, fully_paid, keep_commission, share_view
 from payment_svc.service.refunds import give_back
 
@@ -28,6 +28,8 @@ CHARGE_EXPIRY = dt.timedelta(minutes=15)
 # The first inquiry about a pending attempt, and the longest pause between two.
 FIRST_INQUIRY = dt.timedelta(seconds=2)
 MAX_INQUIRY_DELAY = dt.timedelta(minutes=10)
+# After an attempt expired, how long a provider that has no record of it is still asked again.
+NEVER_RECEIVED_GRACE = dt.timedelta(minutes=15)
 
 
 class Payments:
@@ -110,7 +112,9 @@ class Payments:
                     raise AlreadyExists("this callback was counted already", reason="CALLBACK_REPLAYED")
                 session.add(store.Callback(wallet=wallet.value, key=outcome.callback_key, payment_id=payment.id,
                                            received_at=now))
-            if outcome.state is not None and outcome.amount is not None and outcome.amount != payment.amount_paisa:
+            # A capture counts only for the amount we asked: one that names none is refused too.
+            if (outcome.state == PaymentState.CAPTURED or outcome.amount is not None) and outcome.state is not None \
+                    and outcome.amount != payment.amount_paisa:
                 self._refuse(wallet, "amount", outcome)
                 raise FailedPrecondition("the amount does not match the payment", reason="AMOUNT_MISMATCH")
             if outcome.state is None:
@@ -188,7 +192,7 @@ class Payments:
                 raise NotFound("no payment with this transaction reference")
         try:
             found = self.providers[wallet].inquire(reference, payment.mobile_number)
-        except ProviderDown as error:
+        except (ProviderDown, NoSuchTransaction) as error:
             log.warning("inquiry unanswered on return; the settlement job asks again",
                         extra={"wallet": wallet.value, "reference": reference, "error": str(error)})
             return payment
@@ -233,12 +237,26 @@ class Payments:
             try:
                 outcome = self.providers[wallet].inquire(payment.reference, payment.mobile_number)
                 settled += self.settle(uow, outcome, wallet).payment_state != PaymentState.PENDING
+            except NoSuchTransaction:
+                settled += self._expire_if_never_received(uow, payment, wallet, now)
             except ProviderDown as error:
                 log.warning("inquiry unanswered; will ask again", extra={
                     "wallet": wallet.value, "reference": payment.reference, "error": str(error)})
             except (FailedPrecondition, NotFound) as error:  # refused and logged in settle
                 log.error("inquiry answer refused", extra={"reference": payment.reference, "error": error.message})
         return settled
+
+    def _expire_if_never_received(self, uow: UnitOfWork, payment: store.Payment, wallet: Wallet,
+                                  now: dt.datetime) -> bool:
+        """The provider has no such transaction: once the attempt expired (and a grace for a late
+        record passed) it never will, so it settles as declined (expired) and frees its shares."""
+        if now < payment.created_at + CHARGE_EXPIRY + NEVER_RECEIVED_GRACE:
+            log.info("provider has not heard of the attempt yet; will ask again", extra={
+                "wallet": wallet.value, "reference": payment.reference})
+            return False
+        return self.settle(uow, Outcome(payment.reference, PaymentState.DECLINED,
+                                        message="expired: the provider never received it"), wallet) \
+            .payment_state == PaymentState.DECLINED
 
     def _backoff(self, payment: store.Payment, now: dt.datetime) -> dt.timedelta:
         """The longer an attempt has been pending, the less often it is asked about."""
