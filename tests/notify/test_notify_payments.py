@@ -83,3 +83,23 @@ def test_an_invited_player_is_asked_for_their_share_and_the_booker_told_what_the
     assert told.title == "You now owe PKR 2,250"
     assert told.body.startswith("Hi ") and "2 invited players' shares of booking " + booking_id in told.body
     assert inbox(notify, token_issuer, friend) == [asked]  # nothing more for the friend
+
+
+def test_a_refund_receipt_shows_the_refunds_reference_and_a_refused_refund_tells_payer_and_owner(
+        notify, token_issuer):
+    payer, owner, booking_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    payment = paid(payer, booking_id)
+    publish(notify.redis, "payment", payment_events.PaymentRefunded(
+        payment=payment, share_id="share-1", refund=rupees(112500), fee=rupees(0),
+        refund_provider_reference="RF-7781", refund_reference="R0011"), wait=True)
+    [receipt] = inbox(notify, token_issuer, payer)
+    assert "RF-7781" in receipt.body and "T20261207.4411" not in receipt.body
+
+    publish(notify.redis, "payment", payment_events.RefundFailed(
+        payment=payment, share_id="share-2", refund=rupees(112500), venue_owner_id=owner,
+        refund_reference="R0012"), wait=True)
+    told = inbox(notify, token_issuer, payer)[-1]
+    assert told.kind == "refund_failed" and "could not refund PKR 1,125" in told.body
+    assert "venue or our support will settle it" in told.body and "R0012" in told.body
+    [owner_told] = inbox(notify, token_issuer, owner)
+    assert owner_told.kind == "refund_failed_venue" and booking_id in owner_told.body

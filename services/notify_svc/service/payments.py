@@ -1,5 +1,5 @@
 """What players hear about money (payment_svc's events, issue 14): a receipt for a captured payment
-and for each refunded share, the invited player's request to pay their share, and what a booker owes
+and for each refunded share (or word that it failed), the invited player's request to pay their share, and what a booker owes
 once their invited players' shares fell to them.
 
 Each goes to the player's own channels and the in-app inbox. user_svc's preferences have no kind for
@@ -35,6 +35,17 @@ class Payments:
             self.deliveries.queue(session, payer_id, "refund_receipt", {
                 "booking_id": booking_id, "amount": refund.text(), "fee": fee.text(), "wallet": wallet,
                 "provider_reference": provider_reference})
+
+    def refund_failed(self, uow: UnitOfWork, payer_id: str, owner_id: str, booking_id: str, refund: Money,
+                      wallet: str, refund_reference: str) -> None:
+        """A refund the provider refused: the payer hears the venue or support settles it, and the
+        venue's owner (when known) that it is theirs to settle."""
+        variables = {"booking_id": booking_id, "amount": refund.text(), "wallet": wallet,
+                     "provider_reference": refund_reference}
+        with uow.session() as session:
+            self.deliveries.queue(session, payer_id, "refund_failed", variables)
+            if owner_id:
+                self.deliveries.queue(session, owner_id, "refund_failed_venue", variables)
 
     def share_requested(self, uow: UnitOfWork, player_id: str, booking_id: str, amount: Money,
                         due_by: dt.datetime | None) -> None:
