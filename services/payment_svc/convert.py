@@ -142,7 +142,8 @@ def payout_line(line) -> pb.PayoutLine:
                          refunded=money(balance.refunded), fees=money(balance.fees), due=money(line.due),
                          commission=money(balance.commission), payout=money(balance.payout),
                          at_venue=money(line.at_venue), venue_fees_due=money(line.venue_fees_due),
-                         venue_fees_collected=money(line.venue_fees_collected))
+                         venue_fees_collected=money(line.venue_fees_collected),
+                         refunds_failed=money(line.refunds_failed))
 
 
 def refund(row: store.Refund) -> api.ExportedRefund:

@@ -225,6 +225,12 @@ def refunded_of_payment(session: Session, payment_id: str) -> int:
         LedgerEntry.payment_id == payment_id, LedgerEntry.kind == EntryKind.REFUNDED.value))
 
 
+def failed_refunds_of(session: Session, booking_id: str) -> int:
+    """What of a booking's refunds the providers refused (left to the venue or support)."""
+    return session.scalar(select(func.coalesce(func.sum(Refund.amount_paisa), 0)).where(
+        Refund.booking_id == booking_id, Refund.failed_at.is_not(None)))
+
+
 def finish_refund(session: Session, refund_id: str, now: dt.datetime, provider_reference: str) -> bool:
     """Marks a refund made; False when it was counted (or failed) already: a refund is recorded once."""
     return session.execute(update(Refund).where(Refund.id == refund_id, Refund.sent_at.is_(None),

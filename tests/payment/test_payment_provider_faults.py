@@ -19,6 +19,7 @@ from payment_svc.providers import NoSuchTransaction, Outcome, ProviderDown, Refu
 from payment_svc.server import MIGRATIONS
 from payment_svc.service.bills import Bills
 from payment_svc.service.payments import Payments
+from payment_svc.service.payouts import Payouts
 from payment_svc.service.refunds import Refunds
 from payment_svc.service.venue_payments import VenuePayments
 from test_payment_ledger import START, Clock, caller
@@ -156,6 +157,11 @@ def test_a_refund_the_provider_refuses_is_recorded_failed_counted_and_told_not_r
     assert len(told) == 1
     assert (told[0].payment.payer_id, told[0].venue_owner_id, told[0].refund.amount_paisa) == (booker, "owner-1", 300000)
     assert (EntryKind.REFUNDED.value, 300000) not in ledger(database, booking_id)
+    with database.session(read_only=True) as session:
+        venue_id = session.get(store.Booking, booking_id).venue_id
+    report = Payouts(lambda _venue: VenueFacts("owner-1", True)).report(
+        database, caller("owner-1"), venue_id, START.date(), 10, "")
+    assert report.lines[0].refunds_failed == 300000 and report.totals.refunds_failed == 300000
 
 
 def test_a_capture_that_names_no_amount_is_refused(world):
