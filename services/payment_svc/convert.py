@@ -150,7 +150,7 @@ def refund(row: store.Refund) -> api.ExportedRefund:
     return api.ExportedRefund(refund_id=row.id, booking_id=row.booking_id, payment_id=row.payment_id,
                               share_id=row.share_id, amount=money(row.amount_paisa), fee=money(row.fee_paisa),
                               transaction_reference=row.reference, sent_at=timestamp(row.sent_at),
-                              created_at=timestamp(row.created_at))
+                              created_at=timestamp(row.created_at), provider_reference=row.provider_reference)
 
 
 def payment_export(export: PaymentExport) -> api.ExportPaymentDataResponse:
