@@ -23,9 +23,9 @@ def captured(session: Session, payment: store.Payment, booking_paid: bool) -> No
                                                                booking_paid=booking_paid))
 
 
-def refunded(session: Session, payment: store.Payment, share: store.Share, refund: store.Refund) -> None:
+def refunded(session: Session, payment: store.Payment, refund: store.Refund) -> None:
     outbox.publish(session, STREAM, events_pb2.PaymentRefunded(
-        payment=convert.payment(payment), share_id=share.id, refund=convert.money(refund.amount_paisa),
+        payment=convert.payment(payment), share_id=refund.share_id, refund=convert.money(refund.amount_paisa),
         fee=convert.money(refund.fee_paisa), refund_provider_reference=refund.provider_reference,
         refund_reference=refund.reference))
 

@@ -214,6 +214,14 @@ def plan_refund(session: Session, booking_id: str, share: Share, amount: int, fe
                        created_at=now, tries=0, provider_reference="", failure=""))
 
 
+def plan_payment_refund(session: Session, payment: Payment, now: dt.datetime) -> None:
+    """A whole attempt to give back that paid no share (it came after the shares were settled
+    otherwise); the refund's share_id is the attempt's id, as no share is refunded."""
+    session.add(Refund(id=new_id(), booking_id=payment.booking_id, share_id=payment.id, payment_id=payment.id,
+                       amount_paisa=payment.amount_paisa, fee_paisa=0, reference=new_reference("R"), next_try_at=now,
+                       created_at=now, tries=0, provider_reference="", failure=""))
+
+
 def refunding(session: Session, booking_id: str) -> set[str]:
     """The booking's shares with a refund planned or sent (a paid share goes back once)."""
     return set(session.scalars(select(Refund.share_id).where(Refund.booking_id == booking_id)))
@@ -256,10 +264,11 @@ def payment_by_reference(session: Session, reference: str) -> Payment | None:
     return session.scalar(select(Payment).where(Payment.reference == reference))
 
 
-def settle(session: Session, payment: Payment, state: PaymentState, now: dt.datetime) -> bool:
-    """Moves a pending attempt to `state`; False when someone else settled it first (then nothing
-    changes here: a capture happens once even when a callback and an inquiry race)."""
-    moved = session.execute(update(Payment).where(Payment.id == payment.id, Payment.state == PaymentState.PENDING.value)
+def settle(session: Session, payment: Payment, state: PaymentState, now: dt.datetime,
+           was: PaymentState = PaymentState.PENDING) -> bool:
+    """Moves an attempt from `was` (pending) to `state`; False when someone else settled it first
+    (then nothing changes here: a capture happens once even when a callback and an inquiry race)."""
+    moved = session.execute(update(Payment).where(Payment.id == payment.id, Payment.state == was.value)
                             .values(state=state.value, next_inquiry_at=None, updated_at=now)
                             .execution_options(synchronize_session=False)).rowcount
     session.refresh(payment)

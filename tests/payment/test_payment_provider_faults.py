@@ -196,3 +196,54 @@ def test_an_attempt_the_provider_never_received_expires_and_frees_the_share(worl
     wallet.charge_answer = "captured"  # the share is free: the player pays again
     again = payments.pay(database, caller(booker), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
     assert again.payment_state == PaymentState.CAPTURED
+
+
+def declined_then(world, booker: str) -> tuple[str, store.Payment]:
+    """An attempt settled declined (the provider said so), whose money the provider then took."""
+    database, wallet, _clock, _bills, payments, _refunds = world
+    booking_id = a_booking(world, booker)
+    wallet.charge_answer = "never"
+    late = payments.pay(database, caller(booker), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    payments.settle(database, Outcome(late.reference, PaymentState.DECLINED, None), Wallet.JAZZCASH)
+    wallet.received[late.reference] = late.amount_paisa
+    wallet.charge_answer = "captured"
+    return booking_id, late
+
+
+def late_success(world, payment: store.Payment) -> store.Payment:
+    return world[4].settle(world[0], Outcome(payment.reference, PaymentState.CAPTURED, payment.amount_paisa, "LATE",
+                                             callback_key="late-" + payment.reference), Wallet.JAZZCASH)
+
+
+def test_a_success_after_a_decline_pays_the_share_when_nothing_else_did(world):
+    database = world[0]
+    booker = str(uuid.uuid4())
+    booking_id, late = declined_then(world, booker)
+    assert late_success(world, late).payment_state == PaymentState.CAPTURED
+    assert (EntryKind.CAPTURED.value, 300000) in ledger(database, booking_id)
+    assert world[3].get_bill(database, caller(booker), booking_id).shares[0].state == ShareState.PAID
+
+
+def test_a_success_after_a_decline_for_a_share_paid_otherwise_is_recorded_and_given_back_whole(world):
+    database, wallet, _clock, _bills, payments, refunds = world
+    booker = str(uuid.uuid4())
+    booking_id, late = declined_then(world, booker)
+    payments.pay(database, caller(booker), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    late_success(world, late)
+    refunds.send_due(database)
+    entries = ledger(database, booking_id)
+    assert entries.count((EntryKind.CAPTURED.value, 300000)) == 2
+    assert entries.count((EntryKind.REFUNDED.value, 300000)) == 1
+    assert wallet.given_back == {late.reference: 300000}
+    assert world[3].get_bill(database, caller(booker), booking_id).shares[0].state == ShareState.PAID
+
+
+def test_a_success_after_a_decline_for_a_cancelled_booking_goes_back_whole(world):
+    database, wallet, _clock, _bills, _payments, refunds = world
+    booking_id, late = declined_then(world, str(uuid.uuid4()))
+    with database.session() as session:
+        refunds.booking_cancelled(Joined(session), booking_id, 50000)
+    late_success(world, late)
+    refunds.send_due(database)
+    assert wallet.given_back == {late.reference: 300000}
+    assert (EntryKind.REFUNDED.value, 300000) in ledger(database, booking_id)

@@ -124,6 +124,9 @@ class Payments:
             if not store.settle(session, payment, outcome.state, now):
                 if payment.payment_state == outcome.state:
                     return payment  # said again (an answer and a callback): counted once already
+                if outcome.state == PaymentState.CAPTURED and store.settle(session, payment, outcome.state, now,
+                                                                           was=PaymentState.DECLINED):
+                    return self._late_capture(session, payment, outcome, wallet, now)
                 self._refuse(wallet, "contradicts", outcome)
                 raise FailedPrecondition(f"the payment was {payment.state} already", reason="SETTLED_OTHERWISE")
             payment.provider_reference = outcome.provider_reference[:64]
@@ -136,6 +139,29 @@ class Payments:
                                                "state": payment.state})
             after_commit(session, metrics.ATTEMPTS.labels(wallet.value, payment.state).inc)
             return payment
+
+    def _late_capture(self, session, payment: store.Payment, outcome: Outcome, wallet: Wallet,
+                      now: dt.datetime) -> store.Payment:
+        """The provider took the money of an attempt we had settled declined: it is recorded. Its
+        shares are paid by it if nothing else paid or took them meanwhile (a cancelled booking's then
+        go back as any late money does); otherwise the whole of it goes back to the wallet."""
+        log.warning("success after a decline: the money is recorded", extra={
+            "wallet": wallet.value, "reference": payment.reference})
+        payment.provider_reference = outcome.provider_reference[:64]
+        payment.provider_message = outcome.message
+        booking = session.get(store.Booking, payment.booking_id, with_for_update=True, populate_existing=True)
+        covered = [session.get(store.Share, share_id) for share_id in payment.share_ids]
+        free = domain.UNPAID + ((ShareState.VOID,) if booking.status == BOOKING_CANCELLED else ())
+        others = store.open_payment_for(session, booking.id, payment.share_ids)
+        if others is None and all(share is not None and share.share_state in free for share in covered):
+            self._capture(session, payment, now)
+        else:
+            store.record(session, booking.id, EntryKind.CAPTURED, payment.amount_paisa, now, None, payment.id)
+            store.plan_payment_refund(session, payment, now)
+            amount = payment.amount_paisa
+            after_commit(session, lambda: metrics.CAPTURED_PAISA.labels(wallet.value).inc(amount))
+        after_commit(session, metrics.ATTEMPTS.labels(wallet.value, payment.state).inc)
+        return payment
 
     @staticmethod
     def _refuse(wallet: Wallet, reason: str, outcome: Outcome) -> None:

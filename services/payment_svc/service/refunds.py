@@ -120,13 +120,15 @@ class Refunds:
             if not store.finish_refund(session, refund.id, now, provider_reference[:64]):
                 return False  # counted already (a racing replica): one refund is recorded once
             row = session.get(store.Refund, refund.id)
-            share = session.get(store.Share, row.share_id)
-            share.state = ShareState.REFUNDED.value
-            store.record(session, row.booking_id, EntryKind.REFUNDED, row.amount_paisa, now, share.id, row.payment_id)
+            share = session.get(store.Share, row.share_id)  # none for a late attempt given back whole
+            if share is not None:
+                share.state = ShareState.REFUNDED.value
+            store.record(session, row.booking_id, EntryKind.REFUNDED, row.amount_paisa, now,
+                         share.id if share else None, row.payment_id)
             payment = session.get(store.Payment, row.payment_id)
             log.info("refund sent", extra={"refund": row.reference, "wallet": wallet.value,
                                            "provider_reference": provider_reference})
-            events.refunded(session, payment, share, row)
+            events.refunded(session, payment, row)
             after_commit(session, lambda: metrics.REFUNDED_PAISA.labels(wallet.value).inc(refund.amount_paisa))
         return True
 
