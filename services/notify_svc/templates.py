@@ -111,7 +111,7 @@ KINDS: dict[str, Kind] = {
     # About money (payment_svc's events, issue 14): closest to booking confirmations, always sent.
     "payment_receipt": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
     "refund_receipt": Kind("booking_confirmations", _PAID | {"fee", "provider_reference"}, essential=True),
-    "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by"}, essential=True),
+    "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by", "link"}, essential=True),
     # A refund the provider refused: the payer, and the venue's owner who settles it with support.
     "refund_failed": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
     "refund_failed_venue": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
@@ -479,10 +479,10 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
     "share_payment_requested": {
         "en": ("Please pay your share: {{ amount }}",
                "Hi {{ first_name }}, your share of the game (booking {{ booking_id }}) is {{ amount }}"
-               "{% if due_by %}, due by {{ due_by }}{% endif %}. Pay it in the app with JazzCash or Easypaisa."),
+               "{% if due_by %}, due by {{ due_by }}{% endif %}. Pay it with JazzCash or Easypaisa: {{ link }}"),
         "ur": ("براہ کرم اپنا حصہ ادا کریں: {{ amount }}",
                "السلام علیکم {{ first_name }}، کھیل (بکنگ {{ booking_id }}) میں آپ کا حصہ {{ amount }} ہے"
-               "{% if due_by %}، {{ due_by }} تک واجب الادا{% endif %}۔ ایپ میں JazzCash یا Easypaisa سے ادا کریں۔"),
+               "{% if due_by %}، {{ due_by }} تک واجب الادا{% endif %}۔ JazzCash یا Easypaisa سے ادا کریں: {{ link }}"),
     },
     "shares_owed": {
         "en": ("You now owe {{ amount }}",

@@ -4,6 +4,7 @@ messages: each reaches the right player, by their own channels and the inbox, on
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 from notify_standins import eventually, prefer, publish, register, stamp
@@ -75,6 +76,8 @@ def test_an_invited_player_is_asked_for_their_share_and_the_booker_told_what_the
     assert mail["Subject"] == "براہ کرم اپنا حصہ ادا کریں: PKR 1,125"
     [asked] = inbox(notify, token_issuer, friend)
     assert asked.kind == "share_payment_requested" and "10 Dec 2026 16:00 PKT" in asked.body
+    # A link to pay it, on the platform's public address like the account emails' links.
+    assert re.search(rf"http://127\.0\.0\.1:\d+/bookings/{booking_id}/pay", asked.body), asked.body
 
     owed = payment_events.SharesOwedByBooker(booking_id=booking_id, booker_id=booker, owed=rupees(225000), shares=[
         share, payment_pb2.Share(share_id="s2", player_id=str(uuid.uuid4()), amount=rupees(112500))])

@@ -247,3 +247,30 @@ def test_a_success_after_a_decline_for_a_cancelled_booking_goes_back_whole(world
     refunds.send_due(database)
     assert wallet.given_back == {late.reference: 300000}
     assert (EntryKind.REFUNDED.value, 300000) in ledger(database, booking_id)
+
+
+def test_a_payer_cancels_an_abandoned_attempt_and_the_share_is_free_at_once(world):
+    database, wallet, _clock, _bills, payments, _refunds = world
+    booker = str(uuid.uuid4())
+    booking_id = a_booking(world, booker)
+    wallet.charge_answer = "never"
+    payment = payments.pay(database, caller(booker), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    with pytest.raises(DomainError):
+        payments.cancel(database, caller(str(uuid.uuid4())), payment.id)  # nobody else's to cancel
+    assert payments.cancel(database, caller(booker), payment.id).payment_state == PaymentState.DECLINED
+    with pytest.raises(DomainError) as settled:
+        payments.cancel(database, caller(booker), payment.id)
+    assert settled.value.reason == "PAYMENT_SETTLED"
+    wallet.charge_answer = "captured"
+    again = payments.pay(database, caller(booker), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    assert again.payment_state == PaymentState.CAPTURED
+
+
+def test_cancelling_an_attempt_the_wallet_already_took_counts_the_payment(world):
+    database, wallet, _clock, _bills, payments, _refunds = world
+    booker = str(uuid.uuid4())
+    booking_id = a_booking(world, booker)
+    wallet.charge_answer = "lost"  # the wallet took it; its answer was lost
+    payment = payments.pay(database, caller(booker), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    assert payments.cancel(database, caller(booker), payment.id).payment_state == PaymentState.CAPTURED
+    assert (EntryKind.CAPTURED.value, 300000) in ledger(database, booking_id)

@@ -15,7 +15,8 @@ from typing import Callable, Mapping
 
 from mesh.caller import Caller
 from mesh.db import UnitOfWork, after_commit
-from mesh.errors import AlreadyExists, Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from mesh.errors import (AlreadyExists, Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied,
+                         Unavailable)
 from payment_svc import domain, events, metrics, store
 from payment_svc.domain import BOOKING_CANCELLED, EntryKind, PaymentState, ShareState, Wallet
 from payment_svc.providers import Charge, Checkout, ForgedCallback, NoSuchTransaction, Outcome, Provider, ProviderDown
@@ -25,11 +26,19 @@ from payment_svc.service.refunds import give_back
 log = logging.getLogger("padel.payment.payments")
 # How long the payer has to approve a wallet charge on their phone.
 CHARGE_EXPIRY = dt.timedelta(minutes=15)
+# How long a hosted checkout's page takes payment: inside the venue's hold (15 minutes unless the
+# venue set another), so a page left open never outlives the court held for it.
+HOSTED_EXPIRY = dt.timedelta(minutes=10)
 # The first inquiry about a pending attempt, and the longest pause between two.
 FIRST_INQUIRY = dt.timedelta(seconds=2)
 MAX_INQUIRY_DELAY = dt.timedelta(minutes=10)
 # After an attempt expired, how long a provider that has no record of it is still asked again.
 NEVER_RECEIVED_GRACE = dt.timedelta(minutes=15)
+
+
+def expiry(payment: store.Payment) -> dt.timedelta:
+    """How long after it started the provider takes an attempt."""
+    return HOSTED_EXPIRY if payment.hosted else CHARGE_EXPIRY
 
 
 class Payments:
@@ -81,7 +90,7 @@ class Payments:
                                "shortly", reason="PAYMENT_IN_PROGRESS")
             # A hosted attempt is first asked about once its page expired: until then the player may
             # still be paying, and the return settles it.
-            first_inquiry = now + (CHARGE_EXPIRY if hosted else self.inquiry_delay)
+            first_inquiry = now + (HOSTED_EXPIRY if hosted else self.inquiry_delay)
             payment = store.Payment(
                 id=store.new_id(), booking_id=booking_id, payer_id=caller.user_id, wallet=wallet.value,
                 amount_paisa=sum(s.amount for s in chosen), state=PaymentState.PENDING.value,
@@ -94,7 +103,7 @@ class Payments:
     @staticmethod
     def _charge(payment: store.Payment, cnic_last_six: str) -> Charge:
         return Charge(payment.reference, payment.amount_paisa, payment.mobile_number, cnic_last_six,
-                      f"Padel court {payment.booking_id[:8]}", payment.created_at, payment.created_at + CHARGE_EXPIRY)
+                      f"Padel court {payment.booking_id[:8]}", payment.created_at, payment.created_at + expiry(payment))
 
     def settle(self, uow: UnitOfWork, outcome: Outcome, wallet: Wallet) -> store.Payment:
         """Counts what a provider said about one of our attempts. A callback (with a key) counts once:
@@ -199,8 +208,22 @@ class Payments:
 
     def jazzcash_return(self, uow: UnitOfWork, fields: Mapping[str, str]) -> store.Payment:
         """The player back from JazzCash's page: the same signed form as a callback, verified and
-        counted the same way. Not paid (yet): the inquiry is asked at once (the page is done)."""
-        return self._ask_now_if_pending(uow, self.jazzcash_callback(uow, fields))
+        counted the same way. Not paid (yet): the inquiry is asked at once (the page is done). The
+        same form again (a reload, or the return after its IPN) shows how the payment settled."""
+        try:
+            payment = self.jazzcash_callback(uow, fields)
+        except AlreadyExists:
+            payment = self._counted_already(uow, self.providers[Wallet.JAZZCASH].callback(fields))
+        return self._ask_now_if_pending(uow, payment)
+
+    @staticmethod
+    def _counted_already(uow: UnitOfWork, outcome: Outcome) -> store.Payment:
+        """The payment a verified word counted already is about, if it settled as that word says."""
+        with uow.session(read_only=True) as session:
+            payment = store.payment_by_reference(session, outcome.reference)
+        if payment is None or outcome.state not in (None, payment.payment_state):
+            raise AlreadyExists("this callback was counted already", reason="CALLBACK_REPLAYED")
+        return payment
 
     def easypaisa_confirmation(self, auth_token: str) -> Checkout:
         """The player back from Easypaisa's page with a token: the form that confirms it at Easypaisa."""
@@ -218,7 +241,9 @@ class Payments:
                 raise NotFound("no payment with this transaction reference")
         try:
             found = self.providers[wallet].inquire(reference, payment.mobile_number)
-        except (ProviderDown, NoSuchTransaction) as error:
+        except NoSuchTransaction:  # Easypaisa has no such order: nothing was paid
+            found = Outcome(reference, PaymentState.DECLINED)
+        except ProviderDown as error:
             log.warning("inquiry unanswered on return; the settlement job asks again",
                         extra={"wallet": wallet.value, "reference": reference, "error": str(error)})
             return payment
@@ -276,7 +301,7 @@ class Payments:
                                   now: dt.datetime) -> bool:
         """The provider has no such transaction: once the attempt expired (and a grace for a late
         record passed) it never will, so it settles as declined (expired) and frees its shares."""
-        if now < payment.created_at + CHARGE_EXPIRY + NEVER_RECEIVED_GRACE:
+        if now < payment.created_at + expiry(payment) + NEVER_RECEIVED_GRACE:
             log.info("provider has not heard of the attempt yet; will ask again", extra={
                 "wallet": wallet.value, "reference": payment.reference})
             return False
@@ -287,6 +312,27 @@ class Payments:
     def _backoff(self, payment: store.Payment, now: dt.datetime) -> dt.timedelta:
         """The longer an attempt has been pending, the less often it is asked about."""
         return min(max(self.inquiry_delay, (now - payment.created_at) / 4), MAX_INQUIRY_DELAY)
+
+    def cancel(self, uow: UnitOfWork, caller: Caller, payment_id: str) -> store.Payment:
+        """The payer abandons their pending attempt (a hosted page left unpaid): the wallet is asked
+        first, since it may have taken the money; unless it did, the attempt is declined (cancelled)
+        and its shares are free at once. A page paid after all is counted as a late success."""
+        payment = self.get_payment(uow, caller, payment_id)
+        if payment.payer_id != caller.user_id:
+            raise PermissionDenied("only the payer may cancel a payment")
+        if payment.payment_state != PaymentState.PENDING:
+            raise FailedPrecondition(f"the payment is {payment.state} already", reason="PAYMENT_SETTLED")
+        wallet = Wallet(payment.wallet)
+        try:
+            found = self.providers[wallet].inquire(payment.reference, payment.mobile_number)
+        except NoSuchTransaction:
+            found = Outcome(payment.reference, None)
+        except ProviderDown as error:
+            raise Unavailable("the wallet did not answer; try again in a moment") from error
+        if found.state == PaymentState.CAPTURED:
+            return self.settle(uow, found, wallet)
+        return self.settle(uow, Outcome(payment.reference, PaymentState.DECLINED, message="cancelled by the payer"),
+                           wallet)
 
     def close_account(self, uow: UnitOfWork, user_id: str) -> None:
         """auth's AccountDeleted: the person's wallet numbers are erased; what was paid stays in the ledger."""

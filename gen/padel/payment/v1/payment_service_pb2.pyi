@@ -53,6 +53,18 @@ class GetPaymentRequest(_message.Message):
     payment_id: str
     def __init__(self, payment_id: _Optional[str] = ...) -> None: ...
 
+class CancelPaymentRequest(_message.Message):
+    __slots__ = ("payment_id",)
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    payment_id: str
+    def __init__(self, payment_id: _Optional[str] = ...) -> None: ...
+
+class CancelPaymentResponse(_message.Message):
+    __slots__ = ("payment",)
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    payment: _payment_pb2.Payment
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...
+
 class GetPaymentResponse(_message.Message):
     __slots__ = ("payment",)
     PAYMENT_FIELD_NUMBER: _ClassVar[int]
