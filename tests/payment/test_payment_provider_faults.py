@@ -98,6 +98,16 @@ def published(database, kind) -> list:
         return [kind.FromString(row.payload) for row in rows]
 
 
+def an_attempt(world, charge_answer: str) -> tuple[str, str, store.Payment]:
+    """The booker's attempt at a new booking, the wallet answering as `charge_answer` says."""
+    database, wallet, _clock, _bills, payments, _refunds = world
+    booker = str(uuid.uuid4())
+    booking_id = a_booking(world, booker)
+    wallet.charge_answer = charge_answer
+    payment = payments.pay(database, caller(booker), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    return booker, booking_id, payment
+
+
 def paid_then_cancelled(world, booker: str) -> str:
     database, _wallet, _clock, _bills, payments, refunds = world
     booking_id = a_booking(world, booker)
@@ -165,11 +175,8 @@ def test_a_refund_the_provider_refuses_is_recorded_failed_counted_and_told_not_r
 
 
 def test_a_capture_that_names_no_amount_is_refused(world):
-    database, wallet, _clock, _bills, payments, _refunds = world
-    booker = str(uuid.uuid4())
-    booking_id = a_booking(world, booker)
-    wallet.charge_answer = "never"
-    payment = payments.pay(database, caller(booker), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    database, payments = world[0], world[4]
+    _booker, booking_id, payment = an_attempt(world, "never")
     with pytest.raises(DomainError) as refused:
         payments.settle(database, Outcome(payment.reference, PaymentState.CAPTURED, None, "X", callback_key="k"),
                         Wallet.JAZZCASH)
@@ -179,10 +186,7 @@ def test_a_capture_that_names_no_amount_is_refused(world):
 
 def test_an_attempt_the_provider_never_received_expires_and_frees_the_share(world):
     database, wallet, clock, _bills, payments, _refunds = world
-    booker = str(uuid.uuid4())
-    booking_id = a_booking(world, booker)
-    wallet.charge_answer = "never"
-    payment = payments.pay(database, caller(booker), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    booker, booking_id, payment = an_attempt(world, "never")
     clock.now += dt.timedelta(minutes=5)  # before its expiry the provider may still record it: asked again
     payments.inquire_pending(database)
     assert payments.get_payment(database, caller(booker), payment.id).payment_state == PaymentState.PENDING
@@ -251,10 +255,7 @@ def test_a_success_after_a_decline_for_a_cancelled_booking_goes_back_whole(world
 
 def test_a_payer_cancels_an_abandoned_attempt_and_the_share_is_free_at_once(world):
     database, wallet, _clock, _bills, payments, _refunds = world
-    booker = str(uuid.uuid4())
-    booking_id = a_booking(world, booker)
-    wallet.charge_answer = "never"
-    payment = payments.pay(database, caller(booker), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    booker, booking_id, payment = an_attempt(world, "never")
     with pytest.raises(DomainError):
         payments.cancel(database, caller(str(uuid.uuid4())), payment.id)  # nobody else's to cancel
     assert payments.cancel(database, caller(booker), payment.id).payment_state == PaymentState.DECLINED
