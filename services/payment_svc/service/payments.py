@@ -121,9 +121,10 @@ class Payments:
                     raise AlreadyExists("this callback was counted already", reason="CALLBACK_REPLAYED")
                 session.add(store.Callback(wallet=wallet.value, key=outcome.callback_key, payment_id=payment.id,
                                            received_at=now))
-            # A capture counts only for the amount we asked: one that names none is refused too.
-            if (outcome.state == PaymentState.CAPTURED or outcome.amount is not None) and outcome.state is not None \
-                    and outcome.amount != payment.amount_paisa:
+            # A word that settles counts only for the amount we asked; a capture that names none is refused too.
+            wrong_amount = outcome.amount != payment.amount_paisa and (
+                outcome.amount is not None or outcome.state == PaymentState.CAPTURED)
+            if outcome.state is not None and wrong_amount:
                 self._refuse(wallet, "amount", outcome)
                 raise FailedPrecondition("the amount does not match the payment", reason="AMOUNT_MISMATCH")
             if outcome.state is None:
