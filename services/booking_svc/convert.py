@@ -311,8 +311,10 @@ def booking_cancelled(view: store.BookingView, series_id: str = "") -> events_pb
                                        series_id=series_id)
 
 
-def booking_rescheduled(view: store.BookingView, previous_start: dt.datetime) -> events_pb2.BookingRescheduled:
-    return events_pb2.BookingRescheduled(booking=snapshot(view), previous_start_time=timestamp(previous_start))
+def booking_rescheduled(view: store.BookingView, previous_start: dt.datetime,
+                        moved_by: str) -> events_pb2.BookingRescheduled:
+    return events_pb2.BookingRescheduled(booking=snapshot(view), previous_start_time=timestamp(previous_start),
+                                         moved_by=moved_by)
 
 
 def booking_participants_changed(view: store.BookingView, added: Sequence[str],
@@ -324,8 +326,8 @@ def booking_completed(view: store.BookingView) -> events_pb2.BookingCompleted:
     return events_pb2.BookingCompleted(booking=snapshot(view))
 
 
-def booking_no_show(view: store.BookingView) -> events_pb2.BookingNoShow:
-    return events_pb2.BookingNoShow(booking=snapshot(view))
+def booking_no_show(view: store.BookingView, marked_by: str) -> events_pb2.BookingNoShow:
+    return events_pb2.BookingNoShow(booking=snapshot(view), marked_by=marked_by)
 
 
 def invitation_sent(view: store.BookingView, player_id: str) -> events_pb2.InvitationSent:

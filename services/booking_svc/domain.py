@@ -109,10 +109,22 @@ def check_may_see_booking(who: Caller, player_id: str, participant_ids: Sequence
         raise PermissionDenied("this booking is neither yours nor at your venue")
 
 
-def check_may_change_booking(who: Caller, player_id: str) -> None:
-    """Only who booked (or an admin) moves a booking or changes its players and requests."""
-    if who.user_id != player_id and not who.is_admin:
-        raise PermissionDenied("only the player who booked may change this booking")
+# What of a booking its venue's owner may change: where and when it is played, not who plays or
+# what the player asked for.
+OWNER_MAY_CHANGE = frozenset({"court_id", "start_time", "duration_minutes"})
+
+
+def check_may_change_booking(who: Caller, player_id: str, owner_id: str, changes: Iterable[str]) -> None:
+    """Who booked (or an admin) moves a booking or changes its players and requests; the venue's
+    owner moves it (a court they retire lists its live bookings for them to move)."""
+    if who.user_id == player_id or who.is_admin:
+        return
+    if who.user_id == owner_id:
+        kept = sorted(set(changes) - OWNER_MAY_CHANGE)
+        if not kept:
+            return
+        raise PermissionDenied(f"the venue's owner may move a booking, not change its {', '.join(kept)}")
+    raise PermissionDenied("only the player who booked or the venue's owner may change this booking")
 
 
 def canceller(who: Caller, player_id: str, owner_id: str) -> str:
@@ -487,7 +499,7 @@ def cancellation_charge(rules: VenueRules, price: int, start: dt.datetime, now: 
 
 @dataclass(frozen=True)
 class CancellationQuote:
-    """What cancelling now would cost: the fee (due at the venue), the last free moment if it is
+    """What cancelling now would cost: the fee, the last free moment if it is
     still ahead, and the sentence the player reads."""
 
     fee_paisa: int
@@ -511,10 +523,10 @@ def rupees(paisa: int) -> str:
 
 
 def cancellation_note(fee: int, free_until_ahead: dt.datetime | None, rules: VenueRules) -> str:
-    """What the player reads before cancelling. Payment is at the venue: a fee is due there, nothing
-    is refunded."""
+    """What the player reads before cancelling: the fee, not where it is paid (payment_svc keeps how
+    the venue is paid: at the venue the fee is due there; of money paid online it is kept back)."""
     if fee:
-        return f"Cancelling now costs {rupees(fee)}, fee due at the venue"
+        return f"Cancelling now costs {rupees(fee)} (the venue's late-cancellation fee)"
     if free_until_ahead is not None:
         return f"Cancelling now is free (until {local_clock(rules, free_until_ahead)})"
     return "Cancelling now is free"

@@ -219,7 +219,8 @@ class Bookings:
 
     def update(self, uow: UnitOfWork, caller: Caller, booking_id: str, changes: dict[str, Any]) -> store.BookingView:
         """Reschedules (court_id, start_time, duration_minutes) and/or changes participant_ids and
-        special_requests. A move is checked like a new booking, repriced, and the database again
+        special_requests: the player who booked (or an admin) any of them, the venue's owner only the
+        court and time (to move the games off a court they retire). A move is checked like a new booking, repriced, and the database again
         refuses an overlap. A move announces BookingRescheduled, which carries the new list of
         invited players; a change of that list alone announces BookingParticipantsChanged. Every
         listed player must be one the caller may invite."""
@@ -230,7 +231,7 @@ class Bookings:
             with uow.session() as session:
                 view = rows.booking(session, booking_id)
                 booking = view.booking
-                domain.check_may_change_booking(caller, booking.player_id)
+                domain.check_may_change_booking(caller, booking.player_id, view.venue.owner_id, changes)
                 if booking.state not in (Status.PENDING, Status.CONFIRMED):
                     raise FailedPrecondition(f"cannot change a booking that is {booking.status}")
                 if booking.match_id and "participant_ids" in changes:
@@ -251,7 +252,7 @@ class Bookings:
                 _uninvite(booking, removed)
                 _invite(session, view, added, now)
                 if moves:
-                    events.rescheduled(session, view, previous_start)
+                    events.rescheduled(session, view, previous_start, caller.user_id)
                 elif added or removed:
                     events.participants_changed(session, view, added, removed)
                 return view
@@ -392,7 +393,8 @@ class Bookings:
         return self._venue_step(uow, caller, booking_id, Status.COMPLETED, events.completed)
 
     def no_show(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> store.BookingView:
-        return self._venue_step(uow, caller, booking_id, Status.NO_SHOW, events.no_show)
+        return self._venue_step(uow, caller, booking_id, Status.NO_SHOW,
+                                lambda session, view: events.no_show(session, view, caller.user_id))
 
     # -- the background job's work ------------------------------------------------------------------
 
