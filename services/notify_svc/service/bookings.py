@@ -2,7 +2,8 @@
 
 The player who booked hears about every step of their booking; the venue's owner hears of a new
 booking (pending their confirmation, or confirmed at once), a move, a cancellation or a run-out
-hold, and a no-show, each with the player's name and phone (never twice when they booked it). Invited players (the booking's
+hold, and a no-show, each with the player's name and phone (never twice when they booked it, never
+of their own move, cancellation or no-show mark). Invited players (the booking's
 participant_ids) hear about it once it is confirmed: an invitation, then a move, a cancellation or
 being taken off the list; everybody gets a reminder, `reminder_lead` before play. A booking's
 reminder rows are also notify's record of whom it has told, so a repeated confirmation invites
