@@ -231,7 +231,7 @@ def cancellation(row: store.Booking) -> pb.Cancellation | None:
     return pb.Cancellation(
         reason=row.cancel_reason or "", cancelled_by=row.cancelled_by or "",
         cancelled_at=timestamp(row.cancelled_at), fee=money(row.cancellation_fee_paisa),
-        refund=money(row.refund_paisa))
+        refund=money(row.refund_paisa), fee_due_at_venue=bool(row.cancellation_fee_paisa) and row.paid_at_venue)
 
 
 def invitation(row: store.Invitation) -> pb.Invitation:
@@ -252,7 +252,7 @@ def booking_filter(request: api.ListBookingsRequest) -> str:
 def cancellation_preview(quote: domain.CancellationQuote) -> api.GetCancellationPreviewResponse:
     return api.GetCancellationPreviewResponse(preview=pb.CancellationPreview(
         fee=money(quote.fee_paisa), free=quote.fee_paisa == 0, free_until=timestamp(quote.free_until),
-        note=quote.note))
+        note=quote.note, fee_due_at_venue=quote.due_at_venue))
 
 
 def booking(view: store.BookingView, viewer: str = "") -> pb.Booking:

@@ -505,15 +505,18 @@ class CancellationQuote:
     fee_paisa: int
     free_until: dt.datetime | None
     note: str
+    due_at_venue: bool
 
 
 def quote_cancellation(rules: VenueRules, price: int, start: dt.datetime, booked_at: dt.datetime,
-                       now: dt.datetime, *, by_venue: bool, status: Status) -> CancellationQuote:
+                       now: dt.datetime, *, by_venue: bool, status: Status, at_venue: bool) -> CancellationQuote:
+    """`at_venue`: the booking is paid at the venue, so a fee is due there."""
     fee, _refund = cancellation_charge(rules, price, start, now, by_venue=by_venue, status=status,
                                        booked_at=booked_at)
     until = free_until(rules, start, booked_at)
     ahead = until if now <= until else None
-    return CancellationQuote(fee, ahead, cancellation_note(fee, ahead, rules))
+    due_at_venue = bool(fee) and at_venue
+    return CancellationQuote(fee, ahead, cancellation_note(fee, ahead, rules, due_at_venue), due_at_venue)
 
 
 def rupees(paisa: int) -> str:
@@ -522,11 +525,13 @@ def rupees(paisa: int) -> str:
     return f"Rs {whole:,}" + (f".{cents:02d}" if cents else "")
 
 
-def cancellation_note(fee: int, free_until_ahead: dt.datetime | None, rules: VenueRules) -> str:
-    """What the player reads before cancelling: the fee, not where it is paid (payment_svc keeps how
-    the venue is paid: at the venue the fee is due there; of money paid online it is kept back)."""
+def cancellation_note(fee: int, free_until_ahead: dt.datetime | None, rules: VenueRules,
+                      due_at_venue: bool) -> str:
+    """What the player reads before cancelling: the fee, and that it is due at the venue when the
+    booking is paid there (paid online, payment_svc keeps it back of the money and its receipt says so)."""
     if fee:
-        return f"Cancelling now costs {rupees(fee)} (the venue's late-cancellation fee)"
+        return f"Cancelling now costs {rupees(fee)}, " + (
+            "fee due at the venue" if due_at_venue else "the venue's late-cancellation fee")
     if free_until_ahead is not None:
         return f"Cancelling now is free (until {local_clock(rules, free_until_ahead)})"
     return "Cancelling now is free"

@@ -83,7 +83,8 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
         cancellation = message.cancellation
         bookings.cancelled(Joined(session), convert.booking(message.booking), cancellation.reason or "cancelled",
                            convert.money(cancellation.fee), convert.money(cancellation.refund),
-                           cancelled_by=cancellation.cancelled_by, in_series=bool(message.series_id))
+                           fee_due_at_venue=cancellation.fee_due_at_venue, cancelled_by=cancellation.cancelled_by,
+                           in_series=bool(message.series_id))
 
     def rescheduled(session: Session, _event_id: str, message: booking_events.BookingRescheduled) -> None:
         bookings.moved(Joined(session), convert.booking(message.booking), convert.when(message.previous_start_time),

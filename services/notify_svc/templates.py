@@ -74,10 +74,11 @@ KINDS: dict[str, Kind] = {
     "sign_in_failures": Kind(SECURITY, frozenset({"first_name", "failures", "last_failed_at", "link"})),
     "booking_created": Kind("booking_confirmations", _BOOKING | _VENUE | {"price"}),
     "booking_confirmed": Kind("booking_confirmations", _BOOKING | _VENUE | {"price"}),
-    # "fee" is the cancellation fee ("" when free); "refund" (the price less the fee) stays for saved
+    # "fee" is the cancellation fee ("" when free), "fee_due_at_venue" "yes" when it is to be paid
+    # there (else ""); "refund" (the price less the fee) stays for saved
     # templates only: a booking paid at the venue refunds nothing, and payment_svc's refund receipts
     # tell what went back of money paid online.
-    "booking_cancelled": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "reason", "fee", "refund"},
+    "booking_cancelled": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "reason", "fee", "fee_due_at_venue", "refund"},
                               essential=True),
     "booking_rescheduled": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "previous_start_time"}, essential=True),
     "booking_no_show": Kind("booking_confirmations", _BOOKING | _VENUE | {"price"}),
@@ -126,7 +127,7 @@ KINDS: dict[str, Kind] = {
     # a prime slot's draw; to the owner, their venue's week. Closest kind: booking confirmations.
     "series_booked": Kind("booking_confirmations", _SERIES | {"price", "skipped"}),
     "series_requested": Kind("booking_confirmations", _SERIES | {"price", "skipped"}),
-    "series_cancelled": Kind("booking_confirmations", _SERIES | {"reason", "fee", "refund"}, essential=True),
+    "series_cancelled": Kind("booking_confirmations", _SERIES | {"reason", "fee", "fee_due_at_venue", "refund"}, essential=True),
     "venue_series_booked": Kind("booking_confirmations", _SERIES | _BOOKED_BY | {"price", "skipped"}),
     "venue_series_cancelled": Kind("booking_confirmations", _SERIES | _BOOKED_BY | {"reason"}, essential=True),
     "venue_review_written": Kind("booking_confirmations",
@@ -145,10 +146,13 @@ _WHERE_EN = "{% if venue_address %} Address: {{ venue_address }}.{% endif %}" \
 _WHERE_UR = "{% if venue_address %} پتہ: {{ venue_address }}۔{% endif %}" \
             "{% if venue_phone %} وینیو کا فون: {{ venue_phone }}۔{% endif %}"
 
-# What cancelling cost, by the venue's policy: a fee or none. Nothing here says "refund": a booking
-# paid at the venue gives nothing back, and money paid online comes back with its own receipt.
-_FEE_EN = "{% if fee %}Cancellation fee: {{ fee }}, by the venue's policy.{% else %}No cancellation fee.{% endif %}"
-_FEE_UR = "{% if fee %}منسوخی کی فیس: {{ fee }}، وینیو کی پالیسی کے مطابق۔{% else %}منسوخی کی کوئی فیس نہیں۔{% endif %}"
+# What cancelling cost, by the venue's policy: a fee (due at the venue when the booking is paid there)
+# or none. Nothing here says "refund": a booking paid at the venue gives nothing back, and money paid
+# online comes back with payment_svc's own receipt.
+_FEE_EN = ("{% if fee %}Cancellation fee: {{ fee }}, {% if fee_due_at_venue %}due at the venue"
+           "{% else %}by the venue's policy{% endif %}.{% else %}No cancellation fee.{% endif %}")
+_FEE_UR = ("{% if fee %}منسوخی کی فیس: {{ fee }}، {% if fee_due_at_venue %}وینیو پر قابلِ ادائیگی"
+           "{% else %}وینیو کی پالیسی کے مطابق{% endif %}۔{% else %}منسوخی کی کوئی فیس نہیں۔{% endif %}")
 
 # Who booked and what they asked for, in the venue owner's texts.
 _BOOKER = "{{ player_name }}{% if player_phone %} ({{ player_phone }}){% endif %}"
@@ -622,6 +626,7 @@ SAMPLES = {
     "player_name": "Bilal Ahmed", "player_phone": "+923001234567", "special_requests": "Two rackets, please",
     "hold_expires_at": "03 Dec 2026 12:00 PKT", "invitee_name": "Sana Malik",
     "amount": "PKR 1,125", "wallet": "JazzCash", "provider_reference": "T20261203.0001", "fee": "PKR 0",
+    "fee_due_at_venue": "yes",
     "due_by": "03 Dec 2026 16:00 PKT", "shares": "2",
     "match_id": "00000000-0000-4000-8000-000000000001", "free_places": "1", "level": "3.25",
     "level_before": "3.10", "level_after": "3.25", "score": "6-4, 3-6, 7-5",

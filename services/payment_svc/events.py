@@ -1,6 +1,7 @@
 """What payment_svc publishes, each written to the outbox in the caller's transaction: an invited
 player's share to pay (the payment request), a capture (receipts; booking confirms a fully paid
-pending booking), a refund (receipts), shares that fell to the booker (the booker is told what is owed)."""
+pending booking), a refund (receipts), shares that fell to the booker (the booker is told what is owed),
+a venue's new payment mode (booking_svc says where a cancellation fee is due)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ def captured(session: Session, payment: store.Payment, booking_paid: bool) -> No
 def refunded(session: Session, payment: store.Payment, share: store.Share, refund: int, fee: int) -> None:
     outbox.publish(session, STREAM, events_pb2.PaymentRefunded(
         payment=convert.payment(payment), share_id=share.id, refund=convert.money(refund), fee=convert.money(fee)))
+
+
+def venue_payment_changed(session: Session, row: store.VenuePayment) -> None:
+    """booking_svc keeps whether the venue is paid at the venue (where a cancellation fee is due)."""
+    outbox.publish(session, STREAM, events_pb2.VenuePaymentChanged(venue_payment=convert.venue_payment(row.venue_id, row)))
 
 
 def owed_by_booker(session: Session, booking: store.Booking, shares: list[store.Share], owed: int) -> None:

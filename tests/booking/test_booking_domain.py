@@ -261,10 +261,15 @@ def test_cancelling_within_the_grace_period_after_booking_is_free_and_says_so():
     start = at(MONDAY, "19:00")
     booked = start - dt.timedelta(hours=2)
     inside = domain.quote_cancellation(rules(), 600_000, start, booked, booked + dt.timedelta(minutes=9),
-                                       by_venue=False, status=Status.CONFIRMED)
-    assert (inside.fee_paisa, inside.free_until) == (0, booked + dt.timedelta(minutes=10))
+                                       by_venue=False, status=Status.CONFIRMED, at_venue=True)
+    assert (inside.fee_paisa, inside.free_until, inside.due_at_venue) == (0, booked + dt.timedelta(minutes=10), False)
     assert inside.note == f"Cancelling now is free (until {MONDAY} 17:10 (Asia/Karachi))"
     after = domain.quote_cancellation(rules(), 600_000, start, booked, booked + dt.timedelta(minutes=11),
-                                      by_venue=False, status=Status.CONFIRMED)
-    assert (after.fee_paisa, after.free_until) == (300_000, None)
-    assert after.note == "Cancelling now costs Rs 3,000 (the venue's late-cancellation fee)"
+                                      by_venue=False, status=Status.CONFIRMED, at_venue=True)
+    assert (after.fee_paisa, after.free_until, after.due_at_venue) == (300_000, None, True)
+    assert after.note == "Cancelling now costs Rs 3,000, fee due at the venue"
+    # Paid online, the fee is kept back of the money paid: nothing is due at the venue.
+    online = domain.quote_cancellation(rules(), 600_000, start, booked, booked + dt.timedelta(minutes=11),
+                                       by_venue=False, status=Status.CONFIRMED, at_venue=False)
+    assert (online.fee_paisa, online.due_at_venue) == (300_000, False)
+    assert online.note == "Cancelling now costs Rs 3,000, the venue's late-cancellation fee"

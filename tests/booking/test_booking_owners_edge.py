@@ -8,6 +8,7 @@ import uuid
 import requests
 
 from booking_testkit import iso, local_day
+from padel_testkit import eventually
 from test_booking_edge import TIMEOUT, book, create_venue, inbox, new_user
 
 
@@ -225,12 +226,34 @@ def test_the_cancellation_fee_is_shown_before_cancelling(platform):
     late = book(platform, player, strict["courts"][0]["court_id"], local_day(2), "10:00").json()["booking"]
     quote = call(platform, "GET", f"/api/bookings/bookings/{late['booking_id']}/cancellation", player).json()["preview"]
     assert quote["free"] is False and quote["fee"]["amount_paisa"] == "150000" and "free_until" not in quote
-    # Neutral on where it is paid: booking_svc does not know how the venue is paid (payment_svc does).
-    assert quote["note"] == "Cancelling now costs Rs 1,500 (the venue's late-cancellation fee)"
+    assert quote["note"] == "Cancelling now costs Rs 1,500, fee due at the venue" and quote["fee_due_at_venue"] is True
     cancelled = call(platform, "POST", f"/api/bookings/bookings/{late['booking_id']}/cancel", player, json={})
     assert cancelled.json()["booking"]["cancellation"]["fee"]["amount_paisa"] == "150000"
     assert call(platform, "GET", f"/api/bookings/bookings/{late['booking_id']}/cancellation",
                 new_user()).status_code == 403
+
+    # A venue paid online in full (holding bookings until paid): the fee of a confirmed booking is kept
+    # back of what was paid, nothing is due at the venue (payment_svc tells booking_svc how it is paid).
+    owner = new_user()
+    online = create_venue(platform, owner, confirmation_mode="CONFIRMATION_MODE_MANUAL",
+                          cancellation_policy={"free_until_hours": 720, "late_fee_percent": 25, "grace_minutes": 0})
+    paid = call(platform, "PUT", f"/api/payments/venues/{online['venue_id']}/payment", owner, ("venue_owner",),
+                json={"mode": "PAYMENT_MODE_FULL"})
+    assert paid.status_code == 200, paid.text
+    day = local_day(3)
+
+    def online_quote() -> dict | None:
+        made = book(platform, player, online["courts"][0]["court_id"], day, "10:00").json()["booking"]
+        assert call(platform, "POST", f"/api/bookings/bookings/{made['booking_id']}/confirm", owner,
+                    ("venue_owner",)).status_code == 200
+        quote = call(platform, "GET", f"/api/bookings/bookings/{made['booking_id']}/cancellation", player).json()["preview"]
+        assert call(platform, "POST", f"/api/bookings/bookings/{made['booking_id']}/cancel", player,
+                    json={}).status_code == 200
+        return quote if not quote["fee_due_at_venue"] else None
+
+    quote = eventually(online_quote, "booking_svc hears the venue is paid online", timeout=20, interval=0.5)
+    assert quote["fee"]["amount_paisa"] == "150000"
+    assert quote["note"] == "Cancelling now costs Rs 1,500, the venue's late-cancellation fee"
 
 
 def a_phone() -> str:

@@ -163,7 +163,8 @@ def test_an_owner_is_not_told_of_their_own_move_no_show_or_cancellation_and_the_
     late = at_venue(player, owner, start + dt.timedelta(days=1), status=CANCELLED)
     fee = booking_pb2.Money(amount_paisa=112500, currency="PKR")
     publish(notify.redis, "booking", booking_events.BookingCancelled(booking=late, cancellation=booking_pb2.Cancellation(
-        reason="injury", cancelled_by=player, fee=fee, refund=booking_pb2.Money(amount_paisa=337500, currency="PKR"))))
+        reason="injury", cancelled_by=player, fee=fee, refund=booking_pb2.Money(amount_paisa=337500, currency="PKR"),
+        fee_due_at_venue=True)))
     by_venue = at_venue(player, owner, start + dt.timedelta(days=2), status=CANCELLED)
     publish(notify.redis, "booking", booking_events.BookingCancelled(booking=by_venue, cancellation=booking_pb2.Cancellation(
         reason="rain", cancelled_by=owner, refund=booking_pb2.Money(amount_paisa=450000, currency="PKR"))), wait=True)
@@ -174,6 +175,6 @@ def test_an_owner_is_not_told_of_their_own_move_no_show_or_cancellation_and_the_
     assert [m.kind for m in told] == ["booking_confirmed", "booking_rescheduled", "booking_no_show",
                                       "booking_cancelled", "booking_cancelled"]
     # The fee, or that there was none; never a "refund" of money paid at the venue.
-    assert told[3].body.endswith("(injury). Cancellation fee: PKR 1,125, by the venue's policy.")
+    assert told[3].body.endswith("(injury). Cancellation fee: PKR 1,125, due at the venue.")
     assert told[4].body.endswith("(rain). No cancellation fee.")
     assert not any("Refund" in m.body for m in told)

@@ -153,7 +153,7 @@ class Bookings:
             hold_expires_at=None if instant else hold_until or now + dt.timedelta(minutes=venue.hold_minutes),
             idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now,
             price_rule_id=self._rule_of(session, venue, court.id, start, end), waitlist_offer_id=waitlist_offer_id,
-            match_id=match_id)
+            match_id=match_id, paid_at_venue=venue.paid_at_venue)
         session.add(booking)
         session.flush()
         view = store.BookingView(booking, venue, court, session.get(store.Player, player_id))
@@ -316,7 +316,15 @@ class Bookings:
             domain.transition(booking.state, Status.CANCELLED)
             return domain.quote_cancellation(rows.rules_of(view.venue), booking.price_paisa, booking.start_time,
                                              booking.created_at, now, by_venue=category == "venue",
-                                             status=booking.state)
+                                             status=booking.state, at_venue=booking.paid_at_venue)
+
+    def venue_paid(self, uow: UnitOfWork, venue_id: str, at_venue: bool) -> None:
+        """payment_svc's VenuePaymentChanged: bookings made from now on are paid at the venue or
+        online (a venue booking_svc does not have is none of its business)."""
+        with uow.session() as session:
+            venue = session.get(store.Venue, venue_id)
+            if venue is not None:
+                venue.paid_at_venue = at_venue
 
     # -- invitations --------------------------------------------------------------------------------
 

@@ -83,10 +83,11 @@ class Bookings:
                 self._keep_players_posted(session, booking, previous_start_time=None)
 
     def cancelled(self, uow: UnitOfWork, booking: Booking, reason: str, fee: Money, refund: Money, *,
-                  cancelled_by: str = "", in_series: bool = False) -> None:
-        """The player hears the reason and the fee (or that there is none); every invited player who
-        was told hears the reason; the owner hears unless they cancelled it themselves (of games
-        cancelled with their series, the player and the owner hear once, by SeriesCancelled).
+                  fee_due_at_venue: bool = False, cancelled_by: str = "", in_series: bool = False) -> None:
+        """The player hears the reason and the fee (due at the venue, when paid there) or that there is
+        none; every invited player who was told hears the reason; the owner hears unless they
+        cancelled it themselves (of games cancelled with their series, the player and the owner hear
+        once, by SeriesCancelled).
         A waitlist offer's hold, run out or given up, ends silently: it was never a booking (the
         player hears "offer passed on" from WaitlistOfferExpired)."""
         if booking.waitlist_offer_id:
@@ -101,7 +102,8 @@ class Bookings:
             if in_series:
                 return
             self._tell_player(session, "booking_cancelled", booking,
-                              {"reason": reason, **domain.charge_variables(fee, refund)}, calendar=removed)
+                              {"reason": reason, **domain.charge_variables(fee, refund, fee_due_at_venue)},
+                              calendar=removed)
             if reason == domain.EXPIRED:
                 self._tell_owner(session, "venue_booking_expired", booking)
             else:
