@@ -105,7 +105,7 @@ def test_owner_sets_up_and_a_player_books_reschedules_and_cancels_over_rest(plat
     # Paid at the venue: the player reads the fee due there, not a "refund" of money they never paid (issue 12).
     cancelled_message = inbox(platform, player, 3)[-1]
     assert cancelled_message["kind"] == "booking_cancelled"
-    assert cancelled_message["body"].endswith("was cancelled (injury). Cancellation fee: PKR 1,500, due at the venue.")
+    assert cancelled_message["body"].endswith("was cancelled (injury). Cancellation fee: Rs 1,500, due at the venue.")
     metrics = requests.get(platform.metrics_url("booking"), timeout=TIMEOUT).text
     assert f'padel_bookings_cancelled_total{{reason="player",venue_id="{venue["venue_id"]}"}} 1.0' in metrics
     # Net revenue is what the venue keeps: Rs 8,000 counted, Rs 2,000 given back by the move to a

@@ -1,15 +1,15 @@
 """Whether a venue (and each booking, as it was when booked) is paid at the venue, from payment_svc's
 VenuePaymentChanged: a cancellation fee is then due at the venue.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
