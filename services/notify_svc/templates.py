@@ -74,7 +74,12 @@ KINDS: dict[str, Kind] = {
     "sign_in_failures": Kind(SECURITY, frozenset({"first_name", "failures", "last_failed_at", "link"})),
     "booking_created": Kind("booking_confirmations", _BOOKING | _VENUE | {"price"}),
     "booking_confirmed": Kind("booking_confirmations", _BOOKING | _VENUE | {"price"}),
-    "booking_cancelled": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "reason", "refund"}, essential=True),
+    # "fee" is the cancellation fee ("" when free), "fee_due_at_venue" "yes" when it is to be paid
+    # there (else ""); "refund" (the price less the fee) stays for saved
+    # templates only: a booking paid at the venue refunds nothing, and payment_svc's refund receipts
+    # tell what went back of money paid online.
+    "booking_cancelled": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "reason", "fee", "fee_due_at_venue", "refund"},
+                              essential=True),
     "booking_rescheduled": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "previous_start_time"}, essential=True),
     "booking_no_show": Kind("booking_confirmations", _BOOKING | _VENUE | {"price"}),
     "booking_reminder": Kind("reminders", _BOOKING),
@@ -129,7 +134,7 @@ KINDS: dict[str, Kind] = {
     # series at the owner's venue is essential for the owner, as its single bookings are.
     "series_booked": Kind("booking_confirmations", _SERIES | {"price", "skipped"}),
     "series_requested": Kind("booking_confirmations", _SERIES | {"price", "skipped"}),
-    "series_cancelled": Kind("booking_confirmations", _SERIES | {"reason", "refund"}, essential=True),
+    "series_cancelled": Kind("booking_confirmations", _SERIES | {"reason", "fee", "fee_due_at_venue", "refund"}, essential=True),
     "venue_series_booked": Kind("booking_confirmations", _SERIES | _BOOKED_BY | {"price", "skipped"},
                                 essential=True),
     "venue_series_cancelled": Kind("booking_confirmations", _SERIES | _BOOKED_BY | {"reason"}, essential=True),
@@ -148,6 +153,14 @@ _WHERE_EN = "{% if venue_address %} Address: {{ venue_address }}.{% endif %}" \
             "{% if venue_phone %} Venue phone: {{ venue_phone }}.{% endif %}"
 _WHERE_UR = "{% if venue_address %} پتہ: {{ venue_address }}۔{% endif %}" \
             "{% if venue_phone %} وینیو کا فون: {{ venue_phone }}۔{% endif %}"
+
+# What cancelling cost, by the venue's policy: a fee (due at the venue when the booking is paid there)
+# or none. Nothing here says "refund": a booking paid at the venue gives nothing back, and money paid
+# online comes back with payment_svc's own receipt.
+_FEE_EN = ("{% if fee %}Cancellation fee: {{ fee }}, {% if fee_due_at_venue %}due at the venue"
+           "{% else %}by the venue's policy{% endif %}.{% else %}No cancellation fee.{% endif %}")
+_FEE_UR = ("{% if fee %}منسوخی کی فیس: {{ fee }}، {% if fee_due_at_venue %}وینیو پر قابلِ ادائیگی"
+           "{% else %}وینیو کی پالیسی کے مطابق{% endif %}۔{% else %}منسوخی کی کوئی فیس نہیں۔{% endif %}")
 
 # Who booked and what they asked for, in the venue owner's texts.
 _BOOKER = "{{ player_name }}{% if player_phone %} ({{ player_phone }}){% endif %}"
@@ -228,10 +241,10 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
     "booking_cancelled": {
         "en": ("Booking cancelled: {{ venue_name }}, {{ date }}",
                "Hi {{ first_name }}, your booking of {{ court_name }} at {{ venue_name }} on {{ date }}, "
-               "{{ start_time }} was cancelled ({{ reason }}). Refund: {{ refund }}."),
+               "{{ start_time }} was cancelled ({{ reason }}). " + _FEE_EN),
         "ur": ("بکنگ منسوخ: {{ venue_name }}، {{ date }}",
                "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} کی آپ کی بکنگ "
-               "({{ date }}، {{ start_time }}) منسوخ ہو گئی ({{ reason }})۔ واپسی: {{ refund }}۔"),
+               "({{ date }}، {{ start_time }}) منسوخ ہو گئی ({{ reason }})۔ " + _FEE_UR),
     },
     "booking_rescheduled": {
         "en": ("Booking moved: {{ venue_name }}, {{ date }} {{ start_time }}",
@@ -539,10 +552,10 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
     "series_cancelled": {
         "en": ("Series cancelled: {{ games }} game{% if games != '1' %}s{% endif %} at {{ venue_name }}",
                "Hi {{ first_name }}, {{ games }} game{% if games != '1' %}s{% endif %} of your series on {{ court_name }} at {{ venue_name }} were "
-               "cancelled ({{ reason }}): {{ dates }}. Refund: {{ refund }}."),
+               "cancelled ({{ reason }}): {{ dates }}. " + _FEE_EN),
         "ur": ("سیریز منسوخ: {{ venue_name }} میں {{ games }} گیمز",
                "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} پر آپ کی سیریز کے {{ games }} گیمز منسوخ "
-               "ہو گئے ({{ reason }}): {{ dates }}۔ واپسی: {{ refund }}۔"),
+               "ہو گئے ({{ reason }}): {{ dates }}۔ " + _FEE_UR),
     },
     "venue_series_booked": {
         "en": ("New series: {{ games }} game{% if games != '1' %}s{% endif %} on {{ court_name }}",
@@ -641,6 +654,7 @@ SAMPLES = {
     "player_name": "Bilal Ahmed", "player_phone": "+923001234567", "special_requests": "Two rackets, please",
     "hold_expires_at": "03 Dec 2026 12:00 PKT", "invitee_name": "Sana Malik",
     "amount": "Rs 1,125", "wallet": "JazzCash", "provider_reference": "T20261203.0001", "fee": "Rs 0",
+    "fee_due_at_venue": "yes",
     "due_by": "03 Dec 2026 16:00 PKT", "shares": "2",
     "match_id": "00000000-0000-4000-8000-000000000001", "free_places": "1", "level": "3.25",
     "level_before": "3.10", "level_after": "3.25", "score": "6-4, 3-6, 7-5",

@@ -67,3 +67,9 @@ class SharesOwedByBooker(_message.Message):
     shares: _containers.RepeatedCompositeFieldContainer[_payment_pb2.Share]
     owed: _booking_pb2.Money
     def __init__(self, booking_id: _Optional[str] = ..., booker_id: _Optional[str] = ..., shares: _Optional[_Iterable[_Union[_payment_pb2.Share, _Mapping]]] = ..., owed: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class VenuePaymentChanged(_message.Message):
+    __slots__ = ("venue_payment",)
+    VENUE_PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    venue_payment: _payment_pb2.VenuePayment
+    def __init__(self, venue_payment: _Optional[_Union[_payment_pb2.VenuePayment, _Mapping]] = ...) -> None: ...
