@@ -1,9 +1,10 @@
 """The events booking_svc consumes (group "booking"): from auth, UserRegistered (the player's name
 and phone, for the venue's schedule and the events notify turns into messages to the owner) and
 AccountDeleted, which ends what the person holds here; from payments, PaymentCaptured, which confirms a
-pending booking once its whole price is paid; its own BookingCancelled, whose freed slot goes to the
-first in the waitlist; and match_svc's events about a match that holds a court (its seated players, filled,
-released: `service.match_holds`). Each handler runs the use case in the consumer's transaction (`Joined`), which
+pending booking once its whole price is paid, and VenuePaymentChanged, whether a venue is paid at
+the venue (where a cancellation fee is then due); its own BookingCancelled, whose freed slot goes to the
+first in the waitlist; and match_svc's events about a match's court (its seated players, on a hold or on the
+organiser's own booking; a hold filled or released: `service.match_holds`). Each handler runs the use case in the consumer's transaction (`Joined`), which
 also records the event as handled, so an event is handled once however often it comes."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import events_pb2 as booking_events
 from padel.match.v1 import events_pb2 as match_events
 from padel.payment.v1 import events_pb2 as payment_events
+from padel.payment.v1 import payment_pb2
 from sqlalchemy.orm import Session
 
 from booking_svc.service import Bookings
@@ -41,6 +43,11 @@ def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings, 
         if message.booking_paid:
             bookings.confirm_paid(Joined(session), message.payment.booking_id)
 
+    def venue_payment_changed(session: Session, _event_id: str, message: payment_events.VenuePaymentChanged) -> None:
+        paid = message.venue_payment
+        bookings.venue_paid(Joined(session), paid.venue_id,
+                            paid.mode in (payment_pb2.PAYMENT_MODE_UNSPECIFIED, payment_pb2.PAYMENT_MODE_AT_VENUE))
+
     def booking_cancelled(session: Session, _event_id: str, message: booking_events.BookingCancelled) -> None:
         freed = message.booking
         waitlist.offer_freed(Joined(session), freed.court_id, to_datetime(freed.start_time),
@@ -66,6 +73,7 @@ def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings, 
     events.on(auth_events.UserRegistered, user_registered)
     events.on(auth_events.AccountDeleted, account_deleted)
     events.on(payment_events.PaymentCaptured, payment_captured)
+    events.on(payment_events.VenuePaymentChanged, venue_payment_changed)
     events.on(booking_events.BookingCancelled, booking_cancelled)
     for seats_moved in (match_events.PlayerJoined, match_events.PlayerLeft):
         events.on(seats_moved, match_seated)

@@ -231,7 +231,7 @@ def cancellation(row: store.Booking) -> pb.Cancellation | None:
     return pb.Cancellation(
         reason=row.cancel_reason or "", cancelled_by=row.cancelled_by or "",
         cancelled_at=timestamp(row.cancelled_at), fee=money(row.cancellation_fee_paisa),
-        refund=money(row.refund_paisa))
+        refund=money(row.refund_paisa), fee_due_at_venue=bool(row.cancellation_fee_paisa) and row.paid_at_venue)
 
 
 def invitation(row: store.Invitation) -> pb.Invitation:
@@ -252,7 +252,7 @@ def booking_filter(request: api.ListBookingsRequest) -> str:
 def cancellation_preview(quote: domain.CancellationQuote) -> api.GetCancellationPreviewResponse:
     return api.GetCancellationPreviewResponse(preview=pb.CancellationPreview(
         fee=money(quote.fee_paisa), free=quote.fee_paisa == 0, free_until=timestamp(quote.free_until),
-        note=quote.note))
+        note=quote.note, fee_due_at_venue=quote.due_at_venue))
 
 
 def booking(view: store.BookingView, viewer: str = "") -> pb.Booking:
@@ -311,8 +311,10 @@ def booking_cancelled(view: store.BookingView, series_id: str = "") -> events_pb
                                        series_id=series_id)
 
 
-def booking_rescheduled(view: store.BookingView, previous_start: dt.datetime) -> events_pb2.BookingRescheduled:
-    return events_pb2.BookingRescheduled(booking=snapshot(view), previous_start_time=timestamp(previous_start))
+def booking_rescheduled(view: store.BookingView, previous_start: dt.datetime,
+                        moved_by: str) -> events_pb2.BookingRescheduled:
+    return events_pb2.BookingRescheduled(booking=snapshot(view), previous_start_time=timestamp(previous_start),
+                                         moved_by=moved_by)
 
 
 def booking_participants_changed(view: store.BookingView, added: Sequence[str],
@@ -324,8 +326,8 @@ def booking_completed(view: store.BookingView) -> events_pb2.BookingCompleted:
     return events_pb2.BookingCompleted(booking=snapshot(view))
 
 
-def booking_no_show(view: store.BookingView) -> events_pb2.BookingNoShow:
-    return events_pb2.BookingNoShow(booking=snapshot(view))
+def booking_no_show(view: store.BookingView, marked_by: str) -> events_pb2.BookingNoShow:
+    return events_pb2.BookingNoShow(booking=snapshot(view), marked_by=marked_by)
 
 
 def invitation_sent(view: store.BookingView, player_id: str) -> events_pb2.InvitationSent:

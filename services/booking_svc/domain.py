@@ -109,10 +109,22 @@ def check_may_see_booking(who: Caller, player_id: str, participant_ids: Sequence
         raise PermissionDenied("this booking is neither yours nor at your venue")
 
 
-def check_may_change_booking(who: Caller, player_id: str) -> None:
-    """Only who booked (or an admin) moves a booking or changes its players and requests."""
-    if who.user_id != player_id and not who.is_admin:
-        raise PermissionDenied("only the player who booked may change this booking")
+# What of a booking its venue's owner may change: where and when it is played, not who plays or
+# what the player asked for.
+OWNER_MAY_CHANGE = frozenset({"court_id", "start_time", "duration_minutes"})
+
+
+def check_may_change_booking(who: Caller, player_id: str, owner_id: str, changes: Iterable[str]) -> None:
+    """Who booked (or an admin) moves a booking or changes its players and requests; the venue's
+    owner moves it (a court they retire lists its live bookings for them to move)."""
+    if who.user_id == player_id or who.is_admin:
+        return
+    if who.user_id == owner_id:
+        kept = sorted(set(changes) - OWNER_MAY_CHANGE)
+        if not kept:
+            return
+        raise PermissionDenied(f"the venue's owner may move a booking, not change its {', '.join(kept)}")
+    raise PermissionDenied("only the player who booked or the venue's owner may change this booking")
 
 
 def canceller(who: Caller, player_id: str, owner_id: str) -> str:
@@ -487,21 +499,24 @@ def cancellation_charge(rules: VenueRules, price: int, start: dt.datetime, now: 
 
 @dataclass(frozen=True)
 class CancellationQuote:
-    """What cancelling now would cost: the fee (due at the venue), the last free moment if it is
+    """What cancelling now would cost: the fee, the last free moment if it is
     still ahead, and the sentence the player reads."""
 
     fee_paisa: int
     free_until: dt.datetime | None
     note: str
+    due_at_venue: bool
 
 
 def quote_cancellation(rules: VenueRules, price: int, start: dt.datetime, booked_at: dt.datetime,
-                       now: dt.datetime, *, by_venue: bool, status: Status) -> CancellationQuote:
+                       now: dt.datetime, *, by_venue: bool, status: Status, at_venue: bool) -> CancellationQuote:
+    """`at_venue`: the booking is paid at the venue, so a fee is due there."""
     fee, _refund = cancellation_charge(rules, price, start, now, by_venue=by_venue, status=status,
                                        booked_at=booked_at)
     until = free_until(rules, start, booked_at)
     ahead = until if now <= until else None
-    return CancellationQuote(fee, ahead, cancellation_note(fee, ahead, rules))
+    due_at_venue = bool(fee) and at_venue
+    return CancellationQuote(fee, ahead, cancellation_note(fee, ahead, rules, due_at_venue), due_at_venue)
 
 
 def rupees(paisa: int) -> str:
@@ -510,11 +525,13 @@ def rupees(paisa: int) -> str:
     return f"Rs {whole:,}" + (f".{cents:02d}" if cents else "")
 
 
-def cancellation_note(fee: int, free_until_ahead: dt.datetime | None, rules: VenueRules) -> str:
-    """What the player reads before cancelling. Payment is at the venue: a fee is due there, nothing
-    is refunded."""
+def cancellation_note(fee: int, free_until_ahead: dt.datetime | None, rules: VenueRules,
+                      due_at_venue: bool) -> str:
+    """What the player reads before cancelling: the fee, and that it is due at the venue when the
+    booking is paid there (paid online, payment_svc keeps it back of the money and its receipt says so)."""
     if fee:
-        return f"Cancelling now costs {rupees(fee)}, fee due at the venue"
+        return f"Cancelling now costs {rupees(fee)}, " + (
+            "fee due at the venue" if due_at_venue else "the venue's late-cancellation fee")
     if free_until_ahead is not None:
         return f"Cancelling now is free (until {local_clock(rules, free_until_ahead)})"
     return "Cancelling now is free"

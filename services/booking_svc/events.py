@@ -37,8 +37,9 @@ def cancelled(session: Session, view: BookingView, series_id: str = "") -> None:
     outbox.publish(session, STREAM, convert.booking_cancelled(view, series_id))
 
 
-def rescheduled(session: Session, view: BookingView, previous_start: dt.datetime) -> None:
-    outbox.publish(session, STREAM, convert.booking_rescheduled(view, previous_start))
+def rescheduled(session: Session, view: BookingView, previous_start: dt.datetime, moved_by: str) -> None:
+    """`moved_by` travels with it: notify tells nobody of their own move."""
+    outbox.publish(session, STREAM, convert.booking_rescheduled(view, previous_start, moved_by))
 
 
 def participants_changed(session: Session, view: BookingView, added: Sequence[str], removed: Sequence[str]) -> None:
@@ -50,8 +51,9 @@ def completed(session: Session, view: BookingView) -> None:
     outbox.publish(session, STREAM, convert.booking_completed(view))
 
 
-def no_show(session: Session, view: BookingView) -> None:
-    outbox.publish(session, STREAM, convert.booking_no_show(view))
+def no_show(session: Session, view: BookingView, marked_by: str) -> None:
+    """`marked_by` travels with it: notify tells nobody of their own mark."""
+    outbox.publish(session, STREAM, convert.booking_no_show(view, marked_by))
 
 
 def invitation_sent(session: Session, view: BookingView, player_id: str) -> None:

@@ -14,8 +14,8 @@ import zlib
 from typing import NamedTuple, Sequence, TypeVar
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
-                        UniqueConstraint, bindparam, case, cast, delete, exc, func, select, text, type_coerce,
-                        Row, union_all, update)
+                        UniqueConstraint, bindparam, case, cast, delete, exc, func, select, text, true,
+                        type_coerce, Row, union_all, update)
 from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, query_expression, relationship,
                             with_expression)
 
@@ -60,6 +60,9 @@ class Venue(Base):
     cancellation_grace_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     base_hourly_price_paisa: Mapped[int] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Paid at the venue (payment_svc's VenuePaymentChanged; its default): a cancellation fee is due
+    # there (migration 0016).
+    paid_at_venue: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     # Raised by every change to the venue's settings, courts or prices (`bump_setup_version`).
@@ -130,6 +133,8 @@ class Invitation(Base):
     state: Mapped[str] = mapped_column(String(16))
     invited_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    # The open match whose seat added this player (migration 0015): leaving it takes them off again.
+    match_id: Mapped[str | None] = mapped_column(String(36))
 
     __table_args__ = (Index("ix_invitations_player", "player_id", "state"),)
 
@@ -164,6 +169,8 @@ class Booking(Base):
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     cancellation_fee_paisa: Mapped[int | None] = mapped_column(BigInteger)
     refund_paisa: Mapped[int | None] = mapped_column(BigInteger)
+    # Whether the venue was paid at the venue when this was booked (later bookings follow a new mode).
+    paid_at_venue: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     # The price rule that priced most of the game's minutes (None: the base price), migration 0011.

@@ -80,13 +80,15 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
         bookings.confirmed(Joined(session), convert.booking(message.booking), in_series=bool(message.series_id))
 
     def cancelled(session: Session, _event_id: str, message: booking_events.BookingCancelled) -> None:
-        refund = message.cancellation.refund
-        bookings.cancelled(Joined(session), convert.booking(message.booking),
-                           message.cancellation.reason or "cancelled", refund.amount_paisa, refund.currency,
+        cancellation = message.cancellation
+        bookings.cancelled(Joined(session), convert.booking(message.booking), cancellation.reason or "cancelled",
+                           convert.money(cancellation.fee), convert.money(cancellation.refund),
+                           fee_due_at_venue=cancellation.fee_due_at_venue, cancelled_by=cancellation.cancelled_by,
                            in_series=bool(message.series_id))
 
     def rescheduled(session: Session, _event_id: str, message: booking_events.BookingRescheduled) -> None:
-        bookings.moved(Joined(session), convert.booking(message.booking), convert.when(message.previous_start_time))
+        bookings.moved(Joined(session), convert.booking(message.booking), convert.when(message.previous_start_time),
+                       moved_by=message.moved_by)
 
     def participants_changed(session: Session, _event_id: str,
                              message: booking_events.BookingParticipantsChanged) -> None:
@@ -98,7 +100,7 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
         bookings.completed(Joined(session), message.booking.booking_id)
 
     def no_show(session: Session, _event_id: str, message: booking_events.BookingNoShow) -> None:
-        bookings.no_show(Joined(session), convert.booking(message.booking))
+        bookings.no_show(Joined(session), convert.booking(message.booking), marked_by=message.marked_by)
 
     def invitation_sent(session: Session, _event_id: str, message: booking_events.InvitationSent) -> None:
         # The same rule as a new list of players: a confirmed booking invites whom notify has not
@@ -124,7 +126,8 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
 
     def series_cancelled(session: Session, _event_id: str, message: booking_events.SeriesCancelled) -> None:
         venues.series_cancelled(Joined(session), convert.series(message.series, message.start_times),
-                                message.reason or "cancelled", convert.money(message.refund))
+                                message.reason or "cancelled", convert.money(message.fee), convert.money(message.refund),
+                                cancelled_by=message.cancelled_by)
 
     def review_written(session: Session, _event_id: str, message: booking_events.ReviewWritten) -> None:
         review = message.review
@@ -148,8 +151,16 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
 
     def refunded(session: Session, _event_id: str, message: payment_events.PaymentRefunded) -> None:
         paid = message.payment
+        # The refund's own reference (older events carry only the capture's).
         payments.refunded(Joined(session), paid.payer_id, paid.booking_id, convert.money(message.refund),
-                          convert.money(message.fee), convert.wallet_name(paid.wallet), paid.provider_reference)
+                          convert.money(message.fee), convert.wallet_name(paid.wallet),
+                          message.refund_provider_reference or message.refund_reference or paid.provider_reference)
+
+    def refund_failed(session: Session, _event_id: str, message: payment_events.RefundFailed) -> None:
+        paid = message.payment
+        payments.refund_failed(Joined(session), paid.payer_id, message.venue_owner_id, paid.booking_id,
+                               convert.money(message.refund), convert.wallet_name(paid.wallet),
+                               message.refund_reference)
 
     def share_requested(session: Session, _event_id: str, message: payment_events.SharePaymentRequested) -> None:
         share = message.share
@@ -226,6 +237,7 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     events.on(match_events.LevelChanged, level_changed)
     events.on(payment_events.PaymentCaptured, captured)
     events.on(payment_events.PaymentRefunded, refunded)
+    events.on(payment_events.RefundFailed, refund_failed)
     events.on(payment_events.SharePaymentRequested, share_requested)
     events.on(payment_events.SharesOwedByBooker, owed)
     return events

@@ -104,6 +104,14 @@ class Money:
         return money_text(self.amount_paisa, self.currency)
 
 
+def charge_variables(fee: Money, refund: Money, due_at_venue: bool = False) -> dict[str, str]:
+    """A cancellation's cost for its message: "fee" ("" when free), "fee_due_at_venue" ("yes" when the
+    booking was paid at the venue, else ""); "refund" (the price less the fee) only for templates
+    saved before "fee", since a booking paid at the venue refunds nothing."""
+    return {"fee": fee.text() if fee.amount_paisa else "", "fee_due_at_venue": "yes" if due_at_venue else "",
+            "refund": refund.text()}
+
+
 @dataclass(frozen=True)
 class Booking:
     """What a booking event says about the booking (converted from protobuf in convert.py)."""

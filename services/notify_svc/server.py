@@ -45,7 +45,7 @@ def build_server(settings: NotifySettings) -> tuple[server.Host, int]:
         # The renderer first: started before anything renders, stopped after everything that does.
         workers=[renderer, parts.relay,
                  consumers.consumer(parts.database, parts.redis, accounts, bookings, Connections(deliveries),
-                                    Payments(deliveries), Matches(deliveries), VenueNews(deliveries)),
+                                    Payments(deliveries, app_base_url=settings.app_base_url), Matches(deliveries), VenueNews(deliveries)),
                  DeliveryJob(parts.database, deliveries, bookings, poll_seconds=settings.poll_seconds)])
 
 

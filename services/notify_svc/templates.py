@@ -74,7 +74,12 @@ KINDS: dict[str, Kind] = {
     "sign_in_failures": Kind(SECURITY, frozenset({"first_name", "failures", "last_failed_at", "link"})),
     "booking_created": Kind("booking_confirmations", _BOOKING | _VENUE | {"price"}),
     "booking_confirmed": Kind("booking_confirmations", _BOOKING | _VENUE | {"price"}),
-    "booking_cancelled": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "reason", "refund"}, essential=True),
+    # "fee" is the cancellation fee ("" when free), "fee_due_at_venue" "yes" when it is to be paid
+    # there (else ""); "refund" (the price less the fee) stays for saved
+    # templates only: a booking paid at the venue refunds nothing, and payment_svc's refund receipts
+    # tell what went back of money paid online.
+    "booking_cancelled": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "reason", "fee", "fee_due_at_venue", "refund"},
+                              essential=True),
     "booking_rescheduled": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "previous_start_time"}, essential=True),
     "booking_no_show": Kind("booking_confirmations", _BOOKING | _VENUE | {"price"}),
     "booking_reminder": Kind("reminders", _BOOKING),
@@ -114,7 +119,10 @@ KINDS: dict[str, Kind] = {
     # About money (payment_svc's events, issue 14): closest to booking confirmations, always sent.
     "payment_receipt": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
     "refund_receipt": Kind("booking_confirmations", _PAID | {"fee", "provider_reference"}, essential=True),
-    "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by"}, essential=True),
+    "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by", "link"}, essential=True),
+    # A refund the provider refused: the payer, and the venue's owner who settles it with support.
+    "refund_failed": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
+    "refund_failed_venue": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
     "shares_owed": Kind("booking_confirmations", _MONEY | {"shares"}, essential=True),
     # To a player about another who wants to connect, or accepted: a kind of their own, so a player can
     # silence connections and still hear of games.
@@ -126,7 +134,7 @@ KINDS: dict[str, Kind] = {
     # series at the owner's venue is essential for the owner, as its single bookings are.
     "series_booked": Kind("booking_confirmations", _SERIES | {"price", "skipped"}),
     "series_requested": Kind("booking_confirmations", _SERIES | {"price", "skipped"}),
-    "series_cancelled": Kind("booking_confirmations", _SERIES | {"reason", "refund"}, essential=True),
+    "series_cancelled": Kind("booking_confirmations", _SERIES | {"reason", "fee", "fee_due_at_venue", "refund"}, essential=True),
     "venue_series_booked": Kind("booking_confirmations", _SERIES | _BOOKED_BY | {"price", "skipped"},
                                 essential=True),
     "venue_series_cancelled": Kind("booking_confirmations", _SERIES | _BOOKED_BY | {"reason"}, essential=True),
@@ -145,6 +153,14 @@ _WHERE_EN = "{% if venue_address %} Address: {{ venue_address }}.{% endif %}" \
             "{% if venue_phone %} Venue phone: {{ venue_phone }}.{% endif %}"
 _WHERE_UR = "{% if venue_address %} پتہ: {{ venue_address }}۔{% endif %}" \
             "{% if venue_phone %} وینیو کا فون: {{ venue_phone }}۔{% endif %}"
+
+# What cancelling cost, by the venue's policy: a fee (due at the venue when the booking is paid there)
+# or none. Nothing here says "refund": a booking paid at the venue gives nothing back, and money paid
+# online comes back with payment_svc's own receipt.
+_FEE_EN = ("{% if fee %}Cancellation fee: {{ fee }}, {% if fee_due_at_venue %}due at the venue"
+           "{% else %}by the venue's policy{% endif %}.{% else %}No cancellation fee.{% endif %}")
+_FEE_UR = ("{% if fee %}منسوخی کی فیس: {{ fee }}، {% if fee_due_at_venue %}وینیو پر قابلِ ادائیگی"
+           "{% else %}وینیو کی پالیسی کے مطابق{% endif %}۔{% else %}منسوخی کی کوئی فیس نہیں۔{% endif %}")
 
 # Who booked and what they asked for, in the venue owner's texts.
 _BOOKER = "{{ player_name }}{% if player_phone %} ({{ player_phone }}){% endif %}"
@@ -225,10 +241,10 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
     "booking_cancelled": {
         "en": ("Booking cancelled: {{ venue_name }}, {{ date }}",
                "Hi {{ first_name }}, your booking of {{ court_name }} at {{ venue_name }} on {{ date }}, "
-               "{{ start_time }} was cancelled ({{ reason }}). Refund: {{ refund }}."),
+               "{{ start_time }} was cancelled ({{ reason }}). " + _FEE_EN),
         "ur": ("بکنگ منسوخ: {{ venue_name }}، {{ date }}",
                "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} کی آپ کی بکنگ "
-               "({{ date }}، {{ start_time }}) منسوخ ہو گئی ({{ reason }})۔ واپسی: {{ refund }}۔"),
+               "({{ date }}، {{ start_time }}) منسوخ ہو گئی ({{ reason }})۔ " + _FEE_UR),
     },
     "booking_rescheduled": {
         "en": ("Booking moved: {{ venue_name }}, {{ date }} {{ start_time }}",
@@ -458,13 +474,33 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} کے {{ amount }} آپ کے {{ wallet }} والٹ میں واپس "
                "آ گئے (منسوخی کی پالیسی کے تحت {{ fee }} رکھے گئے)۔ {{ wallet }} حوالہ: {{ provider_reference }}۔"),
     },
+    "refund_failed": {
+        "en": ("Refund delayed: {{ amount }}",
+               "Hi {{ first_name }}, we could not refund {{ amount }} to your {{ wallet }} wallet automatically "
+               "for booking {{ booking_id }}. The venue or our support will settle it with you. "
+               "Refund reference: {{ provider_reference }}."),
+        "ur": ("رقم کی واپسی میں تاخیر: {{ amount }}",
+               "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} کے {{ amount }} ہم خودکار طور پر آپ کے "
+               "{{ wallet }} والٹ میں واپس نہیں کر سکے۔ وینیو یا ہماری سپورٹ آپ کے ساتھ یہ طے کرے گی۔ "
+               "واپسی کا حوالہ: {{ provider_reference }}۔"),
+    },
+    "refund_failed_venue": {
+        "en": ("A refund needs you: {{ amount }}",
+               "Hi {{ first_name }}, {{ wallet }} refused to refund {{ amount }} of booking {{ booking_id }} "
+               "automatically. Please settle it with the player (or ask our support). "
+               "Refund reference: {{ provider_reference }}."),
+        "ur": ("ایک رقم کی واپسی آپ کی منتظر ہے: {{ amount }}",
+               "السلام علیکم {{ first_name }}، {{ wallet }} نے بکنگ {{ booking_id }} کے {{ amount }} کی خودکار "
+               "واپسی سے انکار کر دیا۔ براہ کرم کھلاڑی کے ساتھ یہ طے کریں (یا ہماری سپورٹ سے رابطہ کریں)۔ "
+               "واپسی کا حوالہ: {{ provider_reference }}۔"),
+    },
     "share_payment_requested": {
         "en": ("Please pay your share: {{ amount }}",
                "Hi {{ first_name }}, your share of the game (booking {{ booking_id }}) is {{ amount }}"
-               "{% if due_by %}, due by {{ due_by }}{% endif %}. Pay it in the app with JazzCash or Easypaisa."),
+               "{% if due_by %}, due by {{ due_by }}{% endif %}. Pay it with JazzCash or Easypaisa: {{ link }}"),
         "ur": ("براہ کرم اپنا حصہ ادا کریں: {{ amount }}",
                "السلام علیکم {{ first_name }}، کھیل (بکنگ {{ booking_id }}) میں آپ کا حصہ {{ amount }} ہے"
-               "{% if due_by %}، {{ due_by }} تک واجب الادا{% endif %}۔ ایپ میں JazzCash یا Easypaisa سے ادا کریں۔"),
+               "{% if due_by %}، {{ due_by }} تک واجب الادا{% endif %}۔ JazzCash یا Easypaisa سے ادا کریں: {{ link }}"),
     },
     "shares_owed": {
         "en": ("You now owe {{ amount }}",
@@ -516,10 +552,10 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
     "series_cancelled": {
         "en": ("Series cancelled: {{ games }} game{% if games != '1' %}s{% endif %} at {{ venue_name }}",
                "Hi {{ first_name }}, {{ games }} game{% if games != '1' %}s{% endif %} of your series on {{ court_name }} at {{ venue_name }} were "
-               "cancelled ({{ reason }}): {{ dates }}. Refund: {{ refund }}."),
+               "cancelled ({{ reason }}): {{ dates }}. " + _FEE_EN),
         "ur": ("سیریز منسوخ: {{ venue_name }} میں {{ games }} گیمز",
                "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} پر آپ کی سیریز کے {{ games }} گیمز منسوخ "
-               "ہو گئے ({{ reason }}): {{ dates }}۔ واپسی: {{ refund }}۔"),
+               "ہو گئے ({{ reason }}): {{ dates }}۔ " + _FEE_UR),
     },
     "venue_series_booked": {
         "en": ("New series: {{ games }} game{% if games != '1' %}s{% endif %} on {{ court_name }}",
@@ -618,6 +654,7 @@ SAMPLES = {
     "player_name": "Bilal Ahmed", "player_phone": "+923001234567", "special_requests": "Two rackets, please",
     "hold_expires_at": "03 Dec 2026 12:00 PKT", "invitee_name": "Sana Malik",
     "amount": "Rs 1,125", "wallet": "JazzCash", "provider_reference": "T20261203.0001", "fee": "Rs 0",
+    "fee_due_at_venue": "yes",
     "due_by": "03 Dec 2026 16:00 PKT", "shares": "2",
     "match_id": "00000000-0000-4000-8000-000000000001", "free_places": "1", "level": "3.25",
     "level_before": "3.10", "level_after": "3.25", "score": "6-4, 3-6, 7-5",

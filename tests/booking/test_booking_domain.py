@@ -209,18 +209,23 @@ def test_an_owner_manages_only_their_venues_and_an_admin_any():
         domain.check_may_open_venues(_caller("p", "player"))
 
 
-def test_a_booking_is_seen_by_its_players_and_venue_and_changed_or_cancelled_by_its_booker():
+def test_a_booking_is_seen_by_its_players_and_venue_changed_by_its_booker_moved_by_its_owner_and_cancelled():
     booker, friend, stranger = _caller("b", "player"), _caller("f", "player"), _caller("s", "player")
     owner, admin = _caller("o", "venue_owner"), _caller("a", "admin")
     for who in (booker, friend, owner, admin):
         domain.check_may_see_booking(who, "b", ["f"], "o")
     with pytest.raises(PermissionDenied):
         domain.check_may_see_booking(stranger, "b", ["f"], "o")
-    domain.check_may_change_booking(booker, "b")
-    domain.check_may_change_booking(admin, "b")
-    for who in (friend, owner):
+    everything = ["court_id", "start_time", "participant_ids", "special_requests"]
+    domain.check_may_change_booking(booker, "b", "o", everything)
+    domain.check_may_change_booking(admin, "b", "o", everything)
+    # The owner moves a booking (off a court they retire), but does not choose who plays.
+    domain.check_may_change_booking(owner, "b", "o", ["court_id", "start_time", "duration_minutes"])
+    with pytest.raises(PermissionDenied, match="not change its participant_ids, special_requests"):
+        domain.check_may_change_booking(owner, "b", "o", everything)
+    for who in (friend, stranger):
         with pytest.raises(PermissionDenied):
-            domain.check_may_change_booking(who, "b")
+            domain.check_may_change_booking(who, "b", "o", ["start_time"])
     assert [domain.canceller(who, "b", "o") for who in (booker, owner, admin)] == ["player", "venue", "venue"]
     for who in (friend, stranger):
         with pytest.raises(PermissionDenied):
@@ -256,10 +261,15 @@ def test_cancelling_within_the_grace_period_after_booking_is_free_and_says_so():
     start = at(MONDAY, "19:00")
     booked = start - dt.timedelta(hours=2)
     inside = domain.quote_cancellation(rules(), 600_000, start, booked, booked + dt.timedelta(minutes=9),
-                                       by_venue=False, status=Status.CONFIRMED)
-    assert (inside.fee_paisa, inside.free_until) == (0, booked + dt.timedelta(minutes=10))
+                                       by_venue=False, status=Status.CONFIRMED, at_venue=True)
+    assert (inside.fee_paisa, inside.free_until, inside.due_at_venue) == (0, booked + dt.timedelta(minutes=10), False)
     assert inside.note == f"Cancelling now is free (until {MONDAY} 17:10 (Asia/Karachi))"
     after = domain.quote_cancellation(rules(), 600_000, start, booked, booked + dt.timedelta(minutes=11),
-                                      by_venue=False, status=Status.CONFIRMED)
-    assert (after.fee_paisa, after.free_until) == (300_000, None)
+                                      by_venue=False, status=Status.CONFIRMED, at_venue=True)
+    assert (after.fee_paisa, after.free_until, after.due_at_venue) == (300_000, None, True)
     assert after.note == "Cancelling now costs Rs 3,000, fee due at the venue"
+    # Paid online, the fee is kept back of the money paid: nothing is due at the venue.
+    online = domain.quote_cancellation(rules(), 600_000, start, booked, booked + dt.timedelta(minutes=11),
+                                       by_venue=False, status=Status.CONFIRMED, at_venue=False)
+    assert (online.fee_paisa, online.due_at_venue) == (300_000, False)
+    assert online.note == "Cancelling now costs Rs 3,000, the venue's late-cancellation fee"

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from booking_testkit import iso, local_day, platform_headers
+from padel_testkit import eventually
 
 TIMEOUT = 10
 
@@ -45,6 +46,15 @@ def free_starts(platform, venue_id: str, day, duration=60) -> dict[str, list[str
                           params={"venue_id": venue_id, "date": day.isoformat(), "duration_minutes": duration})
     assert answer.status_code == 200, answer.text
     return {c["court"]["court_id"]: [s["local_start"] for s in c["slots"]] for c in answer.json()["courts"]}
+
+
+def inbox(platform, user: str, count: int) -> list[dict]:
+    """The user's in-app messages, oldest first, once at least `count` arrived (events take a moment)."""
+    def arrived() -> list[dict] | None:
+        answer = requests.get(f"{platform.url}/api/notifications/inbox", headers=platform.headers(user), timeout=TIMEOUT)
+        messages = list(reversed(answer.json().get("messages", [])))
+        return messages if len(messages) >= count else None
+    return eventually(arrived, f"{count} messages for {user}", timeout=20)
 
 
 def book(platform, player: str, court_id: str, day, clock: str, duration=60, key=None):
@@ -91,7 +101,11 @@ def test_owner_sets_up_and_a_player_books_reschedules_and_cancels_over_rest(plat
                               headers=platform.headers(player), json={"reason": "injury"}, timeout=TIMEOUT)
     assert cancelled.status_code == 200, cancelled.text
     cancellation = cancelled.json()["booking"]["cancellation"]
-    assert cancellation["fee"]["amount_paisa"] == "150000" and cancellation["refund"]["amount_paisa"] == "450000"
+    assert cancellation["fee"]["amount_paisa"] == "150000" and cancellation["fee_due_at_venue"] is True
+    # Paid at the venue: the player reads the fee due there, not a "refund" of money they never paid (issue 12).
+    cancelled_message = inbox(platform, player, 3)[-1]
+    assert cancelled_message["kind"] == "booking_cancelled"
+    assert cancelled_message["body"].endswith("was cancelled (injury). Cancellation fee: Rs 1,500, due at the venue.")
     metrics = requests.get(platform.metrics_url("booking"), timeout=TIMEOUT).text
     assert f'padel_bookings_cancelled_total{{reason="player",venue_id="{venue["venue_id"]}"}} 1.0' in metrics
     # Net revenue is what the venue keeps: Rs 8,000 counted, Rs 2,000 given back by the move to a

@@ -53,7 +53,9 @@ def test_a_series_is_told_once_with_its_dates_when_booked_and_when_cancelled(not
         series=series, start_times=[stamp(s) for s in starts], reason="moving away",
         refund=booking_pb2.Money(amount_paisa=900000, currency="PKR")), wait=True)
     assert [m.kind for m in inbox(notify, token_issuer, player)] == ["series_booked", "series_cancelled"]
-    assert "(moving away)" in inbox(notify, token_issuer, player)[1].body
+    # Free, and no "refund" of money paid at the venue (issue 12).
+    assert inbox(notify, token_issuer, player)[1].body.endswith(
+        f"(moving away): {', '.join(f'{s.astimezone(KARACHI):%a %d %b %Y %H:%M}' for s in starts)}. No cancellation fee.")
     assert [m.kind for m in inbox(notify, token_issuer, owner)] == ["venue_series_booked", "venue_series_cancelled"]
 
 

@@ -161,3 +161,34 @@ def test_invitations_are_sent_once_and_answers_reach_the_player_who_booked(notif
             wait=True)
     assert kinds(notify, token_issuer, second) == ["booking_invitation", "invitation_rescheduled"]
     assert kinds(notify, token_issuer, first) == ["booking_invitation"]
+
+
+def test_an_owner_is_not_told_of_their_own_move_no_show_or_cancellation_and_the_player_reads_the_fee(
+        notify, token_issuer):
+    player, owner = str(uuid.uuid4()), str(uuid.uuid4())
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
+    booked = at_venue(player, owner, start)
+    publish(notify.redis, "booking", booking_events.BookingCreated(booking=booked))
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(booking=booked))
+    moved = at_venue(player, owner, start + dt.timedelta(hours=1), booking_id=booked.booking_id)
+    publish(notify.redis, "booking", booking_events.BookingRescheduled(
+        booking=moved, previous_start_time=booked.start_time, moved_by=owner))
+    publish(notify.redis, "booking", booking_events.BookingNoShow(booking=moved, marked_by=owner))
+    late = at_venue(player, owner, start + dt.timedelta(days=1), status=CANCELLED)
+    fee = booking_pb2.Money(amount_paisa=112500, currency="PKR")
+    publish(notify.redis, "booking", booking_events.BookingCancelled(booking=late, cancellation=booking_pb2.Cancellation(
+        reason="injury", cancelled_by=player, fee=fee, refund=booking_pb2.Money(amount_paisa=337500, currency="PKR"),
+        fee_due_at_venue=True)))
+    by_venue = at_venue(player, owner, start + dt.timedelta(days=2), status=CANCELLED)
+    publish(notify.redis, "booking", booking_events.BookingCancelled(booking=by_venue, cancellation=booking_pb2.Cancellation(
+        reason="rain", cancelled_by=owner, refund=booking_pb2.Money(amount_paisa=450000, currency="PKR"))), wait=True)
+
+    # The owner hears of the booking and of the player's own cancellation; of their own acts nothing.
+    assert kinds(notify, token_issuer, owner) == ["venue_booking_new", "venue_booking_cancelled"]
+    told = inbox(notify, token_issuer, player)
+    assert [m.kind for m in told] == ["booking_confirmed", "booking_rescheduled", "booking_no_show",
+                                      "booking_cancelled", "booking_cancelled"]
+    # The fee, or that there was none; never a "refund" of money paid at the venue.
+    assert told[3].body.endswith("(injury). Cancellation fee: Rs 1,125, due at the venue.")
+    assert told[4].body.endswith("(rain). No cancellation fee.")
+    assert not any("Refund" in m.body for m in told)

@@ -165,7 +165,8 @@ class Bookings:
             hold_expires_at=None if instant else hold_until or now + dt.timedelta(minutes=venue.hold_minutes),
             idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now,
             price_rule_id=self._rule_of(session, venue, court.id, start, end), waitlist_offer_id=waitlist_offer_id,
-            match_id=match_id, invitations=[])  # a new booking has none: not loaded after the insert
+            match_id=match_id, paid_at_venue=venue.paid_at_venue,
+            invitations=[])  # a new booking has none: not loaded after the insert
         session.add(booking)
         session.flush()
         if player is LOOK_UP:
@@ -233,7 +234,8 @@ class Bookings:
 
     def update(self, uow: UnitOfWork, caller: Caller, booking_id: str, changes: dict[str, Any]) -> store.BookingView:
         """Reschedules (court_id, start_time, duration_minutes) and/or changes participant_ids and
-        special_requests. A move is checked like a new booking, repriced, and the database again
+        special_requests: the player who booked (or an admin) any of them, the venue's owner only the
+        court and time (to move the games off a court they retire). A move is checked like a new booking, repriced, and the database again
         refuses an overlap. A move announces BookingRescheduled, which carries the new list of
         invited players; a change of that list alone announces BookingParticipantsChanged. Every
         listed player must be one the caller may invite."""
@@ -244,7 +246,7 @@ class Bookings:
             with uow.session() as session:
                 view = rows.booking(session, booking_id)
                 booking = view.booking
-                domain.check_may_change_booking(caller, booking.player_id)
+                domain.check_may_change_booking(caller, booking.player_id, view.venue.owner_id, changes)
                 if booking.state not in (Status.PENDING, Status.CONFIRMED):
                     raise FailedPrecondition(f"cannot change a booking that is {booking.status}")
                 if booking.match_id and "participant_ids" in changes:
@@ -265,7 +267,7 @@ class Bookings:
                 _uninvite(booking, removed)
                 _invite(session, view, added, now)
                 if moves:
-                    events.rescheduled(session, view, previous_start)
+                    events.rescheduled(session, view, previous_start, caller.user_id)
                 elif added or removed:
                     events.participants_changed(session, view, added, removed)
                 return view
@@ -329,7 +331,15 @@ class Bookings:
             domain.transition(booking.state, Status.CANCELLED)
             return domain.quote_cancellation(rows.rules_of(view.venue), booking.price_paisa, booking.start_time,
                                              booking.created_at, now, by_venue=category == "venue",
-                                             status=booking.state)
+                                             status=booking.state, at_venue=booking.paid_at_venue)
+
+    def venue_paid(self, uow: UnitOfWork, venue_id: str, at_venue: bool) -> None:
+        """payment_svc's VenuePaymentChanged: bookings made from now on are paid at the venue or
+        online (a venue booking_svc does not have is none of its business)."""
+        with uow.session() as session:
+            venue = session.get(store.Venue, venue_id)
+            if venue is not None:
+                venue.paid_at_venue = at_venue
 
     # -- invitations --------------------------------------------------------------------------------
 
@@ -406,7 +416,8 @@ class Bookings:
         return self._venue_step(uow, caller, booking_id, Status.COMPLETED, events.completed)
 
     def no_show(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> store.BookingView:
-        return self._venue_step(uow, caller, booking_id, Status.NO_SHOW, events.no_show)
+        return self._venue_step(uow, caller, booking_id, Status.NO_SHOW,
+                                lambda session, view: events.no_show(session, view, caller.user_id))
 
     # -- the background job's work ------------------------------------------------------------------
 

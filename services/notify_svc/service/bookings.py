@@ -2,7 +2,8 @@
 
 The player who booked hears about every step of their booking; the venue's owner hears of a new
 booking (pending their confirmation, or confirmed at once), a move, a cancellation or a run-out
-hold, and a no-show, each with the player's name and phone (never twice when they booked it). Invited players (the booking's
+hold, and a no-show, each with the player's name and phone (never twice when they booked it, never
+of their own move, cancellation or no-show mark). Invited players (the booking's
 participant_ids) hear about it once it is confirmed: an invitation, then a move, a cancellation or
 being taken off the list; everybody gets a reminder, `reminder_lead` before play. A booking's
 reminder rows are also notify's record of whom it has told, so a repeated confirmation invites
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from mesh.db import UnitOfWork
 from mesh.settings import DEFAULT_TIME_ZONE
 from notify_svc import calendar, domain, store
-from notify_svc.domain import Booking, local_text
+from notify_svc.domain import Booking, Money, local_text
 from notify_svc.service.deliveries import Deliveries
 
 
@@ -64,14 +65,16 @@ class Bookings:
                 self._tell_owner(session, "venue_booking_new", booking)
             self._keep_players_posted(session, booking, previous_start_time=None)
 
-    def moved(self, uow: UnitOfWork, booking: Booking, previous_start: dt.datetime | None) -> None:
-        """A new court or time (the event carries the list of players as it is now)."""
+    def moved(self, uow: UnitOfWork, booking: Booking, previous_start: dt.datetime | None, *,
+              moved_by: str = "") -> None:
+        """A new court or time (the event carries the list of players as it is now); the owner hears
+        unless they moved it themselves."""
         previous = {"previous_start_time": local_text(previous_start, booking.time_zone)["stamp"]
                     if previous_start else ""}
         with uow.session() as session:
             entry = self._entry(session, booking, booking.player_id) if booking.confirmed else ""
             self._tell_player(session, "booking_rescheduled", booking, previous, calendar=entry)
-            self._tell_owner(session, "venue_booking_rescheduled", booking, previous)
+            self._tell_owner(session, "venue_booking_rescheduled", booking, previous, actor=moved_by)
             if booking.confirmed:
                 self._keep_players_posted(session, booking, previous_start_time=previous["previous_start_time"])
             else:
@@ -84,16 +87,17 @@ class Bookings:
             with uow.session() as session:
                 self._keep_players_posted(session, booking, previous_start_time=None)
 
-    def cancelled(self, uow: UnitOfWork, booking: Booking, reason: str, refund_paisa: int, currency: str,
-                  in_series: bool = False) -> None:
-        """The player hears the reason and refund; every invited player who was told hears the reason
-        (of games cancelled with their series, the player and the owner hear once, by SeriesCancelled).
+    def cancelled(self, uow: UnitOfWork, booking: Booking, reason: str, fee: Money, refund: Money, *,
+                  fee_due_at_venue: bool = False, cancelled_by: str = "", in_series: bool = False) -> None:
+        """The player hears the reason and the fee (due at the venue, when paid there) or that there is
+        none; every invited player who was told hears the reason; the owner hears unless they
+        cancelled it themselves (of games cancelled with their series, the player and the owner hear
+        once, by SeriesCancelled).
         A waitlist offer's hold, run out or given up, ends silently: it was never a booking (the
         player hears "offer passed on" from WaitlistOfferExpired); so does a court held for an open
         match that never booked it (its players hear MatchReleased)."""
         if booking.waitlist_offer_id:
             return
-        refund = domain.money_text(refund_paisa, currency)
         with uow.session() as session:
             if booking.match_id and store.reminder(session, booking.booking_id, booking.player_id) is None:
                 return  # notify never told of it as booked: the confirmation left the booker's reminder
@@ -105,24 +109,26 @@ class Bookings:
                                       calendar=self._removed(session, booking.booking_id, user_id))
             if in_series:
                 return
-            self._tell_player(session, "booking_cancelled", booking, {"reason": reason, "refund": refund},
+            self._tell_player(session, "booking_cancelled", booking,
+                              {"reason": reason, **domain.charge_variables(fee, refund, fee_due_at_venue)},
                               calendar=removed)
             if reason == domain.EXPIRED:
                 self._tell_owner(session, "venue_booking_expired", booking)
             else:
-                self._tell_owner(session, "venue_booking_cancelled", booking, {"reason": reason})
+                self._tell_owner(session, "venue_booking_cancelled", booking, {"reason": reason}, actor=cancelled_by)
 
     def completed(self, uow: UnitOfWork, booking_id: str) -> None:
         """Played: nobody is reminded any more."""
         with uow.session() as session:
             self._cancel_reminders(session, booking_id)
 
-    def no_show(self, uow: UnitOfWork, booking: Booking) -> None:
-        """Missed: nobody is reminded any more, and the player hears about it."""
+    def no_show(self, uow: UnitOfWork, booking: Booking, *, marked_by: str = "") -> None:
+        """Missed: nobody is reminded any more, the player hears about it, and the owner unless they
+        marked it themselves."""
         with uow.session() as session:
             self._cancel_reminders(session, booking.booking_id)
             self._tell_player(session, "booking_no_show", booking)
-            self._tell_owner(session, "venue_booking_no_show", booking)
+            self._tell_owner(session, "venue_booking_no_show", booking, actor=marked_by)
 
     def waitlist_offered(self, uow: UnitOfWork, booking: Booking, expires_at: dt.datetime | None) -> None:
         """The first waiting player hears that the freed slot is theirs to accept until `expires_at`."""
@@ -170,10 +176,12 @@ class Bookings:
         self.deliveries.queue(session, booking.player_id, kind, {**booking.variables(), **(extra or {})},
                               calendar=calendar)
 
-    def _tell_owner(self, session: Session, kind: str, booking: Booking, extra: dict[str, str] | None = None) -> None:
-        """Tells the venue's owner, by their own preferences (nobody when unknown or the owner booked)."""
+    def _tell_owner(self, session: Session, kind: str, booking: Booking, extra: dict[str, str] | None = None,
+                    *, actor: str = "") -> None:
+        """Tells the venue's owner, by their own preferences (nobody when unknown, when the owner
+        booked, or when the owner is the `actor` whose own action this is)."""
         owner = booking.owner_to_tell()
-        if owner:
+        if owner and owner != actor:
             self.deliveries.queue(session, owner, kind, {**booking.owner_variables(), **(extra or {})})
 
     def _entry(self, session: Session, booking: Booking, user_id: str) -> str:

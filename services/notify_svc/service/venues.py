@@ -11,7 +11,7 @@ and the weekly summary follow the owner's choice.
 from __future__ import annotations
 
 from mesh.db import UnitOfWork
-from notify_svc.domain import SOMEONE, Booking, Money, Series, WeeklySummary
+from notify_svc.domain import SOMEONE, Booking, Money, Series, WeeklySummary, charge_variables
 from notify_svc.service.deliveries import Deliveries
 
 
@@ -29,11 +29,13 @@ class VenueNews:
             if owner := series.owner_to_tell():
                 self.deliveries.queue(session, owner, "venue_series_booked", {**series.owner_variables(), **extra})
 
-    def series_cancelled(self, uow: UnitOfWork, series: Series, reason: str, refund: Money) -> None:
+    def series_cancelled(self, uow: UnitOfWork, series: Series, reason: str, fee: Money, refund: Money,
+                         cancelled_by: str = "") -> None:
+        """The player hears the fee (or that there is none); the owner hears unless they cancelled."""
         with uow.session() as session:
             self.deliveries.queue(session, series.player_id, "series_cancelled",
-                                  {**series.variables(), "reason": reason, "refund": refund.text()})
-            if owner := series.owner_to_tell():
+                                  {**series.variables(), "reason": reason, **charge_variables(fee, refund)})
+            if (owner := series.owner_to_tell()) and owner != cancelled_by:
                 self.deliveries.queue(session, owner, "venue_series_cancelled",
                                       {**series.owner_variables(), "reason": reason})
 

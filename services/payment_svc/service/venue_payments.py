@@ -8,7 +8,7 @@ from typing import Callable
 
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
-from payment_svc import domain, store
+from payment_svc import domain, events, store
 from payment_svc.domain import PaymentMode, VenueFacts
 
 
@@ -31,4 +31,5 @@ class VenuePayments:
             row.mode, row.updated_at = mode.value, self.clock()
             row.deposit_percent = deposit_percent if mode == PaymentMode.DEPOSIT else 0
             session.add(row)
+            events.venue_payment_changed(session, row)
             return row

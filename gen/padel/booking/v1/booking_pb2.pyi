@@ -233,18 +233,20 @@ class Closure(_message.Message):
     def __init__(self, closure_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class Cancellation(_message.Message):
-    __slots__ = ("reason", "cancelled_by", "cancelled_at", "fee", "refund")
+    __slots__ = ("reason", "cancelled_by", "cancelled_at", "fee", "refund", "fee_due_at_venue")
     REASON_FIELD_NUMBER: _ClassVar[int]
     CANCELLED_BY_FIELD_NUMBER: _ClassVar[int]
     CANCELLED_AT_FIELD_NUMBER: _ClassVar[int]
     FEE_FIELD_NUMBER: _ClassVar[int]
     REFUND_FIELD_NUMBER: _ClassVar[int]
+    FEE_DUE_AT_VENUE_FIELD_NUMBER: _ClassVar[int]
     reason: str
     cancelled_by: str
     cancelled_at: _timestamp_pb2.Timestamp
     fee: Money
     refund: Money
-    def __init__(self, reason: _Optional[str] = ..., cancelled_by: _Optional[str] = ..., cancelled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., fee: _Optional[_Union[Money, _Mapping]] = ..., refund: _Optional[_Union[Money, _Mapping]] = ...) -> None: ...
+    fee_due_at_venue: bool
+    def __init__(self, reason: _Optional[str] = ..., cancelled_by: _Optional[str] = ..., cancelled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., fee: _Optional[_Union[Money, _Mapping]] = ..., refund: _Optional[_Union[Money, _Mapping]] = ..., fee_due_at_venue: _Optional[bool] = ...) -> None: ...
 
 class Booking(_message.Message):
     __slots__ = ("booking_id", "venue_id", "court_id", "player_id", "participant_ids", "start_time", "end_time", "time_zone", "local_date", "local_start", "duration_minutes", "status", "price", "commission", "special_requests", "hold_expires_at", "cancellation", "venue_name", "court_name", "created_at", "updated_at", "invitations", "invited")
@@ -331,16 +333,18 @@ class Invitation(_message.Message):
     def __init__(self, player_id: _Optional[str] = ..., state: _Optional[_Union[InvitationState, str]] = ..., invited_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CancellationPreview(_message.Message):
-    __slots__ = ("fee", "free", "free_until", "note")
+    __slots__ = ("fee", "free", "free_until", "note", "fee_due_at_venue")
     FEE_FIELD_NUMBER: _ClassVar[int]
     FREE_FIELD_NUMBER: _ClassVar[int]
     FREE_UNTIL_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    FEE_DUE_AT_VENUE_FIELD_NUMBER: _ClassVar[int]
     fee: Money
     free: bool
     free_until: _timestamp_pb2.Timestamp
     note: str
-    def __init__(self, fee: _Optional[_Union[Money, _Mapping]] = ..., free: _Optional[bool] = ..., free_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., note: _Optional[str] = ...) -> None: ...
+    fee_due_at_venue: bool
+    def __init__(self, fee: _Optional[_Union[Money, _Mapping]] = ..., free: _Optional[bool] = ..., free_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., note: _Optional[str] = ..., fee_due_at_venue: _Optional[bool] = ...) -> None: ...
 
 class VenueTerms(_message.Message):
     __slots__ = ("venue_id", "series_horizon_days", "max_series_per_player", "waitlist_offer_minutes")

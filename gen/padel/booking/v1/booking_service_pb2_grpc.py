@@ -414,14 +414,15 @@ class BookingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def UpdateBooking(self, request, context):
-        """UpdateBooking reschedules a booking or changes its participants or requests.
+        """UpdateBooking reschedules a booking or changes its participants or requests (the player who
+        booked or an admin); the venue's owner may move it to another court or time, the players told.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CancelBooking(self, request, context):
-        """CancelBooking cancels a booking; the venue's policy decides the fee and refund.
+        """CancelBooking cancels a booking; the venue's policy decides the fee.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

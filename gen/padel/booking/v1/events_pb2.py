@@ -26,13 +26,15 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from padel.booking.v1 import booking_pb2 as padel_dot_booking_dot_v1_dot_booking__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dpadel/booking/v1/events.proto\x12\x10padel.booking.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1epadel/booking/v1/booking.proto\"\xca\x04\n\x0f\x42ookingSnapshot\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x10\n\x08venue_id\x18\x02 \x01(\t\x12\x12\n\nvenue_name\x18\x03 \x01(\t\x12\x10\n\x08\x63ourt_id\x18\x04 \x01(\t\x12\x12\n\ncourt_name\x18\x05 \x01(\t\x12\x11\n\tplayer_id\x18\x06 \x01(\t\x12\x17\n\x0fparticipant_ids\x18\x07 \x03(\t\x12.\n\nstart_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttime_zone\x18\n \x01(\t\x12&\n\x05price\x18\x0b \x01(\x0b\x32\x17.padel.booking.v1.Money\x12/\n\x06status\x18\x0c \x01(\x0e\x32\x1f.padel.booking.v1.BookingStatus\x12+\n\ncommission\x18\r \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\x16\n\x0evenue_owner_id\x18\x0e \x01(\t\x12\x18\n\x10special_requests\x18\x0f \x01(\t\x12\x13\n\x0bplayer_name\x18\x10 \x01(\t\x12\x14\n\x0cplayer_phone\x18\x11 \x01(\t\x12\x19\n\x11waitlist_offer_id\x18\x12 \x01(\t\x12\x15\n\rvenue_address\x18\x13 \x01(\t\x12\x13\n\x0bvenue_phone\x18\x14 \x01(\t\x12\x10\n\x08match_id\x18\x16 \x01(\t\"W\n\x0e\x42ookingCreated\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tseries_id\x18\x02 \x01(\t\"Y\n\x10\x42ookingConfirmed\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tseries_id\x18\x02 \x01(\t\"\x8f\x01\n\x10\x42ookingCancelled\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x34\n\x0c\x63\x61ncellation\x18\x02 \x01(\x0b\x32\x1e.padel.booking.v1.Cancellation\x12\x11\n\tseries_id\x18\x03 \x01(\t\"\x81\x01\n\x12\x42ookingRescheduled\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x37\n\x13previous_start_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"x\n\x1a\x42ookingParticipantsChanged\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tadded_ids\x18\x02 \x03(\t\x12\x13\n\x0bremoved_ids\x18\x03 \x03(\t\"F\n\x10\x42ookingCompleted\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"C\n\rBookingNoShow\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"W\n\x0eInvitationSent\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"[\n\x12InvitationAccepted\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"[\n\x12InvitationDeclined\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"\x99\x01\n\x0fWaitlistOffered\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x10\n\x08\x65ntry_id\x18\x02 \x01(\t\x12\x32\n\x07\x62ooking\x18\x03 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"]\n\x15WaitlistOfferAccepted\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x32\n\x07\x62ooking\x18\x02 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"\\\n\x14WaitlistOfferExpired\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x32\n\x07\x62ooking\x18\x02 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"\xf2\x01\n\x0eSeriesSnapshot\x12\x11\n\tseries_id\x18\x01 \x01(\t\x12\x10\n\x08venue_id\x18\x02 \x01(\t\x12\x12\n\nvenue_name\x18\x03 \x01(\t\x12\x10\n\x08\x63ourt_id\x18\x04 \x01(\t\x12\x12\n\ncourt_name\x18\x05 \x01(\t\x12\x11\n\tplayer_id\x18\x06 \x01(\t\x12\x16\n\x0evenue_owner_id\x18\x07 \x01(\t\x12\x11\n\ttime_zone\x18\x08 \x01(\t\x12\x18\n\x10\x64uration_minutes\x18\t \x01(\x05\x12\x13\n\x0bplayer_name\x18\n \x01(\t\x12\x14\n\x0cplayer_phone\x18\x0b \x01(\t\"\xdf\x01\n\x0cSeriesBooked\x12\x30\n\x06series\x18\x01 \x01(\x0b\x32 .padel.booking.v1.SeriesSnapshot\x12/\n\x0bstart_times\x18\x02 \x03(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x63lash_count\x18\x03 \x01(\x05\x12&\n\x05price\x18\x04 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12/\n\x06status\x18\x05 \x01(\x0e\x32\x1f.padel.booking.v1.BookingStatus\"\xe9\x01\n\x0fSeriesCancelled\x12\x30\n\x06series\x18\x01 \x01(\x0b\x32 .padel.booking.v1.SeriesSnapshot\x12/\n\x0bstart_times\x18\x02 \x03(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\'\n\x06refund\x18\x04 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12$\n\x03\x66\x65\x65\x18\x05 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\x14\n\x0c\x63\x61ncelled_by\x18\x06 \x01(\t\"\xcb\x01\n\x0eReviewSnapshot\x12\x11\n\treview_id\x18\x01 \x01(\t\x12\x10\n\x08venue_id\x18\x02 \x01(\t\x12\x12\n\nvenue_name\x18\x03 \x01(\t\x12\x16\n\x0evenue_owner_id\x18\x04 \x01(\t\x12\x12\n\nbooking_id\x18\x05 \x01(\t\x12\x11\n\tplayer_id\x18\x06 \x01(\t\x12\x13\n\x0bplayer_name\x18\x07 \x01(\t\x12\x0e\n\x06rating\x18\x08 \x01(\x05\x12\x0c\n\x04text\x18\t \x01(\t\x12\x0e\n\x06\x61nswer\x18\n \x01(\t\"A\n\rReviewWritten\x12\x30\n\x06review\x18\x01 \x01(\x0b\x32 .padel.booking.v1.ReviewSnapshot\"B\n\x0eReviewAnswered\x12\x30\n\x06review\x18\x01 \x01(\x0b\x32 .padel.booking.v1.ReviewSnapshot\"\x8c\x01\n\x0cLotteryDrawn\x12\x12\n\nlottery_id\x18\x01 \x01(\t\x12\x32\n\x07\x62ooking\x18\x02 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\twinner_id\x18\x03 \x01(\t\x12\x13\n\x0bwaiting_ids\x18\x04 \x03(\t\x12\x0c\n\x04seed\x18\x05 \x01(\t\"\xb3\x02\n\x12VenueWeeklySummary\x12\x10\n\x08venue_id\x18\x01 \x01(\t\x12\x12\n\nvenue_name\x18\x02 \x01(\t\x12\x16\n\x0evenue_owner_id\x18\x03 \x01(\t\x12\x11\n\ttime_zone\x18\x04 \x01(\t\x12\x12\n\nweek_start\x18\x05 \x01(\t\x12\x10\n\x08week_end\x18\x06 \x01(\t\x12\x10\n\x08\x62ookings\x18\x07 \x01(\x03\x12\x11\n\toccupancy\x18\x08 \x01(\x01\x12(\n\x07revenue\x18\t \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\x14\n\x0cno_show_rate\x18\n \x01(\x01\x12\x13\n\x0bnew_players\x18\x0b \x01(\x03\x12\x16\n\x0erating_average\x18\x0c \x01(\x01\x12\x14\n\x0crating_count\x18\r \x01(\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dpadel/booking/v1/events.proto\x12\x10padel.booking.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1epadel/booking/v1/booking.proto\"\xca\x04\n\x0f\x42ookingSnapshot\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x10\n\x08venue_id\x18\x02 \x01(\t\x12\x12\n\nvenue_name\x18\x03 \x01(\t\x12\x10\n\x08\x63ourt_id\x18\x04 \x01(\t\x12\x12\n\ncourt_name\x18\x05 \x01(\t\x12\x11\n\tplayer_id\x18\x06 \x01(\t\x12\x17\n\x0fparticipant_ids\x18\x07 \x03(\t\x12.\n\nstart_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttime_zone\x18\n \x01(\t\x12&\n\x05price\x18\x0b \x01(\x0b\x32\x17.padel.booking.v1.Money\x12/\n\x06status\x18\x0c \x01(\x0e\x32\x1f.padel.booking.v1.BookingStatus\x12+\n\ncommission\x18\r \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\x16\n\x0evenue_owner_id\x18\x0e \x01(\t\x12\x18\n\x10special_requests\x18\x0f \x01(\t\x12\x13\n\x0bplayer_name\x18\x10 \x01(\t\x12\x14\n\x0cplayer_phone\x18\x11 \x01(\t\x12\x19\n\x11waitlist_offer_id\x18\x12 \x01(\t\x12\x15\n\rvenue_address\x18\x13 \x01(\t\x12\x13\n\x0bvenue_phone\x18\x14 \x01(\t\x12\x10\n\x08match_id\x18\x16 \x01(\t\"W\n\x0e\x42ookingCreated\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tseries_id\x18\x02 \x01(\t\"Y\n\x10\x42ookingConfirmed\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tseries_id\x18\x02 \x01(\t\"\x8f\x01\n\x10\x42ookingCancelled\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x34\n\x0c\x63\x61ncellation\x18\x02 \x01(\x0b\x32\x1e.padel.booking.v1.Cancellation\x12\x11\n\tseries_id\x18\x03 \x01(\t\"\x93\x01\n\x12\x42ookingRescheduled\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x37\n\x13previous_start_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08moved_by\x18\x03 \x01(\t\"x\n\x1a\x42ookingParticipantsChanged\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tadded_ids\x18\x02 \x03(\t\x12\x13\n\x0bremoved_ids\x18\x03 \x03(\t\"F\n\x10\x42ookingCompleted\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"V\n\rBookingNoShow\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tmarked_by\x18\x02 \x01(\t\"W\n\x0eInvitationSent\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"[\n\x12InvitationAccepted\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"[\n\x12InvitationDeclined\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"\x99\x01\n\x0fWaitlistOffered\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x10\n\x08\x65ntry_id\x18\x02 \x01(\t\x12\x32\n\x07\x62ooking\x18\x03 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"]\n\x15WaitlistOfferAccepted\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x32\n\x07\x62ooking\x18\x02 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"\\\n\x14WaitlistOfferExpired\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x32\n\x07\x62ooking\x18\x02 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"\xf2\x01\n\x0eSeriesSnapshot\x12\x11\n\tseries_id\x18\x01 \x01(\t\x12\x10\n\x08venue_id\x18\x02 \x01(\t\x12\x12\n\nvenue_name\x18\x03 \x01(\t\x12\x10\n\x08\x63ourt_id\x18\x04 \x01(\t\x12\x12\n\ncourt_name\x18\x05 \x01(\t\x12\x11\n\tplayer_id\x18\x06 \x01(\t\x12\x16\n\x0evenue_owner_id\x18\x07 \x01(\t\x12\x11\n\ttime_zone\x18\x08 \x01(\t\x12\x18\n\x10\x64uration_minutes\x18\t \x01(\x05\x12\x13\n\x0bplayer_name\x18\n \x01(\t\x12\x14\n\x0cplayer_phone\x18\x0b \x01(\t\"\xdf\x01\n\x0cSeriesBooked\x12\x30\n\x06series\x18\x01 \x01(\x0b\x32 .padel.booking.v1.SeriesSnapshot\x12/\n\x0bstart_times\x18\x02 \x03(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x63lash_count\x18\x03 \x01(\x05\x12&\n\x05price\x18\x04 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12/\n\x06status\x18\x05 \x01(\x0e\x32\x1f.padel.booking.v1.BookingStatus\"\xed\x01\n\x0fSeriesCancelled\x12\x30\n\x06series\x18\x01 \x01(\x0b\x32 .padel.booking.v1.SeriesSnapshot\x12/\n\x0bstart_times\x18\x02 \x03(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12+\n\x06refund\x18\x04 \x01(\x0b\x32\x17.padel.booking.v1.MoneyB\x02\x18\x01\x12$\n\x03\x66\x65\x65\x18\x05 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\x14\n\x0c\x63\x61ncelled_by\x18\x06 \x01(\t\"\xcb\x01\n\x0eReviewSnapshot\x12\x11\n\treview_id\x18\x01 \x01(\t\x12\x10\n\x08venue_id\x18\x02 \x01(\t\x12\x12\n\nvenue_name\x18\x03 \x01(\t\x12\x16\n\x0evenue_owner_id\x18\x04 \x01(\t\x12\x12\n\nbooking_id\x18\x05 \x01(\t\x12\x11\n\tplayer_id\x18\x06 \x01(\t\x12\x13\n\x0bplayer_name\x18\x07 \x01(\t\x12\x0e\n\x06rating\x18\x08 \x01(\x05\x12\x0c\n\x04text\x18\t \x01(\t\x12\x0e\n\x06\x61nswer\x18\n \x01(\t\"A\n\rReviewWritten\x12\x30\n\x06review\x18\x01 \x01(\x0b\x32 .padel.booking.v1.ReviewSnapshot\"B\n\x0eReviewAnswered\x12\x30\n\x06review\x18\x01 \x01(\x0b\x32 .padel.booking.v1.ReviewSnapshot\"\x8c\x01\n\x0cLotteryDrawn\x12\x12\n\nlottery_id\x18\x01 \x01(\t\x12\x32\n\x07\x62ooking\x18\x02 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\twinner_id\x18\x03 \x01(\t\x12\x13\n\x0bwaiting_ids\x18\x04 \x03(\t\x12\x0c\n\x04seed\x18\x05 \x01(\t\"\xb3\x02\n\x12VenueWeeklySummary\x12\x10\n\x08venue_id\x18\x01 \x01(\t\x12\x12\n\nvenue_name\x18\x02 \x01(\t\x12\x16\n\x0evenue_owner_id\x18\x03 \x01(\t\x12\x11\n\ttime_zone\x18\x04 \x01(\t\x12\x12\n\nweek_start\x18\x05 \x01(\t\x12\x10\n\x08week_end\x18\x06 \x01(\t\x12\x10\n\x08\x62ookings\x18\x07 \x01(\x03\x12\x11\n\toccupancy\x18\x08 \x01(\x01\x12(\n\x07revenue\x18\t \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\x14\n\x0cno_show_rate\x18\n \x01(\x01\x12\x13\n\x0bnew_players\x18\x0b \x01(\x03\x12\x16\n\x0erating_average\x18\x0c \x01(\x01\x12\x14\n\x0crating_count\x18\r \x01(\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'padel.booking.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_SERIESCANCELLED'].fields_by_name['refund']._loaded_options = None
+  _globals['_SERIESCANCELLED'].fields_by_name['refund']._serialized_options = b'\030\001'
   _globals['_BOOKINGSNAPSHOT']._serialized_start=117
   _globals['_BOOKINGSNAPSHOT']._serialized_end=703
   _globals['_BOOKINGCREATED']._serialized_start=705
@@ -42,39 +44,39 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_BOOKINGCANCELLED']._serialized_start=886
   _globals['_BOOKINGCANCELLED']._serialized_end=1029
   _globals['_BOOKINGRESCHEDULED']._serialized_start=1032
-  _globals['_BOOKINGRESCHEDULED']._serialized_end=1161
-  _globals['_BOOKINGPARTICIPANTSCHANGED']._serialized_start=1163
-  _globals['_BOOKINGPARTICIPANTSCHANGED']._serialized_end=1283
-  _globals['_BOOKINGCOMPLETED']._serialized_start=1285
-  _globals['_BOOKINGCOMPLETED']._serialized_end=1355
-  _globals['_BOOKINGNOSHOW']._serialized_start=1357
-  _globals['_BOOKINGNOSHOW']._serialized_end=1424
-  _globals['_INVITATIONSENT']._serialized_start=1426
-  _globals['_INVITATIONSENT']._serialized_end=1513
-  _globals['_INVITATIONACCEPTED']._serialized_start=1515
-  _globals['_INVITATIONACCEPTED']._serialized_end=1606
-  _globals['_INVITATIONDECLINED']._serialized_start=1608
-  _globals['_INVITATIONDECLINED']._serialized_end=1699
-  _globals['_WAITLISTOFFERED']._serialized_start=1702
-  _globals['_WAITLISTOFFERED']._serialized_end=1855
-  _globals['_WAITLISTOFFERACCEPTED']._serialized_start=1857
-  _globals['_WAITLISTOFFERACCEPTED']._serialized_end=1950
-  _globals['_WAITLISTOFFEREXPIRED']._serialized_start=1952
-  _globals['_WAITLISTOFFEREXPIRED']._serialized_end=2044
-  _globals['_SERIESSNAPSHOT']._serialized_start=2047
-  _globals['_SERIESSNAPSHOT']._serialized_end=2289
-  _globals['_SERIESBOOKED']._serialized_start=2292
-  _globals['_SERIESBOOKED']._serialized_end=2515
-  _globals['_SERIESCANCELLED']._serialized_start=2518
-  _globals['_SERIESCANCELLED']._serialized_end=2751
-  _globals['_REVIEWSNAPSHOT']._serialized_start=2754
-  _globals['_REVIEWSNAPSHOT']._serialized_end=2957
-  _globals['_REVIEWWRITTEN']._serialized_start=2959
-  _globals['_REVIEWWRITTEN']._serialized_end=3024
-  _globals['_REVIEWANSWERED']._serialized_start=3026
-  _globals['_REVIEWANSWERED']._serialized_end=3092
-  _globals['_LOTTERYDRAWN']._serialized_start=3095
-  _globals['_LOTTERYDRAWN']._serialized_end=3235
-  _globals['_VENUEWEEKLYSUMMARY']._serialized_start=3238
-  _globals['_VENUEWEEKLYSUMMARY']._serialized_end=3545
+  _globals['_BOOKINGRESCHEDULED']._serialized_end=1179
+  _globals['_BOOKINGPARTICIPANTSCHANGED']._serialized_start=1181
+  _globals['_BOOKINGPARTICIPANTSCHANGED']._serialized_end=1301
+  _globals['_BOOKINGCOMPLETED']._serialized_start=1303
+  _globals['_BOOKINGCOMPLETED']._serialized_end=1373
+  _globals['_BOOKINGNOSHOW']._serialized_start=1375
+  _globals['_BOOKINGNOSHOW']._serialized_end=1461
+  _globals['_INVITATIONSENT']._serialized_start=1463
+  _globals['_INVITATIONSENT']._serialized_end=1550
+  _globals['_INVITATIONACCEPTED']._serialized_start=1552
+  _globals['_INVITATIONACCEPTED']._serialized_end=1643
+  _globals['_INVITATIONDECLINED']._serialized_start=1645
+  _globals['_INVITATIONDECLINED']._serialized_end=1736
+  _globals['_WAITLISTOFFERED']._serialized_start=1739
+  _globals['_WAITLISTOFFERED']._serialized_end=1892
+  _globals['_WAITLISTOFFERACCEPTED']._serialized_start=1894
+  _globals['_WAITLISTOFFERACCEPTED']._serialized_end=1987
+  _globals['_WAITLISTOFFEREXPIRED']._serialized_start=1989
+  _globals['_WAITLISTOFFEREXPIRED']._serialized_end=2081
+  _globals['_SERIESSNAPSHOT']._serialized_start=2084
+  _globals['_SERIESSNAPSHOT']._serialized_end=2326
+  _globals['_SERIESBOOKED']._serialized_start=2329
+  _globals['_SERIESBOOKED']._serialized_end=2552
+  _globals['_SERIESCANCELLED']._serialized_start=2555
+  _globals['_SERIESCANCELLED']._serialized_end=2792
+  _globals['_REVIEWSNAPSHOT']._serialized_start=2795
+  _globals['_REVIEWSNAPSHOT']._serialized_end=2998
+  _globals['_REVIEWWRITTEN']._serialized_start=3000
+  _globals['_REVIEWWRITTEN']._serialized_end=3065
+  _globals['_REVIEWANSWERED']._serialized_start=3067
+  _globals['_REVIEWANSWERED']._serialized_end=3133
+  _globals['_LOTTERYDRAWN']._serialized_start=3136
+  _globals['_LOTTERYDRAWN']._serialized_end=3276
+  _globals['_VENUEWEEKLYSUMMARY']._serialized_start=3279
+  _globals['_VENUEWEEKLYSUMMARY']._serialized_end=3586
 # @@protoc_insertion_point(module_scope)

@@ -83,12 +83,14 @@ class BookingCancelled(_message.Message):
     def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., cancellation: _Optional[_Union[_booking_pb2.Cancellation, _Mapping]] = ..., series_id: _Optional[str] = ...) -> None: ...
 
 class BookingRescheduled(_message.Message):
-    __slots__ = ("booking", "previous_start_time")
+    __slots__ = ("booking", "previous_start_time", "moved_by")
     BOOKING_FIELD_NUMBER: _ClassVar[int]
     PREVIOUS_START_TIME_FIELD_NUMBER: _ClassVar[int]
+    MOVED_BY_FIELD_NUMBER: _ClassVar[int]
     booking: BookingSnapshot
     previous_start_time: _timestamp_pb2.Timestamp
-    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., previous_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    moved_by: str
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., previous_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., moved_by: _Optional[str] = ...) -> None: ...
 
 class BookingParticipantsChanged(_message.Message):
     __slots__ = ("booking", "added_ids", "removed_ids")
@@ -107,10 +109,12 @@ class BookingCompleted(_message.Message):
     def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ...) -> None: ...
 
 class BookingNoShow(_message.Message):
-    __slots__ = ("booking",)
+    __slots__ = ("booking", "marked_by")
     BOOKING_FIELD_NUMBER: _ClassVar[int]
+    MARKED_BY_FIELD_NUMBER: _ClassVar[int]
     booking: BookingSnapshot
-    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ...) -> None: ...
+    marked_by: str
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., marked_by: _Optional[str] = ...) -> None: ...
 
 class InvitationSent(_message.Message):
     __slots__ = ("booking", "player_id")
