@@ -18,7 +18,8 @@ from booking_svc import convert
 from mesh import outbox, plumbing
 
 if TYPE_CHECKING:
-    from booking_svc.store import BookingView, WaitlistOffer
+    from booking_svc.service.memberships import MembershipView
+    from booking_svc.store import BookingView, Venue, WaitlistOffer
 
 STREAM = plumbing.stream("booking")
 
@@ -77,3 +78,17 @@ def waitlist_accepted(session: Session, offer: WaitlistOffer, view: BookingView)
 def waitlist_expired(session: Session, offer: WaitlistOffer, view: BookingView) -> None:
     """The player let the window pass (or gave the offer up); the slot goes to the next in line."""
     outbox.publish(session, STREAM, convert.waitlist_expired(offer, view))
+
+
+def membership_paid(session: Session, view: MembershipView, venue: Venue, renewed: bool) -> None:
+    """A new member or a renewal: notify tells the member until when."""
+    outbox.publish(session, STREAM, convert.membership_paid(view, venue, renewed))
+
+
+def membership_renewal_due(session: Session, view: MembershipView, venue: Venue) -> None:
+    """The member's period ends soon (or ended: grace days): notify reminds them to renew."""
+    outbox.publish(session, STREAM, convert.membership_renewal_due(view, venue))
+
+
+def membership_expired(session: Session, view: MembershipView, venue: Venue) -> None:
+    outbox.publish(session, STREAM, convert.membership_expired(view, venue))

@@ -1,5 +1,6 @@
-"""The booking job: a background worker that releases expired holds, completes finished games and
-expires waitlist offers whose window ran out (each passing to the next in line).
+"""The booking job: a background worker that releases expired holds, completes finished games,
+expires waitlist offers whose window ran out (each passing to the next in line) and reminds members
+to renew (and tells them when a membership expired).
 
 Runs every PADEL_BOOKING_JOB_INTERVAL_SECONDS in every replica; on PostgreSQL the rows are taken
 with FOR UPDATE SKIP LOCKED, so two replicas never handle the same booking twice.
@@ -8,6 +9,7 @@ with FOR UPDATE SKIP LOCKED, so two replicas never handle the same booking twice
 import logging
 
 from booking_svc.service import Bookings
+from booking_svc.service.memberships import Memberships
 from booking_svc.service.waitlist import Waitlist
 from mesh.db import Database
 from mesh.jobs import PeriodicJob
@@ -17,11 +19,12 @@ log = logging.getLogger("padel.booking.jobs")
 
 class BookingJob(PeriodicJob):
     def __init__(self, bookings: Bookings, database: Database, interval_seconds: float,
-                 waitlist: Waitlist | None = None):
+                 waitlist: Waitlist | None = None, memberships: Memberships | None = None):
         super().__init__("booking-job", interval_seconds)
         self.bookings = bookings
         self.database = database
         self.waitlist = waitlist
+        self.memberships = memberships
 
     def run_once(self) -> tuple[int, int]:
         """(holds expired, bookings completed) in this pass; run-out waitlist offers first, so the
@@ -29,6 +32,9 @@ class BookingJob(PeriodicJob):
         offers = self.waitlist.expire_offers(self.database) if self.waitlist else 0
         if offers:
             log.info("waitlist offers expired", extra={"offers": offers})
+        reminded = self.memberships.remind_renewals(self.database) if self.memberships else 0
+        if reminded:
+            log.info("membership reminders", extra={"memberships": reminded})
         return self.bookings.expire_holds(self.database), self.bookings.complete_finished(self.database)
 
     def work(self) -> bool:

@@ -101,9 +101,10 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
 
     def GetAvailability(self, request, context):
         day = convert.day(request.date)
-        venue, courts = self.availability.free_slots(self.db, request.venue_id, day, request.duration_minutes,
-                                                     request.court_id)
-        return convert.availability(venue, day, courts)
+        me = caller.optional()
+        venue, courts, access = self.availability.slots_for(self.db, request.venue_id, day, request.duration_minutes,
+                                                            request.court_id, me.user_id if me else None)
+        return convert.availability(venue, day, courts, access)
 
     # bookings
 
@@ -285,7 +286,7 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         p = request.plan
         plan = self.memberships.create_plan(self.db, caller.current(), request.venue_id, p.name.strip(),
                                             p.price.amount_paisa, convert.PERIODS[p.period], p.grace_days,
-                                            p.percent_off, p.lottery_weight)
+                                            p.percent_off, p.lottery_weight, convert.plan_benefits(p))
         return api.CreateMembershipPlanResponse(plan=convert.membership_plan(plan))
 
     def RecordMembershipPayment(self, request, context):
@@ -297,3 +298,9 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         found = self.memberships.list_mine(self.db, caller.current(), request.page_size, request.page_token)
         return api.ListMyMembershipsResponse(memberships=[convert.membership(v) for v in found.items],
                                              next_page_token=found.next_page_token)
+
+    def ListVenueMembers(self, request, context):
+        found = self.memberships.list_venue_members(self.db, caller.current(), request.venue_id, request.page_size,
+                                                    request.page_token)
+        return api.ListVenueMembersResponse(memberships=[convert.membership(v) for v in found.items],
+                                            next_page_token=found.next_page_token)

@@ -2,16 +2,23 @@
 
 Free slots read the venue's setup from `VenueSetups` (current by its setup version) and what is
 busy fresh from the database, every call: a booking or a cancellation shows at once.
+
+What depends on who asks is apart from that shared answer (`free_slots`, the same for everyone
+with the same horizon): the caller's membership (`benefits_of`) lengthens the horizon, and
+`member_access` marks the starts in members-only hours afterwards, with `domain.slot_access`, the
+rule booking checks too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Callable
 
 from booking_svc import domain, store
 from booking_svc.domain import Slot
 from booking_svc.service import rows
+from booking_svc.service.memberships import benefits_of
 from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
@@ -25,13 +32,41 @@ class Availability:
         self.setups = setups
         self.clock = clock
 
-    def free_slots(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int,
-                   court_id: str = "") -> tuple[store.Venue, list[tuple[store.Court, list[Slot]]]]:
-        """Free games per active court on the opening of local `day`: one query for what is busy."""
+    def slots_for(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int, court_id: str = "",
+                  caller_id: str | None = None) -> tuple[store.Venue, list[tuple[store.Court, list[Slot]]],
+                                                          dict[tuple[str, dt.datetime], domain.SlotAccess]]:
+        """Free games per active court on the opening of local `day` as the caller (None: nobody signed
+        in) sees them, and the access of each start in members-only hours."""
+        with uow.session(read_only=True) as session:
+            benefits = benefits_of(session, venue_id, caller_id, self.clock())
+        venue, courts = self.free_slots(uow, venue_id, day, duration, court_id, benefits.extra_horizon_days)
+        return venue, courts, self.member_access(venue, courts, benefits.member)
+
+    def member_access(self, venue: store.Venue, courts: list[tuple[store.Court, list[Slot]]],
+                      member: bool) -> dict[tuple[str, dt.datetime], domain.SlotAccess]:
+        """(court id, start) → access of the starts still members-only, for a member or not."""
+        hours = rows.member_hours(venue)
+        if not hours:
+            return {}
+        rules, now = rows.rules_of(venue), self.clock()
+        marks = {}
+        for court, slots in courts:
+            for slot in slots:
+                access = domain.slot_access(rules, hours, court.id, slot.start, now, member)
+                if access.opens_to_all_at is not None:
+                    marks[(court.id, slot.start)] = access
+        return marks
+
+    def free_slots(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int, court_id: str = "",
+                   extra_horizon_days: int = 0) -> tuple[store.Venue, list[tuple[store.Court, list[Slot]]]]:
+        """Free games per active court on the opening of local `day` (`extra_horizon_days` beyond the
+        venue's horizon for members of a plan that gives them): one query for what is busy."""
         now = self.clock()
         with uow.session(read_only=True) as session:
             setup = self.setups.current(session, venue_id)
             rules = setup.rules
+            if extra_horizon_days:
+                rules = dataclasses.replace(rules, horizon_days=rules.horizon_days + extra_horizon_days)
             domain.check_duration(rules, duration)
             courts = [c for c in setup.courts if c.active]
             if court_id:

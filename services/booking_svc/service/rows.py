@@ -68,3 +68,11 @@ def one(session: Session, model: type, row_id: str, what: str):
     if found is None:
         raise NotFound(f"no {what} {row_id}")
     return found
+
+
+def member_hours(row: store.Venue) -> list[domain.MemberHours]:
+    """The venue's members-only hours as the domain reads them."""
+    return [domain.MemberHours(h["court_id"], frozenset(h["weekdays"]),
+                               domain.parse_hhmm(h["start"], "venue.member_hours.start"),
+                               domain.parse_hhmm(h["end"], "venue.member_hours.end"),
+                               dt.timedelta(minutes=h["opens_to_all_minutes"])) for h in row.member_hours or []]

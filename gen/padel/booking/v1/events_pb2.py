@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from padel.booking.v1 import booking_pb2 as padel_dot_booking_dot_v1_dot_booking__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dpadel/booking/v1/events.proto\x12\x10padel.booking.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1epadel/booking/v1/booking.proto\"\xf1\x03\n\x0f\x42ookingSnapshot\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x10\n\x08venue_id\x18\x02 \x01(\t\x12\x12\n\nvenue_name\x18\x03 \x01(\t\x12\x10\n\x08\x63ourt_id\x18\x04 \x01(\t\x12\x12\n\ncourt_name\x18\x05 \x01(\t\x12\x11\n\tplayer_id\x18\x06 \x01(\t\x12\x17\n\x0fparticipant_ids\x18\x07 \x03(\t\x12.\n\nstart_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttime_zone\x18\n \x01(\t\x12&\n\x05price\x18\x0b \x01(\x0b\x32\x17.padel.booking.v1.Money\x12/\n\x06status\x18\x0c \x01(\x0e\x32\x1f.padel.booking.v1.BookingStatus\x12+\n\ncommission\x18\r \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\x16\n\x0evenue_owner_id\x18\x0e \x01(\t\x12\x18\n\x10special_requests\x18\x0f \x01(\t\x12\x13\n\x0bplayer_name\x18\x10 \x01(\t\x12\x14\n\x0cplayer_phone\x18\x11 \x01(\t\"D\n\x0e\x42ookingCreated\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"F\n\x10\x42ookingConfirmed\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"|\n\x10\x42ookingCancelled\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x34\n\x0c\x63\x61ncellation\x18\x02 \x01(\x0b\x32\x1e.padel.booking.v1.Cancellation\"\x81\x01\n\x12\x42ookingRescheduled\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x37\n\x13previous_start_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"x\n\x1a\x42ookingParticipantsChanged\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tadded_ids\x18\x02 \x03(\t\x12\x13\n\x0bremoved_ids\x18\x03 \x03(\t\"F\n\x10\x42ookingCompleted\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"C\n\rBookingNoShow\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"W\n\x0eInvitationSent\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"[\n\x12InvitationAccepted\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"[\n\x12InvitationDeclined\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"\x99\x01\n\x0fWaitlistOffered\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x10\n\x08\x65ntry_id\x18\x02 \x01(\t\x12\x32\n\x07\x62ooking\x18\x03 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"]\n\x15WaitlistOfferAccepted\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x32\n\x07\x62ooking\x18\x02 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"\\\n\x14WaitlistOfferExpired\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x32\n\x07\x62ooking\x18\x02 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshotb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dpadel/booking/v1/events.proto\x12\x10padel.booking.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1epadel/booking/v1/booking.proto\"\xac\x04\n\x0f\x42ookingSnapshot\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x10\n\x08venue_id\x18\x02 \x01(\t\x12\x12\n\nvenue_name\x18\x03 \x01(\t\x12\x10\n\x08\x63ourt_id\x18\x04 \x01(\t\x12\x12\n\ncourt_name\x18\x05 \x01(\t\x12\x11\n\tplayer_id\x18\x06 \x01(\t\x12\x17\n\x0fparticipant_ids\x18\x07 \x03(\t\x12.\n\nstart_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttime_zone\x18\n \x01(\t\x12&\n\x05price\x18\x0b \x01(\x0b\x32\x17.padel.booking.v1.Money\x12/\n\x06status\x18\x0c \x01(\x0e\x32\x1f.padel.booking.v1.BookingStatus\x12+\n\ncommission\x18\r \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\x16\n\x0evenue_owner_id\x18\x0e \x01(\t\x12\x18\n\x10special_requests\x18\x0f \x01(\t\x12\x13\n\x0bplayer_name\x18\x10 \x01(\t\x12\x14\n\x0cplayer_phone\x18\x11 \x01(\t\x12\x39\n\rplayer_prices\x18\x15 \x03(\x0b\x32\".padel.booking.v1.PlayerSharePrice\"M\n\x10PlayerSharePrice\x12\x11\n\tplayer_id\x18\x01 \x01(\t\x12&\n\x05price\x18\x02 \x01(\x0b\x32\x17.padel.booking.v1.Money\"D\n\x0e\x42ookingCreated\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"F\n\x10\x42ookingConfirmed\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"|\n\x10\x42ookingCancelled\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x34\n\x0c\x63\x61ncellation\x18\x02 \x01(\x0b\x32\x1e.padel.booking.v1.Cancellation\"\x81\x01\n\x12\x42ookingRescheduled\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x37\n\x13previous_start_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"x\n\x1a\x42ookingParticipantsChanged\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tadded_ids\x18\x02 \x03(\t\x12\x13\n\x0bremoved_ids\x18\x03 \x03(\t\"F\n\x10\x42ookingCompleted\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"C\n\rBookingNoShow\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"W\n\x0eInvitationSent\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"[\n\x12InvitationAccepted\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"[\n\x12InvitationDeclined\x12\x32\n\x07\x62ooking\x18\x01 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\"\x99\x01\n\x0fWaitlistOffered\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x10\n\x08\x65ntry_id\x18\x02 \x01(\t\x12\x32\n\x07\x62ooking\x18\x03 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"]\n\x15WaitlistOfferAccepted\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x32\n\x07\x62ooking\x18\x02 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"\\\n\x14WaitlistOfferExpired\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x32\n\x07\x62ooking\x18\x02 \x01(\x0b\x32!.padel.booking.v1.BookingSnapshot\"g\n\x0eMembershipPaid\x12\x30\n\nmembership\x18\x01 \x01(\x0b\x32\x1c.padel.booking.v1.Membership\x12\x12\n\nvenue_name\x18\x02 \x01(\t\x12\x0f\n\x07renewed\x18\x03 \x01(\x08\"o\n\x14MembershipRenewalDue\x12\x30\n\nmembership\x18\x01 \x01(\x0b\x32\x1c.padel.booking.v1.Membership\x12\x12\n\nvenue_name\x18\x02 \x01(\t\x12\x11\n\ttime_zone\x18\x03 \x01(\t\"l\n\x11MembershipExpired\x12\x30\n\nmembership\x18\x01 \x01(\x0b\x32\x1c.padel.booking.v1.Membership\x12\x12\n\nvenue_name\x18\x02 \x01(\t\x12\x11\n\ttime_zone\x18\x03 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,31 +34,39 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'padel.booking.v1.events_pb2
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_BOOKINGSNAPSHOT']._serialized_start=117
-  _globals['_BOOKINGSNAPSHOT']._serialized_end=614
-  _globals['_BOOKINGCREATED']._serialized_start=616
-  _globals['_BOOKINGCREATED']._serialized_end=684
-  _globals['_BOOKINGCONFIRMED']._serialized_start=686
-  _globals['_BOOKINGCONFIRMED']._serialized_end=756
-  _globals['_BOOKINGCANCELLED']._serialized_start=758
-  _globals['_BOOKINGCANCELLED']._serialized_end=882
-  _globals['_BOOKINGRESCHEDULED']._serialized_start=885
-  _globals['_BOOKINGRESCHEDULED']._serialized_end=1014
-  _globals['_BOOKINGPARTICIPANTSCHANGED']._serialized_start=1016
-  _globals['_BOOKINGPARTICIPANTSCHANGED']._serialized_end=1136
-  _globals['_BOOKINGCOMPLETED']._serialized_start=1138
-  _globals['_BOOKINGCOMPLETED']._serialized_end=1208
-  _globals['_BOOKINGNOSHOW']._serialized_start=1210
-  _globals['_BOOKINGNOSHOW']._serialized_end=1277
-  _globals['_INVITATIONSENT']._serialized_start=1279
-  _globals['_INVITATIONSENT']._serialized_end=1366
-  _globals['_INVITATIONACCEPTED']._serialized_start=1368
-  _globals['_INVITATIONACCEPTED']._serialized_end=1459
-  _globals['_INVITATIONDECLINED']._serialized_start=1461
-  _globals['_INVITATIONDECLINED']._serialized_end=1552
-  _globals['_WAITLISTOFFERED']._serialized_start=1555
-  _globals['_WAITLISTOFFERED']._serialized_end=1708
-  _globals['_WAITLISTOFFERACCEPTED']._serialized_start=1710
-  _globals['_WAITLISTOFFERACCEPTED']._serialized_end=1803
-  _globals['_WAITLISTOFFEREXPIRED']._serialized_start=1805
-  _globals['_WAITLISTOFFEREXPIRED']._serialized_end=1897
+  _globals['_BOOKINGSNAPSHOT']._serialized_end=673
+  _globals['_PLAYERSHAREPRICE']._serialized_start=675
+  _globals['_PLAYERSHAREPRICE']._serialized_end=752
+  _globals['_BOOKINGCREATED']._serialized_start=754
+  _globals['_BOOKINGCREATED']._serialized_end=822
+  _globals['_BOOKINGCONFIRMED']._serialized_start=824
+  _globals['_BOOKINGCONFIRMED']._serialized_end=894
+  _globals['_BOOKINGCANCELLED']._serialized_start=896
+  _globals['_BOOKINGCANCELLED']._serialized_end=1020
+  _globals['_BOOKINGRESCHEDULED']._serialized_start=1023
+  _globals['_BOOKINGRESCHEDULED']._serialized_end=1152
+  _globals['_BOOKINGPARTICIPANTSCHANGED']._serialized_start=1154
+  _globals['_BOOKINGPARTICIPANTSCHANGED']._serialized_end=1274
+  _globals['_BOOKINGCOMPLETED']._serialized_start=1276
+  _globals['_BOOKINGCOMPLETED']._serialized_end=1346
+  _globals['_BOOKINGNOSHOW']._serialized_start=1348
+  _globals['_BOOKINGNOSHOW']._serialized_end=1415
+  _globals['_INVITATIONSENT']._serialized_start=1417
+  _globals['_INVITATIONSENT']._serialized_end=1504
+  _globals['_INVITATIONACCEPTED']._serialized_start=1506
+  _globals['_INVITATIONACCEPTED']._serialized_end=1597
+  _globals['_INVITATIONDECLINED']._serialized_start=1599
+  _globals['_INVITATIONDECLINED']._serialized_end=1690
+  _globals['_WAITLISTOFFERED']._serialized_start=1693
+  _globals['_WAITLISTOFFERED']._serialized_end=1846
+  _globals['_WAITLISTOFFERACCEPTED']._serialized_start=1848
+  _globals['_WAITLISTOFFERACCEPTED']._serialized_end=1941
+  _globals['_WAITLISTOFFEREXPIRED']._serialized_start=1943
+  _globals['_WAITLISTOFFEREXPIRED']._serialized_end=2035
+  _globals['_MEMBERSHIPPAID']._serialized_start=2037
+  _globals['_MEMBERSHIPPAID']._serialized_end=2140
+  _globals['_MEMBERSHIPRENEWALDUE']._serialized_start=2142
+  _globals['_MEMBERSHIPRENEWALDUE']._serialized_end=2253
+  _globals['_MEMBERSHIPEXPIRED']._serialized_start=2255
+  _globals['_MEMBERSHIPEXPIRED']._serialized_end=2363
 # @@protoc_insertion_point(module_scope)
