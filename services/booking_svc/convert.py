@@ -520,7 +520,8 @@ def membership(view: MembershipView) -> pb.Membership:
 
 
 def membership_paid(view: MembershipView, venue_row: store.Venue, renewed: bool) -> events_pb2.MembershipPaid:
-    return events_pb2.MembershipPaid(membership=membership(view), venue_name=venue_row.name, renewed=renewed)
+    return events_pb2.MembershipPaid(membership=membership(view), venue_name=venue_row.name, renewed=renewed,
+                                     time_zone=venue_row.time_zone)
 
 
 def membership_renewal_due(view: MembershipView, venue_row: store.Venue) -> events_pb2.MembershipRenewalDue:

@@ -106,6 +106,20 @@ class Money:
 
 
 @dataclass(frozen=True)
+class Membership:
+    """What a membership event says about the membership (converted from protobuf in convert.py)."""
+
+    player_id: str
+    venue_name: str
+    plan_name: str
+    price: Money
+    state: str
+    paid_until: dt.datetime
+    grace_ends_at: dt.datetime
+    time_zone: str
+
+
+@dataclass(frozen=True)
 class Booking:
     """What a booking event says about the booking (converted from protobuf in convert.py)."""
 

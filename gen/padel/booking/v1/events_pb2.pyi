@@ -161,14 +161,16 @@ class WaitlistOfferExpired(_message.Message):
     def __init__(self, offer_id: _Optional[str] = ..., booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ...) -> None: ...
 
 class MembershipPaid(_message.Message):
-    __slots__ = ("membership", "venue_name", "renewed")
+    __slots__ = ("membership", "venue_name", "renewed", "time_zone")
     MEMBERSHIP_FIELD_NUMBER: _ClassVar[int]
     VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
     RENEWED_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
     membership: _booking_pb2.Membership
     venue_name: str
     renewed: bool
-    def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ..., venue_name: _Optional[str] = ..., renewed: _Optional[bool] = ...) -> None: ...
+    time_zone: str
+    def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ..., venue_name: _Optional[str] = ..., renewed: _Optional[bool] = ..., time_zone: _Optional[str] = ...) -> None: ...
 
 class MembershipRenewalDue(_message.Message):
     __slots__ = ("membership", "venue_name", "time_zone")
