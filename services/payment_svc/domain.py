@@ -89,6 +89,15 @@ def split_price(price: int, players: int) -> list[int]:
     return [base + rest] + [base] * (players - 1)
 
 
+def player_shares(online: int, players: int, player_prices: Sequence[int] = ()) -> list[int]:
+    """What each player (the booker first) pays of the online part: in proportion to the share prices
+    booking_svc gave (a member's own share is cheaper; with the whole price online, exactly those), or
+    without them equal shares, the odd paisa on the booker's."""
+    if len(player_prices) == players and sum(player_prices):
+        return share_out(online, player_prices)
+    return split_price(online, players)
+
+
 def share_deadline(created: dt.datetime, start: dt.datetime, window: dt.timedelta,
                    lead: dt.timedelta) -> dt.datetime:
     """When an invited player's unpaid share falls to the booker: `window` after the booking, and
@@ -228,3 +237,5 @@ class BookingFacts:
     price: int
     commission: int
     status: str
+    # Each player's share price, in the order of player_ids (empty: equal shares).
+    player_prices: tuple[int, ...] = ()

@@ -65,7 +65,7 @@ class Bills:
         self.clock = clock
 
     def record_booking(self, uow: UnitOfWork, facts: BookingFacts) -> None:
-        """A new booking (BookingCreated): its price split equally between its players. Again: nothing."""
+        """A new booking (BookingCreated): its price split between its players. Again: nothing."""
         now = self.clock()
         with uow.session() as session:
             if session.get(store.Booking, facts.booking_id) is not None:
@@ -80,12 +80,13 @@ class Bills:
             self._split(session, facts, online, now)
 
     def _split(self, session, facts: BookingFacts, online: int, now: dt.datetime) -> None:
-        """Shares of what is paid online: equal between the players, the odd paisa on the booker."""
+        """Shares of what is paid online: by each player's share price (a member pays less), else equal
+        between the players, the odd paisa on the booker."""
         if not online:
             return
         due_by = domain.share_deadline(now, facts.start, self.window, self.lead)
         for position, (player, amount) in enumerate(
-                zip(facts.player_ids, domain.split_price(online, len(facts.player_ids)))):
+                zip(facts.player_ids, domain.player_shares(online, len(facts.player_ids), facts.player_prices))):
             if not amount:
                 continue  # a price of fewer paisa than players: those left over owe nothing
             share = store.Share(id=store.new_id(), booking_id=facts.booking_id, player_id=player, position=position,
