@@ -15,8 +15,9 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.timestamp_pb2 import Timestamp
 from padel.booking.v1 import booking_pb2 as pb
 from padel.booking.v1 import booking_service_pb2 as api
-from padel.booking.v1 import booking_service_pb2_grpc
+from padel.booking.v1 import booking_service_pb2_grpc, events_pb2
 from padel.user.v1 import user_pb2, user_service_pb2, user_service_pb2_grpc
+from sqlalchemy import select
 
 from booking_svc import store
 from booking_svc.jobs import BookingJob
@@ -25,6 +26,7 @@ from booking_svc.server import MIGRATIONS
 from booking_svc.service import Availability, Bookings, Venues, VenueSetups
 from mesh import caller
 from mesh.db import Database
+from mesh.outbox import OutboxEvent
 
 KARACHI = ZoneInfo("Asia/Karachi")
 
@@ -226,6 +228,19 @@ class Desk:
 
     def book(self, player: caller.Caller, court_id: str, start: dt.datetime):
         return self.bookings.book(self.db, player, court_id, start, 60, [], "", uuid.uuid4().hex).booking
+
+
+def outbox_events(db: Database, prefix: str) -> list[tuple[str, object]]:
+    """(event type, message) of the events in the outbox whose type starts with `prefix`, oldest first."""
+    found = []
+    with db.session() as session:
+        for row in session.scalars(select(OutboxEvent).order_by(OutboxEvent.created_at, OutboxEvent.id)):
+            name = row.event_type.rsplit(".", 1)[1]
+            if name.startswith(prefix):
+                message = getattr(events_pb2, name)()
+                message.ParseFromString(row.payload)
+                found.append((name, message))
+    return found
 
 
 def free_starts(desk: Desk, venue_id: str, start: dt.datetime) -> list[str]:

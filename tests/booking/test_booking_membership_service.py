@@ -4,30 +4,18 @@ database (SQLite and PostgreSQL) with a clock the test moves."""
 import datetime as dt
 
 import pytest
-from padel.booking.v1 import events_pb2
-from sqlalchemy import select
-
 from booking_svc.jobs import BookingJob
 from booking_svc.service.memberships import Memberships
-from booking_testkit import Clock, Desk, local_day, local_dt, someone
+from booking_testkit import Clock, Desk, local_day, local_dt, outbox_events, someone
 from mesh.errors import FailedPrecondition, InvalidArgument
-from mesh.outbox import OutboxEvent
 
 HOUR = 600_000  # the venue's court-hour: PKR 6,000, a player's quarter PKR 1,500
 
 
 def membership_events(database, player_id: str) -> list[tuple[str, str]]:
     """(event name, membership state) of the membership events about `player_id`, oldest first."""
-    found = []
-    with database.session() as session:
-        for row in session.scalars(select(OutboxEvent).order_by(OutboxEvent.created_at, OutboxEvent.id)):
-            name = row.event_type.rsplit(".", 1)[1]
-            if name.startswith("Membership"):
-                message = getattr(events_pb2, name)()
-                message.ParseFromString(row.payload)
-                if message.membership.player_id == player_id:
-                    found.append((name, message.membership.state))
-    return found
+    return [(name, message.membership.state) for name, message in outbox_events(database, "Membership")
+            if message.membership.player_id == player_id]
 
 
 class Club:

@@ -4,27 +4,16 @@ with a clock the test moves: a freed slot goes to one waiting player at a time, 
 import datetime as dt
 
 import pytest
-from padel.booking.v1 import events_pb2
-from sqlalchemy import select
 
 from booking_svc.jobs import BookingJob
 from booking_svc.service.waitlist import MAX_ACTIVE_ENTRIES, Waitlist
-from booking_testkit import Clock, Desk, local_day, local_dt, someone
+from booking_testkit import Clock, Desk, local_day, local_dt, outbox_events, someone
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
-from mesh.outbox import OutboxEvent
 
 
 def waitlist_events(db) -> list[tuple[str, str]]:
     """(event type, player) of the waitlist events in the outbox, oldest first."""
-    found = []
-    with db.session() as session:
-        for row in session.scalars(select(OutboxEvent).order_by(OutboxEvent.created_at, OutboxEvent.id)):
-            name = row.event_type.rsplit(".", 1)[1]
-            if name.startswith("Waitlist"):
-                message = getattr(events_pb2, name)()
-                message.ParseFromString(row.payload)
-                found.append((name, message.booking.player_id))
-    return found
+    return [(name, message.booking.player_id) for name, message in outbox_events(db, "Waitlist")]
 
 
 def test_the_offer_passes_to_the_second_player_when_the_first_lets_it_expire(database):
