@@ -467,10 +467,11 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "ur": ("{{ headline }}", "السلام علیکم {{ first_name }}، {{ message }}"),
     },
     "membership_paid": {
-        "en": ("{% if renewed %}Membership renewed{% else %}Welcome, member{% endif %}: {{ plan_name }} at {{ venue_name }}",
+        "en": ("{% if renewed %}Membership renewed{% else %}Welcome, member{% endif %}: "
+               "{{ plan_name }} at {{ venue_name }}",
                "Hi {{ first_name }}, your {{ plan_name }} membership at {{ venue_name }} "
-               "{% if renewed %}is renewed{% else %}has started{% endif %} ({{ price }}): it runs until {{ paid_until }}. "
-               "Your member prices and benefits apply when you book there."),
+               "{% if renewed %}is renewed{% else %}has started{% endif %} ({{ price }}): "
+               "it runs until {{ paid_until }}. Your member prices and benefits apply when you book there."),
         "ur": ("{% if renewed %}رکنیت کی تجدید{% else %}خوش آمدید{% endif %}: {{ venue_name }} میں {{ plan_name }}",
                "السلام علیکم {{ first_name }}، {{ venue_name }} میں آپ کی {{ plan_name }} رکنیت "
                "{% if renewed %}کی تجدید ہو گئی{% else %}شروع ہو گئی{% endif %} ({{ price }}): {{ paid_until }} تک۔ "

@@ -22,7 +22,8 @@ def test_a_price_splits_into_equal_shares_with_the_odd_paisa_on_the_booker():
 
 def test_share_prices_from_booking_decide_each_players_part_and_a_deposit_keeps_their_proportion():
     assert domain.player_shares(570095, 4, (150025, 120020, 150025, 150025)) == [150025, 120020, 150025, 150025]
-    assert domain.player_shares(57009, 4, (150025, 120020, 150025, 150025)) == [15003, 12002, 15002, 15002]  # a 10 % deposit
+    deposit = domain.player_shares(57009, 4, (150025, 120020, 150025, 150025))  # 10 %: the same proportions
+    assert deposit == [15003, 12002, 15002, 15002]
     assert domain.player_shares(600103, 4) == [150028, 150025, 150025, 150025]  # no prices: equal shares
     assert domain.player_shares(600103, 4, (1, 2)) == [150028, 150025, 150025, 150025]  # not one per player
 

@@ -14,5 +14,5 @@ from notify_svc.service.memberships import Memberships
 from notify_svc.service.payments import Payments
 from notify_svc.service.templates import Templates
 
-__all__ = ["Accounts", "Bookings", "CalendarFeeds", "Connections", "Deliveries", "Devices", "Inbox", "Matches", "Memberships", "Payments",
-           "Templates"]
+__all__ = ["Accounts", "Bookings", "CalendarFeeds", "Connections", "Deliveries", "Devices", "Inbox", "Matches",
+           "Memberships", "Payments", "Templates"]
