@@ -73,6 +73,10 @@ def test_members_only_hours_and_the_owners_member_list_over_rest(platform):
                        json={"venue": {"member_hours": [{"start": "25:00", "end": "21:00"}]},
                              "update_mask": "member_hours"})
     assert bad.status_code == 400 and "member_hours[0].start" in bad.json()["message"], bad.text
+    elsewhere = requests.put(f"{platform.url}/api/bookings/venues/{venue_id}", headers=owner_headers, timeout=TIMEOUT,
+                             json={"venue": {"member_hours": [{"court_id": new_user(), "start": "18:00",
+                                                               "end": "21:00"}]}, "update_mask": "member_hours"})
+    assert elsewhere.status_code == 400 and "member_hours[0].court_id" in elsewhere.json()["message"], elsewhere.text
     plan = requests.post(f"{platform.url}/api/bookings/venues/{venue_id}/membership-plans", headers=owner_headers,
                          timeout=TIMEOUT, json={"plan": {
                              "name": "Evenings", "price": {"amount_paisa": "400000"},

@@ -15,7 +15,7 @@ import dataclasses
 import datetime as dt
 from typing import Callable
 
-from booking_svc import domain, store
+from booking_svc import domain, membership, store
 from booking_svc.domain import Slot
 from booking_svc.service import rows
 from booking_svc.service.memberships import benefits_of
@@ -37,8 +37,10 @@ class Availability:
                                                           dict[tuple[str, dt.datetime], domain.SlotAccess]]:
         """Free games per active court on the opening of local `day` as the caller (None: nobody signed
         in) sees them, and the access of each start in members-only hours."""
-        with uow.session(read_only=True) as session:
-            benefits = benefits_of(session, venue_id, caller_id, self.clock())
+        benefits = membership.Benefits()  # nobody signed in: no membership to ask about
+        if caller_id:
+            with uow.session(read_only=True) as session:
+                benefits = benefits_of(session, venue_id, caller_id, self.clock())
         venue, courts = self.free_slots(uow, venue_id, day, duration, court_id, benefits.extra_horizon_days)
         return venue, courts, self.member_access(venue, courts, benefits.member)
 

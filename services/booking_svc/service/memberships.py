@@ -91,9 +91,8 @@ class Memberships:
             venue = rows.venue(session, venue_id)
             domain.check_may_manage(caller, venue.owner_id)
             benefits = benefits or {}
-            for rule in benefits.get("price_rules", []):
-                if rule["court_id"]:
-                    rows.court_at(session, venue, rule["court_id"])  # NotFound: not a court of this venue
+            rows.check_window_courts([c.id for c in store.courts_of(session, venue.id)],
+                                     benefits.get("price_rules", []), "plan.price_rules")
             plan = store.MembershipPlan(id=rows.new_id(), venue_id=venue_id, name=name, price_paisa=price_paisa,
                                         period=period, grace_days=grace_days, percent_off=percent_off,
                                         lottery_weight=max(1, lottery_weight), created_at=self.clock(), **benefits)
