@@ -59,6 +59,10 @@ def test_a_member_price_rule_by_day_and_time_lowers_only_the_members_share(datab
 def test_a_plan_gives_booking_further_ahead_more_bookings_a_day_and_free_cancelling_until_later(database):
     club = Club(database, extra_horizon_days=7, extra_bookings_per_day=1, free_until_hours=2)
     far = local_day(18)
+    for who, shown in ((club.member, True), (club.guest, False), (None, False)):
+        _venue, courts, _access = club.desk.availability.slots_for(database, club.venue.venue.id, far, 60,
+                                                                   caller_id=who and who.user_id)
+        assert bool(courts[0][1]) is shown
     assert club.book(club.member, far, "10:00").status == "confirmed"
     with pytest.raises(InvalidArgument, match="bookings open 14 days ahead"):
         club.book(club.guest, far, "11:00")
