@@ -129,8 +129,10 @@ def start_service(tmp_path, token_issuer):
 
 @pytest.fixture(scope="session")
 def platform(tmp_path_factory) -> Iterator[Platform]:
-    """The whole platform on the embedded default (SQLite, Redis stand-in), shared by the session."""
-    running = launch_platform(tmp_path_factory.mktemp("platform"))
+    """The whole platform on the embedded default (SQLite, Redis stand-in), shared by the session, with
+    the test clock (mesh.clock) on: `platform.clock_at(moment)` moves match_svc's time."""
+    folder = tmp_path_factory.mktemp("platform")
+    running = launch_platform(folder, PADEL_TEST_CLOCK_FILE=str(folder / "test-clock"))
     yield running
     stop_platform(running)
 

@@ -5,6 +5,7 @@ A module of its own, not conftest.py: every test folder may have a conftest.py, 
 import …` then finds whichever comes first on sys.path.
 """
 
+import contextlib
 import dataclasses
 import functools
 import os
@@ -183,6 +184,17 @@ class Platform:
 
     def log(self, name: str) -> str:
         return (self.data_dir / "logs" / f"{name}.log").read_text(errors="replace")
+
+    @contextlib.contextmanager
+    def clock_at(self, moment: datetime):
+        """Inside the block the platform's test clock (mesh.clock; match_svc reads it) starts from
+        `moment` and runs on; real time again after. The platform must run with PADEL_TEST_CLOCK_FILE."""
+        clock_file = pathlib.Path(self.env["PADEL_TEST_CLOCK_FILE"])
+        clock_file.write_text(str((moment - datetime.now(timezone.utc)).total_seconds()))
+        try:
+            yield
+        finally:
+            clock_file.unlink()
 
     @functools.cached_property
     def _signing_keys(self):

@@ -26,6 +26,7 @@ from mesh.errors import InvalidArgument
 from mesh.settings import DEFAULT_TIME_ZONE
 
 if TYPE_CHECKING:
+    from booking_svc.service.exports import BookingExport
     from booking_svc.service.series import SeriesView
     from booking_svc.service.memberships import MembershipView
     from booking_svc.service.reports import Report
@@ -454,6 +455,25 @@ def report_file(csv_text: bytes) -> api.ExportVenueReportResponse:
     """The CSV file; over REST the edge serves its bytes as the body, with its content type."""
     return api.ExportVenueReportResponse(body=httpbody_pb2.HttpBody(content_type="text/csv; charset=utf-8",
                                                                     data=csv_text))
+
+
+# -- the person's data export ---------------------------------------------------------------------------
+
+
+def booking_export(export: BookingExport) -> api.ExportBookingDataResponse:
+    """Each booking as the person sees it (`invited` on games they did not book)."""
+    return api.ExportBookingDataResponse(
+        player=scheduled_player(export.player) if export.player else None,
+        bookings=[booking(view, export.user_id) for view in export.bookings],
+        series=[series(view) for view in export.series],
+        waitlist_entries=[waitlist_entry(view) for view in export.waitlist],
+        lottery_entries=[api.ExportedLotteryEntry(lottery=lottery(e.lottery, e.entries), weight=e.entry.weight,
+                                                  entered_at=timestamp(e.entry.created_at))
+                         for e in export.lottery_entries],
+        reviews=[review(row) for row in export.reviews],
+        memberships=[membership(view) for view in export.memberships],
+        venues=[venue(view) for view in export.venues],
+        exported_at=timestamp(export.exported_at))
 
 
 # -- reviews --------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from padel.booking.v1 import booking_service_pb2 as api
 from padel.booking.v1 import booking_service_pb2_grpc
 
 from booking_svc import convert
-from booking_svc.service import Availability, Bookings, Venues, reports, series
+from booking_svc.service import Availability, Bookings, Venues, exports, reports, series
 from booking_svc.service.lotteries import Lotteries
 from booking_svc.service.memberships import Memberships
 from booking_svc.service.reviews import Reviews
@@ -239,6 +239,11 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
 
     def ExportVenueReport(self, request, context):
         return convert.report_file(reports.as_csv(self._report(request)))
+
+    # the person's data export
+
+    def ExportBookingData(self, request, context):
+        return convert.booking_export(exports.export_data(self.db, caller.current()))
 
     # reviews
 

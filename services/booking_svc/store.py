@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import zlib
-from typing import Sequence
+from typing import Sequence, TypeVar
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
                         UniqueConstraint, bindparam, case, cast, delete, exc, func, or_, select, text, type_coerce,
@@ -216,6 +216,7 @@ class PriceList:
 
 
 _LIVE = [s.value for s in LIVE]
+T = TypeVar("T")
 # The advisory-lock namespace of the per-player daily limit (any constant unique to this purpose).
 _DAILY_LIMIT_LOCKS = 0x7061_6431
 
@@ -502,6 +503,37 @@ def erase_player_texts(session: Session, player_id: str, reason: str, standard_r
 
 def venues_owned_by(session: Session, owner_id: str) -> list[Venue]:
     return list(session.scalars(select(Venue).where(Venue.owner_id == owner_id)))
+
+
+# -- the person's data export: every row about them, whole ----------------------------------------------
+
+
+def bookings_involving(session: Session, player_id: str) -> list[Booking]:
+    """Every booking the player made, was invited to (whatever their answer) or is listed on, by start."""
+    invited = select(Invitation.booking_id).where(Invitation.player_id == player_id)
+    listed = cast(Booking.participant_ids, String).contains(f'"{player_id}"', autoescape=True)
+    rows = session.scalars(select(Booking).where((Booking.player_id == player_id) | Booking.id.in_(invited) | listed)
+                           .order_by(Booking.start_time, Booking.id))
+    # The JSON text only narrows the search; the list itself decides (as in future_live_bookings_inviting).
+    return [b for b in rows if b.player_id == player_id or player_id in b.participant_ids
+            or any(i.player_id == player_id for i in b.invitations)]
+
+
+def rows_of_player(session: Session, table: type[T], player_id: str, *order) -> list[T]:
+    """Every row of `table` (one with a `player_id`) about the player, whatever its state, in `order`."""
+    return list(session.scalars(select(table).where(table.player_id == player_id).order_by(*order)))
+
+
+def lottery_entries_of(session: Session, player_id: str) -> list[tuple[LotteryEntry, Lottery]]:
+    return [(entry, draw) for entry, draw in session.execute(
+        select(LotteryEntry, Lottery).join(Lottery, Lottery.id == LotteryEntry.lottery_id)
+        .where(LotteryEntry.player_id == player_id).order_by(LotteryEntry.created_at, LotteryEntry.id))]
+
+
+def memberships_of(session: Session, player_id: str) -> list[tuple[Membership, MembershipPlan]]:
+    return [(member, plan) for member, plan in session.execute(
+        select(Membership, MembershipPlan).join(MembershipPlan, MembershipPlan.id == Membership.plan_id)
+        .where(Membership.player_id == player_id).order_by(Membership.created_at, Membership.id))]
 
 
 # -- recurring series and a venue's terms ---------------------------------------------------------------

@@ -3,11 +3,17 @@ place that knows both."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from padel.match.v1 import events_pb2, match_pb2
+from padel.match.v1 import match_service_pb2 as api
 
 from match_svc import domain, rating, store
-from match_svc.domain import Gender, GenderMode, Kind, ResultStatus, Side, Status, TimeOfDay
+from match_svc.domain import Gender, GenderMode, Kind, LevelStart, ResultStatus, Side, Status, TimeOfDay
 from mesh.convert import timestamp
+
+if TYPE_CHECKING:
+    from match_svc.service.exports import MatchExport
 
 KIND = {Kind.COMPETITIVE: match_pb2.MATCH_KIND_COMPETITIVE, Kind.FRIENDLY: match_pb2.MATCH_KIND_FRIENDLY}
 GENDER_MODE = {GenderMode.OPEN: match_pb2.GENDER_MODE_OPEN, GenderMode.WOMEN: match_pb2.GENDER_MODE_WOMEN,
@@ -20,6 +26,8 @@ SIDE = {Side.A: match_pb2.SIDE_A, Side.B: match_pb2.SIDE_B}
 RESULT_STATUS = {ResultStatus.PENDING: match_pb2.RESULT_STATUS_PENDING,
                  ResultStatus.CONFIRMED: match_pb2.RESULT_STATUS_CONFIRMED,
                  ResultStatus.DISPUTED: match_pb2.RESULT_STATUS_DISPUTED}
+LEVEL_START = {LevelStart.QUESTIONNAIRE: match_pb2.LEVEL_START_QUESTIONNAIRE,
+               LevelStart.PROFILE: match_pb2.LEVEL_START_PROFILE}
 TIME_OF_DAY = {match_pb2.TIME_OF_DAY_MORNING: TimeOfDay.MORNING, match_pb2.TIME_OF_DAY_AFTERNOON: TimeOfDay.AFTERNOON,
                match_pb2.TIME_OF_DAY_EVENING: TimeOfDay.EVENING}
 
@@ -66,7 +74,14 @@ def player_level(row: store.Rating) -> match_pb2.PlayerLevel:
     skill = rating.Skill(row.mu, row.sigma)
     return match_pb2.PlayerLevel(player_id=row.player_id, level=skill.level,
                                  reliability=skill.reliability, matches_counted=row.matches_counted,
-                                 gender=GENDER[Gender(row.gender)], updated_at=timestamp(row.updated_at))
+                                 gender=GENDER[Gender(row.gender)], updated_at=timestamp(row.updated_at),
+                                 start=LEVEL_START[LevelStart(row.start)])
+
+
+def starting_level_set(row: store.Rating) -> events_pb2.StartingLevelSet:
+    skill = rating.Skill(row.mu, row.sigma)
+    return events_pb2.StartingLevelSet(player_id=row.player_id, level=skill.level, reliability=skill.reliability,
+                                       start=LEVEL_START[LevelStart(row.start)], changed_at=timestamp(row.updated_at))
 
 
 def level_change(row: store.LevelStep) -> match_pb2.LevelChange:
@@ -95,3 +110,11 @@ def suggestion(found: domain.Suggestion) -> match_pb2.PlayerSuggestion:
         same_city=found.same_city, last_active_at=timestamp(candidate.last_active_at),
         record=match_pb2.PartnerRecord(matches_played=candidate.matches_played, no_shows=candidate.no_shows,
                                        late_drop_outs=candidate.late_drop_outs), score=found.score)
+
+
+def match_export(export: MatchExport) -> api.ExportMatchDataResponse:
+    return api.ExportMatchDataResponse(
+        matches=[match(row) for row in export.matches],
+        level=player_level(export.rating) if export.rating else None,
+        level_history=[level_change(row) for row in export.history], record=partner_record(export.rating),
+        exported_at=timestamp(export.exported_at))

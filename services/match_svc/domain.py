@@ -54,6 +54,13 @@ class ResultStatus(enum.StrEnum):
     DISPUTED = "disputed"
 
 
+class LevelStart(enum.StrEnum):
+    """Where a level started: the questionnaire, or the skill_level of the player's profile."""
+
+    QUESTIONNAIRE = "questionnaire"
+    PROFILE = "profile"
+
+
 class TimeOfDay(enum.StrEnum):
     MORNING = "morning"
     AFTERNOON = "afternoon"
@@ -206,9 +213,23 @@ def starting_level(years_played: int, other_racket_sports: bool, self_assessment
     return round(min(7.0, max(0.0, min(self_assessment, ceiling))), 2)
 
 
+def follows_profile(start: LevelStart, matches_counted: int) -> bool:
+    """A level that started from the profile's skill_level follows it until a match moves it."""
+    return start == LevelStart.PROFILE and not matches_counted
+
+
 def check_seated(places: Iterable[Place], player_id: str) -> None:
     if not any(p.player_id == player_id for p in places):
         raise PermissionDenied("only the match's players may do this")
+
+
+@dataclass(frozen=True)
+class FoundPlayer:
+    """A findable player as user_svc's search gives them to the caller."""
+
+    player_id: str
+    level: float  # the level user_svc knows: match_svc's when it has one, else their skill_level
+    city_key: str  # their profile's city, lower-cased; "" when they have not said
 
 
 @dataclass(frozen=True)
@@ -218,8 +239,8 @@ class Candidate:
     player_id: str
     level: float
     reliability: float
-    city_key: str  # of their latest match; "" when they have none
-    last_active_at: dt.datetime
+    city_key: str  # their profile's city, else their latest match's; "" when neither is known
+    last_active_at: dt.datetime | None  # None: never joined a match nor had a level moved
     matches_played: int
     no_shows: int
     late_drop_outs: int
@@ -233,12 +254,14 @@ SUGGESTION_ACTIVITY_DAYS = 60
 
 def suggestion_score(candidate: Candidate, low: float, high: float, city_key: str, now: dt.datetime) -> float:
     """0 to 1: level fit 0.5 (1 inside the range, falling to 0 a level outside), same city 0.2, recent
-    activity 0.15 (falling to 0 over 60 days), turning up 0.15 (the share of their matches played,
-    not missed or left late; 0.5 for a player with no record yet)."""
+    activity 0.15 (falling to 0 over 60 days; 0 for a player never active in a match), turning up 0.15
+    (the share of their matches played, not missed or left late; 0.5 for a player with no record yet)."""
     distance = max(0.0, low - candidate.level, candidate.level - high)
     level_fit = max(0.0, 1.0 - distance / SUGGESTION_LEVEL_REACH)
-    days = (now - candidate.last_active_at).total_seconds() / 86400
-    activity = min(1.0, max(0.0, 1.0 - days / SUGGESTION_ACTIVITY_DAYS))
+    activity = 0.0
+    if candidate.last_active_at is not None:
+        days = (now - candidate.last_active_at).total_seconds() / 86400
+        activity = min(1.0, max(0.0, 1.0 - days / SUGGESTION_ACTIVITY_DAYS))
     booked = candidate.matches_played + candidate.no_shows + candidate.late_drop_outs
     turning_up = candidate.matches_played / booked if booked else 0.5
     return round(0.5 * level_fit + 0.2 * same_city(candidate, city_key) + 0.15 * activity + 0.15 * turning_up, 6)

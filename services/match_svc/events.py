@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from match_svc import convert, metrics, store
 from mesh import plumbing
 from mesh.db import after_commit
+from mesh.convert import timestamp
 from mesh.outbox import publish
 
 STREAM = plumbing.stream("match")
@@ -54,7 +55,13 @@ def result_settled(session: Session, row: store.Match) -> None:
 def level_changed(session: Session, step: store.LevelStep) -> None:
     publish(session, STREAM, events_pb2.LevelChanged(
         player_id=step.player_id, match_id=step.match_id, level_before=step.level_before,
-        level_after=step.level_after, reliability_after=step.reliability_after))
+        level_after=step.level_after, reliability_after=step.reliability_after,
+        changed_at=timestamp(step.changed_at)))
+
+
+def starting_level_set(session: Session, row: store.Rating) -> None:
+    """user_svc shows the starting level on the profile (notify tells nobody: no match moved it)."""
+    publish(session, STREAM, convert.starting_level_set(row))
 
 
 def match_cancelled(session: Session, row: store.Match) -> None:

@@ -1,27 +1,68 @@
-"""The players a caller blocked, as user_svc tells it (asked with the caller's own token, so user_svc
-applies its own rule that a player sees only their own connections): suggestions leave them out."""
+"""What user_svc tells match_svc about players, always asked with the caller's own token so that
+user_svc applies its own rules: the caller's self-assessed skill_level (their starting level before
+the questionnaire) and the findable players the caller may see (SearchPlayers never lists a player
+who is not findable or is blocked either way), the candidates of suggestions."""
 
 from __future__ import annotations
 
+import math
+
 from padel.user.v1 import user_pb2, user_service_pb2, user_service_pb2_grpc
 
+from match_svc.domain import FoundPlayer
 from mesh import peers
 from mesh.caller import Caller
 
+# SearchPlayers' largest page.
+PAGE_SIZE = 100
+
+
+def _city_key(city: int, city_other: str) -> str:
+    """A profile's city as match_svc keys cities (lower-cased names, as venues name them)."""
+    if city == user_pb2.CITY_OTHER:
+        return city_other.strip().lower()
+    if city == user_pb2.CITY_UNSPECIFIED:
+        return ""
+    return user_pb2.City.Name(city).removeprefix("CITY_").lower()
+
+
+def _profile_city(key: str) -> int:
+    """The profile city a match's city is, or unspecified for one the profiles do not list."""
+    name = "CITY_" + key.upper()
+    return user_pb2.City.Value(name) if name in user_pb2.City.keys() and key not in ("", "other") else 0
+
 
 class UserDirectory:
-    """`service.matches.PlayerDirectory` over user_svc's gRPC API."""
+    """`service.matches.PlayerDirectory` and `service.levels.Profiles` over user_svc's gRPC API."""
 
     def __init__(self, address: str):
         self.stub = user_service_pb2_grpc.UserServiceStub(peers.channel(address))
 
-    def blocked_by(self, caller: Caller) -> set[str]:
-        blocked: set[str] = set()
-        token = ""
-        while True:
-            page = peers.call(self.stub.ListConnections, user_service_pb2.ListConnectionsRequest(
-                status=user_pb2.CONNECTION_STATUS_BLOCKED, page_size=100, page_token=token), token=caller.token)
-            blocked.update(connection.user_id for connection in page.connections)
-            token = page.next_page_token
-            if not token:
-                return blocked
+    def self_assessed_level(self, caller: Caller) -> float | None:
+        """The skill_level of the caller's profile, None when they have not given one."""
+        profile = peers.call(self.stub.GetProfile, user_service_pb2.GetProfileRequest(), token=caller.token).profile
+        if profile.skill_source == user_pb2.SKILL_SOURCE_UNSPECIFIED:
+            return None
+        return profile.skill_level
+
+    def findable(self, caller: Caller, city: str, low: float, high: float, limit: int) -> list[FoundPlayer]:
+        """Findable players whose level is in [low, high], as the caller may find them: those of the
+        city first (a page), then of any city, at most `limit`, each once."""
+        found: dict[str, FoundPlayer] = {}
+        match_city = _profile_city(city)
+        every_city = (user_pb2.CITY_UNSPECIFIED, math.ceil(limit / PAGE_SIZE))
+        searches = [(match_city, 1), every_city] if match_city else [every_city]
+        for in_city, pages in searches:
+            token = ""
+            for _ in range(pages):
+                page = peers.call(self.stub.SearchPlayers, user_service_pb2.SearchPlayersRequest(
+                    city=in_city, min_level=low, max_level=high, page_size=PAGE_SIZE, page_token=token),
+                    token=caller.token)
+                for player in page.players:
+                    level = player.match_level.level if player.HasField("match_level") else player.skill_level
+                    found.setdefault(player.user_id, FoundPlayer(player.user_id, level,
+                                                                 _city_key(player.city, player.city_other)))
+                token = page.next_page_token
+                if not token or len(found) >= limit:
+                    break
+        return list(found.values())[:limit]

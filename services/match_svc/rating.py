@@ -8,6 +8,9 @@ The mapping (also in the README):
   sigma, a player the model knows nothing about, reliability 0). Each confirmed competitive match
   shrinks sigma, more against reliable opponents (a smaller team variance in the model).
 - A questionnaire's starting level starts at sigma = 0.8 × sigma₀: reliability 0.2, low on purpose.
+- A player who has not answered the questionnaire starts from the `skill_level` of their user_svc
+  profile, taken as it is (it is on the same 0.0–7.0 scale), at sigma = 0.9 × sigma₀: reliability
+  0.1, lower still, since nothing checks a self-assessment against experience.
 
 Pure: no I/O, no clock.
 """
@@ -22,6 +25,7 @@ LEVEL_MAX = 7.0
 MU_RANGE = 50.0
 SIGMA_UNKNOWN = 25 / 3
 STARTING_SIGMA = 0.8 * SIGMA_UNKNOWN
+SELF_ASSESSED_SIGMA = 0.9 * SIGMA_UNKNOWN
 
 _MODEL = PlackettLuce()
 
@@ -53,6 +57,11 @@ def mu_of(level: float) -> float:
 def starting_skill(level: float) -> Skill:
     """A questionnaire's answer as a rating: its level, with low reliability."""
     return Skill(mu=mu_of(level), sigma=STARTING_SIGMA)
+
+
+def self_assessed_skill(skill_level: float) -> Skill:
+    """A profile's self-assessed skill_level as a rating: the same level, with lower reliability still."""
+    return Skill(mu=mu_of(min(LEVEL_MAX, max(0.0, skill_level))), sigma=SELF_ASSESSED_SIGMA)
 
 
 def rate(side_a: tuple[Skill, Skill], side_b: tuple[Skill, Skill], winner: str | None) -> tuple[list[Skill], list[Skill]]:

@@ -13,6 +13,7 @@ from match_svc.players import UserDirectory
 from match_svc.service import Clock, Levels, Matches, Results
 from match_svc.servicer import MatchServicer
 from match_svc.settings import NAME, MatchSettings
+from mesh import clock as mesh_clock
 from mesh import plumbing, server
 
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
@@ -24,10 +25,11 @@ def settings_from_env(environ=None) -> MatchSettings:
 
 def build_server(settings: MatchSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
-    clock = Clock()
-    matches = Matches(BookingDesk(settings.addresses["booking"]), UserDirectory(settings.addresses["user"]),
+    clock = Clock(mesh_clock.reading(settings.test_clock_file))
+    players = UserDirectory(settings.addresses["user"])
+    levels = Levels(players, clock)
+    matches = Matches(BookingDesk(settings.addresses["booking"]), players, levels,
                       dt.timedelta(hours=settings.leave_cutoff_hours), clock)
-    levels = Levels(clock)
     results = Results(levels, dt.timedelta(hours=settings.confirm_window_hours), clock)
     servicer = MatchServicer(parts.database, matches, results, levels)
     return server.build(

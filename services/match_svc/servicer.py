@@ -5,7 +5,7 @@ from padel.match.v1 import match_service_pb2 as pb
 from padel.match.v1 import match_service_pb2_grpc
 
 from match_svc import convert
-from match_svc.service import Levels, Matches, Results
+from match_svc.service import Levels, Matches, Results, exports
 from mesh import caller
 from mesh.db import Database
 
@@ -89,3 +89,6 @@ class MatchServicer(match_service_pb2_grpc.MatchServiceServicer):
                                          history=[convert.level_change(step) for step in history.items],
                                          next_page_token=history.next_page_token,
                                          record=convert.partner_record(row))
+
+    def ExportMatchData(self, request, context):
+        return convert.match_export(exports.export_data(self.database, caller.current()))

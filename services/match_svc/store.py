@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, delete, exc, func, select
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, delete, exc, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
-from match_svc.domain import Gender, Place, ResultStatus, Side, Status, TimeOfDay, local_start_range
+from match_svc.domain import Gender, LevelStart, Place, ResultStatus, Side, Status, TimeOfDay, local_start_range
 from mesh import pager
 from mesh.errors import Conflict
 from mesh.sqltypes import UtcDateTime
@@ -120,6 +120,8 @@ class Rating(Base):
     no_shows: Mapped[int] = mapped_column(Integer, default=0)
     late_drop_outs: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # Where the level started (domain.LevelStart): one from the profile follows it until replaced.
+    start: Mapped[str] = mapped_column(String(13), default=LevelStart.QUESTIONNAIRE.value)
 
 
 class LevelStep(Base):
@@ -166,15 +168,9 @@ def matches_ahead_of(session: Session, player_id: str, now: dt.datetime) -> list
     return list(session.scalars(query))
 
 
-def ratings_between(session: Session, mu_low: float, mu_high: float, genders: list[str], excluded: set[str],
-                    limit: int) -> list[Rating]:
-    """Players whose rating lies in [mu_low, mu_high], of the genders given, nearest the middle first."""
-    middle = (mu_low + mu_high) / 2
-    query = (select(Rating).where(Rating.mu >= mu_low, Rating.mu <= mu_high, Rating.gender.in_(genders))
-             .order_by(func.abs(Rating.mu - middle), Rating.player_id).limit(limit))
-    if excluded:
-        query = query.where(Rating.player_id.not_in(excluded))
-    return list(session.scalars(query))
+def ratings_of(session: Session, player_ids: list[str]) -> dict[str, Rating]:
+    """The ratings of those players who have one, read without locking."""
+    return {row.player_id: row for row in session.scalars(select(Rating).where(Rating.player_id.in_(player_ids)))}
 
 
 def latest_seats(session: Session, player_ids: list[str]) -> dict[str, tuple[str, dt.datetime]]:
@@ -185,6 +181,20 @@ def latest_seats(session: Session, player_ids: list[str]) -> dict[str, tuple[str
     for player_id, city_key, joined_at in session.execute(query):
         latest.setdefault(player_id, (city_key, joined_at))
     return latest
+
+
+def matches_of_person(session: Session, player_id: str) -> list[Match]:
+    """Every match the player organised, holds a place in or asked to join, by start (their export)."""
+    seated = select(Seat.match_id).where(Seat.player_id == player_id)
+    asked = select(JoinRequest.match_id).where(JoinRequest.player_id == player_id)
+    return list(session.scalars(select(Match).where(
+        (Match.organiser_id == player_id) | Match.id.in_(seated.union(asked))).order_by(Match.start_time, Match.id)))
+
+
+def whole_level_history(session: Session, player_id: str) -> list[LevelStep]:
+    """Every step of the player's level, oldest first (their export)."""
+    return list(session.scalars(select(LevelStep).where(LevelStep.player_id == player_id)
+                                .order_by(LevelStep.changed_at, LevelStep.id)))
 
 
 def erase_player(session: Session, player_id: str) -> None:
@@ -257,11 +267,11 @@ def rating(session: Session, player_id: str, *, for_update: bool = False) -> Rat
 
 
 def add_rating(session: Session, row: Rating) -> Rating:
-    session.add(row)
     try:
-        session.flush()
-    except exc.IntegrityError as error:  # the same player's first answer, sent twice at once
-        raise Conflict("your questionnaire was just answered; try again") from error
+        with session.begin_nested():
+            session.add(row)
+    except exc.IntegrityError as error:  # the same player's first level, made twice at once
+        raise Conflict("your level was just set; try again") from error
     return row
 
 

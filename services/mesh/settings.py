@@ -119,6 +119,12 @@ def edge_secret_file(env: Env) -> pathlib.Path:
     return pathlib.Path(env.str("PADEL_EDGE_SECRET_FILE", str(data_dir(env) / "edge" / "edge-secret")))
 
 
+def test_clock_file(env: Env) -> pathlib.Path | None:
+    """The test clock's file (mesh.clock), or None: off unless PADEL_TEST_CLOCK_FILE is set."""
+    raw = env.str("PADEL_TEST_CLOCK_FILE")
+    return pathlib.Path(raw).resolve() if raw else None
+
+
 def service_address(env: Env, name: str, host: str | None = None) -> str:
     """Where callers reach service `name` (host:port): PADEL_<NAME>_ADDR, else `host` (this machine
     by default) on the service's port."""
@@ -188,6 +194,8 @@ class ServiceSettings:
     # unless trace_files is off.
     otlp_endpoint: str = ""
     trace_files: bool = True
+    # The test clock (mesh.clock): a file of seconds that moves the service's time; None (the default) is off.
+    test_clock_file: pathlib.Path | None = None
 
     @property
     def grpc_service(self) -> str:
@@ -218,4 +226,5 @@ class ServiceSettings:
             edge_secret_file=edge_secret_file(env),
             otlp_endpoint=otlp_endpoint(env),
             trace_files=env.bool("PADEL_TRACE_FILES", True),
+            test_clock_file=test_clock_file(env),
         )

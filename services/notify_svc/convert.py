@@ -8,6 +8,7 @@ place that says which wire value each name has.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -16,6 +17,7 @@ from padel.booking.v1 import events_pb2 as booking_events
 from padel.match.v1 import events_pb2 as match_events
 from padel.match.v1 import match_pb2
 from padel.notify.v1 import notify_pb2
+from padel.notify.v1 import notify_service_pb2 as notify_api
 from padel.payment.v1 import payment_pb2
 from padel.user.v1 import user_pb2
 
@@ -23,6 +25,9 @@ from mesh.convert import timestamp, to_datetime
 from notify_svc import store
 from notify_svc.domain import Booking, Contact, Match, Membership, Money, Preferences, mask
 from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH, SMS, WHATSAPP
+
+if TYPE_CHECKING:
+    from notify_svc.service.exports import NotifyExport
 
 # A channel's name in notify, its value in notify's contract and in user_svc's preferences. Two enums
 # on the wire (published contracts keep their types); user_svc has no in-app channel: the inbox is
@@ -178,3 +183,35 @@ def device(row: store.Device) -> notify_pb2.Device:
 def inbox_message(row: store.InboxMessage) -> notify_pb2.InboxMessage:
     return notify_pb2.InboxMessage(message_id=row.id, kind=row.kind, title=row.title, body=row.body,
                                    created_at=timestamp(row.created_at), read_at=timestamp(row.read_at))
+
+
+# -- the person's data export -------------------------------------------------------------------------
+
+
+def _names(joined: str) -> list[str]:
+    return [name for name in joined.split(",") if name]
+
+
+def recipient(row: store.Recipient) -> notify_api.ExportedRecipient:
+    return notify_api.ExportedRecipient(
+        email=row.email, phone=row.phone, first_name=row.first_name, last_name=row.last_name,
+        language=row.language, channels=_names(row.channels), kinds=_names(row.kinds),
+        quiet_hours_start=row.quiet_hours_start, quiet_hours_end=row.quiet_hours_end, time_zone=row.time_zone,
+        updated_at=timestamp(row.updated_at))
+
+
+def notify_export(export: NotifyExport) -> notify_api.ExportNotifyDataResponse:
+    return notify_api.ExportNotifyDataResponse(
+        recipient=recipient(export.recipient) if export.recipient else None,
+        devices=[device(row) for row in export.devices],
+        calendar_feed_created_at=timestamp(export.feed.created_at) if export.feed else None,
+        calendar=[notify_api.ExportedGame(
+            booking_id=row.booking_id, venue_name=row.venue_name, court_name=row.court_name,
+            start_time=timestamp(row.start_time), end_time=timestamp(row.end_time), cancelled=row.cancelled)
+            for row in export.calendar],
+        reminders=[notify_api.ExportedReminder(
+            booking_id=row.booking_id, venue_name=row.venue_name, start_time=timestamp(row.start_time),
+            remind_at=timestamp(row.remind_at), status=row.status) for row in export.reminders],
+        messages=[inbox_message(row) for row in export.messages],
+        deliveries=[delivery(row) for row in export.deliveries],
+        exported_at=timestamp(export.exported_at))

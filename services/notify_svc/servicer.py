@@ -10,7 +10,7 @@ from padel.notify.v1 import notify_service_pb2_grpc
 from mesh import caller
 from mesh.db import Database
 from notify_svc import convert
-from notify_svc.service import CalendarFeeds, Deliveries, Devices, Inbox, Templates
+from notify_svc.service import CalendarFeeds, Deliveries, Devices, Inbox, Templates, exports
 
 # A feed URL is a secret: no shared cache keeps it; calendar programs poll it every few hours anyway.
 FEED_HEADERS = (("cache-control", "private, max-age=300"),)
@@ -70,6 +70,9 @@ class NotifyServicer(notify_service_pb2_grpc.NotifyServiceServicer):
     def UnregisterDevice(self, request, context):
         self.devices.unregister(self.database, caller.current(), request.device_id)
         return pb.UnregisterDeviceResponse()
+
+    def ExportNotifyData(self, request, context):
+        return convert.notify_export(exports.export_data(self.database, caller.current()))
 
     def RotateCalendarFeed(self, request, context):
         return pb.RotateCalendarFeedResponse(feed_url=self.feeds.rotate(self.database, caller.current()))

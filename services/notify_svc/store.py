@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from sqlalchemy import Boolean, Index, Integer, MetaData, Select, String, Text, func, select
 from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Mapped, Session, mapped_column
@@ -29,6 +30,7 @@ from mesh.sqltypes import UtcDateTime
 
 QUEUED, SENT, DELIVERED, FAILED, DEAD = "queued", "sent", "delivered", "failed", "dead"
 REMINDER_PENDING, REMINDER_SENT, REMINDER_CANCELLED = "pending", "sent", "cancelled"
+T = TypeVar("T")
 
 
 class Base(DeclarativeBase):
@@ -305,8 +307,13 @@ def deliveries(session: Session, *, user_id: str = "", channel: str = "", status
 
 
 def deliveries_of(session: Session, user_id: str) -> list[Delivery]:
-    """Every delivery to one user, whatever its status."""
-    return list(session.scalars(select(Delivery).where(Delivery.user_id == user_id)))
+    """Every delivery to one user, whatever its status, oldest first."""
+    return rows_of_user(session, Delivery, user_id, Delivery.created_at, Delivery.id)
+
+
+def rows_of_user(session: Session, table: type[T], user_id: str, *order: InstrumentedAttribute) -> list[T]:
+    """Every row of `table` (a table with a `user_id`) about one user, in `order`: their data, whole."""
+    return list(session.scalars(select(table).where(table.user_id == user_id).order_by(*order)))
 
 
 def queue_depth(session: Session) -> int:

@@ -6,16 +6,21 @@ from __future__ import annotations
 import datetime as dt
 import urllib.parse
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from padel.booking.v1 import booking_pb2
 from padel.booking.v1 import events_pb2 as booking_events
 from padel.payment.v1 import payment_pb2 as pb
+from padel.payment.v1 import payment_service_pb2 as api
 
 from mesh.convert import timestamp, to_datetime
 from mesh.errors import InvalidArgument
 from mesh.settings import DEFAULT_TIME_ZONE
 from payment_svc import store
 from payment_svc.domain import BookingFacts, PaymentMode, PaymentState, ShareState, VenueFacts, Wallet
+
+if TYPE_CHECKING:
+    from payment_svc.service.exports import PaymentExport
 
 WALLETS = {Wallet.JAZZCASH: pb.WALLET_JAZZCASH, Wallet.EASYPAISA: pb.WALLET_EASYPAISA}
 WALLET_OF = {number: wallet for wallet, number in WALLETS.items()}
@@ -117,3 +122,17 @@ def payout_line(line) -> pb.PayoutLine:
                          refunded=money(balance.refunded), fees=money(balance.fees), due=money(line.due),
                          commission=money(balance.commission), payout=money(balance.payout),
                          at_venue=money(line.at_venue))
+
+
+def refund(row: store.Refund) -> api.ExportedRefund:
+    return api.ExportedRefund(refund_id=row.id, booking_id=row.booking_id, payment_id=row.payment_id,
+                              share_id=row.share_id, amount=money(row.amount_paisa), fee=money(row.fee_paisa),
+                              transaction_reference=row.reference, sent_at=timestamp(row.sent_at),
+                              created_at=timestamp(row.created_at))
+
+
+def payment_export(export: PaymentExport) -> api.ExportPaymentDataResponse:
+    return api.ExportPaymentDataResponse(bills=[bill(view) for view in export.bills],
+                                         payments=[payment(row) for row in export.payments],
+                                         refunds=[refund(row) for row in export.refunds],
+                                         exported_at=timestamp(export.exported_at))

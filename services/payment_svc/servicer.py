@@ -8,6 +8,7 @@ from padel.payment.v1 import payment_service_pb2_grpc
 from mesh import caller
 from mesh.db import Database
 from payment_svc import convert
+from payment_svc.service import exports
 from payment_svc.service.bills import Bills
 from payment_svc.service.payments import Payments
 from payment_svc.service.payouts import Payouts
@@ -36,6 +37,9 @@ class PaymentServicer(payment_service_pb2_grpc.PaymentServiceServicer):
     def GetPayment(self, request, context):
         return api.GetPaymentResponse(payment=convert.payment(
             self.payments.get_payment(self.database, caller.current(), request.payment_id)))
+
+    def ExportPaymentData(self, request, context):
+        return convert.payment_export(exports.export_data(self.database, caller.current()))
 
     def JazzCashCallback(self, request, context):
         payment = self.payments.jazzcash_callback(self.database, convert.form_fields(request.body.data))

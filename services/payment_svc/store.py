@@ -234,6 +234,27 @@ def payments_of(session: Session, booking_id: str) -> list[Payment]:
     return list(session.scalars(select(Payment).where(Payment.booking_id == booking_id).order_by(Payment.created_at)))
 
 
+# -- the person's data export: every row about them, whole ----------------------------------------------
+
+
+def bookings_of_person(session: Session, player_id: str) -> list[Booking]:
+    """The bookings the player made or holds a share of, by start."""
+    shared = select(Share.booking_id).where(Share.player_id == player_id)
+    return list(session.scalars(select(Booking).where((Booking.booker_id == player_id) | Booking.id.in_(shared))
+                                .order_by(Booking.start_time, Booking.id)))
+
+
+def payments_by(session: Session, payer_id: str) -> list[Payment]:
+    return list(session.scalars(select(Payment).where(Payment.payer_id == payer_id)
+                                .order_by(Payment.created_at, Payment.id)))
+
+
+def refunds_to(session: Session, payer_id: str) -> list[Refund]:
+    """The refunds of the payer's payments, oldest first."""
+    return list(session.scalars(select(Refund).join(Payment, Payment.id == Refund.payment_id)
+                                .where(Payment.payer_id == payer_id).order_by(Refund.created_at, Refund.id)))
+
+
 def claim(session: Session, row: Payment | Refund, column: str, until: dt.datetime) -> bool:
     """Takes a pending inquiry or refund for this replica until `until` (a conditional update on the
     time it was due): a provider is asked by one replica at a time."""

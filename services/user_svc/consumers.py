@@ -1,13 +1,15 @@
 """What user_svc does with other services' events: UserRegistered from auth (make the profile),
-AccountDeleted from auth (erase the person), and played or missed bookings from booking
-(statistics). Each handler decodes the event and calls the same use cases as the servicer, in the
-consumer's transaction (`Joined`), which also records the event id: a redelivery changes nothing."""
+AccountDeleted from auth (erase the person), played or missed bookings from booking (statistics),
+and match's LevelChanged / StartingLevelSet (the level the profile shows). Each handler decodes the
+event and calls the same use cases as the servicer, in the consumer's transaction (`Joined`), which
+also records the event id: a redelivery changes nothing."""
 
 from __future__ import annotations
 
 import redis
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import events_pb2 as booking_events
+from padel.match.v1 import events_pb2 as match_events
 from sqlalchemy.orm import Session
 
 from mesh import plumbing
@@ -34,10 +36,18 @@ def consumer(database: Database, redis_client: redis.Redis, profiles: Profiles) 
     def no_show(session: Session, _event_id: str, message: booking_events.BookingNoShow) -> None:
         stats.record_no_show(Joined(session), convert.played_booking(message.booking))
 
+    def level_changed(session: Session, _event_id: str, message: match_events.LevelChanged) -> None:
+        profiles.record_match_level(Joined(session), message.player_id, convert.level_changed(message))
+
+    def starting_level_set(session: Session, _event_id: str, message: match_events.StartingLevelSet) -> None:
+        profiles.record_match_level(Joined(session), message.player_id, convert.starting_level_set(message))
+
     events = EventConsumer(database, redis_client, group=GROUP,
-                           streams=[plumbing.stream("auth"), plumbing.stream("booking")])
+                           streams=[plumbing.stream("auth"), plumbing.stream("booking"), plumbing.stream("match")])
     events.on(auth_events.UserRegistered, registered)
     events.on(auth_events.AccountDeleted, account_deleted)
     events.on(booking_events.BookingCompleted, completed)
     events.on(booking_events.BookingNoShow, no_show)
+    events.on(match_events.LevelChanged, level_changed)
+    events.on(match_events.StartingLevelSet, starting_level_set)
     return events

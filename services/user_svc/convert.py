@@ -4,16 +4,26 @@ the contract's numbers, passed on as they are."""
 
 from __future__ import annotations
 
-from typing import Any
+import io
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+from google.api import httpbody_pb2
+from google.protobuf import json_format
 
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import events_pb2 as booking_events
+from padel.match.v1 import events_pb2 as match_events
 from padel.user.v1 import events_pb2 as user_events
 from padel.user.v1 import user_pb2
+from padel.user.v1 import user_service_pb2 as api
 
 from mesh.convert import timestamp, to_datetime
 from user_svc import store
-from user_svc.domain import ConnectionStatus, PlayedBooking
+from user_svc.domain import ConnectionStatus, MatchLevel, PlayedBooking
+
+if TYPE_CHECKING:
+    from user_svc.service.views import Archive, ConnectionView, ExportedData
 
 CONNECTION_STATUS = {
     ConnectionStatus.PENDING_OUTGOING: user_pb2.CONNECTION_STATUS_PENDING_OUTGOING,
@@ -29,13 +39,21 @@ def stats(profile: store.Profile) -> user_pb2.PlayerStats:
                                 venues_visited=profile.venues_visited, no_shows=profile.no_shows)
 
 
+def match_level(row: store.Profile) -> user_pb2.MatchLevel | None:
+    if row.match_level is None:
+        return None
+    return user_pb2.MatchLevel(level=row.match_level, reliability=row.level_reliability or 0.0,
+                               updated_at=timestamp(row.level_updated_at))
+
+
 def profile(row: store.Profile, avatar_url: str) -> user_pb2.Profile:
     return user_pb2.Profile(
         user_id=row.user_id, display_name=row.display_name, bio=row.bio, city=row.city, city_other=row.city_other,
         skill_level=row.skill_level, skill_source=row.skill_source, play_frequency=row.play_frequency,
         preferred_play_times=row.preferred_play_times, preferred_hand=row.preferred_hand,
         court_side=row.court_side, avatar_url=avatar_url, stats=stats(row),
-        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at), findable=row.findable)
+        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at), findable=row.findable,
+        match_level=match_level(row))
 
 
 def public_profile(row: store.Profile, avatar_url: str) -> user_pb2.PublicProfile:
@@ -43,7 +61,7 @@ def public_profile(row: store.Profile, avatar_url: str) -> user_pb2.PublicProfil
     return user_pb2.PublicProfile(
         user_id=row.user_id, display_name=row.display_name, city=row.city, city_other=row.city_other,
         skill_level=row.skill_level, preferred_hand=row.preferred_hand, court_side=row.court_side,
-        avatar_url=avatar_url, matches_played=row.matches_played)
+        avatar_url=avatar_url, matches_played=row.matches_played, match_level=match_level(row))
 
 
 def profile_values(message: user_pb2.Profile) -> dict[str, Any]:
@@ -98,7 +116,68 @@ def registered_name(message: auth_events.UserRegistered) -> str:
     return f"{message.first_name} {message.last_name}".strip()
 
 
+def level_changed(message: match_events.LevelChanged) -> MatchLevel:
+    return MatchLevel(level=message.level_after, reliability=message.reliability_after,
+                      at=to_datetime(message.changed_at))
+
+
+def starting_level_set(message: match_events.StartingLevelSet) -> MatchLevel:
+    return MatchLevel(level=message.level, reliability=message.reliability, at=to_datetime(message.changed_at))
+
+
 def played_booking(snapshot: booking_events.BookingSnapshot) -> PlayedBooking:
     played = to_datetime(snapshot.end_time) - to_datetime(snapshot.start_time)
     return PlayedBooking(player_id=snapshot.player_id, participant_ids=tuple(snapshot.participant_ids),
                          venue_id=snapshot.venue_id, minutes=int(played.total_seconds() // 60))
+
+
+# -- the person's data export ---------------------------------------------------------------------------
+
+
+def connection_view(view: ConnectionView) -> user_pb2.Connection:
+    return connection(view.connection, view.other.profile, view.other.avatar_url)
+
+
+def exported_data(data: ExportedData) -> api.ExportDataResponse:
+    return api.ExportDataResponse(profile=profile(data.profile.profile, data.profile.avatar_url),
+                                  preferences=preferences(data.preferences),
+                                  connections=[connection_view(view) for view in data.connections],
+                                  venue_visits=[api.VenueVisit(venue_id=visit.venue_id,
+                                                               first_visit_at=timestamp(visit.first_visit_at))
+                                                for visit in data.venue_visits])
+
+
+# Each file of the archive, in order, and what it holds (the archive's README says so).
+ARCHIVE_FILES = {
+    "auth": "your account (email, phone, roles, verification) and your sign-in history",
+    "user": "your profile, preferences, connections (friends, requests and blocks) and the venues you played at",
+    "booking": "your bookings and the games you were invited to, series, waitlist and lottery entries, "
+               "reviews, memberships, and the venues you own",
+    "notify": "how we reach you (addresses, channels, quiet hours), your devices, calendar and reminders, "
+              "your inbox messages and the log of every message sent to you",
+    "payment": "the bills of your bookings, your payments (receipts) and refunds",
+    "match": "your open matches with their seats and results, your level, its history and your record",
+}
+
+
+def archive_file_name(archive: Archive) -> str:
+    return f"padel-data-{archive.exported_at.date().isoformat()}.zip"
+
+
+def archive(made: Archive) -> api.ExportArchiveResponse:
+    """A zip of one JSON file per service, printed as the edge prints REST answers (proto field names,
+    fields at their default value too), and a README."""
+    sections = {**made.parts, "user": exported_data(made.own)}
+    stamp = made.exported_at.timetuple()[:6]
+    readme = (f"Everything the Padel Platform keeps about you (user {made.user_id}), "
+              f"exported {made.exported_at.isoformat(timespec='seconds')}.\n\n"
+              + "".join(f"{name}.json: {what}.\n" for name, what in ARCHIVE_FILES.items()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_file:
+        archive_file.writestr(zipfile.ZipInfo("README.txt", stamp), readme)
+        for name in ARCHIVE_FILES:
+            text = json_format.MessageToJson(sections[name], preserving_proto_field_name=True, indent=2,
+                                             always_print_fields_with_no_presence=True)
+            archive_file.writestr(zipfile.ZipInfo(f"{name}.json", stamp), text + "\n")
+    return api.ExportArchiveResponse(body=httpbody_pb2.HttpBody(content_type="application/zip",
+                                                                 data=buffer.getvalue()))

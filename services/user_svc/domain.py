@@ -45,7 +45,8 @@ PREFERENCES_WRITABLE = ("language", "channels", "kinds", "quiet_hours_start", "q
 # findable setting back to its default.
 ERASED_PROFILE = {"display_name": "", "bio": "", "city": 0, "city_other": "", "skill_level": 0.0, "skill_source": 0,
                   "play_frequency": 0, "preferred_play_times": [], "preferred_hand": 0, "court_side": 0,
-                  "matches_played": 0, "minutes_on_court": 0, "venues_visited": 0, "no_shows": 0, "findable": True}
+                  "matches_played": 0, "minutes_on_court": 0, "venues_visited": 0, "no_shows": 0, "findable": True,
+                  "match_level": None, "level_reliability": None, "level_updated_at": None}
 # At most this many words of a search query count: enough for any name.
 MAX_SEARCH_WORDS = 5
 
@@ -91,6 +92,15 @@ class PlayedBooking:
     minutes: int
 
 
+@dataclass(frozen=True)
+class MatchLevel:
+    """A player's level as match_svc rated it at `at` (its LevelChanged / StartingLevelSet events)."""
+
+    level: float
+    reliability: float
+    at: dt.datetime
+
+
 # -- profiles and preferences ---------------------------------------------------------------------
 
 
@@ -129,6 +139,15 @@ def apply_registration(profile: Any, display_name: str, now: dt.datetime) -> Non
     if profile.closed_at is None and not profile.display_name_chosen:
         profile.display_name = display_name.strip()[:60]
         profile.updated_at = now
+
+
+def apply_match_level(profile: Any, level: MatchLevel) -> None:
+    """match_svc's level shows on the profile, unless the profile holds a newer one (an event handled
+    late) or was erased after it; a closed account takes none."""
+    newer = [moment for moment in (profile.level_updated_at, profile.deleted_at) if moment is not None]
+    if profile.closed_at is not None or any(moment > level.at for moment in newer):
+        return
+    profile.match_level, profile.level_reliability, profile.level_updated_at = level.level, level.reliability, level.at
 
 
 def erase_profile(profile: Any, now: dt.datetime, *, account_closed: bool) -> None:

@@ -1,5 +1,5 @@
-"""Builds user_svc's gRPC server from the mesh runtime: the use cases with their collaborators,
-the servicer, the outbox relay and the event consumer."""
+"""Builds user_svc's gRPC server from the mesh runtime: the use cases with their collaborators (the
+other services' export RPCs for the data archive), the servicer, the outbox relay and the event consumer."""
 
 import pathlib
 
@@ -8,7 +8,8 @@ from padel.user.v1 import user_service_pb2_grpc
 from mesh import plumbing, server
 from user_svc import consumers
 from user_svc.blobs import FileBlobStore
-from user_svc.service import Avatars, Connections, Directory, Profiles
+from user_svc.exports import PeerExports
+from user_svc.service import Archives, Avatars, Connections, Directory, Profiles
 from user_svc.servicer import UserServicer
 from user_svc.settings import NAME, UserSettings
 
@@ -23,7 +24,8 @@ def build_server(settings: UserSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
     avatars = Avatars(FileBlobStore(settings.avatar_dir), settings.avatar_base_url)
     profiles = Profiles(avatars)
-    servicer = UserServicer(parts.database, profiles, Connections(avatars), avatars, Directory(avatars))
+    archives = Archives(profiles, PeerExports(settings.addresses).collect)
+    servicer = UserServicer(parts.database, profiles, Connections(avatars), avatars, Directory(avatars), archives)
     consumer = consumers.consumer(parts.database, parts.redis, profiles)
     return server.build(
         NAME, settings,

@@ -8,24 +8,20 @@ from padel.user.v1 import user_service_pb2_grpc
 from mesh import caller
 from mesh.db import Database
 from user_svc import convert
-from user_svc.service import Avatars, Connections, Directory, Profiles, preferences, stats
-from user_svc.service.views import ConnectionView
+from user_svc.service import Archives, Avatars, Connections, Directory, Profiles, preferences, stats
 
 # A file name is never reused for other bytes, so caches may keep an avatar for good; nosniff keeps
 # browsers from reading the bytes as anything but the image type given.
 AVATAR_HEADERS = (("cache-control", "public, max-age=31536000, immutable"), ("x-content-type-options", "nosniff"))
 
 
-def _connection(view: ConnectionView):
-    return convert.connection(view.connection, view.other.profile, view.other.avatar_url)
-
-
 class UserServicer(user_service_pb2_grpc.UserServiceServicer):
     """Each call runs its use case in a transaction of `database`."""
 
     def __init__(self, database: Database, profiles: Profiles, connections: Connections, avatars: Avatars,
-                 directory: Directory):
+                 directory: Directory, archives: Archives):
         self.database = database
+        self.archives = archives
         self.profiles = profiles
         self.connections = connections
         self.avatars = avatars
@@ -45,10 +41,15 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         return pb.DeleteProfileResponse()
 
     def ExportData(self, request, context):
-        data = self.profiles.export_data(self.database, caller.current())
-        return pb.ExportDataResponse(profile=convert.profile(data.profile.profile, data.profile.avatar_url),
-                                     preferences=convert.preferences(data.preferences),
-                                     connections=[_connection(view) for view in data.connections])
+        return convert.exported_data(self.profiles.export_data(self.database, caller.current()))
+
+    def ExportArchive(self, request, context):
+        made = self.archives.export(self.database, caller.current())
+        # gRPC initial metadata becomes HTTP response headers at the edge: a download, kept by no cache.
+        context.send_initial_metadata((
+            ("content-disposition", f'attachment; filename="{convert.archive_file_name(made)}"'),
+            ("cache-control", "no-store")))
+        return convert.archive(made)
 
     def UploadAvatar(self, request, context):
         return pb.UploadAvatarResponse(avatar_url=self.avatars.upload(self.database, caller.current(), request.image))
@@ -75,16 +76,16 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         status = convert.CONNECTION_STATUS_FROM_PROTO.get(request.status)
         page = self.connections.list_connections(self.database, caller.current(), status, request.page_size,
                                                  request.page_token)
-        return pb.ListConnectionsResponse(connections=[_connection(view) for view in page.items],
+        return pb.ListConnectionsResponse(connections=[convert.connection_view(view) for view in page.items],
                                           next_page_token=page.next_page_token)
 
     def RequestConnection(self, request, context):
         view = self.connections.request_connection(self.database, caller.current(), request.user_id)
-        return pb.RequestConnectionResponse(connection=_connection(view))
+        return pb.RequestConnectionResponse(connection=convert.connection_view(view))
 
     def AcceptConnection(self, request, context):
         view = self.connections.accept_connection(self.database, caller.current(), request.user_id)
-        return pb.AcceptConnectionResponse(connection=_connection(view))
+        return pb.AcceptConnectionResponse(connection=convert.connection_view(view))
 
     def DeclineConnection(self, request, context):
         self.connections.decline_connection(self.database, caller.current(), request.user_id)

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Sequence
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, Select, String, Text, and_,
-                        delete, exists, or_, select)
+                        delete, exists, func, or_, select)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, validates
 
 from mesh import pager
@@ -62,6 +62,10 @@ class Profile(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
     # Whether SearchPlayers may list the player (their choice; findable unless they said no).
     findable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The level match_svc rates the player at, copied from its events (None until it has one).
+    match_level: Mapped[float | None] = mapped_column(Float, default=None)
+    level_reliability: Mapped[float | None] = mapped_column(Float, default=None)
+    level_updated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), default=None)
     # display_name as searches compare it (domain.search_key), kept in step by `_keep_search_name`.
     search_name: Mapped[str] = mapped_column(String(SEARCH_NAME_LENGTH), default="")
 
@@ -250,12 +254,14 @@ def search_players(session: Session, caller_id: str, search: domain.PlayerSearch
         query = query.where(Profile.search_name.contains(word, autoescape=True))
     if search.city:
         query = query.where(Profile.city == search.city)
+    # A player's level: match_svc's rating when there is one, else their own estimate.
+    level = func.coalesce(Profile.match_level, Profile.skill_level)
     if search.by_level:  # only players who have a level can be within a range
-        query = query.where(Profile.skill_source != 0)
+        query = query.where(or_(Profile.skill_source != 0, Profile.match_level.is_not(None)))
     if search.min_level:
-        query = query.where(Profile.skill_level >= search.min_level)
+        query = query.where(level >= search.min_level)
     if search.max_level:
-        query = query.where(Profile.skill_level <= search.max_level)
+        query = query.where(level <= search.max_level)
     return pager.page(session, "players", query, SEARCH_ORDER, page_size, page_token)
 
 
@@ -278,6 +284,11 @@ def record_venue_visit(session: Session, user_id: str, venue_id: str, at: dt.dat
     session.add(VenueVisit(user_id=user_id, venue_id=venue_id, first_visit_at=at))
     session.flush()
     return True
+
+
+def venue_visits_of(session: Session, user_id: str) -> list[VenueVisit]:
+    return list(session.scalars(select(VenueVisit).where(VenueVisit.user_id == user_id)
+                                .order_by(VenueVisit.first_visit_at, VenueVisit.venue_id)))
 
 
 def delete_venue_visits(session: Session, user_id: str) -> None:

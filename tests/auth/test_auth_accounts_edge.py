@@ -1,17 +1,21 @@
 """What a newcomer meets at registration and in their account, through the real Envoy edge: the
 register answer says signing in comes next, a bad phone is refused in words, the data export holds
-the caller's own sign-ins, and `padel run` prints a demo venue owner who can sign in and owns the
-demo venues."""
+the caller's own sign-ins, the one archive holds what every service keeps about them, and `padel run`
+prints a demo venue owner who can sign in and owns the demo venues."""
 
 import datetime as dt
+import io
+import json
 import re
 import uuid
+import zipfile
 
 import pytest
 import requests
 from test_auth_edge import PASSWORD, get, new_player, post, running, status  # noqa: F401 - `running` is a fixture
 
 from mesh.settings import DEMO_OWNER_ID
+from padel_testkit import eventually
 
 
 def registration(email: str, **fields) -> dict:
@@ -71,6 +75,70 @@ def test_the_export_holds_the_callers_sign_ins_and_nobody_elses(running):
         ("SIGN_IN_METHOD_REFRESH", "SIGN_IN_OUTCOME_REFRESH_REPLAYED")]
     assert len(latest) == 5
     status(get(running, "/api/auth/account/export"), 401)  # the edge wants a token
+
+
+def signed_in(platform) -> tuple[str, dict]:
+    """A new registered player's email and access token."""
+    email, _ = new_player(platform)
+    return email, status(post(platform, "/api/auth/login", {"email": email, "password": PASSWORD}), 200)["tokens"]
+
+
+def rest(platform, verb: str, path: str, token: str, **body) -> dict:
+    answer = requests.request(verb, f"{platform.url}{path}", json=body or None, timeout=10,
+                              headers={"authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_the_archive_holds_what_every_service_keeps_about_the_caller_and_nobody_elses(platform):
+    email, tokens = signed_in(platform)
+    _, others = signed_in(platform)
+    me, them = tokens["access_token"], others["access_token"]
+    owner = platform.headers(str(uuid.uuid4()), roles=("venue_owner",))["authorization"].removeprefix("Bearer ")
+    venue = rest(platform, "POST", "/api/bookings/venues", owner, venue={
+        "name": f"Archive Padel {uuid.uuid4().hex[:6]}", "city": "Karachi", "address": "Clifton",
+        "time_zone": "Asia/Karachi",
+        "opening_hours": [{"weekday": w, "open": "08:00", "close": "23:00"} for w in range(1, 8)],
+        "slot_minutes": 30, "durations_minutes": [60], "horizon_days": 14,
+        "confirmation_mode": "CONFIRMATION_MODE_INSTANT", "hold_minutes": 15, "max_live_bookings_per_day": 2,
+        "base_hourly_price": {"amount_paisa": "600000", "currency": "PKR"}, "courts": [{"name": "Court 1"}]})["venue"]
+    day = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3)).date()
+    starts = [f"{day}T{hour}:00:00Z" for hour in (5, 7)]  # 10:00 and 12:00 in Karachi
+    mine, theirs = (rest(platform, "POST", "/api/bookings/book", token, court_id=venue["courts"][0]["court_id"],
+                         start_time=start, duration_minutes=60, idempotency_key=uuid.uuid4().hex)["booking"]
+                    for token, start in ((me, starts[0]), (them, starts[1])))
+    rest(platform, "PUT", "/api/users/profile", me, profile={"display_name": "Sara K"}, update_mask="display_name")
+    rest(platform, "POST", "/api/matches/questionnaire", me, years_played=4, self_assessment=3.0)
+
+    def archive() -> dict | None:
+        """The archive's files once notify and payment have heard of the booking (by events)."""
+        answer = requests.get(f"{platform.url}/api/users/export/archive", timeout=20,
+                              headers={"authorization": f"Bearer {me}"})
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"] == "application/zip"
+        assert answer.headers["content-disposition"].startswith('attachment; filename="padel-data-')
+        with zipfile.ZipFile(io.BytesIO(answer.content)) as made:
+            files = {name: made.read(name).decode() for name in made.namelist()}
+        parts = {name.removesuffix(".json"): json.loads(text) for name, text in files.items() if name.endswith(".json")}
+        heard = parts["notify"].get("messages") and parts["payment"].get("bills")
+        return {**parts, "README.txt": files["README.txt"], "text": "".join(files.values())} if heard else None
+
+    parts = eventually(archive, "notify and payment hear of the booking")
+    assert parts["auth"]["account"]["email"] == email and parts["auth"]["sign_ins"]
+    assert parts["user"]["profile"]["display_name"] == "Sara K"
+    assert [b["booking_id"] for b in parts["booking"]["bookings"]] == [mine["booking_id"]]
+    assert [m["kind"] for m in parts["notify"]["messages"]] == ["booking_confirmed"]
+    assert "booking_confirmed" in {d["kind"] for d in parts["notify"]["deliveries"]}  # the email's log entry
+    assert [b["booking_id"] for b in parts["payment"]["bills"]] == [mine["booking_id"]]
+    assert parts["match"]["level"]["level"] > 0 and len(parts["match"]["level_history"]) == 1
+    assert "booking.json: your bookings" in parts["README.txt"]
+    assert theirs["booking_id"] not in parts["text"]  # another person's booking is in no file
+    # Each part is also its service's own export, under the service's prefix.
+    for service, path, key in (("booking", "/api/bookings/export", "bookings"),
+                               ("notify", "/api/notifications/export", "messages"),
+                               ("payment", "/api/payments/export", "bills"), ("match", "/api/matches/export", "level")):
+        assert rest(platform, "GET", path, me)[key] == parts[service][key], path
+    assert requests.get(f"{platform.url}/api/users/export/archive", timeout=10).status_code == 401
 
 
 def demo_owner_credentials(platform) -> tuple[str, str]:

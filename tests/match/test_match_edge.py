@@ -1,13 +1,19 @@
 """Open matches over REST/JSON through the real Envoy edge (`platform`: SQLite, Redis stand-in): a
-match opened on a booked court, players joining (one out of range asks and is approved), and the last
-place raced by 20 players of whom exactly one wins."""
+match opened on a booked court, players joining (one out of range asks and is approved), the last
+place raced by 20 players of whom exactly one wins, and matches played on the platform's test clock:
+a confirmed result moves the levels as the model says (and the profiles show them), a disputed or a
+friendly one moves nothing; suggestions leave out players who are not findable or are blocked."""
 
+import datetime as dt
 import uuid
 from concurrent import futures
 
+import pytest
 import requests
 
 from booking_testkit import local_day, platform_headers
+from match_svc import rating
+from padel_testkit import eventually
 from test_booking_edge import TIMEOUT, book, create_venue
 
 
@@ -74,6 +80,122 @@ def test_players_fill_an_open_match_and_twenty_race_for_the_last_place(platform)
                if line.startswith("padel_match")}
     assert counted['padel_matches_opened_total{kind="competitive"}'] >= 1
     assert counted["padel_match_places_taken_total"] >= 3 and counted["padel_matches_filled_total"] >= 1
+
+
+def self_assessed_player(platform, skill_level: float, **profile) -> str:
+    """A player who gave their profile a skill_level (and `profile`) and never answered match's questionnaire."""
+    player = str(uuid.uuid4())
+    fields = {"skill_level": skill_level, **profile}
+    answer = requests.put(f"{platform.url}/api/users/profile", headers=platform_headers(platform, player),
+                          timeout=TIMEOUT, json={"profile": fields, "update_mask": ",".join(fields)})
+    assert answer.status_code == 200, answer.text
+    return player
+
+
+def level_of(platform, player: str) -> dict:
+    answer = requests.get(f"{platform.url}/api/matches/players/{player}/level", timeout=TIMEOUT,
+                          headers=platform_headers(platform, player))
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def shown_level(platform, player: str) -> dict | None:
+    """The level the player's own profile shows (user_svc's copy of match_svc's)."""
+    answer = requests.get(f"{platform.url}/api/users/profile", headers=platform_headers(platform, player),
+                          timeout=TIMEOUT)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["profile"].get("match_level")
+
+
+def test_a_played_result_moves_levels_as_the_model_says_a_disputed_or_friendly_one_moves_nothing(platform):
+    # Two players start from the questionnaire, their two opponents from their profiles' skill_level.
+    organiser, partner = player_at(platform, 3.0), player_at(platform, 3.4)
+    rivals = [self_assessed_player(platform, 3.2), self_assessed_player(platform, 2.8)]
+    court = create_venue(platform, str(uuid.uuid4()), city="Lahore")["courts"][0]["court_id"]
+
+    def full_match(days_ahead: int, kind: str) -> dict:
+        booked = book(platform, organiser, court, local_day(days_ahead), "18:00")
+        assert booked.status_code == 200, booked.text
+        opened = post(platform, organiser, "open", {"booking_id": booked.json()["booking"]["booking_id"], "kind": kind,
+                                                    "gender_mode": "GENDER_MODE_OPEN", "level_spread": 1.0})
+        assert opened.status_code == 200, opened.text
+        match_id = opened.json()["match"]["match_id"]
+        for player, side in ((partner, "SIDE_A"), (rivals[0], "SIDE_B"), (rivals[1], "SIDE_B")):
+            joined = post(platform, player, f"{match_id}/join", {"side": side})
+            assert joined.status_code == 200, joined.text
+        assert joined.json()["match"]["status"] == "MATCH_STATUS_FULL"
+        return joined.json()["match"]
+
+    competitive = full_match(2, "MATCH_KIND_COMPETITIVE")
+    disputed = full_match(3, "MATCH_KIND_COMPETITIVE")
+    friendly = full_match(4, "MATCH_KIND_FRIENDLY")
+    players = [organiser, partner, *rivals]
+    before = {p: level_of(platform, p)["level"] for p in players}
+    assert before[rivals[0]]["start"] == "LEVEL_START_PROFILE" and before[rivals[0]]["level"] == pytest.approx(3.2)
+    assert before[rivals[0]]["reliability"] == pytest.approx(0.1)
+    assert before[organiser]["start"] == "LEVEL_START_QUESTIONNAIRE"
+    # The profile shows match_svc's level beside the player's own estimate.
+    shown = eventually(lambda: shown_level(platform, rivals[1]), "the profile shows the starting level")
+    assert shown["level"] == pytest.approx(2.8) and shown["reliability"] == pytest.approx(0.1)
+
+    # Suggestions are the findable players user_svc lets the organiser find: never one who is not
+    # findable, whom the organiser blocked or who blocked the organiser.
+    word = uuid.uuid4().hex[:8]
+    findable, hidden, blocked, blocker = (
+        self_assessed_player(platform, 3.0, display_name=f"{name} {word}", city="CITY_LAHORE", **extra)
+        for name, extra in (("Findable", {}), ("Hidden", {"findable": False}), ("Blocked", {}), ("Blocker", {})))
+    for who, whom in ((organiser, blocked), (blocker, organiser)):
+        assert requests.post(f"{platform.url}/api/users/connections/{whom}/block", timeout=TIMEOUT,
+                             headers=platform_headers(platform, who)).status_code == 200
+
+    def suggested() -> set[str]:
+        answer = requests.get(f"{platform.url}/api/matches/{competitive['match_id']}/suggestions", timeout=TIMEOUT,
+                              params={"max_suggestions": 50}, headers=platform_headers(platform, organiser))
+        assert answer.status_code == 200, answer.text
+        return {s["player_id"] for s in answer.json().get("suggestions", [])}
+
+    eventually(lambda: findable in suggested(), "the findable player is suggested")
+    assert not {hidden, blocked, blocker, *players} & suggested()
+
+    def answer(match: dict, recorder: str, answerer: str, verb: str) -> dict:
+        recorded = post(platform, recorder, f"{match['match_id']}/result", {"sets": [
+            {"side_a_games": 6, "side_b_games": 4}, {"side_a_games": 6, "side_b_games": 3}]})
+        assert recorded.status_code == 200, recorded.text
+        answered = post(platform, answerer, f"{match['match_id']}/result/{verb}")
+        assert answered.status_code == 200, answered.text
+        return answered.json()["match"]["result"]
+
+    too_early = post(platform, organiser, f"{competitive['match_id']}/result", {"sets": [
+        {"side_a_games": 6, "side_b_games": 4}, {"side_a_games": 6, "side_b_games": 3}]})
+    assert too_early.status_code == 400 and "not started" in too_early.json()["message"]
+    # The test clock plays the three matches: match_svc's time is after the last one's end.
+    with platform.clock_at(dt.datetime.fromisoformat(friendly["end_time"]) + dt.timedelta(minutes=10)):
+        assert answer(competitive, organiser, rivals[0], "confirm")["status"] == "RESULT_STATUS_CONFIRMED"
+        start = [rating.Skill(rating.mu_of(before[p]["level"]), (1 - before[p]["reliability"]) * rating.SIGMA_UNKNOWN)
+                 for p in players]
+        side_a, side_b = rating.rate((start[0], start[1]), (start[2], start[3]), "A")
+        expected = dict(zip(players, [*side_a, *side_b]))
+        moved = {p: level_of(platform, p) for p in players}
+        for player in players:
+            assert moved[player]["level"]["level"] == pytest.approx(expected[player].level)
+            assert moved[player]["level"]["reliability"] == pytest.approx(expected[player].reliability)
+            assert moved[player]["history"][0]["match_id"] == competitive["match_id"]
+        assert moved[organiser]["level"]["level"] > before[organiser]["level"]
+        assert moved[rivals[0]]["level"]["level"] < before[rivals[0]]["level"]
+
+        assert answer(disputed, partner, rivals[1], "dispute")["status"] == "RESULT_STATUS_DISPUTED"
+        assert answer(friendly, rivals[0], organiser, "confirm")["status"] == "RESULT_STATUS_CONFIRMED"
+    for player in players:
+        after = level_of(platform, player)
+        assert after["level"]["level"] == moved[player]["level"]["level"]
+        assert after["level"]["reliability"] == moved[player]["level"]["reliability"]
+        assert after["level"]["matches_counted"] == 1 and after["history"][0]["match_id"] == competitive["match_id"]
+        # The friendly match counts as played in the partner record, the disputed one does not.
+        assert after["record"]["matches_played"] == 2
+    # Each profile shows the level the confirmed match gave.
+    for player in players:
+        eventually(lambda: (shown_level(platform, player) or {}).get("level") == pytest.approx(
+            expected[player].level), f"the profile of {player} shows the new level")
 
 
 def test_bad_input_is_refused_naming_the_field(platform):

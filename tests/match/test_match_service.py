@@ -7,10 +7,14 @@ import uuid
 import grpc
 import pytest
 from padel.match.v1 import match_pb2 as m
+from google.protobuf.field_mask_pb2 import FieldMask
 from padel.match.v1 import match_service_pb2 as api
+from padel.user.v1 import user_pb2 as u
+from padel.user.v1 import user_service_pb2 as users
 
 from match_svc import rating
 from match_testkit import rpc_error
+from padel_testkit import eventually
 
 
 def played(match: m.Match) -> dt.datetime:
@@ -262,34 +266,110 @@ def test_twenty_players_racing_for_the_last_place_on_postgresql_one_wins(matches
     assert len(got.match.seats) == 4 and racers[outcomes.index("won")] in [s.player_id for s in got.match.seats]
 
 
-def test_suggestions_rank_players_by_level_city_activity_and_reliability_without_blocked_ones(matches):
-    from padel.user.v1 import user_service_pb2 as users
+def profile(matches, player: str, **fields) -> None:
+    """The player's user_svc profile gets a display name (search lists only named players) and `fields`."""
+    values = {"display_name": f"Player {player[:8]}", **fields}
+    matches.users.UpdateProfile(users.UpdateProfileRequest(profile=u.Profile(**values), update_mask=FieldMask(
+        paths=list(values))), metadata=matches.player(player))
 
+
+def shown_level(matches, player: str) -> u.MatchLevel | None:
+    found = matches.users.GetProfile(users.GetProfileRequest(), metadata=matches.player(player)).profile
+    return found.match_level if found.HasField("match_level") else None
+
+
+def test_suggestions_rank_findable_players_by_level_city_activity_and_reliability_never_blocked_ones(matches):
     organiser = matches.new_player(3.0)
     match = matches.open(organiser, city="Multan")
     in_range, a_bit_strong, far_too_strong = (matches.new_player(level) for level in (3.2, 3.9, 6.0))
-    blocked, absent = matches.new_player(3.0), matches.new_player(3.0)
+    blocked, blocker, hidden, absent = (matches.new_player(3.0) for _ in range(4))
     # `absent` played in Multan before, but did not turn up.
     elsewhere = matches.open(matches.new_player(3.0), city="Multan")
     matches.join(elsewhere.match_id, absent)
     with matches.at(elsewhere.start_time.ToDatetime(tzinfo=dt.timezone.utc) + dt.timedelta(minutes=20)):
         matches.stub.ReportNoShow(api.ReportNoShowRequest(match_id=elsewhere.match_id, player_id=absent),
                                   metadata=matches.player(elsewhere.organiser_id))
-    matches.users.GetProfile(users.GetProfileRequest(), metadata=matches.player(blocked))
+    # `self_assessed` never answered the questionnaire: their profile's skill_level stands in.
+    self_assessed = str(uuid.uuid4())
+    for player in (in_range, a_bit_strong, far_too_strong, blocked, blocker, absent, organiser):
+        profile(matches, player)
+    profile(matches, in_range, city=u.CITY_LAHORE)
+    profile(matches, elsewhere.organiser_id, city=u.CITY_MULTAN)
+    profile(matches, self_assessed, city=u.CITY_MULTAN, skill_level=3.0)
+    profile(matches, hidden, findable=False)
     matches.users.BlockUser(users.BlockUserRequest(user_id=blocked), metadata=matches.player(organiser))
+    matches.users.BlockUser(users.BlockUserRequest(user_id=organiser), metadata=matches.player(blocker))
 
-    answer = matches.stub.SuggestPlayers(api.SuggestPlayersRequest(match_id=match.match_id, max_suggestions=50),
-                                         metadata=matches.player(organiser))
-    ranked = [(s.player_id, round(s.score, 3)) for s in answer.suggestions]
-    # Level fit 0.5 (0.6 of it half a level .4 out of range), same city 0.2, activity 0.15 (all active today),
-    # turning up 0.15 (half for no record yet): the other Multan organiser beats `absent`, who missed a
-    # match; both beat an in-range player from elsewhere; the stronger one comes last; the blocked player,
-    # the far too strong one and the match's own players not at all.
-    assert ranked == [(elsewhere.organiser_id, 0.925), (absent, 0.85), (in_range, 0.725), (a_bit_strong, 0.525)]
+    # Level fit 0.5 (0.6 of it half a level .4 out of range), same city 0.2, activity 0.15 (all active today
+    # but `self_assessed`, never in a match), turning up 0.15 (half for no record yet): the other Multan
+    # organiser beats `absent`, who missed a match, and the Multan player known only by their profile; all
+    # beat an in-range player from Lahore; the stronger one comes last. user_svc learns the levels from
+    # match's events; until then its search cannot place the players by level.
+    expected = [(elsewhere.organiser_id, 0.925), (absent, 0.85), (self_assessed, 0.775), (in_range, 0.725),
+                (a_bit_strong, 0.525)]
+
+    def ranked():
+        answer = matches.stub.SuggestPlayers(api.SuggestPlayersRequest(match_id=match.match_id, max_suggestions=50),
+                                             metadata=matches.player(organiser))
+        return answer if [(s.player_id, round(s.score, 3)) for s in answer.suggestions] == expected else None
+
+    answer = eventually(ranked, "the suggestions, once user_svc knows every level")
     suggested = {s.player_id: s for s in answer.suggestions}
     assert suggested[absent].same_city and suggested[absent].record.no_shows == 1
-    assert not suggested[in_range].same_city and blocked not in suggested and far_too_strong not in suggested
+    assert suggested[self_assessed].same_city and suggested[self_assessed].reliability == pytest.approx(0.1)
+    assert not suggested[self_assessed].HasField("last_active_at")
+    assert not suggested[in_range].same_city
+    # Never a player who blocked or was blocked by the caller, nor one who is not findable, nor one too strong.
+    assert not {blocked, blocker, hidden, far_too_strong} & set(suggested)
     # Only the match's players ask for suggestions.
     outsider = rpc_error(matches.stub.SuggestPlayers, api.SuggestPlayersRequest(match_id=match.match_id),
                          metadata=matches.player(in_range))
     assert outsider.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_a_player_without_the_questionnaire_starts_from_their_profiles_skill_level_and_the_profile_shows_it(matches):
+    organiser = matches.new_player(3.0)
+    match = matches.open(organiser)
+    player = str(uuid.uuid4())
+    profile(matches, player, skill_level=2.0)
+    # 2.0 is outside 2.5–3.5: the player asks, at the level their profile gives, with a self-assessment's
+    # low reliability.
+    asked = matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(player))
+    assert [r.level for r in asked.match.join_requests] == [pytest.approx(2.0)]
+    level = matches.level(player).level
+    assert level.start == m.LEVEL_START_PROFILE and level.reliability == pytest.approx(0.1)
+    assert eventually(lambda: shown_level(matches, player), "the profile shows the level").level == pytest.approx(2.0)
+    # Until the questionnaire or a match sets it, the level follows the profile.
+    profile(matches, player, skill_level=3.0)
+    joined = matches.join(match.match_id, player)
+    assert player in [s.player_id for s in joined.seats] and matches.level(player).level.level == pytest.approx(3.0)
+    eventually(lambda: shown_level(matches, player).level == pytest.approx(3.0), "the profile shows the new level")
+    matches.stub.AnswerQuestionnaire(api.AnswerQuestionnaireRequest(years_played=10, self_assessment=3.2),
+                                     metadata=matches.player(player))
+    after = matches.level(player).level
+    assert after.start == m.LEVEL_START_QUESTIONNAIRE and after.level == pytest.approx(3.2)
+    profile(matches, player, skill_level=5.0)
+    matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=match.match_id), metadata=matches.player(player))
+    matches.join(match.match_id, player)
+    assert matches.level(player).level.level == pytest.approx(3.2)  # the questionnaire's answer stands
+    shown = eventually(lambda: shown_level(matches, player).level == pytest.approx(3.2) and shown_level(matches, player),
+                       "the profile shows the questionnaire's level")
+    assert shown.reliability == pytest.approx(0.2)
+    # The player's own estimate stays on the profile beside match_svc's level.
+    own = matches.users.GetProfile(users.GetProfileRequest(), metadata=matches.player(player)).profile
+    assert own.skill_level == 5.0 and own.skill_source == u.SKILL_SOURCE_SELF_ASSESSED
+
+
+@pytest.mark.postgres
+def test_a_players_first_calls_at_once_on_postgresql_start_one_level_from_the_profile(matches_postgres):
+    from concurrent import futures
+
+    matches = matches_postgres
+    games = [matches.open(matches.new_player(3.0)) for _ in range(4)]
+    player = str(uuid.uuid4())
+    profile(matches, player, skill_level=3.0)
+    with futures.ThreadPoolExecutor(4) as pool:
+        joined = list(pool.map(lambda game: matches.join(game.match_id, player), games))
+    assert all(player in [s.player_id for s in game.seats] for game in joined)
+    history = matches.level(player).history
+    assert [(step.match_id, step.level_after) for step in history] == [("", pytest.approx(3.0))]

@@ -37,3 +37,23 @@ def test_a_service_started_with_a_bad_value_exits_naming_it(tmp_path):
     assert result.returncode != 0
     assert "PADEL_NOTIFY_PORT" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_test_clock_is_off_unless_set_and_moves_time_by_the_seconds_in_its_file(tmp_path):
+    import datetime as dt
+
+    from mesh import clock
+
+    assert ServiceSettings.from_env("match", {"PADEL_DATA_DIR": str(tmp_path)}).test_clock_file is None
+    clock_file = tmp_path / "test-clock"
+    settings = ServiceSettings.from_env("match", {"PADEL_DATA_DIR": str(tmp_path),
+                                                  "PADEL_TEST_CLOCK_FILE": str(clock_file)})
+    assert settings.test_clock_file == clock_file
+    moment = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
+    now = clock.reading(settings.test_clock_file, read=lambda: moment)
+    assert clock.reading(None, read=lambda: moment)() == moment
+    assert now() == moment  # no file yet: not moved
+    clock_file.write_text("90000.5\n")
+    assert now() == moment + dt.timedelta(seconds=90000.5)  # read afresh at every call
+    clock_file.write_text("tomorrow")
+    assert now() == moment  # not a number: not moved (and logged)

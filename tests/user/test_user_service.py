@@ -13,6 +13,8 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import events_pb2 as booking_events
+from padel.match.v1 import events_pb2 as match_events
+from padel.match.v1 import match_pb2
 from padel.user.v1 import user_pb2 as u
 from padel.user.v1 import user_service_pb2 as pb
 from padel.user.v1 import user_service_pb2_grpc
@@ -416,6 +418,46 @@ def test_booking_events_count_into_stats_once(user_service):
     assert user_service.call("GetStats", friend).stats.matches_played == 3
     assert user_service.call("GetProfile", booker).profile.stats == stats
     assert user_service.call("GetUser", friend, user_id=booker).profile.matches_played == 3
+    # The export names the venues behind the count, each with its first visit.
+    visits = user_service.call("ExportData", booker).venue_visits
+    assert sorted(v.venue_id for v in visits) == sorted([venue_a, venue_b])
+    assert all(v.HasField("first_visit_at") for v in visits)
+
+
+def test_the_profile_shows_the_level_match_svc_rates_and_search_by_level_uses_it(user_service):
+    player, searcher = new_id(), new_id()
+    user_service.call("UpdateProfile", player, profile=u.Profile(display_name="Level Shown", skill_level=2.0),
+                      update_mask=mask("display_name", "skill_level"))
+    assert not user_service.call("GetProfile", player).profile.HasField("match_level")
+    moment = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.timezone.utc)
+
+    def changed(level: float, at: dt.datetime) -> match_events.LevelChanged:
+        event = match_events.LevelChanged(player_id=player, match_id=new_id(), level_before=2.0, level_after=level,
+                                          reliability_after=0.3)
+        event.changed_at.FromDatetime(at)
+        return event
+
+    started = match_events.StartingLevelSet(player_id=player, level=2.0, reliability=0.1,
+                                            start=match_pb2.LEVEL_START_PROFILE)
+    started.changed_at.FromDatetime(moment)
+    user_service.publish("padel.match.events", started, handled_by="user")
+    user_service.publish("padel.match.events", changed(4.25, moment + dt.timedelta(hours=2)), handled_by="user")
+    # An older level handled late changes nothing.
+    user_service.publish("padel.match.events", changed(1.0, moment + dt.timedelta(hours=1)), handled_by="user")
+    own = user_service.call("GetProfile", player).profile
+    assert (own.match_level.level, own.match_level.reliability) == (4.25, 0.3)
+    assert own.match_level.updated_at.ToDatetime(tzinfo=dt.timezone.utc) == moment + dt.timedelta(hours=2)
+    assert (own.skill_level, own.skill_source) == (2.0, u.SKILL_SOURCE_SELF_ASSESSED)  # the player's own estimate
+    assert user_service.call("GetUser", searcher, user_id=player).profile.match_level.level == 4.25
+    # A level bound compares match_svc's level when it has one, else the player's own.
+    found = user_service.call("SearchPlayers", searcher, query="level shown", min_level=4.0).players
+    assert [f.user_id for f in found] == [player]
+    assert not user_service.call("SearchPlayers", searcher, query="level shown", max_level=3.0).players
+    # Deleting the profile erases the copy too; a level set before the deletion does not come back.
+    user_service.call("DeleteProfile", player)
+    assert not user_service.call("GetProfile", player).profile.HasField("match_level")
+    user_service.publish("padel.match.events", changed(5.0, moment + dt.timedelta(hours=3)), handled_by="user")
+    assert not user_service.call("GetProfile", player).profile.HasField("match_level")
 
 
 # -- your data ------------------------------------------------------------------------------------

@@ -107,7 +107,7 @@ class Series:
             if earlier is not None and not preview:
                 if earlier.request_fingerprint != fingerprint:
                     raise Conflict(KEY_REUSED, reason="IDEMPOTENCY_KEY_REUSED")
-                return self._view(session, earlier)
+                return self.view_of(session, earlier)
             terms = terms_of(session, venue.id)
             starts = recurrence.games(wanted, first_start, zone)
             if not preview and store.running_series(session, venue.id, caller.user_id, now) >= terms.max_series_per_player:
@@ -156,7 +156,7 @@ class Series:
             raise
 
     @staticmethod
-    def _view(session: Session, series: store.BookingSeries) -> SeriesView:
+    def view_of(session: Session, series: store.BookingSeries) -> SeriesView:
         games = [Game(b.start_time, booking=b) for b in store.series_bookings(session, series.id)]
         games += [Game(dt.datetime.fromisoformat(c["start"]), clash=c["clash"]) for c in series.clashes]
         return SeriesView(series, rows.venue(session, series.venue_id), series.court_id, series.player_id,
@@ -166,7 +166,7 @@ class Series:
         series = session.get(store.BookingSeries, series_id)
         if series is None:
             raise NotFound(f"no series {series_id}")
-        return self._view(session, series)
+        return self.view_of(session, series)
 
     def get(self, uow: UnitOfWork, caller: Caller, series_id: str) -> SeriesView:
         """The series, for its player or whoever manages its venue."""
@@ -202,6 +202,6 @@ class Series:
             if not cancelled:
                 raise FailedPrecondition("no game of this series is left to cancel")
             session.flush()
-            return cancelled, self._view(session, view.series)
+            return cancelled, self.view_of(session, view.series)
 
 

@@ -1,12 +1,11 @@
 """The service's one clock, shared by its use cases so that they agree on "now" (tests move it, as
-booking's tests move the desk's clock, to play a match that was booked for the future)."""
+booking's tests move the desk's clock, to play a match that was booked for the future; a platform
+moves it with the test clock file, `mesh.clock`)."""
 
 import datetime as dt
 from typing import Callable
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+from mesh.clock import utcnow
 
 
 class Clock:

@@ -1,21 +1,30 @@
-"""Levels: a new player's questionnaire, the level and its history, and moving the four levels of
-a confirmed competitive match with the rating model (match_svc.rating)."""
+"""Levels: where a level starts (the questionnaire, else the skill_level of the player's profile),
+the level and its history, and moving the four levels of a confirmed competitive match with the
+rating model (match_svc.rating)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 from match_svc import domain, events, rating, store
-from match_svc.domain import Gender, Kind, Side
+from match_svc.domain import Gender, Kind, LevelStart, Side
 from match_svc.service.clock import Clock
 from mesh import pager
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
-from mesh.errors import FailedPrecondition, NotFound
+from mesh.errors import Conflict, FailedPrecondition, NotFound
+
+
+class Profiles(Protocol):
+    """The caller's self-assessed skill_level (user_svc, asked as the caller); None if not given."""
+
+    def self_assessed_level(self, caller: Caller) -> float | None: ...
 
 
 class Levels:
-    def __init__(self, clock: Clock):
+    def __init__(self, profiles: Profiles, clock: Clock):
+        self.profiles = profiles
         self.clock = clock
 
     def answer_questionnaire(self, uow: UnitOfWork, caller: Caller, years_played: int, other_racket_sports: bool,
@@ -27,18 +36,29 @@ class Levels:
             row = store.rating(session, caller.user_id, for_update=True)
             if row is not None and row.matches_counted:
                 raise FailedPrecondition("your level comes from your matches now; the questionnaire cannot reset it")
-            skill = rating.starting_skill(level)
-            if row is None:
-                before = skill.level
-                row = store.add_rating(session, store.Rating(
-                    player_id=caller.user_id, mu=skill.mu, sigma=skill.sigma, gender=gender.value, matches_counted=0,
-                    matches_played=0, no_shows=0, late_drop_outs=0, updated_at=now))
-            else:
-                before = rating.level_of(row.mu)
-                row.mu, row.sigma, row.gender, row.updated_at = skill.mu, skill.sigma, gender.value, now
-                session.flush()
-            store.add_step(session, caller.user_id, "", before, skill.level, skill.reliability, now)
-            return row
+            return self._start(session, row, caller.user_id, rating.starting_skill(level), LevelStart.QUESTIONNAIRE,
+                               gender, now)
+
+    def start_from_profile(self, uow: UnitOfWork, caller: Caller) -> None:
+        """A player who has not answered the questionnaire starts from their profile's skill_level
+        (user_svc, asked as the caller), and keeps following it until the questionnaire or a match
+        sets the level; nothing for a player with neither (the use case then asks for the questionnaire)."""
+        with uow.session(read_only=True) as session:
+            row = store.rating(session, caller.user_id)
+            if row is not None and not domain.follows_profile(LevelStart(row.start), row.matches_counted):
+                return
+        skill_level = self.profiles.self_assessed_level(caller)  # outside a transaction: a peer call holds no lock
+        if skill_level is None:
+            return
+        skill = rating.self_assessed_skill(skill_level)
+        try:
+            with uow.session() as session:
+                row = store.rating(session, caller.user_id, for_update=True)
+                if row is None or (domain.follows_profile(LevelStart(row.start), row.matches_counted)
+                                   and abs(row.mu - skill.mu) > 1e-9):
+                    self._start(session, row, caller.user_id, skill, LevelStart.PROFILE, None, self.clock())
+        except Conflict:
+            return  # the same player's first level was just made by another of their calls
 
     def get(self, uow: UnitOfWork, player_id: str, page_size: int, page_token: str) -> tuple[store.Rating, pager.Page]:
         with uow.session(read_only=True) as session:
@@ -71,3 +91,23 @@ class Levels:
                 session.flush()
                 events.level_changed(session, store.add_step(session, player_id, match_id, old.level, new.level,
                                                              new.reliability, now))
+
+    @staticmethod
+    def _start(session, row: store.Rating | None, player_id: str, skill: rating.Skill, start: LevelStart,
+               gender: Gender | None, now: dt.datetime) -> store.Rating:
+        """The level starts (over) at `skill`: a step in the history, and StartingLevelSet for the profile.
+        `gender` None keeps the one told before (unspecified for a new player)."""
+        if row is None:
+            before = skill.level
+            row = store.add_rating(session, store.Rating(
+                player_id=player_id, mu=skill.mu, sigma=skill.sigma, gender=(gender or Gender.UNSPECIFIED).value,
+                matches_counted=0, matches_played=0, no_shows=0, late_drop_outs=0, updated_at=now, start=start.value))
+        else:
+            before = rating.level_of(row.mu)
+            row.mu, row.sigma, row.start, row.updated_at = skill.mu, skill.sigma, start.value, now
+            if gender is not None:
+                row.gender = gender.value
+            session.flush()
+        store.add_step(session, player_id, "", before, skill.level, skill.reliability, now)
+        events.starting_level_set(session, row)
+        return row

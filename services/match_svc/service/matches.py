@@ -9,6 +9,7 @@ from typing import Protocol
 from match_svc import domain, events, rating, store
 from match_svc.domain import Gender, GenderMode, Kind, Side, Status, TimeOfDay
 from match_svc.service.clock import Clock
+from match_svc.service.levels import Levels
 from mesh import pager
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
@@ -22,9 +23,10 @@ class CourtBookings(Protocol):
 
 
 class PlayerDirectory(Protocol):
-    """Who the caller blocked (user_svc, asked as the caller)."""
+    """The findable players the caller may see, by level and city (user_svc's search, asked as the
+    caller: never a player who is not findable or is blocked either way)."""
 
-    def blocked_by(self, caller: Caller) -> set[str]: ...
+    def findable(self, caller: Caller, city: str, low: float, high: float, limit: int) -> list[domain.FoundPlayer]: ...
 
 
 def find_match(session, match_id: str, *, for_update: bool = True) -> store.Match:
@@ -37,8 +39,8 @@ def find_match(session, match_id: str, *, for_update: bool = True) -> store.Matc
 def _rating(session, player_id: str) -> store.Rating:
     row = store.rating(session, player_id, for_update=True)
     if row is None:
-        raise FailedPrecondition("answer the level questionnaire first (POST /api/matches/questionnaire)",
-                                 reason="NO_LEVEL")
+        raise FailedPrecondition("answer the level questionnaire first (POST /api/matches/questionnaire), "
+                                 "or give your skill_level in your profile", reason="NO_LEVEL")
     return row
 
 
@@ -53,14 +55,32 @@ def _newcomer(session, caller: Caller, match_id: str, now: dt.datetime) -> tuple
     return row, gender, rating.level_of(player.mu)
 
 
-# How many players nearest the match's level the ranking reads at most.
-SUGGESTION_POOL = 500
+def _candidate(player: domain.FoundPlayer, rated: store.Rating | None,
+               latest: tuple[str, dt.datetime] | None) -> domain.Candidate:
+    """A found player as the ranking reads them: match_svc's level and partner record when it has
+    them, else their profile's level at a self-assessment's reliability and no record; their
+    profile's city, else their latest match's."""
+    match_city, joined_at = latest or ("", None)
+    city_key = player.city_key or match_city
+    if rated is None:
+        skill = rating.self_assessed_skill(player.level)
+        return domain.Candidate(player.player_id, skill.level, skill.reliability, city_key, joined_at, 0, 0, 0)
+    skill = rating.Skill(rated.mu, rated.sigma)
+    active = max(moment for moment in (joined_at, rated.updated_at) if moment is not None)
+    return domain.Candidate(player.player_id, skill.level, skill.reliability, city_key, active, rated.matches_played,
+                            rated.no_shows, rated.late_drop_outs)
+
+
+# How many findable players near the match's level the ranking reads at most.
+SUGGESTION_POOL = 300
 
 
 class Matches:
-    def __init__(self, courts: CourtBookings, players: PlayerDirectory, leave_cutoff: dt.timedelta, clock: Clock):
+    def __init__(self, courts: CourtBookings, players: PlayerDirectory, levels: Levels, leave_cutoff: dt.timedelta,
+                 clock: Clock):
         self.courts = courts
         self.players = players
+        self.levels = levels
         self.leave_cutoff = leave_cutoff
         self.clock = clock
 
@@ -68,6 +88,7 @@ class Matches:
              level_spread: float) -> store.Match:
         """The organiser takes place A1 of a new match on their confirmed booking."""
         booking = self.courts.lookup(caller, booking_id)  # before the transaction: a peer call holds no lock
+        self.levels.start_from_profile(uow, caller)
         now = self.clock()
         domain.check_may_open(caller, booking, now)
         with uow.session() as session:
@@ -101,6 +122,7 @@ class Matches:
 
     def join(self, uow: UnitOfWork, caller: Caller, match_id: str, side: Side | None) -> store.Match:
         """A free place for a player whose level is in the range; the database settles a race."""
+        self.levels.start_from_profile(uow, caller)
         now = self.clock()
         with uow.session() as session:
             row, gender, level = _newcomer(session, caller, match_id, now)
@@ -113,6 +135,7 @@ class Matches:
 
     def ask(self, uow: UnitOfWork, caller: Caller, match_id: str, side: Side | None) -> store.Match:
         """A player outside the range asks; every player already in must approve."""
+        self.levels.start_from_profile(uow, caller)
         now = self.clock()
         with uow.session() as session:
             row, _gender, level = _newcomer(session, caller, match_id, now)
@@ -197,25 +220,29 @@ class Matches:
             return player
 
     def suggest(self, uow: UnitOfWork, caller: Caller, match_id: str, limit: int) -> list[domain.Suggestion]:
-        """Players to fill the match's places, best first, with their scores (domain.suggestion_score);
-        never a player in the match, asking to join it, or blocked by the caller."""
-        blocked = self.players.blocked_by(caller)  # before the transaction: a peer call holds no lock
-        now = self.clock()
+        """Players to fill the match's places, best first, with their scores (domain.suggestion_score).
+        The candidates are the findable players user_svc's search gives the caller near the match's
+        level range, so never one who is not findable or is blocked either way; never a player in the
+        match or asking to join it, nor one the gender mode leaves out. A player match_svc has no level
+        for counts at their profile's level, with a self-assessment's reliability."""
         with uow.session(read_only=True) as session:
             row = find_match(session, match_id, for_update=False)
             domain.check_seated(row.places, caller.user_id)
-            excluded = {s.player_id for s in row.seats} | {r.player_id for r in row.join_requests} | blocked
-            reach = domain.SUGGESTION_LEVEL_REACH
-            genders = [g.value for g in Gender if domain.may_play(GenderMode(row.gender_mode), g)]
-            rows = store.ratings_between(session, rating.mu_of(row.min_level - reach), rating.mu_of(row.max_level + reach),
-                                         genders, excluded, limit=SUGGESTION_POOL)
-            latest = store.latest_seats(session, [r.player_id for r in rows])
+            excluded = {s.player_id for s in row.seats} | {r.player_id for r in row.join_requests}
+        reach = domain.SUGGESTION_LEVEL_REACH
+        found = self.players.findable(caller, row.city_key, max(0.0, row.min_level - reach),
+                                      min(rating.LEVEL_MAX, row.max_level + reach), SUGGESTION_POOL)
+        found = [player for player in found if player.player_id not in excluded]
+        now = self.clock()
+        with uow.session(read_only=True) as session:
+            ratings = store.ratings_of(session, [player.player_id for player in found])
+            latest = store.latest_seats(session, [player.player_id for player in found])
         candidates = []
-        for r in rows:
-            city_key, joined_at = latest.get(r.player_id, ("", r.updated_at))
-            skill = rating.Skill(r.mu, r.sigma)
-            candidate = domain.Candidate(r.player_id, skill.level, skill.reliability, city_key,
-                                         max(joined_at, r.updated_at), r.matches_played, r.no_shows, r.late_drop_outs)
+        for player in found:
+            rated = ratings.get(player.player_id)
+            if not domain.may_play(GenderMode(row.gender_mode), Gender(rated.gender) if rated else Gender.UNSPECIFIED):
+                continue
+            candidate = _candidate(player, rated, latest.get(player.player_id))
             score = domain.suggestion_score(candidate, row.min_level, row.max_level, row.city_key, now)
             candidates.append(domain.Suggestion(candidate, score, domain.same_city(candidate, row.city_key)))
         candidates.sort(key=lambda s: (-s.score, s.candidate.player_id))

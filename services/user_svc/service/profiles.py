@@ -51,7 +51,7 @@ class Profiles:
             profile = ensure_profile(session, caller.user_id)
             rows = store.with_others(session, store.list_connections(session, caller.user_id, list(ConnectionStatus)))
             return ExportedData(self.avatars.view(session, profile), store.get_preferences(session, caller.user_id),
-                                connection_views(self.avatars, rows))
+                                connection_views(self.avatars, rows), store.venue_visits_of(session, caller.user_id))
 
     def delete_profile(self, uow: UnitOfWork, caller: Caller) -> None:
         """DeleteProfile: the player's own erasure; their account, and so an empty profile, stays."""
@@ -76,6 +76,16 @@ class Profiles:
             return  # not an account id: nothing to make, and retrying would not help
         with uow.session() as session:
             domain.apply_registration(known_profile(session, user_id), display_name, now())
+
+    @staticmethod
+    def record_match_level(uow: UnitOfWork, user_id: str, level: domain.MatchLevel) -> None:
+        """match_svc rated the player: the profile shows the level and its reliability."""
+        if not domain.is_user_id(user_id):
+            return  # not an account id: nothing to show it on, and retrying would not help
+        with uow.session() as session:
+            known_profile(session, user_id)
+            domain.apply_match_level(store.get_profile(session, user_id, for_update=True), level)
+            session.flush()
 
     def _erase(self, session: Session, profile: store.Profile, *, account_closed: bool) -> None:
         """The one erasure of a person's data, for both paths, in the caller's transaction (the

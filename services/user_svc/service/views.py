@@ -3,7 +3,9 @@ messages)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Mapping
 
 from user_svc import store
 
@@ -25,3 +27,15 @@ class ExportedData:
     profile: ProfileView
     preferences: store.Preferences
     connections: list[ConnectionView]
+    venue_visits: list[store.VenueVisit]
+
+
+@dataclass(frozen=True)
+class Archive:
+    """The person's data from every service: user_svc's own, and each other service's export as it
+    answered (`parts`, by service name)."""
+
+    user_id: str
+    own: ExportedData
+    parts: Mapping[str, object]
+    exported_at: dt.datetime

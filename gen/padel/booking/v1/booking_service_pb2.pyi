@@ -666,6 +666,42 @@ class ExportVenueReportResponse(_message.Message):
     body: _httpbody_pb2.HttpBody
     def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
+class ExportBookingDataRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ExportBookingDataResponse(_message.Message):
+    __slots__ = ("player", "bookings", "series", "waitlist_entries", "lottery_entries", "reviews", "memberships", "venues", "exported_at")
+    PLAYER_FIELD_NUMBER: _ClassVar[int]
+    BOOKINGS_FIELD_NUMBER: _ClassVar[int]
+    SERIES_FIELD_NUMBER: _ClassVar[int]
+    WAITLIST_ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    LOTTERY_ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    REVIEWS_FIELD_NUMBER: _ClassVar[int]
+    MEMBERSHIPS_FIELD_NUMBER: _ClassVar[int]
+    VENUES_FIELD_NUMBER: _ClassVar[int]
+    EXPORTED_AT_FIELD_NUMBER: _ClassVar[int]
+    player: ScheduledPlayer
+    bookings: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Booking]
+    series: _containers.RepeatedCompositeFieldContainer[_booking_pb2.BookingSeries]
+    waitlist_entries: _containers.RepeatedCompositeFieldContainer[_booking_pb2.WaitlistEntry]
+    lottery_entries: _containers.RepeatedCompositeFieldContainer[ExportedLotteryEntry]
+    reviews: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Review]
+    memberships: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Membership]
+    venues: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Venue]
+    exported_at: _timestamp_pb2.Timestamp
+    def __init__(self, player: _Optional[_Union[ScheduledPlayer, _Mapping]] = ..., bookings: _Optional[_Iterable[_Union[_booking_pb2.Booking, _Mapping]]] = ..., series: _Optional[_Iterable[_Union[_booking_pb2.BookingSeries, _Mapping]]] = ..., waitlist_entries: _Optional[_Iterable[_Union[_booking_pb2.WaitlistEntry, _Mapping]]] = ..., lottery_entries: _Optional[_Iterable[_Union[ExportedLotteryEntry, _Mapping]]] = ..., reviews: _Optional[_Iterable[_Union[_booking_pb2.Review, _Mapping]]] = ..., memberships: _Optional[_Iterable[_Union[_booking_pb2.Membership, _Mapping]]] = ..., venues: _Optional[_Iterable[_Union[_booking_pb2.Venue, _Mapping]]] = ..., exported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ExportedLotteryEntry(_message.Message):
+    __slots__ = ("lottery", "weight", "entered_at")
+    LOTTERY_FIELD_NUMBER: _ClassVar[int]
+    WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    ENTERED_AT_FIELD_NUMBER: _ClassVar[int]
+    lottery: _booking_pb2.Lottery
+    weight: int
+    entered_at: _timestamp_pb2.Timestamp
+    def __init__(self, lottery: _Optional[_Union[_booking_pb2.Lottery, _Mapping]] = ..., weight: _Optional[int] = ..., entered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class ReviewVenueRequest(_message.Message):
     __slots__ = ("booking_id", "rating", "text")
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]

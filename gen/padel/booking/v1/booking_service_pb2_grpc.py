@@ -230,6 +230,11 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportResponse.FromString,
                 _registered_method=True)
+        self.ExportBookingData = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ExportBookingData',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportBookingDataRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportBookingDataResponse.FromString,
+                _registered_method=True)
         self.ReviewVenue = channel.unary_unary(
                 '/padel.booking.v1.BookingService/ReviewVenue',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ReviewVenueRequest.SerializeToString,
@@ -570,6 +575,16 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportBookingData(self, request, context):
+        """ExportBookingData returns everything booking keeps about the caller: the name and phone the venues'
+        staff see, the bookings they made or were invited to (with the invitations' answers), their series,
+        waitlist entries, lottery entries, reviews and memberships, and the venues they own. Booking's part
+        of the platform's data export.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ReviewVenue(self, request, context):
         """ReviewVenue rates a venue after a completed game there, once per player and game (its players only).
         """
@@ -852,6 +867,11 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.ExportVenueReport,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportResponse.SerializeToString,
+            ),
+            'ExportBookingData': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportBookingData,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportBookingDataRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportBookingDataResponse.SerializeToString,
             ),
             'ReviewVenue': grpc.unary_unary_rpc_method_handler(
                     servicer.ReviewVenue,
@@ -1968,6 +1988,33 @@ class BookingService:
             '/padel.booking.v1.BookingService/ExportVenueReport',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportVenueReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportBookingData(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ExportBookingData',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportBookingDataRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ExportBookingDataResponse.FromString,
             options,
             channel_credentials,
             insecure,

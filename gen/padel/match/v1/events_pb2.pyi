@@ -93,18 +93,34 @@ class ResultSettled(_message.Message):
     def __init__(self, match: _Optional[_Union[MatchSnapshot, _Mapping]] = ..., result: _Optional[_Union[_match_pb2.Result, _Mapping]] = ...) -> None: ...
 
 class LevelChanged(_message.Message):
-    __slots__ = ("player_id", "match_id", "level_before", "level_after", "reliability_after")
+    __slots__ = ("player_id", "match_id", "level_before", "level_after", "reliability_after", "changed_at")
     PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
     MATCH_ID_FIELD_NUMBER: _ClassVar[int]
     LEVEL_BEFORE_FIELD_NUMBER: _ClassVar[int]
     LEVEL_AFTER_FIELD_NUMBER: _ClassVar[int]
     RELIABILITY_AFTER_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
     player_id: str
     match_id: str
     level_before: float
     level_after: float
     reliability_after: float
-    def __init__(self, player_id: _Optional[str] = ..., match_id: _Optional[str] = ..., level_before: _Optional[float] = ..., level_after: _Optional[float] = ..., reliability_after: _Optional[float] = ...) -> None: ...
+    changed_at: _timestamp_pb2.Timestamp
+    def __init__(self, player_id: _Optional[str] = ..., match_id: _Optional[str] = ..., level_before: _Optional[float] = ..., level_after: _Optional[float] = ..., reliability_after: _Optional[float] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class StartingLevelSet(_message.Message):
+    __slots__ = ("player_id", "level", "reliability", "start", "changed_at")
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    RELIABILITY_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
+    player_id: str
+    level: float
+    reliability: float
+    start: _match_pb2.LevelStart
+    changed_at: _timestamp_pb2.Timestamp
+    def __init__(self, player_id: _Optional[str] = ..., level: _Optional[float] = ..., reliability: _Optional[float] = ..., start: _Optional[_Union[_match_pb2.LevelStart, str]] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class MatchCancelled(_message.Message):
     __slots__ = ("match",)

@@ -57,6 +57,12 @@ class ResultStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RESULT_STATUS_PENDING: _ClassVar[ResultStatus]
     RESULT_STATUS_CONFIRMED: _ClassVar[ResultStatus]
     RESULT_STATUS_DISPUTED: _ClassVar[ResultStatus]
+
+class LevelStart(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    LEVEL_START_UNSPECIFIED: _ClassVar[LevelStart]
+    LEVEL_START_QUESTIONNAIRE: _ClassVar[LevelStart]
+    LEVEL_START_PROFILE: _ClassVar[LevelStart]
 MATCH_KIND_UNSPECIFIED: MatchKind
 MATCH_KIND_COMPETITIVE: MatchKind
 MATCH_KIND_FRIENDLY: MatchKind
@@ -83,6 +89,9 @@ RESULT_STATUS_UNSPECIFIED: ResultStatus
 RESULT_STATUS_PENDING: ResultStatus
 RESULT_STATUS_CONFIRMED: ResultStatus
 RESULT_STATUS_DISPUTED: ResultStatus
+LEVEL_START_UNSPECIFIED: LevelStart
+LEVEL_START_QUESTIONNAIRE: LevelStart
+LEVEL_START_PROFILE: LevelStart
 
 class Seat(_message.Message):
     __slots__ = ("side", "player_id", "level", "joined_at")
@@ -187,20 +196,22 @@ class Match(_message.Message):
     def __init__(self, match_id: _Optional[str] = ..., organiser_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., city: _Optional[str] = ..., court_id: _Optional[str] = ..., court_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., local_date: _Optional[str] = ..., local_start: _Optional[str] = ..., kind: _Optional[_Union[MatchKind, str]] = ..., gender_mode: _Optional[_Union[GenderMode, str]] = ..., min_level: _Optional[float] = ..., max_level: _Optional[float] = ..., status: _Optional[_Union[MatchStatus, str]] = ..., seats: _Optional[_Iterable[_Union[Seat, _Mapping]]] = ..., free_places: _Optional[int] = ..., join_requests: _Optional[_Iterable[_Union[JoinRequest, _Mapping]]] = ..., result: _Optional[_Union[Result, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class PlayerLevel(_message.Message):
-    __slots__ = ("player_id", "level", "reliability", "matches_counted", "gender", "updated_at")
+    __slots__ = ("player_id", "level", "reliability", "matches_counted", "gender", "updated_at", "start")
     PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
     LEVEL_FIELD_NUMBER: _ClassVar[int]
     RELIABILITY_FIELD_NUMBER: _ClassVar[int]
     MATCHES_COUNTED_FIELD_NUMBER: _ClassVar[int]
     GENDER_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
     player_id: str
     level: float
     reliability: float
     matches_counted: int
     gender: Gender
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, player_id: _Optional[str] = ..., level: _Optional[float] = ..., reliability: _Optional[float] = ..., matches_counted: _Optional[int] = ..., gender: _Optional[_Union[Gender, str]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    start: LevelStart
+    def __init__(self, player_id: _Optional[str] = ..., level: _Optional[float] = ..., reliability: _Optional[float] = ..., matches_counted: _Optional[int] = ..., gender: _Optional[_Union[Gender, str]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start: _Optional[_Union[LevelStart, str]] = ...) -> None: ...
 
 class LevelChange(_message.Message):
     __slots__ = ("match_id", "level_before", "level_after", "reliability_after", "changed_at")

@@ -1,5 +1,8 @@
+import datetime
+
 from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from padel.access.v1 import access_pb2 as _access_pb2
 from padel.match.v1 import match_pb2 as _match_pb2
 from google.protobuf.internal import containers as _containers
@@ -241,3 +244,21 @@ class SuggestPlayersResponse(_message.Message):
     SUGGESTIONS_FIELD_NUMBER: _ClassVar[int]
     suggestions: _containers.RepeatedCompositeFieldContainer[_match_pb2.PlayerSuggestion]
     def __init__(self, suggestions: _Optional[_Iterable[_Union[_match_pb2.PlayerSuggestion, _Mapping]]] = ...) -> None: ...
+
+class ExportMatchDataRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ExportMatchDataResponse(_message.Message):
+    __slots__ = ("matches", "level", "level_history", "record", "exported_at")
+    MATCHES_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_HISTORY_FIELD_NUMBER: _ClassVar[int]
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    EXPORTED_AT_FIELD_NUMBER: _ClassVar[int]
+    matches: _containers.RepeatedCompositeFieldContainer[_match_pb2.Match]
+    level: _match_pb2.PlayerLevel
+    level_history: _containers.RepeatedCompositeFieldContainer[_match_pb2.LevelChange]
+    record: _match_pb2.PartnerRecord
+    exported_at: _timestamp_pb2.Timestamp
+    def __init__(self, matches: _Optional[_Iterable[_Union[_match_pb2.Match, _Mapping]]] = ..., level: _Optional[_Union[_match_pb2.PlayerLevel, _Mapping]] = ..., level_history: _Optional[_Iterable[_Union[_match_pb2.LevelChange, _Mapping]]] = ..., record: _Optional[_Union[_match_pb2.PartnerRecord, _Mapping]] = ..., exported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -110,6 +110,11 @@ class MatchServiceStub:
                 request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.GetPlayerLevelRequest.SerializeToString,
                 response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.GetPlayerLevelResponse.FromString,
                 _registered_method=True)
+        self.ExportMatchData = channel.unary_unary(
+                '/padel.match.v1.MatchService/ExportMatchData',
+                request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.ExportMatchDataRequest.SerializeToString,
+                response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.ExportMatchDataResponse.FromString,
+                _registered_method=True)
 
 
 class MatchServiceServicer:
@@ -209,7 +214,9 @@ class MatchServiceServicer:
 
     def SuggestPlayers(self, request, context):
         """SuggestPlayers ranks players for a match's free places by level fit, city, recent activity and
-        reliability as a partner, leaving out players the caller blocked; for the match's players.
+        reliability as a partner; for the match's players. The candidates are the findable players user_svc's
+        SearchPlayers gives the caller near the match's level range, so a player who is not findable or is
+        blocked either way by the caller is never suggested.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -217,6 +224,15 @@ class MatchServiceServicer:
 
     def GetPlayerLevel(self, request, context):
         """GetPlayerLevel shows a player's level, its history (each match that moved it) and their record as a partner.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportMatchData(self, request, context):
+        """ExportMatchData returns everything match keeps about the caller: the matches they organised, hold a
+        place in or asked to join (with seats and results), their level, its whole history and their
+        record as a partner. Match's part of the platform's data export.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -299,6 +315,11 @@ def add_MatchServiceServicer_to_server(servicer, server):
                     servicer.GetPlayerLevel,
                     request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.GetPlayerLevelRequest.FromString,
                     response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.GetPlayerLevelResponse.SerializeToString,
+            ),
+            'ExportMatchData': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportMatchData,
+                    request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.ExportMatchDataRequest.FromString,
+                    response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.ExportMatchDataResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -707,6 +728,33 @@ class MatchService:
             '/padel.match.v1.MatchService/GetPlayerLevel',
             padel_dot_match_dot_v1_dot_match__service__pb2.GetPlayerLevelRequest.SerializeToString,
             padel_dot_match_dot_v1_dot_match__service__pb2.GetPlayerLevelResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportMatchData(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.match.v1.MatchService/ExportMatchData',
+            padel_dot_match_dot_v1_dot_match__service__pb2.ExportMatchDataRequest.SerializeToString,
+            padel_dot_match_dot_v1_dot_match__service__pb2.ExportMatchDataResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -25,12 +25,13 @@ _sym_db = _symbol_database.Default()
 from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from padel.access.v1 import access_pb2 as padel_dot_access_dot_v1_dot_access__pb2
 from padel.notify.v1 import notify_pb2 as padel_dot_notify_dot_v1_dot_notify__pb2
 from padel.user.v1 import user_pb2 as padel_dot_user_dot_v1_dot_user__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$padel/notify/v1/notify_service.proto\x12\x0fpadel.notify.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cpadel/access/v1/access.proto\x1a\x1cpadel/notify/v1/notify.proto\x1a\x18padel/user/v1/user.proto\"\xd3\x02\n\x17SendNotificationRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12K\n\x08\x63hannels\x18\x02 \x03(\x0e\x32$.padel.notify.v1.NotificationChannelB\x13\xbaH\x10\x92\x01\r\x10\x05\x18\x01\"\x07\x82\x01\x04\x10\x01 \x00\x12\x15\n\x04kind\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12T\n\tvariables\x18\x04 \x03(\x0b\x32\x37.padel.notify.v1.SendNotificationRequest.VariablesEntryB\x08\xbaH\x05\x9a\x01\x02\x10\x32\x12\x19\n\x07subject\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12\x16\n\x04\x62ody\x18\x06 \x01(\tB\x08\xbaH\x05r\x03\x18\x88\'\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"I\n\x18SendNotificationResponse\x12-\n\ndeliveries\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Delivery\"\xdf\x01\n\x14ListTemplatesRequest\x12\x15\n\x04kind\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12?\n\x07\x63hannel\x18\x02 \x01(\x0e\x32$.padel.notify.v1.NotificationChannelB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x33\n\x08language\x18\x03 \x01(\x0e\x32\x17.padel.user.v1.LanguageB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1c\n\tpage_size\x18\x04 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"^\n\x15ListTemplatesResponse\x12,\n\ttemplates\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Template\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"L\n\x15UpsertTemplateRequest\x12\x33\n\x08template\x18\x01 \x01(\x0b\x32\x19.padel.notify.v1.TemplateB\x06\xbaH\x03\xc8\x01\x01\"E\n\x16UpsertTemplateResponse\x12+\n\x08template\x18\x01 \x01(\x0b\x32\x19.padel.notify.v1.Template\"\xef\x01\n\x17ListDeliveryLogsRequest\x12\x1c\n\x07user_id\x18\x01 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\x12?\n\x07\x63hannel\x18\x02 \x01(\x0e\x32$.padel.notify.v1.NotificationChannelB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x39\n\x06status\x18\x03 \x01(\x0e\x32\x1f.padel.notify.v1.DeliveryStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1c\n\tpage_size\x18\x04 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"b\n\x18ListDeliveryLogsResponse\x12-\n\ndeliveries\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Delivery\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"c\n\x10ListInboxRequest\x12\x13\n\x0bunread_only\x18\x01 \x01(\x08\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"s\n\x11ListInboxResponse\x12/\n\x08messages\x18\x01 \x03(\x0b\x32\x1d.padel.notify.v1.InboxMessage\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x14\n\x0cunread_count\x18\x03 \x01(\x05\"4\n\x14MarkInboxReadRequest\x12\x1c\n\nmessage_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"G\n\x15MarkInboxReadResponse\x12.\n\x07message\x18\x01 \x01(\x0b\x32\x1d.padel.notify.v1.InboxMessage\"F\n\x15RegisterDeviceRequest\x12-\n\x05token\x18\x01 \x01(\tB\x1e\xbaH\x1br\x19\x10\x10\x18\x80 2\x12^[A-Za-z0-9_:.-]+$\"A\n\x16RegisterDeviceResponse\x12\'\n\x06\x64\x65vice\x18\x01 \x01(\x0b\x32\x17.padel.notify.v1.Device\"6\n\x17UnregisterDeviceRequest\x12\x1b\n\tdevice_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"\x1a\n\x18UnregisterDeviceResponse\"\x1b\n\x19RotateCalendarFeedRequest\".\n\x1aRotateCalendarFeedResponse\x12\x10\n\x08\x66\x65\x65\x64_url\x18\x01 \x01(\t\"L\n\x16GetCalendarFeedRequest\x12\x32\n\tfile_name\x18\x01 \x01(\tB\x1f\xbaH\x1cr\x1a\x32\x18^[A-Za-z0-9_-]{43}\\.ics$\"=\n\x17GetCalendarFeedResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody2\xad\x0b\n\rNotifyService\x12\x8b\x01\n\x10SendNotification\x12(.padel.notify.v1.SendNotificationRequest\x1a).padel.notify.v1.SendNotificationResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/api/notifications/send:\x01*\x12\x84\x01\n\rListTemplates\x12%.padel.notify.v1.ListTemplatesRequest\x1a&.padel.notify.v1.ListTemplatesResponse\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/api/notifications/templates\x12\x8a\x01\n\x0eUpsertTemplate\x12&.padel.notify.v1.UpsertTemplateRequest\x1a\'.padel.notify.v1.UpsertTemplateResponse\"\'\x82\xd3\xe4\x93\x02!\x1a\x1c/api/notifications/templates:\x01*\x12\x88\x01\n\x10ListDeliveryLogs\x12(.padel.notify.v1.ListDeliveryLogsRequest\x1a).padel.notify.v1.ListDeliveryLogsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/api/notifications/logs\x12t\n\tListInbox\x12!.padel.notify.v1.ListInboxRequest\x1a\".padel.notify.v1.ListInboxResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/api/notifications/inbox\x12\x92\x01\n\rMarkInboxRead\x12%.padel.notify.v1.MarkInboxReadRequest\x1a&.padel.notify.v1.MarkInboxReadResponse\"2\x82\xd3\xe4\x93\x02,\"*/api/notifications/inbox/{message_id}/read\x12\x88\x01\n\x0eRegisterDevice\x12&.padel.notify.v1.RegisterDeviceRequest\x1a\'.padel.notify.v1.RegisterDeviceResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/api/notifications/devices:\x01*\x12\x97\x01\n\x10UnregisterDevice\x12(.padel.notify.v1.UnregisterDeviceRequest\x1a).padel.notify.v1.UnregisterDeviceResponse\".\x82\xd3\xe4\x93\x02(*&/api/notifications/devices/{device_id}\x12\x9a\x01\n\x12RotateCalendarFeed\x12*.padel.notify.v1.RotateCalendarFeedRequest\x1a+.padel.notify.v1.RotateCalendarFeedResponse\"+\x82\xd3\xe4\x93\x02%\" /api/notifications/calendar-feed:\x01*\x12\xa1\x01\n\x0fGetCalendarFeed\x12\'.padel.notify.v1.GetCalendarFeedRequest\x1a(.padel.notify.v1.GetCalendarFeedResponse\";\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02/\x12\'/api/notifications/calendar/{file_name}b\x04\x62odyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$padel/notify/v1/notify_service.proto\x12\x0fpadel.notify.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cpadel/access/v1/access.proto\x1a\x1cpadel/notify/v1/notify.proto\x1a\x18padel/user/v1/user.proto\"\xd3\x02\n\x17SendNotificationRequest\x12\x19\n\x07user_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12K\n\x08\x63hannels\x18\x02 \x03(\x0e\x32$.padel.notify.v1.NotificationChannelB\x13\xbaH\x10\x92\x01\r\x10\x05\x18\x01\"\x07\x82\x01\x04\x10\x01 \x00\x12\x15\n\x04kind\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12T\n\tvariables\x18\x04 \x03(\x0b\x32\x37.padel.notify.v1.SendNotificationRequest.VariablesEntryB\x08\xbaH\x05\x9a\x01\x02\x10\x32\x12\x19\n\x07subject\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12\x16\n\x04\x62ody\x18\x06 \x01(\tB\x08\xbaH\x05r\x03\x18\x88\'\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"I\n\x18SendNotificationResponse\x12-\n\ndeliveries\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Delivery\"\xdf\x01\n\x14ListTemplatesRequest\x12\x15\n\x04kind\x18\x01 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12?\n\x07\x63hannel\x18\x02 \x01(\x0e\x32$.padel.notify.v1.NotificationChannelB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x33\n\x08language\x18\x03 \x01(\x0e\x32\x17.padel.user.v1.LanguageB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1c\n\tpage_size\x18\x04 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"^\n\x15ListTemplatesResponse\x12,\n\ttemplates\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Template\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"L\n\x15UpsertTemplateRequest\x12\x33\n\x08template\x18\x01 \x01(\x0b\x32\x19.padel.notify.v1.TemplateB\x06\xbaH\x03\xc8\x01\x01\"E\n\x16UpsertTemplateResponse\x12+\n\x08template\x18\x01 \x01(\x0b\x32\x19.padel.notify.v1.Template\"\xef\x01\n\x17ListDeliveryLogsRequest\x12\x1c\n\x07user_id\x18\x01 \x01(\tB\x0b\xbaH\x08r\x03\xb0\x01\x01\xd8\x01\x01\x12?\n\x07\x63hannel\x18\x02 \x01(\x0e\x32$.padel.notify.v1.NotificationChannelB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x39\n\x06status\x18\x03 \x01(\x0e\x32\x1f.padel.notify.v1.DeliveryStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x1c\n\tpage_size\x18\x04 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"b\n\x18ListDeliveryLogsResponse\x12-\n\ndeliveries\x18\x01 \x03(\x0b\x32\x19.padel.notify.v1.Delivery\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"c\n\x10ListInboxRequest\x12\x13\n\x0bunread_only\x18\x01 \x01(\x08\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"s\n\x11ListInboxResponse\x12/\n\x08messages\x18\x01 \x03(\x0b\x32\x1d.padel.notify.v1.InboxMessage\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x14\n\x0cunread_count\x18\x03 \x01(\x05\"4\n\x14MarkInboxReadRequest\x12\x1c\n\nmessage_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"G\n\x15MarkInboxReadResponse\x12.\n\x07message\x18\x01 \x01(\x0b\x32\x1d.padel.notify.v1.InboxMessage\"F\n\x15RegisterDeviceRequest\x12-\n\x05token\x18\x01 \x01(\tB\x1e\xbaH\x1br\x19\x10\x10\x18\x80 2\x12^[A-Za-z0-9_:.-]+$\"A\n\x16RegisterDeviceResponse\x12\'\n\x06\x64\x65vice\x18\x01 \x01(\x0b\x32\x17.padel.notify.v1.Device\"6\n\x17UnregisterDeviceRequest\x12\x1b\n\tdevice_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"\x1a\n\x18UnregisterDeviceResponse\"\x19\n\x17\x45xportNotifyDataRequest\"\xb1\x03\n\x18\x45xportNotifyDataResponse\x12\x35\n\trecipient\x18\x01 \x01(\x0b\x32\".padel.notify.v1.ExportedRecipient\x12(\n\x07\x64\x65vices\x18\x02 \x03(\x0b\x32\x17.padel.notify.v1.Device\x12<\n\x18\x63\x61lendar_feed_created_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x08\x63\x61lendar\x18\x04 \x03(\x0b\x32\x1d.padel.notify.v1.ExportedGame\x12\x34\n\treminders\x18\x05 \x03(\x0b\x32!.padel.notify.v1.ExportedReminder\x12/\n\x08messages\x18\x06 \x03(\x0b\x32\x1d.padel.notify.v1.InboxMessage\x12-\n\ndeliveries\x18\x07 \x03(\x0b\x32\x19.padel.notify.v1.Delivery\x12/\n\x0b\x65xported_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x82\x02\n\x11\x45xportedRecipient\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\r\n\x05phone\x18\x02 \x01(\t\x12\x12\n\nfirst_name\x18\x03 \x01(\t\x12\x11\n\tlast_name\x18\x04 \x01(\t\x12\x10\n\x08language\x18\x05 \x01(\t\x12\x10\n\x08\x63hannels\x18\x06 \x03(\t\x12\r\n\x05kinds\x18\x07 \x03(\t\x12\x19\n\x11quiet_hours_start\x18\x08 \x01(\t\x12\x17\n\x0fquiet_hours_end\x18\t \x01(\t\x12\x11\n\ttime_zone\x18\n \x01(\t\x12.\n\nupdated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xbb\x01\n\x0c\x45xportedGame\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x12\n\nvenue_name\x18\x02 \x01(\t\x12\x12\n\ncourt_name\x18\x03 \x01(\t\x12.\n\nstart_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tcancelled\x18\x06 \x01(\x08\"\xa9\x01\n\x10\x45xportedReminder\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x12\n\nvenue_name\x18\x02 \x01(\t\x12.\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tremind_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06status\x18\x05 \x01(\t\"\x1b\n\x19RotateCalendarFeedRequest\".\n\x1aRotateCalendarFeedResponse\x12\x10\n\x08\x66\x65\x65\x64_url\x18\x01 \x01(\t\"L\n\x16GetCalendarFeedRequest\x12\x32\n\tfile_name\x18\x01 \x01(\tB\x1f\xbaH\x1cr\x1a\x32\x18^[A-Za-z0-9_-]{43}\\.ics$\"=\n\x17GetCalendarFeedResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody2\xba\x0c\n\rNotifyService\x12\x8b\x01\n\x10SendNotification\x12(.padel.notify.v1.SendNotificationRequest\x1a).padel.notify.v1.SendNotificationResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/api/notifications/send:\x01*\x12\x84\x01\n\rListTemplates\x12%.padel.notify.v1.ListTemplatesRequest\x1a&.padel.notify.v1.ListTemplatesResponse\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/api/notifications/templates\x12\x8a\x01\n\x0eUpsertTemplate\x12&.padel.notify.v1.UpsertTemplateRequest\x1a\'.padel.notify.v1.UpsertTemplateResponse\"\'\x82\xd3\xe4\x93\x02!\x1a\x1c/api/notifications/templates:\x01*\x12\x88\x01\n\x10ListDeliveryLogs\x12(.padel.notify.v1.ListDeliveryLogsRequest\x1a).padel.notify.v1.ListDeliveryLogsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/api/notifications/logs\x12t\n\tListInbox\x12!.padel.notify.v1.ListInboxRequest\x1a\".padel.notify.v1.ListInboxResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/api/notifications/inbox\x12\x92\x01\n\rMarkInboxRead\x12%.padel.notify.v1.MarkInboxReadRequest\x1a&.padel.notify.v1.MarkInboxReadResponse\"2\x82\xd3\xe4\x93\x02,\"*/api/notifications/inbox/{message_id}/read\x12\x88\x01\n\x0eRegisterDevice\x12&.padel.notify.v1.RegisterDeviceRequest\x1a\'.padel.notify.v1.RegisterDeviceResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/api/notifications/devices:\x01*\x12\x97\x01\n\x10UnregisterDevice\x12(.padel.notify.v1.UnregisterDeviceRequest\x1a).padel.notify.v1.UnregisterDeviceResponse\".\x82\xd3\xe4\x93\x02(*&/api/notifications/devices/{device_id}\x12\x8a\x01\n\x10\x45xportNotifyData\x12(.padel.notify.v1.ExportNotifyDataRequest\x1a).padel.notify.v1.ExportNotifyDataResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/api/notifications/export\x12\x9a\x01\n\x12RotateCalendarFeed\x12*.padel.notify.v1.RotateCalendarFeedRequest\x1a+.padel.notify.v1.RotateCalendarFeedResponse\"+\x82\xd3\xe4\x93\x02%\" /api/notifications/calendar-feed:\x01*\x12\xa1\x01\n\x0fGetCalendarFeed\x12\'.padel.notify.v1.GetCalendarFeedRequest\x1a(.padel.notify.v1.GetCalendarFeedResponse\";\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02/\x12\'/api/notifications/calendar/{file_name}b\x04\x62odyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -101,52 +102,64 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NOTIFYSERVICE'].methods_by_name['RegisterDevice']._serialized_options = b'\202\323\344\223\002\037\"\032/api/notifications/devices:\001*'
   _globals['_NOTIFYSERVICE'].methods_by_name['UnregisterDevice']._loaded_options = None
   _globals['_NOTIFYSERVICE'].methods_by_name['UnregisterDevice']._serialized_options = b'\202\323\344\223\002(*&/api/notifications/devices/{device_id}'
+  _globals['_NOTIFYSERVICE'].methods_by_name['ExportNotifyData']._loaded_options = None
+  _globals['_NOTIFYSERVICE'].methods_by_name['ExportNotifyData']._serialized_options = b'\202\323\344\223\002\033\022\031/api/notifications/export'
   _globals['_NOTIFYSERVICE'].methods_by_name['RotateCalendarFeed']._loaded_options = None
   _globals['_NOTIFYSERVICE'].methods_by_name['RotateCalendarFeed']._serialized_options = b'\202\323\344\223\002%\" /api/notifications/calendar-feed:\001*'
   _globals['_NOTIFYSERVICE'].methods_by_name['GetCalendarFeed']._loaded_options = None
   _globals['_NOTIFYSERVICE'].methods_by_name['GetCalendarFeed']._serialized_options = b'\302\363\030\002\010\001\202\323\344\223\002/\022\'/api/notifications/calendar/{file_name}b\004body'
-  _globals['_SENDNOTIFICATIONREQUEST']._serialized_start=230
-  _globals['_SENDNOTIFICATIONREQUEST']._serialized_end=569
-  _globals['_SENDNOTIFICATIONREQUEST_VARIABLESENTRY']._serialized_start=521
-  _globals['_SENDNOTIFICATIONREQUEST_VARIABLESENTRY']._serialized_end=569
-  _globals['_SENDNOTIFICATIONRESPONSE']._serialized_start=571
-  _globals['_SENDNOTIFICATIONRESPONSE']._serialized_end=644
-  _globals['_LISTTEMPLATESREQUEST']._serialized_start=647
-  _globals['_LISTTEMPLATESREQUEST']._serialized_end=870
-  _globals['_LISTTEMPLATESRESPONSE']._serialized_start=872
-  _globals['_LISTTEMPLATESRESPONSE']._serialized_end=966
-  _globals['_UPSERTTEMPLATEREQUEST']._serialized_start=968
-  _globals['_UPSERTTEMPLATEREQUEST']._serialized_end=1044
-  _globals['_UPSERTTEMPLATERESPONSE']._serialized_start=1046
-  _globals['_UPSERTTEMPLATERESPONSE']._serialized_end=1115
-  _globals['_LISTDELIVERYLOGSREQUEST']._serialized_start=1118
-  _globals['_LISTDELIVERYLOGSREQUEST']._serialized_end=1357
-  _globals['_LISTDELIVERYLOGSRESPONSE']._serialized_start=1359
-  _globals['_LISTDELIVERYLOGSRESPONSE']._serialized_end=1457
-  _globals['_LISTINBOXREQUEST']._serialized_start=1459
-  _globals['_LISTINBOXREQUEST']._serialized_end=1558
-  _globals['_LISTINBOXRESPONSE']._serialized_start=1560
-  _globals['_LISTINBOXRESPONSE']._serialized_end=1675
-  _globals['_MARKINBOXREADREQUEST']._serialized_start=1677
-  _globals['_MARKINBOXREADREQUEST']._serialized_end=1729
-  _globals['_MARKINBOXREADRESPONSE']._serialized_start=1731
-  _globals['_MARKINBOXREADRESPONSE']._serialized_end=1802
-  _globals['_REGISTERDEVICEREQUEST']._serialized_start=1804
-  _globals['_REGISTERDEVICEREQUEST']._serialized_end=1874
-  _globals['_REGISTERDEVICERESPONSE']._serialized_start=1876
-  _globals['_REGISTERDEVICERESPONSE']._serialized_end=1941
-  _globals['_UNREGISTERDEVICEREQUEST']._serialized_start=1943
-  _globals['_UNREGISTERDEVICEREQUEST']._serialized_end=1997
-  _globals['_UNREGISTERDEVICERESPONSE']._serialized_start=1999
-  _globals['_UNREGISTERDEVICERESPONSE']._serialized_end=2025
-  _globals['_ROTATECALENDARFEEDREQUEST']._serialized_start=2027
-  _globals['_ROTATECALENDARFEEDREQUEST']._serialized_end=2054
-  _globals['_ROTATECALENDARFEEDRESPONSE']._serialized_start=2056
-  _globals['_ROTATECALENDARFEEDRESPONSE']._serialized_end=2102
-  _globals['_GETCALENDARFEEDREQUEST']._serialized_start=2104
-  _globals['_GETCALENDARFEEDREQUEST']._serialized_end=2180
-  _globals['_GETCALENDARFEEDRESPONSE']._serialized_start=2182
-  _globals['_GETCALENDARFEEDRESPONSE']._serialized_end=2243
-  _globals['_NOTIFYSERVICE']._serialized_start=2246
-  _globals['_NOTIFYSERVICE']._serialized_end=3699
+  _globals['_SENDNOTIFICATIONREQUEST']._serialized_start=263
+  _globals['_SENDNOTIFICATIONREQUEST']._serialized_end=602
+  _globals['_SENDNOTIFICATIONREQUEST_VARIABLESENTRY']._serialized_start=554
+  _globals['_SENDNOTIFICATIONREQUEST_VARIABLESENTRY']._serialized_end=602
+  _globals['_SENDNOTIFICATIONRESPONSE']._serialized_start=604
+  _globals['_SENDNOTIFICATIONRESPONSE']._serialized_end=677
+  _globals['_LISTTEMPLATESREQUEST']._serialized_start=680
+  _globals['_LISTTEMPLATESREQUEST']._serialized_end=903
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_start=905
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_end=999
+  _globals['_UPSERTTEMPLATEREQUEST']._serialized_start=1001
+  _globals['_UPSERTTEMPLATEREQUEST']._serialized_end=1077
+  _globals['_UPSERTTEMPLATERESPONSE']._serialized_start=1079
+  _globals['_UPSERTTEMPLATERESPONSE']._serialized_end=1148
+  _globals['_LISTDELIVERYLOGSREQUEST']._serialized_start=1151
+  _globals['_LISTDELIVERYLOGSREQUEST']._serialized_end=1390
+  _globals['_LISTDELIVERYLOGSRESPONSE']._serialized_start=1392
+  _globals['_LISTDELIVERYLOGSRESPONSE']._serialized_end=1490
+  _globals['_LISTINBOXREQUEST']._serialized_start=1492
+  _globals['_LISTINBOXREQUEST']._serialized_end=1591
+  _globals['_LISTINBOXRESPONSE']._serialized_start=1593
+  _globals['_LISTINBOXRESPONSE']._serialized_end=1708
+  _globals['_MARKINBOXREADREQUEST']._serialized_start=1710
+  _globals['_MARKINBOXREADREQUEST']._serialized_end=1762
+  _globals['_MARKINBOXREADRESPONSE']._serialized_start=1764
+  _globals['_MARKINBOXREADRESPONSE']._serialized_end=1835
+  _globals['_REGISTERDEVICEREQUEST']._serialized_start=1837
+  _globals['_REGISTERDEVICEREQUEST']._serialized_end=1907
+  _globals['_REGISTERDEVICERESPONSE']._serialized_start=1909
+  _globals['_REGISTERDEVICERESPONSE']._serialized_end=1974
+  _globals['_UNREGISTERDEVICEREQUEST']._serialized_start=1976
+  _globals['_UNREGISTERDEVICEREQUEST']._serialized_end=2030
+  _globals['_UNREGISTERDEVICERESPONSE']._serialized_start=2032
+  _globals['_UNREGISTERDEVICERESPONSE']._serialized_end=2058
+  _globals['_EXPORTNOTIFYDATAREQUEST']._serialized_start=2060
+  _globals['_EXPORTNOTIFYDATAREQUEST']._serialized_end=2085
+  _globals['_EXPORTNOTIFYDATARESPONSE']._serialized_start=2088
+  _globals['_EXPORTNOTIFYDATARESPONSE']._serialized_end=2521
+  _globals['_EXPORTEDRECIPIENT']._serialized_start=2524
+  _globals['_EXPORTEDRECIPIENT']._serialized_end=2782
+  _globals['_EXPORTEDGAME']._serialized_start=2785
+  _globals['_EXPORTEDGAME']._serialized_end=2972
+  _globals['_EXPORTEDREMINDER']._serialized_start=2975
+  _globals['_EXPORTEDREMINDER']._serialized_end=3144
+  _globals['_ROTATECALENDARFEEDREQUEST']._serialized_start=3146
+  _globals['_ROTATECALENDARFEEDREQUEST']._serialized_end=3173
+  _globals['_ROTATECALENDARFEEDRESPONSE']._serialized_start=3175
+  _globals['_ROTATECALENDARFEEDRESPONSE']._serialized_end=3221
+  _globals['_GETCALENDARFEEDREQUEST']._serialized_start=3223
+  _globals['_GETCALENDARFEEDREQUEST']._serialized_end=3299
+  _globals['_GETCALENDARFEEDRESPONSE']._serialized_start=3301
+  _globals['_GETCALENDARFEEDRESPONSE']._serialized_end=3362
+  _globals['_NOTIFYSERVICE']._serialized_start=3365
+  _globals['_NOTIFYSERVICE']._serialized_end=4959
 # @@protoc_insertion_point(module_scope)

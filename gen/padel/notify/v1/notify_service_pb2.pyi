@@ -1,6 +1,9 @@
+import datetime
+
 from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import httpbody_pb2 as _httpbody_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from padel.access.v1 import access_pb2 as _access_pb2
 from padel.notify.v1 import notify_pb2 as _notify_pb2
 from padel.user.v1 import user_pb2 as _user_pb2
@@ -150,6 +153,86 @@ class UnregisterDeviceRequest(_message.Message):
 class UnregisterDeviceResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class ExportNotifyDataRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ExportNotifyDataResponse(_message.Message):
+    __slots__ = ("recipient", "devices", "calendar_feed_created_at", "calendar", "reminders", "messages", "deliveries", "exported_at")
+    RECIPIENT_FIELD_NUMBER: _ClassVar[int]
+    DEVICES_FIELD_NUMBER: _ClassVar[int]
+    CALENDAR_FEED_CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    CALENDAR_FIELD_NUMBER: _ClassVar[int]
+    REMINDERS_FIELD_NUMBER: _ClassVar[int]
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    DELIVERIES_FIELD_NUMBER: _ClassVar[int]
+    EXPORTED_AT_FIELD_NUMBER: _ClassVar[int]
+    recipient: ExportedRecipient
+    devices: _containers.RepeatedCompositeFieldContainer[_notify_pb2.Device]
+    calendar_feed_created_at: _timestamp_pb2.Timestamp
+    calendar: _containers.RepeatedCompositeFieldContainer[ExportedGame]
+    reminders: _containers.RepeatedCompositeFieldContainer[ExportedReminder]
+    messages: _containers.RepeatedCompositeFieldContainer[_notify_pb2.InboxMessage]
+    deliveries: _containers.RepeatedCompositeFieldContainer[_notify_pb2.Delivery]
+    exported_at: _timestamp_pb2.Timestamp
+    def __init__(self, recipient: _Optional[_Union[ExportedRecipient, _Mapping]] = ..., devices: _Optional[_Iterable[_Union[_notify_pb2.Device, _Mapping]]] = ..., calendar_feed_created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., calendar: _Optional[_Iterable[_Union[ExportedGame, _Mapping]]] = ..., reminders: _Optional[_Iterable[_Union[ExportedReminder, _Mapping]]] = ..., messages: _Optional[_Iterable[_Union[_notify_pb2.InboxMessage, _Mapping]]] = ..., deliveries: _Optional[_Iterable[_Union[_notify_pb2.Delivery, _Mapping]]] = ..., exported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ExportedRecipient(_message.Message):
+    __slots__ = ("email", "phone", "first_name", "last_name", "language", "channels", "kinds", "quiet_hours_start", "quiet_hours_end", "time_zone", "updated_at")
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
+    LAST_NAME_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    CHANNELS_FIELD_NUMBER: _ClassVar[int]
+    KINDS_FIELD_NUMBER: _ClassVar[int]
+    QUIET_HOURS_START_FIELD_NUMBER: _ClassVar[int]
+    QUIET_HOURS_END_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    email: str
+    phone: str
+    first_name: str
+    last_name: str
+    language: str
+    channels: _containers.RepeatedScalarFieldContainer[str]
+    kinds: _containers.RepeatedScalarFieldContainer[str]
+    quiet_hours_start: str
+    quiet_hours_end: str
+    time_zone: str
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, email: _Optional[str] = ..., phone: _Optional[str] = ..., first_name: _Optional[str] = ..., last_name: _Optional[str] = ..., language: _Optional[str] = ..., channels: _Optional[_Iterable[str]] = ..., kinds: _Optional[_Iterable[str]] = ..., quiet_hours_start: _Optional[str] = ..., quiet_hours_end: _Optional[str] = ..., time_zone: _Optional[str] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ExportedGame(_message.Message):
+    __slots__ = ("booking_id", "venue_name", "court_name", "start_time", "end_time", "cancelled")
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
+    COURT_NAME_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    CANCELLED_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    venue_name: str
+    court_name: str
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    cancelled: bool
+    def __init__(self, booking_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., court_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancelled: _Optional[bool] = ...) -> None: ...
+
+class ExportedReminder(_message.Message):
+    __slots__ = ("booking_id", "venue_name", "start_time", "remind_at", "status")
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    REMIND_AT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    venue_name: str
+    start_time: _timestamp_pb2.Timestamp
+    remind_at: _timestamp_pb2.Timestamp
+    status: str
+    def __init__(self, booking_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., remind_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., status: _Optional[str] = ...) -> None: ...
 
 class RotateCalendarFeedRequest(_message.Message):
     __slots__ = ()

@@ -75,6 +75,11 @@ class NotifyServiceStub:
                 request_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.UnregisterDeviceRequest.SerializeToString,
                 response_deserializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.UnregisterDeviceResponse.FromString,
                 _registered_method=True)
+        self.ExportNotifyData = channel.unary_unary(
+                '/padel.notify.v1.NotifyService/ExportNotifyData',
+                request_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.ExportNotifyDataRequest.SerializeToString,
+                response_deserializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.ExportNotifyDataResponse.FromString,
+                _registered_method=True)
         self.RotateCalendarFeed = channel.unary_unary(
                 '/padel.notify.v1.NotifyService/RotateCalendarFeed',
                 request_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.RotateCalendarFeedRequest.SerializeToString,
@@ -149,6 +154,16 @@ class NotifyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportNotifyData(self, request, context):
+        """ExportNotifyData returns everything notify keeps about the caller: where and how they are reached
+        (addresses, names, channel and message choices, quiet hours), their push devices, whether they have
+        a calendar feed, the games in their calendar, their reminders, inbox messages and delivery log
+        entries. Notify's part of the platform's data export.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RotateCalendarFeed(self, request, context):
         """RotateCalendarFeed gives the caller a new private URL of their bookings as a calendar feed (ICS),
         to subscribe to in any calendar program; the URL they had before stops working at once.
@@ -207,6 +222,11 @@ def add_NotifyServiceServicer_to_server(servicer, server):
                     servicer.UnregisterDevice,
                     request_deserializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.UnregisterDeviceRequest.FromString,
                     response_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.UnregisterDeviceResponse.SerializeToString,
+            ),
+            'ExportNotifyData': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportNotifyData,
+                    request_deserializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.ExportNotifyDataRequest.FromString,
+                    response_serializer=padel_dot_notify_dot_v1_dot_notify__service__pb2.ExportNotifyDataResponse.SerializeToString,
             ),
             'RotateCalendarFeed': grpc.unary_unary_rpc_method_handler(
                     servicer.RotateCalendarFeed,
@@ -436,6 +456,33 @@ class NotifyService:
             '/padel.notify.v1.NotifyService/UnregisterDevice',
             padel_dot_notify_dot_v1_dot_notify__service__pb2.UnregisterDeviceRequest.SerializeToString,
             padel_dot_notify_dot_v1_dot_notify__service__pb2.UnregisterDeviceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportNotifyData(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.notify.v1.NotifyService/ExportNotifyData',
+            padel_dot_notify_dot_v1_dot_notify__service__pb2.ExportNotifyDataRequest.SerializeToString,
+            padel_dot_notify_dot_v1_dot_notify__service__pb2.ExportNotifyDataResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,7 +1,11 @@
+import datetime
+
 from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import httpbody_pb2 as _httpbody_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from padel.access.v1 import access_pb2 as _access_pb2
+from padel.booking.v1 import booking_pb2 as _booking_pb2
 from padel.payment.v1 import payment_pb2 as _payment_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -54,6 +58,44 @@ class GetPaymentResponse(_message.Message):
     PAYMENT_FIELD_NUMBER: _ClassVar[int]
     payment: _payment_pb2.Payment
     def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...
+
+class ExportPaymentDataRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ExportPaymentDataResponse(_message.Message):
+    __slots__ = ("bills", "payments", "refunds", "exported_at")
+    BILLS_FIELD_NUMBER: _ClassVar[int]
+    PAYMENTS_FIELD_NUMBER: _ClassVar[int]
+    REFUNDS_FIELD_NUMBER: _ClassVar[int]
+    EXPORTED_AT_FIELD_NUMBER: _ClassVar[int]
+    bills: _containers.RepeatedCompositeFieldContainer[_payment_pb2.Bill]
+    payments: _containers.RepeatedCompositeFieldContainer[_payment_pb2.Payment]
+    refunds: _containers.RepeatedCompositeFieldContainer[ExportedRefund]
+    exported_at: _timestamp_pb2.Timestamp
+    def __init__(self, bills: _Optional[_Iterable[_Union[_payment_pb2.Bill, _Mapping]]] = ..., payments: _Optional[_Iterable[_Union[_payment_pb2.Payment, _Mapping]]] = ..., refunds: _Optional[_Iterable[_Union[ExportedRefund, _Mapping]]] = ..., exported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ExportedRefund(_message.Message):
+    __slots__ = ("refund_id", "booking_id", "payment_id", "share_id", "amount", "fee", "transaction_reference", "sent_at", "created_at")
+    REFUND_ID_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    SHARE_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    FEE_FIELD_NUMBER: _ClassVar[int]
+    TRANSACTION_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    SENT_AT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    refund_id: str
+    booking_id: str
+    payment_id: str
+    share_id: str
+    amount: _booking_pb2.Money
+    fee: _booking_pb2.Money
+    transaction_reference: str
+    sent_at: _timestamp_pb2.Timestamp
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, refund_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., share_id: _Optional[str] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., transaction_reference: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class JazzCashCallbackRequest(_message.Message):
     __slots__ = ("body",)

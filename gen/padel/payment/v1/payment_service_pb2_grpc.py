@@ -51,6 +51,11 @@ class PaymentServiceStub:
                 request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentRequest.SerializeToString,
                 response_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentResponse.FromString,
                 _registered_method=True)
+        self.ExportPaymentData = channel.unary_unary(
+                '/padel.payment.v1.PaymentService/ExportPaymentData',
+                request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.ExportPaymentDataRequest.SerializeToString,
+                response_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.ExportPaymentDataResponse.FromString,
+                _registered_method=True)
         self.JazzCashCallback = channel.unary_unary(
                 '/padel.payment.v1.PaymentService/JazzCashCallback',
                 request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.JazzCashCallbackRequest.SerializeToString,
@@ -100,6 +105,16 @@ class PaymentServiceServicer:
 
     def GetPayment(self, request, context):
         """GetPayment returns one of the caller's payment attempts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportPaymentData(self, request, context):
+        """ExportPaymentData returns everything payment keeps about the caller: the bills of the bookings they
+        made or share (each share, what was paid, refunded and kept), their payment attempts (the receipts:
+        wallet, amount, references) and the refunds to their wallets. Payment's part of the platform's data
+        export.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -161,6 +176,11 @@ def add_PaymentServiceServicer_to_server(servicer, server):
                     servicer.GetPayment,
                     request_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentRequest.FromString,
                     response_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentResponse.SerializeToString,
+            ),
+            'ExportPaymentData': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportPaymentData,
+                    request_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.ExportPaymentDataRequest.FromString,
+                    response_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.ExportPaymentDataResponse.SerializeToString,
             ),
             'JazzCashCallback': grpc.unary_unary_rpc_method_handler(
                     servicer.JazzCashCallback,
@@ -271,6 +291,33 @@ class PaymentService:
             '/padel.payment.v1.PaymentService/GetPayment',
             padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentRequest.SerializeToString,
             padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportPaymentData(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.payment.v1.PaymentService/ExportPaymentData',
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.ExportPaymentDataRequest.SerializeToString,
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.ExportPaymentDataResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -150,7 +150,7 @@ class PlayerStats(_message.Message):
     def __init__(self, matches_played: _Optional[int] = ..., minutes_on_court: _Optional[int] = ..., venues_visited: _Optional[int] = ..., no_shows: _Optional[int] = ...) -> None: ...
 
 class Profile(_message.Message):
-    __slots__ = ("user_id", "display_name", "bio", "city", "city_other", "skill_level", "skill_source", "play_frequency", "preferred_play_times", "preferred_hand", "court_side", "avatar_url", "stats", "created_at", "updated_at", "findable")
+    __slots__ = ("user_id", "display_name", "bio", "city", "city_other", "skill_level", "skill_source", "play_frequency", "preferred_play_times", "preferred_hand", "court_side", "avatar_url", "stats", "created_at", "updated_at", "findable", "match_level")
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     BIO_FIELD_NUMBER: _ClassVar[int]
@@ -167,6 +167,7 @@ class Profile(_message.Message):
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     FINDABLE_FIELD_NUMBER: _ClassVar[int]
+    MATCH_LEVEL_FIELD_NUMBER: _ClassVar[int]
     user_id: str
     display_name: str
     bio: str
@@ -183,10 +184,21 @@ class Profile(_message.Message):
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
     findable: bool
-    def __init__(self, user_id: _Optional[str] = ..., display_name: _Optional[str] = ..., bio: _Optional[str] = ..., city: _Optional[_Union[City, str]] = ..., city_other: _Optional[str] = ..., skill_level: _Optional[float] = ..., skill_source: _Optional[_Union[SkillSource, str]] = ..., play_frequency: _Optional[_Union[PlayFrequency, str]] = ..., preferred_play_times: _Optional[_Iterable[_Union[PlayTime, str]]] = ..., preferred_hand: _Optional[_Union[Hand, str]] = ..., court_side: _Optional[_Union[CourtSide, str]] = ..., avatar_url: _Optional[str] = ..., stats: _Optional[_Union[PlayerStats, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., findable: _Optional[bool] = ...) -> None: ...
+    match_level: MatchLevel
+    def __init__(self, user_id: _Optional[str] = ..., display_name: _Optional[str] = ..., bio: _Optional[str] = ..., city: _Optional[_Union[City, str]] = ..., city_other: _Optional[str] = ..., skill_level: _Optional[float] = ..., skill_source: _Optional[_Union[SkillSource, str]] = ..., play_frequency: _Optional[_Union[PlayFrequency, str]] = ..., preferred_play_times: _Optional[_Iterable[_Union[PlayTime, str]]] = ..., preferred_hand: _Optional[_Union[Hand, str]] = ..., court_side: _Optional[_Union[CourtSide, str]] = ..., avatar_url: _Optional[str] = ..., stats: _Optional[_Union[PlayerStats, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., findable: _Optional[bool] = ..., match_level: _Optional[_Union[MatchLevel, _Mapping]] = ...) -> None: ...
+
+class MatchLevel(_message.Message):
+    __slots__ = ("level", "reliability", "updated_at")
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    RELIABILITY_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    level: float
+    reliability: float
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, level: _Optional[float] = ..., reliability: _Optional[float] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class PublicProfile(_message.Message):
-    __slots__ = ("user_id", "display_name", "city", "city_other", "skill_level", "preferred_hand", "court_side", "avatar_url", "matches_played")
+    __slots__ = ("user_id", "display_name", "city", "city_other", "skill_level", "preferred_hand", "court_side", "avatar_url", "matches_played", "match_level")
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     CITY_FIELD_NUMBER: _ClassVar[int]
@@ -196,6 +208,7 @@ class PublicProfile(_message.Message):
     COURT_SIDE_FIELD_NUMBER: _ClassVar[int]
     AVATAR_URL_FIELD_NUMBER: _ClassVar[int]
     MATCHES_PLAYED_FIELD_NUMBER: _ClassVar[int]
+    MATCH_LEVEL_FIELD_NUMBER: _ClassVar[int]
     user_id: str
     display_name: str
     city: City
@@ -205,7 +218,8 @@ class PublicProfile(_message.Message):
     court_side: CourtSide
     avatar_url: str
     matches_played: int
-    def __init__(self, user_id: _Optional[str] = ..., display_name: _Optional[str] = ..., city: _Optional[_Union[City, str]] = ..., city_other: _Optional[str] = ..., skill_level: _Optional[float] = ..., preferred_hand: _Optional[_Union[Hand, str]] = ..., court_side: _Optional[_Union[CourtSide, str]] = ..., avatar_url: _Optional[str] = ..., matches_played: _Optional[int] = ...) -> None: ...
+    match_level: MatchLevel
+    def __init__(self, user_id: _Optional[str] = ..., display_name: _Optional[str] = ..., city: _Optional[_Union[City, str]] = ..., city_other: _Optional[str] = ..., skill_level: _Optional[float] = ..., preferred_hand: _Optional[_Union[Hand, str]] = ..., court_side: _Optional[_Union[CourtSide, str]] = ..., avatar_url: _Optional[str] = ..., matches_played: _Optional[int] = ..., match_level: _Optional[_Union[MatchLevel, _Mapping]] = ...) -> None: ...
 
 class Preferences(_message.Message):
     __slots__ = ("language", "channels", "kinds", "quiet_hours_start", "quiet_hours_end", "time_zone")

@@ -1,7 +1,10 @@
+import datetime
+
 from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import httpbody_pb2 as _httpbody_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from padel.access.v1 import access_pb2 as _access_pb2
 from padel.user.v1 import user_pb2 as _user_pb2
 from google.protobuf.internal import containers as _containers
@@ -49,14 +52,34 @@ class ExportDataRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class ExportDataResponse(_message.Message):
-    __slots__ = ("profile", "preferences", "connections")
+    __slots__ = ("profile", "preferences", "connections", "venue_visits")
     PROFILE_FIELD_NUMBER: _ClassVar[int]
     PREFERENCES_FIELD_NUMBER: _ClassVar[int]
     CONNECTIONS_FIELD_NUMBER: _ClassVar[int]
+    VENUE_VISITS_FIELD_NUMBER: _ClassVar[int]
     profile: _user_pb2.Profile
     preferences: _user_pb2.Preferences
     connections: _containers.RepeatedCompositeFieldContainer[_user_pb2.Connection]
-    def __init__(self, profile: _Optional[_Union[_user_pb2.Profile, _Mapping]] = ..., preferences: _Optional[_Union[_user_pb2.Preferences, _Mapping]] = ..., connections: _Optional[_Iterable[_Union[_user_pb2.Connection, _Mapping]]] = ...) -> None: ...
+    venue_visits: _containers.RepeatedCompositeFieldContainer[VenueVisit]
+    def __init__(self, profile: _Optional[_Union[_user_pb2.Profile, _Mapping]] = ..., preferences: _Optional[_Union[_user_pb2.Preferences, _Mapping]] = ..., connections: _Optional[_Iterable[_Union[_user_pb2.Connection, _Mapping]]] = ..., venue_visits: _Optional[_Iterable[_Union[VenueVisit, _Mapping]]] = ...) -> None: ...
+
+class VenueVisit(_message.Message):
+    __slots__ = ("venue_id", "first_visit_at")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    FIRST_VISIT_AT_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    first_visit_at: _timestamp_pb2.Timestamp
+    def __init__(self, venue_id: _Optional[str] = ..., first_visit_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ExportArchiveRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ExportArchiveResponse(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class UploadAvatarRequest(_message.Message):
     __slots__ = ("image",)

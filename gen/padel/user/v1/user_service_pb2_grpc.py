@@ -55,6 +55,11 @@ class UserServiceStub:
                 request_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.ExportDataRequest.SerializeToString,
                 response_deserializer=padel_dot_user_dot_v1_dot_user__service__pb2.ExportDataResponse.FromString,
                 _registered_method=True)
+        self.ExportArchive = channel.unary_unary(
+                '/padel.user.v1.UserService/ExportArchive',
+                request_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.ExportArchiveRequest.SerializeToString,
+                response_deserializer=padel_dot_user_dot_v1_dot_user__service__pb2.ExportArchiveResponse.FromString,
+                _registered_method=True)
         self.UploadAvatar = channel.unary_unary(
                 '/padel.user.v1.UserService/UploadAvatar',
                 request_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.UploadAvatarRequest.SerializeToString,
@@ -159,6 +164,16 @@ class UserServiceServicer:
 
     def ExportData(self, request, context):
         """ExportData returns everything the service holds about the caller.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportArchive(self, request, context):
+        """ExportArchive returns one archive of everything the platform keeps about the caller: a zip of one
+        JSON file per service (auth, user, booking, notify, payment, match), each that service's own
+        export, and a README.txt saying what is where. Over REST the body is the zip. A service that
+        cannot answer fails the whole call (UNAVAILABLE naming it): never a partial archive.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -293,6 +308,11 @@ def add_UserServiceServicer_to_server(servicer, server):
                     servicer.ExportData,
                     request_deserializer=padel_dot_user_dot_v1_dot_user__service__pb2.ExportDataRequest.FromString,
                     response_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.ExportDataResponse.SerializeToString,
+            ),
+            'ExportArchive': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportArchive,
+                    request_deserializer=padel_dot_user_dot_v1_dot_user__service__pb2.ExportArchiveRequest.FromString,
+                    response_serializer=padel_dot_user_dot_v1_dot_user__service__pb2.ExportArchiveResponse.SerializeToString,
             ),
             'UploadAvatar': grpc.unary_unary_rpc_method_handler(
                     servicer.UploadAvatar,
@@ -479,6 +499,33 @@ class UserService:
             '/padel.user.v1.UserService/ExportData',
             padel_dot_user_dot_v1_dot_user__service__pb2.ExportDataRequest.SerializeToString,
             padel_dot_user_dot_v1_dot_user__service__pb2.ExportDataResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportArchive(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.user.v1.UserService/ExportArchive',
+            padel_dot_user_dot_v1_dot_user__service__pb2.ExportArchiveRequest.SerializeToString,
+            padel_dot_user_dot_v1_dot_user__service__pb2.ExportArchiveResponse.FromString,
             options,
             channel_credentials,
             insecure,

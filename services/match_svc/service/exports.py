@@ -1,0 +1,29 @@
+"""The person's own data, whole, for the platform's data export: their matches (as any player of the
+match sees them), their level with its whole history, and their record as a partner."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Callable
+
+from match_svc import store
+from match_svc.service.clock import utcnow
+from mesh.caller import Caller
+from mesh.db import UnitOfWork
+
+
+@dataclasses.dataclass(frozen=True)
+class MatchExport:
+    matches: list[store.Match]
+    rating: store.Rating | None
+    history: list[store.LevelStep]
+    exported_at: dt.datetime
+
+
+def export_data(uow: UnitOfWork, caller: Caller, clock: Callable[[], dt.datetime] = utcnow) -> MatchExport:
+    """Everything about the caller, read in one transaction."""
+    me = caller.user_id
+    with uow.session(read_only=True) as session:
+        return MatchExport(store.matches_of_person(session, me), store.rating(session, me),
+                           store.whole_level_history(session, me), clock())

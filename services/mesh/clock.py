@@ -1,0 +1,45 @@
+"""The platform's "now", with a test clock for tests and staging (like Stripe's test clocks).
+
+`PADEL_TEST_CLOCK_FILE` (unset: off) names a file holding a number of seconds; a clock made by
+`reading` answers real UTC time moved by that many seconds, read afresh at every call, so a test
+(or a staging operator) can play a match booked for tomorrow today without touching the machine's
+clock. An absent or empty file moves nothing; a file that is not a number moves nothing and is
+logged. Only who can write the file on the server moves time: no API caller can, and production
+leaves the variable unset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import pathlib
+from typing import Callable
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def offset(path: pathlib.Path) -> dt.timedelta:
+    """The offset the test clock file holds now."""
+    try:
+        text = path.read_text().strip()
+    except FileNotFoundError:
+        return dt.timedelta()
+    try:
+        return dt.timedelta(seconds=float(text or 0))
+    except ValueError:
+        log.warning("test clock file %s holds %r, not a number of seconds: time is not moved", path, text[:40])
+        return dt.timedelta()
+
+
+def reading(offset_file: pathlib.Path | None,
+            read: Callable[[], dt.datetime] = utcnow) -> Callable[[], dt.datetime]:
+    """`read` (real time), moved by the test clock file's offset when there is one."""
+    if offset_file is None:
+        return read
+    log.warning("test clock on: time is real time moved by the seconds in %s (a test and staging facility)",
+                offset_file)
+    return lambda: read() + offset(offset_file)

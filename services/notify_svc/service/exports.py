@@ -1,0 +1,43 @@
+"""The person's own data, whole, for the platform's data export: where and how notify reaches them,
+their devices and calendar, and every message notify made for them (inbox and delivery log)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Callable
+
+from mesh.caller import Caller
+from mesh.db import UnitOfWork
+from notify_svc import domain, store
+
+
+@dataclasses.dataclass(frozen=True)
+class NotifyExport:
+    recipient: store.Recipient | None
+    devices: list[store.Device]
+    feed: store.CalendarFeed | None
+    calendar: list[store.CalendarEntry]
+    reminders: list[store.Reminder]
+    messages: list[store.InboxMessage]
+    deliveries: list[store.Delivery]
+    exported_at: dt.datetime
+
+
+def export_data(uow: UnitOfWork, caller: Caller, clock: Callable[[], dt.datetime] = domain.now) -> NotifyExport:
+    """Everything about the caller, read in one transaction."""
+    me = caller.user_id
+    with uow.session(read_only=True) as session:
+        feeds = store.rows_of_user(session, store.CalendarFeed, me)
+        return NotifyExport(
+            recipient=store.recipient(session, me),
+            devices=store.rows_of_user(session, store.Device, me, store.Device.created_at, store.Device.id),
+            feed=feeds[0] if feeds else None,
+            calendar=store.rows_of_user(session, store.CalendarEntry, me, store.CalendarEntry.start_time,
+                                        store.CalendarEntry.booking_id),
+            reminders=store.rows_of_user(session, store.Reminder, me, store.Reminder.start_time,
+                                         store.Reminder.booking_id),
+            messages=store.rows_of_user(session, store.InboxMessage, me, store.InboxMessage.created_at,
+                                        store.InboxMessage.id),
+            deliveries=store.deliveries_of(session, me),
+            exported_at=clock())
