@@ -9,7 +9,7 @@ booking status enum live here and nowhere else.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 from google.api import httpbody_pb2
 from google.protobuf.field_mask_pb2 import FieldMask
@@ -24,13 +24,6 @@ from booking_svc.recurrence import Recurrence
 from mesh.convert import timestamp, to_datetime
 from mesh.errors import InvalidArgument
 from mesh.settings import DEFAULT_TIME_ZONE
-
-if TYPE_CHECKING:
-    from booking_svc.service.exports import BookingExport
-    from booking_svc.service.series import SeriesView
-    from booking_svc.service.memberships import MembershipView
-    from booking_svc.service.reports import Report
-    from booking_svc.service.waitlist import EntryView
 
 CURRENCY = "PKR"
 
@@ -216,7 +209,8 @@ def venue(view: store.VenueView) -> pb.Venue:
         confirmation_mode=pb.CONFIRMATION_MODE_INSTANT if v.instant_confirmation else pb.CONFIRMATION_MODE_MANUAL,
         hold_minutes=v.hold_minutes, max_live_bookings_per_day=v.max_live_bookings_per_day,
         base_hourly_price=money(v.base_hourly_price_paisa), courts=[court(c) for c in view.courts],
-        active=v.active, distance_km=round(view.distance_km, 3),
+        active=v.active, distance_km=round(view.distance_km, 3), rating_average=round(view.rating_average, 2),
+        rating_count=view.rating_count,
         created_at=timestamp(v.created_at), updated_at=timestamp(v.updated_at),
         member_hours=[pb.MemberHours(court_id=h["court_id"] or "", weekdays=h["weekdays"], start=h["start"],
                                      end=h["end"], opens_to_all_minutes=h["opens_to_all_minutes"])
@@ -323,20 +317,22 @@ def snapshot(view: store.BookingView) -> events_pb2.BookingSnapshot:
         commission=money(b.commission_paisa),
         venue_owner_id=v.owner_id, special_requests=b.special_requests,
         player_name=view.player.name if view.player else "", player_phone=view.player.phone if view.player else "",
+        waitlist_offer_id=b.waitlist_offer_id or "",
         player_prices=[events_pb2.PlayerSharePrice(player_id=player, price=money(paisa))
                        for player, paisa in b.player_prices or []])
 
 
-def booking_created(view: store.BookingView) -> events_pb2.BookingCreated:
-    return events_pb2.BookingCreated(booking=snapshot(view))
+def booking_created(view: store.BookingView, series_id: str = "") -> events_pb2.BookingCreated:
+    return events_pb2.BookingCreated(booking=snapshot(view), series_id=series_id)
 
 
-def booking_confirmed(view: store.BookingView) -> events_pb2.BookingConfirmed:
-    return events_pb2.BookingConfirmed(booking=snapshot(view))
+def booking_confirmed(view: store.BookingView, series_id: str = "") -> events_pb2.BookingConfirmed:
+    return events_pb2.BookingConfirmed(booking=snapshot(view), series_id=series_id)
 
 
-def booking_cancelled(view: store.BookingView) -> events_pb2.BookingCancelled:
-    return events_pb2.BookingCancelled(booking=snapshot(view), cancellation=cancellation(view.booking))
+def booking_cancelled(view: store.BookingView, series_id: str = "") -> events_pb2.BookingCancelled:
+    return events_pb2.BookingCancelled(booking=snapshot(view), cancellation=cancellation(view.booking),
+                                       series_id=series_id)
 
 
 def booking_rescheduled(view: store.BookingView, previous_start: dt.datetime) -> events_pb2.BookingRescheduled:
@@ -387,7 +383,7 @@ def venue_terms(row: store.VenueTerms) -> pb.VenueTerms:
                          waitlist_offer_minutes=row.waitlist_offer_minutes)
 
 
-def series(view: SeriesView) -> pb.BookingSeries:
+def series(view: store.SeriesView) -> pb.BookingSeries:
     zone = domain.ZoneInfo(view.venue.time_zone)
     return pb.BookingSeries(
         series_id=view.series.id if view.series else "", venue_id=view.venue.id, court_id=view.court_id,
@@ -400,6 +396,31 @@ def series(view: SeriesView) -> pb.BookingSeries:
             for g in view.games])
 
 
+def series_snapshot(series_id: str, game: store.BookingView) -> events_pb2.SeriesSnapshot:
+    """A series as its events tell of it, from one of its games (the same venue, court and player)."""
+    b, v = game.booking, game.venue
+    return events_pb2.SeriesSnapshot(
+        series_id=series_id, venue_id=v.id, venue_name=v.name, court_id=game.court.id, court_name=game.court.name,
+        player_id=b.player_id, venue_owner_id=v.owner_id, time_zone=v.time_zone, duration_minutes=b.duration_minutes,
+        player_name=game.player.name if game.player else "", player_phone=game.player.phone if game.player else "")
+
+
+def series_booked(series_id: str, games: Sequence[store.BookingView], clashes: int) -> events_pb2.SeriesBooked:
+    return events_pb2.SeriesBooked(
+        series=series_snapshot(series_id, games[0]), start_times=[timestamp(g.booking.start_time) for g in games],
+        clash_count=clashes, price=money(sum(g.booking.price_paisa for g in games)),
+        status=STATUS_TO_PROTO[games[0].booking.state])
+
+
+def series_cancelled(series_id: str, games: Sequence[store.BookingView]) -> events_pb2.SeriesCancelled:
+    first = games[0].booking
+    return events_pb2.SeriesCancelled(
+        series=series_snapshot(series_id, games[0]), start_times=[timestamp(g.booking.start_time) for g in games],
+        reason=first.cancel_reason or "", cancelled_by=first.cancelled_by or "",
+        refund=money(sum(g.booking.refund_paisa or 0 for g in games)),
+        fee=money(sum(g.booking.cancellation_fee_paisa or 0 for g in games)))
+
+
 # -- the waitlist ---------------------------------------------------------------------------------------
 
 
@@ -409,7 +430,7 @@ def waitlist_offer(row: store.WaitlistOffer) -> pb.WaitlistOffer:
                             expires_at=timestamp(row.expires_at), state=row.state)
 
 
-def waitlist_entry(view: EntryView) -> pb.WaitlistEntry:
+def waitlist_entry(view: store.EntryView) -> pb.WaitlistEntry:
     e = view.entry
     return pb.WaitlistEntry(
         entry_id=e.id, venue_id=e.venue_id, court_id=e.court_id or "", player_id=e.player_id,
@@ -434,7 +455,7 @@ def waitlist_expired(offer: store.WaitlistOffer, view: store.BookingView) -> eve
 # -- the owner's numbers --------------------------------------------------------------------------------
 
 
-def report(numbers: Report) -> pb.VenueReport:
+def report(numbers: store.Report) -> pb.VenueReport:
     return pb.VenueReport(
         venue_id=numbers.venue.id, time_zone=numbers.venue.time_zone, revenue=money(numbers.revenue_paisa),
         courts=[pb.CourtReport(court_id=c.court.id, court_name=c.court.name, booked_minutes=c.booked_minutes,
@@ -448,7 +469,19 @@ def report(numbers: Report) -> pb.VenueReport:
         no_show_rate=numbers.no_show_rate, new_players=numbers.new_players,
         returning_players=numbers.returning_players,
         top_players=[pb.PlayerTotal(player_id=p, bookings=n, spent=money(spent)) for p, n, spent in numbers.top_players],
+        price_rules=[pb.PriceRuleRevenue(rule_id=rule_id, rule=price_rule(row) if row else None, bookings=n,
+                                         revenue=money(revenue)) for rule_id, row, n, revenue in numbers.price_rules],
         **{"from": numbers.first.isoformat(), "to": numbers.last.isoformat()})
+
+
+def weekly_summary(numbers: store.Report, rating: tuple[float, int]) -> events_pb2.VenueWeeklySummary:
+    v = numbers.venue
+    return events_pb2.VenueWeeklySummary(
+        venue_id=v.id, venue_name=v.name, venue_owner_id=v.owner_id, time_zone=v.time_zone,
+        week_start=numbers.first.isoformat(), week_end=numbers.last.isoformat(),
+        bookings=sum(c.bookings for c in numbers.courts), occupancy=numbers.occupancy,
+        revenue=money(numbers.revenue_paisa), no_show_rate=numbers.no_show_rate, new_players=numbers.new_players,
+        rating_average=round(rating[0], 2), rating_count=rating[1])
 
 
 def report_file(csv_text: bytes) -> api.ExportVenueReportResponse:
@@ -460,7 +493,7 @@ def report_file(csv_text: bytes) -> api.ExportVenueReportResponse:
 # -- the person's data export ---------------------------------------------------------------------------
 
 
-def booking_export(export: BookingExport) -> api.ExportBookingDataResponse:
+def booking_export(export: store.BookingExport) -> api.ExportBookingDataResponse:
     """Each booking as the person sees it (`invited` on games they did not book)."""
     return api.ExportBookingDataResponse(
         player=scheduled_player(export.player) if export.player else None,
@@ -484,6 +517,21 @@ def review(row: store.Review) -> pb.Review:
                      rating=row.rating, text=row.text, answer=row.answer, created_at=timestamp(row.created_at))
 
 
+def review_snapshot(row: store.Review, venue: store.Venue, player: store.Player | None) -> events_pb2.ReviewSnapshot:
+    return events_pb2.ReviewSnapshot(
+        review_id=row.id, venue_id=venue.id, venue_name=venue.name, venue_owner_id=venue.owner_id,
+        booking_id=row.booking_id, player_id=row.player_id, player_name=player.name if player else "",
+        rating=row.rating, text=row.text, answer=row.answer)
+
+
+def review_written(row: store.Review, venue: store.Venue, player: store.Player | None) -> events_pb2.ReviewWritten:
+    return events_pb2.ReviewWritten(review=review_snapshot(row, venue, player))
+
+
+def review_answered(row: store.Review, venue: store.Venue, player: store.Player | None) -> events_pb2.ReviewAnswered:
+    return events_pb2.ReviewAnswered(review=review_snapshot(row, venue, player))
+
+
 # -- lotteries ------------------------------------------------------------------------------------------
 
 
@@ -493,6 +541,13 @@ def lottery(row: store.Lottery, entries: Sequence[store.LotteryEntry]) -> pb.Lot
                       start_time=timestamp(row.start_time), duration_minutes=row.duration_minutes,
                       entries_close_at=timestamp(row.entries_close_at), entry_count=len(entries), seed=row.seed,
                       drawn_player_ids=[players[e] for e in row.drawn_order], booking_id=row.booking_id or "")
+
+
+def lottery_drawn(row: store.Lottery, entries: Sequence[store.LotteryEntry],
+                  won: store.BookingView) -> events_pb2.LotteryDrawn:
+    players = {e.id: e.player_id for e in entries}
+    return events_pb2.LotteryDrawn(lottery_id=row.id, booking=snapshot(won), winner_id=won.booking.player_id,
+                                   waiting_ids=[players[e] for e in row.drawn_order[1:]], seed=row.seed)
 
 
 # -- memberships ----------------------------------------------------------------------------------------
@@ -531,7 +586,7 @@ def membership_plan(row: store.MembershipPlan) -> pb.MembershipPlan:
     return plan
 
 
-def membership(view: MembershipView) -> pb.Membership:
+def membership(view: store.MembershipView) -> pb.Membership:
     member = view.membership
     return pb.Membership(membership_id=member.id, plan=membership_plan(view.plan), player_id=member.player_id,
                          paid_until=timestamp(member.paid_until), state=view.state,
@@ -539,16 +594,16 @@ def membership(view: MembershipView) -> pb.Membership:
                          grace_ends_at=timestamp(member.paid_until + dt.timedelta(days=view.plan.grace_days)))
 
 
-def membership_paid(view: MembershipView, venue_row: store.Venue, renewed: bool) -> events_pb2.MembershipPaid:
+def membership_paid(view: store.MembershipView, venue_row: store.Venue, renewed: bool) -> events_pb2.MembershipPaid:
     return events_pb2.MembershipPaid(membership=membership(view), venue_name=venue_row.name, renewed=renewed,
                                      time_zone=venue_row.time_zone)
 
 
-def membership_renewal_due(view: MembershipView, venue_row: store.Venue) -> events_pb2.MembershipRenewalDue:
+def membership_renewal_due(view: store.MembershipView, venue_row: store.Venue) -> events_pb2.MembershipRenewalDue:
     return events_pb2.MembershipRenewalDue(membership=membership(view), venue_name=venue_row.name,
                                            time_zone=venue_row.time_zone)
 
 
-def membership_expired(view: MembershipView, venue_row: store.Venue) -> events_pb2.MembershipExpired:
+def membership_expired(view: store.MembershipView, venue_row: store.Venue) -> events_pb2.MembershipExpired:
     return events_pb2.MembershipExpired(membership=membership(view), venue_name=venue_row.name,
                                         time_zone=venue_row.time_zone)

@@ -19,9 +19,10 @@ import enum
 import hashlib
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mesh.caller import ADMIN, VENUE_OWNER, Caller
@@ -160,6 +161,7 @@ class PriceWindow:
     start: int
     end: int
     hourly_paisa: int
+    rule_id: str = ""  # the price rule it comes from (what revenue by price rule groups by)
 
 
 @dataclass(frozen=True)
@@ -352,8 +354,10 @@ def free_starts(starts: Iterable[dt.datetime], duration: int, busy: Sequence[Int
 # -- prices -------------------------------------------------------------------------------------------
 
 
-def _day_rates(base: int, windows: Sequence[PriceWindow], court_id: str, weekday: int) -> list[int]:
-    """The hourly price in force at each of the 1440 local minutes of a day with ISO `weekday`.
+def _day_rates(base: Any, windows: Sequence[PriceWindow], court_id: str, weekday: int,
+               of: Callable[[PriceWindow], Any]) -> list:
+    """The hourly price (or another value `of` each window: its rule) in force at each of the 1440
+    local minutes of a day with ISO `weekday`; `base` outside every window.
 
     Painted from the weakest rule to the strongest: the base price, then the venue-wide rules,
     then this court's own rules, each list from its last rule to its first (the first listed wins).
@@ -366,7 +370,7 @@ def _day_rates(base: int, windows: Sequence[PriceWindow], court_id: str, weekday
         def on(day: int) -> bool:
             return not window.weekdays or day in window.weekdays
 
-        price = window.hourly_paisa
+        price = of(window)
         if window.start < window.end:
             if on(weekday):
                 rates[window.start:window.end] = [price] * (window.end - window.start)
@@ -379,16 +383,22 @@ def _day_rates(base: int, windows: Sequence[PriceWindow], court_id: str, weekday
     return rates
 
 
-def minute_rates(rules: VenueRules, windows: Sequence[PriceWindow], court_id: str,
-                 start: dt.datetime, minutes: int) -> list[int]:
-    """The hourly price in force for each minute from `start`: a rule for this court beats a rule
-    for the whole venue, which beats the base price; among equals the first listed wins."""
-    zone = rules.zone
-    days: dict[int, list[int]] = {}
+def _hourly(window: PriceWindow) -> int:
+    return window.hourly_paisa
 
-    def day_rates(weekday: int) -> list[int]:
+
+def minute_rates(rules: VenueRules, windows: Sequence[PriceWindow], court_id: str,
+                 start: dt.datetime, minutes: int, of: Callable[[PriceWindow], Any] | None = None) -> list:
+    """The hourly price in force for each minute from `start` (or, with `of`, that value of the
+    window in force, None for the base price): a rule for this court beats a rule for the whole
+    venue, which beats the base price; among equals the first listed wins."""
+    zone = rules.zone
+    days: dict[int, list] = {}
+    base, of = (rules.base_hourly_paisa, _hourly) if of is None else (None, of)
+
+    def day_rates(weekday: int) -> list:
         if weekday not in days:
-            days[weekday] = _day_rates(rules.base_hourly_paisa, windows, court_id, weekday)
+            days[weekday] = _day_rates(base, windows, court_id, weekday, of)
         return days[weekday]
 
     first = start.astimezone(zone)
@@ -415,6 +425,14 @@ def price_of(rules: VenueRules, windows: Sequence[PriceWindow], court_id: str,
              start: dt.datetime, duration: int) -> int:
     """The price of one game, minute by minute across price windows."""
     return price_from_rates(minute_rates(rules, windows, court_id, start, duration))
+
+
+def pricing_rule(rules: VenueRules, windows: Sequence[PriceWindow], court_id: str,
+                 start: dt.datetime, duration: int) -> str | None:
+    """The price rule that priced most of the game's minutes (on a tie, the earlier one); None
+    when the base price did."""
+    minutes = Counter(minute_rates(rules, windows, court_id, start, duration, of=lambda w: w.rule_id or None))
+    return minutes.most_common(1)[0][0] if minutes else None
 
 
 class DayPrices:
@@ -486,6 +504,18 @@ def check_member_hours(rules: VenueRules, hours: Sequence[MemberHours], court_id
         raise FailedPrecondition(f"this time is for the venue's members until "
                                  f"{local_clock(rules, access.opens_to_all_at)}; it opens to everyone then",
                                  reason="MEMBERS_ONLY")
+
+
+SUMMARY_WEEKDAY, SUMMARY_TIME = 1, dt.time(8, 0)  # the owner's weekly summary: Monday 08:00, the venue's time
+
+
+def summary_week(now: dt.datetime, zone: ZoneInfo) -> dt.date:
+    """The Monday of the last week whose summary is due at `now` in `zone`: last week from Monday
+    08:00 local on, the week before until then."""
+    local = now.astimezone(zone)
+    monday = local.date() - dt.timedelta(days=local.isoweekday() - SUMMARY_WEEKDAY)
+    due = dt.datetime.combine(monday, SUMMARY_TIME, tzinfo=zone)
+    return monday - dt.timedelta(days=7 if local >= due else 14)
 
 
 def percent_of(amount: int, percent: int) -> int:

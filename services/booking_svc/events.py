@@ -18,23 +18,24 @@ from booking_svc import convert
 from mesh import outbox, plumbing
 
 if TYPE_CHECKING:
-    from booking_svc.service.memberships import MembershipView
-    from booking_svc.store import BookingView, Venue, WaitlistOffer
+    from booking_svc.store import (BookingView, Lottery, LotteryEntry, MembershipView, Player, Report, Review, Venue,
+                                   WaitlistOffer)
 
 STREAM = plumbing.stream("booking")
 
 
-def created(session: Session, view: BookingView) -> None:
-    outbox.publish(session, STREAM, convert.booking_created(view))
+def created(session: Session, view: BookingView, series_id: str = "") -> None:
+    outbox.publish(session, STREAM, convert.booking_created(view, series_id))
 
 
-def confirmed(session: Session, view: BookingView) -> None:
-    outbox.publish(session, STREAM, convert.booking_confirmed(view))
+def confirmed(session: Session, view: BookingView, series_id: str = "") -> None:
+    outbox.publish(session, STREAM, convert.booking_confirmed(view, series_id))
 
 
-def cancelled(session: Session, view: BookingView) -> None:
-    """The booking's cancellation (reason, fee, refund) travels with it: notify tells the players."""
-    outbox.publish(session, STREAM, convert.booking_cancelled(view))
+def cancelled(session: Session, view: BookingView, series_id: str = "") -> None:
+    """The booking's cancellation (reason, fee, refund) travels with it: notify tells the players
+    (of a game cancelled with its series, SeriesCancelled tells)."""
+    outbox.publish(session, STREAM, convert.booking_cancelled(view, series_id))
 
 
 def rescheduled(session: Session, view: BookingView, previous_start: dt.datetime) -> None:
@@ -78,6 +79,36 @@ def waitlist_accepted(session: Session, offer: WaitlistOffer, view: BookingView)
 def waitlist_expired(session: Session, offer: WaitlistOffer, view: BookingView) -> None:
     """The player let the window pass (or gave the offer up); the slot goes to the next in line."""
     outbox.publish(session, STREAM, convert.waitlist_expired(offer, view))
+
+
+def series_booked(session: Session, series_id: str, games: Sequence[BookingView], clashes: int) -> None:
+    """A series' booked games, told of together (its games' BookingCreated/BookingConfirmed name the series)."""
+    outbox.publish(session, STREAM, convert.series_booked(series_id, games, clashes))
+
+
+def series_cancelled(session: Session, series_id: str, games: Sequence[BookingView]) -> None:
+    """Games of a series cancelled together (each game's BookingCancelled names the series)."""
+    outbox.publish(session, STREAM, convert.series_cancelled(series_id, games))
+
+
+def review_written(session: Session, review: Review, venue: Venue, player: Player | None) -> None:
+    """A new review: notify tells the venue's owner."""
+    outbox.publish(session, STREAM, convert.review_written(review, venue, player))
+
+
+def review_answered(session: Session, review: Review, venue: Venue, player: Player | None) -> None:
+    """The venue answered a review: notify tells its writer."""
+    outbox.publish(session, STREAM, convert.review_answered(review, venue, player))
+
+
+def lottery_drawn(session: Session, draw: Lottery, entries: Sequence[LotteryEntry], won: BookingView) -> None:
+    """A prime slot's draw: notify tells the winner and the others (now on the slot's waitlist)."""
+    outbox.publish(session, STREAM, convert.lottery_drawn(draw, entries, won))
+
+
+def weekly_summary(session: Session, numbers: Report, rating: tuple[float, int]) -> None:
+    """A venue's week in headline numbers: notify sends them to its owner."""
+    outbox.publish(session, STREAM, convert.weekly_summary(numbers, rating))
 
 
 def membership_paid(session: Session, view: MembershipView, venue: Venue, renewed: bool) -> None:

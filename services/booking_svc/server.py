@@ -15,6 +15,7 @@ from booking_svc.service.lotteries import Lotteries
 from booking_svc.service.memberships import Memberships
 from booking_svc.service.reviews import Reviews
 from booking_svc.service.series import Series
+from booking_svc.service.summaries import WeeklySummaries
 from booking_svc.service.waitlist import Waitlist
 from booking_svc.servicer import BookingServicer
 from booking_svc.settings import NAME, BookingSettings
@@ -41,8 +42,8 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
         workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings, waitlist),
-                 BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist,
-                                    memberships)])
+                 BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist, WeeklySummaries(),
+                            memberships)])
 
 
 def main() -> None:

@@ -67,8 +67,9 @@ class Venue(Base):
     member_hours: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     # Filled only by a search near a point: the haversine term of the distance (see `venues_near`).
     nearness: Mapped[float | None] = query_expression()
-    # Filled only by a search by rating: the average of the visible reviews (see `venues_by_rating`).
+    # Filled by the venue lists: the average and count of the visible reviews (see `_rated`).
     rating: Mapped[float | None] = query_expression()
+    rating_count: Mapped[int | None] = query_expression()
 
 
 class Court(Base):
@@ -170,6 +171,10 @@ class Booking(Base):
     player_prices: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # The price rule that priced most of the game's minutes (None: the base price), migration 0011.
+    price_rule_id: Mapped[str | None] = mapped_column(String(36))
+    # The waitlist offer this booking holds the slot for, until the player accepts (migration 0011).
+    waitlist_offer_id: Mapped[str | None] = mapped_column(String(36))
     # Loaded with the bookings in one more query per list (every booking shown carries its answers).
     invitations: Mapped[list[Invitation]] = relationship(
         lazy="selectin", order_by=Invitation.invited_at, cascade="all, delete-orphan")
@@ -189,11 +194,18 @@ class Booking(Base):
 
 @dataclasses.dataclass
 class VenueView:
-    """A venue with its courts (and, in a search near a point, its distance from there)."""
+    """A venue with its courts and rating (and, in a search near a point, its distance from there)."""
 
     venue: Venue
     courts: list[Court]
     distance_km: float = 0.0
+    rating_average: float = 0.0
+    rating_count: int = 0
+
+    @classmethod
+    def listed(cls, venue: Venue, courts: list[Court], distance_km: float = 0.0) -> VenueView:
+        """A venue read by a list, which carries its rating (`_rated`)."""
+        return cls(venue, courts, distance_km, venue.rating or 0.0, venue.rating_count or 0)
 
 
 @dataclasses.dataclass
@@ -213,6 +225,114 @@ class PriceList:
     base_hourly_paisa: int
     rules: list[PriceRule]
     next_page_token: str = ""
+
+
+# -- what the use cases answer with (read by convert) ----------------------------------------------
+
+
+@dataclasses.dataclass
+class Game:
+    """One game of a series: its booking, or why it could not be booked."""
+
+    start: dt.datetime
+    booking: Booking | None = None
+    clash: str = ""
+
+
+@dataclasses.dataclass
+class SeriesView:
+    """A series (None in a preview) with its venue and games, in order."""
+
+    series: BookingSeries | None
+    venue: Venue
+    court_id: str
+    player_id: str
+    rule: str
+    duration_minutes: int
+    games: list[Game]
+
+
+@dataclasses.dataclass
+class MembershipView:
+    membership: Membership
+    plan: MembershipPlan
+    state: str
+    player: Player | None = None  # the member's name, in the owner's member list
+
+
+@dataclasses.dataclass
+class CourtFigures:
+    court: Court
+    bookings: int
+    booked_minutes: int
+    open_minutes: int
+    revenue_paisa: int
+
+
+@dataclasses.dataclass
+class Report:
+    venue: Venue
+    first: dt.date
+    last: dt.date
+    courts: list[CourtFigures]
+    # (ISO weekday, "HH:MM") → [booked minutes, open minutes], in the week's order
+    steps: dict[tuple[int, str], list[int]]
+    days: list[tuple[dt.date, int, int]]
+    statuses: list[tuple[str, int]]
+    new_players: int
+    returning_players: int
+    top_players: list[tuple[str, int, int]]
+    # (rule id, "" for the base price; the rule as it stands, None when removed; bookings; net revenue)
+    price_rules: list[tuple[str, PriceRule | None, int, int]] = dataclasses.field(default_factory=list)
+
+    @property
+    def revenue_paisa(self) -> int:
+        return sum(c.revenue_paisa for c in self.courts)
+
+    @property
+    def no_show_rate(self) -> float:
+        counts = dict(self.statuses)
+        due = counts.get("completed", 0) + counts.get("no_show", 0)
+        return counts.get("no_show", 0) / due if due else 0.0
+
+    @property
+    def occupancy(self) -> float:
+        """Booked minutes over open minutes of every court, 0 to 1."""
+        open_minutes = sum(c.open_minutes for c in self.courts)
+        return sum(c.booked_minutes for c in self.courts) / open_minutes if open_minutes else 0.0
+
+
+@dataclasses.dataclass
+class EntryView:
+    """An entry with its open offer, if it has one."""
+
+    entry: WaitlistEntry
+    offer: WaitlistOffer | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class LotteryEntryView:
+    """A lottery entry with its draw and every entry of it (the person's place in the drawn order)."""
+
+    entry: LotteryEntry
+    lottery: Lottery
+    entries: list[LotteryEntry]
+
+
+@dataclasses.dataclass(frozen=True)
+class BookingExport:
+    """Everything booking keeps about one person, for the data export."""
+
+    user_id: str
+    player: Player | None
+    bookings: list[BookingView]
+    series: list[SeriesView]
+    waitlist: list[EntryView]
+    lottery_entries: list[LotteryEntryView]
+    reviews: list[Review]
+    memberships: list[MembershipView]
+    venues: list[VenueView]
+    exported_at: dt.datetime
 
 
 _LIVE = [s.value for s in LIVE]
@@ -345,7 +465,7 @@ def bookings_of_player(session: Session, player_id: str, now: dt.datetime, *, wh
 
 def venues_of_owner(session: Session, owner_id: str, page_size: int, page_token: str) -> pager.Page[Venue]:
     """One page of an owner's venues, retired ones included, by name."""
-    return pager.page(session, "venues.of_owner", select(Venue).where(Venue.owner_id == owner_id),
+    return pager.page(session, "venues.of_owner", _rated(select(Venue).where(Venue.owner_id == owner_id)),
                       [Venue.name, Venue.id], page_size, page_token)
 
 
@@ -361,6 +481,21 @@ def delete_invitations_of(session: Session, player_id: str) -> None:
     session.execute(delete(Invitation).where(Invitation.player_id == player_id))
 
 
+def _rating_terms():
+    """(average, count) of the venue's visible reviews, as subqueries of a venue query: a list reads
+    every venue's rating in its one query (the reviews index covers them)."""
+    visible = (Review.venue_id == Venue.id, Review.hidden.is_(False))
+    return (select(cast(func.coalesce(func.avg(Review.rating), 0), Float)).where(*visible).scalar_subquery(),
+            select(func.count()).select_from(Review).where(*visible).scalar_subquery())
+
+
+def _rated(statement, average=None):
+    """The venue query with each venue's rating filled in (`Venue.rating`, `Venue.rating_count`)."""
+    terms = _rating_terms()
+    return statement.options(with_expression(Venue.rating, average if average is not None else terms[0]),
+                             with_expression(Venue.rating_count, terms[1]))
+
+
 def _active_venues(city: str, query: str):
     statement = select(Venue).where(Venue.active.is_(True))
     if city:
@@ -372,7 +507,7 @@ def _active_venues(city: str, query: str):
 
 def venues_by_name(session: Session, city: str, query: str, page_size: int, page_token: str) -> pager.Page[Venue]:
     """One page of the active venues matching a city and a part of the name, by name."""
-    return pager.page(session, "venues.by_name", _active_venues(city, query), [Venue.name, Venue.id],
+    return pager.page(session, "venues.by_name", _rated(_active_venues(city, query)), [Venue.name, Venue.id],
                       page_size, page_token)
 
 
@@ -388,9 +523,9 @@ def venues_near(session: Session, city: str, query: str, near: tuple[float, floa
     half_dlat, half_dlon = (func.radians(near[0]) - lat) / 2, (func.radians(near[1]) - lon) / 2
     h = (func.sin(half_dlat) * func.sin(half_dlat)
          + func.cos(lat) * func.cos(func.radians(near[0])) * func.sin(half_dlon) * func.sin(half_dlon))
-    statement = _active_venues(city, query).where(
+    statement = _rated(_active_venues(city, query).where(
         Venue.latitude.is_not(None), Venue.longitude.is_not(None), h <= max_nearness,
-    ).options(with_expression(Venue.nearness, h))
+    ).options(with_expression(Venue.nearness, h)))
     return pager.page(session, "venues.near", statement, [h, Venue.id], page_size, page_token,
                       key=lambda venue: (venue.nearness, venue.id))
 
@@ -419,6 +554,19 @@ def price_rules_page(session: Session, venue_id: str, page_size: int, page_token
     """One page of a venue's price rules, in the owner's order."""
     return pager.page(session, "price_rules", select(PriceRule).where(PriceRule.venue_id == venue_id),
                       [PriceRule.position, PriceRule.id], page_size, page_token)
+
+
+def price_rule_key(rule: dict) -> tuple:
+    """What makes two price rules the same rule: court, weekdays, window and price."""
+    return (rule["court_id"], tuple(sorted(rule["weekdays"])), rule["start"], rule["end"], rule["hourly_price_paisa"])
+
+
+def price_rule_ids(session: Session, venue_id: str) -> dict[tuple, str]:
+    """The ids of a venue's price rules by `price_rule_key` (read as values, not rows: the rules are
+    replaced in the same transaction)."""
+    return {price_rule_key(row._asdict()): row.id for row in session.execute(
+        select(PriceRule.id, PriceRule.court_id, PriceRule.weekdays, PriceRule.start, PriceRule.end,
+               PriceRule.hourly_price_paisa).where(PriceRule.venue_id == venue_id))}
 
 
 def delete_price_rules(session: Session, venue_id: str) -> None:
@@ -724,6 +872,16 @@ def report_courts(session: Session, venue_id: str, first: dt.date,
     return {court_id: (int(n or 0), int(minutes or 0), int(net or 0)) for court_id, n, minutes, net in rows}
 
 
+def report_price_rules(session: Session, venue_id: str, first: dt.date,
+                       last: dt.date) -> list[tuple[str | None, int, int]]:
+    """Per price rule that priced bookings (None: the base price): (bookings taking a court, net
+    revenue), most revenue first; rules whose bookings brought nothing are left out."""
+    revenue = func.sum(_NET)
+    return [(rule_id, int(n or 0), int(net or 0)) for rule_id, n, net in session.execute(
+        select(Booking.price_rule_id, _TAKEN, revenue).where(*_period(venue_id, first, last))
+        .group_by(Booking.price_rule_id).order_by(revenue.desc(), Booking.price_rule_id)) if n or net]
+
+
 def report_days(session: Session, venue_id: str, first: dt.date, last: dt.date) -> list[tuple[dt.date, int, int]]:
     """Per opening day with bookings: (day, bookings taking a court, net revenue)."""
     return [(day, int(n or 0), int(net or 0)) for day, n, net in session.execute(
@@ -804,9 +962,8 @@ def venue_rating(session: Session, venue_id: str) -> tuple[float, int]:
 def venues_by_rating(session: Session, city: str, query: str, page_size: int, page_token: str) -> pager.Page[Venue]:
     """One page of the matching active venues, best average rating first (unrated ones last, as 0),
     paged by (rating, id); the rating is a double on both databases, so the token holds it exactly."""
-    rating = select(cast(func.coalesce(func.avg(Review.rating), 0), Float)).where(
-        Review.venue_id == Venue.id, Review.hidden.is_(False)).scalar_subquery()
-    statement = _active_venues(city, query).options(with_expression(Venue.rating, rating))
+    rating = _rating_terms()[0]
+    statement = _rated(_active_venues(city, query), rating)
     return pager.page(session, "venues.by_rating", statement, [rating, Venue.id], page_size, page_token,
                       descending=True, key=lambda venue: (venue.rating, venue.id))
 
@@ -937,3 +1094,23 @@ def memberships_page(session: Session, player_id: str, page_size: int,
                      page_token: str) -> pager.Page[Membership]:
     return pager.page(session, "memberships", select(Membership).where(Membership.player_id == player_id),
                       [Membership.created_at, Membership.id], page_size, page_token)
+
+
+# -- the owner's weekly summary ---------------------------------------------------------------------------
+
+
+class WeeklySummary(Base):
+    """A venue's weekly summary sent (one per venue and week: the database refuses a second)."""
+
+    __tablename__ = "weekly_summaries"
+
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"), primary_key=True)
+    week_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+def summary_candidates(session: Session) -> list[tuple[str, str, dt.datetime, dt.date | None]]:
+    """(venue, time zone, created, the last week summarized or None) of every active venue: one query."""
+    last = select(func.max(WeeklySummary.week_start)).where(WeeklySummary.venue_id == Venue.id).scalar_subquery()
+    return [(v, zone, created, since) for v, zone, created, since in session.execute(
+        select(Venue.id, Venue.time_zone, Venue.created_at, type_coerce(last, Date)).where(Venue.active.is_(True)))]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import redis
 from padel.auth.v1 import events_pb2 as auth_events
+from padel.booking.v1 import booking_pb2
 from padel.booking.v1 import events_pb2 as booking_events
 from padel.match.v1 import events_pb2 as match_events
 from padel.payment.v1 import events_pb2 as payment_events
@@ -19,13 +20,14 @@ from mesh import plumbing
 from mesh.consumer import EventConsumer
 from mesh.db import Database, Joined
 from notify_svc import convert
-from notify_svc.service import Accounts, Bookings, Connections, Matches, Memberships, Payments
+from notify_svc.service import Accounts, Bookings, Connections, Matches, Memberships, Payments, VenueNews
 
 GROUP = "notify"
 
 
 def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, bookings: Bookings,
-             connections: Connections, payments: Payments, matches: Matches, memberships: Memberships,
+             connections: Connections, payments: Payments, matches: Matches, venues: VenueNews,
+             memberships: Memberships,
              **options) -> EventConsumer:
     """The consumer of auth's, user_svc's, booking_svc's, payment_svc's and match_svc's events, as a
     server worker."""
@@ -73,15 +75,16 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
         connections.accepted(Joined(session), message.requester_id, message.addressee_name)
 
     def created(session: Session, _event_id: str, message: booking_events.BookingCreated) -> None:
-        bookings.created(Joined(session), convert.booking(message.booking))
+        bookings.created(Joined(session), convert.booking(message.booking), in_series=bool(message.series_id))
 
     def confirmed(session: Session, _event_id: str, message: booking_events.BookingConfirmed) -> None:
-        bookings.confirmed(Joined(session), convert.booking(message.booking))
+        bookings.confirmed(Joined(session), convert.booking(message.booking), in_series=bool(message.series_id))
 
     def cancelled(session: Session, _event_id: str, message: booking_events.BookingCancelled) -> None:
         refund = message.cancellation.refund
         bookings.cancelled(Joined(session), convert.booking(message.booking),
-                           message.cancellation.reason or "cancelled", refund.amount_paisa, refund.currency)
+                           message.cancellation.reason or "cancelled", refund.amount_paisa, refund.currency,
+                           in_series=bool(message.series_id))
 
     def rescheduled(session: Session, _event_id: str, message: booking_events.BookingRescheduled) -> None:
         bookings.moved(Joined(session), convert.booking(message.booking), convert.when(message.previous_start_time))
@@ -114,6 +117,30 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
 
     def waitlist_expired(session: Session, _event_id: str, message: booking_events.WaitlistOfferExpired) -> None:
         bookings.waitlist_offer_expired(Joined(session), convert.booking(message.booking))
+
+    def series_booked(session: Session, _event_id: str, message: booking_events.SeriesBooked) -> None:
+        venues.series_booked(Joined(session), convert.series(message.series, message.start_times),
+                             convert.money(message.price), message.clash_count,
+                             message.status == booking_pb2.BOOKING_STATUS_CONFIRMED)
+
+    def series_cancelled(session: Session, _event_id: str, message: booking_events.SeriesCancelled) -> None:
+        venues.series_cancelled(Joined(session), convert.series(message.series, message.start_times),
+                                message.reason or "cancelled", convert.money(message.refund))
+
+    def review_written(session: Session, _event_id: str, message: booking_events.ReviewWritten) -> None:
+        review = message.review
+        venues.review_written(Joined(session), review.venue_owner_id, review.venue_name, review.player_name,
+                              review.rating, review.text)
+
+    def review_answered(session: Session, _event_id: str, message: booking_events.ReviewAnswered) -> None:
+        review = message.review
+        venues.review_answered(Joined(session), review.player_id, review.venue_name, review.rating, review.answer)
+
+    def lottery_drawn(session: Session, _event_id: str, message: booking_events.LotteryDrawn) -> None:
+        venues.lottery_drawn(Joined(session), convert.booking(message.booking), list(message.waiting_ids))
+
+    def weekly_summary(session: Session, _event_id: str, message: booking_events.VenueWeeklySummary) -> None:
+        venues.weekly_summary(Joined(session), convert.weekly_summary(message))
 
     def captured(session: Session, _event_id: str, message: payment_events.PaymentCaptured) -> None:
         paid = message.payment
@@ -190,6 +217,12 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     events.on(booking_events.InvitationDeclined, invitation_declined)
     events.on(booking_events.WaitlistOffered, waitlist_offered)
     events.on(booking_events.WaitlistOfferExpired, waitlist_expired)
+    events.on(booking_events.SeriesBooked, series_booked)
+    events.on(booking_events.SeriesCancelled, series_cancelled)
+    events.on(booking_events.ReviewWritten, review_written)
+    events.on(booking_events.ReviewAnswered, review_answered)
+    events.on(booking_events.LotteryDrawn, lottery_drawn)
+    events.on(booking_events.VenueWeeklySummary, weekly_summary)
     events.on(booking_events.MembershipPaid, membership_paid)
     events.on(booking_events.MembershipRenewalDue, renewal_due)
     events.on(booking_events.MembershipExpired, membership_expired)

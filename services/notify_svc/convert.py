@@ -23,7 +23,7 @@ from padel.user.v1 import user_pb2
 
 from mesh.convert import timestamp, to_datetime
 from notify_svc import store
-from notify_svc.domain import Booking, Contact, Match, Membership, Money, Preferences, mask
+from notify_svc.domain import Booking, Contact, Match, Membership, Money, Preferences, Series, WeeklySummary, mask
 from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH, SMS, WHATSAPP
 
 if TYPE_CHECKING:
@@ -100,9 +100,25 @@ def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
         participant_ids=tuple(dict.fromkeys(p for p in snapshot.participant_ids if p and p != snapshot.player_id)),
         venue_owner_id=snapshot.venue_owner_id, player_name=snapshot.player_name,
         player_phone=snapshot.player_phone, special_requests=snapshot.special_requests,
-        hold_expires_at=when(held) if held is not None else None,
+        hold_expires_at=when(held) if held is not None else None, waitlist_offer_id=snapshot.waitlist_offer_id,
         **_present(snapshot, "venue_address", "venue_phone"))
 
+
+
+def series(snapshot: booking_events.SeriesSnapshot, starts) -> Series:
+    """A series and the games an event speaks of (booked or cancelled)."""
+    return Series(series_id=snapshot.series_id, player_id=snapshot.player_id, venue_owner_id=snapshot.venue_owner_id,
+                  venue_name=snapshot.venue_name, court_name=snapshot.court_name, time_zone=snapshot.time_zone,
+                  starts=tuple(when(s) for s in starts), player_name=snapshot.player_name,
+                  player_phone=snapshot.player_phone)
+
+
+def weekly_summary(message: booking_events.VenueWeeklySummary) -> WeeklySummary:
+    return WeeklySummary(
+        venue_owner_id=message.venue_owner_id, venue_name=message.venue_name, week_start=message.week_start,
+        week_end=message.week_end, bookings=message.bookings, occupancy=message.occupancy,
+        revenue=money(message.revenue), no_show_rate=message.no_show_rate, new_players=message.new_players,
+        rating_average=message.rating_average, rating_count=message.rating_count)
 
 
 def match(snapshot: match_events.MatchSnapshot) -> Match:

@@ -21,9 +21,6 @@ from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH
 FREE_KIND = "message"  # the kind of a free (untemplated) message sent by an admin
 SOMEONE = "A player"  # the name told when a player has no display name
 EXPIRED = "expired"  # booking_svc's cancellation reason when a pending booking's hold ran out
-# booking_svc's cancellation reason when a waiting player gives up the slot offered to them: the hold
-# was never their booking, nobody is told of its end.
-OFFER_GIVEN_UP = "waitlist offer given up"
 MASKED = "***"
 
 
@@ -141,6 +138,8 @@ class Booking:
     player_phone: str = ""
     special_requests: str = ""
     hold_expires_at: dt.datetime | None = None  # None while booking_svc's snapshot does not carry it
+    # Set while the booking only holds a slot offered to a waiting player: never a booking to tell of.
+    waitlist_offer_id: str = ""
 
     def variables(self) -> dict[str, str]:
         start, end = local_text(self.start_time, self.time_zone), local_text(self.end_time, self.time_zone)
@@ -159,6 +158,60 @@ class Booking:
         """The venue owner to tell about this booking; "" when unknown or when the owner booked it
         themselves (they hear about it as its player, once)."""
         return self.venue_owner_id if self.venue_owner_id != self.player_id else ""
+
+
+@dataclass(frozen=True)
+class Series:
+    """What a series event says about a recurring series and its games (converted in convert.py)."""
+
+    series_id: str
+    player_id: str
+    venue_owner_id: str
+    venue_name: str
+    court_name: str
+    time_zone: str
+    starts: tuple[dt.datetime, ...]  # the games booked or cancelled, in order
+    player_name: str = ""
+    player_phone: str = ""
+
+    def variables(self) -> dict[str, str]:
+        """The games as one list of dates ("Mon 07 Dec 2026 18:00, Mon 14 Dec 2026 18:00")."""
+        dates = [local_text(start, self.time_zone) for start in self.starts]
+        return {"venue_name": self.venue_name, "court_name": self.court_name, "games": str(len(self.starts)),
+                "dates": ", ".join(f"{d['date']} {d['time']}" for d in dates)}
+
+    def owner_variables(self) -> dict[str, str]:
+        return {**self.variables(), "player_name": self.player_name or SOMEONE, "player_phone": self.player_phone}
+
+    def owner_to_tell(self) -> str:
+        """The venue owner to tell; "" when unknown or when the owner booked it themselves."""
+        return self.venue_owner_id if self.venue_owner_id != self.player_id else ""
+
+
+@dataclass(frozen=True)
+class WeeklySummary:
+    """A venue's week in headline numbers, for its owner (booking_svc's VenueWeeklySummary)."""
+
+    venue_owner_id: str
+    venue_name: str
+    week_start: str  # YYYY-MM-DD
+    week_end: str
+    bookings: int
+    occupancy: float  # 0 to 1
+    revenue: Money
+    no_show_rate: float
+    new_players: int
+    rating_average: float
+    rating_count: int
+
+    def variables(self) -> dict[str, str]:
+        def day(iso: str) -> str:
+            return dt.date.fromisoformat(iso).strftime("%a %d %b %Y") if iso else ""
+
+        rating = f"{self.rating_average:.1f} of 5 ({self.rating_count})" if self.rating_count else "no reviews yet"
+        return {"venue_name": self.venue_name, "week_start": day(self.week_start), "week_end": day(self.week_end),
+                "bookings": str(self.bookings), "occupancy": f"{self.occupancy:.0%}", "revenue": self.revenue.text(),
+                "no_show_rate": f"{self.no_show_rate:.0%}", "new_players": str(self.new_players), "rating": rating}
 
 
 @dataclass(frozen=True)

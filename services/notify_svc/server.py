@@ -12,7 +12,7 @@ from notify_svc import channels, consumers
 from notify_svc.jobs import DeliveryJob, ReminderJob
 from notify_svc.rendering import Renderer
 from notify_svc.service import (Accounts, Bookings, CalendarFeeds, Connections, Deliveries, Devices, Inbox, Matches,
-                                Memberships, Payments, Templates)
+                                Memberships, Payments, Templates, VenueNews)
 from notify_svc.servicer import NotifyServicer
 from notify_svc.settings import NAME, NotifySettings
 
@@ -46,7 +46,8 @@ def build_server(settings: NotifySettings) -> tuple[server.Host, int]:
         # The renderer first: started before anything renders, stopped after everything that does.
         workers=[renderer, parts.relay,
                  consumers.consumer(parts.database, parts.redis, accounts, bookings, Connections(deliveries),
-                                    Payments(deliveries), Matches(deliveries), Memberships(deliveries)),
+                                    Payments(deliveries), Matches(deliveries), VenueNews(deliveries),
+                                    Memberships(deliveries)),
                  ReminderJob(parts.database, bookings, delivery_job, poll_seconds=settings.poll_seconds),
                  delivery_job])
 

@@ -60,6 +60,11 @@ _MATCH = frozenset({"first_name", "venue_name", "court_name", "date", "start_tim
 _MEMBER = frozenset({"first_name", "venue_name", "plan_name", "price", "paid_until", "grace_ends_at"})
 # Who booked, for the venue's owner.
 _OWNER = frozenset({"player_name", "player_phone", "special_requests"})
+# A recurring series' games as one list of dates, and who booked it (for the owner).
+_SERIES = frozenset({"first_name", "venue_name", "court_name", "games", "dates"})
+_BOOKED_BY = frozenset({"player_name", "player_phone"})
+# A slot, without whose booking it is.
+_SLOT = frozenset({"first_name", "venue_name", "court_name", "date", "start_time", "end_time"})
 
 KINDS: dict[str, Kind] = {
     "email_verification": Kind(SECURITY, _LINK),
@@ -113,6 +118,21 @@ KINDS: dict[str, Kind] = {
     "connection_requested": Kind("match_invites", frozenset({"first_name", "requester_name"})),
     "connection_accepted": Kind("match_invites", frozenset({"first_name", "addressee_name"})),
     "announcement": Kind("marketing", frozenset({"first_name", "headline", "message"})),
+    # The venue's business beyond single bookings (issue 16): a series told once with its dates, reviews,
+    # a prime slot's draw; to the owner, their venue's week. Closest kind: booking confirmations.
+    "series_booked": Kind("booking_confirmations", _SERIES | {"price", "skipped"}),
+    "series_requested": Kind("booking_confirmations", _SERIES | {"price", "skipped"}),
+    "series_cancelled": Kind("booking_confirmations", _SERIES | {"reason", "refund"}, essential=True),
+    "venue_series_booked": Kind("booking_confirmations", _SERIES | _BOOKED_BY | {"price", "skipped"}),
+    "venue_series_cancelled": Kind("booking_confirmations", _SERIES | _BOOKED_BY | {"reason"}, essential=True),
+    "venue_review_written": Kind("booking_confirmations",
+                                 frozenset({"first_name", "venue_name", "player_name", "rating", "text"})),
+    "review_answered": Kind("booking_confirmations", frozenset({"first_name", "venue_name", "rating", "answer"})),
+    "lottery_won": Kind("booking_confirmations", _BOOKING | _VENUE | {"price"}, essential=True),
+    "lottery_lost": Kind("booking_confirmations", _SLOT | {"place"}, essential=True),
+    "venue_weekly_summary": Kind("booking_confirmations", frozenset({
+        "first_name", "venue_name", "week_start", "week_end", "bookings", "occupancy", "revenue", "no_show_rate",
+        "new_players", "rating"})),
     # To a member (issue 16): a payment recorded is a receipt; renewal reminders follow the reminders
     # switch, the end of the benefits always goes out.
     "membership_paid": Kind("booking_confirmations", _MEMBER | {"renewed"}, essential=True),
@@ -466,6 +486,92 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("{{ headline }}", "Hi {{ first_name }}, {{ message }}"),
         "ur": ("{{ headline }}", "السلام علیکم {{ first_name }}، {{ message }}"),
     },
+    "series_booked": {
+        "en": ("Series booked: {{ games }} game{% if games != '1' %}s{% endif %} at {{ venue_name }}",
+               "Hi {{ first_name }}, your series is booked: {{ court_name }} at {{ venue_name }}, {{ games }} game{% if games != '1' %}s{% endif %} "
+               "({{ price }} in all): {{ dates }}.{% if skipped != '0' %} {{ skipped }} date(s) could not be booked."
+               "{% endif %}"),
+        "ur": ("سیریز بک ہو گئی: {{ venue_name }} میں {{ games }} گیمز",
+               "السلام علیکم {{ first_name }}، آپ کی سیریز بک ہو گئی: {{ venue_name }} میں {{ court_name }}، {{ games }} گیمز "
+               "(کل {{ price }}): {{ dates }}۔{% if skipped != '0' %} {{ skipped }} تاریخیں بک نہیں ہو سکیں۔{% endif %}"),
+    },
+    "series_requested": {
+        "en": ("Series received: {{ games }} game{% if games != '1' %}s{% endif %} at {{ venue_name }}",
+               "Hi {{ first_name }}, your series is waiting for the venue's confirmation: {{ court_name }} at "
+               "{{ venue_name }}, {{ games }} game{% if games != '1' %}s{% endif %} ({{ price }} in all): {{ dates }}."
+               "{% if skipped != '0' %} {{ skipped }} date(s) could not be booked.{% endif %}"),
+        "ur": ("سیریز موصول: {{ venue_name }} میں {{ games }} گیمز",
+               "السلام علیکم {{ first_name }}، آپ کی سیریز وینیو کی تصدیق کی منتظر ہے: {{ venue_name }} میں {{ court_name }}، "
+               "{{ games }} گیمز (کل {{ price }}): {{ dates }}۔"
+               "{% if skipped != '0' %} {{ skipped }} تاریخیں بک نہیں ہو سکیں۔{% endif %}"),
+    },
+    "series_cancelled": {
+        "en": ("Series cancelled: {{ games }} game{% if games != '1' %}s{% endif %} at {{ venue_name }}",
+               "Hi {{ first_name }}, {{ games }} game{% if games != '1' %}s{% endif %} of your series on {{ court_name }} at {{ venue_name }} were "
+               "cancelled ({{ reason }}): {{ dates }}. Refund: {{ refund }}."),
+        "ur": ("سیریز منسوخ: {{ venue_name }} میں {{ games }} گیمز",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} پر آپ کی سیریز کے {{ games }} گیمز منسوخ "
+               "ہو گئے ({{ reason }}): {{ dates }}۔ واپسی: {{ refund }}۔"),
+    },
+    "venue_series_booked": {
+        "en": ("New series: {{ games }} game{% if games != '1' %}s{% endif %} on {{ court_name }}",
+               "Hi {{ first_name }}, " + _BOOKER + " booked a series on {{ court_name }} at {{ venue_name }}, "
+               "{{ games }} game{% if games != '1' %}s{% endif %} ({{ price }} in all): {{ dates }}."),
+        "ur": ("نئی سیریز: {{ court_name }} پر {{ games }} گیمز",
+               "السلام علیکم {{ first_name }}، " + _BOOKER + " نے {{ venue_name }} میں {{ court_name }} پر سیریز بک کی، "
+               "{{ games }} گیمز (کل {{ price }}): {{ dates }}۔"),
+    },
+    "venue_series_cancelled": {
+        "en": ("Series cancelled: {{ games }} game{% if games != '1' %}s{% endif %} on {{ court_name }}",
+               "Hi {{ first_name }}, {{ games }} game{% if games != '1' %}s{% endif %} of the series of " + _BOOKER + " on {{ court_name }} at "
+               "{{ venue_name }} were cancelled ({{ reason }}): {{ dates }}."),
+        "ur": ("سیریز منسوخ: {{ court_name }} پر {{ games }} گیمز",
+               "السلام علیکم {{ first_name }}، " + _BOOKER + " کی سیریز کے {{ games }} گیمز ({{ venue_name }}، "
+               "{{ court_name }}) منسوخ ہو گئے ({{ reason }}): {{ dates }}۔"),
+    },
+    "venue_review_written": {
+        "en": ("New review of {{ venue_name }}: {{ rating }} of 5",
+               "Hi {{ first_name }}, {{ player_name }} rated {{ venue_name }} {{ rating }} of 5."
+               "{% if text %} \"{{ text }}\"{% endif %} You can answer the review in the app."),
+        "ur": ("{{ venue_name }} کا نیا ریویو: 5 میں سے {{ rating }}",
+               "السلام علیکم {{ first_name }}، {{ player_name }} نے {{ venue_name }} کو 5 میں سے {{ rating }} دیے۔"
+               "{% if text %} \"{{ text }}\"{% endif %} آپ ایپ میں جواب دے سکتے ہیں۔"),
+    },
+    "review_answered": {
+        "en": ("{{ venue_name }} answered your review",
+               "Hi {{ first_name }}, {{ venue_name }} answered your review ({{ rating }} of 5): \"{{ answer }}\""),
+        "ur": ("{{ venue_name }} نے آپ کے ریویو کا جواب دیا",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} نے آپ کے ریویو (5 میں سے {{ rating }}) کا جواب دیا: "
+               "\"{{ answer }}\""),
+    },
+    "lottery_won": {
+        "en": ("You won the slot: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the draw picked you: {{ court_name }} at {{ venue_name }} on {{ date }}, "
+               "{{ start_time }}–{{ end_time }} ({{ price }}) is booked for you." + _WHERE_EN),
+        "ur": ("سلاٹ آپ کا: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، قرعہ اندازی میں آپ کا نام نکلا: {{ venue_name }} میں {{ court_name }}، "
+               "{{ date }}، {{ start_time }}–{{ end_time }} ({{ price }}) آپ کے لیے بک ہو گیا۔" + _WHERE_UR),
+    },
+    "lottery_lost": {
+        "en": ("Draw for {{ venue_name }}, {{ date }} {{ start_time }}: number {{ place }} in line",
+               "Hi {{ first_name }}, the draw for {{ court_name }} at {{ venue_name }} on {{ date }}, "
+               "{{ start_time }}–{{ end_time }} picked another player. You are number {{ place }} on the slot's "
+               "waitlist: if it is freed, it is offered in that order."),
+        "ur": ("{{ venue_name }} کی قرعہ اندازی: قطار میں نمبر {{ place }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں {{ court_name }} ({{ date }}، {{ start_time }}–{{ end_time }}) "
+               "کی قرعہ اندازی میں کسی اور کا نام نکلا۔ آپ انتظار کی فہرست میں نمبر {{ place }} پر ہیں: سلاٹ خالی ہوا تو "
+               "اسی ترتیب سے پیش کیا جائے گا۔"),
+    },
+    "venue_weekly_summary": {
+        "en": ("Your week at {{ venue_name }}: {{ bookings }} bookings, {{ revenue }}",
+               "Hi {{ first_name }}, {{ venue_name }} from {{ week_start }} to {{ week_end }}: {{ bookings }} bookings, "
+               "{{ occupancy }} of court time booked, {{ revenue }} net revenue, no-shows {{ no_show_rate }}, "
+               "{{ new_players }} new players. Rating: {{ rating }}."),
+        "ur": ("{{ venue_name }} کا ہفتہ: {{ bookings }} بکنگز، {{ revenue }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} ({{ week_start }} تا {{ week_end }}): {{ bookings }} بکنگز، "
+               "کورٹ کا {{ occupancy }} وقت بک، {{ revenue }} خالص آمدنی، نہ آنے کی شرح {{ no_show_rate }}، "
+               "{{ new_players }} نئے کھلاڑی۔ ریٹنگ: {{ rating }}۔"),
+    },
     "membership_paid": {
         "en": ("{% if renewed %}Membership renewed{% else %}Welcome, member{% endif %}: "
                "{{ plan_name }} at {{ venue_name }}",
@@ -541,6 +647,10 @@ SAMPLES = {
     "match_id": "00000000-0000-4000-8000-000000000001", "free_places": "1", "level": "3.25",
     "level_before": "3.10", "level_after": "3.25", "score": "6-4, 3-6, 7-5",
     "attempted_at": "01 Dec 2026 09:30 PKT", "failures": "4", "last_failed_at": "01 Dec 2026 09:31 PKT",
+    "games": "8", "dates": "Thu 03 Dec 2026 18:00, Thu 10 Dec 2026 18:00", "skipped": "1", "rating": "4",
+    "text": "Great lights", "answer": "Thank you, see you soon", "place": "2", "week_start": "Mon 30 Nov 2026",
+    "week_end": "Sun 06 Dec 2026", "bookings": "42", "occupancy": "61%", "revenue": "PKR 310,500",
+    "no_show_rate": "2%", "new_players": "7",
     "plan_name": "Gold", "paid_until": "03 Jan 2027 18:00 PKT", "grace_ends_at": "10 Jan 2027 18:00 PKT",
     "renewed": "yes", "in_grace": "",
 }

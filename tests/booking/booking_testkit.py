@@ -230,21 +230,19 @@ class Desk:
         return self.bookings.book(self.db, player, court_id, start, 60, [], "", uuid.uuid4().hex).booking
 
 
-def outbox_events(db: Database, prefix: str) -> list[tuple[str, object]]:
+def free_starts(desk: Desk, venue_id: str, start: dt.datetime) -> list[str]:
+    """Free local starts of 60-minute games on the opening of `start`'s local day, on any court."""
+    local = start.astimezone(ZoneInfo("Asia/Karachi"))
+    _venue, courts = desk.availability.free_slots(desk.db, venue_id, local.date(), 60)
+    return [s.start.astimezone(ZoneInfo("Asia/Karachi")).strftime("%H:%M") for _court, slots in courts for s in slots]
+
+
+def outbox_messages(db: Database, prefix: str = "") -> list[tuple[str, object]]:
     """(event type, message) of the events in the outbox whose type starts with `prefix`, oldest first."""
     found = []
     with db.session() as session:
         for row in session.scalars(select(OutboxEvent).order_by(OutboxEvent.created_at, OutboxEvent.id)):
             name = row.event_type.rsplit(".", 1)[1]
             if name.startswith(prefix):
-                message = getattr(events_pb2, name)()
-                message.ParseFromString(row.payload)
-                found.append((name, message))
+                found.append((name, getattr(events_pb2, name).FromString(row.payload)))
     return found
-
-
-def free_starts(desk: Desk, venue_id: str, start: dt.datetime) -> list[str]:
-    """Free local starts of 60-minute games on the opening of `start`'s local day, on any court."""
-    local = start.astimezone(ZoneInfo("Asia/Karachi"))
-    _venue, courts = desk.availability.free_slots(desk.db, venue_id, local.date(), 60)
-    return [s.start.astimezone(ZoneInfo("Asia/Karachi")).strftime("%H:%M") for _court, slots in courts for s in slots]

@@ -87,6 +87,15 @@ def test_a_game_across_a_peak_window_is_priced_minute_by_minute():
     assert domain.price_of(rules(), peak, "court", at(MONDAY, "10:00"), 60) == 600_000
 
 
+def test_a_game_is_counted_under_the_price_rule_of_most_of_its_minutes():
+    windows = [PriceWindow(None, frozenset(), 18 * 60, 23 * 60, 800_000, "peak"),
+               PriceWindow("court-1", frozenset(), 18 * 60, 20 * 60, 1_000_000, "court-1-evening")]
+    assert domain.pricing_rule(rules(), windows, "court-2", at(MONDAY, "17:30"), 90) == "peak"  # 60 of 90
+    assert domain.pricing_rule(rules(), windows, "court-2", at(MONDAY, "16:30"), 90) is None  # the base price
+    assert domain.pricing_rule(rules(), windows, "court-1", at(MONDAY, "19:00"), 120) == "court-1-evening"  # a tie
+    assert domain.pricing_rule(rules(), windows, "court-1", at(MONDAY, "19:30"), 90) == "peak"
+
+
 def test_a_court_rule_beats_a_venue_rule_which_beats_the_base_price():
     windows = [PriceWindow(None, frozenset(), 18 * 60, 23 * 60, 800_000),
                PriceWindow("court-1", frozenset(), 18 * 60, 20 * 60, 1_000_000)]

@@ -7,7 +7,8 @@ from padel.booking.v1 import events_pb2
 from sqlalchemy import select
 
 from booking_svc.jobs import BookingJob
-from booking_testkit import Clock, Desk, free_starts, local_day, local_dt, someone
+from booking_svc.service.summaries import WeeklySummaries
+from booking_testkit import Clock, Desk, free_starts, local_day, local_dt, outbox_messages, someone
 from mesh.db import Database
 from mesh.errors import FailedPrecondition
 from mesh.outbox import OutboxEvent
@@ -94,3 +95,39 @@ def test_a_run_out_hold_cannot_be_confirmed_even_before_the_job_runs(database):
     taken = desk.book(someone("player"), court, start)
     assert taken.status == "pending"
     assert events_of(database, held.id) == ["BookingCreated", "BookingCancelled"]
+
+
+def test_the_owner_gets_the_weeks_summary_once_on_monday_morning_in_the_venues_time(database):
+    clock = Clock()
+    desk = Desk(database, clock)
+    job = BookingJob(desk.bookings, database, interval_seconds=60, summaries=WeeklySummaries(clock))
+    made = desk.venue(name="Weekly Padel", base_hourly_price_paisa=600_000)
+    owner = someone("venue_owner", user_id=made.venue.owner_id)
+    today = local_day(0)
+    monday = today + dt.timedelta(days=8 - today.isoweekday())  # next week's, in Karachi
+    played = desk.book(someone("player"), made.courts[0].id, local_dt(monday + dt.timedelta(days=1), "18:00"))
+    missed = desk.book(someone("player"), made.courts[0].id, local_dt(monday + dt.timedelta(days=2), "18:00"))
+    clock.now = played.start_time + dt.timedelta(minutes=5)
+    desk.bookings.check_in(database, owner, played.id)
+    desk.bookings.complete(database, owner, played.id)
+    clock.now = missed.start_time + dt.timedelta(minutes=20)
+    desk.bookings.no_show(database, owner, missed.id)
+
+    def summaries():
+        return [m for _, m in outbox_messages(database, "VenueWeeklySummary") if m.venue_id == made.venue.id]
+
+    clock.now = local_dt(monday + dt.timedelta(days=7), "07:59").astimezone(dt.timezone.utc)
+    job.run_once()  # the week the venue opened is due (since last Monday 08:00); the played week not yet
+    assert [(s.week_start, s.bookings) for s in summaries()] == [((monday - dt.timedelta(days=7)).isoformat(), 0)]
+    clock.now += dt.timedelta(minutes=1)  # Monday 08:00 in Karachi
+    job.run_once()
+    [_, summary] = summaries()
+    assert (summary.week_start, summary.week_end) == (monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat())
+    assert (summary.venue_owner_id, summary.bookings, summary.new_players, summary.no_show_rate) == (
+        owner.user_id, 2, 2, 0.5)
+    assert summary.revenue.amount_paisa == 2 * (600_000 - 60_000)  # both took the court; less the commission
+    assert summary.occupancy == pytest.approx(120 / (7 * 15 * 60))  # 2 hours of 08:00–23:00 every day
+    clock.now += dt.timedelta(hours=3)
+    job.run_once()
+    WeeklySummaries(clock).send_due(database)  # a restarted server: the week was sent
+    assert len(summaries()) == 2

@@ -10,7 +10,7 @@ from booking_svc import lottery
 from booking_svc.service.lotteries import Lotteries
 from booking_svc.service.memberships import Memberships
 from booking_svc.service.waitlist import Waitlist
-from booking_testkit import Clock, Desk, local_day, local_dt, someone
+from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone
 from mesh.errors import AlreadyExists, FailedPrecondition, InvalidArgument, PermissionDenied
 
 
@@ -56,6 +56,10 @@ def test_a_lottery_draw_is_reproducible_from_its_seed_and_the_rest_go_to_the_wai
     assert (won.player_id, won.status, won.start_time) == (order[0], "confirmed", start)
     with pytest.raises(FailedPrecondition, match="drawn already"):
         lotteries.draw(database, owner, prime.id)
+    # Every entrant is told: the winner of their booking, the others of their place in line.
+    [told] = [m for _, m in outbox_messages(database, "LotteryDrawn") if m.lottery_id == prime.id]
+    assert (told.winner_id, list(told.waiting_ids), told.booking.booking_id, told.seed) == (
+        order[0], order[1:], won.id, drawn.seed)
 
     winner = next(p for p in players if p.user_id == order[0])
     desk.bookings.cancel(database, winner, won.id, "")

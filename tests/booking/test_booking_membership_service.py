@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from booking_svc.jobs import BookingJob
 from booking_svc.service.memberships import Memberships
-from booking_testkit import Clock, Desk, local_day, local_dt, outbox_events, someone
+from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone
 from mesh.errors import FailedPrecondition, InvalidArgument
 
 HOUR = 600_000  # the venue's court-hour: PKR 6,000, a player's quarter PKR 1,500
@@ -14,7 +14,7 @@ HOUR = 600_000  # the venue's court-hour: PKR 6,000, a player's quarter PKR 1,50
 
 def membership_events(database, player_id: str) -> list[tuple[str, str]]:
     """(event name, membership state) of the membership events about `player_id`, oldest first."""
-    return [(name, message.membership.state) for name, message in outbox_events(database, "Membership")
+    return [(name, message.membership.state) for name, message in outbox_messages(database, "Membership")
             if message.membership.player_id == player_id]
 
 

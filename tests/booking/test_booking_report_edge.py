@@ -1,5 +1,6 @@
 """The owner's numbers over REST through the real Envoy edge, checked against bookings the test makes
-(a venue open past midnight, a game across midnight, a late cancellation's fee, a returning player)."""
+(a venue open past midnight, a game across midnight, a late cancellation's fee, a returning player, a
+game priced by a price rule)."""
 
 import csv
 import io
@@ -32,6 +33,12 @@ def test_a_report_counts_the_bookings_made_its_period(platform):
                          cancellation_policy={"free_until_hours": 240, "late_fee_percent": 25, "grace_minutes": 0})
     venue_id = venue["venue_id"]
     court1, court2 = (c["court_id"] for c in venue["courts"])
+    owner_headers = platform.headers(owner, roles=("venue_owner",))
+    evening = {"court_id": court2, "start": "20:00", "end": "22:00", "hourly_price": {"amount_paisa": "900000"}}
+    prices = requests.put(f"{platform.url}/api/bookings/venues/{venue_id}/prices", headers=owner_headers,
+                          json={"base_hourly_price": {"amount_paisa": "600000"}, "rules": [evening]}, timeout=TIMEOUT)
+    assert prices.status_code == 200, prices.text
+    rule_id = prices.json()["rules"][0]["rule_id"]
     before, day = local_day(2), local_day(3)
     booked(platform, regular, court1, before, "19:00")  # before the period: the regular returns in it
     early = booked(platform, regular, court1, day, "19:00")
@@ -42,8 +49,12 @@ def test_a_report_counts_the_bookings_made_its_period(platform):
                               headers=platform.headers(canceller), json={}, timeout=TIMEOUT)
     fee = int(cancelled.json()["booking"]["cancellation"]["fee"]["amount_paisa"])
     assert fee == 150_000  # a quarter of 6,000 PKR: cancelled inside the 10 days
+    assert long_game["price"]["amount_paisa"] == "1350000"  # 90 minutes at the evening rule's 9,000 PKR
+    # The same rules again (a new base price): the evening rule keeps its id, and its bookings.
+    again = requests.put(f"{platform.url}/api/bookings/venues/{venue_id}/prices", headers=owner_headers,
+                         json={"base_hourly_price": {"amount_paisa": "650000"}, "rules": [evening]}, timeout=TIMEOUT)
+    assert again.json()["rules"][0]["rule_id"] == rule_id
 
-    owner_headers = platform.headers(owner, roles=("venue_owner",))
     period = {"from": day.isoformat(), "to": day.isoformat()}
     answer = requests.get(f"{platform.url}/api/bookings/venues/{venue_id}/report", params=period,
                           headers=owner_headers, timeout=TIMEOUT)
@@ -65,6 +76,13 @@ def test_a_report_counts_the_bookings_made_its_period(platform):
     assert [(p["player_id"], p["bookings"]) for p in report["top_players"]] == [
         (regular, "2"), (newcomer, "1"), (canceller, "0")]
     assert report["top_players"][2]["spent"]["amount_paisa"] == str(fee)
+    # Revenue by the price rule that priced each game: the evening rule, and the base price (the
+    # cancelled base-price game's fee with it).
+    by_rule = {r.get("rule_id", ""): r for r in report["price_rules"]}
+    assert {k: (r["bookings"], r["revenue"]["amount_paisa"]) for k, r in by_rule.items()} == {
+        rule_id: ("1", str(net(long_game))), "": ("2", str(court1_net + fee))}
+    assert (by_rule[rule_id]["rule"]["start"], by_rule[rule_id]["rule"]["court_id"]) == ("20:00", court2)
+    assert "rule" not in by_rule[""]
 
     # By the clock: the game across midnight counts half on the day, half on the next weekday.
     steps = {(h["weekday"], h["local_start"]): h for h in report["hours"]}
@@ -81,6 +99,8 @@ def test_a_report_counts_the_bookings_made_its_period(platform):
     court_row = next(r for r in table if r["section"] == "court" and r["key"] == "Court 1")
     assert (court_row["bookings"], court_row["booked_minutes"], court_row["amount_paisa"]) == (
         "2", "120", str(court1_net))
+    rule_rows = {r["key"]: (r["bookings"], r["amount_paisa"]) for r in table if r["section"] == "price_rule"}
+    assert rule_rows == {rule_id: ("1", str(net(long_game))), "base": ("2", str(court1_net + fee))}
 
     player = requests.get(f"{platform.url}/api/bookings/venues/{venue_id}/report", params=period,
                           headers=platform.headers(regular), timeout=TIMEOUT)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from booking_svc.service.reviews import Reviews
-from booking_testkit import EVERY_DAY, Clock, Desk, local_day, local_dt, someone
+from booking_testkit import EVERY_DAY, Clock, Desk, local_day, local_dt, outbox_messages, someone
 from mesh.errors import AlreadyExists, FailedPrecondition, InvalidArgument, PermissionDenied
 
 
@@ -37,6 +37,15 @@ def test_the_players_of_a_played_game_rate_the_venue_once_and_abuse_can_be_hidde
     shown = reviews.of_venue(database, made.venue.id, 0, "")
     assert (shown.average, shown.count) == (3.5, 2)
 
+    def venue_ratings():
+        """The rating on the venue as it is read alone, in a search and in the owner's list."""
+        alone = desk.venues.get(database, made.venue.id)
+        [found] = desk.venues.search(database, "", "Rated Padel", None, 0, 0, "").items
+        [own] = desk.venues.list_mine(database, owner, 0, "").items
+        return {(v.rating_average, v.rating_count) for v in (alone, found, own)}
+
+    assert venue_ratings() == {(3.5, 2)}
+
     with pytest.raises(PermissionDenied):
         reviews.answer(database, booker, first.id, "thanks!")
     assert reviews.answer(database, owner, first.id, "thank you, see you soon").answer == "thank you, see you soon"
@@ -46,6 +55,13 @@ def test_the_players_of_a_played_game_rate_the_venue_once_and_abuse_can_be_hidde
     reviews.hide(database, someone("admin"), partner_review.id, "abuse")
     shown = reviews.of_venue(database, made.venue.id, 0, "")
     assert (shown.average, shown.count) == (5.0, 1)
+    # The owner hears of each new review, its writer of the answer.
+    told = [(name, m.review.player_id, m.review.venue_owner_id, m.review.answer)
+            for name, m in outbox_messages(database, "Review") if m.review.venue_id == made.venue.id]
+    assert told == [("ReviewWritten", booker.user_id, owner.user_id, ""),
+                    ("ReviewWritten", partner.user_id, owner.user_id, ""),
+                    ("ReviewAnswered", booker.user_id, owner.user_id, "thank you, see you soon")]
+    assert venue_ratings() == {(5.0, 1)}  # the hidden review counts no more
     assert [(r.player_id, r.answer) for r in shown.page.items] == [(booker.user_id, "thank you, see you soon")]
 
 
@@ -75,5 +91,8 @@ def test_venue_search_lists_the_best_rated_first_page_by_page(database):
         if not (token := page.next_page_token):
             break
     assert names == ["Five Stars", "Three Stars", "Unrated"]
+    by_name = desk.venues.search(database, city, "", None, 0, 0, "").items
+    assert [(v.venue.name, v.rating_average, v.rating_count) for v in by_name] == [
+        ("Five Stars", 5.0, 1), ("Three Stars", 3.0, 1), ("Unrated", 0.0, 0)]
     with pytest.raises(InvalidArgument, match="order_by_rating"):
         desk.venues.search(database, city, "", (24.8, 67.0), 0, 1, "", by_rating=True)

@@ -6,7 +6,7 @@ import datetime as dt
 from booking_svc import store
 from booking_svc.recurrence import Recurrence
 from booking_svc.service.series import TAKEN, Series
-from booking_testkit import Clock, Desk, local_day, local_dt, someone
+from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone
 
 WEEKLY_THREE_TIMES = Recurrence(1, (), None, 3, frozenset())
 
@@ -31,3 +31,19 @@ def test_a_game_taken_between_the_check_and_the_write_is_a_clash_and_the_rest_ar
 
     again = series.book(database, player, court, first, 60, WEEKLY_THREE_TIMES, [], False, "series-race-1")
     assert again.series.id == view.series.id and len(again.games) == 3
+
+    # The series is told of once, with its games' dates; each game's own events name the series.
+    def of_series(prefix: str):
+        return [(name, m) for name, m in outbox_messages(database, prefix)
+                if view.series.id in (getattr(m, "series_id", ""), m.series.series_id if name.startswith("Series")
+                                      else "")]
+
+    [(_, booked)] = of_series("Series")
+    assert [t.ToDatetime(dt.timezone.utc) for t in booked.start_times] == [first, first + dt.timedelta(days=14)]
+    assert (booked.series.player_id, booked.series.court_name, booked.clash_count) == (player.user_id, "Court 1", 1)
+    assert [name for name, _ in of_series("Booking")] == ["BookingCreated", "BookingConfirmed"] * 2
+
+    series.cancel(database, player, view.series.id, "all", "", "plans changed")
+    [_, (name, cancelled)] = of_series("Series")
+    assert (name, len(cancelled.start_times), cancelled.reason) == ("SeriesCancelled", 2, "plans changed")
+    assert [name for name, _ in of_series("BookingCancelled")] == ["BookingCancelled"] * 2

@@ -4,16 +4,22 @@ with a clock the test moves: a freed slot goes to one waiting player at a time, 
 import datetime as dt
 
 import pytest
+from padel.booking.v1 import events_pb2
 
 from booking_svc.jobs import BookingJob
 from booking_svc.service.waitlist import MAX_ACTIVE_ENTRIES, Waitlist
-from booking_testkit import Clock, Desk, local_day, local_dt, outbox_events, someone
+from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
+
+
+def outbox_events(db, prefix: str) -> list[tuple[str, events_pb2.BookingSnapshot]]:
+    """(event type, booking snapshot) of the events in the outbox whose type starts with `prefix`, oldest first."""
+    return [(name, message.booking) for name, message in outbox_messages(db, prefix)]
 
 
 def waitlist_events(db) -> list[tuple[str, str]]:
     """(event type, player) of the waitlist events in the outbox, oldest first."""
-    return [(name, message.booking.player_id) for name, message in outbox_events(db, "Waitlist")]
+    return [(name, booking.player_id) for name, booking in outbox_events(db, "Waitlist")]
 
 
 def test_the_offer_passes_to_the_second_player_when_the_first_lets_it_expire(database):
@@ -67,6 +73,15 @@ def test_the_offer_passes_to_the_second_player_when_the_first_lets_it_expire(dat
     assert waitlist_events(database) == [
         ("WaitlistOffered", first.user_id), ("WaitlistOfferExpired", first.user_id),
         ("WaitlistOffered", second.user_id), ("WaitlistOfferAccepted", second.user_id)]
+    # The holds announce themselves as an offer's (notify tells nobody of them); the accepted
+    # booking is the player's own, announced as any other.
+    offers = {first.user_id: offered.offer.id, second.user_id: passed.offer.id}
+    assert [(name, b.player_id, b.waitlist_offer_id) for name, b in outbox_events(database, "Booking")
+            if b.player_id in offers] == [
+        ("BookingCreated", first.user_id, offers[first.user_id]),
+        ("BookingCancelled", first.user_id, offers[first.user_id]),
+        ("BookingCreated", second.user_id, offers[second.user_id]),
+        ("BookingConfirmed", second.user_id, "")]
 
 
 def test_a_direct_booking_before_the_offer_wins_and_entries_are_limited(database):

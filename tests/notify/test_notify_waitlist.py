@@ -48,13 +48,38 @@ def test_a_waiting_player_is_offered_the_slot_until_its_deadline_then_told_it_pa
 def test_a_hold_given_up_by_the_waiting_player_is_told_to_nobody(notify, token_issuer):
     waiting, owner = str(uuid.uuid4()), str(uuid.uuid4())
     start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
-    hold = snapshot(waiting, start, status=booking_pb2.BOOKING_STATUS_CANCELLED, venue_owner_id=owner)
+    hold = snapshot(waiting, start, status=booking_pb2.BOOKING_STATUS_CANCELLED, venue_owner_id=owner,
+                    waitlist_offer_id=str(uuid.uuid4()))
     publish(notify.redis, "booking", booking_events.BookingCancelled(
         booking=hold, cancellation=booking_pb2.Cancellation(reason="waitlist offer given up", cancelled_by=waiting)))
-    # A real cancellation of the same player's other booking is still told (the rule is the reason).
+    # A real cancellation of the same player's other booking is still told (the rule is the marker).
     other = snapshot(waiting, start, status=booking_pb2.BOOKING_STATUS_CANCELLED, venue_owner_id=owner)
     publish(notify.redis, "booking", booking_events.BookingCancelled(
         booking=other, cancellation=booking_pb2.Cancellation(reason="plans changed", cancelled_by=waiting)), wait=True)
     assert [m.kind for m in inbox(notify, token_issuer, waiting)] == ["booking_cancelled"]
     assert [m.kind for m in inbox(notify, token_issuer, owner)] == ["venue_booking_cancelled"]
     assert "plans changed" in inbox(notify, token_issuer, waiting)[0].body
+
+
+def test_a_waitlist_offers_hold_is_told_only_as_the_offer_to_the_player_and_not_at_all_to_the_owner(
+        notify, token_issuer):
+    """booking_svc holds an offered slot with a pending booking (BookingCreated) and cancels it when the
+    window runs out (BookingCancelled, "expired"); both carry the offer's id, and neither is news to
+    anyone: the player hears "a slot is yours" and "offer passed on", the owner nothing."""
+    waiting, owner = str(uuid.uuid4()), str(uuid.uuid4())
+    register(notify.redis, waiting, "held@example.pk")
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
+    offer_id = str(uuid.uuid4())
+    hold = snapshot(waiting, start, status=booking_pb2.BOOKING_STATUS_PENDING, venue_owner_id=owner,
+                    waitlist_offer_id=offer_id)
+    publish(notify.redis, "booking", booking_events.BookingCreated(booking=hold))
+    publish(notify.redis, "booking", booking_events.WaitlistOffered(
+        offer_id=offer_id, entry_id=str(uuid.uuid4()), booking=hold,
+        expires_at=stamp(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=10))))
+    released = booking_events.BookingCancelled(booking=hold, cancellation=booking_pb2.Cancellation(reason="expired"))
+    released.booking.status = booking_pb2.BOOKING_STATUS_CANCELLED
+    publish(notify.redis, "booking", released)
+    publish(notify.redis, "booking", booking_events.WaitlistOfferExpired(offer_id=offer_id, booking=hold), wait=True)
+
+    assert [m.kind for m in inbox(notify, token_issuer, waiting)] == ["waitlist_offered", "waitlist_offer_expired"]
+    assert inbox(notify, token_issuer, owner) == []

@@ -34,8 +34,8 @@ KEY_REUSED = "this idempotency key was already used for a different booking requ
 ACCOUNT_CLOSED = "the player's account was closed"
 
 
-def _confirmed(session: Session, view: store.BookingView) -> None:
-    events.confirmed(session, view)
+def _confirmed(session: Session, view: store.BookingView, series_id: str = "") -> None:
+    events.confirmed(session, view, series_id)
     metrics.confirmed(session, view.venue.id, view.booking.price_paisa)
 
 
@@ -154,9 +154,11 @@ class Bookings:
     def _insert(self, session: Session, venue: store.Venue, court: store.Court, player_id: str,
                 participant_ids: list[str], start: dt.datetime, end: dt.datetime, day: dt.date, price: int,
                 special_requests: str, idempotency_key: str, fingerprint: str, now: dt.datetime,
-                hold_until: dt.datetime | None = None) -> store.BookingView:
+                hold_until: dt.datetime | None = None, waitlist_offer_id: str | None = None,
+                series_id: str = "") -> store.BookingView:
         """Writes a placed game (held, or confirmed at once by the venue's mode; held until
-        `hold_until` when given, as a waitlist offer is), invites its players and announces it."""
+        `hold_until` for the waitlist offer `waitlist_offer_id`), invites its players and announces it
+        (as a game of `series_id`, when given: the series is told of as a whole)."""
         instant = venue.instant_confirmation and hold_until is None
         status = Status.CONFIRMED if instant else Status.PENDING
         booking = store.Booking(
@@ -166,15 +168,16 @@ class Bookings:
             court_price_paisa=price, commission_percent=self.commission_percent,
             special_requests=special_requests,
             hold_expires_at=None if instant else hold_until or now + dt.timedelta(minutes=venue.hold_minutes),
-            idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now)
+            idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now,
+            price_rule_id=self._rule_of(session, venue, court.id, start, end), waitlist_offer_id=waitlist_offer_id)
         view = store.BookingView(booking, venue, court, session.get(store.Player, player_id))
         _price(session, view, now)
         session.add(booking)
         session.flush()
-        events.created(session, view)
+        events.created(session, view, series_id)
         metrics.booked(session, venue.id)
         if status == Status.CONFIRMED:
-            _confirmed(session, view)
+            _confirmed(session, view, series_id)
         _invite(session, view, participant_ids, now)
         return view
 
@@ -207,6 +210,12 @@ class Bookings:
                 session, venue.id, player_id, day, excluding=moving.id if moving else None))
         windows = self.setups.windows_of(session, venue)
         return day, end, domain.price_of(rules, windows, court.id, start, duration)
+
+    def _rule_of(self, session: Session, venue: store.Venue, court_id: str, start: dt.datetime,
+                 end: dt.datetime) -> str | None:
+        """The price rule a game is counted under in the owner's revenue by price rule."""
+        return domain.pricing_rule(rows.rules_of(venue), self.setups.windows_of(session, venue), court_id, start,
+                                   int((end - start).total_seconds() // 60))
 
     # -- seeing -------------------------------------------------------------------------------------
 
@@ -282,6 +291,7 @@ class Bookings:
         booking.court_id, booking.start_time, booking.end_time = court.id, start, end
         booking.opening_date, booking.duration_minutes = day, duration
         booking.court_price_paisa = price
+        booking.price_rule_id = self._rule_of(session, venue, court.id, start, end)
         moved = store.BookingView(booking, venue, court)
         _price(session, moved, now)
         return moved
@@ -300,10 +310,11 @@ class Bookings:
 
     @staticmethod
     def _cancel(session: Session, view: store.BookingView, reason: str, by: str, category: str,
-                now: dt.datetime) -> None:
+                now: dt.datetime, series_id: str = "") -> None:
         """Cancels a live booking by the venue's policy and announces it (BookingCancelled: the
-        invited players and the venue are told). `category` is who cancelled: "player", "venue",
-        or "account_closed" (the player's account was deleted: charged as the player cancelling)."""
+        invited players and the venue are told; as a game of `series_id`, when cancelled with its
+        series). `category` is who cancelled: "player", "venue", or "account_closed" (the player's
+        account was deleted: charged as the player cancelling)."""
         booking = view.booking
         domain.transition(booking.state, Status.CANCELLED)
         rules = _rules_for(session, view.venue, booking.player_id, now)
@@ -311,7 +322,7 @@ class Bookings:
                                                  now, by_venue=category == "venue", status=booking.state,
                                                  booked_at=booking.created_at)
         _record_cancellation(booking, reason, by, now, fee, refund)
-        events.cancelled(session, view)
+        events.cancelled(session, view, series_id)
         metrics.cancelled(session, view.venue.id, category)
 
     def cancellation_preview(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> domain.CancellationQuote:

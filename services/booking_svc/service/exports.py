@@ -3,38 +3,15 @@ what they see of other players (ids and answers on their own bookings), never mo
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Callable
 
 from booking_svc import membership, store
 from booking_svc.service import rows
-from booking_svc.service.memberships import MembershipView
-from booking_svc.service.series import Series, SeriesView
-from booking_svc.service.waitlist import EntryView
+from booking_svc.service.series import Series
+from booking_svc.store import BookingExport, EntryView, LotteryEntryView, MembershipView
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
-
-
-@dataclasses.dataclass(frozen=True)
-class LotteryEntryView:
-    entry: store.LotteryEntry
-    lottery: store.Lottery
-    entries: list[store.LotteryEntry]
-
-
-@dataclasses.dataclass(frozen=True)
-class BookingExport:
-    user_id: str
-    player: store.Player | None
-    bookings: list[store.BookingView]
-    series: list[SeriesView]
-    waitlist: list[EntryView]
-    lottery_entries: list[LotteryEntryView]
-    reviews: list[store.Review]
-    memberships: list[MembershipView]
-    venues: list[store.VenueView]
-    exported_at: dt.datetime
 
 
 def export_data(uow: UnitOfWork, caller: Caller, clock: Callable[[], dt.datetime] = rows.utcnow) -> BookingExport:

@@ -11,7 +11,7 @@ from typing import Callable
 
 from sqlalchemy import exc
 
-from booking_svc import domain, lottery, store
+from booking_svc import domain, events, lottery, store
 from booking_svc.service import rows
 from booking_svc.service.bookings import Bookings
 from booking_svc.service.memberships import lottery_weight
@@ -104,4 +104,5 @@ class Lotteries:
                     window_start=draw.start_time, window_end=end, duration_minutes=draw.duration_minutes,
                     state="waiting", joined_at=now + dt.timedelta(microseconds=place)))
             session.flush()
+            events.lottery_drawn(session, draw, entries, view)
             return draw, entries

@@ -17,18 +17,11 @@ from sqlalchemy.orm import Session
 
 from booking_svc import domain, events, membership, store
 from booking_svc.service import rows
+from booking_svc.store import MembershipView
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import NotFound
 from mesh.pager import Page
-
-
-@dataclasses.dataclass
-class MembershipView:
-    membership: store.Membership
-    plan: store.MembershipPlan
-    state: str
-    player: store.Player | None = None
 
 
 def plan_terms(plan: store.MembershipPlan) -> membership.PlanTerms:

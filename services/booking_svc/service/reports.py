@@ -1,5 +1,5 @@
 """The owner's numbers over a range of opening days: occupancy per court and per 30-minute step of the
-week, net revenue per day and court, bookings by status, the no-show rate, new and returning players,
+week, net revenue per day, court and price rule, bookings by status, the no-show rate, new and returning players,
 the top players; and the same as CSV.
 
 Every figure about bookings is grouped in the database (`store.report_*`): no query loads the
@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import collections
 import csv
-import dataclasses
 import datetime as dt
 import io
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from booking_svc import domain, store
 from booking_svc.service import rows
+from booking_svc.store import CourtFigures, Report
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import InvalidArgument
@@ -26,40 +28,6 @@ from mesh.errors import InvalidArgument
 STEP = dt.timedelta(minutes=30)
 LONGEST_PERIOD = dt.timedelta(days=366)
 TOP_PLAYERS = 10
-
-
-@dataclasses.dataclass
-class CourtFigures:
-    court: store.Court
-    bookings: int
-    booked_minutes: int
-    open_minutes: int
-    revenue_paisa: int
-
-
-@dataclasses.dataclass
-class Report:
-    venue: store.Venue
-    first: dt.date
-    last: dt.date
-    courts: list[CourtFigures]
-    # (ISO weekday, "HH:MM") → [booked minutes, open minutes], in the week's order
-    steps: dict[tuple[int, str], list[int]]
-    days: list[tuple[dt.date, int, int]]
-    statuses: list[tuple[str, int]]
-    new_players: int
-    returning_players: int
-    top_players: list[tuple[str, int, int]]
-
-    @property
-    def revenue_paisa(self) -> int:
-        return sum(c.revenue_paisa for c in self.courts)
-
-    @property
-    def no_show_rate(self) -> float:
-        counts = dict(self.statuses)
-        due = counts.get("completed", 0) + counts.get("no_show", 0)
-        return counts.get("no_show", 0) / due if due else 0.0
 
 
 def _step_of(moment: dt.datetime, zone: ZoneInfo) -> tuple[dt.datetime, tuple[int, str]]:
@@ -92,28 +60,36 @@ def report(uow: UnitOfWork, caller: Caller, venue_id: str, first: dt.date, last:
     with uow.session(read_only=True) as session:
         venue = rows.venue(session, venue_id)
         domain.check_may_manage(caller, venue.owner_id)
-        rules, zone = rows.rules_of(venue), ZoneInfo(venue.time_zone)
-        courts = store.courts_of(session, venue.id)
-        figures = store.report_courts(session, venue.id, first, last)
-        steps: dict[tuple[int, str], list[int]] = collections.defaultdict(lambda: [0, 0])
-        open_minutes, day = 0, first
-        while day <= last:
-            window = domain.opening_window(rules, day)
-            if window:
-                _spread(steps, window[0], window[1], zone, sum(c.active for c in courts), 1)
-                open_minutes += int((window[1] - window[0]).total_seconds() // 60)
-            day += dt.timedelta(days=1)
-        for start, duration, how_many in store.report_games(session, venue.id, first, last):
-            _spread(steps, start, start + dt.timedelta(minutes=duration), zone, how_many, 0)
-        new, returning = store.report_players(session, venue.id, first, last)
-        per_court = []
-        for court in courts:
-            bookings, booked, revenue = figures.get(court.id, (0, 0, 0))
-            per_court.append(CourtFigures(court, bookings, booked, open_minutes if court.active else 0, revenue))
-        return Report(
-            venue, first, last, per_court, dict(sorted(steps.items())), store.report_days(session, venue.id, first, last),
-            store.report_statuses(session, venue.id, first, last), new, returning,
-            store.report_top_players(session, venue.id, first, last, TOP_PLAYERS))
+        return figures(session, venue, first, last)
+
+
+def figures(session: Session, venue: store.Venue, first: dt.date, last: dt.date) -> Report:
+    """The venue's numbers from `first` to `last`, read in the caller's session (the report, the weekly summary)."""
+    rules, zone = rows.rules_of(venue), ZoneInfo(venue.time_zone)
+    courts = store.courts_of(session, venue.id)
+    by_court = store.report_courts(session, venue.id, first, last)
+    steps: dict[tuple[int, str], list[int]] = collections.defaultdict(lambda: [0, 0])
+    open_minutes, day = 0, first
+    while day <= last:
+        window = domain.opening_window(rules, day)
+        if window:
+            _spread(steps, window[0], window[1], zone, sum(c.active for c in courts), 1)
+            open_minutes += int((window[1] - window[0]).total_seconds() // 60)
+        day += dt.timedelta(days=1)
+    for start, duration, how_many in store.report_games(session, venue.id, first, last):
+        _spread(steps, start, start + dt.timedelta(minutes=duration), zone, how_many, 0)
+    new, returning = store.report_players(session, venue.id, first, last)
+    price_rules = {r.id: r for r in store.price_rules_of(session, venue.id)}
+    by_rule = [(rule_id or "", price_rules.get(rule_id or ""), n, revenue)
+               for rule_id, n, revenue in store.report_price_rules(session, venue.id, first, last)]
+    per_court = []
+    for court in courts:
+        bookings, booked, revenue = by_court.get(court.id, (0, 0, 0))
+        per_court.append(CourtFigures(court, bookings, booked, open_minutes if court.active else 0, revenue))
+    return Report(
+        venue, first, last, per_court, dict(sorted(steps.items())), store.report_days(session, venue.id, first, last),
+        store.report_statuses(session, venue.id, first, last), new, returning,
+        store.report_top_players(session, venue.id, first, last, TOP_PLAYERS), by_rule)
 
 
 def as_csv(numbers: Report) -> bytes:
@@ -135,4 +111,6 @@ def as_csv(numbers: Report) -> bytes:
     table.writerow(["no_show_rate", f"{numbers.no_show_rate:.4f}", "", "", "", ""])
     for player, bookings, spent in numbers.top_players:
         table.writerow(["top_player", player, bookings, "", "", spent])
+    for rule_id, _rule, bookings, revenue in numbers.price_rules:
+        table.writerow(["price_rule", rule_id or "base", bookings, "", "", revenue])
     return out.getvalue().encode()

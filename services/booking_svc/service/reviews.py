@@ -11,7 +11,7 @@ from typing import Callable
 
 from sqlalchemy import exc
 
-from booking_svc import domain, store
+from booking_svc import domain, events, store
 from booking_svc.service import rows
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
@@ -44,6 +44,8 @@ class Reviews:
                                       hidden_reason="", created_at=self.clock())
                 session.add(review)
                 session.flush()
+                events.review_written(session, review, rows.venue(session, booking.venue_id),
+                                      session.get(store.Player, caller.user_id))
                 return review
         except exc.IntegrityError:
             raise AlreadyExists(REVIEWED) from None
@@ -59,8 +61,11 @@ class Reviews:
     def answer(uow: UnitOfWork, caller: Caller, review_id: str, answer: str) -> store.Review:
         with uow.session() as session:
             review = rows.one(session, store.Review, review_id, "review")
-            domain.check_may_manage(caller, rows.venue(session, review.venue_id).owner_id)
+            venue = rows.venue(session, review.venue_id)
+            domain.check_may_manage(caller, venue.owner_id)
             review.answer = answer
+            session.flush()
+            events.review_answered(session, review, venue, session.get(store.Player, review.player_id))
             return review
 
     @staticmethod

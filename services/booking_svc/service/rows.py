@@ -59,7 +59,7 @@ def rules_of(row: store.Venue) -> domain.VenueRules:
 
 def price_windows(rules: Sequence[store.PriceRule]) -> list[domain.PriceWindow]:
     return [domain.PriceWindow(r.court_id, frozenset(r.weekdays), domain.parse_hhmm(r.start, "rules.start"),
-                               domain.parse_hhmm(r.end, "rules.end"), r.hourly_price_paisa) for r in rules]
+                               domain.parse_hhmm(r.end, "rules.end"), r.hourly_price_paisa, r.id) for r in rules]
 
 
 def one(session: Session, model: type, row_id: str, what: str):

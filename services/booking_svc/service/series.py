@@ -9,18 +9,18 @@ between the check and the write becomes a clash, in its own savepoint), and each
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Callable, Sequence
 
 from sqlalchemy import exc
 from sqlalchemy.orm import Session
 
-from booking_svc import domain, recurrence, store
+from booking_svc import domain, events, recurrence, store
 from booking_svc.domain import Status
 from booking_svc.recurrence import Recurrence
 from booking_svc.service import rows
 from booking_svc.service.bookings import Bookings
+from booking_svc.store import Game, SeriesView
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
@@ -29,28 +29,6 @@ TAKEN = "the court is taken then"
 KEY_REUSED = "this idempotency key was already used for a different series"
 # Which games of a series a cancellation takes (padel.booking.v1.SeriesCancelScope).
 ONE, FOLLOWING, ALL = "one", "following", "all"
-
-
-@dataclasses.dataclass
-class Game:
-    """One game of a series: its booking, or why it could not be booked."""
-
-    start: dt.datetime
-    booking: store.Booking | None = None
-    clash: str = ""
-
-
-@dataclasses.dataclass
-class SeriesView:
-    """A series (None in a preview) with its venue and games, in order."""
-
-    series: store.BookingSeries | None
-    venue: store.Venue
-    court_id: str
-    player_id: str
-    rule: str
-    duration_minutes: int
-    games: list[Game]
 
 
 def terms_of(session: Session, venue_id: str) -> store.VenueTerms:
@@ -113,16 +91,18 @@ class Series:
             if not preview and store.running_series(session, venue.id, caller.user_id, now) >= terms.max_series_per_player:
                 raise FailedPrecondition(f"this venue allows {terms.max_series_per_player} running series per player")
             view = SeriesView(None, venue, court.id, caller.user_id, rule, duration, [])
+            series_id = rows.new_id()
             for number, start in enumerate(starts):
                 view.games.append(self._game(session, venue, court, start, duration, caller.user_id, participant_ids,
-                                             terms.series_horizon_days, now, None if preview else f"{key}#{number}"))
+                                             terms.series_horizon_days, now, None if preview else f"{key}#{number}",
+                                             series_id))
             if preview:
                 return view
             booked = [g.booking for g in view.games if g.booking is not None]
             if not booked:
                 raise FailedPrecondition("no game of this series is free; nothing was booked")
             view.series = store.BookingSeries(
-                id=rows.new_id(), venue_id=venue.id, court_id=court.id, player_id=caller.user_id, rule=rule,
+                id=series_id, venue_id=venue.id, court_id=court.id, player_id=caller.user_id, rule=rule,
                 duration_minutes=duration, idempotency_key=key, request_fingerprint=fingerprint,
                 clashes=[{"start": g.start.isoformat(), "clash": g.clash} for g in view.games if g.clash],
                 created_at=now)
@@ -130,11 +110,14 @@ class Series:
             session.flush()
             session.add_all([store.SeriesGame(booking_id=b.id, series_id=view.series.id) for b in booked])
             session.flush()
+            player = session.get(store.Player, caller.user_id)
+            events.series_booked(session, series_id, [store.BookingView(b, venue, court, player) for b in booked],
+                                 len(view.games) - len(booked))
             return view
 
     def _game(self, session: Session, venue: store.Venue, court: store.Court, start: dt.datetime, duration: int,
               player_id: str, participant_ids: Sequence[str], horizon_days: int, now: dt.datetime,
-              key: str | None) -> Game:
+              key: str | None, series_id: str) -> Game:
         """One game checked like a single booking (with the series' horizon); booked in its own
         savepoint when `key` is given, so a game the database refuses leaves the others booked."""
         try:
@@ -146,7 +129,7 @@ class Series:
                 if key is None:
                     return Game(start)
                 view = self.bookings._insert(session, venue, court, player_id, list(participant_ids), start, end,
-                                             day, price, "", key, "", now)
+                                             day, price, "", key, "", now, series_id=series_id)
                 return Game(start, booking=view.booking)
         except (InvalidArgument, FailedPrecondition) as refused:
             return Game(start, clash=refused.message)
@@ -197,11 +180,12 @@ class Series:
             for booking in chosen:
                 game = store.booking_view(session, booking)
                 self.bookings._cancel(session, game, reason or f"cancelled by the {category}", caller.user_id,
-                                      category, now)
+                                      category, now, series_id)
                 cancelled.append(game)
             if not cancelled:
                 raise FailedPrecondition("no game of this series is left to cancel")
             session.flush()
+            events.series_cancelled(session, series_id, cancelled)
             return cancelled, self.view_of(session, view.series)
 
 

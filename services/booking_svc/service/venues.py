@@ -82,12 +82,12 @@ class Venues:
             domain.check_venue_rules(rows.rules_of(venue))
             courts = store.courts_of(session, venue.id)
             rows.check_window_courts([c.id for c in courts], venue.member_hours, "venue.member_hours")
-            return store.VenueView(venue, courts)
+            return store.VenueView(venue, courts, 0.0, *store.venue_rating(session, venue.id))
 
     def get(self, uow: UnitOfWork, venue_id: str) -> store.VenueView:
         with uow.session(read_only=True) as session:
             venue = rows.venue(session, venue_id)
-            return store.VenueView(venue, store.courts_of(session, venue.id))
+            return store.VenueView(venue, store.courts_of(session, venue.id), 0.0, *store.venue_rating(session, venue.id))
 
     def search(self, uow: UnitOfWork, city: str, query: str, near: tuple[float, float] | None, radius_km: float,
                page_size: int, page_token: str, by_rating: bool = False) -> Page[store.VenueView]:
@@ -103,8 +103,8 @@ class Venues:
                 bound = domain.haversine_within(radius_km or domain.DEFAULT_RADIUS_KM)
                 found = store.venues_near(session, city, query, near, bound, page_size, page_token)
             courts = store.courts_of_venues(session, [v.id for v in found.items])
-        return Page([store.VenueView(v, courts[v.id], domain.distance_km(near, (v.latitude, v.longitude))
-                                     if near is not None else 0.0) for v in found.items], found.next_page_token)
+        return Page([store.VenueView.listed(v, courts[v.id], domain.distance_km(near, (v.latitude, v.longitude))
+                                            if near is not None else 0.0) for v in found.items], found.next_page_token)
 
     # -- courts -------------------------------------------------------------------------------------
 
@@ -166,13 +166,16 @@ class Venues:
         with uow.session() as session:
             venue = self._changing(session, caller, venue_id)
             court_ids = {c.id for c in store.courts_of(session, venue.id)}
+            # A rule given again unchanged keeps its id: the bookings it priced stay counted under it.
+            kept = store.price_rule_ids(session, venue.id)
             added = []
             for i, rule in enumerate(rules):
                 if rule["court_id"] and rule["court_id"] not in court_ids:
                     raise InvalidArgument.field(f"rules[{i}].court_id", "is not a court of this venue")
                 domain.parse_hhmm(rule["start"], f"rules[{i}].start")
                 domain.parse_hhmm(rule["end"], f"rules[{i}].end")
-                added.append(store.PriceRule(id=rows.new_id(), venue_id=venue.id, position=i, **rule))
+                rule_id = kept.pop(store.price_rule_key(rule), None) or rows.new_id()
+                added.append(store.PriceRule(id=rule_id, venue_id=venue.id, position=i, **rule))
             domain.check_price_windows_apart(rows.price_windows(added))
             store.delete_price_rules(session, venue.id)
             session.add_all(added)
@@ -194,7 +197,7 @@ class Venues:
         with uow.session(read_only=True) as session:
             found = store.venues_of_owner(session, caller.user_id, page_size, page_token)
             courts = store.courts_of_venues(session, [v.id for v in found.items])
-        return Page([store.VenueView(v, courts[v.id]) for v in found.items], found.next_page_token)
+        return Page([store.VenueView.listed(v, courts[v.id]) for v in found.items], found.next_page_token)
 
     def retire_court(self, uow: UnitOfWork, caller: Caller, venue_id: str,
                      court_id: str) -> tuple[store.Court, list[store.BookingView]]:

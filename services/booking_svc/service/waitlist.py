@@ -10,7 +10,6 @@ change's transaction (notify tells the player).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Callable
 
@@ -22,6 +21,7 @@ from booking_svc.domain import Status
 from booking_svc.service import rows
 from booking_svc.service.bookings import Bookings
 from booking_svc.service.series import terms_of
+from booking_svc.store import EntryView
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -33,14 +33,6 @@ MAX_ACTIVE_ENTRIES = 10
 LONGEST_WINDOW = dt.timedelta(days=1)
 WAITING, OFFERED, BOOKED, LEFT = "waiting", "offered", "booked", "left"
 OPEN, ACCEPTED, EXPIRED = "open", "accepted", "expired"
-
-
-@dataclasses.dataclass
-class EntryView:
-    """An entry with its open offer, if it has one."""
-
-    entry: store.WaitlistEntry
-    offer: store.WaitlistOffer | None = None
 
 
 class Waitlist:
@@ -107,6 +99,7 @@ class Waitlist:
             if offer.state != OPEN or offer.expires_at <= now or view.booking.state != Status.PENDING:
                 raise FailedPrecondition("this offer is no longer open")
             booking = view.booking
+            booking.waitlist_offer_id = None  # the player's booking now, told of as any other
             if view.venue.instant_confirmation:
                 booking.status = domain.transition(booking.state, Status.CONFIRMED).value
                 booking.hold_expires_at = None
@@ -159,7 +152,8 @@ class Waitlist:
                     day, game_end, price = self.bookings._place(session, venue, court, start, entry.duration_minutes,
                                                                 entry.player_id, now)
                     view = self.bookings._insert(session, venue, court, entry.player_id, [], start, game_end, day,
-                                                 price, "", f"waitlist:{offer_id}", "", now, hold_until=now + window)
+                                                 price, "", f"waitlist:{offer_id}", "", now, hold_until=now + window,
+                                                 waitlist_offer_id=offer_id)
                     offer = store.WaitlistOffer(
                         id=offer_id, entry_id=entry.id, booking_id=view.booking.id, court_id=court_id,
                         start_time=start, end_time=game_end, expires_at=now + window, state=OPEN, created_at=now)

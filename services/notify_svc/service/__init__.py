@@ -13,6 +13,7 @@ from notify_svc.service.matches import Matches
 from notify_svc.service.memberships import Memberships
 from notify_svc.service.payments import Payments
 from notify_svc.service.templates import Templates
+from notify_svc.service.venues import VenueNews
 
 __all__ = ["Accounts", "Bookings", "CalendarFeeds", "Connections", "Deliveries", "Devices", "Inbox", "Matches",
-           "Memberships", "Payments", "Templates"]
+           "Memberships", "Payments", "Templates", "VenueNews"]

@@ -37,20 +37,26 @@ class Bookings:
 
     # use cases
 
-    def created(self, uow: UnitOfWork, booking: Booking) -> None:
+    def created(self, uow: UnitOfWork, booking: Booking, in_series: bool = False) -> None:
         """A new booking. One waiting for the venue's confirmation: the player hears it was received.
         One confirmed at once: nothing here, since booking_svc publishes BookingConfirmed with it and
-        the player hears one "Booking confirmed", not "received" and "confirmed" (issue 12)."""
+        the player hears one "Booking confirmed", not "received" and "confirmed" (issue 12). The hold
+        of a waitlist offer is no booking yet: the player hears of the offer (WaitlistOffered); a game
+        of a series is told with its series (SeriesBooked)."""
+        if booking.waitlist_offer_id or in_series:
+            return
         with uow.session() as session:
             self._tell_owner(session, "venue_booking_new" if booking.confirmed else "venue_booking_pending", booking)
             if not booking.confirmed:
                 self._tell_player(session, "booking_created", booking)
 
-    def confirmed(self, uow: UnitOfWork, booking: Booking) -> None:
-        """Confirmed (at once or by the venue): the player hears it, the invited players are invited."""
+    def confirmed(self, uow: UnitOfWork, booking: Booking, in_series: bool = False) -> None:
+        """Confirmed (at once or by the venue): the player hears it (of a game booked with its series,
+        SeriesBooked tells), the invited players are invited."""
         with uow.session() as session:
             entry = self._entry(session, booking, booking.player_id)
-            self._tell_player(session, "booking_confirmed", booking, calendar=entry)
+            if not in_series:
+                self._tell_player(session, "booking_confirmed", booking, calendar=entry)
             self._keep_players_posted(session, booking, previous_start_time=None)
 
     def moved(self, uow: UnitOfWork, booking: Booking, previous_start: dt.datetime | None) -> None:
@@ -73,20 +79,26 @@ class Bookings:
             with uow.session() as session:
                 self._keep_players_posted(session, booking, previous_start_time=None)
 
-    def cancelled(self, uow: UnitOfWork, booking: Booking, reason: str, refund_paisa: int, currency: str) -> None:
-        """The player hears the reason and refund; every invited player who was told hears the reason.
-        A waitlist hold given up by its player ends silently (they did it, it was never a booking)."""
-        if reason == domain.OFFER_GIVEN_UP:
+    def cancelled(self, uow: UnitOfWork, booking: Booking, reason: str, refund_paisa: int, currency: str,
+                  in_series: bool = False) -> None:
+        """The player hears the reason and refund; every invited player who was told hears the reason
+        (of games cancelled with their series, the player and the owner hear once, by SeriesCancelled).
+        A waitlist offer's hold, run out or given up, ends silently: it was never a booking (the
+        player hears "offer passed on" from WaitlistOfferExpired)."""
+        if booking.waitlist_offer_id:
             return
         refund = domain.money_text(refund_paisa, currency)
         with uow.session() as session:
             told = self._told(session, booking)
             self._cancel_reminders(session, booking.booking_id)
-            self._tell_player(session, "booking_cancelled", booking, {"reason": reason, "refund": refund},
-                              calendar=self._removed(session, booking.booking_id, booking.player_id))
+            removed = self._removed(session, booking.booking_id, booking.player_id)
             for user_id in told:
                 self.deliveries.queue(session, user_id, "invitation_cancelled", {**booking.variables(), "reason": reason},
                                       calendar=self._removed(session, booking.booking_id, user_id))
+            if in_series:
+                return
+            self._tell_player(session, "booking_cancelled", booking, {"reason": reason, "refund": refund},
+                              calendar=removed)
             if reason == domain.EXPIRED:
                 self._tell_owner(session, "venue_booking_expired", booking)
             else:

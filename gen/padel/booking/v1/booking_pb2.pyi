@@ -167,7 +167,7 @@ class PriceRule(_message.Message):
     def __init__(self, rule_id: _Optional[str] = ..., court_id: _Optional[str] = ..., weekdays: _Optional[_Iterable[_Union[Weekday, str]]] = ..., start: _Optional[str] = ..., end: _Optional[str] = ..., hourly_price: _Optional[_Union[Money, _Mapping]] = ...) -> None: ...
 
 class Venue(_message.Message):
-    __slots__ = ("venue_id", "owner_id", "name", "city", "address", "location", "time_zone", "opening_hours", "slot_minutes", "durations_minutes", "cancellation_policy", "horizon_days", "confirmation_mode", "hold_minutes", "max_live_bookings_per_day", "base_hourly_price", "courts", "active", "distance_km", "created_at", "updated_at", "member_hours")
+    __slots__ = ("venue_id", "owner_id", "name", "city", "address", "location", "time_zone", "opening_hours", "slot_minutes", "durations_minutes", "cancellation_policy", "horizon_days", "confirmation_mode", "hold_minutes", "max_live_bookings_per_day", "base_hourly_price", "courts", "active", "distance_km", "created_at", "updated_at", "rating_average", "rating_count", "member_hours")
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -189,6 +189,8 @@ class Venue(_message.Message):
     DISTANCE_KM_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    RATING_AVERAGE_FIELD_NUMBER: _ClassVar[int]
+    RATING_COUNT_FIELD_NUMBER: _ClassVar[int]
     MEMBER_HOURS_FIELD_NUMBER: _ClassVar[int]
     venue_id: str
     owner_id: str
@@ -211,8 +213,10 @@ class Venue(_message.Message):
     distance_km: float
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
+    rating_average: float
+    rating_count: int
     member_hours: _containers.RepeatedCompositeFieldContainer[MemberHours]
-    def __init__(self, venue_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., name: _Optional[str] = ..., city: _Optional[str] = ..., address: _Optional[str] = ..., location: _Optional[_Union[GeoPoint, _Mapping]] = ..., time_zone: _Optional[str] = ..., opening_hours: _Optional[_Iterable[_Union[OpeningHours, _Mapping]]] = ..., slot_minutes: _Optional[int] = ..., durations_minutes: _Optional[_Iterable[int]] = ..., cancellation_policy: _Optional[_Union[CancellationPolicy, _Mapping]] = ..., horizon_days: _Optional[int] = ..., confirmation_mode: _Optional[_Union[ConfirmationMode, str]] = ..., hold_minutes: _Optional[int] = ..., max_live_bookings_per_day: _Optional[int] = ..., base_hourly_price: _Optional[_Union[Money, _Mapping]] = ..., courts: _Optional[_Iterable[_Union[Court, _Mapping]]] = ..., active: _Optional[bool] = ..., distance_km: _Optional[float] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., member_hours: _Optional[_Iterable[_Union[MemberHours, _Mapping]]] = ...) -> None: ...
+    def __init__(self, venue_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., name: _Optional[str] = ..., city: _Optional[str] = ..., address: _Optional[str] = ..., location: _Optional[_Union[GeoPoint, _Mapping]] = ..., time_zone: _Optional[str] = ..., opening_hours: _Optional[_Iterable[_Union[OpeningHours, _Mapping]]] = ..., slot_minutes: _Optional[int] = ..., durations_minutes: _Optional[_Iterable[int]] = ..., cancellation_policy: _Optional[_Union[CancellationPolicy, _Mapping]] = ..., horizon_days: _Optional[int] = ..., confirmation_mode: _Optional[_Union[ConfirmationMode, str]] = ..., hold_minutes: _Optional[int] = ..., max_live_bookings_per_day: _Optional[int] = ..., base_hourly_price: _Optional[_Union[Money, _Mapping]] = ..., courts: _Optional[_Iterable[_Union[Court, _Mapping]]] = ..., active: _Optional[bool] = ..., distance_km: _Optional[float] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rating_average: _Optional[float] = ..., rating_count: _Optional[int] = ..., member_hours: _Optional[_Iterable[_Union[MemberHours, _Mapping]]] = ...) -> None: ...
 
 class MemberHours(_message.Message):
     __slots__ = ("court_id", "weekdays", "start", "end", "opens_to_all_minutes")
@@ -517,7 +521,7 @@ class PlayerTotal(_message.Message):
     def __init__(self, player_id: _Optional[str] = ..., bookings: _Optional[int] = ..., spent: _Optional[_Union[Money, _Mapping]] = ...) -> None: ...
 
 class VenueReport(_message.Message):
-    __slots__ = ("venue_id", "to", "time_zone", "revenue", "courts", "hours", "days", "statuses", "no_show_rate", "new_players", "returning_players", "top_players")
+    __slots__ = ("venue_id", "to", "time_zone", "revenue", "courts", "hours", "days", "statuses", "no_show_rate", "new_players", "returning_players", "top_players", "price_rules")
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
     FROM_FIELD_NUMBER: _ClassVar[int]
     TO_FIELD_NUMBER: _ClassVar[int]
@@ -531,6 +535,7 @@ class VenueReport(_message.Message):
     NEW_PLAYERS_FIELD_NUMBER: _ClassVar[int]
     RETURNING_PLAYERS_FIELD_NUMBER: _ClassVar[int]
     TOP_PLAYERS_FIELD_NUMBER: _ClassVar[int]
+    PRICE_RULES_FIELD_NUMBER: _ClassVar[int]
     venue_id: str
     to: str
     time_zone: str
@@ -543,7 +548,20 @@ class VenueReport(_message.Message):
     new_players: int
     returning_players: int
     top_players: _containers.RepeatedCompositeFieldContainer[PlayerTotal]
-    def __init__(self, venue_id: _Optional[str] = ..., to: _Optional[str] = ..., time_zone: _Optional[str] = ..., revenue: _Optional[_Union[Money, _Mapping]] = ..., courts: _Optional[_Iterable[_Union[CourtReport, _Mapping]]] = ..., hours: _Optional[_Iterable[_Union[HourOccupancy, _Mapping]]] = ..., days: _Optional[_Iterable[_Union[DayRevenue, _Mapping]]] = ..., statuses: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., no_show_rate: _Optional[float] = ..., new_players: _Optional[int] = ..., returning_players: _Optional[int] = ..., top_players: _Optional[_Iterable[_Union[PlayerTotal, _Mapping]]] = ..., **kwargs) -> None: ...
+    price_rules: _containers.RepeatedCompositeFieldContainer[PriceRuleRevenue]
+    def __init__(self, venue_id: _Optional[str] = ..., to: _Optional[str] = ..., time_zone: _Optional[str] = ..., revenue: _Optional[_Union[Money, _Mapping]] = ..., courts: _Optional[_Iterable[_Union[CourtReport, _Mapping]]] = ..., hours: _Optional[_Iterable[_Union[HourOccupancy, _Mapping]]] = ..., days: _Optional[_Iterable[_Union[DayRevenue, _Mapping]]] = ..., statuses: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., no_show_rate: _Optional[float] = ..., new_players: _Optional[int] = ..., returning_players: _Optional[int] = ..., top_players: _Optional[_Iterable[_Union[PlayerTotal, _Mapping]]] = ..., price_rules: _Optional[_Iterable[_Union[PriceRuleRevenue, _Mapping]]] = ..., **kwargs) -> None: ...
+
+class PriceRuleRevenue(_message.Message):
+    __slots__ = ("rule_id", "rule", "bookings", "revenue")
+    RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    BOOKINGS_FIELD_NUMBER: _ClassVar[int]
+    REVENUE_FIELD_NUMBER: _ClassVar[int]
+    rule_id: str
+    rule: PriceRule
+    bookings: int
+    revenue: Money
+    def __init__(self, rule_id: _Optional[str] = ..., rule: _Optional[_Union[PriceRule, _Mapping]] = ..., bookings: _Optional[int] = ..., revenue: _Optional[_Union[Money, _Mapping]] = ...) -> None: ...
 
 class Review(_message.Message):
     __slots__ = ("review_id", "venue_id", "booking_id", "player_id", "rating", "text", "answer", "created_at")

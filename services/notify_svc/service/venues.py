@@ -1,0 +1,65 @@
+"""What people hear about a venue's business beyond single bookings (issue 16): a series booked or
+cancelled, told once with its dates (its games' own events tell nobody); the owner hears of a new
+review and its writer of the owner's answer; every entrant of a prime slot's lottery hears the draw;
+the owner gets the weekly summary of their venue.
+
+Owners hear these by their own preferences, under booking confirmations (the closest of user_svc's
+kinds, as for the bookings at their venue); cancellations and draws are essential.
+"""
+
+from __future__ import annotations
+
+from mesh.db import UnitOfWork
+from notify_svc.domain import SOMEONE, Booking, Money, Series, WeeklySummary
+from notify_svc.service.deliveries import Deliveries
+
+
+class VenueNews:
+    def __init__(self, deliveries: Deliveries):
+        self.deliveries = deliveries
+
+    def series_booked(self, uow: UnitOfWork, series: Series, price: Money, clashes: int, confirmed: bool) -> None:
+        """The player hears the series' games in one message (confirmed, or waiting for the venue), the
+        owner the same with who booked."""
+        extra = {"price": price.text(), "skipped": str(clashes)}
+        with uow.session() as session:
+            self.deliveries.queue(session, series.player_id, "series_booked" if confirmed else "series_requested",
+                                  {**series.variables(), **extra})
+            if owner := series.owner_to_tell():
+                self.deliveries.queue(session, owner, "venue_series_booked", {**series.owner_variables(), **extra})
+
+    def series_cancelled(self, uow: UnitOfWork, series: Series, reason: str, refund: Money) -> None:
+        with uow.session() as session:
+            self.deliveries.queue(session, series.player_id, "series_cancelled",
+                                  {**series.variables(), "reason": reason, "refund": refund.text()})
+            if owner := series.owner_to_tell():
+                self.deliveries.queue(session, owner, "venue_series_cancelled",
+                                      {**series.owner_variables(), "reason": reason})
+
+    def review_written(self, uow: UnitOfWork, owner_id: str, venue_name: str, player_name: str, rating: int,
+                       text: str) -> None:
+        """The venue's owner hears of a new review (nobody, from a sender that does not name them)."""
+        if not owner_id:
+            return
+        with uow.session() as session:
+            self.deliveries.queue(session, owner_id, "venue_review_written", {
+                "venue_name": venue_name, "player_name": player_name or SOMEONE, "rating": str(rating),
+                "text": text})
+
+    def review_answered(self, uow: UnitOfWork, player_id: str, venue_name: str, rating: int, answer: str) -> None:
+        with uow.session() as session:
+            self.deliveries.queue(session, player_id, "review_answered",
+                                  {"venue_name": venue_name, "rating": str(rating), "answer": answer})
+
+    def lottery_drawn(self, uow: UnitOfWork, won: Booking, waiting_ids: list[str]) -> None:
+        """The winner hears the slot is theirs; each other entrant their place in the slot's waitlist."""
+        slot = {k: v for k, v in won.variables().items() if k in ("venue_name", "court_name", "date", "start_time",
+                                                                  "end_time")}
+        with uow.session() as session:
+            self.deliveries.queue(session, won.player_id, "lottery_won", won.variables())
+            for place, player_id in enumerate(waiting_ids, start=1):
+                self.deliveries.queue(session, player_id, "lottery_lost", {**slot, "place": str(place)})
+
+    def weekly_summary(self, uow: UnitOfWork, summary: WeeklySummary) -> None:
+        with uow.session() as session:
+            self.deliveries.queue(session, summary.venue_owner_id, "venue_weekly_summary", summary.variables())
