@@ -1,8 +1,9 @@
 """The events booking_svc consumes (group "booking"): from auth, UserRegistered (the player's name
 and phone, for the venue's schedule and the events notify turns into messages to the owner) and
 AccountDeleted, which ends what the person holds here; from payments, PaymentCaptured, which confirms a
-pending booking once its whole price is paid; and its own BookingCancelled, whose freed slot goes to the
-first in the waitlist. Each handler runs the use case in the consumer's transaction (`Joined`), which
+pending booking once its whole price is paid; its own BookingCancelled, whose freed slot goes to the
+first in the waitlist; and match_svc's events about a match that holds a court (its seated players, filled,
+released: `service.match_holds`). Each handler runs the use case in the consumer's transaction (`Joined`), which
 also records the event as handled, so an event is handled once however often it comes."""
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import redis
 from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import events_pb2 as booking_events
+from padel.match.v1 import events_pb2 as match_events
 from padel.payment.v1 import events_pb2 as payment_events
 from sqlalchemy.orm import Session
 
 from booking_svc.service import Bookings
+from booking_svc.service.match_holds import MatchHolds
 from booking_svc.service.waitlist import Waitlist
 from mesh import plumbing
 from mesh.consumer import EventConsumer
@@ -23,7 +26,8 @@ from mesh.db import Database, Joined
 GROUP = "booking"
 
 
-def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings, waitlist: Waitlist) -> EventConsumer:
+def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings, waitlist: Waitlist,
+             match_holds: MatchHolds) -> EventConsumer:
     """The consumer of auth's and payments' events and of freed slots, as a server worker."""
 
     def user_registered(session: Session, _event_id: str, message: auth_events.UserRegistered) -> None:
@@ -42,10 +46,29 @@ def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings, 
         waitlist.offer_freed(Joined(session), freed.court_id, to_datetime(freed.start_time),
                              to_datetime(freed.end_time))
 
+    def match_seated(session: Session, _event_id: str, message) -> None:
+        match = message.match
+        match_holds.seated(Joined(session), match.match_id, match.booking_id, match.organiser_id,
+                           list(match.player_ids))
+
+    def match_filled(session: Session, _event_id: str, message: match_events.MatchHoldFilled) -> None:
+        match = message.match
+        match_holds.filled(Joined(session), match.match_id, match.booking_id, match.organiser_id,
+                           list(match.player_ids))
+
+    def match_released(session: Session, _event_id: str, message: match_events.MatchReleased) -> None:
+        match = message.match
+        match_holds.released(Joined(session), match.match_id, match.booking_id, match.organiser_id)
+
     events = EventConsumer(database, redis_client, group=GROUP,
-                           streams=[plumbing.stream("auth"), plumbing.stream("payment"), plumbing.stream("booking")])
+                           streams=[plumbing.stream("auth"), plumbing.stream("payment"), plumbing.stream("booking"),
+                                    plumbing.stream("match")])
     events.on(auth_events.UserRegistered, user_registered)
     events.on(auth_events.AccountDeleted, account_deleted)
     events.on(payment_events.PaymentCaptured, payment_captured)
     events.on(booking_events.BookingCancelled, booking_cancelled)
+    for seats_moved in (match_events.PlayerJoined, match_events.PlayerLeft):
+        events.on(seats_moved, match_seated)
+    events.on(match_events.MatchHoldFilled, match_filled)
+    events.on(match_events.MatchReleased, match_released)
     return events

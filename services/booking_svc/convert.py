@@ -82,7 +82,7 @@ def _set_fields(message: Message) -> list[str]:
 
 # -- messages in ------------------------------------------------------------------------------------
 
-VENUE_FIELDS = ("name", "city", "address", "location", "time_zone", "opening_hours", "slot_minutes",
+VENUE_FIELDS = ("name", "city", "address", "phone", "location", "time_zone", "opening_hours", "slot_minutes",
                 "durations_minutes", "cancellation_policy", "horizon_days", "confirmation_mode", "hold_minutes",
                 "max_live_bookings_per_day", "base_hourly_price", "active", "member_hours")
 
@@ -98,7 +98,7 @@ def _window_columns(window, field: str) -> dict[str, Any]:
 def venue_columns(venue: pb.Venue, field: str) -> dict[str, Any]:
     """Column values for one settable Venue field; zero values take the defaults where zero makes no sense."""
     match field:
-        case "name" | "city" | "address":
+        case "name" | "city" | "address" | "phone":
             return {field: getattr(venue, field).strip()}
         case "location":
             if not venue.HasField("location"):
@@ -199,7 +199,8 @@ def court(row: store.Court) -> pb.Court:
 def venue(view: store.VenueView) -> pb.Venue:
     v = view.venue
     message = pb.Venue(
-        venue_id=v.id, owner_id=v.owner_id, name=v.name, city=v.city, address=v.address, time_zone=v.time_zone,
+        venue_id=v.id, owner_id=v.owner_id, name=v.name, city=v.city, address=v.address, phone=v.phone,
+        time_zone=v.time_zone,
         opening_hours=[pb.OpeningHours(weekday=o["weekday"], open=o["open"], close=o["close"]) for o in v.opening_hours],
         slot_minutes=v.slot_minutes, durations_minutes=v.durations_minutes,
         cancellation_policy=pb.CancellationPolicy(free_until_hours=v.free_until_hours,
@@ -310,14 +311,14 @@ def availability(venue_row: store.Venue, local_day: dt.date, courts: Sequence[tu
 def snapshot(view: store.BookingView) -> events_pb2.BookingSnapshot:
     b, v, c = view.booking, view.venue, view.court
     return events_pb2.BookingSnapshot(
-        booking_id=b.id, venue_id=v.id, venue_name=v.name, court_id=c.id,
+        booking_id=b.id, venue_id=v.id, venue_name=v.name, venue_address=v.address, venue_phone=v.phone, court_id=c.id,
         court_name=c.name, player_id=b.player_id, participant_ids=b.participant_ids,
         start_time=timestamp(b.start_time), end_time=timestamp(b.end_time),
         time_zone=v.time_zone, price=money(b.price_paisa), status=STATUS_TO_PROTO[b.state],
         commission=money(b.commission_paisa),
         venue_owner_id=v.owner_id, special_requests=b.special_requests,
         player_name=view.player.name if view.player else "", player_phone=view.player.phone if view.player else "",
-        waitlist_offer_id=b.waitlist_offer_id or "",
+        waitlist_offer_id=b.waitlist_offer_id or "", match_id=b.match_id or "",
         player_prices=[events_pb2.PlayerSharePrice(player_id=player, price=money(paisa))
                        for player, paisa in b.player_prices or []])
 

@@ -128,7 +128,7 @@ def canceller(who: Caller, player_id: str, owner_id: str) -> str:
 
 # What a new venue gets for each setting the owner leaves out.
 VENUE_DEFAULTS: dict[str, Any] = {
-    "address": "", "latitude": None, "longitude": None, "time_zone": DEFAULT_TIME_ZONE,
+    "address": "", "phone": "", "latitude": None, "longitude": None, "time_zone": DEFAULT_TIME_ZONE,
     "slot_minutes": 30, "durations_minutes": [60, 90, 120], "free_until_hours": 24, "late_fee_percent": 50,
     "horizon_days": 14, "instant_confirmation": True, "hold_minutes": 15, "max_live_bookings_per_day": 2,
     "base_hourly_price_paisa": 0, "active": True, "cancellation_grace_minutes": 10,

@@ -21,10 +21,11 @@ from mesh.db import Database
 EVERY_DAY = range(1, 8)
 
 
-def _venue(name, city, latitude, longitude, address, open_, close, courts, base_rupees, peak):
+def _venue(name, city, latitude, longitude, address, phone, open_, close, courts, base_rupees, peak):
     start, end, peak_rupees = peak
     return {
-        "columns": {"name": name, "city": city, "address": address, "latitude": latitude, "longitude": longitude,
+        "columns": {"name": name, "city": city, "address": address, "phone": phone, "latitude": latitude,
+                    "longitude": longitude,
                     "opening_hours": [{"weekday": w, "open": open_, "close": close} for w in EVERY_DAY],
                     "base_hourly_price_paisa": base_rupees * 100},
         "courts": [{"name": f"Court {i}", "environment": 1 if i == 1 else 2, "surface": 1} for i in range(1, courts + 1)],
@@ -33,12 +34,12 @@ def _venue(name, city, latitude, longitude, address, open_, close, courts, base_
 
 
 DEMO_VENUES = [
-    _venue("Clifton Padel Club", "Karachi", 24.8138, 67.0300, "Block 4, Clifton", "07:00", "23:00", 3,
-           6000, ("18:00", "23:00", 8000)),
-    _venue("Gulberg Night Padel", "Lahore", 31.5090, 74.3440, "MM Alam Road, Gulberg III", "18:00", "03:00", 2,
-           5000, ("20:00", "01:00", 7000)),
-    _venue("F-7 Padel Courts", "Islamabad", 33.7215, 73.0565, "Jinnah Super Market, F-7", "08:00", "22:00", 2,
-           5500, ("17:00", "22:00", 7500)),
+    _venue("Clifton Padel Club", "Karachi", 24.8138, 67.0300, "Block 4, Clifton", "+922135550100",
+           "07:00", "23:00", 3, 6000, ("18:00", "23:00", 8000)),
+    _venue("Gulberg Night Padel", "Lahore", 31.5090, 74.3440, "MM Alam Road, Gulberg III", "+924235550100",
+           "18:00", "03:00", 2, 5000, ("20:00", "01:00", 7000)),
+    _venue("F-7 Padel Courts", "Islamabad", 33.7215, 73.0565, "Jinnah Super Market, F-7", "+925135550100",
+           "08:00", "22:00", 2, 5500, ("17:00", "22:00", 7500)),
 ]
 
 

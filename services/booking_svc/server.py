@@ -12,6 +12,7 @@ from booking_svc.jobs import BookingJob
 from booking_svc.players import Players
 from booking_svc.service import Availability, Bookings, Venues, VenueSetups
 from booking_svc.service.lotteries import Lotteries
+from booking_svc.service.match_holds import MatchHolds
 from booking_svc.service.memberships import Memberships
 from booking_svc.service.reviews import Reviews
 from booking_svc.service.series import Series
@@ -33,15 +34,16 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
     setups = VenueSetups()
     bookings = Bookings(setups, settings.commission_percent, Players(settings.addresses["user"]))
     waitlist = Waitlist(bookings)
+    match_holds = MatchHolds(bookings)
     memberships = Memberships(notice=dt.timedelta(days=settings.renewal_notice_days))
     servicer = BookingServicer(parts.database, Venues(), Availability(setups), bookings, Series(bookings), waitlist,
-                               Reviews(), Lotteries(bookings), memberships)
+                               Reviews(), Lotteries(bookings), memberships, match_holds)
     return server.build(
         NAME, settings,
         servicers=[(booking_service_pb2_grpc.add_BookingServiceServicer_to_server, servicer)],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
-        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings, waitlist),
+        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings, waitlist, match_holds),
                  BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist, WeeklySummaries(),
                             memberships)])
 

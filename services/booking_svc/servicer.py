@@ -12,6 +12,7 @@ from padel.booking.v1 import booking_service_pb2_grpc
 from booking_svc import convert
 from booking_svc.service import Availability, Bookings, Venues, exports, reports, series
 from booking_svc.service.lotteries import Lotteries
+from booking_svc.service.match_holds import MatchHolds
 from booking_svc.service.memberships import Memberships
 from booking_svc.service.reviews import Reviews
 from booking_svc.service.waitlist import Waitlist
@@ -23,7 +24,7 @@ from mesh.db import Database
 class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     def __init__(self, database: Database, venues: Venues, availability: Availability, bookings: Bookings,
                  recurring: series.Series, waitlist: Waitlist, reviews: Reviews, lotteries: Lotteries,
-                 memberships: Memberships):
+                 memberships: Memberships, match_holds: MatchHolds):
         self.db = database
         self.venues = venues
         self.availability = availability
@@ -33,6 +34,7 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         self.reviews = reviews
         self.lotteries = lotteries
         self.memberships = memberships
+        self.match_holds = match_holds
 
     # venues
 
@@ -227,6 +229,12 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     def AcceptWaitlistOffer(self, request, context):
         view = self.waitlist.accept(self.db, caller.current(), request.offer_id)
         return api.AcceptWaitlistOfferResponse(booking=convert.booking(view))
+
+    def HoldCourtForMatch(self, request, context):
+        view = self.match_holds.hold(self.db, caller.current(), request.match_id, request.court_id,
+                                     to_datetime(request.start_time), request.duration_minutes,
+                                     to_datetime(request.hold_until))
+        return api.HoldCourtForMatchResponse(booking=convert.booking(view))
 
     # the owner's numbers
 

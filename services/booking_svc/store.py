@@ -41,6 +41,8 @@ class Venue(Base):
     # Lower-cased city: searches by city are case-insensitive and use the index.
     city_key: Mapped[str] = mapped_column(String(60), index=True)
     address: Mapped[str] = mapped_column(String(300), default="")
+    # +92 and 10 digits, or "" (migration 0012).
+    phone: Mapped[str] = mapped_column(String(16), default="", server_default="")
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     time_zone: Mapped[str] = mapped_column(String(64))
@@ -175,6 +177,8 @@ class Booking(Base):
     price_rule_id: Mapped[str | None] = mapped_column(String(36))
     # The waitlist offer this booking holds the slot for, until the player accepts (migration 0011).
     waitlist_offer_id: Mapped[str | None] = mapped_column(String(36))
+    # The open match this booking holds the court for (migration 0013): only its events book or release it.
+    match_id: Mapped[str | None] = mapped_column(String(36))
     # Loaded with the bookings in one more query per list (every booking shown carries its answers).
     invitations: Mapped[list[Invitation]] = relationship(
         lazy="selectin", order_by=Invitation.invited_at, cascade="all, delete-orphan")
@@ -185,6 +189,7 @@ class Booking(Base):
         Index("ix_bookings_player_start", "player_id", "start_time"),
         Index("ix_bookings_venue_opening_date", "venue_id", "opening_date"),
         Index("ix_bookings_status_end", "status", "end_time"),
+        Index("uq_bookings_match_id", "match_id", unique=True),
     )
 
     @property

@@ -1,5 +1,5 @@
 """The events match_svc consumes (group "match"): booking's BookingCancelled (the match on that
-court is called off) and auth's AccountDeleted (the person leaves every match not played yet and their
+court is called off, or released if its court was only held), BookingConfirmed (a held court booked) and auth's AccountDeleted (the person leaves every match not played yet and their
 level is erased). Handlers run the use cases in the consumer's transaction, once per event id."""
 
 from __future__ import annotations
@@ -21,7 +21,12 @@ def consumer(database: Database, redis_client: redis.Redis, matches: Matches, le
     """The consumer of booking's and auth's events, as a server worker."""
 
     def booking_cancelled(session: Session, _event_id: str, message: booking_events.BookingCancelled) -> None:
-        matches.booking_cancelled(Joined(session), message.booking.booking_id)
+        matches.booking_cancelled(Joined(session), message.booking.booking_id,
+                                  ran_out=not message.cancellation.cancelled_by)
+
+    def booking_confirmed(session: Session, _event_id: str, message: booking_events.BookingConfirmed) -> None:
+        if message.booking.match_id:
+            matches.booking_confirmed(Joined(session), message.booking.booking_id)
 
     def account_deleted(session: Session, _event_id: str, message: auth_events.AccountDeleted) -> None:
         matches.account_deleted(Joined(session), message.user_id)
@@ -30,5 +35,6 @@ def consumer(database: Database, redis_client: redis.Redis, matches: Matches, le
     events = EventConsumer(database, redis_client, group=GROUP,
                            streams=[plumbing.stream("booking"), plumbing.stream("auth")])
     events.on(booking_events.BookingCancelled, booking_cancelled)
+    events.on(booking_events.BookingConfirmed, booking_confirmed)
     events.on(auth_events.AccountDeleted, account_deleted)
     return events

@@ -10,7 +10,8 @@ from padel.match.v1 import match_service_pb2 as api
 
 from match_svc import domain, rating, store
 from match_svc.domain import Gender, GenderMode, Kind, LevelStart, ResultStatus, Side, Status, TimeOfDay
-from mesh.convert import timestamp
+from mesh.convert import timestamp, to_datetime
+from mesh.errors import InvalidArgument
 
 if TYPE_CHECKING:
     from match_svc.service.exports import MatchExport
@@ -21,7 +22,7 @@ GENDER_MODE = {GenderMode.OPEN: match_pb2.GENDER_MODE_OPEN, GenderMode.WOMEN: ma
 GENDER = {Gender.UNSPECIFIED: match_pb2.GENDER_UNSPECIFIED, Gender.WOMAN: match_pb2.GENDER_WOMAN,
           Gender.MAN: match_pb2.GENDER_MAN}
 STATUS = {Status.OPEN: match_pb2.MATCH_STATUS_OPEN, Status.FULL: match_pb2.MATCH_STATUS_FULL,
-          Status.CANCELLED: match_pb2.MATCH_STATUS_CANCELLED}
+          Status.CANCELLED: match_pb2.MATCH_STATUS_CANCELLED, Status.RELEASED: match_pb2.MATCH_STATUS_RELEASED}
 SIDE = {Side.A: match_pb2.SIDE_A, Side.B: match_pb2.SIDE_B}
 RESULT_STATUS = {ResultStatus.PENDING: match_pb2.RESULT_STATUS_PENDING,
                  ResultStatus.CONFIRMED: match_pb2.RESULT_STATUS_CONFIRMED,
@@ -38,6 +39,18 @@ def _reverse(mapping: dict) -> dict:
 
 KIND_FROM_PROTO, GENDER_MODE_FROM_PROTO = _reverse(KIND), _reverse(GENDER_MODE)
 GENDER_FROM_PROTO, SIDE_FROM_PROTO = _reverse(GENDER), _reverse(SIDE)
+
+
+def court_choice(request) -> tuple[str, domain.Slot | None]:
+    """OpenMatch's court: the organiser's booking, or a free slot to hold (one of the two)."""
+    if request.booking_id and request.HasField("slot"):
+        raise InvalidArgument.field("slot", "give booking_id or slot, not both")
+    if not request.booking_id and not request.HasField("slot"):
+        raise InvalidArgument.field("booking_id", "give your booking, or a free slot to hold for the match")
+    if not request.HasField("slot"):
+        return request.booking_id, None
+    slot = request.slot
+    return "", domain.Slot(slot.court_id, to_datetime(slot.start_time), slot.duration_minutes)
 
 
 def sets_from_proto(sets) -> list[tuple[int, int]]:
@@ -67,7 +80,9 @@ def match(row: store.Match) -> match_pb2.Match:
         join_requests=[match_pb2.JoinRequest(player_id=r.player_id, side=SIDE.get(Side(r.side)) if r.side else 0,
                                              level=r.level, approved_by=r.approved_by,
                                              requested_at=timestamp(r.requested_at)) for r in row.join_requests],
-        result=result(row), created_at=timestamp(row.created_at))
+        result=result(row), created_at=timestamp(row.created_at),
+        court_held_until=timestamp(row.held_until) if row.held_until and not row.court_booked else None,
+        court_booked=row.court_booked)
 
 
 def player_level(row: store.Rating) -> match_pb2.PlayerLevel:
@@ -100,7 +115,7 @@ def snapshot(row: store.Match) -> events_pb2.MatchSnapshot:
     return events_pb2.MatchSnapshot(
         match_id=row.id, organiser_id=row.organiser_id, venue_name=row.venue_name, court_name=row.court_name,
         start_time=timestamp(row.start_time), time_zone=row.time_zone, player_ids=[s.player_id for s in row.seats],
-        free_places=row.free_places, kind=KIND[Kind(row.kind)])
+        free_places=row.free_places, kind=KIND[Kind(row.kind)], booking_id=row.booking_id)
 
 
 def suggestion(found: domain.Suggestion) -> match_pb2.PlayerSuggestion:

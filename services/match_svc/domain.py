@@ -1,5 +1,5 @@
-"""match_svc's pure rules: who may act on a match, which place a player may take, the padel score
-rules, and a questionnaire's starting level. No I/O: the use cases bring the rows and the clock."""
+"""match_svc's pure rules: who may act on a match, which place a player may take, when a match on a
+held court has filled, the padel score rules, and a questionnaire's starting level. No I/O: the use cases bring the rows and the clock."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ class Status(enum.StrEnum):
     OPEN = "open"
     FULL = "full"
     CANCELLED = "cancelled"
+    # Opened on a free slot, it did not fill by its deadline: the court was given back.
+    RELEASED = "released"
 
 
 class Side(enum.StrEnum):
@@ -95,6 +97,41 @@ class Place:
     gender: Gender
 
 
+@dataclass(frozen=True)
+class Slot:
+    """A free court at a time, to hold for a match until it fills."""
+
+    court_id: str
+    start_time: dt.datetime
+    duration_minutes: int
+
+
+@dataclass(frozen=True)
+class FillRule:
+    """When a match on a held court has filled and its court is booked: `early_players` seated with more
+    than `early_hours` to go, or `late_players` with more than `late_hours`; a match still short
+    `late_hours` before play is released (its deadline, the hold's expiry)."""
+
+    early_hours: float = 12.0
+    early_players: int = 2
+    late_hours: float = 3.0
+    late_players: int = 3
+
+    def deadline(self, start_time: dt.datetime) -> dt.datetime:
+        return start_time - dt.timedelta(hours=self.late_hours)
+
+    def filled(self, seated: int, start_time: dt.datetime, now: dt.datetime) -> bool:
+        ahead = start_time - now
+        if ahead > dt.timedelta(hours=self.early_hours):
+            return seated >= self.early_players
+        return ahead > dt.timedelta(hours=self.late_hours) and seated >= self.late_players
+
+    def check_may_hold(self, start_time: dt.datetime, now: dt.datetime) -> None:
+        if now >= self.deadline(start_time):
+            raise InvalidArgument.field("slot.start_time", f"a match on a free court opens at least "
+                                        f"{self.late_hours:g} h before play: book the court, then open the match on it")
+
+
 def local_start_range(part: TimeOfDay) -> tuple[str, str]:
     """[from, to) of venue-local "HH:MM" start times in a part of the day."""
     return {TimeOfDay.MORNING: ("00:00", AFTERNOON_STARTS), TimeOfDay.AFTERNOON: (AFTERNOON_STARTS, EVENING_STARTS),
@@ -130,9 +167,14 @@ def check_before_start(start_time: dt.datetime, now: dt.datetime) -> None:
         raise FailedPrecondition("the match has started")
 
 
-def check_open(status: Status, start_time: dt.datetime, now: dt.datetime) -> None:
+def check_open(status: Status, start_time: dt.datetime, now: dt.datetime,
+               held_until: dt.datetime | None = None) -> None:
+    """A match takes players until it starts, unless called off; a match on a held court only until
+    its deadline."""
     if status == Status.CANCELLED:
         raise FailedPrecondition("the match was cancelled")
+    if status == Status.RELEASED or (held_until is not None and now >= held_until):
+        raise FailedPrecondition("the match did not fill in time: its court was given back", reason="MATCH_RELEASED")
     check_before_start(start_time, now)
 
 

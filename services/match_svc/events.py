@@ -66,3 +66,14 @@ def starting_level_set(session: Session, row: store.Rating) -> None:
 
 def match_cancelled(session: Session, row: store.Match) -> None:
     publish(session, STREAM, events_pb2.MatchCancelled(match=convert.snapshot(row)))
+
+
+def hold_filled(session: Session, row: store.Match) -> None:
+    """The match on a held court has its players: booking_svc books the court."""
+    publish(session, STREAM, events_pb2.MatchHoldFilled(match=convert.snapshot(row)))
+
+
+def match_released(session: Session, row: store.Match) -> None:
+    """The match on a held court did not fill: booking_svc gives the court back, the players are told."""
+    publish(session, STREAM, events_pb2.MatchReleased(match=convert.snapshot(row)))
+    after_commit(session, metrics.MATCHES_RELEASED.inc)

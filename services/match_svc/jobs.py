@@ -1,12 +1,13 @@
-"""The result job: confirms results the other side left unanswered past the confirmation window.
+"""match_svc's jobs: the result job confirms results the other side left unanswered past the
+confirmation window; the hold job releases matches on a held court that did not fill by their deadline.
 
-Runs every PADEL_MATCH_JOB_INTERVAL_SECONDS in every replica; on PostgreSQL the results are taken
-with FOR UPDATE SKIP LOCKED, so two replicas never confirm the same one.
+Both run every PADEL_MATCH_JOB_INTERVAL_SECONDS in every replica; on PostgreSQL their rows are taken
+with FOR UPDATE SKIP LOCKED, so two replicas never handle the same one.
 """
 
 import logging
 
-from match_svc.service import Results
+from match_svc.service import Matches, Results
 from mesh.db import Database
 from mesh.jobs import PeriodicJob
 
@@ -23,4 +24,17 @@ class ResultJob(PeriodicJob):
         confirmed = self.results.confirm_due(self.database)
         if confirmed:
             log.info("results confirmed automatically", extra={"confirmed": confirmed})
+        return False
+
+
+class HoldJob(PeriodicJob):
+    def __init__(self, database: Database, matches: Matches, interval_seconds: float):
+        super().__init__("hold-job", interval_seconds)
+        self.database = database
+        self.matches = matches
+
+    def work(self) -> bool:
+        released = self.matches.release_unfilled(self.database)
+        if released:
+            log.info("matches released: not enough players in time", extra={"released": released})
         return False

@@ -9,3 +9,4 @@ MATCHES_FILLED = Counter("padel_matches_filled", "Open matches that got their fo
 LATE_DROP_OUTS = Counter("padel_match_late_drop_outs", "Players who left a match after the cut-off.")
 RESULTS_SETTLED = Counter("padel_match_results_settled", "Results settled, by outcome (confirmed, disputed).",
                           ("outcome",))
+MATCHES_RELEASED = Counter("padel_matches_released", "Matches on a held court released: not enough players in time.")

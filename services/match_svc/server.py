@@ -8,7 +8,7 @@ from padel.match.v1 import match_service_pb2_grpc
 
 from match_svc import consumers
 from match_svc.courts import BookingDesk
-from match_svc.jobs import ResultJob
+from match_svc.jobs import HoldJob, ResultJob
 from match_svc.players import UserDirectory
 from match_svc.service import Clock, Levels, Matches, Results
 from match_svc.servicer import MatchServicer
@@ -29,7 +29,7 @@ def build_server(settings: MatchSettings) -> tuple[server.Host, int]:
     players = UserDirectory(settings.addresses["user"])
     levels = Levels(players, clock)
     matches = Matches(BookingDesk(settings.addresses["booking"]), players, levels,
-                      dt.timedelta(hours=settings.leave_cutoff_hours), clock)
+                      dt.timedelta(hours=settings.leave_cutoff_hours), clock, settings.fill_rule)
     results = Results(levels, dt.timedelta(hours=settings.confirm_window_hours), clock)
     servicer = MatchServicer(parts.database, matches, results, levels)
     return server.build(
@@ -38,7 +38,8 @@ def build_server(settings: MatchSettings) -> tuple[server.Host, int]:
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
         workers=[parts.relay, consumers.consumer(parts.database, parts.redis, matches, levels),
-                 ResultJob(parts.database, results, settings.job_interval_seconds)])
+                 ResultJob(parts.database, results, settings.job_interval_seconds),
+                 HoldJob(parts.database, matches, settings.job_interval_seconds)])
 
 
 def main() -> None:

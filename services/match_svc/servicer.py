@@ -18,9 +18,9 @@ class MatchServicer(match_service_pb2_grpc.MatchServiceServicer):
         self.levels = levels
 
     def OpenMatch(self, request, context):
-        row = self.matches.open(self.database, caller.current(), request.booking_id,
-                                convert.KIND_FROM_PROTO[request.kind],
-                                convert.GENDER_MODE_FROM_PROTO[request.gender_mode], request.level_spread)
+        booking_id, slot = convert.court_choice(request)
+        row = self.matches.open(self.database, caller.current(), booking_id, convert.KIND_FROM_PROTO[request.kind],
+                                convert.GENDER_MODE_FROM_PROTO[request.gender_mode], request.level_spread, slot)
         return pb.OpenMatchResponse(match=convert.match(row))
 
     def ListOpenMatches(self, request, context):

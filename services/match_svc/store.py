@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, delete, exc, select
+from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, delete, exc, func,
+                        select, true)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from match_svc.domain import Gender, LevelStart, Place, ResultStatus, Side, Status, TimeOfDay, local_start_range
@@ -85,6 +86,10 @@ class Match(Base):
     answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # A match opened on a free slot (migration 0003): its court is held until `held_until`, and
+    # `court_booked` once enough players joined; a match on the organiser's booking is booked from the start.
+    held_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    court_booked: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     seats: Mapped[list[Seat]] = relationship(lazy="selectin", order_by=(Seat.side, Seat.place),
                                              cascade="all, delete-orphan")
@@ -96,6 +101,8 @@ class Match(Base):
         Index("ix_matches_browse", "status", "start_time", "id"),
         # The auto-confirm job finds pending results by age.
         Index("ix_matches_pending_results", "result_status", "recorded_at"),
+        # The job finds held courts past their deadline.
+        Index("ix_matches_held", "court_booked", "held_until"),
     )
 
     @property
@@ -256,6 +263,15 @@ def results_due(session: Session, recorded_before: dt.datetime, limit: int = 50)
     query = (select(Match).where(Match.result_status == ResultStatus.PENDING.value,
                                  Match.recorded_at <= recorded_before)
              .order_by(Match.recorded_at).limit(limit).with_for_update(skip_locked=True))
+    return list(session.scalars(query))
+
+
+def holds_due(session: Session, now: dt.datetime, limit: int = 50) -> list[Match]:
+    """Matches on a held court still short of players at their deadline, locked so replicas never
+    take the same one."""
+    query = (select(Match).where(Match.court_booked.is_(False), Match.held_until <= now,
+                                 Match.status.in_([Status.OPEN.value, Status.FULL.value]))
+             .order_by(Match.held_until).limit(limit).with_for_update(skip_locked=True))
     return list(session.scalars(query))
 
 

@@ -157,7 +157,8 @@ class Database:
         lost serialization race as `mesh.errors.Conflict`, so every caller sees one meaning.
         """
         turn = nullcontext() if read_only else self._sqlite_turn()
-        bind = self.engine if not read_only else self._read_only_engine
+        engine = self.engine  # made on first use, with its read-only twin
+        bind = engine if not read_only else self._read_only_engine
         try:
             # expire_on_commit=False: objects stay readable after the block, for the response.
             with turn, Session(bind, expire_on_commit=False) as session, session.begin():

@@ -9,11 +9,12 @@ from typing import Callable
 
 import redis
 import sqlalchemy.exc
+from prometheus_client import REGISTRY, CollectorRegistry
 
 from mesh import peers, tracing
 from mesh.db import Database
 from mesh.redis import make_redis
-from mesh.relay import OutboxRelay
+from mesh.relay import EventBacklog, OutboxRelay
 from mesh.settings import ServiceSettings
 from mesh.tokens import RevocationList, TokenVerifier
 
@@ -59,3 +60,14 @@ def build(settings: ServiceSettings, migrations: pathlib.Path,
     verifier = TokenVerifier(fetch_jwks or peers.jwks_fetcher(settings.addresses["auth"]),
                              settings.token_issuer, settings.token_audience, revocations)
     return Plumbing(database, client, OutboxRelay(database, client), revocations, verifier)
+
+
+def export_event_backlog(settings: ServiceSettings, registry: CollectorRegistry = REGISTRY) -> None:
+    """Puts the service's outbox backlog and its readers' lag (mesh.relay.EventBacklog) on the
+    metrics `registry` serves: called where the metrics port is served (the one process, or a
+    group's parent), so every service exports them and a group counts them once. Nothing for a
+    server without a database (the edge directory has no outbox)."""
+    if not settings.database_url:
+        return
+    registry.register(EventBacklog(Database(settings.database_url, pool_size=1, max_overflow=1),
+                                   make_redis(settings.redis_url), stream(settings.name)))

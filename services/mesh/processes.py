@@ -11,7 +11,8 @@ or thread state crosses a fork.
 Metrics: prometheus_client's multiprocess mode. Every worker writes its samples to files in a
 folder of the group and the parent adds them up at each scrape of the service's one metrics port,
 so Prometheus keeps one target per service and sees the whole service (counters and histograms
-summed over the workers, including workers that were restarted).
+summed over the workers, including workers that were restarted). The outbox backlog and consumer
+lag are read by the parent itself at each scrape (mesh.relay.EventBacklog), once for the group.
 """
 
 import ctypes
@@ -26,7 +27,7 @@ import tempfile
 from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from mesh import metrics
+from mesh import metrics, plumbing
 from mesh.settings import ServiceSettings
 from mesh.supervisor import Child, CrashLoop, StopSignals, Supervisor
 
@@ -70,6 +71,7 @@ def serve_group(settings: ServiceSettings) -> int:
     workers = [Child(f"{settings.name}_svc worker {n}", command, env, None) for n in range(settings.processes)]
     registry = CollectorRegistry()
     MultiProcessCollector(registry, path=folder)
+    plumbing.export_event_backlog(settings, registry)
     try:
         with StopSignals() as stop:
             supervisor = Supervisor(workers, stop, who=f"{settings.name}_svc")

@@ -18,7 +18,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from padel.status.v1 import status_service_pb2, status_service_pb2_grpc
 
-from mesh import interceptors, logs, metrics, origin, processes, tracing
+from mesh import interceptors, logs, metrics, origin, plumbing, processes, tracing
 from mesh.jobs import Loop
 from mesh.reflection import contract_pool
 from mesh.settings import ServiceSettings
@@ -156,6 +156,7 @@ def serve(name: str, build_server: Callable[[ServiceSettings], tuple[Host, int]]
     host, port = build_server(settings)
     host.start()
     if not processes.is_worker():  # a group's parent serves its workers' metrics
+        plumbing.export_event_backlog(settings)
         host.metrics_port = metrics.serve_metrics(settings.host, settings.metrics_port)
     log.info("serving", extra={"grpc_port": port, "metrics_port": host.metrics_port, "version": settings.version})
     stopped = threading.Event()

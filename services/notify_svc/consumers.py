@@ -177,6 +177,9 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     def match_cancelled(session: Session, _event_id: str, message: match_events.MatchCancelled) -> None:
         matches.cancelled(Joined(session), convert.match(message.match))
 
+    def match_released(session: Session, _event_id: str, message: match_events.MatchReleased) -> None:
+        matches.released(Joined(session), convert.match(message.match))
+
     def result_recorded(session: Session, _event_id: str, message: match_events.ResultRecorded) -> None:
         matches.result_recorded(Joined(session), convert.match(message.match), convert.sets(message.result),
                                 message.result.recorded_by, list(message.confirmer_ids))
@@ -231,6 +234,7 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     events.on(match_events.JoinRequested, join_requested)
     events.on(match_events.PlayerLeft, left)
     events.on(match_events.MatchCancelled, match_cancelled)
+    events.on(match_events.MatchReleased, match_released)
     events.on(match_events.ResultRecorded, result_recorded)
     events.on(match_events.LevelChanged, level_changed)
     events.on(payment_events.PaymentCaptured, captured)

@@ -48,6 +48,7 @@ FAMILIES = {
     user_pb2.NOTIFICATION_KIND_REMINDERS: "reminders",
     user_pb2.NOTIFICATION_KIND_MATCH_INVITES: "match_invites",
     user_pb2.NOTIFICATION_KIND_MARKETING: "marketing",
+    user_pb2.NOTIFICATION_KIND_CONNECTIONS: "connections",
 }
 WALLETS = {payment_pb2.WALLET_JAZZCASH: "JazzCash", payment_pb2.WALLET_EASYPAISA: "Easypaisa"}
 STATUSES = {
@@ -87,9 +88,8 @@ def when(stamp: Timestamp) -> dt.datetime | None:
 
 
 def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
-    """The booking an event speaks of. The venue's address and phone and the hold's expiry are read
-    when the snapshot has them (booking_svc's `venue_address`, `venue_phone` and `hold_expires_at`,
-    not published yet) and left empty otherwise."""
+    """The booking an event speaks of. The hold's expiry is read when the snapshot has it
+    (booking_svc's `hold_expires_at`, not published yet) and left empty otherwise."""
     held = _present(snapshot, "hold_expires_at").get("hold_expires_at")
     return Booking(
         booking_id=snapshot.booking_id, player_id=snapshot.player_id, venue_name=snapshot.venue_name,
@@ -101,7 +101,7 @@ def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
         venue_owner_id=snapshot.venue_owner_id, player_name=snapshot.player_name,
         player_phone=snapshot.player_phone, special_requests=snapshot.special_requests,
         hold_expires_at=when(held) if held is not None else None, waitlist_offer_id=snapshot.waitlist_offer_id,
-        **_present(snapshot, "venue_address", "venue_phone"))
+        venue_address=snapshot.venue_address, venue_phone=snapshot.venue_phone)
 
 
 

@@ -131,7 +131,7 @@ class Booking:
     currency: str
     confirmed: bool
     participant_ids: tuple[str, ...] = ()  # invited players, never the player who booked
-    venue_address: str = ""  # "" while booking_svc's events do not carry it
+    venue_address: str = ""  # "" when the venue gave none
     venue_phone: str = ""
     venue_owner_id: str = ""  # who is told of bookings at the venue; "" from an older sender
     player_name: str = ""

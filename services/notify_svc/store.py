@@ -31,6 +31,8 @@ from mesh.sqltypes import UtcDateTime
 QUEUED, SENT, DELIVERED, FAILED, DEAD = "queued", "sent", "delivered", "failed", "dead"
 REMINDER_PENDING, REMINDER_SENT, REMINDER_CANCELLED = "pending", "sent", "cancelled"
 T = TypeVar("T")
+# The kind families a user hears of before user_svc tells notify their choice (user_svc's defaults).
+DEFAULT_KINDS = "booking_confirmations,reminders,match_invites,connections"
 
 
 class Base(DeclarativeBase):
@@ -50,7 +52,7 @@ class Recipient(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     # Comma-separated names, e.g. "email,sms" and "booking_confirmations,reminders".
     channels: Mapped[str] = mapped_column(String(100), default="email")
-    kinds: Mapped[str] = mapped_column(String(200), default="booking_confirmations,reminders,match_invites")
+    kinds: Mapped[str] = mapped_column(String(200), default=DEFAULT_KINDS)
     quiet_hours_start: Mapped[str] = mapped_column(String(5), default="")
     quiet_hours_end: Mapped[str] = mapped_column(String(5), default="")
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
@@ -216,7 +218,7 @@ def recipient_or_new(session: Session, user_id: str, now: dt.datetime, *, to_cha
 
 # A recipient's details before anyone told notify anything, and after an erasure.
 _NOBODY = dict(email="", phone="", first_name="", last_name="", language="en", channels="email",
-               kinds="booking_confirmations,reminders,match_invites", quiet_hours_start="", quiet_hours_end="",
+               kinds=DEFAULT_KINDS, quiet_hours_start="", quiet_hours_end="",
                time_zone=DEFAULT_TIME_ZONE)
 
 

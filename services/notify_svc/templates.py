@@ -104,6 +104,7 @@ KINDS: dict[str, Kind] = {
     "match_player_left": Kind("match_invites", _MATCH | {"player_name"}),
     "match_player_removed": Kind("match_invites", _MATCH),
     "match_cancelled": Kind("match_invites", _MATCH, essential=True),
+    "match_released": Kind("match_invites", _MATCH, essential=True),
     "match_result_recorded": Kind("match_invites", _MATCH | {"player_name", "score"}),
     "level_changed": Kind("match_invites", frozenset({"first_name", "match_id", "level_before", "level_after"})),
     # To the player who booked about an invited player's answer.
@@ -114,9 +115,10 @@ KINDS: dict[str, Kind] = {
     "refund_receipt": Kind("booking_confirmations", _PAID | {"fee", "provider_reference"}, essential=True),
     "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by"}, essential=True),
     "shares_owed": Kind("booking_confirmations", _MONEY | {"shares"}, essential=True),
-    # To a player about another who wants to connect, or accepted (user_svc has no kind of its own for these).
-    "connection_requested": Kind("match_invites", frozenset({"first_name", "requester_name"})),
-    "connection_accepted": Kind("match_invites", frozenset({"first_name", "addressee_name"})),
+    # To a player about another who wants to connect, or accepted: a kind of their own, so a player can
+    # silence connections and still hear of games.
+    "connection_requested": Kind("connections", frozenset({"first_name", "requester_name"})),
+    "connection_accepted": Kind("connections", frozenset({"first_name", "addressee_name"})),
     "announcement": Kind("marketing", frozenset({"first_name", "headline", "message"})),
     # The venue's business beyond single bookings (issue 16): a series told once with its dates, reviews,
     # a prime slot's draw; to the owner, their venue's week. Closest kind: booking confirmations.
@@ -140,7 +142,7 @@ KINDS: dict[str, Kind] = {
     "membership_expired": Kind("reminders", _MEMBER, essential=True),
 }
 
-# Where the venue is and how to call it, in a booking's texts (nothing while events do not carry it).
+# Where the venue is and how to call it, in a booking's texts (each only when the venue gave it).
 _WHERE_EN = "{% if venue_address %} Address: {{ venue_address }}.{% endif %}" \
             "{% if venue_phone %} Venue phone: {{ venue_phone }}.{% endif %}"
 _WHERE_UR = "{% if venue_address %} پتہ: {{ venue_address }}۔{% endif %}" \
@@ -401,6 +403,14 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "ur": ("میچ منسوخ: {{ venue_name }}، {{ date }} {{ start_time }}",
                "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کے میچ کی کورٹ بکنگ منسوخ ہو گئی: "
                "میچ وہاں نہیں کھیلا جائے گا۔"),
+    },
+    "match_released": {
+        "en": ("Match not on: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, not enough players joined the match on " + _MATCH_AT_EN + " in time, so the "
+               "court held for it was given back: the match will not be played."),
+        "ur": ("میچ نہیں ہو گا: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کے میچ میں وقت پر کافی کھلاڑی شامل نہیں ہوئے، "
+               "اس لیے اس کے لیے روکی گئی کورٹ واپس کر دی گئی: میچ نہیں کھیلا جائے گا۔"),
     },
     "match_result_recorded": {
         "en": ("Confirm the result: {{ score }}",

@@ -1,6 +1,6 @@
 """The events payment_svc consumes (group "payment"): booking_svc's booking events — a new booking
 gets its bill (shares), a change updates it, a cancellation refunds by the fee booking computed —
-and auth's AccountDeleted, which erases the person's wallet numbers. Handlers run in the consumer's
+a no-show may owe a fee at the venue, and auth's AccountDeleted, which erases the person's wallet numbers. Handlers run in the consumer's
 transaction, once per event id."""
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from payment_svc import convert
 from payment_svc.service.bills import Bills
 from payment_svc.service.payments import Payments
 from payment_svc.service.refunds import Refunds
+from payment_svc.service.venue_fees import VenueFees
 
 GROUP = "payment"
 
 
 def consumer(database: Database, redis_client: redis.Redis, bills: Bills, payments: Payments,
-             refunds: Refunds) -> EventConsumer:
+             refunds: Refunds, venue_fees: VenueFees) -> EventConsumer:
     def created(session: Session, _event_id: str, message: booking_events.BookingCreated) -> None:
         bills.record_booking(Joined(session), convert.booking_facts(message.booking))
 
@@ -31,6 +32,10 @@ def consumer(database: Database, redis_client: redis.Redis, bills: Bills, paymen
 
     def cancelled(session: Session, _event_id: str, message: booking_events.BookingCancelled) -> None:
         refunds.booking_cancelled(Joined(session), message.booking.booking_id, message.cancellation.fee.amount_paisa)
+
+    def no_show(session: Session, _event_id: str, message: booking_events.BookingNoShow) -> None:
+        bills.booking_changed(Joined(session), convert.booking_facts(message.booking))
+        venue_fees.no_show(Joined(session), message.booking.booking_id)
 
     def account_deleted(session: Session, _event_id: str, message: auth_events.AccountDeleted) -> None:
         payments.close_account(Joined(session), message.user_id)
@@ -43,4 +48,5 @@ def consumer(database: Database, redis_client: redis.Redis, bills: Bills, paymen
                  booking_events.BookingParticipantsChanged, booking_events.BookingCompleted):
         events.on(kind, changed)
     events.on(booking_events.BookingCancelled, cancelled)
+    events.on(booking_events.BookingNoShow, no_show)
     return events

@@ -8,6 +8,7 @@ import urllib.parse
 import zoneinfo
 from typing import TYPE_CHECKING
 
+from google.api import httpbody_pb2
 from padel.booking.v1 import booking_pb2
 from padel.booking.v1 import events_pb2 as booking_events
 from padel.payment.v1 import payment_pb2 as pb
@@ -17,7 +18,9 @@ from mesh.convert import timestamp, to_datetime
 from mesh.errors import InvalidArgument
 from mesh.settings import DEFAULT_TIME_ZONE
 from payment_svc import store
-from payment_svc.domain import BookingFacts, PaymentMode, PaymentState, ShareState, VenueFacts, Wallet
+from payment_svc.domain import (BOOKING_CANCELLED, BookingFacts, PaymentMode, PaymentState, ShareState, VenueFacts, VenueFeeReason,
+                                VenueFeeState, Wallet)
+from payment_svc.providers import Checkout
 
 if TYPE_CHECKING:
     from payment_svc.service.exports import PaymentExport
@@ -32,6 +35,9 @@ SHARE_STATES = {ShareState.DUE: pb.SHARE_STATUS_DUE, ShareState.PAID: pb.SHARE_S
 MODES = {PaymentMode.AT_VENUE: pb.PAYMENT_MODE_AT_VENUE, PaymentMode.DEPOSIT: pb.PAYMENT_MODE_DEPOSIT,
          PaymentMode.FULL: pb.PAYMENT_MODE_FULL}
 MODE_OF = {**{number: mode for mode, number in MODES.items()}, pb.PAYMENT_MODE_UNSPECIFIED: PaymentMode.AT_VENUE}
+VENUE_FEE_REASONS = {VenueFeeReason.LATE_CANCELLATION: pb.VENUE_FEE_REASON_LATE_CANCELLATION,
+                     VenueFeeReason.NO_SHOW: pb.VENUE_FEE_REASON_NO_SHOW}
+VENUE_FEE_STATES = {VenueFeeState.DUE: pb.VENUE_FEE_STATUS_DUE, VenueFeeState.COLLECTED: pb.VENUE_FEE_STATUS_COLLECTED}
 BOOKING_STATUSES = {value: name.removeprefix("BOOKING_STATUS_").lower()
                     for name, value in booking_pb2.BookingStatus.items() if value}
 BOOKING_STATUS_OF = {name: value for value, name in BOOKING_STATUSES.items()}
@@ -94,7 +100,24 @@ def payment(row: store.Payment) -> pb.Payment:
         amount=money(row.amount_paisa), status=PAYMENT_STATES[row.payment_state],
         transaction_reference=row.reference, provider_reference=row.provider_reference,
         provider_message=row.provider_message, share_ids=row.share_ids,
-        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at))
+        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at), hosted=row.hosted)
+
+
+def checkout(form: Checkout, expires: dt.datetime) -> pb.HostedCheckout:
+    return pb.HostedCheckout(url=form.url, fields=form.fields, expires_at=timestamp(expires))
+
+
+def html_page(page: str) -> httpbody_pb2.HttpBody:
+    return httpbody_pb2.HttpBody(content_type="text/html; charset=utf-8", data=page.encode())
+
+
+def venue_fee(row: store.VenueFee) -> pb.VenueFee:
+    fee = pb.VenueFee(booking_id=row.booking_id, reason=VENUE_FEE_REASONS[VenueFeeReason(row.reason)],
+                      amount=money(row.amount_paisa), status=VENUE_FEE_STATES[VenueFeeState(row.state)],
+                      collected_by=row.collected_by or "")
+    if row.collected_at is not None:
+        fee.collected_at.CopyFrom(timestamp(row.collected_at))
+    return fee
 
 
 def share(row: store.Share, refunded: int = 0, fee: int = 0) -> pb.Share:
@@ -112,7 +135,8 @@ def bill(view) -> pb.Bill:
         owed_by_booker=money(view.owed_by_booker), refunded=money(view.balance.refunded),
         shares=[share(row, *view.returned.get(row.id, (0, 0))) for row in view.shares],
         booking_status=BOOKING_STATUS_OF.get(booking.status, booking_pb2.BOOKING_STATUS_UNSPECIFIED),
-        at_venue=money(booking.price_paisa - booking.online_paisa))
+        at_venue=money(0 if booking.status == BOOKING_CANCELLED else booking.price_paisa - booking.online_paisa),
+        venue_fee=venue_fee(view.venue_fee) if view.venue_fee is not None else None)
 
 
 def payout_line(line) -> pb.PayoutLine:
@@ -121,7 +145,8 @@ def payout_line(line) -> pb.PayoutLine:
     return pb.PayoutLine(booking_id=line.booking_id, price=money(line.price), paid=money(balance.captured),
                          refunded=money(balance.refunded), fees=money(balance.fees), due=money(line.due),
                          commission=money(balance.commission), payout=money(balance.payout),
-                         at_venue=money(line.at_venue))
+                         at_venue=money(line.at_venue), venue_fees_due=money(line.venue_fees_due),
+                         venue_fees_collected=money(line.venue_fees_collected))
 
 
 def refund(row: store.Refund) -> api.ExportedRefund:

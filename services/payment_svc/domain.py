@@ -45,13 +45,23 @@ class PaymentMode(enum.StrEnum):
     FULL = "full"
 
 
+class VenueFeeReason(enum.StrEnum):
+    LATE_CANCELLATION = "late_cancellation"
+    NO_SHOW = "no_show"
+
+
+class VenueFeeState(enum.StrEnum):
+    DUE = "due"
+    COLLECTED = "collected"
+
+
 class Wallet(enum.StrEnum):
     JAZZCASH = "jazzcash"
     EASYPAISA = "easypaisa"
 
 
 # The booking statuses payments acts on (booking_svc's names).
-BOOKING_PENDING, BOOKING_CANCELLED = "pending", "cancelled"
+BOOKING_PENDING, BOOKING_CANCELLED, BOOKING_NO_SHOW = "pending", "cancelled", "no_show"
 UNPAID = (ShareState.DUE, ShareState.OWED_BY_BOOKER)
 
 
@@ -62,6 +72,18 @@ def online_part(mode: PaymentMode, deposit_percent: int, price: int) -> int:
     if mode == PaymentMode.DEPOSIT:
         return price * deposit_percent // 100
     return 0
+
+
+def venue_fee_due(price: int, online: int, fee: int, kept_online: int) -> int:
+    """What of a cancellation fee is charged at the venue: only a booking with a part paid there
+    owes one; what the fee kept of money paid online counts first, and at most the part paid at the
+    venue is asked for."""
+    return max(0, min(fee - kept_online, price - online))
+
+
+def no_show_fee(price: int, online: int) -> int:
+    """Nobody came: the part of the price that was to be paid at the venue is due there all the same."""
+    return max(0, price - online)
 
 
 @dataclass(frozen=True)
@@ -166,6 +188,44 @@ def share_out(total: int, weights: Sequence[int]) -> list[int]:
     for i in order[: total - sum(parts)]:
         parts[i] += 1
     return parts
+
+
+@dataclass(frozen=True)
+class Rebalance:
+    """How a bill follows a change of players or price after money moved."""
+
+    refund: list[str]  # paid shares given back whole to their wallets
+    void: list[str]  # unpaid shares no longer owed
+    new: list[tuple[str, int]]  # (player, amount) of the unpaid shares that replace them
+
+
+def rebalance(shares: Sequence[ShareView], players: Sequence[str], booker_id: str, online: int) -> Rebalance:
+    """The bill of `players` for `online`, keeping every paid share as it is: a removed player's paid
+    share goes back whole; if what stays paid is more than the new price, whole paid shares go back,
+    the booker's first, until it fits; what is left to pay is shared so that each player comes as
+    close to an equal split as their payments allow (the booker takes the odd paisa). An unpaid share
+    that would come out the same is kept (its player is not asked again)."""
+    live = [s for s in shares if s.state in (ShareState.PAID, *UNPAID)]
+    refund = [s for s in live if s.state == ShareState.PAID and s.player_id not in players]
+    kept = [s for s in live if s.state == ShareState.PAID and s.player_id in players]
+    for share in sorted(kept, key=lambda s: (s.player_id != booker_id, -s.amount)):
+        if sum(k.amount for k in kept) <= online:
+            break
+        kept.remove(share)
+        refund.append(share)
+    targets = split_price(online, len(players)) if players else []
+    need = [max(0, target - sum(s.amount for s in kept if s.player_id == player))
+            for player, target in zip(players, targets)]
+    parts = share_out(max(0, online - sum(s.amount for s in kept)), need)
+    unpaid = [s for s in live if s.state in UNPAID]
+    new: list[tuple[str, int]] = []
+    for player, amount in zip(players, parts):
+        same = next((s for s in unpaid if s.player_id == player and s.amount == amount), None)
+        if same is not None:
+            unpaid.remove(same)
+        elif amount:
+            new.append((player, amount))
+    return Rebalance([s.share_id for s in refund], [s.share_id for s in unpaid], new)
 
 
 @dataclass(frozen=True)

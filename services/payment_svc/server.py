@@ -18,6 +18,7 @@ from payment_svc.service.bills import Bills
 from payment_svc.service.payments import Payments
 from payment_svc.service.payouts import Payouts
 from payment_svc.service.refunds import Refunds
+from payment_svc.service.venue_fees import VenueFees
 from payment_svc.service.venue_payments import VenuePayments
 from payment_svc.servicer import PaymentServicer
 from payment_svc.settings import NAME, PaymentSettings
@@ -34,9 +35,12 @@ def providers(settings: PaymentSettings) -> dict[Wallet, object]:
     return {
         Wallet.JAZZCASH: JazzCash(settings.jazzcash_base_url, settings.jazzcash_merchant_id,
                                   settings.jazzcash_password, settings.jazzcash_integrity_salt,
-                                  settings.jazzcash_return_url, http),
+                                  settings.jazzcash_return_url, http, settings.checkout_return_url + "/jazzcash",
+                                  settings.checkout_page_url),
         Wallet.EASYPAISA: Easypaisa(settings.easypaisa_base_url, settings.easypaisa_store_id,
-                                    settings.easypaisa_username, settings.easypaisa_password, http),
+                                    settings.easypaisa_username, settings.easypaisa_password, http,
+                                    settings.easypaisa_hash_key, settings.checkout_return_url + "/easypaisa",
+                                    settings.checkout_page_url),
     }
 
 
@@ -50,16 +54,18 @@ def build_server(settings: PaymentSettings) -> tuple[server.Host, int]:
     bills = Bills(dt.timedelta(seconds=settings.share_window_seconds),
                   dt.timedelta(minutes=settings.share_lead_minutes), utcnow)
     refunds = Refunds(wallets, utcnow)
-    payments = Payments(wallets, utcnow)
+    payments = Payments(wallets, utcnow, bills=bills)
     settlement = Settlement(parts.database, bills, payments, refunds, settings.job_interval_seconds)
     venue = venues.venue_lookup(settings.addresses["booking"])
-    servicer = PaymentServicer(parts.database, bills, payments, Payouts(venue), VenuePayments(venue, utcnow))
+    venue_fees = VenueFees(venue, utcnow)
+    servicer = PaymentServicer(parts.database, bills, payments, Payouts(venue), VenuePayments(venue, utcnow), venue_fees)
     return server.build(
         NAME, settings,
         servicers=[(payment_service_pb2_grpc.add_PaymentServiceServicer_to_server, servicer)],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
-        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bills, payments, refunds), settlement])
+        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bills, payments, refunds, venue_fees),
+                 settlement])
 
 
 def main() -> None:

@@ -7,22 +7,26 @@ from padel.payment.v1 import payment_service_pb2_grpc
 
 from mesh import caller
 from mesh.db import Database
-from payment_svc import convert
+from mesh.errors import InvalidArgument
+from payment_svc import convert, pages
+from payment_svc.providers import easypaisa
 from payment_svc.service import exports
 from payment_svc.service.bills import Bills
-from payment_svc.service.payments import Payments
+from payment_svc.service.payments import CHARGE_EXPIRY, Payments
 from payment_svc.service.payouts import Payouts
+from payment_svc.service.venue_fees import VenueFees
 from payment_svc.service.venue_payments import VenuePayments
 
 
 class PaymentServicer(payment_service_pb2_grpc.PaymentServiceServicer):
     def __init__(self, database: Database, bills: Bills, payments: Payments, payouts: Payouts,
-                 venue_payments: VenuePayments):
+                 venue_payments: VenuePayments, venue_fees: VenueFees):
         self.database = database
         self.bills = bills
         self.payments = payments
         self.payouts = payouts
         self.venue_payments = venue_payments
+        self.venue_fees = venue_fees
 
     def GetBill(self, request, context):
         view = self.bills.get_bill(self.database, caller.current(), request.booking_id)
@@ -40,6 +44,33 @@ class PaymentServicer(payment_service_pb2_grpc.PaymentServiceServicer):
 
     def ExportPaymentData(self, request, context):
         return convert.payment_export(exports.export_data(self.database, caller.current()))
+
+    def StartCheckout(self, request, context):
+        payment, form = self.payments.start_checkout(self.database, caller.current(), request.booking_id,
+                                                     convert.WALLET_OF[request.wallet], request.mobile_number,
+                                                     request.cover == pb.PAY_COVER_ALL)
+        return api.StartCheckoutResponse(payment=convert.payment(payment),
+                                         checkout=convert.checkout(form, payment.created_at + CHARGE_EXPIRY))
+
+    def JazzCashCheckoutReturn(self, request, context):
+        payment = self.payments.jazzcash_return(self.database, convert.form_fields(request.body.data))
+        return api.JazzCashCheckoutReturnResponse(body=convert.html_page(pages.result(
+            payment.payment_state, payment.amount_paisa, payment.reference, payment.provider_reference)))
+
+    def EasypaisaCheckoutReturn(self, request, context):
+        if request.auth_token:
+            form = self.payments.easypaisa_confirmation(request.auth_token)
+            return api.EasypaisaCheckoutReturnResponse(body=convert.html_page(pages.onward(form, "Confirming with Easypaisa")))
+        if not request.order_ref_number:
+            raise InvalidArgument.field("orderRefNumber", "Easypaisa's return names the order (or brings an auth_token)")
+        payment = self.payments.easypaisa_return(self.database, request.order_ref_number,
+                                                 easypaisa.claims_paid(request.success, request.status))
+        return api.EasypaisaCheckoutReturnResponse(body=convert.html_page(pages.result(
+            payment.payment_state, payment.amount_paisa, payment.reference, payment.provider_reference)))
+
+    def CollectVenueFee(self, request, context):
+        row = self.venue_fees.collect(self.database, caller.current(), request.booking_id)
+        return api.CollectVenueFeeResponse(venue_fee=convert.venue_fee(row))
 
     def JazzCashCallback(self, request, context):
         payment = self.payments.jazzcash_callback(self.database, convert.form_fields(request.body.data))

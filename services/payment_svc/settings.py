@@ -15,7 +15,7 @@ NAME = "payment"
 STANDIN_PORT = 3020
 # The stand-in's test credentials (payment_svc.standin checks the same).
 STANDIN_JAZZCASH = ("MC_STANDIN", "standin-password", "standin-salt")
-STANDIN_EASYPAISA = ("standin-store", "standin-user", "standin-password")
+STANDIN_EASYPAISA = ("standin-store", "standin-user", "standin-password", "standin-hash-key")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -29,6 +29,13 @@ class PaymentSettings(ServiceSettings):
     easypaisa_store_id: str = ""
     easypaisa_username: str = ""
     easypaisa_password: str = field(default="", repr=False)
+    # The AES key of Easypaisa's hosted checkout (merchantHashedReq): 16, 24 or 32 characters.
+    easypaisa_hash_key: str = field(default="", repr=False)
+    # Where the wallets' payment pages send the player back: <this>/jazzcash and <this>/easypaisa.
+    checkout_return_url: str = ""
+    # The providers' host as the player's browser reaches it (their base URL unless set: a dev
+    # cluster's stand-in is reached through a port-forward).
+    checkout_page_url: str = ""
     # How long a provider call may take before the payment is left pending for the inquiry job.
     provider_timeout_seconds: float = 10.0
     # How long invited players have to pay their share (shorter than the venues' holds, so the booker
@@ -50,7 +57,10 @@ class PaymentSettings(ServiceSettings):
         jazzcash = _credentials(env, jazzcash_url == standin, STANDIN_JAZZCASH, "PADEL_PAYMENT_JAZZCASH_MERCHANT_ID",
                                 "PADEL_PAYMENT_JAZZCASH_PASSWORD", "PADEL_PAYMENT_JAZZCASH_INTEGRITY_SALT")
         easypaisa = _credentials(env, easypaisa_url == standin, STANDIN_EASYPAISA, "PADEL_PAYMENT_EASYPAISA_STORE_ID",
-                                 "PADEL_PAYMENT_EASYPAISA_USERNAME", "PADEL_PAYMENT_EASYPAISA_PASSWORD")
+                                 "PADEL_PAYMENT_EASYPAISA_USERNAME", "PADEL_PAYMENT_EASYPAISA_PASSWORD",
+                                 "PADEL_PAYMENT_EASYPAISA_HASH_KEY")
+        if len(easypaisa[3]) not in (16, 24, 32):
+            raise SettingsError("PADEL_PAYMENT_EASYPAISA_HASH_KEY: Easypaisa's hash key is 16, 24 or 32 characters")
         return cls(
             **fields,
             jazzcash_base_url=jazzcash_url,
@@ -59,6 +69,10 @@ class PaymentSettings(ServiceSettings):
                                         edge_url(env) + "/api/payments/callbacks/jazzcash"),
             easypaisa_base_url=easypaisa_url,
             easypaisa_store_id=easypaisa[0], easypaisa_username=easypaisa[1], easypaisa_password=easypaisa[2],
+            easypaisa_hash_key=easypaisa[3],
+            checkout_return_url=env.str("PADEL_PAYMENT_CHECKOUT_RETURN_URL",
+                                        edge_url(env) + "/api/payments/checkout").rstrip("/"),
+            checkout_page_url=env.str("PADEL_PAYMENT_CHECKOUT_PAGE_URL").rstrip("/"),
             provider_timeout_seconds=_positive(env, "PADEL_PAYMENT_PROVIDER_TIMEOUT_SECONDS", 10.0),
             share_window_seconds=_positive(env, "PADEL_PAYMENT_SHARE_WINDOW_SECONDS", 600.0),
             share_lead_minutes=env.int("PADEL_PAYMENT_SHARE_LEAD_MINUTES", 120, 0, 10080),

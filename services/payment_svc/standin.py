@@ -6,14 +6,23 @@ Outcomes are scripted by the wallet's number, 0300000000N (any other number pays
   1 success · 2 decline · 3 pending, then success (the provider calls us back a second later)
   4 timeout (the answer comes after the caller gave up; the money moved) · 5 HTTP 503, then success
 It checks the credentials and JazzCash's pp_SecureHash of what it is sent, as the real ones do.
+
+It also serves both hosted checkout pages, so a newcomer can click through one in a browser: JazzCash's
+page redirection form (/CustomerPortal/transactionmanagement/merchantform/) and Easypaisa's Index.jsf.
+Each shows the amount, a wallet number to type (the same scripts: …2 declines, …3 approves a second
+later, any other number pays) and Pay / Cancel; then it sends the browser back as the provider does
+(JazzCash: a signed form posted to pp_ReturnURL; Easypaisa: postBackURL?auth_token=…, Confirm.jsf,
+then postBackURL?success=…&orderRefNumber=…).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import threading
 import time
+import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,12 +30,16 @@ import requests
 
 from mesh import logs
 from mesh.settings import Env, edge_url
-from payment_svc.providers import easypaisa, jazzcash
+from payment_svc import pages
+from payment_svc.providers import Checkout, easypaisa, jazzcash
 from payment_svc.settings import STANDIN_PORT, PaymentSettings
 
 log = logging.getLogger("padel.payment.standin")
 SUCCESS, DECLINE, PENDING_THEN_SUCCESS, TIMEOUT, OUTAGE_THEN_SUCCESS = "1", "2", "3", "4", "5"
 NOTICE_PATH = "/easypay-service/ipn/"
+# Where the stand-in's hosted pages post the player's choice (the real pages have their own).
+JAZZCASH_PAGE_DONE = "/CustomerPortal/transactionmanagement/standin-done"
+EASYPAISA_PAGE_DONE = "/easypay/standin-done"
 
 
 class Ledger:
@@ -62,6 +75,23 @@ class Ledger:
         with self.lock:
             self.transactions[reference]["state"] = "paid"
 
+    def decline(self, reference: str) -> None:
+        with self.lock:
+            self.transactions[reference]["state"] = "declined"
+
+
+def _checkout_page(title: str, action: str, hidden: dict[str, str], amount_paisa: int, number: str) -> str:
+    """A hosted payment page: the amount, a wallet number to type, Pay or Cancel."""
+    fields = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in hidden.items())
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>'
+            f'<body style="font-family:sans-serif;max-width:32rem;margin:3rem auto"><h1>{html.escape(title)}</h1>'
+            f'<p>Local provider stand-in: no money moves. Pay Rs {amount_paisa // 100:,}.{amount_paisa % 100:02d}</p>'
+            f'<form method="post" action="{html.escape(action)}">{fields}'
+            f'<label>Wallet number <input name="mobile_number" value="{html.escape(number or "03000000001")}"></label>'
+            f'<p>03000000002 declines, 03000000003 approves a second later, any other number pays.</p>'
+            f'<button name="choice" value="pay">Pay</button> <button name="choice" value="cancel">Cancel</button>'
+            f'</form></body></html>')
+
 
 class StandIn(ThreadingHTTPServer):
     daemon_threads = True
@@ -72,6 +102,10 @@ class StandIn(ThreadingHTTPServer):
         self.easypaisa_ipn_url = easypaisa_ipn_url
         self.delay_seconds = delay_seconds
         self.ledger = Ledger()
+        # Hosted checkouts opened on the stand-in's pages: reference → the form that opened them;
+        # Easypaisa's auth tokens → reference.
+        self.checkouts: dict[str, dict[str, str]] = {}
+        self.tokens: dict[str, str] = {}
 
     @property
     def base_url(self) -> str:
@@ -92,6 +126,20 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("content-length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def _html(self, status: int, page: str, location: str = "") -> None:
+        data = page.encode()
+        self.send_response(status)
+        self.send_header("content-type", "text/html; charset=utf-8")
+        self.send_header("content-length", str(len(data)))
+        if location:
+            self.send_header("location", location)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _form(self) -> dict[str, str]:
+        length = int(self.headers.get("content-length") or 0)
+        return dict(urllib.parse.parse_qsl(self.rfile.read(length).decode("utf-8", "replace"), keep_blank_values=True))
 
     def _body(self) -> dict:
         length = int(self.headers.get("content-length") or 0)
@@ -114,6 +162,11 @@ class Handler(BaseHTTPRequestHandler):
         self._reply(404, {"error": "unknown path"})
 
     def do_POST(self):
+        pages = {jazzcash.CHECKOUT_PATH: self._jazzcash_page, JAZZCASH_PAGE_DONE: self._jazzcash_page_done,
+                 easypaisa.CHECKOUT_PATH: self._easypaisa_page, EASYPAISA_PAGE_DONE: self._easypaisa_page_done,
+                 easypaisa.CONFIRM_PATH: self._easypaisa_confirm}
+        if self.path in pages:
+            return pages[self.path](self._form())
         routes = {jazzcash.WALLET_PATH: self._jazzcash_charge, jazzcash.INQUIRY_PATH: self._jazzcash_inquiry,
                   jazzcash.REFUND_PATH: self._jazzcash_refund, easypaisa.INITIATE_PATH: self._easypaisa_charge,
                   easypaisa.INQUIRY_PATH: self._easypaisa_inquiry, easypaisa.REFUND_PATH: self._easypaisa_refund}
@@ -180,7 +233,80 @@ class Handler(BaseHTTPRequestHandler):
                         "pp_ResponseMessage": "Refund successful" if done else "Refund not possible",
                         "pp_RetreivalReferenceNo": uuid.uuid4().hex[:12].upper()})
 
+    def _jazzcash_page(self, form: dict[str, str]) -> None:
+        """Page redirection: the form is checked (merchant, password, pp_SecureHash) as JazzCash does."""
+        if self._jazzcash_refused_page(form):
+            return
+        self.server.checkouts[form.get("pp_TxnRefNo", "")] = form
+        self._html(200, _checkout_page("JazzCash checkout", JAZZCASH_PAGE_DONE, {"pp_TxnRefNo": form.get("pp_TxnRefNo", "")},
+                                       int(form.get("pp_Amount") or 0), ""))
+
+    def _jazzcash_refused_page(self, form: dict[str, str]) -> bool:
+        settings = self.server.settings
+        if (form.get("pp_MerchantID") != settings.jazzcash_merchant_id or form.get("pp_Password") != settings.jazzcash_password
+                or not jazzcash.verified(form, settings.jazzcash_integrity_salt) or not form.get("pp_ReturnURL")):
+            self._html(400, "<p>Invalid merchant credentials or pp_SecureHash.</p>")
+            return True
+        return False
+
+    def _jazzcash_page_done(self, choice: dict[str, str]) -> None:
+        opened = self.server.checkouts.get(choice.get("pp_TxnRefNo", ""))
+        if opened is None:
+            return self._html(404, "<p>No such checkout.</p>")
+        reference, amount = opened["pp_TxnRefNo"], int(opened.get("pp_Amount") or 0)
+        found = self._hosted_outcome(reference, amount, choice)
+        paid = found["state"] == "paid"
+        back = jazzcash.signed({
+            "pp_Version": opened.get("pp_Version", ""), "pp_TxnType": opened.get("pp_TxnType", ""),
+            "pp_Language": "EN", "pp_MerchantID": opened["pp_MerchantID"], "pp_TxnRefNo": reference,
+            "pp_Amount": str(amount), "pp_TxnCurrency": "PKR", "pp_TxnDateTime": opened.get("pp_TxnDateTime", ""),
+            "pp_BillReference": opened.get("pp_BillReference", ""),
+            "pp_ResponseCode": {"paid": "000", "pending": "157"}.get(found["state"], "999"),
+            "pp_ResponseMessage": "Thank you for Using JazzCash, your transaction was successful." if paid
+            else {"pending": "Transaction is pending"}.get(found["state"], "Transaction cancelled by the customer"),
+            "pp_RetreivalReferenceNo": found["id"] if paid else ""}, self.server.settings.jazzcash_integrity_salt)
+        self._html(200, pages.onward(Checkout(opened["pp_ReturnURL"], back), "Back to the merchant"))
+
+    def _hosted_outcome(self, reference: str, amount: int, choice: dict[str, str]) -> dict:
+        """The player's choice on a hosted page, in the stand-in's ledger (the number's script too)."""
+        found = self.server.ledger.open(reference, amount, choice.get("mobile_number", ""))
+        if choice.get("choice") != "pay":
+            self.server.ledger.decline(reference)
+        elif found["script"] == PENDING_THEN_SUCCESS:
+            self._later(lambda: self.server.ledger.approve(reference))
+        return self.server.ledger.inquire(reference)
+
     # -- Easypaisa ---------------------------------------------------------------------------------
+
+    def _easypaisa_page(self, form: dict[str, str]) -> None:
+        """Index.jsf: the store and merchantHashedReq (the other fields, encrypted) are checked."""
+        settings = self.server.settings
+        signed_fields = {k: v for k, v in form.items() if k != "merchantHashedReq"}
+        if (form.get("storeId") != settings.easypaisa_store_id or not form.get("postBackURL")
+                or form.get("merchantHashedReq") != easypaisa.hashed_request(signed_fields, settings.easypaisa_hash_key)):
+            return self._html(400, "<p>Invalid store or merchantHashedReq.</p>")
+        self.server.checkouts[form.get("orderRefNum", "")] = form
+        self._html(200, _checkout_page("Easypaisa checkout", EASYPAISA_PAGE_DONE, {"orderRefNum": form.get("orderRefNum", "")},
+                                       easypaisa.paisa(form.get("amount", "")) or 0, form.get("mobileNum", "")))
+
+    def _easypaisa_page_done(self, choice: dict[str, str]) -> None:
+        opened = self.server.checkouts.get(choice.get("orderRefNum", ""))
+        if opened is None:
+            return self._html(404, "<p>No such checkout.</p>")
+        self._hosted_outcome(opened["orderRefNum"], easypaisa.paisa(opened["amount"]) or 0, choice)
+        token = uuid.uuid4().hex
+        self.server.tokens[token] = opened["orderRefNum"]
+        self._html(303, "", location=opened["postBackURL"] + "?" + urllib.parse.urlencode({"auth_token": token}))
+
+    def _easypaisa_confirm(self, form: dict[str, str]) -> None:
+        """Confirm.jsf: the token we gave, back with the postBackURL; the player goes there with the result."""
+        reference = self.server.tokens.pop(form.get("auth_token", ""), None)
+        if reference is None or not form.get("postBackURL"):
+            return self._html(400, "<p>Unknown or used auth_token.</p>")
+        found = self.server.ledger.inquire(reference)
+        result = {"success": "true" if found["state"] == "paid" else "false", "orderRefNumber": reference}
+        self._html(303, "", location=form["postBackURL"] + "?" + urllib.parse.urlencode(result))
+
 
     def _easypaisa_refused(self, body: dict) -> bool:
         settings = self.server.settings
@@ -208,7 +334,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _easypaisa_ipn(self, reference: str) -> None:
         self.server.ledger.approve(reference)
-        notice = self.server.base_url + NOTICE_PATH + reference
+        # On the host payment_svc knows as Easypaisa's (it fetches notices from there only).
+        notice = self.server.settings.easypaisa_base_url + NOTICE_PATH + reference
         requests.get(self.server.easypaisa_ipn_url, params={"url": notice}, timeout=10)
 
     def _easypaisa_inquiry(self, body: dict) -> None:
@@ -251,10 +378,20 @@ class Handler(BaseHTTPRequestHandler):
         threading.Thread(target=run, daemon=True).start()
 
 
+def listen_address(env: Env) -> tuple[str, int]:
+    """Where the stand-in listens: loopback on this machine; 0.0.0.0 in a cluster (k8s/components/payment-standin),
+    where payment_svc reaches it as a Service."""
+    return (env.str("PADEL_PAYMENT_STANDIN_HOST", "127.0.0.1"),
+            env.int("PADEL_PAYMENT_STANDIN_PORT", STANDIN_PORT, 0, 65535))
+
+
+def ipn_url(env: Env) -> str:
+    """Where it sends Easypaisa's IPN: the edge's callback route."""
+    return env.str("PADEL_PAYMENT_EASYPAISA_IPN_URL", edge_url(env) + "/api/payments/callbacks/easypaisa")
+
+
 def build(settings: PaymentSettings, env: Env) -> StandIn:
-    port = env.int("PADEL_PAYMENT_STANDIN_PORT", STANDIN_PORT, 0, 65535)
-    ipn = env.str("PADEL_PAYMENT_EASYPAISA_IPN_URL", edge_url(env) + "/api/payments/callbacks/easypaisa")
-    return StandIn(("127.0.0.1", port), settings, ipn,
+    return StandIn(listen_address(env), settings, ipn_url(env),
                    env.float("PADEL_PAYMENT_STANDIN_DELAY_SECONDS", settings.provider_timeout_seconds + 2))
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import secrets
 import uuid
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, select, text, update
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, select, text, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from mesh import pager
@@ -44,6 +44,8 @@ class Booking(Base):
     online_paisa: Mapped[int] = mapped_column(BigInteger)
     commission_paisa: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(20))
+    # Players or price changed while a payment was pending: the bill follows once it settles.
+    rebalance_due: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
@@ -97,6 +99,8 @@ class Payment(Base):
     share_ids: Mapped[list[str]] = mapped_column(JSON)
     provider_reference: Mapped[str] = mapped_column(String(64), default="")
     provider_message: Mapped[str] = mapped_column(String(200), default="")
+    # Paid on the provider's own page (hosted checkout), not by a charge we sent.
+    hosted: Mapped[bool] = mapped_column(Boolean, default=False)
     # When the settlement job next asks the provider about a pending attempt.
     next_inquiry_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
@@ -148,6 +152,20 @@ class Refund(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
+class VenueFee(Base):
+    """A fee due at the venue for a booking paid there (late cancellation, no-show); once per booking."""
+
+    __tablename__ = "venue_fees"
+
+    booking_id: Mapped[str] = mapped_column(ForeignKey("bookings.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    amount_paisa: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    collected_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    collected_by: Mapped[str | None] = mapped_column(String(36))
+
+
 class Callback(Base):
     """A provider callback that counted; a second delivery of the same one is a replay."""
 
@@ -180,6 +198,23 @@ def record(session: Session, booking_id: str, kind: EntryKind, amount: int, now:
     session.add(LedgerEntry(id=new_id(), booking_id=booking_id, share_id=share_id, payment_id=payment_id,
                             kind=kind.value, amount_paisa=amount, created_at=now))
     session.flush()
+
+
+def plan_refund(session: Session, booking_id: str, share: Share, amount: int, fee: int, now: dt.datetime) -> None:
+    """A refund of `amount` of a paid share, for the settlement job to send to its wallet."""
+    session.add(Refund(id=new_id(), booking_id=booking_id, share_id=share.id, payment_id=share.payment_id,
+                       amount_paisa=amount, fee_paisa=fee, reference=new_reference("R"), next_try_at=now,
+                       created_at=now))
+
+
+def refunding(session: Session, booking_id: str) -> set[str]:
+    """The booking's shares with a refund planned or sent (a paid share goes back once)."""
+    return set(session.scalars(select(Refund.share_id).where(Refund.booking_id == booking_id)))
+
+
+def has_pending_payment(session: Session, booking_id: str) -> bool:
+    return session.scalar(select(Payment.id).where(Payment.booking_id == booking_id,
+                                                   Payment.state == PaymentState.PENDING.value).limit(1)) is not None
 
 
 def payment_by_reference(session: Session, reference: str) -> Payment | None:

@@ -94,6 +94,9 @@ def test_owner_sets_up_and_a_player_books_reschedules_and_cancels_over_rest(plat
     assert cancellation["fee"]["amount_paisa"] == "150000" and cancellation["refund"]["amount_paisa"] == "450000"
     metrics = requests.get(platform.metrics_url("booking"), timeout=TIMEOUT).text
     assert f'padel_bookings_cancelled_total{{reason="player",venue_id="{venue["venue_id"]}"}} 1.0' in metrics
+    # Net revenue is what the venue keeps: Rs 8,000 counted, Rs 2,000 given back by the move to a
+    # cheaper hour and Rs 4,500 by the cancellation; the Rs 1,500 fee remains.
+    assert f'padel_booking_refunded_paisa_total{{venue_id="{venue["venue_id"]}"}} 650000.0' in metrics
     assert player not in metrics
     again = requests.post(f"{platform.url}/api/bookings/bookings/{booking['booking_id']}/cancel",
                           headers=platform.headers(player), json={}, timeout=TIMEOUT)
@@ -141,6 +144,27 @@ def test_another_owner_gets_403_and_a_player_cannot_create_venues(platform):
                            headers=platform.headers(new_user()), timeout=TIMEOUT)
     assert answer.status_code == 403
     assert requests.post(f"{platform.url}/api/bookings/venues", json={"venue": a_venue()}, timeout=TIMEOUT).status_code == 401
+
+
+def test_the_owner_gives_the_venue_a_phone_players_see_and_a_malformed_one_is_400(platform):
+    owner = new_user()
+    owner_headers = platform.headers(owner, roles=("venue_owner",))
+    refused = requests.post(f"{platform.url}/api/bookings/venues", headers=owner_headers, timeout=TIMEOUT,
+                            json={"venue": a_venue(phone="021-3587-0001")})
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["message"].endswith(
+        "venue.phone: must be a Pakistani phone number: +92 and 10 digits, e.g. +922134567890")
+    venue = create_venue(platform, owner, phone="+922135870001")
+    seen = requests.get(f"{platform.url}/api/bookings/venues/{venue['venue_id']}", timeout=TIMEOUT)  # no sign-in
+    assert seen.json()["venue"]["phone"] == "+922135870001"
+
+    def change(phone: str) -> requests.Response:
+        return requests.put(f"{platform.url}/api/bookings/venues/{venue['venue_id']}", headers=owner_headers,
+                            timeout=TIMEOUT, json={"venue": {"phone": phone}, "update_mask": "phone"})
+
+    assert change("+924235550100").json()["venue"]["phone"] == "+924235550100"
+    assert change("+92423555010").status_code == 400  # one digit short
+    assert change("").json()["venue"].get("phone", "") == ""  # taken off
 
 
 @pytest.mark.parametrize("params, field", [

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from padel.booking.v1 import events_pb2
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from booking_svc.jobs import BookingJob
@@ -131,3 +132,24 @@ def test_the_owner_gets_the_weeks_summary_once_on_monday_morning_in_the_venues_t
     job.run_once()
     WeeklySummaries(clock).send_due(database)  # a restarted server: the week was sent
     assert len(summaries()) == 2
+
+
+def test_revenue_is_counted_at_confirmation_and_given_back_less_the_fee_kept(database):
+    def counted(name: str, venue_id: str) -> float:
+        return REGISTRY.get_sample_value(f"padel_booking_{name}_paisa_total", {"venue_id": venue_id}) or 0
+
+    clock = Clock()
+    desk = Desk(database, clock)
+    manual = desk.venue(name="Manual", instant_confirmation=False, base_hourly_price_paisa=600_000)
+    instant = desk.venue(name="Instant", base_hourly_price_paisa=600_000, free_until_hours=720, late_fee_percent=25,
+                         cancellation_grace_minutes=0)
+    player = someone("player")
+    start = local_dt(local_day(2), "12:00").astimezone(dt.timezone.utc)
+    held, played = desk.book(player, manual.courts[0].id, start), desk.book(player, instant.courts[0].id, start)
+    clock.now += dt.timedelta(minutes=1)  # past the moment of booking: the late fee applies
+    desk.bookings.cancel(database, player, held.id, "")
+    desk.bookings.cancel(database, player, played.id, "")
+    # Never confirmed: no revenue, nothing given back.
+    assert (counted("revenue", manual.venue.id), counted("refunded", manual.venue.id)) == (0, 0)
+    # Confirmed at once, cancelled late: Rs 4,500 back, the Rs 1,500 fee stays in the net.
+    assert (counted("revenue", instant.venue.id), counted("refunded", instant.venue.id)) == (600_000, 450_000)

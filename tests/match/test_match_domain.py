@@ -59,3 +59,20 @@ def test_the_level_range_stays_on_the_scale():
     assert domain.level_range(3.0, 0) == (2.5, 3.5)
     assert domain.level_range(6.8, 1.0) == (5.8, 7.0)
     assert domain.level_range(0.2, 1.0) == (0.0, 1.2)
+
+
+def test_a_held_court_is_booked_by_two_players_early_or_three_later_and_never_past_its_deadline():
+    import datetime as dt
+
+    rule = domain.FillRule()  # 2 more than 12 h ahead, 3 more than 3 h ahead
+    start = dt.datetime(2026, 12, 10, 14, 0, tzinfo=dt.timezone.utc)
+    ahead = {hours: start - dt.timedelta(hours=hours) for hours in (48, 12.5, 12, 6, 3, 1)}
+    assert [rule.filled(2, start, ahead[h]) for h in (48, 12.5, 12, 6)] == [True, True, False, False]
+    assert [rule.filled(3, start, ahead[h]) for h in (12, 6, 3, 1)] == [True, True, False, False]
+    assert not rule.filled(1, start, ahead[48]) and not rule.filled(4, start, ahead[3])
+    assert rule.deadline(start) == ahead[3]
+    rule.check_may_hold(start, ahead[6])
+    with pytest.raises(InvalidArgument, match="slot.start_time"):
+        rule.check_may_hold(start, ahead[3])
+    tighter = domain.FillRule(early_hours=24, early_players=3, late_hours=6, late_players=4)
+    assert not tighter.filled(2, start, ahead[48]) and tighter.filled(4, start, ahead[12])

@@ -2,7 +2,9 @@
 match opened on a booked court, players joining (one out of range asks and is approved), the last
 place raced by 20 players of whom exactly one wins, and matches played on the platform's test clock:
 a confirmed result moves the levels as the model says (and the profiles show them), a disputed or a
-friendly one moves nothing; suggestions leave out players who are not findable or are blocked."""
+friendly one moves nothing; suggestions leave out players who are not findable or are blocked; a
+match opened on a free slot, whose court is booked once enough players joined and whose seated
+players each owe their share."""
 
 import datetime as dt
 import uuid
@@ -11,7 +13,7 @@ from concurrent import futures
 import pytest
 import requests
 
-from booking_testkit import local_day, platform_headers
+from booking_testkit import iso, local_day, platform_headers
 from match_svc import rating
 from padel_testkit import eventually
 from test_booking_edge import TIMEOUT, book, create_venue
@@ -196,6 +198,45 @@ def test_a_played_result_moves_levels_as_the_model_says_a_disputed_or_friendly_o
     for player in players:
         eventually(lambda: (shown_level(platform, player) or {}).get("level") == pytest.approx(
             expected[player].level), f"the profile of {player} shows the new level")
+
+
+def test_a_match_on_a_free_slot_is_booked_once_two_are_in_and_each_seated_player_owes_a_share(platform):
+    owner, organiser = str(uuid.uuid4()), player_at(platform, 3.0)
+    venue = create_venue(platform, owner, city="Islamabad", confirmation_mode="CONFIRMATION_MODE_MANUAL",
+                         hold_minutes=30)
+    paid_online = requests.put(f"{platform.url}/api/payments/venues/{venue['venue_id']}/payment", timeout=TIMEOUT,
+                               json={"mode": "PAYMENT_MODE_FULL"}, headers=platform.headers(owner, ("venue_owner",)))
+    assert paid_online.status_code == 200, paid_online.text
+    slot = {"court_id": venue["courts"][0]["court_id"], "start_time": iso(local_day(5), "20:00"), "duration_minutes": 60}
+    opened = post(platform, organiser, "open", {"slot": slot, "kind": "MATCH_KIND_FRIENDLY",
+                                                "gender_mode": "GENDER_MODE_OPEN"})
+    assert opened.status_code == 200, opened.text
+    match = opened.json()["match"]
+    assert not match.get("court_booked") and match["court_held_until"]
+
+    def booking() -> dict:
+        answer = requests.get(f"{platform.url}/api/bookings/bookings/{match['booking_id']}", timeout=TIMEOUT,
+                              headers=platform_headers(platform, organiser))
+        assert answer.status_code == 200, answer.text
+        return answer.json()["booking"]
+
+    def shares() -> dict[str, int]:
+        answer = requests.get(f"{platform.url}/api/payments/bookings/{match['booking_id']}", timeout=TIMEOUT,
+                              headers=platform_headers(platform, organiser))
+        return {s["player_id"]: int(s["amount"]["amount_paisa"]) for s in answer.json()["bill"]["shares"]} \
+            if answer.status_code == 200 else {}
+
+    assert booking()["status"] == "BOOKING_STATUS_PENDING"
+    assert eventually(shares, "payments bills the held court") == {organiser: 600000}
+    second, third = player_at(platform, 3.2), player_at(platform, 2.8)
+    assert post(platform, second, f"{match['match_id']}/join").status_code == 200
+    eventually(lambda: booking()["status"] == "BOOKING_STATUS_CONFIRMED", "two players five days ahead book the court")
+    assert booking()["participant_ids"] == [second]
+    assert eventually(lambda: len(shares()) == 2 and shares()) == {organiser: 300000, second: 300000}
+    assert post(platform, third, f"{match['match_id']}/join").status_code == 200
+    assert eventually(lambda: len(shares()) == 3 and shares()) == {organiser: 200000, second: 200000, third: 200000}
+    assert post(platform, second, f"{match['match_id']}/leave").status_code == 200
+    assert eventually(lambda: second not in shares() and shares()) == {organiser: 300000, third: 300000}
 
 
 def test_bad_input_is_refused_naming_the_field(platform):

@@ -13,6 +13,7 @@ from typing import Callable
 import fakeredis
 import pytest
 import redis
+from prometheus_client import CollectorRegistry, generate_latest
 from google.protobuf.wrappers_pb2 import Int32Value, StringValue
 from sqlalchemy import String, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -21,7 +22,7 @@ from mesh.db import Database
 from mesh.consumer import EventConsumer
 from mesh.outbox import EventBase, OutboxEvent, publish
 from mesh.redis import make_redis
-from mesh.relay import OutboxRelay
+from mesh.relay import EventBacklog, OutboxRelay
 from padel_testkit import ROOT, real_server
 
 STREAM = "padel.test.events"
@@ -230,6 +231,47 @@ def test_relay_keeps_events_while_redis_is_down(database, failing_redis, caplog)
     assert failing_redis.client.xlen(STREAM) == 2
     # One warning for the outage, not one per retry.
     assert len([r for r in caplog.records if "outbox relay failing" in r.message]) == 1
+
+
+def test_backlog_and_lag_are_exported_while_events_wait(database, failing_redis):
+    """What an operator charts: rows waiting in the outbox while the relay cannot publish, and
+    entries waiting for a consumer group while its consumer is stopped; both drain after."""
+    registry = CollectorRegistry()
+    registry.register(EventBacklog(database, failing_redis.client, STREAM))
+
+    def scraped(name: str, of_group: bool = False) -> float | None:
+        generate_latest(registry)  # the scrape itself never fails, whichever side is down
+        return registry.get_sample_value(name, {"stream": STREAM, "consumer_group": GROUP} if of_group else {})
+
+    relay, handler = OutboxRelay(database, failing_redis.client, max_backoff=0.2), Handled()
+    member = consumer(database, failing_redis.client, handler)
+    relay.start()
+    member.start()
+    try:
+        record(database, "a")
+        wait_for(lambda: handled_rows(database) == ["a"])
+        assert scraped("padel_outbox_unpublished_events") == 0
+        wait_for(lambda: scraped("padel_consumer_pending", of_group=True) == 0)
+        assert scraped("padel_consumer_lag", of_group=True) == 0
+
+        member.stop()
+        record(database, "b")
+        record(database, "c")
+        wait_for(lambda: scraped("padel_outbox_unpublished_events") == 0)
+        assert scraped("padel_consumer_lag", of_group=True) == 2
+        member.start()
+        wait_for(lambda: scraped("padel_consumer_lag", of_group=True) == 0 and scraped("padel_consumer_pending", of_group=True) == 0)
+        assert handled_rows(database) == ["a", "b", "c"]
+
+        failing_redis.down()
+        record(database, "d")
+        assert scraped("padel_outbox_unpublished_events") == 1
+        assert scraped("padel_consumer_lag", of_group=True) is None  # Redis cannot be asked: left out
+        failing_redis.up()
+        wait_for(lambda: scraped("padel_outbox_unpublished_events") == 0)
+    finally:
+        member.stop()
+        relay.stop()
 
 
 def test_stop_flushes_pending_events(database, bus):

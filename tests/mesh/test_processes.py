@@ -41,11 +41,16 @@ def _check(port: int) -> bool:
     return True
 
 
-def _handled_checks(metrics_port: int) -> float:
+def _samples(metrics_port: int, name: str) -> list:
     with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as answer:
         text = answer.read().decode()
-    return sum(sample.value for family in text_string_to_metric_families(text) for sample in family.samples
-               if sample.name == "grpc_server_handled_total" and sample.labels.get("grpc_method") == "Check")
+    return [sample for family in text_string_to_metric_families(text) for sample in family.samples
+            if sample.name == name]
+
+
+def _handled_checks(metrics_port: int) -> float:
+    return sum(sample.value for sample in _samples(metrics_port, "grpc_server_handled_total")
+               if sample.labels.get("grpc_method") == "Check")
 
 
 def _serving(log) -> dict[int, list[int]]:
@@ -89,6 +94,8 @@ def test_two_processes_serve_one_port_and_its_metrics_count_both(user_svc_of_two
     answered = sum(_check(port) for _ in range(CALLS))
     assert answered == CALLS
     assert _handled_checks(metrics_port) == CALLS  # the calls of both workers, on one port
+    # The outbox backlog is the service's, read once at the scrape: one sample, not one per worker.
+    assert [sample.value for sample in _samples(metrics_port, "padel_outbox_unpublished_events")] == [0]
     parent.send_signal(signal.SIGTERM)
     parent.wait(60)
     assert parent.returncode == 0

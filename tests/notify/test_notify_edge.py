@@ -56,12 +56,12 @@ def edge(tmp_path_factory, mailbox, streams):
     stop_platform(running)
 
 
-def open_venue(edge, owner: str, *, address: str = "Clifton") -> str:
+def open_venue(edge, owner: str, *, address: str = "Clifton", phone: str = "") -> str:
     """A new venue open every day 08:00–23:00 that confirms bookings at once; its court's id."""
     week = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
     venue = requests.post(f"{edge.url}/api/bookings/venues", headers=edge.headers(owner, ("venue_owner",)), timeout=10,
                           json={"venue": {
-        "name": f"Invite Padel {uuid.uuid4().hex[:6]}", "city": "Karachi", "address": address,
+        "name": f"Invite Padel {uuid.uuid4().hex[:6]}", "city": "Karachi", "address": address, "phone": phone,
         "location": {"latitude": 24.8, "longitude": 67.0}, "time_zone": "Asia/Karachi", "slot_minutes": 30,
         "opening_hours": [{"weekday": f"WEEKDAY_{day}", "open": "08:00", "close": "23:00"} for day in week],
         "durations_minutes": [60], "horizon_days": 14, "confirmation_mode": "CONFIRMATION_MODE_INSTANT",
@@ -232,7 +232,7 @@ def test_a_booking_with_invited_players_reaches_their_inboxes(edge):
 
 def test_an_instant_booking_emails_one_confirmation_with_the_game_for_the_calendar(edge, mailbox):
     player, address = register_account(edge, "Hamza", "Qureshi")
-    court = open_venue(edge, str(uuid.uuid4()))
+    court = open_venue(edge, str(uuid.uuid4()), address="Block 4, Clifton, Karachi", phone="+922135870001")
     day = (dt.datetime.now(KARACHI) + dt.timedelta(days=5)).date()
     eventually(lambda: mailbox.to(address), timeout=15)  # the verification email: notify knows the address
     booking_id = book(edge, player, court, utc_text(day, "19:00"))
@@ -242,10 +242,16 @@ def test_an_instant_booking_emails_one_confirmation_with_the_game_for_the_calend
 
     [mail] = eventually(booking_mails, timeout=15)
     assert mail["Subject"].startswith("Booking confirmed")  # not "received" and "confirmed"
-    assert "Court 1" in mail.get_body(("plain",)).get_content() and mail.get_body(("html",)) is not None
+    text = mail.get_body(("plain",)).get_content()
+    assert "Court 1" in text and mail.get_body(("html",)) is not None
+    # Where to go and whom to call, as the owner gave them.
+    assert "Address: Block 4, Clifton, Karachi." in text and "Venue phone: +922135870001." in text
+    assert "+922135870001" in mail.get_body(("html",)).get_content()
     [ics] = [part for part in mail.iter_attachments() if part.get_content_type() == "text/calendar"]
     [event] = Calendar.from_ical(ics.get_content()).walk("VEVENT")
     assert str(event["UID"]) == f"{booking_id}@padel-platform"
+    assert str(event["LOCATION"]).endswith(", Block 4, Clifton, Karachi")
+    assert "Venue phone: +922135870001" in str(event["DESCRIPTION"])
     assert event.decoded("DTSTART") == dt.datetime.fromisoformat(utc_text(day, "19:00").replace("Z", "+00:00"))
     time.sleep(0.5)
     assert len(booking_mails()) == 1
@@ -323,19 +329,37 @@ def test_a_connection_request_and_its_acceptance_reach_the_other_players_inbox(e
     """user_svc's ConnectionRequested and ConnectionAccepted, from two real registrations to the inboxes."""
     (asker, _), (asked, _) = register_account(edge, "Bilal", "Ahmed"), register_account(edge, "Sana", "Malik")
 
-    def ask() -> bool:  # once user_svc has made both profiles from auth's events
+    def ask(whom: str) -> bool:  # once user_svc has made both profiles from auth's events
         return requests.post(f"{edge.url}/api/users/connections", headers=edge.headers(asker), timeout=10,
-                             json={"user_id": asked}).status_code == 200
+                             json={"user_id": whom}).status_code == 200
 
     def titles(user_id: str) -> list[str]:
         messages = requests.get(f"{edge.url}/api/notifications/inbox", headers=edge.headers(user_id),
                                 timeout=10).json().get("messages", [])
         return [m["title"] for m in messages if m["kind"].startswith("connection_")]
 
-    eventually(ask, timeout=15)
+    eventually(lambda: ask(asked), timeout=15)
     assert eventually(lambda: titles(asked), timeout=15) == ["Bilal Ahmed wants to connect"]
     accepted = requests.post(f"{edge.url}/api/users/connections/{asker}/accept", headers=edge.headers(asked),
                              timeout=10)
     assert accepted.status_code == 200, accepted.text
     assert eventually(lambda: titles(asker), timeout=15) == ["Sana Malik accepted your connection"]
     assert titles(asked) == ["Bilal Ahmed wants to connect"]  # nothing about their own acceptance
+
+    # Connections are a kind of their own, on by default: a player who switches them off (match
+    # invites kept) hears of no one asking to connect.
+    (quiet, _) = register_account(edge, "Zara", "Sheikh")
+    kinds = requests.get(f"{edge.url}/api/users/preferences", headers=edge.headers(quiet), timeout=10).json()
+    assert "NOTIFICATION_KIND_CONNECTIONS" in kinds["preferences"]["kinds"]
+    changed = requests.put(f"{edge.url}/api/users/preferences", headers=edge.headers(quiet), timeout=10, json={
+        "preferences": {"kinds": ["NOTIFICATION_KIND_BOOKING_CONFIRMATIONS", "NOTIFICATION_KIND_MATCH_INVITES"]},
+        "update_mask": "kinds"})
+    assert changed.status_code == 200, changed.text
+    eventually(lambda: ask(quiet), timeout=15)
+    accepted = requests.post(f"{edge.url}/api/users/connections/{asker}/accept", headers=edge.headers(quiet),
+                             timeout=10)
+    assert accepted.status_code == 200, accepted.text
+    # user_svc's events reach notify in order: once the acceptance is told, the request was handled.
+    assert eventually(lambda: len(titles(asker)) == 2 and titles(asker), timeout=15)[0] == \
+        "Zara Sheikh accepted your connection"
+    assert titles(quiet) == []

@@ -93,3 +93,16 @@ def test_the_other_side_confirms_a_result_and_a_player_hears_their_level_move(no
     assert kinds(notify, token_issuer, a1) == []  # who recorded it confirms nothing
     [level] = inbox(notify, token_issuer, a2)
     assert level.title == "Your level is now 3.25" and "from 3.10 to 3.25" in level.body
+
+
+def test_the_players_of_a_released_match_hear_the_court_was_given_back(notify, token_issuer):
+    organiser, second, stranger = (str(uuid.uuid4()) for _ in range(3))
+    match = seated(str(uuid.uuid4()), dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=3), [organiser, second],
+                   organiser)
+    publish(notify.redis, "match", match_events.MatchReleased(match=match), wait=True)
+
+    for player in (organiser, second):
+        [told] = inbox(notify, token_issuer, player)
+        assert told.kind == "match_released" and told.title.startswith("Match not on: Padel Arena DHA")
+        assert "not enough players joined" in told.body and "given back" in told.body
+    assert kinds(notify, token_issuer, stranger) == []

@@ -453,13 +453,17 @@ def test_every_component_runs_with_working_settings_from_exactly_the_variables_i
     resources = rendered(overlay)
     components = platform_components(overlay)
     assert sorted(c.module for c in components) == sorted(
-        [f"{name}_svc" for name in SERVICES] + ["edge", "edge.directory"])
+        [f"{name}_svc" for name in SERVICES] + ["edge", "edge.directory"]
+        + (["payment_svc.standin"] if overlay == "dev" else []))
     known = literal_variable_names()
     databases: dict[str, str] = {}
     for component in components:
         where = f"{overlay}: {component.module}"
         assert importlib.util.find_spec(component.module), f"{where}: no such module"
         environ = RecordingEnviron(component.environment)
+        if component.module == "payment_svc.standin":
+            check_standin(component, environ, resources)
+            continue
         settings = load_settings(component, environ)
         set_here = set(component.environment)
         assert all(name.startswith("PADEL_") for name in set_here), where
@@ -494,6 +498,31 @@ def test_every_component_runs_with_working_settings_from_exactly_the_variables_i
             assert re.search(rf"for db in .*\b{database.rsplit('/', 1)[1]}\b", created), f"{name}: database not created"
 
 
+def check_standin(component: Component, environ: RecordingEnviron, resources: list[dict]) -> None:
+    """The dev overlay's provider stand-in: it listens where its Service sends payment_svc, which
+    is pointed at it, with the same credentials, and it calls back through the edge."""
+    from mesh.settings import Env
+    from payment_svc import standin
+    from payment_svc.settings import PaymentSettings
+
+    settings = PaymentSettings.from_env(environ=environ)
+    host, port = standin.listen_address(Env(environ))
+    callbacks = [settings.jazzcash_return_url, standin.ipn_url(Env(environ))]
+    unread = set(component.environment) - environ.read - literal_variable_names()
+    assert not unread, f"payment_svc.standin sets variables no code reads: {sorted(unread)}"
+    assert host == "0.0.0.0" and port == component.ports["http"]
+    (payment,) = [c for c in platform_components("dev") if c.module == "payment_svc"]
+    paying = PaymentSettings.from_env(environ=payment.environment)
+    for base_url in (paying.jazzcash_base_url, paying.easypaisa_base_url, settings.easypaisa_base_url):
+        workload, target = service_target(resources, base_url.removeprefix("http://"))
+        assert workload["metadata"]["name"] == component.workload["metadata"]["name"] and target == port, base_url
+    assert (paying.jazzcash_merchant_id, paying.easypaisa_hash_key) == (settings.jazzcash_merchant_id,
+                                                                          settings.easypaisa_hash_key)
+    for url in callbacks:
+        workload, _target = service_target(resources, url.removeprefix("http://").split("/")[0])
+        assert workload["metadata"]["name"] == "edge", url
+
+
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_the_edge_and_every_service_read_one_edge_secret_from_a_mounted_secret(overlay):
     """A pod that generated a secret of its own would silently count every client through the edge
@@ -503,6 +532,8 @@ def test_the_edge_and_every_service_read_one_edge_secret_from_a_mounted_secret(o
 
     resources = rendered(overlay)
     for component in platform_components(overlay):
+        if component.module == "payment_svc.standin":
+            continue  # no service: it takes no calls from the edge
         where = f"{overlay}: {component.module}"
         path = edge_secret_file(Env(component.environment))
         mount = next((m for m in component.container.get("volumeMounts", [])
@@ -661,6 +692,11 @@ def test_network_policies_allow_the_platform_paths_and_deny_the_rest(overlay):
     for port in (587, 465, 443):
         assert allowed(policies, pod["notify"], internet, port), f"notify → provider :{port}"
     if overlay == "dev":
+        # payment_svc pays through the provider stand-in, which calls back through the edge, only.
+        assert allowed(policies, pod["payment"], pod["payment-standin"], 3020)
+        assert allowed(policies, pod["payment-standin"], pod["edge"], 3000)
+        assert not allowed(policies, pod["booking"], pod["payment-standin"], 3020)
+        assert not allowed(policies, pod["payment-standin"], internet, 443)
         for store, port in (("postgres", 5432), ("redis", 6379)):
             assert all(allowed(policies, backend, pod[store], port) for backend in backends), store
             assert not allowed(policies, pod["edge"], pod[store], port), f"edge → {store}"
@@ -713,7 +749,7 @@ def monitoring_expressions() -> dict[str, str]:
     expressions = {}
     for group in rule_file["spec"]["groups"]:
         for rule in group["rules"]:
-            expressions[f"alert {rule['alert']}"] = rule["expr"]
+            expressions[f"alert {rule['alert']}" if "alert" in rule else f"record {rule['record']}"] = rule["expr"]
     for panel in dashboard()["panels"]:
         for target in panel["targets"]:
             expressions[f"panel {panel['title']} {target['refId']}"] = target["expr"]
@@ -728,17 +764,22 @@ def dashboard() -> dict:
 
 def test_alert_rules_are_well_formed_and_cover_the_platform():
     (rules,) = [d for d in load_documents(MONITORING / "alerts.yaml") if d["kind"] == "PrometheusRule"]
-    alerts = {}
+    alerts, records = {}, {}
     for group in rules["spec"]["groups"]:
         assert set(group) == {"name", "rules"}, group.get("name")
         for rule in group["rules"]:
+            if "record" in rule:  # a recording rule: named level:metric:operations, as Prometheus advises
+                assert set(rule) == {"record", "expr"} and re.fullmatch(r"\w+:\w+:\w+", rule["record"]), rule
+                assert rule["expr"].count("(") == rule["expr"].count(")"), rule["record"]
+                records[rule["record"]] = rule["expr"]
+                continue
             assert set(rule) <= {"alert", "expr", "for", "labels", "annotations"}, rule
             assert rule["labels"]["severity"] in ("warning", "critical")
             assert rule["annotations"]["summary"] and rule["annotations"]["description"]
             assert re.fullmatch(r"\d+[smh]", rule.get("for", "0s")), rule["alert"]
             assert rule["expr"].count("(") == rule["expr"].count(")"), rule["alert"]
             alerts[rule["alert"]] = rule["expr"]
-    assert len(alerts) == sum(len(g["rules"]) for g in rules["spec"]["groups"]), "duplicate alert names"
+    assert len(alerts) + len(records) == sum(len(g["rules"]) for g in rules["spec"]["groups"]), "duplicate names"
     uses = {metric for expr in alerts.values() for metric in metric_names(expr)}
     assert {"grpc_server_handled_total", "grpc_server_handling_seconds_bucket",
             "envoy_cluster_membership_healthy", "up", "padel_notifications_sent_total"} <= uses

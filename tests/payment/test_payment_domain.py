@@ -112,3 +112,24 @@ def test_an_easypaisa_notice_is_fetched_only_from_easypaisas_host():
                 "https://easypay.easypaisa.com.pk.evil.example.com/ipn/T1"):
         with pytest.raises(ForgedCallback):
             wallet.notice(url)
+
+
+def test_a_late_fee_is_due_at_the_venue_only_for_what_is_paid_there_beyond_what_was_kept_online():
+    assert domain.venue_fee_due(price=6000, online=0, fee=3000, kept_online=0) == 3000  # paid at the venue
+    assert domain.venue_fee_due(price=6000, online=1200, fee=3000, kept_online=1200) == 1800  # a deposit kept first
+    assert domain.venue_fee_due(price=6000, online=1200, fee=1000, kept_online=1000) == 0
+    assert domain.venue_fee_due(price=6000, online=6000, fee=3000, kept_online=0) == 0  # paid online: refunds' part
+    assert domain.no_show_fee(price=6000, online=1200) == 4800
+
+
+def test_a_rebalance_never_rewrites_a_paid_share():
+    paid = ShareView("a", "booker", 3000, ShareState.PAID)
+    due = ShareView("b", "friend", 3000, ShareState.DUE)
+    # A third player joins: the booker has paid more than a third; the rest is shared by the others.
+    plan = domain.rebalance([paid, due], ["booker", "friend", "new"], "booker", 6000)
+    assert plan.refund == [] and plan.void == ["b"] and plan.new == [("friend", 1500), ("new", 1500)]
+    # Nothing changes: nothing is replaced, nobody is asked again.
+    assert domain.rebalance([paid, due], ["booker", "friend"], "booker", 6000) == domain.Rebalance([], [], [])
+    # The friend who paid leaves; the price drops below what the booker paid.
+    gone = ShareView("c", "friend", 3000, ShareState.PAID)
+    assert domain.rebalance([paid, gone], ["booker"], "booker", 2000) == domain.Rebalance(["c", "a"], [], [("booker", 2000)])

@@ -3,11 +3,14 @@ a split between four players, callbacks forged, replayed and with a wrong amount
 outage, and refunds per share after a cancellation."""
 
 import datetime as dt
+import html.parser
+import urllib.parse
 import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 
 from padel_testkit import eventually
 from payment_svc.providers import jazzcash
@@ -23,6 +26,13 @@ WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", 
 
 def new_user() -> str:
     return str(uuid.uuid4())
+
+
+def counted(platform, service: str, name: str, **labels: str) -> float:
+    """A counter's value on the service's /metrics (0 before its first count)."""
+    text = requests.get(platform.metrics_url(service), timeout=TIMEOUT).text
+    return sum(sample.value for family in text_string_to_metric_families(text) for sample in family.samples
+               if sample.name == name and labels.items() <= sample.labels.items())
 
 
 class Court:
@@ -289,6 +299,8 @@ def test_a_cancellation_refunds_each_share_to_its_wallet_less_the_fee(pay_platfo
     assert pay(pay_platform, booking_id, friend, PAYS, wallet="WALLET_EASYPAISA").json()["payment"]["status"] \
         == "PAYMENT_STATUS_CAPTURED"
     eventually(lambda: booking_status(pay_platform, booking_id, booker) == "BOOKING_STATUS_CONFIRMED", "confirmed")
+    refunds_before = counted(pay_platform, "payment", "padel_payment_refunded_paisa_total")
+    given_back_before = counted(pay_platform, "booking", "padel_booking_refunded_paisa_total", venue_id=court.venue_id)
 
     # Three days ahead is inside the 720-hour window: the venue keeps 50%.
     cancelled = requests.post(f"{pay_platform.url}/api/bookings/bookings/{booking_id}/cancel", json={"reason": "rain"},
@@ -304,6 +316,10 @@ def test_a_cancellation_refunds_each_share_to_its_wallet_less_the_fee(pay_platfo
     assert paisa(shares[friend]["refunded"]) == 150025 and paisa(shares[friend]["fee"]) == 150025
     assert paisa(refunded["refunded"]) == 300050 and paisa(refunded["paid"]) == 300050
     assert paisa(refunded["due"]) == 0
+    # Both sides count what went back, so their net revenue keeps only the fee.
+    assert counted(pay_platform, "payment", "padel_payment_refunded_paisa_total") - refunds_before == 300050
+    assert counted(pay_platform, "booking", "padel_booking_refunded_paisa_total", venue_id=court.venue_id) \
+        - given_back_before == 300050
 
     report = requests.get(f"{pay_platform.url}/api/payments/venues/{court.venue_id}/payouts",
                           params={"date": court.day.isoformat()}, timeout=TIMEOUT,
@@ -377,3 +393,175 @@ def test_a_venue_that_confirms_at_once_cannot_ask_for_online_payment(pay_platfor
         requests.put(f"{pay_platform.url}/api/bookings/venues/{court.venue_id}", timeout=TIMEOUT,
                      headers=pay_platform.headers(court.owner, roles=("venue_owner",)),
                      json={"venue": venue, "update_mask": "confirmation_mode"})
+
+
+class Form(html.parser.HTMLParser):
+    """The first form of a page as a browser would post it: its action and its named inputs."""
+
+    def __init__(self, page: str, base: str):
+        super().__init__()
+        self.action, self.fields, self.base = "", {}, base
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and not self.action:
+            self.action = urllib.parse.urljoin(self.base, attrs.get("action", ""))
+        elif tag == "input" and attrs.get("name"):
+            self.fields[attrs["name"]] = attrs.get("value", "")
+
+
+def start_checkout(platform, booking_id: str, user: str, wallet: str, **extra) -> requests.Response:
+    return requests.post(f"{platform.url}/api/payments/bookings/{booking_id}/checkout", headers=platform.headers(user),
+                         timeout=TIMEOUT, json={"wallet": wallet, **extra})
+
+
+def test_a_hosted_jazzcash_checkout_through_the_standin_page_captures_once(pay_platform, court):
+    friend = new_user()
+    booker, booking_id = booked(pay_platform, court, friend)
+    started = start_checkout(pay_platform, booking_id, friend, "WALLET_JAZZCASH")
+    assert started.status_code == 200, started.text
+    attempt, checkout = started.json()["payment"], started.json()["checkout"]
+    assert attempt["status"] == "PAYMENT_STATUS_PENDING" and attempt["hosted"] is True
+    assert checkout["url"].endswith("/CustomerPortal/transactionmanagement/merchantform/")
+    fields = checkout["fields"]
+    assert fields["pp_ReturnURL"] == f"{pay_platform.url}/api/payments/checkout/jazzcash"
+    assert fields["pp_TxnRefNo"] == attempt["transaction_reference"] and fields["pp_Amount"] == "300050"
+    assert fields["pp_Version"] == "1.1" and jazzcash.verified(fields, SALT)
+    # While the page is open the share cannot be paid twice.
+    assert pay(pay_platform, booking_id, friend).status_code == 409
+
+    # The player's browser: the provider's page, Pay, and the signed form it posts back to us.
+    page = requests.post(checkout["url"], data=fields, timeout=TIMEOUT)
+    assert page.status_code == 200 and "Rs 3,000.50" in page.text, page.text
+    choice = Form(page.text, checkout["url"])
+    back = requests.post(choice.action, data={**choice.fields, "mobile_number": PAYS, "choice": "pay"}, timeout=TIMEOUT)
+    returned = Form(back.text, choice.action)
+    assert returned.action == fields["pp_ReturnURL"]
+    tampered = requests.post(returned.action, data={**returned.fields, "pp_Amount": "1"}, timeout=TIMEOUT)
+    assert tampered.status_code == 403, tampered.text
+    landed = requests.post(returned.action, data=returned.fields, timeout=TIMEOUT)
+    assert landed.status_code == 200 and landed.headers["content-type"].startswith("text/html"), landed.text
+    assert 'data-status="captured"' in landed.text and "Rs 3,000.50" in landed.text
+    # The browser posting the same return again (a reload) is a replay: refused, counted once.
+    assert requests.post(returned.action, data=returned.fields, timeout=TIMEOUT).status_code == 409
+    shares = {s["player_id"]: s for s in bill_when_ready(pay_platform, booking_id, booker)["shares"]}
+    assert shares[friend]["status"] == "SHARE_STATUS_PAID" and shares[booker]["status"] == "SHARE_STATUS_DUE"
+    assert paisa(bill_when_ready(pay_platform, booking_id, booker)["paid"]) == 300050
+
+    # The booker cancels on the page: back unpaid, the wallet is asked at once, and they may try again.
+    started = start_checkout(pay_platform, booking_id, booker, "WALLET_JAZZCASH").json()
+    page = requests.post(started["checkout"]["url"], data=started["checkout"]["fields"], timeout=TIMEOUT)
+    choice = Form(page.text, started["checkout"]["url"])
+    back = Form(requests.post(choice.action, data={**choice.fields, "choice": "cancel"}, timeout=TIMEOUT).text,
+                choice.action)
+    landed = requests.post(back.action, data=back.fields, timeout=TIMEOUT)
+    assert landed.status_code == 200 and 'data-status="pending"' in landed.text, landed.text
+    eventually(lambda: payment(pay_platform, started["payment"]["payment_id"], booker)["status"]
+               == "PAYMENT_STATUS_DECLINED", "the inquiry finds the checkout was not paid")
+    assert pay(pay_platform, booking_id, booker).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
+
+
+def test_a_hosted_easypaisa_checkout_goes_through_its_three_steps_and_a_forged_return_is_refused(pay_platform, court):
+    booker, booking_id = booked(pay_platform, court)
+    started = start_checkout(pay_platform, booking_id, booker, "WALLET_EASYPAISA", mobile_number=PAYS)
+    assert started.status_code == 200, started.text
+    attempt, checkout = started.json()["payment"], started.json()["checkout"]
+    fields = checkout["fields"]
+    assert checkout["url"].endswith("/easypay/Index.jsf")
+    assert fields["amount"] == "6001.0" and fields["orderRefNum"] == attempt["transaction_reference"]
+    assert fields["postBackURL"] == f"{pay_platform.url}/api/payments/checkout/easypaisa"
+    assert fields["mobileNum"] == PAYS and fields["merchantHashedReq"]
+
+    # A return claiming success before anything was paid: Easypaisa's record says otherwise.
+    forged = requests.get(fields["postBackURL"], timeout=TIMEOUT,
+                          params={"success": "true", "orderRefNumber": attempt["transaction_reference"]})
+    assert forged.status_code == 403, forged.text
+    assert payment(pay_platform, attempt["payment_id"], booker)["status"] == "PAYMENT_STATUS_PENDING"
+
+    page = requests.post(checkout["url"], data=fields, timeout=TIMEOUT)
+    assert page.status_code == 200, page.text
+    choice = Form(page.text, checkout["url"])
+    assert choice.fields["mobile_number"] == PAYS
+    token = requests.post(choice.action, data={**choice.fields, "choice": "pay"}, timeout=TIMEOUT, allow_redirects=False)
+    assert token.status_code == 303 and token.headers["location"].startswith(fields["postBackURL"] + "?auth_token=")
+    confirming = requests.get(token.headers["location"], timeout=TIMEOUT)
+    assert confirming.status_code == 200, confirming.text
+    confirm = Form(confirming.text, token.headers["location"])
+    assert confirm.action.endswith("/easypay/Confirm.jsf") and confirm.fields["postBackURL"] == fields["postBackURL"]
+    result = requests.post(confirm.action, data=confirm.fields, timeout=TIMEOUT, allow_redirects=False)
+    assert result.status_code == 303, result.text
+    landed = requests.get(result.headers["location"], timeout=TIMEOUT)
+    assert landed.status_code == 200 and 'data-status="captured"' in landed.text, landed.text
+    assert requests.get(result.headers["location"], timeout=TIMEOUT).status_code == 409  # a replay
+    assert paisa(bill_when_ready(pay_platform, booking_id, booker)["paid"]) == 600100
+    eventually(lambda: booking_status(pay_platform, booking_id, booker) == "BOOKING_STATUS_CONFIRMED", "confirmed")
+
+
+def test_a_late_cancellation_of_a_booking_paid_at_the_venue_leaves_a_fee_due_there_until_the_owner_collects_it(
+        pay_platform):
+    court = Court(pay_platform)
+    court.set_payment({"mode": "PAYMENT_MODE_AT_VENUE"})
+    owner = pay_platform.headers(court.owner, roles=("venue_owner",))
+    booker, booking_id = booked(pay_platform, court, new_user())
+    # The venue confirms it (a booking never confirmed is cancelled free).
+    confirmed = requests.post(f"{pay_platform.url}/api/bookings/bookings/{booking_id}/confirm", headers=owner,
+                              timeout=TIMEOUT)
+    assert confirmed.status_code == 200, confirmed.text
+    cancelled = requests.post(f"{pay_platform.url}/api/bookings/bookings/{booking_id}/cancel", json={"reason": "sick"},
+                              headers=pay_platform.headers(booker), timeout=TIMEOUT)
+    assert cancelled.status_code == 200, cancelled.text
+    assert paisa(cancelled.json()["booking"]["cancellation"]["fee"]) == 300050
+    # The player sees what is due at the venue: the policy's 50%, nothing online.
+    due = eventually(lambda: (b := bill_when_ready(pay_platform, booking_id, booker)) and "venue_fee" in b and b,
+                     "the fee due at the venue is on the bill")
+    assert due["venue_fee"]["status"] == "VENUE_FEE_STATUS_DUE" and paisa(due["venue_fee"]["amount"]) == 300050
+    assert due["venue_fee"]["reason"] == "VENUE_FEE_REASON_LATE_CANCELLATION"
+    assert paisa(due["due"]) == 0 and paisa(due["at_venue"]) == 0  # nothing online; the court itself is not owed
+
+    def payout_line() -> dict:
+        report = requests.get(f"{pay_platform.url}/api/payments/venues/{court.venue_id}/payouts", headers=owner,
+                              params={"date": court.day.isoformat()}, timeout=TIMEOUT)
+        assert report.status_code == 200, report.text
+        return next(l for l in report.json()["lines"] if l["booking_id"] == booking_id), report.json()["totals"]
+
+    line, totals = payout_line()
+    assert paisa(line["venue_fees_due"]) == 300050 and paisa(line["venue_fees_collected"]) == 0
+    assert paisa(totals["venue_fees_due"]) == 300050
+
+    collect = f"{pay_platform.url}/api/payments/bookings/{booking_id}/venue-fee/collect"
+    assert requests.post(collect, json={}, headers=pay_platform.headers(booker), timeout=TIMEOUT).status_code == 403
+    collected = requests.post(collect, json={}, headers=owner, timeout=TIMEOUT)
+    assert collected.status_code == 200, collected.text
+    fee = collected.json()["venue_fee"]
+    assert fee["status"] == "VENUE_FEE_STATUS_COLLECTED" and fee["collected_by"] == court.owner
+    # Recorded twice (a double tap): still one fee in the ledger.
+    assert requests.post(collect, json={}, headers=owner, timeout=TIMEOUT).json()["venue_fee"] == fee
+    line, totals = payout_line()
+    assert paisa(line["venue_fees_due"]) == 0 and paisa(line["venue_fees_collected"]) == 300050
+    assert paisa(line["fees"]) == 300050 and paisa(line["paid"]) == 0 and paisa(line["payout"]) == 0
+    assert bill_when_ready(pay_platform, booking_id, booker)["venue_fee"]["status"] == "VENUE_FEE_STATUS_COLLECTED"
+    # A booking with no fee due at the venue has nothing to collect.
+    _, other = booked(pay_platform, court)
+    assert requests.post(f"{pay_platform.url}/api/payments/bookings/{other}/venue-fee/collect", json={},
+                         headers=owner, timeout=TIMEOUT).status_code == 404
+
+
+def test_a_player_who_paid_and_is_taken_off_the_booking_gets_their_share_back_and_the_newcomer_is_asked(
+        pay_platform, court):
+    friend, newcomer = new_user(), new_user()
+    booker, booking_id = booked(pay_platform, court, friend)
+    assert pay(pay_platform, booking_id, friend).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
+    pay_platform.known_player(newcomer)
+    changed = requests.put(f"{pay_platform.url}/api/bookings/bookings/{booking_id}", headers=pay_platform.headers(booker),
+                           timeout=TIMEOUT, json={"participant_ids": [newcomer], "update_mask": "participant_ids"})
+    assert changed.status_code == 200, changed.text
+
+    # The removed player still sees the bill: their share went back whole to their wallet.
+    after = eventually(lambda: (b := bill_when_ready(pay_platform, booking_id, friend)) and any(
+        s["status"] == "SHARE_STATUS_REFUNDED" for s in b["shares"]) and b, "the removed player's share is refunded")
+    shares = {s["player_id"]: s for s in after["shares"] if s["status"] != "SHARE_STATUS_VOID"}
+    assert paisa(shares[friend]["refunded"]) == 300050
+    assert shares[newcomer]["status"] == "SHARE_STATUS_DUE" and paisa(shares[newcomer]["amount"]) == 300050
+    assert paisa(after["due"]) == 600100 and paisa(after["paid"]) == 0 and paisa(after["owed_by_booker"]) == 300050
+    assert pay(pay_platform, booking_id, newcomer).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"

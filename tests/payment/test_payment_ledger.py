@@ -1,6 +1,6 @@
 """The ledger balances whatever happens: 1,000 random sequences of payments (captured, declined,
-pending, provider down), repeated provider words, inquiries, deadlines, cancellations with random
-fees and refunds, run through payment_svc's use cases on a real SQLite database, with a scripted
+pending, provider down), repeated provider words, inquiries, deadlines, players joining and leaving
+and the price moving after money moved (the bill re-balanced), cancellations with random fees and refunds, run through payment_svc's use cases on a real SQLite database, with a scripted
 wallet in place of the provider (the only part not real here: its answers are drawn by hypothesis)."""
 
 import datetime as dt
@@ -68,7 +68,8 @@ def world_on(database: Database):
     wallet, clock = ScriptedWallet(), Clock()
     wallets = {Wallet.JAZZCASH: wallet}
     bills = Bills(dt.timedelta(minutes=15), dt.timedelta(hours=2), clock)
-    return database, wallet, clock, bills, Payments(wallets, clock, dt.timedelta(seconds=0)), Refunds(wallets, clock)
+    return (database, wallet, clock, bills, Payments(wallets, clock, dt.timedelta(seconds=0), bills=bills),
+            Refunds(wallets, clock))
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +102,9 @@ step = st.one_of(
     st.tuples(st.just("deadline")),  # time passes the share deadline
     st.tuples(st.just("cancel"), st.integers(0, 100)),
     st.tuples(st.just("refunds")),
+    st.tuples(st.just("join")),  # the booker invites one more player
+    st.tuples(st.just("leave"), st.integers(1, 4)),  # an invited player is taken off
+    st.tuples(st.just("move"), st.integers(1, 2_000_000)),  # a move to a slot of another price
 )
 
 
@@ -135,11 +139,22 @@ def run_sequence(world, players, price, steps):
     bills.record_booking(database, BookingFacts(booking_id, venue_id, ids[0], ids, START, START.date(),
                                                 price, commission, "pending"))
     cancelled_fee = None
+    moved = False  # players or price changed
+    prices = [price]
+
+    def changed(new_ids, new_price):
+        nonlocal ids, price, commission, moved
+        ids, price, commission, moved = new_ids, new_price, new_price // 10, True
+        prices.append(new_price)
+        with database.session() as session:
+            bills.booking_changed(Joined(session), BookingFacts(booking_id, venue_id, ids[0], ids, START, START.date(),
+                                                                price, commission, "pending"))
+
     for action, *args in steps:
         if action == "pay":
             who, cover_all, wallet.answer = args
             try:
-                payments.pay(database, caller(ids[who % players]), booking_id, Wallet.JAZZCASH, "03000000001",
+                payments.pay(database, caller(ids[who % len(ids)]), booking_id, Wallet.JAZZCASH, "03000000001",
                              "123456", cover_all)
             except DomainError:
                 pass  # nothing to pay, in progress, cancelled, not the booker: refused as a whole
@@ -160,20 +175,31 @@ def run_sequence(world, players, price, steps):
             cancelled_fee = fee if cancelled_fee is None else cancelled_fee
         elif action == "refunds":
             refunds.send_due(database)
-    check_balances(database, booking_id, price, commission, cancelled_fee, all_sent=False)
+        elif cancelled_fee is None and action == "join" and len(ids) < 4:
+            changed([*ids, str(uuid.uuid4())], price)
+        elif cancelled_fee is None and action == "leave" and len(ids) > 1:
+            changed([p for i, p in enumerate(ids) if i != args[0] % len(ids) or i == 0], price)
+        elif cancelled_fee is None and action == "move":
+            changed(ids, args[0])
+    check_balances(database, booking_id, price, commission, cancelled_fee, moved, prices, all_sent=False)
     payments.inquire_pending(database)
     refunds.send_due(database)
-    check_balances(database, booking_id, price, commission, cancelled_fee, all_sent=True)
+    check_balances(database, booking_id, price, commission, cancelled_fee, moved, prices, all_sent=True)
 
 
-def check_balances(database, booking_id, price, commission, cancelled_fee, all_sent):
+def check_balances(database, booking_id, price, commission, cancelled_fee, moved, prices, all_sent):
     with database.session(read_only=True) as session:
         shares = store.shares_of(session, booking_id)
         entries = store.entries_of(session, booking_id)
         attempts = store.payments_of(session, booking_id)
         unsent = list(session.scalars(select(store.Refund).where(store.Refund.booking_id == booking_id,
                                                                  store.Refund.sent_at.is_(None))))
-    assert sum(s.amount_paisa for s in shares) == price
+        going_back = store.refunding(session, booking_id)
+        booking = session.get(store.Booking, booking_id)
+    live = [s for s in shares if s.share_state in (ShareState.PAID, *domain.UNPAID) and s.id not in going_back]
+    if cancelled_fee is None and not booking.rebalance_due:
+        assert sum(s.amount_paisa for s in live) == price, "the live shares add up to the price"
+        assert {s.player_id for s in live} <= set(booking.player_ids), "only the booking's players owe or hold shares"
     total = domain.balance(store.as_entries(entries))
     by_share = {s.id: [e for e in entries if e.share_id == s.id] for s in shares}
     for share in shares:
@@ -181,6 +207,8 @@ def check_balances(database, booking_id, price, commission, cancelled_fee, all_s
         amounts = {k: sum(e.amount_paisa for e in by_share[share.id] if e.kind == k) for k in EntryKind}
         assert kinds.count(EntryKind.CAPTURED) <= 1, "a share is captured once"
         state = share.share_state
+        if share.id in going_back:
+            assert state in (ShareState.PAID, ShareState.REFUNDED), "only a paid share is refunded"
         if state in (ShareState.DUE, ShareState.OWED_BY_BOOKER, ShareState.VOID):
             assert amounts[EntryKind.CAPTURED] == 0 and amounts[EntryKind.REFUNDED] == 0
         else:
@@ -191,11 +219,15 @@ def check_balances(database, booking_id, price, commission, cancelled_fee, all_s
     captured = [p for p in attempts if p.payment_state == PaymentState.CAPTURED]
     assert total.captured == sum(p.amount_paisa for p in captured), "every capture is in the ledger, once"
     assert total.captured == sum(s.amount_paisa for s in shares if s.paid_by), "what was captured is what shares hold"
-    assert 0 <= total.paid <= price and total.fees <= (cancelled_fee or 0)
-    assert 0 <= total.commission <= commission
-    if cancelled_fee is None:
+    assert 0 <= total.paid <= max(prices) and total.fees <= (cancelled_fee or 0)
+    assert 0 <= total.commission <= max(prices) // 10
+    if cancelled_fee is None and not moved:
         fully_paid = all(s.share_state == ShareState.PAID for s in shares)
         assert total.commission == (commission if fully_paid else 0)
+    if cancelled_fee is None and all_sent and not unsent:
+        # No money lost: what the payers have in is exactly what the shares still paid hold.
+        assert total.paid == sum(s.amount_paisa for s in live if s.share_state == ShareState.PAID)
+        assert total.paid <= price
     elif all_sent and not unsent:
         assert total.paid == total.fees, "after a cancellation the venue keeps only the fee"
         assert all(s.share_state in (ShareState.REFUNDED, ShareState.VOID) for s in shares)

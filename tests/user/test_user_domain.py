@@ -71,13 +71,15 @@ def test_the_numbers_the_rules_use_are_the_contracts():
     assert (domain.NOTIFICATION_KIND_BOOKING_CONFIRMATIONS, domain.NOTIFICATION_KIND_REMINDERS,
             domain.NOTIFICATION_KIND_MATCH_INVITES) == (u.NOTIFICATION_KIND_BOOKING_CONFIRMATIONS,
                                                         u.NOTIFICATION_KIND_REMINDERS, u.NOTIFICATION_KIND_MATCH_INVITES)
+    assert domain.NOTIFICATION_KIND_CONNECTIONS == u.NOTIFICATION_KIND_CONNECTIONS
 
 
 def test_default_preferences():
     p = preferences()
     assert (p.language, p.channels, p.time_zone, p.quiet_hours_start) == (u.LANGUAGE_EN, [u.CHANNEL_EMAIL],
                                                                          "Asia/Karachi", "")
-    assert u.NOTIFICATION_KIND_MARKETING not in p.kinds and len(p.kinds) == 3
+    assert u.NOTIFICATION_KIND_MARKETING not in p.kinds and len(p.kinds) == 4
+    assert u.NOTIFICATION_KIND_CONNECTIONS in p.kinds  # someone asking to connect is news a player expects
 
 
 @pytest.mark.parametrize("paths, changes, field", [

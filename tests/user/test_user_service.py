@@ -123,7 +123,7 @@ def test_first_access_creates_an_empty_profile_with_defaults(user_service):
     assert preferences.language == u.LANGUAGE_EN
     assert list(preferences.channels) == [u.CHANNEL_EMAIL]
     assert set(preferences.kinds) == {u.NOTIFICATION_KIND_BOOKING_CONFIRMATIONS, u.NOTIFICATION_KIND_REMINDERS,
-                                      u.NOTIFICATION_KIND_MATCH_INVITES}
+                                      u.NOTIFICATION_KIND_MATCH_INVITES, u.NOTIFICATION_KIND_CONNECTIONS}
     assert preferences.time_zone == "Asia/Karachi" and preferences.quiet_hours_start == ""
 
 
@@ -219,7 +219,7 @@ def test_preferences_update_and_validation(user_service):
     preferences = user_service.call("UpdatePreferences", me, request).preferences
     assert preferences.language == u.LANGUAGE_UR and list(preferences.channels) == [u.CHANNEL_WHATSAPP, u.CHANNEL_PUSH]
     assert (preferences.quiet_hours_start, preferences.quiet_hours_end) == ("22:30", "07:00")
-    assert preferences.time_zone == "Asia/Dubai" and len(preferences.kinds) == 3
+    assert preferences.time_zone == "Asia/Dubai" and len(preferences.kinds) == 4  # the defaults kept
     for bad, field in [(u.Preferences(time_zone="Mars/Olympus"), "preferences.time_zone"),
                        (u.Preferences(quiet_hours_start="25:00"), "preferences.quiet_hours_start"),
                        (u.Preferences(channels=[u.CHANNEL_SMS, u.CHANNEL_SMS]), "preferences.channels")]:

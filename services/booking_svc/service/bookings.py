@@ -79,6 +79,15 @@ def _price(session: Session, view: store.BookingView, now: dt.datetime) -> None:
     booking.commission_paisa = domain.percent_of(booking.price_paisa, booking.commission_percent)
 
 
+def _reprice(session: Session, view: store.BookingView, now: dt.datetime) -> None:
+    """Prices a booking again (moved, or its players changed); a confirmed one's change of price is
+    revenue gained or given back."""
+    before = view.booking.price_paisa
+    _price(session, view, now)
+    if view.booking.state != Status.PENDING:  # its price is counted as revenue since it was confirmed
+        metrics.repriced(session, view.venue.id, before, view.booking.price_paisa)
+
+
 def _rules_for(session: Session, venue: store.Venue, player_id: str, now: dt.datetime) -> domain.VenueRules:
     """The venue's rules as they hold for the player (a member books further ahead, more a day, and
     cancels for free until later)."""
@@ -155,10 +164,11 @@ class Bookings:
                 participant_ids: list[str], start: dt.datetime, end: dt.datetime, day: dt.date, price: int,
                 special_requests: str, idempotency_key: str, fingerprint: str, now: dt.datetime,
                 hold_until: dt.datetime | None = None, waitlist_offer_id: str | None = None,
-                series_id: str = "") -> store.BookingView:
+                series_id: str = "", match_id: str | None = None) -> store.BookingView:
         """Writes a placed game (held, or confirmed at once by the venue's mode; held until
-        `hold_until` for the waitlist offer `waitlist_offer_id`), invites its players and announces it
-        (as a game of `series_id`, when given: the series is told of as a whole)."""
+        `hold_until` when given, as a waitlist offer `waitlist_offer_id` or the hold of match `match_id`
+        is), invites its players and announces it (as a game of `series_id`, when given: the series is
+        told of as a whole)."""
         instant = venue.instant_confirmation and hold_until is None
         status = Status.CONFIRMED if instant else Status.PENDING
         booking = store.Booking(
@@ -169,7 +179,8 @@ class Bookings:
             special_requests=special_requests,
             hold_expires_at=None if instant else hold_until or now + dt.timedelta(minutes=venue.hold_minutes),
             idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now,
-            price_rule_id=self._rule_of(session, venue, court.id, start, end), waitlist_offer_id=waitlist_offer_id)
+            price_rule_id=self._rule_of(session, venue, court.id, start, end), waitlist_offer_id=waitlist_offer_id,
+            match_id=match_id)
         view = store.BookingView(booking, venue, court, session.get(store.Player, player_id))
         _price(session, view, now)
         session.add(booking)
@@ -254,6 +265,8 @@ class Bookings:
                 domain.check_may_change_booking(caller, booking.player_id)
                 if booking.state not in (Status.PENDING, Status.CONFIRMED):
                     raise FailedPrecondition(f"cannot change a booking that is {booking.status}")
+                if booking.match_id and "participant_ids" in changes:
+                    raise FailedPrecondition("this court is held for an open match: its players are the match's")
                 invited_before = list(booking.participant_ids)
                 if "participant_ids" in changes:
                     domain.check_participants(booking.player_id, changes["participant_ids"])
@@ -265,7 +278,7 @@ class Bookings:
                 if moves:
                     view = self._move(session, view, moves, now)
                 elif booking.participant_ids != invited_before:
-                    _price(session, view, now)  # the shares follow the players
+                    _reprice(session, view, now)  # the shares follow the players
                 booking.updated_at = now
                 session.flush()
                 added, removed = domain.invitation_changes(invited_before, booking.participant_ids)
@@ -293,7 +306,7 @@ class Bookings:
         booking.court_price_paisa = price
         booking.price_rule_id = self._rule_of(session, venue, court.id, start, end)
         moved = store.BookingView(booking, venue, court)
-        _price(session, moved, now)
+        _reprice(session, moved, now)
         return moved
 
     # -- cancelling ---------------------------------------------------------------------------------
@@ -321,9 +334,10 @@ class Bookings:
         fee, refund = domain.cancellation_charge(rules, booking.price_paisa, booking.start_time,
                                                  now, by_venue=category == "venue", status=booking.state,
                                                  booked_at=booking.created_at)
+        counted = booking.state != Status.PENDING  # confirmed: its price was counted as revenue
         _record_cancellation(booking, reason, by, now, fee, refund)
         events.cancelled(session, view, series_id)
-        metrics.cancelled(session, view.venue.id, category)
+        metrics.cancelled(session, view.venue.id, category, refund if counted else 0)
 
     def cancellation_preview(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> domain.CancellationQuote:
         """What `cancel` would charge now, for whoever may cancel the booking; nothing changes."""
@@ -362,7 +376,7 @@ class Bookings:
             invitation.state, invitation.answered_at = target.value, now
             if not accept:
                 booking.participant_ids = [p for p in booking.participant_ids if p != caller.user_id]
-                _price(session, view, now)
+                _reprice(session, view, now)
             booking.updated_at = now
             session.flush()
             (events.invitation_accepted if accept else events.invitation_declined)(session, view, caller.user_id)
@@ -465,7 +479,7 @@ class Bookings:
                 booking.participant_ids = [p for p in booking.participant_ids if p != user_id]
                 booking.updated_at = now
                 left = store.booking_view(session, booking)
-                _price(session, left, now)
+                _reprice(session, left, now)
                 events.participants_changed(session, left, [], [user_id])
             venues = store.venues_owned_by(session, user_id)
             session.flush()

@@ -17,9 +17,12 @@ from mesh.errors import FailedPrecondition, NotFound
 
 
 class CourtBookings(Protocol):
-    """Where the organiser's booking is looked up (booking_svc, asked as the caller)."""
+    """Where the organiser's booking is looked up, or a free court held for a match (booking_svc, asked
+    as the caller)."""
 
     def lookup(self, caller: Caller, booking_id: str) -> domain.CourtBooking: ...
+
+    def hold(self, caller: Caller, match_id: str, slot: domain.Slot, until: dt.datetime) -> domain.CourtBooking: ...
 
 
 class PlayerDirectory(Protocol):
@@ -47,7 +50,7 @@ def _rating(session, player_id: str) -> store.Rating:
 def _newcomer(session, caller: Caller, match_id: str, now: dt.datetime) -> tuple[store.Match, Gender, float]:
     """The match a player wants in (locked), with their gender and level, once they may play in it at all."""
     row = find_match(session, match_id)
-    domain.check_open(Status(row.status), row.start_time, now)
+    domain.check_open(Status(row.status), row.start_time, now, row.held_until)
     domain.check_not_in(row.places, caller.user_id)
     player = _rating(session, caller.user_id)
     gender = Gender(player.gender)
@@ -77,20 +80,31 @@ SUGGESTION_POOL = 300
 
 class Matches:
     def __init__(self, courts: CourtBookings, players: PlayerDirectory, levels: Levels, leave_cutoff: dt.timedelta,
-                 clock: Clock):
+                 clock: Clock, fill: domain.FillRule = domain.FillRule()):
         self.courts = courts
         self.players = players
         self.levels = levels
         self.leave_cutoff = leave_cutoff
         self.clock = clock
+        self.fill = fill
 
     def open(self, uow: UnitOfWork, caller: Caller, booking_id: str, kind: Kind, gender_mode: GenderMode,
-             level_spread: float) -> store.Match:
-        """The organiser takes place A1 of a new match on their confirmed booking."""
-        booking = self.courts.lookup(caller, booking_id)  # before the transaction: a peer call holds no lock
-        self.levels.start_from_profile(uow, caller)
+             level_spread: float, slot: domain.Slot | None = None) -> store.Match:
+        """The organiser takes place A1 of a new match on their confirmed booking, or on a free slot
+        whose court booking_svc holds for the match until the fill rule's deadline (booked once enough
+        players joined, released otherwise: the two services settle that through events)."""
+        self.levels.start_from_profile(uow, caller)  # before any transaction: it may ask user_svc
         now = self.clock()
-        domain.check_may_open(caller, booking, now)
+        match_id, held_until = store.new_id(), None
+        if slot is None:
+            booking = self.courts.lookup(caller, booking_id)  # before the transaction: a peer call holds no lock
+            domain.check_may_open(caller, booking, now)
+        else:
+            self.fill.check_may_hold(slot.start_time, now)
+            with uow.session() as session:  # what would refuse the match refuses it before the court is held
+                domain.check_gender(gender_mode, Gender(_rating(session, caller.user_id).gender))
+            held_until = self.fill.deadline(slot.start_time)
+            booking = self.courts.hold(caller, match_id, slot, held_until)
         with uow.session() as session:
             organiser = _rating(session, caller.user_id)
             gender = Gender(organiser.gender)
@@ -98,15 +112,17 @@ class Matches:
             level = rating.level_of(organiser.mu)
             low, high = domain.level_range(level, level_spread)
             row = store.add_match(session, store.Match(
-                id=store.new_id(), organiser_id=caller.user_id, booking_id=booking.booking_id,
+                id=match_id, organiser_id=caller.user_id, booking_id=booking.booking_id,
                 venue_id=booking.venue_id, venue_name=booking.venue_name, city=booking.city,
                 city_key=booking.city.strip().lower(), court_id=booking.court_id, court_name=booking.court_name,
                 start_time=booking.start_time, end_time=booking.end_time, time_zone=booking.time_zone,
                 local_date=booking.local_date, local_start=booking.local_start, kind=kind.value,
                 gender_mode=gender_mode.value, min_level=low, max_level=high, status=Status.OPEN.value,
-                free_places=domain.PLACES, created_at=now, updated_at=now, seats=[], join_requests=[]))
+                free_places=domain.PLACES, created_at=now, updated_at=now, held_until=held_until,
+                court_booked=slot is None, seats=[], join_requests=[]))
             self._seat(session, row, Side.A, caller.user_id, gender, level, now)
             events.match_opened(session, row)
+            self._book_if_filled(session, row, now)
             return row
 
     def browse(self, uow: UnitOfWork, *, city: str, venue_id: str, date: str, time_of_day: TimeOfDay | None,
@@ -131,6 +147,7 @@ class Matches:
                                          "ask to join instead", reason="LEVEL_OUT_OF_RANGE")
             self._seat(session, row, self._side(row, side, gender), caller.user_id, gender, level, now)
             events.player_joined(session, row, caller.user_id)
+            self._book_if_filled(session, row, now)
             return row
 
     def ask(self, uow: UnitOfWork, caller: Caller, match_id: str, side: Side | None) -> store.Match:
@@ -156,7 +173,7 @@ class Matches:
         now = self.clock()
         with uow.session() as session:
             row = find_match(session, match_id)
-            domain.check_open(Status(row.status), row.start_time, now)
+            domain.check_open(Status(row.status), row.start_time, now, row.held_until)
             domain.check_seated(row.places, caller.user_id)
             request = next((r for r in row.join_requests if r.player_id == player_id), None)
             if request is None:
@@ -170,6 +187,7 @@ class Matches:
                 row.join_requests.remove(request)
                 self._seat(session, row, self._side(row, wanted, gender), player_id, gender, request.level, now)
                 events.player_joined(session, row, player_id)
+                self._book_if_filled(session, row, now)
             session.flush()
             return row
 
@@ -248,15 +266,38 @@ class Matches:
         candidates.sort(key=lambda s: (-s.score, s.candidate.player_id))
         return candidates[:limit]
 
-    def booking_cancelled(self, uow: UnitOfWork, booking_id: str) -> None:
-        """The court is gone: the match on it is called off and its players told (once)."""
+    def booking_cancelled(self, uow: UnitOfWork, booking_id: str, ran_out: bool) -> None:
+        """The court is gone: the match on it is called off and its players told (once); a match whose
+        held court `ran_out` (booking_svc let the hold expire, nobody cancelled it) is released."""
+        now = self.clock()
         with uow.session() as session:
             row = store.match_of_booking(session, booking_id, for_update=True)
-            if row is None or row.status == Status.CANCELLED.value:
+            if row is None or row.status in (Status.CANCELLED.value, Status.RELEASED.value):
                 return
-            row.status, row.updated_at = Status.CANCELLED.value, self.clock()
+            if not row.court_booked and ran_out:
+                self._release(session, row, now)
+                return
+            row.status, row.updated_at = Status.CANCELLED.value, now
             session.flush()
             events.match_cancelled(session, row)
+
+    def booking_confirmed(self, uow: UnitOfWork, booking_id: str) -> None:
+        """The held court was booked another way (paid in full, or confirmed by the venue): the match keeps it."""
+        with uow.session() as session:
+            row = store.match_of_booking(session, booking_id, for_update=True)
+            if row is not None and not row.court_booked and row.status != Status.RELEASED.value:
+                row.court_booked, row.held_until, row.updated_at = True, None, self.clock()
+                session.flush()
+
+    def release_unfilled(self, uow: UnitOfWork) -> int:
+        """Matches on a held court still short of players at their deadline are released: booking_svc
+        gives the court back and the players are told (MatchReleased)."""
+        now = self.clock()
+        with uow.session() as session:
+            due = store.holds_due(session, now)
+            for row in due:
+                self._release(session, row, now)
+            return len(due)
 
     def account_deleted(self, uow: UnitOfWork, player_id: str) -> None:
         """A deleted account leaves every match not started yet and withdraws its requests (its own
@@ -270,6 +311,20 @@ class Matches:
                     self._unseat(session, row, player_id, now)
                     events.player_left(session, row, player_id, removed_by="", late=False)
             session.flush()
+
+    def _book_if_filled(self, session, row: store.Match, now: dt.datetime) -> None:
+        """A match on a held court that has the players the fill rule asks for books its court
+        (MatchHoldFilled: booking_svc confirms the hold)."""
+        if not row.court_booked and self.fill.filled(len(row.seats), row.start_time, now):
+            row.court_booked, row.held_until, row.updated_at = True, None, now
+            session.flush()
+            events.hold_filled(session, row)
+
+    @staticmethod
+    def _release(session, row: store.Match, now: dt.datetime) -> None:
+        row.status, row.updated_at = Status.RELEASED.value, now
+        session.flush()
+        events.match_released(session, row)
 
     @staticmethod
     def _side(row: store.Match, wanted: Side | None, gender: Gender) -> Side:
@@ -293,6 +348,7 @@ class Matches:
             raise FailedPrecondition("the match has a result")
         store.free_seat(session, row, seat)
         row.free_places = domain.PLACES - len(row.seats)
-        row.status = Status.OPEN.value
+        if row.status == Status.FULL.value:  # a match called off or released stays so
+            row.status = Status.OPEN.value
         row.updated_at = now
         session.flush()

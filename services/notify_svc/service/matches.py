@@ -1,10 +1,11 @@
 """What players hear about open matches (match_svc's events, issue 15): the seated players hear who
-joined, left or asks to join and that the match is full or cancelled; the other side is asked to
+joined, left or asks to join and that the match is full, cancelled, or released (too few players
+joined in time to keep the court held for it); the other side is asked to
 confirm a recorded result; a player hears their level move.
 
 user_svc's preferences have no kind for matches; the closest is match invites (people who want to
-play with you), whose switch and channels these follow. A cancelled match (no court any more) is
-essential and always goes out.
+play with you), whose switch and channels these follow. A cancelled or released match (no court any
+more) is essential and always goes out.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ class Matches:
     def cancelled(self, uow: UnitOfWork, match: Match) -> None:
         with uow.session() as session:
             self._tell_seated(session, "match_cancelled", match)
+
+    def released(self, uow: UnitOfWork, match: Match) -> None:
+        with uow.session() as session:
+            self._tell_seated(session, "match_released", match)
 
     def result_recorded(self, uow: UnitOfWork, match: Match, sets: list[tuple[int, int]], recorded_by: str,
                         confirmer_ids: list[str]) -> None:

@@ -1,5 +1,6 @@
-"""One interface over the wallets: start a charge, ask about it (inquiry), refund part of it, and
-turn a provider's callback into a verified outcome. `jazzcash` and `easypaisa` implement it; the
+"""One interface over the wallets: start a charge, or the form of a hosted checkout (the provider's
+own payment page), ask about it (inquiry), refund part of it, and turn a provider's callback or
+return into a verified outcome. `jazzcash` and `easypaisa` implement it; the
 use cases never see a provider's field names.
 
 A provider that does not answer in time, or answers 5xx, raises `ProviderDown`: the payment stays
@@ -44,6 +45,15 @@ class Outcome:
     callback_key: str = ""
 
 
+@dataclass(frozen=True)
+class Checkout:
+    """The form a player's browser posts to open the provider's payment page (or to go on to its
+    next step): where, and which fields, signed as the provider asks."""
+
+    url: str
+    fields: dict[str, str]
+
+
 class ProviderDown(Exception):
     """The provider did not answer usefully (timeout, unreachable, 5xx, not its format)."""
 
@@ -60,6 +70,10 @@ class Provider(Protocol):
     wallet: Wallet
 
     def charge(self, charge: Charge) -> Outcome: ...
+
+    def checkout(self, charge: Charge) -> Checkout:
+        """The signed form of a hosted checkout of `charge` (nothing is sent to the provider yet)."""
+        ...
 
     def inquire(self, reference: str, mobile_number: str) -> Outcome: ...
 

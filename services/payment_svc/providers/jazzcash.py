@@ -1,5 +1,11 @@
-"""JazzCash: the mobile-wallet API (v2.0, with CNIC), its status inquiry and refund, and the
-signed form it posts back to our return URL.
+"""JazzCash: the mobile-wallet API (v2.0, with CNIC), its status inquiry and refund, the hosted
+checkout (HTTP POST page redirection, v1.1), and the signed form it posts back to our return URL.
+
+Page redirection, as JazzCash's merchant guide and its public integrations show it: the player's
+browser posts pp_Version 1.1, pp_TxnType, pp_Language, pp_MerchantID, pp_Password, pp_TxnRefNo,
+pp_Amount (paisa), pp_TxnCurrency, pp_TxnDateTime, pp_BillReference, pp_Description,
+pp_TxnExpiryDateTime, pp_ReturnURL and pp_SecureHash to /CustomerPortal/transactionmanagement/merchantform/;
+JazzCash posts the result back through the browser to pp_ReturnURL, signed the same way.
 
 Every request and answer carries `pp_SecureHash`: HMAC-SHA256 keyed with the merchant's integrity
 salt over the salt, then the non-empty `pp_*`/`ppmpf_*` values sorted by field name, joined with
@@ -15,7 +21,7 @@ import hmac
 from typing import Mapping
 
 from payment_svc.domain import PaymentState, Wallet
-from payment_svc.providers import Charge, ForgedCallback, Http, Outcome, ProviderDown, RefundRefused
+from payment_svc.providers import Charge, Checkout, ForgedCallback, Http, Outcome, ProviderDown, RefundRefused
 
 SUCCESS = "000"
 # Inquiry: pp_PaymentResponseCode of a completed payment, and of one still waiting for the payer.
@@ -24,6 +30,7 @@ TIME_FORMAT = "%Y%m%d%H%M%S"
 WALLET_PATH = "/ApplicationAPI/API/2.0/Purchase/DoMWalletTransaction"
 INQUIRY_PATH = "/ApplicationAPI/API/PaymentInquiry/Inquire"
 REFUND_PATH = "/ApplicationAPI/API/Refund/DoRefund"
+CHECKOUT_PATH = "/CustomerPortal/transactionmanagement/merchantform/"
 
 
 def secure_hash(fields: Mapping[str, str], salt: str) -> str:
@@ -50,13 +57,18 @@ def _amount(raw: str) -> int | None:
 class JazzCash:
     wallet = Wallet.JAZZCASH
 
-    def __init__(self, base_url: str, merchant_id: str, password: str, salt: str, return_url: str, http: Http):
+    def __init__(self, base_url: str, merchant_id: str, password: str, salt: str, return_url: str, http: Http,
+                 checkout_return_url: str = "", page_url: str = ""):
         self.base_url = base_url
         self.merchant_id = merchant_id
         self._password = password
         self._salt = salt
         self.return_url = return_url
         self.http = http
+        # Where JazzCash's page sends the player back (pp_ReturnURL of a hosted checkout).
+        self.checkout_return_url = checkout_return_url
+        # JazzCash's host as the player's browser reaches it.
+        self.page_url = page_url or base_url
 
     def _call(self, path: str, fields: dict[str, str]) -> dict:
         answer = self.http.post(self.base_url + path, signed(fields, self._salt))
@@ -78,6 +90,18 @@ class JazzCash:
             "pp_BillReference": charge.reference, "pp_Description": charge.description,
         })
         return self._outcome(answer, charge.reference)
+
+    def checkout(self, charge: Charge) -> Checkout:
+        """The page-redirection form; the merchant's password travels in it as JazzCash documents."""
+        fields = {
+            "pp_Version": "1.1", "pp_TxnType": "MWALLET", "pp_Language": "EN", **self._merchant(),
+            "pp_TxnRefNo": charge.reference, "pp_Amount": str(charge.amount), "pp_TxnCurrency": "PKR",
+            "pp_TxnDateTime": charge.created.strftime(TIME_FORMAT),
+            "pp_TxnExpiryDateTime": charge.expires.strftime(TIME_FORMAT),
+            "pp_BillReference": charge.reference, "pp_Description": charge.description,
+            "pp_ReturnURL": self.checkout_return_url,
+        }
+        return Checkout(self.page_url + CHECKOUT_PATH, signed(fields, self._salt))
 
     def _outcome(self, fields: Mapping[str, str], reference: str, callback_key: str = "") -> Outcome:
         if fields.get("pp_TxnRefNo", reference) != reference:

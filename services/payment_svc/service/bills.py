@@ -27,6 +27,29 @@ def owed_by_booker(booking: store.Booking, shares: list[store.Share]) -> int:
         s.player_id == booking.booker_id or s.share_state == ShareState.OWED_BY_BOOKER))
 
 
+def live_shares(session, booking: store.Booking) -> list[store.Share]:
+    """The shares that make up the bill now: paid or owed, and not on their way back."""
+    going_back = store.refunding(session, booking.id)
+    return [s for s in store.shares_of(session, booking.id)
+            if s.share_state in (ShareState.PAID, *UNPAID) and s.id not in going_back]
+
+
+def fully_paid(session, booking: store.Booking) -> bool:
+    live = live_shares(session, booking)
+    return bool(live) and all(s.share_state == ShareState.PAID for s in live) and booking.status != BOOKING_CANCELLED
+
+
+def keep_commission(session, booking: store.Booking, now: dt.datetime) -> None:
+    """Once the online part is paid, the platform's commission on it (all of it, or the deposit) is
+    in the ledger; a bill re-balanced to another price corrects it by a further entry, never an edit."""
+    if not fully_paid(session, booking):
+        return
+    balance = domain.balance(store.as_entries(store.entries_of(session, booking.id)))
+    commission = domain.commission_kept(booking.commission_paisa, booking.price_paisa, booking.online_paisa)
+    if commission != balance.commission:
+        store.record(session, booking.id, EntryKind.COMMISSION, commission - balance.commission, now)
+
+
 @dataclass(frozen=True)
 class BillView:
     booking: store.Booking
@@ -34,6 +57,8 @@ class BillView:
     balance: Balance
     # share id → (refunded, fee kept), from the ledger.
     returned: dict[str, tuple[int, int]]
+    # A fee due (or collected) at the venue: late cancellation or no-show of a booking paid there.
+    venue_fee: store.VenueFee | None = None
 
     @property
     def due(self) -> int:
@@ -49,13 +74,14 @@ class BillView:
 def bill_of(session, booking: store.Booking) -> BillView:
     rows = store.entries_of(session, booking.id)
     returned: dict[str, tuple[int, int]] = {}
-    for row in rows:
+    for row in (r for r in rows if r.share_id):
         refunded, fee = returned.get(row.share_id, (0, 0))
         if row.kind == EntryKind.REFUNDED:
             returned[row.share_id] = (refunded + row.amount_paisa, fee)
         elif row.kind == EntryKind.FEE:
             returned[row.share_id] = (refunded, fee + row.amount_paisa)
-    return BillView(booking, store.shares_of(session, booking.id), domain.balance(store.as_entries(rows)), returned)
+    return BillView(booking, store.shares_of(session, booking.id), domain.balance(store.as_entries(rows)), returned,
+                    session.get(store.VenueFee, booking.id))
 
 
 class Bills:
@@ -97,35 +123,76 @@ class Bills:
         session.flush()
 
     def booking_changed(self, uow: UnitOfWork, facts: BookingFacts) -> None:
-        """A later booking event: its status, and, while nothing is paid or being paid, new shares for
-        a changed price or list of players (once money moved, the shares stay as they are)."""
+        """A later booking event: its status, and for a changed price or list of players, the bill
+        follows: split anew while nothing is paid or being paid, else re-balanced (`rebalance`), at
+        once or, while a payment is pending, as soon as it settles."""
         now = self.clock()
         with uow.session() as session:
-            booking = session.get(store.Booking, facts.booking_id)
+            booking = session.get(store.Booking, facts.booking_id, with_for_update=True)
             if booking is None or booking.status == BOOKING_CANCELLED:
                 return
             if facts.status != BOOKING_CANCELLED:  # a cancellation is the refunds' to record
                 booking.status = facts.status
             booking.updated_at = now
+            # A move keeps the payout report's day right, whatever else changes.
+            booking.start_time, booking.local_date = facts.start, facts.local_date
             shares = store.shares_of(session, booking.id)
-            changed = (facts.price, facts.player_ids) != (booking.price_paisa, booking.player_ids)
+            if (facts.price, facts.player_ids) == (booking.price_paisa, booking.player_ids):
+                return
             untouched = all(s.share_state == ShareState.DUE for s in shares) and not store.payments_of(session, booking.id)
-            if changed and untouched:
+            # The same part online as when booked (a deposit stays the same percentage).
+            online = booking.online_paisa * facts.price // booking.price_paisa if booking.price_paisa else 0
+            booking.price_paisa, booking.commission_paisa, booking.online_paisa = facts.price, facts.commission, online
+            booking.player_ids = facts.player_ids
+            if untouched:
                 for share in shares:
                     session.delete(share)
-                # The same part online as when booked (a deposit stays the same percentage).
-                online = booking.online_paisa * facts.price // booking.price_paisa if booking.price_paisa else 0
-                booking.price_paisa, booking.commission_paisa, booking.online_paisa = facts.price, facts.commission, online
-                booking.player_ids, booking.start_time, booking.local_date = facts.player_ids, facts.start, facts.local_date
                 session.flush()
                 self._split(session, facts, online, now)
+            elif store.has_pending_payment(session, booking.id):
+                booking.rebalance_due = True  # the pending payment may yet take its shares
+            else:
+                self.rebalance(session, booking, now)
+
+    def rebalance(self, session, booking: store.Booking, now: dt.datetime) -> None:
+        """The bill follows its players and price without losing money (domain.rebalance): paid
+        shares stay as they are, a removed player's paid share is refunded to their wallet, unpaid
+        shares are replaced by ones that add up to the price, and each invited player asked anew is
+        sent the request. A share that had fallen to the booker stays the booker's."""
+        shares = store.shares_of(session, booking.id)
+        going_back = store.refunding(session, booking.id)
+        plan = domain.rebalance([share_view(s) for s in shares if s.id not in going_back], booking.player_ids,
+                                booking.booker_id, booking.online_paisa)
+        by_id = {s.id: s for s in shares}
+        for share_id in plan.refund:
+            store.plan_refund(session, booking.id, by_id[share_id], by_id[share_id].amount_paisa, 0, now)
+        replaced = [by_id[share_id] for share_id in plan.void]
+        fallen = {s.player_id for s in replaced if s.share_state == ShareState.OWED_BY_BOOKER}
+        due_by = {s.player_id: s.due_by for s in replaced}
+        for share in replaced:
+            share.state = ShareState.VOID.value
+        position = max((s.position for s in shares), default=-1) + 1
+        deadline = domain.share_deadline(now, booking.start_time, self.window, self.lead)
+        for offset, (player, amount) in enumerate(plan.new):
+            owed = player in fallen and player != booking.booker_id
+            share = store.Share(id=store.new_id(), booking_id=booking.id, player_id=player, position=position + offset,
+                                amount_paisa=amount, due_by=due_by.get(player, deadline),
+                                state=(ShareState.OWED_BY_BOOKER if owed else ShareState.DUE).value)
+            session.add(share)
+            if player != booking.booker_id and not owed:
+                events.share_requested(session, booking.id, booking.booker_id, share)
+        booking.rebalance_due = False
+        session.flush()
+        keep_commission(session, booking, now)
 
     def get_bill(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> BillView:
         with uow.session(read_only=True) as session:
             booking = session.get(store.Booking, booking_id)
             if booking is None:
                 raise NotFound(f"no bill for booking {booking_id} (yet: a new booking's bill takes a moment)")
-            domain.check_may_see_bill(caller, booking.player_ids)
+            # Also a player taken off the booking, who still sees their share (and its refund).
+            domain.check_may_see_bill(caller, {*booking.player_ids, *(s.player_id for s in store.shares_of(
+                session, booking_id))})
             return bill_of(session, booking)
 
     def fall_due(self, uow: UnitOfWork) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import replace
 from typing import Callable, Mapping
 
 from mesh.caller import Caller
@@ -17,8 +18,8 @@ from mesh.db import UnitOfWork, after_commit
 from mesh.errors import AlreadyExists, Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from payment_svc import domain, events, metrics, store
 from payment_svc.domain import BOOKING_CANCELLED, EntryKind, PaymentState, ShareState, Wallet
-from payment_svc.providers import Charge, ForgedCallback, Outcome, Provider, ProviderDown
-from payment_svc.service.bills import share_view
+from payment_svc.providers import Charge, Checkout, ForgedCallback, Outcome, Provider, ProviderDown
+from payment_svc.service.bills import Bills, fully_paid, keep_commission, share_view
 from payment_svc.service.refunds import give_back
 
 log = logging.getLogger("padel.payment.payments")
@@ -31,9 +32,11 @@ MAX_INQUIRY_DELAY = dt.timedelta(minutes=10)
 
 class Payments:
     def __init__(self, providers: Mapping[Wallet, Provider], clock: Callable[[], dt.datetime],
-                 inquiry_delay: dt.timedelta = FIRST_INQUIRY):
+                 inquiry_delay: dt.timedelta = FIRST_INQUIRY, bills: Bills | None = None):
         self.providers = providers
         self.clock = clock
+        # Re-balances a bill whose players or price changed while a payment was pending.
+        self.bills = bills
         # How long after an attempt starts the settlement job first asks about it.
         self.inquiry_delay = inquiry_delay
 
@@ -41,6 +44,25 @@ class Payments:
             cnic_last_six: str, cover_all: bool) -> store.Payment:
         if wallet == Wallet.JAZZCASH and not cnic_last_six:
             raise InvalidArgument.field("cnic_last_six", "JazzCash asks for the last six digits of the payer's CNIC")
+        payment = self._open(uow, caller, booking_id, wallet, mobile_number, cover_all, hosted=False)
+        try:
+            outcome = self.providers[wallet].charge(self._charge(payment, cnic_last_six))
+        except ProviderDown as error:
+            log.warning("provider did not answer; the payment stays pending for the inquiry",
+                        extra={"wallet": wallet.value, "reference": payment.reference, "error": str(error)})
+            return payment
+        return self.settle(uow, outcome, wallet)
+
+    def start_checkout(self, uow: UnitOfWork, caller: Caller, booking_id: str, wallet: Wallet, mobile_number: str,
+                       cover_all: bool) -> tuple[store.Payment, Checkout]:
+        """A hosted checkout: the attempt, pending, and the signed form that opens the provider's
+        page. The player's return (or, once the page expired, the inquiry) settles it."""
+        payment = self._open(uow, caller, booking_id, wallet, mobile_number, cover_all, hosted=True)
+        return payment, self.providers[wallet].checkout(self._charge(payment, ""))
+
+    def _open(self, uow: UnitOfWork, caller: Caller, booking_id: str, wallet: Wallet, mobile_number: str,
+              cover_all: bool, hosted: bool) -> store.Payment:
+        """A new pending attempt of the caller's shares (or every unpaid one), with our unique reference."""
         now = self.clock()
         with uow.session() as session:
             # On PostgreSQL one Pay per booking at a time: two cannot both take the same share.
@@ -53,24 +75,24 @@ class Payments:
             chosen = domain.shares_to_cover([share_view(s) for s in shares], caller.user_id, booking.booker_id, cover_all)
             ids = [s.share_id for s in chosen]
             if store.open_payment_for(session, booking_id, ids) is not None:
-                raise Conflict("a payment of this share is waiting for the wallet; it settles shortly",
-                               reason="PAYMENT_IN_PROGRESS")
+                raise Conflict("a payment of this share is waiting for the wallet (or its payment page); it settles "
+                               "shortly", reason="PAYMENT_IN_PROGRESS")
+            # A hosted attempt is first asked about once its page expired: until then the player may
+            # still be paying, and the return settles it.
+            first_inquiry = now + (CHARGE_EXPIRY if hosted else self.inquiry_delay)
             payment = store.Payment(
                 id=store.new_id(), booking_id=booking_id, payer_id=caller.user_id, wallet=wallet.value,
                 amount_paisa=sum(s.amount for s in chosen), state=PaymentState.PENDING.value,
                 reference=store.new_reference("T"), mobile_number=mobile_number, share_ids=ids,
-                provider_reference="", provider_message="", next_inquiry_at=now + self.inquiry_delay,
+                provider_reference="", provider_message="", hosted=hosted, next_inquiry_at=first_inquiry,
                 created_at=now, updated_at=now)
             session.add(payment)
-        charge = Charge(payment.reference, payment.amount_paisa, mobile_number, cnic_last_six,
-                        f"Padel court {booking_id[:8]}", now, now + CHARGE_EXPIRY)
-        try:
-            outcome = self.providers[wallet].charge(charge)
-        except ProviderDown as error:
-            log.warning("provider did not answer; the payment stays pending for the inquiry",
-                        extra={"wallet": wallet.value, "reference": payment.reference, "error": str(error)})
-            return payment
-        return self.settle(uow, outcome, wallet)
+        return payment
+
+    @staticmethod
+    def _charge(payment: store.Payment, cnic_last_six: str) -> Charge:
+        return Charge(payment.reference, payment.amount_paisa, payment.mobile_number, cnic_last_six,
+                      f"Padel court {payment.booking_id[:8]}", payment.created_at, payment.created_at + CHARGE_EXPIRY)
 
     def settle(self, uow: UnitOfWork, outcome: Outcome, wallet: Wallet) -> store.Payment:
         """Counts what a provider said about one of our attempts. A callback (with a key) counts once:
@@ -104,6 +126,8 @@ class Payments:
             payment.provider_message = outcome.message
             if outcome.state == PaymentState.CAPTURED:
                 self._capture(session, payment, now)
+            else:
+                self._rebalance_if_due(session, payment.booking_id, now)
             log.info("payment settled", extra={"wallet": wallet.value, "reference": payment.reference,
                                                "state": payment.state})
             after_commit(session, metrics.ATTEMPTS.labels(wallet.value, payment.state).inc)
@@ -116,27 +140,75 @@ class Payments:
         metrics.CALLBACKS_REFUSED.labels(wallet.value, reason).inc()
 
     def _capture(self, session, payment: store.Payment, now: dt.datetime) -> None:
-        booking = session.get(store.Booking, payment.booking_id)
+        # Locked as booking_changed locks it: a change of players and this settlement see each other
+        # (the change defers to a pending payment; a settlement re-balances what was deferred).
+        booking = session.get(store.Booking, payment.booking_id, with_for_update=True, populate_existing=True)
         covered = [session.get(store.Share, share_id) for share_id in payment.share_ids]
         for share in covered:
             share.state, share.paid_by, share.payment_id = ShareState.PAID.value, payment.payer_id, payment.id
             store.record(session, booking.id, EntryKind.CAPTURED, share.amount_paisa, now, share.id, payment.id)
-        paid = all(s.share_state == ShareState.PAID for s in store.shares_of(session, booking.id))
-        if paid and booking.status != BOOKING_CANCELLED:
-            # The platform's commission on what was paid online (all of it, or the deposit).
-            store.record(session, booking.id, EntryKind.COMMISSION,
-                         domain.commission_kept(booking.commission_paisa, booking.price_paisa, booking.online_paisa), now)
-        events.captured(session, payment, paid and booking.status != BOOKING_CANCELLED)
+        self._rebalance_if_due(session, booking.id, now)
+        keep_commission(session, booking, now)
+        events.captured(session, payment, fully_paid(session, booking))
         if booking.status == BOOKING_CANCELLED:
             give_back(session, booking, covered, 0, now)  # money for a booking already over goes back whole
         amount, wallet = payment.amount_paisa, payment.wallet
         after_commit(session, lambda: metrics.CAPTURED_PAISA.labels(wallet).inc(amount))
+
+    def _rebalance_if_due(self, session, booking_id: str, now: dt.datetime) -> None:
+        booking = session.get(store.Booking, booking_id, with_for_update=True, populate_existing=True)
+        if (self.bills is not None and booking.rebalance_due and booking.status != BOOKING_CANCELLED
+                and not store.has_pending_payment(session, booking_id)):
+            self.bills.rebalance(session, booking, now)
 
     def jazzcash_callback(self, uow: UnitOfWork, fields: Mapping[str, str]) -> store.Payment:
         return self._callback(uow, Wallet.JAZZCASH, lambda provider: provider.callback(fields))
 
     def easypaisa_notice(self, uow: UnitOfWork, url: str) -> store.Payment:
         return self._callback(uow, Wallet.EASYPAISA, lambda provider: provider.notice(url))
+
+    def jazzcash_return(self, uow: UnitOfWork, fields: Mapping[str, str]) -> store.Payment:
+        """The player back from JazzCash's page: the same signed form as a callback, verified and
+        counted the same way. Not paid (yet): the inquiry is asked at once (the page is done)."""
+        return self._ask_now_if_pending(uow, self.jazzcash_callback(uow, fields))
+
+    def easypaisa_confirmation(self, auth_token: str) -> Checkout:
+        """The player back from Easypaisa's page with a token: the form that confirms it at Easypaisa."""
+        return self.providers[Wallet.EASYPAISA].confirmation(auth_token)
+
+    def easypaisa_return(self, uow: UnitOfWork, reference: str, claims_paid: bool) -> store.Payment:
+        """The player back from Easypaisa's page with the order's result. The redirect is unsigned,
+        so Easypaisa is asked (inquiry) and only its answer counts; a claim of payment it contradicts
+        is refused as forged, and the same return twice as a replay."""
+        wallet = Wallet.EASYPAISA
+        with uow.session(read_only=True) as session:
+            payment = store.payment_by_reference(session, reference)
+            if payment is None or payment.wallet != wallet.value:
+                self._refuse(wallet, "unknown", Outcome(reference, None))
+                raise NotFound("no payment with this transaction reference")
+        try:
+            found = self.providers[wallet].inquire(reference, payment.mobile_number)
+        except ProviderDown as error:
+            log.warning("inquiry unanswered on return; the settlement job asks again",
+                        extra={"wallet": wallet.value, "reference": reference, "error": str(error)})
+            return payment
+        if claims_paid and found.state == PaymentState.DECLINED:
+            self._refuse(wallet, "forged", found)
+            raise PermissionDenied("the return does not match Easypaisa's record", reason="CALLBACK_FORGED")
+        # A return only captures: anyone can send the player's browser here, so a refusal is left to
+        # the settlement job's inquiry once the page expired (a page still open may yet be paid).
+        claim = "paid" if claims_paid else "unpaid"
+        counted = replace(found, state=found.state if found.state == PaymentState.CAPTURED else None,
+                          callback_key=f"return:{reference}:{claim}")
+        return self.settle(uow, counted, wallet)
+
+    def _ask_now_if_pending(self, uow: UnitOfWork, payment: store.Payment) -> store.Payment:
+        if payment.payment_state != PaymentState.PENDING:
+            return payment
+        with uow.session() as session:
+            row = session.get(store.Payment, payment.id)
+            row.next_inquiry_at = min(row.next_inquiry_at or self.clock(), self.clock())
+            return row
 
     def _callback(self, uow: UnitOfWork, wallet: Wallet, verify) -> store.Payment:
         try:

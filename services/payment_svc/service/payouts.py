@@ -10,7 +10,7 @@ from typing import Callable
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from payment_svc import domain, store
-from payment_svc.domain import BOOKING_CANCELLED, Balance, VenueFacts
+from payment_svc.domain import BOOKING_CANCELLED, Balance, VenueFacts, VenueFeeState
 from payment_svc.service.bills import bill_of
 
 
@@ -21,6 +21,8 @@ class PayoutLine:
     due: int
     balance: Balance
     at_venue: int = 0
+    venue_fees_due: int = 0
+    venue_fees_collected: int = 0
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,14 @@ class Payouts:
             every = [self._line(session, booking) for booking in store.bookings_of_day(session, venue_id, day)]
         totals = PayoutLine("", sum(l.price for l in every), sum(l.due for l in every), Balance(
             *(sum(getattr(l.balance, f) for l in every) for f in ("captured", "refunded", "fees", "commission"))),
-            sum(l.at_venue for l in every))
+            *(sum(getattr(l, f) for l in every) for f in ("at_venue", "venue_fees_due", "venue_fees_collected")))
         return PayoutReport(lines, totals, page.next_page_token)
 
     @staticmethod
     def _line(session, booking: store.Booking) -> PayoutLine:
         bill = bill_of(session, booking)
         at_venue = 0 if booking.status == BOOKING_CANCELLED else booking.price_paisa - booking.online_paisa
-        return PayoutLine(booking.id, booking.price_paisa, bill.due, bill.balance, at_venue)
+        fee = bill.venue_fee
+        due, collected = (0, 0) if fee is None else (
+            (fee.amount_paisa, 0) if fee.state == VenueFeeState.DUE else (0, fee.amount_paisa))
+        return PayoutLine(booking.id, booking.price_paisa, bill.due, bill.balance, at_venue, due, collected)

@@ -1,6 +1,6 @@
 """Refunds: after a cancellation each paid share goes back to the wallet it came from, less its part
 of the fee booking_svc computed by the venue's policy; the fee and the commission on it stay in the
-ledger. A refund is sent by the settlement job and counts (ledger, receipt) once the provider confirms."""
+ledger, and what the fee asks beyond that of a booking paid at the venue is due there. A refund is sent by the settlement job and counts (ledger, receipt) once the provider confirms."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from mesh.db import UnitOfWork, after_commit
 from payment_svc import domain, events, metrics, store
-from payment_svc.domain import BOOKING_CANCELLED, UNPAID, EntryKind, ShareState, Wallet
+from payment_svc.domain import BOOKING_CANCELLED, UNPAID, EntryKind, ShareState, VenueFeeReason, Wallet
 from payment_svc.providers import Provider, ProviderDown, RefundRefused
 from payment_svc.service.bills import share_view
+from payment_svc.service.venue_fees import charge_at_venue
 
 log = logging.getLogger("padel.payment.refunds")
 RETRY = dt.timedelta(seconds=30)
@@ -29,9 +30,7 @@ def give_back(session: Session, booking: store.Booking, paid: list[store.Share],
         if plan.fee:
             store.record(session, booking.id, EntryKind.FEE, plan.fee, now, share.id, share.payment_id)
         if plan.refund:
-            session.add(store.Refund(id=store.new_id(), booking_id=booking.id, share_id=share.id,
-                                     payment_id=share.payment_id, amount_paisa=plan.refund, fee_paisa=plan.fee,
-                                     reference=store.new_reference("R"), next_try_at=now, created_at=now))
+            store.plan_refund(session, booking.id, share, plan.refund, plan.fee, now)
         else:
             share.state = ShareState.REFUNDED.value  # the fee kept all of it: nothing to send
     session.flush()
@@ -59,7 +58,12 @@ class Refunds:
             for share in shares:
                 if share.share_state in UNPAID:
                     share.state = ShareState.VOID.value
-            give_back(session, booking, [s for s in shares if s.share_state == ShareState.PAID], fee, now)
+            going_back = store.refunding(session, booking_id)  # shares a re-balance gives back already
+            give_back(session, booking, [s for s in shares if s.share_state == ShareState.PAID and s.id not in going_back],
+                      fee, now)
+            kept_online = domain.balance(store.as_entries(store.entries_of(session, booking_id))).fees
+            charge_at_venue(session, booking, VenueFeeReason.LATE_CANCELLATION,
+                            domain.venue_fee_due(booking.price_paisa, booking.online_paisa, fee, kept_online), now)
 
     def send_due(self, uow: UnitOfWork) -> int:
         """Sends every refund due to its wallet; returns how many the providers confirmed."""

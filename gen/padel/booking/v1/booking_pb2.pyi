@@ -167,7 +167,7 @@ class PriceRule(_message.Message):
     def __init__(self, rule_id: _Optional[str] = ..., court_id: _Optional[str] = ..., weekdays: _Optional[_Iterable[_Union[Weekday, str]]] = ..., start: _Optional[str] = ..., end: _Optional[str] = ..., hourly_price: _Optional[_Union[Money, _Mapping]] = ...) -> None: ...
 
 class Venue(_message.Message):
-    __slots__ = ("venue_id", "owner_id", "name", "city", "address", "location", "time_zone", "opening_hours", "slot_minutes", "durations_minutes", "cancellation_policy", "horizon_days", "confirmation_mode", "hold_minutes", "max_live_bookings_per_day", "base_hourly_price", "courts", "active", "distance_km", "created_at", "updated_at", "rating_average", "rating_count", "member_hours")
+    __slots__ = ("venue_id", "owner_id", "name", "city", "address", "location", "time_zone", "opening_hours", "slot_minutes", "durations_minutes", "cancellation_policy", "horizon_days", "confirmation_mode", "hold_minutes", "max_live_bookings_per_day", "base_hourly_price", "courts", "active", "distance_km", "created_at", "updated_at", "phone", "rating_average", "rating_count", "member_hours")
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -189,6 +189,7 @@ class Venue(_message.Message):
     DISTANCE_KM_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
     RATING_AVERAGE_FIELD_NUMBER: _ClassVar[int]
     RATING_COUNT_FIELD_NUMBER: _ClassVar[int]
     MEMBER_HOURS_FIELD_NUMBER: _ClassVar[int]
@@ -213,10 +214,11 @@ class Venue(_message.Message):
     distance_km: float
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
+    phone: str
     rating_average: float
     rating_count: int
     member_hours: _containers.RepeatedCompositeFieldContainer[MemberHours]
-    def __init__(self, venue_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., name: _Optional[str] = ..., city: _Optional[str] = ..., address: _Optional[str] = ..., location: _Optional[_Union[GeoPoint, _Mapping]] = ..., time_zone: _Optional[str] = ..., opening_hours: _Optional[_Iterable[_Union[OpeningHours, _Mapping]]] = ..., slot_minutes: _Optional[int] = ..., durations_minutes: _Optional[_Iterable[int]] = ..., cancellation_policy: _Optional[_Union[CancellationPolicy, _Mapping]] = ..., horizon_days: _Optional[int] = ..., confirmation_mode: _Optional[_Union[ConfirmationMode, str]] = ..., hold_minutes: _Optional[int] = ..., max_live_bookings_per_day: _Optional[int] = ..., base_hourly_price: _Optional[_Union[Money, _Mapping]] = ..., courts: _Optional[_Iterable[_Union[Court, _Mapping]]] = ..., active: _Optional[bool] = ..., distance_km: _Optional[float] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rating_average: _Optional[float] = ..., rating_count: _Optional[int] = ..., member_hours: _Optional[_Iterable[_Union[MemberHours, _Mapping]]] = ...) -> None: ...
+    def __init__(self, venue_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., name: _Optional[str] = ..., city: _Optional[str] = ..., address: _Optional[str] = ..., location: _Optional[_Union[GeoPoint, _Mapping]] = ..., time_zone: _Optional[str] = ..., opening_hours: _Optional[_Iterable[_Union[OpeningHours, _Mapping]]] = ..., slot_minutes: _Optional[int] = ..., durations_minutes: _Optional[_Iterable[int]] = ..., cancellation_policy: _Optional[_Union[CancellationPolicy, _Mapping]] = ..., horizon_days: _Optional[int] = ..., confirmation_mode: _Optional[_Union[ConfirmationMode, str]] = ..., hold_minutes: _Optional[int] = ..., max_live_bookings_per_day: _Optional[int] = ..., base_hourly_price: _Optional[_Union[Money, _Mapping]] = ..., courts: _Optional[_Iterable[_Union[Court, _Mapping]]] = ..., active: _Optional[bool] = ..., distance_km: _Optional[float] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., phone: _Optional[str] = ..., rating_average: _Optional[float] = ..., rating_count: _Optional[int] = ..., member_hours: _Optional[_Iterable[_Union[MemberHours, _Mapping]]] = ...) -> None: ...
 
 class MemberHours(_message.Message):
     __slots__ = ("court_id", "weekdays", "start", "end", "opens_to_all_minutes")

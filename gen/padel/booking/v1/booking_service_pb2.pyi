@@ -868,6 +868,26 @@ class ListMyMembershipsResponse(_message.Message):
     next_page_token: str
     def __init__(self, memberships: _Optional[_Iterable[_Union[_booking_pb2.Membership, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
+class HoldCourtForMatchRequest(_message.Message):
+    __slots__ = ("match_id", "court_id", "start_time", "duration_minutes", "hold_until")
+    MATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    HOLD_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    match_id: str
+    court_id: str
+    start_time: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    hold_until: _timestamp_pb2.Timestamp
+    def __init__(self, match_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., hold_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class HoldCourtForMatchResponse(_message.Message):
+    __slots__ = ("booking",)
+    BOOKING_FIELD_NUMBER: _ClassVar[int]
+    booking: _booking_pb2.Booking
+    def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
 class ListVenueMembersRequest(_message.Message):
     __slots__ = ("venue_id", "page_size", "page_token")
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]

@@ -290,6 +290,11 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsResponse.FromString,
                 _registered_method=True)
+        self.HoldCourtForMatch = channel.unary_unary(
+                '/padel.booking.v1.BookingService/HoldCourtForMatch',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.FromString,
+                _registered_method=True)
         self.ListVenueMembers = channel.unary_unary(
                 '/padel.booking.v1.BookingService/ListVenueMembers',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueMembersRequest.SerializeToString,
@@ -663,6 +668,15 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def HoldCourtForMatch(self, request, context):
+        """HoldCourtForMatch holds a free court for an open match its caller organises (match_svc asks it
+        with the organiser's token when they open a match on a free slot): a pending booking of the
+        caller's until `hold_until`, booked or given back only by match_svc's events about that match.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListVenueMembers(self, request, context):
         """ListVenueMembers lists a venue's members with their plan and state (the venue's owner or an admin).
         """
@@ -927,6 +941,11 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.ListMyMemberships,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsResponse.SerializeToString,
+            ),
+            'HoldCourtForMatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.HoldCourtForMatch,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.SerializeToString,
             ),
             'ListVenueMembers': grpc.unary_unary_rpc_method_handler(
                     servicer.ListVenueMembers,
@@ -2312,6 +2331,33 @@ class BookingService:
             '/padel.booking.v1.BookingService/ListMyMemberships',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HoldCourtForMatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/HoldCourtForMatch',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class MatchSnapshot(_message.Message):
-    __slots__ = ("match_id", "organiser_id", "venue_name", "court_name", "start_time", "time_zone", "player_ids", "free_places", "kind")
+    __slots__ = ("match_id", "organiser_id", "venue_name", "court_name", "start_time", "time_zone", "player_ids", "free_places", "kind", "booking_id")
     MATCH_ID_FIELD_NUMBER: _ClassVar[int]
     ORGANISER_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -21,6 +21,7 @@ class MatchSnapshot(_message.Message):
     PLAYER_IDS_FIELD_NUMBER: _ClassVar[int]
     FREE_PLACES_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     match_id: str
     organiser_id: str
     venue_name: str
@@ -30,7 +31,8 @@ class MatchSnapshot(_message.Message):
     player_ids: _containers.RepeatedScalarFieldContainer[str]
     free_places: int
     kind: _match_pb2.MatchKind
-    def __init__(self, match_id: _Optional[str] = ..., organiser_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., court_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., player_ids: _Optional[_Iterable[str]] = ..., free_places: _Optional[int] = ..., kind: _Optional[_Union[_match_pb2.MatchKind, str]] = ...) -> None: ...
+    booking_id: str
+    def __init__(self, match_id: _Optional[str] = ..., organiser_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., court_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., player_ids: _Optional[_Iterable[str]] = ..., free_places: _Optional[int] = ..., kind: _Optional[_Union[_match_pb2.MatchKind, str]] = ..., booking_id: _Optional[str] = ...) -> None: ...
 
 class MatchOpened(_message.Message):
     __slots__ = ("match",)
@@ -123,6 +125,18 @@ class StartingLevelSet(_message.Message):
     def __init__(self, player_id: _Optional[str] = ..., level: _Optional[float] = ..., reliability: _Optional[float] = ..., start: _Optional[_Union[_match_pb2.LevelStart, str]] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class MatchCancelled(_message.Message):
+    __slots__ = ("match",)
+    MATCH_FIELD_NUMBER: _ClassVar[int]
+    match: MatchSnapshot
+    def __init__(self, match: _Optional[_Union[MatchSnapshot, _Mapping]] = ...) -> None: ...
+
+class MatchHoldFilled(_message.Message):
+    __slots__ = ("match",)
+    MATCH_FIELD_NUMBER: _ClassVar[int]
+    match: MatchSnapshot
+    def __init__(self, match: _Optional[_Union[MatchSnapshot, _Mapping]] = ...) -> None: ...
+
+class MatchReleased(_message.Message):
     __slots__ = ("match",)
     MATCH_FIELD_NUMBER: _ClassVar[int]
     match: MatchSnapshot

@@ -37,6 +37,7 @@ class MatchStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MATCH_STATUS_OPEN: _ClassVar[MatchStatus]
     MATCH_STATUS_FULL: _ClassVar[MatchStatus]
     MATCH_STATUS_CANCELLED: _ClassVar[MatchStatus]
+    MATCH_STATUS_RELEASED: _ClassVar[MatchStatus]
 
 class Side(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -78,6 +79,7 @@ MATCH_STATUS_UNSPECIFIED: MatchStatus
 MATCH_STATUS_OPEN: MatchStatus
 MATCH_STATUS_FULL: MatchStatus
 MATCH_STATUS_CANCELLED: MatchStatus
+MATCH_STATUS_RELEASED: MatchStatus
 SIDE_UNSPECIFIED: Side
 SIDE_A: Side
 SIDE_B: Side
@@ -146,7 +148,7 @@ class Result(_message.Message):
     def __init__(self, sets: _Optional[_Iterable[_Union[SetScore, _Mapping]]] = ..., winner: _Optional[_Union[Side, str]] = ..., status: _Optional[_Union[ResultStatus, str]] = ..., recorded_by: _Optional[str] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answered_by: _Optional[str] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Match(_message.Message):
-    __slots__ = ("match_id", "organiser_id", "booking_id", "venue_id", "venue_name", "city", "court_id", "court_name", "start_time", "end_time", "time_zone", "local_date", "local_start", "kind", "gender_mode", "min_level", "max_level", "status", "seats", "free_places", "join_requests", "result", "created_at")
+    __slots__ = ("match_id", "organiser_id", "booking_id", "venue_id", "venue_name", "city", "court_id", "court_name", "start_time", "end_time", "time_zone", "local_date", "local_start", "kind", "gender_mode", "min_level", "max_level", "status", "seats", "free_places", "join_requests", "result", "created_at", "court_held_until", "court_booked")
     MATCH_ID_FIELD_NUMBER: _ClassVar[int]
     ORGANISER_ID_FIELD_NUMBER: _ClassVar[int]
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
@@ -170,6 +172,8 @@ class Match(_message.Message):
     JOIN_REQUESTS_FIELD_NUMBER: _ClassVar[int]
     RESULT_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    COURT_HELD_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    COURT_BOOKED_FIELD_NUMBER: _ClassVar[int]
     match_id: str
     organiser_id: str
     booking_id: str
@@ -193,7 +197,9 @@ class Match(_message.Message):
     join_requests: _containers.RepeatedCompositeFieldContainer[JoinRequest]
     result: Result
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, match_id: _Optional[str] = ..., organiser_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., city: _Optional[str] = ..., court_id: _Optional[str] = ..., court_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., local_date: _Optional[str] = ..., local_start: _Optional[str] = ..., kind: _Optional[_Union[MatchKind, str]] = ..., gender_mode: _Optional[_Union[GenderMode, str]] = ..., min_level: _Optional[float] = ..., max_level: _Optional[float] = ..., status: _Optional[_Union[MatchStatus, str]] = ..., seats: _Optional[_Iterable[_Union[Seat, _Mapping]]] = ..., free_places: _Optional[int] = ..., join_requests: _Optional[_Iterable[_Union[JoinRequest, _Mapping]]] = ..., result: _Optional[_Union[Result, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    court_held_until: _timestamp_pb2.Timestamp
+    court_booked: bool
+    def __init__(self, match_id: _Optional[str] = ..., organiser_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., city: _Optional[str] = ..., court_id: _Optional[str] = ..., court_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., local_date: _Optional[str] = ..., local_start: _Optional[str] = ..., kind: _Optional[_Union[MatchKind, str]] = ..., gender_mode: _Optional[_Union[GenderMode, str]] = ..., min_level: _Optional[float] = ..., max_level: _Optional[float] = ..., status: _Optional[_Union[MatchStatus, str]] = ..., seats: _Optional[_Iterable[_Union[Seat, _Mapping]]] = ..., free_places: _Optional[int] = ..., join_requests: _Optional[_Iterable[_Union[JoinRequest, _Mapping]]] = ..., result: _Optional[_Union[Result, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., court_held_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., court_booked: _Optional[bool] = ...) -> None: ...
 
 class PlayerLevel(_message.Message):
     __slots__ = ("player_id", "level", "reliability", "matches_counted", "gender", "updated_at", "start")

@@ -14,16 +14,28 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class OpenMatchRequest(_message.Message):
-    __slots__ = ("booking_id", "kind", "gender_mode", "level_spread")
+    __slots__ = ("booking_id", "kind", "gender_mode", "level_spread", "slot")
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     GENDER_MODE_FIELD_NUMBER: _ClassVar[int]
     LEVEL_SPREAD_FIELD_NUMBER: _ClassVar[int]
+    SLOT_FIELD_NUMBER: _ClassVar[int]
     booking_id: str
     kind: _match_pb2.MatchKind
     gender_mode: _match_pb2.GenderMode
     level_spread: float
-    def __init__(self, booking_id: _Optional[str] = ..., kind: _Optional[_Union[_match_pb2.MatchKind, str]] = ..., gender_mode: _Optional[_Union[_match_pb2.GenderMode, str]] = ..., level_spread: _Optional[float] = ...) -> None: ...
+    slot: CourtSlot
+    def __init__(self, booking_id: _Optional[str] = ..., kind: _Optional[_Union[_match_pb2.MatchKind, str]] = ..., gender_mode: _Optional[_Union[_match_pb2.GenderMode, str]] = ..., level_spread: _Optional[float] = ..., slot: _Optional[_Union[CourtSlot, _Mapping]] = ...) -> None: ...
+
+class CourtSlot(_message.Message):
+    __slots__ = ("court_id", "start_time", "duration_minutes")
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    court_id: str
+    start_time: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    def __init__(self, court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ...) -> None: ...
 
 class OpenMatchResponse(_message.Message):
     __slots__ = ("match",)

@@ -27,7 +27,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from padel.booking.v1 import booking_pb2 as padel_dot_booking_dot_v1_dot_booking__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1epadel/payment/v1/payment.proto\x12\x10padel.payment.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1epadel/booking/v1/booking.proto\"{\n\x0cVenuePayment\x12\x10\n\x08venue_id\x18\x01 \x01(\t\x12\x35\n\x04mode\x18\x02 \x01(\x0e\x32\x1d.padel.payment.v1.PaymentModeB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\"\n\x0f\x64\x65posit_percent\x18\x03 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\"\x92\x02\n\x05Share\x12\x10\n\x08share_id\x18\x01 \x01(\t\x12\x11\n\tplayer_id\x18\x02 \x01(\t\x12\'\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12-\n\x06status\x18\x04 \x01(\x0e\x32\x1d.padel.payment.v1.ShareStatus\x12*\n\x06\x64ue_by\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07paid_by\x18\x06 \x01(\t\x12)\n\x08refunded\x18\x07 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12$\n\x03\x66\x65\x65\x18\x08 \x01(\x0b\x32\x17.padel.booking.v1.Money\"\x9d\x03\n\x04\x42ill\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x10\n\x08venue_id\x18\x02 \x01(\t\x12\x11\n\tbooker_id\x18\x03 \x01(\t\x12&\n\x05price\x18\x04 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12%\n\x04paid\x18\x05 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12$\n\x03\x64ue\x18\x06 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12/\n\x0eowed_by_booker\x18\x07 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12)\n\x08refunded\x18\x08 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\'\n\x06shares\x18\t \x03(\x0b\x32\x17.padel.payment.v1.Share\x12\x37\n\x0e\x62ooking_status\x18\n \x01(\x0e\x32\x1f.padel.booking.v1.BookingStatus\x12)\n\x08\x61t_venue\x18\x0b \x01(\x0b\x32\x17.padel.booking.v1.Money\"\x8f\x03\n\x07Payment\x12\x12\n\npayment_id\x18\x01 \x01(\t\x12\x12\n\nbooking_id\x18\x02 \x01(\t\x12\x10\n\x08payer_id\x18\x03 \x01(\t\x12(\n\x06wallet\x18\x04 \x01(\x0e\x32\x18.padel.payment.v1.Wallet\x12\'\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12/\n\x06status\x18\x06 \x01(\x0e\x32\x1f.padel.payment.v1.PaymentStatus\x12\x1d\n\x15transaction_reference\x18\x07 \x01(\t\x12\x1a\n\x12provider_reference\x18\x08 \x01(\t\x12\x18\n\x10provider_message\x18\t \x01(\t\x12\x11\n\tshare_ids\x18\n \x03(\t\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xe8\x02\n\nPayoutLine\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12&\n\x05price\x18\x02 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12%\n\x04paid\x18\x03 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12)\n\x08refunded\x18\x04 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12%\n\x04\x66\x65\x65s\x18\x05 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12$\n\x03\x64ue\x18\x06 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12+\n\ncommission\x18\x07 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\'\n\x06payout\x18\x08 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12)\n\x08\x61t_venue\x18\t \x01(\x0b\x32\x17.padel.booking.v1.Money*K\n\x06Wallet\x12\x16\n\x12WALLET_UNSPECIFIED\x10\x00\x12\x13\n\x0fWALLET_JAZZCASH\x10\x01\x12\x14\n\x10WALLET_EASYPAISA\x10\x02*\x85\x01\n\rPaymentStatus\x12\x1e\n\x1aPAYMENT_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16PAYMENT_STATUS_PENDING\x10\x01\x12\x1b\n\x17PAYMENT_STATUS_CAPTURED\x10\x02\x12\x1b\n\x17PAYMENT_STATUS_DECLINED\x10\x03*\xab\x01\n\x0bShareStatus\x12\x1c\n\x18SHARE_STATUS_UNSPECIFIED\x10\x00\x12\x14\n\x10SHARE_STATUS_DUE\x10\x01\x12\x15\n\x11SHARE_STATUS_PAID\x10\x02\x12\x1f\n\x1bSHARE_STATUS_OWED_BY_BOOKER\x10\x03\x12\x19\n\x15SHARE_STATUS_REFUNDED\x10\x04\x12\x15\n\x11SHARE_STATUS_VOID\x10\x05*M\n\x08PayCover\x12\x19\n\x15PAY_COVER_UNSPECIFIED\x10\x00\x12\x13\n\x0fPAY_COVER_SHARE\x10\x01\x12\x11\n\rPAY_COVER_ALL\x10\x02*w\n\x0bPaymentMode\x12\x1c\n\x18PAYMENT_MODE_UNSPECIFIED\x10\x00\x12\x19\n\x15PAYMENT_MODE_AT_VENUE\x10\x01\x12\x18\n\x14PAYMENT_MODE_DEPOSIT\x10\x02\x12\x15\n\x11PAYMENT_MODE_FULL\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1epadel/payment/v1/payment.proto\x12\x10padel.payment.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1epadel/booking/v1/booking.proto\"{\n\x0cVenuePayment\x12\x10\n\x08venue_id\x18\x01 \x01(\t\x12\x35\n\x04mode\x18\x02 \x01(\x0e\x32\x1d.padel.payment.v1.PaymentModeB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\"\n\x0f\x64\x65posit_percent\x18\x03 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\"\x92\x02\n\x05Share\x12\x10\n\x08share_id\x18\x01 \x01(\t\x12\x11\n\tplayer_id\x18\x02 \x01(\t\x12\'\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12-\n\x06status\x18\x04 \x01(\x0e\x32\x1d.padel.payment.v1.ShareStatus\x12*\n\x06\x64ue_by\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07paid_by\x18\x06 \x01(\t\x12)\n\x08refunded\x18\x07 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12$\n\x03\x66\x65\x65\x18\x08 \x01(\x0b\x32\x17.padel.booking.v1.Money\"\xcc\x03\n\x04\x42ill\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x10\n\x08venue_id\x18\x02 \x01(\t\x12\x11\n\tbooker_id\x18\x03 \x01(\t\x12&\n\x05price\x18\x04 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12%\n\x04paid\x18\x05 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12$\n\x03\x64ue\x18\x06 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12/\n\x0eowed_by_booker\x18\x07 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12)\n\x08refunded\x18\x08 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\'\n\x06shares\x18\t \x03(\x0b\x32\x17.padel.payment.v1.Share\x12\x37\n\x0e\x62ooking_status\x18\n \x01(\x0e\x32\x1f.padel.booking.v1.BookingStatus\x12)\n\x08\x61t_venue\x18\x0b \x01(\x0b\x32\x17.padel.booking.v1.Money\x12-\n\tvenue_fee\x18\x0c \x01(\x0b\x32\x1a.padel.payment.v1.VenueFee\"\x9f\x03\n\x07Payment\x12\x12\n\npayment_id\x18\x01 \x01(\t\x12\x12\n\nbooking_id\x18\x02 \x01(\t\x12\x10\n\x08payer_id\x18\x03 \x01(\t\x12(\n\x06wallet\x18\x04 \x01(\x0e\x32\x18.padel.payment.v1.Wallet\x12\'\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12/\n\x06status\x18\x06 \x01(\x0e\x32\x1f.padel.payment.v1.PaymentStatus\x12\x1d\n\x15transaction_reference\x18\x07 \x01(\t\x12\x1a\n\x12provider_reference\x18\x08 \x01(\t\x12\x18\n\x10provider_message\x18\t \x01(\t\x12\x11\n\tshare_ids\x18\n \x03(\t\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06hosted\x18\r \x01(\x08\"\xd0\x03\n\nPayoutLine\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12&\n\x05price\x18\x02 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12%\n\x04paid\x18\x03 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12)\n\x08refunded\x18\x04 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12%\n\x04\x66\x65\x65s\x18\x05 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12$\n\x03\x64ue\x18\x06 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12+\n\ncommission\x18\x07 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\'\n\x06payout\x18\x08 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12)\n\x08\x61t_venue\x18\t \x01(\x0b\x32\x17.padel.booking.v1.Money\x12/\n\x0evenue_fees_due\x18\n \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\x35\n\x14venue_fees_collected\x18\x0b \x01(\x0b\x32\x17.padel.booking.v1.Money\"\xba\x01\n\x0eHostedCheckout\x12\x0b\n\x03url\x18\x01 \x01(\t\x12<\n\x06\x66ields\x18\x02 \x03(\x0b\x32,.padel.payment.v1.HostedCheckout.FieldsEntry\x12.\n\nexpires_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a-\n\x0b\x46ieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xf3\x01\n\x08VenueFee\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x30\n\x06reason\x18\x02 \x01(\x0e\x32 .padel.payment.v1.VenueFeeReason\x12\'\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\x30\n\x06status\x18\x04 \x01(\x0e\x32 .padel.payment.v1.VenueFeeStatus\x12\x30\n\x0c\x63ollected_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x63ollected_by\x18\x06 \x01(\t*K\n\x06Wallet\x12\x16\n\x12WALLET_UNSPECIFIED\x10\x00\x12\x13\n\x0fWALLET_JAZZCASH\x10\x01\x12\x14\n\x10WALLET_EASYPAISA\x10\x02*\x85\x01\n\rPaymentStatus\x12\x1e\n\x1aPAYMENT_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16PAYMENT_STATUS_PENDING\x10\x01\x12\x1b\n\x17PAYMENT_STATUS_CAPTURED\x10\x02\x12\x1b\n\x17PAYMENT_STATUS_DECLINED\x10\x03*\xab\x01\n\x0bShareStatus\x12\x1c\n\x18SHARE_STATUS_UNSPECIFIED\x10\x00\x12\x14\n\x10SHARE_STATUS_DUE\x10\x01\x12\x15\n\x11SHARE_STATUS_PAID\x10\x02\x12\x1f\n\x1bSHARE_STATUS_OWED_BY_BOOKER\x10\x03\x12\x19\n\x15SHARE_STATUS_REFUNDED\x10\x04\x12\x15\n\x11SHARE_STATUS_VOID\x10\x05*M\n\x08PayCover\x12\x19\n\x15PAY_COVER_UNSPECIFIED\x10\x00\x12\x13\n\x0fPAY_COVER_SHARE\x10\x01\x12\x11\n\rPAY_COVER_ALL\x10\x02*w\n\x0bPaymentMode\x12\x1c\n\x18PAYMENT_MODE_UNSPECIFIED\x10\x00\x12\x19\n\x15PAYMENT_MODE_AT_VENUE\x10\x01\x12\x18\n\x14PAYMENT_MODE_DEPOSIT\x10\x02\x12\x15\n\x11PAYMENT_MODE_FULL\x10\x03*x\n\x0eVenueFeeReason\x12 \n\x1cVENUE_FEE_REASON_UNSPECIFIED\x10\x00\x12&\n\"VENUE_FEE_REASON_LATE_CANCELLATION\x10\x01\x12\x1c\n\x18VENUE_FEE_REASON_NO_SHOW\x10\x02*l\n\x0eVenueFeeStatus\x12 \n\x1cVENUE_FEE_STATUS_UNSPECIFIED\x10\x00\x12\x18\n\x14VENUE_FEE_STATUS_DUE\x10\x01\x12\x1e\n\x1aVENUE_FEE_STATUS_COLLECTED\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,24 +38,36 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_VENUEPAYMENT'].fields_by_name['mode']._serialized_options = b'\272H\005\202\001\002\020\001'
   _globals['_VENUEPAYMENT'].fields_by_name['deposit_percent']._loaded_options = None
   _globals['_VENUEPAYMENT'].fields_by_name['deposit_percent']._serialized_options = b'\272H\006\032\004\030d(\000'
-  _globals['_WALLET']._serialized_start=1729
-  _globals['_WALLET']._serialized_end=1804
-  _globals['_PAYMENTSTATUS']._serialized_start=1807
-  _globals['_PAYMENTSTATUS']._serialized_end=1940
-  _globals['_SHARESTATUS']._serialized_start=1943
-  _globals['_SHARESTATUS']._serialized_end=2114
-  _globals['_PAYCOVER']._serialized_start=2116
-  _globals['_PAYCOVER']._serialized_end=2193
-  _globals['_PAYMENTMODE']._serialized_start=2195
-  _globals['_PAYMENTMODE']._serialized_end=2314
+  _globals['_HOSTEDCHECKOUT_FIELDSENTRY']._loaded_options = None
+  _globals['_HOSTEDCHECKOUT_FIELDSENTRY']._serialized_options = b'8\001'
+  _globals['_WALLET']._serialized_start=2331
+  _globals['_WALLET']._serialized_end=2406
+  _globals['_PAYMENTSTATUS']._serialized_start=2409
+  _globals['_PAYMENTSTATUS']._serialized_end=2542
+  _globals['_SHARESTATUS']._serialized_start=2545
+  _globals['_SHARESTATUS']._serialized_end=2716
+  _globals['_PAYCOVER']._serialized_start=2718
+  _globals['_PAYCOVER']._serialized_end=2795
+  _globals['_PAYMENTMODE']._serialized_start=2797
+  _globals['_PAYMENTMODE']._serialized_end=2916
+  _globals['_VENUEFEEREASON']._serialized_start=2918
+  _globals['_VENUEFEEREASON']._serialized_end=3038
+  _globals['_VENUEFEESTATUS']._serialized_start=3040
+  _globals['_VENUEFEESTATUS']._serialized_end=3148
   _globals['_VENUEPAYMENT']._serialized_start=146
   _globals['_VENUEPAYMENT']._serialized_end=269
   _globals['_SHARE']._serialized_start=272
   _globals['_SHARE']._serialized_end=546
   _globals['_BILL']._serialized_start=549
-  _globals['_BILL']._serialized_end=962
-  _globals['_PAYMENT']._serialized_start=965
-  _globals['_PAYMENT']._serialized_end=1364
-  _globals['_PAYOUTLINE']._serialized_start=1367
-  _globals['_PAYOUTLINE']._serialized_end=1727
+  _globals['_BILL']._serialized_end=1009
+  _globals['_PAYMENT']._serialized_start=1012
+  _globals['_PAYMENT']._serialized_end=1427
+  _globals['_PAYOUTLINE']._serialized_start=1430
+  _globals['_PAYOUTLINE']._serialized_end=1894
+  _globals['_HOSTEDCHECKOUT']._serialized_start=1897
+  _globals['_HOSTEDCHECKOUT']._serialized_end=2083
+  _globals['_HOSTEDCHECKOUT_FIELDSENTRY']._serialized_start=2038
+  _globals['_HOSTEDCHECKOUT_FIELDSENTRY']._serialized_end=2083
+  _globals['_VENUEFEE']._serialized_start=2086
+  _globals['_VENUEFEE']._serialized_end=2329
 # @@protoc_insertion_point(module_scope)

@@ -46,6 +46,18 @@ class PaymentMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PAYMENT_MODE_AT_VENUE: _ClassVar[PaymentMode]
     PAYMENT_MODE_DEPOSIT: _ClassVar[PaymentMode]
     PAYMENT_MODE_FULL: _ClassVar[PaymentMode]
+
+class VenueFeeReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    VENUE_FEE_REASON_UNSPECIFIED: _ClassVar[VenueFeeReason]
+    VENUE_FEE_REASON_LATE_CANCELLATION: _ClassVar[VenueFeeReason]
+    VENUE_FEE_REASON_NO_SHOW: _ClassVar[VenueFeeReason]
+
+class VenueFeeStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    VENUE_FEE_STATUS_UNSPECIFIED: _ClassVar[VenueFeeStatus]
+    VENUE_FEE_STATUS_DUE: _ClassVar[VenueFeeStatus]
+    VENUE_FEE_STATUS_COLLECTED: _ClassVar[VenueFeeStatus]
 WALLET_UNSPECIFIED: Wallet
 WALLET_JAZZCASH: Wallet
 WALLET_EASYPAISA: Wallet
@@ -66,6 +78,12 @@ PAYMENT_MODE_UNSPECIFIED: PaymentMode
 PAYMENT_MODE_AT_VENUE: PaymentMode
 PAYMENT_MODE_DEPOSIT: PaymentMode
 PAYMENT_MODE_FULL: PaymentMode
+VENUE_FEE_REASON_UNSPECIFIED: VenueFeeReason
+VENUE_FEE_REASON_LATE_CANCELLATION: VenueFeeReason
+VENUE_FEE_REASON_NO_SHOW: VenueFeeReason
+VENUE_FEE_STATUS_UNSPECIFIED: VenueFeeStatus
+VENUE_FEE_STATUS_DUE: VenueFeeStatus
+VENUE_FEE_STATUS_COLLECTED: VenueFeeStatus
 
 class VenuePayment(_message.Message):
     __slots__ = ("venue_id", "mode", "deposit_percent")
@@ -98,7 +116,7 @@ class Share(_message.Message):
     def __init__(self, share_id: _Optional[str] = ..., player_id: _Optional[str] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[ShareStatus, str]] = ..., due_by: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., paid_by: _Optional[str] = ..., refunded: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class Bill(_message.Message):
-    __slots__ = ("booking_id", "venue_id", "booker_id", "price", "paid", "due", "owed_by_booker", "refunded", "shares", "booking_status", "at_venue")
+    __slots__ = ("booking_id", "venue_id", "booker_id", "price", "paid", "due", "owed_by_booker", "refunded", "shares", "booking_status", "at_venue", "venue_fee")
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
     BOOKER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -110,6 +128,7 @@ class Bill(_message.Message):
     SHARES_FIELD_NUMBER: _ClassVar[int]
     BOOKING_STATUS_FIELD_NUMBER: _ClassVar[int]
     AT_VENUE_FIELD_NUMBER: _ClassVar[int]
+    VENUE_FEE_FIELD_NUMBER: _ClassVar[int]
     booking_id: str
     venue_id: str
     booker_id: str
@@ -121,10 +140,11 @@ class Bill(_message.Message):
     shares: _containers.RepeatedCompositeFieldContainer[Share]
     booking_status: _booking_pb2.BookingStatus
     at_venue: _booking_pb2.Money
-    def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., booker_id: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., owed_by_booker: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., shares: _Optional[_Iterable[_Union[Share, _Mapping]]] = ..., booking_status: _Optional[_Union[_booking_pb2.BookingStatus, str]] = ..., at_venue: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
+    venue_fee: VenueFee
+    def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., booker_id: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., owed_by_booker: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., shares: _Optional[_Iterable[_Union[Share, _Mapping]]] = ..., booking_status: _Optional[_Union[_booking_pb2.BookingStatus, str]] = ..., at_venue: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_fee: _Optional[_Union[VenueFee, _Mapping]] = ...) -> None: ...
 
 class Payment(_message.Message):
-    __slots__ = ("payment_id", "booking_id", "payer_id", "wallet", "amount", "status", "transaction_reference", "provider_reference", "provider_message", "share_ids", "created_at", "updated_at")
+    __slots__ = ("payment_id", "booking_id", "payer_id", "wallet", "amount", "status", "transaction_reference", "provider_reference", "provider_message", "share_ids", "created_at", "updated_at", "hosted")
     PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     PAYER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -137,6 +157,7 @@ class Payment(_message.Message):
     SHARE_IDS_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    HOSTED_FIELD_NUMBER: _ClassVar[int]
     payment_id: str
     booking_id: str
     payer_id: str
@@ -149,10 +170,11 @@ class Payment(_message.Message):
     share_ids: _containers.RepeatedScalarFieldContainer[str]
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, payment_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., payer_id: _Optional[str] = ..., wallet: _Optional[_Union[Wallet, str]] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[PaymentStatus, str]] = ..., transaction_reference: _Optional[str] = ..., provider_reference: _Optional[str] = ..., provider_message: _Optional[str] = ..., share_ids: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    hosted: bool
+    def __init__(self, payment_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., payer_id: _Optional[str] = ..., wallet: _Optional[_Union[Wallet, str]] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[PaymentStatus, str]] = ..., transaction_reference: _Optional[str] = ..., provider_reference: _Optional[str] = ..., provider_message: _Optional[str] = ..., share_ids: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hosted: _Optional[bool] = ...) -> None: ...
 
 class PayoutLine(_message.Message):
-    __slots__ = ("booking_id", "price", "paid", "refunded", "fees", "due", "commission", "payout", "at_venue")
+    __slots__ = ("booking_id", "price", "paid", "refunded", "fees", "due", "commission", "payout", "at_venue", "venue_fees_due", "venue_fees_collected")
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     PRICE_FIELD_NUMBER: _ClassVar[int]
     PAID_FIELD_NUMBER: _ClassVar[int]
@@ -162,6 +184,8 @@ class PayoutLine(_message.Message):
     COMMISSION_FIELD_NUMBER: _ClassVar[int]
     PAYOUT_FIELD_NUMBER: _ClassVar[int]
     AT_VENUE_FIELD_NUMBER: _ClassVar[int]
+    VENUE_FEES_DUE_FIELD_NUMBER: _ClassVar[int]
+    VENUE_FEES_COLLECTED_FIELD_NUMBER: _ClassVar[int]
     booking_id: str
     price: _booking_pb2.Money
     paid: _booking_pb2.Money
@@ -171,4 +195,39 @@ class PayoutLine(_message.Message):
     commission: _booking_pb2.Money
     payout: _booking_pb2.Money
     at_venue: _booking_pb2.Money
-    def __init__(self, booking_id: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fees: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., commission: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., payout: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., at_venue: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
+    venue_fees_due: _booking_pb2.Money
+    venue_fees_collected: _booking_pb2.Money
+    def __init__(self, booking_id: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fees: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., commission: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., payout: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., at_venue: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_fees_due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_fees_collected: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class HostedCheckout(_message.Message):
+    __slots__ = ("url", "fields", "expires_at")
+    class FieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    URL_FIELD_NUMBER: _ClassVar[int]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    url: str
+    fields: _containers.ScalarMap[str, str]
+    expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, url: _Optional[str] = ..., fields: _Optional[_Mapping[str, str]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class VenueFee(_message.Message):
+    __slots__ = ("booking_id", "reason", "amount", "status", "collected_at", "collected_by")
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    COLLECTED_AT_FIELD_NUMBER: _ClassVar[int]
+    COLLECTED_BY_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    reason: VenueFeeReason
+    amount: _booking_pb2.Money
+    status: VenueFeeStatus
+    collected_at: _timestamp_pb2.Timestamp
+    collected_by: str
+    def __init__(self, booking_id: _Optional[str] = ..., reason: _Optional[_Union[VenueFeeReason, str]] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[VenueFeeStatus, str]] = ..., collected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., collected_by: _Optional[str] = ...) -> None: ...

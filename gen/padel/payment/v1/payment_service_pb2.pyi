@@ -174,3 +174,67 @@ class GetPayoutReportResponse(_message.Message):
     totals: _payment_pb2.PayoutLine
     next_page_token: str
     def __init__(self, lines: _Optional[_Iterable[_Union[_payment_pb2.PayoutLine, _Mapping]]] = ..., totals: _Optional[_Union[_payment_pb2.PayoutLine, _Mapping]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class StartCheckoutRequest(_message.Message):
+    __slots__ = ("booking_id", "wallet", "cover", "mobile_number")
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    WALLET_FIELD_NUMBER: _ClassVar[int]
+    COVER_FIELD_NUMBER: _ClassVar[int]
+    MOBILE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    wallet: _payment_pb2.Wallet
+    cover: _payment_pb2.PayCover
+    mobile_number: str
+    def __init__(self, booking_id: _Optional[str] = ..., wallet: _Optional[_Union[_payment_pb2.Wallet, str]] = ..., cover: _Optional[_Union[_payment_pb2.PayCover, str]] = ..., mobile_number: _Optional[str] = ...) -> None: ...
+
+class StartCheckoutResponse(_message.Message):
+    __slots__ = ("payment", "checkout")
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    CHECKOUT_FIELD_NUMBER: _ClassVar[int]
+    payment: _payment_pb2.Payment
+    checkout: _payment_pb2.HostedCheckout
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ..., checkout: _Optional[_Union[_payment_pb2.HostedCheckout, _Mapping]] = ...) -> None: ...
+
+class JazzCashCheckoutReturnRequest(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+
+class EasypaisaCheckoutReturnRequest(_message.Message):
+    __slots__ = ("auth_token", "order_ref_number", "success", "status", "desc")
+    AUTH_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ORDER_REF_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    SUCCESS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    DESC_FIELD_NUMBER: _ClassVar[int]
+    auth_token: str
+    order_ref_number: str
+    success: str
+    status: str
+    desc: str
+    def __init__(self, auth_token: _Optional[str] = ..., order_ref_number: _Optional[str] = ..., success: _Optional[str] = ..., status: _Optional[str] = ..., desc: _Optional[str] = ...) -> None: ...
+
+class JazzCashCheckoutReturnResponse(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+
+class EasypaisaCheckoutReturnResponse(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+
+class CollectVenueFeeRequest(_message.Message):
+    __slots__ = ("booking_id",)
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    booking_id: str
+    def __init__(self, booking_id: _Optional[str] = ...) -> None: ...
+
+class CollectVenueFeeResponse(_message.Message):
+    __slots__ = ("venue_fee",)
+    VENUE_FEE_FIELD_NUMBER: _ClassVar[int]
+    venue_fee: _payment_pb2.VenueFee
+    def __init__(self, venue_fee: _Optional[_Union[_payment_pb2.VenueFee, _Mapping]] = ...) -> None: ...

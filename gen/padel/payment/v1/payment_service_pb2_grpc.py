@@ -81,6 +81,26 @@ class PaymentServiceStub:
                 request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPayoutReportRequest.SerializeToString,
                 response_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPayoutReportResponse.FromString,
                 _registered_method=True)
+        self.StartCheckout = channel.unary_unary(
+                '/padel.payment.v1.PaymentService/StartCheckout',
+                request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.StartCheckoutRequest.SerializeToString,
+                response_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.StartCheckoutResponse.FromString,
+                _registered_method=True)
+        self.JazzCashCheckoutReturn = channel.unary_unary(
+                '/padel.payment.v1.PaymentService/JazzCashCheckoutReturn',
+                request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.JazzCashCheckoutReturnRequest.SerializeToString,
+                response_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.JazzCashCheckoutReturnResponse.FromString,
+                _registered_method=True)
+        self.EasypaisaCheckoutReturn = channel.unary_unary(
+                '/padel.payment.v1.PaymentService/EasypaisaCheckoutReturn',
+                request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.EasypaisaCheckoutReturnRequest.SerializeToString,
+                response_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.EasypaisaCheckoutReturnResponse.FromString,
+                _registered_method=True)
+        self.CollectVenueFee = channel.unary_unary(
+                '/padel.payment.v1.PaymentService/CollectVenueFee',
+                request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.CollectVenueFeeRequest.SerializeToString,
+                response_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.CollectVenueFeeResponse.FromString,
+                _registered_method=True)
 
 
 class PaymentServiceServicer:
@@ -159,6 +179,39 @@ class PaymentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StartCheckout(self, request, context):
+        """StartCheckout starts a hosted checkout: the player's browser posts `checkout.fields` to
+        `checkout.url`, the wallet's own payment page, which sends the player back to our return URL.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def JazzCashCheckoutReturn(self, request, context):
+        """JazzCashCheckoutReturn is where JazzCash's payment page posts the player back (pp_ReturnURL):
+        verified like the callback (pp_SecureHash, amount, reference, once), answered with a result page.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EasypaisaCheckoutReturn(self, request, context):
+        """EasypaisaCheckoutReturn is Easypaisa's postBackURL: first with an auth_token (the page posts
+        it on to Easypaisa's Confirm.jsf), then with the order's outcome, which counts only as
+        Easypaisa's own inquiry confirms it; answered with a result page.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CollectVenueFee(self, request, context):
+        """CollectVenueFee records that the fee due at the venue (a late cancellation or a no-show of a
+        booking paid at the venue) was collected (the venue's owner or an admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PaymentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -206,6 +259,26 @@ def add_PaymentServiceServicer_to_server(servicer, server):
                     servicer.GetPayoutReport,
                     request_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPayoutReportRequest.FromString,
                     response_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPayoutReportResponse.SerializeToString,
+            ),
+            'StartCheckout': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartCheckout,
+                    request_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.StartCheckoutRequest.FromString,
+                    response_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.StartCheckoutResponse.SerializeToString,
+            ),
+            'JazzCashCheckoutReturn': grpc.unary_unary_rpc_method_handler(
+                    servicer.JazzCashCheckoutReturn,
+                    request_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.JazzCashCheckoutReturnRequest.FromString,
+                    response_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.JazzCashCheckoutReturnResponse.SerializeToString,
+            ),
+            'EasypaisaCheckoutReturn': grpc.unary_unary_rpc_method_handler(
+                    servicer.EasypaisaCheckoutReturn,
+                    request_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.EasypaisaCheckoutReturnRequest.FromString,
+                    response_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.EasypaisaCheckoutReturnResponse.SerializeToString,
+            ),
+            'CollectVenueFee': grpc.unary_unary_rpc_method_handler(
+                    servicer.CollectVenueFee,
+                    request_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.CollectVenueFeeRequest.FromString,
+                    response_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.CollectVenueFeeResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -453,6 +526,114 @@ class PaymentService:
             '/padel.payment.v1.PaymentService/GetPayoutReport',
             padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPayoutReportRequest.SerializeToString,
             padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPayoutReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartCheckout(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.payment.v1.PaymentService/StartCheckout',
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.StartCheckoutRequest.SerializeToString,
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.StartCheckoutResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def JazzCashCheckoutReturn(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.payment.v1.PaymentService/JazzCashCheckoutReturn',
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.JazzCashCheckoutReturnRequest.SerializeToString,
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.JazzCashCheckoutReturnResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EasypaisaCheckoutReturn(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.payment.v1.PaymentService/EasypaisaCheckoutReturn',
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.EasypaisaCheckoutReturnRequest.SerializeToString,
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.EasypaisaCheckoutReturnResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CollectVenueFee(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.payment.v1.PaymentService/CollectVenueFee',
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.CollectVenueFeeRequest.SerializeToString,
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.CollectVenueFeeResponse.FromString,
             options,
             channel_credentials,
             insecure,

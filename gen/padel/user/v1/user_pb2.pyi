@@ -80,6 +80,7 @@ class NotificationKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     NOTIFICATION_KIND_REMINDERS: _ClassVar[NotificationKind]
     NOTIFICATION_KIND_MATCH_INVITES: _ClassVar[NotificationKind]
     NOTIFICATION_KIND_MARKETING: _ClassVar[NotificationKind]
+    NOTIFICATION_KIND_CONNECTIONS: _ClassVar[NotificationKind]
 
 class ConnectionStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -131,6 +132,7 @@ NOTIFICATION_KIND_BOOKING_CONFIRMATIONS: NotificationKind
 NOTIFICATION_KIND_REMINDERS: NotificationKind
 NOTIFICATION_KIND_MATCH_INVITES: NotificationKind
 NOTIFICATION_KIND_MARKETING: NotificationKind
+NOTIFICATION_KIND_CONNECTIONS: NotificationKind
 CONNECTION_STATUS_UNSPECIFIED: ConnectionStatus
 CONNECTION_STATUS_PENDING_OUTGOING: ConnectionStatus
 CONNECTION_STATUS_PENDING_INCOMING: ConnectionStatus

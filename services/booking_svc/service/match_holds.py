@@ -1,0 +1,140 @@
+"""Courts held for open matches (issue 15): a player who opens a match on a free slot holds the court
+(match_svc asks HoldCourtForMatch with the organiser's token), and from then on match_svc's events —
+the trusted internal channel, no token needed — say what becomes of the hold: its seated players are
+the booking's players (joining a match is the player's consent, so they are accepted at once), a
+match that filled books the court, a released one gives it back.
+
+An event acts only on a booking that holds the court for that very match and was made by its
+organiser: no event confirms or changes any other booking. The database still decides a taken court.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import exc
+from sqlalchemy.orm import Session
+
+from booking_svc import domain, events, metrics, store
+from booking_svc.domain import InvitationState, Status
+from booking_svc.service.bookings import SLOT_TAKEN, Bookings, _confirmed, _record_cancellation, _reprice
+from mesh.caller import Caller
+from mesh.db import UnitOfWork
+from mesh.errors import Conflict, InvalidArgument, NotFound
+
+log = logging.getLogger("padel.booking.match_holds")
+
+RELEASED = "the open match did not fill in time: the court is free again"
+
+
+class MatchHolds:
+    def __init__(self, bookings: Bookings):
+        self.bookings = bookings
+
+    def hold(self, uow: UnitOfWork, caller: Caller, match_id: str, court_id: str, start: dt.datetime,
+             duration: int, hold_until: dt.datetime) -> store.BookingView:
+        """A pending booking of the caller's that holds the court until `hold_until`, checked and
+        priced like any booking; the same match again returns the same hold."""
+        now = self.bookings.clock()
+        if not now < hold_until <= start:
+            raise InvalidArgument.field("hold_until", "must be after now and no later than start_time")
+        key = f"match-hold:{match_id}"
+        fingerprint = domain.request_fingerprint(court_id, start, duration, [], key)
+        try:
+            with uow.session() as session:
+                earlier = self.bookings._earlier(session, caller.user_id, key, fingerprint)
+                if earlier is not None:
+                    return earlier
+                court, venue = store.court_with_venue(session, court_id)
+                if court is None:
+                    raise NotFound(f"no court {court_id}")
+                day, end, price = self.bookings._place(session, venue, court, start, duration, caller.user_id, now)
+                return self.bookings._insert(session, venue, court, caller.user_id, [], start, end, day, price, "",
+                                             key, fingerprint, now, hold_until=hold_until, match_id=match_id)
+        except exc.IntegrityError as error:
+            # The same request racing itself made the hold; else the slot went, or another player's
+            # request named this match.
+            with uow.session(read_only=True) as session:
+                earlier = self.bookings._earlier(session, caller.user_id, key, fingerprint)
+            if earlier is not None:
+                return earlier
+            if store.is_slot_taken(error):
+                raise Conflict(SLOT_TAKEN, reason="SLOT_TAKEN") from None
+            raise Conflict("this match holds a court already", reason="MATCH_HELD") from None
+
+    def seated(self, uow: UnitOfWork, match_id: str, booking_id: str, organiser_id: str,
+               player_ids: list[str]) -> None:
+        """The match's seated players are the hold's players (BookingParticipantsChanged: payments
+        re-splits the shares)."""
+        with uow.session() as session:
+            view = self._hold(session, match_id, booking_id, organiser_id)
+            if view is not None:
+                self._seat(session, view, player_ids, self.bookings.clock())
+
+    def filled(self, uow: UnitOfWork, match_id: str, booking_id: str, organiser_id: str,
+               player_ids: list[str]) -> None:
+        """The match has its players: the held court is booked (a hold no longer pending stays as it is)."""
+        now = self.bookings.clock()
+        with uow.session() as session:
+            view = self._hold(session, match_id, booking_id, organiser_id)
+            if view is None:
+                return
+            self._seat(session, view, player_ids, now)
+            booking = view.booking
+            if booking.state != Status.PENDING:
+                return
+            booking.status = domain.transition(booking.state, Status.CONFIRMED).value
+            booking.hold_expires_at, booking.updated_at = None, now
+            session.flush()
+            _confirmed(session, view)
+
+    def released(self, uow: UnitOfWork, match_id: str, booking_id: str, organiser_id: str) -> None:
+        """The match did not fill: a hold still pending is cancelled free of charge, the court freed."""
+        now = self.bookings.clock()
+        with uow.session() as session:
+            view = self._hold(session, match_id, booking_id, organiser_id)
+            if view is None or view.booking.state != Status.PENDING:
+                return
+            _record_cancellation(view.booking, RELEASED, None, now, 0, view.booking.price_paisa)
+            session.flush()
+            events.cancelled(session, view)
+            metrics.cancelled(session, view.venue.id, "expired")
+
+    @staticmethod
+    def _hold(session: Session, match_id: str, booking_id: str, organiser_id: str) -> store.BookingView | None:
+        """The booking, if it holds the court for this match and its organiser made it; else None."""
+        booking = session.get(store.Booking, booking_id) if booking_id else None
+        if booking is None or booking.match_id is None:
+            return None  # a match on a court its organiser booked: the booking is theirs to change
+        if booking.match_id != match_id or booking.player_id != organiser_id:
+            log.warning("match event about a booking that is not its hold: ignored",
+                        extra={"match_id": match_id, "booking_id": booking_id})
+            return None
+        return store.booking_view(session, booking)
+
+    @staticmethod
+    def _seat(session: Session, view: store.BookingView, player_ids: list[str], now: dt.datetime) -> None:
+        """Accepted players for the seated ones (the organiser is the booker), for a game ahead."""
+        booking = view.booking
+        if booking.state not in (Status.PENDING, Status.CONFIRMED) or booking.start_time <= now:
+            return
+        seated = [p for p in dict.fromkeys(player_ids) if p != booking.player_id]
+        added, removed = domain.invitation_changes(booking.participant_ids, seated)
+        if not added and not removed:
+            return
+        for invitation in [i for i in booking.invitations if i.player_id in removed]:
+            booking.invitations.remove(invitation)
+        known = {i.player_id: i for i in booking.invitations}
+        for player_id in added:
+            invitation = known.get(player_id)
+            if invitation is None:
+                booking.invitations.append(store.Invitation(player_id=player_id, state=InvitationState.ACCEPTED.value,
+                                                            invited_at=now, answered_at=now))
+            else:
+                invitation.state, invitation.answered_at = InvitationState.ACCEPTED.value, now
+        booking.participant_ids, booking.updated_at = seated, now
+        _reprice(session, view, now)  # each seated player's share (a member's at their price)
+        session.flush()
+        events.participants_changed(session, view, added, removed)
+

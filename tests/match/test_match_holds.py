@@ -1,0 +1,163 @@
+"""Open matches on a free slot (issue 15): the court is held for the match, booked once enough players
+joined (2 more than 12 h ahead, 3 more than 3 h ahead) and released otherwise, its players told; the
+seated players are the booking's players. booking_svc and match_svc run in process and settle the hold
+through their real events; match_svc's clock is moved to pass the deadline."""
+
+import datetime as dt
+import uuid
+
+import grpc
+import pytest
+from google.protobuf.field_mask_pb2 import FieldMask
+from padel.booking.v1 import booking_pb2 as b
+from padel.booking.v1 import booking_service_pb2 as booking_api
+from padel.match.v1 import events_pb2 as match_events
+from padel.match.v1 import match_pb2 as m
+from padel.match.v1 import match_service_pb2 as api
+
+from booking_testkit import local_day, local_dt, stamp
+from match_testkit import rpc_error
+from mesh import plumbing
+from mesh.convert import to_datetime
+from mesh.outbox import OutboxEvent
+from mesh.redis import make_redis
+from padel_testkit import eventually, publish_event
+
+
+def free_court(matches, **venue) -> str:
+    created = matches.courts.create_venue(str(uuid.uuid4()), name=f"Hold Club {uuid.uuid4().hex[:6]}", **venue)
+    return created.courts[0].court_id
+
+
+def open_on_slot(matches, organiser: str, court_id: str, day, clock: str = "19:00") -> m.Match:
+    slot = api.CourtSlot(court_id=court_id, start_time=stamp(day, clock), duration_minutes=60)
+    return matches.stub.OpenMatch(api.OpenMatchRequest(slot=slot, kind=m.MATCH_KIND_FRIENDLY,
+                                                       gender_mode=m.GENDER_MODE_OPEN),
+                                  metadata=matches.player(organiser)).match
+
+
+def booking(matches, match: m.Match) -> b.Booking:
+    return matches.courts.stub.GetBooking(booking_api.GetBookingRequest(booking_id=match.booking_id),
+                                          metadata=matches.player(match.organiser_id)).booking
+
+
+def get(matches, match: m.Match) -> m.Match:
+    return matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id),
+                                 metadata=matches.player(match.organiser_id)).match
+
+
+def test_a_match_on_a_free_slot_holds_the_court_books_it_when_two_are_in_and_seats_are_its_players(matches):
+    organiser, second, third = (matches.new_player(3.0) for _ in range(3))
+    court, day = free_court(matches), local_day(3)
+    match = open_on_slot(matches, organiser, court, day)
+    deadline = local_dt(day, "19:00") - dt.timedelta(hours=3)
+    assert not match.court_booked and to_datetime(match.court_held_until) == deadline
+    held = booking(matches, match)
+    # Held (pending, though the venue confirms at once) until the match's deadline; the court is taken.
+    assert held.status == b.BOOKING_STATUS_PENDING and to_datetime(held.hold_expires_at) == deadline
+    assert "19:00" not in matches.courts.starts(held.venue_id, day)[court]
+    taken = rpc_error(open_on_slot, matches, matches.new_player(3.0), court, day)
+    assert taken.code() == grpc.StatusCode.ABORTED
+
+    matches.join(match.match_id, second)  # two players, three days ahead: the court is booked
+    confirmed = eventually(lambda: (got := booking(matches, match)).status == b.BOOKING_STATUS_CONFIRMED and got,
+                           "booking_svc books the held court")
+    assert list(confirmed.participant_ids) == [second]
+    assert [(i.player_id, i.state) for i in confirmed.invitations] == [(second, b.INVITATION_STATE_ACCEPTED)]
+    assert get(matches, match).court_booked
+
+    matches.join(match.match_id, third)
+    eventually(lambda: list(booking(matches, match).participant_ids) == [second, third], "the third is a player")
+    matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=match.match_id), metadata=matches.player(second))
+    eventually(lambda: list(booking(matches, match).participant_ids) == [third], "who left is no longer a player")
+    # The booking's players are the match's: booking_svc refuses to change them by hand.
+    refused = rpc_error(matches.courts.stub.UpdateBooking, booking_api.UpdateBookingRequest(
+        booking_id=match.booking_id, participant_ids=[], update_mask=FieldMask(paths=["participant_ids"])),
+        metadata=matches.player(organiser))
+    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_matches(request):
+    """match_svc and booking_svc on SQLite, then on PostgreSQL (the hold job's locking query)."""
+    return request.getfixturevalue("matches" if request.param == "sqlite" else "matches_postgres")
+
+
+def test_within_twelve_hours_a_held_match_needs_three_and_one_short_at_its_deadline_is_released(any_matches):
+    matches = any_matches
+    organiser, second = matches.new_player(3.0), matches.new_player(3.0)
+    court, day = free_court(matches), local_day(3)
+    match = open_on_slot(matches, organiser, court, day)
+    start = local_dt(day, "19:00")
+    with matches.at(start - dt.timedelta(hours=6)):
+        matches.join(match.match_id, second)  # two, six hours ahead: not enough
+        assert not get(matches, match).court_booked
+    with matches.at(start - dt.timedelta(hours=3)):  # the deadline: the job releases the match
+        released = eventually(lambda: (got := get(matches, match)).status == m.MATCH_STATUS_RELEASED and got,
+                              "the hold job releases the match")
+        late = rpc_error(matches.join, match.match_id, matches.new_player(3.0))
+        assert late.code() == grpc.StatusCode.FAILED_PRECONDITION and "did not fill in time" in late.details()
+    assert not released.court_booked
+    cancelled = eventually(lambda: (got := booking(matches, match)).status == b.BOOKING_STATUS_CANCELLED and got,
+                           "booking_svc gives the held court back")
+    assert cancelled.cancellation.refund.amount_paisa == cancelled.price.amount_paisa  # nothing to pay
+    assert "19:00" in matches.courts.starts(cancelled.venue_id, day)[court]
+    with matches.job.database.session() as session:
+        told = session.query(OutboxEvent).filter_by(event_type="padel.match.v1.MatchReleased").all()
+    assert len(told) == 1
+    assert list(match_events.MatchReleased.FromString(told[0].payload).match.player_ids) == [organiser, second]
+    assert list(matches.stub.ListOpenMatches(api.ListOpenMatchesRequest(venue_id=match.venue_id)).matches) == []
+
+
+def test_a_hold_run_out_in_booking_releases_its_match_and_a_hold_given_up_calls_it_off(matches):
+    court, day = free_court(matches, courts=2), local_day(3)
+    expiring = open_on_slot(matches, matches.new_player(3.0), court, day, "18:00")
+    given_up = open_on_slot(matches, matches.new_player(3.0), court, day, "20:00")
+    deadline = local_dt(day, "18:00") - dt.timedelta(hours=3)
+    with matches.courts.at(deadline):  # booking_svc finds the hold run out (match's clock is not there yet)
+        matches.courts.book(str(uuid.uuid4()), court, day, "22:00")  # booking the court expires its run-out holds
+        eventually(lambda: get(matches, expiring).status == m.MATCH_STATUS_RELEASED, "the match is released")
+    matches.courts.stub.CancelBooking(booking_api.CancelBookingRequest(booking_id=given_up.booking_id, reason="rain"),
+                                      metadata=matches.player(given_up.organiser_id))
+    eventually(lambda: get(matches, given_up).status == m.MATCH_STATUS_CANCELLED, "the match is called off")
+
+
+def test_a_match_on_a_free_slot_opens_before_its_deadline_and_names_a_bad_slot(matches):
+    organiser = matches.new_player(3.0)
+    court, day = free_court(matches), local_day(3)
+    with matches.at(local_dt(day, "19:00") - dt.timedelta(hours=2)):
+        soon = rpc_error(open_on_slot, matches, organiser, court, day)
+    assert soon.code() == grpc.StatusCode.INVALID_ARGUMENT and "slot.start_time" in soon.details()
+    off_grid = rpc_error(open_on_slot, matches, organiser, court, day, "19:10")
+    assert off_grid.code() == grpc.StatusCode.INVALID_ARGUMENT and "slot.start_time" in off_grid.details()
+    neither = rpc_error(matches.stub.OpenMatch, api.OpenMatchRequest(kind=m.MATCH_KIND_FRIENDLY,
+                                                                     gender_mode=m.GENDER_MODE_OPEN),
+                        metadata=matches.player(organiser))
+    assert neither.code() == grpc.StatusCode.INVALID_ARGUMENT and "booking_id" in neither.details()
+
+
+def test_booking_acts_only_on_the_hold_of_the_match_an_event_names_and_the_venue_may_book_a_hold(matches):
+    organiser, owner = matches.new_player(3.0), str(uuid.uuid4())
+    court = matches.courts.create_venue(owner, name=f"Hold Club {uuid.uuid4().hex[:6]}", instant=False).courts[0].court_id
+    day = local_day(3)
+    pending = matches.courts.book(organiser, court, day, "10:00")
+    match = open_on_slot(matches, organiser, court, day)
+    client = make_redis("")
+    for forged in (m_event(pending.booking_id, match.match_id, organiser),
+                   m_event(match.booking_id, str(uuid.uuid4()), organiser),
+                   m_event(match.booking_id, match.match_id, str(uuid.uuid4()))):
+        publish_event(client, plumbing.stream("match"), forged, handled_by="booking")
+    assert booking(matches, match).status == b.BOOKING_STATUS_PENDING
+    mine = matches.courts.stub.GetBooking(booking_api.GetBookingRequest(booking_id=pending.booking_id),
+                                          metadata=matches.player(organiser)).booking
+    assert mine.status == b.BOOKING_STATUS_PENDING
+    # The venue confirms the hold by hand: the court is the match's, and no deadline releases it.
+    matches.courts.stub.ConfirmBooking(booking_api.ConfirmBookingRequest(booking_id=match.booking_id),
+                                       metadata=matches.courts.owner(owner))
+    booked = eventually(lambda: (got := get(matches, match)).court_booked and got, "match_svc hears of it")
+    assert not booked.HasField("court_held_until")
+
+
+def m_event(booking_id: str, match_id: str, organiser_id: str) -> match_events.MatchHoldFilled:
+    return match_events.MatchHoldFilled(match=match_events.MatchSnapshot(
+        match_id=match_id, organiser_id=organiser_id, booking_id=booking_id, player_ids=[organiser_id]))

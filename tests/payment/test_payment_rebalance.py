@@ -1,0 +1,145 @@
+"""A bill after money moved, through payment_svc's use cases on SQLite (the wallet scripted): players
+added or taken off and a move to another price re-balance it without rewriting a paid share — a
+removed player who paid gets their share back, added players are asked for theirs, the booker's
+owed amount follows — and a booking paid at the venue owes its no-show fee there."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from padel.payment.v1 import events_pb2
+from sqlalchemy import select
+
+from mesh.db import Database, Joined
+from mesh.outbox import OutboxEvent
+from payment_svc.domain import BookingFacts, PaymentMode, ShareState, VenueFacts, VenueFeeReason, Wallet
+from payment_svc.service.venue_fees import VenueFees
+from payment_svc.service.venue_payments import VenuePayments
+from test_payment_ledger import START, caller, world_on
+
+
+@pytest.fixture
+def world(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'payment.db'}")
+    yield world_on(database)
+    database.dispose()
+
+
+def booking_in(world, players: list[str], price: int, mode=PaymentMode.FULL) -> tuple[str, str]:
+    database, _wallet, clock, bills, _payments, _refunds = world
+    booking_id, venue_id = str(uuid.uuid4()), str(uuid.uuid4())
+    VenuePayments(lambda _venue: VenueFacts("owner", holds_bookings=True), clock).set(
+        database, caller("owner"), venue_id, mode, 0)
+    bills.record_booking(database, BookingFacts(booking_id, venue_id, players[0], players, START, START.date(),
+                                                price, price // 10, "confirmed"))
+    return booking_id, venue_id
+
+
+def change(world, booking_id: str, venue_id: str, players: list[str], price: int) -> None:
+    database, bills = world[0], world[3]
+    with database.session() as session:
+        bills.booking_changed(Joined(session), BookingFacts(booking_id, venue_id, players[0], players, START,
+                                                            START.date(), price, price // 10, "confirmed"))
+
+
+def requests_for(database, booking_id: str) -> list[events_pb2.SharePaymentRequested]:
+    with database.session(read_only=True) as session:
+        rows = session.scalars(select(OutboxEvent).where(OutboxEvent.event_type.like("%SharePaymentRequested")))
+        found = [events_pb2.SharePaymentRequested.FromString(row.payload) for row in rows]
+    return [r for r in found if r.booking_id == booking_id]
+
+
+def bill(world, booking_id: str, player: str):
+    return world[3].get_bill(world[0], caller(player), booking_id)
+
+
+def by_player(view) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for share in view.shares:
+        found.setdefault(share.player_id, []).append((share.state, share.amount_paisa))
+    return found
+
+
+def test_a_player_who_paid_and_is_taken_off_gets_their_share_back_and_the_rest_is_asked_anew(world):
+    database, wallet, _clock, _bills, payments, refunds = world
+    booker, paid_friend, other = (str(uuid.uuid4()) for _ in range(3))
+    booking_id, venue_id = booking_in(world, [booker, paid_friend, other], 9000)
+    payments.pay(database, caller(paid_friend), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+
+    change(world, booking_id, venue_id, [booker, other], 9000)
+    refunds.send_due(database)
+    view = bill(world, booking_id, paid_friend)  # a removed player still sees their share and its refund
+    shares = by_player(view)
+    assert shares[paid_friend] == [("refunded", 3000)]
+    assert view.returned[next(s.id for s in view.shares if s.player_id == paid_friend)] == (3000, 0)
+    assert sorted(a for state, a in shares[booker] + shares[other] if state == "due") == [4500, 4500]
+    assert view.due == 9000 and view.balance.paid == 0 and view.owed_by_booker == 4500
+
+
+def test_added_players_are_asked_for_their_share_and_paid_shares_stay_as_they_were(world):
+    database, _wallet, _clock, _bills, payments, _refunds = world
+    booker, friend, newcomer = (str(uuid.uuid4()) for _ in range(3))
+    booking_id, venue_id = booking_in(world, [booker, friend], 8000)
+    payments.pay(database, caller(booker), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+
+    change(world, booking_id, venue_id, [booker, friend, newcomer], 8000)
+    shares = by_player(bill(world, booking_id, booker))
+    assert shares[booker] == [("paid", 4000)]  # not rewritten: the booker paid more than a third
+    # The rest (4,000) between the two who have not paid, as close to equal as the payment allows.
+    assert shares[friend] == [("void", 4000), ("due", 2000)] and shares[newcomer] == [("due", 2000)]
+    # Each invited player asked anew is sent the request (notify reads SharePaymentRequested).
+    assert sorted(r.share.amount.amount_paisa for r in requests_for(database, booking_id) if r.share.player_id
+                  in (friend, newcomer) and r.share.status == 1) == [2000, 2000, 4000]
+
+
+def test_a_move_to_a_dearer_slot_leaves_the_difference_to_the_booker_and_a_cheaper_one_gives_back(world):
+    database, _wallet, _clock, _bills, payments, refunds = world
+    booker, friend = str(uuid.uuid4()), str(uuid.uuid4())
+    booking_id, venue_id = booking_in(world, [booker, friend], 6000)
+    payments.pay(database, caller(booker), booking_id, Wallet.JAZZCASH, "03000000001", "123456", True)  # all of it
+
+    change(world, booking_id, venue_id, [booker, friend], 8000)
+    dearer = bill(world, booking_id, booker)
+    assert by_player(dearer)[friend] == [("paid", 3000), ("due", 1000)]
+    assert by_player(dearer)[booker] == [("paid", 3000), ("due", 1000)]
+    assert dearer.due == 2000 and dearer.balance.paid == 6000
+
+    change(world, booking_id, venue_id, [booker, friend], 3000)
+    refunds.send_due(database)
+    cheaper = bill(world, booking_id, booker)
+    # What stays paid may not exceed the price: the booker's share goes back whole, and the booker
+    # owes nothing more (the friend's 3,000 covers the court).
+    assert by_player(cheaper)[booker] == [("refunded", 3000), ("void", 1000)]
+    assert by_player(cheaper)[friend] == [("paid", 3000), ("void", 1000)]
+    assert cheaper.due == 0 and cheaper.balance.paid == 3000 and cheaper.balance.refunded == 3000
+    # Paid in full at the new price: the platform's commission follows it (10%), by a further entry.
+    assert dearer.balance.commission == 600 and cheaper.balance.commission == 300
+
+
+def test_a_change_while_a_payment_is_pending_waits_for_it_to_settle(world):
+    database, wallet, _clock, _bills, payments, refunds = world
+    booker, friend = str(uuid.uuid4()), str(uuid.uuid4())
+    booking_id, venue_id = booking_in(world, [booker, friend], 6000)
+    wallet.answer = "down"
+    payments.pay(database, caller(friend), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    change(world, booking_id, venue_id, [booker], 6000)  # the friend is taken off while paying
+    assert by_player(bill(world, booking_id, booker))[friend] == [("due", 3000)]
+
+    payments.inquire_pending(database)  # the money moved after all: captured, then given back
+    refunds.send_due(database)
+    view = bill(world, booking_id, booker)
+    assert by_player(view)[friend] == [("refunded", 3000)]
+    assert by_player(view)[booker] == [("void", 3000), ("due", 6000)] and view.owed_by_booker == 6000
+
+
+def test_a_no_show_of_a_booking_paid_at_the_venue_owes_the_court_there_once(world):
+    database, clock = world[0], world[2]
+    booker = str(uuid.uuid4())
+    booking_id, _venue_id = booking_in(world, [booker], 6000, mode=PaymentMode.AT_VENUE)
+    fees = VenueFees(lambda _venue: VenueFacts("owner", holds_bookings=True), clock)
+    fees.no_show(database, booking_id)
+    fees.no_show(database, booking_id)  # the event again
+    fee = bill(world, booking_id, booker).venue_fee
+    assert (fee.reason, fee.amount_paisa, fee.state) == (VenueFeeReason.NO_SHOW, 6000, "due")
+    collected = fees.collect(database, caller("owner"), booking_id)
+    assert collected.state == "collected" and bill(world, booking_id, booker).balance.fees == 6000
