@@ -13,6 +13,7 @@ Envoy's own spans when no collector is configured (edge/traces.py).
 
 import dataclasses
 
+import grpc
 from grpc_health.v1 import health_pb2
 
 from edge import account_pages, docs, traces
@@ -33,9 +34,12 @@ class UpstreamHealth(Loop):
         self.targets = targets
 
     def step(self) -> bool:
+        # Health only (one call per service and poll; the version is the status page's business).
         for name, address in self.targets.items():
-            entry = status.StatusServicer._check(name, address)
-            serving = entry.health == "SERVING"
+            try:
+                serving = status.health_of(name, address) == health_pb2.HealthCheckResponse.SERVING
+            except grpc.RpcError:
+                serving = False
             self.health.set(GRPC_SERVICES[name], health_pb2.HealthCheckResponse.SERVING if serving
                             else health_pb2.HealthCheckResponse.NOT_SERVING)
         return False

@@ -286,22 +286,31 @@ def booking(view: store.BookingView, viewer: str = "") -> pb.Booking:
         court_name=view.court.name, created_at=timestamp(b.created_at), updated_at=timestamp(b.updated_at))
 
 
-def availability(venue_row: store.Venue, local_day: dt.date, courts: Sequence[tuple[store.Court, Sequence[Slot]]],
-                 access: dict[tuple[str, dt.datetime], domain.SlotAccess] | None = None) -> api.GetAvailabilityResponse:
-    """The free starts; `access` marks those still members-only (for the caller, member or not)."""
+def availability(venue_row: store.Venue, local_day: dt.date,
+                 courts: Sequence[tuple[store.Court, Sequence[Slot]]]) -> api.GetAvailabilityResponse:
     zone = domain.ZoneInfo(venue_row.time_zone)
-    answer = api.GetAvailabilityResponse(
+    return api.GetAvailabilityResponse(
         venue_id=venue_row.id, date=local_day.isoformat(), time_zone=venue_row.time_zone,
         courts=[pb.CourtAvailability(court=court(row), slots=[
             pb.Slot(start_time=timestamp(s.start), end_time=timestamp(s.end), local_start=_hhmm(s.start, zone),
                     local_end=_hhmm(s.end, zone), price=money(s.price_paisa)) for s in slots])
             for row, slots in courts])
-    for (row, slots), listed in zip(courts, answer.courts):
-        for slot, message in zip(slots, listed.slots):
-            mark = (access or {}).get((row.id, slot.start))
+
+
+def members_only(shared: api.GetAvailabilityResponse,
+                 access: dict[tuple[str, dt.datetime], domain.SlotAccess]) -> api.GetAvailabilityResponse:
+    """The availability as the caller sees it: the starts still members-only marked (with when they
+    open to everyone, and whether the caller is kept out) on a copy; the shared answer is never changed."""
+    if not access:
+        return shared
+    answer = api.GetAvailabilityResponse()
+    answer.CopyFrom(shared)
+    for listed in answer.courts:
+        for slot in listed.slots:
+            mark = access.get((listed.court.court_id, to_datetime(slot.start_time)))
             if mark is not None:
-                message.members_only, message.closed_to_caller = True, mark.closed
-                message.opens_to_all_at.CopyFrom(timestamp(mark.opens_to_all_at))
+                slot.members_only, slot.closed_to_caller = True, mark.closed
+                slot.opens_to_all_at.CopyFrom(timestamp(mark.opens_to_all_at))
     return answer
 
 

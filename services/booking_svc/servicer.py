@@ -39,10 +39,11 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     # venues
 
     def ListVenues(self, request, context):
-        found = self.venues.search(self.db, request.city, request.query, convert.near(request), request.radius_km,
-                                   request.page_size, request.page_token, request.order_by_rating)
-        return api.ListVenuesResponse(venues=[convert.venue(v) for v in found.items],
-                                      next_page_token=found.next_page_token)
+        return self.venues.rendered_search(
+            self.db, request.city, request.query, convert.near(request), request.radius_km, request.page_size,
+            request.page_token, request.order_by_rating,
+            lambda found: api.ListVenuesResponse(venues=[convert.venue(v) for v in found.items],
+                                                 next_page_token=found.next_page_token))
 
     def GetVenue(self, request, context):
         return api.GetVenueResponse(venue=convert.venue(self.venues.get(self.db, request.venue_id)))
@@ -104,9 +105,10 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     def GetAvailability(self, request, context):
         day = convert.day(request.date)
         me = caller.optional()
-        venue, courts, access = self.availability.slots_for(self.db, request.venue_id, day, request.duration_minutes,
-                                                            request.court_id, me.user_id if me else None)
-        return convert.availability(venue, day, courts, access)
+        shared, access = self.availability.rendered_for(self.db, request.venue_id, day, request.duration_minutes,
+                                                        request.court_id, me.user_id if me else None,
+                                                        convert.availability)
+        return convert.members_only(shared, access)
 
     # bookings
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import zlib
-from typing import Sequence, TypeVar
+from typing import NamedTuple, Sequence, TypeVar
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
                         UniqueConstraint, bindparam, case, cast, delete, exc, func, or_, select, text, type_coerce,
-                        union_all, update)
+                        Row, union_all, update)
 from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, query_expression, relationship,
                             with_expression)
 
@@ -378,34 +378,45 @@ def _busy_statement():
     count (booking that court releases it first)."""
     court_ids, start, end, now = (bindparam("court_ids", expanding=True), bindparam("start"), bindparam("end"),
                                   bindparam("now"))
-    bookings = select(Booking.court_id, Booking.start_time, Booking.end_time).where(
+    bookings = select(Booking.court_id, Booking.start_time, Booking.end_time, Booking.hold_expires_at).where(
         Booking.court_id.in_(court_ids), Booking.status.in_(_LIVE),
         (Booking.status != Status.PENDING.value) | (Booking.hold_expires_at > now),
         Booking.start_time < end, Booking.end_time > start)
-    closures = select(Closure.court_id, Closure.start_time, Closure.end_time).where(
+    closures = select(Closure.court_id, Closure.start_time, Closure.end_time, cast(None, UtcDateTime())).where(
         Closure.court_id.in_(court_ids), Closure.start_time < end, Closure.end_time > start)
     both = union_all(bookings, closures).subquery()
     # Read through the typed columns so SQLite's text timestamps come back as aware datetimes.
     return select(both.c.court_id, type_coerce(both.c.start_time, UtcDateTime()),
-                  type_coerce(both.c.end_time, UtcDateTime()))
+                  type_coerce(both.c.end_time, UtcDateTime()), type_coerce(both.c.hold_expires_at, UtcDateTime()))
 
 
 _BUSY = _busy_statement()
 
 
 def busy_intervals(session: Session, court_ids: Sequence[str], start: dt.datetime, end: dt.datetime,
-                   now: dt.datetime) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
-    """Per court, the live bookings and closures overlapping [start, end): one query."""
+                   now: dt.datetime) -> tuple[dict[str, list[tuple[dt.datetime, dt.datetime]]], dt.datetime | None]:
+    """Per court, the live bookings and closures overlapping [start, end), and when the first of
+    their holds runs out (None: none held): one query."""
     busy: dict[str, list] = {court_id: [] for court_id in court_ids}
-    for court_id, s, e in session.execute(_BUSY, {"court_ids": list(court_ids), "start": start, "end": end,
-                                                  "now": now}):
+    first_expiry = None
+    for court_id, s, e, expiry in session.execute(_BUSY, {"court_ids": list(court_ids), "start": start, "end": end,
+                                                          "now": now}):
         busy[court_id].append((s, e))
-    return busy
+        if expiry is not None and expiry > now and (first_expiry is None or expiry < first_expiry):
+            first_expiry = expiry
+    return busy, first_expiry
 
 
-def closure_overlapping(session: Session, court_id: str, start: dt.datetime, end: dt.datetime) -> Closure | None:
-    return session.scalars(select(Closure).where(
-        Closure.court_id == court_id, Closure.start_time < end, Closure.end_time > start).limit(1)).first()
+def closure_overlapping(session: Session, court_id: str, start: dt.datetime,
+                        end: dt.datetime) -> Row[tuple[dt.datetime, dt.datetime]] | None:
+    """(start_time, end_time) of a closure of the court overlapping [start, end), if any (columns
+    only, built once: asked on every booking)."""
+    return session.execute(_CLOSURE_OVERLAPPING, {"court_id": court_id, "start": start, "end": end}).first()
+
+
+_CLOSURE_OVERLAPPING = select(Closure.start_time, Closure.end_time).where(
+    Closure.court_id == bindparam("court_id"), Closure.start_time < bindparam("end"),
+    Closure.end_time > bindparam("start")).limit(1)
 
 
 def live_bookings_overlapping(session: Session, court_id: str, start: dt.datetime, end: dt.datetime) -> list[Booking]:
@@ -423,12 +434,14 @@ def live_bookings_that_day(session: Session, venue_id: str, player_id: str, day:
         key = zlib.crc32(f"{player_id}/{venue_id}/{day.isoformat()}".encode())
         session.execute(text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
                         {"namespace": _DAILY_LIMIT_LOCKS, "key": key - 2**31})
-    query = select(func.count()).select_from(Booking).where(
-        Booking.venue_id == venue_id, Booking.player_id == player_id, Booking.opening_date == day,
-        Booking.status.in_(_LIVE))
-    if excluding:
-        query = query.where(Booking.id != excluding)
-    return session.scalar(query) or 0
+    return session.scalar(_LIVE_THAT_DAY, {"venue_id": venue_id, "player_id": player_id, "day": day,
+                                           "excluding": excluding or ""}) or 0
+
+
+# Built once (asked on every booking); "" excludes no booking (ids are never empty).
+_LIVE_THAT_DAY = select(func.count()).select_from(Booking).where(
+    Booking.venue_id == bindparam("venue_id"), Booking.player_id == bindparam("player_id"),
+    Booking.opening_date == bindparam("day"), Booking.status.in_(_LIVE), Booking.id != bindparam("excluding"))
 
 
 def court_with_venue(session: Session, court_id: str) -> tuple[Court | None, Venue | None]:
@@ -436,6 +449,38 @@ def court_with_venue(session: Session, court_id: str) -> tuple[Court | None, Ven
     row = session.execute(select(Court, Venue).join(Venue, Venue.id == Court.venue_id)
                           .where(Court.id == court_id)).first()
     return (row[0], row[1]) if row else (None, None)
+
+
+class Placing(NamedTuple):
+    """What booking a court needs first: its venue and setup version, whether the player's key was
+    used already, and the player as booking_svc knows them (None: not heard of)."""
+
+    venue_id: str
+    setup_version: int
+    earlier_id: str | None
+    player: Player | None
+
+
+def _placing():
+    player_id = bindparam("player_id")
+    earlier = select(Booking.id).where(Booking.player_id == player_id,
+                                       Booking.idempotency_key == bindparam("key")).scalar_subquery()
+    return (select(Court.venue_id, Venue.setup_version, earlier, Player.id, Player.name, Player.phone)
+            .join(Venue, Venue.id == Court.venue_id).outerjoin(Player, Player.id == player_id)
+            .where(Court.id == bindparam("court_id")))
+
+
+_PLACING = _placing()
+
+
+def placing(session: Session, court_id: str, player_id: str, key: str) -> Placing | None:
+    """A booking's first look (None: no such court), in one statement of columns (no ORM loading)."""
+    row = session.execute(_PLACING, {"court_id": court_id, "player_id": player_id, "key": key}).first()
+    if row is None:
+        return None
+    venue_id, version, earlier_id, known_id, name, phone = row
+    return Placing(venue_id, version, earlier_id,
+                   Player(id=known_id, name=name, phone=phone) if known_id is not None else None)
 
 
 def booking_by_key(session: Session, player_id: str, key: str) -> Booking | None:
@@ -535,11 +580,23 @@ def venues_near(session: Session, city: str, query: str, near: tuple[float, floa
                       key=lambda venue: (venue.nearness, venue.id))
 
 
+def _expired_holds():
+    return select(Booking.id).where(Booking.status == Status.PENDING.value, Booking.hold_expires_at <= bindparam("now"))
+
+
+# Built once: the court's are asked on every booking.
+_EXPIRED = _expired_holds().with_for_update(skip_locked=True)
+_EXPIRED_ON_COURT = _expired_holds().where(Booking.court_id == bindparam("court_id")).with_for_update(skip_locked=True)
+
+
 def expired_holds(session: Session, now: dt.datetime, court_id: str | None = None) -> list[Booking]:
-    query = select(Booking).where(Booking.status == Status.PENDING.value, Booking.hold_expires_at <= now)
+    """Pending bookings whose hold ran out, locked. Asked on every booking of a court, where there
+    are usually none: their ids first (no ORM loading for an empty answer), the rows only if any."""
     if court_id:
-        query = query.where(Booking.court_id == court_id)
-    return list(session.scalars(query.with_for_update(skip_locked=True)))
+        ids = list(session.scalars(_EXPIRED_ON_COURT, {"now": now, "court_id": court_id}))
+    else:
+        ids = list(session.scalars(_EXPIRED, {"now": now}))
+    return list(session.scalars(select(Booking).where(Booking.id.in_(ids)))) if ids else []
 
 
 def finished(session: Session, now: dt.datetime, limit: int = 200) -> list[Booking]:
@@ -576,6 +633,56 @@ def price_rule_ids(session: Session, venue_id: str) -> dict[tuple, str]:
 
 def delete_price_rules(session: Session, venue_id: str) -> None:
     session.execute(delete(PriceRule).where(PriceRule.venue_id == venue_id))
+
+
+class AvailabilityVersion(Base):
+    """Raised by the database (migration 0014's triggers) in every transaction that writes a booking
+    of the venue on that opening date: what availability's kept answers are checked against."""
+
+    __tablename__ = "availability_versions"
+
+    venue_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    opening_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+class VenueSearchVersion(Base):
+    """One row, raised by the database (migration 0014's triggers) by every write to what a venue in
+    a search shows (venues, courts, price rules, reviews, membership plans)."""
+
+    __tablename__ = "venue_search_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+def _day_versions():
+    """A venue's setup version and the sum of its availability versions of the opening dates around
+    a day (a booking made under other opening hours may overlap the neighbouring day's opening):
+    every raise raises the sum. One statement."""
+    days = select(func.coalesce(func.sum(AvailabilityVersion.version), 0)).where(
+        AvailabilityVersion.venue_id == Venue.id,
+        AvailabilityVersion.opening_date.between(bindparam("first"), bindparam("last"))).scalar_subquery()
+    return select(Venue.setup_version, days).where(Venue.id == bindparam("venue_id"))
+
+
+_DAY_VERSIONS = _day_versions()
+
+
+def day_versions(session: Session, venue_id: str, day: dt.date) -> tuple[int, int] | None:
+    """(setup version, bookings version) of the venue's opening on `day`; None: no such venue."""
+    first, last = (day - dt.timedelta(days=1) if day > dt.date.min else day,
+                   day + dt.timedelta(days=1) if day < dt.date.max else day)
+    # On the session's connection: a Core statement needs none of the ORM's execution (every call asks it).
+    row = session.connection().execute(_DAY_VERSIONS, {"venue_id": venue_id, "first": first, "last": last}).first()
+    return None if row is None else (row[0], int(row[1]))
+
+
+_SEARCH_VERSION = select(VenueSearchVersion.version).where(VenueSearchVersion.id == 1)
+
+
+def venue_search_version(session: Session) -> int:
+    return session.connection().scalar(_SEARCH_VERSION)
 
 
 def setup_version(session: Session, venue_id: str) -> int | None:

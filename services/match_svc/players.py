@@ -1,12 +1,14 @@
 """What user_svc tells match_svc about players, always asked with the caller's own token so that
 user_svc applies its own rules: the caller's self-assessed skill_level (their starting level before
-the questionnaire) and the findable players the caller may see (SearchPlayers never lists a player
-who is not findable or is blocked either way), the candidates of suggestions."""
+the questionnaire), the skill_level another player's profile shows the caller, and the findable
+players the caller may see (SearchPlayers never lists a player who is not findable or is blocked
+either way), the candidates of suggestions."""
 
 from __future__ import annotations
 
 import math
 
+import grpc
 from padel.user.v1 import user_pb2, user_service_pb2, user_service_pb2_grpc
 
 from match_svc.domain import FoundPlayer
@@ -41,6 +43,20 @@ class UserDirectory:
     def self_assessed_level(self, caller: Caller) -> float | None:
         """The skill_level of the caller's profile, None when they have not given one."""
         profile = peers.call(self.stub.GetProfile, user_service_pb2.GetProfileRequest(), token=caller.token).profile
+        if profile.skill_source == user_pb2.SKILL_SOURCE_UNSPECIFIED:
+            return None
+        return profile.skill_level
+
+    def shown_level(self, caller: Caller, player_id: str) -> float | None:
+        """The skill_level of `player_id`'s profile as the caller sees it (GetUser: a block either way
+        hides the player); None when they gave none, are unknown or hidden from the caller."""
+        try:
+            profile = peers.call(self.stub.GetUser, user_service_pb2.GetUserRequest(user_id=player_id),
+                                 token=caller.token).profile
+        except grpc.RpcError as error:
+            if error.code() == grpc.StatusCode.NOT_FOUND:
+                return None
+            raise
         if profile.skill_source == user_pb2.SKILL_SOURCE_UNSPECIFIED:
             return None
         return profile.skill_level

@@ -84,7 +84,8 @@ class MatchServicer(match_service_pb2_grpc.MatchServiceServicer):
         return pb.SuggestPlayersResponse(suggestions=[convert.suggestion(s) for s in found])
 
     def GetPlayerLevel(self, request, context):
-        row, history = self.levels.get(self.database, request.player_id, request.page_size, request.page_token)
+        row, history = self.levels.get(self.database, caller.current(), request.player_id, request.page_size,
+                                       request.page_token)
         return pb.GetPlayerLevelResponse(level=convert.player_level(row),
                                          history=[convert.level_change(step) for step in history.items],
                                          next_page_token=history.next_page_token,

@@ -68,6 +68,30 @@ class HealthWatch(Loop):
         return False
 
 
+class HealthOffThePool(grpc.ServerInterceptor):
+    """Answers `grpc.health.v1.Health/Check` on threads of its own, not the request pool: a service
+    whose workers are all busy still says how it is, so Envoy's health checks (1 s timeout) do not
+    mark a merely saturated service down. Outermost, so it marks the handler the whole chain built
+    (grpc runs a handler whose behaviour carries `experimental_thread_pool` on that pool)."""
+
+    CHECK = f"/{HEALTH_SERVICE}/Check"
+
+    def __init__(self):
+        self.pool = futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="health-check")
+
+    def intercept_service(self, continuation, handler_call_details):
+        handler = continuation(handler_call_details)
+        if handler is None or handler.unary_unary is None or handler_call_details.method != self.CHECK:
+            return handler
+        behaviour = handler.unary_unary
+
+        def check(request, context):
+            return behaviour(request, context)
+
+        check.experimental_thread_pool = self.pool
+        return handler._replace(unary_unary=check)
+
+
 @dataclass
 class Host:
     """A built server with everything that runs beside it."""
@@ -118,8 +142,8 @@ def build(
     """A server with the platform's interceptor chain, health, reflection and status service."""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix=name),
-        interceptors=interceptors.chain(
-            name, verifier, origin.load_secret(settings.edge_secret_file) if settings.edge_secret_file else ""),
+        interceptors=[HealthOffThePool(), *interceptors.chain(
+            name, verifier, origin.load_secret(settings.edge_secret_file) if settings.edge_secret_file else "")],
         # A port clash must be an error, not two servers silently sharing one port; unless the
         # service runs as several processes on purpose (mesh.processes).
         options=[("grpc.so_reuseport", 1 if settings.processes > 1 else 0)],

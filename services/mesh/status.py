@@ -45,11 +45,16 @@ class StatusServicer(status_service_pb2_grpc.StatusServiceServicer):
         entry = pb.ServiceStatus(name=name, grpc_service=grpc_service, health="UNKNOWN", address=address)
         channel = peers.channel(address)
         try:
-            answer = health_pb2_grpc.HealthStub(channel).Check(
-                health_pb2.HealthCheckRequest(service=grpc_service), timeout=CHECK_TIMEOUT_SECONDS)
-            entry.health = health_pb2.HealthCheckResponse.ServingStatus.Name(answer.status)
+            entry.health = health_pb2.HealthCheckResponse.ServingStatus.Name(health_of(name, address))
             entry.version = status_service_pb2_grpc.StatusServiceStub(channel).GetHealth(
                 pb.GetHealthRequest(), timeout=CHECK_TIMEOUT_SECONDS).version
         except grpc.RpcError:
             pass  # unreachable: stays UNKNOWN, which is what an operator needs to see
         return entry
+
+
+def health_of(name: str, address: str) -> int:
+    """The service's own answer to `grpc.health.v1.Health/Check` (a `ServingStatus`); raises
+    grpc.RpcError when it does not answer within CHECK_TIMEOUT_SECONDS."""
+    return health_pb2_grpc.HealthStub(peers.channel(address)).Check(
+        health_pb2.HealthCheckRequest(service=GRPC_SERVICES[name]), timeout=CHECK_TIMEOUT_SECONDS).status

@@ -101,7 +101,7 @@ def booking(snapshot: booking_events.BookingSnapshot) -> Booking:
         venue_owner_id=snapshot.venue_owner_id, player_name=snapshot.player_name,
         player_phone=snapshot.player_phone, special_requests=snapshot.special_requests,
         hold_expires_at=when(held) if held is not None else None, waitlist_offer_id=snapshot.waitlist_offer_id,
-        venue_address=snapshot.venue_address, venue_phone=snapshot.venue_phone)
+        match_id=snapshot.match_id, venue_address=snapshot.venue_address, venue_phone=snapshot.venue_phone)
 
 
 

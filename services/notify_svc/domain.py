@@ -86,9 +86,11 @@ def local_text(at: dt.datetime, zone: str) -> dict[str, str]:
 
 
 def money_text(amount_paisa: int, currency: str) -> str:
-    """"PKR 4,500" for 450000 paisa; paisa are shown only when there are some."""
-    digits = 0 if amount_paisa % 100 == 0 else 2
-    return f"{currency or 'PKR'} {amount_paisa / 100:,.{digits}f}"
+    """"Rs 4,500" for 450000 paisa, as Pakistani apps and booking_svc's texts write rupees (another
+    currency by its code: "USD 12.50"); paisa are shown only when there are some."""
+    whole, paisa = divmod(amount_paisa, 100)
+    unit = "Rs" if currency in ("", "PKR") else currency
+    return f"{unit} {whole:,}" + (f".{paisa:02d}" if paisa else "")
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ class Booking:
     hold_expires_at: dt.datetime | None = None  # None while booking_svc's snapshot does not carry it
     # Set while the booking only holds a slot offered to a waiting player: never a booking to tell of.
     waitlist_offer_id: str = ""
+    # Set when the booking holds a court for an open match: a booking to tell of once the match books it.
+    match_id: str = ""
 
     def variables(self) -> dict[str, str]:
         start, end = local_text(self.start_time, self.time_zone), local_text(self.end_time, self.time_zone)

@@ -39,8 +39,8 @@ class NotifySettings(ServiceSettings):
     whatsapp_phone_number_id: str = ""
     whatsapp_token: str = ""
     fcm_base_url: str = "https://fcm.googleapis.com"
-    fcm_project_id: str = ""
-    fcm_token: str = ""
+    fcm_service_account_file: str = ""  # the Firebase project's service-account key (JSON)
+    fcm_project_id: str = ""  # the service account's own project unless set
 
     @classmethod
     def from_env(cls, name: str = NAME, environ=None) -> "NotifySettings":
@@ -73,6 +73,6 @@ class NotifySettings(ServiceSettings):
             whatsapp_phone_number_id=env.str("PADEL_NOTIFY_WHATSAPP_PHONE_NUMBER_ID"),
             whatsapp_token=env.str("PADEL_NOTIFY_WHATSAPP_TOKEN"),
             fcm_base_url=env.str("PADEL_NOTIFY_FCM_BASE_URL", "https://fcm.googleapis.com").rstrip("/"),
+            fcm_service_account_file=env.str("PADEL_NOTIFY_FCM_SERVICE_ACCOUNT_FILE"),
             fcm_project_id=env.str("PADEL_NOTIFY_FCM_PROJECT_ID"),
-            fcm_token=env.str("PADEL_NOTIFY_FCM_TOKEN"),
         )

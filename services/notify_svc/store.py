@@ -322,6 +322,17 @@ def queue_depth(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == QUEUED)) or 0
 
 
+def queue_state(session: Session) -> tuple[int, dt.datetime | None]:
+    """(queued deliveries, when the first of them is due): one read, the idle poll's whole cost."""
+    depth, first_due = session.execute(select(func.count(), func.min(Delivery.next_attempt_at))
+                                       .where(Delivery.status == QUEUED)).one()
+    return depth or 0, first_due
+
+
+def first_reminder_due(session: Session) -> dt.datetime | None:
+    return session.scalar(select(func.min(Reminder.remind_at)).where(Reminder.status == REMINDER_PENDING))
+
+
 # -- inbox ----------------------------------------------------------------------------------------
 
 

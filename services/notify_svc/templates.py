@@ -85,15 +85,18 @@ KINDS: dict[str, Kind] = {
     "invitation_rescheduled": Kind("match_invites", _BOOKING | _VENUE | {"previous_start_time"}, essential=True),
     "invitation_cancelled": Kind("match_invites", _BOOKING | _VENUE | {"reason"}, essential=True),
     "invitation_withdrawn": Kind("match_invites", _BOOKING | _VENUE),
-    # To the venue's owner about bookings at their venue (issue 12), by the owner's own preferences:
-    # a booking is their business news, the closest of user_svc's kinds is booking confirmations.
-    "venue_booking_pending": Kind("booking_confirmations", _BOOKING | _OWNER | {"price", "hold_expires_at"}),
-    "venue_booking_new": Kind("booking_confirmations", _BOOKING | _OWNER | {"price"}),
+    # To the venue's owner about bookings at their venue (issue 12), on the owner's own channels and
+    # after their quiet hours. Essential: they are the venue's schedule (and a pending one waits for
+    # the owner), not news about the owner's own games, so switching the owner's booking
+    # confirmations off as a player never hides them.
+    "venue_booking_pending": Kind("booking_confirmations", _BOOKING | _OWNER | {"price", "hold_expires_at"},
+                                  essential=True),
+    "venue_booking_new": Kind("booking_confirmations", _BOOKING | _OWNER | {"price"}, essential=True),
     "venue_booking_rescheduled": Kind("booking_confirmations", _BOOKING | _OWNER | {"previous_start_time"},
                                       essential=True),
     "venue_booking_cancelled": Kind("booking_confirmations", _BOOKING | _OWNER | {"reason"}, essential=True),
     "venue_booking_expired": Kind("booking_confirmations", _BOOKING | _OWNER, essential=True),
-    "venue_booking_no_show": Kind("booking_confirmations", _BOOKING | _OWNER),
+    "venue_booking_no_show": Kind("booking_confirmations", _BOOKING | _OWNER, essential=True),
     # To a waiting player (issue 16): a freed slot offered for a while, then passed on if not taken.
     "waitlist_offered": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "expires_at"}, essential=True),
     "waitlist_offer_expired": Kind("booking_confirmations", _BOOKING, essential=True),
@@ -121,11 +124,13 @@ KINDS: dict[str, Kind] = {
     "connection_accepted": Kind("connections", frozenset({"first_name", "addressee_name"})),
     "announcement": Kind("marketing", frozenset({"first_name", "headline", "message"})),
     # The venue's business beyond single bookings (issue 16): a series told once with its dates, reviews,
-    # a prime slot's draw; to the owner, their venue's week. Closest kind: booking confirmations.
+    # a prime slot's draw; to the owner, their venue's week. Closest kind: booking confirmations; a
+    # series at the owner's venue is essential for the owner, as its single bookings are.
     "series_booked": Kind("booking_confirmations", _SERIES | {"price", "skipped"}),
     "series_requested": Kind("booking_confirmations", _SERIES | {"price", "skipped"}),
     "series_cancelled": Kind("booking_confirmations", _SERIES | {"reason", "refund"}, essential=True),
-    "venue_series_booked": Kind("booking_confirmations", _SERIES | _BOOKED_BY | {"price", "skipped"}),
+    "venue_series_booked": Kind("booking_confirmations", _SERIES | _BOOKED_BY | {"price", "skipped"},
+                                essential=True),
     "venue_series_cancelled": Kind("booking_confirmations", _SERIES | _BOOKED_BY | {"reason"}, essential=True),
     "venue_review_written": Kind("booking_confirmations",
                                  frozenset({"first_name", "venue_name", "player_name", "rating", "text"})),
@@ -646,20 +651,20 @@ SAMPLES = {
     "first_name": "Ayesha", "link": "http://127.0.0.1:3000/verify-email?token=sample-token",
     "token": "sample-token", "expires_at": "03 Dec 2026 18:00 PKT", "changed_at": "01 Dec 2026 09:30 PKT",
     "venue_name": "Padel Arena DHA", "court_name": "Court 1", "date": "Thu 03 Dec 2026", "start_time": "18:00",
-    "end_time": "19:30", "booking_id": "00000000-0000-4000-8000-000000000000", "price": "PKR 4,500",
-    "reason": "rain", "refund": "PKR 4,500", "venue_address": "Street 12, DHA Phase 6, Karachi",
+    "end_time": "19:30", "booking_id": "00000000-0000-4000-8000-000000000000", "price": "Rs 4,500",
+    "reason": "rain", "refund": "Rs 4,500", "venue_address": "Street 12, DHA Phase 6, Karachi",
     "venue_phone": "+922135550100", "previous_start_time": "03 Dec 2026 16:00 PKT",
     "headline": "Two new courts in DHA", "requester_name": "Bilal Ahmed", "addressee_name": "Sana Malik", "message": "Book them from Monday.",
     "player_name": "Bilal Ahmed", "player_phone": "+923001234567", "special_requests": "Two rackets, please",
     "hold_expires_at": "03 Dec 2026 12:00 PKT", "invitee_name": "Sana Malik",
-    "amount": "PKR 1,125", "wallet": "JazzCash", "provider_reference": "T20261203.0001", "fee": "PKR 0",
+    "amount": "Rs 1,125", "wallet": "JazzCash", "provider_reference": "T20261203.0001", "fee": "Rs 0",
     "due_by": "03 Dec 2026 16:00 PKT", "shares": "2",
     "match_id": "00000000-0000-4000-8000-000000000001", "free_places": "1", "level": "3.25",
     "level_before": "3.10", "level_after": "3.25", "score": "6-4, 3-6, 7-5",
     "attempted_at": "01 Dec 2026 09:30 PKT", "failures": "4", "last_failed_at": "01 Dec 2026 09:31 PKT",
     "games": "8", "dates": "Thu 03 Dec 2026 18:00, Thu 10 Dec 2026 18:00", "skipped": "1", "rating": "4",
     "text": "Great lights", "answer": "Thank you, see you soon", "place": "2", "week_start": "Mon 30 Nov 2026",
-    "week_end": "Sun 06 Dec 2026", "bookings": "42", "occupancy": "61%", "revenue": "PKR 310,500",
+    "week_end": "Sun 06 Dec 2026", "bookings": "42", "occupancy": "61%", "revenue": "Rs 310,500",
     "no_show_rate": "2%", "new_players": "7",
     "plan_name": "Gold", "paid_until": "03 Jan 2027 18:00 PKT", "grace_ends_at": "10 Jan 2027 18:00 PKT",
     "renewed": "yes", "in_grace": "",

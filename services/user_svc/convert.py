@@ -61,7 +61,8 @@ def public_profile(row: store.Profile, avatar_url: str) -> user_pb2.PublicProfil
     return user_pb2.PublicProfile(
         user_id=row.user_id, display_name=row.display_name, city=row.city, city_other=row.city_other,
         skill_level=row.skill_level, preferred_hand=row.preferred_hand, court_side=row.court_side,
-        avatar_url=avatar_url, matches_played=row.matches_played, match_level=match_level(row))
+        avatar_url=avatar_url, matches_played=row.matches_played, match_level=match_level(row),
+        skill_source=row.skill_source)
 
 
 def profile_values(message: user_pb2.Profile) -> dict[str, Any]:

@@ -4,10 +4,12 @@ A change made through one replica — prices, courts, opening hours, a booking, 
 closure — shows in the very next availability call of the other; nothing waits for a time to pass."""
 
 import datetime as dt
+import uuid
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 
+from booking_svc import store
 from booking_testkit import EVERY_DAY, Clock, Desk, local_day, local_dt, someone
 
 
@@ -90,3 +92,136 @@ def test_a_kept_setup_spares_the_courts_and_prices_queries_until_it_changes(repl
     one.venues.set_price_rules(one.db, owner, venue_id, 700_000, [])
     assert setup_reads() == 2  # changed elsewhere: loaded again
     assert setup_reads() == 0
+
+
+def test_a_held_slot_frees_itself_in_the_next_call_once_its_hold_runs_out(replicas):
+    """No write happens when a hold runs out: a kept answer must not outlive it."""
+    one, other = replicas
+    venue = one.venue(name="Held", instant_confirmation=False, hold_minutes=15)
+    venue_id, day = venue.venue.id, local_day(2)
+    start = local_dt(day, "12:00").astimezone(dt.timezone.utc)
+    one.book(someone("player"), venue.courts[0].id, start)
+    assert "12:00" not in slots(other, venue_id, day)["Court 1"]
+    one.availability.clock.now += dt.timedelta(minutes=14)
+    assert "12:00" not in slots(other, venue_id, day)["Court 1"]
+    one.availability.clock.now += dt.timedelta(minutes=2)
+    assert "12:00" in slots(other, venue_id, day)["Court 1"]
+
+
+def test_a_start_that_passes_leaves_the_next_answer(replicas):
+    one, other = replicas
+    venue = one.venue(name="Passing")
+    venue_id, day = venue.venue.id, local_day(0)
+    clock = one.availability.clock
+    clock.now = local_dt(day, "10:15").astimezone(dt.timezone.utc)
+    assert min(slots(other, venue_id, day)["Court 1"]) == "10:30"
+    clock.now = local_dt(day, "10:31").astimezone(dt.timezone.utc)
+    assert min(slots(other, venue_id, day)["Court 1"]) == "11:00"
+
+
+def test_a_booking_written_outside_the_use_cases_still_shows_in_the_next_call(replicas):
+    """The versions are raised by the database, whatever code writes the booking (here a Core update,
+    as a closed account's erasure makes)."""
+    one, other = replicas
+    venue = one.venue(name="Core")
+    venue_id, day = venue.venue.id, local_day(2)
+    made = one.book(someone("player"), venue.courts[0].id, local_dt(day, "12:00").astimezone(dt.timezone.utc))
+    assert "12:00" not in slots(other, venue_id, day)["Court 1"]
+    with one.db.session() as session:
+        session.execute(update(store.Booking).where(store.Booking.id == made.id).values(status="cancelled"))
+    assert "12:00" in slots(other, venue_id, day)["Court 1"]
+
+
+def statements(db, action) -> list[str]:
+    """The SQL statements `action` sends (transaction control left out)."""
+    sent: list[str] = []
+
+    def note(_conn, _cursor, statement, *_rest):
+        if statement.split()[0] not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    return sent
+
+
+def test_an_unchanged_day_is_answered_with_one_statement_and_a_booking_costs_one_query_more(replicas):
+    one, other = replicas
+    venue = one.venue(name="Counted")
+    venue_id, day = venue.venue.id, local_day(2)
+    slots(other, venue_id, day)
+    assert len(statements(other.db, lambda: slots(other, venue_id, day))) == 1  # the versions
+    other.availability.answer(other.db, venue_id, day, 90)
+    one.book(someone("player"), venue.courts[0].id, local_dt(day, "12:00").astimezone(dt.timezone.utc))
+    assert len(statements(other.db, lambda: slots(other, venue_id, day))) == 2  # the versions, what is busy
+    assert len(statements(other.db, lambda: slots(other, venue_id, day))) == 1
+    # Another duration of the same day was kept apart, and the booking reached it too.
+    assert len(statements(other.db, lambda: other.availability.answer(other.db, venue_id, day, 90))) == 2
+
+
+def test_the_rendered_answer_is_built_once_per_kept_answer(replicas):
+    one, other = replicas
+    venue = one.venue(name="Rendered")
+    venue_id, day = venue.venue.id, local_day(2)
+    built = []
+
+    def render(venue_row, local_day_, courts):
+        built.append(local_day_)
+        return object()
+
+    first = other.availability.rendered(other.db, venue_id, day, 60, "", render)
+    assert other.availability.rendered(other.db, venue_id, day, 60, "", render) is first
+    one.book(someone("player"), venue.courts[0].id, local_dt(day, "12:00").astimezone(dt.timezone.utc))
+    assert other.availability.rendered(other.db, venue_id, day, 60, "", render) is not first
+    assert len(built) == 2
+
+
+def test_a_venue_search_is_kept_until_anything_it_shows_changes_through_any_replica(replicas):
+    one, other = replicas
+    city = f"Searchtown {uuid.uuid4().hex[:6]}"
+    venue = one.venue(name="Alpha", city=city)
+    owner = someone("venue_owner", user_id=venue.venue.owner_id)
+
+    def search() -> list[tuple[str, int, list[str]]]:
+        found = other.venues.search(other.db, city, "", None, 0, 20, "")
+        return [(v.venue.name, v.venue.base_hourly_price_paisa, [c.name for c in v.courts if c.active])
+                for v in found.items]
+
+    assert search() == [("Alpha", venue.venue.base_hourly_price_paisa, ["Court 1"])]
+    assert len(statements(other.db, search)) == 1  # kept: only the version is read
+    one.venues.create(one.db, owner, {"name": "Beta", "city": city, "opening_hours": EVERY_DAY}, [{"name": "B1"}])
+    assert [name for name, _price, _courts in search()] == ["Alpha", "Beta"]
+    one.venues.set_price_rules(one.db, owner, venue.venue.id, 900_000, [])
+    assert search()[0][1] == 900_000
+    one.venues.update_court(one.db, owner, venue.venue.id, venue.courts[0].id, {"active": False})
+    assert search()[0][2] == []
+    one.venues.update(one.db, owner, venue.venue.id, {"name": "Gamma"})
+    assert [name for name, _price, _courts in search()] == ["Beta", "Gamma"]
+    assert len(statements(other.db, search)) == 1
+    # A booking changes nothing a search shows: the search stays kept.
+    one.book(someone("player"), one.venues.search(one.db, city, "", None, 0, 20, "").items[0].courts[0].id,
+             local_dt(local_day(2), "12:00").astimezone(dt.timezone.utc))
+    assert len(statements(other.db, search)) == 1
+
+
+def test_a_booking_takes_seven_statements_and_loads_no_venue_court_or_player_rows(replicas):
+    """One look (court's venue, the key, the booker), the closure, run-out holds, the daily limit
+    (under an advisory lock on PostgreSQL), the player's memberships, the booking, its event; the
+    venue and court come from the kept setup. (It was ten, with the venue, court and player loaded.)"""
+    one, _other = replicas
+    venue = one.venue(name="Booked")
+    day = local_day(2)
+    slots(one, venue.venue.id, day)
+    player = someone("player")
+    sent = statements(one.db, lambda: one.book(player, venue.courts[0].id, local_dt(day, "12:00")
+                                               .astimezone(dt.timezone.utc)))
+    assert len(sent) == 7 + (1 if one.db.is_postgres else 0), sent
+    assert not [s for s in sent if s.startswith(("SELECT venues.id", "SELECT courts.id", "SELECT players.id",
+                                                 "SELECT invitations."))]
+    # The same key and body again answer the booking it made.
+    key_start = local_dt(day, "14:00").astimezone(dt.timezone.utc)
+    first = one.bookings.book(one.db, player, venue.courts[0].id, key_start, 60, [], "", "same-key").booking
+    assert one.bookings.book(one.db, player, venue.courts[0].id, key_start, 60, [], "", "same-key").booking.id == first.id

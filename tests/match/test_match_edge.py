@@ -4,7 +4,8 @@ place raced by 20 players of whom exactly one wins, and matches played on the pl
 a confirmed result moves the levels as the model says (and the profiles show them), a disputed or a
 friendly one moves nothing; suggestions leave out players who are not findable or are blocked; a
 match opened on a free slot, whose court is booked once enough players joined and whose seated
-players each owe their share."""
+players each owe their share, and one that does not fill in time: released by match's hold job on
+the test clock, its court free again and its players told."""
 
 import datetime as dt
 import uuid
@@ -13,10 +14,10 @@ from concurrent import futures
 import pytest
 import requests
 
-from booking_testkit import iso, local_day, platform_headers
+from booking_testkit import iso, local_day, local_dt, platform_headers
 from match_svc import rating
 from padel_testkit import eventually
-from test_booking_edge import TIMEOUT, book, create_venue
+from test_booking_edge import TIMEOUT, book, create_venue, free_starts
 
 
 def post(platform, player: str, path: str, body: dict | None = None) -> requests.Response:
@@ -158,6 +159,13 @@ def test_a_played_result_moves_levels_as_the_model_says_a_disputed_or_friendly_o
 
     eventually(lambda: findable in suggested(), "the findable player is suggested")
     assert not {hidden, blocked, blocker, *players} & suggested()
+    # A player never in a match shows the organiser the level their profile starts them at; one who
+    # blocked the organiser shows nothing.
+    asked = {who: requests.get(f"{platform.url}/api/matches/players/{who}/level", timeout=TIMEOUT,
+                               headers=platform_headers(platform, organiser)) for who in (findable, blocker)}
+    assert asked[findable].status_code == 200, asked[findable].text
+    assert asked[findable].json()["level"]["start"] == "LEVEL_START_PROFILE"
+    assert asked[findable].json()["level"]["level"] == pytest.approx(3.0) and asked[blocker].status_code == 404
 
     def answer(match: dict, recorder: str, answerer: str, verb: str) -> dict:
         recorded = post(platform, recorder, f"{match['match_id']}/result", {"sets": [
@@ -237,6 +245,53 @@ def test_a_match_on_a_free_slot_is_booked_once_two_are_in_and_each_seated_player
     assert eventually(lambda: len(shares()) == 3 and shares()) == {organiser: 200000, second: 200000, third: 200000}
     assert post(platform, second, f"{match['match_id']}/leave").status_code == 200
     assert eventually(lambda: second not in shares() and shares()) == {organiser: 300000, third: 300000}
+
+
+def inbox_kinds(platform, user_id: str) -> list[str]:
+    answer = requests.get(f"{platform.url}/api/notifications/inbox", params={"page_size": 100}, timeout=TIMEOUT,
+                          headers=platform_headers(platform, user_id))
+    assert answer.status_code == 200, answer.text
+    return [m["kind"] for m in answer.json().get("messages", [])]
+
+
+def test_a_free_slot_match_that_does_not_fill_is_released_the_court_freed_and_its_players_told(platform):
+    owner, organiser, second = str(uuid.uuid4()), player_at(platform, 3.0), player_at(platform, 3.2)
+    venue = create_venue(platform, owner, city="Multan")
+    court, day = venue["courts"][0]["court_id"], local_day(1)
+    opened = post(platform, organiser, "open", {
+        "slot": {"court_id": court, "start_time": iso(day, "21:00"), "duration_minutes": 60},
+        "kind": "MATCH_KIND_FRIENDLY", "gender_mode": "GENDER_MODE_OPEN"})
+    assert opened.status_code == 200, opened.text
+    match_id, start = opened.json()["match"]["match_id"], local_dt(day, "21:00")
+    assert "21:00" not in free_starts(platform, venue["venue_id"], day)[court]
+
+    def match() -> dict:
+        answer = requests.get(f"{platform.url}/api/matches/{match_id}", timeout=TIMEOUT,
+                              headers=platform_headers(platform, organiser))
+        assert answer.status_code == 200, answer.text
+        return answer.json()["match"]
+
+    # Six hours before play a second player is not enough: within 12 h the court is booked with three.
+    with platform.clock_at(start - dt.timedelta(hours=6)):
+        joined = post(platform, second, f"{match_id}/join")
+        assert joined.status_code == 200, joined.text
+        assert not joined.json()["match"].get("court_booked")
+    # Past the deadline, 3 h before play, the hold job (every second on this platform) releases it.
+    with platform.clock_at(start - dt.timedelta(hours=3) + dt.timedelta(minutes=1)):
+        eventually(lambda: match()["status"] == "MATCH_STATUS_RELEASED", "the hold job releases the match")
+    eventually(lambda: "21:00" in free_starts(platform, venue["venue_id"], day)[court],
+               "booking_svc cancels the hold: the court is free again")
+    for player in (organiser, second):
+        eventually(lambda: "match_released" in inbox_kinds(platform, player), f"{player} is told of the release")
+    # The freed court is another player's to book; once they hear of it, notify has read the hold's
+    # cancellation before it: the hold was never told as a booking, received or cancelled.
+    rebooked = book(platform, str(uuid.uuid4()), court, day, "21:00")
+    assert rebooked.status_code == 200, rebooked.text
+    eventually(lambda: "booking_confirmed" in inbox_kinds(platform, rebooked.json()["booking"]["player_id"]),
+               "the player who booked the freed court hears it")
+    assert not {"booking_created", "booking_cancelled"} & set(inbox_kinds(platform, organiser))
+    assert not {"venue_booking_pending", "venue_booking_cancelled", "venue_booking_expired"} & set(
+        inbox_kinds(platform, owner))
 
 
 def test_bad_input_is_refused_naming_the_field(platform):

@@ -373,3 +373,27 @@ def test_a_players_first_calls_at_once_on_postgresql_start_one_level_from_the_pr
     assert all(player in [s.player_id for s in game.seats] for game in joined)
     history = matches.level(player).history
     assert [(step.match_id, step.level_after) for step in history] == [("", pytest.approx(3.0))]
+
+
+def test_a_player_never_in_a_match_shows_the_level_their_profile_starts_them_at_as_the_caller_may_see_it(matches):
+    asker, player, blocker, no_level = (str(uuid.uuid4()) for _ in range(4))
+    profile(matches, player, skill_level=4.5)
+    profile(matches, blocker, skill_level=3.0)
+    profile(matches, no_level)
+    profile(matches, asker)
+    matches.users.BlockUser(users.BlockUserRequest(user_id=asker), metadata=matches.player(blocker))
+
+    def level_of(player_id: str, caller: str = asker) -> api.GetPlayerLevelResponse:
+        return matches.stub.GetPlayerLevel(api.GetPlayerLevelRequest(player_id=player_id),
+                                           metadata=matches.player(caller))
+
+    for caller in (asker, player):
+        shown = level_of(player, caller)
+        assert shown.level.level == pytest.approx(4.5) and shown.level.reliability == pytest.approx(0.1)
+        assert shown.level.start == m.LEVEL_START_PROFILE and shown.level.matches_counted == 0
+        assert list(shown.history) == [] and shown.record.matches_played == 0
+    # A look starts no level: the profile shows none from match_svc.
+    assert shown_level(matches, player) is None
+    # No level given, hidden from the caller by a block, or nobody: still no level to show.
+    for unknown in (no_level, blocker, str(uuid.uuid4())):
+        assert rpc_error(level_of, unknown).code() == grpc.StatusCode.NOT_FOUND

@@ -128,3 +128,44 @@ def test_database_outage_is_unavailable_and_the_service_recovers(postgres_url, t
         channel.close()
         host.stop(0)
         database.dispose()
+
+
+class Stuck(booking_service_pb2_grpc.BookingServiceServicer):
+    """Holds every GetVenue until released: a service whose request threads are all busy."""
+
+    def __init__(self):
+        self.entered, self.release = threading.Event(), threading.Event()
+
+    def GetVenue(self, request, context):
+        self.entered.set()
+        self.release.wait(30)
+        return pb.GetVenueResponse()
+
+
+def test_a_service_with_every_request_thread_busy_still_answers_its_health_check(tmp_path):
+    """Envoy marks a service down when its health check takes over a second; a saturated service is
+    slow, not down, so health is answered off the request pool."""
+    settings = ServiceSettings.from_env("booking", {"PADEL_DATA_DIR": str(tmp_path), "PADEL_BOOKING_PORT": "0",
+                                                    "PADEL_BOOKING_WORKERS": "1"})
+    stuck = Stuck()
+    host, port = server.build("booking", settings, [
+        (booking_service_pb2_grpc.add_BookingServiceServicer_to_server, stuck)], [settings.grpc_service],
+        verifier=None)
+    host.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    health = health_pb2_grpc.HealthStub(channel)
+    try:
+        assert _wait_for(lambda: health.Check(health_pb2.HealthCheckRequest(service=settings.grpc_service))
+                         .status == health_pb2.HealthCheckResponse.SERVING)
+        busy = [booking_service_pb2_grpc.BookingServiceStub(channel).GetVenue.future(
+            pb.GetVenueRequest(venue_id=str(uuid.uuid4()))) for _ in range(3)]
+        assert stuck.entered.wait(10)
+        answer = health.Check(health_pb2.HealthCheckRequest(service=settings.grpc_service), timeout=5)
+        assert answer.status == health_pb2.HealthCheckResponse.SERVING
+        stuck.release.set()
+        for call in busy:
+            call.result(timeout=30)
+    finally:
+        stuck.release.set()
+        channel.close()
+        host.stop(0)

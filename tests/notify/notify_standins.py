@@ -1,6 +1,7 @@
 """notify's test stand-ins: a real local SMTP server (aiosmtpd), an HTTP provider that records
-requests and answers from a script, event publishing into the streams notify reads, and waiting;
-the `notify` fixture starts the real server pointed at them.
+requests and answers from a script, a Firebase service account with its token endpoint, event
+publishing into the streams notify reads, and waiting; the `notify` fixture starts the real server
+pointed at them.
 
 Test modules load the fixtures with `pytest_plugins = ["notify_standins"]` (a uniquely named
 module: a conftest.py of our own would shadow tests/conftest.py, whose `launch_platform` the edge
@@ -64,6 +65,25 @@ def smtp():
     controller.stop()
 
 
+def reply(handler: BaseHTTPRequestHandler, status: int, answer: dict) -> None:
+    """Answers an HTTP stand-in's request with `answer` as JSON."""
+    body = json.dumps(answer).encode()
+    handler.send_response(status)
+    handler.send_header("content-type", "application/json")
+    handler.send_header("content-length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def serving(stand_in):
+    """Runs an HTTP stand-in (its `server`) for a fixture's lifetime."""
+    thread = threading.Thread(target=stand_in.server.serve_forever, daemon=True)
+    thread.start()
+    yield stand_in
+    stand_in.server.shutdown()
+    stand_in.server.server_close()
+
+
 class Provider:
     """A local HTTP stand-in for SMS/WhatsApp/FCM: records requests, answers with scripted statuses."""
 
@@ -82,14 +102,8 @@ class Provider:
                                               "status": status})
                 # A refusal echoes the number, as Twilio's does ("The 'To' number +92… is not valid").
                 to = parse_qs(body).get("To", ["?"])[0]
-                answer = json.dumps({"sid": f"SM{uuid.uuid4().hex}"} if status < 400 else
-                                    {"code": 21211, "message": f"The 'To' number {to} is not a valid phone number."})
-                answer = answer.encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                reply(self, status, {"sid": f"SM{uuid.uuid4().hex}"} if status < 400 else
+                      {"code": 21211, "message": f"The 'To' number {to} is not a valid phone number."})
 
             def log_message(self, *args):
                 pass
@@ -106,12 +120,63 @@ class Provider:
 
 @pytest.fixture
 def provider():
-    running = Provider()
-    thread = threading.Thread(target=running.server.serve_forever, daemon=True)
-    thread.start()
-    yield running
-    running.server.shutdown()
-    running.server.server_close()
+    yield from serving(Provider())
+
+
+class FirebaseAccount:
+    """A Firebase service account whose key is made here, and its token endpoint (the key file's
+    `token_uri`): it checks each signed grant (JWT bearer, for Google's token audience) against the
+    account's public key and issuer, records its claims, and issues access tokens living `lifetime`
+    seconds ("fcm-access-1", "fcm-access-2", ...)."""
+
+    def __init__(self, folder):
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.public_key = key.public_key()
+        self.issued: list[str] = []
+        self.grants: list[dict] = []  # the claims of each grant, as checked
+        self.lifetime = 3600
+        self.lock = threading.Lock()
+        account = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                form = parse_qs(self.rfile.read(int(self.headers.get("content-length", 0))).decode())
+                with account.lock:
+                    reply(self, *account.grant(form))
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.token_uri = f"http://127.0.0.1:{self.server.server_address[1]}/token"
+        self.email = "fcm-sender@padel-firebase.iam.gserviceaccount.com"
+        self.file = folder / "firebase-service-account.json"
+        self.file.write_text(json.dumps({
+            "type": "service_account", "project_id": "padel-firebase", "private_key_id": uuid.uuid4().hex,
+            "private_key": key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption()).decode(),
+            "client_email": self.email, "client_id": "1234567890", "token_uri": self.token_uri}))
+
+    def grant(self, form: dict[str, list[str]]) -> tuple[int, dict]:
+        import jwt
+
+        try:
+            assert form["grant_type"] == ["urn:ietf:params:oauth:grant-type:jwt-bearer"]
+            claims = jwt.decode(form["assertion"][0], self.public_key, algorithms=["RS256"],
+                                audience="https://oauth2.googleapis.com/token", issuer=self.email)
+        except (AssertionError, KeyError, jwt.InvalidTokenError) as error:
+            return 400, {"error": "invalid_grant", "error_description": f"Invalid JWT: {error!r}"}
+        self.grants.append(claims)
+        self.issued.append(f"fcm-access-{len(self.issued) + 1}")
+        return 200, {"access_token": self.issued[-1], "expires_in": self.lifetime, "token_type": "Bearer"}
+
+
+@pytest.fixture
+def firebase(tmp_path):
+    yield from serving(FirebaseAccount(tmp_path))
 
 
 def publish(redis_client, service: str, message, event_id: str | None = None, *, wait: bool = False) -> str:

@@ -7,8 +7,9 @@ import pytest
 from mesh.caller import Caller
 from mesh.errors import InvalidArgument, NotFound, PermissionDenied
 from notify_svc import store, templates
+from booking_svc.domain import rupees
 from notify_svc.domain import (Rendered, backoff_seconds, channels_for, check_admin, check_inbox_owner, free_message,
-                               mask, quiet_until, without_address)
+                               mask, money_text, quiet_until, without_address)
 
 UTC = dt.timezone.utc
 
@@ -63,6 +64,26 @@ def test_switching_confirmations_off_never_silences_cancellations_and_moves():
     assert channels_for(without, "booking_confirmed") == []
     for kind in ("booking_cancelled", "booking_rescheduled", "invitation_cancelled", "invitation_rescheduled"):
         assert channels_for(without, kind) == ["sms", "in_app"], kind
+
+
+def test_an_owner_who_switched_confirmations_off_still_hears_of_bookings_at_their_venue():
+    """The owner's own games follow their choice; bookings at their venue are their business (the
+    schedule, a hold waiting for them), so those always go out on their channels. Reviews and the
+    weekly summary stay news they may switch off."""
+    owner = recipient(channels="email", kinds="reminders")
+    assert channels_for(owner, "booking_confirmed") == []
+    for kind in ("venue_booking_new", "venue_booking_pending", "venue_booking_rescheduled", "venue_booking_cancelled",
+                 "venue_booking_expired", "venue_booking_no_show", "venue_series_booked", "venue_series_cancelled"):
+        assert channels_for(owner, kind) == ["email", "in_app"], kind
+    for kind in ("venue_review_written", "venue_weekly_summary"):
+        assert channels_for(owner, kind) == [], kind
+
+
+@pytest.mark.parametrize("paisa", [0, 100, 450000, 450050, 31050000])
+def test_money_reads_as_booking_writes_rupees(paisa):
+    """One way of writing money across the platform's texts: "Rs 4,500", "Rs 4,500.50"."""
+    assert money_text(paisa, "PKR") == money_text(paisa, "") == rupees(paisa)
+    assert money_text(450000, "PKR") == "Rs 4,500" and money_text(1250, "USD") == "USD 12.50"
 
 
 def test_masked_addresses():

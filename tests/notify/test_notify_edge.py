@@ -230,6 +230,40 @@ def test_a_booking_with_invited_players_reaches_their_inboxes(edge):
     assert [m["kind"] for m in inbox(player, 2)] == ["booking_confirmed", "booking_rescheduled"]
 
 
+def test_opting_out_of_booking_confirmations_never_silences_a_move_or_a_cancellation(edge):
+    """Preferences through user_svc's REST, booking's real events: the confirmation is dropped, the
+    move and the cancellation (money and time) still reach the player."""
+    player = edge.known_player()
+    court = open_venue(edge, str(uuid.uuid4()))
+    day = (dt.datetime.now(KARACHI) + dt.timedelta(days=6)).date()
+    changed = requests.put(f"{edge.url}/api/users/preferences", headers=edge.headers(player), timeout=10, json={
+        "preferences": {"kinds": ["NOTIFICATION_KIND_REMINDERS"]}, "update_mask": "kinds"})
+    assert changed.status_code == 200, changed.text
+
+    def choices_reached_notify() -> bool:
+        export = requests.get(f"{edge.url}/api/notifications/export", headers=edge.headers(player), timeout=10)
+        return export.json().get("recipient", {}).get("kinds") == ["reminders"]
+
+    eventually(choices_reached_notify, timeout=15)  # user_svc's stream and booking's are read apart
+    booking_id = book(edge, player, court, utc_text(day, "10:00"))
+    moved = requests.put(f"{edge.url}/api/bookings/bookings/{booking_id}", headers=edge.headers(player), timeout=10,
+                         json={"start_time": utc_text(day, "12:00"), "update_mask": "start_time"})
+    assert moved.status_code == 200, moved.text
+    cancelled = requests.post(f"{edge.url}/api/bookings/bookings/{booking_id}/cancel", headers=edge.headers(player),
+                              timeout=10, json={"reason": "rain"})
+    assert cancelled.status_code == 200, cancelled.text
+
+    def inbox() -> list[dict] | None:
+        messages = requests.get(f"{edge.url}/api/notifications/inbox", headers=edge.headers(player),
+                                timeout=10).json().get("messages", [])
+        return list(reversed(messages)) if any(m["kind"] == "booking_cancelled" for m in messages) else None
+
+    told = eventually(inbox, timeout=15)
+    # booking's events reach notify in order: by the cancellation, the confirmation was handled too.
+    assert [m["kind"] for m in told] == ["booking_rescheduled", "booking_cancelled"]
+    assert "12:00" in told[0]["title"]
+
+
 def test_an_instant_booking_emails_one_confirmation_with_the_game_for_the_calendar(edge, mailbox):
     player, address = register_account(edge, "Hamza", "Qureshi")
     court = open_venue(edge, str(uuid.uuid4()), address="Block 4, Clifton, Karachi", phone="+922135870001")

@@ -1,13 +1,16 @@
 """Open matches (issue 15) through the real server, from match_svc's real event messages: the seated
 players hear who joined, asks to join or left and that the match filled or was cancelled, the other
-side is asked to confirm a result, and a player hears their level move."""
+side is asked to confirm a result, and a player hears their level move; from booking_svc's, a court
+held for a match is told only once it is booked."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 
-from notify_standins import eventually, prefer, publish, register, stamp
+from notify_standins import eventually, prefer, publish, register, snapshot, stamp
+from padel.booking.v1 import booking_pb2
+from padel.booking.v1 import events_pb2 as booking_events
 from padel.match.v1 import events_pb2 as match_events
 from padel.match.v1 import match_pb2
 from padel.notify.v1 import notify_service_pb2 as pb
@@ -106,3 +109,42 @@ def test_the_players_of_a_released_match_hear_the_court_was_given_back(notify, t
         assert told.kind == "match_released" and told.title.startswith("Match not on: Padel Arena DHA")
         assert "not enough players joined" in told.body and "given back" in told.body
     assert kinds(notify, token_issuer, stranger) == []
+
+
+def test_a_matchs_court_hold_is_no_booking_to_tell_of_until_the_match_books_it(notify, token_issuer):
+    """booking_svc holds a free court for a match with a pending booking of the organiser's (match_id
+    set) and confirms it when the match fills or cancels it when it does not: the held court is no
+    booking yet, so neither the organiser ("received", "cancelled") nor the owner ("confirm it",
+    "cancelled") hears of the hold or its release (the players hear MatchReleased); the court booked
+    for the match is told as any booking: confirmed to the organiser, new to the owner, an invitation
+    to the seated players, and its later cancellation to everyone."""
+    organiser, second, owner = (str(uuid.uuid4()) for _ in range(3))
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
+
+    def hold(status, participants=()) -> booking_events.BookingSnapshot:
+        return snapshot(organiser, start, booking_id=booking_id, status=status, participants=participants,
+                        venue_owner_id=owner, match_id=match_id)
+
+    booking_id, match_id = str(uuid.uuid4()), str(uuid.uuid4())
+    publish(notify.redis, "booking", booking_events.BookingCreated(booking=hold(booking_pb2.BOOKING_STATUS_PENDING)))
+    publish(notify.redis, "booking", booking_events.BookingParticipantsChanged(
+        booking=hold(booking_pb2.BOOKING_STATUS_PENDING, [second]), added_ids=[second]))
+    publish(notify.redis, "booking", booking_events.BookingCancelled(
+        booking=hold(booking_pb2.BOOKING_STATUS_CANCELLED, [second]), cancellation=booking_pb2.Cancellation(
+            reason="the open match did not fill in time: the court is free again")), wait=True)
+    for user_id in (organiser, second, owner):
+        assert kinds(notify, token_issuer, user_id) == []
+
+    booking_id, match_id = str(uuid.uuid4()), str(uuid.uuid4())
+    publish(notify.redis, "booking", booking_events.BookingCreated(booking=hold(booking_pb2.BOOKING_STATUS_PENDING)))
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(
+        booking=hold(booking_pb2.BOOKING_STATUS_CONFIRMED, [second])), wait=True)
+    assert kinds(notify, token_issuer, organiser) == ["booking_confirmed"]
+    assert kinds(notify, token_issuer, owner) == ["venue_booking_new"]
+    assert kinds(notify, token_issuer, second) == ["booking_invitation"]
+    publish(notify.redis, "booking", booking_events.BookingCancelled(
+        booking=hold(booking_pb2.BOOKING_STATUS_CANCELLED, [second]),
+        cancellation=booking_pb2.Cancellation(reason="plans changed", cancelled_by=organiser)), wait=True)
+    assert kinds(notify, token_issuer, organiser) == ["booking_confirmed", "booking_cancelled"]
+    assert kinds(notify, token_issuer, owner) == ["venue_booking_new", "venue_booking_cancelled"]
+    assert kinds(notify, token_issuer, second) == ["booking_invitation", "invitation_cancelled"]

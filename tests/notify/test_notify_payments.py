@@ -43,11 +43,11 @@ def test_a_captured_payment_and_each_refunded_share_send_the_payer_a_receipt(not
     publish(notify.redis, "payment", captured, event_id, wait=True)  # redelivered: one receipt
 
     mail = eventually(lambda: smtp.to("payer@example.pk"))[0]
-    assert mail["Subject"] == "Payment received: PKR 4,500.50"
+    assert mail["Subject"] == "Payment received: Rs 4,500.50"
     text = mail.get_body(("plain",)).get_content()
     assert "JazzCash wallet" in text and "T20261207.4411" in text and booking_id in text
     sms = eventually(lambda: provider.to("+923004445566"))[0]
-    assert "PKR 4,500.50" in provider.form(provider.requests.index(sms))["Body"]
+    assert "Rs 4,500.50" in provider.form(provider.requests.index(sms))["Body"]
 
     for share in ("share-1", "share-2"):
         publish(notify.redis, "payment", payment_events.PaymentRefunded(
@@ -56,7 +56,7 @@ def test_a_captured_payment_and_each_refunded_share_send_the_payer_a_receipt(not
         payment=payment, share_id="share-3", refund=rupees(90000), fee=rupees(22500)), wait=True)
     told = inbox(notify, token_issuer, payer)
     assert [m.kind for m in told] == ["payment_receipt", "refund_receipt", "refund_receipt", "refund_receipt"]
-    assert told[3].title == "Refund: PKR 900" and "kept PKR 225)" in told[3].body
+    assert told[3].title == "Refund: Rs 900" and "kept Rs 225)" in told[3].body
     assert "JazzCash wallet" in told[3].body and "T20261207.4411" in told[3].body
     assert len([d for d in notify.settled(payer, 12) if d.kind == "payment_receipt"]) == 3  # email, SMS, inbox
 
@@ -72,7 +72,7 @@ def test_an_invited_player_is_asked_for_their_share_and_the_booker_told_what_the
         booking_id=booking_id, booker_id=booker, share=share), wait=True)
 
     mail = eventually(lambda: smtp.to("friend@example.pk"))[0]
-    assert mail["Subject"] == "براہ کرم اپنا حصہ ادا کریں: PKR 1,125"
+    assert mail["Subject"] == "براہ کرم اپنا حصہ ادا کریں: Rs 1,125"
     [asked] = inbox(notify, token_issuer, friend)
     assert asked.kind == "share_payment_requested" and "10 Dec 2026 16:00 PKT" in asked.body
 
@@ -80,6 +80,6 @@ def test_an_invited_player_is_asked_for_their_share_and_the_booker_told_what_the
         share, payment_pb2.Share(share_id="s2", player_id=str(uuid.uuid4()), amount=rupees(112500))])
     publish(notify.redis, "payment", owed, wait=True)
     [told] = inbox(notify, token_issuer, booker)
-    assert told.title == "You now owe PKR 2,250"
+    assert told.title == "You now owe Rs 2,250"
     assert told.body.startswith("Hi ") and "2 invited players' shares of booking " + booking_id in told.body
     assert inbox(notify, token_issuer, friend) == [asked]  # nothing more for the friend

@@ -76,7 +76,7 @@ def test_booking_confirmation_reaches_email_and_sms_by_preferences(notify, smtp,
     bilal_mail = eventually(lambda: smtp.to("bilal@example.pk"))[0]
     assert "Booking confirmed" in bilal_mail["Subject"]
     assert "Padel &lt;Arena&gt; DHA" in bilal_mail.get_body(("html",)).get_content()  # autoescaped HTML
-    assert "PKR 4,500" in bilal_mail.get_body(("html",)).get_content()
+    assert "Rs 4,500" in bilal_mail.get_body(("html",)).get_content()
     assert "Padel <Arena> DHA" in bilal_mail.get_body(("plain",)).get_content()  # the plain part reads as text
     sms = eventually(lambda: provider.to("+923001112223"))[0]
     assert sms["path"] == "/2010-04-01/Accounts/AC123/Messages.json"
@@ -505,9 +505,9 @@ def test_an_account_holder_is_told_of_a_repeated_registration_and_of_failed_sign
 
 def test_push_goes_to_every_registered_phone_through_fcm_until_the_account_is_deleted(start_service, notify_env,
                                                                                       embedded_redis, provider,
-                                                                                      token_issuer):
+                                                                                      token_issuer, firebase):
     _host, channel = start_service("notify", **notify_env, PADEL_NOTIFY_FCM_BASE_URL=provider.url,
-                                   PADEL_NOTIFY_FCM_PROJECT_ID="padel-test", PADEL_NOTIFY_FCM_TOKEN="fcm-secret")
+                                   PADEL_NOTIFY_FCM_SERVICE_ACCOUNT_FILE=str(firebase.file))
     stub = notify_service_pb2_grpc.NotifyServiceStub(channel)
     player, admin = str(uuid.uuid4()), token_issuer.metadata(str(uuid.uuid4()), ("admin",))
     register(embedded_redis, player, "phones@example.pk")
@@ -519,7 +519,8 @@ def test_push_goes_to_every_registered_phone_through_fcm_until_the_account_is_de
     publish(embedded_redis, "booking", booking_events.BookingConfirmed(
         booking=snapshot(player, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2))))
     pushed = eventually(lambda: len(provider.requests) == 2 and provider.requests)
-    assert {r["path"] for r in pushed} == {"/v1/projects/padel-test/messages:send"}
+    assert {r["path"] for r in pushed} == {"/v1/projects/padel-firebase/messages:send"}
+    assert {r["headers"]["Authorization"] for r in pushed} == {"Bearer fcm-access-1"}  # the service account's
     messages = [json.loads(r["body"])["message"] for r in pushed]
     assert sorted(m["token"] for m in messages) == sorted(phones)
     assert all(m["notification"]["title"].startswith("Booking confirmed") for m in messages)

@@ -39,7 +39,7 @@ def test_a_series_is_told_once_with_its_dates_when_booked_and_when_cancelled(not
         status=booking_pb2.BOOKING_STATUS_CONFIRMED), wait=True)
 
     [told] = inbox(notify, token_issuer, player)
-    assert told.kind == "series_booked" and "2 games (PKR 9,000 in all)" in told.body
+    assert told.kind == "series_booked" and "2 games (Rs 9,000 in all)" in told.body
     assert all(f"{s.astimezone(KARACHI):%a %d %b %Y %H:%M}" in told.body for s in starts)
     assert "1 date(s) could not be booked" in told.body
     [owner_told] = inbox(notify, token_issuer, owner)
@@ -79,8 +79,8 @@ def test_reviews_draws_and_the_weekly_summary_reach_whom_they_concern(notify, to
     owner_told = inbox(notify, token_issuer, owner)
     assert [m.kind for m in owner_told] == ["venue_review_written", "venue_weekly_summary"]
     assert "Sara Khan rated Padel Arena DHA 4 of 5" in owner_told[0].body and "great lights" in owner_told[0].body
-    assert owner_told[1].title == "Your week at Padel Arena DHA: 42 bookings, PKR 310,500"
-    assert ("from Mon 30 Nov 2026 to Sun 06 Dec 2026: 42 bookings, 61% of court time booked, PKR 310,500 net revenue, "
+    assert owner_told[1].title == "Your week at Padel Arena DHA: 42 bookings, Rs 310,500"
+    assert ("from Mon 30 Nov 2026 to Sun 06 Dec 2026: 42 bookings, 61% of court time booked, Rs 310,500 net revenue, "
             "no-shows 5%, 7 new players. Rating: 4.0 of 5 (1).") in owner_told[1].body
     [answered] = inbox(notify, token_issuer, player)
     assert answered.kind == "review_answered" and "thank you, see you soon" in answered.body

@@ -118,6 +118,20 @@ def test_the_owner_in_urdu_by_their_own_language(notify, smtp):
     assert "Bilal Ahmed (+923001112233)" in mail.get_body(("plain",)).get_content()
 
 
+def test_an_owner_who_switched_booking_confirmations_off_still_hears_of_bookings_at_their_venue(notify, smtp,
+                                                                                                 token_issuer):
+    """Confirmations off is about the owner's own games: their venue's schedule still reaches them."""
+    player, owner = str(uuid.uuid4()), str(uuid.uuid4())
+    register(notify.redis, owner, "busy-owner@example.pk")
+    prefer(notify.redis, owner, [user_pb2.CHANNEL_EMAIL], kinds=(user_pb2.NOTIFICATION_KIND_REMINDERS,))
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(booking=snapshot(owner, start)))
+    publish(notify.redis, "booking", booking_events.BookingCreated(booking=at_venue(player, owner, start)), wait=True)
+    assert kinds(notify, token_issuer, owner) == ["venue_booking_new"]  # not their own game's confirmation
+    [mail] = eventually(lambda: smtp.to("busy-owner@example.pk"))
+    assert mail["Subject"].startswith("New booking: Court 1")
+
+
 def test_invitations_are_sent_once_and_answers_reach_the_player_who_booked(notify, token_issuer):
     player, first, second = (str(uuid.uuid4()) for _ in range(3))
     register(notify.redis, second, "sana@example.pk")  # named Ayesha Khan by the stand-in registration

@@ -44,6 +44,7 @@ CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentV
 PROD_SECRETS_EXAMPLE = K8S / "overlays" / "prod" / "secrets.env.example"
 SIGNING_KEY_SECRET = "padel-auth-signing-key"
 EDGE_SECRET = "padel-edge-secret"
+FCM_SECRET = "padel-notify-fcm"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -485,17 +486,23 @@ def test_every_component_runs_with_working_settings_from_exactly_the_variables_i
             databases[settings.name] = settings.database_url.split("@")[-1].split("?")[0]
             assert re.match(r"rediss?://", settings.redis_url), f"{where}: needs a Redis URL (PADEL_REDIS_URL)"
         if component.module == "auth_svc":
-            key = settings.signing_key_file
-            volumes = {v["name"]: v for v in pod_spec(component.workload)["volumes"]}
-            mount = next(m for m in component.container["volumeMounts"] if pathlib.Path(m["mountPath"]) == key.parent)
-            secret = volumes[mount["name"]]["secret"]
-            assert secret["secretName"] == SIGNING_KEY_SECRET
-            assert key.name in [item["path"] for item in secret.get("items", [])] or not secret.get("items")
+            assert_mounted_from(component, settings.signing_key_file, SIGNING_KEY_SECRET)
+        if component.module == "notify_svc" and overlay == "prod":  # dev pushes into the outbox folder
+            assert_mounted_from(component, pathlib.Path(settings.fcm_service_account_file), FCM_SECRET)
     assert len(set(databases.values())) == len(SERVICES), f"one database per service: {databases}"
     if overlay == "dev":
         created = by_kind(resources, "ConfigMap")["postgres-init"]["data"]["10-padel-databases.sh"]
         for name, database in databases.items():
             assert re.search(rf"for db in .*\b{database.rsplit('/', 1)[1]}\b", created), f"{name}: database not created"
+
+
+def assert_mounted_from(component: Component, key: pathlib.Path, secret_name: str) -> None:
+    """The file `key` a setting names is in a read-only volume of the Secret `secret_name`."""
+    volumes = {v["name"]: v for v in pod_spec(component.workload)["volumes"]}
+    mount = next(m for m in component.container["volumeMounts"] if pathlib.Path(m["mountPath"]) == key.parent)
+    secret = volumes[mount["name"]]["secret"]
+    assert secret["secretName"] == secret_name and mount.get("readOnly"), f"{component.module}: {key}"
+    assert key.name in [item["path"] for item in secret.get("items", [])] or not secret.get("items")
 
 
 def check_standin(component: Component, environ: RecordingEnviron, resources: list[dict]) -> None:

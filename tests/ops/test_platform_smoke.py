@@ -6,6 +6,8 @@ import sys
 import pathlib
 
 import requests
+from padel_testkit import eventually
+from prometheus_client.parser import text_string_to_metric_families
 
 from mesh.settings import SERVICES
 
@@ -56,6 +58,39 @@ def test_metrics_count_the_calls_just_made(platform):
     grpcurl(platform.address("auth"), "padel.auth.v1.AuthService/GetJwks")
     requests.get(f"{platform.url}/api/auth/jwks", timeout=5)
     assert _handled(platform, "auth", "GetJwks") == before + 2
+
+
+# The consumer groups reading each service's stream (each service's consumers.py); notify publishes nothing.
+READERS = {"auth": {"booking", "match", "notify", "payment", "user"},
+           "user": {"notify"},
+           "booking": {"booking", "match", "notify", "payment", "user"},
+           "payment": {"booking", "notify"},
+           "match": {"booking", "notify", "user"}}
+
+
+def test_every_service_exports_its_outbox_backlog_and_its_readers_lag(platform):
+    """What an operator watches for stuck events (mesh.relay.EventBacklog), from each real metrics port:
+    every service's unrelayed outbox rows, and per publishing service each reader's lag and pending."""
+    for service in SERVICES:
+        [backlog] = _samples(platform, service)["padel_outbox_unpublished_events"]
+        assert backlog.value >= 0, service
+    for service, readers in READERS.items():
+        def read_by_all(service=service, readers=readers):  # a group exists once its consumer started
+            exported = _samples(platform, service)
+            return exported if _groups(exported, "padel_consumer_lag", service) >= readers else None
+
+        exported = eventually(read_by_all, timeout=15)
+        assert _groups(exported, "padel_consumer_pending", service) >= readers, service
+
+
+def _samples(platform, service: str) -> dict[str, list]:
+    text = requests.get(platform.metrics_url(service), timeout=5).text
+    return {family.name: family.samples for family in text_string_to_metric_families(text)}
+
+
+def _groups(exported: dict[str, list], family: str, service: str) -> set[str]:
+    """The consumer groups `family` has a sample of for the service's stream."""
+    return {s.labels["consumer_group"] for s in exported[family] if s.labels["stream"] == f"padel.{service}.events"}
 
 
 def _handled(platform, service: str, method: str) -> float:

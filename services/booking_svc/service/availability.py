@@ -1,50 +1,84 @@
 """A venue's day: what is free to book (public) and what is sold (the venue's schedule).
 
-Free slots read the venue's setup from `VenueSetups` (current by its setup version) and what is
-busy fresh from the database, every call: a booking or a cancellation shows at once.
+Free slots are answered from a kept answer per (venue, day, duration, court) while it is exact: kept
+with the venue's setup version and the day's bookings version, which the database raises in every
+transaction that writes a booking of that day or a closure (migration 0014), and with the moment
+time alone changes it (the first start passing, the first hold running out). Each call reads both
+versions in one statement, so a booking or a cancellation made through any replica shows in the
+very next call; nothing expires by a TTL. The answer is public: anything that depends on who asks
+must be applied to it, never kept in it.
 
-What depends on who asks is apart from that shared answer (`free_slots`, the same for everyone
-with the same horizon): the caller's membership (`benefits_of`) lengthens the horizon, and
-`member_access` marks the starts in members-only hours afterwards, with `domain.slot_access`, the
-rule booking checks too.
+What depends on who asks is applied after that shared answer: the caller's membership
+(`benefits_of`) lengthens the horizon (part of the answer's key), and `member_access` marks the
+starts in members-only hours afterwards, with `domain.slot_access`, the rule booking checks too.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Callable
+from typing import Any, Callable
 
 from booking_svc import domain, membership, store
 from booking_svc.domain import Slot
 from booking_svc.service import rows
+from booking_svc.service.answers import Answers, Kept
 from booking_svc.service.memberships import benefits_of
 from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import NotFound
 
+CourtSlots = list[tuple[store.Court, list[Slot]]]
+
+
+@dataclasses.dataclass(frozen=True)
+class FreeSlots:
+    """One answer: the venue and each court's free games, exact until the clock reaches `until`
+    (and while the versions it is kept at hold)."""
+
+    until: dt.datetime
+    venue: store.Venue
+    courts: CourtSlots
+
 
 class Availability:
     """Free slots and the schedule, read in one read-only transaction each."""
 
-    def __init__(self, setups: VenueSetups, clock: Callable[[], dt.datetime] = rows.utcnow):
+    def __init__(self, setups: VenueSetups, clock: Callable[[], dt.datetime] = rows.utcnow,
+                 max_answers: int = 4096):
         self.setups = setups
         self.clock = clock
+        self._answers: Answers[FreeSlots] = Answers(max_answers)
+
+    def _benefits(self, uow: UnitOfWork, venue_id: str, caller_id: str | None) -> membership.Benefits:
+        """What the caller's memberships at the venue give them (nothing for nobody signed in)."""
+        if not caller_id:
+            return membership.Benefits()
+        with uow.session(read_only=True) as session:
+            return benefits_of(session, venue_id, caller_id, self.clock())
 
     def slots_for(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int, court_id: str = "",
-                  caller_id: str | None = None) -> tuple[store.Venue, list[tuple[store.Court, list[Slot]]],
+                  caller_id: str | None = None) -> tuple[store.Venue, CourtSlots,
                                                           dict[tuple[str, dt.datetime], domain.SlotAccess]]:
         """Free games per active court on the opening of local `day` as the caller (None: nobody signed
         in) sees them, and the access of each start in members-only hours."""
-        benefits = membership.Benefits()  # nobody signed in: no membership to ask about
-        if caller_id:
-            with uow.session(read_only=True) as session:
-                benefits = benefits_of(session, venue_id, caller_id, self.clock())
+        benefits = self._benefits(uow, venue_id, caller_id)
         venue, courts = self.free_slots(uow, venue_id, day, duration, court_id, benefits.extra_horizon_days)
         return venue, courts, self.member_access(venue, courts, benefits.member)
 
-    def member_access(self, venue: store.Venue, courts: list[tuple[store.Court, list[Slot]]],
+    def rendered_for(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int, court_id: str,
+                     caller_id: str | None, render: Callable[[store.Venue, dt.date, CourtSlots], Any]
+                     ) -> tuple[Any, dict[tuple[str, dt.datetime], domain.SlotAccess]]:
+        """`render(venue, day, courts)` of the free games for the caller's horizon, built once per kept
+        answer (shared: never changed), and the caller's members-only marks to apply to a copy."""
+        benefits = self._benefits(uow, venue_id, caller_id)
+        kept = self.answer(uow, venue_id, day, duration, court_id, benefits.extra_horizon_days)
+        answer = kept.value
+        return (Answers.rendered(kept, lambda free: render(free.venue, day, free.courts)),
+                self.member_access(answer.venue, answer.courts, benefits.member))
+
+    def member_access(self, venue: store.Venue, courts: CourtSlots,
                       member: bool) -> dict[tuple[str, dt.datetime], domain.SlotAccess]:
         """(court id, start) → access of the starts still members-only, for a member or not."""
         hours = rows.member_hours(venue)
@@ -59,13 +93,33 @@ class Availability:
                     marks[(court.id, slot.start)] = access
         return marks
 
-    def free_slots(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int, court_id: str = "",
-                   extra_horizon_days: int = 0) -> tuple[store.Venue, list[tuple[store.Court, list[Slot]]]]:
+    def free_slots(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int,
+                   court_id: str = "", extra_horizon_days: int = 0) -> tuple[store.Venue, CourtSlots]:
         """Free games per active court on the opening of local `day` (`extra_horizon_days` beyond the
-        venue's horizon for members of a plan that gives them): one query for what is busy."""
+        venue's horizon for members of a plan that gives them)."""
+        answer = self.answer(uow, venue_id, day, duration, court_id, extra_horizon_days).value
+        return answer.venue, answer.courts
+
+    def rendered(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int, court_id: str,
+                 render: Callable[[store.Venue, dt.date, CourtSlots], Any]) -> Any:
+        """`render(venue, day, courts)` of the free games, built once per kept answer."""
+        return Answers.rendered(self.answer(uow, venue_id, day, duration, court_id),
+                                lambda answer: render(answer.venue, day, answer.courts))
+
+    def answer(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int,
+               court_id: str = "", extra_horizon_days: int = 0) -> Kept[FreeSlots]:
+        """The free games as of now (to `extra_horizon_days` beyond the venue's horizon): the kept
+        answer while exact, else one query for what is busy."""
         now = self.clock()
+        key = (venue_id, day, duration, court_id, extra_horizon_days)
         with uow.session(read_only=True) as session:
-            setup = self.setups.current(session, venue_id)
+            versions = store.day_versions(session, venue_id, day)
+            if versions is None:
+                raise NotFound(f"no venue {venue_id}")
+            kept = self._answers.get(key, versions)
+            if kept is not None and now < kept.value.until:
+                return kept
+            setup = self.setups.current(session, venue_id, versions[0])
             rules = setup.rules
             if extra_horizon_days:
                 rules = dataclasses.replace(rules, horizon_days=rules.horizon_days + extra_horizon_days)
@@ -77,16 +131,19 @@ class Availability:
                     raise NotFound(f"no active court {court_id} at this venue")
             starts = domain.candidate_starts(rules, day, duration, now)
             if not starts or not setup.venue.active:
-                return setup.venue, [(c, []) for c in courts]
+                return Kept(versions, FreeSlots(now, setup.venue, [(c, []) for c in courts]))  # not kept
             window = domain.opening_window(rules, day)
-            busy = store.busy_intervals(session, [c.id for c in courts], *window, now)
+            # Read after the versions: at least as new as they say (a write in between only makes
+            # the next call read again).
+            busy, first_expiry = store.busy_intervals(session, [c.id for c in courts], *window, now)
         length = dt.timedelta(minutes=duration)
-        answer = []
+        courts_slots = []
         for court in courts:
             prices = setup.day_prices(court.id, window)
-            answer.append((court, [Slot(s, s + length, prices.price(s, duration))
-                                   for s in domain.free_starts(starts, duration, busy[court.id])]))
-        return setup.venue, answer
+            courts_slots.append((court, [Slot(s, s + length, prices.price(s, duration))
+                                         for s in domain.free_starts(starts, duration, busy[court.id])]))
+        until = min(starts[0], first_expiry or starts[0])
+        return self._answers.keep(key, versions, FreeSlots(until, setup.venue, courts_slots))
 
     def schedule(self, uow: UnitOfWork, caller: Caller, venue_id: str,
                  day: dt.date) -> tuple[list[store.BookingView], list[store.Player]]:

@@ -32,6 +32,8 @@ log = logging.getLogger("padel.booking")
 SLOT_TAKEN = "this slot was just taken; choose another time"
 KEY_REUSED = "this idempotency key was already used for a different booking request"
 ACCOUNT_CLOSED = "the player's account was closed"
+# `Bookings._insert`'s default: read the booker in the transaction.
+LOOK_UP = object()
 
 
 def _confirmed(session: Session, view: store.BookingView, series_id: str = "") -> None:
@@ -46,6 +48,8 @@ def _checked_in(_session: Session, _view: store.BookingView) -> None:
 def _invite(session: Session, view: store.BookingView, player_ids: list[str], now: dt.datetime) -> None:
     """Pending invitations for `player_ids` (a declined player invited again is asked again), each
     announced (InvitationSent)."""
+    if not player_ids:
+        return
     booking = view.booking
     known = {i.player_id: i for i in booking.invitations}
     for player_id in player_ids:
@@ -140,16 +144,22 @@ class Bookings:
         now = self.clock()
         try:
             with uow.session() as session:
-                earlier = self._earlier(session, caller.user_id, idempotency_key, fingerprint)
-                if earlier is not None:
-                    return earlier
-                court, venue = store.court_with_venue(session, court_id)
-                if court is None:
+                # One statement for the court's venue, an earlier use of the key and the booker; the
+                # venue and court come from the kept setup (current by the version read here).
+                placing = store.placing(session, court_id, caller.user_id, idempotency_key)
+                if placing is None or placing.earlier_id is not None:
+                    earlier = self._earlier(session, caller.user_id, idempotency_key, fingerprint)
+                    if earlier is not None:
+                        return earlier
+                if placing is None:
                     raise NotFound(f"no court {court_id}")
+                setup = self.setups.current(session, placing.venue_id, placing.setup_version)
+                venue, court = setup.venue, setup.court(court_id)
                 domain.check_participants(caller.user_id, participant_ids)
                 day, end, price = self._place(session, venue, court, start, duration, caller.user_id, now)
                 return self._insert(session, venue, court, caller.user_id, list(participant_ids), start, end, day,
-                                    price, special_requests, idempotency_key, fingerprint, now)
+                                    price, special_requests, idempotency_key, fingerprint, now,
+                                    player=placing.player)
         except exc.IntegrityError as error:
             # A twin request with the same key may have won the race; else the slot went.
             with uow.session(read_only=True) as session:
@@ -164,11 +174,13 @@ class Bookings:
                 participant_ids: list[str], start: dt.datetime, end: dt.datetime, day: dt.date, price: int,
                 special_requests: str, idempotency_key: str, fingerprint: str, now: dt.datetime,
                 hold_until: dt.datetime | None = None, waitlist_offer_id: str | None = None,
-                series_id: str = "", match_id: str | None = None) -> store.BookingView:
+                series_id: str = "", match_id: str | None = None,
+                player: store.Player | None | object = LOOK_UP) -> store.BookingView:
         """Writes a placed game (held, or confirmed at once by the venue's mode; held until
         `hold_until` when given, as a waitlist offer `waitlist_offer_id` or the hold of match `match_id`
         is), invites its players and announces it (as a game of `series_id`, when given: the series is
-        told of as a whole)."""
+        told of as a whole). `player` is the booker as booking_svc knows them (None: not heard of), if
+        already read."""
         instant = venue.instant_confirmation and hold_until is None
         status = Status.CONFIRMED if instant else Status.PENDING
         booking = store.Booking(
@@ -180,8 +192,10 @@ class Bookings:
             hold_expires_at=None if instant else hold_until or now + dt.timedelta(minutes=venue.hold_minutes),
             idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now,
             price_rule_id=self._rule_of(session, venue, court.id, start, end), waitlist_offer_id=waitlist_offer_id,
-            match_id=match_id)
-        view = store.BookingView(booking, venue, court, session.get(store.Player, player_id))
+            match_id=match_id, invitations=[])  # a new booking has none: not loaded after the insert
+        if player is LOOK_UP:
+            player = session.get(store.Player, player_id)
+        view = store.BookingView(booking, venue, court, player)
         _price(session, view, now)
         session.add(booking)
         session.flush()

@@ -33,6 +33,9 @@ class VenueSetup:
     windows: tuple[domain.PriceWindow, ...]
     _day_prices: dict = dataclasses.field(default_factory=dict, compare=False)
 
+    def court(self, court_id: str) -> store.Court | None:
+        return next((c for c in self.courts if c.id == court_id), None)
+
     def day_prices(self, court_id: str, span: domain.Interval) -> domain.DayPrices:
         """Prices of games in `span` on `court_id`; courts without rules of their own share one table."""
         own = any(w.court_id == court_id for w in self.windows)
@@ -53,9 +56,11 @@ class VenueSetups:
         self._kept: dict[str, VenueSetup] = {}
         self._lock = threading.Lock()
 
-    def current(self, session: Session, venue_id: str) -> VenueSetup:
-        """The venue's setup as the session's transaction sees it; NotFound for no such venue."""
-        version = store.setup_version(session, venue_id)
+    def current(self, session: Session, venue_id: str, version: int | None = None) -> VenueSetup:
+        """The venue's setup as the session's transaction sees it (at `version` when the caller has
+        just read it there); NotFound for no such venue."""
+        if version is None:
+            version = store.setup_version(session, venue_id)
         if version is None:
             raise NotFound(f"no venue {venue_id}")
         kept = self._kept.get(venue_id)

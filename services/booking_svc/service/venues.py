@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from booking_svc import domain, store
 from booking_svc.service import rows
+from booking_svc.service.answers import Answers, Kept
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -23,8 +24,10 @@ from mesh.pager import Page
 class Venues:
     """Setting up and finding venues."""
 
-    def __init__(self, clock: Callable[[], dt.datetime] = rows.utcnow):
+    def __init__(self, clock: Callable[[], dt.datetime] = rows.utcnow, max_searches: int = 4096):
         self.clock = clock
+        # Search pages asked for, exact by the venue search version (migration 0014).
+        self._searches: Answers[Page[store.VenueView]] = Answers(max_searches)
 
     @staticmethod
     def _managed(session: Session, caller: Caller, venue_id: str) -> store.Venue:
@@ -92,9 +95,26 @@ class Venues:
     def search(self, uow: UnitOfWork, city: str, query: str, near: tuple[float, float] | None, radius_km: float,
                page_size: int, page_token: str, by_rating: bool = False) -> Page[store.VenueView]:
         """One page of active venues: by name, best rated first, or nearest first within `radius_km` of `near`."""
+        return self._search(uow, (city, query, near, radius_km, page_size, page_token, by_rating)).value
+
+    def rendered_search(self, uow: UnitOfWork, city: str, query: str, near: tuple[float, float] | None,
+                        radius_km: float, page_size: int, page_token: str, by_rating: bool,
+                        render: Callable[[Page[store.VenueView]], Any]) -> Any:
+        """`render(page)` of `search`, built once per kept answer."""
+        return Answers.rendered(self._search(uow, (city, query, near, radius_km, page_size, page_token, by_rating)),
+                                render)
+
+    def _search(self, uow: UnitOfWork, asked: tuple) -> Kept[Page[store.VenueView]]:
+        """The page asked for: kept while the venue search version stays where it was."""
+        city, query, near, radius_km, page_size, page_token, by_rating = asked
         if by_rating and near is not None:
             raise InvalidArgument.field("order_by_rating", "cannot be combined with near")
         with uow.session(read_only=True) as session:
+            version = store.venue_search_version(session)
+            kept = self._searches.get(asked, version)
+            if kept is not None:
+                return kept
+            # Read after the version: at least as new as it says.
             if by_rating:
                 found = store.venues_by_rating(session, city, query, page_size, page_token)
             elif near is None:
@@ -103,8 +123,9 @@ class Venues:
                 bound = domain.haversine_within(radius_km or domain.DEFAULT_RADIUS_KM)
                 found = store.venues_near(session, city, query, near, bound, page_size, page_token)
             courts = store.courts_of_venues(session, [v.id for v in found.items])
-        return Page([store.VenueView.listed(v, courts[v.id], domain.distance_km(near, (v.latitude, v.longitude))
-                                            if near is not None else 0.0) for v in found.items], found.next_page_token)
+        return self._searches.keep(asked, version, Page(
+            [store.VenueView.listed(v, courts[v.id], domain.distance_km(near, (v.latitude, v.longitude))
+                                    if near is not None else 0.0) for v in found.items], found.next_page_token))
 
     # -- courts -------------------------------------------------------------------------------------
 

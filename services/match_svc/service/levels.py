@@ -17,9 +17,12 @@ from mesh.errors import Conflict, FailedPrecondition, NotFound
 
 
 class Profiles(Protocol):
-    """The caller's self-assessed skill_level (user_svc, asked as the caller); None if not given."""
+    """Profiles' skill_level (user_svc, asked as the caller); None if not given."""
 
     def self_assessed_level(self, caller: Caller) -> float | None: ...
+
+    def shown_level(self, caller: Caller, player_id: str) -> float | None:
+        """The skill_level `player_id`'s profile shows the caller; None also when they may not see it."""
 
 
 class Levels:
@@ -60,12 +63,22 @@ class Levels:
         except Conflict:
             return  # the same player's first level was just made by another of their calls
 
-    def get(self, uow: UnitOfWork, player_id: str, page_size: int, page_token: str) -> tuple[store.Rating, pager.Page]:
+    def get(self, uow: UnitOfWork, caller: Caller, player_id: str, page_size: int,
+            page_token: str) -> tuple[store.Rating, pager.Page]:
+        """The level and a page of its history; for a player never in a match, the level they would
+        start at from the skill_level their profile shows the caller (nothing is stored: a look
+        starts no level), else NotFound."""
         with uow.session(read_only=True) as session:
             row = store.rating(session, player_id)
-            if row is None:
-                raise NotFound(f"player {player_id} has no level yet")
-            return row, store.level_history(session, player_id, page_size, page_token)
+            if row is not None:
+                return row, store.level_history(session, player_id, page_size, page_token)
+        skill_level = self.profiles.shown_level(caller, player_id)  # outside a transaction: a peer call
+        if skill_level is None:
+            raise NotFound(f"player {player_id} has no level yet")
+        skill = rating.self_assessed_skill(skill_level)
+        return store.Rating(player_id=player_id, mu=skill.mu, sigma=skill.sigma, gender=Gender.UNSPECIFIED.value,
+                            matches_counted=0, matches_played=0, no_shows=0, late_drop_outs=0, updated_at=None,
+                            start=LevelStart.PROFILE.value), pager.Page([], "")
 
     def account_deleted(self, uow: UnitOfWork, player_id: str) -> None:
         with uow.session() as session:

@@ -62,5 +62,5 @@ def build(settings) -> dict[str, Channel]:
         "email": SmtpEmail(settings) if settings.smtp_host else outbox,
         "sms": TwilioSms(settings) if settings.sms_base_url else outbox,
         "whatsapp": WhatsAppCloud(settings) if settings.whatsapp_phone_number_id else outbox,
-        "push": FcmPush(settings) if settings.fcm_project_id else outbox,
+        "push": FcmPush(settings) if settings.fcm_service_account_file else outbox,
     }

@@ -6,7 +6,8 @@ hold, and a no-show, each with the player's name and phone (never twice when the
 participant_ids) hear about it once it is confirmed: an invitation, then a move, a cancellation or
 being taken off the list; everybody gets a reminder, `reminder_lead` before play. A booking's
 reminder rows are also notify's record of whom it has told, so a repeated confirmation invites
-nobody twice.
+nobody twice. A court held for an open match (match_id) is no booking to tell of until the match
+books it (confirmed): then the organiser, the owner and the seated players hear of it as of any.
 
 Every booking email carries the booking's calendar entry (.ics): added with the confirmation or the
 invitation, updated with a move, removed with a cancellation or a withdrawal (`notify_svc.calendar`).
@@ -41,9 +42,10 @@ class Bookings:
         """A new booking. One waiting for the venue's confirmation: the player hears it was received.
         One confirmed at once: nothing here, since booking_svc publishes BookingConfirmed with it and
         the player hears one "Booking confirmed", not "received" and "confirmed" (issue 12). The hold
-        of a waitlist offer is no booking yet: the player hears of the offer (WaitlistOffered); a game
-        of a series is told with its series (SeriesBooked)."""
-        if booking.waitlist_offer_id or in_series:
+        of a waitlist offer is no booking yet: the player hears of the offer (WaitlistOffered); nor is
+        a court held for an open match (told once the match books it); a game of a series is told
+        with its series (SeriesBooked)."""
+        if booking.waitlist_offer_id or booking.match_id or in_series:
             return
         with uow.session() as session:
             self._tell_owner(session, "venue_booking_new" if booking.confirmed else "venue_booking_pending", booking)
@@ -52,11 +54,14 @@ class Bookings:
 
     def confirmed(self, uow: UnitOfWork, booking: Booking, in_series: bool = False) -> None:
         """Confirmed (at once or by the venue): the player hears it (of a game booked with its series,
-        SeriesBooked tells), the invited players are invited."""
+        SeriesBooked tells), the invited players are invited. A court held for an open match is a
+        booking only now, when the match books it: its owner hears of it as a new booking."""
         with uow.session() as session:
             entry = self._entry(session, booking, booking.player_id)
             if not in_series:
                 self._tell_player(session, "booking_confirmed", booking, calendar=entry)
+            if booking.match_id:
+                self._tell_owner(session, "venue_booking_new", booking)
             self._keep_players_posted(session, booking, previous_start_time=None)
 
     def moved(self, uow: UnitOfWork, booking: Booking, previous_start: dt.datetime | None) -> None:
@@ -84,11 +89,14 @@ class Bookings:
         """The player hears the reason and refund; every invited player who was told hears the reason
         (of games cancelled with their series, the player and the owner hear once, by SeriesCancelled).
         A waitlist offer's hold, run out or given up, ends silently: it was never a booking (the
-        player hears "offer passed on" from WaitlistOfferExpired)."""
+        player hears "offer passed on" from WaitlistOfferExpired); so does a court held for an open
+        match that never booked it (its players hear MatchReleased)."""
         if booking.waitlist_offer_id:
             return
         refund = domain.money_text(refund_paisa, currency)
         with uow.session() as session:
+            if booking.match_id and store.reminder(session, booking.booking_id, booking.player_id) is None:
+                return  # notify never told of it as booked: the confirmation left the booker's reminder
             told = self._told(session, booking)
             self._cancel_reminders(session, booking.booking_id)
             removed = self._removed(session, booking.booking_id, booking.player_id)
@@ -137,7 +145,12 @@ class Bookings:
                 self._cancel_reminders(session, booking.booking_id, invitee_id)
 
     def release_due_reminders(self, uow: UnitOfWork, limit: int = 100) -> int:
-        """Turns due reminders into messages, in the transaction that marks them sent; how many."""
+        """Turns due reminders into messages, in the transaction that marks them sent; how many.
+        When none is due, one read and no write transaction (the job looks every poll)."""
+        with uow.session(read_only=True) as session:
+            first_due = store.first_reminder_due(session)
+        if first_due is None or first_due > self.clock():
+            return 0
         with uow.session() as session:
             due = store.claim_due_reminders(session, self.clock(), limit)
             for reminder in due:

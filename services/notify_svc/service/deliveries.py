@@ -145,7 +145,13 @@ class Deliveries:
 
     def send_due(self, uow: UnitOfWork, limit: int) -> int:
         """The delivery job's round: claims up to `limit` due deliveries, hands each to its provider and
-        records the outcome; returns how many were claimed."""
+        records the outcome; returns how many were claimed. When nothing is due, one read and no
+        write transaction (the job looks every poll)."""
+        with uow.session(read_only=True) as session:
+            depth, first_due = store.queue_state(session)
+        metrics.QUEUE_DEPTH.set(depth)
+        if first_due is None or first_due > self.clock():
+            return 0
         claimed = self._claim(uow, limit)
         for message in claimed:
             self._send(uow, message)

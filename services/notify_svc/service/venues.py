@@ -3,8 +3,9 @@ cancelled, told once with its dates (its games' own events tell nobody); the own
 review and its writer of the owner's answer; every entrant of a prime slot's lottery hears the draw;
 the owner gets the weekly summary of their venue.
 
-Owners hear these by their own preferences, under booking confirmations (the closest of user_svc's
-kinds, as for the bookings at their venue); cancellations and draws are essential.
+Everyone hears these on their own channels, under booking confirmations (the closest of user_svc's
+kinds); cancellations, draws and a series at the owner's venue are essential (templates.KINDS), reviews
+and the weekly summary follow the owner's choice.
 """
 
 from __future__ import annotations

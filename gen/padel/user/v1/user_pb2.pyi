@@ -200,7 +200,7 @@ class MatchLevel(_message.Message):
     def __init__(self, level: _Optional[float] = ..., reliability: _Optional[float] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class PublicProfile(_message.Message):
-    __slots__ = ("user_id", "display_name", "city", "city_other", "skill_level", "preferred_hand", "court_side", "avatar_url", "matches_played", "match_level")
+    __slots__ = ("user_id", "display_name", "city", "city_other", "skill_level", "preferred_hand", "court_side", "avatar_url", "matches_played", "match_level", "skill_source")
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     CITY_FIELD_NUMBER: _ClassVar[int]
@@ -211,6 +211,7 @@ class PublicProfile(_message.Message):
     AVATAR_URL_FIELD_NUMBER: _ClassVar[int]
     MATCHES_PLAYED_FIELD_NUMBER: _ClassVar[int]
     MATCH_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    SKILL_SOURCE_FIELD_NUMBER: _ClassVar[int]
     user_id: str
     display_name: str
     city: City
@@ -221,7 +222,8 @@ class PublicProfile(_message.Message):
     avatar_url: str
     matches_played: int
     match_level: MatchLevel
-    def __init__(self, user_id: _Optional[str] = ..., display_name: _Optional[str] = ..., city: _Optional[_Union[City, str]] = ..., city_other: _Optional[str] = ..., skill_level: _Optional[float] = ..., preferred_hand: _Optional[_Union[Hand, str]] = ..., court_side: _Optional[_Union[CourtSide, str]] = ..., avatar_url: _Optional[str] = ..., matches_played: _Optional[int] = ..., match_level: _Optional[_Union[MatchLevel, _Mapping]] = ...) -> None: ...
+    skill_source: SkillSource
+    def __init__(self, user_id: _Optional[str] = ..., display_name: _Optional[str] = ..., city: _Optional[_Union[City, str]] = ..., city_other: _Optional[str] = ..., skill_level: _Optional[float] = ..., preferred_hand: _Optional[_Union[Hand, str]] = ..., court_side: _Optional[_Union[CourtSide, str]] = ..., avatar_url: _Optional[str] = ..., matches_played: _Optional[int] = ..., match_level: _Optional[_Union[MatchLevel, _Mapping]] = ..., skill_source: _Optional[_Union[SkillSource, str]] = ...) -> None: ...
 
 class Preferences(_message.Message):
     __slots__ = ("language", "channels", "kinds", "quiet_hours_start", "quiet_hours_end", "time_zone")
