@@ -107,6 +107,7 @@ def test_members_only_hours_and_the_owners_member_list_over_rest(platform):
         assert seen["members_only"] and seen["closed_to_caller"] and seen["opens_to_all_at"]
     seen = evening_slot(platform.headers(member))
     assert seen["members_only"] and not seen.get("closed_to_caller")
+    assert evening_slot({})["closed_to_caller"]  # the member's view never leaks into the kept answer
 
     refused = book(platform, guest, court, day, "19:00")
     assert refused.status_code == 400 and "for the venue's members until" in refused.json()["message"], refused.text

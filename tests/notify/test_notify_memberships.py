@@ -43,7 +43,7 @@ def test_a_member_hears_of_the_start_the_renewal_reminders_and_the_end_of_their_
     assert [m["Subject"] for m in mails] == ["Welcome, member: Gold at Padel Arena DHA",
                                              "Renew your Gold membership at Padel Arena DHA"]
     reminder = mails[1].get_body(("plain",)).get_content()
-    assert f"runs until {until.astimezone(KARACHI):%d %b %Y %H:%M}" in reminder and "PKR 5,000" in reminder
+    assert f"runs until {until.astimezone(KARACHI):%d %b %Y %H:%M}" in reminder and "Rs 5,000" in reminder
 
     publish(notify.redis, "booking", booking_events.MembershipRenewalDue(
         membership=membership(member, until, "grace"), **where))

@@ -35,12 +35,17 @@ def plan_terms(plan: store.MembershipPlan) -> membership.PlanTerms:
 
 def benefits_of_players(session: Session, venue_id: str, player_ids: Sequence[str],
                         now: dt.datetime) -> dict[str, membership.Benefits]:
-    """Each player's benefits at the venue from their live memberships (active or in grace), in one query."""
-    plans: dict[str, list[membership.PlanTerms]] = {p: [] for p in player_ids}
-    for player_id, plan, until in store.member_plans(session, venue_id, player_ids):
-        if membership.state(until, plan.grace_days, now) != membership.EXPIRED:
-            plans[player_id].append(plan_terms(plan))
-    return {p: membership.Benefits(tuple(terms)) for p, terms in plans.items()}
+    """Each player's benefits at the venue from their live memberships (active or in grace): read once
+    per transaction (a booking checks the booker's, then prices every player's share), in one query."""
+    known = session.info.setdefault("member_benefits", {})
+    missing = [p for p in dict.fromkeys(player_ids) if (venue_id, p) not in known]
+    if missing:
+        plans: dict[str, list[membership.PlanTerms]] = {p: [] for p in missing}
+        for player_id, plan, until in store.member_plans(session, venue_id, missing):
+            if membership.state(until, plan.grace_days, now) != membership.EXPIRED:
+                plans[player_id].append(plan_terms(plan))
+        known.update({(venue_id, p): membership.Benefits(tuple(terms)) for p, terms in plans.items()})
+    return {p: known[(venue_id, p)] for p in player_ids}
 
 
 def benefits_of(session: Session, venue_id: str, player_id: str | None, now: dt.datetime) -> membership.Benefits:
