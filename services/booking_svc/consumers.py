@@ -2,8 +2,8 @@
 and phone, for the venue's schedule and the events notify turns into messages to the owner) and
 AccountDeleted, which ends what the person holds here; from payments, PaymentCaptured, which confirms a
 pending booking once its whole price is paid; its own BookingCancelled, whose freed slot goes to the
-first in the waitlist; and match_svc's events about a match that holds a court (its seated players, filled,
-released: `service.match_holds`). Each handler runs the use case in the consumer's transaction (`Joined`), which
+first in the waitlist; and match_svc's events about a match's court (its seated players, on a hold or on the
+organiser's own booking; a hold filled or released: `service.match_holds`). Each handler runs the use case in the consumer's transaction (`Joined`), which
 also records the event as handled, so an event is handled once however often it comes."""
 
 from __future__ import annotations

@@ -133,6 +133,8 @@ class Invitation(Base):
     state: Mapped[str] = mapped_column(String(16))
     invited_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    # The open match whose seat added this player (migration 0015): leaving it takes them off again.
+    match_id: Mapped[str | None] = mapped_column(String(36))
 
     __table_args__ = (Index("ix_invitations_player", "player_id", "state"),)
 

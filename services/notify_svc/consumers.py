@@ -149,8 +149,16 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
 
     def refunded(session: Session, _event_id: str, message: payment_events.PaymentRefunded) -> None:
         paid = message.payment
+        # The refund's own reference (older events carry only the capture's).
         payments.refunded(Joined(session), paid.payer_id, paid.booking_id, convert.money(message.refund),
-                          convert.money(message.fee), convert.wallet_name(paid.wallet), paid.provider_reference)
+                          convert.money(message.fee), convert.wallet_name(paid.wallet),
+                          message.refund_provider_reference or message.refund_reference or paid.provider_reference)
+
+    def refund_failed(session: Session, _event_id: str, message: payment_events.RefundFailed) -> None:
+        paid = message.payment
+        payments.refund_failed(Joined(session), paid.payer_id, message.venue_owner_id, paid.booking_id,
+                               convert.money(message.refund), convert.wallet_name(paid.wallet),
+                               message.refund_reference)
 
     def share_requested(session: Session, _event_id: str, message: payment_events.SharePaymentRequested) -> None:
         share = message.share
@@ -239,6 +247,7 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     events.on(match_events.LevelChanged, level_changed)
     events.on(payment_events.PaymentCaptured, captured)
     events.on(payment_events.PaymentRefunded, refunded)
+    events.on(payment_events.RefundFailed, refund_failed)
     events.on(payment_events.SharePaymentRequested, share_requested)
     events.on(payment_events.SharesOwedByBooker, owed)
     return events

@@ -46,8 +46,8 @@ def build_server(settings: NotifySettings) -> tuple[server.Host, int]:
         # The renderer first: started before anything renders, stopped after everything that does.
         workers=[renderer, parts.relay,
                  consumers.consumer(parts.database, parts.redis, accounts, bookings, Connections(deliveries),
-                                    Payments(deliveries), Matches(deliveries), VenueNews(deliveries),
-                                    Memberships(deliveries)),
+                                    Payments(deliveries, app_base_url=settings.app_base_url), Matches(deliveries),
+                                    VenueNews(deliveries), Memberships(deliveries)),
                  ReminderJob(parts.database, bookings, delivery_job, poll_seconds=settings.poll_seconds),
                  delivery_job])
 

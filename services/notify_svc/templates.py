@@ -116,7 +116,10 @@ KINDS: dict[str, Kind] = {
     # About money (payment_svc's events, issue 14): closest to booking confirmations, always sent.
     "payment_receipt": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
     "refund_receipt": Kind("booking_confirmations", _PAID | {"fee", "provider_reference"}, essential=True),
-    "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by"}, essential=True),
+    "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by", "link"}, essential=True),
+    # A refund the provider refused: the payer, and the venue's owner who settles it with support.
+    "refund_failed": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
+    "refund_failed_venue": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
     "shares_owed": Kind("booking_confirmations", _MONEY | {"shares"}, essential=True),
     # To a player about another who wants to connect, or accepted: a kind of their own, so a player can
     # silence connections and still hear of games.
@@ -465,13 +468,33 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} کے {{ amount }} آپ کے {{ wallet }} والٹ میں واپس "
                "آ گئے (منسوخی کی پالیسی کے تحت {{ fee }} رکھے گئے)۔ {{ wallet }} حوالہ: {{ provider_reference }}۔"),
     },
+    "refund_failed": {
+        "en": ("Refund delayed: {{ amount }}",
+               "Hi {{ first_name }}, we could not refund {{ amount }} to your {{ wallet }} wallet automatically "
+               "for booking {{ booking_id }}. The venue or our support will settle it with you. "
+               "Refund reference: {{ provider_reference }}."),
+        "ur": ("رقم کی واپسی میں تاخیر: {{ amount }}",
+               "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} کے {{ amount }} ہم خودکار طور پر آپ کے "
+               "{{ wallet }} والٹ میں واپس نہیں کر سکے۔ وینیو یا ہماری سپورٹ آپ کے ساتھ یہ طے کرے گی۔ "
+               "واپسی کا حوالہ: {{ provider_reference }}۔"),
+    },
+    "refund_failed_venue": {
+        "en": ("A refund needs you: {{ amount }}",
+               "Hi {{ first_name }}, {{ wallet }} refused to refund {{ amount }} of booking {{ booking_id }} "
+               "automatically. Please settle it with the player (or ask our support). "
+               "Refund reference: {{ provider_reference }}."),
+        "ur": ("ایک رقم کی واپسی آپ کی منتظر ہے: {{ amount }}",
+               "السلام علیکم {{ first_name }}، {{ wallet }} نے بکنگ {{ booking_id }} کے {{ amount }} کی خودکار "
+               "واپسی سے انکار کر دیا۔ براہ کرم کھلاڑی کے ساتھ یہ طے کریں (یا ہماری سپورٹ سے رابطہ کریں)۔ "
+               "واپسی کا حوالہ: {{ provider_reference }}۔"),
+    },
     "share_payment_requested": {
         "en": ("Please pay your share: {{ amount }}",
                "Hi {{ first_name }}, your share of the game (booking {{ booking_id }}) is {{ amount }}"
-               "{% if due_by %}, due by {{ due_by }}{% endif %}. Pay it in the app with JazzCash or Easypaisa."),
+               "{% if due_by %}, due by {{ due_by }}{% endif %}. Pay it with JazzCash or Easypaisa: {{ link }}"),
         "ur": ("براہ کرم اپنا حصہ ادا کریں: {{ amount }}",
                "السلام علیکم {{ first_name }}، کھیل (بکنگ {{ booking_id }}) میں آپ کا حصہ {{ amount }} ہے"
-               "{% if due_by %}، {{ due_by }} تک واجب الادا{% endif %}۔ ایپ میں JazzCash یا Easypaisa سے ادا کریں۔"),
+               "{% if due_by %}، {{ due_by }} تک واجب الادا{% endif %}۔ JazzCash یا Easypaisa سے ادا کریں: {{ link }}"),
     },
     "shares_owed": {
         "en": ("You now owe {{ amount }}",

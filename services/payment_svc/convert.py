@@ -146,14 +146,15 @@ def payout_line(line) -> pb.PayoutLine:
                          refunded=money(balance.refunded), fees=money(balance.fees), due=money(line.due),
                          commission=money(balance.commission), payout=money(balance.payout),
                          at_venue=money(line.at_venue), venue_fees_due=money(line.venue_fees_due),
-                         venue_fees_collected=money(line.venue_fees_collected))
+                         venue_fees_collected=money(line.venue_fees_collected),
+                         refunds_failed=money(line.refunds_failed))
 
 
 def refund(row: store.Refund) -> api.ExportedRefund:
     return api.ExportedRefund(refund_id=row.id, booking_id=row.booking_id, payment_id=row.payment_id,
                               share_id=row.share_id, amount=money(row.amount_paisa), fee=money(row.fee_paisa),
                               transaction_reference=row.reference, sent_at=timestamp(row.sent_at),
-                              created_at=timestamp(row.created_at))
+                              created_at=timestamp(row.created_at), provider_reference=row.provider_reference)
 
 
 def payment_export(export: PaymentExport) -> api.ExportPaymentDataResponse:

@@ -1,6 +1,6 @@
 """What payment_svc publishes, each written to the outbox in the caller's transaction: an invited
 player's share to pay (the payment request), a capture (receipts; booking confirms a fully paid
-pending booking), a refund (receipts), shares that fell to the booker (the booker is told what is owed)."""
+pending booking), a refund (receipts) or its failure, shares that fell to the booker (the booker is told what is owed)."""
 
 from __future__ import annotations
 
@@ -23,9 +23,17 @@ def captured(session: Session, payment: store.Payment, booking_paid: bool) -> No
                                                                booking_paid=booking_paid))
 
 
-def refunded(session: Session, payment: store.Payment, share: store.Share, refund: int, fee: int) -> None:
+def refunded(session: Session, payment: store.Payment, refund: store.Refund) -> None:
     outbox.publish(session, STREAM, events_pb2.PaymentRefunded(
-        payment=convert.payment(payment), share_id=share.id, refund=convert.money(refund), fee=convert.money(fee)))
+        payment=convert.payment(payment), share_id=refund.share_id, refund=convert.money(refund.amount_paisa),
+        fee=convert.money(refund.fee_paisa), refund_provider_reference=refund.provider_reference,
+        refund_reference=refund.reference))
+
+
+def refund_failed(session: Session, payment: store.Payment, refund: store.Refund, venue_owner_id: str) -> None:
+    outbox.publish(session, STREAM, events_pb2.RefundFailed(
+        payment=convert.payment(payment), share_id=refund.share_id, refund=convert.money(refund.amount_paisa),
+        venue_owner_id=venue_owner_id, refund_reference=refund.reference))
 
 
 def owed_by_booker(session: Session, booking: store.Booking, shares: list[store.Share], owed: int) -> None:

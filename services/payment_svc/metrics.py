@@ -9,3 +9,5 @@ ATTEMPTS = Counter("padel_payment_attempts", "Payment attempts settled, by walle
                    "(captured, declined).", ("wallet", "outcome"))
 CALLBACKS_REFUSED = Counter("padel_payment_callbacks_refused", "Provider callbacks refused, by wallet and reason "
                             "(forged, replayed, amount, unknown, contradicts).", ("wallet", "reason"))
+REFUNDS_FAILED = Counter("padel_payment_refunds_failed", "Refunds the provider refused (left to the venue or "
+                         "support), by wallet.", ("wallet",))

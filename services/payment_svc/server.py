@@ -36,7 +36,7 @@ def providers(settings: PaymentSettings) -> dict[Wallet, object]:
         Wallet.JAZZCASH: JazzCash(settings.jazzcash_base_url, settings.jazzcash_merchant_id,
                                   settings.jazzcash_password, settings.jazzcash_integrity_salt,
                                   settings.jazzcash_return_url, http, settings.checkout_return_url + "/jazzcash",
-                                  settings.checkout_page_url),
+                                  settings.checkout_page_url, settings.jazzcash_mpin),
         Wallet.EASYPAISA: Easypaisa(settings.easypaisa_base_url, settings.easypaisa_store_id,
                                     settings.easypaisa_username, settings.easypaisa_password, http,
                                     settings.easypaisa_hash_key, settings.checkout_return_url + "/easypaisa",
@@ -53,10 +53,10 @@ def build_server(settings: PaymentSettings) -> tuple[server.Host, int]:
     wallets = providers(settings)
     bills = Bills(dt.timedelta(seconds=settings.share_window_seconds),
                   dt.timedelta(minutes=settings.share_lead_minutes), utcnow)
-    refunds = Refunds(wallets, utcnow)
+    venue = venues.venue_lookup(settings.addresses["booking"])
+    refunds = Refunds(wallets, utcnow, venue)
     payments = Payments(wallets, utcnow, bills=bills)
     settlement = Settlement(parts.database, bills, payments, refunds, settings.job_interval_seconds)
-    venue = venues.venue_lookup(settings.addresses["booking"])
     venue_fees = VenueFees(venue, utcnow)
     servicer = PaymentServicer(parts.database, bills, payments, Payouts(venue), VenuePayments(venue, utcnow), venue_fees)
     return server.build(

@@ -12,7 +12,7 @@ from payment_svc import convert, pages
 from payment_svc.providers import easypaisa
 from payment_svc.service import exports
 from payment_svc.service.bills import Bills
-from payment_svc.service.payments import CHARGE_EXPIRY, Payments
+from payment_svc.service.payments import Payments, expiry
 from payment_svc.service.payouts import Payouts
 from payment_svc.service.venue_fees import VenueFees
 from payment_svc.service.venue_payments import VenuePayments
@@ -42,6 +42,10 @@ class PaymentServicer(payment_service_pb2_grpc.PaymentServiceServicer):
         return api.GetPaymentResponse(payment=convert.payment(
             self.payments.get_payment(self.database, caller.current(), request.payment_id)))
 
+    def CancelPayment(self, request, context):
+        return api.CancelPaymentResponse(payment=convert.payment(
+            self.payments.cancel(self.database, caller.current(), request.payment_id)))
+
     def ExportPaymentData(self, request, context):
         return convert.payment_export(exports.export_data(self.database, caller.current()))
 
@@ -50,7 +54,7 @@ class PaymentServicer(payment_service_pb2_grpc.PaymentServiceServicer):
                                                      convert.WALLET_OF[request.wallet], request.mobile_number,
                                                      request.cover == pb.PAY_COVER_ALL)
         return api.StartCheckoutResponse(payment=convert.payment(payment),
-                                         checkout=convert.checkout(form, payment.created_at + CHARGE_EXPIRY))
+                                         checkout=convert.checkout(form, payment.created_at + expiry(payment)))
 
     def JazzCashCheckoutReturn(self, request, context):
         payment = self.payments.jazzcash_return(self.database, convert.form_fields(request.body.data))

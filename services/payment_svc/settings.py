@@ -15,6 +15,7 @@ NAME = "payment"
 STANDIN_PORT = 3020
 # The stand-in's test credentials (payment_svc.standin checks the same).
 STANDIN_JAZZCASH = ("MC_STANDIN", "standin-password", "standin-salt")
+STANDIN_JAZZCASH_MPIN = "0000"
 STANDIN_EASYPAISA = ("standin-store", "standin-user", "standin-password", "standin-hash-key")
 
 
@@ -25,6 +26,8 @@ class PaymentSettings(ServiceSettings):
     jazzcash_password: str = field(default="", repr=False)
     jazzcash_integrity_salt: str = field(default="", repr=False)
     jazzcash_return_url: str = ""
+    # The merchant's MPIN, asked by JazzCash's mobile-wallet refund.
+    jazzcash_mpin: str = field(default="", repr=False)
     easypaisa_base_url: str = ""
     easypaisa_store_id: str = ""
     easypaisa_username: str = ""
@@ -65,6 +68,7 @@ class PaymentSettings(ServiceSettings):
             **fields,
             jazzcash_base_url=jazzcash_url,
             jazzcash_merchant_id=jazzcash[0], jazzcash_password=jazzcash[1], jazzcash_integrity_salt=jazzcash[2],
+            jazzcash_mpin=env.str("PADEL_PAYMENT_JAZZCASH_MPIN", STANDIN_JAZZCASH_MPIN if jazzcash_url == standin else ""),
             jazzcash_return_url=env.str("PADEL_PAYMENT_JAZZCASH_RETURN_URL",
                                         edge_url(env) + "/api/payments/callbacks/jazzcash"),
             easypaisa_base_url=easypaisa_url,

@@ -218,16 +218,21 @@ class Handler(BaseHTTPRequestHandler):
             return
         reference = body.get("pp_TxnRefNo", "")
         found = self.server.ledger.inquire(reference)
-        if found is not None and found["script"] == OUTAGE_THEN_SUCCESS and found["inquiries"] == 1:
+        if found is None:  # never received: JazzCash answers that it has no such transaction
+            return self._jazzcash({"pp_ResponseCode": jazzcash.NO_SUCH_TRANSACTION, "pp_TxnRefNo": reference,
+                                   "pp_ResponseMessage": "No transaction found"})
+        if found["script"] == OUTAGE_THEN_SUCCESS and found["inquiries"] == 1:
             return self._reply(503, {"error": "service unavailable"})
-        state = found["state"] if found else "unknown"
         self._jazzcash({"pp_ResponseCode": "000", "pp_ResponseMessage": "Inquiry successful", "pp_TxnRefNo": reference,
-                        "pp_PaymentResponseCode": {"paid": "121", "pending": "157"}.get(state, "199"),
-                        "pp_Amount": str(found["amount"]) if found else "", "pp_RetreivalReferenceNo": found["id"] if found else ""})
+                        "pp_PaymentResponseCode": {"paid": "121", "pending": "157"}.get(found["state"], "199"),
+                        "pp_Amount": str(found["amount"]), "pp_RefundedAmount": str(found["refunded"]),
+                        "pp_RetreivalReferenceNo": found["id"]})
 
     def _jazzcash_refund(self, body: dict) -> None:
         if self._jazzcash_refused(body):
             return
+        if body.get("pp_MerchantMPIN") != self.server.settings.jazzcash_mpin:
+            return self._jazzcash({"pp_ResponseCode": "110", "pp_ResponseMessage": "Invalid MPIN"})
         done = self.server.ledger.refund(body.get("pp_TxnRefNo", ""), int(body.get("pp_Amount") or 0))
         self._jazzcash({"pp_ResponseCode": "000" if done else "999", "pp_TxnRefNo": body.get("pp_TxnRefNo", ""),
                         "pp_ResponseMessage": "Refund successful" if done else "Refund not possible",
@@ -342,12 +347,14 @@ class Handler(BaseHTTPRequestHandler):
         if self._easypaisa_refused(body):
             return
         found = self.server.ledger.inquire(body.get("orderId", ""))
-        if found is not None and found["script"] == OUTAGE_THEN_SUCCESS and found["inquiries"] == 1:
+        if found is None:  # never received: Easypaisa answers that it has no such order
+            return self._reply(200, {"responseCode": easypaisa.NO_SUCH_ORDER, "responseDesc": "Record not found"})
+        if found["script"] == OUTAGE_THEN_SUCCESS and found["inquiries"] == 1:
             return self._reply(503, {"error": "service unavailable"})
         self._reply(200, {"responseCode": "0000", "orderId": body.get("orderId"),
-                          "transactionStatus": found["state"].upper() if found else "FAILED",
-                          "transactionAmount": easypaisa.rupees(found["amount"]) if found else "",
-                          "transactionId": found["id"] if found else ""})
+                          "transactionStatus": found["state"].upper(),
+                          "transactionAmount": easypaisa.rupees(found["amount"]),
+                          "refundedAmount": easypaisa.rupees(found["refunded"]), "transactionId": found["id"]})
 
     def _easypaisa_refund(self, body: dict) -> None:
         if self._easypaisa_refused(body):

@@ -12,7 +12,7 @@ import datetime as dt
 import secrets
 import uuid
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, select, text, update
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, func, select, text, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from mesh import pager
@@ -153,6 +153,13 @@ class Refund(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     next_try_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # Counted before each call: a refund sent before (its answer perhaps lost) is looked up first.
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    # The provider's reference of the refund (the receipt shows it).
+    provider_reference: Mapped[str] = mapped_column(String(64), default="")
+    # Refused by the provider: not retried; the venue or support settles it.
+    failed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    failure: Mapped[str] = mapped_column(String(200), default="")
 
 
 class VenueFee(Base):
@@ -207,12 +214,48 @@ def plan_refund(session: Session, booking_id: str, share: Share, amount: int, fe
     """A refund of `amount` of a paid share, for the settlement job to send to its wallet."""
     session.add(Refund(id=new_id(), booking_id=booking_id, share_id=share.id, payment_id=share.payment_id,
                        amount_paisa=amount, fee_paisa=fee, reference=new_reference("R"), next_try_at=now,
-                       created_at=now))
+                       created_at=now, tries=0, provider_reference="", failure=""))
+
+
+def plan_payment_refund(session: Session, payment: Payment, now: dt.datetime) -> None:
+    """A whole attempt to give back that paid no share (it came after the shares were settled
+    otherwise); the refund's share_id is the attempt's id, as no share is refunded."""
+    session.add(Refund(id=new_id(), booking_id=payment.booking_id, share_id=payment.id, payment_id=payment.id,
+                       amount_paisa=payment.amount_paisa, fee_paisa=0, reference=new_reference("R"), next_try_at=now,
+                       created_at=now, tries=0, provider_reference="", failure=""))
 
 
 def refunding(session: Session, booking_id: str) -> set[str]:
     """The booking's shares with a refund planned or sent (a paid share goes back once)."""
     return set(session.scalars(select(Refund.share_id).where(Refund.booking_id == booking_id)))
+
+
+def refunded_of_payment(session: Session, payment_id: str) -> int:
+    """What of an attempt our ledger counts given back."""
+    return session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount_paisa), 0)).where(
+        LedgerEntry.payment_id == payment_id, LedgerEntry.kind == EntryKind.REFUNDED.value))
+
+
+def failed_refunds_of(session: Session, booking_id: str) -> int:
+    """What of a booking's refunds the providers refused (left to the venue or support)."""
+    return session.scalar(select(func.coalesce(func.sum(Refund.amount_paisa), 0)).where(
+        Refund.booking_id == booking_id, Refund.failed_at.is_not(None)))
+
+
+def finish_refund(session: Session, refund_id: str, now: dt.datetime, provider_reference: str) -> bool:
+    """Marks a refund made; False when it was counted (or failed) already: a refund is recorded once."""
+    return session.execute(update(Refund).where(Refund.id == refund_id, Refund.sent_at.is_(None),
+                                                Refund.failed_at.is_(None))
+                           .values(sent_at=now, provider_reference=provider_reference)
+                           .execution_options(synchronize_session=False)).rowcount == 1
+
+
+def fail_refund(session: Session, refund_id: str, now: dt.datetime, failure: str) -> bool:
+    """Marks a refund the provider refused; False when it was settled already."""
+    return session.execute(update(Refund).where(Refund.id == refund_id, Refund.sent_at.is_(None),
+                                                Refund.failed_at.is_(None))
+                           .values(failed_at=now, failure=failure)
+                           .execution_options(synchronize_session=False)).rowcount == 1
 
 
 def has_pending_payment(session: Session, booking_id: str) -> bool:
@@ -224,10 +267,11 @@ def payment_by_reference(session: Session, reference: str) -> Payment | None:
     return session.scalar(select(Payment).where(Payment.reference == reference))
 
 
-def settle(session: Session, payment: Payment, state: PaymentState, now: dt.datetime) -> bool:
-    """Moves a pending attempt to `state`; False when someone else settled it first (then nothing
-    changes here: a capture happens once even when a callback and an inquiry race)."""
-    moved = session.execute(update(Payment).where(Payment.id == payment.id, Payment.state == PaymentState.PENDING.value)
+def settle(session: Session, payment: Payment, state: PaymentState, now: dt.datetime,
+           was: PaymentState = PaymentState.PENDING) -> bool:
+    """Moves an attempt from `was` (pending) to `state`; False when someone else settled it first
+    (then nothing changes here: a capture happens once even when a callback and an inquiry race)."""
+    moved = session.execute(update(Payment).where(Payment.id == payment.id, Payment.state == was.value)
                             .values(state=state.value, next_inquiry_at=None, updated_at=now)
                             .execution_options(synchronize_session=False)).rowcount
     session.refresh(payment)
@@ -248,7 +292,8 @@ def pending_payments(session: Session, now: dt.datetime, limit: int = 50) -> lis
 
 
 def refunds_to_send(session: Session, now: dt.datetime, limit: int = 50) -> list[Refund]:
-    return list(session.scalars(select(Refund).where(Refund.sent_at.is_(None), Refund.next_try_at <= now)
+    return list(session.scalars(select(Refund).where(Refund.sent_at.is_(None), Refund.failed_at.is_(None),
+                                                     Refund.next_try_at <= now)
                                 .order_by(Refund.next_try_at).limit(limit)))
 
 

@@ -71,8 +71,9 @@ class MatchClient:
 
 
 def _start(start_service, token_issuer, booking_env: dict, match_env: dict) -> MatchClient:
-    booking_host, booking_channel = start_service("booking", **booking_env)
     user_host, user_channel = start_service("user")
+    booking_host, booking_channel = start_service("booking", PADEL_USER_ADDR=f"127.0.0.1:{user_host.port}",
+                                                  **booking_env)
     bookings = next(worker.bookings for worker in booking_host.workers if isinstance(worker, BookingJob))
     courts = BookingClient(booking_service_pb2_grpc.BookingServiceStub(booking_channel), token_issuer, bookings)
     host, channel = start_service("match", PADEL_BOOKING_ADDR=f"127.0.0.1:{booking_host.port}",

@@ -1,6 +1,7 @@
 """Open matches over REST/JSON through the real Envoy edge (`platform`: SQLite, Redis stand-in): a
 match opened on a booked court, players joining (one out of range asks and is approved), the last
-place raced by 20 players of whom exactly one wins, and matches played on the platform's test clock:
+place raced by 20 players of whom exactly one wins (each seated player owes a share of the organiser's
+booking, and one who leaves no longer does), and matches played on the platform's test clock:
 a confirmed result moves the levels as the model says (and the profiles show them), a disputed or a
 friendly one moves nothing; suggestions leave out players who are not findable or are blocked; a
 match opened on a free slot, whose court is booked once enough players joined and whose seated
@@ -33,12 +34,33 @@ def player_at(platform, level: float) -> str:
     return player
 
 
+def paid_online(platform, owner: str, venue: dict) -> None:
+    """The venue takes the whole price online: every player of a booking owes a share."""
+    answer = requests.put(f"{platform.url}/api/payments/venues/{venue['venue_id']}/payment", timeout=TIMEOUT,
+                          json={"mode": "PAYMENT_MODE_FULL"}, headers=platform.headers(owner, ("venue_owner",)))
+    assert answer.status_code == 200, answer.text
+
+
+def shares(platform, booking_id: str, booker: str) -> dict[str, int]:
+    """What each player of the booking owes (nothing before payments billed it)."""
+    answer = requests.get(f"{platform.url}/api/payments/bookings/{booking_id}", timeout=TIMEOUT,
+                          headers=platform_headers(platform, booker))
+    return {s["player_id"]: int(s["amount"]["amount_paisa"]) for s in answer.json()["bill"]["shares"]} \
+        if answer.status_code == 200 else {}
+
+
 def test_players_fill_an_open_match_and_twenty_race_for_the_last_place(platform):
-    organiser = player_at(platform, 3.0)
-    venue = create_venue(platform, str(uuid.uuid4()), city="Islamabad")
+    owner, organiser = str(uuid.uuid4()), player_at(platform, 3.0)
+    venue = create_venue(platform, owner, city="Islamabad", confirmation_mode="CONFIRMATION_MODE_MANUAL",
+                         hold_minutes=30)
+    paid_online(platform, owner, venue)
     booked = book(platform, organiser, venue["courts"][0]["court_id"], local_day(4), "18:00")
     assert booked.status_code == 200, booked.text
-    opened = post(platform, organiser, "open", {"booking_id": booked.json()["booking"]["booking_id"],
+    booking_id, price = booked.json()["booking"]["booking_id"], int(booked.json()["booking"]["price"]["amount_paisa"])
+    confirmed = requests.post(f"{platform.url}/api/bookings/bookings/{booking_id}/confirm", json={}, timeout=TIMEOUT,
+                              headers=platform.headers(owner, ("venue_owner",)))  # the venue trusts them to pay
+    assert confirmed.status_code == 200, confirmed.text
+    opened = post(platform, organiser, "open", {"booking_id": booking_id,
                                                 "kind": "MATCH_KIND_COMPETITIVE", "gender_mode": "GENDER_MODE_OPEN"})
     assert opened.status_code == 200, opened.text
     match_id = opened.json()["match"]["match_id"]
@@ -83,6 +105,15 @@ def test_players_fill_an_open_match_and_twenty_race_for_the_last_place(platform)
                if line.startswith("padel_match")}
     assert counted['padel_matches_opened_total{kind="competitive"}'] >= 1
     assert counted["padel_match_places_taken_total"] >= 3 and counted["padel_matches_filled_total"] >= 1
+
+    # The seated players are players of the organiser's booking: each owes a quarter; who leaves owes nothing.
+    assert price % 12 == 0
+    seated = [organiser, second, strong, winner]
+    assert eventually(lambda: len(shares(platform, booking_id, organiser)) == 4 and shares(
+        platform, booking_id, organiser), "payments bills the seated players") == {p: price // 4 for p in seated}
+    assert post(platform, winner, f"{match_id}/leave").status_code == 200
+    assert eventually(lambda: winner not in (now := shares(platform, booking_id, organiser)) and now,
+                      "the leaver's share is gone") == {p: price // 3 for p in seated[:3]}
 
 
 def self_assessed_player(platform, skill_level: float, **profile) -> str:
@@ -212,9 +243,7 @@ def test_a_match_on_a_free_slot_is_booked_once_two_are_in_and_each_seated_player
     owner, organiser = str(uuid.uuid4()), player_at(platform, 3.0)
     venue = create_venue(platform, owner, city="Islamabad", confirmation_mode="CONFIRMATION_MODE_MANUAL",
                          hold_minutes=30)
-    paid_online = requests.put(f"{platform.url}/api/payments/venues/{venue['venue_id']}/payment", timeout=TIMEOUT,
-                               json={"mode": "PAYMENT_MODE_FULL"}, headers=platform.headers(owner, ("venue_owner",)))
-    assert paid_online.status_code == 200, paid_online.text
+    paid_online(platform, owner, venue)
     slot = {"court_id": venue["courts"][0]["court_id"], "start_time": iso(local_day(5), "20:00"), "duration_minutes": 60}
     opened = post(platform, organiser, "open", {"slot": slot, "kind": "MATCH_KIND_FRIENDLY",
                                                 "gender_mode": "GENDER_MODE_OPEN"})
@@ -228,23 +257,21 @@ def test_a_match_on_a_free_slot_is_booked_once_two_are_in_and_each_seated_player
         assert answer.status_code == 200, answer.text
         return answer.json()["booking"]
 
-    def shares() -> dict[str, int]:
-        answer = requests.get(f"{platform.url}/api/payments/bookings/{match['booking_id']}", timeout=TIMEOUT,
-                              headers=platform_headers(platform, organiser))
-        return {s["player_id"]: int(s["amount"]["amount_paisa"]) for s in answer.json()["bill"]["shares"]} \
-            if answer.status_code == 200 else {}
+    def shares_now() -> dict[str, int]:
+        return shares(platform, match["booking_id"], organiser)
 
     assert booking()["status"] == "BOOKING_STATUS_PENDING"
-    assert eventually(shares, "payments bills the held court") == {organiser: 600000}
+    assert eventually(shares_now, "payments bills the held court") == {organiser: 600000}
     second, third = player_at(platform, 3.2), player_at(platform, 2.8)
     assert post(platform, second, f"{match['match_id']}/join").status_code == 200
     eventually(lambda: booking()["status"] == "BOOKING_STATUS_CONFIRMED", "two players five days ahead book the court")
     assert booking()["participant_ids"] == [second]
-    assert eventually(lambda: len(shares()) == 2 and shares()) == {organiser: 300000, second: 300000}
+    assert eventually(lambda: len(shares_now()) == 2 and shares_now()) == {organiser: 300000, second: 300000}
     assert post(platform, third, f"{match['match_id']}/join").status_code == 200
-    assert eventually(lambda: len(shares()) == 3 and shares()) == {organiser: 200000, second: 200000, third: 200000}
+    assert eventually(lambda: len(shares_now()) == 3 and shares_now()) == {
+        organiser: 200000, second: 200000, third: 200000}
     assert post(platform, second, f"{match['match_id']}/leave").status_code == 200
-    assert eventually(lambda: second not in shares() and shares()) == {organiser: 300000, third: 300000}
+    assert eventually(lambda: second not in (now := shares_now()) and now) == {organiser: 300000, third: 300000}
 
 
 def inbox_kinds(platform, user_id: str) -> list[str]:

@@ -1,6 +1,7 @@
 """Open matches on a free slot (issue 15): the court is held for the match, booked once enough players
 joined (2 more than 12 h ahead, 3 more than 3 h ahead) and released otherwise, its players told; the
-seated players are the booking's players. booking_svc and match_svc run in process and settle the hold
+seated players are the booking's players (on a court the organiser booked: added and taken off beside
+the organiser's own invitees). booking_svc and match_svc run in process and settle the hold
 through their real events; match_svc's clock is moved to pass the deadline."""
 
 import datetime as dt
@@ -156,6 +157,58 @@ def test_booking_acts_only_on_the_hold_of_the_match_an_event_names_and_the_venue
                                        metadata=matches.courts.owner(owner))
     booked = eventually(lambda: (got := get(matches, match)).court_booked and got, "match_svc hears of it")
     assert not booked.HasField("court_held_until")
+
+
+def test_seats_of_a_match_on_the_organisers_booking_join_it_and_leave_it_beside_the_organisers_guests(any_matches):
+    matches = any_matches
+    organiser, guest, friend, second, third = (matches.new_player(3.0) for _ in range(5))
+    court, day = free_court(matches), local_day(3)
+    own = matches.courts.book(organiser, court, day, "19:00", participant_ids=[guest, friend])
+    match = matches.stub.OpenMatch(api.OpenMatchRequest(booking_id=own.booking_id, kind=m.MATCH_KIND_FRIENDLY,
+                                                        gender_mode=m.GENDER_MODE_OPEN),
+                                   metadata=matches.player(organiser)).match
+
+    def players() -> dict[str, int]:
+        return {i.player_id: i.state for i in booking(matches, match).invitations}
+
+    matches.join(match.match_id, second)
+    matches.join(match.match_id, friend)  # the organiser's invitee takes a seat: their invitation is accepted
+    accepted, pending = b.INVITATION_STATE_ACCEPTED, b.INVITATION_STATE_PENDING
+    eventually(lambda: players() == {guest: pending, friend: accepted, second: accepted}, "seats join the booking")
+    for leaver in (second, friend):
+        matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=match.match_id), metadata=matches.player(leaver))
+    matches.join(match.match_id, third)
+    # Who the match added is off again; the organiser's invitees stay, the one who left the match too.
+    eventually(lambda: players() == {guest: pending, friend: accepted, third: accepted}, "the second is off")
+    matches.stub.RemovePlayer(api.RemovePlayerRequest(match_id=match.match_id, player_id=third),
+                              metadata=matches.player(organiser))
+    eventually(lambda: players() == {guest: pending, friend: accepted}, "a removed player is off")
+    assert sorted(booking(matches, match).participant_ids) == sorted([guest, friend])
+
+
+def test_a_seat_event_changes_only_the_booking_its_organiser_made_for_that_match(matches):
+    organiser, other, stranger = matches.new_player(3.0), matches.new_player(3.0), str(uuid.uuid4())
+    court, day = free_court(matches), local_day(3)
+    theirs = matches.courts.book(other, court, day, "10:00")
+    held = open_on_slot(matches, other, court, day)
+    own = matches.courts.book(organiser, court, day, "12:00")
+    client = make_redis("")
+    for forged in (joined(theirs.booking_id, str(uuid.uuid4()), organiser, stranger),  # not the organiser's booking
+                   joined(held.booking_id, str(uuid.uuid4()), other, stranger),  # another match's hold
+                   joined(own.booking_id, str(uuid.uuid4()), stranger, stranger),  # not the organiser's booking
+                   match_events.MatchReleased(match=m_event(own.booking_id, str(uuid.uuid4()), organiser).match)):
+        publish_event(client, plumbing.stream("match"), forged, handled_by="booking")
+    for booking_id, booker, status in ((theirs.booking_id, other, b.BOOKING_STATUS_CONFIRMED),
+                                       (held.booking_id, other, b.BOOKING_STATUS_PENDING),
+                                       (own.booking_id, organiser, b.BOOKING_STATUS_CONFIRMED)):  # no event frees it
+        got = matches.courts.stub.GetBooking(booking_api.GetBookingRequest(booking_id=booking_id),
+                                             metadata=matches.player(booker)).booking
+        assert (got.status, list(got.participant_ids)) == (status, [])
+
+
+def joined(booking_id: str, match_id: str, organiser_id: str, player_id: str) -> match_events.PlayerJoined:
+    return match_events.PlayerJoined(player_id=player_id, match=match_events.MatchSnapshot(
+        match_id=match_id, organiser_id=organiser_id, booking_id=booking_id, player_ids=[organiser_id, player_id]))
 
 
 def m_event(booking_id: str, match_id: str, organiser_id: str) -> match_events.MatchHoldFilled:

@@ -4,6 +4,7 @@ messages: each reaches the right player, by their own channels and the inbox, on
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 from notify_standins import eventually, prefer, publish, register, stamp
@@ -75,6 +76,8 @@ def test_an_invited_player_is_asked_for_their_share_and_the_booker_told_what_the
     assert mail["Subject"] == "براہ کرم اپنا حصہ ادا کریں: Rs 1,125"
     [asked] = inbox(notify, token_issuer, friend)
     assert asked.kind == "share_payment_requested" and "10 Dec 2026 16:00 PKT" in asked.body
+    # A link to pay it, on the platform's public address like the account emails' links.
+    assert re.search(rf"http://127\.0\.0\.1:\d+/bookings/{booking_id}/pay", asked.body), asked.body
 
     owed = payment_events.SharesOwedByBooker(booking_id=booking_id, booker_id=booker, owed=rupees(225000), shares=[
         share, payment_pb2.Share(share_id="s2", player_id=str(uuid.uuid4()), amount=rupees(112500))])
@@ -83,3 +86,23 @@ def test_an_invited_player_is_asked_for_their_share_and_the_booker_told_what_the
     assert told.title == "You now owe Rs 2,250"
     assert told.body.startswith("Hi ") and "2 invited players' shares of booking " + booking_id in told.body
     assert inbox(notify, token_issuer, friend) == [asked]  # nothing more for the friend
+
+
+def test_a_refund_receipt_shows_the_refunds_reference_and_a_refused_refund_tells_payer_and_owner(
+        notify, token_issuer):
+    payer, owner, booking_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    payment = paid(payer, booking_id)
+    publish(notify.redis, "payment", payment_events.PaymentRefunded(
+        payment=payment, share_id="share-1", refund=rupees(112500), fee=rupees(0),
+        refund_provider_reference="RF-7781", refund_reference="R0011"), wait=True)
+    [receipt] = inbox(notify, token_issuer, payer)
+    assert "RF-7781" in receipt.body and "T20261207.4411" not in receipt.body
+
+    publish(notify.redis, "payment", payment_events.RefundFailed(
+        payment=payment, share_id="share-2", refund=rupees(112500), venue_owner_id=owner,
+        refund_reference="R0012"), wait=True)
+    told = inbox(notify, token_issuer, payer)[-1]
+    assert told.kind == "refund_failed" and "could not refund Rs 1,125" in told.body
+    assert "venue or our support will settle it" in told.body and "R0012" in told.body
+    [owner_told] = inbox(notify, token_issuer, owner)
+    assert owner_told.kind == "refund_failed_venue" and booking_id in owner_told.body

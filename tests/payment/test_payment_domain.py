@@ -142,3 +142,43 @@ def test_a_rebalance_never_rewrites_a_paid_share():
     # The friend who paid leaves; the price drops below what the booker paid.
     gone = ShareView("c", "friend", 3000, ShareState.PAID)
     assert domain.rebalance([paid, gone], ["booker"], "booker", 2000) == domain.Rebalance(["c", "a"], [], [("booker", 2000)])
+
+
+class RecordingHttp:
+    """Keeps what a provider adapter sends and answers as the provider would (signed for JazzCash)."""
+
+    def __init__(self, answer):
+        self.answer, self.sent = answer, []
+
+    def post(self, url, body, headers=None):
+        self.sent.append((url, body))
+        return self.answer(body)
+
+
+def test_date_times_go_to_the_providers_in_pakistan_time():
+    from payment_svc.providers import Charge
+    created = dt.datetime(2030, 1, 1, 20, 30, tzinfo=dt.timezone.utc)  # 01:30 the next day in Karachi
+    charge = Charge("T1", 150000, "03000000001", "123456", "Court", created, created + dt.timedelta(minutes=15))
+    salt = "salt"
+    http = RecordingHttp(lambda body: jazzcash.signed({"pp_ResponseCode": "000", "pp_TxnRefNo": "T1",
+                                                       "pp_Amount": "150000"}, salt))
+    wallet = jazzcash.JazzCash("http://wallet", "MC", "pw", salt, "http://back", http=http)
+    wallet.charge(charge)
+    form = wallet.checkout(charge).fields
+    for fields in (http.sent[0][1], form):
+        assert (fields["pp_TxnDateTime"], fields["pp_TxnExpiryDateTime"]) == ("20300102013000", "20300102014500")
+    easypaisa_form = easypaisa.Easypaisa("http://ep", "store", "u", "p", http=None,
+                                         hash_key="k" * 16).checkout(charge).fields
+    assert easypaisa_form["expiryDate"] == "20300102 014500"
+
+
+def test_a_jazzcash_refund_goes_to_the_mobile_wallet_refund_with_the_merchants_mpin():
+    salt = "salt"
+    http = RecordingHttp(lambda body: jazzcash.signed({"pp_ResponseCode": "000", "pp_TxnRefNo": "T1",
+                                                       "pp_RetreivalReferenceNo": "RF9"}, salt))
+    wallet = jazzcash.JazzCash("http://wallet", "MC", "pw", salt, "http://back", http=http, mpin="1234")
+    assert wallet.refund("T1", "R1", 5000) == "RF9"
+    url, body = http.sent[0]
+    assert url == "http://wallet/ApplicationAPI/API/Purchase/domwalletrefundtransaction"
+    assert (body["pp_MerchantMPIN"], body["pp_TxnRefNo"], body["pp_Amount"]) == ("1234", "T1", "5000")
+    assert jazzcash.verified(body, salt)

@@ -443,11 +443,25 @@ def test_a_hosted_jazzcash_checkout_through_the_standin_page_captures_once(pay_p
     landed = requests.post(returned.action, data=returned.fields, timeout=TIMEOUT)
     assert landed.status_code == 200 and landed.headers["content-type"].startswith("text/html"), landed.text
     assert 'data-status="captured"' in landed.text and "Rs 3,000.50" in landed.text
-    # The browser posting the same return again (a reload) is a replay: refused, counted once.
-    assert requests.post(returned.action, data=returned.fields, timeout=TIMEOUT).status_code == 409
+    # The browser posting the same return again (a reload): the same result page, counted once.
+    reloaded = requests.post(returned.action, data=returned.fields, timeout=TIMEOUT)
+    assert reloaded.status_code == 200 and 'data-status="captured"' in reloaded.text, reloaded.text
     shares = {s["player_id"]: s for s in bill_when_ready(pay_platform, booking_id, booker)["shares"]}
     assert shares[friend]["status"] == "SHARE_STATUS_PAID" and shares[booker]["status"] == "SHARE_STATUS_DUE"
     assert paisa(bill_when_ready(pay_platform, booking_id, booker)["paid"]) == 300050
+
+    # The booker opens the page and walks away: only they may cancel it, which frees the share at once.
+    opened = start_checkout(pay_platform, booking_id, booker, "WALLET_JAZZCASH").json()
+    abandoned, page_fields = opened["payment"], opened["checkout"]["fields"]
+    # The page takes payment for 10 minutes: inside the venue's 15-minute hold.
+    taken_for = (dt.datetime.strptime(page_fields["pp_TxnExpiryDateTime"], "%Y%m%d%H%M%S")
+                 - dt.datetime.strptime(page_fields["pp_TxnDateTime"], "%Y%m%d%H%M%S"))
+    assert taken_for == dt.timedelta(minutes=10)
+    cancel = f"{pay_platform.url}/api/payments/payments/{abandoned['payment_id']}/cancel"
+    assert requests.post(cancel, headers=pay_platform.headers(friend), json={}, timeout=TIMEOUT).status_code == 403
+    cancelled = requests.post(cancel, headers=pay_platform.headers(booker), json={}, timeout=TIMEOUT)
+    assert cancelled.status_code == 200 and cancelled.json()["payment"]["status"] == "PAYMENT_STATUS_DECLINED"
+    assert requests.post(cancel, headers=pay_platform.headers(booker), json={}, timeout=TIMEOUT).status_code == 400
 
     # The booker cancels on the page: back unpaid, the wallet is asked at once, and they may try again.
     started = start_checkout(pay_platform, booking_id, booker, "WALLET_JAZZCASH").json()

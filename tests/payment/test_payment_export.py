@@ -32,6 +32,7 @@ def test_the_export_holds_the_callers_bills_payments_and_refunds_only(database_u
     assert sorted(s.player_id for s in mine.bills[0].shares) == sorted([sara, bilal])
     assert [(p.booking_id, p.amount.amount_paisa) for p in mine.payments] == [(ours, 200_000)]
     assert [(r.payment_id, r.amount.amount_paisa) for r in mine.refunds] == [(mine.payments[0].payment_id, 200_000)]
+    assert mine.refunds[0].provider_reference == "REFUND-" + mine.refunds[0].transaction_reference
     assert mine.refunds[0].HasField("sent_at") and mine.exported_at.ToDatetime(dt.timezone.utc) == clock.now
 
     shared = convert.payment_export(exports.export_data(database, caller(bilal)))  # a share, no payment of his

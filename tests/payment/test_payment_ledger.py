@@ -38,9 +38,11 @@ class ScriptedWallet:
         self.answer = "captured"
         self.finally_paid: dict[str, bool] = {}
         self.said: list[Outcome] = []
+        self.amounts: dict[str, int] = {}
 
     def charge(self, charge):
         self.finally_paid[charge.reference] = self.answer != "declined"
+        self.amounts[charge.reference] = charge.amount
         if self.answer == "down":
             raise ProviderDown("scripted outage")
         state = {"captured": PaymentState.CAPTURED, "declined": PaymentState.DECLINED}.get(self.answer)
@@ -49,7 +51,9 @@ class ScriptedWallet:
         return outcome
 
     def inquire(self, reference, mobile_number):
-        return Outcome(reference, PaymentState.CAPTURED if self.finally_paid[reference] else PaymentState.DECLINED)
+        paid = self.finally_paid[reference]  # a capture names its amount, as the providers' inquiries do
+        return Outcome(reference, PaymentState.CAPTURED if paid else PaymentState.DECLINED,
+                       self.amounts[reference] if paid else None)
 
     def refund(self, reference, refund_reference, amount):
         return "REFUND-" + refund_reference

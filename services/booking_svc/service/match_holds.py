@@ -4,8 +4,13 @@ the trusted internal channel, no token needed — say what becomes of the hold: 
 the booking's players (joining a match is the player's consent, so they are accepted at once), a
 match that filled books the court, a released one gives it back.
 
-An event acts only on a booking that holds the court for that very match and was made by its
-organiser: no event confirms or changes any other booking. The database still decides a taken court.
+A match opened on a court its organiser booked seats its players on that booking too, as deltas: a
+player taking a seat is added (accepted, the invitation naming the match), and one leaving is taken
+off only if the match added them: the booker's own invitees stay whatever the match does.
+
+An event acts only on the booking it names when the match's organiser made it and it is that match's
+hold or no match's hold at all; only a hold is booked or released by events. No event changes any
+other booking. The database still decides a taken court.
 """
 
 from __future__ import annotations
@@ -65,22 +70,22 @@ class MatchHolds:
 
     def seated(self, uow: UnitOfWork, match_id: str, booking_id: str, organiser_id: str,
                player_ids: list[str]) -> None:
-        """The match's seated players are the hold's players (BookingParticipantsChanged: payments
+        """The match's seated players are players of its booking (BookingParticipantsChanged: payments
         re-splits the shares)."""
         with uow.session() as session:
-            view = self._hold(session, match_id, booking_id, organiser_id)
+            view = self._booking(session, match_id, booking_id, organiser_id, hold=False)
             if view is not None:
-                self._seat(session, view, player_ids, self.bookings.clock())
+                self._seat(session, view, match_id, player_ids, self.bookings.clock())
 
     def filled(self, uow: UnitOfWork, match_id: str, booking_id: str, organiser_id: str,
                player_ids: list[str]) -> None:
         """The match has its players: the held court is booked (a hold no longer pending stays as it is)."""
         now = self.bookings.clock()
         with uow.session() as session:
-            view = self._hold(session, match_id, booking_id, organiser_id)
+            view = self._booking(session, match_id, booking_id, organiser_id, hold=True)
             if view is None:
                 return
-            self._seat(session, view, player_ids, now)
+            self._seat(session, view, match_id, player_ids, now)
             booking = view.booking
             if booking.state != Status.PENDING:
                 return
@@ -93,7 +98,7 @@ class MatchHolds:
         """The match did not fill: a hold still pending is cancelled free of charge, the court freed."""
         now = self.bookings.clock()
         with uow.session() as session:
-            view = self._hold(session, match_id, booking_id, organiser_id)
+            view = self._booking(session, match_id, booking_id, organiser_id, hold=True)
             if view is None or view.booking.state != Status.PENDING:
                 return
             _record_cancellation(view.booking, RELEASED, None, now, 0, view.booking.price_paisa)
@@ -102,39 +107,51 @@ class MatchHolds:
             metrics.cancelled(session, view.venue.id, "expired")
 
     @staticmethod
-    def _hold(session: Session, match_id: str, booking_id: str, organiser_id: str) -> store.BookingView | None:
-        """The booking, if it holds the court for this match and its organiser made it; else None."""
+    def _booking(session: Session, match_id: str, booking_id: str, organiser_id: str,
+                 *, hold: bool) -> store.BookingView | None:
+        """The booking the event names, if the match's organiser made it and it holds the court for this
+        match (or, unless `hold`, holds it for no match: the organiser's own booking); else None."""
         booking = session.get(store.Booking, booking_id) if booking_id else None
-        if booking is None or booking.match_id is None:
-            return None  # a match on a court its organiser booked: the booking is theirs to change
-        if booking.match_id != match_id or booking.player_id != organiser_id:
-            log.warning("match event about a booking that is not its hold: ignored",
+        if booking is None:
+            return None
+        of_match = booking.match_id == match_id or (not hold and booking.match_id is None)
+        if not of_match or booking.player_id != organiser_id:
+            log.warning("match event about a booking that is not its match's: ignored",
                         extra={"match_id": match_id, "booking_id": booking_id})
             return None
         return store.booking_view(session, booking)
 
     @staticmethod
-    def _seat(session: Session, view: store.BookingView, player_ids: list[str], now: dt.datetime) -> None:
-        """Accepted players for the seated ones (the organiser is the booker), for a game ahead."""
+    def _seat(session: Session, view: store.BookingView, match_id: str, player_ids: list[str],
+              now: dt.datetime) -> None:
+        """The seated players are accepted players (the organiser is the booker), for a game ahead; a
+        player off the match leaves the booking if the match put them there (every player of its hold)."""
         booking = view.booking
         if booking.state not in (Status.PENDING, Status.CONFIRMED) or booking.start_time <= now:
             return
         seated = [p for p in dict.fromkeys(player_ids) if p != booking.player_id]
-        added, removed = domain.invitation_changes(booking.participant_ids, seated)
+        known = {i.player_id: i for i in booking.invitations}
+        added = [p for p in seated if p not in booking.participant_ids]
+        removed = [p for p in booking.participant_ids if p not in seated and (
+            booking.match_id == match_id or (p in known and known[p].match_id == match_id))]
+        for player_id in seated:  # joining is consent: an invitation still unanswered is accepted
+            invitation = known.get(player_id)
+            if invitation is not None and invitation.answer is InvitationState.PENDING:
+                invitation.state, invitation.answered_at = InvitationState.ACCEPTED.value, now
         if not added and not removed:
             return
         for invitation in [i for i in booking.invitations if i.player_id in removed]:
             booking.invitations.remove(invitation)
-        known = {i.player_id: i for i in booking.invitations}
         for player_id in added:
             invitation = known.get(player_id)
             if invitation is None:
                 booking.invitations.append(store.Invitation(player_id=player_id, state=InvitationState.ACCEPTED.value,
-                                                            invited_at=now, answered_at=now))
-            else:
+                                                            invited_at=now, answered_at=now, match_id=match_id))
+            else:  # declined the booker's invitation, then took a seat: now the match's
                 invitation.state, invitation.answered_at = InvitationState.ACCEPTED.value, now
-        booking.participant_ids, booking.updated_at = seated, now
+                invitation.match_id = match_id
+        booking.participant_ids = [*(p for p in booking.participant_ids if p not in removed), *added]
+        booking.updated_at = now
         _reprice(session, view, now)  # each seated player's share (a member's at their price)
         session.flush()
         events.participants_changed(session, view, added, removed)
-

@@ -3,6 +3,8 @@ own payment page), ask about it (inquiry), refund part of it, and turn a provide
 return into a verified outcome. `jazzcash` and `easypaisa` implement it; the
 use cases never see a provider's field names.
 
+Date-times go to the providers in Pakistan's local time (`local_time`), as their integrations send them.
+
 A provider that does not answer in time, or answers 5xx, raises `ProviderDown`: the payment stays
 pending and the settlement job asks again. A callback that fails verification raises
 `ForgedCallback`; its message never carries a secret or the received hash.
@@ -14,9 +16,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
+from zoneinfo import ZoneInfo
+
 import requests
 
+from mesh.settings import DEFAULT_TIME_ZONE
 from payment_svc.domain import PaymentState, Wallet
+
+# The providers read the date-times we send as Pakistan's local time.
+PROVIDER_ZONE = ZoneInfo(DEFAULT_TIME_ZONE)
+
+
+def local_time(moment: dt.datetime, layout: str) -> str:
+    """`moment` as the providers read it: Pakistan's wall clock, in their layout."""
+    return moment.astimezone(PROVIDER_ZONE).strftime(layout)
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,10 @@ class RefundRefused(Exception):
     """The provider answered a refund with a refusal (e.g. already refunded in full)."""
 
 
+class NoSuchTransaction(Exception):
+    """The provider's inquiry has no transaction with our reference (it never reached the provider)."""
+
+
 class Provider(Protocol):
     wallet: Wallet
 
@@ -79,6 +96,10 @@ class Provider(Protocol):
 
     def refund(self, reference: str, refund_reference: str, amount: int) -> str:
         """Gives `amount` of the attempt back to its wallet; returns the provider's reference."""
+        ...
+
+    def refunded(self, reference: str, mobile_number: str) -> int:
+        """How much of the attempt the provider has given back so far (its inquiry), in paisa."""
         ...
 
 

@@ -24,9 +24,12 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from payment_svc.domain import PaymentState, Wallet
-from payment_svc.providers import Charge, Checkout, ForgedCallback, Http, Outcome, ProviderDown, RefundRefused
+from payment_svc.providers import (Charge, Checkout, ForgedCallback, Http, NoSuchTransaction, Outcome, ProviderDown,
+                                   RefundRefused, local_time)
 
 SUCCESS = "0000"
+# Inquiry: responseCode when Easypaisa has no order with the reference (never received).
+NO_SUCH_ORDER = "0003"
 INITIATE_PATH = "/easypay-service/rest/v4/initiate-ma-transaction"
 INQUIRY_PATH = "/easypay-service/rest/v4/inquire-transaction"
 REFUND_PATH = "/easypay-service/rest/v4/refund-transaction"
@@ -109,7 +112,7 @@ class Easypaisa:
     def checkout(self, charge: Charge) -> Checkout:
         fields = {"storeId": self.store_id, "amount": checkout_amount(charge.amount),
                   "postBackURL": self.checkout_return_url, "orderRefNum": charge.reference,
-                  "expiryDate": charge.expires.strftime(CHECKOUT_EXPIRY_FORMAT), "autoRedirect": "1",
+                  "expiryDate": local_time(charge.expires, CHECKOUT_EXPIRY_FORMAT), "autoRedirect": "1",
                   "paymentMethod": "MA_PAYMENT_METHOD"}
         if charge.mobile_number:
             fields["mobileNum"] = charge.mobile_number
@@ -120,10 +123,19 @@ class Easypaisa:
         """Step 2 of the hosted checkout: the token Easypaisa gave the player, posted on to Confirm.jsf."""
         return Checkout(self.page_url + CONFIRM_PATH, {"auth_token": auth_token, "postBackURL": self.checkout_return_url})
 
-    def inquire(self, reference: str, mobile_number: str) -> Outcome:
+    def _inquiry(self, reference: str, mobile_number: str) -> dict:
         answer = self._call(INQUIRY_PATH, {"orderId": reference, "storeId": self.store_id, "accountNum": mobile_number})
+        if answer.get("responseCode") == NO_SUCH_ORDER:
+            raise NoSuchTransaction(f"Easypaisa has no order {reference}")
         if answer.get("responseCode") != SUCCESS:
             raise ProviderDown(f"Easypaisa inquiry answered {answer.get('responseCode')!r}")
+        return answer
+
+    def refunded(self, reference: str, mobile_number: str) -> int:
+        return paisa(self._inquiry(reference, mobile_number).get("refundedAmount", "0")) or 0
+
+    def inquire(self, reference: str, mobile_number: str) -> Outcome:
+        answer = self._inquiry(reference, mobile_number)
         state = STATES.get(str(answer.get("transactionStatus", "")).upper())
         return Outcome(reference, state, paisa(answer.get("transactionAmount", "")),
                        str(answer.get("transactionId", "")), str(answer.get("transactionStatus", ""))[:200])

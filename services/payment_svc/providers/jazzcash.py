@@ -21,15 +21,19 @@ import hmac
 from typing import Mapping
 
 from payment_svc.domain import PaymentState, Wallet
-from payment_svc.providers import Charge, Checkout, ForgedCallback, Http, Outcome, ProviderDown, RefundRefused
+from payment_svc.providers import (Charge, Checkout, ForgedCallback, Http, NoSuchTransaction, Outcome, ProviderDown,
+                                   RefundRefused, local_time)
 
 SUCCESS = "000"
 # Inquiry: pp_PaymentResponseCode of a completed payment, and of one still waiting for the payer.
 PAID, WAITING = "121", "157"
+# Inquiry: pp_ResponseCode when JazzCash has no transaction with the reference (never received).
+NO_SUCH_TRANSACTION = "199"
 TIME_FORMAT = "%Y%m%d%H%M%S"
 WALLET_PATH = "/ApplicationAPI/API/2.0/Purchase/DoMWalletTransaction"
 INQUIRY_PATH = "/ApplicationAPI/API/PaymentInquiry/Inquire"
-REFUND_PATH = "/ApplicationAPI/API/Refund/DoRefund"
+# The mobile-wallet refund, as JazzCash's public integrations call it (with the merchant's MPIN).
+REFUND_PATH = "/ApplicationAPI/API/Purchase/domwalletrefundtransaction"
 CHECKOUT_PATH = "/CustomerPortal/transactionmanagement/merchantform/"
 
 
@@ -58,8 +62,10 @@ class JazzCash:
     wallet = Wallet.JAZZCASH
 
     def __init__(self, base_url: str, merchant_id: str, password: str, salt: str, return_url: str, http: Http,
-                 checkout_return_url: str = "", page_url: str = ""):
+                 checkout_return_url: str = "", page_url: str = "", mpin: str = ""):
         self.base_url = base_url
+        # The merchant's MPIN: JazzCash asks it of every mobile-wallet refund.
+        self._mpin = mpin
         self.merchant_id = merchant_id
         self._password = password
         self._salt = salt
@@ -85,8 +91,8 @@ class JazzCash:
             "pp_Language": "EN", **self._merchant(), "pp_TxnRefNo": charge.reference,
             "pp_MobileNumber": charge.mobile_number, "pp_CNIC": charge.cnic_last_six,
             "pp_Amount": str(charge.amount), "pp_TxnCurrency": "PKR",
-            "pp_TxnDateTime": charge.created.strftime(TIME_FORMAT),
-            "pp_TxnExpiryDateTime": charge.expires.strftime(TIME_FORMAT),
+            "pp_TxnDateTime": local_time(charge.created, TIME_FORMAT),
+            "pp_TxnExpiryDateTime": local_time(charge.expires, TIME_FORMAT),
             "pp_BillReference": charge.reference, "pp_Description": charge.description,
         })
         return self._outcome(answer, charge.reference)
@@ -96,8 +102,8 @@ class JazzCash:
         fields = {
             "pp_Version": "1.1", "pp_TxnType": "MWALLET", "pp_Language": "EN", **self._merchant(),
             "pp_TxnRefNo": charge.reference, "pp_Amount": str(charge.amount), "pp_TxnCurrency": "PKR",
-            "pp_TxnDateTime": charge.created.strftime(TIME_FORMAT),
-            "pp_TxnExpiryDateTime": charge.expires.strftime(TIME_FORMAT),
+            "pp_TxnDateTime": local_time(charge.created, TIME_FORMAT),
+            "pp_TxnExpiryDateTime": local_time(charge.expires, TIME_FORMAT),
             "pp_BillReference": charge.reference, "pp_Description": charge.description,
             "pp_ReturnURL": self.checkout_return_url,
         }
@@ -112,7 +118,7 @@ class JazzCash:
                        str(fields.get("pp_ResponseMessage", ""))[:200], callback_key)
 
     def inquire(self, reference: str, mobile_number: str) -> Outcome:
-        answer = self._call(INQUIRY_PATH, {**self._merchant(), "pp_TxnRefNo": reference})
+        answer = self._inquiry(reference)
         if answer.get("pp_ResponseCode") != SUCCESS:
             raise ProviderDown(f"JazzCash inquiry answered {answer.get('pp_ResponseCode')!r}")
         code = str(answer.get("pp_PaymentResponseCode", ""))
@@ -120,10 +126,21 @@ class JazzCash:
         return Outcome(reference, state, _amount(answer.get("pp_Amount", "")),
                        str(answer.get("pp_RetreivalReferenceNo", "")), str(answer.get("pp_ResponseMessage", ""))[:200])
 
+    def _inquiry(self, reference: str) -> dict:
+        answer = self._call(INQUIRY_PATH, {**self._merchant(), "pp_TxnRefNo": reference})
+        if answer.get("pp_ResponseCode") == NO_SUCH_TRANSACTION:
+            raise NoSuchTransaction(f"JazzCash has no transaction {reference}")
+        return answer
+
+    def refunded(self, reference: str, mobile_number: str) -> int:
+        answer = self._inquiry(reference)
+        if answer.get("pp_ResponseCode") != SUCCESS:
+            raise ProviderDown(f"JazzCash inquiry answered {answer.get('pp_ResponseCode')!r}")
+        return _amount(answer.get("pp_RefundedAmount", "0")) or 0
+
     def refund(self, reference: str, refund_reference: str, amount: int) -> str:
-        answer = self._call(REFUND_PATH, {**self._merchant(), "pp_TxnRefNo": reference,
-                                          "pp_Amount": str(amount), "pp_TxnCurrency": "PKR",
-                                          "ppmpf_1": refund_reference})
+        answer = self._call(REFUND_PATH, {**self._merchant(), "pp_MerchantMPIN": self._mpin, "pp_TxnRefNo": reference,
+                                          "pp_Amount": str(amount), "pp_TxnCurrency": "PKR"})
         if answer.get("pp_ResponseCode") != SUCCESS:
             raise RefundRefused(str(answer.get("pp_ResponseMessage", ""))[:200])
         return str(answer.get("pp_RetreivalReferenceNo", "") or refund_reference)

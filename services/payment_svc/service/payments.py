@@ -15,19 +15,30 @@ from typing import Callable, Mapping
 
 from mesh.caller import Caller
 from mesh.db import UnitOfWork, after_commit
-from mesh.errors import AlreadyExists, Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from mesh.errors import (AlreadyExists, Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied,
+                         Unavailable)
 from payment_svc import domain, events, metrics, store
 from payment_svc.domain import BOOKING_CANCELLED, EntryKind, PaymentState, ShareState, Wallet
-from payment_svc.providers import Charge, Checkout, ForgedCallback, Outcome, Provider, ProviderDown
+from payment_svc.providers import Charge, Checkout, ForgedCallback, NoSuchTransaction, Outcome, Provider, ProviderDown
 from payment_svc.service.bills import Bills, fully_paid, keep_commission, share_view
 from payment_svc.service.refunds import give_back
 
 log = logging.getLogger("padel.payment.payments")
 # How long the payer has to approve a wallet charge on their phone.
 CHARGE_EXPIRY = dt.timedelta(minutes=15)
+# How long a hosted checkout's page takes payment: inside the venue's hold (15 minutes unless the
+# venue set another), so a page left open never outlives the court held for it.
+HOSTED_EXPIRY = dt.timedelta(minutes=10)
 # The first inquiry about a pending attempt, and the longest pause between two.
 FIRST_INQUIRY = dt.timedelta(seconds=2)
 MAX_INQUIRY_DELAY = dt.timedelta(minutes=10)
+# After an attempt expired, how long a provider that has no record of it is still asked again.
+NEVER_RECEIVED_GRACE = dt.timedelta(minutes=15)
+
+
+def expiry(payment: store.Payment) -> dt.timedelta:
+    """How long after it started the provider takes an attempt."""
+    return HOSTED_EXPIRY if payment.hosted else CHARGE_EXPIRY
 
 
 class Payments:
@@ -79,7 +90,7 @@ class Payments:
                                "shortly", reason="PAYMENT_IN_PROGRESS")
             # A hosted attempt is first asked about once its page expired: until then the player may
             # still be paying, and the return settles it.
-            first_inquiry = now + (CHARGE_EXPIRY if hosted else self.inquiry_delay)
+            first_inquiry = now + (HOSTED_EXPIRY if hosted else self.inquiry_delay)
             payment = store.Payment(
                 id=store.new_id(), booking_id=booking_id, payer_id=caller.user_id, wallet=wallet.value,
                 amount_paisa=sum(s.amount for s in chosen), state=PaymentState.PENDING.value,
@@ -92,7 +103,7 @@ class Payments:
     @staticmethod
     def _charge(payment: store.Payment, cnic_last_six: str) -> Charge:
         return Charge(payment.reference, payment.amount_paisa, payment.mobile_number, cnic_last_six,
-                      f"Padel court {payment.booking_id[:8]}", payment.created_at, payment.created_at + CHARGE_EXPIRY)
+                      f"Padel court {payment.booking_id[:8]}", payment.created_at, payment.created_at + expiry(payment))
 
     def settle(self, uow: UnitOfWork, outcome: Outcome, wallet: Wallet) -> store.Payment:
         """Counts what a provider said about one of our attempts. A callback (with a key) counts once:
@@ -110,7 +121,10 @@ class Payments:
                     raise AlreadyExists("this callback was counted already", reason="CALLBACK_REPLAYED")
                 session.add(store.Callback(wallet=wallet.value, key=outcome.callback_key, payment_id=payment.id,
                                            received_at=now))
-            if outcome.state is not None and outcome.amount is not None and outcome.amount != payment.amount_paisa:
+            # A word that settles counts only for the amount we asked; a capture that names none is refused too.
+            wrong_amount = outcome.amount != payment.amount_paisa and (
+                outcome.amount is not None or outcome.state == PaymentState.CAPTURED)
+            if outcome.state is not None and wrong_amount:
                 self._refuse(wallet, "amount", outcome)
                 raise FailedPrecondition("the amount does not match the payment", reason="AMOUNT_MISMATCH")
             if outcome.state is None:
@@ -120,6 +134,9 @@ class Payments:
             if not store.settle(session, payment, outcome.state, now):
                 if payment.payment_state == outcome.state:
                     return payment  # said again (an answer and a callback): counted once already
+                if outcome.state == PaymentState.CAPTURED and store.settle(session, payment, outcome.state, now,
+                                                                           was=PaymentState.DECLINED):
+                    return self._late_capture(session, payment, outcome, wallet, now)
                 self._refuse(wallet, "contradicts", outcome)
                 raise FailedPrecondition(f"the payment was {payment.state} already", reason="SETTLED_OTHERWISE")
             payment.provider_reference = outcome.provider_reference[:64]
@@ -132,6 +149,29 @@ class Payments:
                                                "state": payment.state})
             after_commit(session, metrics.ATTEMPTS.labels(wallet.value, payment.state).inc)
             return payment
+
+    def _late_capture(self, session, payment: store.Payment, outcome: Outcome, wallet: Wallet,
+                      now: dt.datetime) -> store.Payment:
+        """The provider took the money of an attempt we had settled declined: it is recorded. Its
+        shares are paid by it if nothing else paid or took them meanwhile (a cancelled booking's then
+        go back as any late money does); otherwise the whole of it goes back to the wallet."""
+        log.warning("success after a decline: the money is recorded", extra={
+            "wallet": wallet.value, "reference": payment.reference})
+        payment.provider_reference = outcome.provider_reference[:64]
+        payment.provider_message = outcome.message
+        booking = session.get(store.Booking, payment.booking_id, with_for_update=True, populate_existing=True)
+        covered = [session.get(store.Share, share_id) for share_id in payment.share_ids]
+        free = domain.UNPAID + ((ShareState.VOID,) if booking.status == BOOKING_CANCELLED else ())
+        others = store.open_payment_for(session, booking.id, payment.share_ids)
+        if others is None and all(share is not None and share.share_state in free for share in covered):
+            self._capture(session, payment, now)
+        else:
+            store.record(session, booking.id, EntryKind.CAPTURED, payment.amount_paisa, now, None, payment.id)
+            store.plan_payment_refund(session, payment, now)
+            amount = payment.amount_paisa
+            after_commit(session, lambda: metrics.CAPTURED_PAISA.labels(wallet.value).inc(amount))
+        after_commit(session, metrics.ATTEMPTS.labels(wallet.value, payment.state).inc)
+        return payment
 
     @staticmethod
     def _refuse(wallet: Wallet, reason: str, outcome: Outcome) -> None:
@@ -169,8 +209,22 @@ class Payments:
 
     def jazzcash_return(self, uow: UnitOfWork, fields: Mapping[str, str]) -> store.Payment:
         """The player back from JazzCash's page: the same signed form as a callback, verified and
-        counted the same way. Not paid (yet): the inquiry is asked at once (the page is done)."""
-        return self._ask_now_if_pending(uow, self.jazzcash_callback(uow, fields))
+        counted the same way. Not paid (yet): the inquiry is asked at once (the page is done). The
+        same form again (a reload, or the return after its IPN) shows how the payment settled."""
+        try:
+            payment = self.jazzcash_callback(uow, fields)
+        except AlreadyExists:
+            payment = self._counted_already(uow, self.providers[Wallet.JAZZCASH].callback(fields))
+        return self._ask_now_if_pending(uow, payment)
+
+    @staticmethod
+    def _counted_already(uow: UnitOfWork, outcome: Outcome) -> store.Payment:
+        """The payment a verified word counted already is about, if it settled as that word says."""
+        with uow.session(read_only=True) as session:
+            payment = store.payment_by_reference(session, outcome.reference)
+        if payment is None or outcome.state not in (None, payment.payment_state):
+            raise AlreadyExists("this callback was counted already", reason="CALLBACK_REPLAYED")
+        return payment
 
     def easypaisa_confirmation(self, auth_token: str) -> Checkout:
         """The player back from Easypaisa's page with a token: the form that confirms it at Easypaisa."""
@@ -188,6 +242,8 @@ class Payments:
                 raise NotFound("no payment with this transaction reference")
         try:
             found = self.providers[wallet].inquire(reference, payment.mobile_number)
+        except NoSuchTransaction:  # Easypaisa has no such order: nothing was paid
+            found = Outcome(reference, PaymentState.DECLINED)
         except ProviderDown as error:
             log.warning("inquiry unanswered on return; the settlement job asks again",
                         extra={"wallet": wallet.value, "reference": reference, "error": str(error)})
@@ -233,6 +289,8 @@ class Payments:
             try:
                 outcome = self.providers[wallet].inquire(payment.reference, payment.mobile_number)
                 settled += self.settle(uow, outcome, wallet).payment_state != PaymentState.PENDING
+            except NoSuchTransaction:
+                settled += self._expire_if_never_received(uow, payment, wallet, now)
             except ProviderDown as error:
                 log.warning("inquiry unanswered; will ask again", extra={
                     "wallet": wallet.value, "reference": payment.reference, "error": str(error)})
@@ -240,9 +298,42 @@ class Payments:
                 log.error("inquiry answer refused", extra={"reference": payment.reference, "error": error.message})
         return settled
 
+    def _expire_if_never_received(self, uow: UnitOfWork, payment: store.Payment, wallet: Wallet,
+                                  now: dt.datetime) -> bool:
+        """The provider has no such transaction: once the attempt expired (and a grace for a late
+        record passed) it never will, so it settles as declined (expired) and frees its shares."""
+        if now < payment.created_at + expiry(payment) + NEVER_RECEIVED_GRACE:
+            log.info("provider has not heard of the attempt yet; will ask again", extra={
+                "wallet": wallet.value, "reference": payment.reference})
+            return False
+        return self.settle(uow, Outcome(payment.reference, PaymentState.DECLINED,
+                                        message="expired: the provider never received it"), wallet) \
+            .payment_state == PaymentState.DECLINED
+
     def _backoff(self, payment: store.Payment, now: dt.datetime) -> dt.timedelta:
         """The longer an attempt has been pending, the less often it is asked about."""
         return min(max(self.inquiry_delay, (now - payment.created_at) / 4), MAX_INQUIRY_DELAY)
+
+    def cancel(self, uow: UnitOfWork, caller: Caller, payment_id: str) -> store.Payment:
+        """The payer abandons their pending attempt (a hosted page left unpaid): the wallet is asked
+        first, since it may have taken the money; unless it did, the attempt is declined (cancelled)
+        and its shares are free at once. A page paid after all is counted as a late success."""
+        payment = self.get_payment(uow, caller, payment_id)
+        if payment.payer_id != caller.user_id:
+            raise PermissionDenied("only the payer may cancel a payment")
+        if payment.payment_state != PaymentState.PENDING:
+            raise FailedPrecondition(f"the payment is {payment.state} already", reason="PAYMENT_SETTLED")
+        wallet = Wallet(payment.wallet)
+        try:
+            found = self.providers[wallet].inquire(payment.reference, payment.mobile_number)
+        except NoSuchTransaction:
+            found = Outcome(payment.reference, None)
+        except ProviderDown as error:
+            raise Unavailable("the wallet did not answer; try again in a moment") from error
+        if found.state == PaymentState.CAPTURED:
+            return self.settle(uow, found, wallet)
+        return self.settle(uow, Outcome(payment.reference, PaymentState.DECLINED, message="cancelled by the payer"),
+                           wallet)
 
     def close_account(self, uow: UnitOfWork, user_id: str) -> None:
         """auth's AccountDeleted: the person's wallet numbers are erased; what was paid stays in the ledger."""

@@ -1,5 +1,5 @@
 """Payouts: an owner's report of one local day at a venue, per booking, from the ledger: what was
-paid, refunded, kept as fees and is still due, and the platform's commission apart."""
+paid, refunded, kept as fees and is still due, refunds the wallet refused, and the platform's commission apart."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class PayoutLine:
     at_venue: int = 0
     venue_fees_due: int = 0
     venue_fees_collected: int = 0
+    refunds_failed: int = 0  # refused by the wallet: the venue or support settles them
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class Payouts:
             every = [self._line(session, booking) for booking in store.bookings_of_day(session, venue_id, day)]
         totals = PayoutLine("", sum(l.price for l in every), sum(l.due for l in every), Balance(
             *(sum(getattr(l.balance, f) for l in every) for f in ("captured", "refunded", "fees", "commission"))),
-            *(sum(getattr(l, f) for l in every) for f in ("at_venue", "venue_fees_due", "venue_fees_collected")))
+            *(sum(getattr(l, f) for l in every) for f in ("at_venue", "venue_fees_due", "venue_fees_collected",
+                                                        "refunds_failed")))
         return PayoutReport(lines, totals, page.next_page_token)
 
     @staticmethod
@@ -56,4 +58,5 @@ class Payouts:
         fee = bill.venue_fee
         due, collected = (0, 0) if fee is None else (
             (fee.amount_paisa, 0) if fee.state == VenueFeeState.DUE else (0, fee.amount_paisa))
-        return PayoutLine(booking.id, booking.price_paisa, bill.due, bill.balance, at_venue, due, collected)
+        return PayoutLine(booking.id, booking.price_paisa, bill.due, bill.balance, at_venue, due, collected,
+                          store.failed_refunds_of(session, booking.id))

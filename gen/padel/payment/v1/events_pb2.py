@@ -26,7 +26,7 @@ from padel.booking.v1 import booking_pb2 as padel_dot_booking_dot_v1_dot_booking
 from padel.payment.v1 import payment_pb2 as padel_dot_payment_dot_v1_dot_payment__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dpadel/payment/v1/events.proto\x12\x10padel.payment.v1\x1a\x1epadel/booking/v1/booking.proto\x1a\x1epadel/payment/v1/payment.proto\"S\n\x0fPaymentCaptured\x12*\n\x07payment\x18\x01 \x01(\x0b\x32\x19.padel.payment.v1.Payment\x12\x14\n\x0c\x62ooking_paid\x18\x02 \x01(\x08\"\x9e\x01\n\x0fPaymentRefunded\x12*\n\x07payment\x18\x01 \x01(\x0b\x32\x19.padel.payment.v1.Payment\x12\x10\n\x08share_id\x18\x02 \x01(\t\x12\'\n\x06refund\x18\x03 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12$\n\x03\x66\x65\x65\x18\x04 \x01(\x0b\x32\x17.padel.booking.v1.Money\"f\n\x15SharePaymentRequested\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x11\n\tbooker_id\x18\x02 \x01(\t\x12&\n\x05share\x18\x03 \x01(\x0b\x32\x17.padel.payment.v1.Share\"\x8b\x01\n\x12SharesOwedByBooker\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x11\n\tbooker_id\x18\x02 \x01(\t\x12\'\n\x06shares\x18\x03 \x03(\x0b\x32\x17.padel.payment.v1.Share\x12%\n\x04owed\x18\x04 \x01(\x0b\x32\x17.padel.booking.v1.Moneyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dpadel/payment/v1/events.proto\x12\x10padel.payment.v1\x1a\x1epadel/booking/v1/booking.proto\x1a\x1epadel/payment/v1/payment.proto\"S\n\x0fPaymentCaptured\x12*\n\x07payment\x18\x01 \x01(\x0b\x32\x19.padel.payment.v1.Payment\x12\x14\n\x0c\x62ooking_paid\x18\x02 \x01(\x08\"\xdb\x01\n\x0fPaymentRefunded\x12*\n\x07payment\x18\x01 \x01(\x0b\x32\x19.padel.payment.v1.Payment\x12\x10\n\x08share_id\x18\x02 \x01(\t\x12\'\n\x06refund\x18\x03 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12$\n\x03\x66\x65\x65\x18\x04 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12!\n\x19refund_provider_reference\x18\x05 \x01(\t\x12\x18\n\x10refund_reference\x18\x06 \x01(\t\"\xa7\x01\n\x0cRefundFailed\x12*\n\x07payment\x18\x01 \x01(\x0b\x32\x19.padel.payment.v1.Payment\x12\x10\n\x08share_id\x18\x02 \x01(\t\x12\'\n\x06refund\x18\x03 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\x16\n\x0evenue_owner_id\x18\x04 \x01(\t\x12\x18\n\x10refund_reference\x18\x05 \x01(\t\"f\n\x15SharePaymentRequested\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x11\n\tbooker_id\x18\x02 \x01(\t\x12&\n\x05share\x18\x03 \x01(\x0b\x32\x17.padel.payment.v1.Share\"\x8b\x01\n\x12SharesOwedByBooker\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x11\n\tbooker_id\x18\x02 \x01(\t\x12\'\n\x06shares\x18\x03 \x03(\x0b\x32\x17.padel.payment.v1.Share\x12%\n\x04owed\x18\x04 \x01(\x0b\x32\x17.padel.booking.v1.Moneyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,9 +36,11 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PAYMENTCAPTURED']._serialized_start=115
   _globals['_PAYMENTCAPTURED']._serialized_end=198
   _globals['_PAYMENTREFUNDED']._serialized_start=201
-  _globals['_PAYMENTREFUNDED']._serialized_end=359
-  _globals['_SHAREPAYMENTREQUESTED']._serialized_start=361
-  _globals['_SHAREPAYMENTREQUESTED']._serialized_end=463
-  _globals['_SHARESOWEDBYBOOKER']._serialized_start=466
-  _globals['_SHARESOWEDBYBOOKER']._serialized_end=605
+  _globals['_PAYMENTREFUNDED']._serialized_end=420
+  _globals['_REFUNDFAILED']._serialized_start=423
+  _globals['_REFUNDFAILED']._serialized_end=590
+  _globals['_SHAREPAYMENTREQUESTED']._serialized_start=592
+  _globals['_SHAREPAYMENTREQUESTED']._serialized_end=694
+  _globals['_SHARESOWEDBYBOOKER']._serialized_start=697
+  _globals['_SHARESOWEDBYBOOKER']._serialized_end=836
 # @@protoc_insertion_point(module_scope)

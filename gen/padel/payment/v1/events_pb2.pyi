@@ -17,16 +17,34 @@ class PaymentCaptured(_message.Message):
     def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ..., booking_paid: _Optional[bool] = ...) -> None: ...
 
 class PaymentRefunded(_message.Message):
-    __slots__ = ("payment", "share_id", "refund", "fee")
+    __slots__ = ("payment", "share_id", "refund", "fee", "refund_provider_reference", "refund_reference")
     PAYMENT_FIELD_NUMBER: _ClassVar[int]
     SHARE_ID_FIELD_NUMBER: _ClassVar[int]
     REFUND_FIELD_NUMBER: _ClassVar[int]
     FEE_FIELD_NUMBER: _ClassVar[int]
+    REFUND_PROVIDER_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    REFUND_REFERENCE_FIELD_NUMBER: _ClassVar[int]
     payment: _payment_pb2.Payment
     share_id: str
     refund: _booking_pb2.Money
     fee: _booking_pb2.Money
-    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ..., share_id: _Optional[str] = ..., refund: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
+    refund_provider_reference: str
+    refund_reference: str
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ..., share_id: _Optional[str] = ..., refund: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refund_provider_reference: _Optional[str] = ..., refund_reference: _Optional[str] = ...) -> None: ...
+
+class RefundFailed(_message.Message):
+    __slots__ = ("payment", "share_id", "refund", "venue_owner_id", "refund_reference")
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    SHARE_ID_FIELD_NUMBER: _ClassVar[int]
+    REFUND_FIELD_NUMBER: _ClassVar[int]
+    VENUE_OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    REFUND_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    payment: _payment_pb2.Payment
+    share_id: str
+    refund: _booking_pb2.Money
+    venue_owner_id: str
+    refund_reference: str
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ..., share_id: _Optional[str] = ..., refund: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_owner_id: _Optional[str] = ..., refund_reference: _Optional[str] = ...) -> None: ...
 
 class SharePaymentRequested(_message.Message):
     __slots__ = ("booking_id", "booker_id", "share")

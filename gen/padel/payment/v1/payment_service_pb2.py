@@ -31,7 +31,7 @@ from padel.booking.v1 import booking_pb2 as padel_dot_booking_dot_v1_dot_booking
 from padel.payment.v1 import payment_pb2 as padel_dot_payment_dot_v1_dot_payment__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&padel/payment/v1/payment_service.proto\x12\x10padel.payment.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cpadel/access/v1/access.proto\x1a\x1epadel/booking/v1/booking.proto\x1a\x1epadel/payment/v1/payment.proto\".\n\x0eGetBillRequest\x12\x1c\n\nbooking_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"7\n\x0fGetBillResponse\x12$\n\x04\x62ill\x18\x01 \x01(\x0b\x32\x16.padel.payment.v1.Bill\"\xee\x01\n\nPayRequest\x12\x1c\n\nbooking_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x34\n\x06wallet\x18\x02 \x01(\x0e\x32\x18.padel.payment.v1.WalletB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12*\n\rmobile_number\x18\x03 \x01(\tB\x13\xbaH\x10r\x0e\x32\x0c^03[0-9]{9}$\x12+\n\rcnic_last_six\x18\x04 \x01(\tB\x14\xbaH\x11r\x0c\x32\n^[0-9]{6}$\xd8\x01\x01\x12\x33\n\x05\x63over\x18\x05 \x01(\x0e\x32\x1a.padel.payment.v1.PayCoverB\x08\xbaH\x05\x82\x01\x02\x10\x01\"9\n\x0bPayResponse\x12*\n\x07payment\x18\x01 \x01(\x0b\x32\x19.padel.payment.v1.Payment\"1\n\x11GetPaymentRequest\x12\x1c\n\npayment_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"@\n\x12GetPaymentResponse\x12*\n\x07payment\x18\x01 \x01(\x0b\x32\x19.padel.payment.v1.Payment\"\x1a\n\x18\x45xportPaymentDataRequest\"\xd3\x01\n\x19\x45xportPaymentDataResponse\x12%\n\x05\x62ills\x18\x01 \x03(\x0b\x32\x16.padel.payment.v1.Bill\x12+\n\x08payments\x18\x02 \x03(\x0b\x32\x19.padel.payment.v1.Payment\x12\x31\n\x07refunds\x18\x03 \x03(\x0b\x32 .padel.payment.v1.ExportedRefund\x12/\n\x0b\x65xported_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa8\x02\n\x0e\x45xportedRefund\x12\x11\n\trefund_id\x18\x01 \x01(\t\x12\x12\n\nbooking_id\x18\x02 \x01(\t\x12\x12\n\npayment_id\x18\x03 \x01(\t\x12\x10\n\x08share_id\x18\x04 \x01(\t\x12\'\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12$\n\x03\x66\x65\x65\x18\x06 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\x1d\n\x15transaction_reference\x18\x07 \x01(\t\x12+\n\x07sent_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"=\n\x17JazzCashCallbackRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"j\n\x18JazzCashCallbackResponse\x12\x1d\n\x15transaction_reference\x18\x01 \x01(\t\x12/\n\x06status\x18\x02 \x01(\x0e\x32\x1f.padel.payment.v1.PaymentStatus\"/\n\x13\x45\x61sypaisaIpnRequest\x12\x18\n\x03url\x18\x01 \x01(\tB\x0b\xbaH\x08r\x06\x18\x80\x10\x88\x01\x01\"f\n\x14\x45\x61sypaisaIpnResponse\x12\x1d\n\x15transaction_reference\x18\x01 \x01(\t\x12/\n\x06status\x18\x02 \x01(\x0e\x32\x1f.padel.payment.v1.PaymentStatus\"4\n\x16GetVenuePaymentRequest\x12\x1a\n\x08venue_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"P\n\x17GetVenuePaymentResponse\x12\x35\n\rvenue_payment\x18\x01 \x01(\x0b\x32\x1e.padel.payment.v1.VenuePayment\"\x8f\x01\n\x16SetVenuePaymentRequest\x12\x1a\n\x08venue_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x35\n\x04mode\x18\x02 \x01(\x0e\x32\x1d.padel.payment.v1.PaymentModeB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\"\n\x0f\x64\x65posit_percent\x18\x03 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x63(\x00\"P\n\x17SetVenuePaymentResponse\x12\x35\n\rvenue_payment\x18\x01 \x01(\x0b\x32\x1e.padel.payment.v1.VenuePayment\"\xa3\x01\n\x16GetPayoutReportRequest\x12\x1a\n\x08venue_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x31\n\x04\x64\x61te\x18\x02 \x01(\tB#\xbaH r\x1e\x32\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$\x12\x1c\n\tpage_size\x18\x03 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"\x8d\x01\n\x17GetPayoutReportResponse\x12+\n\x05lines\x18\x01 \x03(\x0b\x32\x1c.padel.payment.v1.PayoutLine\x12,\n\x06totals\x18\x02 \x01(\x0b\x32\x1c.padel.payment.v1.PayoutLine\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\t\"\xce\x01\n\x14StartCheckoutRequest\x12\x1c\n\nbooking_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x34\n\x06wallet\x18\x02 \x01(\x0e\x32\x18.padel.payment.v1.WalletB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12\x33\n\x05\x63over\x18\x03 \x01(\x0e\x32\x1a.padel.payment.v1.PayCoverB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12-\n\rmobile_number\x18\x04 \x01(\tB\x16\xbaH\x13r\x0e\x32\x0c^03[0-9]{9}$\xd8\x01\x01\"w\n\x15StartCheckoutResponse\x12*\n\x07payment\x18\x01 \x01(\x0b\x32\x19.padel.payment.v1.Payment\x12\x32\n\x08\x63heckout\x18\x02 \x01(\x0b\x32 .padel.payment.v1.HostedCheckout\"C\n\x1dJazzCashCheckoutReturnRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"\xac\x01\n\x1e\x45\x61sypaisaCheckoutReturnRequest\x12\x1c\n\nauth_token\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12!\n\x10order_ref_number\x18\x02 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12\x18\n\x07success\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18\x10\x12\x17\n\x06status\x18\x04 \x01(\tB\x07\xbaH\x04r\x02\x18\x10\x12\x16\n\x04\x64\x65sc\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"D\n\x1eJazzCashCheckoutReturnResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"E\n\x1f\x45\x61sypaisaCheckoutReturnResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"6\n\x16\x43ollectVenueFeeRequest\x12\x1c\n\nbooking_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"H\n\x17\x43ollectVenueFeeResponse\x12-\n\tvenue_fee\x18\x01 \x01(\x0b\x32\x1a.padel.payment.v1.VenueFee2\xda\x0f\n\x0ePaymentService\x12{\n\x07GetBill\x12 .padel.payment.v1.GetBillRequest\x1a!.padel.payment.v1.GetBillResponse\"+\x82\xd3\xe4\x93\x02%\x12#/api/payments/bookings/{booking_id}\x12v\n\x03Pay\x12\x1c.padel.payment.v1.PayRequest\x1a\x1d.padel.payment.v1.PayResponse\"2\x82\xd3\xe4\x93\x02,\"\'/api/payments/bookings/{booking_id}/pay:\x01*\x12\x84\x01\n\nGetPayment\x12#.padel.payment.v1.GetPaymentRequest\x1a$.padel.payment.v1.GetPaymentResponse\"+\x82\xd3\xe4\x93\x02%\x12#/api/payments/payments/{payment_id}\x12\x8a\x01\n\x11\x45xportPaymentData\x12*.padel.payment.v1.ExportPaymentDataRequest\x1a+.padel.payment.v1.ExportPaymentDataResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/api/payments/export\x12\x9f\x01\n\x10JazzCashCallback\x12).padel.payment.v1.JazzCashCallbackRequest\x1a*.padel.payment.v1.JazzCashCallbackResponse\"4\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02(\" /api/payments/callbacks/jazzcash:\x04\x62ody\x12\x8e\x01\n\x0c\x45\x61sypaisaIpn\x12%.padel.payment.v1.EasypaisaIpnRequest\x1a&.padel.payment.v1.EasypaisaIpnResponse\"/\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02#\x12!/api/payments/callbacks/easypaisa\x12\x9d\x01\n\x0fGetVenuePayment\x12(.padel.payment.v1.GetVenuePaymentRequest\x1a).padel.payment.v1.GetVenuePaymentResponse\"5\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02)\x12\'/api/payments/venues/{venue_id}/payment\x12\x9a\x01\n\x0fSetVenuePayment\x12(.padel.payment.v1.SetVenuePaymentRequest\x1a).padel.payment.v1.SetVenuePaymentResponse\"2\x82\xd3\xe4\x93\x02,\x1a\'/api/payments/venues/{venue_id}/payment:\x01*\x12\x97\x01\n\x0fGetPayoutReport\x12(.padel.payment.v1.GetPayoutReportRequest\x1a).padel.payment.v1.GetPayoutReportResponse\"/\x82\xd3\xe4\x93\x02)\x12\'/api/payments/venues/{venue_id}/payouts\x12\x99\x01\n\rStartCheckout\x12&.padel.payment.v1.StartCheckoutRequest\x1a\'.padel.payment.v1.StartCheckoutResponse\"7\x82\xd3\xe4\x93\x02\x31\",/api/payments/bookings/{booking_id}/checkout:\x01*\x12\xb6\x01\n\x16JazzCashCheckoutReturn\x12/.padel.payment.v1.JazzCashCheckoutReturnRequest\x1a\x30.padel.payment.v1.JazzCashCheckoutReturnResponse\"9\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02-\"\x1f/api/payments/checkout/jazzcash:\x04\x62odyb\x04\x62ody\x12\xb4\x01\n\x17\x45\x61sypaisaCheckoutReturn\x12\x30.padel.payment.v1.EasypaisaCheckoutReturnRequest\x1a\x31.padel.payment.v1.EasypaisaCheckoutReturnResponse\"4\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02(\x12 /api/payments/checkout/easypaisab\x04\x62ody\x12\xa8\x01\n\x0f\x43ollectVenueFee\x12(.padel.payment.v1.CollectVenueFeeRequest\x1a).padel.payment.v1.CollectVenueFeeResponse\"@\x82\xd3\xe4\x93\x02:\"5/api/payments/bookings/{booking_id}/venue-fee/collect:\x01*b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&padel/payment/v1/payment_service.proto\x12\x10padel.payment.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cpadel/access/v1/access.proto\x1a\x1epadel/booking/v1/booking.proto\x1a\x1epadel/payment/v1/payment.proto\".\n\x0eGetBillRequest\x12\x1c\n\nbooking_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"7\n\x0fGetBillResponse\x12$\n\x04\x62ill\x18\x01 \x01(\x0b\x32\x16.padel.payment.v1.Bill\"\xee\x01\n\nPayRequest\x12\x1c\n\nbooking_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x34\n\x06wallet\x18\x02 \x01(\x0e\x32\x18.padel.payment.v1.WalletB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12*\n\rmobile_number\x18\x03 \x01(\tB\x13\xbaH\x10r\x0e\x32\x0c^03[0-9]{9}$\x12+\n\rcnic_last_six\x18\x04 \x01(\tB\x14\xbaH\x11r\x0c\x32\n^[0-9]{6}$\xd8\x01\x01\x12\x33\n\x05\x63over\x18\x05 \x01(\x0e\x32\x1a.padel.payment.v1.PayCoverB\x08\xbaH\x05\x82\x01\x02\x10\x01\"9\n\x0bPayResponse\x12*\n\x07payment\x18\x01 \x01(\x0b\x32\x19.padel.payment.v1.Payment\"1\n\x11GetPaymentRequest\x12\x1c\n\npayment_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"4\n\x14\x43\x61ncelPaymentRequest\x12\x1c\n\npayment_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"C\n\x15\x43\x61ncelPaymentResponse\x12*\n\x07payment\x18\x01 \x01(\x0b\x32\x19.padel.payment.v1.Payment\"@\n\x12GetPaymentResponse\x12*\n\x07payment\x18\x01 \x01(\x0b\x32\x19.padel.payment.v1.Payment\"\x1a\n\x18\x45xportPaymentDataRequest\"\xd3\x01\n\x19\x45xportPaymentDataResponse\x12%\n\x05\x62ills\x18\x01 \x03(\x0b\x32\x16.padel.payment.v1.Bill\x12+\n\x08payments\x18\x02 \x03(\x0b\x32\x19.padel.payment.v1.Payment\x12\x31\n\x07refunds\x18\x03 \x03(\x0b\x32 .padel.payment.v1.ExportedRefund\x12/\n\x0b\x65xported_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xc4\x02\n\x0e\x45xportedRefund\x12\x11\n\trefund_id\x18\x01 \x01(\t\x12\x12\n\nbooking_id\x18\x02 \x01(\t\x12\x12\n\npayment_id\x18\x03 \x01(\t\x12\x10\n\x08share_id\x18\x04 \x01(\t\x12\'\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12$\n\x03\x66\x65\x65\x18\x06 \x01(\x0b\x32\x17.padel.booking.v1.Money\x12\x1d\n\x15transaction_reference\x18\x07 \x01(\t\x12+\n\x07sent_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12provider_reference\x18\n \x01(\t\"=\n\x17JazzCashCallbackRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"j\n\x18JazzCashCallbackResponse\x12\x1d\n\x15transaction_reference\x18\x01 \x01(\t\x12/\n\x06status\x18\x02 \x01(\x0e\x32\x1f.padel.payment.v1.PaymentStatus\"/\n\x13\x45\x61sypaisaIpnRequest\x12\x18\n\x03url\x18\x01 \x01(\tB\x0b\xbaH\x08r\x06\x18\x80\x10\x88\x01\x01\"f\n\x14\x45\x61sypaisaIpnResponse\x12\x1d\n\x15transaction_reference\x18\x01 \x01(\t\x12/\n\x06status\x18\x02 \x01(\x0e\x32\x1f.padel.payment.v1.PaymentStatus\"4\n\x16GetVenuePaymentRequest\x12\x1a\n\x08venue_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"P\n\x17GetVenuePaymentResponse\x12\x35\n\rvenue_payment\x18\x01 \x01(\x0b\x32\x1e.padel.payment.v1.VenuePayment\"\x8f\x01\n\x16SetVenuePaymentRequest\x12\x1a\n\x08venue_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x35\n\x04mode\x18\x02 \x01(\x0e\x32\x1d.padel.payment.v1.PaymentModeB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\"\n\x0f\x64\x65posit_percent\x18\x03 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x63(\x00\"P\n\x17SetVenuePaymentResponse\x12\x35\n\rvenue_payment\x18\x01 \x01(\x0b\x32\x1e.padel.payment.v1.VenuePayment\"\xa3\x01\n\x16GetPayoutReportRequest\x12\x1a\n\x08venue_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x31\n\x04\x64\x61te\x18\x02 \x01(\tB#\xbaH r\x1e\x32\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$\x12\x1c\n\tpage_size\x18\x03 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"\x8d\x01\n\x17GetPayoutReportResponse\x12+\n\x05lines\x18\x01 \x03(\x0b\x32\x1c.padel.payment.v1.PayoutLine\x12,\n\x06totals\x18\x02 \x01(\x0b\x32\x1c.padel.payment.v1.PayoutLine\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\t\"\xce\x01\n\x14StartCheckoutRequest\x12\x1c\n\nbooking_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x34\n\x06wallet\x18\x02 \x01(\x0e\x32\x18.padel.payment.v1.WalletB\n\xbaH\x07\x82\x01\x04\x10\x01 \x00\x12\x33\n\x05\x63over\x18\x03 \x01(\x0e\x32\x1a.padel.payment.v1.PayCoverB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12-\n\rmobile_number\x18\x04 \x01(\tB\x16\xbaH\x13r\x0e\x32\x0c^03[0-9]{9}$\xd8\x01\x01\"w\n\x15StartCheckoutResponse\x12*\n\x07payment\x18\x01 \x01(\x0b\x32\x19.padel.payment.v1.Payment\x12\x32\n\x08\x63heckout\x18\x02 \x01(\x0b\x32 .padel.payment.v1.HostedCheckout\"C\n\x1dJazzCashCheckoutReturnRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"\xac\x01\n\x1e\x45\x61sypaisaCheckoutReturnRequest\x12\x1c\n\nauth_token\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\x12!\n\x10order_ref_number\x18\x02 \x01(\tB\x07\xbaH\x04r\x02\x18@\x12\x18\n\x07success\x18\x03 \x01(\tB\x07\xbaH\x04r\x02\x18\x10\x12\x17\n\x06status\x18\x04 \x01(\tB\x07\xbaH\x04r\x02\x18\x10\x12\x16\n\x04\x64\x65sc\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x02\"D\n\x1eJazzCashCheckoutReturnResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"E\n\x1f\x45\x61sypaisaCheckoutReturnResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"6\n\x16\x43ollectVenueFeeRequest\x12\x1c\n\nbooking_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"H\n\x17\x43ollectVenueFeeResponse\x12-\n\tvenue_fee\x18\x01 \x01(\x0b\x32\x1a.padel.payment.v1.VenueFee2\xf4\x10\n\x0ePaymentService\x12{\n\x07GetBill\x12 .padel.payment.v1.GetBillRequest\x1a!.padel.payment.v1.GetBillResponse\"+\x82\xd3\xe4\x93\x02%\x12#/api/payments/bookings/{booking_id}\x12v\n\x03Pay\x12\x1c.padel.payment.v1.PayRequest\x1a\x1d.padel.payment.v1.PayResponse\"2\x82\xd3\xe4\x93\x02,\"\'/api/payments/bookings/{booking_id}/pay:\x01*\x12\x84\x01\n\nGetPayment\x12#.padel.payment.v1.GetPaymentRequest\x1a$.padel.payment.v1.GetPaymentResponse\"+\x82\xd3\xe4\x93\x02%\x12#/api/payments/payments/{payment_id}\x12\x97\x01\n\rCancelPayment\x12&.padel.payment.v1.CancelPaymentRequest\x1a\'.padel.payment.v1.CancelPaymentResponse\"5\x82\xd3\xe4\x93\x02/\"*/api/payments/payments/{payment_id}/cancel:\x01*\x12\x8a\x01\n\x11\x45xportPaymentData\x12*.padel.payment.v1.ExportPaymentDataRequest\x1a+.padel.payment.v1.ExportPaymentDataResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/api/payments/export\x12\x9f\x01\n\x10JazzCashCallback\x12).padel.payment.v1.JazzCashCallbackRequest\x1a*.padel.payment.v1.JazzCashCallbackResponse\"4\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02(\" /api/payments/callbacks/jazzcash:\x04\x62ody\x12\x8e\x01\n\x0c\x45\x61sypaisaIpn\x12%.padel.payment.v1.EasypaisaIpnRequest\x1a&.padel.payment.v1.EasypaisaIpnResponse\"/\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02#\x12!/api/payments/callbacks/easypaisa\x12\x9d\x01\n\x0fGetVenuePayment\x12(.padel.payment.v1.GetVenuePaymentRequest\x1a).padel.payment.v1.GetVenuePaymentResponse\"5\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02)\x12\'/api/payments/venues/{venue_id}/payment\x12\x9a\x01\n\x0fSetVenuePayment\x12(.padel.payment.v1.SetVenuePaymentRequest\x1a).padel.payment.v1.SetVenuePaymentResponse\"2\x82\xd3\xe4\x93\x02,\x1a\'/api/payments/venues/{venue_id}/payment:\x01*\x12\x97\x01\n\x0fGetPayoutReport\x12(.padel.payment.v1.GetPayoutReportRequest\x1a).padel.payment.v1.GetPayoutReportResponse\"/\x82\xd3\xe4\x93\x02)\x12\'/api/payments/venues/{venue_id}/payouts\x12\x99\x01\n\rStartCheckout\x12&.padel.payment.v1.StartCheckoutRequest\x1a\'.padel.payment.v1.StartCheckoutResponse\"7\x82\xd3\xe4\x93\x02\x31\",/api/payments/bookings/{booking_id}/checkout:\x01*\x12\xb6\x01\n\x16JazzCashCheckoutReturn\x12/.padel.payment.v1.JazzCashCheckoutReturnRequest\x1a\x30.padel.payment.v1.JazzCashCheckoutReturnResponse\"9\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02-\"\x1f/api/payments/checkout/jazzcash:\x04\x62odyb\x04\x62ody\x12\xb4\x01\n\x17\x45\x61sypaisaCheckoutReturn\x12\x30.padel.payment.v1.EasypaisaCheckoutReturnRequest\x1a\x31.padel.payment.v1.EasypaisaCheckoutReturnResponse\"4\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02(\x12 /api/payments/checkout/easypaisab\x04\x62ody\x12\xa8\x01\n\x0f\x43ollectVenueFee\x12(.padel.payment.v1.CollectVenueFeeRequest\x1a).padel.payment.v1.CollectVenueFeeResponse\"@\x82\xd3\xe4\x93\x02:\"5/api/payments/bookings/{booking_id}/venue-fee/collect:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -52,6 +52,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PAYREQUEST'].fields_by_name['cover']._serialized_options = b'\272H\005\202\001\002\020\001'
   _globals['_GETPAYMENTREQUEST'].fields_by_name['payment_id']._loaded_options = None
   _globals['_GETPAYMENTREQUEST'].fields_by_name['payment_id']._serialized_options = b'\272H\005r\003\260\001\001'
+  _globals['_CANCELPAYMENTREQUEST'].fields_by_name['payment_id']._loaded_options = None
+  _globals['_CANCELPAYMENTREQUEST'].fields_by_name['payment_id']._serialized_options = b'\272H\005r\003\260\001\001'
   _globals['_EASYPAISAIPNREQUEST'].fields_by_name['url']._loaded_options = None
   _globals['_EASYPAISAIPNREQUEST'].fields_by_name['url']._serialized_options = b'\272H\010r\006\030\200\020\210\001\001'
   _globals['_GETVENUEPAYMENTREQUEST'].fields_by_name['venue_id']._loaded_options = None
@@ -96,6 +98,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PAYMENTSERVICE'].methods_by_name['Pay']._serialized_options = b'\202\323\344\223\002,\"\'/api/payments/bookings/{booking_id}/pay:\001*'
   _globals['_PAYMENTSERVICE'].methods_by_name['GetPayment']._loaded_options = None
   _globals['_PAYMENTSERVICE'].methods_by_name['GetPayment']._serialized_options = b'\202\323\344\223\002%\022#/api/payments/payments/{payment_id}'
+  _globals['_PAYMENTSERVICE'].methods_by_name['CancelPayment']._loaded_options = None
+  _globals['_PAYMENTSERVICE'].methods_by_name['CancelPayment']._serialized_options = b'\202\323\344\223\002/\"*/api/payments/payments/{payment_id}/cancel:\001*'
   _globals['_PAYMENTSERVICE'].methods_by_name['ExportPaymentData']._loaded_options = None
   _globals['_PAYMENTSERVICE'].methods_by_name['ExportPaymentData']._serialized_options = b'\202\323\344\223\002\026\022\024/api/payments/export'
   _globals['_PAYMENTSERVICE'].methods_by_name['JazzCashCallback']._loaded_options = None
@@ -126,50 +130,54 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PAYRESPONSE']._serialized_end=676
   _globals['_GETPAYMENTREQUEST']._serialized_start=678
   _globals['_GETPAYMENTREQUEST']._serialized_end=727
-  _globals['_GETPAYMENTRESPONSE']._serialized_start=729
-  _globals['_GETPAYMENTRESPONSE']._serialized_end=793
-  _globals['_EXPORTPAYMENTDATAREQUEST']._serialized_start=795
-  _globals['_EXPORTPAYMENTDATAREQUEST']._serialized_end=821
-  _globals['_EXPORTPAYMENTDATARESPONSE']._serialized_start=824
-  _globals['_EXPORTPAYMENTDATARESPONSE']._serialized_end=1035
-  _globals['_EXPORTEDREFUND']._serialized_start=1038
-  _globals['_EXPORTEDREFUND']._serialized_end=1334
-  _globals['_JAZZCASHCALLBACKREQUEST']._serialized_start=1336
-  _globals['_JAZZCASHCALLBACKREQUEST']._serialized_end=1397
-  _globals['_JAZZCASHCALLBACKRESPONSE']._serialized_start=1399
-  _globals['_JAZZCASHCALLBACKRESPONSE']._serialized_end=1505
-  _globals['_EASYPAISAIPNREQUEST']._serialized_start=1507
-  _globals['_EASYPAISAIPNREQUEST']._serialized_end=1554
-  _globals['_EASYPAISAIPNRESPONSE']._serialized_start=1556
-  _globals['_EASYPAISAIPNRESPONSE']._serialized_end=1658
-  _globals['_GETVENUEPAYMENTREQUEST']._serialized_start=1660
-  _globals['_GETVENUEPAYMENTREQUEST']._serialized_end=1712
-  _globals['_GETVENUEPAYMENTRESPONSE']._serialized_start=1714
-  _globals['_GETVENUEPAYMENTRESPONSE']._serialized_end=1794
-  _globals['_SETVENUEPAYMENTREQUEST']._serialized_start=1797
-  _globals['_SETVENUEPAYMENTREQUEST']._serialized_end=1940
-  _globals['_SETVENUEPAYMENTRESPONSE']._serialized_start=1942
-  _globals['_SETVENUEPAYMENTRESPONSE']._serialized_end=2022
-  _globals['_GETPAYOUTREPORTREQUEST']._serialized_start=2025
-  _globals['_GETPAYOUTREPORTREQUEST']._serialized_end=2188
-  _globals['_GETPAYOUTREPORTRESPONSE']._serialized_start=2191
-  _globals['_GETPAYOUTREPORTRESPONSE']._serialized_end=2332
-  _globals['_STARTCHECKOUTREQUEST']._serialized_start=2335
-  _globals['_STARTCHECKOUTREQUEST']._serialized_end=2541
-  _globals['_STARTCHECKOUTRESPONSE']._serialized_start=2543
-  _globals['_STARTCHECKOUTRESPONSE']._serialized_end=2662
-  _globals['_JAZZCASHCHECKOUTRETURNREQUEST']._serialized_start=2664
-  _globals['_JAZZCASHCHECKOUTRETURNREQUEST']._serialized_end=2731
-  _globals['_EASYPAISACHECKOUTRETURNREQUEST']._serialized_start=2734
-  _globals['_EASYPAISACHECKOUTRETURNREQUEST']._serialized_end=2906
-  _globals['_JAZZCASHCHECKOUTRETURNRESPONSE']._serialized_start=2908
-  _globals['_JAZZCASHCHECKOUTRETURNRESPONSE']._serialized_end=2976
-  _globals['_EASYPAISACHECKOUTRETURNRESPONSE']._serialized_start=2978
-  _globals['_EASYPAISACHECKOUTRETURNRESPONSE']._serialized_end=3047
-  _globals['_COLLECTVENUEFEEREQUEST']._serialized_start=3049
-  _globals['_COLLECTVENUEFEEREQUEST']._serialized_end=3103
-  _globals['_COLLECTVENUEFEERESPONSE']._serialized_start=3105
-  _globals['_COLLECTVENUEFEERESPONSE']._serialized_end=3177
-  _globals['_PAYMENTSERVICE']._serialized_start=3180
-  _globals['_PAYMENTSERVICE']._serialized_end=5190
+  _globals['_CANCELPAYMENTREQUEST']._serialized_start=729
+  _globals['_CANCELPAYMENTREQUEST']._serialized_end=781
+  _globals['_CANCELPAYMENTRESPONSE']._serialized_start=783
+  _globals['_CANCELPAYMENTRESPONSE']._serialized_end=850
+  _globals['_GETPAYMENTRESPONSE']._serialized_start=852
+  _globals['_GETPAYMENTRESPONSE']._serialized_end=916
+  _globals['_EXPORTPAYMENTDATAREQUEST']._serialized_start=918
+  _globals['_EXPORTPAYMENTDATAREQUEST']._serialized_end=944
+  _globals['_EXPORTPAYMENTDATARESPONSE']._serialized_start=947
+  _globals['_EXPORTPAYMENTDATARESPONSE']._serialized_end=1158
+  _globals['_EXPORTEDREFUND']._serialized_start=1161
+  _globals['_EXPORTEDREFUND']._serialized_end=1485
+  _globals['_JAZZCASHCALLBACKREQUEST']._serialized_start=1487
+  _globals['_JAZZCASHCALLBACKREQUEST']._serialized_end=1548
+  _globals['_JAZZCASHCALLBACKRESPONSE']._serialized_start=1550
+  _globals['_JAZZCASHCALLBACKRESPONSE']._serialized_end=1656
+  _globals['_EASYPAISAIPNREQUEST']._serialized_start=1658
+  _globals['_EASYPAISAIPNREQUEST']._serialized_end=1705
+  _globals['_EASYPAISAIPNRESPONSE']._serialized_start=1707
+  _globals['_EASYPAISAIPNRESPONSE']._serialized_end=1809
+  _globals['_GETVENUEPAYMENTREQUEST']._serialized_start=1811
+  _globals['_GETVENUEPAYMENTREQUEST']._serialized_end=1863
+  _globals['_GETVENUEPAYMENTRESPONSE']._serialized_start=1865
+  _globals['_GETVENUEPAYMENTRESPONSE']._serialized_end=1945
+  _globals['_SETVENUEPAYMENTREQUEST']._serialized_start=1948
+  _globals['_SETVENUEPAYMENTREQUEST']._serialized_end=2091
+  _globals['_SETVENUEPAYMENTRESPONSE']._serialized_start=2093
+  _globals['_SETVENUEPAYMENTRESPONSE']._serialized_end=2173
+  _globals['_GETPAYOUTREPORTREQUEST']._serialized_start=2176
+  _globals['_GETPAYOUTREPORTREQUEST']._serialized_end=2339
+  _globals['_GETPAYOUTREPORTRESPONSE']._serialized_start=2342
+  _globals['_GETPAYOUTREPORTRESPONSE']._serialized_end=2483
+  _globals['_STARTCHECKOUTREQUEST']._serialized_start=2486
+  _globals['_STARTCHECKOUTREQUEST']._serialized_end=2692
+  _globals['_STARTCHECKOUTRESPONSE']._serialized_start=2694
+  _globals['_STARTCHECKOUTRESPONSE']._serialized_end=2813
+  _globals['_JAZZCASHCHECKOUTRETURNREQUEST']._serialized_start=2815
+  _globals['_JAZZCASHCHECKOUTRETURNREQUEST']._serialized_end=2882
+  _globals['_EASYPAISACHECKOUTRETURNREQUEST']._serialized_start=2885
+  _globals['_EASYPAISACHECKOUTRETURNREQUEST']._serialized_end=3057
+  _globals['_JAZZCASHCHECKOUTRETURNRESPONSE']._serialized_start=3059
+  _globals['_JAZZCASHCHECKOUTRETURNRESPONSE']._serialized_end=3127
+  _globals['_EASYPAISACHECKOUTRETURNRESPONSE']._serialized_start=3129
+  _globals['_EASYPAISACHECKOUTRETURNRESPONSE']._serialized_end=3198
+  _globals['_COLLECTVENUEFEEREQUEST']._serialized_start=3200
+  _globals['_COLLECTVENUEFEEREQUEST']._serialized_end=3254
+  _globals['_COLLECTVENUEFEERESPONSE']._serialized_start=3256
+  _globals['_COLLECTVENUEFEERESPONSE']._serialized_end=3328
+  _globals['_PAYMENTSERVICE']._serialized_start=3331
+  _globals['_PAYMENTSERVICE']._serialized_end=5495
 # @@protoc_insertion_point(module_scope)

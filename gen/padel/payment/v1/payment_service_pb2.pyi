@@ -53,6 +53,18 @@ class GetPaymentRequest(_message.Message):
     payment_id: str
     def __init__(self, payment_id: _Optional[str] = ...) -> None: ...
 
+class CancelPaymentRequest(_message.Message):
+    __slots__ = ("payment_id",)
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    payment_id: str
+    def __init__(self, payment_id: _Optional[str] = ...) -> None: ...
+
+class CancelPaymentResponse(_message.Message):
+    __slots__ = ("payment",)
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    payment: _payment_pb2.Payment
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...
+
 class GetPaymentResponse(_message.Message):
     __slots__ = ("payment",)
     PAYMENT_FIELD_NUMBER: _ClassVar[int]
@@ -76,7 +88,7 @@ class ExportPaymentDataResponse(_message.Message):
     def __init__(self, bills: _Optional[_Iterable[_Union[_payment_pb2.Bill, _Mapping]]] = ..., payments: _Optional[_Iterable[_Union[_payment_pb2.Payment, _Mapping]]] = ..., refunds: _Optional[_Iterable[_Union[ExportedRefund, _Mapping]]] = ..., exported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ExportedRefund(_message.Message):
-    __slots__ = ("refund_id", "booking_id", "payment_id", "share_id", "amount", "fee", "transaction_reference", "sent_at", "created_at")
+    __slots__ = ("refund_id", "booking_id", "payment_id", "share_id", "amount", "fee", "transaction_reference", "sent_at", "created_at", "provider_reference")
     REFUND_ID_FIELD_NUMBER: _ClassVar[int]
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -86,6 +98,7 @@ class ExportedRefund(_message.Message):
     TRANSACTION_REFERENCE_FIELD_NUMBER: _ClassVar[int]
     SENT_AT_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_REFERENCE_FIELD_NUMBER: _ClassVar[int]
     refund_id: str
     booking_id: str
     payment_id: str
@@ -95,7 +108,8 @@ class ExportedRefund(_message.Message):
     transaction_reference: str
     sent_at: _timestamp_pb2.Timestamp
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, refund_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., share_id: _Optional[str] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., transaction_reference: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    provider_reference: str
+    def __init__(self, refund_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., share_id: _Optional[str] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., transaction_reference: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., provider_reference: _Optional[str] = ...) -> None: ...
 
 class JazzCashCallbackRequest(_message.Message):
     __slots__ = ("body",)

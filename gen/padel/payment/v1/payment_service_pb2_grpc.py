@@ -51,6 +51,11 @@ class PaymentServiceStub:
                 request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentRequest.SerializeToString,
                 response_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentResponse.FromString,
                 _registered_method=True)
+        self.CancelPayment = channel.unary_unary(
+                '/padel.payment.v1.PaymentService/CancelPayment',
+                request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.CancelPaymentRequest.SerializeToString,
+                response_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.CancelPaymentResponse.FromString,
+                _registered_method=True)
         self.ExportPaymentData = channel.unary_unary(
                 '/padel.payment.v1.PaymentService/ExportPaymentData',
                 request_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.ExportPaymentDataRequest.SerializeToString,
@@ -125,6 +130,14 @@ class PaymentServiceServicer:
 
     def GetPayment(self, request, context):
         """GetPayment returns one of the caller's payment attempts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelPayment(self, request, context):
+        """CancelPayment abandons the caller's own pending attempt (a hosted page left unpaid), freeing its
+        shares at once. The wallet is asked first: an attempt it already took answers as captured.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -229,6 +242,11 @@ def add_PaymentServiceServicer_to_server(servicer, server):
                     servicer.GetPayment,
                     request_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentRequest.FromString,
                     response_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentResponse.SerializeToString,
+            ),
+            'CancelPayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelPayment,
+                    request_deserializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.CancelPaymentRequest.FromString,
+                    response_serializer=padel_dot_payment_dot_v1_dot_payment__service__pb2.CancelPaymentResponse.SerializeToString,
             ),
             'ExportPaymentData': grpc.unary_unary_rpc_method_handler(
                     servicer.ExportPaymentData,
@@ -364,6 +382,33 @@ class PaymentService:
             '/padel.payment.v1.PaymentService/GetPayment',
             padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentRequest.SerializeToString,
             padel_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelPayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.payment.v1.PaymentService/CancelPayment',
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.CancelPaymentRequest.SerializeToString,
+            padel_dot_payment_dot_v1_dot_payment__service__pb2.CancelPaymentResponse.FromString,
             options,
             channel_credentials,
             insecure,
