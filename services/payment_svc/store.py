@@ -45,7 +45,7 @@ class Booking(Base):
     commission_paisa: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(20))
     # Each player's share price in the order of player_ids, as booking_svc announced them (migration
-    # 0004; None: equal shares).
+    # 0007; None: equal shares).
     player_prices: Mapped[list[int] | None] = mapped_column(JSON)
     # Players or price changed while a payment was pending: the bill follows once it settles.
     rebalance_due: Mapped[bool] = mapped_column(Boolean, default=False)

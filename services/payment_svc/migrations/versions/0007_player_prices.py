@@ -1,15 +1,15 @@
 """Each player's share price of a booking as booking_svc announces it (a member's own share at their
 member price, issue 14): the bill is split, and re-balanced after money moved, by them.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0007
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0007"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
