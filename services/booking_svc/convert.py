@@ -84,7 +84,15 @@ def _set_fields(message: Message) -> list[str]:
 
 VENUE_FIELDS = ("name", "city", "address", "phone", "location", "time_zone", "opening_hours", "slot_minutes",
                 "durations_minutes", "cancellation_policy", "horizon_days", "confirmation_mode", "hold_minutes",
-                "max_live_bookings_per_day", "base_hourly_price", "active")
+                "max_live_bookings_per_day", "base_hourly_price", "active", "member_hours")
+
+
+def _window_columns(window, field: str) -> dict[str, Any]:
+    """A weekly window's court, weekdays and local times (HH:MM checked again, naming `field`)."""
+    domain.parse_hhmm(window.start, f"{field}.start")
+    domain.parse_hhmm(window.end, f"{field}.end")
+    return {"court_id": window.court_id or None, "weekdays": sorted(window.weekdays), "start": window.start,
+            "end": window.end}
 
 
 def venue_columns(venue: pb.Venue, field: str) -> dict[str, Any]:
@@ -116,6 +124,10 @@ def venue_columns(venue: pb.Venue, field: str) -> dict[str, Any]:
             return {"base_hourly_price_paisa": venue.base_hourly_price.amount_paisa}
         case "horizon_days" | "hold_minutes" | "max_live_bookings_per_day" | "active":
             return {field: getattr(venue, field)}
+        case "member_hours":
+            return {"member_hours": [{**_window_columns(h, f"venue.member_hours[{i}]"),
+                                      "opens_to_all_minutes": h.opens_to_all_minutes}
+                                     for i, h in enumerate(venue.member_hours)]}
     raise InvalidArgument.field("update_mask", f"{field} cannot be changed here")
 
 
@@ -200,7 +212,10 @@ def venue(view: store.VenueView) -> pb.Venue:
         base_hourly_price=money(v.base_hourly_price_paisa), courts=[court(c) for c in view.courts],
         active=v.active, distance_km=round(view.distance_km, 3), rating_average=round(view.rating_average, 2),
         rating_count=view.rating_count,
-        created_at=timestamp(v.created_at), updated_at=timestamp(v.updated_at))
+        created_at=timestamp(v.created_at), updated_at=timestamp(v.updated_at),
+        member_hours=[pb.MemberHours(court_id=h["court_id"] or "", weekdays=h["weekdays"], start=h["start"],
+                                     end=h["end"], opens_to_all_minutes=h["opens_to_all_minutes"])
+                      for h in v.member_hours or []])
     if v.latitude is not None and v.longitude is not None:
         message.location.CopyFrom(pb.GeoPoint(latitude=v.latitude, longitude=v.longitude))
     return message
@@ -282,6 +297,23 @@ def availability(venue_row: store.Venue, local_day: dt.date,
             for row, slots in courts])
 
 
+def members_only(shared: api.GetAvailabilityResponse,
+                 access: dict[tuple[str, dt.datetime], domain.SlotAccess]) -> api.GetAvailabilityResponse:
+    """The availability as the caller sees it: the starts still members-only marked (with when they
+    open to everyone, and whether the caller is kept out) on a copy; the shared answer is never changed."""
+    if not access:
+        return shared
+    answer = api.GetAvailabilityResponse()
+    answer.CopyFrom(shared)
+    for listed in answer.courts:
+        for slot in listed.slots:
+            mark = access.get((listed.court.court_id, to_datetime(slot.start_time)))
+            if mark is not None:
+                slot.members_only, slot.closed_to_caller = True, mark.closed
+                slot.opens_to_all_at.CopyFrom(timestamp(mark.opens_to_all_at))
+    return answer
+
+
 # -- event payloads ---------------------------------------------------------------------------------
 
 
@@ -295,7 +327,9 @@ def snapshot(view: store.BookingView) -> events_pb2.BookingSnapshot:
         commission=money(b.commission_paisa),
         venue_owner_id=v.owner_id, special_requests=b.special_requests,
         player_name=view.player.name if view.player else "", player_phone=view.player.phone if view.player else "",
-        waitlist_offer_id=b.waitlist_offer_id or "", match_id=b.match_id or "")
+        waitlist_offer_id=b.waitlist_offer_id or "", match_id=b.match_id or "",
+        player_prices=[events_pb2.PlayerSharePrice(player_id=player, price=money(paisa))
+                       for player, paisa in b.player_prices or []])
 
 
 def booking_created(view: store.BookingView, series_id: str = "") -> events_pb2.BookingCreated:
@@ -535,13 +569,53 @@ PERIODS = {pb.MEMBERSHIP_PERIOD_MONTHLY: "monthly", pb.MEMBERSHIP_PERIOD_QUARTER
 PERIODS_TO_PROTO = {name: value for value, name in PERIODS.items()}
 
 
+def plan_benefits(plan: pb.MembershipPlan) -> dict[str, Any]:
+    """A new plan's benefits as columns: its member price rules (each an amount or a percent off, not
+    both), further horizon, more bookings a day and later free cancelling."""
+    rules = []
+    for i, rule in enumerate(plan.price_rules):
+        field = f"plan.price_rules[{i}]"
+        amount = rule.amount_off.amount_paisa
+        if bool(amount) == bool(rule.percent_off):
+            raise InvalidArgument.field(field, "give either amount_off or percent_off")
+        rules.append({**_window_columns(rule, field), "amount_off_paisa": amount, "percent_off": rule.percent_off})
+    return {"price_rules": rules, "extra_horizon_days": plan.extra_horizon_days,
+            "extra_bookings_per_day": plan.extra_bookings_per_day,
+            "free_until_hours": plan.free_until_hours if plan.HasField("free_until_hours") else None}
+
+
 def membership_plan(row: store.MembershipPlan) -> pb.MembershipPlan:
-    return pb.MembershipPlan(plan_id=row.id, venue_id=row.venue_id, name=row.name, price=money(row.price_paisa),
-                             period=PERIODS_TO_PROTO[row.period], grace_days=row.grace_days,
-                             percent_off=row.percent_off, lottery_weight=row.lottery_weight)
+    plan = pb.MembershipPlan(
+        plan_id=row.id, venue_id=row.venue_id, name=row.name, price=money(row.price_paisa),
+        period=PERIODS_TO_PROTO[row.period], grace_days=row.grace_days, percent_off=row.percent_off,
+        lottery_weight=row.lottery_weight, extra_horizon_days=row.extra_horizon_days,
+        extra_bookings_per_day=row.extra_bookings_per_day,
+        price_rules=[pb.MemberPriceRule(court_id=r["court_id"] or "", weekdays=r["weekdays"], start=r["start"],
+                                        end=r["end"], amount_off=money(r["amount_off_paisa"]),
+                                        percent_off=r["percent_off"]) for r in row.price_rules or []])
+    if row.free_until_hours is not None:
+        plan.free_until_hours = row.free_until_hours
+    return plan
 
 
 def membership(view: store.MembershipView) -> pb.Membership:
-    return pb.Membership(membership_id=view.membership.id, plan=membership_plan(view.plan),
-                         player_id=view.membership.player_id, paid_until=timestamp(view.membership.paid_until),
-                         state=view.state)
+    member = view.membership
+    return pb.Membership(membership_id=member.id, plan=membership_plan(view.plan), player_id=member.player_id,
+                         paid_until=timestamp(member.paid_until), state=view.state,
+                         player_name=view.player.name if view.player else "",
+                         grace_ends_at=timestamp(member.paid_until + dt.timedelta(days=view.plan.grace_days)))
+
+
+def membership_paid(view: store.MembershipView, venue_row: store.Venue, renewed: bool) -> events_pb2.MembershipPaid:
+    return events_pb2.MembershipPaid(membership=membership(view), venue_name=venue_row.name, renewed=renewed,
+                                     time_zone=venue_row.time_zone)
+
+
+def membership_renewal_due(view: store.MembershipView, venue_row: store.Venue) -> events_pb2.MembershipRenewalDue:
+    return events_pb2.MembershipRenewalDue(membership=membership(view), venue_name=venue_row.name,
+                                           time_zone=venue_row.time_zone)
+
+
+def membership_expired(view: store.MembershipView, venue_row: store.Venue) -> events_pb2.MembershipExpired:
+    return events_pb2.MembershipExpired(membership=membership(view), venue_name=venue_row.name,
+                                        time_zone=venue_row.time_zone)

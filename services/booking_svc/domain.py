@@ -461,6 +461,63 @@ class DayPrices:
         return (self.totals[first + duration] - self.totals[first] + 30) // 60
 
 
+def in_local_window(weekdays: frozenset[int], start: int, end: int, local: dt.datetime) -> bool:
+    """Whether the local moment lies in a weekly window (minutes after midnight; end <= start runs past
+    midnight and belongs to the weekday it starts on, as a price window does; empty weekdays: every day)."""
+    weekday, minute = local.isoweekday(), local.hour * 60 + local.minute
+
+    def on(day: int) -> bool:
+        return not weekdays or day in weekdays
+
+    if start < end:
+        return on(weekday) and start <= minute < end
+    return (on(weekday) and minute >= start) or (on(7 if weekday == 1 else weekday - 1) and minute < end)
+
+
+@dataclass(frozen=True)
+class MemberHours:
+    """A members-only window: games starting in it are the members' until `opens_to_all` before them."""
+
+    court_id: str | None  # None: every court of the venue
+    weekdays: frozenset[int]
+    start: int
+    end: int
+    opens_to_all: dt.timedelta
+
+
+class SlotAccess(NamedTuple):
+    """Who may book a start: members only until `opens_to_all_at` (None: anyone, any time), and
+    whether the caller is kept out now (`closed`: members-only and not a member)."""
+
+    opens_to_all_at: dt.datetime | None
+    closed: bool
+
+
+def slot_access(rules: VenueRules, hours: Sequence[MemberHours], court_id: str, start: dt.datetime,
+                now: dt.datetime, member: bool) -> SlotAccess:
+    """The one rule of members-only hours, for availability and booking alike: a start in a window
+    (the first listed that covers it) is the members' until `opens_to_all` before it; after that, or
+    outside every window, anyone's."""
+    local = start.astimezone(rules.zone)
+    for window in hours:
+        if window.court_id in (None, court_id) and in_local_window(window.weekdays, window.start, window.end, local):
+            opens = start - window.opens_to_all
+            if now < opens:
+                return SlotAccess(opens, not member)
+            break
+    return SlotAccess(None, False)
+
+
+def check_member_hours(rules: VenueRules, hours: Sequence[MemberHours], court_id: str, start: dt.datetime,
+                       now: dt.datetime, member: bool) -> None:
+    """A non-member books a start in members-only hours only once it has opened to everyone."""
+    access = slot_access(rules, hours, court_id, start, now, member)
+    if access.closed:
+        raise FailedPrecondition(f"this time is for the venue's members until "
+                                 f"{local_clock(rules, access.opens_to_all_at)}; it opens to everyone then",
+                                 reason="MEMBERS_ONLY")
+
+
 SUMMARY_WEEKDAY, SUMMARY_TIME = 1, dt.time(8, 0)  # the owner's weekly summary: Monday 08:00, the venue's time
 
 

@@ -18,7 +18,8 @@ from booking_svc import convert
 from mesh import outbox, plumbing
 
 if TYPE_CHECKING:
-    from booking_svc.store import BookingView, Lottery, LotteryEntry, Player, Report, Review, Venue, WaitlistOffer
+    from booking_svc.store import (BookingView, Lottery, LotteryEntry, MembershipView, Player, Report, Review, Venue,
+                                   WaitlistOffer)
 
 STREAM = plumbing.stream("booking")
 
@@ -110,3 +111,17 @@ def lottery_drawn(session: Session, draw: Lottery, entries: Sequence[LotteryEntr
 def weekly_summary(session: Session, numbers: Report, rating: tuple[float, int]) -> None:
     """A venue's week in headline numbers: notify sends them to its owner."""
     outbox.publish(session, STREAM, convert.weekly_summary(numbers, rating))
+
+
+def membership_paid(session: Session, view: MembershipView, venue: Venue, renewed: bool) -> None:
+    """A new member or a renewal: notify tells the member until when."""
+    outbox.publish(session, STREAM, convert.membership_paid(view, venue, renewed))
+
+
+def membership_renewal_due(session: Session, view: MembershipView, venue: Venue) -> None:
+    """The member's period ends soon (or ended: grace days): notify reminds them to renew."""
+    outbox.publish(session, STREAM, convert.membership_renewal_due(view, venue))
+
+
+def membership_expired(session: Session, view: MembershipView, venue: Venue) -> None:
+    outbox.publish(session, STREAM, convert.membership_expired(view, venue))

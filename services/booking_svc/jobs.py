@@ -1,6 +1,6 @@
 """The booking job: a background worker that releases expired holds, completes finished games,
-expires waitlist offers whose window ran out (each passing to the next in line) and sends the owners'
-weekly summaries when due.
+expires waitlist offers whose window ran out (each passing to the next in line), sends the owners'
+weekly summaries when due and reminds members to renew (and tells them when a membership expired).
 
 Runs every PADEL_BOOKING_JOB_INTERVAL_SECONDS in every replica; on PostgreSQL the rows are taken
 with FOR UPDATE SKIP LOCKED, so two replicas never handle the same booking twice.
@@ -9,6 +9,7 @@ with FOR UPDATE SKIP LOCKED, so two replicas never handle the same booking twice
 import logging
 
 from booking_svc.service import Bookings
+from booking_svc.service.memberships import Memberships
 from booking_svc.service.summaries import WeeklySummaries
 from booking_svc.service.waitlist import Waitlist
 from mesh.db import Database
@@ -19,12 +20,14 @@ log = logging.getLogger("padel.booking.jobs")
 
 class BookingJob(PeriodicJob):
     def __init__(self, bookings: Bookings, database: Database, interval_seconds: float,
-                 waitlist: Waitlist | None = None, summaries: WeeklySummaries | None = None):
+                 waitlist: Waitlist | None = None, summaries: WeeklySummaries | None = None,
+                 memberships: Memberships | None = None):
         super().__init__("booking-job", interval_seconds)
         self.bookings = bookings
         self.database = database
         self.waitlist = waitlist
         self.summaries = summaries
+        self.memberships = memberships
 
     def run_once(self) -> tuple[int, int]:
         """(holds expired, bookings completed) in this pass; run-out waitlist offers first, so the
@@ -35,6 +38,9 @@ class BookingJob(PeriodicJob):
         summaries = self.summaries.send_due(self.database) if self.summaries else 0
         if summaries:
             log.info("weekly summaries sent", extra={"summaries": summaries})
+        reminded = self.memberships.remind_renewals(self.database) if self.memberships else 0
+        if reminded:
+            log.info("membership reminders", extra={"memberships": reminded})
         return self.bookings.expire_holds(self.database), self.bookings.complete_finished(self.database)
 
     def work(self) -> bool:

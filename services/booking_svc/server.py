@@ -2,6 +2,7 @@
 the booking life cycle) behind the servicer, the outbox relay, the consumer of auth's, payments' and its own events and the
 booking job (expired holds, finished games) as background workers."""
 
+import datetime as dt
 import pathlib
 
 from padel.booking.v1 import booking_service_pb2_grpc
@@ -34,15 +35,17 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
     bookings = Bookings(setups, settings.commission_percent, Players(settings.addresses["user"]))
     waitlist = Waitlist(bookings)
     match_holds = MatchHolds(bookings)
+    memberships = Memberships(notice=dt.timedelta(days=settings.renewal_notice_days))
     servicer = BookingServicer(parts.database, Venues(), Availability(setups), bookings, Series(bookings), waitlist,
-                               Reviews(), Lotteries(bookings), Memberships(), match_holds)
+                               Reviews(), Lotteries(bookings), memberships, match_holds)
     return server.build(
         NAME, settings,
         servicers=[(booking_service_pb2_grpc.add_BookingServiceServicer_to_server, servicer)],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
         workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings, waitlist, match_holds),
-                 BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist, WeeklySummaries())])
+                 BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist, WeeklySummaries(),
+                            memberships)])
 
 
 def main() -> None:

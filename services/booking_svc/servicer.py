@@ -104,8 +104,11 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
 
     def GetAvailability(self, request, context):
         day = convert.day(request.date)
-        return self.availability.rendered(self.db, request.venue_id, day, request.duration_minutes,
-                                          request.court_id, convert.availability)
+        me = caller.optional()
+        shared, access = self.availability.rendered_for(self.db, request.venue_id, day, request.duration_minutes,
+                                                        request.court_id, me.user_id if me else None,
+                                                        convert.availability)
+        return convert.members_only(shared, access)
 
     # bookings
 
@@ -298,7 +301,7 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         p = request.plan
         plan = self.memberships.create_plan(self.db, caller.current(), request.venue_id, p.name.strip(),
                                             p.price.amount_paisa, convert.PERIODS[p.period], p.grace_days,
-                                            p.percent_off, p.lottery_weight)
+                                            p.percent_off, p.lottery_weight, convert.plan_benefits(p))
         return api.CreateMembershipPlanResponse(plan=convert.membership_plan(plan))
 
     def RecordMembershipPayment(self, request, context):
@@ -310,3 +313,9 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         found = self.memberships.list_mine(self.db, caller.current(), request.page_size, request.page_token)
         return api.ListMyMembershipsResponse(memberships=[convert.membership(v) for v in found.items],
                                              next_page_token=found.next_page_token)
+
+    def ListVenueMembers(self, request, context):
+        found = self.memberships.list_venue_members(self.db, caller.current(), request.venue_id, request.page_size,
+                                                    request.page_token)
+        return api.ListVenueMembersResponse(memberships=[convert.membership(v) for v in found.items],
+                                            next_page_token=found.next_page_token)

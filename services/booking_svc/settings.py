@@ -1,5 +1,5 @@
-"""booking_svc's settings: what every service has, plus the platform commission, the job interval and
-the demo venues' owner."""
+"""booking_svc's settings: what every service has, plus the platform commission, the job interval,
+the demo venues' owner and how early members are reminded to renew."""
 
 import dataclasses
 import uuid
@@ -17,6 +17,8 @@ class BookingSettings(ServiceSettings):
     job_interval_seconds: float = 30.0
     # The user id owning the demo venues `booking_svc.seed` creates (the demo owner account auth makes).
     demo_owner_id: str = DEMO_OWNER_ID
+    # How many days before a membership's paid period ends its member is reminded to renew.
+    renewal_notice_days: int = 7
 
     @classmethod
     def from_env(cls, name: str = NAME, environ=None) -> "BookingSettings":
@@ -33,4 +35,5 @@ class BookingSettings(ServiceSettings):
             raise SettingsError(f"PADEL_BOOKING_DEMO_OWNER_ID: expected a user id (uuid), got {owner!r}") from None
         return cls(**fields,
                    commission_percent=env.int("PADEL_BOOKING_COMMISSION_PERCENT", 10, 0, 100),
-                   job_interval_seconds=interval, demo_owner_id=owner)
+                   job_interval_seconds=interval, demo_owner_id=owner,
+                   renewal_notice_days=env.int("PADEL_BOOKING_RENEWAL_NOTICE_DAYS", 7, 0, 60))

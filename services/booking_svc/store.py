@@ -14,7 +14,7 @@ import zlib
 from typing import NamedTuple, Sequence, TypeVar
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
-                        UniqueConstraint, bindparam, case, cast, delete, exc, func, select, text, true,
+                        UniqueConstraint, bindparam, case, cast, delete, exc, func, or_, select, text, true,
                         type_coerce, Row, union_all, update)
 from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, query_expression, relationship,
                             with_expression)
@@ -67,6 +67,9 @@ class Venue(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     # Raised by every change to the venue's settings, courts or prices (`bump_setup_version`).
     setup_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Members-only hours: [{"court_id": None, "weekdays": [5], "start": "18:00", "end": "22:00",
+    # "opens_to_all_minutes": 1440}, ...] (migration 0017).
+    member_hours: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     # Filled only by a search near a point: the haversine term of the distance (see `venues_near`).
     nearness: Mapped[float | None] = query_expression()
     # Filled by the venue lists: the average and count of the visible reviews (see `_rated`).
@@ -171,6 +174,10 @@ class Booking(Base):
     refund_paisa: Mapped[int | None] = mapped_column(BigInteger)
     # Whether the venue was paid at the venue when this was booked (later bookings follow a new mode).
     paid_at_venue: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The court's price before member prices, and [[player_id, paisa], ...]: each player's share of
+    # price_paisa, the booker first (migration 0017; None on older bookings: equal shares).
+    court_price_paisa: Mapped[int | None] = mapped_column(BigInteger)
+    player_prices: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     # The price rule that priced most of the game's minutes (None: the base price), migration 0011.
@@ -262,6 +269,7 @@ class MembershipView:
     membership: Membership
     plan: MembershipPlan
     state: str
+    player: Player | None = None  # the member's name, in the owner's member list
 
 
 @dataclasses.dataclass
@@ -1135,6 +1143,12 @@ class MembershipPlan(Base):
     grace_days: Mapped[int] = mapped_column(Integer)
     percent_off: Mapped[int] = mapped_column(Integer)
     lottery_weight: Mapped[int] = mapped_column(Integer)
+    # The member's benefits (migration 0017): price rules [{"court_id", "weekdays", "start", "end",
+    # "amount_off_paisa", "percent_off"}], days further ahead, more bookings a day, later free cancelling.
+    price_rules: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    extra_horizon_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    extra_bookings_per_day: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    free_until_hours: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
@@ -1149,10 +1163,17 @@ class Membership(Base):
     player_id: Mapped[str] = mapped_column(String(36))
     paid_until: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # The paid_until each reminder was sent for (migration 0017): a payment moves paid_until, so the
+    # next period is reminded again.
+    due_reminded_for: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    grace_reminded_for: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    expiry_told_for: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
     __table_args__ = (
         UniqueConstraint("plan_id", "player_id", name="uq_memberships_plan_player"),
         Index("ix_memberships_player_venue", "player_id", "venue_id"),
+        Index("ix_memberships_venue_created", "venue_id", "created_at"),
+        Index("ix_memberships_paid_until", "paid_until"),
     )
 
 
@@ -1161,13 +1182,31 @@ def membership_of(session: Session, plan_id: str, player_id: str) -> Membership 
                                                     Membership.player_id == player_id).with_for_update()).first()
 
 
-def member_terms(session: Session, venue_id: str, player_id: str) -> list[tuple[int, int, dt.datetime, int]]:
-    """(percent off, lottery weight, paid until, grace days) of each of the player's memberships at the venue."""
-    return [(p, w, until, grace) for p, w, until, grace in session.execute(
-        select(MembershipPlan.percent_off, MembershipPlan.lottery_weight, Membership.paid_until,
-               MembershipPlan.grace_days)
+def member_plans(session: Session, venue_id: str,
+                 player_ids: Sequence[str]) -> list[tuple[str, MembershipPlan, dt.datetime]]:
+    """(player id, plan, paid until) of each membership the players hold at the venue, in one query."""
+    return [(player, plan, until) for player, plan, until in session.execute(
+        select(Membership.player_id, MembershipPlan, Membership.paid_until)
         .join(MembershipPlan, MembershipPlan.id == Membership.plan_id)
-        .where(Membership.venue_id == venue_id, Membership.player_id == player_id))]
+        .where(Membership.venue_id == venue_id, Membership.player_id.in_(list(player_ids))))]
+
+
+def venue_memberships_page(session: Session, venue_id: str, page_size: int,
+                           page_token: str) -> pager.Page[Membership]:
+    """The venue's memberships, the newest member first."""
+    return pager.page(session, "venue-members", select(Membership).where(Membership.venue_id == venue_id),
+                      [Membership.created_at, Membership.id], page_size, page_token, descending=True)
+
+
+def memberships_to_remind(session: Session, now: dt.datetime, notice: dt.timedelta,
+                          limit: int = 200) -> list[tuple[Membership, MembershipPlan]]:
+    """Memberships whose period ends within `notice` (or ended, grace days at most 60 before) and whose
+    expiry was not told yet: those a renewal reminder may be owed, taken for this pass."""
+    return [(m, p) for m, p in session.execute(
+        select(Membership, MembershipPlan).join(MembershipPlan, MembershipPlan.id == Membership.plan_id)
+        .where(Membership.paid_until <= now + notice, Membership.paid_until >= now - dt.timedelta(days=67),
+               or_(Membership.expiry_told_for.is_(None), Membership.expiry_told_for != Membership.paid_until))
+        .order_by(Membership.paid_until).limit(limit).with_for_update(of=Membership, skip_locked=True))]
 
 
 def memberships_page(session: Session, player_id: str, page_size: int,

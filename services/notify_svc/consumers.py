@@ -20,13 +20,14 @@ from mesh import plumbing
 from mesh.consumer import EventConsumer
 from mesh.db import Database, Joined
 from notify_svc import convert
-from notify_svc.service import Accounts, Bookings, Connections, Matches, Payments, VenueNews
+from notify_svc.service import Accounts, Bookings, Connections, Matches, Memberships, Payments, VenueNews
 
 GROUP = "notify"
 
 
 def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, bookings: Bookings,
              connections: Connections, payments: Payments, matches: Matches, venues: VenueNews,
+             memberships: Memberships,
              **options) -> EventConsumer:
     """The consumer of auth's, user_svc's, booking_svc's, payment_svc's and match_svc's events, as a
     server worker."""
@@ -198,6 +199,15 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
         matches.level_changed(Joined(session), message.player_id, message.match_id, message.level_before,
                               message.level_after)
 
+    def membership_paid(session: Session, _event_id: str, message: booking_events.MembershipPaid) -> None:
+        memberships.paid(Joined(session), convert.membership(message), message.renewed)
+
+    def renewal_due(session: Session, _event_id: str, message: booking_events.MembershipRenewalDue) -> None:
+        memberships.renewal_due(Joined(session), convert.membership(message))
+
+    def membership_expired(session: Session, _event_id: str, message: booking_events.MembershipExpired) -> None:
+        memberships.expired(Joined(session), convert.membership(message))
+
     events.on(auth_events.UserRegistered, registered)
     events.on(auth_events.EmailVerificationRequested, verification)
     events.on(auth_events.PasswordResetRequested, reset)
@@ -227,6 +237,9 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     events.on(booking_events.ReviewAnswered, review_answered)
     events.on(booking_events.LotteryDrawn, lottery_drawn)
     events.on(booking_events.VenueWeeklySummary, weekly_summary)
+    events.on(booking_events.MembershipPaid, membership_paid)
+    events.on(booking_events.MembershipRenewalDue, renewal_due)
+    events.on(booking_events.MembershipExpired, membership_expired)
     events.on(match_events.PlayerJoined, joined)
     events.on(match_events.MatchFilled, filled)
     events.on(match_events.JoinRequested, join_requested)

@@ -23,7 +23,7 @@ from padel.user.v1 import user_pb2
 
 from mesh.convert import timestamp, to_datetime
 from notify_svc import store
-from notify_svc.domain import Booking, Contact, Match, Money, Preferences, Series, WeeklySummary, mask
+from notify_svc.domain import Booking, Contact, Match, Membership, Money, Preferences, Series, WeeklySummary, mask
 from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH, SMS, WHATSAPP
 
 if TYPE_CHECKING:
@@ -131,6 +131,14 @@ def match(snapshot: match_events.MatchSnapshot) -> Match:
 
 def sets(result: match_pb2.Result) -> list[tuple[int, int]]:
     return [(score.side_a_games, score.side_b_games) for score in result.sets]
+
+
+def membership(message) -> Membership:
+    """The membership a MembershipPaid, MembershipRenewalDue or MembershipExpired speaks of."""
+    member = message.membership
+    return Membership(player_id=member.player_id, venue_name=message.venue_name, plan_name=member.plan.name,
+                      price=money(member.plan.price), state=member.state, paid_until=when(member.paid_until),
+                      grace_ends_at=when(member.grace_ends_at), time_zone=message.time_zone)
 
 
 def money(amount: booking_pb2.Money) -> Money:

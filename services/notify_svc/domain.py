@@ -113,6 +113,20 @@ def charge_variables(fee: Money, refund: Money, due_at_venue: bool = False) -> d
 
 
 @dataclass(frozen=True)
+class Membership:
+    """What a membership event says about the membership (converted from protobuf in convert.py)."""
+
+    player_id: str
+    venue_name: str
+    plan_name: str
+    price: Money
+    state: str
+    paid_until: dt.datetime
+    grace_ends_at: dt.datetime
+    time_zone: str
+
+
+@dataclass(frozen=True)
 class Booking:
     """What a booking event says about the booking (converted from protobuf in convert.py)."""
 

@@ -12,7 +12,7 @@ from notify_svc import channels, consumers
 from notify_svc.jobs import DeliveryJob
 from notify_svc.rendering import Renderer
 from notify_svc.service import (Accounts, Bookings, CalendarFeeds, Connections, Deliveries, Devices, Inbox, Matches,
-                                Payments, Templates, VenueNews)
+                                Memberships, Payments, Templates, VenueNews)
 from notify_svc.servicer import NotifyServicer
 from notify_svc.settings import NAME, NotifySettings
 
@@ -45,7 +45,8 @@ def build_server(settings: NotifySettings) -> tuple[server.Host, int]:
         # The renderer first: started before anything renders, stopped after everything that does.
         workers=[renderer, parts.relay,
                  consumers.consumer(parts.database, parts.redis, accounts, bookings, Connections(deliveries),
-                                    Payments(deliveries, app_base_url=settings.app_base_url), Matches(deliveries), VenueNews(deliveries)),
+                                    Payments(deliveries, app_base_url=settings.app_base_url), Matches(deliveries),
+                                    VenueNews(deliveries), Memberships(deliveries)),
                  DeliveryJob(parts.database, deliveries, bookings, poll_seconds=settings.poll_seconds)])
 
 

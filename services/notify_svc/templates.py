@@ -56,6 +56,8 @@ _MONEY = frozenset({"first_name", "booking_id", "amount"})
 _PAID = _MONEY | {"wallet"}
 # An open match.
 _MATCH = frozenset({"first_name", "venue_name", "court_name", "date", "start_time", "match_id", "free_places"})
+# A membership of a venue's plan (issue 16): "renewed" and "in_grace" are "yes" or empty.
+_MEMBER = frozenset({"first_name", "venue_name", "plan_name", "price", "paid_until", "grace_ends_at"})
 # Who booked, for the venue's owner.
 _OWNER = frozenset({"player_name", "player_phone", "special_requests"})
 # A recurring series' games as one list of dates, and who booked it (for the owner).
@@ -146,6 +148,11 @@ KINDS: dict[str, Kind] = {
     "venue_weekly_summary": Kind("booking_confirmations", frozenset({
         "first_name", "venue_name", "week_start", "week_end", "bookings", "occupancy", "revenue", "no_show_rate",
         "new_players", "rating"})),
+    # To a member (issue 16): a payment recorded is a receipt; renewal reminders follow the reminders
+    # switch, the end of the benefits always goes out.
+    "membership_paid": Kind("booking_confirmations", _MEMBER | {"renewed"}, essential=True),
+    "membership_renewal_due": Kind("reminders", _MEMBER | {"in_grace"}),
+    "membership_expired": Kind("reminders", _MEMBER, essential=True),
 }
 
 # Where the venue is and how to call it, in a booking's texts (each only when the venue gave it).
@@ -616,6 +623,39 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "کورٹ کا {{ occupancy }} وقت بک، {{ revenue }} خالص آمدنی، نہ آنے کی شرح {{ no_show_rate }}، "
                "{{ new_players }} نئے کھلاڑی۔ ریٹنگ: {{ rating }}۔"),
     },
+    "membership_paid": {
+        "en": ("{% if renewed %}Membership renewed{% else %}Welcome, member{% endif %}: "
+               "{{ plan_name }} at {{ venue_name }}",
+               "Hi {{ first_name }}, your {{ plan_name }} membership at {{ venue_name }} "
+               "{% if renewed %}is renewed{% else %}has started{% endif %} ({{ price }}): "
+               "it runs until {{ paid_until }}. Your member prices and benefits apply when you book there."),
+        "ur": ("{% if renewed %}رکنیت کی تجدید{% else %}خوش آمدید{% endif %}: {{ venue_name }} میں {{ plan_name }}",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں آپ کی {{ plan_name }} رکنیت "
+               "{% if renewed %}کی تجدید ہو گئی{% else %}شروع ہو گئی{% endif %} ({{ price }}): {{ paid_until }} تک۔ "
+               "وہاں بکنگ پر آپ کی رکنیت کی قیمتیں اور سہولتیں لاگو ہوں گی۔"),
+    },
+    "membership_renewal_due": {
+        "en": ("Renew your {{ plan_name }} membership at {{ venue_name }}",
+               "Hi {{ first_name }}, your {{ plan_name }} membership at {{ venue_name }} "
+               "{% if in_grace %}ended on {{ paid_until }}; its benefits last until {{ grace_ends_at }}"
+               "{% else %}runs until {{ paid_until }}{% endif %}. Renew it ({{ price }}) at the venue to keep "
+               "your member prices."),
+        "ur": ("{{ venue_name }} میں اپنی {{ plan_name }} رکنیت کی تجدید کریں",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں آپ کی {{ plan_name }} رکنیت "
+               "{% if in_grace %}{{ paid_until }} کو ختم ہو گئی؛ سہولتیں {{ grace_ends_at }} تک رہیں گی"
+               "{% else %}{{ paid_until }} تک ہے{% endif %}۔ رکنیت کی قیمتیں برقرار رکھنے کے لیے وینیو پر "
+               "تجدید کریں ({{ price }})۔"),
+    },
+    "membership_expired": {
+        "en": ("Your {{ plan_name }} membership at {{ venue_name }} has expired",
+               "Hi {{ first_name }}, your {{ plan_name }} membership at {{ venue_name }} ended on {{ paid_until }} "
+               "and its grace days are over: you book at the guest prices now. Renew it ({{ price }}) at the venue "
+               "any time."),
+        "ur": ("{{ venue_name }} میں آپ کی {{ plan_name }} رکنیت ختم ہو گئی",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} میں آپ کی {{ plan_name }} رکنیت {{ paid_until }} کو "
+               "ختم ہو گئی اور رعایتی دن بھی گزر گئے: اب آپ عام قیمت پر بک کریں گے۔ وینیو پر کبھی بھی تجدید کریں "
+               "({{ price }})۔"),
+    },
 }
 
 class Refused(Exception):
@@ -663,6 +703,8 @@ SAMPLES = {
     "text": "Great lights", "answer": "Thank you, see you soon", "place": "2", "week_start": "Mon 30 Nov 2026",
     "week_end": "Sun 06 Dec 2026", "bookings": "42", "occupancy": "61%", "revenue": "Rs 310,500",
     "no_show_rate": "2%", "new_players": "7",
+    "plan_name": "Gold", "paid_until": "03 Jan 2027 18:00 PKT", "grace_ends_at": "10 Jan 2027 18:00 PKT",
+    "renewed": "yes", "in_grace": "",
 }
 
 

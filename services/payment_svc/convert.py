@@ -54,11 +54,15 @@ def booking_facts(snapshot: booking_events.BookingSnapshot) -> BookingFacts:
         zone = zoneinfo.ZoneInfo(snapshot.time_zone or DEFAULT_TIME_ZONE)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone = zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
+    players = [snapshot.player_id, *snapshot.participant_ids]
+    prices = {p.player_id: p.price.amount_paisa for p in snapshot.player_prices}
     return BookingFacts(
         booking_id=snapshot.booking_id, venue_id=snapshot.venue_id, booker_id=snapshot.player_id,
-        player_ids=[snapshot.player_id, *snapshot.participant_ids], start=start,
+        player_ids=players, start=start,
         local_date=start.astimezone(zone).date(), price=snapshot.price.amount_paisa,
-        commission=snapshot.commission.amount_paisa, status=BOOKING_STATUSES.get(snapshot.status, "pending"))
+        commission=snapshot.commission.amount_paisa, status=BOOKING_STATUSES.get(snapshot.status, "pending"),
+        # Only when every player has one (an older booking's event has none: equal shares).
+        player_prices=tuple(prices[p] for p in players) if set(players) <= prices.keys() else ())
 
 
 def venue_facts(venue: booking_pb2.Venue) -> VenueFacts:

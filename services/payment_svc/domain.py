@@ -111,6 +111,15 @@ def split_price(price: int, players: int) -> list[int]:
     return [base + rest] + [base] * (players - 1)
 
 
+def player_shares(online: int, players: int, player_prices: Sequence[int] = ()) -> list[int]:
+    """What each player (the booker first) pays of the online part: in proportion to the share prices
+    booking_svc gave (a member's own share is cheaper; with the whole price online, exactly those), or
+    without them equal shares, the odd paisa on the booker's."""
+    if len(player_prices) == players and sum(player_prices):
+        return share_out(online, player_prices)
+    return split_price(online, players)
+
+
 def share_deadline(created: dt.datetime, start: dt.datetime, window: dt.timedelta,
                    lead: dt.timedelta) -> dt.datetime:
     """When an invited player's unpaid share falls to the booker: `window` after the booking, and
@@ -190,12 +199,14 @@ class Rebalance:
     new: list[tuple[str, int]]  # (player, amount) of the unpaid shares that replace them
 
 
-def rebalance(shares: Sequence[ShareView], players: Sequence[str], booker_id: str, online: int) -> Rebalance:
+def rebalance(shares: Sequence[ShareView], players: Sequence[str], booker_id: str, online: int,
+              player_prices: Sequence[int] = ()) -> Rebalance:
     """The bill of `players` for `online`, keeping every paid share as it is: a removed player's paid
     share goes back whole; if what stays paid is more than the new price, whole paid shares go back,
     the booker's first, until it fits; what is left to pay is shared so that each player comes as
-    close to an equal split as their payments allow (the booker takes the odd paisa). An unpaid share
-    that would come out the same is kept (its player is not asked again)."""
+    close to their part (`player_shares`: by their share prices, else equal with the odd paisa on the
+    booker) as their payments allow. An unpaid share that would come out the same is kept (its player
+    is not asked again)."""
     live = [s for s in shares if s.state in (ShareState.PAID, *UNPAID)]
     refund = [s for s in live if s.state == ShareState.PAID and s.player_id not in players]
     kept = [s for s in live if s.state == ShareState.PAID and s.player_id in players]
@@ -204,7 +215,7 @@ def rebalance(shares: Sequence[ShareView], players: Sequence[str], booker_id: st
             break
         kept.remove(share)
         refund.append(share)
-    targets = split_price(online, len(players)) if players else []
+    targets = player_shares(online, len(players), player_prices) if players else []
     need = [max(0, target - sum(s.amount for s in kept if s.player_id == player))
             for player, target in zip(players, targets)]
     parts = share_out(max(0, online - sum(s.amount for s in kept)), need)
@@ -288,3 +299,5 @@ class BookingFacts:
     price: int
     commission: int
     status: str
+    # Each player's share price, in the order of player_ids (empty: equal shares).
+    player_prices: tuple[int, ...] = ()

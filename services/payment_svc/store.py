@@ -44,6 +44,9 @@ class Booking(Base):
     online_paisa: Mapped[int] = mapped_column(BigInteger)
     commission_paisa: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(20))
+    # Each player's share price in the order of player_ids, as booking_svc announced them (migration
+    # 0005; None: equal shares).
+    player_prices: Mapped[list[int] | None] = mapped_column(JSON)
     # Players or price changed while a payment was pending: the bill follows once it settles.
     rebalance_due: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

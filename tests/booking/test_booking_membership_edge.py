@@ -56,3 +56,69 @@ def test_a_members_series_games_are_priced_as_members_too(platform):
         booking = requests.get(f"{platform.url}/api/bookings/bookings/{game['booking_id']}",
                                headers=platform.headers(member), timeout=TIMEOUT).json()["booking"]
         assert booking["price"]["amount_paisa"] == "540000"  # 40 % off the member's 1,500 PKR quarter
+
+
+def test_members_only_hours_and_the_owners_member_list_over_rest(platform):
+    owner, member, guest = new_user(), new_user(), new_user()
+    venue = create_venue(platform, owner)
+    venue_id, court, day = venue["venue_id"], venue["courts"][0]["court_id"], local_day(3)
+    owner_headers = platform.headers(owner, roles=("venue_owner",))
+    hours = requests.put(f"{platform.url}/api/bookings/venues/{venue_id}", headers=owner_headers, timeout=TIMEOUT,
+                         json={"venue": {"member_hours": [{"start": "18:00", "end": "21:00",
+                                                           "opens_to_all_minutes": 1440}]},
+                               "update_mask": "member_hours"})
+    assert hours.status_code == 200, hours.text
+    assert hours.json()["venue"]["member_hours"][0]["opens_to_all_minutes"] == 1440
+    bad = requests.put(f"{platform.url}/api/bookings/venues/{venue_id}", headers=owner_headers, timeout=TIMEOUT,
+                       json={"venue": {"member_hours": [{"start": "25:00", "end": "21:00"}]},
+                             "update_mask": "member_hours"})
+    assert bad.status_code == 400 and "member_hours[0].start" in bad.json()["message"], bad.text
+    elsewhere = requests.put(f"{platform.url}/api/bookings/venues/{venue_id}", headers=owner_headers, timeout=TIMEOUT,
+                             json={"venue": {"member_hours": [{"court_id": new_user(), "start": "18:00",
+                                                               "end": "21:00"}]}, "update_mask": "member_hours"})
+    assert elsewhere.status_code == 400 and "member_hours[0].court_id" in elsewhere.json()["message"], elsewhere.text
+    plan = requests.post(f"{platform.url}/api/bookings/venues/{venue_id}/membership-plans", headers=owner_headers,
+                         timeout=TIMEOUT, json={"plan": {
+                             "name": "Evenings", "price": {"amount_paisa": "400000"},
+                             "period": "MEMBERSHIP_PERIOD_QUARTERLY", "grace_days": 5,
+                             "price_rules": [{"court_id": court, "start": "18:00", "end": "21:00",
+                                              "amount_off": {"amount_paisa": "50000"}}]}})
+    assert plan.status_code == 200, plan.text
+    assert plan.json()["plan"]["price_rules"][0]["amount_off"]["amount_paisa"] == "50000"
+    both = requests.post(f"{platform.url}/api/bookings/venues/{venue_id}/membership-plans", headers=owner_headers,
+                         timeout=TIMEOUT, json={"plan": {"name": "Odd", "period": "MEMBERSHIP_PERIOD_MONTHLY",
+                                                         "price_rules": [{"start": "08:00", "end": "10:00"}]}})
+    assert both.status_code == 400 and "plan.price_rules[0]" in both.json()["message"], both.text
+    paid = requests.post(f"{platform.url}/api/bookings/venues/{venue_id}/members", headers=owner_headers,
+                         timeout=TIMEOUT, json={"plan_id": plan.json()["plan"]["plan_id"], "player_id": member})
+    assert paid.status_code == 200, paid.text
+
+    def evening_slot(headers: dict) -> dict:
+        answer = requests.get(f"{platform.url}/api/bookings/availability", headers=headers, timeout=TIMEOUT,
+                              params={"venue_id": venue_id, "date": day.isoformat(), "duration_minutes": 60,
+                                      "court_id": court})
+        assert answer.status_code == 200, answer.text
+        slots = {s["local_start"]: s for s in answer.json()["courts"][0]["slots"]}
+        assert not slots["17:00"].get("members_only") and "opens_to_all_at" not in slots["17:00"]
+        return slots["19:00"]
+
+    for headers in ({}, platform.headers(guest)):  # nobody signed in, a non-member
+        seen = evening_slot(headers)
+        assert seen["members_only"] and seen["closed_to_caller"] and seen["opens_to_all_at"]
+    seen = evening_slot(platform.headers(member))
+    assert seen["members_only"] and not seen.get("closed_to_caller")
+    assert evening_slot({})["closed_to_caller"]  # the member's view never leaks into the kept answer
+
+    refused = book(platform, guest, court, day, "19:00")
+    assert refused.status_code == 400 and "for the venue's members until" in refused.json()["message"], refused.text
+    taken = book(platform, member, court, day, "19:00")
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["booking"]["price"]["amount_paisa"] == "550000"  # PKR 500 off the member's share
+
+    listed = requests.get(f"{platform.url}/api/bookings/venues/{venue_id}/members", headers=owner_headers,
+                          timeout=TIMEOUT, params={"page_size": 10})
+    assert listed.status_code == 200, listed.text
+    assert [(m["player_id"], m["plan"]["name"], m["state"]) for m in listed.json()["memberships"]] == [
+        (member, "Evenings", "active")]
+    assert requests.get(f"{platform.url}/api/bookings/venues/{venue_id}/members", headers=platform.headers(member),
+                        timeout=TIMEOUT).status_code == 403

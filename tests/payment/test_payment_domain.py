@@ -20,6 +20,23 @@ def test_a_price_splits_into_equal_shares_with_the_odd_paisa_on_the_booker():
     assert sum(domain.split_price(999_999, 3)) == 999_999
 
 
+def test_share_prices_from_booking_decide_each_players_part_and_a_deposit_keeps_their_proportion():
+    assert domain.player_shares(570095, 4, (150025, 120020, 150025, 150025)) == [150025, 120020, 150025, 150025]
+    deposit = domain.player_shares(57009, 4, (150025, 120020, 150025, 150025))  # 10 %: the same proportions
+    assert deposit == [15003, 12002, 15002, 15002]
+    assert domain.player_shares(600103, 4) == [150028, 150025, 150025, 150025]  # no prices: equal shares
+    assert domain.player_shares(600103, 4, (1, 2)) == [150028, 150025, 150025, 150025]  # not one per player
+
+
+def test_a_bill_rebalanced_after_money_moved_follows_each_players_share_price():
+    paid = ShareView("s1", "booker", 150_000, ShareState.PAID)
+    due = ShareView("s2", "guest", 150_000, ShareState.DUE)
+    # A member joins: the booker's paid 1,500 stays; each pays up to their own part, the member less.
+    plan = domain.rebalance([paid, due], ["booker", "member", "guest"], "booker", 570_000, (200_000, 170_000, 200_000))
+    assert plan.refund == [] and plan.void == ["s2"]
+    assert plan.new == [("booker", 50_000), ("member", 170_000), ("guest", 200_000)]
+
+
 def test_the_share_deadline_is_the_window_or_the_lead_before_play_whichever_comes_first():
     made = dt.datetime(2030, 1, 1, 10, tzinfo=dt.timezone.utc)
     window, lead = dt.timedelta(minutes=15), dt.timedelta(hours=2)

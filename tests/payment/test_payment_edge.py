@@ -169,6 +169,30 @@ def test_four_players_split_three_pay_and_the_fourth_share_falls_to_the_booker(p
     assert bill(pay_platform, booking_id, new_user()).status_code == 403  # not a player of it
 
 
+def test_a_members_payment_share_is_at_the_member_price_and_the_others_pay_the_guest_price(pay_platform, court):
+    owner_headers = pay_platform.headers(court.owner, roles=("venue_owner",))
+    plan = requests.post(f"{pay_platform.url}/api/bookings/venues/{court.venue_id}/membership-plans",
+                         headers=owner_headers, timeout=TIMEOUT,
+                         json={"plan": {"name": "Gold", "price": {"amount_paisa": "500000"},
+                                        "period": "MEMBERSHIP_PERIOD_MONTHLY", "percent_off": 20}})
+    assert plan.status_code == 200, plan.text
+    booker, member, guests = new_user(), new_user(), [new_user(), new_user()]
+    made = requests.post(f"{pay_platform.url}/api/bookings/venues/{court.venue_id}/members", headers=owner_headers,
+                         timeout=TIMEOUT, json={"plan_id": plan.json()["plan"]["plan_id"], "player_id": member})
+    assert made.status_code == 200, made.text
+
+    booking_id = court.book(booker, [member, *guests])
+    shares = {s["player_id"]: paisa(s["amount"]) for s in bill_when_ready(pay_platform, booking_id, booker)["shares"]}
+    # PKR 6,001 in four (1,500.25 each): the member's own quarter is 20 % off (300.05); nobody else's.
+    assert shares == {booker: 150025, member: 120020, guests[0]: 150025, guests[1]: 150025}
+    answer = pay(pay_platform, booking_id, member)
+    assert answer.status_code == 200, answer.text
+    assert paisa(answer.json()["payment"]["amount"]) == 120020
+    booking = requests.get(f"{pay_platform.url}/api/bookings/bookings/{booking_id}",
+                           headers=pay_platform.headers(booker), timeout=TIMEOUT).json()["booking"]
+    assert booking["price"]["amount_paisa"] == str(600100 - 30005)
+
+
 def test_forged_replayed_and_wrong_amount_callbacks_are_refused_and_change_nothing(pay_platform, court):
     booker, booking_id = booked(pay_platform, court)
     answer = pay(pay_platform, booking_id, booker, PENDING_THEN_PAYS)

@@ -7,6 +7,10 @@ time alone changes it (the first start passing, the first hold running out). Eac
 versions in one statement, so a booking or a cancellation made through any replica shows in the
 very next call; nothing expires by a TTL. The answer is public: anything that depends on who asks
 must be applied to it, never kept in it.
+
+What depends on who asks is applied after that shared answer: the caller's membership
+(`benefits_of`) lengthens the horizon (part of the answer's key), and `member_access` marks the
+starts in members-only hours afterwards, with `domain.slot_access`, the rule booking checks too.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ import dataclasses
 import datetime as dt
 from typing import Any, Callable
 
-from booking_svc import domain, store
+from booking_svc import domain, membership, store
 from booking_svc.domain import Slot
 from booking_svc.service import rows
 from booking_svc.service.answers import Answers, Kept
+from booking_svc.service.memberships import benefits_of
 from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
@@ -46,10 +51,53 @@ class Availability:
         self.clock = clock
         self._answers: Answers[FreeSlots] = Answers(max_answers)
 
+    def _benefits(self, uow: UnitOfWork, venue_id: str, caller_id: str | None) -> membership.Benefits:
+        """What the caller's memberships at the venue give them (nothing for nobody signed in)."""
+        if not caller_id:
+            return membership.Benefits()
+        with uow.session(read_only=True) as session:
+            return benefits_of(session, venue_id, caller_id, self.clock())
+
+    def slots_for(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int, court_id: str = "",
+                  caller_id: str | None = None) -> tuple[store.Venue, CourtSlots,
+                                                          dict[tuple[str, dt.datetime], domain.SlotAccess]]:
+        """Free games per active court on the opening of local `day` as the caller (None: nobody signed
+        in) sees them, and the access of each start in members-only hours."""
+        benefits = self._benefits(uow, venue_id, caller_id)
+        venue, courts = self.free_slots(uow, venue_id, day, duration, court_id, benefits.extra_horizon_days)
+        return venue, courts, self.member_access(venue, courts, benefits.member)
+
+    def rendered_for(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int, court_id: str,
+                     caller_id: str | None, render: Callable[[store.Venue, dt.date, CourtSlots], Any]
+                     ) -> tuple[Any, dict[tuple[str, dt.datetime], domain.SlotAccess]]:
+        """`render(venue, day, courts)` of the free games for the caller's horizon, built once per kept
+        answer (shared: never changed), and the caller's members-only marks to apply to a copy."""
+        benefits = self._benefits(uow, venue_id, caller_id)
+        kept = self.answer(uow, venue_id, day, duration, court_id, benefits.extra_horizon_days)
+        answer = kept.value
+        return (Answers.rendered(kept, lambda free: render(free.venue, day, free.courts)),
+                self.member_access(answer.venue, answer.courts, benefits.member))
+
+    def member_access(self, venue: store.Venue, courts: CourtSlots,
+                      member: bool) -> dict[tuple[str, dt.datetime], domain.SlotAccess]:
+        """(court id, start) → access of the starts still members-only, for a member or not."""
+        hours = rows.member_hours(venue)
+        if not hours:
+            return {}
+        rules, now = rows.rules_of(venue), self.clock()
+        marks = {}
+        for court, slots in courts:
+            for slot in slots:
+                access = domain.slot_access(rules, hours, court.id, slot.start, now, member)
+                if access.opens_to_all_at is not None:
+                    marks[(court.id, slot.start)] = access
+        return marks
+
     def free_slots(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int,
-                   court_id: str = "") -> tuple[store.Venue, CourtSlots]:
-        """Free games per active court on the opening of local `day`."""
-        answer = self.answer(uow, venue_id, day, duration, court_id).value
+                   court_id: str = "", extra_horizon_days: int = 0) -> tuple[store.Venue, CourtSlots]:
+        """Free games per active court on the opening of local `day` (`extra_horizon_days` beyond the
+        venue's horizon for members of a plan that gives them)."""
+        answer = self.answer(uow, venue_id, day, duration, court_id, extra_horizon_days).value
         return answer.venue, answer.courts
 
     def rendered(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int, court_id: str,
@@ -59,10 +107,11 @@ class Availability:
                                 lambda answer: render(answer.venue, day, answer.courts))
 
     def answer(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int,
-               court_id: str = "") -> Kept[FreeSlots]:
-        """The free games as of now: the kept answer while exact, else one query for what is busy."""
+               court_id: str = "", extra_horizon_days: int = 0) -> Kept[FreeSlots]:
+        """The free games as of now (to `extra_horizon_days` beyond the venue's horizon): the kept
+        answer while exact, else one query for what is busy."""
         now = self.clock()
-        key = (venue_id, day, duration, court_id)
+        key = (venue_id, day, duration, court_id, extra_horizon_days)
         with uow.session(read_only=True) as session:
             versions = store.day_versions(session, venue_id, day)
             if versions is None:
@@ -72,6 +121,8 @@ class Availability:
                 return kept
             setup = self.setups.current(session, venue_id, versions[0])
             rules = setup.rules
+            if extra_horizon_days:
+                rules = dataclasses.replace(rules, horizon_days=rules.horizon_days + extra_horizon_days)
             domain.check_duration(rules, duration)
             courts = [c for c in setup.courts if c.active]
             if court_id:

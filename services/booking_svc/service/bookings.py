@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from booking_svc import domain, events, metrics, store
 from booking_svc.domain import InvitationState, Status
 from booking_svc.service import rows
-from booking_svc.service.memberships import member_discount
+from booking_svc.service.memberships import benefits_of, player_prices
 from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
@@ -68,6 +68,34 @@ def _uninvite(booking: store.Booking, player_ids: list[str]) -> None:
     """The booker took these players off: their invitations go."""
     for invitation in [i for i in booking.invitations if i.player_id in player_ids]:
         booking.invitations.remove(invitation)
+
+
+def _price(session: Session, view: store.BookingView, now: dt.datetime) -> None:
+    """Prices the booking for its players: each one's share of the court's price (a member's own share
+    at their member price), adding up to the booking's price."""
+    booking = view.booking
+    court_price = booking.court_price_paisa if booking.court_price_paisa is not None else booking.price_paisa
+    shares = player_prices(session, view.venue, booking.court_id, booking.start_time, court_price,
+                           [booking.player_id, *booking.participant_ids], now)
+    booking.court_price_paisa = court_price
+    booking.player_prices = [[player, paisa] for player, paisa in shares]
+    booking.price_paisa = sum(paisa for _, paisa in shares)
+    booking.commission_paisa = domain.percent_of(booking.price_paisa, booking.commission_percent)
+
+
+def _reprice(session: Session, view: store.BookingView, now: dt.datetime) -> None:
+    """Prices a booking again (moved, or its players changed); a confirmed one's change of price is
+    revenue gained or given back."""
+    before = view.booking.price_paisa
+    _price(session, view, now)
+    if view.booking.state != Status.PENDING:  # its price is counted as revenue since it was confirmed
+        metrics.repriced(session, view.venue.id, before, view.booking.price_paisa)
+
+
+def _rules_for(session: Session, venue: store.Venue, player_id: str, now: dt.datetime) -> domain.VenueRules:
+    """The venue's rules as they hold for the player (a member books further ahead, more a day, and
+    cancels for free until later)."""
+    return benefits_of(session, venue.id, player_id, now).rules(rows.rules_of(venue))
 
 
 def _record_cancellation(booking: store.Booking, reason: str, by: str | None, now: dt.datetime,
@@ -159,19 +187,19 @@ class Bookings:
             id=rows.new_id(), venue_id=venue.id, court_id=court.id, player_id=player_id,
             participant_ids=participant_ids, start_time=start, end_time=end, opening_date=day,
             duration_minutes=int((end - start).total_seconds() // 60), status=status.value, price_paisa=price,
-            commission_percent=self.commission_percent,
-            commission_paisa=domain.percent_of(price, self.commission_percent),
+            court_price_paisa=price, commission_percent=self.commission_percent,
             special_requests=special_requests,
             hold_expires_at=None if instant else hold_until or now + dt.timedelta(minutes=venue.hold_minutes),
             idempotency_key=idempotency_key, request_fingerprint=fingerprint, created_at=now, updated_at=now,
             price_rule_id=self._rule_of(session, venue, court.id, start, end), waitlist_offer_id=waitlist_offer_id,
             match_id=match_id, paid_at_venue=venue.paid_at_venue,
             invitations=[])  # a new booking has none: not loaded after the insert
-        session.add(booking)
-        session.flush()
         if player is LOOK_UP:
             player = session.get(store.Player, player_id)
         view = store.BookingView(booking, venue, court, player)
+        _price(session, view, now)
+        session.add(booking)
+        session.flush()
         events.created(session, view, series_id)
         metrics.booked(session, venue.id)
         if status == Status.CONFIRMED:
@@ -182,16 +210,21 @@ class Bookings:
     def _place(self, session: Session, venue: store.Venue, court: store.Court, start: dt.datetime, duration: int,
                player_id: str, now: dt.datetime, moving: store.Booking | None = None,
                horizon_days: int | None = None) -> tuple[dt.date, dt.datetime, int]:
-        """Checks a game on `court` at `start` against the venue's rules (or a series' horizon),
+        """Checks a game on `court` at `start` against the venue's rules as they hold for the player (or
+        a series' horizon; a member's further horizon and more bookings a day), members-only hours,
         closures and the player's daily limit (not counting the booking `moving` there), releases
-        run-out holds on the court, and prices it for the player (a member's own share is cheaper):
-        (opening date, end, price). Whether the court is free the database decides."""
+        run-out holds on the court, and prices the court: (opening date, end, the court's price;
+        `_price` shares it out). Whether the court is free the database decides."""
         if not (court.active and venue.active):
             raise FailedPrecondition("this court takes no bookings at the moment")
         rules = rows.rules_of(venue)
         if horizon_days is not None:
             rules = dataclasses.replace(rules, horizon_days=horizon_days)
+        benefits = benefits_of(session, venue.id, player_id, now)
+        rules = benefits.rules(rules)
         day = domain.check_slot(rules, start, duration, now)
+        if moving is None or (court.id, start) != (moving.court_id, moving.start_time):
+            domain.check_member_hours(rules, rows.member_hours(venue), court.id, start, now, benefits.member)
         end = start + dt.timedelta(minutes=duration)
         closure = store.closure_overlapping(session, court.id, start, end)
         if closure is not None:
@@ -202,8 +235,7 @@ class Bookings:
             domain.check_daily_limit(rules, store.live_bookings_that_day(
                 session, venue.id, player_id, day, excluding=moving.id if moving else None))
         windows = self.setups.windows_of(session, venue)
-        price = domain.price_of(rules, windows, court.id, start, duration)
-        return day, end, price - member_discount(session, venue.id, player_id, price, now)
+        return day, end, domain.price_of(rules, windows, court.id, start, duration)
 
     def _rule_of(self, session: Session, venue: store.Venue, court_id: str, start: dt.datetime,
                  end: dt.datetime) -> str | None:
@@ -261,6 +293,8 @@ class Bookings:
                 moves = {k: changes[k] for k in ("court_id", "start_time", "duration_minutes") if k in changes}
                 if moves:
                     view = self._move(session, view, moves, now)
+                elif booking.participant_ids != invited_before:
+                    _reprice(session, view, now)  # the shares follow the players
                 booking.updated_at = now
                 session.flush()
                 added, removed = domain.invitation_changes(invited_before, booking.participant_ids)
@@ -285,12 +319,11 @@ class Bookings:
         day, end, price = self._place(session, venue, court, start, duration, booking.player_id, now, moving=booking)
         booking.court_id, booking.start_time, booking.end_time = court.id, start, end
         booking.opening_date, booking.duration_minutes = day, duration
-        if booking.state != Status.PENDING:  # its price is counted as revenue since it was confirmed
-            metrics.repriced(session, venue.id, booking.price_paisa, price)
-        booking.price_paisa = price
+        booking.court_price_paisa = price
         booking.price_rule_id = self._rule_of(session, venue, court.id, start, end)
-        booking.commission_paisa = domain.percent_of(price, booking.commission_percent)
-        return store.BookingView(booking, venue, court)
+        moved = store.BookingView(booking, venue, court)
+        _reprice(session, moved, now)
+        return moved
 
     # -- cancelling ---------------------------------------------------------------------------------
 
@@ -313,7 +346,8 @@ class Bookings:
         account was deleted: charged as the player cancelling)."""
         booking = view.booking
         domain.transition(booking.state, Status.CANCELLED)
-        fee, refund = domain.cancellation_charge(rows.rules_of(view.venue), booking.price_paisa, booking.start_time,
+        rules = _rules_for(session, view.venue, booking.player_id, now)
+        fee, refund = domain.cancellation_charge(rules, booking.price_paisa, booking.start_time,
                                                  now, by_venue=category == "venue", status=booking.state,
                                                  booked_at=booking.created_at)
         counted = booking.state != Status.PENDING  # confirmed: its price was counted as revenue
@@ -329,7 +363,8 @@ class Bookings:
             booking = view.booking
             category = domain.canceller(caller, booking.player_id, view.venue.owner_id)
             domain.transition(booking.state, Status.CANCELLED)
-            return domain.quote_cancellation(rows.rules_of(view.venue), booking.price_paisa, booking.start_time,
+            return domain.quote_cancellation(_rules_for(session, view.venue, booking.player_id, now),
+                                             booking.price_paisa, booking.start_time,
                                              booking.created_at, now, by_venue=category == "venue",
                                              status=booking.state, at_venue=booking.paid_at_venue)
 
@@ -365,6 +400,7 @@ class Bookings:
             invitation.state, invitation.answered_at = target.value, now
             if not accept:
                 booking.participant_ids = [p for p in booking.participant_ids if p != caller.user_id]
+                _reprice(session, view, now)
             booking.updated_at = now
             session.flush()
             (events.invitation_accepted if accept else events.invitation_declined)(session, view, caller.user_id)
@@ -467,7 +503,9 @@ class Bookings:
             for booking in invited:
                 booking.participant_ids = [p for p in booking.participant_ids if p != user_id]
                 booking.updated_at = now
-                events.participants_changed(session, store.booking_view(session, booking), [], [user_id])
+                left = store.booking_view(session, booking)
+                _reprice(session, left, now)
+                events.participants_changed(session, left, [], [user_id])
             venues = store.venues_owned_by(session, user_id)
             session.flush()
             store.delete_invitations_of(session, user_id)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from booking_svc import domain, events, metrics, store
 from booking_svc.domain import InvitationState, Status
-from booking_svc.service.bookings import SLOT_TAKEN, Bookings, _confirmed, _record_cancellation
+from booking_svc.service.bookings import SLOT_TAKEN, Bookings, _confirmed, _record_cancellation, _reprice
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import Conflict, InvalidArgument, NotFound
@@ -152,5 +152,6 @@ class MatchHolds:
                 invitation.match_id = match_id
         booking.participant_ids = [*(p for p in booking.participant_ids if p not in removed), *added]
         booking.updated_at = now
+        _reprice(session, view, now)  # each seated player's share (a member's at their price)
         session.flush()
         events.participants_changed(session, view, added, removed)

@@ -1,17 +1,21 @@
-"""Memberships: an owner's plans (price, period, grace days, percent off the member's own share);
-the owner records a payment (until payment_svc exists), which makes a player a member or extends
-them by one period; a member sees their memberships with their state (active, grace, expired);
-`member_discount` is what a booking of a member saves.
+"""Memberships: an owner's plans (price, period, grace days, and what members get: a price off their
+own share — by court, day and time or across the board —, booking further ahead, more bookings a
+day, free cancelling until later); the owner records a payment (until payment_svc exists), which
+makes a player a member or extends them by one period (MembershipPaid); a member sees their
+memberships and the owner the venue's members, each with its state (active, grace, expired); the
+job reminds members to renew (MembershipRenewalDue) and tells them when it expired
+(MembershipExpired). `benefits_of` is what bookings and availability ask of a player's memberships.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Callable
+from typing import Any, Callable, Sequence
 
 from sqlalchemy.orm import Session
 
-from booking_svc import domain, membership, store
+from booking_svc import domain, events, membership, store
 from booking_svc.service import rows
 from booking_svc.store import MembershipView
 from mesh.caller import Caller
@@ -20,62 +24,143 @@ from mesh.errors import NotFound
 from mesh.pager import Page
 
 
-def _live_terms(session: Session, venue_id: str, player_id: str, now: dt.datetime) -> list[tuple[int, int]]:
-    """(percent off, lottery weight) of the player's memberships at the venue, active or in grace."""
-    return [(p, w) for p, w, until, grace in store.member_terms(session, venue_id, player_id)
-            if membership.state(until, grace, now) != membership.EXPIRED]
+def plan_terms(plan: store.MembershipPlan) -> membership.PlanTerms:
+    prices = tuple(membership.MemberPrice(
+        r["court_id"], frozenset(r["weekdays"]), domain.parse_hhmm(r["start"], "plan.price_rules.start"),
+        domain.parse_hhmm(r["end"], "plan.price_rules.end"), r["amount_off_paisa"], r["percent_off"])
+        for r in plan.price_rules)
+    return membership.PlanTerms(plan.percent_off, prices, max(1, plan.lottery_weight), plan.extra_horizon_days,
+                                plan.extra_bookings_per_day, plan.free_until_hours)
 
 
-def member_discount(session: Session, venue_id: str, player_id: str, court_price: int, now: dt.datetime) -> int:
-    """What the player saves on a court's price at the venue: the best percent off of their
-    memberships there, on their own share only."""
-    percent = max((p for p, _ in _live_terms(session, venue_id, player_id, now)), default=0)
-    return membership.member_discount(court_price, percent)
+def benefits_of_players(session: Session, venue_id: str, player_ids: Sequence[str],
+                        now: dt.datetime) -> dict[str, membership.Benefits]:
+    """Each player's benefits at the venue from their live memberships (active or in grace): read once
+    per transaction (a booking checks the booker's, then prices every player's share), in one query."""
+    known = session.info.setdefault("member_benefits", {})
+    missing = [p for p in dict.fromkeys(player_ids) if (venue_id, p) not in known]
+    if missing:
+        plans: dict[str, list[membership.PlanTerms]] = {p: [] for p in missing}
+        for player_id, plan, until in store.member_plans(session, venue_id, missing):
+            if membership.state(until, plan.grace_days, now) != membership.EXPIRED:
+                plans[player_id].append(plan_terms(plan))
+        known.update({(venue_id, p): membership.Benefits(tuple(terms)) for p, terms in plans.items()})
+    return {p: known[(venue_id, p)] for p in player_ids}
+
+
+def benefits_of(session: Session, venue_id: str, player_id: str | None, now: dt.datetime) -> membership.Benefits:
+    """What the player's memberships at the venue give them now (nothing for nobody signed in)."""
+    if not player_id:
+        return membership.Benefits()
+    return benefits_of_players(session, venue_id, [player_id], now)[player_id]
 
 
 def lottery_weight(session: Session, venue_id: str, player_id: str, now: dt.datetime) -> int:
     """How many entries the player's lottery entry at the venue counts as: 1, or more by a plan."""
-    return max([1, *(w for _, w in _live_terms(session, venue_id, player_id, now))])
+    return benefits_of(session, venue_id, player_id, now).lottery_weight
+
+
+def player_prices(session: Session, venue: store.Venue, court_id: str, start: dt.datetime, court_price: int,
+                  player_ids: Sequence[str], now: dt.datetime) -> list[tuple[str, int]]:
+    """Each player's share of a game (the booker first), a member's own share at their member price."""
+    benefits = benefits_of_players(session, venue.id, player_ids, now)
+    local_start = start.astimezone(domain.ZoneInfo(venue.time_zone))
+    discounts = [benefits[p].discount(court_price, court_id, local_start) for p in player_ids]
+    return list(zip(player_ids, membership.share_prices(court_price, discounts)))
+
+
+def view_of(session: Session, member: store.Membership, now: dt.datetime,
+            plan: store.MembershipPlan | None = None) -> MembershipView:
+    plan = plan or session.get(store.MembershipPlan, member.plan_id)
+    return MembershipView(member, plan, membership.state(member.paid_until, plan.grace_days, now))
 
 
 class Memberships:
-    def __init__(self, clock: Callable[[], dt.datetime] = rows.utcnow):
+    def __init__(self, clock: Callable[[], dt.datetime] = rows.utcnow, notice: dt.timedelta = dt.timedelta(days=7)):
         self.clock = clock
+        self.notice = notice
 
     def create_plan(self, uow: UnitOfWork, caller: Caller, venue_id: str, name: str, price_paisa: int, period: str,
-                    grace_days: int, percent_off: int, lottery_weight: int = 1) -> store.MembershipPlan:
+                    grace_days: int, percent_off: int, lottery_weight: int = 1,
+                    benefits: dict[str, Any] | None = None) -> store.MembershipPlan:
+        """A plan; `benefits` are its price_rules, extra_horizon_days, extra_bookings_per_day and
+        free_until_hours (checked by `convert.plan_benefits`)."""
         with uow.session() as session:
-            domain.check_may_manage(caller, rows.venue(session, venue_id).owner_id)
+            venue = rows.venue(session, venue_id)
+            domain.check_may_manage(caller, venue.owner_id)
+            benefits = benefits or {}
+            rows.check_window_courts([c.id for c in store.courts_of(session, venue.id)],
+                                     benefits.get("price_rules", []), "plan.price_rules")
             plan = store.MembershipPlan(id=rows.new_id(), venue_id=venue_id, name=name, price_paisa=price_paisa,
                                         period=period, grace_days=grace_days, percent_off=percent_off,
-                                        lottery_weight=max(1, lottery_weight), created_at=self.clock())
+                                        lottery_weight=max(1, lottery_weight), created_at=self.clock(), **benefits)
             session.add(plan)
             session.flush()
             return plan
 
     def record_payment(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str,
                        player_id: str) -> MembershipView:
+        """The owner marks the plan paid (or gives it by hand): a new member, or one more period."""
         now = self.clock()
         with uow.session() as session:
-            domain.check_may_manage(caller, rows.venue(session, venue_id).owner_id)
+            venue = rows.venue(session, venue_id)
+            domain.check_may_manage(caller, venue.owner_id)
             plan = session.get(store.MembershipPlan, plan_id)
             if plan is None or plan.venue_id != venue_id:
                 raise NotFound(f"no membership plan {plan_id} at this venue")
             member = store.membership_of(session, plan.id, player_id)
+            renewed = member is not None
             if member is None:
                 member = store.Membership(id=rows.new_id(), plan_id=plan.id, venue_id=venue_id, player_id=player_id,
                                           paid_until=None, created_at=now)
                 session.add(member)
             member.paid_until = membership.paid_until(member.paid_until, plan.period, now)
             session.flush()
-            return MembershipView(member, plan, membership.state(member.paid_until, plan.grace_days, now))
+            view = view_of(session, member, now, plan)
+            events.membership_paid(session, view, venue, renewed)
+            return view
 
     def list_mine(self, uow: UnitOfWork, caller: Caller, page_size: int, page_token: str) -> Page[MembershipView]:
         now = self.clock()
         with uow.session(read_only=True) as session:
             found = store.memberships_page(session, caller.user_id, page_size, page_token)
-            views = []
-            for member in found.items:
-                plan = session.get(store.MembershipPlan, member.plan_id)
-                views.append(MembershipView(member, plan, membership.state(member.paid_until, plan.grace_days, now)))
+            return Page([view_of(session, m, now) for m in found.items], found.next_page_token)
+
+    def list_venue_members(self, uow: UnitOfWork, caller: Caller, venue_id: str, page_size: int,
+                           page_token: str) -> Page[MembershipView]:
+        """The venue's members (the owner or an admin), newest first, with plan, state and name."""
+        now = self.clock()
+        with uow.session(read_only=True) as session:
+            domain.check_may_manage(caller, rows.venue(session, venue_id).owner_id)
+            found = store.venue_memberships_page(session, venue_id, page_size, page_token)
+            known = {p.id: p for p in store.players_of(session, list({m.player_id for m in found.items}))}
+            views = [dataclasses.replace(view_of(session, m, now), player=known.get(m.player_id))
+                     for m in found.items]
             return Page(views, found.next_page_token)
+
+    def remind_renewals(self, uow: UnitOfWork) -> int:
+        """The job's work: each membership owed a message now gets it once per paid period —
+        MembershipRenewalDue `notice` before its period ends and again when its grace days begin,
+        MembershipExpired when they ran out."""
+        now = self.clock()
+        sent = 0
+        with uow.session() as session:
+            for member, plan in store.memberships_to_remind(session, now, self.notice):
+                due = membership.reminder_due(member.paid_until, plan.grace_days, self.notice, now,
+                                              member.due_reminded_for, member.grace_reminded_for,
+                                              member.expiry_told_for)
+                if due is None:
+                    continue
+                venue = session.get(store.Venue, member.venue_id)
+                view = view_of(session, member, now, plan)
+                if due == "expired":
+                    member.expiry_told_for = member.paid_until
+                    events.membership_expired(session, view, venue)
+                else:
+                    if due == "due":
+                        member.due_reminded_for = member.paid_until
+                    else:  # in grace: the "due" reminder is not sent any more for this period
+                        member.grace_reminded_for = member.due_reminded_for = member.paid_until
+                    events.membership_renewal_due(session, view, venue)
+                sent += 1
+        return sent

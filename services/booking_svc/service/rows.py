@@ -10,7 +10,7 @@ from typing import Sequence
 from sqlalchemy.orm import Session
 
 from booking_svc import domain, store
-from mesh.errors import NotFound
+from mesh.errors import InvalidArgument, NotFound
 
 
 def utcnow() -> dt.datetime:
@@ -68,3 +68,18 @@ def one(session: Session, model: type, row_id: str, what: str):
     if found is None:
         raise NotFound(f"no {what} {row_id}")
     return found
+
+
+def member_hours(row: store.Venue) -> list[domain.MemberHours]:
+    """The venue's members-only hours as the domain reads them."""
+    return [domain.MemberHours(h["court_id"], frozenset(h["weekdays"]),
+                               domain.parse_hhmm(h["start"], "venue.member_hours.start"),
+                               domain.parse_hhmm(h["end"], "venue.member_hours.end"),
+                               dt.timedelta(minutes=h["opens_to_all_minutes"])) for h in row.member_hours or []]
+
+
+def check_window_courts(court_ids: Sequence[str], windows: Sequence[dict], field: str) -> None:
+    """Each window (members-only hours, a member price rule) names a court of the venue, or none."""
+    for i, window in enumerate(windows):
+        if window["court_id"] and window["court_id"] not in court_ids:
+            raise InvalidArgument.field(f"{field}[{i}].court_id", "is not a court of this venue")

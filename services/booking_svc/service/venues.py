@@ -66,6 +66,7 @@ class Venues:
                             **{**domain.VENUE_DEFAULTS, **columns})
         venue.city_key = venue.city.strip().lower()
         domain.check_venue_rules(rows.rules_of(venue))
+        rows.check_window_courts([], columns.get("member_hours", []), "venue.member_hours")  # no court has an id yet
         with uow.session() as session:
             session.add(venue)
             session.flush()
@@ -82,8 +83,9 @@ class Venues:
             venue.city_key = venue.city.strip().lower()
             venue.updated_at = self.clock()
             domain.check_venue_rules(rows.rules_of(venue))
-            return store.VenueView(venue, store.courts_of(session, venue.id), 0.0,
-                                   *store.venue_rating(session, venue.id))
+            courts = store.courts_of(session, venue.id)
+            rows.check_window_courts([c.id for c in courts], venue.member_hours, "venue.member_hours")
+            return store.VenueView(venue, courts, 0.0, *store.venue_rating(session, venue.id))
 
     def get(self, uow: UnitOfWork, venue_id: str) -> store.VenueView:
         with uow.session(read_only=True) as session:

@@ -10,9 +10,10 @@ from notify_svc.service.deliveries import Deliveries
 from notify_svc.service.devices import Devices
 from notify_svc.service.inbox import Inbox
 from notify_svc.service.matches import Matches
+from notify_svc.service.memberships import Memberships
 from notify_svc.service.payments import Payments
 from notify_svc.service.templates import Templates
 from notify_svc.service.venues import VenueNews
 
-__all__ = ["Accounts", "Bookings", "CalendarFeeds", "Connections", "Deliveries", "Devices", "Inbox", "Matches", "Payments",
-           "Templates", "VenueNews"]
+__all__ = ["Accounts", "Bookings", "CalendarFeeds", "Connections", "Deliveries", "Devices", "Inbox", "Matches",
+           "Memberships", "Payments", "Templates", "VenueNews"]

@@ -91,7 +91,7 @@ class Bills:
         self.clock = clock
 
     def record_booking(self, uow: UnitOfWork, facts: BookingFacts) -> None:
-        """A new booking (BookingCreated): its price split equally between its players. Again: nothing."""
+        """A new booking (BookingCreated): its price split between its players. Again: nothing."""
         now = self.clock()
         with uow.session() as session:
             if session.get(store.Booking, facts.booking_id) is not None:
@@ -101,17 +101,19 @@ class Bills:
             session.add(store.Booking(
                 id=facts.booking_id, venue_id=facts.venue_id, booker_id=facts.booker_id, player_ids=facts.player_ids,
                 start_time=facts.start, local_date=facts.local_date, price_paisa=facts.price, online_paisa=online,
-                commission_paisa=facts.commission, status=facts.status, created_at=now, updated_at=now))
+                commission_paisa=facts.commission, status=facts.status, created_at=now, updated_at=now,
+                player_prices=list(facts.player_prices) or None))
             session.flush()
             self._split(session, facts, online, now)
 
     def _split(self, session, facts: BookingFacts, online: int, now: dt.datetime) -> None:
-        """Shares of what is paid online: equal between the players, the odd paisa on the booker."""
+        """Shares of what is paid online: by each player's share price (a member pays less), else equal
+        between the players, the odd paisa on the booker."""
         if not online:
             return
         due_by = domain.share_deadline(now, facts.start, self.window, self.lead)
         for position, (player, amount) in enumerate(
-                zip(facts.player_ids, domain.split_price(online, len(facts.player_ids)))):
+                zip(facts.player_ids, domain.player_shares(online, len(facts.player_ids), facts.player_prices))):
             if not amount:
                 continue  # a price of fewer paisa than players: those left over owe nothing
             share = store.Share(id=store.new_id(), booking_id=facts.booking_id, player_id=player, position=position,
@@ -136,13 +138,15 @@ class Bills:
             # A move keeps the payout report's day right, whatever else changes.
             booking.start_time, booking.local_date = facts.start, facts.local_date
             shares = store.shares_of(session, booking.id)
-            if (facts.price, facts.player_ids) == (booking.price_paisa, booking.player_ids):
+            prices = list(facts.player_prices) or None
+            if (facts.price, facts.player_ids, prices) == (booking.price_paisa, booking.player_ids,
+                                                           booking.player_prices):
                 return
             untouched = all(s.share_state == ShareState.DUE for s in shares) and not store.payments_of(session, booking.id)
             # The same part online as when booked (a deposit stays the same percentage).
             online = booking.online_paisa * facts.price // booking.price_paisa if booking.price_paisa else 0
             booking.price_paisa, booking.commission_paisa, booking.online_paisa = facts.price, facts.commission, online
-            booking.player_ids = facts.player_ids
+            booking.player_ids, booking.player_prices = facts.player_ids, prices
             if untouched:
                 for share in shares:
                     session.delete(share)
@@ -161,7 +165,7 @@ class Bills:
         shares = store.shares_of(session, booking.id)
         going_back = store.refunding(session, booking.id)
         plan = domain.rebalance([share_view(s) for s in shares if s.id not in going_back], booking.player_ids,
-                                booking.booker_id, booking.online_paisa)
+                                booking.booker_id, booking.online_paisa, booking.player_prices or ())
         by_id = {s.id: s for s in shares}
         for share_id in plan.refund:
             store.plan_refund(session, booking.id, by_id[share_id], by_id[share_id].amount_paisa, 0, now)

@@ -167,7 +167,7 @@ class PriceRule(_message.Message):
     def __init__(self, rule_id: _Optional[str] = ..., court_id: _Optional[str] = ..., weekdays: _Optional[_Iterable[_Union[Weekday, str]]] = ..., start: _Optional[str] = ..., end: _Optional[str] = ..., hourly_price: _Optional[_Union[Money, _Mapping]] = ...) -> None: ...
 
 class Venue(_message.Message):
-    __slots__ = ("venue_id", "owner_id", "name", "city", "address", "location", "time_zone", "opening_hours", "slot_minutes", "durations_minutes", "cancellation_policy", "horizon_days", "confirmation_mode", "hold_minutes", "max_live_bookings_per_day", "base_hourly_price", "courts", "active", "distance_km", "created_at", "updated_at", "phone", "rating_average", "rating_count")
+    __slots__ = ("venue_id", "owner_id", "name", "city", "address", "location", "time_zone", "opening_hours", "slot_minutes", "durations_minutes", "cancellation_policy", "horizon_days", "confirmation_mode", "hold_minutes", "max_live_bookings_per_day", "base_hourly_price", "courts", "active", "distance_km", "created_at", "updated_at", "phone", "rating_average", "rating_count", "member_hours")
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -192,6 +192,7 @@ class Venue(_message.Message):
     PHONE_FIELD_NUMBER: _ClassVar[int]
     RATING_AVERAGE_FIELD_NUMBER: _ClassVar[int]
     RATING_COUNT_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_HOURS_FIELD_NUMBER: _ClassVar[int]
     venue_id: str
     owner_id: str
     name: str
@@ -216,7 +217,22 @@ class Venue(_message.Message):
     phone: str
     rating_average: float
     rating_count: int
-    def __init__(self, venue_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., name: _Optional[str] = ..., city: _Optional[str] = ..., address: _Optional[str] = ..., location: _Optional[_Union[GeoPoint, _Mapping]] = ..., time_zone: _Optional[str] = ..., opening_hours: _Optional[_Iterable[_Union[OpeningHours, _Mapping]]] = ..., slot_minutes: _Optional[int] = ..., durations_minutes: _Optional[_Iterable[int]] = ..., cancellation_policy: _Optional[_Union[CancellationPolicy, _Mapping]] = ..., horizon_days: _Optional[int] = ..., confirmation_mode: _Optional[_Union[ConfirmationMode, str]] = ..., hold_minutes: _Optional[int] = ..., max_live_bookings_per_day: _Optional[int] = ..., base_hourly_price: _Optional[_Union[Money, _Mapping]] = ..., courts: _Optional[_Iterable[_Union[Court, _Mapping]]] = ..., active: _Optional[bool] = ..., distance_km: _Optional[float] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., phone: _Optional[str] = ..., rating_average: _Optional[float] = ..., rating_count: _Optional[int] = ...) -> None: ...
+    member_hours: _containers.RepeatedCompositeFieldContainer[MemberHours]
+    def __init__(self, venue_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., name: _Optional[str] = ..., city: _Optional[str] = ..., address: _Optional[str] = ..., location: _Optional[_Union[GeoPoint, _Mapping]] = ..., time_zone: _Optional[str] = ..., opening_hours: _Optional[_Iterable[_Union[OpeningHours, _Mapping]]] = ..., slot_minutes: _Optional[int] = ..., durations_minutes: _Optional[_Iterable[int]] = ..., cancellation_policy: _Optional[_Union[CancellationPolicy, _Mapping]] = ..., horizon_days: _Optional[int] = ..., confirmation_mode: _Optional[_Union[ConfirmationMode, str]] = ..., hold_minutes: _Optional[int] = ..., max_live_bookings_per_day: _Optional[int] = ..., base_hourly_price: _Optional[_Union[Money, _Mapping]] = ..., courts: _Optional[_Iterable[_Union[Court, _Mapping]]] = ..., active: _Optional[bool] = ..., distance_km: _Optional[float] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., phone: _Optional[str] = ..., rating_average: _Optional[float] = ..., rating_count: _Optional[int] = ..., member_hours: _Optional[_Iterable[_Union[MemberHours, _Mapping]]] = ...) -> None: ...
+
+class MemberHours(_message.Message):
+    __slots__ = ("court_id", "weekdays", "start", "end", "opens_to_all_minutes")
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    WEEKDAYS_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    OPENS_TO_ALL_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    court_id: str
+    weekdays: _containers.RepeatedScalarFieldContainer[Weekday]
+    start: str
+    end: str
+    opens_to_all_minutes: int
+    def __init__(self, court_id: _Optional[str] = ..., weekdays: _Optional[_Iterable[_Union[Weekday, str]]] = ..., start: _Optional[str] = ..., end: _Optional[str] = ..., opens_to_all_minutes: _Optional[int] = ...) -> None: ...
 
 class Closure(_message.Message):
     __slots__ = ("closure_id", "court_id", "start_time", "end_time", "reason")
@@ -299,18 +315,24 @@ class Booking(_message.Message):
     def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., player_id: _Optional[str] = ..., participant_ids: _Optional[_Iterable[str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., local_date: _Optional[str] = ..., local_start: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., status: _Optional[_Union[BookingStatus, str]] = ..., price: _Optional[_Union[Money, _Mapping]] = ..., commission: _Optional[_Union[Money, _Mapping]] = ..., special_requests: _Optional[str] = ..., hold_expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancellation: _Optional[_Union[Cancellation, _Mapping]] = ..., venue_name: _Optional[str] = ..., court_name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., invitations: _Optional[_Iterable[_Union[Invitation, _Mapping]]] = ..., invited: _Optional[bool] = ...) -> None: ...
 
 class Slot(_message.Message):
-    __slots__ = ("start_time", "end_time", "local_start", "local_end", "price")
+    __slots__ = ("start_time", "end_time", "local_start", "local_end", "price", "members_only", "opens_to_all_at", "closed_to_caller")
     START_TIME_FIELD_NUMBER: _ClassVar[int]
     END_TIME_FIELD_NUMBER: _ClassVar[int]
     LOCAL_START_FIELD_NUMBER: _ClassVar[int]
     LOCAL_END_FIELD_NUMBER: _ClassVar[int]
     PRICE_FIELD_NUMBER: _ClassVar[int]
+    MEMBERS_ONLY_FIELD_NUMBER: _ClassVar[int]
+    OPENS_TO_ALL_AT_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_TO_CALLER_FIELD_NUMBER: _ClassVar[int]
     start_time: _timestamp_pb2.Timestamp
     end_time: _timestamp_pb2.Timestamp
     local_start: str
     local_end: str
     price: Money
-    def __init__(self, start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., local_start: _Optional[str] = ..., local_end: _Optional[str] = ..., price: _Optional[_Union[Money, _Mapping]] = ...) -> None: ...
+    members_only: bool
+    opens_to_all_at: _timestamp_pb2.Timestamp
+    closed_to_caller: bool
+    def __init__(self, start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., local_start: _Optional[str] = ..., local_end: _Optional[str] = ..., price: _Optional[_Union[Money, _Mapping]] = ..., members_only: _Optional[bool] = ..., opens_to_all_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_to_caller: _Optional[bool] = ...) -> None: ...
 
 class CourtAvailability(_message.Message):
     __slots__ = ("court", "slots")
@@ -592,7 +614,7 @@ class Lottery(_message.Message):
     def __init__(self, lottery_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., entries_close_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., entry_count: _Optional[int] = ..., seed: _Optional[str] = ..., drawn_player_ids: _Optional[_Iterable[str]] = ..., booking_id: _Optional[str] = ...) -> None: ...
 
 class MembershipPlan(_message.Message):
-    __slots__ = ("plan_id", "venue_id", "name", "price", "period", "grace_days", "percent_off", "lottery_weight")
+    __slots__ = ("plan_id", "venue_id", "name", "price", "period", "grace_days", "percent_off", "lottery_weight", "price_rules", "extra_horizon_days", "extra_bookings_per_day", "free_until_hours")
     PLAN_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -601,6 +623,10 @@ class MembershipPlan(_message.Message):
     GRACE_DAYS_FIELD_NUMBER: _ClassVar[int]
     PERCENT_OFF_FIELD_NUMBER: _ClassVar[int]
     LOTTERY_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    PRICE_RULES_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_HORIZON_DAYS_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_BOOKINGS_PER_DAY_FIELD_NUMBER: _ClassVar[int]
+    FREE_UNTIL_HOURS_FIELD_NUMBER: _ClassVar[int]
     plan_id: str
     venue_id: str
     name: str
@@ -609,18 +635,42 @@ class MembershipPlan(_message.Message):
     grace_days: int
     percent_off: int
     lottery_weight: int
-    def __init__(self, plan_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., name: _Optional[str] = ..., price: _Optional[_Union[Money, _Mapping]] = ..., period: _Optional[_Union[MembershipPeriod, str]] = ..., grace_days: _Optional[int] = ..., percent_off: _Optional[int] = ..., lottery_weight: _Optional[int] = ...) -> None: ...
+    price_rules: _containers.RepeatedCompositeFieldContainer[MemberPriceRule]
+    extra_horizon_days: int
+    extra_bookings_per_day: int
+    free_until_hours: int
+    def __init__(self, plan_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., name: _Optional[str] = ..., price: _Optional[_Union[Money, _Mapping]] = ..., period: _Optional[_Union[MembershipPeriod, str]] = ..., grace_days: _Optional[int] = ..., percent_off: _Optional[int] = ..., lottery_weight: _Optional[int] = ..., price_rules: _Optional[_Iterable[_Union[MemberPriceRule, _Mapping]]] = ..., extra_horizon_days: _Optional[int] = ..., extra_bookings_per_day: _Optional[int] = ..., free_until_hours: _Optional[int] = ...) -> None: ...
+
+class MemberPriceRule(_message.Message):
+    __slots__ = ("court_id", "weekdays", "start", "end", "amount_off", "percent_off")
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    WEEKDAYS_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_OFF_FIELD_NUMBER: _ClassVar[int]
+    PERCENT_OFF_FIELD_NUMBER: _ClassVar[int]
+    court_id: str
+    weekdays: _containers.RepeatedScalarFieldContainer[Weekday]
+    start: str
+    end: str
+    amount_off: Money
+    percent_off: int
+    def __init__(self, court_id: _Optional[str] = ..., weekdays: _Optional[_Iterable[_Union[Weekday, str]]] = ..., start: _Optional[str] = ..., end: _Optional[str] = ..., amount_off: _Optional[_Union[Money, _Mapping]] = ..., percent_off: _Optional[int] = ...) -> None: ...
 
 class Membership(_message.Message):
-    __slots__ = ("membership_id", "plan", "player_id", "paid_until", "state")
+    __slots__ = ("membership_id", "plan", "player_id", "paid_until", "state", "player_name", "grace_ends_at")
     MEMBERSHIP_ID_FIELD_NUMBER: _ClassVar[int]
     PLAN_FIELD_NUMBER: _ClassVar[int]
     PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
     PAID_UNTIL_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_NAME_FIELD_NUMBER: _ClassVar[int]
+    GRACE_ENDS_AT_FIELD_NUMBER: _ClassVar[int]
     membership_id: str
     plan: MembershipPlan
     player_id: str
     paid_until: _timestamp_pb2.Timestamp
     state: str
-    def __init__(self, membership_id: _Optional[str] = ..., plan: _Optional[_Union[MembershipPlan, _Mapping]] = ..., player_id: _Optional[str] = ..., paid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[str] = ...) -> None: ...
+    player_name: str
+    grace_ends_at: _timestamp_pb2.Timestamp
+    def __init__(self, membership_id: _Optional[str] = ..., plan: _Optional[_Union[MembershipPlan, _Mapping]] = ..., player_id: _Optional[str] = ..., paid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[str] = ..., player_name: _Optional[str] = ..., grace_ends_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -887,3 +887,21 @@ class HoldCourtForMatchResponse(_message.Message):
     BOOKING_FIELD_NUMBER: _ClassVar[int]
     booking: _booking_pb2.Booking
     def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
+class ListVenueMembersRequest(_message.Message):
+    __slots__ = ("venue_id", "page_size", "page_token")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, venue_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListVenueMembersResponse(_message.Message):
+    __slots__ = ("memberships", "next_page_token")
+    MEMBERSHIPS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    memberships: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Membership]
+    next_page_token: str
+    def __init__(self, memberships: _Optional[_Iterable[_Union[_booking_pb2.Membership, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

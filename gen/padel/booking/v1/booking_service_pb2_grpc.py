@@ -295,6 +295,11 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.FromString,
                 _registered_method=True)
+        self.ListVenueMembers = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ListVenueMembers',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueMembersRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueMembersResponse.FromString,
+                _registered_method=True)
 
 
 class BookingServiceServicer:
@@ -673,6 +678,13 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListVenueMembers(self, request, context):
+        """ListVenueMembers lists a venue's members with their plan and state (the venue's owner or an admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BookingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -935,6 +947,11 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.HoldCourtForMatch,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.SerializeToString,
+            ),
+            'ListVenueMembers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListVenueMembers,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueMembersRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueMembersResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -2342,6 +2359,33 @@ class BookingService:
             '/padel.booking.v1.BookingService/HoldCourtForMatch',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListVenueMembers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ListVenueMembers',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueMembersRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueMembersResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class BookingSnapshot(_message.Message):
-    __slots__ = ("booking_id", "venue_id", "venue_name", "court_id", "court_name", "player_id", "participant_ids", "start_time", "end_time", "time_zone", "price", "status", "commission", "venue_owner_id", "special_requests", "player_name", "player_phone", "waitlist_offer_id", "venue_address", "venue_phone", "match_id")
+    __slots__ = ("booking_id", "venue_id", "venue_name", "court_id", "court_name", "player_id", "participant_ids", "start_time", "end_time", "time_zone", "price", "status", "commission", "venue_owner_id", "special_requests", "player_name", "player_phone", "waitlist_offer_id", "venue_address", "venue_phone", "match_id", "player_prices")
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -33,6 +33,7 @@ class BookingSnapshot(_message.Message):
     VENUE_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     VENUE_PHONE_FIELD_NUMBER: _ClassVar[int]
     MATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_PRICES_FIELD_NUMBER: _ClassVar[int]
     booking_id: str
     venue_id: str
     venue_name: str
@@ -54,7 +55,16 @@ class BookingSnapshot(_message.Message):
     venue_address: str
     venue_phone: str
     match_id: str
-    def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., court_id: _Optional[str] = ..., court_name: _Optional[str] = ..., player_id: _Optional[str] = ..., participant_ids: _Optional[_Iterable[str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[_booking_pb2.BookingStatus, str]] = ..., commission: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_owner_id: _Optional[str] = ..., special_requests: _Optional[str] = ..., player_name: _Optional[str] = ..., player_phone: _Optional[str] = ..., waitlist_offer_id: _Optional[str] = ..., venue_address: _Optional[str] = ..., venue_phone: _Optional[str] = ..., match_id: _Optional[str] = ...) -> None: ...
+    player_prices: _containers.RepeatedCompositeFieldContainer[PlayerSharePrice]
+    def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., court_id: _Optional[str] = ..., court_name: _Optional[str] = ..., player_id: _Optional[str] = ..., participant_ids: _Optional[_Iterable[str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[_booking_pb2.BookingStatus, str]] = ..., commission: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_owner_id: _Optional[str] = ..., special_requests: _Optional[str] = ..., player_name: _Optional[str] = ..., player_phone: _Optional[str] = ..., waitlist_offer_id: _Optional[str] = ..., venue_address: _Optional[str] = ..., venue_phone: _Optional[str] = ..., match_id: _Optional[str] = ..., player_prices: _Optional[_Iterable[_Union[PlayerSharePrice, _Mapping]]] = ...) -> None: ...
+
+class PlayerSharePrice(_message.Message):
+    __slots__ = ("player_id", "price")
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    player_id: str
+    price: _booking_pb2.Money
+    def __init__(self, player_id: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class BookingCreated(_message.Message):
     __slots__ = ("booking", "series_id")
@@ -303,3 +313,35 @@ class VenueWeeklySummary(_message.Message):
     rating_average: float
     rating_count: int
     def __init__(self, venue_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., venue_owner_id: _Optional[str] = ..., time_zone: _Optional[str] = ..., week_start: _Optional[str] = ..., week_end: _Optional[str] = ..., bookings: _Optional[int] = ..., occupancy: _Optional[float] = ..., revenue: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., no_show_rate: _Optional[float] = ..., new_players: _Optional[int] = ..., rating_average: _Optional[float] = ..., rating_count: _Optional[int] = ...) -> None: ...
+
+class MembershipPaid(_message.Message):
+    __slots__ = ("membership", "venue_name", "renewed", "time_zone")
+    MEMBERSHIP_FIELD_NUMBER: _ClassVar[int]
+    VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
+    RENEWED_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    membership: _booking_pb2.Membership
+    venue_name: str
+    renewed: bool
+    time_zone: str
+    def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ..., venue_name: _Optional[str] = ..., renewed: _Optional[bool] = ..., time_zone: _Optional[str] = ...) -> None: ...
+
+class MembershipRenewalDue(_message.Message):
+    __slots__ = ("membership", "venue_name", "time_zone")
+    MEMBERSHIP_FIELD_NUMBER: _ClassVar[int]
+    VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    membership: _booking_pb2.Membership
+    venue_name: str
+    time_zone: str
+    def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ..., venue_name: _Optional[str] = ..., time_zone: _Optional[str] = ...) -> None: ...
+
+class MembershipExpired(_message.Message):
+    __slots__ = ("membership", "venue_name", "time_zone")
+    MEMBERSHIP_FIELD_NUMBER: _ClassVar[int]
+    VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    membership: _booking_pb2.Membership
+    venue_name: str
+    time_zone: str
+    def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ..., venue_name: _Optional[str] = ..., time_zone: _Optional[str] = ...) -> None: ...

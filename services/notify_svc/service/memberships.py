@@ -1,0 +1,38 @@
+"""What members hear about their memberships (booking_svc's MembershipPaid, MembershipRenewalDue and
+MembershipExpired, issue 16): the start or renewal with the date it runs until, the reminder to
+renew before the period ends and again when its grace days begin, and the end of the benefits.
+Each goes to the member's channels and the in-app inbox, with dates in the venue's zone.
+"""
+
+from __future__ import annotations
+
+from mesh.db import UnitOfWork
+from notify_svc.domain import Membership, local_text
+from notify_svc.service.deliveries import Deliveries
+
+
+def _variables(member: Membership) -> dict[str, str]:
+    return {"venue_name": member.venue_name, "plan_name": member.plan_name, "price": member.price.text(),
+            "paid_until": local_text(member.paid_until, member.time_zone)["stamp"],
+            "grace_ends_at": local_text(member.grace_ends_at, member.time_zone)["stamp"]}
+
+
+class Memberships:
+    def __init__(self, deliveries: Deliveries):
+        self.deliveries = deliveries
+
+    def paid(self, uow: UnitOfWork, member: Membership, renewed: bool) -> None:
+        """The member's receipt: the plan started or renewed, until when."""
+        with uow.session() as session:
+            self.deliveries.queue(session, member.player_id, "membership_paid",
+                                  {**_variables(member), "renewed": "yes" if renewed else ""})
+
+    def renewal_due(self, uow: UnitOfWork, member: Membership) -> None:
+        """Reminds the member to renew: the period ends soon, or ended and the grace days run."""
+        with uow.session() as session:
+            self.deliveries.queue(session, member.player_id, "membership_renewal_due",
+                                  {**_variables(member), "in_grace": "yes" if member.state == "grace" else ""})
+
+    def expired(self, uow: UnitOfWork, member: Membership) -> None:
+        with uow.session() as session:
+            self.deliveries.queue(session, member.player_id, "membership_expired", _variables(member))
