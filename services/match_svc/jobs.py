@@ -21,9 +21,9 @@ class ResultJob(PeriodicJob):
         self.results = results
 
     def work(self) -> bool:
-        confirmed = self.results.confirm_due(self.database)
-        if confirmed:
-            log.info("results confirmed automatically", extra={"confirmed": confirmed})
+        confirmed, failed = self.results.confirm_due(self.database)
+        if confirmed or failed:
+            log.info("results confirmed automatically", extra={"confirmed": confirmed, "failed": failed})
         return False
 
 

@@ -192,9 +192,9 @@ def test_an_unanswered_result_is_confirmed_after_the_window_by_the_job(matches):
             m.SetScore(side_a_games=6, side_b_games=3), m.SetScore(side_a_games=6, side_b_games=4)]),
             metadata=matches.player(players[0]))
     with matches.at(played(match) + dt.timedelta(hours=23)):
-        assert matches.job.results.confirm_due(matches.job.database) == 0
+        assert matches.job.results.confirm_due(matches.job.database) == (0, 0)
     with matches.at(played(match) + dt.timedelta(hours=24, minutes=1)):
-        assert matches.job.results.confirm_due(matches.job.database) == 1
+        assert matches.job.results.confirm_due(matches.job.database) == (1, 0)
     got = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(players[1]))
     assert got.match.result.status == m.RESULT_STATUS_CONFIRMED and got.match.result.answered_by == ""
     assert matches.level(players[0]).level.level > before
@@ -397,3 +397,28 @@ def test_a_player_never_in_a_match_shows_the_level_their_profile_starts_them_at_
     # No level given, hidden from the caller by a block, or nobody: still no level to show.
     for unknown in (no_level, blocker, str(uuid.uuid4())):
         assert rpc_error(level_of, unknown).code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_the_job_confirms_each_due_result_on_its_own_so_one_that_fails_blocks_no_other(matches, monkeypatch):
+    sets = [m.SetScore(side_a_games=6, side_b_games=3), m.SetScore(side_a_games=6, side_b_games=4)]
+    broken, others = full_match(matches)
+    fine, players = full_match(matches)
+    with matches.at(played(fine)):
+        for match, recorder in ((broken, others[0]), (fine, players[0])):
+            matches.stub.RecordResult(api.RecordResultRequest(match_id=match.match_id, sets=sets),
+                                      metadata=matches.player(recorder))
+    levels = matches.job.results.levels
+    real = levels.record_played
+
+    def failing(session, row, winner, now):
+        if row.id == broken.match_id:
+            raise RuntimeError("a broken result")
+        return real(session, row, winner, now)
+
+    monkeypatch.setattr(levels, "record_played", failing)
+    with matches.at(played(fine) + dt.timedelta(hours=25)):
+        assert matches.job.results.confirm_due(matches.job.database) == (1, 1)
+    states = {match.match_id: matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id),
+                                                    metadata=matches.player(players[0])).match.result.status
+              for match in (broken, fine)}
+    assert states == {broken.match_id: m.RESULT_STATUS_PENDING, fine.match_id: m.RESULT_STATUS_CONFIRMED}
