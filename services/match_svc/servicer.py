@@ -32,7 +32,8 @@ class MatchServicer(match_service_pb2_grpc.MatchServiceServicer):
                                           next_page_token=page.next_page_token)
 
     def GetMatch(self, request, context):
-        return pb.GetMatchResponse(match=convert.match(self.matches.get(self.database, request.match_id)))
+        row, records = self.matches.get(self.database, caller.current(), request.match_id)
+        return pb.GetMatchResponse(match=convert.match(row, records))
 
     def JoinMatch(self, request, context):
         row = self.matches.join(self.database, caller.current(), request.match_id,

@@ -422,3 +422,27 @@ def test_the_job_confirms_each_due_result_on_its_own_so_one_that_fails_blocks_no
                                                     metadata=matches.player(players[0])).match.result.status
               for match in (broken, fine)}
     assert states == {broken.match_id: m.RESULT_STATUS_PENDING, fine.match_id: m.RESULT_STATUS_CONFIRMED}
+
+
+def test_a_reported_no_show_plays_no_match_and_the_result_moves_no_level_and_the_organiser_sees_records(matches):
+    match, players = full_match(matches)
+    absent = players[3]
+    before = [matches.level(p).level for p in players]
+    with matches.at(played(match)):
+        matches.stub.ReportNoShow(api.ReportNoShowRequest(match_id=match.match_id, player_id=absent),
+                                  metadata=matches.player(players[0]))
+        matches.stub.RecordResult(api.RecordResultRequest(match_id=match.match_id, sets=[
+            m.SetScore(side_a_games=6, side_b_games=1), m.SetScore(side_a_games=6, side_b_games=2)]),
+            metadata=matches.player(players[0]))
+        matches.stub.ConfirmResult(api.ConfirmResultRequest(match_id=match.match_id),
+                                   metadata=matches.player(players[2]))
+    after = {p: matches.level(p) for p in players}
+    assert [after[p].level for p in players] == before
+    assert [after[p].record.matches_played for p in players] == [1, 1, 1, 0]
+    # The organiser sees who turns up; the other players see the seats without records.
+    seen = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id),
+                                 metadata=matches.player(players[0])).match
+    records = {s.player_id: (s.record.matches_played, s.record.no_shows, s.no_show) for s in seen.seats}
+    assert records[absent] == (0, 1, True) and records[players[1]] == (1, 0, False)
+    other = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(players[1]))
+    assert not any(s.HasField("record") for s in other.match.seats)

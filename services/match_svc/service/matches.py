@@ -132,9 +132,14 @@ class Matches:
                                       time_of_day=time_of_day, level=level, min_free_places=min_free_places,
                                       page_size=page_size, page_token=page_token)
 
-    def get(self, uow: UnitOfWork, match_id: str) -> store.Match:
+    def get(self, uow: UnitOfWork, caller: Caller, match_id: str) -> tuple[store.Match, dict[str, store.Rating] | None]:
+        """The match; for its organiser also each seated player's partner record (whom to keep or
+        remove), which nobody else sees (None)."""
         with uow.session(read_only=True) as session:
-            return find_match(session, match_id, for_update=False)
+            row = find_match(session, match_id, for_update=False)
+            if caller.user_id != row.organiser_id:
+                return row, None
+            return row, store.ratings_of(session, [s.player_id for s in row.seats])
 
     def join(self, uow: UnitOfWork, caller: Caller, match_id: str, side: Side | None) -> store.Match:
         """A free place for a player whose level is in the range; the database settles a race."""
