@@ -49,6 +49,14 @@ class MatchServicer(match_service_pb2_grpc.MatchServiceServicer):
         row = self.matches.approve(self.database, caller.current(), request.match_id, request.player_id)
         return pb.ApproveJoinRequestResponse(match=convert.match(row))
 
+    def RefuseJoinRequest(self, request, context):
+        row = self.matches.refuse(self.database, caller.current(), request.match_id, request.player_id)
+        return pb.RefuseJoinRequestResponse(match=convert.match(row))
+
+    def WithdrawJoinRequest(self, request, context):
+        return pb.WithdrawJoinRequestResponse(match=convert.match(
+            self.matches.withdraw(self.database, caller.current(), request.match_id)))
+
     def LeaveMatch(self, request, context):
         return pb.LeaveMatchResponse(match=convert.match(
             self.matches.leave(self.database, caller.current(), request.match_id)))

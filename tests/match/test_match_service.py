@@ -6,6 +6,7 @@ import uuid
 
 import grpc
 import pytest
+from padel.match.v1 import events_pb2
 from padel.match.v1 import match_pb2 as m
 from google.protobuf.field_mask_pb2 import FieldMask
 from padel.match.v1 import match_service_pb2 as api
@@ -14,6 +15,7 @@ from padel.user.v1 import user_service_pb2 as users
 
 from match_svc import rating
 from match_testkit import rpc_error
+from mesh.outbox import OutboxEvent
 from padel_testkit import eventually
 
 
@@ -446,3 +448,49 @@ def test_a_reported_no_show_plays_no_match_and_the_result_moves_no_level_and_the
     assert records[absent] == (0, 1, True) and records[players[1]] == (1, 0, False)
     other = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(players[1]))
     assert not any(s.HasField("record") for s in other.match.seats)
+
+
+def _outbox(matches, event: str) -> list:
+    """The `event`s match_svc published."""
+    with matches.job.database.session() as session:
+        rows = session.query(OutboxEvent).filter_by(event_type=f"padel.match.v1.{event}").all()
+        return [getattr(events_pb2, event).FromString(row.payload) for row in rows]
+
+
+def test_a_seated_player_refuses_a_request_the_asker_withdraws_theirs_and_a_full_match_ends_the_rest(matches):
+    organiser, second = matches.new_player(3.0), matches.new_player(3.0)
+    strong, stronger, approved = (matches.new_player(level) for level in (5.0, 5.5, 6.0))
+    match = matches.open(organiser)
+    matches.join(match.match_id, second)
+
+    def ask(player):
+        return matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(player))
+
+    def refuse(player, by):
+        return matches.stub.RefuseJoinRequest(api.RefuseJoinRequestRequest(match_id=match.match_id, player_id=player),
+                                              metadata=matches.player(by)).match
+
+    ask(strong)
+    outsider = rpc_error(refuse, strong, str(uuid.uuid4()))
+    assert outsider.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert not refuse(strong, second).join_requests
+    assert [(e.player_id, e.refused_by) for e in _outbox(matches, "JoinRequestEnded")] == [(strong, second)]
+    # A refused player may ask again later; the asker withdraws their own request.
+    assert [r.player_id for r in ask(strong).match.join_requests] == [strong]
+    withdrawn = matches.stub.WithdrawJoinRequest(api.WithdrawJoinRequestRequest(match_id=match.match_id),
+                                                 metadata=matches.player(strong)).match
+    assert not withdrawn.join_requests
+    again = rpc_error(matches.stub.WithdrawJoinRequest, api.WithdrawJoinRequestRequest(match_id=match.match_id),
+                      metadata=matches.player(strong))
+    assert again.code() == grpc.StatusCode.NOT_FOUND
+    # An approved asker is told they are in; requests still open when the match fills end, the askers told.
+    ask(approved)
+    ask(stronger)
+    for approver in (organiser, second):
+        seated = matches.stub.ApproveJoinRequest(api.ApproveJoinRequestRequest(
+            match_id=match.match_id, player_id=approved), metadata=matches.player(approver)).match
+    assert approved in [s.player_id for s in seated.seats]
+    assert [e.approved for e in _outbox(matches, "PlayerJoined") if e.player_id == approved] == [True]
+    full = matches.join(match.match_id, matches.new_player(3.0))
+    assert full.status == m.MATCH_STATUS_FULL and not full.join_requests
+    assert (stronger, "") in [(e.player_id, e.refused_by) for e in _outbox(matches, "JoinRequestEnded")]

@@ -58,6 +58,13 @@ def _newcomer(session, caller: Caller, match_id: str, now: dt.datetime) -> tuple
     return row, gender, rating.level_of(player.mu)
 
 
+def _request(row: store.Match, player_id: str) -> store.JoinRequest:
+    request = next((r for r in row.join_requests if r.player_id == player_id), None)
+    if request is None:
+        raise NotFound(f"no request of player {player_id} to join this match")
+    return request
+
+
 def _candidate(player: domain.FoundPlayer, rated: store.Rating | None,
                latest: tuple[str, dt.datetime] | None) -> domain.Candidate:
     """A found player as the ranking reads them: match_svc's level and partner record when it has
@@ -180,9 +187,7 @@ class Matches:
             row = find_match(session, match_id)
             domain.check_open(Status(row.status), row.start_time, now, row.held_until)
             domain.check_seated(row.places, caller.user_id)
-            request = next((r for r in row.join_requests if r.player_id == player_id), None)
-            if request is None:
-                raise NotFound(f"no request of player {player_id} to join this match")
+            request = _request(row, player_id)
             request.approved_by = sorted({*request.approved_by, caller.user_id})
             row.updated_at = now
             if {p.player_id for p in row.places} <= set(request.approved_by):
@@ -191,8 +196,30 @@ class Matches:
                 wanted = Side(request.side) if request.side else None
                 row.join_requests.remove(request)
                 self._seat(session, row, self._side(row, wanted, gender), player_id, gender, request.level, now)
-                events.player_joined(session, row, player_id)
+                events.player_joined(session, row, player_id, approved=True)
                 self._book_if_filled(session, row, now)
+            session.flush()
+            return row
+
+    def refuse(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Match:
+        """One seated player's no ends the request (every seated player must approve); the asking player
+        is told and may ask again later."""
+        now = self.clock()
+        with uow.session() as session:
+            row = find_match(session, match_id)
+            domain.check_seated(row.places, caller.user_id)
+            row.join_requests.remove(_request(row, player_id))
+            row.updated_at = now
+            session.flush()
+            events.join_request_ended(session, row, player_id, refused_by=caller.user_id)
+            return row
+
+    def withdraw(self, uow: UnitOfWork, caller: Caller, match_id: str) -> store.Match:
+        """The asking player takes their request back."""
+        with uow.session() as session:
+            row = find_match(session, match_id)
+            row.join_requests.remove(_request(row, caller.user_id))
+            row.updated_at = self.clock()
             session.flush()
             return row
 
@@ -343,6 +370,11 @@ class Matches:
         row.status = (Status.FULL if row.free_places == 0 else Status.OPEN).value
         row.updated_at = now
         session.flush()
+        if row.status == Status.FULL.value:  # no place left to ask for: the requests end, the askers told
+            for request in list(row.join_requests):
+                row.join_requests.remove(request)
+                session.flush()
+                events.join_request_ended(session, row, request.player_id, refused_by="")
 
     @staticmethod
     def _unseat(session, row: store.Match, player_id: str, now: dt.datetime) -> None:

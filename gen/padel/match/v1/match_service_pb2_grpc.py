@@ -65,6 +65,16 @@ class MatchServiceStub:
                 request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.ApproveJoinRequestRequest.SerializeToString,
                 response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.ApproveJoinRequestResponse.FromString,
                 _registered_method=True)
+        self.RefuseJoinRequest = channel.unary_unary(
+                '/padel.match.v1.MatchService/RefuseJoinRequest',
+                request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.RefuseJoinRequestRequest.SerializeToString,
+                response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.RefuseJoinRequestResponse.FromString,
+                _registered_method=True)
+        self.WithdrawJoinRequest = channel.unary_unary(
+                '/padel.match.v1.MatchService/WithdrawJoinRequest',
+                request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.WithdrawJoinRequestRequest.SerializeToString,
+                response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.WithdrawJoinRequestResponse.FromString,
+                _registered_method=True)
         self.LeaveMatch = channel.unary_unary(
                 '/padel.match.v1.MatchService/LeaveMatch',
                 request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.LeaveMatchRequest.SerializeToString,
@@ -158,6 +168,21 @@ class MatchServiceServicer:
 
     def ApproveJoinRequest(self, request, context):
         """ApproveJoinRequest is one player's yes; the last yes seats the asking player.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RefuseJoinRequest(self, request, context):
+        """RefuseJoinRequest is one seated player's no: the request ends and the asking player is told. They
+        may ask again later (the seated players decide again).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawJoinRequest(self, request, context):
+        """WithdrawJoinRequest takes back the caller's own request to join.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -270,6 +295,16 @@ def add_MatchServiceServicer_to_server(servicer, server):
                     servicer.ApproveJoinRequest,
                     request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.ApproveJoinRequestRequest.FromString,
                     response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.ApproveJoinRequestResponse.SerializeToString,
+            ),
+            'RefuseJoinRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.RefuseJoinRequest,
+                    request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.RefuseJoinRequestRequest.FromString,
+                    response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.RefuseJoinRequestResponse.SerializeToString,
+            ),
+            'WithdrawJoinRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawJoinRequest,
+                    request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.WithdrawJoinRequestRequest.FromString,
+                    response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.WithdrawJoinRequestResponse.SerializeToString,
             ),
             'LeaveMatch': grpc.unary_unary_rpc_method_handler(
                     servicer.LeaveMatch,
@@ -485,6 +520,60 @@ class MatchService:
             '/padel.match.v1.MatchService/ApproveJoinRequest',
             padel_dot_match_dot_v1_dot_match__service__pb2.ApproveJoinRequestRequest.SerializeToString,
             padel_dot_match_dot_v1_dot_match__service__pb2.ApproveJoinRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RefuseJoinRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.match.v1.MatchService/RefuseJoinRequest',
+            padel_dot_match_dot_v1_dot_match__service__pb2.RefuseJoinRequestRequest.SerializeToString,
+            padel_dot_match_dot_v1_dot_match__service__pb2.RefuseJoinRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawJoinRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.match.v1.MatchService/WithdrawJoinRequest',
+            padel_dot_match_dot_v1_dot_match__service__pb2.WithdrawJoinRequestRequest.SerializeToString,
+            padel_dot_match_dot_v1_dot_match__service__pb2.WithdrawJoinRequestResponse.FromString,
             options,
             channel_credentials,
             insecure,
