@@ -82,6 +82,10 @@ class MatchServicer(match_service_pb2_grpc.MatchServiceServicer):
         return pb.DisputeResultResponse(match=convert.match(
             self.results.dispute(self.database, caller.current(), request.match_id)))
 
+    def SetMatchGender(self, request, context):
+        row = self.levels.set_gender(self.database, caller.current(), convert.GENDER_FROM_PROTO[request.gender])
+        return pb.SetMatchGenderResponse(level=convert.player_level(row))
+
     def AnswerQuestionnaire(self, request, context):
         row = self.levels.answer_questionnaire(self.database, caller.current(), request.years_played,
                                                request.other_racket_sports, request.self_assessment,

@@ -494,3 +494,27 @@ def test_a_seated_player_refuses_a_request_the_asker_withdraws_theirs_and_a_full
     full = matches.join(match.match_id, matches.new_player(3.0))
     assert full.status == m.MATCH_STATUS_FULL and not full.join_requests
     assert (stronger, "") in [(e.player_id, e.refused_by) for e in _outbox(matches, "JoinRequestEnded")]
+
+
+def test_a_player_sets_their_gender_for_the_modes_at_any_time_and_a_mode_refusal_names_its_rule(matches):
+    organiser = matches.new_player(3.0, gender=m.GENDER_WOMAN)
+    player = matches.new_player(3.0)  # the questionnaire told no gender
+    women = matches.open(organiser, mode=m.GENDER_MODE_WOMEN)
+    refused = rpc_error(matches.join, women.match_id, player)
+    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION and "for women only" in refused.details()
+
+    def set_gender(gender):
+        return matches.stub.SetMatchGender(api.SetMatchGenderRequest(gender=gender), metadata=matches.player(player))
+
+    assert set_gender(m.GENDER_WOMAN).level.gender == m.GENDER_WOMAN
+    assert player in [s.player_id for s in matches.join(women.match_id, player).seats]
+    # In a mixed match a second woman on a side with its woman is the mode's rule, not a conflict.
+    mixed = matches.open(organiser, mode=m.GENDER_MODE_MIXED)
+    matches.join(mixed.match_id, matches.new_player(3.0, gender=m.GENDER_WOMAN))
+    ruled = rpc_error(matches.join, mixed.match_id, player, m.SIDE_A)
+    assert ruled.code() == grpc.StatusCode.FAILED_PRECONDITION and "one woman and one man a side" in ruled.details()
+    assert set_gender(m.GENDER_MAN).level.gender == m.GENDER_MAN
+    assert player in [s.player_id for s in matches.join(mixed.match_id, player, m.SIDE_A).seats]
+    nobody = rpc_error(matches.stub.SetMatchGender, api.SetMatchGenderRequest(gender=m.GENDER_MAN),
+                       metadata=matches.player(str(uuid.uuid4())))
+    assert nobody.code() == grpc.StatusCode.FAILED_PRECONDITION and "questionnaire" in nobody.details()

@@ -42,6 +42,19 @@ class Levels:
             return self._start(session, row, caller.user_id, rating.starting_skill(level), LevelStart.QUESTIONNAIRE,
                                gender, now)
 
+    def set_gender(self, uow: UnitOfWork, caller: Caller, gender: Gender) -> store.Rating:
+        """The caller's gender for the gender modes, at any time; a player needs a level first (from the
+        questionnaire or their profile's skill_level), where the gender is kept."""
+        self.start_from_profile(uow, caller)  # before the transaction: it may ask user_svc
+        with uow.session() as session:
+            row = store.rating(session, caller.user_id, for_update=True)
+            if row is None:
+                raise FailedPrecondition("answer the level questionnaire first (POST /api/matches/questionnaire), "
+                                         "or give your skill_level in your profile", reason="NO_LEVEL")
+            row.gender, row.updated_at = gender.value, self.clock()
+            session.flush()
+            return row
+
     def start_from_profile(self, uow: UnitOfWork, caller: Caller) -> None:
         """A player who has not answered the questionnaire starts from their profile's skill_level
         (user_svc, asked as the caller), and keeps following it until the questionnaire or a match

@@ -229,6 +229,18 @@ class DisputeResultResponse(_message.Message):
     match: _match_pb2.Match
     def __init__(self, match: _Optional[_Union[_match_pb2.Match, _Mapping]] = ...) -> None: ...
 
+class SetMatchGenderRequest(_message.Message):
+    __slots__ = ("gender",)
+    GENDER_FIELD_NUMBER: _ClassVar[int]
+    gender: _match_pb2.Gender
+    def __init__(self, gender: _Optional[_Union[_match_pb2.Gender, str]] = ...) -> None: ...
+
+class SetMatchGenderResponse(_message.Message):
+    __slots__ = ("level",)
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    level: _match_pb2.PlayerLevel
+    def __init__(self, level: _Optional[_Union[_match_pb2.PlayerLevel, _Mapping]] = ...) -> None: ...
+
 class AnswerQuestionnaireRequest(_message.Message):
     __slots__ = ("years_played", "other_racket_sports", "self_assessment", "gender")
     YEARS_PLAYED_FIELD_NUMBER: _ClassVar[int]

@@ -105,6 +105,11 @@ class MatchServiceStub:
                 request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.DisputeResultRequest.SerializeToString,
                 response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.DisputeResultResponse.FromString,
                 _registered_method=True)
+        self.SetMatchGender = channel.unary_unary(
+                '/padel.match.v1.MatchService/SetMatchGender',
+                request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.SetMatchGenderRequest.SerializeToString,
+                response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.SetMatchGenderResponse.FromString,
+                _registered_method=True)
         self.AnswerQuestionnaire = channel.unary_unary(
                 '/padel.match.v1.MatchService/AnswerQuestionnaire',
                 request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.AnswerQuestionnaireRequest.SerializeToString,
@@ -230,6 +235,15 @@ class MatchServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetMatchGender(self, request, context):
+        """SetMatchGender sets or changes the caller's gender for the matches' gender modes, at any time (the
+        questionnaire's gender can no longer be changed once a match counted); places already taken keep
+        the gender they were taken with.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def AnswerQuestionnaire(self, request, context):
         """AnswerQuestionnaire gives a new player a starting level with low reliability.
         """
@@ -335,6 +349,11 @@ def add_MatchServiceServicer_to_server(servicer, server):
                     servicer.DisputeResult,
                     request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.DisputeResultRequest.FromString,
                     response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.DisputeResultResponse.SerializeToString,
+            ),
+            'SetMatchGender': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetMatchGender,
+                    request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.SetMatchGenderRequest.FromString,
+                    response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.SetMatchGenderResponse.SerializeToString,
             ),
             'AnswerQuestionnaire': grpc.unary_unary_rpc_method_handler(
                     servicer.AnswerQuestionnaire,
@@ -736,6 +755,33 @@ class MatchService:
             '/padel.match.v1.MatchService/DisputeResult',
             padel_dot_match_dot_v1_dot_match__service__pb2.DisputeResultRequest.SerializeToString,
             padel_dot_match_dot_v1_dot_match__service__pb2.DisputeResultResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetMatchGender(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.match.v1.MatchService/SetMatchGender',
+            padel_dot_match_dot_v1_dot_match__service__pb2.SetMatchGenderRequest.SerializeToString,
+            padel_dot_match_dot_v1_dot_match__service__pb2.SetMatchGenderResponse.FromString,
             options,
             channel_credentials,
             insecure,
