@@ -273,6 +273,14 @@ def result_due(session: Session, match_id: str, recorded_before: dt.datetime) ->
     return session.scalars(query).first()
 
 
+def requests_past_start(session: Session, now: dt.datetime, limit: int = 50) -> list[Match]:
+    """Matches started with join requests still open, locked so replicas never take the same one."""
+    asked = select(JoinRequest.match_id)
+    query = (select(Match).where(Match.start_time <= now, Match.id.in_(asked))
+             .order_by(Match.start_time).limit(limit).with_for_update(skip_locked=True))
+    return list(session.scalars(query))
+
+
 def holds_due(session: Session, now: dt.datetime, limit: int = 50) -> list[Match]:
     """Matches on a held court still short of players at their deadline, locked so replicas never
     take the same one."""

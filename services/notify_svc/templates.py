@@ -112,6 +112,7 @@ KINDS: dict[str, Kind] = {
     "match_request_approved": Kind("match_invites", _MATCH),
     "match_request_refused": Kind("match_invites", _MATCH),
     "match_request_ended_full": Kind("match_invites", _MATCH),
+    "match_request_ended_started": Kind("match_invites", _MATCH),
     # The result's outcome: the recorder hears a dispute, the four hear a confirmed result.
     "match_result_disputed": Kind("match_invites", _MATCH | {"player_name", "score"}),
     "match_result_confirmed": Kind("match_invites", _MATCH | {"score"}),
@@ -448,6 +449,14 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "ur": ("میچ بھر گیا: {{ venue_name }}، {{ date }} {{ start_time }}",
                "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کے میچ میں چار کھلاڑی پورے ہو گئے، اس لیے آپ کی "
                "درخواست ختم ہو گئی۔ ایپ میں کوئی اور میچ تلاش کریں۔"),
+    },
+    "match_request_ended_started": {
+        "en": ("The match has started: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the match on " + _MATCH_AT_EN + " started before every player approved your "
+               "request, so it ended. You may find another match in the app."),
+        "ur": ("میچ شروع ہو گیا: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کا میچ آپ کی درخواست کی منظوری سے پہلے شروع ہو گیا، "
+               "اس لیے درخواست ختم ہو گئی۔ ایپ میں کوئی اور میچ تلاش کریں۔"),
     },
     "match_result_disputed": {
         "en": ("Your result was disputed: {{ score }}",

@@ -518,3 +518,18 @@ def test_a_player_sets_their_gender_for_the_modes_at_any_time_and_a_mode_refusal
     nobody = rpc_error(matches.stub.SetMatchGender, api.SetMatchGenderRequest(gender=m.GENDER_MAN),
                        metadata=matches.player(str(uuid.uuid4())))
     assert nobody.code() == grpc.StatusCode.FAILED_PRECONDITION and "questionnaire" in nobody.details()
+
+
+def test_a_request_still_open_when_the_match_starts_ends_and_its_asker_is_told(matches):
+    organiser, strong = matches.new_player(3.0), matches.new_player(5.5)
+    match = matches.open(organiser)
+    matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(strong))
+
+    def requests():
+        return matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id),
+                                     metadata=matches.player(organiser)).match.join_requests
+
+    with matches.at(match.start_time.ToDatetime(tzinfo=dt.timezone.utc) + dt.timedelta(minutes=1)):
+        eventually(lambda: not requests(), "the hold job (every 0.2 s here) ends the request")
+    assert [(e.player_id, e.refused_by, e.match.free_places) for e in _outbox(matches, "JoinRequestEnded")] == [
+        (strong, "", 3)]

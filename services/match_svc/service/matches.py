@@ -331,6 +331,15 @@ class Matches:
                 self._release(session, row, now)
             return len(due)
 
+    def end_started_requests(self, uow: UnitOfWork) -> int:
+        """Requests to join a match that has started end, their askers told; how many matches had some."""
+        now = self.clock()
+        with uow.session() as session:
+            due = store.requests_past_start(session, now)
+            for row in due:
+                self._end_requests(session, row)
+            return len(due)
+
     def account_deleted(self, uow: UnitOfWork, player_id: str) -> None:
         """A deleted account leaves every match not started yet and withdraws its requests (its own
         matches end with its bookings, which booking_svc cancels)."""
@@ -370,11 +379,16 @@ class Matches:
         row.status = (Status.FULL if row.free_places == 0 else Status.OPEN).value
         row.updated_at = now
         session.flush()
-        if row.status == Status.FULL.value:  # no place left to ask for: the requests end, the askers told
-            for request in list(row.join_requests):
-                row.join_requests.remove(request)
-                session.flush()
-                events.join_request_ended(session, row, request.player_id, refused_by="")
+        if row.status == Status.FULL.value:  # no place left to ask for
+            Matches._end_requests(session, row)
+
+    @staticmethod
+    def _end_requests(session, row: store.Match) -> None:
+        """The match's open requests end (it filled or started), the askers told."""
+        for request in list(row.join_requests):
+            row.join_requests.remove(request)
+            session.flush()
+            events.join_request_ended(session, row, request.player_id, refused_by="")
 
     @staticmethod
     def _unseat(session, row: store.Match, player_id: str, now: dt.datetime) -> None:

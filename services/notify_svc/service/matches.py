@@ -32,10 +32,11 @@ class Matches:
                 self.deliveries.queue(session, player_id, "match_request_approved", match.variables())
 
     def join_request_ended(self, uow: UnitOfWork, match: Match, player_id: str, refused_by: str) -> None:
-        """The asking player hears a seated player refused them, or that the match filled."""
+        """The asking player hears a seated player refused them, or that the match filled or started."""
+        kind = ("match_request_refused" if refused_by else
+                "match_request_ended_full" if match.free_places == 0 else "match_request_ended_started")
         with uow.session() as session:
-            self.deliveries.queue(session, player_id, "match_request_refused" if refused_by
-                                  else "match_request_ended_full", match.variables())
+            self.deliveries.queue(session, player_id, kind, match.variables())
 
     def result_settled(self, uow: UnitOfWork, match: Match, sets: list[tuple[int, int]], recorded_by: str,
                        answered_by: str, confirmed: bool) -> None:
