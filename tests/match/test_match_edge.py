@@ -1,11 +1,11 @@
-"""Open matches over REST/JSON through the real Envoy edge (`platform`: SQLite, Redis stand-in): a
-match opened on a booked court, players joining (one out of range asks and is approved, another is
-refused and withdraws), the last place raced by 20 players of whom exactly one wins (each seated player
-owes a share of the organiser's booking, and one who leaves no longer does), and matches played on the
-platform's test clock: a confirmed result moves the levels as the model says (and the profiles show them), a disputed or a
-friendly one moves nothing; suggestions leave out players who are not findable or are blocked; a
-match opened on a free slot, whose court is booked once enough players joined and whose seated
-players each owe their share, and one that does not fill in time: released by match's hold job on
+"""Open matches over REST/JSON through the real Envoy edge (`platform`: SQLite, Redis stand-in): a match
+opened on a booked court, players joining (one out of range asks and is approved, another is refused and
+withdraws), the last place raced by 20 players of whom exactly one wins (each seated player owes a share
+of the organiser's booking, and one who leaves no longer does), and matches played on the platform's
+test clock: a confirmed result moves the levels as the model says (and the profiles show them), a
+disputed or a friendly one moves nothing; suggestions leave out players who are not findable or are
+blocked; a match opened on a free slot, whose court is booked once enough players joined and whose
+seated players each owe their share, and one that does not fill in time: released by match's hold job on
 the test clock, its court free again and its players told."""
 
 import datetime as dt
