@@ -67,7 +67,8 @@ def result(row: store.Match) -> match_pb2.Result | None:
         answered_at=timestamp(row.answered_at))
 
 
-def match(row: store.Match) -> match_pb2.Match:
+def match(row: store.Match, records: dict[str, store.Rating] | None = None) -> match_pb2.Match:
+    """The match; `records` (the organiser's view) adds each seated player's partner record."""
     return match_pb2.Match(
         match_id=row.id, organiser_id=row.organiser_id, booking_id=row.booking_id, venue_id=row.venue_id,
         venue_name=row.venue_name, city=row.city, court_id=row.court_id, court_name=row.court_name,
@@ -76,7 +77,9 @@ def match(row: store.Match) -> match_pb2.Match:
         gender_mode=GENDER_MODE[GenderMode(row.gender_mode)], min_level=row.min_level, max_level=row.max_level,
         status=STATUS[Status(row.status)], free_places=row.free_places,
         seats=[match_pb2.Seat(side=SIDE[Side(s.side)], player_id=s.player_id, level=s.level,
-                              joined_at=timestamp(s.joined_at)) for s in row.seats],
+                              joined_at=timestamp(s.joined_at), no_show=s.no_show,
+                              record=partner_record(records.get(s.player_id)) if records is not None else None)
+               for s in row.seats],
         join_requests=[match_pb2.JoinRequest(player_id=r.player_id, side=SIDE.get(Side(r.side)) if r.side else 0,
                                              level=r.level, approved_by=r.approved_by,
                                              requested_at=timestamp(r.requested_at)) for r in row.join_requests],

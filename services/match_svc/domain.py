@@ -189,23 +189,35 @@ def may_play(mode: GenderMode, gender: Gender) -> bool:
                       GenderMode.MIXED: {Gender.WOMAN, Gender.MAN}}[mode]
 
 
+GENDER_RULES = {GenderMode.WOMEN: "a women's match is for women only",
+                GenderMode.MEN: "a men's match is for men only",
+                GenderMode.MIXED: "a mixed match is one woman and one man a side"}
+
+
 def check_gender(mode: GenderMode, gender: Gender) -> None:
     if not may_play(mode, gender):
-        raise FailedPrecondition(f"this match is for {mode.value} (tell the questionnaire your gender to join)",
-                                 reason="GENDER_MODE")
+        raise FailedPrecondition(f"{GENDER_RULES[mode]}: set your gender (PUT /api/matches/players/me/gender) "
+                                 "to play in it", reason="GENDER_MODE")
 
 
 def free_place(places: Iterable[Place], wanted: Side | None, mode: GenderMode, gender: Gender) -> Side:
     """The side the player sits on: the one wanted, else the first with room. A full match, or a
-    full side asked for, is a Conflict (someone else was faster). Mixed: one woman, one man a side."""
+    full side asked for, is a Conflict (someone else was faster). Mixed: one woman, one man a side; a
+    place left free only for the other gender is the mode's rule (FailedPrecondition naming it)."""
     places = list(places)
+    ruled_out = False
     for side in ([wanted] if wanted else [Side.A, Side.B]):
         on_side = [p for p in places if p.side == side]
         if len(on_side) >= PLACES_PER_SIDE:
             continue
         if mode == GenderMode.MIXED and any(p.gender == gender for p in on_side):
+            ruled_out = True
             continue
         return side
+    if ruled_out:
+        raise FailedPrecondition(f"{GENDER_RULES[GenderMode.MIXED]}: the free place"
+                                 f"{' on that side' if wanted else ''} is for a "
+                                 f"{'man' if gender == Gender.WOMAN else 'woman'}", reason="GENDER_MODE")
     if len(places) >= PLACES:
         raise Conflict("the match is full: another player took the last place", reason="MATCH_FULL")
     raise Conflict("no place you may take is free on that side", reason="SIDE_FULL")

@@ -21,9 +21,10 @@ def match_opened(session: Session, row: store.Match) -> None:
     after_commit(session, metrics.MATCHES_OPENED.labels(row.kind).inc)
 
 
-def player_joined(session: Session, row: store.Match, player_id: str) -> None:
+def player_joined(session: Session, row: store.Match, player_id: str, approved: bool = False) -> None:
     """Also MatchFilled when that was the last place: the players learn the match is on."""
-    publish(session, STREAM, events_pb2.PlayerJoined(match=convert.snapshot(row), player_id=player_id))
+    publish(session, STREAM, events_pb2.PlayerJoined(match=convert.snapshot(row), player_id=player_id,
+                                                     approved=approved))
     after_commit(session, metrics.PLACES_TAKEN.inc)
     if row.free_places == 0:
         publish(session, STREAM, events_pb2.MatchFilled(match=convert.snapshot(row)))
@@ -33,6 +34,12 @@ def player_joined(session: Session, row: store.Match, player_id: str) -> None:
 def join_requested(session: Session, row: store.Match, player_id: str, level: float) -> None:
     """The players in the match are asked to approve."""
     publish(session, STREAM, events_pb2.JoinRequested(match=convert.snapshot(row), player_id=player_id, level=level))
+
+
+def join_request_ended(session: Session, row: store.Match, player_id: str, refused_by: str) -> None:
+    """The asking player hears their request was refused, or that the match filled."""
+    publish(session, STREAM, events_pb2.JoinRequestEnded(match=convert.snapshot(row), player_id=player_id,
+                                                         refused_by=refused_by))
 
 
 def player_left(session: Session, row: store.Match, player_id: str, removed_by: str, late: bool) -> None:

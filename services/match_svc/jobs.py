@@ -1,5 +1,6 @@
 """match_svc's jobs: the result job confirms results the other side left unanswered past the
-confirmation window; the hold job releases matches on a held court that did not fill by their deadline.
+confirmation window; the hold job releases matches on a held court that did not fill by their deadline
+and ends the join requests of matches that have started.
 
 Both run every PADEL_MATCH_JOB_INTERVAL_SECONDS in every replica; on PostgreSQL their rows are taken
 with FOR UPDATE SKIP LOCKED, so two replicas never handle the same one.
@@ -21,9 +22,9 @@ class ResultJob(PeriodicJob):
         self.results = results
 
     def work(self) -> bool:
-        confirmed = self.results.confirm_due(self.database)
-        if confirmed:
-            log.info("results confirmed automatically", extra={"confirmed": confirmed})
+        confirmed, failed = self.results.confirm_due(self.database)
+        if confirmed or failed:
+            log.info("results confirmed automatically", extra={"confirmed": confirmed, "failed": failed})
         return False
 
 
@@ -37,4 +38,7 @@ class HoldJob(PeriodicJob):
         released = self.matches.release_unfilled(self.database)
         if released:
             log.info("matches released: not enough players in time", extra={"released": released})
+        ended = self.matches.end_started_requests(self.database)
+        if ended:
+            log.info("join requests of started matches ended", extra={"matches": ended})
         return False

@@ -10,3 +10,5 @@ LATE_DROP_OUTS = Counter("padel_match_late_drop_outs", "Players who left a match
 RESULTS_SETTLED = Counter("padel_match_results_settled", "Results settled, by outcome (confirmed, disputed).",
                           ("outcome",))
 MATCHES_RELEASED = Counter("padel_matches_released", "Matches on a held court released: not enough players in time.")
+RESULTS_FAILED = Counter("padel_match_results_confirm_failures", "Due results the job could not confirm (logged; "
+                         "retried next run, the others confirmed regardless).")

@@ -64,6 +64,12 @@ def self_assessed_skill(skill_level: float) -> Skill:
     return Skill(mu=mu_of(min(LEVEL_MAX, max(0.0, skill_level))), sigma=SELF_ASSESSED_SIGMA)
 
 
+def departed_skill(level: float) -> Skill:
+    """A player whose account was deleted after the match, as the model reads them when the others'
+    result is confirmed: the level they joined with, and nothing known of its reliability."""
+    return Skill(mu=mu_of(level), sigma=SIGMA_UNKNOWN)
+
+
 def rate(side_a: tuple[Skill, Skill], side_b: tuple[Skill, Skill], winner: str | None) -> tuple[list[Skill], list[Skill]]:
     """The four players' new ratings after a match: `winner` is "A", "B", or None for a draw."""
     ranks = {"A": [1, 2], "B": [2, 1], None: [1, 1]}[winner]

@@ -32,7 +32,8 @@ class MatchServicer(match_service_pb2_grpc.MatchServiceServicer):
                                           next_page_token=page.next_page_token)
 
     def GetMatch(self, request, context):
-        return pb.GetMatchResponse(match=convert.match(self.matches.get(self.database, request.match_id)))
+        row, records = self.matches.get(self.database, caller.current(), request.match_id)
+        return pb.GetMatchResponse(match=convert.match(row, records))
 
     def JoinMatch(self, request, context):
         row = self.matches.join(self.database, caller.current(), request.match_id,
@@ -47,6 +48,14 @@ class MatchServicer(match_service_pb2_grpc.MatchServiceServicer):
     def ApproveJoinRequest(self, request, context):
         row = self.matches.approve(self.database, caller.current(), request.match_id, request.player_id)
         return pb.ApproveJoinRequestResponse(match=convert.match(row))
+
+    def RefuseJoinRequest(self, request, context):
+        row = self.matches.refuse(self.database, caller.current(), request.match_id, request.player_id)
+        return pb.RefuseJoinRequestResponse(match=convert.match(row))
+
+    def WithdrawJoinRequest(self, request, context):
+        return pb.WithdrawJoinRequestResponse(match=convert.match(
+            self.matches.withdraw(self.database, caller.current(), request.match_id)))
 
     def LeaveMatch(self, request, context):
         return pb.LeaveMatchResponse(match=convert.match(
@@ -72,6 +81,10 @@ class MatchServicer(match_service_pb2_grpc.MatchServiceServicer):
     def DisputeResult(self, request, context):
         return pb.DisputeResultResponse(match=convert.match(
             self.results.dispute(self.database, caller.current(), request.match_id)))
+
+    def SetMatchGender(self, request, context):
+        row = self.levels.set_gender(self.database, caller.current(), convert.GENDER_FROM_PROTO[request.gender])
+        return pb.SetMatchGenderResponse(level=convert.player_level(row))
 
     def AnswerQuestionnaire(self, request, context):
         row = self.levels.answer_questionnaire(self.database, caller.current(), request.years_played,

@@ -258,11 +258,26 @@ def open_matches(session: Session, now: dt.datetime, *, city: str, venue_id: str
     return pager.page(session, "open-matches", query, [Match.start_time, Match.id], page_size, page_token)
 
 
-def results_due(session: Session, recorded_before: dt.datetime, limit: int = 50) -> list[Match]:
-    """Pending results recorded before `recorded_before`, locked so replicas never take the same one."""
-    query = (select(Match).where(Match.result_status == ResultStatus.PENDING.value,
-                                 Match.recorded_at <= recorded_before)
-             .order_by(Match.recorded_at).limit(limit).with_for_update(skip_locked=True))
+def results_due_ids(session: Session, recorded_before: dt.datetime, limit: int = 50) -> list[str]:
+    """The matches whose pending result was recorded before `recorded_before`, oldest first."""
+    query = (select(Match.id).where(Match.result_status == ResultStatus.PENDING.value,
+                                    Match.recorded_at <= recorded_before)
+             .order_by(Match.recorded_at).limit(limit))
+    return list(session.scalars(query))
+
+
+def result_due(session: Session, match_id: str, recorded_before: dt.datetime) -> Match | None:
+    """That match if its result is still pending and due, locked so replicas never take the same one."""
+    query = (select(Match).where(Match.id == match_id, Match.result_status == ResultStatus.PENDING.value,
+                                 Match.recorded_at <= recorded_before).with_for_update(skip_locked=True))
+    return session.scalars(query).first()
+
+
+def requests_past_start(session: Session, now: dt.datetime, limit: int = 50) -> list[Match]:
+    """Matches started with join requests still open, locked so replicas never take the same one."""
+    asked = select(JoinRequest.match_id)
+    query = (select(Match).where(Match.start_time <= now, Match.id.in_(asked))
+             .order_by(Match.start_time).limit(limit).with_for_update(skip_locked=True))
     return list(session.scalars(query))
 
 

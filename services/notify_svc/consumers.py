@@ -12,6 +12,7 @@ from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import booking_pb2
 from padel.booking.v1 import events_pb2 as booking_events
 from padel.match.v1 import events_pb2 as match_events
+from padel.match.v1 import match_pb2
 from padel.payment.v1 import events_pb2 as payment_events
 from padel.user.v1 import events_pb2 as user_events
 from sqlalchemy.orm import Session
@@ -173,7 +174,7 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
                                 len(message.shares))
 
     def joined(session: Session, _event_id: str, message: match_events.PlayerJoined) -> None:
-        matches.player_joined(Joined(session), convert.match(message.match), message.player_id)
+        matches.player_joined(Joined(session), convert.match(message.match), message.player_id, message.approved)
 
     def filled(session: Session, _event_id: str, message: match_events.MatchFilled) -> None:
         matches.filled(Joined(session), convert.match(message.match))
@@ -194,6 +195,16 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     def result_recorded(session: Session, _event_id: str, message: match_events.ResultRecorded) -> None:
         matches.result_recorded(Joined(session), convert.match(message.match), convert.sets(message.result),
                                 message.result.recorded_by, list(message.confirmer_ids))
+
+    def join_request_ended(session: Session, _event_id: str, message: match_events.JoinRequestEnded) -> None:
+        matches.join_request_ended(Joined(session), convert.match(message.match), message.player_id,
+                                   message.refused_by)
+
+    def result_settled(session: Session, _event_id: str, message: match_events.ResultSettled) -> None:
+        result = message.result
+        matches.result_settled(Joined(session), convert.match(message.match), convert.sets(result),
+                               result.recorded_by, result.answered_by,
+                               confirmed=result.status == match_pb2.RESULT_STATUS_CONFIRMED)
 
     def level_changed(session: Session, _event_id: str, message: match_events.LevelChanged) -> None:
         matches.level_changed(Joined(session), message.player_id, message.match_id, message.level_before,
@@ -248,6 +259,8 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     events.on(match_events.MatchReleased, match_released)
     events.on(match_events.ResultRecorded, result_recorded)
     events.on(match_events.LevelChanged, level_changed)
+    events.on(match_events.JoinRequestEnded, join_request_ended)
+    events.on(match_events.ResultSettled, result_settled)
     events.on(payment_events.PaymentCaptured, captured)
     events.on(payment_events.PaymentRefunded, refunded)
     events.on(payment_events.RefundFailed, refund_failed)

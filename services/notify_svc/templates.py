@@ -115,6 +115,14 @@ KINDS: dict[str, Kind] = {
     "match_released": Kind("match_invites", _MATCH, essential=True),
     "match_result_recorded": Kind("match_invites", _MATCH | {"player_name", "score"}),
     "level_changed": Kind("match_invites", frozenset({"first_name", "match_id", "level_before", "level_after"})),
+    # To the asking player: approved by every seated player, or the request ended (refused, match full).
+    "match_request_approved": Kind("match_invites", _MATCH),
+    "match_request_refused": Kind("match_invites", _MATCH),
+    "match_request_ended_full": Kind("match_invites", _MATCH),
+    "match_request_ended_started": Kind("match_invites", _MATCH),
+    # The result's outcome: the recorder hears a dispute, the four hear a confirmed result.
+    "match_result_disputed": Kind("match_invites", _MATCH | {"player_name", "score"}),
+    "match_result_confirmed": Kind("match_invites", _MATCH | {"score"}),
     # To the player who booked about an invited player's answer.
     "invitation_accepted": Kind("match_invites", _BOOKING | {"invitee_name"}),
     "invitation_declined": Kind("match_invites", _BOOKING | {"invitee_name"}),
@@ -440,6 +448,52 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "ur": ("نتیجے کی تصدیق کریں: {{ score }}",
                "السلام علیکم {{ first_name }}، {{ player_name }} نے " + _MATCH_AT_UR + " کے میچ کا نتیجہ {{ score }} "
                "درج کیا۔ ایپ میں تصدیق کریں یا اعتراض کریں۔"),
+    },
+    "match_request_approved": {
+        "en": ("You're in: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, every player approved your request: you have a place in the match on "
+               + _MATCH_AT_EN + "."),
+        "ur": ("آپ میچ میں شامل ہیں: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، سب کھلاڑیوں نے آپ کی درخواست منظور کی: " + _MATCH_AT_UR
+               + " کے میچ میں آپ کی جگہ ہے۔"),
+    },
+    "match_request_refused": {
+        "en": ("Your request to join was refused: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, a player of the match on " + _MATCH_AT_EN + " refused your request. "
+               "You may find another match in the app."),
+        "ur": ("شامل ہونے کی درخواست مسترد: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کے میچ کے ایک کھلاڑی نے آپ کی درخواست مسترد کی۔ "
+               "ایپ میں کوئی اور میچ تلاش کریں۔"),
+    },
+    "match_request_ended_full": {
+        "en": ("The match filled: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the match on " + _MATCH_AT_EN + " has its four players, so your request "
+               "to join ended. You may find another match in the app."),
+        "ur": ("میچ بھر گیا: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کے میچ میں چار کھلاڑی پورے ہو گئے، اس لیے آپ کی "
+               "درخواست ختم ہو گئی۔ ایپ میں کوئی اور میچ تلاش کریں۔"),
+    },
+    "match_request_ended_started": {
+        "en": ("The match has started: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the match on " + _MATCH_AT_EN + " started before every player approved your "
+               "request, so it ended. You may find another match in the app."),
+        "ur": ("میچ شروع ہو گیا: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کا میچ آپ کی درخواست کی منظوری سے پہلے شروع ہو گیا، "
+               "اس لیے درخواست ختم ہو گئی۔ ایپ میں کوئی اور میچ تلاش کریں۔"),
+    },
+    "match_result_disputed": {
+        "en": ("Your result was disputed: {{ score }}",
+               "Hi {{ first_name }}, {{ player_name }} disputed the score {{ score }} you recorded for the match "
+               "on " + _MATCH_AT_EN + ". It counts for no level."),
+        "ur": ("آپ کے نتیجے پر اعتراض: {{ score }}",
+               "السلام علیکم {{ first_name }}، {{ player_name }} نے " + _MATCH_AT_UR + " کے میچ کے آپ کے درج کردہ "
+               "نتیجے {{ score }} پر اعتراض کیا۔ یہ کسی لیول میں شمار نہیں ہوگا۔"),
+    },
+    "match_result_confirmed": {
+        "en": ("Result confirmed: {{ score }}",
+               "Hi {{ first_name }}, the result {{ score }} of the match on " + _MATCH_AT_EN + " is confirmed."),
+        "ur": ("نتیجہ تصدیق شدہ: {{ score }}",
+               "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کے میچ کا نتیجہ {{ score }} تصدیق ہو گیا۔"),
     },
     "level_changed": {
         "en": ("Your level is now {{ level_after }}",

@@ -46,6 +46,10 @@ def test_a_full_match_or_side_is_a_conflict_and_mixed_pairs_a_woman_and_a_man():
         domain.check_gender(GenderMode.WOMEN, Gender.MAN)
     with pytest.raises(FailedPrecondition):
         domain.check_gender(GenderMode.MIXED, Gender.UNSPECIFIED)
+    # A mixed side with its woman has no place for another woman: the mode's rule, not a race.
+    with pytest.raises(FailedPrecondition) as ruled:
+        domain.free_place([organiser, Place(Side.B, "q", Gender.WOMAN)], None, GenderMode.MIXED, Gender.WOMAN)
+    assert ruled.value.reason == "GENDER_MODE" and "one woman and one man a side" in str(ruled.value)
 
 
 def test_the_questionnaire_caps_a_guess_by_experience():

@@ -1,11 +1,11 @@
-"""Open matches over REST/JSON through the real Envoy edge (`platform`: SQLite, Redis stand-in): a
-match opened on a booked court, players joining (one out of range asks and is approved), the last
-place raced by 20 players of whom exactly one wins (each seated player owes a share of the organiser's
-booking, and one who leaves no longer does), and matches played on the platform's test clock:
-a confirmed result moves the levels as the model says (and the profiles show them), a disputed or a
-friendly one moves nothing; suggestions leave out players who are not findable or are blocked; a
-match opened on a free slot, whose court is booked once enough players joined and whose seated
-players each owe their share, and one that does not fill in time: released by match's hold job on
+"""Open matches over REST/JSON through the real Envoy edge (`platform`: SQLite, Redis stand-in): a match
+opened on a booked court, players joining (one out of range asks and is approved, another is refused and
+withdraws), the last place raced by 20 players of whom exactly one wins (each seated player owes a share
+of the organiser's booking, and one who leaves no longer does), and matches played on the platform's
+test clock: a confirmed result moves the levels as the model says (and the profiles show them), a
+disputed or a friendly one moves nothing; suggestions leave out players who are not findable or are
+blocked; a match opened on a free slot, whose court is booked once enough players joined and whose
+seated players each owe their share, and one that does not fill in time: released by match's hold job on
 the test clock, its court free again and its players told."""
 
 import datetime as dt
@@ -77,6 +77,19 @@ def test_players_fill_an_open_match_and_twenty_race_for_the_last_place(platform)
     refused = post(platform, strong, f"{match_id}/join")
     assert refused.status_code == 400 and "ask to join" in refused.json()["message"]
     assert post(platform, strong, f"{match_id}/requests", {"side": "SIDE_B"}).status_code == 200
+    # Another asker is refused by one seated player, may ask again, and withdraws.
+    stronger = player_at(platform, 6.0)
+    assert post(platform, stronger, f"{match_id}/requests").status_code == 200
+    refusal = post(platform, second, f"{match_id}/requests/{stronger}/refuse")
+    assert refusal.status_code == 200, refusal.text
+    assert [r["player_id"] for r in refusal.json()["match"]["join_requests"]] == [strong]
+    assert post(platform, stronger, f"{match_id}/requests").status_code == 200
+    withdrawn = post(platform, stronger, f"{match_id}/requests/withdraw")
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert [r["player_id"] for r in withdrawn.json()["match"]["join_requests"]] == [strong]
+    gender = requests.put(f"{platform.url}/api/matches/players/me/gender", json={"gender": "GENDER_WOMAN"},
+                          timeout=TIMEOUT, headers=platform_headers(platform, stronger))
+    assert gender.status_code == 200 and gender.json()["level"]["gender"] == "GENDER_WOMAN", gender.text
     assert post(platform, organiser, f"{match_id}/requests/{strong}/approve").status_code == 200
     approved = post(platform, second, f"{match_id}/requests/{strong}/approve")
     assert approved.status_code == 200, approved.text

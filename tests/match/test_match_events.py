@@ -2,6 +2,7 @@
 and a deleted account leaves the matches ahead and loses its level. Both run through the real event
 path (booking's outbox relay, or an event added to the stream as auth's relay writes it)."""
 
+import datetime as dt
 import time
 
 import grpc
@@ -15,6 +16,7 @@ from mesh import plumbing
 from mesh.outbox import OutboxEvent
 from mesh.redis import make_redis
 from padel_testkit import publish_event
+from test_match_service import full_match, played
 
 
 def eventually(read, until, timeout: float = 20.0):
@@ -63,3 +65,25 @@ def test_a_deleted_account_leaves_the_matches_ahead_and_its_level_is_erased(matc
     assert gone.code() == grpc.StatusCode.NOT_FOUND
     # Someone else's level stays.
     assert matches.level(organiser).level.player_id == organiser
+
+
+def test_a_result_of_a_match_with_a_deleted_player_still_confirms_by_hand_and_by_the_job(matches):
+    sets = [m.SetScore(side_a_games=6, side_b_games=3), m.SetScore(side_a_games=6, side_b_games=4)]
+    by_hand, players = full_match(matches)
+    by_job, others = full_match(matches)
+    client = make_redis("")
+    with matches.at(played(by_hand)):
+        for match, seated in ((by_hand, players), (by_job, others)):
+            matches.stub.RecordResult(api.RecordResultRequest(match_id=match.match_id, sets=sets),
+                                      metadata=matches.player(seated[0]))
+            # A loser deletes their account after the match: their seat stays, their level goes.
+            publish_event(client, plumbing.stream("auth"), auth_events.AccountDeleted(user_id=seated[3]),
+                          handled_by="match")
+        confirmed = matches.stub.ConfirmResult(api.ConfirmResultRequest(match_id=by_hand.match_id),
+                                               metadata=matches.player(players[2])).match
+    assert confirmed.result.status == m.RESULT_STATUS_CONFIRMED
+    assert [matches.level(p).level.matches_counted for p in players[:3]] == [1, 1, 1]
+    assert matches.level(players[0]).history[0].level_after > matches.level(players[0]).history[0].level_before
+    with matches.at(played(by_job) + dt.timedelta(hours=25)):
+        assert matches.job.results.confirm_due(matches.job.database) == (1, 0)
+    assert [matches.level(p).level.matches_counted for p in others[:3]] == [1, 1, 1]

@@ -11,6 +11,8 @@ from match_svc.rating import SIGMA_UNKNOWN, Skill
 # Away from the scale's ends, where clamping to 0–7 would hide a move.
 levels = st.floats(min_value=1.0, max_value=6.0)
 reliabilities = st.floats(min_value=0.0, max_value=0.9)
+# Opponents this many levels either side count as near the player's level.
+GAP = 0.5
 
 
 def skill(level: float, reliability: float) -> Skill:
@@ -96,3 +98,18 @@ def test_the_mapping_to_the_padel_scale():
     assert Skill(25, SIGMA_UNKNOWN).reliability == 0 and Skill(25, 0).reliability == 1
     start = rating.starting_skill(4.2)
     assert start.level == pytest.approx(4.2) and start.reliability == pytest.approx(0.2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(level=levels, gap=st.floats(min_value=-GAP, max_value=GAP), reliability=reliabilities, sure=reliabilities,
+       less_sure=reliabilities, winner=st.sampled_from(["A", "B", None]))
+def test_reliability_rises_faster_against_reliable_opponents(level, gap, reliability, sure, less_sure, winner):
+    """Against a pair near their level, the model's match variance is smaller when the opponents are
+    sure, so the same result tells more about the player: their sigma shrinks more (the README,
+    "Levels worth knowing"). Far apart, a result the model expected tells little either way."""
+    assume(sure > less_sure + 0.05)
+    mine = pair(level, reliability)
+    opponents = level + gap
+    against_sure, _ = rating.rate(mine, pair(opponents, sure), winner)
+    against_less_sure, _ = rating.rate(mine, pair(opponents, less_sure), winner)
+    assert against_sure[0].reliability > against_less_sure[0].reliability

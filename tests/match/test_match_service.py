@@ -6,6 +6,7 @@ import uuid
 
 import grpc
 import pytest
+from padel.match.v1 import events_pb2
 from padel.match.v1 import match_pb2 as m
 from google.protobuf.field_mask_pb2 import FieldMask
 from padel.match.v1 import match_service_pb2 as api
@@ -14,6 +15,7 @@ from padel.user.v1 import user_service_pb2 as users
 
 from match_svc import rating
 from match_testkit import rpc_error
+from mesh.outbox import OutboxEvent
 from padel_testkit import eventually
 
 
@@ -192,9 +194,9 @@ def test_an_unanswered_result_is_confirmed_after_the_window_by_the_job(matches):
             m.SetScore(side_a_games=6, side_b_games=3), m.SetScore(side_a_games=6, side_b_games=4)]),
             metadata=matches.player(players[0]))
     with matches.at(played(match) + dt.timedelta(hours=23)):
-        assert matches.job.results.confirm_due(matches.job.database) == 0
+        assert matches.job.results.confirm_due(matches.job.database) == (0, 0)
     with matches.at(played(match) + dt.timedelta(hours=24, minutes=1)):
-        assert matches.job.results.confirm_due(matches.job.database) == 1
+        assert matches.job.results.confirm_due(matches.job.database) == (1, 0)
     got = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(players[1]))
     assert got.match.result.status == m.RESULT_STATUS_CONFIRMED and got.match.result.answered_by == ""
     assert matches.level(players[0]).level.level > before
@@ -397,3 +399,137 @@ def test_a_player_never_in_a_match_shows_the_level_their_profile_starts_them_at_
     # No level given, hidden from the caller by a block, or nobody: still no level to show.
     for unknown in (no_level, blocker, str(uuid.uuid4())):
         assert rpc_error(level_of, unknown).code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_the_job_confirms_each_due_result_on_its_own_so_one_that_fails_blocks_no_other(matches, monkeypatch):
+    sets = [m.SetScore(side_a_games=6, side_b_games=3), m.SetScore(side_a_games=6, side_b_games=4)]
+    broken, others = full_match(matches)
+    fine, players = full_match(matches)
+    with matches.at(played(fine)):
+        for match, recorder in ((broken, others[0]), (fine, players[0])):
+            matches.stub.RecordResult(api.RecordResultRequest(match_id=match.match_id, sets=sets),
+                                      metadata=matches.player(recorder))
+    levels = matches.job.results.levels
+    real = levels.record_played
+
+    def failing(session, row, winner, now):
+        if row.id == broken.match_id:
+            raise RuntimeError("a broken result")
+        return real(session, row, winner, now)
+
+    monkeypatch.setattr(levels, "record_played", failing)
+    with matches.at(played(fine) + dt.timedelta(hours=25)):
+        assert matches.job.results.confirm_due(matches.job.database) == (1, 1)
+    states = {match.match_id: matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id),
+                                                    metadata=matches.player(players[0])).match.result.status
+              for match in (broken, fine)}
+    assert states == {broken.match_id: m.RESULT_STATUS_PENDING, fine.match_id: m.RESULT_STATUS_CONFIRMED}
+
+
+def test_a_reported_no_show_plays_no_match_and_the_result_moves_no_level_and_the_organiser_sees_records(matches):
+    match, players = full_match(matches)
+    absent = players[3]
+    before = [matches.level(p).level for p in players]
+    with matches.at(played(match)):
+        matches.stub.ReportNoShow(api.ReportNoShowRequest(match_id=match.match_id, player_id=absent),
+                                  metadata=matches.player(players[0]))
+        matches.stub.RecordResult(api.RecordResultRequest(match_id=match.match_id, sets=[
+            m.SetScore(side_a_games=6, side_b_games=1), m.SetScore(side_a_games=6, side_b_games=2)]),
+            metadata=matches.player(players[0]))
+        matches.stub.ConfirmResult(api.ConfirmResultRequest(match_id=match.match_id),
+                                   metadata=matches.player(players[2]))
+    after = {p: matches.level(p) for p in players}
+    assert [after[p].level for p in players] == before
+    assert [after[p].record.matches_played for p in players] == [1, 1, 1, 0]
+    # The organiser sees who turns up; the other players see the seats without records.
+    seen = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id),
+                                 metadata=matches.player(players[0])).match
+    records = {s.player_id: (s.record.matches_played, s.record.no_shows, s.no_show) for s in seen.seats}
+    assert records[absent] == (0, 1, True) and records[players[1]] == (1, 0, False)
+    other = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(players[1]))
+    assert not any(s.HasField("record") for s in other.match.seats)
+
+
+def _outbox(matches, event: str) -> list:
+    """The `event`s match_svc published."""
+    with matches.job.database.session() as session:
+        rows = session.query(OutboxEvent).filter_by(event_type=f"padel.match.v1.{event}").all()
+        return [getattr(events_pb2, event).FromString(row.payload) for row in rows]
+
+
+def test_a_seated_player_refuses_a_request_the_asker_withdraws_theirs_and_a_full_match_ends_the_rest(matches):
+    organiser, second = matches.new_player(3.0), matches.new_player(3.0)
+    strong, stronger, approved = (matches.new_player(level) for level in (5.0, 5.5, 6.0))
+    match = matches.open(organiser)
+    matches.join(match.match_id, second)
+
+    def ask(player):
+        return matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(player))
+
+    def refuse(player, by):
+        return matches.stub.RefuseJoinRequest(api.RefuseJoinRequestRequest(match_id=match.match_id, player_id=player),
+                                              metadata=matches.player(by)).match
+
+    ask(strong)
+    outsider = rpc_error(refuse, strong, str(uuid.uuid4()))
+    assert outsider.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert not refuse(strong, second).join_requests
+    assert [(e.player_id, e.refused_by) for e in _outbox(matches, "JoinRequestEnded")] == [(strong, second)]
+    # A refused player may ask again later; the asker withdraws their own request.
+    assert [r.player_id for r in ask(strong).match.join_requests] == [strong]
+    withdrawn = matches.stub.WithdrawJoinRequest(api.WithdrawJoinRequestRequest(match_id=match.match_id),
+                                                 metadata=matches.player(strong)).match
+    assert not withdrawn.join_requests
+    again = rpc_error(matches.stub.WithdrawJoinRequest, api.WithdrawJoinRequestRequest(match_id=match.match_id),
+                      metadata=matches.player(strong))
+    assert again.code() == grpc.StatusCode.NOT_FOUND
+    # An approved asker is told they are in; requests still open when the match fills end, the askers told.
+    ask(approved)
+    ask(stronger)
+    for approver in (organiser, second):
+        seated = matches.stub.ApproveJoinRequest(api.ApproveJoinRequestRequest(
+            match_id=match.match_id, player_id=approved), metadata=matches.player(approver)).match
+    assert approved in [s.player_id for s in seated.seats]
+    assert [e.approved for e in _outbox(matches, "PlayerJoined") if e.player_id == approved] == [True]
+    full = matches.join(match.match_id, matches.new_player(3.0))
+    assert full.status == m.MATCH_STATUS_FULL and not full.join_requests
+    assert (stronger, "") in [(e.player_id, e.refused_by) for e in _outbox(matches, "JoinRequestEnded")]
+
+
+def test_a_player_sets_their_gender_for_the_modes_at_any_time_and_a_mode_refusal_names_its_rule(matches):
+    organiser = matches.new_player(3.0, gender=m.GENDER_WOMAN)
+    player = matches.new_player(3.0)  # the questionnaire told no gender
+    women = matches.open(organiser, mode=m.GENDER_MODE_WOMEN)
+    refused = rpc_error(matches.join, women.match_id, player)
+    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION and "for women only" in refused.details()
+
+    def set_gender(gender):
+        return matches.stub.SetMatchGender(api.SetMatchGenderRequest(gender=gender), metadata=matches.player(player))
+
+    assert set_gender(m.GENDER_WOMAN).level.gender == m.GENDER_WOMAN
+    assert player in [s.player_id for s in matches.join(women.match_id, player).seats]
+    # In a mixed match a second woman on a side with its woman is the mode's rule, not a conflict.
+    mixed = matches.open(organiser, mode=m.GENDER_MODE_MIXED)
+    matches.join(mixed.match_id, matches.new_player(3.0, gender=m.GENDER_WOMAN))
+    ruled = rpc_error(matches.join, mixed.match_id, player, m.SIDE_A)
+    assert ruled.code() == grpc.StatusCode.FAILED_PRECONDITION and "one woman and one man a side" in ruled.details()
+    assert set_gender(m.GENDER_MAN).level.gender == m.GENDER_MAN
+    assert player in [s.player_id for s in matches.join(mixed.match_id, player, m.SIDE_A).seats]
+    nobody = rpc_error(matches.stub.SetMatchGender, api.SetMatchGenderRequest(gender=m.GENDER_MAN),
+                       metadata=matches.player(str(uuid.uuid4())))
+    assert nobody.code() == grpc.StatusCode.FAILED_PRECONDITION and "questionnaire" in nobody.details()
+
+
+def test_a_request_still_open_when_the_match_starts_ends_and_its_asker_is_told(matches):
+    organiser, strong = matches.new_player(3.0), matches.new_player(5.5)
+    match = matches.open(organiser)
+    matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(strong))
+
+    def requests():
+        return matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id),
+                                     metadata=matches.player(organiser)).match.join_requests
+
+    with matches.at(match.start_time.ToDatetime(tzinfo=dt.timezone.utc) + dt.timedelta(minutes=1)):
+        eventually(lambda: not requests(), "the hold job (every 0.2 s here) ends the request")
+    assert [(e.player_id, e.refused_by, e.match.free_places) for e in _outbox(matches, "JoinRequestEnded")] == [
+        (strong, "", 3)]

@@ -148,3 +148,43 @@ def test_a_matchs_court_hold_is_no_booking_to_tell_of_until_the_match_books_it(n
     assert kinds(notify, token_issuer, organiser) == ["booking_confirmed", "booking_cancelled"]
     assert kinds(notify, token_issuer, owner) == ["venue_booking_new", "venue_booking_cancelled"]
     assert kinds(notify, token_issuer, second) == ["booking_invitation", "invitation_cancelled"]
+
+
+def test_an_asker_hears_they_are_in_or_refused_or_that_the_match_filled_or_started(notify, token_issuer):
+    organiser, second, approved, refused, late, started = (str(uuid.uuid4()) for _ in range(6))
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
+    match_id = str(uuid.uuid4())
+    publish(notify.redis, "match", match_events.PlayerJoined(
+        match=seated(match_id, start, [organiser, second, approved], organiser), player_id=approved, approved=True))
+    publish(notify.redis, "match", match_events.JoinRequestEnded(
+        match=seated(match_id, start, [organiser, second, approved], organiser), player_id=refused, refused_by=second))
+    publish(notify.redis, "match", match_events.JoinRequestEnded(
+        match=seated(match_id, start, [organiser, second, approved, str(uuid.uuid4())], organiser), player_id=late))
+    publish(notify.redis, "match", match_events.JoinRequestEnded(
+        match=seated(str(uuid.uuid4()), start, [organiser, second], organiser), player_id=started), wait=True)
+
+    [told] = inbox(notify, token_issuer, approved)
+    assert told.kind == "match_request_approved" and told.title.startswith("You're in: Padel Arena DHA")
+    assert kinds(notify, token_issuer, refused) == ["match_request_refused"]
+    assert kinds(notify, token_issuer, late) == ["match_request_ended_full"]
+    assert kinds(notify, token_issuer, started) == ["match_request_ended_started"]
+    assert kinds(notify, token_issuer, organiser) == ["match_player_joined"]  # a refusal is the asker's news only
+
+
+def test_a_disputed_result_is_told_to_its_recorder_and_a_confirmed_one_to_the_four(notify, token_issuer):
+    a1, a2, b1, b2 = (str(uuid.uuid4()) for _ in range(4))
+    match = seated(str(uuid.uuid4()), dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2), [a1, a2, b1, b2], a1)
+    sets = [match_pb2.SetScore(side_a_games=6, side_b_games=4), match_pb2.SetScore(side_a_games=7, side_b_games=5)]
+    publish(notify.redis, "match", match_events.ResultSettled(match=match, result=match_pb2.Result(
+        sets=sets, recorded_by=a1, answered_by=b1, status=match_pb2.RESULT_STATUS_DISPUTED)), wait=True)
+    [disputed] = inbox(notify, token_issuer, a1)
+    assert disputed.kind == "match_result_disputed" and disputed.title == "Your result was disputed: 6-4, 7-5"
+    assert [kinds(notify, token_issuer, p) for p in (a2, b1, b2)] == [[], [], []]
+
+    other = seated(str(uuid.uuid4()), dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=30), [a1, a2, b1, b2], a1)
+    # Confirmed by the job (nobody answered): all four hear it.
+    publish(notify.redis, "match", match_events.ResultSettled(match=other, result=match_pb2.Result(
+        sets=sets, recorded_by=a1, status=match_pb2.RESULT_STATUS_CONFIRMED)), wait=True)
+    for player in (a2, b1, b2):
+        assert kinds(notify, token_issuer, player) == ["match_result_confirmed"]
+    assert inbox(notify, token_issuer, a1)[-1].title == "Result confirmed: 6-4, 7-5"

@@ -42,6 +42,19 @@ class Levels:
             return self._start(session, row, caller.user_id, rating.starting_skill(level), LevelStart.QUESTIONNAIRE,
                                gender, now)
 
+    def set_gender(self, uow: UnitOfWork, caller: Caller, gender: Gender) -> store.Rating:
+        """The caller's gender for the gender modes, at any time; a player needs a level first (from the
+        questionnaire or their profile's skill_level), where the gender is kept."""
+        self.start_from_profile(uow, caller)  # before the transaction: it may ask user_svc
+        with uow.session() as session:
+            row = store.rating(session, caller.user_id, for_update=True)
+            if row is None:
+                raise FailedPrecondition("answer the level questionnaire first (POST /api/matches/questionnaire), "
+                                         "or give your skill_level in your profile", reason="NO_LEVEL")
+            row.gender, row.updated_at = gender.value, self.clock()
+            session.flush()
+            return row
+
     def start_from_profile(self, uow: UnitOfWork, caller: Caller) -> None:
         """A player who has not answered the questionnaire starts from their profile's skill_level
         (user_svc, asked as the caller), and keeps following it until the questionnaire or a match
@@ -84,26 +97,35 @@ class Levels:
         with uow.session() as session:
             store.erase_player(session, player_id)
 
-    def record_played(self, session, match_id: str, sides: dict[Side, list[str]], winner: Side, kind: Kind,
-                      now: dt.datetime) -> None:
-        """A confirmed result: every player's partner record counts the match; a competitive one moves
-        the four levels as the model says, each step in the history and published."""
-        rows = store.ratings(session, [*sides[Side.A], *sides[Side.B]])
-        for row in rows.values():
-            row.matches_played += 1
-        if kind != Kind.COMPETITIVE:
+    def record_played(self, session, match: store.Match, winner: Side, now: dt.datetime) -> None:
+        """A confirmed result: the partner record of every player who came counts the match (a reported
+        no-show's does not); a competitive one moves the levels as the model says, each step in the
+        history and published, unless a no-show was reported (three players and a stand-in are no
+        measure of anyone's level). A seat whose account was deleted has no rating any more: the model
+        reads that player at the level they joined with and knows nothing of their reliability
+        (rating.departed_skill), so the others move as against a stranger of that level, and nothing is
+        stored for the gone player."""
+        rows = store.ratings(session, [s.player_id for s in match.seats])
+        for seat in match.seats:
+            if seat.player_id in rows and not seat.no_show:
+                rows[seat.player_id].matches_played += 1
+        if match.kind != Kind.COMPETITIVE.value or any(s.no_show for s in match.seats):
             session.flush()
             return
-        before = {side: tuple(rating.Skill(rows[p].mu, rows[p].sigma) for p in sides[side]) for side in Side}
+        seats = {side: [s for s in match.seats if s.side == side.value] for side in Side}
+        before = {side: tuple(rating.Skill(rows[s.player_id].mu, rows[s.player_id].sigma) if s.player_id in rows
+                              else rating.departed_skill(s.level) for s in seats[side]) for side in Side}
         after = dict(zip(Side, rating.rate(before[Side.A], before[Side.B], winner.value)))
         for side in Side:
-            for player_id, old, new in zip(sides[side], before[side], after[side]):
-                row = rows[player_id]
+            for seat, old, new in zip(seats[side], before[side], after[side]):
+                row = rows.get(seat.player_id)
+                if row is None:
+                    continue
                 row.mu, row.sigma, row.updated_at = new.mu, new.sigma, now
                 row.matches_counted += 1
                 session.flush()
-                events.level_changed(session, store.add_step(session, player_id, match_id, old.level, new.level,
-                                                             new.reliability, now))
+                events.level_changed(session, store.add_step(session, seat.player_id, match.id, old.level,
+                                                             new.level, new.reliability, now))
 
     @staticmethod
     def _start(session, row: store.Rating | None, player_id: str, skill: rating.Skill, start: LevelStart,

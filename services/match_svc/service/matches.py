@@ -58,6 +58,13 @@ def _newcomer(session, caller: Caller, match_id: str, now: dt.datetime) -> tuple
     return row, gender, rating.level_of(player.mu)
 
 
+def _request(row: store.Match, player_id: str) -> store.JoinRequest:
+    request = next((r for r in row.join_requests if r.player_id == player_id), None)
+    if request is None:
+        raise NotFound(f"no request of player {player_id} to join this match")
+    return request
+
+
 def _candidate(player: domain.FoundPlayer, rated: store.Rating | None,
                latest: tuple[str, dt.datetime] | None) -> domain.Candidate:
     """A found player as the ranking reads them: match_svc's level and partner record when it has
@@ -132,9 +139,14 @@ class Matches:
                                       time_of_day=time_of_day, level=level, min_free_places=min_free_places,
                                       page_size=page_size, page_token=page_token)
 
-    def get(self, uow: UnitOfWork, match_id: str) -> store.Match:
+    def get(self, uow: UnitOfWork, caller: Caller, match_id: str) -> tuple[store.Match, dict[str, store.Rating] | None]:
+        """The match; for its organiser also each seated player's partner record (whom to keep or
+        remove), which nobody else sees (None)."""
         with uow.session(read_only=True) as session:
-            return find_match(session, match_id, for_update=False)
+            row = find_match(session, match_id, for_update=False)
+            if caller.user_id != row.organiser_id:
+                return row, None
+            return row, store.ratings_of(session, [s.player_id for s in row.seats])
 
     def join(self, uow: UnitOfWork, caller: Caller, match_id: str, side: Side | None) -> store.Match:
         """A free place for a player whose level is in the range; the database settles a race."""
@@ -175,9 +187,7 @@ class Matches:
             row = find_match(session, match_id)
             domain.check_open(Status(row.status), row.start_time, now, row.held_until)
             domain.check_seated(row.places, caller.user_id)
-            request = next((r for r in row.join_requests if r.player_id == player_id), None)
-            if request is None:
-                raise NotFound(f"no request of player {player_id} to join this match")
+            request = _request(row, player_id)
             request.approved_by = sorted({*request.approved_by, caller.user_id})
             row.updated_at = now
             if {p.player_id for p in row.places} <= set(request.approved_by):
@@ -186,8 +196,30 @@ class Matches:
                 wanted = Side(request.side) if request.side else None
                 row.join_requests.remove(request)
                 self._seat(session, row, self._side(row, wanted, gender), player_id, gender, request.level, now)
-                events.player_joined(session, row, player_id)
+                events.player_joined(session, row, player_id, approved=True)
                 self._book_if_filled(session, row, now)
+            session.flush()
+            return row
+
+    def refuse(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Match:
+        """One seated player's no ends the request (every seated player must approve); the asking player
+        is told and may ask again later."""
+        now = self.clock()
+        with uow.session() as session:
+            row = find_match(session, match_id)
+            domain.check_seated(row.places, caller.user_id)
+            row.join_requests.remove(_request(row, player_id))
+            row.updated_at = now
+            session.flush()
+            events.join_request_ended(session, row, player_id, refused_by=caller.user_id)
+            return row
+
+    def withdraw(self, uow: UnitOfWork, caller: Caller, match_id: str) -> store.Match:
+        """The asking player takes their request back."""
+        with uow.session() as session:
+            row = find_match(session, match_id)
+            row.join_requests.remove(_request(row, caller.user_id))
+            row.updated_at = self.clock()
             session.flush()
             return row
 
@@ -299,6 +331,15 @@ class Matches:
                 self._release(session, row, now)
             return len(due)
 
+    def end_started_requests(self, uow: UnitOfWork) -> int:
+        """Requests to join a match that has started end, their askers told; how many matches had some."""
+        now = self.clock()
+        with uow.session() as session:
+            due = store.requests_past_start(session, now)
+            for row in due:
+                self._end_requests(session, row)
+            return len(due)
+
     def account_deleted(self, uow: UnitOfWork, player_id: str) -> None:
         """A deleted account leaves every match not started yet and withdraws its requests (its own
         matches end with its bookings, which booking_svc cancels)."""
@@ -338,6 +379,16 @@ class Matches:
         row.status = (Status.FULL if row.free_places == 0 else Status.OPEN).value
         row.updated_at = now
         session.flush()
+        if row.status == Status.FULL.value:  # no place left to ask for
+            Matches._end_requests(session, row)
+
+    @staticmethod
+    def _end_requests(session, row: store.Match) -> None:
+        """The match's open requests end (it filled or started), the askers told."""
+        for request in list(row.join_requests):
+            row.join_requests.remove(request)
+            session.flush()
+            events.join_request_ended(session, row, request.player_id, refused_by="")
 
     @staticmethod
     def _unseat(session, row: store.Match, player_id: str, now: dt.datetime) -> None:

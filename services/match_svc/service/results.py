@@ -5,15 +5,18 @@ A confirmed competitive result moves the four levels; a disputed or friendly one
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
-from match_svc import domain, events, store
-from match_svc.domain import Kind, ResultStatus, Side, Status
+from match_svc import domain, events, metrics, store
+from match_svc.domain import ResultStatus, Side, Status
 from match_svc.service.clock import Clock
 from match_svc.service.levels import Levels
 from match_svc.service.matches import find_match
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition
+
+log = logging.getLogger("padel.match.results")
 
 
 class Results:
@@ -49,14 +52,26 @@ class Results:
     def dispute(self, uow: UnitOfWork, caller: Caller, match_id: str) -> store.Match:
         return self._answer(uow, caller, match_id, ResultStatus.DISPUTED)
 
-    def confirm_due(self, uow: UnitOfWork) -> int:
-        """Confirms the results nobody answered within the window; how many it confirmed."""
+    def confirm_due(self, uow: UnitOfWork) -> tuple[int, int]:
+        """Confirms the results nobody answered within the window, each in its own transaction so that
+        one that fails never holds back the others; (how many it confirmed, how many failed)."""
         now = self.clock()
-        with uow.session() as session:
-            due = store.results_due(session, now - self.confirm_window)
-            for row in due:
-                self._settle(session, row, ResultStatus.CONFIRMED, "", now)
-            return len(due)
+        with uow.session(read_only=True) as session:
+            due = store.results_due_ids(session, now - self.confirm_window)
+        confirmed = failed = 0
+        for match_id in due:
+            try:
+                with uow.session() as session:
+                    row = store.result_due(session, match_id, now - self.confirm_window)
+                    if row is None:  # answered meanwhile, or another replica has it
+                        continue
+                    self._settle(session, row, ResultStatus.CONFIRMED, "", now)
+                    confirmed += 1
+            except Exception:  # noqa: BLE001 - one broken result is logged and counted, the rest go on
+                log.exception("a result could not be confirmed", extra={"match_id": match_id})
+                metrics.RESULTS_FAILED.inc()
+                failed += 1
+        return confirmed, failed
 
     def _answer(self, uow: UnitOfWork, caller: Caller, match_id: str, answer: ResultStatus) -> store.Match:
         now = self.clock()
@@ -73,6 +88,5 @@ class Results:
         row.answered_by, row.answered_at, row.updated_at = answered_by or None, now, now
         session.flush()
         if answer == ResultStatus.CONFIRMED:
-            sides = {side: [s.player_id for s in row.seats if s.side == side.value] for side in Side}
-            self.levels.record_played(session, row.id, sides, Side(row.winner), Kind(row.kind), now)
+            self.levels.record_played(session, row, Side(row.winner), now)
         events.result_settled(session, row)

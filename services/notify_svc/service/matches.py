@@ -22,11 +22,32 @@ class Matches:
     def __init__(self, deliveries: Deliveries):
         self.deliveries = deliveries
 
-    def player_joined(self, uow: UnitOfWork, match: Match, player_id: str) -> None:
-        """The others seated hear who joined and how many places are still free."""
+    def player_joined(self, uow: UnitOfWork, match: Match, player_id: str, approved: bool = False) -> None:
+        """The others seated hear who joined and how many places are still free; a player every seated
+        player `approved` hears they are in."""
         with uow.session() as session:
             self._tell_seated(session, "match_player_joined", match, {"player_name": self._name(session, player_id)},
                               but=player_id)
+            if approved:
+                self.deliveries.queue(session, player_id, "match_request_approved", match.variables())
+
+    def join_request_ended(self, uow: UnitOfWork, match: Match, player_id: str, refused_by: str) -> None:
+        """The asking player hears a seated player refused them, or that the match filled or started."""
+        kind = ("match_request_refused" if refused_by else
+                "match_request_ended_full" if match.free_places == 0 else "match_request_ended_started")
+        with uow.session() as session:
+            self.deliveries.queue(session, player_id, kind, match.variables())
+
+    def result_settled(self, uow: UnitOfWork, match: Match, sets: list[tuple[int, int]], recorded_by: str,
+                       answered_by: str, confirmed: bool) -> None:
+        """A confirmed result (by the other side, or by the job once nobody answered) is told to the
+        four players; a disputed one to the player who recorded it."""
+        with uow.session() as session:
+            if confirmed:
+                self._tell_seated(session, "match_result_confirmed", match, {"score": score_text(sets)})
+                return
+            self.deliveries.queue(session, recorded_by, "match_result_disputed", {
+                **match.variables(), "score": score_text(sets), "player_name": self._name(session, answered_by)})
 
     def filled(self, uow: UnitOfWork, match: Match) -> None:
         with uow.session() as session:

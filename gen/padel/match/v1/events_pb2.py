@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from padel.match.v1 import match_pb2 as padel_dot_match_dot_v1_dot_match__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bpadel/match/v1/events.proto\x12\x0epadel.match.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1apadel/match/v1/match.proto\"\x88\x02\n\rMatchSnapshot\x12\x10\n\x08match_id\x18\x01 \x01(\t\x12\x14\n\x0corganiser_id\x18\x02 \x01(\t\x12\x12\n\nvenue_name\x18\x03 \x01(\t\x12\x12\n\ncourt_name\x18\x04 \x01(\t\x12.\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttime_zone\x18\x06 \x01(\t\x12\x12\n\nplayer_ids\x18\x07 \x03(\t\x12\x13\n\x0b\x66ree_places\x18\x08 \x01(\x05\x12\'\n\x04kind\x18\t \x01(\x0e\x32\x19.padel.match.v1.MatchKind\x12\x12\n\nbooking_id\x18\n \x01(\t\";\n\x0bMatchOpened\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\"O\n\x0cPlayerJoined\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\";\n\x0bMatchFilled\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\"_\n\rJoinRequested\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\x12\r\n\x05level\x18\x03 \x01(\x01\"o\n\nPlayerLeft\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\x12\x12\n\nremoved_by\x18\x03 \x01(\t\x12\x0c\n\x04late\x18\x04 \x01(\x08\"}\n\x0eResultRecorded\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\x12&\n\x06result\x18\x02 \x01(\x0b\x32\x16.padel.match.v1.Result\x12\x15\n\rconfirmer_ids\x18\x03 \x03(\t\"e\n\rResultSettled\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\x12&\n\x06result\x18\x02 \x01(\x0b\x32\x16.padel.match.v1.Result\"\xa9\x01\n\x0cLevelChanged\x12\x11\n\tplayer_id\x18\x01 \x01(\t\x12\x10\n\x08match_id\x18\x02 \x01(\t\x12\x14\n\x0clevel_before\x18\x03 \x01(\x01\x12\x13\n\x0blevel_after\x18\x04 \x01(\x01\x12\x19\n\x11reliability_after\x18\x05 \x01(\x01\x12.\n\nchanged_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa4\x01\n\x10StartingLevelSet\x12\x11\n\tplayer_id\x18\x01 \x01(\t\x12\r\n\x05level\x18\x02 \x01(\x01\x12\x13\n\x0breliability\x18\x03 \x01(\x01\x12)\n\x05start\x18\x04 \x01(\x0e\x32\x1a.padel.match.v1.LevelStart\x12.\n\nchanged_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\">\n\x0eMatchCancelled\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\"?\n\x0fMatchHoldFilled\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\"=\n\rMatchReleased\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshotb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bpadel/match/v1/events.proto\x12\x0epadel.match.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1apadel/match/v1/match.proto\"\x88\x02\n\rMatchSnapshot\x12\x10\n\x08match_id\x18\x01 \x01(\t\x12\x14\n\x0corganiser_id\x18\x02 \x01(\t\x12\x12\n\nvenue_name\x18\x03 \x01(\t\x12\x12\n\ncourt_name\x18\x04 \x01(\t\x12.\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttime_zone\x18\x06 \x01(\t\x12\x12\n\nplayer_ids\x18\x07 \x03(\t\x12\x13\n\x0b\x66ree_places\x18\x08 \x01(\x05\x12\'\n\x04kind\x18\t \x01(\x0e\x32\x19.padel.match.v1.MatchKind\x12\x12\n\nbooking_id\x18\n \x01(\t\";\n\x0bMatchOpened\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\"a\n\x0cPlayerJoined\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\x12\x10\n\x08\x61pproved\x18\x03 \x01(\x08\";\n\x0bMatchFilled\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\"_\n\rJoinRequested\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\x12\r\n\x05level\x18\x03 \x01(\x01\"o\n\nPlayerLeft\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\x12\x12\n\nremoved_by\x18\x03 \x01(\t\x12\x0c\n\x04late\x18\x04 \x01(\x08\"}\n\x0eResultRecorded\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\x12&\n\x06result\x18\x02 \x01(\x0b\x32\x16.padel.match.v1.Result\x12\x15\n\rconfirmer_ids\x18\x03 \x03(\t\"e\n\rResultSettled\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\x12&\n\x06result\x18\x02 \x01(\x0b\x32\x16.padel.match.v1.Result\"\xa9\x01\n\x0cLevelChanged\x12\x11\n\tplayer_id\x18\x01 \x01(\t\x12\x10\n\x08match_id\x18\x02 \x01(\t\x12\x14\n\x0clevel_before\x18\x03 \x01(\x01\x12\x13\n\x0blevel_after\x18\x04 \x01(\x01\x12\x19\n\x11reliability_after\x18\x05 \x01(\x01\x12.\n\nchanged_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa4\x01\n\x10StartingLevelSet\x12\x11\n\tplayer_id\x18\x01 \x01(\t\x12\r\n\x05level\x18\x02 \x01(\x01\x12\x13\n\x0breliability\x18\x03 \x01(\x01\x12)\n\x05start\x18\x04 \x01(\x0e\x32\x1a.padel.match.v1.LevelStart\x12.\n\nchanged_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\">\n\x0eMatchCancelled\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\"?\n\x0fMatchHoldFilled\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\"=\n\rMatchReleased\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\"g\n\x10JoinRequestEnded\x12,\n\x05match\x18\x01 \x01(\x0b\x32\x1d.padel.match.v1.MatchSnapshot\x12\x11\n\tplayer_id\x18\x02 \x01(\t\x12\x12\n\nrefused_by\x18\x03 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,25 +38,27 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MATCHOPENED']._serialized_start=375
   _globals['_MATCHOPENED']._serialized_end=434
   _globals['_PLAYERJOINED']._serialized_start=436
-  _globals['_PLAYERJOINED']._serialized_end=515
-  _globals['_MATCHFILLED']._serialized_start=517
-  _globals['_MATCHFILLED']._serialized_end=576
-  _globals['_JOINREQUESTED']._serialized_start=578
-  _globals['_JOINREQUESTED']._serialized_end=673
-  _globals['_PLAYERLEFT']._serialized_start=675
-  _globals['_PLAYERLEFT']._serialized_end=786
-  _globals['_RESULTRECORDED']._serialized_start=788
-  _globals['_RESULTRECORDED']._serialized_end=913
-  _globals['_RESULTSETTLED']._serialized_start=915
-  _globals['_RESULTSETTLED']._serialized_end=1016
-  _globals['_LEVELCHANGED']._serialized_start=1019
-  _globals['_LEVELCHANGED']._serialized_end=1188
-  _globals['_STARTINGLEVELSET']._serialized_start=1191
-  _globals['_STARTINGLEVELSET']._serialized_end=1355
-  _globals['_MATCHCANCELLED']._serialized_start=1357
-  _globals['_MATCHCANCELLED']._serialized_end=1419
-  _globals['_MATCHHOLDFILLED']._serialized_start=1421
-  _globals['_MATCHHOLDFILLED']._serialized_end=1484
-  _globals['_MATCHRELEASED']._serialized_start=1486
-  _globals['_MATCHRELEASED']._serialized_end=1547
+  _globals['_PLAYERJOINED']._serialized_end=533
+  _globals['_MATCHFILLED']._serialized_start=535
+  _globals['_MATCHFILLED']._serialized_end=594
+  _globals['_JOINREQUESTED']._serialized_start=596
+  _globals['_JOINREQUESTED']._serialized_end=691
+  _globals['_PLAYERLEFT']._serialized_start=693
+  _globals['_PLAYERLEFT']._serialized_end=804
+  _globals['_RESULTRECORDED']._serialized_start=806
+  _globals['_RESULTRECORDED']._serialized_end=931
+  _globals['_RESULTSETTLED']._serialized_start=933
+  _globals['_RESULTSETTLED']._serialized_end=1034
+  _globals['_LEVELCHANGED']._serialized_start=1037
+  _globals['_LEVELCHANGED']._serialized_end=1206
+  _globals['_STARTINGLEVELSET']._serialized_start=1209
+  _globals['_STARTINGLEVELSET']._serialized_end=1373
+  _globals['_MATCHCANCELLED']._serialized_start=1375
+  _globals['_MATCHCANCELLED']._serialized_end=1437
+  _globals['_MATCHHOLDFILLED']._serialized_start=1439
+  _globals['_MATCHHOLDFILLED']._serialized_end=1502
+  _globals['_MATCHRELEASED']._serialized_start=1504
+  _globals['_MATCHRELEASED']._serialized_end=1565
+  _globals['_JOINREQUESTENDED']._serialized_start=1567
+  _globals['_JOINREQUESTENDED']._serialized_end=1670
 # @@protoc_insertion_point(module_scope)

@@ -41,12 +41,14 @@ class MatchOpened(_message.Message):
     def __init__(self, match: _Optional[_Union[MatchSnapshot, _Mapping]] = ...) -> None: ...
 
 class PlayerJoined(_message.Message):
-    __slots__ = ("match", "player_id")
+    __slots__ = ("match", "player_id", "approved")
     MATCH_FIELD_NUMBER: _ClassVar[int]
     PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    APPROVED_FIELD_NUMBER: _ClassVar[int]
     match: MatchSnapshot
     player_id: str
-    def __init__(self, match: _Optional[_Union[MatchSnapshot, _Mapping]] = ..., player_id: _Optional[str] = ...) -> None: ...
+    approved: bool
+    def __init__(self, match: _Optional[_Union[MatchSnapshot, _Mapping]] = ..., player_id: _Optional[str] = ..., approved: _Optional[bool] = ...) -> None: ...
 
 class MatchFilled(_message.Message):
     __slots__ = ("match",)
@@ -141,3 +143,13 @@ class MatchReleased(_message.Message):
     MATCH_FIELD_NUMBER: _ClassVar[int]
     match: MatchSnapshot
     def __init__(self, match: _Optional[_Union[MatchSnapshot, _Mapping]] = ...) -> None: ...
+
+class JoinRequestEnded(_message.Message):
+    __slots__ = ("match", "player_id", "refused_by")
+    MATCH_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_BY_FIELD_NUMBER: _ClassVar[int]
+    match: MatchSnapshot
+    player_id: str
+    refused_by: str
+    def __init__(self, match: _Optional[_Union[MatchSnapshot, _Mapping]] = ..., player_id: _Optional[str] = ..., refused_by: _Optional[str] = ...) -> None: ...

@@ -26,7 +26,7 @@ from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1apadel/match/v1/match.proto\x12\x0epadel.match.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"{\n\x04Seat\x12\"\n\x04side\x18\x01 \x01(\x0e\x32\x14.padel.match.v1.Side\x12\x11\n\tplayer_id\x18\x02 \x01(\t\x12\r\n\x05level\x18\x03 \x01(\x01\x12-\n\tjoined_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9a\x01\n\x0bJoinRequest\x12\x11\n\tplayer_id\x18\x01 \x01(\t\x12\"\n\x04side\x18\x02 \x01(\x0e\x32\x14.padel.match.v1.Side\x12\r\n\x05level\x18\x03 \x01(\x01\x12\x13\n\x0b\x61pproved_by\x18\x04 \x03(\t\x12\x30\n\x0crequested_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"L\n\x08SetScore\x12\x1f\n\x0cside_a_games\x18\x01 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x07(\x00\x12\x1f\n\x0cside_b_games\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x07(\x00\"\x90\x02\n\x06Result\x12&\n\x04sets\x18\x01 \x03(\x0b\x32\x18.padel.match.v1.SetScore\x12$\n\x06winner\x18\x02 \x01(\x0e\x32\x14.padel.match.v1.Side\x12,\n\x06status\x18\x03 \x01(\x0e\x32\x1c.padel.match.v1.ResultStatus\x12\x13\n\x0brecorded_by\x18\x04 \x01(\t\x12/\n\x0brecorded_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x61nswered_by\x18\x06 \x01(\t\x12/\n\x0b\x61nswered_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xf6\x05\n\x05Match\x12\x10\n\x08match_id\x18\x01 \x01(\t\x12\x14\n\x0corganiser_id\x18\x02 \x01(\t\x12\x12\n\nbooking_id\x18\x03 \x01(\t\x12\x10\n\x08venue_id\x18\x04 \x01(\t\x12\x12\n\nvenue_name\x18\x05 \x01(\t\x12\x0c\n\x04\x63ity\x18\x06 \x01(\t\x12\x10\n\x08\x63ourt_id\x18\x07 \x01(\t\x12\x12\n\ncourt_name\x18\x08 \x01(\t\x12.\n\nstart_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttime_zone\x18\x0b \x01(\t\x12\x12\n\nlocal_date\x18\x0c \x01(\t\x12\x13\n\x0blocal_start\x18\r \x01(\t\x12\'\n\x04kind\x18\x0e \x01(\x0e\x32\x19.padel.match.v1.MatchKind\x12/\n\x0bgender_mode\x18\x0f \x01(\x0e\x32\x1a.padel.match.v1.GenderMode\x12\x11\n\tmin_level\x18\x10 \x01(\x01\x12\x11\n\tmax_level\x18\x11 \x01(\x01\x12+\n\x06status\x18\x12 \x01(\x0e\x32\x1b.padel.match.v1.MatchStatus\x12#\n\x05seats\x18\x13 \x03(\x0b\x32\x14.padel.match.v1.Seat\x12\x13\n\x0b\x66ree_places\x18\x14 \x01(\x05\x12\x32\n\rjoin_requests\x18\x15 \x03(\x0b\x32\x1b.padel.match.v1.JoinRequest\x12&\n\x06result\x18\x16 \x01(\x0b\x32\x16.padel.match.v1.Result\x12.\n\ncreated_at\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x10\x63ourt_held_until\x18\x18 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x63ourt_booked\x18\x19 \x01(\x08\"\xe0\x01\n\x0bPlayerLevel\x12\x11\n\tplayer_id\x18\x01 \x01(\t\x12\r\n\x05level\x18\x02 \x01(\x01\x12\x13\n\x0breliability\x18\x03 \x01(\x01\x12\x17\n\x0fmatches_counted\x18\x04 \x01(\x05\x12&\n\x06gender\x18\x05 \x01(\x0e\x32\x16.padel.match.v1.Gender\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05start\x18\x07 \x01(\x0e\x32\x1a.padel.match.v1.LevelStart\"\x95\x01\n\x0bLevelChange\x12\x10\n\x08match_id\x18\x01 \x01(\t\x12\x14\n\x0clevel_before\x18\x02 \x01(\x01\x12\x13\n\x0blevel_after\x18\x03 \x01(\x01\x12\x19\n\x11reliability_after\x18\x04 \x01(\x01\x12.\n\nchanged_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"Q\n\rPartnerRecord\x12\x16\n\x0ematches_played\x18\x01 \x01(\x05\x12\x10\n\x08no_shows\x18\x02 \x01(\x05\x12\x16\n\x0elate_drop_outs\x18\x03 \x01(\x05\"\xce\x01\n\x10PlayerSuggestion\x12\x11\n\tplayer_id\x18\x01 \x01(\t\x12\r\n\x05level\x18\x02 \x01(\x01\x12\x13\n\x0breliability\x18\x03 \x01(\x01\x12\x11\n\tsame_city\x18\x04 \x01(\x08\x12\x32\n\x0elast_active_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\x06record\x18\x06 \x01(\x0b\x32\x1d.padel.match.v1.PartnerRecord\x12\r\n\x05score\x18\x07 \x01(\x01*\\\n\tMatchKind\x12\x1a\n\x16MATCH_KIND_UNSPECIFIED\x10\x00\x12\x1a\n\x16MATCH_KIND_COMPETITIVE\x10\x01\x12\x17\n\x13MATCH_KIND_FRIENDLY\x10\x02*\x82\x01\n\nGenderMode\x12\x1b\n\x17GENDER_MODE_UNSPECIFIED\x10\x00\x12\x14\n\x10GENDER_MODE_OPEN\x10\x01\x12\x15\n\x11GENDER_MODE_WOMEN\x10\x02\x12\x13\n\x0fGENDER_MODE_MEN\x10\x03\x12\x15\n\x11GENDER_MODE_MIXED\x10\x04*B\n\x06Gender\x12\x16\n\x12GENDER_UNSPECIFIED\x10\x00\x12\x10\n\x0cGENDER_WOMAN\x10\x01\x12\x0e\n\nGENDER_MAN\x10\x02*\x90\x01\n\x0bMatchStatus\x12\x1c\n\x18MATCH_STATUS_UNSPECIFIED\x10\x00\x12\x15\n\x11MATCH_STATUS_OPEN\x10\x01\x12\x15\n\x11MATCH_STATUS_FULL\x10\x02\x12\x1a\n\x16MATCH_STATUS_CANCELLED\x10\x03\x12\x19\n\x15MATCH_STATUS_RELEASED\x10\x04*4\n\x04Side\x12\x14\n\x10SIDE_UNSPECIFIED\x10\x00\x12\n\n\x06SIDE_A\x10\x01\x12\n\n\x06SIDE_B\x10\x02*u\n\tTimeOfDay\x12\x1b\n\x17TIME_OF_DAY_UNSPECIFIED\x10\x00\x12\x17\n\x13TIME_OF_DAY_MORNING\x10\x01\x12\x19\n\x15TIME_OF_DAY_AFTERNOON\x10\x02\x12\x17\n\x13TIME_OF_DAY_EVENING\x10\x03*\x81\x01\n\x0cResultStatus\x12\x1d\n\x19RESULT_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15RESULT_STATUS_PENDING\x10\x01\x12\x1b\n\x17RESULT_STATUS_CONFIRMED\x10\x02\x12\x1a\n\x16RESULT_STATUS_DISPUTED\x10\x03*a\n\nLevelStart\x12\x1b\n\x17LEVEL_START_UNSPECIFIED\x10\x00\x12\x1d\n\x19LEVEL_START_QUESTIONNAIRE\x10\x01\x12\x17\n\x13LEVEL_START_PROFILE\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1apadel/match/v1/match.proto\x12\x0epadel.match.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbb\x01\n\x04Seat\x12\"\n\x04side\x18\x01 \x01(\x0e\x32\x14.padel.match.v1.Side\x12\x11\n\tplayer_id\x18\x02 \x01(\t\x12\r\n\x05level\x18\x03 \x01(\x01\x12-\n\tjoined_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\x06record\x18\x05 \x01(\x0b\x32\x1d.padel.match.v1.PartnerRecord\x12\x0f\n\x07no_show\x18\x06 \x01(\x08\"\x9a\x01\n\x0bJoinRequest\x12\x11\n\tplayer_id\x18\x01 \x01(\t\x12\"\n\x04side\x18\x02 \x01(\x0e\x32\x14.padel.match.v1.Side\x12\r\n\x05level\x18\x03 \x01(\x01\x12\x13\n\x0b\x61pproved_by\x18\x04 \x03(\t\x12\x30\n\x0crequested_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"L\n\x08SetScore\x12\x1f\n\x0cside_a_games\x18\x01 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x07(\x00\x12\x1f\n\x0cside_b_games\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x07(\x00\"\x90\x02\n\x06Result\x12&\n\x04sets\x18\x01 \x03(\x0b\x32\x18.padel.match.v1.SetScore\x12$\n\x06winner\x18\x02 \x01(\x0e\x32\x14.padel.match.v1.Side\x12,\n\x06status\x18\x03 \x01(\x0e\x32\x1c.padel.match.v1.ResultStatus\x12\x13\n\x0brecorded_by\x18\x04 \x01(\t\x12/\n\x0brecorded_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x61nswered_by\x18\x06 \x01(\t\x12/\n\x0b\x61nswered_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xf6\x05\n\x05Match\x12\x10\n\x08match_id\x18\x01 \x01(\t\x12\x14\n\x0corganiser_id\x18\x02 \x01(\t\x12\x12\n\nbooking_id\x18\x03 \x01(\t\x12\x10\n\x08venue_id\x18\x04 \x01(\t\x12\x12\n\nvenue_name\x18\x05 \x01(\t\x12\x0c\n\x04\x63ity\x18\x06 \x01(\t\x12\x10\n\x08\x63ourt_id\x18\x07 \x01(\t\x12\x12\n\ncourt_name\x18\x08 \x01(\t\x12.\n\nstart_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttime_zone\x18\x0b \x01(\t\x12\x12\n\nlocal_date\x18\x0c \x01(\t\x12\x13\n\x0blocal_start\x18\r \x01(\t\x12\'\n\x04kind\x18\x0e \x01(\x0e\x32\x19.padel.match.v1.MatchKind\x12/\n\x0bgender_mode\x18\x0f \x01(\x0e\x32\x1a.padel.match.v1.GenderMode\x12\x11\n\tmin_level\x18\x10 \x01(\x01\x12\x11\n\tmax_level\x18\x11 \x01(\x01\x12+\n\x06status\x18\x12 \x01(\x0e\x32\x1b.padel.match.v1.MatchStatus\x12#\n\x05seats\x18\x13 \x03(\x0b\x32\x14.padel.match.v1.Seat\x12\x13\n\x0b\x66ree_places\x18\x14 \x01(\x05\x12\x32\n\rjoin_requests\x18\x15 \x03(\x0b\x32\x1b.padel.match.v1.JoinRequest\x12&\n\x06result\x18\x16 \x01(\x0b\x32\x16.padel.match.v1.Result\x12.\n\ncreated_at\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x10\x63ourt_held_until\x18\x18 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x63ourt_booked\x18\x19 \x01(\x08\"\xe0\x01\n\x0bPlayerLevel\x12\x11\n\tplayer_id\x18\x01 \x01(\t\x12\r\n\x05level\x18\x02 \x01(\x01\x12\x13\n\x0breliability\x18\x03 \x01(\x01\x12\x17\n\x0fmatches_counted\x18\x04 \x01(\x05\x12&\n\x06gender\x18\x05 \x01(\x0e\x32\x16.padel.match.v1.Gender\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05start\x18\x07 \x01(\x0e\x32\x1a.padel.match.v1.LevelStart\"\x95\x01\n\x0bLevelChange\x12\x10\n\x08match_id\x18\x01 \x01(\t\x12\x14\n\x0clevel_before\x18\x02 \x01(\x01\x12\x13\n\x0blevel_after\x18\x03 \x01(\x01\x12\x19\n\x11reliability_after\x18\x04 \x01(\x01\x12.\n\nchanged_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"Q\n\rPartnerRecord\x12\x16\n\x0ematches_played\x18\x01 \x01(\x05\x12\x10\n\x08no_shows\x18\x02 \x01(\x05\x12\x16\n\x0elate_drop_outs\x18\x03 \x01(\x05\"\xce\x01\n\x10PlayerSuggestion\x12\x11\n\tplayer_id\x18\x01 \x01(\t\x12\r\n\x05level\x18\x02 \x01(\x01\x12\x13\n\x0breliability\x18\x03 \x01(\x01\x12\x11\n\tsame_city\x18\x04 \x01(\x08\x12\x32\n\x0elast_active_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\x06record\x18\x06 \x01(\x0b\x32\x1d.padel.match.v1.PartnerRecord\x12\r\n\x05score\x18\x07 \x01(\x01*\\\n\tMatchKind\x12\x1a\n\x16MATCH_KIND_UNSPECIFIED\x10\x00\x12\x1a\n\x16MATCH_KIND_COMPETITIVE\x10\x01\x12\x17\n\x13MATCH_KIND_FRIENDLY\x10\x02*\x82\x01\n\nGenderMode\x12\x1b\n\x17GENDER_MODE_UNSPECIFIED\x10\x00\x12\x14\n\x10GENDER_MODE_OPEN\x10\x01\x12\x15\n\x11GENDER_MODE_WOMEN\x10\x02\x12\x13\n\x0fGENDER_MODE_MEN\x10\x03\x12\x15\n\x11GENDER_MODE_MIXED\x10\x04*B\n\x06Gender\x12\x16\n\x12GENDER_UNSPECIFIED\x10\x00\x12\x10\n\x0cGENDER_WOMAN\x10\x01\x12\x0e\n\nGENDER_MAN\x10\x02*\x90\x01\n\x0bMatchStatus\x12\x1c\n\x18MATCH_STATUS_UNSPECIFIED\x10\x00\x12\x15\n\x11MATCH_STATUS_OPEN\x10\x01\x12\x15\n\x11MATCH_STATUS_FULL\x10\x02\x12\x1a\n\x16MATCH_STATUS_CANCELLED\x10\x03\x12\x19\n\x15MATCH_STATUS_RELEASED\x10\x04*4\n\x04Side\x12\x14\n\x10SIDE_UNSPECIFIED\x10\x00\x12\n\n\x06SIDE_A\x10\x01\x12\n\n\x06SIDE_B\x10\x02*u\n\tTimeOfDay\x12\x1b\n\x17TIME_OF_DAY_UNSPECIFIED\x10\x00\x12\x17\n\x13TIME_OF_DAY_MORNING\x10\x01\x12\x19\n\x15TIME_OF_DAY_AFTERNOON\x10\x02\x12\x17\n\x13TIME_OF_DAY_EVENING\x10\x03*\x81\x01\n\x0cResultStatus\x12\x1d\n\x19RESULT_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15RESULT_STATUS_PENDING\x10\x01\x12\x1b\n\x17RESULT_STATUS_CONFIRMED\x10\x02\x12\x1a\n\x16RESULT_STATUS_DISPUTED\x10\x03*a\n\nLevelStart\x12\x1b\n\x17LEVEL_START_UNSPECIFIED\x10\x00\x12\x1d\n\x19LEVEL_START_QUESTIONNAIRE\x10\x01\x12\x17\n\x13LEVEL_START_PROFILE\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,38 +37,38 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SETSCORE'].fields_by_name['side_a_games']._serialized_options = b'\272H\006\032\004\030\007(\000'
   _globals['_SETSCORE'].fields_by_name['side_b_games']._loaded_options = None
   _globals['_SETSCORE'].fields_by_name['side_b_games']._serialized_options = b'\272H\006\032\004\030\007(\000'
-  _globals['_MATCHKIND']._serialized_start=2175
-  _globals['_MATCHKIND']._serialized_end=2267
-  _globals['_GENDERMODE']._serialized_start=2270
-  _globals['_GENDERMODE']._serialized_end=2400
-  _globals['_GENDER']._serialized_start=2402
-  _globals['_GENDER']._serialized_end=2468
-  _globals['_MATCHSTATUS']._serialized_start=2471
-  _globals['_MATCHSTATUS']._serialized_end=2615
-  _globals['_SIDE']._serialized_start=2617
-  _globals['_SIDE']._serialized_end=2669
-  _globals['_TIMEOFDAY']._serialized_start=2671
-  _globals['_TIMEOFDAY']._serialized_end=2788
-  _globals['_RESULTSTATUS']._serialized_start=2791
-  _globals['_RESULTSTATUS']._serialized_end=2920
-  _globals['_LEVELSTART']._serialized_start=2922
-  _globals['_LEVELSTART']._serialized_end=3019
-  _globals['_SEAT']._serialized_start=108
-  _globals['_SEAT']._serialized_end=231
-  _globals['_JOINREQUEST']._serialized_start=234
-  _globals['_JOINREQUEST']._serialized_end=388
-  _globals['_SETSCORE']._serialized_start=390
-  _globals['_SETSCORE']._serialized_end=466
-  _globals['_RESULT']._serialized_start=469
-  _globals['_RESULT']._serialized_end=741
-  _globals['_MATCH']._serialized_start=744
-  _globals['_MATCH']._serialized_end=1502
-  _globals['_PLAYERLEVEL']._serialized_start=1505
-  _globals['_PLAYERLEVEL']._serialized_end=1729
-  _globals['_LEVELCHANGE']._serialized_start=1732
-  _globals['_LEVELCHANGE']._serialized_end=1881
-  _globals['_PARTNERRECORD']._serialized_start=1883
-  _globals['_PARTNERRECORD']._serialized_end=1964
-  _globals['_PLAYERSUGGESTION']._serialized_start=1967
-  _globals['_PLAYERSUGGESTION']._serialized_end=2173
+  _globals['_MATCHKIND']._serialized_start=2240
+  _globals['_MATCHKIND']._serialized_end=2332
+  _globals['_GENDERMODE']._serialized_start=2335
+  _globals['_GENDERMODE']._serialized_end=2465
+  _globals['_GENDER']._serialized_start=2467
+  _globals['_GENDER']._serialized_end=2533
+  _globals['_MATCHSTATUS']._serialized_start=2536
+  _globals['_MATCHSTATUS']._serialized_end=2680
+  _globals['_SIDE']._serialized_start=2682
+  _globals['_SIDE']._serialized_end=2734
+  _globals['_TIMEOFDAY']._serialized_start=2736
+  _globals['_TIMEOFDAY']._serialized_end=2853
+  _globals['_RESULTSTATUS']._serialized_start=2856
+  _globals['_RESULTSTATUS']._serialized_end=2985
+  _globals['_LEVELSTART']._serialized_start=2987
+  _globals['_LEVELSTART']._serialized_end=3084
+  _globals['_SEAT']._serialized_start=109
+  _globals['_SEAT']._serialized_end=296
+  _globals['_JOINREQUEST']._serialized_start=299
+  _globals['_JOINREQUEST']._serialized_end=453
+  _globals['_SETSCORE']._serialized_start=455
+  _globals['_SETSCORE']._serialized_end=531
+  _globals['_RESULT']._serialized_start=534
+  _globals['_RESULT']._serialized_end=806
+  _globals['_MATCH']._serialized_start=809
+  _globals['_MATCH']._serialized_end=1567
+  _globals['_PLAYERLEVEL']._serialized_start=1570
+  _globals['_PLAYERLEVEL']._serialized_end=1794
+  _globals['_LEVELCHANGE']._serialized_start=1797
+  _globals['_LEVELCHANGE']._serialized_end=1946
+  _globals['_PARTNERRECORD']._serialized_start=1948
+  _globals['_PARTNERRECORD']._serialized_end=2029
+  _globals['_PLAYERSUGGESTION']._serialized_start=2032
+  _globals['_PLAYERSUGGESTION']._serialized_end=2238
 # @@protoc_insertion_point(module_scope)

@@ -96,16 +96,20 @@ LEVEL_START_QUESTIONNAIRE: LevelStart
 LEVEL_START_PROFILE: LevelStart
 
 class Seat(_message.Message):
-    __slots__ = ("side", "player_id", "level", "joined_at")
+    __slots__ = ("side", "player_id", "level", "joined_at", "record", "no_show")
     SIDE_FIELD_NUMBER: _ClassVar[int]
     PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
     LEVEL_FIELD_NUMBER: _ClassVar[int]
     JOINED_AT_FIELD_NUMBER: _ClassVar[int]
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    NO_SHOW_FIELD_NUMBER: _ClassVar[int]
     side: Side
     player_id: str
     level: float
     joined_at: _timestamp_pb2.Timestamp
-    def __init__(self, side: _Optional[_Union[Side, str]] = ..., player_id: _Optional[str] = ..., level: _Optional[float] = ..., joined_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    record: PartnerRecord
+    no_show: bool
+    def __init__(self, side: _Optional[_Union[Side, str]] = ..., player_id: _Optional[str] = ..., level: _Optional[float] = ..., joined_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., record: _Optional[_Union[PartnerRecord, _Mapping]] = ..., no_show: _Optional[bool] = ...) -> None: ...
 
 class JoinRequest(_message.Message):
     __slots__ = ("player_id", "side", "level", "approved_by", "requested_at")

@@ -125,6 +125,32 @@ class ApproveJoinRequestResponse(_message.Message):
     match: _match_pb2.Match
     def __init__(self, match: _Optional[_Union[_match_pb2.Match, _Mapping]] = ...) -> None: ...
 
+class RefuseJoinRequestRequest(_message.Message):
+    __slots__ = ("match_id", "player_id")
+    MATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    match_id: str
+    player_id: str
+    def __init__(self, match_id: _Optional[str] = ..., player_id: _Optional[str] = ...) -> None: ...
+
+class RefuseJoinRequestResponse(_message.Message):
+    __slots__ = ("match",)
+    MATCH_FIELD_NUMBER: _ClassVar[int]
+    match: _match_pb2.Match
+    def __init__(self, match: _Optional[_Union[_match_pb2.Match, _Mapping]] = ...) -> None: ...
+
+class WithdrawJoinRequestRequest(_message.Message):
+    __slots__ = ("match_id",)
+    MATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    match_id: str
+    def __init__(self, match_id: _Optional[str] = ...) -> None: ...
+
+class WithdrawJoinRequestResponse(_message.Message):
+    __slots__ = ("match",)
+    MATCH_FIELD_NUMBER: _ClassVar[int]
+    match: _match_pb2.Match
+    def __init__(self, match: _Optional[_Union[_match_pb2.Match, _Mapping]] = ...) -> None: ...
+
 class LeaveMatchRequest(_message.Message):
     __slots__ = ("match_id",)
     MATCH_ID_FIELD_NUMBER: _ClassVar[int]
@@ -202,6 +228,18 @@ class DisputeResultResponse(_message.Message):
     MATCH_FIELD_NUMBER: _ClassVar[int]
     match: _match_pb2.Match
     def __init__(self, match: _Optional[_Union[_match_pb2.Match, _Mapping]] = ...) -> None: ...
+
+class SetMatchGenderRequest(_message.Message):
+    __slots__ = ("gender",)
+    GENDER_FIELD_NUMBER: _ClassVar[int]
+    gender: _match_pb2.Gender
+    def __init__(self, gender: _Optional[_Union[_match_pb2.Gender, str]] = ...) -> None: ...
+
+class SetMatchGenderResponse(_message.Message):
+    __slots__ = ("level",)
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    level: _match_pb2.PlayerLevel
+    def __init__(self, level: _Optional[_Union[_match_pb2.PlayerLevel, _Mapping]] = ...) -> None: ...
 
 class AnswerQuestionnaireRequest(_message.Message):
     __slots__ = ("years_played", "other_racket_sports", "self_assessment", "gender")

@@ -65,6 +65,16 @@ class MatchServiceStub:
                 request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.ApproveJoinRequestRequest.SerializeToString,
                 response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.ApproveJoinRequestResponse.FromString,
                 _registered_method=True)
+        self.RefuseJoinRequest = channel.unary_unary(
+                '/padel.match.v1.MatchService/RefuseJoinRequest',
+                request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.RefuseJoinRequestRequest.SerializeToString,
+                response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.RefuseJoinRequestResponse.FromString,
+                _registered_method=True)
+        self.WithdrawJoinRequest = channel.unary_unary(
+                '/padel.match.v1.MatchService/WithdrawJoinRequest',
+                request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.WithdrawJoinRequestRequest.SerializeToString,
+                response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.WithdrawJoinRequestResponse.FromString,
+                _registered_method=True)
         self.LeaveMatch = channel.unary_unary(
                 '/padel.match.v1.MatchService/LeaveMatch',
                 request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.LeaveMatchRequest.SerializeToString,
@@ -94,6 +104,11 @@ class MatchServiceStub:
                 '/padel.match.v1.MatchService/DisputeResult',
                 request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.DisputeResultRequest.SerializeToString,
                 response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.DisputeResultResponse.FromString,
+                _registered_method=True)
+        self.SetMatchGender = channel.unary_unary(
+                '/padel.match.v1.MatchService/SetMatchGender',
+                request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.SetMatchGenderRequest.SerializeToString,
+                response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.SetMatchGenderResponse.FromString,
                 _registered_method=True)
         self.AnswerQuestionnaire = channel.unary_unary(
                 '/padel.match.v1.MatchService/AnswerQuestionnaire',
@@ -163,6 +178,21 @@ class MatchServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RefuseJoinRequest(self, request, context):
+        """RefuseJoinRequest is one seated player's no: the request ends and the asking player is told. They
+        may ask again later (the seated players decide again).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawJoinRequest(self, request, context):
+        """WithdrawJoinRequest takes back the caller's own request to join.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def LeaveMatch(self, request, context):
         """LeaveMatch frees the caller's place; after the cut-off it counts as a late drop-out.
         """
@@ -200,6 +230,15 @@ class MatchServiceServicer:
 
     def DisputeResult(self, request, context):
         """DisputeResult is the other side's no; a disputed result does not count.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetMatchGender(self, request, context):
+        """SetMatchGender sets or changes the caller's gender for the matches' gender modes, at any time (the
+        questionnaire's gender can no longer be changed once a match counted); places already taken keep
+        the gender they were taken with.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -271,6 +310,16 @@ def add_MatchServiceServicer_to_server(servicer, server):
                     request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.ApproveJoinRequestRequest.FromString,
                     response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.ApproveJoinRequestResponse.SerializeToString,
             ),
+            'RefuseJoinRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.RefuseJoinRequest,
+                    request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.RefuseJoinRequestRequest.FromString,
+                    response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.RefuseJoinRequestResponse.SerializeToString,
+            ),
+            'WithdrawJoinRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawJoinRequest,
+                    request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.WithdrawJoinRequestRequest.FromString,
+                    response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.WithdrawJoinRequestResponse.SerializeToString,
+            ),
             'LeaveMatch': grpc.unary_unary_rpc_method_handler(
                     servicer.LeaveMatch,
                     request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.LeaveMatchRequest.FromString,
@@ -300,6 +349,11 @@ def add_MatchServiceServicer_to_server(servicer, server):
                     servicer.DisputeResult,
                     request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.DisputeResultRequest.FromString,
                     response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.DisputeResultResponse.SerializeToString,
+            ),
+            'SetMatchGender': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetMatchGender,
+                    request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.SetMatchGenderRequest.FromString,
+                    response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.SetMatchGenderResponse.SerializeToString,
             ),
             'AnswerQuestionnaire': grpc.unary_unary_rpc_method_handler(
                     servicer.AnswerQuestionnaire,
@@ -496,6 +550,60 @@ class MatchService:
             _registered_method=True)
 
     @staticmethod
+    def RefuseJoinRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.match.v1.MatchService/RefuseJoinRequest',
+            padel_dot_match_dot_v1_dot_match__service__pb2.RefuseJoinRequestRequest.SerializeToString,
+            padel_dot_match_dot_v1_dot_match__service__pb2.RefuseJoinRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawJoinRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.match.v1.MatchService/WithdrawJoinRequest',
+            padel_dot_match_dot_v1_dot_match__service__pb2.WithdrawJoinRequestRequest.SerializeToString,
+            padel_dot_match_dot_v1_dot_match__service__pb2.WithdrawJoinRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def LeaveMatch(request,
             target,
             options=(),
@@ -647,6 +755,33 @@ class MatchService:
             '/padel.match.v1.MatchService/DisputeResult',
             padel_dot_match_dot_v1_dot_match__service__pb2.DisputeResultRequest.SerializeToString,
             padel_dot_match_dot_v1_dot_match__service__pb2.DisputeResultResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetMatchGender(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.match.v1.MatchService/SetMatchGender',
+            padel_dot_match_dot_v1_dot_match__service__pb2.SetMatchGenderRequest.SerializeToString,
+            padel_dot_match_dot_v1_dot_match__service__pb2.SetMatchGenderResponse.FromString,
             options,
             channel_credentials,
             insecure,
