@@ -118,6 +118,9 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     def waitlist_offered(session: Session, _event_id: str, message: booking_events.WaitlistOffered) -> None:
         bookings.waitlist_offered(Joined(session), convert.booking(message.booking), convert.when(message.expires_at))
 
+    def waitlist_accepted(session: Session, _event_id: str, message: booking_events.WaitlistOfferAccepted) -> None:
+        bookings.waitlist_offer_accepted(Joined(session), convert.booking(message.booking))
+
     def waitlist_expired(session: Session, _event_id: str, message: booking_events.WaitlistOfferExpired) -> None:
         bookings.waitlist_offer_expired(Joined(session), convert.booking(message.booking))
 
@@ -241,6 +244,7 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     events.on(booking_events.InvitationAccepted, invitation_accepted)
     events.on(booking_events.InvitationDeclined, invitation_declined)
     events.on(booking_events.WaitlistOffered, waitlist_offered)
+    events.on(booking_events.WaitlistOfferAccepted, waitlist_accepted)
     events.on(booking_events.WaitlistOfferExpired, waitlist_expired)
     events.on(booking_events.SeriesBooked, series_booked)
     events.on(booking_events.SeriesCancelled, series_cancelled)

@@ -83,3 +83,24 @@ def test_a_waitlist_offers_hold_is_told_only_as_the_offer_to_the_player_and_not_
 
     assert [m.kind for m in inbox(notify, token_issuer, waiting)] == ["waitlist_offered", "waitlist_offer_expired"]
     assert inbox(notify, token_issuer, owner) == []
+
+
+def test_a_slot_taken_from_the_waitlist_is_announced_as_a_new_booking(notify, token_issuer):
+    """Accepting an offer makes the hold the player's booking (its offer marker cleared): at a venue
+    that confirms by hand the player hears it was received and the owner is asked to confirm it; at
+    an instant venue the owner hears of a new booking (the player hears BookingConfirmed's message)."""
+    waiting, owner = str(uuid.uuid4()), str(uuid.uuid4())
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
+    pending = snapshot(waiting, start, status=booking_pb2.BOOKING_STATUS_PENDING, venue_owner_id=owner)
+    publish(notify.redis, "booking", booking_events.WaitlistOfferAccepted(offer_id=str(uuid.uuid4()), booking=pending),
+            wait=True)
+    assert [m.kind for m in inbox(notify, token_issuer, waiting)] == ["booking_created"]
+    assert [m.kind for m in inbox(notify, token_issuer, owner)] == ["venue_booking_pending"]
+
+    confirmed = snapshot(waiting, start, status=booking_pb2.BOOKING_STATUS_CONFIRMED, venue_owner_id=owner)
+    accepted = booking_events.WaitlistOfferAccepted(offer_id=str(uuid.uuid4()), booking=confirmed)
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(booking=confirmed))
+    event_id = publish(notify.redis, "booking", accepted, wait=True)
+    publish(notify.redis, "booking", accepted, event_id, wait=True)  # redelivered: told once
+    assert [m.kind for m in inbox(notify, token_issuer, waiting)] == ["booking_created", "booking_confirmed"]
+    assert [m.kind for m in inbox(notify, token_issuer, owner)] == ["venue_booking_pending", "venue_booking_new"]

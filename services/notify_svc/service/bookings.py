@@ -49,9 +49,7 @@ class Bookings:
         if booking.waitlist_offer_id or booking.match_id or in_series:
             return
         with uow.session() as session:
-            self._tell_owner(session, "venue_booking_new" if booking.confirmed else "venue_booking_pending", booking)
-            if not booking.confirmed:
-                self._tell_player(session, "booking_created", booking)
+            self._announce(session, booking)
 
     def confirmed(self, uow: UnitOfWork, booking: Booking, in_series: bool = False) -> None:
         """Confirmed (at once or by the venue): the player hears it (of a game booked with its series,
@@ -141,6 +139,12 @@ class Bookings:
         with uow.session() as session:
             self._tell_player(session, "waitlist_offer_expired", booking)
 
+    def waitlist_offer_accepted(self, uow: UnitOfWork, booking: Booking) -> None:
+        """The offered slot became the player's booking: announced as a new one (its hold never was);
+        confirmed at once, the player hears BookingConfirmed's message."""
+        with uow.session() as session:
+            self._announce(session, booking)
+
     def invitation_answered(self, uow: UnitOfWork, booking: Booking, invitee_id: str, accepted: bool) -> None:
         """The player who booked hears that an invited player will play or not; one who declined is
         reminded of nothing (their invitation message they had already)."""
@@ -169,6 +173,13 @@ class Bookings:
             return len(due)
 
     # steps inside one use case's transaction
+
+    def _announce(self, session: Session, booking: Booking) -> None:
+        """A new booking: the owner hears of it (pending their confirmation, or confirmed), the player
+        that it was received when it waits for the venue's confirmation."""
+        self._tell_owner(session, "venue_booking_new" if booking.confirmed else "venue_booking_pending", booking)
+        if not booking.confirmed:
+            self._tell_player(session, "booking_created", booking)
 
     def _tell_player(self, session: Session, kind: str, booking: Booking, extra: dict[str, str] | None = None,
                      *, calendar: str = "") -> None:
