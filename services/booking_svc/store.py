@@ -914,15 +914,22 @@ class WaitlistOffer(Base):
     )
 
 
-def active_entries_of(session: Session, player_id: str) -> int:
+def _active_entries(player_id: str, now: dt.datetime):
+    """A player's entries waiting or offered whose window has not passed (one that has is over: the
+    slot was never freed, or a lottery's loser waited in vain)."""
+    return (WaitlistEntry.player_id == player_id, WaitlistEntry.state.in_(["waiting", "offered"]),
+            WaitlistEntry.window_end > now)
+
+
+def active_entries_of(session: Session, player_id: str, now: dt.datetime) -> int:
     return session.scalar(select(func.count()).select_from(WaitlistEntry).where(
-        WaitlistEntry.player_id == player_id, WaitlistEntry.state.in_(["waiting", "offered"]))) or 0
+        *_active_entries(player_id, now))) or 0
 
 
-def entries_page(session: Session, player_id: str, page_size: int, page_token: str) -> pager.Page[WaitlistEntry]:
-    """One page of a player's entries waiting or offered, earliest joined first."""
-    query = select(WaitlistEntry).where(WaitlistEntry.player_id == player_id,
-                                        WaitlistEntry.state.in_(["waiting", "offered"]))
+def entries_page(session: Session, player_id: str, now: dt.datetime, page_size: int,
+                 page_token: str) -> pager.Page[WaitlistEntry]:
+    """One page of a player's active entries, earliest joined first."""
+    query = select(WaitlistEntry).where(*_active_entries(player_id, now))
     return pager.page(session, "waitlist", query, [WaitlistEntry.joined_at, WaitlistEntry.id], page_size, page_token)
 
 

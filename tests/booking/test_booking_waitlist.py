@@ -107,3 +107,26 @@ def test_a_direct_booking_before_the_offer_wins_and_entries_are_limited(database
         waitlist.join(database, waiting, venue.venue.id, "", later, later + dt.timedelta(hours=1), 60)
     with pytest.raises(FailedPrecondition, match="at most 10"):
         waitlist.join(database, waiting, venue.venue.id, "", start, start + dt.timedelta(hours=1), 60)
+
+
+def test_entries_whose_window_has_passed_end_and_free_their_place_in_the_limit(database):
+    """A window that has passed (the slot was never freed, or a lottery's loser waited in vain) is no
+    longer waited for: the entry leaves the player's list and no longer counts toward the limit."""
+    clock = Clock()
+    desk = Desk(database, clock)
+    waitlist = Waitlist(desk.bookings, clock)
+    venue = desk.venue(name="Evening Padel")
+    waiting = someone("player")
+    start = local_dt(local_day(1), "18:00").astimezone(dt.timezone.utc)
+    for game in range(MAX_ACTIVE_ENTRIES):
+        at = start + dt.timedelta(minutes=30 * game)
+        waitlist.join(database, waiting, venue.venue.id, "", at, at + dt.timedelta(hours=1), 60)
+    assert len(waitlist.list_mine(database, waiting, 0, "").items) == MAX_ACTIVE_ENTRIES
+
+    clock.now = start + dt.timedelta(hours=1, minutes=30)  # the first two windows are over
+    assert len(waitlist.list_mine(database, waiting, 0, "").items) == MAX_ACTIVE_ENTRIES - 2
+    later = start + dt.timedelta(days=1)
+    waitlist.join(database, waiting, venue.venue.id, "", later, later + dt.timedelta(hours=1), 60)
+    waitlist.join(database, waiting, venue.venue.id, "", later, later + dt.timedelta(hours=1), 60)
+    with pytest.raises(FailedPrecondition, match="at most 10"):
+        waitlist.join(database, waiting, venue.venue.id, "", later, later + dt.timedelta(hours=1), 60)

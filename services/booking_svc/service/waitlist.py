@@ -27,7 +27,7 @@ from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
 from mesh.pager import Page
 
-# How many entries one player may have waiting or offered at once.
+# How many entries one player may have waiting or offered at once (an entry whose window has passed is over).
 MAX_ACTIVE_ENTRIES = 10
 # The widest window one entry may wait for.
 LONGEST_WINDOW = dt.timedelta(days=1)
@@ -56,7 +56,7 @@ class Waitlist:
                 raise InvalidArgument.field("window_end", "leaves no room for a game of that length")
             if window_end - window_start > LONGEST_WINDOW:
                 raise InvalidArgument.field("window_end", "a window is at most a day long")
-            if store.active_entries_of(session, caller.user_id) >= MAX_ACTIVE_ENTRIES:
+            if store.active_entries_of(session, caller.user_id, now) >= MAX_ACTIVE_ENTRIES:
                 raise FailedPrecondition(f"a player may wait for at most {MAX_ACTIVE_ENTRIES} slots at once")
             entry = store.WaitlistEntry(
                 id=rows.new_id(), venue_id=venue.id, court_id=court_id or None, player_id=caller.user_id,
@@ -67,8 +67,9 @@ class Waitlist:
             return EntryView(entry)
 
     def list_mine(self, uow: UnitOfWork, caller: Caller, page_size: int, page_token: str) -> Page[EntryView]:
+        """The caller's entries waiting or offered, until their window has passed."""
         with uow.session(read_only=True) as session:
-            found = store.entries_page(session, caller.user_id, page_size, page_token)
+            found = store.entries_page(session, caller.user_id, self.clock(), page_size, page_token)
             return Page([EntryView(e, store.open_offer_of(session, e.id)) for e in found.items],
                         found.next_page_token)
 
