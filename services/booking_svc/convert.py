@@ -345,10 +345,12 @@ def booking_cancelled(view: store.BookingView, series_id: str = "") -> events_pb
                                        series_id=series_id)
 
 
-def booking_rescheduled(view: store.BookingView, previous_start: dt.datetime,
+def booking_rescheduled(view: store.BookingView, left: tuple[str, dt.datetime, dt.datetime],
                         moved_by: str) -> events_pb2.BookingRescheduled:
-    return events_pb2.BookingRescheduled(booking=snapshot(view), previous_start_time=timestamp(previous_start),
-                                         moved_by=moved_by)
+    court_id, start, end = left
+    return events_pb2.BookingRescheduled(booking=snapshot(view), previous_start_time=timestamp(start),
+                                         moved_by=moved_by, previous_court_id=court_id,
+                                         previous_end_time=timestamp(end))
 
 
 def booking_participants_changed(view: store.BookingView, added: Sequence[str],

@@ -38,9 +38,11 @@ def cancelled(session: Session, view: BookingView, series_id: str = "") -> None:
     outbox.publish(session, STREAM, convert.booking_cancelled(view, series_id))
 
 
-def rescheduled(session: Session, view: BookingView, previous_start: dt.datetime, moved_by: str) -> None:
-    """`moved_by` travels with it: notify tells nobody of their own move."""
-    outbox.publish(session, STREAM, convert.booking_rescheduled(view, previous_start, moved_by))
+def rescheduled(session: Session, view: BookingView, left: tuple[str, dt.datetime, dt.datetime],
+                moved_by: str) -> None:
+    """`left` is the slot it left (court, start, end), offered to the waitlist; `moved_by` travels
+    with it: notify tells nobody of their own move."""
+    outbox.publish(session, STREAM, convert.booking_rescheduled(view, left, moved_by))
 
 
 def participants_changed(session: Session, view: BookingView, added: Sequence[str], removed: Sequence[str]) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from padel.booking.v1 import events_pb2
 
+from booking_svc import consumers
 from booking_svc.jobs import BookingJob
 from booking_svc.service.waitlist import MAX_ACTIVE_ENTRIES, Waitlist
 from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone
@@ -130,3 +131,27 @@ def test_entries_whose_window_has_passed_end_and_free_their_place_in_the_limit(d
     waitlist.join(database, waiting, venue.venue.id, "", later, later + dt.timedelta(hours=1), 60)
     with pytest.raises(FailedPrecondition, match="at most 10"):
         waitlist.join(database, waiting, venue.venue.id, "", later, later + dt.timedelta(hours=1), 60)
+
+
+def test_a_moved_bookings_old_slot_is_offered_to_the_first_in_line(database):
+    """A move frees the slot it leaves as a cancellation does: booking_svc's own consumer, handling
+    the move's BookingRescheduled, offers the old slot to the first waiting player."""
+    clock = Clock()
+    desk = Desk(database, clock)
+    waitlist = Waitlist(desk.bookings, clock)
+    venue = desk.venue(name="Moving Padel")
+    court = venue.courts[0].id
+    start = local_dt(local_day(2), "19:00").astimezone(dt.timezone.utc)
+    holder, waiting = someone("player"), someone("player")
+    taken = desk.book(holder, court, start)
+    waitlist.join(database, waiting, venue.venue.id, court, start, start + dt.timedelta(hours=2), 60)
+
+    desk.bookings.update(database, holder, taken.id, {"start_time": start + dt.timedelta(hours=3)})
+    [(_, moved)] = outbox_messages(database, "BookingRescheduled")
+    handled = consumers.consumer(database, None, desk.bookings, waitlist, None)._handle(
+        "padel.booking.events", b"1-0", {b"id": b"moved-1", b"type": moved.DESCRIPTOR.full_name.encode(),
+                                         b"data": moved.SerializeToString()})
+    assert handled
+    [entry] = waitlist.list_mine(database, waiting, 0, "").items
+    assert entry.entry.state == "offered"
+    assert (entry.offer.court_id, entry.offer.start_time) == (court, start)

@@ -289,7 +289,7 @@ class Bookings:
                     booking.participant_ids = list(changes["participant_ids"])
                 if "special_requests" in changes:
                     booking.special_requests = changes["special_requests"]
-                previous_start = booking.start_time
+                left = (booking.court_id, booking.start_time, booking.end_time)
                 moves = {k: changes[k] for k in ("court_id", "start_time", "duration_minutes") if k in changes}
                 if moves:
                     view = self._move(session, view, moves, now)
@@ -301,7 +301,7 @@ class Bookings:
                 _uninvite(booking, removed)
                 _invite(session, view, added, now)
                 if moves:
-                    events.rescheduled(session, view, previous_start, caller.user_id)
+                    events.rescheduled(session, view, left, caller.user_id)
                 elif added or removed:
                     events.participants_changed(session, view, added, removed)
                 return view

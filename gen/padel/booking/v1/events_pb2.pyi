@@ -93,14 +93,18 @@ class BookingCancelled(_message.Message):
     def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., cancellation: _Optional[_Union[_booking_pb2.Cancellation, _Mapping]] = ..., series_id: _Optional[str] = ...) -> None: ...
 
 class BookingRescheduled(_message.Message):
-    __slots__ = ("booking", "previous_start_time", "moved_by")
+    __slots__ = ("booking", "previous_start_time", "moved_by", "previous_court_id", "previous_end_time")
     BOOKING_FIELD_NUMBER: _ClassVar[int]
     PREVIOUS_START_TIME_FIELD_NUMBER: _ClassVar[int]
     MOVED_BY_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_END_TIME_FIELD_NUMBER: _ClassVar[int]
     booking: BookingSnapshot
     previous_start_time: _timestamp_pb2.Timestamp
     moved_by: str
-    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., previous_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., moved_by: _Optional[str] = ...) -> None: ...
+    previous_court_id: str
+    previous_end_time: _timestamp_pb2.Timestamp
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., previous_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., moved_by: _Optional[str] = ..., previous_court_id: _Optional[str] = ..., previous_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class BookingParticipantsChanged(_message.Message):
     __slots__ = ("booking", "added_ids", "removed_ids")
