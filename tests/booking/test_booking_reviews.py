@@ -20,8 +20,11 @@ def test_the_players_of_a_played_game_rate_the_venue_once_and_abuse_can_be_hidde
     # The booker asks user_svc with their own token whether the partner (a known player) may be invited.
     booker = dataclasses.replace(booker, token=token_issuer.token(booker.user_id))
     partner, stranger = someone("player", user_id=players.new()), someone("player")
+    unanswered = someone("player", user_id=players.new())  # invited, never said they would play
     start = local_dt(local_day(2), "18:00").astimezone(dt.timezone.utc)
-    game = desk.bookings.book(database, booker, made.courts[0].id, start, 60, [partner.user_id], "", "k-review-1").booking
+    game = desk.bookings.book(database, booker, made.courts[0].id, start, 60, [partner.user_id, unanswered.user_id],
+                              "", "k-review-1").booking
+    desk.bookings.answer_invitation(database, partner, game.id, accept=True)
     with pytest.raises(FailedPrecondition):
         reviews.write(database, booker, game.id, 5, "too early")
     clock.now = start + dt.timedelta(minutes=5)
@@ -32,8 +35,9 @@ def test_the_players_of_a_played_game_rate_the_venue_once_and_abuse_can_be_hidde
     reviews.write(database, partner, game.id, 2, "slippery glass")
     with pytest.raises(AlreadyExists):
         reviews.write(database, booker, game.id, 1, "changed my mind")
-    with pytest.raises(PermissionDenied):
-        reviews.write(database, stranger, game.id, 1, "never played there")
+    for outsider in (stranger, unanswered):
+        with pytest.raises(PermissionDenied):
+            reviews.write(database, outsider, game.id, 1, "never played there")
     shown = reviews.of_venue(database, made.venue.id, 0, "")
     assert (shown.average, shown.count) == (3.5, 2)
 

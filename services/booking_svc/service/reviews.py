@@ -38,7 +38,9 @@ class Reviews:
         try:
             with uow.session() as session:
                 booking = rows.booking(session, booking_id).booking
-                domain.check_may_review(caller, booking.player_id, booking.participant_ids, booking.state)
+                # Of the invited players, only those who said they would play (an unanswered one may not have).
+                played = [i.player_id for i in booking.invitations if i.answer is domain.InvitationState.ACCEPTED]
+                domain.check_may_review(caller, booking.player_id, played, booking.state)
                 review = store.Review(id=rows.new_id(), venue_id=booking.venue_id, booking_id=booking.id,
                                       player_id=caller.user_id, rating=rating, text=text, answer="", hidden=False,
                                       hidden_reason="", created_at=self.clock())
