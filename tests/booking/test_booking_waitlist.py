@@ -23,14 +23,19 @@ def waitlist_events(db) -> list[tuple[str, str]]:
     return [(name, booking.player_id) for name, booking in outbox_events(db, "Waitlist")]
 
 
-def test_the_offer_passes_to_the_second_player_when_the_first_lets_it_expire(database):
+def a_venue_with_a_waitlist(database, name: str, days_ahead: int, at: str):
+    """(clock, desk, waitlist, venue, start): a new venue, its waitlist on a clock the test moves, and
+    a start time `days_ahead` days from now at `at` local time."""
     clock = Clock()
     desk = Desk(database, clock)
-    waitlist = Waitlist(desk.bookings, clock)
+    return (clock, desk, Waitlist(desk.bookings, clock), desk.venue(name=name),
+            local_dt(local_day(days_ahead), at).astimezone(dt.timezone.utc))
+
+
+def test_the_offer_passes_to_the_second_player_when_the_first_lets_it_expire(database):
+    clock, desk, waitlist, venue, start = a_venue_with_a_waitlist(database, "Waitlist Padel", 2, "19:00")
     job = BookingJob(desk.bookings, database, interval_seconds=60, waitlist=waitlist)
-    venue = desk.venue(name="Waitlist Padel")
     court = venue.courts[0].id
-    start = local_dt(local_day(2), "19:00").astimezone(dt.timezone.utc)
     holder, first, second, walk_in = (someone("player") for _ in range(4))
     taken = desk.book(holder, court, start)
 
@@ -86,12 +91,8 @@ def test_the_offer_passes_to_the_second_player_when_the_first_lets_it_expire(dat
 
 
 def test_a_direct_booking_before_the_offer_wins_and_entries_are_limited(database):
-    clock = Clock()
-    desk = Desk(database, clock)
-    waitlist = Waitlist(desk.bookings, clock)
-    venue = desk.venue(name="Busy Padel")
+    _, desk, waitlist, venue, start = a_venue_with_a_waitlist(database, "Busy Padel", 3, "20:00")
     court = venue.courts[0].id
-    start = local_dt(local_day(3), "20:00").astimezone(dt.timezone.utc)
     holder, waiting, quick = (someone("player") for _ in range(3))
     taken = desk.book(holder, court, start)
     waitlist.join(database, waiting, venue.venue.id, court, start, start + dt.timedelta(hours=1), 60)
@@ -113,12 +114,8 @@ def test_a_direct_booking_before_the_offer_wins_and_entries_are_limited(database
 def test_entries_whose_window_has_passed_end_and_free_their_place_in_the_limit(database):
     """A window that has passed (the slot was never freed, or a lottery's loser waited in vain) is no
     longer waited for: the entry leaves the player's list and no longer counts toward the limit."""
-    clock = Clock()
-    desk = Desk(database, clock)
-    waitlist = Waitlist(desk.bookings, clock)
-    venue = desk.venue(name="Evening Padel")
+    clock, _, waitlist, venue, start = a_venue_with_a_waitlist(database, "Evening Padel", 1, "18:00")
     waiting = someone("player")
-    start = local_dt(local_day(1), "18:00").astimezone(dt.timezone.utc)
     for game in range(MAX_ACTIVE_ENTRIES):
         at = start + dt.timedelta(minutes=30 * game)
         waitlist.join(database, waiting, venue.venue.id, "", at, at + dt.timedelta(hours=1), 60)
@@ -136,12 +133,8 @@ def test_entries_whose_window_has_passed_end_and_free_their_place_in_the_limit(d
 def test_a_moved_bookings_old_slot_is_offered_to_the_first_in_line(database):
     """A move frees the slot it leaves as a cancellation does: booking_svc's own consumer, handling
     the move's BookingRescheduled, offers the old slot to the first waiting player."""
-    clock = Clock()
-    desk = Desk(database, clock)
-    waitlist = Waitlist(desk.bookings, clock)
-    venue = desk.venue(name="Moving Padel")
+    _, desk, waitlist, venue, start = a_venue_with_a_waitlist(database, "Moving Padel", 2, "19:00")
     court = venue.courts[0].id
-    start = local_dt(local_day(2), "19:00").astimezone(dt.timezone.utc)
     holder, waiting = someone("player"), someone("player")
     taken = desk.book(holder, court, start)
     waitlist.join(database, waiting, venue.venue.id, court, start, start + dt.timedelta(hours=2), 60)
