@@ -3,8 +3,9 @@ and phone, for the venue's schedule and the events notify turns into messages to
 AccountDeleted, which ends what the person holds here; from payments, PaymentCaptured, which confirms a
 pending booking once its whole price is paid, and VenuePaymentChanged, whether a venue is paid at
 the venue (where a cancellation fee is then due); its own BookingCancelled and BookingRescheduled, whose
-freed slot (a move's old one) goes to the first in the waitlist; and match_svc's events about a match's court (its seated players, on a hold or on the
-organiser's own booking; a hold filled or released: `service.match_holds`). Each handler runs the use case in the consumer's transaction (`Joined`), which
+freed slot (a move's old one) goes to the first in the waitlist; and match_svc's events about a match's
+court (its seated players, on a hold or on the organiser's own booking; a hold filled or released:
+`service.match_holds`). Each handler runs the use case in the consumer's transaction (`Joined`), which
 also records the event as handled, so an event is handled once however often it comes."""
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings, 
                              to_datetime(freed.end_time))
 
     def booking_rescheduled(session: Session, _event_id: str, message: booking_events.BookingRescheduled) -> None:
+        if not message.previous_court_id:
+            return  # published before moves named the slot they left
         waitlist.offer_freed(Joined(session), message.previous_court_id, to_datetime(message.previous_start_time),
                              to_datetime(message.previous_end_time))
 

@@ -4,7 +4,7 @@ with a clock the test moves: a freed slot goes to one waiting player at a time, 
 import datetime as dt
 
 import pytest
-from padel.booking.v1 import events_pb2
+from padel.booking.v1 import booking_pb2, events_pb2
 
 from booking_svc import consumers
 from booking_svc.jobs import BookingJob
@@ -79,6 +79,9 @@ def test_the_offer_passes_to_the_second_player_when_the_first_lets_it_expire(dat
     assert waitlist_events(database) == [
         ("WaitlistOffered", first.user_id), ("WaitlistOfferExpired", first.user_id),
         ("WaitlistOffered", second.user_id), ("WaitlistOfferAccepted", second.user_id)]
+    # The acceptance carries the player's booking, no offer's hold any more: notify announces it as new.
+    [(_, taken_from_line)] = outbox_events(database, "WaitlistOfferAccepted")
+    assert (taken_from_line.waitlist_offer_id, taken_from_line.status) == ("", booking_pb2.BOOKING_STATUS_CONFIRMED)
     # The holds announce themselves as an offer's (notify tells nobody of them); the accepted
     # booking is the player's own, announced as any other.
     offers = {first.user_id: offered.offer.id, second.user_id: passed.offer.id}
