@@ -595,6 +595,8 @@ def membership_plan(row: store.MembershipPlan) -> pb.MembershipPlan:
                                         percent_off=r["percent_off"]) for r in row.price_rules or []])
     if row.free_until_hours is not None:
         plan.free_until_hours = row.free_until_hours
+    if row.retired_at is not None:
+        plan.retired_at.CopyFrom(timestamp(row.retired_at))
     return plan
 
 

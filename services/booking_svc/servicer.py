@@ -304,6 +304,14 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
                                             p.percent_off, p.lottery_weight, convert.plan_benefits(p))
         return api.CreateMembershipPlanResponse(plan=convert.membership_plan(plan))
 
+    def ListMembershipPlans(self, request, context):
+        return api.ListMembershipPlansResponse(plans=[convert.membership_plan(p) for p in
+                                                      self.memberships.list_plans(self.db, request.venue_id)])
+
+    def RetireMembershipPlan(self, request, context):
+        plan = self.memberships.retire_plan(self.db, caller.current(), request.venue_id, request.plan_id)
+        return api.RetireMembershipPlanResponse(plan=convert.membership_plan(plan))
+
     def RecordMembershipPayment(self, request, context):
         view = self.memberships.record_payment(self.db, caller.current(), request.venue_id, request.plan_id,
                                                request.player_id)

@@ -1150,6 +1150,15 @@ class MembershipPlan(Base):
     extra_bookings_per_day: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     free_until_hours: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # When the owner stopped offering it (migration 0018): nobody joins or renews it since.
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+def offered_plans(session: Session, venue_id: str) -> list[MembershipPlan]:
+    """The plans a venue offers (not retired), oldest first."""
+    return list(session.scalars(select(MembershipPlan).where(MembershipPlan.venue_id == venue_id,
+                                                             MembershipPlan.retired_at.is_(None))
+                                .order_by(MembershipPlan.created_at, MembershipPlan.id)))
 
 
 class Membership(Base):

@@ -122,3 +122,24 @@ def test_members_only_hours_and_the_owners_member_list_over_rest(platform):
         (member, "Evenings", "active")]
     assert requests.get(f"{platform.url}/api/bookings/venues/{venue_id}/members", headers=platform.headers(member),
                         timeout=TIMEOUT).status_code == 403
+
+
+    # A player finds the plans on offer (no sign-in needed); the owner retires one and it is gone,
+    # nobody joins it any more, and its member keeps their membership to the end of the period.
+    plans_url = f"{platform.url}/api/bookings/venues/{venue_id}/membership-plans"
+    offered = requests.get(plans_url, timeout=TIMEOUT)
+    assert offered.status_code == 200, offered.text
+    assert [(p["name"], p["price"]["amount_paisa"], p["period"], p["grace_days"],
+             p["price_rules"][0]["amount_off"]["amount_paisa"]) for p in offered.json()["plans"]] == [
+        ("Evenings", "400000", "MEMBERSHIP_PERIOD_QUARTERLY", 5, "50000")]
+    plan_id = plan.json()["plan"]["plan_id"]
+    assert requests.post(f"{plans_url}/{plan_id}/retire", headers=platform.headers(member), json={},
+                         timeout=TIMEOUT).status_code == 403
+    retired = requests.post(f"{plans_url}/{plan_id}/retire", headers=owner_headers, json={}, timeout=TIMEOUT)
+    assert retired.status_code == 200 and retired.json()["plan"]["retired_at"], retired.text
+    assert requests.get(plans_url, headers=platform.headers(guest), timeout=TIMEOUT).json().get("plans", []) == []
+    joined = requests.post(f"{platform.url}/api/bookings/venues/{venue_id}/members", headers=owner_headers,
+                           timeout=TIMEOUT, json={"plan_id": plan_id, "player_id": guest})
+    assert joined.status_code == 400 and "retired" in joined.json()["message"], joined.text
+    mine = requests.get(f"{platform.url}/api/bookings/memberships", headers=platform.headers(member), timeout=TIMEOUT)
+    assert [m["state"] for m in mine.json()["memberships"]] == ["active"]

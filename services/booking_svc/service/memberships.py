@@ -20,7 +20,7 @@ from booking_svc.service import rows
 from booking_svc.store import MembershipView
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
-from mesh.errors import NotFound
+from mesh.errors import FailedPrecondition, NotFound
 from mesh.pager import Page
 
 
@@ -75,6 +75,13 @@ def view_of(session: Session, member: store.Membership, now: dt.datetime,
     return MembershipView(member, plan, membership.state(member.paid_until, plan.grace_days, now))
 
 
+def venue_plan(session: Session, venue_id: str, plan_id: str) -> store.MembershipPlan:
+    plan = session.get(store.MembershipPlan, plan_id)
+    if plan is None or plan.venue_id != venue_id:
+        raise NotFound(f"no membership plan {plan_id} at this venue")
+    return plan
+
+
 class Memberships:
     def __init__(self, clock: Callable[[], dt.datetime] = rows.utcnow, notice: dt.timedelta = dt.timedelta(days=7)):
         self.clock = clock
@@ -98,6 +105,20 @@ class Memberships:
             session.flush()
             return plan
 
+    def list_plans(self, uow: UnitOfWork, venue_id: str) -> list[store.MembershipPlan]:
+        """The plans the venue offers, for anyone choosing one."""
+        with uow.session(read_only=True) as session:
+            return store.offered_plans(session, rows.venue(session, venue_id).id)
+
+    def retire_plan(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str) -> store.MembershipPlan:
+        """The owner stops offering the plan; its memberships run to the end of their paid period."""
+        with uow.session() as session:
+            domain.check_may_manage(caller, rows.venue(session, venue_id).owner_id)
+            plan = venue_plan(session, venue_id, plan_id)
+            plan.retired_at = plan.retired_at or self.clock()
+            session.flush()
+            return plan
+
     def record_payment(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str,
                        player_id: str) -> MembershipView:
         """The owner marks the plan paid (or gives it by hand): a new member, or one more period."""
@@ -105,9 +126,9 @@ class Memberships:
         with uow.session() as session:
             venue = rows.venue(session, venue_id)
             domain.check_may_manage(caller, venue.owner_id)
-            plan = session.get(store.MembershipPlan, plan_id)
-            if plan is None or plan.venue_id != venue_id:
-                raise NotFound(f"no membership plan {plan_id} at this venue")
+            plan = venue_plan(session, venue_id, plan_id)
+            if plan.retired_at is not None:
+                raise FailedPrecondition(f"membership plan {plan.name!r} is retired: nobody joins or renews it")
             member = store.membership_of(session, plan.id, player_id)
             renewed = member is not None
             if member is None:

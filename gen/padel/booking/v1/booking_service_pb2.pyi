@@ -836,6 +836,32 @@ class CreateMembershipPlanResponse(_message.Message):
     plan: _booking_pb2.MembershipPlan
     def __init__(self, plan: _Optional[_Union[_booking_pb2.MembershipPlan, _Mapping]] = ...) -> None: ...
 
+class ListMembershipPlansRequest(_message.Message):
+    __slots__ = ("venue_id",)
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    def __init__(self, venue_id: _Optional[str] = ...) -> None: ...
+
+class ListMembershipPlansResponse(_message.Message):
+    __slots__ = ("plans",)
+    PLANS_FIELD_NUMBER: _ClassVar[int]
+    plans: _containers.RepeatedCompositeFieldContainer[_booking_pb2.MembershipPlan]
+    def __init__(self, plans: _Optional[_Iterable[_Union[_booking_pb2.MembershipPlan, _Mapping]]] = ...) -> None: ...
+
+class RetireMembershipPlanRequest(_message.Message):
+    __slots__ = ("venue_id", "plan_id")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    plan_id: str
+    def __init__(self, venue_id: _Optional[str] = ..., plan_id: _Optional[str] = ...) -> None: ...
+
+class RetireMembershipPlanResponse(_message.Message):
+    __slots__ = ("plan",)
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    plan: _booking_pb2.MembershipPlan
+    def __init__(self, plan: _Optional[_Union[_booking_pb2.MembershipPlan, _Mapping]] = ...) -> None: ...
+
 class RecordMembershipPaymentRequest(_message.Message):
     __slots__ = ("venue_id", "plan_id", "player_id")
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]

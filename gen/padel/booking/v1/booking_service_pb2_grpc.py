@@ -280,6 +280,16 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanResponse.FromString,
                 _registered_method=True)
+        self.ListMembershipPlans = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ListMembershipPlans',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansResponse.FromString,
+                _registered_method=True)
+        self.RetireMembershipPlan = channel.unary_unary(
+                '/padel.booking.v1.BookingService/RetireMembershipPlan',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireMembershipPlanRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireMembershipPlanResponse.FromString,
+                _registered_method=True)
         self.RecordMembershipPayment = channel.unary_unary(
                 '/padel.booking.v1.BookingService/RecordMembershipPayment',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentRequest.SerializeToString,
@@ -654,6 +664,22 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListMembershipPlans(self, request, context):
+        """ListMembershipPlans lists the plans a venue offers (anyone may look), oldest first: each with its
+        price, period and what members get. Retired plans are left out.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetireMembershipPlan(self, request, context):
+        """RetireMembershipPlan stops offering a plan (the venue's owner or an admin): nobody joins or renews
+        it any more, and its memberships run to the end of their paid period. Retiring again is a no-op.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RecordMembershipPayment(self, request, context):
         """RecordMembershipPayment makes a player a member of a plan, or extends their membership by one
         period: the owner marks the plan paid (until payments go through payment_svc).
@@ -932,6 +958,16 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.CreateMembershipPlan,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanResponse.SerializeToString,
+            ),
+            'ListMembershipPlans': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMembershipPlans,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansResponse.SerializeToString,
+            ),
+            'RetireMembershipPlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetireMembershipPlan,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireMembershipPlanRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireMembershipPlanResponse.SerializeToString,
             ),
             'RecordMembershipPayment': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordMembershipPayment,
@@ -2278,6 +2314,60 @@ class BookingService:
             '/padel.booking.v1.BookingService/CreateMembershipPlan',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMembershipPlans(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ListMembershipPlans',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetireMembershipPlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/RetireMembershipPlan',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireMembershipPlanRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireMembershipPlanResponse.FromString,
             options,
             channel_credentials,
             insecure,
