@@ -584,6 +584,30 @@ def plan_benefits(plan: pb.MembershipPlan) -> dict[str, Any]:
             "free_until_hours": plan.free_until_hours if plan.HasField("free_until_hours") else None}
 
 
+PLAN_FIELDS = ("name", "price", "grace_days", "percent_off", "lottery_weight", "price_rules", "extra_horizon_days",
+               "extra_bookings_per_day", "free_until_hours")
+
+
+def plan_changes(plan: pb.MembershipPlan, mask: FieldMask) -> dict[str, Any]:
+    """The columns an UpdateMembershipPlanRequest changes, by its update_mask."""
+    benefits = plan_benefits(plan)
+    columns: dict[str, Any] = {}
+    for path in mask_paths(mask):
+        if path not in PLAN_FIELDS:
+            raise InvalidArgument.field("update_mask", f"{path} cannot be changed here")
+        if path == "name":
+            columns["name"] = plan.name.strip()
+        elif path == "price":
+            columns["price_paisa"] = plan.price.amount_paisa
+        elif path == "lottery_weight":
+            columns["lottery_weight"] = max(1, plan.lottery_weight)
+        elif path in benefits:
+            columns[path] = benefits[path]
+        else:
+            columns[path] = getattr(plan, path)
+    return columns
+
+
 def membership_plan(row: store.MembershipPlan) -> pb.MembershipPlan:
     plan = pb.MembershipPlan(
         plan_id=row.id, venue_id=row.venue_id, name=row.name, price=money(row.price_paisa),

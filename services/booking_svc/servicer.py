@@ -308,6 +308,11 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         return api.ListMembershipPlansResponse(plans=[convert.membership_plan(p) for p in
                                                       self.memberships.list_plans(self.db, request.venue_id)])
 
+    def UpdateMembershipPlan(self, request, context):
+        plan = self.memberships.update_plan(self.db, caller.current(), request.venue_id, request.plan_id,
+                                            convert.plan_changes(request.plan, request.update_mask))
+        return api.UpdateMembershipPlanResponse(plan=convert.membership_plan(plan))
+
     def RetireMembershipPlan(self, request, context):
         plan = self.memberships.retire_plan(self.db, caller.current(), request.venue_id, request.plan_id)
         return api.RetireMembershipPlanResponse(plan=convert.membership_plan(plan))

@@ -133,6 +133,18 @@ def test_members_only_hours_and_the_owners_member_list_over_rest(platform):
              p["price_rules"][0]["amount_off"]["amount_paisa"]) for p in offered.json()["plans"]] == [
         ("Evenings", "400000", "MEMBERSHIP_PERIOD_QUARTERLY", 5, "50000")]
     plan_id = plan.json()["plan"]["plan_id"]
+    # The owner raises the price and gives members a day further ahead; the listed plan shows both.
+    changed_plan = {**offered.json()["plans"][0], "price": {"amount_paisa": "450000"}, "extra_horizon_days": 1}
+    changed = requests.patch(f"{plans_url}/{plan_id}", headers=owner_headers, timeout=TIMEOUT,
+                             json={"plan": changed_plan, "update_mask": "price,extraHorizonDays"})
+    assert changed.status_code == 200, changed.text
+    listed_plan = requests.get(plans_url, timeout=TIMEOUT).json()["plans"][0]
+    assert (listed_plan["price"]["amount_paisa"], listed_plan["extra_horizon_days"]) == ("450000", 1)
+    period = requests.patch(f"{plans_url}/{plan_id}", headers=owner_headers, timeout=TIMEOUT,
+                            json={"plan": changed_plan, "update_mask": "period"})
+    assert period.status_code == 400 and "update_mask" in period.json()["message"], period.text
+    assert requests.patch(f"{plans_url}/{plan_id}", headers=platform.headers(member), timeout=TIMEOUT,
+                          json={"plan": changed_plan, "update_mask": "price"}).status_code == 403
     assert requests.post(f"{plans_url}/{plan_id}/retire", headers=platform.headers(member), json={},
                          timeout=TIMEOUT).status_code == 403
     retired = requests.post(f"{plans_url}/{plan_id}/retire", headers=owner_headers, json={}, timeout=TIMEOUT)

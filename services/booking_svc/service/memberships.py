@@ -110,6 +110,21 @@ class Memberships:
         with uow.session(read_only=True) as session:
             return store.offered_plans(session, rows.venue(session, venue_id).id)
 
+    def update_plan(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str,
+                    columns: dict[str, Any]) -> store.MembershipPlan:
+        """The owner changes a plan's price or benefits: members get the benefits at once (they are
+        read from the plan), the price from their next payment."""
+        with uow.session() as session:
+            venue = rows.venue(session, venue_id)
+            domain.check_may_manage(caller, venue.owner_id)
+            plan = venue_plan(session, venue_id, plan_id)
+            rows.check_window_courts([c.id for c in store.courts_of(session, venue.id)],
+                                     columns.get("price_rules", []), "plan.price_rules")
+            for name, value in columns.items():
+                setattr(plan, name, value)
+            session.flush()
+            return plan
+
     def retire_plan(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str) -> store.MembershipPlan:
         """The owner stops offering the plan; its memberships run to the end of their paid period."""
         with uow.session() as session:

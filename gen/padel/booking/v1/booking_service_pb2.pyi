@@ -848,6 +848,24 @@ class ListMembershipPlansResponse(_message.Message):
     plans: _containers.RepeatedCompositeFieldContainer[_booking_pb2.MembershipPlan]
     def __init__(self, plans: _Optional[_Iterable[_Union[_booking_pb2.MembershipPlan, _Mapping]]] = ...) -> None: ...
 
+class UpdateMembershipPlanRequest(_message.Message):
+    __slots__ = ("venue_id", "plan_id", "plan", "update_mask")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    plan_id: str
+    plan: _booking_pb2.MembershipPlan
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, venue_id: _Optional[str] = ..., plan_id: _Optional[str] = ..., plan: _Optional[_Union[_booking_pb2.MembershipPlan, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class UpdateMembershipPlanResponse(_message.Message):
+    __slots__ = ("plan",)
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    plan: _booking_pb2.MembershipPlan
+    def __init__(self, plan: _Optional[_Union[_booking_pb2.MembershipPlan, _Mapping]] = ...) -> None: ...
+
 class RetireMembershipPlanRequest(_message.Message):
     __slots__ = ("venue_id", "plan_id")
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]

@@ -285,6 +285,11 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansResponse.FromString,
                 _registered_method=True)
+        self.UpdateMembershipPlan = channel.unary_unary(
+                '/padel.booking.v1.BookingService/UpdateMembershipPlan',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.UpdateMembershipPlanRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.UpdateMembershipPlanResponse.FromString,
+                _registered_method=True)
         self.RetireMembershipPlan = channel.unary_unary(
                 '/padel.booking.v1.BookingService/RetireMembershipPlan',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireMembershipPlanRequest.SerializeToString,
@@ -672,6 +677,15 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdateMembershipPlan(self, request, context):
+        """UpdateMembershipPlan changes a plan's price, grace days or benefits named in update_mask (the
+        venue's owner or an admin): members get the new benefits at once, the new price from their next
+        payment. The period stays (it is what members paid for).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RetireMembershipPlan(self, request, context):
         """RetireMembershipPlan stops offering a plan (the venue's owner or an admin): nobody joins or renews
         it any more, and its memberships run to the end of their paid period. Retiring again is a no-op.
@@ -963,6 +977,11 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.ListMembershipPlans,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansResponse.SerializeToString,
+            ),
+            'UpdateMembershipPlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateMembershipPlan,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.UpdateMembershipPlanRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.UpdateMembershipPlanResponse.SerializeToString,
             ),
             'RetireMembershipPlan': grpc.unary_unary_rpc_method_handler(
                     servicer.RetireMembershipPlan,
@@ -2341,6 +2360,33 @@ class BookingService:
             '/padel.booking.v1.BookingService/ListMembershipPlans',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateMembershipPlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/UpdateMembershipPlan',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.UpdateMembershipPlanRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.UpdateMembershipPlanResponse.FromString,
             options,
             channel_credentials,
             insecure,
