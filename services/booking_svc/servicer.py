@@ -327,6 +327,10 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         return api.ListMyMembershipsResponse(memberships=[convert.membership(v) for v in found.items],
                                              next_page_token=found.next_page_token)
 
+    def EndMembership(self, request, context):
+        view = self.memberships.end_membership(self.db, caller.current(), request.venue_id, request.membership_id)
+        return api.EndMembershipResponse(membership=convert.membership(view))
+
     def ListVenueMembers(self, request, context):
         found = self.memberships.list_venue_members(self.db, caller.current(), request.venue_id, request.page_size,
                                                     request.page_token)

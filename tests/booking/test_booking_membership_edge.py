@@ -155,3 +155,13 @@ def test_members_only_hours_and_the_owners_member_list_over_rest(platform):
     assert joined.status_code == 400 and "retired" in joined.json()["message"], joined.text
     mine = requests.get(f"{platform.url}/api/bookings/memberships", headers=platform.headers(member), timeout=TIMEOUT)
     assert [m["state"] for m in mine.json()["memberships"]] == ["active"]
+
+    # The owner ends the membership by hand: expired at once, and the evening is closed to them again.
+    membership_id = mine.json()["memberships"][0]["membership_id"]
+    members_url = f"{platform.url}/api/bookings/venues/{venue_id}/members"
+    assert requests.post(f"{members_url}/{membership_id}/end", headers=platform.headers(member), json={},
+                         timeout=TIMEOUT).status_code == 403
+    ended = requests.post(f"{members_url}/{membership_id}/end", headers=owner_headers, json={}, timeout=TIMEOUT)
+    assert ended.status_code == 200 and ended.json()["membership"]["state"] == "expired", ended.text
+    closed = book(platform, member, court, day, "20:00")
+    assert closed.status_code == 400 and "for the venue's members until" in closed.json()["message"], closed.text

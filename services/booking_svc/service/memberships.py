@@ -156,6 +156,26 @@ class Memberships:
             events.membership_paid(session, view, venue, renewed)
             return view
 
+    def end_membership(self, uow: UnitOfWork, caller: Caller, venue_id: str, membership_id: str) -> MembershipView:
+        """The owner ends a membership now: its paid period and grace days end at once, the reminder
+        job has nothing more to send for it, and the member is told."""
+        now = self.clock()
+        with uow.session() as session:
+            venue = rows.venue(session, venue_id)
+            domain.check_may_manage(caller, venue.owner_id)
+            member = session.get(store.Membership, membership_id, with_for_update=True)
+            if member is None or member.venue_id != venue_id:
+                raise NotFound(f"no membership {membership_id} at this venue")
+            view = view_of(session, member, now)
+            if view.state == membership.EXPIRED:
+                return view
+            member.paid_until = now - dt.timedelta(days=view.plan.grace_days)
+            member.due_reminded_for = member.grace_reminded_for = member.expiry_told_for = member.paid_until
+            session.flush()
+            view = view_of(session, member, now, view.plan)
+            events.membership_expired(session, view, venue)
+            return view
+
     def list_mine(self, uow: UnitOfWork, caller: Caller, page_size: int, page_token: str) -> Page[MembershipView]:
         now = self.clock()
         with uow.session(read_only=True) as session:

@@ -932,6 +932,20 @@ class HoldCourtForMatchResponse(_message.Message):
     booking: _booking_pb2.Booking
     def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
 
+class EndMembershipRequest(_message.Message):
+    __slots__ = ("venue_id", "membership_id")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBERSHIP_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    membership_id: str
+    def __init__(self, venue_id: _Optional[str] = ..., membership_id: _Optional[str] = ...) -> None: ...
+
+class EndMembershipResponse(_message.Message):
+    __slots__ = ("membership",)
+    MEMBERSHIP_FIELD_NUMBER: _ClassVar[int]
+    membership: _booking_pb2.Membership
+    def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ...) -> None: ...
+
 class ListVenueMembersRequest(_message.Message):
     __slots__ = ("venue_id", "page_size", "page_token")
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]

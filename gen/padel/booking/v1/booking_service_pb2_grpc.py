@@ -310,6 +310,11 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.FromString,
                 _registered_method=True)
+        self.EndMembership = channel.unary_unary(
+                '/padel.booking.v1.BookingService/EndMembership',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EndMembershipRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EndMembershipResponse.FromString,
+                _registered_method=True)
         self.ListVenueMembers = channel.unary_unary(
                 '/padel.booking.v1.BookingService/ListVenueMembers',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueMembersRequest.SerializeToString,
@@ -718,6 +723,15 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def EndMembership(self, request, context):
+        """EndMembership ends a member's membership now, grace days included (the venue's owner or an
+        admin), e.g. a refund or a breach of the venue's rules; the member is told (MembershipExpired).
+        A later payment starts it again from then.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListVenueMembers(self, request, context):
         """ListVenueMembers lists a venue's members with their plan and state (the venue's owner or an admin).
         """
@@ -1002,6 +1016,11 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.HoldCourtForMatch,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.SerializeToString,
+            ),
+            'EndMembership': grpc.unary_unary_rpc_method_handler(
+                    servicer.EndMembership,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EndMembershipRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EndMembershipResponse.SerializeToString,
             ),
             'ListVenueMembers': grpc.unary_unary_rpc_method_handler(
                     servicer.ListVenueMembers,
@@ -2495,6 +2514,33 @@ class BookingService:
             '/padel.booking.v1.BookingService/HoldCourtForMatch',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EndMembership(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/EndMembership',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.EndMembershipRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.EndMembershipResponse.FromString,
             options,
             channel_credentials,
             insecure,
