@@ -20,6 +20,7 @@ from padel.booking.v1 import events_pb2
 
 from booking_svc import domain, store
 from booking_svc.domain import VENUE_DEFAULTS, InvitationState, Slot, Status
+from booking_svc.lottery import state as lottery_state
 from booking_svc.recurrence import Recurrence
 from mesh.convert import timestamp, to_datetime
 from mesh.errors import InvalidArgument
@@ -547,12 +548,16 @@ def review_answered(row: store.Review, venue: store.Venue, player: store.Player 
 # -- lotteries ------------------------------------------------------------------------------------------
 
 
-def lottery(row: store.Lottery, entries: Sequence[store.LotteryEntry]) -> pb.Lottery:
+def lottery(row: store.Lottery, entries: Sequence[store.LotteryEntry], now: dt.datetime) -> pb.Lottery:
+    """A lottery; once drawn, its entries (player ids and weights only) in joining order, for checking."""
     players = {e.id: e.player_id for e in entries}
     return pb.Lottery(lottery_id=row.id, venue_id=row.venue_id, court_id=row.court_id,
                       start_time=timestamp(row.start_time), duration_minutes=row.duration_minutes,
                       entries_close_at=timestamp(row.entries_close_at), entry_count=len(entries), seed=row.seed,
-                      drawn_player_ids=[players[e] for e in row.drawn_order], booking_id=row.booking_id or "")
+                      drawn_player_ids=[players[e] for e in row.drawn_order], booking_id=row.booking_id or "",
+                      state=lottery_state(row.entries_close_at, row.seed, row.booking_id, now),
+                      entries=[pb.LotteryEntry(player_id=e.player_id, weight=e.weight) for e in entries]
+                      if row.seed else [])
 
 
 def lottery_drawn(row: store.Lottery, entries: Sequence[store.LotteryEntry],

@@ -282,18 +282,26 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         made = self.lotteries.create(self.db, caller.current(), request.venue_id, request.court_id,
                                      to_datetime(request.start_time), request.duration_minutes,
                                      to_datetime(request.entries_close_at))
-        return api.CreateLotteryResponse(lottery=convert.lottery(made, []))
+        return api.CreateLotteryResponse(lottery=convert.lottery(made, [], self.lotteries.clock()))
 
     def EnterLottery(self, request, context):
         self.lotteries.enter(self.db, caller.current(), request.lottery_id)
-        return api.EnterLotteryResponse(lottery=convert.lottery(*self.lotteries.get(self.db, request.lottery_id)))
+        return api.EnterLotteryResponse(lottery=convert.lottery(*self.lotteries.get(self.db, request.lottery_id),
+                                                                self.lotteries.clock()))
 
     def GetLottery(self, request, context):
-        return api.GetLotteryResponse(lottery=convert.lottery(*self.lotteries.get(self.db, request.lottery_id)))
+        return api.GetLotteryResponse(lottery=convert.lottery(*self.lotteries.get(self.db, request.lottery_id),
+                                                              self.lotteries.clock()))
+
+    def ListVenueLotteries(self, request, context):
+        now = self.lotteries.clock()
+        return api.ListVenueLotteriesResponse(lotteries=[convert.lottery(row, entries, now) for row, entries in
+                                                         self.lotteries.list_venue(self.db, request.venue_id)])
 
     def DrawLottery(self, request, context):
         return api.DrawLotteryResponse(lottery=convert.lottery(*self.lotteries.draw(self.db, caller.current(),
-                                                                                    request.lottery_id)))
+                                                                                    request.lottery_id),
+                                                               self.lotteries.clock()))
 
     # memberships
 

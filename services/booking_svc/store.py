@@ -1123,6 +1123,25 @@ class LotteryEntry(Base):
     __table_args__ = (UniqueConstraint("lottery_id", "player_id", name="uq_lottery_entries_player"),)
 
 
+def venue_lotteries(session: Session, venue_id: str, now: dt.datetime,
+                    limit: int = 100) -> list[tuple[Lottery, list[LotteryEntry]]]:
+    """The venue's lotteries whose game is still ahead, each with its entries in joining order: two
+    queries. Open ones first (entries closing soonest first), then the rest by start."""
+    found = list(session.scalars(select(Lottery).where(Lottery.venue_id == venue_id, Lottery.start_time > now)
+                                 .order_by(Lottery.start_time, Lottery.id).limit(limit)))
+    entries: dict[str, list[LotteryEntry]] = {draw.id: [] for draw in found}
+    for entry in session.scalars(select(LotteryEntry).where(LotteryEntry.lottery_id.in_(list(entries)))
+                                 .order_by(LotteryEntry.created_at, LotteryEntry.id)):
+        entries[entry.lottery_id].append(entry)
+
+    def order(draw: Lottery) -> tuple[bool, dt.datetime]:
+        taking_entries = not draw.seed and now < draw.entries_close_at
+        return not taking_entries, draw.entries_close_at if taking_entries else draw.start_time
+
+    found.sort(key=order)
+    return [(draw, entries[draw.id]) for draw in found]
+
+
 def lottery_entries(session: Session, lottery_id: str) -> list[LotteryEntry]:
     """A lottery's entries in joining order: the order the draw reads them in."""
     return list(session.scalars(select(LotteryEntry).where(LotteryEntry.lottery_id == lottery_id)

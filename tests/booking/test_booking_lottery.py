@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from booking_svc import lottery
+from booking_svc import convert, lottery
 from booking_svc.service.lotteries import Lotteries
 from booking_svc.service.memberships import Memberships
 from booking_svc.service.waitlist import Waitlist
@@ -49,6 +49,11 @@ def test_a_lottery_draw_is_reproducible_from_its_seed_and_the_rest_go_to_the_wai
     assert [e.weight for e in entries] == [3, 1, 1, 1]
     # Anyone with the seed and the entries in joining order draws the same order again.
     assert lottery.draw(drawn.seed, [(e.id, e.weight) for e in entries]) == drawn.drawn_order
+    # What anyone is shown (player ids and weights in joining order, the seed) re-runs the draw too.
+    shown = convert.lottery(drawn, entries, clock.now)
+    assert shown.state == "drawn" and [(e.player_id, e.weight) for e in shown.entries] == [
+        (p.user_id, w) for p, w in zip(players, [3, 1, 1, 1])]
+    assert lottery.draw(shown.seed, [(e.player_id, e.weight) for e in shown.entries]) == list(shown.drawn_player_ids)
     by_entry = {e.id: e.player_id for e in entries}
     order = [by_entry[entry_id] for entry_id in drawn.drawn_order]
     admin = someone("admin")

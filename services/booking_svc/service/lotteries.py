@@ -71,6 +71,10 @@ class Lotteries:
             draw = rows.one(session, store.Lottery, lottery_id, "lottery")
             return draw, store.lottery_entries(session, draw.id)
 
+    def list_venue(self, uow: UnitOfWork, venue_id: str) -> list[tuple[store.Lottery, list[store.LotteryEntry]]]:
+        with uow.session(read_only=True) as session:
+            return store.venue_lotteries(session, rows.venue(session, venue_id).id, self.clock())
+
     def draw(self, uow: UnitOfWork, caller: Caller, lottery_id: str) -> tuple[store.Lottery, list[store.LotteryEntry]]:
         """Once entries close: the draw, the winner's booking (the closure lifted in the same
         transaction) and the others on the slot's waitlist in drawn order."""

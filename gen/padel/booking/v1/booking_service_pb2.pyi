@@ -810,6 +810,18 @@ class GetLotteryResponse(_message.Message):
     lottery: _booking_pb2.Lottery
     def __init__(self, lottery: _Optional[_Union[_booking_pb2.Lottery, _Mapping]] = ...) -> None: ...
 
+class ListVenueLotteriesRequest(_message.Message):
+    __slots__ = ("venue_id",)
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    def __init__(self, venue_id: _Optional[str] = ...) -> None: ...
+
+class ListVenueLotteriesResponse(_message.Message):
+    __slots__ = ("lotteries",)
+    LOTTERIES_FIELD_NUMBER: _ClassVar[int]
+    lotteries: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Lottery]
+    def __init__(self, lotteries: _Optional[_Iterable[_Union[_booking_pb2.Lottery, _Mapping]]] = ...) -> None: ...
+
 class DrawLotteryRequest(_message.Message):
     __slots__ = ("lottery_id",)
     LOTTERY_ID_FIELD_NUMBER: _ClassVar[int]

@@ -260,6 +260,11 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryResponse.FromString,
                 _registered_method=True)
+        self.ListVenueLotteries = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ListVenueLotteries',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueLotteriesRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueLotteriesResponse.FromString,
+                _registered_method=True)
         self.EnterLottery = channel.unary_unary(
                 '/padel.booking.v1.BookingService/EnterLottery',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryRequest.SerializeToString,
@@ -646,6 +651,14 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListVenueLotteries(self, request, context):
+        """ListVenueLotteries lists a venue's lotteries whose game is still ahead: open ones first (entries
+        closing soonest first), then the others by start time; each with its entry window and state.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def EnterLottery(self, request, context):
         """EnterLottery enters the caller in a lottery while entries are open, once.
         """
@@ -966,6 +979,11 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.CreateLottery,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryResponse.SerializeToString,
+            ),
+            'ListVenueLotteries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListVenueLotteries,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueLotteriesRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueLotteriesResponse.SerializeToString,
             ),
             'EnterLottery': grpc.unary_unary_rpc_method_handler(
                     servicer.EnterLottery,
@@ -2244,6 +2262,33 @@ class BookingService:
             '/padel.booking.v1.BookingService/CreateLottery',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListVenueLotteries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ListVenueLotteries',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueLotteriesRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueLotteriesResponse.FromString,
             options,
             channel_credentials,
             insecure,
