@@ -563,8 +563,10 @@ def lottery(row: store.Lottery, entries: Sequence[store.LotteryEntry], now: dt.d
 def lottery_drawn(row: store.Lottery, entries: Sequence[store.LotteryEntry],
                   won: store.BookingView) -> events_pb2.LotteryDrawn:
     players = {e.id: e.player_id for e in entries}
-    return events_pb2.LotteryDrawn(lottery_id=row.id, booking=snapshot(won), winner_id=won.booking.player_id,
-                                   waiting_ids=[players[e] for e in row.drawn_order[1:]], seed=row.seed)
+    winner = won.booking.player_id
+    return events_pb2.LotteryDrawn(lottery_id=row.id, booking=snapshot(won), winner_id=winner,
+                                   waiting_ids=[players[e] for e in row.drawn_order if players[e] != winner],
+                                   seed=row.seed)
 
 
 # -- memberships ----------------------------------------------------------------------------------------

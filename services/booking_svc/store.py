@@ -1123,6 +1123,18 @@ class LotteryEntry(Base):
     __table_args__ = (UniqueConstraint("lottery_id", "player_id", name="uq_lottery_entries_player"),)
 
 
+def lotteries_due(session: Session, now: dt.datetime, limit: int) -> list[str]:
+    """Lotteries whose entries closed and that nobody drew yet, the earliest closed first."""
+    return list(session.scalars(select(Lottery.id).where(Lottery.seed == "", Lottery.entries_close_at <= now)
+                                .order_by(Lottery.entries_close_at).limit(limit)))
+
+
+def lottery_to_draw(session: Session, lottery_id: str) -> Lottery | None:
+    """The lottery taken for its draw; None while another transaction draws it."""
+    return session.scalars(select(Lottery).where(Lottery.id == lottery_id)
+                           .with_for_update(skip_locked=True)).first()
+
+
 def venue_lotteries(session: Session, venue_id: str, now: dt.datetime,
                     limit: int = 100) -> list[tuple[Lottery, list[LotteryEntry]]]:
     """The venue's lotteries whose game is still ahead, each with its entries in joining order: two
