@@ -140,12 +140,13 @@ class Lotteries:
 
     def _book_winner(self, session: Session, venue: store.Venue, court: store.Court, draw: store.Lottery,
                      player_id: str, now: dt.datetime) -> store.BookingView | None:
-        """The drawn player's booking of the slot, in a savepoint; None when the rules refuse them."""
+        """The drawn player's booking of the slot, in a savepoint; None when the rules (or the database:
+        the court taken after all) refuse them."""
         try:
             with session.begin_nested():
                 day, end, price = self.bookings._place(session, venue, court, draw.start_time,
                                                        draw.duration_minutes, player_id, now)
                 return self.bookings._insert(session, venue, court, player_id, [], draw.start_time, end, day,
                                              price, "", f"lottery:{draw.id}", "", now)
-        except (InvalidArgument, FailedPrecondition):
+        except (InvalidArgument, FailedPrecondition, exc.IntegrityError):
             return None
