@@ -20,6 +20,7 @@ from padel.booking.v1 import events_pb2
 
 from booking_svc import domain, store
 from booking_svc.domain import VENUE_DEFAULTS, InvitationState, Slot, Status
+from booking_svc.lottery import state as lottery_state
 from booking_svc.recurrence import Recurrence
 from mesh.convert import timestamp, to_datetime
 from mesh.errors import InvalidArgument
@@ -549,19 +550,25 @@ def review_answered(row: store.Review, venue: store.Venue, player: store.Player 
 # -- lotteries ------------------------------------------------------------------------------------------
 
 
-def lottery(row: store.Lottery, entries: Sequence[store.LotteryEntry]) -> pb.Lottery:
+def lottery(row: store.Lottery, entries: Sequence[store.LotteryEntry], now: dt.datetime) -> pb.Lottery:
+    """A lottery; once drawn, its entries (player ids and weights only) in joining order, for checking."""
     players = {e.id: e.player_id for e in entries}
     return pb.Lottery(lottery_id=row.id, venue_id=row.venue_id, court_id=row.court_id,
                       start_time=timestamp(row.start_time), duration_minutes=row.duration_minutes,
                       entries_close_at=timestamp(row.entries_close_at), entry_count=len(entries), seed=row.seed,
-                      drawn_player_ids=[players[e] for e in row.drawn_order], booking_id=row.booking_id or "")
+                      drawn_player_ids=[players[e] for e in row.drawn_order], booking_id=row.booking_id or "",
+                      state=lottery_state(row.entries_close_at, row.seed, row.booking_id, now),
+                      entries=[pb.LotteryEntry(player_id=e.player_id, weight=e.weight) for e in entries]
+                      if row.seed else [])
 
 
 def lottery_drawn(row: store.Lottery, entries: Sequence[store.LotteryEntry],
                   won: store.BookingView) -> events_pb2.LotteryDrawn:
     players = {e.id: e.player_id for e in entries}
-    return events_pb2.LotteryDrawn(lottery_id=row.id, booking=snapshot(won), winner_id=won.booking.player_id,
-                                   waiting_ids=[players[e] for e in row.drawn_order[1:]], seed=row.seed)
+    winner = won.booking.player_id
+    return events_pb2.LotteryDrawn(lottery_id=row.id, booking=snapshot(won), winner_id=winner,
+                                   waiting_ids=[players[e] for e in row.drawn_order if players[e] != winner],
+                                   seed=row.seed)
 
 
 # -- memberships ----------------------------------------------------------------------------------------
@@ -586,6 +593,30 @@ def plan_benefits(plan: pb.MembershipPlan) -> dict[str, Any]:
             "free_until_hours": plan.free_until_hours if plan.HasField("free_until_hours") else None}
 
 
+PLAN_FIELDS = ("name", "price", "grace_days", "percent_off", "lottery_weight", "price_rules", "extra_horizon_days",
+               "extra_bookings_per_day", "free_until_hours")
+
+
+def plan_changes(plan: pb.MembershipPlan, mask: FieldMask) -> dict[str, Any]:
+    """The columns an UpdateMembershipPlanRequest changes, by its update_mask."""
+    benefits = plan_benefits(plan)
+    columns: dict[str, Any] = {}
+    for path in mask_paths(mask):
+        if path not in PLAN_FIELDS:
+            raise InvalidArgument.field("update_mask", f"{path} cannot be changed here")
+        if path == "name":
+            columns["name"] = plan.name.strip()
+        elif path == "price":
+            columns["price_paisa"] = plan.price.amount_paisa
+        elif path == "lottery_weight":
+            columns["lottery_weight"] = max(1, plan.lottery_weight)
+        elif path in benefits:
+            columns[path] = benefits[path]
+        else:
+            columns[path] = getattr(plan, path)
+    return columns
+
+
 def membership_plan(row: store.MembershipPlan) -> pb.MembershipPlan:
     plan = pb.MembershipPlan(
         plan_id=row.id, venue_id=row.venue_id, name=row.name, price=money(row.price_paisa),
@@ -597,6 +628,8 @@ def membership_plan(row: store.MembershipPlan) -> pb.MembershipPlan:
                                         percent_off=r["percent_off"]) for r in row.price_rules or []])
     if row.free_until_hours is not None:
         plan.free_until_hours = row.free_until_hours
+    if row.retired_at is not None:
+        plan.retired_at.CopyFrom(timestamp(row.retired_at))
     return plan
 
 

@@ -1,6 +1,7 @@
 """The booking job: a background worker that releases expired holds, completes finished games,
 expires waitlist offers whose window ran out (each passing to the next in line), sends the owners'
-weekly summaries when due and reminds members to renew (and tells them when a membership expired).
+weekly summaries when due, reminds members to renew (and tells them when a membership expired) and
+draws each lottery once its entries closed.
 
 Runs every PADEL_BOOKING_JOB_INTERVAL_SECONDS in every replica; on PostgreSQL the rows are taken
 with FOR UPDATE SKIP LOCKED, so two replicas never handle the same booking twice.
@@ -9,6 +10,7 @@ with FOR UPDATE SKIP LOCKED, so two replicas never handle the same booking twice
 import logging
 
 from booking_svc.service import Bookings
+from booking_svc.service.lotteries import Lotteries
 from booking_svc.service.memberships import Memberships
 from booking_svc.service.summaries import WeeklySummaries
 from booking_svc.service.waitlist import Waitlist
@@ -21,13 +23,14 @@ log = logging.getLogger("padel.booking.jobs")
 class BookingJob(PeriodicJob):
     def __init__(self, bookings: Bookings, database: Database, interval_seconds: float,
                  waitlist: Waitlist | None = None, summaries: WeeklySummaries | None = None,
-                 memberships: Memberships | None = None):
+                 memberships: Memberships | None = None, lotteries: Lotteries | None = None):
         super().__init__("booking-job", interval_seconds)
         self.bookings = bookings
         self.database = database
         self.waitlist = waitlist
         self.summaries = summaries
         self.memberships = memberships
+        self.lotteries = lotteries
 
     def run_once(self) -> tuple[int, int]:
         """(holds expired, bookings completed) in this pass; run-out waitlist offers first, so the
@@ -41,6 +44,9 @@ class BookingJob(PeriodicJob):
         reminded = self.memberships.remind_renewals(self.database) if self.memberships else 0
         if reminded:
             log.info("membership reminders", extra={"memberships": reminded})
+        drawn = self.lotteries.draw_due(self.database) if self.lotteries else 0
+        if drawn:
+            log.info("lotteries drawn", extra={"lotteries": drawn})
         return self.bookings.expire_holds(self.database), self.bookings.complete_finished(self.database)
 
     def work(self) -> bool:

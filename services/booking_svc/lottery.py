@@ -8,9 +8,21 @@ same order again: the first drawn wins, the others follow in drawn order (to the
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import secrets
 from typing import Sequence
+
+
+OPEN, CLOSED, DRAWN, RELEASED = "open", "closed", "drawn", "released"
+
+
+def state(entries_close_at: dt.datetime, seed: str, booking_id: str | None, now: dt.datetime) -> str:
+    """Open for entries, closed awaiting the draw, drawn (the winner booked), or released (drawn
+    with nobody in it: the slot went back on sale)."""
+    if seed:
+        return DRAWN if booking_id else RELEASED
+    return OPEN if now < entries_close_at else CLOSED
 
 
 def new_seed() -> str:

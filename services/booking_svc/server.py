@@ -36,8 +36,9 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
     waitlist = Waitlist(bookings)
     match_holds = MatchHolds(bookings)
     memberships = Memberships(notice=dt.timedelta(days=settings.renewal_notice_days))
+    lotteries = Lotteries(bookings)
     servicer = BookingServicer(parts.database, Venues(), Availability(setups), bookings, Series(bookings), waitlist,
-                               Reviews(), Lotteries(bookings), memberships, match_holds)
+                               Reviews(), lotteries, memberships, match_holds)
     return server.build(
         NAME, settings,
         servicers=[(booking_service_pb2_grpc.add_BookingServiceServicer_to_server, servicer)],
@@ -45,7 +46,7 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
         verifier=parts.verifier, database=parts.database,
         workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings, waitlist, match_holds),
                  BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist, WeeklySummaries(),
-                            memberships)])
+                            memberships, lotteries)])
 
 
 def main() -> None:

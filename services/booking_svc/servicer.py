@@ -282,18 +282,26 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         made = self.lotteries.create(self.db, caller.current(), request.venue_id, request.court_id,
                                      to_datetime(request.start_time), request.duration_minutes,
                                      to_datetime(request.entries_close_at))
-        return api.CreateLotteryResponse(lottery=convert.lottery(made, []))
+        return api.CreateLotteryResponse(lottery=convert.lottery(made, [], self.lotteries.clock()))
 
     def EnterLottery(self, request, context):
         self.lotteries.enter(self.db, caller.current(), request.lottery_id)
-        return api.EnterLotteryResponse(lottery=convert.lottery(*self.lotteries.get(self.db, request.lottery_id)))
+        return api.EnterLotteryResponse(lottery=convert.lottery(*self.lotteries.get(self.db, request.lottery_id),
+                                                                self.lotteries.clock()))
 
     def GetLottery(self, request, context):
-        return api.GetLotteryResponse(lottery=convert.lottery(*self.lotteries.get(self.db, request.lottery_id)))
+        return api.GetLotteryResponse(lottery=convert.lottery(*self.lotteries.get(self.db, request.lottery_id),
+                                                              self.lotteries.clock()))
+
+    def ListVenueLotteries(self, request, context):
+        now = self.lotteries.clock()
+        return api.ListVenueLotteriesResponse(lotteries=[convert.lottery(row, entries, now) for row, entries in
+                                                         self.lotteries.list_venue(self.db, request.venue_id)])
 
     def DrawLottery(self, request, context):
         return api.DrawLotteryResponse(lottery=convert.lottery(*self.lotteries.draw(self.db, caller.current(),
-                                                                                    request.lottery_id)))
+                                                                                    request.lottery_id),
+                                                               self.lotteries.clock()))
 
     # memberships
 
@@ -304,6 +312,19 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
                                             p.percent_off, p.lottery_weight, convert.plan_benefits(p))
         return api.CreateMembershipPlanResponse(plan=convert.membership_plan(plan))
 
+    def ListMembershipPlans(self, request, context):
+        return api.ListMembershipPlansResponse(plans=[convert.membership_plan(p) for p in
+                                                      self.memberships.list_plans(self.db, request.venue_id)])
+
+    def UpdateMembershipPlan(self, request, context):
+        plan = self.memberships.update_plan(self.db, caller.current(), request.venue_id, request.plan_id,
+                                            convert.plan_changes(request.plan, request.update_mask))
+        return api.UpdateMembershipPlanResponse(plan=convert.membership_plan(plan))
+
+    def RetireMembershipPlan(self, request, context):
+        plan = self.memberships.retire_plan(self.db, caller.current(), request.venue_id, request.plan_id)
+        return api.RetireMembershipPlanResponse(plan=convert.membership_plan(plan))
+
     def RecordMembershipPayment(self, request, context):
         view = self.memberships.record_payment(self.db, caller.current(), request.venue_id, request.plan_id,
                                                request.player_id)
@@ -313,6 +334,10 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         found = self.memberships.list_mine(self.db, caller.current(), request.page_size, request.page_token)
         return api.ListMyMembershipsResponse(memberships=[convert.membership(v) for v in found.items],
                                              next_page_token=found.next_page_token)
+
+    def EndMembership(self, request, context):
+        view = self.memberships.end_membership(self.db, caller.current(), request.venue_id, request.membership_id)
+        return api.EndMembershipResponse(membership=convert.membership(view))
 
     def ListVenueMembers(self, request, context):
         found = self.memberships.list_venue_members(self.db, caller.current(), request.venue_id, request.page_size,

@@ -1130,6 +1130,37 @@ class LotteryEntry(Base):
     __table_args__ = (UniqueConstraint("lottery_id", "player_id", name="uq_lottery_entries_player"),)
 
 
+def lotteries_due(session: Session, now: dt.datetime, limit: int) -> list[str]:
+    """Lotteries whose entries closed and that nobody drew yet, the earliest closed first."""
+    return list(session.scalars(select(Lottery.id).where(Lottery.seed == "", Lottery.entries_close_at <= now)
+                                .order_by(Lottery.entries_close_at).limit(limit)))
+
+
+def lottery_to_draw(session: Session, lottery_id: str) -> Lottery | None:
+    """The lottery taken for its draw; None while another transaction draws it."""
+    return session.scalars(select(Lottery).where(Lottery.id == lottery_id)
+                           .with_for_update(skip_locked=True)).first()
+
+
+def venue_lotteries(session: Session, venue_id: str, now: dt.datetime,
+                    limit: int = 100) -> list[tuple[Lottery, list[LotteryEntry]]]:
+    """The venue's lotteries whose game is still ahead, each with its entries in joining order: two
+    queries. Open ones first (entries closing soonest first), then the rest by start."""
+    found = list(session.scalars(select(Lottery).where(Lottery.venue_id == venue_id, Lottery.start_time > now)
+                                 .order_by(Lottery.start_time, Lottery.id).limit(limit)))
+    entries: dict[str, list[LotteryEntry]] = {draw.id: [] for draw in found}
+    for entry in session.scalars(select(LotteryEntry).where(LotteryEntry.lottery_id.in_(list(entries)))
+                                 .order_by(LotteryEntry.created_at, LotteryEntry.id)):
+        entries[entry.lottery_id].append(entry)
+
+    def order(draw: Lottery) -> tuple[bool, dt.datetime]:
+        taking_entries = not draw.seed and now < draw.entries_close_at
+        return not taking_entries, draw.entries_close_at if taking_entries else draw.start_time
+
+    found.sort(key=order)
+    return [(draw, entries[draw.id]) for draw in found]
+
+
 def lottery_entries(session: Session, lottery_id: str) -> list[LotteryEntry]:
     """A lottery's entries in joining order: the order the draw reads them in."""
     return list(session.scalars(select(LotteryEntry).where(LotteryEntry.lottery_id == lottery_id)
@@ -1157,6 +1188,15 @@ class MembershipPlan(Base):
     extra_bookings_per_day: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     free_until_hours: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # When the owner stopped offering it (migration 0018): nobody joins or renews it since.
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+def offered_plans(session: Session, venue_id: str) -> list[MembershipPlan]:
+    """The plans a venue offers (not retired), oldest first."""
+    return list(session.scalars(select(MembershipPlan).where(MembershipPlan.venue_id == venue_id,
+                                                             MembershipPlan.retired_at.is_(None))
+                                .order_by(MembershipPlan.created_at, MembershipPlan.id)))
 
 
 class Membership(Base):

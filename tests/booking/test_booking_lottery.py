@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from booking_svc import lottery
+from booking_svc import convert, lottery
 from booking_svc.service.lotteries import Lotteries
 from booking_svc.service.memberships import Memberships
 from booking_svc.service.waitlist import Waitlist
@@ -49,6 +49,11 @@ def test_a_lottery_draw_is_reproducible_from_its_seed_and_the_rest_go_to_the_wai
     assert [e.weight for e in entries] == [3, 1, 1, 1]
     # Anyone with the seed and the entries in joining order draws the same order again.
     assert lottery.draw(drawn.seed, [(e.id, e.weight) for e in entries]) == drawn.drawn_order
+    # What anyone is shown (player ids and weights in joining order, the seed) re-runs the draw too.
+    shown = convert.lottery(drawn, entries, clock.now)
+    assert shown.state == "drawn" and [(e.player_id, e.weight) for e in shown.entries] == [
+        (p.user_id, w) for p, w in zip(players, [3, 1, 1, 1])]
+    assert lottery.draw(shown.seed, [(e.player_id, e.weight) for e in shown.entries]) == list(shown.drawn_player_ids)
     by_entry = {e.id: e.player_id for e in entries}
     order = [by_entry[entry_id] for entry_id in drawn.drawn_order]
     admin = someone("admin")
@@ -69,3 +74,52 @@ def test_a_lottery_draw_is_reproducible_from_its_seed_and_the_rest_go_to_the_wai
     assert entry.entry.state == "offered" and entry.offer.start_time == start
     third = next(p for p in players if p.user_id == order[2])
     assert waitlist.list_mine(database, third, 0, "").items[0].entry.state == "waiting"
+
+
+def test_the_job_draws_once_entries_close_and_a_refused_winner_passes_the_slot_on(database, monkeypatch):
+    clock = Clock()
+    desk = Desk(database, clock)
+    lotteries = Lotteries(desk.bookings, clock)
+    made = desk.venue(name="Daily Limit Padel", max_live_bookings_per_day=1)
+    owner = someone("venue_owner", user_id=made.venue.owner_id)
+    court = made.courts[0].id
+    start = local_dt(local_day(3), "20:00").astimezone(dt.timezone.utc)
+    closes = clock.now + dt.timedelta(hours=1)
+    prime = lotteries.create(database, owner, made.venue.id, court, start, 90, closes)
+    busy, free = someone("player"), someone("player")
+    for player in (busy, free):
+        clock.now += dt.timedelta(seconds=1)
+        lotteries.enter(database, player, prime.id)
+    desk.book(busy, court, local_dt(local_day(3), "10:00").astimezone(dt.timezone.utc))  # their one game that day
+    # A seed that draws the first entrant (the one the daily limit refuses) first.
+    seed = next(s for s in map(str, range(100)) if lottery.draw(s, [("busy", 1), ("free", 1)])[0] == "busy")
+    monkeypatch.setattr(lottery, "new_seed", lambda: seed)
+
+    assert lotteries.draw_due(database) == 0  # entries still open
+    clock.now = closes
+    assert lotteries.draw_due(database) == 1
+    assert lotteries.draw_due(database) == 0  # drawn once
+    drawn, entries = lotteries.get(database, prime.id)
+    won = desk.bookings.get(database, someone("admin"), drawn.booking_id).booking
+    assert (won.player_id, won.start_time, drawn.seed) == (free.user_id, start, seed)
+    [told] = [m for _, m in outbox_messages(database, "LotteryDrawn") if m.lottery_id == prime.id]
+    assert (told.winner_id, list(told.waiting_ids)) == (free.user_id, [busy.user_id])
+    with pytest.raises(FailedPrecondition, match="drawn already"):
+        lotteries.draw(database, owner, prime.id)
+
+
+def test_a_lottery_nobody_entered_goes_back_on_sale_and_nobody_is_told(database):
+    clock = Clock()
+    desk = Desk(database, clock)
+    lotteries = Lotteries(desk.bookings, clock)
+    made = desk.venue(name="Quiet Padel")
+    owner = someone("venue_owner", user_id=made.venue.owner_id)
+    court = made.courts[0].id
+    start = local_dt(local_day(3), "20:00").astimezone(dt.timezone.utc)
+    prime = lotteries.create(database, owner, made.venue.id, court, start, 60, clock.now + dt.timedelta(hours=1))
+    clock.now += dt.timedelta(hours=1)
+    assert lotteries.draw_due(database) == 1
+    drawn, _ = lotteries.get(database, prime.id)
+    assert convert.lottery(drawn, [], clock.now).state == "released"
+    assert desk.book(someone("player"), court, start).start_time == start  # anyone books it now
+    assert not [m for _, m in outbox_messages(database, "LotteryDrawn") if m.lottery_id == prime.id]

@@ -31,3 +31,17 @@ def test_an_owner_marks_a_prime_slot_players_enter_once_and_the_draw_waits_for_e
     assert early.status_code == 400 and early.json()["message"] == "entries to this lottery are still open"
     seen = requests.get(url, headers=platform.headers(player), timeout=TIMEOUT).json()["lottery"]
     assert seen.get("seed", "") == "" and seen["entry_count"] == 1
+
+    # Players find the venue's lotteries, open ones first, each with its entry window and state.
+    later = requests.post(f"{platform.url}/api/bookings/venues/{venue['venue_id']}/lotteries", headers=owner_headers,
+                          timeout=TIMEOUT, json={"court_id": court, "start_time": iso(day, "18:00"),
+                                                 "duration_minutes": 90, "entries_close_at": iso(day, "12:00")})
+    assert later.status_code == 200, later.text
+    listed = requests.get(f"{platform.url}/api/bookings/venues/{venue['venue_id']}/lotteries",
+                          headers=platform.headers(player), timeout=TIMEOUT)
+    assert listed.status_code == 200, listed.text
+    assert [(lot["lottery_id"], lot["state"], lot["entries_close_at"], lot["entry_count"])
+            for lot in listed.json()["lotteries"]] == [
+        (lottery["lottery_id"], "open", closes, 1), (later.json()["lottery"]["lottery_id"], "open",
+                                                    iso(day, "12:00"), 0)]
+    assert listed.json()["lotteries"][0].get("entries", []) == []  # who entered is shown once drawn

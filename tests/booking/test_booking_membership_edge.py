@@ -122,3 +122,46 @@ def test_members_only_hours_and_the_owners_member_list_over_rest(platform):
         (member, "Evenings", "active")]
     assert requests.get(f"{platform.url}/api/bookings/venues/{venue_id}/members", headers=platform.headers(member),
                         timeout=TIMEOUT).status_code == 403
+
+
+    # A player finds the plans on offer (no sign-in needed); the owner retires one and it is gone,
+    # nobody joins it any more, and its member keeps their membership to the end of the period.
+    plans_url = f"{platform.url}/api/bookings/venues/{venue_id}/membership-plans"
+    offered = requests.get(plans_url, timeout=TIMEOUT)
+    assert offered.status_code == 200, offered.text
+    assert [(p["name"], p["price"]["amount_paisa"], p["period"], p["grace_days"],
+             p["price_rules"][0]["amount_off"]["amount_paisa"]) for p in offered.json()["plans"]] == [
+        ("Evenings", "400000", "MEMBERSHIP_PERIOD_QUARTERLY", 5, "50000")]
+    plan_id = plan.json()["plan"]["plan_id"]
+    # The owner raises the price and gives members a day further ahead; the listed plan shows both.
+    changed_plan = {**offered.json()["plans"][0], "price": {"amount_paisa": "450000"}, "extra_horizon_days": 1}
+    changed = requests.patch(f"{plans_url}/{plan_id}", headers=owner_headers, timeout=TIMEOUT,
+                             json={"plan": changed_plan, "update_mask": "price,extraHorizonDays"})
+    assert changed.status_code == 200, changed.text
+    listed_plan = requests.get(plans_url, timeout=TIMEOUT).json()["plans"][0]
+    assert (listed_plan["price"]["amount_paisa"], listed_plan["extra_horizon_days"]) == ("450000", 1)
+    period = requests.patch(f"{plans_url}/{plan_id}", headers=owner_headers, timeout=TIMEOUT,
+                            json={"plan": changed_plan, "update_mask": "period"})
+    assert period.status_code == 400 and "update_mask" in period.json()["message"], period.text
+    assert requests.patch(f"{plans_url}/{plan_id}", headers=platform.headers(member), timeout=TIMEOUT,
+                          json={"plan": changed_plan, "update_mask": "price"}).status_code == 403
+    assert requests.post(f"{plans_url}/{plan_id}/retire", headers=platform.headers(member), json={},
+                         timeout=TIMEOUT).status_code == 403
+    retired = requests.post(f"{plans_url}/{plan_id}/retire", headers=owner_headers, json={}, timeout=TIMEOUT)
+    assert retired.status_code == 200 and retired.json()["plan"]["retired_at"], retired.text
+    assert requests.get(plans_url, headers=platform.headers(guest), timeout=TIMEOUT).json().get("plans", []) == []
+    joined = requests.post(f"{platform.url}/api/bookings/venues/{venue_id}/members", headers=owner_headers,
+                           timeout=TIMEOUT, json={"plan_id": plan_id, "player_id": guest})
+    assert joined.status_code == 400 and "retired" in joined.json()["message"], joined.text
+    mine = requests.get(f"{platform.url}/api/bookings/memberships", headers=platform.headers(member), timeout=TIMEOUT)
+    assert [m["state"] for m in mine.json()["memberships"]] == ["active"]
+
+    # The owner ends the membership by hand: expired at once, and the evening is closed to them again.
+    membership_id = mine.json()["memberships"][0]["membership_id"]
+    members_url = f"{platform.url}/api/bookings/venues/{venue_id}/members"
+    assert requests.post(f"{members_url}/{membership_id}/end", headers=platform.headers(member), json={},
+                         timeout=TIMEOUT).status_code == 403
+    ended = requests.post(f"{members_url}/{membership_id}/end", headers=owner_headers, json={}, timeout=TIMEOUT)
+    assert ended.status_code == 200 and ended.json()["membership"]["state"] == "expired", ended.text
+    closed = book(platform, member, court, day, "20:00")
+    assert closed.status_code == 400 and "for the venue's members until" in closed.json()["message"], closed.text

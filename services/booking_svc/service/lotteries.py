@@ -1,7 +1,8 @@
 """Prime slots sold by lottery: the owner marks a slot (a court, a start, a length) and when entries
 close; the slot is closed to direct booking meanwhile (a closure); players enter once each; one
-seeded draw (`booking_svc.lottery`) picks the winner, who gets the booking, and puts the others on
-the slot's waitlist in drawn order. The seed and the entries are kept, so the draw can be checked.
+seeded draw (`booking_svc.lottery`), by the booking job once entries close or by the owner, picks
+the winner, who gets the booking, and puts the others on the slot's waitlist in drawn order. The
+seed and the entries are kept, so the draw can be checked.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 from typing import Callable
 
 from sqlalchemy import exc
+from sqlalchemy.orm import Session
 
 from booking_svc import domain, events, lottery, store
 from booking_svc.service import rows
@@ -71,38 +73,80 @@ class Lotteries:
             draw = rows.one(session, store.Lottery, lottery_id, "lottery")
             return draw, store.lottery_entries(session, draw.id)
 
+    def list_venue(self, uow: UnitOfWork, venue_id: str) -> list[tuple[store.Lottery, list[store.LotteryEntry]]]:
+        with uow.session(read_only=True) as session:
+            return store.venue_lotteries(session, rows.venue(session, venue_id).id, self.clock())
+
     def draw(self, uow: UnitOfWork, caller: Caller, lottery_id: str) -> tuple[store.Lottery, list[store.LotteryEntry]]:
-        """Once entries close: the draw, the winner's booking (the closure lifted in the same
-        transaction) and the others on the slot's waitlist in drawn order."""
+        """The owner draws once entries close (the job does it too, see `draw_due`)."""
         now = self.clock()
         with uow.session() as session:
             draw = rows.one(session, store.Lottery, lottery_id, "lottery")
-            venue = rows.venue(session, draw.venue_id)
-            domain.check_may_manage(caller, venue.owner_id)
+            domain.check_may_manage(caller, rows.venue(session, draw.venue_id).owner_id)
             if draw.seed:
                 raise FailedPrecondition("this lottery was drawn already")
             if now < draw.entries_close_at:
                 raise FailedPrecondition("entries to this lottery are still open")
-            entries = store.lottery_entries(session, draw.id)
-            if not entries:
-                raise FailedPrecondition("nobody entered this lottery")
-            draw.seed = lottery.new_seed()
-            draw.drawn_order = lottery.draw(draw.seed, [(e.id, e.weight) for e in entries])
-            players = {e.id: e.player_id for e in entries}
-            session.delete(session.get(store.Closure, draw.closure_id))
-            session.flush()
-            court = rows.court_at(session, venue, draw.court_id)
-            winner = players[draw.drawn_order[0]]
-            day, end, price = self.bookings._place(session, venue, court, draw.start_time, draw.duration_minutes,
-                                                   winner, now)
-            view = self.bookings._insert(session, venue, court, winner, [], draw.start_time, end, day, price, "",
-                                         f"lottery:{draw.id}", "", now)
-            draw.booking_id = view.booking.id
-            for place, entry_id in enumerate(draw.drawn_order[1:], start=1):
-                session.add(store.WaitlistEntry(
-                    id=rows.new_id(), venue_id=venue.id, court_id=court.id, player_id=players[entry_id],
-                    window_start=draw.start_time, window_end=end, duration_minutes=draw.duration_minutes,
-                    state="waiting", joined_at=now + dt.timedelta(microseconds=place)))
-            session.flush()
-            events.lottery_drawn(session, draw, entries, view)
-            return draw, entries
+            return draw, self._draw(session, draw, now)
+
+    def draw_due(self, uow: UnitOfWork, limit: int = 50) -> int:
+        """The job's work: each lottery whose entries closed is drawn once, each in its own
+        transaction (a lottery another replica or the owner draws meanwhile is skipped)."""
+        now = self.clock()
+        drawn = 0
+        for lottery_id in self._due(uow, now, limit):
+            with uow.session() as session:
+                draw = store.lottery_to_draw(session, lottery_id)
+                if draw is not None and not draw.seed:
+                    self._draw(session, draw, now)
+                    drawn += 1
+        return drawn
+
+    @staticmethod
+    def _due(uow: UnitOfWork, now: dt.datetime, limit: int) -> list[str]:
+        with uow.session(read_only=True) as session:
+            return store.lotteries_due(session, now, limit)
+
+    def _draw(self, session: Session, draw: store.Lottery, now: dt.datetime) -> list[store.LotteryEntry]:
+        """The seeded draw and the closure lifted in one transaction. The first drawn whom the venue's
+        rules let book the slot (their daily limit, members-only hours) wins and is booked; the others
+        wait for the slot in drawn order. Nobody entered, or nobody may book: the slot is on sale to
+        everyone again and nobody is told."""
+        venue = rows.venue(session, draw.venue_id)
+        entries = store.lottery_entries(session, draw.id)
+        draw.seed = lottery.new_seed()
+        draw.drawn_order = lottery.draw(draw.seed, [(e.id, e.weight) for e in entries])
+        players = {e.id: e.player_id for e in entries}
+        session.delete(session.get(store.Closure, draw.closure_id))
+        session.flush()
+        court = rows.court_at(session, venue, draw.court_id)
+        for entry_id in draw.drawn_order:
+            view = self._book_winner(session, venue, court, draw, players[entry_id], now)
+            if view is not None:
+                break
+        else:
+            return entries
+        draw.booking_id = view.booking.id
+        waiting = [players[e] for e in draw.drawn_order if players[e] != view.booking.player_id]
+        for place, player_id in enumerate(waiting, start=1):
+            session.add(store.WaitlistEntry(
+                id=rows.new_id(), venue_id=venue.id, court_id=court.id, player_id=player_id,
+                window_start=draw.start_time, window_end=view.booking.end_time,
+                duration_minutes=draw.duration_minutes, state="waiting",
+                joined_at=now + dt.timedelta(microseconds=place)))
+        session.flush()
+        events.lottery_drawn(session, draw, entries, view)
+        return entries
+
+    def _book_winner(self, session: Session, venue: store.Venue, court: store.Court, draw: store.Lottery,
+                     player_id: str, now: dt.datetime) -> store.BookingView | None:
+        """The drawn player's booking of the slot, in a savepoint; None when the rules (or the database:
+        the court taken after all) refuse them."""
+        try:
+            with session.begin_nested():
+                day, end, price = self.bookings._place(session, venue, court, draw.start_time,
+                                                       draw.duration_minutes, player_id, now)
+                return self.bookings._insert(session, venue, court, player_id, [], draw.start_time, end, day,
+                                             price, "", f"lottery:{draw.id}", "", now)
+        except (InvalidArgument, FailedPrecondition, exc.IntegrityError):
+            return None

@@ -20,7 +20,7 @@ from booking_svc.service import rows
 from booking_svc.store import MembershipView
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
-from mesh.errors import NotFound
+from mesh.errors import FailedPrecondition, NotFound
 from mesh.pager import Page
 
 
@@ -75,6 +75,13 @@ def view_of(session: Session, member: store.Membership, now: dt.datetime,
     return MembershipView(member, plan, membership.state(member.paid_until, plan.grace_days, now))
 
 
+def venue_plan(session: Session, venue_id: str, plan_id: str) -> store.MembershipPlan:
+    plan = session.get(store.MembershipPlan, plan_id)
+    if plan is None or plan.venue_id != venue_id:
+        raise NotFound(f"no membership plan {plan_id} at this venue")
+    return plan
+
+
 class Memberships:
     def __init__(self, clock: Callable[[], dt.datetime] = rows.utcnow, notice: dt.timedelta = dt.timedelta(days=7)):
         self.clock = clock
@@ -98,6 +105,35 @@ class Memberships:
             session.flush()
             return plan
 
+    def list_plans(self, uow: UnitOfWork, venue_id: str) -> list[store.MembershipPlan]:
+        """The plans the venue offers, for anyone choosing one."""
+        with uow.session(read_only=True) as session:
+            return store.offered_plans(session, rows.venue(session, venue_id).id)
+
+    def update_plan(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str,
+                    columns: dict[str, Any]) -> store.MembershipPlan:
+        """The owner changes a plan's price or benefits: members get the benefits at once (they are
+        read from the plan), the price from their next payment."""
+        with uow.session() as session:
+            venue = rows.venue(session, venue_id)
+            domain.check_may_manage(caller, venue.owner_id)
+            plan = venue_plan(session, venue_id, plan_id)
+            rows.check_window_courts([c.id for c in store.courts_of(session, venue.id)],
+                                     columns.get("price_rules", []), "plan.price_rules")
+            for name, value in columns.items():
+                setattr(plan, name, value)
+            session.flush()
+            return plan
+
+    def retire_plan(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str) -> store.MembershipPlan:
+        """The owner stops offering the plan; its memberships run to the end of their paid period."""
+        with uow.session() as session:
+            domain.check_may_manage(caller, rows.venue(session, venue_id).owner_id)
+            plan = venue_plan(session, venue_id, plan_id)
+            plan.retired_at = plan.retired_at or self.clock()
+            session.flush()
+            return plan
+
     def record_payment(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str,
                        player_id: str) -> MembershipView:
         """The owner marks the plan paid (or gives it by hand): a new member, or one more period."""
@@ -105,9 +141,9 @@ class Memberships:
         with uow.session() as session:
             venue = rows.venue(session, venue_id)
             domain.check_may_manage(caller, venue.owner_id)
-            plan = session.get(store.MembershipPlan, plan_id)
-            if plan is None or plan.venue_id != venue_id:
-                raise NotFound(f"no membership plan {plan_id} at this venue")
+            plan = venue_plan(session, venue_id, plan_id)
+            if plan.retired_at is not None:
+                raise FailedPrecondition(f"membership plan {plan.name!r} is retired: nobody joins or renews it")
             member = store.membership_of(session, plan.id, player_id)
             renewed = member is not None
             if member is None:
@@ -118,6 +154,26 @@ class Memberships:
             session.flush()
             view = view_of(session, member, now, plan)
             events.membership_paid(session, view, venue, renewed)
+            return view
+
+    def end_membership(self, uow: UnitOfWork, caller: Caller, venue_id: str, membership_id: str) -> MembershipView:
+        """The owner ends a membership now: its paid period and grace days end at once, the reminder
+        job has nothing more to send for it, and the member is told."""
+        now = self.clock()
+        with uow.session() as session:
+            venue = rows.venue(session, venue_id)
+            domain.check_may_manage(caller, venue.owner_id)
+            member = session.get(store.Membership, membership_id, with_for_update=True)
+            if member is None or member.venue_id != venue_id:
+                raise NotFound(f"no membership {membership_id} at this venue")
+            view = view_of(session, member, now)
+            if view.state == membership.EXPIRED:
+                return view
+            member.paid_until = now - dt.timedelta(days=view.plan.grace_days)
+            member.due_reminded_for = member.grace_reminded_for = member.expiry_told_for = member.paid_until
+            session.flush()
+            view = view_of(session, member, now, view.plan)
+            events.membership_expired(session, view, venue)
             return view
 
     def list_mine(self, uow: UnitOfWork, caller: Caller, page_size: int, page_token: str) -> Page[MembershipView]:

@@ -590,7 +590,7 @@ class Review(_message.Message):
     def __init__(self, review_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., player_id: _Optional[str] = ..., rating: _Optional[int] = ..., text: _Optional[str] = ..., answer: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Lottery(_message.Message):
-    __slots__ = ("lottery_id", "venue_id", "court_id", "start_time", "duration_minutes", "entries_close_at", "entry_count", "seed", "drawn_player_ids", "booking_id")
+    __slots__ = ("lottery_id", "venue_id", "court_id", "start_time", "duration_minutes", "entries_close_at", "entry_count", "seed", "drawn_player_ids", "booking_id", "state", "entries")
     LOTTERY_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
     COURT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -601,6 +601,8 @@ class Lottery(_message.Message):
     SEED_FIELD_NUMBER: _ClassVar[int]
     DRAWN_PLAYER_IDS_FIELD_NUMBER: _ClassVar[int]
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
     lottery_id: str
     venue_id: str
     court_id: str
@@ -611,10 +613,20 @@ class Lottery(_message.Message):
     seed: str
     drawn_player_ids: _containers.RepeatedScalarFieldContainer[str]
     booking_id: str
-    def __init__(self, lottery_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., entries_close_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., entry_count: _Optional[int] = ..., seed: _Optional[str] = ..., drawn_player_ids: _Optional[_Iterable[str]] = ..., booking_id: _Optional[str] = ...) -> None: ...
+    state: str
+    entries: _containers.RepeatedCompositeFieldContainer[LotteryEntry]
+    def __init__(self, lottery_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., entries_close_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., entry_count: _Optional[int] = ..., seed: _Optional[str] = ..., drawn_player_ids: _Optional[_Iterable[str]] = ..., booking_id: _Optional[str] = ..., state: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[LotteryEntry, _Mapping]]] = ...) -> None: ...
+
+class LotteryEntry(_message.Message):
+    __slots__ = ("player_id", "weight")
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    player_id: str
+    weight: int
+    def __init__(self, player_id: _Optional[str] = ..., weight: _Optional[int] = ...) -> None: ...
 
 class MembershipPlan(_message.Message):
-    __slots__ = ("plan_id", "venue_id", "name", "price", "period", "grace_days", "percent_off", "lottery_weight", "price_rules", "extra_horizon_days", "extra_bookings_per_day", "free_until_hours")
+    __slots__ = ("plan_id", "venue_id", "name", "price", "period", "grace_days", "percent_off", "lottery_weight", "price_rules", "extra_horizon_days", "extra_bookings_per_day", "free_until_hours", "retired_at")
     PLAN_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -627,6 +639,7 @@ class MembershipPlan(_message.Message):
     EXTRA_HORIZON_DAYS_FIELD_NUMBER: _ClassVar[int]
     EXTRA_BOOKINGS_PER_DAY_FIELD_NUMBER: _ClassVar[int]
     FREE_UNTIL_HOURS_FIELD_NUMBER: _ClassVar[int]
+    RETIRED_AT_FIELD_NUMBER: _ClassVar[int]
     plan_id: str
     venue_id: str
     name: str
@@ -639,7 +652,8 @@ class MembershipPlan(_message.Message):
     extra_horizon_days: int
     extra_bookings_per_day: int
     free_until_hours: int
-    def __init__(self, plan_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., name: _Optional[str] = ..., price: _Optional[_Union[Money, _Mapping]] = ..., period: _Optional[_Union[MembershipPeriod, str]] = ..., grace_days: _Optional[int] = ..., percent_off: _Optional[int] = ..., lottery_weight: _Optional[int] = ..., price_rules: _Optional[_Iterable[_Union[MemberPriceRule, _Mapping]]] = ..., extra_horizon_days: _Optional[int] = ..., extra_bookings_per_day: _Optional[int] = ..., free_until_hours: _Optional[int] = ...) -> None: ...
+    retired_at: _timestamp_pb2.Timestamp
+    def __init__(self, plan_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., name: _Optional[str] = ..., price: _Optional[_Union[Money, _Mapping]] = ..., period: _Optional[_Union[MembershipPeriod, str]] = ..., grace_days: _Optional[int] = ..., percent_off: _Optional[int] = ..., lottery_weight: _Optional[int] = ..., price_rules: _Optional[_Iterable[_Union[MemberPriceRule, _Mapping]]] = ..., extra_horizon_days: _Optional[int] = ..., extra_bookings_per_day: _Optional[int] = ..., free_until_hours: _Optional[int] = ..., retired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class MemberPriceRule(_message.Message):
     __slots__ = ("court_id", "weekdays", "start", "end", "amount_off", "percent_off")

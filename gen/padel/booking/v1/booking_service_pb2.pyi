@@ -810,6 +810,18 @@ class GetLotteryResponse(_message.Message):
     lottery: _booking_pb2.Lottery
     def __init__(self, lottery: _Optional[_Union[_booking_pb2.Lottery, _Mapping]] = ...) -> None: ...
 
+class ListVenueLotteriesRequest(_message.Message):
+    __slots__ = ("venue_id",)
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    def __init__(self, venue_id: _Optional[str] = ...) -> None: ...
+
+class ListVenueLotteriesResponse(_message.Message):
+    __slots__ = ("lotteries",)
+    LOTTERIES_FIELD_NUMBER: _ClassVar[int]
+    lotteries: _containers.RepeatedCompositeFieldContainer[_booking_pb2.Lottery]
+    def __init__(self, lotteries: _Optional[_Iterable[_Union[_booking_pb2.Lottery, _Mapping]]] = ...) -> None: ...
+
 class DrawLotteryRequest(_message.Message):
     __slots__ = ("lottery_id",)
     LOTTERY_ID_FIELD_NUMBER: _ClassVar[int]
@@ -831,6 +843,50 @@ class CreateMembershipPlanRequest(_message.Message):
     def __init__(self, venue_id: _Optional[str] = ..., plan: _Optional[_Union[_booking_pb2.MembershipPlan, _Mapping]] = ...) -> None: ...
 
 class CreateMembershipPlanResponse(_message.Message):
+    __slots__ = ("plan",)
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    plan: _booking_pb2.MembershipPlan
+    def __init__(self, plan: _Optional[_Union[_booking_pb2.MembershipPlan, _Mapping]] = ...) -> None: ...
+
+class ListMembershipPlansRequest(_message.Message):
+    __slots__ = ("venue_id",)
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    def __init__(self, venue_id: _Optional[str] = ...) -> None: ...
+
+class ListMembershipPlansResponse(_message.Message):
+    __slots__ = ("plans",)
+    PLANS_FIELD_NUMBER: _ClassVar[int]
+    plans: _containers.RepeatedCompositeFieldContainer[_booking_pb2.MembershipPlan]
+    def __init__(self, plans: _Optional[_Iterable[_Union[_booking_pb2.MembershipPlan, _Mapping]]] = ...) -> None: ...
+
+class UpdateMembershipPlanRequest(_message.Message):
+    __slots__ = ("venue_id", "plan_id", "plan", "update_mask")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    plan_id: str
+    plan: _booking_pb2.MembershipPlan
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, venue_id: _Optional[str] = ..., plan_id: _Optional[str] = ..., plan: _Optional[_Union[_booking_pb2.MembershipPlan, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class UpdateMembershipPlanResponse(_message.Message):
+    __slots__ = ("plan",)
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    plan: _booking_pb2.MembershipPlan
+    def __init__(self, plan: _Optional[_Union[_booking_pb2.MembershipPlan, _Mapping]] = ...) -> None: ...
+
+class RetireMembershipPlanRequest(_message.Message):
+    __slots__ = ("venue_id", "plan_id")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    plan_id: str
+    def __init__(self, venue_id: _Optional[str] = ..., plan_id: _Optional[str] = ...) -> None: ...
+
+class RetireMembershipPlanResponse(_message.Message):
     __slots__ = ("plan",)
     PLAN_FIELD_NUMBER: _ClassVar[int]
     plan: _booking_pb2.MembershipPlan
@@ -887,6 +943,20 @@ class HoldCourtForMatchResponse(_message.Message):
     BOOKING_FIELD_NUMBER: _ClassVar[int]
     booking: _booking_pb2.Booking
     def __init__(self, booking: _Optional[_Union[_booking_pb2.Booking, _Mapping]] = ...) -> None: ...
+
+class EndMembershipRequest(_message.Message):
+    __slots__ = ("venue_id", "membership_id")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBERSHIP_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    membership_id: str
+    def __init__(self, venue_id: _Optional[str] = ..., membership_id: _Optional[str] = ...) -> None: ...
+
+class EndMembershipResponse(_message.Message):
+    __slots__ = ("membership",)
+    MEMBERSHIP_FIELD_NUMBER: _ClassVar[int]
+    membership: _booking_pb2.Membership
+    def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ...) -> None: ...
 
 class ListVenueMembersRequest(_message.Message):
     __slots__ = ("venue_id", "page_size", "page_token")

@@ -260,6 +260,11 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryResponse.FromString,
                 _registered_method=True)
+        self.ListVenueLotteries = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ListVenueLotteries',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueLotteriesRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueLotteriesResponse.FromString,
+                _registered_method=True)
         self.EnterLottery = channel.unary_unary(
                 '/padel.booking.v1.BookingService/EnterLottery',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryRequest.SerializeToString,
@@ -280,6 +285,21 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanResponse.FromString,
                 _registered_method=True)
+        self.ListMembershipPlans = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ListMembershipPlans',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansResponse.FromString,
+                _registered_method=True)
+        self.UpdateMembershipPlan = channel.unary_unary(
+                '/padel.booking.v1.BookingService/UpdateMembershipPlan',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.UpdateMembershipPlanRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.UpdateMembershipPlanResponse.FromString,
+                _registered_method=True)
+        self.RetireMembershipPlan = channel.unary_unary(
+                '/padel.booking.v1.BookingService/RetireMembershipPlan',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireMembershipPlanRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireMembershipPlanResponse.FromString,
+                _registered_method=True)
         self.RecordMembershipPayment = channel.unary_unary(
                 '/padel.booking.v1.BookingService/RecordMembershipPayment',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentRequest.SerializeToString,
@@ -294,6 +314,11 @@ class BookingServiceStub:
                 '/padel.booking.v1.BookingService/HoldCourtForMatch',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.FromString,
+                _registered_method=True)
+        self.EndMembership = channel.unary_unary(
+                '/padel.booking.v1.BookingService/EndMembership',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EndMembershipRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EndMembershipResponse.FromString,
                 _registered_method=True)
         self.ListVenueMembers = channel.unary_unary(
                 '/padel.booking.v1.BookingService/ListVenueMembers',
@@ -626,6 +651,14 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListVenueLotteries(self, request, context):
+        """ListVenueLotteries lists a venue's lotteries whose game is still ahead: open ones first (entries
+        closing soonest first), then the others by start time; each with its entry window and state.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def EnterLottery(self, request, context):
         """EnterLottery enters the caller in a lottery while entries are open, once.
         """
@@ -654,6 +687,31 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListMembershipPlans(self, request, context):
+        """ListMembershipPlans lists the plans a venue offers (anyone may look), oldest first: each with its
+        price, period and what members get. Retired plans are left out.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateMembershipPlan(self, request, context):
+        """UpdateMembershipPlan changes a plan's price, grace days or benefits named in update_mask (the
+        venue's owner or an admin): members get the new benefits at once, the new price from their next
+        payment. The period stays (it is what members paid for).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetireMembershipPlan(self, request, context):
+        """RetireMembershipPlan stops offering a plan (the venue's owner or an admin): nobody joins or renews
+        it any more, and its memberships run to the end of their paid period. Retiring again is a no-op.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RecordMembershipPayment(self, request, context):
         """RecordMembershipPayment makes a player a member of a plan, or extends their membership by one
         period: the owner marks the plan paid (until payments go through payment_svc).
@@ -673,6 +731,15 @@ class BookingServiceServicer:
         """HoldCourtForMatch holds a free court for an open match its caller organises (match_svc asks it
         with the organiser's token when they open a match on a free slot): a pending booking of the
         caller's until `hold_until`, booked or given back only by match_svc's events about that match.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EndMembership(self, request, context):
+        """EndMembership ends a member's membership now, grace days included (the venue's owner or an
+        admin), e.g. a refund or a breach of the venue's rules; the member is told (MembershipExpired).
+        A later payment starts it again from then.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -913,6 +980,11 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateLotteryResponse.SerializeToString,
             ),
+            'ListVenueLotteries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListVenueLotteries,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueLotteriesRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueLotteriesResponse.SerializeToString,
+            ),
             'EnterLottery': grpc.unary_unary_rpc_method_handler(
                     servicer.EnterLottery,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EnterLotteryRequest.FromString,
@@ -933,6 +1005,21 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.CreateMembershipPlanResponse.SerializeToString,
             ),
+            'ListMembershipPlans': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMembershipPlans,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansResponse.SerializeToString,
+            ),
+            'UpdateMembershipPlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateMembershipPlan,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.UpdateMembershipPlanRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.UpdateMembershipPlanResponse.SerializeToString,
+            ),
+            'RetireMembershipPlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetireMembershipPlan,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireMembershipPlanRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireMembershipPlanResponse.SerializeToString,
+            ),
             'RecordMembershipPayment': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordMembershipPayment,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentRequest.FromString,
@@ -947,6 +1034,11 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.HoldCourtForMatch,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.SerializeToString,
+            ),
+            'EndMembership': grpc.unary_unary_rpc_method_handler(
+                    servicer.EndMembership,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EndMembershipRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.EndMembershipResponse.SerializeToString,
             ),
             'ListVenueMembers': grpc.unary_unary_rpc_method_handler(
                     servicer.ListVenueMembers,
@@ -2181,6 +2273,33 @@ class BookingService:
             _registered_method=True)
 
     @staticmethod
+    def ListVenueLotteries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ListVenueLotteries',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueLotteriesRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenueLotteriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def EnterLottery(request,
             target,
             options=(),
@@ -2289,6 +2408,87 @@ class BookingService:
             _registered_method=True)
 
     @staticmethod
+    def ListMembershipPlans(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ListMembershipPlans',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMembershipPlansResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateMembershipPlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/UpdateMembershipPlan',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.UpdateMembershipPlanRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.UpdateMembershipPlanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetireMembershipPlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/RetireMembershipPlan',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireMembershipPlanRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.RetireMembershipPlanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def RecordMembershipPayment(request,
             target,
             options=(),
@@ -2359,6 +2559,33 @@ class BookingService:
             '/padel.booking.v1.BookingService/HoldCourtForMatch',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.HoldCourtForMatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EndMembership(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/EndMembership',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.EndMembershipRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.EndMembershipResponse.FromString,
             options,
             channel_credentials,
             insecure,
