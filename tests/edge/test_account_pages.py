@@ -129,3 +129,38 @@ def test_the_pages_open_without_a_token_and_take_no_other_query(platform):
         assert "This link has no token" in script  # the page says what is wrong instead of failing
         unknown = requests.get(f"{platform.url}{path}?token=x&next=https://evil.example", timeout=10)
         assert unknown.status_code == 400 and unknown.json()["code"] == 3
+
+
+def test_the_share_payment_link_opens_a_page_that_signs_in_shows_the_share_and_starts_the_checkout(platform):
+    booking_id = str(uuid.uuid4())
+    link = f"{platform.url}/bookings/{booking_id}/pay"  # notify's share-payment request (issue 14)
+    page, script = open_page(link)
+    assert "Pay your share" in page.text and f"<code>{booking_id}</code>" in page.text
+    assert re.search(r'<input id="password" name="password" type="password"', page.text)
+    assert '<option value="WALLET_JAZZCASH">JazzCash</option>' in page.text
+    assert '<option value="WALLET_EASYPAISA">Easypaisa</option>' in page.text
+    assert re.search(r'<input id="mobile_number" name="mobile_number" type="tel"', page.text)
+    # The form goes to the wallet's own page, wherever payments' configuration puts it.
+    assert "form-action *" in page.headers["content-security-policy"]
+    assert "wallet.action = body.checkout.url" in script and "wallet.submit()" in script
+    login = called_route(link, script, "../../api/auth/login")
+    assert login == f"{platform.url}/api/auth/login"
+    bill = called_route(link, script, "../../api/payments/bookings/") + booking_id
+    assert bill == f"{platform.url}/api/payments/bookings/{booking_id}"
+    assert 'BILL + "/checkout"' in script
+    # The calls the page makes answer at those addresses: a real sign-in, then the bill and the
+    # checkout refuse a booking that is not the player's in words the page shows.
+    address = register(platform)
+    signed_in = requests.post(login, json={"email": address, "password": PASSWORD}, timeout=10)
+    assert signed_in.status_code == 200, signed_in.text
+    assert signed_in.json()["tokens"]["access_token"] and signed_in.json()["account"]["user_id"]
+    bearer = {"authorization": f"Bearer {signed_in.json()['tokens']['access_token']}"}
+    shown = requests.get(bill, headers=bearer, timeout=10)
+    assert shown.status_code == 404 and shown.json()["message"], shown.text
+    started = requests.post(f"{bill}/checkout", headers=bearer, timeout=10,
+                            json={"wallet": "WALLET_JAZZCASH", "mobile_number": "03001234567"})
+    assert started.status_code == 400 and "has not heard of this booking" in started.json()["message"], started.text
+    assert "body.message" in script and "access_token" in script
+    # A link that names no booking is refused, naming the field.
+    wrong = requests.get(f"{platform.url}/bookings/not-a-booking/pay", timeout=10)
+    assert wrong.status_code == 400 and "booking_id" in wrong.json()["message"], wrong.text

@@ -50,7 +50,8 @@ def test_rest_paths_are_the_documented_ones():
             path = getattr(rule, rule.WhichOneof("pattern"))
             if area == "status":
                 assert path in ("/health", "/api/status", "/api/openapi.json", "/api/docs", "/api/docs/{file}",
-                                "/verify-email", "/reset-password", "/forgot-password")  # auth's email links
+                                "/verify-email", "/reset-password", "/forgot-password",  # auth's email links
+                                "/bookings/{booking_id}/pay")  # notify's share-payment request
             else:
                 assert path.startswith(prefixes[area]), f"{method.full_name}: {path}"
 

@@ -16,7 +16,8 @@ from notify_svc.domain import Money, local_text
 from notify_svc.service.deliveries import Deliveries
 
 
-# The app's page where a player pays their share of a booking (the link in the payment request).
+# The page where a player pays their share of a booking (the link in the payment request), served by
+# the edge (edge/account_pages.py).
 PAY_PATH = "/bookings/{booking_id}/pay"
 
 

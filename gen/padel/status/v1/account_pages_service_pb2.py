@@ -28,7 +28,7 @@ from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from padel.access.v1 import access_pb2 as padel_dot_access_dot_v1_dot_access__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+padel/status/v1/account_pages_service.proto\x12\x0fpadel.status.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cpadel/access/v1/access.proto\"4\n\x19GetVerifyEmailPageRequest\x12\x17\n\x05token\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"@\n\x1aGetVerifyEmailPageResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"6\n\x1bGetResetPasswordPageRequest\x12\x17\n\x05token\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"B\n\x1cGetResetPasswordPageResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"\x1e\n\x1cGetForgotPasswordPageRequest\"C\n\x1dGetForgotPasswordPageResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody2\xe2\x03\n\x13\x41\x63\x63ountPagesService\x12\x90\x01\n\x12GetVerifyEmailPage\x12*.padel.status.v1.GetVerifyEmailPageRequest\x1a+.padel.status.v1.GetVerifyEmailPageResponse\"!\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x15\x12\r/verify-emailb\x04\x62ody\x12\x98\x01\n\x14GetResetPasswordPage\x12,.padel.status.v1.GetResetPasswordPageRequest\x1a-.padel.status.v1.GetResetPasswordPageResponse\"#\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x17\x12\x0f/reset-passwordb\x04\x62ody\x12\x9c\x01\n\x15GetForgotPasswordPage\x12-.padel.status.v1.GetForgotPasswordPageRequest\x1a..padel.status.v1.GetForgotPasswordPageResponse\"$\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x18\x12\x10/forgot-passwordb\x04\x62odyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+padel/status/v1/account_pages_service.proto\x12\x0fpadel.status.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cpadel/access/v1/access.proto\"4\n\x19GetVerifyEmailPageRequest\x12\x17\n\x05token\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"@\n\x1aGetVerifyEmailPageResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"6\n\x1bGetResetPasswordPageRequest\x12\x17\n\x05token\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"B\n\x1cGetResetPasswordPageResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"\x1e\n\x1cGetForgotPasswordPageRequest\"C\n\x1dGetForgotPasswordPageResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"8\n\x18GetPayBookingPageRequest\x12\x1c\n\nbooking_id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\"?\n\x19GetPayBookingPageResponse\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody2\xff\x04\n\x13\x41\x63\x63ountPagesService\x12\x90\x01\n\x12GetVerifyEmailPage\x12*.padel.status.v1.GetVerifyEmailPageRequest\x1a+.padel.status.v1.GetVerifyEmailPageResponse\"!\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x15\x12\r/verify-emailb\x04\x62ody\x12\x98\x01\n\x14GetResetPasswordPage\x12,.padel.status.v1.GetResetPasswordPageRequest\x1a-.padel.status.v1.GetResetPasswordPageResponse\"#\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x17\x12\x0f/reset-passwordb\x04\x62ody\x12\x9c\x01\n\x15GetForgotPasswordPage\x12-.padel.status.v1.GetForgotPasswordPageRequest\x1a..padel.status.v1.GetForgotPasswordPageResponse\"$\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x18\x12\x10/forgot-passwordb\x04\x62ody\x12\x9a\x01\n\x11GetPayBookingPage\x12).padel.status.v1.GetPayBookingPageRequest\x1a*.padel.status.v1.GetPayBookingPageResponse\".\xc2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\"\x12\x1a/bookings/{booking_id}/payb\x04\x62odyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -39,12 +39,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETVERIFYEMAILPAGEREQUEST'].fields_by_name['token']._serialized_options = b'\272H\005r\003\030\200\004'
   _globals['_GETRESETPASSWORDPAGEREQUEST'].fields_by_name['token']._loaded_options = None
   _globals['_GETRESETPASSWORDPAGEREQUEST'].fields_by_name['token']._serialized_options = b'\272H\005r\003\030\200\004'
+  _globals['_GETPAYBOOKINGPAGEREQUEST'].fields_by_name['booking_id']._loaded_options = None
+  _globals['_GETPAYBOOKINGPAGEREQUEST'].fields_by_name['booking_id']._serialized_options = b'\272H\005r\003\260\001\001'
   _globals['_ACCOUNTPAGESSERVICE'].methods_by_name['GetVerifyEmailPage']._loaded_options = None
   _globals['_ACCOUNTPAGESSERVICE'].methods_by_name['GetVerifyEmailPage']._serialized_options = b'\302\363\030\002\010\001\202\323\344\223\002\025\022\r/verify-emailb\004body'
   _globals['_ACCOUNTPAGESSERVICE'].methods_by_name['GetResetPasswordPage']._loaded_options = None
   _globals['_ACCOUNTPAGESSERVICE'].methods_by_name['GetResetPasswordPage']._serialized_options = b'\302\363\030\002\010\001\202\323\344\223\002\027\022\017/reset-passwordb\004body'
   _globals['_ACCOUNTPAGESSERVICE'].methods_by_name['GetForgotPasswordPage']._loaded_options = None
   _globals['_ACCOUNTPAGESSERVICE'].methods_by_name['GetForgotPasswordPage']._serialized_options = b'\302\363\030\002\010\001\202\323\344\223\002\030\022\020/forgot-passwordb\004body'
+  _globals['_ACCOUNTPAGESSERVICE'].methods_by_name['GetPayBookingPage']._loaded_options = None
+  _globals['_ACCOUNTPAGESSERVICE'].methods_by_name['GetPayBookingPage']._serialized_options = b'\302\363\030\002\010\001\202\323\344\223\002\"\022\032/bookings/{booking_id}/payb\004body'
   _globals['_GETVERIFYEMAILPAGEREQUEST']._serialized_start=180
   _globals['_GETVERIFYEMAILPAGEREQUEST']._serialized_end=232
   _globals['_GETVERIFYEMAILPAGERESPONSE']._serialized_start=234
@@ -57,6 +61,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETFORGOTPASSWORDPAGEREQUEST']._serialized_end=454
   _globals['_GETFORGOTPASSWORDPAGERESPONSE']._serialized_start=456
   _globals['_GETFORGOTPASSWORDPAGERESPONSE']._serialized_end=523
-  _globals['_ACCOUNTPAGESSERVICE']._serialized_start=526
-  _globals['_ACCOUNTPAGESSERVICE']._serialized_end=1008
+  _globals['_GETPAYBOOKINGPAGEREQUEST']._serialized_start=525
+  _globals['_GETPAYBOOKINGPAGEREQUEST']._serialized_end=581
+  _globals['_GETPAYBOOKINGPAGERESPONSE']._serialized_start=583
+  _globals['_GETPAYBOOKINGPAGERESPONSE']._serialized_end=646
+  _globals['_ACCOUNTPAGESSERVICE']._serialized_start=649
+  _globals['_ACCOUNTPAGESSERVICE']._serialized_end=1288
 # @@protoc_insertion_point(module_scope)

@@ -52,6 +52,11 @@ class AccountPagesServiceStub:
                 request_serializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetForgotPasswordPageRequest.SerializeToString,
                 response_deserializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetForgotPasswordPageResponse.FromString,
                 _registered_method=True)
+        self.GetPayBookingPage = channel.unary_unary(
+                '/padel.status.v1.AccountPagesService/GetPayBookingPage',
+                request_serializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetPayBookingPageRequest.SerializeToString,
+                response_deserializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetPayBookingPageResponse.FromString,
+                _registered_method=True)
 
 
 class AccountPagesServiceServicer:
@@ -86,6 +91,16 @@ class AccountPagesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetPayBookingPage(self, request, context):
+        """GetPayBookingPage returns the page notify's share-payment request links to
+        (`/bookings/{booking_id}/pay`): the player signs in with POST /api/auth/login, sees their share
+        from GET /api/payments/bookings/{booking_id} and pays it through the wallet's hosted checkout
+        (POST /api/payments/bookings/{booking_id}/checkout, then the wallet's own page).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AccountPagesServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -103,6 +118,11 @@ def add_AccountPagesServiceServicer_to_server(servicer, server):
                     servicer.GetForgotPasswordPage,
                     request_deserializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetForgotPasswordPageRequest.FromString,
                     response_serializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetForgotPasswordPageResponse.SerializeToString,
+            ),
+            'GetPayBookingPage': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPayBookingPage,
+                    request_deserializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetPayBookingPageRequest.FromString,
+                    response_serializer=padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetPayBookingPageResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -189,6 +209,33 @@ class AccountPagesService:
             '/padel.status.v1.AccountPagesService/GetForgotPasswordPage',
             padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetForgotPasswordPageRequest.SerializeToString,
             padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetForgotPasswordPageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPayBookingPage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.status.v1.AccountPagesService/GetPayBookingPage',
+            padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetPayBookingPageRequest.SerializeToString,
+            padel_dot_status_dot_v1_dot_account__pages__service__pb2.GetPayBookingPageResponse.FromString,
             options,
             channel_credentials,
             insecure,
