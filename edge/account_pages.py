@@ -91,7 +91,9 @@ function rupees(money) { return "PKR " + (Number((money && money.amount_paisa) |
 signin.addEventListener("submit", function (event) {
   event.preventDefault();
   show("Signing in…");
+  access = "";
   call("POST", "%(login)s", {email: signin.elements.email.value, password: signin.elements.password.value})
+    .catch(function (error) { throw new Error("Not signed in: " + error.message); })
     .then(function (body) {
       access = body.tokens.access_token;
       var me = body.account.user_id;
@@ -105,9 +107,9 @@ signin.addEventListener("submit", function (event) {
         share.textContent = "Your share: " + rupees(due) + ", " + status + ".";
         pay.hidden = !(owed || mine.status === "SHARE_STATUS_DUE");
         show(pay.hidden ? "Nothing to pay." : "", pay.hidden ? "done" : "");
-      });
+      }, function (error) { throw new Error("Your share cannot be shown: " + error.message); });
     })
-    .catch(function (error) { show("Not signed in or the booking cannot be shown: " + error.message, "refused"); });
+    .catch(function (error) { show(error.message, "refused"); });
 });
 pay.addEventListener("submit", function (event) {
   event.preventDefault();
@@ -227,7 +229,7 @@ def page(title: str, body: str, script: str, form_action: str = "'none'") -> tup
 <body>
 <main>
 {body}
-<noscript>This page needs JavaScript to send the link to the platform.</noscript>
+<noscript>This page needs JavaScript to talk to the platform.</noscript>
 </main>
 <script>{script}</script>
 </body>

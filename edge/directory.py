@@ -2,8 +2,9 @@
 
 Envoy sends it `/health`, `/api/status` (padel.status.v1.StatusService), the API reference
 (`/api/openapi.json`, `/api/docs`: padel.status.v1.DocsService, edge/docs.py), the pages of the
-links in auth's emails (`/verify-email`, `/reset-password`, `/forgot-password`: AccountPagesService,
-edge/account_pages.py), the gRPC health
+links in auth's emails (`/verify-email`, `/reset-password`, `/forgot-password`) and in notify's
+share-payment requests (`/bookings/{booking_id}/pay`: AccountPagesService, edge/account_pages.py),
+the gRPC health
 service and server reflection, so `grpcurl -plaintext EDGE list` shows the whole platform and
 `grpc.health.v1.Health/Check` through the edge reports each service's real health. It also files
 Envoy's own spans when no collector is configured (edge/traces.py).
