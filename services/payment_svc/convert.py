@@ -17,7 +17,7 @@ from padel.payment.v1 import payment_service_pb2 as api
 from mesh.convert import timestamp, to_datetime
 from mesh.errors import InvalidArgument
 from mesh.settings import DEFAULT_TIME_ZONE
-from payment_svc import store
+from payment_svc import pages, store
 from payment_svc.domain import (BOOKING_CANCELLED, BookingFacts, PaymentMode, PaymentState, ShareState, VenueFacts, VenueFeeReason,
                                 VenueFeeState, Wallet)
 from payment_svc.providers import Checkout
@@ -109,6 +109,12 @@ def checkout(form: Checkout, expires: dt.datetime) -> pb.HostedCheckout:
 
 def html_page(page: str) -> httpbody_pb2.HttpBody:
     return httpbody_pb2.HttpBody(content_type="text/html; charset=utf-8", data=page.encode())
+
+
+def result_page(payment: store.Payment) -> httpbody_pb2.HttpBody:
+    """The page a player returning from a wallet's hosted checkout sees: how their payment stands."""
+    return html_page(pages.result(payment.payment_state, payment.amount_paisa, payment.reference,
+                                  payment.provider_reference))
 
 
 def venue_fee(row: store.VenueFee) -> pb.VenueFee:

@@ -58,8 +58,7 @@ class PaymentServicer(payment_service_pb2_grpc.PaymentServiceServicer):
 
     def JazzCashCheckoutReturn(self, request, context):
         payment = self.payments.jazzcash_return(self.database, convert.form_fields(request.body.data))
-        return api.JazzCashCheckoutReturnResponse(body=convert.html_page(pages.result(
-            payment.payment_state, payment.amount_paisa, payment.reference, payment.provider_reference)))
+        return api.JazzCashCheckoutReturnResponse(body=convert.result_page(payment))
 
     def EasypaisaCheckoutReturn(self, request, context):
         if request.auth_token:
@@ -69,8 +68,7 @@ class PaymentServicer(payment_service_pb2_grpc.PaymentServiceServicer):
             raise InvalidArgument.field("orderRefNumber", "Easypaisa's return names the order (or brings an auth_token)")
         payment = self.payments.easypaisa_return(self.database, request.order_ref_number,
                                                  easypaisa.claims_paid(request.success, request.status))
-        return api.EasypaisaCheckoutReturnResponse(body=convert.html_page(pages.result(
-            payment.payment_state, payment.amount_paisa, payment.reference, payment.provider_reference)))
+        return api.EasypaisaCheckoutReturnResponse(body=convert.result_page(payment))
 
     def CollectVenueFee(self, request, context):
         row = self.venue_fees.collect(self.database, caller.current(), request.booking_id)
