@@ -117,6 +117,13 @@ def result_page(payment: store.Payment) -> httpbody_pb2.HttpBody:
                                   payment.provider_reference))
 
 
+def easypaisa_return_page(step: Checkout | store.Payment) -> httpbody_pb2.HttpBody:
+    """Easypaisa's return: the form that goes on to confirm the checkout at Easypaisa, or the result."""
+    if isinstance(step, Checkout):
+        return html_page(pages.onward(step, "Confirming with Easypaisa"))
+    return result_page(step)
+
+
 def venue_fee(row: store.VenueFee) -> pb.VenueFee:
     fee = pb.VenueFee(booking_id=row.booking_id, reason=VENUE_FEE_REASONS[VenueFeeReason(row.reason)],
                       amount=money(row.amount_paisa), status=VENUE_FEE_STATES[VenueFeeState(row.state)],

@@ -7,9 +7,7 @@ from padel.payment.v1 import payment_service_pb2_grpc
 
 from mesh import caller
 from mesh.db import Database
-from mesh.errors import InvalidArgument
-from payment_svc import convert, pages
-from payment_svc.providers import easypaisa
+from payment_svc import convert
 from payment_svc.service import exports
 from payment_svc.service.bills import Bills
 from payment_svc.service.payments import Payments, expiry
@@ -61,14 +59,9 @@ class PaymentServicer(payment_service_pb2_grpc.PaymentServiceServicer):
         return api.JazzCashCheckoutReturnResponse(body=convert.result_page(payment))
 
     def EasypaisaCheckoutReturn(self, request, context):
-        if request.auth_token:
-            form = self.payments.easypaisa_confirmation(request.auth_token)
-            return api.EasypaisaCheckoutReturnResponse(body=convert.html_page(pages.onward(form, "Confirming with Easypaisa")))
-        if not request.order_ref_number:
-            raise InvalidArgument.field("orderRefNumber", "Easypaisa's return names the order (or brings an auth_token)")
-        payment = self.payments.easypaisa_return(self.database, request.order_ref_number,
-                                                 easypaisa.claims_paid(request.success, request.status))
-        return api.EasypaisaCheckoutReturnResponse(body=convert.result_page(payment))
+        step = self.payments.easypaisa_return(self.database, request.auth_token, request.order_ref_number,
+                                              request.success, request.status)
+        return api.EasypaisaCheckoutReturnResponse(body=convert.easypaisa_return_page(step))
 
     def CollectVenueFee(self, request, context):
         row = self.venue_fees.collect(self.database, caller.current(), request.booking_id)

@@ -344,6 +344,8 @@ def test_bad_requests_are_400_naming_the_field(pay_platform, court):
     answer = requests.get(f"{pay_platform.url}/api/payments/callbacks/easypaisa", timeout=TIMEOUT,
                           params={"url": "https://evil.example.com/easypay-service/ipn/T1"})
     assert answer.status_code == 403, answer.text
+    answer = requests.get(f"{pay_platform.url}/api/payments/checkout/easypaisa", timeout=TIMEOUT)
+    assert answer.status_code == 400 and "orderRefNumber" in answer.text
 
 
 def test_a_venue_chooses_how_it_is_paid_at_the_venue_a_deposit_or_in_full(pay_platform):

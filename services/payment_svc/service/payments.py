@@ -19,7 +19,8 @@ from mesh.errors import (AlreadyExists, Conflict, FailedPrecondition, InvalidArg
                          Unavailable)
 from payment_svc import domain, events, metrics, store
 from payment_svc.domain import BOOKING_CANCELLED, EntryKind, PaymentState, ShareState, Wallet
-from payment_svc.providers import Charge, Checkout, ForgedCallback, NoSuchTransaction, Outcome, Provider, ProviderDown
+from payment_svc.providers import (Charge, Checkout, ForgedCallback, NoSuchTransaction, Outcome, Provider, ProviderDown,
+                                   easypaisa)
 from payment_svc.service.bills import Bills, fully_paid, keep_commission, share_view
 from payment_svc.service.refunds import give_back
 
@@ -226,14 +227,21 @@ class Payments:
             raise AlreadyExists("this callback was counted already", reason="CALLBACK_REPLAYED")
         return payment
 
-    def easypaisa_confirmation(self, auth_token: str) -> Checkout:
-        """The player back from Easypaisa's page with a token: the form that confirms it at Easypaisa."""
-        return self.providers[Wallet.EASYPAISA].confirmation(auth_token)
+    def easypaisa_return(self, uow: UnitOfWork, auth_token: str, reference: str, success: str,
+                         status: str) -> Checkout | store.Payment:
+        """The player back at our postBackURL from Easypaisa's page: first with a token (step 2), which
+        gets the form that confirms the checkout at Easypaisa; then with the order's result (step 3),
+        which gets the payment as it stands once Easypaisa was asked."""
+        if auth_token:
+            return self.providers[Wallet.EASYPAISA].confirmation(auth_token)
+        if not reference:
+            raise InvalidArgument.field("orderRefNumber", "Easypaisa's return names the order (or brings an auth_token)")
+        return self._easypaisa_result(uow, reference, easypaisa.claims_paid(success, status))
 
-    def easypaisa_return(self, uow: UnitOfWork, reference: str, claims_paid: bool) -> store.Payment:
-        """The player back from Easypaisa's page with the order's result. The redirect is unsigned,
-        so Easypaisa is asked (inquiry) and only its answer counts; a claim of payment it contradicts
-        is refused as forged, and the same return twice as a replay."""
+    def _easypaisa_result(self, uow: UnitOfWork, reference: str, claims_paid: bool) -> store.Payment:
+        """The order's result. The redirect is unsigned, so Easypaisa is asked (inquiry) and only its
+        answer counts; a claim of payment it contradicts is refused as forged, and the same return
+        twice as a replay."""
         wallet = Wallet.EASYPAISA
         with uow.session(read_only=True) as session:
             payment = store.payment_by_reference(session, reference)
