@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, case, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from mesh.db import rows_of
 from mesh.sqltypes import UtcDateTime
 
 
@@ -236,8 +237,7 @@ def record_sign_in(session: Session, user_id: str, at: datetime, client_address:
 
 def sign_ins_of(session: Session, user_id: str) -> list[SignIn]:
     """The account's sign-in history, newest first."""
-    return list(session.scalars(select(SignIn).where(SignIn.user_id == user_id)
-                                .order_by(SignIn.at.desc(), SignIn.id.desc())))
+    return rows_of(session, SignIn.user_id, user_id, SignIn.at.desc(), SignIn.id.desc())
 
 
 def prune_sign_ins(session: Session, before: datetime, keep_per_account: int) -> int:

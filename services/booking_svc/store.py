@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import zlib
-from typing import NamedTuple, Sequence, TypeVar
+from typing import NamedTuple, Sequence
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
                         UniqueConstraint, bindparam, case, cast, delete, exc, func, or_, select, text, true,
@@ -348,7 +348,6 @@ class BookingExport:
 
 
 _LIVE = [s.value for s in LIVE]
-T = TypeVar("T")
 # The advisory-lock namespace of the per-player daily limit (any constant unique to this purpose).
 _DAILY_LIMIT_LOCKS = 0x7061_6431
 
@@ -784,11 +783,6 @@ def bookings_involving(session: Session, player_id: str) -> list[Booking]:
     # The JSON text only narrows the search; the list itself decides (as in future_live_bookings_inviting).
     return [b for b in rows if b.player_id == player_id or player_id in b.participant_ids
             or any(i.player_id == player_id for i in b.invitations)]
-
-
-def rows_of_player(session: Session, table: type[T], player_id: str, *order) -> list[T]:
-    """Every row of `table` (one with a `player_id`) about the player, whatever its state, in `order`."""
-    return list(session.scalars(select(table).where(table.player_id == player_id).order_by(*order)))
 
 
 def lottery_entries_of(session: Session, player_id: str) -> list[tuple[LotteryEntry, Lottery]]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 
 from match_svc.domain import Gender, LevelStart, Place, ResultStatus, Side, Status, TimeOfDay, local_start_range
 from mesh import pager
+from mesh.db import rows_of
 from mesh.errors import Conflict
 from mesh.sqltypes import UtcDateTime
 
@@ -200,8 +201,7 @@ def matches_of_person(session: Session, player_id: str) -> list[Match]:
 
 def whole_level_history(session: Session, player_id: str) -> list[LevelStep]:
     """Every step of the player's level, oldest first (their export)."""
-    return list(session.scalars(select(LevelStep).where(LevelStep.player_id == player_id)
-                                .order_by(LevelStep.changed_at, LevelStep.id)))
+    return rows_of(session, LevelStep.player_id, player_id, LevelStep.changed_at, LevelStep.id)
 
 
 def erase_player(session: Session, player_id: str) -> None:

@@ -13,9 +13,9 @@ import zlib
 from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, ContextManager, Iterator, Protocol
 
-from sqlalchemy import Engine, MetaData, create_engine, event, exc, text
+from sqlalchemy import Engine, MetaData, create_engine, event, exc, select, text
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from mesh.errors import Conflict, Unavailable
 
@@ -70,6 +70,12 @@ def after_commit(session: Session, action: Callable[[], None]) -> None:
     action that may fail catches its own errors.
     """
     event.listen(session, "after_commit", lambda _session: action(), once=True)
+
+
+def rows_of(session: Session, owner: InstrumentedAttribute[str], owner_id: str, *order: Any) -> list[Any]:
+    """Every row of `owner`'s table whose `owner` column names `owner_id` (`Device.user_id`, `Review.player_id`),
+    whatever its state, in `order`: what a service keeps about a person, whole (their data export)."""
+    return list(session.scalars(select(owner.class_).where(owner == owner_id).order_by(*order)))
 
 
 SHARED_MIGRATIONS = pathlib.Path(__file__).parent / "migrations"

@@ -19,18 +19,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeVar
-
 from sqlalchemy import Boolean, Index, Integer, MetaData, Select, String, Text, func, select
 from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Mapped, Session, mapped_column
 
+from mesh.db import rows_of
 from mesh.pager import Page, page
 from mesh.settings import DEFAULT_TIME_ZONE
 from mesh.sqltypes import UtcDateTime
 
 QUEUED, SENT, DELIVERED, FAILED, DEAD = "queued", "sent", "delivered", "failed", "dead"
 REMINDER_PENDING, REMINDER_SENT, REMINDER_CANCELLED = "pending", "sent", "cancelled"
-T = TypeVar("T")
 # The kind families a user hears of before user_svc tells notify their choice (user_svc's defaults).
 DEFAULT_KINDS = "booking_confirmations,reminders,match_invites,connections"
 
@@ -310,12 +308,7 @@ def deliveries(session: Session, *, user_id: str = "", channel: str = "", status
 
 def deliveries_of(session: Session, user_id: str) -> list[Delivery]:
     """Every delivery to one user, whatever its status, oldest first."""
-    return rows_of_user(session, Delivery, user_id, Delivery.created_at, Delivery.id)
-
-
-def rows_of_user(session: Session, table: type[T], user_id: str, *order: InstrumentedAttribute) -> list[T]:
-    """Every row of `table` (a table with a `user_id`) about one user, in `order`: their data, whole."""
-    return list(session.scalars(select(table).where(table.user_id == user_id).order_by(*order)))
+    return rows_of(session, Delivery.user_id, user_id, Delivery.created_at, Delivery.id)
 
 
 def queue_depth(session: Session) -> int:
@@ -437,8 +430,7 @@ def device(session: Session, device_id: str) -> Device | None:
 
 def devices_of(session: Session, user_id: str) -> list[Device]:
     """A user's devices, newest first."""
-    return list(session.scalars(select(Device).where(Device.user_id == user_id)
-                                .order_by(Device.created_at.desc(), Device.id.desc())))
+    return rows_of(session, Device.user_id, user_id, Device.created_at.desc(), Device.id.desc())
 
 
 def forget_device(session: Session, token: str) -> None:

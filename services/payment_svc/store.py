@@ -16,6 +16,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integ
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from mesh import pager
+from mesh.db import rows_of
 from mesh.sqltypes import UtcDateTime
 from payment_svc.domain import Entry, EntryKind, PaymentState, ShareState
 
@@ -328,8 +329,7 @@ def bookings_of_person(session: Session, player_id: str) -> list[Booking]:
 
 
 def payments_by(session: Session, payer_id: str) -> list[Payment]:
-    return list(session.scalars(select(Payment).where(Payment.payer_id == payer_id)
-                                .order_by(Payment.created_at, Payment.id)))
+    return rows_of(session, Payment.payer_id, payer_id, Payment.created_at, Payment.id)
 
 
 def refunds_to(session: Session, payer_id: str) -> list[Refund]:

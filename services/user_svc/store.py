@@ -15,6 +15,7 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Float, ForeignKey, Index, Int
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, validates
 
 from mesh import pager
+from mesh.db import rows_of
 from mesh.settings import DEFAULT_TIME_ZONE
 from mesh.sqltypes import UtcDateTime
 from user_svc import domain
@@ -287,8 +288,7 @@ def record_venue_visit(session: Session, user_id: str, venue_id: str, at: dt.dat
 
 
 def venue_visits_of(session: Session, user_id: str) -> list[VenueVisit]:
-    return list(session.scalars(select(VenueVisit).where(VenueVisit.user_id == user_id)
-                                .order_by(VenueVisit.first_visit_at, VenueVisit.venue_id)))
+    return rows_of(session, VenueVisit.user_id, user_id, VenueVisit.first_visit_at, VenueVisit.venue_id)
 
 
 def delete_venue_visits(session: Session, user_id: str) -> None:

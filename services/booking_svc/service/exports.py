@@ -11,7 +11,7 @@ from booking_svc.service import rows
 from booking_svc.service.series import Series
 from booking_svc.store import BookingExport, EntryView, LotteryEntryView, MembershipView
 from mesh.caller import Caller
-from mesh.db import UnitOfWork
+from mesh.db import UnitOfWork, rows_of
 
 
 def export_data(uow: UnitOfWork, caller: Caller, clock: Callable[[], dt.datetime] = rows.utcnow) -> BookingExport:
@@ -23,13 +23,13 @@ def export_data(uow: UnitOfWork, caller: Caller, clock: Callable[[], dt.datetime
         return BookingExport(
             user_id=me, player=session.get(store.Player, me),
             bookings=[store.booking_view(session, b) for b in store.bookings_involving(session, me)],
-            series=[Series.view_of(session, s) for s in store.rows_of_player(
-                session, store.BookingSeries, me, store.BookingSeries.created_at, store.BookingSeries.id)],
-            waitlist=[EntryView(e, store.open_offer_of(session, e.id)) for e in store.rows_of_player(
-                session, store.WaitlistEntry, me, store.WaitlistEntry.joined_at, store.WaitlistEntry.id)],
+            series=[Series.view_of(session, s) for s in rows_of(
+                session, store.BookingSeries.player_id, me, store.BookingSeries.created_at, store.BookingSeries.id)],
+            waitlist=[EntryView(e, store.open_offer_of(session, e.id)) for e in rows_of(
+                session, store.WaitlistEntry.player_id, me, store.WaitlistEntry.joined_at, store.WaitlistEntry.id)],
             lottery_entries=[LotteryEntryView(entry, draw, store.lottery_entries(session, draw.id))
                              for entry, draw in store.lottery_entries_of(session, me)],
-            reviews=store.rows_of_player(session, store.Review, me, store.Review.created_at, store.Review.id),
+            reviews=rows_of(session, store.Review.player_id, me, store.Review.created_at, store.Review.id),
             memberships=[MembershipView(m, plan, membership.state(m.paid_until, plan.grace_days, now))
                          for m, plan in store.memberships_of(session, me)],
             venues=[store.VenueView(v, courts[v.id]) for v in sorted(owned, key=lambda v: (v.name, v.id))],

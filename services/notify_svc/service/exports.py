@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Callable
 
 from mesh.caller import Caller
-from mesh.db import UnitOfWork
+from mesh.db import UnitOfWork, rows_of
 from notify_svc import domain, store
 
 
@@ -28,16 +28,15 @@ def export_data(uow: UnitOfWork, caller: Caller, clock: Callable[[], dt.datetime
     """Everything about the caller, read in one transaction."""
     me = caller.user_id
     with uow.session(read_only=True) as session:
-        feeds = store.rows_of_user(session, store.CalendarFeed, me)
+        feeds = rows_of(session, store.CalendarFeed.user_id, me)
         return NotifyExport(
             recipient=store.recipient(session, me),
-            devices=store.rows_of_user(session, store.Device, me, store.Device.created_at, store.Device.id),
+            devices=rows_of(session, store.Device.user_id, me, store.Device.created_at, store.Device.id),
             feed=feeds[0] if feeds else None,
-            calendar=store.rows_of_user(session, store.CalendarEntry, me, store.CalendarEntry.start_time,
-                                        store.CalendarEntry.booking_id),
-            reminders=store.rows_of_user(session, store.Reminder, me, store.Reminder.start_time,
-                                         store.Reminder.booking_id),
-            messages=store.rows_of_user(session, store.InboxMessage, me, store.InboxMessage.created_at,
-                                        store.InboxMessage.id),
+            calendar=rows_of(session, store.CalendarEntry.user_id, me, store.CalendarEntry.start_time,
+                             store.CalendarEntry.booking_id),
+            reminders=rows_of(session, store.Reminder.user_id, me, store.Reminder.start_time, store.Reminder.booking_id),
+            messages=rows_of(session, store.InboxMessage.user_id, me, store.InboxMessage.created_at,
+                             store.InboxMessage.id),
             deliveries=store.deliveries_of(session, me),
             exported_at=clock())
