@@ -23,9 +23,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "gen"), str(ROOT / "services"), str(ROOT)]
 
 from bench import idle, scenario, wrk  # noqa: E402
+from mesh.settings import SERVICES  # noqa: E402
 from padel_testkit import ThrowawayDatabases, launch_platform, stop_platform  # noqa: E402  (the suite's launcher)
 
-SERVICES = ("auth", "user", "booking", "notify")
 IDLE_SETTLE_SECONDS = 5
 
 
