@@ -21,6 +21,7 @@ from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, que
 
 from booking_svc.domain import LIVE, InvitationState, Status
 from mesh import pager
+from mesh.db import rows_of
 from mesh.sqltypes import UtcDateTime
 
 SLOT_TAKEN_SQLITE = "court slot taken"
@@ -768,7 +769,7 @@ def erase_player_texts(session: Session, player_id: str, reason: str, standard_r
 
 
 def venues_owned_by(session: Session, owner_id: str) -> list[Venue]:
-    return list(session.scalars(select(Venue).where(Venue.owner_id == owner_id)))
+    return rows_of(session, Venue.owner_id, owner_id)
 
 
 # -- the person's data export: every row about them, whole ----------------------------------------------

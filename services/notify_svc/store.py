@@ -227,12 +227,10 @@ def erase_recipient(session: Session, user_id: str, now: dt.datetime) -> Recipie
     for name, value in _NOBODY.items():
         setattr(found, name, value)
     found.updated_at = now
-    for message in session.scalars(select(InboxMessage).where(InboxMessage.user_id == user_id)):
-        session.delete(message)
-    for reminder in session.scalars(select(Reminder).where(Reminder.user_id == user_id)):
+    for reminder in rows_of(session, Reminder.user_id, user_id):
         reminder.status, reminder.updated_at = REMINDER_CANCELLED, now
-    for table in (Device, CalendarFeed, CalendarEntry):
-        for row in session.scalars(select(table).where(table.user_id == user_id)):
+    for owner in (InboxMessage.user_id, Device.user_id, CalendarFeed.user_id, CalendarEntry.user_id):
+        for row in rows_of(session, owner, user_id):
             session.delete(row)
     return found
 
