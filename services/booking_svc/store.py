@@ -723,6 +723,11 @@ def players_of(session: Session, user_ids: Sequence[str]) -> list[Player]:
     return list(session.scalars(select(Player).where(Player.id.in_(user_ids)).order_by(Player.name, Player.id)))
 
 
+def players_with_phone(session: Session, phone: str) -> list[Player]:
+    """The players who registered this mobile number (two at most: one is the answer, two are too many)."""
+    return list(session.scalars(select(Player).where(Player.phone == phone).order_by(Player.id).limit(2)))
+
+
 def venue_named(session: Session, owner_id: str, name: str) -> Venue | None:
     return session.scalars(select(Venue).where(Venue.owner_id == owner_id, Venue.name == name)).first()
 
