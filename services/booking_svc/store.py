@@ -14,7 +14,7 @@ import zlib
 from typing import NamedTuple, Sequence, TypeVar
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
-                        UniqueConstraint, bindparam, case, cast, delete, exc, func, or_, select, text, true,
+                        UniqueConstraint, and_, bindparam, case, cast, delete, exc, func, or_, select, text, true,
                         type_coerce, Row, union_all, update)
 from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, query_expression, relationship,
                             with_expression)
@@ -1250,15 +1250,19 @@ def venue_memberships_page(session: Session, venue_id: str, page_size: int,
                       [Membership.created_at, Membership.id], page_size, page_token, descending=True)
 
 
-def memberships_to_remind(session: Session, now: dt.datetime, notice: dt.timedelta,
-                          limit: int = 200) -> list[tuple[Membership, MembershipPlan]]:
+def memberships_to_remind(session: Session, now: dt.datetime, notice: dt.timedelta, limit: int,
+                          after: tuple[dt.datetime, str] | None = None) -> list[tuple[Membership, MembershipPlan]]:
     """Memberships whose period ends within `notice` (or ended, grace days at most 60 before) and whose
-    expiry was not told yet: those a renewal reminder may be owed, taken for this pass."""
-    return [(m, p) for m, p in session.execute(
-        select(Membership, MembershipPlan).join(MembershipPlan, MembershipPlan.id == Membership.plan_id)
-        .where(Membership.paid_until <= now + notice, Membership.paid_until >= now - dt.timedelta(days=67),
-               or_(Membership.expiry_told_for.is_(None), Membership.expiry_told_for != Membership.paid_until))
-        .order_by(Membership.paid_until).limit(limit).with_for_update(of=Membership, skip_locked=True))]
+    expiry was not told yet: those a renewal reminder may be owed, the next `limit` by (paid_until,
+    id) after `after` (a pass goes through them batch by batch), taken for this batch."""
+    query = select(Membership, MembershipPlan).join(MembershipPlan, MembershipPlan.id == Membership.plan_id).where(
+        Membership.paid_until <= now + notice, Membership.paid_until >= now - dt.timedelta(days=67),
+        or_(Membership.expiry_told_for.is_(None), Membership.expiry_told_for != Membership.paid_until))
+    if after is not None:
+        query = query.where(or_(Membership.paid_until > after[0],
+                                and_(Membership.paid_until == after[0], Membership.id > after[1])))
+    return [(m, p) for m, p in session.execute(query.order_by(Membership.paid_until, Membership.id).limit(limit)
+                                               .with_for_update(of=Membership, skip_locked=True))]
 
 
 def memberships_page(session: Session, player_id: str, page_size: int,
