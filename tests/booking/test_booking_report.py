@@ -68,7 +68,7 @@ def test_every_player_of_a_booking_counts_as_new_returning_and_top_player_with_t
                                    *sorted([(booker.user_id, 1, 200_000), (newcomer.user_id, 1, 200_000)])]
 
 
-def test_closed_time_is_not_open_time_per_court_and_step(database):
+def test_closed_time_and_time_before_a_court_was_added_are_not_open_time_per_court_and_step(database):
     clock = Clock()
     desk = Desk(database, clock)
     made = desk.venue(name="Closing Padel")  # open 08:00–23:00: 900 minutes a day
@@ -78,15 +78,18 @@ def test_closed_time_is_not_open_time_per_court_and_step(database):
     for start, end in ((local_dt(day, "10:00"), local_dt(day, "12:00")),
                        (local_dt(day, "11:00"), local_dt(day, "13:00")),  # overlaps the first: 10:00–13:00 closed
                        (local_dt(day, "06:00"), local_dt(day, "07:00")),  # before opening: closes nothing open
-                       (local_dt(day, "22:00"), local_dt(day + dt.timedelta(days=1), "09:00"))):  # 22:00–23:00 of the day
+                       # 22:00 to 09:00 the next morning: 22:00–23:00 of the day is open time closed
+                       (local_dt(day, "22:00"), local_dt(day + dt.timedelta(days=1), "09:00"))):
         desk.venues.add_closure(database, owner, made.venue.id, closed, start, end, "works")
     desk.book(someone("player"), other, local_dt(day, "10:00"))
+    clock.now = local_dt(day, "12:00").astimezone(dt.timezone.utc)
+    added = desk.venues.add_court(database, owner, made.venue.id, {"name": "Court 3"}).id  # open from 12:00
 
     numbers = reports.report(database, owner, made.venue.id, day, day)
     assert {c.court.id: (c.booked_minutes, c.open_minutes) for c in numbers.courts} == {
-        closed: (0, 900 - 180 - 60), other: (60, 900)}
+        closed: (0, 900 - 180 - 60), other: (60, 900), added: (0, 660)}
     weekday = day.isoweekday()
     steps = {clock_time: numbers.steps[(weekday, clock_time)] for clock_time in ("08:00", "10:00", "12:30", "13:00",
                                                                                  "22:30")}
-    assert steps == {"08:00": [0, 60], "10:00": [30, 30], "12:30": [0, 30], "13:00": [0, 60], "22:30": [0, 30]}
-    assert numbers.occupancy == 60 / (900 - 240 + 900)
+    assert steps == {"08:00": [0, 60], "10:00": [30, 30], "12:30": [0, 60], "13:00": [0, 90], "22:30": [0, 60]}
+    assert numbers.occupancy == 60 / (900 - 240 + 900 + 660)

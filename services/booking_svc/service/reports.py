@@ -7,7 +7,8 @@ period's bookings. Occupancy reads one row per distinct (start, length) of the g
 into the local 30-minute steps it covers, by the clock (a game from 23:30 to 00:30 on a Friday night
 counts 30 minutes on Friday 23:30 and 30 on Saturday 00:00); open minutes come from the opening hours,
 less each court's closures (read once per distinct span, joined where they overlap, clipped to the
-openings). Players are every player of a booking (its booker and invited players, each with their share).
+openings) and the time before a court was added. Players are every player of a booking (its booker
+and invited players, each with their share).
 """
 
 from __future__ import annotations
@@ -97,7 +98,11 @@ def figures(session: Session, venue: store.Venue, first: dt.date, last: dt.date)
     open_minutes = sum(_minutes(*w) for w in windows)
     closed_minutes: dict[str, int] = collections.defaultdict(int)
     if windows:
-        for court_id, closures in store.report_closures(session, active, windows[0][0], windows[-1][1]).items():
+        closed = store.report_closures(session, active, windows[0][0], windows[-1][1])
+        for court in courts:
+            if court.active and court.created_at > windows[0][0]:  # added in the period: not open before
+                closed[court.id] = sorted([(windows[0][0], court.created_at), *closed.get(court.id, [])])
+        for court_id, closures in closed.items():
             for start, end in _closed_in(windows, closures):
                 _spread(steps, start, end, zone, -1, 1)
                 closed_minutes[court_id] += _minutes(start, end)

@@ -60,7 +60,8 @@ def player_booked_for(session: Session, caller: Caller, venue_row: store.Venue, 
     if not found:
         raise InvalidArgument.field("player_phone", "no registered player has this number")
     if len(found) > 1:
-        raise InvalidArgument.field("player_phone", "more than one player registered this number: name them by player_id")
+        raise InvalidArgument.field("player_phone",
+                                    "more than one player registered this number: name them by player_id")
     return found[0].id
 
 
