@@ -420,11 +420,12 @@ def series_snapshot(series_id: str, game: store.BookingView) -> events_pb2.Serie
         player_name=game.player.name if game.player else "", player_phone=game.player.phone if game.player else "")
 
 
-def series_booked(series_id: str, games: Sequence[store.BookingView], clashes: int) -> events_pb2.SeriesBooked:
+def series_booked(series_id: str, games: Sequence[store.BookingView], clashes: int,
+                  booked_by: str) -> events_pb2.SeriesBooked:
     return events_pb2.SeriesBooked(
         series=series_snapshot(series_id, games[0]), start_times=[timestamp(g.booking.start_time) for g in games],
         clash_count=clashes, price=money(sum(g.booking.price_paisa for g in games)),
-        status=STATUS_TO_PROTO[games[0].booking.state])
+        status=STATUS_TO_PROTO[games[0].booking.state], booked_by=booked_by)
 
 
 def series_cancelled(series_id: str, games: Sequence[store.BookingView]) -> events_pb2.SeriesCancelled:

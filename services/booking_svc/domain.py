@@ -96,6 +96,12 @@ def check_may_manage(who: Caller, owner_id: str) -> None:
         raise PermissionDenied("only the venue's owner or an admin may do that")
 
 
+def check_may_book_for_others(who: Caller, owner_id: str) -> None:
+    """A player books for themself; the venue's owner (or an admin) also for a customer of the venue."""
+    if not may_manage(who, owner_id):
+        raise PermissionDenied("only the venue's owner or an admin may book for another player")
+
+
 def check_may_open_venues(who: Caller) -> None:
     """Venue owners and admins open venues (the opener owns them)."""
     if not who.roles & {VENUE_OWNER, ADMIN}:

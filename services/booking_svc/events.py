@@ -85,9 +85,11 @@ def waitlist_expired(session: Session, offer: WaitlistOffer, view: BookingView) 
     outbox.publish(session, STREAM, convert.waitlist_expired(offer, view))
 
 
-def series_booked(session: Session, series_id: str, games: Sequence[BookingView], clashes: int) -> None:
-    """A series' booked games, told of together (its games' BookingCreated/BookingConfirmed name the series)."""
-    outbox.publish(session, STREAM, convert.series_booked(series_id, games, clashes))
+def series_booked(session: Session, series_id: str, games: Sequence[BookingView], clashes: int,
+                  booked_by: str) -> None:
+    """A series' booked games, told of together (its games' BookingCreated/BookingConfirmed name the
+    series); `booked_by` travels with it: an owner who booked it for a customer is not told of it."""
+    outbox.publish(session, STREAM, convert.series_booked(series_id, games, clashes, booked_by))
 
 
 def series_cancelled(session: Session, series_id: str, games: Sequence[BookingView]) -> None:

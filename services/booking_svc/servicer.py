@@ -197,7 +197,8 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     def BookSeries(self, request, context):
         view = self.series.book(self.db, caller.current(), request.court_id, to_datetime(request.first_start),
                                 request.duration_minutes, convert.recurrence(request.recurrence),
-                                list(request.participant_ids), request.preview, request.idempotency_key)
+                                list(request.participant_ids), request.preview, request.idempotency_key,
+                                request.player_id, request.player_phone)
         return api.BookSeriesResponse(series=convert.series(view))
 
     def GetSeries(self, request, context):

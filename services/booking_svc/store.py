@@ -14,8 +14,8 @@ import zlib
 from typing import NamedTuple, Sequence
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
-                        UniqueConstraint, bindparam, case, cast, delete, exc, func, or_, select, text, true,
-                        type_coerce, Row, union_all, update)
+                        UniqueConstraint, and_, bindparam, case, cast, delete, exc, func, or_, select, text, true,
+                        type_coerce, Row, Subquery, union_all, update)
 from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, query_expression, relationship,
                             with_expression)
 
@@ -723,6 +723,11 @@ def players_of(session: Session, user_ids: Sequence[str]) -> list[Player]:
     return list(session.scalars(select(Player).where(Player.id.in_(user_ids)).order_by(Player.name, Player.id)))
 
 
+def players_with_phone(session: Session, phone: str) -> list[Player]:
+    """The players who registered this mobile number (two at most: one is the answer, two are too many)."""
+    return list(session.scalars(select(Player).where(Player.phone == phone).order_by(Player.id).limit(2)))
+
+
 def venue_named(session: Session, owner_id: str, name: str) -> Venue | None:
     return session.scalars(select(Venue).where(Venue.owner_id == owner_id, Venue.name == name)).first()
 
@@ -970,8 +975,6 @@ _CANCELLED_FEE = func.coalesce(Booking.cancellation_fee_paisa, 0)
 # What the venue keeps: the price less the platform's commission, or the fee of a cancellation.
 _NET = case((_TAKES, Booking.price_paisa - Booking.commission_paisa),
             (Booking.status == Status.CANCELLED.value, _CANCELLED_FEE), else_=0)
-# What the player paid: the price, or the fee of a cancellation.
-_SPENT = case((_TAKES, Booking.price_paisa), (Booking.status == Status.CANCELLED.value, _CANCELLED_FEE), else_=0)
 _TAKEN = func.sum(case((_TAKES, 1), else_=0))
 
 
@@ -1020,25 +1023,61 @@ def report_games(session: Session, venue_id: str, first: dt.date,
         .group_by(Booking.start_time, Booking.duration_minutes))]
 
 
+def report_closures(session: Session, court_ids: Sequence[str], start: dt.datetime,
+                    end: dt.datetime) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+    """Per court, the (start, end) of its closures overlapping [start, end), each span once, by start."""
+    closed: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for court_id, opens, closes in session.execute(
+            select(Closure.court_id, Closure.start_time, Closure.end_time).distinct()
+            .where(Closure.court_id.in_(court_ids), Closure.start_time < end, Closure.end_time > start)
+            .order_by(Closure.court_id, Closure.start_time, Closure.end_time)):
+        closed.setdefault(court_id, []).append((opens, closes))
+    return closed
+
+
+def _players_of_bookings(session: Session, *where) -> Subquery:
+    """(booking_id, player_id, share) for every player of the bookings `where` picks: the booker and
+    the invited players, each with their share of the price (`player_prices`); a booking priced before
+    shares were kept is its booker's alone."""
+    if session.get_bind().dialect.name == "postgresql":
+        share = func.json_array_elements(Booking.player_prices).table_valued("value").alias("share")
+        player, paisa = share.c.value.op("->>")(0), cast(share.c.value.op("->>")(1), BigInteger)
+    else:
+        share = func.json_each(Booking.player_prices).table_valued("value").alias("share")
+        player, paisa = func.json_extract(share.c.value, "$[0]"), func.json_extract(share.c.value, "$[1]")
+    shared = select(Booking.id.label("booking_id"), player.label("player_id"), paisa.label("share")).select_from(
+        Booking).join(share, true()).where(*where)
+    whole = select(Booking.id, Booking.player_id, Booking.price_paisa).where(Booking.player_prices.is_(None), *where)
+    return union_all(shared, whole).subquery()
+
+
 def report_players(session: Session, venue_id: str, first: dt.date, last: dt.date) -> tuple[int, int]:
-    """(new, returning) players of the period: new ones had no booking at the venue before it."""
-    first_seen = select(Booking.player_id, func.min(Booking.opening_date).label("since")).where(
-        Booking.venue_id == venue_id).group_by(Booking.player_id).subquery()
-    in_period = select(Booking.player_id).where(*_period(venue_id, first, last)).distinct().subquery()
+    """(new, returning) players of the period, every player of a booking counted: new ones played no
+    booking at the venue before it."""
+    everyone = _players_of_bookings(session, Booking.venue_id == venue_id)
+    first_seen = select(everyone.c.player_id, func.min(Booking.opening_date).label("since")).join(
+        Booking, Booking.id == everyone.c.booking_id).group_by(everyone.c.player_id).subquery()
+    in_period = _players_of_bookings(session, *_period(venue_id, first, last))
+    players = select(in_period.c.player_id).distinct().subquery()
     new, returning = session.execute(
         select(func.sum(case((first_seen.c.since >= first, 1), else_=0)),
                func.sum(case((first_seen.c.since < first, 1), else_=0)))
-        .select_from(in_period.join(first_seen, first_seen.c.player_id == in_period.c.player_id))).one()
+        .select_from(players.join(first_seen, first_seen.c.player_id == players.c.player_id))).one()
     return int(new or 0), int(returning or 0)
 
 
 def report_top_players(session: Session, venue_id: str, first: dt.date, last: dt.date,
                        limit: int = 10) -> list[tuple[str, int, int]]:
-    """(player, bookings taking a court, spent), most bookings first, then most spent."""
-    taken, spent = _TAKEN.label("taken"), func.sum(_SPENT).label("spent")
+    """(player, bookings taking a court they played, spent), most bookings first, then most spent: every
+    player of a booking, who spent their share (the booker a cancellation's fee)."""
+    players = _players_of_bookings(session, *_period(venue_id, first, last))
+    booker = players.c.player_id == Booking.player_id
+    taken = _TAKEN.label("taken")
+    spent = func.sum(case((_TAKES, players.c.share), (and_(Booking.status == Status.CANCELLED.value, booker),
+                                                      _CANCELLED_FEE), else_=0)).label("spent")
     return [(p, int(n or 0), int(s or 0)) for p, n, s in session.execute(
-        select(Booking.player_id, taken, spent).where(*_period(venue_id, first, last))
-        .group_by(Booking.player_id).order_by(taken.desc(), spent.desc(), Booking.player_id).limit(limit))]
+        select(players.c.player_id, taken, spent).join(Booking, Booking.id == players.c.booking_id)
+        .group_by(players.c.player_id).order_by(taken.desc(), spent.desc(), players.c.player_id).limit(limit))]
 
 
 # -- reviews ----------------------------------------------------------------------------------------------
@@ -1240,15 +1279,19 @@ def venue_memberships_page(session: Session, venue_id: str, page_size: int,
                       [Membership.created_at, Membership.id], page_size, page_token, descending=True)
 
 
-def memberships_to_remind(session: Session, now: dt.datetime, notice: dt.timedelta,
-                          limit: int = 200) -> list[tuple[Membership, MembershipPlan]]:
+def memberships_to_remind(session: Session, now: dt.datetime, notice: dt.timedelta, limit: int,
+                          after: tuple[dt.datetime, str] | None = None) -> list[tuple[Membership, MembershipPlan]]:
     """Memberships whose period ends within `notice` (or ended, grace days at most 60 before) and whose
-    expiry was not told yet: those a renewal reminder may be owed, taken for this pass."""
-    return [(m, p) for m, p in session.execute(
-        select(Membership, MembershipPlan).join(MembershipPlan, MembershipPlan.id == Membership.plan_id)
-        .where(Membership.paid_until <= now + notice, Membership.paid_until >= now - dt.timedelta(days=67),
-               or_(Membership.expiry_told_for.is_(None), Membership.expiry_told_for != Membership.paid_until))
-        .order_by(Membership.paid_until).limit(limit).with_for_update(of=Membership, skip_locked=True))]
+    expiry was not told yet: those a renewal reminder may be owed, the next `limit` by (paid_until,
+    id) after `after` (a pass goes through them batch by batch), taken for this batch."""
+    query = select(Membership, MembershipPlan).join(MembershipPlan, MembershipPlan.id == Membership.plan_id).where(
+        Membership.paid_until <= now + notice, Membership.paid_until >= now - dt.timedelta(days=67),
+        or_(Membership.expiry_told_for.is_(None), Membership.expiry_told_for != Membership.paid_until))
+    if after is not None:
+        query = query.where(or_(Membership.paid_until > after[0],
+                                and_(Membership.paid_until == after[0], Membership.id > after[1])))
+    return [(m, p) for m, p in session.execute(query.order_by(Membership.paid_until, Membership.id).limit(limit)
+                                               .with_for_update(of=Membership, skip_locked=True))]
 
 
 def memberships_page(session: Session, player_id: str, page_size: int,

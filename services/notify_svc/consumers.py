@@ -127,7 +127,7 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     def series_booked(session: Session, _event_id: str, message: booking_events.SeriesBooked) -> None:
         venues.series_booked(Joined(session), convert.series(message.series, message.start_times),
                              convert.money(message.price), message.clash_count,
-                             message.status == booking_pb2.BOOKING_STATUS_CONFIRMED)
+                             message.status == booking_pb2.BOOKING_STATUS_CONFIRMED, booked_by=message.booked_by)
 
     def series_cancelled(session: Session, _event_id: str, message: booking_events.SeriesCancelled) -> None:
         venues.series_cancelled(Joined(session), convert.series(message.series, message.start_times),

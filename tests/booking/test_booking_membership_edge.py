@@ -1,10 +1,15 @@
 """Memberships over REST through the real Envoy edge: an owner's plan, a payment recorded by the
-owner, the member's state, and the member's price taken off the member's own share only."""
+owner, the member's state, and the member's price taken off the member's own share only (alone, and
+among other players, as payments bills each share)."""
+
+import uuid
 
 import requests
 
 from booking_testkit import iso, local_day
+from padel_testkit import eventually
 from test_booking_edge import TIMEOUT, book, create_venue, new_user
+from test_booking_owners_edge import a_player
 
 
 def test_a_member_price_lowers_only_the_members_share_of_the_court(platform):
@@ -165,3 +170,48 @@ def test_members_only_hours_and_the_owners_member_list_over_rest(platform):
     assert ended.status_code == 200 and ended.json()["membership"]["state"] == "expired", ended.text
     closed = book(platform, member, court, day, "20:00")
     assert closed.status_code == 400 and "for the venue's members until" in closed.json()["message"], closed.text
+
+
+def test_a_member_among_other_players_pays_a_member_price_on_their_own_share_only(platform):
+    owner, booker, member, friend, guest = (new_user(), a_player(platform, "Booker"), a_player(platform, "Member"),
+                                            a_player(platform, "Friend"), new_user())
+    # Paid online, so payments bills each player's share (a booking is held until paid).
+    venue = create_venue(platform, owner, confirmation_mode="CONFIRMATION_MODE_MANUAL", hold_minutes=30)
+    owner_headers = platform.headers(owner, roles=("venue_owner",))
+    plan = requests.post(f"{platform.url}/api/bookings/venues/{venue['venue_id']}/membership-plans",
+                         headers=owner_headers, timeout=TIMEOUT,
+                         json={"plan": {"name": "Gold", "price": {"amount_paisa": "500000"},
+                                        "period": "MEMBERSHIP_PERIOD_MONTHLY", "percent_off": 20}})
+    paid = requests.post(f"{platform.url}/api/bookings/venues/{venue['venue_id']}/members", headers=owner_headers,
+                         timeout=TIMEOUT, json={"plan_id": plan.json()["plan"]["plan_id"], "player_id": member})
+    assert paid.status_code == 200, paid.text
+    online = requests.put(f"{platform.url}/api/payments/venues/{venue['venue_id']}/payment", headers=owner_headers,
+                          json={"mode": "PAYMENT_MODE_FULL"}, timeout=TIMEOUT)
+    assert online.status_code == 200, online.text
+
+    court, day = venue["courts"][0]["court_id"], local_day(2)
+    game = requests.post(f"{platform.url}/api/bookings/book", headers=platform.headers(booker), timeout=TIMEOUT,
+                         json={"court_id": court, "start_time": iso(day, "10:00"), "duration_minutes": 60,
+                               "participant_ids": [member, friend], "idempotency_key": uuid.uuid4().hex})
+    assert game.status_code == 200, game.text
+    booking = game.json()["booking"]
+    # 6,000 PKR a court-hour in three shares of 2,000; the member's is 20 % of a player's quarter (300) less.
+    assert booking["price"]["amount_paisa"] == "570000"
+
+    def shares_of(booking_id: str, user: str) -> dict[str, str] | None:
+        """Each player's share as payments bills it (booking's BookingSnapshot.player_prices)."""
+        answer = requests.get(f"{platform.url}/api/payments/bookings/{booking_id}", headers=platform.headers(user),
+                              timeout=TIMEOUT)
+        if answer.status_code != 200:
+            return None
+        return {s["player_id"]: s["amount"]["amount_paisa"] for s in answer.json()["bill"]["shares"]}
+
+    shares = eventually(lambda: shares_of(booking["booking_id"], booker), "payments bills the game's shares")
+    assert shares == {booker: "200000", member: "170000", friend: "200000"}
+    assert sum(int(paisa) for paisa in shares.values()) == int(booking["price"]["amount_paisa"])
+
+    # Nobody of a game alone is a member: no discount on any share.
+    alone = book(platform, guest, court, day, "12:00")
+    assert alone.status_code == 200 and alone.json()["booking"]["price"]["amount_paisa"] == "600000"
+    assert eventually(lambda: shares_of(alone.json()["booking"]["booking_id"], guest),
+                      "payments bills the game alone") == {guest: "600000"}

@@ -133,6 +133,21 @@ def test_the_job_reminds_a_member_to_renew_before_the_end_and_in_grace_then_tell
                                                         ("MembershipRenewalDue", "active")]
 
 
+def test_one_renewal_pass_reminds_every_member_due_batch_by_batch(database):
+    club = Club(database)
+    club.memberships.batch = 2  # five members due, in three batches of one pass
+    others = [someone("player").user_id for _ in range(4)]
+    for other in others:
+        club.memberships.record_payment(database, club.owner, club.venue.venue.id, club.plan.id, other)
+    job = BookingJob(club.desk.bookings, database, interval_seconds=60, memberships=club.memberships)
+    club.clock.now = club.paid.membership.paid_until - dt.timedelta(days=6)
+
+    job.run_once()
+    for member in [club.member.user_id, *others]:
+        assert membership_events(database, member) == [("MembershipPaid", "active"), ("MembershipRenewalDue", "active")]
+    assert club.memberships.remind_renewals(database) == 0  # once per period: the next pass owes nothing
+
+
 def test_the_owner_lists_the_venues_members_with_plan_state_and_pages(database):
     club = Club(database)
     others = [someone("player") for _ in range(2)]

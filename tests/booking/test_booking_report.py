@@ -37,3 +37,59 @@ def test_the_no_show_rate_counts_missed_games_over_games_due(database):
         reports.report(database, someone("player"), made.venue.id, day, day)
     with pytest.raises(InvalidArgument, match="366 days"):
         reports.report(database, owner, made.venue.id, day, day + dt.timedelta(days=400))
+
+
+class Anyone:
+    """Every player may be invited (user_svc's answer is not what these tests are about)."""
+
+    def check_invitable(self, _booker, _player_ids) -> None:
+        pass
+
+
+def test_every_player_of_a_booking_counts_as_new_returning_and_top_player_with_their_share(database):
+    clock = Clock()
+    desk = Desk(database, clock)
+    desk.bookings.players = Anyone()
+    made = desk.venue(name="Many Players Padel", base_hourly_price_paisa=600_000)
+    owner = someone("venue_owner", user_id=made.venue.owner_id)
+    court, before, day = made.courts[0].id, local_day(2), local_day(3)
+    booker, regular, newcomer, decliner = (someone("player") for _ in range(4))
+    desk.book(regular, court, local_dt(before, "10:00"))  # before the period: the regular returns in it
+    game = desk.bookings.book(database, booker, court, local_dt(day, "10:00"), 60,
+                              [regular.user_id, newcomer.user_id, decliner.user_id], "", "a-game-of-four").booking
+    desk.bookings.answer_invitation(database, decliner, game.id, accept=False)  # off the game
+    desk.book(regular, court, local_dt(day, "12:00"))
+
+    numbers = reports.report(database, owner, made.venue.id, day, day)
+    # Booker and newcomer are new, the regular returns; who declined played nothing.
+    assert (numbers.new_players, numbers.returning_players) == (2, 1)
+    # The three players of the game each spent a third of 6,000 PKR; the regular also a game alone.
+    assert numbers.top_players == [(regular.user_id, 2, 200_000 + 600_000),
+                                   *sorted([(booker.user_id, 1, 200_000), (newcomer.user_id, 1, 200_000)])]
+
+
+def test_closed_time_and_time_before_a_court_was_added_are_not_open_time_per_court_and_step(database):
+    clock = Clock()
+    desk = Desk(database, clock)
+    made = desk.venue(name="Closing Padel")  # open 08:00–23:00: 900 minutes a day
+    owner = someone("venue_owner", user_id=made.venue.owner_id)
+    closed, other = made.courts[0].id, desk.venues.add_court(database, owner, made.venue.id, {"name": "Court 2"}).id
+    day = local_day(3)
+    for start, end in ((local_dt(day, "10:00"), local_dt(day, "12:00")),
+                       (local_dt(day, "11:00"), local_dt(day, "13:00")),  # overlaps the first: 10:00–13:00 closed
+                       (local_dt(day, "06:00"), local_dt(day, "07:00")),  # before opening: closes nothing open
+                       # 22:00 to 09:00 the next morning: 22:00–23:00 of the day is open time closed
+                       (local_dt(day, "22:00"), local_dt(day + dt.timedelta(days=1), "09:00"))):
+        desk.venues.add_closure(database, owner, made.venue.id, closed, start, end, "works")
+    desk.book(someone("player"), other, local_dt(day, "10:00"))
+    clock.now = local_dt(day, "12:00").astimezone(dt.timezone.utc)
+    added = desk.venues.add_court(database, owner, made.venue.id, {"name": "Court 3"}).id  # open from 12:00
+
+    numbers = reports.report(database, owner, made.venue.id, day, day)
+    assert {c.court.id: (c.booked_minutes, c.open_minutes) for c in numbers.courts} == {
+        closed: (0, 900 - 180 - 60), other: (60, 900), added: (0, 660)}
+    weekday = day.isoweekday()
+    steps = {clock_time: numbers.steps[(weekday, clock_time)] for clock_time in ("08:00", "10:00", "12:30", "13:00",
+                                                                                 "22:30")}
+    assert steps == {"08:00": [0, 60], "10:00": [30, 30], "12:30": [0, 60], "13:00": [0, 90], "22:30": [0, 60]}
+    assert numbers.occupancy == 60 / (900 - 240 + 900 + 660)

@@ -1,13 +1,14 @@
 """The owner's numbers over REST through the real Envoy edge, checked against bookings the test makes
-(a venue open past midnight, a game across midnight, a late cancellation's fee, a returning player, a
-game priced by a price rule)."""
+(a venue open past midnight, a game across midnight, a closure across midnight, a late cancellation's
+fee, a returning player, a game priced by a price rule)."""
 
 import csv
+import datetime as dt
 import io
 
 import requests
 
-from booking_testkit import local_day
+from booking_testkit import iso, local_day
 from test_booking_edge import TIMEOUT, book, create_venue, new_user
 
 EVENINGS = [{"weekday": w, "open": "18:00", "close": "02:00"} for w in
@@ -54,6 +55,11 @@ def test_a_report_counts_the_bookings_made_its_period(platform):
     again = requests.put(f"{platform.url}/api/bookings/venues/{venue_id}/prices", headers=owner_headers,
                          json={"base_hourly_price": {"amount_paisa": "650000"}, "rules": [evening]}, timeout=TIMEOUT)
     assert again.json()["rules"][0]["rule_id"] == rule_id
+    # Court 2 closed from 23:00 to 01:00: two hours of its evening are not open time.
+    closure = requests.post(f"{platform.url}/api/bookings/venues/{venue_id}/courts/{court2}/closures",
+                            headers=owner_headers, timeout=TIMEOUT, json={
+                                "start_time": iso(day, "23:00"), "end_time": iso(day + dt.timedelta(days=1), "01:00")})
+    assert closure.status_code == 200, closure.text
 
     period = {"from": day.isoformat(), "to": day.isoformat()}
     answer = requests.get(f"{platform.url}/api/bookings/venues/{venue_id}/report", params=period,
@@ -66,7 +72,8 @@ def test_a_report_counts_the_bookings_made_its_period(platform):
     assert (courts[court1]["booked_minutes"], courts[court1]["open_minutes"], courts[court1]["bookings"]) == (
         "120", "480", "2")
     assert courts[court1]["revenue"]["amount_paisa"] == str(court1_net)
-    assert (courts[court2]["booked_minutes"], courts[court2]["bookings"]) == ("90", "1")
+    assert (courts[court2]["booked_minutes"], courts[court2]["open_minutes"], courts[court2]["bookings"]) == (
+        "90", "360", "1")
     assert courts[court2]["revenue"]["amount_paisa"] == str(court2_net)
     assert report["days"] == [{"local_date": day.isoformat(), "bookings": "3",
                                "revenue": {"amount_paisa": str(court1_net + court2_net), "currency": "PKR"}}]
@@ -90,6 +97,9 @@ def test_a_report_counts_the_bookings_made_its_period(platform):
     assert steps[(today, "23:30")]["booked_minutes"] == "30" and steps[(tomorrow, "00:00")]["booked_minutes"] == "30"
     assert steps[(today, "20:30")]["booked_minutes"] == "30" and steps[(today, "20:30")]["open_minutes"] == "60"
     assert steps[(tomorrow, "01:30")]["open_minutes"] == "60" and (tomorrow, "02:00") not in steps
+    # The closure takes court 2's half of each step from 23:00 to 01:00, past midnight too.
+    assert [steps[k]["open_minutes"] for k in ((today, "22:30"), (today, "23:00"), (tomorrow, "00:30"),
+                                               (tomorrow, "01:00"))] == ["60", "30", "30", "60"]
     assert sum(int(h.get("booked_minutes", 0)) for h in report["hours"]) == 210
 
     exported = requests.get(f"{platform.url}/api/bookings/venues/{venue_id}/report/csv", params=period,

@@ -1,12 +1,15 @@
 """Recurring series over REST through the real Envoy edge: previewed, booked whole around a closure,
-limited by the venue's terms, and cancelled one game, this and following, by the policy per game."""
+limited by the venue's terms, cancelled one game, this and following, by the policy per game, and
+booked by the venue's owner for a customer, whose series it is."""
 
 import uuid
 
 import requests
 
 from booking_testkit import iso, local_day
+from padel_testkit import eventually
 from test_booking_edge import TIMEOUT, create_venue, free_starts, new_user
+from test_booking_owners_edge import a_phone, registered
 
 
 def post(platform, path: str, user: str, body: dict, roles=("player",)):
@@ -109,3 +112,66 @@ def test_a_venue_limits_how_far_a_series_books_and_how_many_a_player_holds(platf
     bad_date = post(platform, "/api/bookings/series", player,
                     {**series_request(court, local_day(4), uuid.uuid4().hex, exception_dates=["someday"])})
     assert bad_date.status_code == 400 and "recurrence.exception_dates[0]" in bad_date.json()["message"]
+
+
+def messages_of(platform, user: str) -> list[dict]:
+    answer = requests.get(f"{platform.url}/api/notifications/inbox", headers=platform.headers(user), timeout=TIMEOUT)
+    assert answer.status_code == 200, answer.text
+    return answer.json().get("messages", [])
+
+
+def test_the_owner_books_a_series_for_a_customer_and_it_is_the_customers_own(platform):
+    owner, phone = new_user(), a_phone()
+    customer = registered(platform, "Sana", "Iqbal", phone)
+    venue = create_venue(platform, owner,
+                         cancellation_policy={"free_until_hours": 240, "late_fee_percent": 25, "grace_minutes": 0})
+    body = series_request(venue["courts"][0]["court_id"], local_day(2), uuid.uuid4().hex)
+    as_owner = ("venue_owner",)
+
+    # Only the venue's owner books for someone else: a player, or another venue's owner, is refused.
+    for someone, roles in ((new_user(), ("player",)), (new_user(), as_owner)):
+        refused = post(platform, "/api/bookings/series", someone, {**body, "player_id": customer}, roles=roles)
+        assert refused.status_code == 403, refused.text
+    # The customer is a registered player, named by id or by the phone they registered.
+    unknown = post(platform, "/api/bookings/series", owner, {**body, "player_id": new_user()}, roles=as_owner)
+    assert unknown.status_code == 400 and unknown.json()["message"].startswith("player_id: ")
+    nobody = post(platform, "/api/bookings/series", owner, {**body, "player_phone": a_phone()}, roles=as_owner)
+    assert nobody.status_code == 400 and nobody.json()["message"].startswith("player_phone: ")
+    both = post(platform, "/api/bookings/series", owner, {**body, "player_id": customer, "player_phone": phone},
+                roles=as_owner)
+    assert both.status_code == 400 and both.json()["message"].startswith("player_phone: ")
+
+    def previewed():  # booking_svc hears of a registered player by auth's event
+        preview = post(platform, "/api/bookings/series", owner, {**body, "player_phone": phone, "preview": True},
+                       roles=as_owner)
+        return preview if preview.status_code == 200 else None
+
+    eventually(previewed, "booking_svc knows the registered customer", timeout=20)
+    booked = post(platform, "/api/bookings/series", owner, {**body, "player_phone": phone}, roles=as_owner)
+    assert booked.status_code == 200, booked.text
+    series = booked.json()["series"]
+    games = [g["booking_id"] for g in series["occurrences"]]
+    assert series["player_id"] == customer and len(games) == 4 and all(games)
+
+    # The customer sees it and its games as theirs; the owner holds no booking of their own.
+    seen = requests.get(f"{platform.url}/api/bookings/series/{series['series_id']}", timeout=TIMEOUT,
+                        headers=platform.headers(customer))
+    assert seen.status_code == 200 and seen.json()["series"]["player_id"] == customer
+    theirs = requests.get(f"{platform.url}/api/bookings/bookings", headers=platform.headers(customer),
+                          timeout=TIMEOUT).json()["bookings"]
+    assert [b["booking_id"] for b in theirs] == games and {b["player_id"] for b in theirs} == {customer}
+    owners = requests.get(f"{platform.url}/api/bookings/bookings", timeout=TIMEOUT,
+                          headers=platform.headers(owner, roles=as_owner)).json()
+    assert not owners.get("bookings")
+    # The customer hears of the series; the owner, who booked it, is not told of their own act.
+    told = eventually(lambda: [m for m in messages_of(platform, customer) if m["kind"] == "series_booked"] or None,
+                      "the customer hears of the series", timeout=20)
+    assert len(told) == 1
+    assert not [m for m in messages_of(platform, owner) if m["kind"] == "venue_series_booked"]
+
+    # The customer cancels a game as its player, by the venue's policy: late, a quarter of 6,000 PKR.
+    one = post(platform, f"/api/bookings/series/{series['series_id']}/cancel", customer,
+               {"scope": "SERIES_CANCEL_SCOPE_ONE", "booking_id": games[0]})
+    assert one.status_code == 200, one.text
+    [first] = one.json()["cancelled"]
+    assert first["cancellation"]["fee"]["amount_paisa"] == "150000"

@@ -83,9 +83,13 @@ def venue_plan(session: Session, venue_id: str, plan_id: str) -> store.Membershi
 
 
 class Memberships:
-    def __init__(self, clock: Callable[[], dt.datetime] = rows.utcnow, notice: dt.timedelta = dt.timedelta(days=7)):
+    """`batch` is how many memberships the renewal pass takes (and locks) in one transaction."""
+
+    def __init__(self, clock: Callable[[], dt.datetime] = rows.utcnow, notice: dt.timedelta = dt.timedelta(days=7),
+                 batch: int = 200):
         self.clock = clock
         self.notice = notice
+        self.batch = batch
 
     def create_plan(self, uow: UnitOfWork, caller: Caller, venue_id: str, name: str, price_paisa: int, period: str,
                     grace_days: int, percent_off: int, lottery_weight: int = 1,
@@ -197,26 +201,35 @@ class Memberships:
     def remind_renewals(self, uow: UnitOfWork) -> int:
         """The job's work: each membership owed a message now gets it once per paid period —
         MembershipRenewalDue `notice` before its period ends and again when its grace days begin,
-        MembershipExpired when they ran out."""
+        MembershipExpired when they ran out. One pass goes through every such membership, a batch
+        per transaction (in the order of their period's end), until none is left."""
         now = self.clock()
-        sent = 0
-        with uow.session() as session:
-            for member, plan in store.memberships_to_remind(session, now, self.notice):
-                due = membership.reminder_due(member.paid_until, plan.grace_days, self.notice, now,
-                                              member.due_reminded_for, member.grace_reminded_for,
-                                              member.expiry_told_for)
-                if due is None:
-                    continue
-                venue = session.get(store.Venue, member.venue_id)
-                view = view_of(session, member, now, plan)
-                if due == "expired":
-                    member.expiry_told_for = member.paid_until
-                    events.membership_expired(session, view, venue)
-                else:
-                    if due == "due":
-                        member.due_reminded_for = member.paid_until
-                    else:  # in grace: the "due" reminder is not sent any more for this period
-                        member.grace_reminded_for = member.due_reminded_for = member.paid_until
-                    events.membership_renewal_due(session, view, venue)
-                sent += 1
-        return sent
+        sent, after = 0, None
+        while True:
+            with uow.session() as session:
+                taken = store.memberships_to_remind(session, now, self.notice, self.batch, after)
+                for member, plan in taken:
+                    sent += self._remind(session, member, plan, now)
+                if len(taken) < self.batch:
+                    return sent
+                after = (taken[-1][0].paid_until, taken[-1][0].id)
+
+    def _remind(self, session: Session, member: store.Membership, plan: store.MembershipPlan,
+                now: dt.datetime) -> int:
+        """Sends the message the membership is owed now, if any (1 when sent)."""
+        due = membership.reminder_due(member.paid_until, plan.grace_days, self.notice, now,
+                                      member.due_reminded_for, member.grace_reminded_for, member.expiry_told_for)
+        if due is None:
+            return 0
+        venue = session.get(store.Venue, member.venue_id)
+        view = view_of(session, member, now, plan)
+        if due == "expired":
+            member.expiry_told_for = member.paid_until
+            events.membership_expired(session, view, venue)
+        else:
+            if due == "due":
+                member.due_reminded_for = member.paid_until
+            else:  # in grace: the "due" reminder is not sent any more for this period
+                member.grace_reminded_for = member.due_reminded_for = member.paid_until
+            events.membership_renewal_due(session, view, venue)
+        return 1

@@ -5,7 +5,10 @@ the top players; and the same as CSV.
 Every figure about bookings is grouped in the database (`store.report_*`): no query loads the
 period's bookings. Occupancy reads one row per distinct (start, length) of the games and splits it
 into the local 30-minute steps it covers, by the clock (a game from 23:30 to 00:30 on a Friday night
-counts 30 minutes on Friday 23:30 and 30 on Saturday 00:00); open minutes come from the opening hours.
+counts 30 minutes on Friday 23:30 and 30 on Saturday 00:00); open minutes come from the opening hours,
+less each court's closures (read once per distinct span, joined where they overlap, clipped to the
+openings) and the time before a court was added. Players are every player of a booking (its booker
+and invited players, each with their share).
 """
 
 from __future__ import annotations
@@ -38,13 +41,31 @@ def _step_of(moment: dt.datetime, zone: ZoneInfo) -> tuple[dt.datetime, tuple[in
 
 
 def _spread(steps: dict, start: dt.datetime, end: dt.datetime, zone: ZoneInfo, courts: int, slot: int) -> None:
-    """Adds `courts` × the minutes of [start, end) to each local step it covers (`slot`: 0 booked, 1 open)."""
+    """Adds `courts` × the minutes of [start, end) to each local step it covers (`slot`: 0 booked, 1 open;
+    `courts` -1 takes a closed court's minutes off)."""
     moment = start
     while moment < end:
         step_end, key = _step_of(moment, zone)
         upto = min(step_end, end)
         steps[key][slot] += courts * int((upto - moment).total_seconds() // 60)
         moment = upto
+
+
+def _minutes(start: dt.datetime, end: dt.datetime) -> int:
+    return int((end - start).total_seconds() // 60)
+
+
+def _closed_in(windows: list[tuple[dt.datetime, dt.datetime]],
+               closures: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The parts of the opening `windows` a court's `closures` (by start) cover, each minute once."""
+    joined: list[list[dt.datetime]] = []
+    for start, end in closures:
+        if joined and start <= joined[-1][1]:
+            joined[-1][1] = max(joined[-1][1], end)
+        else:
+            joined.append([start, end])
+    return [(max(start, opens), min(end, closes)) for start, end in joined for opens, closes in windows
+            if start < closes and opens < end]
 
 
 def period(first: dt.date, last: dt.date) -> None:
@@ -67,15 +88,24 @@ def figures(session: Session, venue: store.Venue, first: dt.date, last: dt.date)
     """The venue's numbers from `first` to `last`, read in the caller's session (the report, the weekly summary)."""
     rules, zone = rows.rules_of(venue), ZoneInfo(venue.time_zone)
     courts = store.courts_of(session, venue.id)
+    active = [c.id for c in courts if c.active]
     by_court = store.report_courts(session, venue.id, first, last)
     steps: dict[tuple[int, str], list[int]] = collections.defaultdict(lambda: [0, 0])
-    open_minutes, day = 0, first
-    while day <= last:
-        window = domain.opening_window(rules, day)
-        if window:
-            _spread(steps, window[0], window[1], zone, sum(c.active for c in courts), 1)
-            open_minutes += int((window[1] - window[0]).total_seconds() // 60)
-        day += dt.timedelta(days=1)
+    days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    windows = [w for w in (domain.opening_window(rules, day) for day in days) if w]
+    for opens, closes in windows:
+        _spread(steps, opens, closes, zone, len(active), 1)
+    open_minutes = sum(_minutes(*w) for w in windows)
+    closed_minutes: dict[str, int] = collections.defaultdict(int)
+    if windows:
+        closed = store.report_closures(session, active, windows[0][0], windows[-1][1])
+        for court in courts:
+            if court.active and court.created_at > windows[0][0]:  # added in the period: not open before
+                closed[court.id] = sorted([(windows[0][0], court.created_at), *closed.get(court.id, [])])
+        for court_id, closures in closed.items():
+            for start, end in _closed_in(windows, closures):
+                _spread(steps, start, end, zone, -1, 1)
+                closed_minutes[court_id] += _minutes(start, end)
     for start, duration, how_many in store.report_games(session, venue.id, first, last):
         _spread(steps, start, start + dt.timedelta(minutes=duration), zone, how_many, 0)
     new, returning = store.report_players(session, venue.id, first, last)
@@ -85,7 +115,8 @@ def figures(session: Session, venue: store.Venue, first: dt.date, last: dt.date)
     per_court = []
     for court in courts:
         bookings, booked, revenue = by_court.get(court.id, (0, 0, 0))
-        per_court.append(CourtFigures(court, bookings, booked, open_minutes if court.active else 0, revenue))
+        opened = open_minutes - closed_minutes[court.id] if court.active else 0
+        per_court.append(CourtFigures(court, bookings, booked, opened, revenue))
     return Report(
         venue, first, last, per_court, dict(sorted(steps.items())), store.report_days(session, venue.id, first, last),
         store.report_statuses(session, venue.id, first, last), new, returning,

@@ -10,6 +10,7 @@ from typing import Sequence
 from sqlalchemy.orm import Session
 
 from booking_svc import domain, store
+from mesh.caller import Caller
 from mesh.errors import InvalidArgument, NotFound
 
 
@@ -40,6 +41,28 @@ def booking(session: Session, booking_id: str) -> store.BookingView:
     if found is None:
         raise NotFound(f"no booking {booking_id}")
     return store.booking_view(session, found)
+
+
+def player_booked_for(session: Session, caller: Caller, venue_row: store.Venue, player_id: str,
+                      player_phone: str) -> str:
+    """Whom a booking is for: the caller, or a customer the venue's owner (or an admin) names by id or
+    by the mobile number they registered with; either way a player booking_svc heard of from auth."""
+    if player_id and player_phone:
+        raise InvalidArgument.field("player_phone", "name the player by player_id or by player_phone, not both")
+    if not (player_id or player_phone) or player_id == caller.user_id:
+        return caller.user_id
+    domain.check_may_book_for_others(caller, venue_row.owner_id)
+    if player_id:
+        if session.get(store.Player, player_id) is None:
+            raise InvalidArgument.field("player_id", "is no registered player")
+        return player_id
+    found = store.players_with_phone(session, player_phone)
+    if not found:
+        raise InvalidArgument.field("player_phone", "no registered player has this number")
+    if len(found) > 1:
+        raise InvalidArgument.field("player_phone",
+                                    "more than one player registered this number: name them by player_id")
+    return found[0].id
 
 
 def rules_of(row: store.Venue) -> domain.VenueRules:

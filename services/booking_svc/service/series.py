@@ -65,35 +65,38 @@ class Series:
         self.clock = clock
 
     def book(self, uow: UnitOfWork, caller: Caller, court_id: str, first_start: dt.datetime, duration: int,
-             wanted: Recurrence, participant_ids: list[str], preview: bool, idempotency_key: str) -> SeriesView:
-        """Every free game of the series, booked for the caller in one transaction, and the clashes;
-        with `preview`, the same answer with nothing booked. The same key and body again return the
-        series booked the first time."""
+             wanted: Recurrence, participant_ids: list[str], preview: bool, idempotency_key: str,
+             player_id: str = "", player_phone: str = "") -> SeriesView:
+        """Every free game of the series, booked in one transaction, and the clashes; with `preview`,
+        the same answer with nothing booked. The same key and body again return the series booked the
+        first time. The series is the caller's, or the customer's the venue's owner names
+        (`player_id` or `player_phone`): they see it, hear of it and cancel it as their own."""
         recurrence.check(wanted)
-        domain.check_participants(caller.user_id, participant_ids)
         self.bookings.players.check_invitable(caller, participant_ids)
         now = self.clock()
         with uow.session() as session:
             court, venue = store.court_with_venue(session, court_id)
             if court is None:
                 raise NotFound(f"no court {court_id}")
+            player_id = rows.player_booked_for(session, caller, venue, player_id, player_phone)
+            domain.check_participants(player_id, participant_ids)
             zone = domain.ZoneInfo(venue.time_zone)
             rule = recurrence.rfc5545(wanted, first_start, zone)
             fingerprint = domain.request_fingerprint(court_id, first_start, duration, participant_ids, rule)
             key = idempotency_key or rows.new_id()
-            earlier = store.series_by_key(session, caller.user_id, key)
+            earlier = store.series_by_key(session, player_id, key)
             if earlier is not None and not preview:
                 if earlier.request_fingerprint != fingerprint:
                     raise Conflict(KEY_REUSED, reason="IDEMPOTENCY_KEY_REUSED")
                 return self.view_of(session, earlier)
             terms = terms_of(session, venue.id)
             starts = recurrence.games(wanted, first_start, zone)
-            if not preview and store.running_series(session, venue.id, caller.user_id, now) >= terms.max_series_per_player:
+            if not preview and store.running_series(session, venue.id, player_id, now) >= terms.max_series_per_player:
                 raise FailedPrecondition(f"this venue allows {terms.max_series_per_player} running series per player")
-            view = SeriesView(None, venue, court.id, caller.user_id, rule, duration, [])
+            view = SeriesView(None, venue, court.id, player_id, rule, duration, [])
             series_id = rows.new_id()
             for number, start in enumerate(starts):
-                view.games.append(self._game(session, venue, court, start, duration, caller.user_id, participant_ids,
+                view.games.append(self._game(session, venue, court, start, duration, player_id, participant_ids,
                                              terms.series_horizon_days, now, None if preview else f"{key}#{number}",
                                              series_id))
             if preview:
@@ -102,7 +105,7 @@ class Series:
             if not booked:
                 raise FailedPrecondition("no game of this series is free; nothing was booked")
             view.series = store.BookingSeries(
-                id=series_id, venue_id=venue.id, court_id=court.id, player_id=caller.user_id, rule=rule,
+                id=series_id, venue_id=venue.id, court_id=court.id, player_id=player_id, rule=rule,
                 duration_minutes=duration, idempotency_key=key, request_fingerprint=fingerprint,
                 clashes=[{"start": g.start.isoformat(), "clash": g.clash} for g in view.games if g.clash],
                 created_at=now)
@@ -110,9 +113,9 @@ class Series:
             session.flush()
             session.add_all([store.SeriesGame(booking_id=b.id, series_id=view.series.id) for b in booked])
             session.flush()
-            player = session.get(store.Player, caller.user_id)
+            player = session.get(store.Player, player_id)
             events.series_booked(session, series_id, [store.BookingView(b, venue, court, player) for b in booked],
-                                 len(view.games) - len(booked))
+                                 len(view.games) - len(booked), caller.user_id)
             return view
 
     def _game(self, session: Session, venue: store.Venue, court: store.Court, start: dt.datetime, duration: int,

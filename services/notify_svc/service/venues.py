@@ -19,14 +19,15 @@ class VenueNews:
     def __init__(self, deliveries: Deliveries):
         self.deliveries = deliveries
 
-    def series_booked(self, uow: UnitOfWork, series: Series, price: Money, clashes: int, confirmed: bool) -> None:
+    def series_booked(self, uow: UnitOfWork, series: Series, price: Money, clashes: int, confirmed: bool,
+                      booked_by: str = "") -> None:
         """The player hears the series' games in one message (confirmed, or waiting for the venue), the
-        owner the same with who booked."""
+        owner the same with who booked, unless they booked it for the player."""
         extra = {"price": price.text(), "skipped": str(clashes)}
         with uow.session() as session:
             self.deliveries.queue(session, series.player_id, "series_booked" if confirmed else "series_requested",
                                   {**series.variables(), **extra})
-            if owner := series.owner_to_tell():
+            if (owner := series.owner_to_tell()) and owner != booked_by:
                 self.deliveries.queue(session, owner, "venue_series_booked", {**series.owner_variables(), **extra})
 
     def series_cancelled(self, uow: UnitOfWork, series: Series, reason: str, fee: Money, refund: Money,

@@ -523,7 +523,7 @@ class SetVenueTermsResponse(_message.Message):
     def __init__(self, terms: _Optional[_Union[_booking_pb2.VenueTerms, _Mapping]] = ...) -> None: ...
 
 class BookSeriesRequest(_message.Message):
-    __slots__ = ("court_id", "first_start", "duration_minutes", "recurrence", "participant_ids", "preview", "idempotency_key")
+    __slots__ = ("court_id", "first_start", "duration_minutes", "recurrence", "participant_ids", "preview", "idempotency_key", "player_id", "player_phone")
     COURT_ID_FIELD_NUMBER: _ClassVar[int]
     FIRST_START_FIELD_NUMBER: _ClassVar[int]
     DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
@@ -531,6 +531,8 @@ class BookSeriesRequest(_message.Message):
     PARTICIPANT_IDS_FIELD_NUMBER: _ClassVar[int]
     PREVIEW_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_PHONE_FIELD_NUMBER: _ClassVar[int]
     court_id: str
     first_start: _timestamp_pb2.Timestamp
     duration_minutes: int
@@ -538,7 +540,9 @@ class BookSeriesRequest(_message.Message):
     participant_ids: _containers.RepeatedScalarFieldContainer[str]
     preview: bool
     idempotency_key: str
-    def __init__(self, court_id: _Optional[str] = ..., first_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., recurrence: _Optional[_Union[_booking_pb2.SeriesRecurrence, _Mapping]] = ..., participant_ids: _Optional[_Iterable[str]] = ..., preview: _Optional[bool] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+    player_id: str
+    player_phone: str
+    def __init__(self, court_id: _Optional[str] = ..., first_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., recurrence: _Optional[_Union[_booking_pb2.SeriesRecurrence, _Mapping]] = ..., participant_ids: _Optional[_Iterable[str]] = ..., preview: _Optional[bool] = ..., idempotency_key: _Optional[str] = ..., player_id: _Optional[str] = ..., player_phone: _Optional[str] = ...) -> None: ...
 
 class BookSeriesResponse(_message.Message):
     __slots__ = ("series",)

@@ -209,18 +209,20 @@ class SeriesSnapshot(_message.Message):
     def __init__(self, series_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., court_id: _Optional[str] = ..., court_name: _Optional[str] = ..., player_id: _Optional[str] = ..., venue_owner_id: _Optional[str] = ..., time_zone: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., player_name: _Optional[str] = ..., player_phone: _Optional[str] = ...) -> None: ...
 
 class SeriesBooked(_message.Message):
-    __slots__ = ("series", "start_times", "clash_count", "price", "status")
+    __slots__ = ("series", "start_times", "clash_count", "price", "status", "booked_by")
     SERIES_FIELD_NUMBER: _ClassVar[int]
     START_TIMES_FIELD_NUMBER: _ClassVar[int]
     CLASH_COUNT_FIELD_NUMBER: _ClassVar[int]
     PRICE_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    BOOKED_BY_FIELD_NUMBER: _ClassVar[int]
     series: SeriesSnapshot
     start_times: _containers.RepeatedCompositeFieldContainer[_timestamp_pb2.Timestamp]
     clash_count: int
     price: _booking_pb2.Money
     status: _booking_pb2.BookingStatus
-    def __init__(self, series: _Optional[_Union[SeriesSnapshot, _Mapping]] = ..., start_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., clash_count: _Optional[int] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[_booking_pb2.BookingStatus, str]] = ...) -> None: ...
+    booked_by: str
+    def __init__(self, series: _Optional[_Union[SeriesSnapshot, _Mapping]] = ..., start_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., clash_count: _Optional[int] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[_booking_pb2.BookingStatus, str]] = ..., booked_by: _Optional[str] = ...) -> None: ...
 
 class SeriesCancelled(_message.Message):
     __slots__ = ("series", "start_times", "reason", "refund", "fee", "cancelled_by")
