@@ -1,7 +1,8 @@
 """The events booking_svc consumes (group "booking"): from auth, UserRegistered (the player's name
 and phone, for the venue's schedule and the events notify turns into messages to the owner) and
 AccountDeleted, which ends what the person holds here; from payments, PaymentCaptured, which confirms a
-pending booking once its whole price is paid, and VenuePaymentChanged, whether a venue is paid at
+pending booking once its whole price is paid (or, for a membership plan's bill, starts or extends the
+membership), and VenuePaymentChanged, whether a venue is paid at
 the venue (where a cancellation fee is then due); its own BookingCancelled and BookingRescheduled, whose
 freed slot (a move's old one) goes to the first in the waitlist; and match_svc's events about a match's
 court (its seated players, on a hold or on the organiser's own booking; a hold filled or released:
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from booking_svc.service import Bookings
 from booking_svc.service.match_holds import MatchHolds
+from booking_svc.service.memberships import Memberships
 from booking_svc.service.waitlist import Waitlist
 from mesh import plumbing
 from mesh.consumer import EventConsumer
@@ -30,7 +32,7 @@ GROUP = "booking"
 
 
 def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings, waitlist: Waitlist,
-             match_holds: MatchHolds) -> EventConsumer:
+             match_holds: MatchHolds, memberships: Memberships) -> EventConsumer:
     """The consumer of auth's and payments' events and of freed slots, as a server worker."""
 
     def user_registered(session: Session, _event_id: str, message: auth_events.UserRegistered) -> None:
@@ -39,9 +41,12 @@ def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings, 
 
     def account_deleted(session: Session, _event_id: str, message: auth_events.AccountDeleted) -> None:
         bookings.close_account(Joined(session), message.user_id)
+        memberships.close_account(Joined(session), message.user_id)
 
     def payment_captured(session: Session, _event_id: str, message: payment_events.PaymentCaptured) -> None:
-        if message.booking_paid:
+        if message.payment.membership_id:
+            memberships.paid_online(Joined(session), message.payment.booking_id, message.payment.payment_id)
+        elif message.booking_paid:
             bookings.confirm_paid(Joined(session), message.payment.booking_id)
 
     def venue_payment_changed(session: Session, _event_id: str, message: payment_events.VenuePaymentChanged) -> None:

@@ -639,12 +639,34 @@ def membership(view: store.MembershipView) -> pb.Membership:
     return pb.Membership(membership_id=member.id, plan=membership_plan(view.plan), player_id=member.player_id,
                          paid_until=timestamp(member.paid_until), state=view.state,
                          player_name=view.player.name if view.player else "",
-                         grace_ends_at=timestamp(member.paid_until + dt.timedelta(days=view.plan.grace_days)))
+                         grace_ends_at=timestamp(member.paid_until + dt.timedelta(days=view.plan.grace_days)),
+                         bill_id=view.bill_id)
 
 
-def membership_paid(view: store.MembershipView, venue_row: store.Venue, renewed: bool) -> events_pb2.MembershipPaid:
+def membership_paid(view: store.MembershipView, venue_row: store.Venue, renewed: bool,
+                    online: bool) -> events_pb2.MembershipPaid:
     return events_pb2.MembershipPaid(membership=membership(view), venue_name=venue_row.name, renewed=renewed,
-                                     time_zone=venue_row.time_zone)
+                                     time_zone=venue_row.time_zone, paid_online=online)
+
+
+def membership_payment_due(due: store.MembershipDue, plan: store.MembershipPlan, venue_row: store.Venue,
+                           commission: int) -> events_pb2.MembershipPaymentDue:
+    return events_pb2.MembershipPaymentDue(
+        bill_id=due.id, membership_id=due.membership_id, player_id=due.player_id, venue_id=due.venue_id,
+        plan_id=due.plan_id, amount=money(due.amount_paisa), period=PERIODS_TO_PROTO[plan.period],
+        commission=money(commission),
+        local_date=due.created_at.astimezone(domain.ZoneInfo(venue_row.time_zone)).date().isoformat(),
+        opened_at=timestamp(due.created_at))
+
+
+def membership_payment_withdrawn(due: store.MembershipDue) -> events_pb2.MembershipPaymentWithdrawn:
+    return events_pb2.MembershipPaymentWithdrawn(bill_id=due.id, membership_id=due.membership_id,
+                                                 player_id=due.player_id)
+
+
+def membership_joined(due: store.MembershipDue) -> api.JoinMembershipPlanResponse:
+    return api.JoinMembershipPlanResponse(membership_id=due.membership_id, bill_id=due.id,
+                                          amount=money(due.amount_paisa))
 
 
 def membership_renewal_due(view: store.MembershipView, venue_row: store.Venue) -> events_pb2.MembershipRenewalDue:

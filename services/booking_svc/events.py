@@ -18,8 +18,8 @@ from booking_svc import convert
 from mesh import outbox, plumbing
 
 if TYPE_CHECKING:
-    from booking_svc.store import (BookingView, Lottery, LotteryEntry, MembershipView, Player, Report, Review, Venue,
-                                   WaitlistOffer)
+    from booking_svc.store import (BookingView, Lottery, LotteryEntry, MembershipDue, MembershipPlan, MembershipView,
+                                   Player, Report, Review, Venue, WaitlistOffer)
 
 STREAM = plumbing.stream("booking")
 
@@ -117,9 +117,20 @@ def weekly_summary(session: Session, numbers: Report, rating: tuple[float, int])
     outbox.publish(session, STREAM, convert.weekly_summary(numbers, rating))
 
 
-def membership_paid(session: Session, view: MembershipView, venue: Venue, renewed: bool) -> None:
+def membership_paid(session: Session, view: MembershipView, venue: Venue, renewed: bool, online: bool) -> None:
     """A new member or a renewal: notify tells the member until when."""
-    outbox.publish(session, STREAM, convert.membership_paid(view, venue, renewed))
+    outbox.publish(session, STREAM, convert.membership_paid(view, venue, renewed, online))
+
+
+def membership_payment_due(session: Session, due: MembershipDue, plan: MembershipPlan, venue: Venue,
+                           commission: int) -> None:
+    """A plan to pay online: payment_svc opens its bill."""
+    outbox.publish(session, STREAM, convert.membership_payment_due(due, plan, venue, commission))
+
+
+def membership_payment_withdrawn(session: Session, due: MembershipDue) -> None:
+    """A plan's payment no longer due: payment_svc voids its bill and refunds what it took."""
+    outbox.publish(session, STREAM, convert.membership_payment_withdrawn(due))
 
 
 def membership_renewal_due(session: Session, view: MembershipView, venue: Venue) -> None:

@@ -18,6 +18,8 @@ from booking_svc import domain
 PLAYERS_PER_COURT = 4
 MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 ACTIVE, GRACE, EXPIRED = "active", "grace", "expired"
+# Where a plan's online payment (a MembershipDue) stands.
+DUE, PAID, WITHDRAWN = "due", "paid", "withdrawn"
 
 
 def add_months(moment: dt.datetime, months: int) -> dt.datetime:
@@ -27,9 +29,14 @@ def add_months(moment: dt.datetime, months: int) -> dt.datetime:
     return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
 
 
+def period_start(current: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    """Where a payment's period begins: at the end of a running membership, or now for a lapsed or new one."""
+    return max(current, now) if current else now
+
+
 def paid_until(current: dt.datetime | None, period: str, now: dt.datetime) -> dt.datetime:
     """A payment extends a running membership from its end, or starts a lapsed one now."""
-    return add_months(max(current, now) if current else now, MONTHS[period])
+    return add_months(period_start(current, now), MONTHS[period])
 
 
 def state(paid_until_: dt.datetime, grace_days: int, now: dt.datetime) -> str:

@@ -35,7 +35,8 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
     bookings = Bookings(setups, settings.commission_percent, Players(settings.addresses["user"]))
     waitlist = Waitlist(bookings)
     match_holds = MatchHolds(bookings)
-    memberships = Memberships(notice=dt.timedelta(days=settings.renewal_notice_days))
+    memberships = Memberships(notice=dt.timedelta(days=settings.renewal_notice_days),
+                              commission_percent=settings.commission_percent)
     lotteries = Lotteries(bookings)
     servicer = BookingServicer(parts.database, Venues(), Availability(setups), bookings, Series(bookings), waitlist,
                                Reviews(), lotteries, memberships, match_holds)
@@ -44,7 +45,8 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
         servicers=[(booking_service_pb2_grpc.add_BookingServiceServicer_to_server, servicer)],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
-        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings, waitlist, match_holds),
+        workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings, waitlist, match_holds,
+                                                         memberships),
                  BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist, WeeklySummaries(),
                             memberships, lotteries)])
 

@@ -331,6 +331,10 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
                                                request.player_id)
         return api.RecordMembershipPaymentResponse(membership=convert.membership(view))
 
+    def JoinMembershipPlan(self, request, context):
+        due = self.memberships.join(self.db, caller.current(), request.venue_id, request.plan_id)
+        return convert.membership_joined(due)
+
     def ListMyMemberships(self, request, context):
         found = self.memberships.list_mine(self.db, caller.current(), request.page_size, request.page_token)
         return api.ListMyMembershipsResponse(memberships=[convert.membership(v) for v in found.items],

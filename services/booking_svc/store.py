@@ -271,6 +271,7 @@ class MembershipView:
     plan: MembershipPlan
     state: str
     player: Player | None = None  # the member's name, in the owner's member list
+    bill_id: str = ""  # an online payment of the plan still due (payment_svc's bill)
 
 
 @dataclasses.dataclass
@@ -1298,6 +1299,43 @@ def memberships_page(session: Session, player_id: str, page_size: int,
                      page_token: str) -> pager.Page[Membership]:
     return pager.page(session, "memberships", select(Membership).where(Membership.player_id == player_id),
                       [Membership.created_at, Membership.id], page_size, page_token)
+
+
+class MembershipDue(Base):
+    """A plan's price a player is to pay online (migration 0019): payment_svc's bill of the same id.
+    Paid once (online or at the desk), or withdrawn; `period_start` is when the period it paid began."""
+
+    __tablename__ = "membership_dues"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # The membership it starts or extends (its row is made by the first payment).
+    membership_id: Mapped[str] = mapped_column(String(36), index=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("membership_plans.id"))
+    venue_id: Mapped[str] = mapped_column(ForeignKey("venues.id"))
+    player_id: Mapped[str] = mapped_column(String(36), index=True)
+    amount_paisa: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(16))  # due, paid, withdrawn
+    # The captured attempt that paid it online; None when paid at the desk (or not paid).
+    payment_id: Mapped[str | None] = mapped_column(String(36))
+    period_start: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    settled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+def open_due(session: Session, plan_id: str, player_id: str) -> MembershipDue | None:
+    """The player's payment of the plan still due, if any (one at a time)."""
+    return session.scalars(select(MembershipDue).where(
+        MembershipDue.plan_id == plan_id, MembershipDue.player_id == player_id, MembershipDue.state == "due")).first()
+
+
+def dues_of_membership(session: Session, membership_id: str) -> list[MembershipDue]:
+    return list(session.scalars(select(MembershipDue).where(MembershipDue.membership_id == membership_id)
+                                .order_by(MembershipDue.created_at).with_for_update()))
+
+
+def open_dues_of(session: Session, player_id: str) -> list[MembershipDue]:
+    return list(session.scalars(select(MembershipDue).where(MembershipDue.player_id == player_id,
+                                                            MembershipDue.state == "due").with_for_update()))
 
 
 # -- the owner's weekly summary ---------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The events payment_svc consumes (group "payment"): booking_svc's booking events — a new booking
 gets its bill (shares), a change updates it, a cancellation refunds by the fee booking computed —
-a no-show may owe a fee at the venue, and auth's AccountDeleted, which erases the person's wallet numbers. Handlers run in the consumer's
+a no-show may owe a fee at the venue, a membership plan to pay online gets its bill and a withdrawn one
+is voided and refunded whole (as a booking cancelled without a fee), and auth's AccountDeleted, which
+erases the person's wallet numbers. Handlers run in the consumer's
 transaction, once per event id."""
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ def consumer(database: Database, redis_client: redis.Redis, bills: Bills, paymen
         bills.booking_changed(Joined(session), convert.booking_facts(message.booking))
         venue_fees.no_show(Joined(session), message.booking.booking_id)
 
+    def membership_due(session: Session, _event_id: str, message: booking_events.MembershipPaymentDue) -> None:
+        bills.record_membership_due(Joined(session), convert.membership_due_facts(message), message.membership_id)
+
+    def membership_withdrawn(session: Session, _event_id: str,
+                             message: booking_events.MembershipPaymentWithdrawn) -> None:
+        refunds.booking_cancelled(Joined(session), message.bill_id, 0)
+
     def account_deleted(session: Session, _event_id: str, message: auth_events.AccountDeleted) -> None:
         payments.close_account(Joined(session), message.user_id)
 
@@ -49,4 +58,6 @@ def consumer(database: Database, redis_client: redis.Redis, bills: Bills, paymen
         events.on(kind, changed)
     events.on(booking_events.BookingCancelled, cancelled)
     events.on(booking_events.BookingNoShow, no_show)
+    events.on(booking_events.MembershipPaymentDue, membership_due)
+    events.on(booking_events.MembershipPaymentWithdrawn, membership_withdrawn)
     return events

@@ -18,8 +18,8 @@ from mesh.convert import timestamp, to_datetime
 from mesh.errors import InvalidArgument
 from mesh.settings import DEFAULT_TIME_ZONE
 from payment_svc import pages, store
-from payment_svc.domain import (BOOKING_CANCELLED, BookingFacts, PaymentMode, PaymentState, ShareState, VenueFacts, VenueFeeReason,
-                                VenueFeeState, Wallet)
+from payment_svc.domain import (BOOKING_CANCELLED, BOOKING_PENDING, BookingFacts, PaymentMode, PaymentState,
+                                ShareState, VenueFacts, VenueFeeReason, VenueFeeState, Wallet)
 from payment_svc.providers import Checkout
 
 if TYPE_CHECKING:
@@ -65,6 +65,14 @@ def booking_facts(snapshot: booking_events.BookingSnapshot) -> BookingFacts:
         player_prices=tuple(prices[p] for p in players) if set(players) <= prices.keys() else ())
 
 
+def membership_due_facts(due: booking_events.MembershipPaymentDue) -> BookingFacts:
+    """A membership plan to pay online as a bill's facts: the player books and pays it alone."""
+    return BookingFacts(
+        booking_id=due.bill_id, venue_id=due.venue_id, booker_id=due.player_id, player_ids=[due.player_id],
+        start=to_datetime(due.opened_at), local_date=dt.date.fromisoformat(due.local_date),
+        price=due.amount.amount_paisa, commission=due.commission.amount_paisa, status=BOOKING_PENDING)
+
+
 def venue_facts(venue: booking_pb2.Venue) -> VenueFacts:
     return VenueFacts(venue.owner_id, venue.confirmation_mode == booking_pb2.CONFIRMATION_MODE_MANUAL)
 
@@ -100,7 +108,8 @@ def payment(row: store.Payment) -> pb.Payment:
         amount=money(row.amount_paisa), status=PAYMENT_STATES[row.payment_state],
         transaction_reference=row.reference, provider_reference=row.provider_reference,
         provider_message=row.provider_message, share_ids=row.share_ids,
-        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at), hosted=row.hosted)
+        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at), hosted=row.hosted,
+        membership_id=row.membership_id or "")
 
 
 def checkout(form: Checkout, expires: dt.datetime) -> pb.HostedCheckout:
@@ -149,7 +158,8 @@ def bill(view) -> pb.Bill:
         shares=[share(row, *view.returned.get(row.id, (0, 0))) for row in view.shares],
         booking_status=BOOKING_STATUS_OF.get(booking.status, booking_pb2.BOOKING_STATUS_UNSPECIFIED),
         at_venue=money(0 if booking.status == BOOKING_CANCELLED else booking.price_paisa - booking.online_paisa),
-        venue_fee=venue_fee(view.venue_fee) if view.venue_fee is not None else None)
+        venue_fee=venue_fee(view.venue_fee) if view.venue_fee is not None else None,
+        membership_id=booking.membership_id or "")
 
 
 def payout_line(line) -> pb.PayoutLine:
@@ -160,7 +170,7 @@ def payout_line(line) -> pb.PayoutLine:
                          commission=money(balance.commission), payout=money(balance.payout),
                          at_venue=money(line.at_venue), venue_fees_due=money(line.venue_fees_due),
                          venue_fees_collected=money(line.venue_fees_collected),
-                         refunds_failed=money(line.refunds_failed))
+                         refunds_failed=money(line.refunds_failed), membership_id=line.membership_id)
 
 
 def refund(row: store.Refund) -> api.ExportedRefund:

@@ -30,7 +30,8 @@ class Base(DeclarativeBase):
 
 
 class Booking(Base):
-    """A booking as booking_svc announced it (payments' own copy)."""
+    """A booking as booking_svc announced it (payments' own copy), or a membership plan to pay online
+    (`membership_id` set)."""
 
     __tablename__ = "bookings"
 
@@ -50,6 +51,8 @@ class Booking(Base):
     player_prices: Mapped[list[int] | None] = mapped_column(JSON)
     # Players or price changed while a payment was pending: the bill follows once it settles.
     rebalance_due: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set on a membership plan's bill (migration 0006): its id is booking's payment due, not a booking.
+    membership_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
@@ -105,6 +108,8 @@ class Payment(Base):
     provider_message: Mapped[str] = mapped_column(String(200), default="")
     # Paid on the provider's own page (hosted checkout), not by a charge we sent.
     hosted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The membership whose bill the attempt pays (migration 0006); None for a booking's.
+    membership_id: Mapped[str | None] = mapped_column(String(36))
     # When the settlement job next asks the provider about a pending attempt.
     next_inquiry_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -144,7 +144,7 @@ def test_a_moved_bookings_old_slot_is_offered_to_the_first_in_line(database):
 
     desk.bookings.update(database, holder, taken.id, {"start_time": start + dt.timedelta(hours=3)})
     [(_, moved)] = outbox_messages(database, "BookingRescheduled")
-    handled = consumers.consumer(database, None, desk.bookings, waitlist, None)._handle(
+    handled = consumers.consumer(database, None, desk.bookings, waitlist, None, None)._handle(
         "padel.booking.events", b"1-0", {b"id": b"moved-1", b"type": moved.DESCRIPTOR.full_name.encode(),
                                          b"data": moved.SerializeToString()})
     assert handled

@@ -1,7 +1,9 @@
 """Memberships: an owner's plans (price, period, grace days, and what members get: a price off their
 own share — by court, day and time or across the board —, booking further ahead, more bookings a
-day, free cancelling until later); the owner records a payment (until payment_svc exists), which
-makes a player a member or extends them by one period (MembershipPaid); a member sees their
+day, free cancelling until later); a player joins or renews a plan to pay it online (a
+`MembershipDue`, payment_svc's bill of the same id: MembershipPaymentDue) or the owner records a
+payment at the desk; either makes a player a member or extends them by one period (MembershipPaid),
+once per due (a second payment of it goes back: MembershipPaymentWithdrawn); a member sees their
 memberships and the owner the venue's members, each with its state (active, grace, expired); the
 job reminds members to renew (MembershipRenewalDue) and tells them when it expired
 (MembershipExpired). `benefits_of` is what bookings and availability ask of a player's memberships.
@@ -72,7 +74,9 @@ def player_prices(session: Session, venue: store.Venue, court_id: str, start: dt
 def view_of(session: Session, member: store.Membership, now: dt.datetime,
             plan: store.MembershipPlan | None = None) -> MembershipView:
     plan = plan or session.get(store.MembershipPlan, member.plan_id)
-    return MembershipView(member, plan, membership.state(member.paid_until, plan.grace_days, now))
+    due = store.open_due(session, member.plan_id, member.player_id)
+    return MembershipView(member, plan, membership.state(member.paid_until, plan.grace_days, now),
+                          bill_id=due.id if due else "")
 
 
 def venue_plan(session: Session, venue_id: str, plan_id: str) -> store.MembershipPlan:
@@ -82,14 +86,33 @@ def venue_plan(session: Session, venue_id: str, plan_id: str) -> store.Membershi
     return plan
 
 
+def offered_plan(session: Session, venue_id: str, plan_id: str) -> store.MembershipPlan:
+    """A plan players may join or renew (not retired)."""
+    plan = venue_plan(session, venue_id, plan_id)
+    if plan.retired_at is not None:
+        raise FailedPrecondition(f"membership plan {plan.name!r} is retired: nobody joins or renews it")
+    return plan
+
+
+def withdraw(session: Session, due: store.MembershipDue, now: dt.datetime) -> None:
+    """The due no longer stands (one paid online too: the owner ended the membership before its
+    period began): payment_svc voids its bill and gives back whatever it took. One paid at the desk
+    stays paid; money that came online for it all the same goes back."""
+    if due.state == membership.DUE or due.payment_id:
+        due.state, due.settled_at = membership.WITHDRAWN, now
+    events.membership_payment_withdrawn(session, due)
+
+
 class Memberships:
     """`batch` is how many memberships the renewal pass takes (and locks) in one transaction."""
 
     def __init__(self, clock: Callable[[], dt.datetime] = rows.utcnow, notice: dt.timedelta = dt.timedelta(days=7),
-                 batch: int = 200):
+                 batch: int = 200, commission_percent: int = 0):
         self.clock = clock
         self.notice = notice
         self.batch = batch
+        # The platform's share of a plan paid online, as of a booking's price.
+        self.commission_percent = commission_percent
 
     def create_plan(self, uow: UnitOfWork, caller: Caller, venue_id: str, name: str, price_paisa: int, period: str,
                     grace_days: int, percent_off: int, lottery_weight: int = 1,
@@ -138,27 +161,78 @@ class Memberships:
             session.flush()
             return plan
 
+    def join(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str) -> store.MembershipDue:
+        """The caller joins the plan, or renews it, to pay online: a due of the plan's price, whose
+        bill payment_svc opens (MembershipPaymentDue). Asked again while unpaid: the same due."""
+        now = self.clock()
+        with uow.session() as session:
+            venue = rows.venue(session, venue_id)
+            plan = offered_plan(session, venue_id, plan_id)
+            if not plan.price_paisa:
+                raise FailedPrecondition(f"membership plan {plan.name!r} is free: the venue's owner records it",
+                                         reason="PLAN_FREE")
+            due = store.open_due(session, plan.id, caller.user_id)
+            if due is not None:
+                return due
+            member = store.membership_of(session, plan.id, caller.user_id)
+            due = store.MembershipDue(id=rows.new_id(), membership_id=member.id if member else rows.new_id(),
+                                      plan_id=plan.id, venue_id=venue.id, player_id=caller.user_id,
+                                      amount_paisa=plan.price_paisa, state=membership.DUE, created_at=now)
+            session.add(due)
+            session.flush()
+            events.membership_payment_due(session, due, plan, venue,
+                                          domain.percent_of(due.amount_paisa, self.commission_percent))
+            return due
+
+    def paid_online(self, uow: UnitOfWork, bill_id: str, payment_id: str) -> None:
+        """payment_svc captured the due's bill (PaymentCaptured): the membership starts or runs one
+        period longer, once. The same capture again changes nothing; a due paid at the desk or
+        withdrawn meanwhile is withdrawn again, so payment_svc gives that money back."""
+        now = self.clock()
+        with uow.session() as session:
+            due = session.get(store.MembershipDue, bill_id, with_for_update=True)
+            if due is None or due.payment_id == payment_id:
+                return
+            if due.state != membership.DUE:
+                withdraw(session, due, now)
+                return
+            due.payment_id = payment_id
+            plan = session.get(store.MembershipPlan, due.plan_id)
+            self._extend(session, session.get(store.Venue, due.venue_id), plan, due.player_id, now, due, online=True)
+
     def record_payment(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str,
                        player_id: str) -> MembershipView:
-        """The owner marks the plan paid (or gives it by hand): a new member, or one more period."""
+        """The owner marks the plan paid at the desk (or gives it by hand): a new member, or one more
+        period. An online payment of it still due is settled by this one: its bill is withdrawn."""
         now = self.clock()
         with uow.session() as session:
             venue = rows.venue(session, venue_id)
             domain.check_may_manage(caller, venue.owner_id)
-            plan = venue_plan(session, venue_id, plan_id)
-            if plan.retired_at is not None:
-                raise FailedPrecondition(f"membership plan {plan.name!r} is retired: nobody joins or renews it")
-            member = store.membership_of(session, plan.id, player_id)
-            renewed = member is not None
-            if member is None:
-                member = store.Membership(id=rows.new_id(), plan_id=plan.id, venue_id=venue_id, player_id=player_id,
-                                          paid_until=None, created_at=now)
-                session.add(member)
-            member.paid_until = membership.paid_until(member.paid_until, plan.period, now)
-            session.flush()
-            view = view_of(session, member, now, plan)
-            events.membership_paid(session, view, venue, renewed)
-            return view
+            plan = offered_plan(session, venue_id, plan_id)
+            due = store.open_due(session, plan.id, player_id)
+            if due is not None:
+                withdraw(session, due, now)
+            return self._extend(session, venue, plan, player_id, now, due)
+
+    @staticmethod
+    def _extend(session: Session, venue: store.Venue, plan: store.MembershipPlan, player_id: str,
+                now: dt.datetime, due: store.MembershipDue | None, online: bool = False) -> MembershipView:
+        """One period more (from the end of a running membership, else from now) and the member told:
+        the one way a payment, online or at the desk, counts."""
+        member = store.membership_of(session, plan.id, player_id)
+        renewed = member is not None
+        if member is None:
+            member = store.Membership(id=due.membership_id if due else rows.new_id(), plan_id=plan.id,
+                                      venue_id=venue.id, player_id=player_id, paid_until=None, created_at=now)
+            session.add(member)
+        if due is not None:
+            due.state, due.settled_at = membership.PAID, now
+            due.period_start = membership.period_start(member.paid_until, now)
+        member.paid_until = membership.paid_until(member.paid_until, plan.period, now)
+        session.flush()
+        view = view_of(session, member, now, plan)
+        events.membership_paid(session, view, venue, renewed, online)
+        return view
 
     def end_membership(self, uow: UnitOfWork, caller: Caller, venue_id: str, membership_id: str) -> MembershipView:
         """The owner ends a membership now: its paid period and grace days end at once, the reminder
@@ -175,10 +249,24 @@ class Memberships:
                 return view
             member.paid_until = now - dt.timedelta(days=view.plan.grace_days)
             member.due_reminded_for = member.grace_reminded_for = member.expiry_told_for = member.paid_until
+            # What is still due is not asked for any more, and a period paid online that has not
+            # started goes back whole (the period under way is the owner's to settle, as at the desk).
+            for due in store.dues_of_membership(session, member.id):
+                if due.state == membership.DUE or (due.state == membership.PAID and due.payment_id
+                                                   and due.period_start > now):
+                    withdraw(session, due, now)
             session.flush()
             view = view_of(session, member, now, view.plan)
             events.membership_expired(session, view, venue)
             return view
+
+    def close_account(self, uow: UnitOfWork, user_id: str) -> None:
+        """auth's AccountDeleted: the person's plan payments still due are withdrawn (their bills void,
+        as a closed account's bookings are cancelled); paid memberships stay for the venue's history."""
+        now = self.clock()
+        with uow.session() as session:
+            for due in store.open_dues_of(session, user_id):
+                withdraw(session, due, now)
 
     def list_mine(self, uow: UnitOfWork, caller: Caller, page_size: int, page_token: str) -> Page[MembershipView]:
         now = self.clock()

@@ -1,5 +1,6 @@
 """Bills: a booking's shares, made when booking_svc announces the booking, what each player still
-owes, and the deadline after which an invited player's unpaid share falls to the booker."""
+owes, and the deadline after which an invited player's unpaid share falls to the booker. A membership
+plan paid online is a bill too (one share, the player's): paid, refunded, reported as a booking's."""
 
 from __future__ import annotations
 
@@ -92,19 +93,28 @@ class Bills:
 
     def record_booking(self, uow: UnitOfWork, facts: BookingFacts) -> None:
         """A new booking (BookingCreated): its price split between its players. Again: nothing."""
-        now = self.clock()
         with uow.session() as session:
-            if session.get(store.Booking, facts.booking_id) is not None:
-                return
             venue = session.get(store.VenuePayment, facts.venue_id)
             online = domain.online_part(PaymentMode(venue.mode), venue.deposit_percent, facts.price) if venue else 0
-            session.add(store.Booking(
-                id=facts.booking_id, venue_id=facts.venue_id, booker_id=facts.booker_id, player_ids=facts.player_ids,
-                start_time=facts.start, local_date=facts.local_date, price_paisa=facts.price, online_paisa=online,
-                commission_paisa=facts.commission, status=facts.status, created_at=now, updated_at=now,
-                player_prices=list(facts.player_prices) or None))
-            session.flush()
-            self._split(session, facts, online, now)
+            self._record(session, facts, online)
+
+    def record_membership_due(self, uow: UnitOfWork, facts: BookingFacts, membership_id: str) -> None:
+        """A membership plan to pay online (booking's MembershipPaymentDue): a bill whose one share is
+        the player's, all of it online whatever the venue's mode for bookings. Again: nothing."""
+        with uow.session() as session:
+            self._record(session, facts, facts.price, membership_id)
+
+    def _record(self, session, facts: BookingFacts, online: int, membership_id: str | None = None) -> None:
+        now = self.clock()
+        if session.get(store.Booking, facts.booking_id) is not None:
+            return
+        session.add(store.Booking(
+            id=facts.booking_id, venue_id=facts.venue_id, booker_id=facts.booker_id, player_ids=facts.player_ids,
+            start_time=facts.start, local_date=facts.local_date, price_paisa=facts.price, online_paisa=online,
+            commission_paisa=facts.commission, status=facts.status, created_at=now, updated_at=now,
+            player_prices=list(facts.player_prices) or None, membership_id=membership_id))
+        session.flush()
+        self._split(session, facts, online, now)
 
     def _split(self, session, facts: BookingFacts, online: int, now: dt.datetime) -> None:
         """Shares of what is paid online: by each player's share price (a member pays less), else equal

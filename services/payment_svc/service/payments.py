@@ -97,14 +97,15 @@ class Payments:
                 amount_paisa=sum(s.amount for s in chosen), state=PaymentState.PENDING.value,
                 reference=store.new_reference("T"), mobile_number=mobile_number, share_ids=ids,
                 provider_reference="", provider_message="", hosted=hosted, next_inquiry_at=first_inquiry,
-                created_at=now, updated_at=now)
+                created_at=now, updated_at=now, membership_id=booking.membership_id)
             session.add(payment)
         return payment
 
     @staticmethod
     def _charge(payment: store.Payment, cnic_last_six: str) -> Charge:
         return Charge(payment.reference, payment.amount_paisa, payment.mobile_number, cnic_last_six,
-                      f"Padel court {payment.booking_id[:8]}", payment.created_at, payment.created_at + expiry(payment))
+                      f"Padel {'membership' if payment.membership_id else 'court'} {payment.booking_id[:8]}",
+                      payment.created_at, payment.created_at + expiry(payment))
 
     def settle(self, uow: UnitOfWork, outcome: Outcome, wallet: Wallet) -> store.Payment:
         """Counts what a provider said about one of our attempts. A callback (with a key) counts once:

@@ -1,5 +1,6 @@
-"""Payouts: an owner's report of one local day at a venue, per booking, from the ledger: what was
-paid, refunded, kept as fees and is still due, refunds the wallet refused, and the platform's commission apart."""
+"""Payouts: an owner's report of one local day at a venue, per booking (and membership plan paid
+online, on the day it fell due), from the ledger: what was paid, refunded, kept as fees and is still
+due, refunds the wallet refused, and the platform's commission apart."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class PayoutLine:
     venue_fees_due: int = 0
     venue_fees_collected: int = 0
     refunds_failed: int = 0  # refused by the wallet: the venue or support settles them
+    membership_id: str = ""  # a membership plan's income (booking_id is its payment due)
 
 
 @dataclass(frozen=True)
@@ -59,4 +61,4 @@ class Payouts:
         due, collected = (0, 0) if fee is None else (
             (fee.amount_paisa, 0) if fee.state == VenueFeeState.DUE else (0, fee.amount_paisa))
         return PayoutLine(booking.id, booking.price_paisa, bill.due, bill.balance, at_venue, due, collected,
-                          store.failed_refunds_of(session, booking.id))
+                          store.failed_refunds_of(session, booking.id), booking.membership_id or "")

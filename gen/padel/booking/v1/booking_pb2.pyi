@@ -672,7 +672,7 @@ class MemberPriceRule(_message.Message):
     def __init__(self, court_id: _Optional[str] = ..., weekdays: _Optional[_Iterable[_Union[Weekday, str]]] = ..., start: _Optional[str] = ..., end: _Optional[str] = ..., amount_off: _Optional[_Union[Money, _Mapping]] = ..., percent_off: _Optional[int] = ...) -> None: ...
 
 class Membership(_message.Message):
-    __slots__ = ("membership_id", "plan", "player_id", "paid_until", "state", "player_name", "grace_ends_at")
+    __slots__ = ("membership_id", "plan", "player_id", "paid_until", "state", "player_name", "grace_ends_at", "bill_id")
     MEMBERSHIP_ID_FIELD_NUMBER: _ClassVar[int]
     PLAN_FIELD_NUMBER: _ClassVar[int]
     PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -680,6 +680,7 @@ class Membership(_message.Message):
     STATE_FIELD_NUMBER: _ClassVar[int]
     PLAYER_NAME_FIELD_NUMBER: _ClassVar[int]
     GRACE_ENDS_AT_FIELD_NUMBER: _ClassVar[int]
+    BILL_ID_FIELD_NUMBER: _ClassVar[int]
     membership_id: str
     plan: MembershipPlan
     player_id: str
@@ -687,4 +688,5 @@ class Membership(_message.Message):
     state: str
     player_name: str
     grace_ends_at: _timestamp_pb2.Timestamp
-    def __init__(self, membership_id: _Optional[str] = ..., plan: _Optional[_Union[MembershipPlan, _Mapping]] = ..., player_id: _Optional[str] = ..., paid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[str] = ..., player_name: _Optional[str] = ..., grace_ends_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    bill_id: str
+    def __init__(self, membership_id: _Optional[str] = ..., plan: _Optional[_Union[MembershipPlan, _Mapping]] = ..., player_id: _Optional[str] = ..., paid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[str] = ..., player_name: _Optional[str] = ..., grace_ends_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., bill_id: _Optional[str] = ...) -> None: ...

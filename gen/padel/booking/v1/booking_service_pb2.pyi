@@ -912,6 +912,24 @@ class RecordMembershipPaymentResponse(_message.Message):
     membership: _booking_pb2.Membership
     def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ...) -> None: ...
 
+class JoinMembershipPlanRequest(_message.Message):
+    __slots__ = ("venue_id", "plan_id")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    plan_id: str
+    def __init__(self, venue_id: _Optional[str] = ..., plan_id: _Optional[str] = ...) -> None: ...
+
+class JoinMembershipPlanResponse(_message.Message):
+    __slots__ = ("membership_id", "bill_id", "amount")
+    MEMBERSHIP_ID_FIELD_NUMBER: _ClassVar[int]
+    BILL_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    membership_id: str
+    bill_id: str
+    amount: _booking_pb2.Money
+    def __init__(self, membership_id: _Optional[str] = ..., bill_id: _Optional[str] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
+
 class ListMyMembershipsRequest(_message.Message):
     __slots__ = ("page_size", "page_token")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]

@@ -305,6 +305,11 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentResponse.FromString,
                 _registered_method=True)
+        self.JoinMembershipPlan = channel.unary_unary(
+                '/padel.booking.v1.BookingService/JoinMembershipPlan',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinMembershipPlanRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinMembershipPlanResponse.FromString,
+                _registered_method=True)
         self.ListMyMemberships = channel.unary_unary(
                 '/padel.booking.v1.BookingService/ListMyMemberships',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsRequest.SerializeToString,
@@ -720,6 +725,16 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def JoinMembershipPlan(self, request, context):
+        """JoinMembershipPlan is the caller joining a plan, or renewing it, to pay online: a payment due of
+        the plan's price (MembershipPaymentDue), paid through payment_svc at
+        /api/payments/bookings/{bill_id}/pay or /checkout; once captured the membership starts or runs
+        one period longer. Asked again while it is unpaid, it answers the same due.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListMyMemberships(self, request, context):
         """ListMyMemberships lists the caller's memberships with their state.
         """
@@ -1024,6 +1039,11 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.RecordMembershipPayment,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentResponse.SerializeToString,
+            ),
+            'JoinMembershipPlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.JoinMembershipPlan,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinMembershipPlanRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinMembershipPlanResponse.SerializeToString,
             ),
             'ListMyMemberships': grpc.unary_unary_rpc_method_handler(
                     servicer.ListMyMemberships,
@@ -2505,6 +2525,33 @@ class BookingService:
             '/padel.booking.v1.BookingService/RecordMembershipPayment',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.RecordMembershipPaymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def JoinMembershipPlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/JoinMembershipPlan',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinMembershipPlanRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinMembershipPlanResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -321,16 +321,18 @@ class VenueWeeklySummary(_message.Message):
     def __init__(self, venue_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., venue_owner_id: _Optional[str] = ..., time_zone: _Optional[str] = ..., week_start: _Optional[str] = ..., week_end: _Optional[str] = ..., bookings: _Optional[int] = ..., occupancy: _Optional[float] = ..., revenue: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., no_show_rate: _Optional[float] = ..., new_players: _Optional[int] = ..., rating_average: _Optional[float] = ..., rating_count: _Optional[int] = ...) -> None: ...
 
 class MembershipPaid(_message.Message):
-    __slots__ = ("membership", "venue_name", "renewed", "time_zone")
+    __slots__ = ("membership", "venue_name", "renewed", "time_zone", "paid_online")
     MEMBERSHIP_FIELD_NUMBER: _ClassVar[int]
     VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
     RENEWED_FIELD_NUMBER: _ClassVar[int]
     TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    PAID_ONLINE_FIELD_NUMBER: _ClassVar[int]
     membership: _booking_pb2.Membership
     venue_name: str
     renewed: bool
     time_zone: str
-    def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ..., venue_name: _Optional[str] = ..., renewed: _Optional[bool] = ..., time_zone: _Optional[str] = ...) -> None: ...
+    paid_online: bool
+    def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ..., venue_name: _Optional[str] = ..., renewed: _Optional[bool] = ..., time_zone: _Optional[str] = ..., paid_online: _Optional[bool] = ...) -> None: ...
 
 class MembershipRenewalDue(_message.Message):
     __slots__ = ("membership", "venue_name", "time_zone")
@@ -351,3 +353,37 @@ class MembershipExpired(_message.Message):
     venue_name: str
     time_zone: str
     def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ..., venue_name: _Optional[str] = ..., time_zone: _Optional[str] = ...) -> None: ...
+
+class MembershipPaymentDue(_message.Message):
+    __slots__ = ("bill_id", "membership_id", "player_id", "venue_id", "plan_id", "amount", "period", "commission", "local_date", "opened_at")
+    BILL_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBERSHIP_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    COMMISSION_FIELD_NUMBER: _ClassVar[int]
+    LOCAL_DATE_FIELD_NUMBER: _ClassVar[int]
+    OPENED_AT_FIELD_NUMBER: _ClassVar[int]
+    bill_id: str
+    membership_id: str
+    player_id: str
+    venue_id: str
+    plan_id: str
+    amount: _booking_pb2.Money
+    period: _booking_pb2.MembershipPeriod
+    commission: _booking_pb2.Money
+    local_date: str
+    opened_at: _timestamp_pb2.Timestamp
+    def __init__(self, bill_id: _Optional[str] = ..., membership_id: _Optional[str] = ..., player_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., plan_id: _Optional[str] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., period: _Optional[_Union[_booking_pb2.MembershipPeriod, str]] = ..., commission: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., local_date: _Optional[str] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class MembershipPaymentWithdrawn(_message.Message):
+    __slots__ = ("bill_id", "membership_id", "player_id")
+    BILL_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBERSHIP_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    bill_id: str
+    membership_id: str
+    player_id: str
+    def __init__(self, bill_id: _Optional[str] = ..., membership_id: _Optional[str] = ..., player_id: _Optional[str] = ...) -> None: ...

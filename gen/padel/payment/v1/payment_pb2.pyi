@@ -116,7 +116,7 @@ class Share(_message.Message):
     def __init__(self, share_id: _Optional[str] = ..., player_id: _Optional[str] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[ShareStatus, str]] = ..., due_by: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., paid_by: _Optional[str] = ..., refunded: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class Bill(_message.Message):
-    __slots__ = ("booking_id", "venue_id", "booker_id", "price", "paid", "due", "owed_by_booker", "refunded", "shares", "booking_status", "at_venue", "venue_fee")
+    __slots__ = ("booking_id", "venue_id", "booker_id", "price", "paid", "due", "owed_by_booker", "refunded", "shares", "booking_status", "at_venue", "venue_fee", "membership_id")
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
     BOOKER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -129,6 +129,7 @@ class Bill(_message.Message):
     BOOKING_STATUS_FIELD_NUMBER: _ClassVar[int]
     AT_VENUE_FIELD_NUMBER: _ClassVar[int]
     VENUE_FEE_FIELD_NUMBER: _ClassVar[int]
+    MEMBERSHIP_ID_FIELD_NUMBER: _ClassVar[int]
     booking_id: str
     venue_id: str
     booker_id: str
@@ -141,10 +142,11 @@ class Bill(_message.Message):
     booking_status: _booking_pb2.BookingStatus
     at_venue: _booking_pb2.Money
     venue_fee: VenueFee
-    def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., booker_id: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., owed_by_booker: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., shares: _Optional[_Iterable[_Union[Share, _Mapping]]] = ..., booking_status: _Optional[_Union[_booking_pb2.BookingStatus, str]] = ..., at_venue: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_fee: _Optional[_Union[VenueFee, _Mapping]] = ...) -> None: ...
+    membership_id: str
+    def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., booker_id: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., owed_by_booker: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., shares: _Optional[_Iterable[_Union[Share, _Mapping]]] = ..., booking_status: _Optional[_Union[_booking_pb2.BookingStatus, str]] = ..., at_venue: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_fee: _Optional[_Union[VenueFee, _Mapping]] = ..., membership_id: _Optional[str] = ...) -> None: ...
 
 class Payment(_message.Message):
-    __slots__ = ("payment_id", "booking_id", "payer_id", "wallet", "amount", "status", "transaction_reference", "provider_reference", "provider_message", "share_ids", "created_at", "updated_at", "hosted")
+    __slots__ = ("payment_id", "booking_id", "payer_id", "wallet", "amount", "status", "transaction_reference", "provider_reference", "provider_message", "share_ids", "created_at", "updated_at", "hosted", "membership_id")
     PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     PAYER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -158,6 +160,7 @@ class Payment(_message.Message):
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     HOSTED_FIELD_NUMBER: _ClassVar[int]
+    MEMBERSHIP_ID_FIELD_NUMBER: _ClassVar[int]
     payment_id: str
     booking_id: str
     payer_id: str
@@ -171,10 +174,11 @@ class Payment(_message.Message):
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
     hosted: bool
-    def __init__(self, payment_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., payer_id: _Optional[str] = ..., wallet: _Optional[_Union[Wallet, str]] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[PaymentStatus, str]] = ..., transaction_reference: _Optional[str] = ..., provider_reference: _Optional[str] = ..., provider_message: _Optional[str] = ..., share_ids: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hosted: _Optional[bool] = ...) -> None: ...
+    membership_id: str
+    def __init__(self, payment_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., payer_id: _Optional[str] = ..., wallet: _Optional[_Union[Wallet, str]] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[PaymentStatus, str]] = ..., transaction_reference: _Optional[str] = ..., provider_reference: _Optional[str] = ..., provider_message: _Optional[str] = ..., share_ids: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hosted: _Optional[bool] = ..., membership_id: _Optional[str] = ...) -> None: ...
 
 class PayoutLine(_message.Message):
-    __slots__ = ("booking_id", "price", "paid", "refunded", "fees", "due", "commission", "payout", "at_venue", "venue_fees_due", "venue_fees_collected", "refunds_failed")
+    __slots__ = ("booking_id", "price", "paid", "refunded", "fees", "due", "commission", "payout", "at_venue", "venue_fees_due", "venue_fees_collected", "refunds_failed", "membership_id")
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     PRICE_FIELD_NUMBER: _ClassVar[int]
     PAID_FIELD_NUMBER: _ClassVar[int]
@@ -187,6 +191,7 @@ class PayoutLine(_message.Message):
     VENUE_FEES_DUE_FIELD_NUMBER: _ClassVar[int]
     VENUE_FEES_COLLECTED_FIELD_NUMBER: _ClassVar[int]
     REFUNDS_FAILED_FIELD_NUMBER: _ClassVar[int]
+    MEMBERSHIP_ID_FIELD_NUMBER: _ClassVar[int]
     booking_id: str
     price: _booking_pb2.Money
     paid: _booking_pb2.Money
@@ -199,7 +204,8 @@ class PayoutLine(_message.Message):
     venue_fees_due: _booking_pb2.Money
     venue_fees_collected: _booking_pb2.Money
     refunds_failed: _booking_pb2.Money
-    def __init__(self, booking_id: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fees: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., commission: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., payout: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., at_venue: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_fees_due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_fees_collected: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refunds_failed: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
+    membership_id: str
+    def __init__(self, booking_id: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fees: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., commission: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., payout: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., at_venue: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_fees_due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_fees_collected: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refunds_failed: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., membership_id: _Optional[str] = ...) -> None: ...
 
 class HostedCheckout(_message.Message):
     __slots__ = ("url", "fields", "expires_at")

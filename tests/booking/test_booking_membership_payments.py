@@ -1,0 +1,128 @@
+"""A plan paid online through payment_svc, as booking_svc's use cases see it (issue 16), on a real
+database (SQLite and PostgreSQL) with a clock the test moves: joining opens a payment due
+(MembershipPaymentDue), payment_svc's capture (PaymentCaptured) starts or extends the membership once,
+the desk settles a due too, and a due that no longer stands is withdrawn (payment_svc voids or refunds it)."""
+
+import datetime as dt
+
+import pytest
+from booking_svc import membership
+from booking_svc.service.memberships import Memberships
+from booking_testkit import Clock, Desk, outbox_messages, someone
+from mesh.errors import FailedPrecondition, NotFound
+
+PRICE = 500_000  # PKR 5,000 a month
+
+
+class Club:
+    """A venue with a monthly plan (PKR 5,000, 7 grace days), the platform taking 10 %."""
+
+    def __init__(self, database):
+        self.db = database
+        self.clock = Clock()
+        self.desk = Desk(database, self.clock)
+        self.memberships = Memberships(self.clock, notice=dt.timedelta(days=7), commission_percent=10)
+        self.venue = self.desk.venue(name="Members Club")
+        self.venue_id = self.venue.venue.id
+        self.owner = someone("venue_owner", user_id=self.venue.venue.owner_id)
+        self.plan = self.memberships.create_plan(database, self.owner, self.venue_id, "Gold", PRICE, "monthly", 7, 10)
+        self.player = someone("player")
+
+    def join(self, who=None):
+        return self.memberships.join(self.db, who or self.player, self.venue_id, self.plan.id)
+
+    def mine(self, who=None):
+        return self.memberships.list_mine(self.db, who or self.player, 20, "").items
+
+    def events(self, name: str) -> list:
+        return [message for found, message in outbox_messages(self.db, name) if found == name]
+
+
+def test_joining_opens_one_due_with_what_payment_svc_needs_and_asking_again_answers_the_same(database):
+    club = Club(database)
+    due = club.join()
+    assert club.join().id == due.id
+    other = club.join(someone("player"))
+    assert other.id != due.id and other.membership_id != due.membership_id
+
+    published = [m for m in club.events("MembershipPaymentDue") if m.bill_id == due.id]
+    assert len(published) == 1
+    event = published[0]
+    assert (event.membership_id, event.player_id, event.venue_id, event.plan_id) == (
+        due.membership_id, club.player.user_id, club.venue_id, club.plan.id)
+    assert (event.amount.amount_paisa, event.commission.amount_paisa) == (PRICE, PRICE // 10)
+    assert event.period == 1 and event.local_date  # monthly, on the venue's day
+    assert club.mine() == []  # a member only once paid
+
+
+def test_the_capture_starts_the_membership_once_however_often_it_comes(database):
+    club = Club(database)
+    due = club.join()
+    for _ in range(3):  # redelivered (a consumer that lost its mark): the same payment counts once
+        club.memberships.paid_online(database, due.id, "payment-1")
+    [mine] = club.mine()
+    assert mine.membership.id == due.membership_id and mine.state == membership.ACTIVE
+    assert mine.membership.paid_until == membership.add_months(club.clock.now, 1)
+    assert mine.bill_id == ""
+    [paid] = club.events("MembershipPaid")
+    assert paid.paid_online and not paid.renewed
+    assert club.events("MembershipPaymentWithdrawn") == []
+
+    # Renewed online a week later: one period more from the end of this one.
+    club.clock.now += dt.timedelta(days=7)
+    renewal = club.join()
+    assert renewal.membership_id == due.membership_id and renewal.id != due.id
+    assert club.mine()[0].bill_id == renewal.id
+    club.memberships.paid_online(database, renewal.id, "payment-2")
+    club.memberships.paid_online(database, renewal.id, "payment-2")
+    assert club.mine()[0].membership.paid_until == membership.add_months(mine.membership.paid_until, 1)
+    assert [m.renewed for m in club.events("MembershipPaid")] == [False, True]
+
+
+def test_paid_at_the_desk_while_due_online_the_bill_is_withdrawn_and_a_late_capture_goes_back(database):
+    club = Club(database)
+    due = club.join()
+    at_desk = club.memberships.record_payment(database, club.owner, club.venue_id, club.plan.id,
+                                              club.player.user_id)
+    assert at_desk.membership.id == due.membership_id  # the same membership either way
+    assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [due.id]
+
+    club.memberships.paid_online(database, due.id, "payment-1")  # paid online all the same
+    [mine] = club.mine()
+    assert mine.membership.paid_until == at_desk.membership.paid_until  # not extended twice
+    assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [due.id, due.id]  # refunded
+    assert len(club.events("MembershipPaid")) == 1
+
+
+def test_the_owner_ending_a_membership_refunds_a_period_paid_ahead_and_withdraws_what_is_due(database):
+    club = Club(database)
+    first = club.join()
+    club.memberships.paid_online(database, first.id, "payment-1")
+    ahead = club.join()  # renewed ahead: its period starts when the first ends
+    club.memberships.paid_online(database, ahead.id, "payment-2")
+    ended = club.memberships.end_membership(database, club.owner, club.venue_id, first.membership_id)
+    assert ended.state == membership.EXPIRED
+    # The period under way stays paid (the owner settles it); the one not started goes back whole.
+    assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [ahead.id]
+
+    again = club.join()
+    club.memberships.end_membership(database, club.owner, club.venue_id, first.membership_id)
+    assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [ahead.id]  # expired: nothing to do
+    club.memberships.close_account(database, club.player.user_id)
+    assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [ahead.id, again.id]
+    club.memberships.paid_online(database, again.id, "payment-3")  # money after the account closed goes back
+    assert club.mine()[0].state == membership.EXPIRED
+
+
+def test_nobody_joins_a_retired_or_free_plan_or_one_of_another_venue(database):
+    club = Club(database)
+    free = club.memberships.create_plan(database, club.owner, club.venue_id, "Friends", 0, "monthly", 0, 5)
+    with pytest.raises(FailedPrecondition, match="is free"):
+        club.memberships.join(database, club.player, club.venue_id, free.id)
+    club.memberships.retire_plan(database, club.owner, club.venue_id, club.plan.id)
+    with pytest.raises(FailedPrecondition, match="retired"):
+        club.join()
+    elsewhere = club.desk.venue(name="Other Club")
+    with pytest.raises(NotFound):
+        club.memberships.join(database, club.player, elsewhere.venue.id, club.plan.id)
+    assert club.events("MembershipPaymentDue") == []
