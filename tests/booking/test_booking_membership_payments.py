@@ -6,10 +6,12 @@ the desk settles a due too, and a due that no longer stands is withdrawn (paymen
 import datetime as dt
 
 import pytest
-from booking_svc import membership
+from booking_svc import consumers, membership
 from booking_svc.service.memberships import Memberships
 from booking_testkit import Clock, Desk, outbox_messages, someone
 from mesh.errors import FailedPrecondition, NotFound
+from padel.payment.v1 import events_pb2 as payment_events
+from padel.payment.v1 import payment_pb2
 
 PRICE = 500_000  # PKR 5,000 a month
 
@@ -77,6 +79,21 @@ def test_the_capture_starts_the_membership_once_however_often_it_comes(database)
     club.memberships.paid_online(database, renewal.id, "payment-2")
     assert club.mine()[0].membership.paid_until == membership.add_months(mine.membership.paid_until, 1)
     assert [m.renewed for m in club.events("MembershipPaid")] == [False, True]
+
+
+def test_payment_svcs_capture_event_through_booking_svcs_consumer_counts_once_when_redelivered(database):
+    club = Club(database)
+    due = club.join()
+    captured = payment_events.PaymentCaptured(booking_paid=True, payment=payment_pb2.Payment(
+        payment_id="payment-1", booking_id=due.id, payer_id=club.player.user_id, membership_id=due.membership_id))
+    consumer = consumers.consumer(database, None, club.desk.bookings, None, None, club.memberships)
+    for event_id in (b"captured-1", b"captured-1", b"captured-1-again"):  # the same, and re-published
+        assert consumer._handle("padel.payment.events", b"1-0", {
+            b"id": event_id, b"type": captured.DESCRIPTOR.full_name.encode(), b"data": captured.SerializeToString()})
+    [mine] = club.mine()
+    assert mine.state == membership.ACTIVE
+    assert mine.membership.paid_until == membership.add_months(club.clock.now, 1)
+    assert len(club.events("MembershipPaid")) == 1 and club.events("MembershipPaymentWithdrawn") == []
 
 
 def test_paid_at_the_desk_while_due_online_the_bill_is_withdrawn_and_a_late_capture_goes_back(database):
