@@ -581,3 +581,65 @@ def test_a_player_who_paid_and_is_taken_off_the_booking_gets_their_share_back_an
     assert shares[newcomer]["status"] == "SHARE_STATUS_DUE" and paisa(shares[newcomer]["amount"]) == 300050
     assert paisa(after["due"]) == 600100 and paisa(after["paid"]) == 0 and paisa(after["owed_by_booker"]) == 300050
     assert pay(pay_platform, booking_id, newcomer).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
+
+
+def test_a_player_joins_a_plan_pays_it_on_the_hosted_page_and_is_a_member_then_renews_by_wallet(pay_platform, court):
+    """Issue 16: a plan paid through payment_svc, end to end through Envoy and the stand-in."""
+    owner = pay_platform.headers(court.owner, roles=("venue_owner",))
+    plans = f"{pay_platform.url}/api/bookings/venues/{court.venue_id}/membership-plans"
+    plan = requests.post(plans, headers=owner, timeout=TIMEOUT, json={"plan": {
+        "name": "Gold", "price": {"amount_paisa": "500000"}, "period": "MEMBERSHIP_PERIOD_MONTHLY", "grace_days": 7}})
+    assert plan.status_code == 200, plan.text
+    player, stranger = new_user(), new_user()
+    joined = requests.post(f"{plans}/{plan.json()['plan']['plan_id']}/join", json={}, timeout=TIMEOUT,
+                           headers=pay_platform.headers(player))
+    assert joined.status_code == 200, joined.text
+    bill_id, membership_id = joined.json()["bill_id"], joined.json()["membership_id"]
+    assert paisa(joined.json()["amount"]) == 500000
+    opened = bill_when_ready(pay_platform, bill_id, player)
+    assert opened["membership_id"] == membership_id and paisa(opened["due"]) == 500000
+    assert [s["player_id"] for s in opened["shares"]] == [player]
+    # Nobody else sees or pays the player's bill.
+    assert bill(pay_platform, bill_id, stranger).status_code == 403
+    assert pay(pay_platform, bill_id, stranger).status_code == 403
+
+    started = start_checkout(pay_platform, bill_id, player, "WALLET_JAZZCASH")
+    assert started.status_code == 200, started.text
+    checkout = started.json()["checkout"]
+    page = requests.post(checkout["url"], data=checkout["fields"], timeout=TIMEOUT)
+    choice = Form(page.text, checkout["url"])
+    back = requests.post(choice.action, data={**choice.fields, "mobile_number": PAYS, "choice": "pay"}, timeout=TIMEOUT)
+    returned = Form(back.text, choice.action)
+    landed = requests.post(returned.action, data=returned.fields, timeout=TIMEOUT)
+    assert landed.status_code == 200 and 'data-status="captured"' in landed.text, landed.text
+
+    def my_memberships() -> list[dict]:
+        answer = requests.get(f"{pay_platform.url}/api/bookings/memberships", headers=pay_platform.headers(player),
+                              timeout=TIMEOUT)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["memberships"]
+
+    [member] = eventually(lambda: (m := my_memberships()) and m, "the paid plan makes the player a member")
+    assert (member["membership_id"], member["state"], member["plan"]["name"]) == (membership_id, "active", "Gold")
+    again = pay(pay_platform, bill_id, player)  # paid: nothing left to pay
+    assert again.status_code == 400 and "nothing is left for you to pay" in again.text, again.text
+
+    # Renewed by wallet: one period more, from the end of the first.
+    renewal = requests.post(f"{plans}/{plan.json()['plan']['plan_id']}/join", json={}, timeout=TIMEOUT,
+                            headers=pay_platform.headers(player)).json()
+    assert renewal["membership_id"] == membership_id and renewal["bill_id"] != bill_id
+    bill_when_ready(pay_platform, renewal["bill_id"], player)
+    assert pay(pay_platform, renewal["bill_id"], player).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
+    first_end = dt.datetime.fromisoformat(member["paid_until"].replace("Z", "+00:00"))
+    renewed = eventually(lambda: (m := my_memberships()[0])["paid_until"] != member["paid_until"] and m, "renewed")
+    assert dt.datetime.fromisoformat(renewed["paid_until"].replace("Z", "+00:00")) - first_end >= dt.timedelta(days=28)
+
+    # The venue's payout report for the day counts the plan's income, the commission apart.
+    today = dt.datetime.now(KARACHI).date()
+    report = requests.get(f"{pay_platform.url}/api/payments/venues/{court.venue_id}/payouts", timeout=TIMEOUT,
+                          params={"date": today.isoformat()}, headers=owner)
+    assert report.status_code == 200, report.text
+    lines = [l for l in report.json()["lines"] if l.get("membership_id") == membership_id]
+    assert sorted(l["booking_id"] for l in lines) == sorted([bill_id, renewal["bill_id"]])
+    assert all(paisa(l["paid"]) == 500000 and paisa(l["commission"]) == 50000 and paisa(l["payout"]) == 450000
+               for l in lines)
