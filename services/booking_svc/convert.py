@@ -643,10 +643,9 @@ def membership(view: store.MembershipView) -> pb.Membership:
                          bill_id=view.bill_id)
 
 
-def membership_paid(view: store.MembershipView, venue_row: store.Venue, renewed: bool,
-                    online: bool) -> events_pb2.MembershipPaid:
+def membership_paid(view: store.MembershipView, venue_row: store.Venue, renewed: bool) -> events_pb2.MembershipPaid:
     return events_pb2.MembershipPaid(membership=membership(view), venue_name=venue_row.name, renewed=renewed,
-                                     time_zone=venue_row.time_zone, paid_online=online)
+                                     time_zone=venue_row.time_zone)
 
 
 def membership_payment_due(due: store.MembershipDue, plan: store.MembershipPlan, venue_row: store.Venue,

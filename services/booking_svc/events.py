@@ -117,9 +117,9 @@ def weekly_summary(session: Session, numbers: Report, rating: tuple[float, int])
     outbox.publish(session, STREAM, convert.weekly_summary(numbers, rating))
 
 
-def membership_paid(session: Session, view: MembershipView, venue: Venue, renewed: bool, online: bool) -> None:
+def membership_paid(session: Session, view: MembershipView, venue: Venue, renewed: bool) -> None:
     """A new member or a renewal: notify tells the member until when."""
-    outbox.publish(session, STREAM, convert.membership_paid(view, venue, renewed, online))
+    outbox.publish(session, STREAM, convert.membership_paid(view, venue, renewed))
 
 
 def membership_payment_due(session: Session, due: MembershipDue, plan: MembershipPlan, venue: Venue,

@@ -152,14 +152,15 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     def captured(session: Session, _event_id: str, message: payment_events.PaymentCaptured) -> None:
         paid = message.payment
         payments.captured(Joined(session), paid.payer_id, paid.booking_id, convert.money(paid.amount),
-                          convert.wallet_name(paid.wallet), paid.provider_reference)
+                          convert.wallet_name(paid.wallet), paid.provider_reference, bool(paid.membership_id))
 
     def refunded(session: Session, _event_id: str, message: payment_events.PaymentRefunded) -> None:
         paid = message.payment
         # The refund's own reference (older events carry only the capture's).
         payments.refunded(Joined(session), paid.payer_id, paid.booking_id, convert.money(message.refund),
                           convert.money(message.fee), convert.wallet_name(paid.wallet),
-                          message.refund_provider_reference or message.refund_reference or paid.provider_reference)
+                          message.refund_provider_reference or message.refund_reference or paid.provider_reference,
+                          bool(paid.membership_id))
 
     def refund_failed(session: Session, _event_id: str, message: payment_events.RefundFailed) -> None:
         paid = message.payment

@@ -138,7 +138,7 @@ def membership(message) -> Membership:
     member = message.membership
     return Membership(player_id=member.player_id, venue_name=message.venue_name, plan_name=member.plan.name,
                       price=money(member.plan.price), state=member.state, paid_until=when(member.paid_until),
-                      grace_ends_at=when(member.grace_ends_at), time_zone=message.time_zone)
+                      grace_ends_at=when(member.grace_ends_at), time_zone=message.time_zone, bill_id=member.bill_id)
 
 
 def money(amount: booking_pb2.Money) -> Money:

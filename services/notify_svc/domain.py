@@ -124,6 +124,8 @@ class Membership:
     paid_until: dt.datetime
     grace_ends_at: dt.datetime
     time_zone: str
+    # The renewal's online payment still due (payment_svc's bill), if any: the reminder's pay link.
+    bill_id: str = ""
 
 
 @dataclass(frozen=True)

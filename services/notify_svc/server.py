@@ -46,7 +46,7 @@ def build_server(settings: NotifySettings) -> tuple[server.Host, int]:
         workers=[renderer, parts.relay,
                  consumers.consumer(parts.database, parts.redis, accounts, bookings, Connections(deliveries),
                                     Payments(deliveries, app_base_url=settings.app_base_url), Matches(deliveries),
-                                    VenueNews(deliveries), Memberships(deliveries)),
+                                    VenueNews(deliveries), Memberships(deliveries, app_base_url=settings.app_base_url)),
                  DeliveryJob(parts.database, deliveries, bookings, poll_seconds=settings.poll_seconds)])
 
 

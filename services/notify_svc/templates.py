@@ -127,8 +127,10 @@ KINDS: dict[str, Kind] = {
     "invitation_accepted": Kind("match_invites", _BOOKING | {"invitee_name"}),
     "invitation_declined": Kind("match_invites", _BOOKING | {"invitee_name"}),
     # About money (payment_svc's events, issue 14): closest to booking confirmations, always sent.
-    "payment_receipt": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
-    "refund_receipt": Kind("booking_confirmations", _PAID | {"fee", "provider_reference"}, essential=True),
+    # "membership" (yes or empty): the money was a membership plan's, not a booking's (issue 16).
+    "payment_receipt": Kind("booking_confirmations", _PAID | {"provider_reference", "membership"}, essential=True),
+    "refund_receipt": Kind("booking_confirmations", _PAID | {"fee", "provider_reference", "membership"},
+                           essential=True),
     "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by", "link"}, essential=True),
     # A refund the provider refused: the payer, and the venue's owner who settles it with support.
     "refund_failed": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
@@ -159,7 +161,7 @@ KINDS: dict[str, Kind] = {
     # To a member (issue 16): a payment recorded is a receipt; renewal reminders follow the reminders
     # switch, the end of the benefits always goes out.
     "membership_paid": Kind("booking_confirmations", _MEMBER | {"renewed"}, essential=True),
-    "membership_renewal_due": Kind("reminders", _MEMBER | {"in_grace"}),
+    "membership_renewal_due": Kind("reminders", _MEMBER | {"in_grace", "link"}),
     "membership_expired": Kind("reminders", _MEMBER, essential=True),
 }
 
@@ -522,18 +524,25 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
     "payment_receipt": {
         "en": ("Payment received: {{ amount }}",
                "Hi {{ first_name }}, we received your payment of {{ amount }} from your {{ wallet }} wallet for "
-               "booking {{ booking_id }}. {{ wallet }} reference: {{ provider_reference }}."),
+               "{% if membership %}your membership plan{% else %}booking {{ booking_id }}{% endif %}. "
+               "{{ wallet }} reference: {{ provider_reference }}."),
         "ur": ("ادائیگی موصول: {{ amount }}",
-               "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} کے لیے آپ کے {{ wallet }} والٹ سے {{ amount }} "
-               "کی ادائیگی موصول ہو گئی۔ {{ wallet }} حوالہ: {{ provider_reference }}۔"),
+               "السلام علیکم {{ first_name }}، "
+               "{% if membership %}آپ کی رکنیت{% else %}بکنگ {{ booking_id }}{% endif %} "
+               "کے لیے آپ کے {{ wallet }} والٹ سے {{ amount }} کی ادائیگی موصول ہو گئی۔ "
+               "{{ wallet }} حوالہ: {{ provider_reference }}۔"),
     },
     "refund_receipt": {
         "en": ("Refund: {{ amount }}",
-               "Hi {{ first_name }}, {{ amount }} went back to your {{ wallet }} wallet for booking {{ booking_id }} "
-               "(the cancellation policy kept {{ fee }}). {{ wallet }} reference: {{ provider_reference }}."),
+               "Hi {{ first_name }}, {{ amount }} went back to your {{ wallet }} wallet for "
+               "{% if membership %}a membership payment no longer due (paid otherwise, or its period ended before "
+               "it began){% else %}booking {{ booking_id }} (the cancellation policy kept {{ fee }}){% endif %}. "
+               "{{ wallet }} reference: {{ provider_reference }}."),
         "ur": ("رقم کی واپسی: {{ amount }}",
-               "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} کے {{ amount }} آپ کے {{ wallet }} والٹ میں واپس "
-               "آ گئے (منسوخی کی پالیسی کے تحت {{ fee }} رکھے گئے)۔ {{ wallet }} حوالہ: {{ provider_reference }}۔"),
+               "السلام علیکم {{ first_name }}، {% if membership %}رکنیت کی ایک ادائیگی جو اب واجب نہیں تھی، اس "
+               "{% else %}بکنگ {{ booking_id }} {% endif %}کے {{ amount }} آپ کے {{ wallet }} والٹ میں واپس "
+               "آ گئے{% if not membership %} (منسوخی کی پالیسی کے تحت {{ fee }} رکھے گئے){% endif %}۔ "
+               "{{ wallet }} حوالہ: {{ provider_reference }}۔"),
     },
     "refund_failed": {
         "en": ("Refund delayed: {{ amount }}",
@@ -692,12 +701,14 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Renew your {{ plan_name }} membership at {{ venue_name }}",
                "Hi {{ first_name }}, your {{ plan_name }} membership at {{ venue_name }} "
                "{% if in_grace %}ended on {{ paid_until }}; its benefits last until {{ grace_ends_at }}"
-               "{% else %}runs until {{ paid_until }}{% endif %}. Renew it ({{ price }}) at the venue to keep "
+               "{% else %}runs until {{ paid_until }}{% endif %}. Renew it ({{ price }}) "
+               "{% if link %}online: {{ link }} (or at the venue){% else %}at the venue{% endif %} to keep "
                "your member prices."),
         "ur": ("{{ venue_name }} میں اپنی {{ plan_name }} رکنیت کی تجدید کریں",
                "السلام علیکم {{ first_name }}، {{ venue_name }} میں آپ کی {{ plan_name }} رکنیت "
                "{% if in_grace %}{{ paid_until }} کو ختم ہو گئی؛ سہولتیں {{ grace_ends_at }} تک رہیں گی"
-               "{% else %}{{ paid_until }} تک ہے{% endif %}۔ رکنیت کی قیمتیں برقرار رکھنے کے لیے وینیو پر "
+               "{% else %}{{ paid_until }} تک ہے{% endif %}۔ رکنیت کی قیمتیں برقرار رکھنے کے لیے "
+               "{% if link %}آن لائن ({{ link }}) یا {% endif %}وینیو پر "
                "تجدید کریں ({{ price }})۔"),
     },
     "membership_expired": {

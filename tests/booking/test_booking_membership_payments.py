@@ -67,7 +67,7 @@ def test_the_capture_starts_the_membership_once_however_often_it_comes(database)
     assert mine.membership.paid_until == membership.add_months(club.clock.now, 1)
     assert mine.bill_id == ""
     [paid] = club.events("MembershipPaid")
-    assert paid.paid_online and not paid.renewed
+    assert not paid.renewed
     assert club.events("MembershipPaymentWithdrawn") == []
 
     # Renewed online a week later: one period more from the end of this one.
@@ -143,3 +143,23 @@ def test_nobody_joins_a_retired_or_free_plan_or_one_of_another_venue(database):
     with pytest.raises(NotFound):
         club.memberships.join(database, club.player, elsewhere.venue.id, club.plan.id)
     assert club.events("MembershipPaymentDue") == []
+
+
+def test_the_renewal_reminder_opens_the_renewals_payment_which_extends_from_the_periods_end(database):
+    club = Club(database)
+    paid = club.memberships.record_payment(database, club.owner, club.venue_id, club.plan.id, club.player.user_id)
+    until = paid.membership.paid_until
+    club.clock.now = until - dt.timedelta(days=6)
+    assert club.memberships.remind_renewals(database) == 1
+    [reminder] = club.events("MembershipRenewalDue")
+    [due] = club.events("MembershipPaymentDue")
+    assert reminder.membership.bill_id == due.bill_id and due.membership_id == paid.membership.id
+    club.memberships.paid_online(database, due.bill_id, "payment-1")
+    assert club.mine()[0].membership.paid_until == membership.add_months(until, 1)
+
+    # A retired plan's reminder opens nothing (nobody renews it).
+    club.memberships.retire_plan(database, club.owner, club.venue_id, club.plan.id)
+    club.clock.now = membership.add_months(until, 1) - dt.timedelta(days=6)
+    assert club.memberships.remind_renewals(database) == 1
+    assert len(club.events("MembershipPaymentDue")) == 1
+    assert club.events("MembershipRenewalDue")[-1].membership.bill_id == ""

@@ -15,7 +15,8 @@ HOUR = 600_000  # the venue's court-hour: PKR 6,000, a player's quarter PKR 1,50
 def membership_events(database, player_id: str) -> list[tuple[str, str]]:
     """(event name, membership state) of the membership events about `player_id`, oldest first."""
     return [(name, message.membership.state) for name, message in outbox_messages(database, "Membership")
-            if message.membership.player_id == player_id]
+            if name in ("MembershipPaid", "MembershipRenewalDue", "MembershipExpired")
+            and message.membership.player_id == player_id]
 
 
 class Club:

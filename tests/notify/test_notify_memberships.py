@@ -5,6 +5,7 @@ the member by their channels with the venue's dates."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 from notify_standins import eventually, prefer, publish, register, stamp
@@ -55,3 +56,16 @@ def test_a_member_hears_of_the_start_the_renewal_reminders_and_the_end_of_their_
                                       "membership_expired"]
     assert "its benefits last until" in told[2].body
     assert "you book at the guest prices now" in told[3].body
+
+
+def test_a_renewal_reminder_with_its_payment_open_links_to_the_pay_page(notify, token_issuer):
+    member, bill_id = str(uuid.uuid4()), str(uuid.uuid4())
+    register(notify.redis, member, "payer-member@example.pk")
+    until = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(days=5)
+    renewal = membership(member, until, "active")
+    renewal.bill_id = bill_id  # booking_svc opened the renewal's payment with the reminder
+    publish(notify.redis, "booking", booking_events.MembershipRenewalDue(
+        membership=renewal, venue_name="Padel Arena DHA", time_zone="Asia/Karachi"), wait=True)
+    [told] = notify.stub.ListInbox(pb.ListInboxRequest(page_size=10), metadata=token_issuer.metadata(member)).messages
+    assert re.search(rf"Renew it \(Rs 5,000\) online: http://127\.0\.0\.1:\d+/bookings/{bill_id}/pay", told.body), \
+        told.body

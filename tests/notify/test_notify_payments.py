@@ -106,3 +106,16 @@ def test_a_refund_receipt_shows_the_refunds_reference_and_a_refused_refund_tells
     assert "venue or our support will settle it" in told.body and "R0012" in told.body
     [owner_told] = inbox(notify, token_issuer, owner)
     assert owner_told.kind == "refund_failed_venue" and booking_id in owner_told.body
+
+
+def test_a_membership_plans_payment_and_refund_receipts_speak_of_the_membership(notify, token_issuer):
+    payer, bill_id = str(uuid.uuid4()), str(uuid.uuid4())
+    register(notify.redis, payer, "member-payer@example.pk")
+    payment = paid(payer, bill_id)
+    payment.membership_id = str(uuid.uuid4())
+    publish(notify.redis, "payment", payment_events.PaymentCaptured(payment=payment, booking_paid=True))
+    publish(notify.redis, "payment", payment_events.PaymentRefunded(
+        payment=payment, share_id="s1", refund=rupees(450050), fee=rupees(0)), wait=True)
+    receipt, refund = inbox(notify, token_issuer, payer)
+    assert "from your JazzCash wallet for your membership plan." in receipt.body and bill_id not in receipt.body
+    assert "for a membership payment no longer due" in refund.body and "cancellation policy" not in refund.body

@@ -171,18 +171,23 @@ class Memberships:
             if not plan.price_paisa:
                 raise FailedPrecondition(f"membership plan {plan.name!r} is free: the venue's owner records it",
                                          reason="PLAN_FREE")
-            due = store.open_due(session, plan.id, caller.user_id)
-            if due is not None:
-                return due
-            member = store.membership_of(session, plan.id, caller.user_id)
-            due = store.MembershipDue(id=rows.new_id(), membership_id=member.id if member else rows.new_id(),
-                                      plan_id=plan.id, venue_id=venue.id, player_id=caller.user_id,
-                                      amount_paisa=plan.price_paisa, state=membership.DUE, created_at=now)
-            session.add(due)
-            session.flush()
-            events.membership_payment_due(session, due, plan, venue,
-                                          domain.percent_of(due.amount_paisa, self.commission_percent))
+            return self._open_due(session, venue, plan, caller.user_id, now)
+
+    def _open_due(self, session: Session, venue: store.Venue, plan: store.MembershipPlan, player_id: str,
+                  now: dt.datetime) -> store.MembershipDue:
+        """The player's payment of the plan still due, or a new one announced to payment_svc."""
+        due = store.open_due(session, plan.id, player_id)
+        if due is not None:
             return due
+        member = store.membership_of(session, plan.id, player_id)
+        due = store.MembershipDue(id=rows.new_id(), membership_id=member.id if member else rows.new_id(),
+                                  plan_id=plan.id, venue_id=venue.id, player_id=player_id,
+                                  amount_paisa=plan.price_paisa, state=membership.DUE, created_at=now)
+        session.add(due)
+        session.flush()
+        events.membership_payment_due(session, due, plan, venue,
+                                      domain.percent_of(due.amount_paisa, self.commission_percent))
+        return due
 
     def paid_online(self, uow: UnitOfWork, bill_id: str, payment_id: str) -> None:
         """payment_svc captured the due's bill (PaymentCaptured): the membership starts or runs one
@@ -198,7 +203,7 @@ class Memberships:
                 return
             due.payment_id = payment_id
             plan = session.get(store.MembershipPlan, due.plan_id)
-            self._extend(session, session.get(store.Venue, due.venue_id), plan, due.player_id, now, due, online=True)
+            self._extend(session, session.get(store.Venue, due.venue_id), plan, due.player_id, now, due)
 
     def record_payment(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str,
                        player_id: str) -> MembershipView:
@@ -216,7 +221,7 @@ class Memberships:
 
     @staticmethod
     def _extend(session: Session, venue: store.Venue, plan: store.MembershipPlan, player_id: str,
-                now: dt.datetime, due: store.MembershipDue | None, online: bool = False) -> MembershipView:
+                now: dt.datetime, due: store.MembershipDue | None) -> MembershipView:
         """One period more (from the end of a running membership, else from now) and the member told:
         the one way a payment, online or at the desk, counts."""
         member = store.membership_of(session, plan.id, player_id)
@@ -231,7 +236,7 @@ class Memberships:
         member.paid_until = membership.paid_until(member.paid_until, plan.period, now)
         session.flush()
         view = view_of(session, member, now, plan)
-        events.membership_paid(session, view, venue, renewed, online)
+        events.membership_paid(session, view, venue, renewed)
         return view
 
     def end_membership(self, uow: UnitOfWork, caller: Caller, venue_id: str, membership_id: str) -> MembershipView:
@@ -290,7 +295,9 @@ class Memberships:
         """The job's work: each membership owed a message now gets it once per paid period —
         MembershipRenewalDue `notice` before its period ends and again when its grace days begin,
         MembershipExpired when they ran out. One pass goes through every such membership, a batch
-        per transaction (in the order of their period's end), until none is left."""
+        per transaction (in the order of their period's end), until none is left. A reminder of a plan
+        still offered opens the renewal's payment (its bill_id: notify's pay link), as
+        JoinMembershipPlan would."""
         now = self.clock()
         sent, after = 0, None
         while True:
@@ -310,6 +317,8 @@ class Memberships:
         if due is None:
             return 0
         venue = session.get(store.Venue, member.venue_id)
+        if due != "expired" and plan.retired_at is None and plan.price_paisa:
+            self._open_due(session, venue, plan, member.player_id, now)
         view = view_of(session, member, now, plan)
         if due == "expired":
             member.expiry_told_for = member.paid_until

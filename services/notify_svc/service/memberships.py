@@ -9,6 +9,7 @@ from __future__ import annotations
 from mesh.db import UnitOfWork
 from notify_svc.domain import Membership, local_text
 from notify_svc.service.deliveries import Deliveries
+from notify_svc.service.payments import PAY_PATH
 
 
 def _variables(member: Membership) -> dict[str, str]:
@@ -18,8 +19,9 @@ def _variables(member: Membership) -> dict[str, str]:
 
 
 class Memberships:
-    def __init__(self, deliveries: Deliveries):
+    def __init__(self, deliveries: Deliveries, *, app_base_url: str = "http://127.0.0.1:3000"):
         self.deliveries = deliveries
+        self.app_base_url = app_base_url
 
     def paid(self, uow: UnitOfWork, member: Membership, renewed: bool) -> None:
         """The member's receipt: the plan started or renewed, until when."""
@@ -28,10 +30,13 @@ class Memberships:
                                   {**_variables(member), "renewed": "yes" if renewed else ""})
 
     def renewal_due(self, uow: UnitOfWork, member: Membership) -> None:
-        """Reminds the member to renew: the period ends soon, or ended and the grace days run."""
+        """Reminds the member to renew: the period ends soon, or ended and the grace days run; with a
+        link to pay the renewal online (the edge's pay page, as for a share) when it is due there."""
+        link = self.app_base_url + PAY_PATH.format(booking_id=member.bill_id) if member.bill_id else ""
         with uow.session() as session:
             self.deliveries.queue(session, member.player_id, "membership_renewal_due",
-                                  {**_variables(member), "in_grace": "yes" if member.state == "grace" else ""})
+                                  {**_variables(member), "in_grace": "yes" if member.state == "grace" else "",
+                                   "link": link})
 
     def expired(self, uow: UnitOfWork, member: Membership) -> None:
         with uow.session() as session:

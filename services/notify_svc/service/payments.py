@@ -27,20 +27,21 @@ class Payments:
         self.app_base_url = app_base_url
 
     def captured(self, uow: UnitOfWork, payer_id: str, booking_id: str, amount: Money, wallet: str,
-                 provider_reference: str) -> None:
-        """The payer's receipt: what was paid, from which wallet, and the provider's reference."""
+                 provider_reference: str, membership: bool = False) -> None:
+        """The payer's receipt: what was paid (a booking's share, or a membership plan), from which
+        wallet, and the provider's reference."""
         with uow.session() as session:
             self.deliveries.queue(session, payer_id, "payment_receipt", {
                 "booking_id": booking_id, "amount": amount.text(), "wallet": wallet,
-                "provider_reference": provider_reference})
+                "provider_reference": provider_reference, "membership": "yes" if membership else ""})
 
     def refunded(self, uow: UnitOfWork, payer_id: str, booking_id: str, refund: Money, fee: Money, wallet: str,
-                 provider_reference: str) -> None:
+                 provider_reference: str, membership: bool = False) -> None:
         """The payer's refund receipt for one share: what went back to which wallet, what was kept."""
         with uow.session() as session:
             self.deliveries.queue(session, payer_id, "refund_receipt", {
                 "booking_id": booking_id, "amount": refund.text(), "fee": fee.text(), "wallet": wallet,
-                "provider_reference": provider_reference})
+                "provider_reference": provider_reference, "membership": "yes" if membership else ""})
 
     def refund_failed(self, uow: UnitOfWork, payer_id: str, owner_id: str, booking_id: str, refund: Money,
                       wallet: str, refund_reference: str) -> None:

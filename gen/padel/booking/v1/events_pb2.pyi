@@ -321,18 +321,16 @@ class VenueWeeklySummary(_message.Message):
     def __init__(self, venue_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., venue_owner_id: _Optional[str] = ..., time_zone: _Optional[str] = ..., week_start: _Optional[str] = ..., week_end: _Optional[str] = ..., bookings: _Optional[int] = ..., occupancy: _Optional[float] = ..., revenue: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., no_show_rate: _Optional[float] = ..., new_players: _Optional[int] = ..., rating_average: _Optional[float] = ..., rating_count: _Optional[int] = ...) -> None: ...
 
 class MembershipPaid(_message.Message):
-    __slots__ = ("membership", "venue_name", "renewed", "time_zone", "paid_online")
+    __slots__ = ("membership", "venue_name", "renewed", "time_zone")
     MEMBERSHIP_FIELD_NUMBER: _ClassVar[int]
     VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
     RENEWED_FIELD_NUMBER: _ClassVar[int]
     TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
-    PAID_ONLINE_FIELD_NUMBER: _ClassVar[int]
     membership: _booking_pb2.Membership
     venue_name: str
     renewed: bool
     time_zone: str
-    paid_online: bool
-    def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ..., venue_name: _Optional[str] = ..., renewed: _Optional[bool] = ..., time_zone: _Optional[str] = ..., paid_online: _Optional[bool] = ...) -> None: ...
+    def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ..., venue_name: _Optional[str] = ..., renewed: _Optional[bool] = ..., time_zone: _Optional[str] = ...) -> None: ...
 
 class MembershipRenewalDue(_message.Message):
     __slots__ = ("membership", "venue_name", "time_zone")
