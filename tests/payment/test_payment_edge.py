@@ -591,6 +591,7 @@ def test_a_player_joins_a_plan_pays_it_on_the_hosted_page_and_is_a_member_then_r
         "name": "Gold", "price": {"amount_paisa": "500000"}, "period": "MEMBERSHIP_PERIOD_MONTHLY", "grace_days": 7}})
     assert plan.status_code == 200, plan.text
     player, stranger = new_user(), new_user()
+    today = dt.datetime.now(KARACHI).date()  # the venue's day the payment falls due: its payout report's
     joined = requests.post(f"{plans}/{plan.json()['plan']['plan_id']}/join", json={}, timeout=TIMEOUT,
                            headers=pay_platform.headers(player))
     assert joined.status_code == 200, joined.text
@@ -635,7 +636,6 @@ def test_a_player_joins_a_plan_pays_it_on_the_hosted_page_and_is_a_member_then_r
     assert dt.datetime.fromisoformat(renewed["paid_until"].replace("Z", "+00:00")) - first_end >= dt.timedelta(days=28)
 
     # The venue's payout report for the day counts the plan's income, the commission apart.
-    today = dt.datetime.now(KARACHI).date()
     report = requests.get(f"{pay_platform.url}/api/payments/venues/{court.venue_id}/payouts", timeout=TIMEOUT,
                           params={"date": today.isoformat()}, headers=owner)
     assert report.status_code == 200, report.text
