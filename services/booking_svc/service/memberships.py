@@ -19,6 +19,7 @@ from booking_svc import domain, events, membership, store
 from booking_svc.service import rows
 from booking_svc.store import MembershipView
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition, NotFound
 from mesh.pager import Page
@@ -83,7 +84,7 @@ def venue_plan(session: Session, venue_id: str, plan_id: str) -> store.Membershi
 
 
 class Memberships:
-    def __init__(self, clock: Callable[[], dt.datetime] = rows.utcnow, notice: dt.timedelta = dt.timedelta(days=7)):
+    def __init__(self, clock: Callable[[], dt.datetime] = utcnow, notice: dt.timedelta = dt.timedelta(days=7)):
         self.clock = clock
         self.notice = notice
 
