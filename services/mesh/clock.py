@@ -5,6 +5,8 @@ reminders) reads its `Clock`, which `mesh.plumbing.build` makes for it. Infrastr
 (the outbox's and consumers' stamps, delivery retries and leases, tokens) reads `utcnow`, the
 machine's time: it orders work across processes and must not jump when a test moves the clock
 forward and back.
+The jobs' and loops' intervals (mesh.jobs) are real seconds too: moving the clock makes work
+due, and the next round does it (the test platform runs its jobs every second).
 
 `PADEL_TEST_CLOCK_FILE` (unset: off) names a file holding a number of seconds; a clock made by
 `reading` answers real UTC time moved by that many seconds, read afresh at every call, so a test
