@@ -9,7 +9,7 @@ import requests
 from booking_svc import lottery as documented
 from booking_testkit import iso, local_day
 from padel_testkit import eventually
-from test_booking_edge import TIMEOUT, book, create_venue, free_starts, new_user
+from test_booking_edge import TIMEOUT, book, create_venue, free_starts, new_user, told
 
 
 def test_an_owner_marks_a_prime_slot_players_enter_once_and_the_draw_waits_for_entries_to_close(platform):
@@ -48,15 +48,6 @@ def test_an_owner_marks_a_prime_slot_players_enter_once_and_the_draw_waits_for_e
         (lottery["lottery_id"], "open", closes, 1), (later.json()["lottery"]["lottery_id"], "open",
                                                     iso(day, "12:00"), 0)]
     assert listed.json()["lotteries"][0].get("entries", []) == []  # who entered is shown once drawn
-
-
-def told(platform, player: str, kind: str) -> dict:
-    """The player's in-app message of `kind`, once it arrived (events take a moment)."""
-    def arrived() -> dict | None:
-        answer = requests.get(f"{platform.url}/api/notifications/inbox", headers=platform.headers(player),
-                              timeout=TIMEOUT)
-        return next((m for m in answer.json().get("messages", []) if m["kind"] == kind), None)
-    return eventually(arrived, f"{kind} for {player}", timeout=20)
 
 
 def test_a_lottery_drawn_after_entries_close_is_reproducible_from_its_published_seed(platform):
