@@ -130,11 +130,13 @@ def start_service(tmp_path, token_issuer):
 @pytest.fixture(scope="session")
 def platform(tmp_path_factory) -> Iterator[Platform]:
     """The whole platform on the embedded default (SQLite, Redis stand-in), shared by the session, with
-    the test clock (mesh.clock) on: `platform.clock_at(moment)` moves match_svc's time, and match's
-    jobs (releasing unfilled matches, confirming results) run every second rather than every minute."""
+    the test clock (mesh.clock) on: `platform.clock_at(moment)` moves every service's business time, and
+    booking's and match's jobs (offers run out, lotteries drawn, holds released, unfilled matches
+    released, results confirmed) run every second rather than every half minute or minute, so a test
+    sees them within moments of moving the clock."""
     folder = tmp_path_factory.mktemp("platform")
     running = launch_platform(folder, PADEL_TEST_CLOCK_FILE=str(folder / "test-clock"),
-                              PADEL_MATCH_JOB_INTERVAL_SECONDS="1")
+                              PADEL_BOOKING_JOB_INTERVAL_SECONDS="1", PADEL_MATCH_JOB_INTERVAL_SECONDS="1")
     yield running
     stop_platform(running)
 

@@ -187,7 +187,7 @@ class Platform:
 
     @contextlib.contextmanager
     def clock_at(self, moment: datetime):
-        """Inside the block the platform's test clock (mesh.clock; match_svc reads it) starts from
+        """Inside the block the platform's test clock (mesh.clock; every service's business time) starts from
         `moment` and runs on; real time again after. The platform must run with PADEL_TEST_CLOCK_FILE."""
         clock_file = pathlib.Path(self.env["PADEL_TEST_CLOCK_FILE"])
         clock_file.write_text(str((moment - datetime.now(timezone.utc)).total_seconds()))

@@ -2,9 +2,8 @@
 that can no longer be used (so the tables hold live sessions and pending links, not every token
 ever issued) and of sign-ins past the history's retention."""
 
-from datetime import datetime, timezone
-
 from auth_svc.service import revocations, sessions
+from mesh.clock import utcnow
 from mesh.db import Database
 from mesh.jobs import PeriodicJob
 
@@ -31,7 +30,7 @@ class TokenSweeper(PeriodicJob):
         self.database = database
 
     def work(self) -> bool:
-        now = datetime.now(timezone.utc)
+        now = utcnow()  # the machine's time, as tokens' (auth_svc.service)
         revocations.sweep_expired(self.database, now)
         sessions.prune_sign_ins(self.database, now)
         return False

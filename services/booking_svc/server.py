@@ -31,15 +31,16 @@ def settings_from_env(environ=None) -> BookingSettings:
 
 def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
+    clock = parts.clock  # business time for every use case and the booking job (mesh.clock)
     setups = VenueSetups()
-    bookings = Bookings(setups, settings.commission_percent, Players(settings.addresses["user"]))
-    waitlist = Waitlist(bookings)
+    bookings = Bookings(setups, settings.commission_percent, Players(settings.addresses["user"]), clock)
+    waitlist = Waitlist(bookings, clock)
     match_holds = MatchHolds(bookings)
-    memberships = Memberships(notice=dt.timedelta(days=settings.renewal_notice_days),
+    memberships = Memberships(clock, notice=dt.timedelta(days=settings.renewal_notice_days),
                               commission_percent=settings.commission_percent)
-    lotteries = Lotteries(bookings)
-    servicer = BookingServicer(parts.database, Venues(), Availability(setups), bookings, Series(bookings), waitlist,
-                               Reviews(), lotteries, memberships, match_holds)
+    lotteries = Lotteries(bookings, clock)
+    servicer = BookingServicer(parts.database, Venues(clock), Availability(setups, clock), bookings,
+                               Series(bookings, clock), waitlist, Reviews(clock), lotteries, memberships, match_holds)
     return server.build(
         NAME, settings,
         servicers=[(booking_service_pb2_grpc.add_BookingServiceServicer_to_server, servicer)],
@@ -47,7 +48,7 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
         verifier=parts.verifier, database=parts.database,
         workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings, waitlist, match_holds,
                                                          memberships),
-                 BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist, WeeklySummaries(),
+                 BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist, WeeklySummaries(clock),
                             memberships, lotteries)])
 
 

@@ -254,7 +254,7 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     # the person's data export
 
     def ExportBookingData(self, request, context):
-        return convert.booking_export(exports.export_data(self.db, caller.current()))
+        return convert.booking_export(exports.export_data(self.db, caller.current(), self.bookings.clock))
 
     # reviews
 

@@ -10,10 +10,9 @@ from match_svc import consumers
 from match_svc.courts import BookingDesk
 from match_svc.jobs import HoldJob, ResultJob
 from match_svc.players import UserDirectory
-from match_svc.service import Clock, Levels, Matches, Results
+from match_svc.service import Levels, Matches, Results
 from match_svc.servicer import MatchServicer
 from match_svc.settings import NAME, MatchSettings
-from mesh import clock as mesh_clock
 from mesh import plumbing, server
 
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
@@ -25,7 +24,7 @@ def settings_from_env(environ=None) -> MatchSettings:
 
 def build_server(settings: MatchSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
-    clock = Clock(mesh_clock.reading(settings.test_clock_file))
+    clock = parts.clock  # the use cases' and jobs' one "now" (mesh.clock)
     players = UserDirectory(settings.addresses["user"])
     levels = Levels(players, clock)
     matches = Matches(BookingDesk(settings.addresses["booking"]), players, levels,

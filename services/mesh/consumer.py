@@ -18,9 +18,10 @@ from google.protobuf.message import DecodeError, Message
 from sqlalchemy.orm import Session
 
 from mesh import tracing
+from mesh.clock import utcnow
 from mesh.db import Database
 from mesh.jobs import Loop
-from mesh.outbox import ProcessedEvent, now
+from mesh.outbox import ProcessedEvent
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +203,7 @@ class EventConsumer(Loop):
                         return True
                     # Recorded before the handler runs: a concurrent duplicate then waits on (or
                     # fails on) this key instead of running the handler a second time.
-                    session.add(ProcessedEvent(consumer_group=self.group, event_id=event_id, handled_at=now()))
+                    session.add(ProcessedEvent(consumer_group=self.group, event_id=event_id, handled_at=utcnow()))
                     session.flush()
                     handler(session, event_id, message)
             except Exception as error:  # noqa: BLE001 - a failing handler must not stop the others

@@ -18,11 +18,8 @@ from sqlalchemy import Index, LargeBinary, MetaData, String, event, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from mesh import tracing
+from mesh.clock import utcnow
 from mesh.sqltypes import UtcDateTime
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class EventBase(DeclarativeBase):
@@ -120,7 +117,8 @@ def publish(session: Session, stream: str, message: Message) -> str:
             stream=stream,
             event_type=message.DESCRIPTOR.full_name,
             payload=message.SerializeToString(),
-            created_at=now(),
+            # The machine's time, never the test clock: the relay sends rows in this order.
+            created_at=utcnow(),
             traceparent=tracing.current_traceparent(),
         )
     )

@@ -1,5 +1,6 @@
 """What every service builds the same way before its own parts: database (migrated), Redis,
-outbox relay and token verifier. Only the construction differs between shapes, never the code."""
+outbox relay, token verifier and the clock of its business time (mesh.clock). Only the
+construction differs between shapes, never the code."""
 
 import logging
 import pathlib
@@ -12,6 +13,7 @@ import sqlalchemy.exc
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from mesh import peers, tracing
+from mesh.clock import Clock, reading
 from mesh.db import Database
 from mesh.redis import make_redis
 from mesh.relay import EventBacklog, OutboxRelay
@@ -33,6 +35,7 @@ class Plumbing:
     relay: OutboxRelay
     revocations: RevocationList
     verifier: TokenVerifier
+    clock: Clock
 
 
 def _migrate(database: Database, migrations: pathlib.Path, wait_seconds: float) -> None:
@@ -59,7 +62,8 @@ def build(settings: ServiceSettings, migrations: pathlib.Path,
     revocations = RevocationList(client)
     verifier = TokenVerifier(fetch_jwks or peers.jwks_fetcher(settings.addresses["auth"]),
                              settings.token_issuer, settings.token_audience, revocations)
-    return Plumbing(database, client, OutboxRelay(database, client), revocations, verifier)
+    return Plumbing(database, client, OutboxRelay(database, client), revocations, verifier,
+                    Clock(reading(settings.test_clock_file)))
 
 
 def export_event_backlog(settings: ServiceSettings, registry: CollectorRegistry = REGISTRY) -> None:

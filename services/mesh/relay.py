@@ -17,6 +17,7 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select, update
 
 from mesh import outbox, tracing
+from mesh.clock import utcnow
 from mesh.db import Database
 from mesh.jobs import Loop
 from mesh.outbox import OutboxEvent
@@ -91,7 +92,7 @@ class OutboxRelay(Loop):
                 rows = session.scalars(pending.with_for_update(skip_locked=True)).all()
                 self._send(rows)
                 for row in rows:
-                    row.published_at = outbox.now()
+                    row.published_at = utcnow()
             return len(rows)
         # SQLite: the write lock is not held while Redis is being talked to (it would stall
         # every writer of the service for as long as Redis is slow). One relay per SQLite file.
@@ -103,7 +104,7 @@ class OutboxRelay(Loop):
                 session.execute(
                     update(OutboxEvent)
                     .where(OutboxEvent.id.in_([row.id for row in rows]))
-                    .values(published_at=outbox.now())
+                    .values(published_at=utcnow())
                 )
         return len(rows)
 

@@ -24,10 +24,6 @@ EXPIRED = "expired"  # booking_svc's cancellation reason when a pending booking'
 MASKED = "***"
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 # -- who may act ----------------------------------------------------------------------------------
 
 

@@ -29,17 +29,19 @@ def build_server(settings: NotifySettings) -> tuple[server.Host, int]:
     deliveries = Deliveries(renderer, channels.build(settings), retry_base_seconds=settings.retry_base_seconds,
                             retry_max_seconds=settings.retry_max_seconds, max_attempts=settings.max_attempts,
                             lease_seconds=max(60.0, 3 * settings.send_timeout_seconds))
-    accounts = Accounts(deliveries, app_base_url=settings.app_base_url)
+    clock = parts.clock  # business time (reminders, feeds, stamps); deliveries keep the machine's (mesh.clock)
+    accounts = Accounts(deliveries, app_base_url=settings.app_base_url, clock=clock)
     organizer = email.utils.parseaddr(settings.smtp_from)[1]  # who calendar entries say sent them
     bookings = Bookings(deliveries, reminder_lead=dt.timedelta(minutes=settings.reminder_lead_minutes),
-                        organizer=organizer)
-    feeds = CalendarFeeds(app_base_url=settings.app_base_url, organizer=organizer)
-    templates = Templates(renderer)
+                        organizer=organizer, clock=clock)
+    feeds = CalendarFeeds(app_base_url=settings.app_base_url, organizer=organizer, clock=clock)
+    templates = Templates(renderer, clock=clock)
     templates.install_defaults(parts.database)
     return server.build(
         NAME, settings,
         servicers=[(notify_service_pb2_grpc.add_NotifyServiceServicer_to_server,
-                    NotifyServicer(parts.database, deliveries, Inbox(), templates, Devices(), feeds))],
+                    NotifyServicer(parts.database, deliveries, Inbox(clock=clock), templates, Devices(clock=clock),
+                                   feeds))],
         service_names=[settings.grpc_service],
         verifier=parts.verifier, database=parts.database,
         # The renderer first: started before anything renders, stopped after everything that does.

@@ -72,7 +72,7 @@ class NotifyServicer(notify_service_pb2_grpc.NotifyServiceServicer):
         return pb.UnregisterDeviceResponse()
 
     def ExportNotifyData(self, request, context):
-        return convert.notify_export(exports.export_data(self.database, caller.current()))
+        return convert.notify_export(exports.export_data(self.database, caller.current(), self.inbox.clock))
 
     def RotateCalendarFeed(self, request, context):
         return pb.RotateCalendarFeedResponse(feed_url=self.feeds.rotate(self.database, caller.current()))

@@ -26,10 +26,6 @@ from payment_svc.settings import NAME, PaymentSettings
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 def providers(settings: PaymentSettings) -> dict[Wallet, object]:
     http = Http(settings.provider_timeout_seconds)
     return {
@@ -51,14 +47,18 @@ def settings_from_env(environ=None) -> PaymentSettings:
 def build_server(settings: PaymentSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
     wallets = providers(settings)
+    # One clock for the whole ledger (shares due, charges, refunds, fees): a payment's times are compared
+    # with each other, so they are all business time and follow the test clock (mesh.clock); only the
+    # jobs' polling interval is real seconds.
+    clock = parts.clock
     bills = Bills(dt.timedelta(seconds=settings.share_window_seconds),
-                  dt.timedelta(minutes=settings.share_lead_minutes), utcnow)
+                  dt.timedelta(minutes=settings.share_lead_minutes), clock)
     venue = venues.venue_lookup(settings.addresses["booking"])
-    refunds = Refunds(wallets, utcnow, venue)
-    payments = Payments(wallets, utcnow, bills=bills)
+    refunds = Refunds(wallets, clock, venue)
+    payments = Payments(wallets, clock, bills=bills)
     settlement = Settlement(parts.database, bills, payments, refunds, settings.job_interval_seconds)
-    venue_fees = VenueFees(venue, utcnow)
-    servicer = PaymentServicer(parts.database, bills, payments, Payouts(venue), VenuePayments(venue, utcnow), venue_fees)
+    venue_fees = VenueFees(venue, clock)
+    servicer = PaymentServicer(parts.database, bills, payments, Payouts(venue), VenuePayments(venue, clock), venue_fees)
     return server.build(
         NAME, settings,
         servicers=[(payment_service_pb2_grpc.add_PaymentServiceServicer_to_server, servicer)],

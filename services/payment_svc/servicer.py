@@ -45,7 +45,7 @@ class PaymentServicer(payment_service_pb2_grpc.PaymentServiceServicer):
             self.payments.cancel(self.database, caller.current(), request.payment_id)))
 
     def ExportPaymentData(self, request, context):
-        return convert.payment_export(exports.export_data(self.database, caller.current()))
+        return convert.payment_export(exports.export_data(self.database, caller.current(), self.bills.clock))
 
     def StartCheckout(self, request, context):
         payment, form = self.payments.start_checkout(self.database, caller.current(), request.booking_id,

@@ -57,6 +57,14 @@ def inbox(platform, user: str, count: int) -> list[dict]:
     return eventually(arrived, f"{count} messages for {user}", timeout=20)
 
 
+def told(platform, user: str, kind: str) -> dict:
+    """The user's in-app message of `kind`, once it arrived (events take a moment)."""
+    def arrived() -> dict | None:
+        answer = requests.get(f"{platform.url}/api/notifications/inbox", headers=platform.headers(user), timeout=TIMEOUT)
+        return next((m for m in answer.json().get("messages", []) if m["kind"] == kind), None)
+    return eventually(arrived, f"{kind} for {user}", timeout=20)
+
+
 def book(platform, player: str, court_id: str, day, clock: str, duration=60, key=None):
     return requests.post(f"{platform.url}/api/bookings/book", headers=platform_headers(platform, player), timeout=TIMEOUT,
                          json={"court_id": court_id, "start_time": iso(day, clock), "duration_minutes": duration,

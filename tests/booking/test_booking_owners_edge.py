@@ -1,15 +1,17 @@
 """What owners and invited players missed (issue 12), over REST/JSON through the real Envoy edge: an
 owner's own venues, retiring courts and venues, price rules that may not overlap, errors in the venue's
-local time, invitations that need consent, my bookings by status, and the cancellation fee shown first."""
+local time, invitations that need consent, my bookings by status, the cancellation fee shown first, and
+on the platform's test clock a hold that runs out and an owner's own no-show."""
 
+import datetime as dt
 import time
 import uuid
 
 import requests
 
-from booking_testkit import iso, local_day
+from booking_testkit import iso, local_day, local_dt
 from padel_testkit import eventually
-from test_booking_edge import TIMEOUT, book, create_venue, inbox, new_user
+from test_booking_edge import TIMEOUT, book, create_venue, free_starts, inbox, new_user, told
 
 
 def call(platform, method: str, path: str, user: str, roles=("player",), **kwargs) -> requests.Response:
@@ -295,8 +297,8 @@ def test_the_day_schedule_shows_who_plays_with_name_and_phone(platform):
     assert who_plays() == {booker: ("Ayesha Malik", "+923001234567"), friend: ("Bilal Khan", "+923331112223")}
 
     # The owner's messages name the player and their phone: a new booking, its cancellation, and at
-    # a venue that confirms by hand a booking pending their confirmation (a run-out hold:
-    # tests/notify/test_notify_venue_owner.py, as booking_svc's clock cannot be moved).
+    # a venue that confirms by hand a booking pending their confirmation (a hold that runs out:
+    # test_a_hold_that_runs_out_is_cancelled_by_the_job_and_the_owner_told_it_expired).
     assert call(platform, "POST", f"/api/bookings/bookings/{made.json()['booking']['booking_id']}/cancel", booker,
                 json={"reason": "injury"}).status_code == 200
     by_hand = create_venue(platform, owner, confirmation_mode="CONFIRMATION_MODE_MANUAL")
@@ -315,3 +317,56 @@ def _known_to_users(platform, user_id: str) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+def test_a_hold_that_runs_out_is_cancelled_by_the_job_and_the_owner_told_it_expired(platform):
+    owner = new_user()
+    venue = create_venue(platform, owner, confirmation_mode="CONFIRMATION_MODE_MANUAL", hold_minutes=30)
+    booker = registered(platform, "Sana", "Qureshi", "+923004445566")
+    assert _known_to_users(platform, booker)
+    court, day = venue["courts"][0]["court_id"], local_day(3)
+    made = book(platform, booker, court, day, "19:00")
+    assert made.status_code == 200, made.text
+    pending = made.json()["booking"]
+    assert pending["status"] == "BOOKING_STATUS_PENDING"
+    assert [m["kind"] for m in inbox(platform, owner, 1)] == ["venue_booking_pending"]
+
+    def status() -> str:
+        answer = call(platform, "GET", f"/api/bookings/bookings/{pending['booking_id']}", booker)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["booking"]["status"]
+
+    # A minute past the hold, unconfirmed: booking's job (every second on the test platform) cancels it.
+    ran_out = dt.datetime.fromisoformat(pending["hold_expires_at"].replace("Z", "+00:00")) + dt.timedelta(minutes=1)
+    with platform.clock_at(ran_out):
+        assert eventually(lambda: status() == "BOOKING_STATUS_CANCELLED", "the job releases the hold", timeout=20)
+        late = call(platform, "POST", f"/api/bookings/bookings/{pending['booking_id']}/confirm", owner,
+                    ("venue_owner",), json={})
+        assert late.status_code == 400, late.text  # too late to confirm: the court is free again
+    assert "19:00" in free_starts(platform, venue["venue_id"], day)[court]
+    told = inbox(platform, owner, 2)
+    assert [m["kind"] for m in told] == ["venue_booking_pending", "venue_booking_expired"]
+    assert told[1]["title"].startswith("Hold ran out: Court 1") and "Sana Qureshi (+923004445566)" in told[1]["body"]
+    assert [m["kind"] for m in inbox(platform, booker, 2)] == ["booking_created", "booking_cancelled"]
+
+
+def test_an_owner_marks_a_no_show_once_the_game_started_and_is_not_told_of_their_own_act(platform):
+    owner, player = new_user(), new_user()
+    venue = create_venue(platform, owner)
+    day = local_day(2)
+    made = book(platform, player, venue["courts"][0]["court_id"], day, "18:00")
+    assert made.status_code == 200, made.text
+    booking_id = made.json()["booking"]["booking_id"]
+    no_show = f"/api/bookings/bookings/{booking_id}/no-show"
+    early = call(platform, "POST", no_show, owner, ("venue_owner",), json={})
+    assert early.status_code == 400 and early.json()["message"] == "cannot mark no_show before the game starts"
+
+    with platform.clock_at(local_dt(day, "18:20")):
+        assert call(platform, "POST", no_show, player, json={}).status_code == 403  # only the venue marks it
+        marked = call(platform, "POST", no_show, owner, ("venue_owner",), json={})
+        assert marked.status_code == 200, marked.text
+        assert marked.json()["booking"]["status"] == "BOOKING_STATUS_NO_SHOW"
+    assert told(platform, player, "booking_no_show")["title"] == f"Missed booking at {venue['name']}"
+    # The player's message and the owner's would come from the one event: the owner's own act tells them
+    # nothing. (The moved clock may also have released the player's reminder of the game.)
+    assert [m["kind"] for m in inbox(platform, owner, 1)] == ["venue_booking_new"]

@@ -204,13 +204,13 @@ def unused_port() -> int:
 
 def test_a_joined_unit_of_work_commits_and_rolls_back_with_its_callers_transaction(database, migrations):
     from mesh.db import Joined
-    from mesh.outbox import now
+    from mesh.clock import utcnow
 
     database.migrate(migrations)
 
     def use_case(uow, event_id):
         with uow.session() as session:
-            session.add(OutboxEvent(id=event_id, stream="s", event_type="t", payload=b"", created_at=now()))
+            session.add(OutboxEvent(id=event_id, stream="s", event_type="t", payload=b"", created_at=utcnow()))
 
     with database.session() as session:
         use_case(Joined(session), "kept")

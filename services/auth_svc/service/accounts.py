@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from auth_svc import domain, events, metrics, store
 from auth_svc.passwords import common_passwords
-from auth_svc.service import utc_now
 from auth_svc.service.credentials import Credentials
 from auth_svc.service.revocations import Revocations
 from mesh.caller import ADMIN, PLAYER, VENUE_OWNER, Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.errors import InvalidArgument, NotFound
 from mesh.settings import DEMO_OWNER_ID
@@ -66,7 +66,7 @@ class Accounts:
     revocations: Revocations
     lifetimes: Lifetimes
     erasure_pepper: bytes = field(repr=False)  # a secret: never in a repr or log
-    clock: Callable[[], datetime] = utc_now
+    clock: Callable[[], datetime] = utcnow
 
     def register(self, uow: UnitOfWork, email: str, password: str, first_name: str, last_name: str, phone: str,
                  role: str) -> store.Account:

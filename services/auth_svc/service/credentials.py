@@ -14,8 +14,8 @@ from typing import Callable
 from auth_svc import domain, events, metrics, store
 from auth_svc.google import GoogleIdentity, GoogleVerifier
 from auth_svc.passwords import PasswordHasher
-from auth_svc.service import utc_now
 from auth_svc.throttle import LoginThrottle
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.errors import ResourceExhausted, Unauthenticated, Unavailable
 
@@ -29,7 +29,7 @@ class Credentials:
     hasher: PasswordHasher
     throttle: LoginThrottle
     google: GoogleVerifier
-    clock: Callable[[], datetime] = utc_now
+    clock: Callable[[], datetime] = utcnow
 
     def hash(self, password: str) -> str:
         return self.hasher.hash(password)

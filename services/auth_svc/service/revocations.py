@@ -18,7 +18,7 @@ import redis
 from sqlalchemy.orm import Session
 
 from auth_svc import domain, store
-from auth_svc.service import utc_now
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork, after_commit
 from mesh.tokens import RevocationList
 
@@ -26,7 +26,7 @@ log = logging.getLogger("padel.auth.revocations")
 
 
 class Revocations:
-    def __init__(self, cache: RevocationList, access_seconds: int, clock: Callable[[], datetime] = utc_now):
+    def __init__(self, cache: RevocationList, access_seconds: int, clock: Callable[[], datetime] = utcnow):
         self.cache = cache
         self.access_seconds = access_seconds
         self.clock = clock

@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from auth_svc import domain, metrics, store
 from auth_svc.domain import IssuedPair
-from auth_svc.service import utc_now
 from auth_svc.service.accounts import open_account
 from auth_svc.service.credentials import Credentials
 from auth_svc.service.revocations import Revocations
 from auth_svc.tokens import TokenMint
 from mesh.caller import PLAYER, Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.errors import Unauthenticated
 
@@ -39,7 +39,7 @@ class Sessions:
     credentials: Credentials
     mint: TokenMint
     revocations: Revocations
-    clock: Callable[[], datetime] = utc_now
+    clock: Callable[[], datetime] = utcnow
 
     def login(self, uow: UnitOfWork, email: str, password: str,
               client_address: str) -> tuple[store.Account, IssuedPair]:

@@ -26,6 +26,7 @@ from booking_svc.service.answers import Answers, Kept
 from booking_svc.service.memberships import benefits_of
 from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.errors import NotFound
 
@@ -45,7 +46,7 @@ class FreeSlots:
 class Availability:
     """Free slots and the schedule, read in one read-only transaction each."""
 
-    def __init__(self, setups: VenueSetups, clock: Callable[[], dt.datetime] = rows.utcnow,
+    def __init__(self, setups: VenueSetups, clock: Callable[[], dt.datetime] = utcnow,
                  max_answers: int = 4096):
         self.setups = setups
         self.clock = clock

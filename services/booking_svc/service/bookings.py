@@ -23,6 +23,7 @@ from booking_svc.service import rows
 from booking_svc.service.memberships import benefits_of, player_prices
 from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from mesh.pager import Page
@@ -118,7 +119,7 @@ class Bookings:
     `players` says who the booker may invite (asked before the transaction: it is a network call)."""
 
     def __init__(self, setups: VenueSetups, commission_percent: int, players: Invitable,
-                 clock: Callable[[], dt.datetime] = rows.utcnow):
+                 clock: Callable[[], dt.datetime] = utcnow):
         self.setups = setups
         self.commission_percent = commission_percent
         self.players = players

@@ -7,14 +7,14 @@ import datetime as dt
 from typing import Callable
 
 from booking_svc import membership, store
-from booking_svc.service import rows
 from booking_svc.service.series import Series
 from booking_svc.store import BookingExport, EntryView, LotteryEntryView, MembershipView
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork, rows_of
 
 
-def export_data(uow: UnitOfWork, caller: Caller, clock: Callable[[], dt.datetime] = rows.utcnow) -> BookingExport:
+def export_data(uow: UnitOfWork, caller: Caller, clock: Callable[[], dt.datetime] = utcnow) -> BookingExport:
     """Everything about the caller, read in one transaction."""
     now, me = clock(), caller.user_id
     with uow.session(read_only=True) as session:

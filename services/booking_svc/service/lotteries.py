@@ -18,6 +18,7 @@ from booking_svc.service import rows
 from booking_svc.service.bookings import Bookings
 from booking_svc.service.memberships import lottery_weight
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 
@@ -26,7 +27,7 @@ ENTERED = "you already entered this lottery"
 
 
 class Lotteries:
-    def __init__(self, bookings: Bookings, clock: Callable[[], dt.datetime] = rows.utcnow):
+    def __init__(self, bookings: Bookings, clock: Callable[[], dt.datetime] = utcnow):
         self.bookings = bookings
         self.clock = clock
 

@@ -21,6 +21,7 @@ from booking_svc import domain, events, membership, store
 from booking_svc.service import rows
 from booking_svc.store import MembershipView
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition, NotFound
 from mesh.pager import Page
@@ -106,7 +107,7 @@ def withdraw(session: Session, due: store.MembershipDue, now: dt.datetime) -> No
 class Memberships:
     """`batch` is how many memberships the renewal pass takes (and locks) in one transaction."""
 
-    def __init__(self, clock: Callable[[], dt.datetime] = rows.utcnow, notice: dt.timedelta = dt.timedelta(days=7),
+    def __init__(self, clock: Callable[[], dt.datetime] = utcnow, notice: dt.timedelta = dt.timedelta(days=7),
                  batch: int = 200, commission_percent: int = 0):
         self.clock = clock
         self.notice = notice

@@ -14,6 +14,7 @@ from sqlalchemy import exc
 from booking_svc import domain, events, store
 from booking_svc.service import rows
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.errors import AlreadyExists
 from mesh.pager import Page
@@ -31,7 +32,7 @@ class VenueReviews:
 
 
 class Reviews:
-    def __init__(self, clock: Callable[[], dt.datetime] = rows.utcnow):
+    def __init__(self, clock: Callable[[], dt.datetime] = utcnow):
         self.clock = clock
 
     def write(self, uow: UnitOfWork, caller: Caller, booking_id: str, rating: int, text: str) -> store.Review:

@@ -1,5 +1,5 @@
 """The rows every use case starts from: found by id (NotFound when missing, or not at the venue
-given), new ids and times, and a venue row read as the domain's rules and price windows."""
+given), new ids, and a venue row read as the domain's rules and price windows."""
 
 from __future__ import annotations
 
@@ -12,10 +12,6 @@ from sqlalchemy.orm import Session
 from booking_svc import domain, store
 from mesh.caller import Caller
 from mesh.errors import InvalidArgument, NotFound
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def new_id() -> str:

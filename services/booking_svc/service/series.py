@@ -22,6 +22,7 @@ from booking_svc.service import rows
 from booking_svc.service.bookings import Bookings
 from booking_svc.store import Game, SeriesView
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
 
@@ -60,7 +61,7 @@ def set_terms(uow: UnitOfWork, caller: Caller, venue_id: str, horizon_days: int,
 class Series:
     """Recurring series, booked and cancelled through the booking life cycle's own steps."""
 
-    def __init__(self, bookings: Bookings, clock: Callable[[], dt.datetime] = rows.utcnow):
+    def __init__(self, bookings: Bookings, clock: Callable[[], dt.datetime] = utcnow):
         self.bookings = bookings
         self.clock = clock
 

@@ -18,6 +18,7 @@ from sqlalchemy import exc
 from booking_svc import domain, events, store
 from booking_svc.service import rows
 from booking_svc.service.reports import figures
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 
 log = logging.getLogger("padel.booking.summaries")
@@ -25,7 +26,7 @@ WEEK = dt.timedelta(days=6)  # Monday to Sunday, both included
 
 
 class WeeklySummaries:
-    def __init__(self, clock: Callable[[], dt.datetime] = rows.utcnow):
+    def __init__(self, clock: Callable[[], dt.datetime] = utcnow):
         self.clock = clock
 
     def send_due(self, uow: UnitOfWork) -> int:

@@ -16,6 +16,7 @@ from booking_svc import domain, store
 from booking_svc.service import rows
 from booking_svc.service.answers import Answers, Kept
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
 from mesh.pager import Page
@@ -24,7 +25,7 @@ from mesh.pager import Page
 class Venues:
     """Setting up and finding venues."""
 
-    def __init__(self, clock: Callable[[], dt.datetime] = rows.utcnow, max_searches: int = 4096):
+    def __init__(self, clock: Callable[[], dt.datetime] = utcnow, max_searches: int = 4096):
         self.clock = clock
         # Search pages asked for, exact by the venue search version (migration 0014).
         self._searches: Answers[Page[store.VenueView]] = Answers(max_searches)

@@ -23,6 +23,7 @@ from booking_svc.service.bookings import Bookings
 from booking_svc.service.series import terms_of
 from booking_svc.store import EntryView
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
 from mesh.pager import Page
@@ -38,7 +39,7 @@ OPEN, ACCEPTED, EXPIRED = "open", "accepted", "expired"
 class Waitlist:
     """The line for taken slots and the offers of freed ones."""
 
-    def __init__(self, bookings: Bookings, clock: Callable[[], dt.datetime] = rows.utcnow):
+    def __init__(self, bookings: Bookings, clock: Callable[[], dt.datetime] = utcnow):
         self.bookings = bookings
         self.clock = clock
 

@@ -8,8 +8,8 @@ import datetime as dt
 from typing import Callable
 
 from match_svc import store
-from match_svc.service.clock import utcnow
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 
 

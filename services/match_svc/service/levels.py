@@ -9,9 +9,9 @@ from typing import Protocol
 
 from match_svc import domain, events, rating, store
 from match_svc.domain import Gender, Kind, LevelStart, Side
-from match_svc.service.clock import Clock
 from mesh import pager
 from mesh.caller import Caller
+from mesh.clock import Clock
 from mesh.db import UnitOfWork
 from mesh.errors import Conflict, FailedPrecondition, NotFound
 

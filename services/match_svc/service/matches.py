@@ -8,10 +8,10 @@ from typing import Protocol
 
 from match_svc import domain, events, rating, store
 from match_svc.domain import Gender, GenderMode, Kind, Side, Status, TimeOfDay
-from match_svc.service.clock import Clock
 from match_svc.service.levels import Levels
 from mesh import pager
 from mesh.caller import Caller
+from mesh.clock import Clock
 from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition, NotFound
 

@@ -9,10 +9,10 @@ import logging
 
 from match_svc import domain, events, metrics, store
 from match_svc.domain import ResultStatus, Side, Status
-from match_svc.service.clock import Clock
 from match_svc.service.levels import Levels
 from match_svc.service.matches import find_match
 from mesh.caller import Caller
+from mesh.clock import Clock
 from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition
 

@@ -13,6 +13,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.settings import DEFAULT_TIME_ZONE
 from notify_svc import domain, store, templates
@@ -26,7 +27,7 @@ FORGOT_PATH = "/forgot-password"  # the app's page that asks auth for a reset li
 
 class Accounts:
     def __init__(self, deliveries: Deliveries, *, app_base_url: str = "http://127.0.0.1:3000",
-                 clock: Callable[[], dt.datetime] = domain.now):
+                 clock: Callable[[], dt.datetime] = utcnow):
         self.deliveries = deliveries
         self.app_base_url = app_base_url
         self.clock = clock

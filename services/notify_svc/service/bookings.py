@@ -22,6 +22,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.settings import DEFAULT_TIME_ZONE
 from notify_svc import calendar, domain, store
@@ -31,7 +32,7 @@ from notify_svc.service.deliveries import Deliveries
 
 class Bookings:
     def __init__(self, deliveries: Deliveries, *, reminder_lead: dt.timedelta = dt.timedelta(hours=2),
-                 organizer: str = "", clock: Callable[[], dt.datetime] = domain.now):
+                 organizer: str = "", clock: Callable[[], dt.datetime] = utcnow):
         self.deliveries = deliveries
         self.reminder_lead = reminder_lead
         self.organizer = organizer  # the email address calendar entries name as their organizer

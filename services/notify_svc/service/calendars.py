@@ -12,6 +12,7 @@ import secrets
 from typing import Callable
 
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from notify_svc import calendar, domain, store
 
@@ -21,7 +22,7 @@ FEED_LIMIT = 500  # entries in one feed at most, the soonest first
 
 
 class CalendarFeeds:
-    def __init__(self, *, app_base_url: str, organizer: str = "", clock: Callable[[], dt.datetime] = domain.now):
+    def __init__(self, *, app_base_url: str, organizer: str = "", clock: Callable[[], dt.datetime] = utcnow):
         self.app_base_url = app_base_url
         self.organizer = organizer
         self.clock = clock

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from mesh import tracing
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.errors import FailedPrecondition, NotFound
 from mesh.pager import Page
@@ -35,13 +36,17 @@ log = logging.getLogger("notify_svc.deliveries")
 class Deliveries:
     def __init__(self, renderer: Renderer, channels: dict[str, Channel], *, retry_base_seconds: float = 30.0,
                  retry_max_seconds: float = 3600.0, max_attempts: int = 5, lease_seconds: float = 60.0,
-                 clock: Callable[[], dt.datetime] = domain.now):
+                 clock: Callable[[], dt.datetime] = utcnow):
         self.renderer = renderer
         self.channels = channels
         self.retry_base_seconds = retry_base_seconds
         self.retry_max_seconds = retry_max_seconds
         self.max_attempts = max_attempts
         self.lease = dt.timedelta(seconds=lease_seconds)
+        # The queue's clock (when a message is due, its lease, its retries) is the machine's, never the
+        # test clock: a message queued while a test moved time forward must not wait, once the test
+        # clock is back, until real time catches up. Business time (a reminder's due time) is decided
+        # before a message is queued, by the service's clock (`Bookings`).
         self.clock = clock
 
     # queueing, in the transaction of whatever causes the message

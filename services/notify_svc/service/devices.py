@@ -12,6 +12,7 @@ import uuid
 from typing import Callable
 
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from notify_svc import domain, store
 
@@ -19,7 +20,7 @@ MAX_DEVICES = 10  # per user: a user with more phones than this keeps the newest
 
 
 class Devices:
-    def __init__(self, *, clock: Callable[[], dt.datetime] = domain.now):
+    def __init__(self, *, clock: Callable[[], dt.datetime] = utcnow):
         self.clock = clock
 
     def register(self, uow: UnitOfWork, caller: Caller, token: str) -> store.Device:

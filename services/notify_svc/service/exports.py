@@ -8,8 +8,9 @@ import datetime as dt
 from typing import Callable
 
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork, rows_of
-from notify_svc import domain, store
+from notify_svc import store
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,7 +25,7 @@ class NotifyExport:
     exported_at: dt.datetime
 
 
-def export_data(uow: UnitOfWork, caller: Caller, clock: Callable[[], dt.datetime] = domain.now) -> NotifyExport:
+def export_data(uow: UnitOfWork, caller: Caller, clock: Callable[[], dt.datetime] = utcnow) -> NotifyExport:
     """Everything about the caller, read in one transaction."""
     me = caller.user_id
     with uow.session(read_only=True) as session:

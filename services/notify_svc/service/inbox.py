@@ -7,13 +7,14 @@ import datetime as dt
 from typing import Callable
 
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.pager import Page
 from notify_svc import domain, store
 
 
 class Inbox:
-    def __init__(self, *, clock: Callable[[], dt.datetime] = domain.now):
+    def __init__(self, *, clock: Callable[[], dt.datetime] = utcnow):
         self.clock = clock
 
     def list(self, uow: UnitOfWork, caller: Caller, *, unread_only: bool, page_size: int,

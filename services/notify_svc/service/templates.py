@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Callable
 
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
 from mesh.pager import Page
 from notify_svc import domain, store, templates
@@ -15,7 +16,7 @@ from notify_svc.rendering import Renderer
 
 
 class Templates:
-    def __init__(self, renderer: Renderer, *, clock: Callable[[], dt.datetime] = domain.now):
+    def __init__(self, renderer: Renderer, *, clock: Callable[[], dt.datetime] = utcnow):
         self.renderer = renderer
         self.clock = clock
 

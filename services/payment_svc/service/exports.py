@@ -8,8 +8,8 @@ import datetime as dt
 from typing import Callable
 
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
-from mesh.outbox import now
 from payment_svc import store
 from payment_svc.service.bills import BillView, bill_of
 
@@ -22,7 +22,7 @@ class PaymentExport:
     exported_at: dt.datetime
 
 
-def export_data(uow: UnitOfWork, caller: Caller, clock: Callable[[], dt.datetime] = now) -> PaymentExport:
+def export_data(uow: UnitOfWork, caller: Caller, clock: Callable[[], dt.datetime] = utcnow) -> PaymentExport:
     """Everything about the caller, read in one transaction."""
     me = caller.user_id
     with uow.session(read_only=True) as session:

@@ -6,6 +6,10 @@ Each use case takes the unit of work its caller opened (`mesh.db.UnitOfWork`: th
 pass the `Database`, a consumer `Joined(session)`), then the `Caller` when it acts for someone;
 checks who may act with `domain`'s rules, calls `domain` and `store`, and writes the change and its
 event (`events`) in that one transaction.
+
+Their times are the machine's (`mesh.clock.utcnow`), not the test clock: user_svc keeps no business
+deadlines, only stamps of when something happened (a profile changed, a connection made, a venue
+first visited), which nothing compares with a moved "now".
 """
 
 from user_svc.service import preferences, stats

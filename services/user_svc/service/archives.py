@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Callable, Mapping
 
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
-from mesh.outbox import now
 from user_svc.service.profiles import Profiles
 from user_svc.service.views import Archive
 
@@ -20,4 +20,4 @@ class Archives:
     def export(self, uow: UnitOfWork, caller: Caller) -> Archive:
         """Fails as a whole (Unavailable naming the service) when any service cannot give its part."""
         parts = self.collect(caller)
-        return Archive(caller.user_id, self.profiles.export_data(uow, caller), parts, now())
+        return Archive(caller.user_id, self.profiles.export_data(uow, caller), parts, utcnow())

@@ -9,9 +9,9 @@ import uuid
 from sqlalchemy.orm import Session
 
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork, after_commit
 from mesh.errors import NotFound
-from mesh.outbox import now
 from user_svc import avatars, store
 from user_svc.blobs import BlobStore
 from user_svc.service.players import ensure_profile
@@ -60,7 +60,7 @@ class Avatars:
                 avatar.source_format = processed.source_format
                 avatar.width, avatar.height = processed.width, processed.height
                 avatar.size_bytes = len(processed.data)
-                avatar.created_at = profile.updated_at = now()
+                avatar.created_at = profile.updated_at = utcnow()
         except BaseException:
             self.blobs.delete(file_name)
             raise

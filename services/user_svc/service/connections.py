@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from mesh import pager
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
-from mesh.outbox import now
 from user_svc import domain, events, store
 from user_svc.domain import ConnectionStatus
 from user_svc.service.avatars import Avatars
@@ -52,7 +52,7 @@ class Connections:
             other = self._other_player(session, caller, user_id)
             mine = store.get_connection(session, caller.user_id, user_id)
             domain.check_may_request(_status(mine), store.is_blocked_between(session, caller.user_id, user_id))
-            moment = now()
+            moment = utcnow()
             if mine is None:
                 mine = store.Connection(user_id=caller.user_id, other_id=user_id,
                                         status=ConnectionStatus.PENDING_OUTGOING, created_at=moment,
@@ -74,7 +74,7 @@ class Connections:
             mine = store.get_connection(session, caller.user_id, user_id)
             domain.check_may_accept(_status(mine))
             if mine.status == ConnectionStatus.PENDING_INCOMING:
-                _connect(session, caller.user_id, user_id, now())
+                _connect(session, caller.user_id, user_id, utcnow())
                 events.connection_accepted(session, user_id, me)
             return self._view(session, mine, other)
 
@@ -98,7 +98,7 @@ class Connections:
             if _status(store.get_connection(session, caller.user_id, user_id)) == ConnectionStatus.BLOCKED:
                 return
             store.delete_connection_pair(session, caller.user_id, user_id)
-            moment = now()
+            moment = utcnow()
             session.add(store.Connection(user_id=caller.user_id, other_id=user_id, status=ConnectionStatus.BLOCKED,
                                          created_at=moment, updated_at=moment))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mesh.outbox import now
+from mesh.clock import utcnow
 from user_svc import domain, events, store
 
 
@@ -20,7 +20,7 @@ def known_profile(session: Session, user_id: str, *, with_preferences: bool = Tr
     profile = store.get_profile(session, user_id)
     if profile is not None:
         return profile
-    moment = now()
+    moment = utcnow()
     try:
         with session.begin_nested():
             profile = store.new_profile(user_id, moment)

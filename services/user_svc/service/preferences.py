@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
-from mesh.outbox import now
 from user_svc import domain, events, store
 from user_svc.service.players import ensure_profile
 
@@ -26,6 +26,6 @@ def update_preferences(uow: UnitOfWork, caller: Caller, paths: Sequence[str],
         before = domain.preference_values(preferences)
         domain.apply_preference_changes(preferences, paths, values)
         if domain.preference_values(preferences) != before:
-            preferences.updated_at = now()
+            preferences.updated_at = utcnow()
             events.preferences_changed(session, preferences)
         return preferences

@@ -9,8 +9,8 @@ from typing import Any, Sequence
 from sqlalchemy.orm import Session
 
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
-from mesh.outbox import now
 from user_svc import domain, events, store
 from user_svc.domain import ConnectionStatus
 from user_svc.service.avatars import Avatars
@@ -34,7 +34,7 @@ class Profiles:
         with uow.session() as session:
             profile = ensure_profile(session, caller.user_id, for_update=True)
             domain.apply_profile_changes(profile, paths, values)
-            profile.updated_at = now()
+            profile.updated_at = utcnow()
             return self.avatars.view(session, profile)
 
     def get_user(self, uow: UnitOfWork, caller: Caller, user_id: str) -> ProfileView:
@@ -75,7 +75,7 @@ class Profiles:
         if not domain.is_user_id(user_id):
             return  # not an account id: nothing to make, and retrying would not help
         with uow.session() as session:
-            domain.apply_registration(known_profile(session, user_id), display_name, now())
+            domain.apply_registration(known_profile(session, user_id), display_name, utcnow())
 
     @staticmethod
     def record_match_level(uow: UnitOfWork, user_id: str, level: domain.MatchLevel) -> None:
@@ -98,7 +98,7 @@ class Profiles:
         account keeps nothing: no preferences, no block either way, and `closed_at` makes the
         empty row a tombstone that calls (NotFound) and later events cannot fill again.
         """
-        user_id, moment = profile.user_id, now()
+        user_id, moment = profile.user_id, utcnow()
         domain.erase_profile(profile, moment, account_closed=account_closed)
         self.avatars.erase(session, user_id)
         store.delete_connections_of(session, user_id, blocks_on_them=account_closed)

@@ -4,8 +4,8 @@ BookingNoShow) in the consumer's transaction, once per event."""
 from __future__ import annotations
 
 from mesh.caller import Caller
+from mesh.clock import utcnow
 from mesh.db import UnitOfWork
-from mesh.outbox import now
 from user_svc import domain, store
 from user_svc.domain import PlayedBooking
 from user_svc.service.players import ensure_profile, known_profile
@@ -18,7 +18,7 @@ def get_stats(uow: UnitOfWork, caller: Caller) -> store.Profile:
 
 def record_completed_booking(uow: UnitOfWork, booking: PlayedBooking) -> None:
     """A played booking counts once for each of its players (the event id guards redelivery)."""
-    moment = now()
+    moment = utcnow()
     with uow.session() as session:
         for user_id in domain.players_of_booking(booking.player_id, booking.participant_ids):
             profile = known_profile(session, user_id)
