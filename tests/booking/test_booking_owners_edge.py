@@ -251,7 +251,7 @@ def test_the_cancellation_fee_is_shown_before_cancelling(platform):
                     json={}).status_code == 200
         return quote if not quote["fee_due_at_venue"] else None
 
-    quote = eventually(online_quote, "booking_svc hears the venue is paid online", timeout=20, interval=0.5)
+    quote = eventually(online_quote, "booking_svc hears the venue is paid online", interval=0.5)
     assert quote["fee"]["amount_paisa"] == "150000"
     assert quote["note"] == "Cancelling now costs Rs 1,500, the venue's late-cancellation fee"
 
