@@ -2,7 +2,6 @@
 owner's own venues, retiring courts and venues, price rules that may not overlap, errors in the venue's
 local time, invitations that need consent, my bookings by status, and the cancellation fee shown first."""
 
-import time
 import uuid
 
 import requests
@@ -289,9 +288,7 @@ def test_the_day_schedule_shows_who_plays_with_name_and_phone(platform):
         assert answer.status_code == 200, answer.text
         return {p["user_id"]: (p["name"], p["phone"]) for p in answer.json().get("players", [])}
 
-    deadline = time.monotonic() + 20
-    while len(who_plays()) < 2 and time.monotonic() < deadline:
-        time.sleep(0.2)
+    eventually(lambda: len(who_plays()) >= 2, "both players named")
     assert who_plays() == {booker: ("Ayesha Malik", "+923001234567"), friend: ("Bilal Khan", "+923331112223")}
 
     # The owner's messages name the player and their phone: a new booking, its cancellation, and at
@@ -308,10 +305,6 @@ def test_the_day_schedule_shows_who_plays_with_name_and_phone(platform):
 
 
 def _known_to_users(platform, user_id: str) -> bool:
-    """Whether user_svc has made the registered player's profile yet (it hears of them by event too)."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if call(platform, "GET", f"/api/users/{user_id}", new_user()).status_code == 200:
-            return True
-        time.sleep(0.2)
-    return False
+    """Whether user_svc has made the registered player's profile (it hears of them by event too)."""
+    return eventually(lambda: call(platform, "GET", f"/api/users/{user_id}", new_user()).status_code == 200,
+                      "user_svc makes the profile", interval=0.2)
