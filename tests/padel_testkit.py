@@ -279,7 +279,7 @@ def stop_platform(platform: Platform) -> None:
 
 
 def publish_event(redis_client, stream: str, message, event_id: str | None = None, *,
-                  handled_by: str | None = None, timeout: float = 20.0) -> str:
+                  handled_by: str | None = None) -> str:
     """Adds an event to `stream` exactly as mesh's outbox relay writes it; returns its event id.
 
     With `handled_by` (a consumer group), returns once that group has read and acknowledged it,
@@ -300,11 +300,8 @@ def publish_event(redis_client, stream: str, message, event_id: str | None = Non
                 return not group["pending"] and position(group["last-delivered-id"]) >= position(entry)
         return False
 
-    deadline = time.monotonic() + timeout
-    while handled_by and not handled():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{handled_by} did not handle {message.DESCRIPTOR.name} within {timeout}s")
-        time.sleep(0.05)
+    if handled_by:
+        eventually(handled, f"{handled_by} handles {message.DESCRIPTOR.name}")
     return event_id
 
 

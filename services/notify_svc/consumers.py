@@ -70,10 +70,10 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
         accounts.profile_deleted(Joined(session), message.user_id)
 
     def connection_requested(session: Session, _event_id: str, message: user_events.ConnectionRequested) -> None:
-        connections.requested(Joined(session), message.requester_name, message.addressee_id)
+        connections.requested(Joined(session), message.requester_id, message.requester_name, message.addressee_id)
 
     def connection_accepted(session: Session, _event_id: str, message: user_events.ConnectionAccepted) -> None:
-        connections.accepted(Joined(session), message.requester_id, message.addressee_name)
+        connections.accepted(Joined(session), message.requester_id, message.addressee_id, message.addressee_name)
 
     def created(session: Session, _event_id: str, message: booking_events.BookingCreated) -> None:
         bookings.created(Joined(session), convert.booking(message.booking), in_series=bool(message.series_id))

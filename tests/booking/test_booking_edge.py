@@ -54,7 +54,7 @@ def inbox(platform, user: str, count: int) -> list[dict]:
         answer = requests.get(f"{platform.url}/api/notifications/inbox", headers=platform.headers(user), timeout=TIMEOUT)
         messages = list(reversed(answer.json().get("messages", [])))
         return messages if len(messages) >= count else None
-    return eventually(arrived, f"{count} messages for {user}", timeout=20)
+    return eventually(arrived, f"{count} messages for {user}")
 
 
 def told(platform, user: str, kind: str) -> dict:
@@ -62,7 +62,7 @@ def told(platform, user: str, kind: str) -> dict:
     def arrived() -> dict | None:
         answer = requests.get(f"{platform.url}/api/notifications/inbox", headers=platform.headers(user), timeout=TIMEOUT)
         return next((m for m in answer.json().get("messages", []) if m["kind"] == kind), None)
-    return eventually(arrived, f"{kind} for {user}", timeout=20)
+    return eventually(arrived, f"{kind} for {user}")
 
 
 def book(platform, player: str, court_id: str, day, clock: str, duration=60, key=None):

@@ -4,7 +4,6 @@ local time, invitations that need consent, my bookings by status, the cancellati
 on the platform's test clock a hold that runs out and an owner's own no-show."""
 
 import datetime as dt
-import time
 import uuid
 
 import requests
@@ -253,7 +252,7 @@ def test_the_cancellation_fee_is_shown_before_cancelling(platform):
                     json={}).status_code == 200
         return quote if not quote["fee_due_at_venue"] else None
 
-    quote = eventually(online_quote, "booking_svc hears the venue is paid online", timeout=20, interval=0.5)
+    quote = eventually(online_quote, "booking_svc hears the venue is paid online", interval=0.5)
     assert quote["fee"]["amount_paisa"] == "150000"
     assert quote["note"] == "Cancelling now costs Rs 1,500, the venue's late-cancellation fee"
 
@@ -291,9 +290,7 @@ def test_the_day_schedule_shows_who_plays_with_name_and_phone(platform):
         assert answer.status_code == 200, answer.text
         return {p["user_id"]: (p["name"], p["phone"]) for p in answer.json().get("players", [])}
 
-    deadline = time.monotonic() + 20
-    while len(who_plays()) < 2 and time.monotonic() < deadline:
-        time.sleep(0.2)
+    eventually(lambda: len(who_plays()) >= 2, "both players named")
     assert who_plays() == {booker: ("Ayesha Malik", "+923001234567"), friend: ("Bilal Khan", "+923331112223")}
 
     # The owner's messages name the player and their phone: a new booking, its cancellation, and at
@@ -310,13 +307,10 @@ def test_the_day_schedule_shows_who_plays_with_name_and_phone(platform):
 
 
 def _known_to_users(platform, user_id: str) -> bool:
-    """Whether user_svc has made the registered player's profile yet (it hears of them by event too)."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if call(platform, "GET", f"/api/users/{user_id}", new_user()).status_code == 200:
-            return True
-        time.sleep(0.2)
-    return False
+    """Whether user_svc has made the registered player's profile (it hears of them by event too)."""
+    return eventually(lambda: call(platform, "GET", f"/api/users/{user_id}", new_user()).status_code == 200,
+                      "user_svc makes the profile", interval=0.2)
+
 
 
 def test_a_hold_that_runs_out_is_cancelled_by_the_job_and_the_owner_told_it_expired(platform):

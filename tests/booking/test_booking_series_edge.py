@@ -146,7 +146,7 @@ def test_the_owner_books_a_series_for_a_customer_and_it_is_the_customers_own(pla
                        roles=as_owner)
         return preview if preview.status_code == 200 else None
 
-    eventually(previewed, "booking_svc knows the registered customer", timeout=20)
+    eventually(previewed, "booking_svc knows the registered customer")
     booked = post(platform, "/api/bookings/series", owner, {**body, "player_phone": phone}, roles=as_owner)
     assert booked.status_code == 200, booked.text
     series = booked.json()["series"]

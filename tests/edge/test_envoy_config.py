@@ -8,7 +8,6 @@ import pathlib
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from concurrent import futures
 
@@ -37,6 +36,7 @@ from edge.render import (
 from padel.access.v1 import access_pb2
 from padel.auth.v1 import auth_service_pb2, auth_service_pb2_grpc
 from padel.status.v1 import status_service_pb2, status_service_pb2_grpc
+from padel_testkit import eventually
 
 STATUS_FILE = "padel/status/v1/status_service.proto"
 PROBE_SERVICE = "padel.probe.v1.EdgeTestProbeService"
@@ -274,14 +274,13 @@ def running_edge(folder: pathlib.Path, directory_port: int, secret: str | None =
         process = subprocess.Popen(envoy_command(config, None, "warn", []), stdout=out, stderr=err,
                                    env=envoy_environment(secret) if secret else None)
     try:
-        deadline = time.monotonic() + 10
-        while True:
+        def ready() -> bool:
             assert process.poll() is None, errors.read_text()
             with contextlib.suppress(requests.RequestException):
-                if requests.get(f"http://127.0.0.1:{ports['admin']}/ready", timeout=1).status_code == 200:
-                    break
-            assert time.monotonic() < deadline, "Envoy not ready in 10 s"
-            time.sleep(0.05)
+                return requests.get(f"http://127.0.0.1:{ports['admin']}/ready", timeout=1).status_code == 200
+            return False
+
+        eventually(ready, "Envoy ready")
         yield {**ports, "base": f"http://127.0.0.1:{ports['edge']}", "log": log}
     finally:
         process.terminate()
@@ -456,19 +455,16 @@ def test_ops_port_serves_readiness(edge):
 
 def test_access_log_is_json_with_rest_path(edge):
     requests.get(f"{edge['base']}/health", headers={"x-request-id": "edge-log-probe"}, timeout=5)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
+
+    def mine() -> list[dict]:
         lines = [json.loads(line) for line in edge["log"].read_text().splitlines() if line.startswith("{")]
-        mine = [line for line in lines if line.get("request_id") == "edge-log-probe"]
-        if mine:
-            entry = mine[0]
-            assert entry["path"] == "/health" and entry["method"] == "GET"
-            assert entry["grpc_path"] == "/padel.status.v1.StatusService/GetHealth"
-            assert entry["upstream_cluster"] == "edge_directory"
-            assert str(entry["status"]) == "200"
-            return
-        time.sleep(0.1)
-    pytest.fail(f"no access log line for the request: {edge['log'].read_text()[-2000:]}")
+        return [line for line in lines if line.get("request_id") == "edge-log-probe"]
+
+    entry = eventually(mine, "the access log line of the request", interval=0.1)[0]
+    assert entry["path"] == "/health" and entry["method"] == "GET"
+    assert entry["grpc_path"] == "/padel.status.v1.StatusService/GetHealth"
+    assert entry["upstream_cluster"] == "edge_directory"
+    assert str(entry["status"]) == "200"
 
 
 # -- access tokens (jwt_authn) ---------------------------------------------------------------------
@@ -598,14 +594,12 @@ def login_from(edge, source: str, headers: dict[str, str] | None = None) -> int:
 
 
 def wait_healthy(edge, cluster: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
+    def healthy() -> bool:
         clusters = requests.get(f"http://127.0.0.1:{edge['admin']}/clusters", timeout=5).text
-        if f"{cluster}::" in clusters and all(line.endswith("::healthy") for line in clusters.splitlines()
-                                              if line.startswith(f"{cluster}::") and "::health_flags::" in line):
-            return
-        assert time.monotonic() < deadline, f"cluster {cluster} not healthy in 30 s"
-        time.sleep(0.1)
+        return f"{cluster}::" in clusters and all(line.endswith("::healthy") for line in clusters.splitlines()
+                                                  if line.startswith(f"{cluster}::") and "::health_flags::" in line)
+
+    eventually(healthy, f"cluster {cluster} healthy", interval=0.1)
 
 
 def test_the_login_throttle_counts_the_client_the_edge_saw_and_no_forged_header(tmp_path, directory, start_service):

@@ -4,7 +4,6 @@ the service reaches PostgreSQL through a TCP relay that the test cuts and restor
 
 import socket
 import threading
-import time
 import uuid
 
 import grpc
@@ -18,6 +17,7 @@ from sqlalchemy.engine import make_url
 from mesh import server
 from mesh.db import Database
 from mesh.settings import ServiceSettings
+from padel_testkit import eventually
 
 
 class TcpRelay:
@@ -82,15 +82,6 @@ class Venues(booking_service_pb2_grpc.BookingServiceServicer):
         return pb.GetVenueResponse()
 
 
-def _wait_for(predicate, seconds=15.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_database_outage_is_unavailable_and_the_service_recovers(postgres_url, tmp_path, monkeypatch):
@@ -111,18 +102,18 @@ def test_database_outage_is_unavailable_and_the_service_recovers(postgres_url, t
         return health.Check(health_pb2.HealthCheckRequest(service=settings.grpc_service)).status
 
     try:
-        assert _wait_for(lambda: status() == health_pb2.HealthCheckResponse.SERVING)
+        assert eventually(lambda: status() == health_pb2.HealthCheckResponse.SERVING)
         venues.GetVenue(pb.GetVenueRequest(venue_id=str(uuid.uuid4())))
 
         relay.cut()
-        assert _wait_for(lambda: status() == health_pb2.HealthCheckResponse.NOT_SERVING)
+        assert eventually(lambda: status() == health_pb2.HealthCheckResponse.NOT_SERVING)
         with pytest.raises(grpc.RpcError) as failure:
             venues.GetVenue(pb.GetVenueRequest(venue_id=str(uuid.uuid4())))
         assert failure.value.code() == grpc.StatusCode.UNAVAILABLE
         assert "database" in failure.value.details()
 
         relay.restore()
-        assert _wait_for(lambda: status() == health_pb2.HealthCheckResponse.SERVING)
+        assert eventually(lambda: status() == health_pb2.HealthCheckResponse.SERVING)
         venues.GetVenue(pb.GetVenueRequest(venue_id=str(uuid.uuid4())))
     finally:
         channel.close()
@@ -155,7 +146,7 @@ def test_a_service_with_every_request_thread_busy_still_answers_its_health_check
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     health = health_pb2_grpc.HealthStub(channel)
     try:
-        assert _wait_for(lambda: health.Check(health_pb2.HealthCheckRequest(service=settings.grpc_service))
+        assert eventually(lambda: health.Check(health_pb2.HealthCheckRequest(service=settings.grpc_service))
                          .status == health_pb2.HealthCheckResponse.SERVING)
         busy = [booking_service_pb2_grpc.BookingServiceStub(channel).GetVenue.future(
             pb.GetVenueRequest(venue_id=str(uuid.uuid4()))) for _ in range(3)]

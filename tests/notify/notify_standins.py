@@ -28,7 +28,7 @@ from padel.booking.v1 import events_pb2 as booking_events
 from padel.notify.v1 import notify_pb2, notify_service_pb2 as pb, notify_service_pb2_grpc
 from padel.user.v1 import events_pb2 as user_events
 from padel.user.v1 import user_pb2
-from padel_testkit import eventually  # noqa: F401  (the notify tests import it from here)
+from padel_testkit import eventually, publish_event  # noqa: F401  (the notify tests import eventually from here)
 
 
 def free_port() -> int:
@@ -186,22 +186,8 @@ def publish(redis_client, service: str, message, event_id: str | None = None, *,
     three streams, so without waiting a booking event may be handled before the preferences
     published just before it on another stream.
     """
-    event_id = event_id or str(uuid.uuid4())
-    stream = f"padel.{service}.events"
-    entry = redis_client.xadd(stream, {
-        "id": event_id, "type": message.DESCRIPTOR.full_name, "data": message.SerializeToString(),
-        "occurred_at": dt.datetime.now(dt.timezone.utc).isoformat()})
-    if wait:
-        def handled():
-            groups = {g["name"]: g for g in redis_client.xinfo_groups(stream)}
-            group = groups.get(b"notify") or groups.get("notify")
-            if group is None or group["pending"]:
-                return False
-            last = group["last-delivered-id"]
-            key = lambda entry_id: tuple(int(p) for p in (entry_id.decode() if isinstance(entry_id, bytes) else entry_id).split("-"))
-            return key(last) >= key(entry)
-        eventually(handled)
-    return event_id
+    return publish_event(redis_client, f"padel.{service}.events", message, event_id,
+                         handled_by="notify" if wait else None)
 
 
 @pytest.fixture

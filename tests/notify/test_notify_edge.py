@@ -100,7 +100,7 @@ def test_a_verification_request_on_the_auth_stream_reaches_smtp(edge, mailbox, s
     address = f"stream-{uuid.uuid4().hex[:8]}@example.pk"
     publish(streams, "auth", auth_events.EmailVerificationRequested(
         user_id=str(uuid.uuid4()), email=address, first_name="Fatima", token=token))
-    mail = eventually(lambda: mailbox.to(address), timeout=15)[0]
+    mail = eventually(lambda: mailbox.to(address))[0]
     assert f"/verify-email?token={token}" in mail.get_body(("plain",)).get_content()
     assert mail["Subject"] == "Verify your email for Padel Platform"
 
@@ -111,7 +111,7 @@ def test_register_then_verify_with_the_emailed_token(edge, mailbox):
         "email": address, "password": "Padel-Court-2026!", "first_name": "Imran", "last_name": "Ali"}, timeout=10)
     assert registered.status_code == 200, registered.text
 
-    mail = eventually(lambda: mailbox.to(address), timeout=15)[0]
+    mail = eventually(lambda: mailbox.to(address))[0]
     body = mail.get_body(("html",)).get_content()
     link = re.search(r'href="([^"]+)"', body).group(1)
     assert link in mail.get_body(("plain",)).get_content()  # the text part has the link written out
@@ -203,15 +203,15 @@ def test_a_booking_with_invited_players_reaches_their_inboxes(edge):
 
     # An instant venue publishes BookingCreated and BookingConfirmed: the player hears one "Booking
     # confirmed" (not "received" too), the friend is invited once.
-    assert [m["kind"] for m in eventually(lambda: inbox(player, 2), timeout=15)] == [
+    assert [m["kind"] for m in eventually(lambda: inbox(player, 2))] == [
         "booking_confirmed", "booking_rescheduled"]
     # The venue's owner hears of the new booking and of its move (issue 12).
-    told = eventually(lambda: inbox(owner, 2), timeout=15)
+    told = eventually(lambda: inbox(owner, 2))
     assert [m["kind"] for m in told] == ["venue_booking_new", "venue_booking_rescheduled"]
     assert "18:00" in told[0]["title"] and "20:00" in told[1]["title"]
-    assert [m["kind"] for m in eventually(lambda: inbox(friend, 2), timeout=15)] == ["booking_invitation",
+    assert [m["kind"] for m in eventually(lambda: inbox(friend, 2))] == ["booking_invitation",
                                                                                       "invitation_withdrawn"]
-    [invitation] = eventually(lambda: inbox(other, 1), timeout=15)
+    [invitation] = eventually(lambda: inbox(other, 1))
     assert invitation["kind"] == "booking_invitation" and "20:00" in invitation["title"]
 
     # Only the list changes (no move): the added player is invited, then the removed one withdrawn.
@@ -221,10 +221,10 @@ def test_a_booking_with_invited_players_reaches_their_inboxes(edge):
         assert answer.status_code == 200, answer.text
 
     invite([other, late])
-    [added] = eventually(lambda: inbox(late, 1), timeout=15)
+    [added] = eventually(lambda: inbox(late, 1))
     assert added["kind"] == "booking_invitation" and "20:00" in added["title"]
     invite([late])
-    assert [m["kind"] for m in eventually(lambda: inbox(other, 2), timeout=15)] == ["booking_invitation",
+    assert [m["kind"] for m in eventually(lambda: inbox(other, 2))] == ["booking_invitation",
                                                                                      "invitation_withdrawn"]
     assert [m["kind"] for m in inbox(late, 1)] == ["booking_invitation"]  # still on the list: told nothing new
     assert [m["kind"] for m in inbox(player, 2)] == ["booking_confirmed", "booking_rescheduled"]
@@ -244,7 +244,7 @@ def test_opting_out_of_booking_confirmations_never_silences_a_move_or_a_cancella
         export = requests.get(f"{edge.url}/api/notifications/export", headers=edge.headers(player), timeout=10)
         return export.json().get("recipient", {}).get("kinds") == ["reminders"]
 
-    eventually(choices_reached_notify, timeout=15)  # user_svc's stream and booking's are read apart
+    eventually(choices_reached_notify)  # user_svc's stream and booking's are read apart
     booking_id = book(edge, player, court, utc_text(day, "10:00"))
     moved = requests.put(f"{edge.url}/api/bookings/bookings/{booking_id}", headers=edge.headers(player), timeout=10,
                          json={"start_time": utc_text(day, "12:00"), "update_mask": "start_time"})
@@ -258,7 +258,7 @@ def test_opting_out_of_booking_confirmations_never_silences_a_move_or_a_cancella
                                 timeout=10).json().get("messages", [])
         return list(reversed(messages)) if any(m["kind"] == "booking_cancelled" for m in messages) else None
 
-    told = eventually(inbox, timeout=15)
+    told = eventually(inbox)
     # booking's events reach notify in order: by the cancellation, the confirmation was handled too.
     assert [m["kind"] for m in told] == ["booking_rescheduled", "booking_cancelled"]
     assert "12:00" in told[0]["title"]
@@ -268,13 +268,13 @@ def test_an_instant_booking_emails_one_confirmation_with_the_game_for_the_calend
     player, address = register_account(edge, "Hamza", "Qureshi")
     court = open_venue(edge, str(uuid.uuid4()), address="Block 4, Clifton, Karachi", phone="+922135870001")
     day = (dt.datetime.now(KARACHI) + dt.timedelta(days=5)).date()
-    eventually(lambda: mailbox.to(address), timeout=15)  # the verification email: notify knows the address
+    eventually(lambda: mailbox.to(address))  # the verification email: notify knows the address
     booking_id = book(edge, player, court, utc_text(day, "19:00"))
 
     def booking_mails():
         return [m for m in mailbox.to(address) if m["Subject"].startswith("Booking")]
 
-    [mail] = eventually(booking_mails, timeout=15)
+    [mail] = eventually(booking_mails)
     assert mail["Subject"].startswith("Booking confirmed")  # not "received" and "confirmed"
     text = mail.get_body(("plain",)).get_content()
     assert "Court 1" in text and mail.get_body(("html",)) is not None
@@ -315,7 +315,7 @@ def test_a_player_subscribes_to_their_bookings_as_a_private_calendar_feed(edge):
 
     first = subscribe()
     assert first.startswith(f"{edge.url}/api/notifications/calendar/") and first.endswith(".ics")
-    events = eventually(lambda: entries(first), timeout=15)
+    events = eventually(lambda: entries(first))
     assert list(events) == [f"{mine}@padel-platform"]  # the stranger's booking is not in it
     assert events[f"{mine}@padel-platform"].decoded("DTSTART") == dt.datetime.fromisoformat(
         utc_text(day, "09:00").replace("Z", "+00:00"))
@@ -372,12 +372,12 @@ def test_a_connection_request_and_its_acceptance_reach_the_other_players_inbox(e
                                 timeout=10).json().get("messages", [])
         return [m["title"] for m in messages if m["kind"].startswith("connection_")]
 
-    eventually(lambda: ask(asked), timeout=15)
-    assert eventually(lambda: titles(asked), timeout=15) == ["Bilal Ahmed wants to connect"]
+    eventually(lambda: ask(asked))
+    assert eventually(lambda: titles(asked)) == ["Bilal Ahmed wants to connect"]
     accepted = requests.post(f"{edge.url}/api/users/connections/{asker}/accept", headers=edge.headers(asked),
                              timeout=10)
     assert accepted.status_code == 200, accepted.text
-    assert eventually(lambda: titles(asker), timeout=15) == ["Sana Malik accepted your connection"]
+    assert eventually(lambda: titles(asker)) == ["Sana Malik accepted your connection"]
     assert titles(asked) == ["Bilal Ahmed wants to connect"]  # nothing about their own acceptance
 
     # Connections are a kind of their own, on by default: a player who switches them off (match
@@ -389,11 +389,11 @@ def test_a_connection_request_and_its_acceptance_reach_the_other_players_inbox(e
         "preferences": {"kinds": ["NOTIFICATION_KIND_BOOKING_CONFIRMATIONS", "NOTIFICATION_KIND_MATCH_INVITES"]},
         "update_mask": "kinds"})
     assert changed.status_code == 200, changed.text
-    eventually(lambda: ask(quiet), timeout=15)
+    eventually(lambda: ask(quiet))
     accepted = requests.post(f"{edge.url}/api/users/connections/{asker}/accept", headers=edge.headers(quiet),
                              timeout=10)
     assert accepted.status_code == 200, accepted.text
     # user_svc's events reach notify in order: once the acceptance is told, the request was handled.
-    assert eventually(lambda: len(titles(asker)) == 2 and titles(asker), timeout=15)[0] == \
+    assert eventually(lambda: len(titles(asker)) == 2 and titles(asker))[0] == \
         "Zara Sheikh accepted your connection"
     assert titles(quiet) == []

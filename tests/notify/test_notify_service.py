@@ -135,13 +135,23 @@ def test_a_connection_request_and_its_acceptance_are_announced(notify, smtp, tok
         requester_id=requester, requester_name="Bilal Ahmed", addressee_id=addressee))
     publish(notify.redis, "user", user_events.ConnectionAccepted(
         requester_id=requester, addressee_id=addressee, addressee_name="Sana Malik"))
-    publish(notify.redis, "user", user_events.ConnectionRequested(requester_id=nameless, addressee_id=requester),
+    publish(notify.redis, "user", user_events.ConnectionRequested(requester_id=nameless, addressee_id=requester))
+    # Players whose first calls made their profiles before auth's registration reached user_svc: it
+    # names them to nobody yet, notify names them as auth registered them.
+    asking, accepting = str(uuid.uuid4()), str(uuid.uuid4())
+    publish(notify.redis, "auth", auth_events.UserRegistered(user_id=asking, email="omar@example.pk",
+                                                             first_name="Omar", last_name="Farooq"), wait=True)
+    publish(notify.redis, "auth", auth_events.UserRegistered(user_id=accepting, email="zara@example.pk",
+                                                             first_name="Zara", last_name="Sheikh"), wait=True)
+    publish(notify.redis, "user", user_events.ConnectionRequested(requester_id=asking, addressee_id=requester))
+    publish(notify.redis, "user", user_events.ConnectionAccepted(requester_id=requester, addressee_id=accepting),
             wait=True)
 
     mail = eventually(lambda: smtp.to("sana@example.pk"))[0]
     assert mail["Subject"] == "Bilal Ahmed wants to connect"
     told = notify.stub.ListInbox(pb.ListInboxRequest(), metadata=token_issuer.metadata(requester)).messages
-    assert [m.title for m in reversed(told)] == ["Sana Malik accepted your connection", "A player wants to connect"]
+    assert [m.title for m in reversed(told)] == ["Sana Malik accepted your connection", "A player wants to connect",
+                                                 "Omar Farooq wants to connect", "Zara Sheikh accepted your connection"]
     assert notify.logs(user_id=nameless) == []  # the one who asks hears nothing of their own request
 
 

@@ -79,7 +79,7 @@ def test_every_service_exports_its_outbox_backlog_and_its_readers_lag(platform):
             exported = _samples(platform, service)
             return exported if _groups(exported, "padel_consumer_lag", service) >= readers else None
 
-        exported = eventually(read_by_all, timeout=15)
+        exported = eventually(read_by_all)
         assert _groups(exported, "padel_consumer_pending", service) >= readers, service
 
 

@@ -6,7 +6,6 @@ import io
 import random
 import re
 import string
-import time
 import uuid
 
 import grpc
@@ -17,6 +16,7 @@ from padel.user.v1 import user_service_pb2, user_service_pb2_grpc
 from PIL import Image
 
 from mesh.redis import make_redis
+from padel_testkit import eventually
 
 
 def new_id() -> str:
@@ -375,11 +375,8 @@ def user_events_of(redis_client, event_type, **fields) -> list:
 
 
 def published(redis_client, event_type, **fields) -> list:
-    """Waits (20 s at most) for the outbox relay to publish such an event."""
-    deadline = time.monotonic() + 20
-    while not (events := user_events_of(redis_client, event_type, **fields)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return events
+    """Such events, once the outbox relay has published one."""
+    return eventually(lambda: user_events_of(redis_client, event_type, **fields), f"a {event_type.__name__}")
 
 
 @pytest.mark.slow

@@ -22,7 +22,7 @@ from PIL import Image
 
 from mesh import pager
 from mesh.redis import make_redis
-from padel_testkit import publish_event
+from padel_testkit import eventually, publish_event
 
 
 @pytest.fixture(scope="module", params=["embedded", pytest.param("postgres", marks=[pytest.mark.postgres,
@@ -91,15 +91,6 @@ def image_bytes(fmt: str, size=(300, 200), color=(200, 30, 30)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, fmt)
     return out.getvalue()
-
-
-def wait_for(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.05)
 
 
 def published_on_user_stream(user_service, event_type: str, user_id: str) -> int:
@@ -248,7 +239,7 @@ def test_preferences_changes_are_published_for_notify(user_service):
                     found.append(event)
         return found if len(found) >= 2 else None
 
-    events = wait_for(published)
+    events = eventually(published)
     assert events, "PreferencesChanged not relayed"
     assert list(events[0].preferences.channels) == [u.CHANNEL_EMAIL]
     assert list(events[-1].preferences.kinds) == [u.NOTIFICATION_KIND_MARKETING]
@@ -372,13 +363,12 @@ def test_user_registered_creates_one_profile_even_when_delivered_twice(user_serv
     event = auth_events.UserRegistered(user_id=me, email="sana@example.pk", first_name="Sana", last_name="Mir")
     event_id = user_service.publish("padel.auth.events", event)
     user_service.publish("padel.auth.events", event, event_id=event_id)  # redelivered
-    profile = wait_for(lambda: (p := user_service.call("GetProfile", me).profile).display_name and p)
+    profile = eventually(lambda: (p := user_service.call("GetProfile", me).profile).display_name and p)
     assert profile.display_name == "Sana Mir"
     # A second copy under a new event id (auth's relay sent it twice) must not reset anything either.
     request = pb.UpdateProfileRequest(profile=u.Profile(bio="hello"), update_mask=mask("bio"))
     user_service.call("UpdateProfile", me, request)
-    user_service.publish("padel.auth.events", event)
-    time.sleep(0.5)
+    user_service.publish("padel.auth.events", event, handled_by="user")
     again = user_service.call("GetProfile", me).profile
     assert again.bio == "hello" and again.created_at == profile.created_at and again.display_name == "Sana Mir"
 
@@ -391,7 +381,7 @@ def test_late_registration_fills_the_name_without_overwriting_the_players_choice
     for user_id in (early, chosen):
         user_service.publish("padel.auth.events", auth_events.UserRegistered(user_id=user_id, first_name="Omar",
                                                                             last_name="Farooq"))
-    assert wait_for(lambda: user_service.call("GetProfile", early).profile.display_name == "Omar Farooq")
+    assert eventually(lambda: user_service.call("GetProfile", early).profile.display_name == "Omar Farooq")
     assert user_service.call("GetProfile", chosen).profile.display_name == "Ace"
 
 
@@ -413,7 +403,7 @@ def test_booking_events_count_into_stats_once(user_service):
     user_service.publish("padel.booking.events", booking_events.BookingCompleted(booking=snapshot(venue_a)))
     user_service.publish("padel.booking.events", booking_events.BookingCompleted(booking=snapshot(venue_b)))
     user_service.publish("padel.booking.events", booking_events.BookingNoShow(booking=snapshot(venue_b)))
-    stats = wait_for(lambda: (s := user_service.call("GetStats", booker).stats).no_shows and s)
+    stats = eventually(lambda: (s := user_service.call("GetStats", booker).stats).no_shows and s)
     assert (stats.matches_played, stats.minutes_on_court, stats.venues_visited, stats.no_shows) == (3, 270, 2, 1)
     assert user_service.call("GetStats", friend).stats.matches_played == 3
     assert user_service.call("GetProfile", booker).profile.stats == stats
@@ -487,7 +477,7 @@ def test_export_and_delete(user_service):
         return any(fields[b"type"] == b"padel.user.v1.ProfileDeleted" and me.encode() in fields[b"data"]
                    for _, fields in user_service.redis.xrange("padel.user.events"))
 
-    assert wait_for(deleted_published)
+    assert eventually(deleted_published)
 
 
 def test_concurrent_first_calls_make_one_profile(user_service):
@@ -505,7 +495,7 @@ def test_concurrent_first_calls_make_one_profile(user_service):
                 if fields[b"type"] == b"padel.user.v1.PreferencesChanged"
                 and events_pb2.PreferencesChanged.FromString(fields[b"data"]).user_id == me]
 
-    assert wait_for(published)
+    assert eventually(published)
     time.sleep(0.3)
     assert len(published()) == 1  # defaults announced once, by the call that made the profile
 
@@ -534,7 +524,7 @@ def test_account_deleted_erases_the_person_for_everyone(user_service):
     user_service.call("RequestConnection", me, user_id=asked)
     user_service.call("BlockUser", me, user_id=blocked)
     user_service.call("BlockUser", blocker, user_id=me)
-    assert wait_for(lambda: user_service.call("GetProfile", me).profile.display_name == "Zara Ali")
+    assert eventually(lambda: user_service.call("GetProfile", me).profile.display_name == "Zara Ali")
 
     deleted = auth_events.AccountDeleted(user_id=me)
     deleted.deleted_at.GetCurrentTime()
@@ -552,7 +542,7 @@ def test_account_deleted_erases_the_person_for_everyone(user_service):
     # A token that outlived the account reaches nothing, and recreates nothing.
     for method in ("GetProfile", "GetPreferences", "ExportData", "GetStats"):
         assert error_of(user_service.call, method, me).code() == grpc.StatusCode.NOT_FOUND, method
-    assert wait_for(lambda: published_on_user_stream(user_service, "padel.user.v1.ProfileDeleted", me) == 1)
+    assert eventually(lambda: published_on_user_stream(user_service, "padel.user.v1.ProfileDeleted", me) == 1)
 
     # Late events: a redelivered registration, and a game finished after the account closed (with
     # a friend, whose count shows the event was handled).
@@ -581,7 +571,7 @@ def test_account_deleted_for_a_player_never_seen_leaves_only_the_tombstone(user_
     """An account user_svc never heard of (its registration not handled yet) gets no profile later."""
     me = new_id()
     user_service.publish("padel.auth.events", auth_events.AccountDeleted(user_id=me), handled_by="user")
-    assert wait_for(lambda: published_on_user_stream(user_service, "padel.user.v1.ProfileDeleted", me) == 1)
+    assert eventually(lambda: published_on_user_stream(user_service, "padel.user.v1.ProfileDeleted", me) == 1)
     user_service.publish("padel.auth.events", auth_events.UserRegistered(user_id=me, first_name="Late"),
                          handled_by="user")
     assert error_of(user_service.call, "GetProfile", me).code() == grpc.StatusCode.NOT_FOUND
@@ -601,7 +591,7 @@ def test_requests_and_acceptances_are_announced_once_and_closed_accounts_are_nev
     for _ in range(2):
         user_service.call("AcceptConnection", friend, user_id=me)
     # The relay publishes in outbox order: once the acceptance is out, a second request would be too.
-    assert wait_for(lambda: published_on_user_stream(user_service, "padel.user.v1.ConnectionAccepted", friend) == 1)
+    assert eventually(lambda: published_on_user_stream(user_service, "padel.user.v1.ConnectionAccepted", friend) == 1)
     assert published_on_user_stream(user_service, "padel.user.v1.ConnectionRequested", friend) == 1
 
     assert [p.user_id for p in user_service.call("SearchPlayers", me, query=word).players] == [friend]
