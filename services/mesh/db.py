@@ -62,6 +62,17 @@ def _as_domain_error(error: exc.SQLAlchemyError) -> Exception | None:
     return None
 
 
+@contextmanager
+def _faults_mapped() -> Iterator[None]:
+    try:
+        yield
+    except exc.SQLAlchemyError as error:
+        meaning = _as_domain_error(error)
+        if meaning is not None:
+            raise meaning from error
+        raise
+
+
 def after_commit(session: Session, action: Callable[[], None]) -> None:
     """Runs `action` once the session's transaction commits, never if it rolls back: for what
     must not happen before the change is durable (counting it, removing a file it replaced).
@@ -78,9 +89,11 @@ SHARED_MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 class UnitOfWork(Protocol):
     """What a use case is given by its caller (servicer, consumer or job): `session()` opens the
     transaction the use case works in. A `Database` opens a new one each time; `Joined` is one the
-    caller holds open already."""
+    caller holds open already; `statements()` is the cheapest read, for a version check."""
 
     def session(self, *, read_only: bool = False) -> ContextManager[Session]: ...
+
+    def statements(self) -> ContextManager[Connection]: ...
 
 
 class Joined:
@@ -94,6 +107,10 @@ class Joined:
     def session(self, *, read_only: bool = False) -> Iterator[Session]:
         yield self._session
 
+    @contextmanager
+    def statements(self) -> Iterator[Connection]:
+        yield self._session.connection()
+
 
 class Database:
     """One service's database: engine made on first use, sessions, ping and migrations."""
@@ -104,6 +121,7 @@ class Database:
         self._max_overflow = max_overflow
         self._engine: Engine | None = None
         self._read_only_engine: Engine | None = None
+        self._statement_engine: Engine | None = None
         self._lock = threading.Lock()
         # SQLite: every transaction holds the file's one write lock (BEGIN IMMEDIATE). This
         # process's threads queue for it here (SQLITE_TURN_TIMEOUT_SECONDS at most); SQLite's own
@@ -125,6 +143,11 @@ class Database:
                 self._engine = self._make_engine()
                 # The same pool, marked so that `_sqlite_on_begin` starts a deferred transaction.
                 self._read_only_engine = self._engine.execution_options(padel_read_only=True)
+                # The same pool again, each statement a transaction of its own (see `statements`):
+                # psycopg's autocommit; on SQLite no BEGIN (`_sqlite_on_begin`), as SQLAlchemy's
+                # AUTOCOMMIT level would undo `_sqlite_on_connect` when it resets the connection.
+                self._statement_engine = self._engine.execution_options(
+                    **({"isolation_level": "AUTOCOMMIT"} if self.is_postgres else {"padel_autocommit": True}))
             return self._engine
 
     def _make_engine(self) -> Engine:
@@ -159,15 +182,20 @@ class Database:
         turn = nullcontext() if read_only else self._sqlite_turn()
         engine = self.engine  # made on first use, with its read-only twin
         bind = engine if not read_only else self._read_only_engine
-        try:
-            # expire_on_commit=False: objects stay readable after the block, for the response.
-            with turn, Session(bind, expire_on_commit=False) as session, session.begin():
-                yield session
-        except exc.SQLAlchemyError as error:
-            meaning = _as_domain_error(error)
-            if meaning is not None:
-                raise meaning from error
-            raise
+        # expire_on_commit=False: objects stay readable after the block, for the response.
+        with _faults_mapped(), turn, Session(bind, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def statements(self) -> Iterator[Connection]:
+        """A connection whose every statement is a transaction of its own: no BEGIN or COMMIT
+        around it, so a one-statement read (a kept answer's version check, on every hot read) costs
+        two round trips on PostgreSQL (the pool's ping and the statement) instead of four, and no
+        ORM session. Faults are mapped as in
+        `session`. Several statements here may each see a different moment."""
+        self.engine  # made on first use, with its twins
+        with _faults_mapped(), self._statement_engine.connect() as connection:
+            yield connection
 
     @contextmanager
     def _sqlite_turn(self) -> Iterator[None]:
@@ -239,9 +267,12 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_on_begin(connection: Connection) -> None:
     # Take the write lock when the transaction starts: a deferred transaction that reads and
     # then writes fails at once with "database is locked" when another writer got there first,
-    # whereas an immediate one waits its turn (busy_timeout). A read-only one needs no lock.
-    read_only = connection.get_execution_options().get("padel_read_only", False)
-    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    # whereas an immediate one waits its turn (busy_timeout). A read-only one needs no lock, and
+    # `Database.statements` (autocommit) no transaction at all.
+    options = connection.get_execution_options()
+    if options.get("padel_autocommit", False):
+        return
+    connection.exec_driver_sql("BEGIN" if options.get("padel_read_only", False) else "BEGIN IMMEDIATE")
 
 
 def run_migrations_online(target_metadata: MetaData | None = None) -> None:

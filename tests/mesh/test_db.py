@@ -5,7 +5,7 @@ import textwrap
 import threading
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import event, inspect, select, text
 
 from mesh.db import Database, is_database_fault, normalize_url
 from mesh.outbox import OutboxEvent
@@ -181,7 +181,39 @@ def test_unreachable_database_is_unavailable(unused_port):
     with pytest.raises(Unavailable, match="database unavailable"):
         with database.session() as session:
             session.execute(text("SELECT 1"))
+    with pytest.raises(Unavailable, match="database unavailable"):
+        with database.statements() as connection:
+            connection.execute(text("SELECT 1"))
     database.dispose()
+
+
+def test_statements_read_in_no_transaction_and_leave_the_connection_as_sessions_need_it(database, migrations):
+    """A version check (`statements`) holds no transaction open (no BEGIN, no COMMIT to send), sees
+    what was committed a moment before, and the pooled connection still starts proper transactions."""
+    database.migrate(migrations)
+    sent = _statements_sent(database)
+    for name in ("Court 1", "Court 2"):
+        with database.statements() as connection:
+            seen = connection.execute(text("SELECT count(*) FROM court")).scalar_one()
+            assert not _in_transaction(connection)
+        with database.session() as session:
+            session.execute(text(f"INSERT INTO court (name) VALUES ('{name}')"))
+    assert seen == 1
+    with database.statements() as connection:
+        assert connection.execute(text("SELECT count(*) FROM court")).scalar_one() == 2
+    if not database.is_postgres:  # every write still took the write lock first
+        assert [s for s in sent if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN IMMEDIATE"]
+
+
+def _in_transaction(connection) -> bool:
+    dbapi = connection.connection.dbapi_connection
+    return dbapi.info.transaction_status != 0 if hasattr(dbapi, "info") else dbapi.in_transaction  # psycopg: IDLE
+
+
+def _statements_sent(database) -> list[str]:
+    sent: list[str] = []
+    event.listen(database.engine, "before_cursor_execute", lambda _c, _cur, statement, *_rest: sent.append(statement))
+    return sent
 
 
 def test_unreachable_database_is_a_fault(unused_port):
