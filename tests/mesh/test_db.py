@@ -3,6 +3,7 @@
 import pathlib
 import textwrap
 import threading
+import time
 
 import pytest
 from sqlalchemy import event, inspect, select, text
@@ -285,3 +286,49 @@ def test_a_read_only_session_reads_while_a_writer_holds_the_database(database, m
 def _court_names(database) -> list[str]:
     with database.session(read_only=True) as session:
         return list(session.execute(text("SELECT name FROM court ORDER BY name")).scalars())
+
+
+@pytest.mark.postgres
+def test_a_pooled_connection_is_checked_only_after_idling_and_a_dropped_pool_is_replaced(postgres_url, monkeypatch):
+    """A connection in steady use is handed out without a ping (a round trip); one that idled is
+    pinged, so connections the server dropped (a restart) are replaced before any statement fails.
+    A drop under steady use fails one statement, after which the whole pool is new."""
+    from mesh import db as mesh_db
+
+    database = Database(postgres_url)
+    pings = []
+    real_ping = database.engine.dialect.do_ping
+    monkeypatch.setattr(database.engine.dialect, "do_ping", lambda connection: pings.append(1) or real_ping(connection))
+    try:
+        for _ in range(3):
+            assert _backend(database) > 0
+        assert len(pings) == 1  # the new connection's first checkout only
+
+        _drop_connections(postgres_url)
+        with pytest.raises(Unavailable):  # in use a moment ago: not checked
+            _backend(database)
+        assert _backend(database) > 0  # the failure replaced the pool
+
+        monkeypatch.setattr(mesh_db, "PING_AFTER_IDLE_SECONDS", 0.05)
+        time.sleep(0.1)
+        _drop_connections(postgres_url)
+        assert _backend(database) > 0  # idle: checked, found dropped, replaced before the statement
+        assert len(pings) >= 2
+    finally:
+        database.dispose()
+
+
+def _backend(database) -> int:
+    with database.statements() as connection:
+        return connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def _drop_connections(url: str) -> None:
+    """What a server restart does to a pool: every connection to the database ends."""
+    other = Database(url)
+    try:
+        with other.engine.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    finally:
+        other.dispose()
