@@ -15,6 +15,7 @@ import zlib
 from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, ContextManager, Iterator, Protocol
 
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import Engine, MetaData, create_engine, event, exc, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session
@@ -198,9 +199,10 @@ class Database:
         around it, so a one-statement read (a kept answer's version check, on every hot read) costs
         two round trips on PostgreSQL (the pool's ping and the statement) instead of four, and no
         ORM session. Faults are mapped as in
-        `session`. Several statements here may each see a different moment."""
+        `session`. Several statements here may each see a different moment. Not traced: the
+        statement is inside its call's span, and a span of its own cost more than the statement."""
         self.engine  # made on first use, with its twins
-        with _faults_mapped(), self._statement_engine.connect() as connection:
+        with suppress_instrumentation(), _faults_mapped(), self._statement_engine.connect() as connection:
             yield connection
 
     @contextmanager
