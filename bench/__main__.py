@@ -54,6 +54,25 @@ def running(shape: str, folder: pathlib.Path, settings: dict[str, str], postgres
             databases.drop()
 
 
+def loaded(platform, route: scenario.Route, options) -> tuple[wrk.Result, dict[str, float]]:
+    """One route under wrk, and the CPU milliseconds per request each part spent on it: the
+    service that answers it, Envoy, wrk itself and the rest of the platform (read from /proc, so
+    comparable between runs on a busy machine, where requests per second are not)."""
+    before, client_before = idle.tree_ticks(platform.process.pid), _children_cpu()
+    result = wrk.run(platform.url + route.path, *route.mode, seconds=options.seconds, connections=options.connections)
+    after, client = idle.tree_ticks(platform.process.pid), _children_cpu() - client_before
+    used = idle.by_role({pid: (ticks - before.get(pid, 0)) / idle.TICKS for pid, ticks in after.items()})
+    parts = {"service": used.pop(route.service, 0.0), "envoy": used.pop("envoy", 0.0), "wrk": client,
+             "rest": sum(used.values())}
+    return result, {part: 1000 * seconds / max(1, result.requests) for part, seconds in parts.items()}
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children (the wrk runs)."""
+    times = os.times()
+    return times.children_user + times.children_system
+
+
 def measure(shape: str, options, folder: pathlib.Path) -> list[str]:
     """The table of one shape, as markdown lines."""
     with running(shape, folder, dict(options.set), options.postgres, options.redis) as platform:
@@ -61,21 +80,22 @@ def measure(shape: str, options, folder: pathlib.Path) -> list[str]:
         time.sleep(IDLE_SETTLE_SECONDS)  # the events of the preparation handled
         idle_cpu, processes = idle.cpu_percent(platform.process.pid, options.idle_seconds)
         wrk.run(platform.url + routes[0].path, seconds=2, connections=options.connections)  # warm the connections
-        results = [(route, wrk.run(platform.url + route.path, *route.mode, seconds=options.seconds,
-                                   connections=options.connections)) for route in routes]
+        results = [(route, *loaded(platform, route, options)) for route in routes]
         from auth_svc.server import settings_from_env
 
         bound = scenario.bcrypt_bound(settings_from_env(platform.env).bcrypt_rounds, os.cpu_count() or 1)
     health = results[0][1].rate
     settings = ", ".join(f"{name}={value}" for name, value in options.set) or "defaults"
     lines = [f"### {shape} shape ({settings}): wrk -t2 -c{options.connections} -d{options.seconds:g}s through Envoy",
-             "", "| route | req/s | × GET /health | p50 | p99 | max | failed |", "|---|---|---|---|---|---|---|"]
-    for route, result in results:
+             "", "| route | req/s | × GET /health | p50 | p99 | max | failed "
+                 "| CPU ms/request: service, Envoy, wrk, rest |", "|---|---|---|---|---|---|---|---|"]
+    for route, result, cpu in results:
         failed = f"{result.failed}" + (f" (HTTP {result.statuses})" if result.statuses else "")
         lines.append(f"| {route.name} | {result.rate:,.0f} | {result.rate / health:.2f} | {result.p50_ms:.1f} ms "
-                     f"| {result.p99_ms:.1f} ms | {result.max_ms:.0f} ms | {failed} |")
+                     f"| {result.p99_ms:.1f} ms | {result.max_ms:.0f} ms | {failed} | "
+                     + ", ".join(f"{cpu[part]:.2f}" for part in ("service", "envoy", "wrk", "rest")) + " |")
         if result.out_of_slots:
-            lines.append(f"|   (ran out of distinct free slots: raise scenario.MAX_BOOKINGS_PER_SECOND) | | | | | | |")
+            lines.append(f"|   (ran out of distinct free slots: raise scenario.MAX_BOOKINGS_PER_SECOND) | | | | | | | |")
     login = results[-1][1].rate
     lines += ["", f"login: {login:,.1f}/s = {login / bound:.2f} × the bcrypt bound "
                   f"({os.cpu_count()} cores / one bcrypt check = {bound:,.1f}/s)",

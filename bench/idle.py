@@ -64,6 +64,23 @@ def _command(pid: int) -> str:
         return "(ended)"
 
 
+def role(pid: int) -> str:
+    """What a platform process is: the module after `-m` ("booking_svc", "mesh.cli" …) or the
+    program's name ("envoy", "redis-server")."""
+    words = _command(pid).split()
+    if "-m" in words[:-1]:
+        return words[words.index("-m") + 1]
+    return pathlib.Path(words[0]).name if words else "(ended)"
+
+
+def by_role(used: dict[int, float]) -> dict[str, float]:
+    """`used` (pid → an amount) added up per `role` (a service's several worker processes are one)."""
+    roles: dict[str, float] = {}
+    for pid, amount in used.items():
+        roles[role(pid)] = roles.get(role(pid), 0.0) + amount
+    return roles
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Idle CPU of each process of a fresh `padel run`.")
     parser.add_argument("--seconds", type=float, default=30.0)

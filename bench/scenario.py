@@ -28,10 +28,12 @@ WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", 
 
 @dataclasses.dataclass(frozen=True)
 class Route:
-    """One row of the table: its name, the URL path wrk starts from and `padel.lua`'s mode."""
+    """One row of the table: its name, the URL path wrk starts from, the process that answers it
+    behind Envoy (its `bench.idle.role`) and `padel.lua`'s mode."""
 
     name: str
     path: str
+    service: str = "booking_svc"
     mode: tuple[str, ...] = ()
 
 
@@ -96,12 +98,12 @@ def prepare(platform, folder: pathlib.Path, seconds: float) -> list[Route]:
     login.write_text(json.dumps({"email": email, "password": PASSWORD}))
     day = _local_day(2).isoformat()
     return [
-        Route("GET /health", "/health"),
+        Route("GET /health", "/health", "edge.directory"),
         Route("GET /api/bookings/venues?city=Karachi", "/api/bookings/venues?city=Karachi"),
         Route("GET /api/bookings/availability (3 courts, 1 day, 90 min)",
               f"/api/bookings/availability?venue_id={demo['venue_id']}&date={day}&duration_minutes=90"),
-        Route("POST /api/bookings/book (distinct free slots)", "/api/bookings/book", ("book", str(slots))),
-        Route("POST /api/auth/login", "/api/auth/login", ("post", "/api/auth/login", str(login))),
+        Route("POST /api/bookings/book (distinct free slots)", "/api/bookings/book", mode=("book", str(slots))),
+        Route("POST /api/auth/login", "/api/auth/login", "auth_svc", ("post", "/api/auth/login", str(login))),
     ]
 
 

@@ -16,6 +16,7 @@ from typing import NamedTuple, Sequence
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
                         UniqueConstraint, and_, bindparam, case, cast, delete, exc, func, or_, select, text, true,
                         type_coerce, Row, Subquery, union_all, update)
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, query_expression, relationship,
                             with_expression)
 
@@ -677,20 +678,20 @@ def _day_versions():
 _DAY_VERSIONS = _day_versions()
 
 
-def day_versions(session: Session, venue_id: str, day: dt.date) -> tuple[int, int] | None:
-    """(setup version, bookings version) of the venue's opening on `day`; None: no such venue."""
+def day_versions(connection: Connection, venue_id: str, day: dt.date) -> tuple[int, int] | None:
+    """(setup version, bookings version) of the venue's opening on `day`; None: no such venue.
+    A Core statement (every availability call asks it): none of the ORM's execution."""
     first, last = (day - dt.timedelta(days=1) if day > dt.date.min else day,
                    day + dt.timedelta(days=1) if day < dt.date.max else day)
-    # On the session's connection: a Core statement needs none of the ORM's execution (every call asks it).
-    row = session.connection().execute(_DAY_VERSIONS, {"venue_id": venue_id, "first": first, "last": last}).first()
+    row = connection.execute(_DAY_VERSIONS, {"venue_id": venue_id, "first": first, "last": last}).first()
     return None if row is None else (row[0], int(row[1]))
 
 
 _SEARCH_VERSION = select(VenueSearchVersion.version).where(VenueSearchVersion.id == 1)
 
 
-def venue_search_version(session: Session) -> int:
-    return session.connection().scalar(_SEARCH_VERSION)
+def venue_search_version(connection: Connection) -> int:
+    return connection.scalar(_SEARCH_VERSION)
 
 
 def setup_version(session: Session, venue_id: str) -> int | None:

@@ -6,13 +6,16 @@ The same code runs on an embedded SQLite file and on PostgreSQL (psycopg 3); onl
 
 from __future__ import annotations
 
+import math
 import os
 import pathlib
 import threading
+import time
 import zlib
 from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, ContextManager, Iterator, Protocol
 
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import Engine, MetaData, create_engine, event, exc, select, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -23,6 +26,9 @@ from mesh.errors import Conflict, Unavailable
 # start together run the migrations one after the other instead of racing on DDL.
 _MIGRATION_LOCK_KEY = zlib.crc32(b"padel.mesh.migrate")
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# A pooled PostgreSQL connection idle longer than this is checked before use (`_ping_when_idle`).
+PING_AFTER_IDLE_SECONDS = 1.0
+_RETURNED_AT = "padel_returned_at"
 # How long a thread waits for its turn at a SQLite file before the database counts as unavailable.
 SQLITE_TURN_TIMEOUT_SECONDS = 30.0
 
@@ -62,6 +68,17 @@ def _as_domain_error(error: exc.SQLAlchemyError) -> Exception | None:
     return None
 
 
+@contextmanager
+def _faults_mapped() -> Iterator[None]:
+    try:
+        yield
+    except exc.SQLAlchemyError as error:
+        meaning = _as_domain_error(error)
+        if meaning is not None:
+            raise meaning from error
+        raise
+
+
 def after_commit(session: Session, action: Callable[[], None]) -> None:
     """Runs `action` once the session's transaction commits, never if it rolls back: for what
     must not happen before the change is durable (counting it, removing a file it replaced).
@@ -84,9 +101,11 @@ SHARED_MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 class UnitOfWork(Protocol):
     """What a use case is given by its caller (servicer, consumer or job): `session()` opens the
     transaction the use case works in. A `Database` opens a new one each time; `Joined` is one the
-    caller holds open already."""
+    caller holds open already; `statements()` is the cheapest read, for a version check."""
 
     def session(self, *, read_only: bool = False) -> ContextManager[Session]: ...
+
+    def statements(self) -> ContextManager[Connection]: ...
 
 
 class Joined:
@@ -100,6 +119,10 @@ class Joined:
     def session(self, *, read_only: bool = False) -> Iterator[Session]:
         yield self._session
 
+    @contextmanager
+    def statements(self) -> Iterator[Connection]:
+        yield self._session.connection()
+
 
 class Database:
     """One service's database: engine made on first use, sessions, ping and migrations."""
@@ -110,6 +133,7 @@ class Database:
         self._max_overflow = max_overflow
         self._engine: Engine | None = None
         self._read_only_engine: Engine | None = None
+        self._statement_engine: Engine | None = None
         self._lock = threading.Lock()
         # SQLite: every transaction holds the file's one write lock (BEGIN IMMEDIATE). This
         # process's threads queue for it here (SQLITE_TURN_TIMEOUT_SECONDS at most); SQLite's own
@@ -131,18 +155,24 @@ class Database:
                 self._engine = self._make_engine()
                 # The same pool, marked so that `_sqlite_on_begin` starts a deferred transaction.
                 self._read_only_engine = self._engine.execution_options(padel_read_only=True)
+                # The same pool again, each statement a transaction of its own (see `statements`):
+                # psycopg's autocommit; on SQLite no BEGIN (`_sqlite_on_begin`), as SQLAlchemy's
+                # AUTOCOMMIT level would undo `_sqlite_on_connect` when it resets the connection.
+                self._statement_engine = self._engine.execution_options(
+                    **({"isolation_level": "AUTOCOMMIT"} if self.is_postgres else {"padel_autocommit": True}))
             return self._engine
 
     def _make_engine(self) -> Engine:
         if self.is_postgres:
-            return create_engine(
+            engine = create_engine(
                 self.url,
-                pool_pre_ping=True,
                 pool_size=self._pool_size,
                 max_overflow=self._max_overflow,
                 pool_timeout=10,
                 connect_args={"connect_timeout": 2},
             )
+            _ping_when_idle(engine)
+            return engine
         database = self.url.database
         if database and database != ":memory:":
             pathlib.Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -165,15 +195,21 @@ class Database:
         turn = nullcontext() if read_only else self._sqlite_turn()
         engine = self.engine  # made on first use, with its read-only twin
         bind = engine if not read_only else self._read_only_engine
-        try:
-            # expire_on_commit=False: objects stay readable after the block, for the response.
-            with turn, Session(bind, expire_on_commit=False) as session, session.begin():
-                yield session
-        except exc.SQLAlchemyError as error:
-            meaning = _as_domain_error(error)
-            if meaning is not None:
-                raise meaning from error
-            raise
+        # expire_on_commit=False: objects stay readable after the block, for the response.
+        with _faults_mapped(), turn, Session(bind, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def statements(self) -> Iterator[Connection]:
+        """A connection whose every statement is a transaction of its own: no BEGIN or COMMIT
+        around it, so a one-statement read (a kept answer's version check, on every hot read) costs
+        one round trip on PostgreSQL (three in a transaction: BEGIN, the statement, COMMIT) and no
+        ORM session. Faults are mapped as in
+        `session`. Several statements here may each see a different moment. Not traced: the
+        statement is inside its call's span, and a span of its own cost more than the statement."""
+        self.engine  # made on first use, with its twins
+        with suppress_instrumentation(), _faults_mapped(), self._statement_engine.connect() as connection:
+            yield connection
 
     @contextmanager
     def _sqlite_turn(self) -> Iterator[None]:
@@ -230,6 +266,29 @@ class Database:
                 self._engine.dispose()
 
 
+def _ping_when_idle(engine: Engine) -> None:
+    """Checks a pooled connection with a round trip before handing it out only when it has been
+    idle for PING_AFTER_IDLE_SECONDS (SQLAlchemy's pool_pre_ping checks every time: on a hot read,
+    whose one statement is a round trip, it doubled the waiting). A connection the server dropped
+    meanwhile (a restart) fails its check and the whole pool is replaced. The price: a restart
+    under steady traffic fails the first statement on a connection in use a moment before, as it
+    fails the statements under way anyway; that failure also replaces the whole pool."""
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_RETURNED_AT, -math.inf) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.InvalidatePoolError(f"pooled connection dropped: {error}") from error
+
+    def checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    event.listen(engine, "checkout", checkout)
+    event.listen(engine, "checkin", checkin)
+
+
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Stop pysqlite from issuing its own deferred BEGIN; `_sqlite_on_begin` issues ours.
     dbapi_connection.isolation_level = None
@@ -245,9 +304,12 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_on_begin(connection: Connection) -> None:
     # Take the write lock when the transaction starts: a deferred transaction that reads and
     # then writes fails at once with "database is locked" when another writer got there first,
-    # whereas an immediate one waits its turn (busy_timeout). A read-only one needs no lock.
-    read_only = connection.get_execution_options().get("padel_read_only", False)
-    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    # whereas an immediate one waits its turn (busy_timeout). A read-only one needs no lock, and
+    # `Database.statements` (autocommit) no transaction at all.
+    options = connection.get_execution_options()
+    if options.get("padel_autocommit", False):
+        return
+    connection.exec_driver_sql("BEGIN" if options.get("padel_read_only", False) else "BEGIN IMMEDIATE")
 
 
 def run_migrations_online(target_metadata: MetaData | None = None) -> None:

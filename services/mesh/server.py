@@ -5,6 +5,7 @@ A service's `build_server(settings)` calls `build(...)` and returns `(host, port
 on port 0 with the full chain. `serve(...)` is the process entry point.
 """
 
+import gc
 import logging
 import signal
 import sys
@@ -174,6 +175,21 @@ def build(
                 database=database, workers=list(workers or [])), port
 
 
+# Young objects collected every this many allocations (CPython's 700 runs a collection several
+# times in every request, and promotes what a request still holds to the older generations).
+GC_YOUNG_THRESHOLD = 10_000
+
+
+def settle_garbage_collector() -> None:
+    """After start-up: what start-up made (modules, contracts, mappers: ~100,000 objects) moves
+    where the collector never scans it again (`gc.freeze`), so a full collection in a request's
+    way scans only what serving left behind (on a busy 2-core machine a full one took 0.5 s), and
+    young collections run less often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+
+
 def serve(name: str, build_server: Callable[[ServiceSettings], tuple[Host, int]],
           settings: ServiceSettings) -> None:
     """Runs a service until SIGTERM or SIGINT, then shuts down gracefully; with several processes
@@ -184,6 +200,7 @@ def serve(name: str, build_server: Callable[[ServiceSettings], tuple[Host, int]]
     tracing.configure(name, settings)
     host, port = build_server(settings)
     host.start()
+    settle_garbage_collector()
     if not processes.is_worker():  # a group's parent serves its workers' metrics
         plumbing.export_event_backlog(settings)
         host.metrics_port = metrics.serve_metrics(settings.host, settings.metrics_port)

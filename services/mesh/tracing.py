@@ -146,20 +146,25 @@ class _StartedOnPurpose(Sampler):
 
 def span_line(span: ReadableSpan) -> str:
     """One span as a JSON line a newcomer reads: ids in the hex of Envoy's access log and the log
-    lines, the service, times in UTC. (The SDK's own `to_json` costs several times as much.)"""
+    lines, the service, times in UTC. (The SDK's own `to_json` costs several times as much; every
+    property of a span is read once, each copies, and one encoder serves every line.)"""
+    context, parent, status, events = span.context, span.parent, span.status, span.events
     fields = {
-        "trace_id": f"{span.context.trace_id:032x}", "span_id": f"{span.context.span_id:016x}",
-        "parent_id": f"{span.parent.span_id:016x}" if span.parent else None,
+        "trace_id": f"{context.trace_id:032x}", "span_id": f"{context.span_id:016x}",
+        "parent_id": f"{parent.span_id:016x}" if parent else None,
         "service": span.resource.attributes.get("service.name"), "name": span.name, "kind": span.kind.name,
         "start": dt.datetime.fromtimestamp(span.start_time / 1e9, dt.timezone.utc).isoformat(),
         "duration_ms": round((span.end_time - span.start_time) / 1e6, 3),
-        "status": span.status.status_code.name, "attributes": dict(span.attributes),
+        "status": status.status_code.name, "attributes": dict(span.attributes),
     }
-    if span.status.description:
-        fields["status_description"] = span.status.description
-    if span.events:
-        fields["events"] = [{"name": event.name, **dict(event.attributes)} for event in span.events]
-    return json.dumps(fields, default=str) + "\n"
+    if status.description:
+        fields["status_description"] = status.description
+    if events:
+        fields["events"] = [{"name": event.name, **dict(event.attributes)} for event in events]
+    return _SPAN_ENCODER.encode(fields) + "\n"
+
+
+_SPAN_ENCODER = json.JSONEncoder(default=str)
 
 
 class SpanFile(SpanExporter):

@@ -20,6 +20,7 @@ from google.api import annotations_pb2
 from google.protobuf import descriptor_pb2, json_format
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 
 from edge.__main__ import envoy_binary, envoy_command, envoy_environment
 from edge.render import (
@@ -231,10 +232,24 @@ class Status(status_service_pb2_grpc.StatusServiceServicer):
         return status_service_pb2.GetHealthResponse(status="ok", version="test")
 
 
+class SpanReceiver(trace_service_pb2_grpc.TraceServiceServicer):
+    """OTLP's TraceService as the directory serves it, counting Envoy's export calls and spans."""
+
+    def __init__(self):
+        self.exports, self.spans = 0, 0
+
+    def Export(self, request, context):
+        self.exports += 1
+        self.spans += sum(len(scope.spans) for resource in request.resource_spans for scope in resource.scope_spans)
+        return trace_service_pb2.ExportTraceServiceResponse()
+
+
 @contextlib.contextmanager
-def directory_server():
+def directory_server(spans: SpanReceiver | None = None):
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8), options=[("grpc.so_reuseport", 0)])
     status_service_pb2_grpc.add_StatusServiceServicer_to_server(Status(), server)
+    if spans is not None:
+        trace_service_pb2_grpc.add_TraceServiceServicer_to_server(spans, server)
     health_servicer = health.HealthServicer()
     health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -326,6 +341,21 @@ def jwks_upstream(token_issuer):
 def edge(tmp_path_factory, directory, jwks_upstream):
     with running_edge(tmp_path_factory.mktemp("edge"), directory, PADEL_AUTH_ADDR=jwks_upstream) as ports:
         yield ports
+
+
+def test_the_edge_sends_its_spans_to_the_directory_many_to_an_export_call(tmp_path):
+    """Every request is traced, yet the directory (a Python process) is not called for every few
+    requests (Envoy's default: an export per 5 spans) but per batch (a second, or 100 spans)."""
+    spans = SpanReceiver()
+    with directory_server(spans) as port, running_edge(tmp_path, port) as edge:
+        with requests.Session() as client:
+            for _ in range(60):
+                assert client.get(f"{edge['base']}/health", timeout=5).status_code == 200
+        deadline = time.monotonic() + 10
+        while spans.spans < 60 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert spans.spans >= 60
+    assert spans.exports < 60 / 5
 
 
 def json_error(response: requests.Response, status: int) -> dict:

@@ -3,9 +3,10 @@
 import pathlib
 import textwrap
 import threading
+import time
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import event, inspect, select, text
 
 from mesh.db import Database, is_database_fault, normalize_url
 from mesh.outbox import OutboxEvent
@@ -181,7 +182,39 @@ def test_unreachable_database_is_unavailable(unused_port):
     with pytest.raises(Unavailable, match="database unavailable"):
         with database.session() as session:
             session.execute(text("SELECT 1"))
+    with pytest.raises(Unavailable, match="database unavailable"):
+        with database.statements() as connection:
+            connection.execute(text("SELECT 1"))
     database.dispose()
+
+
+def test_statements_read_in_no_transaction_and_leave_the_connection_as_sessions_need_it(database, migrations):
+    """A version check (`statements`) holds no transaction open (no BEGIN, no COMMIT to send), sees
+    what was committed a moment before, and the pooled connection still starts proper transactions."""
+    database.migrate(migrations)
+    sent = _statements_sent(database)
+    for name in ("Court 1", "Court 2"):
+        with database.statements() as connection:
+            seen = connection.execute(text("SELECT count(*) FROM court")).scalar_one()
+            assert not _in_transaction(connection)
+        with database.session() as session:
+            session.execute(text(f"INSERT INTO court (name) VALUES ('{name}')"))
+    assert seen == 1
+    with database.statements() as connection:
+        assert connection.execute(text("SELECT count(*) FROM court")).scalar_one() == 2
+    if not database.is_postgres:  # every write still took the write lock first
+        assert [s for s in sent if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN IMMEDIATE"]
+
+
+def _in_transaction(connection) -> bool:
+    dbapi = connection.connection.dbapi_connection
+    return dbapi.info.transaction_status != 0 if hasattr(dbapi, "info") else dbapi.in_transaction  # psycopg: IDLE
+
+
+def _statements_sent(database) -> list[str]:
+    sent: list[str] = []
+    event.listen(database.engine, "before_cursor_execute", lambda _c, _cur, statement, *_rest: sent.append(statement))
+    return sent
 
 
 def test_unreachable_database_is_a_fault(unused_port):
@@ -253,3 +286,49 @@ def test_a_read_only_session_reads_while_a_writer_holds_the_database(database, m
 def _court_names(database) -> list[str]:
     with database.session(read_only=True) as session:
         return list(session.execute(text("SELECT name FROM court ORDER BY name")).scalars())
+
+
+@pytest.mark.postgres
+def test_a_pooled_connection_is_checked_only_after_idling_and_a_dropped_pool_is_replaced(postgres_url, monkeypatch):
+    """A connection in steady use is handed out without a ping (a round trip); one that idled is
+    pinged, so connections the server dropped (a restart) are replaced before any statement fails.
+    A drop under steady use fails one statement, after which the whole pool is new."""
+    from mesh import db as mesh_db
+
+    database = Database(postgres_url)
+    pings = []
+    real_ping = database.engine.dialect.do_ping
+    monkeypatch.setattr(database.engine.dialect, "do_ping", lambda connection: pings.append(1) or real_ping(connection))
+    try:
+        for _ in range(3):
+            assert _backend(database) > 0
+        assert len(pings) == 1  # the new connection's first checkout only
+
+        _drop_connections(postgres_url)
+        with pytest.raises(Unavailable):  # in use a moment ago: not checked
+            _backend(database)
+        assert _backend(database) > 0  # the failure replaced the pool
+
+        monkeypatch.setattr(mesh_db, "PING_AFTER_IDLE_SECONDS", 0.05)
+        time.sleep(0.1)
+        _drop_connections(postgres_url)
+        assert _backend(database) > 0  # idle: checked, found dropped, replaced before the statement
+        assert len(pings) >= 2
+    finally:
+        database.dispose()
+
+
+def _backend(database) -> int:
+    with database.statements() as connection:
+        return connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def _drop_connections(url: str) -> None:
+    """What a server restart does to a pool: every connection to the database ends."""
+    other = Database(url)
+    try:
+        with other.engine.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    finally:
+        other.dispose()

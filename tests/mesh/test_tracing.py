@@ -27,7 +27,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind, StatusCode
 from padel.booking.v1 import booking_service_pb2 as pb
 from padel.booking.v1 import booking_service_pb2_grpc
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mesh import errors, logs, server, tracing
 from mesh.consumer import EventConsumer
@@ -55,8 +55,8 @@ def finished():
 
 
 class Venues(booking_service_pb2_grpc.BookingServiceServicer):
-    """ListVenues (public) records an event in the outbox and reads Redis, as a use case would, or
-    raises what the test puts in `fail_with`."""
+    """ListVenues (public) checks a version, records an event in the outbox and reads Redis, as a
+    use case would, or raises what the test puts in `fail_with`."""
 
     def __init__(self, database: Database, client):
         self.database, self.redis = database, client
@@ -65,6 +65,8 @@ class Venues(booking_service_pb2_grpc.BookingServiceServicer):
     def ListVenues(self, request, context):
         if self.fail_with is not None:
             raise self.fail_with
+        with self.database.statements() as connection:  # as a kept answer's version check
+            connection.execute(select(func.count()).select_from(OutboxEvent))
         with self.database.session() as session:
             publish(session, STREAM, StringValue(value="venue listed"))
         self.redis.get("padel:test:venues")
@@ -118,6 +120,7 @@ def test_an_rpc_and_the_event_it_writes_are_one_trace_with_its_caller(venues, fi
     assert served.parent.span_id == caller_span and served.attributes["rpc.grpc.status_code"] == 0
     children = [s for s in finished.get_finished_spans() if s.parent and s.parent.span_id == served.context.span_id]
     assert any(s.name.startswith("INSERT") and s.attributes["db.system"] == "sqlite" for s in children)
+    assert not any(s.name.startswith("SELECT") for s in children)  # a version check costs no span of its own
     assert any(s.name == "GET" and s.attributes["db.system"] == "redis" for s in children)
     # Every line the call logged carries its trace id.
     lines = [json.loads(line) for line in log_lines.getvalue().splitlines()]

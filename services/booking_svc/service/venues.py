@@ -110,11 +110,12 @@ class Venues:
         city, query, near, radius_km, page_size, page_token, by_rating = asked
         if by_rating and near is not None:
             raise InvalidArgument.field("order_by_rating", "cannot be combined with near")
+        with uow.statements() as connection:
+            version = store.venue_search_version(connection)
+        kept = self._searches.get(asked, version)
+        if kept is not None:
+            return kept
         with uow.session(read_only=True) as session:
-            version = store.venue_search_version(session)
-            kept = self._searches.get(asked, version)
-            if kept is not None:
-                return kept
             # Read after the version: at least as new as it says.
             if by_rating:
                 found = store.venues_by_rating(session, city, query, page_size, page_token)
