@@ -9,15 +9,14 @@ database lets one in; `take_seat` turns the other's refusal into Conflict.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
-from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, delete, exc, func,
+from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, delete, exc,
                         select, true)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from match_svc.domain import Gender, LevelStart, Place, ResultStatus, Side, Status, TimeOfDay, local_start_range
 from mesh import pager
-from mesh.db import rows_of
+from mesh.db import new_id, rows_of
 from mesh.errors import Conflict
 from mesh.sqltypes import UtcDateTime
 
@@ -146,10 +145,6 @@ class LevelStep(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_level_history_player", "player_id", "changed_at", "id"),)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 def match(session: Session, match_id: str, *, for_update: bool = False) -> Match | None:

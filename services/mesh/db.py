@@ -11,6 +11,7 @@ import os
 import pathlib
 import threading
 import time
+import uuid
 import zlib
 from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, ContextManager, Iterator, Protocol
@@ -77,6 +78,11 @@ def _faults_mapped() -> Iterator[None]:
         if meaning is not None:
             raise meaning from error
         raise
+
+
+def new_id() -> str:
+    """A row's id: a random UUID, so that ids reveal nothing and never clash across replicas."""
+    return str(uuid.uuid4())
 
 
 def after_commit(session: Session, action: Callable[[], None]) -> None:

@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import uuid
 
 from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, func, select, text, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from mesh import pager
-from mesh.db import rows_of
+from mesh.db import new_id, rows_of
 from mesh.sqltypes import UtcDateTime
 from payment_svc.domain import Entry, EntryKind, PaymentState, ShareState
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 class Base(DeclarativeBase):
