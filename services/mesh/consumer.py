@@ -2,8 +2,8 @@
 event type. Delivery is at-least-once and handling effectively once: the event id is recorded in
 `processed_events` in the handler's transaction, and the entry acknowledged after the commit; an
 event waits in the stream while a consumer is down. Entries read together are handled in one
-transaction and acknowledged at once (a consumer catching up pays one commit for many events). Each event is handled in a span of the trace of
-the work that published it (mesh.tracing).
+transaction and acknowledged at once (a consumer catching up pays one commit for many events).
+Each event is handled in a span of the trace of the work that published it (mesh.tracing).
 """
 
 from __future__ import annotations
@@ -43,10 +43,10 @@ class EventConsumer(Loop):
 
     Each handler runs as `handler(session, event_id, message)` in one transaction with the record
     of the event id in `processed_events` (the entries of one read share it); the entry is
-    acknowledged after the commit. A handler
-    that raises leaves its entry pending: it is retried once idle for `claim_idle_seconds` (by this
-    or another member, via XAUTOCLAIM). A restarted member with the same `name` first re-reads its
-    own pending entries. Entries of types with no handler are acknowledged and skipped.
+    acknowledged after the commit. A handler that raises leaves its entry pending: it is retried once
+    idle for `claim_idle_seconds` (by this or another member, via XAUTOCLAIM). A restarted member
+    with the same `name` first re-reads its own pending entries. Entries of types with no handler
+    are acknowledged and skipped.
 
     New entries are read on a connection of the consumer's own, blocking up to `block_ms` (4 s: an
     idle consumer wakes once per block, and every wake costs the process and Redis CPU); `stop`
@@ -224,6 +224,9 @@ class EventConsumer(Loop):
         written, nothing acknowledged) when one of them failed."""
         events = [event for entry_id, fields in entries
                   if (event := self._event(stream, entry_id, fields or {})) is not None]
+        if not events:  # nothing a handler takes: no transaction
+            self.redis.xack(stream, self.group, *(entry_id for entry_id, _ in entries))
+            return True
         try:
             with self.database.session() as session:
                 handled = set(session.scalars(select(ProcessedEvent.event_id).where(
