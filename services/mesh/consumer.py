@@ -1,20 +1,23 @@
 """Event consumers: a consumer group member reads other services' streams and runs a handler per
 event type. Delivery is at-least-once and handling effectively once: the event id is recorded in
 `processed_events` in the handler's transaction, and the entry acknowledged after the commit; an
-event waits in the stream while a consumer is down. Each event is handled in a span of the trace of
-the work that published it (mesh.tracing).
+event waits in the stream while a consumer is down. Entries read together are handled in one
+transaction and acknowledged at once (a consumer catching up pays one commit for many events).
+Each event is handled in a span of the trace of the work that published it (mesh.tracing).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import socket
 import time
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, ContextManager, Iterable
 
 import redis
 from google.protobuf.message import DecodeError, Message
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mesh import tracing
@@ -40,10 +43,11 @@ class EventConsumer(Loop):
     """A consumer group member on one or more streams, running registered handlers in a thread.
 
     Each handler runs as `handler(session, event_id, message)` in one transaction with the record
-    of the event id in `processed_events`; the entry is acknowledged after the commit. A handler
-    that raises leaves its entry pending: it is retried once idle for `claim_idle_seconds` (by this
-    or another member, via XAUTOCLAIM). A restarted member with the same `name` first re-reads its
-    own pending entries. Entries of types with no handler are acknowledged and skipped.
+    of the event id in `processed_events` (the entries of one read share it); the entry is
+    acknowledged after the commit. A handler that raises leaves its entry pending: it is retried once
+    idle for `claim_idle_seconds` (by this or another member, via XAUTOCLAIM). A restarted member
+    with the same `name` first re-reads its own pending entries. Entries of types with no handler
+    are acknowledged and skipped.
 
     New entries are read on a connection of the consumer's own, blocking up to `block_ms` (4 s: an
     idle consumer wakes once per block, and every wake costs the process and Redis CPU); `stop`
@@ -173,41 +177,99 @@ class EventConsumer(Loop):
             self._handle_entries(stream, entries)
 
     def _handle_entries(self, stream: str | bytes, entries: list[tuple[Any, Any]]) -> None:
+        """Handles entries read together in one transaction with one acknowledgement: a consumer
+        behind by many events pays one commit and one XACK for them all, not one each. When one of
+        them fails, that transaction is rolled back and each entry is handled in one of its own, so
+        only the failing one stays pending (the others' handlers then ran twice, the first time
+        rolled back)."""
+        if len(entries) > 1 and self._handle_together(stream, entries):
+            return
         for entry_id, fields in entries:
             if self.stopping:
                 return
             if self._handle(stream, entry_id, fields or {}):
                 self.redis.xack(stream, self.group, entry_id)
 
-    def _handle(self, stream: str | bytes, entry_id: bytes, fields: dict[bytes, bytes]) -> bool:
-        """Handle one entry; True when it may be acknowledged."""
+    def _event(self, stream: str | bytes, entry_id: bytes, fields: dict[bytes, bytes]) -> _Event | None:
+        """The entry's event, or None for an entry to acknowledge unhandled (no handler, not decodable)."""
         event_id = fields.get(b"id", b"").decode()
         event_type = fields.get(b"type", b"").decode()
         registered = self._handlers.get(event_type)
         if not event_id or registered is None:
             log.debug("skipping entry %s of type %r: no handler", entry_id, event_type)
-            return True
+            return None
         message_class, handler = registered
         try:
             message = message_class.FromString(fields.get(b"data", b""))
         except DecodeError:
             log.error("dropping event %s: payload is not a valid %s", event_id, event_type)
+            return None
+        return _Event(event_id, event_type, message, handler,
+                      fields.get(tracing.TRACEPARENT.encode(), b"").decode() or None,
+                      stream.decode() if isinstance(stream, bytes) else stream)
+
+    def _apply(self, session: Session, event: _Event) -> None:
+        """Runs the event's handler in `session` with the record that it was handled."""
+        # Recorded before the handler runs: a concurrent duplicate then waits on (or fails on) this
+        # key instead of running the handler a second time.
+        session.add(ProcessedEvent(consumer_group=self.group, event_id=event.event_id, handled_at=utcnow()))
+        session.flush()
+        event.handler(session, event.event_id, event.message)
+
+    def _span(self, event: _Event) -> ContextManager[None]:
+        return tracing.handling_event(event.traceparent, group=self.group, stream=event.stream,
+                                      event_type=event.event_type, event_id=event.event_id)
+
+    def _handle_together(self, stream: str | bytes, entries: list[tuple[Any, Any]]) -> bool:
+        """All `entries` handled in one transaction and acknowledged at once; False (nothing
+        written, nothing acknowledged) when one of them failed."""
+        events = [event for entry_id, fields in entries
+                  if (event := self._event(stream, entry_id, fields or {})) is not None]
+        if not events:  # nothing a handler takes: no transaction
+            self.redis.xack(stream, self.group, *(entry_id for entry_id, _ in entries))
             return True
-        traceparent = fields.get(tracing.TRACEPARENT.encode(), b"").decode() or None
-        stream = stream.decode() if isinstance(stream, bytes) else stream
-        with tracing.handling_event(traceparent, group=self.group, stream=stream, event_type=event_type,
-                                    event_id=event_id):
+        try:
+            with self.database.session() as session:
+                handled = set(session.scalars(select(ProcessedEvent.event_id).where(
+                    ProcessedEvent.consumer_group == self.group,
+                    ProcessedEvent.event_id.in_({event.event_id for event in events}))))
+                for event in events:
+                    if event.event_id in handled:  # handled before, or twice in this read
+                        continue
+                    handled.add(event.event_id)
+                    with self._span(event):
+                        self._apply(session, event)
+        except Exception:  # noqa: BLE001 - each entry is tried alone next, its failure logged there
+            log.debug("entries read together failed; handling them one by one", exc_info=True)
+            return False
+        self.redis.xack(stream, self.group, *(entry_id for entry_id, _ in entries))
+        return True
+
+    def _handle(self, stream: str | bytes, entry_id: bytes, fields: dict[bytes, bytes]) -> bool:
+        """Handle one entry in a transaction of its own; True when it may be acknowledged."""
+        event = self._event(stream, entry_id, fields)
+        if event is None:
+            return True
+        with self._span(event):
             try:
                 with self.database.session() as session:
-                    if session.get(ProcessedEvent, (self.group, event_id)) is not None:
+                    if session.get(ProcessedEvent, (self.group, event.event_id)) is not None:
                         return True
-                    # Recorded before the handler runs: a concurrent duplicate then waits on (or
-                    # fails on) this key instead of running the handler a second time.
-                    session.add(ProcessedEvent(consumer_group=self.group, event_id=event_id, handled_at=utcnow()))
-                    session.flush()
-                    handler(session, event_id, message)
+                    self._apply(session, event)
             except Exception as error:  # noqa: BLE001 - a failing handler must not stop the others
                 tracing.record_failure(error)
-                log.exception("handler for %s %s failed; it will be retried", event_type, event_id)
+                log.exception("handler for %s %s failed; it will be retried", event.event_type, event.event_id)
                 return False
         return True
+
+
+@dataclasses.dataclass(frozen=True)
+class _Event:
+    """A stream entry's event with the handler registered for its type."""
+
+    event_id: str
+    event_type: str
+    message: Message
+    handler: Handler
+    traceparent: str | None
+    stream: str

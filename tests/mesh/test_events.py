@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from typing import Callable
 
@@ -15,7 +16,7 @@ import pytest
 import redis
 from prometheus_client import CollectorRegistry, generate_latest
 from google.protobuf.wrappers_pb2 import Int32Value, StringValue
-from sqlalchemy import String, func, select
+from sqlalchemy import String, event, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from mesh.db import Database
@@ -361,6 +362,55 @@ def test_entries_of_a_dead_member_are_claimed_by_another(database, bus):
         wait_for(lambda: bus.xpending(STREAM, GROUP)["pending"] == 0)
     finally:
         member.stop()
+
+
+def commits_of(database: Database, thread_name: str) -> list[str]:
+    """A list that grows with each transaction the thread `thread_name` commits on `database`."""
+    commits: list[str] = []
+
+    def committed(_connection) -> None:
+        if threading.current_thread().name == thread_name:
+            commits.append(thread_name)
+
+    event.listen(database.engine, "commit", committed)
+    return commits
+
+
+def test_events_read_together_are_handled_in_one_transaction(database, bus):
+    names = [f"e{n}" for n in range(6)]
+    for name in names:
+        record(database, name)
+    OutboxRelay(database, bus).publish_pending()
+    handler = Handled()
+    member = consumer(database, bus, handler)
+    commits = commits_of(database, member.label)
+    member.start()
+    try:
+        wait_for(lambda: bus.xpending(STREAM, GROUP)["pending"] == 0 and len(handled_rows(database)) == 6)
+    finally:
+        member.stop()
+    assert handler.calls == names and handled_rows(database) == names
+    assert len(commits) == 1  # one commit for the six events, not one each
+
+
+def test_one_failing_event_of_those_read_together_is_the_only_one_left_pending(database, bus):
+    names = [f"e{n}" for n in range(5)]
+    for name in names:
+        record(database, name)
+    OutboxRelay(database, bus).publish_pending()
+    handler = Handled()
+    handler.fail = {"e2"}
+    member = consumer(database, bus, handler)
+    member.start()
+    try:
+        wait_for(lambda: "e4" in handler.calls)  # the read stopped at e2; e4 comes when each is tried alone
+        wait_for(lambda: bus.xpending(STREAM, GROUP)["pending"] == 1)
+    finally:
+        member.stop()
+    assert handled_rows(database) == ["e0", "e1", "e3", "e4"]  # each once, e2's rollback took none with it
+    [pending] = bus.xpending_range(STREAM, GROUP, min="-", max="+", count=10)
+    [(entry_id, fields)] = bus.xrange(STREAM, pending["message_id"], pending["message_id"])
+    assert StringValue.FromString(fields[b"data"]).value == "e2"
 
 
 def test_events_without_a_handler_are_acknowledged(database, bus):
