@@ -333,8 +333,8 @@ def snapshot(view: store.BookingView) -> events_pb2.BookingSnapshot:
                        for player, paisa in b.player_prices or []])
 
 
-def booking_created(view: store.BookingView, series_id: str = "") -> events_pb2.BookingCreated:
-    return events_pb2.BookingCreated(booking=snapshot(view), series_id=series_id)
+def booking_created(view: store.BookingView, series_id: str = "", booked_by: str = "") -> events_pb2.BookingCreated:
+    return events_pb2.BookingCreated(booking=snapshot(view), series_id=series_id, booked_by=booked_by)
 
 
 def booking_confirmed(view: store.BookingView, series_id: str = "") -> events_pb2.BookingConfirmed:

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 STREAM = plumbing.stream("booking")
 
 
-def created(session: Session, view: BookingView, series_id: str = "") -> None:
-    outbox.publish(session, STREAM, convert.booking_created(view, series_id))
+def created(session: Session, view: BookingView, series_id: str = "", booked_by: str = "") -> None:
+    """`booked_by` travels with it: an owner who booked it for a customer is not told of it."""
+    outbox.publish(session, STREAM, convert.booking_created(view, series_id, booked_by))
 
 
 def confirmed(session: Session, view: BookingView, series_id: str = "") -> None:

@@ -115,7 +115,8 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     def Book(self, request, context):
         view = self.bookings.book(self.db, caller.current(), request.court_id, to_datetime(request.start_time),
                                   request.duration_minutes, list(request.participant_ids),
-                                  request.special_requests, request.idempotency_key)
+                                  request.special_requests, request.idempotency_key, request.player_id,
+                                  request.player_phone)
         return api.BookResponse(booking=convert.booking(view))
 
     def ListBookings(self, request, context):

@@ -364,3 +364,51 @@ def test_an_owner_marks_a_no_show_once_the_game_started_and_is_not_told_of_their
     # The player's message and the owner's would come from the one event: the owner's own act tells them
     # nothing. (The moved clock may also have released the player's reminder of the game.)
     assert [m["kind"] for m in inbox(platform, owner, 1)] == ["venue_booking_new"]
+
+
+def test_the_owner_books_a_game_for_a_walk_in_customer_and_it_is_the_customers_own(platform):
+    owner, phone = new_user(), a_phone()
+    customer = registered(platform, "Hina", "Baig", phone)
+    venue = create_venue(platform, owner)
+    court, day = venue["courts"][0]["court_id"], local_day(2)
+    body = {"court_id": court, "start_time": iso(day, "18:00"), "duration_minutes": 60,
+            "idempotency_key": uuid.uuid4().hex}
+    as_owner = ("venue_owner",)
+
+    # Only the venue's owner books for someone else: a player, or another venue's owner, is refused.
+    for someone, roles in ((new_user(), ("player",)), (new_user(), as_owner)):
+        refused = call(platform, "POST", "/api/bookings/book", someone, roles, json={**body, "player_id": customer})
+        assert refused.status_code == 403, refused.text
+    # The customer is a registered player, named by id or by the phone they registered.
+    for wrong, field in (({"player_id": new_user()}, "player_id"), ({"player_phone": a_phone()}, "player_phone"),
+                         ({"player_id": customer, "player_phone": phone}, "player_phone")):
+        answer = call(platform, "POST", "/api/bookings/book", owner, as_owner, json={**body, **wrong})
+        assert answer.status_code == 400 and answer.json()["message"].startswith(f"{field}: "), answer.text
+    assert "18:00" in free_starts(platform, venue["venue_id"], day)[court]  # nothing was booked
+
+    def booked():  # booking_svc hears of a registered player by auth's event
+        answer = call(platform, "POST", "/api/bookings/book", owner, as_owner, json={**body, "player_phone": phone})
+        return answer if answer.status_code == 200 else None
+
+    made = eventually(booked, "booking_svc knows the registered customer").json()["booking"]
+    assert made["player_id"] == customer and made["status"] == "BOOKING_STATUS_CONFIRMED"
+    again = call(platform, "POST", "/api/bookings/book", owner, as_owner, json={**body, "player_phone": phone})
+    assert again.json()["booking"]["booking_id"] == made["booking_id"]  # the same key books once
+
+    # The customer sees it as theirs and hears it is confirmed; the owner holds no booking of their own.
+    theirs = call(platform, "GET", "/api/bookings/bookings", customer).json()["bookings"]
+    assert [b["booking_id"] for b in theirs] == [made["booking_id"]]
+    assert not call(platform, "GET", "/api/bookings/bookings", owner, as_owner).json().get("bookings")
+    assert told(platform, customer, "booking_confirmed")["title"].startswith("Booking confirmed")
+    # The owner is not told of their own act, only of the game the customer books themself later
+    # (told in the order booked, so the walk-in's message would have come first).
+    own = book(platform, customer, court, day, "20:00")
+    assert own.status_code == 200, own.text
+    [new] = inbox(platform, owner, 1)
+    assert new["kind"] == "venue_booking_new" and new["title"].endswith(" 20:00")
+
+    # The customer cancels it as its player (the policy counts it as theirs).
+    cancelled = call(platform, "POST", f"/api/bookings/bookings/{made['booking_id']}/cancel", customer, json={})
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["booking"]["status"] == "BOOKING_STATUS_CANCELLED"
+    assert cancelled.json()["booking"]["cancellation"]["cancelled_by"] == customer

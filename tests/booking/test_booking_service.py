@@ -12,8 +12,10 @@ import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
 from padel.booking.v1 import booking_pb2 as pb
 from padel.booking.v1 import booking_service_pb2 as api
+from padel.booking.v1 import booking_service_pb2_grpc
 
-from booking_testkit import local_day, rpc_error, stamp, venue_message
+from booking_svc.service.bookings import Bookings
+from booking_testkit import BookingClient, local_day, rpc_error, stamp, venue_message
 
 
 def new_user() -> str:
@@ -394,6 +396,41 @@ def test_only_known_players_with_no_block_between_them_and_the_booker_can_be_inv
         booking_id=made.booking_id, participant_ids=[friend, blocked], update_mask=FieldMask(paths=["participant_ids"])),
         metadata=booking.player(booker))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and error.details().startswith("participant_ids[1]:")
+
+
+def test_an_owner_booking_for_a_customer_invites_by_the_customers_blocks_not_their_own(
+        start_service, token_issuer, players):
+    """Who may play with the customer is the customer's matter: a player who blocked the customer is
+    refused (a 400 naming the field, nothing booked), one the owner blocked is not; single or series."""
+    host, channel = start_service("booking", PADEL_USER_ADDR=players.address)
+    booking = BookingClient(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer)
+    owner, customer, friend = players.new("Club Owner"), players.new("Sana Iqbal"), players.new()
+    blocks_customer, blocked_by_owner = players.new(), players.new()
+    Bookings.remember_player(host.database, customer, "Sana Iqbal", "+923001112233")
+    players.block(blocks_customer, customer)
+    players.block(owner, blocked_by_owner)
+    venue = booking.create_venue(owner)
+    court, day = venue.courts[0].court_id, local_day(2)
+
+    def book(clock: str, invited: list[str]) -> api.BookResponse:
+        return booking.stub.Book(api.BookRequest(
+            court_id=court, start_time=stamp(day, clock), duration_minutes=60, participant_ids=invited,
+            idempotency_key=uuid.uuid4().hex, player_id=customer), metadata=booking.owner(owner))
+
+    def book_series(invited: list[str]) -> api.BookSeriesResponse:
+        return booking.stub.BookSeries(api.BookSeriesRequest(
+            court_id=court, first_start=stamp(day, "12:00"), duration_minutes=60, participant_ids=invited,
+            recurrence=pb.SeriesRecurrence(count=2), player_id=customer), metadata=booking.owner(owner))
+
+    for attempt in (lambda: book("10:00", [friend, blocks_customer]), lambda: book_series([friend, blocks_customer])):
+        error = rpc_error(attempt)
+        assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert error.details().startswith(f"participant_ids[1]: {blocks_customer} is not a player you can invite")
+    assert {"10:00", "12:00"} <= set(booking.starts(venue.venue_id, day)[court])
+    made = book("10:00", [friend, blocked_by_owner]).booking
+    assert made.player_id == customer and list(made.participant_ids) == [friend, blocked_by_owner]
+    games = book_series([blocked_by_owner]).series.occurrences
+    assert len(games) == 2 and all(g.booking_id for g in games)
 
 
 def test_closures_are_listed_and_deleted_and_inactive_courts_disappear(booking):

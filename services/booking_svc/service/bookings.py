@@ -111,7 +111,7 @@ def _record_cancellation(booking: store.Booking, reason: str, by: str | None, no
 class Invitable(Protocol):
     """Who may be invited (user_svc's players, `booking_svc.players.Players`)."""
 
-    def check_invitable(self, booker: Caller, player_ids: Sequence[str]) -> None: ...
+    def check_invitable(self, booker: Caller, player_ids: Sequence[str], for_player: str = "") -> None: ...
 
 
 class Bookings:
@@ -137,34 +137,48 @@ class Bookings:
             raise Conflict(KEY_REUSED, reason="IDEMPOTENCY_KEY_REUSED")
         return store.booking_view(session, earlier)
 
+    def player_for(self, uow: UnitOfWork, caller: Caller, court_id: str, player_id: str, player_phone: str) -> str:
+        """Whose booking of `court_id` the caller makes (`rows.player_booked_for`): read before the
+        booking's transaction, since whom the players are invited by is asked over the network."""
+        if not (player_id or player_phone):
+            return caller.user_id
+        with uow.session(read_only=True) as session:
+            _court, venue = store.court_with_venue(session, court_id)
+            if venue is None:
+                raise NotFound(f"no court {court_id}")
+            return rows.player_booked_for(session, caller, venue, player_id, player_phone)
+
     def book(self, uow: UnitOfWork, caller: Caller, court_id: str, start: dt.datetime, duration: int,
-             participant_ids: list[str], special_requests: str, idempotency_key: str) -> store.BookingView:
-        """A booking for the caller; the same key and body again return the same booking."""
+             participant_ids: list[str], special_requests: str, idempotency_key: str, player_id: str = "",
+             player_phone: str = "") -> store.BookingView:
+        """A booking for the caller, or for the customer the venue's owner names (`player_id` or
+        `player_phone`), whose booking it is; the same key and body again return the same booking."""
         fingerprint = domain.request_fingerprint(court_id, start, duration, participant_ids, special_requests)
-        self.players.check_invitable(caller, participant_ids)
+        player_id = self.player_for(uow, caller, court_id, player_id, player_phone)
+        self.players.check_invitable(caller, participant_ids, for_player=player_id)
         now = self.clock()
         try:
             with uow.session() as session:
                 # One statement for the court's venue, an earlier use of the key and the booker; the
                 # venue and court come from the kept setup (current by the version read here).
-                placing = store.placing(session, court_id, caller.user_id, idempotency_key)
+                placing = store.placing(session, court_id, player_id, idempotency_key)
                 if placing is None or placing.earlier_id is not None:
-                    earlier = self._earlier(session, caller.user_id, idempotency_key, fingerprint)
+                    earlier = self._earlier(session, player_id, idempotency_key, fingerprint)
                     if earlier is not None:
                         return earlier
                 if placing is None:
                     raise NotFound(f"no court {court_id}")
                 setup = self.setups.current(session, placing.venue_id, placing.setup_version)
                 venue, court = setup.venue, setup.court(court_id)
-                domain.check_participants(caller.user_id, participant_ids)
-                day, end, price = self._place(session, venue, court, start, duration, caller.user_id, now)
-                return self._insert(session, venue, court, caller.user_id, list(participant_ids), start, end, day,
+                domain.check_participants(player_id, participant_ids)
+                day, end, price = self._place(session, venue, court, start, duration, player_id, now)
+                return self._insert(session, venue, court, player_id, list(participant_ids), start, end, day,
                                     price, special_requests, idempotency_key, fingerprint, now,
-                                    player=placing.player)
+                                    player=placing.player, booked_by=caller.user_id)
         except exc.IntegrityError as error:
             # A twin request with the same key may have won the race; else the slot went.
             with uow.session(read_only=True) as session:
-                earlier = self._earlier(session, caller.user_id, idempotency_key, fingerprint)
+                earlier = self._earlier(session, player_id, idempotency_key, fingerprint)
             if earlier is not None:
                 return earlier
             if store.is_slot_taken(error):
@@ -176,12 +190,12 @@ class Bookings:
                 special_requests: str, idempotency_key: str, fingerprint: str, now: dt.datetime,
                 hold_until: dt.datetime | None = None, waitlist_offer_id: str | None = None,
                 series_id: str = "", match_id: str | None = None,
-                player: store.Player | None | object = LOOK_UP) -> store.BookingView:
+                player: store.Player | None | object = LOOK_UP, booked_by: str = "") -> store.BookingView:
         """Writes a placed game (held, or confirmed at once by the venue's mode; held until
         `hold_until` when given, as a waitlist offer `waitlist_offer_id` or the hold of match `match_id`
         is), invites its players and announces it (as a game of `series_id`, when given: the series is
-        told of as a whole). `player` is the booker as booking_svc knows them (None: not heard of), if
-        already read."""
+        told of as a whole). `player` is the booking's player as booking_svc knows them (None: not heard
+        of), if already read; `booked_by` who booked it, when they asked (they are not told of it)."""
         instant = venue.instant_confirmation and hold_until is None
         status = Status.CONFIRMED if instant else Status.PENDING
         booking = store.Booking(
@@ -201,7 +215,7 @@ class Bookings:
         _price(session, view, now)
         session.add(booking)
         session.flush()
-        events.created(session, view, series_id)
+        events.created(session, view, series_id, booked_by)
         metrics.booked(session, venue.id)
         if status == Status.CONFIRMED:
             _confirmed(session, view, series_id)

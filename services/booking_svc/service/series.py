@@ -73,13 +73,13 @@ class Series:
         first time. The series is the caller's, or the customer's the venue's owner names
         (`player_id` or `player_phone`): they see it, hear of it and cancel it as their own."""
         recurrence.check(wanted)
-        self.bookings.players.check_invitable(caller, participant_ids)
+        player_id = self.bookings.player_for(uow, caller, court_id, player_id, player_phone)
+        self.bookings.players.check_invitable(caller, participant_ids, for_player=player_id)
         now = self.clock()
         with uow.session() as session:
             court, venue = store.court_with_venue(session, court_id)
             if court is None:
                 raise NotFound(f"no court {court_id}")
-            player_id = rows.player_booked_for(session, caller, venue, player_id, player_phone)
             domain.check_participants(player_id, participant_ids)
             zone = domain.ZoneInfo(venue.time_zone)
             rule = recurrence.rfc5545(wanted, first_start, zone)

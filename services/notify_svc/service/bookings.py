@@ -40,17 +40,18 @@ class Bookings:
 
     # use cases
 
-    def created(self, uow: UnitOfWork, booking: Booking, in_series: bool = False) -> None:
+    def created(self, uow: UnitOfWork, booking: Booking, in_series: bool = False, booked_by: str = "") -> None:
         """A new booking. One waiting for the venue's confirmation: the player hears it was received.
         One confirmed at once: nothing here, since booking_svc publishes BookingConfirmed with it and
         the player hears one "Booking confirmed", not "received" and "confirmed" (issue 12). The hold
         of a waitlist offer is no booking yet: the player hears of the offer (WaitlistOffered); nor is
         a court held for an open match (told once the match books it); a game of a series is told
-        with its series (SeriesBooked)."""
+        with its series (SeriesBooked). The venue's owner who booked it for a customer (`booked_by`) is
+        not told of their own booking."""
         if booking.waitlist_offer_id or booking.match_id or in_series:
             return
         with uow.session() as session:
-            self._announce(session, booking)
+            self._announce(session, booking, booked_by)
 
     def confirmed(self, uow: UnitOfWork, booking: Booking, in_series: bool = False) -> None:
         """Confirmed (at once or by the venue): the player hears it (of a game booked with its series,
@@ -175,10 +176,11 @@ class Bookings:
 
     # steps inside one use case's transaction
 
-    def _announce(self, session: Session, booking: Booking) -> None:
-        """A new booking: the owner hears of it (pending their confirmation, or confirmed), the player
-        that it was received when it waits for the venue's confirmation."""
-        self._tell_owner(session, "venue_booking_new" if booking.confirmed else "venue_booking_pending", booking)
+    def _announce(self, session: Session, booking: Booking, booked_by: str = "") -> None:
+        """A new booking: the owner hears of it (pending their confirmation, or confirmed) unless they
+        booked it, the player that it was received when it waits for the venue's confirmation."""
+        self._tell_owner(session, "venue_booking_new" if booking.confirmed else "venue_booking_pending", booking,
+                         actor=booked_by)
         if not booking.confirmed:
             self._tell_player(session, "booking_created", booking)
 

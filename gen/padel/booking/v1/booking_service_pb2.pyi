@@ -265,20 +265,24 @@ class GetAvailabilityResponse(_message.Message):
     def __init__(self, venue_id: _Optional[str] = ..., date: _Optional[str] = ..., time_zone: _Optional[str] = ..., courts: _Optional[_Iterable[_Union[_booking_pb2.CourtAvailability, _Mapping]]] = ...) -> None: ...
 
 class BookRequest(_message.Message):
-    __slots__ = ("court_id", "start_time", "duration_minutes", "participant_ids", "special_requests", "idempotency_key")
+    __slots__ = ("court_id", "start_time", "duration_minutes", "participant_ids", "special_requests", "idempotency_key", "player_id", "player_phone")
     COURT_ID_FIELD_NUMBER: _ClassVar[int]
     START_TIME_FIELD_NUMBER: _ClassVar[int]
     DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
     PARTICIPANT_IDS_FIELD_NUMBER: _ClassVar[int]
     SPECIAL_REQUESTS_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAYER_PHONE_FIELD_NUMBER: _ClassVar[int]
     court_id: str
     start_time: _timestamp_pb2.Timestamp
     duration_minutes: int
     participant_ids: _containers.RepeatedScalarFieldContainer[str]
     special_requests: str
     idempotency_key: str
-    def __init__(self, court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., participant_ids: _Optional[_Iterable[str]] = ..., special_requests: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+    player_id: str
+    player_phone: str
+    def __init__(self, court_id: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., participant_ids: _Optional[_Iterable[str]] = ..., special_requests: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., player_id: _Optional[str] = ..., player_phone: _Optional[str] = ...) -> None: ...
 
 class BookResponse(_message.Message):
     __slots__ = ("booking",)
