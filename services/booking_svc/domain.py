@@ -651,6 +651,15 @@ def check_participants(player_id: str, participant_ids: Sequence[str], field: st
         raise InvalidArgument.field(field, "list the other players; the booker plays anyway")
 
 
+def check_booked_alone(caller_id: str, player_id: str, participant_ids: Sequence[str]) -> None:
+    """A booking the venue's owner makes for a customer names no other players: whom the customer
+    plays with is theirs to choose (UpdateBooking's participant_ids), under their own blocks, which
+    user_svc tells only the two players concerned, never the owner."""
+    if player_id != caller_id and participant_ids:
+        raise InvalidArgument.field("participant_ids", "a booking for a customer is made for them alone: "
+                                    "the customer invites the other players to it")
+
+
 def answer_invitation(current: InvitationState, target: InvitationState) -> InvitationState:
     """An invited player accepts or declines; a declined seat is the booker's to offer again."""
     if current is InvitationState.DECLINED and target is InvitationState.ACCEPTED:

@@ -21,19 +21,15 @@ class Players:
     def __init__(self, user_address: str):
         self.stub = user_service_pb2_grpc.UserServiceStub(peers.channel(user_address))
 
-    def check_invitable(self, booker: Caller, player_ids: Sequence[str], field: str = "participant_ids",
-                        for_player: str = "") -> None:
-        """InvalidArgument naming the first player in `player_ids` the booker cannot invite: to the
-        booking of `for_player` (a customer the venue's owner books for; else the booker's own), so
-        the block asked about is between that player and them. The booking's player is left to the
-        domain's rule (they play anyway)."""
-        player = for_player or booker.user_id
+    def check_invitable(self, booker: Caller, player_ids: Sequence[str], field: str = "participant_ids") -> None:
+        """InvalidArgument naming the first player in `player_ids` the booker cannot invite. The booker
+        themself is left to the domain's rule (they play anyway)."""
         for i, player_id in enumerate(player_ids):
-            if player_id == player:
+            if player_id == booker.user_id:
                 continue
             try:
                 blocked = peers.call(self.stub.CheckBlocked, user_service_pb2.CheckBlockedRequest(
-                    user_id=player, other_id=player_id), token=booker.token).blocked
+                    user_id=booker.user_id, other_id=player_id), token=booker.token).blocked
             except grpc.RpcError as error:
                 if error.code() != grpc.StatusCode.NOT_FOUND:
                     raise

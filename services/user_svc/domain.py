@@ -18,7 +18,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from mesh.caller import VENUE_OWNER, Caller
+from mesh.caller import Caller
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from mesh.settings import DEFAULT_TIME_ZONE
 
@@ -256,20 +256,18 @@ def listed_statuses(status: ConnectionStatus | None) -> tuple[ConnectionStatus, 
 
 
 def check_may_check_blocks(caller: Caller, user_id: str, other_id: str) -> None:
-    """Whether a block stands between two players is theirs and the admins' to ask, and a venue
-    owner's, who books a game for a customer with other players in it."""
+    """Whether a block stands between two players is theirs and the admins' to ask."""
     if user_id == other_id:
         raise InvalidArgument.field("other_id", "name two different players")
-    if not (caller.is_admin or caller.has_role(VENUE_OWNER)) and caller.user_id not in (user_id, other_id):
-        raise PermissionDenied("only the two players concerned, a venue owner or an admin may ask")
+    if not caller.is_admin and caller.user_id not in (user_id, other_id):
+        raise PermissionDenied("only the two players concerned or an admin may ask")
 
 
-def block_answer(caller: Caller, user_id: str, other_id: str, user_blocked_other: bool,
-                 other_blocked_user: bool) -> bool:
-    """Whether a block stands between the two, as the caller may learn it: an admin or a venue owner
-    not one of the two learns of either block (not whose); one of the two learns of their own
-    block, and one set against them hides the other player as everywhere else (NotFound)."""
-    if caller.user_id not in (user_id, other_id) or caller.is_admin:
+def block_answer(caller: Caller, user_id: str, user_blocked_other: bool, other_blocked_user: bool) -> bool:
+    """Whether a block stands between the two, as the caller may learn it: an admin learns either
+    block; one of the two learns of their own block, and one set against them hides the other
+    player as everywhere else (NotFound)."""
+    if caller.is_admin:
         return user_blocked_other or other_blocked_user
     own, against = ((user_blocked_other, other_blocked_user) if caller.user_id == user_id
                     else (other_blocked_user, user_blocked_other))

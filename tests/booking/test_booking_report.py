@@ -42,7 +42,7 @@ def test_the_no_show_rate_counts_missed_games_over_games_due(database):
 class Anyone:
     """Every player may be invited (user_svc's answer is not what these tests are about)."""
 
-    def check_invitable(self, _booker, _player_ids, for_player: str = "") -> None:
+    def check_invitable(self, _booker, _player_ids) -> None:
         pass
 
 

@@ -398,23 +398,23 @@ def test_only_known_players_with_no_block_between_them_and_the_booker_can_be_inv
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and error.details().startswith("participant_ids[1]:")
 
 
-def test_an_owner_booking_for_a_customer_invites_by_the_customers_blocks_not_their_own(
+def test_an_owner_books_for_a_customer_alone_and_the_customer_invites_under_their_own_blocks(
         start_service, token_issuer, players):
-    """Who may play with the customer is the customer's matter: a player who blocked the customer is
-    refused (a 400 naming the field, nothing booked), one the owner blocked is not; single or series."""
+    """Whom a customer plays with is the customer's matter, and blocks are told only to the two players
+    concerned: the owner's booking (single or series) names no other players (a 400 naming the field,
+    nothing booked); the customer then invites, refused for a player who blocked them."""
     host, channel = start_service("booking", PADEL_USER_ADDR=players.address)
     booking = BookingClient(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer)
     owner, customer, friend = players.new("Club Owner"), players.new("Sana Iqbal"), players.new()
-    blocks_customer, blocked_by_owner = players.new(), players.new()
+    blocks_customer = players.new()
     Bookings.remember_player(host.database, customer, "Sana Iqbal", "+923001112233")
     players.block(blocks_customer, customer)
-    players.block(owner, blocked_by_owner)
     venue = booking.create_venue(owner)
     court, day = venue.courts[0].court_id, local_day(2)
 
-    def book(clock: str, invited: list[str]) -> api.BookResponse:
+    def book(invited: list[str]) -> api.BookResponse:
         return booking.stub.Book(api.BookRequest(
-            court_id=court, start_time=stamp(day, clock), duration_minutes=60, participant_ids=invited,
+            court_id=court, start_time=stamp(day, "10:00"), duration_minutes=60, participant_ids=invited,
             idempotency_key=uuid.uuid4().hex, player_id=customer), metadata=booking.owner(owner))
 
     def book_series(invited: list[str]) -> api.BookSeriesResponse:
@@ -422,15 +422,23 @@ def test_an_owner_booking_for_a_customer_invites_by_the_customers_blocks_not_the
             court_id=court, first_start=stamp(day, "12:00"), duration_minutes=60, participant_ids=invited,
             recurrence=pb.SeriesRecurrence(count=2), player_id=customer), metadata=booking.owner(owner))
 
-    for attempt in (lambda: book("10:00", [friend, blocks_customer]), lambda: book_series([friend, blocks_customer])):
+    for attempt in (lambda: book([friend]), lambda: book_series([friend])):
         error = rpc_error(attempt)
         assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
-        assert error.details().startswith(f"participant_ids[1]: {blocks_customer} is not a player you can invite")
+        assert error.details().startswith("participant_ids: a booking for a customer is made for them alone")
     assert {"10:00", "12:00"} <= set(booking.starts(venue.venue_id, day)[court])
-    made = book("10:00", [friend, blocked_by_owner]).booking
-    assert made.player_id == customer and list(made.participant_ids) == [friend, blocked_by_owner]
-    games = book_series([blocked_by_owner]).series.occurrences
-    assert len(games) == 2 and all(g.booking_id for g in games)
+    made = book([]).booking
+    assert made.player_id == customer and not made.participant_ids
+    assert all(g.booking_id for g in book_series([]).series.occurrences)
+
+    def invite(invited: list[str]) -> api.UpdateBookingResponse:
+        return booking.stub.UpdateBooking(api.UpdateBookingRequest(
+            booking_id=made.booking_id, participant_ids=invited, update_mask=FieldMask(paths=["participant_ids"])),
+            metadata=booking.player(customer))
+
+    error = rpc_error(lambda: invite([friend, blocks_customer]))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and error.details().startswith("participant_ids[1]:")
+    assert list(invite([friend]).booking.participant_ids) == [friend]
 
 
 def test_closures_are_listed_and_deleted_and_inactive_courts_disappear(booking):

@@ -10,7 +10,7 @@ import pytest
 from padel.user.v1 import user_pb2 as u
 from PIL import Image
 
-from mesh.caller import ADMIN, PLAYER, VENUE_OWNER, Caller
+from mesh.caller import ADMIN, PLAYER, Caller
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from user_svc import avatars, domain, store
 from user_svc.domain import ConnectionStatus
@@ -135,13 +135,11 @@ def test_connection_requests_respect_blocks_without_revealing_theirs():
         domain.check_may_unblock(ConnectionStatus.CONNECTED)
 
 
-def test_blocks_are_checked_by_the_two_players_a_venue_owner_or_an_admin():
-    """A venue owner asks for the customer they book a game for, about the players invited to it."""
+def test_blocks_are_checked_by_the_two_players_or_an_admin():
     me, other = str(uuid.uuid4()), str(uuid.uuid4())
     domain.check_may_check_blocks(caller(me), me, other)
     domain.check_may_check_blocks(caller(me), other, me)
     domain.check_may_check_blocks(caller(str(uuid.uuid4()), ADMIN), me, other)
-    domain.check_may_check_blocks(caller(str(uuid.uuid4()), VENUE_OWNER), me, other)
     with pytest.raises(PermissionDenied):
         domain.check_may_check_blocks(caller(str(uuid.uuid4())), me, other)
     with pytest.raises(InvalidArgument) as caught:
@@ -151,18 +149,13 @@ def test_blocks_are_checked_by_the_two_players_a_venue_owner_or_an_admin():
 
 def test_a_block_answer_tells_the_caller_only_of_their_own_block():
     me, other = str(uuid.uuid4()), str(uuid.uuid4())
-    assert domain.block_answer(caller(me), me, other, user_blocked_other=True, other_blocked_user=False)
-    assert domain.block_answer(caller(me), other, me, user_blocked_other=False, other_blocked_user=True)
-    assert not domain.block_answer(caller(me), me, other, user_blocked_other=False, other_blocked_user=False)
+    assert domain.block_answer(caller(me), me, user_blocked_other=True, other_blocked_user=False)
+    assert domain.block_answer(caller(me), other, user_blocked_other=False, other_blocked_user=True)
+    assert not domain.block_answer(caller(me), me, user_blocked_other=False, other_blocked_user=False)
     with pytest.raises(NotFound):  # they blocked me: they look like no such player
-        domain.block_answer(caller(me), me, other, user_blocked_other=False, other_blocked_user=True)
-    assert domain.block_answer(caller(str(uuid.uuid4()), ADMIN), me, other, user_blocked_other=False,
+        domain.block_answer(caller(me), me, user_blocked_other=False, other_blocked_user=True)
+    assert domain.block_answer(caller(str(uuid.uuid4()), ADMIN), me, user_blocked_other=False,
                                other_blocked_user=True)
-    # A venue owner booking for a customer learns that a block stands between the two, not whose.
-    owner = caller(str(uuid.uuid4()), VENUE_OWNER)
-    assert domain.block_answer(owner, me, other, user_blocked_other=False, other_blocked_user=True)
-    assert domain.block_answer(owner, me, other, user_blocked_other=True, other_blocked_user=False)
-    assert not domain.block_answer(owner, me, other, user_blocked_other=False, other_blocked_user=False)
 
 
 @pytest.mark.parametrize("name, key", [("  Zára   KHAN ", "zara khan"), ("Ñoño Straße", "nono strasse"),

@@ -111,7 +111,7 @@ def _record_cancellation(booking: store.Booking, reason: str, by: str | None, no
 class Invitable(Protocol):
     """Who may be invited (user_svc's players, `booking_svc.players.Players`)."""
 
-    def check_invitable(self, booker: Caller, player_ids: Sequence[str], for_player: str = "") -> None: ...
+    def check_invitable(self, booker: Caller, player_ids: Sequence[str]) -> None: ...
 
 
 class Bookings:
@@ -155,7 +155,8 @@ class Bookings:
         `player_phone`), whose booking it is; the same key and body again return the same booking."""
         fingerprint = domain.request_fingerprint(court_id, start, duration, participant_ids, special_requests)
         player_id = self.player_for(uow, caller, court_id, player_id, player_phone)
-        self.players.check_invitable(caller, participant_ids, for_player=player_id)
+        domain.check_booked_alone(caller.user_id, player_id, participant_ids)
+        self.players.check_invitable(caller, participant_ids)
         now = self.clock()
         try:
             with uow.session() as session:

@@ -74,7 +74,8 @@ class Series:
         (`player_id` or `player_phone`): they see it, hear of it and cancel it as their own."""
         recurrence.check(wanted)
         player_id = self.bookings.player_for(uow, caller, court_id, player_id, player_phone)
-        self.bookings.players.check_invitable(caller, participant_ids, for_player=player_id)
+        domain.check_booked_alone(caller.user_id, player_id, participant_ids)
+        self.bookings.players.check_invitable(caller, participant_ids)
         now = self.clock()
         with uow.session() as session:
             court, venue = store.court_with_venue(session, court_id)

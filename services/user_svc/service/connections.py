@@ -119,7 +119,7 @@ class Connections:
                 if player_id != caller.user_id:
                     domain.check_may_see(store.get_profile(session, player_id), blocked_between=False)
             return domain.block_answer(
-                caller, user_id, other_id,
+                caller, user_id,
                 _status(store.get_connection(session, user_id, other_id)) == ConnectionStatus.BLOCKED,
                 _status(store.get_connection(session, other_id, user_id)) == ConnectionStatus.BLOCKED)
 
