@@ -333,12 +333,15 @@ def snapshot(view: store.BookingView) -> events_pb2.BookingSnapshot:
                        for player, paisa in b.player_prices or []])
 
 
-def booking_created(view: store.BookingView, series_id: str = "", booked_by: str = "") -> events_pb2.BookingCreated:
-    return events_pb2.BookingCreated(booking=snapshot(view), series_id=series_id, booked_by=booked_by)
+def booking_created(view: store.BookingView, series_id: str = "", booked_by: str = "",
+                    lottery_id: str = "") -> events_pb2.BookingCreated:
+    return events_pb2.BookingCreated(booking=snapshot(view), series_id=series_id, booked_by=booked_by,
+                                     lottery_id=lottery_id)
 
 
-def booking_confirmed(view: store.BookingView, series_id: str = "") -> events_pb2.BookingConfirmed:
-    return events_pb2.BookingConfirmed(booking=snapshot(view), series_id=series_id)
+def booking_confirmed(view: store.BookingView, series_id: str = "",
+                      lottery_id: str = "") -> events_pb2.BookingConfirmed:
+    return events_pb2.BookingConfirmed(booking=snapshot(view), series_id=series_id, lottery_id=lottery_id)
 
 
 def booking_cancelled(view: store.BookingView, series_id: str = "") -> events_pb2.BookingCancelled:

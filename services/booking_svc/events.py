@@ -24,13 +24,15 @@ if TYPE_CHECKING:
 STREAM = plumbing.stream("booking")
 
 
-def created(session: Session, view: BookingView, series_id: str = "", booked_by: str = "") -> None:
-    """`booked_by` travels with it: an owner who booked it for a customer is not told of it."""
-    outbox.publish(session, STREAM, convert.booking_created(view, series_id, booked_by))
+def created(session: Session, view: BookingView, series_id: str = "", booked_by: str = "",
+            lottery_id: str = "") -> None:
+    """`booked_by` travels with it: an owner who booked it for a customer is not told of it;
+    `lottery_id`: the game its winner won in that lottery's draw (notify tells them of the win only)."""
+    outbox.publish(session, STREAM, convert.booking_created(view, series_id, booked_by, lottery_id))
 
 
-def confirmed(session: Session, view: BookingView, series_id: str = "") -> None:
-    outbox.publish(session, STREAM, convert.booking_confirmed(view, series_id))
+def confirmed(session: Session, view: BookingView, series_id: str = "", lottery_id: str = "") -> None:
+    outbox.publish(session, STREAM, convert.booking_confirmed(view, series_id, lottery_id))
 
 
 def cancelled(session: Session, view: BookingView, series_id: str = "") -> None:

@@ -89,6 +89,8 @@ class Court(Base):
     surface: Mapped[int] = mapped_column(Integer, default=0)  # padel.booking.v1.CourtSurface
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # When it was retired (not active); None for a court retired before this was kept.
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class Closure(Base):

@@ -77,10 +77,11 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
 
     def created(session: Session, _event_id: str, message: booking_events.BookingCreated) -> None:
         bookings.created(Joined(session), convert.booking(message.booking), in_series=bool(message.series_id),
-                         booked_by=message.booked_by)
+                         booked_by=message.booked_by, lottery_won=bool(message.lottery_id))
 
     def confirmed(session: Session, _event_id: str, message: booking_events.BookingConfirmed) -> None:
-        bookings.confirmed(Joined(session), convert.booking(message.booking), in_series=bool(message.series_id))
+        bookings.confirmed(Joined(session), convert.booking(message.booking), in_series=bool(message.series_id),
+                           lottery_won=bool(message.lottery_id))
 
     def cancelled(session: Session, _event_id: str, message: booking_events.BookingCancelled) -> None:
         cancellation = message.cancellation

@@ -65,6 +65,9 @@ def test_a_lottery_draw_is_reproducible_from_its_seed_and_the_rest_go_to_the_wai
     [told] = [m for _, m in outbox_messages(database, "LotteryDrawn") if m.lottery_id == prime.id]
     assert (told.winner_id, list(told.waiting_ids), told.booking.booking_id, told.seed) == (
         order[0], order[1:], won.id, drawn.seed)
+    # The booking's own events name the lottery: notify tells its winner of the win alone.
+    assert [(name, m.lottery_id) for name, m in outbox_messages(database, "Booking")
+            if m.booking.booking_id == won.id] == [("BookingCreated", prime.id), ("BookingConfirmed", prime.id)]
 
     winner = next(p for p in players if p.user_id == order[0])
     desk.bookings.cancel(database, winner, won.id, "")

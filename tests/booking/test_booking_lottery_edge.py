@@ -1,6 +1,7 @@
 """A prime slot's lottery over REST through the real Envoy edge: while entries are open, and, on the
 platform's test clock, drawn by booking's job once they close: the published seed and entries
-reproduce the draw, the winner holds the booking and the others wait for the slot in drawn order."""
+reproduce the draw, the winner holds the booking (told once, of the win) and the others wait for the
+slot in drawn order."""
 
 import datetime as dt
 
@@ -9,7 +10,7 @@ import requests
 from booking_svc import lottery as documented
 from booking_testkit import iso, local_day
 from padel_testkit import eventually
-from test_booking_edge import TIMEOUT, book, create_venue, free_starts, new_user, told
+from test_booking_edge import TIMEOUT, book, create_venue, free_starts, inbox, new_user, told
 
 
 def test_an_owner_marks_a_prime_slot_players_enter_once_and_the_draw_waits_for_entries_to_close(platform):
@@ -99,6 +100,8 @@ def test_a_lottery_drawn_after_entries_close_is_reproducible_from_its_published_
     assert won.status_code == 200, won.text
     assert (won.json()["booking"]["player_id"], won.json()["booking"]["local_start"]) == (winner, "20:00")
     assert told(platform, winner, "lottery_won")["title"].startswith("You won the slot")
+    # One message for the win: the booking the draw made tells its winner nothing more (its events came first).
+    assert [m["kind"] for m in inbox(platform, winner, 1)] == ["lottery_won"]
     for place, player in enumerate(waiting, start=1):
         line = requests.get(f"{platform.url}/api/bookings/waitlist", headers=platform.headers(player), timeout=TIMEOUT)
         assert [(e["state"], e["window_start"]) for e in line.json()["entries"]] == [("waiting", iso(day, "20:00"))]

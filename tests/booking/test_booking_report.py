@@ -7,6 +7,7 @@ import pytest
 
 from booking_svc.service import reports
 from booking_testkit import Clock, Desk, local_day, local_dt, someone
+from mesh import caller
 from mesh.errors import InvalidArgument, PermissionDenied
 
 
@@ -68,24 +69,31 @@ def test_every_player_of_a_booking_counts_as_new_returning_and_top_player_with_t
                                    *sorted([(booker.user_id, 1, 200_000), (newcomer.user_id, 1, 200_000)])]
 
 
-def test_closed_time_and_time_before_a_court_was_added_are_not_open_time_per_court_and_step(database):
+def two_courts(database, name: str) -> tuple[Clock, Desk, str, caller.Caller, str, str]:
+    """A clock the test moves, the desk and a venue open 08:00–23:00 (900 minutes a day) with two courts:
+    (clock, desk, venue id, its owner, first court, second court)."""
     clock = Clock()
     desk = Desk(database, clock)
-    made = desk.venue(name="Closing Padel")  # open 08:00–23:00: 900 minutes a day
+    made = desk.venue(name=name)
     owner = someone("venue_owner", user_id=made.venue.owner_id)
-    closed, other = made.courts[0].id, desk.venues.add_court(database, owner, made.venue.id, {"name": "Court 2"}).id
+    second = desk.venues.add_court(database, owner, made.venue.id, {"name": "Court 2"}).id
+    return clock, desk, made.venue.id, owner, made.courts[0].id, second
+
+
+def test_closed_time_and_time_before_a_court_was_added_are_not_open_time_per_court_and_step(database):
+    clock, desk, venue_id, owner, closed, other = two_courts(database, "Closing Padel")
     day = local_day(3)
     for start, end in ((local_dt(day, "10:00"), local_dt(day, "12:00")),
                        (local_dt(day, "11:00"), local_dt(day, "13:00")),  # overlaps the first: 10:00–13:00 closed
                        (local_dt(day, "06:00"), local_dt(day, "07:00")),  # before opening: closes nothing open
                        # 22:00 to 09:00 the next morning: 22:00–23:00 of the day is open time closed
                        (local_dt(day, "22:00"), local_dt(day + dt.timedelta(days=1), "09:00"))):
-        desk.venues.add_closure(database, owner, made.venue.id, closed, start, end, "works")
+        desk.venues.add_closure(database, owner, venue_id, closed, start, end, "works")
     desk.book(someone("player"), other, local_dt(day, "10:00"))
     clock.now = local_dt(day, "12:00").astimezone(dt.timezone.utc)
-    added = desk.venues.add_court(database, owner, made.venue.id, {"name": "Court 3"}).id  # open from 12:00
+    added = desk.venues.add_court(database, owner, venue_id, {"name": "Court 3"}).id  # open from 12:00
 
-    numbers = reports.report(database, owner, made.venue.id, day, day)
+    numbers = reports.report(database, owner, venue_id, day, day)
     assert {c.court.id: (c.booked_minutes, c.open_minutes) for c in numbers.courts} == {
         closed: (0, 900 - 180 - 60), other: (60, 900), added: (0, 660)}
     weekday = day.isoweekday()
@@ -93,3 +101,26 @@ def test_closed_time_and_time_before_a_court_was_added_are_not_open_time_per_cou
                                                                                  "22:30")}
     assert steps == {"08:00": [0, 60], "10:00": [30, 30], "12:30": [0, 60], "13:00": [0, 90], "22:30": [0, 60]}
     assert numbers.occupancy == 60 / (900 - 240 + 900 + 660)
+
+
+def test_a_retired_court_counts_open_minutes_up_to_its_retirement(database):
+    clock, desk, venue_id, owner, retired, kept = two_courts(database, "Retiring Padel")
+    day, next_day = local_day(3), local_day(4)
+    desk.venues.add_closure(database, owner, venue_id, retired, local_dt(day, "09:00"), local_dt(day, "10:00"),
+                            "works")
+    desk.book(someone("player"), retired, local_dt(day, "10:00"))
+    clock.now = local_dt(day, "15:00").astimezone(dt.timezone.utc)
+    desk.venues.retire_court(database, owner, venue_id, retired)
+    clock.now = local_dt(next_day, "09:00").astimezone(dt.timezone.utc)
+    desk.venues.retire_court(database, owner, venue_id, retired)  # again: retired at 15:00 all the same
+
+    numbers = reports.report(database, owner, venue_id, day, next_day)
+    # 08:00–15:00 less the 09:00–10:00 closure on the day it was retired, nothing the next day.
+    assert {c.court.id: (c.booked_minutes, c.open_minutes) for c in numbers.courts} == {
+        retired: (60, 420 - 60), kept: (0, 1800)}
+    steps = {(d.isoweekday(), clock_time): numbers.steps[(d.isoweekday(), clock_time)]
+             for d, clock_time in ((day, "10:00"), (day, "14:30"), (day, "15:00"), (next_day, "10:00"))}
+    assert list(steps.values()) == [[30, 60], [0, 60], [0, 30], [0, 30]]
+    assert numbers.occupancy == 60 / (360 + 1800)
+    later = reports.report(database, owner, venue_id, next_day, next_day)
+    assert {c.court.id: c.open_minutes for c in later.courts} == {retired: 0, kept: 900}

@@ -69,9 +69,13 @@ def test_reviews_draws_and_the_weekly_summary_reach_whom_they_concern(notify, to
     publish(notify.redis, "booking", booking_events.ReviewAnswered(review=review))
 
     start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3)
+    # The draw books the slot for its winner: the booking's own events tell the owner, the winner hears
+    # only of the win.
+    lottery_id, won = str(uuid.uuid4()), snapshot(winner, start, venue_owner_id=owner)
+    publish(notify.redis, "booking", booking_events.BookingCreated(booking=won, lottery_id=lottery_id))
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(booking=won, lottery_id=lottery_id))
     publish(notify.redis, "booking", booking_events.LotteryDrawn(
-        lottery_id=str(uuid.uuid4()), booking=snapshot(winner, start, venue_owner_id=owner), winner_id=winner,
-        waiting_ids=[second, third], seed="abc"))
+        lottery_id=lottery_id, booking=won, winner_id=winner, waiting_ids=[second, third], seed="abc"))
     publish(notify.redis, "booking", booking_events.VenueWeeklySummary(
         venue_id=str(uuid.uuid4()), venue_name="Padel Arena DHA", venue_owner_id=owner, time_zone="Asia/Karachi",
         week_start="2026-11-30", week_end="2026-12-06", bookings=42, occupancy=0.614,
@@ -79,11 +83,11 @@ def test_reviews_draws_and_the_weekly_summary_reach_whom_they_concern(notify, to
         rating_average=4.0, rating_count=1), wait=True)
 
     owner_told = inbox(notify, token_issuer, owner)
-    assert [m.kind for m in owner_told] == ["venue_review_written", "venue_weekly_summary"]
+    assert [m.kind for m in owner_told] == ["venue_review_written", "venue_booking_new", "venue_weekly_summary"]
     assert "Sara Khan rated Padel Arena DHA 4 of 5" in owner_told[0].body and "great lights" in owner_told[0].body
-    assert owner_told[1].title == "Your week at Padel Arena DHA: 42 bookings, Rs 310,500"
+    assert owner_told[2].title == "Your week at Padel Arena DHA: 42 bookings, Rs 310,500"
     assert ("from Mon 30 Nov 2026 to Sun 06 Dec 2026: 42 bookings, 61% of court time booked, Rs 310,500 net revenue, "
-            "no-shows 5%, 7 new players. Rating: 4.0 of 5 (1).") in owner_told[1].body
+            "no-shows 5%, 7 new players. Rating: 4.0 of 5 (1).") in owner_told[2].body
     [answered] = inbox(notify, token_issuer, player)
     assert answered.kind == "review_answered" and "thank you, see you soon" in answered.body
     assert [m.kind for m in inbox(notify, token_issuer, winner)] == ["lottery_won"]

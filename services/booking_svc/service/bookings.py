@@ -37,8 +37,8 @@ ACCOUNT_CLOSED = "the player's account was closed"
 LOOK_UP = object()
 
 
-def _confirmed(session: Session, view: store.BookingView, series_id: str = "") -> None:
-    events.confirmed(session, view, series_id)
+def _confirmed(session: Session, view: store.BookingView, series_id: str = "", lottery_id: str = "") -> None:
+    events.confirmed(session, view, series_id, lottery_id)
     metrics.confirmed(session, view.venue.id, view.booking.price_paisa)
 
 
@@ -190,13 +190,14 @@ class Bookings:
                 participant_ids: list[str], start: dt.datetime, end: dt.datetime, day: dt.date, price: int,
                 special_requests: str, idempotency_key: str, fingerprint: str, now: dt.datetime,
                 hold_until: dt.datetime | None = None, waitlist_offer_id: str | None = None,
-                series_id: str = "", match_id: str | None = None,
+                series_id: str = "", match_id: str | None = None, lottery_id: str = "",
                 player: store.Player | None | object = LOOK_UP, booked_by: str = "") -> store.BookingView:
         """Writes a placed game (held, or confirmed at once by the venue's mode; held until
         `hold_until` when given, as a waitlist offer `waitlist_offer_id` or the hold of match `match_id`
         is), invites its players and announces it (as a game of `series_id`, when given: the series is
-        told of as a whole). `player` is the booking's player as booking_svc knows them (None: not heard
-        of), if already read; `booked_by` who booked it, when they asked (they are not told of it)."""
+        told of as a whole; as the win of lottery `lottery_id`: its draw tells the winner). `player` is
+        the booking's player as booking_svc knows them (None: not heard of), if already read;
+        `booked_by` who booked it, when they asked (they are not told of it)."""
         instant = venue.instant_confirmation and hold_until is None
         status = Status.CONFIRMED if instant else Status.PENDING
         booking = store.Booking(
@@ -216,10 +217,10 @@ class Bookings:
         _price(session, view, now)
         session.add(booking)
         session.flush()
-        events.created(session, view, series_id, booked_by)
+        events.created(session, view, series_id, booked_by, lottery_id)
         metrics.booked(session, venue.id)
         if status == Status.CONFIRMED:
-            _confirmed(session, view, series_id)
+            _confirmed(session, view, series_id, lottery_id)
         _invite(session, view, participant_ids, now)
         return view
 

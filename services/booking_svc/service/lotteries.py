@@ -148,6 +148,6 @@ class Lotteries:
                 day, end, price = self.bookings._place(session, venue, court, draw.start_time,
                                                        draw.duration_minutes, player_id, now)
                 return self.bookings._insert(session, venue, court, player_id, [], draw.start_time, end, day,
-                                             price, "", f"lottery:{draw.id}", "", now)
+                                             price, "", f"lottery:{draw.id}", "", now, lottery_id=draw.id)
         except (InvalidArgument, FailedPrecondition, exc.IntegrityError):
             return None

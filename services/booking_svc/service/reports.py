@@ -7,8 +7,8 @@ period's bookings. Occupancy reads one row per distinct (start, length) of the g
 into the local 30-minute steps it covers, by the clock (a game from 23:30 to 00:30 on a Friday night
 counts 30 minutes on Friday 23:30 and 30 on Saturday 00:00); open minutes come from the opening hours,
 less each court's closures (read once per distinct span, joined where they overlap, clipped to the
-openings) and the time before a court was added. Players are every player of a booking (its booker
-and invited players, each with their share).
+openings) and the time before a court was added or after it was retired. Players are every player of
+a booking (its booker and invited players, each with their share).
 """
 
 from __future__ import annotations
@@ -68,6 +68,21 @@ def _closed_in(windows: list[tuple[dt.datetime, dt.datetime]],
             if start < closes and opens < end]
 
 
+def _counted(court: store.Court, since: dt.datetime) -> bool:
+    """Whether the court was open for play at some time from `since` on: active, or retired after it (a
+    court retired before its time was kept counts as retired for good)."""
+    return court.active or (court.retired_at is not None and court.retired_at > since)
+
+
+def _out_of_service(court: store.Court, opens: dt.datetime,
+                    closes: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The parts of [opens, closes) the court was out of service: before it was added, after it was retired."""
+    spans = [(opens, court.created_at)] if court.created_at > opens else []
+    if court.retired_at is not None and court.retired_at < closes:
+        spans.append((court.retired_at, closes))
+    return spans
+
+
 def period(first: dt.date, last: dt.date) -> None:
     if last < first:
         raise InvalidArgument.field("to", "is before from")
@@ -88,20 +103,20 @@ def figures(session: Session, venue: store.Venue, first: dt.date, last: dt.date)
     """The venue's numbers from `first` to `last`, read in the caller's session (the report, the weekly summary)."""
     rules, zone = rows.rules_of(venue), ZoneInfo(venue.time_zone)
     courts = store.courts_of(session, venue.id)
-    active = [c.id for c in courts if c.active]
     by_court = store.report_courts(session, venue.id, first, last)
     steps: dict[tuple[int, str], list[int]] = collections.defaultdict(lambda: [0, 0])
     days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
     windows = [w for w in (domain.opening_window(rules, day) for day in days) if w]
+    counted = [c for c in courts if windows and _counted(c, windows[0][0])]
     for opens, closes in windows:
-        _spread(steps, opens, closes, zone, len(active), 1)
+        _spread(steps, opens, closes, zone, len(counted), 1)
     open_minutes = sum(_minutes(*w) for w in windows)
     closed_minutes: dict[str, int] = collections.defaultdict(int)
     if windows:
-        closed = store.report_closures(session, active, windows[0][0], windows[-1][1])
-        for court in courts:
-            if court.active and court.created_at > windows[0][0]:  # added in the period: not open before
-                closed[court.id] = sorted([(windows[0][0], court.created_at), *closed.get(court.id, [])])
+        closed = store.report_closures(session, [c.id for c in counted], windows[0][0], windows[-1][1])
+        for court in counted:  # added or retired in the period: not open before, nor after
+            if gone := _out_of_service(court, windows[0][0], windows[-1][1]):
+                closed[court.id] = sorted([*gone, *closed.get(court.id, [])])
         for court_id, closures in closed.items():
             for start, end in _closed_in(windows, closures):
                 _spread(steps, start, end, zone, -1, 1)
@@ -115,7 +130,7 @@ def figures(session: Session, venue: store.Venue, first: dt.date, last: dt.date)
     per_court = []
     for court in courts:
         bookings, booked, revenue = by_court.get(court.id, (0, 0, 0))
-        opened = open_minutes - closed_minutes[court.id] if court.active else 0
+        opened = open_minutes - closed_minutes[court.id] if court in counted else 0
         per_court.append(CourtFigures(court, bookings, booked, opened, revenue))
     return Report(
         venue, first, last, per_court, dict(sorted(steps.items())), store.report_days(session, venue.id, first, last),

@@ -229,7 +229,8 @@ class Venues:
         with uow.session() as session:
             venue = self._changing(session, caller, venue_id)
             court = rows.court_at(session, venue, court_id)
-            court.active = False
+            if court.active:
+                court.active, court.retired_at = False, self.clock()
             venue.updated_at = self.clock()
             live = store.live_bookings_on(session, [court.id], self.clock())
             return court, [store.BookingView(b, venue, court) for b in live]

@@ -40,26 +40,28 @@ class Bookings:
 
     # use cases
 
-    def created(self, uow: UnitOfWork, booking: Booking, in_series: bool = False, booked_by: str = "") -> None:
+    def created(self, uow: UnitOfWork, booking: Booking, in_series: bool = False, booked_by: str = "",
+                lottery_won: bool = False) -> None:
         """A new booking. One waiting for the venue's confirmation: the player hears it was received.
         One confirmed at once: nothing here, since booking_svc publishes BookingConfirmed with it and
         the player hears one "Booking confirmed", not "received" and "confirmed" (issue 12). The hold
         of a waitlist offer is no booking yet: the player hears of the offer (WaitlistOffered); nor is
         a court held for an open match (told once the match books it); a game of a series is told
         with its series (SeriesBooked). The venue's owner who booked it for a customer (`booked_by`) is
-        not told of their own booking."""
+        not told of their own booking; the winner of a lottery hears of their win (LotteryDrawn)."""
         if booking.waitlist_offer_id or booking.match_id or in_series:
             return
         with uow.session() as session:
-            self._announce(session, booking, booked_by)
+            self._announce(session, booking, booked_by, tell_player=not lottery_won)
 
-    def confirmed(self, uow: UnitOfWork, booking: Booking, in_series: bool = False) -> None:
+    def confirmed(self, uow: UnitOfWork, booking: Booking, in_series: bool = False, lottery_won: bool = False) -> None:
         """Confirmed (at once or by the venue): the player hears it (of a game booked with its series,
-        SeriesBooked tells), the invited players are invited. A court held for an open match is a
-        booking only now, when the match books it: its owner hears of it as a new booking."""
+        SeriesBooked tells; of a lottery's win confirmed at once, LotteryDrawn), the invited players
+        are invited. A court held for an open match is a booking only now, when the match books it:
+        its owner hears of it as a new booking."""
         with uow.session() as session:
             entry = self._entry(session, booking, booking.player_id)
-            if not in_series:
+            if not (in_series or lottery_won):
                 self._tell_player(session, "booking_confirmed", booking, calendar=entry)
             if booking.match_id:
                 self._tell_owner(session, "venue_booking_new", booking)
@@ -176,12 +178,12 @@ class Bookings:
 
     # steps inside one use case's transaction
 
-    def _announce(self, session: Session, booking: Booking, booked_by: str = "") -> None:
+    def _announce(self, session: Session, booking: Booking, booked_by: str = "", tell_player: bool = True) -> None:
         """A new booking: the owner hears of it (pending their confirmation, or confirmed) unless they
         booked it, the player that it was received when it waits for the venue's confirmation."""
         self._tell_owner(session, "venue_booking_new" if booking.confirmed else "venue_booking_pending", booking,
                          actor=booked_by)
-        if not booking.confirmed:
+        if tell_player and not booking.confirmed:
             self._tell_player(session, "booking_created", booking)
 
     def _tell_player(self, session: Session, kind: str, booking: Booking, extra: dict[str, str] | None = None,

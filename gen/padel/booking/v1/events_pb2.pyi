@@ -67,22 +67,26 @@ class PlayerSharePrice(_message.Message):
     def __init__(self, player_id: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class BookingCreated(_message.Message):
-    __slots__ = ("booking", "series_id", "booked_by")
+    __slots__ = ("booking", "series_id", "booked_by", "lottery_id")
     BOOKING_FIELD_NUMBER: _ClassVar[int]
     SERIES_ID_FIELD_NUMBER: _ClassVar[int]
     BOOKED_BY_FIELD_NUMBER: _ClassVar[int]
+    LOTTERY_ID_FIELD_NUMBER: _ClassVar[int]
     booking: BookingSnapshot
     series_id: str
     booked_by: str
-    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., series_id: _Optional[str] = ..., booked_by: _Optional[str] = ...) -> None: ...
+    lottery_id: str
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., series_id: _Optional[str] = ..., booked_by: _Optional[str] = ..., lottery_id: _Optional[str] = ...) -> None: ...
 
 class BookingConfirmed(_message.Message):
-    __slots__ = ("booking", "series_id")
+    __slots__ = ("booking", "series_id", "lottery_id")
     BOOKING_FIELD_NUMBER: _ClassVar[int]
     SERIES_ID_FIELD_NUMBER: _ClassVar[int]
+    LOTTERY_ID_FIELD_NUMBER: _ClassVar[int]
     booking: BookingSnapshot
     series_id: str
-    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., series_id: _Optional[str] = ...) -> None: ...
+    lottery_id: str
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., series_id: _Optional[str] = ..., lottery_id: _Optional[str] = ...) -> None: ...
 
 class BookingCancelled(_message.Message):
     __slots__ = ("booking", "cancellation", "series_id")
