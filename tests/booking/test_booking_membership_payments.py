@@ -4,9 +4,11 @@ database (SQLite and PostgreSQL) with a clock the test moves: joining opens a pa
 the desk settles a due too, and a due that no longer stands is withdrawn (payment_svc voids or refunds it)."""
 
 import datetime as dt
+import threading
+from concurrent import futures
 
 import pytest
-from booking_svc import consumers, membership
+from booking_svc import consumers, membership, store
 from booking_svc.service.memberships import Memberships
 from booking_testkit import Clock, Desk, outbox_messages, someone
 from mesh.errors import FailedPrecondition, NotFound
@@ -55,6 +57,42 @@ def test_joining_opens_one_due_with_what_payment_svc_needs_and_asking_again_answ
     assert (event.amount.amount_paisa, event.commission.amount_paisa) == (PRICE, PRICE // 10)
     assert event.period == 1 and event.local_date  # monthly, on the venue's day
     assert club.mine() == []  # a member only once paid
+
+
+def test_a_join_that_checked_before_anothers_due_was_written_gets_that_due_not_a_second_bill(database,
+                                                                                             monkeypatch):
+    club = Club(database)
+    first = club.join()
+    looked = store.open_due
+    missed = [True]
+
+    def open_due_written_just_after_this_look(session, plan_id, player_id):
+        if missed:  # the other join's due was not committed yet when this one looked
+            missed.clear()
+            return None
+        return looked(session, plan_id, player_id)
+
+    monkeypatch.setattr(store, "open_due", open_due_written_just_after_this_look)
+    assert club.join().id == first.id
+    assert [m.bill_id for m in club.events("MembershipPaymentDue")] == [first.id]
+
+
+def test_two_joins_at_once_open_one_due_and_both_answer_it(database, monkeypatch):
+    club = Club(database)
+    if database.is_postgres:  # both look before either writes (SQLite's one writer at a time never races)
+        looked, both_looked = store.open_due, threading.Barrier(2, timeout=10)
+
+        def open_due_looked_at_once(session, plan_id, player_id):
+            found = looked(session, plan_id, player_id)
+            if found is None and not both_looked.broken:
+                both_looked.wait()
+            return found
+
+        monkeypatch.setattr(store, "open_due", open_due_looked_at_once)
+    with futures.ThreadPoolExecutor(2) as pool:
+        dues = list(pool.map(lambda _: club.join().id, range(2)))
+    assert dues[0] == dues[1]
+    assert [m.bill_id for m in club.events("MembershipPaymentDue")] == [dues[0]]
 
 
 def test_the_capture_starts_the_membership_once_however_often_it_comes(database):

@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 from typing import Any, Callable, Sequence
 
+from sqlalchemy import exc
 from sqlalchemy.orm import Session
 
 from booking_svc import domain, events, membership, store
@@ -176,7 +177,9 @@ class Memberships:
 
     def _open_due(self, session: Session, venue: store.Venue, plan: store.MembershipPlan, player_id: str,
                   now: dt.datetime) -> store.MembershipDue:
-        """The player's payment of the plan still due, or a new one announced to payment_svc."""
+        """The player's payment of the plan still due, or a new one announced to payment_svc. Two
+        asking at once: the database keeps one open due (`ux_membership_dues_open`), the loser reads
+        the winner's."""
         due = store.open_due(session, plan.id, player_id)
         if due is not None:
             return due
@@ -184,8 +187,14 @@ class Memberships:
         due = store.MembershipDue(id=rows.new_id(), membership_id=member.id if member else rows.new_id(),
                                   plan_id=plan.id, venue_id=venue.id, player_id=player_id,
                                   amount_paisa=plan.price_paisa, state=membership.DUE, created_at=now)
-        session.add(due)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(due)
+        except exc.IntegrityError:
+            first = store.open_due(session, plan.id, player_id)
+            if first is None:
+                raise
+            return first
         events.membership_payment_due(session, due, plan, venue,
                                       domain.percent_of(due.amount_paisa, self.commission_percent))
         return due
