@@ -199,6 +199,17 @@ class Memberships:
                                       domain.percent_of(due.amount_paisa, self.commission_percent))
         return due
 
+    @staticmethod
+    def payment_of(uow: UnitOfWork, caller: Caller, bill_id: str) -> tuple[store.MembershipDue, store.MembershipPlan,
+                                                                             store.Venue]:
+        """A payment due as its player sees it, with its plan and venue (the pay page names them);
+        nobody else's (NotFound, as for one that does not exist)."""
+        with uow.session(read_only=True) as session:
+            due = session.get(store.MembershipDue, bill_id)
+            if due is None or due.player_id != caller.user_id:
+                raise NotFound(f"no membership payment {bill_id} of yours")
+            return due, session.get(store.MembershipPlan, due.plan_id), session.get(store.Venue, due.venue_id)
+
     def paid_online(self, uow: UnitOfWork, bill_id: str, payment_id: str) -> None:
         """payment_svc captured the due's bill (PaymentCaptured): the membership starts or runs one
         period longer, once. The same capture again changes nothing; a due paid at the desk or
