@@ -201,3 +201,55 @@ def test_the_renewal_reminder_opens_the_renewals_payment_which_extends_from_the_
     assert club.memberships.remind_renewals(database) == 1
     assert len(club.events("MembershipPaymentDue")) == 1
     assert club.events("MembershipRenewalDue")[-1].membership.bill_id == ""
+
+
+def test_a_renewal_left_unpaid_is_withdrawn_when_the_membership_expires_and_joining_again_is_a_new_payment(
+        database):
+    club = Club(database)
+    paid = club.memberships.record_payment(database, club.owner, club.venue_id, club.plan.id, club.player.user_id)
+    until = paid.membership.paid_until
+    club.clock.now = until - dt.timedelta(days=6)
+    club.memberships.remind_renewals(database)  # opens the renewal's payment
+    [renewal] = club.events("MembershipPaymentDue")
+    club.clock.now = until + dt.timedelta(days=7, hours=1)  # the 7 grace days ran out
+    club.memberships.remind_renewals(database)
+    [expired] = club.events("MembershipExpired")
+    assert expired.membership.bill_id == "" and club.mine()[0].bill_id == ""
+    assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [renewal.bill_id]  # its bill voided
+
+    club.memberships.paid_online(database, renewal.bill_id, "payment-late")  # money that came anyway goes back
+    assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [renewal.bill_id] * 2
+    assert club.mine()[0].state == membership.EXPIRED
+
+    again = club.join()  # coming back: a new payment, a new period from the day it is paid
+    assert again.id != renewal.bill_id and again.membership_id == paid.membership.id
+    club.memberships.paid_online(database, again.id, "payment-2")
+    [mine] = club.mine()
+    assert mine.state == membership.ACTIVE
+    assert mine.membership.paid_until == membership.add_months(club.clock.now, 1)
+
+
+def test_a_renewal_paid_after_the_expiry_the_job_did_not_see_goes_back_and_joining_opens_a_new_payment(database):
+    club = Club(database)
+    first = club.join()
+    club.memberships.paid_online(database, first.id, "payment-1")
+    renewal = club.join()  # renewed ahead, then left unpaid
+    until = club.mine()[0].membership.paid_until
+    club.clock.now = until + dt.timedelta(days=30)  # long expired; the job never ran
+    club.memberships.paid_online(database, renewal.id, "payment-2")
+    assert club.mine()[0].state == membership.EXPIRED
+    assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [renewal.id]  # refunded whole
+
+    fresh = club.join()
+    assert fresh.id != renewal.id and club.join().id == fresh.id
+
+
+def test_joining_again_after_the_expiry_the_job_did_not_see_withdraws_the_stale_renewal(database):
+    club = Club(database)
+    club.memberships.paid_online(database, club.join().id, "payment-1")
+    renewal = club.join()
+    club.clock.now = club.mine()[0].membership.paid_until + dt.timedelta(days=30)
+    fresh = club.join()
+    assert fresh.id != renewal.id
+    assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [renewal.id]
+    assert [m.bill_id for m in club.events("MembershipPaymentDue")][-1] == fresh.id
