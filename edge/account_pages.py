@@ -6,8 +6,10 @@ email is verified; `GET /reset-password?token=…` asks for a new password (twic
 the token to `POST /api/auth/reset-password`, showing the server's reason when it refuses;
 `GET /forgot-password` (linked from the "someone tried to register your email" email) asks
 `POST /api/auth/forgot-password` for a reset link; `GET /bookings/{booking_id}/pay` (notify's
-share-payment request) signs the player in (`POST /api/auth/login`), shows their share of the
-booking (`GET /api/payments/bookings/{booking_id}`) and starts the wallet's hosted checkout
+share-payment request, or a membership plan's payment: its bill id) signs the player in
+(`POST /api/auth/login`), shows their share of the booking (`GET /api/payments/bookings/{booking_id}`;
+for a membership plan's bill, the plan and venue it pays for from
+`GET /api/bookings/membership-payments/{bill_id}`) and starts the wallet's hosted checkout
 (`POST /api/payments/bookings/{booking_id}/checkout`), posting its form to the wallet's page. Plain HTML and a few lines of JavaScript,
 nothing fetched from elsewhere. The token stays in the browser: the script reads it from the page's
 address and removes it from there (and from the history), the page is never cached and sends no
@@ -31,6 +33,7 @@ FORGOT_PASSWORD_ROUTE = "api/auth/forgot-password"
 # The pay page is two levels down (`/bookings/{id}/pay`), hence `../../`.
 LOGIN_ROUTE = "../../api/auth/login"
 BILL_ROUTE = "../../api/payments/bookings/"
+MEMBERSHIP_PAYMENT_ROUTE = "../../api/bookings/membership-payments/"
 STYLE = """body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f4;color:#1d2b1f}
 main{max-width:26rem;margin:3rem auto;padding:1.5rem 2rem;background:#fff;border-radius:.5rem;
 box-shadow:0 1px 4px rgba(0,0,0,.12)}
@@ -73,9 +76,21 @@ var booking = window.location.pathname.split("/").slice(-2)[0];
 var BILL = "%(bill)s" + booking;
 var STATUS = {SHARE_STATUS_DUE: "due", SHARE_STATUS_PAID: "paid", SHARE_STATUS_OWED_BY_BOOKER: "now owed by the booker",
   SHARE_STATUS_REFUNDED: "refunded", SHARE_STATUS_VOID: "no longer owed (the booking was cancelled)"};
+// A membership plan's bill (its id a payment due's): the page names the plan and venue it pays for.
+var MEMBERSHIP_STATUS = {SHARE_STATUS_VOID: "no longer owed (the payment was withdrawn)"};
 var access = "";
 var signin = document.getElementById("signin"), pay = document.getElementById("pay");
-var share = document.getElementById("share");
+var share = document.getElementById("share"), heading = document.getElementById("heading");
+var what = document.getElementById("what");
+function membership(bill) {
+  if (!bill.membership_id) { return Promise.resolve("Your share: "); }
+  return call("GET", "%(membership)s" + booking).then(function (due) {
+    heading.textContent = "Pay your membership";
+    document.title = "Pay your membership · Padel Platform";
+    what.textContent = "Membership plan " + due.plan.name + " at " + due.venue_name;
+    return "The plan's price: ";
+  });
+}
 function call(method, route, request) {
   var headers = {"content-type": "application/json"};
   if (access) { headers.authorization = "Bearer " + access; }
@@ -102,11 +117,14 @@ signin.addEventListener("submit", function (event) {
         var owed = me === bill.booker_id ? Number((bill.owed_by_booker || {}).amount_paisa || 0) : 0;
         signin.hidden = true;
         if (!mine && !owed) { show("Your account has no share in this booking.", "refused"); return; }
-        var due = owed ? bill.owed_by_booker : mine.amount;
-        var status = owed ? "due" : (STATUS[mine.status] || mine.status);
-        share.textContent = "Your share: " + rupees(due) + ", " + status + ".";
-        pay.hidden = !(owed || mine.status === "SHARE_STATUS_DUE");
-        show(pay.hidden ? "Nothing to pay." : "", pay.hidden ? "done" : "");
+        return membership(bill).then(function (label) {
+          var due = owed ? bill.owed_by_booker : mine.amount;
+          var status = owed ? "due" : ((bill.membership_id && MEMBERSHIP_STATUS[mine.status]) ||
+                                       STATUS[mine.status] || mine.status);
+          share.textContent = label + rupees(due) + ", " + status + ".";
+          pay.hidden = !(owed || mine.status === "SHARE_STATUS_DUE");
+          show(pay.hidden ? "Nothing to pay." : "", pay.hidden ? "done" : "");
+        });
       }, function (error) { throw new Error("Your share cannot be shown: " + error.message); });
     })
     .catch(function (error) { show(error.message, "refused"); });
@@ -131,7 +149,7 @@ pay.addEventListener("submit", function (event) {
     })
     .catch(function (error) { show("The payment could not start: " + error.message, "refused"); });
 });
-""" % {"bill": BILL_ROUTE, "login": LOGIN_ROUTE, "checkout": "/checkout"}
+""" % {"bill": BILL_ROUTE, "login": LOGIN_ROUTE, "checkout": "/checkout", "membership": MEMBERSHIP_PAYMENT_ROUTE}
 VERIFY_SCRIPT = COMMON_SCRIPT + """var LABELS = {token: "The link"};
 if (!token) {
   show(NO_TOKEN, "refused");
@@ -181,8 +199,8 @@ RESET_BODY = """<h1>Choose a new password</h1>
 <button type="submit">Change the password</button>
 </form>
 <p id="outcome" role="status"></p>"""
-PAY_BODY = """<h1>Pay your share</h1>
-<p>Booking <code>%(booking)s</code></p>
+PAY_BODY = """<h1 id="heading">Pay your share</h1>
+<p id="what">Booking <code>%(booking)s</code></p>
 <form id="signin">
 <label for="email">Your email</label>
 <input id="email" name="email" type="email" autocomplete="email" required>

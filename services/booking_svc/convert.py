@@ -671,6 +671,13 @@ def membership_joined(due: store.MembershipDue) -> api.JoinMembershipPlanRespons
                                           amount=money(due.amount_paisa))
 
 
+def membership_payment(due: store.MembershipDue, plan: store.MembershipPlan,
+                       venue_row: store.Venue) -> api.GetMembershipPaymentResponse:
+    return api.GetMembershipPaymentResponse(bill_id=due.id, membership_id=due.membership_id,
+                                            plan=membership_plan(plan), venue_name=venue_row.name,
+                                            amount=money(due.amount_paisa), state=due.state)
+
+
 def membership_renewal_due(view: store.MembershipView, venue_row: store.Venue) -> events_pb2.MembershipRenewalDue:
     return events_pb2.MembershipRenewalDue(membership=membership(view), venue_name=venue_row.name,
                                            time_zone=venue_row.time_zone)

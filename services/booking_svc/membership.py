@@ -47,6 +47,14 @@ def state(paid_until_: dt.datetime, grace_days: int, now: dt.datetime) -> str:
     return EXPIRED
 
 
+def lapsed(opened_at: dt.datetime, paid_until_: dt.datetime, grace_days: int, now: dt.datetime) -> bool:
+    """Whether a payment opened while a membership ran (its renewal) no longer stands: the grace
+    days ran out since. Paid later, it would restart the membership from that day; the player
+    joins again instead."""
+    grace_end = paid_until_ + dt.timedelta(days=grace_days)
+    return opened_at < grace_end <= now
+
+
 def member_discount(court_price: int, percent_off: int) -> int:
     """What a member saves on a court's price: `percent_off` of their own share only."""
     return court_price // PLAYERS_PER_COURT * percent_off // 100

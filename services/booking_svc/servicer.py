@@ -336,6 +336,9 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
         due = self.memberships.join(self.db, caller.current(), request.venue_id, request.plan_id)
         return convert.membership_joined(due)
 
+    def GetMembershipPayment(self, request, context):
+        return convert.membership_payment(*self.memberships.payment_of(self.db, caller.current(), request.bill_id))
+
     def ListMyMemberships(self, request, context):
         found = self.memberships.list_mine(self.db, caller.current(), request.page_size, request.page_token)
         return api.ListMyMembershipsResponse(memberships=[convert.membership(v) for v in found.items],

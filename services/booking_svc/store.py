@@ -1306,7 +1306,8 @@ def memberships_page(session: Session, player_id: str, page_size: int,
 
 class MembershipDue(Base):
     """A plan's price a player is to pay online (migration 0019): payment_svc's bill of the same id.
-    Paid once (online or at the desk), or withdrawn; `period_start` is when the period it paid began."""
+    Paid once (online or at the desk), or withdrawn; `period_start` is when the period it paid began.
+    A player has one due of a plan open at a time: the database refuses a second (migration 0022)."""
 
     __tablename__ = "membership_dues"
 
@@ -1323,6 +1324,11 @@ class MembershipDue(Base):
     period_start: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     settled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        Index("ux_membership_dues_open", "plan_id", "player_id", unique=True,
+              postgresql_where=text("state = 'due'"), sqlite_where=text("state = 'due'")),
+    )
 
 
 def open_due(session: Session, plan_id: str, player_id: str) -> MembershipDue | None:

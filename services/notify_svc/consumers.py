@@ -168,7 +168,7 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
         paid = message.payment
         payments.refund_failed(Joined(session), paid.payer_id, message.venue_owner_id, paid.booking_id,
                                convert.money(message.refund), convert.wallet_name(paid.wallet),
-                               message.refund_reference)
+                               message.refund_reference, bool(paid.membership_id))
 
     def share_requested(session: Session, _event_id: str, message: payment_events.SharePaymentRequested) -> None:
         share = message.share

@@ -133,8 +133,8 @@ KINDS: dict[str, Kind] = {
                            essential=True),
     "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by", "link"}, essential=True),
     # A refund the provider refused: the payer, and the venue's owner who settles it with support.
-    "refund_failed": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
-    "refund_failed_venue": Kind("booking_confirmations", _PAID | {"provider_reference"}, essential=True),
+    "refund_failed": Kind("booking_confirmations", _PAID | {"provider_reference", "membership"}, essential=True),
+    "refund_failed_venue": Kind("booking_confirmations", _PAID | {"provider_reference", "membership"}, essential=True),
     "shares_owed": Kind("booking_confirmations", _MONEY | {"shares"}, essential=True),
     # To a player about another who wants to connect, or accepted: a kind of their own, so a player can
     # silence connections and still hear of games.
@@ -547,20 +547,25 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
     "refund_failed": {
         "en": ("Refund delayed: {{ amount }}",
                "Hi {{ first_name }}, we could not refund {{ amount }} to your {{ wallet }} wallet automatically "
-               "for booking {{ booking_id }}. The venue or our support will settle it with you. "
+               "for {% if membership %}a membership payment no longer due{% else %}booking {{ booking_id }}{% endif %}. "
+               "The venue or our support will settle it with you. "
                "Refund reference: {{ provider_reference }}."),
         "ur": ("رقم کی واپسی میں تاخیر: {{ amount }}",
-               "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} کے {{ amount }} ہم خودکار طور پر آپ کے "
+               "السلام علیکم {{ first_name }}، {% if membership %}رکنیت کی ایک ادائیگی جو اب واجب نہیں تھی، اس "
+               "{% else %}بکنگ {{ booking_id }} {% endif %}کے {{ amount }} ہم خودکار طور پر آپ کے "
                "{{ wallet }} والٹ میں واپس نہیں کر سکے۔ وینیو یا ہماری سپورٹ آپ کے ساتھ یہ طے کرے گی۔ "
                "واپسی کا حوالہ: {{ provider_reference }}۔"),
     },
     "refund_failed_venue": {
         "en": ("A refund needs you: {{ amount }}",
-               "Hi {{ first_name }}, {{ wallet }} refused to refund {{ amount }} of booking {{ booking_id }} "
-               "automatically. Please settle it with the player (or ask our support). "
+               "Hi {{ first_name }}, {{ wallet }} refused to refund {{ amount }} of "
+               "{% if membership %}a membership plan's payment (bill {{ booking_id }}){% else %}booking "
+               "{{ booking_id }}{% endif %} automatically. Please settle it with the "
+               "{% if membership %}member{% else %}player{% endif %} (or ask our support). "
                "Refund reference: {{ provider_reference }}."),
         "ur": ("ایک رقم کی واپسی آپ کی منتظر ہے: {{ amount }}",
-               "السلام علیکم {{ first_name }}، {{ wallet }} نے بکنگ {{ booking_id }} کے {{ amount }} کی خودکار "
+               "السلام علیکم {{ first_name }}، {{ wallet }} نے {% if membership %}رکنیت کی ادائیگی (بل "
+               "{{ booking_id }}){% else %}بکنگ {{ booking_id }}{% endif %} کے {{ amount }} کی خودکار "
                "واپسی سے انکار کر دیا۔ براہ کرم کھلاڑی کے ساتھ یہ طے کریں (یا ہماری سپورٹ سے رابطہ کریں)۔ "
                "واپسی کا حوالہ: {{ provider_reference }}۔"),
     },

@@ -155,11 +155,15 @@ def shares_to_cover(shares: Sequence[ShareView], payer_id: str, booker_id: str, 
     return chosen
 
 
-def check_payable(booking_status: str, online: int) -> None:
+def check_payable(booking_status: str, online: int, membership: bool = False) -> None:
+    """`membership`: the bill is a membership plan's, whose "cancelled" is booking_svc withdrawing it."""
     if not online:
         raise FailedPrecondition("this booking is paid at the venue", reason="PAID_AT_VENUE")
     if booking_status == BOOKING_CANCELLED:
-        raise FailedPrecondition("this booking was cancelled; nothing can be paid on it", reason="BOOKING_CANCELLED")
+        raise FailedPrecondition(
+            "this membership payment was withdrawn (paid at the desk, the membership ended or the account closed); "
+            "nothing can be paid on it" if membership else "this booking was cancelled; nothing can be paid on it",
+            reason="BOOKING_CANCELLED")
 
 
 def check_may_see_bill(caller: Caller, players: Iterable[str]) -> None:

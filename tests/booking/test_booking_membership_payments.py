@@ -4,9 +4,11 @@ database (SQLite and PostgreSQL) with a clock the test moves: joining opens a pa
 the desk settles a due too, and a due that no longer stands is withdrawn (payment_svc voids or refunds it)."""
 
 import datetime as dt
+import threading
+from concurrent import futures
 
 import pytest
-from booking_svc import consumers, membership
+from booking_svc import consumers, membership, store
 from booking_svc.service.memberships import Memberships
 from booking_testkit import Clock, Desk, outbox_messages, someone
 from mesh.errors import FailedPrecondition, NotFound
@@ -55,6 +57,42 @@ def test_joining_opens_one_due_with_what_payment_svc_needs_and_asking_again_answ
     assert (event.amount.amount_paisa, event.commission.amount_paisa) == (PRICE, PRICE // 10)
     assert event.period == 1 and event.local_date  # monthly, on the venue's day
     assert club.mine() == []  # a member only once paid
+
+
+def test_a_join_that_checked_before_anothers_due_was_written_gets_that_due_not_a_second_bill(database,
+                                                                                             monkeypatch):
+    club = Club(database)
+    first = club.join()
+    looked = store.open_due
+    missed = [True]
+
+    def open_due_written_just_after_this_look(session, plan_id, player_id):
+        if missed:  # the other join's due was not committed yet when this one looked
+            missed.clear()
+            return None
+        return looked(session, plan_id, player_id)
+
+    monkeypatch.setattr(store, "open_due", open_due_written_just_after_this_look)
+    assert club.join().id == first.id
+    assert [m.bill_id for m in club.events("MembershipPaymentDue")] == [first.id]
+
+
+def test_two_joins_at_once_open_one_due_and_both_answer_it(database, monkeypatch):
+    club = Club(database)
+    if database.is_postgres:  # both look before either writes (SQLite's one writer at a time never races)
+        looked, both_looked = store.open_due, threading.Barrier(2, timeout=10)
+
+        def open_due_looked_at_once(session, plan_id, player_id):
+            found = looked(session, plan_id, player_id)
+            if found is None and not both_looked.broken:
+                both_looked.wait()
+            return found
+
+        monkeypatch.setattr(store, "open_due", open_due_looked_at_once)
+    with futures.ThreadPoolExecutor(2) as pool:
+        dues = list(pool.map(lambda _: club.join().id, range(2)))
+    assert dues[0] == dues[1]
+    assert [m.bill_id for m in club.events("MembershipPaymentDue")] == [dues[0]]
 
 
 def test_the_capture_starts_the_membership_once_however_often_it_comes(database):
@@ -163,3 +201,55 @@ def test_the_renewal_reminder_opens_the_renewals_payment_which_extends_from_the_
     assert club.memberships.remind_renewals(database) == 1
     assert len(club.events("MembershipPaymentDue")) == 1
     assert club.events("MembershipRenewalDue")[-1].membership.bill_id == ""
+
+
+def test_a_renewal_left_unpaid_is_withdrawn_when_the_membership_expires_and_joining_again_is_a_new_payment(
+        database):
+    club = Club(database)
+    paid = club.memberships.record_payment(database, club.owner, club.venue_id, club.plan.id, club.player.user_id)
+    until = paid.membership.paid_until
+    club.clock.now = until - dt.timedelta(days=6)
+    club.memberships.remind_renewals(database)  # opens the renewal's payment
+    [renewal] = club.events("MembershipPaymentDue")
+    club.clock.now = until + dt.timedelta(days=7, hours=1)  # the 7 grace days ran out
+    club.memberships.remind_renewals(database)
+    [expired] = club.events("MembershipExpired")
+    assert expired.membership.bill_id == "" and club.mine()[0].bill_id == ""
+    assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [renewal.bill_id]  # its bill voided
+
+    club.memberships.paid_online(database, renewal.bill_id, "payment-late")  # money that came anyway goes back
+    assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [renewal.bill_id] * 2
+    assert club.mine()[0].state == membership.EXPIRED
+
+    again = club.join()  # coming back: a new payment, a new period from the day it is paid
+    assert again.id != renewal.bill_id and again.membership_id == paid.membership.id
+    club.memberships.paid_online(database, again.id, "payment-2")
+    [mine] = club.mine()
+    assert mine.state == membership.ACTIVE
+    assert mine.membership.paid_until == membership.add_months(club.clock.now, 1)
+
+
+def test_a_renewal_paid_after_the_expiry_the_job_did_not_see_goes_back_and_joining_opens_a_new_payment(database):
+    club = Club(database)
+    first = club.join()
+    club.memberships.paid_online(database, first.id, "payment-1")
+    renewal = club.join()  # renewed ahead, then left unpaid
+    until = club.mine()[0].membership.paid_until
+    club.clock.now = until + dt.timedelta(days=30)  # long expired; the job never ran
+    club.memberships.paid_online(database, renewal.id, "payment-2")
+    assert club.mine()[0].state == membership.EXPIRED
+    assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [renewal.id]  # refunded whole
+
+    fresh = club.join()
+    assert fresh.id != renewal.id and club.join().id == fresh.id
+
+
+def test_joining_again_after_the_expiry_the_job_did_not_see_withdraws_the_stale_renewal(database):
+    club = Club(database)
+    club.memberships.paid_online(database, club.join().id, "payment-1")
+    renewal = club.join()
+    club.clock.now = club.mine()[0].membership.paid_until + dt.timedelta(days=30)
+    fresh = club.join()
+    assert fresh.id != renewal.id
+    assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [renewal.id]
+    assert [m.bill_id for m in club.events("MembershipPaymentDue")][-1] == fresh.id

@@ -148,6 +148,11 @@ def test_the_share_payment_link_opens_a_page_that_signs_in_shows_the_share_and_s
     bill = called_route(link, script, "../../api/payments/bookings/") + booking_id
     assert bill == f"{platform.url}/api/payments/bookings/{booking_id}"
     assert 'BILL + "/checkout"' in script
+    # A membership plan's bill: the page asks booking what it pays for and says so.
+    paid_for = called_route(link, script, "../../api/bookings/membership-payments/") + booking_id
+    assert paid_for == f"{platform.url}/api/bookings/membership-payments/{booking_id}"
+    assert 'heading.textContent = "Pay your membership"' in script
+    assert '"Membership plan " + due.plan.name + " at " + due.venue_name' in script
     # The calls the page makes answer at those addresses: a real sign-in, then the bill and the
     # checkout refuse a booking that is not the player's in words the page shows.
     address = register(platform)
@@ -160,6 +165,8 @@ def test_the_share_payment_link_opens_a_page_that_signs_in_shows_the_share_and_s
     started = requests.post(f"{bill}/checkout", headers=bearer, timeout=10,
                             json={"wallet": "WALLET_JAZZCASH", "mobile_number": "03001234567"})
     assert started.status_code == 400 and "has not heard of this booking" in started.json()["message"], started.text
+    unknown = requests.get(paid_for, headers=bearer, timeout=10)
+    assert unknown.status_code == 404 and unknown.json()["message"], unknown.text
     assert "body.message" in script and "access_token" in script
     # A link that names no booking is refused, naming the field.
     wrong = requests.get(f"{platform.url}/bookings/not-a-booking/pay", timeout=10)

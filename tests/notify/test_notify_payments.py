@@ -119,3 +119,18 @@ def test_a_membership_plans_payment_and_refund_receipts_speak_of_the_membership(
     receipt, refund = inbox(notify, token_issuer, payer)
     assert "from your JazzCash wallet for your membership plan." in receipt.body and bill_id not in receipt.body
     assert "for a membership payment no longer due" in refund.body and "cancellation policy" not in refund.body
+
+
+def test_a_refused_refund_of_a_membership_plans_payment_speaks_of_the_membership(notify, token_issuer):
+    payer, owner, bill_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    payment = paid(payer, bill_id)
+    payment.membership_id = str(uuid.uuid4())
+    publish(notify.redis, "payment", payment_events.RefundFailed(
+        payment=payment, share_id="s1", refund=rupees(450050), venue_owner_id=owner, refund_reference="R0013"),
+        wait=True)
+    [told] = inbox(notify, token_issuer, payer)
+    assert told.kind == "refund_failed" and "for a membership payment no longer due." in told.body
+    assert "booking" not in told.body and "R0013" in told.body
+    [owner_told] = inbox(notify, token_issuer, owner)
+    assert "of a membership plan's payment (bill " + bill_id + ")" in owner_told.body
+    assert "settle it with the member" in owner_told.body and "booking" not in owner_told.body

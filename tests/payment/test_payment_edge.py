@@ -53,7 +53,7 @@ class Court:
         answer = requests.post(f"{platform.url}/api/bookings/venues", json={"venue": venue}, timeout=TIMEOUT,
                                headers=platform.headers(self.owner, roles=("venue_owner",)))
         assert answer.status_code == 200, answer.text
-        self.venue_id = answer.json()["venue"]["venue_id"]
+        self.venue_id, self.venue_name = answer.json()["venue"]["venue_id"], venue["name"]
         self.court_id = answer.json()["venue"]["courts"][0]["court_id"]
         self.set_payment({"mode": "PAYMENT_MODE_FULL"})
         self.next_hour = 6
@@ -603,6 +603,15 @@ def test_a_player_joins_a_plan_pays_it_on_the_hosted_page_and_is_a_member_then_r
     # Nobody else sees or pays the player's bill.
     assert bill(pay_platform, bill_id, stranger).status_code == 403
     assert pay(pay_platform, bill_id, stranger).status_code == 403
+    # The pay page (the bill's link) names what the player pays for, from booking's answer.
+    pay_page = requests.get(f"{pay_platform.url}/bookings/{bill_id}/pay", timeout=TIMEOUT).text
+    assert '"../../api/bookings/membership-payments/"' in pay_page and "Pay your membership" in pay_page
+    paid_for = f"{pay_platform.url}/api/bookings/membership-payments/{bill_id}"
+    named = requests.get(paid_for, headers=pay_platform.headers(player), timeout=TIMEOUT)
+    assert named.status_code == 200, named.text
+    assert (named.json()["plan"]["name"], named.json()["venue_name"], named.json()["state"]) == (
+        "Gold", court.venue_name, "due")
+    assert requests.get(paid_for, headers=pay_platform.headers(stranger), timeout=TIMEOUT).status_code == 404
 
     started = start_checkout(pay_platform, bill_id, player, "WALLET_JAZZCASH")
     assert started.status_code == 200, started.text

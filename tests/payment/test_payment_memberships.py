@@ -123,7 +123,7 @@ def test_withdrawn_before_payment_the_bill_is_void_and_money_that_comes_late_goe
     desk.wallet.answer = "pending"
     pending = desk.pay()  # the player is approving it on their phone…
     desk.withdraw()  # …when the owner takes the plan's price at the desk
-    with pytest.raises(FailedPrecondition):
+    with pytest.raises(FailedPrecondition, match="^this membership payment was withdrawn .*nothing can be paid"):
         desk.pay()
     desk.wallet.finally_paid[pending.reference] = True
     desk.clock.now += dt.timedelta(minutes=1)

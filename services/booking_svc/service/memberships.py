@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 from typing import Any, Callable, Sequence
 
+from sqlalchemy import exc
 from sqlalchemy.orm import Session
 
 from booking_svc import domain, events, membership, store
@@ -104,6 +105,24 @@ def withdraw(session: Session, due: store.MembershipDue, now: dt.datetime) -> No
     events.membership_payment_withdrawn(session, due)
 
 
+def lapsed(due: store.MembershipDue, member: store.Membership | None, plan: store.MembershipPlan,
+           now: dt.datetime) -> bool:
+    """A renewal's payment whose membership expired since it was opened (see `membership.lapsed`)."""
+    return member is not None and membership.lapsed(due.created_at, member.paid_until, plan.grace_days, now)
+
+
+def standing_due(session: Session, plan: store.MembershipPlan, player_id: str, member: store.Membership | None,
+                 now: dt.datetime) -> store.MembershipDue | None:
+    """The player's open due of the plan, unless its membership expired since it was opened: that
+    one is withdrawn (its bill voided), as paying it would restart the membership from that day."""
+    due = store.open_due(session, plan.id, player_id)
+    if due is not None and lapsed(due, member, plan, now):
+        withdraw(session, due, now)
+        session.flush()
+        return None
+    return due
+
+
 class Memberships:
     """`batch` is how many memberships the renewal pass takes (and locks) in one transaction."""
 
@@ -176,19 +195,39 @@ class Memberships:
 
     def _open_due(self, session: Session, venue: store.Venue, plan: store.MembershipPlan, player_id: str,
                   now: dt.datetime) -> store.MembershipDue:
-        """The player's payment of the plan still due, or a new one announced to payment_svc."""
-        due = store.open_due(session, plan.id, player_id)
+        """The player's payment of the plan still due, or a new one announced to payment_svc. Two
+        asking at once: the database keeps one open due (`ux_membership_dues_open`), the loser reads
+        the winner's. A renewal left open past the membership's grace days is withdrawn first (the
+        reminder job's expiry does so too): joining again is a new payment."""
+        member = store.membership_of(session, plan.id, player_id)
+        due = standing_due(session, plan, player_id, member, now)
         if due is not None:
             return due
-        member = store.membership_of(session, plan.id, player_id)
         due = store.MembershipDue(id=rows.new_id(), membership_id=member.id if member else rows.new_id(),
                                   plan_id=plan.id, venue_id=venue.id, player_id=player_id,
                                   amount_paisa=plan.price_paisa, state=membership.DUE, created_at=now)
-        session.add(due)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(due)
+        except exc.IntegrityError:
+            first = store.open_due(session, plan.id, player_id)
+            if first is None:
+                raise
+            return first
         events.membership_payment_due(session, due, plan, venue,
                                       domain.percent_of(due.amount_paisa, self.commission_percent))
         return due
+
+    @staticmethod
+    def payment_of(uow: UnitOfWork, caller: Caller, bill_id: str) -> tuple[store.MembershipDue, store.MembershipPlan,
+                                                                             store.Venue]:
+        """A payment due as its player sees it, with its plan and venue (the pay page names them);
+        nobody else's (NotFound, as for one that does not exist)."""
+        with uow.session(read_only=True) as session:
+            due = session.get(store.MembershipDue, bill_id)
+            if due is None or due.player_id != caller.user_id:
+                raise NotFound(f"no membership payment {bill_id} of yours")
+            return due, session.get(store.MembershipPlan, due.plan_id), session.get(store.Venue, due.venue_id)
 
     def paid_online(self, uow: UnitOfWork, bill_id: str, payment_id: str) -> None:
         """payment_svc captured the due's bill (PaymentCaptured): the membership starts or runs one
@@ -199,11 +238,13 @@ class Memberships:
             due = session.get(store.MembershipDue, bill_id, with_for_update=True)
             if due is None or due.payment_id == payment_id:
                 return
-            if due.state != membership.DUE:
+            plan = session.get(store.MembershipPlan, due.plan_id)
+            # A renewal paid after the membership expired (before the job withdrew it) goes back too.
+            if due.state != membership.DUE or lapsed(due, store.membership_of(session, plan.id, due.player_id),
+                                                     plan, now):
                 withdraw(session, due, now)
                 return
             due.payment_id = payment_id
-            plan = session.get(store.MembershipPlan, due.plan_id)
             self._extend(session, session.get(store.Venue, due.venue_id), plan, due.player_id, now, due)
 
     def record_payment(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str,
@@ -298,7 +339,7 @@ class Memberships:
         MembershipExpired when they ran out. One pass goes through every such membership, a batch
         per transaction (in the order of their period's end), until none is left. A reminder of a plan
         still offered opens the renewal's payment (its bill_id: notify's pay link), as
-        JoinMembershipPlan would."""
+        JoinMembershipPlan would; the expiry withdraws it if still unpaid."""
         now = self.clock()
         sent, after = 0, None
         while True:
@@ -318,7 +359,9 @@ class Memberships:
         if due is None:
             return 0
         venue = session.get(store.Venue, member.venue_id)
-        if due != "expired" and plan.retired_at is None and plan.price_paisa:
+        if due == "expired":  # the renewal left unpaid is withdrawn: the player joins again to come back
+            standing_due(session, plan, member.player_id, member, now)
+        elif plan.retired_at is None and plan.price_paisa:
             self._open_due(session, venue, plan, member.player_id, now)
         view = view_of(session, member, now, plan)
         if due == "expired":

@@ -44,11 +44,12 @@ class Payments:
                 "provider_reference": provider_reference, "membership": "yes" if membership else ""})
 
     def refund_failed(self, uow: UnitOfWork, payer_id: str, owner_id: str, booking_id: str, refund: Money,
-                      wallet: str, refund_reference: str) -> None:
-        """A refund the provider refused: the payer hears the venue or support settles it, and the
-        venue's owner (when known) that it is theirs to settle."""
+                      wallet: str, refund_reference: str, membership: bool = False) -> None:
+        """A refund the provider refused (of a booking's share, or a membership plan's payment): the
+        payer hears the venue or support settles it, and the venue's owner (when known) that it is
+        theirs to settle."""
         variables = {"booking_id": booking_id, "amount": refund.text(), "wallet": wallet,
-                     "provider_reference": refund_reference}
+                     "provider_reference": refund_reference, "membership": "yes" if membership else ""}
         with uow.session() as session:
             self.deliveries.queue(session, payer_id, "refund_failed", variables)
             if owner_id:

@@ -82,7 +82,7 @@ class Payments:
             if booking is None:
                 raise FailedPrecondition("payments has not heard of this booking yet; try again in a moment",
                                          reason="BOOKING_NOT_KNOWN")
-            domain.check_payable(booking.status, booking.online_paisa)
+            domain.check_payable(booking.status, booking.online_paisa, bool(booking.membership_id))
             shares = store.shares_of(session, booking_id)
             chosen = domain.shares_to_cover([share_view(s) for s in shares], caller.user_id, booking.booker_id, cover_all)
             ids = [s.share_id for s in chosen]

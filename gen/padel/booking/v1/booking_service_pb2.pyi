@@ -934,6 +934,28 @@ class JoinMembershipPlanResponse(_message.Message):
     amount: _booking_pb2.Money
     def __init__(self, membership_id: _Optional[str] = ..., bill_id: _Optional[str] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
 
+class GetMembershipPaymentRequest(_message.Message):
+    __slots__ = ("bill_id",)
+    BILL_ID_FIELD_NUMBER: _ClassVar[int]
+    bill_id: str
+    def __init__(self, bill_id: _Optional[str] = ...) -> None: ...
+
+class GetMembershipPaymentResponse(_message.Message):
+    __slots__ = ("bill_id", "membership_id", "plan", "venue_name", "amount", "state")
+    BILL_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBERSHIP_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    bill_id: str
+    membership_id: str
+    plan: _booking_pb2.MembershipPlan
+    venue_name: str
+    amount: _booking_pb2.Money
+    state: str
+    def __init__(self, bill_id: _Optional[str] = ..., membership_id: _Optional[str] = ..., plan: _Optional[_Union[_booking_pb2.MembershipPlan, _Mapping]] = ..., venue_name: _Optional[str] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., state: _Optional[str] = ...) -> None: ...
+
 class ListMyMembershipsRequest(_message.Message):
     __slots__ = ("page_size", "page_token")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]

@@ -310,6 +310,11 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinMembershipPlanRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinMembershipPlanResponse.FromString,
                 _registered_method=True)
+        self.GetMembershipPayment = channel.unary_unary(
+                '/padel.booking.v1.BookingService/GetMembershipPayment',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetMembershipPaymentRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetMembershipPaymentResponse.FromString,
+                _registered_method=True)
         self.ListMyMemberships = channel.unary_unary(
                 '/padel.booking.v1.BookingService/ListMyMemberships',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListMyMembershipsRequest.SerializeToString,
@@ -735,6 +740,15 @@ class BookingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetMembershipPayment(self, request, context):
+        """GetMembershipPayment is a membership plan's payment (the bill_id JoinMembershipPlan or a renewal
+        reminder gave) as its player sees it: what it pays for, the plan at the venue (the pay page says
+        so). Another player's, or none: NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListMyMemberships(self, request, context):
         """ListMyMemberships lists the caller's memberships with their state.
         """
@@ -1044,6 +1058,11 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.JoinMembershipPlan,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinMembershipPlanRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinMembershipPlanResponse.SerializeToString,
+            ),
+            'GetMembershipPayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMembershipPayment,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetMembershipPaymentRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetMembershipPaymentResponse.SerializeToString,
             ),
             'ListMyMemberships': grpc.unary_unary_rpc_method_handler(
                     servicer.ListMyMemberships,
@@ -2552,6 +2571,33 @@ class BookingService:
             '/padel.booking.v1.BookingService/JoinMembershipPlan',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinMembershipPlanRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.JoinMembershipPlanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMembershipPayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/GetMembershipPayment',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetMembershipPaymentRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetMembershipPaymentResponse.FromString,
             options,
             channel_credentials,
             insecure,
