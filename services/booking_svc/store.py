@@ -1307,7 +1307,7 @@ def memberships_page(session: Session, player_id: str, page_size: int,
 class MembershipDue(Base):
     """A plan's price a player is to pay online (migration 0019): payment_svc's bill of the same id.
     Paid once (online or at the desk), or withdrawn; `period_start` is when the period it paid began.
-    A player has one due of a plan open at a time: the database refuses a second (migration 0022)."""
+    A player has one due of a plan open at a time: the database refuses a second (migration 0021)."""
 
     __tablename__ = "membership_dues"
 

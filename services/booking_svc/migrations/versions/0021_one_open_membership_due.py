@@ -1,15 +1,15 @@
 """A player has one payment of a plan due at a time: the database refuses a second, so two joins at
 once answer with the same due (the loser reads the winner's) instead of two bills for one period.
 
-Revision ID: 0022
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022"
-down_revision = "0019"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
