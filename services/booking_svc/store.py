@@ -956,6 +956,20 @@ def next_in_line(session: Session, venue_id: str, court_id: str, start: dt.datet
     return [e for e in rows if start + dt.timedelta(minutes=e.duration_minutes) <= min(end, e.window_end)]
 
 
+def open_offers_to(session: Session, player_id: str) -> list[WaitlistOffer]:
+    """The open offers to a player's entries, locked."""
+    return list(session.scalars(select(WaitlistOffer).join(WaitlistEntry, WaitlistEntry.id == WaitlistOffer.entry_id)
+                                .where(WaitlistEntry.player_id == player_id, WaitlistOffer.state == "open")
+                                .with_for_update(of=WaitlistOffer)))
+
+
+def delete_waitlist_of(session: Session, player_id: str) -> None:
+    """Every waitlist entry of a player, with the offers made to them (a closed account waits for nothing)."""
+    theirs = select(WaitlistEntry.id).where(WaitlistEntry.player_id == player_id)
+    session.execute(delete(WaitlistOffer).where(WaitlistOffer.entry_id.in_(theirs)))
+    session.execute(delete(WaitlistEntry).where(WaitlistEntry.player_id == player_id))
+
+
 def open_offer_on(session: Session, court_id: str, start: dt.datetime) -> WaitlistOffer | None:
     return session.scalars(select(WaitlistOffer).where(WaitlistOffer.court_id == court_id,
                                                        WaitlistOffer.start_time == start,
@@ -1195,6 +1209,14 @@ def venue_lotteries(session: Session, venue_id: str, now: dt.datetime,
 
     found.sort(key=order)
     return [(draw, entries[draw.id]) for draw in found]
+
+
+def delete_undrawn_lottery_entries_of(session: Session, player_id: str) -> None:
+    """A player's entries to lotteries not drawn yet (a closed account wins nothing); a drawn
+    lottery keeps its entries, whose ids its drawn order names, for anyone to check the draw."""
+    undrawn = select(Lottery.id).where(Lottery.seed == "")
+    session.execute(delete(LotteryEntry).where(LotteryEntry.player_id == player_id,
+                                               LotteryEntry.lottery_id.in_(undrawn)))
 
 
 def lottery_entries(session: Session, lottery_id: str) -> list[LotteryEntry]:
