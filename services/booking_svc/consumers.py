@@ -40,6 +40,7 @@ def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings, 
         bookings.remember_player(Joined(session), message.user_id, name, message.phone)
 
     def account_deleted(session: Session, _event_id: str, message: auth_events.AccountDeleted) -> None:
+        waitlist.close_account(Joined(session), message.user_id)  # first: its offer's hold passes on
         bookings.close_account(Joined(session), message.user_id)
         memberships.close_account(Joined(session), message.user_id)
 

@@ -353,8 +353,17 @@ class BookingExport:
 
 
 _LIVE = [s.value for s in LIVE]
-# The advisory-lock namespace of the per-player daily limit (any constant unique to this purpose).
-_DAILY_LIMIT_LOCKS = 0x7061_6431
+# The advisory-lock namespaces of the per-player limits (any constants unique to each purpose).
+_DAILY_LIMIT_LOCKS, _WAITLIST_LIMIT_LOCKS, _SERIES_LIMIT_LOCKS = 0x7061_6431, 0x7061_6432, 0x7061_6433
+
+
+def _lock_limit(session: Session, namespace: int, subject: str) -> None:
+    """On PostgreSQL, a transaction lock on one player's limit (`subject`) taken before counting
+    toward it, so two concurrent writes cannot both see room under it; SQLite already serializes
+    writers (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
+                        {"namespace": namespace, "key": zlib.crc32(subject.encode()) - 2**31})
 
 
 def is_slot_taken(error: exc.IntegrityError) -> bool:
@@ -438,13 +447,9 @@ def live_bookings_overlapping(session: Session, court_id: str, start: dt.datetim
 
 def live_bookings_that_day(session: Session, venue_id: str, player_id: str, day: dt.date,
                            excluding: str | None = None) -> int:
-    """How many live bookings the player holds at the venue on that opening day. On PostgreSQL the
-    count is taken under a transaction lock on (player, venue, day), so two concurrent bookings of
-    one player cannot both see room under the limit; SQLite already serializes writers."""
-    if session.get_bind().dialect.name == "postgresql":
-        key = zlib.crc32(f"{player_id}/{venue_id}/{day.isoformat()}".encode())
-        session.execute(text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
-                        {"namespace": _DAILY_LIMIT_LOCKS, "key": key - 2**31})
+    """How many live bookings the player holds at the venue on that opening day, counted under the
+    limit's lock on (player, venue, day)."""
+    _lock_limit(session, _DAILY_LIMIT_LOCKS, f"{player_id}/{venue_id}/{day.isoformat()}")
     return session.scalar(_LIVE_THAT_DAY, {"venue_id": venue_id, "player_id": player_id, "day": day,
                                            "excluding": excluding or ""}) or 0
 
@@ -859,7 +864,9 @@ def series_by_key(session: Session, player_id: str, key: str) -> BookingSeries |
 
 
 def running_series(session: Session, venue_id: str, player_id: str, now: dt.datetime) -> int:
-    """How many of the player's series at the venue still have a live game to come."""
+    """How many of the player's series at the venue still have a live game to come, counted under
+    the limit's lock on (player, venue)."""
+    _lock_limit(session, _SERIES_LIMIT_LOCKS, f"{player_id}/{venue_id}")
     return session.scalar(select(func.count(func.distinct(SeriesGame.series_id)))
                           .join(Booking, Booking.id == SeriesGame.booking_id).where(
         Booking.venue_id == venue_id, Booking.player_id == player_id, Booking.status.in_(_LIVE),
@@ -926,6 +933,8 @@ def _active_entries(player_id: str, now: dt.datetime):
 
 
 def active_entries_of(session: Session, player_id: str, now: dt.datetime) -> int:
+    """How many entries the player has waiting or offered, counted under the limit's lock on the player."""
+    _lock_limit(session, _WAITLIST_LIMIT_LOCKS, player_id)
     return session.scalar(select(func.count()).select_from(WaitlistEntry).where(
         *_active_entries(player_id, now))) or 0
 
@@ -956,6 +965,20 @@ def next_in_line(session: Session, venue_id: str, court_id: str, start: dt.datet
     ).order_by(WaitlistEntry.joined_at, WaitlistEntry.id).with_for_update(skip_locked=True))
     # Whether the game also fits the slot's and window's ends is arithmetic on the entry's length.
     return [e for e in rows if start + dt.timedelta(minutes=e.duration_minutes) <= min(end, e.window_end)]
+
+
+def open_offers_to(session: Session, player_id: str) -> list[WaitlistOffer]:
+    """The open offers to a player's entries, locked."""
+    return list(session.scalars(select(WaitlistOffer).join(WaitlistEntry, WaitlistEntry.id == WaitlistOffer.entry_id)
+                                .where(WaitlistEntry.player_id == player_id, WaitlistOffer.state == "open")
+                                .with_for_update(of=WaitlistOffer)))
+
+
+def delete_waitlist_of(session: Session, player_id: str) -> None:
+    """Every waitlist entry of a player, with the offers made to them (a closed account waits for nothing)."""
+    theirs = select(WaitlistEntry.id).where(WaitlistEntry.player_id == player_id)
+    session.execute(delete(WaitlistOffer).where(WaitlistOffer.entry_id.in_(theirs)))
+    session.execute(delete(WaitlistEntry).where(WaitlistEntry.player_id == player_id))
 
 
 def open_offer_on(session: Session, court_id: str, start: dt.datetime) -> WaitlistOffer | None:
@@ -1197,6 +1220,14 @@ def venue_lotteries(session: Session, venue_id: str, now: dt.datetime,
 
     found.sort(key=order)
     return [(draw, entries[draw.id]) for draw in found]
+
+
+def delete_undrawn_lottery_entries_of(session: Session, player_id: str) -> None:
+    """A player's entries to lotteries not drawn yet (a closed account wins nothing); a drawn
+    lottery keeps its entries, whose ids its drawn order names, for anyone to check the draw."""
+    undrawn = select(Lottery.id).where(Lottery.seed == "")
+    session.execute(delete(LotteryEntry).where(LotteryEntry.player_id == player_id,
+                                               LotteryEntry.lottery_id.in_(undrawn)))
 
 
 def lottery_entries(session: Session, lottery_id: str) -> list[LotteryEntry]:

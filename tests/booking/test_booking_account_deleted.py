@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from booking_svc import store
 from booking_svc.jobs import BookingJob
-from booking_testkit import BookingClient, local_day, local_dt
+from booking_testkit import BookingClient, local_day, local_dt, stamp
 from mesh.redis import make_redis
-from padel_testkit import publish_event, real_server
+from padel_testkit import eventually, publish_event, real_server
 
 CLOSED = "the player's account was closed"
 
@@ -145,3 +145,39 @@ def test_the_bookers_name_and_phone_travel_with_booking_events_until_the_account
     assert [(b.player_name, b.player_phone, b.venue_owner_id) for b in created] == [("Zara Khan", "+923001234567", owner)]
     with closing.database.session() as session:
         assert session.get(store.Player, player) is None
+
+
+def test_a_closed_account_leaves_every_line_and_its_open_offer_passes_on_at_once(closing):
+    """A deleted player neither holds a freed slot from the players behind them nor wins a lottery:
+    their waitlist entries and their entries to lotteries not drawn yet are gone, and the slot
+    offered to them is offered to the next in line straight away, not when the offer runs out."""
+    owner, holder, gone, next_ = (str(uuid.uuid4()) for _ in range(4))
+    venue = closing.create_venue(owner)
+    court, day = venue.courts[0].court_id, local_day(3)
+    taken = closing.book(holder, court, day, "19:00")
+    for player in (gone, next_):
+        closing.stub.JoinWaitlist(api.JoinWaitlistRequest(
+            venue_id=venue.venue_id, court_id=court, window_start=stamp(day, "18:00"),
+            window_end=stamp(day, "21:00"), duration_minutes=60), metadata=closing.player(player))
+    prime = closing.stub.CreateLottery(api.CreateLotteryRequest(
+        venue_id=venue.venue_id, court_id=venue.courts[1].court_id, start_time=stamp(local_day(5), "19:00"),
+        duration_minutes=60, entries_close_at=stamp(local_day(4), "12:00")), metadata=closing.owner(owner)).lottery
+    for player in (gone, next_):
+        closing.stub.EnterLottery(api.EnterLotteryRequest(lottery_id=prime.lottery_id), metadata=closing.player(player))
+
+    def line_of(player: str) -> list[pb.WaitlistEntry]:
+        return list(closing.stub.ListWaitlist(api.ListWaitlistRequest(), metadata=closing.player(player)).entries)
+
+    closing.stub.CancelBooking(api.CancelBookingRequest(booking_id=taken.booking_id), metadata=closing.player(holder))
+    eventually(lambda: [e.state for e in line_of(gone)] == ["offered"], "the freed slot offered to the first")
+    closing.close_account(gone)
+
+    assert line_of(gone) == []
+    [offered] = line_of(next_)
+    assert (offered.state, offered.offer.start_time) == ("offered", stamp(day, "19:00"))
+    assert "19:00" not in closing.starts(venue.venue_id, day)[court]  # held for the next in line
+    assert closing.stub.GetLottery(api.GetLotteryRequest(lottery_id=prime.lottery_id),
+                                   metadata=closing.player(next_)).lottery.entry_count == 1
+    with closing.database.session() as session:
+        assert session.scalars(select(store.WaitlistEntry).where(store.WaitlistEntry.player_id == gone)).all() == []
+        assert session.scalars(select(store.LotteryEntry).where(store.LotteryEntry.player_id == gone)).all() == []

@@ -134,6 +134,23 @@ def test_the_job_reminds_a_member_to_renew_before_the_end_and_in_grace_then_tell
                                                         ("MembershipRenewalDue", "active")]
 
 
+def test_a_member_of_a_free_plan_is_not_asked_to_renew_what_only_the_owner_can_and_hears_of_the_expiry(database):
+    """A free plan is given by the owner at the desk (joining it online is refused), so its member
+    gets no renewal reminder they could not act on; they are still told when it expired."""
+    club = Club(database)
+    coach = club.memberships.create_plan(database, club.owner, club.venue.venue.id, "Coaches", 0, "monthly", 7, 0)
+    given = club.memberships.record_payment(database, club.owner, club.venue.venue.id, coach.id, club.guest.user_id)
+    with pytest.raises(FailedPrecondition, match="free"):
+        club.memberships.join(database, club.guest, club.venue.venue.id, coach.id)
+    job = BookingJob(club.desk.bookings, database, interval_seconds=60, memberships=club.memberships)
+    until = given.membership.paid_until
+    for moment in (until - dt.timedelta(days=6), until + dt.timedelta(days=1), until + dt.timedelta(days=7, hours=1)):
+        club.clock.now = moment
+        job.run_once()
+    assert membership_events(database, club.guest.user_id) == [("MembershipPaid", "active"),
+                                                               ("MembershipExpired", "expired")]
+
+
 def test_one_renewal_pass_reminds_every_member_due_batch_by_batch(database):
     club = Club(database)
     club.memberships.batch = 2  # five members due, in three batches of one pass

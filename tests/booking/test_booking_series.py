@@ -2,11 +2,14 @@
 game taken after the check becomes a clash and the other games are still booked in one transaction."""
 
 import datetime as dt
+import threading
+from concurrent import futures
 
 from booking_svc import store
 from booking_svc.recurrence import Recurrence
 from booking_svc.service.series import TAKEN, Series
 from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone
+from mesh.errors import FailedPrecondition
 
 WEEKLY_THREE_TIMES = Recurrence(1, (), None, 3, frozenset())
 
@@ -47,3 +50,26 @@ def test_a_game_taken_between_the_check_and_the_write_is_a_clash_and_the_rest_ar
     [_, (name, cancelled)] = of_series("Series")
     assert (name, len(cancelled.start_times), cancelled.reason) == ("SeriesCancelled", 2, "plans changed")
     assert [name for name, _ in of_series("BookingCancelled")] == ["BookingCancelled"] * 2
+
+
+def test_a_burst_of_series_from_one_player_stays_within_the_venues_limit(database):
+    """Series booked at once by one player: the count and the booking are one step, so no more
+    series run than the venue allows (the default, 2), however many arrive together."""
+    clock = Clock()
+    desk = Desk(database, clock)
+    series = Series(desk.bookings, clock)
+    court, player = desk.venue(name="Busy Series Padel", horizon_days=30).courts[0].id, someone("player")
+    firsts = [local_dt(local_day(2 + n), "18:00").astimezone(dt.timezone.utc) for n in range(6)]
+    barrier = threading.Barrier(len(firsts))
+
+    def attempt(first: dt.datetime) -> str:
+        barrier.wait()
+        try:
+            series.book(database, player, court, first, 60, WEEKLY_THREE_TIMES, [], False, first.isoformat())
+            return "booked"
+        except FailedPrecondition:
+            return "refused"
+
+    with futures.ThreadPoolExecutor(len(firsts)) as pool:
+        outcomes = list(pool.map(attempt, firsts))
+    assert sorted(outcomes) == ["booked"] * 2 + ["refused"] * 4

@@ -2,6 +2,8 @@
 with a clock the test moves: a freed slot goes to one waiting player at a time, in joining order."""
 
 import datetime as dt
+import threading
+from concurrent import futures
 
 import pytest
 from padel.booking.v1 import booking_pb2, events_pb2
@@ -151,3 +153,25 @@ def test_a_moved_bookings_old_slot_is_offered_to_the_first_in_line(database):
     [entry] = waitlist.list_mine(database, waiting, 0, "").items
     assert entry.entry.state == "offered"
     assert (entry.offer.court_id, entry.offer.start_time) == (court, start)
+
+
+def test_a_burst_of_joins_from_one_player_stays_within_the_limit(database):
+    """Joins sent at once by one player: the count and the new entry are one step, so no more than
+    MAX_ACTIVE_ENTRIES wait, however many arrive together."""
+    _, _, waitlist, venue, start = a_venue_with_a_waitlist(database, "Crowded Padel", 2, "09:00")
+    player, tries = someone("player"), MAX_ACTIVE_ENTRIES + 5
+    barrier = threading.Barrier(tries)
+
+    def attempt(n: int) -> str:
+        window_start = start + dt.timedelta(minutes=30 * n)
+        barrier.wait()
+        try:
+            waitlist.join(database, player, venue.venue.id, "", window_start, window_start + dt.timedelta(hours=1), 60)
+            return "waiting"
+        except FailedPrecondition:
+            return "refused"
+
+    with futures.ThreadPoolExecutor(tries) as pool:
+        outcomes = list(pool.map(attempt, range(tries)))
+    assert sorted(outcomes) == ["refused"] * 5 + ["waiting"] * MAX_ACTIVE_ENTRIES
+    assert len(waitlist.list_mine(database, player, 100, "").items) == MAX_ACTIVE_ENTRIES

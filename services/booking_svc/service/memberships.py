@@ -356,8 +356,8 @@ class Memberships:
         """Sends the message the membership is owed now, if any (1 when sent)."""
         due = membership.reminder_due(member.paid_until, plan.grace_days, self.notice, now,
                                       member.due_reminded_for, member.grace_reminded_for, member.expiry_told_for)
-        if due is None:
-            return 0
+        if due is None or (due != "expired" and not plan.price_paisa):
+            return 0  # a free plan is renewed by the owner only (joining it is refused): no reminder to act on
         venue = session.get(store.Venue, member.venue_id)
         if due == "expired":  # the renewal left unpaid is withdrawn: the player joins again to come back
             standing_due(session, plan, member.player_id, member, now)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from booking_svc import domain, events, store
 from booking_svc.domain import Status
 from booking_svc.service import rows
-from booking_svc.service.bookings import Bookings
+from booking_svc.service.bookings import ACCOUNT_CLOSED, Bookings
 from booking_svc.service.series import terms_of
 from booking_svc.store import EntryView
 from mesh.caller import Caller
@@ -113,6 +113,21 @@ class Waitlist:
             session.flush()
             events.waitlist_accepted(session, offer, view)
             return view
+
+    def close_account(self, uow: UnitOfWork, user_id: str) -> None:
+        """auth's AccountDeleted: the person's entries and offers are gone; the slot an open offer
+        held for them is released and offered to the next in line at once. Handled again, nothing."""
+        now = self.clock()
+        with uow.session() as session:
+            released = store.open_offers_to(session, user_id)
+            for offer in released:
+                held = rows.booking(session, offer.booking_id)
+                self.bookings._cancel(session, held, ACCOUNT_CLOSED, user_id, "account_closed", now)
+            slots = [(offer.court_id, offer.start_time, offer.end_time) for offer in released]
+            session.flush()
+            store.delete_waitlist_of(session, user_id)
+            for slot in slots:
+                self._offer(session, *slot, now)
 
     # -- freed slots and run-out offers -------------------------------------------------------------
 
