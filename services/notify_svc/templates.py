@@ -774,7 +774,7 @@ SAMPLES = {
     "week_end": "Sun 06 Dec 2026", "bookings": "42", "occupancy": "61%", "revenue": "Rs 310,500",
     "no_show_rate": "2%", "new_players": "7",
     "plan_name": "Gold", "paid_until": "03 Jan 2027 18:00 PKT", "grace_ends_at": "10 Jan 2027 18:00 PKT",
-    "renewed": "yes", "in_grace": "",
+    "renewed": "yes", "in_grace": "", "membership": "",
 }
 
 
