@@ -3,10 +3,13 @@ game taken after the check becomes a clash and the other games are still booked 
 
 import datetime as dt
 
+import pytest
+
 from booking_svc import store
 from booking_svc.recurrence import Recurrence
 from booking_svc.service.series import TAKEN, Series
 from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone
+from mesh.errors import FailedPrecondition
 
 WEEKLY_THREE_TIMES = Recurrence(1, (), None, 3, frozenset())
 
@@ -47,3 +50,21 @@ def test_a_game_taken_between_the_check_and_the_write_is_a_clash_and_the_rest_ar
     [_, (name, cancelled)] = of_series("Series")
     assert (name, len(cancelled.start_times), cancelled.reason) == ("SeriesCancelled", 2, "plans changed")
     assert [name for name, _ in of_series("BookingCancelled")] == ["BookingCancelled"] * 2
+
+
+def test_this_and_following_from_a_cancelled_game_cancels_the_games_still_to_come(database):
+    clock = Clock()
+    desk = Desk(database, clock)
+    series = Series(desk.bookings, clock)
+    made = desk.venue(name="Series Padel", horizon_days=30)
+    player = someone("player")
+    first = local_dt(local_day(2), "18:00").astimezone(dt.timezone.utc)
+    view = series.book(database, player, made.courts[0].id, first, 60, WEEKLY_THREE_TIMES, [], False, "from-gone")
+    games = [g.booking.id for g in view.games]
+    series.cancel(database, player, view.series.id, "one", games[0], "")
+
+    cancelled, after = series.cancel(database, player, view.series.id, "following", games[0], "")
+    assert [g.booking.id for g in cancelled] == games[1:]
+    assert [g.booking.status for g in after.games] == ["cancelled"] * 3
+    with pytest.raises(FailedPrecondition, match="left to cancel"):
+        series.cancel(database, player, view.series.id, "following", games[0], "")
