@@ -8,7 +8,9 @@ with FOR UPDATE SKIP LOCKED, so two replicas never handle the same booking twice
 """
 
 import logging
+from typing import Callable
 
+from booking_svc import metrics
 from booking_svc.service import Bookings
 from booking_svc.service.lotteries import Lotteries
 from booking_svc.service.memberships import Memberships
@@ -34,20 +36,30 @@ class BookingJob(PeriodicJob):
 
     def run_once(self) -> tuple[int, int]:
         """(holds expired, bookings completed) in this pass; run-out waitlist offers first, so the
-        slot of an offer passes straight to the next in line."""
-        offers = self.waitlist.expire_offers(self.database) if self.waitlist else 0
+        slot of an offer passes straight to the next in line. Each task runs on its own: one that
+        fails is logged and counted and the others still run."""
+        offers = self._run("waitlist offers", self.waitlist.expire_offers) if self.waitlist else 0
         if offers:
             log.info("waitlist offers expired", extra={"offers": offers})
-        summaries = self.summaries.send_due(self.database) if self.summaries else 0
+        summaries = self._run("weekly summaries", self.summaries.send_due) if self.summaries else 0
         if summaries:
             log.info("weekly summaries sent", extra={"summaries": summaries})
-        reminded = self.memberships.remind_renewals(self.database) if self.memberships else 0
+        reminded = self._run("membership reminders", self.memberships.remind_renewals) if self.memberships else 0
         if reminded:
             log.info("membership reminders", extra={"memberships": reminded})
-        drawn = self.lotteries.draw_due(self.database) if self.lotteries else 0
+        drawn = self._run("lotteries", self.lotteries.draw_due) if self.lotteries else 0
         if drawn:
             log.info("lotteries drawn", extra={"lotteries": drawn})
-        return self.bookings.expire_holds(self.database), self.bookings.complete_finished(self.database)
+        return (self._run("holds", self.bookings.expire_holds),
+                self._run("finished games", self.bookings.complete_finished))
+
+    def _run(self, task: str, work: Callable[[Database], int]) -> int:
+        try:
+            return work(self.database)
+        except Exception:  # noqa: BLE001 - one task's fault must not stop the others; the next pass retries
+            log.exception("booking job task failed", extra={"task": task})
+            metrics.job_failed(task)
+            return 0
 
     def work(self) -> bool:
         expired, completed = self.run_once()

@@ -18,6 +18,13 @@ REVENUE_PAISA = Counter("padel_booking_revenue_paisa", "Price of bookings confir
                         "one to a dearer time), in paisa, by venue.", ("venue_id",))
 REFUNDED_PAISA = Counter("padel_booking_refunded_paisa", "Revenue given back, in paisa, by venue: a confirmed "
                          "booking cancelled (its price less the fee kept) or moved to a cheaper time.", ("venue_id",))
+JOB_FAILURES = Counter("padel_booking_job_failures", "Work the booking job could not do in a pass (logged and "
+                       "left for the next pass), by task (lottery, holds, ...).", ("task",))
+
+
+def job_failed(task: str) -> None:
+    """Counted at once: the failed work rolled back, nothing commits for it."""
+    JOB_FAILURES.labels(task).inc()
 
 
 def booked(session: Session, venue_id: str) -> None:

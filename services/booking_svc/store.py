@@ -1203,6 +1203,11 @@ def lottery_to_draw(session: Session, lottery_id: str) -> Lottery | None:
                            .with_for_update(skip_locked=True)).first()
 
 
+def lottery_holding(session: Session, closure_id: str) -> Lottery | None:
+    """The undrawn lottery whose prime slot this closure keeps off sale, if any."""
+    return session.scalars(select(Lottery).where(Lottery.closure_id == closure_id, Lottery.seed == "")).first()
+
+
 def venue_lotteries(session: Session, venue_id: str, now: dt.datetime,
                     limit: int = 100) -> list[tuple[Lottery, list[LotteryEntry]]]:
     """The venue's lotteries whose game is still ahead, each with its entries in joining order: two

@@ -6,7 +6,9 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import time
 import uuid
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 import grpc
@@ -17,7 +19,7 @@ from padel.booking.v1 import booking_pb2 as pb
 from padel.booking.v1 import booking_service_pb2 as api
 from padel.booking.v1 import booking_service_pb2_grpc, events_pb2
 from padel.user.v1 import user_pb2, user_service_pb2, user_service_pb2_grpc
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from booking_svc import store
 from booking_svc.jobs import BookingJob
@@ -246,3 +248,15 @@ def outbox_messages(db: Database, prefix: str = "") -> list[tuple[str, object]]:
             if name.startswith(prefix):
                 found.append((name, getattr(events_pb2, name).FromString(row.payload)))
     return found
+
+
+def waits_for_a_lock(db: Database, finished: Callable[[], bool]) -> bool:
+    """On PostgreSQL, whether another transaction comes to wait for a row lock (True) before
+    `finished()` says the racing call returned without waiting (False)."""
+    while not finished():
+        with db.statements() as connection:
+            if connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                       "AND datname = current_database()")).scalar():
+                return True
+        time.sleep(0.02)
+    return False

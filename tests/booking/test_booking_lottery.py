@@ -3,15 +3,31 @@ the slot is closed to booking while entries are open, one draw reproducible from
 winner, who is booked, and the others wait for the slot in drawn order."""
 
 import datetime as dt
+import threading
 
 import pytest
 
-from booking_svc import convert, lottery
+from booking_svc import convert, lottery, store
+from booking_svc.jobs import BookingJob
 from booking_svc.service.lotteries import Lotteries
 from booking_svc.service.memberships import Memberships
 from booking_svc.service.waitlist import Waitlist
-from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone
+from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone, waits_for_a_lock
 from mesh.errors import AlreadyExists, FailedPrecondition, InvalidArgument, PermissionDenied
+
+
+def a_prime_slot(database, name: str, duration: int = 60):
+    """(clock, desk, lotteries, owner, court, start, lottery): a new venue's prime slot three days
+    ahead at 20:00, sold by a lottery whose entries close in an hour."""
+    clock = Clock()
+    desk = Desk(database, clock)
+    lotteries = Lotteries(desk.bookings, clock)
+    made = desk.venue(name=name)
+    owner = someone("venue_owner", user_id=made.venue.owner_id)
+    start = local_dt(local_day(3), "20:00").astimezone(dt.timezone.utc)
+    prime = lotteries.create(database, owner, made.venue.id, made.courts[0].id, start, duration,
+                             clock.now + dt.timedelta(hours=1))
+    return clock, desk, lotteries, owner, made.courts[0].id, start, prime
 
 
 def test_a_lottery_draw_is_reproducible_from_its_seed_and_the_rest_go_to_the_waitlist(database):
@@ -112,17 +128,86 @@ def test_the_job_draws_once_entries_close_and_a_refused_winner_passes_the_slot_o
 
 
 def test_a_lottery_nobody_entered_goes_back_on_sale_and_nobody_is_told(database):
-    clock = Clock()
-    desk = Desk(database, clock)
-    lotteries = Lotteries(desk.bookings, clock)
-    made = desk.venue(name="Quiet Padel")
-    owner = someone("venue_owner", user_id=made.venue.owner_id)
-    court = made.courts[0].id
-    start = local_dt(local_day(3), "20:00").astimezone(dt.timezone.utc)
-    prime = lotteries.create(database, owner, made.venue.id, court, start, 60, clock.now + dt.timedelta(hours=1))
+    clock, desk, lotteries, _owner, court, start, prime = a_prime_slot(database, "Quiet Padel")
     clock.now += dt.timedelta(hours=1)
     assert lotteries.draw_due(database) == 1
     drawn, _ = lotteries.get(database, prime.id)
     assert convert.lottery(drawn, [], clock.now).state == "released"
     assert desk.book(someone("player"), court, start).start_time == start  # anyone books it now
     assert not [m for _, m in outbox_messages(database, "LotteryDrawn") if m.lottery_id == prime.id]
+
+
+def test_an_owner_cannot_lift_a_lotterys_closure_and_a_missing_one_stops_no_draw(database):
+    clock, desk, lotteries, owner, court, start, prime = a_prime_slot(database, "Prime Padel")
+    with pytest.raises(FailedPrecondition, match="until its draw"):
+        desk.venues.delete_closure(database, owner, prime.venue_id, prime.closure_id)
+    with pytest.raises(InvalidArgument, match="closed"):
+        desk.book(someone("player"), court, start)  # still off sale while entries are open
+    player = someone("player")
+    lotteries.enter(database, player, prime.id)
+
+    # A closure lifted before owners were kept from it: the draw goes on all the same.
+    with database.session() as session:
+        session.delete(session.get(store.Closure, prime.closure_id))
+    clock.now += dt.timedelta(hours=1)
+    drawn, _ = lotteries.draw(database, owner, prime.id)
+    assert desk.bookings.get(database, player, drawn.booking_id).booking.start_time == start
+
+
+def test_a_draw_that_fails_stops_neither_the_other_venues_draws_nor_the_rest_of_the_job(database, monkeypatch):
+    clock = Clock()
+    desk = Desk(database, clock)
+    lotteries = Lotteries(desk.bookings, clock)
+    job = BookingJob(desk.bookings, database, interval_seconds=60, lotteries=lotteries)
+    start = local_dt(local_day(3), "20:00").astimezone(dt.timezone.utc)
+    closes = clock.now + dt.timedelta(hours=1)
+    draws = []
+    for name in ("Broken Prime Padel", "Prime Padel"):
+        made = desk.venue(name=name)
+        draws.append(lotteries.create(database, someone("venue_owner", user_id=made.venue.owner_id), made.venue.id,
+                                      made.courts[0].id, start, 60, closes))
+    played = desk.book(someone("player"), made.courts[0].id, start - dt.timedelta(hours=2))
+    broken, fine = draws
+    real_draw = Lotteries._draw
+
+    def draw_failing_for_broken(self, session, draw, now):
+        if draw.id == broken.id:
+            raise RuntimeError("a fault in one venue's draw")
+        return real_draw(self, session, draw, now)
+
+    monkeypatch.setattr(Lotteries, "_draw", draw_failing_for_broken)
+    clock.now = start  # the game before the prime slot is over
+    job.run_once()
+    assert [bool(lotteries.get(database, d.id)[0].seed) for d in draws] == [False, True]
+    assert desk.bookings.get(database, someone("admin"), played.id).booking.status == "completed"
+    monkeypatch.undo()
+    job.run_once()  # the next pass draws the one left
+    assert lotteries.get(database, broken.id)[0].seed
+
+
+def test_the_owner_cannot_draw_while_the_job_draws_nor_draw_again(database):
+    clock, _desk, lotteries, owner, _court, _start, prime = a_prime_slot(database, "Prime Padel")
+    lotteries.enter(database, someone("player"), prime.id)
+    clock.now += dt.timedelta(hours=1)
+    if database.is_postgres:  # the job's pass holds the lottery: the owner is told at once, nothing drawn twice
+        answered: list[object] = []
+
+        def owner_draws():
+            try:
+                answered.append(lotteries.draw(database, owner, prime.id))
+            except Exception as error:  # noqa: BLE001 - what the owner gets back is the point
+                answered.append(error)
+
+        with database.session() as job_pass:
+            assert store.lottery_to_draw(job_pass, prime.id) is not None
+            racer = threading.Thread(target=owner_draws)
+            racer.start()
+            waited = waits_for_a_lock(database, lambda: bool(answered))
+        racer.join()
+        assert not waited
+        [refused] = answered
+        assert isinstance(refused, FailedPrecondition) and "being drawn" in str(refused)
+    drawn, _ = lotteries.draw(database, owner, prime.id)
+    with pytest.raises(FailedPrecondition, match="drawn already"):
+        lotteries.draw(database, owner, prime.id)
+    assert lotteries.get(database, prime.id)[0].seed == drawn.seed

@@ -5,6 +5,8 @@ import datetime as dt
 import threading
 from concurrent import futures
 
+import pytest
+
 from booking_svc import store
 from booking_svc.recurrence import Recurrence
 from booking_svc.service.series import TAKEN, Series
@@ -73,3 +75,21 @@ def test_a_burst_of_series_from_one_player_stays_within_the_venues_limit(databas
     with futures.ThreadPoolExecutor(len(firsts)) as pool:
         outcomes = list(pool.map(attempt, firsts))
     assert sorted(outcomes) == ["booked"] * 2 + ["refused"] * 4
+
+
+def test_this_and_following_from_a_cancelled_game_cancels_the_games_still_to_come(database):
+    clock = Clock()
+    desk = Desk(database, clock)
+    series = Series(desk.bookings, clock)
+    made = desk.venue(name="Series Padel", horizon_days=30)
+    player = someone("player")
+    first = local_dt(local_day(2), "18:00").astimezone(dt.timezone.utc)
+    view = series.book(database, player, made.courts[0].id, first, 60, WEEKLY_THREE_TIMES, [], False, "from-gone")
+    games = [g.booking.id for g in view.games]
+    series.cancel(database, player, view.series.id, "one", games[0], "")
+
+    cancelled, after = series.cancel(database, player, view.series.id, "following", games[0], "")
+    assert [g.booking.id for g in cancelled] == games[1:]
+    assert [g.booking.status for g in after.games] == ["cancelled"] * 3
+    with pytest.raises(FailedPrecondition, match="left to cancel"):
+        series.cancel(database, player, view.series.id, "following", games[0], "")

@@ -11,7 +11,7 @@ from padel.booking.v1 import booking_pb2, events_pb2
 from booking_svc import consumers
 from booking_svc.jobs import BookingJob
 from booking_svc.service.waitlist import MAX_ACTIVE_ENTRIES, Waitlist
-from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone
+from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone, waits_for_a_lock
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
 
 
@@ -93,6 +93,52 @@ def test_the_offer_passes_to_the_second_player_when_the_first_lets_it_expire(dat
         ("BookingCancelled", first.user_id, offers[first.user_id]),
         ("BookingCreated", second.user_id, offers[second.user_id]),
         ("BookingConfirmed", second.user_id, "")]
+
+
+
+def test_accepting_an_offer_the_job_is_passing_on_is_refused_never_a_server_error(database, monkeypatch):
+    clock, desk, waitlist, venue, start = a_venue_with_a_waitlist(database, "Race Padel", 2, "19:00")
+    court = venue.courts[0].id
+    holder, first, second = (someone("player") for _ in range(3))
+    taken = desk.book(holder, court, start)
+    for player in (first, second):
+        clock.now += dt.timedelta(seconds=1)
+        waitlist.join(database, player, venue.venue.id, court, start, start + dt.timedelta(hours=1), 60)
+    desk.bookings.cancel(database, holder, taken.id, "")
+    waitlist.offer_freed(database, court, taken.start_time, taken.end_time)
+    [offered] = waitlist.list_mine(database, first, 0, "").items
+    # The player's phone still shows the offer open; the job's clock is past its window.
+    on_the_phone = Clock()
+    on_the_phone.now = clock.now
+    players_waitlist = Waitlist(desk.bookings, on_the_phone)
+    clock.now += dt.timedelta(minutes=11)
+    accepted: list[object] = []
+
+    def accept():
+        try:
+            accepted.append(players_waitlist.accept(database, first, offered.offer.id))
+        except Exception as error:  # noqa: BLE001 - what the player gets back is the point
+            accepted.append(error)
+
+    if database.is_postgres:
+        # The player accepts while the job's pass has expired the offer and handed the slot on, uncommitted.
+        real_offer, racer = Waitlist._offer, threading.Thread(target=accept)
+
+        def offer_then_race(self, session, *args):
+            real_offer(self, session, *args)
+            session.flush()
+            racer.start()
+            assert waits_for_a_lock(database, lambda: bool(accepted))
+
+        monkeypatch.setattr(Waitlist, "_offer", offer_then_race)
+        assert waitlist.expire_offers(database) == 1
+        racer.join()
+    else:
+        waitlist.expire_offers(database)
+        accept()
+    [refused] = accepted
+    assert isinstance(refused, FailedPrecondition) and "no longer open" in str(refused)
+    assert waitlist.list_mine(database, second, 0, "").items[0].entry.state == "offered"
 
 
 def test_a_direct_booking_before_the_offer_wins_and_entries_are_limited(database):

@@ -8,12 +8,13 @@ seed and the entries are kept, so the draw can be checked.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Callable
 
 from sqlalchemy import exc
 from sqlalchemy.orm import Session
 
-from booking_svc import domain, events, lottery, store
+from booking_svc import domain, events, lottery, metrics, store
 from booking_svc.service import rows
 from booking_svc.service.bookings import Bookings
 from booking_svc.service.memberships import lottery_weight
@@ -24,6 +25,8 @@ from mesh.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 
 LOTTERY_CLOSURE = "prime slot sold by lottery"
 ENTERED = "you already entered this lottery"
+
+log = logging.getLogger("padel.booking.lotteries")
 
 
 class Lotteries:
@@ -82,7 +85,11 @@ class Lotteries:
         """The owner draws once entries close (the job does it too, see `draw_due`)."""
         now = self.clock()
         with uow.session() as session:
-            draw = rows.one(session, store.Lottery, lottery_id, "lottery")
+            # Taken as the job takes it, so one of the two draws and the other sees it drawn.
+            draw = store.lottery_to_draw(session, lottery_id)
+            if draw is None:
+                rows.one(session, store.Lottery, lottery_id, "lottery")
+                raise FailedPrecondition("this lottery is being drawn right now")
             domain.check_may_manage(caller, rows.venue(session, draw.venue_id).owner_id)
             if draw.seed:
                 raise FailedPrecondition("this lottery was drawn already")
@@ -92,15 +99,20 @@ class Lotteries:
 
     def draw_due(self, uow: UnitOfWork, limit: int = 50) -> int:
         """The job's work: each lottery whose entries closed is drawn once, each in its own
-        transaction (a lottery another replica or the owner draws meanwhile is skipped)."""
+        transaction (a lottery another replica or the owner draws meanwhile is skipped). A draw that
+        fails is logged and left for the next pass; the others are still drawn."""
         now = self.clock()
         drawn = 0
         for lottery_id in self._due(uow, now, limit):
-            with uow.session() as session:
-                draw = store.lottery_to_draw(session, lottery_id)
-                if draw is not None and not draw.seed:
-                    self._draw(session, draw, now)
-                    drawn += 1
+            try:
+                with uow.session() as session:
+                    draw = store.lottery_to_draw(session, lottery_id)
+                    if draw is not None and not draw.seed:
+                        self._draw(session, draw, now)
+                        drawn += 1
+            except Exception:  # noqa: BLE001 - one lottery's fault must not stop the other venues' draws
+                log.exception("lottery draw failed", extra={"lottery_id": lottery_id})
+                metrics.job_failed("lottery")
         return drawn
 
     @staticmethod
@@ -118,8 +130,10 @@ class Lotteries:
         draw.seed = lottery.new_seed()
         draw.drawn_order = lottery.draw(draw.seed, [(e.id, e.weight) for e in entries])
         players = {e.id: e.player_id for e in entries}
-        session.delete(session.get(store.Closure, draw.closure_id))
-        session.flush()
+        closure = session.get(store.Closure, draw.closure_id)
+        if closure is not None:  # closures made before owners were kept from deleting them
+            session.delete(closure)
+            session.flush()
         court = rows.court_at(session, venue, draw.court_id)
         for entry_id in draw.drawn_order:
             view = self._book_winner(session, venue, court, draw, players[entry_id], now)

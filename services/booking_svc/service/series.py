@@ -178,9 +178,10 @@ class Series:
                 named = next((b for b in games if b.id == booking_id), None)
                 if named is None:
                     raise InvalidArgument.field("booking_id", "is not a game of this series")
-                later = [b for b in games if b.start_time > named.start_time
-                         and b.state in (Status.PENDING, Status.CONFIRMED)] if scope == FOLLOWING else []
-                chosen = [named, *later]
+                # From a game already cancelled (or played), the games after it that are still to come.
+                chosen = [named] if scope != FOLLOWING else [
+                    b for b in games if (b is named or b.start_time > named.start_time)
+                    and b.state in (Status.PENDING, Status.CONFIRMED)]
             cancelled = []
             for booking in chosen:
                 game = store.booking_view(session, booking)

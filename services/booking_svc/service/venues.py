@@ -180,6 +180,10 @@ class Venues:
             closure = session.get(store.Closure, closure_id)
             if closure is None or closure.venue_id != venue_id:
                 raise NotFound(f"no closure {closure_id} at this venue")
+            # A lottery's closure keeps its prime slot off sale until the draw, which lifts it.
+            if store.lottery_holding(session, closure.id) is not None:
+                raise FailedPrecondition("this closure keeps a lottery's prime slot off sale until its draw, "
+                                         "which lifts it", reason="LOTTERY_SLOT")
             session.delete(closure)
 
     # -- prices -------------------------------------------------------------------------------------

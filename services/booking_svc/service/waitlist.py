@@ -25,7 +25,7 @@ from booking_svc.store import EntryView
 from mesh.caller import Caller
 from mesh.clock import utcnow
 from mesh.db import UnitOfWork
-from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
+from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
 from mesh.pager import Page
 
 # How many entries one player may have waiting or offered at once (an entry whose window has passed is over).
@@ -34,6 +34,7 @@ MAX_ACTIVE_ENTRIES = 10
 LONGEST_WINDOW = dt.timedelta(days=1)
 WAITING, OFFERED, BOOKED, LEFT = "waiting", "offered", "booked", "left"
 OPEN, ACCEPTED, EXPIRED = "open", "accepted", "expired"
+NOT_OPEN = "this offer is no longer open"
 
 
 class Waitlist:
@@ -92,27 +93,32 @@ class Waitlist:
         """The offered slot becomes the caller's booking while the offer is open: confirmed, or held
         for the venue's confirmation where the venue confirms by hand."""
         now = self.clock()
-        with uow.session() as session:
-            offer = session.get(store.WaitlistOffer, offer_id)
-            entry = session.get(store.WaitlistEntry, offer.entry_id) if offer else None
-            if entry is None or entry.player_id != caller.user_id:
-                raise NotFound(f"no waitlist offer {offer_id} to you")
-            view = rows.booking(session, offer.booking_id)
-            if offer.state != OPEN or offer.expires_at <= now or view.booking.state != Status.PENDING:
-                raise FailedPrecondition("this offer is no longer open")
-            booking = view.booking
-            booking.waitlist_offer_id = None  # the player's booking now, told of as any other
-            if view.venue.instant_confirmation:
-                booking.status = domain.transition(booking.state, Status.CONFIRMED).value
-                booking.hold_expires_at = None
-                events.confirmed(session, view)
-            else:
-                booking.hold_expires_at = now + dt.timedelta(minutes=view.venue.hold_minutes)
-            booking.updated_at = now
-            offer.state, entry.state = ACCEPTED, BOOKED
-            session.flush()
-            events.waitlist_accepted(session, offer, view)
-            return view
+        try:
+            with uow.session() as session:
+                # The offer and its hold locked: the job expiring them meanwhile goes first or waits.
+                offer = session.get(store.WaitlistOffer, offer_id, with_for_update=True)
+                entry = session.get(store.WaitlistEntry, offer.entry_id) if offer else None
+                if entry is None or entry.player_id != caller.user_id:
+                    raise NotFound(f"no waitlist offer {offer_id} to you")
+                session.get(store.Booking, offer.booking_id, with_for_update=True)
+                view = rows.booking(session, offer.booking_id)
+                if offer.state != OPEN or offer.expires_at <= now or view.booking.state != Status.PENDING:
+                    raise FailedPrecondition(NOT_OPEN)
+                booking = view.booking
+                booking.waitlist_offer_id = None  # the player's booking now, told of as any other
+                if view.venue.instant_confirmation:
+                    booking.status = domain.transition(booking.state, Status.CONFIRMED).value
+                    booking.hold_expires_at = None
+                    events.confirmed(session, view)
+                else:
+                    booking.hold_expires_at = now + dt.timedelta(minutes=view.venue.hold_minutes)
+                booking.updated_at = now
+                offer.state, entry.state = ACCEPTED, BOOKED
+                session.flush()
+                events.waitlist_accepted(session, offer, view)
+                return view
+        except exc.IntegrityError:
+            raise Conflict(f"{NOT_OPEN}: the slot was taken meanwhile") from None
 
     def close_account(self, uow: UnitOfWork, user_id: str) -> None:
         """auth's AccountDeleted: the person's entries and offers are gone; the slot an open offer
