@@ -38,22 +38,22 @@ class BookingJob(PeriodicJob):
         """(holds expired, bookings completed) in this pass; run-out waitlist offers first, so the
         slot of an offer passes straight to the next in line. Each task runs on its own: one that
         fails is logged and counted and the others still run."""
-        offers = self._run("waitlist offers", self.waitlist.expire_offers) if self.waitlist else 0
+        offers = self._attempt("waitlist offers", self.waitlist.expire_offers) if self.waitlist else 0
         if offers:
             log.info("waitlist offers expired", extra={"offers": offers})
-        summaries = self._run("weekly summaries", self.summaries.send_due) if self.summaries else 0
+        summaries = self._attempt("weekly summaries", self.summaries.send_due) if self.summaries else 0
         if summaries:
             log.info("weekly summaries sent", extra={"summaries": summaries})
-        reminded = self._run("membership reminders", self.memberships.remind_renewals) if self.memberships else 0
+        reminded = self._attempt("membership reminders", self.memberships.remind_renewals) if self.memberships else 0
         if reminded:
             log.info("membership reminders", extra={"memberships": reminded})
-        drawn = self._run("lotteries", self.lotteries.draw_due) if self.lotteries else 0
+        drawn = self._attempt("lotteries", self.lotteries.draw_due) if self.lotteries else 0
         if drawn:
             log.info("lotteries drawn", extra={"lotteries": drawn})
-        return (self._run("holds", self.bookings.expire_holds),
-                self._run("finished games", self.bookings.complete_finished))
+        return (self._attempt("holds", self.bookings.expire_holds),
+                self._attempt("finished games", self.bookings.complete_finished))
 
-    def _run(self, task: str, work: Callable[[Database], int]) -> int:
+    def _attempt(self, task: str, work: Callable[[Database], int]) -> int:
         try:
             return work(self.database)
         except Exception:  # noqa: BLE001 - one task's fault must not stop the others; the next pass retries
