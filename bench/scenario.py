@@ -114,3 +114,27 @@ def bcrypt_bound(rounds: int, cores: int) -> float:
     for _ in range(checks):
         bcrypt.checkpw(PASSWORD.encode(), hashed)
     return cores * checks / (time.perf_counter() - started)
+
+
+def double_bookings(platform) -> tuple[int, int]:
+    """(live bookings, pairs of live bookings that overlap on one court) in booking_svc's database,
+    read after the booking route: the database decides clashes, and this shows it did at saturation."""
+    import sqlalchemy as sa
+
+    from booking_svc.domain import LIVE
+    from booking_svc.server import settings_from_env
+
+    engine = sa.create_engine(settings_from_env(platform.env).database_url)
+    live = tuple(status.value for status in LIVE)
+    try:
+        with engine.connect() as connection:
+            count = connection.execute(sa.text("SELECT count(*) FROM bookings WHERE status IN :live")
+                                       .bindparams(sa.bindparam("live", expanding=True)), {"live": live}).scalar_one()
+            clashes = connection.execute(sa.text(
+                "SELECT count(*) FROM bookings a JOIN bookings b ON a.court_id = b.court_id AND a.id < b.id "
+                "AND a.start_time < b.end_time AND b.start_time < a.end_time "
+                "WHERE a.status IN :live AND b.status IN :live")
+                .bindparams(sa.bindparam("live", expanding=True)), {"live": live}).scalar_one()
+    finally:
+        engine.dispose()
+    return count, clashes
