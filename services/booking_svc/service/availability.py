@@ -114,8 +114,7 @@ class Availability:
         answer while exact, else one query for what is busy."""
         now = self.clock()
         key = (venue_id, day, duration, court_id, extra_horizon_days)
-        with uow.statements() as connection:
-            versions = store.day_versions(connection, venue_id, day)
+        versions = store.day_versions(uow, venue_id, day)
         if versions is None:
             raise NotFound(f"no venue {venue_id}")
         kept = self._answers.get(key, versions)
