@@ -16,13 +16,12 @@ from typing import NamedTuple, Sequence
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
                         UniqueConstraint, and_, bindparam, case, cast, delete, exc, func, or_, select, text, true,
                         type_coerce, Row, Subquery, union_all, update)
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, query_expression, relationship,
                             with_expression)
 
 from booking_svc.domain import LIVE, InvitationState, Status
 from mesh import pager
-from mesh.db import rows_of
+from mesh.db import UnitOfWork, rows_of
 from mesh.sqltypes import UtcDateTime
 
 SLOT_TAKEN_SQLITE = "court slot taken"
@@ -685,20 +684,20 @@ def _day_versions():
 _DAY_VERSIONS = _day_versions()
 
 
-def day_versions(connection: Connection, venue_id: str, day: dt.date) -> tuple[int, int] | None:
+def day_versions(uow: UnitOfWork, venue_id: str, day: dt.date) -> tuple[int, int] | None:
     """(setup version, bookings version) of the venue's opening on `day`; None: no such venue.
-    A Core statement (every availability call asks it): none of the ORM's execution."""
+    Every availability call asks it: one row read the cheapest way (`UnitOfWork.first_row`)."""
     first, last = (day - dt.timedelta(days=1) if day > dt.date.min else day,
                    day + dt.timedelta(days=1) if day < dt.date.max else day)
-    row = connection.execute(_DAY_VERSIONS, {"venue_id": venue_id, "first": first, "last": last}).first()
-    return None if row is None else (row[0], int(row[1]))
+    row = uow.first_row(_DAY_VERSIONS, {"venue_id": venue_id, "first": first, "last": last})
+    return None if row is None else (int(row[0]), int(row[1]))
 
 
 _SEARCH_VERSION = select(VenueSearchVersion.version).where(VenueSearchVersion.id == 1)
 
 
-def venue_search_version(connection: Connection) -> int:
-    return connection.scalar(_SEARCH_VERSION)
+def venue_search_version(uow: UnitOfWork) -> int:
+    return uow.first_row(_SEARCH_VERSION)[0]
 
 
 def setup_version(session: Session, venue_id: str) -> int | None:

@@ -6,6 +6,7 @@ The same code runs on an embedded SQLite file and on PostgreSQL (psycopg 3); onl
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import pathlib
@@ -14,10 +15,9 @@ import time
 import uuid
 import zlib
 from contextlib import contextmanager, nullcontext
-from typing import Any, Callable, ContextManager, Iterator, Protocol
+from typing import Any, Callable, ContextManager, Iterator, Mapping, Protocol
 
-from opentelemetry.instrumentation.utils import suppress_instrumentation
-from sqlalchemy import Engine, MetaData, create_engine, event, exc, select, text
+from sqlalchemy import Engine, MetaData, Select, create_engine, event, exc, select, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -80,6 +80,31 @@ def _faults_mapped() -> Iterator[None]:
         raise
 
 
+@dataclasses.dataclass(frozen=True)
+class _Compiled:
+    """A statement as its dialect's driver takes it (`Database.first_row`): the SQL, and how a
+    call's values become the driver's parameters (in order for SQLite's `?`, by name for psycopg)."""
+
+    sql: str
+    order: tuple[str, ...] | None  # positional parameters' names; None: by name
+    fixed: dict[str, Any]  # the statement's own literal values (a `coalesce(…, 0)`), by name
+    processors: dict[str, Callable[[Any], Any]]  # what SQLAlchemy would convert a value with (a date on SQLite)
+
+    @classmethod
+    def of(cls, statement: Select, dialect: Any) -> "_Compiled":
+        compiled = statement.compile(dialect=dialect)
+        names = compiled.bind_names  # each parameter → its name in the SQL
+        return cls(compiled.string, tuple(compiled.positiontup) if compiled.positional else None,
+                   {name: bind.effective_value for bind, name in names.items() if not bind.required},
+                   {name: processor for bind, name in names.items()
+                    if (processor := bind.type.bind_processor(dialect)) is not None})
+
+    def values(self, params: Mapping[str, Any]) -> Any:
+        converted = {name: self.processors[name](value) if name in self.processors else value
+                     for name, value in {**self.fixed, **params}.items()}
+        return converted if self.order is None else [converted[name] for name in self.order]
+
+
 def new_id() -> str:
     """A row's id: a random UUID, so that ids reveal nothing and never clash across replicas."""
     return str(uuid.uuid4())
@@ -107,11 +132,11 @@ SHARED_MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 class UnitOfWork(Protocol):
     """What a use case is given by its caller (servicer, consumer or job): `session()` opens the
     transaction the use case works in. A `Database` opens a new one each time; `Joined` is one the
-    caller holds open already; `statements()` is the cheapest read, for a version check."""
+    caller holds open already; `first_row()` is the cheapest read, for a version check."""
 
     def session(self, *, read_only: bool = False) -> ContextManager[Session]: ...
 
-    def statements(self) -> ContextManager[Connection]: ...
+    def first_row(self, statement: Select, params: Mapping[str, Any] | None = None) -> tuple | None: ...
 
 
 class Joined:
@@ -125,9 +150,9 @@ class Joined:
     def session(self, *, read_only: bool = False) -> Iterator[Session]:
         yield self._session
 
-    @contextmanager
-    def statements(self) -> Iterator[Connection]:
-        yield self._session.connection()
+    def first_row(self, statement: Select, params: Mapping[str, Any] | None = None) -> tuple | None:
+        row = self._session.execute(statement, dict(params or {})).first()
+        return None if row is None else tuple(row)
 
 
 class Database:
@@ -139,7 +164,7 @@ class Database:
         self._max_overflow = max_overflow
         self._engine: Engine | None = None
         self._read_only_engine: Engine | None = None
-        self._statement_engine: Engine | None = None
+        self._compiled: dict[Select, _Compiled] = {}  # `first_row`'s statements, by statement
         self._lock = threading.Lock()
         # SQLite: every transaction holds the file's one write lock (BEGIN IMMEDIATE). This
         # process's threads queue for it here (SQLITE_TURN_TIMEOUT_SECONDS at most); SQLite's own
@@ -161,11 +186,6 @@ class Database:
                 self._engine = self._make_engine()
                 # The same pool, marked so that `_sqlite_on_begin` starts a deferred transaction.
                 self._read_only_engine = self._engine.execution_options(padel_read_only=True)
-                # The same pool again, each statement a transaction of its own (see `statements`):
-                # psycopg's autocommit; on SQLite no BEGIN (`_sqlite_on_begin`), as SQLAlchemy's
-                # AUTOCOMMIT level would undo `_sqlite_on_connect` when it resets the connection.
-                self._statement_engine = self._engine.execution_options(
-                    **({"isolation_level": "AUTOCOMMIT"} if self.is_postgres else {"padel_autocommit": True}))
             return self._engine
 
     def _make_engine(self) -> Engine:
@@ -205,17 +225,45 @@ class Database:
         with _faults_mapped(), turn, Session(bind, expire_on_commit=False) as session, session.begin():
             yield session
 
-    @contextmanager
-    def statements(self) -> Iterator[Connection]:
-        """A connection whose every statement is a transaction of its own: no BEGIN or COMMIT
-        around it, so a one-statement read (a kept answer's version check, on every hot read) costs
-        one round trip on PostgreSQL (three in a transaction: BEGIN, the statement, COMMIT) and no
-        ORM session. Faults are mapped as in
-        `session`. Several statements here may each see a different moment. Not traced: the
-        statement is inside its call's span, and a span of its own cost more than the statement."""
-        self.engine  # made on first use, with its twins
-        with suppress_instrumentation(), _faults_mapped(), self._statement_engine.connect() as connection:
-            yield connection
+    def first_row(self, statement: Select, params: Mapping[str, Any] | None = None) -> tuple | None:
+        """The first row of `statement` (a Core SELECT) as the driver gives it, or None: the cheapest
+        read there is, for a kept answer's version check on every hot read. The statement runs in no
+        transaction (one round trip on PostgreSQL: no BEGIN, no COMMIT), on the pooled DBAPI
+        connection itself: compiled once per statement, no ORM session and no SQLAlchemy execution
+        (which cost several times the statement), so no span either: it is inside its call's span.
+        Values come back unconverted (fine for the integer versions it reads). Faults are mapped as
+        in `session`, and a dropped connection replaces the pool as a failed session does."""
+        engine = self.engine
+        compiled = self._compiled.get(statement) or self._compile(statement)
+        values = compiled.values(params or {})
+        dbapi_error = engine.dialect.loaded_dbapi.Error
+        with _faults_mapped():
+            try:
+                fairy = engine.raw_connection()
+            except dbapi_error as error:
+                raise exc.DBAPIError.instance(compiled.sql, values, error, dbapi_error, dialect=engine.dialect)
+            connection, cursor = fairy.dbapi_connection, None
+            try:
+                if self.is_postgres:
+                    connection.autocommit = True  # a statement of its own; SQLite: isolation_level None
+                cursor = connection.cursor()
+                cursor.execute(compiled.sql, values)
+                return cursor.fetchone()
+            except dbapi_error as error:
+                if engine.dialect.is_disconnect(error, connection, cursor):
+                    engine.pool._invalidate(fairy, error)  # as SQLAlchemy's own execution does
+                raise exc.DBAPIError.instance(compiled.sql, values, error, dbapi_error, dialect=engine.dialect)
+            finally:
+                if cursor is not None:
+                    cursor.close()
+                if self.is_postgres and fairy.is_valid:
+                    connection.autocommit = False  # the pool's sessions expect transactions
+                fairy.close()
+
+    def _compile(self, statement: Select) -> "_Compiled":
+        compiled = _Compiled.of(statement, self.engine.dialect)
+        self._compiled[statement] = compiled
+        return compiled
 
     @contextmanager
     def _sqlite_turn(self) -> Iterator[None]:
@@ -310,12 +358,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_on_begin(connection: Connection) -> None:
     # Take the write lock when the transaction starts: a deferred transaction that reads and
     # then writes fails at once with "database is locked" when another writer got there first,
-    # whereas an immediate one waits its turn (busy_timeout). A read-only one needs no lock, and
-    # `Database.statements` (autocommit) no transaction at all.
-    options = connection.get_execution_options()
-    if options.get("padel_autocommit", False):
-        return
-    connection.exec_driver_sql("BEGIN" if options.get("padel_read_only", False) else "BEGIN IMMEDIATE")
+    # whereas an immediate one waits its turn (busy_timeout). A read-only one needs no lock.
+    read_only = connection.get_execution_options().get("padel_read_only", False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def run_migrations_online(target_metadata: MetaData | None = None) -> None:

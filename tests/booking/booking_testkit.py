@@ -250,13 +250,15 @@ def outbox_messages(db: Database, prefix: str = "") -> list[tuple[str, object]]:
     return found
 
 
+_WAITING_FOR_A_LOCK = select(text("count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                  "AND datname = current_database()"))
+
+
 def waits_for_a_lock(db: Database, finished: Callable[[], bool]) -> bool:
     """On PostgreSQL, whether another transaction comes to wait for a row lock (True) before
     `finished()` says the racing call returned without waiting (False)."""
     while not finished():
-        with db.statements() as connection:
-            if connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                                       "AND datname = current_database()")).scalar():
-                return True
+        if db.first_row(_WAITING_FOR_A_LOCK)[0]:
+            return True
         time.sleep(0.02)
     return False

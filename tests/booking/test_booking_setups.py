@@ -132,14 +132,58 @@ def test_a_booking_written_outside_the_use_cases_still_shows_in_the_next_call(re
     assert "12:00" in slots(other, venue_id, day)["Court 1"]
 
 
+def _counted(statement: str) -> bool:
+    return not statement.startswith("--") and statement.split()[0] not in ("BEGIN", "COMMIT", "ROLLBACK")
+
+
 def statements(db, action) -> list[str]:
-    """The SQL statements `action` sends (transaction control left out)."""
+    """The SQL statements `action` sends, as the driver sees them (transaction control and SQLite's
+    trigger programs left out): SQLAlchemy's and a version check's (`first_row`) alike."""
     sent: list[str] = []
 
-    def note(_conn, _cursor, statement, *_rest):
-        if statement.split()[0] not in ("BEGIN", "COMMIT", "ROLLBACK"):
-            sent.append(statement)
+    def note(statement) -> None:
+        if _counted(str(statement)):
+            sent.append(str(statement))
 
+    if db.is_postgres:
+        import psycopg
+
+        class Counted(psycopg.Cursor):
+            def execute(self, query, *args, **kwargs):
+                note(query)
+                return super().execute(query, *args, **kwargs)
+
+            def executemany(self, query, *args, **kwargs):
+                note(query)
+                return super().executemany(query, *args, **kwargs)
+
+    def watch(dbapi_connection, _record, _proxy) -> None:
+        if db.is_postgres:
+            dbapi_connection.cursor_factory = Counted
+        else:
+            dbapi_connection.set_trace_callback(note)
+
+    def unwatch(dbapi_connection, _record) -> None:
+        if db.is_postgres:
+            dbapi_connection.cursor_factory = psycopg.Cursor
+        else:
+            dbapi_connection.set_trace_callback(None)
+
+    event.listen(db.engine, "checkout", watch)
+    event.listen(db.engine, "checkin", unwatch)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "checkout", watch)
+        event.remove(db.engine, "checkin", unwatch)
+    return sent
+
+
+def executed(db, action) -> list[str]:
+    """The statements `action` runs through SQLAlchemy's execution (what the tracer records),
+    transaction control left out."""
+    sent: list[str] = []
+    note = lambda _conn, _cursor, statement, *_rest: _counted(statement) and sent.append(statement)  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", note)
     try:
         action()
@@ -154,6 +198,8 @@ def test_an_unchanged_day_is_answered_with_one_statement_and_a_booking_costs_one
     venue_id, day = venue.venue.id, local_day(2)
     slots(other, venue_id, day)
     assert len(statements(other.db, lambda: slots(other, venue_id, day))) == 1  # the versions
+    # ... sent to the driver itself: none of SQLAlchemy's execution, which cost several times the statement
+    assert executed(other.db, lambda: slots(other, venue_id, day)) == []
     other.availability.answer(other.db, venue_id, day, 90)
     one.book(someone("player"), venue.courts[0].id, local_dt(day, "12:00").astimezone(dt.timezone.utc))
     assert len(statements(other.db, lambda: slots(other, venue_id, day))) == 2  # the versions, what is busy
@@ -192,6 +238,7 @@ def test_a_venue_search_is_kept_until_anything_it_shows_changes_through_any_repl
 
     assert search() == [("Alpha", venue.venue.base_hourly_price_paisa, ["Court 1"])]
     assert len(statements(other.db, search)) == 1  # kept: only the version is read
+    assert executed(other.db, search) == []  # by the driver itself
     one.venues.create(one.db, owner, {"name": "Beta", "city": city, "opening_hours": EVERY_DAY}, [{"name": "B1"}])
     assert [name for name, _price, _courts in search()] == ["Alpha", "Beta"]
     one.venues.set_price_rules(one.db, owner, venue.venue.id, 900_000, [])
@@ -216,7 +263,7 @@ def test_a_booking_takes_seven_statements_and_loads_no_venue_court_or_player_row
     day = local_day(2)
     slots(one, venue.venue.id, day)
     player = someone("player")
-    sent = statements(one.db, lambda: one.book(player, venue.courts[0].id, local_dt(day, "12:00")
+    sent = executed(one.db, lambda: one.book(player, venue.courts[0].id, local_dt(day, "12:00")
                                                .astimezone(dt.timezone.utc)))
     assert len(sent) == 7 + (1 if one.db.is_postgres else 0), sent
     assert not [s for s in sent if s.startswith(("SELECT venues.id", "SELECT courts.id", "SELECT players.id",

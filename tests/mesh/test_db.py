@@ -183,32 +183,42 @@ def test_unreachable_database_is_unavailable(unused_port):
         with database.session() as session:
             session.execute(text("SELECT 1"))
     with pytest.raises(Unavailable, match="database unavailable"):
-        with database.statements() as connection:
-            connection.execute(text("SELECT 1"))
+        database.first_row(select(text("1")))
     database.dispose()
 
 
-def test_statements_read_in_no_transaction_and_leave_the_connection_as_sessions_need_it(database, migrations):
-    """A version check (`statements`) holds no transaction open (no BEGIN, no COMMIT to send), sees
-    what was committed a moment before, and the pooled connection still starts proper transactions."""
+_COURTS = select(text("count(*) FROM court"))
+
+
+def test_first_row_reads_in_no_transaction_and_leaves_the_connection_as_sessions_need_it(database, migrations):
+    """A version check (`first_row`) holds no transaction open (no BEGIN, no COMMIT to send), sees
+    what was committed a moment before, goes through none of SQLAlchemy's execution (whose events
+    the tracer hooks), and the pooled connection still starts proper transactions."""
     database.migrate(migrations)
     sent = _statements_sent(database)
     for name in ("Court 1", "Court 2"):
-        with database.statements() as connection:
-            seen = connection.execute(text("SELECT count(*) FROM court")).scalar_one()
-            assert not _in_transaction(connection)
+        seen = database.first_row(_COURTS)[0]
+        assert not _in_transaction(database)
         with database.session() as session:
             session.execute(text(f"INSERT INTO court (name) VALUES ('{name}')"))
     assert seen == 1
-    with database.statements() as connection:
-        assert connection.execute(text("SELECT count(*) FROM court")).scalar_one() == 2
+    assert database.first_row(_COURTS) == (2,)
+    assert database.first_row(select(text("name FROM court WHERE name = :name")), {"name": "Court 9"}) is None
+    assert not any("court" in statement and "INSERT" not in statement for statement in sent)
     if not database.is_postgres:  # every write still took the write lock first
         assert [s for s in sent if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN IMMEDIATE"]
 
 
-def _in_transaction(connection) -> bool:
-    dbapi = connection.connection.dbapi_connection
-    return dbapi.info.transaction_status != 0 if hasattr(dbapi, "info") else dbapi.in_transaction  # psycopg: IDLE
+def _in_transaction(database) -> bool:
+    """Whether the pooled connection a version check just used is inside a transaction."""
+    connection = database.engine.raw_connection()
+    try:
+        dbapi = connection.dbapi_connection
+        if hasattr(dbapi, "info"):  # psycopg: IDLE, and autocommit off again for the sessions
+            return dbapi.info.transaction_status != 0 or dbapi.autocommit
+        return dbapi.in_transaction
+    finally:
+        connection.close()
 
 
 def _statements_sent(database) -> list[str]:
@@ -319,8 +329,7 @@ def test_a_pooled_connection_is_checked_only_after_idling_and_a_dropped_pool_is_
 
 
 def _backend(database) -> int:
-    with database.statements() as connection:
-        return connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    return database.first_row(select(text("pg_backend_pid()")))[0]
 
 
 def _drop_connections(url: str) -> None:

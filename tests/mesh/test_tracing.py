@@ -65,8 +65,7 @@ class Venues(booking_service_pb2_grpc.BookingServiceServicer):
     def ListVenues(self, request, context):
         if self.fail_with is not None:
             raise self.fail_with
-        with self.database.statements() as connection:  # as a kept answer's version check
-            connection.execute(select(func.count()).select_from(OutboxEvent))
+        self.database.first_row(select(func.count()).select_from(OutboxEvent))  # as a kept answer's version check
         with self.database.session() as session:
             publish(session, STREAM, StringValue(value="venue listed"))
         self.redis.get("padel:test:venues")

@@ -4,7 +4,7 @@ Free slots are answered from a kept answer per (venue, day, duration, court) whi
 with the venue's setup version and the day's bookings version, which the database raises in every
 transaction that writes a booking of that day or a closure (migration 0014), and with the moment
 time alone changes it (the first start passing, the first hold running out). Each call reads both
-versions in one statement of its own (`UnitOfWork.statements`: no transaction around it) and only
+versions in one statement of its own (`UnitOfWork.first_row`: no transaction around it) and only
 when they moved reads the day, in a transaction begun after that; so a booking or a cancellation
 made through any replica shows in the very next call; nothing expires by a TTL. The answer is public: anything that depends on who asks
 must be applied to it, never kept in it.
@@ -114,8 +114,7 @@ class Availability:
         answer while exact, else one query for what is busy."""
         now = self.clock()
         key = (venue_id, day, duration, court_id, extra_horizon_days)
-        with uow.statements() as connection:
-            versions = store.day_versions(connection, venue_id, day)
+        versions = store.day_versions(uow, venue_id, day)
         if versions is None:
             raise NotFound(f"no venue {venue_id}")
         kept = self._answers.get(key, versions)

@@ -110,8 +110,7 @@ class Venues:
         city, query, near, radius_km, page_size, page_token, by_rating = asked
         if by_rating and near is not None:
             raise InvalidArgument.field("order_by_rating", "cannot be combined with near")
-        with uow.statements() as connection:
-            version = store.venue_search_version(connection)
+        version = store.venue_search_version(uow)
         kept = self._searches.get(asked, version)
         if kept is not None:
             return kept
