@@ -23,7 +23,7 @@ from booking_svc.service import rows
 from booking_svc.store import MembershipView
 from mesh.caller import Caller
 from mesh.clock import utcnow
-from mesh.db import UnitOfWork
+from mesh.db import UnitOfWork, new_id
 from mesh.errors import FailedPrecondition, NotFound
 from mesh.pager import Page
 
@@ -145,7 +145,7 @@ class Memberships:
             benefits = benefits or {}
             rows.check_window_courts([c.id for c in store.courts_of(session, venue.id)],
                                      benefits.get("price_rules", []), "plan.price_rules")
-            plan = store.MembershipPlan(id=rows.new_id(), venue_id=venue_id, name=name, price_paisa=price_paisa,
+            plan = store.MembershipPlan(id=new_id(), venue_id=venue_id, name=name, price_paisa=price_paisa,
                                         period=period, grace_days=grace_days, percent_off=percent_off,
                                         lottery_weight=max(1, lottery_weight), created_at=self.clock(), **benefits)
             session.add(plan)
@@ -203,7 +203,7 @@ class Memberships:
         due = standing_due(session, plan, player_id, member, now)
         if due is not None:
             return due
-        due = store.MembershipDue(id=rows.new_id(), membership_id=member.id if member else rows.new_id(),
+        due = store.MembershipDue(id=new_id(), membership_id=member.id if member else new_id(),
                                   plan_id=plan.id, venue_id=venue.id, player_id=player_id,
                                   amount_paisa=plan.price_paisa, state=membership.DUE, created_at=now)
         try:
@@ -269,7 +269,7 @@ class Memberships:
         member = store.membership_of(session, plan.id, player_id)
         renewed = member is not None
         if member is None:
-            member = store.Membership(id=due.membership_id if due else rows.new_id(), plan_id=plan.id,
+            member = store.Membership(id=due.membership_id if due else new_id(), plan_id=plan.id,
                                       venue_id=venue.id, player_id=player_id, paid_until=None, created_at=now)
             session.add(member)
         if due is not None:

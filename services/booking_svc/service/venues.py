@@ -17,7 +17,7 @@ from booking_svc.service import rows
 from booking_svc.service.answers import Answers, Kept
 from mesh.caller import Caller
 from mesh.clock import utcnow
-from mesh.db import UnitOfWork
+from mesh.db import UnitOfWork, new_id
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
 from mesh.pager import Page
 
@@ -47,7 +47,7 @@ class Venues:
     def _new_court(session: Session, venue: store.Venue, columns: dict[str, Any], now: dt.datetime) -> store.Court:
         if not (columns.get("name") or "").strip():
             raise InvalidArgument.field("court.name", "is required")
-        court = store.Court(id=rows.new_id(), venue_id=venue.id, created_at=now,
+        court = store.Court(id=new_id(), venue_id=venue.id, created_at=now,
                             **{"environment": 0, "surface": 0, "active": True, **columns})
         session.add(court)
         session.flush()
@@ -63,7 +63,7 @@ class Venues:
             if not columns.get(field):
                 raise InvalidArgument.field(f"venue.{field}", "is required")
         now = self.clock()
-        venue = store.Venue(id=rows.new_id(), owner_id=caller.user_id, created_at=now, updated_at=now,
+        venue = store.Venue(id=new_id(), owner_id=caller.user_id, created_at=now, updated_at=now,
                             **{**domain.VENUE_DEFAULTS, **columns})
         venue.city_key = venue.city.strip().lower()
         domain.check_venue_rules(rows.rules_of(venue))
@@ -163,7 +163,7 @@ class Venues:
                     f"{len(booked)} live booking(s) fall in this closure, the first at "
                     f"{domain.local_clock(rows.rules_of(venue), booked[0].start_time)}; cancel them first",
                     reason="COURT_BOOKED")
-            closure = store.Closure(id=rows.new_id(), venue_id=venue.id, court_id=court_id, start_time=start,
+            closure = store.Closure(id=new_id(), venue_id=venue.id, court_id=court_id, start_time=start,
                                     end_time=end, reason=reason)
             session.add(closure)
             return closure
@@ -201,7 +201,7 @@ class Venues:
                     raise InvalidArgument.field(f"rules[{i}].court_id", "is not a court of this venue")
                 domain.parse_hhmm(rule["start"], f"rules[{i}].start")
                 domain.parse_hhmm(rule["end"], f"rules[{i}].end")
-                rule_id = kept.pop(store.price_rule_key(rule), None) or rows.new_id()
+                rule_id = kept.pop(store.price_rule_key(rule), None) or new_id()
                 added.append(store.PriceRule(id=rule_id, venue_id=venue.id, position=i, **rule))
             domain.check_price_windows_apart(rows.price_windows(added))
             store.delete_price_rules(session, venue.id)
