@@ -36,6 +36,12 @@ class Venues:
         domain.check_may_manage(caller, venue.owner_id)
         return venue
 
+    @staticmethod
+    def _retire(court: store.Court, at: dt.datetime) -> None:
+        """The court takes no new bookings from `at` (retired again, it keeps its first time)."""
+        if court.active:
+            court.active, court.retired_at = False, at
+
     @classmethod
     def _changing(cls, session: Session, caller: Caller, venue_id: str) -> store.Venue:
         """A venue the caller manages, whose setup this transaction changes."""
@@ -233,20 +239,23 @@ class Venues:
         with uow.session() as session:
             venue = self._changing(session, caller, venue_id)
             court = rows.court_at(session, venue, court_id)
-            if court.active:
-                court.active, court.retired_at = False, self.clock()
+            self._retire(court, self.clock())
             venue.updated_at = self.clock()
             live = store.live_bookings_on(session, [court.id], self.clock())
             return court, [store.BookingView(b, venue, court) for b in live]
 
     def retire_venue(self, uow: UnitOfWork, caller: Caller,
                      venue_id: str) -> tuple[store.VenueView, list[store.BookingView]]:
-        """The venue leaves the listings and takes no new bookings; the answer lists its live bookings."""
+        """The venue leaves the listings and takes no new bookings; the answer lists its live bookings.
+        Its courts are retired with it (a court retired earlier keeps its time), so the owner's report
+        counts no open minutes after the venue closed."""
         with uow.session() as session:
             venue = self._changing(session, caller, venue_id)
             venue.active = False
             venue.updated_at = self.clock()
             courts = store.courts_of(session, venue.id)
+            for court in courts:
+                self._retire(court, venue.updated_at)
             by_id = {c.id: c for c in courts}
             live = store.live_bookings_on(session, list(by_id), self.clock())
             return store.VenueView(venue, courts), [store.BookingView(b, venue, by_id[b.court_id]) for b in live]
