@@ -390,8 +390,9 @@ class Bookings:
         online (a venue booking_svc does not have is none of its business)."""
         with uow.session() as session:
             venue = session.get(store.Venue, venue_id)
-            if venue is not None:
+            if venue is not None and venue.paid_at_venue != at_venue:
                 venue.paid_at_venue = at_venue
+                store.bump_setup_version(venue)  # a booking reads it from the kept setup (VenueSetups)
 
     # -- invitations --------------------------------------------------------------------------------
 
