@@ -1377,6 +1377,11 @@ def dues_of_membership(session: Session, membership_id: str) -> list[MembershipD
                                 .order_by(MembershipDue.created_at).with_for_update()))
 
 
+def open_dues_of_plan(session: Session, plan_id: str) -> list[MembershipDue]:
+    return list(session.scalars(select(MembershipDue).where(MembershipDue.plan_id == plan_id,
+                                                            MembershipDue.state == "due").with_for_update()))
+
+
 def open_dues_of(session: Session, player_id: str) -> list[MembershipDue]:
     return list(session.scalars(select(MembershipDue).where(MembershipDue.player_id == player_id,
                                                             MembershipDue.state == "due").with_for_update()))

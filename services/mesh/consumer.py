@@ -2,7 +2,8 @@
 event type. Delivery is at-least-once and handling effectively once: the event id is recorded in
 `processed_events` in the handler's transaction, and the entry acknowledged after the commit; an
 event waits in the stream while a consumer is down. Entries read together are handled in one
-transaction and acknowledged at once (a consumer catching up pays one commit for many events).
+transaction and acknowledged at once (a consumer catching up pays one commit for many events; on
+SQLite, whose one write lock that transaction holds, a commit at least every `sqlite_hold_seconds`).
 Each event is handled in a span of the trace of the work that published it (mesh.tracing).
 """
 
@@ -66,6 +67,7 @@ class EventConsumer(Loop):
         batch_size: int = 50,
         block_ms: int = 4000,  # below the client's 5 s socket timeout (mesh.redis)
         max_backoff: float = 5.0,
+        sqlite_hold_seconds: float = 0.05,
     ):
         super().__init__(f"event consumer {group}", 0.0, first_backoff=0.1, max_backoff=max_backoff)
         self.database = database
@@ -76,6 +78,10 @@ class EventConsumer(Loop):
         self.claim_idle_ms = int(claim_idle_seconds * 1000)
         self.batch_size = batch_size
         self.block_ms = block_ms
+        # SQLite: a transaction of entries read together holds the database's one write lock, so it
+        # ends once it held it this long (the rest follow in the next) and a request's write waits for
+        # a part of a read, not all of it (a read of 50 notify events held it for seconds on a busy host).
+        self.sqlite_hold_seconds = sqlite_hold_seconds
         self._handlers: dict[str, tuple[type[Message], Handler]] = {}
         self._ready = False  # groups created and own pending entries handled since (re)connecting
         self._reader: redis.Redis | None = None  # the one connection the blocking reads use
@@ -177,13 +183,14 @@ class EventConsumer(Loop):
             self._handle_entries(stream, entries)
 
     def _handle_entries(self, stream: str | bytes, entries: list[tuple[Any, Any]]) -> None:
-        """Handles entries read together in one transaction with one acknowledgement: a consumer
-        behind by many events pays one commit and one XACK for them all, not one each. When one of
-        them fails, that transaction is rolled back and each entry is handled in one of its own, so
-        only the failing one stays pending (the others' handlers then ran twice, the first time
-        rolled back)."""
-        if len(entries) > 1 and self._handle_together(stream, entries):
-            return
+        """Handles entries read together in one transaction with one acknowledgement (on SQLite, in as
+        many as `sqlite_hold_seconds` asks): a consumer behind by many events pays one commit and one XACK for
+        them all, not one each. When one of them fails, that transaction is rolled back and each entry
+        left is handled in one of its own, so only the failing one stays pending (the others' handlers
+        then ran twice, the first time rolled back: handlers write only through the session, and what
+        must happen once, such as counting, waits for the commit with `mesh.db.after_commit`)."""
+        while len(entries) > 1 and not self.stopping and (taken := self._handle_together(stream, entries)):
+            entries = entries[taken:]
         for entry_id, fields in entries:
             if self.stopping:
                 return
@@ -220,30 +227,36 @@ class EventConsumer(Loop):
         return tracing.handling_event(event.traceparent, group=self.group, stream=event.stream,
                                       event_type=event.event_type, event_id=event.event_id)
 
-    def _handle_together(self, stream: str | bytes, entries: list[tuple[Any, Any]]) -> bool:
-        """All `entries` handled in one transaction and acknowledged at once; False (nothing
-        written, nothing acknowledged) when one of them failed."""
-        events = [event for entry_id, fields in entries
-                  if (event := self._event(stream, entry_id, fields or {})) is not None]
-        if not events:  # nothing a handler takes: no transaction
+    def _handle_together(self, stream: str | bytes, entries: list[tuple[Any, Any]]) -> int:
+        """The first of `entries` handled in one transaction and acknowledged at once: all of them, or
+        on SQLite those handled within `sqlite_hold_seconds`; how many (0: one of them failed, nothing
+        written, nothing acknowledged)."""
+        events = [self._event(stream, entry_id, fields or {}) for entry_id, fields in entries]
+        taken = len(entries)
+        if not any(events):  # nothing a handler takes: no transaction
             self.redis.xack(stream, self.group, *(entry_id for entry_id, _ in entries))
-            return True
+            return taken
         try:
+            hold = None if self.database.is_postgres else self.sqlite_hold_seconds
             with self.database.session() as session:
+                began = time.monotonic()
                 handled = set(session.scalars(select(ProcessedEvent.event_id).where(
                     ProcessedEvent.consumer_group == self.group,
-                    ProcessedEvent.event_id.in_({event.event_id for event in events}))))
-                for event in events:
-                    if event.event_id in handled:  # handled before, or twice in this read
+                    ProcessedEvent.event_id.in_({event.event_id for event in events if event}))))
+                for position, event in enumerate(events):
+                    if event is None or event.event_id in handled:  # handled before, or twice in this read
                         continue
                     handled.add(event.event_id)
                     with self._span(event):
                         self._apply(session, event)
+                    if hold is not None and time.monotonic() - began >= hold:
+                        taken = position + 1
+                        break
         except Exception:  # noqa: BLE001 - each entry is tried alone next, its failure logged there
             log.debug("entries read together failed; handling them one by one", exc_info=True)
-            return False
-        self.redis.xack(stream, self.group, *(entry_id for entry_id, _ in entries))
-        return True
+            return 0
+        self.redis.xack(stream, self.group, *(entry_id for entry_id, _ in entries[:taken]))
+        return taken
 
     def _handle(self, stream: str | bytes, entry_id: bytes, fields: dict[bytes, bytes]) -> bool:
         """Handle one entry in a transaction of its own; True when it may be acknowledged."""

@@ -60,7 +60,7 @@ class Loop:
 
     def start(self) -> None:
         self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name=self.label, daemon=True)
+        self._thread = threading.Thread(target=self.__run, name=self.label, daemon=True)
         self._thread.start()
 
     def wake(self) -> None:
@@ -75,7 +75,8 @@ class Loop:
             self._thread.join(timeout)
             self._thread = None
 
-    def _run(self) -> None:
+    def __run(self) -> None:
+        # name-mangled (_Loop__run): a subclass's own `_run` or `_attempt` cannot replace the thread body
         while not self._stopping.is_set():
             try:
                 more = self.step()

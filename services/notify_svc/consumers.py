@@ -146,7 +146,7 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
         venues.review_answered(Joined(session), review.player_id, review.venue_name, review.rating, review.answer)
 
     def lottery_drawn(session: Session, _event_id: str, message: booking_events.LotteryDrawn) -> None:
-        venues.lottery_drawn(Joined(session), convert.booking(message.booking), list(message.waiting_ids))
+        bookings.lottery_drawn(Joined(session), convert.booking(message.booking), list(message.waiting_ids))
 
     def weekly_summary(session: Session, _event_id: str, message: booking_events.VenueWeeklySummary) -> None:
         venues.weekly_summary(Joined(session), convert.weekly_summary(message))

@@ -153,7 +153,8 @@ KINDS: dict[str, Kind] = {
     "venue_review_written": Kind("booking_confirmations",
                                  frozenset({"first_name", "venue_name", "player_name", "rating", "text"})),
     "review_answered": Kind("booking_confirmations", frozenset({"first_name", "venue_name", "rating", "answer"})),
-    "lottery_won": Kind("booking_confirmations", _BOOKING | _VENUE | {"price"}, essential=True),
+    # "pending" is "yes" when the won booking awaits the venue's confirmation (the venue confirms by hand).
+    "lottery_won": Kind("booking_confirmations", _BOOKING | _VENUE | {"price", "pending"}, essential=True),
     "lottery_lost": Kind("booking_confirmations", _SLOT | {"place"}, essential=True),
     "venue_weekly_summary": Kind("booking_confirmations", frozenset({
         "first_name", "venue_name", "week_start", "week_end", "bookings", "occupancy", "revenue", "no_show_rate",
@@ -666,10 +667,14 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
     "lottery_won": {
         "en": ("You won the slot: {{ venue_name }}, {{ date }} {{ start_time }}",
                "Hi {{ first_name }}, the draw picked you: {{ court_name }} at {{ venue_name }} on {{ date }}, "
-               "{{ start_time }}–{{ end_time }} ({{ price }}) is booked for you." + _WHERE_EN),
+               "{{ start_time }}–{{ end_time }} ({{ price }}) {% if pending %}is held for you and awaits the venue's "
+               "confirmation; we will tell you when the venue confirms it.{% else %}is booked for you.{% endif %}"
+               + _WHERE_EN),
         "ur": ("سلاٹ آپ کا: {{ venue_name }}، {{ date }} {{ start_time }}",
                "السلام علیکم {{ first_name }}، قرعہ اندازی میں آپ کا نام نکلا: {{ venue_name }} میں {{ court_name }}، "
-               "{{ date }}، {{ start_time }}–{{ end_time }} ({{ price }}) آپ کے لیے بک ہو گیا۔" + _WHERE_UR),
+               "{{ date }}، {{ start_time }}–{{ end_time }} ({{ price }}) {% if pending %}آپ کے لیے رکھا گیا ہے اور "
+               "وینیو کی تصدیق کا منتظر ہے؛ تصدیق ہوتے ہی ہم آپ کو بتائیں گے۔{% else %}آپ کے لیے بک ہو گیا۔{% endif %}"
+               + _WHERE_UR),
     },
     "lottery_lost": {
         "en": ("Draw for {{ venue_name }}, {{ date }} {{ start_time }}: number {{ place }} in line",
@@ -774,7 +779,7 @@ SAMPLES = {
     "week_end": "Sun 06 Dec 2026", "bookings": "42", "occupancy": "61%", "revenue": "Rs 310,500",
     "no_show_rate": "2%", "new_players": "7",
     "plan_name": "Gold", "paid_until": "03 Jan 2027 18:00 PKT", "grace_ends_at": "10 Jan 2027 18:00 PKT",
-    "renewed": "yes", "in_grace": "", "membership": "",
+    "renewed": "yes", "in_grace": "", "membership": "", "pending": "",
 }
 
 

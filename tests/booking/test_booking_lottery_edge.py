@@ -1,7 +1,7 @@
 """A prime slot's lottery over REST through the real Envoy edge: while entries are open, and, on the
 platform's test clock, drawn by booking's job once they close: the published seed and entries
-reproduce the draw, the winner holds the booking (told once, of the win) and the others wait for the
-slot in drawn order."""
+reproduce the draw, the winner holds the booking (told once, of the win; at a venue that confirms by
+hand, that it awaits the venue, then of the confirmation) and the others wait for the slot in drawn order."""
 
 import datetime as dt
 
@@ -109,3 +109,31 @@ def test_a_lottery_drawn_after_entries_close_is_reproducible_from_its_published_
         assert [(e["state"], e["window_start"]) for e in line.json()["entries"]] == [("waiting", iso(day, "20:00"))]
         assert f"number {place} in line" in told(platform, player, "lottery_lost")["title"]
     assert "20:00" not in free_starts(platform, venue_id, day, 90)[court]
+
+
+def test_a_win_at_a_venue_that_confirms_by_hand_awaits_the_venue_then_is_confirmed_once(platform):
+    owner, winner = new_user(), new_user()
+    venue = create_venue(platform, owner, confirmation_mode="CONFIRMATION_MODE_MANUAL")
+    owner_headers = platform.headers(owner, roles=("venue_owner",))
+    closes = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(hours=1)
+    made = requests.post(f"{platform.url}/api/bookings/venues/{venue['venue_id']}/lotteries", headers=owner_headers,
+                         timeout=TIMEOUT, json={"court_id": venue["courts"][0]["court_id"],
+                                                "start_time": iso(local_day(6), "20:00"), "duration_minutes": 90,
+                                                "entries_close_at": closes.strftime("%Y-%m-%dT%H:%M:%SZ")})
+    assert made.status_code == 200, made.text
+    url = f"{platform.url}/api/bookings/lotteries/{made.json()['lottery']['lottery_id']}"
+    assert requests.post(f"{url}/enter", headers=platform.headers(winner), timeout=TIMEOUT).status_code == 200
+
+    def drawn() -> dict | None:
+        seen = requests.get(url, headers=platform.headers(winner), timeout=TIMEOUT).json()["lottery"]
+        return seen if seen["state"] == "drawn" else None
+
+    with platform.clock_at(closes + dt.timedelta(minutes=1)):
+        booking_id = eventually(drawn, "the job draws the closed lottery", timeout=20)["booking_id"]
+    win = told(platform, winner, "lottery_won")
+    assert "awaits the venue's confirmation" in win["body"] and "booked for you" not in win["body"], win
+    confirmed = requests.post(f"{platform.url}/api/bookings/bookings/{booking_id}/confirm", headers=owner_headers,
+                              json={}, timeout=TIMEOUT)
+    assert confirmed.status_code == 200, confirmed.text
+    told(platform, winner, "booking_confirmed")
+    assert [m["kind"] for m in inbox(platform, winner, 2)] == ["lottery_won", "booking_confirmed"]

@@ -1,12 +1,14 @@
 """Memberships over REST through the real Envoy edge: an owner's plan, a payment recorded by the
 owner, the member's state, and the member's price taken off the member's own share only (alone, and
-among other players, as payments bills each share)."""
+among other players, as payments bills each share); the plan's other benefits; and, on the platform's
+test clock, the renewal reminders and the grace days booking's job keeps."""
 
+import datetime as dt
 import uuid
 
 import requests
 
-from booking_testkit import iso, local_day
+from booking_testkit import KARACHI, iso, local_day, local_dt
 from padel_testkit import eventually
 from test_booking_edge import TIMEOUT, book, create_venue, new_user
 from test_booking_owners_edge import a_player
@@ -215,3 +217,80 @@ def test_a_member_among_other_players_pays_a_member_price_on_their_own_share_onl
     assert alone.status_code == 200 and alone.json()["booking"]["price"]["amount_paisa"] == "600000"
     assert eventually(lambda: shares_of(alone.json()["booking"]["booking_id"], guest),
                       "payments bills the game alone") == {guest: "600000"}
+
+
+def news(platform, user: str, kind: str, count: int) -> list[dict]:
+    """The user's in-app messages of `kind`, oldest first, once `count` of them arrived."""
+    def arrived() -> list[dict] | None:
+        answer = requests.get(f"{platform.url}/api/notifications/inbox", headers=platform.headers(user),
+                              timeout=TIMEOUT)
+        found = [m for m in reversed(answer.json().get("messages", [])) if m["kind"] == kind]
+        return found if len(found) >= count else None
+    return eventually(arrived, f"{count} {kind} for {user}")
+
+
+def a_member(platform, venue_id: str, owner: str, member: str, **benefits) -> dict:
+    """A monthly Gold plan (PKR 5,000, 7 grace days, 20 % off, `benefits`) the owner records `member` paid."""
+    headers = platform.headers(owner, roles=("venue_owner",))
+    plan = requests.post(f"{platform.url}/api/bookings/venues/{venue_id}/membership-plans", headers=headers,
+                         timeout=TIMEOUT, json={"plan": {"name": "Gold", "price": {"amount_paisa": "500000"},
+                                                         "period": "MEMBERSHIP_PERIOD_MONTHLY", "grace_days": 7,
+                                                         "percent_off": 20, **benefits}})
+    assert plan.status_code == 200, plan.text
+    paid = requests.post(f"{platform.url}/api/bookings/venues/{venue_id}/members", headers=headers, timeout=TIMEOUT,
+                         json={"plan_id": plan.json()["plan"]["plan_id"], "player_id": member})
+    assert paid.status_code == 200, paid.text
+    return paid.json()["membership"]
+
+
+def test_a_member_books_further_ahead_more_often_and_cancels_free_until_later_over_rest(platform):
+    owner, member, guest = new_user(), new_user(), new_user()
+    venue = create_venue(platform, owner, horizon_days=14, max_live_bookings_per_day=1,
+                         cancellation_policy={"free_until_hours": 24, "late_fee_percent": 50, "grace_minutes": 0})
+    a_member(platform, venue["venue_id"], owner, member, extra_horizon_days=7, extra_bookings_per_day=1,
+             free_until_hours=2)
+    court, far, day = venue["courts"][0]["court_id"], local_day(17), local_day(2)
+    beyond = book(platform, guest, court, far, "10:00")
+    assert beyond.status_code == 400, beyond.text
+    assert book(platform, member, court, far, "10:00").status_code == 200  # 7 days further ahead
+    games = [book(platform, member, court, day, clock) for clock in ("10:00", "12:00")]  # two a day
+    assert [g.status_code for g in games] == [200, 200], games[1].text
+    assert book(platform, guest, court, day, "14:00").status_code == 200
+    second = book(platform, guest, court, day, "16:00")
+    assert second.status_code == 400 and "per player per day" in second.json()["message"], second.text
+
+    def preview(user: str, booking: dict) -> dict:
+        answer = requests.get(f"{platform.url}/api/bookings/bookings/{booking['booking_id']}/cancellation",
+                              headers=platform.headers(user), timeout=TIMEOUT)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["preview"]
+
+    guests = book(platform, guest, court, local_day(3), "14:00").json()["booking"]
+    with platform.clock_at(local_dt(day, "07:00")):  # 3 h before the member's game, within the venue's 24 h
+        assert preview(member, games[0].json()["booking"]).get("free") is True
+    with platform.clock_at(local_dt(local_day(3), "07:00")):
+        assert not preview(guest, guests).get("free")
+
+
+def test_the_job_reminds_a_member_to_renew_and_keeps_their_benefits_through_the_grace_days_over_rest(platform):
+    owner, member = new_user(), new_user()
+    venue = create_venue(platform, owner)
+    paid_until = dt.datetime.fromisoformat(
+        a_member(platform, venue["venue_id"], owner, member)["paid_until"].replace("Z", "+00:00"))
+    mine_url = f"{platform.url}/api/bookings/memberships"
+
+    with platform.clock_at(paid_until - dt.timedelta(days=6)):  # within the 7 days' notice
+        [due] = news(platform, member, "membership_renewal_due", 1)
+        [mine] = requests.get(mine_url, headers=platform.headers(member), timeout=TIMEOUT).json()["memberships"]
+    assert due["title"].startswith("Renew your Gold membership") and "runs until" in due["body"], due
+    assert mine["state"] == "active" and mine["bill_id"] and mine["bill_id"] in due["body"]  # its pay link
+
+    in_grace = paid_until + dt.timedelta(days=1)
+    with platform.clock_at(in_grace):
+        grace = news(platform, member, "membership_renewal_due", 2)[1]
+        [mine] = requests.get(mine_url, headers=platform.headers(member), timeout=TIMEOUT).json()["memberships"]
+        day = (in_grace + dt.timedelta(days=2)).astimezone(KARACHI).date()
+        game = book(platform, member, venue["courts"][0]["court_id"], day, "10:00")
+    assert "ended on" in grace["body"] and mine["state"] == "grace", grace
+    assert game.status_code == 200, game.text
+    assert game.json()["booking"]["price"]["amount_paisa"] == "570000"  # the member price, in grace

@@ -195,12 +195,30 @@ def test_the_renewal_reminder_opens_the_renewals_payment_which_extends_from_the_
     club.memberships.paid_online(database, due.bill_id, "payment-1")
     assert club.mine()[0].membership.paid_until == membership.add_months(until, 1)
 
-    # A retired plan's reminder opens nothing (nobody renews it).
-    club.memberships.retire_plan(database, club.owner, club.venue_id, club.plan.id)
-    club.clock.now = membership.add_months(until, 1) - dt.timedelta(days=6)
+
+def test_retiring_a_paid_plan_withdraws_its_open_payments_and_its_members_hear_only_of_the_expiry(database):
+    """Nobody renews a retired plan, so (as for a free plan) its members get no renewal reminder they
+    could not act on, and the payments still open are withdrawn: a late capture goes back."""
+    club = Club(database)
+    paid = club.memberships.record_payment(database, club.owner, club.venue_id, club.plan.id, club.player.user_id)
+    until = paid.membership.paid_until
+    club.clock.now = until - dt.timedelta(days=6)
     assert club.memberships.remind_renewals(database) == 1
-    assert len(club.events("MembershipPaymentDue")) == 1
-    assert club.events("MembershipRenewalDue")[-1].membership.bill_id == ""
+    [renewal] = club.events("MembershipPaymentDue")
+    newcomer = someone("player")
+    joining = club.join(newcomer)
+
+    club.memberships.retire_plan(database, club.owner, club.venue_id, club.plan.id)
+    assert sorted(m.bill_id for m in club.events("MembershipPaymentWithdrawn")) == sorted([renewal.bill_id, joining.id])
+    club.memberships.paid_online(database, renewal.bill_id, "payment-late")
+    assert club.mine()[0].membership.paid_until == until and club.mine()[0].bill_id == ""
+    assert club.mine(newcomer) == []
+    for moment in (until - dt.timedelta(days=1), until + dt.timedelta(days=1), until + dt.timedelta(days=7, hours=1)):
+        club.clock.now = moment
+        club.memberships.remind_renewals(database)
+    assert [m.membership.state for m in club.events("MembershipRenewalDue")] == ["active"]  # the one before
+    assert [m.membership.state for m in club.events("MembershipExpired")] == ["expired"]
+    assert len(club.events("MembershipPaymentDue")) == 2
 
 
 def test_a_renewal_left_unpaid_is_withdrawn_when_the_membership_expires_and_joining_again_is_a_new_payment(

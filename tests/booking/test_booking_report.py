@@ -124,3 +124,18 @@ def test_a_retired_court_counts_open_minutes_up_to_its_retirement(database):
     assert numbers.occupancy == 60 / (360 + 1800)
     later = reports.report(database, owner, venue_id, next_day, next_day)
     assert {c.court.id: c.open_minutes for c in later.courts} == {retired: 0, kept: 900}
+
+
+def test_a_retired_venue_counts_its_courts_open_only_up_to_its_retirement(database):
+    clock, desk, venue_id, owner, first, second = two_courts(database, "Closing Down Padel")
+    day, next_day = local_day(3), local_day(4)
+    clock.now = local_dt(day, "12:00").astimezone(dt.timezone.utc)
+    desk.venues.retire_court(database, owner, venue_id, second)  # retired before the venue: its time stands
+    clock.now = local_dt(day, "15:00").astimezone(dt.timezone.utc)
+    closed_down, _live = desk.venues.retire_venue(database, owner, venue_id)
+
+    numbers = reports.report(database, owner, venue_id, day, next_day)
+    # 08:00–15:00 on the day it closed for good (08:00–12:00 for the court retired first), nothing after.
+    assert {c.court.id: c.open_minutes for c in numbers.courts} == {first: 420, second: 240}
+    assert numbers.steps[(next_day.isoweekday(), "10:00")] == [0, 0]
+    assert [c.active for c in closed_down.courts] == [False, False]

@@ -54,6 +54,15 @@ def test_a_setup_change_on_one_replica_shows_in_the_others_next_call(replicas):
     assert made.price_paisa == 500_000
 
 
+
+def test_a_venue_switched_to_online_payment_takes_online_bookings_at_once_on_every_replica(replicas):
+    one, other = replicas
+    venue = one.venue(name="Paying Padel")
+    court, day = venue.courts[0].id, local_day(2)
+    assert other.book(someone("player"), court, local_dt(day, "10:00")).paid_at_venue  # the setup kept there
+    one.bookings.venue_paid(one.db, venue.venue.id, at_venue=False)  # payment_svc's VenuePaymentChanged
+    assert not other.book(someone("player"), court, local_dt(day, "12:00")).paid_at_venue
+
 def test_bookings_cancellations_and_closures_show_in_the_very_next_call_of_every_replica(replicas):
     one, other = replicas
     venue = one.venue(name="Busy")

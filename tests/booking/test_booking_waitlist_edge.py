@@ -1,7 +1,7 @@
 """The waitlist over REST through the real Envoy edge: a cancellation's freed slot reaches the first
 player in line through booking_svc's own event (the consumer), who accepts it as their booking; on the
 platform's test clock, an offer the first lets run out passes to the second (booking's job), each told
-by their inbox."""
+by their inbox; a player waits for at most ten slots at once."""
 
 import datetime as dt
 import time
@@ -128,3 +128,21 @@ def test_an_offer_the_first_in_line_lets_run_out_passes_to_the_second_who_accept
     assert mine.status_code == 200 and mine.json()["booking"]["status"] == "BOOKING_STATUS_CONFIRMED"
     assert "20:00" not in free_starts(platform, venue_id, day)[court]
     assert entries(platform, second) == []
+
+
+def test_a_player_waits_for_at_most_ten_slots_at_once(platform):
+    venue, player = create_venue(platform, new_user()), new_user()
+    for days_ahead in range(2, 12):
+        join(platform, player, venue["venue_id"], local_day(days_ahead))
+    day = local_day(12)
+    eleventh = requests.post(f"{platform.url}/api/bookings/waitlist", headers=platform.headers(player),
+                             timeout=TIMEOUT, json={"venue_id": venue["venue_id"], "window_start": iso(day, "19:00"),
+                                                    "window_end": iso(day, "22:00"), "duration_minutes": 60})
+    assert eleventh.status_code == 400, eleventh.text
+    assert eleventh.json()["message"] == "a player may wait for at most 10 slots at once"
+    first = entries(platform, player)[0]
+    left = requests.delete(f"{platform.url}/api/bookings/waitlist/{first['entry_id']}",
+                           headers=platform.headers(player), timeout=TIMEOUT)
+    assert left.status_code == 200, left.text
+    join(platform, player, venue["venue_id"], day)  # room again once one is left
+    assert len(entries(platform, player)) == 10

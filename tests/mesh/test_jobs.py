@@ -43,3 +43,24 @@ def test_stop_ends_the_thread():
     assert job.finished.wait(5)
     job.stop(timeout=2)
     assert not any(t.name == "scripted" for t in threading.enumerate())
+
+
+class Guarded(Scripted):
+    """A job with helpers named like the loop's internals (booking's job once named its guard `_run`)."""
+
+    def _run(self, task):
+        return task()
+
+    def _attempt(self, task):
+        return task()
+
+    def work(self) -> bool:
+        return self._run(super().work)
+
+
+def test_a_job_whose_helpers_are_named_run_or_attempt_still_runs_its_steps():
+    job = Guarded([True, False])
+    job.start()
+    assert job.finished.wait(5)
+    job.stop()
+    assert job.passes >= 3

@@ -10,6 +10,7 @@ from icalendar import Calendar
 from notify_standins import eventually, publish, register, snapshot
 from padel.booking.v1 import booking_pb2
 from padel.booking.v1 import events_pb2 as booking_events
+from padel.notify.v1 import notify_service_pb2 as notify_pb
 
 from notify_svc import calendar, templates
 
@@ -57,6 +58,47 @@ def test_a_booking_is_added_moved_and_removed_in_the_players_calendars(notify, s
         assert str(events[0]["LOCATION"]) == "Padel Arena DHA"
         assert "no-reply@padel.local" in str(events[0]["ORGANIZER"])
 
+
+def test_a_lottery_winner_gets_the_calendar_entry_with_the_win_or_once_the_venue_confirms(notify, smtp,
+                                                                                         token_issuer):
+    """Won at a venue that confirms at once: the win's email carries the entry. Won at a venue that
+    confirms by hand: the win says it awaits the venue (no entry yet); the confirmation adds it, once."""
+    at_once, by_hand = str(uuid.uuid4()), str(uuid.uuid4())
+    register(notify.redis, at_once, "quick@example.pk")
+    register(notify.redis, by_hand, "patient@example.pk")
+    start = (dt.datetime.now(UTC) + dt.timedelta(days=3)).replace(microsecond=0)
+    confirmed = snapshot(at_once, start)
+    pending = snapshot(by_hand, start, status=booking_pb2.BOOKING_STATUS_PENDING)
+    for won in (confirmed, pending):
+        lottery_id = str(uuid.uuid4())
+        publish(notify.redis, "booking", booking_events.BookingCreated(booking=won, lottery_id=lottery_id))
+        if won is confirmed:
+            publish(notify.redis, "booking", booking_events.BookingConfirmed(booking=won, lottery_id=lottery_id))
+        publish(notify.redis, "booking", booking_events.LotteryDrawn(
+            lottery_id=lottery_id, booking=won, winner_id=won.player_id, seed="abc"))
+    publish(notify.redis, "booking", booking_events.BookingConfirmed(  # the owner confirms it later
+        booking=snapshot(by_hand, start, booking_id=pending.booking_id)), wait=True)
+
+    [win] = eventually(lambda: smtp.to("quick@example.pk"))
+    method, entry = attached(win)
+    [event] = entry.walk("VEVENT")
+    assert win["Subject"].startswith("You won the slot") and "is booked for you" in text_of(win)
+    assert method == "PUBLISH" and str(event["UID"]) == f"{confirmed.booking_id}@padel-platform"
+    assert event["SEQUENCE"] == 0 and str(event["STATUS"]) == "CONFIRMED"
+
+    mails = eventually(lambda: len(smtp.to("patient@example.pk")) == 2 and smtp.to("patient@example.pk"))
+    [win] = [m for m in mails if m["Subject"].startswith("You won the slot")]
+    [booked] = [m for m in mails if m["Subject"].startswith("Booking confirmed")]
+    assert "awaits the venue's confirmation" in text_of(win) and "booked for you" not in text_of(win)
+    assert not [p for p in win.iter_attachments() if p.get_content_type() == "text/calendar"]
+    [event] = attached(booked)[1].walk("VEVENT")
+    assert str(event["UID"]) == f"{pending.booking_id}@padel-platform" and event["SEQUENCE"] == 0
+    told = notify.stub.ListInbox(notify_pb.ListInboxRequest(page_size=10), metadata=token_issuer.metadata(by_hand))
+    assert sorted(m.kind for m in told.messages) == ["booking_confirmed", "lottery_won"]  # each once
+
+
+def text_of(mail) -> str:
+    return mail.get_body(("plain",)).get_content()
 
 class _Entry:
     booking_id = "5f0c6c9e-3a57-4a57-9f55-9d0c9d3c1a11"

@@ -22,6 +22,11 @@ from padel.notify.v1 import notify_pb2, notify_service_pb2 as pb, notify_service
 from padel.user.v1 import events_pb2 as user_events
 from padel.user.v1 import user_pb2
 
+from mesh.db import Database
+from notify_svc.domain import Rendered
+from notify_svc.server import MIGRATIONS
+from notify_svc.service import Deliveries
+
 pytest_plugins = ["notify_standins"]  # the stand-in fixtures: smtp, provider, notify_env, embedded_redis, notify
 
 KARACHI = dt.timezone(dt.timedelta(hours=5))
@@ -556,3 +561,28 @@ def notify_logs(stub, admin, user_id: str) -> list[notify_pb2.Delivery]:
     """The user's delivery log (admins)."""
     listed = stub.ListDeliveryLogs(pb.ListDeliveryLogsRequest(user_id=user_id, page_size=100), metadata=admin)
     return list(listed.deliveries)
+
+
+def test_an_in_app_message_counts_as_delivered_once_when_its_batch_rolls_back_and_is_handled_again(sqlite_url):
+    """The consumer handles a read's events in one transaction; when one fails, the others are rolled back
+    and handled again, each alone: the message they queue counts once, when it is committed."""
+    database = Database(sqlite_url)
+    database.migrate(MIGRATIONS)
+    deliveries, user_id = Deliveries(None, {}), str(uuid.uuid4())
+
+    def delivered() -> float:
+        return REGISTRY.get_sample_value("padel_notifications_sent_total",
+                                         {"channel": "in_app", "outcome": "delivered"}) or 0.0
+
+    def handle(session) -> None:
+        deliveries.queue(session, user_id, "announcement", {}, channels=["in_app"], free=Rendered("Hello", "Courts open"))
+
+    before = delivered()
+    with pytest.raises(RuntimeError), database.session() as session:
+        handle(session)
+        raise RuntimeError("another event read with it failed")
+    assert delivered() == before
+    with database.session() as session:
+        handle(session)
+    assert delivered() == before + 1
+    database.dispose()

@@ -24,7 +24,7 @@ from booking_svc.service.memberships import benefits_of, player_prices
 from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
 from mesh.clock import utcnow
-from mesh.db import UnitOfWork
+from mesh.db import UnitOfWork, new_id
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from mesh.pager import Page
 
@@ -201,7 +201,7 @@ class Bookings:
         instant = venue.instant_confirmation and hold_until is None
         status = Status.CONFIRMED if instant else Status.PENDING
         booking = store.Booking(
-            id=rows.new_id(), venue_id=venue.id, court_id=court.id, player_id=player_id,
+            id=new_id(), venue_id=venue.id, court_id=court.id, player_id=player_id,
             participant_ids=participant_ids, start_time=start, end_time=end, opening_date=day,
             duration_minutes=int((end - start).total_seconds() // 60), status=status.value, price_paisa=price,
             court_price_paisa=price, commission_percent=self.commission_percent,
@@ -390,8 +390,9 @@ class Bookings:
         online (a venue booking_svc does not have is none of its business)."""
         with uow.session() as session:
             venue = session.get(store.Venue, venue_id)
-            if venue is not None:
+            if venue is not None and venue.paid_at_venue != at_venue:
                 venue.paid_at_venue = at_venue
+                store.bump_setup_version(venue)  # a booking reads it from the kept setup (VenueSetups)
 
     # -- invitations --------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from booking_svc.service.bookings import Bookings
 from booking_svc.service.memberships import lottery_weight
 from mesh.caller import Caller
 from mesh.clock import utcnow
-from mesh.db import UnitOfWork
+from mesh.db import UnitOfWork, new_id
 from mesh.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 
 LOTTERY_CLOSURE = "prime slot sold by lottery"
@@ -48,9 +48,9 @@ class Lotteries:
             if store.live_bookings_overlapping(session, court.id, start, end) or store.closure_overlapping(
                     session, court.id, start, end):
                 raise FailedPrecondition("the slot is already taken or closed")
-            closure = store.Closure(id=rows.new_id(), venue_id=venue.id, court_id=court.id, start_time=start,
+            closure = store.Closure(id=new_id(), venue_id=venue.id, court_id=court.id, start_time=start,
                                     end_time=end, reason=LOTTERY_CLOSURE)
-            draw = store.Lottery(id=rows.new_id(), venue_id=venue.id, court_id=court.id, closure_id=closure.id,
+            draw = store.Lottery(id=new_id(), venue_id=venue.id, court_id=court.id, closure_id=closure.id,
                                  start_time=start, duration_minutes=duration, entries_close_at=entries_close_at,
                                  seed="", drawn_order=[], booking_id=None, created_at=now)
             session.add_all([closure, draw])
@@ -65,7 +65,7 @@ class Lotteries:
                     raise FailedPrecondition("entries to this lottery have closed")
                 # Each entry counts once, a member's as many times as their plan says.
                 weight = lottery_weight(session, draw.venue_id, caller.user_id, self.clock())
-                session.add(store.LotteryEntry(id=rows.new_id(), lottery_id=draw.id, player_id=caller.user_id,
+                session.add(store.LotteryEntry(id=new_id(), lottery_id=draw.id, player_id=caller.user_id,
                                                weight=weight, created_at=self.clock()))
                 session.flush()
         except exc.IntegrityError:
@@ -145,7 +145,7 @@ class Lotteries:
         waiting = [players[e] for e in draw.drawn_order if players[e] != view.booking.player_id]
         for place, player_id in enumerate(waiting, start=1):
             session.add(store.WaitlistEntry(
-                id=rows.new_id(), venue_id=venue.id, court_id=court.id, player_id=player_id,
+                id=new_id(), venue_id=venue.id, court_id=court.id, player_id=player_id,
                 window_start=draw.start_time, window_end=view.booking.end_time,
                 duration_minutes=draw.duration_minutes, state="waiting",
                 joined_at=now + dt.timedelta(microseconds=place)))

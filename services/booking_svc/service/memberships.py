@@ -23,7 +23,7 @@ from booking_svc.service import rows
 from booking_svc.store import MembershipView
 from mesh.caller import Caller
 from mesh.clock import utcnow
-from mesh.db import UnitOfWork
+from mesh.db import UnitOfWork, new_id
 from mesh.errors import FailedPrecondition, NotFound
 from mesh.pager import Page
 
@@ -145,7 +145,7 @@ class Memberships:
             benefits = benefits or {}
             rows.check_window_courts([c.id for c in store.courts_of(session, venue.id)],
                                      benefits.get("price_rules", []), "plan.price_rules")
-            plan = store.MembershipPlan(id=rows.new_id(), venue_id=venue_id, name=name, price_paisa=price_paisa,
+            plan = store.MembershipPlan(id=new_id(), venue_id=venue_id, name=name, price_paisa=price_paisa,
                                         period=period, grace_days=grace_days, percent_off=percent_off,
                                         lottery_weight=max(1, lottery_weight), created_at=self.clock(), **benefits)
             session.add(plan)
@@ -173,11 +173,16 @@ class Memberships:
             return plan
 
     def retire_plan(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str) -> store.MembershipPlan:
-        """The owner stops offering the plan; its memberships run to the end of their paid period."""
+        """The owner stops offering the plan; its memberships run to the end of their paid period. Nobody
+        joins or renews it any more: its payments still due are withdrawn (payment_svc voids their bills)."""
+        now = self.clock()
         with uow.session() as session:
             domain.check_may_manage(caller, rows.venue(session, venue_id).owner_id)
             plan = venue_plan(session, venue_id, plan_id)
-            plan.retired_at = plan.retired_at or self.clock()
+            if plan.retired_at is None:
+                plan.retired_at = now
+                for due in store.open_dues_of_plan(session, plan.id):
+                    withdraw(session, due, now)
             session.flush()
             return plan
 
@@ -203,7 +208,7 @@ class Memberships:
         due = standing_due(session, plan, player_id, member, now)
         if due is not None:
             return due
-        due = store.MembershipDue(id=rows.new_id(), membership_id=member.id if member else rows.new_id(),
+        due = store.MembershipDue(id=new_id(), membership_id=member.id if member else new_id(),
                                   plan_id=plan.id, venue_id=venue.id, player_id=player_id,
                                   amount_paisa=plan.price_paisa, state=membership.DUE, created_at=now)
         try:
@@ -269,7 +274,7 @@ class Memberships:
         member = store.membership_of(session, plan.id, player_id)
         renewed = member is not None
         if member is None:
-            member = store.Membership(id=due.membership_id if due else rows.new_id(), plan_id=plan.id,
+            member = store.Membership(id=due.membership_id if due else new_id(), plan_id=plan.id,
                                       venue_id=venue.id, player_id=player_id, paid_until=None, created_at=now)
             session.add(member)
         if due is not None:
@@ -337,8 +342,8 @@ class Memberships:
         """The job's work: each membership owed a message now gets it once per paid period —
         MembershipRenewalDue `notice` before its period ends and again when its grace days begin,
         MembershipExpired when they ran out. One pass goes through every such membership, a batch
-        per transaction (in the order of their period's end), until none is left. A reminder of a plan
-        still offered opens the renewal's payment (its bill_id: notify's pay link), as
+        per transaction (in the order of their period's end), until none is left. A reminder (of a paid
+        plan still offered: no other is reminded) opens the renewal's payment (its bill_id: notify's pay link), as
         JoinMembershipPlan would; the expiry withdraws it if still unpaid."""
         now = self.clock()
         sent, after = 0, None
@@ -356,12 +361,14 @@ class Memberships:
         """Sends the message the membership is owed now, if any (1 when sent)."""
         due = membership.reminder_due(member.paid_until, plan.grace_days, self.notice, now,
                                       member.due_reminded_for, member.grace_reminded_for, member.expiry_told_for)
-        if due is None or (due != "expired" and not plan.price_paisa):
-            return 0  # a free plan is renewed by the owner only (joining it is refused): no reminder to act on
+        if due is None or (due != "expired" and (not plan.price_paisa or plan.retired_at is not None)):
+            # A free plan is renewed by the owner only, a retired one by nobody (joining either is
+            # refused): no reminder to act on, only the expiry.
+            return 0
         venue = session.get(store.Venue, member.venue_id)
         if due == "expired":  # the renewal left unpaid is withdrawn: the player joins again to come back
             standing_due(session, plan, member.player_id, member, now)
-        elif plan.retired_at is None and plan.price_paisa:
+        else:
             self._open_due(session, venue, plan, member.player_id, now)
         view = view_of(session, member, now, plan)
         if due == "expired":

@@ -15,7 +15,7 @@ from booking_svc import domain, events, store
 from booking_svc.service import rows
 from mesh.caller import Caller
 from mesh.clock import utcnow
-from mesh.db import UnitOfWork
+from mesh.db import UnitOfWork, new_id
 from mesh.errors import AlreadyExists
 from mesh.pager import Page
 
@@ -42,7 +42,7 @@ class Reviews:
                 # Of the invited players, only those who said they would play (an unanswered one may not have).
                 played = [i.player_id for i in booking.invitations if i.answer is domain.InvitationState.ACCEPTED]
                 domain.check_may_review(caller, booking.player_id, played, booking.state)
-                review = store.Review(id=rows.new_id(), venue_id=booking.venue_id, booking_id=booking.id,
+                review = store.Review(id=new_id(), venue_id=booking.venue_id, booking_id=booking.id,
                                       player_id=caller.user_id, rating=rating, text=text, answer="", hidden=False,
                                       hidden_reason="", created_at=self.clock())
                 session.add(review)

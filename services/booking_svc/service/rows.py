@@ -1,5 +1,5 @@
 """The rows every use case starts from: found by id (NotFound when missing, or not at the venue
-given), new ids, and a venue row read as the domain's rules and price windows."""
+given), and a venue row read as the domain's rules and price windows."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from booking_svc import domain, store
 from mesh.caller import Caller
-from mesh.db import new_id  # noqa: F401  (the use cases' ids: rows.new_id)
 from mesh.errors import InvalidArgument, NotFound
 
 

@@ -23,7 +23,7 @@ from booking_svc.service.bookings import Bookings
 from booking_svc.store import Game, SeriesView
 from mesh.caller import Caller
 from mesh.clock import utcnow
-from mesh.db import UnitOfWork
+from mesh.db import UnitOfWork, new_id
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
 
 TAKEN = "the court is taken then"
@@ -85,7 +85,7 @@ class Series:
             zone = domain.ZoneInfo(venue.time_zone)
             rule = recurrence.rfc5545(wanted, first_start, zone)
             fingerprint = domain.request_fingerprint(court_id, first_start, duration, participant_ids, rule)
-            key = idempotency_key or rows.new_id()
+            key = idempotency_key or new_id()
             earlier = store.series_by_key(session, player_id, key)
             if earlier is not None and not preview:
                 if earlier.request_fingerprint != fingerprint:
@@ -96,7 +96,7 @@ class Series:
             if not preview and store.running_series(session, venue.id, player_id, now) >= terms.max_series_per_player:
                 raise FailedPrecondition(f"this venue allows {terms.max_series_per_player} running series per player")
             view = SeriesView(None, venue, court.id, player_id, rule, duration, [])
-            series_id = rows.new_id()
+            series_id = new_id()
             for number, start in enumerate(starts):
                 view.games.append(self._game(session, venue, court, start, duration, player_id, participant_ids,
                                              terms.series_horizon_days, now, None if preview else f"{key}#{number}",

@@ -17,7 +17,7 @@ from booking_svc.service import rows
 from booking_svc.service.answers import Answers, Kept
 from mesh.caller import Caller
 from mesh.clock import utcnow
-from mesh.db import UnitOfWork
+from mesh.db import UnitOfWork, new_id
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound
 from mesh.pager import Page
 
@@ -36,6 +36,12 @@ class Venues:
         domain.check_may_manage(caller, venue.owner_id)
         return venue
 
+    @staticmethod
+    def _retire(court: store.Court, at: dt.datetime) -> None:
+        """The court takes no new bookings from `at` (retired again, it keeps its first time)."""
+        if court.active:
+            court.active, court.retired_at = False, at
+
     @classmethod
     def _changing(cls, session: Session, caller: Caller, venue_id: str) -> store.Venue:
         """A venue the caller manages, whose setup this transaction changes."""
@@ -47,7 +53,7 @@ class Venues:
     def _new_court(session: Session, venue: store.Venue, columns: dict[str, Any], now: dt.datetime) -> store.Court:
         if not (columns.get("name") or "").strip():
             raise InvalidArgument.field("court.name", "is required")
-        court = store.Court(id=rows.new_id(), venue_id=venue.id, created_at=now,
+        court = store.Court(id=new_id(), venue_id=venue.id, created_at=now,
                             **{"environment": 0, "surface": 0, "active": True, **columns})
         session.add(court)
         session.flush()
@@ -63,7 +69,7 @@ class Venues:
             if not columns.get(field):
                 raise InvalidArgument.field(f"venue.{field}", "is required")
         now = self.clock()
-        venue = store.Venue(id=rows.new_id(), owner_id=caller.user_id, created_at=now, updated_at=now,
+        venue = store.Venue(id=new_id(), owner_id=caller.user_id, created_at=now, updated_at=now,
                             **{**domain.VENUE_DEFAULTS, **columns})
         venue.city_key = venue.city.strip().lower()
         domain.check_venue_rules(rows.rules_of(venue))
@@ -162,7 +168,7 @@ class Venues:
                     f"{len(booked)} live booking(s) fall in this closure, the first at "
                     f"{domain.local_clock(rows.rules_of(venue), booked[0].start_time)}; cancel them first",
                     reason="COURT_BOOKED")
-            closure = store.Closure(id=rows.new_id(), venue_id=venue.id, court_id=court_id, start_time=start,
+            closure = store.Closure(id=new_id(), venue_id=venue.id, court_id=court_id, start_time=start,
                                     end_time=end, reason=reason)
             session.add(closure)
             return closure
@@ -200,7 +206,7 @@ class Venues:
                     raise InvalidArgument.field(f"rules[{i}].court_id", "is not a court of this venue")
                 domain.parse_hhmm(rule["start"], f"rules[{i}].start")
                 domain.parse_hhmm(rule["end"], f"rules[{i}].end")
-                rule_id = kept.pop(store.price_rule_key(rule), None) or rows.new_id()
+                rule_id = kept.pop(store.price_rule_key(rule), None) or new_id()
                 added.append(store.PriceRule(id=rule_id, venue_id=venue.id, position=i, **rule))
             domain.check_price_windows_apart(rows.price_windows(added))
             store.delete_price_rules(session, venue.id)
@@ -232,20 +238,23 @@ class Venues:
         with uow.session() as session:
             venue = self._changing(session, caller, venue_id)
             court = rows.court_at(session, venue, court_id)
-            if court.active:
-                court.active, court.retired_at = False, self.clock()
+            self._retire(court, self.clock())
             venue.updated_at = self.clock()
             live = store.live_bookings_on(session, [court.id], self.clock())
             return court, [store.BookingView(b, venue, court) for b in live]
 
     def retire_venue(self, uow: UnitOfWork, caller: Caller,
                      venue_id: str) -> tuple[store.VenueView, list[store.BookingView]]:
-        """The venue leaves the listings and takes no new bookings; the answer lists its live bookings."""
+        """The venue leaves the listings and takes no new bookings; the answer lists its live bookings.
+        Its courts are retired with it (a court retired earlier keeps its time), so the owner's report
+        counts no open minutes after the venue closed."""
         with uow.session() as session:
             venue = self._changing(session, caller, venue_id)
             venue.active = False
             venue.updated_at = self.clock()
             courts = store.courts_of(session, venue.id)
+            for court in courts:
+                self._retire(court, venue.updated_at)
             by_id = {c.id: c for c in courts}
             live = store.live_bookings_on(session, list(by_id), self.clock())
             return store.VenueView(venue, courts), [store.BookingView(b, venue, by_id[b.court_id]) for b in live]

@@ -24,7 +24,7 @@ from booking_svc.service.series import terms_of
 from booking_svc.store import EntryView
 from mesh.caller import Caller
 from mesh.clock import utcnow
-from mesh.db import UnitOfWork
+from mesh.db import UnitOfWork, new_id
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
 from mesh.pager import Page
 
@@ -61,7 +61,7 @@ class Waitlist:
             if store.active_entries_of(session, caller.user_id, now) >= MAX_ACTIVE_ENTRIES:
                 raise FailedPrecondition(f"a player may wait for at most {MAX_ACTIVE_ENTRIES} slots at once")
             entry = store.WaitlistEntry(
-                id=rows.new_id(), venue_id=venue.id, court_id=court_id or None, player_id=caller.user_id,
+                id=new_id(), venue_id=venue.id, court_id=court_id or None, player_id=caller.user_id,
                 window_start=window_start, window_end=window_end, duration_minutes=duration, state=WAITING,
                 joined_at=now)
             session.add(entry)
@@ -169,7 +169,7 @@ class Waitlist:
         court, venue = store.court_with_venue(session, court_id)
         window = dt.timedelta(minutes=terms_of(session, venue.id).waitlist_offer_minutes)
         for entry in store.next_in_line(session, venue.id, court_id, start, end):
-            offer_id = rows.new_id()
+            offer_id = new_id()
             try:
                 with session.begin_nested():
                     day, game_end, price = self.bookings._place(session, venue, court, start, entry.duration_minutes,

@@ -11,7 +11,8 @@ nobody twice. A court held for an open match (match_id) is no booking to tell of
 books it (confirmed): then the organiser, the owner and the seated players hear of it as of any.
 
 Every booking email carries the booking's calendar entry (.ics): added with the confirmation or the
-invitation, updated with a move, removed with a cancellation or a withdrawal (`notify_svc.calendar`).
+invitation (or a lottery's win), updated with a move, removed with a cancellation or a withdrawal
+(`notify_svc.calendar`).
 The same entries make up each player's calendar feed (`service.calendars`).
 """
 
@@ -60,12 +61,26 @@ class Bookings:
         are invited. A court held for an open match is a booking only now, when the match books it:
         its owner hears of it as a new booking."""
         with uow.session() as session:
-            entry = self._entry(session, booking, booking.player_id)
+            # The player's calendar entry (a series' game: in the feed; a lottery's win: its message adds it).
+            entry = "" if lottery_won else self._entry(session, booking, booking.player_id)
             if not (in_series or lottery_won):
                 self._tell_player(session, "booking_confirmed", booking, calendar=entry)
             if booking.match_id:
                 self._tell_owner(session, "venue_booking_new", booking)
             self._keep_players_posted(session, booking, previous_start_time=None)
+
+    def lottery_drawn(self, uow: UnitOfWork, won: Booking, waiting_ids: list[str]) -> None:
+        """The winner hears the slot is theirs: booked, with its calendar entry, or (at a venue that
+        confirms by hand) awaiting the venue's confirmation, whose message adds the entry; each other
+        entrant hears their place in the slot's waitlist."""
+        slot = {k: v for k, v in won.variables().items() if k in ("venue_name", "court_name", "date", "start_time",
+                                                                  "end_time")}
+        with uow.session() as session:
+            entry = self._entry(session, won, won.player_id) if won.confirmed else ""
+            self._tell_player(session, "lottery_won", won, {"pending": "" if won.confirmed else "yes"},
+                              calendar=entry)
+            for place, player_id in enumerate(waiting_ids, start=1):
+                self.deliveries.queue(session, player_id, "lottery_lost", {**slot, "place": str(place)})
 
     def moved(self, uow: UnitOfWork, booking: Booking, previous_start: dt.datetime | None, *,
               moved_by: str = "") -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from mesh import tracing
 from mesh.caller import Caller
 from mesh.clock import utcnow
-from mesh.db import UnitOfWork
+from mesh.db import UnitOfWork, after_commit
 from mesh.errors import FailedPrecondition, NotFound
 from mesh.pager import Page
 from notify_svc import domain, metrics, store, templates
@@ -88,7 +88,7 @@ class Deliveries:
                     traceparent=tracing.current_traceparent()))
                 queued.append(delivery)
                 if text is None:
-                    self._template_failed(delivery, recipient.language, problem, values)
+                    self._template_failed(session, delivery, recipient.language, problem, values)
                     continue
                 delivery.subject, delivery.body, delivery.html = text.subject[:400], text.body, text.html
                 if channel == IN_APP:
@@ -101,7 +101,8 @@ class Deliveries:
             id=str(uuid.uuid4()), user_id=delivery.user_id, kind=delivery.kind, title=delivery.subject,
             body=delivery.body, created_at=at, read_at=None))
         delivery.status, delivery.attempts, delivery.sent_at, delivery.next_attempt_at = store.DELIVERED, 1, at, None
-        metrics.SENT.labels(IN_APP, "delivered").inc()
+        # Counted once committed: an event handled again after its batch rolled back counts once.
+        after_commit(session, metrics.SENT.labels(IN_APP, "delivered").inc)
 
     def _render(self, session: Session, kind: str, channel: str, language: str,
                 variables: dict[str, str]) -> Rendered:
@@ -112,7 +113,7 @@ class Deliveries:
         return Rendered(self.renderer.render(found.subject, variables, html=False),
                         self.renderer.render(found.body, variables, html=html), html)
 
-    def _template_failed(self, delivery: store.Delivery, language: str, problem: str,
+    def _template_failed(self, session: Session, delivery: store.Delivery, language: str, problem: str,
                          variables: dict[str, str]) -> None:
         """A template that fails with these values fails its own delivery only: never the event,
         the other channels or the delivery job."""
@@ -122,7 +123,7 @@ class Deliveries:
         log.warning("template failed, delivery failed", extra={
             "delivery_id": delivery.id, "kind": delivery.kind, "channel": delivery.channel, "language": language,
             "error": delivery.last_error})
-        metrics.SENT.labels(delivery.channel, store.FAILED).inc()
+        after_commit(session, metrics.SENT.labels(delivery.channel, store.FAILED).inc)
 
     # use cases
 

@@ -1,7 +1,7 @@
 """What people hear about a venue's business beyond single bookings (issue 16): a series booked or
 cancelled, told once with its dates (its games' own events tell nobody); the owner hears of a new
-review and its writer of the owner's answer; every entrant of a prime slot's lottery hears the draw;
-the owner gets the weekly summary of their venue.
+review and its writer of the owner's answer; the owner gets the weekly summary of their venue (a prime
+slot's draw is told with the winner's booking, `service.bookings`).
 
 Everyone hears these on their own channels, under booking confirmations (the closest of user_svc's
 kinds); cancellations, draws and a series at the owner's venue are essential (templates.KINDS), reviews
@@ -11,7 +11,7 @@ and the weekly summary follow the owner's choice.
 from __future__ import annotations
 
 from mesh.db import UnitOfWork
-from notify_svc.domain import SOMEONE, Booking, Money, Series, WeeklySummary, charge_variables
+from notify_svc.domain import SOMEONE, Money, Series, WeeklySummary, charge_variables
 from notify_svc.service.deliveries import Deliveries
 
 
@@ -54,15 +54,6 @@ class VenueNews:
         with uow.session() as session:
             self.deliveries.queue(session, player_id, "review_answered",
                                   {"venue_name": venue_name, "rating": str(rating), "answer": answer})
-
-    def lottery_drawn(self, uow: UnitOfWork, won: Booking, waiting_ids: list[str]) -> None:
-        """The winner hears the slot is theirs; each other entrant their place in the slot's waitlist."""
-        slot = {k: v for k, v in won.variables().items() if k in ("venue_name", "court_name", "date", "start_time",
-                                                                  "end_time")}
-        with uow.session() as session:
-            self.deliveries.queue(session, won.player_id, "lottery_won", won.variables())
-            for place, player_id in enumerate(waiting_ids, start=1):
-                self.deliveries.queue(session, player_id, "lottery_lost", {**slot, "place": str(place)})
 
     def weekly_summary(self, uow: UnitOfWork, summary: WeeklySummary) -> None:
         with uow.session() as session:
