@@ -2,14 +2,14 @@
 no open minutes after the venue closed. Venues retired before this revision still have active courts:
 they are retired at the venue's last change, which is its retirement unless the owner edited it after.
 
-Revision ID: 0024
+Revision ID: 0022
 Revises: 0021
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0024"
+revision = "0022"
 down_revision = "0021"
 branch_labels = None
 depends_on = None
