@@ -78,7 +78,7 @@ def measure(shape: str, options, folder: pathlib.Path) -> list[str]:
     with running(shape, folder, dict(options.set), options.postgres, options.redis) as platform:
         routes = scenario.prepare(platform, folder, options.seconds)
         time.sleep(IDLE_SETTLE_SECONDS)  # the events of the preparation handled
-        idle_used = idle.per_process(platform.process.pid, options.idle_seconds)
+        idle_lines = idle.report(idle.per_process(platform.process.pid, options.idle_seconds))  # roles while alive
         wrk.run(platform.url + routes[0].path, seconds=2, connections=options.connections)  # warm the connections
         results = [(route, *loaded(platform, route, options)) for route in routes]
         from auth_svc.server import settings_from_env
@@ -100,7 +100,7 @@ def measure(shape: str, options, folder: pathlib.Path) -> list[str]:
     lines += ["", f"login: {login:,.1f}/s = {login / bound:.2f} × the bcrypt bound "
                   f"({os.cpu_count()} cores / one bcrypt check = {bound:,.1f}/s)",
               f"idle over {options.idle_seconds:g} s (% of one core, wake-ups a second, by process):", "",
-              *(f"    {line}" for line in idle.report(idle_used)), ""]
+              *(f"    {line}" for line in idle_lines), ""]
     return lines
 
 
