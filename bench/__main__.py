@@ -83,7 +83,7 @@ def measure(shape: str, options, folder: pathlib.Path, **extra: str) -> tuple[li
     with running(shape, folder, settings, options.postgres, options.redis) as platform:
         routes = scenario.prepare(platform, folder, options.seconds)
         time.sleep(IDLE_SETTLE_SECONDS)  # the events of the preparation handled
-        idle_cpu, processes = idle.cpu_percent(platform.process.pid, options.idle_seconds)
+        idle_lines = idle.report(idle.per_process(platform.process.pid, options.idle_seconds))  # roles while alive
         wrk.run(platform.url + routes[0].path, seconds=2, connections=options.connections)  # warm the connections
         results = [(route, *loaded(platform, route, options)) for route in routes]
         live, clashes = scenario.double_bookings(platform)
@@ -106,7 +106,8 @@ def measure(shape: str, options, folder: pathlib.Path, **extra: str) -> tuple[li
     lines += ["", f"login: {login:,.1f}/s = {login / bound:.2f} × the bcrypt bound "
                   f"({os.cpu_count()} cores / one bcrypt check = {bound:,.1f}/s)",
               f"bookings: {live:,} live in booking_svc's database, {clashes} pairs of them overlapping on a court",
-              f"idle: {idle_cpu:.1f}% of one core, {processes} platform processes over {options.idle_seconds:g} s", ""]
+              f"idle over {options.idle_seconds:g} s (% of one core, wake-ups a second, by process):", "",
+              *(f"    {line}" for line in idle_lines), ""]
     return lines, {(route.name, route.service): result.rate for route, result, _ in results}
 
 
@@ -124,7 +125,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="per route")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--idle-seconds", type=float, default=10.0)
+    parser.add_argument("--idle-seconds", type=float, default=30.0)
     parser.add_argument("--shape", choices=("embedded", "postgres"), action="append",
                         help="default: embedded, and postgres when --postgres and --redis are known")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",

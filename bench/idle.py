@@ -1,7 +1,13 @@
 """CPU used by a process and all its descendants (the whole platform under `padel run`: services,
 their worker processes, the edge directory, Envoy, an embedded Redis), read from /proc.
 
-    .venv/bin/python -m bench.idle [--seconds 30]   # starts `padel run` on free ports, prints each process's idle CPU
+    .venv/bin/python -m bench.idle [--seconds 60] [--runs 3]   # `padel run` on free ports, each process's idle CPU
+
+CPU time is each thread's run time from /proc/<pid>/task/<tid>/schedstat (nanoseconds, exact),
+not the clock ticks of /proc/<pid>/stat: an idle service uses a few ticks a minute, and ticks are
+charged to whichever thread the 10 ms timer interrupt finds running, so a 30 s window of them moved
+by ±0.1 % of a core per process. The same file counts each thread's wake-ups (times it was
+scheduled), which say how often a process is woken whatever each wake costs on a busy machine.
 """
 
 import argparse
@@ -25,7 +31,8 @@ def _stat(pid: int) -> tuple[int, int] | None:
 
 
 def tree_ticks(root: int) -> dict[int, int]:
-    """pid → CPU ticks used so far, for `root` and every descendant alive now."""
+    """pid → CPU ticks used so far, for `root` and every descendant alive now (threads that ended
+    included: what a loaded run's CPU per request needs)."""
     stats = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -41,20 +48,33 @@ def tree_ticks(root: int) -> dict[int, int]:
     return ticks
 
 
-def per_process(root: int, seconds: float) -> dict[int, float]:
-    """pid → % of one core it used over the next `seconds`, for `root` and every descendant."""
-    before = tree_ticks(root)
+def _run_time(pid: int) -> tuple[int, int]:
+    """(nanoseconds run, times scheduled) of the live threads of `pid`."""
+    nanoseconds = wakes = 0
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0, 0
+    for thread in threads:
+        try:
+            ran, _waited, scheduled = pathlib.Path(f"/proc/{pid}/task/{thread}/schedstat").read_text().split()
+        except (OSError, ValueError):
+            continue
+        nanoseconds, wakes = nanoseconds + int(ran), wakes + int(scheduled)
+    return nanoseconds, wakes
+
+
+def per_process(root: int, seconds: float) -> dict[int, tuple[float, float]]:
+    """pid → (% of one core it used, its wake-ups a second) over the next `seconds`, for `root`
+    and every descendant."""
+    pids = tree_ticks(root)
+    before = {pid: _run_time(pid) for pid in pids}
     started = time.monotonic()
     time.sleep(seconds)
-    after = tree_ticks(root)
+    after = {pid: _run_time(pid) for pid in pids}
     elapsed = time.monotonic() - started
-    return {pid: 100.0 * (ticks - before.get(pid, 0)) / TICKS / elapsed for pid, ticks in after.items()}
-
-
-def cpu_percent(root: int, seconds: float) -> tuple[float, int]:
-    """(% of one core the tree of `root` used over the next `seconds`, how many processes it has)."""
-    used = per_process(root, seconds)
-    return sum(used.values()), len(used)
+    return {pid: (100.0 * (after[pid][0] - before[pid][0]) / 1e9 / elapsed, (after[pid][1] - before[pid][1]) / elapsed)
+            for pid in pids}
 
 
 def _command(pid: int) -> str:
@@ -81,27 +101,39 @@ def by_role(used: dict[int, float]) -> dict[str, float]:
     return roles
 
 
+def report(used: dict[int, tuple[float, float]]) -> list[str]:
+    """Lines of `per_process`'s answer by role, the largest first, and the sum."""
+    percents = by_role({pid: percent for pid, (percent, _) in used.items()})
+    wakes = by_role({pid: wakes for pid, (_, wakes) in used.items()})
+    lines = [f"{percent:5.2f} %  {wakes[name]:6.1f} wake-ups/s  {name}"
+             for name, percent in sorted(percents.items(), key=lambda item: -item[1])]
+    lines.append(f"{sum(percents.values()):5.2f} %  {sum(wakes.values()):6.1f} wake-ups/s  "
+                 f"of one core in all, {len(used)} processes")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Idle CPU of each process of a fresh `padel run`.")
-    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--seconds", type=float, default=60.0, help="each measured window")
+    parser.add_argument("--runs", type=int, default=1, help="windows measured one after the other")
     parser.add_argument("--settle-seconds", type=float, default=15.0, help="after start, before measuring")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting for the platform, e.g. PADEL_REDIS_URL=redis://127.0.0.1:6379/0")
     options = parser.parse_args()
     root = pathlib.Path(__file__).resolve().parents[1]
     sys.path[:0] = [str(root / "tests"), str(root / "gen"), str(root / "services"), str(root)]
     from padel_testkit import launch_platform, stop_platform  # the suite's launcher, on free ports
 
     with tempfile.TemporaryDirectory(prefix="padel-idle-") as data:
-        platform = launch_platform(pathlib.Path(data))
+        platform = launch_platform(pathlib.Path(data), **dict(setting.split("=", 1) for setting in options.set))
         try:
             time.sleep(options.settle_seconds)
-            used = per_process(platform.process.pid, options.seconds)
-            names = {pid: _command(pid) for pid in used}
+            for run in range(options.runs):
+                used = per_process(platform.process.pid, options.seconds)
+                print(f"run {run + 1}, {options.seconds:g} s, load average {os.getloadavg()[0]:.1f}:")
+                print("\n".join(report(used)), flush=True)
         finally:
             stop_platform(platform)
-    for pid, percent in sorted(used.items()):
-        print(f"{percent:5.2f} %  {names[pid]}")
-    print(f"{sum(used.values()):5.2f} %  of one core in all, {len(used)} processes over {options.seconds:g} s "
-          f"(load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

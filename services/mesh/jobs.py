@@ -3,6 +3,7 @@ periodic jobs and the health watch all run on `Loop`."""
 
 import logging
 import threading
+import time
 
 log = logging.getLogger("padel.jobs")
 
@@ -35,14 +36,17 @@ class Loop:
     """A thread that runs `step()` until stopped (a worker for `mesh.server.build`).
 
     `step` returns True when more work is already waiting, to run again at once; otherwise the loop
-    sleeps `idle_seconds` or until `wake()`. A failing step (the database or Redis is down) is logged
-    once per outage and retried with back-off, so the loop recovers by itself when the fault ends.
+    sleeps `idle_wait()` (`idle_seconds` unless the loop knows when its next work is due) or until
+    `wake()`; a woken step starts no sooner than `spacing_seconds` after the one before, so a burst
+    of wakes is one step. A failing step (the database or Redis is down) is logged once per outage
+    and retried with back-off, so the loop recovers by itself when the fault ends.
     """
 
     def __init__(self, name: str, idle_seconds: float, *, first_backoff: float | None = None,
-                 max_backoff: float = 5.0):
+                 max_backoff: float = 5.0, spacing_seconds: float = 0.0):
         self.label = name  # the thread's name and the outage log's subject
         self.idle_seconds = idle_seconds
+        self.spacing_seconds = spacing_seconds
         self._outage = Outage(name, idle_seconds if first_backoff is None else first_backoff, max_backoff)
         self._stopping = threading.Event()
         self._wake = threading.Event()
@@ -50,6 +54,11 @@ class Loop:
 
     def step(self) -> bool:
         raise NotImplementedError
+
+    def idle_wait(self) -> float:
+        """Seconds to sleep after a step that left no work waiting (every wake of an idle service
+        costs CPU: a loop that can tell when its next work is due sleeps until then)."""
+        return self.idle_seconds
 
     def interrupted(self) -> None:
         """Called after a failed step, before the back-off (e.g. to reconnect on the next step)."""
@@ -78,16 +87,21 @@ class Loop:
     def __run(self) -> None:
         # name-mangled (_Loop__run): a subclass's own `_run` or `_attempt` cannot replace the thread body
         while not self._stopping.is_set():
+            began = time.monotonic()
             try:
                 more = self.step()
+                wait = 0.0 if more else self.idle_wait()
             except Exception as error:  # noqa: BLE001 - whatever broke, the next step retries
                 self.interrupted()
                 self._stopping.wait(self._outage.failed(error))
                 continue
             self._outage.succeeded()
             if not more:
-                self._wake.wait(self.idle_seconds)
+                self._wake.wait(wait)
                 self._wake.clear()
+                spacing = began + self.spacing_seconds - time.monotonic()
+                if spacing > 0:
+                    self._stopping.wait(spacing)
 
 
 class PeriodicJob(Loop):

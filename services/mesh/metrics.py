@@ -4,7 +4,12 @@ Metric objects live in the process-wide registry and are created once at import;
 service and method, never user data or secrets.
 """
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, start_http_server
+import socket
+import threading
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, make_wsgi_app
+from prometheus_client.exposition import ThreadingWSGIServer
 
 LABELS = ("grpc_type", "grpc_service", "grpc_method")
 
@@ -18,7 +23,22 @@ MSG_RECEIVED = Counter("grpc_server_msg_received_total", "Stream messages receiv
 MSG_SENT = Counter("grpc_server_msg_sent_total", "Stream messages sent by the server.", LABELS)
 
 
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, *args) -> None:
+        """Scrapes are not news (WSGIRequestHandler writes a line per request to stderr)."""
+
+
 def serve_metrics(host: str, port: int, registry: CollectorRegistry = REGISTRY) -> int:
-    """Serves /metrics on its own HTTP port; returns the port (useful when `port` is 0)."""
-    server, _thread = start_http_server(port, addr=host, registry=registry)
+    """Serves /metrics on its own HTTP port; returns the port (useful when `port` is 0).
+
+    prometheus_client's own `start_http_server` looks every 0.5 s whether it was shut down: two
+    wakes a second of every idle process (issue 11). This one is never shut down (a daemon thread
+    that ends with the process), so it waits for a scrape and nothing else."""
+
+    class Server(ThreadingWSGIServer):
+        address_family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+
+    server = make_server(host, port, make_wsgi_app(registry), Server, handler_class=_Quiet)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": None}, name="metrics",
+                     daemon=True).start()
     return server.server_port

@@ -29,7 +29,7 @@ from mesh.tokens import TokenVerifier
 log = logging.getLogger("padel.server")
 
 # How often a server checks its database for its health status: an outage shows as NOT_SERVING within
-# this (Envoy then stops routing after its own two failed checks, 2 s apart). Every wake costs every
+# this (Envoy then stops routing after its own two failed checks, 1 s apart). Every wake costs every
 # idle service CPU; a dead process is seen by Envoy's checks whatever this is.
 HEALTH_CHECK_SECONDS = 5.0
 STATUS_SERVICE = status_service_pb2.DESCRIPTOR.services_by_name["StatusService"].full_name
@@ -151,8 +151,10 @@ def build(
         interceptors=[HealthOffThePool(), *interceptors.chain(
             name, verifier, origin.load_secret(settings.edge_secret_file) if settings.edge_secret_file else "")],
         # A port clash must be an error, not two servers silently sharing one port; unless the
-        # service runs as several processes on purpose (mesh.processes).
-        options=[("grpc.so_reuseport", 1 if settings.processes > 1 else 0)],
+        # service runs as several processes on purpose (mesh.processes). No bandwidth-delay
+        # probe: its PING after every call (an Envoy health check every 3 s) woke grpc's threads
+        # a second time, for flow-control windows that small unary calls never fill (issue 11).
+        options=[("grpc.so_reuseport", 1 if settings.processes > 1 else 0), ("grpc.http2.bdp_probe", 0)],
     )
     for add, servicer in servicers:
         add(servicer, server)

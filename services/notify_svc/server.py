@@ -49,7 +49,9 @@ def build_server(settings: NotifySettings) -> tuple[server.Host, int]:
                  consumers.consumer(parts.database, parts.redis, accounts, bookings, Connections(deliveries),
                                     Payments(deliveries, app_base_url=settings.app_base_url), Matches(deliveries),
                                     VenueNews(deliveries), Memberships(deliveries, app_base_url=settings.app_base_url)),
-                 DeliveryJob(parts.database, deliveries, bookings, poll_seconds=settings.poll_seconds)])
+                 DeliveryJob(parts.database, deliveries, bookings, poll_seconds=settings.poll_seconds,
+                             longest_wait_seconds=settings.longest_wait_seconds,
+                             clock_moves=settings.test_clock_file is not None)])
 
 
 def main() -> None:

@@ -20,7 +20,8 @@ class NotifySettings(ServiceSettings):
     retry_base_seconds: float = 30.0
     retry_max_seconds: float = 3600.0
     max_attempts: int = 5
-    poll_seconds: float = 1.0
+    poll_seconds: float = 1.0  # the delivery job's rounds at least this far apart
+    longest_wait_seconds: float = 30.0  # … and at most this far apart (work another replica left)
     send_timeout_seconds: float = 10.0
     template_render_seconds: float = 2.0
     template_memory_mib: int = 128
@@ -55,6 +56,7 @@ class NotifySettings(ServiceSettings):
             retry_max_seconds=env.float("PADEL_NOTIFY_RETRY_MAX_SECONDS", 3600.0),
             max_attempts=env.int("PADEL_NOTIFY_MAX_ATTEMPTS", 5, 1, 100),
             poll_seconds=env.float("PADEL_NOTIFY_POLL_SECONDS", 1.0),
+            longest_wait_seconds=env.float("PADEL_NOTIFY_LONGEST_WAIT_SECONDS", 30.0),
             send_timeout_seconds=env.float("PADEL_NOTIFY_SEND_TIMEOUT_SECONDS", 10.0),
             template_render_seconds=env.float("PADEL_NOTIFY_TEMPLATE_RENDER_SECONDS", 2.0),
             template_memory_mib=env.int("PADEL_NOTIFY_TEMPLATE_MEMORY_MIB", 128, 16, 4096),

@@ -22,6 +22,8 @@ class Settlement(PeriodicJob):
         self.refunds = refunds
 
     def work(self) -> bool:
+        if not self.payments.settlement_due(self.database):
+            return False
         settled = self.payments.inquire_pending(self.database)
         refunded = self.refunds.send_due(self.database)
         fallen = self.bills.fall_due(self.database)

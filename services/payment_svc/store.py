@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, func, select, text, update
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, func, or_, select, text,
+                        update)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from mesh import pager
@@ -286,22 +287,37 @@ def open_payment_for(session: Session, booking_id: str, share_ids: list[str]) ->
     return next((p for p in pending if set(p.share_ids) & set(share_ids)), None)
 
 
+def _pending_payments(now: dt.datetime):
+    return select(Payment).where(Payment.state == PaymentState.PENDING.value, Payment.next_inquiry_at <= now)
+
+
+def _refunds_to_send(now: dt.datetime):
+    return select(Refund).where(Refund.sent_at.is_(None), Refund.failed_at.is_(None), Refund.next_try_at <= now)
+
+
+def _shares_past_due(now: dt.datetime):
+    return select(Share).join(Booking, Booking.id == Share.booking_id).where(
+        Share.state == ShareState.DUE.value, Share.due_by <= now, Share.player_id != Booking.booker_id,
+        Booking.status != "cancelled")
+
+
 def pending_payments(session: Session, now: dt.datetime, limit: int = 50) -> list[Payment]:
-    return list(session.scalars(select(Payment).where(Payment.state == PaymentState.PENDING.value,
-                                                      Payment.next_inquiry_at <= now)
-                                .order_by(Payment.next_inquiry_at).limit(limit)))
+    return list(session.scalars(_pending_payments(now).order_by(Payment.next_inquiry_at).limit(limit)))
 
 
 def refunds_to_send(session: Session, now: dt.datetime, limit: int = 50) -> list[Refund]:
-    return list(session.scalars(select(Refund).where(Refund.sent_at.is_(None), Refund.failed_at.is_(None),
-                                                     Refund.next_try_at <= now)
-                                .order_by(Refund.next_try_at).limit(limit)))
+    return list(session.scalars(_refunds_to_send(now).order_by(Refund.next_try_at).limit(limit)))
 
 
 def shares_past_due(session: Session, now: dt.datetime) -> list[Share]:
-    return list(session.scalars(select(Share).join(Booking, Booking.id == Share.booking_id).where(
-        Share.state == ShareState.DUE.value, Share.due_by <= now, Share.player_id != Booking.booker_id,
-        Booking.status != "cancelled").order_by(Share.booking_id, Share.position)))
+    return list(session.scalars(_shares_past_due(now).order_by(Share.booking_id, Share.position)))
+
+
+def settlement_due(session: Session, now: dt.datetime) -> bool:
+    """Whether the settlement job has anything to do at `now`: a pending payment to ask about, a
+    refund to send or a share past its deadline. One read: the whole cost of an idle round."""
+    return bool(session.scalar(select(or_(*(query.exists() for query in (
+        _pending_payments(now), _refunds_to_send(now), _shares_past_due(now)))))))
 
 
 def payout_page(session: Session, venue_id: str, day: dt.date, page_size: int, token: str) -> pager.Page:

@@ -191,6 +191,12 @@ class Bookings:
                 reminder.status, reminder.updated_at = store.REMINDER_SENT, self.clock()
             return len(due)
 
+    def next_reminder_in(self, uow: UnitOfWork) -> float | None:
+        """Seconds until the first pending reminder is due (0 or less: due now); None when none is."""
+        with uow.session(read_only=True) as session:
+            first_due = store.first_reminder_due(session)
+        return None if first_due is None else (first_due - self.clock()).total_seconds()
+
     # steps inside one use case's transaction
 
     def _announce(self, session: Session, booking: Booking, booked_by: str = "", tell_player: bool = True) -> None:
@@ -303,3 +309,4 @@ class Bookings:
         # Play already started: no point in a reminder any more.
         reminder.status = store.REMINDER_PENDING if booking.start_time > at else store.REMINDER_CANCELLED
         reminder.updated_at = at
+        self.deliveries.new_work(session)  # it may be due before anything the delivery job knows of

@@ -48,8 +48,17 @@ class Deliveries:
         # clock is back, until real time catches up. Business time (a reminder's due time) is decided
         # before a message is queued, by the service's clock (`Bookings`).
         self.clock = clock
+        # Told after each commit that queued a message or scheduled a reminder (the delivery job's
+        # wake: it otherwise sleeps until the first message or reminder it knows of is due).
+        self.on_new_work: Callable[[], None] | None = None
 
     # queueing, in the transaction of whatever causes the message
+
+    def new_work(self, session: Session) -> None:
+        """Something the delivery job must look at (a message, a reminder) is in `session`'s
+        transaction: the job is woken once it commits."""
+        if self.on_new_work is not None:
+            after_commit(session, self.on_new_work)
 
     def queue(self, session: Session, user_id: str, kind: str, variables: dict[str, str], *,
               channels: list[str] | None = None, free: Rendered | None = None,
@@ -87,6 +96,7 @@ class Deliveries:
                     provider_message_id="", created_at=at, sent_at=None,
                     traceparent=tracing.current_traceparent()))
                 queued.append(delivery)
+                self.new_work(session)
                 if text is None:
                     self._template_failed(session, delivery, recipient.language, problem, values)
                     continue
@@ -164,6 +174,12 @@ class Deliveries:
         with uow.session(read_only=True) as session:
             metrics.QUEUE_DEPTH.set(store.queue_depth(session))
         return len(claimed)
+
+    def next_due_in(self, uow: UnitOfWork) -> float | None:
+        """Seconds until the first queued message is due (0 or less: due now); None when none is."""
+        with uow.session(read_only=True) as session:
+            _depth, first_due = store.queue_state(session)
+        return None if first_due is None else (first_due - self.clock()).total_seconds()
 
     def _claim(self, uow: UnitOfWork, limit: int) -> list[OutgoingMessage]:
         claimed = []

@@ -286,6 +286,12 @@ class Payments:
             raise FailedPrecondition(f"the notice could not be fetched: {error}", reason="NOTICE_UNREACHABLE") from None
         return self.settle(uow, outcome, wallet)
 
+    def settlement_due(self, uow: UnitOfWork) -> bool:
+        """Whether the settlement job has anything to do now (payments, refunds and shares share this
+        clock): one read, so an idle round opens no write transaction."""
+        with uow.session(read_only=True) as session:
+            return store.settlement_due(session, self.clock())
+
     def inquire_pending(self, uow: UnitOfWork) -> int:
         """Asks the providers about attempts still pending; returns how many settled."""
         now = self.clock()
