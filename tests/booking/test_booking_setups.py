@@ -11,7 +11,6 @@ from sqlalchemy import event, update
 
 from booking_svc import store
 from booking_testkit import EVERY_DAY, Clock, Desk, local_day, local_dt, someone
-from padel_testkit import statements
 
 
 @pytest.fixture
@@ -131,6 +130,22 @@ def test_a_booking_written_outside_the_use_cases_still_shows_in_the_next_call(re
     with one.db.session() as session:
         session.execute(update(store.Booking).where(store.Booking.id == made.id).values(status="cancelled"))
     assert "12:00" in slots(other, venue_id, day)["Court 1"]
+
+
+def statements(db, action) -> list[str]:
+    """The SQL statements `action` sends (transaction control left out)."""
+    sent: list[str] = []
+
+    def note(_conn, _cursor, statement, *_rest):
+        if statement.split()[0] not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    return sent
 
 
 def test_an_unchanged_day_is_answered_with_one_statement_and_a_booking_costs_one_query_more(replicas):
