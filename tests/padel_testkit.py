@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, timezone
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -325,3 +326,20 @@ def eventually(check, what: str = "", timeout: float = 30.0, interval: float = 0
         if time.monotonic() > deadline:
             raise AssertionError(f"not within {timeout}s: {what or check}")
         time.sleep(interval)
+
+
+def statements(database, action) -> list[str]:
+    """The SQL statements `action` sends on `database` (a mesh.db.Database; transaction control left out):
+    the work a use case does, counted rather than timed."""
+    sent: list[str] = []
+
+    def note(_conn, _cursor, statement, *_rest):
+        if statement.split()[0] not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            sent.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", note)
+    try:
+        action()
+    finally:
+        event.remove(database.engine, "before_cursor_execute", note)
+    return sent

@@ -25,8 +25,7 @@ def consumer(database: Database, redis_client: redis.Redis, matches: Matches, le
                                   ran_out=not message.cancellation.cancelled_by)
 
     def booking_confirmed(session: Session, _event_id: str, message: booking_events.BookingConfirmed) -> None:
-        if message.booking.match_id:
-            matches.booking_confirmed(Joined(session), message.booking.booking_id)
+        matches.booking_confirmed(Joined(session), message.booking.booking_id)
 
     def account_deleted(session: Session, _event_id: str, message: auth_events.AccountDeleted) -> None:
         matches.account_deleted(Joined(session), message.user_id)
@@ -35,6 +34,7 @@ def consumer(database: Database, redis_client: redis.Redis, matches: Matches, le
     events = EventConsumer(database, redis_client, group=GROUP,
                            streams=[plumbing.stream("booking"), plumbing.stream("auth")])
     events.on(booking_events.BookingCancelled, booking_cancelled)
-    events.on(booking_events.BookingConfirmed, booking_confirmed)
+    # Only a court held for a match, of every booking confirmed: the others skipped with no transaction.
+    events.on(booking_events.BookingConfirmed, booking_confirmed, wanted=lambda message: bool(message.booking.match_id))
     events.on(auth_events.AccountDeleted, account_deleted)
     return events

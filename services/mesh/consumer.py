@@ -30,6 +30,7 @@ from mesh.outbox import ProcessedEvent
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, str, Message], None]
+Wanted = Callable[[Message], bool]
 
 
 def member_name() -> str:
@@ -47,8 +48,8 @@ class EventConsumer(Loop):
     of the event id in `processed_events` (the entries of one read share it); the entry is
     acknowledged after the commit. A handler that raises leaves its entry pending: it is retried once
     idle for `claim_idle_seconds` (by this or another member, via XAUTOCLAIM). A restarted member
-    with the same `name` first re-reads its own pending entries. Entries of types with no handler
-    are acknowledged and skipped.
+    with the same `name` first re-reads its own pending entries. Entries of types with no handler,
+    and events its `wanted` test turns down, are acknowledged and skipped, with no transaction.
 
     New entries are read on a connection of the consumer's own, blocking up to `block_ms` (4 s: an
     idle consumer wakes once per block, and every wake costs the process and Redis CPU); `stop`
@@ -82,15 +83,17 @@ class EventConsumer(Loop):
         # ends once it held it this long (the rest follow in the next) and a request's write waits for
         # a part of a read, not all of it (a read of 50 notify events held it for seconds on a busy host).
         self.sqlite_hold_seconds = sqlite_hold_seconds
-        self._handlers: dict[str, tuple[type[Message], Handler]] = {}
+        self._handlers: dict[str, tuple[type[Message], Handler, Wanted | None]] = {}
         self._ready = False  # groups created and own pending entries handled since (re)connecting
         self._reader: redis.Redis | None = None  # the one connection the blocking reads use
         self._reader_id: int | None = None  # its CLIENT ID, to unblock it
         self._next_claim = 0.0
 
-    def on(self, message_class: type[Message], handler: Handler) -> None:
-        """Run `handler` for each event of `message_class` (one handler per type)."""
-        self._handlers[message_class.DESCRIPTOR.full_name] = (message_class, handler)
+    def on(self, message_class: type[Message], handler: Handler, *, wanted: Wanted | None = None) -> None:
+        """Run `handler` for each event of `message_class` (one handler per type); with `wanted`, only
+        for the events it says yes to (e.g. the bookings of an open match among every booking): the
+        others cost no transaction and no record, as they change nothing."""
+        self._handlers[message_class.DESCRIPTOR.full_name] = (message_class, handler, wanted)
 
     def step(self) -> bool:
         if not self._ready:
@@ -198,18 +201,21 @@ class EventConsumer(Loop):
                 self.redis.xack(stream, self.group, entry_id)
 
     def _event(self, stream: str | bytes, entry_id: bytes, fields: dict[bytes, bytes]) -> _Event | None:
-        """The entry's event, or None for an entry to acknowledge unhandled (no handler, not decodable)."""
+        """The entry's event, or None for an entry to acknowledge unhandled (no handler, not decodable,
+        not wanted)."""
         event_id = fields.get(b"id", b"").decode()
         event_type = fields.get(b"type", b"").decode()
         registered = self._handlers.get(event_type)
         if not event_id or registered is None:
             log.debug("skipping entry %s of type %r: no handler", entry_id, event_type)
             return None
-        message_class, handler = registered
+        message_class, handler, wanted = registered
         try:
             message = message_class.FromString(fields.get(b"data", b""))
         except DecodeError:
             log.error("dropping event %s: payload is not a valid %s", event_id, event_type)
+            return None
+        if wanted is not None and not wanted(message):
             return None
         return _Event(event_id, event_type, message, handler,
                       fields.get(tracing.TRACEPARENT.encode(), b"").decode() or None,

@@ -117,7 +117,18 @@ def after_commit(session: Session, action: Callable[[], None]) -> None:
     An exception from `action` propagates out of the commit after the change is committed, so an
     action that may fail catches its own errors.
     """
-    event.listen(session, "after_commit", lambda _session: action(), once=True)
+    # Kept in the session's info for the one listener every Session has (`_committed`): a listener of
+    # the session's own cost about as much as a statement, and a booking asks for several.
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)
+
+
+_AFTER_COMMIT = "mesh.db.after_commit"  # in a session's info: the actions its transaction's commit runs
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    for action in session.info.pop(_AFTER_COMMIT, ()):
+        action()
 
 
 def rows_of(session: Session, owner: InstrumentedAttribute[str], owner_id: str, *order: Any) -> list[Any]:

@@ -100,9 +100,11 @@ def forget(callback: Callable[[], None]) -> None:
         _after_commit.remove(callback)
 
 
-def _committed(_session: Session) -> None:
-    for callback in list(_after_commit):
-        callback()
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if session.info.pop(_WAKES_RELAYS, False):
+        for callback in list(_after_commit):
+            callback()
 
 
 def publish(session: Session, stream: str, message: Message) -> str:
@@ -122,7 +124,5 @@ def publish(session: Session, stream: str, message: Message) -> str:
             traceparent=tracing.current_traceparent(),
         )
     )
-    if not session.info.get(_WAKES_RELAYS):
-        event.listen(session, "after_commit", _committed)
-        session.info[_WAKES_RELAYS] = True
+    session.info[_WAKES_RELAYS] = True  # `_committed`, the listener every Session has, wakes the relays
     return event_id

@@ -57,14 +57,15 @@ def _checked(kind: str, channel: str, field: str, source: str) -> tuple[str, str
     return "", ""
 
 
-def _rendered(source: str, variables: dict[str, str], html: bool) -> tuple[str, str]:
-    """In a renderer process: (text, "") or ("", why the template cannot be rendered)."""
+def _rendered(subject: str, body: str, variables: dict[str, str], html: bool) -> tuple[str, str, str]:
+    """In a renderer process: (subject, body, "") or ("", "", why the template cannot be rendered).
+    A message's subject and body are one task: one trip to a renderer process per message."""
     try:
-        return templates.render(source, variables, html=html), ""
+        return templates.render(subject, variables, html=False), templates.render(body, variables, html=html), ""
     except Refused as refused:
-        return "", str(refused)
+        return "", "", str(refused)
     except MemoryError:
-        return "", _too_big()
+        return "", "", _too_big()
 
 
 def _too_big() -> str:
@@ -93,12 +94,13 @@ class Renderer:
             if problem:
                 raise InvalidArgument.field(path, problem)
 
-    def render(self, source: str, variables: dict[str, str], *, html: bool) -> str:
-        """The rendered text, or Refused saying why not."""
-        text, problem = self._run(_rendered, source, dict(variables), html)
+    def render(self, subject: str, body: str, variables: dict[str, str], *, html: bool) -> tuple[str, str]:
+        """A message's subject (always text) and body (HTML escaped when `html`) rendered, or Refused
+        saying why not."""
+        subject_text, body_text, problem = self._run(_rendered, subject, body, dict(variables), html)
         if problem:
             raise Refused(problem)
-        return text
+        return subject_text, body_text
 
     def _run(self, task, *args):
         try:
@@ -123,7 +125,7 @@ class Renderer:
             return self._pool
 
     def start(self) -> None:
-        self._processes().schedule(_rendered, args=("", {}, False))  # the processes start now, not on a first message
+        self._processes().schedule(_rendered, args=("", "", {}, False))  # they start now, not on a first message
 
     def stop(self) -> None:
         with self._lock:

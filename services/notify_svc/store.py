@@ -207,11 +207,26 @@ def recipient_or_new(session: Session, user_id: str, now: dt.datetime, *, to_cha
     The row is locked until the commit: shared to queue messages (they go side by side), exclusive
     `to_change` it (new details, an erasure), so no message is queued past an erasure unseen.
     """
-    found = session.get(Recipient, user_id, with_for_update=True if to_change else {"read": True})
+    found = session.get(Recipient, user_id, with_for_update=True) if to_change else recipient_to_tell(session, user_id)
     if found is None:
         found = Recipient(user_id=user_id, **_NOBODY, updated_at=now, known_since=None, deleted_at=None)
         session.add(found)
+    session.info.setdefault(_TOLD, {})[user_id] = found
     return found
+
+
+def recipient_to_tell(session: Session, user_id: str) -> Recipient | None:
+    """The stored recipient (None: notify knows nothing of them), locked shared until the commit as
+    `recipient_or_new` locks it. Read once per transaction: one event tells a person several things
+    (a message, its calendar entry, a reminder), each asking, and a locked read is never answered
+    from the session's rows by SQLAlchemy."""
+    known = session.info.setdefault(_TOLD, {})
+    if user_id not in known:
+        known[user_id] = session.get(Recipient, user_id, with_for_update={"read": True})
+    return known[user_id]
+
+
+_TOLD = "notify.recipients"  # in a session's info: the recipients its transaction has read locked (or added)
 
 
 # A recipient's details before anyone told notify anything, and after an erasure.

@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import event, inspect, select, text
 
-from mesh.db import Database, is_database_fault, normalize_url
+from mesh.db import Database, after_commit, is_database_fault, normalize_url
 from mesh.outbox import OutboxEvent
 from mesh.errors import Unavailable
 
@@ -138,6 +138,24 @@ def test_session_commits_or_rolls_back(database, migrations):
             raise RuntimeError("domain rule broken")
     with database.session() as session:
         assert session.execute(text("SELECT name FROM court")).scalars().all() == ["Court 1"]
+
+
+def test_after_commit_runs_each_action_once_its_transaction_commits_never_after_a_rollback(sqlite_url):
+    database = Database(sqlite_url)
+    ran: list[str] = []
+    with database.session() as session:
+        after_commit(session, lambda: ran.append("counted"))
+        after_commit(session, lambda: ran.append("counted again"))
+        assert ran == []  # not before the change is durable
+    assert ran == ["counted", "counted again"]
+    with pytest.raises(RuntimeError):
+        with database.session() as session:
+            after_commit(session, lambda: ran.append("rolled back"))
+            raise RuntimeError("the change failed")
+    with database.session():
+        pass
+    assert ran == ["counted", "counted again"]
+    database.dispose()
 
 
 def test_concurrent_writers_wait_instead_of_failing(database, migrations):

@@ -21,7 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from mesh.db import Database
 from mesh.consumer import EventConsumer
-from mesh.outbox import EventBase, OutboxEvent, publish
+from mesh.outbox import EventBase, OutboxEvent, ProcessedEvent, publish
 from mesh.redis import make_redis
 from mesh.relay import EventBacklog, OutboxRelay
 from padel_testkit import ROOT, eventually, real_server
@@ -445,6 +445,33 @@ def test_events_without_a_handler_are_acknowledged(database, bus):
     finally:
         member.stop()
     assert handler.calls == ["a"]
+
+
+def test_events_a_consumer_does_not_want_are_acknowledged_without_a_transaction(database, bus):
+    """A handler for some events of a type (e.g. bookings of an open match among every booking): the
+    others cost no transaction, no record of the event id, and are acknowledged all the same."""
+    for name in ("skip 1", "keep", "skip 2"):
+        record(database, name)
+    OutboxRelay(database, bus).publish_pending()
+    handler = Handled()
+    member = EventConsumer(database, bus, GROUP, [STREAM], name="worker-1", block_ms=100, max_backoff=0.3)
+    member.on(StringValue, handler, wanted=lambda message: not message.value.startswith("skip"))
+    commits = commits_of(database, member.label)
+    member.start()
+    try:
+        wait_for(lambda: handled_rows(database) == ["keep"] and bus.xpending(STREAM, GROUP)["pending"] == 0)
+        for name in ("skip 3", "skip 4"):  # read together, none wanted
+            record(database, name)
+        OutboxRelay(database, bus).publish_pending()
+        [(last, _)] = bus.xrevrange(STREAM, count=1)
+        wait_for(lambda: bus.xinfo_groups(STREAM)[0]["last-delivered-id"] == last
+                 and bus.xpending(STREAM, GROUP)["pending"] == 0)
+    finally:
+        member.stop()
+    assert handler.calls == ["keep"]
+    assert len(commits) == 1  # the wanted event's transaction only
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
 
 
 def test_redis_restart_loses_no_event(database, failing_redis):

@@ -27,7 +27,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind, StatusCode
 from padel.booking.v1 import booking_service_pb2 as pb
 from padel.booking.v1 import booking_service_pb2_grpc
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from mesh import errors, logs, server, tracing
 from mesh.consumer import EventConsumer
@@ -147,6 +147,26 @@ def test_an_rpc_and_the_event_it_writes_are_one_trace_with_its_caller(venues, fi
     assert process.attributes["messaging.destination.name"] == STREAM
     assert any(s.name.startswith("SELECT") and s.parent.span_id == process.context.span_id
                for s in finished.get_finished_spans())
+
+
+def test_a_statement_is_a_span_of_the_work_in_hand_and_a_failing_one_is_marked(finished, tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'statements.db'}")
+    tracing.watch_database(database.engine)
+    with database.session() as session:  # outside any trace: no span
+        session.execute(text("SELECT 1"))
+    finished.clear()
+    with trace.get_tracer("test").start_as_current_span("rpc", kind=SpanKind.SERVER) as served:
+        with pytest.raises(errors.Unavailable):  # no such table: SQLite's OperationalError
+            with database.session() as session:
+                session.execute(text("SELECT 2"))
+                session.execute(text("SELECT court FROM nowhere"))
+    [done, failed] = [s for s in finished.get_finished_spans() if s.name.startswith("SELECT")]
+    assert done.parent.span_id == failed.parent.span_id == served.get_span_context().span_id
+    assert done.attributes["db.system"] == "sqlite" and done.status.status_code == StatusCode.UNSET
+    assert failed.attributes["db.statement"] == "SELECT court FROM nowhere"
+    assert failed.status.status_code == StatusCode.ERROR and "nowhere" in failed.status.description
+    assert done.name == failed.name == f"SELECT {tmp_path / 'statements.db'}"
+    database.dispose()
 
 
 def test_a_failing_handler_marks_its_span_and_logs_in_its_trace(venues, finished, caplog):

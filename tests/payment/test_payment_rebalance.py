@@ -15,6 +15,7 @@ from mesh.outbox import OutboxEvent
 from payment_svc.domain import BookingFacts, PaymentMode, ShareState, VenueFacts, VenueFeeReason, Wallet
 from payment_svc.service.venue_fees import VenueFees
 from payment_svc.service.venue_payments import VenuePayments
+from padel_testkit import statements
 from test_payment_ledger import START, caller, world_on
 
 
@@ -130,6 +131,17 @@ def test_a_change_while_a_payment_is_pending_waits_for_it_to_settle(world):
     view = bill(world, booking_id, booker)
     assert by_player(view)[friend] == [("refunded", 3000)]
     assert by_player(view)[booker] == [("void", 3000), ("due", 6000)] and view.owed_by_booker == 6000
+
+
+def test_a_booking_event_that_leaves_the_bill_as_it_is_reads_the_booking_row_only(world):
+    """Every booking confirmed at once is followed by its BookingConfirmed: the same price and players.
+    Its booking row is read (locked) and its shares are not even read."""
+    players = [str(uuid.uuid4()), str(uuid.uuid4())]
+    booking_id, venue_id = booking_in(world, players, 8000)
+    before = by_player(bill(world, booking_id, players[0]))
+    sent = statements(world[0], lambda: change(world, booking_id, venue_id, players, 8000))
+    assert len(sent) == 1 and "FROM bookings" in sent[0]  # nothing changed at the test clock's time: no UPDATE
+    assert by_player(bill(world, booking_id, players[0])) == before
 
 
 def test_a_no_show_of_a_booking_paid_at_the_venue_owes_the_court_there_once(world):

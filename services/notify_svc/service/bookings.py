@@ -19,7 +19,7 @@ The same entries make up each player's calendar feed (`service.calendars`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from typing import Callable, Iterable
 
 from sqlalchemy.orm import Session
 
@@ -118,7 +118,7 @@ class Bookings:
         with uow.session() as session:
             if booking.match_id and store.reminder(session, booking.booking_id, booking.player_id) is None:
                 return  # notify never told of it as booked: the confirmation left the booker's reminder
-            told = self._told(session, booking)
+            told = self._told(booking, store.reminders_of(session, booking.booking_id))
             self._cancel_reminders(session, booking.booking_id)
             removed = self._removed(session, booking.booking_id, booking.player_id)
             for user_id in told:
@@ -224,7 +224,7 @@ class Bookings:
     def _entry(self, session: Session, booking: Booking, user_id: str) -> str:
         """The player's calendar entry of the booking as it is now, added or updated (a higher
         SEQUENCE), as the .ics text to attach; "" for a deleted account, whose calendar is gone."""
-        recipient = store.recipient(session, user_id)
+        recipient = store.recipient_to_tell(session, user_id)
         if recipient is not None and recipient.deleted_at is not None:
             return ""
         at = self.clock()
@@ -256,22 +256,24 @@ class Bookings:
             if reminder.status == store.REMINDER_PENDING and user_id in ("", reminder.user_id):
                 reminder.status, reminder.updated_at = store.REMINDER_CANCELLED, self.clock()
 
-    def _told(self, session: Session, booking: Booking) -> list[str]:
-        """Invited players notify has told about the booking and not yet taken off it."""
-        return [row.user_id for row in store.reminders_of(session, booking.booking_id)
+    def _told(self, booking: Booking, reminders: Iterable[store.Reminder]) -> list[str]:
+        """Invited players notify has told about the booking and not yet taken off it, by its reminders."""
+        return [row.user_id for row in reminders
                 if row.user_id != booking.player_id and row.status != store.REMINDER_CANCELLED]
 
     def _keep_players_posted(self, session: Session, booking: Booking, *, previous_start_time: str | None) -> None:
         """Invites players not told yet, tells the others about a move (`previous_start_time` set)
         unless they already know the new time,
         withdraws the invitation of players no longer listed, and (re)schedules everyone's reminder."""
-        told, listed = self._told(session, booking), set(booking.participant_ids)
+        # The booking's reminders, read once: who was told, who knows the time, whose to (re)schedule.
+        reminders = {row.user_id: row for row in store.reminders_of(session, booking.booking_id)}
+        told, listed = self._told(booking, reminders.values()), set(booking.participant_ids)
         variables = booking.variables()
         for user_id in booking.participant_ids:
             if user_id not in told:
                 self.deliveries.queue(session, user_id, "booking_invitation", variables,
                                       calendar=self._entry(session, booking, user_id))
-            elif previous_start_time is not None and not self._knows_the_time(session, booking, user_id):
+            elif previous_start_time is not None and not self._knows_the_time(booking, reminders.get(user_id)):
                 self.deliveries.queue(session, user_id, "invitation_rescheduled",
                                       {**variables, "previous_start_time": previous_start_time},
                                       calendar=self._entry(session, booking, user_id))
@@ -279,29 +281,29 @@ class Bookings:
             if user_id not in listed:
                 self.deliveries.queue(session, user_id, "invitation_withdrawn", variables,
                                       calendar=self._removed(session, booking.booking_id, user_id))
-                reminder = store.reminder(session, booking.booking_id, user_id)
+                reminder = reminders[user_id]
                 reminder.status, reminder.updated_at = store.REMINDER_CANCELLED, self.clock()
         for user_id in (booking.player_id, *booking.participant_ids):
-            self._schedule_reminder(session, booking, user_id)
+            reminders[user_id] = self._schedule_reminder(session, booking, user_id, reminders.get(user_id))
 
-    def _knows_the_time(self, session: Session, booking: Booking, user_id: str) -> bool:
+    def _knows_the_time(self, booking: Booking, reminder: store.Reminder | None) -> bool:
         """Whether the player was last told of the booking at its present time (an invitation sent
         with the move, InvitationSent before BookingRescheduled): no news of the move for them."""
-        reminder = store.reminder(session, booking.booking_id, user_id)
         return reminder is not None and reminder.start_time == booking.start_time
 
-    def _schedule_reminder(self, session: Session, booking: Booking, user_id: str) -> None:
-        """One reminder per booking and player, `reminder_lead` before play; a moved booking moves it."""
-        recipient = store.recipient(session, user_id)
+    def _schedule_reminder(self, session: Session, booking: Booking, user_id: str,
+                           reminder: store.Reminder | None) -> store.Reminder | None:
+        """One reminder per booking and player (`reminder`: theirs so far), `reminder_lead` before
+        play; a moved booking moves it. Returns their reminder as it is now (None: a deleted account had none)."""
+        recipient = store.recipient_to_tell(session, user_id)
         if recipient is not None and recipient.deleted_at is not None:
-            return  # a deleted account is reminded of nothing
+            return reminder  # a deleted account is reminded of nothing
         at = self.clock()
-        reminder = store.reminder(session, booking.booking_id, user_id)
         if reminder is None:
             reminder = store.add_reminder(session, store.Reminder(booking_id=booking.booking_id, user_id=user_id,
                                                                  status=store.REMINDER_PENDING))
         elif reminder.status == store.REMINDER_SENT and reminder.start_time == booking.start_time:
-            return  # already reminded about this very start time
+            return reminder  # already reminded about this very start time
         reminder.venue_name, reminder.court_name = booking.venue_name, booking.court_name
         reminder.time_zone = booking.time_zone or DEFAULT_TIME_ZONE
         reminder.start_time, reminder.end_time = booking.start_time, booking.end_time
@@ -310,3 +312,4 @@ class Bookings:
         reminder.status = store.REMINDER_PENDING if booking.start_time > at else store.REMINDER_CANCELLED
         reminder.updated_at = at
         self.deliveries.new_work(session)  # it may be due before anything the delivery job knows of
+        return reminder

@@ -28,7 +28,7 @@ from notify_svc import domain, metrics, store, templates
 from notify_svc.channels import AddressGone, Channel, OutgoingMessage, PermanentFailure, TemporaryFailure
 from notify_svc.domain import Rendered
 from notify_svc.rendering import Renderer
-from notify_svc.templates import EMAIL, IN_APP, KINDS, Refused
+from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH, Refused
 
 log = logging.getLogger("notify_svc.deliveries")
 
@@ -76,9 +76,11 @@ class Deliveries:
         held_until = None if urgent else domain.quiet_until(recipient.quiet_hours_start, recipient.quiet_hours_end,
                                                              recipient.time_zone, at)
         values = {"first_name": recipient.first_name or recipient.email.split("@")[0], **variables}
-        devices = [device.token for device in store.devices_of(session, user_id)]
+        chosen = domain.channels_for(recipient, kind) if channels is None else channels
+        # Only push needs the user's devices: most messages go without reading them.
+        devices = [device.token for device in store.devices_of(session, user_id)] if PUSH in chosen else []
         queued = []
-        for channel in (domain.channels_for(recipient, kind) if channels is None else channels):
+        for channel in chosen:
             targets = domain.addresses(recipient, channel, devices)
             if not targets:
                 log.info("no address for this channel, message skipped",
@@ -120,8 +122,7 @@ class Deliveries:
         if found is None:
             raise FailedPrecondition(f"no template for {kind} on {channel}")
         html = templates.is_html(channel, "body")
-        return Rendered(self.renderer.render(found.subject, variables, html=False),
-                        self.renderer.render(found.body, variables, html=html), html)
+        return Rendered(*self.renderer.render(found.subject, found.body, variables, html=html), html)
 
     def _template_failed(self, session: Session, delivery: store.Delivery, language: str, problem: str,
                          variables: dict[str, str]) -> None:

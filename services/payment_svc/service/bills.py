@@ -147,11 +147,11 @@ class Bills:
             booking.updated_at = now
             # A move keeps the payout report's day right, whatever else changes.
             booking.start_time, booking.local_date = facts.start, facts.local_date
-            shares = store.shares_of(session, booking.id)
             prices = list(facts.player_prices) or None
             if (facts.price, facts.player_ids, prices) == (booking.price_paisa, booking.player_ids,
                                                            booking.player_prices):
-                return
+                return  # the bill stands as it is (a confirmation, a move): its shares not even read
+            shares = store.shares_of(session, booking.id)
             untouched = all(s.share_state == ShareState.DUE for s in shares) and not store.payments_of(session, booking.id)
             # The same part online as when booked (a deposit stays the same percentage).
             online = booking.online_paisa * facts.price // booking.price_paisa if booking.price_paisa else 0
