@@ -328,18 +328,61 @@ def eventually(check, what: str = "", timeout: float = 30.0, interval: float = 0
         time.sleep(interval)
 
 
-def statements(database, action) -> list[str]:
-    """The SQL statements `action` sends on `database` (a mesh.db.Database; transaction control left out):
-    the work a use case does, counted rather than timed."""
+def _counted(statement: str) -> bool:
+    return not statement.startswith("--") and statement.split()[0] not in ("BEGIN", "COMMIT", "ROLLBACK")
+
+
+def statements(db, action) -> list[str]:
+    """The SQL statements `action` sends, as the driver sees them (transaction control and SQLite's
+    trigger programs left out): SQLAlchemy's and a version check's (`first_row`) alike."""
     sent: list[str] = []
 
-    def note(_conn, _cursor, statement, *_rest):
-        if statement.split()[0] not in ("BEGIN", "COMMIT", "ROLLBACK"):
-            sent.append(statement)
+    def note(statement) -> None:
+        if _counted(str(statement)):
+            sent.append(str(statement))
 
-    event.listen(database.engine, "before_cursor_execute", note)
+    if db.is_postgres:
+        import psycopg
+
+        class Counted(psycopg.Cursor):
+            def execute(self, query, *args, **kwargs):
+                note(query)
+                return super().execute(query, *args, **kwargs)
+
+            def executemany(self, query, *args, **kwargs):
+                note(query)
+                return super().executemany(query, *args, **kwargs)
+
+    def watch(dbapi_connection, _record, _proxy) -> None:
+        if db.is_postgres:
+            dbapi_connection.cursor_factory = Counted
+        else:
+            dbapi_connection.set_trace_callback(note)
+
+    def unwatch(dbapi_connection, _record) -> None:
+        if db.is_postgres:
+            dbapi_connection.cursor_factory = psycopg.Cursor
+        else:
+            dbapi_connection.set_trace_callback(None)
+
+    event.listen(db.engine, "checkout", watch)
+    event.listen(db.engine, "checkin", unwatch)
     try:
         action()
     finally:
-        event.remove(database.engine, "before_cursor_execute", note)
+        event.remove(db.engine, "checkout", watch)
+        event.remove(db.engine, "checkin", unwatch)
+    return sent
+
+
+def executed(db, action) -> list[str]:
+    """The statements `action` runs through SQLAlchemy's execution (what the tracer records),
+    transaction control left out."""
+    sent: list[str] = []
+    note = lambda _conn, _cursor, statement, *_rest: _counted(statement) and sent.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
     return sent

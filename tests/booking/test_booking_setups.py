@@ -11,6 +11,7 @@ from sqlalchemy import event, update
 
 from booking_svc import store
 from booking_testkit import EVERY_DAY, Clock, Desk, local_day, local_dt, someone
+from padel_testkit import executed, statements
 
 
 @pytest.fixture
@@ -139,66 +140,6 @@ def test_a_booking_written_outside_the_use_cases_still_shows_in_the_next_call(re
     with one.db.session() as session:
         session.execute(update(store.Booking).where(store.Booking.id == made.id).values(status="cancelled"))
     assert "12:00" in slots(other, venue_id, day)["Court 1"]
-
-
-def _counted(statement: str) -> bool:
-    return not statement.startswith("--") and statement.split()[0] not in ("BEGIN", "COMMIT", "ROLLBACK")
-
-
-def statements(db, action) -> list[str]:
-    """The SQL statements `action` sends, as the driver sees them (transaction control and SQLite's
-    trigger programs left out): SQLAlchemy's and a version check's (`first_row`) alike."""
-    sent: list[str] = []
-
-    def note(statement) -> None:
-        if _counted(str(statement)):
-            sent.append(str(statement))
-
-    if db.is_postgres:
-        import psycopg
-
-        class Counted(psycopg.Cursor):
-            def execute(self, query, *args, **kwargs):
-                note(query)
-                return super().execute(query, *args, **kwargs)
-
-            def executemany(self, query, *args, **kwargs):
-                note(query)
-                return super().executemany(query, *args, **kwargs)
-
-    def watch(dbapi_connection, _record, _proxy) -> None:
-        if db.is_postgres:
-            dbapi_connection.cursor_factory = Counted
-        else:
-            dbapi_connection.set_trace_callback(note)
-
-    def unwatch(dbapi_connection, _record) -> None:
-        if db.is_postgres:
-            dbapi_connection.cursor_factory = psycopg.Cursor
-        else:
-            dbapi_connection.set_trace_callback(None)
-
-    event.listen(db.engine, "checkout", watch)
-    event.listen(db.engine, "checkin", unwatch)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "checkout", watch)
-        event.remove(db.engine, "checkin", unwatch)
-    return sent
-
-
-def executed(db, action) -> list[str]:
-    """The statements `action` runs through SQLAlchemy's execution (what the tracer records),
-    transaction control left out."""
-    sent: list[str] = []
-    note = lambda _conn, _cursor, statement, *_rest: _counted(statement) and sent.append(statement)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
-    return sent
 
 
 def test_an_unchanged_day_is_answered_with_one_statement_and_a_booking_costs_one_query_more(replicas):
