@@ -28,7 +28,7 @@ from redis.exceptions import RedisError
 
 from mesh import redis
 from mesh.settings import SERVICES, Env, ServiceSettings, SettingsError, data_dir, directory_port, service_address
-from mesh.supervisor import Child, StopSignals, Supervisor
+from mesh.supervisor import Child, Restarts, StopSignals, Supervisor
 
 START_TIMEOUT_SECONDS = 90
 STOP_GRACE_SECONDS = 15
@@ -145,7 +145,9 @@ class Platform:
         self.folder = data_dir(self.settings)
         self.redis_embedded = not self.settings.str("PADEL_REDIS_URL")
         self.databases = {name: ServiceSettings.from_env(name, env).database_url for name in SERVICES}
-        self.supervisor = Supervisor([], stop)
+        # The first pause before a dead child is started again (then doubled): tests shorten it.
+        first_delay = self.settings.float("PADEL_RUN_FIRST_RESTART_SECONDS", Restarts.first_delay)
+        self.supervisor = Supervisor([], stop, Restarts(first_delay=first_delay))
 
     def port(self, variable: str, default: int) -> int:
         return self.settings.int(variable, default, 0, 65535)

@@ -19,6 +19,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+
 from sqlalchemy import Boolean, Index, Integer, MetaData, Select, String, Text, func, select
 from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Mapped, Session, mapped_column
 
@@ -266,15 +268,19 @@ def templates(session: Session, *, kind: str = "", channel: str = "", language: 
                 page_size, page_token)
 
 
-def add_template_if_missing(session: Session, kind: str, channel: str, language: str, subject: str,
-                            body: str, now: dt.datetime) -> None:
-    """Ships a default; a built-in row is refreshed, an admin's edit is kept."""
-    found = session.get(Template, (kind, channel, language))
-    if found is None:
-        session.add(Template(kind=kind, channel=channel, language=language, subject=subject, body=body,
-                             built_in=True, updated_at=now))
-    elif found.built_in and (found.subject, found.body) != (subject, body):
-        found.subject, found.body, found.updated_at = subject, body, now
+def add_templates_if_missing(session: Session, defaults: Iterable[tuple[str, str, str, str, str]],
+                             now: dt.datetime) -> None:
+    """Ships the defaults (kind, channel, language, subject, body); a built-in row is refreshed, an
+    admin's edit is kept. The rows there are read in one query and the missing ones inserted together:
+    one statement per default made every start (and every test's server) wait for hundreds of them."""
+    found = {(t.kind, t.channel, t.language): t for t in session.scalars(select(Template))}
+    for kind, channel, language, subject, body in defaults:
+        template = found.get((kind, channel, language))
+        if template is None:
+            session.add(Template(kind=kind, channel=channel, language=language, subject=subject, body=body,
+                                 built_in=True, updated_at=now))
+        elif template.built_in and (template.subject, template.body) != (subject, body):
+            template.subject, template.body, template.updated_at = subject, body, now
 
 
 def save_template(session: Session, kind: str, channel: str, language: str, subject: str, body: str,

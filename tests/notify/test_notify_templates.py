@@ -125,3 +125,33 @@ def test_templates_are_listed_a_page_at_a_time(notify, token_issuer):
     with pytest.raises(grpc.RpcError) as junk:
         listed(page_token="not-a-token")
     assert junk.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "page_token" in junk.value.details()
+
+
+def test_the_shipped_templates_are_installed_with_a_few_statements_not_one_each(tmp_path):
+    """At every start (and for every test's server): one read of the table and the missing rows
+    inserted together, whatever the number of templates; a restart refreshes an edited default."""
+    from sqlalchemy import event, func, select
+
+    from mesh.db import Database
+    from notify_svc import store
+    from notify_svc.rendering import Renderer
+    from notify_svc.server import MIGRATIONS
+    from notify_svc.service.templates import Templates
+
+    database = Database(f"sqlite:///{tmp_path / 'notify.db'}")
+    database.migrate(MIGRATIONS)
+    sent: list[str] = []
+    event.listen(database.engine, "before_cursor_execute", lambda _c, _cur, statement, *_rest: sent.append(statement))
+    Templates(Renderer()).install_defaults(database)
+    shipped = templates.defaults()
+    assert len(sent) <= 5 < len(shipped)
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(store.Template)) == len(shipped)
+        kind, channel, language, subject, _body = shipped[0]
+        session.get(store.Template, (kind, channel, language)).subject = "an older default"
+    sent.clear()
+    Templates(Renderer()).install_defaults(database)  # the next start
+    assert len(sent) <= 5
+    with database.session(read_only=True) as session:
+        assert session.get(store.Template, (kind, channel, language)).subject == subject
+    database.dispose()

@@ -1,16 +1,17 @@
-"""The ledger balances whatever happens: 1,000 random sequences of payments (captured, declined,
+"""The ledger balances whatever happens: 300 random sequences of payments (captured, declined,
 pending, provider down), repeated provider words, inquiries, deadlines, players joining and leaving
 and the price moving after money moved (the bill re-balanced), cancellations with random fees and refunds, run through payment_svc's use cases on a real SQLite database, with a scripted
 wallet in place of the provider (the only part not real here: its answers are drawn by hypothesis)."""
 
 import datetime as dt
+import os
 import pathlib
 import shutil
 import tempfile
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -113,20 +114,28 @@ step = st.one_of(
 
 
 SEQUENCES = dict(players=st.integers(1, 4), price=st.integers(1, 2_000_000), steps=st.lists(step, max_size=8))
-UNHURRIED = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# Under CI the same sequences each run (a failure there is one anyone can re-run); elsewhere new ones.
+UNHURRIED = dict(deadline=None, derandomize=bool(os.environ.get("CI")),
+                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# The booker paid both shares, the other player was taken off (their share goes back to the booker's
+# wallet) and the booker paid their own larger share: until that refund is sent more is in than the price.
+REFUND_ON_ITS_WAY = dict(players=2, price=2, steps=[("pay", 0, True, "captured"), ("leave", 1),
+                                                    ("pay", 0, False, "captured")])
 
 
 @pytest.mark.slow
-@settings(max_examples=1000, **UNHURRIED)
+@settings(max_examples=300, **UNHURRIED)
 @given(**SEQUENCES)
+@example(**REFUND_ON_ITS_WAY)
 def test_the_ledger_balances_after_any_sequence_of_pay_refund_and_cancel(ledger_world, players, price, steps):
     run_sequence(ledger_world, players, price, steps)
 
 
 @pytest.mark.slow
 @pytest.mark.postgres
-@settings(max_examples=100, **UNHURRIED)
+@settings(max_examples=40, **UNHURRIED)
 @given(**SEQUENCES)
+@example(**REFUND_ON_ITS_WAY)
 def test_the_ledger_balances_on_postgresql_too(postgres_ledger_world, players, price, steps):
     """The same on PostgreSQL (row locks, partial unique indexes, the trigger): fewer sequences."""
     run_sequence(postgres_ledger_world, players, price, steps)
@@ -223,7 +232,8 @@ def check_balances(database, booking_id, price, commission, cancelled_fee, moved
     captured = [p for p in attempts if p.payment_state == PaymentState.CAPTURED]
     assert total.captured == sum(p.amount_paisa for p in captured), "every capture is in the ledger, once"
     assert total.captured == sum(s.amount_paisa for s in shares if s.paid_by), "what was captured is what shares hold"
-    assert 0 <= total.paid <= max(prices) and total.fees <= (cancelled_fee or 0)
+    going_back_paisa = sum(r.amount_paisa for r in unsent)  # planned refunds not sent yet
+    assert 0 <= total.paid - going_back_paisa <= max(prices) and total.fees <= (cancelled_fee or 0)
     assert 0 <= total.commission <= max(prices) // 10
     if cancelled_fee is None and not moved:
         fully_paid = all(s.share_state == ShareState.PAID for s in shares)

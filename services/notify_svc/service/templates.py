@@ -23,8 +23,7 @@ class Templates:
     def install_defaults(self, uow: UnitOfWork) -> None:
         """Ships the defaults (at every start): a built-in row is refreshed, an admin's edit is kept."""
         with uow.session() as session:
-            for kind, channel, language, subject, body in templates.defaults():
-                store.add_template_if_missing(session, kind, channel, language, subject, body, self.clock())
+            store.add_templates_if_missing(session, templates.defaults(), self.clock())
 
     def list(self, uow: UnitOfWork, *, kind: str, channel: str, language: str, page_size: int,
              page_token: str) -> Page[store.Template]:
