@@ -12,6 +12,8 @@ must be applied to it, never kept in it.
 What depends on who asks is applied after that shared answer: the caller's membership
 (`benefits_of`) lengthens the horizon (part of the answer's key), and `member_access` marks the
 starts in members-only hours afterwards, with `domain.slot_access`, the rule booking checks too.
+The REST route's JSON (`rendered_for`'s `text`) is kept beside the shared response only when no
+marks apply; a marked answer's JSON is printed for its call.
 """
 
 from __future__ import annotations
