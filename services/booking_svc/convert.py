@@ -22,7 +22,7 @@ from booking_svc import domain, store
 from booking_svc.domain import VENUE_DEFAULTS, InvitationState, Slot, Status
 from booking_svc.lottery import state as lottery_state
 from booking_svc.recurrence import Recurrence
-from mesh.convert import timestamp, to_datetime
+from mesh.convert import edge_json, timestamp, to_datetime
 from mesh.errors import InvalidArgument
 from mesh.settings import DEFAULT_TIME_ZONE
 
@@ -313,6 +313,11 @@ def members_only(shared: api.GetAvailabilityResponse,
                 slot.members_only, slot.closed_to_caller = True, mark.closed
                 slot.opens_to_all_at.CopyFrom(timestamp(mark.opens_to_all_at))
     return answer
+
+
+def availability_page(answer: api.GetAvailabilityResponse) -> api.GetAvailabilityPageResponse:
+    """The availability as the JSON the edge would print for it, which the REST route serves as is."""
+    return api.GetAvailabilityPageResponse(body=edge_json(answer))
 
 
 # -- event payloads ---------------------------------------------------------------------------------

@@ -103,12 +103,19 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
                                             players=[convert.scheduled_player(p) for p in people])
 
     def GetAvailability(self, request, context):
-        day = convert.day(request.date)
+        return self._availability(request)
+
+    def GetAvailabilityPage(self, request, context):
+        return self._availability(request, convert.availability_page)
+
+    def _availability(self, request, text=None):
+        """The caller's availability (GetAvailability's and GetAvailabilityPage's requests have the same
+        fields), as the message or, with `text`, as the JSON the REST route serves."""
         me = caller.optional()
-        shared, access = self.availability.rendered_for(self.db, request.venue_id, day, request.duration_minutes,
-                                                        request.court_id, me.user_id if me else None,
-                                                        convert.availability)
-        return convert.members_only(shared, access)
+        return self.availability.rendered_for(self.db, request.venue_id, convert.day(request.date),
+                                              request.duration_minutes, request.court_id,
+                                              me.user_id if me else None, convert.availability,
+                                              convert.members_only, text)
 
     # bookings
 

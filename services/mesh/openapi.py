@@ -29,6 +29,9 @@ OPENAPI_VERSION = "3.1.0"
 SCHEMAS = "#/components/schemas/"
 STATUS = "google.rpc.Status"
 HTTP_BODY = "google.api.HttpBody"
+# The message an HttpBody answer is the JSON of; absent from contracts older than it (`make breaking`
+# walks main's contracts with this code).
+_JSON_BODY = getattr(access_pb2, "json_body", None)
 _VERBS = ("get", "put", "post", "delete", "patch")
 _TEMPLATE_VARIABLE = re.compile(r"\{([^}=]+)(?:=[^}]*)?\}")
 
@@ -364,7 +367,8 @@ class Builder:
             operation["parameters"] = parameters
         if body is not None:
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
-        operation["responses"] = {"200": self.success(response, rule.response_body)}
+        json_body = method.options.Extensions[_JSON_BODY] if _JSON_BODY else ""
+        operation["responses"] = {"200": self.success(response, rule.response_body, json_body)}
         if not public:
             operation["responses"]["401"] = {"$ref": "#/components/responses/Unauthenticated"}
         operation["responses"]["default"] = {"$ref": "#/components/responses/Error"}
@@ -374,10 +378,14 @@ class Builder:
             operation["x-padel-public"] = True
         return operation
 
-    def success(self, response: str, response_body: str) -> dict:
+    def success(self, response: str, response_body: str, json_body: str = "") -> dict:
         # A google.api.HttpBody is served as its bytes under its own content type (an image, a
-        # page, a JSON document): any media type, any content.
+        # page, a JSON document): any media type, any content; or, when the RPC names the message
+        # its body is the JSON of (`json_body`), that message's JSON.
         raw = {"description": "The body itself, with its own content type.", "content": {"*/*": {"schema": {}}}}
+        if json_body:
+            return {"description": self.c.doc(json_body) or "OK",
+                    "content": {"application/json": {"schema": self.message_ref(json_body)}}}
         if response_body:
             field = self.field_by_path(response, response_body)
             if _type_name(field) == HTTP_BODY:

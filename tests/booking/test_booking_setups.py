@@ -4,12 +4,13 @@ A change made through one replica — prices, courts, opening hours, a booking, 
 closure — shows in the very next availability call of the other; nothing waits for a time to pass."""
 
 import datetime as dt
+import json
 import uuid
 
 import pytest
 from sqlalchemy import event, update
 
-from booking_svc import store
+from booking_svc import convert, store
 from booking_testkit import EVERY_DAY, Clock, Desk, local_day, local_dt, someone
 from padel_testkit import executed, statements
 
@@ -173,6 +174,36 @@ def test_the_rendered_answer_is_built_once_per_kept_answer(replicas):
     one.book(someone("player"), venue.courts[0].id, local_dt(day, "12:00").astimezone(dt.timezone.utc))
     assert other.availability.rendered(other.db, venue_id, day, 60, "", render) is not first
     assert len(built) == 2
+
+
+def test_the_json_the_edge_passes_through_is_printed_once_per_kept_answer_and_per_call_when_marked(replicas):
+    """GetAvailabilityPage's JSON is kept with the answer it prints (same versions, dropped with it),
+    so a repeated call prints nothing; where members-only marks apply it is printed for each call,
+    with that caller's marks, and never kept for the next caller."""
+    one, other = replicas
+    printed = []
+
+    def page(venue_id: str, day: dt.date, caller_id: str | None = None):
+        def text(answer):
+            printed.append(answer)
+            return convert.availability_page(answer)
+        return other.availability.rendered_for(other.db, venue_id, day, 60, "", caller_id, convert.availability,
+                                               convert.members_only, text)
+
+    plain, day = one.venue(name="Paged"), local_day(2)
+    first = page(plain.venue.id, day)
+    assert page(plain.venue.id, day) is first and page(plain.venue.id, day, str(uuid.uuid4())) is first
+    assert len(printed) == 1
+    one.book(someone("player"), plain.courts[0].id, local_dt(day, "12:00").astimezone(dt.timezone.utc))
+    assert page(plain.venue.id, day) is not first and len(printed) == 2
+    assert "07:00" not in [s["local_start"] for s in json.loads(first.body.data)["courts"][0]["slots"]]
+
+    evenings = one.venue(name="Evenings", member_hours=[{"court_id": None, "weekdays": [], "start": "18:00",
+                                                         "end": "21:00", "opens_to_all_minutes": 1440}])
+    seen = [json.loads(page(evenings.venue.id, day).body.data) for _ in range(2)]
+    assert len(printed) == 4 and seen[0] == seen[1]
+    evening = {s["local_start"]: s for s in seen[0]["courts"][0]["slots"]}["19:00"]
+    assert evening["members_only"] and evening["closed_to_caller"]
 
 
 def test_a_venue_search_is_kept_until_anything_it_shows_changes_through_any_replica(replicas):

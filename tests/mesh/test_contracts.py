@@ -31,11 +31,18 @@ def test_buf_lint_standard_passes():
 
 
 def test_every_service_rpc_has_a_rest_binding():
+    """Bound itself, or its answer served over REST as JSON by the RPC naming it (`json_body`)."""
     from google.api import annotations_pb2
+    from padel.access.v1 import access_pb2
 
-    unbound = [f"{s.full_name}/{m.name}" for s in contracts.services() for m in s.methods
-               if not m.GetOptions().HasExtension(annotations_pb2.http)]
+    methods = [(s, m) for s in contracts.services() for m in s.methods]
+    served_as_json = {m.GetOptions().Extensions[access_pb2.json_body] for _, m in methods} - {""}
+    unbound = [f"{s.full_name}/{m.name}" for s, m in methods
+               if not m.GetOptions().HasExtension(annotations_pb2.http)
+               and m.output_type.full_name not in served_as_json]
     assert unbound == []
+    bound_as_json = [m for _, m in methods if m.GetOptions().Extensions[access_pb2.json_body]]
+    assert all(m.GetOptions().Extensions[annotations_pb2.http].response_body == "body" for m in bound_as_json)
 
 
 def test_rest_paths_are_the_documented_ones():
@@ -47,6 +54,8 @@ def test_rest_paths_are_the_documented_ones():
         area = service.full_name.split(".")[1]
         for method in service.methods:
             rule = method.GetOptions().Extensions[annotations_pb2.http]
+            if not rule.WhichOneof("pattern"):  # served as another RPC's JSON (see above)
+                continue
             path = getattr(rule, rule.WhichOneof("pattern"))
             if area == "status":
                 assert path in ("/health", "/api/status", "/api/openapi.json", "/api/docs", "/api/docs/{file}",

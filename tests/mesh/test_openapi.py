@@ -47,6 +47,8 @@ def test_every_rest_binding_is_an_operation_of_its_rpc(document):
             rule = method.GetOptions().Extensions[annotations_pb2.http]
             for binding in (rule, *rule.additional_bindings):
                 verb = binding.WhichOneof("pattern")
+                if not verb:  # no REST binding of its own: another RPC serves its answer as JSON
+                    continue
                 expected[(verb, getattr(binding, verb))] = (f"/{service.full_name}/{method.name}",
                                                             method.GetOptions().Extensions[access_pb2.access].public)
     found = {(verb, path): (op["x-grpc-method"], bool(op.get("x-padel-public")))
@@ -100,6 +102,16 @@ def test_path_query_and_body_parameters_follow_the_http_rule(document):
     assert "requestBody" not in operation(document, "get", "/api/bookings/venues")
     avatar = operation(document, "get", "/api/users/avatars/{file_name}")
     assert list(avatar["responses"]["200"]["content"]) == ["*/*"]  # response_body: raw HttpBody bytes
+
+
+def test_an_httpbody_of_a_messages_json_is_described_as_that_message(document):
+    """GET /api/bookings/availability is served as the JSON booking_svc keeps (an HttpBody): the
+    document still gives GetAvailabilityResponse's schema and the same query parameters."""
+    availability = operation(document, "get", "/api/bookings/availability")
+    assert availability["responses"]["200"]["content"] == {"application/json": {"schema": {
+        "$ref": "#/components/schemas/padel.booking.v1.GetAvailabilityResponse"}}}
+    assert set(parameters(availability)) == {"venue_id", "date", "duration_minutes", "court_id"}
+    assert "courts" in schema(document, "padel.booking.v1.GetAvailabilityResponse")["properties"]
 
 
 def test_protovalidate_rules_are_schema_constraints(document):

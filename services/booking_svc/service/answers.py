@@ -15,11 +15,12 @@ Value = TypeVar("Value")
 
 @dataclasses.dataclass
 class Kept(Generic[Value]):
-    """An answer as of `version`, and its response once built (`Answers.rendered`)."""
+    """An answer as of `version`, and its responses once built, by form (`Answers.rendered`): the
+    message, and the JSON text of it the edge passes through."""
 
     version: Hashable
     value: Value
-    rendered: Any = None
+    rendered: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class Answers(Generic[Value]):
@@ -43,8 +44,10 @@ class Answers(Generic[Value]):
         return kept
 
     @staticmethod
-    def rendered(kept: Kept[Value], render: Callable[[Value], Any]) -> Any:
-        """`render(value)`, built once per kept answer (callers must not change what they get)."""
-        if kept.rendered is None:
-            kept.rendered = render(kept.value)
-        return kept.rendered
+    def rendered(kept: Kept[Value], render: Callable[[Value], Any], form: str = "message") -> Any:
+        """`render(value)` in `form`, built once per kept answer and kept (and dropped) with it
+        (callers must not change what they get)."""
+        done = kept.rendered.get(form)
+        if done is None:
+            done = kept.rendered[form] = render(kept.value)
+        return done

@@ -12,6 +12,8 @@ must be applied to it, never kept in it.
 What depends on who asks is applied after that shared answer: the caller's membership
 (`benefits_of`) lengthens the horizon (part of the answer's key), and `member_access` marks the
 starts in members-only hours afterwards, with `domain.slot_access`, the rule booking checks too.
+The REST route's JSON (`rendered_for`'s `text`) is kept beside the shared response only when no
+marks apply; a marked answer's JSON is printed for its call.
 """
 
 from __future__ import annotations
@@ -70,15 +72,22 @@ class Availability:
         return venue, courts, self.member_access(venue, courts, benefits.member)
 
     def rendered_for(self, uow: UnitOfWork, venue_id: str, day: dt.date, duration: int, court_id: str,
-                     caller_id: str | None, render: Callable[[store.Venue, dt.date, CourtSlots], Any]
-                     ) -> tuple[Any, dict[tuple[str, dt.datetime], domain.SlotAccess]]:
-        """`render(venue, day, courts)` of the free games for the caller's horizon, built once per kept
-        answer (shared: never changed), and the caller's members-only marks to apply to a copy."""
+                     caller_id: str | None, render: Callable[[store.Venue, dt.date, CourtSlots], Any],
+                     mark: Callable[[Any, dict[tuple[str, dt.datetime], domain.SlotAccess]], Any],
+                     text: Callable[[Any], Any] | None = None) -> Any:
+        """The free games for the caller's horizon as the caller sees them: `render(venue, day, courts)`,
+        built once per kept answer (shared: never changed), with `mark(shared, access)` applying the
+        caller's members-only marks (to a copy). With `text`, `text(that answer)` (its JSON): kept
+        beside the shared answer when no marks apply (every caller sees the same), else built for the
+        call, so one caller's view is never kept for another."""
         benefits = self._benefits(uow, venue_id, caller_id)
         kept = self.answer(uow, venue_id, day, duration, court_id, benefits.extra_horizon_days)
-        answer = kept.value
-        return (Answers.rendered(kept, lambda free: render(free.venue, day, free.courts)),
-                self.member_access(answer.venue, answer.courts, benefits.member))
+        shared = Answers.rendered(kept, lambda free: render(free.venue, day, free.courts))
+        access = self.member_access(kept.value.venue, kept.value.courts, benefits.member)
+        if not access:
+            return shared if text is None else Answers.rendered(kept, lambda _: text(shared), "text")
+        answer = mark(shared, access)
+        return answer if text is None else text(answer)
 
     def member_access(self, venue: store.Venue, courts: CourtSlots,
                       member: bool) -> dict[tuple[str, dt.datetime], domain.SlotAccess]:

@@ -6,6 +6,8 @@ from typing import ClassVar as _ClassVar, Optional as _Optional
 DESCRIPTOR: _descriptor.FileDescriptor
 ACCESS_FIELD_NUMBER: _ClassVar[int]
 access: _descriptor.FieldDescriptor
+JSON_BODY_FIELD_NUMBER: _ClassVar[int]
+json_body: _descriptor.FieldDescriptor
 
 class MethodAccess(_message.Message):
     __slots__ = ("public",)

@@ -264,6 +264,24 @@ class GetAvailabilityResponse(_message.Message):
     courts: _containers.RepeatedCompositeFieldContainer[_booking_pb2.CourtAvailability]
     def __init__(self, venue_id: _Optional[str] = ..., date: _Optional[str] = ..., time_zone: _Optional[str] = ..., courts: _Optional[_Iterable[_Union[_booking_pb2.CourtAvailability, _Mapping]]] = ...) -> None: ...
 
+class GetAvailabilityPageRequest(_message.Message):
+    __slots__ = ("venue_id", "date", "duration_minutes", "court_id")
+    VENUE_ID_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    COURT_ID_FIELD_NUMBER: _ClassVar[int]
+    venue_id: str
+    date: str
+    duration_minutes: int
+    court_id: str
+    def __init__(self, venue_id: _Optional[str] = ..., date: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., court_id: _Optional[str] = ...) -> None: ...
+
+class GetAvailabilityPageResponse(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+
 class BookRequest(_message.Message):
     __slots__ = ("court_id", "start_time", "duration_minutes", "participant_ids", "special_requests", "idempotency_key", "player_id", "player_phone")
     COURT_ID_FIELD_NUMBER: _ClassVar[int]

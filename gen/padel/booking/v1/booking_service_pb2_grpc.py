@@ -100,6 +100,11 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetAvailabilityRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetAvailabilityResponse.FromString,
                 _registered_method=True)
+        self.GetAvailabilityPage = channel.unary_unary(
+                '/padel.booking.v1.BookingService/GetAvailabilityPage',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetAvailabilityPageRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetAvailabilityPageResponse.FromString,
+                _registered_method=True)
         self.Book = channel.unary_unary(
                 '/padel.booking.v1.BookingService/Book',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.BookRequest.SerializeToString,
@@ -427,6 +432,16 @@ class BookingServiceServicer:
 
     def GetAvailability(self, request, context):
         """GetAvailability lists, per court, the starts that can be booked on a local date; no sign-in needed.
+        Over REST the same answer comes from GetAvailabilityPage.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAvailabilityPage(self, request, context):
+        """GetAvailabilityPage lists, per court, the starts that can be booked on a local date; no sign-in needed.
+        It is GetAvailability's answer as the JSON the edge prints for it, kept with the answer, so the
+        edge passes it through rather than transcoding it on every call.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -848,6 +863,11 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     servicer.GetAvailability,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetAvailabilityRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetAvailabilityResponse.SerializeToString,
+            ),
+            'GetAvailabilityPage': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAvailabilityPage,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetAvailabilityPageRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetAvailabilityPageResponse.SerializeToString,
             ),
             'Book': grpc.unary_unary_rpc_method_handler(
                     servicer.Book,
@@ -1437,6 +1457,33 @@ class BookingService:
             '/padel.booking.v1.BookingService/GetAvailability',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.GetAvailabilityRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.GetAvailabilityResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAvailabilityPage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/GetAvailabilityPage',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetAvailabilityPageRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.GetAvailabilityPageResponse.FromString,
             options,
             channel_credentials,
             insecure,
