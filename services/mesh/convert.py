@@ -97,11 +97,15 @@ def _in_field_order(descriptor: Descriptor, printed: dict[str, Any]) -> dict[str
             elif isinstance(value, dict):
                 value = _in_field_order(nested, value)
         elif field.type in _FLOATING:
-            def number(v, float32=_FLOATING[field.type]):
-                return _Number(_edge_number(v, float32)) if isinstance(v, (int, float)) else v
-            value = [number(v) for v in value] if isinstance(value, list) else number(value)
+            float32 = _FLOATING[field.type]
+            value = ([_printed_number(v, float32) for v in value] if isinstance(value, list)
+                     else _printed_number(value, float32))
         ordered[field.name] = value
     return ordered
+
+
+def _printed_number(value: Any, float32: bool) -> Any:
+    return _Number(_edge_number(value, float32)) if isinstance(value, (int, float)) else value
 
 
 def _json_text(value: Any) -> str:
