@@ -320,6 +320,11 @@ def availability_page(answer: api.GetAvailabilityResponse) -> api.GetAvailabilit
     return api.GetAvailabilityPageResponse(body=edge_json(answer))
 
 
+def venues_page(answer: api.ListVenuesResponse) -> api.ListVenuesPageResponse:
+    """The venues found as the JSON the edge would print for them, which the REST route serves as is."""
+    return api.ListVenuesPageResponse(body=edge_json(answer))
+
+
 # -- event payloads ---------------------------------------------------------------------------------
 
 

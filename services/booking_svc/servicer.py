@@ -39,11 +39,19 @@ class BookingServicer(booking_service_pb2_grpc.BookingServiceServicer):
     # venues
 
     def ListVenues(self, request, context):
+        return self._venue_search(request)
+
+    def ListVenuesPage(self, request, context):
+        return self._venue_search(request, convert.venues_page)
+
+    def _venue_search(self, request, text=None):
+        """The venues found (ListVenues' and ListVenuesPage's requests have the same fields), as the
+        message or, with `text`, as the JSON the REST route serves."""
         return self.venues.rendered_search(
             self.db, request.city, request.query, convert.near(request), request.radius_km, request.page_size,
             request.page_token, request.order_by_rating,
             lambda found: api.ListVenuesResponse(venues=[convert.venue(v) for v in found.items],
-                                                 next_page_token=found.next_page_token))
+                                                 next_page_token=found.next_page_token), text)
 
     def GetVenue(self, request, context):
         return api.GetVenueResponse(venue=convert.venue(self.venues.get(self.db, request.venue_id)))

@@ -3,11 +3,12 @@
 import datetime as dt
 import json
 import re
+import struct
 from typing import Any
 
 from google.api import httpbody_pb2
 from google.protobuf import json_format
-from google.protobuf.descriptor import Descriptor
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -43,7 +44,7 @@ def edge_json(message: Message) -> httpbody_pb2.HttpBody:
     no whitespace), byte for byte, as an HttpBody the edge passes through untouched."""
     printed = json_format.MessageToDict(message, always_print_fields_with_no_presence=True,
                                         preserving_proto_field_name=True)
-    text = json.dumps(_in_field_order(message.DESCRIPTOR, printed), ensure_ascii=False, separators=(",", ":"))
+    text = _json_text(_in_field_order(message.DESCRIPTOR, printed))
     return httpbody_pb2.HttpBody(content_type="application/json",
                                  data=_EDGE_ESCAPED.sub(_u_escape, text).encode())
 
@@ -57,9 +58,33 @@ def _u_escape(found: re.Match) -> str:
     return f"\\u{0xd800 + (point >> 10):04x}\\u{0xdc00 + (point & 0x3ff):04x}"
 
 
+class _Number(str):
+    """A number's JSON text as the edge prints it, written out as is."""
+
+
+def _edge_number(value: float, float32: bool = False) -> str:
+    """A double as protobuf's C++ SimpleDtoa prints it (`%.15g`, or `%.17g` when that does not read
+    back as the same double: 25.0 is `25`, 0.1 is `0.1`), a float as SimpleFtoa does (`%.6g`, else
+    `%.9g`, read back as a float32): the edge's JSON printer prints numbers so, not as Python does."""
+    if float32:
+        value = _as_float32(value)
+        short = f"{value:.6g}"
+        return short if _as_float32(float(short)) == value else f"{value:.9g}"
+    short = f"{value:.15g}"
+    return short if float(short) == value else f"{value:.17g}"
+
+
+def _as_float32(value: float) -> float:
+    return struct.unpack("<f", struct.pack("<f", value))[0]
+
+
+_FLOATING = {FieldDescriptor.TYPE_DOUBLE: False, FieldDescriptor.TYPE_FLOAT: True}
+
+
 def _in_field_order(descriptor: Descriptor, printed: dict[str, Any]) -> dict[str, Any]:
     """`printed` with its keys in field-number order, as the edge prints them (json_format puts the
-    fields left at their default after the set ones)."""
+    fields left at their default after the set ones), and doubles and floats in the edge's digits
+    (json_format's NaN and Infinity, strings, stay as they are)."""
     ordered = {}
     for field in sorted(descriptor.fields, key=lambda f: f.number):
         if field.name not in printed:
@@ -71,5 +96,24 @@ def _in_field_order(descriptor: Descriptor, printed: dict[str, Any]) -> dict[str
                 value = [_in_field_order(nested, v) if isinstance(v, dict) else v for v in value]
             elif isinstance(value, dict):
                 value = _in_field_order(nested, value)
+        elif field.type in _FLOATING:
+            float32 = _FLOATING[field.type]
+            value = ([_printed_number(v, float32) for v in value] if isinstance(value, list)
+                     else _printed_number(value, float32))
         ordered[field.name] = value
     return ordered
+
+
+def _printed_number(value: Any, float32: bool) -> Any:
+    return _Number(_edge_number(value, float32)) if isinstance(value, (int, float)) else value
+
+
+def _json_text(value: Any) -> str:
+    """Compact JSON for `value`, non-ASCII left as is, numbers already printed (`_Number`) as they are."""
+    if isinstance(value, _Number):
+        return value
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_json_text(k)}:{_json_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_json_text(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)

@@ -8,6 +8,7 @@ import json
 import uuid
 
 import pytest
+from padel.booking.v1 import booking_service_pb2 as api
 from sqlalchemy import event, update
 
 from booking_svc import convert, store
@@ -233,6 +234,28 @@ def test_a_venue_search_is_kept_until_anything_it_shows_changes_through_any_repl
     one.book(someone("player"), one.venues.search(one.db, city, "", None, 0, 20, "").items[0].courts[0].id,
              local_dt(local_day(2), "12:00").astimezone(dt.timezone.utc))
     assert len(statements(other.db, search)) == 1
+
+
+def test_the_venue_search_json_the_edge_passes_through_is_printed_once_per_kept_search(replicas):
+    """ListVenuesPage's JSON is kept beside the search it prints (a search looks the same to every
+    caller): a repeated search prints nothing, a change it shows prints it anew."""
+    one, other = replicas
+    city = f"Printtown {uuid.uuid4().hex[:6]}"
+    venue = one.venue(name="Printed", city=city)
+    printed = []
+
+    def page():
+        def text(answer):
+            printed.append(answer)
+            return convert.venues_page(answer)
+        return other.venues.rendered_search(other.db, city, "", None, 0, 20, "", False,
+                                            lambda found: api.ListVenuesResponse(
+                                                venues=[convert.venue(v) for v in found.items]), text)
+
+    first = page()
+    assert page() is first and len(printed) == 1
+    one.venues.update(one.db, someone("venue_owner", user_id=venue.venue.owner_id), venue.venue.id, {"name": "Reprinted"})
+    assert [v["name"] for v in json.loads(page().body.data)["venues"]] == ["Reprinted"] and len(printed) == 2
 
 
 def test_a_booking_takes_seven_statements_and_loads_no_venue_court_or_player_rows(replicas):

@@ -119,7 +119,7 @@ def test_a_client_traceparent_is_continued(platform):
     edge = eventually(lambda: spans(platform, "envoy", client_trace))
     assert [span["parent_id"] for span in edge] == [client_span]
     served = eventually(lambda: spans(platform, "booking", client_trace))
-    assert [s["name"] for s in served if s["kind"] == "SERVER"] == ["padel.booking.v1.BookingService/ListVenues"]
+    assert [s["name"] for s in served if s["kind"] == "SERVER"] == ["padel.booking.v1.BookingService/ListVenuesPage"]
 
 
 def test_nobody_outside_can_write_the_edge_spans(platform):

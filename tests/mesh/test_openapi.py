@@ -105,13 +105,20 @@ def test_path_query_and_body_parameters_follow_the_http_rule(document):
 
 
 def test_an_httpbody_of_a_messages_json_is_described_as_that_message(document):
-    """GET /api/bookings/availability is served as the JSON booking_svc keeps (an HttpBody): the
-    document still gives GetAvailabilityResponse's schema and the same query parameters."""
+    """GET /api/bookings/availability and /api/bookings/venues are served as the JSON booking_svc keeps
+    (an HttpBody): the document still gives GetAvailabilityResponse's and ListVenuesResponse's schemas
+    and the same query parameters."""
     availability = operation(document, "get", "/api/bookings/availability")
     assert availability["responses"]["200"]["content"] == {"application/json": {"schema": {
         "$ref": "#/components/schemas/padel.booking.v1.GetAvailabilityResponse"}}}
     assert set(parameters(availability)) == {"venue_id", "date", "duration_minutes", "court_id"}
     assert "courts" in schema(document, "padel.booking.v1.GetAvailabilityResponse")["properties"]
+    venues = operation(document, "get", "/api/bookings/venues")
+    assert venues["x-grpc-method"] == "/padel.booking.v1.BookingService/ListVenuesPage"
+    assert venues["responses"]["200"]["content"] == {"application/json": {"schema": {
+        "$ref": "#/components/schemas/padel.booking.v1.ListVenuesResponse"}}}
+    assert set(parameters(venues)) == {"city", "query", "near.latitude", "near.longitude", "radius_km", "page_size",
+                                       "page_token", "order_by_rating"}
 
 
 def test_protovalidate_rules_are_schema_constraints(document):

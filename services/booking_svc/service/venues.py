@@ -106,10 +106,13 @@ class Venues:
 
     def rendered_search(self, uow: UnitOfWork, city: str, query: str, near: tuple[float, float] | None,
                         radius_km: float, page_size: int, page_token: str, by_rating: bool,
-                        render: Callable[[Page[store.VenueView]], Any]) -> Any:
-        """`render(page)` of `search`, built once per kept answer."""
-        return Answers.rendered(self._search(uow, (city, query, near, radius_km, page_size, page_token, by_rating)),
-                                render)
+                        render: Callable[[Page[store.VenueView]], Any],
+                        text: Callable[[Any], Any] | None = None) -> Any:
+        """`render(page)` of `search`, built once per kept answer; with `text`, `text(that answer)` (its
+        JSON), kept beside it (a search looks the same to every caller)."""
+        kept = self._search(uow, (city, query, near, radius_km, page_size, page_token, by_rating))
+        shared = Answers.rendered(kept, render)
+        return shared if text is None else Answers.rendered(kept, lambda _: text(shared), "text")
 
     def _search(self, uow: UnitOfWork, asked: tuple) -> Kept[Page[store.VenueView]]:
         """The page asked for: kept while the venue search version stays where it was."""

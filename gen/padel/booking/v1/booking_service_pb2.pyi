@@ -64,6 +64,30 @@ class ListVenuesResponse(_message.Message):
     next_page_token: str
     def __init__(self, venues: _Optional[_Iterable[_Union[_booking_pb2.Venue, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
+class ListVenuesPageRequest(_message.Message):
+    __slots__ = ("city", "query", "near", "radius_km", "page_size", "page_token", "order_by_rating")
+    CITY_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    NEAR_FIELD_NUMBER: _ClassVar[int]
+    RADIUS_KM_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ORDER_BY_RATING_FIELD_NUMBER: _ClassVar[int]
+    city: str
+    query: str
+    near: _booking_pb2.GeoPoint
+    radius_km: float
+    page_size: int
+    page_token: str
+    order_by_rating: bool
+    def __init__(self, city: _Optional[str] = ..., query: _Optional[str] = ..., near: _Optional[_Union[_booking_pb2.GeoPoint, _Mapping]] = ..., radius_km: _Optional[float] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., order_by_rating: _Optional[bool] = ...) -> None: ...
+
+class ListVenuesPageResponse(_message.Message):
+    __slots__ = ("body",)
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+
 class GetVenueRequest(_message.Message):
     __slots__ = ("venue_id",)
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]

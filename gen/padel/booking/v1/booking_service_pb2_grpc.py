@@ -40,6 +40,11 @@ class BookingServiceStub:
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenuesRequest.SerializeToString,
                 response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenuesResponse.FromString,
                 _registered_method=True)
+        self.ListVenuesPage = channel.unary_unary(
+                '/padel.booking.v1.BookingService/ListVenuesPage',
+                request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenuesPageRequest.SerializeToString,
+                response_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenuesPageResponse.FromString,
+                _registered_method=True)
         self.GetVenue = channel.unary_unary(
                 '/padel.booking.v1.BookingService/GetVenue',
                 request_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetVenueRequest.SerializeToString,
@@ -348,6 +353,16 @@ class BookingServiceServicer:
 
     def ListVenues(self, request, context):
         """ListVenues finds venues by city, by name, or near a point; no sign-in needed.
+        Over REST the same answer comes from ListVenuesPage.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListVenuesPage(self, request, context):
+        """ListVenuesPage finds venues by city, by name, or near a point; no sign-in needed.
+        It is ListVenues' answer as the JSON the edge prints for it, kept with the answer, so the
+        edge passes it through rather than transcoding it on every call.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -804,6 +819,11 @@ def add_BookingServiceServicer_to_server(servicer, server):
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenuesRequest.FromString,
                     response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenuesResponse.SerializeToString,
             ),
+            'ListVenuesPage': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListVenuesPage,
+                    request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenuesPageRequest.FromString,
+                    response_serializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenuesPageResponse.SerializeToString,
+            ),
             'GetVenue': grpc.unary_unary_rpc_method_handler(
                     servicer.GetVenue,
                     request_deserializer=padel_dot_booking_dot_v1_dot_booking__service__pb2.GetVenueRequest.FromString,
@@ -1133,6 +1153,33 @@ class BookingService:
             '/padel.booking.v1.BookingService/ListVenues',
             padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenuesRequest.SerializeToString,
             padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenuesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListVenuesPage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.booking.v1.BookingService/ListVenuesPage',
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenuesPageRequest.SerializeToString,
+            padel_dot_booking_dot_v1_dot_booking__service__pb2.ListVenuesPageResponse.FromString,
             options,
             channel_credentials,
             insecure,
