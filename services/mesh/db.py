@@ -7,6 +7,7 @@ The same code runs on an embedded SQLite file and on PostgreSQL (psycopg 3); onl
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import math
 import os
 import pathlib
@@ -313,16 +314,30 @@ class Database:
         config.set_main_option("path_separator", "os")
         config.set_main_option("version_locations", os.pathsep.join(
             [str(pathlib.Path(script_location) / "versions"), str(SHARED_MIGRATIONS)]))
-        with self.engine.begin() as connection:
+        with self._sqlite_migration_turn(), self.engine.begin() as connection:
             self._lock_migrations(connection)
             config.attributes["connection"] = connection
             command.upgrade(config, "heads")
 
     def _lock_migrations(self, connection: Connection) -> None:
-        # Transaction-scoped, so it is released by the commit that ends the upgrade. SQLite
-        # needs nothing: BEGIN IMMEDIATE already serializes writers.
+        # Transaction-scoped, so it is released by the commit that ends the upgrade.
         if self.is_postgres:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+
+    @contextmanager
+    def _sqlite_migration_turn(self) -> Iterator[None]:
+        """SQLite: replicas starting at once migrate one after another, by a lock on a file beside the
+        database taken before the first connection. BEGIN IMMEDIATE alone did not serialize them: a
+        replica's first connection (switching a new file to WAL) could meet another's migration and
+        fail at once with "database is locked" (seen in CI, 4 replicas on a loaded machine)."""
+        database = None if self.is_postgres else self.url.database
+        if not database or database == ":memory:":
+            yield
+            return
+        pathlib.Path(database).parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{database}.migrating", "a") as turn:
+            fcntl.flock(turn, fcntl.LOCK_EX)  # released when the file closes, even if this process dies
+            yield
 
     def dispose(self) -> None:
         """Close pooled connections (at shutdown, or in tests between databases)."""
