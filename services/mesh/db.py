@@ -327,9 +327,10 @@ class Database:
     @contextmanager
     def _sqlite_migration_turn(self) -> Iterator[None]:
         """SQLite: replicas starting at once migrate one after another, by a lock on a file beside the
-        database taken before the first connection. BEGIN IMMEDIATE alone did not serialize them: a
-        replica's first connection (switching a new file to WAL) could meet another's migration and
-        fail at once with "database is locked" (seen in CI, 4 replicas on a loaded machine)."""
+        database taken before the first connection. BEGIN IMMEDIATE alone let one of four replicas
+        starting at once fail with "database is locked" in CI (not reproduced here; a new file's first
+        connections also switch it to WAL outside any transaction), so nothing of a migration now
+        meets another replica's."""
         database = None if self.is_postgres else self.url.database
         if not database or database == ":memory:":
             yield
