@@ -171,11 +171,18 @@ def check_open(status: Status, start_time: dt.datetime, now: dt.datetime,
                held_until: dt.datetime | None = None) -> None:
     """A match takes players until it starts, unless called off; a match on a held court only until
     its deadline."""
-    if status == Status.CANCELLED:
-        raise FailedPrecondition("the match was cancelled")
-    if status == Status.RELEASED or (held_until is not None and now >= held_until):
+    check_not_called_off(status)
+    if held_until is not None and now >= held_until:
         raise FailedPrecondition("the match did not fill in time: its court was given back", reason="MATCH_RELEASED")
     check_before_start(start_time, now)
+
+
+def check_not_called_off(status: Status) -> None:
+    """A match called off, or released unfilled, is played by nobody."""
+    if status == Status.CANCELLED:
+        raise FailedPrecondition("the match was cancelled")
+    if status == Status.RELEASED:
+        raise FailedPrecondition("the match did not fill in time: its court was given back", reason="MATCH_RELEASED")
 
 
 def check_not_in(places: Iterable[Place], player_id: str) -> None:

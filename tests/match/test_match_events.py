@@ -49,6 +49,25 @@ def test_a_cancelled_court_booking_calls_the_match_off_and_its_players_are_told(
     assert len(told) == 1
 
 
+def test_a_match_called_off_takes_no_no_show_report(matches):
+    """Nobody plays on a court that was cancelled: the organiser cannot mark the others absent from it
+    (a no-show lowers a player's record, which other organisers see and suggestions rank by)."""
+    organiser, player = matches.new_player(3.0), matches.new_player(3.0)
+    match = matches.open(organiser)
+    matches.join(match.match_id, player)
+    matches.courts.stub.CancelBooking(booking_api.CancelBookingRequest(booking_id=match.booking_id, reason="rain"),
+                                      metadata=matches.player(organiser))
+    eventually(lambda: matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id),
+                                             metadata=matches.player(player)).match,
+               lambda got: got.status == m.MATCH_STATUS_CANCELLED)
+    with matches.at(played(match)):
+        refused = rpc_error(matches.stub.ReportNoShow, api.ReportNoShowRequest(match_id=match.match_id,
+                                                                               player_id=player),
+                            metadata=matches.player(organiser))
+    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION and "cancelled" in refused.details()
+    assert matches.level(player).record.no_shows == 0
+
+
 def test_a_deleted_account_leaves_the_matches_ahead_and_its_level_is_erased(matches):
     organiser, leaving = matches.new_player(3.0), matches.new_player(3.0)
     asking = matches.new_player(6.0)

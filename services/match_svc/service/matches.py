@@ -251,11 +251,13 @@ class Matches:
             return row
 
     def report_no_show(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Rating:
-        """The organiser records, once play has started, that a player did not come (once per match)."""
+        """The organiser records, once play has started, that a player did not come (once per match);
+        a match called off was played by nobody."""
         now = self.clock()
         with uow.session() as session:
             row = find_match(session, match_id)
             domain.check_organiser(caller, row.organiser_id)
+            domain.check_not_called_off(Status(row.status))
             if now < row.start_time:
                 raise FailedPrecondition("a no-show is reported once the match has started")
             seat = row.seat_of(player_id)
