@@ -90,7 +90,12 @@ def test_page_size_has_a_default_and_a_cap():
 
 @pytest.mark.parametrize("token", ["not base64 !", "e30", pager.encode_token("venues", ["x", "y"]),
                                    pager.encode_token("courts", ["only one"]),
-                                   pager.encode_token("courts", [{"t": "2026-12-01T09:00:00"}, "id"])])
+                                   pager.encode_token("courts", [{"t": "2026-12-01T09:00:00"}, "id"]),
+                                   # This list's name with values the database cannot compare with its key.
+                                   pager.encode_token("courts", ["x", "id"]),
+                                   pager.encode_token("courts", [5, "id"]),
+                                   pager.encode_token("courts", [{"t": "2026-12-01T09:00:00+00:00"}, 10**40]),
+                                   pager.encode_token("courts", [{"t": "2026-12-01T09:00:00+00:00"}, "a\x00b"])])
 def test_a_token_of_another_list_or_a_forged_one_is_invalid_argument(database, token):
     with database.session() as session, pytest.raises(InvalidArgument) as raised:
         pager.page(session, "courts", select(Court), [Court.created_at, Court.id], 5, token)
