@@ -242,6 +242,44 @@ def _readable(request, violation: protovalidate.Violation) -> str:
     return re.sub(r"\[(-?\d+(?:, ?-?\d+)*)\]", named, message)
 
 
+TIMESTAMP = "google.protobuf.Timestamp"
+# google.protobuf.Timestamp's range, as its definition gives it: 0001-01-01 to 9999-12-31 UTC.
+TIMESTAMP_SECONDS, TIMESTAMP_NANOS = range(-62135596800, 253402300800), range(0, 1_000_000_000)
+NO_TIME = "not a time (0001-01-01 to 9999-12-31 UTC, nanos 0 to 999999999)"
+
+
+def _reaches_timestamp(descriptor, visiting: tuple = ()) -> bool:
+    if descriptor.full_name == TIMESTAMP:
+        return True
+    return descriptor not in visiting and any(
+        f.message_type is not None and _reaches_timestamp(f.message_type, (*visiting, descriptor))
+        for f in descriptor.fields)
+
+
+@functools.cache
+def _timestamp_fields(descriptor) -> tuple:
+    """The fields of a message type through which a Timestamp is reached (none for most requests)."""
+    return tuple(f for f in descriptor.fields if f.message_type is not None and _reaches_timestamp(f.message_type))
+
+
+def _invalid_times(message, path: str = "") -> dict[str, str]:
+    """The Timestamps in `message` that no date is (protovalidate leaves them be; the service's
+    conversion would fail): field path → reason. Native gRPC can send any seconds and nanos."""
+    if message.DESCRIPTOR.full_name == TIMESTAMP:
+        valid = message.seconds in TIMESTAMP_SECONDS and message.nanos in TIMESTAMP_NANOS
+        return {} if valid else {path: NO_TIME}
+    found: dict[str, str] = {}
+    for field in _timestamp_fields(message.DESCRIPTOR):
+        name, value = f"{path}.{field.name}" if path else field.name, getattr(message, field.name)
+        if field.is_repeated:
+            items = value.values() if field.message_type.GetOptions().map_entry else value
+            for index, item in enumerate(items):
+                found.update(_invalid_times(item, f"{name}[{index}]"))
+        elif message.HasField(field.name):
+            found.update(_invalid_times(value, name))
+    return found
+
+
 @dataclass(frozen=True)
 class Undecodable:
     """Stands in for a request whose bytes are not a message of the method's input type."""
@@ -267,7 +305,7 @@ def _tolerant(deserialize, message_type: str):
 
 class ValidationInterceptor(ServerInterceptor):
     """Enforces the protovalidate rules written in the contracts before any service code runs, and
-    refuses requests that are not even a message of the right type."""
+    refuses requests that are not even a message of the right type, or carry a time no date is."""
 
     def __init__(self, domain: str):
         self.domain = domain
@@ -287,11 +325,10 @@ class ValidationInterceptor(ServerInterceptor):
             abort(context, errors.InvalidArgument(f"the request is not a valid {request.message_type}",
                                                   reason="MALFORMED_REQUEST"), self.domain)
         if _is_platform(method_name):
-            violations = self.validator.collect_violations(request)
-            if violations:
-                fields = {}
-                for violation in violations:
-                    fields.setdefault(_field_path(violation), _readable(request, violation))
+            fields = _invalid_times(request)
+            for violation in self.validator.collect_violations(request):
+                fields.setdefault(_field_path(violation), _readable(request, violation))
+            if fields:
                 message = "invalid request: " + "; ".join(f"{f}: {d}" for f, d in fields.items())
                 abort(context, errors.InvalidArgument(message, fields=fields), self.domain)
         return method(request, context)
