@@ -162,6 +162,19 @@ def test_a_direct_booking_before_the_offer_wins_and_entries_are_limited(database
         waitlist.join(database, waiting, venue.venue.id, "", start, start + dt.timedelta(hours=1), 60)
 
 
+def test_a_window_beyond_the_venues_horizon_is_refused_naming_window_start(database):
+    """No slot past the horizon can be booked, so none is ever freed; one near year 9999 was a 500."""
+    _, _, waitlist, venue, start = a_venue_with_a_waitlist(database, "Far Padel", 3, "20:00")
+    player = someone("player")
+    far = start + dt.timedelta(days=30)
+    last = dt.datetime(9999, 12, 31, 23, 30, tzinfo=dt.timezone.utc)
+    for window_start, window_end in ((far, far + dt.timedelta(hours=1)), (last, last)):
+        with pytest.raises(InvalidArgument) as refused:
+            waitlist.join(database, player, venue.venue.id, "", window_start, window_end, 60)
+        assert refused.value.fields == {"window_start": "bookings open 14 days ahead"}
+    assert waitlist.list_mine(database, player, 0, "").items == []
+
+
 def test_entries_whose_window_has_passed_end_and_free_their_place_in_the_limit(database):
     """A window that has passed (the slot was never freed, or a lottery's loser waited in vain) is no
     longer waited for: the entry leaves the player's list and no longer counts toward the limit."""

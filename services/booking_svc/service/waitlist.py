@@ -51,9 +51,11 @@ class Waitlist:
             venue = rows.venue(session, venue_id)
             if court_id:
                 rows.court_at(session, venue, court_id)
-            domain.check_duration(rows.rules_of(venue), duration)
+            rules = rows.rules_of(venue)
+            domain.check_duration(rules, duration)
             if window_start <= now:
                 raise InvalidArgument.field("window_start", "is in the past")
+            domain.check_near_horizon(rules, window_start, now, "window_start")  # no slot beyond it ever frees
             if window_end < window_start + dt.timedelta(minutes=duration):
                 raise InvalidArgument.field("window_end", "leaves no room for a game of that length")
             if window_end - window_start > LONGEST_WINDOW:
