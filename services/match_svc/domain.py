@@ -127,7 +127,8 @@ class FillRule:
         return ahead > dt.timedelta(hours=self.late_hours) and seated >= self.late_players
 
     def check_may_hold(self, start_time: dt.datetime, now: dt.datetime) -> None:
-        if now >= self.deadline(start_time):
+        # Compared as a span: the deadline of a start in year 1 is no date.
+        if start_time - now <= dt.timedelta(hours=self.late_hours):
             raise InvalidArgument.field("slot.start_time", f"a match on a free court opens at least "
                                         f"{self.late_hours:g} h before play: book the court, then open the match on it")
 

@@ -19,7 +19,7 @@ from padel.match.v1 import match_service_pb2 as api
 from booking_testkit import local_day, local_dt, stamp
 from match_testkit import rpc_error
 from mesh import plumbing
-from mesh.convert import to_datetime
+from mesh.convert import timestamp, to_datetime
 from mesh.outbox import OutboxEvent
 from mesh.redis import make_redis
 from padel_testkit import eventually, publish_event
@@ -135,6 +135,13 @@ def test_a_match_on_a_free_slot_opens_before_its_deadline_and_names_a_bad_slot(m
                                                                      gender_mode=m.GENDER_MODE_OPEN),
                         metadata=matches.player(organiser))
     assert neither.code() == grpc.StatusCode.INVALID_ARGUMENT and "booking_id" in neither.details()
+    # The first hour of year 1 is a time JSON carries (0001-01-01T01:00:00Z): its deadline was a 500.
+    dawn = api.CourtSlot(court_id=court, start_time=timestamp(dt.datetime(1, 1, 1, 1, tzinfo=dt.timezone.utc)),
+                         duration_minutes=60)
+    past = rpc_error(matches.stub.OpenMatch, api.OpenMatchRequest(slot=dawn, kind=m.MATCH_KIND_FRIENDLY,
+                                                                  gender_mode=m.GENDER_MODE_OPEN),
+                     metadata=matches.player(organiser))
+    assert past.code() == grpc.StatusCode.INVALID_ARGUMENT and "slot.start_time" in past.details()
 
 
 def test_booking_acts_only_on_the_hold_of_the_match_an_event_names_and_the_venue_may_book_a_hold(matches):
