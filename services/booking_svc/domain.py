@@ -304,11 +304,11 @@ def check_duration(rules: VenueRules, duration: int, field: str = "duration_minu
         raise InvalidArgument.field(field, f"{duration} minutes is not offered here; choose one of {offered}")
 
 
-def check_near_horizon(rules: VenueRules, start: dt.datetime, now: dt.datetime, field: str) -> None:
-    """A start far beyond the venue's horizon is refused before any calendar arithmetic, which fails
-    near year 9999 (a day or two of slack: the horizon counts in the venue's local days)."""
-    if start - now > dt.timedelta(days=rules.horizon_days + 2):
-        raise InvalidArgument.field(field, f"bookings open {rules.horizon_days} days ahead")
+def check_near_horizon(horizon_days: int, start: dt.datetime, now: dt.datetime, field: str) -> None:
+    """A start far beyond the horizon is refused before any calendar arithmetic, which fails near
+    year 9999 (a day or two of slack: the horizon counts in the venue's local days)."""
+    if start - now > dt.timedelta(days=horizon_days + 2):
+        raise InvalidArgument.field(field, f"bookings open {horizon_days} days ahead")
 
 
 def check_slot(rules: VenueRules, start: dt.datetime, duration: int, now: dt.datetime,
@@ -317,7 +317,7 @@ def check_slot(rules: VenueRules, start: dt.datetime, duration: int, now: dt.dat
     check_duration(rules, duration, duration_field)
     if start <= now:
         raise InvalidArgument.field(start_field, "is in the past")
-    check_near_horizon(rules, start, now, start_field)  # the exact local-day check follows
+    check_near_horizon(rules.horizon_days, start, now, start_field)  # the exact local-day check follows
     day = opening_date_of(rules, start)
     if day is None:
         local_day = start.astimezone(rules.zone).date()

@@ -11,7 +11,7 @@ from booking_svc import store
 from booking_svc.recurrence import Recurrence
 from booking_svc.service.series import TAKEN, Series
 from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone
-from mesh.errors import FailedPrecondition
+from mesh.errors import FailedPrecondition, InvalidArgument
 
 WEEKLY_THREE_TIMES = Recurrence(1, (), None, 3, frozenset())
 
@@ -75,6 +75,17 @@ def test_a_burst_of_series_from_one_player_stays_within_the_venues_limit(databas
     with futures.ThreadPoolExecutor(len(firsts)) as pool:
         outcomes = list(pool.map(attempt, firsts))
     assert sorted(outcomes) == ["booked"] * 2 + ["refused"] * 4
+
+
+def test_a_series_starting_beyond_the_series_horizon_is_refused_naming_first_start(database):
+    """Its games could not be booked; one near year 9999 was a 500 (its calendar rule overflowed)."""
+    clock = Clock()
+    series = Series(Desk(database, clock).bookings, clock)
+    court, player = Desk(database, clock).venue(name="Far Series Padel").courts[0].id, someone("player")
+    for first in (clock() + dt.timedelta(days=400), dt.datetime(9999, 12, 31, 20, tzinfo=dt.timezone.utc)):
+        with pytest.raises(InvalidArgument) as refused:
+            series.book(database, player, court, first, 60, WEEKLY_THREE_TIMES, [], True, "")
+        assert list(refused.value.fields) == ["first_start"]
 
 
 def test_this_and_following_from_a_cancelled_game_cancels_the_games_still_to_come(database):

@@ -82,6 +82,9 @@ class Series:
             if court is None:
                 raise NotFound(f"no court {court_id}")
             domain.check_participants(player_id, participant_ids)
+            terms = terms_of(session, venue.id)
+            # No game of it could be booked; and a calendar rule near year 9999 overflows.
+            domain.check_near_horizon(terms.series_horizon_days, first_start, now, "first_start")
             zone = domain.ZoneInfo(venue.time_zone)
             rule = recurrence.rfc5545(wanted, first_start, zone)
             fingerprint = domain.request_fingerprint(court_id, first_start, duration, participant_ids, rule)
@@ -91,7 +94,6 @@ class Series:
                 if earlier.request_fingerprint != fingerprint:
                     raise Conflict(KEY_REUSED, reason="IDEMPOTENCY_KEY_REUSED")
                 return self.view_of(session, earlier)
-            terms = terms_of(session, venue.id)
             starts = recurrence.games(wanted, first_start, zone)
             if not preview and store.running_series(session, venue.id, player_id, now) >= terms.max_series_per_player:
                 raise FailedPrecondition(f"this venue allows {terms.max_series_per_player} running series per player")

@@ -55,7 +55,7 @@ class Waitlist:
             domain.check_duration(rules, duration)
             if window_start <= now:
                 raise InvalidArgument.field("window_start", "is in the past")
-            domain.check_near_horizon(rules, window_start, now, "window_start")  # no slot beyond it ever frees
+            domain.check_near_horizon(rules.horizon_days, window_start, now, "window_start")  # no slot beyond it ever frees
             if window_end < window_start + dt.timedelta(minutes=duration):
                 raise InvalidArgument.field("window_end", "leaves no room for a game of that length")
             if window_end - window_start > LONGEST_WINDOW:
