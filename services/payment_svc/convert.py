@@ -90,8 +90,15 @@ def day(raw: str) -> dt.date:
         raise InvalidArgument.field("date", "not a calendar date (YYYY-MM-DD)") from None
 
 
+# A wallet's form (callback or return) is a few hundred bytes; far more is refused before it is
+# parsed, so a forged flood to the public routes costs next to nothing.
+FORM_LIMIT = 16 * 1024
+
+
 def form_fields(body: bytes) -> dict[str, str]:
     """A form post (application/x-www-form-urlencoded) as field → value; a field sent twice is refused."""
+    if len(body) > FORM_LIMIT:
+        raise InvalidArgument.field("body", f"a wallet's form is at most {FORM_LIMIT} bytes")
     try:
         pairs = urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body))
     except (UnicodeDecodeError, ValueError):

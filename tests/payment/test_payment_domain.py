@@ -8,8 +8,8 @@ import hmac
 import pytest
 
 from mesh.caller import Caller
-from mesh.errors import FailedPrecondition, PermissionDenied
-from payment_svc import domain
+from mesh.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from payment_svc import convert, domain
 from payment_svc.domain import ShareState, ShareView
 from payment_svc.providers import ForgedCallback, easypaisa, jazzcash
 
@@ -107,6 +107,16 @@ def test_a_jazzcash_callback_that_does_not_verify_is_forged():
     assert (outcome.reference, outcome.state, outcome.amount) == ("T1", domain.PaymentState.CAPTURED, 5)
     pending = wallet.callback(jazzcash.signed({"pp_TxnRefNo": "T1", "pp_ResponseCode": "157"}, "salt"))
     assert pending.state is None  # anything but 000 is "not paid yet": the inquiry decides
+
+
+def test_a_wallet_form_far_larger_than_any_wallet_sends_is_refused_before_it_is_parsed():
+    """The callback and return routes are public: the edge lets 4 MiB through (native gRPC as much), and
+    parsing that many fields cost half a second of CPU a request before the hash refused it."""
+    genuine = convert.form_fields(b"pp_TxnRefNo=T1&pp_Amount=5&pp_SecureHash=AB")
+    assert genuine == {"pp_TxnRefNo": "T1", "pp_Amount": "5", "pp_SecureHash": "AB"}
+    with pytest.raises(InvalidArgument) as refused:
+        convert.form_fields(b"&".join(b"pp_%07d=1" % n for n in range(300_000)))
+    assert list(refused.value.fields) == ["body"]
 
 
 def test_easypaisa_amounts_are_rupees_with_two_decimals_from_integer_paisa():
