@@ -75,10 +75,15 @@ def _faults_mapped() -> Iterator[None]:
     try:
         yield
     except exc.SQLAlchemyError as error:
-        meaning = _as_domain_error(error)
-        if meaning is not None:
-            raise meaning from error
-        raise
+        _raise_mapped(error)
+
+
+def _raise_mapped(error: exc.SQLAlchemyError) -> None:
+    """Raises `error`'s meaning to every caller (`_as_domain_error`), or `error` itself."""
+    meaning = _as_domain_error(error)
+    if meaning is not None:
+        raise meaning from error
+    raise error
 
 
 @dataclasses.dataclass(frozen=True)
@@ -183,6 +188,7 @@ class Database:
         # busy polling gives up after SQLITE_BUSY_TIMEOUT_MS however short each transaction is, once
         # enough of them wait (32 uploads at once on a loaded machine failed that way).
         self._sqlite_turns = None if self.is_postgres else threading.RLock()
+        self._postgres = self.is_postgres  # asked on every `first_row`
 
     def __repr__(self) -> str:
         return f"Database({self.url.render_as_string(hide_password=True)!r})"
@@ -243,34 +249,37 @@ class Database:
         transaction (one round trip on PostgreSQL: no BEGIN, no COMMIT), on the pooled DBAPI
         connection itself: compiled once per statement, no ORM session and no SQLAlchemy execution
         (which cost several times the statement), so no span either: it is inside its call's span.
-        Values come back unconverted (fine for the integer versions it reads). Faults are mapped as
-        in `session`, and a dropped connection replaces the pool as a failed session does."""
-        engine = self.engine
+        No lock once the engine is made and the dialect looked at once: the pool's checkout and the
+        statement are most of what it costs. Values come back unconverted (fine for the integer versions it reads).
+        Faults are mapped as in `session`, and a dropped connection replaces the pool as a failed
+        session does."""
+        engine = self._engine or self.engine
         compiled = self._compiled.get(statement) or self._compile(statement)
         values = compiled.values(params or {})
-        dbapi_error = engine.dialect.loaded_dbapi.Error
-        with _faults_mapped():
-            try:
-                fairy = engine.raw_connection()
-            except dbapi_error as error:
-                raise exc.DBAPIError.instance(compiled.sql, values, error, dbapi_error, dialect=engine.dialect)
-            connection, cursor = fairy.dbapi_connection, None
-            try:
-                if self.is_postgres:
-                    connection.autocommit = True  # a statement of its own; SQLite: isolation_level None
-                cursor = connection.cursor()
-                cursor.execute(compiled.sql, values)
-                return cursor.fetchone()
-            except dbapi_error as error:
-                if engine.dialect.is_disconnect(error, connection, cursor):
-                    engine.pool._invalidate(fairy, error)  # as SQLAlchemy's own execution does
-                raise exc.DBAPIError.instance(compiled.sql, values, error, dbapi_error, dialect=engine.dialect)
-            finally:
-                if cursor is not None:
-                    cursor.close()
-                if self.is_postgres and fairy.is_valid:
-                    connection.autocommit = False  # the pool's sessions expect transactions
-                fairy.close()
+        postgres, dbapi_error = self._postgres, engine.dialect.loaded_dbapi.Error
+        try:
+            fairy = engine.raw_connection()
+        except dbapi_error as error:
+            _raise_mapped(exc.DBAPIError.instance(compiled.sql, values, error, dbapi_error, dialect=engine.dialect))
+        except exc.SQLAlchemyError as error:  # the pool's own: a timeout, a dropped connection's check
+            _raise_mapped(error)
+        connection, cursor = fairy.dbapi_connection, None
+        try:
+            if postgres:
+                connection.autocommit = True  # a statement of its own; SQLite: isolation_level None
+            cursor = connection.cursor()
+            cursor.execute(compiled.sql, values)
+            return cursor.fetchone()
+        except dbapi_error as error:
+            if engine.dialect.is_disconnect(error, connection, cursor):
+                engine.pool._invalidate(fairy, error)  # as SQLAlchemy's own execution does
+            _raise_mapped(exc.DBAPIError.instance(compiled.sql, values, error, dbapi_error, dialect=engine.dialect))
+        finally:
+            if cursor is not None:
+                cursor.close()
+            if postgres and fairy.is_valid:
+                connection.autocommit = False  # the pool's sessions expect transactions
+            fairy.close()
 
     def _compile(self, statement: Select) -> "_Compiled":
         compiled = _Compiled.of(statement, self.engine.dialect)
