@@ -18,7 +18,8 @@ from typing import Any, Callable, ContextManager, Iterable
 
 import redis
 from google.protobuf.message import DecodeError, Message
-from sqlalchemy import select
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from mesh import tracing
@@ -221,13 +222,16 @@ class EventConsumer(Loop):
                       fields.get(tracing.TRACEPARENT.encode(), b"").decode() or None,
                       stream.decode() if isinstance(stream, bytes) else stream)
 
-    def _apply(self, session: Session, event: _Event) -> None:
-        """Runs the event's handler in `session` with the record that it was handled."""
-        # Recorded before the handler runs: a concurrent duplicate then waits on (or fails on) this
-        # key instead of running the handler a second time.
-        session.add(ProcessedEvent(consumer_group=self.group, event_id=event.event_id, handled_at=utcnow()))
-        session.flush()
-        event.handler(session, event.event_id, event.message)
+    def _record(self, session: Session, events: list[_Event]) -> set[str]:
+        """Records `events` as handled by this group, in one statement; the ids recorded now (the others
+        were handled before). Recorded before their handlers run: a concurrent duplicate (another
+        member's transaction) then waits on (or fails on) the key instead of running a handler twice."""
+        insert = (postgresql if self.database.is_postgres else sqlite).insert(_PROCESSED)
+        at = utcnow()
+        return set(session.execute(
+            insert.on_conflict_do_nothing().returning(_PROCESSED.c.event_id),
+            [{"consumer_group": self.group, "event_id": event_id, "handled_at": at}
+             for event_id in dict.fromkeys(event.event_id for event in events)]).scalars())
 
     def _span(self, event: _Event) -> ContextManager[None]:
         return tracing.handling_event(event.traceparent, group=self.group, stream=event.stream,
@@ -246,18 +250,19 @@ class EventConsumer(Loop):
             hold = None if self.database.is_postgres else self.sqlite_hold_seconds
             with self.database.session() as session:
                 began = time.monotonic()
-                handled = set(session.scalars(select(ProcessedEvent.event_id).where(
-                    ProcessedEvent.consumer_group == self.group,
-                    ProcessedEvent.event_id.in_({event.event_id for event in events if event}))))
+                fresh = self._record(session, [event for event in events if event])
                 for position, event in enumerate(events):
-                    if event is None or event.event_id in handled:  # handled before, or twice in this read
+                    if event is None or event.event_id not in fresh:  # handled before, or twice in this read
                         continue
-                    handled.add(event.event_id)
+                    fresh.discard(event.event_id)
                     with self._span(event):
-                        self._apply(session, event)
+                        event.handler(session, event.event_id, event.message)
                     if hold is not None and time.monotonic() - began >= hold:
                         taken = position + 1
                         break
+                if fresh:  # held the lock long enough: the rest are handled in the next transaction
+                    session.execute(delete(_PROCESSED).where(_PROCESSED.c.consumer_group == self.group,
+                                                             _PROCESSED.c.event_id.in_(fresh)))
         except Exception:  # noqa: BLE001 - each entry is tried alone next, its failure logged there
             log.debug("entries read together failed; handling them one by one", exc_info=True)
             return 0
@@ -272,14 +277,16 @@ class EventConsumer(Loop):
         with self._span(event):
             try:
                 with self.database.session() as session:
-                    if session.get(ProcessedEvent, (self.group, event.event_id)) is not None:
-                        return True
-                    self._apply(session, event)
+                    if self._record(session, [event]):
+                        event.handler(session, event.event_id, event.message)
             except Exception as error:  # noqa: BLE001 - a failing handler must not stop the others
                 tracing.record_failure(error)
                 log.exception("handler for %s %s failed; it will be retried", event.event_type, event.event_id)
                 return False
         return True
+
+
+_PROCESSED = ProcessedEvent.__table__
 
 
 @dataclasses.dataclass(frozen=True)

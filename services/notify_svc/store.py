@@ -3,7 +3,8 @@
 - `recipients`: notify's own copy of each user's contact details and notification preferences,
   kept from auth's and user's events (so sending never waits on another service). A deleted
   account's row keeps only its id, so that later events about the person queue nothing.
-- `templates`: message texts per kind, channel and language.
+- `templates`: message texts per kind, channel and language; `template_version`, one row raised by
+  the database with every write to them, says when texts kept in memory are stale.
 - `deliveries`: one row per message and channel, the queue the delivery job works through and
   the delivery log admins read.
 - `inbox_messages`: in-app notifications.
@@ -21,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import Boolean, Index, Integer, MetaData, Select, String, Text, func, select
+from sqlalchemy import BigInteger, Boolean, Index, Integer, MetaData, Select, String, Text, func, select
 from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Mapped, Session, mapped_column
 
 from mesh.db import rows_of
@@ -75,6 +76,15 @@ class Template(Base):
     body: Mapped[str] = mapped_column(Text)
     built_in: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class TemplateVersion(Base):
+    """One row, raised by the database (migration 0008's triggers) with every write to `templates`."""
+
+    __tablename__ = "template_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
 
 
 class Delivery(Base):
@@ -259,6 +269,18 @@ def template(session: Session, kind: str, channel: str, language: str) -> Templa
     return session.get(Template, (kind, channel, language))
 
 
+def template_version(session: Session) -> int:
+    """The templates' version as this transaction sees it: read once per transaction (a consumer's
+    transaction queues many messages, each asking), again after it wrote a template."""
+    if _TEMPLATE_VERSION not in session.info:
+        session.info[_TEMPLATE_VERSION] = session.scalar(_CURRENT_TEMPLATE_VERSION)
+    return session.info[_TEMPLATE_VERSION]
+
+
+_TEMPLATE_VERSION = "notify.template_version"  # in a session's info: the version its transaction read
+_CURRENT_TEMPLATE_VERSION = select(TemplateVersion.version).where(TemplateVersion.id == 1)
+
+
 def templates(session: Session, *, kind: str = "", channel: str = "", language: str = "", page_size: int = 0,
               page_token: str = "") -> Page[Template]:
     """One page, ordered by kind, channel and language."""
@@ -273,6 +295,7 @@ def add_templates_if_missing(session: Session, defaults: Iterable[tuple[str, str
     """Ships the defaults (kind, channel, language, subject, body); a built-in row is refreshed, an
     admin's edit is kept. The rows there are read in one query and the missing ones inserted together:
     one statement per default made every start (and every test's server) wait for hundreds of them."""
+    session.info.pop(_TEMPLATE_VERSION, None)  # the triggers raise it
     found = {(t.kind, t.channel, t.language): t for t in session.scalars(select(Template))}
     for kind, channel, language, subject, body in defaults:
         template = found.get((kind, channel, language))
@@ -285,6 +308,7 @@ def add_templates_if_missing(session: Session, defaults: Iterable[tuple[str, str
 
 def save_template(session: Session, kind: str, channel: str, language: str, subject: str, body: str,
                   now: dt.datetime) -> Template:
+    session.info.pop(_TEMPLATE_VERSION, None)  # the triggers raise it
     found = session.get(Template, (kind, channel, language))
     if found is None:
         found = Template(kind=kind, channel=channel, language=language)

@@ -805,6 +805,16 @@ def defaults() -> list[tuple[str, str, str, str, str]]:
     return shipped
 
 
+@functools.cache
+def _shipped_texts() -> frozenset[tuple[str, str]]:
+    return frozenset((subject, body) for _kind, _channel, _language, subject, body in defaults())
+
+
+def shipped(subject: str, body: str) -> bool:
+    """Whether a template's subject and body are, together, one of the shipped templates' as they are."""
+    return (subject, body) in _shipped_texts()
+
+
 def check(kind: str, channel: str, subject: str, body: str) -> None:
     """Refuses a template whose subject or body fails `check_field`."""
     for field, source in (("subject", subject), ("body", body)):

@@ -191,6 +191,24 @@ class Callback(Base):
 
 # -- queries --------------------------------------------------------------------------------------
 
+def add_booking(session: Session, booking: Booking) -> Booking:
+    """A new bill's booking, added; `booking_to_change` then finds it in the session."""
+    session.add(booking)
+    session.info.setdefault(_ADDED_BOOKINGS, {})[booking.id] = booking  # held: the session's own map is weak
+    return booking
+
+
+def booking_to_change(session: Session, booking_id: str) -> Booking | None:
+    """The booking, locked until the commit. One this transaction added (its BookingCreated handled
+    in the same consumer transaction as the BookingConfirmed that follows it) is locked already and
+    comes from the session, with no statement."""
+    added = session.info.get(_ADDED_BOOKINGS, {}).get(booking_id)
+    return added if added is not None else session.get(Booking, booking_id, with_for_update=True)
+
+
+_ADDED_BOOKINGS = "payment.added_bookings"  # in a session's info: the bookings its transaction added, by id
+
+
 def shares_of(session: Session, booking_id: str) -> list[Share]:
     return list(session.scalars(select(Share).where(Share.booking_id == booking_id).order_by(Share.position)))
 

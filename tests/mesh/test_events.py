@@ -400,6 +400,22 @@ def test_events_read_together_are_handled_in_one_transaction(database, bus):
     assert len(commits) == 1  # one commit for the six events, not one each
 
 
+def test_the_record_of_events_read_together_is_one_statement(database, bus):
+    """Whether events were handled before, and the record that they are, is one statement for a
+    read's events (it was a look-up, then an insert per event): every event of every consumer pays it."""
+    names = [f"e{n}" for n in range(6)]
+    recorded: list[str] = []
+
+    def sent(_connection, _cursor, statement, *_rest) -> None:
+        if threading.current_thread().name == f"event consumer {GROUP}" and "processed_events" in statement:
+            recorded.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", sent)
+    handler, commits = handled_read(database, bus, names, sqlite_hold_seconds=60.0)
+    assert handler.calls == names and handled_rows(database) == names
+    assert len(commits) == 1 and len(recorded) == 1
+
+
 def test_on_sqlite_events_read_together_commit_once_they_held_the_write_lock_long_enough(database, bus):
     """SQLite has one write lock, which the transaction of a read's events holds: past `sqlite_hold_seconds`
     (here at once) the events handled so far commit and the rest follow, so a request's write never waits

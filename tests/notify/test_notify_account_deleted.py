@@ -60,7 +60,7 @@ def stored_texts(database_url: str) -> str:
             texts = []
             for table in [*store.Base.metadata.sorted_tables, *EventBase.metadata.sorted_tables]:
                 columns = [c for c in table.columns if isinstance(c.type, (String, Text))]
-                for row in session.execute(select(*columns)):
+                for row in session.execute(select(*columns)) if columns else ():  # e.g. template_version
                     texts.extend(str(value) for value in row)
             return "\n".join(texts)
     finally:

@@ -1,7 +1,7 @@
 """The work a booking's events cost notify, counted (never timed): every booking made through the
 edge at a venue confirming at once sends BookingCreated (its owner hears of it) and BookingConfirmed
 (the player hears, gets a calendar entry and a reminder). Counted here: SQL statements per event
-and trips to a renderer process per message."""
+and trips to a renderer process per message (none for the shipped templates)."""
 
 from __future__ import annotations
 
@@ -58,20 +58,34 @@ def handled(counted: Counted, use_case, booking) -> list[str]:
     return statements(counted.database, run)
 
 
-def test_a_booking_confirmed_at_once_costs_notify_few_statements_and_one_render_per_message(counted):
+def known(counted: Counted, *user_ids: str) -> None:
+    """Users auth told notify about: an email address, so each message goes by email and in-app."""
+    now = dt.datetime.now(dt.timezone.utc)
+    with counted.database.session() as session:
+        for number, user_id in enumerate(user_ids):
+            recipient = store.recipient_or_new(session, user_id, now, to_change=True)
+            recipient.email, recipient.first_name, recipient.known_since = f"player{number}@example.com", "Ayesha", now
+
+
+def booked(player: str, owner: str):
+    return convert.booking(snapshot(player, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2),
+                                    venue_owner_id=owner))
+
+
+def test_a_booking_confirmed_at_once_costs_notify_few_statements_and_renders_in_process(counted):
     player, owner = str(uuid.uuid4()), str(uuid.uuid4())  # never introduced by auth: in-app only
-    booking = convert.booking(snapshot(player, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2),
-                                       venue_owner_id=owner))
+    booking = booked(player, owner)
 
-    # The owner's recipient row (read once, locked), the template, then the new recipient, the
-    # message and its inbox entry; no look at devices, as nobody is to be pushed to.
-    assert len(handled(counted, counted.bookings.created, booking)) == 5
+    # The owner's recipient row (read once, locked), the templates' version, the template (read once
+    # for as long as the version holds), then the new recipient, the message and its inbox entry; no
+    # look at devices, as nobody is to be pushed to.
+    assert len(handled(counted, counted.bookings.created, booking)) == 6
     # The player's recipient row (read once for the message, the calendar entry and the reminder), the
-    # calendar entry, the template, the booking's reminders; the new recipient, entry, message, inbox
-    # entry and reminder.
-    assert len(handled(counted, counted.bookings.confirmed, booking)) == 9
+    # calendar entry, the templates' version and the template, the booking's reminders; the new
+    # recipient, entry, message, inbox entry and reminder.
+    assert len(handled(counted, counted.bookings.confirmed, booking)) == 10
 
-    assert len(counted.trips) == 2  # one renderer task per message: its subject and body together
+    assert counted.trips == []  # the shipped templates render in notify's own thread
     with counted.database.session() as session:
         told = {(d.user_id, d.kind): d for d in store.deliveries(session, page_size=10).items}
         assert set(told) == {(owner, "venue_booking_new"), (player, "booking_confirmed")}
@@ -79,6 +93,63 @@ def test_a_booking_confirmed_at_once_costs_notify_few_statements_and_one_render_
         assert mine.channel == IN_APP and "Padel Arena DHA" in mine.subject + mine.body
         assert store.reminder(session, booking.booking_id, player).status == store.REMINDER_PENDING
         assert store.calendar_entry(session, booking.booking_id, player).sequence == 0
+
+
+def test_the_next_bookings_read_no_template_only_the_templates_version(counted):
+    """Every booking's messages use the same few templates: once read, a transaction reads only
+    their version (one row), and a consumer's transaction handling both events reads it once."""
+    owner, players = str(uuid.uuid4()), [str(uuid.uuid4()) for _ in range(3)]
+    known(counted, owner, *players)
+    first, second, third = (booked(player, owner) for player in players)
+    handled(counted, counted.bookings.created, first)
+    handled(counted, counted.bookings.confirmed, first)
+
+    created = handled(counted, counted.bookings.created, second)
+    confirmed = handled(counted, counted.bookings.confirmed, second)
+    for sent in (created, confirmed):
+        assert sum("FROM templates" in statement for statement in sent) == 0
+        assert sum("FROM template_version" in statement for statement in sent) == 1
+    # The owner's row, the version; the message by email and in-app, its inbox entry.
+    assert len(created) == 5
+    # The player's row, the calendar entry, the version, the booking's reminders; the entry, the
+    # message by email and in-app, the inbox entry and the reminder.
+    assert len(confirmed) == 9
+
+    def both():
+        with counted.database.session() as session:
+            counted.bookings.created(Joined(session), third)
+            counted.bookings.confirmed(Joined(session), third)
+
+    assert sum("FROM template_version" in statement for statement in statements(counted.database, both)) == 1
+    assert counted.trips == []
+    with counted.database.session() as session:
+        mine = [d for d in store.deliveries_of(session, players[2]) if d.kind == "booking_confirmed"]
+        assert sorted(d.channel for d in mine) == ["email", IN_APP]
+        assert all("Padel Arena DHA" in d.subject and "Court 1" in d.body for d in mine)
+
+
+def test_an_admins_template_is_used_from_the_next_message_on_and_rendered_in_a_renderer_process(counted):
+    """Kept templates are never stale: an edit by any replica (here straight in the database, as
+    another replica's save would be) raises the version, and the next message reads the new text.
+    An admin's text is code an admin wrote: it renders in a renderer process, one trip per message."""
+    owner, players = str(uuid.uuid4()), [str(uuid.uuid4()) for _ in range(2)]
+    known(counted, owner, *players)
+    first, second = (booked(player, owner) for player in players)
+    handled(counted, counted.bookings.confirmed, first)
+    assert counted.trips == []
+
+    with counted.database.session() as session:
+        store.save_template(session, "booking_confirmed", IN_APP, "en", "Game on, {{ first_name }}",
+                            "{{ court_name }} is yours.", dt.datetime.now(dt.timezone.utc))
+    handled(counted, counted.bookings.confirmed, second)
+
+    assert len(counted.trips) == 1  # the admin's in-app text; the shipped email text stays in process
+    with counted.database.session() as session:
+        mine = {d.channel: d for d in store.deliveries_of(session, players[1]) if d.kind == "booking_confirmed"}
+        assert (mine[IN_APP].subject, mine[IN_APP].body) == ("Game on, Ayesha", "Court 1 is yours.")
+        assert "Padel Arena DHA" in mine["email"].subject
+        earlier = {d.channel: d for d in store.deliveries_of(session, players[0]) if d.kind == "booking_confirmed"}
+        assert "Padel Arena DHA" in earlier[IN_APP].subject
 
 
 def test_an_event_naming_a_deleted_account_still_reads_it_once(counted):

@@ -3,6 +3,7 @@ added or taken off and a move to another price re-balance it without rewriting a
 removed player who paid gets their share back, added players are asked for theirs, the booker's
 owed amount follows — and a booking paid at the venue owes its no-show fee there."""
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -15,7 +16,7 @@ from mesh.outbox import OutboxEvent
 from payment_svc.domain import BookingFacts, PaymentMode, ShareState, VenueFacts, VenueFeeReason, Wallet
 from payment_svc.service.venue_fees import VenueFees
 from payment_svc.service.venue_payments import VenuePayments
-from padel_testkit import statements
+from padel_testkit import executed, statements
 from test_payment_ledger import START, caller, world_on
 
 
@@ -142,6 +143,28 @@ def test_a_booking_event_that_leaves_the_bill_as_it_is_reads_the_booking_row_onl
     sent = statements(world[0], lambda: change(world, booking_id, venue_id, players, 8000))
     assert len(sent) == 1 and "FROM bookings" in sent[0]  # nothing changed at the test clock's time: no UPDATE
     assert by_player(bill(world, booking_id, players[0])) == before
+
+
+def test_a_confirmation_handled_with_its_booking_in_one_transaction_reads_the_booking_no_more(world):
+    """BookingCreated and BookingConfirmed usually share the consumer's transaction: the bill's booking
+    it just added is locked already, so the confirmation reads nothing (it read the row, locked, before)."""
+    database, bills = world[0], world[3]
+    players = [str(uuid.uuid4())]
+    venue_id = str(uuid.uuid4())
+    VenuePayments(lambda _venue: VenueFacts("owner", holds_bookings=True), world[2]).set(
+        database, caller("owner"), venue_id, PaymentMode.FULL, 0)
+    facts = BookingFacts(str(uuid.uuid4()), venue_id, players[0], players, START, START.date(), 8000, 800, "pending")
+    confirmed = dataclasses.replace(facts, status="confirmed")
+    sent: list[str] = []
+
+    def both():
+        with database.session() as session:
+            bills.record_booking(Joined(session), facts)
+            sent.extend(executed(database, lambda: bills.booking_changed(Joined(session), confirmed)))
+
+    both()
+    assert sent == []  # the new status is written with the commit
+    assert bill(world, facts.booking_id, players[0]).booking.status == "confirmed"
 
 
 def test_a_no_show_of_a_booking_paid_at_the_venue_owes_the_court_there_once(world):

@@ -38,6 +38,7 @@ class Deliveries:
                  retry_max_seconds: float = 3600.0, max_attempts: int = 5, lease_seconds: float = 60.0,
                  clock: Callable[[], dt.datetime] = utcnow):
         self.renderer = renderer
+        self.templates = _KeptTemplates()
         self.channels = channels
         self.retry_base_seconds = retry_base_seconds
         self.retry_max_seconds = retry_max_seconds
@@ -118,11 +119,11 @@ class Deliveries:
 
     def _render(self, session: Session, kind: str, channel: str, language: str,
                 variables: dict[str, str]) -> Rendered:
-        found = store.template(session, kind, channel, language) or store.template(session, kind, channel, "en")
+        found = self.templates.text(session, kind, channel, language)
         if found is None:
             raise FailedPrecondition(f"no template for {kind} on {channel}")
         html = templates.is_html(channel, "body")
-        return Rendered(*self.renderer.render(found.subject, found.body, variables, html=html), html)
+        return Rendered(*self.renderer.render(*found, variables, html=html), html)
 
     def _template_failed(self, session: Session, delivery: store.Delivery, language: str, problem: str,
                          variables: dict[str, str]) -> None:
@@ -261,3 +262,26 @@ class Deliveries:
             metrics.SENT.labels(delivery.channel, "retry").inc()
             return
         metrics.SENT.labels(delivery.channel, delivery.status).inc()
+
+
+class _KeptTemplates:
+    """The (subject, body) a message of a kind, channel and language is rendered with (its language's
+    template, else English), kept in memory while the templates' version stays the one they were read
+    at: a transaction reads the version once, not a template per message, and any write to the
+    templates, by any replica, raises the version (store.TemplateVersion), so nothing stale is used."""
+
+    def __init__(self):
+        # (version, texts read at it): replaced whole, as threads (the consumer's, an admin's send) share it.
+        self._kept: tuple[int | None, dict[tuple[str, str, str], tuple[str, str] | None]] = (None, {})
+
+    def text(self, session: Session, kind: str, channel: str, language: str) -> tuple[str, str] | None:
+        version = store.template_version(session)
+        kept_version, texts = self._kept
+        if kept_version != version:
+            texts = {}
+            self._kept = (version, texts)
+        key = (kind, channel, language)
+        if key not in texts:
+            found = store.template(session, kind, channel, language) or store.template(session, kind, channel, "en")
+            texts[key] = None if found is None else (found.subject, found.body)
+        return texts[key]

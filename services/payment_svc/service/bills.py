@@ -108,7 +108,7 @@ class Bills:
         now = self.clock()
         if session.get(store.Booking, facts.booking_id) is not None:
             return
-        session.add(store.Booking(
+        store.add_booking(session, store.Booking(
             id=facts.booking_id, venue_id=facts.venue_id, booker_id=facts.booker_id, player_ids=facts.player_ids,
             start_time=facts.start, local_date=facts.local_date, price_paisa=facts.price, online_paisa=online,
             commission_paisa=facts.commission, status=facts.status, created_at=now, updated_at=now,
@@ -139,7 +139,7 @@ class Bills:
         once or, while a payment is pending, as soon as it settles."""
         now = self.clock()
         with uow.session() as session:
-            booking = session.get(store.Booking, facts.booking_id, with_for_update=True)
+            booking = store.booking_to_change(session, facts.booking_id)
             if booking is None or booking.status == BOOKING_CANCELLED:
                 return
             if facts.status != BOOKING_CANCELLED:  # a cancellation is the refunds' to record
