@@ -360,7 +360,6 @@ class Payments:
     def get_payment(self, uow: UnitOfWork, caller: Caller, payment_id: str) -> store.Payment:
         with uow.session(read_only=True) as session:
             payment = session.get(store.Payment, payment_id)
-            if payment is None:
-                raise NotFound(f"no payment {payment_id}")
-            domain.check_may_see_payment(caller, payment.payer_id)
+            if payment is None or not domain.may_see_payment(caller, payment.payer_id):
+                raise NotFound(f"no payment {payment_id} of yours")
             return payment
