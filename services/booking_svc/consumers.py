@@ -5,7 +5,8 @@ pending booking once its whole price is paid (or, for a membership plan's bill, 
 membership), and VenuePaymentChanged, whether a venue is paid at
 the venue (where a cancellation fee is then due); its own BookingCancelled and BookingRescheduled, whose
 freed slot (a move's old one) goes to the first in the waitlist; and match_svc's events about a match's
-court (its seated players, on a hold or on the organiser's own booking; a hold filled or released:
+court (a hold's match opened, its seated players, on a hold or on the organiser's own booking; a hold filled
+or released:
 `service.match_holds`). Each handler runs the use case in the consumer's transaction (`Joined`), which
 also records the event as handled, so an event is handled once however often it comes."""
 
@@ -66,6 +67,10 @@ def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings, 
         waitlist.offer_freed(Joined(session), message.previous_court_id, to_datetime(message.previous_start_time),
                              to_datetime(message.previous_end_time))
 
+    def match_opened(session: Session, _event_id: str, message: match_events.MatchOpened) -> None:
+        match = message.match
+        match_holds.opened(Joined(session), match.match_id, match.booking_id, match.organiser_id)
+
     def match_seated(session: Session, _event_id: str, message) -> None:
         match = message.match
         match_holds.seated(Joined(session), match.match_id, match.booking_id, match.organiser_id,
@@ -89,6 +94,7 @@ def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings, 
     events.on(payment_events.VenuePaymentChanged, venue_payment_changed)
     events.on(booking_events.BookingCancelled, booking_cancelled)
     events.on(booking_events.BookingRescheduled, booking_rescheduled)
+    events.on(match_events.MatchOpened, match_opened)
     for seats_moved in (match_events.PlayerJoined, match_events.PlayerLeft):
         events.on(seats_moved, match_seated)
     events.on(match_events.MatchHoldFilled, match_filled)

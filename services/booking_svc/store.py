@@ -189,6 +189,9 @@ class Booking(Base):
     waitlist_offer_id: Mapped[str | None] = mapped_column(String(36))
     # The open match this booking holds the court for (migration 0013): only its events book or release it.
     match_id: Mapped[str | None] = mapped_column(String(36))
+    # A match hold's term once match_svc says its match opened (MatchOpened, migration 0027); set while
+    # that has not been heard, when the hold runs out minutes after it was made.
+    match_hold_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     # Loaded with the bookings in one more query per list (every booking shown carries its answers).
     invitations: Mapped[list[Invitation]] = relationship(
         lazy="selectin", order_by=Invitation.invited_at, cascade="all, delete-orphan")
@@ -451,6 +454,13 @@ def live_bookings_that_day(session: Session, venue_id: str, player_id: str, day:
     _lock_limit(session, _DAILY_LIMIT_LOCKS, f"{player_id}/{venue_id}/{day.isoformat()}")
     return session.scalar(_LIVE_THAT_DAY, {"venue_id": venue_id, "player_id": player_id, "day": day,
                                            "excluding": excluding or ""}) or 0
+
+
+def unopened_match_holds(session: Session, player_id: str, now: dt.datetime) -> int:
+    """How many live match holds the player made whose match has not been heard opened."""
+    return session.scalar(select(func.count()).select_from(Booking).where(
+        Booking.player_id == player_id, Booking.status == Status.PENDING.value,
+        Booking.match_hold_until.is_not(None), Booking.hold_expires_at > now)) or 0
 
 
 # Built once (asked on every booking); "" excludes no booking (ids are never empty).

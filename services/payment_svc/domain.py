@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from mesh.caller import Caller
-from mesh.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from mesh.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 
 
 class PaymentState(enum.StrEnum):
@@ -63,6 +63,7 @@ class Wallet(enum.StrEnum):
 # The booking statuses payments acts on (booking_svc's names).
 BOOKING_PENDING, BOOKING_CANCELLED, BOOKING_NO_SHOW = "pending", "cancelled", "no_show"
 UNPAID = (ShareState.DUE, ShareState.OWED_BY_BOOKER)
+NO_VENUE_FEE = "no fee is due at the venue for this booking"
 
 
 def online_part(mode: PaymentMode, deposit_percent: int, price: int) -> int:
@@ -171,14 +172,30 @@ def check_may_see_bill(caller: Caller, players: Iterable[str]) -> None:
         raise PermissionDenied("this bill is for the booking's players")
 
 
-def check_may_see_payment(caller: Caller, payer_id: str) -> None:
-    if caller.user_id != payer_id and not caller.is_admin:
-        raise PermissionDenied("this payment is someone else's")
+def may_see_payment(caller: Caller, payer_id: str) -> bool:
+    """A payment attempt is its payer's (and admins'); to anyone else it is no payment (NOT_FOUND, as
+    for an id that names none): whether someone tried to pay is not told."""
+    return caller.user_id == payer_id or caller.is_admin
+
+
+def may_see_payouts(caller: Caller, owner_id: str) -> bool:
+    return caller.user_id == owner_id or caller.is_admin
 
 
 def check_may_see_payouts(caller: Caller, owner_id: str) -> None:
-    if caller.user_id != owner_id and not caller.is_admin:
+    if not may_see_payouts(caller, owner_id):
         raise PermissionDenied("payouts are shown to the venue's owner")
+
+
+def check_may_collect_venue_fee(caller: Caller, owner_id: str, players: Iterable[str]) -> None:
+    """The venue's owner (or an admin) records the fee collected. The booking's players, who see it on
+    their bill, hear so; to anyone else there is no fee (NOT_FOUND, as for a booking with none):
+    a late cancellation or a no-show is not told."""
+    if may_see_payouts(caller, owner_id):
+        return
+    if caller.user_id in players:
+        raise PermissionDenied("the venue's owner records the fee collected")
+    raise NotFound(NO_VENUE_FEE)
 
 
 def share_out(total: int, weights: Sequence[int]) -> list[int]:

@@ -1,5 +1,6 @@
 """payment_svc's tables and queries: bookings as payments knows them (from booking's events), their
-shares, payment attempts, the append-only ledger, refunds to send and callbacks counted.
+shares, payment attempts, the append-only ledger, refunds to send, callbacks counted and
+payers whose account closed.
 
 The ledger is append-only (the migration adds triggers that refuse UPDATE and DELETE) and a share
 is captured, refunded and charged a fee at most once each (partial unique indexes): the database,
@@ -11,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, func, or_, select, text,
-                        update)
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, case, func, or_, select,
+                        text, update)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from mesh import pager
@@ -189,6 +190,16 @@ class Callback(Base):
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
+class ClosedPayer(Base):
+    """A payer whose account was deleted (auth's AccountDeleted; migration 0008). An attempt of theirs
+    pending then keeps its wallet number while the provider may be asked about it; settling erases it."""
+
+    __tablename__ = "closed_payers"
+
+    payer_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    closed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
 # -- queries --------------------------------------------------------------------------------------
 
 def add_booking(session: Session, booking: Booking) -> Booking:
@@ -294,6 +305,12 @@ def settle(session: Session, payment: Payment, state: PaymentState, now: dt.date
     moved = session.execute(update(Payment).where(Payment.id == payment.id, Payment.state == was.value)
                             .values(state=state.value, next_inquiry_at=None, updated_at=now)
                             .execution_options(synchronize_session=False)).rowcount
+    if moved:
+        # A statement of its own, after the row is locked: it sees a close that committed meanwhile.
+        session.execute(update(Payment).where(Payment.id == payment.id, Payment.mobile_number != "",
+                                              select(ClosedPayer).where(ClosedPayer.payer_id == Payment.payer_id)
+                                              .exists())
+                        .values(mobile_number="").execution_options(synchronize_session=False))
     session.refresh(payment)
     return moved == 1
 
@@ -388,9 +405,14 @@ def new_reference(prefix: str) -> str:
     return prefix + secrets.token_hex(8).upper()
 
 
-def erase_mobile_numbers(session: Session, payer_id: str) -> int:
-    """A closed account's wallet numbers, off its settled payments (the ledger and ids stay for the
-    accounts; a pending attempt keeps its number until the provider settles it)."""
-    return session.execute(update(Payment).where(Payment.payer_id == payer_id, Payment.mobile_number != "",
-                                                 Payment.state != PaymentState.PENDING.value)
-                           .values(mobile_number="").execution_options(synchronize_session=False)).rowcount
+def close_payer(session: Session, payer_id: str, now: dt.datetime) -> int:
+    """Records the closed account and erases its wallet numbers (the ledger and ids stay for the
+    accounts). A pending attempt keeps its number for the provider's inquiry; settle erases it. The
+    pending rows are written too, unchanged: on PostgreSQL this waits for a settlement racing it and
+    then erases what that settled, and a settlement waiting for this sees the record."""
+    if session.get(ClosedPayer, payer_id) is None:
+        session.add(ClosedPayer(payer_id=payer_id, closed_at=now))
+        session.flush()
+    kept = case((Payment.state == PaymentState.PENDING.value, Payment.mobile_number), else_="")
+    return session.execute(update(Payment).where(Payment.payer_id == payer_id, Payment.mobile_number != "")
+                           .values(mobile_number=kept).execution_options(synchronize_session=False)).rowcount

@@ -252,6 +252,13 @@ def test_a_played_result_moves_levels_as_the_model_says_a_disputed_or_friendly_o
             expected[player].level), f"the profile of {player} shows the new level")
 
 
+def hold_of(platform, organiser: str, match: dict) -> dict:
+    answer = requests.get(f"{platform.url}/api/bookings/bookings/{match['booking_id']}", timeout=TIMEOUT,
+                          headers=platform_headers(platform, organiser))
+    assert answer.status_code == 200, answer.text
+    return answer.json()["booking"]
+
+
 def test_a_match_on_a_free_slot_is_booked_once_two_are_in_and_each_seated_player_owes_a_share(platform):
     owner, organiser = str(uuid.uuid4()), player_at(platform, 3.0)
     venue = create_venue(platform, owner, city="Islamabad", confirmation_mode="CONFIRMATION_MODE_MANUAL",
@@ -265,10 +272,7 @@ def test_a_match_on_a_free_slot_is_booked_once_two_are_in_and_each_seated_player
     assert not match.get("court_booked") and match["court_held_until"]
 
     def booking() -> dict:
-        answer = requests.get(f"{platform.url}/api/bookings/bookings/{match['booking_id']}", timeout=TIMEOUT,
-                              headers=platform_headers(platform, organiser))
-        assert answer.status_code == 200, answer.text
-        return answer.json()["booking"]
+        return hold_of(platform, organiser, match)
 
     def shares_now() -> dict[str, int]:
         return shares(platform, match["booking_id"], organiser)
@@ -304,6 +308,8 @@ def test_a_free_slot_match_that_does_not_fill_is_released_the_court_freed_and_it
     assert opened.status_code == 200, opened.text
     match_id, start = opened.json()["match"]["match_id"], local_dt(day, "21:00")
     assert "21:00" not in free_starts(platform, venue["venue_id"], day)[court]
+    eventually(lambda: hold_of(platform, organiser, opened.json()["match"]).get("hold_expires_at")
+               == opened.json()["match"]["court_held_until"], "booking_svc keeps the hold once it hears the match opened")
 
     def match() -> dict:
         answer = requests.get(f"{platform.url}/api/matches/{match_id}", timeout=TIMEOUT,

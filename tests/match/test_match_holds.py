@@ -32,9 +32,13 @@ def free_court(matches, **venue) -> str:
 
 def open_on_slot(matches, organiser: str, court_id: str, day, clock: str = "19:00") -> m.Match:
     slot = api.CourtSlot(court_id=court_id, start_time=stamp(day, clock), duration_minutes=60)
-    return matches.stub.OpenMatch(api.OpenMatchRequest(slot=slot, kind=m.MATCH_KIND_FRIENDLY,
-                                                       gender_mode=m.GENDER_MODE_OPEN),
-                                  metadata=matches.player(organiser)).match
+    match = matches.stub.OpenMatch(api.OpenMatchRequest(slot=slot, kind=m.MATCH_KIND_FRIENDLY,
+                                                        gender_mode=m.GENDER_MODE_OPEN),
+                                   metadata=matches.player(organiser)).match
+    # The hold runs minutes until booking_svc hears the match opened, then to the match's deadline.
+    eventually(lambda: booking(matches, match).hold_expires_at == match.court_held_until,
+               "booking_svc hears the match opened")
+    return match
 
 
 def booking(matches, match: m.Match) -> b.Booking:

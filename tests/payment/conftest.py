@@ -1,12 +1,23 @@
 """payment_svc's fixtures: the whole platform on the embedded default with the provider stand-in,
 its settlement job running often and its share deadline short, so a test sees inquiries, refunds and
-shares falling to the booker within seconds."""
+shares falling to the booker within seconds; and payment's database alone, migrated, for its use cases
+and queries."""
 
 from typing import Iterator
 
 import pytest
 
+from mesh.db import Database
 from padel_testkit import Platform, launch_platform, stop_platform
+from payment_svc.server import MIGRATIONS
+
+
+@pytest.fixture
+def database(database_url) -> Iterator[Database]:
+    db = Database(database_url)
+    db.migrate(MIGRATIONS)
+    yield db
+    db.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,8 @@ from sqlalchemy import delete, exc, update
 from mesh.db import Database
 from payment_svc import store
 from payment_svc.domain import EntryKind, PaymentState
-from payment_svc.server import MIGRATIONS
 
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture
-def database(database_url):
-    db = Database(database_url)
-    db.migrate(MIGRATIONS)
-    yield db
-    db.dispose()
 
 
 def a_booking(db: Database) -> tuple[str, str, str]:

@@ -1,6 +1,10 @@
 """Courts held for open matches (issue 15): a player who opens a match on a free slot holds the court
 (match_svc asks HoldCourtForMatch with the organiser's token), and from then on match_svc's events —
-the trusted internal channel, no token needed — say what becomes of the hold: its seated players are
+the trusted internal channel, no token needed — say what becomes of the hold. The hold is asked before
+the match is written, so it is a saga's first step: it runs out `OPENING_WINDOW` after it was made
+unless MatchOpened for its match follows (then it runs to the term asked); a match never written (a
+fault in match_svc between the two, or a caller that is not match_svc, since the RPC is the player's)
+holds the court minutes, not until play. Its seated players are
 the booking's players (joining a match is the player's consent, so they are accepted at once), a
 match that filled books the court, a released one gives it back.
 
@@ -26,9 +30,16 @@ from booking_svc.domain import InvitationState, Status
 from booking_svc.service.bookings import SLOT_TAKEN, Bookings, _confirmed, _record_cancellation, _reprice
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
-from mesh.errors import Conflict, InvalidArgument, NotFound
+from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
 
 log = logging.getLogger("padel.booking.match_holds")
+
+# How long a hold waits for its match's MatchOpened (published the moment match_svc writes the
+# match; minutes leave room for a relay or consumer restart).
+OPENING_WINDOW = dt.timedelta(minutes=5)
+# Holds whose match has not been heard opened an organiser may have at once: match_svc needs one at
+# a time (its MatchOpened follows within a second), a retry after a fault a second.
+MAX_UNOPENED_HOLDS = 3
 
 RELEASED = "the open match did not fill in time: the court is free again"
 
@@ -39,8 +50,9 @@ class MatchHolds:
 
     def hold(self, uow: UnitOfWork, caller: Caller, match_id: str, court_id: str, start: dt.datetime,
              duration: int, hold_until: dt.datetime) -> store.BookingView:
-        """A pending booking of the caller's that holds the court until `hold_until`, checked and
-        priced like any booking; the same match again returns the same hold."""
+        """A pending booking of the caller's that holds the court, checked and priced like any booking,
+        until `hold_until` once its match is heard opened (until then `OPENING_WINDOW`); the same
+        match again returns the same hold."""
         now = self.bookings.clock()
         if not now < hold_until <= start:
             raise InvalidArgument.field("hold_until", "must be after now and no later than start_time")
@@ -54,9 +66,15 @@ class MatchHolds:
                 court, venue = store.court_with_venue(session, court_id)
                 if court is None:
                     raise NotFound(f"no court {court_id}")
+                if store.unopened_match_holds(session, caller.user_id, now) >= MAX_UNOPENED_HOLDS:
+                    raise FailedPrecondition(f"you hold {MAX_UNOPENED_HOLDS} courts for matches not opened yet; "
+                                             "try again in a few minutes", reason="MATCH_HOLDS_UNOPENED")
                 day, end, price = self.bookings._place(session, venue, court, start, duration, caller.user_id, now)
-                return self.bookings._insert(session, venue, court, caller.user_id, [], start, end, day, price, "",
-                                             key, fingerprint, now, hold_until=hold_until, match_id=match_id)
+                view = self.bookings._insert(session, venue, court, caller.user_id, [], start, end, day, price, "",
+                                             key, fingerprint, now, hold_until=min(hold_until, now + OPENING_WINDOW),
+                                             match_id=match_id)
+                view.booking.match_hold_until = hold_until
+                return view
         except exc.IntegrityError as error:
             # The same request racing itself made the hold; else the slot went, or another player's
             # request named this match.
@@ -67,6 +85,21 @@ class MatchHolds:
             if store.is_slot_taken(error):
                 raise Conflict(SLOT_TAKEN, reason="SLOT_TAKEN") from None
             raise Conflict("this match holds a court already", reason="MATCH_HELD") from None
+
+    def opened(self, uow: UnitOfWork, match_id: str, booking_id: str, organiser_id: str) -> None:
+        """MatchOpened: the match a hold was made for exists, so the hold runs to the term asked. One that
+        ran out waiting stays run out (the job gives the court back and match_svc releases the match)."""
+        now = self.bookings.clock()
+        with uow.session() as session:
+            # Locked: the job, taking run-out holds with SKIP LOCKED, does not cancel it meanwhile.
+            booking = session.get(store.Booking, booking_id, with_for_update=True) if booking_id else None
+            if booking is None or booking.match_id is None:
+                return  # a match on the organiser's own booking: no hold waits for it
+            if (not _of_match(booking, match_id, organiser_id, hold=True) or booking.state != Status.PENDING
+                    or booking.match_hold_until is None or booking.hold_expires_at <= now):
+                return
+            booking.hold_expires_at, booking.match_hold_until = booking.match_hold_until, None
+            booking.updated_at = now
 
     def seated(self, uow: UnitOfWork, match_id: str, booking_id: str, organiser_id: str,
                player_ids: list[str]) -> None:
@@ -112,12 +145,7 @@ class MatchHolds:
         """The booking the event names, if the match's organiser made it and it holds the court for this
         match (or, unless `hold`, holds it for no match: the organiser's own booking); else None."""
         booking = session.get(store.Booking, booking_id) if booking_id else None
-        if booking is None:
-            return None
-        of_match = booking.match_id == match_id or (not hold and booking.match_id is None)
-        if not of_match or booking.player_id != organiser_id:
-            log.warning("match event about a booking that is not its match's: ignored",
-                        extra={"match_id": match_id, "booking_id": booking_id})
+        if booking is None or not _of_match(booking, match_id, organiser_id, hold=hold):
             return None
         return store.booking_view(session, booking)
 
@@ -155,3 +183,14 @@ class MatchHolds:
         _reprice(session, view, now)  # each seated player's share (a member's at their price)
         session.flush()
         events.participants_changed(session, view, added, removed)
+
+
+def _of_match(booking: store.Booking, match_id: str, organiser_id: str, *, hold: bool) -> bool:
+    """Whether the match's organiser made the booking and it holds the court for this match (or, unless
+    `hold`, for no match: the organiser's own booking); an event about any other is logged and ignored."""
+    of_match = booking.match_id == match_id or (not hold and booking.match_id is None)
+    if not of_match or booking.player_id != organiser_id:
+        log.warning("match event about a booking that is not its match's: ignored",
+                    extra={"match_id": match_id, "booking_id": booking.id})
+        return False
+    return True

@@ -351,15 +351,15 @@ class Payments:
                            wallet)
 
     def close_account(self, uow: UnitOfWork, user_id: str) -> None:
-        """auth's AccountDeleted: the person's wallet numbers are erased; what was paid stays in the ledger."""
+        """auth's AccountDeleted: the person's wallet numbers are erased (a pending attempt's once it
+        settles); what was paid stays in the ledger."""
         with uow.session() as session:
-            erased = store.erase_mobile_numbers(session, user_id)
-        log.info("account closed", extra={"wallet_numbers_erased": erased})
+            written = store.close_payer(session, user_id, self.clock())
+        log.info("account closed", extra={"payments_seen": written})
 
     def get_payment(self, uow: UnitOfWork, caller: Caller, payment_id: str) -> store.Payment:
         with uow.session(read_only=True) as session:
             payment = session.get(store.Payment, payment_id)
-            if payment is None:
-                raise NotFound(f"no payment {payment_id}")
-            domain.check_may_see_payment(caller, payment.payer_id)
+            if payment is None or not domain.may_see_payment(caller, payment.payer_id):
+                raise NotFound(f"no payment {payment_id} of yours")
             return payment

@@ -50,9 +50,9 @@ class VenueFees:
         with uow.session(read_only=True) as session:
             booking = session.get(store.Booking, booking_id)
             if booking is None or session.get(store.VenueFee, booking_id) is None:
-                raise NotFound(f"no fee is due at the venue for booking {booking_id}")
-            venue_id = booking.venue_id
-        domain.check_may_see_payouts(caller, self.venue(venue_id).owner_id)
+                raise NotFound(domain.NO_VENUE_FEE)
+        domain.check_may_collect_venue_fee(caller, self.venue(booking.venue_id).owner_id,
+                                           {booking.booker_id, *booking.player_ids})
         now = self.clock()
         with uow.session() as session:
             fee = session.get(store.VenueFee, booking_id, with_for_update=True)

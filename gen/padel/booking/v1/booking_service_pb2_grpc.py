@@ -788,8 +788,10 @@ class BookingServiceServicer:
 
     def HoldCourtForMatch(self, request, context):
         """HoldCourtForMatch holds a free court for an open match its caller organises (match_svc asks it
-        with the organiser's token when they open a match on a free slot): a pending booking of the
-        caller's until `hold_until`, booked or given back only by match_svc's events about that match.
+        with the organiser's token when they open a match on a free slot, before it writes the match): a
+        pending booking of the caller's, booked or given back only by match_svc's events about that match.
+        It runs to `hold_until` once match_svc's MatchOpened for the match arrives and out five minutes
+        after it was made otherwise; at most three such holds not yet opened per caller (FAILED_PRECONDITION).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

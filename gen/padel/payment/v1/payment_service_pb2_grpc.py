@@ -129,7 +129,8 @@ class PaymentServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetPayment(self, request, context):
-        """GetPayment returns one of the caller's payment attempts.
+        """GetPayment returns one of the caller's payment attempts (an admin's: any). Another's, or none:
+        NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -219,7 +220,8 @@ class PaymentServiceServicer:
 
     def CollectVenueFee(self, request, context):
         """CollectVenueFee records that the fee due at the venue (a late cancellation or a no-show of a
-        booking paid at the venue) was collected (the venue's owner or an admin).
+        booking paid at the venue) was collected (the venue's owner or an admin). The booking's players
+        get PERMISSION_DENIED; anyone else NOT_FOUND, as for a booking with no fee due.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -1,0 +1,25 @@
+"""A match hold runs out minutes after it was made unless match_svc says its match opened: the term
+asked for (the match's deadline) waits in `match_hold_until` until MatchOpened gives it to the hold.
+
+Revision ID: 0027
+Revises: 0022 (0023-0026 are other lanes'; the lead renumbers at merge)
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from mesh.sqltypes import UtcDateTime
+
+revision = "0027"
+down_revision = "0022"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("bookings", sa.Column("match_hold_until", UtcDateTime(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("bookings") as bookings:
+        bookings.drop_column("match_hold_until")

@@ -1,0 +1,64 @@
+"""What a stranger hears of someone else's payment or of a fee due at a venue, from payment_svc's use
+cases on a real database: the same as for an id that names nothing (NOT_FOUND, the same words), so an
+answer tells nobody that an attempt exists or that a booking was cancelled late or missed."""
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from mesh.caller import Caller
+from mesh.errors import DomainError, NotFound, PermissionDenied
+from payment_svc import store
+from payment_svc.domain import VenueFacts, VenueFeeState
+from payment_svc.service.payments import Payments
+from payment_svc.service.venue_fees import VenueFees
+
+NOW = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def caller(user_id: str, role: str = "player") -> Caller:
+    return Caller(user_id, frozenset({role}), "t", NOW, "token")
+
+
+def refusal(call, asked: str) -> tuple[type, str]:
+    """The error `call(asked)` raises, its words with the id asked for left out."""
+    with pytest.raises(DomainError) as error:
+        call(asked)
+    return type(error.value), error.value.message.replace(asked, "…")
+
+
+def test_a_stranger_hears_of_someone_elses_payment_or_venue_fee_what_a_missing_id_gets(database):
+    payer, owner, stranger = (str(uuid.uuid4()) for _ in range(3))
+    booking_id, payment_id = str(uuid.uuid4()), str(uuid.uuid4())
+    with database.session() as session:
+        session.add(store.Booking(id=booking_id, venue_id=str(uuid.uuid4()), booker_id=payer, player_ids=[payer],
+                                  start_time=NOW, local_date=NOW.date(), price_paisa=100, online_paisa=0,
+                                  commission_paisa=10, status="cancelled", created_at=NOW, updated_at=NOW))
+        session.flush()
+        session.add(store.Payment(id=payment_id, booking_id=booking_id, payer_id=payer, wallet="jazzcash",
+                                  amount_paisa=100, state="declined", reference=store.new_reference("T"),
+                                  mobile_number="", share_ids=[], provider_reference="", provider_message="",
+                                  next_inquiry_at=None, created_at=NOW, updated_at=NOW))
+        session.add(store.VenueFee(booking_id=booking_id, reason="late_cancellation", amount_paisa=50,
+                                   state=VenueFeeState.DUE.value, created_at=NOW))
+    payments = Payments({}, lambda: NOW)
+    fees = VenueFees(lambda _venue_id: VenueFacts(owner_id=owner, holds_bookings=False), lambda: NOW)
+
+    def look(who):
+        return lambda payment: payments.get_payment(database, who, payment)
+
+    def collect(who):
+        return lambda booking: fees.collect(database, who, booking)
+
+    missing = str(uuid.uuid4())
+    assert refusal(look(caller(stranger)), payment_id) == refusal(look(caller(stranger)), missing)
+    assert refusal(look(caller(stranger)), payment_id)[0] is NotFound
+    assert refusal(collect(caller(stranger, "venue_owner")), booking_id) \
+        == refusal(collect(caller(stranger, "venue_owner")), missing)
+    assert refusal(collect(caller(stranger, "venue_owner")), booking_id)[0] is NotFound
+    # The booker sees the fee on their bill: they hear that only the venue records it.
+    assert refusal(collect(caller(payer)), booking_id)[0] is PermissionDenied
+    assert look(caller(payer))(payment_id).id == payment_id
+    assert look(caller(stranger, "admin"))(payment_id).id == payment_id
+    assert collect(caller(owner, "venue_owner"))(booking_id).state == VenueFeeState.COLLECTED.value
