@@ -189,7 +189,7 @@ class Booking(Base):
     waitlist_offer_id: Mapped[str | None] = mapped_column(String(36))
     # The open match this booking holds the court for (migration 0013): only its events book or release it.
     match_id: Mapped[str | None] = mapped_column(String(36))
-    # A match hold's term once match_svc says its match opened (MatchOpened, migration 0027); set while
+    # A match hold's term once match_svc says its match opened (MatchOpened, migration 0023); set while
     # that has not been heard, when the hold runs out minutes after it was made.
     match_hold_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     # Loaded with the bookings in one more query per list (every booking shown carries its answers).

@@ -191,7 +191,7 @@ class Callback(Base):
 
 
 class ClosedPayer(Base):
-    """A payer whose account was deleted (auth's AccountDeleted; migration 0008). An attempt of theirs
+    """A payer whose account was deleted (auth's AccountDeleted; migration 0007). An attempt of theirs
     pending then keeps its wallet number while the provider may be asked about it; settling erases it."""
 
     __tablename__ = "closed_payers"

@@ -1,8 +1,8 @@
 """A match hold runs out minutes after it was made unless match_svc says its match opened: the term
 asked for (the match's deadline) waits in `match_hold_until` until MatchOpened gives it to the hold.
 
-Revision ID: 0027
-Revises: 0022 (0023-0026 are other lanes'; the lead renumbers at merge)
+Revision ID: 0023
+Revises: 0022
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 from mesh.sqltypes import UtcDateTime
 
-revision = "0027"
+revision = "0023"
 down_revision = "0022"
 branch_labels = None
 depends_on = None

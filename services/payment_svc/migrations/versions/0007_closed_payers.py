@@ -1,8 +1,8 @@
 """Closed payers: an account deleted while an attempt of its was pending is remembered, so that
 attempt's wallet number is erased once it settles (the provider's inquiry needs it until then).
 
-Revision ID: 0008
-Revises: 0006 (0007 is reserved for another lane; the lead renumbers at merge)
+Revision ID: 0007
+Revises: 0006
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 from mesh.sqltypes import UtcDateTime
 
-revision = "0008"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
