@@ -83,7 +83,7 @@ def _wait_quiet(root: int) -> float:
     """Waits until the tree of `root` uses under QUIET_PERCENT of a core over a second; the seconds waited."""
     started = time.monotonic()
     while time.monotonic() - started < QUIET_TIMEOUT_SECONDS:
-        if sum(idle.per_process(root, 1.0).values()) < QUIET_PERCENT:
+        if sum(percent for percent, _wakes in idle.per_process(root, 1.0).values()) < QUIET_PERCENT:
             break
     return time.monotonic() - started
 
