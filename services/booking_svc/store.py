@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import zlib
 from typing import NamedTuple, Sequence
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
-                        UniqueConstraint, and_, bindparam, case, cast, delete, exc, func, or_, select, text, true,
-                        type_coerce, Row, Subquery, union_all, update)
+                        UniqueConstraint, and_, bindparam, case, cast, delete, exc, exists, func, or_, select, text,
+                        true, type_coerce, Row, Subquery, union_all, update)
 from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, query_expression, relationship,
                             with_expression)
 
@@ -468,34 +469,35 @@ def court_with_venue(session: Session, court_id: str) -> tuple[Court | None, Ven
 
 class Placing(NamedTuple):
     """What booking a court needs first: its venue and setup version, whether the player's key was
-    used already, and the player as booking_svc knows them (None: not heard of)."""
+    used already, the player as booking_svc knows them (None: not heard of), and whether they hold
+    any membership of the venue (live or not: most players hold none, and then none is read)."""
 
     venue_id: str
     setup_version: int
     earlier_id: str | None
     player: Player | None
+    member: bool
 
 
+@functools.cache  # built once, on first use (memberships are declared further down)
 def _placing():
     player_id = bindparam("player_id")
     earlier = select(Booking.id).where(Booking.player_id == player_id,
                                        Booking.idempotency_key == bindparam("key")).scalar_subquery()
-    return (select(Court.venue_id, Venue.setup_version, earlier, Player.id, Player.name, Player.phone)
+    member = exists().where(Membership.player_id == player_id, Membership.venue_id == Court.venue_id)
+    return (select(Court.venue_id, Venue.setup_version, earlier, member, Player.id, Player.name, Player.phone)
             .join(Venue, Venue.id == Court.venue_id).outerjoin(Player, Player.id == player_id)
             .where(Court.id == bindparam("court_id")))
 
 
-_PLACING = _placing()
-
-
 def placing(session: Session, court_id: str, player_id: str, key: str) -> Placing | None:
     """A booking's first look (None: no such court), in one statement of columns (no ORM loading)."""
-    row = session.execute(_PLACING, {"court_id": court_id, "player_id": player_id, "key": key}).first()
+    row = session.execute(_placing(), {"court_id": court_id, "player_id": player_id, "key": key}).first()
     if row is None:
         return None
-    venue_id, version, earlier_id, known_id, name, phone = row
+    venue_id, version, earlier_id, member, known_id, name, phone = row
     return Placing(venue_id, version, earlier_id,
-                   Player(id=known_id, name=name, phone=phone) if known_id is not None else None)
+                   Player(id=known_id, name=name, phone=phone) if known_id is not None else None, bool(member))
 
 
 def booking_by_key(session: Session, player_id: str, key: str) -> Booking | None:

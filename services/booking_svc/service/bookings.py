@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from booking_svc import domain, events, metrics, store
 from booking_svc.domain import InvitationState, Status
 from booking_svc.service import rows
-from booking_svc.service.memberships import benefits_of, player_prices
+from booking_svc.service.memberships import benefits_of, holds_no_membership, player_prices
 from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
 from mesh.clock import utcnow
@@ -169,6 +169,8 @@ class Bookings:
                         return earlier
                 if placing is None:
                     raise NotFound(f"no court {court_id}")
+                if not placing.member:
+                    holds_no_membership(session, placing.venue_id, player_id)
                 setup = self.setups.current(session, placing.venue_id, placing.setup_version)
                 venue, court = setup.venue, setup.court(court_id)
                 domain.check_participants(player_id, participant_ids)
