@@ -10,6 +10,7 @@ import uuid
 import pytest
 from padel.booking.v1 import booking_service_pb2 as api
 from sqlalchemy import event, update
+from sqlalchemy.orm import Session
 
 from booking_svc import convert, store
 from booking_testkit import EVERY_DAY, Clock, Desk, local_day, local_dt, someone
@@ -268,9 +269,19 @@ def test_a_booking_takes_six_statements_and_loads_no_venue_court_or_player_rows(
     day = local_day(2)
     slots(one, venue.venue.id, day)
     player = someone("player")
-    sent = executed(one.db, lambda: one.book(player, venue.courts[0].id, local_dt(day, "12:00")
-                                               .astimezone(dt.timezone.utc)))
+    flushes = []
+
+    def flushed(_session, _context) -> None:
+        flushes.append(1)
+
+    event.listen(Session, "after_flush", flushed)
+    try:
+        sent = executed(one.db, lambda: one.book(player, venue.courts[0].id, local_dt(day, "12:00")
+                                                   .astimezone(dt.timezone.utc)))
+    finally:
+        event.remove(Session, "after_flush", flushed)
     assert len(sent) == 6 + (1 if one.db.is_postgres else 0), sent
+    assert len(flushes) == 1  # the booking and its events (BookingCreated, BookingConfirmed) together
     assert not [s for s in sent if s.startswith(("SELECT venues.id", "SELECT courts.id", "SELECT players.id",
                                                  "SELECT invitations.", "SELECT memberships."))]
     # The same key and body again answer the booking it made.

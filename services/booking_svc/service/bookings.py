@@ -218,11 +218,15 @@ class Bookings:
         view = store.BookingView(booking, venue, court, player)
         _price(session, view, now)
         session.add(booking)
-        session.flush()
         events.created(session, view, series_id, booked_by, lottery_id)
+        if status == Status.CONFIRMED:
+            events.confirmed(session, view, series_id, lottery_id)
+        # The booking and its events in one flush (a flush costs more than its rows); a taken slot fails
+        # here, before anything is counted (a series' game refused in its savepoint counts nothing).
+        session.flush()
         metrics.booked(session, venue.id)
         if status == Status.CONFIRMED:
-            _confirmed(session, view, series_id, lottery_id)
+            metrics.confirmed(session, venue.id, booking.price_paisa)
         _invite(session, view, participant_ids, now)
         return view
 
