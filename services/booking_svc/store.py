@@ -445,11 +445,15 @@ def live_bookings_overlapping(session: Session, court_id: str, start: dt.datetim
         .order_by(Booking.start_time)))
 
 
+def _lock_daily_limit(session: Session, venue_id: str, player_id: str, day: dt.date) -> None:
+    _lock_limit(session, _DAILY_LIMIT_LOCKS, f"{player_id}/{venue_id}/{day.isoformat()}")
+
+
 def live_bookings_that_day(session: Session, venue_id: str, player_id: str, day: dt.date,
                            excluding: str | None = None) -> int:
     """How many live bookings the player holds at the venue on that opening day, counted under the
     limit's lock on (player, venue, day)."""
-    _lock_limit(session, _DAILY_LIMIT_LOCKS, f"{player_id}/{venue_id}/{day.isoformat()}")
+    _lock_daily_limit(session, venue_id, player_id, day)
     return session.scalar(_LIVE_THAT_DAY, {"venue_id": venue_id, "player_id": player_id, "day": day,
                                            "excluding": excluding or ""}) or 0
 
@@ -458,6 +462,40 @@ def live_bookings_that_day(session: Session, venue_id: str, player_id: str, day:
 _LIVE_THAT_DAY = select(func.count()).select_from(Booking).where(
     Booking.venue_id == bindparam("venue_id"), Booking.player_id == bindparam("player_id"),
     Booking.opening_date == bindparam("day"), Booking.status.in_(_LIVE), Booking.id != bindparam("excluding"))
+
+
+class CourtLook(NamedTuple):
+    """What placing a game reads of its court and player: a closure of the court overlapping the game
+    ((start, end), or None), whether holds that ran out wait on the court, and the player's live
+    bookings at the venue on the game's opening day."""
+
+    closure: tuple[dt.datetime, dt.datetime] | None
+    expired_holds: bool
+    live_that_day: int
+
+
+def court_look(session: Session, court_id: str, start: dt.datetime, end: dt.datetime, now: dt.datetime,
+               venue_id: str, player_id: str, day: dt.date, excluding: str | None = None) -> CourtLook:
+    """Placing's second look, in one statement (it was three): `closure_overlapping`, whether
+    `expired_holds` has any on the court, and `live_bookings_that_day` (not counting `excluding`),
+    counted under the same lock, taken first."""
+    _lock_daily_limit(session, venue_id, player_id, day)
+    closure_start, closure_end, expired, live = session.execute(_court_look(), {
+        "court_id": court_id, "start": start, "end": end, "now": now, "venue_id": venue_id,
+        "player_id": player_id, "day": day, "excluding": excluding or ""}).one()
+    return CourtLook((closure_start, closure_end) if closure_start is not None else None, bool(expired), live or 0)
+
+
+@functools.cache  # built once, on first use (after `_expired_holds`, further down)
+def _court_look():
+    def first_closure(column):  # the same closure's start and end: the first by start
+        return (select(column).where(Closure.court_id == bindparam("court_id"), Closure.start_time < bindparam("end"),
+                                     Closure.end_time > bindparam("start"))
+                .order_by(Closure.start_time, Closure.id).limit(1).scalar_subquery())
+
+    expired = _expired_holds().where(Booking.court_id == bindparam("court_id")).exists()
+    return select(first_closure(Closure.start_time), first_closure(Closure.end_time), expired,
+                  _LIVE_THAT_DAY.scalar_subquery())
 
 
 def court_with_venue(session: Session, court_id: str) -> tuple[Court | None, Venue | None]:

@@ -249,14 +249,16 @@ class Bookings:
         if moving is None or (court.id, start) != (moving.court_id, moving.start_time):
             domain.check_member_hours(rules, rows.member_hours(venue), court.id, start, now, benefits.member)
         end = start + dt.timedelta(minutes=duration)
-        closure = store.closure_overlapping(session, court.id, start, end)
-        if closure is not None:
-            raise InvalidArgument.field("start_time", "the court is closed "
-                                        f"{domain.local_span(rules, closure.start_time, closure.end_time)}")
-        self._expire_holds(session, now, court.id)
+        excluding = moving.id if moving else None
+        look = store.court_look(session, court.id, start, end, now, venue.id, player_id, day, excluding)
+        if look.closure is not None:
+            raise InvalidArgument.field("start_time", f"the court is closed {domain.local_span(rules, *look.closure)}")
+        live_that_day = look.live_that_day
+        if look.expired_holds:  # seldom: released first, and the day counted again without them
+            self._expire_holds(session, now, court.id)
+            live_that_day = store.live_bookings_that_day(session, venue.id, player_id, day, excluding)
         if moving is None or day != moving.opening_date:
-            domain.check_daily_limit(rules, store.live_bookings_that_day(
-                session, venue.id, player_id, day, excluding=moving.id if moving else None))
+            domain.check_daily_limit(rules, live_that_day)
         windows = self.setups.windows_of(session, venue)
         return day, end, domain.price_of(rules, windows, court.id, start, duration)
 
