@@ -105,7 +105,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--profile", type=pathlib.Path, metavar="FOLDER",
-                        help="also sample every Python process with py-spy (`pip install py-spy`) while it books "
+                        help="also sample every Python process with py-spy (a test extra) while it books "
                              "and settles: FOLDER/<process>.txt, collapsed stacks (the figures then include "
                              "py-spy's own cost to the processes)")
     parser.add_argument("--threads", action="store_true",

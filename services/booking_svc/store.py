@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import zlib
 from typing import NamedTuple, Sequence
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
-                        UniqueConstraint, and_, bindparam, case, cast, delete, exc, func, or_, select, text, true,
-                        type_coerce, Row, Subquery, union_all, update)
+                        UniqueConstraint, and_, bindparam, case, cast, delete, exc, exists, func, or_, select, text,
+                        true, type_coerce, Row, Subquery, union_all, update)
 from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, query_expression, relationship,
                             with_expression)
 
@@ -447,11 +448,15 @@ def live_bookings_overlapping(session: Session, court_id: str, start: dt.datetim
         .order_by(Booking.start_time)))
 
 
+def _lock_daily_limit(session: Session, venue_id: str, player_id: str, day: dt.date) -> None:
+    _lock_limit(session, _DAILY_LIMIT_LOCKS, f"{player_id}/{venue_id}/{day.isoformat()}")
+
+
 def live_bookings_that_day(session: Session, venue_id: str, player_id: str, day: dt.date,
                            excluding: str | None = None) -> int:
     """How many live bookings the player holds at the venue on that opening day, counted under the
     limit's lock on (player, venue, day)."""
-    _lock_limit(session, _DAILY_LIMIT_LOCKS, f"{player_id}/{venue_id}/{day.isoformat()}")
+    _lock_daily_limit(session, venue_id, player_id, day)
     return session.scalar(_LIVE_THAT_DAY, {"venue_id": venue_id, "player_id": player_id, "day": day,
                                            "excluding": excluding or ""}) or 0
 
@@ -469,6 +474,40 @@ _LIVE_THAT_DAY = select(func.count()).select_from(Booking).where(
     Booking.opening_date == bindparam("day"), Booking.status.in_(_LIVE), Booking.id != bindparam("excluding"))
 
 
+class CourtLook(NamedTuple):
+    """What placing a game reads of its court and player: a closure of the court overlapping the game
+    ((start, end), or None), whether holds that ran out wait on the court, and the player's live
+    bookings at the venue on the game's opening day."""
+
+    closure: tuple[dt.datetime, dt.datetime] | None
+    expired_holds: bool
+    live_that_day: int
+
+
+def court_look(session: Session, court_id: str, start: dt.datetime, end: dt.datetime, now: dt.datetime,
+               venue_id: str, player_id: str, day: dt.date, excluding: str | None = None) -> CourtLook:
+    """Placing's second look, in one statement (it was three): `closure_overlapping`, whether
+    `expired_holds` has any on the court, and `live_bookings_that_day` (not counting `excluding`),
+    counted under the same lock, taken first."""
+    _lock_daily_limit(session, venue_id, player_id, day)
+    closure_start, closure_end, expired, live = session.execute(_court_look(), {
+        "court_id": court_id, "start": start, "end": end, "now": now, "venue_id": venue_id,
+        "player_id": player_id, "day": day, "excluding": excluding or ""}).one()
+    return CourtLook((closure_start, closure_end) if closure_start is not None else None, bool(expired), live or 0)
+
+
+@functools.cache  # built once, on first use (after `_expired_holds`, further down)
+def _court_look():
+    def first_closure(column):  # the same closure's start and end: the first by start
+        return (select(column).where(Closure.court_id == bindparam("court_id"), Closure.start_time < bindparam("end"),
+                                     Closure.end_time > bindparam("start"))
+                .order_by(Closure.start_time, Closure.id).limit(1).scalar_subquery())
+
+    expired = _expired_holds().where(Booking.court_id == bindparam("court_id")).exists()
+    return select(first_closure(Closure.start_time), first_closure(Closure.end_time), expired,
+                  _LIVE_THAT_DAY.scalar_subquery())
+
+
 def court_with_venue(session: Session, court_id: str) -> tuple[Court | None, Venue | None]:
     """A court and its venue, in one query; (None, None) for no such court."""
     row = session.execute(select(Court, Venue).join(Venue, Venue.id == Court.venue_id)
@@ -478,34 +517,35 @@ def court_with_venue(session: Session, court_id: str) -> tuple[Court | None, Ven
 
 class Placing(NamedTuple):
     """What booking a court needs first: its venue and setup version, whether the player's key was
-    used already, and the player as booking_svc knows them (None: not heard of)."""
+    used already, the player as booking_svc knows them (None: not heard of), and whether they hold
+    any membership of the venue (live or not: most players hold none, and then none is read)."""
 
     venue_id: str
     setup_version: int
     earlier_id: str | None
     player: Player | None
+    member: bool
 
 
+@functools.cache  # built once, on first use (memberships are declared further down)
 def _placing():
     player_id = bindparam("player_id")
     earlier = select(Booking.id).where(Booking.player_id == player_id,
                                        Booking.idempotency_key == bindparam("key")).scalar_subquery()
-    return (select(Court.venue_id, Venue.setup_version, earlier, Player.id, Player.name, Player.phone)
+    member = exists().where(Membership.player_id == player_id, Membership.venue_id == Court.venue_id)
+    return (select(Court.venue_id, Venue.setup_version, earlier, member, Player.id, Player.name, Player.phone)
             .join(Venue, Venue.id == Court.venue_id).outerjoin(Player, Player.id == player_id)
             .where(Court.id == bindparam("court_id")))
 
 
-_PLACING = _placing()
-
-
 def placing(session: Session, court_id: str, player_id: str, key: str) -> Placing | None:
     """A booking's first look (None: no such court), in one statement of columns (no ORM loading)."""
-    row = session.execute(_PLACING, {"court_id": court_id, "player_id": player_id, "key": key}).first()
+    row = session.execute(_placing(), {"court_id": court_id, "player_id": player_id, "key": key}).first()
     if row is None:
         return None
-    venue_id, version, earlier_id, known_id, name, phone = row
+    venue_id, version, earlier_id, member, known_id, name, phone = row
     return Placing(venue_id, version, earlier_id,
-                   Player(id=known_id, name=name, phone=phone) if known_id is not None else None)
+                   Player(id=known_id, name=name, phone=phone) if known_id is not None else None, bool(member))
 
 
 def booking_by_key(session: Session, player_id: str, key: str) -> Booking | None:

@@ -153,3 +153,19 @@ def test_revenue_is_counted_at_confirmation_and_given_back_less_the_fee_kept(dat
     assert (counted("revenue", manual.venue.id), counted("refunded", manual.venue.id)) == (0, 0)
     # Confirmed at once, cancelled late: Rs 4,500 back, the Rs 1,500 fee stays in the net.
     assert (counted("revenue", instant.venue.id), counted("refunded", instant.venue.id)) == (600_000, 450_000)
+
+
+def test_a_players_own_run_out_hold_no_longer_counts_toward_their_day_when_they_book_again(database):
+    """Booking releases run-out holds on the court before the player's live bookings that day are
+    counted: a hold that ran out does not use up a venue's one booking a day."""
+    clock = Clock()
+    desk = Desk(database, clock)
+    venue = desk.venue(name="One a day", instant_confirmation=False, hold_minutes=10, max_live_bookings_per_day=1)
+    court, player, day = venue.courts[0].id, someone("player"), local_day(2)
+    held = desk.book(player, court, local_dt(day, "12:00").astimezone(dt.timezone.utc))
+    with pytest.raises(FailedPrecondition, match="you already hold 1 bookings"):
+        desk.book(player, court, local_dt(day, "15:00").astimezone(dt.timezone.utc))
+    clock.now += dt.timedelta(minutes=11)
+    again = desk.book(player, court, local_dt(day, "15:00").astimezone(dt.timezone.utc))
+    assert again.status == "pending"
+    assert events_of(database, held.id) == ["BookingCreated", "BookingCancelled"]

@@ -8,6 +8,7 @@ from booking_svc.jobs import BookingJob
 from booking_svc.service.memberships import Memberships
 from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone
 from mesh.errors import FailedPrecondition, InvalidArgument
+from padel_testkit import executed
 
 HOUR = 600_000  # the venue's court-hour: PKR 6,000, a player's quarter PKR 1,500
 
@@ -55,6 +56,23 @@ def test_a_member_price_rule_by_day_and_time_lowers_only_the_members_share(datab
     assert (morning.price_paisa, evening.price_paisa, guests.price_paisa) == (HOUR - 50_000, HOUR - 15_000, HOUR)
     assert morning.player_prices == [[club.member.user_id, HOUR - 50_000]]
     assert morning.court_price_paisa == HOUR
+
+
+def test_a_booking_reads_memberships_only_of_a_player_who_holds_one_at_that_venue(database):
+    """The booking's first look says whether the booker holds any membership of the venue: a member
+    there has theirs read and priced; elsewhere the same member, and a guest, have none read."""
+    club = Club(database, percent_off=10)
+    elsewhere = club.desk.venue(name="Elsewhere", base_hourly_price_paisa=HOUR).courts[0].id
+
+    def book(who, court, clock):
+        start, made = local_dt(local_day(3), clock).astimezone(dt.timezone.utc), []
+        sent = executed(database, lambda: made.append(club.desk.bookings.book(
+            database, who, court, start, 60, [], "", f"{who.user_id}-{court}").booking))
+        return made[0].price_paisa, len([s for s in sent if "FROM memberships" in s and "EXISTS" not in s])
+
+    assert book(club.member, club.court, "10:00") == (HOUR - 15_000, 1)  # 10 % off their quarter
+    assert book(club.member, elsewhere, "10:00") == (HOUR, 0)
+    assert book(club.guest, club.court, "11:00") == (HOUR, 0)
 
 
 def test_a_plan_gives_booking_further_ahead_more_bookings_a_day_and_free_cancelling_until_later(database):

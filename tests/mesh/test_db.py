@@ -223,8 +223,44 @@ def test_first_row_reads_in_no_transaction_and_leaves_the_connection_as_sessions
     assert database.first_row(_COURTS) == (2,)
     assert database.first_row(select(text("name FROM court WHERE name = :name")), {"name": "Court 9"}) is None
     assert not any("court" in statement and "INSERT" not in statement for statement in sent)
-    if not database.is_postgres:  # every write still took the write lock first
-        assert [s for s in sent if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN IMMEDIATE"]
+
+
+def test_sqlite_transactions_begin_on_the_driver_and_a_held_write_lock_is_a_fault(sqlite_url, migrations,
+                                                                                  monkeypatch):
+    """A write takes SQLite's write lock as it begins (BEGIN IMMEDIATE), a read does not (BEGIN); both
+    are sent on the driver's connection, so SQLAlchemy's execution, whose events the tracer hooks,
+    sees only the work's own statements (no span per transaction). Another writer holding the lock
+    past the busy timeout still makes the session Unavailable, as a failed statement would."""
+    import sqlite3
+
+    monkeypatch.setattr("mesh.db.SQLITE_BUSY_TIMEOUT_MS", 50)
+    database = Database(sqlite_url)
+    database.migrate(migrations)
+    by_driver: list[str] = []
+    event.listen(database.engine, "connect", lambda dbapi, _record: dbapi.set_trace_callback(by_driver.append))
+    database.engine.dispose()  # the next connections are new ones, traced
+    executed = _statements_sent(database)
+    with database.session() as session:
+        session.execute(text("INSERT INTO court (name) VALUES ('Court 1')"))
+    with database.session(read_only=True) as session:
+        session.execute(text("SELECT count(*) FROM court")).scalar_one()
+    assert [s for s in by_driver if s.startswith(("BEGIN", "INSERT", "SELECT count", "COMMIT"))] == [
+        "BEGIN IMMEDIATE", "INSERT INTO court (name) VALUES ('Court 1')", "COMMIT",
+        "BEGIN", "SELECT count(*) FROM court", "COMMIT"]
+    assert executed == ["INSERT INTO court (name) VALUES ('Court 1')", "SELECT count(*) FROM court"]
+
+    holder = sqlite3.connect(database.url.database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(Unavailable):
+            with database.session() as session:
+                session.execute(text("INSERT INTO court (name) VALUES ('Court 2')"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with database.session() as session:  # the pool's connection is usable again
+        session.execute(text("INSERT INTO court (name) VALUES ('Court 2')"))
+    database.dispose()
 
 
 def _in_transaction(database) -> bool:

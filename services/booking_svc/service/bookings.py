@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from booking_svc import domain, events, metrics, store
 from booking_svc.domain import InvitationState, Status
 from booking_svc.service import rows
-from booking_svc.service.memberships import benefits_of, player_prices
+from booking_svc.service.memberships import benefits_of, holds_no_membership, player_prices
 from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
 from mesh.clock import utcnow
@@ -169,6 +169,8 @@ class Bookings:
                         return earlier
                 if placing is None:
                     raise NotFound(f"no court {court_id}")
+                if not placing.member:
+                    holds_no_membership(session, placing.venue_id, player_id)
                 setup = self.setups.current(session, placing.venue_id, placing.setup_version)
                 venue, court = setup.venue, setup.court(court_id)
                 domain.check_participants(player_id, participant_ids)
@@ -216,11 +218,15 @@ class Bookings:
         view = store.BookingView(booking, venue, court, player)
         _price(session, view, now)
         session.add(booking)
-        session.flush()
         events.created(session, view, series_id, booked_by, lottery_id)
+        if status == Status.CONFIRMED:
+            events.confirmed(session, view, series_id, lottery_id)
+        # The booking and its events in one flush (a flush costs more than its rows); a taken slot fails
+        # here, before anything is counted (a series' game refused in its savepoint counts nothing).
+        session.flush()
         metrics.booked(session, venue.id)
         if status == Status.CONFIRMED:
-            _confirmed(session, view, series_id, lottery_id)
+            metrics.confirmed(session, venue.id, booking.price_paisa)
         _invite(session, view, participant_ids, now)
         return view
 
@@ -243,14 +249,16 @@ class Bookings:
         if moving is None or (court.id, start) != (moving.court_id, moving.start_time):
             domain.check_member_hours(rules, rows.member_hours(venue), court.id, start, now, benefits.member)
         end = start + dt.timedelta(minutes=duration)
-        closure = store.closure_overlapping(session, court.id, start, end)
-        if closure is not None:
-            raise InvalidArgument.field("start_time", "the court is closed "
-                                        f"{domain.local_span(rules, closure.start_time, closure.end_time)}")
-        self._expire_holds(session, now, court.id)
+        excluding = moving.id if moving else None
+        look = store.court_look(session, court.id, start, end, now, venue.id, player_id, day, excluding)
+        if look.closure is not None:
+            raise InvalidArgument.field("start_time", f"the court is closed {domain.local_span(rules, *look.closure)}")
+        live_that_day = look.live_that_day
+        if look.expired_holds:  # seldom: released first, and the day counted again without them
+            self._expire_holds(session, now, court.id)
+            live_that_day = store.live_bookings_that_day(session, venue.id, player_id, day, excluding)
         if moving is None or day != moving.opening_date:
-            domain.check_daily_limit(rules, store.live_bookings_that_day(
-                session, venue.id, player_id, day, excluding=moving.id if moving else None))
+            domain.check_daily_limit(rules, live_that_day)
         windows = self.setups.windows_of(session, venue)
         return day, end, domain.price_of(rules, windows, court.id, start, duration)
 

@@ -37,11 +37,14 @@ def plan_terms(plan: store.MembershipPlan) -> membership.PlanTerms:
                                 plan.extra_bookings_per_day, plan.free_until_hours)
 
 
+_BENEFITS = "member_benefits"  # in a session's info: (venue id, player id) → Benefits, read in its transaction
+
+
 def benefits_of_players(session: Session, venue_id: str, player_ids: Sequence[str],
                         now: dt.datetime) -> dict[str, membership.Benefits]:
     """Each player's benefits at the venue from their live memberships (active or in grace): read once
     per transaction (a booking checks the booker's, then prices every player's share), in one query."""
-    known = session.info.setdefault("member_benefits", {})
+    known = session.info.setdefault(_BENEFITS, {})
     missing = [p for p in dict.fromkeys(player_ids) if (venue_id, p) not in known]
     if missing:
         plans: dict[str, list[membership.PlanTerms]] = {p: [] for p in missing}
@@ -50,6 +53,12 @@ def benefits_of_players(session: Session, venue_id: str, player_ids: Sequence[st
                 plans[player_id].append(plan_terms(plan))
         known.update({(venue_id, p): membership.Benefits(tuple(terms)) for p, terms in plans.items()})
     return {p: known[(venue_id, p)] for p in player_ids}
+
+
+def holds_no_membership(session: Session, venue_id: str, player_id: str) -> None:
+    """The player holds no membership of the venue, as the transaction already read (a booking's first
+    look): their benefits there are none, with no query of their memberships."""
+    session.info.setdefault(_BENEFITS, {})[(venue_id, player_id)] = membership.Benefits()
 
 
 def benefits_of(session: Session, venue_id: str, player_id: str | None, now: dt.datetime) -> membership.Benefits:
