@@ -32,9 +32,11 @@ run: gen
 	@echo "make: starting the platform (padel run)"
 	@$(PY) -m mesh.cli run
 
-# The whole suite. PostgreSQL/Redis tests read PADEL_TEST_POSTGRES_URL / PADEL_TEST_REDIS_URL.
+# The whole suite, on PYTEST_WORKERS pytest-xdist workers (each test file on one of them; 0: one process).
+# PostgreSQL/Redis tests read PADEL_TEST_POSTGRES_URL / PADEL_TEST_REDIS_URL.
+PYTEST_WORKERS ?= 2
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # Prometheus beside a running platform (`make run` in another terminal), with the platform's rules;
 # it reads the same PADEL_* port settings. Ctrl-C stops it.

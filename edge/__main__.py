@@ -1,12 +1,14 @@
 """`python -m edge`: render the Envoy config and run Envoy in the foreground.
 
-    python -m edge [--descriptor gen/padel.binpb] [--config-dir data/edge] [--base-id N]
+    python -m edge [--descriptor gen/padel.binpb] [--config-dir $PADEL_DATA_DIR/edge] [--base-id N]
                    [--log-level warn] [-- extra envoy args]
     python -m edge render [--env local|k8s] [--descriptor gen/padel.binpb] [--out FILE]
 
 Envoy replaces this process (exec), so Ctrl-C and SIGTERM reach Envoy directly; it inherits the
 environment, plus the edge secret from PADEL_EDGE_SECRET_FILE (created there when missing). Without
---base-id, Envoy picks an unused base id itself, so a test Envoy and a dev Envoy can share a host.
+--base-id, Envoy picks an unused base id itself, so a test Envoy and a dev Envoy can share a host. The
+config goes into the platform's data folder (beside the edge secret), so two platforms started at once
+from one folder never run each other's config.
 """
 
 import argparse
@@ -17,7 +19,7 @@ import sys
 
 from edge.render import DEFAULT_DESCRIPTOR, ENVIRONMENTS, render, write
 from mesh import origin
-from mesh.settings import Env, edge_secret_file
+from mesh.settings import Env, data_dir, edge_secret_file
 
 
 def envoy_binary() -> str:
@@ -61,13 +63,13 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(prog="python -m edge", description="Render the config and run Envoy.")
     parser.add_argument("--descriptor", type=pathlib.Path, default=DEFAULT_DESCRIPTOR)
-    parser.add_argument("--config-dir", type=pathlib.Path, default=pathlib.Path("data/edge"))
+    parser.add_argument("--config-dir", type=pathlib.Path, default=None, help="default: $PADEL_DATA_DIR/edge")
     parser.add_argument("--base-id", type=int, default=None, help="default: Envoy picks an unused one")
     parser.add_argument("--log-level", default="warn")
     parser.add_argument("envoy_args", nargs="*", help="passed to envoy after `--`")
     args = parser.parse_args(argv)
     secret = origin.load_secret(edge_secret_file(Env()))
-    config = write(render("local", args.descriptor), args.config_dir / "envoy.yaml")
+    config = write(render("local", args.descriptor), (args.config_dir or data_dir(Env()) / "edge") / "envoy.yaml")
     command = envoy_command(config, args.base_id, args.log_level, args.envoy_args)
     sys.stdout.flush()
     os.execve(command[0], command, envoy_environment(secret))

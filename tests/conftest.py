@@ -2,11 +2,13 @@
 
 Real servers come from the environment: `PADEL_TEST_POSTGRES_URL` (a server where the user may
 create databases, e.g. postgresql://postgres@127.0.0.1:5432/postgres) and `PADEL_TEST_REDIS_URL`
-(e.g. redis://127.0.0.1:6379/14; that database and the next one are emptied). Without them the tests that need
-them are skipped, except under CI (env `CI` set), where a missing server is a failure.
+(e.g. redis://127.0.0.1:6379/14; that database and the next one are emptied; under pytest-xdist each worker
+takes two of its own, padel_testkit.worker_share). Without them the tests that need them are skipped, except
+under CI (env `CI` set), where a missing server is a failure.
 """
 
 import json
+import os
 import uuid
 from concurrent import futures
 from typing import Callable, Iterator
@@ -19,24 +21,53 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 pytest.register_assert_rewrite("padel_testkit", "notify_standins", "booking_testkit")
 
 from padel_testkit import (Platform, ThrowawayDatabases, TokenIssuer, launch_platform, neighbour_database, real_server,
-                           revocations_of_a_standin_auth, stop_platform)
+                           revocations_of_a_standin_auth, stop_platform, worker_share)
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each worker takes its own ports and Redis databases (padel_testkit.worker_share);
+    its environment says so, for the tests and for the platforms and tools they start."""
+    os.environ.update(worker_share())
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`--dist loadfile --no-loadscope-reorder`) the files are handed to the workers
+    in this order: those with a test marked slow first (one of them handed out last keeps a worker busy
+    long after the other has finished), then the larger ones. A run without workers keeps its order."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    files: dict = {}
+    for item in items:
+        files.setdefault(item.path, []).append(item)
+
+    def weight(tests) -> tuple[bool, int]:
+        return not any(test.get_closest_marker("slow") for test in tests), -len(tests)
+
+    items[:] = [item for tests in sorted(files.values(), key=weight) for item in tests]
 
 
 @pytest.fixture(scope="session")
-def make_postgres_db() -> Iterator[Callable[[], str]]:
+def postgres_databases() -> Iterator[ThrowawayDatabases]:
+    databases = ThrowawayDatabases(real_server("PADEL_TEST_POSTGRES_URL"))
+    yield databases
+    databases.drop()
+
+
+@pytest.fixture(scope="session")
+def make_postgres_db(postgres_databases) -> Callable[[], str]:
     """Factory: each call creates an empty database `padel_test_<run>_<n>` and returns its URL.
 
     All of them are dropped when the test run ends.
     """
-    databases = ThrowawayDatabases(real_server("PADEL_TEST_POSTGRES_URL"))
-    yield databases.make
-    databases.drop()
+    return postgres_databases.make
 
 
 @pytest.fixture
-def postgres_url(make_postgres_db: Callable[[], str]) -> str:
-    """URL of a fresh, empty PostgreSQL database for this test."""
-    return make_postgres_db()
+def postgres_url(postgres_databases) -> Iterator[str]:
+    """URL of a fresh, empty PostgreSQL database for this test (dropped in the background after it)."""
+    url = postgres_databases.make()
+    yield url
+    postgres_databases.done(url)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import …` then finds whichever comes first on sys.path.
 import contextlib
 import dataclasses
 import functools
+import itertools
 import os
 import pathlib
 import random
@@ -18,6 +19,7 @@ import sys
 import time
 import urllib.parse
 import uuid
+from concurrent import futures
 from datetime import datetime, timedelta, timezone
 
 import jwt
@@ -48,42 +50,87 @@ def libpq_url(url: str, database: str | None = None) -> str:
 
 class ThrowawayDatabases:
     """Empty PostgreSQL databases `<prefix>_<run>_<n>` on `server`, each made by `make()` (which
-    returns its URL) and all dropped by `drop()`."""
+    returns its URL). One a test is `done()` with is dropped in the background once the next one is
+    made (by then that test has stopped what it started), while the next test runs; `drop()` drops
+    the rest, four at a time (a drop mostly waits on the server's disk)."""
 
     def __init__(self, server: str, prefix: str = "padel_test"):
         self.server = server
         self.prefix = f"{prefix}_{uuid.uuid4().hex[:8]}"
+        self.numbers = itertools.count()
         self.created: list[str] = []
+        self.finished: list[str] = []
+        self.dropper = futures.ThreadPoolExecutor(1)
+        self.drops: list[futures.Future] = []
 
     def make(self) -> str:
         import psycopg
         from psycopg import sql
 
-        name = f"{self.prefix}_{len(self.created)}"
+        name = f"{self.prefix}_{next(self.numbers)}"
         with psycopg.connect(libpq_url(self.server), autocommit=True) as admin:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         self.created.append(name)
+        self.drops += [self.dropper.submit(self._drop, finished) for finished in self.finished]
+        self.finished.clear()
         return libpq_url(self.server, name)
 
-    def drop(self) -> None:
+    def done(self, url: str) -> None:
+        """The test that used the database of `url` has finished with it."""
+        name = make_url(url).database
+        self.created.remove(name)
+        self.finished.append(name)
+
+    def _drop(self, name: str) -> None:
         import psycopg
         from psycopg import sql
 
         with psycopg.connect(libpq_url(self.server), autocommit=True) as admin:
-            for name in self.created:
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+    def drop(self) -> None:
+        with futures.ThreadPoolExecutor(4) as pool:
+            list(pool.map(self._drop, self.created + self.finished))
+        self.dropper.shutdown()
+        for dropped in self.drops:
+            dropped.result()
 
 
 _handed_out: set[int] = set()
-# Two suites run side by side on one machine (two work trees) take disjoint blocks, e.g. 20000-23999.
-_PORT_BLOCK = tuple(int(end) for end in os.environ.get("PADEL_TEST_PORTS", "20000-32000").split("-"))
+
+
+def port_block(environ=os.environ) -> tuple[int, int]:
+    """The first and last port the tests may take (PADEL_TEST_PORTS). Two suites run side by side on
+    one machine (two work trees) take disjoint blocks, e.g. 20000-23999."""
+    low, high = (int(end) for end in environ.get("PADEL_TEST_PORTS", "20000-32000").split("-"))
+    return low, high
+
+
+def worker_share(environ=os.environ) -> dict[str, str]:
+    """What a pytest-xdist worker (`-n N`) changes in its environment so that the workers stay out of
+    each other's way: worker k of N takes the k-th of N equal slices of PADEL_TEST_PORTS, and the
+    Redis databases 2k and 2k+1 after PADEL_TEST_REDIS_URL's, wrapping within 0..15 (tests empty
+    their database and the next one, `neighbour_database`). Nothing outside xdist."""
+    worker, count = environ.get("PYTEST_XDIST_WORKER"), int(environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if not worker:
+        return {}
+    if count > 8:
+        raise pytest.UsageError(f"-n {count}: at most 8 workers, each empties two of Redis's 16 databases")
+    k = int(worker.removeprefix("gw"))
+    low, high = port_block(environ)
+    size = (high - low + 1) // count
+    share = {"PADEL_TEST_PORTS": f"{low + k * size}-{low + (k + 1) * size - 1}"}
+    if environ.get("PADEL_TEST_REDIS_URL", "").strip():
+        share["PADEL_TEST_REDIS_URL"] = redis_database(environ["PADEL_TEST_REDIS_URL"].strip(), 2 * k)
+    return share
 
 
 def free_port() -> int:
     """A free port below the kernel's ephemeral range (32768+), so outgoing connections made while
     the platform starts cannot take it before its server binds it; never the same one twice."""
+    block = port_block()
     while True:
-        port = random.randint(*_PORT_BLOCK)
+        port = random.randint(*block)
         if port in _handed_out:
             continue
         with socket.socket() as s:
@@ -306,13 +353,18 @@ def publish_event(redis_client, stream: str, message, event_id: str | None = Non
     return event_id
 
 
+def redis_database(url: str, step: int) -> str:
+    """The same Redis server, `step` database numbers further (wrapping within 0..15)."""
+    parsed = urllib.parse.urlsplit(url)
+    number = int(parsed.path.strip("/") or 0)
+    return urllib.parse.urlunsplit(parsed._replace(path=f"/{(number + step) % 16}"))
+
+
 def neighbour_database(url: str) -> str:
     """The same Redis server, next database number. The session-long platform gets its own, or its
     consumer groups (named after the services) would take the events of service tests on the
     shared database, and the `redis_url` fixture's flush would wipe its streams."""
-    parsed = urllib.parse.urlsplit(url)
-    number = int(parsed.path.strip("/") or 0)
-    return urllib.parse.urlunsplit(parsed._replace(path=f"/{(number + 1) % 16}"))
+    return redis_database(url, 1)
 
 
 def eventually(check, what: str = "", timeout: float = 30.0, interval: float = 0.05):

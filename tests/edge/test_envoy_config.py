@@ -67,6 +67,24 @@ def test_local_config_validates(tmp_path, environ):
     assert result.returncode == 0, result.stderr + result.stdout
 
 
+def test_each_platform_runs_its_envoy_on_a_config_in_its_own_data_folder(tmp_path, monkeypatch):
+    """Two platforms started at once from one folder (two `padel run`s, or two test workers) each
+    give Envoy their own config: rendered into the platform's PADEL_DATA_DIR, not a shared ./data."""
+    from edge import __main__ as edge_main
+
+    monkeypatch.chdir(tmp_path)
+    started = {}
+    monkeypatch.setattr(edge_main.os, "execve", lambda path, argv, env: started.setdefault(env["PADEL_DATA_DIR"], argv))
+    for name, port in (("first", "23001"), ("second", "23002")):
+        monkeypatch.setenv("PADEL_DATA_DIR", str(tmp_path / name))
+        monkeypatch.setenv("PADEL_EDGE_PORT", port)
+        edge_main.main([])
+    for name, port in (("first", "23001"), ("second", "23002")):
+        config = pathlib.Path(started[str(tmp_path / name)][2])
+        assert config == tmp_path / name / "edge" / "envoy.yaml"
+        assert f"port_value: {port}" in config.read_text()
+
+
 def test_the_edge_exports_its_spans_to_the_collector_or_else_to_the_directory():
     def tracer(environ):
         config = yaml.safe_load(render("local", DEFAULT_DESCRIPTOR, environ=environ))
