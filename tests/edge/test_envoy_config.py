@@ -28,6 +28,7 @@ from edge.render import (
     K8S_DESCRIPTOR,
     RenderError,
     cluster_for_package,
+    internal_paths,
     jwt_rules,
     rpc_routes,
     read_services,
@@ -101,7 +102,7 @@ def test_every_padel_service_is_transcoded_and_routed():
     config = yaml.safe_load(render("local", DEFAULT_DESCRIPTOR, environ={}))
     manager = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
     routes = {
-        route["match"]["prefix"]: route.get("route", {}).get("cluster")
+        route["match"].get("prefix", route["match"].get("path")): route.get("route", {}).get("cluster")
         for route in manager["route_config"]["virtual_hosts"][0]["routes"]
     }
     filters = [f["name"].rsplit(".", 1)[-1] for f in manager["http_filters"]]
@@ -117,6 +118,23 @@ def test_every_padel_service_is_transcoded_and_routed():
     buffered = [r["match"]["prefix"] for r in manager["route_config"]["virtual_hosts"][0]["routes"]
                 if "envoy.filters.http.buffer" not in r.get("typed_per_filter_config", {})]
     assert buffered == ["/"]
+    # An internal RPC's gRPC path goes to the directory (UNIMPLEMENTED there), ahead of its package.
+    hold = "/padel.booking.v1.BookingService/HoldCourtForMatch"
+    assert list(routes)[0] == hold and routes[hold] == "edge_directory"
+
+
+def test_internal_rpcs_are_left_out_of_the_served_routes_and_cannot_be_bound_to_rest(tmp_path):
+    hold = "/padel.booking.v1.BookingService/HoldCourtForMatch"
+    assert internal_paths(DEFAULT_DESCRIPTOR) == [hold]
+    assert not any("HoldCourtForMatch" in path or "match-holds" in path for path, _, _ in rpc_routes(DEFAULT_DESCRIPTOR))
+    files = descriptor_pb2.FileDescriptorSet.FromString(DEFAULT_DESCRIPTOR.read_bytes())
+    booking = next(file for file in files.file if file.package == "padel.booking.v1" and file.service)
+    method = next(m for m in booking.service[0].method if m.name == "HoldCourtForMatch")
+    method.options.Extensions[annotations_pb2.http].post = "/api/bookings/match-holds"
+    descriptor = tmp_path / "padel.binpb"
+    descriptor.write_bytes(files.SerializeToString())
+    with pytest.raises(RenderError, match="HoldCourtForMatch: an internal RPC can be neither public nor bound to REST"):
+        render("local", descriptor, environ={})
 
 
 def test_cors_origins_and_bad_values():
@@ -186,11 +204,14 @@ def test_a_new_package_needs_an_address(tmp_path):
 
 def add_probe_service(file: descriptor_pb2.FileDescriptorProto, name: str, path: str) -> None:
     """A public service with `Get` (GET path) and `Post` (POST path, JSON body) reusing status
-    messages, plus `Private` (GET path/private) that needs a token."""
+    messages, plus `Private` (GET path/private) that needs a token and `Internal` (peers only)."""
     service = file.service.add(name=name)
     private = service.method.add(name="Private", input_type=".padel.status.v1.GetHealthRequest",
                                  output_type=".padel.status.v1.GetHealthResponse")
     private.options.Extensions[annotations_pb2.http].get = path + "/private"
+    internal = service.method.add(name="Internal", input_type=".padel.status.v1.GetHealthRequest",
+                                  output_type=".padel.status.v1.GetHealthResponse")
+    internal.options.Extensions[access_pb2.access].internal = True
     for method_name, verb in (("Get", "get"), ("Post", "post")):
         method = service.method.add(
             name=method_name,
@@ -450,6 +471,22 @@ def test_native_grpc_for_an_unknown_package_is_unimplemented(edge, token_issuer)
         assert error.value.code() == grpc.StatusCode.UNAUTHENTICATED
         with pytest.raises(grpc.RpcError) as error:
             nope(status_service_pb2.GetHealthRequest(), metadata=token_issuer.metadata(), timeout=5)
+        assert error.value.code() == grpc.StatusCode.UNIMPLEMENTED
+
+
+def test_native_grpc_for_an_internal_rpc_is_refused_as_an_unknown_method(edge, token_issuer):
+    with grpc.insecure_channel(f"127.0.0.1:{edge['edge']}") as channel:
+        internal = channel.unary_unary(
+            f"/{PROBE_SERVICE}/Internal",
+            request_serializer=status_service_pb2.GetHealthRequest.SerializeToString,
+            response_deserializer=status_service_pb2.GetHealthResponse.FromString,
+        )
+        with pytest.raises(grpc.RpcError) as error:
+            internal(status_service_pb2.GetHealthRequest(), timeout=5)
+        assert error.value.code() == grpc.StatusCode.UNAUTHENTICATED
+        # Not sent to the probe's cluster (down: UNAVAILABLE), but answered as no one serves it.
+        with pytest.raises(grpc.RpcError) as error:
+            internal(status_service_pb2.GetHealthRequest(), metadata=token_issuer.metadata(), timeout=5)
         assert error.value.code() == grpc.StatusCode.UNIMPLEMENTED
 
 

@@ -16,6 +16,7 @@ from concurrent import futures
 import grpc
 import pytest
 import requests
+from google.protobuf import json_format
 from padel.booking.v1 import booking_service_pb2, booking_service_pb2_grpc
 
 from booking_testkit import iso, local_day, local_dt, platform_headers
@@ -300,7 +301,8 @@ def test_a_player_cannot_hold_a_court_through_the_edge_only_match_svc_can(platfo
     owner, organiser = str(uuid.uuid4()), player_at(platform, 3.0)
     venue = create_venue(platform, owner, city="Islamabad", hold_minutes=30)
     slot = {"court_id": venue["courts"][0]["court_id"], "start_time": iso(local_day(6), "19:00"), "duration_minutes": 60}
-    request = {"match_id": str(uuid.uuid4()), **slot}
+    # What match_svc asks: a match of the caller's that was never opened would hold the court.
+    request = {"match_id": str(uuid.uuid4()), **slot, "hold_until": iso(local_day(6), "16:00")}
     headers = platform_headers(platform, organiser)
     for path in ("/api/bookings/match-holds", "/padel.booking.v1.BookingService/HoldCourtForMatch"):
         refused = requests.post(f"{platform.url}{path}", json=request, timeout=TIMEOUT, headers=headers)
@@ -308,7 +310,7 @@ def test_a_player_cannot_hold_a_court_through_the_edge_only_match_svc_can(platfo
     with grpc.insecure_channel(platform.edge) as channel:
         hold = booking_service_pb2_grpc.BookingServiceStub(channel).HoldCourtForMatch
         with pytest.raises(grpc.RpcError) as error:
-            hold(booking_service_pb2.HoldCourtForMatchRequest(match_id=request["match_id"], court_id=slot["court_id"]),
+            hold(json_format.ParseDict(request, booking_service_pb2.HoldCourtForMatchRequest()),
                  metadata=tuple(headers.items()), timeout=TIMEOUT)
         assert error.value.code() == grpc.StatusCode.UNIMPLEMENTED
     opened = post(platform, organiser, "open", {"slot": slot, "kind": "MATCH_KIND_FRIENDLY",
