@@ -26,7 +26,9 @@ from PADEL_* environment variables with per-environment defaults:
 Access tokens (jwt_authn) are checked default-deny: the JWT rules are generated from the contracts.
 Every RPC marked `(padel.access.v1.access).public` is open at its gRPC path and at its REST path
 and verb (google.api.http, including additional bindings); so are health, status, reflection and
-CORS preflights. Everything else, native gRPC included, needs a valid token. On a public route a
+CORS preflights. Everything else, native gRPC included, needs a valid token. An RPC marked
+`(padel.access.v1.access).internal` is for peers only: it has no REST binding and its gRPC path is
+routed to the directory, which answers UNIMPLEMENTED as for a method no one serves. On a public route a
 missing or failing token is let through (a client may send a stale token to Refresh); the service
 ignores a bad token on a public RPC, as its auth interceptor does. The signing keys come from
 auth_svc's `/api/auth/jwks`, fetched through the edge's own listener (cluster `edge_self`).
@@ -120,13 +122,33 @@ def template_regex(template: str) -> str:
     return "^" + "".join(parts) + "$"
 
 
+def internal_paths(descriptor: pathlib.Path) -> list[str]:
+    """The gRPC path of every RPC marked `(padel.access.v1.access).internal`: only peers call it, at
+    the service's own port. Such an RPC may have no REST binding (the transcoder would serve it)."""
+    paths = []
+    for file in _padel_files(descriptor):
+        for service in file.service:
+            for method in service.method:
+                access = method.options.Extensions[access_pb2.access]
+                if not access.internal:
+                    continue
+                path = f"/{file.package}.{service.name}/{method.name}"
+                if access.public or method.options.HasExtension(annotations_pb2.http):
+                    raise RenderError(f"{path}: an internal RPC can be neither public nor bound to REST")
+                paths.append(path)
+    return paths
+
+
 def rpc_routes(descriptor: pathlib.Path) -> list[tuple[str, str | None, bool]]:
-    """(path or path template, HTTP verb, public) of every RPC: its gRPC path (verb None: any) and
-    each of its REST bindings; `public` is the contract's `(padel.access.v1.access).public`."""
+    """(path or path template, HTTP verb, public) of every RPC the edge serves: its gRPC path (verb
+    None: any) and each of its REST bindings; `public` is the contract's
+    `(padel.access.v1.access).public`. Internal RPCs are left out (see `internal_paths`)."""
     routes: list[tuple[str, str | None, bool]] = []
     for file in _padel_files(descriptor):
         for service in file.service:
             for method in service.method:
+                if method.options.Extensions[access_pb2.access].internal:
+                    continue
                 public = method.options.Extensions[access_pb2.access].public
                 routes.append((f"/{file.package}.{service.name}/{method.name}", None, public))
                 rule = method.options.Extensions[annotations_pb2.http]
@@ -315,10 +337,10 @@ _UNBUFFERED = {"envoy.filters.http.buffer": {
     "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.BufferPerRoute", "disabled": True}}
 
 
-def _route(prefix: str, cluster: str, *, buffered: bool = False) -> dict:
-    """A route by path prefix. Only the catch-all that REST paths match before transcoding holds
-    bodies whole (the buffer filter); native gRPC streams through."""
-    route = {"match": {"prefix": prefix}, "route": {"cluster": cluster, "timeout": ROUTE_TIMEOUT}}
+def _route(prefix: str, cluster: str, *, buffered: bool = False, exact: bool = False) -> dict:
+    """A route by path prefix (or `exact` path). Only the catch-all that REST paths match before
+    transcoding holds bodies whole (the buffer filter); native gRPC streams through."""
+    route = {"match": {"path" if exact else "prefix": prefix}, "route": {"cluster": cluster, "timeout": ROUTE_TIMEOUT}}
     if not buffered:
         route["typed_per_filter_config"] = _UNBUFFERED
     return route
@@ -356,7 +378,10 @@ def render(
     # the transcoded REST route); a wildcard bind, the k8s default, is reached on loopback.
     self_host = reach_host(env)
 
-    routes = [_route(f"/{package}.", cluster) for package, cluster in sorted(packages.items())]
+    # An internal RPC's gRPC path goes where no one serves it: the directory answers UNIMPLEMENTED,
+    # as for any unknown method (peers call it at the service's own port).
+    routes = [_route(path, DIRECTORY, exact=True) for path in internal_paths(descriptor)]
+    routes += [_route(f"/{package}.", cluster) for package, cluster in sorted(packages.items())]
     routes += [_route(prefix, DIRECTORY) for prefix in DIRECTORY_PREFIXES]
     # Before transcoding a REST path matches only this catch-all, which gives cors and
     # local_ratelimit a route to work with (neither acts on a direct_response route, so CORS

@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 document of the REST API, walked from the descriptor set Envoy transcodes with.
 
-Every `google.api.http` binding of every `padel.*` RPC becomes an operation, with the names and
-shapes Envoy's grpc_json_transcoder accepts and prints as the edge configures it
+Every `google.api.http` binding of every `padel.*` RPC becomes an operation (internal RPCs, for peers
+only, have none, so they are not in it), with the names and shapes Envoy's grpc_json_transcoder
+accepts and prints as the edge configures it
 (`preserve_proto_field_names`, enums by name, `always_print_primitive_fields`): proto field names,
 64-bit integers as decimal strings, Timestamps as RFC 3339 strings, bytes as base64. Fields bound
 by the path template are path parameters; the others are the body (`body: "*"` or one field) or,

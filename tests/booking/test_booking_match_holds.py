@@ -1,5 +1,5 @@
-"""HoldCourtForMatch as booking_svc answers anyone who asks it (the RPC is the player's, so not only
-match_svc calls it): a hold is the first step of opening a match, kept to its term only once
+"""HoldCourtForMatch as booking_svc answers anyone who asks it at its own port (the RPC is internal:
+the edge does not route it, but booking_svc does not know who calls): a hold is the first step of opening a match, kept to its term only once
 match_svc's MatchOpened for that match follows; booking_svc on port 0 with its real consumer and job,
 its clock moved past the minutes a hold waits."""
 

@@ -28,6 +28,7 @@ from edge.render import (
     K8S_DESCRIPTOR,
     RenderError,
     cluster_for_package,
+    internal_paths,
     jwt_rules,
     rpc_routes,
     read_services,
@@ -119,7 +120,7 @@ def test_every_padel_service_is_transcoded_and_routed():
     config = yaml.safe_load(render("local", DEFAULT_DESCRIPTOR, environ={}))
     manager = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
     routes = {
-        route["match"]["prefix"]: route.get("route", {}).get("cluster")
+        route["match"].get("prefix", route["match"].get("path")): route.get("route", {}).get("cluster")
         for route in manager["route_config"]["virtual_hosts"][0]["routes"]
     }
     filters = [f["name"].rsplit(".", 1)[-1] for f in manager["http_filters"]]
@@ -135,6 +136,23 @@ def test_every_padel_service_is_transcoded_and_routed():
     buffered = [r["match"]["prefix"] for r in manager["route_config"]["virtual_hosts"][0]["routes"]
                 if "envoy.filters.http.buffer" not in r.get("typed_per_filter_config", {})]
     assert buffered == ["/"]
+    # An internal RPC's gRPC path goes to the directory (UNIMPLEMENTED there), ahead of its package.
+    hold = "/padel.booking.v1.BookingService/HoldCourtForMatch"
+    assert list(routes)[0] == hold and routes[hold] == "edge_directory"
+
+
+def test_internal_rpcs_are_left_out_of_the_served_routes_and_cannot_be_bound_to_rest(tmp_path):
+    hold = "/padel.booking.v1.BookingService/HoldCourtForMatch"
+    assert internal_paths(DEFAULT_DESCRIPTOR) == [hold]
+    assert not any("HoldCourtForMatch" in path or "match-holds" in path for path, _, _ in rpc_routes(DEFAULT_DESCRIPTOR))
+    files = descriptor_pb2.FileDescriptorSet.FromString(DEFAULT_DESCRIPTOR.read_bytes())
+    booking = next(file for file in files.file if file.package == "padel.booking.v1" and file.service)
+    method = next(m for m in booking.service[0].method if m.name == "HoldCourtForMatch")
+    method.options.Extensions[annotations_pb2.http].post = "/api/bookings/match-holds"
+    descriptor = tmp_path / "padel.binpb"
+    descriptor.write_bytes(files.SerializeToString())
+    with pytest.raises(RenderError, match="HoldCourtForMatch: an internal RPC can be neither public nor bound to REST"):
+        render("local", descriptor, environ={})
 
 
 def test_cors_origins_and_bad_values():
@@ -204,11 +222,14 @@ def test_a_new_package_needs_an_address(tmp_path):
 
 def add_probe_service(file: descriptor_pb2.FileDescriptorProto, name: str, path: str) -> None:
     """A public service with `Get` (GET path) and `Post` (POST path, JSON body) reusing status
-    messages, plus `Private` (GET path/private) that needs a token."""
+    messages, plus `Private` (GET path/private) that needs a token and `Internal` (peers only)."""
     service = file.service.add(name=name)
     private = service.method.add(name="Private", input_type=".padel.status.v1.GetHealthRequest",
                                  output_type=".padel.status.v1.GetHealthResponse")
     private.options.Extensions[annotations_pb2.http].get = path + "/private"
+    internal = service.method.add(name="Internal", input_type=".padel.status.v1.GetHealthRequest",
+                                  output_type=".padel.status.v1.GetHealthResponse")
+    internal.options.Extensions[access_pb2.access].internal = True
     for method_name, verb in (("Get", "get"), ("Post", "post")):
         method = service.method.add(
             name=method_name,
@@ -456,10 +477,13 @@ def test_native_grpc_through_the_edge(edge):
         assert not error.value.details().startswith("{")
 
 
-def test_native_grpc_for_an_unknown_package_is_unimplemented(edge, token_issuer):
+# An internal RPC is answered as if no one served it, never sent to its service (the probe's is down:
+# it would answer UNAVAILABLE).
+@pytest.mark.parametrize("path", ["/padel.nope.v1.NopeService/Get", f"/{PROBE_SERVICE}/Internal"])
+def test_native_grpc_for_an_unknown_package_or_an_internal_rpc_is_unimplemented(edge, token_issuer, path):
     with grpc.insecure_channel(f"127.0.0.1:{edge['edge']}") as channel:
         nope = channel.unary_unary(
-            "/padel.nope.v1.NopeService/Get",
+            path,
             request_serializer=status_service_pb2.GetHealthRequest.SerializeToString,
             response_deserializer=status_service_pb2.GetHealthResponse.FromString,
         )

@@ -6,14 +6,18 @@ test clock: a confirmed result moves the levels as the model says (and the profi
 disputed or a friendly one moves nothing; suggestions leave out players who are not findable or are
 blocked; a match opened on a free slot, whose court is booked once enough players joined and whose
 seated players each owe their share, and one that does not fill in time: released by match's hold job on
-the test clock, its court free again and its players told."""
+the test clock, its court free again and its players told; a player cannot hold a court themselves
+(HoldCourtForMatch is internal: the edge refuses it)."""
 
 import datetime as dt
 import uuid
 from concurrent import futures
 
+import grpc
 import pytest
 import requests
+from google.protobuf import json_format
+from padel.booking.v1 import booking_service_pb2, booking_service_pb2_grpc
 
 from booking_testkit import iso, local_day, local_dt, platform_headers
 from match_svc import rating
@@ -289,6 +293,30 @@ def test_a_match_on_a_free_slot_is_booked_once_two_are_in_and_each_seated_player
         organiser: 200000, second: 200000, third: 200000}
     assert post(platform, second, f"{match['match_id']}/leave").status_code == 200
     assert eventually(lambda: second not in (now := shares_now()) and now) == {organiser: 300000, third: 300000}
+
+
+def test_a_player_cannot_hold_a_court_through_the_edge_only_match_svc_can(platform):
+    """HoldCourtForMatch is internal: refused as an unknown route over REST and native gRPC, while
+    opening a match on that free slot through the edge still holds the court (match_svc asks it)."""
+    owner, organiser = str(uuid.uuid4()), player_at(platform, 3.0)
+    venue = create_venue(platform, owner, city="Islamabad", hold_minutes=30)
+    slot = {"court_id": venue["courts"][0]["court_id"], "start_time": iso(local_day(6), "19:00"), "duration_minutes": 60}
+    # What match_svc asks: a match of the caller's that was never opened would hold the court.
+    request = {"match_id": str(uuid.uuid4()), **slot, "hold_until": iso(local_day(6), "16:00")}
+    headers = platform_headers(platform, organiser)
+    for path in ("/api/bookings/match-holds", "/padel.booking.v1.BookingService/HoldCourtForMatch"):
+        refused = requests.post(f"{platform.url}{path}", json=request, timeout=TIMEOUT, headers=headers)
+        assert refused.status_code == 404 and refused.json()["code"] == grpc.StatusCode.NOT_FOUND.value[0], refused.text
+    with grpc.insecure_channel(platform.edge) as channel:
+        hold = booking_service_pb2_grpc.BookingServiceStub(channel).HoldCourtForMatch
+        with pytest.raises(grpc.RpcError) as error:
+            hold(json_format.ParseDict(request, booking_service_pb2.HoldCourtForMatchRequest()),
+                 metadata=tuple(headers.items()), timeout=TIMEOUT)
+        assert error.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    opened = post(platform, organiser, "open", {"slot": slot, "kind": "MATCH_KIND_FRIENDLY",
+                                                "gender_mode": "GENDER_MODE_OPEN"})
+    assert opened.status_code == 200, opened.text
+    assert hold_of(platform, organiser, opened.json()["match"])["status"] == "BOOKING_STATUS_PENDING"
 
 
 def inbox_kinds(platform, user_id: str) -> list[str]:

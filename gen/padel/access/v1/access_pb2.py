@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cpadel/access/v1/access.proto\x12\x0fpadel.access.v1\x1a google/protobuf/descriptor.proto\"\x1e\n\x0cMethodAccess\x12\x0e\n\x06public\x18\x01 \x01(\x08:O\n\x06\x61\x63\x63\x65ss\x12\x1e.google.protobuf.MethodOptions\x18\xb8\x8e\x03 \x01(\x0b\x32\x1d.padel.access.v1.MethodAccess:3\n\tjson_body\x12\x1e.google.protobuf.MethodOptions\x18\xb9\x8e\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cpadel/access/v1/access.proto\x12\x0fpadel.access.v1\x1a google/protobuf/descriptor.proto\"0\n\x0cMethodAccess\x12\x0e\n\x06public\x18\x01 \x01(\x08\x12\x10\n\x08internal\x18\x02 \x01(\x08:O\n\x06\x61\x63\x63\x65ss\x12\x1e.google.protobuf.MethodOptions\x18\xb8\x8e\x03 \x01(\x0b\x32\x1d.padel.access.v1.MethodAccess:3\n\tjson_body\x12\x1e.google.protobuf.MethodOptions\x18\xb9\x8e\x03 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,5 +33,5 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'padel.access.v1.access_pb2'
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_METHODACCESS']._serialized_start=83
-  _globals['_METHODACCESS']._serialized_end=113
+  _globals['_METHODACCESS']._serialized_end=131
 # @@protoc_insertion_point(module_scope)

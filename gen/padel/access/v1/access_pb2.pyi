@@ -10,7 +10,9 @@ JSON_BODY_FIELD_NUMBER: _ClassVar[int]
 json_body: _descriptor.FieldDescriptor
 
 class MethodAccess(_message.Message):
-    __slots__ = ("public",)
+    __slots__ = ("public", "internal")
     PUBLIC_FIELD_NUMBER: _ClassVar[int]
+    INTERNAL_FIELD_NUMBER: _ClassVar[int]
     public: bool
-    def __init__(self, public: _Optional[bool] = ...) -> None: ...
+    internal: bool
+    def __init__(self, public: _Optional[bool] = ..., internal: _Optional[bool] = ...) -> None: ...
