@@ -3,7 +3,7 @@ second, as a multiple of GET /health measured in the same run, and its latency; 
 whole platform burns at idle. For the embedded shape, and for PostgreSQL + Redis when given.
 
     make bench                                   # both shapes when PADEL_TEST_POSTGRES_URL/_REDIS_URL are set
-    .venv/bin/python -m bench [--seconds 10] [--connections 16] [--shape embedded|postgres]
+    .venv/bin/python -m bench [--seconds 10] [--rounds 3] [--connections 16] [--shape embedded|postgres]
                               [--set PADEL_BOOKING_PROCESSES=2 …] [--no-scale-out]
 
 With the PostgreSQL shape it also runs that shape again with two booking_svc processes and prints
@@ -57,17 +57,37 @@ def running(shape: str, folder: pathlib.Path, settings: dict[str, str], postgres
             databases.drop()
 
 
-def loaded(platform, route: scenario.Route, options) -> tuple[wrk.Result, dict[str, float]]:
-    """One route under wrk, and the CPU milliseconds per request each part spent on it: the
-    service that answers it, Envoy, wrk itself and the rest of the platform (read from /proc, so
-    comparable between runs on a busy machine, where requests per second are not)."""
+def loaded(platform, route: scenario.Route, seconds: float, options) -> tuple[wrk.Result, dict[str, float]]:
+    """One route under wrk for `seconds`, and the CPU seconds each part spent on it: the service
+    that answers it, Envoy, wrk itself and the rest of the platform (read from /proc, so comparable
+    between runs on a busy machine, where requests per second are not)."""
     before, client_before = idle.tree_ticks(platform.process.pid), _children_cpu()
-    result = wrk.run(platform.url + route.path, *route.mode, seconds=options.seconds, connections=options.connections)
+    result = wrk.run(platform.url + route.path, *route.mode, seconds=seconds, connections=options.connections)
     after, client = idle.tree_ticks(platform.process.pid), _children_cpu() - client_before
     used = idle.by_role({pid: (ticks - before.get(pid, 0)) / idle.TICKS for pid, ticks in after.items()})
-    parts = {"service": used.pop(route.service, 0.0), "envoy": used.pop("envoy", 0.0), "wrk": client,
-             "rest": sum(used.values())}
-    return result, {part: 1000 * seconds / max(1, result.requests) for part, seconds in parts.items()}
+    return result, {"service": used.pop(route.service, 0.0), "envoy": used.pop("envoy", 0.0), "wrk": client,
+                    "rest": sum(used.values())}
+
+
+def under_load(platform, routes: list[scenario.Route], options) -> list[tuple[wrk.Result, dict[str, float]]]:
+    """Each route's result and CPU milliseconds per request. The read routes take turns over
+    `options.rounds` rounds (GET /health, venues, availability, then again …), so a spell of load from
+    elsewhere on the machine falls on the baseline and the routes alike; a booking run spends its
+    distinct slots and a sign-in run is bound by bcrypt, so each of those runs once, whole."""
+    reads = [route for route in routes if not route.mode]
+    runs: dict[str, list] = {route.name: [] for route in routes}
+    for _ in range(options.rounds):
+        for route in reads:
+            runs[route.name].append(loaded(platform, route, options.seconds / options.rounds, options))
+    for route in routes:
+        if route.mode:
+            runs[route.name].append(loaded(platform, route, options.seconds, options))
+    measured = []
+    for route in routes:
+        result = wrk.combined([result for result, _ in runs[route.name]])
+        spent = {part: sum(cpu[part] for _, cpu in runs[route.name]) for part in ("service", "envoy", "wrk", "rest")}
+        measured.append((result, {part: 1000 * seconds / max(1, result.requests) for part, seconds in spent.items()}))
+    return measured
 
 
 def _children_cpu() -> float:
@@ -85,14 +105,15 @@ def measure(shape: str, options, folder: pathlib.Path, **extra: str) -> tuple[li
         time.sleep(IDLE_SETTLE_SECONDS)  # the events of the preparation handled
         idle_lines = idle.report(idle.per_process(platform.process.pid, options.idle_seconds))  # roles while alive
         wrk.run(platform.url + routes[0].path, seconds=2, connections=options.connections)  # warm the connections
-        results = [(route, *loaded(platform, route, options)) for route in routes]
+        results = [(route, *outcome) for route, outcome in zip(routes, under_load(platform, routes, options))]
         live, clashes = scenario.double_bookings(platform)
         from auth_svc.server import settings_from_env
 
         bound = scenario.bcrypt_bound(settings_from_env(platform.env).bcrypt_rounds, os.cpu_count() or 1)
     health = results[0][1].rate
     named = ", ".join(f"{name}={value}" for name, value in settings.items()) or "defaults"
-    lines = [f"### {shape} shape ({named}): wrk -t2 -c{options.connections} -d{options.seconds:g}s through Envoy",
+    lines = [f"### {shape} shape ({named}): wrk -t2 -c{options.connections} -d{options.seconds:g}s per route "
+             f"through Envoy (the reads in {options.rounds} rounds, taking turns)",
              "", "| route | req/s | × GET /health | p50 | p99 | max | failed "
                  "| CPU ms/request: service, Envoy, wrk, rest |", "|---|---|---|---|---|---|---|---|"]
     for route, result, cpu in results:
@@ -125,6 +146,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="per route")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="the read routes take turns this many times, each for seconds/rounds")
     parser.add_argument("--idle-seconds", type=float, default=30.0)
     parser.add_argument("--shape", choices=("embedded", "postgres"), action="append",
                         help="default: embedded, and postgres when --postgres and --redis are known")
@@ -137,6 +160,8 @@ def main() -> None:
     parser.add_argument("--no-scale-out", dest="scale_out", action="store_false",
                         help="skip the PostgreSQL shape again with two booking_svc processes")
     options = parser.parse_args()
+    if options.rounds < 1:
+        parser.error("--rounds must be at least 1")
     shapes = options.shape or ["embedded", *(["postgres"] if options.postgres and options.redis else [])]
     if "postgres" in shapes and not (options.postgres and options.redis):
         parser.error("the postgres shape needs --postgres and --redis (or PADEL_TEST_POSTGRES_URL/_REDIS_URL)")

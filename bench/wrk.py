@@ -29,6 +29,22 @@ class Result:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+def combined(results: list[Result]) -> Result:
+    """Several runs of one route as one: requests and seconds summed, the median run's p50 and the
+    worst run's p99 and max (the tail a user meets in any of them)."""
+    if len(results) == 1:
+        return results[0]
+    statuses: dict[int, int] = {}
+    for result in results:
+        for status, count in result.statuses.items():
+            statuses[status] = statuses.get(status, 0) + count
+    return Result(requests=sum(r.requests for r in results), seconds=sum(r.seconds for r in results),
+                  p50_ms=sorted(r.p50_ms for r in results)[len(results) // 2],
+                  p99_ms=max(r.p99_ms for r in results), max_ms=max(r.max_ms for r in results),
+                  failed=sum(r.failed for r in results), out_of_slots=any(r.out_of_slots for r in results),
+                  statuses=statuses)
+
+
 def parse(output: str) -> Result:
     """The result in wrk's output: the line `padel.lua`'s done() prints."""
     for line in output.splitlines():

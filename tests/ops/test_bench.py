@@ -84,3 +84,14 @@ def test_a_run_counts_requests_and_names_the_failures(recorder, tmp_path):
 def test_output_without_the_summary_line_is_refused():
     with pytest.raises(ValueError, match="PADEL_BENCH"):
         wrk.parse("Running 1s test @ http://127.0.0.1:3000/health\n  2 threads and 16 connections\n")
+
+
+def test_rounds_of_one_route_add_up_to_one_row_with_the_worst_tail():
+    calm = wrk.Result(requests=3000, seconds=3.0, p50_ms=8.0, p99_ms=20.0, max_ms=30.0, failed=0)
+    spike = wrk.Result(requests=1000, seconds=3.0, p50_ms=15.0, p99_ms=90.0, max_ms=400.0, failed=2, statuses={503: 2})
+    steady = wrk.Result(requests=2000, seconds=3.0, p50_ms=10.0, p99_ms=25.0, max_ms=50.0, failed=1, statuses={503: 1})
+    row = wrk.combined([calm, spike, steady])
+    assert (row.requests, row.seconds, row.rate) == (6000, 9.0, 6000 / 9.0)  # the rate over all three rounds
+    assert (row.p50_ms, row.p99_ms, row.max_ms) == (10.0, 90.0, 400.0)  # the median round's p50, the worst tail
+    assert (row.failed, row.statuses) == (3, {503: 3})
+    assert wrk.combined([calm]) is calm
