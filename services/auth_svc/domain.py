@@ -5,6 +5,7 @@ refresh and one-time tokens, who may change which role or end a session (pure fu
 import enum
 import hashlib
 import hmac
+import ipaddress
 import math
 import secrets
 from dataclasses import dataclass
@@ -182,6 +183,22 @@ KEEP_EXPIRED = timedelta(days=1)
 # A client address an account signed in from (or reset its password from) is known for this long:
 # failures of other accounts from the same address (a campus or office NAT) do not slow it down.
 KNOWN_CLIENT_SECONDS = 30 * 24 * 3600
+
+
+def client_network(address: str) -> str:
+    """Who a client address stands for in the sign-in throttle: an IPv6 address's /64, since one
+    home line or host is given a whole /64 and a guesser hopping inside it must not get a fresh
+    allowance each time; an IPv4 address (also when written IPv4-mapped) as it is. Anything that
+    is no IP address (a Unix socket peer, none) is left as it is."""
+    try:
+        ip = ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network((ip, 64), strict=False))
 
 
 @dataclass(frozen=True)

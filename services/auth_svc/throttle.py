@@ -1,6 +1,8 @@
 """Throttling of failed sign-ins in Redis, shared by every replica: it slows the guesser down and
 never locks the owner out (OWASP Authentication Cheat Sheet; the rules are domain.Backoff).
 
+An address counts as its network (domain.client_network): an IPv6 client is its /64.
+
 - Per account and client address: after a few failures, each further try from that address waits
   longer (growing delays). The owner signing in from another address is not slowed down.
 - Per client address, over all accounts: an address that fails on many accounts (password spraying)
@@ -22,7 +24,7 @@ from typing import Callable
 
 import redis
 
-from auth_svc.domain import KNOWN_CLIENT_SECONDS, Backoff, FailureBurst, alert_due
+from auth_svc.domain import KNOWN_CLIENT_SECONDS, Backoff, FailureBurst, alert_due, client_network
 from mesh.errors import ResourceExhausted, Unavailable
 
 UNREACHABLE = "sign-in is unavailable: the throttle store is unreachable; try again shortly"
@@ -52,6 +54,7 @@ class LoginThrottle:
     def check(self, email: str, client_address: str) -> None:
         """Raises ResourceExhausted (with when to retry) while this account and address, or this
         address on an account it never signed in to, must wait."""
+        client_address = client_network(client_address)
         account, pair = _key("account", email), _digest(client_address)
         try:
             with self.redis.pipeline(transaction=False) as pipe:
@@ -70,6 +73,7 @@ class LoginThrottle:
 
     def failed(self, email: str, client_address: str) -> FailureBurst | None:
         """Counts a failure; returns the account's burst when its holder should now be told."""
+        client_address = client_network(client_address)
         account, client, pair = _key("account", email), _key("client", client_address), _digest(client_address)
         now = self.clock()
 
@@ -102,7 +106,7 @@ class LoginThrottle:
         """Clears this account's failures from this address, and remembers the address as the
         account's own. Other addresses' failures stay: a guesser elsewhere is still slowed down,
         and the address's own counter stays, or a guesser could reset it with their own sign-in."""
-        pair = _digest(client_address)
+        pair = _digest(client_network(client_address))
         self._write(lambda pipe: pipe.hdel(_key("account", email), f"{pair}:n", f"{pair}:at"), email, client_address)
 
     def cleared(self, email: str, client_address: str) -> None:
@@ -110,6 +114,7 @@ class LoginThrottle:
         self._write(lambda pipe: pipe.delete(_key("account", email)), email, client_address)
 
     def _write(self, change, email: str, client_address: str) -> None:
+        client_address = client_network(client_address)
         try:
             with self.redis.pipeline(transaction=True) as pipe:
                 change(pipe)

@@ -110,3 +110,21 @@ def test_a_burst_of_failures_is_reported_once(throttle, clock):
     assert fail(throttle, victim, ATTACKER, 3) == [None] * 3  # the same burst: told already
     clock.now += 900  # quiet for a window: the next burst is news again
     assert fail(throttle, victim, ATTACKER, 8)[-1].failures == 8
+
+
+def test_a_guesser_hopping_addresses_in_their_ipv6_network_is_slowed_as_one_address(throttle):
+    """A home line gets a whole IPv6 /64: a new address per guess must not buy a fresh allowance."""
+    victim, untouched = email(), email()
+    fail(throttle, victim, "2001:db8:1:2::1", 5)
+    assert wait_of(throttle, victim, "2001:db8:1:2::dead:beef") == 30
+    for n in range(15):  # with the 5 above, twenty accounts' failures from that network
+        fail(throttle, email(), f"2001:db8:1:2::{n + 1:x}")  # spraying, one address each
+    assert wait_of(throttle, untouched, "2001:db8:1:2:ffff::9") == 30
+    assert wait_of(throttle, victim, "[2001:db8:1:2::7]") == 30  # as a gRPC peer writes it
+    assert wait_of(throttle, victim, "2001:db8:1:3::1") == 0  # the next network is someone else
+
+
+def test_an_ipv4_address_written_ipv4_mapped_is_the_same_address(throttle):
+    victim = email()
+    fail(throttle, victim, ATTACKER, 5)
+    assert wait_of(throttle, victim, f"::ffff:{ATTACKER}") == 30
