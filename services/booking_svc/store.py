@@ -596,6 +596,12 @@ def delete_invitations_of(session: Session, player_id: str) -> None:
     session.execute(delete(Invitation).where(Invitation.player_id == player_id))
 
 
+def delete_reviews_of(session: Session, player_id: str) -> None:
+    """Every review a player wrote, with the owner's answers to them (a closed account's words go,
+    and its ratings no longer count for the venues)."""
+    session.execute(delete(Review).where(Review.player_id == player_id))
+
+
 def _rating_terms():
     """(average, count) of the venue's visible reviews, as subqueries of a venue query: a list reads
     every venue's rating in its one query (the reviews index covers them)."""

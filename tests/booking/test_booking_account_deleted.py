@@ -181,3 +181,26 @@ def test_a_closed_account_leaves_every_line_and_its_open_offer_passes_on_at_once
     with closing.database.session() as session:
         assert session.scalars(select(store.WaitlistEntry).where(store.WaitlistEntry.player_id == gone)).all() == []
         assert session.scalars(select(store.LotteryEntry).where(store.LotteryEntry.player_id == gone)).all() == []
+
+
+def test_a_closed_accounts_reviews_are_gone_and_no_longer_count_in_the_venues_rating(closing):
+    owner, gone, other = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    venue = closing.create_venue(owner)
+    day = local_day(1)
+    games = [closing.book(player, venue.courts[0].court_id, day, start) for player, start in ((gone, "10:00"),
+                                                                                             (other, "12:00"))]
+    with closing.at(local_dt(day, "13:30")):
+        for game in games:
+            for step in ("CheckInBooking", "CompleteBooking"):
+                getattr(closing.stub, step)(getattr(api, step + "Request")(booking_id=game.booking_id),
+                                            metadata=closing.owner(owner))
+        for (player, rating, text), game in zip(((gone, 1, "rude staff, ask for Bilal"), (other, 5, "lovely")),
+                                                games):
+            closing.stub.ReviewVenue(api.ReviewVenueRequest(booking_id=game.booking_id, rating=rating, text=text),
+                                     metadata=closing.player(player))
+        closing.close_account(gone)
+        shown = closing.stub.ListReviews(api.ListReviewsRequest(venue_id=venue.venue_id))
+    assert [(r.player_id, r.text) for r in shown.reviews] == [(other, "lovely")]
+    assert (shown.average_rating, shown.review_count) == (5, 1)
+    with closing.database.session() as session:
+        assert not session.scalars(select(store.Review).where(store.Review.player_id == gone)).all()

@@ -516,9 +516,9 @@ class Bookings:
         """The person's future live bookings are cancelled by the venue's policy, as if they had
         cancelled them, and they leave other players' future bookings; every booking of theirs loses
         the text they wrote (requests, reasons, keys), the ids stay for the history. Venues they own
-        stay open and their bookings valid (admins manage them); their entries to lotteries not drawn
-        yet are gone (the waitlist's are `Waitlist.close_account`'s). Handled again, it finds nothing
-        left to do."""
+        stay open and their bookings valid (admins manage them); their reviews and their entries to
+        lotteries not drawn yet are gone (the waitlist's are `Waitlist.close_account`'s). Handled
+        again, it finds nothing left to do."""
         now = self.clock()
         with uow.session() as session:
             store.erase_player_texts(session, user_id, "cancelled by the player", [ACCOUNT_CLOSED])
@@ -536,6 +536,7 @@ class Bookings:
             venues = store.venues_owned_by(session, user_id)
             session.flush()
             store.delete_invitations_of(session, user_id)
+            store.delete_reviews_of(session, user_id)
             store.delete_undrawn_lottery_entries_of(session, user_id)
             store.forget_player(session, user_id)
         log.info("account closed", extra={"cancelled": len(cancelled), "uninvited": len(invited),
