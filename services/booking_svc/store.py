@@ -826,12 +826,14 @@ def future_live_bookings_inviting(session: Session, user_id: str, now: dt.dateti
 
 
 def erase_player_texts(session: Session, player_id: str, reason: str, standard_reasons: Sequence[str]) -> None:
-    """What the player wrote on their bookings: requests, the idempotency keys their app chose (a
-    key may be made of anything: the booking's id replaces it, still unique per player) with the
+    """What the player wrote on their bookings and series: requests, the idempotency keys their app
+    chose (a key may be made of anything: the row's id replaces it, still unique per player) with the
     request fingerprint (a hash of the request), and the reasons they gave when cancelling, which
     become `reason`; the service's own wordings (`standard_reasons`) stay."""
     session.execute(update(Booking).where(Booking.player_id == player_id)
                     .values(special_requests="", idempotency_key=Booking.id, request_fingerprint=""))
+    session.execute(update(BookingSeries).where(BookingSeries.player_id == player_id)
+                    .values(idempotency_key=BookingSeries.id, request_fingerprint=""))
     session.execute(update(Booking).where(Booking.player_id == player_id, Booking.cancelled_by == player_id,
                                           Booking.cancel_reason.not_in([reason, *standard_reasons]))
                     .values(cancel_reason=reason))

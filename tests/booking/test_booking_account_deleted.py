@@ -204,3 +204,17 @@ def test_a_closed_accounts_reviews_are_gone_and_no_longer_count_in_the_venues_ra
     assert (shown.average_rating, shown.review_count) == (5, 1)
     with closing.database.session() as session:
         assert not session.scalars(select(store.Review).where(store.Review.player_id == gone)).all()
+
+
+def test_a_closed_accounts_series_keeps_no_key_its_app_chose(closing):
+    """As with single bookings: the idempotency key may be made of anything (here the player's name)."""
+    owner, gone = str(uuid.uuid4()), str(uuid.uuid4())
+    venue = closing.create_venue(owner)
+    made = closing.stub.BookSeries(api.BookSeriesRequest(
+        court_id=venue.courts[0].court_id, first_start=stamp(local_day(2), "12:00"), duration_minutes=60,
+        recurrence=pb.SeriesRecurrence(count=2), idempotency_key="zara-khan-tuesdays"),
+        metadata=closing.player(gone)).series
+    closing.close_account(gone)
+    with closing.database.session() as session:
+        row = session.get(store.BookingSeries, made.series_id)
+        assert (row.player_id, row.idempotency_key, row.request_fingerprint) == (gone, row.id, "")
