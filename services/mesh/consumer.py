@@ -257,6 +257,7 @@ class EventConsumer(Loop):
                     fresh.discard(event.event_id)
                     with self._span(event):
                         event.handler(session, event.event_id, event.message)
+                        session.flush()  # its writes are statements of its span, not of the next event's
                     if hold is not None and time.monotonic() - began >= hold:
                         taken = position + 1
                         break

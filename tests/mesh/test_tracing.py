@@ -149,6 +149,24 @@ def test_an_rpc_and_the_event_it_writes_are_one_trace_with_its_caller(venues, fi
                for s in finished.get_finished_spans())
 
 
+def test_events_read_together_each_write_their_rows_in_their_own_span(venues, finished):
+    stub, database, client, _, _ = venues
+    for _ in range(2):  # two calls, two traces, two events in the stream
+        stub.ListVenues(pb.ListVenuesRequest(), metadata=[("traceparent", traceparent()[2])])
+    OutboxRelay(database, client).publish_pending()
+    finished.clear()
+    consumer = EventConsumer(database, client, group="venue-watchers", streams=[STREAM], block_ms=10)
+    consumer.on(StringValue, lambda session, event_id, message: publish(session, "padel.test.replies", message))
+    consumer.step()  # one read, one transaction for both
+
+    spans = finished.get_finished_spans()
+    processes = [span for span in spans if span.kind == SpanKind.CONSUMER]
+    assert len({process.context.trace_id for process in processes}) == 2
+    for process in processes:  # the reply each handler wrote is a statement of that event's span, not the next one's
+        assert [span.name.split()[0] for span in spans if span.parent and span.parent.span_id == process.context.span_id
+                and span.context.trace_id == process.context.trace_id] == ["INSERT"]
+
+
 def test_a_statement_is_a_span_of_the_work_in_hand_and_a_failing_one_is_marked(finished, tmp_path):
     database = Database(f"sqlite:///{tmp_path / 'statements.db'}")
     tracing.watch_database(database.engine)
