@@ -5,7 +5,6 @@ import contextlib
 import http.client
 import json
 import pathlib
-import socket
 import subprocess
 import sys
 import uuid
@@ -38,16 +37,10 @@ from edge.render import (
 from padel.access.v1 import access_pb2
 from padel.auth.v1 import auth_service_pb2, auth_service_pb2_grpc
 from padel.status.v1 import status_service_pb2, status_service_pb2_grpc
-from padel_testkit import eventually
+from padel_testkit import eventually, free_port
 
 STATUS_FILE = "padel/status/v1/status_service.proto"
 PROBE_SERVICE = "padel.probe.v1.EdgeTestProbeService"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def validate(config: pathlib.Path) -> subprocess.CompletedProcess:

@@ -4,7 +4,6 @@ on the embedded Redis stand-in and on real Redis, including Redis and consumer r
 import datetime as dt
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -24,7 +23,7 @@ from mesh.consumer import EventConsumer
 from mesh.outbox import EventBase, OutboxEvent, ProcessedEvent, publish
 from mesh.redis import make_redis
 from mesh.relay import EventBacklog, OutboxRelay
-from padel_testkit import ROOT, eventually, real_server
+from padel_testkit import ROOT, eventually, free_port, real_server
 
 STREAM = "padel.test.events"
 GROUP = "test_svc"
@@ -85,9 +84,7 @@ class RedisThatFails:
             if os.environ.get("CI"):
                 pytest.fail("redis-server not found")
             pytest.skip("redis-server not found")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()  # below the ephemeral range: no outgoing connection takes it meanwhile
         self.process: subprocess.Popen | None = None
         self.up()
         self.client = make_redis(f"redis://127.0.0.1:{self.port}/0")

@@ -13,7 +13,6 @@ import datetime as dt
 import email
 import email.policy
 import json
-import socket
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,13 +27,7 @@ from padel.booking.v1 import events_pb2 as booking_events
 from padel.notify.v1 import notify_pb2, notify_service_pb2 as pb, notify_service_pb2_grpc
 from padel.user.v1 import events_pb2 as user_events
 from padel.user.v1 import user_pb2
-from padel_testkit import eventually, publish_event  # noqa: F401  (the notify tests import eventually from here)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from padel_testkit import eventually, free_port, publish_event  # noqa: F401  (the notify tests import these from here)
 
 
 class Mailbox:
