@@ -671,6 +671,12 @@ def membership_payment_due(due: store.MembershipDue, plan: store.MembershipPlan,
         opened_at=timestamp(due.created_at))
 
 
+def membership_plan_retired(view: store.MembershipView, venue_row: store.Venue,
+                            renewal_withdrawn: bool) -> events_pb2.MembershipPlanRetired:
+    return events_pb2.MembershipPlanRetired(membership=membership(view), venue_name=venue_row.name,
+                                            time_zone=venue_row.time_zone, renewal_withdrawn=renewal_withdrawn)
+
+
 def membership_payment_withdrawn(due: store.MembershipDue) -> events_pb2.MembershipPaymentWithdrawn:
     return events_pb2.MembershipPaymentWithdrawn(bill_id=due.id, membership_id=due.membership_id,
                                                  player_id=due.player_id)

@@ -136,6 +136,11 @@ def membership_payment_withdrawn(session: Session, due: MembershipDue) -> None:
     outbox.publish(session, STREAM, convert.membership_payment_withdrawn(due))
 
 
+def membership_plan_retired(session: Session, view: MembershipView, venue: Venue, renewal_withdrawn: bool) -> None:
+    """A member of a plan its owner retired: notify tells them it lasts to its end and is not renewed."""
+    outbox.publish(session, STREAM, convert.membership_plan_retired(view, venue, renewal_withdrawn))
+
+
 def membership_renewal_due(session: Session, view: MembershipView, venue: Venue) -> None:
     """The member's period ends soon (or ended: grace days): notify reminds them to renew."""
     outbox.publish(session, STREAM, convert.membership_renewal_due(view, venue))

@@ -1360,6 +1360,13 @@ def membership_of(session: Session, plan_id: str, player_id: str) -> Membership 
                                                     Membership.player_id == player_id).with_for_update()).first()
 
 
+def current_members(session: Session, plan: MembershipPlan, now: dt.datetime) -> list[Membership]:
+    """The plan's memberships not expired at `now` (active, or in the plan's grace days)."""
+    return list(session.scalars(select(Membership).where(
+        Membership.plan_id == plan.id, Membership.paid_until > now - dt.timedelta(days=plan.grace_days))
+        .order_by(Membership.created_at, Membership.id)))
+
+
 def member_plans(session: Session, venue_id: str,
                  player_ids: Sequence[str]) -> list[tuple[str, MembershipPlan, dt.datetime]]:
     """(player id, plan, paid until) of each membership the players hold at the venue, in one query."""

@@ -225,6 +225,9 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     def membership_expired(session: Session, _event_id: str, message: booking_events.MembershipExpired) -> None:
         memberships.expired(Joined(session), convert.membership(message))
 
+    def plan_retired(session: Session, _event_id: str, message: booking_events.MembershipPlanRetired) -> None:
+        memberships.plan_retired(Joined(session), convert.membership(message), message.renewal_withdrawn)
+
     events.on(auth_events.UserRegistered, registered)
     events.on(auth_events.EmailVerificationRequested, verification)
     events.on(auth_events.PasswordResetRequested, reset)
@@ -258,6 +261,7 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
     events.on(booking_events.MembershipPaid, membership_paid)
     events.on(booking_events.MembershipRenewalDue, renewal_due)
     events.on(booking_events.MembershipExpired, membership_expired)
+    events.on(booking_events.MembershipPlanRetired, plan_retired)
     events.on(match_events.PlayerJoined, joined)
     events.on(match_events.MatchFilled, filled)
     events.on(match_events.JoinRequested, join_requested)

@@ -134,7 +134,8 @@ def sets(result: match_pb2.Result) -> list[tuple[int, int]]:
 
 
 def membership(message) -> Membership:
-    """The membership a MembershipPaid, MembershipRenewalDue or MembershipExpired speaks of."""
+    """The membership a MembershipPaid, MembershipRenewalDue, MembershipExpired or MembershipPlanRetired
+    speaks of."""
     member = message.membership
     return Membership(player_id=member.player_id, venue_name=message.venue_name, plan_name=member.plan.name,
                       price=money(member.plan.price), state=member.state, paid_until=when(member.paid_until),

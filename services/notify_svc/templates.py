@@ -56,7 +56,7 @@ _MONEY = frozenset({"first_name", "booking_id", "amount"})
 _PAID = _MONEY | {"wallet"}
 # An open match.
 _MATCH = frozenset({"first_name", "venue_name", "court_name", "date", "start_time", "match_id", "free_places"})
-# A membership of a venue's plan (issue 16): "renewed" and "in_grace" are "yes" or empty.
+# A membership of a venue's plan (issue 16): "renewed", "in_grace" and "renewal_withdrawn" are "yes" or empty.
 _MEMBER = frozenset({"first_name", "venue_name", "plan_name", "price", "paid_until", "grace_ends_at"})
 # Who booked, for the venue's owner.
 _OWNER = frozenset({"player_name", "player_phone", "special_requests"})
@@ -164,6 +164,9 @@ KINDS: dict[str, Kind] = {
     "membership_paid": Kind("booking_confirmations", _MEMBER | {"renewed"}, essential=True),
     "membership_renewal_due": Kind("reminders", _MEMBER | {"in_grace", "link"}),
     "membership_expired": Kind("reminders", _MEMBER, essential=True),
+    # The venue retired the member's plan: what they paid for changes, so it always goes out.
+    "membership_plan_retired": Kind("booking_confirmations", _MEMBER | {"in_grace", "renewal_withdrawn"},
+                                    essential=True),
 }
 
 # Where the venue is and how to call it, in a booking's texts (each only when the venue gave it).
@@ -731,6 +734,23 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "ختم ہو گئی اور رعایتی دن بھی گزر گئے: اب آپ عام قیمت پر بک کریں گے۔ وینیو پر کبھی بھی تجدید کریں "
                "({{ price }})۔"),
     },
+    "membership_plan_retired": {
+        "en": ("{{ venue_name }} no longer offers your {{ plan_name }} membership",
+               "Hi {{ first_name }}, {{ venue_name }} has retired the {{ plan_name }} plan. Your membership keeps "
+               "its member prices and benefits {% if in_grace %}(its grace days) until {{ grace_ends_at }}"
+               "{% else %}until {{ paid_until }}, and through its grace days until {{ grace_ends_at }}{% endif %}; "
+               "it cannot be renewed."
+               "{% if renewal_withdrawn %} The renewal payment you had opened is cancelled: nothing more is "
+               "due, and anything paid on it comes back to your wallet.{% endif %} Ask the venue about "
+               "its other plans."),
+        "ur": ("{{ venue_name }} نے آپ کی {{ plan_name }} رکنیت کا پلان بند کر دیا",
+               "السلام علیکم {{ first_name }}، {{ venue_name }} نے {{ plan_name }} پلان بند کر دیا ہے۔ آپ کی رکنیت "
+               "{% if in_grace %}{{ paid_until }} کو ختم ہو گئی؛ رعایتی دنوں میں سہولتیں {{ grace_ends_at }} تک رہیں گی"
+               "{% else %}کی قیمتیں اور سہولتیں {{ paid_until }} تک، اور رعایتی دنوں میں {{ grace_ends_at }} تک رہیں گی"
+               "{% endif %}، اور اس کی تجدید نہیں ہو سکتی۔"
+               "{% if renewal_withdrawn %} آپ کی تجدید کی ادائیگی منسوخ کر دی گئی: مزید کچھ واجب نہیں، اور جو ادا "
+               "ہوا وہ آپ کے والٹ میں واپس آئے گا۔{% endif %} دوسرے پلانز کے بارے میں وینیو سے پوچھیں۔"),
+    },
 }
 
 class Refused(Exception):
@@ -779,7 +799,7 @@ SAMPLES = {
     "week_end": "Sun 06 Dec 2026", "bookings": "42", "occupancy": "61%", "revenue": "Rs 310,500",
     "no_show_rate": "2%", "new_players": "7",
     "plan_name": "Gold", "paid_until": "03 Jan 2027 18:00 PKT", "grace_ends_at": "10 Jan 2027 18:00 PKT",
-    "renewed": "yes", "in_grace": "", "membership": "", "pending": "",
+    "renewed": "yes", "in_grace": "", "renewal_withdrawn": "yes", "membership": "", "pending": "",
 }
 
 

@@ -162,6 +162,8 @@ def test_members_only_hours_and_the_owners_member_list_over_rest(platform):
     assert joined.status_code == 400 and "retired" in joined.json()["message"], joined.text
     mine = requests.get(f"{platform.url}/api/bookings/memberships", headers=platform.headers(member), timeout=TIMEOUT)
     assert [m["state"] for m in mine.json()["memberships"]] == ["active"]
+    [told] = news(platform, member, "membership_plan_retired", 1)  # in the member's inbox, through notify
+    assert "Evenings" in told["body"] and "it cannot be renewed" in told["body"], told
 
     # The owner ends the membership by hand: expired at once, and the evening is closed to them again.
     membership_id = mine.json()["memberships"][0]["membership_id"]

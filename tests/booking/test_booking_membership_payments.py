@@ -196,7 +196,7 @@ def test_the_renewal_reminder_opens_the_renewals_payment_which_extends_from_the_
     assert club.mine()[0].membership.paid_until == membership.add_months(until, 1)
 
 
-def test_retiring_a_paid_plan_withdraws_its_open_payments_and_its_members_hear_only_of_the_expiry(database):
+def test_retiring_a_paid_plan_withdraws_its_open_payments_and_its_members_get_no_renewal_reminder(database):
     """Nobody renews a retired plan, so (as for a free plan) its members get no renewal reminder they
     could not act on, and the payments still open are withdrawn: a late capture goes back."""
     club = Club(database)
@@ -219,6 +219,38 @@ def test_retiring_a_paid_plan_withdraws_its_open_payments_and_its_members_hear_o
     assert [m.membership.state for m in club.events("MembershipRenewalDue")] == ["active"]  # the one before
     assert [m.membership.state for m in club.events("MembershipExpired")] == ["expired"]
     assert len(club.events("MembershipPaymentDue")) == 2
+
+
+def test_retiring_a_plan_tells_each_current_member_until_when_it_lasts_and_that_their_renewal_is_withdrawn(
+        database):
+    """Members of a retired plan keep it to the end of their paid period and grace days, and cannot
+    renew it: each member still holding it (active or in grace) is told so, once; a renewal they had
+    open is said to be withdrawn. A lapsed member, and a newcomer who had not paid yet, are no members."""
+    club = Club(database)
+    start = club.clock.now
+    lapsed, in_grace, active, newcomer = (someone("player") for _ in range(4))
+    club.clock.now = start - dt.timedelta(days=62)
+    club.memberships.record_payment(database, club.owner, club.venue_id, club.plan.id, lapsed.user_id)
+    club.clock.now = start
+    club.memberships.record_payment(database, club.owner, club.venue_id, club.plan.id, in_grace.user_id)
+    club.clock.now = start + dt.timedelta(days=33)  # in_grace's month ended: 2 of 7 grace days gone
+    club.memberships.record_payment(database, club.owner, club.venue_id, club.plan.id, active.user_id)
+    renewal = club.join(active)
+    club.join(newcomer)
+
+    club.memberships.retire_plan(database, club.owner, club.venue_id, club.plan.id)
+    club.memberships.retire_plan(database, club.owner, club.venue_id, club.plan.id)  # again: nobody told twice
+    told = {m.membership.player_id: m for m in club.events("MembershipPlanRetired")}
+    assert len(club.events("MembershipPlanRetired")) == 2
+    assert set(told) == {in_grace.user_id, active.user_id}
+    [active_view] = club.mine(active)
+    assert (told[active.user_id].membership.state, told[active.user_id].renewal_withdrawn) == ("active", True)
+    assert told[active.user_id].membership.paid_until.ToDatetime(dt.timezone.utc) == active_view.membership.paid_until
+    assert told[active.user_id].membership.bill_id == "" and told[active.user_id].membership.plan.retired_at.seconds
+    assert (told[in_grace.user_id].membership.state, told[in_grace.user_id].renewal_withdrawn) == ("grace", False)
+    assert (told[active.user_id].venue_name, told[active.user_id].time_zone) == ("Members Club",
+                                                                                 club.venue.venue.time_zone)
+    assert renewal.id in [m.bill_id for m in club.events("MembershipPaymentWithdrawn")]
 
 
 def test_a_renewal_left_unpaid_is_withdrawn_when_the_membership_expires_and_joining_again_is_a_new_payment(

@@ -69,3 +69,28 @@ def test_a_renewal_reminder_with_its_payment_open_links_to_the_pay_page(notify, 
     [told] = notify.stub.ListInbox(pb.ListInboxRequest(page_size=10), metadata=token_issuer.metadata(member)).messages
     assert re.search(rf"Renew it \(Rs 5,000\) online: http://127\.0\.0\.1:\d+/bookings/{bill_id}/pay", told.body), \
         told.body
+
+
+def test_a_member_of_a_retired_plan_hears_until_when_it_lasts_that_it_is_not_renewed_and_their_renewal_is_off(
+        notify, smtp, token_issuer):
+    member, lingering = str(uuid.uuid4()), str(uuid.uuid4())
+    register(notify.redis, member, "retired-member@example.pk")
+    prefer(notify.redis, member, [user_pb2.CHANNEL_EMAIL], kinds=())  # no news wanted: this one goes out all the same
+    register(notify.redis, lingering, "lingering-member@example.pk")
+    until = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(days=20)
+    where = {"venue_name": "Padel Arena DHA", "time_zone": "Asia/Karachi"}
+    publish(notify.redis, "booking", booking_events.MembershipPlanRetired(
+        membership=membership(member, until, "active"), renewal_withdrawn=True, **where), wait=True)
+    ended = until - dt.timedelta(days=22)
+    publish(notify.redis, "booking", booking_events.MembershipPlanRetired(
+        membership=membership(lingering, ended, "grace"), **where), wait=True)
+
+    [mail] = eventually(lambda: smtp.to("retired-member@example.pk"))
+    assert mail["Subject"] == "Padel Arena DHA no longer offers your Gold membership"
+    body = mail.get_body(("plain",)).get_content()
+    assert f"benefits until {until.astimezone(KARACHI):%d %b %Y %H:%M}" in body and "cannot be renewed" in body
+    assert "The renewal payment you had opened is cancelled" in body
+    [told] = notify.stub.ListInbox(pb.ListInboxRequest(page_size=10), metadata=token_issuer.metadata(lingering)).messages
+    assert told.kind == "membership_plan_retired"
+    grace_end = (ended + dt.timedelta(days=7)).astimezone(KARACHI)
+    assert f"(its grace days) until {grace_end:%d %b %Y %H:%M}" in told.body and "renewal payment" not in told.body

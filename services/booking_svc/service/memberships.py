@@ -6,7 +6,8 @@ payment at the desk; either makes a player a member or extends them by one perio
 once per due (a second payment of it goes back: MembershipPaymentWithdrawn); a member sees their
 memberships and the owner the venue's members, each with its state (active, grace, expired); the
 job reminds members to renew (MembershipRenewalDue) and tells them when it expired
-(MembershipExpired). `benefits_of` is what bookings and availability ask of a player's memberships.
+(MembershipExpired); a plan its owner retires is told to its members, not renewed any more
+(MembershipPlanRetired). `benefits_of` is what bookings and availability ask of a player's memberships.
 """
 
 from __future__ import annotations
@@ -182,16 +183,24 @@ class Memberships:
             return plan
 
     def retire_plan(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str) -> store.MembershipPlan:
-        """The owner stops offering the plan; its memberships run to the end of their paid period. Nobody
-        joins or renews it any more: its payments still due are withdrawn (payment_svc voids their bills)."""
+        """The owner stops offering the plan; its memberships run to the end of their paid period and
+        grace days. Nobody joins or renews it any more: its payments still due are withdrawn (payment_svc
+        voids their bills). Each current member is told (MembershipPlanRetired), once: a second retire
+        changes nothing."""
         now = self.clock()
         with uow.session() as session:
-            domain.check_may_manage(caller, rows.venue(session, venue_id).owner_id)
+            venue = rows.venue(session, venue_id)
+            domain.check_may_manage(caller, venue.owner_id)
             plan = venue_plan(session, venue_id, plan_id)
             if plan.retired_at is None:
                 plan.retired_at = now
+                renewing = set()
                 for due in store.open_dues_of_plan(session, plan.id):
                     withdraw(session, due, now)
+                    renewing.add(due.player_id)
+                for member in store.current_members(session, plan, now):
+                    view = MembershipView(member, plan, membership.state(member.paid_until, plan.grace_days, now))
+                    events.membership_plan_retired(session, view, venue, member.player_id in renewing)
             session.flush()
             return plan
 

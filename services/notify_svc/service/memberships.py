@@ -1,6 +1,7 @@
-"""What members hear about their memberships (booking_svc's MembershipPaid, MembershipRenewalDue and
-MembershipExpired, issue 16): the start or renewal with the date it runs until, the reminder to
-renew before the period ends and again when its grace days begin, and the end of the benefits.
+"""What members hear about their memberships (booking_svc's MembershipPaid, MembershipRenewalDue,
+MembershipExpired and MembershipPlanRetired, issue 16): the start or renewal with the date it runs
+until, the reminder to renew before the period ends and again when its grace days begin, the end of
+the benefits, and their plan retired by the venue (until when it lasts, and that it is not renewed).
 Each goes to the member's channels and the in-app inbox, with dates in the venue's zone.
 """
 
@@ -41,3 +42,12 @@ class Memberships:
     def expired(self, uow: UnitOfWork, member: Membership) -> None:
         with uow.session() as session:
             self.deliveries.queue(session, member.player_id, "membership_expired", _variables(member))
+
+    def plan_retired(self, uow: UnitOfWork, member: Membership, renewal_withdrawn: bool) -> None:
+        """The venue retired the member's plan: their benefits last to the end of the period (and grace
+        days) and it cannot be renewed; a renewal they had opened is withdrawn (payment_svc's refund of
+        anything paid on it comes with its own receipt)."""
+        with uow.session() as session:
+            self.deliveries.queue(session, member.player_id, "membership_plan_retired",
+                                  {**_variables(member), "in_grace": "yes" if member.state == "grace" else "",
+                                   "renewal_withdrawn": "yes" if renewal_withdrawn else ""})

@@ -391,3 +391,15 @@ class MembershipPaymentWithdrawn(_message.Message):
     membership_id: str
     player_id: str
     def __init__(self, bill_id: _Optional[str] = ..., membership_id: _Optional[str] = ..., player_id: _Optional[str] = ...) -> None: ...
+
+class MembershipPlanRetired(_message.Message):
+    __slots__ = ("membership", "venue_name", "time_zone", "renewal_withdrawn")
+    MEMBERSHIP_FIELD_NUMBER: _ClassVar[int]
+    VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    RENEWAL_WITHDRAWN_FIELD_NUMBER: _ClassVar[int]
+    membership: _booking_pb2.Membership
+    venue_name: str
+    time_zone: str
+    renewal_withdrawn: bool
+    def __init__(self, membership: _Optional[_Union[_booking_pb2.Membership, _Mapping]] = ..., venue_name: _Optional[str] = ..., time_zone: _Optional[str] = ..., renewal_withdrawn: _Optional[bool] = ...) -> None: ...
