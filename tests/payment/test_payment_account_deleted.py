@@ -18,15 +18,6 @@ from payment_svc.service.payments import Payments
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def a_payment(session, booking_id: str, payer: str, state: str) -> str:
-    payment_id = str(uuid.uuid4())
-    session.add(store.Payment(id=payment_id, booking_id=booking_id, payer_id=payer, wallet="jazzcash", amount_paisa=100,
-                              state=state, reference=store.new_reference("T"), mobile_number="03001234567",
-                              share_ids=[], provider_reference="", provider_message="", next_inquiry_at=None,
-                              created_at=NOW, updated_at=NOW))
-    return payment_id
-
-
 @pytest.fixture(params=["embedded", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.redis])])
 def payment_server(request, start_service, sqlite_url):
     redis_url, database_url = "", sqlite_url
@@ -41,16 +32,14 @@ def payment_server(request, start_service, sqlite_url):
     client.close()
 
 
-def test_a_deleted_account_leaves_no_wallet_number_and_the_ledger_as_it_was(payment_server):
+def test_a_deleted_account_leaves_no_wallet_number_and_the_ledger_as_it_was(payment_server, booking_row,
+                                                                            payment_row):
     database, redis_client = payment_server
-    gone, other, booking_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    gone, other = str(uuid.uuid4()), str(uuid.uuid4())
     with database.session() as session:
-        session.add(store.Booking(id=booking_id, venue_id=str(uuid.uuid4()), booker_id=gone, player_ids=[gone, other],
-                                  start_time=NOW, local_date=NOW.date(), price_paisa=200, online_paisa=200,
-                                  commission_paisa=20, status="confirmed", created_at=NOW, updated_at=NOW))
-        session.flush()
-        captured, pending = a_payment(session, booking_id, gone, "captured"), a_payment(session, booking_id, gone, "pending")
-        others = a_payment(session, booking_id, other, "captured")
+        booking_id = booking_row(session, gone, [gone, other], price_paisa=200)
+        captured, pending = (payment_row(session, booking_id, gone, state) for state in ("captured", "pending"))
+        others = payment_row(session, booking_id, other, "captured")
         store.record(session, booking_id, EntryKind.CAPTURED, 100, NOW, "share", captured)
     message = auth_events.AccountDeleted(user_id=gone)
     for _ in range(2):  # delivered twice: handled twice, the same outcome
@@ -62,22 +51,20 @@ def test_a_deleted_account_leaves_no_wallet_number_and_the_ledger_as_it_was(paym
     assert [(e.kind, e.amount_paisa) for e in entries] == [("captured", 100)]
 
 
-def test_a_deleted_accounts_pending_attempt_loses_its_wallet_number_once_it_settles(payment_server):
+def test_a_deleted_accounts_pending_attempt_loses_its_wallet_number_once_it_settles(payment_server, booking_row,
+                                                                                     payment_row):
     """The pending attempt keeps its number while the provider may still be asked about it; once it
     settles nothing needs the number, and the person asked to be forgotten."""
     database, redis_client = payment_server
-    gone, booking_id = str(uuid.uuid4()), str(uuid.uuid4())
+    gone = str(uuid.uuid4())
     with database.session() as session:
-        session.add(store.Booking(id=booking_id, venue_id=str(uuid.uuid4()), booker_id=gone, player_ids=[gone],
-                                  start_time=NOW, local_date=NOW.date(), price_paisa=100, online_paisa=100,
-                                  commission_paisa=10, status="pending", created_at=NOW, updated_at=NOW))
-        session.flush()
-        pending = a_payment(session, booking_id, gone, "pending")
+        booking_id = booking_row(session, gone, status="pending")
+        pending = payment_row(session, booking_id, gone, "pending")
     publish_event(redis_client, "padel.auth.events", auth_events.AccountDeleted(user_id=gone), handled_by="payment")
     with database.session() as session:
         assert session.get(store.Payment, pending).mobile_number == "03001234567"  # still asked about
         # One the person opened while their deletion was being handled settles the same way.
-        racing = a_payment(session, booking_id, gone, "pending")
+        racing = payment_row(session, booking_id, gone, "pending")
     for payment_id in (pending, racing):
         with database.session(read_only=True) as session:
             reference = session.get(store.Payment, payment_id).reference

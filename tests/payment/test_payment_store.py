@@ -7,32 +7,28 @@ import uuid
 import pytest
 from sqlalchemy import delete, exc, update
 
-from mesh.db import Database
 from payment_svc import store
 from payment_svc.domain import EntryKind, PaymentState
 
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def a_booking(db: Database) -> tuple[str, str, str]:
-    booking_id, share_id, payment_id = (str(uuid.uuid4()) for _ in range(3))
-    with db.session() as session:
-        session.add(store.Booking(id=booking_id, venue_id=str(uuid.uuid4()), booker_id="b", player_ids=["b"],
-                                  start_time=NOW, local_date=NOW.date(), price_paisa=500000, online_paisa=500000,
-                                  commission_paisa=50000,
-                                  status="pending", created_at=NOW, updated_at=NOW))
-        session.flush()
+@pytest.fixture
+def a_booking(database, booking_row, payment_row) -> tuple[str, str, str]:
+    """A pending booking of PKR 5,000 paid online, its booker's one share, and an attempt paying it:
+    their ids."""
+    share_id = str(uuid.uuid4())
+    with database.session() as session:
+        booking_id = booking_row(session, "b", price_paisa=500000, status="pending")
         session.add(store.Share(id=share_id, booking_id=booking_id, player_id="b", position=0, amount_paisa=500000,
                                 state="due", due_by=NOW))
-        session.add(store.Payment(id=payment_id, booking_id=booking_id, payer_id="b", wallet="jazzcash",
-                                  amount_paisa=500000, state="pending", reference=store.new_reference("T"),
-                                  mobile_number="03000000001", share_ids=[share_id], provider_reference="",
-                                  provider_message="", next_inquiry_at=NOW, created_at=NOW, updated_at=NOW))
+        payment_id = payment_row(session, booking_id, "b", "pending", amount_paisa=500000, share_ids=[share_id],
+                                 next_inquiry_at=NOW)
     return booking_id, share_id, payment_id
 
 
-def test_ledger_entries_can_be_neither_changed_nor_deleted(database):
-    booking_id, share_id, payment_id = a_booking(database)
+def test_ledger_entries_can_be_neither_changed_nor_deleted(database, a_booking):
+    booking_id, share_id, payment_id = a_booking
     with database.session() as session:
         store.record(session, booking_id, EntryKind.CAPTURED, 500000, NOW, share_id, payment_id)
     for change in (update(store.LedgerEntry).values(amount_paisa=1), delete(store.LedgerEntry)):
@@ -44,8 +40,8 @@ def test_ledger_entries_can_be_neither_changed_nor_deleted(database):
 
 
 @pytest.mark.parametrize("kind", [EntryKind.CAPTURED, EntryKind.REFUNDED, EntryKind.FEE])
-def test_a_share_is_captured_refunded_and_charged_a_fee_once(database, kind):
-    booking_id, share_id, payment_id = a_booking(database)
+def test_a_share_is_captured_refunded_and_charged_a_fee_once(database, a_booking, kind):
+    booking_id, share_id, payment_id = a_booking
     with database.session() as session:
         store.record(session, booking_id, kind, 100, NOW, share_id, payment_id)
     with pytest.raises(exc.IntegrityError):
@@ -56,8 +52,8 @@ def test_a_share_is_captured_refunded_and_charged_a_fee_once(database, kind):
         store.record(session, booking_id, EntryKind.COMMISSION, -25000, NOW)
 
 
-def test_a_pending_payment_is_settled_once(database):
-    _, _, payment_id = a_booking(database)
+def test_a_pending_payment_is_settled_once(database, a_booking):
+    _, _, payment_id = a_booking
     with database.session() as session:
         payment = session.get(store.Payment, payment_id)
         assert store.settle(session, payment, PaymentState.CAPTURED, NOW)
@@ -67,8 +63,8 @@ def test_a_pending_payment_is_settled_once(database):
         assert payment.state == "captured"
 
 
-def test_money_is_never_negative_where_it_cannot_be(database):
-    booking_id, share_id, payment_id = a_booking(database)
+def test_money_is_never_negative_where_it_cannot_be(database, a_booking):
+    booking_id, share_id, payment_id = a_booking
     with pytest.raises(exc.IntegrityError):
         with database.session() as session:
             store.record(session, booking_id, EntryKind.REFUNDED, -1, NOW, share_id, payment_id)

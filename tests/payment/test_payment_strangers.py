@@ -28,18 +28,12 @@ def refusal(call, asked: str) -> tuple[type, str]:
     return type(error.value), error.value.message.replace(asked, "…")
 
 
-def test_a_stranger_hears_of_someone_elses_payment_or_venue_fee_what_a_missing_id_gets(database):
+def test_a_stranger_hears_of_someone_elses_payment_or_venue_fee_what_a_missing_id_gets(database, booking_row,
+                                                                                      payment_row):
     payer, owner, stranger = (str(uuid.uuid4()) for _ in range(3))
-    booking_id, payment_id = str(uuid.uuid4()), str(uuid.uuid4())
     with database.session() as session:
-        session.add(store.Booking(id=booking_id, venue_id=str(uuid.uuid4()), booker_id=payer, player_ids=[payer],
-                                  start_time=NOW, local_date=NOW.date(), price_paisa=100, online_paisa=0,
-                                  commission_paisa=10, status="cancelled", created_at=NOW, updated_at=NOW))
-        session.flush()
-        session.add(store.Payment(id=payment_id, booking_id=booking_id, payer_id=payer, wallet="jazzcash",
-                                  amount_paisa=100, state="declined", reference=store.new_reference("T"),
-                                  mobile_number="", share_ids=[], provider_reference="", provider_message="",
-                                  next_inquiry_at=None, created_at=NOW, updated_at=NOW))
+        booking_id = booking_row(session, payer, online_paisa=0, status="cancelled")
+        payment_id = payment_row(session, booking_id, payer, "declined")
         session.add(store.VenueFee(booking_id=booking_id, reason="late_cancellation", amount_paisa=50,
                                    state=VenueFeeState.DUE.value, created_at=NOW))
     payments = Payments({}, lambda: NOW)
