@@ -167,9 +167,11 @@ def check_payable(booking_status: str, online: int, membership: bool = False) ->
             reason="BOOKING_CANCELLED")
 
 
-def check_may_see_bill(caller: Caller, players: Iterable[str]) -> None:
-    if caller.user_id not in players and not caller.is_admin:
-        raise PermissionDenied("this bill is for the booking's players")
+def may_see_bill(caller: Caller, players: Iterable[str]) -> bool:
+    """A bill is its booking's players' (and admins'); to anyone else it is no bill (NOT_FOUND, as for an
+    id that names none; paying it, as for a booking payments never heard of): whether a booking or a
+    membership payment exists, or was cancelled, is not told."""
+    return caller.user_id in players or caller.is_admin
 
 
 def may_see_payment(caller: Caller, payer_id: str) -> bool:

@@ -16,7 +16,7 @@ from test_payment_ledger import START, caller, world_on
 
 from mesh.convert import timestamp
 from mesh.db import Database
-from mesh.errors import FailedPrecondition, PermissionDenied
+from mesh.errors import FailedPrecondition, NotFound
 from mesh.outbox import OutboxEvent
 from payment_svc import consumers, store
 from payment_svc.domain import PaymentState, ShareState, VenueFacts, Wallet
@@ -87,9 +87,9 @@ def test_the_players_bill_is_theirs_alone_paid_once_in_the_ledger_and_the_payout
     assert [(s.player_id, s.amount_paisa, s.share_state) for s in bill.shares] == [
         (desk.player, PRICE, ShareState.DUE)]
     stranger = str(uuid.uuid4())
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # as for no bill: a stranger does not learn that someone joined
         desk.bills.get_bill(desk.db, caller(stranger), desk.bill_id)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(FailedPrecondition, match="has not heard of this booking"):
         desk.pay(stranger)
 
     payment = desk.pay()

@@ -1,6 +1,7 @@
-"""What a stranger hears of someone else's payment or of a fee due at a venue, from payment_svc's use
-cases on a real database: the same as for an id that names nothing (NOT_FOUND, the same words), so an
-answer tells nobody that an attempt exists or that a booking was cancelled late or missed."""
+"""What a stranger hears of someone else's bill, payment or fee due at a venue, from payment_svc's use
+cases on a real database: the same as for an id that names nothing (NOT_FOUND, the same words; paying
+one, what paying a booking payments never heard of gets), so an answer tells nobody that a booking or a
+membership payment exists, that an attempt exists, or that a booking was cancelled late or missed."""
 
 import datetime as dt
 import uuid
@@ -8,9 +9,10 @@ import uuid
 import pytest
 
 from mesh.caller import Caller
-from mesh.errors import DomainError, NotFound, PermissionDenied
+from mesh.errors import DomainError, FailedPrecondition, NotFound, PermissionDenied
 from payment_svc import store
-from payment_svc.domain import VenueFacts, VenueFeeState
+from payment_svc.domain import VenueFacts, VenueFeeState, Wallet
+from payment_svc.service.bills import Bills
 from payment_svc.service.payments import Payments
 from payment_svc.service.venue_fees import VenueFees
 
@@ -56,3 +58,29 @@ def test_a_stranger_hears_of_someone_elses_payment_or_venue_fee_what_a_missing_i
     assert look(caller(payer))(payment_id).id == payment_id
     assert look(caller(stranger, "admin"))(payment_id).id == payment_id
     assert collect(caller(owner, "venue_owner"))(booking_id).state == VenueFeeState.COLLECTED.value
+
+
+def test_a_stranger_asking_for_or_paying_someone_elses_bill_hears_what_a_missing_booking_gets(database, booking_row):
+    booker, invited, stranger = (str(uuid.uuid4()) for _ in range(3))
+    with database.session() as session:
+        booking_id = booking_row(session, booker, [booker, invited])
+        cancelled = booking_row(session, booker, status="cancelled")
+    bills = Bills(dt.timedelta(hours=2), dt.timedelta(hours=1), lambda: NOW)
+    payments = Payments({}, lambda: NOW, bills=bills)
+
+    def bill(who):
+        return lambda booking: bills.get_bill(database, who, booking)
+
+    def pay(who):
+        return lambda booking: payments.pay(database, who, booking, Wallet.EASYPAISA, "03001234567", "", False)
+
+    missing = str(uuid.uuid4())
+    for asked in (booking_id, cancelled):
+        assert refusal(bill(caller(stranger)), asked) == refusal(bill(caller(stranger)), missing)
+        assert refusal(pay(caller(stranger)), asked) == refusal(pay(caller(stranger)), missing)
+    assert refusal(bill(caller(stranger)), booking_id)[0] is NotFound
+    assert refusal(pay(caller(stranger)), booking_id)[0] is FailedPrecondition
+    # The booking's players see the bill; the booker hears that their booking was cancelled.
+    assert bill(caller(invited))(booking_id).booking.id == booking_id
+    assert bill(caller(stranger, "admin"))(booking_id).booking.id == booking_id
+    assert "cancelled" in refusal(pay(caller(booker)), cancelled)[1]

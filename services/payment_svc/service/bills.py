@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
@@ -83,6 +83,12 @@ def bill_of(session, booking: store.Booking) -> BillView:
             returned[row.share_id] = (refunded, fee + row.amount_paisa)
     return BillView(booking, store.shares_of(session, booking.id), domain.balance(store.as_entries(rows)), returned,
                     session.get(store.VenueFee, booking.id))
+
+
+def bill_players(booking: store.Booking, shares: Sequence[store.Share]) -> set[str]:
+    """Whose the bill is: the booking's players, and a player taken off it, who still sees their share
+    (and its refund)."""
+    return {*booking.player_ids, *(s.player_id for s in shares)}
 
 
 class Bills:
@@ -201,11 +207,9 @@ class Bills:
     def get_bill(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> BillView:
         with uow.session(read_only=True) as session:
             booking = session.get(store.Booking, booking_id)
-            if booking is None:
+            if booking is None or not domain.may_see_bill(caller, bill_players(booking, store.shares_of(
+                    session, booking_id))):
                 raise NotFound(f"no bill for booking {booking_id} (yet: a new booking's bill takes a moment)")
-            # Also a player taken off the booking, who still sees their share (and its refund).
-            domain.check_may_see_bill(caller, {*booking.player_ids, *(s.player_id for s in store.shares_of(
-                session, booking_id))})
             return bill_of(session, booking)
 
     def fall_due(self, uow: UnitOfWork) -> int:

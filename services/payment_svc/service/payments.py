@@ -21,7 +21,7 @@ from payment_svc import domain, events, metrics, store
 from payment_svc.domain import BOOKING_CANCELLED, EntryKind, PaymentState, ShareState, Wallet
 from payment_svc.providers import (Charge, Checkout, ForgedCallback, NoSuchTransaction, Outcome, Provider, ProviderDown,
                                    easypaisa)
-from payment_svc.service.bills import Bills, fully_paid, keep_commission, share_view
+from payment_svc.service.bills import Bills, bill_players, fully_paid, keep_commission, share_view
 from payment_svc.service.refunds import give_back
 
 log = logging.getLogger("padel.payment.payments")
@@ -79,11 +79,11 @@ class Payments:
         with uow.session() as session:
             # On PostgreSQL one Pay per booking at a time: two cannot both take the same share.
             booking = session.get(store.Booking, booking_id, with_for_update=True)
-            if booking is None:
+            shares = store.shares_of(session, booking_id) if booking else []
+            if booking is None or not domain.may_see_bill(caller, bill_players(booking, shares)):
                 raise FailedPrecondition("payments has not heard of this booking yet; try again in a moment",
                                          reason="BOOKING_NOT_KNOWN")
             domain.check_payable(booking.status, booking.online_paisa, bool(booking.membership_id))
-            shares = store.shares_of(session, booking_id)
             chosen = domain.shares_to_cover([share_view(s) for s in shares], caller.user_id, booking.booker_id, cover_all)
             ids = [s.share_id for s in chosen]
             if store.open_payment_for(session, booking_id, ids) is not None:

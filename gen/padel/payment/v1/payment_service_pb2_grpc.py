@@ -114,15 +114,16 @@ class PaymentServiceServicer:
     """
 
     def GetBill(self, request, context):
-        """GetBill shows a booking's price, its shares, what was paid and what is owed (its players and
-        the venue's owner).
+        """GetBill shows a booking's price, its shares, what was paid and what is owed, to its players (and
+        admins). Anyone else's, or none: NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Pay(self, request, context):
-        """Pay starts a wallet payment of the caller's share (or, for the booker, of every unpaid share).
+        """Pay starts a wallet payment of the caller's share (or, for the booker, of every unpaid share). A
+        bill not the caller's is answered as one payments has not heard of (FAILED_PRECONDITION).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
