@@ -232,7 +232,8 @@ class Payments:
                          status: str) -> Checkout | store.Payment:
         """The player back at our postBackURL from Easypaisa's page: first with a token (step 2), which
         gets the form that confirms the checkout at Easypaisa; then with the order's result (step 3),
-        which gets the payment as it stands once Easypaisa was asked."""
+        which gets the payment as it stands once Easypaisa was asked. The same result again (a reload)
+        shows how the payment stands, as JazzCash's return does."""
         if auth_token:
             return self.providers[Wallet.EASYPAISA].confirmation(auth_token)
         if not reference:
@@ -241,8 +242,8 @@ class Payments:
 
     def _easypaisa_result(self, uow: UnitOfWork, reference: str, claims_paid: bool) -> store.Payment:
         """The order's result. The redirect is unsigned, so Easypaisa is asked (inquiry) and only its
-        answer counts; a claim of payment it contradicts is refused as forged, and the same return
-        twice as a replay."""
+        answer counts; a claim of payment it contradicts is refused as forged. The same return again is
+        counted once and answered with the payment as it stands, if it settled as Easypaisa's answer says."""
         wallet = Wallet.EASYPAISA
         with uow.session(read_only=True) as session:
             payment = store.payment_by_reference(session, reference)
@@ -265,7 +266,10 @@ class Payments:
         claim = "paid" if claims_paid else "unpaid"
         counted = replace(found, state=found.state if found.state == PaymentState.CAPTURED else None,
                           callback_key=f"return:{reference}:{claim}")
-        return self.settle(uow, counted, wallet)
+        try:
+            return self.settle(uow, counted, wallet)
+        except AlreadyExists:
+            return self._counted_already(uow, counted)
 
     def _ask_now_if_pending(self, uow: UnitOfWork, payment: store.Payment) -> store.Payment:
         if payment.payment_state != PaymentState.PENDING:
