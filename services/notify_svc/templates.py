@@ -738,7 +738,8 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("{{ venue_name }} no longer offers your {{ plan_name }} membership",
                "Hi {{ first_name }}, {{ venue_name }} has retired the {{ plan_name }} plan. Your membership keeps "
                "its member prices and benefits {% if in_grace %}(its grace days) until {{ grace_ends_at }}"
-               "{% else %}until {{ paid_until }}, and through its grace days until {{ grace_ends_at }}{% endif %}; "
+               "{% else %}until {{ paid_until }}{% if grace_ends_at != paid_until %}, and through its grace days "
+               "until {{ grace_ends_at }}{% endif %}{% endif %}; "
                "it cannot be renewed."
                "{% if renewal_withdrawn %} The renewal payment you had opened is cancelled: nothing more is "
                "due, and anything paid on it comes back to your wallet.{% endif %} Ask the venue about "
@@ -746,7 +747,8 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "ur": ("{{ venue_name }} نے آپ کی {{ plan_name }} رکنیت کا پلان بند کر دیا",
                "السلام علیکم {{ first_name }}، {{ venue_name }} نے {{ plan_name }} پلان بند کر دیا ہے۔ آپ کی رکنیت "
                "{% if in_grace %}{{ paid_until }} کو ختم ہو گئی؛ رعایتی دنوں میں سہولتیں {{ grace_ends_at }} تک رہیں گی"
-               "{% else %}کی قیمتیں اور سہولتیں {{ paid_until }} تک، اور رعایتی دنوں میں {{ grace_ends_at }} تک رہیں گی"
+               "{% else %}کی قیمتیں اور سہولتیں {{ paid_until }} تک{% if grace_ends_at != paid_until %}، اور رعایتی دنوں "
+               "میں {{ grace_ends_at }} تک{% endif %} رہیں گی"
                "{% endif %}، اور اس کی تجدید نہیں ہو سکتی۔"
                "{% if renewal_withdrawn %} آپ کی تجدید کی ادائیگی منسوخ کر دی گئی: مزید کچھ واجب نہیں، اور جو ادا "
                "ہوا وہ آپ کے والٹ میں واپس آئے گا۔{% endif %} دوسرے پلانز کے بارے میں وینیو سے پوچھیں۔"),
