@@ -209,7 +209,7 @@ class Bills:
             booking = session.get(store.Booking, booking_id)
             if booking is None or not domain.may_see_bill(caller, bill_players(booking, store.shares_of(
                     session, booking_id))):
-                raise NotFound(f"no bill for booking {booking_id} (yet: a new booking's bill takes a moment)")
+                raise NotFound(f"no bill of yours for booking {booking_id} (yet: a new booking's bill takes a moment)")
             return bill_of(session, booking)
 
     def fall_due(self, uow: UnitOfWork) -> int:
