@@ -156,7 +156,9 @@ def test_events_read_together_each_write_their_rows_in_their_own_span(venues, fi
         stub.ListVenues(pb.ListVenuesRequest(), metadata=[("traceparent", traceparent()[2])])
     OutboxRelay(database, client).publish_pending()
     finished.clear()
-    consumer = EventConsumer(database, client, group="venue-watchers", streams=[STREAM], block_ms=10)
+    # (a long hold: on a loaded machine SQLite's 50 ms could end the transaction after the first event)
+    consumer = EventConsumer(database, client, group="venue-watchers", streams=[STREAM], block_ms=10,
+                             sqlite_hold_seconds=60.0)
     consumer.on(StringValue, lambda session, event_id, message: publish(session, "padel.test.replies", message))
     consumer.step()  # one read, one transaction for both
 
