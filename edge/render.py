@@ -22,6 +22,7 @@ from PADEL_* environment variables with per-environment defaults:
 | PADEL_TOKEN_ISSUER / PADEL_TOKEN_AUDIENCE (what jwt_authn accepts) | padel-auth / padel-platform | same |
 | PADEL_EDGE_JWKS_CACHE_SECONDS (how long fetched signing keys are trusted) | 300 | 300 |
 | PADEL_OTLP_ENDPOINT (OTLP/HTTP collector for the edge's spans, as for the services) | none | none |
+| PADEL_TRACE_SAMPLE_PERCENT (share of new traces kept; a client's traceparent flag is followed) | 100 | 100 |
 
 Access tokens (jwt_authn) are checked default-deny: the JWT rules are generated from the contracts.
 Every RPC marked `(padel.access.v1.access).public` is open at its gRPC path and at its REST path
@@ -53,7 +54,8 @@ from typing import Mapping
 from google.api import annotations_pb2
 from google.protobuf import descriptor_pb2
 from mesh import origin
-from mesh.settings import SERVICES, Env, directory_address, edge_port, otlp_endpoint, reach_host, service_address
+from mesh.settings import (SERVICES, Env, directory_address, edge_port, otlp_endpoint, reach_host, service_address,
+                           trace_sample_percent)
 from padel.access.v1 import access_pb2
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -316,8 +318,18 @@ def _local_cluster(name: str, host: str, port: int) -> dict:
 
 def tracer(env: Env) -> tuple[dict, list[dict]]:
     """Envoy's OpenTelemetry tracer, and the cluster its OTLP/HTTP exporter needs. Without
-    PADEL_OTLP_ENDPOINT it exports over OTLP/gRPC to the edge directory (edge/traces.py)."""
-    config = {"@type": "type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig", "service_name": "envoy"}
+    PADEL_OTLP_ENDPOINT it exports over OTLP/gRPC to the edge directory (edge/traces.py).
+
+    Its sampler keeps PADEL_TRACE_SAMPLE_PERCENT of new traces (by trace id) and follows the sampled
+    flag of a client's `traceparent`; the decision goes on in the flag of the `traceparent` Envoy
+    sends, which the services follow. An unkept request still has a trace id (access log, services)."""
+    ratio = {"name": "envoy.tracers.opentelemetry.samplers.trace_id_ratio_based", "typed_config": {
+        "@type": "type.googleapis.com/envoy.extensions.tracers.opentelemetry.samplers.v3.TraceIdRatioBasedSamplerConfig",
+        "sampling_percentage": {"numerator": trace_sample_percent(env), "denominator": "HUNDRED"}}}
+    config = {"@type": "type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig", "service_name": "envoy",
+              "sampler": {"name": "envoy.tracers.opentelemetry.samplers.parent_based", "typed_config": {
+                  "@type": "type.googleapis.com/envoy.extensions.tracers.opentelemetry.samplers.v3.ParentBasedSamplerConfig",
+                  "wrapped_sampler": ratio}}}
     endpoint = otlp_endpoint(env)
     if not endpoint:
         config["grpc_service"] = {"envoy_grpc": {"cluster_name": DIRECTORY}, "timeout": "2s"}

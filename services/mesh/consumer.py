@@ -84,6 +84,9 @@ class EventConsumer(Loop):
         # ends once it held it this long (the rest follow in the next) and a request's write waits for
         # a part of a read, not all of it (a read of 50 notify events held it for seconds on a busy host).
         self.sqlite_hold_seconds = sqlite_hold_seconds
+        # How many of a read's entries the next transaction takes (on SQLite: about as many as the last
+        # one handled within its hold, so that few are recorded as handled only to be struck off again).
+        self._together = batch_size
         self._handlers: dict[str, tuple[type[Message], Handler, Wanted | None]] = {}
         self._ready = False  # groups created and own pending entries handled since (re)connecting
         self._reader: redis.Redis | None = None  # the one connection the blocking reads use
@@ -193,7 +196,8 @@ class EventConsumer(Loop):
         left is handled in one of its own, so only the failing one stays pending (the others' handlers
         then ran twice, the first time rolled back: handlers write only through the session, and what
         must happen once, such as counting, waits for the commit with `mesh.db.after_commit`)."""
-        while len(entries) > 1 and not self.stopping and (taken := self._handle_together(stream, entries)):
+        while len(entries) > 1 and not self.stopping and (
+                taken := self._handle_together(stream, entries[:self._together])):
             entries = entries[taken:]
         for entry_id, fields in entries:
             if self.stopping:
@@ -240,7 +244,8 @@ class EventConsumer(Loop):
     def _handle_together(self, stream: str | bytes, entries: list[tuple[Any, Any]]) -> int:
         """The first of `entries` handled in one transaction and acknowledged at once: all of them, or
         on SQLite those handled within `sqlite_hold_seconds`; how many (0: one of them failed, nothing
-        written, nothing acknowledged)."""
+        written, nothing acknowledged). On SQLite the next transaction then takes as many entries as
+        this one handled within its hold, or twice as many when it handled all it took in less."""
         events = [self._event(stream, entry_id, fields or {}) for entry_id, fields in entries]
         taken = len(entries)
         if not any(events):  # nothing a handler takes: no transaction
@@ -261,6 +266,8 @@ class EventConsumer(Loop):
                     if hold is not None and time.monotonic() - began >= hold:
                         taken = position + 1
                         break
+                if hold is not None:
+                    self._together = taken if taken < len(entries) else min(2 * taken, self.batch_size)
                 if fresh:  # held the lock long enough: the rest are handled in the next transaction
                     session.execute(delete(_PROCESSED).where(_PROCESSED.c.consumer_group == self.group,
                                                              _PROCESSED.c.event_id.in_(fresh)))

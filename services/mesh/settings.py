@@ -166,6 +166,15 @@ def otlp_endpoint(env: Env) -> str:
     return raw
 
 
+def trace_sample_percent(env: Env) -> int:
+    """PADEL_TRACE_SAMPLE_PERCENT: the share of new traces kept (spans recorded and exported), 0–100.
+    Envoy decides for a request at the edge and sends the decision on in `traceparent`'s sampled
+    flag, which every service follows; a service decides so itself only for work that starts a
+    trace of its own (an RPC called past the edge, an event with no trace). An unkept trace's id
+    still reaches the access log, the log lines and the events."""
+    return env.int("PADEL_TRACE_SAMPLE_PERCENT", 100, 0, 100)
+
+
 @dataclass(frozen=True)
 class ServiceSettings:
     """What every server needs, whichever service it is."""
@@ -194,6 +203,7 @@ class ServiceSettings:
     # unless trace_files is off.
     otlp_endpoint: str = ""
     trace_files: bool = True
+    trace_sample_percent: int = 100
     # The test clock (mesh.clock): a file of seconds that moves the service's time; None (the default) is off.
     test_clock_file: pathlib.Path | None = None
 
@@ -226,5 +236,6 @@ class ServiceSettings:
             edge_secret_file=edge_secret_file(env),
             otlp_endpoint=otlp_endpoint(env),
             trace_files=env.bool("PADEL_TRACE_FILES", True),
+            trace_sample_percent=trace_sample_percent(env),
             test_clock_file=test_clock_file(env),
         )

@@ -12,8 +12,12 @@ OTLP/HTTP collector at PADEL_OTLP_ENDPOINT, else one JSON object a line (`span_l
 `<data dir>/traces/<service>.jsonl` (unless PADEL_TRACE_FILES is off). Without it (a server built in
 a test) spans are not recorded, but trace context still flows from the caller to the outbox.
 
-Only work that begins a trace on purpose is kept as a new trace: an RPC or an event. A statement or
-Redis command outside both (a relay poll, a consumer's blocking read, a health ping) is dropped.
+Only work that begins a trace on purpose is kept as a new trace: an RPC or an event, and of those
+PADEL_TRACE_SAMPLE_PERCENT (Envoy keeps that share of the requests at the edge and says so in the
+sampled flag of its `traceparent`, which a service follows, as it does the flag kept with an event).
+A statement or Redis command outside both (a relay poll, a consumer's blocking read, a health ping)
+is dropped. Work in a trace not kept records no span, but its trace id still reaches the log lines and
+the outbox.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from opentelemetry.instrumentation.utils import is_instrumentation_enabled
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
-from opentelemetry.sdk.trace.sampling import Decision, ParentBased, Sampler, SamplingResult
+from opentelemetry.sdk.trace.sampling import Decision, ParentBased, Sampler, SamplingResult, TraceIdRatioBased
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from sqlalchemy import Engine, event
@@ -162,15 +166,20 @@ def watch_redis(client: redis.Redis) -> redis.Redis:
 
 
 class _StartedOnPurpose(Sampler):
-    """Keeps a new trace only for an RPC or an event; a child follows its parent (see ParentBased)."""
+    """Keeps a new trace only for an RPC or an event, and of those `percent` (by trace id, as the
+    edge keeps its share of requests); a child follows its parent (see ParentBased)."""
+
+    def __init__(self, percent: int):
+        self._share = TraceIdRatioBased(percent / 100)
 
     def should_sample(self, parent_context, trace_id, name, kind=None, attributes=None, links=None,
                       trace_state=None) -> SamplingResult:
-        keep = kind in (SpanKind.SERVER, SpanKind.CONSUMER)
-        return SamplingResult(Decision.RECORD_AND_SAMPLE if keep else Decision.DROP, attributes if keep else None)
+        if kind in (SpanKind.SERVER, SpanKind.CONSUMER):
+            return self._share.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
+        return SamplingResult(Decision.DROP)
 
     def get_description(self) -> str:
-        return "StartedOnPurpose"
+        return f"StartedOnPurpose{{{self._share.get_description()}}}"
 
 
 def span_line(span: ReadableSpan) -> str:
@@ -218,11 +227,11 @@ def span_file(settings: ServiceSettings, service: str) -> SpanFile | None:
     return SpanFile(settings.data_dir / "traces" / f"{service}.jsonl") if settings.trace_files else None
 
 
-def provider(service: str, version: str) -> TracerProvider:
-    """The SDK for one service, keeping what the caller's trace keeps and new traces of RPCs and
-    events only (exporters are added to it)."""
+def provider(service: str, version: str, sample_percent: int = 100) -> TracerProvider:
+    """The SDK for one service, keeping what the caller's trace keeps and `sample_percent` of new
+    traces of RPCs and events only (exporters are added to it)."""
     return TracerProvider(resource=Resource.create({"service.name": service, "service.version": version}),
-                          sampler=ParentBased(root=_StartedOnPurpose()))
+                          sampler=ParentBased(root=_StartedOnPurpose(sample_percent)))
 
 
 _configured = False
@@ -241,7 +250,7 @@ def configure(service: str, settings: ServiceSettings) -> None:
         exporter = span_file(settings, service)
         if exporter is None:
             return  # nowhere to send spans: none are recorded (trace context still flows)
-    sdk = provider(service, settings.version)
+    sdk = provider(service, settings.version, settings.trace_sample_percent)
     sdk.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=EXPORT_DELAY_MILLIS))
     trace.set_tracer_provider(sdk)
     _configured = True

@@ -97,6 +97,23 @@ def test_the_edge_exports_its_spans_to_the_collector_or_else_to_the_directory():
             render("local", DEFAULT_DESCRIPTOR, environ={"PADEL_OTLP_ENDPOINT": bad})
 
 
+def test_the_edge_keeps_the_sample_percent_of_new_traces_and_follows_a_clients_flag():
+    def sampler(environ):
+        config = yaml.safe_load(render("local", DEFAULT_DESCRIPTOR, environ=environ))
+        manager = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
+        return manager["tracing"]["provider"]["typed_config"]["sampler"]
+
+    for environ, percent in (({}, 100), ({"PADEL_TRACE_SAMPLE_PERCENT": "10"}, 10)):
+        config = sampler(environ)
+        assert config["name"] == "envoy.tracers.opentelemetry.samplers.parent_based"
+        ratio = config["typed_config"]["wrapped_sampler"]
+        assert ratio["name"] == "envoy.tracers.opentelemetry.samplers.trace_id_ratio_based"
+        assert ratio["typed_config"]["sampling_percentage"] == {"numerator": percent, "denominator": "HUNDRED"}
+    for bad in ("101", "-1", "ten"):
+        with pytest.raises(SystemExit, match="PADEL_TRACE_SAMPLE_PERCENT"):
+            render("local", DEFAULT_DESCRIPTOR, environ={"PADEL_TRACE_SAMPLE_PERCENT": bad})
+
+
 def test_k8s_config_validates(tmp_path):
     text = render("k8s", DEFAULT_DESCRIPTOR, environ={})
     assert '"address": "auth", "port_value": 3001' in text

@@ -1,6 +1,8 @@
 """Traces across the mesh, through the real edge (`platform`: SQLite, Redis stand-in): a booking made
 over REST is one trace from Envoy's access log through booking_svc's span and its outbox event to
-notify's handling of that event, in the JSON-lines files under data/traces/."""
+notify's handling of that event, in the JSON-lines files under data/traces/; with
+PADEL_TRACE_SAMPLE_PERCENT=0 (`unsampled_platform`) no span of an edge request is kept, but its trace id
+is still logged and kept with its events."""
 
 import datetime as dt
 import json
@@ -11,10 +13,18 @@ import grpc
 import pytest
 import requests
 
-from padel_testkit import eventually
+from padel_testkit import eventually, launch_platform, stop_platform
 
 TIMEOUT = 10
 BOOK = "padel.booking.v1.BookingService/Book"
+
+
+@pytest.fixture(scope="module")
+def unsampled_platform(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("unsampled")
+    running = launch_platform(folder, PADEL_TRACE_SAMPLE_PERCENT="0")
+    yield running
+    stop_platform(running)
 
 
 def json_lines(path) -> list[dict]:
@@ -136,3 +146,42 @@ def test_nobody_outside_can_write_the_edge_spans(platform):
                 request, metadata=[("authorization", platform.headers()["authorization"])], timeout=TIMEOUT)
     assert refused.value.code() == grpc.StatusCode.UNIMPLEMENTED
     assert spans(platform, "envoy", forged.hex()) == []
+
+
+def book(platform, request_id: str, **headers: str) -> requests.Response:
+    court_id, start = a_free_slot(platform)
+    return requests.post(f"{platform.url}/api/bookings/book", timeout=TIMEOUT,
+                         headers={**platform.headers(), "x-request-id": request_id, **headers},
+                         json={"court_id": court_id, "start_time": start, "duration_minutes": 90,
+                               "idempotency_key": uuid.uuid4().hex})
+
+
+def test_with_no_trace_sampled_a_booking_keeps_no_span_but_its_trace_id_is_logged(unsampled_platform):
+    platform = unsampled_platform
+    request_id = f"unsampled-{uuid.uuid4().hex}"
+    made = book(platform, request_id)
+    assert made.status_code == 200, made.text
+
+    # Envoy's access log and booking_svc's log line name the request's trace …
+    trace_id = eventually(lambda: access_log_entry(platform, request_id))["trace_id"]
+    assert len(trace_id) == 32 and int(trace_id, 16)
+    rpc_lines = eventually(lambda: [line for line in json_lines(platform.data_dir / "logs" / "booking_svc.log")
+                                    if line.get("message") == "rpc" and line.get("request_id") == request_id])
+    assert [line["trace_id"] for line in rpc_lines] == [trace_id]
+    # … its events keep it, flagged not sampled, so the consumers keep no span of it either.
+    with sqlite3.connect(f"file:{platform.data_dir / 'booking.db'}?mode=ro", uri=True) as db:
+        kept = [row[0] for row in db.execute("SELECT traceparent FROM outbox WHERE traceparent LIKE ?",
+                                             (f"00-{trace_id}-%",))]
+    assert kept and all(traceparent.endswith("-00") for traceparent in kept), kept
+
+    # A client's sampled traceparent is still followed: a later booking in it is recorded from the
+    # edge to notify, which handles the booking events in the order they were written …
+    client_trace = uuid.uuid4().hex
+    made = book(platform, f"sampled-{uuid.uuid4().hex}", traceparent=f"00-{client_trace}-{uuid.uuid4().hex[:16]}-01")
+    assert made.status_code == 200, made.text
+    for service in ("envoy", "booking"):
+        eventually(lambda: spans(platform, service, client_trace), service)
+    eventually(lambda: [s for s in spans(platform, "notify", client_trace) if s["kind"] == "CONSUMER"], "notify")
+    # … so by now each would have filed the first booking's spans, had it kept any.
+    for service in ("envoy", "booking", "notify", "payment", "match"):
+        assert spans(platform, service, trace_id) == [], service

@@ -25,6 +25,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from padel.booking.v1 import booking_service_pb2 as pb
 from padel.booking.v1 import booking_service_pb2_grpc
 from sqlalchemy import func, select, text
@@ -155,7 +156,9 @@ def test_events_read_together_each_write_their_rows_in_their_own_span(venues, fi
         stub.ListVenues(pb.ListVenuesRequest(), metadata=[("traceparent", traceparent()[2])])
     OutboxRelay(database, client).publish_pending()
     finished.clear()
-    consumer = EventConsumer(database, client, group="venue-watchers", streams=[STREAM], block_ms=10)
+    # (a long hold: on a loaded machine SQLite's 50 ms could end the transaction after the first event)
+    consumer = EventConsumer(database, client, group="venue-watchers", streams=[STREAM], block_ms=10,
+                             sqlite_hold_seconds=60.0)
     consumer.on(StringValue, lambda session, event_id, message: publish(session, "padel.test.replies", message))
     consumer.step()  # one read, one transaction for both
 
@@ -218,6 +221,23 @@ def test_without_a_caller_trace_an_rpc_starts_one_and_an_unsampled_caller_is_fol
     _, _, header = traceparent()
     stub.ListVenues(pb.ListVenuesRequest(), metadata=[("traceparent", header[:-2] + "00")])  # caller keeps none
     assert finished.get_finished_spans() == ()
+
+
+@pytest.mark.parametrize("kind", [SpanKind.SERVER, SpanKind.CONSUMER])
+def test_a_share_of_new_traces_is_kept_and_a_callers_flag_is_followed(kind):
+    """PADEL_TRACE_SAMPLE_PERCENT: an RPC or event that starts a trace keeps it at that rate; one in a
+    caller's trace does what the caller's flag says; an unkept span still has its trace id for the logs."""
+    def started(percent: int, parent: str | None = None):
+        caller = TraceContextTextMapPropagator().extract({"traceparent": parent} if parent else {})
+        return tracing.provider("notify", "test", percent).get_tracer("test").start_span(
+            "work", context=caller, kind=kind)
+
+    _, _, sampled = traceparent()
+    assert not started(0).is_recording() and started(0).get_span_context().trace_id != 0
+    assert started(0, sampled).is_recording() and not started(100, sampled[:-2] + "00").is_recording()
+    assert started(100).is_recording()
+    kept = sum(started(25).is_recording() for _ in range(2000))
+    assert 400 < kept < 600, kept  # 500 expected; ±5 standard deviations
 
 
 def test_health_checks_are_not_traced(venues, finished):

@@ -14,7 +14,7 @@ from notify_standins import snapshot
 from padel_testkit import statements
 
 from mesh.db import Database, Joined
-from notify_svc import convert, store
+from notify_svc import calendar, convert, store
 from notify_svc.rendering import Renderer
 from notify_svc.server import MIGRATIONS
 from notify_svc.service import Bookings, Deliveries, Templates
@@ -93,6 +93,28 @@ def test_a_booking_confirmed_at_once_costs_notify_few_statements_and_renders_in_
         assert mine.channel == IN_APP and "Padel Arena DHA" in mine.subject + mine.body
         assert store.reminder(session, booking.booking_id, player).status == store.REMINDER_PENDING
         assert store.calendar_entry(session, booking.booking_id, player).sequence == 0
+
+
+def test_a_calendar_entry_is_written_as_ics_only_for_an_email(counted, monkeypatch):
+    """Every confirmation keeps the player's calendar entry (their feed), but its .ics text is made
+    only for a message that goes by email: a player told in-app only costs none."""
+    made = []
+    write = calendar.booking_entry
+    monkeypatch.setattr(calendar, "booking_entry", lambda *args: made.append(args) or write(*args))
+    owner, in_app_only, by_email = (str(uuid.uuid4()) for _ in range(3))
+    known(counted, by_email)
+    bookings = {player: booked(player, owner) for player in (in_app_only, by_email)}
+    for booking in bookings.values():
+        handled(counted, counted.bookings.confirmed, booking)
+
+    assert len(made) == 1
+    with counted.database.session() as session:
+        for player, booking in bookings.items():
+            assert store.calendar_entry(session, booking.booking_id, player).sequence == 0
+        mine = {d.channel: d for d in store.deliveries_of(session, in_app_only)}
+        assert set(mine) == {IN_APP} and mine[IN_APP].calendar == ""
+        mine = {d.channel: d for d in store.deliveries_of(session, by_email)}
+        assert "BEGIN:VCALENDAR" in mine["email"].calendar and mine[IN_APP].calendar == ""
 
 
 def test_the_next_bookings_read_no_template_only_the_templates_version(counted):

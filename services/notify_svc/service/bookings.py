@@ -28,7 +28,7 @@ from mesh.db import UnitOfWork
 from mesh.settings import DEFAULT_TIME_ZONE
 from notify_svc import calendar, domain, store
 from notify_svc.domain import Booking, Money, local_text
-from notify_svc.service.deliveries import Deliveries
+from notify_svc.service.deliveries import Attachment, Deliveries
 
 
 class Bookings:
@@ -62,7 +62,7 @@ class Bookings:
         its owner hears of it as a new booking."""
         with uow.session() as session:
             # The player's calendar entry (a series' game: in the feed; a lottery's win: its message adds it).
-            entry = "" if lottery_won else self._entry(session, booking, booking.player_id)
+            entry = None if lottery_won else self._entry(session, booking, booking.player_id)
             if not (in_series or lottery_won):
                 self._tell_player(session, "booking_confirmed", booking, calendar=entry)
             if booking.match_id:
@@ -76,7 +76,7 @@ class Bookings:
         slot = {k: v for k, v in won.variables().items() if k in ("venue_name", "court_name", "date", "start_time",
                                                                   "end_time")}
         with uow.session() as session:
-            entry = self._entry(session, won, won.player_id) if won.confirmed else ""
+            entry = self._entry(session, won, won.player_id) if won.confirmed else None
             self._tell_player(session, "lottery_won", won, {"pending": "" if won.confirmed else "yes"},
                               calendar=entry)
             for place, player_id in enumerate(waiting_ids, start=1):
@@ -89,7 +89,7 @@ class Bookings:
         previous = {"previous_start_time": local_text(previous_start, booking.time_zone)["stamp"]
                     if previous_start else ""}
         with uow.session() as session:
-            entry = self._entry(session, booking, booking.player_id) if booking.confirmed else ""
+            entry = self._entry(session, booking, booking.player_id) if booking.confirmed else None
             self._tell_player(session, "booking_rescheduled", booking, previous, calendar=entry)
             self._tell_owner(session, "venue_booking_rescheduled", booking, previous, actor=moved_by)
             if booking.confirmed:
@@ -208,7 +208,7 @@ class Bookings:
             self._tell_player(session, "booking_created", booking)
 
     def _tell_player(self, session: Session, kind: str, booking: Booking, extra: dict[str, str] | None = None,
-                     *, calendar: str = "") -> None:
+                     *, calendar: Attachment | None = None) -> None:
         """Tells the player who booked."""
         self.deliveries.queue(session, booking.player_id, kind, {**booking.variables(), **(extra or {})},
                               calendar=calendar)
@@ -221,12 +221,13 @@ class Bookings:
         if owner and owner != actor:
             self.deliveries.queue(session, owner, kind, {**booking.owner_variables(), **(extra or {})})
 
-    def _entry(self, session: Session, booking: Booking, user_id: str) -> str:
+    def _entry(self, session: Session, booking: Booking, user_id: str) -> Attachment | None:
         """The player's calendar entry of the booking as it is now, added or updated (a higher
-        SEQUENCE), as the .ics text to attach; "" for a deleted account, whose calendar is gone."""
+        SEQUENCE), and what makes its .ics text to attach; None for a deleted account, whose calendar
+        is gone."""
         recipient = store.recipient_to_tell(session, user_id)
         if recipient is not None and recipient.deleted_at is not None:
-            return ""
+            return None
         at = self.clock()
         entry = store.calendar_entry(session, booking.booking_id, user_id)
         if entry is None:
@@ -238,16 +239,21 @@ class Bookings:
         entry.venue_address, entry.venue_phone = booking.venue_address[:300], booking.venue_phone[:32]
         entry.start_time, entry.end_time, entry.cancelled, entry.updated_at = \
             booking.start_time, booking.end_time, False, at
-        return calendar.booking_entry(entry, self.organizer)
+        return self._attachment(entry)
 
-    def _removed(self, session: Session, booking_id: str, user_id: str) -> str:
-        """The player's calendar entry of the booking, cancelled (METHOD:CANCEL, a higher SEQUENCE);
-        "" when they never had one."""
+    def _removed(self, session: Session, booking_id: str, user_id: str) -> Attachment | None:
+        """The player's calendar entry of the booking, cancelled (METHOD:CANCEL, a higher SEQUENCE),
+        and what makes its .ics text; None when they never had one."""
         entry = store.calendar_entry(session, booking_id, user_id)
         if entry is None:
-            return ""
+            return None
         entry.sequence, entry.cancelled, entry.updated_at = entry.sequence + 1, True, self.clock()
-        return calendar.booking_entry(entry, self.organizer)
+        return self._attachment(entry)
+
+    def _attachment(self, entry: store.CalendarEntry) -> Attachment:
+        """The entry's .ics text, made only if an email is queued (most of the cost of telling an
+        in-app-only player of a booking); the text is of the entry as the message is queued."""
+        return lambda: calendar.booking_entry(entry, self.organizer)
 
     def _cancel_reminders(self, session: Session, booking_id: str, user_id: str = "") -> None:
         """Cancels every pending reminder of the booking (cancelled, played, missed), or only

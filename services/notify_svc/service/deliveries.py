@@ -31,6 +31,8 @@ from notify_svc.rendering import Renderer
 from notify_svc.templates import EMAIL, IN_APP, KINDS, PUSH, Refused
 
 log = logging.getLogger("notify_svc.deliveries")
+# What makes the text of an email's attachment (an iCalendar entry), called only if an email is queued.
+Attachment = Callable[[], str]
 
 
 class Deliveries:
@@ -63,10 +65,10 @@ class Deliveries:
 
     def queue(self, session: Session, user_id: str, kind: str, variables: dict[str, str], *,
               channels: list[str] | None = None, free: Rendered | None = None,
-              calendar: str = "") -> list[store.Delivery]:
+              calendar: Attachment | None = None) -> list[store.Delivery]:
         """Queues one message to `user_id` on each channel (their preferences when `channels` is
         None), on push once per device; a channel with no address for them is skipped and logged.
-        `calendar` (an iCalendar text) is attached to the email."""
+        `calendar` makes an iCalendar text attached to the email (called only when one is queued)."""
         recipient = store.recipient_or_new(session, user_id, self.clock(), to_change=False)
         if recipient.deleted_at is not None:
             log.info("account deleted, message dropped", extra={"user_id": user_id, "kind": kind})
@@ -94,8 +96,8 @@ class Deliveries:
             for to in targets:
                 delivery = store.add_delivery(session, store.Delivery(
                     id=str(uuid.uuid4()), user_id=user_id, kind=kind, channel=channel, recipient=to, subject="",
-                    body="", html=False, calendar=calendar if channel == EMAIL else "", urgent=urgent,
-                    status=store.QUEUED, attempts=0, next_attempt_at=held_until or at, last_error="",
+                    body="", html=False, calendar=calendar() if calendar and channel == EMAIL else "",
+                    urgent=urgent, status=store.QUEUED, attempts=0, next_attempt_at=held_until or at, last_error="",
                     provider_message_id="", created_at=at, sent_at=None,
                     traceparent=tracing.current_traceparent()))
                 queued.append(delivery)
