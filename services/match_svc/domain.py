@@ -231,9 +231,10 @@ def free_place(places: Iterable[Place], wanted: Side | None, mode: GenderMode, g
     raise Conflict("no place you may take is free on that side", reason="SIDE_FULL")
 
 
-def is_late(start_time: dt.datetime, now: dt.datetime, cutoff: dt.timedelta) -> bool:
-    """Leaving this close to the start counts as a late drop-out."""
-    return now > start_time - cutoff
+def is_late(status: Status, start_time: dt.datetime, now: dt.datetime, cutoff: dt.timedelta) -> bool:
+    """Leaving this close to the start counts as a late drop-out; leaving a match called off or
+    released never does (nobody plays it: the leaver lets nobody down)."""
+    return status in (Status.OPEN, Status.FULL) and now > start_time - cutoff
 
 
 def winner_of(sets: list[tuple[int, int]]) -> Side:

@@ -34,6 +34,13 @@ def full_match(matches, levels=(3.5, 3.5, 3.6, 3.4), kind=m.MATCH_KIND_COMPETITI
     return match, players
 
 
+def record_and_confirm(matches, match: m.Match, players: list[str], sets=((6, 2), (6, 3))) -> None:
+    """After play, the organiser records `sets` (side A's games first) and side B's first player confirms them."""
+    matches.stub.RecordResult(api.RecordResultRequest(match_id=match.match_id, sets=[
+        m.SetScore(side_a_games=a, side_b_games=b) for a, b in sets]), metadata=matches.player(players[0]))
+    matches.stub.ConfirmResult(api.ConfirmResultRequest(match_id=match.match_id), metadata=matches.player(players[2]))
+
+
 def test_an_organiser_opens_a_match_on_their_booked_court(matches):
     organiser = matches.new_player(3.0)
     match = matches.open(organiser, spread=0.75)
@@ -176,11 +183,7 @@ def test_a_friendly_result_changes_no_level(matches):
     match, players = full_match(matches, kind=m.MATCH_KIND_FRIENDLY)
     before = [matches.level(p).level for p in players]
     with matches.at(played(match)):
-        matches.stub.RecordResult(api.RecordResultRequest(match_id=match.match_id, sets=[
-            m.SetScore(side_a_games=6, side_b_games=2), m.SetScore(side_a_games=6, side_b_games=3)]),
-            metadata=matches.player(players[0]))
-        matches.stub.ConfirmResult(api.ConfirmResultRequest(match_id=match.match_id),
-                                   metadata=matches.player(players[2]))
+        record_and_confirm(matches, match, players)
     after = [matches.level(p) for p in players]
     assert [a.level for a in after] == before
     assert all(a.record.matches_played == 1 for a in after)
@@ -450,6 +453,20 @@ def test_a_reported_no_show_plays_no_match_and_the_result_moves_no_level_and_the
     assert not any(s.HasField("record") for s in other.match.seats)
 
 
+def test_a_no_show_is_not_reported_once_the_result_is_confirmed(matches):
+    """A confirmed result says the four played: its levels moved and each played a match. A no-show
+    reported after it left the player counted both as having played and as absent."""
+    match, players = full_match(matches)
+    with matches.at(played(match)):
+        record_and_confirm(matches, match, players)
+        refused = rpc_error(matches.stub.ReportNoShow, api.ReportNoShowRequest(match_id=match.match_id,
+                                                                               player_id=players[3]),
+                            metadata=matches.player(players[0]))
+    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION and "confirmed" in refused.details()
+    record = matches.level(players[3]).record
+    assert (record.matches_played, record.no_shows) == (1, 0)
+
+
 def _outbox(matches, event: str) -> list:
     """The `event`s match_svc published."""
     with matches.job.database.session() as session:
@@ -518,6 +535,19 @@ def test_a_player_sets_their_gender_for_the_modes_at_any_time_and_a_mode_refusal
     nobody = rpc_error(matches.stub.SetMatchGender, api.SetMatchGenderRequest(gender=m.GENDER_MAN),
                        metadata=matches.player(str(uuid.uuid4())))
     assert nobody.code() == grpc.StatusCode.FAILED_PRECONDITION and "questionnaire" in nobody.details()
+
+
+def test_an_asker_who_changed_gender_since_asking_is_not_seated_against_the_matchs_mode(matches):
+    organiser = matches.new_player(3.0, gender=m.GENDER_WOMAN)
+    asker = matches.new_player(5.0, gender=m.GENDER_WOMAN)
+    women = matches.open(organiser, mode=m.GENDER_MODE_WOMEN)
+    matches.stub.AskToJoin(api.AskToJoinRequest(match_id=women.match_id), metadata=matches.player(asker))
+    matches.stub.SetMatchGender(api.SetMatchGenderRequest(gender=m.GENDER_MAN), metadata=matches.player(asker))
+    refused = rpc_error(matches.stub.ApproveJoinRequest, api.ApproveJoinRequestRequest(
+        match_id=women.match_id, player_id=asker), metadata=matches.player(organiser))
+    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION and "for women only" in refused.details()
+    seen = matches.stub.GetMatch(api.GetMatchRequest(match_id=women.match_id), metadata=matches.player(organiser))
+    assert [s.player_id for s in seen.match.seats] == [organiser]
 
 
 def test_a_request_still_open_when_the_match_starts_ends_and_its_asker_is_told(matches):

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Protocol
 
 from match_svc import domain, events, rating, store
-from match_svc.domain import Gender, GenderMode, Kind, Side, Status, TimeOfDay
+from match_svc.domain import Gender, GenderMode, Kind, ResultStatus, Side, Status, TimeOfDay
 from match_svc.service.levels import Levels
 from mesh import pager
 from mesh.caller import Caller
@@ -193,6 +193,7 @@ class Matches:
             if {p.player_id for p in row.places} <= set(request.approved_by):
                 player = _rating(session, player_id)
                 gender = Gender(player.gender)
+                domain.check_gender(GenderMode(row.gender_mode), gender)  # it may have changed since they asked
                 wanted = Side(request.side) if request.side else None
                 row.join_requests.remove(request)
                 self._seat(session, row, self._side(row, wanted, gender), player_id, gender, request.level, now)
@@ -224,14 +225,14 @@ class Matches:
             return row
 
     def leave(self, uow: UnitOfWork, caller: Caller, match_id: str) -> store.Match:
-        """Frees the caller's place; after the cut-off it is recorded as a late drop-out."""
+        """Frees the caller's place; after the cut-off it is recorded as a late drop-out (domain.is_late)."""
         now = self.clock()
         with uow.session() as session:
             row = find_match(session, match_id)
             domain.check_before_start(row.start_time, now)
             if caller.user_id == row.organiser_id:
                 raise FailedPrecondition("the organiser holds the court booking and cannot leave their match")
-            late = domain.is_late(row.start_time, now, self.leave_cutoff)
+            late = domain.is_late(Status(row.status), row.start_time, now, self.leave_cutoff)
             self._unseat(session, row, caller.user_id, now)
             if late:
                 _rating(session, caller.user_id).late_drop_outs += 1
@@ -265,6 +266,9 @@ class Matches:
                 raise NotFound(f"player {player_id} has no place in this match")
             if seat.no_show:
                 raise FailedPrecondition("this no-show is recorded already")
+            if row.result_status == ResultStatus.CONFIRMED.value:
+                raise FailedPrecondition("the match's result is confirmed: its four players played it and their "
+                                         "levels moved")
             seat.no_show = True
             player = _rating(session, player_id)
             player.no_shows += 1
