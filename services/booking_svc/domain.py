@@ -710,10 +710,14 @@ def haversine_within(radius_km: float) -> float:
 # -- reviews ------------------------------------------------------------------------------------------
 
 
-def check_may_review(who: Caller, player_id: str, participant_ids: Sequence[str], status: Status) -> None:
-    """Only the players of a game (who booked it, who played in it) review it, once it was played."""
+def check_may_review(who: Caller, player_id: str, participant_ids: Sequence[str], status: Status,
+                     owner_id: str) -> None:
+    """Only the players of a game (who booked it, who played in it) review it, once it was played;
+    never the venue's owner, whose games on their own courts cost them nothing."""
     if who.user_id != player_id and who.user_id not in participant_ids:
         raise PermissionDenied("only the players of this game may review it")
+    if who.user_id == owner_id:
+        raise PermissionDenied("an owner does not review their own venue")
     if status is not Status.COMPLETED:
         raise FailedPrecondition("a game is reviewed once it has been played")
 
