@@ -563,3 +563,24 @@ def test_a_request_still_open_when_the_match_starts_ends_and_its_asker_is_told(m
         eventually(lambda: not requests(), "the hold job (every 0.2 s here) ends the request")
     assert [(e.player_id, e.refused_by, e.match.free_places) for e in _outbox(matches, "JoinRequestEnded")] == [
         (strong, "", 3)]
+
+
+def test_an_asker_who_joins_directly_leaves_no_request_behind_to_seat_them_again(matches):
+    """A player asked while out of range, answered the questionnaire again (in range now) and joined:
+    their request stayed, so once they left, the others' approvals seated them again unasked."""
+    organiser, second = matches.new_player(3.0), matches.new_player(3.0)
+    player = matches.new_player(5.0)
+    match = matches.open(organiser)
+    matches.join(match.match_id, second)
+    matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(player))
+    matches.stub.AnswerQuestionnaire(api.AnswerQuestionnaireRequest(years_played=10, self_assessment=3.2),
+                                     metadata=matches.player(player))
+    joined = matches.join(match.match_id, player)
+    assert not joined.join_requests
+    matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=match.match_id), metadata=matches.player(player))
+    for seated in (organiser, second):
+        refused = rpc_error(matches.stub.ApproveJoinRequest, api.ApproveJoinRequestRequest(
+            match_id=match.match_id, player_id=player), metadata=matches.player(seated))
+        assert refused.code() == grpc.StatusCode.NOT_FOUND
+    seen = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(organiser))
+    assert player not in [s.player_id for s in seen.match.seats]

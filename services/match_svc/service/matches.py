@@ -158,6 +158,9 @@ class Matches:
                 raise FailedPrecondition(f"your level {level:.2f} is outside {row.min_level:.2f}–{row.max_level:.2f}: "
                                          "ask to join instead", reason="LEVEL_OUT_OF_RANGE")
             self._seat(session, row, self._side(row, side, gender), caller.user_id, gender, level, now)
+            # A request they made while out of range is answered: left, it could seat them again unasked.
+            for request in [r for r in row.join_requests if r.player_id == caller.user_id]:
+                row.join_requests.remove(request)
             events.player_joined(session, row, caller.user_id)
             self._book_if_filled(session, row, now)
             return row
