@@ -191,6 +191,18 @@ def check_not_in(places: Iterable[Place], player_id: str) -> None:
         raise FailedPrecondition("you have a place in this match already")
 
 
+# How many times one player may join or ask to join one match: its players are told each time.
+MAX_TRIES = 3
+
+
+def check_tries(times: int) -> None:
+    """A player who joined and left (or asked and withdrew) again and again would have the match's
+    players told each time."""
+    if times > MAX_TRIES:
+        raise FailedPrecondition(f"you joined or asked to join this match {MAX_TRIES} times already",
+                                 reason="TOO_MANY_TRIES")
+
+
 def may_play(mode: GenderMode, gender: Gender) -> bool:
     """Whether a player may play in the mode at all (which side: `free_place`)."""
     return gender in {GenderMode.OPEN: set(Gender), GenderMode.WOMEN: {Gender.WOMAN}, GenderMode.MEN: {Gender.MAN},

@@ -11,6 +11,7 @@ from padel.booking.v1 import booking_service_pb2 as booking_api
 from padel.match.v1 import match_pb2 as m
 from padel.match.v1 import match_service_pb2 as api
 
+from match_svc import store
 from match_testkit import rpc_error
 from mesh import plumbing
 from mesh.outbox import OutboxEvent
@@ -75,12 +76,19 @@ def test_a_match_called_off_takes_no_no_show_report(matches):
     assert matches.level(player).record.no_shows == 0
 
 
+def tried(matches) -> set[str]:
+    """The players match_svc counts tries of (joins and requests)."""
+    with matches.job.database.session() as session:
+        return {t.player_id for t in session.query(store.Try)}
+
+
 def test_a_deleted_account_leaves_the_matches_ahead_and_its_level_is_erased(matches):
     organiser, leaving = matches.new_player(3.0), matches.new_player(3.0)
     asking = matches.new_player(6.0)
     match = matches.open(organiser)
     matches.join(match.match_id, leaving)
     matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(asking))
+    assert tried(matches) == {leaving, asking}
     client = make_redis("")
     for player in (leaving, asking):
         publish_event(client, plumbing.stream("auth"), auth_events.AccountDeleted(user_id=player), handled_by="match")
@@ -89,8 +97,9 @@ def test_a_deleted_account_leaves_the_matches_ahead_and_its_level_is_erased(matc
     gone = rpc_error(matches.stub.GetPlayerLevel, api.GetPlayerLevelRequest(player_id=leaving),
                      metadata=matches.player(organiser))
     assert gone.code() == grpc.StatusCode.NOT_FOUND
-    # Someone else's level stays.
+    # Someone else's level stays; nothing counts the gone players' tries at the match any more.
     assert matches.level(organiser).level.player_id == organiser
+    assert tried(matches) == set()
 
 
 def test_a_result_of_a_match_with_a_deleted_player_still_confirms_by_hand_and_by_the_job(matches):

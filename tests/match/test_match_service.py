@@ -584,3 +584,26 @@ def test_an_asker_who_joins_directly_leaves_no_request_behind_to_seat_them_again
         assert refused.code() == grpc.StatusCode.NOT_FOUND
     seen = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(organiser))
     assert player not in [s.player_id for s in seen.match.seats]
+
+
+def test_a_player_joins_or_asks_to_join_one_match_three_times_at_most(matches):
+    """Each join and each request is told to the match's players: one player joining and leaving (or
+    asking and withdrawing) again and again sent them a message every time."""
+    organiser = matches.new_player(3.0)
+    match = matches.open(organiser)
+    hopper, asker = matches.new_player(3.0), matches.new_player(5.0)
+    for _ in range(3):
+        matches.join(match.match_id, hopper)
+        matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=match.match_id), metadata=matches.player(hopper))
+        matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(asker))
+        matches.stub.WithdrawJoinRequest(api.WithdrawJoinRequestRequest(match_id=match.match_id),
+                                         metadata=matches.player(asker))
+    fourth = rpc_error(matches.join, match.match_id, hopper)
+    asked = rpc_error(matches.stub.AskToJoin, api.AskToJoinRequest(match_id=match.match_id),
+                      metadata=matches.player(asker))
+    for refused in (fourth, asked):
+        assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION and "3 times" in refused.details()
+    assert len([e for e in _outbox(matches, "JoinRequested") if e.player_id == asker]) == 3
+    # A refusal is no try: another match, and other players, are not held back.
+    assert matches.join(match.match_id, matches.new_player(3.0)).free_places == 2
+    assert hopper in [s.player_id for s in matches.join(matches.open(organiser).match_id, hopper).seats]

@@ -48,13 +48,15 @@ def _rating(session, player_id: str) -> store.Rating:
 
 
 def _newcomer(session, caller: Caller, match_id: str, now: dt.datetime) -> tuple[store.Match, Gender, float]:
-    """The match a player wants in (locked), with their gender and level, once they may play in it at all."""
+    """The match a player wants in (locked), with their gender and level, once they may play in it at all;
+    the try is counted (domain.check_tries)."""
     row = find_match(session, match_id)
     domain.check_open(Status(row.status), row.start_time, now, row.held_until)
     domain.check_not_in(row.places, caller.user_id)
     player = _rating(session, caller.user_id)
     gender = Gender(player.gender)
     domain.check_gender(GenderMode(row.gender_mode), gender)
+    domain.check_tries(store.count_try(session, row.id, caller.user_id))  # undone with the transaction if refused
     return row, gender, rating.level_of(player.mu)
 
 
