@@ -238,9 +238,14 @@ def free_place(places: Iterable[Place], wanted: Side | None, mode: GenderMode, g
         raise FailedPrecondition(f"{GENDER_RULES[GenderMode.MIXED]}: the free place"
                                  f"{' on that side' if wanted else ''} is for a "
                                  f"{'man' if gender == Gender.WOMAN else 'woman'}", reason="GENDER_MODE")
-    if len(places) >= PLACES:
-        raise Conflict("the match is full: another player took the last place", reason="MATCH_FULL")
+    check_not_full(places)
     raise Conflict("no place you may take is free on that side", reason="SIDE_FULL")
+
+
+def check_not_full(places: Iterable[Place]) -> None:
+    """A full match takes nobody: a place, or a request for one that could never be granted."""
+    if len(list(places)) >= PLACES:
+        raise Conflict("the match is full: another player took the last place", reason="MATCH_FULL")
 
 
 def is_late(status: Status, start_time: dt.datetime, now: dt.datetime, cutoff: dt.timedelta) -> bool:

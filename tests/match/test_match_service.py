@@ -607,3 +607,14 @@ def test_a_player_joins_or_asks_to_join_one_match_three_times_at_most(matches):
     # A refusal is no try: another match, and other players, are not held back.
     assert matches.join(match.match_id, matches.new_player(3.0)).free_places == 2
     assert hopper in [s.player_id for s in matches.join(matches.open(organiser).match_id, hopper).seats]
+
+
+def test_nobody_asks_to_join_a_full_match(matches):
+    """A request to a full match could never be granted, yet its players were told of it and it waited
+    until the start."""
+    match, players = full_match(matches)
+    refused = rpc_error(matches.stub.AskToJoin, api.AskToJoinRequest(match_id=match.match_id),
+                        metadata=matches.player(matches.new_player(6.0)))
+    assert refused.code() == grpc.StatusCode.ABORTED and "full" in refused.details()
+    seen = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(players[0]))
+    assert not seen.match.join_requests and not _outbox(matches, "JoinRequested")

@@ -173,6 +173,7 @@ class Matches:
         now = self.clock()
         with uow.session() as session:
             row, _gender, level = _newcomer(session, caller, match_id, now)
+            domain.check_not_full(row.places)
             if domain.fits(level, row.min_level, row.max_level):
                 raise FailedPrecondition("your level is in the match's range: join directly", reason="LEVEL_FITS")
             if any(r.player_id == caller.user_id for r in row.join_requests):
