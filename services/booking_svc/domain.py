@@ -142,6 +142,21 @@ def canceller(who: Caller, player_id: str, owner_id: str) -> str:
     raise PermissionDenied("only the player who booked, the venue's owner or an admin may cancel")
 
 
+def check_not_started(start: dt.datetime, now: dt.datetime, what: str) -> None:
+    """A game being played (or over) is no longer the player's to cancel or move: they would get money
+    back, or a second game, for one they played."""
+    if now >= start:
+        raise FailedPrecondition(f"the game has started: {what}", reason="GAME_STARTED")
+
+
+def check_may_cancel(category: str, status: Status, start: dt.datetime, now: dt.datetime) -> None:
+    """A confirmed game is the player's to cancel until it starts; the venue calls one off at any time
+    (rain), and a booking never confirmed costs nothing whenever it goes."""
+    transition(status, Status.CANCELLED)
+    if category != "venue" and status == Status.CONFIRMED:
+        check_not_started(start, now, "only the venue may call it off now")
+
+
 # -- venue rules ------------------------------------------------------------------------------------
 
 # What a new venue gets for each setting the owner leaves out.
@@ -710,10 +725,14 @@ def haversine_within(radius_km: float) -> float:
 # -- reviews ------------------------------------------------------------------------------------------
 
 
-def check_may_review(who: Caller, player_id: str, participant_ids: Sequence[str], status: Status) -> None:
-    """Only the players of a game (who booked it, who played in it) review it, once it was played."""
+def check_may_review(who: Caller, player_id: str, participant_ids: Sequence[str], status: Status,
+                     owner_id: str) -> None:
+    """Only the players of a game (who booked it, who played in it) review it, once it was played;
+    never the venue's owner, whose games on their own courts cost them nothing."""
     if who.user_id != player_id and who.user_id not in participant_ids:
         raise PermissionDenied("only the players of this game may review it")
+    if who.user_id == owner_id:
+        raise PermissionDenied("an owner does not review their own venue")
     if status is not Status.COMPLETED:
         raise FailedPrecondition("a game is reviewed once it has been played")
 

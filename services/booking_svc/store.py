@@ -17,8 +17,8 @@ from typing import NamedTuple, Sequence
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String,
                         UniqueConstraint, and_, bindparam, case, cast, delete, exc, exists, func, or_, select, text,
                         true, type_coerce, Row, Subquery, union_all, update)
-from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, query_expression, relationship,
-                            with_expression)
+from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, aliased, mapped_column, query_expression,
+                            relationship, with_expression)
 
 from booking_svc.domain import LIVE, InvitationState, Status
 from mesh import pager
@@ -1011,10 +1011,13 @@ def open_offer_of(session: Session, entry_id: str) -> WaitlistOffer | None:
 def next_in_line(session: Session, venue_id: str, court_id: str, start: dt.datetime,
                  end: dt.datetime) -> list[WaitlistEntry]:
     """The waiting entries a freed slot [start, end) on a court fits, in joining order, leaving out
-    those already offered this slot (a game of an entry's length starting at `start` must fit both
-    the slot and the entry's window). Locked, so two passes never offer one entry twice."""
-    offered = select(WaitlistOffer.id).where(WaitlistOffer.entry_id == WaitlistEntry.id,
-                                             WaitlistOffer.court_id == court_id, WaitlistOffer.start_time == start)
+    those of players already offered this slot through any of their entries (one player's several
+    entries never hold it offer after offer; a game of an entry's length starting at `start` must fit
+    both the slot and the entry's window). Locked, so two passes never offer one entry twice."""
+    before = aliased(WaitlistEntry)
+    offered = (select(WaitlistOffer.id).join(before, before.id == WaitlistOffer.entry_id)
+               .where(before.player_id == WaitlistEntry.player_id, WaitlistOffer.court_id == court_id,
+                      WaitlistOffer.start_time == start))
     rows = session.scalars(select(WaitlistEntry).where(
         WaitlistEntry.venue_id == venue_id, WaitlistEntry.state == "waiting",
         (WaitlistEntry.court_id.is_(None)) | (WaitlistEntry.court_id == court_id),

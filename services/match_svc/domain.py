@@ -191,6 +191,18 @@ def check_not_in(places: Iterable[Place], player_id: str) -> None:
         raise FailedPrecondition("you have a place in this match already")
 
 
+# How many times one player may join or ask to join one match: its players are told each time.
+MAX_TRIES = 3
+
+
+def check_tries(times: int) -> None:
+    """A player who joined and left (or asked and withdrew) again and again would have the match's
+    players told each time."""
+    if times > MAX_TRIES:
+        raise FailedPrecondition(f"you joined or asked to join this match {MAX_TRIES} times already",
+                                 reason="TOO_MANY_TRIES")
+
+
 def may_play(mode: GenderMode, gender: Gender) -> bool:
     """Whether a player may play in the mode at all (which side: `free_place`)."""
     return gender in {GenderMode.OPEN: set(Gender), GenderMode.WOMEN: {Gender.WOMAN}, GenderMode.MEN: {Gender.MAN},
@@ -226,14 +238,20 @@ def free_place(places: Iterable[Place], wanted: Side | None, mode: GenderMode, g
         raise FailedPrecondition(f"{GENDER_RULES[GenderMode.MIXED]}: the free place"
                                  f"{' on that side' if wanted else ''} is for a "
                                  f"{'man' if gender == Gender.WOMAN else 'woman'}", reason="GENDER_MODE")
-    if len(places) >= PLACES:
-        raise Conflict("the match is full: another player took the last place", reason="MATCH_FULL")
+    check_not_full(places)
     raise Conflict("no place you may take is free on that side", reason="SIDE_FULL")
 
 
-def is_late(start_time: dt.datetime, now: dt.datetime, cutoff: dt.timedelta) -> bool:
-    """Leaving this close to the start counts as a late drop-out."""
-    return now > start_time - cutoff
+def check_not_full(places: Iterable[Place]) -> None:
+    """A full match takes nobody: a place, or a request for one that could never be granted."""
+    if len(list(places)) >= PLACES:
+        raise Conflict("the match is full: another player took the last place", reason="MATCH_FULL")
+
+
+def is_late(status: Status, start_time: dt.datetime, now: dt.datetime, cutoff: dt.timedelta) -> bool:
+    """Leaving this close to the start counts as a late drop-out; leaving a match called off or
+    released never does (nobody plays it: the leaver lets nobody down)."""
+    return status in (Status.OPEN, Status.FULL) and now > start_time - cutoff
 
 
 def winner_of(sets: list[tuple[int, int]]) -> Side:

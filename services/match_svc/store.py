@@ -1,5 +1,5 @@
 """match_svc's tables and queries (SQLAlchemy 2): matches, their seats and join requests, players'
-ratings and level history. Flushes, never commits.
+ratings and level history, and how often each player tried a match. Flushes, never commits.
 
 A seat is taken by exactly one player (DESIGN invariant 8): `seats` has the primary key (match_id,
 side, place) and a unique (match_id, player_id), so of two players racing for the last place the
@@ -50,6 +50,16 @@ class JoinRequest(Base):
     level: Mapped[float] = mapped_column(Float)
     approved_by: Mapped[list] = mapped_column(JSON)
     requested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Try(Base):
+    """How many times a player joined or asked to join a match (each time its players were told)."""
+
+    __tablename__ = "match_tries"
+
+    match_id: Mapped[str] = mapped_column(String(36), ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True)
+    player_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
+    times: Mapped[int] = mapped_column(Integer)
 
 
 class Match(Base):
@@ -200,9 +210,22 @@ def whole_level_history(session: Session, player_id: str) -> list[LevelStep]:
 
 
 def erase_player(session: Session, player_id: str) -> None:
-    """A deleted account's rating, partner record and level history."""
+    """A deleted account's rating, partner record, level history and count of tries."""
+    session.execute(delete(Try).where(Try.player_id == player_id))
     session.execute(delete(LevelStep).where(LevelStep.player_id == player_id))
     session.execute(delete(Rating).where(Rating.player_id == player_id))
+
+
+def count_try(session: Session, match_id: str, player_id: str) -> int:
+    """One more join or request of the player in the match (the caller holds the match's lock); how
+    many that makes."""
+    row = session.get(Try, (match_id, player_id))
+    if row is None:
+        row = Try(match_id=match_id, player_id=player_id, times=0)
+        session.add(row)
+    row.times += 1
+    session.flush()
+    return row.times
 
 
 def add_match(session: Session, row: Match) -> Match:

@@ -169,3 +169,24 @@ def test_a_players_own_run_out_hold_no_longer_counts_toward_their_day_when_they_
     again = desk.book(player, court, local_dt(day, "15:00").astimezone(dt.timezone.utc))
     assert again.status == "pending"
     assert events_of(database, held.id) == ["BookingCreated", "BookingCancelled"]
+
+
+def test_a_player_neither_cancels_nor_moves_a_game_once_it_has_started(database):
+    """On court (not checked in by the venue), the player cancelled and got the price back less the late
+    fee, or moved the game they were playing to another day and played twice for one price."""
+    clock = Clock()
+    desk = Desk(database, clock)
+    venue = desk.venue(name="Started", base_hourly_price_paisa=600_000, late_fee_percent=25)
+    player, admin = someone("player"), someone("admin")
+    start = local_dt(local_day(2), "12:00").astimezone(dt.timezone.utc)
+    playing = desk.book(player, venue.courts[0].id, start)
+    clock.now = start + dt.timedelta(minutes=30)
+    with pytest.raises(FailedPrecondition, match="started"):
+        desk.bookings.cancel(database, player, playing.id, "")
+    with pytest.raises(FailedPrecondition, match="started"):
+        desk.bookings.update(database, player, playing.id, {"start_time": start + dt.timedelta(days=7)})
+    kept = desk.bookings.get(database, admin, playing.id).booking
+    assert (kept.status, kept.start_time) == ("confirmed", start)
+    # The venue may still call a game off while it is played (rain): free, as any call-off of theirs.
+    called_off = desk.bookings.cancel(database, admin, playing.id, "rain").booking
+    assert (called_off.status, called_off.cancellation_fee_paisa) == ("cancelled", 0)

@@ -303,3 +303,17 @@ def test_joining_again_after_the_expiry_the_job_did_not_see_withdraws_the_stale_
     assert fresh.id != renewal.id
     assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [renewal.id]
     assert [m.bill_id for m in club.events("MembershipPaymentDue")][-1] == fresh.id
+
+
+def test_joining_again_after_the_owner_changed_the_price_opens_a_payment_at_the_new_price(database):
+    """Asked again while unpaid, joining answered the payment opened before: after the owner lowered the
+    plan's price the player was still asked the old one, whatever the plan showed."""
+    club = Club(database)
+    before = club.join()
+    club.memberships.update_plan(database, club.owner, club.venue_id, club.plan.id, {"price_paisa": PRICE - 100_000})
+    after = club.join()
+    assert after.id != before.id and after.amount_paisa == PRICE - 100_000
+    assert club.join().id == after.id
+    assert [m.bill_id for m in club.events("MembershipPaymentWithdrawn")] == [before.id]
+    assert [(m.bill_id, m.amount.amount_paisa) for m in club.events("MembershipPaymentDue")] == [
+        (before.id, PRICE), (after.id, PRICE - 100_000)]

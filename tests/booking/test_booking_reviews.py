@@ -100,3 +100,20 @@ def test_venue_search_lists_the_best_rated_first_page_by_page(database):
         ("Five Stars", 5.0, 1), ("Three Stars", 3.0, 1), ("Unrated", 0.0, 0)]
     with pytest.raises(InvalidArgument, match="order_by_rating"):
         desk.venues.search(database, city, "", (24.8, 67.0), 0, 1, "", by_rating=True)
+
+
+def test_a_venues_owner_does_not_review_their_own_venue(database):
+    """An owner who books their own court, plays and marks the game done rated their venue 5 of 5,
+    game after game, lifting the average players choose by."""
+    clock = Clock()
+    desk, reviews = Desk(database, clock), Reviews(clock)
+    made = desk.venue(name="Self Rated Padel")
+    owner = someone("venue_owner", user_id=made.venue.owner_id)
+    start = local_dt(local_day(2), "18:00").astimezone(dt.timezone.utc)
+    game = desk.book(owner, made.courts[0].id, start)
+    clock.now = start + dt.timedelta(minutes=5)
+    desk.bookings.check_in(database, owner, game.id)
+    desk.bookings.complete(database, owner, game.id)
+    with pytest.raises(PermissionDenied, match="own venue"):
+        reviews.write(database, owner, game.id, 5, "best courts in town")
+    assert (reviews.of_venue(database, made.venue.id, 0, "").count) == 0

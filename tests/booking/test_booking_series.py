@@ -88,19 +88,36 @@ def test_a_series_starting_beyond_the_series_horizon_is_refused_naming_first_sta
         assert list(refused.value.fields) == ["first_start"]
 
 
-def test_this_and_following_from_a_cancelled_game_cancels_the_games_still_to_come(database):
+def three_weekly_games(database, name: str):
+    """(clock, series, player, series id, game ids, first start): a player's series of three weekly
+    games at a new venue, the first in two days at 18:00."""
     clock = Clock()
     desk = Desk(database, clock)
     series = Series(desk.bookings, clock)
-    made = desk.venue(name="Series Padel", horizon_days=30)
+    made = desk.venue(name=name, horizon_days=30)
     player = someone("player")
     first = local_dt(local_day(2), "18:00").astimezone(dt.timezone.utc)
-    view = series.book(database, player, made.courts[0].id, first, 60, WEEKLY_THREE_TIMES, [], False, "from-gone")
-    games = [g.booking.id for g in view.games]
-    series.cancel(database, player, view.series.id, "one", games[0], "")
+    view = series.book(database, player, made.courts[0].id, first, 60, WEEKLY_THREE_TIMES, [], False, name)
+    return clock, series, player, view.series.id, [g.booking.id for g in view.games], first
 
-    cancelled, after = series.cancel(database, player, view.series.id, "following", games[0], "")
+
+def test_this_and_following_from_a_cancelled_game_cancels_the_games_still_to_come(database):
+    _clock, series, player, series_id, games, _first = three_weekly_games(database, "Series Padel")
+    series.cancel(database, player, series_id, "one", games[0], "")
+
+    cancelled, after = series.cancel(database, player, series_id, "following", games[0], "")
     assert [g.booking.id for g in cancelled] == games[1:]
     assert [g.booking.status for g in after.games] == ["cancelled"] * 3
     with pytest.raises(FailedPrecondition, match="left to cancel"):
-        series.cancel(database, player, view.series.id, "following", games[0], "")
+        series.cancel(database, player, series_id, "following", games[0], "")
+
+
+def test_during_a_game_this_and_following_cancels_the_games_to_come_and_one_alone_is_refused(database):
+    """The game being played stays (the player may not cancel it now); the ones after it go."""
+    clock, series, player, series_id, games, first = three_weekly_games(database, "Series Playing Padel")
+    clock.now = first + dt.timedelta(minutes=20)
+    with pytest.raises(FailedPrecondition, match="started"):
+        series.cancel(database, player, series_id, "one", games[0], "")
+    cancelled, after = series.cancel(database, player, series_id, "following", games[0], "")
+    assert [g.booking.id for g in cancelled] == games[1:]
+    assert [g.booking.status for g in after.games] == ["confirmed", "cancelled", "cancelled"]

@@ -234,3 +234,27 @@ def test_a_burst_of_joins_from_one_player_stays_within_the_limit(database):
         outcomes = list(pool.map(attempt, range(tries)))
     assert sorted(outcomes) == ["refused"] * 5 + ["waiting"] * MAX_ACTIVE_ENTRIES
     assert len(waitlist.list_mine(database, player, 100, "").items) == MAX_ACTIVE_ENTRIES
+
+
+def test_a_freed_slot_is_offered_to_each_waiting_player_once_however_many_entries_they_hold(database):
+    """A player who let an offer run out is not offered the same slot again through another of their
+    entries: one player with several entries covering it held the court offer after offer while
+    the next in line waited."""
+    clock, desk, waitlist, venue, start = a_venue_with_a_waitlist(database, "Waitlist Hog Padel", 2, "19:00")
+    job = BookingJob(desk.bookings, database, interval_seconds=60, waitlist=waitlist)
+    court = venue.courts[0].id
+    holder, hog, next_in_line = (someone("player") for _ in range(3))
+    taken = desk.book(holder, court, start)
+    window = (start - dt.timedelta(hours=1), start + dt.timedelta(hours=2))
+    for player, court_id in ((hog, ""), (hog, court), (hog, ""), (next_in_line, "")):
+        clock.now += dt.timedelta(seconds=1)
+        waitlist.join(database, player, venue.venue.id, court_id, *window, 60)
+
+    desk.bookings.cancel(database, holder, taken.id, "")
+    waitlist.offer_freed(database, court, taken.start_time, taken.end_time)
+    assert [e.entry.state for e in waitlist.list_mine(database, hog, 0, "").items].count("offered") == 1
+    clock.now += dt.timedelta(minutes=11)  # past the default 10-minute window
+    job.run_once()
+    assert "offered" not in [e.entry.state for e in waitlist.list_mine(database, hog, 0, "").items]
+    [passed] = waitlist.list_mine(database, next_in_line, 0, "").items
+    assert passed.entry.state == "offered" and passed.offer.start_time == start

@@ -11,6 +11,7 @@ from padel.booking.v1 import booking_service_pb2 as booking_api
 from padel.match.v1 import match_pb2 as m
 from padel.match.v1 import match_service_pb2 as api
 
+from match_svc import store
 from match_testkit import rpc_error
 from mesh import plumbing
 from mesh.outbox import OutboxEvent
@@ -49,9 +50,9 @@ def test_a_cancelled_court_booking_calls_the_match_off_and_its_players_are_told(
     assert len(told) == 1
 
 
-def test_a_match_called_off_takes_no_no_show_report(matches):
-    """Nobody plays on a court that was cancelled: the organiser cannot mark the others absent from it
-    (a no-show lowers a player's record, which other organisers see and suggestions rank by)."""
+def called_off(matches) -> tuple[m.Match, str, str]:
+    """(match, organiser, player): a match with two players whose court the organiser cancelled, once
+    match_svc has called it off."""
     organiser, player = matches.new_player(3.0), matches.new_player(3.0)
     match = matches.open(organiser)
     matches.join(match.match_id, player)
@@ -60,6 +61,13 @@ def test_a_match_called_off_takes_no_no_show_report(matches):
     eventually(lambda: matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id),
                                              metadata=matches.player(player)).match,
                lambda got: got.status == m.MATCH_STATUS_CANCELLED)
+    return match, organiser, player
+
+
+def test_a_match_called_off_takes_no_no_show_report(matches):
+    """Nobody plays on a court that was cancelled: the organiser cannot mark the others absent from it
+    (a no-show lowers a player's record, which other organisers see and suggestions rank by)."""
+    match, organiser, player = called_off(matches)
     with matches.at(played(match)):
         refused = rpc_error(matches.stub.ReportNoShow, api.ReportNoShowRequest(match_id=match.match_id,
                                                                                player_id=player),
@@ -68,12 +76,19 @@ def test_a_match_called_off_takes_no_no_show_report(matches):
     assert matches.level(player).record.no_shows == 0
 
 
+def tried(matches) -> set[str]:
+    """The players match_svc counts tries of (joins and requests)."""
+    with matches.job.database.session() as session:
+        return {t.player_id for t in session.query(store.Try)}
+
+
 def test_a_deleted_account_leaves_the_matches_ahead_and_its_level_is_erased(matches):
     organiser, leaving = matches.new_player(3.0), matches.new_player(3.0)
     asking = matches.new_player(6.0)
     match = matches.open(organiser)
     matches.join(match.match_id, leaving)
     matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(asking))
+    assert tried(matches) == {leaving, asking}
     client = make_redis("")
     for player in (leaving, asking):
         publish_event(client, plumbing.stream("auth"), auth_events.AccountDeleted(user_id=player), handled_by="match")
@@ -82,8 +97,9 @@ def test_a_deleted_account_leaves_the_matches_ahead_and_its_level_is_erased(matc
     gone = rpc_error(matches.stub.GetPlayerLevel, api.GetPlayerLevelRequest(player_id=leaving),
                      metadata=matches.player(organiser))
     assert gone.code() == grpc.StatusCode.NOT_FOUND
-    # Someone else's level stays.
+    # Someone else's level stays; nothing counts the gone players' tries at the match any more.
     assert matches.level(organiser).level.player_id == organiser
+    assert tried(matches) == set()
 
 
 def test_a_result_of_a_match_with_a_deleted_player_still_confirms_by_hand_and_by_the_job(matches):
@@ -106,3 +122,13 @@ def test_a_result_of_a_match_with_a_deleted_player_still_confirms_by_hand_and_by
     with matches.at(played(by_job) + dt.timedelta(hours=25)):
         assert matches.job.results.confirm_due(matches.job.database) == (1, 0)
     assert [matches.level(p).level.matches_counted for p in others[:3]] == [1, 1, 1]
+
+
+def test_leaving_a_called_off_match_close_to_its_start_is_no_late_drop_out(matches):
+    """Nobody plays a cancelled match: a player clearing it from their matches lets nobody down, and a
+    late drop-out lowers the record other organisers see and suggestions rank by."""
+    match, organiser, player = called_off(matches)
+    with matches.at(match.start_time.ToDatetime(tzinfo=dt.timezone.utc) - dt.timedelta(hours=1)):
+        left = matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=match.match_id), metadata=matches.player(player))
+    assert [s.player_id for s in left.match.seats] == [organiser]
+    assert matches.level(player).record.late_drop_outs == 0

@@ -34,6 +34,13 @@ def full_match(matches, levels=(3.5, 3.5, 3.6, 3.4), kind=m.MATCH_KIND_COMPETITI
     return match, players
 
 
+def record_and_confirm(matches, match: m.Match, players: list[str], sets=((6, 2), (6, 3))) -> None:
+    """After play, the organiser records `sets` (side A's games first) and side B's first player confirms them."""
+    matches.stub.RecordResult(api.RecordResultRequest(match_id=match.match_id, sets=[
+        m.SetScore(side_a_games=a, side_b_games=b) for a, b in sets]), metadata=matches.player(players[0]))
+    matches.stub.ConfirmResult(api.ConfirmResultRequest(match_id=match.match_id), metadata=matches.player(players[2]))
+
+
 def test_an_organiser_opens_a_match_on_their_booked_court(matches):
     organiser = matches.new_player(3.0)
     match = matches.open(organiser, spread=0.75)
@@ -176,11 +183,7 @@ def test_a_friendly_result_changes_no_level(matches):
     match, players = full_match(matches, kind=m.MATCH_KIND_FRIENDLY)
     before = [matches.level(p).level for p in players]
     with matches.at(played(match)):
-        matches.stub.RecordResult(api.RecordResultRequest(match_id=match.match_id, sets=[
-            m.SetScore(side_a_games=6, side_b_games=2), m.SetScore(side_a_games=6, side_b_games=3)]),
-            metadata=matches.player(players[0]))
-        matches.stub.ConfirmResult(api.ConfirmResultRequest(match_id=match.match_id),
-                                   metadata=matches.player(players[2]))
+        record_and_confirm(matches, match, players)
     after = [matches.level(p) for p in players]
     assert [a.level for a in after] == before
     assert all(a.record.matches_played == 1 for a in after)
@@ -450,6 +453,20 @@ def test_a_reported_no_show_plays_no_match_and_the_result_moves_no_level_and_the
     assert not any(s.HasField("record") for s in other.match.seats)
 
 
+def test_a_no_show_is_not_reported_once_the_result_is_confirmed(matches):
+    """A confirmed result says the four played: its levels moved and each played a match. A no-show
+    reported after it left the player counted both as having played and as absent."""
+    match, players = full_match(matches)
+    with matches.at(played(match)):
+        record_and_confirm(matches, match, players)
+        refused = rpc_error(matches.stub.ReportNoShow, api.ReportNoShowRequest(match_id=match.match_id,
+                                                                               player_id=players[3]),
+                            metadata=matches.player(players[0]))
+    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION and "confirmed" in refused.details()
+    record = matches.level(players[3]).record
+    assert (record.matches_played, record.no_shows) == (1, 0)
+
+
 def _outbox(matches, event: str) -> list:
     """The `event`s match_svc published."""
     with matches.job.database.session() as session:
@@ -520,6 +537,19 @@ def test_a_player_sets_their_gender_for_the_modes_at_any_time_and_a_mode_refusal
     assert nobody.code() == grpc.StatusCode.FAILED_PRECONDITION and "questionnaire" in nobody.details()
 
 
+def test_an_asker_who_changed_gender_since_asking_is_not_seated_against_the_matchs_mode(matches):
+    organiser = matches.new_player(3.0, gender=m.GENDER_WOMAN)
+    asker = matches.new_player(5.0, gender=m.GENDER_WOMAN)
+    women = matches.open(organiser, mode=m.GENDER_MODE_WOMEN)
+    matches.stub.AskToJoin(api.AskToJoinRequest(match_id=women.match_id), metadata=matches.player(asker))
+    matches.stub.SetMatchGender(api.SetMatchGenderRequest(gender=m.GENDER_MAN), metadata=matches.player(asker))
+    refused = rpc_error(matches.stub.ApproveJoinRequest, api.ApproveJoinRequestRequest(
+        match_id=women.match_id, player_id=asker), metadata=matches.player(organiser))
+    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION and "for women only" in refused.details()
+    seen = matches.stub.GetMatch(api.GetMatchRequest(match_id=women.match_id), metadata=matches.player(organiser))
+    assert [s.player_id for s in seen.match.seats] == [organiser]
+
+
 def test_a_request_still_open_when_the_match_starts_ends_and_its_asker_is_told(matches):
     organiser, strong = matches.new_player(3.0), matches.new_player(5.5)
     match = matches.open(organiser)
@@ -533,3 +563,58 @@ def test_a_request_still_open_when_the_match_starts_ends_and_its_asker_is_told(m
         eventually(lambda: not requests(), "the hold job (every 0.2 s here) ends the request")
     assert [(e.player_id, e.refused_by, e.match.free_places) for e in _outbox(matches, "JoinRequestEnded")] == [
         (strong, "", 3)]
+
+
+def test_an_asker_who_joins_directly_leaves_no_request_behind_to_seat_them_again(matches):
+    """A player asked while out of range, answered the questionnaire again (in range now) and joined:
+    their request stayed, so once they left, the others' approvals seated them again unasked."""
+    organiser, second = matches.new_player(3.0), matches.new_player(3.0)
+    player = matches.new_player(5.0)
+    match = matches.open(organiser)
+    matches.join(match.match_id, second)
+    matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(player))
+    matches.stub.AnswerQuestionnaire(api.AnswerQuestionnaireRequest(years_played=10, self_assessment=3.2),
+                                     metadata=matches.player(player))
+    joined = matches.join(match.match_id, player)
+    assert not joined.join_requests
+    matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=match.match_id), metadata=matches.player(player))
+    for seated in (organiser, second):
+        refused = rpc_error(matches.stub.ApproveJoinRequest, api.ApproveJoinRequestRequest(
+            match_id=match.match_id, player_id=player), metadata=matches.player(seated))
+        assert refused.code() == grpc.StatusCode.NOT_FOUND
+    seen = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(organiser))
+    assert player not in [s.player_id for s in seen.match.seats]
+
+
+def test_a_player_joins_or_asks_to_join_one_match_three_times_at_most(matches):
+    """Each join and each request is told to the match's players: one player joining and leaving (or
+    asking and withdrawing) again and again sent them a message every time."""
+    organiser = matches.new_player(3.0)
+    match = matches.open(organiser)
+    hopper, asker = matches.new_player(3.0), matches.new_player(5.0)
+    for _ in range(3):
+        matches.join(match.match_id, hopper)
+        matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=match.match_id), metadata=matches.player(hopper))
+        matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(asker))
+        matches.stub.WithdrawJoinRequest(api.WithdrawJoinRequestRequest(match_id=match.match_id),
+                                         metadata=matches.player(asker))
+    fourth = rpc_error(matches.join, match.match_id, hopper)
+    asked = rpc_error(matches.stub.AskToJoin, api.AskToJoinRequest(match_id=match.match_id),
+                      metadata=matches.player(asker))
+    for refused in (fourth, asked):
+        assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION and "3 times" in refused.details()
+    assert len([e for e in _outbox(matches, "JoinRequested") if e.player_id == asker]) == 3
+    # A refusal is no try: another match, and other players, are not held back.
+    assert matches.join(match.match_id, matches.new_player(3.0)).free_places == 2
+    assert hopper in [s.player_id for s in matches.join(matches.open(organiser).match_id, hopper).seats]
+
+
+def test_nobody_asks_to_join_a_full_match(matches):
+    """A request to a full match could never be granted, yet its players were told of it and it waited
+    until the start."""
+    match, players = full_match(matches)
+    refused = rpc_error(matches.stub.AskToJoin, api.AskToJoinRequest(match_id=match.match_id),
+                        metadata=matches.player(matches.new_player(6.0)))
+    assert refused.code() == grpc.StatusCode.ABORTED and "full" in refused.details()
+    seen = matches.stub.GetMatch(api.GetMatchRequest(match_id=match.match_id), metadata=matches.player(players[0]))
+    assert not seen.match.join_requests and not _outbox(matches, "JoinRequested")

@@ -317,6 +317,7 @@ class Bookings:
                 left = (booking.court_id, booking.start_time, booking.end_time)
                 moves = {k: changes[k] for k in ("court_id", "start_time", "duration_minutes") if k in changes}
                 if moves:
+                    domain.check_not_started(booking.start_time, now, "it can no longer be moved")
                     view = self._move(session, view, moves, now)
                 elif booking.participant_ids != invited_before:
                     _reprice(session, view, now)  # the shares follow the players
@@ -370,7 +371,7 @@ class Bookings:
         series). `category` is who cancelled: "player", "venue", or "account_closed" (the player's
         account was deleted: charged as the player cancelling)."""
         booking = view.booking
-        domain.transition(booking.state, Status.CANCELLED)
+        domain.check_may_cancel(category, booking.state, booking.start_time, now)
         rules = _rules_for(session, view.venue, booking.player_id, now)
         fee, refund = domain.cancellation_charge(rules, booking.price_paisa, booking.start_time,
                                                  now, by_venue=category == "venue", status=booking.state,
@@ -387,7 +388,7 @@ class Bookings:
             view = rows.booking(session, booking_id)
             booking = view.booking
             category = domain.canceller(caller, booking.player_id, view.venue.owner_id)
-            domain.transition(booking.state, Status.CANCELLED)
+            domain.check_may_cancel(category, booking.state, booking.start_time, now)
             return domain.quote_cancellation(_rules_for(session, view.venue, booking.player_id, now),
                                              booking.price_paisa, booking.start_time,
                                              booking.created_at, now, by_venue=category == "venue",

@@ -123,10 +123,11 @@ def lapsed(due: store.MembershipDue, member: store.Membership | None, plan: stor
 
 def standing_due(session: Session, plan: store.MembershipPlan, player_id: str, member: store.Membership | None,
                  now: dt.datetime) -> store.MembershipDue | None:
-    """The player's open due of the plan, unless its membership expired since it was opened: that
-    one is withdrawn (its bill voided), as paying it would restart the membership from that day."""
+    """The player's open due of the plan, unless its membership expired since it was opened (paying it
+    would restart the membership from that day) or the owner changed the plan's price since (the player
+    would be asked the old one): that one is withdrawn (its bill voided)."""
     due = store.open_due(session, plan.id, player_id)
-    if due is not None and lapsed(due, member, plan, now):
+    if due is not None and (lapsed(due, member, plan, now) or due.amount_paisa != plan.price_paisa):
         withdraw(session, due, now)
         session.flush()
         return None
@@ -170,7 +171,8 @@ class Memberships:
     def update_plan(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str,
                     columns: dict[str, Any]) -> store.MembershipPlan:
         """The owner changes a plan's price or benefits: members get the benefits at once (they are
-        read from the plan), the price from their next payment."""
+        read from the plan), the price from their next payment (one still open at the old price is
+        withdrawn when the player joins or is reminded again: `standing_due`)."""
         with uow.session() as session:
             venue = rows.venue(session, venue_id)
             domain.check_may_manage(caller, venue.owner_id)
@@ -206,7 +208,7 @@ class Memberships:
 
     def join(self, uow: UnitOfWork, caller: Caller, venue_id: str, plan_id: str) -> store.MembershipDue:
         """The caller joins the plan, or renews it, to pay online: a due of the plan's price, whose
-        bill payment_svc opens (MembershipPaymentDue). Asked again while unpaid: the same due."""
+        bill payment_svc opens (MembershipPaymentDue). Asked again while unpaid: the same due (a new one if the plan's price changed since)."""
         now = self.clock()
         with uow.session() as session:
             venue = rows.venue(session, venue_id)

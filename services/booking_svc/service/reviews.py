@@ -38,16 +38,17 @@ class Reviews:
     def write(self, uow: UnitOfWork, caller: Caller, booking_id: str, rating: int, text: str) -> store.Review:
         try:
             with uow.session() as session:
-                booking = rows.booking(session, booking_id).booking
+                view = rows.booking(session, booking_id)
+                booking = view.booking
                 # Of the invited players, only those who said they would play (an unanswered one may not have).
                 played = [i.player_id for i in booking.invitations if i.answer is domain.InvitationState.ACCEPTED]
-                domain.check_may_review(caller, booking.player_id, played, booking.state)
+                domain.check_may_review(caller, booking.player_id, played, booking.state, view.venue.owner_id)
                 review = store.Review(id=new_id(), venue_id=booking.venue_id, booking_id=booking.id,
                                       player_id=caller.user_id, rating=rating, text=text, answer="", hidden=False,
                                       hidden_reason="", created_at=self.clock())
                 session.add(review)
                 session.flush()
-                events.review_written(session, review, rows.venue(session, booking.venue_id),
+                events.review_written(session, review, view.venue,
                                       session.get(store.Player, caller.user_id))
                 return review
         except exc.IntegrityError:

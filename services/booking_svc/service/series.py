@@ -180,10 +180,10 @@ class Series:
                 named = next((b for b in games if b.id == booking_id), None)
                 if named is None:
                     raise InvalidArgument.field("booking_id", "is not a game of this series")
-                # From a game already cancelled (or played), the games after it that are still to come.
+                # From a game already cancelled (or played, or being played), the games after it still to come.
                 chosen = [named] if scope != FOLLOWING else [
                     b for b in games if (b is named or b.start_time > named.start_time)
-                    and b.state in (Status.PENDING, Status.CONFIRMED)]
+                    and b.state in (Status.PENDING, Status.CONFIRMED) and b.start_time > now]
             cancelled = []
             for booking in chosen:
                 game = store.booking_view(session, booking)

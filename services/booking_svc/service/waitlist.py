@@ -1,6 +1,7 @@
 """A fair waitlist: players join the line for a taken slot (a court or any court of a venue, a time
 window); a freed slot (a cancellation, a hold run out) is offered to ONE waiting player at a time, in
-joining order, for the venue's exclusive window; when it runs out (the waitlist job), the next.
+joining order, for the venue's exclusive window; when it runs out (the waitlist job), the next (a
+player is offered a slot once, however many of their entries it fits).
 
 An offer is a pending booking held for the offered player until the window ends: the database's
 no-double-booking invariant decides a race between an offer and a direct booking (one wins), and
@@ -155,7 +156,7 @@ class Waitlist:
             return len(run_out)
 
     def _close(self, session: Session, offer: store.WaitlistOffer, now: dt.datetime) -> None:
-        """An offer not taken: its entry waits again (never offered this slot again), the next gets it."""
+        """An offer not taken: its entry waits again (its player is not offered this slot again), the next gets it."""
         offer.state = EXPIRED
         session.get(store.WaitlistEntry, offer.entry_id).state = WAITING
         session.flush()

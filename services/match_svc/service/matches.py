@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Protocol
 
 from match_svc import domain, events, rating, store
-from match_svc.domain import Gender, GenderMode, Kind, Side, Status, TimeOfDay
+from match_svc.domain import Gender, GenderMode, Kind, ResultStatus, Side, Status, TimeOfDay
 from match_svc.service.levels import Levels
 from mesh import pager
 from mesh.caller import Caller
@@ -48,13 +48,15 @@ def _rating(session, player_id: str) -> store.Rating:
 
 
 def _newcomer(session, caller: Caller, match_id: str, now: dt.datetime) -> tuple[store.Match, Gender, float]:
-    """The match a player wants in (locked), with their gender and level, once they may play in it at all."""
+    """The match a player wants in (locked), with their gender and level, once they may play in it at all;
+    the try is counted (domain.check_tries)."""
     row = find_match(session, match_id)
     domain.check_open(Status(row.status), row.start_time, now, row.held_until)
     domain.check_not_in(row.places, caller.user_id)
     player = _rating(session, caller.user_id)
     gender = Gender(player.gender)
     domain.check_gender(GenderMode(row.gender_mode), gender)
+    domain.check_tries(store.count_try(session, row.id, caller.user_id))  # undone with the transaction if refused
     return row, gender, rating.level_of(player.mu)
 
 
@@ -158,6 +160,9 @@ class Matches:
                 raise FailedPrecondition(f"your level {level:.2f} is outside {row.min_level:.2f}–{row.max_level:.2f}: "
                                          "ask to join instead", reason="LEVEL_OUT_OF_RANGE")
             self._seat(session, row, self._side(row, side, gender), caller.user_id, gender, level, now)
+            # A request they made while out of range is answered: left, it could seat them again unasked.
+            for request in [r for r in row.join_requests if r.player_id == caller.user_id]:
+                row.join_requests.remove(request)
             events.player_joined(session, row, caller.user_id)
             self._book_if_filled(session, row, now)
             return row
@@ -168,6 +173,7 @@ class Matches:
         now = self.clock()
         with uow.session() as session:
             row, _gender, level = _newcomer(session, caller, match_id, now)
+            domain.check_not_full(row.places)
             if domain.fits(level, row.min_level, row.max_level):
                 raise FailedPrecondition("your level is in the match's range: join directly", reason="LEVEL_FITS")
             if any(r.player_id == caller.user_id for r in row.join_requests):
@@ -193,6 +199,7 @@ class Matches:
             if {p.player_id for p in row.places} <= set(request.approved_by):
                 player = _rating(session, player_id)
                 gender = Gender(player.gender)
+                domain.check_gender(GenderMode(row.gender_mode), gender)  # it may have changed since they asked
                 wanted = Side(request.side) if request.side else None
                 row.join_requests.remove(request)
                 self._seat(session, row, self._side(row, wanted, gender), player_id, gender, request.level, now)
@@ -224,14 +231,14 @@ class Matches:
             return row
 
     def leave(self, uow: UnitOfWork, caller: Caller, match_id: str) -> store.Match:
-        """Frees the caller's place; after the cut-off it is recorded as a late drop-out."""
+        """Frees the caller's place; after the cut-off it is recorded as a late drop-out (domain.is_late)."""
         now = self.clock()
         with uow.session() as session:
             row = find_match(session, match_id)
             domain.check_before_start(row.start_time, now)
             if caller.user_id == row.organiser_id:
                 raise FailedPrecondition("the organiser holds the court booking and cannot leave their match")
-            late = domain.is_late(row.start_time, now, self.leave_cutoff)
+            late = domain.is_late(Status(row.status), row.start_time, now, self.leave_cutoff)
             self._unseat(session, row, caller.user_id, now)
             if late:
                 _rating(session, caller.user_id).late_drop_outs += 1
@@ -265,6 +272,9 @@ class Matches:
                 raise NotFound(f"player {player_id} has no place in this match")
             if seat.no_show:
                 raise FailedPrecondition("this no-show is recorded already")
+            if row.result_status == ResultStatus.CONFIRMED.value:
+                raise FailedPrecondition("the match's result is confirmed: its four players played it and their "
+                                         "levels moved")
             seat.no_show = True
             player = _rating(session, player_id)
             player.no_shows += 1
