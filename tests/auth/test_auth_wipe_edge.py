@@ -10,7 +10,6 @@ import time
 
 import grpc
 import pytest
-import requests
 from padel.auth.v1 import auth_service_pb2, auth_service_pb2_grpc
 from padel.booking.v1 import booking_service_pb2, booking_service_pb2_grpc
 from padel.notify.v1 import notify_service_pb2, notify_service_pb2_grpc

@@ -12,7 +12,6 @@ import time
 
 import pytest
 import requests
-import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from observe import dashboard, prometheus

@@ -4,7 +4,6 @@ removed player who paid gets their share back, added players are asked for their
 owed amount follows — and a booking paid at the venue owes its no-show fee there."""
 
 import dataclasses
-import datetime as dt
 import uuid
 
 import pytest
@@ -13,7 +12,7 @@ from sqlalchemy import select
 
 from mesh.db import Database, Joined
 from mesh.outbox import OutboxEvent
-from payment_svc.domain import BookingFacts, PaymentMode, ShareState, VenueFacts, VenueFeeReason, Wallet
+from payment_svc.domain import BookingFacts, PaymentMode, VenueFacts, VenueFeeReason, Wallet
 from payment_svc.service.venue_fees import VenueFees
 from payment_svc.service.venue_payments import VenuePayments
 from padel_testkit import executed, statements
