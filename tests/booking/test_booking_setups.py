@@ -5,6 +5,7 @@ closure — shows in the very next availability call of the other; nothing waits
 
 import datetime as dt
 import json
+import threading
 import uuid
 
 import pytest
@@ -83,6 +84,42 @@ def test_bookings_cancellations_and_closures_show_in_the_very_next_call_of_every
 
     one.venues.add_closure(one.db, owner, venue_id, court_id, start, start + dt.timedelta(hours=2), "repairs")
     assert not {"11:30", "12:00", "13:30"} & set(slots(other, venue_id, day)["Court 1"])
+
+
+def test_calls_at_once_each_show_every_booking_made_before_they_began(replicas):
+    """Availability asked from four threads at once (on PostgreSQL their version checks are shared:
+    mesh.db's `_SharedReads`) while the other replica books one game after another: no call begun
+    after a booking returned offers its slot."""
+    one, other = replicas
+    venue = one.venue(name="Crowded")
+    venue_id, court_id, day = venue.venue.id, venue.courts[0].id, local_day(3)
+    booked: list[str] = []
+    offered_after_booked: list[str] = []
+    failed: list[BaseException] = []
+    done = threading.Event()
+
+    def ask() -> None:
+        try:
+            while not done.is_set():
+                before = list(booked)
+                offered = slots(other, venue_id, day)["Court 1"]
+                offered_after_booked.extend(start for start in before if start in offered)
+        except BaseException as error:
+            failed.append(error)
+
+    askers = [threading.Thread(target=ask) for _ in range(4)]
+    for asker in askers:
+        asker.start()
+    try:
+        for start in ("09:00", "11:00", "13:00", "15:00", "17:00", "19:00"):
+            one.book(someone("player"), court_id, local_dt(day, start).astimezone(dt.timezone.utc))
+            booked.append(start)
+    finally:
+        done.set()
+        for asker in askers:
+            asker.join(30)
+    assert failed == [] and offered_after_booked == []
+    assert not set(booked) & set(slots(other, venue_id, day)["Court 1"])
 
 
 def test_a_kept_setup_spares_the_courts_and_prices_queries_until_it_changes(replicas):

@@ -1,6 +1,7 @@
 """mesh.db on SQLite and real PostgreSQL: sessions, ping, migrations and fault mapping."""
 
 import pathlib
+import sys
 import textwrap
 import threading
 import time
@@ -11,6 +12,7 @@ from sqlalchemy import event, inspect, select, text
 from mesh.db import Database, after_commit, is_database_fault, normalize_url
 from mesh.outbox import OutboxEvent
 from mesh.errors import Unavailable
+from padel_testkit import eventually
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -223,6 +225,96 @@ def test_first_row_reads_in_no_transaction_and_leaves_the_connection_as_sessions
     assert database.first_row(_COURTS) == (2,)
     assert database.first_row(select(text("name FROM court WHERE name = :name")), {"name": "Court 9"}) is None
     assert not any("court" in statement and "INSERT" not in statement for statement in sent)
+
+
+@pytest.fixture
+def postgres_database(postgres_url):
+    database = Database(postgres_url)
+    yield database
+    database.dispose()
+
+
+@pytest.mark.postgres
+def test_version_checks_asked_at_once_share_a_statement_begun_after_each_was_asked(postgres_database, migrations):
+    """PostgreSQL: calls of `first_row` made while the same read is under way wait for one statement
+    begun after all of them asked: each sees what was committed before it asked (never the answer of
+    the read already under way, which began before the commit), and the three make one statement."""
+    database = postgres_database
+    database.migrate(migrations)
+    asked = _Callers(database, fail=())
+    first = asked.ask("first")
+    asked.eventually_waiting(first)  # its statement has run; its answer is not given yet
+    with database.session() as session:
+        session.execute(text("INSERT INTO court (name) VALUES ('Court 2')"))
+    later = [asked.ask(name) for name in ("second", "third", "fourth")]
+    asked.finish(first, later)
+    assert asked.answers == {"first": (1,), "second": (2,), "third": (2,), "fourth": (2,)}
+    assert asked.runs == ["first", "second"]
+
+
+@pytest.mark.postgres
+def test_a_failed_shared_version_check_answers_none_of_the_calls_waiting_for_it(postgres_database, migrations):
+    database = postgres_database
+    database.migrate(migrations)
+    asked = _Callers(database, fail=("second",))
+    first = asked.ask("first")
+    asked.eventually_waiting(first)
+    later = [asked.ask(name) for name in ("second", "third", "fourth")]
+    asked.finish(first, later)
+    assert asked.answers == {"first": (1,), "third": (1,), "fourth": (1,)}
+    assert isinstance(asked.errors["second"], Unavailable)
+    assert asked.runs[:2] == ["first", "second"] and sorted(asked.runs[2:]) == ["fourth", "third"]
+
+
+class _Callers:
+    """Threads calling `database.first_row(_COURTS)` (one court in it), each named; the thread named
+    "first" holds its answer until `finish`; the read of a thread named in `fail` fails after its
+    statement ran."""
+
+    def __init__(self, database, fail: tuple[str, ...]):
+        with database.session() as session:
+            session.execute(text("INSERT INTO court (name) VALUES ('Court 1')"))
+        self.database, self.release = database, threading.Event()
+        self.runs: list[str] = []
+        self.answers: dict[str, tuple] = {}
+        self.errors: dict[str, Exception] = {}
+        read = database._first_row
+
+        def read_watched(statement, params):
+            name = threading.current_thread().name
+            self.runs.append(name)
+            row = read(statement, params)
+            if name == "first":
+                self.release.wait()
+            if name in fail:
+                raise Unavailable("database unavailable; try again shortly")
+            return row
+
+        database._first_row = read_watched
+
+    def ask(self, name: str) -> threading.Thread:
+        def call():
+            try:
+                self.answers[name] = self.database.first_row(_COURTS)
+            except Unavailable as error:
+                self.errors[name] = error
+
+        thread = threading.Thread(target=call, name=name, daemon=True)
+        thread.start()
+        return thread
+
+    @staticmethod
+    def eventually_waiting(thread: threading.Thread) -> None:
+        """Until `thread` is blocked in a wait (its own for "first", else for the read it takes)."""
+        eventually(lambda: getattr(sys._current_frames().get(thread.ident), "f_code", None)
+                   is threading.Condition.wait.__code__, f"{thread.name} waiting")
+
+    def finish(self, first: threading.Thread, later: list[threading.Thread]) -> None:
+        for thread in later:
+            self.eventually_waiting(thread)
+        self.release.set()
+        for thread in [first, *later]:
+            thread.join(10)
 
 
 def test_sqlite_transactions_begin_on_the_driver_and_a_held_write_lock_is_a_fault(sqlite_url, migrations,
