@@ -335,6 +335,42 @@ def test_a_cancellation_refunds_each_share_to_its_wallet_less_the_fee(pay_platfo
                         params={"date": court.day.isoformat()}, headers=pay_platform.headers(booker)).status_code == 403
 
 
+def owners_reports(platform, court: Court, day: dt.date) -> tuple[list[dict], dict]:
+    """The owner's two reports of one day at the venue: booking_svc's days (bookings, net revenue) and
+    payments' payout report."""
+    owner = platform.headers(court.owner, roles=("venue_owner",))
+    numbers = requests.get(f"{platform.url}/api/bookings/venues/{court.venue_id}/report", headers=owner,
+                           params={"from": day.isoformat(), "to": day.isoformat()}, timeout=TIMEOUT)
+    assert numbers.status_code == 200, numbers.text
+    payouts = requests.get(f"{platform.url}/api/payments/venues/{court.venue_id}/payouts", headers=owner,
+                           params={"date": day.isoformat()}, timeout=TIMEOUT)
+    assert payouts.status_code == 200, payouts.text
+    return numbers.json()["report"].get("days", []), payouts.json()
+
+
+def by_day(days: list[dict]) -> list[tuple[str, int, int]]:
+    """booking_svc's report days as (opening day, bookings taking a court, net revenue)."""
+    return [(d["local_date"], int(d.get("bookings", 0)), paisa(d.get("revenue", {}))) for d in days]
+
+
+def test_a_late_cancellations_fee_nets_the_same_in_both_of_the_owners_reports(pay_platform):
+    court = Court(pay_platform)
+    booker, booking_id = booked(pay_platform, court)
+    assert pay(pay_platform, booking_id, booker).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
+    eventually(lambda: booking_status(pay_platform, booking_id, booker) == "BOOKING_STATUS_CONFIRMED", "confirmed")
+    cancelled = requests.post(f"{pay_platform.url}/api/bookings/bookings/{booking_id}/cancel", json={"reason": "rain"},
+                              headers=pay_platform.headers(booker), timeout=TIMEOUT)
+    assert cancelled.status_code == 200, cancelled.text
+    assert paisa(cancelled.json()["booking"]["cancellation"]["fee"]) == 300050
+    eventually(lambda: all(s["status"] == "SHARE_STATUS_REFUNDED"
+                           for s in bill_when_ready(pay_platform, booking_id, booker)["shares"]), "refunded")
+
+    # The venue keeps the fee less the platform's 10% commission on it, in both reports.
+    days, payouts = owners_reports(pay_platform, court, court.day)
+    assert paisa(payouts["totals"]["payout"]) == 300050 - 30005
+    assert by_day(days) == [(court.day.isoformat(), 0, 300050 - 30005)]
+
+
 def test_bad_requests_are_400_naming_the_field(pay_platform, court):
     booker = new_user()
     booking_id = court.book(booker, [])
