@@ -333,7 +333,7 @@ def snapshot(view: store.BookingView) -> events_pb2.BookingSnapshot:
     return events_pb2.BookingSnapshot(
         booking_id=b.id, venue_id=v.id, venue_name=v.name, venue_address=v.address, venue_phone=v.phone, court_id=c.id,
         court_name=c.name, player_id=b.player_id, participant_ids=b.participant_ids,
-        start_time=timestamp(b.start_time), end_time=timestamp(b.end_time),
+        start_time=timestamp(b.start_time), end_time=timestamp(b.end_time), opening_date=b.opening_date.isoformat(),
         time_zone=v.time_zone, price=money(b.price_paisa), status=STATUS_TO_PROTO[b.state],
         commission=money(b.commission_paisa),
         venue_owner_id=v.owner_id, special_requests=b.special_requests,

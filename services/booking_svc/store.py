@@ -175,6 +175,8 @@ class Booking(Base):
     cancelled_by: Mapped[str | None] = mapped_column(String(36))
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     cancellation_fee_paisa: Mapped[int | None] = mapped_column(BigInteger)
+    # The platform's commission on the fee (payments keeps it from the fee): the venue nets the rest.
+    cancellation_commission_paisa: Mapped[int | None] = mapped_column(BigInteger)
     refund_paisa: Mapped[int | None] = mapped_column(BigInteger)
     # Whether the venue was paid at the venue when this was booked (later bookings follow a new mode).
     paid_at_venue: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
@@ -1059,9 +1061,11 @@ def run_out_offers(session: Session, now: dt.datetime, limit: int = 200) -> list
 _TAKING = [Status.CONFIRMED.value, Status.IN_PROGRESS.value, Status.COMPLETED.value, Status.NO_SHOW.value]
 _TAKES = Booking.status.in_(_TAKING)
 _CANCELLED_FEE = func.coalesce(Booking.cancellation_fee_paisa, 0)
-# What the venue keeps: the price less the platform's commission, or the fee of a cancellation.
+# What the venue keeps: the price less the platform's commission, or the fee of a cancellation less
+# the commission on it (as payments' payout report shows it).
 _NET = case((_TAKES, Booking.price_paisa - Booking.commission_paisa),
-            (Booking.status == Status.CANCELLED.value, _CANCELLED_FEE), else_=0)
+            (Booking.status == Status.CANCELLED.value,
+             _CANCELLED_FEE - func.coalesce(Booking.cancellation_commission_paisa, 0)), else_=0)
 _TAKEN = func.sum(case((_TAKES, 1), else_=0))
 
 

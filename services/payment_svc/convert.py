@@ -48,7 +48,8 @@ def money(paisa: int) -> booking_pb2.Money:
 
 
 def booking_facts(snapshot: booking_events.BookingSnapshot) -> BookingFacts:
-    """What payments keeps of a booking event; the local day is the venue's."""
+    """What payments keeps of a booking event; its day is the venue's opening day booking_svc gives (an
+    event from before it gave one: the start's local date)."""
     start = to_datetime(snapshot.start_time)
     try:
         zone = zoneinfo.ZoneInfo(snapshot.time_zone or DEFAULT_TIME_ZONE)
@@ -59,7 +60,8 @@ def booking_facts(snapshot: booking_events.BookingSnapshot) -> BookingFacts:
     return BookingFacts(
         booking_id=snapshot.booking_id, venue_id=snapshot.venue_id, booker_id=snapshot.player_id,
         player_ids=players, start=start,
-        local_date=start.astimezone(zone).date(), price=snapshot.price.amount_paisa,
+        local_date=dt.date.fromisoformat(snapshot.opening_date) if snapshot.opening_date else start.astimezone(zone).date(),
+        price=snapshot.price.amount_paisa,
         commission=snapshot.commission.amount_paisa, status=BOOKING_STATUSES.get(snapshot.status, "pending"),
         # Only when every player has one (an older booking's event has none: equal shares).
         player_prices=tuple(prices[p] for p in players) if set(players) <= prices.keys() else ())

@@ -269,12 +269,6 @@ def refund_plan(paid: Sequence[ShareView], fee: int) -> list[RefundPlan]:
     return [RefundPlan(s.share_id, s.amount - k, k) for s, k in zip(paid, kept)]
 
 
-def commission_kept(commission: int, price: int, kept: int) -> int:
-    """The platform's commission on the part `kept` of a booking's price (paid online; or, once
-    cancelled, the fee the venue keeps)."""
-    return commission * kept // price if price else 0
-
-
 @dataclass(frozen=True)
 class Entry:
     kind: EntryKind

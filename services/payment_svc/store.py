@@ -37,6 +37,7 @@ class Booking(Base):
     booker_id: Mapped[str] = mapped_column(String(36))
     player_ids: Mapped[list[str]] = mapped_column(JSON)
     start_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # The venue's opening day of the game, as booking_svc gives it (a membership plan's: the day it fell due).
     local_date: Mapped[dt.date] = mapped_column(Date)
     price_paisa: Mapped[int] = mapped_column(BigInteger)
     # What of the price is paid online (the venue's mode when booked); the rest at the venue.

@@ -50,6 +50,7 @@ def test_a_report_counts_the_bookings_made_its_period(platform):
                               headers=platform.headers(canceller), json={}, timeout=TIMEOUT)
     fee = int(cancelled.json()["booking"]["cancellation"]["fee"]["amount_paisa"])
     assert fee == 150_000  # a quarter of 6,000 PKR: cancelled inside the 10 days
+    kept = 135_000  # what the venue nets of the fee: the platform's 10% commission on it apart (as payouts)
     assert long_game["price"]["amount_paisa"] == "1350000"  # 90 minutes at the evening rule's 9,000 PKR
     # The same rules again (a new base price): the evening rule keeps its id, and its bookings.
     again = requests.put(f"{platform.url}/api/bookings/venues/{venue_id}/prices", headers=owner_headers,
@@ -66,7 +67,7 @@ def test_a_report_counts_the_bookings_made_its_period(platform):
                           headers=owner_headers, timeout=TIMEOUT)
     assert answer.status_code == 200, answer.text
     report = answer.json()["report"]
-    court1_net, court2_net = net(early) + net(midnight), net(long_game) + fee
+    court1_net, court2_net = net(early) + net(midnight), net(long_game) + kept
     assert report["revenue"]["amount_paisa"] == str(court1_net + court2_net)
     courts = {c["court_id"]: c for c in report["courts"]}
     assert (courts[court1]["booked_minutes"], courts[court1]["open_minutes"], courts[court1]["bookings"]) == (
@@ -87,7 +88,7 @@ def test_a_report_counts_the_bookings_made_its_period(platform):
     # cancelled base-price game's fee with it).
     by_rule = {r.get("rule_id", ""): r for r in report["price_rules"]}
     assert {k: (r["bookings"], r["revenue"]["amount_paisa"]) for k, r in by_rule.items()} == {
-        rule_id: ("1", str(net(long_game))), "": ("2", str(court1_net + fee))}
+        rule_id: ("1", str(net(long_game))), "": ("2", str(court1_net + kept))}
     assert (by_rule[rule_id]["rule"]["start"], by_rule[rule_id]["rule"]["court_id"]) == ("20:00", court2)
     assert "rule" not in by_rule[""]
 
@@ -110,7 +111,7 @@ def test_a_report_counts_the_bookings_made_its_period(platform):
     assert (court_row["bookings"], court_row["booked_minutes"], court_row["amount_paisa"]) == (
         "2", "120", str(court1_net))
     rule_rows = {r["key"]: (r["bookings"], r["amount_paisa"]) for r in table if r["section"] == "price_rule"}
-    assert rule_rows == {rule_id: ("1", str(net(long_game))), "base": ("2", str(court1_net + fee))}
+    assert rule_rows == {rule_id: ("1", str(net(long_game))), "base": ("2", str(court1_net + kept))}
 
     player = requests.get(f"{platform.url}/api/bookings/venues/{venue_id}/report", params=period,
                           headers=platform.headers(regular), timeout=TIMEOUT)

@@ -40,13 +40,13 @@ class Court:
     an hour costs PKR 6,001 (so four shares do not divide evenly), a late cancellation costs 50%, and
     the owner asks for the whole price online."""
 
-    def __init__(self, platform):
+    def __init__(self, platform, opens: str = "06:00", closes: str = "23:00"):
         self.platform = platform
         self.owner = new_user()
         venue = {
             "name": f"Pay Padel {uuid.uuid4().hex[:6]}", "city": "Lahore", "address": "Gulberg III",
             "time_zone": "Asia/Karachi", "slot_minutes": 60, "durations_minutes": [60], "horizon_days": 14,
-            "opening_hours": [{"weekday": f"WEEKDAY_{d}", "open": "06:00", "close": "23:00"} for d in WEEKDAYS],
+            "opening_hours": [{"weekday": f"WEEKDAY_{d}", "open": opens, "close": closes} for d in WEEKDAYS],
             "cancellation_policy": {"free_until_hours": 720, "late_fee_percent": 50, "grace_minutes": 0},
             "confirmation_mode": "CONFIRMATION_MODE_MANUAL", "hold_minutes": 30, "max_live_bookings_per_day": 20,
             "base_hourly_price": {"amount_paisa": "600100", "currency": "PKR"}, "courts": [{"name": "Court 1"}]}
@@ -66,11 +66,12 @@ class Court:
         assert answer.status_code == expect, answer.text
         return answer
 
-    def book(self, booker: str, friends: list[str]) -> str:
+    def book(self, booker: str, friends: list[str], start: dt.datetime | None = None) -> str:
         for friend in friends:
             self.platform.known_player(friend)
-        start = dt.datetime.combine(self.day, dt.time(self.next_hour), tzinfo=KARACHI)
-        self.next_hour += 1
+        if start is None:
+            start = dt.datetime.combine(self.day, dt.time(self.next_hour), tzinfo=KARACHI)
+            self.next_hour += 1
         answer = requests.post(f"{self.platform.url}/api/bookings/book", headers=self.platform.headers(booker),
                                timeout=TIMEOUT, json={
                                    "court_id": self.court_id, "duration_minutes": 60, "participant_ids": friends,
@@ -333,6 +334,60 @@ def test_a_cancellation_refunds_each_share_to_its_wallet_less_the_fee(pay_platfo
     assert paisa(line["commission"]) == 30005 and paisa(line["payout"]) == 300050 - 30005
     assert requests.get(f"{pay_platform.url}/api/payments/venues/{court.venue_id}/payouts", timeout=TIMEOUT,
                         params={"date": court.day.isoformat()}, headers=pay_platform.headers(booker)).status_code == 403
+
+
+def owners_reports(platform, court: Court, day: dt.date) -> tuple[list[dict], dict]:
+    """The owner's two reports of one day at the venue: booking_svc's days (bookings, net revenue) and
+    payments' payout report."""
+    owner = platform.headers(court.owner, roles=("venue_owner",))
+    numbers = requests.get(f"{platform.url}/api/bookings/venues/{court.venue_id}/report", headers=owner,
+                           params={"from": day.isoformat(), "to": day.isoformat()}, timeout=TIMEOUT)
+    assert numbers.status_code == 200, numbers.text
+    payouts = requests.get(f"{platform.url}/api/payments/venues/{court.venue_id}/payouts", headers=owner,
+                           params={"date": day.isoformat()}, timeout=TIMEOUT)
+    assert payouts.status_code == 200, payouts.text
+    return numbers.json()["report"].get("days", []), payouts.json()
+
+
+def by_day(days: list[dict]) -> list[tuple[str, int, int]]:
+    """booking_svc's report days as (opening day, bookings taking a court, net revenue)."""
+    return [(d["local_date"], int(d.get("bookings", 0)), paisa(d.get("revenue", {}))) for d in days]
+
+
+def test_a_game_after_midnight_is_on_the_same_opening_day_in_both_of_the_owners_reports(pay_platform):
+    court = Court(pay_platform, opens="18:30", closes="02:30")  # on the hour grid from 18:30
+    booker, night = new_user(), court.day
+    booking_id = court.book(booker, [], start=dt.datetime.combine(night + dt.timedelta(days=1), dt.time(0, 30),
+                                                                  tzinfo=KARACHI))
+    bill_when_ready(pay_platform, booking_id, booker)
+    assert pay(pay_platform, booking_id, booker).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
+    eventually(lambda: booking_status(pay_platform, booking_id, booker) == "BOOKING_STATUS_CONFIRMED", "confirmed")
+
+    # The 00:30 game belongs to the night it started in: both reports count it on that opening day.
+    days, payouts = owners_reports(pay_platform, court, night)
+    assert [l["booking_id"] for l in payouts["lines"]] == [booking_id]
+    assert by_day(days) == [(night.isoformat(), 1, paisa(payouts["totals"]["payout"]))]
+    assert paisa(payouts["totals"]["payout"]) == 600100 - 60010
+    days, payouts = owners_reports(pay_platform, court, night + dt.timedelta(days=1))
+    assert days == [] and payouts.get("lines", []) == []
+
+
+def test_a_late_cancellations_fee_nets_the_same_in_both_of_the_owners_reports(pay_platform):
+    court = Court(pay_platform)
+    booker, booking_id = booked(pay_platform, court)
+    assert pay(pay_platform, booking_id, booker).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
+    eventually(lambda: booking_status(pay_platform, booking_id, booker) == "BOOKING_STATUS_CONFIRMED", "confirmed")
+    cancelled = requests.post(f"{pay_platform.url}/api/bookings/bookings/{booking_id}/cancel", json={"reason": "rain"},
+                              headers=pay_platform.headers(booker), timeout=TIMEOUT)
+    assert cancelled.status_code == 200, cancelled.text
+    assert paisa(cancelled.json()["booking"]["cancellation"]["fee"]) == 300050
+    eventually(lambda: all(s["status"] == "SHARE_STATUS_REFUNDED"
+                           for s in bill_when_ready(pay_platform, booking_id, booker)["shares"]), "refunded")
+
+    # The venue keeps the fee less the platform's 10% commission on it, in both reports.
+    days, payouts = owners_reports(pay_platform, court, court.day)
+    assert paisa(payouts["totals"]["payout"]) == 300050 - 30005
+    assert by_day(days) == [(court.day.isoformat(), 0, 300050 - 30005)]
 
 
 def test_bad_requests_are_400_naming_the_field(pay_platform, court):

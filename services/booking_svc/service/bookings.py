@@ -24,6 +24,7 @@ from booking_svc.service.memberships import benefits_of, holds_no_membership, pl
 from booking_svc.service.setups import VenueSetups
 from mesh.caller import Caller
 from mesh.clock import utcnow
+from mesh.commission import commission_on
 from mesh.db import UnitOfWork, new_id
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from mesh.pager import Page
@@ -104,6 +105,7 @@ def _record_cancellation(booking: store.Booking, reason: str, by: str | None, no
     booking.status = Status.CANCELLED.value
     booking.cancel_reason, booking.cancelled_by, booking.cancelled_at = reason, by, now
     booking.cancellation_fee_paisa, booking.refund_paisa = fee, refund
+    booking.cancellation_commission_paisa = commission_on(booking.commission_paisa, booking.price_paisa, fee)
     booking.hold_expires_at = None
     booking.updated_at = now
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from mesh.caller import Caller
+from mesh.commission import commission_on
 from mesh.db import UnitOfWork
 from mesh.errors import NotFound
 from payment_svc import domain, events, store
@@ -46,7 +47,7 @@ def keep_commission(session, booking: store.Booking, now: dt.datetime) -> None:
     if not fully_paid(session, booking):
         return
     balance = domain.balance(store.as_entries(store.entries_of(session, booking.id)))
-    commission = domain.commission_kept(booking.commission_paisa, booking.price_paisa, booking.online_paisa)
+    commission = commission_on(booking.commission_paisa, booking.price_paisa, booking.online_paisa)
     if commission != balance.commission:
         store.record(session, booking.id, EntryKind.COMMISSION, commission - balance.commission, now)
 

@@ -1,4 +1,5 @@
-"""Payouts: an owner's report of one local day at a venue, per booking (and membership plan paid
+"""Payouts: an owner's report of one opening day at a venue (booking_svc's: a game after midnight
+belongs to the night it started in), per booking (and membership plan paid
 online, on the day it fell due), from the ledger: what was paid, refunded, kept as fees and is still
 due, refunds the wallet refused, and the platform's commission apart."""
 

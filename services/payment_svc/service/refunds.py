@@ -12,6 +12,7 @@ from typing import Callable, Mapping
 
 from sqlalchemy.orm import Session
 
+from mesh.commission import commission_on
 from mesh.db import UnitOfWork, after_commit
 from mesh.errors import DomainError
 from payment_svc import domain, events, metrics, store
@@ -36,7 +37,7 @@ def give_back(session: Session, booking: store.Booking, paid: list[store.Share],
             share.state = ShareState.REFUNDED.value  # the fee kept all of it: nothing to send
     session.flush()
     balance = domain.balance(store.as_entries(store.entries_of(session, booking.id)))
-    commission = domain.commission_kept(booking.commission_paisa, booking.price_paisa, balance.fees)
+    commission = commission_on(booking.commission_paisa, booking.price_paisa, balance.fees)
     if commission != balance.commission:  # a reversal entry, never an edit
         store.record(session, booking.id, EntryKind.COMMISSION, commission - balance.commission, now)
 

@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class BookingSnapshot(_message.Message):
-    __slots__ = ("booking_id", "venue_id", "venue_name", "court_id", "court_name", "player_id", "participant_ids", "start_time", "end_time", "time_zone", "price", "status", "commission", "venue_owner_id", "special_requests", "player_name", "player_phone", "waitlist_offer_id", "venue_address", "venue_phone", "match_id", "player_prices")
+    __slots__ = ("booking_id", "venue_id", "venue_name", "court_id", "court_name", "player_id", "participant_ids", "start_time", "end_time", "time_zone", "price", "status", "commission", "venue_owner_id", "special_requests", "player_name", "player_phone", "waitlist_offer_id", "venue_address", "venue_phone", "match_id", "player_prices", "opening_date")
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -34,6 +34,7 @@ class BookingSnapshot(_message.Message):
     VENUE_PHONE_FIELD_NUMBER: _ClassVar[int]
     MATCH_ID_FIELD_NUMBER: _ClassVar[int]
     PLAYER_PRICES_FIELD_NUMBER: _ClassVar[int]
+    OPENING_DATE_FIELD_NUMBER: _ClassVar[int]
     booking_id: str
     venue_id: str
     venue_name: str
@@ -56,7 +57,8 @@ class BookingSnapshot(_message.Message):
     venue_phone: str
     match_id: str
     player_prices: _containers.RepeatedCompositeFieldContainer[PlayerSharePrice]
-    def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., court_id: _Optional[str] = ..., court_name: _Optional[str] = ..., player_id: _Optional[str] = ..., participant_ids: _Optional[_Iterable[str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[_booking_pb2.BookingStatus, str]] = ..., commission: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_owner_id: _Optional[str] = ..., special_requests: _Optional[str] = ..., player_name: _Optional[str] = ..., player_phone: _Optional[str] = ..., waitlist_offer_id: _Optional[str] = ..., venue_address: _Optional[str] = ..., venue_phone: _Optional[str] = ..., match_id: _Optional[str] = ..., player_prices: _Optional[_Iterable[_Union[PlayerSharePrice, _Mapping]]] = ...) -> None: ...
+    opening_date: str
+    def __init__(self, booking_id: _Optional[str] = ..., venue_id: _Optional[str] = ..., venue_name: _Optional[str] = ..., court_id: _Optional[str] = ..., court_name: _Optional[str] = ..., player_id: _Optional[str] = ..., participant_ids: _Optional[_Iterable[str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[_booking_pb2.BookingStatus, str]] = ..., commission: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_owner_id: _Optional[str] = ..., special_requests: _Optional[str] = ..., player_name: _Optional[str] = ..., player_phone: _Optional[str] = ..., waitlist_offer_id: _Optional[str] = ..., venue_address: _Optional[str] = ..., venue_phone: _Optional[str] = ..., match_id: _Optional[str] = ..., player_prices: _Optional[_Iterable[_Union[PlayerSharePrice, _Mapping]]] = ..., opening_date: _Optional[str] = ...) -> None: ...
 
 class PlayerSharePrice(_message.Message):
     __slots__ = ("player_id", "price")
