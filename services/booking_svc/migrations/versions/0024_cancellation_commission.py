@@ -2,7 +2,7 @@
 the fee as payments' payout report does (`mesh.commission.commission_on`); cancellations made before
 get theirs by the same rule.
 
-Revision ID: 0025
+Revision ID: 0024
 Revises: 0023
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 from mesh.commission import commission_on
 
-revision = "0025"
+revision = "0024"
 down_revision = "0023"
 branch_labels = None
 depends_on = None
