@@ -20,7 +20,6 @@ import os
 import pathlib
 import sys
 import tempfile
-import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "gen"), str(ROOT / "services"), str(ROOT)]
@@ -28,9 +27,6 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "gen"), str(ROOT / "services"), 
 from bench import idle, scenario, wrk  # noqa: E402
 from mesh.settings import SERVICES  # noqa: E402
 from padel_testkit import ThrowawayDatabases, launch_platform, stop_platform  # noqa: E402  (the suite's launcher)
-
-IDLE_SETTLE_SECONDS = 5
-
 
 @contextlib.contextmanager
 def running(shape: str, folder: pathlib.Path, settings: dict[str, str], postgres: str, redis_url: str):
@@ -60,7 +56,11 @@ def running(shape: str, folder: pathlib.Path, settings: dict[str, str], postgres
 def loaded(platform, route: scenario.Route, seconds: float, options) -> tuple[wrk.Result, dict[str, float]]:
     """One route under wrk for `seconds`, and the CPU seconds each part spent on it: the service
     that answers it, Envoy, wrk itself and the rest of the platform (read from /proc, so comparable
-    between runs on a busy machine, where requests per second are not)."""
+    between runs on a busy machine, where requests per second are not). A write route starts once
+    the platform is quiet: the events of the writes before it (the consumers' handling of the
+    bookings) are neither charged to it nor take its cores."""
+    if route.mode:
+        idle.wait_quiet(platform.process.pid)
     before, client_before = idle.tree_ticks(platform.process.pid), _children_cpu()
     result = wrk.run(platform.url + route.path, *route.mode, seconds=seconds, connections=options.connections)
     after, client = idle.tree_ticks(platform.process.pid), _children_cpu() - client_before
@@ -102,7 +102,7 @@ def measure(shape: str, options, folder: pathlib.Path, **extra: str) -> tuple[li
     settings = {**dict(options.set), **extra}
     with running(shape, folder, settings, options.postgres, options.redis) as platform:
         routes = scenario.prepare(platform, folder, options.seconds)
-        time.sleep(IDLE_SETTLE_SECONDS)  # the events of the preparation handled
+        idle.wait_quiet(platform.process.pid)  # the events of the preparation handled
         idle_lines = idle.report(idle.per_process(platform.process.pid, options.idle_seconds))  # roles while alive
         wrk.run(platform.url + routes[0].path, seconds=2, connections=options.connections)  # warm the connections
         results = [(route, *outcome) for route, outcome in zip(routes, under_load(platform, routes, options))]

@@ -20,7 +20,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "gen"), str(ROOT / "services"), str(ROOT)]
@@ -28,8 +27,6 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "gen"), str(ROOT / "services"), 
 from bench import idle, scenario, wrk  # noqa: E402
 from padel_testkit import launch_platform, stop_platform  # noqa: E402
 
-QUIET_PERCENT = 10.0  # of one core, the whole platform: its events handled
-QUIET_TIMEOUT_SECONDS = 120
 PY_SPY = pathlib.Path(sys.executable).with_name("py-spy")
 
 
@@ -79,15 +76,6 @@ def _thread_names(pid: int) -> dict[int, str]:
     return {int(match[1]): match[2] for match in re.finditer(r'^Thread (\d+) \([^)]*\): "([^"]*)"', dump.stdout, re.M)}
 
 
-def _wait_quiet(root: int) -> float:
-    """Waits until the tree of `root` uses under QUIET_PERCENT of a core over a second; the seconds waited."""
-    started = time.monotonic()
-    while time.monotonic() - started < QUIET_TIMEOUT_SECONDS:
-        if sum(percent for percent, _wakes in idle.per_process(root, 1.0).values()) < QUIET_PERCENT:
-            break
-    return time.monotonic() - started
-
-
 def _sample(names: dict[int, str], folder: pathlib.Path) -> list[subprocess.Popen]:
     """A py-spy sampler on every Python process of the platform, writing FOLDER/<name>.txt."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -120,7 +108,7 @@ def main() -> None:
             slots = folder / "slots.txt"
             scenario.write_slots(platform, slots, int(scenario.MAX_BOOKINGS_PER_SECOND * options.seconds))
             root = platform.process.pid
-            _wait_quiet(root)
+            idle.wait_quiet(root)
             names = {pid: _name(pid) for pid in idle.tree_ticks(root)}
             before = idle.tree_ticks(root)
             python = [pid for pid, name in names.items() if "." in name or name.endswith("_svc")]
@@ -130,7 +118,7 @@ def main() -> None:
             result = wrk.run(platform.url + "/api/bookings/book", "book", str(slots), seconds=options.seconds,
                              connections=options.connections)
             after_wrk = resource.getrusage(resource.RUSAGE_CHILDREN)
-            settled = _wait_quiet(root)
+            settled = idle.wait_quiet(root)
             after = idle.tree_ticks(root)
             threads_after = _thread_ticks(python) if options.threads else {}
             thread_names = {pid: _thread_names(pid) for pid in python} if options.threads else {}

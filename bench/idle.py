@@ -18,6 +18,8 @@ import tempfile
 import time
 
 TICKS = os.sysconf("SC_CLK_TCK")
+QUIET_PERCENT = 10.0  # of one core, the whole platform: its events handled
+QUIET_TIMEOUT_SECONDS = 120
 
 
 def _stat(pid: int) -> tuple[int, int] | None:
@@ -48,20 +50,21 @@ def tree_ticks(root: int) -> dict[int, int]:
     return ticks
 
 
-def _run_time(pid: int) -> tuple[int, int]:
-    """(nanoseconds run, times scheduled) of the live threads of `pid`."""
-    nanoseconds = wakes = 0
+def _run_time(pid: int) -> tuple[int, int, int]:
+    """(nanoseconds run, nanoseconds runnable but waiting for a core, times scheduled) of the live
+    threads of `pid`."""
+    ran = waited = wakes = 0
     try:
         threads = os.listdir(f"/proc/{pid}/task")
     except OSError:
-        return 0, 0
+        return 0, 0, 0
     for thread in threads:
         try:
-            ran, _waited, scheduled = pathlib.Path(f"/proc/{pid}/task/{thread}/schedstat").read_text().split()
+            fields = [int(field) for field in pathlib.Path(f"/proc/{pid}/task/{thread}/schedstat").read_text().split()]
         except (OSError, ValueError):
             continue
-        nanoseconds, wakes = nanoseconds + int(ran), wakes + int(scheduled)
-    return nanoseconds, wakes
+        ran, waited, wakes = ran + fields[0], waited + fields[1], wakes + fields[2]
+    return ran, waited, wakes
 
 
 def per_process(root: int, seconds: float) -> dict[int, tuple[float, float]]:
@@ -73,8 +76,23 @@ def per_process(root: int, seconds: float) -> dict[int, tuple[float, float]]:
     time.sleep(seconds)
     after = {pid: _run_time(pid) for pid in pids}
     elapsed = time.monotonic() - started
-    return {pid: (100.0 * (after[pid][0] - before[pid][0]) / 1e9 / elapsed, (after[pid][1] - before[pid][1]) / elapsed)
+    return {pid: (100.0 * (after[pid][0] - before[pid][0]) / 1e9 / elapsed, (after[pid][2] - before[pid][2]) / elapsed)
             for pid in pids}
+
+
+def wait_quiet(root: int) -> float:
+    """Waits until the tree of `root` wants under QUIET_PERCENT of a core over a second (the events
+    of what came before handled, at most QUIET_TIMEOUT_SECONDS); the seconds waited. Wanted is run
+    or runnable: on a machine loaded from elsewhere a busy consumer may get little of a core, but
+    it waits for one."""
+    started = time.monotonic()
+    while time.monotonic() - started < QUIET_TIMEOUT_SECONDS:
+        pids = tree_ticks(root)
+        before = sum(sum(_run_time(pid)[:2]) for pid in pids)
+        time.sleep(1.0)
+        if 100.0 * (sum(sum(_run_time(pid)[:2]) for pid in pids) - before) / 1e9 < QUIET_PERCENT:
+            break
+    return time.monotonic() - started
 
 
 def _command(pid: int) -> str:

@@ -3,11 +3,15 @@ tiny load against a recording HTTP server, asserting the work done, never how fa
 
 import http.server
 import json
+import subprocess
+import sys
 import threading
+import types
 
 import pytest
 
-from bench import wrk
+from bench import __main__ as harness
+from bench import scenario, wrk
 
 
 class Recorder(http.server.ThreadingHTTPServer):
@@ -95,3 +99,42 @@ def test_rounds_of_one_route_add_up_to_one_row_with_the_worst_tail():
     assert (row.p50_ms, row.p99_ms, row.max_ms) == (10.0, 90.0, 400.0)  # the median round's p50, the worst tail
     assert (row.failed, row.statuses) == (3, {503: 3})
     assert wrk.combined([calm]) is calm
+
+
+# A platform stand-in: once told a booking run happened, it handles that run's "events" (0.3 s of
+# CPU), says so, and waits for the end.
+BACKLOG = """
+import sys, time
+sys.stdin.readline()
+started = time.process_time()
+while time.process_time() - started < 0.3:
+    pass
+print("handled", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_booking_runs_events_are_not_charged_to_the_sign_ins_after_it(monkeypatch):
+    stand_in = subprocess.Popen([sys.executable, "-c", BACKLOG], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                text=True)
+    booking = scenario.Route("book", "/api/bookings/book", mode=("book", "slots.txt"))
+    login = scenario.Route("login", "/api/auth/login", "auth_svc", ("post", "/api/auth/login", "login.json"))
+
+    def run(url, *script_args, seconds, connections):
+        if script_args[0] == "book":
+            stand_in.stdin.write("booked\n")  # its events are handled after its answers
+            stand_in.stdin.flush()
+        else:
+            stand_in.stdout.readline()  # a sign-in run lasts longer than the booking's backlog
+        return wrk.Result(requests=100, seconds=1.0, p50_ms=1.0, p99_ms=2.0, max_ms=3.0, failed=0)
+
+    monkeypatch.setattr(wrk, "run", run)
+    platform = types.SimpleNamespace(process=stand_in, url="http://127.0.0.1:1")
+    try:
+        _, (_, signed_in) = harness.under_load(
+            platform, [booking, login], types.SimpleNamespace(rounds=1, seconds=1.0, connections=1))
+    finally:
+        stand_in.stdin.write("end\n")
+        stand_in.stdin.close()
+        stand_in.wait(10)
+    assert signed_in["rest"] * 100 < 50  # CPU ms of its 100 requests: none of the booking's 300 ms
