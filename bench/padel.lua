@@ -77,11 +77,25 @@ function done(summary, latency, requests)
   for status, count in pairs(statuses) do
     table.insert(by_status, string.format('"%d": %d', status, count))
   end
+  -- The latency distribution (µs, to 3 significant digits → requests), so that the rounds of one
+  -- route add up to one: its p50 and p99 over every request (wrk.combined).
+  local buckets, histogram = {}, {}
+  for i = 1, #latency do
+    local value, count = latency(i)
+    local step = 1
+    while value >= 1000 * step do step = step * 10 end
+    local bucket = value - value % step
+    buckets[bucket] = (buckets[bucket] or 0) + count
+  end
+  for bucket, count in pairs(buckets) do
+    table.insert(histogram, string.format('"%d": %d', bucket, count))
+  end
   local errors = summary.errors
   io.write(string.format(
     'PADEL_BENCH {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "max_us": %d, ' ..
-    '"http_errors": %d, "socket_errors": %d, "timeouts": %d, "exhausted_threads": %d, "statuses": {%s}}\n',
+    '"http_errors": %d, "socket_errors": %d, "timeouts": %d, "exhausted_threads": %d, "statuses": {%s}, ' ..
+    '"latency_us": {%s}}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
     errors.status, errors.connect + errors.read + errors.write, errors.timeout, out_of_slots,
-    table.concat(by_status, ", ")))
+    table.concat(by_status, ", "), table.concat(histogram, ", ")))
 end

@@ -23,6 +23,8 @@ class Result:
     failed: int  # HTTP status ≥ 400, socket errors and timeouts
     out_of_slots: bool = False  # a booking run ran out of distinct free slots
     statuses: dict[int, int] = dataclasses.field(default_factory=dict)  # HTTP status ≥ 400 → count
+    # The latency distribution: µs (to 3 significant digits) → requests, as wrk counted them.
+    latency_us: dict[int, int] = dataclasses.field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -30,19 +32,33 @@ class Result:
 
 
 def combined(results: list[Result]) -> Result:
-    """Several runs of one route as one: requests and seconds summed, the median run's p50 and the
-    worst run's p99 and max (the tail a user meets in any of them)."""
+    """Several runs of one route as one: requests and seconds summed, the p50 and p99 over all their
+    requests (their latency distributions added up) and the longest request."""
     if len(results) == 1:
         return results[0]
     statuses: dict[int, int] = {}
+    latency_us: dict[int, int] = {}
     for result in results:
         for status, count in result.statuses.items():
             statuses[status] = statuses.get(status, 0) + count
+        for bucket, count in result.latency_us.items():
+            latency_us[bucket] = latency_us.get(bucket, 0) + count
     return Result(requests=sum(r.requests for r in results), seconds=sum(r.seconds for r in results),
-                  p50_ms=sorted(r.p50_ms for r in results)[len(results) // 2],
-                  p99_ms=max(r.p99_ms for r in results), max_ms=max(r.max_ms for r in results),
+                  p50_ms=percentile(latency_us, 50) / 1000, p99_ms=percentile(latency_us, 99) / 1000,
+                  max_ms=max(r.max_ms for r in results),
                   failed=sum(r.failed for r in results), out_of_slots=any(r.out_of_slots for r in results),
-                  statuses=statuses)
+                  statuses=statuses, latency_us=latency_us)
+
+
+def percentile(latency_us: dict[int, int], percent: float) -> int:
+    """The latency (µs) that `percent` % of the requests of a distribution took at most, ranked as wrk
+    ranks its own percentiles."""
+    rank, seen = int(percent / 100 * sum(latency_us.values())) + 1, 0  # wrk's round(p × count + 0.5)
+    for value in sorted(latency_us):
+        seen += latency_us[value]
+        if seen >= rank:
+            return value
+    return 0
 
 
 def parse(output: str) -> Result:
@@ -55,7 +71,8 @@ def parse(output: str) -> Result:
                 p50_ms=summary["p50_us"] / 1000, p99_ms=summary["p99_us"] / 1000, max_ms=summary["max_us"] / 1000,
                 failed=summary["http_errors"] + summary["socket_errors"] + summary["timeouts"],
                 out_of_slots=summary["exhausted_threads"] > 0,
-                statuses={int(status): count for status, count in summary["statuses"].items()})
+                statuses={int(status): count for status, count in summary["statuses"].items()},
+                latency_us={int(bucket): count for bucket, count in summary["latency_us"].items()})
     raise ValueError(f"no {MARK.strip()} line in wrk's output:\n{output}")
 
 
