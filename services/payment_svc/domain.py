@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 from mesh.caller import Caller
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
@@ -265,11 +265,16 @@ class RefundPlan:
     fee: int
 
 
-def refund_plan(paid: Sequence[ShareView], fee: int) -> list[RefundPlan]:
-    """The venue's cancellation fee (as booking_svc computed it) is kept from the paid shares in
-    proportion to their amounts, at most what was paid; the rest of each goes back to its wallet."""
-    kept = share_out(min(fee, sum(s.amount for s in paid)), [s.amount for s in paid])
-    return [RefundPlan(s.share_id, s.amount - k, k) for s, k in zip(paid, kept)]
+def refund_plan(paid: Sequence[ShareView], fee: int, first: Collection[str] = ()) -> list[RefundPlan]:
+    """The venue's cancellation fee (as booking_svc computed it, at most what was paid) is kept first
+    from the shares in `first` (those the booker paid: a fee is due only when the player who booked
+    cancels late, so they bear it) and only what exceeds them from the other paid shares, each time
+    in proportion to their amounts; the rest of each goes back to its wallet."""
+    fee = min(fee, sum(s.amount for s in paid))
+    theirs = [s.amount if s.share_id in first else 0 for s in paid]
+    kept = share_out(min(fee, sum(theirs)), theirs)
+    rest = share_out(fee - sum(kept), [s.amount - t for s, t in zip(paid, theirs)])
+    return [RefundPlan(s.share_id, s.amount - k - r, k + r) for s, k, r in zip(paid, kept, rest)]
 
 
 @dataclass(frozen=True)

@@ -206,3 +206,20 @@ def test_a_player_who_leaves_late_keeps_their_place_paid_until_a_newcomer_takes_
     assert shares[late] == [("refunded", 2000)]  # the newcomer's share pays them back
     assert [a for state, a in shares[newcomer] if state == "due"] == [2666]
     assert view.due == 8000 and view.balance.paid == 0
+
+
+def test_a_late_cancellations_fee_is_kept_from_the_bookers_money_first_and_only_the_rest_from_the_others(world):
+    database, _wallet, _clock, _bills, payments, refunds = world
+    for fee, booker_kept, friend_kept in ((3000, 3000, 0), (4500, 3000, 1500)):
+        booker, friend = str(uuid.uuid4()), str(uuid.uuid4())
+        booking_id, _venue_id = booking_in(world, [booker, friend], 6000)
+        for player in (booker, friend):
+            payments.pay(database, caller(player), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+        with database.session() as session:  # the booker cancelled late: booking_svc's fee by the policy
+            refunds.booking_cancelled(Joined(session), booking_id, fee)
+        refunds.send_due(database)
+        view = bill(world, booking_id, friend)
+        returned = {s.player_id: view.returned.get(s.id, (0, 0)) for s in view.shares}
+        assert returned[booker] == (3000 - booker_kept, booker_kept)
+        assert returned[friend] == (3000 - friend_kept, friend_kept)  # the friend did not cancel
+        assert view.balance.fees == fee
