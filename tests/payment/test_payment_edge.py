@@ -315,8 +315,9 @@ def test_a_cancellation_refunds_each_share_to_its_wallet_less_the_fee(pay_platfo
                           and all(s["status"] == "SHARE_STATUS_REFUNDED" for s in b["shares"]) and b,
                           "both shares are refunded")
     shares = {s["player_id"]: s for s in refunded["shares"]}
-    assert paisa(shares[booker]["refunded"]) == 150025 and paisa(shares[booker]["fee"]) == 150025
-    assert paisa(shares[friend]["refunded"]) == 150025 and paisa(shares[friend]["fee"]) == 150025
+    # The booker cancelled late: the fee is kept from their share first, the friend's comes back whole.
+    assert paisa(shares[booker]["refunded"]) == 0 and paisa(shares[booker]["fee"]) == 300050
+    assert paisa(shares[friend]["refunded"]) == 300050 and paisa(shares[friend]["fee"]) == 0
     assert paisa(refunded["refunded"]) == 300050 and paisa(refunded["paid"]) == 300050
     assert paisa(refunded["due"]) == 0
     # Both sides count what went back, so their net revenue keeps only the fee.
