@@ -7,27 +7,66 @@ SQLite and PostgreSQL, the clock moved."""
 import datetime as dt
 import uuid
 
+import pytest
+
 from booking_svc.service.match_holds import MatchHolds
 from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone
 
 
-def test_a_match_player_leaving_after_the_free_cancellation_time_is_announced_as_leaving_late(database):
-    clock = Clock()
-    desk = Desk(database, clock)
-    holds = MatchHolds(desk.bookings)
-    venue = desk.venue(name="Leavers", free_until_hours=24)
-    organiser = someone("player")
-    start = local_dt(local_day(3), "19:00")
-    booking = desk.book(organiser, venue.courts[0].id, start)
-    match_id, early, late, removed = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
-    everyone = [organiser.user_id, early, late, removed]
-    holds.seated(database, match_id, booking.id, organiser.user_id, everyone, "")
+class MatchGame:
+    """A game in three days at a venue whose cancelling is free until 24 hours before, booked by its
+    organiser for a match whose seated players `seat` announces (match_svc's PlayerJoined/PlayerLeft)."""
 
-    holds.seated(database, match_id, booking.id, organiser.user_id, [organiser.user_id, late, removed], early)
-    clock.now = start - dt.timedelta(hours=12)  # inside the venue's 24 hours
-    holds.seated(database, match_id, booking.id, organiser.user_id, [organiser.user_id, removed], late)
-    holds.seated(database, match_id, booking.id, organiser.user_id, [organiser.user_id], "")  # removed by them
+    def __init__(self, database):
+        self.database, self.clock = database, Clock()
+        self.desk = Desk(database, self.clock)
+        self.holds = MatchHolds(self.desk.bookings)
+        venue = self.desk.venue(name="Leavers", free_until_hours=24)
+        self.organiser = someone("player")
+        self.start = local_dt(local_day(3), "19:00")
+        self.booking = self.desk.book(self.organiser, venue.courts[0].id, self.start)
+        self.match_id = str(uuid.uuid4())
+
+    def seat(self, players: list[str], leaver: str = "") -> None:
+        self.holds.seated(self.database, self.match_id, self.booking.id, self.organiser.user_id,
+                          [self.organiser.user_id, *players], leaver)
+
+
+def test_a_match_player_leaving_after_the_free_cancellation_time_is_announced_as_leaving_late(database):
+    game = MatchGame(database)
+    early, late, removed = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    game.seat([early, late, removed])
+
+    game.seat([late, removed], early)
+    game.clock.now = game.start - dt.timedelta(hours=12)  # inside the venue's 24 hours
+    game.seat([removed], late)
+    game.seat([])  # removed by the organiser
 
     changes = [m for _name, m in outbox_messages(database, "BookingParticipantsChanged")]
     assert [(list(m.removed_ids), list(m.left_late_ids)) for m in changes[1:]] == [
         ([early], []), ([late], [late]), ([removed], [])]
+
+
+@pytest.mark.parametrize("first", ["match_svc", "auth"])
+@pytest.mark.parametrize("hours_ahead, late", [(12, True), (48, False)])
+def test_a_match_player_who_deletes_their_account_leaves_as_they_would_whichever_event_comes_first(
+        database, first, hours_ahead, late):
+    """Deleting an account is the player's choice: inside the venue's free-cancellation time it is a
+    late leave (payments keeps their paid share until a newcomer takes the place), in time it is not,
+    whether match_svc's PlayerLeft or auth's AccountDeleted reaches booking_svc first."""
+    game = MatchGame(database)
+    gone, stays = str(uuid.uuid4()), str(uuid.uuid4())
+    game.seat([gone, stays])
+    game.clock.now = game.start - dt.timedelta(hours=hours_ahead)
+
+    def player_left():  # match_svc's PlayerLeft for the deleted account: removed by nobody
+        game.seat([stays], gone)
+
+    def account_deleted():
+        game.desk.bookings.close_account(database, gone)
+
+    for handle in (player_left, account_deleted) if first == "match_svc" else (account_deleted, player_left):
+        handle()
+
+    left = [m for _name, m in outbox_messages(database, "BookingParticipantsChanged") if gone in m.removed_ids]
+    assert [list(m.left_late_ids) for m in left] == [[gone] if late else []]

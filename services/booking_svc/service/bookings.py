@@ -100,6 +100,19 @@ def _rules_for(session: Session, venue: store.Venue, player_id: str, now: dt.dat
     return benefits_of(session, venue.id, player_id, now).rules(rows.rules_of(venue))
 
 
+def _leaves_late(session: Session, view: store.BookingView, player_id: str, now: dt.datetime) -> bool:
+    """Whether a match's player leaving its booking of their own accord now leaves late: after the
+    venue's free-cancellation time for them (its policy, from when they joined), as cancelling would
+    be. A player the booker invited outside any match does not leave late."""
+    booking = view.booking
+    invitation = next((i for i in booking.invitations if i.player_id == player_id), None)
+    if booking.match_id is None and (invitation is None or invitation.match_id is None):
+        return False
+    joined = invitation.answered_at or invitation.invited_at if invitation is not None else None
+    return domain.is_late(_rules_for(session, view.venue, player_id, now), booking.start_time, now, booking.state,
+                          joined)
+
+
 def _record_cancellation(booking: store.Booking, reason: str, by: str | None, now: dt.datetime,
                          fee: int, refund: int) -> None:
     booking.status = Status.CANCELLED.value
@@ -517,7 +530,8 @@ class Bookings:
 
     def close_account(self, uow: UnitOfWork, user_id: str) -> None:
         """The person's future live bookings are cancelled by the venue's policy, as if they had
-        cancelled them, and they leave other players' future bookings; every booking of theirs loses
+        cancelled them, and they leave other players' future bookings (a match's as if they had left the
+        match, late or not: `_leaves_late`, whether match_svc's PlayerLeft or this comes first); every booking of theirs loses
         the text they wrote (requests, reasons, keys), the ids stay for the history. Venues they own
         stay open and their bookings valid (admins manage them); their reviews and their entries to
         lotteries not drawn yet are gone (the waitlist's are `Waitlist.close_account`'s). Handled
@@ -531,11 +545,12 @@ class Bookings:
                              "account_closed", now)
             invited = store.future_live_bookings_inviting(session, user_id, now)
             for booking in invited:
+                left = store.booking_view(session, booking)
+                late = [user_id] if _leaves_late(session, left, user_id, now) else []  # before its invitation goes
                 booking.participant_ids = [p for p in booking.participant_ids if p != user_id]
                 booking.updated_at = now
-                left = store.booking_view(session, booking)
                 _reprice(session, left, now)
-                events.participants_changed(session, left, [], [user_id])
+                events.participants_changed(session, left, [], [user_id], late)
             venues = store.venues_owned_by(session, user_id)
             session.flush()
             store.delete_invitations_of(session, user_id)

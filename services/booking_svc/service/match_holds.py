@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from booking_svc import domain, events, metrics, store
 from booking_svc.domain import InvitationState, Status
-from booking_svc.service.bookings import SLOT_TAKEN, Bookings, _confirmed, _record_cancellation, _reprice, _rules_for
+from booking_svc.service.bookings import SLOT_TAKEN, Bookings, _confirmed, _leaves_late, _record_cancellation, _reprice
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
@@ -170,9 +170,7 @@ class MatchHolds:
                 invitation.state, invitation.answered_at = InvitationState.ACCEPTED.value, now
         if not added and not removed:
             return
-        joined = known[leaver].answered_at or known[leaver].invited_at if leaver in known else None
-        left_late = [leaver] if leaver in removed and domain.is_late(
-            _rules_for(session, view.venue, leaver, now), booking.start_time, now, booking.state, joined) else []
+        left_late = [leaver] if leaver in removed and _leaves_late(session, view, leaver, now) else []
         for invitation in [i for i in booking.invitations if i.player_id in removed]:
             booking.invitations.remove(invitation)
         for player_id in added:
