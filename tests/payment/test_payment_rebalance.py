@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from mesh.db import Database, Joined
 from mesh.outbox import OutboxEvent
+from payment_svc import store
 from payment_svc.domain import BookingFacts, PaymentMode, VenueFacts, VenueFeeReason, Wallet
 from payment_svc.service.venue_fees import VenueFees
 from payment_svc.service.venue_payments import VenuePayments
@@ -223,3 +224,29 @@ def test_a_late_cancellations_fee_is_kept_from_the_bookers_money_first_and_only_
         assert returned[booker] == (3000 - booker_kept, booker_kept)
         assert returned[friend] == (3000 - friend_kept, friend_kept)  # the friend did not cancel
         assert view.balance.fees == fee
+
+
+def test_a_deleted_account_that_left_late_keeps_its_place_paid_and_is_refunded_with_no_wallet_number_kept(world):
+    """An account deleted inside the free-cancellation time leaves its match late (booking_svc says
+    so, whichever event it hears first): its paid share holds the place like any late leaver's, and
+    once a newcomer takes it the share goes back to the payment it came from, its number erased."""
+    database, _wallet, _clock, bills, payments, refunds = world
+    booker, gone, friend, newcomer = (str(uuid.uuid4()) for _ in range(4))
+    booking_id, venue_id = booking_in(world, [booker, gone, friend], 9000)
+    payments.pay(database, caller(gone), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+
+    payments.close_account(database, gone)
+    with database.session() as session:
+        bills.booking_changed(Joined(session), BookingFacts(
+            booking_id, venue_id, booker, [booker, friend], START, START.date(), 9000, 900, "confirmed",
+            left_late=(gone,)))
+    refunds.send_due(database)
+    shares = by_player(bill(world, booking_id, booker))
+    assert shares[gone] == [("paid", 3000)]  # the others do not pay more than for a late leave
+    assert sorted(a for state, a in shares[booker] + shares[friend] if state == "due") == [3000, 3000]
+
+    change(world, booking_id, venue_id, [booker, friend, newcomer], 9000)
+    refunds.send_due(database)
+    assert by_player(bill(world, booking_id, booker))[gone] == [("refunded", 3000)]
+    with database.session(read_only=True) as session:
+        assert {p.mobile_number for p in store.payments_of(session, booking_id) if p.payer_id == gone} == {""}
