@@ -129,6 +129,16 @@ class Player(Base):
     phone: Mapped[str] = mapped_column(String(32))
 
 
+class ClosedPlayer(Base):
+    """An account deleted (auth's AccountDeleted; migration 0026), by its id alone: a match event sent
+    before match_svc heard of it does not seat the person again."""
+
+    __tablename__ = "closed_players"
+
+    player_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    closed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
 class Invitation(Base):
     """One invited player of a booking and their answer; a declined player is off the booking's
     participant_ids but keeps their row, so the booker sees the answer."""
@@ -781,8 +791,18 @@ def remember_player(session: Session, user_id: str, name: str, phone: str) -> No
     session.merge(Player(id=user_id, name=name, phone=phone))
 
 
-def forget_player(session: Session, user_id: str) -> None:
+def forget_player(session: Session, user_id: str, now: dt.datetime) -> None:
+    """The player's name and phone go; their id is remembered as closed (`closed_of`)."""
     session.execute(delete(Player).where(Player.id == user_id))
+    if session.get(ClosedPlayer, user_id) is None:
+        session.add(ClosedPlayer(player_id=user_id, closed_at=now))
+
+
+def closed_of(session: Session, player_ids: Sequence[str]) -> set[str]:
+    """Which of the players deleted their account."""
+    if not player_ids:
+        return set()
+    return set(session.scalars(select(ClosedPlayer.player_id).where(ClosedPlayer.player_id.in_(player_ids))))
 
 
 def players_of(session: Session, user_ids: Sequence[str]) -> list[Player]:

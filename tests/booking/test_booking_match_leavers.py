@@ -70,3 +70,21 @@ def test_a_match_player_who_deletes_their_account_leaves_as_they_would_whichever
 
     left = [m for _name, m in outbox_messages(database, "BookingParticipantsChanged") if gone in m.removed_ids]
     assert [list(m.left_late_ids) for m in left] == [[gone] if late else []]
+
+
+def test_a_deleted_account_is_not_seated_again_by_a_match_event_sent_before_match_svc_heard_of_it(database):
+    """A newcomer's PlayerJoined that match_svc published before it handled AccountDeleted still lists
+    the deleted player: booking_svc, which handled AccountDeleted first, seats the newcomer only (the
+    deleted account's place is the one they take, so payments gives its held share back)."""
+    game = MatchGame(database)
+    gone, stays, newcomer = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    game.seat([gone, stays])
+    game.clock.now = game.start - dt.timedelta(hours=12)  # inside the venue's 24 hours
+    game.desk.bookings.close_account(database, gone)
+
+    game.seat([gone, stays, newcomer])  # PlayerJoined of the newcomer, sent before match_svc heard
+    game.seat([stays, newcomer], gone)  # then match_svc's PlayerLeft for the deleted account
+
+    changes = [m for _name, m in outbox_messages(database, "BookingParticipantsChanged")][1:]
+    assert [(list(m.added_ids), list(m.removed_ids), list(m.left_late_ids)) for m in changes] == [
+        ([], [gone], [gone]), ([newcomer], [], [])]

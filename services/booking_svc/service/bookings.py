@@ -531,7 +531,9 @@ class Bookings:
     def close_account(self, uow: UnitOfWork, user_id: str) -> None:
         """The person's future live bookings are cancelled by the venue's policy, as if they had
         cancelled them, and they leave other players' future bookings (a match's as if they had left the
-        match, late or not: `_leaves_late`, whether match_svc's PlayerLeft or this comes first); every booking of theirs loses
+        match, late or not: `_leaves_late`, whether match_svc's PlayerLeft or this comes first, and their
+        id is kept as closed so that a match event sent before match_svc heard does not seat them
+        again); every booking of theirs loses
         the text they wrote (requests, reasons, keys), the ids stay for the history. Venues they own
         stay open and their bookings valid (admins manage them); their reviews and their entries to
         lotteries not drawn yet are gone (the waitlist's are `Waitlist.close_account`'s). Handled
@@ -556,7 +558,7 @@ class Bookings:
             store.delete_invitations_of(session, user_id)
             store.delete_reviews_of(session, user_id)
             store.delete_undrawn_lottery_entries_of(session, user_id)
-            store.forget_player(session, user_id)
+            store.forget_player(session, user_id, now)
         log.info("account closed", extra={"cancelled": len(cancelled), "uninvited": len(invited),
                                           "venues_left_to_admins": len(venues)})
 

@@ -160,6 +160,8 @@ class MatchHolds:
         if booking.state not in (Status.PENDING, Status.CONFIRMED) or booking.start_time <= now:
             return
         seated = [p for p in dict.fromkeys(player_ids) if p != booking.player_id]
+        closed = store.closed_of(session, [p for p in seated if p not in booking.participant_ids])
+        seated = [p for p in seated if p not in closed]  # an event sent before match_svc heard of a deletion
         known = {i.player_id: i for i in booking.invitations}
         added = [p for p in seated if p not in booking.participant_ids]
         removed = [p for p in booking.participant_ids if p not in seated and (
