@@ -312,3 +312,17 @@ class ExportMatchDataResponse(_message.Message):
     record: _match_pb2.PartnerRecord
     exported_at: _timestamp_pb2.Timestamp
     def __init__(self, matches: _Optional[_Iterable[_Union[_match_pb2.Match, _Mapping]]] = ..., level: _Optional[_Union[_match_pb2.PlayerLevel, _Mapping]] = ..., level_history: _Optional[_Iterable[_Union[_match_pb2.LevelChange, _Mapping]]] = ..., record: _Optional[_Union[_match_pb2.PartnerRecord, _Mapping]] = ..., exported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CheckCourtHoldRequest(_message.Message):
+    __slots__ = ("match_id", "booking_id")
+    MATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    match_id: str
+    booking_id: str
+    def __init__(self, match_id: _Optional[str] = ..., booking_id: _Optional[str] = ...) -> None: ...
+
+class CheckCourtHoldResponse(_message.Message):
+    __slots__ = ("held",)
+    HELD_FIELD_NUMBER: _ClassVar[int]
+    held: bool
+    def __init__(self, held: _Optional[bool] = ...) -> None: ...
