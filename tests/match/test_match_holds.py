@@ -242,9 +242,10 @@ def open_unheard(matches, organiser: str, court_id: str, day, clock: str = "19:0
     return match
 
 
-def test_a_match_booking_does_not_hear_opened_keeps_its_court_as_match_svc_says_it_exists(matches):
+def test_a_match_booking_does_not_hear_opened_keeps_its_court_as_match_svc_says_it_exists(any_matches):
     """match_svc's relay is down past the minutes a hold waits: booking_svc's job asks match_svc, which
     has the match, so the court stays held to the match's deadline; a hold no match has still goes."""
+    matches = any_matches
     organiser, squatter, other = matches.new_player(3.0), str(uuid.uuid4()), str(uuid.uuid4())
     court, day = free_court(matches), local_day(3)
     match = open_unheard(matches, organiser, court, day, "19:00")
