@@ -73,8 +73,9 @@ def consumer(database: Database, redis_client: redis.Redis, bookings: Bookings, 
 
     def match_seated(session: Session, _event_id: str, message) -> None:
         match = message.match
+        left = isinstance(message, match_events.PlayerLeft) and not message.removed_by  # left of their own accord
         match_holds.seated(Joined(session), match.match_id, match.booking_id, match.organiser_id,
-                           list(match.player_ids))
+                           list(match.player_ids), message.player_id if left else "")
 
     def match_filled(session: Session, _event_id: str, message: match_events.MatchHoldFilled) -> None:
         match = message.match

@@ -367,9 +367,10 @@ def booking_rescheduled(view: store.BookingView, left: tuple[str, dt.datetime, d
                                          previous_end_time=timestamp(end))
 
 
-def booking_participants_changed(view: store.BookingView, added: Sequence[str],
-                                 removed: Sequence[str]) -> events_pb2.BookingParticipantsChanged:
-    return events_pb2.BookingParticipantsChanged(booking=snapshot(view), added_ids=added, removed_ids=removed)
+def booking_participants_changed(view: store.BookingView, added: Sequence[str], removed: Sequence[str],
+                                 left_late: Sequence[str] = ()) -> events_pb2.BookingParticipantsChanged:
+    return events_pb2.BookingParticipantsChanged(booking=snapshot(view), added_ids=added, removed_ids=removed,
+                                                 left_late_ids=left_late)
 
 
 def booking_completed(view: store.BookingView) -> events_pb2.BookingCompleted:

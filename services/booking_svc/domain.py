@@ -570,12 +570,19 @@ def free_until(rules: VenueRules, start: dt.datetime, booked_at: dt.datetime | N
     return max(by_policy, min(start, booked_at + dt.timedelta(minutes=rules.grace_minutes)))
 
 
+def is_late(rules: VenueRules, start: dt.datetime, now: dt.datetime, status: Status,
+            booked_at: dt.datetime | None = None) -> bool:
+    """Whether cancelling a game now, or leaving it (`booked_at`: when the player joined), is late by
+    the venue's policy: a game confirmed, past `free_until`."""
+    return status != Status.PENDING and now > free_until(rules, start, booked_at)
+
+
 def cancellation_charge(rules: VenueRules, price: int, start: dt.datetime, now: dt.datetime,
                         *, by_venue: bool, status: Status, booked_at: dt.datetime | None = None) -> tuple[int, int]:
     """(fee, refund) for cancelling now. Free until `free_until` (the policy's hours before the start,
     or the grace period after booking); later, the late fee percent. A venue calling a game off, or a
     booking never confirmed, costs nothing."""
-    free = by_venue or status == Status.PENDING or now <= free_until(rules, start, booked_at)
+    free = by_venue or not is_late(rules, start, now, status, booked_at)
     fee = 0 if free else percent_of(price, rules.late_fee_percent)
     return fee, price - fee
 

@@ -48,9 +48,11 @@ def rescheduled(session: Session, view: BookingView, left: tuple[str, dt.datetim
     outbox.publish(session, STREAM, convert.booking_rescheduled(view, left, moved_by))
 
 
-def participants_changed(session: Session, view: BookingView, added: Sequence[str], removed: Sequence[str]) -> None:
-    """Only the invited players changed (a move announces the new list in BookingRescheduled)."""
-    outbox.publish(session, STREAM, convert.booking_participants_changed(view, added, removed))
+def participants_changed(session: Session, view: BookingView, added: Sequence[str], removed: Sequence[str],
+                         left_late: Sequence[str] = ()) -> None:
+    """Only the invited players changed (a move announces the new list in BookingRescheduled);
+    `left_late`: the removed who left of their own accord after the venue's free-cancellation time."""
+    outbox.publish(session, STREAM, convert.booking_participants_changed(view, added, removed, left_late))
 
 
 def completed(session: Session, view: BookingView) -> None:

@@ -135,4 +135,5 @@ def match_export(export: MatchExport) -> api.ExportMatchDataResponse:
         matches=[match(row) for row in export.matches],
         level=player_level(export.rating) if export.rating else None,
         level_history=[level_change(row) for row in export.history], record=partner_record(export.rating),
-        exported_at=timestamp(export.exported_at))
+        exported_at=timestamp(export.exported_at),
+        join_tries=[api.JoinTries(match_id=row.match_id, times=row.times) for row in export.tries])

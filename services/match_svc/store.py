@@ -209,6 +209,11 @@ def whole_level_history(session: Session, player_id: str) -> list[LevelStep]:
     return rows_of(session, LevelStep.player_id, player_id, LevelStep.changed_at, LevelStep.id)
 
 
+def tries_of(session: Session, player_id: str) -> list[Try]:
+    """How many times the player joined or asked to join each match, by match (their export)."""
+    return rows_of(session, Try.player_id, player_id, Try.match_id)
+
+
 def erase_player(session: Session, player_id: str) -> None:
     """A deleted account's rating, partner record, level history and count of tries."""
     session.execute(delete(Try).where(Try.player_id == player_id))

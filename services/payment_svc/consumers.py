@@ -32,6 +32,10 @@ def consumer(database: Database, redis_client: redis.Redis, bills: Bills, paymen
     def changed(session: Session, _event_id: str, message) -> None:
         bills.booking_changed(Joined(session), convert.booking_facts(message.booking))
 
+    def participants_changed(session: Session, _event_id: str,
+                             message: booking_events.BookingParticipantsChanged) -> None:
+        bills.booking_changed(Joined(session), convert.booking_facts(message.booking, message.left_late_ids))
+
     def cancelled(session: Session, _event_id: str, message: booking_events.BookingCancelled) -> None:
         refunds.booking_cancelled(Joined(session), message.booking.booking_id, message.cancellation.fee.amount_paisa)
 
@@ -53,9 +57,9 @@ def consumer(database: Database, redis_client: redis.Redis, bills: Bills, paymen
                            streams=[plumbing.stream("booking"), plumbing.stream("auth")])
     events.on(auth_events.AccountDeleted, account_deleted)
     events.on(booking_events.BookingCreated, created)
-    for kind in (booking_events.BookingConfirmed, booking_events.BookingRescheduled,
-                 booking_events.BookingParticipantsChanged, booking_events.BookingCompleted):
+    for kind in (booking_events.BookingConfirmed, booking_events.BookingRescheduled, booking_events.BookingCompleted):
         events.on(kind, changed)
+    events.on(booking_events.BookingParticipantsChanged, participants_changed)
     events.on(booking_events.BookingCancelled, cancelled)
     events.on(booking_events.BookingNoShow, no_show)
     events.on(booking_events.MembershipPaymentDue, membership_due)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import urllib.parse
 import zoneinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from google.api import httpbody_pb2
 from padel.booking.v1 import booking_pb2
@@ -47,9 +47,10 @@ def money(paisa: int) -> booking_pb2.Money:
     return booking_pb2.Money(amount_paisa=paisa, currency="PKR")
 
 
-def booking_facts(snapshot: booking_events.BookingSnapshot) -> BookingFacts:
+def booking_facts(snapshot: booking_events.BookingSnapshot, left_late: Sequence[str] = ()) -> BookingFacts:
     """What payments keeps of a booking event; its day is the venue's opening day booking_svc gives (an
-    event from before it gave one: the start's local date)."""
+    event from before it gave one: the start's local date). `left_late`: BookingParticipantsChanged's
+    players who left late."""
     start = to_datetime(snapshot.start_time)
     try:
         zone = zoneinfo.ZoneInfo(snapshot.time_zone or DEFAULT_TIME_ZONE)
@@ -64,7 +65,8 @@ def booking_facts(snapshot: booking_events.BookingSnapshot) -> BookingFacts:
         price=snapshot.price.amount_paisa,
         commission=snapshot.commission.amount_paisa, status=BOOKING_STATUSES.get(snapshot.status, "pending"),
         # Only when every player has one (an older booking's event has none: equal shares).
-        player_prices=tuple(prices[p] for p in players) if set(players) <= prices.keys() else ())
+        player_prices=tuple(prices[p] for p in players) if set(players) <= prices.keys() else (),
+        left_late=tuple(left_late))
 
 
 def membership_due_facts(due: booking_events.MembershipPaymentDue) -> BookingFacts:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 from mesh.caller import Caller
 from mesh.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
@@ -223,15 +223,18 @@ class Rebalance:
 
 
 def rebalance(shares: Sequence[ShareView], players: Sequence[str], booker_id: str, online: int,
-              player_prices: Sequence[int] = ()) -> Rebalance:
+              player_prices: Sequence[int] = (), held: Sequence[str] = ()) -> Rebalance:
     """The bill of `players` for `online`, keeping every paid share as it is: a removed player's paid
-    share goes back whole; if what stays paid is more than the new price, whole paid shares go back,
+    share goes back whole, unless they are `held` (they left late: their paid share keeps paying for
+    their place, and the players share only the rest); if what stays paid is more than the new price, whole paid shares go back,
     the booker's first, until it fits; what is left to pay is shared so that each player comes as
     close to their part (`player_shares`: by their share prices, else equal with the odd paisa on the
     booker) as their payments allow. An unpaid share that would come out the same is kept (its player
     is not asked again)."""
     live = [s for s in shares if s.state in (ShareState.PAID, *UNPAID)]
-    refund = [s for s in live if s.state == ShareState.PAID and s.player_id not in players]
+    gone = [s for s in live if s.state == ShareState.PAID and s.player_id not in players]
+    refund = [s for s in gone if s.player_id not in held]
+    online = max(0, online - sum(s.amount for s in gone if s.player_id in held))
     kept = [s for s in live if s.state == ShareState.PAID and s.player_id in players]
     for share in sorted(kept, key=lambda s: (s.player_id != booker_id, -s.amount)):
         if sum(k.amount for k in kept) <= online:
@@ -262,11 +265,16 @@ class RefundPlan:
     fee: int
 
 
-def refund_plan(paid: Sequence[ShareView], fee: int) -> list[RefundPlan]:
-    """The venue's cancellation fee (as booking_svc computed it) is kept from the paid shares in
-    proportion to their amounts, at most what was paid; the rest of each goes back to its wallet."""
-    kept = share_out(min(fee, sum(s.amount for s in paid)), [s.amount for s in paid])
-    return [RefundPlan(s.share_id, s.amount - k, k) for s, k in zip(paid, kept)]
+def refund_plan(paid: Sequence[ShareView], fee: int, first: Collection[str] = ()) -> list[RefundPlan]:
+    """The venue's cancellation fee (as booking_svc computed it, at most what was paid) is kept first
+    from the shares in `first` (those the booker paid: a fee is due only when the player who booked
+    cancels late, so they bear it) and only what exceeds them from the other paid shares, each time
+    in proportion to their amounts; the rest of each goes back to its wallet."""
+    fee = min(fee, sum(s.amount for s in paid))
+    theirs = [s.amount if s.share_id in first else 0 for s in paid]
+    kept = share_out(min(fee, sum(theirs)), theirs)
+    rest = share_out(fee - sum(kept), [s.amount - t for s, t in zip(paid, theirs)])
+    return [RefundPlan(s.share_id, s.amount - k - r, k + r) for s, k, r in zip(paid, kept, rest)]
 
 
 @dataclass(frozen=True)
@@ -318,3 +326,7 @@ class BookingFacts:
     status: str
     # Each player's share price, in the order of player_ids (empty: equal shares).
     player_prices: tuple[int, ...] = ()
+    # Players this change took off who left of their own accord after the venue's free-cancellation
+    # time (booking_svc judges it by the venue's policy): their paid share is not refunded until a
+    # newcomer takes their place.
+    left_late: tuple[str, ...] = ()

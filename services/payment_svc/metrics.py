@@ -8,6 +8,7 @@ REFUNDED_PAISA = Counter("padel_payment_refunded_paisa", "Money refunded, in pai
 ATTEMPTS = Counter("padel_payment_attempts", "Payment attempts settled, by wallet and outcome "
                    "(captured, declined).", ("wallet", "outcome"))
 CALLBACKS_REFUSED = Counter("padel_payment_callbacks_refused", "Provider callbacks refused, by wallet and reason "
-                            "(forged, replayed, amount, unknown, contradicts).", ("wallet", "reason"))
+                            "(forged, replayed, amount, unknown, contradicts); a player reloading the return "
+                            "page that shows the result is none.", ("wallet", "reason"))
 REFUNDS_FAILED = Counter("padel_payment_refunds_failed", "Refunds the provider refused (left to the venue or "
                          "support), by wallet.", ("wallet",))

@@ -47,6 +47,9 @@ class Booking(Base):
     # Each player's share price in the order of player_ids, as booking_svc announced them (migration
     # 0005; None: equal shares).
     player_prices: Mapped[list[int] | None] = mapped_column(JSON)
+    # Players who left late, in the order they left, whose paid share still pays for their place until
+    # a newcomer takes it (migration 0008; None: nobody).
+    held_ids: Mapped[list[str] | None] = mapped_column(JSON)
     # Players or price changed while a payment was pending: the bill follows once it settles.
     rebalance_due: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set on a membership plan's bill (migration 0006): its id is booking's payment due, not a booking.

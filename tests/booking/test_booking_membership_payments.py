@@ -10,7 +10,7 @@ from concurrent import futures
 import pytest
 from booking_svc import consumers, membership, store
 from booking_svc.service.memberships import Memberships
-from booking_testkit import Clock, Desk, outbox_messages, someone
+from booking_testkit import Clock, Desk, outbox_messages, someone, waits_for_a_lock
 from mesh.errors import FailedPrecondition, NotFound
 from padel.payment.v1 import events_pb2 as payment_events
 from padel.payment.v1 import payment_pb2
@@ -251,6 +251,43 @@ def test_retiring_a_plan_tells_each_current_member_until_when_it_lasts_and_that_
     assert (told[active.user_id].venue_name, told[active.user_id].time_zone) == ("Members Club",
                                                                                  club.venue.venue.time_zone)
     assert renewal.id in [m.bill_id for m in club.events("MembershipPaymentWithdrawn")]
+
+
+def test_a_desk_payment_racing_the_plans_retirement_is_refused_or_its_member_told(database, monkeypatch):
+    """The owner records a desk payment while (another tab) retiring the plan: either the payment
+    comes first and its member is among those told the plan retired, or it is refused as retired;
+    never a member who holds a retired plan without being told."""
+    club = Club(database)
+    retired: list[object] = []
+
+    def retire():
+        retired.append(club.memberships.retire_plan(database, club.owner, club.venue_id, club.plan.id))
+
+    if database.is_postgres:  # SQLite's one writer at a time runs them one after the other
+        # The desk has found the plan on offer, uncommitted, when the retirement comes.
+        looked, racer = store.open_due, threading.Thread(target=retire)
+
+        def open_due_then_race(session, plan_id, player_id):
+            if not racer.is_alive() and not retired:
+                racer.start()
+                waits_for_a_lock(database, lambda: bool(retired))
+            return looked(session, plan_id, player_id)
+
+        monkeypatch.setattr(store, "open_due", open_due_then_race)
+        club.memberships.record_payment(database, club.owner, club.venue_id, club.plan.id, club.player.user_id)
+        racer.join(30)
+    else:
+        with futures.ThreadPoolExecutor(2) as pool:
+            paying = pool.submit(club.memberships.record_payment, database, club.owner, club.venue_id,
+                                 club.plan.id, club.player.user_id)
+            pool.submit(retire).result()
+            try:
+                paying.result()
+            except FailedPrecondition:
+                pass
+    assert retired and retired[0].retired_at is not None
+    members = [view.membership.player_id for view in club.mine()]
+    assert members == [m.membership.player_id for m in club.events("MembershipPlanRetired")]
 
 
 def test_a_renewal_left_unpaid_is_withdrawn_when_the_membership_expires_and_joining_again_is_a_new_payment(

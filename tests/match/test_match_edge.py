@@ -414,3 +414,49 @@ def test_match_svc_runs_in_the_platform_with_health_reflection_status_and_metric
     metrics = requests.get(platform.metrics_url("match"), timeout=TIMEOUT).text
     assert ('grpc_server_handled_total{grpc_code="OK",grpc_method="AnswerQuestionnaire",'
             'grpc_service="padel.match.v1.MatchService",grpc_type="unary"}') in metrics
+
+
+def test_a_match_player_who_paid_and_leaves_late_is_refunded_only_once_a_newcomer_takes_their_place(platform):
+    owner, organiser = str(uuid.uuid4()), player_at(platform, 3.0)
+    late, idle, newcomer = (player_at(platform, 3.0) for _ in range(3))
+    # The venue's policy: cancelling is free until 720 hours before play, so leaving four days ahead is late.
+    venue = create_venue(platform, owner, city="Multan", confirmation_mode="CONFIRMATION_MODE_MANUAL", hold_minutes=30)
+    paid_online(platform, owner, venue)
+    booked = book(platform, organiser, venue["courts"][0]["court_id"], local_day(4), "18:00")
+    assert booked.status_code == 200, booked.text
+    booking_id, price = booked.json()["booking"]["booking_id"], int(booked.json()["booking"]["price"]["amount_paisa"])
+    assert requests.post(f"{platform.url}/api/bookings/bookings/{booking_id}/confirm", json={}, timeout=TIMEOUT,
+                         headers=platform.headers(owner, ("venue_owner",))).status_code == 200
+    opened = post(platform, organiser, "open", {"booking_id": booking_id, "kind": "MATCH_KIND_FRIENDLY",
+                                                "gender_mode": "GENDER_MODE_OPEN"})
+    assert opened.status_code == 200, opened.text
+    match_id = opened.json()["match"]["match_id"]
+
+    def bill() -> dict[str, list[tuple[str, int]]]:
+        answer = requests.get(f"{platform.url}/api/payments/bookings/{booking_id}", timeout=TIMEOUT,
+                              headers=platform_headers(platform, organiser))
+        found: dict[str, list[tuple[str, int]]] = {}
+        for share in answer.json()["bill"]["shares"] if answer.status_code == 200 else ():
+            found.setdefault(share["player_id"], []).append((share["status"], int(share["amount"]["amount_paisa"])))
+        return found
+
+    for player in (late, idle):
+        assert post(platform, player, f"{match_id}/join").status_code == 200
+    eventually(lambda: len(bill()) == 3, "each seated player owes a share")
+    paid = requests.post(f"{platform.url}/api/payments/bookings/{booking_id}/pay", timeout=TIMEOUT,
+                         headers=platform_headers(platform, late),
+                         json={"wallet": "WALLET_JAZZCASH", "mobile_number": "03000000001", "cnic_last_six": "345678"})
+    assert paid.json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED", paid.text
+    third = bill()[late][0][1]
+
+    assert post(platform, late, f"{match_id}/leave").status_code == 200
+    assert post(platform, idle, f"{match_id}/leave").status_code == 200  # payments hears of it after the first
+    after = eventually(lambda: (now := bill())[idle][-1][0] == "SHARE_STATUS_VOID" and now, "both have left")
+    # The late leaver's money still pays for their place: the organiser owes the rest, not the whole price.
+    assert after[late] == [("SHARE_STATUS_PAID", third)]
+    assert [a for status, a in after[organiser] if status == "SHARE_STATUS_DUE"] == [price - third]
+
+    assert post(platform, newcomer, f"{match_id}/join").status_code == 200  # someone takes the place
+    taken = eventually(lambda: newcomer in (now := bill()) and now[late][-1][0] == "SHARE_STATUS_REFUNDED" and now,
+                       "the late leaver is paid back once a newcomer takes their place")
+    assert [a for status, a in taken[newcomer] if status == "SHARE_STATUS_DUE"] == [price // 2]

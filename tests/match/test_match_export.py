@@ -20,3 +20,17 @@ def test_the_export_holds_the_callers_matches_and_level_but_not_other_matches(ma
 
     organised = matches.stub.ExportMatchData(api.ExportMatchDataRequest(), metadata=matches.player(stranger))
     assert [x.match_id for x in organised.matches] == [theirs.match_id]
+
+
+def test_the_export_holds_how_often_the_caller_joined_each_match_also_one_they_left(matches):
+    sara, bilal = matches.new_player(3.0), matches.new_player(3.2)
+    ours = matches.open(sara)
+    for _ in range(2):
+        matches.join(ours.match_id, bilal, m.SIDE_B)
+        matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=ours.match_id), metadata=matches.player(bilal))
+
+    export = matches.stub.ExportMatchData(api.ExportMatchDataRequest(), metadata=matches.player(bilal))
+    assert list(export.matches) == []  # no place in it any more
+    assert [(t.match_id, t.times) for t in export.join_tries] == [(ours.match_id, 2)]
+    organiser = matches.stub.ExportMatchData(api.ExportMatchDataRequest(), metadata=matches.player(sara))
+    assert list(organiser.join_tries) == []

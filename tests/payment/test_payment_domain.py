@@ -71,6 +71,9 @@ def test_a_fee_is_kept_in_proportion_and_adds_up_exactly():
     assert sum(p.fee for p in plan) == 100001
     assert all(p.fee + p.refund == s.amount for p, s in zip(plan, paid))
     assert [p.fee for p in domain.refund_plan(paid, 10**9)] == [150028, 150025]  # never more than was paid
+    # Kept from the booker's money first (`first`), only what exceeds it from the others.
+    assert [p.fee for p in domain.refund_plan(paid, 100001, ["b"])] == [0, 100001]
+    assert [p.fee for p in domain.refund_plan(paid, 200025, ["b"])] == [50000, 150025]
     assert domain.share_out(0, [1, 2]) == [0, 0] and domain.share_out(5, [0, 0]) == [0, 0]
 
 

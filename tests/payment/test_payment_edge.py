@@ -315,8 +315,9 @@ def test_a_cancellation_refunds_each_share_to_its_wallet_less_the_fee(pay_platfo
                           and all(s["status"] == "SHARE_STATUS_REFUNDED" for s in b["shares"]) and b,
                           "both shares are refunded")
     shares = {s["player_id"]: s for s in refunded["shares"]}
-    assert paisa(shares[booker]["refunded"]) == 150025 and paisa(shares[booker]["fee"]) == 150025
-    assert paisa(shares[friend]["refunded"]) == 150025 and paisa(shares[friend]["fee"]) == 150025
+    # The booker cancelled late: the fee is kept from their share first, the friend's comes back whole.
+    assert paisa(shares[booker]["refunded"]) == 0 and paisa(shares[booker]["fee"]) == 300050
+    assert paisa(shares[friend]["refunded"]) == 300050 and paisa(shares[friend]["fee"]) == 0
     assert paisa(refunded["refunded"]) == 300050 and paisa(refunded["paid"]) == 300050
     assert paisa(refunded["due"]) == 0
     # Both sides count what went back, so their net revenue keeps only the fee.
@@ -502,9 +503,12 @@ def test_a_hosted_jazzcash_checkout_through_the_standin_page_captures_once(pay_p
     landed = requests.post(returned.action, data=returned.fields, timeout=TIMEOUT)
     assert landed.status_code == 200 and landed.headers["content-type"].startswith("text/html"), landed.text
     assert 'data-status="captured"' in landed.text and "Rs 3,000.50" in landed.text
-    # The browser posting the same return again (a reload): the same result page, counted once.
+    # The browser posting the same return again (a reload): the same result page, counted once; the
+    # operators' count of refused (forged or replayed) callbacks does not take the player's reload for one.
+    refused = counted(pay_platform, "payment", "padel_payment_callbacks_refused_total", wallet="jazzcash")
     reloaded = requests.post(returned.action, data=returned.fields, timeout=TIMEOUT)
     assert reloaded.status_code == 200 and 'data-status="captured"' in reloaded.text, reloaded.text
+    assert counted(pay_platform, "payment", "padel_payment_callbacks_refused_total", wallet="jazzcash") == refused
     shares = {s["player_id"]: s for s in bill_when_ready(pay_platform, booking_id, booker)["shares"]}
     assert shares[friend]["status"] == "SHARE_STATUS_PAID" and shares[booker]["status"] == "SHARE_STATUS_DUE"
     assert paisa(bill_when_ready(pay_platform, booking_id, booker)["paid"]) == 300050
@@ -567,9 +571,11 @@ def test_a_hosted_easypaisa_checkout_goes_through_its_three_steps_and_a_forged_r
     assert result.status_code == 303, result.text
     landed = requests.get(result.headers["location"], timeout=TIMEOUT)
     assert landed.status_code == 200 and 'data-status="captured"' in landed.text, landed.text
-    # The player reloads the result page: the same result again, counted once.
+    # The player reloads the result page: the same result again, counted once, and no refused callback.
+    refused = counted(pay_platform, "payment", "padel_payment_callbacks_refused_total", wallet="easypaisa")
     reloaded = requests.get(result.headers["location"], timeout=TIMEOUT)
     assert reloaded.status_code == 200 and 'data-status="captured"' in reloaded.text, reloaded.text
+    assert counted(pay_platform, "payment", "padel_payment_callbacks_refused_total", wallet="easypaisa") == refused
     assert paisa(bill_when_ready(pay_platform, booking_id, booker)["paid"]) == 600100
     eventually(lambda: booking_status(pay_platform, booking_id, booker) == "BOOKING_STATUS_CONFIRMED", "confirmed")
 

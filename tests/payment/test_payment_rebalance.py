@@ -177,3 +177,49 @@ def test_a_no_show_of_a_booking_paid_at_the_venue_owes_the_court_there_once(worl
     assert (fee.reason, fee.amount_paisa, fee.state) == (VenueFeeReason.NO_SHOW, 6000, "due")
     collected = fees.collect(database, caller("owner"), booking_id)
     assert collected.state == "collected" and bill(world, booking_id, booker).balance.fees == 6000
+
+
+def test_a_player_who_leaves_late_keeps_their_place_paid_until_a_newcomer_takes_it(world):
+    database, _wallet, _clock, _bills, payments, refunds = world
+    booker, early, late, friend, newcomer = (str(uuid.uuid4()) for _ in range(5))
+    booking_id, venue_id = booking_in(world, [booker, early, late, friend], 8000)
+    for player in (early, late):
+        payments.pay(database, caller(player), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+
+    # One leaves in time (refunded whole), the other inside the venue's late-cancellation window.
+    with database.session() as session:
+        world[3].booking_changed(Joined(session), BookingFacts(
+            booking_id, venue_id, booker, [booker, friend], START, START.date(), 8000, 800, "confirmed",
+            left_late=(late,)))
+    refunds.send_due(database)
+    view = bill(world, booking_id, late)
+    shares = by_player(view)
+    assert shares[early] == [("refunded", 2000)]
+    assert shares[late] == [("paid", 2000)]  # not refunded: the others do not pay for the late leaver
+    assert sorted(a for state, a in shares[booker] + shares[friend] if state == "due") == [3000, 3000]
+    assert view.due == 6000 and view.balance.paid == 2000
+
+    change(world, booking_id, venue_id, [booker, friend, newcomer], 8000)  # someone takes the place
+    refunds.send_due(database)
+    view = bill(world, booking_id, late)
+    shares = by_player(view)
+    assert shares[late] == [("refunded", 2000)]  # the newcomer's share pays them back
+    assert [a for state, a in shares[newcomer] if state == "due"] == [2666]
+    assert view.due == 8000 and view.balance.paid == 0
+
+
+def test_a_late_cancellations_fee_is_kept_from_the_bookers_money_first_and_only_the_rest_from_the_others(world):
+    database, _wallet, _clock, _bills, payments, refunds = world
+    for fee, booker_kept, friend_kept in ((3000, 3000, 0), (4500, 3000, 1500)):
+        booker, friend = str(uuid.uuid4()), str(uuid.uuid4())
+        booking_id, _venue_id = booking_in(world, [booker, friend], 6000)
+        for player in (booker, friend):
+            payments.pay(database, caller(player), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+        with database.session() as session:  # the booker cancelled late: booking_svc's fee by the policy
+            refunds.booking_cancelled(Joined(session), booking_id, fee)
+        refunds.send_due(database)
+        view = bill(world, booking_id, friend)
+        returned = {s.player_id: view.returned.get(s.id, (0, 0)) for s in view.shares}
+        assert returned[booker] == (3000 - booker_kept, booker_kept)
+        assert returned[friend] == (3000 - friend_kept, friend_kept)  # the friend did not cancel
+        assert view.balance.fees == fee

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from booking_svc import domain, events, metrics, store
 from booking_svc.domain import InvitationState, Status
-from booking_svc.service.bookings import SLOT_TAKEN, Bookings, _confirmed, _record_cancellation, _reprice
+from booking_svc.service.bookings import SLOT_TAKEN, Bookings, _confirmed, _record_cancellation, _reprice, _rules_for
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound, Unavailable
@@ -146,13 +146,15 @@ class MatchHolds:
         return len(late)
 
     def seated(self, uow: UnitOfWork, match_id: str, booking_id: str, organiser_id: str,
-               player_ids: list[str]) -> None:
+               player_ids: list[str], leaver: str = "") -> None:
         """The match's seated players are players of its booking (BookingParticipantsChanged: payments
-        re-splits the shares)."""
+        re-splits the shares). `leaver` left the match of their own accord: after the venue's
+        free-cancellation time (its policy, as for cancelling) they left late, and payments does not
+        refund their paid share until a newcomer takes their place."""
         with uow.session() as session:
             view = self._booking(session, match_id, booking_id, organiser_id, hold=False)
             if view is not None:
-                self._seat(session, view, match_id, player_ids, self.bookings.clock())
+                self._seat(session, view, match_id, player_ids, self.bookings.clock(), leaver)
 
     def filled(self, uow: UnitOfWork, match_id: str, booking_id: str, organiser_id: str,
                player_ids: list[str]) -> None:
@@ -195,7 +197,7 @@ class MatchHolds:
 
     @staticmethod
     def _seat(session: Session, view: store.BookingView, match_id: str, player_ids: list[str],
-              now: dt.datetime) -> None:
+              now: dt.datetime, leaver: str = "") -> None:
         """The seated players are accepted players (the organiser is the booker), for a game ahead; a
         player off the match leaves the booking if the match put them there (every player of its hold)."""
         booking = view.booking
@@ -212,6 +214,9 @@ class MatchHolds:
                 invitation.state, invitation.answered_at = InvitationState.ACCEPTED.value, now
         if not added and not removed:
             return
+        joined = known[leaver].answered_at or known[leaver].invited_at if leaver in known else None
+        left_late = [leaver] if leaver in removed and domain.is_late(
+            _rules_for(session, view.venue, leaver, now), booking.start_time, now, booking.state, joined) else []
         for invitation in [i for i in booking.invitations if i.player_id in removed]:
             booking.invitations.remove(invitation)
         for player_id in added:
@@ -226,7 +231,7 @@ class MatchHolds:
         booking.updated_at = now
         _reprice(session, view, now)  # each seated player's share (a member's at their price)
         session.flush()
-        events.participants_changed(session, view, added, removed)
+        events.participants_changed(session, view, added, removed, left_late)
 
 
 def _waiting(booking: store.Booking, now: dt.datetime) -> bool:

@@ -91,8 +91,12 @@ def view_of(session: Session, member: store.Membership, now: dt.datetime,
                           bill_id=due.id if due else "")
 
 
-def venue_plan(session: Session, venue_id: str, plan_id: str) -> store.MembershipPlan:
-    plan = session.get(store.MembershipPlan, plan_id)
+def venue_plan(session: Session, venue_id: str, plan_id: str, lock: bool | dict[str, bool] = True) -> store.MembershipPlan:
+    """The venue's plan, its row locked (on PostgreSQL; SQLite's one writer at a time serializes
+    anyway): for update by default, shared by those that add to it (`offered_plan`), so a payment or
+    a join and the plan's retirement come one after the other (the retirement then tells the member,
+    or the payment finds the plan retired), while joins do not wait for each other."""
+    plan = session.get(store.MembershipPlan, plan_id, with_for_update=lock)
     if plan is None or plan.venue_id != venue_id:
         raise NotFound(f"no membership plan {plan_id} at this venue")
     return plan
@@ -100,7 +104,7 @@ def venue_plan(session: Session, venue_id: str, plan_id: str) -> store.Membershi
 
 def offered_plan(session: Session, venue_id: str, plan_id: str) -> store.MembershipPlan:
     """A plan players may join or renew (not retired)."""
-    plan = venue_plan(session, venue_id, plan_id)
+    plan = venue_plan(session, venue_id, plan_id, lock={"read": True})
     if plan.retired_at is not None:
         raise FailedPrecondition(f"membership plan {plan.name!r} is retired: nobody joins or renews it")
     return plan

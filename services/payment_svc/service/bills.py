@@ -159,6 +159,11 @@ class Bills:
                                                            booking.player_prices):
                 return  # the bill stands as it is (a confirmation, a move): its shares not even read
             shares = store.shares_of(session, booking.id)
+            # Each newcomer takes the place of the one who left late first; only a paid share holds one.
+            newcomers = [p for p in facts.player_ids if p not in (*booking.player_ids, *(booking.held_ids or ()))]
+            held = [p for p in [*(booking.held_ids or ()), *facts.left_late] if p not in facts.player_ids and any(
+                s.player_id == p and s.share_state == ShareState.PAID for s in shares)]
+            booking.held_ids = held[len(newcomers):] or None
             untouched = all(s.share_state == ShareState.DUE for s in shares) and not store.payments_of(session, booking.id)
             # The same part online as when booked (a deposit stays the same percentage).
             online = booking.online_paisa * facts.price // booking.price_paisa if booking.price_paisa else 0
@@ -176,13 +181,15 @@ class Bills:
 
     def rebalance(self, session, booking: store.Booking, now: dt.datetime) -> None:
         """The bill follows its players and price without losing money (domain.rebalance): paid
-        shares stay as they are, a removed player's paid share is refunded to their wallet, unpaid
+        shares stay as they are, a removed player's paid share is refunded to their wallet (one who
+        left late once a newcomer took their place), unpaid
         shares are replaced by ones that add up to the price, and each invited player asked anew is
         sent the request. A share that had fallen to the booker stays the booker's."""
         shares = store.shares_of(session, booking.id)
         going_back = store.refunding(session, booking.id)
         plan = domain.rebalance([share_view(s) for s in shares if s.id not in going_back], booking.player_ids,
-                                booking.booker_id, booking.online_paisa, booking.player_prices or ())
+                                booking.booker_id, booking.online_paisa, booking.player_prices or (),
+                                booking.held_ids or ())
         by_id = {s.id: s for s in shares}
         for share_id in plan.refund:
             store.plan_refund(session, booking.id, by_id[share_id], by_id[share_id].amount_paisa, 0, now)

@@ -107,10 +107,12 @@ class Payments:
                       f"Padel {'membership' if payment.membership_id else 'court'} {payment.booking_id[:8]}",
                       payment.created_at, payment.created_at + expiry(payment))
 
-    def settle(self, uow: UnitOfWork, outcome: Outcome, wallet: Wallet) -> store.Payment:
+    def settle(self, uow: UnitOfWork, outcome: Outcome, wallet: Wallet, *, reloaded: bool = False) -> store.Payment:
         """Counts what a provider said about one of our attempts. A callback (with a key) counts once:
-        its second delivery is refused. A wrong amount, an unknown reference or a word contradicting
-        how the attempt was settled is refused, logged, and changes nothing."""
+        its second delivery is refused (AlreadyExists), and counted and logged as a replay unless it
+        came back through the player's return page (`reloaded`: the return paths judge it,
+        `_counted_already`). A wrong amount, an unknown reference or a word contradicting how the
+        attempt was settled is refused, logged, and changes nothing."""
         now = self.clock()
         with uow.session() as session:
             payment = store.payment_by_reference(session, outcome.reference)
@@ -119,7 +121,8 @@ class Payments:
                 raise NotFound("no payment with this transaction reference")
             if outcome.callback_key:
                 if session.get(store.Callback, (wallet.value, outcome.callback_key)) is not None:
-                    self._refuse(wallet, "replayed", outcome)
+                    if not reloaded:
+                        self._refuse(wallet, "replayed", outcome)
                     raise AlreadyExists("this callback was counted already", reason="CALLBACK_REPLAYED")
                 session.add(store.Callback(wallet=wallet.value, key=outcome.callback_key, payment_id=payment.id,
                                            received_at=now))
@@ -214,17 +217,19 @@ class Payments:
         counted the same way. Not paid (yet): the inquiry is asked at once (the page is done). The
         same form again (a reload, or the return after its IPN) shows how the payment settled."""
         try:
-            payment = self.jazzcash_callback(uow, fields)
+            payment = self._callback(uow, Wallet.JAZZCASH, lambda provider: provider.callback(fields), reloaded=True)
         except AlreadyExists:
-            payment = self._counted_already(uow, self.providers[Wallet.JAZZCASH].callback(fields))
+            payment = self._counted_already(uow, self.providers[Wallet.JAZZCASH].callback(fields), Wallet.JAZZCASH)
         return self._ask_now_if_pending(uow, payment)
 
-    @staticmethod
-    def _counted_already(uow: UnitOfWork, outcome: Outcome) -> store.Payment:
-        """The payment a verified word counted already is about, if it settled as that word says."""
+    def _counted_already(self, uow: UnitOfWork, outcome: Outcome, wallet: Wallet) -> store.Payment:
+        """The payment a verified word a player's return page brought again (a reload) counted already
+        is about, if it settled as that word says: no refusal, the player sees the result. Otherwise it
+        is refused as a replay (counted and logged, as a callback delivered twice)."""
         with uow.session(read_only=True) as session:
             payment = store.payment_by_reference(session, outcome.reference)
         if payment is None or outcome.state not in (None, payment.payment_state):
+            self._refuse(wallet, "replayed", outcome)
             raise AlreadyExists("this callback was counted already", reason="CALLBACK_REPLAYED")
         return payment
 
@@ -267,9 +272,9 @@ class Payments:
         counted = replace(found, state=found.state if found.state == PaymentState.CAPTURED else None,
                           callback_key=f"return:{reference}:{claim}")
         try:
-            return self.settle(uow, counted, wallet)
+            return self.settle(uow, counted, wallet, reloaded=True)
         except AlreadyExists:
-            return self._counted_already(uow, counted)
+            return self._counted_already(uow, counted, wallet)
 
     def _ask_now_if_pending(self, uow: UnitOfWork, payment: store.Payment) -> store.Payment:
         if payment.payment_state != PaymentState.PENDING:
@@ -279,7 +284,7 @@ class Payments:
             row.next_inquiry_at = min(row.next_inquiry_at or self.clock(), self.clock())
             return row
 
-    def _callback(self, uow: UnitOfWork, wallet: Wallet, verify) -> store.Payment:
+    def _callback(self, uow: UnitOfWork, wallet: Wallet, verify, reloaded: bool = False) -> store.Payment:
         try:
             outcome = verify(self.providers[wallet])
         except ForgedCallback as error:
@@ -288,7 +293,7 @@ class Payments:
             raise PermissionDenied("the callback does not verify", reason="CALLBACK_FORGED") from None
         except ProviderDown as error:
             raise FailedPrecondition(f"the notice could not be fetched: {error}", reason="NOTICE_UNREACHABLE") from None
-        return self.settle(uow, outcome, wallet)
+        return self.settle(uow, outcome, wallet, reloaded=reloaded)
 
     def settlement_due(self, uow: UnitOfWork) -> bool:
         """Whether the settlement job has anything to do now (payments, refunds and shares share this

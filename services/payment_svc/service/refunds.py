@@ -1,5 +1,5 @@
 """Refunds: after a cancellation each paid share goes back to the wallet it came from, less its part
-of the fee booking_svc computed by the venue's policy; the fee and the commission on it stay in the
+of the fee booking_svc computed by the venue's policy (kept from the booker's money first); the fee and the commission on it stay in the
 ledger, and what the fee asks beyond that of a booking paid at the venue is due there. A refund is sent by the settlement job and counts (ledger, receipt) once the provider confirms;
 one sent before whose answer was lost is looked up at the provider first, and one the provider
 refuses is recorded failed for the venue or support to settle."""
@@ -26,9 +26,10 @@ RETRY = dt.timedelta(seconds=30)
 
 
 def give_back(session: Session, booking: store.Booking, paid: list[store.Share], fee: int, now: dt.datetime) -> None:
-    """Plans the refund of `paid` shares, keeping `fee` from them in proportion, and records the fee
-    and the commission the platform keeps on it."""
-    for plan, share in zip(domain.refund_plan([share_view(s) for s in paid], fee), paid):
+    """Plans the refund of `paid` shares, keeping `fee` from those the booker paid first
+    (domain.refund_plan), and records the fee and the commission the platform keeps on it."""
+    bookers = [s.id for s in paid if s.paid_by == booking.booker_id]
+    for plan, share in zip(domain.refund_plan([share_view(s) for s in paid], fee, bookers), paid):
         if plan.fee:
             store.record(session, booking.id, EntryKind.FEE, plan.fee, now, share.id, share.payment_id)
         if plan.refund:

@@ -115,14 +115,16 @@ class BookingRescheduled(_message.Message):
     def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., previous_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., moved_by: _Optional[str] = ..., previous_court_id: _Optional[str] = ..., previous_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class BookingParticipantsChanged(_message.Message):
-    __slots__ = ("booking", "added_ids", "removed_ids")
+    __slots__ = ("booking", "added_ids", "removed_ids", "left_late_ids")
     BOOKING_FIELD_NUMBER: _ClassVar[int]
     ADDED_IDS_FIELD_NUMBER: _ClassVar[int]
     REMOVED_IDS_FIELD_NUMBER: _ClassVar[int]
+    LEFT_LATE_IDS_FIELD_NUMBER: _ClassVar[int]
     booking: BookingSnapshot
     added_ids: _containers.RepeatedScalarFieldContainer[str]
     removed_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., added_ids: _Optional[_Iterable[str]] = ..., removed_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    left_late_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., added_ids: _Optional[_Iterable[str]] = ..., removed_ids: _Optional[_Iterable[str]] = ..., left_late_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class BookingCompleted(_message.Message):
     __slots__ = ("booking",)

@@ -300,18 +300,28 @@ class ExportMatchDataRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class ExportMatchDataResponse(_message.Message):
-    __slots__ = ("matches", "level", "level_history", "record", "exported_at")
+    __slots__ = ("matches", "level", "level_history", "record", "exported_at", "join_tries")
     MATCHES_FIELD_NUMBER: _ClassVar[int]
     LEVEL_FIELD_NUMBER: _ClassVar[int]
     LEVEL_HISTORY_FIELD_NUMBER: _ClassVar[int]
     RECORD_FIELD_NUMBER: _ClassVar[int]
     EXPORTED_AT_FIELD_NUMBER: _ClassVar[int]
+    JOIN_TRIES_FIELD_NUMBER: _ClassVar[int]
     matches: _containers.RepeatedCompositeFieldContainer[_match_pb2.Match]
     level: _match_pb2.PlayerLevel
     level_history: _containers.RepeatedCompositeFieldContainer[_match_pb2.LevelChange]
     record: _match_pb2.PartnerRecord
     exported_at: _timestamp_pb2.Timestamp
-    def __init__(self, matches: _Optional[_Iterable[_Union[_match_pb2.Match, _Mapping]]] = ..., level: _Optional[_Union[_match_pb2.PlayerLevel, _Mapping]] = ..., level_history: _Optional[_Iterable[_Union[_match_pb2.LevelChange, _Mapping]]] = ..., record: _Optional[_Union[_match_pb2.PartnerRecord, _Mapping]] = ..., exported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    join_tries: _containers.RepeatedCompositeFieldContainer[JoinTries]
+    def __init__(self, matches: _Optional[_Iterable[_Union[_match_pb2.Match, _Mapping]]] = ..., level: _Optional[_Union[_match_pb2.PlayerLevel, _Mapping]] = ..., level_history: _Optional[_Iterable[_Union[_match_pb2.LevelChange, _Mapping]]] = ..., record: _Optional[_Union[_match_pb2.PartnerRecord, _Mapping]] = ..., exported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., join_tries: _Optional[_Iterable[_Union[JoinTries, _Mapping]]] = ...) -> None: ...
+
+class JoinTries(_message.Message):
+    __slots__ = ("match_id", "times")
+    MATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    TIMES_FIELD_NUMBER: _ClassVar[int]
+    match_id: str
+    times: int
+    def __init__(self, match_id: _Optional[str] = ..., times: _Optional[int] = ...) -> None: ...
 
 class CheckCourtHoldRequest(_message.Message):
     __slots__ = ("match_id", "booking_id")
