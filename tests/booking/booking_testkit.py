@@ -215,6 +215,13 @@ def someone(*roles: str, user_id: str | None = None) -> caller.Caller:
                          "token")
 
 
+class Anyone:
+    """Every player may be invited (user_svc's answer is not what these tests are about)."""
+
+    def check_invitable(self, _booker, _player_ids) -> None:
+        pass
+
+
 class Desk:
     """The three use-case classes on one database and one clock, as server.py wires them."""
 

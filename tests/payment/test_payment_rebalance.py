@@ -7,11 +7,14 @@ import dataclasses
 import uuid
 
 import pytest
+from padel.booking.v1 import events_pb2 as booking_events
 from padel.payment.v1 import events_pb2
 from sqlalchemy import select
 
+from mesh.convert import timestamp
 from mesh.db import Database, Joined
 from mesh.outbox import OutboxEvent
+from payment_svc import consumers, convert
 from payment_svc.domain import BookingFacts, PaymentMode, VenueFacts, VenueFeeReason, Wallet
 from payment_svc.service.venue_fees import VenueFees
 from payment_svc.service.venue_payments import VenuePayments
@@ -223,3 +226,24 @@ def test_a_late_cancellations_fee_is_kept_from_the_bookers_money_first_and_only_
         assert returned[booker] == (3000 - booker_kept, booker_kept)
         assert returned[friend] == (3000 - friend_kept, friend_kept)  # the friend did not cancel
         assert view.balance.fees == fee
+
+
+def test_an_invited_player_who_declines_is_off_the_bill_and_the_booker_owes_their_share(world):
+    """booking_svc takes a declining player off the booking (InvitationDeclined carries it without
+    them); payments did not listen, so the decliner was still asked for their share and the booker's
+    stayed half the price, until some later event of the booking."""
+    database, _wallet, clock, bills, payments, refunds = world
+    booker, friend = str(uuid.uuid4()), str(uuid.uuid4())
+    booking_id, venue_id = booking_in(world, [booker, friend], 6000)
+    declined = booking_events.InvitationDeclined(player_id=friend, booking=booking_events.BookingSnapshot(
+        booking_id=booking_id, venue_id=venue_id, player_id=booker, start_time=timestamp(START),
+        time_zone="Asia/Karachi", price=convert.money(6000), commission=convert.money(600),
+        status=convert.BOOKING_STATUS_OF["confirmed"]))
+    venue = lambda _venue_id: VenueFacts("owner", holds_bookings=True)  # noqa: E731
+    assert consumers.consumer(database, None, bills, payments, refunds, VenueFees(venue, clock))._handle(
+        "padel.booking.events", b"1-0", {b"id": uuid.uuid4().hex.encode(),
+                                         b"type": declined.DESCRIPTOR.full_name.encode(),
+                                         b"data": declined.SerializeToString()})
+    shares = by_player(bill(world, booking_id, booker))
+    assert [a for state, a in shares.get(friend, []) if state == "due"] == []
+    assert [a for state, a in shares[booker] if state == "due"] == [6000]
