@@ -16,6 +16,7 @@ from mesh.db import Database, Joined
 from mesh.outbox import OutboxEvent
 from payment_svc import consumers, convert
 from payment_svc.domain import BookingFacts, PaymentMode, VenueFacts, VenueFeeReason, Wallet
+from payment_svc.service.payouts import Payouts
 from payment_svc.service.venue_fees import VenueFees
 from payment_svc.service.venue_payments import VenuePayments
 from padel_testkit import executed, statements
@@ -180,6 +181,20 @@ def test_a_no_show_of_a_booking_paid_at_the_venue_owes_the_court_there_once(worl
     assert (fee.reason, fee.amount_paisa, fee.state) == (VenueFeeReason.NO_SHOW, 6000, "due")
     collected = fees.collect(database, caller("owner"), booking_id)
     assert collected.state == "collected" and bill(world, booking_id, booker).balance.fees == 6000
+
+
+def test_a_no_show_paid_at_the_venue_is_counted_once_in_the_payout_report_less_the_commission_owed(world):
+    database, clock = world[0], world[2]
+    booker = str(uuid.uuid4())
+    booking_id, venue_id = booking_in(world, [booker], 6000, mode=PaymentMode.AT_VENUE)
+    VenueFees(lambda _venue: VenueFacts("owner", holds_bookings=True), clock).no_show(database, booking_id)
+    # What was to be paid at the venue is now the fee due there: once, not also as at_venue.
+    assert bill(world, booking_id, booker).at_venue == 0
+    totals = Payouts(lambda _venue: VenueFacts("owner", holds_bookings=True)).report(
+        database, caller("owner"), venue_id, START.date(), 10, "").totals
+    assert (totals.at_venue, totals.venue_fees_due) == (0, 6000)
+    # The booking's commission (600) is owed on it, as booking_svc's report nets it.
+    assert (totals.commission_at_venue, totals.net) == (600, 6000 - 600)
 
 
 def test_a_player_who_leaves_late_keeps_their_place_paid_until_a_newcomer_takes_it(world):
