@@ -67,17 +67,23 @@ def _run_time(pid: int) -> tuple[int, int, int]:
     return ran, waited, wakes
 
 
-def per_process(root: int, seconds: float) -> dict[int, tuple[float, float]]:
-    """pid → (% of one core it used, its wake-ups a second) over the next `seconds`, for `root`
-    and every descendant."""
+def _over(root: int, seconds: float) -> tuple[dict[int, tuple[int, int, int]], float]:
+    """pid → what `_run_time` counts, used by `root` and every descendant over the next `seconds`;
+    and the seconds that took."""
     pids = tree_ticks(root)
     before = {pid: _run_time(pid) for pid in pids}
     started = time.monotonic()
     time.sleep(seconds)
     after = {pid: _run_time(pid) for pid in pids}
-    elapsed = time.monotonic() - started
-    return {pid: (100.0 * (after[pid][0] - before[pid][0]) / 1e9 / elapsed, (after[pid][2] - before[pid][2]) / elapsed)
-            for pid in pids}
+    return ({pid: tuple(a - b for a, b in zip(after[pid], before[pid])) for pid in pids},
+            time.monotonic() - started)
+
+
+def per_process(root: int, seconds: float) -> dict[int, tuple[float, float]]:
+    """pid → (% of one core it used, its wake-ups a second) over the next `seconds`, for `root`
+    and every descendant."""
+    used, elapsed = _over(root, seconds)
+    return {pid: (100.0 * ran / 1e9 / elapsed, wakes / elapsed) for pid, (ran, _waited, wakes) in used.items()}
 
 
 def wait_quiet(root: int) -> float:
@@ -87,10 +93,8 @@ def wait_quiet(root: int) -> float:
     it waits for one."""
     started = time.monotonic()
     while time.monotonic() - started < QUIET_TIMEOUT_SECONDS:
-        pids = tree_ticks(root)
-        before = sum(sum(_run_time(pid)[:2]) for pid in pids)
-        time.sleep(1.0)
-        if 100.0 * (sum(sum(_run_time(pid)[:2]) for pid in pids) - before) / 1e9 < QUIET_PERCENT:
+        used, elapsed = _over(root, 1.0)
+        if 100.0 * sum(ran + waited for ran, waited, _wakes in used.values()) / 1e9 / elapsed < QUIET_PERCENT:
             break
     return time.monotonic() - started
 

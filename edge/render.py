@@ -28,8 +28,9 @@ Access tokens (jwt_authn) are checked default-deny: the JWT rules are generated 
 Every RPC marked `(padel.access.v1.access).public` is open at its gRPC path and at its REST path
 and verb (google.api.http, including additional bindings); so are health, status, reflection and
 CORS preflights. Everything else, native gRPC included, needs a valid token. An RPC marked
-`(padel.access.v1.access).internal` is for peers only: it has no REST binding and its gRPC path is
-routed to the directory, which answers UNIMPLEMENTED as for a method no one serves. On a public route a
+`(padel.access.v1.access).internal` is for peers only (public too when a peer's job calls it for no
+person): it has no REST binding and its gRPC path is routed to the directory, which answers
+UNIMPLEMENTED as for a method no one serves. On a public route a
 missing or failing token is let through (a client may send a stale token to Refresh); the service
 ignores a bad token on a public RPC, as its auth interceptor does. The signing keys come from
 auth_svc's `/api/auth/jwks`, fetched through the edge's own listener (cluster `edge_self`).
@@ -135,8 +136,8 @@ def internal_paths(descriptor: pathlib.Path) -> list[str]:
                 if not access.internal:
                     continue
                 path = f"/{file.package}.{service.name}/{method.name}"
-                if access.public or method.options.HasExtension(annotations_pb2.http):
-                    raise RenderError(f"{path}: an internal RPC can be neither public nor bound to REST")
+                if method.options.HasExtension(annotations_pb2.http):
+                    raise RenderError(f"{path}: an internal RPC cannot be bound to REST")
                 paths.append(path)
     return paths
 

@@ -1,4 +1,5 @@
-"""The booking job: a background worker that releases expired holds, completes finished games,
+"""The booking job: a background worker that asks match_svc about court holds not heard opened
+(`MatchHolds.check_unopened`), releases expired holds, completes finished games,
 expires waitlist offers whose window ran out (each passing to the next in line), sends the owners'
 weekly summaries when due, reminds members to renew (and tells them when a membership expired) and
 draws each lottery once its entries closed.
@@ -13,6 +14,7 @@ from typing import Callable
 from booking_svc import metrics
 from booking_svc.service import Bookings
 from booking_svc.service.lotteries import Lotteries
+from booking_svc.service.match_holds import MatchHolds
 from booking_svc.service.memberships import Memberships
 from booking_svc.service.summaries import WeeklySummaries
 from booking_svc.service.waitlist import Waitlist
@@ -25,7 +27,8 @@ log = logging.getLogger("padel.booking.jobs")
 class BookingJob(PeriodicJob):
     def __init__(self, bookings: Bookings, database: Database, interval_seconds: float,
                  waitlist: Waitlist | None = None, summaries: WeeklySummaries | None = None,
-                 memberships: Memberships | None = None, lotteries: Lotteries | None = None):
+                 memberships: Memberships | None = None, lotteries: Lotteries | None = None,
+                 match_holds: MatchHolds | None = None):
         super().__init__("booking-job", interval_seconds)
         self.bookings = bookings
         self.database = database
@@ -33,6 +36,7 @@ class BookingJob(PeriodicJob):
         self.summaries = summaries
         self.memberships = memberships
         self.lotteries = lotteries
+        self.match_holds = match_holds
 
     def run_once(self) -> tuple[int, int]:
         """(holds expired, bookings completed) in this pass; run-out waitlist offers first, so the
@@ -50,6 +54,8 @@ class BookingJob(PeriodicJob):
         drawn = self._attempt("lotteries", self.lotteries.draw_due) if self.lotteries else 0
         if drawn:
             log.info("lotteries drawn", extra={"lotteries": drawn})
+        if self.match_holds:  # before the run-out holds go: a real match's late hold gets its term
+            self._attempt("match holds", self.match_holds.check_unopened)
         return (self._attempt("holds", self.bookings.expire_holds),
                 self._attempt("finished games", self.bookings.complete_finished))
 

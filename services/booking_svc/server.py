@@ -1,6 +1,6 @@
 """Builds booking_svc's gRPC server from the mesh runtime: the use cases (venue setup, availability,
 the booking life cycle) behind the servicer, the outbox relay, the consumer of auth's, payments' and its own events and the
-booking job (expired holds, finished games) as background workers."""
+booking job (expired holds, asking match_svc about holds not heard opened, finished games) as background workers."""
 
 import datetime as dt
 import pathlib
@@ -9,6 +9,7 @@ from padel.booking.v1 import booking_service_pb2_grpc
 
 from booking_svc import consumers
 from booking_svc.jobs import BookingJob
+from booking_svc.matches import MatchDesk
 from booking_svc.players import Players
 from booking_svc.service import Availability, Bookings, Venues, VenueSetups
 from booking_svc.service.lotteries import Lotteries
@@ -35,7 +36,7 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
     setups = VenueSetups()
     bookings = Bookings(setups, settings.commission_percent, Players(settings.addresses["user"]), clock)
     waitlist = Waitlist(bookings, clock)
-    match_holds = MatchHolds(bookings)
+    match_holds = MatchHolds(bookings, MatchDesk(settings.addresses["match"]))
     memberships = Memberships(clock, notice=dt.timedelta(days=settings.renewal_notice_days),
                               commission_percent=settings.commission_percent)
     lotteries = Lotteries(bookings, clock)
@@ -49,7 +50,7 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
         workers=[parts.relay, consumers.consumer(parts.database, parts.redis, bookings, waitlist, match_holds,
                                                          memberships),
                  BookingJob(bookings, parts.database, settings.job_interval_seconds, waitlist, WeeklySummaries(clock),
-                            memberships, lotteries)])
+                            memberships, lotteries, match_holds)])
 
 
 def main() -> None:

@@ -480,6 +480,16 @@ def unopened_match_holds(session: Session, player_id: str, now: dt.datetime) -> 
         Booking.match_hold_until.is_not(None), Booking.hold_expires_at > now)) or 0
 
 
+def late_match_holds(session: Session, made_before: dt.datetime, now: dt.datetime, limit: int) -> list[tuple[str, str]]:
+    """(booking id, match id) of live match holds made before `made_before` whose match has not been
+    heard opened, oldest first."""
+    return [tuple(row) for row in session.execute(
+        select(Booking.id, Booking.match_id).where(
+            Booking.status == Status.PENDING.value, Booking.match_hold_until.is_not(None),
+            Booking.hold_expires_at > now, Booking.created_at <= made_before)
+        .order_by(Booking.created_at).limit(limit))]
+
+
 # Built once (asked on every booking); "" excludes no booking (ids are never empty).
 _LIVE_THAT_DAY = select(func.count()).select_from(Booking).where(
     Booking.venue_id == bindparam("venue_id"), Booking.player_id == bindparam("player_id"),

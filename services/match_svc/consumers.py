@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from match_svc.service import Levels, Matches
 from mesh import plumbing
 from mesh.consumer import EventConsumer
+from mesh.convert import to_datetime
 from mesh.db import Database, Joined
 
 GROUP = "match"
@@ -21,8 +22,10 @@ def consumer(database: Database, redis_client: redis.Redis, matches: Matches, le
     """The consumer of booking's and auth's events, as a server worker."""
 
     def booking_cancelled(session: Session, _event_id: str, message: booking_events.BookingCancelled) -> None:
-        matches.booking_cancelled(Joined(session), message.booking.booking_id,
-                                  ran_out=not message.cancellation.cancelled_by)
+        cancellation = message.cancellation
+        matches.booking_cancelled(Joined(session), message.booking.booking_id, ran_out=not cancellation.cancelled_by,
+                                  cancelled_at=to_datetime(cancellation.cancelled_at)
+                                  if cancellation.HasField("cancelled_at") else None)
 
     def booking_confirmed(session: Session, _event_id: str, message: booking_events.BookingConfirmed) -> None:
         matches.booking_confirmed(Joined(session), message.booking.booking_id)

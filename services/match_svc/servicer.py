@@ -106,3 +106,7 @@ class MatchServicer(match_service_pb2_grpc.MatchServiceServicer):
 
     def ExportMatchData(self, request, context):
         return convert.match_export(exports.export_data(self.database, caller.current()))
+
+    def CheckCourtHold(self, request, context):
+        return pb.CheckCourtHoldResponse(held=self.matches.holds_court(self.database, request.match_id,
+                                                                       request.booking_id))

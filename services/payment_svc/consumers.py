@@ -57,7 +57,9 @@ def consumer(database: Database, redis_client: redis.Redis, bills: Bills, paymen
                            streams=[plumbing.stream("booking"), plumbing.stream("auth")])
     events.on(auth_events.AccountDeleted, account_deleted)
     events.on(booking_events.BookingCreated, created)
-    for kind in (booking_events.BookingConfirmed, booking_events.BookingRescheduled, booking_events.BookingCompleted):
+    # A declined invitation takes its player off the booking, as a change of players does.
+    for kind in (booking_events.BookingConfirmed, booking_events.BookingRescheduled, booking_events.BookingCompleted,
+                 booking_events.InvitationDeclined):
         events.on(kind, changed)
     events.on(booking_events.BookingParticipantsChanged, participants_changed)
     events.on(booking_events.BookingCancelled, cancelled)

@@ -18,7 +18,7 @@ from mesh.convert import timestamp, to_datetime
 from mesh.errors import InvalidArgument
 from mesh.settings import DEFAULT_TIME_ZONE
 from payment_svc import pages, store
-from payment_svc.domain import (BOOKING_CANCELLED, BOOKING_PENDING, BookingFacts, PaymentMode, PaymentState,
+from payment_svc.domain import (BOOKING_PENDING, BookingFacts, PaymentMode, PaymentState,
                                 ShareState, VenueFacts, VenueFeeReason, VenueFeeState, Wallet)
 from payment_svc.providers import Checkout
 
@@ -168,7 +168,7 @@ def bill(view) -> pb.Bill:
         owed_by_booker=money(view.owed_by_booker), refunded=money(view.balance.refunded),
         shares=[share(row, *view.returned.get(row.id, (0, 0))) for row in view.shares],
         booking_status=BOOKING_STATUS_OF.get(booking.status, booking_pb2.BOOKING_STATUS_UNSPECIFIED),
-        at_venue=money(0 if booking.status == BOOKING_CANCELLED else booking.price_paisa - booking.online_paisa),
+        at_venue=money(view.at_venue),
         venue_fee=venue_fee(view.venue_fee) if view.venue_fee is not None else None,
         membership_id=booking.membership_id or "")
 
@@ -181,7 +181,8 @@ def payout_line(line) -> pb.PayoutLine:
                          commission=money(balance.commission), payout=money(balance.payout),
                          at_venue=money(line.at_venue), venue_fees_due=money(line.venue_fees_due),
                          venue_fees_collected=money(line.venue_fees_collected),
-                         refunds_failed=money(line.refunds_failed), membership_id=line.membership_id)
+                         refunds_failed=money(line.refunds_failed), membership_id=line.membership_id,
+                         commission_at_venue=money(line.commission_at_venue), net=money(line.net))
 
 
 def refund(row: store.Refund) -> api.ExportedRefund:

@@ -29,6 +29,7 @@ from booking_svc.service import Availability, Bookings, Venues, VenueSetups
 from mesh import caller
 from mesh.db import Database
 from mesh.outbox import OutboxEvent
+from padel_testkit import free_port
 
 KARACHI = ZoneInfo("Asia/Karachi")
 
@@ -140,7 +141,9 @@ def players(start_service, token_issuer) -> PlayerDirectory:
 
 
 def _booking_client(start_service, token_issuer, **env: str) -> BookingClient:
-    """booking_svc on SQLite, port 0, with a job interval short enough to watch it work."""
+    """booking_svc on SQLite, port 0, with a job interval short enough to watch it work; match_svc,
+    which the job asks about match holds, does not answer (nothing listens at its address) unless given."""
+    env = {"PADEL_MATCH_ADDR": f"127.0.0.1:{free_port()}", **env}
     host, channel = start_service("booking", PADEL_BOOKING_JOB_INTERVAL_SECONDS="0.2", **env)
     bookings = next(worker.bookings for worker in host.workers if isinstance(worker, BookingJob))
     return BookingClient(booking_service_pb2_grpc.BookingServiceStub(channel), token_issuer, bookings)
@@ -210,6 +213,13 @@ def someone(*roles: str, user_id: str | None = None) -> caller.Caller:
     """A caller with `roles`, as the auth interceptor makes one from an access token."""
     return caller.Caller(user_id or str(uuid.uuid4()), frozenset(roles), "jti", dt.datetime.now(dt.timezone.utc),
                          "token")
+
+
+class Anyone:
+    """Every player may be invited (user_svc's answer is not what these tests are about)."""
+
+    def check_invitable(self, _booker, _player_ids) -> None:
+        pass
 
 
 class Desk:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from booking_svc.jobs import BookingJob
 from booking_svc.service.summaries import WeeklySummaries
-from booking_testkit import Clock, Desk, free_starts, local_day, local_dt, outbox_messages, someone
+from booking_testkit import Anyone, Clock, Desk, free_starts, local_day, local_dt, outbox_messages, someone
 from mesh.db import Database
 from mesh.errors import FailedPrecondition
 from mesh.outbox import OutboxEvent
@@ -190,3 +190,23 @@ def test_a_player_neither_cancels_nor_moves_a_game_once_it_has_started(database)
     # The venue may still call a game off while it is played (rain): free, as any call-off of theirs.
     called_off = desk.bookings.cancel(database, admin, playing.id, "rain").booking
     assert (called_off.status, called_off.cancellation_fee_paisa) == ("cancelled", 0)
+
+
+def test_once_a_game_has_started_the_booker_no_longer_changes_its_players(database):
+    """On court, the booker took a friend who had paid their share off the game (payments gives a
+    removed player's paid share back whole and asks the booker for it, after the game nobody pays),
+    or added one to it: the players of a game being played are the ones it started with."""
+    clock = Clock()
+    desk = Desk(database, clock)
+    desk.bookings.players = Anyone()
+    venue = desk.venue(name="Started With Friends")
+    booker, friend, latecomer = someone("player"), someone("player"), someone("player")
+    start = local_dt(local_day(2), "12:00").astimezone(dt.timezone.utc)
+    playing = desk.bookings.book(database, booker, venue.courts[0].id, start, 60, [friend.user_id], "",
+                                 "with-a-friend").booking
+    clock.now = start + dt.timedelta(minutes=30)
+    for players in ([], [friend.user_id, latecomer.user_id]):
+        with pytest.raises(FailedPrecondition, match="started"):
+            desk.bookings.update(database, booker, playing.id, {"participant_ids": players})
+    assert list(desk.bookings.get(database, booker, playing.id).booking.participant_ids) == [friend.user_id]
+    assert outbox_messages(database, "BookingParticipantsChanged") == []

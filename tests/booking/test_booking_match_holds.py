@@ -15,7 +15,7 @@ from booking_testkit import local_day, local_dt, rpc_error, stamp
 from mesh import plumbing
 from mesh.convert import timestamp, to_datetime
 from mesh.redis import make_redis
-from padel_testkit import publish_event
+from padel_testkit import eventually, publish_event
 
 
 def hold(booking, organiser: str, court_id: str, day: dt.date, clock: str, until: dt.datetime,
@@ -64,3 +64,19 @@ def test_an_organiser_holds_at_most_three_courts_for_matches_not_opened_yet(book
     with booking.at(in_minutes(6)):  # the three ran out unopened
         assert hold(booking, organiser, court, day, "16:00", until=local_dt(day, "07:00")).status \
             == pb.BOOKING_STATUS_PENDING
+
+
+def test_a_hold_match_svc_does_not_answer_about_is_kept_at_most_half_an_hour(booking):
+    """match_svc's MatchOpened is late and match_svc does not answer the job's question (nothing
+    listens at its address here): the hold outlives its first minutes, but not half an hour."""
+    organiser, other = str(uuid.uuid4()), str(uuid.uuid4())
+    court, day = booking.create_venue(str(uuid.uuid4())).courts[0].court_id, local_day(3)
+    held = hold(booking, organiser, court, day, "18:00", until=local_dt(day, "15:00"))
+    with booking.at(in_minutes(2)):  # the job asks after a minute; no answer keeps the hold a while
+        eventually(lambda: seen_by(booking, organiser, held.booking_id).hold_expires_at != held.hold_expires_at,
+                   "the job keeps the hold match_svc did not answer about")
+    with booking.at(in_minutes(6)):
+        assert rpc_error(booking.book, other, court, day, "18:00").code() == grpc.StatusCode.ABORTED
+    with booking.at(in_minutes(31)):
+        assert booking.book(other, court, day, "18:00").status == pb.BOOKING_STATUS_CONFIRMED
+    assert seen_by(booking, organiser, held.booking_id).status == pb.BOOKING_STATUS_CANCELLED

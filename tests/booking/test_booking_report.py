@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from booking_svc.service import reports
-from booking_testkit import Clock, Desk, local_day, local_dt, someone
+from booking_testkit import Anyone, Clock, Desk, local_day, local_dt, someone
 from mesh import caller
 from mesh.errors import InvalidArgument, PermissionDenied
 
@@ -38,13 +38,6 @@ def test_the_no_show_rate_counts_missed_games_over_games_due(database):
         reports.report(database, someone("player"), made.venue.id, day, day)
     with pytest.raises(InvalidArgument, match="366 days"):
         reports.report(database, owner, made.venue.id, day, day + dt.timedelta(days=400))
-
-
-class Anyone:
-    """Every player may be invited (user_svc's answer is not what these tests are about)."""
-
-    def check_invitable(self, _booker, _player_ids) -> None:
-        pass
 
 
 def test_every_player_of_a_booking_counts_as_new_returning_and_top_player_with_their_share(database):

@@ -152,16 +152,17 @@ def test_every_padel_service_is_transcoded_and_routed():
 
 
 def test_internal_rpcs_are_left_out_of_the_served_routes_and_cannot_be_bound_to_rest(tmp_path):
-    hold = "/padel.booking.v1.BookingService/HoldCourtForMatch"
-    assert internal_paths(DEFAULT_DESCRIPTOR) == [hold]
-    assert not any("HoldCourtForMatch" in path or "match-holds" in path for path, _, _ in rpc_routes(DEFAULT_DESCRIPTOR))
+    hold, check = "/padel.booking.v1.BookingService/HoldCourtForMatch", "/padel.match.v1.MatchService/CheckCourtHold"
+    assert internal_paths(DEFAULT_DESCRIPTOR) == [hold, check]
+    assert not any(name in path or "match-holds" in path for path, _, _ in rpc_routes(DEFAULT_DESCRIPTOR)
+                   for name in ("HoldCourtForMatch", "CheckCourtHold"))
     files = descriptor_pb2.FileDescriptorSet.FromString(DEFAULT_DESCRIPTOR.read_bytes())
     booking = next(file for file in files.file if file.package == "padel.booking.v1" and file.service)
     method = next(m for m in booking.service[0].method if m.name == "HoldCourtForMatch")
     method.options.Extensions[annotations_pb2.http].post = "/api/bookings/match-holds"
     descriptor = tmp_path / "padel.binpb"
     descriptor.write_bytes(files.SerializeToString())
-    with pytest.raises(RenderError, match="HoldCourtForMatch: an internal RPC can be neither public nor bound to REST"):
+    with pytest.raises(RenderError, match="HoldCourtForMatch: an internal RPC cannot be bound to REST"):
         render("local", descriptor, environ={})
 
 

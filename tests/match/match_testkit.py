@@ -17,6 +17,8 @@ from padel.user.v1 import user_service_pb2_grpc
 from booking_testkit import BookingClient, local_day
 from booking_svc.jobs import BookingJob
 from match_svc.jobs import ResultJob
+from mesh.relay import OutboxRelay
+from padel_testkit import free_port
 
 
 @dataclasses.dataclass
@@ -28,6 +30,8 @@ class MatchClient:
     courts: BookingClient
     users: user_service_pb2_grpc.UserServiceStub
     job: ResultJob  # the running server's result job: its use cases' clocks are the server's
+    relay: OutboxRelay  # match_svc's outbox relay (stopped: its events wait in its outbox)
+    booking_job: BookingJob  # booking_svc's job, run by hand (`run_once`) at booking's moved clock
 
     def player(self, user_id: str) -> tuple:
         return self.issuer.metadata(user_id, ("player",))
@@ -72,16 +76,20 @@ class MatchClient:
 
 def _start(start_service, token_issuer, booking_env: dict, match_env: dict) -> MatchClient:
     user_host, user_channel = start_service("user")
+    match_port = free_port()  # booking_svc's job asks match_svc about holds not heard opened
     booking_host, booking_channel = start_service("booking", PADEL_USER_ADDR=f"127.0.0.1:{user_host.port}",
-                                                  **booking_env)
-    bookings = next(worker.bookings for worker in booking_host.workers if isinstance(worker, BookingJob))
-    courts = BookingClient(booking_service_pb2_grpc.BookingServiceStub(booking_channel), token_issuer, bookings)
-    host, channel = start_service("match", PADEL_BOOKING_ADDR=f"127.0.0.1:{booking_host.port}",
+                                                  PADEL_MATCH_ADDR=f"127.0.0.1:{match_port}", **booking_env)
+    booking_job = next(worker for worker in booking_host.workers if isinstance(worker, BookingJob))
+    courts = BookingClient(booking_service_pb2_grpc.BookingServiceStub(booking_channel), token_issuer,
+                           booking_job.bookings)
+    host, channel = start_service("match", PADEL_MATCH_PORT=str(match_port),
+                                  PADEL_BOOKING_ADDR=f"127.0.0.1:{booking_host.port}",
                                   PADEL_USER_ADDR=f"127.0.0.1:{user_host.port}",
                                   PADEL_MATCH_JOB_INTERVAL_SECONDS="0.2", **match_env)
     job = next(worker for worker in host.workers if isinstance(worker, ResultJob))
+    relay = next(worker for worker in host.workers if isinstance(worker, OutboxRelay))
     return MatchClient(match_service_pb2_grpc.MatchServiceStub(channel), token_issuer, courts,
-                       user_service_pb2_grpc.UserServiceStub(user_channel), job)
+                       user_service_pb2_grpc.UserServiceStub(user_channel), job, relay, booking_job)
 
 
 @pytest.fixture

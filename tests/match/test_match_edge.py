@@ -18,6 +18,7 @@ import pytest
 import requests
 from google.protobuf import json_format
 from padel.booking.v1 import booking_service_pb2, booking_service_pb2_grpc
+from padel.match.v1 import match_service_pb2, match_service_pb2_grpc
 
 from booking_testkit import iso, local_day, local_dt, platform_headers
 from match_svc import rating
@@ -317,6 +318,19 @@ def test_a_player_cannot_hold_a_court_through_the_edge_only_match_svc_can(platfo
                                                 "gender_mode": "GENDER_MODE_OPEN"})
     assert opened.status_code == 200, opened.text
     assert hold_of(platform, organiser, opened.json()["match"])["status"] == "BOOKING_STATUS_PENDING"
+
+
+def test_the_edge_does_not_route_the_question_booking_svc_asks_match_svc_about_a_hold(platform):
+    """CheckCourtHold is internal (booking_svc's job asks match_svc at its own port): the edge answers it
+    as a method no one serves, with a token or without (then the edge asks for one first)."""
+    request = match_service_pb2.CheckCourtHoldRequest(match_id=str(uuid.uuid4()), booking_id=str(uuid.uuid4()))
+    signed_in = tuple(platform_headers(platform, player_at(platform, 3.0)).items())
+    with grpc.insecure_channel(platform.edge) as channel:
+        check = match_service_pb2_grpc.MatchServiceStub(channel).CheckCourtHold
+        for metadata, code in ((signed_in, grpc.StatusCode.UNIMPLEMENTED), (None, grpc.StatusCode.UNAUTHENTICATED)):
+            with pytest.raises(grpc.RpcError) as error:
+                check(request, metadata=metadata, timeout=TIMEOUT)
+            assert error.value.code() == code
 
 
 def inbox_kinds(platform, user_id: str) -> list[str]:

@@ -225,3 +225,59 @@ def joined(booking_id: str, match_id: str, organiser_id: str, player_id: str) ->
 def m_event(booking_id: str, match_id: str, organiser_id: str) -> match_events.MatchHoldFilled:
     return match_events.MatchHoldFilled(match=match_events.MatchSnapshot(
         match_id=match_id, organiser_id=organiser_id, booking_id=booking_id, player_ids=[organiser_id]))
+
+
+def in_minutes(minutes: int) -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=minutes)
+
+
+def open_unheard(matches, organiser: str, court_id: str, day, clock: str = "19:00") -> m.Match:
+    """A match opened on a free slot while match_svc's relay is stopped: booking_svc does not hear it."""
+    matches.relay.stop(flush=False)
+    slot = api.CourtSlot(court_id=court_id, start_time=stamp(day, clock), duration_minutes=60)
+    match = matches.stub.OpenMatch(api.OpenMatchRequest(slot=slot, kind=m.MATCH_KIND_FRIENDLY,
+                                                        gender_mode=m.GENDER_MODE_OPEN),
+                                   metadata=matches.player(organiser)).match
+    assert booking(matches, match).hold_expires_at != match.court_held_until  # minutes, waiting for MatchOpened
+    return match
+
+
+def test_a_match_booking_does_not_hear_opened_keeps_its_court_as_match_svc_says_it_exists(any_matches):
+    """match_svc's relay is down past the minutes a hold waits: booking_svc's job asks match_svc, which
+    has the match, so the court stays held to the match's deadline; a hold no match has still goes."""
+    matches = any_matches
+    organiser, squatter, other = matches.new_player(3.0), str(uuid.uuid4()), str(uuid.uuid4())
+    court, day = free_court(matches), local_day(3)
+    match = open_unheard(matches, organiser, court, day, "19:00")
+    squatted = matches.courts.stub.HoldCourtForMatch(booking_api.HoldCourtForMatchRequest(
+        match_id=str(uuid.uuid4()), court_id=court, start_time=stamp(day, "17:00"), duration_minutes=60,
+        hold_until=timestamp(local_dt(day, "14:00"))), metadata=matches.player(squatter)).booking
+    with matches.courts.at(in_minutes(2)):
+        matches.booking_job.run_once()
+    with matches.courts.at(in_minutes(6)):
+        matches.booking_job.run_once()
+        assert matches.courts.book(other, court, day, "17:00").status == b.BOOKING_STATUS_CONFIRMED
+        assert rpc_error(matches.courts.book, other, court, day, "19:00").code() == grpc.StatusCode.ABORTED
+    kept = booking(matches, match)
+    assert kept.status == b.BOOKING_STATUS_PENDING and kept.hold_expires_at == match.court_held_until
+    assert matches.courts.stub.GetBooking(booking_api.GetBookingRequest(booking_id=squatted.booking_id),
+                                          metadata=matches.player(squatter)).booking.status \
+        == b.BOOKING_STATUS_CANCELLED
+    assert matches.join(match.match_id, matches.new_player(3.0)).status == m.MATCH_STATUS_OPEN
+
+
+def test_a_held_court_lost_before_the_deadline_calls_the_match_off_rather_than_saying_it_did_not_fill(matches):
+    """The hold ran out in booking_svc long before the match's deadline (booking_svc never heard the match
+    opened and nothing kept it): the players are told the court booking went, not that too few joined."""
+    organiser = matches.new_player(3.0)
+    court, day = free_court(matches), local_day(3)
+    match = open_unheard(matches, organiser, court, day, "19:00")
+    with matches.courts.at(in_minutes(6)):  # no job pass: booking the court expires its run-out hold
+        matches.courts.book(str(uuid.uuid4()), court, day, "21:00")
+    eventually(lambda: get(matches, match).status == m.MATCH_STATUS_CANCELLED, "the match is called off")
+    late = rpc_error(matches.join, match.match_id, matches.new_player(3.0))
+    assert "did not fill in time" not in late.details() and "cancelled" in late.details()
+    with matches.job.database.session() as session:
+        told = [e.event_type for e in session.query(OutboxEvent).all()
+                if e.event_type in ("padel.match.v1.MatchCancelled", "padel.match.v1.MatchReleased")]
+    assert told == ["padel.match.v1.MatchCancelled"]

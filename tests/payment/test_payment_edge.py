@@ -391,6 +391,43 @@ def test_a_late_cancellations_fee_nets_the_same_in_both_of_the_owners_reports(pa
     assert by_day(days) == [(court.day.isoformat(), 0, 300050 - 30005)]
 
 
+def test_money_taken_at_the_venue_nets_the_same_in_both_of_the_owners_reports(pay_platform):
+    court = Court(pay_platform)
+    owner = pay_platform.headers(court.owner, roles=("venue_owner",))
+    court.set_payment({"mode": "PAYMENT_MODE_DEPOSIT", "deposit_percent": 20})
+    booker, deposit = booked(pay_platform, court)
+    assert pay(pay_platform, deposit, booker, cover="PAY_COVER_ALL").json()["payment"]["status"] \
+        == "PAYMENT_STATUS_CAPTURED"
+    eventually(lambda: booking_status(pay_platform, deposit, booker) == "BOOKING_STATUS_CONFIRMED", "confirmed")
+
+    # 20% online: the ledger's commission is on that; the owner owes 10% of the 4,800.80 taken at the venue.
+    days, payouts = owners_reports(pay_platform, court, court.day)
+    (line,) = payouts["lines"]
+    assert paisa(line["payout"]) == 120020 - 12002 and paisa(line["at_venue"]) == 480080
+    assert paisa(line["commission_at_venue"]) == 48008 and paisa(line["net"]) == 600100 - 60010
+    assert by_day(days) == [(court.day.isoformat(), 1, 600100 - 60010)]
+
+    # Paid wholly at the venue and cancelled late: the fee nets its commission, due or collected.
+    court.set_payment({"mode": "PAYMENT_MODE_AT_VENUE"})
+    booker, late = booked(pay_platform, court)
+    assert requests.post(f"{pay_platform.url}/api/bookings/bookings/{late}/confirm", headers=owner,
+                         timeout=TIMEOUT).status_code == 200
+    assert requests.post(f"{pay_platform.url}/api/bookings/bookings/{late}/cancel", json={"reason": "sick"},
+                         headers=pay_platform.headers(booker), timeout=TIMEOUT).status_code == 200
+    eventually(lambda: "venue_fee" in bill_when_ready(pay_platform, late, booker), "the fee is due at the venue")
+    for collect in (False, True):
+        if collect:
+            assert requests.post(f"{pay_platform.url}/api/payments/bookings/{late}/venue-fee/collect", json={},
+                                 headers=owner, timeout=TIMEOUT).status_code == 200
+        days, payouts = owners_reports(pay_platform, court, court.day)
+        line = next(l for l in payouts["lines"] if l["booking_id"] == late)
+        assert paisa(line["payout"]) == 0 and paisa(line["commission_at_venue"]) == 30005
+        assert paisa(line["net"]) == 300050 - 30005
+        assert paisa(payouts["totals"]["commission_at_venue"]) == 48008 + 30005
+        assert by_day(days) == [(court.day.isoformat(), 1, paisa(payouts["totals"]["net"]))]
+        assert paisa(payouts["totals"]["net"]) == 600100 - 60010 + 300050 - 30005
+
+
 def test_bad_requests_are_400_naming_the_field(pay_platform, court):
     booker = new_user()
     booking_id = court.book(booker, [])

@@ -7,13 +7,16 @@ import dataclasses
 import uuid
 
 import pytest
+from padel.booking.v1 import events_pb2 as booking_events
 from padel.payment.v1 import events_pb2
 from sqlalchemy import select
 
+from mesh.convert import timestamp
 from mesh.db import Database, Joined
 from mesh.outbox import OutboxEvent
-from payment_svc import store
+from payment_svc import consumers, convert, store
 from payment_svc.domain import BookingFacts, PaymentMode, VenueFacts, VenueFeeReason, Wallet
+from payment_svc.service.payouts import Payouts
 from payment_svc.service.venue_fees import VenueFees
 from payment_svc.service.venue_payments import VenuePayments
 from padel_testkit import executed, statements
@@ -180,6 +183,20 @@ def test_a_no_show_of_a_booking_paid_at_the_venue_owes_the_court_there_once(worl
     assert collected.state == "collected" and bill(world, booking_id, booker).balance.fees == 6000
 
 
+def test_a_no_show_paid_at_the_venue_is_counted_once_in_the_payout_report_less_the_commission_owed(world):
+    database, clock = world[0], world[2]
+    booker = str(uuid.uuid4())
+    booking_id, venue_id = booking_in(world, [booker], 6000, mode=PaymentMode.AT_VENUE)
+    VenueFees(lambda _venue: VenueFacts("owner", holds_bookings=True), clock).no_show(database, booking_id)
+    # What was to be paid at the venue is now the fee due there: once, not also as at_venue.
+    assert bill(world, booking_id, booker).at_venue == 0
+    totals = Payouts(lambda _venue: VenueFacts("owner", holds_bookings=True)).report(
+        database, caller("owner"), venue_id, START.date(), 10, "").totals
+    assert (totals.at_venue, totals.venue_fees_due) == (0, 6000)
+    # The booking's commission (600) is owed on it, as booking_svc's report nets it.
+    assert (totals.commission_at_venue, totals.net) == (600, 6000 - 600)
+
+
 def test_a_player_who_leaves_late_keeps_their_place_paid_until_a_newcomer_takes_it(world):
     database, _wallet, _clock, _bills, payments, refunds = world
     booker, early, late, friend, newcomer = (str(uuid.uuid4()) for _ in range(5))
@@ -224,6 +241,27 @@ def test_a_late_cancellations_fee_is_kept_from_the_bookers_money_first_and_only_
         assert returned[booker] == (3000 - booker_kept, booker_kept)
         assert returned[friend] == (3000 - friend_kept, friend_kept)  # the friend did not cancel
         assert view.balance.fees == fee
+
+
+def test_an_invited_player_who_declines_is_off_the_bill_and_the_booker_owes_their_share(world):
+    """booking_svc takes a declining player off the booking (InvitationDeclined carries it without
+    them); payments did not listen, so the decliner was still asked for their share and the booker's
+    stayed half the price, until some later event of the booking."""
+    database, _wallet, clock, bills, payments, refunds = world
+    booker, friend = str(uuid.uuid4()), str(uuid.uuid4())
+    booking_id, venue_id = booking_in(world, [booker, friend], 6000)
+    declined = booking_events.InvitationDeclined(player_id=friend, booking=booking_events.BookingSnapshot(
+        booking_id=booking_id, venue_id=venue_id, player_id=booker, start_time=timestamp(START),
+        time_zone="Asia/Karachi", price=convert.money(6000), commission=convert.money(600),
+        status=convert.BOOKING_STATUS_OF["confirmed"]))
+    venue = lambda _venue_id: VenueFacts("owner", holds_bookings=True)  # noqa: E731
+    assert consumers.consumer(database, None, bills, payments, refunds, VenueFees(venue, clock))._handle(
+        "padel.booking.events", b"1-0", {b"id": uuid.uuid4().hex.encode(),
+                                         b"type": declined.DESCRIPTOR.full_name.encode(),
+                                         b"data": declined.SerializeToString()})
+    shares = by_player(bill(world, booking_id, booker))
+    assert [a for state, a in shares.get(friend, []) if state == "due"] == []
+    assert [a for state, a in shares[booker] if state == "due"] == [6000]
 
 
 def test_a_deleted_account_that_left_late_keeps_its_place_paid_and_is_refunded_with_no_wallet_number_kept(world):

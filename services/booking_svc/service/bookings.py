@@ -335,6 +335,8 @@ class Bookings:
                     domain.check_not_started(booking.start_time, now, "it can no longer be moved")
                     view = self._move(session, view, moves, now)
                 elif booking.participant_ids != invited_before:
+                    # A removed player's paid share goes back whole: after the start, money for a game played.
+                    domain.check_not_started(booking.start_time, now, "its players no longer change")
                     _reprice(session, view, now)  # the shares follow the players
                 booking.updated_at = now
                 session.flush()

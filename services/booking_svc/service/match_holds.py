@@ -4,7 +4,11 @@ the trusted internal channel, no token needed — say what becomes of the hold. 
 the match is written, so it is a saga's first step: it runs out `OPENING_WINDOW` after it was made
 unless MatchOpened for its match follows (then it runs to the term asked); a match never written (a
 fault in match_svc between the two, or a caller that is not match_svc, since the RPC is the player's)
-holds the court minutes, not until play. Its seated players are
+holds the court minutes, not until play. A MatchOpened late (match_svc's relay or Redis down) does not
+lose a real match its court: the job asks match_svc about each hold not heard opened after
+`ASK_AFTER` (`check_unopened`); a match that holds it gives the hold its term as MatchOpened would,
+no match lets it run out, and no answer keeps it up to `UNANSWERED_CAP` after it was made. Only
+match_svc's answer gives a hold its term, so squatting stays bounded. Its seated players are
 the booking's players (joining a match is the player's consent, so they are accepted at once), a
 match that filled books the court, a released one gives it back.
 
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Protocol
 
 from sqlalchemy import exc
 from sqlalchemy.orm import Session
@@ -30,7 +35,7 @@ from booking_svc.domain import InvitationState, Status
 from booking_svc.service.bookings import SLOT_TAKEN, Bookings, _confirmed, _leaves_late, _record_cancellation, _reprice
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
-from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound
+from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound, Unavailable
 
 log = logging.getLogger("padel.booking.match_holds")
 
@@ -40,13 +45,25 @@ OPENING_WINDOW = dt.timedelta(minutes=5)
 # Holds whose match has not been heard opened an organiser may have at once: match_svc needs one at
 # a time (its MatchOpened follows within a second), a retry after a fault a second.
 MAX_UNOPENED_HOLDS = 3
+# A hold not heard opened this long after it was made is asked about (its MatchOpened is late);
+# one match_svc does not answer about is kept at most `UNANSWERED_CAP` after it was made.
+ASK_AFTER = dt.timedelta(minutes=1)
+UNANSWERED_CAP = dt.timedelta(minutes=30)
+# Holds asked about in one pass of the job (at most three per organiser are ever unopened).
+ASKED_PER_PASS = 100
 
 RELEASED = "the open match did not fill in time: the court is free again"
 
 
+class MatchBook(Protocol):
+    def holds_court(self, match_id: str, booking_id: str) -> bool:
+        """Whether match_svc has the match on that booking, not called off; Unavailable if it does not answer."""
+
+
 class MatchHolds:
-    def __init__(self, bookings: Bookings):
+    def __init__(self, bookings: Bookings, matches: MatchBook):
         self.bookings = bookings
+        self.matches = matches
 
     def hold(self, uow: UnitOfWork, caller: Caller, match_id: str, court_id: str, start: dt.datetime,
              duration: int, hold_until: dt.datetime) -> store.BookingView:
@@ -95,11 +112,38 @@ class MatchHolds:
             booking = session.get(store.Booking, booking_id, with_for_update=True) if booking_id else None
             if booking is None or booking.match_id is None:
                 return  # a match on the organiser's own booking: no hold waits for it
-            if (not _of_match(booking, match_id, organiser_id, hold=True) or booking.state != Status.PENDING
-                    or booking.match_hold_until is None or booking.hold_expires_at <= now):
-                return
-            booking.hold_expires_at, booking.match_hold_until = booking.match_hold_until, None
-            booking.updated_at = now
+            if _of_match(booking, match_id, organiser_id, hold=True) and _waiting(booking, now):
+                _open(booking, now)
+
+    def check_unopened(self, uow: UnitOfWork) -> int:
+        """The job asks match_svc about each live hold not heard opened `ASK_AFTER` after it was made:
+        held → its term (as MatchOpened); not held → its first minutes only; no answer → kept up to
+        `UNANSWERED_CAP` after it was made (never past its term). How many holds were asked about."""
+        now = self.bookings.clock()
+        with uow.session(read_only=True) as session:
+            late = store.late_match_holds(session, now - ASK_AFTER, now, ASKED_PER_PASS)
+        answering = True  # after one call that match_svc did not answer, the pass asks no more
+        for booking_id, match_id in late:
+            held: bool | None = None
+            if answering:
+                try:
+                    held = self.matches.holds_court(match_id, booking_id)
+                except Unavailable:
+                    answering = False
+            with uow.session() as session:
+                booking = session.get(store.Booking, booking_id, with_for_update=True)
+                if booking is None or not _waiting(booking, now):
+                    continue  # heard opened, booked or cancelled meanwhile
+                if held:
+                    _open(booking, now)
+                    continue
+                term = booking.created_at + (OPENING_WINDOW if held is False else UNANSWERED_CAP)
+                booking.hold_expires_at = min(term, booking.match_hold_until)
+                booking.updated_at = now
+                if held is None:
+                    log.warning("match_svc did not answer about a court hold: kept a while",
+                                extra={"match_id": match_id, "booking_id": booking_id})
+        return len(late)
 
     def seated(self, uow: UnitOfWork, match_id: str, booking_id: str, organiser_id: str,
                player_ids: list[str], leaver: str = "") -> None:
@@ -188,6 +232,18 @@ class MatchHolds:
         _reprice(session, view, now)  # each seated player's share (a member's at their price)
         session.flush()
         events.participants_changed(session, view, added, removed, left_late)
+
+
+def _waiting(booking: store.Booking, now: dt.datetime) -> bool:
+    """A live hold that has not been heard opened yet."""
+    return (booking.state == Status.PENDING and booking.match_hold_until is not None
+            and booking.hold_expires_at > now)
+
+
+def _open(booking: store.Booking, now: dt.datetime) -> None:
+    """The hold's match exists: the hold runs to the term asked."""
+    booking.hold_expires_at, booking.match_hold_until = booking.match_hold_until, None
+    booking.updated_at = now
 
 
 def _of_match(booking: store.Booking, match_id: str, organiser_id: str, *, hold: bool) -> bool:

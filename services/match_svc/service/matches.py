@@ -310,20 +310,33 @@ class Matches:
         candidates.sort(key=lambda s: (-s.score, s.candidate.player_id))
         return candidates[:limit]
 
-    def booking_cancelled(self, uow: UnitOfWork, booking_id: str, ran_out: bool) -> None:
+    def booking_cancelled(self, uow: UnitOfWork, booking_id: str, ran_out: bool,
+                          cancelled_at: dt.datetime | None = None) -> None:
         """The court is gone: the match on it is called off and its players told (once); a match whose
-        held court `ran_out` (booking_svc let the hold expire, nobody cancelled it) is released."""
+        held court `ran_out` (booking_svc let the hold expire, nobody cancelled it) at its deadline is
+        released (it did not fill). A hold that ran out before the deadline (`cancelled_at`, booking_svc's
+        time: it never heard the match opened) calls the match off: the players are told the court
+        booking went, not that too few joined."""
         now = self.clock()
         with uow.session() as session:
             row = store.match_of_booking(session, booking_id, for_update=True)
             if row is None or row.status in (Status.CANCELLED.value, Status.RELEASED.value):
                 return
-            if not row.court_booked and ran_out:
+            early = cancelled_at is not None and row.held_until is not None and cancelled_at < row.held_until
+            if not row.court_booked and ran_out and not early:
                 self._release(session, row, now)
                 return
             row.status, row.updated_at = Status.CANCELLED.value, now
             session.flush()
             events.match_cancelled(session, row)
+
+    def holds_court(self, uow: UnitOfWork, match_id: str, booking_id: str) -> bool:
+        """booking_svc's question about a hold it has not heard opened: whether the match exists on that
+        booking, neither called off nor released (its MatchOpened may be waiting in the outbox)."""
+        with uow.session(read_only=True) as session:
+            row = store.match_of_booking(session, booking_id)
+            return (row is not None and row.id == match_id
+                    and row.status not in (Status.CANCELLED.value, Status.RELEASED.value))
 
     def booking_confirmed(self, uow: UnitOfWork, booking_id: str) -> None:
         """The held court was booked another way (paid in full, or confirmed by the venue): the match keeps it."""

@@ -72,6 +72,14 @@ class BillView:
     def owed_by_booker(self) -> int:
         return owed_by_booker(self.booking, self.shares)
 
+    @property
+    def at_venue(self) -> int:
+        """The part of the price paid at the venue: none once cancelled, nor once a fee due there
+        stands for it (a no-show's is that part), so the same money is never counted twice."""
+        if self.booking.status == BOOKING_CANCELLED or self.venue_fee is not None:
+            return 0
+        return self.booking.price_paisa - self.booking.online_paisa
+
 
 def bill_of(session, booking: store.Booking) -> BillView:
     rows = store.entries_of(session, booking.id)

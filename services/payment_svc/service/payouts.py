@@ -1,7 +1,8 @@
 """Payouts: an owner's report of one opening day at a venue (booking_svc's: a game after midnight
 belongs to the night it started in), per booking (and membership plan paid
 online, on the day it fell due), from the ledger: what was paid, refunded, kept as fees and is still
-due, refunds the wallet refused, and the platform's commission apart."""
+due, refunds the wallet refused, and the platform's commission apart: on money paid online (in the
+ledger) and on money the venue takes itself (owed by the owner), so the net agrees with booking_svc's."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from mesh.caller import Caller
+from mesh.commission import commission_on
 from mesh.db import UnitOfWork
 from payment_svc import domain, store
-from payment_svc.domain import BOOKING_CANCELLED, Balance, VenueFacts, VenueFeeState
+from payment_svc.domain import Balance, VenueFacts, VenueFeeState
 from payment_svc.service.bills import bill_of
 
 
@@ -27,6 +29,16 @@ class PayoutLine:
     venue_fees_collected: int = 0
     refunds_failed: int = 0  # refused by the wallet: the venue or support settles them
     membership_id: str = ""  # a membership plan's income (booking_id is its payment due)
+    # The platform's commission on what the venue takes itself (at_venue, venue fees): the owner owes
+    # it, set against the payout.
+    commission_at_venue: int = 0
+
+    @property
+    def net(self) -> int:
+        """What the venue keeps in all: the payout, and what it takes itself less the commission on
+        that; booking_svc's report of the owner's net revenue counts the same."""
+        return (self.balance.payout + self.at_venue + self.venue_fees_due + self.venue_fees_collected
+                - self.commission_at_venue)
 
 
 @dataclass(frozen=True)
@@ -51,15 +63,20 @@ class Payouts:
         totals = PayoutLine("", sum(l.price for l in every), sum(l.due for l in every), Balance(
             *(sum(getattr(l.balance, f) for l in every) for f in ("captured", "refunded", "fees", "commission"))),
             *(sum(getattr(l, f) for l in every) for f in ("at_venue", "venue_fees_due", "venue_fees_collected",
-                                                        "refunds_failed")))
+                                                        "refunds_failed")),
+            commission_at_venue=sum(l.commission_at_venue for l in every))
         return PayoutReport(lines, totals, page.next_page_token)
 
     @staticmethod
     def _line(session, booking: store.Booking) -> PayoutLine:
         bill = bill_of(session, booking)
-        at_venue = 0 if booking.status == BOOKING_CANCELLED else booking.price_paisa - booking.online_paisa
         fee = bill.venue_fee
         due, collected = (0, 0) if fee is None else (
             (fee.amount_paisa, 0) if fee.state == VenueFeeState.DUE else (0, fee.amount_paisa))
-        return PayoutLine(booking.id, booking.price_paisa, bill.due, bill.balance, at_venue, due, collected,
-                          store.failed_refunds_of(session, booking.id), booking.membership_id or "")
+        # The commission on all the venue keeps, less what the ledger has on the part kept online: the
+        # two add up to the booking's commission on its price (or on a cancellation's fee), to the paisa.
+        online, taken_there = bill.balance.paid, bill.at_venue + due + collected
+        there = (commission_on(booking.commission_paisa, booking.price_paisa, online + taken_there)
+                 - commission_on(booking.commission_paisa, booking.price_paisa, online))
+        return PayoutLine(booking.id, booking.price_paisa, bill.due, bill.balance, bill.at_venue, due, collected,
+                          store.failed_refunds_of(session, booking.id), booking.membership_id or "", there)

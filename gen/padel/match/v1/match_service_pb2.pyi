@@ -322,3 +322,17 @@ class JoinTries(_message.Message):
     match_id: str
     times: int
     def __init__(self, match_id: _Optional[str] = ..., times: _Optional[int] = ...) -> None: ...
+
+class CheckCourtHoldRequest(_message.Message):
+    __slots__ = ("match_id", "booking_id")
+    MATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
+    match_id: str
+    booking_id: str
+    def __init__(self, match_id: _Optional[str] = ..., booking_id: _Optional[str] = ...) -> None: ...
+
+class CheckCourtHoldResponse(_message.Message):
+    __slots__ = ("held",)
+    HELD_FIELD_NUMBER: _ClassVar[int]
+    held: bool
+    def __init__(self, held: _Optional[bool] = ...) -> None: ...

@@ -130,6 +130,11 @@ class MatchServiceStub:
                 request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.ExportMatchDataRequest.SerializeToString,
                 response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.ExportMatchDataResponse.FromString,
                 _registered_method=True)
+        self.CheckCourtHold = channel.unary_unary(
+                '/padel.match.v1.MatchService/CheckCourtHold',
+                request_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.CheckCourtHoldRequest.SerializeToString,
+                response_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.CheckCourtHoldResponse.FromString,
+                _registered_method=True)
 
 
 class MatchServiceServicer:
@@ -277,6 +282,17 @@ class MatchServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CheckCourtHold(self, request, context):
+        """CheckCourtHold answers booking_svc's job (a peer, at match_svc's own port) about a court hold it
+        has not heard MatchOpened for: whether a match not called off or released holds that booking.
+        Only this answer keeps such a hold past its first minutes when match_svc's events are late (its
+        relay or Redis down). Internal, and public because the job acts for no person: the answer is only
+        whether the match named (a random id) holds the booking named, which ListOpenMatches shows anyway.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MatchServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -374,6 +390,11 @@ def add_MatchServiceServicer_to_server(servicer, server):
                     servicer.ExportMatchData,
                     request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.ExportMatchDataRequest.FromString,
                     response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.ExportMatchDataResponse.SerializeToString,
+            ),
+            'CheckCourtHold': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckCourtHold,
+                    request_deserializer=padel_dot_match_dot_v1_dot_match__service__pb2.CheckCourtHoldRequest.FromString,
+                    response_serializer=padel_dot_match_dot_v1_dot_match__service__pb2.CheckCourtHoldResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -890,6 +911,33 @@ class MatchService:
             '/padel.match.v1.MatchService/ExportMatchData',
             padel_dot_match_dot_v1_dot_match__service__pb2.ExportMatchDataRequest.SerializeToString,
             padel_dot_match_dot_v1_dot_match__service__pb2.ExportMatchDataResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckCourtHold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/padel.match.v1.MatchService/CheckCourtHold',
+            padel_dot_match_dot_v1_dot_match__service__pb2.CheckCourtHoldRequest.SerializeToString,
+            padel_dot_match_dot_v1_dot_match__service__pb2.CheckCourtHoldResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -178,7 +178,7 @@ class Payment(_message.Message):
     def __init__(self, payment_id: _Optional[str] = ..., booking_id: _Optional[str] = ..., payer_id: _Optional[str] = ..., wallet: _Optional[_Union[Wallet, str]] = ..., amount: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[PaymentStatus, str]] = ..., transaction_reference: _Optional[str] = ..., provider_reference: _Optional[str] = ..., provider_message: _Optional[str] = ..., share_ids: _Optional[_Iterable[str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hosted: _Optional[bool] = ..., membership_id: _Optional[str] = ...) -> None: ...
 
 class PayoutLine(_message.Message):
-    __slots__ = ("booking_id", "price", "paid", "refunded", "fees", "due", "commission", "payout", "at_venue", "venue_fees_due", "venue_fees_collected", "refunds_failed", "membership_id")
+    __slots__ = ("booking_id", "price", "paid", "refunded", "fees", "due", "commission", "payout", "at_venue", "venue_fees_due", "venue_fees_collected", "refunds_failed", "membership_id", "commission_at_venue", "net")
     BOOKING_ID_FIELD_NUMBER: _ClassVar[int]
     PRICE_FIELD_NUMBER: _ClassVar[int]
     PAID_FIELD_NUMBER: _ClassVar[int]
@@ -192,6 +192,8 @@ class PayoutLine(_message.Message):
     VENUE_FEES_COLLECTED_FIELD_NUMBER: _ClassVar[int]
     REFUNDS_FAILED_FIELD_NUMBER: _ClassVar[int]
     MEMBERSHIP_ID_FIELD_NUMBER: _ClassVar[int]
+    COMMISSION_AT_VENUE_FIELD_NUMBER: _ClassVar[int]
+    NET_FIELD_NUMBER: _ClassVar[int]
     booking_id: str
     price: _booking_pb2.Money
     paid: _booking_pb2.Money
@@ -205,7 +207,9 @@ class PayoutLine(_message.Message):
     venue_fees_collected: _booking_pb2.Money
     refunds_failed: _booking_pb2.Money
     membership_id: str
-    def __init__(self, booking_id: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fees: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., commission: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., payout: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., at_venue: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_fees_due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_fees_collected: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refunds_failed: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., membership_id: _Optional[str] = ...) -> None: ...
+    commission_at_venue: _booking_pb2.Money
+    net: _booking_pb2.Money
+    def __init__(self, booking_id: _Optional[str] = ..., price: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., fees: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., commission: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., payout: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., at_venue: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_fees_due: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., venue_fees_collected: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., refunds_failed: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., membership_id: _Optional[str] = ..., commission_at_venue: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ..., net: _Optional[_Union[_booking_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class HostedCheckout(_message.Message):
     __slots__ = ("url", "fields", "expires_at")
