@@ -20,7 +20,7 @@ class MatchGame:
     def __init__(self, database):
         self.database, self.clock = database, Clock()
         self.desk = Desk(database, self.clock)
-        self.holds = MatchHolds(self.desk.bookings)
+        self.holds = MatchHolds(self.desk.bookings, matches=None)  # `seated` never asks match_svc
         venue = self.desk.venue(name="Leavers", free_until_hours=24)
         self.organiser = someone("player")
         self.start = local_dt(local_day(3), "19:00")
