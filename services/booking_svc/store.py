@@ -130,7 +130,7 @@ class Player(Base):
 
 
 class ClosedPlayer(Base):
-    """An account deleted (auth's AccountDeleted; migration 0026), by its id alone: a match event sent
+    """An account deleted (auth's AccountDeleted; migration 0025), by its id alone: a match event sent
     before match_svc heard of it does not seat the person again."""
 
     __tablename__ = "closed_players"

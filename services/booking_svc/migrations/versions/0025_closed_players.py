@@ -2,7 +2,7 @@
 event sent before match_svc heard of the deletion (a newcomer's PlayerJoined still listing them) does not
 seat the person on the booking again.
 
-Revision ID: 0026
+Revision ID: 0025
 Revises: 0024
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from mesh.sqltypes import UtcDateTime
 
-revision = "0026"
-down_revision = "0024"  # 0025 is reserved for another lane: the merge after it revises 0025
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
