@@ -36,10 +36,13 @@ def join_requested(session: Session, row: store.Match, player_id: str, level: fl
     publish(session, STREAM, events_pb2.JoinRequested(match=convert.snapshot(row), player_id=player_id, level=level))
 
 
-def join_request_ended(session: Session, row: store.Match, player_id: str, refused_by: str) -> None:
-    """The asking player hears their request was refused, or that the match filled."""
+def join_request_ended(session: Session, row: store.Match, player_id: str, refused_by: str,
+                       gender_no_longer_fits: bool = False) -> None:
+    """The asking player hears their request was refused, that the match filled or started, or that their
+    gender no longer fits it."""
     publish(session, STREAM, events_pb2.JoinRequestEnded(match=convert.snapshot(row), player_id=player_id,
-                                                         refused_by=refused_by))
+                                                         refused_by=refused_by,
+                                                         gender_no_longer_fits=gender_no_longer_fits))
 
 
 def player_left(session: Session, row: store.Match, player_id: str, removed_by: str, late: bool) -> None:

@@ -537,17 +537,36 @@ def test_a_player_sets_their_gender_for_the_modes_at_any_time_and_a_mode_refusal
     assert nobody.code() == grpc.StatusCode.FAILED_PRECONDITION and "questionnaire" in nobody.details()
 
 
-def test_an_asker_who_changed_gender_since_asking_is_not_seated_against_the_matchs_mode(matches):
+def test_an_asker_whose_gender_no_longer_fits_the_match_is_told_and_the_last_approval_succeeds(matches):
+    """A player asked, then set a gender the match's mode (or, mixed, its free places) rules out: the last
+    approver got an error about someone else's gender and the request stayed pending until the start."""
     organiser = matches.new_player(3.0, gender=m.GENDER_WOMAN)
     asker = matches.new_player(5.0, gender=m.GENDER_WOMAN)
     women = matches.open(organiser, mode=m.GENDER_MODE_WOMEN)
-    matches.stub.AskToJoin(api.AskToJoinRequest(match_id=women.match_id), metadata=matches.player(asker))
-    matches.stub.SetMatchGender(api.SetMatchGenderRequest(gender=m.GENDER_MAN), metadata=matches.player(asker))
-    refused = rpc_error(matches.stub.ApproveJoinRequest, api.ApproveJoinRequestRequest(
-        match_id=women.match_id, player_id=asker), metadata=matches.player(organiser))
-    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION and "for women only" in refused.details()
-    seen = matches.stub.GetMatch(api.GetMatchRequest(match_id=women.match_id), metadata=matches.player(organiser))
-    assert [s.player_id for s in seen.match.seats] == [organiser]
+    mixed = matches.open(organiser, mode=m.GENDER_MODE_MIXED)
+    second = matches.new_player(3.0, gender=m.GENDER_WOMAN)
+    matches.join(mixed.match_id, second, m.SIDE_B)  # a woman a side: the free places are for men
+
+    def approve(match, by):
+        return matches.stub.ApproveJoinRequest(api.ApproveJoinRequestRequest(
+            match_id=match.match_id, player_id=asker), metadata=matches.player(by)).match
+
+    def ask_then_become(match, gender):
+        matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(asker))
+        matches.stub.SetMatchGender(api.SetMatchGenderRequest(gender=gender), metadata=matches.player(asker))
+
+    ask_then_become(women, m.GENDER_MAN)
+    answered = approve(women, organiser)
+    assert not answered.join_requests and [s.player_id for s in answered.seats] == [organiser]
+    ask_then_become(mixed, m.GENDER_WOMAN)
+    assert [r.player_id for r in approve(mixed, organiser).join_requests] == [asker]  # one yes of two
+    answered = approve(mixed, second)
+    assert not answered.join_requests and asker not in [s.player_id for s in answered.seats]
+    seen = matches.stub.GetMatch(api.GetMatchRequest(match_id=mixed.match_id), metadata=matches.player(organiser))
+    assert not seen.match.join_requests
+    assert sorted((e.match.match_id, e.player_id, e.refused_by, e.gender_no_longer_fits)
+                  for e in _outbox(matches, "JoinRequestEnded")) == sorted(
+        [(women.match_id, asker, "", True), (mixed.match_id, asker, "", True)])
 
 
 def test_a_request_still_open_when_the_match_starts_ends_and_its_asker_is_told(matches):

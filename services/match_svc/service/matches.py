@@ -187,7 +187,8 @@ class Matches:
             return row
 
     def approve(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Match:
-        """One seated player's yes; once every seated player said yes, the asking player is seated."""
+        """One seated player's yes; once every seated player said yes, the asking player is seated, or,
+        when their gender no longer fits the match (changed since they asked), the request ends, the asker told."""
         now = self.clock()
         with uow.session() as session:
             row = find_match(session, match_id)
@@ -197,12 +198,17 @@ class Matches:
             request.approved_by = sorted({*request.approved_by, caller.user_id})
             row.updated_at = now
             if {p.player_id for p in row.places} <= set(request.approved_by):
-                player = _rating(session, player_id)
-                gender = Gender(player.gender)
-                domain.check_gender(GenderMode(row.gender_mode), gender)  # it may have changed since they asked
+                gender = Gender(_rating(session, player_id).gender)
                 wanted = Side(request.side) if request.side else None
                 row.join_requests.remove(request)
-                self._seat(session, row, self._side(row, wanted, gender), player_id, gender, request.level, now)
+                try:  # their gender may have changed since they asked: the mode's rule, not the approver's fault
+                    domain.check_gender(GenderMode(row.gender_mode), gender)
+                    side = self._side(row, wanted, gender)
+                except FailedPrecondition:
+                    session.flush()
+                    events.join_request_ended(session, row, player_id, refused_by="", gender_no_longer_fits=True)
+                    return row
+                self._seat(session, row, side, player_id, gender, request.level, now)
                 events.player_joined(session, row, player_id, approved=True)
                 self._book_if_filled(session, row, now)
             session.flush()
