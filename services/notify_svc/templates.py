@@ -115,11 +115,13 @@ KINDS: dict[str, Kind] = {
     "match_released": Kind("match_invites", _MATCH, essential=True),
     "match_result_recorded": Kind("match_invites", _MATCH | {"player_name", "score"}),
     "level_changed": Kind("match_invites", frozenset({"first_name", "match_id", "level_before", "level_after"})),
-    # To the asking player: approved by every seated player, or the request ended (refused, match full).
+    # To the asking player: approved by every seated player, or the request ended (refused, match full or
+    # started, their gender no longer fits the match).
     "match_request_approved": Kind("match_invites", _MATCH),
     "match_request_refused": Kind("match_invites", _MATCH),
     "match_request_ended_full": Kind("match_invites", _MATCH),
     "match_request_ended_started": Kind("match_invites", _MATCH),
+    "match_request_ended_gender": Kind("match_invites", _MATCH),
     # The result's outcome: the recorder hears a dispute, the four hear a confirmed result.
     "match_result_disputed": Kind("match_invites", _MATCH | {"player_name", "score"}),
     "match_result_confirmed": Kind("match_invites", _MATCH | {"score"}),
@@ -486,6 +488,16 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "ur": ("میچ شروع ہو گیا: {{ venue_name }}، {{ date }} {{ start_time }}",
                "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کا میچ آپ کی درخواست کی منظوری سے پہلے شروع ہو گیا، "
                "اس لیے درخواست ختم ہو گئی۔ ایپ میں کوئی اور میچ تلاش کریں۔"),
+    },
+    "match_request_ended_gender": {
+        "en": ("Your request to join ended: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the gender you set since asking does not fit the match on " + _MATCH_AT_EN
+               + " (its gender mode or its free places), so your request to join ended. You may find another "
+               "match in the app."),
+        "ur": ("شامل ہونے کی درخواست ختم: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، درخواست کے بعد آپ کی منتخب کردہ جنس " + _MATCH_AT_UR
+               + " کے میچ (اس کے موڈ یا خالی جگہوں) کے مطابق نہیں، اس لیے آپ کی درخواست ختم ہو گئی۔ "
+               "ایپ میں کوئی اور میچ تلاش کریں۔"),
     },
     "match_result_disputed": {
         "en": ("Your result was disputed: {{ score }}",

@@ -150,8 +150,8 @@ def test_a_matchs_court_hold_is_no_booking_to_tell_of_until_the_match_books_it(n
     assert kinds(notify, token_issuer, second) == ["booking_invitation", "invitation_cancelled"]
 
 
-def test_an_asker_hears_they_are_in_or_refused_or_that_the_match_filled_or_started(notify, token_issuer):
-    organiser, second, approved, refused, late, started = (str(uuid.uuid4()) for _ in range(6))
+def test_an_asker_hears_they_are_in_or_refused_or_no_longer_fit_or_that_the_match_filled_or_started(notify, token_issuer):
+    organiser, second, approved, refused, late, started, unfit = (str(uuid.uuid4()) for _ in range(7))
     start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
     match_id = str(uuid.uuid4())
     publish(notify.redis, "match", match_events.PlayerJoined(
@@ -161,6 +161,9 @@ def test_an_asker_hears_they_are_in_or_refused_or_that_the_match_filled_or_start
     publish(notify.redis, "match", match_events.JoinRequestEnded(
         match=seated(match_id, start, [organiser, second, approved, str(uuid.uuid4())], organiser), player_id=late))
     publish(notify.redis, "match", match_events.JoinRequestEnded(
+        match=seated(match_id, start, [organiser, second, approved], organiser), player_id=unfit,
+        gender_no_longer_fits=True))
+    publish(notify.redis, "match", match_events.JoinRequestEnded(
         match=seated(str(uuid.uuid4()), start, [organiser, second], organiser), player_id=started), wait=True)
 
     [told] = inbox(notify, token_issuer, approved)
@@ -168,6 +171,8 @@ def test_an_asker_hears_they_are_in_or_refused_or_that_the_match_filled_or_start
     assert kinds(notify, token_issuer, refused) == ["match_request_refused"]
     assert kinds(notify, token_issuer, late) == ["match_request_ended_full"]
     assert kinds(notify, token_issuer, started) == ["match_request_ended_started"]
+    [ended] = inbox(notify, token_issuer, unfit)
+    assert ended.kind == "match_request_ended_gender" and "gender you set since asking" in ended.body
     assert kinds(notify, token_issuer, organiser) == ["match_player_joined"]  # a refusal is the asker's news only
 
 
