@@ -114,3 +114,26 @@ def test_an_invited_player_who_accepted_and_declines_late_is_announced_as_leavin
     declines = [m for _name, m in outbox_messages(database, "InvitationDeclined")]
     assert [(m.player_id, list(m.left_late_ids)) for m in declines] == [
         (early.user_id, []), (late.user_id, [late.user_id]), (unanswered.user_id, [])]
+
+
+@pytest.mark.parametrize("accepted, late", [(True, True), (False, False)])
+def test_an_invited_player_who_deletes_their_account_late_leaves_late_only_if_they_had_accepted(
+        database, accepted, late):
+    """Deleting an account inside the free-cancellation time is a late leave for an invited player who
+    had taken the place (accepted), as declining then would be; an invitation never answered is not."""
+    clock = Clock()
+    desk = Desk(database, clock)
+    desk.bookings.players = Anyone()
+    venue = desk.venue(name="Deleters", free_until_hours=24)
+    booker, gone = someone("player"), someone("player")
+    start = local_dt(local_day(3), "19:00")
+    game = desk.bookings.book(database, booker, venue.courts[0].id, start, 60, [gone.user_id], "",
+                              uuid.uuid4().hex).booking
+    if accepted:
+        desk.bookings.answer_invitation(database, gone, game.id, accept=True)
+    clock.now = start - dt.timedelta(hours=12)
+
+    desk.bookings.close_account(database, gone.user_id)
+
+    left = [m for _name, m in outbox_messages(database, "BookingParticipantsChanged") if gone.user_id in m.removed_ids]
+    assert [list(m.left_late_ids) for m in left] == [[gone.user_id] if late else []]
