@@ -389,8 +389,9 @@ def invitation_accepted(view: store.BookingView, player_id: str) -> events_pb2.I
     return events_pb2.InvitationAccepted(booking=snapshot(view), player_id=player_id)
 
 
-def invitation_declined(view: store.BookingView, player_id: str) -> events_pb2.InvitationDeclined:
-    return events_pb2.InvitationDeclined(booking=snapshot(view), player_id=player_id)
+def invitation_declined(view: store.BookingView, player_id: str,
+                        left_late: Sequence[str] = ()) -> events_pb2.InvitationDeclined:
+    return events_pb2.InvitationDeclined(booking=snapshot(view), player_id=player_id, left_late_ids=left_late)
 
 
 # -- recurring series and a venue's terms ---------------------------------------------------------------

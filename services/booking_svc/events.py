@@ -72,8 +72,9 @@ def invitation_accepted(session: Session, view: BookingView, player_id: str) -> 
     outbox.publish(session, STREAM, convert.invitation_accepted(view, player_id))
 
 
-def invitation_declined(session: Session, view: BookingView, player_id: str) -> None:
-    outbox.publish(session, STREAM, convert.invitation_declined(view, player_id))
+def invitation_declined(session: Session, view: BookingView, player_id: str, left_late: Sequence[str] = ()) -> None:
+    """`left_late`: the decliner, when they had accepted and declined after the venue's free-cancellation time."""
+    outbox.publish(session, STREAM, convert.invitation_declined(view, player_id, left_late))
 
 
 def waitlist_offered(session: Session, offer: WaitlistOffer, view: BookingView) -> None:

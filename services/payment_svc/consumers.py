@@ -32,8 +32,8 @@ def consumer(database: Database, redis_client: redis.Redis, bills: Bills, paymen
     def changed(session: Session, _event_id: str, message) -> None:
         bills.booking_changed(Joined(session), convert.booking_facts(message.booking))
 
-    def participants_changed(session: Session, _event_id: str,
-                             message: booking_events.BookingParticipantsChanged) -> None:
+    def participants_changed(session: Session, _event_id: str, message: booking_events.BookingParticipantsChanged
+                             | booking_events.InvitationDeclined) -> None:
         bills.booking_changed(Joined(session), convert.booking_facts(message.booking, message.left_late_ids))
 
     def cancelled(session: Session, _event_id: str, message: booking_events.BookingCancelled) -> None:
@@ -57,11 +57,11 @@ def consumer(database: Database, redis_client: redis.Redis, bills: Bills, paymen
                            streams=[plumbing.stream("booking"), plumbing.stream("auth")])
     events.on(auth_events.AccountDeleted, account_deleted)
     events.on(booking_events.BookingCreated, created)
-    # A declined invitation takes its player off the booking, as a change of players does.
-    for kind in (booking_events.BookingConfirmed, booking_events.BookingRescheduled, booking_events.BookingCompleted,
-                 booking_events.InvitationDeclined):
+    for kind in (booking_events.BookingConfirmed, booking_events.BookingRescheduled, booking_events.BookingCompleted):
         events.on(kind, changed)
-    events.on(booking_events.BookingParticipantsChanged, participants_changed)
+    # A declined invitation takes its player off the booking, as a change of players does (late or not).
+    for kind in (booking_events.BookingParticipantsChanged, booking_events.InvitationDeclined):
+        events.on(kind, participants_changed)
     events.on(booking_events.BookingCancelled, cancelled)
     events.on(booking_events.BookingNoShow, no_show)
     events.on(booking_events.MembershipPaymentDue, membership_due)

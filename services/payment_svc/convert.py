@@ -50,7 +50,7 @@ def money(paisa: int) -> booking_pb2.Money:
 def booking_facts(snapshot: booking_events.BookingSnapshot, left_late: Sequence[str] = ()) -> BookingFacts:
     """What payments keeps of a booking event; its day is the venue's opening day booking_svc gives (an
     event from before it gave one: the start's local date). `left_late`: BookingParticipantsChanged's
-    players who left late."""
+    (or InvitationDeclined's) players who left late."""
     start = to_datetime(snapshot.start_time)
     try:
         zone = zoneinfo.ZoneInfo(snapshot.time_zone or DEFAULT_TIME_ZONE)

@@ -1,8 +1,9 @@
 """A match player who leaves the booking's match (match_svc's PlayerLeft, through `MatchHolds.seated`)
 is announced in BookingParticipantsChanged as having left late when it is after the venue's
 free-cancellation time by its policy (the one cancelling the booking follows), so payments keeps
-their paid share; leaving in time, or being removed by the organiser, is not late. Service layer on
-SQLite and PostgreSQL, the clock moved."""
+their paid share; leaving in time, or being removed by the organiser, is not late. An invited player
+who accepted and declines late is announced so in InvitationDeclined, by the same judgement. Service
+layer on SQLite and PostgreSQL, the clock moved."""
 
 import datetime as dt
 import uuid
@@ -10,7 +11,7 @@ import uuid
 import pytest
 
 from booking_svc.service.match_holds import MatchHolds
-from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone
+from booking_testkit import Anyone, Clock, Desk, local_day, local_dt, outbox_messages, someone
 
 
 class MatchGame:
@@ -88,3 +89,51 @@ def test_a_deleted_account_is_not_seated_again_by_a_match_event_sent_before_matc
     changes = [m for _name, m in outbox_messages(database, "BookingParticipantsChanged")][1:]
     assert [(list(m.added_ids), list(m.removed_ids), list(m.left_late_ids)) for m in changes] == [
         ([], [gone], [gone]), ([newcomer], [], [])]
+
+
+def test_an_invited_player_who_accepted_and_declines_late_is_announced_as_leaving_late(database):
+    """Declining after accepting is leaving the game: inside the venue's free-cancellation time it is a
+    late leave as a match player's (payments keeps their paid share until a newcomer takes the place);
+    declining in time, or declining an invitation never accepted, is not."""
+    clock = Clock()
+    desk = Desk(database, clock)
+    desk.bookings.players = Anyone()
+    venue = desk.venue(name="Decliners", free_until_hours=24)
+    booker, early, late, unanswered = (someone("player") for _ in range(4))
+    start = local_dt(local_day(3), "19:00")
+    game = desk.bookings.book(database, booker, venue.courts[0].id, start, 60,
+                              [early.user_id, late.user_id, unanswered.user_id], "", uuid.uuid4().hex).booking
+    for player in (early, late):
+        desk.bookings.answer_invitation(database, player, game.id, accept=True)
+
+    desk.bookings.answer_invitation(database, early, game.id, accept=False)
+    clock.now = start - dt.timedelta(hours=12)  # inside the venue's 24 hours
+    desk.bookings.answer_invitation(database, late, game.id, accept=False)
+    desk.bookings.answer_invitation(database, unanswered, game.id, accept=False)
+
+    declines = [m for _name, m in outbox_messages(database, "InvitationDeclined")]
+    assert [(m.player_id, list(m.left_late_ids)) for m in declines] == [
+        (early.user_id, []), (late.user_id, [late.user_id]), (unanswered.user_id, [])]
+
+
+@pytest.mark.parametrize("accepted, late", [(True, True), (False, False)])
+def test_an_invited_player_who_deletes_their_account_late_leaves_late_only_if_they_had_accepted(
+        database, accepted, late):
+    """Deleting an account inside the free-cancellation time is a late leave for an invited player who
+    had taken the place (accepted), as declining then would be; an invitation never answered is not."""
+    clock = Clock()
+    desk = Desk(database, clock)
+    desk.bookings.players = Anyone()
+    venue = desk.venue(name="Deleters", free_until_hours=24)
+    booker, gone = someone("player"), someone("player")
+    start = local_dt(local_day(3), "19:00")
+    game = desk.bookings.book(database, booker, venue.courts[0].id, start, 60, [gone.user_id], "",
+                              uuid.uuid4().hex).booking
+    if accepted:
+        desk.bookings.answer_invitation(database, gone, game.id, accept=True)
+    clock.now = start - dt.timedelta(hours=12)
+
+    desk.bookings.close_account(database, gone.user_id)
+
+    left = [m for _name, m in outbox_messages(database, "BookingParticipantsChanged") if gone.user_id in m.removed_ids]
+    assert [list(m.left_late_ids) for m in left] == [[gone.user_id] if late else []]

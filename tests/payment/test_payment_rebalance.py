@@ -243,22 +243,29 @@ def test_a_late_cancellations_fee_is_kept_from_the_bookers_money_first_and_only_
         assert view.balance.fees == fee
 
 
-def test_an_invited_player_who_declines_is_off_the_bill_and_the_booker_owes_their_share(world):
-    """booking_svc takes a declining player off the booking (InvitationDeclined carries it without
-    them); payments did not listen, so the decliner was still asked for their share and the booker's
-    stayed half the price, until some later event of the booking."""
+def declines(world, booking_id: str, venue_id: str, players: list[str], decliner: str, price: int,
+             left_late: tuple[str, ...] = ()) -> None:
+    """booking_svc's InvitationDeclined (the booking left to `players`) through payment_svc's consumer."""
     database, _wallet, clock, bills, payments, refunds = world
-    booker, friend = str(uuid.uuid4()), str(uuid.uuid4())
-    booking_id, venue_id = booking_in(world, [booker, friend], 6000)
-    declined = booking_events.InvitationDeclined(player_id=friend, booking=booking_events.BookingSnapshot(
-        booking_id=booking_id, venue_id=venue_id, player_id=booker, start_time=timestamp(START),
-        time_zone="Asia/Karachi", price=convert.money(6000), commission=convert.money(600),
-        status=convert.BOOKING_STATUS_OF["confirmed"]))
+    declined = booking_events.InvitationDeclined(player_id=decliner, left_late_ids=left_late,
+                                                 booking=booking_events.BookingSnapshot(
+        booking_id=booking_id, venue_id=venue_id, player_id=players[0], participant_ids=players[1:],
+        start_time=timestamp(START), time_zone="Asia/Karachi", price=convert.money(price),
+        commission=convert.money(price // 10), status=convert.BOOKING_STATUS_OF["confirmed"]))
     venue = lambda _venue_id: VenueFacts("owner", holds_bookings=True)  # noqa: E731
     assert consumers.consumer(database, None, bills, payments, refunds, VenueFees(venue, clock))._handle(
         "padel.booking.events", b"1-0", {b"id": uuid.uuid4().hex.encode(),
                                          b"type": declined.DESCRIPTOR.full_name.encode(),
                                          b"data": declined.SerializeToString()})
+
+
+def test_an_invited_player_who_declines_is_off_the_bill_and_the_booker_owes_their_share(world):
+    """booking_svc takes a declining player off the booking (InvitationDeclined carries it without
+    them); payments did not listen, so the decliner was still asked for their share and the booker's
+    stayed half the price, until some later event of the booking."""
+    booker, friend = str(uuid.uuid4()), str(uuid.uuid4())
+    booking_id, venue_id = booking_in(world, [booker, friend], 6000)
+    declines(world, booking_id, venue_id, [booker], friend, 6000)
     shares = by_player(bill(world, booking_id, booker))
     assert [a for state, a in shares.get(friend, []) if state == "due"] == []
     assert [a for state, a in shares[booker] if state == "due"] == [6000]
@@ -288,3 +295,30 @@ def test_a_deleted_account_that_left_late_keeps_its_place_paid_and_is_refunded_w
     assert by_player(bill(world, booking_id, booker))[gone] == [("refunded", 3000)]
     with database.session(read_only=True) as session:
         assert {p.mobile_number for p in store.payments_of(session, booking_id) if p.payer_id == gone} == {""}
+
+
+def test_an_invited_player_who_paid_and_declines_late_keeps_their_place_paid_until_a_newcomer_takes_it(world):
+    """booking_svc names a decliner who had accepted and declines inside the venue's free-cancellation
+    time as leaving late (InvitationDeclined's left_late_ids): their paid share holds the place as a
+    late leaver's does, so the others do not pay more; payments refunded it whole at once."""
+    database, _wallet, _clock, _bills, payments, refunds = world
+    booker, early, late, friend, newcomer = (str(uuid.uuid4()) for _ in range(5))
+    booking_id, venue_id = booking_in(world, [booker, early, late, friend], 8000)
+    for player in (early, late):
+        payments.pay(database, caller(player), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+
+    declines(world, booking_id, venue_id, [booker, late, friend], early, 8000)  # in time: refunded whole
+    declines(world, booking_id, venue_id, [booker, friend], late, 8000, left_late=(late,))
+    refunds.send_due(database)
+    view = bill(world, booking_id, late)
+    shares = by_player(view)
+    assert shares[early] == [("refunded", 2000)]
+    # Not refunded: the others do not pay for the late decliner (the 666 more asked of them when the
+    # early one left is void).
+    assert shares[late] == [("paid", 2000), ("void", 666)]
+    assert sorted(a for state, a in shares[booker] + shares[friend] if state == "due") == [3000, 3000]
+    assert view.due == 6000 and view.balance.paid == 2000
+
+    change(world, booking_id, venue_id, [booker, friend, newcomer], 8000)  # someone takes the place
+    refunds.send_due(database)
+    assert by_player(bill(world, booking_id, late))[late] == [("refunded", 2000), ("void", 666)]

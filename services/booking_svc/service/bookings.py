@@ -101,12 +101,15 @@ def _rules_for(session: Session, venue: store.Venue, player_id: str, now: dt.dat
 
 
 def _leaves_late(session: Session, view: store.BookingView, player_id: str, now: dt.datetime) -> bool:
-    """Whether a match's player leaving its booking of their own accord now leaves late: after the
-    venue's free-cancellation time for them (its policy, from when they joined), as cancelling would
-    be. A player the booker invited outside any match does not leave late."""
+    """Whether a player leaving a booking of their own accord now (a match's player leaving it, an
+    invited player declining, an account closed) leaves late: after the venue's free-cancellation
+    time for them (its policy, from when they took the place), as cancelling would be. Only a place
+    taken is left late: a match's seat or an accepted invitation, not one never accepted."""
     booking = view.booking
     invitation = next((i for i in booking.invitations if i.player_id == player_id), None)
-    if booking.match_id is None and (invitation is None or invitation.match_id is None):
+    if invitation is None and booking.match_id is None:
+        return False
+    if invitation is not None and invitation.answer is not InvitationState.ACCEPTED:
         return False
     joined = invitation.answered_at or invitation.invited_at if invitation is not None else None
     return domain.is_late(_rules_for(session, view.venue, player_id, now), booking.start_time, now, booking.state,
@@ -425,7 +428,9 @@ class Bookings:
     def answer_invitation(self, uow: UnitOfWork, caller: Caller, booking_id: str, accept: bool) -> store.BookingView:
         """The invited caller accepts or declines (InvitationAccepted / InvitationDeclined). A declined
         player leaves participant_ids (the seat is free for someone else) but the answer stays on the
-        booking for the booker to see. The same answer again changes nothing."""
+        booking for the booker to see; one who had accepted and declines late leaves late
+        (`_leaves_late`: payments keeps their paid share until a newcomer takes the place). The same
+        answer again changes nothing."""
         now = self.clock()
         target = InvitationState.ACCEPTED if accept else InvitationState.DECLINED
         with uow.session() as session:
@@ -441,13 +446,17 @@ class Bookings:
             domain.answer_invitation(invitation.answer, target)
             if invitation.answer is target:
                 return view
+            late = [] if accept or not _leaves_late(session, view, caller.user_id, now) else [caller.user_id]
             invitation.state, invitation.answered_at = target.value, now
             if not accept:
                 booking.participant_ids = [p for p in booking.participant_ids if p != caller.user_id]
                 _reprice(session, view, now)
             booking.updated_at = now
             session.flush()
-            (events.invitation_accepted if accept else events.invitation_declined)(session, view, caller.user_id)
+            if accept:
+                events.invitation_accepted(session, view, caller.user_id)
+            else:
+                events.invitation_declined(session, view, caller.user_id, late)
             return view
 
     # -- the venue's steps --------------------------------------------------------------------------

@@ -157,12 +157,14 @@ class InvitationAccepted(_message.Message):
     def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., player_id: _Optional[str] = ...) -> None: ...
 
 class InvitationDeclined(_message.Message):
-    __slots__ = ("booking", "player_id")
+    __slots__ = ("booking", "player_id", "left_late_ids")
     BOOKING_FIELD_NUMBER: _ClassVar[int]
     PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    LEFT_LATE_IDS_FIELD_NUMBER: _ClassVar[int]
     booking: BookingSnapshot
     player_id: str
-    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., player_id: _Optional[str] = ...) -> None: ...
+    left_late_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, booking: _Optional[_Union[BookingSnapshot, _Mapping]] = ..., player_id: _Optional[str] = ..., left_late_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class WaitlistOffered(_message.Message):
     __slots__ = ("offer_id", "entry_id", "booking", "expires_at")
