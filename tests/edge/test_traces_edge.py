@@ -45,10 +45,12 @@ def spans(platform, service: str, trace_id: str) -> list[dict]:
 
 
 def a_free_slot(platform) -> tuple[str, str]:
-    """(court id, start time) of a free 90-minute slot at a seeded demo venue in Karachi."""
-    venue = requests.get(f"{platform.url}/api/bookings/venues", params={"city": "KARACHI"}, timeout=TIMEOUT)
-    assert venue.status_code == 200, venue.text
-    venue_id = venue.json()["venues"][0]["venue_id"]
+    """(court id, start time) of a free 90-minute slot at the seeded demo venue in Karachi (by its name:
+    other tests on the session's platform add Karachi venues of their own, which may come first)."""
+    found = requests.get(f"{platform.url}/api/bookings/venues", timeout=TIMEOUT,
+                         params={"city": "KARACHI", "query": "Clifton Padel Club"})
+    assert found.status_code == 200, found.text
+    venue_id = next(v["venue_id"] for v in found.json()["venues"] if v["name"] == "Clifton Padel Club")
     day = dt.date.today() + dt.timedelta(days=4)
     free = requests.get(f"{platform.url}/api/bookings/availability", timeout=TIMEOUT,
                         params={"venue_id": venue_id, "date": day.isoformat(), "duration_minutes": 90})
