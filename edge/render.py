@@ -22,7 +22,7 @@ from PADEL_* environment variables with per-environment defaults:
 | PADEL_TOKEN_ISSUER / PADEL_TOKEN_AUDIENCE (what jwt_authn accepts) | padel-auth / padel-platform | same |
 | PADEL_EDGE_JWKS_CACHE_SECONDS (how long fetched signing keys are trusted) | 300 | 300 |
 | PADEL_OTLP_ENDPOINT (OTLP/HTTP collector for the edge's spans, as for the services) | none | none |
-| PADEL_TRACE_SAMPLE_PERCENT (share of new traces kept; a client's traceparent flag is followed) | 100 | 100 |
+| PADEL_TRACE_SAMPLE_PERCENT (share of requests traced; a client's traceparent is dropped, not followed) | 100 | 100 |
 
 Access tokens (jwt_authn) are checked default-deny: the JWT rules are generated from the contracts.
 Every RPC marked `(padel.access.v1.access).public` is open at its gRPC path and at its REST path
@@ -35,8 +35,9 @@ missing or failing token is let through (a client may send a stale token to Refr
 ignores a bad token on a public RPC, as its auth interceptor does. The signing keys come from
 auth_svc's `/api/auth/jwks`, fetched through the edge's own listener (cluster `edge_self`).
 
-Envoy starts or continues a W3C `traceparent` on every request (OpenTelemetry tracer, service
-`envoy`) and logs its trace id; it exports its spans to PADEL_OTLP_ENDPOINT (cluster
+Envoy starts a W3C trace on every request (OpenTelemetry tracer, service `envoy`): a client's
+`traceparent` and `tracestate` are dropped first (envoy.yaml `early_header_mutation_extensions`), so
+no client decides what is traced. It logs the trace id; it exports its spans to PADEL_OTLP_ENDPOINT (cluster
 `otlp_collector`), else to the edge directory, which files them beside the services' (edge/traces.py).
 
 Every request forwarded carries the client's address and the edge secret (mesh.origin), the secret
@@ -321,16 +322,15 @@ def tracer(env: Env) -> tuple[dict, list[dict]]:
     """Envoy's OpenTelemetry tracer, and the cluster its OTLP/HTTP exporter needs. Without
     PADEL_OTLP_ENDPOINT it exports over OTLP/gRPC to the edge directory (edge/traces.py).
 
-    Its sampler keeps PADEL_TRACE_SAMPLE_PERCENT of new traces (by trace id) and follows the sampled
-    flag of a client's `traceparent`; the decision goes on in the flag of the `traceparent` Envoy
-    sends, which the services follow. An unkept request still has a trace id (access log, services)."""
-    ratio = {"name": "envoy.tracers.opentelemetry.samplers.trace_id_ratio_based", "typed_config": {
+    Its sampler keeps PADEL_TRACE_SAMPLE_PERCENT of requests (by the trace id Envoy made: a client's
+    `traceparent` never reaches the tracer, envoy.yaml); the decision goes on in the flag of the
+    `traceparent` Envoy sends, which the services follow. An unkept request still has a trace id
+    (access log, services)."""
+    sampler = {"name": "envoy.tracers.opentelemetry.samplers.trace_id_ratio_based", "typed_config": {
         "@type": "type.googleapis.com/envoy.extensions.tracers.opentelemetry.samplers.v3.TraceIdRatioBasedSamplerConfig",
         "sampling_percentage": {"numerator": trace_sample_percent(env), "denominator": "HUNDRED"}}}
     config = {"@type": "type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig", "service_name": "envoy",
-              "sampler": {"name": "envoy.tracers.opentelemetry.samplers.parent_based", "typed_config": {
-                  "@type": "type.googleapis.com/envoy.extensions.tracers.opentelemetry.samplers.v3.ParentBasedSamplerConfig",
-                  "wrapped_sampler": ratio}}}
+              "sampler": sampler}
     endpoint = otlp_endpoint(env)
     if not endpoint:
         config["grpc_service"] = {"envoy_grpc": {"cluster_name": DIRECTORY}, "timeout": "2s"}

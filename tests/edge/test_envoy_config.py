@@ -97,18 +97,19 @@ def test_the_edge_exports_its_spans_to_the_collector_or_else_to_the_directory():
             render("local", DEFAULT_DESCRIPTOR, environ={"PADEL_OTLP_ENDPOINT": bad})
 
 
-def test_the_edge_keeps_the_sample_percent_of_new_traces_and_follows_a_clients_flag():
-    def sampler(environ):
+def test_the_edge_keeps_the_sample_percent_of_requests_and_drops_a_clients_trace_context():
+    def manager(environ):
         config = yaml.safe_load(render("local", DEFAULT_DESCRIPTOR, environ=environ))
-        manager = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
-        return manager["tracing"]["provider"]["typed_config"]["sampler"]
+        return config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
 
     for environ, percent in (({}, 100), ({"PADEL_TRACE_SAMPLE_PERCENT": "10"}, 10)):
-        config = sampler(environ)
-        assert config["name"] == "envoy.tracers.opentelemetry.samplers.parent_based"
-        ratio = config["typed_config"]["wrapped_sampler"]
-        assert ratio["name"] == "envoy.tracers.opentelemetry.samplers.trace_id_ratio_based"
-        assert ratio["typed_config"]["sampling_percentage"] == {"numerator": percent, "denominator": "HUNDRED"}
+        config = manager(environ)
+        sampler = config["tracing"]["provider"]["typed_config"]["sampler"]
+        assert sampler["name"] == "envoy.tracers.opentelemetry.samplers.trace_id_ratio_based"
+        assert sampler["typed_config"]["sampling_percentage"] == {"numerator": percent, "denominator": "HUNDRED"}
+        # Before tracing decides (test_traces_edge shows the effect through the running edge).
+        [early] = config["early_header_mutation_extensions"]
+        assert early["typed_config"]["mutations"] == [{"remove": "traceparent"}, {"remove": "tracestate"}]
     for bad in ("101", "-1", "ten"):
         with pytest.raises(SystemExit, match="PADEL_TRACE_SAMPLE_PERCENT"):
             render("local", DEFAULT_DESCRIPTOR, environ={"PADEL_TRACE_SAMPLE_PERCENT": bad})

@@ -2,7 +2,8 @@
 over REST is one trace from Envoy's access log through booking_svc's span and its outbox event to
 notify's handling of that event, in the JSON-lines files under data/traces/; with
 PADEL_TRACE_SAMPLE_PERCENT=0 (`unsampled_platform`) no span of an edge request is kept, but its trace id
-is still logged and kept with its events."""
+is still logged and kept with its events. A client's `traceparent` is never followed (the edge starts
+every trace); a peer's, calling a service directly, is."""
 
 import datetime as dt
 import json
@@ -12,6 +13,9 @@ import uuid
 import grpc
 import pytest
 import requests
+from google.protobuf.timestamp_pb2 import Timestamp
+from padel.booking.v1 import booking_service_pb2 as api
+from padel.booking.v1 import booking_service_pb2_grpc
 
 from padel_testkit import eventually, launch_platform, stop_platform
 
@@ -121,17 +125,25 @@ def test_a_booking_is_one_trace_from_the_edge_to_notify(platform):
     assert rpc_lines[0]["request_id"] == request_id
 
 
-def test_a_client_traceparent_is_continued(platform):
+def test_a_client_traceparent_is_not_followed_the_edge_starts_its_own_trace(platform):
+    """A client chooses neither its trace id nor whether it is traced: the edge drops its
+    `traceparent` and `tracestate` and starts a trace of its own, which the services continue."""
     client_trace, client_span = uuid.uuid4().hex, uuid.uuid4().hex[:16]
     request_id = f"trace-{uuid.uuid4().hex}"
     answer = requests.get(f"{platform.url}/api/bookings/venues", params={"city": "KARACHI"}, timeout=TIMEOUT,
-                          headers={"traceparent": f"00-{client_trace}-{client_span}-01", "x-request-id": request_id})
+                          headers={"traceparent": f"00-{client_trace}-{client_span}-01", "tracestate": "padel=1",
+                                   "x-request-id": request_id})
     assert answer.status_code == 200, answer.text
-    assert eventually(lambda: access_log_entry(platform, request_id))["trace_id"] == client_trace
-    edge = eventually(lambda: spans(platform, "envoy", client_trace))
-    assert [span["parent_id"] for span in edge] == [client_span]
-    served = eventually(lambda: spans(platform, "booking", client_trace))
+    assert answer.headers["x-request-id"] == request_id  # the client's request id still goes through
+    trace_id = eventually(lambda: access_log_entry(platform, request_id))["trace_id"]
+    assert len(trace_id) == 32 and int(trace_id, 16) and trace_id != client_trace
+    edge = eventually(lambda: spans(platform, "envoy", trace_id))
+    assert [span["parent_id"] for span in edge] == [None]
+    served = eventually(lambda: spans(platform, "booking", trace_id))
     assert [s["name"] for s in served if s["kind"] == "SERVER"] == ["padel.booking.v1.BookingService/ListVenuesPage"]
+    assert {s["parent_id"] for s in served if s["kind"] == "SERVER"} == {edge[0]["span_id"]}
+    # Filed with the edge's trace, the client's would have been by now.
+    assert spans(platform, "envoy", client_trace) == spans(platform, "booking", client_trace) == []
 
 
 def test_nobody_outside_can_write_the_edge_spans(platform):
@@ -176,14 +188,40 @@ def test_with_no_trace_sampled_a_booking_keeps_no_span_but_its_trace_id_is_logge
                                              (f"00-{trace_id}-%",))]
     assert kept and all(traceparent.endswith("-00") for traceparent in kept), kept
 
-    # A client's sampled traceparent is still followed: a later booking in it is recorded from the
-    # edge to notify, which handles the booking events in the order they were written …
-    client_trace = uuid.uuid4().hex
-    made = book(platform, f"sampled-{uuid.uuid4().hex}", traceparent=f"00-{client_trace}-{uuid.uuid4().hex[:16]}-01")
+    # A client's sampled traceparent is not followed: the edge starts a trace of its own, unkept too.
+    client_trace, second_request = uuid.uuid4().hex, f"sampled-{uuid.uuid4().hex}"
+    made = book(platform, second_request, traceparent=f"00-{client_trace}-{uuid.uuid4().hex[:16]}-01")
     assert made.status_code == 200, made.text
-    for service in ("envoy", "booking"):
-        eventually(lambda: spans(platform, service, client_trace), service)
-    eventually(lambda: [s for s in spans(platform, "notify", client_trace) if s["kind"] == "CONSUMER"], "notify")
-    # … so by now each would have filed the first booking's spans, had it kept any.
+    second_trace = eventually(lambda: access_log_entry(platform, second_request))["trace_id"]
+    assert second_trace != client_trace
+
+    # A peer's sampled trace is still followed (services call each other directly, not through the
+    # edge): booking_svc called so keeps its span, and notify handles the booking's events in it …
+    peer_trace = uuid.uuid4().hex
+    court_id, start = a_free_slot(platform)
+    when = Timestamp()
+    when.FromJsonString(start)
+    with grpc.insecure_channel(platform.address("booking")) as channel:
+        booking_service_pb2_grpc.BookingServiceStub(channel).Book(
+            api.BookRequest(court_id=court_id, start_time=when, duration_minutes=90, idempotency_key=uuid.uuid4().hex),
+            metadata=[("authorization", platform.headers()["authorization"]),
+                      ("traceparent", f"00-{peer_trace}-{uuid.uuid4().hex[:16]}-01")], timeout=TIMEOUT)
+    eventually(lambda: spans(platform, "booking", peer_trace), "booking")
+    eventually(lambda: [s for s in spans(platform, "notify", peer_trace) if s["kind"] == "CONSUMER"], "notify")
+    # … and Envoy has flushed its spans twice since (every second): it sent none at all.
+    flushed = envoy_stat(platform, "timer_flushed")
+    eventually(lambda: envoy_stat(platform, "timer_flushed") >= flushed + 2, "Envoy flushes its spans")
+    assert envoy_stat(platform, "spans_sent") == 0
+    # So by now each service would have filed the edge requests' spans, had it kept any.
     for service in ("envoy", "booking", "notify", "payment", "match"):
-        assert spans(platform, service, trace_id) == [], service
+        for unkept in (trace_id, second_trace, client_trace):
+            assert spans(platform, service, unkept) == [], service
+
+
+def envoy_stat(platform, name: str) -> float:
+    """A counter of Envoy's OpenTelemetry tracer, from the edge's ops listener."""
+    port = platform.settings.int("PADEL_EDGE_OPS_PORT", 9902, 0, 65535)
+    text = requests.get(f"http://127.0.0.1:{port}/stats/prometheus", timeout=TIMEOUT).text
+    # The line is `envoy_tracing_opentelemetry_<name>{} <value>`.
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith(f"envoy_tracing_opentelemetry_{name}{{"))
