@@ -673,6 +673,15 @@ def check_daily_limit(rules: VenueRules, live_that_day: int) -> None:
             f"{rules.max_live_bookings_per_day} per player per day", reason="DAILY_LIMIT")
 
 
+def check_unpaid_holds(limit: int, unpaid: int) -> None:
+    """Fair access: a player holds at most `limit` bookings awaiting online payment at once, across
+    the platform; paying for one, or its hold running out, makes room."""
+    if unpaid >= limit:
+        raise FailedPrecondition(
+            f"you already hold {unpaid} bookings awaiting payment; pay for one or let its hold run out "
+            f"before booking another (at most {limit} at once)", reason="UNPAID_HOLDS_LIMIT")
+
+
 def check_participants(player_id: str, participant_ids: Sequence[str], field: str = "participant_ids") -> None:
     if player_id in participant_ids:
         raise InvalidArgument.field(field, "list the other players; the booker plays anyway")

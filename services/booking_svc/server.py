@@ -34,7 +34,8 @@ def build_server(settings: BookingSettings) -> tuple[server.Host, int]:
     parts = plumbing.build(settings, MIGRATIONS)
     clock = parts.clock  # business time for every use case and the booking job (mesh.clock)
     setups = VenueSetups()
-    bookings = Bookings(setups, settings.commission_percent, Players(settings.addresses["user"]), clock)
+    bookings = Bookings(setups, settings.commission_percent, Players(settings.addresses["user"]), clock,
+                        max_unpaid_holds=settings.max_unpaid_holds)
     waitlist = Waitlist(bookings, clock)
     match_holds = MatchHolds(bookings, MatchDesk(settings.addresses["match"]))
     memberships = Memberships(clock, notice=dt.timedelta(days=settings.renewal_notice_days),

@@ -1,5 +1,6 @@
 """booking_svc's settings: what every service has, plus the platform commission, the job interval,
-the demo venues' owner and how early members are reminded to renew."""
+the demo venues' owner, how early members are reminded to renew and how many unpaid holds a player
+may have at once."""
 
 import dataclasses
 import uuid
@@ -19,6 +20,9 @@ class BookingSettings(ServiceSettings):
     demo_owner_id: str = DEMO_OWNER_ID
     # How many days before a membership's paid period ends its member is reminded to renew.
     renewal_notice_days: int = 7
+    # How many bookings a player may hold awaiting online payment at once, across every venue: more
+    # would let one player keep many courts from others without paying.
+    max_unpaid_holds: int = 2
 
     @classmethod
     def from_env(cls, name: str = NAME, environ=None) -> "BookingSettings":
@@ -36,4 +40,5 @@ class BookingSettings(ServiceSettings):
         return cls(**fields,
                    commission_percent=env.int("PADEL_BOOKING_COMMISSION_PERCENT", 10, 0, 100),
                    job_interval_seconds=interval, demo_owner_id=owner,
-                   renewal_notice_days=env.int("PADEL_BOOKING_RENEWAL_NOTICE_DAYS", 7, 0, 60))
+                   renewal_notice_days=env.int("PADEL_BOOKING_RENEWAL_NOTICE_DAYS", 7, 0, 60),
+                   max_unpaid_holds=env.int("PADEL_BOOKING_MAX_UNPAID_HOLDS", 2, 1, 100))

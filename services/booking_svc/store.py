@@ -370,6 +370,7 @@ class BookingExport:
 _LIVE = [s.value for s in LIVE]
 # The advisory-lock namespaces of the per-player limits (any constants unique to each purpose).
 _DAILY_LIMIT_LOCKS, _WAITLIST_LIMIT_LOCKS, _SERIES_LIMIT_LOCKS = 0x7061_6431, 0x7061_6432, 0x7061_6433
+_UNPAID_HOLDS_LOCKS = 0x7061_6434
 
 
 def _lock_limit(session: Session, namespace: int, subject: str) -> None:
@@ -471,6 +472,21 @@ def live_bookings_that_day(session: Session, venue_id: str, player_id: str, day:
     _lock_daily_limit(session, venue_id, player_id, day)
     return session.scalar(_LIVE_THAT_DAY, {"venue_id": venue_id, "player_id": player_id, "day": day,
                                            "excluding": excluding or ""}) or 0
+
+
+def unpaid_holds(session: Session, player_id: str, now: dt.datetime) -> int:
+    """How many bookings the player holds awaiting online payment (pending at a venue paid online, the
+    hold not run out; not a match's hold or a waitlist offer, which the player did not ask to pay
+    for yet), counted under the limit's lock on the player."""
+    _lock_limit(session, _UNPAID_HOLDS_LOCKS, player_id)
+    return session.scalar(_UNPAID_HOLDS, {"player_id": player_id, "now": now}) or 0
+
+
+# Built once (asked on every booking at a venue paid online).
+_UNPAID_HOLDS = select(func.count()).select_from(Booking).where(
+    Booking.player_id == bindparam("player_id"), Booking.status == Status.PENDING.value,
+    Booking.paid_at_venue.is_(False), Booking.hold_expires_at > bindparam("now"),
+    Booking.match_id.is_(None), Booking.waitlist_offer_id.is_(None))
 
 
 def unopened_match_holds(session: Session, player_id: str, now: dt.datetime) -> int:

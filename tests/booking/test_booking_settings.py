@@ -14,12 +14,15 @@ def test_defaults_and_overrides():
     assert (settings_from_env({}).commission_percent, settings_from_env({}).job_interval_seconds) == (10, 30.0)
     settings = settings_from_env({"PADEL_BOOKING_COMMISSION_PERCENT": "12", "PADEL_BOOKING_JOB_INTERVAL_SECONDS": "5"})
     assert (settings.commission_percent, settings.job_interval_seconds) == (12, 5.0)
+    assert settings_from_env({}).max_unpaid_holds == 2
+    assert settings_from_env({"PADEL_BOOKING_MAX_UNPAID_HOLDS": "3"}).max_unpaid_holds == 3
 
 
 @pytest.mark.parametrize("name, value", [("PADEL_BOOKING_COMMISSION_PERCENT", "101"),
                                          ("PADEL_BOOKING_COMMISSION_PERCENT", "ten"),
                                          ("PADEL_BOOKING_JOB_INTERVAL_SECONDS", "0"),
-                                         ("PADEL_BOOKING_DEMO_OWNER_ID", "demo-owner")])
+                                         ("PADEL_BOOKING_DEMO_OWNER_ID", "demo-owner"),
+                                         ("PADEL_BOOKING_MAX_UNPAID_HOLDS", "0")])
 def test_a_bad_value_names_the_variable(name, value):
     with pytest.raises(SettingsError, match=name):
         settings_from_env({name: value})

@@ -4,6 +4,7 @@ outage, and refunds per share after a cancellation."""
 
 import datetime as dt
 import html.parser
+import sqlite3
 import urllib.parse
 import uuid
 from zoneinfo import ZoneInfo
@@ -283,6 +284,45 @@ def test_a_timed_out_payment_is_settled_by_inquiry(pay_platform, court):
     eventually(lambda: payment(pay_platform, answer.json()["payment"]["payment_id"], booker)["status"]
                == "PAYMENT_STATUS_CAPTURED", "the inquiry job captures the timed-out payment")
     assert paisa(bill_when_ready(pay_platform, booking_id, booker)["paid"]) == 600100
+
+
+def booking_svc_takes_payment_online(platform, court: Court) -> bool:
+    """Whether booking_svc heard of the venue's online payment (VenuePaymentChanged): holds made from
+    then on await payment."""
+    with sqlite3.connect(f"file:{platform.data_dir / 'booking.db'}?mode=ro", uri=True) as db:
+        return db.execute("SELECT paid_at_venue FROM venues WHERE id = ?", (court.venue_id,)).fetchone() == (0,)
+
+
+def test_a_player_holds_at_most_two_courts_awaiting_payment_and_paying_for_one_makes_room(pay_platform):
+    clifton, gulberg = Court(pay_platform), Court(pay_platform)
+    for court in (clifton, gulberg):
+        eventually(lambda: booking_svc_takes_payment_online(pay_platform, court), "booking_svc hears of online payment")
+    player = new_user()
+    first = clifton.book(player, [])
+    clifton.book(player, [])
+
+    # A third court, at another venue, is refused while both wait for payment; nothing is booked.
+    start = dt.datetime.combine(gulberg.day, dt.time(9), tzinfo=KARACHI).astimezone(dt.timezone.utc)
+    request = {"court_id": gulberg.court_id, "duration_minutes": 60, "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+               "idempotency_key": uuid.uuid4().hex}
+    refused = requests.post(f"{pay_platform.url}/api/bookings/book", headers=pay_platform.headers(player),
+                            timeout=TIMEOUT, json=request)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["message"] == ("you already hold 2 bookings awaiting payment; pay for one or let its hold "
+                                         "run out before booking another (at most 2 at once)")
+    assert [d["reason"] for d in refused.json()["details"] if "reason" in d] == ["UNPAID_HOLDS_LIMIT"]
+    mine = requests.get(f"{pay_platform.url}/api/bookings/bookings", headers=pay_platform.headers(player),
+                        timeout=TIMEOUT)
+    assert {b["venue_id"] for b in mine.json()["bookings"]} == {clifton.venue_id}, mine.text
+
+    # Paid in full, the first is confirmed, and the same request now holds the court.
+    bill_when_ready(pay_platform, first, player)
+    assert pay(pay_platform, first, player).json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED"
+    eventually(lambda: booking_status(pay_platform, first, player) == "BOOKING_STATUS_CONFIRMED", "paid: confirmed")
+    again = requests.post(f"{pay_platform.url}/api/bookings/book", headers=pay_platform.headers(player),
+                          timeout=TIMEOUT, json=request)
+    assert again.status_code == 200, again.text
+    assert again.json()["booking"]["status"] == "BOOKING_STATUS_PENDING"
 
 
 def test_a_declined_wallet_takes_nothing(pay_platform, court):

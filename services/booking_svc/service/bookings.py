@@ -137,11 +137,12 @@ class Bookings:
     `players` says who the booker may invite (asked before the transaction: it is a network call)."""
 
     def __init__(self, setups: VenueSetups, commission_percent: int, players: Invitable,
-                 clock: Callable[[], dt.datetime] = utcnow):
+                 clock: Callable[[], dt.datetime] = utcnow, max_unpaid_holds: int = 2):
         self.setups = setups
         self.commission_percent = commission_percent
         self.players = players
         self.clock = clock
+        self.max_unpaid_holds = max_unpaid_holds
 
     # -- booking ------------------------------------------------------------------------------------
 
@@ -193,6 +194,8 @@ class Bookings:
                 venue, court = setup.venue, setup.court(court_id)
                 domain.check_participants(player_id, participant_ids)
                 day, end, price = self._place(session, venue, court, start, duration, player_id, now)
+                if not (venue.instant_confirmation or venue.paid_at_venue):  # held until paid online
+                    domain.check_unpaid_holds(self.max_unpaid_holds, store.unpaid_holds(session, player_id, now))
                 return self._insert(session, venue, court, player_id, list(participant_ids), start, end, day,
                                     price, special_requests, idempotency_key, fingerprint, now,
                                     player=placing.player, booked_by=caller.user_id)
