@@ -64,9 +64,16 @@ def loaded(platform, route: scenario.Route, seconds: float, options) -> tuple[wr
     before, client_before = idle.tree_ticks(platform.process.pid), _children_cpu()
     result = wrk.run(platform.url + route.path, *route.mode, seconds=seconds, connections=options.connections)
     after, client = idle.tree_ticks(platform.process.pid), _children_cpu() - client_before
-    used = idle.by_role({pid: (ticks - before.get(pid, 0)) / idle.TICKS for pid, ticks in after.items()})
+    spent = {pid: (ticks - before.get(pid, 0)) / idle.TICKS for pid, ticks in after.items()}
+    used = idle.by_role(spent)
+    # A service of several processes: how much of its work its busiest process did (1.0 when the
+    # calls all reached one of them, as the edge's few connections to the shared port allow).
+    busiest = max((seconds for pid, seconds in spent.items() if idle.role(pid) == route.service), default=0.0)
     return result, {"service": used.pop(route.service, 0.0), "envoy": used.pop("envoy", 0.0), "wrk": client,
-                    "rest": sum(used.values())}
+                    "rest": sum(used.values()), "busiest": busiest}
+
+
+PARTS = ("service", "envoy", "wrk", "rest", "busiest")
 
 
 def under_load(platform, routes: list[scenario.Route], options) -> list[tuple[wrk.Result, dict[str, float]]]:
@@ -85,7 +92,7 @@ def under_load(platform, routes: list[scenario.Route], options) -> list[tuple[wr
     measured = []
     for route in routes:
         result = wrk.combined([result for result, _ in runs[route.name]])
-        spent = {part: sum(cpu[part] for _, cpu in runs[route.name]) for part in ("service", "envoy", "wrk", "rest")}
+        spent = {part: sum(cpu[part] for _, cpu in runs[route.name]) for part in PARTS}
         measured.append((result, {part: 1000 * seconds / max(1, result.requests) for part, seconds in spent.items()}))
     return measured
 
@@ -121,6 +128,9 @@ def measure(shape: str, options, folder: pathlib.Path, **extra: str) -> tuple[li
         lines.append(f"| {route.name} | {result.rate:,.0f} | {result.rate / health:.2f} | {result.p50_ms:.1f} ms "
                      f"| {result.p99_ms:.1f} ms | {result.max_ms:.0f} ms | {failed} | "
                      + ", ".join(f"{cpu[part]:.2f}" for part in ("service", "envoy", "wrk", "rest")) + " |")
+        if int(settings.get(f"PADEL_{route.service.removesuffix('_svc').upper()}_PROCESSES", "1")) > 1:
+            lines.append(f"|   ({route.service}'s busiest process did {cpu['busiest'] / max(cpu['service'], 1e-9):.0%}"
+                         " of its CPU) | | | | | | | |")
         if result.out_of_slots:
             lines.append("|   (ran out of distinct free slots: raise scenario.MAX_BOOKINGS_PER_SECOND) | | | | | | | |")
     login = results[-1][1].rate

@@ -149,3 +149,39 @@ def test_a_booking_runs_events_are_not_charged_to_the_sign_ins_after_it(monkeypa
         stand_in.stdin.close()
         stand_in.wait(10)
     assert signed_in["rest"] * 100 < 50  # CPU ms of its 100 requests: none of the booking's 300 ms
+
+
+# A process of the role "timeit" that, once told to, works for as many CPU seconds as its last argument.
+WORKER = "import time, sys; sys.stdin.readline(); end = time.process_time() + float(sys.argv[-1])\n" \
+         "while time.process_time() < end: pass\nprint(flush=True); time.sleep(30)"
+
+
+def test_a_run_says_how_much_of_a_services_work_its_busiest_process_did(monkeypatch):
+    """Two processes of one service behind the edge may not share its calls (issue 11): the run says
+    so, from the CPU each used, not from its rate."""
+    group = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    workers = [subprocess.Popen([sys.executable, "-m", "timeit", "-n", "1", "-s", WORKER, "pass", str(busy)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for busy in (0.6, 0.0)]
+    route = scenario.Route("reads", "/reads", "timeit")
+    # The group's processes as a platform's tree (they are not its children here).
+    monkeypatch.setattr(harness.idle, "tree_ticks", lambda root: {
+        process.pid: harness.idle._stat(process.pid)[1] for process in (group, *workers)})
+
+    def run(url, *script_args, seconds, connections):
+        for worker in workers:
+            worker.stdin.write("go\n")
+            worker.stdin.flush()
+        for worker in workers:
+            worker.stdout.readline()  # done
+        return wrk.Result(requests=100, seconds=1.0, p50_ms=1.0, p99_ms=2.0, max_ms=3.0, failed=0)
+
+    monkeypatch.setattr(wrk, "run", run)
+    try:
+        [(_, cpu)] = harness.under_load(types.SimpleNamespace(process=group, url="http://127.0.0.1:1"), [route],
+                                        types.SimpleNamespace(rounds=1, seconds=1.0, connections=1))
+    finally:
+        for process in (group, *workers):
+            process.kill()
+            process.wait()
+    assert cpu["service"] >= 5  # ms per request (0.6 s over 100): both processes are the service
+    assert cpu["busiest"] / cpu["service"] > 0.9
