@@ -159,10 +159,11 @@ class Matches:
             if not domain.fits(level, row.min_level, row.max_level):
                 raise FailedPrecondition(f"your level {level:.2f} is outside {row.min_level:.2f}–{row.max_level:.2f}: "
                                          "ask to join instead", reason="LEVEL_OUT_OF_RANGE")
-            self._seat(session, row, self._side(row, side, gender), caller.user_id, gender, level, now)
             # A request they made while out of range is answered: left, it could seat them again unasked.
+            # Gone before they sit, so the requests their place ends are only others'.
             for request in [r for r in row.join_requests if r.player_id == caller.user_id]:
                 row.join_requests.remove(request)
+            self._seat(session, row, self._side(row, side, gender), caller.user_id, gender, level, now)
             events.player_joined(session, row, caller.user_id)
             self._book_if_filled(session, row, now)
             return row
@@ -172,8 +173,8 @@ class Matches:
         self.levels.start_from_profile(uow, caller)
         now = self.clock()
         with uow.session() as session:
-            row, _gender, level = _newcomer(session, caller, match_id, now)
-            domain.check_not_full(row.places)
+            row, gender, level = _newcomer(session, caller, match_id, now)
+            self._side(row, side, gender)  # a place they could be given, or the request would wait for nothing
             if domain.fits(level, row.min_level, row.max_level):
                 raise FailedPrecondition("your level is in the match's range: join directly", reason="LEVEL_FITS")
             if any(r.player_id == caller.user_id for r in row.join_requests):
@@ -410,16 +411,32 @@ class Matches:
         row.status = (Status.FULL if row.free_places == 0 else Status.OPEN).value
         row.updated_at = now
         session.flush()
-        if row.status == Status.FULL.value:  # no place left to ask for
-            Matches._end_requests(session, row)
+        Matches._end_requests_without_place(session, row)
 
     @staticmethod
     def _end_requests(session, row: store.Match) -> None:
-        """The match's open requests end (it filled or started), the askers told."""
+        """The match's open requests end (it started), the askers told."""
         for request in list(row.join_requests):
             row.join_requests.remove(request)
             session.flush()
             events.join_request_ended(session, row, request.player_id, refused_by="")
+
+    @staticmethod
+    def _end_requests_without_place(session, row: store.Match) -> None:
+        """Once a place is taken, the requests no free place can answer end, their askers told: the match
+        filled, or (`place_taken`) the side they asked for did, or, mixed, the places left are for the other
+        gender. Left, they would wait for approvals that could never seat them."""
+        askers = store.ratings_of(session, [r.player_id for r in row.join_requests])
+        for request in list(row.join_requests):
+            rated = askers.get(request.player_id)
+            gender = Gender(rated.gender) if rated else Gender.UNSPECIFIED
+            wanted = Side(request.side) if request.side else None
+            if domain.may_take_place(row.places, wanted, GenderMode(row.gender_mode), gender):
+                continue
+            row.join_requests.remove(request)
+            session.flush()
+            events.join_request_ended(session, row, request.player_id, refused_by="",
+                                      place_taken=row.free_places > 0)
 
     @staticmethod
     def _unseat(session, row: store.Match, player_id: str, now: dt.datetime) -> None:
