@@ -335,6 +335,7 @@ class Matches:
                 return
             row.status, row.updated_at = Status.CANCELLED.value, now
             session.flush()
+            self._end_requests(session, row, called_off=True)
             events.match_cancelled(session, row)
 
     def holds_court(self, uow: UnitOfWork, match_id: str, booking_id: str) -> bool:
@@ -364,7 +365,8 @@ class Matches:
             return len(due)
 
     def end_started_requests(self, uow: UnitOfWork) -> int:
-        """Requests to join a match that has started end, their askers told; how many matches had some."""
+        """Requests to join a match that has started end, their askers told; how many matches had some
+        (those of a match called off ended when it was)."""
         now = self.clock()
         with uow.session() as session:
             due = store.requests_past_start(session, now)
@@ -397,6 +399,7 @@ class Matches:
     def _release(session, row: store.Match, now: dt.datetime) -> None:
         row.status, row.updated_at = Status.RELEASED.value, now
         session.flush()
+        Matches._end_requests(session, row, called_off=True)
         events.match_released(session, row)
 
     @staticmethod
@@ -414,12 +417,13 @@ class Matches:
         Matches._end_requests_without_place(session, row)
 
     @staticmethod
-    def _end_requests(session, row: store.Match) -> None:
-        """The match's open requests end (it started), the askers told."""
+    def _end_requests(session, row: store.Match, called_off: bool = False) -> None:
+        """The match's open requests end (it started, or was `called_off`: cancelled or released), the
+        askers told."""
         for request in list(row.join_requests):
             row.join_requests.remove(request)
             session.flush()
-            events.join_request_ended(session, row, request.player_id, refused_by="")
+            events.join_request_ended(session, row, request.player_id, refused_by="", called_off=called_off)
 
     @staticmethod
     def _end_requests_without_place(session, row: store.Match) -> None:
