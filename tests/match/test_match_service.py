@@ -613,6 +613,35 @@ def test_an_asker_who_takes_the_last_place_directly_is_not_told_their_request_en
     assert _outbox(matches, "JoinRequestEnded") == []
 
 
+def test_an_asker_every_player_still_seated_approved_is_seated_once_the_last_to_answer_leaves(matches):
+    """Every seated player but one approved a request, and that one left (or was removed) without
+    answering: every player in the match had said yes, yet nobody's approval was the last any more, so
+    the asker waited, pending, until the start."""
+    organiser, second, third, fourth = (matches.new_player(3.0) for _ in range(4))
+    left, removed = matches.open(organiser), matches.open(organiser)
+    asker = matches.new_player(5.0)
+
+    def approve(match, by):
+        matches.stub.ApproveJoinRequest(api.ApproveJoinRequestRequest(match_id=match.match_id, player_id=asker),
+                                        metadata=matches.player(by))
+
+    for match, silent in ((left, third), (removed, fourth)):
+        for player in (second, silent):
+            matches.join(match.match_id, player)
+        matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(asker))
+        for by in (organiser, second):
+            approve(match, by)
+    after_leaving = matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=left.match_id),
+                                            metadata=matches.player(third)).match
+    after_removal = matches.stub.RemovePlayer(api.RemovePlayerRequest(match_id=removed.match_id, player_id=fourth),
+                                              metadata=matches.player(organiser)).match
+    for after in (after_leaving, after_removal):
+        assert sorted(s.player_id for s in after.seats) == sorted([organiser, second, asker])
+        assert not after.join_requests
+    assert sorted((e.match.match_id, e.player_id, e.approved) for e in _outbox(matches, "PlayerJoined")
+                  if e.player_id == asker) == sorted([(left.match_id, asker, True), (removed.match_id, asker, True)])
+
+
 def test_a_request_still_open_when_the_match_starts_ends_and_its_asker_is_told(matches):
     organiser, strong = matches.new_player(3.0), matches.new_player(5.5)
     match = matches.open(organiser)

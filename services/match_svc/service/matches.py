@@ -188,8 +188,7 @@ class Matches:
             return row
 
     def approve(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Match:
-        """One seated player's yes; once every seated player said yes, the asking player is seated, or,
-        when their gender no longer fits the match (changed since they asked), the request ends, the asker told."""
+        """One seated player's yes; the last one grants the request (`_grant_if_approved`)."""
         now = self.clock()
         with uow.session() as session:
             row = find_match(session, match_id)
@@ -198,22 +197,39 @@ class Matches:
             request = _request(row, player_id)
             request.approved_by = sorted({*request.approved_by, caller.user_id})
             row.updated_at = now
-            if {p.player_id for p in row.places} <= set(request.approved_by):
-                gender = Gender(_rating(session, player_id).gender)
-                wanted = Side(request.side) if request.side else None
-                row.join_requests.remove(request)
-                try:  # their gender may have changed since they asked: the mode's rule, not the approver's fault
-                    domain.check_gender(GenderMode(row.gender_mode), gender)
-                    side = self._side(row, wanted, gender)
-                except FailedPrecondition:
-                    session.flush()
-                    events.join_request_ended(session, row, player_id, refused_by="", gender_no_longer_fits=True)
-                    return row
-                self._seat(session, row, side, player_id, gender, request.level, now)
-                events.player_joined(session, row, player_id, approved=True)
-                self._book_if_filled(session, row, now)
+            self._grant_if_approved(session, row, request, now)
             session.flush()
             return row
+
+    def _grant_if_approved(self, session, row: store.Match, request: store.JoinRequest, now: dt.datetime) -> None:
+        """Once every seated player said yes, the asking player is seated, or, when their gender no longer
+        fits the match (changed since they asked), the request ends, the asker told."""
+        if not {p.player_id for p in row.places} <= set(request.approved_by):
+            return
+        gender = Gender(_rating(session, request.player_id).gender)
+        wanted = Side(request.side) if request.side else None
+        row.join_requests.remove(request)
+        try:  # their gender may have changed since they asked: the mode's rule, not the approver's fault
+            domain.check_gender(GenderMode(row.gender_mode), gender)
+            side = self._side(row, wanted, gender)
+        except FailedPrecondition:
+            session.flush()
+            events.join_request_ended(session, row, request.player_id, refused_by="", gender_no_longer_fits=True)
+            return
+        self._seat(session, row, side, request.player_id, gender, request.level, now)
+        events.player_joined(session, row, request.player_id, approved=True)
+        self._book_if_filled(session, row, now)
+
+    def _grant_approved(self, session, row: store.Match, now: dt.datetime) -> None:
+        """A player left without answering a request every player still seated approved: theirs was the
+        yes it waited for, so it is granted now (while the match takes players)."""
+        try:
+            domain.check_open(Status(row.status), row.start_time, now, row.held_until)
+        except FailedPrecondition:
+            return
+        for request in list(row.join_requests):
+            if request in row.join_requests:  # a seat granted may have filled the match, ending the rest
+                self._grant_if_approved(session, row, request, now)
 
     def refuse(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Match:
         """One seated player's no ends the request (every seated player must approve); the asking player
@@ -250,6 +266,7 @@ class Matches:
             if late:
                 _rating(session, caller.user_id).late_drop_outs += 1
             events.player_left(session, row, caller.user_id, removed_by="", late=late)
+            self._grant_approved(session, row, now)
             return row
 
     def remove(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Match:
@@ -262,6 +279,7 @@ class Matches:
                 raise FailedPrecondition("the organiser cannot remove themselves")
             self._unseat(session, row, player_id, now)
             events.player_left(session, row, player_id, removed_by=caller.user_id, late=False)
+            self._grant_approved(session, row, now)
             return row
 
     def report_no_show(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Rating:
@@ -385,6 +403,7 @@ class Matches:
                 if row.seat_of(player_id) is not None and player_id != row.organiser_id:
                     self._unseat(session, row, player_id, now)
                     events.player_left(session, row, player_id, removed_by="", late=False)
+                    self._grant_approved(session, row, now)
             session.flush()
 
     def _book_if_filled(self, session, row: store.Match, now: dt.datetime) -> None:
