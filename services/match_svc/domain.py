@@ -242,6 +242,15 @@ def free_place(places: Iterable[Place], wanted: Side | None, mode: GenderMode, g
     raise Conflict("no place you may take is free on that side", reason="SIDE_FULL")
 
 
+def may_take_place(places: Iterable[Place], wanted: Side | None, mode: GenderMode, gender: Gender) -> bool:
+    """Whether `free_place` has a place for the player: a request to join that has none any more ends."""
+    try:
+        free_place(places, wanted, mode, gender)
+    except (Conflict, FailedPrecondition):
+        return False
+    return True
+
+
 def check_not_full(places: Iterable[Place]) -> None:
     """A full match takes nobody: a place, or a request for one that could never be granted."""
     if len(list(places)) >= PLACES:

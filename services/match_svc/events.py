@@ -37,12 +37,14 @@ def join_requested(session: Session, row: store.Match, player_id: str, level: fl
 
 
 def join_request_ended(session: Session, row: store.Match, player_id: str, refused_by: str,
-                       gender_no_longer_fits: bool = False) -> None:
-    """The asking player hears their request was refused, that the match filled or started, or that their
-    gender no longer fits it."""
+                       gender_no_longer_fits: bool = False, place_taken: bool = False,
+                       called_off: bool = False) -> None:
+    """The asking player hears their request was refused, that the match filled, started or was called off,
+    that the place they could take was taken, or that their gender no longer fits it."""
     publish(session, STREAM, events_pb2.JoinRequestEnded(match=convert.snapshot(row), player_id=player_id,
                                                          refused_by=refused_by,
-                                                         gender_no_longer_fits=gender_no_longer_fits))
+                                                         gender_no_longer_fits=gender_no_longer_fits,
+                                                         place_taken=place_taken, called_off=called_off))
 
 
 def player_left(session: Session, row: store.Match, player_id: str, removed_by: str, late: bool) -> None:

@@ -204,7 +204,8 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
 
     def join_request_ended(session: Session, _event_id: str, message: match_events.JoinRequestEnded) -> None:
         matches.join_request_ended(Joined(session), convert.match(message.match), message.player_id,
-                                   message.refused_by, message.gender_no_longer_fits)
+                                   message.refused_by, message.gender_no_longer_fits, message.place_taken,
+                                   message.called_off)
 
     def result_settled(session: Session, _event_id: str, message: match_events.ResultSettled) -> None:
         result = message.result

@@ -116,12 +116,15 @@ KINDS: dict[str, Kind] = {
     "match_result_recorded": Kind("match_invites", _MATCH | {"player_name", "score"}),
     "level_changed": Kind("match_invites", frozenset({"first_name", "match_id", "level_before", "level_after"})),
     # To the asking player: approved by every seated player, or the request ended (refused, match full or
-    # started, their gender no longer fits the match).
+    # started, their gender no longer fits the match, the place they could take was taken, the match was
+    # called off or released).
     "match_request_approved": Kind("match_invites", _MATCH),
     "match_request_refused": Kind("match_invites", _MATCH),
     "match_request_ended_full": Kind("match_invites", _MATCH),
     "match_request_ended_started": Kind("match_invites", _MATCH),
     "match_request_ended_gender": Kind("match_invites", _MATCH),
+    "match_request_ended_place_taken": Kind("match_invites", _MATCH),
+    "match_request_ended_called_off": Kind("match_invites", _MATCH),
     # The result's outcome: the recorder hears a dispute, the four hear a confirmed result.
     "match_result_disputed": Kind("match_invites", _MATCH | {"player_name", "score"}),
     "match_result_confirmed": Kind("match_invites", _MATCH | {"score"}),
@@ -498,6 +501,26 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "السلام علیکم {{ first_name }}، درخواست کے بعد آپ کی منتخب کردہ جنس " + _MATCH_AT_UR
                + " کے میچ (اس کے موڈ یا خالی جگہوں) کے مطابق نہیں، اس لیے آپ کی درخواست ختم ہو گئی۔ "
                "ایپ میں کوئی اور میچ تلاش کریں۔"),
+    },
+    "match_request_ended_place_taken": {
+        "en": ("The place you asked for was taken: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, other players took the place you asked for in the match on " + _MATCH_AT_EN
+               + ", so your request to join ended. If a place frees up you may ask again, or find another match "
+               "in the app."),
+        "ur": ("آپ کی مانگی ہوئی جگہ لے لی گئی: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کے میچ میں جو جگہ آپ نے مانگی تھی وہ دوسرے "
+               "کھلاڑیوں نے لے لی، اس لیے آپ کی درخواست ختم ہو گئی۔ جگہ خالی ہو تو دوبارہ درخواست دیں، یا ایپ میں "
+               "کوئی اور میچ تلاش کریں۔"),
+    },
+    "match_request_ended_called_off": {
+        "en": ("The match is off: {{ venue_name }}, {{ date }} {{ start_time }}",
+               "Hi {{ first_name }}, the match on " + _MATCH_AT_EN + " will not be played (its court booking was "
+               "cancelled, or too few players joined in time), so your request to join ended. You may find "
+               "another match in the app."),
+        "ur": ("میچ نہیں ہو گا: {{ venue_name }}، {{ date }} {{ start_time }}",
+               "السلام علیکم {{ first_name }}، " + _MATCH_AT_UR + " کا میچ نہیں کھیلا جائے گا (اس کی کورٹ بکنگ "
+               "منسوخ ہو گئی، یا وقت پر کافی کھلاڑی شامل نہیں ہوئے)، اس لیے آپ کی درخواست ختم ہو گئی۔ ایپ میں "
+               "کوئی اور میچ تلاش کریں۔"),
     },
     "match_result_disputed": {
         "en": ("Your result was disputed: {{ score }}",

@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 import requests
-from test_auth_edge import PASSWORD, get, new_player, post, running, status  # noqa: F401 - `running` is a fixture
+from test_auth_edge import PASSWORD, get, new_player, post, status
 
 from mesh.settings import DEMO_OWNER_ID
 from padel_testkit import eventually

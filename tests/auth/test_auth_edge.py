@@ -1,6 +1,6 @@
 """The whole life cycle over REST through the real Envoy edge, and every kind of bad token refused
 at the edge and by a direct gRPC call to a service. Runs on the embedded default (`platform`) and
-on PostgreSQL + Redis (`platform_postgres`)."""
+on PostgreSQL + Redis (`platform_postgres`): the `running` fixture of conftest.py."""
 
 import base64
 import hashlib
@@ -20,11 +20,6 @@ from padel.user.v1 import user_service_pb2, user_service_pb2_grpc
 from auth_svc.keys import SigningKeys
 
 PASSWORD = "a long padel password"
-
-
-@pytest.fixture(params=["platform", pytest.param("platform_postgres", marks=[pytest.mark.postgres, pytest.mark.slow])])
-def running(request):
-    return request.getfixturevalue(request.param)
 
 
 def post(platform, path: str, body: dict, token: str | None = None) -> requests.Response:

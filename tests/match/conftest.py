@@ -7,4 +7,6 @@ import sys
 # booking_svc's own test helpers (venues, future local times, its client) serve these tests too.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "booking"))
 
-from match_testkit import matches, matches_postgres  # noqa: E402,F401  (fixtures)
+from match_testkit import matches, matches_postgres  # noqa: E402
+
+__all__ = ["matches", "matches_postgres"]  # the fixtures pytest finds here

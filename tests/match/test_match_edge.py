@@ -382,6 +382,37 @@ def test_a_free_slot_match_that_does_not_fill_is_released_the_court_freed_and_it
         inbox_kinds(platform, owner))
 
 
+def test_a_request_for_a_side_that_fills_ends_and_its_asker_is_told_once(platform):
+    """A player asked for side B, then two others took side B's places: the request stayed pending though
+    no approval could ever seat them (the last one failed SIDE_FULL), and they were never told."""
+    organiser = player_at(platform, 3.0)
+    court = create_venue(platform, str(uuid.uuid4()), city="Peshawar")["courts"][0]["court_id"]
+    booked = book(platform, organiser, court, local_day(5), "18:00")
+    assert booked.status_code == 200, booked.text
+    opened = post(platform, organiser, "open", {"booking_id": booked.json()["booking"]["booking_id"],
+                                                "kind": "MATCH_KIND_FRIENDLY", "gender_mode": "GENDER_MODE_OPEN"})
+    assert opened.status_code == 200, opened.text
+    match_id = opened.json()["match"]["match_id"]
+    for_b, for_any = player_at(platform, 5.5), player_at(platform, 6.0)
+    assert post(platform, for_b, f"{match_id}/requests", {"side": "SIDE_B"}).status_code == 200
+    assert post(platform, for_any, f"{match_id}/requests").status_code == 200
+    side_b = [player_at(platform, level) for level in (3.0, 3.2)]
+    for player in side_b:
+        joined = post(platform, player, f"{match_id}/join", {"side": "SIDE_B"})
+        assert joined.status_code == 200, joined.text
+    assert joined.json()["match"]["free_places"] == 1
+    assert [r["player_id"] for r in joined.json()["match"]["join_requests"]] == [for_any]  # side A has room
+    eventually(lambda: "match_request_ended_place_taken" in inbox_kinds(platform, for_b), "the asker is told")
+
+    for seated in (organiser, *side_b):  # the asker for any side takes side A's last place
+        approved = post(platform, seated, f"{match_id}/requests/{for_any}/approve")
+        assert approved.status_code == 200, approved.text
+    assert {s["player_id"]: s["side"] for s in approved.json()["match"]["seats"]}[for_any] == "SIDE_A"
+    assert approved.json()["match"]["status"] == "MATCH_STATUS_FULL"
+    eventually(lambda: "match_request_approved" in inbox_kinds(platform, for_any), "the approved asker is told")
+    assert inbox_kinds(platform, for_b) == ["match_request_ended_place_taken"]  # not told again when it filled
+
+
 def test_bad_input_is_refused_naming_the_field(platform):
     player = player_at(platform, 3.0)
     bad = post(platform, player, "questionnaire", {"years_played": 3, "self_assessment": 9})

@@ -127,6 +127,30 @@ def test_a_hold_run_out_in_booking_releases_its_match_and_a_hold_given_up_calls_
     eventually(lambda: get(matches, given_up).status == m.MATCH_STATUS_CANCELLED, "the match is called off")
 
 
+def test_requests_to_join_a_match_released_or_called_off_end_at_once_their_askers_told_why(matches):
+    """A match released or called off kept its open requests: their askers heard nothing until its start,
+    then that it had started before every player approved them, of a match nobody played."""
+    court, day = free_court(matches, courts=2), local_day(3)
+    expiring = open_on_slot(matches, matches.new_player(3.0), court, day, "18:00")
+    given_up = open_on_slot(matches, matches.new_player(3.0), court, day, "20:00")
+    askers = {match.match_id: matches.new_player(5.0) for match in (expiring, given_up)}
+    for match_id, asker in askers.items():
+        matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match_id), metadata=matches.player(asker))
+    with matches.courts.at(local_dt(day, "18:00") - dt.timedelta(hours=3)):  # the first hold runs out
+        matches.courts.book(str(uuid.uuid4()), court, day, "22:00")
+        eventually(lambda: get(matches, expiring).status == m.MATCH_STATUS_RELEASED, "the match is released")
+    matches.courts.stub.CancelBooking(booking_api.CancelBookingRequest(booking_id=given_up.booking_id, reason="rain"),
+                                      metadata=matches.player(given_up.organiser_id))
+    eventually(lambda: get(matches, given_up).status == m.MATCH_STATUS_CANCELLED, "the match is called off")
+
+    assert [list(get(matches, match).join_requests) for match in (expiring, given_up)] == [[], []]
+    with matches.job.database.session() as session:
+        told = session.query(OutboxEvent).filter_by(event_type="padel.match.v1.JoinRequestEnded").all()
+    ended = [match_events.JoinRequestEnded.FromString(row.payload) for row in told]
+    assert sorted((e.match.match_id, e.player_id, e.refused_by, e.called_off) for e in ended) == sorted(
+        (match_id, asker, "", True) for match_id, asker in askers.items())
+
+
 def test_a_match_on_a_free_slot_opens_before_its_deadline_and_names_a_bad_slot(matches):
     organiser = matches.new_player(3.0)
     court, day = free_court(matches), local_day(3)

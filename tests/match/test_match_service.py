@@ -569,6 +569,79 @@ def test_an_asker_whose_gender_no_longer_fits_the_match_is_told_and_the_last_app
         [(women.match_id, asker, "", True), (mixed.match_id, asker, "", True)])
 
 
+def test_a_request_no_free_place_can_answer_ends_once_a_place_is_taken_and_none_is_taken_for_a_full_side(matches):
+    """A request whose place other players took (mixed: the places left are for the other gender; or the
+    side asked for filled) stayed pending, though no approval could seat its asker, who was never told;
+    and a request was taken for a side already full."""
+    organiser = matches.new_player(3.0, gender=m.GENDER_WOMAN)
+    mixed = matches.open(organiser, mode=m.GENDER_MODE_MIXED)
+    woman, man = matches.new_player(5.0, gender=m.GENDER_WOMAN), matches.new_player(5.0, gender=m.GENDER_MAN)
+
+    def ask(player, side=m.SIDE_UNSPECIFIED):
+        return matches.stub.AskToJoin(api.AskToJoinRequest(match_id=mixed.match_id, side=side),
+                                      metadata=matches.player(player)).match
+
+    ask(woman)  # side B's woman's place
+    ask(man, m.SIDE_A)
+    taken = matches.join(mixed.match_id, matches.new_player(3.0, gender=m.GENDER_WOMAN), m.SIDE_B)
+    assert [r.player_id for r in taken.join_requests] == [man]  # the places left are for men
+    side_a_full = matches.join(mixed.match_id, matches.new_player(3.0, gender=m.GENDER_MAN), m.SIDE_A)
+    assert side_a_full.free_places == 1 and not side_a_full.join_requests
+    assert [(e.player_id, e.refused_by, e.place_taken, e.match.free_places)
+            for e in _outbox(matches, "JoinRequestEnded")] == [(woman, "", True, 2), (man, "", True, 1)]
+
+    late = matches.new_player(5.0, gender=m.GENDER_MAN)
+    full_side = rpc_error(ask, late, m.SIDE_A)
+    assert full_side.code() == grpc.StatusCode.ABORTED and "on that side" in full_side.details()
+    mens_place = rpc_error(ask, matches.new_player(5.0, gender=m.GENDER_WOMAN))
+    assert mens_place.code() == grpc.StatusCode.FAILED_PRECONDITION and "is for a man" in mens_place.details()
+    assert [r.player_id for r in ask(late).join_requests] == [late]
+
+
+def test_an_asker_who_takes_the_last_place_directly_is_not_told_their_request_ended(matches):
+    """A player asked while out of range, came into range and took the last place themselves: the full
+    match ended every request still open, theirs too, so they heard the match filled without them."""
+    organiser, asker = matches.new_player(3.0), matches.new_player(5.0)
+    match = matches.open(organiser)
+    for _ in range(2):
+        matches.join(match.match_id, matches.new_player(3.0))
+    matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(asker))
+    matches.stub.AnswerQuestionnaire(api.AnswerQuestionnaireRequest(years_played=10, self_assessment=3.2),
+                                     metadata=matches.player(asker))
+    joined = matches.join(match.match_id, asker)
+    assert joined.status == m.MATCH_STATUS_FULL and not joined.join_requests
+    assert _outbox(matches, "JoinRequestEnded") == []
+
+
+def test_an_asker_every_player_still_seated_approved_is_seated_once_the_last_to_answer_leaves(matches):
+    """Every seated player but one approved a request, and that one left (or was removed) without
+    answering: every player in the match had said yes, yet nobody's approval was the last any more, so
+    the asker waited, pending, until the start."""
+    organiser, second, third, fourth = (matches.new_player(3.0) for _ in range(4))
+    left, removed = matches.open(organiser), matches.open(organiser)
+    asker = matches.new_player(5.0)
+
+    def approve(match, by):
+        matches.stub.ApproveJoinRequest(api.ApproveJoinRequestRequest(match_id=match.match_id, player_id=asker),
+                                        metadata=matches.player(by))
+
+    for match, silent in ((left, third), (removed, fourth)):
+        for player in (second, silent):
+            matches.join(match.match_id, player)
+        matches.stub.AskToJoin(api.AskToJoinRequest(match_id=match.match_id), metadata=matches.player(asker))
+        for by in (organiser, second):
+            approve(match, by)
+    after_leaving = matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=left.match_id),
+                                            metadata=matches.player(third)).match
+    after_removal = matches.stub.RemovePlayer(api.RemovePlayerRequest(match_id=removed.match_id, player_id=fourth),
+                                              metadata=matches.player(organiser)).match
+    for after in (after_leaving, after_removal):
+        assert sorted(s.player_id for s in after.seats) == sorted([organiser, second, asker])
+        assert not after.join_requests
+    assert sorted((e.match.match_id, e.player_id, e.approved) for e in _outbox(matches, "PlayerJoined")
+                  if e.player_id == asker) == sorted([(left.match_id, asker, True), (removed.match_id, asker, True)])
+
+
 def test_a_request_still_open_when_the_match_starts_ends_and_its_asker_is_told(matches):
     organiser, strong = matches.new_player(3.0), matches.new_player(5.5)
     match = matches.open(organiser)

@@ -150,8 +150,9 @@ def test_a_matchs_court_hold_is_no_booking_to_tell_of_until_the_match_books_it(n
     assert kinds(notify, token_issuer, second) == ["booking_invitation", "invitation_cancelled"]
 
 
-def test_an_asker_hears_they_are_in_or_refused_or_no_longer_fit_or_that_the_match_filled_or_started(notify, token_issuer):
-    organiser, second, approved, refused, late, started, unfit = (str(uuid.uuid4()) for _ in range(7))
+def test_an_asker_hears_they_are_in_or_refused_or_no_longer_fit_or_outpaced_or_that_the_match_filled_started_or_is_off(
+        notify, token_issuer):
+    organiser, second, approved, refused, late, started, unfit, outpaced, off = (str(uuid.uuid4()) for _ in range(9))
     start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
     match_id = str(uuid.uuid4())
     publish(notify.redis, "match", match_events.PlayerJoined(
@@ -164,6 +165,10 @@ def test_an_asker_hears_they_are_in_or_refused_or_no_longer_fit_or_that_the_matc
         match=seated(match_id, start, [organiser, second, approved], organiser), player_id=unfit,
         gender_no_longer_fits=True))
     publish(notify.redis, "match", match_events.JoinRequestEnded(
+        match=seated(match_id, start, [organiser, second, approved], organiser), player_id=outpaced, place_taken=True))
+    publish(notify.redis, "match", match_events.JoinRequestEnded(
+        match=seated(match_id, start, [organiser, second, approved], organiser), player_id=off, called_off=True))
+    publish(notify.redis, "match", match_events.JoinRequestEnded(
         match=seated(str(uuid.uuid4()), start, [organiser, second], organiser), player_id=started), wait=True)
 
     [told] = inbox(notify, token_issuer, approved)
@@ -173,6 +178,10 @@ def test_an_asker_hears_they_are_in_or_refused_or_no_longer_fit_or_that_the_matc
     assert kinds(notify, token_issuer, started) == ["match_request_ended_started"]
     [ended] = inbox(notify, token_issuer, unfit)
     assert ended.kind == "match_request_ended_gender" and "gender you set since asking" in ended.body
+    [ended] = inbox(notify, token_issuer, outpaced)  # not "the match started": it has a place left
+    assert ended.kind == "match_request_ended_place_taken" and "took the place you asked for" in ended.body
+    [ended] = inbox(notify, token_issuer, off)  # not "the match started" at its start, of a match never played
+    assert ended.kind == "match_request_ended_called_off" and "will not be played" in ended.body
     assert kinds(notify, token_issuer, organiser) == ["match_player_joined"]  # a refusal is the asker's news only
 
 

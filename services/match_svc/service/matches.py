@@ -159,10 +159,11 @@ class Matches:
             if not domain.fits(level, row.min_level, row.max_level):
                 raise FailedPrecondition(f"your level {level:.2f} is outside {row.min_level:.2f}–{row.max_level:.2f}: "
                                          "ask to join instead", reason="LEVEL_OUT_OF_RANGE")
-            self._seat(session, row, self._side(row, side, gender), caller.user_id, gender, level, now)
             # A request they made while out of range is answered: left, it could seat them again unasked.
+            # Gone before they sit, so the requests their place ends are only others'.
             for request in [r for r in row.join_requests if r.player_id == caller.user_id]:
                 row.join_requests.remove(request)
+            self._seat(session, row, self._side(row, side, gender), caller.user_id, gender, level, now)
             events.player_joined(session, row, caller.user_id)
             self._book_if_filled(session, row, now)
             return row
@@ -172,8 +173,8 @@ class Matches:
         self.levels.start_from_profile(uow, caller)
         now = self.clock()
         with uow.session() as session:
-            row, _gender, level = _newcomer(session, caller, match_id, now)
-            domain.check_not_full(row.places)
+            row, gender, level = _newcomer(session, caller, match_id, now)
+            self._side(row, side, gender)  # a place they could be given, or the request would wait for nothing
             if domain.fits(level, row.min_level, row.max_level):
                 raise FailedPrecondition("your level is in the match's range: join directly", reason="LEVEL_FITS")
             if any(r.player_id == caller.user_id for r in row.join_requests):
@@ -187,8 +188,7 @@ class Matches:
             return row
 
     def approve(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Match:
-        """One seated player's yes; once every seated player said yes, the asking player is seated, or,
-        when their gender no longer fits the match (changed since they asked), the request ends, the asker told."""
+        """One seated player's yes; the last one grants the request (`_grant_if_approved`)."""
         now = self.clock()
         with uow.session() as session:
             row = find_match(session, match_id)
@@ -197,22 +197,39 @@ class Matches:
             request = _request(row, player_id)
             request.approved_by = sorted({*request.approved_by, caller.user_id})
             row.updated_at = now
-            if {p.player_id for p in row.places} <= set(request.approved_by):
-                gender = Gender(_rating(session, player_id).gender)
-                wanted = Side(request.side) if request.side else None
-                row.join_requests.remove(request)
-                try:  # their gender may have changed since they asked: the mode's rule, not the approver's fault
-                    domain.check_gender(GenderMode(row.gender_mode), gender)
-                    side = self._side(row, wanted, gender)
-                except FailedPrecondition:
-                    session.flush()
-                    events.join_request_ended(session, row, player_id, refused_by="", gender_no_longer_fits=True)
-                    return row
-                self._seat(session, row, side, player_id, gender, request.level, now)
-                events.player_joined(session, row, player_id, approved=True)
-                self._book_if_filled(session, row, now)
+            self._grant_if_approved(session, row, request, now)
             session.flush()
             return row
+
+    def _grant_if_approved(self, session, row: store.Match, request: store.JoinRequest, now: dt.datetime) -> None:
+        """Once every seated player said yes, the asking player is seated, or, when their gender no longer
+        fits the match (changed since they asked), the request ends, the asker told."""
+        if not {p.player_id for p in row.places} <= set(request.approved_by):
+            return
+        gender = Gender(_rating(session, request.player_id).gender)
+        wanted = Side(request.side) if request.side else None
+        row.join_requests.remove(request)
+        try:  # their gender may have changed since they asked: the mode's rule, not the approver's fault
+            domain.check_gender(GenderMode(row.gender_mode), gender)
+            side = self._side(row, wanted, gender)
+        except FailedPrecondition:
+            session.flush()
+            events.join_request_ended(session, row, request.player_id, refused_by="", gender_no_longer_fits=True)
+            return
+        self._seat(session, row, side, request.player_id, gender, request.level, now)
+        events.player_joined(session, row, request.player_id, approved=True)
+        self._book_if_filled(session, row, now)
+
+    def _grant_approved(self, session, row: store.Match, now: dt.datetime) -> None:
+        """A player left without answering a request every player still seated approved: theirs was the
+        yes it waited for, so it is granted now (while the match takes players)."""
+        try:
+            domain.check_open(Status(row.status), row.start_time, now, row.held_until)
+        except FailedPrecondition:
+            return
+        for request in list(row.join_requests):
+            if request in row.join_requests:  # a seat granted may have filled the match, ending the rest
+                self._grant_if_approved(session, row, request, now)
 
     def refuse(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Match:
         """One seated player's no ends the request (every seated player must approve); the asking player
@@ -249,6 +266,7 @@ class Matches:
             if late:
                 _rating(session, caller.user_id).late_drop_outs += 1
             events.player_left(session, row, caller.user_id, removed_by="", late=late)
+            self._grant_approved(session, row, now)
             return row
 
     def remove(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Match:
@@ -261,6 +279,7 @@ class Matches:
                 raise FailedPrecondition("the organiser cannot remove themselves")
             self._unseat(session, row, player_id, now)
             events.player_left(session, row, player_id, removed_by=caller.user_id, late=False)
+            self._grant_approved(session, row, now)
             return row
 
     def report_no_show(self, uow: UnitOfWork, caller: Caller, match_id: str, player_id: str) -> store.Rating:
@@ -334,6 +353,7 @@ class Matches:
                 return
             row.status, row.updated_at = Status.CANCELLED.value, now
             session.flush()
+            self._end_requests(session, row, called_off=True)
             events.match_cancelled(session, row)
 
     def holds_court(self, uow: UnitOfWork, match_id: str, booking_id: str) -> bool:
@@ -363,7 +383,8 @@ class Matches:
             return len(due)
 
     def end_started_requests(self, uow: UnitOfWork) -> int:
-        """Requests to join a match that has started end, their askers told; how many matches had some."""
+        """Requests to join a match that has started end, their askers told; how many matches had some
+        (those of a match called off ended when it was)."""
         now = self.clock()
         with uow.session() as session:
             due = store.requests_past_start(session, now)
@@ -382,6 +403,7 @@ class Matches:
                 if row.seat_of(player_id) is not None and player_id != row.organiser_id:
                     self._unseat(session, row, player_id, now)
                     events.player_left(session, row, player_id, removed_by="", late=False)
+                    self._grant_approved(session, row, now)
             session.flush()
 
     def _book_if_filled(self, session, row: store.Match, now: dt.datetime) -> None:
@@ -396,6 +418,7 @@ class Matches:
     def _release(session, row: store.Match, now: dt.datetime) -> None:
         row.status, row.updated_at = Status.RELEASED.value, now
         session.flush()
+        Matches._end_requests(session, row, called_off=True)
         events.match_released(session, row)
 
     @staticmethod
@@ -410,16 +433,33 @@ class Matches:
         row.status = (Status.FULL if row.free_places == 0 else Status.OPEN).value
         row.updated_at = now
         session.flush()
-        if row.status == Status.FULL.value:  # no place left to ask for
-            Matches._end_requests(session, row)
+        Matches._end_requests_without_place(session, row)
 
     @staticmethod
-    def _end_requests(session, row: store.Match) -> None:
-        """The match's open requests end (it filled or started), the askers told."""
+    def _end_requests(session, row: store.Match, called_off: bool = False) -> None:
+        """The match's open requests end (it started, or was `called_off`: cancelled or released), the
+        askers told."""
         for request in list(row.join_requests):
             row.join_requests.remove(request)
             session.flush()
-            events.join_request_ended(session, row, request.player_id, refused_by="")
+            events.join_request_ended(session, row, request.player_id, refused_by="", called_off=called_off)
+
+    @staticmethod
+    def _end_requests_without_place(session, row: store.Match) -> None:
+        """Once a place is taken, the requests no free place can answer end, their askers told: the match
+        filled, or (`place_taken`) the side they asked for did, or, mixed, the places left are for the other
+        gender. Left, they would wait for approvals that could never seat them."""
+        askers = store.ratings_of(session, [r.player_id for r in row.join_requests])
+        for request in list(row.join_requests):
+            rated = askers.get(request.player_id)
+            gender = Gender(rated.gender) if rated else Gender.UNSPECIFIED
+            wanted = Side(request.side) if request.side else None
+            if domain.may_take_place(row.places, wanted, GenderMode(row.gender_mode), gender):
+                continue
+            row.join_requests.remove(request)
+            session.flush()
+            events.join_request_ended(session, row, request.player_id, refused_by="",
+                                      place_taken=row.free_places > 0)
 
     @staticmethod
     def _unseat(session, row: store.Match, player_id: str, now: dt.datetime) -> None:

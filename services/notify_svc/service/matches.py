@@ -32,11 +32,15 @@ class Matches:
                 self.deliveries.queue(session, player_id, "match_request_approved", match.variables())
 
     def join_request_ended(self, uow: UnitOfWork, match: Match, player_id: str, refused_by: str,
-                           gender_no_longer_fits: bool) -> None:
-        """The asking player hears a seated player refused them, that their gender no longer fits the match,
-        or that the match filled or started."""
+                           gender_no_longer_fits: bool, place_taken: bool = False,
+                           called_off: bool = False) -> None:
+        """The asking player hears a seated player refused them, that the match will not be played, that
+        their gender no longer fits it, that others took the place they could have had, or that the match
+        filled or started."""
         kind = ("match_request_refused" if refused_by else
+                "match_request_ended_called_off" if called_off else
                 "match_request_ended_gender" if gender_no_longer_fits else
+                "match_request_ended_place_taken" if place_taken else
                 "match_request_ended_full" if match.free_places == 0 else "match_request_ended_started")
         with uow.session() as session:
             self.deliveries.queue(session, player_id, kind, match.variables())

@@ -145,13 +145,17 @@ class MatchReleased(_message.Message):
     def __init__(self, match: _Optional[_Union[MatchSnapshot, _Mapping]] = ...) -> None: ...
 
 class JoinRequestEnded(_message.Message):
-    __slots__ = ("match", "player_id", "refused_by", "gender_no_longer_fits")
+    __slots__ = ("match", "player_id", "refused_by", "gender_no_longer_fits", "place_taken", "called_off")
     MATCH_FIELD_NUMBER: _ClassVar[int]
     PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
     REFUSED_BY_FIELD_NUMBER: _ClassVar[int]
     GENDER_NO_LONGER_FITS_FIELD_NUMBER: _ClassVar[int]
+    PLACE_TAKEN_FIELD_NUMBER: _ClassVar[int]
+    CALLED_OFF_FIELD_NUMBER: _ClassVar[int]
     match: MatchSnapshot
     player_id: str
     refused_by: str
     gender_no_longer_fits: bool
-    def __init__(self, match: _Optional[_Union[MatchSnapshot, _Mapping]] = ..., player_id: _Optional[str] = ..., refused_by: _Optional[str] = ..., gender_no_longer_fits: _Optional[bool] = ...) -> None: ...
+    place_taken: bool
+    called_off: bool
+    def __init__(self, match: _Optional[_Union[MatchSnapshot, _Mapping]] = ..., player_id: _Optional[str] = ..., refused_by: _Optional[str] = ..., gender_no_longer_fits: _Optional[bool] = ..., place_taken: _Optional[bool] = ..., called_off: _Optional[bool] = ...) -> None: ...
