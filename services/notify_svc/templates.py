@@ -133,6 +133,8 @@ KINDS: dict[str, Kind] = {
     "payment_receipt": Kind("booking_confirmations", _PAID | {"provider_reference", "membership"}, essential=True),
     "refund_receipt": Kind("booking_confirmations", _PAID | {"fee", "provider_reference", "membership"},
                            essential=True),
+    # A paid share the late-cancellation fee kept whole (payment_svc's PaymentRefunded of nothing).
+    "late_fee_kept": Kind("booking_confirmations", _PAID | {"fee"}, essential=True),
     "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by", "link"}, essential=True),
     # A refund the provider refused: the payer, and the venue's owner who settles it with support.
     "refund_failed": Kind("booking_confirmations", _PAID | {"provider_reference", "membership"}, essential=True),
@@ -559,6 +561,16 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "{% else %}بکنگ {{ booking_id }} {% endif %}کے {{ amount }} آپ کے {{ wallet }} والٹ میں واپس "
                "آ گئے{% if not membership %} (منسوخی کی پالیسی کے تحت {{ fee }} رکھے گئے){% endif %}۔ "
                "{{ wallet }} حوالہ: {{ provider_reference }}۔"),
+    },
+    "late_fee_kept": {
+        "en": ("Nothing refunded: {{ fee }} kept as the late-cancellation fee",
+               "Hi {{ first_name }}, nothing goes back to your {{ wallet }} wallet for booking {{ booking_id }}: "
+               "it was cancelled late, and the cancellation policy kept all {{ fee }} you paid as the "
+               "late-cancellation fee."),
+        "ur": ("کوئی رقم واپس نہیں: {{ fee }} تاخیر سے منسوخی کی فیس",
+               "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} دیر سے منسوخ ہوئی، اس لیے آپ کے {{ wallet }} "
+               "والٹ میں کچھ واپس نہیں آئے گا: منسوخی کی پالیسی کے تحت آپ کی ادا کردہ پوری رقم {{ fee }} تاخیر سے "
+               "منسوخی کی فیس کے طور پر رکھ لی گئی۔"),
     },
     "refund_failed": {
         "en": ("Refund delayed: {{ amount }}",

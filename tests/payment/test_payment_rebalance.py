@@ -385,3 +385,22 @@ def test_a_late_leave_while_a_payment_is_pending_holds_the_leavers_share_once_th
     assert [a for state, a in by_player(view)[booker] if state == "due"] == [3000]
     assert view.due == 4000 and view.balance.paid == 4000
 
+
+
+def test_a_booker_whose_whole_share_goes_to_the_late_fee_is_told_nothing_comes_back_and_what_was_kept(world):
+    """A share the fee keeps whole has nothing to send, so no refund was made, and no PaymentRefunded
+    told its payer what became of their money: it is published, with nothing refunded."""
+    database, _wallet, _clock, _bills, payments, refunds = world
+    booker, friend = str(uuid.uuid4()), str(uuid.uuid4())
+    booking_id, _venue_id = booking_in(world, [booker, friend], 6000)
+    for player in (booker, friend):
+        payments.pay(database, caller(player), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    with database.session() as session:  # the booker cancelled late: the fee is their whole share
+        refunds.booking_cancelled(Joined(session), booking_id, 3000)
+    refunds.send_due(database)
+    with database.session(read_only=True) as session:
+        rows = session.scalars(select(OutboxEvent).where(OutboxEvent.event_type.like("%PaymentRefunded")))
+        told = [events_pb2.PaymentRefunded.FromString(row.payload) for row in rows]
+    told = {m.payment.payer_id: (m.refund.amount_paisa, m.fee.amount_paisa) for m in told
+            if m.payment.booking_id == booking_id}
+    assert told == {booker: (0, 3000), friend: (3000, 0)}
