@@ -128,6 +128,9 @@ KINDS: dict[str, Kind] = {
     # To the player who booked about an invited player's answer.
     "invitation_accepted": Kind("match_invites", _BOOKING | {"invitee_name"}),
     "invitation_declined": Kind("match_invites", _BOOKING | {"invitee_name"}),
+    # To a player who left (a match seat, an accepted invitation) after the free-cancellation time:
+    # about their money, so always sent.
+    "left_late": Kind("booking_confirmations", _BOOKING | _VENUE, essential=True),
     # About money (payment_svc's events, issue 14): closest to booking confirmations, always sent.
     # "membership" (yes or empty): the money was a membership plan's, not a booking's (issue 16).
     "payment_receipt": Kind("booking_confirmations", _PAID | {"provider_reference", "membership"}, essential=True),
@@ -538,6 +541,18 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
         "ur": ("{{ invitee_name }} نہیں کھیل سکتے: {{ venue_name }}، {{ date }} {{ start_time }}",
                "السلام علیکم {{ first_name }}، {{ invitee_name }} نے {{ venue_name }} میں {{ court_name }} پر "
                "{{ date }}، {{ start_time }}–{{ end_time }} کھیلنے کی آپ کی دعوت رد کر دی۔ آپ کسی اور کو دعوت دے سکتے ہیں۔"),
+    },
+    "left_late": {
+        "en": ("Your share is kept until someone takes your place: {{ venue_name }}",
+               "Hi {{ first_name }}, you left the game on {{ court_name }} at {{ venue_name }} on {{ date }}, "
+               "{{ start_time }}–{{ end_time }} after the venue's free-cancellation time. Any share you paid "
+               "keeps paying for your place, so the other players do not pay more: it goes back to your wallet "
+               "once someone takes your place and pays for it."),
+        "ur": ("آپ کا حصہ تب تک رکھا جائے گا جب تک کوئی آپ کی جگہ نہ لے: {{ venue_name }}",
+               "السلام علیکم {{ first_name }}، آپ نے {{ venue_name }} میں {{ court_name }} پر {{ date }}، "
+               "{{ start_time }}–{{ end_time }} کا کھیل وینیو کے مفت منسوخی کے وقت کے بعد چھوڑا۔ آپ کا ادا کردہ "
+               "حصہ آپ کی جگہ کی ادائیگی کرتا رہے گا تاکہ باقی کھلاڑی زیادہ ادا نہ کریں: جب کوئی آپ کی جگہ لے کر "
+               "اس کی ادائیگی کر دے گا تو یہ آپ کے والٹ میں واپس آ جائے گا۔"),
     },
     "payment_receipt": {
         "en": ("Payment received: {{ amount }}",
