@@ -1,7 +1,8 @@
 """What payment_svc publishes, each written to the outbox in the caller's transaction: an invited
 player's share to pay (the payment request), a capture (receipts; booking confirms a fully paid
 pending booking), a refund (receipts; also a share the fee kept whole) or its failure, shares that
-fell to the booker (the booker is told what is owed), a venue's new payment mode (booking_svc says where a cancellation fee is due)."""
+fell to the booker (the booker is told what is owed), a venue's new payment mode (booking_svc says
+where a cancellation fee is due)."""
 
 from __future__ import annotations
 
