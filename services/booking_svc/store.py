@@ -1484,10 +1484,13 @@ class MembershipDue(Base):
     )
 
 
-def open_due(session: Session, plan_id: str, player_id: str) -> MembershipDue | None:
-    """The player's payment of the plan still due, if any (one at a time)."""
-    return session.scalars(select(MembershipDue).where(
-        MembershipDue.plan_id == plan_id, MembershipDue.player_id == player_id, MembershipDue.state == "due")).first()
+def open_due(session: Session, plan_id: str, player_id: str, *, lock: bool = True) -> MembershipDue | None:
+    """The player's payment of the plan still due, if any (one at a time); its row locked (on
+    PostgreSQL) unless only shown, `lock=False`: a capture settling it meanwhile (`paid_online`
+    locks it too) is waited for, and the due then read as paid, not overwritten as withdrawn."""
+    query = select(MembershipDue).where(
+        MembershipDue.plan_id == plan_id, MembershipDue.player_id == player_id, MembershipDue.state == "due")
+    return session.scalars(query.with_for_update() if lock else query).first()
 
 
 def dues_of_membership(session: Session, membership_id: str) -> list[MembershipDue]:

@@ -98,7 +98,9 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
                              message: booking_events.BookingParticipantsChanged) -> None:
         # The snapshot's list as it is now, against whom notify has told, decides (not added_ids and
         # removed_ids): the same rule as for a move, and a repeated change invites nobody twice.
-        bookings.players_changed(Joined(session), convert.booking(message.booking))
+        booking = convert.booking(message.booking)
+        bookings.players_changed(Joined(session), booking)
+        bookings.left_late(Joined(session), booking, message.left_late_ids)
 
     def completed(session: Session, _event_id: str, message: booking_events.BookingCompleted) -> None:
         bookings.completed(Joined(session), message.booking.booking_id)
@@ -115,7 +117,9 @@ def consumer(database: Database, redis_client: redis.Redis, accounts: Accounts, 
         bookings.invitation_answered(Joined(session), convert.booking(message.booking), message.player_id, True)
 
     def invitation_declined(session: Session, _event_id: str, message: booking_events.InvitationDeclined) -> None:
-        bookings.invitation_answered(Joined(session), convert.booking(message.booking), message.player_id, False)
+        booking = convert.booking(message.booking)
+        bookings.invitation_answered(Joined(session), booking, message.player_id, False)
+        bookings.left_late(Joined(session), booking, message.left_late_ids)
 
     def waitlist_offered(session: Session, _event_id: str, message: booking_events.WaitlistOffered) -> None:
         bookings.waitlist_offered(Joined(session), convert.booking(message.booking), convert.when(message.expires_at))

@@ -131,11 +131,16 @@ KINDS: dict[str, Kind] = {
     # To the player who booked about an invited player's answer.
     "invitation_accepted": Kind("match_invites", _BOOKING | {"invitee_name"}),
     "invitation_declined": Kind("match_invites", _BOOKING | {"invitee_name"}),
+    # To a player who left (a match seat, an accepted invitation) after the free-cancellation time:
+    # about their money, so always sent.
+    "left_late": Kind("booking_confirmations", _BOOKING | _VENUE, essential=True),
     # About money (payment_svc's events, issue 14): closest to booking confirmations, always sent.
     # "membership" (yes or empty): the money was a membership plan's, not a booking's (issue 16).
     "payment_receipt": Kind("booking_confirmations", _PAID | {"provider_reference", "membership"}, essential=True),
     "refund_receipt": Kind("booking_confirmations", _PAID | {"fee", "provider_reference", "membership"},
                            essential=True),
+    # A paid share the late-cancellation fee kept whole (payment_svc's PaymentRefunded of nothing).
+    "late_fee_kept": Kind("booking_confirmations", _PAID | {"fee"}, essential=True),
     "share_payment_requested": Kind("booking_confirmations", _MONEY | {"due_by", "link"}, essential=True),
     # A refund the provider refused: the payer, and the venue's owner who settles it with support.
     "refund_failed": Kind("booking_confirmations", _PAID | {"provider_reference", "membership"}, essential=True),
@@ -560,6 +565,18 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "السلام علیکم {{ first_name }}، {{ invitee_name }} نے {{ venue_name }} میں {{ court_name }} پر "
                "{{ date }}، {{ start_time }}–{{ end_time }} کھیلنے کی آپ کی دعوت رد کر دی۔ آپ کسی اور کو دعوت دے سکتے ہیں۔"),
     },
+    "left_late": {
+        "en": ("Your share is kept until someone takes your place: {{ venue_name }}",
+               "Hi {{ first_name }}, you left the game on {{ court_name }} at {{ venue_name }} on {{ date }}, "
+               "{{ start_time }}–{{ end_time }} after the venue's free-cancellation time. Any share you paid "
+               "keeps paying for your place, so the other players do not pay more: it goes back to your wallet "
+               "once someone takes your place and pays for it."),
+        "ur": ("آپ کا حصہ تب تک رکھا جائے گا جب تک کوئی آپ کی جگہ نہ لے: {{ venue_name }}",
+               "السلام علیکم {{ first_name }}، آپ نے {{ venue_name }} میں {{ court_name }} پر {{ date }}، "
+               "{{ start_time }}–{{ end_time }} کا کھیل وینیو کے مفت منسوخی کے وقت کے بعد چھوڑا۔ آپ کا ادا کردہ "
+               "حصہ آپ کی جگہ کی ادائیگی کرتا رہے گا تاکہ باقی کھلاڑی زیادہ ادا نہ کریں: جب کوئی آپ کی جگہ لے کر "
+               "اس کی ادائیگی کر دے گا تو یہ آپ کے والٹ میں واپس آ جائے گا۔"),
+    },
     "payment_receipt": {
         "en": ("Payment received: {{ amount }}",
                "Hi {{ first_name }}, we received your payment of {{ amount }} from your {{ wallet }} wallet for "
@@ -582,6 +599,16 @@ _DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
                "{% else %}بکنگ {{ booking_id }} {% endif %}کے {{ amount }} آپ کے {{ wallet }} والٹ میں واپس "
                "آ گئے{% if not membership %} (منسوخی کی پالیسی کے تحت {{ fee }} رکھے گئے){% endif %}۔ "
                "{{ wallet }} حوالہ: {{ provider_reference }}۔"),
+    },
+    "late_fee_kept": {
+        "en": ("Nothing refunded: {{ fee }} kept as the late-cancellation fee",
+               "Hi {{ first_name }}, nothing goes back to your {{ wallet }} wallet for booking {{ booking_id }}: "
+               "it was cancelled late, and the cancellation policy kept all {{ fee }} you paid as the "
+               "late-cancellation fee."),
+        "ur": ("کوئی رقم واپس نہیں: {{ fee }} تاخیر سے منسوخی کی فیس",
+               "السلام علیکم {{ first_name }}، بکنگ {{ booking_id }} دیر سے منسوخ ہوئی، اس لیے آپ کے {{ wallet }} "
+               "والٹ میں کچھ واپس نہیں آئے گا: منسوخی کی پالیسی کے تحت آپ کی ادا کردہ پوری رقم {{ fee }} تاخیر سے "
+               "منسوخی کی فیس کے طور پر رکھ لی گئی۔"),
     },
     "refund_failed": {
         "en": ("Refund delayed: {{ amount }}",

@@ -223,10 +223,12 @@ class Rebalance:
 
 
 def rebalance(shares: Sequence[ShareView], players: Sequence[str], booker_id: str, online: int,
-              player_prices: Sequence[int] = (), held: Sequence[str] = ()) -> Rebalance:
+              player_prices: Sequence[int] = (), held: Sequence[str] = (), taken: Sequence[str] = ()) -> Rebalance:
     """The bill of `players` for `online`, keeping every paid share as it is: a removed player's paid
     share goes back whole, unless they are `held` (they left late: their paid share keeps paying for
-    their place, and the players share only the rest); if what stays paid is more than the new price, whole paid shares go back,
+    their place, and the players share only the rest; once a newcomer took the place, `taken`, the
+    players share all of it and the held share stays only until the newcomer's is paid); if what
+    stays paid is more than the new price, whole paid shares go back,
     the booker's first, until it fits; what is left to pay is shared so that each player comes as
     close to their part (`player_shares`: by their share prices, else equal with the odd paisa on the
     booker) as their payments allow. An unpaid share that would come out the same is kept (its player
@@ -234,7 +236,7 @@ def rebalance(shares: Sequence[ShareView], players: Sequence[str], booker_id: st
     live = [s for s in shares if s.state in (ShareState.PAID, *UNPAID)]
     gone = [s for s in live if s.state == ShareState.PAID and s.player_id not in players]
     refund = [s for s in gone if s.player_id not in held]
-    online = max(0, online - sum(s.amount for s in gone if s.player_id in held))
+    online = max(0, online - sum(s.amount for s in gone if s.player_id in held and s.player_id not in taken))
     kept = [s for s in live if s.state == ShareState.PAID and s.player_id in players]
     for share in sorted(kept, key=lambda s: (s.player_id != booker_id, -s.amount)):
         if sum(k.amount for k in kept) <= online:

@@ -1,7 +1,8 @@
 """What payment_svc publishes, each written to the outbox in the caller's transaction: an invited
 player's share to pay (the payment request), a capture (receipts; booking confirms a fully paid
-pending booking), a refund (receipts) or its failure, shares that fell to the booker (the booker is told what is owed),
-a venue's new payment mode (booking_svc says where a cancellation fee is due)."""
+pending booking), a refund (receipts; also a share the fee kept whole) or its failure, shares that
+fell to the booker (the booker is told what is owed), a venue's new payment mode (booking_svc says
+where a cancellation fee is due)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ def refunded(session: Session, payment: store.Payment, refund: store.Refund) -> 
         payment=convert.payment(payment), share_id=refund.share_id, refund=convert.money(refund.amount_paisa),
         fee=convert.money(refund.fee_paisa), refund_provider_reference=refund.provider_reference,
         refund_reference=refund.reference))
+
+
+def kept_as_fee(session: Session, payment: store.Payment, share_id: str, fee: int) -> None:
+    """A paid share the cancellation fee kept whole: a refund of nothing, so its receipt says so."""
+    outbox.publish(session, STREAM, events_pb2.PaymentRefunded(
+        payment=convert.payment(payment), share_id=share_id, refund=convert.money(0), fee=convert.money(fee)))
 
 
 def refund_failed(session: Session, payment: store.Payment, refund: store.Refund, venue_owner_id: str) -> None:

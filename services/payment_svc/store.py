@@ -50,6 +50,9 @@ class Booking(Base):
     # Players who left late, in the order they left, whose paid share still pays for their place until
     # a newcomer takes it (migration 0008; None: nobody).
     held_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    # Leaver → the newcomer who took their place and has not paid yet: the leaver is refunded once the
+    # newcomer's share is paid (migration 0009; None: nobody).
+    taker_ids: Mapped[dict[str, str] | None] = mapped_column(JSON)
     # Players or price changed while a payment was pending: the bill follows once it settles.
     rebalance_due: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set on a membership plan's bill (migration 0006): its id is booking's payment due, not a booking.

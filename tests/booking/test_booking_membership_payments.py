@@ -5,6 +5,7 @@ the desk settles a due too, and a due that no longer stands is withdrawn (paymen
 
 import datetime as dt
 import threading
+from typing import Callable
 from concurrent import futures
 
 import pytest
@@ -66,11 +67,11 @@ def test_a_join_that_checked_before_anothers_due_was_written_gets_that_due_not_a
     looked = store.open_due
     missed = [True]
 
-    def open_due_written_just_after_this_look(session, plan_id, player_id):
+    def open_due_written_just_after_this_look(session, plan_id, player_id, **lock):
         if missed:  # the other join's due was not committed yet when this one looked
             missed.clear()
             return None
-        return looked(session, plan_id, player_id)
+        return looked(session, plan_id, player_id, **lock)
 
     monkeypatch.setattr(store, "open_due", open_due_written_just_after_this_look)
     assert club.join().id == first.id
@@ -82,8 +83,8 @@ def test_two_joins_at_once_open_one_due_and_both_answer_it(database, monkeypatch
     if database.is_postgres:  # both look before either writes (SQLite's one writer at a time never races)
         looked, both_looked = store.open_due, threading.Barrier(2, timeout=10)
 
-        def open_due_looked_at_once(session, plan_id, player_id):
-            found = looked(session, plan_id, player_id)
+        def open_due_looked_at_once(session, plan_id, player_id, **lock):
+            found = looked(session, plan_id, player_id, **lock)
             if found is None and not both_looked.broken:
                 both_looked.wait()
             return found
@@ -253,6 +254,36 @@ def test_retiring_a_plan_tells_each_current_member_until_when_it_lasts_and_that_
     assert renewal.id in [m.bill_id for m in club.events("MembershipPaymentWithdrawn")]
 
 
+def desk_payment_raced_by(club: Club, monkeypatch, race: Callable[[], None], raced: Callable[[], bool], *,
+                          after_reading_the_due: bool) -> None:
+    """The owner records a desk payment while `race` runs: on PostgreSQL in another thread started as
+    the desk's transaction reads the player's open due (before or after that read), the desk going on
+    once `race` returned or waits for a row lock; SQLite's one writer at a time runs them one after
+    the other. The desk may be refused (a plan retired first)."""
+    if club.db.is_postgres:
+        looked, racer = store.open_due, threading.Thread(target=race)
+
+        def open_due_raced(session, plan_id, player_id, **lock):
+            found = looked(session, plan_id, player_id, **lock) if after_reading_the_due else None
+            if not racer.is_alive() and not raced():
+                racer.start()
+                waits_for_a_lock(club.db, raced)
+            return found if after_reading_the_due else looked(session, plan_id, player_id, **lock)
+
+        monkeypatch.setattr(store, "open_due", open_due_raced)
+    with futures.ThreadPoolExecutor(1) as pool:
+        paying = pool.submit(club.memberships.record_payment, club.db, club.owner, club.venue_id, club.plan.id,
+                             club.player.user_id)
+        if not club.db.is_postgres:
+            race()
+        try:
+            paying.result(30)
+        except FailedPrecondition:
+            pass
+    if club.db.is_postgres:
+        racer.join(30)
+
+
 def test_a_desk_payment_racing_the_plans_retirement_is_refused_or_its_member_told(database, monkeypatch):
     """The owner records a desk payment while (another tab) retiring the plan: either the payment
     comes first and its member is among those told the plan retired, or it is refused as retired;
@@ -263,31 +294,40 @@ def test_a_desk_payment_racing_the_plans_retirement_is_refused_or_its_member_tol
     def retire():
         retired.append(club.memberships.retire_plan(database, club.owner, club.venue_id, club.plan.id))
 
-    if database.is_postgres:  # SQLite's one writer at a time runs them one after the other
-        # The desk has found the plan on offer, uncommitted, when the retirement comes.
-        looked, racer = store.open_due, threading.Thread(target=retire)
-
-        def open_due_then_race(session, plan_id, player_id):
-            if not racer.is_alive() and not retired:
-                racer.start()
-                waits_for_a_lock(database, lambda: bool(retired))
-            return looked(session, plan_id, player_id)
-
-        monkeypatch.setattr(store, "open_due", open_due_then_race)
-        club.memberships.record_payment(database, club.owner, club.venue_id, club.plan.id, club.player.user_id)
-        racer.join(30)
-    else:
-        with futures.ThreadPoolExecutor(2) as pool:
-            paying = pool.submit(club.memberships.record_payment, database, club.owner, club.venue_id,
-                                 club.plan.id, club.player.user_id)
-            pool.submit(retire).result()
-            try:
-                paying.result()
-            except FailedPrecondition:
-                pass
+    # The desk has found the plan on offer, uncommitted, when the retirement comes.
+    desk_payment_raced_by(club, monkeypatch, retire, lambda: bool(retired), after_reading_the_due=False)
     assert retired and retired[0].retired_at is not None
     members = [view.membership.player_id for view in club.mine()]
     assert members == [m.membership.player_id for m in club.events("MembershipPlanRetired")]
+
+
+def test_a_desk_payment_racing_the_online_payment_of_the_same_due_never_counts_a_refunded_payment(database,
+                                                                                                 monkeypatch):
+    """The owner records a desk payment while payment_svc's capture of the player's online payment of
+    the same due comes in. The desk read the due open without a lock; the capture paid it and extended
+    the membership; the desk then overwrote the paid due with "withdrawn" (payment_svc refunds it)
+    and extended again: two periods for one payment. The database now orders them on the due's row:
+    each payment counted is one period, and a payment given back counts none."""
+    club = Club(database)
+    due = club.join()
+    start = club.clock.now
+    captured: list[bool] = []
+
+    def capture():
+        club.memberships.paid_online(database, due.id, "payment-online")
+        captured.append(True)
+
+    # The desk has read the due open, uncommitted, when the capture comes.
+    desk_payment_raced_by(club, monkeypatch, capture, lambda: bool(captured), after_reading_the_due=True)
+    assert captured
+    given_back = due.id in [m.bill_id for m in club.events("MembershipPaymentWithdrawn")]
+    with database.session(read_only=True) as session:
+        counted_online = session.get(store.MembershipDue, due.id).payment_id == "payment-online"
+    assert counted_online != given_back  # the online payment either counts or goes back
+    [mine] = club.mine()
+    counted = 1 + (0 if given_back else 1)  # the desk's, and the online one unless it goes back
+    assert mine.membership.paid_until == membership.add_months(start, counted)
+    assert len(club.events("MembershipPaid")) == counted
 
 
 def test_a_renewal_left_unpaid_is_withdrawn_when_the_membership_expires_and_joining_again_is_a_new_payment(

@@ -447,7 +447,7 @@ def test_match_svc_runs_in_the_platform_with_health_reflection_status_and_metric
             'grpc_service="padel.match.v1.MatchService",grpc_type="unary"}') in metrics
 
 
-def test_a_match_player_who_paid_and_leaves_late_is_refunded_only_once_a_newcomer_takes_their_place(platform):
+def test_a_match_player_who_paid_and_leaves_late_is_refunded_only_once_a_newcomer_takes_their_place_and_pays(platform):
     owner, organiser = str(uuid.uuid4()), player_at(platform, 3.0)
     late, idle, newcomer = (player_at(platform, 3.0) for _ in range(3))
     # The venue's policy: cancelling is free until 720 hours before play, so leaving four days ahead is late.
@@ -488,6 +488,12 @@ def test_a_match_player_who_paid_and_leaves_late_is_refunded_only_once_a_newcome
     assert [a for status, a in after[organiser] if status == "SHARE_STATUS_DUE"] == [price - third]
 
     assert post(platform, newcomer, f"{match_id}/join").status_code == 200  # someone takes the place
-    taken = eventually(lambda: newcomer in (now := bill()) and now[late][-1][0] == "SHARE_STATUS_REFUNDED" and now,
-                       "the late leaver is paid back once a newcomer takes their place")
+    taken = eventually(lambda: newcomer in (now := bill()) and now, "the newcomer owes a share")
     assert [a for status, a in taken[newcomer] if status == "SHARE_STATUS_DUE"] == [price // 2]
+    assert taken[late] == [("SHARE_STATUS_PAID", third)]  # until the newcomer pays, the place is the leaver's
+    paid = requests.post(f"{platform.url}/api/payments/bookings/{booking_id}/pay", timeout=TIMEOUT,
+                         headers=platform_headers(platform, newcomer),
+                         json={"wallet": "WALLET_JAZZCASH", "mobile_number": "03000000001", "cnic_last_six": "345678"})
+    assert paid.json()["payment"]["status"] == "PAYMENT_STATUS_CAPTURED", paid.text
+    eventually(lambda: bill()[late][-1][0] == "SHARE_STATUS_REFUNDED",
+               "the late leaver is paid back once the newcomer who took their place paid")

@@ -227,3 +227,33 @@ def test_a_deleted_profile_takes_the_invited_players_pending_messages_and_remind
     assert rows[notify_pb2.NOTIFICATION_CHANNEL_IN_APP].status == notify_pb2.DELIVERY_STATUS_DELIVERED
     assert inbox_kinds(notify, token_issuer, gone) == []
     assert smtp.to("dani@example.pk") == []
+
+
+def test_a_player_who_leaves_or_declines_late_is_told_their_share_is_kept_until_someone_takes_their_place(
+        notify, token_issuer):
+    """booking_svc names who left late (a match seat, or an accepted invitation declined, after the
+    venue's free-cancellation time): payment_svc keeps their paid share until a newcomer takes the
+    place and pays, and nobody told them so. One who leaves or declines in time hears nothing of it."""
+    player, late, in_time, late_decliner, decliner = (str(uuid.uuid4()) for _ in range(5))
+    register(notify.redis, player, "organiser-late@example.pk")
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
+    booked = snapshot(player, start, participants=[late, in_time, late_decliner, decliner])
+    placed_at_once(notify, booked)
+    left = changed(player, start, booked.booking_id, [late_decliner, decliner], [], [late, in_time])
+    left.left_late_ids.append(late)
+    publish(notify.redis, "booking", left)
+    after = snapshot(player, start, booking_id=booked.booking_id, participants=[decliner])
+    publish(notify.redis, "booking", booking_events.InvitationDeclined(booking=after, player_id=late_decliner,
+                                                                       left_late_ids=[late_decliner]))
+    publish(notify.redis, "booking", booking_events.InvitationDeclined(
+        booking=snapshot(player, start, booking_id=booked.booking_id), player_id=decliner), wait=True)
+
+    for user_id in (late, late_decliner):
+        kinds = inbox_kinds(notify, token_issuer, user_id)
+        assert kinds.count("left_late") == 1, kinds
+        listed = notify.stub.ListInbox(pb.ListInboxRequest(page_size=100), metadata=token_issuer.metadata(user_id))
+        told = next(m for m in listed.messages if m.kind == "left_late")
+        assert told.title == "Your share is kept until someone takes your place: Padel Arena DHA"
+        assert "after the venue's free-cancellation time" in told.body and "pays for it" in told.body
+    for user_id in (in_time, decliner):
+        assert "left_late" not in inbox_kinds(notify, token_issuer, user_id)

@@ -108,6 +108,19 @@ def test_a_refund_receipt_shows_the_refunds_reference_and_a_refused_refund_tells
     assert owner_told.kind == "refund_failed_venue" and booking_id in owner_told.body
 
 
+def test_a_share_the_late_fee_kept_whole_tells_its_payer_nothing_comes_back_and_what_was_kept(notify, token_issuer):
+    """payment_svc publishes PaymentRefunded with nothing refunded for a share the cancellation fee
+    kept whole: its payer hears that, not "Refund: Rs 0"."""
+    payer, booking_id = str(uuid.uuid4()), str(uuid.uuid4())
+    register(notify.redis, payer, "kept@example.pk")
+    publish(notify.redis, "payment", payment_events.PaymentRefunded(
+        payment=paid(payer, booking_id), share_id="share-1", refund=rupees(0), fee=rupees(225000)), wait=True)
+    [told] = inbox(notify, token_issuer, payer)
+    assert told.kind == "late_fee_kept" and told.title == "Nothing refunded: Rs 2,250 kept as the late-cancellation fee"
+    assert "nothing goes back to your JazzCash wallet" in told.body and booking_id in told.body
+    assert "kept all Rs 2,250 you paid" in told.body
+
+
 def test_a_membership_plans_payment_and_refund_receipts_speak_of_the_membership(notify, token_issuer):
     payer, bill_id = str(uuid.uuid4()), str(uuid.uuid4())
     register(notify.redis, payer, "member-payer@example.pk")

@@ -468,6 +468,27 @@ def test_money_taken_at_the_venue_nets_the_same_in_both_of_the_owners_reports(pa
         assert paisa(payouts["totals"]["net"]) == 600100 - 60010 + 300050 - 30005
 
 
+def test_a_pending_booking_nets_nothing_in_either_of_the_owners_reports_until_the_venue_confirms_it(pay_platform):
+    """A booking waiting for the venue's confirmation (a hold that may run out) is no revenue in
+    booking_svc's report; the payout report counted its price as money to take at the venue."""
+    court = Court(pay_platform)
+    court.set_payment({"mode": "PAYMENT_MODE_AT_VENUE"})
+    booker, waiting = booked(pay_platform, court)
+    days, payouts = owners_reports(pay_platform, court, court.day)
+    (line,) = payouts["lines"]
+    assert (paisa(line["at_venue"]), paisa(line["commission_at_venue"]), paisa(line["net"])) == (0, 0, 0)
+    assert by_day(days) == [(court.day.isoformat(), 0, 0)]
+
+    assert requests.post(f"{pay_platform.url}/api/bookings/bookings/{waiting}/confirm", timeout=TIMEOUT,
+                         headers=pay_platform.headers(court.owner, roles=("venue_owner",))).status_code == 200
+    eventually(lambda: bill_when_ready(pay_platform, waiting, booker)["booking_status"] == "BOOKING_STATUS_CONFIRMED",
+               "payments heard the booking confirmed")
+    days, payouts = owners_reports(pay_platform, court, court.day)
+    (line,) = payouts["lines"]
+    assert (paisa(line["at_venue"]), paisa(line["net"])) == (600100, 600100 - 60010)
+    assert by_day(days) == [(court.day.isoformat(), 1, 600100 - 60010)]
+
+
 def test_bad_requests_are_400_naming_the_field(pay_platform, court):
     booker = new_user()
     booking_id = court.book(booker, [])

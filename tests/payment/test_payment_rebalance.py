@@ -197,7 +197,7 @@ def test_a_no_show_paid_at_the_venue_is_counted_once_in_the_payout_report_less_t
     assert (totals.commission_at_venue, totals.net) == (600, 6000 - 600)
 
 
-def test_a_player_who_leaves_late_keeps_their_place_paid_until_a_newcomer_takes_it(world):
+def test_a_player_who_leaves_late_keeps_their_place_paid_until_a_newcomer_takes_it_and_pays(world):
     database, _wallet, _clock, _bills, payments, refunds = world
     booker, early, late, friend, newcomer = (str(uuid.uuid4()) for _ in range(5))
     booking_id, venue_id = booking_in(world, [booker, early, late, friend], 8000)
@@ -218,12 +218,12 @@ def test_a_player_who_leaves_late_keeps_their_place_paid_until_a_newcomer_takes_
     assert view.due == 6000 and view.balance.paid == 2000
 
     change(world, booking_id, venue_id, [booker, friend, newcomer], 8000)  # someone takes the place
+    assert [a for state, a in by_player(bill(world, booking_id, late))[newcomer] if state == "due"] == [2666]
+    payments.pay(database, caller(newcomer), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
     refunds.send_due(database)
     view = bill(world, booking_id, late)
-    shares = by_player(view)
-    assert shares[late] == [("refunded", 2000)]  # the newcomer's share pays them back
-    assert [a for state, a in shares[newcomer] if state == "due"] == [2666]
-    assert view.due == 8000 and view.balance.paid == 0
+    assert by_player(view)[late] == [("refunded", 2000)]  # the newcomer's share pays them back
+    assert view.due == 8000 - 2666 and view.balance.paid == 2666
 
 
 def test_a_late_cancellations_fee_is_kept_from_the_bookers_money_first_and_only_the_rest_from_the_others(world):
@@ -291,6 +291,7 @@ def test_a_deleted_account_that_left_late_keeps_its_place_paid_and_is_refunded_w
     assert sorted(a for state, a in shares[booker] + shares[friend] if state == "due") == [3000, 3000]
 
     change(world, booking_id, venue_id, [booker, friend, newcomer], 9000)
+    payments.pay(database, caller(newcomer), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
     refunds.send_due(database)
     assert by_player(bill(world, booking_id, booker))[gone] == [("refunded", 3000)]
     with database.session(read_only=True) as session:
@@ -319,6 +320,87 @@ def test_an_invited_player_who_paid_and_declines_late_keeps_their_place_paid_unt
     assert sorted(a for state, a in shares[booker] + shares[friend] if state == "due") == [3000, 3000]
     assert view.due == 6000 and view.balance.paid == 2000
 
-    change(world, booking_id, venue_id, [booker, friend, newcomer], 8000)  # someone takes the place
+    change(world, booking_id, venue_id, [booker, friend, newcomer], 8000)  # someone takes the place and pays
+    payments.pay(database, caller(newcomer), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
     refunds.send_due(database)
     assert by_player(bill(world, booking_id, late))[late] == [("refunded", 2000), ("void", 666)]
+
+
+def leaves_late(world, booking_id: str, venue_id: str, players: list[str], late: str, price: int) -> None:
+    with world[0].session() as session:
+        world[3].booking_changed(Joined(session), BookingFacts(
+            booking_id, venue_id, players[0], players, START, START.date(), price, price // 10, "confirmed",
+            left_late=(late,)))
+
+
+def test_a_late_leaver_is_refunded_once_the_newcomer_pays_and_a_newcomer_who_leaves_unpaid_leaves_the_hold(world):
+    """The late leaver's paid share went back as soon as a newcomer joined: a newcomer who then never
+    paid (or left again) left the others paying for the place. It goes back when the newcomer pays."""
+    database, _wallet, _clock, _bills, payments, refunds = world
+    booker, late, friend, newcomer, second = (str(uuid.uuid4()) for _ in range(5))
+    booking_id, venue_id = booking_in(world, [booker, late, friend], 9000)
+    payments.pay(database, caller(late), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    leaves_late(world, booking_id, venue_id, [booker, friend], late, 9000)
+
+    change(world, booking_id, venue_id, [booker, friend, newcomer], 9000)  # joins, does not pay yet
+    refunds.send_due(database)
+    view = bill(world, booking_id, late)
+    assert by_player(view)[late] == [("paid", 3000)]  # still holding the place: nobody paid for it yet
+    assert [a for state, a in by_player(view)[newcomer] if state == "due"] == [3000]
+
+    change(world, booking_id, venue_id, [booker, friend], 9000)  # the newcomer leaves again, unpaid
+    refunds.send_due(database)
+    view = bill(world, booking_id, late)
+    assert by_player(view)[late] == [("paid", 3000)]
+    assert sorted(a for state, a in by_player(view)[booker] + by_player(view)[friend] if state == "due") == [3000, 3000]
+    assert view.due == 6000
+
+    change(world, booking_id, venue_id, [booker, friend, second], 9000)
+    payments.pay(database, caller(second), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    refunds.send_due(database)
+    view = bill(world, booking_id, late)
+    assert by_player(view)[late] == [("refunded", 3000)]  # the newcomer's money pays them back
+    assert by_player(view)[second] == [("paid", 3000)]
+    assert view.due == 6000 and view.balance.paid == 3000 and view.owed_by_booker == 3000
+
+
+def test_a_late_leave_while_a_payment_is_pending_holds_the_leavers_share_once_the_payment_settles(world):
+    """A change of players while a payment is pending waits for it; once it settles the late leaver
+    is applied as at once: their paid share not refunded, and the others share only the rest."""
+    database, wallet, _clock, _bills, payments, refunds = world
+    booker, late, friend = (str(uuid.uuid4()) for _ in range(3))
+    booking_id, venue_id = booking_in(world, [booker, late, friend, str(uuid.uuid4())], 8000)
+    payments.pay(database, caller(late), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    wallet.answer = "down"
+    payments.pay(database, caller(friend), booking_id, Wallet.JAZZCASH, "03000000002", "123456", False)
+    leaves_late(world, booking_id, venue_id, [booker, friend], late, 8000)  # and the fourth leaves in time
+    assert by_player(bill(world, booking_id, booker))[booker] == [("due", 2000)]  # waits for the payment
+
+    payments.inquire_pending(database)  # the friend's money came in
+    refunds.send_due(database)
+    view = bill(world, booking_id, booker)
+    assert by_player(view)[late] == [("paid", 2000)]
+    # The other two share 8,000 less the late leaver's 2,000, as equally as the friend's payment allows.
+    assert by_player(view)[friend] == [("paid", 2000), ("due", 1000)]
+    assert [a for state, a in by_player(view)[booker] if state == "due"] == [3000]
+    assert view.due == 4000 and view.balance.paid == 4000
+
+
+
+def test_a_booker_whose_whole_share_goes_to_the_late_fee_is_told_nothing_comes_back_and_what_was_kept(world):
+    """A share the fee keeps whole has nothing to send, so no refund was made, and no PaymentRefunded
+    told its payer what became of their money: it is published, with nothing refunded."""
+    database, _wallet, _clock, _bills, payments, refunds = world
+    booker, friend = str(uuid.uuid4()), str(uuid.uuid4())
+    booking_id, _venue_id = booking_in(world, [booker, friend], 6000)
+    for player in (booker, friend):
+        payments.pay(database, caller(player), booking_id, Wallet.JAZZCASH, "03000000001", "123456", False)
+    with database.session() as session:  # the booker cancelled late: the fee is their whole share
+        refunds.booking_cancelled(Joined(session), booking_id, 3000)
+    refunds.send_due(database)
+    with database.session(read_only=True) as session:
+        rows = session.scalars(select(OutboxEvent).where(OutboxEvent.event_type.like("%PaymentRefunded")))
+        told = [events_pb2.PaymentRefunded.FromString(row.payload) for row in rows]
+    told = {m.payment.payer_id: (m.refund.amount_paisa, m.fee.amount_paisa) for m in told
+            if m.payment.booking_id == booking_id}
+    assert told == {booker: (0, 3000), friend: (3000, 0)}

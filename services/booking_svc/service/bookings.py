@@ -432,7 +432,7 @@ class Bookings:
         """The invited caller accepts or declines (InvitationAccepted / InvitationDeclined). A declined
         player leaves participant_ids (the seat is free for someone else) but the answer stays on the
         booking for the booker to see; one who had accepted and declines late leaves late
-        (`_leaves_late`: payments keeps their paid share until a newcomer takes the place). The same
+        (`_leaves_late`: payments keeps their paid share until a newcomer takes the place and pays). The same
         answer again changes nothing."""
         now = self.clock()
         target = InvitationState.ACCEPTED if accept else InvitationState.DECLINED

@@ -150,7 +150,7 @@ class MatchHolds:
         """The match's seated players are players of its booking (BookingParticipantsChanged: payments
         re-splits the shares). `leaver` left the match of their own accord: after the venue's
         free-cancellation time (its policy, as for cancelling) they left late, and payments does not
-        refund their paid share until a newcomer takes their place."""
+        refund their paid share until a newcomer takes their place and pays."""
         with uow.session() as session:
             view = self._booking(session, match_id, booking_id, organiser_id, hold=False)
             if view is not None:

@@ -86,7 +86,7 @@ def player_prices(session: Session, venue: store.Venue, court_id: str, start: dt
 def view_of(session: Session, member: store.Membership, now: dt.datetime,
             plan: store.MembershipPlan | None = None) -> MembershipView:
     plan = plan or session.get(store.MembershipPlan, member.plan_id)
-    due = store.open_due(session, member.plan_id, member.player_id)
+    due = store.open_due(session, member.plan_id, member.player_id, lock=False)  # only its id is shown
     return MembershipView(member, plan, membership.state(member.paid_until, plan.grace_days, now),
                           bill_id=due.id if due else "")
 

@@ -19,7 +19,7 @@ The same entries make up each player's calendar feed (`service.calendars`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -172,6 +172,15 @@ class Bookings:
                               {"invitee_name": store.display_name(session, invitee_id) or domain.SOMEONE})
             if not accepted:
                 self._cancel_reminders(session, booking.booking_id, invitee_id)
+
+    def left_late(self, uow: UnitOfWork, booking: Booking, leaver_ids: Sequence[str]) -> None:
+        """Players who left after the venue's free-cancellation time (booking_svc's judgement) hear
+        that a share they paid keeps paying for their place until someone takes it and pays."""
+        if not leaver_ids:
+            return
+        with uow.session() as session:
+            for leaver in leaver_ids:
+                self.deliveries.queue(session, leaver, "left_late", booking.variables())
 
     def release_due_reminders(self, uow: UnitOfWork, limit: int = 100) -> int:
         """Turns due reminders into messages, in the transaction that marks them sent; how many.

@@ -37,9 +37,10 @@ class Payments:
 
     def refunded(self, uow: UnitOfWork, payer_id: str, booking_id: str, refund: Money, fee: Money, wallet: str,
                  provider_reference: str, membership: bool = False) -> None:
-        """The payer's refund receipt for one share: what went back to which wallet, what was kept."""
+        """The payer's refund receipt for one share: what went back to which wallet, what was kept; for
+        a share the late-cancellation fee kept whole, that nothing goes back."""
         with uow.session() as session:
-            self.deliveries.queue(session, payer_id, "refund_receipt", {
+            self.deliveries.queue(session, payer_id, "refund_receipt" if refund.amount_paisa else "late_fee_kept", {
                 "booking_id": booking_id, "amount": refund.text(), "fee": fee.text(), "wallet": wallet,
                 "provider_reference": provider_reference, "membership": "yes" if membership else ""})
 

@@ -167,11 +167,16 @@ class Bills:
                                                            booking.player_prices):
                 return  # the bill stands as it is (a confirmation, a move): its shares not even read
             shares = store.shares_of(session, booking.id)
-            # Each newcomer takes the place of the one who left late first; only a paid share holds one.
-            newcomers = [p for p in facts.player_ids if p not in (*booking.player_ids, *(booking.held_ids or ()))]
-            held = [p for p in [*(booking.held_ids or ()), *facts.left_late] if p not in facts.player_ids and any(
-                s.player_id == p and s.share_state == ShareState.PAID for s in shares)]
-            booking.held_ids = held[len(newcomers):] or None
+            was_held = booking.held_ids or ()
+            held = [p for p in [*was_held, *facts.left_late] if p not in facts.player_ids and any(
+                s.player_id == p and s.share_state == ShareState.PAID for s in shares)]  # only a paid share holds
+            # Each newcomer takes the place of the one who left late first; a newcomer who leaves again
+            # before paying leaves that place held as it was.
+            takers = {leaver: taker for leaver, taker in (booking.taker_ids or {}).items() if taker in facts.player_ids}
+            newcomers = [p for p in facts.player_ids if p not in (*booking.player_ids, *was_held)]
+            takers.update(zip([p for p in held if p not in takers], newcomers))
+            booking.held_ids = held or None
+            booking.taker_ids = {leaver: taker for leaver, taker in takers.items() if leaver in held} or None
             untouched = all(s.share_state == ShareState.DUE for s in shares) and not store.payments_of(session, booking.id)
             # The same part online as when booked (a deposit stays the same percentage).
             online = booking.online_paisa * facts.price // booking.price_paisa if booking.price_paisa else 0
@@ -190,14 +195,14 @@ class Bills:
     def rebalance(self, session, booking: store.Booking, now: dt.datetime) -> None:
         """The bill follows its players and price without losing money (domain.rebalance): paid
         shares stay as they are, a removed player's paid share is refunded to their wallet (one who
-        left late once a newcomer took their place), unpaid
+        left late once the newcomer who took their place paid: `release_taken_places`), unpaid
         shares are replaced by ones that add up to the price, and each invited player asked anew is
         sent the request. A share that had fallen to the booker stays the booker's."""
         shares = store.shares_of(session, booking.id)
         going_back = store.refunding(session, booking.id)
         plan = domain.rebalance([share_view(s) for s in shares if s.id not in going_back], booking.player_ids,
                                 booking.booker_id, booking.online_paisa, booking.player_prices or (),
-                                booking.held_ids or ())
+                                booking.held_ids or (), list(booking.taker_ids or ()))
         by_id = {s.id: s for s in shares}
         for share_id in plan.refund:
             store.plan_refund(session, booking.id, by_id[share_id], by_id[share_id].amount_paisa, 0, now)
@@ -218,7 +223,25 @@ class Bills:
                 events.share_requested(session, booking.id, booking.booker_id, share)
         booking.rebalance_due = False
         session.flush()
+        self.release_taken_places(session, booking, now)
         keep_commission(session, booking, now)
+
+    @staticmethod
+    def release_taken_places(session, booking: store.Booking, now: dt.datetime) -> None:
+        """A late leaver's paid share goes back once the newcomer who took their place owes nothing
+        more (their share paid, by them or by the booker it fell to), so nobody carries the risk that
+        the newcomer never pays. Not while the bill waits to be re-balanced: the newcomer's share may
+        not be there yet."""
+        if not booking.taker_ids or booking.rebalance_due:
+            return
+        live = live_shares(session, booking)
+        owing = {s.player_id for s in live if s.share_state in UNPAID}
+        released = {leaver for leaver, taker in booking.taker_ids.items() if taker not in owing}
+        for share in (s for s in live if s.player_id in released and s.share_state == ShareState.PAID):
+            store.plan_refund(session, booking.id, share, share.amount_paisa, 0, now)
+        booking.held_ids = [p for p in booking.held_ids if p not in released] or None
+        booking.taker_ids = {leaver: taker for leaver, taker in booking.taker_ids.items()
+                             if leaver not in released} or None
 
     def get_bill(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> BillView:
         with uow.session(read_only=True) as session:

@@ -193,6 +193,8 @@ class Payments:
             share.state, share.paid_by, share.payment_id = ShareState.PAID.value, payment.payer_id, payment.id
             store.record(session, booking.id, EntryKind.CAPTURED, share.amount_paisa, now, share.id, payment.id)
         self._rebalance_if_due(session, booking.id, now)
+        if self.bills is not None:
+            self.bills.release_taken_places(session, booking, now)
         keep_commission(session, booking, now)
         events.captured(session, payment, fully_paid(session, booking))
         if booking.status == BOOKING_CANCELLED:

@@ -14,7 +14,7 @@ from mesh.caller import Caller
 from mesh.commission import commission_on
 from mesh.db import UnitOfWork
 from payment_svc import domain, store
-from payment_svc.domain import Balance, VenueFacts, VenueFeeState
+from payment_svc.domain import BOOKING_PENDING, Balance, VenueFacts, VenueFeeState
 from payment_svc.service.bills import bill_of
 
 
@@ -73,10 +73,13 @@ class Payouts:
         fee = bill.venue_fee
         due, collected = (0, 0) if fee is None else (
             (fee.amount_paisa, 0) if fee.state == VenueFeeState.DUE else (0, fee.amount_paisa))
+        # A booking still pending (the venue has not confirmed it; its hold may run out) is no money
+        # to take at the venue yet: booking_svc's report counts no revenue for it either.
+        at_venue = 0 if booking.status == BOOKING_PENDING else bill.at_venue
         # The commission on all the venue keeps, less what the ledger has on the part kept online: the
         # two add up to the booking's commission on its price (or on a cancellation's fee), to the paisa.
-        online, taken_there = bill.balance.paid, bill.at_venue + due + collected
+        online, taken_there = bill.balance.paid, at_venue + due + collected
         there = (commission_on(booking.commission_paisa, booking.price_paisa, online + taken_there)
                  - commission_on(booking.commission_paisa, booking.price_paisa, online))
-        return PayoutLine(booking.id, booking.price_paisa, bill.due, bill.balance, bill.at_venue, due, collected,
+        return PayoutLine(booking.id, booking.price_paisa, bill.due, bill.balance, at_venue, due, collected,
                           store.failed_refunds_of(session, booking.id), booking.membership_id or "", there)

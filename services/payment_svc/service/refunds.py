@@ -34,8 +34,9 @@ def give_back(session: Session, booking: store.Booking, paid: list[store.Share],
             store.record(session, booking.id, EntryKind.FEE, plan.fee, now, share.id, share.payment_id)
         if plan.refund:
             store.plan_refund(session, booking.id, share, plan.refund, plan.fee, now)
-        else:
-            share.state = ShareState.REFUNDED.value  # the fee kept all of it: nothing to send
+        else:  # the fee kept all of it: nothing to send, but the payer is told what became of it
+            share.state = ShareState.REFUNDED.value
+            events.kept_as_fee(session, session.get(store.Payment, share.payment_id), share.id, plan.fee)
     session.flush()
     balance = domain.balance(store.as_entries(store.entries_of(session, booking.id)))
     commission = commission_on(booking.commission_paisa, booking.price_paisa, balance.fees)
