@@ -172,8 +172,10 @@ def test_a_confirmation_handled_with_its_booking_in_one_transaction_reads_the_bo
 
 def test_a_booking_and_its_confirmation_paid_at_the_venue_cost_one_look_and_one_insert(world):
     """Every booking confirmed at once at a venue paid there: BookingCreated and BookingConfirmed in
-    one consumer transaction. One look (the venue's mode and whether the bill exists), then the bill
-    written once, confirmed, at the commit (it was four: the venue, the bill, its INSERT, an UPDATE)."""
+    one consumer transaction, of a trace not kept (the consumer then flushes at the commit only). One
+    look (the venue's mode and whether the bill exists), then the bill written once, confirmed, at the
+    commit (it was four: the venue, the bill, its INSERT, an UPDATE; in a kept trace, whose events the
+    consumer flushes one by one, it is three: the look, the INSERT, the UPDATE)."""
     database, bills = world[0], world[3]
     players = [str(uuid.uuid4())]
     facts = BookingFacts(str(uuid.uuid4()), str(uuid.uuid4()), players[0], players, START, START.date(), 8000, 800,

@@ -125,7 +125,8 @@ class Bills:
 
     def _open(self, session, facts: BookingFacts, online: int, membership_id: str | None = None) -> None:
         """The bill, added; not flushed when nothing is paid online: a BookingConfirmed handled in the
-        same transaction then changes the added row, and one INSERT goes at the commit (no UPDATE)."""
+        same transaction before a flush (a consumer's, of a trace not kept) then changes the added row,
+        and one INSERT goes at the commit (no UPDATE)."""
         now = self.clock()
         store.add_booking(session, store.Booking(
             id=facts.booking_id, venue_id=facts.venue_id, booker_id=facts.booker_id, player_ids=facts.player_ids,
