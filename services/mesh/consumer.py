@@ -260,9 +260,15 @@ class EventConsumer(Loop):
                     if event is None or event.event_id not in fresh:  # handled before, or twice in this read
                         continue
                     fresh.discard(event.event_id)
+                    # A kept trace's statements are those of its span: flushed before and after it. The
+                    # writes of a trace not kept wait for the commit (a flush is a cost of its own).
+                    kept = tracing.kept(event.traceparent)
+                    if kept:
+                        session.flush()
                     with self._span(event):
                         event.handler(session, event.event_id, event.message)
-                        session.flush()  # its writes are statements of its span, not of the next event's
+                        if kept:
+                            session.flush()
                     if hold is not None and time.monotonic() - began >= hold:
                         taken = position + 1
                         break

@@ -89,6 +89,14 @@ def current_traceparent() -> str | None:
     return carrier.get(TRACEPARENT)
 
 
+def kept(traceparent: str | None) -> bool:
+    """Whether work continuing `traceparent` may record spans: not when its sampled flag is off (a
+    trace the edge chose not to keep, which services follow); a new trace (None) the sampler decides."""
+    earlier = _PROPAGATOR.extract({TRACEPARENT: traceparent} if traceparent else {}, context=otel_context.Context())
+    span = trace.get_current_span(earlier).get_span_context()
+    return not span.is_valid or span.trace_flags.sampled
+
+
 @contextmanager
 def continuing(traceparent: str | None, name: str, kind: SpanKind, attributes: dict) -> Iterator[None]:
     """A span for work done later on behalf of a traced one (an event's handling, a queued message's

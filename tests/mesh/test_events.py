@@ -3,6 +3,7 @@ on the embedded Redis stand-in and on real Redis, including Redis and consumer r
 
 import datetime as dt
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,9 @@ import pytest
 import redis
 from prometheus_client import CollectorRegistry, generate_latest
 from google.protobuf.wrappers_pb2 import Int32Value, StringValue
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 from sqlalchemy import String, event, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -411,6 +415,33 @@ def test_the_record_of_events_read_together_is_one_statement(database, bus):
     handler, commits = handled_read(database, bus, names, sqlite_hold_seconds=60.0)
     assert handler.calls == names and handled_rows(database) == names
     assert len(commits) == 1 and len(recorded) == 1
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_events_of_a_trace_not_kept_are_written_at_the_commit_not_flushed_one_by_one(database, bus, kept):
+    """A kept trace's statements belong to its event's span, so each event's writes are flushed as it
+    ends; a trace the edge did not keep (PADEL_TRACE_SAMPLE_PERCENT) records no span, and its events'
+    writes go together at the commit: one flush for the read, not one per event (a flush is
+    SQLAlchemy's unit of work, a cost beyond its rows)."""
+    names = [f"e{n}" for n in range(6)]
+    flushes: list[str] = []
+
+    def flushed(_session, _context) -> None:
+        if threading.current_thread().name == f"event consumer {GROUP}":
+            flushes.append("flush")
+
+    published_in = NonRecordingSpan(SpanContext(
+        trace_id=random.getrandbits(128) | 1, span_id=random.getrandbits(64) | 1, is_remote=False,
+        trace_flags=TraceFlags(TraceFlags.SAMPLED if kept else TraceFlags.DEFAULT)))
+    event.listen(Session, "after_flush", flushed)
+    token = otel_context.attach(trace.set_span_in_context(published_in))  # the outbox keeps its traceparent
+    try:
+        handler, commits = handled_read(database, bus, names, sqlite_hold_seconds=60.0)
+    finally:
+        otel_context.detach(token)
+        event.remove(Session, "after_flush", flushed)
+    assert handler.calls == names and handled_rows(database) == names and len(commits) == 1
+    assert len(flushes) == (len(names) if kept else 1)
 
 
 def test_on_sqlite_events_read_together_commit_once_they_held_the_write_lock_long_enough(database, bus):

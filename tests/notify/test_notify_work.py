@@ -12,6 +12,8 @@ import uuid
 import pytest
 from notify_standins import snapshot
 from padel_testkit import statements
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from mesh.db import Database, Joined
 from notify_svc import calendar, convert, store
@@ -148,6 +150,35 @@ def test_the_next_bookings_read_no_template_only_the_templates_version(counted):
         mine = [d for d in store.deliveries_of(session, players[2]) if d.kind == "booking_confirmed"]
         assert sorted(d.channel for d in mine) == ["email", IN_APP]
         assert all("Padel Arena DHA" in d.subject and "Court 1" in d.body for d in mine)
+
+
+def test_a_booking_and_its_confirmation_read_first_and_write_in_one_flush(counted):
+    """A consumer's transaction handling a booking's BookingCreated and BookingConfirmed (owner and
+    player known, templates kept, as for every booking after the first) reads everything it needs
+    before it adds anything to the confirmation: the created event's message goes with the first read
+    of the confirmation, every other row at the commit (it was three flushes: the booking's reminders
+    were read after the calendar entry and the message had been added)."""
+    owner, player = str(uuid.uuid4()), str(uuid.uuid4())
+    earlier, booking = booked(player, owner), booked(player, owner)
+    handled(counted, counted.bookings.created, earlier)  # the owner's row, the templates kept
+    handled(counted, counted.bookings.confirmed, earlier)  # the player's row
+    flushes: list[int] = []
+
+    def flushed(session, _context) -> None:
+        flushes.append(1)
+
+    event.listen(Session, "after_flush", flushed)
+    try:
+        with counted.database.session() as session:
+            counted.bookings.created(Joined(session), booking)
+            counted.bookings.confirmed(Joined(session), booking)
+    finally:
+        event.remove(Session, "after_flush", flushed)
+    assert len(flushes) == 2
+    with counted.database.session() as session:
+        assert {d.kind for d in store.deliveries_of(session, player)} == {"booking_confirmed"}
+        assert store.reminder(session, booking.booking_id, player).status == store.REMINDER_PENDING
+        assert store.calendar_entry(session, booking.booking_id, player).sequence == 0
 
 
 def test_an_admins_template_is_used_from_the_next_message_on_and_rendered_in_a_renderer_process(counted):

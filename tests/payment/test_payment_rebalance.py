@@ -170,6 +170,31 @@ def test_a_confirmation_handled_with_its_booking_in_one_transaction_reads_the_bo
     assert bill(world, facts.booking_id, players[0]).booking.status == "confirmed"
 
 
+def test_a_booking_and_its_confirmation_paid_at_the_venue_cost_one_look_and_one_insert(world):
+    """Every booking confirmed at once at a venue paid there: BookingCreated and BookingConfirmed in
+    one consumer transaction, of a trace not kept (the consumer then flushes at the commit only). One
+    look (the venue's mode and whether the bill exists), then the bill written once, confirmed, at the
+    commit (it was four: the venue, the bill, its INSERT, an UPDATE; in a kept trace, whose events the
+    consumer flushes one by one, it is three: the look, the INSERT, the UPDATE)."""
+    database, bills = world[0], world[3]
+    players = [str(uuid.uuid4())]
+    facts = BookingFacts(str(uuid.uuid4()), str(uuid.uuid4()), players[0], players, START, START.date(), 8000, 800,
+                         "pending")
+
+    def both():
+        with database.session() as session:
+            bills.record_booking(Joined(session), facts)
+            bills.booking_changed(Joined(session), dataclasses.replace(facts, status="confirmed"))
+
+    sent = executed(database, both)
+    assert len(sent) == 2 and "venue_payments" in sent[0] and sent[1].startswith("INSERT INTO bookings"), sent
+    view = bill(world, facts.booking_id, players[0])
+    assert (view.booking.status, view.booking.online_paisa, view.shares) == ("confirmed", 0, [])
+    # The same BookingCreated again (another read of it) opens nothing and changes nothing.
+    assert len(executed(database, lambda: bills.record_booking(database, facts))) == 1
+    assert bill(world, facts.booking_id, players[0]).booking.status == "confirmed"
+
+
 def test_a_no_show_of_a_booking_paid_at_the_venue_owes_the_court_there_once(world):
     database, clock = world[0], world[2]
     booker = str(uuid.uuid4())

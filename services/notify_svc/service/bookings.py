@@ -61,13 +61,14 @@ class Bookings:
         are invited. A court held for an open match is a booking only now, when the match books it:
         its owner hears of it as a new booking."""
         with uow.session() as session:
+            reminders = store.reminders_of(session, booking.booking_id)  # before anything is added: one flush
             # The player's calendar entry (a series' game: in the feed; a lottery's win: its message adds it).
             entry = None if lottery_won else self._entry(session, booking, booking.player_id)
             if not (in_series or lottery_won):
                 self._tell_player(session, "booking_confirmed", booking, calendar=entry)
             if booking.match_id:
                 self._tell_owner(session, "venue_booking_new", booking)
-            self._keep_players_posted(session, booking, previous_start_time=None)
+            self._keep_players_posted(session, booking, reminders, previous_start_time=None)
 
     def lottery_drawn(self, uow: UnitOfWork, won: Booking, waiting_ids: list[str]) -> None:
         """The winner hears the slot is theirs: booked, with its calendar entry, or (at a venue that
@@ -89,11 +90,13 @@ class Bookings:
         previous = {"previous_start_time": local_text(previous_start, booking.time_zone)["stamp"]
                     if previous_start else ""}
         with uow.session() as session:
+            reminders = store.reminders_of(session, booking.booking_id) if booking.confirmed else []
             entry = self._entry(session, booking, booking.player_id) if booking.confirmed else None
             self._tell_player(session, "booking_rescheduled", booking, previous, calendar=entry)
             self._tell_owner(session, "venue_booking_rescheduled", booking, previous, actor=moved_by)
             if booking.confirmed:
-                self._keep_players_posted(session, booking, previous_start_time=previous["previous_start_time"])
+                self._keep_players_posted(session, booking, reminders,
+                                          previous_start_time=previous["previous_start_time"])
             else:
                 self._cancel_reminders(session, booking.booking_id)
 
@@ -102,7 +105,8 @@ class Bookings:
         withdraws the removed ones; a pending one tells nobody yet (its confirmation invites)."""
         if booking.confirmed:
             with uow.session() as session:
-                self._keep_players_posted(session, booking, previous_start_time=None)
+                self._keep_players_posted(session, booking, store.reminders_of(session, booking.booking_id),
+                                          previous_start_time=None)
 
     def cancelled(self, uow: UnitOfWork, booking: Booking, reason: str, fee: Money, refund: Money, *,
                   fee_due_at_venue: bool = False, cancelled_by: str = "", in_series: bool = False) -> None:
@@ -276,12 +280,15 @@ class Bookings:
         return [row.user_id for row in reminders
                 if row.user_id != booking.player_id and row.status != store.REMINDER_CANCELLED]
 
-    def _keep_players_posted(self, session: Session, booking: Booking, *, previous_start_time: str | None) -> None:
+    def _keep_players_posted(self, session: Session, booking: Booking, read: list[store.Reminder], *,
+                             previous_start_time: str | None) -> None:
         """Invites players not told yet, tells the others about a move (`previous_start_time` set)
         unless they already know the new time,
-        withdraws the invitation of players no longer listed, and (re)schedules everyone's reminder."""
-        # The booking's reminders, read once: who was told, who knows the time, whose to (re)schedule.
-        reminders = {row.user_id: row for row in store.reminders_of(session, booking.booking_id)}
+        withdraws the invitation of players no longer listed, and (re)schedules everyone's reminder.
+        `read`: the booking's reminders, read once by the caller before its transaction added anything
+        (who was told, who knows the time, whose to (re)schedule), so that no read here flushes the
+        event's other writes: they go together at the commit."""
+        reminders = {row.user_id: row for row in read}
         told, listed = self._told(booking, reminders.values()), set(booking.participant_ids)
         variables = booking.variables()
         for user_id in booking.participant_ids:
