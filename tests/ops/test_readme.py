@@ -1,4 +1,4 @@
-"""The README's configuration table names every environment variable the code reads."""
+"""The README's configuration table: every environment variable the code reads, each in one row."""
 
 import pathlib
 import re
@@ -7,12 +7,15 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SERVICES = ("AUTH", "USER", "BOOKING", "NOTIFY", "PAYMENT", "MATCH")
 
 
+def configuration_rows() -> list[list[str]]:
+    return [[cell.strip() for cell in row.split("|")[1:-1]]
+            for row in (ROOT / "README.md").read_text().splitlines() if row.startswith("| `PADEL_")]
+
+
 def documented() -> set[str]:
     names = set()
-    for row in (ROOT / "README.md").read_text().splitlines():
-        if not row.startswith("| `PADEL_"):
-            continue
-        first = row.split("|")[1]
+    for row in configuration_rows():
+        first = row[0]
         full = re.findall(r"`(PADEL_[A-Z0-9_<>]+)`", first)
         # "`PADEL_NOTIFY_SMTP_HOST` / `_PORT`": a suffix replaces the last word(s) of the first name.
         for suffix in re.findall(r"`(_[A-Z0-9_]+)`", first):
@@ -34,3 +37,15 @@ def read_by_code() -> set[str]:
 def test_every_variable_the_code_reads_is_in_the_configuration_table():
     missing = sorted(read_by_code() - documented())
     assert missing == [], f"add these to the README's configuration table: {missing}"
+
+
+def test_each_variable_has_one_row_and_each_service_its_default_ports():
+    from mesh.settings import SERVICES as PORTS
+
+    firsts = [row[0] for row in configuration_rows()]
+    assert sorted({f for f in firsts if firsts.count(f) > 1}) == []
+    defaults = {row[0]: row[1] for row in configuration_rows()}
+    assert defaults["`PADEL_<SVC>_PORT`"] == " / ".join(str(grpc) for grpc, _ in PORTS.values())
+    assert defaults["`PADEL_<SVC>_METRICS_PORT`"] == " / ".join(str(metrics) for _, metrics in PORTS.values())
+    named = re.search(r"`<SVC>` is (.*?)\.\n", (ROOT / "README.md").read_text(), re.S).group(1)
+    assert re.findall(r"`([A-Z]+)`", named) == [name.upper() for name in PORTS]
