@@ -49,3 +49,18 @@ def test_each_variable_has_one_row_and_each_service_its_default_ports():
     assert defaults["`PADEL_<SVC>_METRICS_PORT`"] == " / ".join(str(metrics) for _, metrics in PORTS.values())
     named = re.search(r"`<SVC>` is (.*?)\.\n", (ROOT / "README.md").read_text(), re.S).group(1)
     assert re.findall(r"`([A-Z]+)`", named) == [name.upper() for name in PORTS]
+
+
+def test_every_variable_an_example_uses_is_set_by_an_example_or_named_in_the_text():
+    text = (ROOT / "README.md").read_text()
+    code = [line.split(" # ")[0] for block in re.findall(r"```sh\n(.*?)```", text, re.S)
+            for line in block.splitlines() if not line.lstrip().startswith("#")]
+    name = r"[A-Za-z_][A-Za-z0-9_]*"
+    set_here = set()
+    for line in code:
+        set_here.update(re.findall(rf"(?:^|[\s;({{])(?:export\s+)?({name})=", line))
+        set_here.update(n for names in re.findall(rf"\bread\s+((?:{name}\s*)+)", line) for n in names.split())
+        set_here.update(re.findall(rf"\bfor\s+({name})\s+in\b", line))
+    named_in_text = set(re.findall(rf"`\$({name})`", text))
+    used = {n for line in code for n in re.findall(rf"\$\{{?({name})", line)}
+    assert sorted(used - set_here - named_in_text) == []
