@@ -64,3 +64,11 @@ def test_every_variable_an_example_uses_is_set_by_an_example_or_named_in_the_tex
     named_in_text = set(re.findall(rf"`\$({name})`", text))
     used = {n for line in code for n in re.findall(rf"\$\{{?({name})", line)}
     assert sorted(used - set_here - named_in_text) == []
+
+
+def test_a_second_platform_is_told_every_port_it_listens_on():
+    text = (ROOT / "README.md").read_text()
+    paragraph = text[text.index("A second platform runs beside the first"):].split("\n\n")[0]
+    named = {n.replace("<SVC>", s) for n in re.findall(r"`(PADEL_[A-Z0-9_<>]+)`", paragraph) for s in SERVICES}
+    listened_on = {n for n in read_by_code() if n.endswith("_PORT") and not n.startswith("PADEL_NOTIFY_SMTP")}
+    assert sorted(listened_on - named) == []
