@@ -193,9 +193,9 @@ class Bookings:
                 setup = self.setups.current(session, placing.venue_id, placing.setup_version)
                 venue, court = setup.venue, setup.court(court_id)
                 domain.check_participants(player_id, participant_ids)
+                # Counted before `_place` takes the daily limit's lock: a series takes the two in this order too.
+                self.check_unpaid_holds(self.unpaid_holds(session, venue, player_id, now))
                 day, end, price = self._place(session, venue, court, start, duration, player_id, now)
-                if not (venue.instant_confirmation or venue.paid_at_venue):  # held until paid online
-                    domain.check_unpaid_holds(self.max_unpaid_holds, store.unpaid_holds(session, player_id, now))
                 return self._insert(session, venue, court, player_id, list(participant_ids), start, end, day,
                                     price, special_requests, idempotency_key, fingerprint, now,
                                     player=placing.player, booked_by=caller.user_id)
@@ -208,6 +208,19 @@ class Bookings:
             if store.is_slot_taken(error):
                 raise Conflict(SLOT_TAKEN, reason="SLOT_TAKEN") from None
             raise
+
+    @staticmethod
+    def unpaid_holds(session: Session, venue: store.Venue, player_id: str, now: dt.datetime) -> int | None:
+        """How many bookings the player holds awaiting online payment (counted under the limit's lock),
+        where a booking at `venue` would be one more (held until paid online); else None: not limited."""
+        if venue.instant_confirmation or venue.paid_at_venue:
+            return None
+        return store.unpaid_holds(session, player_id, now)
+
+    def check_unpaid_holds(self, unpaid: int | None) -> None:
+        """Refuses one more hold awaiting payment past the player's limit (UNPAID_HOLDS_LIMIT)."""
+        if unpaid is not None:
+            domain.check_unpaid_holds(self.max_unpaid_holds, unpaid)
 
     def _insert(self, session: Session, venue: store.Venue, court: store.Court, player_id: str,
                 participant_ids: list[str], start: dt.datetime, end: dt.datetime, day: dt.date, price: int,
