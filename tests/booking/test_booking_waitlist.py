@@ -258,3 +258,29 @@ def test_a_freed_slot_is_offered_to_each_waiting_player_once_however_many_entrie
     assert "offered" not in [e.entry.state for e in waitlist.list_mine(database, hog, 0, "").items]
     [passed] = waitlist.list_mine(database, next_in_line, 0, "").items
     assert passed.entry.state == "offered" and passed.offer.start_time == start
+
+
+def test_an_offers_hold_stays_on_the_freed_slot_until_accepted_and_then_moves_as_any_booking(database):
+    """The hold an offer keeps is the line's, not yet the player's booking: moving it would take a
+    court the line never offered (uncounted as a hold awaiting payment) and leave the freed slot
+    held for nobody (its offer still open there, so not passed on)."""
+    clock, desk, waitlist, venue, start = a_venue_with_a_waitlist(database, "Offer Padel", 2, "19:00")
+    court = venue.courts[0].id
+    holder, first = someone("player"), someone("player")
+    taken = desk.book(holder, court, start)
+    waitlist.join(database, first, venue.venue.id, court, start, start + dt.timedelta(hours=1), 60)
+    desk.bookings.cancel(database, holder, taken.id, "")
+    waitlist.offer_freed(database, court, taken.start_time, taken.end_time)
+    [offered] = waitlist.list_mine(database, first, 0, "").items
+    elsewhere = {"start_time": start + dt.timedelta(hours=2)}
+
+    with pytest.raises(FailedPrecondition) as refused:
+        desk.bookings.update(database, first, offered.offer.booking_id, elsewhere)
+    assert "accept" in str(refused.value)
+    held = desk.bookings.get(database, first, offered.offer.booking_id).booking
+    assert (held.start_time, held.waitlist_offer_id) == (start, offered.offer.id)
+    assert [name for name, _ in outbox_events(database, "BookingRescheduled")] == []
+
+    accepted = waitlist.accept(database, first, offered.offer.id).booking
+    moved = desk.bookings.update(database, first, accepted.id, elsewhere).booking
+    assert moved.start_time == start + dt.timedelta(hours=2)

@@ -340,6 +340,8 @@ class Bookings:
                 domain.check_may_change_booking(caller, booking.player_id, view.venue.owner_id, changes)
                 if booking.state not in (Status.PENDING, Status.CONFIRMED):
                     raise FailedPrecondition(f"cannot change a booking that is {booking.status}")
+                if booking.waitlist_offer_id:  # the line's hold on the freed slot, not yet a booking to move
+                    raise FailedPrecondition("this court is held for a waitlist offer: accept it first, then change it")
                 if booking.match_id and "participant_ids" in changes:
                     raise FailedPrecondition("this court is held for an open match: its players are the match's")
                 invited_before = list(booking.participant_ids)
