@@ -284,3 +284,29 @@ def test_an_offers_hold_stays_on_the_freed_slot_until_accepted_and_then_moves_as
     accepted = waitlist.accept(database, first, offered.offer.id).booking
     moved = desk.bookings.update(database, first, accepted.id, elsewhere).booking
     assert moved.start_time == start + dt.timedelta(hours=2)
+
+
+def test_an_offers_hold_is_given_up_by_leaving_the_line_not_cancelled_out_from_under_the_next_in_line(database):
+    """Cancelling the offer's hold as a booking left the offer open on a free court: the next in line was
+    not offered it until the window ran out, while anyone could book it directly. Leaving passes it on."""
+    clock, desk, waitlist, venue, start = a_venue_with_a_waitlist(database, "Give Up Padel", 2, "19:00")
+    court = venue.courts[0].id
+    holder, first, second = (someone("player") for _ in range(3))
+    taken = desk.book(holder, court, start)
+    for player in (first, second):
+        clock.now += dt.timedelta(seconds=1)
+        waitlist.join(database, player, venue.venue.id, court, start, start + dt.timedelta(hours=1), 60)
+    desk.bookings.cancel(database, holder, taken.id, "")
+    waitlist.offer_freed(database, court, taken.start_time, taken.end_time)
+    [offered] = waitlist.list_mine(database, first, 0, "").items
+    owner = someone("venue_owner", user_id=venue.venue.owner_id)
+
+    for who in (first, owner):
+        with pytest.raises(FailedPrecondition) as refused:
+            desk.bookings.cancel(database, who, offered.offer.booking_id, "")
+        assert "leav" in str(refused.value)
+    assert desk.bookings.get(database, first, offered.offer.booking_id).booking.status == "pending"
+
+    waitlist.leave(database, first, offered.entry.id)
+    [passed] = waitlist.list_mine(database, second, 0, "").items
+    assert (passed.entry.state, passed.offer.start_time) == ("offered", start)

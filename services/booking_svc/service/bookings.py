@@ -34,6 +34,11 @@ log = logging.getLogger("padel.booking")
 SLOT_TAKEN = "this slot was just taken; choose another time"
 KEY_REUSED = "this idempotency key was already used for a different booking request"
 ACCOUNT_CLOSED = "the player's account was closed"
+# A waitlist offer's hold is the line's on the freed slot: moved, it would take a court the line never
+# offered (uncounted as awaiting payment) and, cancelled, leave its offer open on a free court, passed
+# on to nobody until the window ran out. Leaving the line gives it up and passes it on.
+OFFER_HOLD = ("this court is held for a waitlist offer: accept it before changing it, or give it up by "
+              "leaving the waitlist")
 # `Bookings._insert`'s default: read the booker in the transaction.
 LOOK_UP = object()
 
@@ -340,8 +345,8 @@ class Bookings:
                 domain.check_may_change_booking(caller, booking.player_id, view.venue.owner_id, changes)
                 if booking.state not in (Status.PENDING, Status.CONFIRMED):
                     raise FailedPrecondition(f"cannot change a booking that is {booking.status}")
-                if booking.waitlist_offer_id:  # the line's hold on the freed slot, not yet a booking to move
-                    raise FailedPrecondition("this court is held for a waitlist offer: accept it first, then change it")
+                if booking.waitlist_offer_id:
+                    raise FailedPrecondition(OFFER_HOLD)
                 if booking.match_id and "participant_ids" in changes:
                     raise FailedPrecondition("this court is held for an open match: its players are the match's")
                 invited_before = list(booking.participant_ids)
@@ -397,6 +402,8 @@ class Bookings:
         with uow.session() as session:
             view = rows.booking(session, booking_id)
             category = domain.canceller(caller, view.booking.player_id, view.venue.owner_id)
+            if view.booking.waitlist_offer_id:
+                raise FailedPrecondition(OFFER_HOLD)
             self._expire_holds(session, now, view.booking.court_id)
             self._cancel(session, view, reason or f"cancelled by the {category}", caller.user_id, category, now)
             return view
