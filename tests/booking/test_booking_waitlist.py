@@ -300,6 +300,8 @@ def test_an_offers_hold_is_given_up_by_leaving_the_line_not_cancelled_out_from_u
         with pytest.raises(FailedPrecondition) as refused:
             desk.bookings.cancel(database, who, offered.offer.booking_id, "")
         assert "leav" in str(refused.value)
+        with pytest.raises(FailedPrecondition):  # nor quoted as if it could be
+            desk.bookings.cancellation_preview(database, who, offered.offer.booking_id)
     assert desk.bookings.get(database, first, offered.offer.booking_id).booking.status == "pending"
 
     waitlist.leave(database, first, offered.entry.id)

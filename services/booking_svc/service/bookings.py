@@ -433,6 +433,8 @@ class Bookings:
             view = rows.booking(session, booking_id)
             booking = view.booking
             category = domain.canceller(caller, booking.player_id, view.venue.owner_id)
+            if booking.waitlist_offer_id:
+                raise FailedPrecondition(OFFER_HOLD)
             domain.check_may_cancel(category, booking.state, booking.start_time, now)
             return domain.quote_cancellation(_rules_for(session, view.venue, booking.player_id, now),
                                              booking.price_paisa, booking.start_time,
