@@ -169,3 +169,20 @@ def test_a_players_own_series_at_a_venue_paid_online_counts_each_game_and_an_own
     arranged = series.book(database, owner, clifton.courts[0].id, at("20:00"), 60, three_weeks, [], False,
                            "standing", player_id=player.user_id)
     assert [(g.booking.status, g.clash) for g in arranged.games] == [("pending", "")] * 3
+
+
+def test_a_venue_paid_online_keeps_holding_bookings_until_its_owner_takes_payment_at_the_venue_again(database):
+    """Switched to confirming at once while paid online, its bookings were confirmed unpaid (nobody
+    collects at the venue, nothing is held for payment) and the unpaid-holds limit no longer applied.
+    payments refuses online payment to a venue that confirms at once; booking_svc refuses the reverse."""
+    desk = Desk(database, Clock())
+    venue = paid_online(desk, "Online Then Instant")
+    owner = someone("venue_owner", user_id=venue.venue.owner_id)
+    with pytest.raises(FailedPrecondition) as refused:
+        desk.venues.update(database, owner, venue.venue.id, {"instant_confirmation": True})
+    assert refused.value.reason == "VENUE_PAID_ONLINE" and "confirmation_mode" in str(refused.value)
+    assert desk.book(someone("player"), venue.courts[0].id, at("10:00")).status == "pending"
+
+    desk.bookings.venue_paid(database, venue.venue.id, at_venue=True)  # the owner chose payment at the venue
+    desk.venues.update(database, owner, venue.venue.id, {"instant_confirmation": True})
+    assert desk.book(someone("player"), venue.courts[0].id, at("11:00")).status == "confirmed"
