@@ -1,7 +1,7 @@
 """A player holds at most PADEL_BOOKING_MAX_UNPAID_HOLDS (2) bookings awaiting online payment at once,
-across every venue: the next Book is refused (FAILED_PRECONDITION, UNPAID_HOLDS_LIMIT) with nothing
-written, until paying for one or its hold running out makes room; racing Books stay within the limit
-(the database decides). On SQLite and PostgreSQL."""
+across every venue: the next Book (or waitlist offer accepted, or game of their own series) is refused
+(FAILED_PRECONDITION, UNPAID_HOLDS_LIMIT) with nothing written, until paying for one or its hold running
+out makes room; racing Books stay within the limit (the database decides). On SQLite and PostgreSQL."""
 
 import datetime as dt
 import threading
@@ -10,6 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from booking_svc import store
+from booking_svc.recurrence import Recurrence
+from booking_svc.service.series import Series
+from booking_svc.service.waitlist import Waitlist
 from booking_testkit import Clock, Desk, local_day, local_dt, outbox_messages, someone, waits_for_a_lock
 from mesh.errors import FailedPrecondition
 
@@ -97,3 +100,89 @@ def test_a_book_racing_one_by_the_same_player_waits_for_its_count_and_is_refused
     racer.join(30)
     assert raced == ["UNPAID_HOLDS_LIMIT"]
     assert bookings_of(desk, player.user_id) == 2
+
+
+def test_accepting_a_waitlist_offer_over_the_limit_is_refused_and_the_offer_stays_open_until_paying_makes_room(
+        database):
+    """An accepted offer at a venue paid online is a hold the player asked for, awaiting their payment:
+    it counts, and is refused over the limit with the same reason, nothing written."""
+    clock = Clock()
+    desk = Desk(database, clock)
+    waitlist = Waitlist(desk.bookings, clock)
+    clifton, gulberg = paid_online(desk, "Clifton Line"), paid_online(desk, "Gulberg Line")
+    player, holder = someone("player"), someone("player")
+    first = desk.book(player, clifton.courts[0].id, at("10:00"))
+    desk.book(player, clifton.courts[0].id, at("11:00"))
+    taken = desk.book(holder, gulberg.courts[0].id, at("19:00"))
+    waitlist.join(database, player, gulberg.venue.id, "", at("18:00"), at("21:00"), 60)
+    desk.bookings.cancel(database, holder, taken.id, "")
+    waitlist.offer_freed(database, taken.court_id, taken.start_time, taken.end_time)  # what the consumer does
+    [offered] = waitlist.list_mine(database, player, 0, "").items
+    events_before = len(outbox_messages(database))
+
+    with pytest.raises(FailedPrecondition) as error:
+        waitlist.accept(database, player, offered.offer.id)
+    assert error.value.reason == "UNPAID_HOLDS_LIMIT", error.value
+    [still] = waitlist.list_mine(database, player, 0, "").items
+    assert (still.entry.state, still.offer.state) == ("offered", "open")
+    assert len(outbox_messages(database)) == events_before
+
+    desk.bookings.confirm_paid(database, first.id)  # paying for one makes room while the offer is open
+    booking = waitlist.accept(database, player, offered.offer.id).booking
+    assert (booking.status, booking.waitlist_offer_id, booking.start_time) == ("pending", None, at("19:00"))
+    assert refused(desk, player, gulberg.courts[0].id, at("12:00")).reason == "UNPAID_HOLDS_LIMIT"
+
+
+def test_a_players_own_series_at_a_venue_paid_online_counts_each_game_and_an_owners_series_for_a_customer_does_not(
+        database):
+    """Each game of a series at a venue paid online is a hold awaiting payment (payments bills every
+    game at once, the hold its deadline): the games past the player's room are clashes naming the
+    limit (the preview shows them), and a series with no room is refused like a Book. A series the
+    venue's owner books for a customer is the venue's standing arrangement, not one player keeping
+    courts from others: not limited."""
+    clock = Clock()
+    desk = Desk(database, clock)
+    series = Series(desk.bookings, clock)
+    clifton, gulberg = paid_online(desk, "Clifton Weekly"), paid_online(desk, "Gulberg Weekly")
+    player = someone("player")
+    desk.bookings.remember_player(database, player.user_id, "Sara", "+923001234567")
+    desk.book(player, clifton.courts[0].id, at("10:00"))
+    court, first = gulberg.courts[0].id, at("18:00")
+    three_weeks, once = Recurrence(1, (), None, 3, frozenset()), Recurrence(1, (), None, 1, frozenset())
+
+    preview = series.book(database, player, court, first, 60, three_weeks, [], True, "")
+    assert [bool(g.clash) for g in preview.games] == [False, True, True]
+    assert "awaiting payment" in preview.games[1].clash
+    view = series.book(database, player, court, first, 60, three_weeks, [], False, "weekly")
+    assert [(g.booking is not None, bool(g.clash)) for g in view.games] == [(True, False), (False, True), (False, True)]
+    assert view.games[0].booking.status == "pending"
+
+    # No room left: even a series of one game is refused with the limit's reason, nothing written.
+    events_before = len(outbox_messages(database))
+    with pytest.raises(FailedPrecondition) as error:
+        series.book(database, player, clifton.courts[0].id, at("12:00"), 60, once, [], False, "one more")
+    assert error.value.reason == "UNPAID_HOLDS_LIMIT", error.value
+    assert bookings_of(desk, player.user_id) == 2 and len(outbox_messages(database)) == events_before
+
+    # The owner's standing arrangement for their customer: every game booked, held for payment.
+    owner = someone("venue_owner", user_id=clifton.venue.owner_id)
+    arranged = series.book(database, owner, clifton.courts[0].id, at("20:00"), 60, three_weeks, [], False,
+                           "standing", player_id=player.user_id)
+    assert [(g.booking.status, g.clash) for g in arranged.games] == [("pending", "")] * 3
+
+
+def test_a_venue_paid_online_keeps_holding_bookings_until_its_owner_takes_payment_at_the_venue_again(database):
+    """Switched to confirming at once while paid online, its bookings were confirmed unpaid (nobody
+    collects at the venue, nothing is held for payment) and the unpaid-holds limit no longer applied.
+    payments refuses online payment to a venue that confirms at once; booking_svc refuses the reverse."""
+    desk = Desk(database, Clock())
+    venue = paid_online(desk, "Online Then Instant")
+    owner = someone("venue_owner", user_id=venue.venue.owner_id)
+    with pytest.raises(FailedPrecondition) as refused:
+        desk.venues.update(database, owner, venue.venue.id, {"instant_confirmation": True})
+    assert refused.value.reason == "VENUE_PAID_ONLINE" and "confirmation_mode" in str(refused.value)
+    assert desk.book(someone("player"), venue.courts[0].id, at("10:00")).status == "pending"
+
+    desk.bookings.venue_paid(database, venue.venue.id, at_venue=True)  # the owner chose payment at the venue
+    desk.venues.update(database, owner, venue.venue.id, {"instant_confirmation": True})
+    assert desk.book(someone("player"), venue.courts[0].id, at("11:00")).status == "confirmed"

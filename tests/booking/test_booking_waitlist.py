@@ -34,6 +34,20 @@ def a_venue_with_a_waitlist(database, name: str, days_ahead: int, at: str):
             local_dt(local_day(days_ahead), at).astimezone(dt.timezone.utc))
 
 
+def offered_to_the_first_in_line(database, clock, desk, waitlist, venue, start, in_line):
+    """The first of `in_line`'s entry and offer (each joined, in that order, for the court at `start`):
+    the slot a holder booked and cancelled."""
+    court, holder = venue.courts[0].id, someone("player")
+    taken = desk.book(holder, court, start)
+    for player in in_line:
+        clock.now += dt.timedelta(seconds=1)
+        waitlist.join(database, player, venue.venue.id, court, start, start + dt.timedelta(hours=1), 60)
+    desk.bookings.cancel(database, holder, taken.id, "")
+    waitlist.offer_freed(database, court, taken.start_time, taken.end_time)  # what the consumer does
+    [offered] = waitlist.list_mine(database, in_line[0], 0, "").items
+    return offered
+
+
 def test_the_offer_passes_to_the_second_player_when_the_first_lets_it_expire(database):
     clock, desk, waitlist, venue, start = a_venue_with_a_waitlist(database, "Waitlist Padel", 2, "19:00")
     job = BookingJob(desk.bookings, database, interval_seconds=60, waitlist=waitlist)
@@ -98,15 +112,8 @@ def test_the_offer_passes_to_the_second_player_when_the_first_lets_it_expire(dat
 
 def test_accepting_an_offer_the_job_is_passing_on_is_refused_never_a_server_error(database, monkeypatch):
     clock, desk, waitlist, venue, start = a_venue_with_a_waitlist(database, "Race Padel", 2, "19:00")
-    court = venue.courts[0].id
-    holder, first, second = (someone("player") for _ in range(3))
-    taken = desk.book(holder, court, start)
-    for player in (first, second):
-        clock.now += dt.timedelta(seconds=1)
-        waitlist.join(database, player, venue.venue.id, court, start, start + dt.timedelta(hours=1), 60)
-    desk.bookings.cancel(database, holder, taken.id, "")
-    waitlist.offer_freed(database, court, taken.start_time, taken.end_time)
-    [offered] = waitlist.list_mine(database, first, 0, "").items
+    first, second = someone("player"), someone("player")
+    offered = offered_to_the_first_in_line(database, clock, desk, waitlist, venue, start, [first, second])
     # The player's phone still shows the offer open; the job's clock is past its window.
     on_the_phone = Clock()
     on_the_phone.now = clock.now
@@ -258,3 +265,45 @@ def test_a_freed_slot_is_offered_to_each_waiting_player_once_however_many_entrie
     assert "offered" not in [e.entry.state for e in waitlist.list_mine(database, hog, 0, "").items]
     [passed] = waitlist.list_mine(database, next_in_line, 0, "").items
     assert passed.entry.state == "offered" and passed.offer.start_time == start
+
+
+def test_an_offers_hold_stays_on_the_freed_slot_until_accepted_and_then_moves_as_any_booking(database):
+    """The hold an offer keeps is the line's, not yet the player's booking: moving it would take a
+    court the line never offered (uncounted as a hold awaiting payment) and leave the freed slot
+    held for nobody (its offer still open there, so not passed on)."""
+    clock, desk, waitlist, venue, start = a_venue_with_a_waitlist(database, "Offer Padel", 2, "19:00")
+    first = someone("player")
+    offered = offered_to_the_first_in_line(database, clock, desk, waitlist, venue, start, [first])
+    elsewhere = {"start_time": start + dt.timedelta(hours=2)}
+
+    with pytest.raises(FailedPrecondition) as refused:
+        desk.bookings.update(database, first, offered.offer.booking_id, elsewhere)
+    assert "accept" in str(refused.value)
+    held = desk.bookings.get(database, first, offered.offer.booking_id).booking
+    assert (held.start_time, held.waitlist_offer_id) == (start, offered.offer.id)
+    assert [name for name, _ in outbox_events(database, "BookingRescheduled")] == []
+
+    accepted = waitlist.accept(database, first, offered.offer.id).booking
+    moved = desk.bookings.update(database, first, accepted.id, elsewhere).booking
+    assert moved.start_time == start + dt.timedelta(hours=2)
+
+
+def test_an_offers_hold_is_given_up_by_leaving_the_line_not_cancelled_out_from_under_the_next_in_line(database):
+    """Cancelling the offer's hold as a booking left the offer open on a free court: the next in line was
+    not offered it until the window ran out, while anyone could book it directly. Leaving passes it on."""
+    clock, desk, waitlist, venue, start = a_venue_with_a_waitlist(database, "Give Up Padel", 2, "19:00")
+    first, second = someone("player"), someone("player")
+    offered = offered_to_the_first_in_line(database, clock, desk, waitlist, venue, start, [first, second])
+    owner = someone("venue_owner", user_id=venue.venue.owner_id)
+
+    for who in (first, owner):
+        with pytest.raises(FailedPrecondition) as refused:
+            desk.bookings.cancel(database, who, offered.offer.booking_id, "")
+        assert "leav" in str(refused.value)
+        with pytest.raises(FailedPrecondition):  # nor quoted as if it could be
+            desk.bookings.cancellation_preview(database, who, offered.offer.booking_id)
+    assert desk.bookings.get(database, first, offered.offer.booking_id).booking.status == "pending"
+
+    waitlist.leave(database, first, offered.entry.id)
+    [passed] = waitlist.list_mine(database, second, 0, "").items
+    assert (passed.entry.state, passed.offer.start_time) == ("offered", start)

@@ -537,20 +537,28 @@ def test_a_venue_chooses_how_it_is_paid_at_the_venue_a_deposit_or_in_full(pay_pl
     assert paisa(line["commission"]) == 12002  # 10% of what was paid online
 
 
-def test_a_venue_that_confirms_at_once_cannot_ask_for_online_payment(pay_platform, court):
+def test_a_venue_confirms_at_once_only_while_it_is_paid_at_the_venue(pay_platform):
+    """Either way round: payments refuses online payment to a venue that confirms at once, and
+    booking_svc refuses confirming at once to a venue paid online (its bookings would go unpaid)."""
+    court = Court(pay_platform)
+    eventually(lambda: booking_svc_takes_payment_online(pay_platform, court), "booking_svc hears of online payment")
     venue = requests.get(f"{pay_platform.url}/api/bookings/venues/{court.venue_id}", timeout=TIMEOUT).json()["venue"]
-    changed = requests.put(f"{pay_platform.url}/api/bookings/venues/{court.venue_id}", timeout=TIMEOUT,
-                           headers=pay_platform.headers(court.owner, roles=("venue_owner",)),
-                           json={"venue": {**venue, "confirmation_mode": "CONFIRMATION_MODE_INSTANT"},
-                                 "update_mask": "confirmation_mode"})
-    assert changed.status_code == 200, changed.text
-    try:
-        refused = court.set_payment({"mode": "PAYMENT_MODE_FULL"}, expect=400)
-        assert "CONFIRMATION_MODE_MANUAL" in refused.text
-    finally:
-        requests.put(f"{pay_platform.url}/api/bookings/venues/{court.venue_id}", timeout=TIMEOUT,
-                     headers=pay_platform.headers(court.owner, roles=("venue_owner",)),
-                     json={"venue": venue, "update_mask": "confirmation_mode"})
+
+    def confirm_at_once() -> requests.Response:
+        return requests.put(f"{pay_platform.url}/api/bookings/venues/{court.venue_id}", timeout=TIMEOUT,
+                            headers=pay_platform.headers(court.owner, roles=("venue_owner",)),
+                            json={"venue": {**venue, "confirmation_mode": "CONFIRMATION_MODE_INSTANT"},
+                                  "update_mask": "confirmation_mode"})
+
+    refused = confirm_at_once()
+    assert refused.status_code == 400 and "CONFIRMATION_MODE_MANUAL" in refused.json()["message"], refused.text
+    assert [d["reason"] for d in refused.json()["details"] if "reason" in d] == ["VENUE_PAID_ONLINE"]
+
+    court.set_payment({"mode": "PAYMENT_MODE_AT_VENUE"})
+    eventually(lambda: not booking_svc_takes_payment_online(pay_platform, court), "booking_svc hears of it")
+    assert confirm_at_once().status_code == 200
+    refused = court.set_payment({"mode": "PAYMENT_MODE_FULL"}, expect=400)
+    assert "CONFIRMATION_MODE_MANUAL" in refused.text
 
 
 class Form(html.parser.HTMLParser):

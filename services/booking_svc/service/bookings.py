@@ -34,6 +34,11 @@ log = logging.getLogger("padel.booking")
 SLOT_TAKEN = "this slot was just taken; choose another time"
 KEY_REUSED = "this idempotency key was already used for a different booking request"
 ACCOUNT_CLOSED = "the player's account was closed"
+# A waitlist offer's hold is the line's on the freed slot: moved, it would take a court the line never
+# offered (uncounted as awaiting payment) and, cancelled, leave its offer open on a free court, passed
+# on to nobody until the window ran out. Leaving the line gives it up and passes it on.
+OFFER_HOLD = ("this court is held for a waitlist offer: accept it before changing it, or give it up by "
+              "leaving the waitlist")
 # `Bookings._insert`'s default: read the booker in the transaction.
 LOOK_UP = object()
 
@@ -193,9 +198,9 @@ class Bookings:
                 setup = self.setups.current(session, placing.venue_id, placing.setup_version)
                 venue, court = setup.venue, setup.court(court_id)
                 domain.check_participants(player_id, participant_ids)
+                # Counted before `_place` takes the daily limit's lock: a series takes the two in this order too.
+                self.check_unpaid_holds(self.unpaid_holds(session, venue, player_id, now))
                 day, end, price = self._place(session, venue, court, start, duration, player_id, now)
-                if not (venue.instant_confirmation or venue.paid_at_venue):  # held until paid online
-                    domain.check_unpaid_holds(self.max_unpaid_holds, store.unpaid_holds(session, player_id, now))
                 return self._insert(session, venue, court, player_id, list(participant_ids), start, end, day,
                                     price, special_requests, idempotency_key, fingerprint, now,
                                     player=placing.player, booked_by=caller.user_id)
@@ -208,6 +213,19 @@ class Bookings:
             if store.is_slot_taken(error):
                 raise Conflict(SLOT_TAKEN, reason="SLOT_TAKEN") from None
             raise
+
+    @staticmethod
+    def unpaid_holds(session: Session, venue: store.Venue, player_id: str, now: dt.datetime) -> int | None:
+        """How many bookings the player holds awaiting online payment (counted under the limit's lock),
+        where a booking at `venue` would be one more (held until paid online); else None: not limited."""
+        if venue.instant_confirmation or venue.paid_at_venue:
+            return None
+        return store.unpaid_holds(session, player_id, now)
+
+    def check_unpaid_holds(self, unpaid: int | None) -> None:
+        """Refuses one more hold awaiting payment past the player's limit (UNPAID_HOLDS_LIMIT)."""
+        if unpaid is not None:
+            domain.check_unpaid_holds(self.max_unpaid_holds, unpaid)
 
     def _insert(self, session: Session, venue: store.Venue, court: store.Court, player_id: str,
                 participant_ids: list[str], start: dt.datetime, end: dt.datetime, day: dt.date, price: int,
@@ -327,6 +345,8 @@ class Bookings:
                 domain.check_may_change_booking(caller, booking.player_id, view.venue.owner_id, changes)
                 if booking.state not in (Status.PENDING, Status.CONFIRMED):
                     raise FailedPrecondition(f"cannot change a booking that is {booking.status}")
+                if booking.waitlist_offer_id:
+                    raise FailedPrecondition(OFFER_HOLD)
                 if booking.match_id and "participant_ids" in changes:
                     raise FailedPrecondition("this court is held for an open match: its players are the match's")
                 invited_before = list(booking.participant_ids)
@@ -382,6 +402,8 @@ class Bookings:
         with uow.session() as session:
             view = rows.booking(session, booking_id)
             category = domain.canceller(caller, view.booking.player_id, view.venue.owner_id)
+            if view.booking.waitlist_offer_id:
+                raise FailedPrecondition(OFFER_HOLD)
             self._expire_holds(session, now, view.booking.court_id)
             self._cancel(session, view, reason or f"cancelled by the {category}", caller.user_id, category, now)
             return view
@@ -411,6 +433,8 @@ class Bookings:
             view = rows.booking(session, booking_id)
             booking = view.booking
             category = domain.canceller(caller, booking.player_id, view.venue.owner_id)
+            if booking.waitlist_offer_id:
+                raise FailedPrecondition(OFFER_HOLD)
             domain.check_may_cancel(category, booking.state, booking.start_time, now)
             return domain.quote_cancellation(_rules_for(session, view.venue, booking.player_id, now),
                                              booking.price_paisa, booking.start_time,

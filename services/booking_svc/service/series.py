@@ -97,12 +97,20 @@ class Series:
             starts = recurrence.games(wanted, first_start, zone)
             if not preview and store.running_series(session, venue.id, player_id, now) >= terms.max_series_per_player:
                 raise FailedPrecondition(f"this venue allows {terms.max_series_per_player} running series per player")
+            # At a venue paid online each game is one more hold awaiting the player's payment (payments
+            # bills every game at once, the hold its deadline): a player's own series counts them, the
+            # games past their room are clashes. A series the venue's owner books for a customer is the
+            # venue's standing arrangement, not a player keeping courts from others: not counted.
+            unpaid = self.bookings.unpaid_holds(session, venue, player_id, now) if player_id == caller.user_id else None
+            if not preview:
+                self.bookings.check_unpaid_holds(unpaid)
             view = SeriesView(None, venue, court.id, player_id, rule, duration, [])
             series_id = new_id()
             for number, start in enumerate(starts):
+                awaiting = None if unpaid is None else unpaid + sum(1 for g in view.games if not g.clash)
                 view.games.append(self._game(session, venue, court, start, duration, player_id, participant_ids,
                                              terms.series_horizon_days, now, None if preview else f"{key}#{number}",
-                                             series_id))
+                                             series_id, awaiting))
             if preview:
                 return view
             booked = [g.booking for g in view.games if g.booking is not None]
@@ -124,8 +132,9 @@ class Series:
 
     def _game(self, session: Session, venue: store.Venue, court: store.Court, start: dt.datetime, duration: int,
               player_id: str, participant_ids: Sequence[str], horizon_days: int, now: dt.datetime,
-              key: str | None, series_id: str) -> Game:
-        """One game checked like a single booking (with the series' horizon); booked in its own
+              key: str | None, series_id: str, unpaid: int | None) -> Game:
+        """One game checked like a single booking (with the series' horizon; `unpaid`: the player's
+        holds awaiting payment with the series' games before it, None: not limited); booked in its own
         savepoint when `key` is given, so a game the database refuses leaves the others booked."""
         try:
             with session.begin_nested():
@@ -133,6 +142,7 @@ class Series:
                                                        horizon_days=horizon_days)
                 if store.live_bookings_overlapping(session, court.id, start, end):
                     return Game(start, clash=TAKEN)
+                self.bookings.check_unpaid_holds(unpaid)
                 if key is None:
                     return Game(start)
                 view = self.bookings._insert(session, venue, court, player_id, list(participant_ids), start, end,

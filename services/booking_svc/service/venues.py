@@ -87,6 +87,11 @@ class Venues:
                 if name in ("name", "city") and not (value or "").strip():
                     raise InvalidArgument.field(f"venue.{name}", "cannot be empty")
                 setattr(venue, name, value)
+            # Payment online is taken during the hold: confirmed at once, bookings would go unpaid.
+            if columns.get("instant_confirmation") and not venue.paid_at_venue:
+                raise FailedPrecondition("this venue takes payment online and holds each booking until it is paid: "
+                                         "keep confirmation_mode CONFIRMATION_MODE_MANUAL, or choose payment at the "
+                                         "venue first", reason="VENUE_PAID_ONLINE")
             venue.city_key = venue.city.strip().lower()
             venue.updated_at = self.clock()
             domain.check_venue_rules(rows.rules_of(venue))

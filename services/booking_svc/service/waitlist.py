@@ -108,6 +108,8 @@ class Waitlist:
                 if offer.state != OPEN or offer.expires_at <= now or view.booking.state != Status.PENDING:
                     raise FailedPrecondition(NOT_OPEN)
                 booking = view.booking
+                # The player's own hold from now on: one more awaiting their payment where the venue is paid online.
+                self.bookings.check_unpaid_holds(self.bookings.unpaid_holds(session, view.venue, caller.user_id, now))
                 booking.waitlist_offer_id = None  # the player's booking now, told of as any other
                 if view.venue.instant_confirmation:
                     booking.status = domain.transition(booking.state, Status.CONFIRMED).value
