@@ -1,10 +1,11 @@
 """A player holds at most PADEL_BOOKING_MAX_UNPAID_HOLDS (2) bookings awaiting online payment at once,
-across every venue: the next Book (or waitlist offer accepted, or game of their own series) is refused
+across every venue: the next Book of their own (or waitlist offer accepted, or game of their own series) is refused
 (FAILED_PRECONDITION, UNPAID_HOLDS_LIMIT) with nothing written, until paying for one or its hold running
 out makes room; racing Books stay within the limit (the database decides). On SQLite and PostgreSQL."""
 
 import datetime as dt
 import threading
+import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -186,3 +187,21 @@ def test_a_venue_paid_online_keeps_holding_bookings_until_its_owner_takes_paymen
     desk.bookings.venue_paid(database, venue.venue.id, at_venue=True)  # the owner chose payment at the venue
     desk.venues.update(database, owner, venue.venue.id, {"instant_confirmation": True})
     assert desk.book(someone("player"), venue.courts[0].id, at("11:00")).status == "confirmed"
+
+
+def test_an_owner_booking_for_a_customer_at_their_own_venue_is_not_limited(database):
+    """The owner's booking for a customer is the venue holding its own court for that customer (as the
+    owner's series for one is), not the player keeping courts from others: their limit does not refuse it."""
+    desk = Desk(database, Clock())
+    clifton = paid_online(desk, "Clifton Desk")
+    player = someone("player")
+    desk.bookings.remember_player(database, player.user_id, "Sara", "+923001234567")
+    desk.book(player, clifton.courts[0].id, at("10:00"))
+    desk.book(player, clifton.courts[0].id, at("11:00"))
+    owner = someone("venue_owner", user_id=clifton.venue.owner_id)
+    for clock in ("12:00", "13:00"):
+        view = desk.bookings.book(database, owner, clifton.courts[0].id, at(clock), 60, [], "", uuid.uuid4().hex,
+                                  player_id=player.user_id).booking
+        assert (view.player_id, view.status) == (player.user_id, "pending")
+    # The player's own next booking is still refused.
+    assert refused(desk, player, clifton.courts[0].id, at("14:00")).reason == "UNPAID_HOLDS_LIMIT"

@@ -199,7 +199,9 @@ class Bookings:
                 venue, court = setup.venue, setup.court(court_id)
                 domain.check_participants(player_id, participant_ids)
                 # Counted before `_place` takes the daily limit's lock: a series takes the two in this order too.
-                self.check_unpaid_holds(self.unpaid_holds(session, venue, player_id, now))
+                # The owner's booking for a customer is the venue holding its own court: not limited.
+                if player_id == caller.user_id:
+                    self.check_unpaid_holds(self.unpaid_holds(session, venue, player_id, now))
                 day, end, price = self._place(session, venue, court, start, duration, player_id, now)
                 return self._insert(session, venue, court, player_id, list(participant_ids), start, end, day,
                                     price, special_requests, idempotency_key, fingerprint, now,
