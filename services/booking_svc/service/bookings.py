@@ -39,11 +39,11 @@ ACCOUNT_CLOSED = "the player's account was closed"
 # on to nobody until the window ran out. Leaving the line gives it up and passes it on.
 OFFER_HOLD = ("this court is held for a waitlist offer: accept it before changing it, or give it up by "
               "leaving the waitlist")
-# `Bookings._insert`'s default: read the booker in the transaction.
+# `Bookings.insert`'s default: read the booker in the transaction.
 LOOK_UP = object()
 
 
-def _confirmed(session: Session, view: store.BookingView, series_id: str = "", lottery_id: str = "") -> None:
+def announce_confirmed(session: Session, view: store.BookingView, series_id: str = "", lottery_id: str = "") -> None:
     events.confirmed(session, view, series_id, lottery_id)
     metrics.confirmed(session, view.venue.id, view.booking.price_paisa)
 
@@ -90,7 +90,7 @@ def _price(session: Session, view: store.BookingView, now: dt.datetime) -> None:
     booking.commission_paisa = domain.percent_of(booking.price_paisa, booking.commission_percent)
 
 
-def _reprice(session: Session, view: store.BookingView, now: dt.datetime) -> None:
+def reprice(session: Session, view: store.BookingView, now: dt.datetime) -> None:
     """Prices a booking again (moved, or its players changed); a confirmed one's change of price is
     revenue gained or given back."""
     before = view.booking.price_paisa
@@ -105,7 +105,7 @@ def _rules_for(session: Session, venue: store.Venue, player_id: str, now: dt.dat
     return benefits_of(session, venue.id, player_id, now).rules(rows.rules_of(venue))
 
 
-def _leaves_late(session: Session, view: store.BookingView, player_id: str, now: dt.datetime) -> bool:
+def leaves_late(session: Session, view: store.BookingView, player_id: str, now: dt.datetime) -> bool:
     """Whether a player leaving a booking of their own accord now (a match's player leaving it, an
     invited player declining, an account closed) leaves late: after the venue's free-cancellation
     time for them (its policy, from when they took the place), as cancelling would be. Only a place
@@ -121,7 +121,7 @@ def _leaves_late(session: Session, view: store.BookingView, player_id: str, now:
                           joined)
 
 
-def _record_cancellation(booking: store.Booking, reason: str, by: str | None, now: dt.datetime,
+def record_cancellation(booking: store.Booking, reason: str, by: str | None, now: dt.datetime,
                          fee: int, refund: int) -> None:
     booking.status = Status.CANCELLED.value
     booking.cancel_reason, booking.cancelled_by, booking.cancelled_at = reason, by, now
@@ -152,7 +152,7 @@ class Bookings:
     # -- booking ------------------------------------------------------------------------------------
 
     @staticmethod
-    def _earlier(session: Session, player_id: str, key: str, fingerprint: str) -> store.BookingView | None:
+    def earlier(session: Session, player_id: str, key: str, fingerprint: str) -> store.BookingView | None:
         """The booking an earlier request with this key made, if the body is the same; else Conflict."""
         earlier = store.booking_by_key(session, player_id, key)
         if earlier is None:
@@ -188,7 +188,7 @@ class Bookings:
                 # venue and court come from the kept setup (current by the version read here).
                 placing = store.placing(session, court_id, player_id, idempotency_key)
                 if placing is None or placing.earlier_id is not None:
-                    earlier = self._earlier(session, player_id, idempotency_key, fingerprint)
+                    earlier = self.earlier(session, player_id, idempotency_key, fingerprint)
                     if earlier is not None:
                         return earlier
                 if placing is None:
@@ -198,18 +198,18 @@ class Bookings:
                 setup = self.setups.current(session, placing.venue_id, placing.setup_version)
                 venue, court = setup.venue, setup.court(court_id)
                 domain.check_participants(player_id, participant_ids)
-                # Counted before `_place` takes the daily limit's lock: a series takes the two in this order too.
+                # Counted before `place` takes the daily limit's lock: a series takes the two in this order too.
                 # The owner's booking for a customer is the venue holding its own court: not limited.
                 if player_id == caller.user_id:
                     self.check_unpaid_holds(self.unpaid_holds(session, venue, player_id, now))
-                day, end, price = self._place(session, venue, court, start, duration, player_id, now)
-                return self._insert(session, venue, court, player_id, list(participant_ids), start, end, day,
+                day, end, price = self.place(session, venue, court, start, duration, player_id, now)
+                return self.insert(session, venue, court, player_id, list(participant_ids), start, end, day,
                                     price, special_requests, idempotency_key, fingerprint, now,
                                     player=placing.player, booked_by=caller.user_id)
         except exc.IntegrityError as error:
             # A twin request with the same key may have won the race; else the slot went.
             with uow.session(read_only=True) as session:
-                earlier = self._earlier(session, player_id, idempotency_key, fingerprint)
+                earlier = self.earlier(session, player_id, idempotency_key, fingerprint)
             if earlier is not None:
                 return earlier
             if store.is_slot_taken(error):
@@ -229,7 +229,7 @@ class Bookings:
         if unpaid is not None:
             domain.check_unpaid_holds(self.max_unpaid_holds, unpaid)
 
-    def _insert(self, session: Session, venue: store.Venue, court: store.Court, player_id: str,
+    def insert(self, session: Session, venue: store.Venue, court: store.Court, player_id: str,
                 participant_ids: list[str], start: dt.datetime, end: dt.datetime, day: dt.date, price: int,
                 special_requests: str, idempotency_key: str, fingerprint: str, now: dt.datetime,
                 hold_until: dt.datetime | None = None, waitlist_offer_id: str | None = None,
@@ -271,7 +271,7 @@ class Bookings:
         _invite(session, view, participant_ids, now)
         return view
 
-    def _place(self, session: Session, venue: store.Venue, court: store.Court, start: dt.datetime, duration: int,
+    def place(self, session: Session, venue: store.Venue, court: store.Court, start: dt.datetime, duration: int,
                player_id: str, now: dt.datetime, moving: store.Booking | None = None,
                horizon_days: int | None = None) -> tuple[dt.date, dt.datetime, int]:
         """Checks a game on `court` at `start` against the venue's rules as they hold for the player (or
@@ -296,7 +296,7 @@ class Bookings:
             raise InvalidArgument.field("start_time", f"the court is closed {domain.local_span(rules, *look.closure)}")
         live_that_day = look.live_that_day
         if look.expired_holds:  # seldom: released first, and the day counted again without them
-            self._expire_holds(session, now, court.id)
+            self.expire_holds_in(session, now, court.id)
             live_that_day = store.live_bookings_that_day(session, venue.id, player_id, day, excluding)
         if moving is None or day != moving.opening_date:
             domain.check_daily_limit(rules, live_that_day)
@@ -365,7 +365,7 @@ class Bookings:
                 elif booking.participant_ids != invited_before:
                     # A removed player's paid share goes back whole: after the start, money for a game played.
                     domain.check_not_started(booking.start_time, now, "its players no longer change")
-                    _reprice(session, view, now)  # the shares follow the players
+                    reprice(session, view, now)  # the shares follow the players
                 booking.updated_at = now
                 session.flush()
                 added, removed = domain.invitation_changes(invited_before, booking.participant_ids)
@@ -387,13 +387,13 @@ class Bookings:
         court = rows.court_at(session, venue, moves["court_id"]) if moves.get("court_id") else view.court
         start = moves.get("start_time") or booking.start_time
         duration = moves.get("duration_minutes") or booking.duration_minutes
-        day, end, price = self._place(session, venue, court, start, duration, booking.player_id, now, moving=booking)
+        day, end, price = self.place(session, venue, court, start, duration, booking.player_id, now, moving=booking)
         booking.court_id, booking.start_time, booking.end_time = court.id, start, end
         booking.opening_date, booking.duration_minutes = day, duration
         booking.court_price_paisa = price
         booking.price_rule_id = self._rule_of(session, venue, court.id, start, end)
         moved = store.BookingView(booking, venue, court)
-        _reprice(session, moved, now)
+        reprice(session, moved, now)
         return moved
 
     # -- cancelling ---------------------------------------------------------------------------------
@@ -406,12 +406,12 @@ class Bookings:
             category = domain.canceller(caller, view.booking.player_id, view.venue.owner_id)
             if view.booking.waitlist_offer_id:
                 raise FailedPrecondition(OFFER_HOLD)
-            self._expire_holds(session, now, view.booking.court_id)
-            self._cancel(session, view, reason or f"cancelled by the {category}", caller.user_id, category, now)
+            self.expire_holds_in(session, now, view.booking.court_id)
+            self.cancel_in(session, view, reason or f"cancelled by the {category}", caller.user_id, category, now)
             return view
 
     @staticmethod
-    def _cancel(session: Session, view: store.BookingView, reason: str, by: str, category: str,
+    def cancel_in(session: Session, view: store.BookingView, reason: str, by: str, category: str,
                 now: dt.datetime, series_id: str = "") -> None:
         """Cancels a live booking by the venue's policy and announces it (BookingCancelled: the
         invited players and the venue are told; as a game of `series_id`, when cancelled with its
@@ -424,7 +424,7 @@ class Bookings:
                                                  now, by_venue=category == "venue", status=booking.state,
                                                  booked_at=booking.created_at)
         counted = booking.state != Status.PENDING  # confirmed: its price was counted as revenue
-        _record_cancellation(booking, reason, by, now, fee, refund)
+        record_cancellation(booking, reason, by, now, fee, refund)
         events.cancelled(session, view, series_id)
         metrics.cancelled(session, view.venue.id, category, refund if counted else 0)
 
@@ -458,7 +458,7 @@ class Bookings:
         """The invited caller accepts or declines (InvitationAccepted / InvitationDeclined). A declined
         player leaves participant_ids (the seat is free for someone else) but the answer stays on the
         booking for the booker to see; one who had accepted and declines late leaves late
-        (`_leaves_late`: payments keeps their paid share until a newcomer takes the place and pays). The same
+        (`leaves_late`: payments keeps their paid share until a newcomer takes the place and pays). The same
         answer again changes nothing."""
         now = self.clock()
         target = InvitationState.ACCEPTED if accept else InvitationState.DECLINED
@@ -475,11 +475,11 @@ class Bookings:
             domain.answer_invitation(invitation.answer, target)
             if invitation.answer is target:
                 return view
-            late = [] if accept or not _leaves_late(session, view, caller.user_id, now) else [caller.user_id]
+            late = [] if accept or not leaves_late(session, view, caller.user_id, now) else [caller.user_id]
             invitation.state, invitation.answered_at = target.value, now
             if not accept:
                 booking.participant_ids = [p for p in booking.participant_ids if p != caller.user_id]
-                _reprice(session, view, now)
+                reprice(session, view, now)
             booking.updated_at = now
             session.flush()
             if accept:
@@ -499,7 +499,7 @@ class Bookings:
             domain.check_may_manage(caller, view.venue.owner_id)
             booking = view.booking
             # A hold that ran out is over even if the job has not got to it yet.
-            self._expire_holds(session, now, booking.court_id)
+            self.expire_holds_in(session, now, booking.court_id)
             booking.status = domain.transition(booking.state, target).value
             domain.check_timing(target, booking.start_time, now)
             booking.hold_expires_at = None
@@ -508,7 +508,7 @@ class Bookings:
             return view
 
     def confirm(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> store.BookingView:
-        return self._venue_step(uow, caller, booking_id, Status.CONFIRMED, _confirmed)
+        return self._venue_step(uow, caller, booking_id, Status.CONFIRMED, announce_confirmed)
 
     def confirm_paid(self, uow: UnitOfWork, booking_id: str) -> None:
         """Payments captured the booking's whole online part (PaymentCaptured): a pending booking is
@@ -519,13 +519,13 @@ class Bookings:
             booking = session.get(store.Booking, booking_id)
             if booking is None:
                 return
-            self._expire_holds(session, now, booking.court_id)
+            self.expire_holds_in(session, now, booking.court_id)
             if booking.state != Status.PENDING:
                 return
             booking.status = domain.transition(booking.state, Status.CONFIRMED).value
             booking.hold_expires_at = None
             booking.updated_at = now
-            _confirmed(session, store.booking_view(session, booking))
+            announce_confirmed(session, store.booking_view(session, booking))
 
     def check_in(self, uow: UnitOfWork, caller: Caller, booking_id: str) -> store.BookingView:
         return self._venue_step(uow, caller, booking_id, Status.IN_PROGRESS, _checked_in)
@@ -540,11 +540,11 @@ class Bookings:
     # -- the background job's work ------------------------------------------------------------------
 
     @staticmethod
-    def _expire_holds(session: Session, now: dt.datetime, court_id: str | None = None) -> int:
+    def expire_holds_in(session: Session, now: dt.datetime, court_id: str | None = None) -> int:
         """Cancels pending bookings whose hold ran out (reason "expired"), freeing their courts."""
         expired = store.expired_holds(session, now, court_id)
         for booking in expired:
-            _record_cancellation(booking, "expired", None, now, 0, booking.price_paisa)
+            record_cancellation(booking, "expired", None, now, 0, booking.price_paisa)
             view = store.booking_view(session, booking)
             events.cancelled(session, view)
             metrics.cancelled(session, view.venue.id, "expired")
@@ -553,7 +553,7 @@ class Bookings:
 
     def expire_holds(self, uow: UnitOfWork) -> int:
         with uow.session() as session:
-            return self._expire_holds(session, self.clock())
+            return self.expire_holds_in(session, self.clock())
 
     def complete_finished(self, uow: UnitOfWork) -> int:
         """Confirmed or in-progress bookings past their end become completed."""
@@ -571,7 +571,7 @@ class Bookings:
     def close_account(self, uow: UnitOfWork, user_id: str) -> None:
         """The person's future live bookings are cancelled by the venue's policy, as if they had
         cancelled them, and they leave other players' future bookings (a match's as if they had left the
-        match, late or not: `_leaves_late`, whether match_svc's PlayerLeft or this comes first, and their
+        match, late or not: `leaves_late`, whether match_svc's PlayerLeft or this comes first, and their
         id is kept as closed so that a match event sent before match_svc heard does not seat them
         again); every booking of theirs loses
         the text they wrote (requests, reasons, keys), the ids stay for the history. Venues they own
@@ -583,15 +583,15 @@ class Bookings:
             store.erase_player_texts(session, user_id, "cancelled by the player", [ACCOUNT_CLOSED])
             cancelled = store.future_live_bookings_of(session, user_id, now)
             for booking in cancelled:
-                self._cancel(session, store.booking_view(session, booking), ACCOUNT_CLOSED, user_id,
+                self.cancel_in(session, store.booking_view(session, booking), ACCOUNT_CLOSED, user_id,
                              "account_closed", now)
             invited = store.future_live_bookings_inviting(session, user_id, now)
             for booking in invited:
                 left = store.booking_view(session, booking)
-                late = [user_id] if _leaves_late(session, left, user_id, now) else []  # before its invitation goes
+                late = [user_id] if leaves_late(session, left, user_id, now) else []  # before its invitation goes
                 booking.participant_ids = [p for p in booking.participant_ids if p != user_id]
                 booking.updated_at = now
-                _reprice(session, left, now)
+                reprice(session, left, now)
                 events.participants_changed(session, left, [], [user_id], late)
             venues = store.venues_owned_by(session, user_id)
             session.flush()

@@ -159,9 +159,9 @@ class Lotteries:
         the court taken after all) refuse them."""
         try:
             with session.begin_nested():
-                day, end, price = self.bookings._place(session, venue, court, draw.start_time,
+                day, end, price = self.bookings.place(session, venue, court, draw.start_time,
                                                        draw.duration_minutes, player_id, now)
-                return self.bookings._insert(session, venue, court, player_id, [], draw.start_time, end, day,
+                return self.bookings.insert(session, venue, court, player_id, [], draw.start_time, end, day,
                                              price, "", f"lottery:{draw.id}", "", now, lottery_id=draw.id)
         except (InvalidArgument, FailedPrecondition, exc.IntegrityError):
             return None

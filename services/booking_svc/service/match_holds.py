@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session
 
 from booking_svc import domain, events, metrics, store
 from booking_svc.domain import InvitationState, Status
-from booking_svc.service.bookings import SLOT_TAKEN, Bookings, _confirmed, _leaves_late, _record_cancellation, _reprice
+from booking_svc.service.bookings import (SLOT_TAKEN, Bookings, announce_confirmed, leaves_late, record_cancellation,
+                                          reprice)
 from mesh.caller import Caller
 from mesh.db import UnitOfWork
 from mesh.errors import Conflict, FailedPrecondition, InvalidArgument, NotFound, Unavailable
@@ -77,7 +78,7 @@ class MatchHolds:
         fingerprint = domain.request_fingerprint(court_id, start, duration, [], key)
         try:
             with uow.session() as session:
-                earlier = self.bookings._earlier(session, caller.user_id, key, fingerprint)
+                earlier = self.bookings.earlier(session, caller.user_id, key, fingerprint)
                 if earlier is not None:
                     return earlier
                 court, venue = store.court_with_venue(session, court_id)
@@ -86,8 +87,8 @@ class MatchHolds:
                 if store.unopened_match_holds(session, caller.user_id, now) >= MAX_UNOPENED_HOLDS:
                     raise FailedPrecondition(f"you hold {MAX_UNOPENED_HOLDS} courts for matches not opened yet; "
                                              "try again in a few minutes", reason="MATCH_HOLDS_UNOPENED")
-                day, end, price = self.bookings._place(session, venue, court, start, duration, caller.user_id, now)
-                view = self.bookings._insert(session, venue, court, caller.user_id, [], start, end, day, price, "",
+                day, end, price = self.bookings.place(session, venue, court, start, duration, caller.user_id, now)
+                view = self.bookings.insert(session, venue, court, caller.user_id, [], start, end, day, price, "",
                                              key, fingerprint, now, hold_until=min(hold_until, now + OPENING_WINDOW),
                                              match_id=match_id)
                 view.booking.match_hold_until = hold_until
@@ -96,7 +97,7 @@ class MatchHolds:
             # The same request racing itself made the hold; else the slot went, or another player's
             # request named this match.
             with uow.session(read_only=True) as session:
-                earlier = self.bookings._earlier(session, caller.user_id, key, fingerprint)
+                earlier = self.bookings.earlier(session, caller.user_id, key, fingerprint)
             if earlier is not None:
                 return earlier
             if store.is_slot_taken(error):
@@ -171,7 +172,7 @@ class MatchHolds:
             booking.status = domain.transition(booking.state, Status.CONFIRMED).value
             booking.hold_expires_at, booking.updated_at = None, now
             session.flush()
-            _confirmed(session, view)
+            announce_confirmed(session, view)
 
     def released(self, uow: UnitOfWork, match_id: str, booking_id: str, organiser_id: str) -> None:
         """The match did not fill: a hold still pending is cancelled free of charge, the court freed."""
@@ -180,7 +181,7 @@ class MatchHolds:
             view = self._booking(session, match_id, booking_id, organiser_id, hold=True)
             if view is None or view.booking.state != Status.PENDING:
                 return
-            _record_cancellation(view.booking, RELEASED, None, now, 0, view.booking.price_paisa)
+            record_cancellation(view.booking, RELEASED, None, now, 0, view.booking.price_paisa)
             session.flush()
             events.cancelled(session, view)
             metrics.cancelled(session, view.venue.id, "expired")
@@ -216,7 +217,7 @@ class MatchHolds:
                 invitation.state, invitation.answered_at = InvitationState.ACCEPTED.value, now
         if not added and not removed:
             return
-        left_late = [leaver] if leaver in removed and _leaves_late(session, view, leaver, now) else []
+        left_late = [leaver] if leaver in removed and leaves_late(session, view, leaver, now) else []
         for invitation in [i for i in booking.invitations if i.player_id in removed]:
             booking.invitations.remove(invitation)
         for player_id in added:
@@ -229,7 +230,7 @@ class MatchHolds:
                 invitation.match_id = match_id
         booking.participant_ids = [*(p for p in booking.participant_ids if p not in removed), *added]
         booking.updated_at = now
-        _reprice(session, view, now)  # each seated player's share (a member's at their price)
+        reprice(session, view, now)  # each seated player's share (a member's at their price)
         session.flush()
         events.participants_changed(session, view, added, removed, left_late)
 

@@ -138,14 +138,14 @@ class Series:
         savepoint when `key` is given, so a game the database refuses leaves the others booked."""
         try:
             with session.begin_nested():
-                day, end, price = self.bookings._place(session, venue, court, start, duration, player_id, now,
+                day, end, price = self.bookings.place(session, venue, court, start, duration, player_id, now,
                                                        horizon_days=horizon_days)
                 if store.live_bookings_overlapping(session, court.id, start, end):
                     return Game(start, clash=TAKEN)
                 self.bookings.check_unpaid_holds(unpaid)
                 if key is None:
                     return Game(start)
-                view = self.bookings._insert(session, venue, court, player_id, list(participant_ids), start, end,
+                view = self.bookings.insert(session, venue, court, player_id, list(participant_ids), start, end,
                                              day, price, "", key, "", now, series_id=series_id)
                 return Game(start, booking=view.booking)
         except (InvalidArgument, FailedPrecondition) as refused:
@@ -197,7 +197,7 @@ class Series:
             cancelled = []
             for booking in chosen:
                 game = store.booking_view(session, booking)
-                self.bookings._cancel(session, game, reason or f"cancelled by the {category}", caller.user_id,
+                self.bookings.cancel_in(session, game, reason or f"cancelled by the {category}", caller.user_id,
                                       category, now, series_id)
                 cancelled.append(game)
             if not cancelled:

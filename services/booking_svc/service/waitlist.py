@@ -88,7 +88,7 @@ class Waitlist:
             offer = store.open_offer_of(session, entry.id)
             if offer is not None:
                 held = rows.booking(session, offer.booking_id)
-                self.bookings._cancel(session, held, "waitlist offer given up", caller.user_id, "player", now)
+                self.bookings.cancel_in(session, held, "waitlist offer given up", caller.user_id, "player", now)
                 self._close(session, offer, now)
             entry.state = LEFT
 
@@ -133,7 +133,7 @@ class Waitlist:
             released = store.open_offers_to(session, user_id)
             for offer in released:
                 held = rows.booking(session, offer.booking_id)
-                self.bookings._cancel(session, held, ACCOUNT_CLOSED, user_id, "account_closed", now)
+                self.bookings.cancel_in(session, held, ACCOUNT_CLOSED, user_id, "account_closed", now)
             slots = [(offer.court_id, offer.start_time, offer.end_time) for offer in released]
             session.flush()
             store.delete_waitlist_of(session, user_id)
@@ -153,7 +153,7 @@ class Waitlist:
         with uow.session() as session:
             run_out = store.run_out_offers(session, now)
             for offer in run_out:
-                self.bookings._expire_holds(session, now, offer.court_id)
+                self.bookings.expire_holds_in(session, now, offer.court_id)
                 self._close(session, offer, now)
             return len(run_out)
 
@@ -177,9 +177,9 @@ class Waitlist:
             offer_id = new_id()
             try:
                 with session.begin_nested():
-                    day, game_end, price = self.bookings._place(session, venue, court, start, entry.duration_minutes,
+                    day, game_end, price = self.bookings.place(session, venue, court, start, entry.duration_minutes,
                                                                 entry.player_id, now)
-                    view = self.bookings._insert(session, venue, court, entry.player_id, [], start, game_end, day,
+                    view = self.bookings.insert(session, venue, court, entry.player_id, [], start, game_end, day,
                                                  price, "", f"waitlist:{offer_id}", "", now, hold_until=now + window,
                                                  waitlist_offer_id=offer_id)
                     offer = store.WaitlistOffer(
