@@ -178,6 +178,11 @@ def check_open(status: Status, start_time: dt.datetime, now: dt.datetime,
     check_before_start(start_time, now)
 
 
+def is_called_off(status: Status) -> bool:
+    """A match cancelled, or released unfilled, is off: nobody plays it."""
+    return status in (Status.CANCELLED, Status.RELEASED)
+
+
 def check_not_called_off(status: Status) -> None:
     """A match called off, or released unfilled, is played by nobody."""
     if status == Status.CANCELLED:

@@ -1,6 +1,7 @@
 """What user_svc tells match_svc about players, always asked with the caller's own token so that
 user_svc applies its own rules: the caller's self-assessed skill_level (their starting level before
-the questionnaire), the skill_level another player's profile shows the caller, and the findable
+the questionnaire), the skill_level another player's profile shows the caller, whether a block hides
+another player from the caller, and the findable
 players the caller may see (SearchPlayers never lists a player who is not findable or is blocked
 either way), the candidates of suggestions."""
 
@@ -48,18 +49,27 @@ class UserDirectory:
         return profile.skill_level
 
     def shown_level(self, caller: Caller, player_id: str) -> float | None:
-        """The skill_level of `player_id`'s profile as the caller sees it (GetUser: a block either way
-        hides the player); None when they gave none, are unknown or hidden from the caller."""
+        """The skill_level of `player_id`'s profile as the caller sees it; None when they gave none, are
+        unknown or hidden from the caller."""
+        profile = self._shown_profile(caller, player_id)
+        if profile is None or profile.skill_source == user_pb2.SKILL_SOURCE_UNSPECIFIED:
+            return None
+        return profile.skill_level
+
+    def may_see(self, caller: Caller, player_id: str) -> bool:
+        """Whether the caller may see `player_id` at all: not when a block stands between them either way."""
+        return self._shown_profile(caller, player_id) is not None
+
+    def _shown_profile(self, caller: Caller, player_id: str) -> user_pb2.Profile | None:
+        """`player_id`'s profile as the caller sees it (GetUser: a block either way hides the player, as
+        does an unknown or closed account); None when hidden."""
         try:
-            profile = peers.call(self.stub.GetUser, user_service_pb2.GetUserRequest(user_id=player_id),
-                                 token=caller.token).profile
+            return peers.call(self.stub.GetUser, user_service_pb2.GetUserRequest(user_id=player_id),
+                              token=caller.token).profile
         except grpc.RpcError as error:
             if error.code() == grpc.StatusCode.NOT_FOUND:
                 return None
             raise
-        if profile.skill_source == user_pb2.SKILL_SOURCE_UNSPECIFIED:
-            return None
-        return profile.skill_level
 
     def findable(self, caller: Caller, city: str, low: float, high: float, limit: int) -> list[FoundPlayer]:
         """Findable players whose level is in [low, high], as the caller may find them: those of the

@@ -3,7 +3,8 @@ the same transaction as the change it describes, so the event exists exactly whe
 `mesh.relay` sends committed rows on to Redis Streams; `mesh.consumer` reads them in other services.
 
 The event tables (`outbox`, `processed_events`) are in every service's database, created by the
-shared Alembic revisions in `services/mesh/migrations`. Each row keeps the W3C `traceparent` of the
+shared Alembic revisions in `services/mesh/migrations` (which write them out as they were: a change to
+these models needs a new revision there). Each row keeps the W3C `traceparent` of the
 work that wrote it (mesh.tracing), so the consumers' work joins that trace.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Callable
+from typing import Callable
 
 from google.protobuf.message import Message
 from sqlalchemy import Index, LargeBinary, MetaData, String, event, text
@@ -64,24 +65,6 @@ class ProcessedEvent(EventBase):
 
 
 EVENT_TABLES = frozenset(EventBase.metadata.tables)
-
-
-def create_event_tables(op: Any) -> None:
-    """Create `outbox` and `processed_events`; called from a service's first Alembic migration.
-
-    Takes `alembic.op` so every service creates the same tables from this one definition. A later
-    change to these tables needs a new migration in each service.
-    """
-    bind = op.get_bind()
-    for table in EventBase.metadata.sorted_tables:
-        table.create(bind)
-
-
-def drop_event_tables(op: Any) -> None:
-    """Drop what `create_event_tables` created (the first migration's downgrade)."""
-    bind = op.get_bind()
-    for table in reversed(EventBase.metadata.sorted_tables):
-        table.drop(bind)
 
 
 # Called after a commit that carried an event (the relays of this process, to send it at once).

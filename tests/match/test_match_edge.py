@@ -159,6 +159,33 @@ def shown_level(platform, player: str) -> dict | None:
     return answer.json()["profile"].get("match_level")
 
 
+def test_a_block_either_way_hides_a_players_level_history_and_record_as_other_lookups_do(platform):
+    """A level (with its history, gender and partner record) was shown to anyone once the player had
+    one, even to a player they blocked or who blocked them: only a level started from a profile asked
+    user_svc. A block now hides it both ways, as user_svc hides the profile (404)."""
+    blocker, blocked, stranger = (player_at(platform, level) for level in (3.0, 3.5, 4.0))
+    for player in (blocker, blocked, stranger):  # each has a profile, as a registered player does
+        assert requests.put(f"{platform.url}/api/users/profile", headers=platform_headers(platform, player),
+                            timeout=TIMEOUT, json={"profile": {"display_name": f"Player {player[:8]}"},
+                                                   "update_mask": "display_name"}).status_code == 200
+    assert requests.post(f"{platform.url}/api/users/connections/{blocked}/block", timeout=TIMEOUT,
+                         headers=platform_headers(platform, blocker)).status_code == 200
+
+    def level(of: str, asker: str) -> requests.Response:
+        return requests.get(f"{platform.url}/api/matches/players/{of}/level", timeout=TIMEOUT,
+                            headers=platform_headers(platform, asker))
+
+    for of, asker in ((blocker, blocked), (blocked, blocker)):
+        hidden = level(of, asker)
+        assert hidden.status_code == 404, hidden.text
+        assert "level" not in hidden.json() and "record" not in hidden.json()
+    # Anyone else, and the player themself, still see it.
+    for of, asker in ((blocker, stranger), (blocked, stranger), (blocker, blocker), (blocked, blocked)):
+        shown = level(of, asker)
+        assert shown.status_code == 200, shown.text
+        assert shown.json()["level"]["player_id"] == of and "record" in shown.json()
+
+
 def test_a_played_result_moves_levels_as_the_model_says_a_disputed_or_friendly_one_moves_nothing(platform):
     # Two players start from the questionnaire, their two opponents from their profiles' skill_level.
     organiser, partner = player_at(platform, 3.0), player_at(platform, 3.4)

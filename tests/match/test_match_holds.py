@@ -10,6 +10,7 @@ import uuid
 import grpc
 import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
+from padel.auth.v1 import events_pb2 as auth_events
 from padel.booking.v1 import booking_pb2 as b
 from padel.booking.v1 import booking_service_pb2 as booking_api
 from padel.match.v1 import events_pb2 as match_events
@@ -149,6 +150,40 @@ def test_requests_to_join_a_match_released_or_called_off_end_at_once_their_asker
     ended = [match_events.JoinRequestEnded.FromString(row.payload) for row in told]
     assert sorted((e.match.match_id, e.player_id, e.refused_by, e.called_off) for e in ended) == sorted(
         (match_id, asker, "", True) for match_id, asker in askers.items())
+
+
+def test_nobody_is_told_a_player_left_a_match_released_or_called_off(matches):
+    """Leaving, being removed from or deleting one's account out of a match that is off (released unfilled,
+    or called off with its court) frees the seat and tells nobody: PlayerLeft told the players still seated
+    that someone left a match nobody plays."""
+    organiser, second = matches.new_player(3.0), matches.new_player(3.0)
+    court, day = free_court(matches), local_day(3)
+    released = open_on_slot(matches, organiser, court, day)
+    start = local_dt(day, "19:00")
+    with matches.at(start - dt.timedelta(hours=6)):
+        matches.join(released.match_id, second)  # two, six hours ahead: not enough
+    with matches.at(start - dt.timedelta(hours=3)):
+        eventually(lambda: get(matches, released).status == m.MATCH_STATUS_RELEASED, "the hold job releases the match")
+        matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=released.match_id), metadata=matches.player(second))
+    cancelled = matches.open(matches.new_player(3.0))
+    leaver, removed, deleted = (matches.new_player(3.0) for _ in range(3))
+    for player in (leaver, removed, deleted):
+        matches.join(cancelled.match_id, player)
+    matches.courts.stub.CancelBooking(booking_api.CancelBookingRequest(booking_id=cancelled.booking_id, reason="rain"),
+                                      metadata=matches.player(cancelled.organiser_id))
+    eventually(lambda: get(matches, cancelled).status == m.MATCH_STATUS_CANCELLED, "the match is called off")
+    matches.stub.LeaveMatch(api.LeaveMatchRequest(match_id=cancelled.match_id), metadata=matches.player(leaver))
+    matches.stub.RemovePlayer(api.RemovePlayerRequest(match_id=cancelled.match_id, player_id=removed),
+                              metadata=matches.player(cancelled.organiser_id))
+    publish_event(make_redis(""), plumbing.stream("auth"), auth_events.AccountDeleted(user_id=deleted),
+                  handled_by="match")
+
+    assert [[s.player_id for s in get(matches, match).seats] for match in (released, cancelled)] == [
+        [organiser], [cancelled.organiser_id]]
+    with matches.job.database.session() as session:
+        told = session.query(OutboxEvent).filter_by(event_type="padel.match.v1.PlayerLeft").all()
+    assert [e for row in told if (e := match_events.PlayerLeft.FromString(row.payload)).match.match_id in (
+        released.match_id, cancelled.match_id)] == []
 
 
 def test_a_match_on_a_free_slot_opens_before_its_deadline_and_names_a_bad_slot(matches):

@@ -1,5 +1,6 @@
 """mesh.db on SQLite and real PostgreSQL: sessions, ping, migrations and fault mapping."""
 
+import datetime as dt
 import pathlib
 import sys
 import textwrap
@@ -7,10 +8,13 @@ import threading
 import time
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import event, inspect, select, text
 
 from mesh.db import Database, after_commit, is_database_fault, normalize_url
-from mesh.outbox import OutboxEvent
+from mesh.outbox import EVENT_TABLES, EventBase, OutboxEvent, publish
 from mesh.errors import Unavailable
 from padel_testkit import eventually
 
@@ -108,6 +112,37 @@ def test_a_database_migrated_before_traces_gets_the_outbox_traceparent(database,
     assert "traceparent" in {c["name"] for c in inspect(database.engine).get_columns("outbox")}
     with database.session() as session:
         assert set(session.scalars(text("SELECT version_num FROM alembic_version"))) == {"0002", "mesh_0002"}
+
+
+def test_the_event_tables_migrated_are_the_outbox_models_with_the_unpublished_index(database, migrations):
+    """mesh's revision 0001 writes the tables out as they were (it once built them from the live models):
+    what every service's history creates is still exactly what mesh.outbox's models describe."""
+    database.migrate(migrations)
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        drift = [d for d in compare_metadata(context, EventBase.metadata) if _table_of(d) in EVENT_TABLES]
+        if database.is_postgres:
+            index = connection.scalar(text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_outbox_unpublished'"))
+        else:
+            index = connection.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'ix_outbox_unpublished'"))
+    assert drift == []
+    assert "(created_at)" in index and "published_at IS NULL" in index
+    with database.session() as session:
+        publish(session, "padel.test.events", Timestamp(seconds=1))
+    with database.session() as session:
+        [row] = session.scalars(select(OutboxEvent)).all()
+        assert (row.event_type, row.published_at, row.created_at.tzinfo) == (
+            "google.protobuf.Timestamp", None, dt.timezone.utc)
+
+
+def _table_of(difference) -> str:
+    """The table an autogenerate difference is about (a column's changes come as a list of tuples)."""
+    kind, *parts = difference[0] if isinstance(difference, list) else difference
+    if kind.endswith("_table"):
+        return parts[0].name
+    if kind.endswith(("_index", "_constraint", "_fk")):
+        return parts[0].table.name
+    return parts[1]  # (schema, table, column, …)
 
 
 def test_replicas_migrating_at_once_do_not_race(database_url, migrations):

@@ -1,6 +1,8 @@
 """user_svc's schema history on SQLite and PostgreSQL: profiles that existed before players could
-be found become findable, with the search form of their names (revision 0004); players who heard
-of connections through match invites keep hearing of them under their own kind (revision 0006)."""
+be found become findable, with the search form of their names and the search's column and index
+(revision 0004); players who heard of connections through match invites keep hearing of them under
+their own kind (revision 0006). Both revisions carry the rules they applied as they stood, so these
+results stay what they were whatever the live code becomes."""
 
 import datetime as dt
 import uuid
@@ -53,6 +55,13 @@ def test_profiles_from_before_the_search_become_findable_by_their_names(database
     with database.session() as session:
         found = {p.user_id: (p.search_name, p.findable) for p in session.scalars(sa.select(store.Profile))}
     assert found == {named: ("zara khan", True), nameless: ("", True)}
+    # The schema 0004 left: the columns and the index the search reads names in order by.
+    inspector = sa.inspect(database.engine)
+    columns = {c["name"]: c for c in inspector.get_columns("profiles")}
+    assert columns["search_name"]["type"].length == 200 and not columns["search_name"]["nullable"]
+    assert not columns["findable"]["nullable"]
+    assert {i["name"]: i["column_names"] for i in inspector.get_indexes("profiles")}["ix_profiles_search_name"] == [
+        "search_name", "user_id"]
     database.dispose()
 
 

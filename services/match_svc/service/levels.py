@@ -24,6 +24,9 @@ class Profiles(Protocol):
     def shown_level(self, caller: Caller, player_id: str) -> float | None:
         """The skill_level `player_id`'s profile shows the caller; None also when they may not see it."""
 
+    def may_see(self, caller: Caller, player_id: str) -> bool:
+        """False when a block stands between the caller and `player_id` either way (or no such player)."""
+
 
 class Levels:
     def __init__(self, profiles: Profiles, clock: Clock):
@@ -80,11 +83,16 @@ class Levels:
             page_token: str) -> tuple[store.Rating, pager.Page]:
         """The level and a page of its history; for a player never in a match, the level they would
         start at from the skill_level their profile shows the caller (nothing is stored: a look
-        starts no level), else NotFound."""
+        starts no level), else NotFound. Another player's level is NotFound too when a block stands
+        between them and the caller, either way, as user_svc hides their profile."""
         with uow.session(read_only=True) as session:
             row = store.rating(session, player_id)
-            if row is not None:
-                return row, store.level_history(session, player_id, page_size, page_token)
+            history = store.level_history(session, player_id, page_size, page_token) if row is not None else None
+        # One peer call at most, outside a transaction: without a level, shown_level asks user_svc the same.
+        if row is not None:
+            if player_id != caller.user_id and not self.profiles.may_see(caller, player_id):
+                raise NotFound(f"player {player_id} has no level yet")
+            return row, history
         skill_level = self.profiles.shown_level(caller, player_id)  # outside a transaction: a peer call
         if skill_level is None:
             raise NotFound(f"player {player_id} has no level yet")

@@ -265,7 +265,7 @@ class Matches:
             self._unseat(session, row, caller.user_id, now)
             if late:
                 _rating(session, caller.user_id).late_drop_outs += 1
-            events.player_left(session, row, caller.user_id, removed_by="", late=late)
+            self._left(session, row, caller.user_id, removed_by="", late=late)
             self._grant_approved(session, row, now)
             return row
 
@@ -278,7 +278,7 @@ class Matches:
             if player_id == row.organiser_id:
                 raise FailedPrecondition("the organiser cannot remove themselves")
             self._unseat(session, row, player_id, now)
-            events.player_left(session, row, player_id, removed_by=caller.user_id, late=False)
+            self._left(session, row, player_id, removed_by=caller.user_id, late=False)
             self._grant_approved(session, row, now)
             return row
 
@@ -402,7 +402,7 @@ class Matches:
                     row.join_requests.remove(request)
                 if row.seat_of(player_id) is not None and player_id != row.organiser_id:
                     self._unseat(session, row, player_id, now)
-                    events.player_left(session, row, player_id, removed_by="", late=False)
+                    self._left(session, row, player_id, removed_by="", late=False)
                     self._grant_approved(session, row, now)
             session.flush()
 
@@ -460,6 +460,13 @@ class Matches:
             session.flush()
             events.join_request_ended(session, row, request.player_id, refused_by="",
                                       place_taken=row.free_places > 0)
+
+    @staticmethod
+    def _left(session, row: store.Match, player_id: str, removed_by: str, late: bool) -> None:
+        """PlayerLeft tells the players still seated (and booking_svc, the booking's players) that a place
+        is free; of a match called off or released nobody is told: it is off for everyone already."""
+        if not domain.is_called_off(Status(row.status)):
+            events.player_left(session, row, player_id, removed_by=removed_by, late=late)
 
     @staticmethod
     def _unseat(session, row: store.Match, player_id: str, now: dt.datetime) -> None:

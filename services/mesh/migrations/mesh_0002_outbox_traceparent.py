@@ -1,8 +1,8 @@
 """The outbox keeps the W3C `traceparent` of the work that wrote each event (mesh.tracing).
 
 A second head beside each service's own history: both start at 0001, so `Database.migrate`
-upgrades to `heads`. Revision 0001 creates the event tables from mesh.outbox's models as they are
-now, so a database created since already has the column; one created before gets it here.
+upgrades to `heads`. Revision 0001 creates the event tables with the column (as mesh.outbox's models
+were when it was written out), so a database created since already has it; one created before gets it here.
 
 Revision ID: mesh_0002
 Revises: 0001

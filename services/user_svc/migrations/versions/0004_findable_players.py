@@ -1,21 +1,31 @@
 """profiles.findable and profiles.search_name: players are found by name, city and level.
 
-Existing profiles become findable (the default) and get the search form of their display name.
+Existing profiles become findable (the default) and get the search form of their display name, by
+the rule as it stood at this revision (`user_svc.domain.search_key` and `user_svc.store.SEARCH_NAME_LENGTH`
+on 2026-12-07), written out here so a later change to either never changes what this revision did.
 
 Revision ID: 0004
 Revises: 0003
 """
 
+import unicodedata
+
 import sqlalchemy as sa
 from alembic import op
-
-from user_svc.domain import search_key
-from user_svc.store import SEARCH_NAME_LENGTH
 
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
+
+SEARCH_NAME_LENGTH = 200
+
+
+def _search_key(text: str) -> str:
+    """`text` as searches compared it: combining marks dropped, case folded, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
 
 
 def upgrade() -> None:
@@ -29,7 +39,7 @@ def upgrade() -> None:
                                .where(profiles.c.display_name != "")).all()
     for user_id, display_name in named:
         connection.execute(profiles.update().where(profiles.c.user_id == user_id)
-                           .values(search_name=search_key(display_name)[:SEARCH_NAME_LENGTH]))
+                           .values(search_name=_search_key(display_name)[:SEARCH_NAME_LENGTH]))
     # Results are listed by name: the index serves their order (and name prefixes).
     op.create_index("ix_profiles_search_name", "profiles", ["search_name", "user_id"])
 

@@ -1,7 +1,9 @@
 """NOTIFICATION_KIND_CONNECTIONS (5): connection messages get a kind of their own.
 
 They followed match invites until now, so a player with match invites on gets the new kind too
-(notify_svc's migration 0007 does the same to its copy of the preferences).
+(notify_svc's migration 0007 does the same to its copy of the preferences). The kinds are the
+contract's numbers (padel.user.v1 NotificationKind), written out here rather than imported from
+`user_svc.domain`, so a later change there never changes what this revision did.
 
 Revision ID: 0006
 Revises: 0005
@@ -10,12 +12,12 @@ Revises: 0005
 import sqlalchemy as sa
 from alembic import op
 
-from user_svc.domain import NOTIFICATION_KIND_CONNECTIONS, NOTIFICATION_KIND_MATCH_INVITES
-
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
+
+NOTIFICATION_KIND_MATCH_INVITES, NOTIFICATION_KIND_CONNECTIONS = 3, 5
 
 preferences = sa.table("preferences", sa.column("user_id", sa.String), sa.column("kinds", sa.JSON))
 
