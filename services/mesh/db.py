@@ -172,13 +172,33 @@ class Joined:
         return None if row is None else tuple(row)
 
 
+class _RunEnded:
+    """Set once, when a run ends; a call waiting for it wakes when it is set, and wakes the next.
+    A lock held until then and passed along: `set` wakes one waiting call, not each of them at once
+    (threading.Event's notify_all: a lock made per waiting call and every woken call contending for
+    the condition's lock), about 16 of 72 µs of CPU per shared version check (bench/README)."""
+
+    __slots__ = ("_held",)
+
+    def __init__(self) -> None:
+        self._held = threading.Lock()
+        self._held.acquire()
+
+    def set(self) -> None:
+        self._held.release()
+
+    def wait(self) -> None:
+        self._held.acquire()
+        self._held.release()  # to the next call waiting, or to none: the run has ended for good
+
+
 class _SharedRead:
     """One run of a read: its row goes to every call that joined the run before it began."""
 
     __slots__ = ("done", "row", "failed")
 
     def __init__(self) -> None:
-        self.done = threading.Event()
+        self.done = _RunEnded()
         self.row: Any = None
         self.failed = False
 

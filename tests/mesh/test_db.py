@@ -13,7 +13,7 @@ from alembic.migration import MigrationContext
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import event, inspect, select, text
 
-from mesh.db import Database, after_commit, is_database_fault, normalize_url
+from mesh.db import Database, _SharedReads, after_commit, is_database_fault, normalize_url
 from mesh.outbox import EVENT_TABLES, EventBase, OutboxEvent, publish
 from mesh.errors import Unavailable
 from padel_testkit import eventually
@@ -301,6 +301,56 @@ def test_a_failed_shared_version_check_answers_none_of_the_calls_waiting_for_it(
     assert asked.runs[:2] == ["first", "second"] and sorted(asked.runs[2:]) == ["fourth", "third"]
 
 
+def test_the_calls_waiting_for_a_shared_read_are_handed_its_end_one_by_one(monkeypatch):
+    """The end of a shared read wakes the calls waiting for it one after another, each handing it on,
+    rather than notifying all of them to contend for one condition at once (threading.Event: a lock
+    made per waiting call and a notify of each, the hand-off's largest CPU cost, bench/README); each
+    still takes the row of the run it waited for, and one asking after that run ended does not wait."""
+    conditions: list[str] = []
+    callers: set[int] = set()  # the calls' threads, by ident (current_thread() itself waits on one)
+    for name in ("wait", "notify", "notify_all"):
+        def counted(self, *args, _original=getattr(threading.Condition, name), _name=name, **kwargs):
+            if threading.get_ident() in callers:
+                conditions.append(_name)
+            return _original(self, *args, **kwargs)
+        monkeypatch.setattr(threading.Condition, name, counted)
+    reads, gate, runs, answers = _SharedReads(), threading.Lock(), [], {}
+    gate.acquire()
+
+    def run():
+        runs.append(threading.current_thread().name)
+        if len(runs) == 1:
+            with gate:  # the first run stays under way until the others wait
+                pass
+        return (len(runs),)
+
+    def call(name: str) -> threading.Thread:
+        def asks() -> None:
+            callers.add(threading.get_ident())
+            try:
+                answers[name] = reads.read("day", run)
+            finally:
+                callers.discard(threading.get_ident())  # a later thread may get the same ident
+
+        thread = threading.Thread(target=asks, name=f"call {name}", daemon=True)
+        thread.start()
+        return thread
+
+    first = call("first")
+    eventually(lambda: runs, "the first run under way")
+    later = [call(name) for name in ("second", "third", "fourth")]
+    for thread in later:
+        _Callers.eventually_waiting(thread)
+    gate.release()
+    for thread in [first, *later]:
+        thread.join(10)
+    last = call("after")
+    last.join(10)
+    assert answers == {"first": (1,), "second": (2,), "third": (2,), "fourth": (2,), "after": (3,)}
+    assert runs == ["call first", "call second", "call after"]
+    assert conditions == []
+
+
 class _Callers:
     """Threads calling `database.first_row(_COURTS)` (one court in it), each named; the thread named
     "first" holds its answer until `finish`; the read of a thread named in `fail` fails after its
@@ -341,8 +391,8 @@ class _Callers:
     @staticmethod
     def eventually_waiting(thread: threading.Thread) -> None:
         """Until `thread` is blocked in a wait (its own for "first", else for the read it takes)."""
-        eventually(lambda: getattr(sys._current_frames().get(thread.ident), "f_code", None)
-                   is threading.Condition.wait.__code__, f"{thread.name} waiting")
+        eventually(lambda: getattr(getattr(sys._current_frames().get(thread.ident), "f_code", None), "co_name", "")
+                   == "wait", f"{thread.name} waiting")
 
     def finish(self, first: threading.Thread, later: list[threading.Thread]) -> None:
         for thread in later:
